@@ -1,0 +1,114 @@
+"""Statistics helpers, input validation and the chart house style."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+import altair as alt
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from swp_models import charts, stats, validation
+
+
+def test_wilson_interval_known_value():
+    # Wilson (1927) interval for 80% of 339 at 95%: computed by hand below.
+    p, n, z = 0.80, 339, 1.959963984540054
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    lo, hi = stats.wilson_interval(0.80 * 339, 339)
+    assert lo == pytest.approx(centre - half, abs=1e-12)
+    assert hi == pytest.approx(centre + half, abs=1e-12)
+    assert lo == pytest.approx(0.7539, abs=5e-4) and hi == pytest.approx(0.8395, abs=5e-4)
+
+
+@settings(max_examples=200, deadline=None)
+@given(n=st.integers(1, 5000), frac=st.floats(0, 1), conf=st.floats(0.5, 0.999))
+def test_wilson_interval_contains_estimate_and_stays_in_unit_interval(n, frac, conf):
+    lo, hi = stats.wilson_interval(frac * n, n, conf)
+    assert 0.0 <= lo <= frac + 1e-12 and frac - 1e-12 <= hi <= 1.0
+
+
+def test_wilson_interval_narrows_with_n_and_widens_with_confidence():
+    w = lambda k, n, c=0.95: (lambda t: t[1] - t[0])(stats.wilson_interval(k, n, c))
+    assert w(80, 100) > w(800, 1000)
+    assert w(80, 100, 0.99) > w(80, 100, 0.9)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((5, 0), "n must be an integer in \\[1, inf\\]; got 0"),
+        ((11, 10), "successes must be in \\[0, 10\\]; got 11"),
+        ((5, 10, 1.0), "confidence must be in \\(0, 1\\); got 1.0"),
+        ((float("nan"), 10), "successes must be a finite number; got nan"),
+        ((5, 10.5), "n must be an integer; got 10.5"),
+    ],
+)
+def test_wilson_interval_rejects_bad_input(args, message):
+    with pytest.raises(ValueError, match=message):
+        stats.wilson_interval(*args)
+
+
+def test_validation_messages_name_parameter_value_and_range():
+    with pytest.raises(ValueError, match=r"share must be in \[0, 1\]; got 1.5"):
+        validation.check_probability("share", 1.5)
+    with pytest.raises(ValueError, match=r"turnover must be in \[0, 1\); got 1"):
+        validation.check_probability("turnover", 1, allow_one=False)
+    with pytest.raises(ValueError, match=r"tenure must be in \(0, inf\); got 0"):
+        validation.check_positive("tenure", 0)
+    with pytest.raises(ValueError, match=r"flag must be a real number; got True"):
+        validation.check_finite("flag", True)
+    with pytest.raises(ValueError, match=r"group must be one of 'a', 'b'; got 'c'"):
+        validation.check_one_of("group", "c", ["a", "b"])
+    assert validation.check_integer("k", 3, low=0) == 3
+
+
+def _chart() -> alt.Chart:
+    df = pd.DataFrame({"x": ["a", "b"], "y": [1.0, 2.0]})
+    return alt.Chart(df).mark_bar().encode(x=alt.X("x:N", title="Thing"), y=alt.Y("y:Q", title="Value (%)"))
+
+
+def test_finish_adds_title_and_source_line():
+    spec = charts.finish(_chart(), "A title", source="Le Grand (2007), s.4.3", subtitle="units").to_dict()
+    assert spec["title"]["text"] == "Source: Le Grand (2007), s.4.3."
+    assert spec["title"]["orient"] == "bottom"
+    assert spec["vconcat"][0]["title"]["text"] == "A title"
+
+
+def test_finish_requires_title_and_source():
+    with pytest.raises(ValueError, match="title"):
+        charts.finish(_chart(), " ", source="x")
+    with pytest.raises(ValueError, match="source"):
+        charts.finish(_chart(), "t", source=[" "])
+
+
+def test_renderer_output_is_offline_and_deterministic():
+    chart = charts.finish(_chart(), "A title", source="s")
+    bundle_a = chart._repr_mimebundle_()
+    bundle_b = chart._repr_mimebundle_()
+    html = bundle_a["text/html"]
+    assert html == bundle_b["text/html"]
+    # The only address in the output is the Vega-Lite schema identifier, which is never fetched.
+    addresses = set(re.findall(r"https?://[^\"' ]+", html))
+    assert "vegaEmbed(" in html and addresses <= {f"https://vega.github.io/schema/vega-lite/{alt.SCHEMA_VERSION}.json"}
+    assert "<script src" not in html
+    spec = next(v for k, v in bundle_a.items() if k.startswith("application/vnd.vegalite"))
+    assert json.dumps(spec)
+
+
+def test_named_params_keep_their_names():
+    s = charts.slider("share", "Practice share", 0, 1, 0.1, 0.5)
+    spec = _chart().add_params(s).to_dict()
+    assert spec["params"][0]["name"] == "share"
+    assert spec["params"][0]["bind"]["input"] == "range"
+
+
+def test_vega_bundle_defines_vega_embed_without_remote_loads():
+    text = charts.vega_bundle()
+    assert "window.vegaEmbed" in text
+    assert "<script" not in text
