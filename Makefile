@@ -26,18 +26,19 @@ setup: $(INSTALLED)
 _static/vega-bundle.js: $(INSTALLED) swp_models/charts.py
 	$(PY) -c "from swp_models.charts import write_vega_bundle; write_vega_bundle('$@')"
 
-# MathJax from the npm registry, served from the book itself.
-_static/mathjax/tex-chtml.js:
+# MathJax from the npm registry, served from the book itself (kept out of _static/, whose
+# scripts Jupyter Book would load on every page).
+_vendor/mathjax/tex-chtml.js:
 	rm -rf _build/mathjax && mkdir -p _build/mathjax
 	cd _build/mathjax && npm pack --silent mathjax@$(MATHJAX_VERSION) >/dev/null && tar xzf mathjax-$(MATHJAX_VERSION).tgz
-	rm -rf _static/mathjax && cp -r _build/mathjax/package/es5 _static/mathjax
+	rm -rf _vendor/mathjax && mkdir -p _vendor && cp -r _build/mathjax/package/es5 _vendor/mathjax
 
 # The execution cache cannot see changes to the package or the data: clear it when they change.
 _build/.models-stamp: $(MODEL_FILES)
 	rm -rf _build/.jupyter_cache
 	mkdir -p _build && touch $@
 
-book: $(INSTALLED) _static/vega-bundle.js _static/mathjax/tex-chtml.js _build/.models-stamp
+book: $(INSTALLED) _static/vega-bundle.js _vendor/mathjax/tex-chtml.js _build/.models-stamp
 	$(JB) build . -n -W --keep-going
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
 
@@ -56,4 +57,4 @@ bench: $(INSTALLED)
 	$(PY) benchmarks/run.py
 
 clean:
-	rm -rf _build _static/vega-bundle.js _static/mathjax
+	rm -rf _build _static/vega-bundle.js _vendor

@@ -45,7 +45,7 @@ PALETTE: tuple[str, ...] = (
 
 THEME = "swp"
 _FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
-_WIDTH = 560
+_WIDTH = 440
 _HEIGHT = 300
 _VEGA_EMBED_OPTIONS = {
     "actions": {"export": True, "source": False, "compiled": False, "editor": False},

@@ -58,7 +58,6 @@ from scipy import special
 
 from . import data
 from .validation import (
-    check_finite,
     check_in_range,
     check_integer,
     check_nonnegative,
@@ -687,7 +686,7 @@ def simulate_worker_counts_detailed(
         t = np.full(n_children, start)
         while idx.size:
             rate = np.where(is_agency, h_agency, h_perm)
-            with np.errstate(divide="ignore"):
+            with np.errstate(divide="ignore", invalid="ignore"):
                 t = t + rng.exponential(1.0, size=idx.size) / rate
             inside = t <= end
             idx, t = idx[inside], t[inside]
@@ -710,14 +709,24 @@ def assumption(parameter: str) -> float:
     parameter : str
         The row's ``parameter`` (for example ``"agency_tenure_years"``).
     """
-    known = list(data.load(ASSUMPTIONS_TABLE)["parameter"])
-    check_one_of("parameter", parameter, known)
-    return data.value(ASSUMPTIONS_TABLE, parameter=parameter)
+    try:
+        return data.value(ASSUMPTIONS_TABLE, parameter=parameter)
+    except data.DataValidationError:
+        known = list(data.load(ASSUMPTIONS_TABLE)["parameter"])
+        check_one_of("parameter", parameter, known)
+        raise
 
 
-def regions_with_rates() -> list[str]:
-    """Regions for which ``workforce_rates_2005`` gives both a vacancy and a turnover rate."""
-    frame = data.load(WORKFORCE_TABLE)
+def regions_with_rates(frame: pd.DataFrame | None = None) -> list[str]:
+    """Regions for which ``workforce_rates_2005`` gives both a vacancy and a turnover rate.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame, optional
+        The table as returned by ``data.load("workforce_rates_2005")``; loaded when omitted.
+    """
+    if frame is None:
+        frame = data.load(WORKFORCE_TABLE)
     have = frame.groupby("region")["measure"].agg(set)
     wanted = {"vacancy_rate", "turnover_rate"}
     return [str(r) for r in frame["region"].drop_duplicates() if wanted <= have[r]]
@@ -763,7 +772,7 @@ def scenario_from_data(
     frame = data.load(WORKFORCE_TABLE)
     known = list(frame["region"].drop_duplicates())
     check_one_of("region", region, known)
-    usable = regions_with_rates()
+    usable = regions_with_rates(frame)
     if region not in usable:
         have = sorted(frame.loc[frame["region"] == region, "measure"])
         raise ValueError(

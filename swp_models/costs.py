@@ -59,6 +59,7 @@ __all__ = [
     "Caseload",
     "ShareCalibration",
     "TotalCostMoments",
+    "PracticeChildren",
     "assumption",
     "census_average_cost",
     "group_costs",
@@ -121,8 +122,8 @@ def group_costs(which: str = "value") -> dict[str, float]:
 
     Parameters
     ----------
-    which : {"value", "low", "high"}
-        The recorded figure, or the low or high end of the source's range or bound where it
+    which : str
+        ``"value"``, ``"low"`` or ``"high"``: the recorded figure, or the low or high end of the source's range or bound where it
         gives one (the recorded value otherwise). For "over £95,000" the low end and the
         value are both £95,000 and no high end exists, so ``"high"`` falls back to the value.
 
@@ -244,7 +245,7 @@ class CostModel:
 
     @property
     def components(self) -> tuple[str, ...]:
-        """Names of the mixture components: the groups, then ``"exceptional"`` if ``tail_share > 0``."""
+        """Names of the mixture components (the groups, then ``"exceptional"`` if ``tail_share > 0``)."""
         return self.groups + ((EXCEPTIONAL,) if self.tail_share > 0 else ())
 
     @cached_property
@@ -276,14 +277,14 @@ class CostModel:
 
     @cached_property
     def sigma(self) -> np.ndarray:
-        """Log-scale sd of each component: ``sqrt(ln(1 + cv**2))``."""
+        """Log-scale sd of each component, ``sqrt(ln(1 + cv**2))``."""
         s = np.sqrt(np.log1p(self.component_cvs**2))
         s.setflags(write=False)
         return s
 
     @cached_property
     def mu(self) -> np.ndarray:
-        """Log-scale mean of each component: ``ln(mean) - sigma**2 / 2``."""
+        """Log-scale mean of each component, ``ln(mean) - sigma**2 / 2``."""
         m = np.log(self.component_means) - self.sigma**2 / 2
         m.setflags(write=False)
         return m
@@ -453,15 +454,17 @@ class CostModel:
 
         Returns
         -------
-        costs : numpy.ndarray of float64
-        groups : numpy.ndarray of int8, only when ``return_groups``
+        costs : numpy.ndarray
+            Costs, £ per child per year (float64).
+        groups : numpy.ndarray
+            Component indices (int8), only when ``return_groups``.
         """
         n = check_integer("n", n, low=0)
         rng = _rng(seed)
         u = rng.random(n)
         comp = np.zeros(n, dtype=np.int8)
         for edge in np.cumsum(self.component_weights)[:-1]:
-            np.add(comp, u >= edge, out=comp, casting="unsafe")
+            np.add(comp, (u >= edge).view(np.int8), out=comp)
         del u
         costs = rng.standard_normal(n)
         self._transform(costs, comp)
@@ -655,8 +658,8 @@ class Caseload:
     margin : int, default 0
         Caseloads run from ``mean - margin`` to ``mean + margin`` (the contract's plus or
         minus 10); 0 means a fixed caseload. ``mean - margin`` must be >= 1.
-    kind : {"uniform", "binomial"}, default "uniform"
-        ``"uniform"``: every whole number in the margin equally likely, variance
+    kind : str, default "uniform"
+        ``"uniform"`` or ``"binomial"``. ``"uniform"``: every whole number in the margin equally likely, variance
         ``margin (margin + 1) / 3`` (about 36.7 for a margin of 10) — the most spread a
         distribution confined to the margin and symmetric about the mean can reasonably
         have, so a cautious choice. ``"binomial"``: ``mean - margin + Binomial(2 margin, 1/2)``,
@@ -724,8 +727,9 @@ def default_caseload(kind: str = "uniform") -> Caseload:
 
     Parameters
     ----------
-    kind : {"uniform", "binomial"}
-        How caseloads spread inside the margin; see :class:`Caseload`.
+    kind : str
+        ``"uniform"`` or ``"binomial"``: how caseloads spread inside the margin; see
+        :class:`Caseload`.
     """
     mean = data.value("practice_design", parameter="caseload_children")
     margin = data.value("practice_design", parameter="caseload_margin")
@@ -767,17 +771,18 @@ class PracticeChildren:
 
     Attributes
     ----------
-    costs : numpy.ndarray of float64
-        Annual cost of each child, £.
-    components : numpy.ndarray of int8
-        Component index of each child (into ``CostModel.components``).
-    offsets : numpy.ndarray of int64
-        Start of each year's children, with the total number of children appended.
-    counts : numpy.ndarray of int64
-        Children in each year.
-    component_counts : numpy.ndarray of int64, shape (n_years, n_components)
-    totals : numpy.ndarray of float64
-        Total cost of each year, £.
+    costs : numpy.ndarray
+        Annual cost of each child, £ (float64).
+    components : numpy.ndarray
+        Component index of each child (int8, into ``CostModel.components``).
+    offsets : numpy.ndarray
+        Start of each year's children, with the total number of children appended (int64).
+    counts : numpy.ndarray
+        Children in each year (int64).
+    component_counts : numpy.ndarray
+        Children of each component in each year, shape ``(n_years, n_components)``.
+    totals : numpy.ndarray
+        Total cost of each year, £ (float64).
     """
 
     costs: np.ndarray
@@ -884,8 +889,8 @@ def prob_cost_per_child_exceeds(
         Number of children pooled (a practice of 100, a council of 1,000 or 5,000), >= 1.
     excess : float, default 0.10
         Overshoot as a fraction of the mean cost per child, >= 0.
-    method : {"normal", "simulate"}
-        ``"normal"``: the central-limit approximation
+    method : str
+        ``"normal"`` or ``"simulate"``. ``"normal"``: the central-limit approximation
         ``1 - Phi(excess * mean * sqrt(n) / sd)``, which understates the chance for small
         ``n`` because costs are skewed to the right. ``"simulate"``: the share of
         ``n_sims`` simulated pools (drawn in chunks, fixed ``seed``) that overshoot.

@@ -29,6 +29,7 @@ __all__ = [
     "UNITS",
     "catalogue",
     "describe",
+    "dictionary",
     "load",
     "names",
     "row",
@@ -50,6 +51,19 @@ STANDARD_COLUMNS: tuple[str, ...] = (
     "location",
     "quote",
 )
+
+#: Type, meaning and allowed values of each standard column (the data dictionary's first table).
+STANDARD_COLUMN_DOCS: dict[str, tuple[str, str, str]] = {
+    "value": ("number", "the figure, in `unit`", "finite; 0..100 for percent; >= 0 otherwise"),
+    "unit": ("string", "unit of `value`", "a known unit"),
+    "approx": ("boolean", "the source gives the figure approximately", "true, false"),
+    "low": ("number", "lower end of a range or bound in the source", "<= value; may be empty"),
+    "high": ("number", "upper end of a range or bound in the source", ">= value; may be empty"),
+    "status": ("string", "sourced, assumption or derived", "sourced, assumption, derived"),
+    "document": ("string", "key of the source in data/sources.csv", "a key in sources.csv"),
+    "location": ("string", "section, table, question or article in the document", "required when sourced"),
+    "quote": ("string", "the source's words; for an assumption, the reason", "non-empty"),
+}
 
 #: Units a ``unit`` cell may hold.
 UNITS: frozenset[str] = frozenset(
@@ -449,6 +463,33 @@ def catalogue(data_dir: Path | None = None) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(out)
+
+
+def dictionary(name: str, data_dir: Path | None = None) -> pd.DataFrame:
+    """The columns of table ``name``: its dimensions, then the standard columns, with their meaning.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``column``, ``type``, ``meaning``, ``allowed``.
+    """
+    desc = describe(name, data_dir)
+    rows = []
+    for f in desc["dimensions"]:
+        allowed = []
+        if "enum" in f:
+            allowed.append("one of: " + ", ".join(map(str, f["enum"])))
+        if "minimum" in f:
+            allowed.append(f">= {f['minimum']}")
+        if "maximum" in f:
+            allowed.append(f"<= {f['maximum']}")
+        if not f.get("required", True):
+            allowed.append("may be empty")
+        rows.append({"column": f["name"], "type": f["type"], "meaning": f["description"],
+                     "allowed": "; ".join(allowed) or "any"})
+    for col, (kind, meaning, allowed) in STANDARD_COLUMN_DOCS.items():
+        rows.append({"column": col, "type": kind, "meaning": meaning, "allowed": allowed})
+    return pd.DataFrame(rows)
 
 
 def check_digest(name: str, data_dir: Path | None = None) -> None:

@@ -533,7 +533,8 @@ def test_waiting_rises_with_arrivals(c, util, stay):
     hi = cm.expected_waiting(c, lam, stay)
     assert 0.0 <= lo.p_wait <= hi.p_wait <= 1.0
     assert lo.mean_waiting <= hi.mean_waiting
-    assert hi.mean_waiting * 7 / 365.25 == pytest.approx(hi.mean_wait_weeks * lam / (365.25 / 7) * 7 / 365.25)
+    # Little's law links the two closed forms: waiting children = arrivals per year * mean wait in years
+    assert hi.mean_waiting == pytest.approx(lam * hi.mean_wait_weeks / (365.25 / 7), rel=1e-9, abs=1e-15)
 
 
 def test_queue_simulation_matches_formula():

@@ -1,0 +1,1113 @@
+"""Paying a practice: contracts priced on the same simulated children (chapter 5).
+
+The report (s.6.1.6) sets out four ways a council could pay a social work practice: a
+**block** payment, **risk-adjusted capitation**, a **cost-and-volume** contract (with a
+percentage or a threshold formula for sharing over- and underspend) and an
+**outcome**-based contract. This module simulates practice-years once
+(:func:`simulate_practice_years`) and prices every contract on those same children, so
+every comparison is paired: differences between contracts are never sampling noise.
+
+Notation, for one practice-year: ``C`` is the total cost of the practice's children (£),
+``P`` the contract's payment to the practice (£), the practice's surplus is
+``pi = P - C`` and the council's spend on the contract is ``P`` (plus the contract's
+administrative cost, which the council bears). The practice's running costs (chapter 4)
+are outside ``C``: they shift every contract's payment alike.
+
+Risk and incentive follow the reference model of the book: the practice has constant
+absolute risk aversion ``r`` (per £) and values a surplus at its certainty equivalent
+``-ln E[exp(-r pi)] / r``; the council is risk neutral. Effort ``e`` cuts expected cost by
+a fraction ``e`` at a private cost ``k e**2 m / 2``; a practice bearing a share ``s`` of
+cost chooses ``e = s / k`` (Holmström and Milgrom 1987; Laffont and Tirole 1993).
+"""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from types import MappingProxyType
+from typing import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, special
+
+from . import data
+from .costs import (
+    Caseload,
+    CostModel,
+    PracticeChildren,
+    SeedLike,
+    _as_caseload,
+    _rng,
+    default_caseload,
+    default_cost_model,
+    draw_practice_children,
+    total_cost_moments,
+)
+from .validation import (
+    check_in_range,
+    check_integer,
+    check_nonnegative,
+    check_positive,
+    check_probability,
+)
+
+__all__ = [
+    "PracticeYears",
+    "simulate_practice_years",
+    "Contract",
+    "Block",
+    "FullReimbursement",
+    "Capitation",
+    "CostAndVolume",
+    "ThresholdSharing",
+    "HighCostReinsurance",
+    "Outcome",
+    "OutcomeBased",
+    "assumption",
+    "default_contracts",
+    "risk_premium",
+    "power_of_incentive",
+    "compare",
+    "skimming_gain",
+    "effort_level",
+    "council_expected_cost",
+    "optimal_share",
+    "OptimalShare",
+    "simulated_optimal_share",
+]
+
+_ASSUMPTIONS = "assumptions_contracts"
+_DRAW_LEVELS = 65536  # outcome draws are uint16 on 0..65535
+
+
+def assumption(parameter: str) -> float:
+    """Value of one assumption in ``data/assumptions_contracts.csv`` (e.g. ``"risk_tolerance"``)."""
+    return data.value(_ASSUMPTIONS, parameter=parameter)
+
+
+def _set(obj: object, name: str, value: object) -> None:
+    object.__setattr__(obj, name, value)
+
+
+def _optional_nonnegative(name: str, value: float | None) -> float | None:
+    return None if value is None else check_nonnegative(name, value)
+
+
+# ---------------------------------------------------------------------------------------
+# Simulated practice-years
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class PracticeYears:
+    """Simulated practice-years: every child's cost, needs component and outcome draw.
+
+    Build with :func:`simulate_practice_years`. Arrays are read-only; :meth:`scaled` and
+    :meth:`with_extra_child` return new objects.
+
+    Attributes
+    ----------
+    children : swp_models.costs.PracticeChildren
+        Flat child costs (£ per child per year), components, year offsets, counts, totals.
+    outcome_draws : numpy.ndarray
+        One uniform draw per child on 0..65535 (uint16): the child has an outcome of probability
+        ``p`` when its draw is below ``round(p * 65536)``, so contracts with different
+        probabilities stay paired. Probabilities are thus resolved to 1/65,536 (about
+        0.000015), which is harmless here and halves the time the draws take.
+    cost_model : CostModel
+    caseload : Caseload
+    """
+
+    children: PracticeChildren
+    outcome_draws: np.ndarray
+    cost_model: CostModel
+    caseload: Caseload
+
+    def __post_init__(self) -> None:
+        for arr in (
+            self.children.costs,
+            self.children.components,
+            self.children.offsets,
+            self.children.counts,
+            self.children.component_counts,
+            self.children.totals,
+            self.outcome_draws,
+        ):
+            arr.setflags(write=False)
+
+    # -- views -----------------------------------------------------------------------
+
+    @property
+    def costs(self) -> np.ndarray:
+        """Annual cost of each child, £ (flat, year by year)."""
+        return self.children.costs
+
+    @property
+    def components(self) -> np.ndarray:
+        """Component index of each child (into ``cost_model.components``)."""
+        return self.children.components
+
+    @property
+    def offsets(self) -> np.ndarray:
+        """Index of each year's first child, with the number of children appended."""
+        return self.children.offsets
+
+    @property
+    def counts(self) -> np.ndarray:
+        """Children in each practice-year."""
+        return self.children.counts
+
+    @property
+    def totals(self) -> np.ndarray:
+        """Total cost ``C`` of each practice-year, £."""
+        return self.children.totals
+
+    @property
+    def component_counts(self) -> np.ndarray:
+        """Children of each component in each year, shape ``(n_years, n_components)``."""
+        return self.children.component_counts
+
+    @property
+    def n_years(self) -> int:
+        """Number of practice-years."""
+        return int(self.counts.size)
+
+    @property
+    def n_children(self) -> int:
+        """Number of child-years over all practice-years."""
+        return int(self.costs.size)
+
+    @cached_property
+    def year_index(self) -> np.ndarray:
+        """Practice-year of each child (int32)."""
+        return np.repeat(np.arange(self.n_years, dtype=np.int32), self.counts)
+
+    @cached_property
+    def group_counts(self) -> np.ndarray:
+        """Children recorded in each needs group (exceptional children in the top group), per year."""
+        out = np.zeros((self.n_years, len(self.cost_model.groups)), dtype=np.int64)
+        for k, g in enumerate(self.cost_model.recorded_group):
+            out[:, g] += self.component_counts[:, k]
+        return out
+
+    @property
+    def expected_total(self) -> float:
+        """Exact expected total cost ``E[C]`` of a practice-year under the model, £."""
+        return total_cost_moments(self.cost_model, self.caseload).mean
+
+    @property
+    def expected_count(self) -> float:
+        """Expected caseload ``E[N]``, children."""
+        return self.caseload.expected
+
+    def sum_by_year(self, values: np.ndarray) -> np.ndarray:
+        """Sum a per-child array within each practice-year (booleans are counted)."""
+        arr = np.asarray(values)
+        if arr.shape != self.costs.shape:
+            raise ValueError(f"values must have one entry per child ({self.n_children}); got shape {arr.shape}")
+        if arr.dtype == bool:
+            counts = np.add.reduceat(arr.view(np.int8), self.offsets[:-1], dtype=np.int32)
+            return counts.astype(np.int64)
+        return np.add.reduceat(arr, self.offsets[:-1])
+
+    def sum_above(self, threshold: float) -> np.ndarray:
+        """``sum_i max(c_i - threshold, 0)`` within each practice-year, £.
+
+        Only the children above the threshold are touched, so this is much cheaper than a
+        pass over every child when few exceed it.
+        """
+        t = check_nonnegative("threshold", threshold)
+        idx = np.flatnonzero(self.costs > t)
+        year = np.searchsorted(self.offsets, idx, side="right") - 1
+        return np.bincount(year, weights=self.costs[idx] - t, minlength=self.n_years)
+
+    def outcome_counts(self, probability: float) -> np.ndarray:
+        """Children with the outcome in each year when each has it with ``probability``."""
+        p = check_probability("probability", probability)
+        cut = int(round(p * _DRAW_LEVELS))
+        if cut >= _DRAW_LEVELS:
+            return self.counts.copy()
+        return self.sum_by_year(self.outcome_draws < np.uint16(cut))
+
+    # -- derived samples -------------------------------------------------------------
+
+    def scaled(self, factor: float) -> PracticeYears:
+        """The same children with every cost multiplied by ``factor`` (> 0)."""
+        f = check_positive("factor", factor)
+        kids = replace(self.children, costs=self.costs * f, totals=self.totals * f)
+        return PracticeYears(kids, self.outcome_draws, self.cost_model, self.caseload)
+
+    def with_extra_child(
+        self, cost: np.ndarray, component: int, outcome_draw: np.ndarray
+    ) -> PracticeYears:
+        """The same years with one more child of ``component`` in each year.
+
+        Parameters
+        ----------
+        cost : numpy.ndarray
+            The extra child's cost in each year, £ (length ``n_years``, each >= 0).
+        component : int
+            Its component index.
+        outcome_draw : numpy.ndarray
+            Its uint16 outcome draw in each year (length ``n_years``), as in :attr:`outcome_draws`.
+        """
+        cost = np.asarray(cost, dtype=float)
+        draw = np.asarray(outcome_draw)
+        k = check_integer("component", component, low=0, high=len(self.cost_model.components) - 1)
+        if cost.shape != (self.n_years,) or draw.shape != (self.n_years,):
+            raise ValueError(f"cost and outcome_draw must have one entry per year ({self.n_years})")
+        if np.isnan(cost).any() or (cost < 0).any():
+            raise ValueError("cost must be >= 0 and not NaN in every year")
+        if draw.dtype != np.uint16:
+            raise ValueError(f"outcome_draw must be uint16 draws on 0..65535; got dtype {draw.dtype}")
+        ends = self.offsets[1:]
+        comp_counts = self.component_counts.copy()
+        comp_counts[:, k] += 1
+        kids = PracticeChildren(
+            costs=np.insert(self.costs, ends, cost),
+            components=np.insert(self.components, ends, np.int8(k)),
+            offsets=self.offsets + np.arange(self.n_years + 1),
+            counts=self.counts + 1,
+            component_counts=comp_counts,
+            totals=self.totals + cost,
+        )
+        return PracticeYears(kids, np.insert(self.outcome_draws, ends, draw), self.cost_model, self.caseload)
+
+
+def simulate_practice_years(
+    cost_model: CostModel, caseload: int | Caseload, n_years: int, seed: SeedLike
+) -> PracticeYears:
+    """Simulate ``n_years`` independent practice-years on which to price contracts.
+
+    The children (caseload, needs components, costs) are those of
+    :func:`swp_models.costs.simulate_practice_costs` with the same seed; one 16-bit
+    uniform outcome draw per child follows from the same random stream.
+
+    Parameters
+    ----------
+    cost_model : CostModel
+    caseload : int or Caseload
+    n_years : int
+        Practice-years, >= 1.
+    seed : int or numpy.random.Generator
+    """
+    rng = _rng(seed)
+    load = _as_caseload(caseload)
+    kids = draw_practice_children(cost_model, load, n_years, rng)
+    draws = rng.integers(0, _DRAW_LEVELS, size=kids.costs.size, dtype=np.uint16)
+    return PracticeYears(kids, draws, cost_model, load)
+
+
+# ---------------------------------------------------------------------------------------
+# Contracts
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Contract(ABC):
+    """A way of paying a practice: a payment for each practice-year.
+
+    Every contract takes these two keyword-only parameters.
+
+    Parameters
+    ----------
+    admin_cost_per_year : float, default 0
+        Council's cost of running the contract, £ per practice-year, >= 0.
+    admin_cost_per_child : float, default 0
+        Council's cost of running the contract, £ per child per year, >= 0.
+    """
+
+    admin_cost_per_year: float = 0.0
+    admin_cost_per_child: float = 0.0
+
+    def __post_init__(self) -> None:
+        _set(self, "admin_cost_per_year", check_nonnegative("admin_cost_per_year", self.admin_cost_per_year))
+        _set(self, "admin_cost_per_child", check_nonnegative("admin_cost_per_child", self.admin_cost_per_child))
+
+    @property
+    def label(self) -> str:
+        """Short name for tables."""
+        return type(self).__name__
+
+    @abstractmethod
+    def payment(self, years: PracticeYears) -> np.ndarray:
+        """Council's payment to the practice in each practice-year, £."""
+
+    def surplus(self, years: PracticeYears) -> np.ndarray:
+        """Practice's surplus ``payment - cost`` in each practice-year, £."""
+        return self.payment(years) - years.totals
+
+    def admin_cost(self, years: PracticeYears) -> np.ndarray:
+        """Council's administrative cost in each practice-year, £."""
+        return self.admin_cost_per_year + self.admin_cost_per_child * years.counts.astype(float)
+
+
+def _baseline(value: float | None, years: PracticeYears) -> float:
+    return years.expected_total if value is None else value
+
+
+@dataclass(frozen=True)
+class Block(Contract):
+    """A fixed annual payment, whatever the caseload or the children's costs.
+
+    Parameters
+    ----------
+    payment : float, optional
+        £ per practice-year, >= 0; default the expected total cost ``E[C]``.
+    """
+
+    payment_amount: float | None = None
+
+    def __init__(self, payment: float | None = None, **admin: float) -> None:
+        _set(self, "payment_amount", payment)
+        _set(self, "admin_cost_per_year", admin.pop("admin_cost_per_year", 0.0))
+        _set(self, "admin_cost_per_child", admin.pop("admin_cost_per_child", 0.0))
+        if admin:
+            raise ValueError(f"unknown parameter(s) for Block: {sorted(admin)}")
+        self.__post_init__()
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _set(self, "payment_amount", _optional_nonnegative("payment", self.payment_amount))
+
+    @property
+    def label(self) -> str:
+        return "Block"
+
+    def payment(self, years: PracticeYears) -> np.ndarray:
+        return np.full(years.n_years, _baseline(self.payment_amount, years))
+
+
+@dataclass(frozen=True)
+class FullReimbursement(Contract):
+    """The council pays the practice's actual cost ``C`` (capitation perfectly adjusted to cost)."""
+
+    @property
+    def label(self) -> str:
+        return "Full reimbursement"
+
+    def payment(self, years: PracticeYears) -> np.ndarray:
+        return years.totals.copy()
+
+
+@dataclass(frozen=True)
+class Capitation(Contract):
+    """A payment per child: a rate for each needs group (risk-adjusted) or one flat rate.
+
+    Exactly one of ``rate_by_group`` and ``flat_rate`` is given.
+
+    Parameters
+    ----------
+    rate_by_group : mapping, optional
+        ``{needs group: £ per child per year}``, each >= 0, covering every group of the cost
+        model priced on. Exceptional children are paid at their recorded (top) group's rate.
+    flat_rate : float, optional
+        £ per child per year, >= 0.
+
+    Notes
+    -----
+    With rates equal to the true mean cost of each recorded group
+    (:meth:`risk_adjusted`) the practice bears only the variation of cost within groups,
+    not that of caseload or case mix. The practice keeps every £ it saves on a child, so
+    its incentive to control cost is full; the report's concern (s.6.1.6) is a capitation
+    rate set from each child's *actual* cost, which is :class:`FullReimbursement`.
+    """
+
+    rate_by_group: Mapping[str, float] | None = None
+    flat_rate: float | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if (self.rate_by_group is None) == (self.flat_rate is None):
+            raise ValueError(
+                "rate_by_group and flat_rate: give exactly one of them; "
+                f"got rate_by_group={self.rate_by_group!r}, flat_rate={self.flat_rate!r}"
+            )
+        if self.rate_by_group is not None:
+            if not isinstance(self.rate_by_group, Mapping) or not self.rate_by_group:
+                raise ValueError(f"rate_by_group must be a non-empty mapping of group to rate; got {self.rate_by_group!r}")
+            rates = {str(g): check_nonnegative(f"rate_by_group[{g}]", r) for g, r in self.rate_by_group.items()}
+            _set(self, "rate_by_group", MappingProxyType(rates))
+        else:
+            _set(self, "flat_rate", check_nonnegative("flat_rate", self.flat_rate))
+
+    @classmethod
+    def risk_adjusted(cls, cost_model: CostModel, **admin: float) -> Capitation:
+        """Capitation at the true mean cost of each recorded needs group."""
+        return cls(rate_by_group=cost_model.recorded_means(), **admin)
+
+    @classmethod
+    def flat(cls, cost_model: CostModel, **admin: float) -> Capitation:
+        """Capitation at the mean cost of all children."""
+        return cls(flat_rate=cost_model.mean, **admin)
+
+    @property
+    def label(self) -> str:
+        return "Capitation (flat)" if self.flat_rate is not None else "Capitation (risk-adjusted)"
+
+    def rates(self, cost_model: CostModel) -> np.ndarray:
+        """Rate for each needs group of ``cost_model``, £ per child per year."""
+        if self.flat_rate is not None:
+            return np.full(len(cost_model.groups), self.flat_rate)
+        missing = [g for g in cost_model.groups if g not in self.rate_by_group]
+        if missing:
+            raise ValueError(f"rate_by_group must give a rate for every needs group; missing {missing}")
+        return np.array([self.rate_by_group[g] for g in cost_model.groups])
+
+    def payment(self, years: PracticeYears) -> np.ndarray:
+        if self.flat_rate is not None:
+            return self.flat_rate * years.counts.astype(float)
+        return years.group_counts @ self.rates(years.cost_model)
+
+
+@dataclass(frozen=True)
+class CostAndVolume(Contract):
+    """Baseline plus a share of the difference: ``P = B + (1 - s)(C - B)``.
+
+    The practice's surplus is ``s (B - C)``: it bears a share ``s`` of any overspend and
+    keeps the same share of any underspend, whether from caseload or cost per child.
+    ``s = 1`` is a block contract and ``s = 0`` full reimbursement, exactly.
+
+    Parameters
+    ----------
+    share : float
+        Practice's share ``s``, in [0, 1].
+    baseline : float, optional
+        ``B``, £ per practice-year, >= 0; default the expected total cost ``E[C]``.
+    """
+
+    share: float = field(default=None)  # type: ignore[assignment]
+    baseline: float | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.share is None:
+            raise ValueError("share must be given (a number in [0, 1]); got None")
+        _set(self, "share", check_probability("share", self.share))
+        _set(self, "baseline", _optional_nonnegative("baseline", self.baseline))
+
+    @property
+    def label(self) -> str:
+        return f"Cost and volume (s = {self.share:g})"
+
+    def payment(self, years: PracticeYears) -> np.ndarray:
+        b = _baseline(self.baseline, years)
+        # (1 - s) C + s B equals B + (1 - s)(C - B) and is exact at s = 0 and s = 1.
+        return (1.0 - self.share) * years.totals + self.share * b
+
+
+@dataclass(frozen=True)
+class ThresholdSharing(Contract):
+    """Cost-and-volume with a threshold: the practice bears overspend up to ``T``, the council above.
+
+    With overspend ``D = C - B`` the practice's surplus is
+    ``-(min(D, T) + share_above * max(D - T, 0))`` when ``D > 0`` and, on an underspend
+    ``U = B - C > 0``, ``min(U, T_s) + surplus_share_above * max(U - T_s, 0)``.
+
+    Parameters
+    ----------
+    threshold : float
+        ``T``, £ per practice-year, >= 0.
+    baseline : float, optional
+        ``B``, £ per practice-year, >= 0; default ``E[C]``.
+    share_above : float, default 0
+        Practice's share of overspend beyond ``T``, in [0, 1] (0: the council bears it all,
+        as the report describes).
+    surplus_threshold : float, optional
+        ``T_s``: the practice keeps all underspend up to it, £ >= 0. Default ``None``: the
+        practice keeps all underspend (no surplus sharing).
+    surplus_share_above : float, default 0
+        Practice's share of underspend beyond ``T_s``, in [0, 1].
+    """
+
+    threshold: float = field(default=None)  # type: ignore[assignment]
+    baseline: float | None = None
+    share_above: float = 0.0
+    surplus_threshold: float | None = None
+    surplus_share_above: float = 0.0
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.threshold is None:
+            raise ValueError("threshold must be given (£ per practice-year, >= 0); got None")
+        _set(self, "threshold", check_nonnegative("threshold", self.threshold))
+        _set(self, "baseline", _optional_nonnegative("baseline", self.baseline))
+        _set(self, "share_above", check_probability("share_above", self.share_above))
+        _set(self, "surplus_threshold", _optional_nonnegative("surplus_threshold", self.surplus_threshold))
+        _set(self, "surplus_share_above", check_probability("surplus_share_above", self.surplus_share_above))
+
+    @property
+    def label(self) -> str:
+        return f"Threshold (T = £{self.threshold:,.0f})"
+
+    def practice_surplus(self, totals: np.ndarray, baseline: float) -> np.ndarray:
+        """Practice's surplus for totals ``C`` and baseline ``B`` (vectorised), £."""
+        over = totals - baseline
+        pos = np.maximum(over, 0.0)
+        loss = np.minimum(pos, self.threshold) + self.share_above * np.maximum(pos - self.threshold, 0.0)
+        under = np.maximum(-over, 0.0)
+        if self.surplus_threshold is None:
+            gain = under
+        else:
+            ts = self.surplus_threshold
+            gain = np.minimum(under, ts) + self.surplus_share_above * np.maximum(under - ts, 0.0)
+        return gain - loss
+
+    def payment(self, years: PracticeYears) -> np.ndarray:
+        return years.totals + self.practice_surplus(years.totals, _baseline(self.baseline, years))
+
+
+@dataclass(frozen=True)
+class HighCostReinsurance(Contract):
+    """A block payment plus the council paying for any child's cost above a per-child threshold.
+
+    ``P = B + council_share * sum_i max(c_i - t, 0)``.
+
+    Parameters
+    ----------
+    per_child_threshold : float
+        ``t``, £ per child per year, >= 0.
+    payment : float, optional
+        Block part ``B``, £ per practice-year, >= 0; default the expected cost net of the
+        expected reinsured amount, ``E[C] - council_share E[N] E[max(c - t, 0)]``, so the
+        practice's expected surplus is zero.
+    council_share : float, default 1
+        Share of the cost above ``t`` the council pays, in [0, 1].
+    """
+
+    per_child_threshold: float = field(default=None)  # type: ignore[assignment]
+    payment_amount: float | None = None
+    council_share: float = 1.0
+
+    def __init__(
+        self,
+        per_child_threshold: float,
+        payment: float | None = None,
+        council_share: float = 1.0,
+        **admin: float,
+    ) -> None:
+        _set(self, "per_child_threshold", per_child_threshold)
+        _set(self, "payment_amount", payment)
+        _set(self, "council_share", council_share)
+        _set(self, "admin_cost_per_year", admin.pop("admin_cost_per_year", 0.0))
+        _set(self, "admin_cost_per_child", admin.pop("admin_cost_per_child", 0.0))
+        if admin:
+            raise ValueError(f"unknown parameter(s) for HighCostReinsurance: {sorted(admin)}")
+        self.__post_init__()
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _set(self, "per_child_threshold", check_nonnegative("per_child_threshold", self.per_child_threshold))
+        _set(self, "payment_amount", _optional_nonnegative("payment", self.payment_amount))
+        _set(self, "council_share", check_probability("council_share", self.council_share))
+
+    @property
+    def label(self) -> str:
+        return f"Reinsurance (t = £{self.per_child_threshold:,.0f})"
+
+    def block_part(self, years: PracticeYears) -> float:
+        """The block part ``B`` of the payment, £ per practice-year."""
+        if self.payment_amount is not None:
+            return self.payment_amount
+        excess = years.cost_model.expected_excess(self.per_child_threshold)
+        return years.expected_total - self.council_share * years.expected_count * excess
+
+    def reinsured(self, years: PracticeYears) -> np.ndarray:
+        """Cost above the per-child threshold in each practice-year (before ``council_share``), £."""
+        return years.sum_above(self.per_child_threshold)
+
+    def payment(self, years: PracticeYears) -> np.ndarray:
+        return self.block_part(years) + self.council_share * self.reinsured(years)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A per-child outcome whose chance the practice partly controls.
+
+    The chance a child has the outcome in a year is
+    ``base_probability + effort_gain * effort``.
+
+    Parameters
+    ----------
+    base_probability : float
+        Chance with no extra effort, in [0, 1].
+    effort_gain : float, default 0
+        Rise in the chance at full effort, in [0, 1 - base_probability].
+    effort : float, default 0
+        The practice's effort, in [0, 1].
+    name : str, default "same_worker_all_year"
+        The indicator (the draft contract's "number of children with same social worker
+        throughout previous year").
+    """
+
+    base_probability: float
+    effort_gain: float = 0.0
+    effort: float = 0.0
+    name: str = "same_worker_all_year"
+
+    def __post_init__(self) -> None:
+        p = check_probability("base_probability", self.base_probability)
+        _set(self, "base_probability", p)
+        _set(self, "effort_gain", check_in_range("effort_gain", self.effort_gain, 0.0, 1.0 - p))
+        _set(self, "effort", check_probability("effort", self.effort))
+        if not isinstance(self.name, str) or not self.name:
+            raise ValueError(f"name must be a non-empty string; got {self.name!r}")
+
+    @property
+    def probability(self) -> float:
+        """Chance that a child has the outcome."""
+        return min(1.0, self.base_probability + self.effort_gain * self.effort)
+
+
+@dataclass(frozen=True)
+class OutcomeBased(Contract):
+    """A base payment plus a bonus per child with the outcome, optionally capped.
+
+    ``P = base + min(bonus_per_unit * K, cap)`` where ``K`` is the number of the year's
+    children with the outcome. The practice bears all cost risk (the base is fixed) and,
+    through the bonus, some outcome risk.
+
+    Parameters
+    ----------
+    bonus_per_unit : float
+        £ per child with the outcome, >= 0.
+    outcome : Outcome
+    base : float, optional
+        £ per practice-year, >= 0; default the expected total cost ``E[C]``, so the
+        practice's expected surplus is the expected bonus.
+    cap : float, optional
+        Largest total bonus in a year, £ >= 0; default no cap.
+    """
+
+    bonus_per_unit: float = field(default=None)  # type: ignore[assignment]
+    outcome: Outcome = field(default=None)  # type: ignore[assignment]
+    base: float | None = None
+    cap: float | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.bonus_per_unit is None:
+            raise ValueError("bonus_per_unit must be given (£ per child with the outcome, >= 0); got None")
+        _set(self, "bonus_per_unit", check_nonnegative("bonus_per_unit", self.bonus_per_unit))
+        if not isinstance(self.outcome, Outcome):
+            raise ValueError(f"outcome must be an Outcome; got {self.outcome!r}")
+        _set(self, "base", _optional_nonnegative("base", self.base))
+        _set(self, "cap", _optional_nonnegative("cap", self.cap))
+
+    @property
+    def label(self) -> str:
+        capped = "" if self.cap is None else f", cap £{self.cap:,.0f}"
+        return f"Outcome-based (£{self.bonus_per_unit:,.0f} a child{capped})"
+
+    def bonus(self, years: PracticeYears) -> np.ndarray:
+        """Bonus paid in each practice-year, £."""
+        pool = self.bonus_per_unit * years.outcome_counts(self.outcome.probability).astype(float)
+        return pool if self.cap is None else np.minimum(pool, self.cap)
+
+    def payment(self, years: PracticeYears) -> np.ndarray:
+        return _baseline(self.base, years) + self.bonus(years)
+
+
+def default_contracts(cost_model: CostModel | None = None) -> dict[str, Contract]:
+    """The book's illustrative contracts, with parameters from ``data/assumptions_contracts.csv``.
+
+    Baselines are left at their defaults (the expected cost), so they follow whichever
+    practice-years the contracts are priced on.
+    """
+    model = default_cost_model() if cost_model is None else cost_model
+    manage = assumption("admin_contract_management")
+    audit = assumption("admin_cost_audit")
+    assess = assumption("admin_needs_assessment")
+    monitor = assumption("admin_outcome_monitoring")
+    outcome = Outcome(
+        base_probability=assumption("outcome_base_probability"),
+        effort_gain=assumption("outcome_effort_gain"),
+        effort=assumption("outcome_effort"),
+    )
+    contracts: list[Contract] = [
+        Block(admin_cost_per_year=manage),
+        Capitation.flat(model, admin_cost_per_year=manage),
+        Capitation.risk_adjusted(model, admin_cost_per_year=manage, admin_cost_per_child=assess),
+        CostAndVolume(share=assumption("cost_share"), admin_cost_per_year=manage + audit),
+        ThresholdSharing(threshold=assumption("overspend_threshold"), admin_cost_per_year=manage + audit),
+        HighCostReinsurance(assumption("reinsurance_threshold"), admin_cost_per_year=manage + audit),
+        OutcomeBased(
+            bonus_per_unit=assumption("outcome_bonus"), outcome=outcome, admin_cost_per_year=manage + monitor
+        ),
+        FullReimbursement(admin_cost_per_year=manage + audit, admin_cost_per_child=assess),
+    ]
+    return {c.label: c for c in contracts}
+
+
+# ---------------------------------------------------------------------------------------
+# Risk, incentive, comparison
+# ---------------------------------------------------------------------------------------
+
+
+def _surplus_array(surplus: np.ndarray) -> np.ndarray:
+    arr = np.asarray(surplus, dtype=float).ravel()
+    if arr.size == 0:
+        raise ValueError("surplus must hold at least one value; got an empty array")
+    if not np.isfinite(arr).all():
+        raise ValueError("surplus must be finite (no NaN or infinity)")
+    return arr
+
+
+def risk_premium(surplus: np.ndarray, risk_aversion: float, exact: bool = True) -> float:
+    """What a practice with CARA risk aversion would give up to remove the risk in ``surplus``.
+
+    Parameters
+    ----------
+    surplus : array-like
+        Simulated surpluses, £.
+    risk_aversion : float
+        ``r`` per £, >= 0.
+    exact : bool, default True
+        ``True``: ``E[pi] - CE`` with certainty equivalent ``CE = -ln E[exp(-r pi)] / r``,
+        computed stably as ``(logsumexp(-r (pi - mean)) - ln n) / r``. ``False``: the
+        mean-variance approximation ``r Var(pi) / 2`` (population variance).
+
+    Returns
+    -------
+    float
+        £ per practice-year; 0 when ``r = 0``.
+    """
+    arr = _surplus_array(surplus)
+    r = check_nonnegative("risk_aversion", risk_aversion)
+    if r == 0:
+        return 0.0
+    centred = arr - arr.mean()
+    if not exact:
+        return float(r * np.mean(centred * centred) / 2.0)
+    return float((special.logsumexp(-r * centred) - math.log(arr.size)) / r)
+
+
+def power_of_incentive(contract: Contract, years: PracticeYears, step: float = 1e-3) -> float:
+    """Share of a £ of extra cost the practice bears, by perturbing every child's cost.
+
+    ``1 - (E[P(C (1 + h))] - E[P(C)]) / (h E[C])`` with ``h = step``: 1 for a block
+    contract, 0 for full reimbursement, ``s`` for cost-and-volume. A proportional
+    perturbation matches the effort model, in which effort cuts every cost by a fraction.
+    """
+    h = check_in_range("step", step, 0.0, 0.1, low_open=True)
+    return _power(contract, years, years.scaled(1.0 + h), contract.payment(years))
+
+
+def _power(contract: Contract, years: PracticeYears, bumped: PracticeYears, base_payment: np.ndarray) -> float:
+    d_cost = float(np.mean(bumped.totals - years.totals))
+    d_pay = float(np.mean(contract.payment(bumped) - base_payment))
+    return 1.0 - d_pay / d_cost
+
+
+def _contract_items(contracts: Mapping[str, Contract] | Sequence[Contract]) -> list[tuple[str, Contract]]:
+    if isinstance(contracts, Mapping):
+        items = list(contracts.items())
+    else:
+        items = [(c.label, c) for c in contracts]
+    if not items:
+        raise ValueError("contracts must hold at least one contract")
+    for name, c in items:
+        if not isinstance(c, Contract):
+            raise ValueError(f"contracts[{name!r}] must be a Contract; got {c!r}")
+    return items
+
+
+def compare(
+    contracts: Mapping[str, Contract] | Sequence[Contract],
+    years: PracticeYears,
+    risk_aversion: float,
+    *,
+    step: float = 1e-3,
+) -> pd.DataFrame:
+    """Price contracts on the same practice-years and compare them, one row each.
+
+    Parameters
+    ----------
+    contracts : mapping or sequence
+        ``{name: Contract}``, or Contracts named by their ``label``.
+    years : PracticeYears
+    risk_aversion : float
+        The practice's ``r`` per £, >= 0.
+    step : float
+        Relative cost perturbation for the power of incentive.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns (all £ per practice-year unless stated): ``contract``;
+        ``practice_mean_surplus``, ``practice_sd_surplus``, ``practice_p_loss``
+        (probability), ``practice_surplus_p5`` (5th percentile: the 5% worst case);
+        ``council_mean_spend``, ``council_sd_spend``; ``risk_premium_approx``
+        (``r Var/2``), ``risk_premium_exact``; ``power`` (share of a marginal £ of cost
+        the practice bears); ``admin_cost`` (mean); ``council_total_cost`` =
+        ``E[C] + risk_premium_exact + admin_cost``: what the council must expect to pay
+        when the baseline is set so that the practice just accepts (certainty
+        equivalent zero), with costs unchanged by the contract.
+    """
+    r = check_nonnegative("risk_aversion", risk_aversion)
+    items = _contract_items(contracts)
+    h = check_in_range("step", step, 0.0, 0.1, low_open=True)
+    bumped = years.scaled(1.0 + h)
+    mean_cost = float(years.totals.mean())
+    rows = []
+    for name, contract in items:
+        pay = contract.payment(years)
+        surplus = pay - years.totals
+        admin = float(contract.admin_cost(years).mean())
+        rp_exact = risk_premium(surplus, r, exact=True)
+        rows.append(
+            {
+                "contract": name,
+                "practice_mean_surplus": float(surplus.mean()),
+                "practice_sd_surplus": float(surplus.std()),
+                "practice_p_loss": float(np.mean(surplus < 0)),
+                "practice_surplus_p5": float(np.percentile(surplus, 5)),
+                "council_mean_spend": float(pay.mean()),
+                "council_sd_spend": float(pay.std()),
+                "risk_premium_approx": risk_premium(surplus, r, exact=False),
+                "risk_premium_exact": rp_exact,
+                "power": _power(contract, years, bumped, pay),
+                "admin_cost": admin,
+                "council_total_cost": mean_cost + rp_exact + admin,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def skimming_gain(
+    contract: Contract,
+    cost_model: CostModel,
+    caseload: int | Caseload | None = None,
+    *,
+    n_years: int = 20_000,
+    seed: SeedLike = 0,
+) -> pd.DataFrame:
+    """The practice's expected gain from taking one more child, by needs group.
+
+    Simulates ``n_years`` practice-years, adds one child of each needs group to every
+    year (the same standard normal draw for every group, so the groups are paired) and
+    prices the contract with and without that child.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per needs group: ``group``, ``mean_cost`` (£ per child per year),
+        ``gain_extra_child`` (expected change in the practice's surplus from taking one
+        more child of that group, £ a year) and ``gain_vs_average`` (that gain minus the
+        gain from an extra child drawn at random from all referrals: what the practice
+        wins by picking a child of this group instead — the incentive to skim). Under a
+        block contract an extra child costs the practice its full mean cost; under a flat
+        capitation cheap children are worth taking; under risk-adjusted capitation at
+        true group means no group is better than another.
+    """
+    load = default_caseload() if caseload is None else _as_caseload(caseload)
+    rng = _rng(seed)
+    years = simulate_practice_years(cost_model, load, n_years, rng)
+    # Stratified draws for the extra child (one per n-quantile, shuffled), rescaled so the
+    # sample mean cost equals the group mean exactly (a factor within about 1e-4 of one):
+    # contracts linear in cost then give exact gains.
+    strata = (np.arange(years.n_years) + 0.5) / years.n_years
+    z = special.ndtri(rng.permutation(strata))
+    draw = np.floor(rng.permutation(strata) * _DRAW_LEVELS).astype(np.uint16)
+    base = contract.payment(years)
+    gains = np.empty(len(cost_model.components))
+    for k in range(gains.size):
+        extra = np.exp(cost_model.mu[k] + cost_model.sigma[k] * z)
+        extra *= cost_model.component_means[k] / extra.mean()
+        more = years.with_extra_child(extra, k, draw)
+        gains[k] = float(np.mean(contract.payment(more) - base - extra))
+    weights = cost_model.component_weights
+    average = float(np.dot(weights, gains))
+    rows = []
+    summary = cost_model.group_summary()
+    for j, g in enumerate(cost_model.groups):
+        sel = cost_model.recorded_group == j
+        w = weights[sel]
+        gain = float(np.dot(w, gains[sel]) / w.sum()) if w.sum() > 0 else float(gains[j])
+        rows.append(
+            {
+                "group": g,
+                "mean_cost": float(summary.loc[j, "mean"]),
+                "gain_extra_child": gain,
+                "gain_vs_average": gain - average,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------
+# Effort and the optimal share
+# ---------------------------------------------------------------------------------------
+
+
+def _check_effort_cost(effort_cost: float) -> float:
+    return check_in_range("effort_cost", effort_cost, 1.0, None)
+
+
+def _check_shares(share: float | np.ndarray) -> np.ndarray:
+    arr = np.asarray(share, dtype=float)
+    if np.isnan(arr).any():
+        raise ValueError(f"share must not be NaN; got {share!r}")
+    if ((arr < 0) | (arr > 1)).any():
+        raise ValueError(f"share must be in [0, 1]; got {share!r}")
+    return arr
+
+
+def effort_level(share: float | np.ndarray, effort_cost: float) -> float | np.ndarray:
+    """Effort a practice bearing cost share ``s`` chooses: ``e* = s / k``.
+
+    The practice maximises ``s e m - k e**2 m / 2``. ``effort_cost`` (``k``) must be at
+    least 1, so that ``e* <= 1`` for every share (effort cannot cut more than all cost).
+    """
+    s = _check_shares(share)
+    k = _check_effort_cost(effort_cost)
+    out = s / k
+    return float(out) if out.ndim == 0 else out
+
+
+def council_expected_cost(
+    share: float | np.ndarray,
+    mean_cost: float,
+    var_cost: float,
+    risk_aversion: float,
+    effort_cost: float,
+) -> float | np.ndarray:
+    """Council's expected total cost of a cost-sharing contract with share ``s`` (closed form).
+
+    ``m (1 - s/k) + m s**2 / (2k) + r s**2 var / 2``: expected cost after the practice's
+    effort ``e = s/k``, plus the effort cost and the risk premium the council must pay for
+    the practice to take part (participation constraint binding; mean-variance risk
+    premium on the unscaled cost variance, hence approximate). Vectorised over ``share``.
+
+    Parameters
+    ----------
+    share : float or numpy.ndarray
+        ``s`` in [0, 1].
+    mean_cost : float
+        ``m``, expected total cost without effort, £ per practice-year, > 0.
+    var_cost : float
+        ``Var(C)``, £², >= 0.
+    risk_aversion : float
+        ``r`` per £, >= 0.
+    effort_cost : float
+        ``k`` >= 1.
+    """
+    s = _check_shares(share)
+    m = check_positive("mean_cost", mean_cost)
+    v = check_nonnegative("var_cost", var_cost)
+    r = check_nonnegative("risk_aversion", risk_aversion)
+    k = _check_effort_cost(effort_cost)
+    out = m * (1 - s / k) + m * s**2 / (2 * k) + r * s**2 * v / 2
+    return float(out) if out.ndim == 0 else out
+
+
+def optimal_share(mean_cost: float, var_cost: float, risk_aversion: float, effort_cost: float) -> float:
+    """Cost share minimising :func:`council_expected_cost`: ``s* = 1 / (1 + r k var / m)``.
+
+    Holmström and Milgrom (1987); Laffont and Tirole (1993). Always in (0, 1].
+    """
+    m = check_positive("mean_cost", mean_cost)
+    v = check_nonnegative("var_cost", var_cost)
+    r = check_nonnegative("risk_aversion", risk_aversion)
+    k = _check_effort_cost(effort_cost)
+    return 1.0 / (1.0 + r * k * v / m)
+
+
+@dataclass(frozen=True)
+class OptimalShare:
+    """The cost share that minimises the council's expected total cost, by simulation.
+
+    Attributes
+    ----------
+    share : float
+        Simulated optimum (grid minimum refined by a bounded scalar search).
+    council_cost : float
+        Council's expected total cost at that share, £ per practice-year.
+    closed_form_share : float
+        :func:`optimal_share` with the simulated mean and variance of cost.
+    grid : pandas.DataFrame
+        One row per share on the grid: ``share``, ``effort``, ``expected_cost``
+        (after effort), ``effort_cost``, ``risk_premium_exact``, ``risk_premium_approx``,
+        ``council_cost`` (simulated, exact premium), ``council_cost_closed_form``.
+    """
+
+    share: float
+    council_cost: float
+    closed_form_share: float
+    grid: pd.DataFrame
+
+
+def simulated_optimal_share(
+    years: PracticeYears,
+    risk_aversion: float,
+    effort_cost: float,
+    shares: Sequence[float] | np.ndarray | None = None,
+) -> OptimalShare:
+    """Search cost shares on simulated practice-years, with effort and the exact risk premium.
+
+    For each share ``s`` the practice's effort is ``e = s/k``, every cost is scaled by
+    ``1 - e``, and the council's expected total cost is
+    ``(1 - e) E[C] + k e**2 E[C] / 2 + RP_exact(s (1 - e) C)``, the participation
+    constraint binding. Unlike the closed form, this scales the variance by ``(1 - e)**2``
+    and uses the exact CARA premium, which is larger for right-skewed costs.
+
+    Parameters
+    ----------
+    years : PracticeYears
+    risk_aversion : float
+        ``r`` per £, >= 0.
+    effort_cost : float
+        ``k`` >= 1.
+    shares : array-like, optional
+        Grid of shares in [0, 1]; default 101 points from 0 to 1.
+    """
+    r = check_nonnegative("risk_aversion", risk_aversion)
+    k = _check_effort_cost(effort_cost)
+    grid = np.linspace(0.0, 1.0, 101) if shares is None else _check_shares(shares).ravel()
+    if grid.size < 2:
+        raise ValueError(f"shares must hold at least two values; got {grid.size}")
+    grid = np.unique(grid)
+    totals = years.totals
+    m = float(totals.mean())
+    var = float(totals.var())
+    centred = totals - m
+
+    def parts(s: float) -> tuple[float, float, float, float, float]:
+        e = s / k
+        exp_cost = (1 - e) * m
+        eff = k * e * e * m / 2
+        rp = risk_premium(-s * (1 - e) * centred, r, exact=True)
+        rp_approx = r * (s * (1 - e)) ** 2 * var / 2
+        return e, exp_cost, eff, rp, rp_approx
+
+    def council(s: float) -> float:
+        _, exp_cost, eff, rp, _ = parts(s)
+        return exp_cost + eff + rp
+
+    rows = []
+    for s in grid:
+        e, exp_cost, eff, rp, rp_approx = parts(float(s))
+        rows.append(
+            {
+                "share": float(s),
+                "effort": e,
+                "expected_cost": exp_cost,
+                "effort_cost": eff,
+                "risk_premium_exact": rp,
+                "risk_premium_approx": rp_approx,
+                "council_cost": exp_cost + eff + rp,
+            }
+        )
+    table = pd.DataFrame(rows)
+    table["council_cost_closed_form"] = council_expected_cost(table["share"].to_numpy(), m, var, r, k)
+    i = int(table["council_cost"].idxmin())
+    lo, hi = grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)]
+    best_s, best_c = float(grid[i]), float(table["council_cost"].iloc[i])
+    if hi > lo:
+        res = optimize.minimize_scalar(council, bounds=(lo, hi), method="bounded", options={"xatol": 1e-6})
+        if res.fun <= best_c:
+            best_s, best_c = float(res.x), float(res.fun)
+    return OptimalShare(best_s, best_c, optimal_share(m, var, r, k), table)
