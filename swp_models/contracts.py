@@ -361,12 +361,20 @@ class Block(Contract):
 
     payment_amount: float | None = None
 
-    def __init__(self, payment: float | None = None, **admin: float) -> None:
-        _set(self, "payment_amount", payment)
-        _set(self, "admin_cost_per_year", admin.pop("admin_cost_per_year", 0.0))
-        _set(self, "admin_cost_per_child", admin.pop("admin_cost_per_child", 0.0))
-        if admin:
-            raise ValueError(f"unknown parameter(s) for Block: {sorted(admin)}")
+    def __init__(
+        self,
+        payment: float | None = None,
+        *,
+        payment_amount: float | None = None,
+        admin_cost_per_year: float = 0.0,
+        admin_cost_per_child: float = 0.0,
+    ) -> None:
+        # The amount is stored as ``payment_amount`` because ``payment`` is the method.
+        if payment is not None and payment_amount is not None:
+            raise ValueError(f"payment: give it once (payment={payment!r}, payment_amount={payment_amount!r})")
+        _set(self, "payment_amount", payment if payment is not None else payment_amount)
+        _set(self, "admin_cost_per_year", admin_cost_per_year)
+        _set(self, "admin_cost_per_child", admin_cost_per_child)
         self.__post_init__()
 
     def __post_init__(self) -> None:
@@ -587,15 +595,19 @@ class HighCostReinsurance(Contract):
         per_child_threshold: float,
         payment: float | None = None,
         council_share: float = 1.0,
-        **admin: float,
+        *,
+        payment_amount: float | None = None,
+        admin_cost_per_year: float = 0.0,
+        admin_cost_per_child: float = 0.0,
     ) -> None:
+        # The block part is stored as ``payment_amount`` because ``payment`` is the method.
+        if payment is not None and payment_amount is not None:
+            raise ValueError(f"payment: give it once (payment={payment!r}, payment_amount={payment_amount!r})")
         _set(self, "per_child_threshold", per_child_threshold)
-        _set(self, "payment_amount", payment)
+        _set(self, "payment_amount", payment if payment is not None else payment_amount)
         _set(self, "council_share", council_share)
-        _set(self, "admin_cost_per_year", admin.pop("admin_cost_per_year", 0.0))
-        _set(self, "admin_cost_per_child", admin.pop("admin_cost_per_child", 0.0))
-        if admin:
-            raise ValueError(f"unknown parameter(s) for HighCostReinsurance: {sorted(admin)}")
+        _set(self, "admin_cost_per_year", admin_cost_per_year)
+        _set(self, "admin_cost_per_child", admin_cost_per_child)
         self.__post_init__()
 
     def __post_init__(self) -> None:

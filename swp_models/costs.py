@@ -594,7 +594,10 @@ def calibrate_shares(
     hi = min(1.0, (needs_mean - m[0]) / (m[2] - m[0]))
     grid = np.linspace(lo, hi, n_points)
     p0, p1 = _shares_given_complex(grid, needs_mean, m)
-    p0, p1 = np.clip(p0, 0.0, None) * (p0 > 1e-15), np.clip(p1, 0.0, None) * (p1 > 1e-15)
+    # At the ends of the range one share is zero in exact arithmetic; set the rounding
+    # dust (|share| < 1e-12) to exactly zero.
+    p0[np.abs(p0) < 1e-12] = 0.0
+    p1[np.abs(p1) < 1e-12] = 0.0
     mix_mean = (1 - t) * (m[0] * p0 + m[1] * p1 + m[2] * grid) + (t * multiple * m[2] if t > 0 else 0.0)
     feasible = pd.DataFrame(
         {"complex_needs": grid, "ebd_or_offending": p1, "no_additional_needs": p0, "mean": mix_mean}
@@ -602,8 +605,8 @@ def calibrate_shares(
     p2 = lo + pos * (hi - lo)
     d0, d1 = _shares_given_complex(np.array(p2), needs_mean, m)
     default = {NEEDS_GROUPS[0]: float(d0), NEEDS_GROUPS[1]: float(d1), NEEDS_GROUPS[2]: float(p2)}
-    for g, s in default.items():  # remove rounding dust at the ends of the range
-        if abs(s) < 1e-15:
+    for g, s in default.items():  # rounding dust at the ends of the range, as above
+        if abs(s) < 1e-12:
             default[g] = 0.0
     rule = (
         f"complex-needs share at position {pos:g} of its feasible range "
@@ -733,7 +736,10 @@ def default_caseload(kind: str = "uniform") -> Caseload:
     """
     mean = data.value("practice_design", parameter="caseload_children")
     margin = data.value("practice_design", parameter="caseload_margin")
-    return Caseload(mean=int(round(mean)), margin=int(round(margin)), kind=kind)
+    for name, figure in (("caseload_children", mean), ("caseload_margin", margin)):
+        if figure != int(figure):
+            raise ValueError(f"{name} in data/practice_design.csv must be a whole number of children; got {figure!r}")
+    return Caseload(mean=int(mean), margin=int(margin), kind=kind)
 
 
 @dataclass(frozen=True)

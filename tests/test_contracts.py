@@ -466,7 +466,8 @@ def test_simulated_optimal_share_rejects_bad_input(small_years):
         (lambda: Block(-5.0), "payment"),
         (lambda: Block(float("nan")), "payment"),
         (lambda: Block(1.0, admin_cost_per_year=-1.0), "admin_cost_per_year"),
-        (lambda: Block(1.0, bogus=1.0), "bogus"),
+        (lambda: Block(1.0, payment_amount=2.0), "payment"),
+        (lambda: HighCostReinsurance(1e5, 1.0, payment_amount=2.0), "payment"),
         (lambda: FullReimbursement(admin_cost_per_child=-1.0), "admin_cost_per_child"),
         (lambda: ThresholdSharing(threshold=-1.0), "threshold"),
         (lambda: ThresholdSharing(threshold=float("nan")), "threshold"),
@@ -544,6 +545,19 @@ def test_reinsurance_identity_for_any_parameters(small_years, threshold, council
     excess = small_years.sum_by_year(np.maximum(small_years.costs - threshold, 0.0))
     np.testing.assert_allclose(c.payment(small_years), payment + council_share * excess, rtol=1e-9, atol=1e-6)
     assert np.all(c.payment(small_years) >= payment)
+
+
+def test_contracts_survive_dataclass_replace(years):
+    from dataclasses import replace
+
+    block = replace(Block(1.0), payment_amount=2.0)
+    np.testing.assert_array_equal(block.payment(years), np.full(years.n_years, 2.0))
+    reins = replace(HighCostReinsurance(1e5, 1.0), council_share=0.5)
+    assert reins.council_share == 0.5 and reins.payment_amount == 1.0
+    cv = replace(CostAndVolume(share=0.2), share=0.7)
+    assert cv.share == 0.7
+    with pytest.raises(ValueError, match="share"):
+        replace(cv, share=2.0)
 
 
 def test_default_contracts_cover_the_four_families(model):
