@@ -59,29 +59,14 @@ def workforce_sources() -> pd.DataFrame:
     pandas.DataFrame
         Columns ``area``, ``measure``, ``rate`` (percent), ``source`` (document key), ``where``.
     """
-    report = data.load("workforce_rates_2005")
-    report = report[report["region"].isin(["England", "London"])]
-    a = pd.DataFrame(
-        {
-            "area": report["region"],
-            "measure": report["measure"],
-            "rate": report["value"],
-            "source": report["document"],
-            "where": report["location"],
-        }
-    )
+    def rates(frame: pd.DataFrame, area: str) -> pd.DataFrame:
+        frame = frame[frame[area].isin(["England", "London"]) & frame["measure"].isin(_MEASURE_LABELS)]
+        return pd.DataFrame({"area": frame[area], "measure": frame["measure"], "rate": frame["value"],
+                             "source": frame["document"], "where": frame["location"]})
+
     lords = data.load("workforce_lords")
-    lords = lords[(lords["year"] == 2005) & lords["measure"].isin(["vacancy_rate", "turnover_rate"])]
-    lords = lords[lords["area"].isin(["England", "London"])]
-    b = pd.DataFrame(
-        {
-            "area": lords["area"],
-            "measure": lords["measure"],
-            "rate": lords["value"],
-            "source": lords["document"],
-            "where": lords["location"],
-        }
-    )
+    a = rates(data.load("workforce_rates_2005"), "region")
+    b = rates(lords[lords["year"] == 2005], "area")
     out = pd.concat([a, b], ignore_index=True)
     return out.sort_values(["measure", "area", "source"], kind="stable").reset_index(drop=True)
 
