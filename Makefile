@@ -10,7 +10,7 @@ INSTALLED := $(VENV)/.installed
 MATHJAX_VERSION := 3.2.2
 MODEL_FILES := $(shell find swp_models data -type f \( -name '*.py' -o -name '*.csv' -o -name '*.json' \) 2>/dev/null | sort)
 
-.PHONY: all setup book test unit notebooks bench clean serve explorer
+.PHONY: all setup book test unit notebooks bench clean explorer
 
 all: book
 
@@ -52,6 +52,11 @@ test: book
 # Re-execute the chapter notebooks in place, refreshing the committed reference outputs on purpose.
 notebooks: $(INSTALLED)
 	$(PY) scripts/refresh_notebooks.py book/*.ipynb
+
+# The live explorers of every modelling chapter as a web app on this machine (Voila).
+explorer: $(INSTALLED)
+	JUPYTER_PATH=$(CURDIR)/apps/jupyter $(VENV)/bin/voila apps/explorer.ipynb --template=swp --port=8866 \
+	  --no-browser --Voila.ip=127.0.0.1
 
 bench: $(INSTALLED)
 	$(PY) benchmarks/run.py

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from types import MappingProxyType
 from typing import Mapping, Sequence
 
@@ -50,6 +50,7 @@ from .validation import (
     check_in_range,
     check_integer,
     check_nonnegative,
+    check_one_of,
     check_positive,
     check_probability,
 )
@@ -77,6 +78,34 @@ __all__ = [
     "optimal_share",
     "OptimalShare",
     "simulated_optimal_share",
+    "CostSharing",
+    "MixedOutcome",
+    "with_effort",
+    "effort_comparison",
+    "risk_sharing",
+    "CHAPTER_YEARS",
+    "CHAPTER_SEED",
+    "GRID_YEARS",
+    "FAMILIES",
+    "CONTRACT_TERMS",
+    "build_contracts",
+    "chapter_contracts",
+    "contract_family",
+    "chapter_defaults",
+    "chapter_years",
+    "chapter_table",
+    "chapter_optimum",
+    "skimming_table",
+    "surplus_histograms",
+    "design_grid",
+    "frontier_grid",
+    "contracts_table",
+    "risk_table",
+    "surplus_table",
+    "incentive_table",
+    "council_cost_table",
+    "claims_table",
+    "key_results",
 ]
 
 _ASSUMPTIONS = "assumptions_contracts"
@@ -1123,3 +1152,868 @@ def simulated_optimal_share(
         if res.fun <= best_c:
             best_s, best_c = float(res.x), float(res.fun)
     return OptimalShare(best_s, best_c, optimal_share(m, var, r, k), table)
+
+
+# ---------------------------------------------------------------------------------------
+# Designing a contract: one family that nests the report's cost-based contracts
+# ---------------------------------------------------------------------------------------
+
+_BASES = ("fixed", "caseload", "needs")
+
+
+@dataclass(frozen=True)
+class CostSharing(Contract):
+    """A baseline with over- and underspend shared: all of it up to ``T``, a share ``s`` beyond.
+
+    With the year's baseline ``B_i`` and cost ``C_i``, ``D = B_i - C_i`` and
+    ``D_T = min(max(D, -T), T)``, the practice's surplus is ``D_T + s (D - D_T)``: it
+    keeps or bears every £ of under- or overspend up to ``T`` and a share ``s`` of the
+    rest. The family nests the report's cost-based contracts: ``s = 1`` is a block
+    contract (with a ``"fixed"`` basis) or a capitation (``"caseload"``: flat rate,
+    ``"needs"``: rate by needs group); ``s = 0, T = 0`` is full reimbursement; ``T = 0``
+    is cost-and-volume with share ``s``; ``s = 0, T > 0`` limits both the practice's loss
+    and its gain to ``T``.
+
+    Parameters
+    ----------
+    share : float
+        ``s`` in [0, 1]: the practice's share of over- and underspend beyond ``T``.
+    threshold : float, default 0
+        ``T``, £ per practice-year, >= 0.
+    basis : str, default "fixed"
+        How the baseline follows the year's children: ``"fixed"`` (the same every year),
+        ``"caseload"`` (in proportion to the number of children) or ``"needs"`` (in
+        proportion to the expected cost of the year's children given their recorded
+        needs groups).
+    baseline : float, optional
+        The baseline for an average year, £ per practice-year, >= 0; default the
+        expected total cost ``E[C]``. With the ``"caseload"`` and ``"needs"`` bases the
+        year's baseline is this times the year's expected cost given its caseload (or
+        case mix) divided by ``E[C]``.
+    """
+
+    share: float = field(default=None)  # type: ignore[assignment]
+    threshold: float = 0.0
+    basis: str = "fixed"
+    baseline: float | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.share is None:
+            raise ValueError("share must be given (a number in [0, 1]); got None")
+        _set(self, "share", check_probability("share", self.share))
+        _set(self, "threshold", check_nonnegative("threshold", self.threshold))
+        check_one_of("basis", self.basis, _BASES)
+        _set(self, "baseline", _optional_nonnegative("baseline", self.baseline))
+
+    @property
+    def label(self) -> str:
+        return f"Cost sharing (s = {self.share:g}, T = £{self.threshold:,.0f}, {self.basis} baseline)"
+
+    def year_baseline(self, years: PracticeYears) -> np.ndarray:
+        """The baseline ``B_i`` of each practice-year, £."""
+        b = _baseline(self.baseline, years)
+        if self.basis == "fixed":
+            return np.full(years.n_years, b)
+        scale = b / years.expected_total
+        model = years.cost_model
+        if self.basis == "caseload":
+            return scale * model.mean * years.counts.astype(float)
+        rates = np.array([model.recorded_means()[g] for g in model.groups])
+        return scale * (years.group_counts @ rates)
+
+    def practice_surplus(self, totals: np.ndarray, baselines: np.ndarray | float) -> np.ndarray:
+        """Practice's surplus for totals ``C`` and baselines ``B`` (vectorised), £."""
+        inner = np.clip(np.asarray(baselines) - totals, -self.threshold, self.threshold)
+        return inner + self.share * (baselines - totals - inner)
+
+    def payment(self, years: PracticeYears) -> np.ndarray:
+        b = self.year_baseline(years)
+        inner = np.clip(b - years.totals, -self.threshold, self.threshold)
+        # (1 - s)(C + D_T) + s B equals C + D_T + s (D - D_T); it is exactly B at s = 1 and
+        # exactly C at s = 0, T = 0.
+        return (1.0 - self.share) * (years.totals + inner) + self.share * b
+
+
+@dataclass(frozen=True)
+class MixedOutcome(Contract):
+    """A cost-based contract plus an outcome bonus: the report's "mixed" contract.
+
+    ``P = cost_part.payment + bonus.bonus``: the practice bears the cost risk that
+    ``cost_part`` leaves with it and earns ``bonus``'s bonus on top. With a block
+    ``cost_part`` this is :class:`OutcomeBased`; with a cost-and-volume ``cost_part`` the
+    baseline is no longer fixed, so the practice shares its cost risk with the council.
+
+    Parameters
+    ----------
+    cost_part : Contract
+        Pays for the children's costs (its own administrative costs are ignored: give
+        the mixed contract's on this object).
+    bonus : OutcomeBased
+        Supplies the bonus (its base is ignored).
+    """
+
+    cost_part: Contract = field(default=None)  # type: ignore[assignment]
+    bonus: OutcomeBased = field(default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not isinstance(self.cost_part, Contract):
+            raise ValueError(f"cost_part must be a Contract; got {self.cost_part!r}")
+        if not isinstance(self.bonus, OutcomeBased):
+            raise ValueError(f"bonus must be an OutcomeBased contract; got {self.bonus!r}")
+
+    @property
+    def label(self) -> str:
+        return f"{self.cost_part.label} + outcome bonus"
+
+    def payment(self, years: PracticeYears) -> np.ndarray:
+        return self.cost_part.payment(years) + self.bonus.bonus(years)
+
+
+# ---------------------------------------------------------------------------------------
+# Effort response and who bears which risk
+# ---------------------------------------------------------------------------------------
+
+
+def with_effort(years: PracticeYears, effort: float) -> PracticeYears:
+    """The same children after the practice's effort ``e`` has cut every cost by a fraction ``e``.
+
+    Costs and the cost model's group means are both multiplied by ``1 - e``, so every
+    baseline or rate that defaults to an expected cost follows: the terms are set knowing
+    the effort the contract will call forth.
+
+    Parameters
+    ----------
+    years : PracticeYears
+    effort : float
+        ``e`` in [0, 1).
+    """
+    e = check_in_range("effort", effort, 0.0, 1.0, high_open=True)
+    if e == 0:
+        return years
+    f = 1.0 - e
+    model = replace(years.cost_model, means=tuple(m * f for m in years.cost_model.means))
+    kids = replace(years.children, costs=years.costs * f, totals=years.totals * f)
+    return PracticeYears(kids, years.outcome_draws, model, years.caseload)
+
+
+def _effort_from_power(name: str, power: float, k: float) -> float:
+    # The measured power carries rounding error of order 1e-12 at its natural limits.
+    if -1e-9 < power < 0:
+        power = 0.0
+    if power < 0 or power / k >= 1:
+        raise ValueError(
+            f"contracts[{name!r}] has a power of incentive of {power:.6g}; the effort model needs "
+            f"a power in [0, effort_cost) = [0, {k:g})"
+        )
+    return power / k
+
+
+def effort_comparison(
+    contracts: Mapping[str, Contract] | Sequence[Contract],
+    years: PracticeYears,
+    risk_aversion: float,
+    effort_cost: float,
+    *,
+    step: float = 1e-3,
+) -> pd.DataFrame:
+    """The council's expected total cost of each contract, with costs fixed and with effort.
+
+    *Costs fixed* is :func:`compare`'s ``council_total_cost``: ``E[C]`` plus the exact
+    risk premium plus administration. *With effort*: a contract whose power of incentive
+    is ``s`` calls forth effort ``e = s / k``, every cost falls by the fraction ``e``
+    (:func:`with_effort`) and the council pays, with the participation constraint
+    binding (a lump sum adjusted until the practice just accepts),
+    ``(1 - e) E[C] + k e**2 E[C] / 2 + RP + admin``, the risk premium ``RP`` being the
+    exact CARA premium of the contract's surplus on the reduced costs.
+
+    Parameters
+    ----------
+    contracts : mapping or sequence
+        ``{name: Contract}``, or Contracts named by their ``label``.
+    years : PracticeYears
+    risk_aversion : float
+        ``r`` per £, >= 0.
+    effort_cost : float
+        ``k`` >= 1.
+    step : float
+        Relative cost perturbation for the power of incentive.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per contract, £ per practice-year unless stated: ``contract``, ``power``
+        (share of a marginal £ the practice bears), ``effort`` (fraction of cost cut),
+        ``expected_cost_fixed`` (``E[C]``), ``risk_premium_fixed``, ``admin_cost``,
+        ``council_cost_fixed``, ``expected_cost_effort`` (``(1 - e) E[C]``),
+        ``effort_cost`` (``k e**2 E[C] / 2``), ``risk_premium_effort``,
+        ``council_cost_effort`` and ``efficiency_gain`` (cost saved net of the effort
+        cost, ``e E[C] - k e**2 E[C] / 2``).
+    """
+    r = check_nonnegative("risk_aversion", risk_aversion)
+    k = _check_effort_cost(effort_cost)
+    h = check_in_range("step", step, 0.0, 0.1, low_open=True)
+    items = _contract_items(contracts)
+    bumped = years.scaled(1.0 + h)
+    m = float(years.totals.mean())
+    reduced: dict[float, PracticeYears] = {}  # contracts of equal power share one set of reduced costs
+    rows = []
+    for name, contract in items:
+        pay = contract.payment(years)
+        power = _power(contract, years, bumped, pay)
+        e = _effort_from_power(name, power, k)
+        admin = float(contract.admin_cost(years).mean())
+        rp_fixed = risk_premium(pay - years.totals, r, exact=True)
+        key = round(e, 12)
+        if key not in reduced:
+            reduced[key] = with_effort(years, e)
+        after = reduced[key]
+        rp_effort = risk_premium(contract.surplus(after), r, exact=True)
+        exp_effort = (1.0 - e) * m
+        eff_cost = k * e * e * m / 2.0
+        rows.append(
+            {
+                "contract": name,
+                "power": power,
+                "effort": e,
+                "expected_cost_fixed": m,
+                "risk_premium_fixed": rp_fixed,
+                "admin_cost": admin,
+                "council_cost_fixed": m + rp_fixed + admin,
+                "expected_cost_effort": exp_effort,
+                "effort_cost": eff_cost,
+                "risk_premium_effort": rp_effort,
+                "council_cost_effort": exp_effort + eff_cost + rp_effort + admin,
+                "efficiency_gain": m - exp_effort - eff_cost,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def risk_sharing(contracts: Mapping[str, Contract] | Sequence[Contract], years: PracticeYears) -> pd.DataFrame:
+    """Share of each kind of cost risk that each contract leaves with the practice.
+
+    A year's cost is split into three parts, uncorrelated in the model: *caseload*
+    ``X1 = N mean(c)``; *case mix* ``X2 = sum_g N_g mean_g - X1`` (which needs groups the
+    children fall in, given their number); and *cost within group*
+    ``X3 = C - sum_g N_g mean_g``. The practice's share of each part is its coefficient in
+    the least-squares regression of ``-pi`` on the three parts together: 1 when every £ of
+    that part falls on the practice's surplus, 0 when the council pays it all. A contract
+    whose surplus is a linear function of the parts (block, capitation, cost and volume,
+    full reimbursement) gets its shares exactly, whatever the sample.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per contract: ``contract``, ``caseload``, ``case_mix``, ``within_group``
+        and ``overall`` (the slope of ``-pi`` on ``C`` alone); NaN for a part that does not
+        vary (a fixed caseload, or a single needs group).
+    """
+    items = _contract_items(contracts)
+    model = years.cost_model
+    rates = np.array([model.recorded_means()[g] for g in model.groups])
+    x1 = model.mean * years.counts.astype(float)
+    expected = years.group_counts @ rates
+    parts = {"caseload": x1, "case_mix": expected - x1, "within_group": years.totals - expected}
+    centred = {key: x - x.mean() for key, x in parts.items()}
+    # A part that varies by less than a penny in a year is treated as fixed.
+    varying = [key for key, x in centred.items() if float(np.mean(x * x)) > 1e-4]
+    design = np.column_stack([centred[key] for key in varying]) if varying else np.empty((years.n_years, 0))
+    total = years.totals - years.totals.mean()
+    var_total = float(np.mean(total * total))
+    rows = []
+    for name, contract in items:
+        surplus = contract.surplus(years)
+        y = surplus.mean() - surplus
+        row: dict[str, object] = {"contract": name}
+        coef = np.linalg.lstsq(design, y, rcond=None)[0] if varying else np.empty(0)
+        fitted = dict(zip(varying, coef))
+        for key in parts:
+            row[key] = float(fitted[key]) if key in fitted else float("nan")
+        row["overall"] = float(np.mean(y * total) / var_total) if var_total > 1e-4 else float("nan")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------
+# Chapter 5: the contracts on the page
+# ---------------------------------------------------------------------------------------
+
+#: Practice-years simulated for the chapter's comparisons, and the seed.
+CHAPTER_YEARS = 100_000
+CHAPTER_SEED = 2007
+#: Practice-years behind the precomputed design and trade-off grids (fewer, so the book builds fast).
+GRID_YEARS = 20_000
+
+#: Grid of the "design your contract" chart: practice's share beyond the threshold, the
+#: threshold (£ a year), the practice's risk tolerance 1/r (£) and how the baseline follows the year.
+DESIGN_SHARES: tuple[float, ...] = tuple(round(0.05 * i, 2) for i in range(21))
+DESIGN_THRESHOLDS: tuple[float, ...] = (0.0, 25_000.0, 50_000.0, 100_000.0, 200_000.0)
+DESIGN_TOLERANCES: tuple[float, ...] = (100_000.0, 250_000.0, 500_000.0, 1_000_000.0, 2_000_000.0)
+DESIGN_BASES: tuple[str, ...] = _BASES
+#: Grid of the trade-off chart: risk tolerance 1/r (£) and effort cost k.
+FRONTIER_TOLERANCES: tuple[float, ...] = DESIGN_TOLERANCES
+FRONTIER_EFFORT_COSTS: tuple[float, ...] = (5.0, 10.0, 20.0, 40.0)
+FRONTIER_SHARES: tuple[float, ...] = tuple(round(0.025 * i, 3) for i in range(41))
+
+#: The report's four families, and the contract names the chapter uses for each.
+FAMILIES: tuple[str, ...] = ("Block", "Capitation", "Cost and volume", "Outcome-based")
+
+
+#: Contract terms :func:`build_contracts` reads from the assumptions log unless given.
+CONTRACT_TERMS: tuple[str, ...] = (
+    "cost_share", "overspend_threshold", "reinsurance_threshold", "outcome_bonus", "outcome_base_probability",
+    "outcome_effort_gain", "outcome_effort", "admin_contract_management", "admin_cost_audit",
+    "admin_needs_assessment", "admin_outcome_monitoring",
+)
+
+
+def build_contracts(cost_model: CostModel | None = None, **terms: float) -> dict[str, Contract]:
+    """The chapter's nine contracts with any of their terms changed.
+
+    Parameters
+    ----------
+    cost_model : CostModel, optional
+        Sets the capitation rates; default :func:`swp_models.costs.default_cost_model`.
+    **terms : float
+        Any of :data:`CONTRACT_TERMS` (the ``parameter`` names of
+        ``data/assumptions_contracts.csv``, in the units given there); the others take
+        their values from that table.
+
+    Returns
+    -------
+    dict
+        ``{name: Contract}`` in the order of the report's four families: block; capitation
+        at a flat rate, by needs group and at actual cost (full reimbursement); cost and
+        volume, threshold and per-child reinsurance; outcome-based on a fixed base and on a
+        cost-and-volume base (the mixed contract).
+    """
+    unknown = sorted(set(terms) - set(CONTRACT_TERMS))
+    if unknown:
+        raise ValueError(f"terms must be among {list(CONTRACT_TERMS)}; got {unknown}")
+    model = default_cost_model() if cost_model is None else cost_model
+    v = {name: (terms[name] if name in terms else assumption(name)) for name in CONTRACT_TERMS}
+    manage, audit = v["admin_contract_management"], v["admin_cost_audit"]
+    assess, monitor = v["admin_needs_assessment"], v["admin_outcome_monitoring"]
+    outcome = Outcome(base_probability=v["outcome_base_probability"], effort_gain=v["outcome_effort_gain"],
+                      effort=v["outcome_effort"])
+    cv = CostAndVolume(share=v["cost_share"], admin_cost_per_year=manage + audit)
+    threshold = ThresholdSharing(threshold=v["overspend_threshold"], admin_cost_per_year=manage + audit)
+    reins = HighCostReinsurance(v["reinsurance_threshold"], admin_cost_per_year=manage + audit)
+    bonus = OutcomeBased(bonus_per_unit=v["outcome_bonus"], outcome=outcome, admin_cost_per_year=manage + monitor)
+    return {
+        "Block": Block(admin_cost_per_year=manage),
+        "Capitation, flat rate": Capitation.flat(model, admin_cost_per_year=manage),
+        "Capitation by needs group": Capitation.risk_adjusted(model, admin_cost_per_year=manage,
+                                                              admin_cost_per_child=assess),
+        "Full reimbursement": FullReimbursement(admin_cost_per_year=manage + audit, admin_cost_per_child=assess),
+        f"Cost and volume, s = {cv.share:g}": cv,
+        f"Threshold, T = £{threshold.threshold / 1000:,.0f}k": threshold,
+        f"Reinsurance above £{reins.per_child_threshold / 1000:,.0f}k a child": reins,
+        "Outcome: fixed base + bonus": bonus,
+        "Mixed: cost and volume + bonus": MixedOutcome(cost_part=cv, bonus=bonus,
+                                                       admin_cost_per_year=manage + audit + monitor),
+    }
+
+
+def chapter_contracts(cost_model: CostModel | None = None) -> dict[str, Contract]:
+    """The chapter's nine contracts with the assumed terms: :func:`build_contracts` with no changes.
+
+    The book's illustrative contracts (:func:`default_contracts`) under names for the page,
+    plus the mixed contract: the cost-and-volume contract with the outcome bonus on top.
+    Full reimbursement stands for capitation at each child's actual cost, the report's
+    risk-adjusted capitation taken to its limit.
+    """
+    return build_contracts(cost_model)
+
+
+def contract_family(contract: Contract) -> str:
+    """Which of the report's four families (:data:`FAMILIES`) a contract belongs to."""
+    if isinstance(contract, (OutcomeBased, MixedOutcome)):
+        return "Outcome-based"
+    if isinstance(contract, Block):
+        return "Block"
+    if isinstance(contract, (Capitation, FullReimbursement)):
+        return "Capitation"
+    if isinstance(contract, (CostAndVolume, ThresholdSharing, HighCostReinsurance, CostSharing)):
+        return "Cost and volume"
+    raise ValueError(f"contract must be one of the simulator's contracts; got {contract!r}")
+
+
+def chapter_defaults() -> dict[str, float]:
+    """The chapter's default risk aversion ``r`` (per £) and effort cost ``k``, from the assumptions."""
+    return {"risk_aversion": 1.0 / assumption("risk_tolerance"), "effort_cost": assumption("effort_cost")}
+
+
+@lru_cache(maxsize=4)
+def chapter_years(n_years: int = CHAPTER_YEARS, seed: int = CHAPTER_SEED) -> PracticeYears:
+    """The chapter's simulated practice-years: the default cost model and caseload (cached)."""
+    return simulate_practice_years(default_cost_model(), default_caseload(), n_years, seed)
+
+
+@lru_cache(maxsize=1)
+def _chapter_table() -> pd.DataFrame:
+    years = chapter_years()
+    contracts = chapter_contracts(years.cost_model)
+    d = chapter_defaults()
+    fixed = compare(contracts, years, d["risk_aversion"])
+    effort = effort_comparison(contracts, years, d["risk_aversion"], d["effort_cost"])
+    split = risk_sharing(contracts, years)
+    out = fixed.merge(effort.drop(columns=["admin_cost", "power"]), on="contract").merge(split, on="contract")
+    out.insert(1, "family", [contract_family(c) for c in contracts.values()])
+    return out
+
+
+def chapter_table() -> pd.DataFrame:
+    """Every per-contract figure of the chapter, one row per contract of :func:`chapter_contracts`.
+
+    Priced on :func:`chapter_years` with the default risk aversion and effort cost: the
+    columns of :func:`compare`, of :func:`effort_comparison` (without its duplicates
+    ``admin_cost`` and ``power``) and of :func:`risk_sharing`, plus ``family``.
+    """
+    return _chapter_table().copy()
+
+
+@lru_cache(maxsize=1)
+def _chapter_optimum() -> OptimalShare:
+    d = chapter_defaults()
+    return simulated_optimal_share(chapter_years(), d["risk_aversion"], d["effort_cost"])
+
+
+def chapter_optimum() -> OptimalShare:
+    """The cost-and-volume share that minimises the council's expected cost, on the chapter's years."""
+    return _chapter_optimum()
+
+
+@lru_cache(maxsize=1)
+def _skimming_table() -> pd.DataFrame:
+    model = default_cost_model()
+    frames = []
+    for name, contract in chapter_contracts(model).items():
+        gains = skimming_gain(contract, model, default_caseload(), n_years=GRID_YEARS, seed=CHAPTER_SEED)
+        gains.insert(0, "contract", name)
+        gains["gain_average_child"] = gains["gain_extra_child"] - gains["gain_vs_average"]
+        frames.append(gains)
+    return pd.concat(frames, ignore_index=True)
+
+
+def skimming_table() -> pd.DataFrame:
+    """:func:`skimming_gain` for every chapter contract, stacked.
+
+    Columns ``contract``, ``group``, ``mean_cost``, ``gain_extra_child``,
+    ``gain_vs_average`` and ``gain_average_child`` (the gain from one more child drawn
+    from all referrals: the incentive to take on, or turn away, children), £ a year.
+    """
+    return _skimming_table().copy()
+
+
+def surplus_histograms(
+    years: PracticeYears | None = None,
+    contracts: Mapping[str, Contract] | None = None,
+    *,
+    limit: float = 1_200_000.0,
+    width: float = 40_000.0,
+) -> pd.DataFrame:
+    """Distributions of the practice's surplus and of the council's spend, binned, per contract.
+
+    Parameters
+    ----------
+    years : PracticeYears, optional
+        Default :func:`chapter_years`.
+    contracts : mapping, optional
+        Default :func:`chapter_contracts`.
+    limit : float
+        Bins cover ``[-limit, limit]``, £ (> 0); years beyond fall in the outer bins.
+    width : float
+        Bin width, £ (> 0, dividing ``2 limit`` into at most 400 bins).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``contract``, ``party`` ("Practice's surplus" or "Council's spend above E[C]"),
+        ``low`` and ``high`` (bin edges, £), ``share`` (of practice-years in the bin).
+    """
+    lim = check_positive("limit", limit)
+    w = check_positive("width", width)
+    n_bins = int(round(2 * lim / w))
+    if n_bins < 2 or n_bins > 400 or abs(n_bins * w - 2 * lim) > 1e-6 * lim:
+        raise ValueError(f"width must divide 2 * limit into 2 to 400 bins; got width={width!r}, limit={limit!r}")
+    yrs = chapter_years() if years is None else years
+    items = _contract_items(chapter_contracts(yrs.cost_model) if contracts is None else contracts)
+    edges = np.linspace(-lim, lim, n_bins + 1)
+    expected = yrs.expected_total
+    rows = []
+    for name, contract in items:
+        pay = contract.payment(yrs)
+        for party, values in (("Practice's surplus", pay - yrs.totals), ("Council's spend above E[C]", pay - expected)):
+            idx = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, n_bins - 1)
+            share = np.bincount(idx, minlength=n_bins) / values.size
+            rows.append(pd.DataFrame({"contract": name, "party": party, "low": edges[:-1], "high": edges[1:],
+                                      "share": share}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def design_grid(
+    shares: Sequence[float] = DESIGN_SHARES,
+    thresholds: Sequence[float] = DESIGN_THRESHOLDS,
+    tolerances: Sequence[float] = DESIGN_TOLERANCES,
+    bases: Sequence[str] = DESIGN_BASES,
+    *,
+    effort_cost: float | None = None,
+    n_years: int = GRID_YEARS,
+    seed: int = CHAPTER_SEED,
+) -> pd.DataFrame:
+    """:class:`CostSharing` contracts priced on a grid, for the static "design your contract" chart.
+
+    Every combination of share ``s``, threshold ``T``, basis and risk tolerance ``1/r`` is
+    priced on the same ``n_years`` practice-years (default cost model and caseload).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per combination: ``share``, ``threshold`` (£), ``basis``,
+        ``tolerance`` (£), ``power``, ``effort``, ``sd_surplus``, ``p_loss``,
+        ``surplus_p5`` (the 5% worst year), ``risk_premium`` (exact, costs fixed),
+        ``admin_cost``, ``council_cost_fixed`` and ``council_cost_effort`` (as in
+        :func:`effort_comparison`), all £ per practice-year except the shares.
+        Administration: contract management, plus the cost audit unless ``s = 1`` and
+        ``T = 0`` (nothing then depends on cost), plus the per-child needs assessment
+        with the ``"needs"`` basis.
+    """
+    k = _check_effort_cost(assumption("effort_cost") if effort_cost is None else effort_cost)
+    grid_s = _check_shares(list(shares)).ravel()
+    grid_t = [check_nonnegative("thresholds", t) for t in thresholds]
+    grid_tol = [check_positive("tolerances", t) for t in tolerances]
+    grid_b = [check_one_of("bases", b, _BASES) for b in bases]
+    years = chapter_years(check_integer("n_years", n_years, low=2), check_integer("seed", seed, low=0))
+    bumped = years.scaled(1.001)
+    m = float(years.totals.mean())
+    manage, audit = assumption("admin_contract_management"), assumption("admin_cost_audit")
+    assess = assumption("admin_needs_assessment")
+    mean_count = float(years.counts.mean())
+    rows = []
+    for basis in grid_b:
+        for t in grid_t:
+            for s in grid_s:
+                admin = manage + (0.0 if (s == 1.0 and t == 0.0) else audit)
+                admin += assess * mean_count if basis == "needs" else 0.0
+                c = CostSharing(share=float(s), threshold=t, basis=basis)
+                pay = c.payment(years)
+                surplus = pay - years.totals
+                power = _power(c, years, bumped, pay)
+                e = _effort_from_power(c.label, power, k)
+                surplus_e = c.surplus(with_effort(years, e))
+                base = {
+                    "share": float(s), "threshold": t, "basis": basis, "power": power, "effort": e,
+                    "sd_surplus": float(surplus.std()), "p_loss": float(np.mean(surplus < 0)),
+                    "surplus_p5": float(np.percentile(surplus, 5)), "admin_cost": admin,
+                }
+                for tol in grid_tol:
+                    rp = risk_premium(surplus, 1.0 / tol)
+                    rp_e = risk_premium(surplus_e, 1.0 / tol)
+                    rows.append(base | {
+                        "tolerance": tol, "risk_premium": rp,
+                        "council_cost_fixed": m + rp + admin,
+                        "council_cost_effort": (1 - e) * m + k * e * e * m / 2 + rp_e + admin,
+                    })
+    return pd.DataFrame(rows)
+
+
+def frontier_grid(
+    tolerances: Sequence[float] = FRONTIER_TOLERANCES,
+    effort_costs: Sequence[float] = FRONTIER_EFFORT_COSTS,
+    shares: Sequence[float] = FRONTIER_SHARES,
+    *,
+    n_years: int = GRID_YEARS,
+    seed: int = CHAPTER_SEED,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The efficiency-versus-risk trade-off of cost-and-volume, on a grid of ``1/r`` and ``k``.
+
+    Returns
+    -------
+    curves : pandas.DataFrame
+        One row per tolerance, effort cost and share: ``tolerance`` (£), ``effort_cost``,
+        ``share``, ``efficiency_gain`` (``e m - k e**2 m / 2``), ``risk_premium`` (exact,
+        on the reduced costs), ``net_saving`` (their difference: what the council saves
+        against full reimbursement, administration aside) and ``net_saving_closed_form``
+        (the same from :func:`council_expected_cost`), all £ per practice-year.
+    optima : pandas.DataFrame
+        One row per tolerance and effort cost: ``closed_form_share``, ``simulated_share``,
+        ``net_saving_at_optimum`` (simulated, £) and ``closed_form_saving`` (closed form at
+        its own optimum, £).
+    """
+    grid = _check_shares(list(shares)).ravel()
+    years = chapter_years(check_integer("n_years", n_years, low=2), check_integer("seed", seed, low=0))
+    m = float(years.totals.mean())
+    v = float(years.totals.var())
+    curves, optima = [], []
+    for tol in tolerances:
+        r = 1.0 / check_positive("tolerances", tol)
+        for k in effort_costs:
+            k = _check_effort_cost(k)
+            res = simulated_optimal_share(years, r, k, shares=grid)
+            g = res.grid
+            curves.append(pd.DataFrame({
+                "tolerance": tol, "effort_cost": k, "share": g["share"],
+                "efficiency_gain": m - g["expected_cost"] - g["effort_cost"],
+                "risk_premium": g["risk_premium_exact"],
+                "net_saving": m - g["council_cost"],
+                "net_saving_closed_form": m - g["council_cost_closed_form"],
+            }))
+            s_cf = optimal_share(m, v, r, k)
+            optima.append({
+                "tolerance": tol, "effort_cost": k, "closed_form_share": s_cf, "simulated_share": res.share,
+                "net_saving_at_optimum": m - res.council_cost,
+                "closed_form_saving": m - council_expected_cost(s_cf, m, v, r, k),
+            })
+    return pd.concat(curves, ignore_index=True), pd.DataFrame(optima)
+
+
+# ---------------------------------------------------------------------------------------
+# Chapter 5: tables
+# ---------------------------------------------------------------------------------------
+
+
+_MINUS = "\u2212\u2060"  # a minus sign that a line never breaks after
+
+
+def _k(x: float) -> str:
+    """£ thousands with the sign in front: ``-496289 -> '−£496k'``."""
+    sign = _MINUS if x < -500 else ""
+    return f"{sign}£{abs(x) / 1000:,.0f}k"
+
+
+def _m(x: float) -> str:
+    return f"£{x / 1e6:,.3f}m"
+
+
+def _pct(x: float) -> str:
+    v = round(100 * x)
+    return f"{v if v != 0 else 0:.0f}%"
+
+
+_TERMS = {
+    "Block": "A fixed sum B each year",
+    "Capitation, flat rate": "The average cost of a child for each child in the practice",
+    "Capitation by needs group": "The mean cost of each child's recorded needs group",
+    "Full reimbursement": "Each child's actual cost (capitation at actual cost)",
+    "Cost and volume": "B + (1 − s)(C − B): the practice bears a share s of any over- or underspend",
+    "Threshold": "The practice bears overspend up to T, the council the rest; the practice keeps underspend",
+    "Reinsurance": "A fixed sum, plus every child's cost above a per-child threshold",
+    "Outcome": "A fixed sum B, plus a bonus for each child who keeps one social worker all year",
+    "Mixed": "The cost-and-volume payment, plus the same bonus",
+}
+
+
+def contracts_table() -> "Table":
+    """The chapter's nine contracts: family, how the payment is set, administration (£ a year)."""
+    from .tables import Table
+
+    table = chapter_table()
+    terms = [next(v for k, v in _TERMS.items() if name.startswith(k)) for name in table["contract"]]
+    frame = pd.DataFrame({
+        "Contract": table["contract"], "Family (report s.6.1.6)": table["family"], "Payment": terms,
+        "Administration (£ a year)": [_admin(x) for x in table["admin_cost"]],
+    })
+    return Table(frame, caption="The nine contracts priced in this chapter",
+                 notes="B defaults to the expected cost of the children, so every contract pays the same on "
+                       "average before the risk premium. Terms and administrative costs are assumptions.")
+
+
+def risk_table() -> "Table":
+    """Who bears which risk: the share of each part of cost variation falling on the practice."""
+    from .tables import Table
+
+    t = chapter_table()
+    frame = pd.DataFrame({
+        "Contract": t["contract"],
+        "Number of children": t["caseload"].map(_pct),
+        "Needs groups (case mix)": t["case_mix"].map(_pct),
+        "Cost within a needs group": t["within_group"].map(_pct),
+        "All cost": t["overall"].map(_pct),
+    })
+    return Table(frame, caption="Who bears the risk: share of each part of the variation in cost that falls on the "
+                                "practice",
+                 notes="Coefficients of a regression of the practice's shortfall on the three parts of cost together "
+                       "(all cost: on the total alone): 100% means every £ of a part falls on the practice, 0% that "
+                       f"the council pays it all. {CHAPTER_YEARS:,} simulated years.")
+
+
+def surplus_table() -> "Table":
+    """The practice's surplus under each contract, and the risk premium it would charge (£ a year)."""
+    from .tables import Table
+
+    t = chapter_table()
+    frame = pd.DataFrame({
+        "Contract": t["contract"],
+        "Spread (sd)": t["practice_sd_surplus"].map(_k),
+        "Chance of a loss": t["practice_p_loss"].map(_pct),
+        "Worst year in 20": t["practice_surplus_p5"].map(_k),
+        "Risk premium, r Var/2": t["risk_premium_approx"].map(_k),
+        "Risk premium, exact": t["risk_premium_exact"].map(_k),
+    })
+    return Table(frame, caption="The practice's surplus and the risk premium it would charge (£ a year)",
+                 notes="Risk tolerance 1/r = £250,000 (assumption). Worst year in 20: the 5th percentile of the "
+                       f"surplus. {CHAPTER_YEARS:,} simulated years.")
+
+
+def incentive_table() -> "Table":
+    """The report's qualitative comparison as numbers: incentives and administration, per contract."""
+    from .tables import Table
+
+    t = chapter_table().set_index("contract")
+    sk = skimming_table()
+    gain = sk.pivot(index="contract", columns="group", values="gain_vs_average")
+    one_more = sk.drop_duplicates("contract").set_index("contract")["gain_average_child"]
+    names = list(t.index)
+    frame = pd.DataFrame({
+        "Contract": names,
+        "Keeps of each £ saved": [_pct(t.loc[n, "power"]) for n in names],
+        "Cost cut by effort": [f"{100 * t.loc[n, 'effort']:.1f}%" for n in names],
+        "One more child": [_gbp_signed(one_more[n]) for n in names],
+        "An easy child instead of an average one": [_gbp_signed(gain.loc[n, "no_additional_needs"]) for n in names],
+        "A complex-needs child instead": [_gbp_signed(gain.loc[n, "complex_needs"]) for n in names],
+        "Administration": [_admin(x) for x in t["admin_cost"]],
+    })
+    return Table(frame, caption="Incentives: what the practice keeps of a £ saved, and what taking or choosing a "
+                                "child is worth to it (£ a year)",
+                 notes="Effort at an effort cost k = 10 (assumption). Child gains: change in the practice's expected "
+                       f"surplus; {GRID_YEARS:,} simulated years, paired across needs groups.")
+
+
+def _gbp_signed(x: float) -> str:
+    if abs(x) < 0.5:
+        return "£0"
+    return f"{_MINUS if x < 0 else '+'}£{abs(x):,.0f}"
+
+
+def _admin(x: float) -> str:
+    """An administrative cost to the nearest £100 (per-child costs vary with the simulated caseload)."""
+    return f"£{round(x, -2):,.0f}"
+
+
+def council_cost_table() -> "Table":
+    """The council's expected total cost per contract, costs fixed and with the effort response (£ a year)."""
+    from .tables import Table
+
+    t = chapter_table()
+    frame = pd.DataFrame({
+        "Contract": t["contract"],
+        "Costs fixed: premium": t["risk_premium_exact"].map(_k),
+        "Costs fixed: total": t["council_cost_fixed"].map(_m),
+        "Effort: net saving": t["efficiency_gain"].map(_k),
+        "Effort: premium": t["risk_premium_effort"].map(_k),
+        "Effort: total": t["council_cost_effort"].map(_m),
+        "Rank": t["council_cost_effort"].rank(method="min").astype(int).astype(str),
+    })
+    return Table(frame, caption="The council's expected total cost of each contract, with costs fixed and with the "
+                                "practice's effort (£ a year)",
+                 notes="Total: expected cost of the children, risk premium and administration, with terms set so that "
+                       "the practice just accepts. Effort e = s/k cuts every cost by the fraction e at a cost "
+                       "k e² E[C]/2 to the practice, which the council pays; net saving = cost saved minus that cost. "
+                       "Rank: with effort, 1 = cheapest.")
+
+
+def claims_table() -> "Table":
+    """What the report says about each kind of contract (s.6.1.6), and what the simulation says."""
+    from .tables import Table
+
+    t = chapter_table().set_index("contract")
+    names = list(t.index)
+    block, flat, needs, full, cv, thr, reins, outcome, mixed = names
+    sk = skimming_table().set_index(["contract", "group"])
+    one_more = sk.xs("no_additional_needs", level="group")["gain_average_child"]
+    opt = chapter_optimum()
+    cv_share = next(c.share for c in chapter_contracts().values() if isinstance(c, CostAndVolume))
+    rows = [
+        ("Block: the practice “bears the entire risk of variability in its caseload and of variability in the cost "
+         "per child” and would charge a risk premium",
+         f"It bears {_pct(t.loc[block, 'caseload'])} of both. Its chance of a loss in a year is "
+         f"{_pct(t.loc[block, 'practice_p_loss'])}, its worst year in 20 {_k(t.loc[block, 'practice_surplus_p5'])}; "
+         f"the risk premium is {_k(t.loc[block, 'risk_premium_exact'])} a year."),
+        ("Block: an incentive “to reduce caseloads” and “the service provided for each child”",
+         f"Each extra child lowers the practice's surplus by £{abs(one_more[block]):,.0f} a year; it keeps "
+         f"{_pct(t.loc[block, 'power'])} of any £ saved."),
+        ("Risk-adjusted capitation: “the risk is borne entirely by the local authority”",
+         f"Only if the payment follows each child's actual cost (full reimbursement: "
+         f"{_pct(t.loc[full, 'overall'])}). Paid by needs group, the practice bears "
+         f"{_pct(t.loc[needs, 'caseload'])} of caseload and {_pct(t.loc[needs, 'case_mix'])} of case-mix risk but "
+         f"{_pct(t.loc[needs, 'within_group'])} of the variation within groups (premium "
+         f"{_k(t.loc[needs, 'risk_premium_exact'])})."),
+        ("Risk-adjusted capitation: “little incentive to cut its costs”, and “substantial administrative costs”",
+         f"True of full reimbursement: it keeps {_pct(t.loc[full, 'power'])} of a £ saved. Paid by needs group it "
+         f"keeps {_pct(t.loc[needs, 'power'])}. The assumed assessment cost adds "
+         f"{_k(t.loc[needs, 'admin_cost'] - t.loc[block, 'admin_cost'])} a year."),
+        ("Cost and volume: risks shared and “a more satisfactory balance of positive and negative incentives”",
+         f"At s = {cv_share:g} the practice bears "
+         f"{_pct(t.loc[cv, 'overall'])} of all cost risk for a premium of {_k(t.loc[cv, 'risk_premium_exact'])} and "
+         f"keeps {_pct(t.loc[cv, 'power'])} of a £ saved. The share that minimises the council's cost is "
+         f"{opt.closed_form_share:.2f} (closed form), {opt.share:.2f} (simulated)."),
+        ("Mixed outcome-based: the fixed amount “ensure[s] that, whatever happens to outcomes, the SWP remains in "
+         "business”",
+         f"A fixed base leaves all cost risk with the practice: chance of a loss "
+         f"{_pct(t.loc[outcome, 'practice_p_loss'])}, premium {_k(t.loc[outcome, 'risk_premium_exact'])}. On a "
+         f"cost-and-volume base: {_pct(t.loc[mixed, 'practice_p_loss'])} and "
+         f"{_k(t.loc[mixed, 'risk_premium_exact'])}."),
+    ]
+    frame = pd.DataFrame(rows, columns=["The report says (s.6.1.6)", "The simulation says"])
+    return Table(frame, caption="The report's comparison of contracts, put to numbers",
+                 notes=f"Quotations from Le Grand (2007) s.6.1.6. Default assumptions; {CHAPTER_YEARS:,} simulated years.")
+
+
+def key_results() -> "Table":
+    """The chapter's key-results table, every figure computed from the model and its data."""
+    from .tables import key_results as table
+
+    model = default_cost_model()
+    load = default_caseload()
+    moments = total_cost_moments(model, load)
+    caseload_share = load.variance * model.mean**2 / moments.variance
+    t = chapter_table().set_index("contract")
+    block = t.index[0]
+    fixed_best = t["council_cost_fixed"].idxmin()
+    effort_best = t["council_cost_effort"].idxmin()
+    effort_worst = t["council_cost_effort"].idxmax()
+    opt = chapter_optimum()
+    saving = float(chapter_years().totals.mean()) - opt.council_cost
+    sk = skimming_table().set_index(["contract", "group"])["gain_vs_average"]
+    grid = design_grid()
+    grid = grid[grid["tolerance"] == assumption("risk_tolerance")]
+    best = grid.loc[grid["council_cost_effort"].idxmin()]
+    basis_words = {"fixed": "fixed baseline", "caseload": "baseline following the number of children",
+                   "needs": "baseline following needs groups"}
+    sim = f"simulated, {CHAPTER_YEARS:,} practice-years"
+    return table(
+        [
+            ("Expected cost of a practice's children (sd), 100 ± 10 children",
+             f"{_m(moments.mean)} a year (sd {_k(moments.std)})", "chapter 3 cost model; draft contract Art. 4"),
+            ("Share of that variance due to the number of children", _pct(caseload_share),
+             "Var(N) mean(c)² / Var(C), exact"),
+            ("Block contract: practice's chance of a loss; its worst year in 20",
+             f"{_pct(t.loc[block, 'practice_p_loss'])}; {_k(t.loc[block, 'practice_surplus_p5'])}", sim),
+            ("Risk premium a practice would charge for a block contract",
+             f"{_k(t.loc[block, 'risk_premium_exact'])} a year "
+             f"({100 * t.loc[block, 'risk_premium_exact'] / moments.mean:.1f}% of expected cost)",
+             "exact CARA premium, risk tolerance £250,000 (assumption)"),
+            ("Cheapest for the council with costs fixed",
+             f"{fixed_best}, {_m(t.loc[fixed_best, 'council_cost_fixed'])}", sim),
+            ("Cheapest once the practice's effort responds to its incentive",
+             f"{effort_best}, {_m(t.loc[effort_best, 'council_cost_effort'])}; "
+             f"dearest: {effort_worst.lower()}, {_m(t.loc[effort_worst, 'council_cost_effort'])}",
+             f"{sim}; effort cost k = {assumption('effort_cost'):g} (assumption)"),
+            ("Cost-and-volume share that minimises the council's cost: closed form; simulated",
+             f"{opt.closed_form_share:.2f}; {opt.share:.2f}", "s* = 1/(1 + r k Var(C)/m); " + sim),
+            ("Council's saving at that share against full reimbursement, administration aside",
+             f"{_k(saving)} a year", sim),
+            ("Gain from choosing a child with no additional needs over an average referral: block or flat "
+             "capitation; capitation by needs group",
+             f"{_gbp_signed(sk[(block, 'no_additional_needs')])} a year; "
+             f"{_gbp_signed(sk[('Capitation by needs group', 'no_additional_needs')])}",
+             f"simulated, {GRID_YEARS:,} practice-years"),
+            ("Cheapest design on the chapter's grid",
+             f"{basis_words[best['basis']]}, s = {best['share']:.2f}, T = £{best['threshold']:,.0f}: "
+             f"{_m(best['council_cost_effort'])}", f"cost-sharing grid, {GRID_YEARS:,} practice-years"),
+        ],
+        caption="Key results: paying a practice of 100 children (default assumptions)",
+    )

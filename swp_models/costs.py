@@ -16,6 +16,14 @@ The model behind chapter 3, and the children on which chapter 5 prices its contr
   year, by simulation and exactly.
 * :func:`prob_cost_per_child_exceeds`, :func:`pooling_table` — how pooling more children
   shrinks the risk that the average cost per child overshoots.
+* :func:`total_cost_distribution`, :func:`pooling_curve` — the whole distribution of a
+  practice's total cost without simulation (one child's exact distribution on a fine grid,
+  convolved by the fast Fourier transform), and the overshoot risk by pool size from it.
+* Chapter 3's tables and grids: :func:`census_reconciliation` and its companions (the census
+  week against the stated averages, with outside checks), :func:`needs_index_check` (the Cost
+  Calculator's index against the report's costs by need), :func:`share_sensitivity_grid`
+  (the static sliders), :func:`tail_sensitivity`, :func:`target_sensitivity`,
+  :func:`exact_vs_simulated` and :func:`key_results`.
 
 Units: every cost is in £ (GBP) per child per year unless stated; practice totals are £ per
 practice-year.
@@ -944,3 +952,1018 @@ def pooling_table(
             }
         )
     return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------
+# The exact distribution of a practice's total cost
+# ---------------------------------------------------------------------------------------
+
+from typing import TYPE_CHECKING  # noqa: E402
+
+from scipy import fft as sp_fft  # noqa: E402
+
+if TYPE_CHECKING:
+    from .tables import Table
+
+_GRID_POINTS_PER_SD = 40
+_GRID_MAX_POINTS = 1 << 22
+_GRID_CHILD_TAIL = 1e-12
+_GRID_SPREADS = 12.0
+#: Tail probabilities below this are within the rounding noise of the Fourier transform and are reported as 0.
+GRID_NOISE = 1e-10
+
+
+def _caseload_distribution(load: Caseload) -> tuple[np.ndarray, np.ndarray]:
+    """Possible caseloads and their probabilities."""
+    if load.margin == 0:
+        return np.array([load.mean], dtype=np.int64), np.array([1.0])
+    ns = np.arange(load.minimum, load.maximum + 1, dtype=np.int64)
+    if load.kind == "uniform":
+        probs = np.full(ns.size, 1.0 / ns.size)
+    else:
+        k = np.arange(2 * load.margin + 1)
+        probs = np.exp(special.gammaln(2 * load.margin + 1) - special.gammaln(k + 1)
+                       - special.gammaln(2 * load.margin - k + 1) - 2 * load.margin * math.log(2.0))
+    return ns, probs / probs.sum()
+
+
+@dataclass(frozen=True)
+class TotalCostDistribution:
+    """The distribution of a practice's total annual cost ``S``, on a fine grid.
+
+    Built by :func:`total_cost_distribution`. The grid is ``0, step, 2 step, ...``; the
+    mass at point ``k`` stands for totals within half a step of ``k * step``.
+
+    Attributes
+    ----------
+    step : float
+        Grid spacing, £.
+    caseloads : numpy.ndarray
+        Possible numbers of children (int64).
+    caseload_probs : numpy.ndarray
+        Probability of each caseload.
+    pmf_by_caseload : numpy.ndarray
+        ``pmf_by_caseload[i, k]``: probability that ``caseloads[i]`` children cost about
+        ``k * step`` in total; shape ``(len(caseloads), n_points)``.
+    child_mean : float
+        Mean cost per child of the model, £ per child per year.
+    child_pmf : numpy.ndarray
+        One child's cost on the grid (the distribution that is convolved).
+    """
+
+    step: float
+    caseloads: np.ndarray
+    caseload_probs: np.ndarray
+    pmf_by_caseload: np.ndarray = field(repr=False)
+    child_mean: float
+    child_pmf: np.ndarray = field(repr=False)
+
+    @property
+    def grid(self) -> np.ndarray:
+        """Grid points, £ per practice-year."""
+        return np.arange(self.pmf_by_caseload.shape[1]) * self.step
+
+    @cached_property
+    def pmf(self) -> np.ndarray:
+        """Probability of each grid point, over the caseload distribution."""
+        return self.caseload_probs @ self.pmf_by_caseload
+
+    @property
+    def mean(self) -> float:
+        """Mean total cost on the grid, £ (the exact mean, to rounding)."""
+        return float(self.pmf @ self.grid)
+
+    @property
+    def variance(self) -> float:
+        """Variance of the total cost on the grid, £² (slightly above the exact one; see :func:`total_cost_distribution`)."""
+        x = self.grid - self.mean
+        return float(self.pmf @ (x * x))
+
+    @staticmethod
+    def _cumulative(pmf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # Cumulative and tail sums at the cell edges -step/2, step/2, 3 step/2, ...
+        cum = np.concatenate([np.zeros(pmf.shape[:-1] + (1,)), np.cumsum(pmf, axis=-1)], axis=-1)
+        tail = np.concatenate([np.cumsum(pmf[..., ::-1], axis=-1)[..., ::-1], np.zeros(pmf.shape[:-1] + (1,))], axis=-1)
+        return np.maximum.accumulate(cum, axis=-1), np.minimum.accumulate(tail, axis=-1)
+
+    @cached_property
+    def _edges(self) -> np.ndarray:
+        return (np.arange(self.pmf_by_caseload.shape[1] + 1) - 0.5) * self.step
+
+    @cached_property
+    def _mixture_sums(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._cumulative(self.pmf)
+
+    def cdf(self, x: float | np.ndarray) -> float | np.ndarray:
+        """``P(S <= x)`` for totals ``x`` in £, linear between cell edges; vectorised."""
+        arr = CostModel._check_x("x", x)
+        out = np.interp(arr, self._edges, self._mixture_sums[0])
+        return float(out) if np.ndim(out) == 0 else out
+
+    def sf(self, x: float | np.ndarray) -> float | np.ndarray:
+        """``P(S > x)``, computed from the upper tail so that small probabilities keep their precision."""
+        arr = CostModel._check_x("x", x)
+        out = np.interp(arr, self._edges, self._mixture_sums[1])
+        out = np.where(out < GRID_NOISE, 0.0, out)
+        return float(out) if np.ndim(out) == 0 else out
+
+    def quantile(self, q: float | np.ndarray) -> float | np.ndarray:
+        """Total cost (£) below which a share ``q`` of practice-years fall, ``q`` in (0, 1); vectorised."""
+        arr = CostModel._check_x("q", q)
+        if ((arr <= 0) | (arr >= 1)).any():
+            raise ValueError(f"q must be in (0, 1); got {q!r}")
+        cum = self._mixture_sums[0]
+        # First edge at which the cumulative sum reaches q, then linear inside that cell.
+        hi = np.searchsorted(cum, arr, side="left")
+        hi = np.clip(hi, 1, cum.size - 1)
+        lo = hi - 1
+        span = cum[hi] - cum[lo]
+        frac = np.where(span > 0, (arr - cum[lo]) / np.where(span > 0, span, 1.0), 0.0)
+        out = self._edges[lo] + frac * self.step
+        return float(out) if np.ndim(out) == 0 else out
+
+    def density(self) -> np.ndarray:
+        """Density of the total cost at the grid points, per £."""
+        return self.pmf / self.step
+
+    def prob_cost_per_child_exceeds(self, excess: float = 0.10) -> float:
+        """Probability that cost per child, ``S / N``, is more than ``excess`` above the model's mean.
+
+        ``sum_n P(N = n) P(S_n > (1 + excess) mean n)``, ``excess >= 0`` as a fraction.
+        """
+        e = check_in_range("excess", excess, 0.0, None)
+        limits = (1.0 + e) * self.child_mean * self.caseloads
+        n_points = self.pmf_by_caseload.shape[1]
+        per_n = np.empty(limits.size)
+        for i, limit in enumerate(limits):
+            # The cell k covers [(k - 1/2) step, (k + 1/2) step); count the part of it above the limit.
+            k = int(math.floor(limit / self.step + 0.5))
+            if k >= n_points:
+                per_n[i] = 0.0
+                continue
+            row = self.pmf_by_caseload[i]
+            upper = (k + 0.5) * self.step
+            per_n[i] = float(row[k + 1:].sum()) + float(row[k]) * (upper - limit) / self.step
+        p = float(self.caseload_probs @ per_n)
+        return 0.0 if p < GRID_NOISE else p
+
+
+def total_cost_distribution(
+    model: CostModel,
+    caseload: int | Caseload,
+    *,
+    points_per_sd: int = _GRID_POINTS_PER_SD,
+) -> TotalCostDistribution:
+    """The distribution of a practice's total annual cost, exact up to a fine grid.
+
+    Each child's cost is put on a grid ``0, h, 2h, ...`` of step ``h`` (about the
+    child-cost standard deviation over ``points_per_sd``) so as to keep its mean: the
+    probability of each interval ``[k h, (k + 1) h)`` is split between its two ends in the
+    proportions that preserve the interval's first moment, computed from the exact
+    lognormal partial expectations. The total of ``n`` independent children is the
+    ``n``-fold convolution, computed with the fast Fourier transform; a random caseload
+    mixes these over ``P(N = n)``. The grid reaches past the largest total with more than a
+    negligible chance (the ``1 - 1e-12`` quantile of one child plus twelve standard
+    deviations of the rest), so nothing wraps round. The mean of the total is exact (to
+    rounding); the variance exceeds the exact one by ``E[N] E[(c - k h)((k + 1) h - c)]``,
+    at most ``E[N] h**2 / 4`` and about 1e-4 of the variance at the default resolution;
+    ``Var(S) = E[N] var(c) + Var(N) mean(c)**2`` holds exactly for the grid distribution of
+    ``c`` (:attr:`TotalCostDistribution.child_pmf`). Percentiles are read by spreading each
+    grid point's probability evenly over the half-steps either side.
+
+    Parameters
+    ----------
+    model : CostModel
+    caseload : int or Caseload
+        A fixed number of children, or a caseload distribution.
+    points_per_sd : int, default 40
+        Grid points per standard deviation of one child's cost, 4 to 400.
+
+    Returns
+    -------
+    TotalCostDistribution
+    """
+    load = _as_caseload(caseload)
+    per_sd = check_integer("points_per_sd", points_per_sd, low=4, high=400)
+    ns, probs = _caseload_distribution(load)
+    n_max = int(ns.max())
+    top_child = float(model.quantile(1.0 - _GRID_CHILD_TAIL))
+    reach = (n_max - 1) * model.mean + _GRID_SPREADS * math.sqrt(n_max) * model.std + top_child
+    wanted = max(256, int(math.ceil(reach / (model.std / per_sd))))
+    n_points = min(sp_fft.next_fast_len(wanted, real=True), _GRID_MAX_POINTS)
+    step = reach / (n_points - 1)
+    child = _child_grid_pmf(model, step, n_points)
+    phi = sp_fft.rfft(child)
+    powers = np.empty((ns.size, phi.size), dtype=complex)
+    powers[0] = phi ** int(ns[0])
+    for i in range(1, ns.size):  # caseloads are consecutive whole numbers
+        np.multiply(powers[i - 1], phi, out=powers[i])
+    pmfs = sp_fft.irfft(powers, n_points, axis=1)
+    # The inverse transform leaves rounding noise of order 1e-17 around zero; the cumulative
+    # sums of TotalCostDistribution are made monotone, and GRID_NOISE sets the floor.
+    pmfs /= pmfs.sum(axis=1, keepdims=True)
+    return TotalCostDistribution(step, ns, probs, pmfs, model.mean, child)
+
+
+def _child_grid_pmf(model: CostModel, step: float, n_points: int) -> np.ndarray:
+    """One child's cost on the grid ``k * step``, ``k < n_points``, keeping each interval's mean."""
+    x = np.arange(n_points) * step
+    pos = np.where(x > 0, x, 1.0)
+    z = (np.log(pos)[:, None] - model.mu) / model.sigma
+    w, m = model.component_weights, model.component_means
+    cdf = np.where(x > 0, special.ndtr(z) @ w, 0.0)
+    # E[c; c <= x] for a lognormal component: m * Phi((ln x - mu) / sigma - sigma).
+    partial = np.where(x > 0, special.ndtr(z - model.sigma) @ (w * m), 0.0)
+    mass = np.diff(cdf)
+    moment = np.diff(partial)
+    upper = np.clip((moment - x[:-1] * mass) / step, 0.0, mass)  # only rounding dust is clipped
+    pmf = np.zeros(n_points)
+    pmf[:-1] += mass - upper
+    pmf[1:] += upper
+    return pmf / pmf.sum()
+
+
+def pooling_curve(
+    model: CostModel,
+    sizes: Sequence[int] = (10, 30, 100, 300, 1000, 5000),
+    excesses: Sequence[float] = (0.10, 0.20),
+) -> pd.DataFrame:
+    """How the chance of an overspend per child falls as more children are pooled (no simulation).
+
+    Parameters
+    ----------
+    model : CostModel
+    sizes : sequence of int
+        Numbers of children pooled (fixed), each >= 1.
+    excesses : sequence of float
+        Overspends per child as fractions of the mean, each >= 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per size and excess: ``children``, ``excess`` (fraction),
+        ``p_exact`` (from :func:`total_cost_distribution`), ``p_normal`` (central-limit
+        approximation), ``sd_cost_per_child`` (£) and ``cv_cost_per_child``.
+    """
+    sizes = [check_integer("sizes", n, low=1) for n in _as_tuple("sizes", sizes)]
+    excesses = [check_in_range("excesses", e, 0.0, None) for e in _as_tuple("excesses", excesses)]
+    rows = []
+    for n in sizes:
+        dist = total_cost_distribution(model, n)
+        for e in excesses:
+            rows.append(
+                {
+                    "children": n,
+                    "excess": e,
+                    "p_exact": dist.prob_cost_per_child_exceeds(e),
+                    "p_normal": prob_cost_per_child_exceeds(model, n, e, "normal"),
+                    "sd_cost_per_child": model.std / math.sqrt(n),
+                    "cv_cost_per_child": model.cv_overall / math.sqrt(n),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------
+# Chapter 3: the census, the needs groups and the tables behind the chapter
+# ---------------------------------------------------------------------------------------
+
+#: Rounding assumed for the census's weekly averages when checking them against each other (£).
+_CENSUS_WEEKLY_ROUNDING = 10.0
+
+
+def census_reconciliation() -> pd.DataFrame:
+    """The census week reconciled with the report's annual averages, one row per group.
+
+    Extends :func:`swp_models.problem.census_week` (children, the week's cost, the cost per
+    child that week, 52 times it, the stated annual average, the gap, the children and weeks
+    the stated average implies) with ``stated_weekly_per_child`` (the stated annual average
+    over 52, £ per child per week) and ``implied_share`` (the implied children as a share of
+    the children counted).
+    """
+    from .problem import WEEKS_PER_YEAR, census_week
+
+    frame = census_week()
+    frame["stated_weekly_per_child"] = frame["stated_annual_per_child"] / WEEKS_PER_YEAR
+    frame["implied_share"] = frame["implied_children"] / frame["children"]
+    return frame
+
+
+def census_arithmetic_table() -> pd.DataFrame:
+    """The census reconciliation step by step, formatted for the page (one column per group).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Step``, ``Looked after``, ``Supported in families``, ``All children in need``
+        and ``Basis`` (``"report"`` for the sourced figures, the arithmetic otherwise); every
+        cell a string.
+    """
+    frame = census_reconciliation().set_index("group")
+    steps = [
+        ("Children counted in the week", "children", lambda x: f"{x:,.0f}", "report"),
+        ("Cost of the week", "weekly_cost_gbp", lambda x: f"£{x / 1e6:.1f}m", "report"),
+        ("Cost per child that week", "weekly_cost_per_child", lambda x: f"£{x:,.2f}", "cost / children"),
+        ("52 weeks at that cost", "annualised_per_child", lambda x: f"£{x:,.0f}", "× 52"),
+        ("Annual average stated in the report", "stated_annual_per_child", lambda x: f"£{x:,.0f}", "report"),
+        ("Gap", "gap_per_child", lambda x: f"£{x:,.0f}", "stated - 52 weeks"),
+        ("Gap as a share of 52 weeks", "gap_percent", lambda x: f"{x:.1f}%", "gap / 52 weeks"),
+        ("Stated average per week", "stated_weekly_per_child", lambda x: f"£{x:,.2f}", "stated / 52"),
+        ("Weeks at the census week's cost per child", "implied_weeks", lambda x: f"{x:.1f}", "stated / cost per child"),
+        ("Children the stated average implies", "implied_children", lambda x: f"{x:,.0f}", "cost × 52 / stated"),
+        ("... as a share of those counted", "implied_share", lambda x: f"{100 * x:.0f}%", "implied / counted"),
+    ]
+    labels = {"looked_after": "Looked after", "in_families": "Supported in families", "all": "All children in need"}
+    rows = []
+    for label, col, fmt, basis in steps:
+        row = {"Step": label}
+        row.update({labels[g]: fmt(float(frame.loc[g, col])) for g in labels})
+        row["Basis"] = basis
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def census_implied_children(rounding: float = _CENSUS_WEEKLY_ROUNDING) -> pd.DataFrame:
+    """Children each stated average implies, and whether the three groups agree with each other.
+
+    If the stated averages are weekly figures times 52, each rounded to the nearest
+    ``rounding`` pounds a week, the children they imply lie between the week's cost over
+    (weekly figure + rounding / 2) and over (weekly figure - rounding / 2). The row
+    ``looked_after + in_families`` adds the two groups; it should fall inside the range of
+    the row ``all`` if the three averages were made on one basis.
+
+    Parameters
+    ----------
+    rounding : float, default 10
+        Rounding of the weekly averages, £ per child per week, > 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``group``, ``implied_children``, ``low``, ``high``.
+    """
+    r = check_positive("rounding", rounding)
+    frame = census_reconciliation().set_index("group")
+    cost, week = frame["weekly_cost_gbp"], frame["stated_weekly_per_child"]
+    out = pd.DataFrame(
+        {
+            "implied_children": cost / week,
+            "low": cost / (week + r / 2),
+            "high": cost / (week - r / 2),
+        }
+    )
+    both = out.loc["looked_after"] + out.loc["in_families"]
+    out.loc["looked_after + in_families"] = both
+    return out.reindex(["looked_after", "in_families", "looked_after + in_families", "all"]).reset_index(
+        names="group"
+    )
+
+
+def census_2003_basis() -> pd.DataFrame:
+    """The Children in Need survey of February 2003: weekly cost per child who received a service.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``group``, ``weekly_2003`` (£ per child served per week, as reported),
+        ``weekly_2005_stated`` (the report's 2005 annual average over 52) and
+        ``weekly_2005_all_counted`` (the 2005 week's cost over all children counted).
+    """
+    frame = data.load("cin_census_2003").set_index("group")["value"]
+    census = census_reconciliation().set_index("group")
+    groups = ["looked_after", "in_families"]
+    return pd.DataFrame(
+        {
+            "group": groups,
+            "weekly_2003": [float(frame[g]) for g in groups],
+            "weekly_2005_stated": [float(census.loc[g, "stated_weekly_per_child"]) for g in groups],
+            "weekly_2005_all_counted": [float(census.loc[g, "weekly_cost_per_child"]) for g in groups],
+        }
+    )
+
+
+def spend_per_looked_after_child() -> pd.DataFrame:
+    """Councils' spending on children looked after per child, England, 2004-05 to 2007-08.
+
+    Net current expenditure (``lac_expenditure_england``) over the children looked after at
+    the 31 March that ends the year (``lac_at_31_march``): roughly the cost per child-year,
+    as the 31 March count stands in for the average number looked after during the year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``year`` (financial year), ``spend_gbp`` (£), ``children`` (at 31 March),
+        ``per_child`` (£ per child per year).
+    """
+    spend = data.load("lac_expenditure_england")
+    counts = data.load("lac_at_31_march").set_index("year")["value"]
+    out = pd.DataFrame({"year": spend["year"], "spend_gbp": spend["value"] * 1e6})
+    out["children"] = [float(counts[int(y[:4]) + 1]) for y in out["year"]]
+    out["per_child"] = out["spend_gbp"] / out["children"]
+    return out
+
+
+def needs_index_check() -> pd.DataFrame:
+    """The Cost Calculator's cost index by needs set against the report's three groups.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per Cost Calculator group: ``needs_group``, ``label``, ``report_group``,
+        ``index`` (no additional needs = 100), ``ratio`` (index / 100), ``implied_cost``
+        (the report's £33,000 for children with no additional needs times the ratio, £ per
+        child per year), and the report's figure for the matching group: ``report_cost``,
+        ``report_low``, ``report_high`` (£; empty where the report has no such group) and
+        ``report_ratio`` (report figure over £33,000).
+    """
+    index = data.load("cost_calculator_index")
+    report = data.load("cost_by_needs_2005").set_index("needs_group")
+    base = float(report.loc[NEEDS_GROUPS[0], "value"])
+    out = index[["needs_group", "label", "report_group"]].copy()
+    out["index"] = index["value"]
+    out["ratio"] = out["index"] / 100.0
+    out["implied_cost"] = base * out["ratio"]
+    matched = out["report_group"].where(out["report_group"] != "none")
+
+    def pick(col: str) -> pd.Series:
+        return matched.map(lambda g: report.loc[g, col] if isinstance(g, str) else np.nan).astype(float)
+
+    out["report_cost"] = pick("value")
+    out["report_low"] = pick("low")
+    out["report_high"] = pick("high")
+    out["report_ratio"] = out["report_cost"] / base
+    return out
+
+
+def report_ratios() -> pd.DataFrame:
+    """The report's cost of each needs group as a multiple of the no-additional-needs cost.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``needs_group``, ``cost`` (£ per child per year), ``ratio``, ``ratio_low`` and
+        ``ratio_high`` (from the source's range or bound, where it gives one).
+    """
+    report = data.load("cost_by_needs_2005").set_index("needs_group")
+    base = float(report.loc[NEEDS_GROUPS[0], "value"])
+    rows = []
+    for g in NEEDS_GROUPS:
+        rec = report.loc[g]
+        rows.append(
+            {
+                "needs_group": g,
+                "cost": float(rec["value"]),
+                "ratio": float(rec["value"]) / base,
+                "ratio_low": float(rec["low"]) / base if pd.notna(rec["low"]) else np.nan,
+                "ratio_high": float(rec["high"]) / base if pd.notna(rec["high"]) else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def shares_for_complex_share(
+    complex_share: float | np.ndarray,
+    target_mean: float | None = None,
+    group_means: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """Needs-group shares on the feasible line at given complex-needs shares.
+
+    Parameters
+    ----------
+    complex_share : float or array of float
+        Share of children with complex needs, each inside the feasible range of
+        :func:`calibrate_shares` for the target (within 1e-12).
+    target_mean, group_means
+        As in :func:`calibrate_shares` (no exceptional component).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``no_additional_needs``, ``ebd_or_offending``, ``complex_needs`` (shares
+        summing to 1) and ``mean`` (£ per child per year, the target on every row).
+    """
+    calib = calibrate_shares(target_mean, group_means, n_points=2)
+    lo, hi = calib.complex_share_range
+    p2 = np.atleast_1d(np.asarray(complex_share, dtype=float))
+    if np.isnan(p2).any() or ((p2 < lo - 1e-12) | (p2 > hi + 1e-12)).any():
+        raise ValueError(
+            f"complex_share must lie in the feasible range [{lo:.6f}, {hi:.6f}] for a mean of "
+            f"{calib.target_mean:,.0f}; got {complex_share!r}"
+        )
+    p2 = np.clip(p2, lo, hi)  # only the 1e-12 tolerance admitted above
+    m = [calib.group_means[g] for g in NEEDS_GROUPS]
+    p0, p1 = _shares_given_complex(p2, calib.target_mean, m)
+    p0[np.abs(p0) < 1e-12] = 0.0
+    p1[np.abs(p1) < 1e-12] = 0.0
+    return pd.DataFrame(
+        {
+            NEEDS_GROUPS[0]: p0,
+            NEEDS_GROUPS[1]: p1,
+            NEEDS_GROUPS[2]: p2,
+            "mean": m[0] * p0 + m[1] * p1 + m[2] * p2,
+        }
+    )
+
+
+def share_sensitivity_grid(
+    complex_shares: Sequence[float] | None = None,
+    cvs: Sequence[float] = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5),
+    caseload: int | Caseload | None = None,
+    excesses: Sequence[float] = (0.10, 0.20),
+    *,
+    target_mean: float | None = None,
+    points_per_sd: int = 20,
+) -> pd.DataFrame:
+    """Risk measures along the feasible line of shares, for the book's static sliders.
+
+    Every row has the same mean cost per child (the target); the rows differ in how the
+    children split between the needs groups and in the within-group spread.
+
+    Parameters
+    ----------
+    complex_shares : sequence of float, optional
+        Complex-needs shares to tabulate; default every 0.1 percentage point of the feasible
+        range (0% to 3.8% with the sourced figures).
+    cvs : sequence of float
+        Within-group coefficients of variation, each > 0.
+    caseload : int or Caseload, optional
+        Default the draft contract's 100 plus or minus 10 (:func:`default_caseload`).
+    excesses : sequence of float
+        Overspends per child, as fractions of the mean, for the ``p_over_<percent>`` columns.
+    target_mean : float, optional
+        As in :func:`calibrate_shares`.
+    points_per_sd : int, default 20
+        Grid resolution of :func:`total_cost_distribution`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (cv, complex share): ``cv``, ``complex_pct``, ``ebd_pct``, ``none_pct``
+        (percent of children), ``mean``, ``sd_child``, ``p95_child``, ``p99_child`` (£ per
+        child per year), ``practice_sd``, ``practice_p95``, ``practice_p99`` (£ per
+        practice-year) and ``p_over_<k>`` (probability that a practice's cost per child is
+        more than k% above the mean).
+    """
+    load = default_caseload() if caseload is None else _as_caseload(caseload)
+    calib = calibrate_shares(target_mean, n_points=2)
+    lo, hi = calib.complex_share_range
+    if complex_shares is None:
+        complex_shares = np.arange(math.ceil(lo * 1000 - 1e-9), math.floor(hi * 1000 + 1e-9) + 1) / 1000
+    line = shares_for_complex_share(np.asarray(complex_shares, dtype=float), calib.target_mean)
+    cv_values = [check_positive("cvs", v) for v in _as_tuple("cvs", cvs)]
+    excess_values = [check_in_range("excesses", e, 0.0, None) for e in _as_tuple("excesses", excesses)]
+    means = tuple(calib.group_means[g] for g in NEEDS_GROUPS)
+    rows = []
+    for cv in cv_values:
+        for rec in line.itertuples(index=False):
+            shares = tuple(float(getattr(rec, g)) for g in NEEDS_GROUPS)
+            model = CostModel(NEEDS_GROUPS, means, shares, cv)
+            dist = total_cost_distribution(model, load, points_per_sd=points_per_sd)
+            p95, p99 = model.quantile(np.array([0.95, 0.99]))
+            t95, t99 = dist.quantile(np.array([0.95, 0.99]))
+            row = {
+                "cv": cv,
+                "complex_pct": round(100 * shares[2], 6),
+                "ebd_pct": 100 * shares[1],
+                "none_pct": 100 * shares[0],
+                "mean": model.mean,
+                "sd_child": model.std,
+                "p95_child": float(p95),
+                "p99_child": float(p99),
+                "practice_sd": total_cost_moments(model, load).std,
+                "practice_p95": float(t95),
+                "practice_p99": float(t99),
+            }
+            for e in excess_values:
+                row[f"p_over_{round(100 * e):d}"] = dist.prob_cost_per_child_exceeds(e)
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def child_cost_density(model: CostModel, upper: float = 200_000.0, n_points: int = 201) -> pd.DataFrame:
+    """Density of a child's annual cost by component, for a stacked chart.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long table: ``cost`` (£ per child per year), ``component``, ``density`` (the
+        component's weight times its lognormal density, per £1,000, so the components add
+        up to the mixture's density).
+    """
+    top = check_positive("upper", upper)
+    n = check_integer("n_points", n_points, low=2)
+    x = np.linspace(0.0, top, n)
+    pos = np.where(x > 0, x, 1.0)
+    z = (np.log(pos)[:, None] - model.mu) / model.sigma
+    dens = np.exp(-0.5 * z * z) / (math.sqrt(2 * math.pi) * model.sigma * pos[:, None])
+    dens = np.where(x[:, None] > 0, dens, 0.0) * model.component_weights * 1000.0
+    frames = [
+        pd.DataFrame({"cost": x, "component": name, "density": dens[:, k]})
+        for k, name in enumerate(model.components)
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def child_cost_percentiles(model: CostModel, qs: Sequence[float] = (0.05, 0.5, 0.95, 0.99)) -> pd.DataFrame:
+    """Exact percentiles of a child's annual cost: ``percentile`` (%) and ``cost`` (£ per child per year)."""
+    q = np.asarray([check_in_range("qs", v, 0.0, 1.0, low_open=True, high_open=True) for v in qs])
+    return pd.DataFrame({"percentile": 100 * q, "cost": model.quantile(q)})
+
+
+def practice_percentiles(
+    model: CostModel,
+    caseload: int | Caseload | None = None,
+    qs: Sequence[float] = (0.05, 0.5, 0.95, 0.99),
+) -> pd.DataFrame:
+    """Percentiles of a practice's total annual cost, exact and by the normal approximation.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``percentile`` (%), ``exact`` (from :func:`total_cost_distribution`, £ per
+        practice-year), ``normal`` (mean plus z times sd, £) and ``difference`` (exact minus
+        normal, £).
+    """
+    load = default_caseload() if caseload is None else _as_caseload(caseload)
+    q = np.asarray([check_in_range("qs", v, 0.0, 1.0, low_open=True, high_open=True) for v in qs])
+    dist = total_cost_distribution(model, load)
+    moments = total_cost_moments(model, load)
+    exact = np.atleast_1d(dist.quantile(q))
+    normal = moments.mean + special.ndtri(q) * moments.std
+    return pd.DataFrame({"percentile": 100 * q, "exact": exact, "normal": normal, "difference": exact - normal})
+
+
+def practice_density(
+    model: CostModel,
+    caseloads: Mapping[str, int | Caseload] | None = None,
+    n_points: int = 241,
+) -> pd.DataFrame:
+    """Density of a practice's total cost for one or more caseloads, with the normal approximation.
+
+    Parameters
+    ----------
+    model : CostModel
+    caseloads : mapping, optional
+        ``{label: caseload}``; default the draft contract's 100 plus or minus 10 with
+        caseloads spread evenly (``"uniform"``), bunched near 100 (``"binomial"``), and
+        a fixed 100.
+    n_points : int
+        Points per curve, between the 0.01% and 99.99% points of the widest caseload.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long table: ``caseload`` (label), ``method`` (``"exact"`` or ``"normal"``),
+        ``total`` (£ million per practice-year) and ``density`` (per £ million).
+    """
+    if caseloads is None:
+        base = default_caseload()
+        caseloads = {
+            f"{base.mean} ± {base.margin}, spread evenly": base,
+            f"{base.mean} ± {base.margin}, bunched near {base.mean}": Caseload(base.mean, base.margin, "binomial"),
+            f"fixed at {base.mean}": base.mean,
+        }
+    n = check_integer("n_points", n_points, low=2)
+    dists = {label: total_cost_distribution(model, c) for label, c in caseloads.items()}
+    lo = min(float(d.quantile(1e-4)) for d in dists.values())
+    hi = max(float(d.quantile(1 - 1e-4)) for d in dists.values())
+    x = np.linspace(lo, hi, n)
+    frames = []
+    for label, dist in dists.items():
+        exact = np.interp(x, dist.grid, dist.density()) * 1e6
+        moments = total_cost_moments(model, caseloads[label])
+        z = (x - moments.mean) / moments.std
+        normal = np.exp(-0.5 * z * z) / (math.sqrt(2 * math.pi) * moments.std) * 1e6
+        frames.append(pd.DataFrame({"caseload": label, "method": "exact", "total": x / 1e6, "density": exact}))
+        frames.append(pd.DataFrame({"caseload": label, "method": "normal", "total": x / 1e6, "density": normal}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def exact_vs_simulated(
+    model: CostModel,
+    caseload: int | Caseload | None = None,
+    *,
+    n_children: int = 1_000_000,
+    n_years: int = 100_000,
+    seed: SeedLike = 2007,
+) -> pd.DataFrame:
+    """Exact figures against a simulation, with Monte Carlo standard errors.
+
+    Child cost: mean, variance and 95th percentile from ``n_children`` simulated children.
+    Practice total: mean, variance (and the two terms of ``E[N] var(c) + Var(N) mean(c)**2``)
+    and 95th percentile from ``n_years`` simulated practice-years. The standard error of a
+    simulated variance uses the sample's fourth central moment; that of a percentile is
+    ``sqrt(q (1 - q) / n) / f(x_q)`` with the exact density ``f``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``quantity``, ``exact``, ``simulated``, ``std_error`` and ``z`` (difference over
+        standard error). The ``exact`` entry of a practice percentile comes from
+        :func:`total_cost_distribution`.
+    """
+    load = default_caseload() if caseload is None else _as_caseload(caseload)
+    n_children = check_integer("n_children", n_children, low=100)
+    n_years = check_integer("n_years", n_years, low=100)
+    rng = _rng(seed)
+    rows: list[tuple[str, float, float, float]] = []
+
+    def moments_rows(label: str, x: np.ndarray, mean: float, var: float) -> None:
+        d = x - x.mean()
+        m2 = float(np.mean(d * d))
+        m4 = float(np.mean(d**4))
+        rows.append((f"{label}: mean", mean, float(x.mean()), math.sqrt(m2 / x.size)))
+        rows.append((f"{label}: variance", var, float(x.var()), math.sqrt((m4 - m2 * m2) / x.size)))
+
+    child = model.sample(n_children, rng)
+    moments_rows("Cost of a child", child, model.mean, model.variance)
+    q95 = float(model.quantile(0.95))
+    se95 = math.sqrt(0.95 * 0.05 / n_children) / float(model.pdf(q95))
+    rows.append(("Cost of a child: 95th percentile", q95, float(np.quantile(child, 0.95)), se95))
+    del child
+
+    totals = draw_practice_children(model, load, n_years, rng).totals
+    exact = total_cost_moments(model, load)
+    moments_rows("Practice total", totals, exact.mean, exact.variance)
+    dist = total_cost_distribution(model, load)
+    t95 = float(dist.quantile(0.95))
+    f95 = float(np.interp(t95, dist.grid, dist.density()))
+    rows.append(
+        ("Practice total: 95th percentile", t95, float(np.quantile(totals, 0.95)), math.sqrt(0.95 * 0.05 / n_years) / f95)
+    )
+    frame = pd.DataFrame(rows, columns=["quantity", "exact", "simulated", "std_error"])
+    frame["z"] = (frame["simulated"] - frame["exact"]) / frame["std_error"]
+    return frame
+
+
+def variance_decomposition(model: CostModel, caseload: int | Caseload | None = None) -> pd.DataFrame:
+    """The two terms of ``Var(S) = E[N] var(c) + Var(N) mean(c)**2`` and their sum.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``term``, ``variance`` (£²), ``sd`` (£, square root of the term) and ``share`` of the total.
+    """
+    load = default_caseload() if caseload is None else _as_caseload(caseload)
+    costs_term = load.expected * model.variance
+    count_term = load.variance * model.mean**2
+    total = costs_term + count_term
+    frame = pd.DataFrame(
+        {
+            "term": ["E[N] var(c): children's costs differ", "Var(N) mean(c)^2: the caseload varies", "Var(S)"],
+            "variance": [costs_term, count_term, total],
+        }
+    )
+    frame["sd"] = np.sqrt(frame["variance"])
+    frame["share"] = frame["variance"] / total
+    return frame
+
+
+def tail_sensitivity(
+    tail_share: float | None = None,
+    tail_multiple: float | None = None,
+    caseload: int | Caseload | None = None,
+) -> pd.DataFrame:
+    """The default model against one with a small exceptional-cost component, same average cost.
+
+    Parameters
+    ----------
+    tail_share : float, optional
+        Default the assumption ``tail_share_sensitivity`` (0.5% of children).
+    tail_multiple : float, optional
+        Default the assumption ``tail_multiple`` (three times the complex-needs cost).
+    caseload : int or Caseload, optional
+        Default the draft contract's 100 plus or minus 10.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per model (``model``: ``"default"`` or ``"with exceptional children"``):
+        ``tail_share``, the needs-group shares (``none``, ``ebd``, ``complex``, of all
+        children), ``mean``, ``sd_child``, ``p99_child`` (£ per child per year),
+        ``practice_sd``, ``practice_p95``, ``practice_p99`` (£ per practice-year),
+        ``p_over_10``, ``p_over_20``.
+    """
+    t = assumption("tail_share_sensitivity") if tail_share is None else tail_share
+    multiple = assumption("tail_multiple") if tail_multiple is None else tail_multiple
+    load = default_caseload() if caseload is None else _as_caseload(caseload)
+    models = {
+        "default": default_cost_model(),
+        "with exceptional children": default_cost_model(tail_share=t, tail_multiple=multiple),
+    }
+    rows = []
+    for label, model in models.items():
+        dist = total_cost_distribution(model, load)
+        t95, t99 = dist.quantile(np.array([0.95, 0.99]))
+        w = model.component_weights
+        rows.append(
+            {
+                "model": label,
+                "tail_share": model.tail_share,
+                "none": float(w[0]),
+                "ebd": float(w[1]),
+                "complex": float(w[2]),
+                "mean": model.mean,
+                "sd_child": model.std,
+                "p99_child": float(model.quantile(0.99)),
+                "practice_sd": total_cost_moments(model, load).std,
+                "practice_p95": float(t95),
+                "practice_p99": float(t99),
+                "p_over_10": dist.prob_cost_per_child_exceeds(0.10),
+                "p_over_20": dist.prob_cost_per_child_exceeds(0.20),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def target_sensitivity(
+    targets: Sequence[float],
+    caseload: int | Caseload | None = None,
+) -> pd.DataFrame:
+    """How the calibrated shares and the practice's risk depend on the average cost matched.
+
+    For each target, the feasible range of the complex-needs share, the default shares (at
+    the assumed position on the line) and the resulting spread and overspend risk.
+
+    Parameters
+    ----------
+    targets : sequence of float
+        Average costs per child to match, £ per year, each inside the range the group means
+        allow (between £33,000 and £95,000 with the sourced figures).
+    caseload : int or Caseload, optional
+        Default the draft contract's 100 plus or minus 10.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``target`` (£), ``complex_low`` and ``complex_high`` (feasible range of the
+        complex-needs share), ``none``, ``ebd``, ``complex`` (default shares), ``sd_child``
+        (£), ``practice_sd`` (£), ``p_over_10`` and ``p_over_20``.
+    """
+    load = default_caseload() if caseload is None else _as_caseload(caseload)
+    rows = []
+    for target in _as_tuple("targets", targets):
+        calib = calibrate_shares(target, n_points=2)
+        model = default_cost_model(target_mean=target)
+        dist = total_cost_distribution(model, load)
+        rows.append(
+            {
+                "target": calib.target_mean,
+                "complex_low": calib.complex_share_range[0],
+                "complex_high": calib.complex_share_range[1],
+                "none": model.shares[0],
+                "ebd": model.shares[1],
+                "complex": model.shares[2],
+                "sd_child": model.std,
+                "practice_sd": total_cost_moments(model, load).std,
+                "p_over_10": dist.prob_cost_per_child_exceeds(0.10),
+                "p_over_20": dist.prob_cost_per_child_exceeds(0.20),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _sci(x: float) -> str:
+    """``4.251 × 10⁸`` for a large number (four significant figures)."""
+    exponent = int(math.floor(math.log10(abs(x)))) if x else 0
+    sup = str(exponent).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    return f"{x / 10**exponent:.3f} × 10{sup}"
+
+
+def exact_vs_simulated_table(check: pd.DataFrame) -> pd.DataFrame:
+    """:func:`exact_vs_simulated` formatted for the page: money in £, variances in £², z to two decimals."""
+
+    def money(quantity: str, x: float) -> str:
+        return f"{_sci(x)} £²" if "variance" in quantity else f"£{x:,.0f}"
+
+    return pd.DataFrame(
+        {
+            "Quantity": check["quantity"],
+            "Exact": [money(q, x) for q, x in zip(check["quantity"], check["exact"])],
+            "Simulated": [money(q, x) for q, x in zip(check["quantity"], check["simulated"])],
+            "Standard error": [money(q, x) for q, x in zip(check["quantity"], check["std_error"])],
+            "Difference / SE": [f"{z:+.2f}" for z in check["z"]],
+        }
+    )
+
+
+def tail_sensitivity_table(frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """:func:`tail_sensitivity` formatted for the page, one row per measure and one column per model."""
+    frame = tail_sensitivity() if frame is None else frame
+    rows = [
+        ("Exceptional children (share of all)", "tail_share", lambda x: f"{100 * x:.1f}%"),
+        ("No additional needs", "none", lambda x: f"{100 * x:.1f}%"),
+        ("EBD or offending", "ebd", lambda x: f"{100 * x:.1f}%"),
+        ("Complex needs", "complex", lambda x: f"{100 * x:.1f}%"),
+        ("Mean cost of a child", "mean", lambda x: f"£{x:,.0f}"),
+        ("Standard deviation of a child's cost", "sd_child", lambda x: f"£{x:,.0f}"),
+        ("99th percentile of a child's cost", "p99_child", lambda x: f"£{x:,.0f}"),
+        ("Standard deviation of the practice's cost", "practice_sd", lambda x: f"£{x:,.0f}"),
+        ("99th percentile of the practice's cost", "practice_p99", lambda x: f"£{x / 1e6:.2f}m"),
+        ("Chance cost per child is more than 10% over", "p_over_10", fmt_chance),
+        ("Chance cost per child is more than 20% over", "p_over_20", fmt_chance),
+    ]
+    out = {"Measure": [label for label, _, _ in rows]}
+    for rec in frame.itertuples(index=False):
+        out[str(rec.model).capitalize()] = [fmt(getattr(rec, col)) for _, col, fmt in rows]
+    return pd.DataFrame(out)
+
+
+def fmt_chance(p: float) -> str:
+    """A probability in words for the page: ``'5.0%'``, ``'0.13%'``, ``'1 in 4.2 million'``.
+
+    At least 1%: a percentage with one decimal; 0.1% to 1%: two decimals; below that, "1 in N"
+    with N to two significant figures; below :data:`GRID_NOISE`: "below 1 in 10 billion".
+    """
+    p = check_probability("p", p)
+    if p >= 0.01:
+        return f"{100 * p:.1f}%"
+    if p >= 0.001:
+        return f"{100 * p:.2f}%"
+    if p < GRID_NOISE:
+        return "below 1 in 10 billion"
+    n = float(f"{1 / p:.2g}")
+    for size, word in ((1e9, "billion"), (1e6, "million")):
+        if n >= size:
+            value = n / size
+            return f"1 in {value:,.0f} {word}" if value >= 10 else f"1 in {value:.2g} {word}"
+    return f"1 in {n:,.0f}"
+
+
+def key_results() -> "Table":
+    """Chapter 3's key-results table, every figure read from ``data/`` or computed from it."""
+    from .tables import fmt_gbp, fmt_int, fmt_num, fmt_pct
+    from .tables import key_results as table
+
+    census = census_reconciliation().set_index("group")
+    lac = census.loc["looked_after"]
+    index = needs_index_check().set_index("needs_group")
+    model = default_cost_model()
+    load = default_caseload()
+    moments = total_cost_moments(model, load)
+    dist = total_cost_distribution(model, load)
+    t05, t95, t99 = dist.quantile(np.array([0.05, 0.95, 0.99]))
+    pool = pooling_curve(model, (100, 1000, 5000), (0.10,)).set_index("children")["p_exact"]
+    calib = calibrate_shares()
+    lo, hi = calib.complex_share_range
+    shares = " / ".join(fmt_pct(100 * s, 1) for s in model.shares)
+
+    return table(
+        [
+            ("Looked-after children: the census week's cost per child times 52 / the report's annual average",
+             f"{fmt_gbp(lac['annualised_per_child'])} / {fmt_gbp(lac['stated_annual_per_child'])} "
+             f"(gap {fmt_pct(lac['gap_percent'], 1)})",
+             "Le Grand (2007) s.6.1.5; computed here"),
+            ("Looked-after children the stated average implies for the week's £44.9m",
+             f"{fmt_int(lac['implied_children'])} ({fmt_pct(100 * lac['implied_share'])} of {fmt_int(lac['children'])})",
+             "computed here"),
+            ("Cost Calculator index, EBD / offending / EBD and offending (no additional needs = 100)",
+             f"{fmt_int(index.loc['ebd', 'index'])} / {fmt_int(index.loc['offending', 'index'])} / "
+             f"{fmt_int(index.loc['ebd_offending', 'index'])}",
+             "Soper and Lam, Cost Calculator slides"),
+            ("Report's ratios to £33,000: £50,000-£54,000 and over £95,000",
+             f"{fmt_num(50000 / 33000)}-{fmt_num(54000 / 33000)} and over {fmt_num(95000 / 33000)}",
+             "computed from Le Grand (2007) s.6.1.5"),
+            ("Shares of children (no additional needs / EBD or offending / complex) matching £35,360",
+             f"{shares}; complex share feasible from {fmt_pct(100 * lo, 1)} to {fmt_pct(100 * hi, 1)}",
+             "assumption: middle of the feasible line"),
+            ("Cost of one child: mean / standard deviation (within-group CV 0.5)",
+             f"{fmt_gbp(model.mean)} / {fmt_gbp(model.std)}", "model; CV an assumption"),
+            ("Practice of 100 ± 10 children: expected annual cost / standard deviation",
+             f"{fmt_gbp(moments.mean / 1e6, 3)}m / {fmt_gbp(moments.std / 1e3)}k", "model, exact"),
+            ("Practice of 100 ± 10: 5th / 95th / 99th percentile of annual cost",
+             " / ".join(f"{fmt_gbp(v / 1e6, 2)}m" for v in (t05, t95, t99)), "model, exact (FFT)"),
+            ("Chance cost per child is over 10% above average: 100 / 1,000 / 5,000 children",
+             " / ".join(fmt_chance(pool[n]) for n in (100, 1000, 5000)), "model, exact (FFT)"),
+        ],
+        caption="Key results: what a child in care costs, and what a practice of 100 children faces",
+    )
+
+
+__all__ += [
+    "GRID_NOISE",
+    "TotalCostDistribution",
+    "total_cost_distribution",
+    "pooling_curve",
+    "census_reconciliation",
+    "census_arithmetic_table",
+    "census_implied_children",
+    "census_2003_basis",
+    "spend_per_looked_after_child",
+    "needs_index_check",
+    "report_ratios",
+    "shares_for_complex_share",
+    "share_sensitivity_grid",
+    "child_cost_density",
+    "child_cost_percentiles",
+    "practice_percentiles",
+    "practice_density",
+    "exact_vs_simulated",
+    "variance_decomposition",
+    "tail_sensitivity",
+    "target_sensitivity",
+    "fmt_chance",
+    "exact_vs_simulated_table",
+    "tail_sensitivity_table",
+    "key_results",
+]

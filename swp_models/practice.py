@@ -97,7 +97,7 @@ WEEKS_PER_YEAR = 52
 #: Nights a year the practice covers with its night-duty rota (Committee evidence, Q226).
 NIGHTS_PER_YEAR = 365
 
-#: Named points on the pay scales: the average scale minimum, the midpoint and the maximum.
+#: Named points on the pay scales (the average scale minimum, the midpoint and the maximum).
 SALARY_LEVELS: dict[str, float] = {"low": 0.0, "mid": 0.5, "high": 1.0}
 SALARY_LEVEL_LABELS: dict[str, str] = {"low": "Scale minimum", "mid": "Scale midpoint", "high": "Scale maximum"}
 
@@ -268,7 +268,7 @@ class PracticeDesign:
 
     @property
     def admin_fte(self) -> float:
-        """Administrative staff, FTE: ``admin_ratio * frontline``."""
+        """Administrative staff in FTE (``admin_ratio * frontline``)."""
         return self.admin_ratio * self.frontline
 
     @property
@@ -430,6 +430,8 @@ class Overheads:
     fixed_overheads : float
         Insurance, audit, payroll, HR and governance, £ per practice per year.
 
+    Notes
+    -----
     Every field must be finite and in [0, 10,000,000].
     """
 

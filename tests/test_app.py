@@ -1,0 +1,111 @@
+"""The explorers served as a web app on localhost (Voila), opened in headless Chromium.
+
+The server starts, the page loads with every request to another host blocked, a control of
+the contract explorer is moved, and a number on the page changes. The server and its kernels
+are stopped at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+APP = ROOT / "apps" / "explorer.ipynb"
+TEMPLATES = ROOT / "apps" / "jupyter"
+VOILA = Path(sys.executable).parent / "voila"
+START_TIMEOUT = 60  # seconds for the server to listen
+RENDER_TIMEOUT = 180_000  # ms for the notebook to run and the explorers to appear
+
+
+def voila_command(port: int) -> list[str]:
+    """The command ``make explorer`` runs, on a given port."""
+    return [str(VOILA), str(APP), "--template=swp", f"--port={port}", "--no-browser", "--Voila.ip=127.0.0.1"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    port = _free_port()
+    env = dict(os.environ, JUPYTER_PATH=str(TEMPLATES))
+    log = tempfile.TemporaryFile(mode="w+")
+    proc = subprocess.Popen(voila_command(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+
+    def log_tail() -> str:
+        log.seek(0)
+        return log.read()[-3000:]
+
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"voila exited with code {proc.returncode} before serving the app:\n{log_tail()}")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"voila did not listen on port {port} within {START_TIMEOUT} s") from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        # Voila and the kernels it started share one process group: stop them together.
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=20)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+        log.close()
+
+
+def test_app_page_links_no_script_or_style_from_another_host(app_url):
+    with urllib.request.urlopen(app_url, timeout=RENDER_TIMEOUT / 1000) as response:
+        page = response.read().decode("utf-8")
+    assert "swp-explorer" in page or "jupyter-widgets" in page or "voila" in page.lower()
+    external = re.findall(r'<(?:link|script)[^>]*(?:href|src)="(https?://(?!127\.0\.0\.1|localhost)[^"]+)"', page)
+    assert not external, f"the page loads from other hosts: {external}"
+
+
+def test_moving_a_control_changes_a_number(app_url, offline):
+    tab = offline.new_page()
+    tab.goto(app_url, wait_until="load", timeout=RENDER_TIMEOUT)
+    tab.get_by_role("tab", name="Paying a practice").click(timeout=RENDER_TIMEOUT)
+    mean = tab.locator(".swp-explorer-mean")
+    mean.wait_for(timeout=RENDER_TIMEOUT)
+    before = mean.inner_text()
+    assert before == "£3,536,000"  # the expected cost of 100 ± 10 children under the default cost model
+    # Move the caseload slider one step (5 children) with the keyboard, as a reader would.
+    slider = tab.locator(".widget-slider", has_text="Children in the practice").first
+    handle = slider.locator(".noUi-handle").first
+    handle.focus()
+    handle.press("ArrowRight")
+    # The results are re-rendered as new HTML: look the number up afresh each time.
+    tab.wait_for_function("(before) => { const el = document.querySelector('.swp-explorer-mean');"
+                          " return el !== null && el.innerText !== before; }", arg=before, timeout=30_000)
+    assert mean.inner_text() == "£3,712,800"  # 105 children at £35,360
+    assert slider.locator(".widget-readout").inner_text() == "105"
+    ms = float(tab.locator(".swp-explorer-ms").inner_text())
+    assert ms > 0
+    assert not tab.errors, f"script errors: {tab.errors}"
+    assert not offline.blocked, f"the app tried to reach other hosts: {offline.blocked}"

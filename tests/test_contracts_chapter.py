@@ -1,0 +1,471 @@
+"""Tests of chapter 5's additions to the contract simulator, its tables, charts and explorer.
+
+Monte Carlo checks use fixed seeds; tolerances are stated where they are not exact. The
+chapter's own figures (quoted in its prose) are pinned in the tests marked ``slow``: they
+price the chapter's 100,000 practice-years once per session (a few seconds).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import altair as alt
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from swp_models import contracts as C
+from swp_models.contracts import (
+    Block,
+    Capitation,
+    Contract,
+    CostAndVolume,
+    CostSharing,
+    FullReimbursement,
+    MixedOutcome,
+    Outcome,
+    OutcomeBased,
+    compare,
+    council_expected_cost,
+    effort_comparison,
+    optimal_share,
+    power_of_incentive,
+    risk_premium,
+    risk_sharing,
+    simulate_practice_years,
+    simulated_optimal_share,
+    with_effort,
+)
+from swp_models.costs import Caseload, CostModel, default_cost_model, total_cost_moments
+
+R = 1 / 250_000
+K = 10.0
+
+
+@pytest.fixture(scope="module")
+def model() -> CostModel:
+    return default_cost_model()
+
+
+@pytest.fixture(scope="module")
+def years(model):
+    return simulate_practice_years(model, Caseload(100, 10), 4_000, seed=11)
+
+
+@pytest.fixture(scope="module")
+def small_years(model):
+    return simulate_practice_years(model, Caseload(30, 5), 300, seed=3)
+
+
+# --------------------------------------------------------------------------- CostSharing
+
+
+def test_cost_sharing_nests_the_reports_contracts(years, model):
+    c = years.totals
+    np.testing.assert_array_equal(CostSharing(share=1.0).payment(years), Block().payment(years))
+    np.testing.assert_array_equal(CostSharing(share=0.0).payment(years), c)
+    for s in (0.0, 0.3, 0.75, 1.0):
+        np.testing.assert_allclose(CostSharing(share=s).payment(years), CostAndVolume(share=s).payment(years),
+                                   rtol=1e-12)
+    np.testing.assert_allclose(CostSharing(share=1.0, basis="caseload").payment(years),
+                               Capitation.flat(model).payment(years), rtol=1e-12)
+    np.testing.assert_allclose(CostSharing(share=1.0, basis="needs").payment(years),
+                               Capitation.risk_adjusted(model).payment(years), rtol=1e-12)
+
+
+def test_cost_sharing_threshold_bounds_the_surplus(years):
+    t = 80_000.0
+    s0 = CostSharing(share=0.0, threshold=t).surplus(years)
+    assert np.all(np.abs(s0) <= t + 1e-6)
+    assert np.isclose(np.abs(s0).max(), t)  # some years reach the cap in a sample of 4,000
+    # A huge threshold is a block contract.
+    np.testing.assert_allclose(CostSharing(share=0.3, threshold=1e12).payment(years), Block().payment(years),
+                               rtol=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(share=st.floats(0.0, 1.0), threshold=st.floats(0.0, 4e5), basis=st.sampled_from(["fixed", "caseload", "needs"]),
+       baseline=st.one_of(st.none(), st.floats(1e5, 2e6)))
+def test_cost_sharing_identities(small_years, share, threshold, basis, baseline):
+    c = CostSharing(share=share, threshold=threshold, basis=basis, baseline=baseline)
+    b = c.year_baseline(small_years)
+    d = b - small_years.totals
+    inner = np.clip(d, -threshold, threshold)
+    surplus = c.surplus(small_years)
+    np.testing.assert_allclose(surplus, inner + share * (d - inner), rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(c.practice_surplus(small_years.totals, b), surplus, rtol=1e-9, atol=1e-6)
+    # Surplus + cost = payment (the council's spend), and the practice never bears more than the overspend.
+    np.testing.assert_allclose(c.payment(small_years) - surplus, small_years.totals, rtol=1e-12)
+    assert np.all(-surplus <= np.maximum(-d, 0.0) + 1e-6)
+    p = power_of_incentive(c, small_years)
+    assert -1e-9 <= p <= 1 + 1e-9
+    if threshold == 0:
+        assert p == pytest.approx(share, abs=1e-9)
+
+
+def test_cost_sharing_risk_falls_with_share_and_rises_with_threshold(years):
+    rps = [risk_premium(CostSharing(share=s).surplus(years), R) for s in (0.0, 0.25, 0.5, 0.75, 1.0)]
+    assert rps[0] == 0.0 and all(a < b for a, b in zip(rps, rps[1:]))
+    by_t = [risk_premium(CostSharing(share=0.2, threshold=t).surplus(years), R) for t in (0, 5e4, 1e5, 2e5)]
+    assert all(a < b for a, b in zip(by_t, by_t[1:]))
+
+
+@pytest.mark.parametrize(
+    ("make", "name"),
+    [
+        (lambda: CostSharing(), "share"),
+        (lambda: CostSharing(share=1.2), "share"),
+        (lambda: CostSharing(share=float("nan")), "share"),
+        (lambda: CostSharing(share=0.5, threshold=-1.0), "threshold"),
+        (lambda: CostSharing(share=0.5, threshold=float("nan")), "threshold"),
+        (lambda: CostSharing(share=0.5, basis="volume"), "basis"),
+        (lambda: CostSharing(share=0.5, baseline=-5.0), "baseline"),
+        (lambda: CostSharing(share=0.5, admin_cost_per_year=-1.0), "admin_cost_per_year"),
+        (lambda: MixedOutcome(bonus=OutcomeBased(bonus_per_unit=1.0, outcome=Outcome(0.5))), "cost_part"),
+        (lambda: MixedOutcome(cost_part=Block(), bonus=Block()), "bonus"),
+        (lambda: with_effort(None, 1.0), "effort"),
+    ],
+)
+def test_chapter_contracts_reject_bad_input(make, name):
+    with pytest.raises(ValueError, match=name):
+        make()
+
+
+# --------------------------------------------------------------------------- MixedOutcome
+
+
+def test_mixed_outcome_is_cost_part_plus_bonus(years):
+    bonus = OutcomeBased(bonus_per_unit=1000.0, outcome=Outcome(0.8, 0.15, 0.5))
+    on_block = MixedOutcome(cost_part=Block(), bonus=bonus)
+    np.testing.assert_allclose(on_block.payment(years), bonus.payment(years), rtol=1e-12)
+    on_cv = MixedOutcome(cost_part=CostAndVolume(share=0.4), bonus=bonus)
+    np.testing.assert_allclose(on_cv.payment(years), CostAndVolume(share=0.4).payment(years) + bonus.bonus(years),
+                               rtol=1e-12)
+    assert power_of_incentive(on_cv, years) == pytest.approx(0.4, abs=1e-9)
+    assert on_cv.label.endswith("+ outcome bonus")
+
+
+# --------------------------------------------------------------------------- effort
+
+
+def test_with_effort_scales_costs_and_model(years):
+    e = 0.07
+    after = with_effort(years, e)
+    np.testing.assert_allclose(after.costs, years.costs * (1 - e), rtol=1e-15)
+    np.testing.assert_allclose(after.totals, years.totals * (1 - e), rtol=1e-12)
+    assert after.expected_total == pytest.approx((1 - e) * years.expected_total, rel=1e-12)
+    assert after.cost_model.cv == years.cost_model.cv and after.cost_model.shares == years.cost_model.shares
+    assert with_effort(years, 0.0) is years
+    # The default baseline follows the reduced expected cost.
+    assert Block().payment(after)[0] == pytest.approx((1 - e) * years.expected_total, rel=1e-12)
+
+
+def test_effort_comparison_identities(years):
+    book = {"block": Block(admin_cost_per_year=2000.0), "cv": CostAndVolume(share=0.4),
+            "full": FullReimbursement(admin_cost_per_child=300.0)}
+    table = effort_comparison(book, years, R, K).set_index("contract")
+    fixed = compare(book, years, R).set_index("contract")
+    m = years.totals.mean()
+    # Costs fixed: the same as compare().
+    np.testing.assert_allclose(table["council_cost_fixed"], fixed["council_total_cost"], rtol=1e-12)
+    # Full reimbursement: no effort, no change.
+    assert table.loc["full", "effort"] == 0.0
+    assert table.loc["full", "council_cost_effort"] == pytest.approx(table.loc["full", "council_cost_fixed"], rel=1e-12)
+    # Effort = power / k, efficiency gain = e m - k e^2 m / 2 exactly.
+    for name, s in (("block", 1.0), ("cv", 0.4)):
+        e = s / K
+        assert table.loc[name, "effort"] == pytest.approx(e, abs=1e-9)
+        assert table.loc[name, "efficiency_gain"] == pytest.approx(e * m - K * e * e * m / 2, rel=1e-9)
+        assert table.loc[name, "effort_cost"] == pytest.approx(K * e * e * m / 2, rel=1e-9)
+    # The premium on the reduced costs is the premium of s (1 - e) (B - C).
+    e = 0.04
+    expected_rp = risk_premium(0.4 * (1 - e) * (years.expected_total - years.totals), R)
+    assert table.loc["cv", "risk_premium_effort"] == pytest.approx(expected_rp, rel=1e-9)
+    # A block contract's premium after effort is (1 - e)^2 of the approximate one.
+    assert table.loc["block", "risk_premium_effort"] < table.loc["block", "risk_premium_fixed"]
+
+
+def test_effort_comparison_matches_simulated_optimum_grid(years):
+    shares = np.array([0.0, 0.2, 0.5, 0.8, 1.0])
+    grid = simulated_optimal_share(years, R, K, shares=shares).grid.set_index("share")
+    table = effort_comparison({f"{s}": CostAndVolume(share=float(s)) for s in shares}, years, R, K)
+    np.testing.assert_allclose(table["council_cost_effort"].to_numpy(), grid["council_cost"].to_numpy(), rtol=1e-9)
+
+
+def test_effort_comparison_near_closed_form_for_near_normal_costs():
+    # One needs group with little spread and 400 children: totals are close to normal, and the
+    # closed form (mean-variance premium on unscaled variance) differs from the simulated cost
+    # by the (1 - e)^2 scaling of the premium and sampling noise only.
+    model = CostModel(("no_additional_needs",), (33000.0,), (1.0,), 0.2)
+    yrs = simulate_practice_years(model, 400, 20_000, seed=5)
+    m, v = yrs.totals.mean(), yrs.totals.var()
+    r = 1 / 200_000
+    for s in (0.3, 0.7):
+        sim = effort_comparison([CostAndVolume(share=s)], yrs, r, K)["council_cost_effort"].item()
+        closed = council_expected_cost(s, m, v, r, K)
+        rp = r * s * s * v / 2
+        e = s / K
+        assert abs(sim - closed) < (1 - (1 - e) ** 2) * rp + 0.02 * rp
+
+
+def test_effort_comparison_rejects_bad_input(years):
+    class Perverse(Contract):
+        def payment(self, yrs):
+            return 2.0 * yrs.totals
+
+    with pytest.raises(ValueError, match="power of incentive"):
+        effort_comparison({"perverse": Perverse()}, years, R, K)
+    with pytest.raises(ValueError, match="risk_aversion"):
+        effort_comparison([Block()], years, -1.0, K)
+    with pytest.raises(ValueError, match="effort_cost"):
+        effort_comparison([Block()], years, R, 0.5)
+    with pytest.raises(ValueError, match="effort_cost"):
+        effort_comparison([Block()], years, R, 1.0)  # a block contract would then cut every cost
+    with pytest.raises(ValueError, match="contracts"):
+        effort_comparison([], years, R, K)
+
+
+# --------------------------------------------------------------------------- risk sharing
+
+
+def test_risk_sharing_limits(years, model):
+    book = {"block": Block(), "full": FullReimbursement(), "flat": Capitation.flat(model),
+            "needs": Capitation.risk_adjusted(model), "cv": CostAndVolume(share=0.3)}
+    t = risk_sharing(book, years).set_index("contract")
+    parts = ["caseload", "case_mix", "within_group", "overall"]
+    np.testing.assert_allclose(t.loc["block", parts], 1.0, atol=1e-9)
+    np.testing.assert_allclose(t.loc["full", parts], 0.0, atol=1e-12)
+    np.testing.assert_allclose(t.loc["cv", parts], 0.3, atol=1e-9)
+    # A flat capitation pays exactly for the number of children; by needs group also for case mix.
+    assert abs(t.loc["flat", "caseload"]) < 1e-9 and t.loc["flat", "within_group"] == pytest.approx(1.0, abs=1e-9)
+    assert abs(t.loc["needs", "case_mix"]) < 1e-9 and t.loc["needs", "within_group"] == pytest.approx(1.0, abs=1e-9)
+    fixed = simulate_practice_years(model, 100, 200, seed=1)
+    assert math.isnan(risk_sharing([Block()], fixed)["caseload"].item())
+
+
+# --------------------------------------------------------------------------- optimal share
+
+
+def test_optimal_share_against_hand_calculation():
+    m, v, r, k = 3_536_000.0, 88_354_958_666.7, 1 / 250_000, 10.0
+    hand = 1 / (1 + r * k * v / m)
+    assert optimal_share(m, v, r, k) == pytest.approx(hand, rel=1e-15)
+    assert hand == pytest.approx(0.5000, abs=1e-3)  # the chapter's closed form with the exact moments
+    # It minimises the closed-form council cost: cost rises on either side.
+    c = council_expected_cost(np.array([hand - 0.01, hand, hand + 0.01]), m, v, r, k)
+    assert c[1] < c[0] and c[1] < c[2]
+
+
+# --------------------------------------------------------------------------- build_contracts
+
+
+def test_build_contracts_defaults_and_terms(model):
+    book = C.build_contracts(model)
+    assert list(book) == list(C.chapter_contracts(model))
+    assert len(book) == 9
+    assert {C.contract_family(c) for c in book.values()} == set(C.FAMILIES)
+    changed = C.build_contracts(model, cost_share=0.3, overspend_threshold=50_000.0)
+    assert "Cost and volume, s = 0.3" in changed and "Threshold, T = £50k" in changed
+    with pytest.raises(ValueError, match="terms"):
+        C.build_contracts(model, share=0.3)
+    with pytest.raises(ValueError, match="share"):
+        C.build_contracts(model, cost_share=1.5)
+    with pytest.raises(ValueError, match="contract"):
+        C.contract_family("block")
+
+
+# --------------------------------------------------------------------------- grids on a small sample
+
+
+@pytest.fixture()
+def small_chapter(monkeypatch, model):
+    """Point the chapter functions at 3,000 practice-years so grids and charts build in a moment."""
+    small = simulate_practice_years(model, Caseload(100, 10), 3_000, seed=C.CHAPTER_SEED)
+    caches = (C._chapter_table, C._chapter_optimum, C._skimming_table)
+    for f in caches:
+        f.cache_clear()
+    monkeypatch.setattr(C, "chapter_years", lambda n_years=0, seed=0: small)
+    monkeypatch.setattr(C, "GRID_YEARS", 2_000)
+    yield small
+    for f in caches:
+        f.cache_clear()
+
+
+def test_design_grid_shape_ranges_and_limits(small_chapter):
+    g = C.design_grid(shares=(0.0, 0.5, 1.0), thresholds=(0.0, 1e5), tolerances=(1e5, 1e6))
+    assert len(g) == 3 * 2 * 2 * 3
+    assert g["p_loss"].between(0, 1).all() and g["power"].between(-1e-9, 1 + 1e-9).all()
+    full = g[(g["share"] == 0) & (g["threshold"] == 0)]
+    assert (full["risk_premium"] == 0).all() and np.allclose(full["power"], 0, atol=1e-9)
+    block = g[(g["share"] == 1) & (g["threshold"] == 0) & (g["basis"] == "fixed")]
+    np.testing.assert_allclose(block["power"], 1.0, atol=1e-9)
+    # The premium falls as the practice's risk tolerance rises, and rises with the share.
+    for _, grp in g.groupby(["basis", "threshold", "share"]):
+        rp = grp.sort_values("tolerance")["risk_premium"].to_numpy()
+        assert np.all(np.diff(rp) <= 1e-9)
+    cv = g[(g["basis"] == "fixed") & (g["threshold"] == 0) & (g["tolerance"] == 1e5)].sort_values("share")
+    assert np.all(np.diff(cv["risk_premium"]) > 0)
+    # Administration: audit unless nothing depends on cost; needs assessment with the needs basis.
+    manage, audit = C.assumption("admin_contract_management"), C.assumption("admin_cost_audit")
+    assert block["admin_cost"].iloc[0] == manage
+    assert (g.loc[(g["basis"] == "fixed") & (g["share"] == 0.5), "admin_cost"] == manage + audit).all()
+    with pytest.raises(ValueError, match="bases"):
+        C.design_grid(bases=("volume",))
+    with pytest.raises(ValueError, match="share"):
+        C.design_grid(shares=(0.5, 1.5))
+
+
+def test_frontier_grid_shape_and_closed_form(small_chapter):
+    curves, optima = C.frontier_grid(tolerances=(2.5e5,), effort_costs=(10.0, 20.0), shares=np.linspace(0, 1, 11))
+    assert len(curves) == 2 * 11 and len(optima) == 2
+    at_zero = curves[curves["share"] == 0]
+    np.testing.assert_allclose(at_zero[["efficiency_gain", "risk_premium", "net_saving"]], 0.0, atol=1e-6)
+    m, v = small_chapter.totals.mean(), small_chapter.totals.var()
+    for rec in optima.itertuples():
+        assert rec.closed_form_share == pytest.approx(optimal_share(m, v, 1 / rec.tolerance, rec.effort_cost))
+        assert 0 < rec.simulated_share < 1
+        assert rec.net_saving_at_optimum >= curves.loc[curves["effort_cost"] == rec.effort_cost, "net_saving"].max() - 1e-6
+
+
+def test_surplus_histograms_sum_to_one(small_chapter):
+    h = C.surplus_histograms()
+    sums = h.groupby(["contract", "party"])["share"].sum()
+    np.testing.assert_allclose(sums, 1.0, rtol=1e-12)
+    assert len(sums) == 2 * 9
+    with pytest.raises(ValueError, match="width"):
+        C.surplus_histograms(width=7.0)
+    with pytest.raises(ValueError, match="limit"):
+        C.surplus_histograms(limit=-1.0)
+
+
+def test_charts_are_valid_and_name_their_params(small_chapter):
+    from swp_models.figures import contracts as figures
+
+    expected = {
+        "risk_chart": set(),
+        "council_cost_chart": set(),
+        "frontier_chart": {"ch5_frontier_tolerance", "ch5_frontier_effort"},
+        "incentives_chart": set(),
+        "design_chart": {"ch5_design_share", "ch5_design_threshold", "ch5_design_basis", "ch5_design_tolerance"},
+    }
+    for name, params in expected.items():
+        chart = getattr(figures, name)()
+        assert isinstance(chart, alt.VConcatChart)
+        spec = chart.to_dict()  # validates against the Vega-Lite schema
+        text = json.dumps(spec)
+        assert len(text) < 400_000, f"{name} embeds {len(text)} bytes"
+        for p in params:
+            assert f'"name": "{p}"' in text, f"{name} lacks the parameter {p}"
+        assert "Source:" in text
+
+
+def test_design_frames_join(small_chapter):
+    from swp_models.figures import contracts as figures
+
+    terms, costs = figures.design_frames()
+    assert terms["id"].is_unique and set(costs["id"]) == set(terms["id"])
+    assert len(costs) == len(terms) * len(C.DESIGN_TOLERANCES)
+    assert set(terms["s"]) == set(C.DESIGN_SHARES)
+
+
+# --------------------------------------------------------------------------- the explorer
+
+
+def test_explorer_recomputes_on_a_change(small_chapter):
+    pytest.importorskip("ipywidgets")
+    from swp_models.explore.contracts import explorer, price_contracts
+
+    e = explorer(n_years=5_000)
+    assert set(C.CONTRACT_TERMS) <= set(e.controls)
+    first = e.result.value
+    assert "Capitation, flat rate" in first and "swp-explorer-share" in first
+    e.controls["effort_cost"].value = 20.0
+    assert e.result.value != first and e.last_seconds > 0
+    before = e.result.value
+    e.controls["caseload"].value = 120  # new children
+    assert e.result.value != before
+    # An infeasible input is explained on the page, not raised.
+    e.controls["outcome_effort_gain"].value = 0.5
+    assert "Cannot price these inputs" in e.result.value and "effort_gain" in e.result.value
+    table, optimum = price_contracts(small_chapter, 250_000.0, 10.0)
+    assert len(table) == 9 and {"council_cost_fixed", "council_cost_effort"} <= set(table.columns)
+    with pytest.raises(ValueError, match="risk_tolerance"):
+        price_contracts(small_chapter, 0.0, 10.0)
+
+
+# --------------------------------------------------------------------------- the chapter's figures
+
+
+@pytest.fixture(scope="module")
+def chapter():
+    return C.chapter_table().set_index("contract")
+
+
+@pytest.mark.slow
+def test_chapter_figures_quoted_in_the_text(chapter):
+    model, load = default_cost_model(), C.default_caseload()
+    moments = total_cost_moments(model, load)
+    assert round(moments.std / 1000) == 297
+    assert round(100 * load.variance * model.mean**2 / moments.variance) == 52
+    block = chapter.loc["Block"]
+    assert round(block["risk_premium_exact"] / 1000) == 182 and round(block["risk_premium_approx"] / 1000) == 177
+    thr = chapter.loc["Threshold, T = £100k"]
+    assert round(thr["risk_premium_exact"] / 1000) == 62 and round(thr["risk_premium_approx"] / 1000) == 81
+    assert round(100 * block["practice_p_loss"]) == 49 and round(block["practice_surplus_p5"] / 1000) == -496
+    # Costs fixed: full reimbursement cheapest. With effort: it is dearest and the block seventh of nine.
+    assert chapter["council_cost_fixed"].idxmin() == "Full reimbursement"
+    ranks = chapter["council_cost_effort"].rank()
+    assert ranks["Full reimbursement"] == 9 and ranks["Block"] == 7
+    assert chapter["council_cost_effort"].idxmin() in ("Capitation, flat rate", "Capitation by needs group")
+    sk = C.skimming_table().set_index(["contract", "group"])
+    assert sk.loc[("Block", "no_additional_needs"), "gain_average_child"] == pytest.approx(-35_360, abs=1)
+    assert sk.loc[("Block", "complex_needs"), "gain_vs_average"] == pytest.approx(-59_640, abs=1)
+    assert sk.loc[("Capitation by needs group", "complex_needs"), "gain_vs_average"] == pytest.approx(0, abs=1)
+
+
+@pytest.mark.slow
+def test_chapter_optimum_closed_form_and_simulated():
+    opt = C.chapter_optimum()
+    years = C.chapter_years()
+    m, v = years.totals.mean(), years.totals.var()
+    d = C.chapter_defaults()
+    assert opt.closed_form_share == pytest.approx(optimal_share(m, v, d["risk_aversion"], d["effort_cost"]), rel=1e-12)
+    assert f"{opt.closed_form_share:.2f}" == "0.50" and f"{opt.share:.2f}" == "0.53"
+    # The simulated optimum beats every share on its grid, and the grid's ends.
+    assert opt.council_cost <= opt.grid["council_cost"].min() + 1e-6
+    assert round((m - opt.council_cost) / 1000) == 92
+
+
+@pytest.mark.slow
+def test_key_results_and_best_design():
+    table = C.key_results()
+    values = dict(zip(table.frame["Result"], table.frame["Value"]))
+    assert values["Share of that variance due to the number of children"] == "52%"
+    assert values["Cost-and-volume share that minimises the council's cost: closed form; simulated"] == "0.50; 0.53"
+    assert values["Cheapest for the council with costs fixed"].startswith("Full reimbursement")
+    best = values["Cheapest design on the chapter's grid"]
+    assert best.startswith("baseline following the number of children")
+    share = float(best.split("s = ")[1].split(",")[0])
+    assert 0.6 <= share <= 0.75  # "about two thirds" in the text
+    for t in (C.contracts_table(), C.risk_table(), C.surplus_table(), C.incentive_table(), C.council_cost_table(),
+              C.claims_table()):
+        assert len(t.frame) in (9, 6) and "nan" not in repr(t).lower()
+
+
+def test_assumptions_quoted_in_the_chapter_match_the_data():
+    # The chapter's "Assumptions and limits" box quotes these values.
+    quoted = {
+        "risk_tolerance": 250_000, "effort_cost": 10, "cost_share": 0.5, "overspend_threshold": 100_000,
+        "reinsurance_threshold": 100_000, "outcome_bonus": 1_000, "outcome_base_probability": 0.8,
+        "outcome_effort_gain": 0.15, "outcome_effort": 0.5, "admin_contract_management": 2_000,
+        "admin_cost_audit": 10_000, "admin_needs_assessment": 300, "admin_outcome_monitoring": 5_000,
+    }
+    for name, value in quoted.items():
+        assert C.assumption(name) == value, name
+    from swp_models.costs import assumption as cost_assumption
+
+    assert cost_assumption("within_group_cv") == 0.5
+    load = C.default_caseload()
+    assert (load.minimum, load.maximum, load.kind) == (90, 110, "uniform")
