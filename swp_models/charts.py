@@ -23,6 +23,7 @@ import altair as alt
 __all__ = [
     "PALETTE",
     "THEME",
+    "bound_params",
     "finish",
     "slider",
     "selector",
@@ -173,6 +174,36 @@ def finish(
         offset=8,
     )
     return alt.vconcat(inner).properties(title=foot)
+
+
+def bound_params(spec: dict[str, Any]) -> list[str]:
+    """Names of the parameters bound to a control (slider, menu, buttons) anywhere in a chart spec.
+
+    Parameters
+    ----------
+    spec : dict
+        A Vega-Lite spec, e.g. ``chart.to_dict()``.
+
+    Returns
+    -------
+    list of str
+        In the order they appear; a name bound twice appears twice.
+    """
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for p in node.get("params", []) or []:
+                if isinstance(p, dict) and "bind" in p and "name" in p:
+                    found.append(p["name"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(spec)
+    return found
 
 
 def slider(name: str, label: str, minimum: float, maximum: float, step: float, value: float) -> alt.Parameter:

@@ -17,6 +17,7 @@ from swp_models import continuity as cm
 from swp_models import data
 from swp_models.continuity import ContinuityScenario
 from swp_models.tables import Table
+from swp_models.charts import bound_params
 
 ENGLAND = ContinuityScenario(turnover=0.11, vacancy=0.12, agency_tenure_years=0.5, handoffs=3)
 H_ENGLAND = 0.88 * -math.log(0.89) + 0.12 / 0.5
@@ -409,24 +410,6 @@ def test_bad_inputs_name_the_parameter(call, pattern):
 CHARTS = ["turnover_chart", "episode_chart", "causes_chart", "distribution_chart", "rota_chart", "queue_chart"]
 
 
-def _params(spec: dict) -> list[str]:
-    found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            for p in node.get("params", []) or []:
-                if "bind" in p:
-                    found.append(p["name"])
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(spec)
-    return found
-
-
 @pytest.fixture(scope="module")
 def chart_specs():
     from swp_models.figures import continuity as figures
@@ -446,7 +429,7 @@ def test_charts_build_with_named_sliders_and_small_data(chart_specs):
     all_names = []
     total = 0
     for name, spec in chart_specs.items():
-        names = _params(spec)
+        names = bound_params(spec)
         assert set(names) == expected[name], name
         all_names += names
         text = json.dumps(spec)

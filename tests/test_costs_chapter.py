@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from swp_models import costs, data
+from swp_models.charts import bound_params
 from swp_models.costs import (
     NEEDS_GROUPS,
     Caseload,
@@ -368,24 +369,6 @@ def test_chapter_functions_reject_bad_input(call, name):
 # --------------------------------------------------------------------------- charts
 
 
-def _params(spec: dict) -> set[str]:
-    found: set[str] = set()
-
-    def walk(node):
-        if isinstance(node, dict):
-            for p in node.get("params", []) or []:
-                if isinstance(p, dict) and "name" in p:
-                    found.add(p["name"])
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(spec)
-    return found
-
-
 def test_chart_builders_produce_specs_with_named_params():
     from swp_models.figures import costs as figures
 
@@ -402,8 +385,8 @@ def test_chart_builders_produce_specs_with_named_params():
     for name, chart in charts.items():
         spec = chart.to_dict()
         assert spec["title"]["text"].startswith("Source:"), name
-    assert {"ch3_complex_share", "ch3_cv"} <= _params(charts["share_sensitivity_chart"].to_dict())
-    assert "ch3_caseload" in _params(charts["practice_cost_chart"].to_dict())
+    assert {"ch3_complex_share", "ch3_cv"} <= set(bound_params(charts["share_sensitivity_chart"].to_dict()))
+    assert "ch3_caseload" in bound_params(charts["practice_cost_chart"].to_dict())
 
 
 # --------------------------------------------------------------------------- explorer

@@ -112,3 +112,10 @@ def test_vega_bundle_defines_vega_embed_without_remote_loads():
     text = charts.vega_bundle()
     assert "window.vegaEmbed" in text
     assert "<script" not in text
+
+
+def test_bound_params_finds_controls_in_nested_specs():
+    s = charts.slider("share", "Share", 0, 1, 0.1, 0.5)
+    free = alt.param(name="unbound", value=1)
+    spec = charts.finish(_chart().add_params(s, free), "t", source="s").to_dict()
+    assert charts.bound_params(spec) == ["share"]

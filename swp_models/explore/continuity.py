@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import continuity as cm
 from .. import data
+from . import html_table
 
 __all__ = ["ExplorerInputs", "explorer", "results_html"]
 
@@ -58,16 +59,6 @@ class ExplorerInputs:
 
 def _pct(p: float) -> str:
     return cm._fmt_prob(p)
-
-
-def _table(title: str, rows: list[tuple[str, ...]], head: tuple[str, ...]) -> str:
-    th = "".join(f"<th style='text-align:left;padding:2px 10px 2px 0'>{html.escape(h)}</th>" for h in head)
-    body = "".join(
-        "<tr>" + "".join(f"<td style='padding:2px 10px 2px 0'>{html.escape(c)}</td>" for c in r) + "</tr>"
-        for r in rows
-    )
-    return (f"<h4 style='margin:10px 0 4px'>{html.escape(title)}</h4>"
-            f"<table class='swp-explorer-table'><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>")
 
 
 def results_html(inputs: ExplorerInputs) -> str:
@@ -132,10 +123,10 @@ def results_html(inputs: ExplorerInputs) -> str:
             ("Result", "no steady state: the waiting list grows without limit (load at or above places)"),
         ]
     return (
-        _table("Social workers a child has", poisson, ("", "First year of an episode", "A year later in care"))
-        + _table(f"Over an episode of {years:g} years from entering care", episode, ("", ""))
-        + _table("Night rota (one-person cover, 365 nights)", rota, ("", ""))
-        + _table("Caseload cap and waiting list (M/M/c queue)", queue, ("", ""))
+        html_table("Social workers a child has", poisson, ("", "First year of an episode", "A year later in care"))
+        + html_table(f"Over an episode of {years:g} years from entering care", episode, ("", ""))
+        + html_table("Night rota (one-person cover, 365 nights)", rota, ("", ""))
+        + html_table("Caseload cap and waiting list (M/M/c queue)", queue, ("", ""))
     )
 
 

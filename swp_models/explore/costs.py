@@ -19,6 +19,7 @@ from scipy import special
 
 from .. import costs as cm
 from ..validation import check_in_range, check_one_of, check_probability
+from . import html_table
 
 __all__ = ["ExplorerInputs", "build_model", "explorer", "results_html"]
 
@@ -101,16 +102,6 @@ def build_model(inputs: ExplorerInputs) -> cm.CostModel:
     )
 
 
-def _table(title: str, rows: list[tuple[str, ...]], head: tuple[str, ...]) -> str:
-    th = "".join(f"<th style='text-align:left;padding:2px 12px 2px 0'>{html.escape(h)}</th>" for h in head)
-    body = "".join(
-        "<tr>" + "".join(f"<td style='padding:2px 12px 2px 0'>{html.escape(c)}</td>" for c in r) + "</tr>"
-        for r in rows
-    )
-    return (f"<h4 style='margin:10px 0 4px'>{html.escape(title)}</h4>"
-            f"<table class='swp-explorer-table'><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>")
-
-
 def results_html(inputs: ExplorerInputs) -> str:
     """The explorer's output for one set of inputs, as HTML (three tables, or the error in words).
 
@@ -164,9 +155,9 @@ def results_html(inputs: ExplorerInputs) -> str:
     caseload = (f"{load.mean} children" if load.margin == 0
                 else f"{load.mean} ± {load.margin} children ({'spread evenly' if load.kind == 'uniform' else 'bunched'})")
     return (
-        _table("Needs groups", group_rows, ("", "Share of children", "Mean cost", "Sd of cost"))
-        + _table("One child's annual cost (exact)", child_rows, ("", ""))
-        + _table(f"A practice's annual cost: {caseload} (exact, FFT)", practice_rows, ("", "", ""))
+        html_table("Needs groups", group_rows, ("", "Share of children", "Mean cost", "Sd of cost"))
+        + html_table("One child's annual cost (exact)", child_rows, ("", ""))
+        + html_table(f"A practice's annual cost: {caseload} (exact, FFT)", practice_rows, ("", "", ""))
     )
 
 
