@@ -91,7 +91,7 @@ class ContractExplorer(widgets.VBox):
     time in seconds.
     """
 
-    def __init__(self, n_years: int = 10_000, seed: int = contracts.CHAPTER_SEED) -> None:
+    def __init__(self, n_years: int = 5_000, seed: int = contracts.CHAPTER_SEED) -> None:
         super().__init__()
         a = contracts.assumption
         load = default_caseload()
@@ -234,7 +234,7 @@ class ContractExplorer(widgets.VBox):
         )
 
 
-def explorer(n_years: int = 10_000, seed: int = contracts.CHAPTER_SEED) -> ContractExplorer:
+def explorer(n_years: int = 5_000, seed: int = contracts.CHAPTER_SEED) -> ContractExplorer:
     """The chapter 5 explorer: every input of the contract model as a control, all contracts re-priced on change.
 
     Parameters
