@@ -1,7 +1,8 @@
 """Print every performance figure the workbook promises (``make bench``).
 
 1. The contract simulator (``bench_contracts.py``): 10 million child costs priced under all
-   contracts, against numpy's own lognormal draws and a per-child Python loop.
+   contracts, against numpy's own lognormal draws and a per-child Python loop; then the cost
+   model alone drawing 10 million child costs.
 2. Each live explorer (``swp_models/explore/*.py``): the time to recompute after a control
    changes, median of repeated changes. Target: under 200 ms.
 3. The book: a cold build (execution included, set-up excluded) and a rebuild with nothing
@@ -13,6 +14,7 @@ Pass ``--quick`` to skip the book builds.
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import shutil
 import statistics
@@ -21,6 +23,9 @@ import sys
 import time
 from pathlib import Path
 
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 
@@ -28,6 +33,22 @@ PY = sys.executable
 def contracts() -> None:
     print("== Contract simulator (one core, best of 3)")
     subprocess.run([PY, str(ROOT / "benchmarks" / "bench_contracts.py")], check=True, cwd=ROOT)
+
+
+def child_costs(n: int = 10_000_000) -> None:
+    """Chapter 3's cost model alone: draw ``n`` child costs (best of 3, one thread)."""
+    from swp_models.costs import default_cost_model
+
+    model = default_cost_model()
+    best = min(_timed(lambda: model.sample(n, seed=2007)) for _ in range(3))
+    print(f"\n== Cost model: {n:,} child costs drawn (needs group + lognormal), best of 3: {best:.3f} s "
+          "(target: well under 1 s)")
+
+
+def _timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
 
 
 def _controls(widget):
@@ -100,6 +121,7 @@ def book() -> None:
 
 if __name__ == "__main__":
     contracts()
+    child_costs()
     explorers()
     if "--quick" not in sys.argv:
         book()
