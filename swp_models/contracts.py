@@ -680,7 +680,7 @@ class Outcome:
     effort : float, default 0
         The practice's effort, in [0, 1].
     name : str, default "same_worker_all_year"
-        The indicator (the draft contract's "number of children with same social worker
+        The indicator (the draft contract's "Numbers of children with same social worker
         throughout previous year").
     """
 
@@ -1817,8 +1817,9 @@ def contracts_table() -> "Table":
         "Administration (£ a year)": [_admin(x) for x in table["admin_cost"]],
     })
     return Table(frame, caption="The nine contracts priced in this chapter",
-                 notes="B defaults to the expected cost of the children, so every contract pays the same on "
-                       "average before the risk premium. Terms and administrative costs are assumptions.")
+                 notes="B defaults to the expected cost of the children, so every contract without a bonus pays the "
+                       "same on average; the two with a bonus pay the expected bonus on top. Terms and "
+                       "administrative costs are assumptions.")
 
 
 def risk_table() -> "Table":

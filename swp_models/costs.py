@@ -905,8 +905,9 @@ def prob_cost_per_child_exceeds(
         Overshoot as a fraction of the mean cost per child, >= 0.
     method : str
         ``"normal"`` or ``"simulate"``. ``"normal"``: the central-limit approximation
-        ``1 - Phi(excess * mean * sqrt(n) / sd)``, which understates the chance for small
-        ``n`` because costs are skewed to the right. ``"simulate"``: the share of
+        ``1 - Phi(excess * mean * sqrt(n) / sd)``, which misses the right skew of costs and
+        so understates the chance of a large overshoot (for very small ``n`` it can
+        overstate the chance of a small one). ``"simulate"``: the share of
         ``n_sims`` simulated pools (drawn in chunks, fixed ``seed``) that overshoot.
     """
     n = check_integer("n", n, low=1)

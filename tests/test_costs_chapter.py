@@ -249,6 +249,12 @@ def test_pooling_curve_falls_with_size_and_normal_understates_small_pools(model)
     assert round(wide.loc[(100, 0.10), "p_exact"], 3) == 0.050
     ratio = wide.loc[(100, 0.20), "p_normal"] / wide.loc[(100, 0.20), "p_exact"]
     assert 0.2 < ratio < 0.3  # "a quarter of its exact value"
+    # "Only for the smallest pools (10 or 30 children) does it overstate the chance of a 10% overshoot"
+    for n in (10, 30):
+        gap = wide.loc[(n, 0.10), "p_normal"] - wide.loc[(n, 0.10), "p_exact"]
+        assert 0.0 < gap < 0.05, n
+    for n in (100, 300):
+        assert wide.loc[(n, 0.10), "p_normal"] < wide.loc[(n, 0.10), "p_exact"], n
     assert fmt_chance(wide.loc[(1000, 0.10), "p_exact"]) == "1 in 4.2 million"
     assert wide.loc[(5000, 0.10), "p_exact"] == 0.0
 

@@ -196,7 +196,8 @@ def incentives_chart() -> alt.VConcatChart:
         x=alt.X("gain_vs_average:Q", title="This child instead of an average one (£k a year)",
                 scale=alt.Scale(domain=[-60, 5])),
         color=alt.Color("group:N", title="Needs group", sort=list(groups.values()),
-                        scale=alt.Scale(range=[PALETTE[2], PALETTE[1], PALETTE[3]])),
+                        scale=alt.Scale(range=[PALETTE[2], PALETTE[1], PALETTE[3]]),
+                        legend=alt.Legend(labelLimit=320)),
         tooltip=[alt.Tooltip("contract:N", title="Contract"), alt.Tooltip("group:N", title="Needs group"),
                  alt.Tooltip("gain_vs_average:Q", title="Gain vs an average child (£k)", format=",.2f")],
     )

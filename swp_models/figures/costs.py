@@ -398,6 +398,6 @@ def pooling_chart(
         chart,
         "Pooling: a council of 1,000 almost never overshoots by 10%",
         subtitle=["Chance that the average cost of a fixed number of children is more than 10% or 20% above",
-                  f"£{model.mean:,.0f}. Dashed: the normal approximation, which understates small pools' risk."],
+                  f"£{model.mean:,.0f}. Dashed: the normal approximation, which understates large overshoots."],
         source=[f"{_REPORT} s.6.1.5", "model (shares and spread are assumptions); computed here"],
     )

@@ -71,16 +71,16 @@ def agency_chart() -> alt.VConcatChart:
     frame = frame.assign(use=frame["measure"].map(names))
     order = list(names.values())
     chart = alt.Chart(frame).mark_bar().encode(
-        y=alt.Y("use:N", sort=order, title=None),
+        y=alt.Y("use:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
         yOffset=alt.YOffset("area:N", sort=["England", "London"]),
         x=alt.X("value:Q", title="Councils (%)", scale=alt.Scale(domain=[0, 100])),
         color=alt.Color("area:N", title="Area", sort=["England", "London"]),
         tooltip=[alt.Tooltip("area:N", title="Area"), alt.Tooltip("use:N", title="Use"),
                  alt.Tooltip("value:Q", title="Councils (%)")],
-    ).properties(height=alt.Step(14))
+    ).properties(width=360, height=alt.Step(14))
     return finish(
         chart,
-        "Nearly every council relied on agency social workers",
+        "Nine councils in ten relied on agency social workers",
         subtitle="Share of councils using agency staff in 2005; London is shown where the report gives it.",
         source=f"{_REPORT} s.4.3, citing the 2005 workforce survey (LAWIG 2006)",
     )
@@ -129,12 +129,12 @@ def census_chart() -> alt.VConcatChart:
         ignore_index=True,
     )[["group_label", "measure", "amount"]]
     chart = alt.Chart(long).mark_bar().encode(
-        x=alt.X("amount:Q", title=None),
+        x=alt.X("amount:Q", title=None, axis=alt.Axis(tickCount=4)),
         y=alt.Y("group_label:N", title=None),
         color=alt.Color("group_label:N", legend=None),
         tooltip=[alt.Tooltip("group_label:N", title="Group"), alt.Tooltip("measure:N", title="Measure"),
                  alt.Tooltip("amount:Q", title="Amount", format=",.1f")],
-    ).properties(width=170, height=70).facet(
+    ).properties(width=140, height=70).facet(
         column=alt.Column("measure:N", title=None, sort=["Children (thousands)", "Cost that week (£ million)",
                                                          "Cost per child that week (£)"]),
     ).resolve_scale(x="independent")
