@@ -37,7 +37,14 @@ __all__ = [
     "value",
 ]
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+def _default_data_dir() -> Path:
+    """The project's ``data/`` beside the package in a clone, else the copy installed with it."""
+    here = Path(__file__).resolve().parent
+    clone = here.parent / "data"
+    return clone if (clone / "sources.csv").is_file() else here / "_data"
+
+
+DATA_DIR = _default_data_dir()
 
 #: Columns every table ends with, in this order (see ``data/README.md``).
 STANDARD_COLUMNS: tuple[str, ...] = (

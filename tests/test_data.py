@@ -211,3 +211,10 @@ def test_loaded_types():
     assert frame["value"].dtype == "float64"
     assert frame["approx"].dtype == bool
     assert pd.isna(frame["low"]).all()
+
+
+def test_tables_travel_with_the_package():
+    """swp_models/_data points at data/, so a built wheel carries every table (see pyproject.toml)."""
+    packaged = Path(data.__file__).resolve().parent / "_data"
+    assert packaged.resolve() == data.DATA_DIR.resolve()
+    assert sorted(p.name for p in packaged.glob("*.json")) == sorted(f"{n}.json" for n in data.names())

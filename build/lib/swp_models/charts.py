@@ -1,0 +1,225 @@
+"""House style for the book's Altair charts, and an offline renderer.
+
+Importing this module registers and enables
+
+* the ``swp`` theme (fonts, sizes, a colour-blind-safe palette), and
+* the ``swp`` renderer, whose HTML output draws the chart with the Vega, Vega-Lite and
+  Vega-Embed scripts that ship with the book (``_static/vega-bundle.js``), so a page needs
+  nothing from another host. In Jupyter the same output also carries the standard
+  Vega-Lite MIME type, which JupyterLab draws natively.
+
+Use :func:`finish` to give every chart its title, subtitle and source line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Sequence
+
+import altair as alt
+
+__all__ = [
+    "PALETTE",
+    "THEME",
+    "bound_params",
+    "finish",
+    "slider",
+    "selector",
+    "source_line",
+    "vega_bundle",
+    "write_vega_bundle",
+]
+
+#: Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
+PALETTE: tuple[str, ...] = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#56B4E9",
+    "#CC79A7",
+    "#F0E442",
+    "#000000",
+)
+
+THEME = "swp"
+_FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
+_WIDTH = 440
+_HEIGHT = 300
+_VEGA_EMBED_OPTIONS = {
+    "actions": {"export": True, "source": False, "compiled": False, "editor": False},
+    "renderer": "svg",
+}
+
+
+@alt.theme.register(THEME, enable=True)
+def _theme() -> alt.theme.ThemeConfig:
+    return {
+        "config": {
+            "font": _FONT,
+            "view": {"continuousWidth": _WIDTH, "continuousHeight": _HEIGHT, "stroke": None},
+            "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12, "subtitleColor": "#444"},
+            "axis": {"labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": "normal", "grid": True,
+                     "gridColor": "#e6e6e6"},
+            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom"},
+            "range": {"category": list(PALETTE)},
+            "bar": {"color": PALETTE[0]},
+            "line": {"color": PALETTE[0], "strokeWidth": 2},
+            "point": {"color": PALETTE[0]},
+            "concat": {"spacing": 10},
+        }
+    }
+
+
+def _chart_id(spec: dict[str, Any]) -> str:
+    text = json.dumps(spec, sort_keys=True)
+    return "swp-chart-" + hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def _embed_html(spec: dict[str, Any]) -> str:
+    div = _chart_id(spec)
+    payload = json.dumps(spec, separators=(",", ":")).replace("</", "<\\/")
+    options = json.dumps(_VEGA_EMBED_OPTIONS)
+    return (
+        f'<div class="swp-chart" id="{div}"></div>\n'
+        "<script>(function () {\n"
+        f"  var spec = {payload};\n"
+        f"  function draw() {{ vegaEmbed('#{div}', spec, {options}).catch(function (e) {{\n"
+        f"    document.getElementById('{div}').textContent = 'Chart failed to draw: ' + e; }}); }}\n"
+        "  if (window.vegaEmbed) { draw(); } else { window.addEventListener('load', draw); }\n"
+        "})();</script>"
+    )
+
+
+def _renderer(spec: dict[str, Any], **_: Any) -> dict[str, Any]:
+    return {
+        "text/html": _embed_html(spec),
+        f"application/vnd.vegalite.v{alt.SCHEMA_VERSION.lstrip('v').split('.')[0]}+json": spec,
+        "text/plain": f"<{THEME} chart {_chart_id(spec)}>",
+    }
+
+
+alt.renderers.register(THEME, _renderer)
+alt.renderers.enable(THEME)
+
+
+def vega_bundle() -> str:
+    """The Vega, Vega-Lite and Vega-Embed scripts as one self-contained JavaScript file.
+
+    Built by ``vl-convert-python`` (no network access), wrapped in a function so its
+    top-level names stay private; it defines ``window.vegaEmbed``.
+    """
+    import vl_convert as vlc
+
+    version = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
+    return "(function () {\n" + vlc.javascript_bundle(vl_version=version) + "\n})();\n"
+
+
+def write_vega_bundle(path: str | Path) -> Path:
+    """Write :func:`vega_bundle` to ``path`` if it is missing or different; return the path."""
+    target = Path(path)
+    text = vega_bundle()
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return target
+
+
+def source_line(*sources: str) -> str:
+    """Format the "Source:" line printed under a chart."""
+    return "Source: " + "; ".join(s.strip().rstrip(".") for s in sources if s.strip()) + "."
+
+
+def finish(
+    chart: alt.TopLevelMixin,
+    title: str,
+    *,
+    source: str | Sequence[str],
+    subtitle: str | Sequence[str] | None = None,
+) -> alt.VConcatChart:
+    """Give ``chart`` the house title, subtitle and a source line underneath.
+
+    Parameters
+    ----------
+    chart : altair chart
+        Any Altair chart (layers and concatenations included).
+    title : str
+        What the chart shows, in words.
+    source : str or sequence of str
+        Where the numbers come from (documents, sections, tables; "assumption" where so).
+    subtitle : str or sequence of str, optional
+        One or two lines of explanation (units, how to read it).
+
+    Returns
+    -------
+    altair.VConcatChart
+        The chart with the title on top and the source line below.
+    """
+    if not title.strip():
+        raise ValueError("title must be a non-empty string; got an empty title")
+    sources = [source] if isinstance(source, str) else list(source)
+    if not any(s.strip() for s in sources):
+        raise ValueError("source must name at least one source; got none")
+    head = alt.TitleParams(text=title, subtitle=subtitle if subtitle is not None else alt.Undefined)
+    inner = chart.properties(title=head)
+    foot = alt.TitleParams(
+        text=source_line(*sources),
+        orient="bottom",
+        anchor="start",
+        fontSize=10,
+        fontWeight="normal",
+        color="#555",
+        offset=8,
+    )
+    return alt.vconcat(inner).properties(title=foot)
+
+
+def bound_params(spec: dict[str, Any]) -> list[str]:
+    """Names of the parameters bound to a control (slider, menu, buttons) anywhere in a chart spec.
+
+    Parameters
+    ----------
+    spec : dict
+        A Vega-Lite spec, e.g. ``chart.to_dict()``.
+
+    Returns
+    -------
+    list of str
+        In the order they appear; a name bound twice appears twice.
+    """
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for p in node.get("params", []) or []:
+                if isinstance(p, dict) and "bind" in p and "name" in p:
+                    found.append(p["name"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(spec)
+    return found
+
+
+def slider(name: str, label: str, minimum: float, maximum: float, step: float, value: float) -> alt.Parameter:
+    """A named Altair parameter bound to a range slider (works in the static book)."""
+    return alt.param(
+        name=name,
+        value=value,
+        bind=alt.binding_range(min=minimum, max=maximum, step=step, name=label + " "),
+    )
+
+
+def selector(name: str, label: str, options: Sequence[Any], value: Any, labels: Sequence[str] | None = None,
+             radio: bool = False) -> alt.Parameter:
+    """A named Altair parameter bound to a drop-down (or radio buttons)."""
+    kind = alt.binding_radio if radio else alt.binding_select
+    kwargs: dict[str, Any] = {"options": list(options), "name": label + " "}
+    if labels is not None:
+        kwargs["labels"] = list(labels)
+    return alt.param(name=name, value=value, bind=kind(**kwargs))

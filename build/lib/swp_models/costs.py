@@ -1,0 +1,1970 @@
+"""What a child in care costs, and what a practice of about 100 children faces.
+
+The model behind chapter 3, and the children on which chapter 5 prices its contracts.
+
+* :class:`CostModel` — the annual cost of one looked-after child as a mixture over needs
+  groups, lognormal within each group with a stated coefficient of variation, and an
+  optional small *exceptional* component (see below). Mean, variance, CDF, quantiles and
+  partial expectations are exact; sampling is vectorised.
+* :func:`calibrate_shares` — the sources give the cost of each needs group and the average
+  cost of all looked-after children, but not how many children are in each group. Three
+  shares with two constraints (they sum to one; the mixture mean equals the average) leave
+  a one-parameter family: the function returns that line and a default point on it.
+* :class:`Caseload` — the number of children a practice has in a year: fixed, or random
+  inside the draft contract's margin (100 plus or minus 10 children).
+* :func:`simulate_practice_costs`, :func:`total_cost_moments` — a practice's total cost per
+  year, by simulation and exactly.
+* :func:`prob_cost_per_child_exceeds`, :func:`pooling_table` — how pooling more children
+  shrinks the risk that the average cost per child overshoots.
+* :func:`total_cost_distribution`, :func:`pooling_curve` — the whole distribution of a
+  practice's total cost without simulation (one child's exact distribution on a fine grid,
+  convolved by the fast Fourier transform), and the overshoot risk by pool size from it.
+* Chapter 3's tables and grids: :func:`census_reconciliation` and its companions (the census
+  week against the stated averages, with outside checks), :func:`needs_index_check` (the Cost
+  Calculator's index against the report's costs by need), :func:`share_sensitivity_grid`
+  (the static sliders), :func:`tail_sensitivity`, :func:`target_sensitivity`,
+  :func:`exact_vs_simulated` and :func:`key_results`.
+
+Units: every cost is in £ (GBP) per child per year unless stated; practice totals are £ per
+practice-year.
+
+The exceptional component
+-------------------------
+The complex-needs figure in the source is "over £95,000" a year: the table records the lower
+bound. To let the book show what a few very expensive placements (secure or specialist
+residential care, say) do to a small practice, a model may set ``tail_share = t > 0``. Then
+a share ``t`` of *all* children belongs to an extra component named ``"exceptional"`` whose
+mean cost is ``tail_multiple`` times the mean of the highest-cost needs group, with that
+group's coefficient of variation; the needs-group shares are scaled by ``1 - t``. For
+payment purposes (risk-adjusted capitation) an exceptional child is recorded in the
+highest-cost needs group: the council cannot tell the two apart in advance.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import special
+
+from . import data
+from .validation import (
+    check_in_range,
+    check_integer,
+    check_one_of,
+    check_positive,
+    check_probability,
+)
+
+__all__ = [
+    "NEEDS_GROUPS",
+    "EXCEPTIONAL",
+    "CostModel",
+    "Caseload",
+    "ShareCalibration",
+    "TotalCostMoments",
+    "PracticeChildren",
+    "assumption",
+    "census_average_cost",
+    "group_costs",
+    "calibrate_shares",
+    "default_cost_model",
+    "default_caseload",
+    "draw_practice_children",
+    "simulate_practice_costs",
+    "total_cost_moments",
+    "prob_cost_per_child_exceeds",
+    "pooling_table",
+]
+
+#: Needs groups of Ward and colleagues, in order of rising cost (names as in ``cost_by_needs_2005``).
+NEEDS_GROUPS: tuple[str, ...] = ("no_additional_needs", "ebd_or_offending", "complex_needs")
+
+#: Name of the optional exceptional-cost component.
+EXCEPTIONAL = "exceptional"
+
+_COST_TABLE = "cost_by_needs_2005"
+_CENSUS_TABLE = "cin_census_2005"
+_ASSUMPTIONS = "assumptions_costs"
+_SHARE_TOLERANCE = 1e-9
+
+SeedLike = int | np.random.Generator | None
+
+
+def _rng(seed: SeedLike) -> np.random.Generator:
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None:
+        raise ValueError("seed must be an integer or a numpy Generator; got None (results must be reproducible)")
+    return np.random.default_rng(check_integer("seed", seed, low=0))
+
+
+def _as_tuple(name: str, values: object) -> tuple:
+    if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)):
+        raise ValueError(f"{name} must be a sequence; got {values!r}")
+    return tuple(values.tolist() if isinstance(values, np.ndarray) else values)
+
+
+# ---------------------------------------------------------------------------------------
+# Data and assumptions
+# ---------------------------------------------------------------------------------------
+
+
+def assumption(parameter: str) -> float:
+    """Value of one assumption in ``data/assumptions_costs.csv``.
+
+    Parameters
+    ----------
+    parameter : str
+        The ``parameter`` cell of the row, e.g. ``"within_group_cv"``.
+    """
+    return data.value(_ASSUMPTIONS, parameter=parameter)
+
+
+def group_costs(which: str = "value") -> dict[str, float]:
+    """Average annual cost by needs group, 2005/6 (Ward and colleagues, via the report).
+
+    Parameters
+    ----------
+    which : str
+        ``"value"``, ``"low"`` or ``"high"``: the recorded figure, or the low or high end of the source's range or bound where it
+        gives one (the recorded value otherwise). For "over £95,000" the low end and the
+        value are both £95,000 and no high end exists, so ``"high"`` falls back to the value.
+
+    Returns
+    -------
+    dict
+        ``{needs group: £ per child per year}`` in the order of :data:`NEEDS_GROUPS`.
+    """
+    check_one_of("which", which, ("value", "low", "high"))
+    frame = data.load(_COST_TABLE).set_index("needs_group")
+    out = {}
+    for group in NEEDS_GROUPS:
+        rec = frame.loc[group]
+        figure = rec[which] if which != "value" else rec["value"]
+        out[group] = float(rec["value"] if pd.isna(figure) else figure)
+    return out
+
+
+def census_average_cost(group: str = "looked_after") -> float:
+    """Average cost per child per year from the Children in Need census, February 2005 (£)."""
+    return data.value(_CENSUS_TABLE, group=group, measure="annual_cost_per_child")
+
+
+# ---------------------------------------------------------------------------------------
+# The cost model
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CostModel:
+    """Annual cost of one child: a mixture over needs groups, lognormal within each group.
+
+    Parameters
+    ----------
+    groups : sequence of str
+        Needs groups, each one of :data:`NEEDS_GROUPS`, no repeats.
+    means : sequence of float
+        Mean cost in each group, £ per child per year, each > 0.
+    shares : sequence of float
+        Share of children in each group, each in [0, 1], summing to 1 (within 1e-9).
+    cv : float or sequence of float
+        Coefficient of variation (sd / mean) of cost within each group, > 0: one value for
+        all groups or one per group.
+    tail_share : float, default 0
+        Share of all children in the exceptional component, in [0, 1). See the module notes.
+    tail_multiple : float, optional
+        Mean cost of the exceptional component as a multiple of the highest group mean;
+        required (and > 1) when ``tail_share > 0``, ignored otherwise.
+
+    Notes
+    -----
+    A component with mean ``m`` and coefficient of variation ``v`` is lognormal with
+    ``sigma**2 = ln(1 + v**2)`` and ``mu = ln(m) - sigma**2 / 2``. With component weights
+    ``w_k``, the mixture has mean ``sum w_k m_k`` and second moment
+    ``sum w_k m_k**2 (1 + v_k**2)``.
+    """
+
+    groups: tuple[str, ...]
+    means: tuple[float, ...]
+    shares: tuple[float, ...]
+    cv: float | tuple[float, ...]
+    tail_share: float = 0.0
+    tail_multiple: float | None = None
+
+    def __post_init__(self) -> None:
+        groups = _as_tuple("groups", self.groups)
+        if not groups:
+            raise ValueError("groups must name at least one needs group; got an empty sequence")
+        for g in groups:
+            check_one_of("groups", g, NEEDS_GROUPS)
+        if len(set(groups)) != len(groups):
+            raise ValueError(f"groups must not repeat a needs group; got {groups!r}")
+        means = _as_tuple("means", self.means)
+        shares = _as_tuple("shares", self.shares)
+        if len(means) != len(groups):
+            raise ValueError(f"means must have one value per group ({len(groups)}); got {len(means)}")
+        if len(shares) != len(groups):
+            raise ValueError(f"shares must have one value per group ({len(groups)}); got {len(shares)}")
+        means = tuple(check_positive(f"means[{g}]", m) for g, m in zip(groups, means))
+        shares = tuple(check_probability(f"shares[{g}]", s) for g, s in zip(groups, shares))
+        total = math.fsum(shares)
+        if abs(total - 1.0) > _SHARE_TOLERANCE:
+            raise ValueError(f"shares must sum to 1 (within 1e-9); got a sum of {total!r}")
+        if isinstance(self.cv, (Sequence, np.ndarray)) and not isinstance(self.cv, str):
+            cvs = _as_tuple("cv", self.cv)
+            if len(cvs) != len(groups):
+                raise ValueError(f"cv must be one number or one per group ({len(groups)}); got {len(cvs)}")
+            cv: float | tuple[float, ...] = tuple(check_positive(f"cv[{g}]", v) for g, v in zip(groups, cvs))
+        else:
+            cv = check_positive("cv", self.cv)
+        tail_share = check_in_range("tail_share", self.tail_share, 0.0, 1.0, high_open=True)
+        tail_multiple = self.tail_multiple
+        if tail_share > 0:
+            if tail_multiple is None:
+                raise ValueError("tail_multiple must be given (a number > 1) when tail_share > 0; got None")
+            tail_multiple = check_in_range("tail_multiple", tail_multiple, 1.0, None, low_open=True)
+        elif tail_multiple is not None:
+            tail_multiple = check_in_range("tail_multiple", tail_multiple, 1.0, None, low_open=True)
+        object.__setattr__(self, "groups", groups)
+        object.__setattr__(self, "means", means)
+        object.__setattr__(self, "shares", shares)
+        object.__setattr__(self, "cv", cv)
+        object.__setattr__(self, "tail_share", tail_share)
+        object.__setattr__(self, "tail_multiple", tail_multiple)
+
+    # -- components ------------------------------------------------------------------
+
+    @property
+    def group_cvs(self) -> tuple[float, ...]:
+        """Coefficient of variation of each needs group."""
+        if isinstance(self.cv, tuple):
+            return self.cv
+        return (self.cv,) * len(self.groups)
+
+    @property
+    def top_group(self) -> int:
+        """Index of the highest-cost needs group (where exceptional children are recorded)."""
+        return int(np.argmax(self.means))
+
+    @property
+    def components(self) -> tuple[str, ...]:
+        """Names of the mixture components (the groups, then ``"exceptional"`` if ``tail_share > 0``)."""
+        return self.groups + ((EXCEPTIONAL,) if self.tail_share > 0 else ())
+
+    @cached_property
+    def component_weights(self) -> np.ndarray:
+        """Share of all children in each component (sums to 1)."""
+        w = np.array(self.shares) * (1.0 - self.tail_share)
+        if self.tail_share > 0:
+            w = np.append(w, self.tail_share)
+        w.setflags(write=False)
+        return w
+
+    @cached_property
+    def component_means(self) -> np.ndarray:
+        """Mean cost of each component, £ per child per year."""
+        m = np.array(self.means, dtype=float)
+        if self.tail_share > 0:
+            m = np.append(m, self.tail_multiple * m[self.top_group])
+        m.setflags(write=False)
+        return m
+
+    @cached_property
+    def component_cvs(self) -> np.ndarray:
+        """Coefficient of variation of each component."""
+        v = np.array(self.group_cvs, dtype=float)
+        if self.tail_share > 0:
+            v = np.append(v, v[self.top_group])
+        v.setflags(write=False)
+        return v
+
+    @cached_property
+    def sigma(self) -> np.ndarray:
+        """Log-scale sd of each component, ``sqrt(ln(1 + cv**2))``."""
+        s = np.sqrt(np.log1p(self.component_cvs**2))
+        s.setflags(write=False)
+        return s
+
+    @cached_property
+    def mu(self) -> np.ndarray:
+        """Log-scale mean of each component, ``ln(mean) - sigma**2 / 2``."""
+        m = np.log(self.component_means) - self.sigma**2 / 2
+        m.setflags(write=False)
+        return m
+
+    @cached_property
+    def recorded_group(self) -> np.ndarray:
+        """Needs-group index under which each component is recorded (exceptional -> top group)."""
+        idx = np.arange(len(self.groups))
+        if self.tail_share > 0:
+            idx = np.append(idx, self.top_group)
+        idx.setflags(write=False)
+        return idx
+
+    # -- moments ---------------------------------------------------------------------
+
+    @property
+    def mean(self) -> float:
+        """Mean cost per child, £ per year."""
+        return float(np.dot(self.component_weights, self.component_means))
+
+    @property
+    def second_moment(self) -> float:
+        """``E[c**2]``, £² per child per year squared."""
+        m = self.component_means
+        return float(np.dot(self.component_weights, m * m * (1.0 + self.component_cvs**2)))
+
+    @property
+    def variance(self) -> float:
+        """Variance of the cost per child (£²)."""
+        return self.second_moment - self.mean**2
+
+    @property
+    def std(self) -> float:
+        """Standard deviation of the cost per child, £ per year."""
+        return math.sqrt(self.variance)
+
+    @property
+    def cv_overall(self) -> float:
+        """Coefficient of variation of the cost per child across all children."""
+        return self.std / self.mean
+
+    def group_summary(self) -> pd.DataFrame:
+        """One row per needs group as recorded (exceptional children counted in the top group).
+
+        Columns: ``group``, ``share``, ``mean`` (£ per child per year), ``sd``, ``cv``.
+        """
+        w, m = self.component_weights, self.component_means
+        second = m * m * (1.0 + self.component_cvs**2)
+        rows = []
+        for j, g in enumerate(self.groups):
+            sel = self.recorded_group == j
+            share = float(w[sel].sum())
+            if share > 0:
+                mean = float(np.dot(w[sel], m[sel]) / share)
+                var = float(np.dot(w[sel], second[sel]) / share) - mean**2
+            else:
+                mean, var = float(m[j]), float(second[j] - m[j] ** 2)
+            sd = math.sqrt(max(var, 0.0))
+            rows.append({"group": g, "share": share, "mean": mean, "sd": sd, "cv": sd / mean})
+        return pd.DataFrame(rows)
+
+    def recorded_means(self) -> dict[str, float]:
+        """Mean cost of the children recorded in each needs group, £ per child per year."""
+        table = self.group_summary()
+        return dict(zip(table["group"], table["mean"]))
+
+    # -- distribution ----------------------------------------------------------------
+
+    @staticmethod
+    def _check_x(name: str, x: object) -> np.ndarray:
+        arr = np.asarray(x, dtype=float)
+        if np.isnan(arr).any():
+            raise ValueError(f"{name} must not contain NaN; got {x!r}")
+        return arr
+
+    def cdf(self, x: float | np.ndarray) -> float | np.ndarray:
+        """Probability that a child's annual cost is at most ``x`` (£); vectorised."""
+        arr = self._check_x("x", x)
+        pos = np.where(arr > 0, arr, 1.0)
+        z = (np.log(pos)[..., None] - self.mu) / self.sigma
+        out = np.where(arr > 0, special.ndtr(z) @ self.component_weights, 0.0)
+        return float(out) if out.ndim == 0 else out
+
+    def pdf(self, x: float | np.ndarray) -> float | np.ndarray:
+        """Density of the annual cost at ``x`` (per £); vectorised."""
+        arr = self._check_x("x", x)
+        pos = np.where(arr > 0, arr, 1.0)
+        z = (np.log(pos)[..., None] - self.mu) / self.sigma
+        dens = np.exp(-0.5 * z * z) / (math.sqrt(2 * math.pi) * self.sigma)
+        out = np.where(arr > 0, (dens @ self.component_weights) / pos, 0.0)
+        return float(out) if out.ndim == 0 else out
+
+    def quantile(self, q: float | np.ndarray) -> float | np.ndarray:
+        """Exact quantile of the annual cost (£), vectorised over ``q`` in [0, 1].
+
+        Solves ``cdf(x) = q`` on ``y = ln x`` by Newton's method safeguarded with bisection
+        inside the bracket ``[min_k Q_k(q), max_k Q_k(q)]`` of the component quantiles,
+        to machine precision. ``quantile(0) = 0`` and ``quantile(1) = inf``.
+        """
+        arr = self._check_x("q", q)
+        if ((arr < 0) | (arr > 1)).any():
+            raise ValueError(f"q must be in [0, 1]; got {q!r}")
+        flat = arr.ravel()
+        out = np.empty_like(flat)
+        out[flat == 0] = 0.0
+        out[flat == 1] = np.inf
+        inner = (flat > 0) & (flat < 1)
+        if inner.any():
+            out[inner] = np.exp(self._log_quantile(flat[inner]))
+        out = out.reshape(arr.shape)
+        return float(out) if out.ndim == 0 else out
+
+    def _log_quantile(self, q: np.ndarray) -> np.ndarray:
+        live = self.component_weights > 0
+        mu, sigma, w = self.mu[live], self.sigma[live], self.component_weights[live]
+        comp = mu + sigma * special.ndtri(q)[:, None]
+        lo, hi = comp.min(axis=1), comp.max(axis=1)
+        y = 0.5 * (lo + hi)
+        for _ in range(200):
+            z = (y[:, None] - mu) / sigma
+            f = special.ndtr(z) @ w - q
+            slope = (np.exp(-0.5 * z * z) / (math.sqrt(2 * math.pi) * sigma)) @ w
+            lo = np.where(f < 0, y, lo)
+            hi = np.where(f > 0, y, hi)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                newton = y - f / slope
+            ok = np.isfinite(newton) & (newton > lo) & (newton < hi)
+            new = np.where(ok, newton, 0.5 * (lo + hi))
+            new = np.where(f == 0, y, new)
+            step = np.abs(new - y)
+            y = new
+            if (step <= 1e-14 * np.maximum(1.0, np.abs(y))).all():
+                break
+        return y
+
+    def expected_excess(self, threshold: float) -> float:
+        """``E[max(c - threshold, 0)]``: expected cost above a per-child threshold (£ per child per year).
+
+        Uses the lognormal partial expectation ``m Phi(d1) - t Phi(d1 - sigma)`` with
+        ``d1 = (mu + sigma**2 - ln t) / sigma`` for each component.
+        """
+        t = check_in_range("threshold", threshold, 0.0, None)
+        if t == 0:
+            return self.mean
+        d1 = (self.mu + self.sigma**2 - math.log(t)) / self.sigma
+        parts = self.component_means * special.ndtr(d1) - t * special.ndtr(d1 - self.sigma)
+        return float(np.dot(self.component_weights, parts))
+
+    # -- sampling --------------------------------------------------------------------
+
+    def sample(
+        self, n: int, seed: SeedLike, return_groups: bool = False
+    ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+        """Draw ``n`` independent annual costs (£ per child per year).
+
+        Component indices come from uniform draws compared with the cumulative weights
+        (the same as ``searchsorted``); the cost is ``exp(mu[k] + sigma[k] * z)`` with one
+        standard normal ``z`` per child.
+
+        Parameters
+        ----------
+        n : int
+            Number of children, >= 0.
+        seed : int or numpy.random.Generator
+        return_groups : bool, default False
+            Also return each child's component index (into :attr:`components`; int8).
+
+        Returns
+        -------
+        costs : numpy.ndarray
+            Costs, £ per child per year (float64).
+        groups : numpy.ndarray
+            Component indices (int8), only when ``return_groups``.
+        """
+        n = check_integer("n", n, low=0)
+        rng = _rng(seed)
+        u = rng.random(n)
+        comp = np.zeros(n, dtype=np.int8)
+        for edge in np.cumsum(self.component_weights)[:-1]:
+            np.add(comp, (u >= edge).view(np.int8), out=comp)
+        del u
+        costs = rng.standard_normal(n)
+        self._transform(costs, comp)
+        return (costs, comp) if return_groups else costs
+
+    def _transform(self, z: np.ndarray, comp: np.ndarray, mu_child: np.ndarray | None = None) -> None:
+        """Turn standard normals ``z`` into costs in place, child ``i`` in component ``comp[i]``."""
+        sigma = self.sigma
+        if np.all(sigma == sigma[0]):
+            z *= sigma[0]
+        else:
+            z *= sigma.take(comp)
+        z += self.mu.take(comp) if mu_child is None else mu_child
+        np.exp(z, out=z)
+
+
+# ---------------------------------------------------------------------------------------
+# Calibration of the shares
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShareCalibration:
+    """The needs-group shares that reproduce a target average cost.
+
+    Attributes
+    ----------
+    feasible : pandas.DataFrame
+        The line of feasible shares, one row per complex-needs share on an even grid over
+        its feasible range: columns ``complex_needs``, ``ebd_or_offending``,
+        ``no_additional_needs`` (shares of the needs-group children, summing to 1) and
+        ``mean`` (the all-children mean cost, £, equal to the target on every row).
+    default : dict
+        The default shares ``{group: share}``, in the order of :data:`NEEDS_GROUPS`.
+    complex_share_range : tuple of float
+        Smallest and largest feasible complex-needs share.
+    position : float
+        Where the default lies in that range (0 = smallest, 1 = largest).
+    target_mean : float
+        The average cost per child matched, £ per year.
+    group_means : dict
+        The group means used, £ per child per year.
+    rule : str
+        The default rule in words.
+    """
+
+    feasible: pd.DataFrame
+    default: dict[str, float]
+    complex_share_range: tuple[float, float]
+    position: float
+    target_mean: float
+    group_means: dict[str, float]
+    rule: str
+
+
+def _shares_given_complex(p2: np.ndarray, target: float, m: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+    m0, m1, m2 = m
+    p1 = (target - m0 - (m2 - m0) * p2) / (m1 - m0)
+    p0 = 1.0 - p1 - p2
+    return p0, p1
+
+
+def calibrate_shares(
+    target_mean: float | None = None,
+    group_means: Mapping[str, float] | None = None,
+    *,
+    tail_share: float = 0.0,
+    tail_multiple: float | None = None,
+    position: float | None = None,
+    n_points: int = 101,
+) -> ShareCalibration:
+    """Shares of the three needs groups that give a stated average cost per child.
+
+    With group means ``m0 < m1 < m2`` the shares ``p0, p1, p2`` must satisfy
+    ``p0 + p1 + p2 = 1`` and ``m0 p0 + m1 p1 + m2 p2 = M``, where ``M`` is the mean the
+    needs-group children must have: the target itself, or with an exceptional component
+    ``(target - t * tail_multiple * m2) / (1 - t)``. Taking the complex-needs share ``p2``
+    as the free parameter, ``p1 = (M - m0 - (m2 - m0) p2) / (m1 - m0)`` and every share
+    lies in [0, 1] exactly when
+    ``max(0, (M - m1)/(m2 - m1)) <= p2 <= min(1, (M - m0)/(m2 - m0))``.
+
+    Parameters
+    ----------
+    target_mean : float, optional
+        Average cost per child, £ per year; default the census average for looked-after
+        children (``cin_census_2005``).
+    group_means : mapping, optional
+        ``{group: £ per child per year}`` for all three :data:`NEEDS_GROUPS`, strictly
+        increasing in that order; default :func:`group_costs`.
+    tail_share, tail_multiple : float
+        The exceptional component, as in :class:`CostModel`.
+    position : float, optional
+        Where the default complex-needs share sits in its feasible range, in [0, 1];
+        default the assumption ``complex_share_position``.
+    n_points : int, default 101
+        Rows of the ``feasible`` table, >= 2.
+
+    Raises
+    ------
+    ValueError
+        If the target lies outside the range the group means can produce.
+    """
+    target = census_average_cost() if target_mean is None else check_positive("target_mean", target_mean)
+    means = dict(group_costs() if group_means is None else group_means)
+    if set(means) != set(NEEDS_GROUPS):
+        raise ValueError(f"group_means must give exactly the groups {list(NEEDS_GROUPS)}; got {sorted(means)}")
+    m = [check_positive(f"group_means[{g}]", means[g]) for g in NEEDS_GROUPS]
+    if not m[0] < m[1] < m[2]:
+        raise ValueError(f"group_means must increase from {NEEDS_GROUPS[0]} to {NEEDS_GROUPS[-1]}; got {m}")
+    t = check_in_range("tail_share", tail_share, 0.0, 1.0, high_open=True)
+    if t > 0:
+        if tail_multiple is None:
+            raise ValueError("tail_multiple must be given (a number > 1) when tail_share > 0; got None")
+        multiple = check_in_range("tail_multiple", tail_multiple, 1.0, None, low_open=True)
+        needs_mean = (target - t * multiple * m[2]) / (1.0 - t)
+    else:
+        needs_mean = target
+    pos = assumption("complex_share_position") if position is None else position
+    pos = check_probability("position", pos)
+    n_points = check_integer("n_points", n_points, low=2)
+    if not m[0] <= needs_mean <= m[2]:
+        raise ValueError(
+            f"target_mean must let the needs groups average between {m[0]:,.0f} and {m[2]:,.0f} "
+            f"(£ per child per year); got {target!r}, which needs {needs_mean:,.2f}"
+        )
+    lo = max(0.0, (needs_mean - m[1]) / (m[2] - m[1]))
+    hi = min(1.0, (needs_mean - m[0]) / (m[2] - m[0]))
+    grid = np.linspace(lo, hi, n_points)
+    p0, p1 = _shares_given_complex(grid, needs_mean, m)
+    # At the ends of the range one share is zero in exact arithmetic; set the rounding
+    # dust (|share| < 1e-12) to exactly zero.
+    p0[np.abs(p0) < 1e-12] = 0.0
+    p1[np.abs(p1) < 1e-12] = 0.0
+    mix_mean = (1 - t) * (m[0] * p0 + m[1] * p1 + m[2] * grid) + (t * multiple * m[2] if t > 0 else 0.0)
+    feasible = pd.DataFrame(
+        {"complex_needs": grid, "ebd_or_offending": p1, "no_additional_needs": p0, "mean": mix_mean}
+    )
+    p2 = lo + pos * (hi - lo)
+    d0, d1 = _shares_given_complex(np.array(p2), needs_mean, m)
+    default = {NEEDS_GROUPS[0]: float(d0), NEEDS_GROUPS[1]: float(d1), NEEDS_GROUPS[2]: float(p2)}
+    for g, s in default.items():  # rounding dust at the ends of the range, as above
+        if abs(s) < 1e-12:
+            default[g] = 0.0
+    rule = (
+        f"complex-needs share at position {pos:g} of its feasible range "
+        f"[{lo:.4f}, {hi:.4f}]; the other two shares then follow from the target mean"
+    )
+    return ShareCalibration(feasible, default, (lo, hi), pos, target, dict(zip(NEEDS_GROUPS, m)), rule)
+
+
+def default_cost_model(
+    *,
+    target_mean: float | None = None,
+    cv: float | Sequence[float] | None = None,
+    tail_share: float | None = None,
+    tail_multiple: float | None = None,
+    position: float | None = None,
+) -> CostModel:
+    """The book's cost model: sourced group means, calibrated shares, assumed spread.
+
+    Each argument left as ``None`` takes its default: the census average for
+    ``target_mean`` and the rows of ``data/assumptions_costs.csv`` for the rest
+    (``within_group_cv``, ``tail_share``, ``tail_multiple``, ``complex_share_position``).
+    """
+    t = assumption("tail_share") if tail_share is None else tail_share
+    multiple = assumption("tail_multiple") if tail_multiple is None else tail_multiple
+    spread = assumption("within_group_cv") if cv is None else cv
+    calib = calibrate_shares(target_mean, tail_share=t, tail_multiple=multiple, position=position)
+    return CostModel(
+        groups=NEEDS_GROUPS,
+        means=tuple(calib.group_means[g] for g in NEEDS_GROUPS),
+        shares=tuple(calib.default[g] for g in NEEDS_GROUPS),
+        cv=spread,
+        tail_share=t,
+        tail_multiple=multiple,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Caseload and practice totals
+# ---------------------------------------------------------------------------------------
+
+_CASELOAD_KINDS = ("uniform", "binomial")
+
+
+@dataclass(frozen=True)
+class Caseload:
+    """Number of children a practice looks after in a year.
+
+    Parameters
+    ----------
+    mean : int
+        Central caseload, children (the draft contract's 100), >= 1.
+    margin : int, default 0
+        Caseloads run from ``mean - margin`` to ``mean + margin`` (the contract's plus or
+        minus 10); 0 means a fixed caseload. ``mean - margin`` must be >= 1.
+    kind : str, default "uniform"
+        ``"uniform"`` or ``"binomial"``. ``"uniform"``: every whole number in the margin equally likely, variance
+        ``margin (margin + 1) / 3`` (about 36.7 for a margin of 10) — the most spread a
+        distribution confined to the margin and symmetric about the mean can reasonably
+        have, so a cautious choice. ``"binomial"``: ``mean - margin + Binomial(2 margin, 1/2)``,
+        variance ``margin / 2`` (5 for a margin of 10) — caseloads bunch near the mean.
+    """
+
+    mean: int
+    margin: int = 0
+    kind: str = "uniform"
+
+    def __post_init__(self) -> None:
+        mean = check_integer("mean", self.mean, low=1)
+        margin = check_integer("margin", self.margin, low=0)
+        check_one_of("kind", self.kind, _CASELOAD_KINDS)
+        if mean - margin < 1:
+            raise ValueError(f"margin must leave at least 1 child (margin <= mean - 1 = {mean - 1}); got {margin}")
+        object.__setattr__(self, "mean", mean)
+        object.__setattr__(self, "margin", margin)
+
+    @property
+    def expected(self) -> float:
+        """``E[N]``, children."""
+        return float(self.mean)
+
+    @property
+    def variance(self) -> float:
+        """``Var(N)``, children squared."""
+        if self.margin == 0:
+            return 0.0
+        if self.kind == "uniform":
+            return self.margin * (self.margin + 1) / 3.0
+        return self.margin / 2.0
+
+    @property
+    def minimum(self) -> int:
+        """Smallest possible caseload."""
+        return self.mean - self.margin
+
+    @property
+    def maximum(self) -> int:
+        """Largest possible caseload."""
+        return self.mean + self.margin
+
+    def sample(self, n: int, seed: SeedLike) -> np.ndarray:
+        """Draw ``n`` caseloads (int64)."""
+        n = check_integer("n", n, low=0)
+        rng = _rng(seed)
+        if self.margin == 0:
+            return np.full(n, self.mean, dtype=np.int64)
+        if self.kind == "uniform":
+            return rng.integers(self.minimum, self.maximum + 1, size=n, dtype=np.int64)
+        return self.minimum + rng.binomial(2 * self.margin, 0.5, size=n).astype(np.int64)
+
+
+def _as_caseload(caseload: int | Caseload) -> Caseload:
+    if isinstance(caseload, Caseload):
+        return caseload
+    return Caseload(mean=check_integer("caseload", caseload, low=1))
+
+
+def default_caseload(kind: str = "uniform") -> Caseload:
+    """The draft contract's caseload, 100 children plus or minus 10 (Annex 2, Article 4).
+
+    Read from ``data/practice_design.csv`` (rows ``caseload_children`` and ``caseload_margin``).
+
+    Parameters
+    ----------
+    kind : str
+        ``"uniform"`` or ``"binomial"``: how caseloads spread inside the margin; see
+        :class:`Caseload`.
+    """
+    mean = data.value("practice_design", parameter="caseload_children")
+    margin = data.value("practice_design", parameter="caseload_margin")
+    for name, figure in (("caseload_children", mean), ("caseload_margin", margin)):
+        if figure != int(figure):
+            raise ValueError(f"{name} in data/practice_design.csv must be a whole number of children; got {figure!r}")
+    return Caseload(mean=int(mean), margin=int(margin), kind=kind)
+
+
+@dataclass(frozen=True)
+class TotalCostMoments:
+    """Exact moments of a practice's total annual cost ``S`` (£ per practice-year)."""
+
+    mean: float
+    variance: float
+
+    @property
+    def std(self) -> float:
+        """Standard deviation of ``S``, £."""
+        return math.sqrt(self.variance)
+
+
+def total_cost_moments(model: CostModel, caseload: int | Caseload) -> TotalCostMoments:
+    """Exact mean and variance of a practice's total cost ``S = c_1 + ... + c_N``.
+
+    ``E[S] = E[N] mean(c)`` and ``Var(S) = E[N] var(c) + Var(N) mean(c)**2`` (the law of
+    total variance, costs independent of each other and of ``N``).
+    """
+    load = _as_caseload(caseload)
+    return TotalCostMoments(
+        mean=load.expected * model.mean,
+        variance=load.expected * model.variance + load.variance * model.mean**2,
+    )
+
+
+@dataclass(frozen=True)
+class PracticeChildren:
+    """The children of many simulated practice-years, stored flat.
+
+    Children of year ``i`` are ``costs[offsets[i]:offsets[i + 1]]``, ordered by component
+    within the year (the order carries no meaning).
+
+    Attributes
+    ----------
+    costs : numpy.ndarray
+        Annual cost of each child, £ (float64).
+    components : numpy.ndarray
+        Component index of each child (int8, into ``CostModel.components``).
+    offsets : numpy.ndarray
+        Start of each year's children, with the total number of children appended (int64).
+    counts : numpy.ndarray
+        Children in each year (int64).
+    component_counts : numpy.ndarray
+        Children of each component in each year, shape ``(n_years, n_components)``.
+    totals : numpy.ndarray
+        Total cost of each year, £ (float64).
+    """
+
+    costs: np.ndarray
+    components: np.ndarray
+    offsets: np.ndarray
+    counts: np.ndarray
+    component_counts: np.ndarray
+    totals: np.ndarray = field(repr=False)
+
+
+def draw_practice_children(
+    model: CostModel, caseload: int | Caseload, n_years: int, rng: np.random.Generator
+) -> PracticeChildren:
+    """Draw the children of ``n_years`` independent practice-years.
+
+    Per year: the caseload ``N``; the number of children in each component,
+    multinomial with ``N`` trials and the component weights (the same in distribution as
+    drawing each child's component independently); then one standard normal per child,
+    turned into a lognormal cost. Random numbers are taken from ``rng`` in that order.
+    """
+    load = _as_caseload(caseload)
+    n_years = check_integer("n_years", n_years, low=1)
+    counts = load.sample(n_years, rng)
+    weights = np.asarray(model.component_weights, dtype=float)
+    comp_counts = rng.multinomial(counts, weights / weights.sum()).astype(np.int64)
+    n_comp = weights.size
+    flat_counts = comp_counts.ravel()
+    components = np.repeat(np.tile(np.arange(n_comp, dtype=np.int8), n_years), flat_counts)
+    mu_child = np.repeat(np.tile(model.mu, n_years), flat_counts)
+    costs = rng.standard_normal(int(counts.sum()))
+    model._transform(costs, components, mu_child)
+    del mu_child
+    offsets = np.zeros(n_years + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    totals = np.add.reduceat(costs, offsets[:-1])
+    return PracticeChildren(costs, components, offsets, counts, comp_counts, totals)
+
+
+def simulate_practice_costs(
+    model: CostModel, caseload: int | Caseload, n_sims: int, seed: SeedLike
+) -> pd.DataFrame:
+    """Simulate the total annual cost of ``n_sims`` independent practice-years.
+
+    Parameters
+    ----------
+    model : CostModel
+    caseload : int or Caseload
+        A fixed number of children, or a caseload distribution.
+    n_sims : int
+        Practice-years, >= 1.
+    seed : int or numpy.random.Generator
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per practice-year: ``children`` (count), ``total_cost`` (£ per year),
+        ``cost_per_child`` (£ per child per year) and ``n_<component>`` (children in each
+        component). The same seed gives the same children as
+        :func:`swp_models.contracts.simulate_practice_years`.
+    """
+    sims = draw_practice_children(model, caseload, n_sims, _rng(seed))
+    frame = pd.DataFrame({"children": sims.counts, "total_cost": sims.totals})
+    frame["cost_per_child"] = sims.totals / sims.counts
+    for k, name in enumerate(model.components):
+        frame[f"n_{name}"] = sims.component_counts[:, k]
+    return frame
+
+
+# ---------------------------------------------------------------------------------------
+# Pooling
+# ---------------------------------------------------------------------------------------
+
+_POOLING_METHODS = ("normal", "simulate")
+_CHUNK_CHILDREN = 2_000_000
+
+
+def _simulated_exceedance(model: CostModel, n: int, excess: float, n_sims: int, rng: np.random.Generator) -> float:
+    limit = (1.0 + excess) * model.mean * n
+    per_chunk = max(1, _CHUNK_CHILDREN // n)
+    hits, done = 0, 0
+    while done < n_sims:
+        size = min(per_chunk, n_sims - done)
+        sims = draw_practice_children(model, n, size, rng)
+        hits += int((sims.totals > limit).sum())
+        done += size
+    return hits / n_sims
+
+
+def prob_cost_per_child_exceeds(
+    model: CostModel,
+    n: int,
+    excess: float = 0.10,
+    method: str = "normal",
+    *,
+    n_sims: int = 4000,
+    seed: SeedLike = 0,
+) -> float:
+    """Probability that the average cost of ``n`` children exceeds the mean by more than ``excess``.
+
+    Parameters
+    ----------
+    model : CostModel
+    n : int
+        Number of children pooled (a practice of 100, a council of 1,000 or 5,000), >= 1.
+    excess : float, default 0.10
+        Overshoot as a fraction of the mean cost per child, >= 0.
+    method : str
+        ``"normal"`` or ``"simulate"``. ``"normal"``: the central-limit approximation
+        ``1 - Phi(excess * mean * sqrt(n) / sd)``, which misses the right skew of costs and
+        so understates the chance of a large overshoot (for very small ``n`` it can
+        overstate the chance of a small one). ``"simulate"``: the share of
+        ``n_sims`` simulated pools (drawn in chunks, fixed ``seed``) that overshoot.
+    """
+    n = check_integer("n", n, low=1)
+    excess = check_in_range("excess", excess, 0.0, None)
+    check_one_of("method", method, _POOLING_METHODS)
+    if method == "normal":
+        z = excess * model.mean * math.sqrt(n) / model.std
+        return float(special.ndtr(-z))
+    n_sims = check_integer("n_sims", n_sims, low=1)
+    return _simulated_exceedance(model, n, excess, n_sims, _rng(seed))
+
+
+def pooling_table(
+    model: CostModel,
+    sizes: Sequence[int] = (100, 1000, 5000),
+    excess: float = 0.10,
+    *,
+    n_sims: int = 4000,
+    seed: SeedLike = 0,
+) -> pd.DataFrame:
+    """How pooling shrinks risk: for each pool size, the sd of the average cost and the overshoot chance.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``children``, ``sd_cost_per_child`` (£), ``cv_cost_per_child``,
+        ``p_exceed_normal``, ``p_exceed_simulated`` and ``se_simulated`` (its Monte Carlo
+        standard error).
+    """
+    rng = _rng(seed)
+    rows = []
+    for n in sizes:
+        n = check_integer("sizes", n, low=1)
+        p_sim = _simulated_exceedance(model, n, check_in_range("excess", excess, 0.0, None), n_sims, rng)
+        rows.append(
+            {
+                "children": n,
+                "sd_cost_per_child": model.std / math.sqrt(n),
+                "cv_cost_per_child": model.cv_overall / math.sqrt(n),
+                "p_exceed_normal": prob_cost_per_child_exceeds(model, n, excess, "normal"),
+                "p_exceed_simulated": p_sim,
+                "se_simulated": math.sqrt(p_sim * (1 - p_sim) / n_sims),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------
+# The exact distribution of a practice's total cost
+# ---------------------------------------------------------------------------------------
+
+from typing import TYPE_CHECKING  # noqa: E402
+
+from scipy import fft as sp_fft  # noqa: E402
+
+if TYPE_CHECKING:
+    from .tables import Table
+
+_GRID_POINTS_PER_SD = 40
+_GRID_MAX_POINTS = 1 << 22
+_GRID_CHILD_TAIL = 1e-12
+_GRID_SPREADS = 12.0
+#: Tail probabilities below this are within the rounding noise of the Fourier transform and are reported as 0.
+GRID_NOISE = 1e-10
+
+
+def _caseload_distribution(load: Caseload) -> tuple[np.ndarray, np.ndarray]:
+    """Possible caseloads and their probabilities."""
+    if load.margin == 0:
+        return np.array([load.mean], dtype=np.int64), np.array([1.0])
+    ns = np.arange(load.minimum, load.maximum + 1, dtype=np.int64)
+    if load.kind == "uniform":
+        probs = np.full(ns.size, 1.0 / ns.size)
+    else:
+        k = np.arange(2 * load.margin + 1)
+        probs = np.exp(special.gammaln(2 * load.margin + 1) - special.gammaln(k + 1)
+                       - special.gammaln(2 * load.margin - k + 1) - 2 * load.margin * math.log(2.0))
+    return ns, probs / probs.sum()
+
+
+@dataclass(frozen=True)
+class TotalCostDistribution:
+    """The distribution of a practice's total annual cost ``S``, on a fine grid.
+
+    Built by :func:`total_cost_distribution`. The grid is ``0, step, 2 step, ...``; the
+    mass at point ``k`` stands for totals within half a step of ``k * step``.
+
+    Attributes
+    ----------
+    step : float
+        Grid spacing, £.
+    caseloads : numpy.ndarray
+        Possible numbers of children (int64).
+    caseload_probs : numpy.ndarray
+        Probability of each caseload.
+    pmf_by_caseload : numpy.ndarray
+        ``pmf_by_caseload[i, k]``: probability that ``caseloads[i]`` children cost about
+        ``k * step`` in total; shape ``(len(caseloads), n_points)``.
+    child_mean : float
+        Mean cost per child of the model, £ per child per year.
+    child_pmf : numpy.ndarray
+        One child's cost on the grid (the distribution that is convolved).
+    """
+
+    step: float
+    caseloads: np.ndarray
+    caseload_probs: np.ndarray
+    pmf_by_caseload: np.ndarray = field(repr=False)
+    child_mean: float
+    child_pmf: np.ndarray = field(repr=False)
+
+    @property
+    def grid(self) -> np.ndarray:
+        """Grid points, £ per practice-year."""
+        return np.arange(self.pmf_by_caseload.shape[1]) * self.step
+
+    @cached_property
+    def pmf(self) -> np.ndarray:
+        """Probability of each grid point, over the caseload distribution."""
+        return self.caseload_probs @ self.pmf_by_caseload
+
+    @property
+    def mean(self) -> float:
+        """Mean total cost on the grid, £ (the exact mean, to rounding)."""
+        return float(self.pmf @ self.grid)
+
+    @property
+    def variance(self) -> float:
+        """Variance of the total cost on the grid, £² (slightly above the exact one; see :func:`total_cost_distribution`)."""
+        x = self.grid - self.mean
+        return float(self.pmf @ (x * x))
+
+    @staticmethod
+    def _cumulative(pmf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # Cumulative and tail sums at the cell edges -step/2, step/2, 3 step/2, ...
+        cum = np.concatenate([np.zeros(pmf.shape[:-1] + (1,)), np.cumsum(pmf, axis=-1)], axis=-1)
+        tail = np.concatenate([np.cumsum(pmf[..., ::-1], axis=-1)[..., ::-1], np.zeros(pmf.shape[:-1] + (1,))], axis=-1)
+        return np.maximum.accumulate(cum, axis=-1), np.minimum.accumulate(tail, axis=-1)
+
+    @cached_property
+    def _edges(self) -> np.ndarray:
+        return (np.arange(self.pmf_by_caseload.shape[1] + 1) - 0.5) * self.step
+
+    @cached_property
+    def _mixture_sums(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._cumulative(self.pmf)
+
+    def cdf(self, x: float | np.ndarray) -> float | np.ndarray:
+        """``P(S <= x)`` for totals ``x`` in £, linear between cell edges; vectorised."""
+        arr = CostModel._check_x("x", x)
+        out = np.interp(arr, self._edges, self._mixture_sums[0])
+        return float(out) if np.ndim(out) == 0 else out
+
+    def sf(self, x: float | np.ndarray) -> float | np.ndarray:
+        """``P(S > x)``, computed from the upper tail so that small probabilities keep their precision."""
+        arr = CostModel._check_x("x", x)
+        out = np.interp(arr, self._edges, self._mixture_sums[1])
+        out = np.where(out < GRID_NOISE, 0.0, out)
+        return float(out) if np.ndim(out) == 0 else out
+
+    def quantile(self, q: float | np.ndarray) -> float | np.ndarray:
+        """Total cost (£) below which a share ``q`` of practice-years fall, ``q`` in (0, 1); vectorised."""
+        arr = CostModel._check_x("q", q)
+        if ((arr <= 0) | (arr >= 1)).any():
+            raise ValueError(f"q must be in (0, 1); got {q!r}")
+        cum = self._mixture_sums[0]
+        # First edge at which the cumulative sum reaches q, then linear inside that cell.
+        hi = np.searchsorted(cum, arr, side="left")
+        hi = np.clip(hi, 1, cum.size - 1)
+        lo = hi - 1
+        span = cum[hi] - cum[lo]
+        frac = np.where(span > 0, (arr - cum[lo]) / np.where(span > 0, span, 1.0), 0.0)
+        out = self._edges[lo] + frac * self.step
+        return float(out) if np.ndim(out) == 0 else out
+
+    def density(self) -> np.ndarray:
+        """Density of the total cost at the grid points, per £."""
+        return self.pmf / self.step
+
+    def prob_cost_per_child_exceeds(self, excess: float = 0.10) -> float:
+        """Probability that cost per child, ``S / N``, is more than ``excess`` above the model's mean.
+
+        ``sum_n P(N = n) P(S_n > (1 + excess) mean n)``, ``excess >= 0`` as a fraction.
+        """
+        e = check_in_range("excess", excess, 0.0, None)
+        limits = (1.0 + e) * self.child_mean * self.caseloads
+        n_points = self.pmf_by_caseload.shape[1]
+        per_n = np.empty(limits.size)
+        for i, limit in enumerate(limits):
+            # The cell k covers [(k - 1/2) step, (k + 1/2) step); count the part of it above the limit.
+            k = int(math.floor(limit / self.step + 0.5))
+            if k >= n_points:
+                per_n[i] = 0.0
+                continue
+            row = self.pmf_by_caseload[i]
+            upper = (k + 0.5) * self.step
+            per_n[i] = float(row[k + 1:].sum()) + float(row[k]) * (upper - limit) / self.step
+        p = float(self.caseload_probs @ per_n)
+        return 0.0 if p < GRID_NOISE else p
+
+
+def total_cost_distribution(
+    model: CostModel,
+    caseload: int | Caseload,
+    *,
+    points_per_sd: int = _GRID_POINTS_PER_SD,
+) -> TotalCostDistribution:
+    """The distribution of a practice's total annual cost, exact up to a fine grid.
+
+    Each child's cost is put on a grid ``0, h, 2h, ...`` of step ``h`` (about the
+    child-cost standard deviation over ``points_per_sd``) so as to keep its mean: the
+    probability of each interval ``[k h, (k + 1) h)`` is split between its two ends in the
+    proportions that preserve the interval's first moment, computed from the exact
+    lognormal partial expectations. The total of ``n`` independent children is the
+    ``n``-fold convolution, computed with the fast Fourier transform; a random caseload
+    mixes these over ``P(N = n)``. The grid reaches past the largest total with more than a
+    negligible chance (the ``1 - 1e-12`` quantile of one child plus twelve standard
+    deviations of the rest), so nothing wraps round. The mean of the total is exact (to
+    rounding); the variance exceeds the exact one by ``E[N] E[(c - k h)((k + 1) h - c)]``,
+    at most ``E[N] h**2 / 4`` and about 1e-4 of the variance at the default resolution;
+    ``Var(S) = E[N] var(c) + Var(N) mean(c)**2`` holds exactly for the grid distribution of
+    ``c`` (:attr:`TotalCostDistribution.child_pmf`). Percentiles are read by spreading each
+    grid point's probability evenly over the half-steps either side.
+
+    Parameters
+    ----------
+    model : CostModel
+    caseload : int or Caseload
+        A fixed number of children, or a caseload distribution.
+    points_per_sd : int, default 40
+        Grid points per standard deviation of one child's cost, 4 to 400.
+
+    Returns
+    -------
+    TotalCostDistribution
+    """
+    load = _as_caseload(caseload)
+    per_sd = check_integer("points_per_sd", points_per_sd, low=4, high=400)
+    ns, probs = _caseload_distribution(load)
+    n_max = int(ns.max())
+    top_child = float(model.quantile(1.0 - _GRID_CHILD_TAIL))
+    reach = (n_max - 1) * model.mean + _GRID_SPREADS * math.sqrt(n_max) * model.std + top_child
+    wanted = max(256, int(math.ceil(reach / (model.std / per_sd))))
+    n_points = min(sp_fft.next_fast_len(wanted, real=True), _GRID_MAX_POINTS)
+    step = reach / (n_points - 1)
+    child = _child_grid_pmf(model, step, n_points)
+    phi = sp_fft.rfft(child)
+    powers = np.empty((ns.size, phi.size), dtype=complex)
+    powers[0] = phi ** int(ns[0])
+    for i in range(1, ns.size):  # caseloads are consecutive whole numbers
+        np.multiply(powers[i - 1], phi, out=powers[i])
+    pmfs = sp_fft.irfft(powers, n_points, axis=1)
+    # The inverse transform leaves rounding noise of order 1e-17 around zero; the cumulative
+    # sums of TotalCostDistribution are made monotone, and GRID_NOISE sets the floor.
+    pmfs /= pmfs.sum(axis=1, keepdims=True)
+    return TotalCostDistribution(step, ns, probs, pmfs, model.mean, child)
+
+
+def _child_grid_pmf(model: CostModel, step: float, n_points: int) -> np.ndarray:
+    """One child's cost on the grid ``k * step``, ``k < n_points``, keeping each interval's mean."""
+    x = np.arange(n_points) * step
+    pos = np.where(x > 0, x, 1.0)
+    z = (np.log(pos)[:, None] - model.mu) / model.sigma
+    w, m = model.component_weights, model.component_means
+    cdf = np.where(x > 0, special.ndtr(z) @ w, 0.0)
+    # E[c; c <= x] for a lognormal component: m * Phi((ln x - mu) / sigma - sigma).
+    partial = np.where(x > 0, special.ndtr(z - model.sigma) @ (w * m), 0.0)
+    mass = np.diff(cdf)
+    moment = np.diff(partial)
+    upper = np.clip((moment - x[:-1] * mass) / step, 0.0, mass)  # only rounding dust is clipped
+    pmf = np.zeros(n_points)
+    pmf[:-1] += mass - upper
+    pmf[1:] += upper
+    return pmf / pmf.sum()
+
+
+def pooling_curve(
+    model: CostModel,
+    sizes: Sequence[int] = (10, 30, 100, 300, 1000, 5000),
+    excesses: Sequence[float] = (0.10, 0.20),
+) -> pd.DataFrame:
+    """How the chance of an overspend per child falls as more children are pooled (no simulation).
+
+    Parameters
+    ----------
+    model : CostModel
+    sizes : sequence of int
+        Numbers of children pooled (fixed), each >= 1.
+    excesses : sequence of float
+        Overspends per child as fractions of the mean, each >= 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per size and excess: ``children``, ``excess`` (fraction),
+        ``p_exact`` (from :func:`total_cost_distribution`), ``p_normal`` (central-limit
+        approximation), ``sd_cost_per_child`` (£) and ``cv_cost_per_child``.
+    """
+    sizes = [check_integer("sizes", n, low=1) for n in _as_tuple("sizes", sizes)]
+    excesses = [check_in_range("excesses", e, 0.0, None) for e in _as_tuple("excesses", excesses)]
+    rows = []
+    for n in sizes:
+        dist = total_cost_distribution(model, n)
+        for e in excesses:
+            rows.append(
+                {
+                    "children": n,
+                    "excess": e,
+                    "p_exact": dist.prob_cost_per_child_exceeds(e),
+                    "p_normal": prob_cost_per_child_exceeds(model, n, e, "normal"),
+                    "sd_cost_per_child": model.std / math.sqrt(n),
+                    "cv_cost_per_child": model.cv_overall / math.sqrt(n),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------
+# Chapter 3: the census, the needs groups and the tables behind the chapter
+# ---------------------------------------------------------------------------------------
+
+#: Rounding assumed for the census's weekly averages when checking them against each other (£).
+_CENSUS_WEEKLY_ROUNDING = 10.0
+
+
+def census_reconciliation() -> pd.DataFrame:
+    """The census week reconciled with the report's annual averages, one row per group.
+
+    Extends :func:`swp_models.problem.census_week` (children, the week's cost, the cost per
+    child that week, 52 times it, the stated annual average, the gap, the children and weeks
+    the stated average implies) with ``stated_weekly_per_child`` (the stated annual average
+    over 52, £ per child per week) and ``implied_share`` (the implied children as a share of
+    the children counted).
+    """
+    from .problem import WEEKS_PER_YEAR, census_week
+
+    frame = census_week()
+    frame["stated_weekly_per_child"] = frame["stated_annual_per_child"] / WEEKS_PER_YEAR
+    frame["implied_share"] = frame["implied_children"] / frame["children"]
+    return frame
+
+
+def census_arithmetic_table() -> pd.DataFrame:
+    """The census reconciliation step by step, formatted for the page (one column per group).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Step``, ``Looked after``, ``Supported in families``, ``All children in need``
+        and ``Basis`` (``"report"`` for the sourced figures, the arithmetic otherwise); every
+        cell a string.
+    """
+    frame = census_reconciliation().set_index("group")
+    steps = [
+        ("Children counted in the week", "children", lambda x: f"{x:,.0f}", "report"),
+        ("Cost of the week", "weekly_cost_gbp", lambda x: f"£{x / 1e6:.1f}m", "report"),
+        ("Cost per child that week", "weekly_cost_per_child", lambda x: f"£{x:,.2f}", "cost / children"),
+        ("52 weeks at that cost", "annualised_per_child", lambda x: f"£{x:,.0f}", "× 52"),
+        ("Annual average stated in the report", "stated_annual_per_child", lambda x: f"£{x:,.0f}", "report"),
+        ("Gap", "gap_per_child", lambda x: f"£{x:,.0f}", "stated - 52 weeks"),
+        ("Gap as a share of 52 weeks", "gap_percent", lambda x: f"{x:.1f}%", "gap / 52 weeks"),
+        ("Stated average per week", "stated_weekly_per_child", lambda x: f"£{x:,.2f}", "stated / 52"),
+        ("Weeks at the census week's cost per child", "implied_weeks", lambda x: f"{x:.1f}", "stated / cost per child"),
+        ("Children the stated average implies", "implied_children", lambda x: f"{x:,.0f}", "cost × 52 / stated"),
+        ("... as a share of those counted", "implied_share", lambda x: f"{100 * x:.0f}%", "implied / counted"),
+    ]
+    labels = {"looked_after": "Looked after", "in_families": "Supported in families", "all": "All children in need"}
+    rows = []
+    for label, col, fmt, basis in steps:
+        row = {"Step": label}
+        row.update({labels[g]: fmt(float(frame.loc[g, col])) for g in labels})
+        row["Basis"] = basis
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def census_implied_children(rounding: float = _CENSUS_WEEKLY_ROUNDING) -> pd.DataFrame:
+    """Children each stated average implies, and whether the three groups agree with each other.
+
+    If the stated averages are weekly figures times 52, each rounded to the nearest
+    ``rounding`` pounds a week, the children they imply lie between the week's cost over
+    (weekly figure + rounding / 2) and over (weekly figure - rounding / 2). The row
+    ``looked_after + in_families`` adds the two groups; it should fall inside the range of
+    the row ``all`` if the three averages were made on one basis.
+
+    Parameters
+    ----------
+    rounding : float, default 10
+        Rounding of the weekly averages, £ per child per week, > 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``group``, ``implied_children``, ``low``, ``high``.
+    """
+    r = check_positive("rounding", rounding)
+    frame = census_reconciliation().set_index("group")
+    cost, week = frame["weekly_cost_gbp"], frame["stated_weekly_per_child"]
+    out = pd.DataFrame(
+        {
+            "implied_children": cost / week,
+            "low": cost / (week + r / 2),
+            "high": cost / (week - r / 2),
+        }
+    )
+    both = out.loc["looked_after"] + out.loc["in_families"]
+    out.loc["looked_after + in_families"] = both
+    return out.reindex(["looked_after", "in_families", "looked_after + in_families", "all"]).reset_index(
+        names="group"
+    )
+
+
+def census_2003_basis() -> pd.DataFrame:
+    """The Children in Need survey of February 2003: weekly cost per child who received a service.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``group``, ``weekly_2003`` (£ per child served per week, as reported),
+        ``weekly_2005_stated`` (the report's 2005 annual average over 52) and
+        ``weekly_2005_all_counted`` (the 2005 week's cost over all children counted).
+    """
+    frame = data.load("cin_census_2003").set_index("group")["value"]
+    census = census_reconciliation().set_index("group")
+    groups = ["looked_after", "in_families"]
+    return pd.DataFrame(
+        {
+            "group": groups,
+            "weekly_2003": [float(frame[g]) for g in groups],
+            "weekly_2005_stated": [float(census.loc[g, "stated_weekly_per_child"]) for g in groups],
+            "weekly_2005_all_counted": [float(census.loc[g, "weekly_cost_per_child"]) for g in groups],
+        }
+    )
+
+
+def spend_per_looked_after_child() -> pd.DataFrame:
+    """Councils' spending on children looked after per child, England, 2004-05 to 2007-08.
+
+    Net current expenditure (``lac_expenditure_england``) over the children looked after at
+    the 31 March that ends the year (``lac_at_31_march``): roughly the cost per child-year,
+    as the 31 March count stands in for the average number looked after during the year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``year`` (financial year), ``spend_gbp`` (£), ``children`` (at 31 March),
+        ``per_child`` (£ per child per year).
+    """
+    spend = data.load("lac_expenditure_england")
+    counts = data.load("lac_at_31_march").set_index("year")["value"]
+    out = pd.DataFrame({"year": spend["year"], "spend_gbp": spend["value"] * 1e6})
+    out["children"] = [float(counts[int(y[:4]) + 1]) for y in out["year"]]
+    out["per_child"] = out["spend_gbp"] / out["children"]
+    return out
+
+
+def needs_index_check() -> pd.DataFrame:
+    """The Cost Calculator's cost index by needs set against the report's three groups.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per Cost Calculator group: ``needs_group``, ``label``, ``report_group``,
+        ``index`` (no additional needs = 100), ``ratio`` (index / 100), ``implied_cost``
+        (the report's £33,000 for children with no additional needs times the ratio, £ per
+        child per year), and the report's figure for the matching group: ``report_cost``,
+        ``report_low``, ``report_high`` (£; empty where the report has no such group) and
+        ``report_ratio`` (report figure over £33,000).
+    """
+    index = data.load("cost_calculator_index")
+    report = data.load("cost_by_needs_2005").set_index("needs_group")
+    base = float(report.loc[NEEDS_GROUPS[0], "value"])
+    out = index[["needs_group", "label", "report_group"]].copy()
+    out["index"] = index["value"]
+    out["ratio"] = out["index"] / 100.0
+    out["implied_cost"] = base * out["ratio"]
+    matched = out["report_group"].where(out["report_group"] != "none")
+
+    def pick(col: str) -> pd.Series:
+        return matched.map(lambda g: report.loc[g, col] if isinstance(g, str) else np.nan).astype(float)
+
+    out["report_cost"] = pick("value")
+    out["report_low"] = pick("low")
+    out["report_high"] = pick("high")
+    out["report_ratio"] = out["report_cost"] / base
+    return out
+
+
+def report_ratios() -> pd.DataFrame:
+    """The report's cost of each needs group as a multiple of the no-additional-needs cost.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``needs_group``, ``cost`` (£ per child per year), ``ratio``, ``ratio_low`` and
+        ``ratio_high`` (from the source's range or bound, where it gives one).
+    """
+    report = data.load("cost_by_needs_2005").set_index("needs_group")
+    base = float(report.loc[NEEDS_GROUPS[0], "value"])
+    rows = []
+    for g in NEEDS_GROUPS:
+        rec = report.loc[g]
+        rows.append(
+            {
+                "needs_group": g,
+                "cost": float(rec["value"]),
+                "ratio": float(rec["value"]) / base,
+                "ratio_low": float(rec["low"]) / base if pd.notna(rec["low"]) else np.nan,
+                "ratio_high": float(rec["high"]) / base if pd.notna(rec["high"]) else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def shares_for_complex_share(
+    complex_share: float | np.ndarray,
+    target_mean: float | None = None,
+    group_means: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """Needs-group shares on the feasible line at given complex-needs shares.
+
+    Parameters
+    ----------
+    complex_share : float or array of float
+        Share of children with complex needs, each inside the feasible range of
+        :func:`calibrate_shares` for the target (within 1e-12).
+    target_mean, group_means
+        As in :func:`calibrate_shares` (no exceptional component).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``no_additional_needs``, ``ebd_or_offending``, ``complex_needs`` (shares
+        summing to 1) and ``mean`` (£ per child per year, the target on every row).
+    """
+    calib = calibrate_shares(target_mean, group_means, n_points=2)
+    lo, hi = calib.complex_share_range
+    p2 = np.atleast_1d(np.asarray(complex_share, dtype=float))
+    if np.isnan(p2).any() or ((p2 < lo - 1e-12) | (p2 > hi + 1e-12)).any():
+        raise ValueError(
+            f"complex_share must lie in the feasible range [{lo:.6f}, {hi:.6f}] for a mean of "
+            f"{calib.target_mean:,.0f}; got {complex_share!r}"
+        )
+    p2 = np.clip(p2, lo, hi)  # only the 1e-12 tolerance admitted above
+    m = [calib.group_means[g] for g in NEEDS_GROUPS]
+    p0, p1 = _shares_given_complex(p2, calib.target_mean, m)
+    p0[np.abs(p0) < 1e-12] = 0.0
+    p1[np.abs(p1) < 1e-12] = 0.0
+    return pd.DataFrame(
+        {
+            NEEDS_GROUPS[0]: p0,
+            NEEDS_GROUPS[1]: p1,
+            NEEDS_GROUPS[2]: p2,
+            "mean": m[0] * p0 + m[1] * p1 + m[2] * p2,
+        }
+    )
+
+
+def share_sensitivity_grid(
+    complex_shares: Sequence[float] | None = None,
+    cvs: Sequence[float] = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5),
+    caseload: int | Caseload | None = None,
+    excesses: Sequence[float] = (0.10, 0.20),
+    *,
+    target_mean: float | None = None,
+    points_per_sd: int = 20,
+) -> pd.DataFrame:
+    """Risk measures along the feasible line of shares, for the book's static sliders.
+
+    Every row has the same mean cost per child (the target); the rows differ in how the
+    children split between the needs groups and in the within-group spread.
+
+    Parameters
+    ----------
+    complex_shares : sequence of float, optional
+        Complex-needs shares to tabulate; default every 0.1 percentage point of the feasible
+        range (0% to 3.8% with the sourced figures).
+    cvs : sequence of float
+        Within-group coefficients of variation, each > 0.
+    caseload : int or Caseload, optional
+        Default the draft contract's 100 plus or minus 10 (:func:`default_caseload`).
+    excesses : sequence of float
+        Overspends per child, as fractions of the mean, for the ``p_over_<percent>`` columns.
+    target_mean : float, optional
+        As in :func:`calibrate_shares`.
+    points_per_sd : int, default 20
+        Grid resolution of :func:`total_cost_distribution`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (cv, complex share): ``cv``, ``complex_pct``, ``ebd_pct``, ``none_pct``
+        (percent of children), ``mean``, ``sd_child``, ``p95_child``, ``p99_child`` (£ per
+        child per year), ``practice_sd``, ``practice_p95``, ``practice_p99`` (£ per
+        practice-year) and ``p_over_<k>`` (probability that a practice's cost per child is
+        more than k% above the mean).
+    """
+    load = default_caseload() if caseload is None else _as_caseload(caseload)
+    calib = calibrate_shares(target_mean, n_points=2)
+    lo, hi = calib.complex_share_range
+    if complex_shares is None:
+        complex_shares = np.arange(math.ceil(lo * 1000 - 1e-9), math.floor(hi * 1000 + 1e-9) + 1) / 1000
+    line = shares_for_complex_share(np.asarray(complex_shares, dtype=float), calib.target_mean)
+    cv_values = [check_positive("cvs", v) for v in _as_tuple("cvs", cvs)]
+    excess_values = [check_in_range("excesses", e, 0.0, None) for e in _as_tuple("excesses", excesses)]
+    means = tuple(calib.group_means[g] for g in NEEDS_GROUPS)
+    rows = []
+    for cv in cv_values:
+        for rec in line.itertuples(index=False):
+            shares = tuple(float(getattr(rec, g)) for g in NEEDS_GROUPS)
+            model = CostModel(NEEDS_GROUPS, means, shares, cv)
+            dist = total_cost_distribution(model, load, points_per_sd=points_per_sd)
+            p95, p99 = model.quantile(np.array([0.95, 0.99]))
+            t95, t99 = dist.quantile(np.array([0.95, 0.99]))
+            row = {
+                "cv": cv,
+                "complex_pct": round(100 * shares[2], 6),
+                "ebd_pct": 100 * shares[1],
+                "none_pct": 100 * shares[0],
+                "mean": model.mean,
+                "sd_child": model.std,
+                "p95_child": float(p95),
+                "p99_child": float(p99),
+                "practice_sd": total_cost_moments(model, load).std,
+                "practice_p95": float(t95),
+                "practice_p99": float(t99),
+            }
+            for e in excess_values:
+                row[f"p_over_{round(100 * e):d}"] = dist.prob_cost_per_child_exceeds(e)
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def child_cost_density(model: CostModel, upper: float = 200_000.0, n_points: int = 201) -> pd.DataFrame:
+    """Density of a child's annual cost by component, for a stacked chart.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long table: ``cost`` (£ per child per year), ``component``, ``density`` (the
+        component's weight times its lognormal density, per £1,000, so the components add
+        up to the mixture's density).
+    """
+    top = check_positive("upper", upper)
+    n = check_integer("n_points", n_points, low=2)
+    x = np.linspace(0.0, top, n)
+    pos = np.where(x > 0, x, 1.0)
+    z = (np.log(pos)[:, None] - model.mu) / model.sigma
+    dens = np.exp(-0.5 * z * z) / (math.sqrt(2 * math.pi) * model.sigma * pos[:, None])
+    dens = np.where(x[:, None] > 0, dens, 0.0) * model.component_weights * 1000.0
+    frames = [
+        pd.DataFrame({"cost": x, "component": name, "density": dens[:, k]})
+        for k, name in enumerate(model.components)
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def child_cost_percentiles(model: CostModel, qs: Sequence[float] = (0.05, 0.5, 0.95, 0.99)) -> pd.DataFrame:
+    """Exact percentiles of a child's annual cost: ``percentile`` (%) and ``cost`` (£ per child per year)."""
+    q = np.asarray([check_in_range("qs", v, 0.0, 1.0, low_open=True, high_open=True) for v in qs])
+    return pd.DataFrame({"percentile": 100 * q, "cost": model.quantile(q)})
+
+
+def practice_percentiles(
+    model: CostModel,
+    caseload: int | Caseload | None = None,
+    qs: Sequence[float] = (0.05, 0.5, 0.95, 0.99),
+) -> pd.DataFrame:
+    """Percentiles of a practice's total annual cost, exact and by the normal approximation.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``percentile`` (%), ``exact`` (from :func:`total_cost_distribution`, £ per
+        practice-year), ``normal`` (mean plus z times sd, £) and ``difference`` (exact minus
+        normal, £).
+    """
+    load = default_caseload() if caseload is None else _as_caseload(caseload)
+    q = np.asarray([check_in_range("qs", v, 0.0, 1.0, low_open=True, high_open=True) for v in qs])
+    dist = total_cost_distribution(model, load)
+    moments = total_cost_moments(model, load)
+    exact = np.atleast_1d(dist.quantile(q))
+    normal = moments.mean + special.ndtri(q) * moments.std
+    return pd.DataFrame({"percentile": 100 * q, "exact": exact, "normal": normal, "difference": exact - normal})
+
+
+def practice_density(
+    model: CostModel,
+    caseloads: Mapping[str, int | Caseload] | None = None,
+    n_points: int = 241,
+) -> pd.DataFrame:
+    """Density of a practice's total cost for one or more caseloads, with the normal approximation.
+
+    Parameters
+    ----------
+    model : CostModel
+    caseloads : mapping, optional
+        ``{label: caseload}``; default the draft contract's 100 plus or minus 10 with
+        caseloads spread evenly (``"uniform"``), bunched near 100 (``"binomial"``), and
+        a fixed 100.
+    n_points : int
+        Points per curve, between the 0.01% and 99.99% points of the widest caseload.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long table: ``caseload`` (label), ``method`` (``"exact"`` or ``"normal"``),
+        ``total`` (£ million per practice-year) and ``density`` (per £ million).
+    """
+    if caseloads is None:
+        base = default_caseload()
+        caseloads = {
+            f"{base.mean} ± {base.margin}, spread evenly": base,
+            f"{base.mean} ± {base.margin}, bunched near {base.mean}": Caseload(base.mean, base.margin, "binomial"),
+            f"fixed at {base.mean}": base.mean,
+        }
+    n = check_integer("n_points", n_points, low=2)
+    dists = {label: total_cost_distribution(model, c) for label, c in caseloads.items()}
+    lo = min(float(d.quantile(1e-4)) for d in dists.values())
+    hi = max(float(d.quantile(1 - 1e-4)) for d in dists.values())
+    x = np.linspace(lo, hi, n)
+    frames = []
+    for label, dist in dists.items():
+        exact = np.interp(x, dist.grid, dist.density()) * 1e6
+        moments = total_cost_moments(model, caseloads[label])
+        z = (x - moments.mean) / moments.std
+        normal = np.exp(-0.5 * z * z) / (math.sqrt(2 * math.pi) * moments.std) * 1e6
+        frames.append(pd.DataFrame({"caseload": label, "method": "exact", "total": x / 1e6, "density": exact}))
+        frames.append(pd.DataFrame({"caseload": label, "method": "normal", "total": x / 1e6, "density": normal}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def exact_vs_simulated(
+    model: CostModel,
+    caseload: int | Caseload | None = None,
+    *,
+    n_children: int = 1_000_000,
+    n_years: int = 100_000,
+    seed: SeedLike = 2007,
+) -> pd.DataFrame:
+    """Exact figures against a simulation, with Monte Carlo standard errors.
+
+    Child cost: mean, variance and 95th percentile from ``n_children`` simulated children.
+    Practice total: mean, variance (and the two terms of ``E[N] var(c) + Var(N) mean(c)**2``)
+    and 95th percentile from ``n_years`` simulated practice-years. The standard error of a
+    simulated variance uses the sample's fourth central moment; that of a percentile is
+    ``sqrt(q (1 - q) / n) / f(x_q)`` with the exact density ``f``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``quantity``, ``exact``, ``simulated``, ``std_error`` and ``z`` (difference over
+        standard error). The ``exact`` entry of a practice percentile comes from
+        :func:`total_cost_distribution`.
+    """
+    load = default_caseload() if caseload is None else _as_caseload(caseload)
+    n_children = check_integer("n_children", n_children, low=100)
+    n_years = check_integer("n_years", n_years, low=100)
+    rng = _rng(seed)
+    rows: list[tuple[str, float, float, float]] = []
+
+    def moments_rows(label: str, x: np.ndarray, mean: float, var: float) -> None:
+        d = x - x.mean()
+        m2 = float(np.mean(d * d))
+        m4 = float(np.mean(d**4))
+        rows.append((f"{label}: mean", mean, float(x.mean()), math.sqrt(m2 / x.size)))
+        rows.append((f"{label}: variance", var, float(x.var()), math.sqrt((m4 - m2 * m2) / x.size)))
+
+    child = model.sample(n_children, rng)
+    moments_rows("Cost of a child", child, model.mean, model.variance)
+    q95 = float(model.quantile(0.95))
+    se95 = math.sqrt(0.95 * 0.05 / n_children) / float(model.pdf(q95))
+    rows.append(("Cost of a child: 95th percentile", q95, float(np.quantile(child, 0.95)), se95))
+    del child
+
+    totals = draw_practice_children(model, load, n_years, rng).totals
+    exact = total_cost_moments(model, load)
+    moments_rows("Practice total", totals, exact.mean, exact.variance)
+    dist = total_cost_distribution(model, load)
+    t95 = float(dist.quantile(0.95))
+    f95 = float(np.interp(t95, dist.grid, dist.density()))
+    rows.append(
+        ("Practice total: 95th percentile", t95, float(np.quantile(totals, 0.95)), math.sqrt(0.95 * 0.05 / n_years) / f95)
+    )
+    frame = pd.DataFrame(rows, columns=["quantity", "exact", "simulated", "std_error"])
+    frame["z"] = (frame["simulated"] - frame["exact"]) / frame["std_error"]
+    return frame
+
+
+def variance_decomposition(model: CostModel, caseload: int | Caseload | None = None) -> pd.DataFrame:
+    """The two terms of ``Var(S) = E[N] var(c) + Var(N) mean(c)**2`` and their sum.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``term``, ``variance`` (£²), ``sd`` (£, square root of the term) and ``share`` of the total.
+    """
+    load = default_caseload() if caseload is None else _as_caseload(caseload)
+    costs_term = load.expected * model.variance
+    count_term = load.variance * model.mean**2
+    total = costs_term + count_term
+    frame = pd.DataFrame(
+        {
+            "term": ["E[N] var(c): children's costs differ", "Var(N) mean(c)^2: the caseload varies", "Var(S)"],
+            "variance": [costs_term, count_term, total],
+        }
+    )
+    frame["sd"] = np.sqrt(frame["variance"])
+    frame["share"] = frame["variance"] / total
+    return frame
+
+
+def tail_sensitivity(
+    tail_share: float | None = None,
+    tail_multiple: float | None = None,
+    caseload: int | Caseload | None = None,
+) -> pd.DataFrame:
+    """The default model against one with a small exceptional-cost component, same average cost.
+
+    Parameters
+    ----------
+    tail_share : float, optional
+        Default the assumption ``tail_share_sensitivity`` (0.5% of children).
+    tail_multiple : float, optional
+        Default the assumption ``tail_multiple`` (three times the complex-needs cost).
+    caseload : int or Caseload, optional
+        Default the draft contract's 100 plus or minus 10.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per model (``model``: ``"default"`` or ``"with exceptional children"``):
+        ``tail_share``, the needs-group shares (``none``, ``ebd``, ``complex``, of all
+        children), ``mean``, ``sd_child``, ``p99_child`` (£ per child per year),
+        ``practice_sd``, ``practice_p95``, ``practice_p99`` (£ per practice-year),
+        ``p_over_10``, ``p_over_20``.
+    """
+    t = assumption("tail_share_sensitivity") if tail_share is None else tail_share
+    multiple = assumption("tail_multiple") if tail_multiple is None else tail_multiple
+    load = default_caseload() if caseload is None else _as_caseload(caseload)
+    models = {
+        "default": default_cost_model(),
+        "with exceptional children": default_cost_model(tail_share=t, tail_multiple=multiple),
+    }
+    rows = []
+    for label, model in models.items():
+        dist = total_cost_distribution(model, load)
+        t95, t99 = dist.quantile(np.array([0.95, 0.99]))
+        w = model.component_weights
+        rows.append(
+            {
+                "model": label,
+                "tail_share": model.tail_share,
+                "none": float(w[0]),
+                "ebd": float(w[1]),
+                "complex": float(w[2]),
+                "mean": model.mean,
+                "sd_child": model.std,
+                "p99_child": float(model.quantile(0.99)),
+                "practice_sd": total_cost_moments(model, load).std,
+                "practice_p95": float(t95),
+                "practice_p99": float(t99),
+                "p_over_10": dist.prob_cost_per_child_exceeds(0.10),
+                "p_over_20": dist.prob_cost_per_child_exceeds(0.20),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def target_sensitivity(
+    targets: Sequence[float],
+    caseload: int | Caseload | None = None,
+) -> pd.DataFrame:
+    """How the calibrated shares and the practice's risk depend on the average cost matched.
+
+    For each target, the feasible range of the complex-needs share, the default shares (at
+    the assumed position on the line) and the resulting spread and overspend risk.
+
+    Parameters
+    ----------
+    targets : sequence of float
+        Average costs per child to match, £ per year, each inside the range the group means
+        allow (between £33,000 and £95,000 with the sourced figures).
+    caseload : int or Caseload, optional
+        Default the draft contract's 100 plus or minus 10.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``target`` (£), ``complex_low`` and ``complex_high`` (feasible range of the
+        complex-needs share), ``none``, ``ebd``, ``complex`` (default shares), ``sd_child``
+        (£), ``practice_sd`` (£), ``p_over_10`` and ``p_over_20``.
+    """
+    load = default_caseload() if caseload is None else _as_caseload(caseload)
+    rows = []
+    for target in _as_tuple("targets", targets):
+        calib = calibrate_shares(target, n_points=2)
+        model = default_cost_model(target_mean=target)
+        dist = total_cost_distribution(model, load)
+        rows.append(
+            {
+                "target": calib.target_mean,
+                "complex_low": calib.complex_share_range[0],
+                "complex_high": calib.complex_share_range[1],
+                "none": model.shares[0],
+                "ebd": model.shares[1],
+                "complex": model.shares[2],
+                "sd_child": model.std,
+                "practice_sd": total_cost_moments(model, load).std,
+                "p_over_10": dist.prob_cost_per_child_exceeds(0.10),
+                "p_over_20": dist.prob_cost_per_child_exceeds(0.20),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _sci(x: float) -> str:
+    """``4.251 × 10⁸`` for a large number (four significant figures)."""
+    exponent = int(math.floor(math.log10(abs(x)))) if x else 0
+    sup = str(exponent).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    return f"{x / 10**exponent:.3f} × 10{sup}"
+
+
+def exact_vs_simulated_table(check: pd.DataFrame) -> pd.DataFrame:
+    """:func:`exact_vs_simulated` formatted for the page: money in £, variances in £², z to two decimals."""
+
+    def money(quantity: str, x: float) -> str:
+        return f"{_sci(x)} £²" if "variance" in quantity else f"£{x:,.0f}"
+
+    return pd.DataFrame(
+        {
+            "Quantity": check["quantity"],
+            "Exact": [money(q, x) for q, x in zip(check["quantity"], check["exact"])],
+            "Simulated": [money(q, x) for q, x in zip(check["quantity"], check["simulated"])],
+            "Standard error": [money(q, x) for q, x in zip(check["quantity"], check["std_error"])],
+            "Difference / SE": [f"{z:+.2f}" for z in check["z"]],
+        }
+    )
+
+
+def tail_sensitivity_table(frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """:func:`tail_sensitivity` formatted for the page, one row per measure and one column per model."""
+    frame = tail_sensitivity() if frame is None else frame
+    rows = [
+        ("Exceptional children (share of all)", "tail_share", lambda x: f"{100 * x:.1f}%"),
+        ("No additional needs", "none", lambda x: f"{100 * x:.1f}%"),
+        ("EBD or offending", "ebd", lambda x: f"{100 * x:.1f}%"),
+        ("Complex needs", "complex", lambda x: f"{100 * x:.1f}%"),
+        ("Mean cost of a child", "mean", lambda x: f"£{x:,.0f}"),
+        ("Standard deviation of a child's cost", "sd_child", lambda x: f"£{x:,.0f}"),
+        ("99th percentile of a child's cost", "p99_child", lambda x: f"£{x:,.0f}"),
+        ("Standard deviation of the practice's cost", "practice_sd", lambda x: f"£{x:,.0f}"),
+        ("99th percentile of the practice's cost", "practice_p99", lambda x: f"£{x / 1e6:.2f}m"),
+        ("Chance cost per child is more than 10% over", "p_over_10", fmt_chance),
+        ("Chance cost per child is more than 20% over", "p_over_20", fmt_chance),
+    ]
+    out = {"Measure": [label for label, _, _ in rows]}
+    for rec in frame.itertuples(index=False):
+        out[str(rec.model).capitalize()] = [fmt(getattr(rec, col)) for _, col, fmt in rows]
+    return pd.DataFrame(out)
+
+
+def fmt_chance(p: float) -> str:
+    """A probability in words for the page: ``'5.0%'``, ``'0.13%'``, ``'1 in 4.2 million'``.
+
+    At least 1%: a percentage with one decimal; 0.1% to 1%: two decimals; below that, "1 in N"
+    with N to two significant figures; below :data:`GRID_NOISE`: "below 1 in 10 billion".
+    """
+    p = check_probability("p", p)
+    if p >= 0.01:
+        return f"{100 * p:.1f}%"
+    if p >= 0.001:
+        return f"{100 * p:.2f}%"
+    if p < GRID_NOISE:
+        return "below 1 in 10 billion"
+    n = float(f"{1 / p:.2g}")
+    for size, word in ((1e9, "billion"), (1e6, "million")):
+        if n >= size:
+            value = n / size
+            return f"1 in {value:,.0f} {word}" if value >= 10 else f"1 in {value:.2g} {word}"
+    return f"1 in {n:,.0f}"
+
+
+def key_results() -> "Table":
+    """Chapter 3's key-results table, every figure read from ``data/`` or computed from it."""
+    from .tables import fmt_gbp, fmt_int, fmt_num, fmt_pct
+    from .tables import key_results as table
+
+    census = census_reconciliation().set_index("group")
+    lac = census.loc["looked_after"]
+    index = needs_index_check().set_index("needs_group")
+    model = default_cost_model()
+    load = default_caseload()
+    moments = total_cost_moments(model, load)
+    dist = total_cost_distribution(model, load)
+    t05, t95, t99 = dist.quantile(np.array([0.05, 0.95, 0.99]))
+    pool = pooling_curve(model, (100, 1000, 5000), (0.10,)).set_index("children")["p_exact"]
+    calib = calibrate_shares()
+    lo, hi = calib.complex_share_range
+    shares = " / ".join(fmt_pct(100 * s, 1) for s in model.shares)
+
+    return table(
+        [
+            ("Looked-after children: the census week's cost per child times 52 / the report's annual average",
+             f"{fmt_gbp(lac['annualised_per_child'])} / {fmt_gbp(lac['stated_annual_per_child'])} "
+             f"(gap {fmt_pct(lac['gap_percent'], 1)})",
+             "Le Grand (2007) s.6.1.5; computed here"),
+            ("Looked-after children the stated average implies for the week's £44.9m",
+             f"{fmt_int(lac['implied_children'])} ({fmt_pct(100 * lac['implied_share'])} of {fmt_int(lac['children'])})",
+             "computed here"),
+            ("Cost Calculator index, EBD / offending / EBD and offending (no additional needs = 100)",
+             f"{fmt_int(index.loc['ebd', 'index'])} / {fmt_int(index.loc['offending', 'index'])} / "
+             f"{fmt_int(index.loc['ebd_offending', 'index'])}",
+             "Soper and Lam, Cost Calculator slides"),
+            ("Report's ratios to £33,000: £50,000-£54,000 and over £95,000",
+             f"{fmt_num(50000 / 33000)}-{fmt_num(54000 / 33000)} and over {fmt_num(95000 / 33000)}",
+             "computed from Le Grand (2007) s.6.1.5"),
+            ("Shares of children (no additional needs / EBD or offending / complex) matching £35,360",
+             f"{shares}; complex share feasible from {fmt_pct(100 * lo, 1)} to {fmt_pct(100 * hi, 1)}",
+             "assumption: middle of the feasible line"),
+            ("Cost of one child: mean / standard deviation (within-group CV 0.5)",
+             f"{fmt_gbp(model.mean)} / {fmt_gbp(model.std)}", "model; CV an assumption"),
+            ("Practice of 100 ± 10 children: expected annual cost / standard deviation",
+             f"{fmt_gbp(moments.mean / 1e6, 3)}m / {fmt_gbp(moments.std / 1e3)}k", "model, exact"),
+            ("Practice of 100 ± 10: 5th / 95th / 99th percentile of annual cost",
+             " / ".join(f"{fmt_gbp(v / 1e6, 2)}m" for v in (t05, t95, t99)), "model, exact (FFT)"),
+            ("Chance cost per child is over 10% above average: 100 / 1,000 / 5,000 children",
+             " / ".join(fmt_chance(pool[n]) for n in (100, 1000, 5000)), "model, exact (FFT)"),
+        ],
+        caption="Key results: what a child in care costs, and what a practice of 100 children faces",
+    )
+
+
+__all__ += [
+    "GRID_NOISE",
+    "TotalCostDistribution",
+    "total_cost_distribution",
+    "pooling_curve",
+    "census_reconciliation",
+    "census_arithmetic_table",
+    "census_implied_children",
+    "census_2003_basis",
+    "spend_per_looked_after_child",
+    "needs_index_check",
+    "report_ratios",
+    "shares_for_complex_share",
+    "share_sensitivity_grid",
+    "child_cost_density",
+    "child_cost_percentiles",
+    "practice_percentiles",
+    "practice_density",
+    "exact_vs_simulated",
+    "variance_decomposition",
+    "tail_sensitivity",
+    "target_sensitivity",
+    "fmt_chance",
+    "exact_vs_simulated_table",
+    "tail_sensitivity_table",
+    "key_results",
+]

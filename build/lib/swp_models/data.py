@@ -1,0 +1,546 @@
+"""The data layer: load the workbook's source tables and check them on read.
+
+Every table is a CSV in the project's ``data/`` folder with a JSON descriptor beside it
+(``data/README.md`` is the data dictionary). :func:`load` returns a validated
+:class:`pandas.DataFrame`; :func:`value` picks one figure; :func:`catalogue` lists the tables.
+
+Run ``python -m swp_models.data rehash`` after a deliberate edit of a CSV to refresh the
+digests recorded in the descriptors, and ``python -m swp_models.data check`` to validate all.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import json
+import math
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+__all__ = [
+    "DATA_DIR",
+    "DataValidationError",
+    "STANDARD_COLUMNS",
+    "UNITS",
+    "catalogue",
+    "describe",
+    "dictionary",
+    "load",
+    "names",
+    "row",
+    "sources",
+    "value",
+]
+
+def _default_data_dir() -> Path:
+    """The project's ``data/`` beside the package in a clone, else the copy installed with it."""
+    here = Path(__file__).resolve().parent
+    clone = here.parent / "data"
+    return clone if (clone / "sources.csv").is_file() else here / "_data"
+
+
+DATA_DIR = _default_data_dir()
+
+#: Columns every table ends with, in this order (see ``data/README.md``).
+STANDARD_COLUMNS: tuple[str, ...] = (
+    "value",
+    "unit",
+    "approx",
+    "low",
+    "high",
+    "status",
+    "document",
+    "location",
+    "quote",
+)
+
+#: Type, meaning and allowed values of each standard column (the data dictionary's first table).
+STANDARD_COLUMN_DOCS: dict[str, tuple[str, str, str]] = {
+    "value": ("number", "the figure, in `unit`", "finite; 0..100 for percent; >= 0 otherwise"),
+    "unit": ("string", "unit of `value`", "a known unit"),
+    "approx": ("boolean", "the source gives the figure approximately", "true, false"),
+    "low": ("number", "lower end of a range or bound in the source", "<= value; may be empty"),
+    "high": ("number", "upper end of a range or bound in the source", ">= value; may be empty"),
+    "status": ("string", "sourced, assumption or derived", "sourced, assumption, derived"),
+    "document": ("string", "key of the source in data/sources.csv", "a key in sources.csv"),
+    "location": ("string", "section, table, question or article in the document", "required when sourced"),
+    "quote": ("string", "the source's words; for an assumption, the reason", "non-empty"),
+}
+
+#: Units a ``unit`` cell may hold.
+UNITS: frozenset[str] = frozenset(
+    {
+        "percent",
+        "count",
+        "GBP",
+        "GBP million",
+        "GBP billion",
+        "GBP per week",
+        "GBP per child per year",
+        "GBP per child per week",
+        "years",
+        "months",
+        "weeks",
+        "days",
+        "nights",
+        "ratio",
+        "year",
+        "index",
+        "people",
+        "cases",
+    }
+)
+
+STATUSES = ("sourced", "assumption", "derived")
+_TYPES = ("string", "integer", "number", "boolean")
+_SOURCES_TABLE = "sources"
+_SOURCE_COLUMNS = ("key", "citation", "kind", "seed_file", "url", "accessed")
+
+
+class DataValidationError(ValueError):
+    """A data file or descriptor breaks the rules in ``data/README.md``.
+
+    The message names the file, and where it applies the row (1-based data row and the
+    line in the file) and the column.
+    """
+
+
+@dataclass(frozen=True)
+class _Field:
+    name: str
+    type: str
+    description: str
+    required: bool = True
+    enum: tuple[Any, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.relative_to(DATA_DIR.parent))
+    except ValueError:
+        return str(path)
+
+
+def _where(path: Path, row: int | None = None, column: str | None = None) -> str:
+    out = _rel(path)
+    if row is not None:
+        out += f", row {row} (line {row + 1})"
+    if column is not None:
+        out += f", column {column!r}"
+    return out
+
+
+def names(data_dir: Path | None = None) -> list[str]:
+    """Names of all tables with a descriptor, sorted (the sources list excluded)."""
+    folder = Path(data_dir) if data_dir is not None else DATA_DIR
+    return sorted(p.stem for p in folder.glob("*.json"))
+
+
+def _descriptor_path(name: str, folder: Path) -> Path:
+    if not isinstance(name, str) or not name:
+        raise DataValidationError(f"table name must be a non-empty string; got {name!r}")
+    path = folder / f"{name}.json"
+    if not path.is_file():
+        known = ", ".join(names(folder)) or "(none)"
+        raise DataValidationError(f"unknown table {name!r}: no {_rel(path)}. Known tables: {known}")
+    return path
+
+
+def describe(name: str, data_dir: Path | None = None) -> dict[str, Any]:
+    """Return the descriptor of table ``name`` after checking its shape.
+
+    Raises
+    ------
+    DataValidationError
+        If the table is unknown or its descriptor is malformed.
+    """
+    folder = Path(data_dir) if data_dir is not None else DATA_DIR
+    path = _descriptor_path(name, folder)
+    try:
+        desc = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise DataValidationError(f"{_rel(path)}: not valid JSON ({exc})") from exc
+    for key in ("name", "title", "description", "sources", "licence", "sha256", "dimensions"):
+        if key not in desc:
+            raise DataValidationError(f"{_rel(path)}: descriptor lacks the key {key!r}")
+    if desc["name"] != name:
+        raise DataValidationError(f"{_rel(path)}: 'name' is {desc['name']!r}, expected {name!r}")
+    if not isinstance(desc["sources"], list) or not desc["sources"]:
+        raise DataValidationError(f"{_rel(path)}: 'sources' must be a non-empty list of source keys")
+    for i, field in enumerate(desc["dimensions"]):
+        for key in ("name", "type", "description"):
+            if key not in field:
+                raise DataValidationError(f"{_rel(path)}: dimension {i} lacks the key {key!r}")
+        if field["type"] not in _TYPES:
+            raise DataValidationError(
+                f"{_rel(path)}: dimension {field['name']!r} has type {field['type']!r}; allowed: {', '.join(_TYPES)}"
+            )
+        if field["name"] in STANDARD_COLUMNS:
+            raise DataValidationError(
+                f"{_rel(path)}: dimension {field['name']!r} clashes with a standard column"
+            )
+    return desc
+
+
+def _fields(desc: dict[str, Any]) -> list[_Field]:
+    return [
+        _Field(
+            name=f["name"],
+            type=f["type"],
+            description=f["description"],
+            required=f.get("required", True),
+            enum=tuple(f["enum"]) if "enum" in f else None,
+            minimum=f.get("minimum"),
+            maximum=f.get("maximum"),
+        )
+        for f in desc["dimensions"]
+    ]
+
+
+def _parse(text: str, kind: str, where: str) -> Any:
+    if kind == "string":
+        return text
+    if kind == "boolean":
+        low = text.strip().lower()
+        if low in ("true", "false"):
+            return low == "true"
+        raise DataValidationError(f"{where}: {text!r} is not a boolean (true or false)")
+    if kind == "integer":
+        try:
+            return int(text)
+        except ValueError:
+            raise DataValidationError(f"{where}: {text!r} is not an integer") from None
+    try:
+        out = float(text)
+    except ValueError:
+        raise DataValidationError(f"{where}: {text!r} is not a number") from None
+    if not math.isfinite(out):
+        raise DataValidationError(f"{where}: {text!r} is not a finite number")
+    return out
+
+
+def _read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
+    if not path.is_file():
+        raise DataValidationError(f"{_rel(path)}: file not found")
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    if not rows:
+        raise DataValidationError(f"{_rel(path)}: file is empty")
+    header, body = rows[0], rows[1:]
+    for i, cells in enumerate(body, start=1):
+        if len(cells) != len(header):
+            raise DataValidationError(
+                f"{_where(path, i)}: has {len(cells)} cells, the header has {len(header)}"
+            )
+    return header, body
+
+
+def _check_header(path: Path, header: list[str], expected: list[str]) -> None:
+    missing = [c for c in expected if c not in header]
+    if missing:
+        raise DataValidationError(f"{_rel(path)}: missing column(s) {', '.join(map(repr, missing))}")
+    extra = [c for c in header if c not in expected]
+    if extra:
+        raise DataValidationError(
+            f"{_rel(path)}: unexpected column(s) {', '.join(map(repr, extra))}; the descriptor lists {expected}"
+        )
+    if header != expected:
+        raise DataValidationError(f"{_rel(path)}: columns are in the order {header}, expected {expected}")
+
+
+@functools.lru_cache(maxsize=8)
+def _source_keys(folder: Path) -> frozenset[str]:
+    return frozenset(sources(folder)["key"])
+
+
+def sources(data_dir: Path | None = None) -> pd.DataFrame:
+    """The documents the tables cite (``data/sources.csv``), one row per key."""
+    folder = Path(data_dir) if data_dir is not None else DATA_DIR
+    path = folder / f"{_SOURCES_TABLE}.csv"
+    header, body = _read_rows(path)
+    _check_header(path, header, list(_SOURCE_COLUMNS))
+    seen: set[str] = set()
+    for i, cells in enumerate(body, start=1):
+        rec = dict(zip(header, cells))
+        for col in ("key", "citation", "kind"):
+            if not rec[col].strip():
+                raise DataValidationError(f"{_where(path, i, col)}: empty; every source needs one")
+        if rec["key"] in seen:
+            raise DataValidationError(f"{_where(path, i, 'key')}: duplicate key {rec['key']!r}")
+        seen.add(rec["key"])
+    return pd.DataFrame(body, columns=header)
+
+
+def _validate_row(
+    path: Path, i: int, rec: dict[str, str], fields: list[_Field], keys: frozenset[str]
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in fields:
+        where = _where(path, i, f.name)
+        text = rec[f.name]
+        if text == "":
+            if f.required:
+                raise DataValidationError(f"{where}: empty, but the column is required")
+            out[f.name] = None
+            continue
+        val = _parse(text, f.type, where)
+        if f.enum is not None and val not in f.enum:
+            raise DataValidationError(f"{where}: {val!r} is not one of {list(f.enum)}")
+        if f.minimum is not None and val < f.minimum:
+            raise DataValidationError(f"{where}: {val!r} is below the minimum {f.minimum}")
+        if f.maximum is not None and val > f.maximum:
+            raise DataValidationError(f"{where}: {val!r} is above the maximum {f.maximum}")
+        out[f.name] = val
+
+    def where(col: str) -> str:
+        return _where(path, i, col)
+
+    for col in ("value", "unit", "approx", "status", "document", "quote"):
+        if rec[col].strip() == "":
+            raise DataValidationError(f"{where(col)}: empty; every row needs a {col}")
+    unit = rec["unit"]
+    if unit not in UNITS:
+        raise DataValidationError(f"{where('unit')}: {unit!r} is not a known unit ({', '.join(sorted(UNITS))})")
+    value = _parse(rec["value"], "number", where("value"))
+    if unit == "percent" and not 0 <= value <= 100:
+        raise DataValidationError(f"{where('value')}: {value!r} percent is outside 0..100")
+    if value < 0:
+        raise DataValidationError(f"{where('value')}: {value!r} is negative; no unit here allows that")
+    low = _parse(rec["low"], "number", where("low")) if rec["low"] != "" else None
+    high = _parse(rec["high"], "number", where("high")) if rec["high"] != "" else None
+    if low is not None and low > value:
+        raise DataValidationError(f"{where('low')}: {low!r} is above value {value!r}")
+    if high is not None and high < value:
+        raise DataValidationError(f"{where('high')}: {high!r} is below value {value!r}")
+    approx = _parse(rec["approx"], "boolean", where("approx"))
+    if (low is not None or high is not None) and not approx:
+        raise DataValidationError(f"{where('approx')}: a row with a range or bound must be flagged approx=true")
+    status = rec["status"]
+    if status not in STATUSES:
+        raise DataValidationError(f"{where('status')}: {status!r} is not one of {list(STATUSES)}")
+    document = rec["document"]
+    if document not in keys:
+        raise DataValidationError(f"{where('document')}: {document!r} is not a key in data/sources.csv")
+    if status == "assumption" and document != "assumption":
+        raise DataValidationError(f"{where('document')}: an assumption row must cite the document 'assumption'")
+    if status != "assumption" and document == "assumption":
+        raise DataValidationError(f"{where('status')}: a row citing 'assumption' must have status 'assumption'")
+    if status == "sourced" and not rec["location"].strip():
+        raise DataValidationError(f"{where('location')}: empty; a sourced row must say where in the document")
+    out.update(
+        value=value,
+        unit=unit,
+        approx=approx,
+        low=low,
+        high=high,
+        status=status,
+        document=document,
+        location=rec["location"],
+        quote=rec["quote"],
+    )
+    return out
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def load(name: str, data_dir: Path | None = None) -> pd.DataFrame:
+    """Load table ``name`` from ``data/`` and validate it.
+
+    Parameters
+    ----------
+    name : str
+        Table name, e.g. ``"workforce_rates_2005"`` (see :func:`names`).
+    data_dir : pathlib.Path, optional
+        Folder to read from; the project's ``data/`` by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The dimension columns followed by the standard columns (``value``, ``unit``,
+        ``approx``, ``low``, ``high``, ``status``, ``document``, ``location``, ``quote``).
+        ``low``/``high`` are ``NaN`` where the source gives no range.
+
+    Raises
+    ------
+    DataValidationError
+        Naming the file, row and column of the first problem found: an unknown table, a
+        missing or extra column, a non-numeric value, a percentage outside 0..100, a row
+        without a source, a duplicate row, and so on.
+    """
+    folder = Path(data_dir) if data_dir is not None else DATA_DIR
+    desc = describe(name, folder)
+    fields = _fields(desc)
+    path = folder / f"{name}.csv"
+    header, body = _read_rows(path)
+    _check_header(path, header, [f.name for f in fields] + list(STANDARD_COLUMNS))
+    keys = _source_keys(folder.resolve())
+    for key in desc["sources"]:
+        if key not in keys:
+            raise DataValidationError(f"{_rel(folder / (name + '.json'))}: source {key!r} is not in data/sources.csv")
+    records = []
+    seen: dict[tuple[Any, ...], int] = {}
+    dims = [f.name for f in fields]
+    for i, cells in enumerate(body, start=1):
+        rec = _validate_row(path, i, dict(zip(header, cells)), fields, keys)
+        ident = tuple(rec[d] for d in dims)
+        if ident in seen:
+            raise DataValidationError(
+                f"{_where(path, i)}: repeats row {seen[ident]} (the same {', '.join(dims)})"
+            )
+        seen[ident] = i
+        records.append(rec)
+    if not records:
+        raise DataValidationError(f"{_rel(path)}: has no data rows")
+    frame = pd.DataFrame.from_records(records, columns=header)
+    for f in fields:
+        if f.type == "integer" and frame[f.name].notna().all():
+            frame[f.name] = frame[f.name].astype("int64")
+    frame["low"] = frame["low"].astype("float64")
+    frame["high"] = frame["high"].astype("float64")
+    frame["value"] = frame["value"].astype("float64")
+    frame.attrs["name"] = name
+    frame.attrs["title"] = desc["title"]
+    return frame
+
+
+def row(name: str, **dims: Any) -> pd.Series:
+    """Return the single row of table ``name`` whose dimension columns equal ``dims``.
+
+    Raises
+    ------
+    DataValidationError
+        If no row, or more than one row, matches.
+    """
+    frame = load(name)
+    mask = pd.Series(True, index=frame.index)
+    for col, want in dims.items():
+        if col not in frame.columns or col in STANDARD_COLUMNS:
+            allowed = [c for c in frame.columns if c not in STANDARD_COLUMNS]
+            raise DataValidationError(f"table {name!r} has no dimension {col!r}; dimensions: {allowed}")
+        mask &= frame[col] == want
+    hits = frame[mask]
+    if len(hits) != 1:
+        raise DataValidationError(
+            f"table {name!r}: {len(hits)} rows match {dims}; give dimension values that pick exactly one"
+        )
+    return hits.iloc[0]
+
+
+def value(name: str, **dims: Any) -> float:
+    """Return the ``value`` of the single row of table ``name`` matching ``dims``.
+
+    Examples
+    --------
+    >>> value("workforce_rates_2005", region="England", measure="vacancy_rate")
+    12.0
+    """
+    return float(row(name, **dims)["value"])
+
+
+def catalogue(data_dir: Path | None = None) -> pd.DataFrame:
+    """One row per table: name, title, description, sources, licence, rows, columns, file."""
+    folder = Path(data_dir) if data_dir is not None else DATA_DIR
+    cites = sources(folder).set_index("key")["citation"]
+    out = []
+    for name in names(folder):
+        desc = describe(name, folder)
+        frame = load(name, folder)
+        out.append(
+            {
+                "name": name,
+                "title": desc["title"],
+                "description": desc["description"],
+                "sources": "; ".join(cites.get(k, k) for k in desc["sources"]),
+                "source_keys": list(desc["sources"]),
+                "licence": desc["licence"],
+                "rows": len(frame),
+                "dimensions": [d["name"] for d in desc["dimensions"]],
+                "assumptions": int((frame["status"] == "assumption").sum()),
+                "file": f"data/{name}.csv",
+                "sha256": desc["sha256"],
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def dictionary(name: str, data_dir: Path | None = None) -> pd.DataFrame:
+    """The columns of table ``name``: its dimensions, then the standard columns, with their meaning.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``column``, ``type``, ``meaning``, ``allowed``.
+    """
+    desc = describe(name, data_dir)
+    rows = []
+    for f in desc["dimensions"]:
+        allowed = []
+        if "enum" in f:
+            allowed.append("one of: " + ", ".join(map(str, f["enum"])))
+        if "minimum" in f:
+            allowed.append(f">= {f['minimum']}")
+        if "maximum" in f:
+            allowed.append(f"<= {f['maximum']}")
+        if not f.get("required", True):
+            allowed.append("may be empty")
+        rows.append({"column": f["name"], "type": f["type"], "meaning": f["description"],
+                     "allowed": "; ".join(allowed) or "any"})
+    for col, (kind, meaning, allowed) in STANDARD_COLUMN_DOCS.items():
+        rows.append({"column": col, "type": kind, "meaning": meaning, "allowed": allowed})
+    return pd.DataFrame(rows)
+
+
+def check_digest(name: str, data_dir: Path | None = None) -> None:
+    """Raise if the CSV's sha256 differs from the one in its descriptor."""
+    folder = Path(data_dir) if data_dir is not None else DATA_DIR
+    desc = describe(name, folder)
+    actual = _sha256(folder / f"{name}.csv")
+    if desc["sha256"] != actual:
+        raise DataValidationError(
+            f"{_rel(folder / (name + '.csv'))}: sha256 is {actual}, the descriptor records {desc['sha256']!r}; "
+            "if the edit was deliberate, run `python -m swp_models.data rehash`"
+        )
+
+
+def rehash(data_dir: Path | None = None) -> list[str]:
+    """Rewrite the ``sha256`` of every descriptor whose CSV changed; return the names changed."""
+    folder = Path(data_dir) if data_dir is not None else DATA_DIR
+    changed = []
+    for name in names(folder):
+        path = folder / f"{name}.json"
+        desc = json.loads(path.read_text(encoding="utf-8"))
+        digest = _sha256(folder / f"{name}.csv")
+        if desc.get("sha256") != digest:
+            desc["sha256"] = digest
+            path.write_text(json.dumps(desc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            changed.append(name)
+    return changed
+
+
+def _main(argv: list[str]) -> int:
+    command = argv[0] if argv else "check"
+    if command == "rehash":
+        for name in rehash():
+            print(f"updated sha256 of {name}")
+        command = "check"
+    if command == "check":
+        for name in names():
+            load(name)
+            check_digest(name)
+            print(f"ok  {name}")
+        return 0
+    print("usage: python -m swp_models.data [check|rehash]", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main(sys.argv[1:]))

@@ -1,0 +1,247 @@
+"""Live explorer for chapter 5: re-price all nine contracts on any input.
+
+Needs a running kernel (Jupyter or Voila) and ``ipywidgets``. Every control change
+re-prices the contracts on simulated practice-years and redraws a results table; the
+children are re-simulated only when a control of the cost model or caseload changes.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+
+from .. import contracts
+from ..costs import Caseload, CostModel, default_cost_model, default_caseload, total_cost_moments
+from ..costs import assumption as cost_assumption
+from ..validation import check_positive
+
+__all__ = ["ContractExplorer", "explorer", "price_contracts"]
+
+_STYLE = {"description_width": "260px"}
+_WIDTH = "560px"
+#: Controls whose change means new simulated children.
+_CHILD_CONTROLS = ("caseload", "margin", "caseload_kind", "cv", "tail_share", "tail_multiple", "n_years", "seed")
+
+
+@dataclass(frozen=True)
+class _Children:
+    key: tuple
+    years: contracts.PracticeYears
+
+
+def price_contracts(years: contracts.PracticeYears, risk_tolerance: float, effort_cost: float,
+                    **terms: float) -> tuple[pd.DataFrame, contracts.OptimalShare]:
+    """Price the chapter's contracts on ``years``: the explorer's computation, without widgets.
+
+    Parameters
+    ----------
+    years : PracticeYears
+    risk_tolerance : float
+        ``1/r``, £ (> 0).
+    effort_cost : float
+        ``k`` (> 1, so that full cost-bearing leaves some cost).
+    **terms : float
+        Contract terms (:data:`swp_models.contracts.CONTRACT_TERMS`).
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        :func:`~swp_models.contracts.compare` joined with
+        :func:`~swp_models.contracts.effort_comparison`, one row per contract.
+    optimum : OptimalShare
+        The cost-and-volume share minimising the council's expected cost (41 shares, refined).
+    """
+    r = 1.0 / check_positive("risk_tolerance", risk_tolerance)
+    book = contracts.build_contracts(years.cost_model, **terms)
+    fixed = contracts.compare(book, years, r)
+    effort = contracts.effort_comparison(book, years, r, effort_cost)
+    table = fixed.merge(effort.drop(columns=["admin_cost", "power"]), on="contract")
+    optimum = contracts.simulated_optimal_share(years, r, effort_cost, shares=np.linspace(0, 1, 41))
+    return table, optimum
+
+
+@lru_cache(maxsize=64)
+def _cost_model(cv: float, tail_share: float, tail_multiple: float) -> CostModel:
+    # Calibrating the needs-group shares reads the data tables; the spread does not enter it.
+    return replace(_calibrated(tail_share, tail_multiple), cv=cv)
+
+
+@lru_cache(maxsize=64)
+def _calibrated(tail_share: float, tail_multiple: float) -> CostModel:
+    return default_cost_model(tail_share=tail_share, tail_multiple=tail_multiple)
+
+
+def _gbp(x: float) -> str:
+    return f"{'−' if x < -0.5 else ''}£{abs(x):,.0f}"
+
+
+class ContractExplorer(widgets.VBox):
+    """An ipywidgets panel: controls for every input of the contract model, and a results table.
+
+    Its attributes: ``controls``, a dict of every input's widget by name; ``result``, the
+    HTML widget holding the results table (re-rendered on every change); ``timing``, an
+    HTML widget saying how long the last recomputation took; and ``last_seconds``, that
+    time in seconds.
+    """
+
+    def __init__(self, n_years: int = 5_000, seed: int = contracts.CHAPTER_SEED) -> None:
+        super().__init__()
+        a = contracts.assumption
+        load = default_caseload()
+        self.controls: dict[str, widgets.ValueWidget] = {}
+        c = self.controls
+
+        def add(name: str, widget: widgets.ValueWidget) -> widgets.ValueWidget:
+            widget.style = dict(_STYLE)
+            widget.layout = widgets.Layout(width=_WIDTH)
+            widget.continuous_update = False
+            c[name] = widget
+            return widget
+
+        children = [
+            add("caseload", widgets.IntSlider(value=load.mean, min=10, max=300, step=5,
+                                              description="Children in the practice (central)")),
+            add("margin", widgets.IntSlider(value=load.margin, min=0, max=50, description="± margin (children)")),
+            add("caseload_kind", widgets.Dropdown(options=[("uniform (cautious)", "uniform"), ("binomial", "binomial")],
+                                                  value=load.kind, description="Caseload within the margin")),
+            add("cv", widgets.FloatSlider(value=cost_assumption("within_group_cv"), min=0.1, max=1.5, step=0.05,
+                                          description="Cost spread within a needs group (cv)")),
+            add("tail_share", widgets.FloatSlider(value=cost_assumption("tail_share"), min=0.0, max=0.02, step=0.001,
+                                                  readout_format=".3f", description="Share of exceptional children")),
+            add("tail_multiple", widgets.FloatSlider(value=cost_assumption("tail_multiple"), min=1.5, max=6.0, step=0.5,
+                                                     description="Their cost, × complex-needs mean")),
+            add("n_years", widgets.Dropdown(options=[5_000, 10_000, 20_000], value=n_years,
+                                            description="Simulated practice-years")),
+            add("seed", widgets.BoundedIntText(value=seed, min=0, max=2**31 - 1, description="Random seed")),
+        ]
+        risk = [
+            add("risk_tolerance", widgets.FloatLogSlider(value=a("risk_tolerance"), base=10, min=4, max=7, step=0.05,
+                                                         readout_format=",.0f",
+                                                         description="Practice's risk tolerance 1/r (£)")),
+            add("effort_cost", widgets.FloatSlider(value=a("effort_cost"), min=1.5, max=50, step=0.5,
+                                                   description="Effort cost k")),
+        ]
+        terms = [
+            add("cost_share", widgets.FloatSlider(value=a("cost_share"), min=0, max=1, step=0.05,
+                                                  description="Cost and volume: practice's share s")),
+            add("overspend_threshold", widgets.FloatSlider(value=a("overspend_threshold"), min=0, max=500_000,
+                                                           step=5_000, readout_format=",.0f",
+                                                           description="Threshold contract: T (£ a year)")),
+            add("reinsurance_threshold", widgets.FloatSlider(value=a("reinsurance_threshold"), min=10_000,
+                                                             max=300_000, step=5_000, readout_format=",.0f",
+                                                             description="Reinsurance above (£ per child)")),
+            add("outcome_bonus", widgets.FloatSlider(value=a("outcome_bonus"), min=0, max=10_000, step=250,
+                                                     readout_format=",.0f", description="Outcome bonus (£ per child)")),
+            add("outcome_base_probability", widgets.FloatSlider(value=a("outcome_base_probability"), min=0, max=1,
+                                                                step=0.01, description="Chance of the outcome, no effort")),
+            add("outcome_effort_gain", widgets.FloatSlider(value=a("outcome_effort_gain"), min=0, max=1, step=0.01,
+                                                           description="Its rise at full effort")),
+            add("outcome_effort", widgets.FloatSlider(value=a("outcome_effort"), min=0, max=1, step=0.05,
+                                                      description="Effort on the outcome (0 to 1)")),
+        ]
+        admin = [
+            add(name, widgets.FloatSlider(value=a(name), min=0, max=maximum, step=step, readout_format=",.0f",
+                                          description=label))
+            for name, label, maximum, step in (
+                ("admin_contract_management", "Managing any contract (£ a year)", 20_000, 500),
+                ("admin_cost_audit", "Auditing costs (£ a year)", 50_000, 1_000),
+                ("admin_needs_assessment", "Assessing needs (£ per child a year)", 2_000, 50),
+                ("admin_outcome_monitoring", "Monitoring outcomes (£ a year)", 30_000, 1_000),
+            )
+        ]
+        tabs = widgets.Tab(children=[widgets.VBox(children), widgets.VBox(risk + terms), widgets.VBox(admin)])
+        for i, title in enumerate(("Children", "Risk and terms", "Administration")):
+            tabs.set_title(i, title)
+        self.result = widgets.HTML()
+        self.timing = widgets.HTML()
+        self.last_seconds = float("nan")
+        self._children: _Children | None = None
+        self.children = [tabs, self.timing, self.result]
+        for widget in c.values():
+            widget.observe(self._on_change, names="value")
+        self.update()
+
+    # -- model ----------------------------------------------------------------------
+
+    def settings(self) -> dict[str, Any]:
+        """The current value of every control."""
+        return {name: w.value for name, w in self.controls.items()}
+
+    def _years(self, v: dict[str, Any]) -> contracts.PracticeYears:
+        key = tuple(v[name] for name in _CHILD_CONTROLS)
+        if self._children is None or self._children.key != key:
+            model = _cost_model(v["cv"], v["tail_share"], v["tail_multiple"])
+            load = Caseload(mean=v["caseload"], margin=v["margin"], kind=v["caseload_kind"])
+            years = contracts.simulate_practice_years(model, load, v["n_years"], v["seed"])
+            self._children = _Children(key, years)
+        return self._children.years
+
+    def _on_change(self, change: dict[str, Any]) -> None:
+        self.update()
+
+    def update(self) -> None:
+        """Re-price every contract on the current inputs and redraw the table."""
+        start = time.perf_counter()
+        v = self.settings()
+        try:
+            years = self._years(v)
+            terms = {name: v[name] for name in contracts.CONTRACT_TERMS}
+            table, optimum = price_contracts(years, v["risk_tolerance"], v["effort_cost"], **terms)
+            text = self._render(years, table, optimum, v)
+        except ValueError as err:
+            text = f'<p class="swp-explorer-error" style="color:#b00"><b>Cannot price these inputs:</b> ' \
+                   f"{html.escape(str(err))}</p>"
+        self.result.value = text
+        self.last_seconds = time.perf_counter() - start
+        self.timing.value = f'<p style="color:#666;font-size:90%">Re-priced in ' \
+                            f'<span class="swp-explorer-ms">{1000 * self.last_seconds:.0f}</span> ms.</p>'
+
+    @staticmethod
+    def _render(years: contracts.PracticeYears, table: pd.DataFrame, optimum: contracts.OptimalShare,
+                v: dict[str, Any]) -> str:
+        moments = total_cost_moments(years.cost_model, years.caseload)
+        best = table["council_cost_effort"].min()
+        rows = []
+        for rec in table.itertuples(index=False):
+            mark = ' style="font-weight:bold"' if rec.council_cost_effort == best else ""
+            rows.append(
+                f"<tr{mark}><td style='text-align:left'>{html.escape(rec.contract)}</td>"
+                f"<td>{100 * rec.practice_p_loss:.0f}%</td><td>{_gbp(rec.practice_surplus_p5)}</td>"
+                f"<td>{_gbp(rec.risk_premium_exact)}</td><td>{100 * rec.power:.0f}%</td>"
+                f"<td>{_gbp(rec.council_cost_fixed)}</td><td>{_gbp(rec.council_cost_effort)}</td></tr>"
+            )
+        head = ("<tr><th style='text-align:left'>Contract</th><th>Practice: chance of a loss</th>"
+                "<th>Practice: worst year in 20</th><th>Risk premium</th><th>Keeps of each £ saved</th>"
+                "<th>Council: total, costs fixed</th><th>Council: total, with effort</th></tr>")
+        summary = (
+            f"<p>Expected cost of the children <b class='swp-explorer-mean'>{_gbp(moments.mean)}</b> a year "
+            f"(sd {_gbp(moments.std)}); {years.n_years:,} simulated years. Cost-and-volume share minimising the "
+            f"council's cost: closed form <b class='swp-explorer-share'>{optimum.closed_form_share:.2f}</b>, "
+            f"simulated <b>{optimum.share:.2f}</b>. Bold: cheapest for the council with effort.</p>"
+        )
+        return (
+            summary + "<table class='swp-explorer-table' style='border-collapse:collapse;text-align:right'>"
+            f"<thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
+            "<p style='color:#666;font-size:90%'>£ a year. Council's totals: expected cost + risk premium + "
+            "administration (+ effort cost, net of its saving), terms set so that the practice just accepts.</p>"
+        )
+
+
+def explorer(n_years: int = 5_000, seed: int = contracts.CHAPTER_SEED) -> ContractExplorer:
+    """The chapter 5 explorer: every input of the contract model as a control, all contracts re-priced on change.
+
+    Parameters
+    ----------
+    n_years : int
+        Simulated practice-years to start with (5,000, 10,000 or 20,000).
+    seed : int
+        Random seed of the simulated children.
+    """
+    return ContractExplorer(n_years=n_years, seed=seed)

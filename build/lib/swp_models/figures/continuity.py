@@ -1,0 +1,321 @@
+"""Charts for chapter 2, "Continuity: how many social workers does a child have?".
+
+Every chart reads its numbers from :mod:`swp_models.continuity`. Where a slider changes a
+result, the results are precomputed over a grid of the slider's values and the slider
+filters the grid, so the charts work on a static page with no kernel.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import altair as alt
+import pandas as pd
+
+from .. import continuity as cm
+from .. import data
+from ..charts import PALETTE, finish, selector, slider
+
+__all__ = [
+    "causes_chart",
+    "distribution_chart",
+    "episode_chart",
+    "queue_chart",
+    "rota_chart",
+    "turnover_chart",
+]
+
+_SOURCE = "Le Grand (2007) s.4.3 (2005 rates); assumptions in data/assumptions_continuity.csv; computed here"
+_YOURS = "Your scenario"
+_SHORT = {"Council, England 2005": "Council, England", "Council, London 2005": "Council, London",
+          "Practice": "Practice"}
+_SCENARIO_COLOURS = [PALETTE[0], PALETTE[3], PALETTE[2], PALETTE[7]]
+
+# Slider ranges shared by the charts (whole percent), matching the precomputed grids.
+_TURNOVER = (0, 30)
+_VACANCY = (0, 25)
+_HANDOFFS = (0, 5)
+
+
+def _csv(frame: pd.DataFrame) -> alt.InlineData:
+    """Embed a numeric frame as CSV text: a third of the size of the same rows as JSON."""
+    text = frame.to_csv(index=False, lineterminator="\n", float_format="%.5g")
+    return alt.InlineData(values=text, format=alt.DataFormat(type="csv", parse={c: "number" for c in frame.columns}))
+
+
+def _scenarios(scenarios: Mapping[str, cm.ContinuityScenario] | None) -> Mapping[str, cm.ContinuityScenario]:
+    return cm.reference_scenarios() if scenarios is None else scenarios
+
+
+def _defaults() -> cm.ContinuityScenario:
+    return _scenarios(None)["Council, England 2005"]
+
+
+def turnover_chart() -> alt.VConcatChart:
+    """Keeping one worker, and five or more workers, against turnover (slider: vacancy).
+
+    Top: probability of one worker all year in a year with no hand-offs, Poisson and typed
+    readings. Bottom: probability of five or more workers in a year, one line per number
+    of hand-offs in that year.
+    """
+    eng = _defaults()
+    vac_default = int(round(100 * eng.vacancy))
+    vac = slider("ch2_vacancy", "Vacant posts covered by agency staff (%)", *_VACANCY, 1, vac_default)
+    same = cm.hazard_grid(range(_TURNOVER[0], _TURNOVER[1] + 1), range(_VACANCY[0], _VACANCY[1] + 1))
+    same = same[["turnover", "vacancy", "p_same", "p_same_typed"]]
+    five = cm.turnover_grid(range(_TURNOVER[0], _TURNOVER[1] + 1), range(_VACANCY[0], _VACANCY[1] + 1),
+                            range(0, 5))[["turnover", "vacancy", "handoffs", "p5"]]
+    x = alt.X("turnover:Q", title="Turnover of permanent social workers (% a year)",
+              scale=alt.Scale(domain=[0, 30]))
+    top = (
+        alt.Chart(_csv(same))
+        .transform_filter(alt.datum.vacancy == vac)
+        .transform_fold(["p_same", "p_same_typed"], as_=["reading", "p"])
+        .transform_calculate(
+            percent="100 * datum.p",
+            reading="datum.reading == 'p_same' ? 'Poisson (headline)' : 'Workers keep their type'",
+        )
+        .mark_line()
+        .encode(
+            x=x,
+            y=alt.Y("percent:Q", title="One worker all year (%)", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color("reading:N", title="Reading of the model",
+                            scale=alt.Scale(domain=["Poisson (headline)", "Workers keep their type"],
+                                            range=[PALETTE[0], PALETTE[1]])),
+            strokeDash=alt.StrokeDash("reading:N", legend=None,
+                                      scale=alt.Scale(domain=["Poisson (headline)", "Workers keep their type"],
+                                                      range=[[1, 0], [5, 3]])),
+            tooltip=[alt.Tooltip("turnover:Q", title="Turnover (%)"), alt.Tooltip("vacancy:Q", title="Vacancy (%)"),
+                     alt.Tooltip("reading:N", title="Reading"),
+                     alt.Tooltip("percent:Q", title="One worker all year (%)", format=".1f")],
+        )
+        .properties(height=190, title=alt.TitleParams("A year with no hand-offs (later in care)", fontSize=12))
+    )
+    bottom = (
+        alt.Chart(_csv(five))
+        .transform_filter(alt.datum.vacancy == vac)
+        .transform_calculate(percent="100 * datum.p5")
+        .mark_line()
+        .encode(
+            x=x,
+            y=alt.Y("percent:Q", title="Five or more workers (%)", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color("handoffs:O", title="Hand-offs in the year",
+                            scale=alt.Scale(domain=[0, 1, 2, 3, 4],
+                                            range=[PALETTE[2], PALETTE[4], PALETTE[0], PALETTE[1], PALETTE[3]])),
+            tooltip=[alt.Tooltip("turnover:Q", title="Turnover (%)"), alt.Tooltip("vacancy:Q", title="Vacancy (%)"),
+                     alt.Tooltip("handoffs:O", title="Hand-offs"),
+                     alt.Tooltip("percent:Q", title="Five or more workers (%)", format=".2f")],
+        )
+        .properties(height=190, title=alt.TitleParams("Five or more workers in a year", fontSize=12))
+    )
+    chart = alt.vconcat(top, bottom).resolve_scale(color="independent").add_params(vac)
+    return finish(
+        chart,
+        "Turnover decides who keeps a worker; hand-offs, who has five",
+        subtitle=[
+            "Top: a year with no hand-offs. Bottom: four hand-offs make five workers certain.",
+            f"Agency workers stay {cm.assumption('agency_tenure_years'):g} years on average (assumption).",
+        ],
+        source=_SOURCE,
+    )
+
+
+def episode_chart(scenarios: Mapping[str, cm.ContinuityScenario] | None = None) -> alt.VConcatChart:
+    """Expected workers over a 1-5 year episode by scenario, plus the reader's own (sliders)."""
+    scenarios = _scenarios(scenarios)
+    eng = scenarios.get("Council, England 2005", _defaults())
+    fixed = cm.episode_workers(scenarios).assign(scenario=lambda d: d["scenario"].map(lambda s: _SHORT.get(s, s)))
+    grid = cm.hazard_grid(range(_TURNOVER[0], _TURNOVER[1] + 1), range(_VACANCY[0], _VACANCY[1] + 1))
+    grid = grid[["turnover", "vacancy", "from_turnover", "from_agency"]]
+    t = slider("ch2_episode_turnover", "Your turnover (%)", *_TURNOVER, 1, int(round(100 * eng.turnover)))
+    v = slider("ch2_episode_vacancy", "Your vacancy (%)", *_VACANCY, 1, int(round(100 * eng.vacancy)))
+    k = slider("ch2_episode_handoffs", "Your hand-offs", *_HANDOFFS, 1, 1)
+    names = list(fixed["scenario"].drop_duplicates()) + [_YOURS]
+    colour = alt.Color("scenario:N", title="Scenario", scale=alt.Scale(domain=names, range=_SCENARIO_COLOURS))
+    x = alt.X("years:Q", title="Years since entering care", scale=alt.Scale(domain=[1, 5]), axis=alt.Axis(tickCount=5))
+    y = alt.Y("workers:Q", title="Expected social workers so far", scale=alt.Scale(domainMin=0))
+    tooltip = [alt.Tooltip("scenario:N", title="Scenario"), alt.Tooltip("years:Q", title="Years"),
+               alt.Tooltip("workers:Q", title="Expected workers", format=".2f")]
+    base = alt.Chart(fixed).encode(x=x, y=y, color=colour, tooltip=tooltip)
+    lines = base.mark_line() + base.mark_point(filled=True, size=40)
+    yours = (
+        alt.Chart(_csv(grid))
+        .transform_filter((alt.datum.turnover == t) & (alt.datum.vacancy == v))
+        .transform_calculate(years="sequence(1, 6)")
+        .transform_flatten(["years"])
+        .transform_calculate(
+            workers=f"1 + {k.name} + (datum.from_turnover + datum.from_agency) * datum.years",
+            scenario=f"'{_YOURS}'",
+        )
+        .encode(x=x, y=y, color=colour, tooltip=tooltip)
+    )
+    yours = yours.mark_line(strokeDash=[5, 3]) + yours.mark_point(filled=True, size=40)
+    chart = alt.layer(lines, yours).add_params(t, v, k).properties(height=260)
+    return finish(
+        chart,
+        "Hand-offs set the start; turnover and agency cover the slope",
+        subtitle=["Expected distinct social workers since entering care (hand-offs in the first months).",
+                  "The dashed line follows the three sliders below."],
+        source=_SOURCE,
+    )
+
+
+def causes_chart(scenarios: Mapping[str, cm.ContinuityScenario] | None = None) -> alt.VConcatChart:
+    """Share of expected changes of worker by cause, by scenario and for the reader's own."""
+    scenarios = _scenarios(scenarios)
+    eng = scenarios.get("Council, England 2005", _defaults())
+    per_year = pd.DataFrame(
+        [
+            {"scenario": _SHORT.get(name, name), **cm.changes_by_cause(s, 1.0, first_year=False),
+             "handoffs": float(s.handoffs)}
+            for name, s in scenarios.items()
+        ]
+    )
+    grid = cm.hazard_grid(range(_TURNOVER[0], _TURNOVER[1] + 1), range(_VACANCY[0], _VACANCY[1] + 1))
+    grid = grid[["turnover", "vacancy", "from_turnover", "from_agency"]]
+    years = slider("ch2_causes_years", "Years since entering care", 1, 5, 1, 1)
+    t = slider("ch2_causes_turnover", "Your turnover (%)", *_TURNOVER, 1, int(round(100 * eng.turnover)))
+    v = slider("ch2_causes_vacancy", "Your vacancy (%)", *_VACANCY, 1, int(round(100 * eng.vacancy)))
+    k = slider("ch2_causes_handoffs", "Your hand-offs", *_HANDOFFS, 1, 1)
+    causes = ["Turnover", "Agency cover ending", "Team hand-offs"]
+    order = list(per_year["scenario"]) + [_YOURS]
+    encode = dict(
+        y=alt.Y("scenario:N", title=None, sort=order),
+        x=alt.X("changes:Q", stack="normalize", title="Share of expected changes of worker",
+                axis=alt.Axis(format="%", values=[0, 0.25, 0.5, 0.75, 1])),
+        color=alt.Color("cause:N", title="Cause", scale=alt.Scale(domain=causes, range=[PALETTE[0], PALETTE[1],
+                                                                                     PALETTE[5]])),
+        order=alt.Order("rank:Q"),
+        tooltip=[alt.Tooltip("scenario:N", title="Scenario"), alt.Tooltip("cause:N", title="Cause"),
+                 alt.Tooltip("changes:Q", title="Expected changes", format=".2f")],
+    )
+    fold = dict(fold=["turnover", "agency", "handoffs"], as_=["key", "value"])
+    calc = dict(
+        changes=f"datum.key == 'handoffs' ? datum.value : datum.value * {years.name}",
+        cause="datum.key == 'turnover' ? 'Turnover' : datum.key == 'agency' ? 'Agency cover ending' : 'Team hand-offs'",
+        rank="datum.key == 'turnover' ? 0 : datum.key == 'agency' ? 1 : 2",
+    )
+    fixed = alt.Chart(per_year).transform_fold(**fold).transform_calculate(**calc).mark_bar().encode(**encode)
+    yours = (
+        alt.Chart(_csv(grid))
+        .transform_filter((alt.datum.turnover == t) & (alt.datum.vacancy == v))
+        .transform_calculate(turnover="datum.from_turnover", agency="datum.from_agency", handoffs=k.name,
+                             scenario=f"'{_YOURS}'")
+        .transform_fold(**fold)
+        .transform_calculate(**calc)
+        .mark_bar()
+        .encode(**encode)
+    )
+    chart = alt.layer(fixed, yours).add_params(years, t, v, k).properties(height=alt.Step(34))
+    return finish(
+        chart,
+        "In a council's first year, most changes come from hand-offs",
+        subtitle=["Expected changes of social worker since entering care, split by cause.",
+                  "The first slider lengthens the episode; the others set your own scenario."],
+        source=_SOURCE,
+    )
+
+
+def distribution_chart(scenarios: Mapping[str, cm.ContinuityScenario] | None = None) -> alt.VConcatChart:
+    """How many workers a child has in a year: distribution by scenario (selectors: period, reading)."""
+    frame = cm.count_distribution(_scenarios(scenarios)).assign(
+        scenario=lambda d: d["scenario"].map(lambda s: _SHORT.get(s, s)),
+        percent=lambda d: 100 * d["probability"],
+    )
+    names = list(frame["scenario"].drop_duplicates())
+    period = selector("ch2_dist_period", "Year", ["First year of an episode", "A year later in care"],
+                      "First year of an episode", radio=True)
+    model = selector("ch2_dist_model", "Reading", ["Poisson", "Workers keep their type"], "Poisson", radio=True)
+    labels = list(frame["label"].drop_duplicates())
+    chart = (
+        alt.Chart(frame)
+        .transform_filter((alt.datum.period == period) & (alt.datum.model == model))
+        .mark_bar()
+        .encode(
+            x=alt.X("label:N", title="Distinct social workers in the year", sort=labels, axis=alt.Axis(labelAngle=0)),
+            xOffset=alt.XOffset("scenario:N", sort=names),
+            y=alt.Y("percent:Q", title="Children (%)", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color("scenario:N", title="Scenario", sort=names,
+                            scale=alt.Scale(domain=names, range=_SCENARIO_COLOURS[: len(names)])),
+            tooltip=[alt.Tooltip("scenario:N", title="Scenario"), alt.Tooltip("label:N", title="Workers"),
+                     alt.Tooltip("percent:Q", title="Children (%)", format=".2f")],
+        )
+        .add_params(period, model)
+        .properties(width=440, height=240)
+    )
+    return finish(
+        chart,
+        "Five workers in a year: common after hand-offs, rare later in care",
+        subtitle=["Share of children with each number of social workers in a year.",
+                  "Choose the year and the reading of the model below."],
+        source=_SOURCE,
+    )
+
+
+def rota_chart() -> alt.VConcatChart:
+    """Nights on duty a year per worker against team size, with the practice sizes and the quoted frequency."""
+    ev = data.row(cm.EVIDENCE_TABLE, measure="team_size")
+    interval = data.row(cm.EVIDENCE_TABLE, measure="night_duty_interval")
+    teams = cm.rota_table(range(2, 25)).reset_index()
+    band_x = pd.DataFrame({"lo": [ev["low"]], "hi": [ev["high"]], "label": ["practice of 6-10 (Q226)"]})
+    lo_n, hi_n = 365 / (7 * interval["high"]), 365 / (7 * interval["low"])
+    band_y = pd.DataFrame({"lo": [lo_n], "hi": [hi_n], "label": ["a night every 2-3 weeks (Q226)"]})
+    x = alt.X("team_size:Q", title="Workers sharing a one-person night rota", scale=alt.Scale(domain=[2, 24]))
+    y = alt.Y("nights_per_worker:Q", title="Nights on duty per worker a year", scale=alt.Scale(domain=[0, 190]))
+    practice = alt.Chart(band_x).mark_rect(opacity=0.15, color=PALETTE[2]).encode(x="lo:Q", x2="hi:Q")
+    practice_text = alt.Chart(band_x).mark_text(align="left", dx=3, y=8, fontSize=11, color="#1b5e20").encode(
+        x="lo:Q", text="label:N")
+    quoted = alt.Chart(band_y).mark_rect(opacity=0.2, color=PALETTE[1]).encode(y="lo:Q", y2="hi:Q")
+    quoted_text = alt.Chart(band_y).mark_text(align="right", x=435, dy=-16, fontSize=11, color="#8a5a00").encode(
+        y="hi:Q", text="label:N")
+    line = alt.Chart(teams).mark_line(point=True).encode(
+        x=x, y=y,
+        tooltip=[alt.Tooltip("team_size:Q", title="Team"),
+                 alt.Tooltip("nights_per_worker:Q", title="Nights a year each", format=".1f"),
+                 alt.Tooltip("days_between:Q", title="Days between duties", format=".0f")],
+    )
+    chart = alt.layer(practice, quoted, line, practice_text, quoted_text).properties(height=260)
+    return finish(
+        chart,
+        "Six to ten workers means a night on duty every six to ten days",
+        subtitle=["365 nights shared equally, one worker on duty each night.",
+                  "Green: the practice sizes in the evidence; orange: the frequency quoted there."],
+        source="Committee evidence (2008) Q226; computed here",
+    )
+
+
+def queue_chart() -> alt.VConcatChart:
+    """Chance a new child waits for a worker against the children on the list (selector: cap)."""
+    grid = cm.queue_grid()
+    cap_default = int(data.value(cm.EVIDENCE_TABLE, measure="caseload_cap"))
+    children = data.value(cm.PRACTICE_TABLE, parameter="caseload_children")
+    caps = sorted(grid["cap"].unique().tolist())
+    cap = selector("ch2_queue_cap", "Cases per worker (cap)", caps, cap_default, radio=True)
+    line = (
+        alt.Chart(_csv(grid))
+        .transform_filter(alt.datum.cap == cap)
+        .transform_calculate(percent="100 * datum.p_wait")
+        .mark_line()
+        .encode(
+            x=alt.X("children:Q", title="Children the practice holds (offered load)",
+                    scale=alt.Scale(domain=[20, 180])),
+            y=alt.Y("percent:Q", title="Chance a new child waits (%)", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color("workers:O", title="Workers taking cases", scale=alt.Scale(scheme="viridis", reverse=True)),
+            tooltip=[alt.Tooltip("workers:O", title="Workers"), alt.Tooltip("places:Q", title="Places"),
+                     alt.Tooltip("children:Q", title="Children"),
+                     alt.Tooltip("percent:Q", title="Chance of waiting (%)", format=".1f"),
+                     alt.Tooltip("mean_waiting:Q", title="Children waiting (mean)", format=".2f")],
+        )
+    )
+    rule_data = pd.DataFrame({"children": [children], "label": [f"{children:.0f} children (Art. 4)"]})
+    rule = alt.Chart(rule_data).mark_rule(strokeDash=[4, 3], color="#555").encode(x="children:Q")
+    text = alt.Chart(rule_data).mark_text(align="left", dx=4, y=10, fontSize=11, color="#333").encode(
+        x="children:Q", text="label:N")
+    chart = alt.layer(line, rule, text).add_params(cap).properties(height=260)
+    return finish(
+        chart,
+        "Waiting lists appear before a capped team is full",
+        subtitle=["Erlang C: children arrive at random and hold a place for a random time.",
+                  "Each line stops where children reach the places (workers x cap). Choose the cap below."],
+        source="Committee evidence (2008) Q239; Le Grand (2007) Annex A.2 Art. 4; computed here",
+    )

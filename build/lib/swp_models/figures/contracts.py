@@ -1,0 +1,310 @@
+"""Charts for chapter 5, "Paying a practice: four contracts compared".
+
+Every chart is built from the chapter functions of :mod:`swp_models.contracts` (the same
+simulated practice-years throughout) and returned finished: title, axes with units and a
+source line. Parameters bound to the page's controls carry names starting ``ch5_``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import altair as alt
+import pandas as pd
+
+from .. import contracts
+from ..charts import PALETTE, finish, selector, slider
+
+_SOURCE = "Simulated here (chapter 3 costs, 100 ± 10 children)"
+_ASSUMED = "assumptions as logged"
+_BASIS_LABELS = {
+    "fixed": "Fixed each year",
+    "caseload": "Follows the number of children",
+    "needs": "Follows the children's needs groups",
+}
+
+
+def _order() -> list[str]:
+    return list(contracts.chapter_contracts())
+
+
+def _row_header() -> alt.Header:
+    return alt.Header(labelAngle=0, labelAlign="left", labelOrient="left", labelPadding=8, labelLimit=200,
+                      labelFontSize=11, title=None)
+
+
+def risk_chart() -> alt.VConcatChart:
+    """Who bears the risk: the practice's surplus and the council's spend, side by side, per contract."""
+    frame = contracts.surplus_histograms().assign(
+        low=lambda d: d["low"] / 1000, high=lambda d: d["high"] / 1000, share=lambda d: d["share"].round(5)
+    )
+    frame = frame[frame["share"] > 0]
+    chart = alt.Chart(frame).mark_rect().encode(
+        x=alt.X("low:Q", title="£ thousand a year",
+                scale=alt.Scale(domain=[-1200, 1200]), axis=alt.Axis(values=[-1000, -500, 0, 500, 1000])),
+        x2="high:Q",
+        y=alt.Y("share:Q", title=None, axis=None),
+        y2=alt.Y2(datum=0),
+        color=alt.Color("party:N", title=None, scale=alt.Scale(range=[PALETTE[1], PALETTE[0]]),
+                        sort=["Practice's surplus", "Council's spend above E[C]"], legend=None),
+        tooltip=[alt.Tooltip("contract:N", title="Contract"), alt.Tooltip("party:N", title="Who"),
+                 alt.Tooltip("low:Q", title="From (£k)", format=",.0f"),
+                 alt.Tooltip("high:Q", title="To (£k)", format=",.0f"),
+                 alt.Tooltip("share:Q", title="Share of years", format=".1%")],
+    ).properties(width=190, height=30).facet(
+        row=alt.Row("contract:N", sort=_order(), header=_row_header()),
+        column=alt.Column("party:N", sort=["Practice's surplus", "Council's spend above E[C]"],
+                          header=alt.Header(title=None, labelFontSize=12, labelFontWeight="bold")),
+        spacing={"row": 4, "column": 16},
+    ).resolve_scale(y="independent")
+    return finish(
+        chart,
+        "Each contract moves the same risk between practice and council",
+        subtitle=[f"Distribution over {contracts.CHAPTER_YEARS:,} simulated years. Left: the practice's surplus; "
+                  "right: the council's",
+                  "spend above the expected cost. Years beyond ±£1.2m are counted in the outer bars."],
+        source=[_SOURCE, _ASSUMED],
+    )
+
+
+def council_cost_chart() -> alt.VConcatChart:
+    """The council's expected total cost by contract, with costs fixed and with the practice's effort response."""
+    table = contracts.chapter_table()
+    views = {"council_cost_fixed": "Costs fixed (no effort response)",
+             "council_cost_effort": "With the practice's effort response"}
+    long = table.melt(id_vars=["contract", "power", "risk_premium_exact", "risk_premium_effort", "effort",
+                               "effort_cost", "admin_cost"],
+                      value_vars=list(views), var_name="view", value_name="cost")
+    long = long.assign(view=long["view"].map(views), cost=(long["cost"] / 1e6).round(4),
+                       risk_premium=lambda d: ((d["view"] == views["council_cost_fixed"]) * d["risk_premium_exact"]
+                                               + (d["view"] != views["council_cost_fixed"]) * d["risk_premium_effort"])
+                       .round(0),
+                       admin_cost=lambda d: d["admin_cost"].round(0), power=lambda d: d["power"].round(3),
+                       effort=lambda d: (100 * d["effort"]).round(1))
+    long = long.drop(columns=["risk_premium_exact", "risk_premium_effort", "effort_cost"])
+    order = _order()
+    base = alt.Chart(long).encode(y=alt.Y("contract:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)))
+    rule = base.mark_rule(color="#999", strokeWidth=2).encode(x="min(cost):Q", x2="max(cost):Q")
+    points = base.mark_point(filled=True, size=90, opacity=1).encode(
+        x=alt.X("cost:Q", title="Council's expected total cost (£ million a year)", scale=alt.Scale(zero=False),
+                axis=alt.Axis(format=".2f")),
+        color=alt.Color("view:N", title=None, sort=list(views.values()),
+                        scale=alt.Scale(range=["#9a9a9a", PALETTE[0]]), legend=alt.Legend(labelLimit=320)),
+        tooltip=[alt.Tooltip("contract:N", title="Contract"), alt.Tooltip("view:N", title="View"),
+                 alt.Tooltip("cost:Q", title="Total (£m)", format=".3f"),
+                 alt.Tooltip("risk_premium:Q", title="Risk premium (£)", format=",.0f"),
+                 alt.Tooltip("admin_cost:Q", title="Administration (£)", format=",.0f"),
+                 alt.Tooltip("power:Q", title="Power of incentive"),
+                 alt.Tooltip("effort:Q", title="Cost cut by effort (%)")],
+    )
+    chart = (rule + points).properties(width=330, height=alt.Step(26))
+    return finish(
+        chart,
+        "Counting the practice's effort reverses the ranking",
+        subtitle=["Expected cost of the children + risk premium + administration (+ the practice's effort cost,",
+                  "net of the saving it brings). Terms set so that the practice just accepts."],
+        source=[_SOURCE, _ASSUMED],
+    )
+
+
+def frontier_chart() -> alt.VConcatChart:
+    """Efficiency against risk as the practice's cost share moves from 0 to 1, with the optimum marked."""
+    curves, optima = contracts.frontier_grid()
+    names = {"gain": "Efficiency gain, net of effort cost",
+             "rp": "Risk premium the council pays",
+             "saving": "Council's net saving"}
+    wide = pd.DataFrame({
+        "tol": (curves["tolerance"] / 1000).round(0).astype(int), "k": curves["effort_cost"], "share": curves["share"],
+        "gain": (curves["efficiency_gain"] / 1000).round(1), "rp": (curves["risk_premium"] / 1000).round(1),
+        "saving": (curves["net_saving"] / 1000).round(1),
+    })
+    opt = pd.DataFrame({
+        "tol": (optima["tolerance"] / 1000).round(0).astype(int), "k": optima["effort_cost"],
+        "simulated_share": optima["simulated_share"].round(3), "closed_form_share": optima["closed_form_share"].round(3),
+        "saving": (optima["net_saving_at_optimum"] / 1000).round(2),
+    })
+    d = contracts.chapter_defaults()
+    tolerances = [round(t / 1000) for t in contracts.FRONTIER_TOLERANCES]
+    tol = selector("ch5_frontier_tolerance", "Practice's risk tolerance 1/r", tolerances,
+                   round(1 / d["risk_aversion"] / 1000), labels=[f"£{1000 * t:,.0f}" for t in tolerances])
+    ks = list(contracts.FRONTIER_EFFORT_COSTS)
+    k = selector("ch5_frontier_effort", "Effort cost k", ks, d["effort_cost"],
+                 labels=[f"{x:g} (a block contract cuts cost {100 / x:g}%)" for x in ks])
+    pick = (alt.datum.tol == tol) & (alt.expr.abs(alt.datum.k - k) < 1e-9)
+    x = alt.X("share:Q", title="Practice's share s of over- and underspend", scale=alt.Scale(domain=[0, 1]))
+    lines = alt.Chart(wide).transform_filter(pick).transform_fold(list(names), as_=["key", "value"]) \
+        .transform_calculate(series=json.dumps(names) + "[datum.key]").mark_line().encode(
+        x=x,
+        y=alt.Y("value:Q", title="£ thousand a year"),
+        color=alt.Color("series:N", title=None, sort=list(names.values()),
+                        scale=alt.Scale(range=[PALETTE[2], PALETTE[3], PALETTE[0]]),
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320)),
+        strokeDash=alt.StrokeDash("series:N", sort=list(names.values()), legend=None,
+                                  scale=alt.Scale(range=[[4, 3], [4, 3], [1, 0]])),
+        tooltip=[alt.Tooltip("series:N", title="Curve"), alt.Tooltip("share:Q", title="Share s"),
+                 alt.Tooltip("value:Q", title="£ thousand", format=",.1f")],
+    )
+    base = alt.Chart(opt).transform_filter(pick)
+    closed = base.mark_rule(color="#555", strokeDash=[2, 2]).encode(
+        x="closed_form_share:Q",
+        tooltip=[alt.Tooltip("closed_form_share:Q", title="Closed-form optimum s*", format=".2f")],
+    )
+    point = base.mark_point(filled=True, size=110, color=PALETTE[0], shape="diamond").encode(
+        x="simulated_share:Q", y="saving:Q",
+        tooltip=[alt.Tooltip("simulated_share:Q", title="Simulated optimum", format=".2f"),
+                 alt.Tooltip("saving:Q", title="Net saving (£k)", format=",.1f")],
+    )
+    label = base.mark_text(align="center", dy=-16, fontSize=11).encode(
+        x="simulated_share:Q", y="saving:Q", text="text:N",
+    ).transform_calculate(
+        text="'optimum ' + format(datum.simulated_share, '.2f') + ' (closed form ' + "
+             "format(datum.closed_form_share, '.2f') + ')'"
+    )
+    chart = (lines + closed + point + label).add_params(tol, k).properties(width=420, height=280)
+    return finish(
+        chart,
+        "Sharing cost trades the practice's effort against its risk",
+        subtitle=[f"Cost-and-volume contract, {contracts.GRID_YEARS:,} simulated years. Diamond: the simulated optimum;",
+                  "dotted rule: the closed form s* = 1 / (1 + r k Var(C) / m). Choose r and k below."],
+        source=[_SOURCE, "Holmström and Milgrom (1987)", _ASSUMED],
+    )
+
+
+def incentives_chart() -> alt.VConcatChart:
+    """Caseload and skimming incentives by contract and needs group."""
+    table = contracts.skimming_table()
+    order = _order()
+    groups = {"no_additional_needs": "No additional needs", "ebd_or_offending": "Emotional/behavioural or offending",
+              "complex_needs": "Complex needs"}
+    table = table.assign(group=table["group"].map(groups),
+                         gain_vs_average=(table["gain_vs_average"] / 1000).round(2),
+                         gain_average_child=(table["gain_average_child"] / 1000).round(2))
+    caseload = table.drop_duplicates("contract")[["contract", "gain_average_child"]]
+    y = alt.Y("contract:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
+    left = alt.Chart(caseload).mark_bar(color=PALETTE[5]).encode(
+        y=y,
+        x=alt.X("gain_average_child:Q", title="One more child (£k a year)", scale=alt.Scale(domain=[-40, 5])),
+        tooltip=[alt.Tooltip("contract:N", title="Contract"),
+                 alt.Tooltip("gain_average_child:Q", title="Gain from one more child (£k)", format=",.1f")],
+    )
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#333").encode(x="x:Q")
+    left = (left + zero).properties(width=130, height=250,
+                                    title=alt.TitleParams("Taking on a child", fontSize=12))
+    right = alt.Chart(table).mark_bar().encode(
+        y=alt.Y("contract:N", sort=order, title=None, axis=None),
+        yOffset=alt.YOffset("group:N", sort=list(groups.values())),
+        x=alt.X("gain_vs_average:Q", title="This child instead of an average one (£k a year)",
+                scale=alt.Scale(domain=[-60, 5])),
+        color=alt.Color("group:N", title="Needs group", sort=list(groups.values()),
+                        scale=alt.Scale(range=[PALETTE[2], PALETTE[1], PALETTE[3]]),
+                        legend=alt.Legend(labelLimit=320)),
+        tooltip=[alt.Tooltip("contract:N", title="Contract"), alt.Tooltip("group:N", title="Needs group"),
+                 alt.Tooltip("gain_vs_average:Q", title="Gain vs an average child (£k)", format=",.2f")],
+    )
+    right = (right + zero).properties(width=200, height=250,
+                                      title=alt.TitleParams("Picking which child", fontSize=12))
+    chart = alt.hconcat(left, right, spacing=12)
+    return finish(
+        chart,
+        "Contracts that ignore need reward turning away costly children",
+        subtitle=["Change in the practice's expected surplus, £ thousand a year. Negative on the left: a reason to",
+                  "keep the caseload down. Right: what choosing a child of each group is worth (skimming)."],
+        source=[_SOURCE, _ASSUMED],
+    )
+
+
+def design_frames() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The "design your contract" grid, rounded and split in two for embedding in the page.
+
+    Returns
+    -------
+    terms : pandas.DataFrame
+        One row per contract on the grid: ``id``, ``s``, ``T`` (£), ``basis``, and what
+        does not depend on the practice's risk tolerance: ``power``, ``p_loss``, ``p5``
+        (worst year in 20, £k) and ``admin`` (£k).
+    costs : pandas.DataFrame
+        One row per contract and risk tolerance: ``id``, ``tol`` (£k), ``rp`` (risk
+        premium, £k) and the council's expected total cost with costs ``fixed`` and with
+        ``effort`` response (£k a year).
+    """
+    g = contracts.design_grid()
+    keys = ["basis", "threshold", "share"]
+    terms = g.drop_duplicates(keys).reset_index(drop=True)
+    ids = {tuple(r): i for i, r in enumerate(terms[keys].itertuples(index=False))}
+    terms_out = pd.DataFrame({
+        "id": range(len(terms)), "s": terms["share"].round(2), "T": terms["threshold"].round(0),
+        "basis": terms["basis"], "power": terms["power"].round(3), "p_loss": terms["p_loss"].round(3),
+        "p5": (terms["surplus_p5"] / 1000).round(1), "admin": (terms["admin_cost"] / 1000).round(1),
+    })
+    costs = pd.DataFrame({
+        "id": [ids[tuple(r)] for r in g[keys].itertuples(index=False)],
+        "tol": (g["tolerance"] / 1000).round(0).astype(int), "rp": (g["risk_premium"] / 1000).round(1),
+        "fixed": (g["council_cost_fixed"] / 1000).round(1), "effort": (g["council_cost_effort"] / 1000).round(1),
+    })
+    return terms_out, costs
+
+
+def design_chart() -> alt.VConcatChart:
+    """Design your contract: share, threshold, baseline basis and risk tolerance select from a precomputed grid."""
+    terms, costs = design_frames()
+    d = contracts.chapter_defaults()
+    share = slider("ch5_design_share", "Practice's share s beyond the threshold", 0, 1, 0.05,
+                   contracts.assumption("cost_share"))
+    thresholds = list(contracts.DESIGN_THRESHOLDS)
+    threshold = selector("ch5_design_threshold", "Threshold T: the practice bears all of the first",
+                         thresholds, 0.0, labels=[f"£{t:,.0f}" for t in thresholds])
+    bases = list(contracts.DESIGN_BASES)
+    basis = selector("ch5_design_basis", "Baseline", bases, "fixed", labels=[_BASIS_LABELS[b] for b in bases])
+    tolerances = [round(t / 1000) for t in contracts.DESIGN_TOLERANCES]
+    tol = selector("ch5_design_tolerance", "Practice's risk tolerance 1/r", tolerances,
+                   round(1 / d["risk_aversion"] / 1000), labels=[f"£{1000 * t:,.0f}" for t in tolerances])
+    same = (alt.expr.abs(alt.datum.T - threshold) < 0.5) & (alt.datum.basis == basis)
+    at_share = alt.expr.abs(alt.datum.s - share) < 1e-6
+    joined = alt.Chart(costs).transform_filter(alt.datum.tol == tol).transform_lookup(
+        lookup="id", from_=alt.LookupData(terms, "id", list(terms.columns[1:]))
+    ).transform_filter(same)
+    views = {"effort": "With effort response", "fixed": "Costs fixed"}
+    curve_base = joined.transform_fold(list(views), as_=["view", "cost"]) \
+        .transform_calculate(view=json.dumps(views) + "[datum.view]")
+    colour = alt.Color("view:N", title=None, sort=list(views.values()), scale=alt.Scale(range=[PALETTE[0], "#9a9a9a"]))
+    curves = curve_base.mark_line().encode(
+        x=alt.X("s:Q", title="Practice's share s beyond the threshold", scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y("cost:Q", title="Council's expected total cost (£k a year)", scale=alt.Scale(zero=False)),
+        color=colour,
+    )
+    marks = curve_base.transform_filter(at_share).mark_point(filled=True, size=100, opacity=1).encode(
+        x="s:Q", y="cost:Q", color=colour,
+        tooltip=[alt.Tooltip("view:N", title="View"), alt.Tooltip("cost:Q", title="£k a year", format=",.1f")],
+    )
+    top = (curves + marks).properties(width=440, height=220)
+    labels = {
+        "power": "Incentive: share of each £ saved the practice keeps",
+        "p_loss": "Practice: chance of a loss in a year",
+        "p5": "Practice: surplus in the worst year in 20",
+        "rp": "Risk premium the practice would charge",
+        "admin": "Administration",
+        "fixed": "Council's expected total cost, costs fixed",
+        "effort": "Council's expected total cost, with effort response",
+    }
+    keys = list(labels)
+    readout = joined.transform_filter(at_share).transform_fold(keys, as_=["key", "value"]) \
+        .transform_calculate(
+            label=json.dumps(labels) + "[datum.key]",
+            order=f"indexof({keys!r}, datum.key)",
+            text="datum.key == 'power' ? format(datum.value, '.0%') : datum.key == 'p_loss' ? "
+                 "format(datum.value, '.0%') : (datum.value < 0 ? '−£' : '£') + format(abs(datum.value), ',.1f') + 'k'",
+        )
+    y = alt.Y("label:N", sort=alt.EncodingSortField("order"), axis=None)
+    names = readout.mark_text(align="left", fontSize=12).encode(y=y, text="label:N", x=alt.value(0))
+    values = readout.mark_text(align="right", fontSize=12, fontWeight="bold").encode(
+        y=y, text="text:N", x=alt.value(440))
+    bottom = (names + values).properties(width=440, height=alt.Step(18))
+    chart = alt.vconcat(top, bottom, spacing=14).add_params(share, threshold, basis, tol)
+    return finish(
+        chart,
+        "Design your contract",
+        subtitle=["The practice keeps or bears all over- and underspend up to T, and a share s beyond it.",
+                  "s = 1: block (or capitation); s = 0 with T = 0: full reimbursement. "
+                  f"{contracts.GRID_YEARS:,} simulated years."],
+        source=[_SOURCE, _ASSUMED],
+    )

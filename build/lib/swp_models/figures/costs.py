@@ -1,0 +1,403 @@
+"""Charts for chapter 3, "What a child in care costs".
+
+Every function returns a finished chart (title, subtitle, source line). Charts with sliders
+filter small precomputed grids from :mod:`swp_models.costs`, so they work on the static page.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from .. import costs
+from ..charts import PALETTE, finish, selector, slider
+
+__all__ = [
+    "census_gap_chart",
+    "needs_index_chart",
+    "feasible_shares_chart",
+    "child_cost_chart",
+    "share_sensitivity_chart",
+    "practice_cost_chart",
+    "pooling_chart",
+]
+
+_REPORT = "Le Grand (2007)"
+_GROUP_LABELS = {
+    "looked_after": "Looked after",
+    "in_families": "Supported in families",
+    "all": "All children in need",
+}
+_COMPONENT_LABELS = {
+    "no_additional_needs": "No additional needs",
+    "ebd_or_offending": "EBD or offending",
+    "complex_needs": "Complex needs",
+    "exceptional": "Exceptional",
+}
+
+
+def census_gap_chart() -> alt.VConcatChart:
+    """The census week's cost per child times 52 against the report's stated annual averages."""
+    frame = costs.census_reconciliation()
+    frame = frame.assign(group_label=frame["group"].map(_GROUP_LABELS))
+    long = pd.concat(
+        [
+            frame.assign(basis="52 × the week's cost per child counted", amount=frame["annualised_per_child"]),
+            frame.assign(basis="Annual average stated in the report", amount=frame["stated_annual_per_child"]),
+        ],
+        ignore_index=True,
+    )[["group_label", "basis", "amount", "gap_percent", "stated_weekly_per_child", "weekly_cost_per_child"]]
+    order = list(_GROUP_LABELS.values())
+    y = alt.Y("group_label:N", title=None, sort=order)
+    rule = alt.Chart(frame).mark_rule(color="#999", strokeWidth=2).encode(
+        y=y, x=alt.X("annualised_per_child:Q"), x2="stated_annual_per_child:Q"
+    )
+    points = alt.Chart(long).mark_point(size=110, filled=True, opacity=1).encode(
+        y=y,
+        x=alt.X("amount:Q", title="£ per child per year", scale=alt.Scale(domain=[0, 40000]),
+                axis=alt.Axis(format=",.0f")),
+        color=alt.Color("basis:N", title=None, scale=alt.Scale(range=[PALETTE[0], PALETTE[1]]),
+                        legend=alt.Legend(direction="vertical", labelLimit=0)),
+        tooltip=[
+            alt.Tooltip("group_label:N", title="Group"),
+            alt.Tooltip("basis:N", title="Figure"),
+            alt.Tooltip("amount:Q", title="£ per child per year", format=",.0f"),
+            alt.Tooltip("weekly_cost_per_child:Q", title="Week's cost per child counted (£)", format=",.2f"),
+            alt.Tooltip("stated_weekly_per_child:Q", title="Stated average / 52 (£)", format=",.2f"),
+        ],
+    )
+    labels = alt.Chart(frame).mark_text(align="left", dx=10, fontSize=11).encode(
+        y=y,
+        x="stated_annual_per_child:Q",
+        text=alt.Text("label:N"),
+    ).transform_calculate(label="'+' + format(datum.gap_percent, '.0f') + '%'")
+    chart = (rule + points + labels).properties(width=400, height=150)
+    return finish(
+        chart,
+        "The stated averages exceed a year of the census week",
+        subtitle=["England, Children in Need census week, February 2005. Labels: the stated average",
+                  "above 52 weeks at the week's cost per child counted."],
+        source=f"{_REPORT} s.6.1.5 (Children in Need Census 2005); 52-week figures and gaps computed here",
+    )
+
+
+def needs_index_chart() -> alt.VConcatChart:
+    """The Cost Calculator's cost index by needs, applied to £33,000, against the report's figures."""
+    frame = costs.needs_index_check()
+    frame = frame.assign(
+        matched=np.where(frame["report_group"] == "none", "No group of its own in the report",
+                         "Matches one of the report's groups"),
+        report_label=frame["report_group"].map(
+            {"no_additional_needs": "£33,000", "ebd_or_offending": "£50,000-£54,000", "complex_needs": "over £95,000",
+             "none": ""}),
+    )
+    frame["short"] = frame["label"].str.replace("Unaccompanied asylum-seeking children", "Unaccompanied asylum seekers")
+    frame["short"] = frame["short"].str.replace("Emotional or behavioural difficulties", "Emotional/behavioural")
+    order = list(frame["short"])
+    y = alt.Y("short:N", title=None, sort=order, axis=alt.Axis(labelLimit=300))
+    bars = alt.Chart(frame).mark_bar().encode(
+        y=y,
+        x=alt.X("implied_cost:Q", title="£33,000 × index / 100 (£ per child per year)",
+                scale=alt.Scale(domain=[0, 120000]), axis=alt.Axis(format=",.0f")),
+        color=alt.Color("matched:N", title=None, scale=alt.Scale(range=[PALETTE[0], "#b8b8b8"]),
+                        sort=["Matches one of the report's groups", "No group of its own in the report"],
+                        legend=alt.Legend(direction="vertical", labelLimit=0)),
+        tooltip=[
+            alt.Tooltip("label:N", title="Needs group"),
+            alt.Tooltip("index:Q", title="Index (no additional needs = 100)"),
+            alt.Tooltip("implied_cost:Q", title="£33,000 × index", format=",.0f"),
+            alt.Tooltip("report_label:N", title="Report's figure"),
+        ],
+    )
+    index_text = alt.Chart(frame).mark_text(align="right", dx=-5, fontSize=11, color="white").encode(
+        y=y, x="implied_cost:Q", text=alt.Text("index:Q", format=".0f")
+    )
+    ranged = frame[frame["report_low"].notna()].assign(
+        high=lambda d: d["report_high"].fillna(d["report_low"])
+    )
+    band = alt.Chart(ranged).mark_rule(color=PALETTE[1], strokeWidth=9, opacity=0.55).encode(
+        y=y, x="report_low:Q", x2="high:Q"
+    )
+    ticks = alt.Chart(frame[frame["report_cost"].notna()]).mark_tick(
+        color=PALETTE[3], thickness=3, size=20
+    ).encode(y=y, x="report_cost:Q", tooltip=[alt.Tooltip("report_label:N", title="Report's figure")])
+    chart = (bars + index_text + band + ticks).properties(width=280, height=alt.Step(24))
+    return finish(
+        chart,
+        "The report's costs by need match the Cost Calculator index",
+        subtitle=["Bars: £33,000 times the index (in white). Red ticks: the report's figure for the",
+                  "matching group; orange: its range (£50,000-£54,000). 'Over £95,000' is a lower bound."],
+        source=["Soper and Lam, Cost Calculator slides (index)",
+                f"{_REPORT} s.6.1.5 (costs by need, 2005/6)"],
+    )
+
+
+def feasible_shares_chart() -> alt.VConcatChart:
+    """The line of needs-group shares that match the census average, with the book's default point."""
+    calib = costs.calibrate_shares(n_points=101)
+    line = calib.feasible.assign(
+        complex_pct=lambda d: 100 * d["complex_needs"],
+        ebd_pct=lambda d: 100 * d["ebd_or_offending"],
+        none_pct=lambda d: 100 * d["no_additional_needs"],
+    )
+    default = pd.DataFrame(
+        {
+            "complex_pct": [100 * calib.default["complex_needs"]],
+            "ebd_pct": [100 * calib.default["ebd_or_offending"]],
+            "none_pct": [100 * calib.default["no_additional_needs"]],
+            "label": ["default (middle of the line): "
+                      + " / ".join(f"{100 * calib.default[g]:.1f}%" for g in costs.NEEDS_GROUPS)],
+        }
+    )
+    tooltip = [
+        alt.Tooltip("complex_pct:Q", title="Complex needs (%)", format=".2f"),
+        alt.Tooltip("ebd_pct:Q", title="EBD or offending (%)", format=".2f"),
+        alt.Tooltip("none_pct:Q", title="No additional needs (%)", format=".2f"),
+    ]
+    x = alt.X("complex_pct:Q", title="Children with complex needs (%)", scale=alt.Scale(domain=[0, 4]))
+    y = alt.Y("ebd_pct:Q", title="Children with EBD or offending (%)", scale=alt.Scale(domain=[0, 14]))
+    path = alt.Chart(line).mark_line(strokeWidth=3).encode(x=x, y=y, tooltip=tooltip)
+    dot = alt.Chart(default).mark_point(size=160, filled=True, color=PALETTE[1], opacity=1).encode(
+        x=x, y=y, tooltip=tooltip
+    )
+    text = alt.Chart(default).mark_text(align="left", dx=10, dy=-4, fontSize=11).encode(x=x, y=y, text="label:N")
+    chart = (path + dot + text).properties(width=420, height=240)
+    none_lo, none_hi = 100 * line["no_additional_needs"].min(), 100 * line["no_additional_needs"].max()
+    return finish(
+        chart,
+        f"Every point on this line gives an average cost of £{calib.target_mean:,.0f}",
+        subtitle=[f"Shares of children by needs group; the rest have no additional needs ({none_lo:.1f}% to "
+                  f"{none_hi:.1f}%).",
+                  "The shares are not in the sources: the book takes the middle of the line (an assumption)."],
+        source=[f"{_REPORT} s.6.1.5 (group costs 2005/6; census average 2005)", "shares computed here"],
+    )
+
+
+def child_cost_chart(model: costs.CostModel | None = None) -> alt.VConcatChart:
+    """Density of one child's annual cost, stacked by needs group, with the mean and percentiles."""
+    model = costs.default_cost_model() if model is None else model
+    dens = costs.child_cost_density(model, upper=200_000, n_points=201)
+    dens = dens.assign(
+        group=dens["component"].map(_COMPONENT_LABELS),
+        group_order=dens["component"].map({c: k for k, c in enumerate(model.components)}),
+        cost_k=(dens["cost"] / 1000).round(3),
+        density=dens["density"].round(7),
+    )[["group", "group_order", "cost_k", "density"]]
+    marks = costs.child_cost_percentiles(model, (0.5, 0.95, 0.99))
+    marks = pd.concat(
+        [marks.assign(label=[f"P{p:.0f}" for p in marks["percentile"]]),
+         pd.DataFrame({"percentile": [np.nan], "cost": [model.mean], "label": ["mean"]})],
+        ignore_index=True,
+    ).assign(cost_k=lambda d: d["cost"] / 1000, ypix=lambda d: np.where(d["label"] == "mean", 16, 2))
+    order = [_COMPONENT_LABELS[c] for c in model.components]
+    area = alt.Chart(dens).mark_area(opacity=0.85).encode(
+        x=alt.X("cost_k:Q", title="Annual cost of one child (£ thousand)", scale=alt.Scale(domain=[0, 200])),
+        y=alt.Y("density:Q", stack=True, title="Density (per £1,000)"),
+        color=alt.Color("group:N", title="Needs group", sort=order),
+        order=alt.Order("group_order:Q"),
+        tooltip=[alt.Tooltip("group:N", title="Needs group"), alt.Tooltip("cost_k:Q", title="£ thousand"),
+                 alt.Tooltip("density:Q", title="Density", format=".4f")],
+    )
+    rules = alt.Chart(marks).mark_rule(color="#333", strokeDash=[4, 3]).encode(
+        x="cost_k:Q",
+        tooltip=[alt.Tooltip("label:N", title="Mark"), alt.Tooltip("cost:Q", title="£ per year", format=",.0f")],
+    )
+    text = alt.Chart(marks).mark_text(align="left", dx=3, fontSize=11, baseline="top").encode(
+        x="cost_k:Q", y=alt.Y("ypix:Q", scale=None, axis=None), text="label:N"
+    )
+    chart = (area + rules + text).properties(width=440, height=230)
+    return finish(
+        chart,
+        "Most children cost under £60,000 a year; a few cost far more",
+        subtitle=[f"Annual cost of one looked-after child: mean £{model.mean:,.0f}, sd £{model.std:,.0f};",
+                  "lognormal within each group (CV "
+                  + ", ".join(f"{v:g}" for v in dict.fromkeys(model.group_cvs)) + ").",
+                  "Dashed: the mean and the 50th, 95th and 99th percentiles (exact)."],
+        source=[f"{_REPORT} s.6.1.5 (group costs, census average)", "shares and spread are assumptions"],
+    )
+
+
+def share_sensitivity_chart(grid: pd.DataFrame | None = None) -> alt.VConcatChart:
+    """Risk along the feasible line of shares (slider: complex-needs share) and with the spread (slider: CV).
+
+    Three panels share the complex-needs share as their x axis. Grey lines: every CV in the
+    grid; blue: the CV on the slider; the dot and its label: the slider's share.
+
+    Parameters
+    ----------
+    grid : pandas.DataFrame, optional
+        From :func:`swp_models.costs.share_sensitivity_grid`; computed if not given.
+    """
+    grid = costs.share_sensitivity_grid() if grid is None else grid
+    metrics = {
+        "sd_child": ("Sd of one child's cost (£)", 1.0, ",.0f"),
+        "practice_p95": ("P95 of the practice's cost (£m)", 1e-6, ".2f"),
+        "p_over_10": ("P(cost per child > +10%) (%)", 100.0, ".1f"),
+    }
+    long = pd.concat(
+        [
+            pd.DataFrame({
+                "cv": grid["cv"].round(6),
+                "complex_pct": grid["complex_pct"].round(6),
+                "ebd_pct": grid["ebd_pct"].round(3),
+                "none_pct": grid["none_pct"].round(3),
+                "metric": title,
+                "value": (grid[col] * scale).round(5),
+            })
+            for col, (title, scale, _) in metrics.items()
+        ],
+        ignore_index=True,
+    )
+    share = slider("ch3_complex_share", "Children with complex needs (%)", 0.0,
+                   float(grid["complex_pct"].max()), 0.1, 1.9)
+    spread = slider("ch3_cv", "Within-group CV", float(grid["cv"].min()), float(grid["cv"].max()), 0.25, 0.5)
+    cv_filter = "abs(datum.cv - ch3_cv) < 1e-6"
+    at_point = cv_filter + " && abs(datum.complex_pct - ch3_complex_share) < 1e-6"
+
+    def panel(title: str, fmt: str, first: bool, last: bool) -> alt.LayerChart:
+        part = long[long["metric"] == title]
+        lo, hi = float(part["value"].min()), float(part["value"].max())
+        base = alt.Chart(part)
+        x = alt.X("complex_pct:Q", title="Children with complex needs (%)" if last else None,
+                  scale=alt.Scale(domain=[0, 4]), axis=alt.Axis(labels=last))
+        y = alt.Y("value:Q", title=title, scale=alt.Scale(domain=[lo - 0.04 * (hi - lo), hi + 0.08 * (hi - lo)]),
+                  axis=alt.Axis(format=fmt.replace(".1f", ".0f")))
+        context = base.mark_line(color="#c8c8c8", strokeWidth=1).encode(x=x, y=y, detail="cv:Q")
+        curve = base.transform_filter(cv_filter).mark_line(strokeWidth=3).encode(x=x, y=y)
+        point = base.transform_filter(at_point).mark_point(size=110, filled=True, color=PALETTE[1], opacity=1).encode(
+            x=x, y=y,
+            tooltip=[alt.Tooltip("cv:Q", title="Within-group CV"),
+                     alt.Tooltip("complex_pct:Q", title="Complex (%)", format=".1f"),
+                     alt.Tooltip("ebd_pct:Q", title="EBD or offending (%)", format=".1f"),
+                     alt.Tooltip("none_pct:Q", title="No additional needs (%)", format=".1f"),
+                     alt.Tooltip("value:Q", title=title, format=fmt)],
+        )
+        label = base.transform_filter(at_point).mark_text(dx=6, dy=-12, align="left", fontSize=12,
+                                                          fontWeight="bold").encode(
+            x=x, y=y, text=alt.Text("value:Q", format=fmt)
+        )
+        layer = (context + curve + point + label).properties(width=350, height=110)
+        return layer.add_params(share, spread) if first else layer
+
+    items = list(metrics.values())
+    panels = [panel(title, fmt, i == 0, i == len(items) - 1) for i, (title, _, fmt) in enumerate(items)]
+    caption = alt.Chart(long[long["metric"] == items[0][0]]).transform_filter(at_point).transform_calculate(
+        text="'At this point: ' + format(datum.none_pct, '.1f') + '% no additional needs, '"
+             " + format(datum.ebd_pct, '.1f') + '% EBD or offending, ' + format(datum.complex_pct, '.1f')"
+             " + '% complex needs.'"
+    ).mark_text(align="left", fontSize=12).encode(x=alt.value(0), y=alt.value(8), text="text:N").properties(
+        width=400, height=16
+    )
+    chart = alt.vconcat(caption, *panels, spacing=8)
+    return finish(
+        chart,
+        "The spread within groups matters more than the mix",
+        subtitle=[f"Sliders: complex-needs share along the feasible line (the average stays £{grid['mean'].iloc[0]:,.0f}) "
+                  "and the",
+                  "within-group CV. Blue: the CV chosen; grey: the other CVs. Practice of 100 ± 10. Exact."],
+        source=[f"{_REPORT} s.6.1.5", "model (shares and CV are assumptions); computed here"],
+    )
+
+
+def practice_cost_chart(model: costs.CostModel | None = None) -> alt.VConcatChart:
+    """Distribution of a practice's total annual cost, exact and normal, with a caseload selector."""
+    model = costs.default_cost_model() if model is None else model
+    frame = costs.practice_density(model, n_points=161).round({"total": 5, "density": 5})
+    base_load = costs.default_caseload()
+    labels = list(dict.fromkeys(frame["caseload"]))
+    codes = dict(zip(labels, ["even", "bunched", "fixed"]))
+    gap = "\u00a0\u00a0\u00a0"  # keeps the radio labels apart
+    short = [f"{base_load.mean} ± {base_load.margin}, even{gap}", f"{base_load.mean} ± {base_load.margin}, bunched{gap}",
+             f"fixed {base_load.mean}"]
+    frame = frame.assign(caseload=frame["caseload"].map(codes))
+    loads = {
+        "even": base_load,
+        "bunched": costs.Caseload(base_load.mean, base_load.margin, "binomial"),
+        "fixed": base_load.mean,
+    }
+    marks = pd.concat(
+        [
+            costs.practice_percentiles(model, load, (0.05, 0.5, 0.95, 0.99)).assign(caseload=code)
+            for code, load in loads.items()
+        ],
+        ignore_index=True,
+    ).assign(total=lambda d: d["exact"] / 1e6, label=lambda d: "P" + d["percentile"].map("{:.0f}".format))
+    pick = selector("ch3_caseload", "Caseload", list(codes.values()), "even", labels=short, radio=True)
+    x = alt.X("total:Q", title="Total annual cost of the practice (£ million)", axis=alt.Axis(format=".1f"))
+    curves = alt.Chart(frame).transform_filter(alt.datum.caseload == pick).mark_line().encode(
+        x=x,
+        y=alt.Y("density:Q", title="Density (per £ million)"),
+        color=alt.Color("method:N", title=None, scale=alt.Scale(domain=["exact", "normal"],
+                                                                range=[PALETTE[0], PALETTE[3]]),
+                        legend=alt.Legend(labelExpr="datum.label == 'exact' ? 'exact (FFT)' : "
+                                                    "'normal approximation'")),
+        strokeDash=alt.StrokeDash("method:N", scale=alt.Scale(domain=["exact", "normal"], range=[[1, 0], [5, 4]]),
+                                  legend=None),
+    )
+    rules = alt.Chart(marks).transform_filter(alt.datum.caseload == pick).mark_rule(
+        color="#333", strokeDash=[2, 3]
+    ).encode(x="total:Q", tooltip=[alt.Tooltip("label:N", title="Percentile"),
+                                   alt.Tooltip("exact:Q", title="£ per year", format=",.0f")])
+    text = alt.Chart(marks).transform_filter(alt.datum.caseload == pick).mark_text(
+        align="left", dx=3, baseline="top", fontSize=11
+    ).encode(x="total:Q", y=alt.value(2), text="label:N")
+    chart = (curves + rules + text).add_params(pick).properties(width=440, height=240)
+    return finish(
+        chart,
+        "A practice of 100: the bill can move by half a million pounds",
+        subtitle=["Total cost of 100 ± 10 children in a year (draft contract, Annex A.2 Art. 4). Dotted: 5th,",
+                  "50th, 95th, 99th percentiles. Caseloads: even = 90 to 110 equally likely; bunched near 100."],
+        source=[f"{_REPORT} s.6.1.5 and Annex A.2, Art. 4", "model (shares, spread and caseload spread assumed)"],
+    )
+
+
+def pooling_chart(
+    model: costs.CostModel | None = None,
+    sizes: Sequence[int] | None = None,
+) -> alt.VConcatChart:
+    """Chance that cost per child overshoots the average by 10% or 20%, against the number of children pooled."""
+    model = costs.default_cost_model() if model is None else model
+    named = [10, 30, 100, 300, 1000, 5000]
+    if sizes is None:
+        sizes = sorted(set(int(round(v)) for v in np.geomspace(10, 5000, 28)) | set(named))
+    frame = costs.pooling_curve(model, sizes, (0.10, 0.20))
+    long = pd.concat(
+        [
+            frame.assign(method="exact (FFT)", p=100 * frame["p_exact"]),
+            frame.assign(method="normal approximation", p=100 * frame["p_normal"]),
+        ],
+        ignore_index=True,
+    ).assign(overshoot=lambda d: "more than " + (100 * d["excess"]).map("{:.0f}".format) + "% over")
+    x = alt.X("children:Q", title="Children pooled (log scale)", scale=alt.Scale(type="log", domain=[10, 5000]),
+              axis=alt.Axis(values=named, format=",.0f"))
+    y = alt.Y("p:Q", title="Chance cost per child overshoots (%)", scale=alt.Scale(domain=[0, 30]))
+    color = alt.Color("overshoot:N", title="Cost per child", scale=alt.Scale(range=[PALETTE[0], PALETTE[1]]),
+                      legend=alt.Legend(direction="vertical"))
+    lines = alt.Chart(long).mark_line().encode(
+        x=x, y=y, color=color,
+        strokeDash=alt.StrokeDash("method:N", title="Method",
+                                  scale=alt.Scale(domain=["exact (FFT)", "normal approximation"],
+                                                  range=[[1, 0], [5, 4]]),
+                                  legend=alt.Legend(direction="vertical")),
+    )
+    points = alt.Chart(long[(long["method"] == "exact (FFT)") & long["children"].isin(named)]).mark_point(
+        filled=True, size=50, opacity=1
+    ).encode(
+        x=x, y=y, color=color,
+        tooltip=[alt.Tooltip("children:Q", title="Children", format=",.0f"),
+                 alt.Tooltip("overshoot:N", title="Cost per child"),
+                 alt.Tooltip("p_exact:Q", title="Chance (exact)", format=".2%"),
+                 alt.Tooltip("p_normal:Q", title="Chance (normal)", format=".2%"),
+                 alt.Tooltip("sd_cost_per_child:Q", title="Sd of cost per child (£)", format=",.0f")],
+    )
+    chart = (lines + points).properties(width=420, height=250)
+    return finish(
+        chart,
+        "Pooling: a council of 1,000 almost never overshoots by 10%",
+        subtitle=["Chance that the average cost of a fixed number of children is more than 10% or 20% above",
+                  f"£{model.mean:,.0f}. Dashed: the normal approximation, which understates large overshoots."],
+        source=[f"{_REPORT} s.6.1.5", "model (shares and spread are assumptions); computed here"],
+    )

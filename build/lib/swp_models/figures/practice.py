@@ -1,0 +1,189 @@
+"""Charts for chapter 4, "What a practice costs to run".
+
+The budget and the comparison charts filter a small precomputed grid
+(:func:`swp_models.practice.budget_grid`, :func:`swp_models.practice.summary_grid`) with
+sliders for the front-line team (6-10), the administrative ratio (1:4 to 1:6) and the pay
+level (scale minimum, midpoint, maximum), so they stay interactive on the static page.
+"""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import pandas as pd
+
+from .. import data, practice
+from ..charts import PALETTE, finish, selector, slider
+
+_REPORT = "Le Grand (2007)"
+_PAY = "LAWIG 2006 pay via Community Care (2009); NI 2006-07; LGPS 2005-06"
+_LEVEL_OPTIONS = list(practice.GRID_LEVELS)
+_LEVEL_LABELS = [practice.SALARY_LEVEL_LABELS[k] for k in _LEVEL_OPTIONS]
+_OUT_MARK = " \u2020"
+_COMPONENT_ORDER = ["Salary", "Employer NI", "Pension", "Non-pay cost"]
+
+
+def _controls(prefix: str) -> tuple[alt.Parameter, alt.Parameter, alt.Parameter]:
+    design = practice.PracticeDesign()
+    team = slider(f"{prefix}_frontline", "Front-line staff (FTE)", practice.GRID_FRONTLINE[0],
+                  practice.GRID_FRONTLINE[-1], 1, design.frontline)
+    admin = slider(f"{prefix}_admin", "Front-line staff per administrator", practice.GRID_ADMIN_ONE_IN[0],
+                   practice.GRID_ADMIN_ONE_IN[-1], 1, round(1 / design.admin_ratio))
+    level = selector(f"{prefix}_level", "Pay", _LEVEL_OPTIONS, "mid", labels=_LEVEL_LABELS)
+    return team, admin, level
+
+
+def _pick(team: alt.Parameter, admin: alt.Parameter, level: alt.Parameter) -> alt.Predicate:
+    return (alt.datum.frontline == team) & (alt.datum.admin_one_in == admin) & (alt.datum.level == level)
+
+
+def budget_chart() -> alt.VConcatChart:
+    """The annual budget by line, split into salary, employer's NI, pension and non-pay cost."""
+    grid = practice.budget_grid()
+    grid = grid.assign(
+        line=grid["role"] + grid["in_census_scope"].map({True: "", False: _OUT_MARK}),
+        component_rank=grid["component"].map({c: i for i, c in enumerate(_COMPONENT_ORDER)}),
+    )
+    order = (grid.drop_duplicates("item").sort_values("order")["line"]).tolist()
+    grid = grid[["frontline", "admin_one_in", "level", "line", "component", "component_rank", "amount", "line_total"]]
+    totals = practice.summary_grid()[["frontline", "admin_one_in", "level", "running_cost", "cost_per_child",
+                                      "staff_fte"]]
+    totals = totals.assign(
+        headline=totals.apply(
+            lambda r: f"Total £{r['running_cost'] / 1e3:,.0f}k a year for {r['staff_fte']:.1f} staff FTE: "
+                      f"£{r['cost_per_child']:,.0f} per child", axis=1),
+    )[["frontline", "admin_one_in", "level", "headline"]]
+    team, admin, level = _controls("ch4_budget")
+    top = math.ceil(grid["line_total"].max() / 50) * 50
+    bars = alt.Chart(grid).transform_filter(_pick(team, admin, level)).mark_bar().encode(
+        y=alt.Y("line:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
+        x=alt.X("amount:Q", title="£ thousand a year", stack="zero", scale=alt.Scale(domain=[0, top])),
+        color=alt.Color("component:N", title="Cost", sort=_COMPONENT_ORDER,
+                        scale=alt.Scale(domain=_COMPONENT_ORDER, range=[PALETTE[0], PALETTE[4], PALETTE[2],
+                                                                        PALETTE[1]])),
+        order=alt.Order("component_rank:Q"),
+        tooltip=[alt.Tooltip("line:N", title="Line"), alt.Tooltip("component:N", title="Cost"),
+                 alt.Tooltip("amount:Q", title="£ thousand a year", format=",.1f"),
+                 alt.Tooltip("line_total:Q", title="Line total (£k)", format=",.1f")],
+    )
+    labels = alt.Chart(grid).transform_filter(_pick(team, admin, level)).transform_aggregate(
+        total="sum(amount)", groupby=["line"],
+    ).mark_text(align="left", dx=4, fontSize=11).encode(
+        y=alt.Y("line:N", sort=order), x="total:Q", text=alt.Text("total:Q", format=",.0f"),
+    )
+    headline = alt.Chart(totals).transform_filter(_pick(team, admin, level)).mark_text(
+        align="left", baseline="middle", fontSize=13, fontWeight="bold",
+    ).encode(text="headline:N", x=alt.value(0), y=alt.value(10)).properties(height=20, width=360)
+    body = (bars + labels).properties(width=360, height=alt.Step(22))
+    chart = alt.vconcat(headline, body, spacing=4).add_params(team, admin, level)
+    return finish(
+        chart,
+        "What a practice of 6-10 social workers costs a year",
+        subtitle=["Annual budget by line, £ thousand, 100 children. \u2020 lines the census averages leave out.",
+                  "Move the sliders: team size, administrators, pay level (non-pay costs are assumptions)."],
+        source=[f"{_REPORT} s.6.1.3", _PAY, "other figures assumptions"],
+    )
+
+
+def comparison_chart() -> alt.VConcatChart:
+    """Running cost per child beside the cost of the child's care (census average)."""
+    grid = practice.summary_grid()
+    keys = ["frontline", "admin_one_in", "level"]
+    child = float(grid["child_cost"].iloc[0])
+    rows_practice = "Practice running cost"
+    rows_child = "Child's care (census average)"
+    parts = [
+        grid[keys].assign(row=rows_practice, segment="Counted in the census average", start=0.0,
+                          end=grid["in_scope"]),
+        grid[keys].assign(row=rows_practice, segment="Overheads the census leaves out", start=grid["in_scope"],
+                          end=grid["in_scope"] + grid["out_of_scope"]),
+        grid[keys].assign(row=rows_child, segment="Counted in the census average", start=0.0, end=grid["in_scope"]),
+        grid[keys].assign(row=rows_child, segment="Placements, services, other council costs",
+                          start=grid["in_scope"], end=pd.Series(child, index=grid.index)),
+    ]
+    long = pd.concat(parts, ignore_index=True)
+    long["amount"] = (long["end"] - long["start"]).round(0)
+    long["start"] = long["start"].round(0)
+    long["end"] = long["end"].round(0)
+    long["share"] = (100 * long["amount"] / child).round(1)
+    long["label"] = long.apply(lambda r: f"£{r['amount']:,.0f}" if r["amount"] >= 6000 else "", axis=1)
+    totals = grid[keys].assign(row=rows_practice, end=grid["in_scope"] + grid["out_of_scope"],
+                               label=grid["cost_per_child"].map(lambda x: f"£{x:,.0f}"))
+    shares = grid[keys].assign(
+        headline=grid.apply(
+            lambda r: f"Running cost £{r['cost_per_child']:,.0f} per child: {r['share_of_child_cost']:.1f}% of the "
+                      f"census average,\nof which £{r['out_of_scope']:,.0f} ({r['out_of_scope_share']:.1f}%) the "
+                      "census leaves out",
+            axis=1),
+    )
+    team, admin, level = _controls("ch4_compare")
+    segments = ["Counted in the census average", "Overheads the census leaves out",
+                "Placements, services, other council costs"]
+    base = alt.Chart(long).transform_filter(_pick(team, admin, level))
+    bars = base.mark_bar(height=28).encode(
+        y=alt.Y("row:N", title=None, sort=[rows_practice, rows_child], axis=alt.Axis(labelLimit=200)),
+        x=alt.X("start:Q", title="£ per child per year", scale=alt.Scale(domain=[0, 40000])),
+        x2="end:Q",
+        color=alt.Color("segment:N", title=None, sort=segments,
+                        scale=alt.Scale(domain=segments, range=[PALETTE[0], PALETTE[3], "#c9c9c9"]),
+                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=400)),
+        tooltip=[alt.Tooltip("row:N", title="Bar"), alt.Tooltip("segment:N", title="Part"),
+                 alt.Tooltip("amount:Q", title="£ per child per year", format=",.0f"),
+                 alt.Tooltip("share:Q", title="% of the census average", format=".1f")],
+    )
+    text = base.transform_calculate(mid="(datum.start + datum.end) / 2").mark_text(
+        color="white", fontSize=11).encode(
+        y=alt.Y("row:N", sort=[rows_practice, rows_child]), x="mid:Q", text="label:N",
+    )
+    total_text = alt.Chart(totals).transform_filter(_pick(team, admin, level)).mark_text(
+        align="left", dx=4, fontSize=11).encode(y=alt.Y("row:N", sort=[rows_practice, rows_child]), x="end:Q",
+                                                 text="label:N")
+    rule = alt.Chart(pd.DataFrame({"x": [child], "t": [f"£{child:,.0f}"]})).mark_rule(
+        strokeDash=[4, 3], color="#333").encode(x="x:Q")
+    rule_text = alt.Chart(pd.DataFrame({"x": [child], "t": [f"£{child:,.0f}"]})).mark_text(
+        align="right", dx=-4, dy=-6, baseline="bottom", fontSize=11).encode(x="x:Q", y=alt.value(0), text="t:N")
+    headline = alt.Chart(shares).transform_filter(_pick(team, admin, level)).mark_text(
+        align="left", baseline="top", fontSize=12, fontWeight="bold", lineBreak="\n",
+    ).encode(text="headline:N", x=alt.value(0), y=alt.value(0)).properties(height=34, width=360)
+    body = (bars + text + total_text + rule + rule_text).properties(width=360, height=110)
+    chart = alt.vconcat(headline, body, spacing=4).add_params(team, admin, level)
+    return finish(
+        chart,
+        "Running a practice costs a small part of what a child's care costs",
+        subtitle=["£ per child per year. The census average already counts council spending on staff:",
+                  "the blue part replaces some of it; only the red part comes on top."],
+        source=[f"{_REPORT} s.6.1.3, s.6.1.5", "LAWIG 2006 pay via Community Care (2009)", "assumptions"],
+    )
+
+
+def caseload_chart() -> alt.VConcatChart:
+    """Children per front-line worker against team size, for 90, 100 and 110 children."""
+    table = practice.caseload_table()
+    cap = data.value("committee_evidence_2008", measure="caseload_cap")
+    lo = data.value("practice_design", parameter="frontline_staff_min")
+    hi = data.value("practice_design", parameter="frontline_staff_max")
+    table = table.assign(children=table["caseload"].astype(str) + " children")
+    mid = int(data.value("practice_design", parameter="caseload_children"))
+    band = alt.Chart(pd.DataFrame({"a": [lo], "b": [hi], "t": ["report's 6-10"]})).mark_rect(
+        color="#eeeeee").encode(x="a:Q", x2="b:Q")
+    band_text = alt.Chart(pd.DataFrame({"a": [(lo + hi) / 2], "t": ["report's range, 6-10"]})).mark_text(
+        baseline="top", dy=4, fontSize=11, color="#555").encode(x="a:Q", y=alt.value(0), text="t:N")
+    lines = alt.Chart(table).mark_line(point=True).encode(
+        x=alt.X("frontline:Q", title="Front-line staff (FTE)", scale=alt.Scale(domain=[4, 14]),
+                axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("per_worker:Q", title="Children per front-line worker", scale=alt.Scale(domain=[0, 30])),
+        color=alt.Color("children:N", title="Caseload", sort=["90 children", "100 children", "110 children"]),
+        tooltip=[alt.Tooltip("frontline:Q", title="Front-line staff"), alt.Tooltip("caseload:Q", title="Children"),
+                 alt.Tooltip("per_worker:Q", title="Children per worker", format=".1f")],
+    )
+    rule = alt.Chart(pd.DataFrame({"y": [cap]})).mark_rule(strokeDash=[4, 3], color="#333").encode(y="y:Q")
+    rule_text = alt.Chart(pd.DataFrame({"y": [cap], "t": [f"{cap:.0f} cases each (Q239)"]})).mark_text(
+        align="right", baseline="bottom", dy=-3, fontSize=11).encode(y="y:Q", x=alt.value(440), text="t:N")
+    chart = (band + band_text + lines + rule + rule_text).properties(width=440, height=260)
+    return finish(
+        chart,
+        f"A team of {lo:.0f}-{hi:.0f} looking after {mid} children carries {mid / hi:.0f}-{mid / lo:.0f} children each",
+        subtitle="Children per front-line worker for the draft contract's 100 children plus or minus 10.",
+        source=[f"{_REPORT} s.6.1.3 and Annex A.2 Art. 4", "Committee evidence (2008) Q239 for the cap of 10"],
+    )

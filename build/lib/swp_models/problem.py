@@ -1,0 +1,192 @@
+"""Chapter 1, "The problem in numbers": the tables behind the chapter, computed from ``data/``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
+import pandas as pd
+
+from . import data
+from .stats import wilson_interval
+from .validation import check_in_range
+
+if TYPE_CHECKING:
+    from .tables import Table
+
+__all__ = [
+    "WEEKS_PER_YEAR",
+    "census_week",
+    "key_results",
+    "recruitment",
+    "wmtd_intervals",
+    "workforce_by_region",
+    "workforce_sources",
+]
+
+#: Weeks in a year used to turn a census week into a year (52, as a year of whole weeks).
+WEEKS_PER_YEAR = 52
+
+_MEASURE_LABELS = {"vacancy_rate": "Vacancy rate", "turnover_rate": "Turnover rate"}
+
+
+def workforce_by_region() -> pd.DataFrame:
+    """Vacancy and turnover of children's field social workers in 2005, by region, against England.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``region``, ``measure``, ``label``, ``rate`` (percent), ``england`` (percent),
+        ``gap`` (percentage points above England), ``approx``. Only the regions the report
+        names for each measure appear.
+    """
+    frame = data.load("workforce_rates_2005")
+    england = frame[frame["region"] == "England"].set_index("measure")["value"]
+    out = frame[["region", "measure", "value", "approx"]].rename(columns={"value": "rate"})
+    out["label"] = out["measure"].map(_MEASURE_LABELS)
+    out["england"] = out["measure"].map(england)
+    out["gap"] = out["rate"] - out["england"]
+    return out[["region", "measure", "label", "rate", "england", "gap", "approx"]].reset_index(drop=True)
+
+
+def workforce_sources() -> pd.DataFrame:
+    """England and London vacancy and turnover in 2005 as each source gives them, side by side.
+
+    The report (citing LAWIG 2006) and two later parliamentary statements do not agree; the
+    book shows all of them rather than choose.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``area``, ``measure``, ``rate`` (percent), ``source`` (document key), ``where``.
+    """
+    def rates(frame: pd.DataFrame, area: str) -> pd.DataFrame:
+        frame = frame[frame[area].isin(["England", "London"]) & frame["measure"].isin(_MEASURE_LABELS)]
+        return pd.DataFrame({"area": frame[area], "measure": frame["measure"], "rate": frame["value"],
+                             "source": frame["document"], "where": frame["location"]})
+
+    lords = data.load("workforce_lords")
+    a = rates(data.load("workforce_rates_2005"), "region")
+    b = rates(lords[lords["year"] == 2005], "area")
+    out = pd.concat([a, b], ignore_index=True)
+    return out.sort_values(["measure", "area", "source"], kind="stable").reset_index(drop=True)
+
+
+def recruitment() -> pd.DataFrame:
+    """Share of councils in England reporting recruitment difficulties, 2001 and 2005 (percent)."""
+    frame = data.load("recruitment_difficulty")
+    return frame[["year", "value", "approx", "high", "quote"]].rename(columns={"value": "percent"})
+
+
+def wmtd_intervals(confidence_levels: Sequence[float] = (0.8, 0.9, 0.95, 0.99)) -> pd.DataFrame:
+    """The WMTD consultation results with Wilson intervals at several confidence levels.
+
+    The report gives percentages of the 339 young people who attended, not how many answered
+    each question; the intervals treat all 339 as respondents and the attendees as a simple
+    random sample of young people in care, which they were not (they chose to come). The
+    intervals therefore show sampling error only, and are a lower bound on the uncertainty.
+
+    Parameters
+    ----------
+    confidence_levels : sequence of float
+        Two-sided levels, each strictly between 0 and 1.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``measure``, ``statement``, ``percent``, ``confidence`` (percent), ``low`` and
+        ``high`` (percent), ``n``.
+    """
+    levels = [check_in_range("confidence_levels", c, 0.0, 1.0, low_open=True, high_open=True)
+              for c in confidence_levels]
+    n = int(data.value("wmtd_consultation", measure="participants"))
+    statements = {
+        "too_many_professionals": "Too many professionals decide",
+        "one_consistent_lead_professional": "Want one consistent lead",
+    }
+    rows = []
+    for measure, statement in statements.items():
+        pct = data.value("wmtd_consultation", measure=measure)
+        for level in levels:
+            lo, hi = wilson_interval(pct / 100 * n, n, level)
+            rows.append(
+                {
+                    "measure": measure,
+                    "statement": statement,
+                    "percent": pct,
+                    "confidence": round(level * 100, 6),
+                    "low": 100 * lo,
+                    "high": 100 * hi,
+                    "n": n,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def key_results() -> "Table":
+    """The chapter's key-results table, every figure read from ``data/`` or computed from it."""
+    from .tables import fmt_gbp, fmt_int, fmt_num, fmt_pct
+    from .tables import key_results as table
+
+    rate = lambda region, measure: data.value("workforce_rates_2005", region=region, measure=measure)  # noqa: E731
+    wmtd = wmtd_intervals((0.95,)).set_index("measure")
+    census = census_week().set_index("group")
+    n = int(data.value("wmtd_consultation", measure="participants"))
+    recruit = recruitment().set_index("year")["percent"]
+
+    def share(measure: str) -> str:
+        r = wmtd.loc[measure]
+        return f"{fmt_pct(r['percent'])} ({fmt_num(r['low'], 1)}-{fmt_num(r['high'], 1)}%)"
+
+    return table(
+        [
+            ("Vacancy rate, children's field social workers, England 2005",
+             fmt_pct(rate("England", "vacancy_rate")), "Le Grand (2007) s.4.3, LAWIG Table 8"),
+            ("Vacancy rate, London and West Midlands 2005", fmt_pct(rate("London", "vacancy_rate")),
+             "Le Grand (2007) s.4.3"),
+            ("Turnover, England / London 2005",
+             f"{fmt_pct(rate('England', 'turnover_rate'))} / {fmt_pct(rate('London', 'turnover_rate'))}",
+             "Le Grand (2007) s.4.3"),
+            ("Councils with recruitment difficulties, 2001 to 2005",
+             f"{fmt_pct(recruit[2001])} to nearly {fmt_pct(recruit[2005])}", "Le Grand (2007) s.4.3, LAWIG Table 14"),
+            (f"Young people (of {n}) saying too many professionals decide (95% interval)",
+             share("too_many_professionals"), "Le Grand (2007) s.4.1; Wilson interval computed here"),
+            (f"Young people (of {n}) wanting one consistent lead professional (95% interval)",
+             share("one_consistent_lead_professional"), "Le Grand (2007) s.4.1; Wilson interval computed here"),
+            ("Looked-after children in the census week, February 2005", fmt_int(census.loc["looked_after", "children"]),
+             "Le Grand (2007) s.6.1.5"),
+            ("Share of the week's cost spent on looked-after children",
+             fmt_pct(100 * census.loc["looked_after", "weekly_cost_gbp"] / census.loc["all", "weekly_cost_gbp"]),
+             "computed from s.6.1.5"),
+            ("Cost per looked-after child that week", fmt_gbp(census.loc["looked_after", "weekly_cost_per_child"]),
+             "computed from s.6.1.5"),
+        ],
+        caption="Key results: England, 2005-2007",
+    )
+
+
+def census_week() -> pd.DataFrame:
+    """The Children in Need census week of February 2005, with the annual averages reconciled.
+
+    For each group (looked after, supported in families, all): the children counted, the week's
+    cost, the cost per child that week, that weekly cost times 52, the annual average the report
+    states, the gap between the two, and the number of children the stated average would imply
+    for the week's total.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group; money in £ (``weekly_cost_gbp`` in £, per-child figures in £ per child).
+    """
+    frame = data.load("cin_census_2005")
+    wide = frame.pivot(index="group", columns="measure", values="value").reindex(["looked_after", "in_families", "all"])
+    out = pd.DataFrame(index=wide.index)
+    out["children"] = wide["children"]
+    out["weekly_cost_gbp"] = wide["weekly_cost"] * 1e6
+    out["weekly_cost_per_child"] = out["weekly_cost_gbp"] / out["children"]
+    out["annualised_per_child"] = out["weekly_cost_per_child"] * WEEKS_PER_YEAR
+    out["stated_annual_per_child"] = wide["annual_cost_per_child"]
+    out["gap_per_child"] = out["stated_annual_per_child"] - out["annualised_per_child"]
+    out["gap_percent"] = 100 * out["gap_per_child"] / out["annualised_per_child"]
+    out["implied_children"] = out["weekly_cost_gbp"] * WEEKS_PER_YEAR / out["stated_annual_per_child"]
+    out["implied_weeks"] = out["stated_annual_per_child"] / out["weekly_cost_per_child"]
+    return out.reset_index()

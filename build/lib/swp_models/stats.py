@@ -1,0 +1,72 @@
+"""Small statistics helpers used across the book."""
+
+from __future__ import annotations
+
+import math
+from statistics import NormalDist
+
+import numpy as np
+
+from .validation import check_in_range, check_integer, check_probability
+
+__all__ = ["normal_quantile", "wilson_interval", "monte_carlo_se"]
+
+
+def normal_quantile(p: float) -> float:
+    """Quantile of the standard normal distribution.
+
+    Parameters
+    ----------
+    p : float
+        Probability, strictly between 0 and 1.
+    """
+    p = check_in_range("p", p, 0.0, 1.0, low_open=True, high_open=True)
+    return NormalDist().inv_cdf(p)
+
+
+def wilson_interval(successes: float, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion.
+
+    Parameters
+    ----------
+    successes : float
+        Number of successes, ``0 <= successes <= n``. A figure reconstructed from a rounded
+        percentage (``0.80 * 339 = 271.2``) may be fractional; it is used as given.
+    n : int
+        Number of trials (people asked), at least 1.
+    confidence : float, default 0.95
+        Two-sided confidence level, strictly between 0 and 1.
+
+    Returns
+    -------
+    (float, float)
+        Lower and upper limits, as proportions in [0, 1].
+
+    Notes
+    -----
+    Wilson (1927), *JASA* 22:209-212. Unlike the normal ("Wald") interval it stays inside
+    [0, 1] and behaves well near 0 and 1.
+    """
+    n = check_integer("n", n, low=1)
+    successes = check_in_range("successes", successes, 0.0, float(n))
+    confidence = check_in_range("confidence", confidence, 0.0, 1.0, low_open=True, high_open=True)
+    z = normal_quantile(0.5 + confidence / 2)
+    p = successes / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def monte_carlo_se(samples: np.ndarray) -> float:
+    """Standard error of the mean of ``samples`` (sample standard deviation over sqrt(n))."""
+    arr = np.asarray(samples, dtype=float)
+    check_integer("len(samples)", arr.size, low=2)
+    return float(arr.std(ddof=1) / math.sqrt(arr.size))
+
+
+def proportion_se(p: float, n: int) -> float:
+    """Standard error of a proportion ``p`` estimated from ``n`` independent draws."""
+    p = check_probability("p", p)
+    n = check_integer("n", n, low=1)
+    return math.sqrt(p * (1 - p) / n)

@@ -1,0 +1,83 @@
+"""Tables for the book: deterministic HTML and text, so stored outputs compare exactly."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+import pandas as pd
+
+__all__ = ["Table", "fmt_gbp", "fmt_int", "fmt_pct", "fmt_num", "key_results"]
+
+
+def fmt_gbp(x: float, digits: int = 0) -> str:
+    """£ with thousands separators: ``fmt_gbp(35360) -> '£35,360'``."""
+    return f"£{x:,.{digits}f}"
+
+
+def fmt_int(x: float) -> str:
+    """Whole number with thousands separators."""
+    return f"{x:,.0f}"
+
+
+def fmt_pct(x: float, digits: int = 0) -> str:
+    """A percentage already in percent units: ``fmt_pct(12) -> '12%'``."""
+    return f"{x:.{digits}f}%"
+
+
+def fmt_num(x: float, digits: int = 2) -> str:
+    """A plain number with a fixed number of decimals."""
+    return f"{x:,.{digits}f}"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A small table shown in the book.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Already formatted as strings where formatting matters.
+    caption : str
+        One line saying what the table shows.
+    notes : str, optional
+        A line under the table (sources, units).
+    css_class : str
+        Extra CSS class on the ``<table>``.
+    """
+
+    frame: pd.DataFrame
+    caption: str
+    notes: str = ""
+    css_class: str = "swp-table"
+    formats: Mapping[str, Callable[[Any], str]] = field(default_factory=dict)
+
+    def _cells(self) -> pd.DataFrame:
+        out = self.frame.copy()
+        for col, f in self.formats.items():
+            out[col] = out[col].map(f)
+        return out.astype(str)
+
+    def _repr_html_(self) -> str:
+        cells = self._cells()
+        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in cells.columns)
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in rec) + "</tr>" for rec in cells.itertuples(index=False)
+        )
+        notes = f'<p class="swp-table-notes">{html.escape(self.notes)}</p>' if self.notes else ""
+        return (
+            f'<table class="table {self.css_class}"><caption>{html.escape(self.caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{notes}"
+        )
+
+    def __repr__(self) -> str:
+        text = self._cells().to_string(index=False)
+        out = f"{self.caption}\n{text}"
+        return out + (f"\n{self.notes}" if self.notes else "")
+
+
+def key_results(rows: list[tuple[str, str, str]], caption: str = "Key results") -> Table:
+    """The "key results" table near the top of a chapter: (result, value, source or basis)."""
+    frame = pd.DataFrame(rows, columns=["Result", "Value", "Source or basis"])
+    return Table(frame, caption=caption, css_class="swp-table swp-key-results")
