@@ -10,7 +10,7 @@ INSTALLED := $(VENV)/.installed
 MATHJAX_VERSION := 3.2.2
 MODEL_FILES := $(shell find swp_models data -type f \( -name '*.py' -o -name '*.csv' -o -name '*.json' \) 2>/dev/null | sort)
 
-.PHONY: all setup book test unit notebooks bench clean explorer
+.PHONY: all setup book test unit notebooks bench clean explorer lab
 
 all: book
 
@@ -57,6 +57,10 @@ notebooks: $(INSTALLED)
 explorer: $(INSTALLED)
 	JUPYTER_PATH=$(CURDIR)/apps/jupyter $(VENV)/bin/voila apps/explorer.ipynb --template=swp --port=8866 \
 	  --no-browser --Voila.ip=127.0.0.1
+
+# The chapters as live notebooks in JupyterLab, where each modelling chapter's explorer runs.
+lab: $(INSTALLED)
+	$(VENV)/bin/jupyter lab --no-browser --allow-root --ServerApp.ip=127.0.0.1 book/
 
 bench: $(INSTALLED)
 	$(PY) benchmarks/run.py
