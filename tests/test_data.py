@@ -46,9 +46,10 @@ def test_every_table_source_is_listed_and_cited_in_the_bibliography():
 
 def test_seed_quotes_appear_in_their_documents():
     """A quoted figure from a seed document must be found, word for word, in that document."""
-    seeds = data.DATA_DIR.parent.parent / "shared" / "seeds"
+    seeds = data.DATA_DIR.resolve().parent.parent / "shared" / "seeds"
     if not seeds.is_dir():
-        seeds = Path("/work/shared/seeds")
+        pytest.fail(f"the source documents are not at {seeds} (shared/seeds beside the clone); "
+                    "the quotes cannot be checked without them")
     srcs = data.sources().set_index("key")
     squash = lambda s: re.sub(r"\s+", " ", s.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"'))
     checked = 0
