@@ -27,6 +27,7 @@ __all__ = [
     "DataValidationError",
     "STANDARD_COLUMNS",
     "UNITS",
+    "assumptions",
     "catalogue",
     "describe",
     "dictionary",
@@ -470,6 +471,35 @@ def catalogue(data_dir: Path | None = None) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(out)
+
+
+def assumptions(data_dir: Path | None = None) -> pd.DataFrame:
+    """Every row with status ``assumption``, across all tables: the assumptions log.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``table``, ``parameter`` (the row's dimension values joined by " / " when the
+        table has no ``parameter`` column), ``description``, ``value``, ``unit``, ``why`` (the
+        row's ``quote``) and ``effect`` (empty when the table does not say).
+    """
+    rows = []
+    for name in names(data_dir):
+        frame = load(name, data_dir)
+        dims = [c for c in frame.columns if c not in STANDARD_COLUMNS]
+        for rec in frame[frame["status"] == "assumption"].to_dict("records"):
+            rows.append(
+                {
+                    "table": name,
+                    "parameter": rec.get("parameter") or " / ".join(str(rec[d]) for d in dims),
+                    "description": rec.get("description") or "",
+                    "value": rec["value"],
+                    "unit": rec["unit"],
+                    "why": rec["quote"],
+                    "effect": rec.get("effect") or "",
+                }
+            )
+    return pd.DataFrame(rows, columns=["table", "parameter", "description", "value", "unit", "why", "effect"])
 
 
 def dictionary(name: str, data_dir: Path | None = None) -> pd.DataFrame:

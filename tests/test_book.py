@@ -52,6 +52,9 @@ def test_page_opens_offline_and_every_chart_draws(page, book_url, offline):
         assert marks.count() > 0, f"chart {i} on {page} drew no marks"
     assert not tab.errors, f"script errors on {page}: {tab.errors}"
     assert not offline.blocked, f"{page} tried to reach other hosts: {offline.blocked}"
+    text = tab.locator("main").inner_text()
+    for raw in ("|---", "| |", "```", "{cite:", "{numref}", "{doc}"):
+        assert raw not in text, f"{page} shows unrendered markup {raw!r}"
 
 
 def _chart_signature(chart) -> str:

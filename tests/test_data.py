@@ -219,3 +219,11 @@ def test_tables_travel_with_the_package():
     packaged = Path(data.__file__).resolve().parent / "_data"
     assert packaged.resolve() == data.DATA_DIR.resolve()
     assert sorted(p.name for p in packaged.glob("*.json")) == sorted(f"{n}.json" for n in data.names())
+
+
+def test_assumptions_log_collects_every_assumption_row():
+    log = data.assumptions()
+    expected = sum(int((data.load(n)["status"] == "assumption").sum()) for n in data.names())
+    assert len(log) == expected > 0
+    assert log["why"].str.len().gt(0).all() and log["parameter"].str.len().gt(0).all()
+    assert set(log["table"]) <= set(data.names())
