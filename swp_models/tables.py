@@ -77,7 +77,31 @@ class Table:
         return out + (f"\n{self.notes}" if self.notes else "")
 
 
-def key_results(rows: list[tuple[str, str, str]], caption: str = "Key results") -> Table:
-    """The "key results" table near the top of a chapter: (result, value, source or basis)."""
-    frame = pd.DataFrame(rows, columns=["Result", "Value", "Source or basis"])
+def key_results(rows: list[tuple[str, ...]], caption: str = "Key results") -> Table:
+    """The "key results" table near the top of a chapter.
+
+    Parameters
+    ----------
+    rows : list of tuple of str
+        ``(result, value, source or basis)`` or ``(result, value, source or basis, rests on)``. The
+        fourth item names the labelled assumption that drives the figure (its value would move
+        materially over the assumption's range); it is shown as "data and model only" when omitted
+        or empty.
+    caption : str
+        The table's caption.
+
+    Returns
+    -------
+    Table
+        Columns "Result", "Value", "Source or basis" and "Rests on an assumption".
+    """
+    if not isinstance(rows, list) or not rows:
+        raise ValueError(f"rows must be a non-empty list of tuples, got {rows!r}")
+    out = []
+    for i, row in enumerate(rows):
+        if not isinstance(row, tuple) or len(row) not in (3, 4) or not all(isinstance(x, str) for x in row):
+            raise ValueError(f"rows[{i}] must be a tuple of 3 or 4 strings, got {row!r}")
+        rests = row[3] if len(row) == 4 and row[3] else "data and model only"
+        out.append((*row[:3], rests))
+    frame = pd.DataFrame(out, columns=["Result", "Value", "Source or basis", "Rests on an assumption"])
     return Table(frame, caption=caption, css_class="swp-table swp-key-results")
