@@ -2062,6 +2062,177 @@ def target_sensitivity(
     return pd.DataFrame(rows)
 
 
+def _mix_row(label: str, model: CostModel, load: Caseload, known: str) -> dict:
+    dist = total_cost_distribution(model, load)
+    w = model.component_weights
+    return {
+        "mix": label,
+        "none": float(w[0]),
+        "ebd": float(w[1]),
+        "complex": float(w[2]),
+        "mean": model.mean,
+        "sd_child": model.std,
+        "practice_sd": total_cost_moments(model, load).std,
+        "practice_cv": total_cost_moments(model, load).std / total_cost_moments(model, load).mean,
+        "p_over_10": dist.prob_cost_per_child_exceeds(0.10),
+        "p_over_20": dist.prob_cost_per_child_exceeds(0.20),
+        "basis": known,
+    }
+
+
+def needs_mix_table(caseload: int | Caseload | None = None) -> pd.DataFrame:
+    """The central needs mix next to what is known, with the other readings and the practice's risk under each.
+
+    Rows: the central mix (45% with additional needs, 3% complex); the low and high ends of
+    the additional-needs share (37%, 55%); the high end of both shares, standing for the
+    older children a practice would take (a labelled scenario); and the census calibration
+    (the mix that matches £35,360, almost every child in the cheapest group).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``mix`` (label), ``none``, ``ebd``, ``complex`` (shares of all children), ``mean``,
+        ``sd_child`` (£ per child per year), ``practice_sd`` (£ per practice-year),
+        ``practice_cv``, ``p_over_10``, ``p_over_20`` (chance the practice's cost per child
+        is more than 10% / 20% above its mean) and ``basis`` (what the mix rests on).
+    """
+    load = default_caseload() if caseload is None else _as_caseload(caseload)
+    a_lo, a, a_hi = assumption_range("additional_needs_share")
+    c_lo, c, c_hi = assumption_range("complex_share")
+    pct = lambda x: f"{100 * x:.0f}%"  # noqa: E731
+    rows = [
+        _mix_row("Central: 45% with additional needs", default_cost_model(), load,
+                 f"{pct(a)} with a mental disorder (national survey, 2002); {pct(c)} complex (assumption)"),
+        _mix_row("Fewer: 37% with additional needs", default_cost_model(additional_share=a_lo), load,
+                 f"{pct(a_lo)} with a conduct disorder (same survey)"),
+        _mix_row("More: 55% with additional needs", default_cost_model(additional_share=a_hi), load,
+                 "the survey's 45% plus children who offend without a diagnosis (assumption)"),
+        _mix_row("Older children: 55% and 6% complex", default_cost_model(additional_share=a_hi, complex_share=c_hi),
+                 load, "high ends of both ranges: a scenario for teenagers and care leavers"),
+        _mix_row("Census calibration: matches £35,360", default_cost_model(mix="census"), load,
+                 "shares chosen so the average is the census figure (middle of the feasible line)"),
+    ]
+    return pd.DataFrame(rows)
+
+
+def needs_mix_page_table(frame: pd.DataFrame | None = None) -> "Table":
+    """:func:`needs_mix_table` formatted for the page."""
+    from .tables import Table, fmt_gbp
+
+    frame = needs_mix_table() if frame is None else frame
+    out = pd.DataFrame({
+        "Needs mix": frame["mix"],
+        "No additional needs / EBD or offending / complex": [
+            " / ".join(f"{100 * r[g]:.0f}%" for g in ("none", "ebd", "complex")) for _, r in frame.iterrows()],
+        "Mean cost of a child": frame["mean"].map(fmt_gbp),
+        "Practice: sd of the year's cost": frame["practice_sd"].map(lambda x: f"£{x / 1e3:,.0f}k"),
+        "Chance of a 10% overspend per child": frame["p_over_10"].map(fmt_chance),
+        "What it rests on": frame["basis"],
+    })
+    return Table(out, caption="Needs mixes: the central case, its range, a scenario for older children and the census calibration",
+                 notes=("Practice of 100 ± 10 children, within-group CV 0.5, no shared shock. Group costs: Le Grand (2007) "
+                        "s.6.1.5; survey: Meltzer and others (2003). Exact (FFT)."))
+
+
+def overhead_check() -> pd.DataFrame:
+    """The central mix's mean cost against the census average and against councils' spending plus staff cost.
+
+    Councils' net spending per looked-after child (2005-06) leaves out social workers'
+    salaries and assessment; adding a practice's running cost per child (chapter 4,
+    :func:`swp_models.practice.summary`) puts a social-work cost back.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``measure`` and ``value`` (£ per child per year), in the order shown on the page.
+    """
+    from .practice import summary
+
+    spend = spend_per_looked_after_child().set_index("year").loc["2005-06", "per_child"]
+    staff = float(summary()["cost_per_child"])
+    rows = [
+        ("Councils' net spending per looked-after child, 2005-06 (no social-work salaries)", float(spend)),
+        ("... plus a practice's running cost per child (chapter 4)", float(spend) + staff),
+        ("Census average stated in the report, 2005", census_average_cost()),
+        ("Central needs mix at the research's group costs (include social work and overheads)",
+         default_cost_model().mean),
+    ]
+    return pd.DataFrame(rows, columns=["measure", "value"])
+
+
+def shock_pooling_table(
+    model: CostModel | None = None,
+    sizes: Sequence[int] = (100, 1000, 5000),
+    shock_cvs: Sequence[float] | None = None,
+    excess: float = 0.10,
+) -> pd.DataFrame:
+    """Chance of an overspend per child by pool size with a shared yearly shock of each size.
+
+    Parameters
+    ----------
+    model : CostModel, optional
+        Default the central model; its own shock is replaced by each of ``shock_cvs``.
+    sizes : sequence of int
+        Children pooled (fixed), each >= 1.
+    shock_cvs : sequence of float, optional
+        Default: none, and the low, central and high values of ``shared_shock_cv``.
+    excess : float
+        Overspend per child, fraction of the mean, >= 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``shock_cv``, ``children``, ``p_exact``, ``p_shock_alone`` (the floor's limit) and
+        ``relative_spread`` (coefficient of variation of the average cost per child).
+    """
+    base = default_cost_model() if model is None else model
+    if shock_cvs is None:
+        shock_cvs = (0.0, default_shock_cv("low"), default_shock_cv(), default_shock_cv("high"))
+    rows = []
+    for cv in _as_tuple("shock_cvs", shock_cvs):
+        m = base.with_shock(check_in_range("shock_cvs", cv, 0.0, 1.0))
+        curve = pooling_curve(m, sizes, (excess,))
+        for rec in curve.itertuples(index=False):
+            rows.append({"shock_cv": float(cv), "children": int(rec.children), "p_exact": float(rec.p_exact),
+                         "p_shock_alone": float(rec.p_shock_alone), "relative_spread": float(rec.cv_cost_per_child)})
+    return pd.DataFrame(rows)
+
+
+def mix_sensitivity_grid(
+    additional_shares: Sequence[float] = (0.37, 0.40, 0.43, 0.45, 0.49, 0.52, 0.55),
+    complex_shares: Sequence[float] = (0.01, 0.02, 0.03, 0.04, 0.05, 0.06),
+    cvs: Sequence[float] = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5),
+    caseload: int | Caseload | None = None,
+    *,
+    points_per_sd: int = 20,
+) -> pd.DataFrame:
+    """Risk measures over the needs mix and the within-group spread, for the book's static sliders.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (cv, additional share, complex share): ``cv``, ``additional_pct``,
+        ``complex_pct``, ``mean`` and ``sd_child`` (£ per child per year), ``practice_sd``
+        and ``practice_p95`` (£ per practice-year), ``p_over_10`` and ``p_over_20``.
+    """
+    load = default_caseload() if caseload is None else _as_caseload(caseload)
+    rows = []
+    for cv in [check_positive("cvs", v) for v in _as_tuple("cvs", cvs)]:
+        for a in _as_tuple("additional_shares", additional_shares):
+            for c in _as_tuple("complex_shares", complex_shares):
+                model = default_cost_model(cv=cv, additional_share=a, complex_share=c)
+                dist = total_cost_distribution(model, load, points_per_sd=points_per_sd)
+                rows.append({
+                    "cv": float(cv), "additional_pct": round(100 * a, 6), "complex_pct": round(100 * c, 6),
+                    "mean": model.mean, "sd_child": model.std,
+                    "practice_sd": total_cost_moments(model, load).std,
+                    "practice_p95": float(dist.quantile(0.95)),
+                    "p_over_10": dist.prob_cost_per_child_exceeds(0.10),
+                    "p_over_20": dist.prob_cost_per_child_exceeds(0.20),
+                })
+    return pd.DataFrame(rows)
+
+
 def _sci(x: float) -> str:
     """``4.251 × 10⁸`` for a large number (four significant figures)."""
     exponent = int(math.floor(math.log10(abs(x)))) if x else 0
@@ -2131,7 +2302,7 @@ def fmt_chance(p: float) -> str:
 
 def key_results() -> "Table":
     """Chapter 3's key-results table, every figure read from ``data/`` or computed from it."""
-    from .tables import fmt_gbp, fmt_int, fmt_num, fmt_pct
+    from .tables import fmt_gbp, fmt_int, fmt_pct
     from .tables import key_results as table
 
     census = census_reconciliation().set_index("group")
@@ -2141,39 +2312,52 @@ def key_results() -> "Table":
     load = default_caseload()
     moments = total_cost_moments(model, load)
     dist = total_cost_distribution(model, load)
-    t05, t95, t99 = dist.quantile(np.array([0.05, 0.95, 0.99]))
-    pool = pooling_curve(model, (100, 1000, 5000), (0.10,)).set_index("children")["p_exact"]
-    calib = calibrate_shares()
-    lo, hi = calib.complex_share_range
-    shares = " / ".join(fmt_pct(100 * s, 1) for s in model.shares)
+    t05, t95 = dist.quantile(np.array([0.05, 0.95]))
+    mixes = needs_mix_table(load)
+    check = overhead_check().set_index("measure")["value"]
+    shock = shock_pooling_table(model, (100, 1000)).set_index(["shock_cv", "children"])["p_exact"]
+    lo_cv, mid_cv, hi_cv = default_shock_cv("low"), default_shock_cv(), default_shock_cv("high")
+    shares = " / ".join(fmt_pct(100 * s, 0) for s in model.shares)
+    p10 = mixes["p_over_10"]
 
     return table(
         [
-            ("Looked-after children: the census week's cost per child times 52 / the report's annual average",
-             f"{fmt_gbp(lac['annualised_per_child'])} / {fmt_gbp(lac['stated_annual_per_child'])} "
-             f"(gap {fmt_pct(lac['gap_percent'], 1)})",
+            ("Looked-after children: a year at the census week's cost per child, against the report's annual average",
+             f"{fmt_gbp(lac['annualised_per_child'])} against {fmt_gbp(lac['stated_annual_per_child'])} "
+             f"(the average is {fmt_pct(lac['gap_percent'], 1)} higher)",
              "Le Grand (2007) s.6.1.5; computed here"),
             ("Looked-after children the stated average implies for the week's £44.9m",
              f"{fmt_int(lac['implied_children'])} ({fmt_pct(100 * lac['implied_share'])} of {fmt_int(lac['children'])})",
              "computed here"),
-            ("Cost Calculator index, EBD / offending / EBD and offending (no additional needs = 100)",
-             f"{fmt_int(index.loc['ebd', 'index'])} / {fmt_int(index.loc['offending', 'index'])} / "
+            ("Cost Calculator index for EBD, offending, and both (no additional needs = 100)",
+             f"{fmt_int(index.loc['ebd', 'index'])}, {fmt_int(index.loc['offending', 'index'])} and "
              f"{fmt_int(index.loc['ebd_offending', 'index'])}",
              "Soper and Lam, Cost Calculator slides"),
-            ("Report's ratios to £33,000: £50,000-£54,000 and over £95,000",
-             f"{fmt_num(50000 / 33000)}-{fmt_num(54000 / 33000)} and over {fmt_num(95000 / 33000)}",
-             "computed from Le Grand (2007) s.6.1.5"),
-            ("Shares of children (no additional needs / EBD or offending / complex) matching £35,360",
-             f"{shares}; complex share feasible from {fmt_pct(100 * lo, 1)} to {fmt_pct(100 * hi, 1)}",
-             "assumption: middle of the feasible line"),
-            ("Cost of one child: mean / standard deviation (within-group CV 0.5)",
-             f"{fmt_gbp(model.mean)} / {fmt_gbp(model.std)}", "model; CV an assumption"),
-            ("Practice of 100 ± 10 children: expected annual cost / standard deviation",
-             f"{fmt_gbp(moments.mean / 1e6, 3)}m / {fmt_gbp(moments.std / 1e3)}k", "model, exact"),
-            ("Practice of 100 ± 10: 5th / 95th / 99th percentile of annual cost",
-             " / ".join(f"{fmt_gbp(v / 1e6, 2)}m" for v in (t05, t95, t99)), "model, exact (FFT)"),
-            ("Chance cost per child is over 10% above average: 100 / 1,000 / 5,000 children",
-             " / ".join(fmt_chance(pool[n]) for n in (100, 1000, 5000)), "model, exact (FFT)"),
+            ("Needs mix of the central case: no additional needs / EBD or offending / complex needs",
+             shares,
+             "45% of looked-after children had a mental disorder (national survey, 2002)",
+             "shares with additional and complex needs (assumptions anchored on the survey)"),
+            ("Mean cost of a child with that mix, against councils' spending plus a practice's staff cost per child",
+             f"{fmt_gbp(model.mean)} against {fmt_gbp(check.iloc[1])} (census average {fmt_gbp(check.iloc[2])})",
+             "group costs: Le Grand (2007) s.6.1.5; spending: written answers; computed here",
+             "the needs mix"),
+            ("Practice of 100 ± 10 children: expected annual cost, with 5th and 95th percentiles",
+             f"{fmt_gbp(moments.mean / 1e6, 2)}m ({fmt_gbp(t05 / 1e6, 2)}m to {fmt_gbp(t95 / 1e6, 2)}m)",
+             "model, exact",
+             "needs mix; spread of cost within a group"),
+            ("Chance a practice's cost per child is more than 10% over its mean, across the needs mixes shown",
+             f"{fmt_chance(float(p10.min()))} to {fmt_chance(float(p10.max()))} (central {fmt_chance(float(p10.iloc[0]))})",
+             "model, exact",
+             "spread of cost within a group (the mix matters little)"),
+            ("The same chance for a council of 1,000 children, with a shared yearly cost shock of 2%, 5% and 10%",
+             f"{fmt_chance(shock[(lo_cv, 1000)])}, {fmt_chance(shock[(mid_cv, 1000)])} and "
+             f"{fmt_chance(shock[(hi_cv, 1000)])} (without any shock {fmt_chance(shock[(0.0, 1000)])})",
+             "model, exact",
+             "size of the shared shock"),
+            ("Relative spread of a council's cost per child however many children it has",
+             f"never below the shared shock: at least {fmt_pct(100 * mid_cv)} a year on the central assumption",
+             "model, exact",
+             "size of the shared shock (2% to 10%)"),
         ],
         caption="Key results: what a child in care costs, and what a practice of 100 children faces",
     )
@@ -2205,4 +2389,14 @@ __all__ += [
     "exact_vs_simulated_table",
     "tail_sensitivity_table",
     "key_results",
+    "prevalence_shares",
+    "default_shock_cv",
+    "assumption_range",
+    "relative_spread",
+    "shock_exceedance",
+    "needs_mix_table",
+    "needs_mix_page_table",
+    "overhead_check",
+    "shock_pooling_table",
+    "mix_sensitivity_grid",
 ]
