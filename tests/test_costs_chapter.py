@@ -412,14 +412,12 @@ def test_chapter_functions_reject_bad_input(call, name):
 def test_chart_builders_produce_specs_with_named_params():
     from swp_models.figures import costs as figures
 
-    small = costs.share_sensitivity_grid([0.0, 0.019], cvs=(0.25, 0.5), points_per_sd=8)
     mix_grid = costs.mix_sensitivity_grid((0.37, 0.45), (0.01, 0.03, 0.06), (0.25, 0.5), points_per_sd=8)
     charts = {
         "census_gap_chart": figures.census_gap_chart(),
         "needs_index_chart": figures.needs_index_chart(),
         "feasible_shares_chart": figures.feasible_shares_chart(),
         "child_cost_chart": figures.child_cost_chart(),
-        "share_sensitivity_chart": figures.share_sensitivity_chart(small),
         "practice_cost_chart": figures.practice_cost_chart(),
         "pooling_chart": figures.pooling_chart(sizes=[10, 100, 1000]),
         "mix_sensitivity_chart": figures.mix_sensitivity_chart(mix_grid),
@@ -427,7 +425,6 @@ def test_chart_builders_produce_specs_with_named_params():
     for name, chart in charts.items():
         spec = chart.to_dict()
         assert spec["title"]["text"].startswith("Source:"), name
-    assert {"ch3_complex_share", "ch3_cv"} <= set(bound_params(charts["share_sensitivity_chart"].to_dict()))
     assert "ch3_caseload" in bound_params(charts["practice_cost_chart"].to_dict())
     assert "ch3_shock" in bound_params(charts["pooling_chart"].to_dict())
     assert {"ch3_complex_share", "ch3_cv"} <= set(bound_params(charts["mix_sensitivity_chart"].to_dict()))

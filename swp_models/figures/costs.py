@@ -20,7 +20,6 @@ __all__ = [
     "needs_index_chart",
     "feasible_shares_chart",
     "child_cost_chart",
-    "share_sensitivity_chart",
     "practice_cost_chart",
     "pooling_chart",
     "mix_sensitivity_chart",
@@ -218,88 +217,6 @@ def child_cost_chart(model: costs.CostModel | None = None) -> alt.VConcatChart:
                   + ", ".join(f"{v:g}" for v in dict.fromkeys(model.group_cvs)) + ").",
                   "Dashed: the mean and the 50th, 95th and 99th percentiles (exact)."],
         source=[f"{_REPORT} s.6.1.5 (group costs, census average)", "shares and spread are assumptions"],
-    )
-
-
-def share_sensitivity_chart(grid: pd.DataFrame | None = None) -> alt.VConcatChart:
-    """Risk along the feasible line of shares (slider: complex-needs share) and with the spread (slider: CV).
-
-    Three panels share the complex-needs share as their x axis. Grey lines: every CV in the
-    grid; blue: the CV on the slider; the dot and its label: the slider's share.
-
-    Parameters
-    ----------
-    grid : pandas.DataFrame, optional
-        From :func:`swp_models.costs.share_sensitivity_grid`; computed if not given.
-    """
-    grid = costs.share_sensitivity_grid() if grid is None else grid
-    metrics = {
-        "sd_child": ("Sd of one child's cost (£)", 1.0, ",.0f"),
-        "practice_p95": ("P95 of the practice's cost (£m)", 1e-6, ".2f"),
-        "p_over_10": ("P(cost per child > +10%) (%)", 100.0, ".1f"),
-    }
-    long = pd.concat(
-        [
-            pd.DataFrame({
-                "cv": grid["cv"].round(6),
-                "complex_pct": grid["complex_pct"].round(6),
-                "ebd_pct": grid["ebd_pct"].round(3),
-                "none_pct": grid["none_pct"].round(3),
-                "metric": title,
-                "value": (grid[col] * scale).round(5),
-            })
-            for col, (title, scale, _) in metrics.items()
-        ],
-        ignore_index=True,
-    )
-    share = slider("ch3_complex_share", "Children with complex needs (%)", 0.0,
-                   float(grid["complex_pct"].max()), 0.1, 1.9)
-    spread = slider("ch3_cv", "Within-group CV", float(grid["cv"].min()), float(grid["cv"].max()), 0.25, 0.5)
-    cv_filter = "abs(datum.cv - ch3_cv) < 1e-6"
-    at_point = cv_filter + " && abs(datum.complex_pct - ch3_complex_share) < 1e-6"
-
-    def panel(title: str, fmt: str, first: bool, last: bool) -> alt.LayerChart:
-        part = long[long["metric"] == title]
-        lo, hi = float(part["value"].min()), float(part["value"].max())
-        base = alt.Chart(part)
-        x = alt.X("complex_pct:Q", title="Children with complex needs (%)" if last else None,
-                  scale=alt.Scale(domain=[0, 4]), axis=alt.Axis(labels=last))
-        y = alt.Y("value:Q", title=title, scale=alt.Scale(domain=[lo - 0.04 * (hi - lo), hi + 0.08 * (hi - lo)]),
-                  axis=alt.Axis(format=fmt.replace(".1f", ".0f")))
-        context = base.mark_line(color="#c8c8c8", strokeWidth=1).encode(x=x, y=y, detail="cv:Q")
-        curve = base.transform_filter(cv_filter).mark_line(strokeWidth=3).encode(x=x, y=y)
-        point = base.transform_filter(at_point).mark_point(size=110, filled=True, color=PALETTE[1], opacity=1).encode(
-            x=x, y=y,
-            tooltip=[alt.Tooltip("cv:Q", title="Within-group CV"),
-                     alt.Tooltip("complex_pct:Q", title="Complex (%)", format=".1f"),
-                     alt.Tooltip("ebd_pct:Q", title="EBD or offending (%)", format=".1f"),
-                     alt.Tooltip("none_pct:Q", title="No additional needs (%)", format=".1f"),
-                     alt.Tooltip("value:Q", title=title, format=fmt)],
-        )
-        label = base.transform_filter(at_point).mark_text(dx=6, dy=-12, align="left", fontSize=12,
-                                                          fontWeight="bold").encode(
-            x=x, y=y, text=alt.Text("value:Q", format=fmt)
-        )
-        layer = (context + curve + point + label).properties(width=350, height=110)
-        return layer.add_params(share, spread) if first else layer
-
-    items = list(metrics.values())
-    panels = [panel(title, fmt, i == 0, i == len(items) - 1) for i, (title, _, fmt) in enumerate(items)]
-    caption = alt.Chart(long[long["metric"] == items[0][0]]).transform_filter(at_point).transform_calculate(
-        text="'At this point: ' + format(datum.none_pct, '.1f') + '% no additional needs, '"
-             " + format(datum.ebd_pct, '.1f') + '% EBD or offending, ' + format(datum.complex_pct, '.1f')"
-             " + '% complex needs.'"
-    ).mark_text(align="left", fontSize=12).encode(x=alt.value(0), y=alt.value(8), text="text:N").properties(
-        width=400, height=16
-    )
-    chart = alt.vconcat(caption, *panels, spacing=8)
-    return finish(
-        chart,
-        "The spread within groups matters more than the mix",
-        subtitle=[f"Sliders: complex-needs share along the feasible line (the average stays £{grid['mean'].iloc[0]:,.0f}) "
-                  "and the",
-                  "within-group CV. Blue: the CV chosen; grey: the other CVs. Practice of 100 ± 10. Exact."],
-        source=[f"{_REPORT} s.6.1.5", "model (shares and CV are assumptions); computed here"],
     )
 
 
