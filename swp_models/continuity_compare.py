@@ -68,6 +68,7 @@ __all__ = [
     "unexplained_hazard",
     "workforce_2017",
     "agency_share_scenarios",
+    "rota_workload",
 ]
 
 #: Workforce figures of the years of the Stability Index (year to 30 September 2017).
@@ -155,7 +156,7 @@ def same_start_pmf(
         Index ``workers`` (1..max_workers); columns ``council`` and ``practice`` (probabilities).
     """
     t = _check_horizon(years)
-    refs = reference_scenarios()
+    refs = reference_scenarios() if council is None or practice is None else {}
     c = refs["Council, England 2005"] if council is None else council
     p = refs["Practice"] if practice is None else practice
     for name, sc in (("council", c), ("practice", p)):
@@ -242,10 +243,13 @@ def handoff_grid(
         Long table: ``probability``, ``years``, ``child`` ("council" or "practice"),
         ``mean`` (expected workers) and ``five`` (chance of five or more).
     """
+    refs = reference_scenarios()
+    fixed = dict(council=refs["Council, England 2005"], practice=refs["Practice"],
+                 transfer_years=assumption("transfer_time_years"))
     rows = []
     for q in probabilities:
         for t in horizons:
-            summ = same_start_summary(t, probability=q)
+            summ = same_start_summary(t, probability=q, **fixed)
             for who in ("council", "practice"):
                 rows.append({"probability": float(q), "years": float(t), "child": who,
                              "mean": summ[f"{who}_mean"], "five": summ[f"{who}_five"]})
@@ -490,3 +494,41 @@ def agency_share_scenarios() -> pd.DataFrame:
                      "p_vacancy": p_same_worker(base, 1.0), "p_agency": p_same_worker(with_agency, 1.0),
                      "p_agency_typed": p_same_worker_typed(with_agency, 1.0)})
     return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------
+# 24-hour cover, counting weekends, holidays and rest after call-outs
+# ---------------------------------------------------------------------------
+
+
+def rota_workload(team_sizes: Sequence[int] = (6, 7, 8, 9, 10), callout_share: float | None = None) -> pd.DataFrame:
+    """What one-person 24-hour cover asks of each worker, counting weekend and holiday days and rest after call-outs.
+
+    Each worker takes an equal share of the 365 nights and of the weekend and bank-holiday
+    days (``weekend_holiday_days``), and loses a day of daytime casework after each night
+    with a call-out (a share ``callout_share`` of nights).
+
+    Parameters
+    ----------
+    team_sizes : sequence of int
+        Workers sharing the rota, each 1 to 100.
+    callout_share : float, optional
+        In [0, 1]; default the assumption (0.25).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``team_size``: ``nights``, ``weekend_days`` and ``duties`` (their sum)
+        a year per worker, ``rest_days`` (weekdays of casework lost to rest after call-outs)
+        and ``days_between`` (days between one worker's duties on average).
+    """
+    share = assumption("callout_share") if callout_share is None else callout_share
+    share = check_probability("callout_share", share)
+    days = assumption("weekend_holiday_days")
+    rows = []
+    for n in team_sizes:
+        n = check_integer("team_sizes", n, low=1, high=100)
+        duties = (365 + days) / n
+        rows.append({"team_size": n, "nights": 365 / n, "weekend_days": days / n, "duties": duties,
+                     "rest_days": share * 365 / n, "days_between": 365 / duties})
+    return pd.DataFrame(rows).set_index("team_size")

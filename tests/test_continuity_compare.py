@@ -110,3 +110,35 @@ def test_agency_shares_as_the_agency_input():
     table = cc.agency_share_scenarios().set_index("area")
     assert table.loc["London", "agency"] == pytest.approx(0.208) and table.loc["England outside London", "agency"] == pytest.approx(0.116)
     assert table.loc["London", "p_agency"] < table.loc["London", "p_vacancy"]  # 20.8% agency against 18% vacancy
+
+
+def test_handoff_mixture_closed_forms_against_simulation():
+    """The random number of hand-offs: closed forms mix over it exactly; the simulators draw it per child."""
+    s = cm.reference_scenarios()["Council, England 2005"]
+    n = 300_000
+    sims = cm.simulate_worker_counts(s, 1.0, n, 11, first_year=True)
+    for k in (1, 3, 5):
+        p = cm.p_workers_at_least(s, k, 1.0, True) if k > 1 else 1.0
+        assert abs((sims >= k).mean() - p) <= 4 * math.sqrt(max(p * (1 - p), 1e-12) / n) + 1e-12, k
+    assert abs(sims.mean() - cm.expected_workers(s, 1.0, True)) < 4 * sims.std() / math.sqrt(n)
+    p1 = cm.p_same_worker(s, 1.0, True)
+    assert abs((sims == 1).mean() - p1) <= 4 * math.sqrt(p1 * (1 - p1) / n)
+    detailed = cm.simulate_worker_counts_detailed(s, 1.0, n, 12, first_year=True)
+    pmf = cm.worker_count_pmf_typed(s, 1.0, True)
+    for w in (1, 2, 3, 4):
+        assert abs((detailed.workers == w).mean() - pmf[w]) <= 4 * math.sqrt(pmf[w] * (1 - pmf[w]) / n) + 1e-12, w
+    mix = cm.handoff_mixture(s)
+    assert [round(w, 6) for w, _ in mix] == [0.125, 0.375, 0.375, 0.125]
+    assert sum(w for w, _ in mix) == pytest.approx(1.0)
+    assert cm.worker_count_pmf(s, 1.0, True).sum() == pytest.approx(1.0, abs=1e-9)
+    with pytest.raises(ValueError, match="handoff_probability"):
+        s.replace(handoff_probability=1.5)
+
+
+def test_rota_workload_counts_weekends_holidays_and_rest():
+    load = cc.rota_workload((6, 10))
+    assert load.loc[6, "duties"] == pytest.approx((365 + 112) / 6)
+    assert load.loc[10, "rest_days"] == pytest.approx(0.25 * 36.5)
+    assert cc.assumption_range("callout_share") == (0.1, 0.25, 0.5)
+    with pytest.raises(ValueError, match="callout_share"):
+        cc.rota_workload(callout_share=2.0)
