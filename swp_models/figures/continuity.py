@@ -265,7 +265,7 @@ def decomposition_chart() -> alt.VConcatChart:
     frame["part"] = frame["part"].map({"no agency cover": "No agency cover", "lower turnover": "Lower turnover",
                                        "anything else": "Anything else", "total": "Total lead"})
     pick = selector("ch2_decomp_practice", "Practice", ["No vacancies", "One post in eight vacant"], "No vacancies",
-                    radio=True)
+                    labels=["no vacancies\u00a0\u00a0\u00a0", "one post in eight vacant"], radio=True)
     order = ["No agency cover", "Lower turnover", "Anything else", "Total lead"]
     bars = alt.Chart(frame).transform_filter(alt.datum.practice == pick).mark_bar().encode(
         y=alt.Y("part:N", title=None, sort=order),
