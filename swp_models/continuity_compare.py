@@ -315,6 +315,9 @@ def decomposition(
     refs = reference_scenarios()
     c = refs["Council, England 2005"] if council is None else council
     p = refs["Practice"] if practice is None else practice
+    for name, sc in (("council", c), ("practice", p)):
+        if not isinstance(sc, ContinuityScenario):
+            raise ValueError(f"{name} must be a ContinuityScenario; got {type(sc).__name__}")
 
     def scenario(on: frozenset) -> ContinuityScenario:
         return c.replace(
