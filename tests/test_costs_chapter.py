@@ -487,3 +487,9 @@ def test_page_tables_are_formatted_strings():
     table = costs.exact_vs_simulated_table(check)
     assert table["Exact"].tolist() == ["4.251 × 10⁸ £²", "£35,360"]
     assert table["Difference / SE"].tolist() == ["+0.63", "+0.82"]
+
+
+def test_pilot_cohorts_quoted_in_the_text():
+    cohorts = data.load("pilot_cohorts_2010").set_index("measure")
+    assert cohorts.loc["kent_cohort_aged_16_to_24", "value"] == 580
+    assert cohorts.loc["children_transferred_five_pilots", "low"] == 1000  # "more than 1,000"
