@@ -1812,11 +1812,11 @@ def chapter_table(scope: str = "placements") -> pd.DataFrame:
 @lru_cache(maxsize=1)
 def _chapter_optimum() -> OptimalShare:
     d = chapter_defaults()
-    return simulated_optimal_share(chapter_years(), d["risk_aversion"], d["effort_cost"])
+    return simulated_optimal_share(chapter_scope_years(), d["risk_aversion"], d["effort_cost"])
 
 
 def chapter_optimum() -> OptimalShare:
-    """The cost-and-volume share that minimises the council's expected cost, on the chapter's years."""
+    """The cost-and-volume share that minimises the council's expected cost, on the chapter's years (social work and placements)."""
     return _chapter_optimum()
 
 
@@ -2013,7 +2013,8 @@ def frontier_grid(
         its own optimum, £).
     """
     grid = _check_shares(list(shares)).ravel()
-    years = chapter_years(check_integer("n_years", n_years, low=2), check_integer("seed", seed, low=0))
+    years = chapter_scope_years("placements", check_integer("n_years", n_years, low=2),
+                                check_integer("seed", seed, low=0))
     m = float(years.totals.mean())
     v = float(years.totals.var())
     curves, optima = [], []
@@ -2263,57 +2264,115 @@ def claims_table() -> "Table":
 
 
 def key_results() -> "Table":
-    """The chapter's key-results table, every figure computed from the model and its data."""
+    """The chapter's key-results table, every figure computed from the model and its data.
+
+    The fourth column names the labelled assumption that drives each figure.
+    """
+    from . import commissioning, practice
     from .tables import key_results as table
 
     model = default_cost_model()
     load = default_caseload()
     moments = total_cost_moments(model, load)
     caseload_share = load.variance * model.mean**2 / moments.variance
-    t = chapter_table().set_index("contract")
-    block = t.index[0]
+    t = chapter_table("placements").set_index("contract")
+    w = chapter_table("social_work").set_index("contract")
+    names = list(t.index)
+    block, thr = names[0], next(n for n in names if n.startswith("Threshold,"))
     fixed_best = t["council_cost_fixed"].idxmin()
     effort_best = t["council_cost_effort"].idxmin()
     effort_worst = t["council_cost_effort"].idxmax()
     opt = chapter_optimum()
-    saving = float(chapter_years().totals.mean()) - opt.council_cost
+    saving = float(chapter_scope_years().totals.mean()) - opt.council_cost
     sk = skimming_table().set_index(["contract", "group"])["gain_vs_average"]
     grid = chapter_design_grid()
-    grid = grid[(grid["tolerance"] == assumption("risk_tolerance")) & (grid["scope"] == "placements")]
-    best = grid.loc[grid["council_cost_effort"].idxmin()]
+    grid = grid[grid["tolerance"] == assumption("risk_tolerance")]
     basis_words = {"fixed": "fixed baseline", "caseload": "baseline following the number of children",
                    "needs": "baseline following needs groups"}
+
+    def best_design(scope: str) -> str:
+        g = grid[grid["scope"] == scope]
+        b = g.loc[g["council_cost_effort"].idxmin()]
+        thresh = "" if b["threshold"] == 0 else f", all of the first £{b['threshold']:,.0f} over or under"
+        return f"{basis_words[b['basis']]}, practice's share {b['share']:.2f}{thresh}: {_m(b['council_cost_effort'])}"
+
+    scopes = {name: chapter_scope_years(name) for name in SCOPES}
+    sc = default_scope("placements")
+    margin = sc.flat_rate(model, load) - sc.marginal_cost(model)
+    years_p = scopes["placements"]
+    undiscounted = replace(chapter_scope_contracts()[thr], baseline_discount=0.0)
+    thr_unbalanced = float(undiscounted.payment(years_p).mean())
+    outcome = commissioning.service_cuts(t["effort"].to_numpy(), float(t["expected_cost_fixed"].iloc[0]),
+                                         years_p.expected_count)["outcome_cost"]
+    with_outcomes = t["council_cost_effort"] + outcome
+    cut_best = with_outcomes.idxmin()
+    upcode = commissioning.upcoding_cost(chapter_scope_contracts()["Capitation by needs group"], years_p)
+    s = practice.summary()
+    side = commissioning.council_side(s["running_cost"], s["out_of_scope"] * practice.PracticeDesign().caseload)
+    total = side.set_index("item").loc["Total"]
+    held = int(data.value("pilots", measure="pilots_holding_placement_budget_commcare2013"))
+    term = int(assumption("contract_term_years"))
+    months = assumption("reserve_months")
     sim = f"simulated, {CHAPTER_YEARS:,} practice-years"
+    spread = "within-group cost spread (chapter 3)"
+    rtol = "risk tolerance £250,000"
     return table(
         [
-            ("Expected cost of a practice's children (sd), 100 ± 10 children",
-             f"{_m(moments.mean)} a year (sd {_k(moments.std)})", "chapter 3 cost model; draft contract Art. 4"),
-            ("Share of that variance due to the number of children", _pct(caseload_share),
-             "Var(N) mean(c)² / Var(C), exact"),
-            ("Block contract: practice's chance of a loss; its worst year in 20",
-             f"{_pct(t.loc[block, 'practice_p_loss'])}; {_k(t.loc[block, 'practice_surplus_p5'])}", sim),
-            ("Risk premium a practice would charge for a block contract",
-             f"{_k(t.loc[block, 'risk_premium_exact'])} a year "
-             f"({100 * t.loc[block, 'risk_premium_exact'] / moments.mean:.1f}% of expected cost)",
-             "exact CARA premium, risk tolerance £250,000 (assumption)"),
-            ("Cheapest for the council with costs fixed",
-             f"{fixed_best}, {_m(t.loc[fixed_best, 'council_cost_fixed'])}", sim),
-            ("Cheapest once the practice's effort responds to its incentive",
+            ("Expected cost of a practice's year, 100 ± 10 children: social work and placements; social work only",
+             f"{_m(scopes['placements'].expected_total)} (sd {_k(float(scopes['placements'].totals.std()))}); "
+             f"{_m(scopes['social_work'].expected_total)} (sd {_k(float(scopes['social_work'].totals.std()))})",
+             "chapter 3 costs, chapter 4 budget; draft contract Art. 4",
+             f"{spread}; variable social-work cost £{assumption('social_work_variable_cost'):,.0f} a child"),
+            ("Pilots that held the placement budget", "only one" if held == 1 else f"{held}",
+             "Community Care (2013)"),
+            ("Share of the variance of the children's cost due to their number", _pct(caseload_share),
+             "chapter 3 cost model, exact", "caseload spread evenly over 90 to 110 children"),
+            ("Margin a per-child rate that includes staff pays on each extra child", f"£{margin:,.0f} a year",
+             "chapter 4 budget, fixed between 90 and 110 children"),
+            ("Block contract, social work and placements: chance of a loss; worst year in 20",
+             f"{_pct(t.loc[block, 'practice_p_loss'])}; {_k(t.loc[block, 'practice_surplus_p5'])}", sim, spread),
+            (f"Block contract: chance the practice fails in a year; within a {term}-year term "
+             "(social work and placements; social work only)",
+             f"{_pct(t.loc[block, 'p_fail_year'])}; {_pct(t.loc[block, 'p_fail_term'])} "
+             f"({_pct(w.loc[block, 'p_fail_year'])}; {_pct(w.loc[block, 'p_fail_term'])})", sim,
+             f"reserves of {months:g} months' running cost"),
+            ("Block contract, social work and placements: losses the council absorbs when the practice fails",
+             f"{_k(t.loc[block, 'absorbed'])} a year", sim, f"reserves of {months:g} months' running cost"),
+            ("Risk premium a practice would charge for a block contract: unlimited; limited liability",
+             f"{_k(t.loc[block, 'risk_premium_exact'])}; {_k(t.loc[block, 'risk_premium_limited'])} a year",
+             sim, f"{rtol}; reserves"),
+            ("Threshold contract: average payment with its baseline at the expected cost; as priced here",
+             f"{_m(thr_unbalanced)}; {_m(float(t.loc[thr, 'council_mean_spend']))} (baseline "
+             f"{100 * chapter_scope_contracts()[thr].baseline_discount:.1f}% lower)", sim),
+            ("Cheapest for the council with costs fixed", f"{fixed_best}, {_m(t.loc[fixed_best, 'council_cost_fixed'])}",
+             sim, rtol),
+            ("Cheapest once the practice's effort responds to its incentive; dearest",
              f"{effort_best}, {_m(t.loc[effort_best, 'council_cost_effort'])}; "
-             f"dearest: {effort_worst.lower()}, {_m(t.loc[effort_worst, 'council_cost_effort'])}",
-             f"{sim}; effort cost k = {assumption('effort_cost'):g} (assumption)"),
+             f"{effort_worst.lower()}, {_m(t.loc[effort_worst, 'council_cost_effort'])}",
+             sim, f"effort cost {assumption('effort_cost'):g}; {rtol}"),
+            ("Cheapest once half of every saving is a service cut that moves children",
+             f"{cut_best}, {_m(with_outcomes[cut_best])}", sim,
+             "share of service cuts; cost of a placement move"),
             ("Cost-and-volume share that minimises the council's cost: closed form; simulated",
-             f"{opt.closed_form_share:.2f}; {opt.share:.2f}", "s* = 1/(1 + r k Var(C)/m); " + sim),
+             f"{opt.closed_form_share:.2f}; {opt.share:.2f}", sim, f"{rtol} and effort cost {assumption('effort_cost'):g}"),
             ("Council's saving at that share against full reimbursement, administration aside",
-             f"{_k(saving)} a year", sim),
+             f"{_k(saving)} a year", sim, f"{rtol} and effort cost {assumption('effort_cost'):g}"),
             ("Gain from choosing a child with no additional needs over an average referral: block or flat "
              "capitation; capitation by needs group",
              f"{_gbp_signed(sk[(block, 'no_additional_needs')])} a year; "
              f"{_gbp_signed(sk[('Capitation by needs group', 'no_additional_needs')])}",
              f"simulated, {GRID_YEARS:,} practice-years"),
-            ("Cheapest design on the chapter's grid",
-             f"{basis_words[best['basis']]}, s = {best['share']:.2f}, T = £{best['threshold']:,.0f}: "
-             f"{_m(best['council_cost_effort'])}", f"cost-sharing grid, {GRID_YEARS:,} practice-years"),
+            ("Capitation by needs group: council's extra cost if one child in ten is recorded a group higher",
+             f"{_k(upcode)} a year", "needs-group rates", "share recorded higher"),
+            ("Council's own yearly cost of contracting out (commissioning, paying twice, stranded overheads, managing)",
+             f"{_k(total['central'])} ({_k(total['low'])} to {_k(total['high'])})", "computed",
+             "commissioning and overhead assumptions"),
+            ("Cheapest design on the chapter's grid: social work and placements",
+             best_design("placements"), f"cost-sharing grid, {GRID_YEARS:,} practice-years",
+             f"{rtol}; effort cost {assumption('effort_cost'):g}"),
+            ("Cheapest design on the chapter's grid: social work only",
+             best_design("social_work"), f"cost-sharing grid, {GRID_YEARS:,} practice-years",
+             f"{rtol}; effort cost {assumption('effort_cost'):g}"),
         ],
         caption="Key results: paying a practice of 100 children (default assumptions)",
     )
