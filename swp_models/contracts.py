@@ -637,7 +637,8 @@ class ThresholdSharing(Contract):
 
     @property
     def label(self) -> str:
-        return f"Threshold (T = £{self.threshold:,.0f})"
+        two = "" if self.surplus_threshold is None else "Two-way threshold"
+        return f"{two or 'Threshold'} (T = £{self.threshold:,.0f})"
 
     def year_baseline(self, years: PracticeYears) -> float:
         """The baseline ``B``, £ per practice-year."""
@@ -927,6 +928,10 @@ def default_contracts(cost_model: CostModel | None = None) -> dict[str, Contract
         Capitation.risk_adjusted(model, admin_cost_per_year=manage, admin_cost_per_child=assess),
         CostAndVolume(share=assumption("cost_share"), admin_cost_per_year=manage + audit),
         ThresholdSharing(threshold=assumption("overspend_threshold"), admin_cost_per_year=manage + audit),
+        ThresholdSharing(threshold=assumption("overspend_threshold"), surplus_threshold=assumption("overspend_threshold"),
+                         admin_cost_per_year=manage + audit),
+        VolumeBand(low=default_caseload().mean - int(assumption("volume_band_margin")),
+                   high=default_caseload().mean + int(assumption("volume_band_margin")), admin_cost_per_year=manage),
         HighCostReinsurance(assumption("reinsurance_threshold"), admin_cost_per_year=manage + audit),
         OutcomeBased(
             bonus_per_unit=assumption("outcome_bonus"), outcome=outcome, admin_cost_per_year=manage + monitor
