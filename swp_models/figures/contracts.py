@@ -229,8 +229,8 @@ def design_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         ``effort`` response (£k a year).
     reserves : pandas.DataFrame
         One row per contract and reserve: ``key`` (``100 id + months``), ``p_fail``
-        (chance of failing in a year), ``absorbed`` (council's expected absorbed loss,
-        £k a year) and ``reserve`` (the reserves, £k).
+        (chance of failing in a year) and ``absorbed`` (council's expected absorbed loss,
+        £k a year).
     """
     g = contracts.chapter_design_grid()
     keys = ["scope", "basis", "threshold", "share"]
@@ -249,8 +249,7 @@ def design_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     })
     reserves = pd.concat([
         pd.DataFrame({"key": terms_out["id"] * 100 + int(m), "p_fail": terms[f"p_fail_{m:g}"].round(3),
-                      "absorbed": (terms[f"absorbed_{m:g}"] / 1000).round(1),
-                      "reserve": [round(contracts.chapter_reserves(sc, m) / 1000, 1) for sc in terms["scope"]]})
+                      "absorbed": (terms[f"absorbed_{m:g}"] / 1000).round(1)})
         for m in contracts.DESIGN_RESERVE_MONTHS
     ], ignore_index=True)
     return terms_out, costs, reserves
@@ -281,7 +280,10 @@ def design_chart() -> alt.VConcatChart:
     joined = alt.Chart(costs).transform_filter(alt.datum.tol == tol).transform_lookup(
         lookup="id", from_=alt.LookupData(terms, "id", list(terms.columns[1:]))
     ).transform_filter(same).transform_calculate(key=alt.datum.id * 100 + reserve).transform_lookup(
-        lookup="key", from_=alt.LookupData(reserves, "key", ["p_fail", "absorbed", "reserve"])
+        lookup="key", from_=alt.LookupData(reserves, "key", ["p_fail", "absorbed"])
+    ).transform_calculate(
+        # The same running cost under both scopes: reserves are months of it (£k).
+        reserve=f"{reserve.name} * {contracts.chapter_reserves('placements', 1.0) / 1000:.4f}"
     )
     views = {"effort": "With effort response", "fixed": "Costs fixed"}
     curve_base = joined.transform_fold(list(views), as_=["view", "cost"]) \
