@@ -40,12 +40,15 @@ from .costs import (
     PracticeChildren,
     SeedLike,
     _as_caseload,
+    _caseload_distribution,
     _rng,
     default_caseload,
     default_cost_model,
     draw_practice_children,
     total_cost_moments,
 )
+from .liability import SCOPE_LABELS, SCOPES, Scope, default_scope, failure_comparison, limited_liability, reserves_from_months
+from .liability import _surplus as _surplus_array
 from .validation import (
     check_in_range,
     check_integer,
@@ -64,6 +67,8 @@ __all__ = [
     "Capitation",
     "CostAndVolume",
     "ThresholdSharing",
+    "balanced",
+    "VolumeBand",
     "HighCostReinsurance",
     "Outcome",
     "OutcomeBased",
@@ -81,6 +86,7 @@ __all__ = [
     "CostSharing",
     "MixedOutcome",
     "with_effort",
+    "rescaled",
     "effort_comparison",
     "risk_sharing",
     "CHAPTER_YEARS",
@@ -93,13 +99,18 @@ __all__ = [
     "contract_family",
     "chapter_defaults",
     "chapter_years",
+    "chapter_scope_years",
+    "chapter_scope_contracts",
+    "chapter_reserves",
     "chapter_table",
     "chapter_optimum",
     "skimming_table",
     "surplus_histograms",
     "design_grid",
+    "chapter_design_grid",
     "frontier_grid",
     "contracts_table",
+    "threshold_discounts",
     "risk_table",
     "surplus_table",
     "incentive_table",
@@ -148,14 +159,26 @@ class PracticeYears:
         0.000015), which is harmless here and halves the time the draws take.
     cost_model : CostModel
     caseload : Caseload
+    fixed_cost : float, default 0
+        What the practice pays each year whatever its children (its staff and office:
+        chapter 4's budget), £ per practice-year, >= 0. Added to every year's total.
+    staff_per_child : float, default 0
+        The part of each child's cost that is the practice's own (fixed) staff, £ per child
+        per year, >= 0: it is inside every child's cost and is taken out of the total once
+        per child, so that an extra child adds only its variable cost. See
+        :class:`swp_models.liability.Scope`.
     """
 
     children: PracticeChildren
     outcome_draws: np.ndarray
     cost_model: CostModel
     caseload: Caseload
+    fixed_cost: float = 0.0
+    staff_per_child: float = 0.0
 
     def __post_init__(self) -> None:
+        _set(self, "fixed_cost", check_nonnegative("fixed_cost", self.fixed_cost))
+        _set(self, "staff_per_child", check_nonnegative("staff_per_child", self.staff_per_child))
         for arr in (
             self.children.costs,
             self.children.components,
@@ -189,10 +212,14 @@ class PracticeYears:
         """Children in each practice-year."""
         return self.children.counts
 
-    @property
+    @cached_property
     def totals(self) -> np.ndarray:
-        """Total cost ``C`` of each practice-year, £."""
-        return self.children.totals
+        """Total cost ``C`` of each practice-year, £: the fixed cost plus the children's variable costs."""
+        if self.fixed_cost == 0 and self.staff_per_child == 0:
+            return self.children.totals
+        out = self.children.totals + (self.fixed_cost - self.staff_per_child * self.counts)
+        out.setflags(write=False)
+        return out
 
     @property
     def component_counts(self) -> np.ndarray:
@@ -225,7 +252,25 @@ class PracticeYears:
     @property
     def expected_total(self) -> float:
         """Exact expected total cost ``E[C]`` of a practice-year under the model, £."""
-        return total_cost_moments(self.cost_model, self.caseload).mean
+        children = total_cost_moments(self.cost_model, self.caseload).mean
+        return children + self.fixed_cost - self.staff_per_child * self.caseload.expected
+
+    def child_rates(self) -> dict[str, float]:
+        """Expected cost of a child of each recorded needs group with its share of the fixed cost, £ a year.
+
+        ``mean_g - staff_per_child + fixed_cost / E[N]``: a payment per child at these rates
+        pays the expected total on average (the rates of risk-adjusted capitation).
+        """
+        share = self.fixed_cost / self.expected_count - self.staff_per_child
+        return {g: m + share for g, m in self.cost_model.recorded_means().items()}
+
+    def flat_rate(self) -> float:
+        """Expected total cost per expected child, ``E[C] / E[N]``, £ a year (a flat capitation rate)."""
+        return self.expected_total / self.expected_count
+
+    def _rebuilt(self, kids: PracticeChildren, model: CostModel | None = None, factor: float = 1.0) -> PracticeYears:
+        return PracticeYears(kids, self.outcome_draws, self.cost_model if model is None else model, self.caseload,
+                             self.fixed_cost * factor, self.staff_per_child * factor)
 
     @property
     def expected_count(self) -> float:
@@ -264,10 +309,15 @@ class PracticeYears:
     # -- derived samples -------------------------------------------------------------
 
     def scaled(self, factor: float) -> PracticeYears:
-        """The same children with every cost multiplied by ``factor`` (> 0)."""
+        """The same children with every child's cost multiplied by ``factor`` (> 0).
+
+        The cost model, the fixed cost and the staff cost per child are kept, so terms set
+        from expected costs do not follow: this is the perturbation behind the power of
+        incentive. :func:`rescaled` moves everything together.
+        """
         f = check_positive("factor", factor)
-        kids = replace(self.children, costs=self.costs * f, totals=self.totals * f)
-        return PracticeYears(kids, self.outcome_draws, self.cost_model, self.caseload)
+        kids = replace(self.children, costs=self.costs * f, totals=self.children.totals * f)
+        return self._rebuilt(kids)
 
     def with_extra_child(
         self, cost: np.ndarray, component: int, outcome_draw: np.ndarray
@@ -301,9 +351,10 @@ class PracticeYears:
             offsets=self.offsets + np.arange(self.n_years + 1),
             counts=self.counts + 1,
             component_counts=comp_counts,
-            totals=self.totals + cost,
+            totals=self.children.totals + cost,
         )
-        return PracticeYears(kids, np.insert(self.outcome_draws, ends, draw), self.cost_model, self.caseload)
+        return PracticeYears(kids, np.insert(self.outcome_draws, ends, draw), self.cost_model, self.caseload,
+                             self.fixed_cost, self.staff_per_child)
 
 
 def simulate_practice_years(
@@ -558,6 +609,11 @@ class ThresholdSharing(Contract):
         practice keeps all underspend (no surplus sharing).
     surplus_share_above : float, default 0
         Practice's share of underspend beyond ``T_s``, in [0, 1].
+    baseline_discount : float, default 0
+        With no ``baseline`` given, ``B = (1 - baseline_discount) E[C]``; in [0, 1). A
+        threshold that keeps the practice's losses small but leaves it every underspend
+        pays more than the expected cost on average at ``B = E[C]``; :func:`balanced`
+        finds the discount at which it pays the expected cost.
     """
 
     threshold: float = field(default=None)  # type: ignore[assignment]
@@ -565,6 +621,7 @@ class ThresholdSharing(Contract):
     share_above: float = 0.0
     surplus_threshold: float | None = None
     surplus_share_above: float = 0.0
+    baseline_discount: float = 0.0
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -575,10 +632,19 @@ class ThresholdSharing(Contract):
         _set(self, "share_above", check_probability("share_above", self.share_above))
         _set(self, "surplus_threshold", _optional_nonnegative("surplus_threshold", self.surplus_threshold))
         _set(self, "surplus_share_above", check_probability("surplus_share_above", self.surplus_share_above))
+        _set(self, "baseline_discount", check_in_range("baseline_discount", self.baseline_discount, 0.0, 1.0,
+                                                        high_open=True))
 
     @property
     def label(self) -> str:
-        return f"Threshold (T = £{self.threshold:,.0f})"
+        two = "" if self.surplus_threshold is None else "Two-way threshold"
+        return f"{two or 'Threshold'} (T = £{self.threshold:,.0f})"
+
+    def year_baseline(self, years: PracticeYears) -> float:
+        """The baseline ``B``, £ per practice-year."""
+        if self.baseline is not None:
+            return self.baseline
+        return (1.0 - self.baseline_discount) * years.expected_total
 
     def practice_surplus(self, totals: np.ndarray, baseline: float) -> np.ndarray:
         """Practice's surplus for totals ``C`` and baseline ``B`` (vectorised), £."""
@@ -594,7 +660,95 @@ class ThresholdSharing(Contract):
         return gain - loss
 
     def payment(self, years: PracticeYears) -> np.ndarray:
-        return years.totals + self.practice_surplus(years.totals, _baseline(self.baseline, years))
+        return years.totals + self.practice_surplus(years.totals, self.year_baseline(years))
+
+
+def balanced(contract: ThresholdSharing, years: PracticeYears) -> ThresholdSharing:
+    """The threshold contract with the baseline discount at which it pays the expected cost on ``years``.
+
+    Solves ``mean(P - C) = 0`` for ``baseline_discount`` (the practice's expected surplus,
+    which falls as the baseline falls). A contract with an explicit ``baseline`` is
+    returned unchanged: its terms are then the caller's.
+
+    Raises
+    ------
+    ValueError
+        If no discount in [0, 0.5] balances the contract (the practice expects a loss even
+        at ``B = E[C]``).
+    """
+    if not isinstance(contract, ThresholdSharing):
+        raise ValueError(f"contract must be a ThresholdSharing; got {contract!r}")
+    if contract.baseline is not None:
+        return contract
+    m = years.expected_total
+
+    def mean_surplus(d: float) -> float:
+        return float(np.mean(contract.practice_surplus(years.totals, (1.0 - d) * m)))
+
+    if mean_surplus(0.0) <= 0:
+        return replace(contract, baseline_discount=0.0)
+    if mean_surplus(0.5) > 0:
+        raise ValueError("contract cannot be balanced: the practice expects a surplus even at half the expected cost")
+    d = optimize.brentq(mean_surplus, 0.0, 0.5, xtol=1e-12)
+    return replace(contract, baseline_discount=float(d))
+
+
+@dataclass(frozen=True)
+class VolumeBand(Contract):
+    """A fixed price for a band of caseloads and a per-child price outside it (draft contract Art. 4).
+
+    ``P = B + rate * (max(N - high, 0) - max(low - N, 0))``: the block payment covers any
+    caseload from ``low`` to ``high``; each child above the band is paid at ``rate`` and
+    each child short of it is deducted at the same rate.
+
+    Parameters
+    ----------
+    low, high : int
+        The band, children, ``0 <= low <= high``.
+    rate : float, optional
+        £ per child per year outside the band, >= 0; default the expected variable cost of a
+        child (the expected cost of the children less the fixed cost, per expected child).
+    payment : float, optional
+        ``B``, £ per practice-year, >= 0; default the expected total cost less the expected
+        payment for children outside the band, so that the contract pays ``E[C]`` on average.
+    """
+
+    low: int = field(default=None)  # type: ignore[assignment]
+    high: int = field(default=None)  # type: ignore[assignment]
+    rate: float | None = None
+    payment_amount: float | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _set(self, "low", check_integer("low", self.low, low=0))
+        _set(self, "high", check_integer("high", self.high, low=self.low))
+        _set(self, "rate", _optional_nonnegative("rate", self.rate))
+        _set(self, "payment_amount", _optional_nonnegative("payment", self.payment_amount))
+
+    @property
+    def label(self) -> str:
+        return f"Volume band ({self.low}-{self.high} children)"
+
+    def year_rate(self, years: PracticeYears) -> float:
+        """The per-child rate outside the band, £ a year."""
+        if self.rate is not None:
+            return self.rate
+        return (years.expected_total - years.fixed_cost) / years.expected_count
+
+    def outside(self, years: PracticeYears) -> np.ndarray:
+        """Children above the band (positive) or short of it (negative), per year."""
+        n = years.counts.astype(float)
+        return np.maximum(n - self.high, 0.0) - np.maximum(self.low - n, 0.0)
+
+    def payment(self, years: PracticeYears) -> np.ndarray:
+        rate = self.year_rate(years)
+        extra = rate * self.outside(years)
+        if self.payment_amount is not None:
+            return self.payment_amount + extra
+        ns, probs = _caseload_distribution(years.caseload)
+        ns = ns.astype(float)
+        expected_outside = float(np.dot(probs, np.maximum(ns - self.high, 0.0) - np.maximum(self.low - ns, 0.0)))
+        return years.expected_total - rate * expected_outside + extra
 
 
 @dataclass(frozen=True)
@@ -774,6 +928,10 @@ def default_contracts(cost_model: CostModel | None = None) -> dict[str, Contract
         Capitation.risk_adjusted(model, admin_cost_per_year=manage, admin_cost_per_child=assess),
         CostAndVolume(share=assumption("cost_share"), admin_cost_per_year=manage + audit),
         ThresholdSharing(threshold=assumption("overspend_threshold"), admin_cost_per_year=manage + audit),
+        ThresholdSharing(threshold=assumption("overspend_threshold"), surplus_threshold=assumption("overspend_threshold"),
+                         admin_cost_per_year=manage + audit),
+        VolumeBand(low=default_caseload().mean - int(assumption("volume_band_margin")),
+                   high=default_caseload().mean + int(assumption("volume_band_margin")), admin_cost_per_year=manage),
         HighCostReinsurance(assumption("reinsurance_threshold"), admin_cost_per_year=manage + audit),
         OutcomeBased(
             bonus_per_unit=assumption("outcome_bonus"), outcome=outcome, admin_cost_per_year=manage + monitor
@@ -786,15 +944,6 @@ def default_contracts(cost_model: CostModel | None = None) -> dict[str, Contract
 # ---------------------------------------------------------------------------------------
 # Risk, incentive, comparison
 # ---------------------------------------------------------------------------------------
-
-
-def _surplus_array(surplus: np.ndarray) -> np.ndarray:
-    arr = np.asarray(surplus, dtype=float).ravel()
-    if arr.size == 0:
-        raise ValueError("surplus must hold at least one value; got an empty array")
-    if not np.isfinite(arr).all():
-        raise ValueError("surplus must be finite (no NaN or infinity)")
-    return arr
 
 
 def risk_premium(surplus: np.ndarray, risk_aversion: float, exact: bool = True) -> float:
@@ -925,11 +1074,13 @@ def skimming_gain(
     *,
     n_years: int = 20_000,
     seed: SeedLike = 0,
+    scope: Scope | None = None,
 ) -> pd.DataFrame:
     """The practice's expected gain from taking one more child, by needs group.
 
-    Simulates ``n_years`` practice-years, adds one child of each needs group to every
-    year (the same standard normal draw for every group, so the groups are paired) and
+    Simulates ``n_years`` practice-years (the practice's own costs under ``scope`` when it
+    is given: an extra child then costs the practice its variable cost only), adds one
+    child of each needs group to every year (the same standard normal draw for every group, so the groups are paired) and
     prices the contract with and without that child.
 
     Returns
@@ -945,8 +1096,13 @@ def skimming_gain(
         true group means no group is better than another.
     """
     load = default_caseload() if caseload is None else _as_caseload(caseload)
+    if scope is not None and not isinstance(scope, Scope):
+        raise ValueError(f"scope must be a Scope or None; got {scope!r}")
     rng = _rng(seed)
     years = simulate_practice_years(cost_model, load, n_years, rng)
+    if scope is not None:
+        years = scope.apply(years)
+    model = years.cost_model
     # Stratified draws for the extra child (one per n-quantile, shuffled), rescaled so the
     # sample mean cost equals the group mean exactly (a factor within about 1e-4 of one):
     # contracts linear in cost then give exact gains.
@@ -956,14 +1112,15 @@ def skimming_gain(
     base = contract.payment(years)
     gains = np.empty(len(cost_model.components))
     for k in range(gains.size):
-        extra = np.exp(cost_model.mu[k] + cost_model.sigma[k] * z)
-        extra *= cost_model.component_means[k] / extra.mean()
+        extra = np.exp(model.mu[k] + model.sigma[k] * z)
+        extra *= model.component_means[k] / extra.mean()
         more = years.with_extra_child(extra, k, draw)
-        gains[k] = float(np.mean(contract.payment(more) - base - extra))
+        # The practice's cost rises by the child's variable cost (its cost less any staff cost per child).
+        gains[k] = float(np.mean(contract.payment(more) - base - (more.totals - years.totals)))
     weights = cost_model.component_weights
     average = float(np.dot(weights, gains))
     rows = []
-    summary = cost_model.group_summary()
+    summary = model.group_summary()
     for j, g in enumerate(cost_model.groups):
         sel = cost_model.recorded_group == j
         w = weights[sel]
@@ -1215,12 +1372,11 @@ class CostSharing(Contract):
         b = _baseline(self.baseline, years)
         if self.basis == "fixed":
             return np.full(years.n_years, b)
-        scale = b / years.expected_total
-        model = years.cost_model
         if self.basis == "caseload":
-            return scale * model.mean * years.counts.astype(float)
-        rates = np.array([model.recorded_means()[g] for g in model.groups])
-        return scale * (years.group_counts @ rates)
+            return b * years.counts.astype(float) / years.expected_count
+        rates = years.child_rates()
+        expected = years.group_counts @ np.array([rates[g] for g in years.cost_model.groups])
+        return b * expected / years.expected_total
 
     def practice_surplus(self, totals: np.ndarray, baselines: np.ndarray | float) -> np.ndarray:
         """Practice's surplus for totals ``C`` and baselines ``B`` (vectorised), £."""
@@ -1292,10 +1448,19 @@ def with_effort(years: PracticeYears, effort: float) -> PracticeYears:
     e = check_in_range("effort", effort, 0.0, 1.0, high_open=True)
     if e == 0:
         return years
-    f = 1.0 - e
+    return rescaled(years, 1.0 - e)
+
+
+def rescaled(years: PracticeYears, factor: float) -> PracticeYears:
+    """The same children with every cost, the cost model's means and the fixed cost times ``factor`` (> 0).
+
+    Unlike :meth:`PracticeYears.scaled`, the cost model follows, so every rate or baseline
+    that defaults to an expected cost follows too.
+    """
+    f = check_positive("factor", factor)
     model = replace(years.cost_model, means=tuple(m * f for m in years.cost_model.means))
-    kids = replace(years.children, costs=years.costs * f, totals=years.totals * f)
-    return PracticeYears(kids, years.outcome_draws, model, years.caseload)
+    kids = replace(years.children, costs=years.costs * f, totals=years.children.totals * f)
+    return years._rebuilt(kids, model, f)
 
 
 def _effort_from_power(name: str, power: float, k: float) -> float:
@@ -1413,9 +1578,10 @@ def risk_sharing(contracts: Mapping[str, Contract] | Sequence[Contract], years: 
     items = _contract_items(contracts)
     model = years.cost_model
     rates = np.array([model.recorded_means()[g] for g in model.groups])
-    x1 = model.mean * years.counts.astype(float)
-    expected = years.group_counts @ rates
-    parts = {"caseload": x1, "case_mix": expected - x1, "within_group": years.totals - expected}
+    d = years.staff_per_child
+    x1 = (model.mean - d) * years.counts.astype(float)
+    expected = years.group_counts @ rates - d * years.counts
+    parts = {"caseload": x1, "case_mix": expected - x1, "within_group": years.totals - years.fixed_cost - expected}
     centred = {key: x - x.mean() for key, x in parts.items()}
     # A part that varies by less than a penny in a year is treated as fixed.
     varying = [key for key, x in centred.items() if float(np.mean(x * x)) > 1e-4]
@@ -1450,10 +1616,12 @@ GRID_YEARS = 20_000
 #: threshold (£ a year), the practice's risk tolerance 1/r (£) and how the baseline follows the year.
 DESIGN_SHARES: tuple[float, ...] = tuple(round(0.05 * i, 2) for i in range(21))
 DESIGN_THRESHOLDS: tuple[float, ...] = (0.0, 25_000.0, 50_000.0, 100_000.0, 200_000.0)
-DESIGN_TOLERANCES: tuple[float, ...] = (100_000.0, 250_000.0, 500_000.0, 1_000_000.0, 2_000_000.0)
+DESIGN_TOLERANCES: tuple[float, ...] = (100_000.0, 250_000.0, 500_000.0, 1_000_000.0)
 DESIGN_BASES: tuple[str, ...] = _BASES
+#: Reserves on the design chart, months of the practice's running cost.
+DESIGN_RESERVE_MONTHS: tuple[float, ...] = (1.0, 3.0, 6.0)
 #: Grid of the trade-off chart: risk tolerance 1/r (£) and effort cost k.
-FRONTIER_TOLERANCES: tuple[float, ...] = DESIGN_TOLERANCES
+FRONTIER_TOLERANCES: tuple[float, ...] = (100_000.0, 250_000.0, 500_000.0, 1_000_000.0, 2_000_000.0)
 FRONTIER_EFFORT_COSTS: tuple[float, ...] = (5.0, 10.0, 20.0, 40.0)
 FRONTIER_SHARES: tuple[float, ...] = tuple(round(0.025 * i, 3) for i in range(41))
 
@@ -1465,17 +1633,27 @@ FAMILIES: tuple[str, ...] = ("Block", "Capitation", "Cost and volume", "Outcome-
 CONTRACT_TERMS: tuple[str, ...] = (
     "cost_share", "overspend_threshold", "reinsurance_threshold", "outcome_bonus", "outcome_base_probability",
     "outcome_effort_gain", "outcome_effort", "admin_contract_management", "admin_cost_audit",
-    "admin_needs_assessment", "admin_outcome_monitoring",
+    "admin_needs_assessment", "admin_outcome_monitoring", "volume_band_margin",
 )
 
 
-def build_contracts(cost_model: CostModel | None = None, **terms: float) -> dict[str, Contract]:
-    """The chapter's nine contracts with any of their terms changed.
+def build_contracts(cost_model: CostModel | None = None, *, scope: Scope | None = None,
+                    years: PracticeYears | None = None, **terms: float) -> dict[str, Contract]:
+    """The chapter's eleven contracts with any of their terms changed.
 
     Parameters
     ----------
     cost_model : CostModel, optional
         Sets the capitation rates; default :func:`swp_models.costs.default_cost_model`.
+    scope : swp_models.liability.Scope, optional
+        What the practice pays for; sets the capitation rates (the expected cost of a child
+        in the scope, with its share of the fixed budget). Default: the children's costs
+        alone, as :func:`swp_models.liability.Scope` never applied.
+    years : PracticeYears, optional
+        The practice-years the contracts will be priced on (with the scope applied): the
+        two threshold contracts are then :func:`balanced` on them, so that they pay the
+        expected cost on average like every other contract without a bonus. Without
+        ``years`` their baseline is the expected cost.
     **terms : float
         Any of :data:`CONTRACT_TERMS` (the ``parameter`` names of
         ``data/assumptions_contracts.csv``, in the units given there); the others take
@@ -1484,32 +1662,57 @@ def build_contracts(cost_model: CostModel | None = None, **terms: float) -> dict
     Returns
     -------
     dict
-        ``{name: Contract}`` in the order of the report's four families: block; capitation
-        at a flat rate, by needs group and at actual cost (full reimbursement); cost and
-        volume, threshold and per-child reinsurance; outcome-based on a fixed base and on a
-        cost-and-volume base (the mixed contract).
+        ``{name: Contract}`` in the order of the report's four families: block, and block
+        within a volume band (Art. 4); capitation at a flat rate, by needs group and at
+        actual cost (full reimbursement); cost and volume, threshold, threshold both ways
+        (underspend beyond the threshold returned to the council: the s.7 cap on surplus)
+        and per-child reinsurance; outcome-based on a fixed base and on a cost-and-volume
+        base (the mixed contract).
     """
     unknown = sorted(set(terms) - set(CONTRACT_TERMS))
     if unknown:
         raise ValueError(f"terms must be among {list(CONTRACT_TERMS)}; got {unknown}")
     model = default_cost_model() if cost_model is None else cost_model
+    if scope is not None and not isinstance(scope, Scope):
+        raise ValueError(f"scope must be a Scope or None; got {scope!r}")
     v = {name: (terms[name] if name in terms else assumption(name)) for name in CONTRACT_TERMS}
     manage, audit = v["admin_contract_management"], v["admin_cost_audit"]
     assess, monitor = v["admin_needs_assessment"], v["admin_outcome_monitoring"]
     outcome = Outcome(base_probability=v["outcome_base_probability"], effort_gain=v["outcome_effort_gain"],
                       effort=v["outcome_effort"])
     cv = CostAndVolume(share=v["cost_share"], admin_cost_per_year=manage + audit)
+    if years is not None and not isinstance(years, PracticeYears):
+        raise ValueError(f"years must be PracticeYears or None; got {years!r}")
     threshold = ThresholdSharing(threshold=v["overspend_threshold"], admin_cost_per_year=manage + audit)
+    both = ThresholdSharing(threshold=v["overspend_threshold"], surplus_threshold=v["overspend_threshold"],
+                            admin_cost_per_year=manage + audit)
+    if years is not None:
+        threshold, both = balanced(threshold, years), balanced(both, years)
+    centre = default_caseload().mean
+    width = check_in_range("volume_band_margin", v["volume_band_margin"], 0.0, float(centre))
+    if width != int(width):
+        raise ValueError(f"volume_band_margin must be a whole number of children; got {width!r}")
+    margin = int(width)
+    band = VolumeBand(low=centre - margin, high=centre + margin, admin_cost_per_year=manage)
     reins = HighCostReinsurance(v["reinsurance_threshold"], admin_cost_per_year=manage + audit)
     bonus = OutcomeBased(bonus_per_unit=v["outcome_bonus"], outcome=outcome, admin_cost_per_year=manage + monitor)
+    if scope is None:
+        flat = Capitation.flat(model, admin_cost_per_year=manage)
+        needs = Capitation.risk_adjusted(model, admin_cost_per_year=manage, admin_cost_per_child=assess)
+    else:
+        load = default_caseload()
+        flat = Capitation(flat_rate=scope.flat_rate(model, load), admin_cost_per_year=manage)
+        needs = Capitation(rate_by_group=scope.child_rates(model, load), admin_cost_per_year=manage,
+                           admin_cost_per_child=assess)
     return {
         "Block": Block(admin_cost_per_year=manage),
-        "Capitation, flat rate": Capitation.flat(model, admin_cost_per_year=manage),
-        "Capitation by needs group": Capitation.risk_adjusted(model, admin_cost_per_year=manage,
-                                                              admin_cost_per_child=assess),
+        f"Volume band, {band.low}-{band.high} children": band,
+        "Capitation, flat rate": flat,
+        "Capitation by needs group": needs,
         "Full reimbursement": FullReimbursement(admin_cost_per_year=manage + audit, admin_cost_per_child=assess),
-        f"Cost and volume, s = {cv.share:g}": cv,
-        f"Threshold, T = £{threshold.threshold / 1000:,.0f}k": threshold,
+        f"Cost and volume, {100 * cv.share:g}% shared": cv,
+        f"Threshold at £{threshold.threshold / 1000:,.0f}k": threshold,
+        f"Two-way threshold at £{both.threshold / 1000:,.0f}k": both,
         f"Reinsurance above £{reins.per_child_threshold / 1000:,.0f}k a child": reins,
         "Outcome: fixed base + bonus": bonus,
         "Mixed: cost and volume + bonus": MixedOutcome(cost_part=cv, bonus=bonus,
@@ -1532,7 +1735,7 @@ def contract_family(contract: Contract) -> str:
     """Which of the report's four families (:data:`FAMILIES`) a contract belongs to."""
     if isinstance(contract, (OutcomeBased, MixedOutcome)):
         return "Outcome-based"
-    if isinstance(contract, Block):
+    if isinstance(contract, (Block, VolumeBand)):
         return "Block"
     if isinstance(contract, (Capitation, FullReimbursement)):
         return "Capitation"
@@ -1552,60 +1755,99 @@ def chapter_years(n_years: int = CHAPTER_YEARS, seed: int = CHAPTER_SEED) -> Pra
     return simulate_practice_years(default_cost_model(), default_caseload(), n_years, seed)
 
 
-@lru_cache(maxsize=1)
-def _chapter_table() -> pd.DataFrame:
-    years = chapter_years()
-    contracts = chapter_contracts(years.cost_model)
+@lru_cache(maxsize=4)
+def chapter_scope_years(scope: str = "placements", n_years: int = CHAPTER_YEARS,
+                        seed: int = CHAPTER_SEED) -> PracticeYears:
+    """:func:`chapter_years` as the practice's own costs under a scope (``"social_work"`` or ``"placements"``)."""
+    check_one_of("scope", scope, SCOPES)
+    return default_scope(scope).apply(chapter_years(n_years, seed))
+
+
+def chapter_scope_contracts(scope: str = "placements", **terms: float) -> dict[str, Contract]:
+    """The chapter's contracts for a scope (capitation rates set on that scope's costs)."""
+    check_one_of("scope", scope, SCOPES)
+    return build_contracts(chapter_years().cost_model, scope=default_scope(scope), years=chapter_scope_years(scope),
+                           **terms)
+
+
+@lru_cache(maxsize=2)
+def _chapter_table(scope: str) -> pd.DataFrame:
+    years = chapter_scope_years(scope)
+    contracts = chapter_scope_contracts(scope)
     d = chapter_defaults()
     fixed = compare(contracts, years, d["risk_aversion"])
     effort = effort_comparison(contracts, years, d["risk_aversion"], d["effort_cost"])
     split = risk_sharing(contracts, years)
+    fail = failure_comparison(contracts, years, chapter_reserves(scope), term_years=int(assumption("contract_term_years")),
+                              failure_cost=assumption("failure_cost"), risk_aversion=d["risk_aversion"])
     out = fixed.merge(effort.drop(columns=["admin_cost", "power"]), on="contract").merge(split, on="contract")
+    out = out.merge(fail.drop(columns=["risk_premium"]), on="contract")
     out.insert(1, "family", [contract_family(c) for c in contracts.values()])
     return out
 
 
-def chapter_table() -> pd.DataFrame:
-    """Every per-contract figure of the chapter, one row per contract of :func:`chapter_contracts`.
+def chapter_reserves(scope: str = "placements", months: float | None = None) -> float:
+    """The practice's reserves, £: ``months`` (default the assumption ``reserve_months``) of chapter 4's budget.
 
-    Priced on :func:`chapter_years` with the default risk aversion and effort cost: the
-    columns of :func:`compare`, of :func:`effort_comparison` (without its duplicates
-    ``admin_cost`` and ``power``) and of :func:`risk_sharing`, plus ``family``.
+    The same for both scopes: reserves are measured against the practice's own running cost.
     """
-    return _chapter_table().copy()
+    check_one_of("scope", scope, SCOPES)
+    m = assumption("reserve_months") if months is None else months
+    return reserves_from_months(m, default_scope(scope).fixed_cost)
+
+
+def chapter_table(scope: str = "placements") -> pd.DataFrame:
+    """Every per-contract figure of the chapter, one row per contract of :func:`chapter_scope_contracts`.
+
+    Priced on :func:`chapter_scope_years` with the default risk aversion and effort cost:
+    the columns of :func:`compare`, of :func:`effort_comparison` (without its duplicates
+    ``admin_cost`` and ``power``), of :func:`risk_sharing` and of
+    :func:`swp_models.liability.failure_comparison` (with ``risk_premium`` dropped), plus
+    ``family``.
+
+    Parameters
+    ----------
+    scope : str
+        ``"placements"`` (the practice pays for social work and placements) or
+        ``"social_work"`` (the council keeps the placement budget).
+    """
+    check_one_of("scope", scope, SCOPES)
+    return _chapter_table(scope).copy()
 
 
 @lru_cache(maxsize=1)
 def _chapter_optimum() -> OptimalShare:
     d = chapter_defaults()
-    return simulated_optimal_share(chapter_years(), d["risk_aversion"], d["effort_cost"])
+    return simulated_optimal_share(chapter_scope_years(), d["risk_aversion"], d["effort_cost"])
 
 
 def chapter_optimum() -> OptimalShare:
-    """The cost-and-volume share that minimises the council's expected cost, on the chapter's years."""
+    """The cost-and-volume share that minimises the council's expected cost, on the chapter's years (social work and placements)."""
     return _chapter_optimum()
 
 
-@lru_cache(maxsize=1)
-def _skimming_table() -> pd.DataFrame:
+@lru_cache(maxsize=2)
+def _skimming_table(scope: str) -> pd.DataFrame:
     model = default_cost_model()
     frames = []
-    for name, contract in chapter_contracts(model).items():
-        gains = skimming_gain(contract, model, default_caseload(), n_years=GRID_YEARS, seed=CHAPTER_SEED)
+    for name, contract in chapter_scope_contracts(scope).items():
+        gains = skimming_gain(contract, model, default_caseload(), n_years=GRID_YEARS, seed=CHAPTER_SEED,
+                              scope=default_scope(scope))
         gains.insert(0, "contract", name)
         gains["gain_average_child"] = gains["gain_extra_child"] - gains["gain_vs_average"]
         frames.append(gains)
     return pd.concat(frames, ignore_index=True)
 
 
-def skimming_table() -> pd.DataFrame:
-    """:func:`skimming_gain` for every chapter contract, stacked.
+def skimming_table(scope: str = "placements") -> pd.DataFrame:
+    """:func:`skimming_gain` for every chapter contract under ``scope``, stacked.
 
     Columns ``contract``, ``group``, ``mean_cost``, ``gain_extra_child``,
     ``gain_vs_average`` and ``gain_average_child`` (the gain from one more child drawn
     from all referrals: the incentive to take on, or turn away, children), £ a year.
     """
-    return _skimming_table().copy()
+    check_one_of("scope", scope, SCOPES)
+    return _skimming_table(scope).copy()
 
 
 def surplus_histograms(
@@ -1620,9 +1862,9 @@ def surplus_histograms(
     Parameters
     ----------
     years : PracticeYears, optional
-        Default :func:`chapter_years`.
+        Default :func:`chapter_scope_years` (social work and placements).
     contracts : mapping, optional
-        Default :func:`chapter_contracts`.
+        Default :func:`chapter_scope_contracts` for that scope.
     limit : float
         Bins cover ``[-limit, limit]``, £ (> 0); years beyond fall in the outer bins.
     width : float
@@ -1639,8 +1881,8 @@ def surplus_histograms(
     n_bins = int(round(2 * lim / w))
     if n_bins < 2 or n_bins > 400 or abs(n_bins * w - 2 * lim) > 1e-6 * lim:
         raise ValueError(f"width must divide 2 * limit into 2 to 400 bins; got width={width!r}, limit={limit!r}")
-    yrs = chapter_years() if years is None else years
-    items = _contract_items(chapter_contracts(yrs.cost_model) if contracts is None else contracts)
+    yrs = chapter_scope_years() if years is None else years
+    items = _contract_items(chapter_scope_contracts() if contracts is None else contracts)
     edges = np.linspace(-lim, lim, n_bins + 1)
     expected = yrs.expected_total
     rows = []
@@ -1654,26 +1896,41 @@ def surplus_histograms(
     return pd.concat(rows, ignore_index=True)
 
 
+@lru_cache(maxsize=1)
+def _chapter_design_grid() -> pd.DataFrame:
+    return design_grid()
+
+
+def chapter_design_grid() -> pd.DataFrame:
+    """:func:`design_grid` with its defaults (cached: the page's chart and key results share it)."""
+    return _chapter_design_grid().copy()
+
+
 def design_grid(
     shares: Sequence[float] = DESIGN_SHARES,
     thresholds: Sequence[float] = DESIGN_THRESHOLDS,
     tolerances: Sequence[float] = DESIGN_TOLERANCES,
     bases: Sequence[str] = DESIGN_BASES,
     *,
+    scopes: Sequence[str] = SCOPES,
+    reserve_months: Sequence[float] = DESIGN_RESERVE_MONTHS,
     effort_cost: float | None = None,
     n_years: int = GRID_YEARS,
     seed: int = CHAPTER_SEED,
 ) -> pd.DataFrame:
     """:class:`CostSharing` contracts priced on a grid, for the static "design your contract" chart.
 
-    Every combination of share ``s``, threshold ``T``, basis and risk tolerance ``1/r`` is
-    priced on the same ``n_years`` practice-years (default cost model and caseload).
+    Every combination of scope, share ``s``, threshold ``T``, basis and risk tolerance
+    ``1/r`` is priced on the same ``n_years`` practice-years (default cost model and
+    caseload, the scope applied).
 
     Returns
     -------
     pandas.DataFrame
-        One row per combination: ``share``, ``threshold`` (£), ``basis``,
-        ``tolerance`` (£), ``power``, ``effort``, ``sd_surplus``, ``p_loss``,
+        One row per combination: ``scope``, ``share``, ``threshold`` (£), ``basis``,
+        ``tolerance`` (£), ``power``, ``effort``, ``sd_surplus``, ``p_loss``, for each
+        reserve ``m`` of ``reserve_months`` the chance of failing in a year ``p_fail_m``
+        and the council's expected absorbed loss ``absorbed_m`` (£ a year),
         ``surplus_p5`` (the 5% worst year), ``risk_premium`` (exact, costs fixed),
         ``admin_cost``, ``council_cost_fixed`` and ``council_cost_effort`` (as in
         :func:`effort_comparison`), all £ per practice-year except the shares.
@@ -1686,11 +1943,25 @@ def design_grid(
     grid_t = [check_nonnegative("thresholds", t) for t in thresholds]
     grid_tol = [check_positive("tolerances", t) for t in tolerances]
     grid_b = [check_one_of("bases", b, _BASES) for b in bases]
-    years = chapter_years(check_integer("n_years", n_years, low=2), check_integer("seed", seed, low=0))
-    bumped = years.scaled(1.001)
-    m = float(years.totals.mean())
+    grid_sc = [check_one_of("scopes", x, SCOPES) for x in scopes]
+    grid_m = [check_nonnegative("reserve_months", x) for x in reserve_months]
+    n = check_integer("n_years", n_years, low=2)
+    seed = check_integer("seed", seed, low=0)
     manage, audit = assumption("admin_contract_management"), assumption("admin_cost_audit")
     assess = assumption("admin_needs_assessment")
+    rows = []
+    for scope in grid_sc:
+        years = chapter_scope_years(scope, n, seed)
+        reserves = {mo: chapter_reserves(scope, mo) for mo in grid_m}
+        rows += _design_rows(years, scope, grid_b, grid_t, grid_s, grid_tol, reserves, k, (manage, audit, assess))
+    return pd.DataFrame(rows)
+
+
+def _design_rows(years: PracticeYears, scope: str, grid_b: list, grid_t: list, grid_s: np.ndarray, grid_tol: list,
+                 reserves: dict[float, float], k: float, admin_costs: tuple[float, float, float]) -> list[dict]:
+    manage, audit, assess = admin_costs
+    bumped = years.scaled(1.001)
+    m = float(years.totals.mean())
     mean_count = float(years.counts.mean())
     rows = []
     for basis in grid_b:
@@ -1705,10 +1976,14 @@ def design_grid(
                 e = _effort_from_power(c.label, power, k)
                 surplus_e = c.surplus(with_effort(years, e))
                 base = {
-                    "share": float(s), "threshold": t, "basis": basis, "power": power, "effort": e,
+                    "scope": scope, "share": float(s), "threshold": t, "basis": basis, "power": power, "effort": e,
                     "sd_surplus": float(surplus.std()), "p_loss": float(np.mean(surplus < 0)),
                     "surplus_p5": float(np.percentile(surplus, 5)), "admin_cost": admin,
                 }
+                for mo, r in reserves.items():
+                    split = limited_liability(surplus, r)
+                    base[f"p_fail_{mo:g}"] = split.p_fail
+                    base[f"absorbed_{mo:g}"] = split.expected_absorbed
                 for tol in grid_tol:
                     rp = risk_premium(surplus, 1.0 / tol)
                     rp_e = risk_premium(surplus_e, 1.0 / tol)
@@ -1717,7 +1992,7 @@ def design_grid(
                         "council_cost_fixed": m + rp + admin,
                         "council_cost_effort": (1 - e) * m + k * e * e * m / 2 + rp_e + admin,
                     })
-    return pd.DataFrame(rows)
+    return rows
 
 
 def frontier_grid(
@@ -1744,7 +2019,8 @@ def frontier_grid(
         its own optimum, £).
     """
     grid = _check_shares(list(shares)).ravel()
-    years = chapter_years(check_integer("n_years", n_years, low=2), check_integer("seed", seed, low=0))
+    years = chapter_scope_years("placements", check_integer("n_years", n_years, low=2),
+                                check_integer("seed", seed, low=0))
     m = float(years.totals.mean())
     v = float(years.totals.var())
     curves, optima = [], []
@@ -1780,6 +2056,10 @@ _MINUS = "\u2212\u2060"  # a minus sign that a line never breaks after
 
 def _k(x: float) -> str:
     """£ thousands with the sign in front: ``-496289 -> '−£496k'``."""
+    if abs(x) < 50:
+        return "£0"
+    if abs(x) < 9_950:
+        return f"{_MINUS if x < 0 else ''}£{abs(x) / 1000:.1f}k"
     sign = _MINUS if x < -500 else ""
     return f"{sign}£{abs(x) / 1000:,.0f}k"
 
@@ -1794,20 +2074,36 @@ def _pct(x: float) -> str:
 
 
 _TERMS = {
-    "Block": "A fixed sum B each year",
+    "Block": "A fixed sum each year",
+    "Volume band": "A fixed sum for caseloads inside the band; each child outside it paid or deducted at the "
+                   "variable cost of a child",
     "Capitation, flat rate": "The average cost of a child for each child in the practice",
     "Capitation by needs group": "The mean cost of each child's recorded needs group",
     "Full reimbursement": "Each child's actual cost (capitation at actual cost)",
-    "Cost and volume": "B + (1 − s)(C − B): the practice bears a share s of any over- or underspend",
-    "Threshold": "The practice bears overspend up to T, the council the rest; the practice keeps underspend",
+    "Cost and volume": "A baseline, plus half of any overspend (less half of any underspend): the practice bears "
+                       "half of either",
+    "Two-way threshold": "As the threshold contract, but underspend beyond the threshold goes back to the council "
+                           "(a cap on surplus, s.7)",
+    "Threshold": "The practice bears overspend up to the threshold, the council the rest; the practice keeps any "
+                 "underspend",
     "Reinsurance": "A fixed sum, plus every child's cost above a per-child threshold",
-    "Outcome": "A fixed sum B, plus a bonus for each child who keeps one social worker all year",
+    "Outcome": "A fixed sum, plus a bonus for each child who keeps one social worker all year",
     "Mixed": "The cost-and-volume payment, plus the same bonus",
 }
 
 
+def threshold_discounts(scope: str = "placements") -> dict[str, float]:
+    """How far below the expected cost each threshold contract's baseline is set so that it pays that cost on average.
+
+    Returns ``{contract name: baseline_discount}`` (fractions of the expected cost) for the
+    chapter's threshold contracts under ``scope``.
+    """
+    return {name: c.baseline_discount for name, c in chapter_scope_contracts(scope).items()
+            if isinstance(c, ThresholdSharing)}
+
+
 def contracts_table() -> "Table":
-    """The chapter's nine contracts: family, how the payment is set, administration (£ a year)."""
+    """The chapter's eleven contracts: family, how the payment is set, administration (£ a year)."""
     from .tables import Table
 
     table = chapter_table()
@@ -1816,17 +2112,27 @@ def contracts_table() -> "Table":
         "Contract": table["contract"], "Family (report s.6.1.6)": table["family"], "Payment": terms,
         "Administration (£ a year)": [_admin(x) for x in table["admin_cost"]],
     })
-    return Table(frame, caption="The nine contracts priced in this chapter",
-                 notes="B defaults to the expected cost of the children, so every contract without a bonus pays the "
-                       "same on average; the two with a bonus pay the expected bonus on top. Terms and "
-                       "administrative costs are assumptions.")
+    first, second = (100 * v for v in threshold_discounts().values())
+    return Table(frame, caption="The eleven contracts priced in this chapter",
+                 notes="Every baseline is set so that each contract without a bonus pays the expected cost on average: "
+                       "the expected cost itself, except the threshold contracts: the one-way threshold's baseline "
+                       f"sits {first:.1f}% below it and the two-way one's {second:.1f}% (social work and placements), "
+                       "because a practice that keeps more of a good year than it bears of a bad one would otherwise "
+                       "be paid more than the cost on average. The two with a bonus pay the expected "
+                       "bonus on top. Terms and administrative costs are assumptions.")
 
 
-def risk_table() -> "Table":
+def _scoped(scope: str) -> str:
+    """Caption prefix naming the scope."""
+    check_one_of("scope", scope, SCOPES)
+    return f"{SCOPE_LABELS[scope]}: "
+
+
+def risk_table(scope: str = "placements") -> "Table":
     """Who bears which risk: the share of each part of cost variation falling on the practice."""
     from .tables import Table
 
-    t = chapter_table()
+    t = chapter_table(scope)
     frame = pd.DataFrame({
         "Contract": t["contract"],
         "Number of children": t["caseload"].map(_pct),
@@ -1834,37 +2140,37 @@ def risk_table() -> "Table":
         "Cost within a needs group": t["within_group"].map(_pct),
         "All cost": t["overall"].map(_pct),
     })
-    return Table(frame, caption="Who bears the risk: share of each part of the variation in cost that falls on the "
+    return Table(frame, caption=_scoped(scope) + "Who bears the risk: share of each part of the variation in cost that falls on the "
                                 "practice",
                  notes="Coefficients of a regression of the practice's shortfall on the three parts of cost together "
                        "(all cost: on the total alone): 100% means every £ of a part falls on the practice, 0% that "
                        f"the council pays it all. {CHAPTER_YEARS:,} simulated years.")
 
 
-def surplus_table() -> "Table":
+def surplus_table(scope: str = "placements") -> "Table":
     """The practice's surplus under each contract, and the risk premium it would charge (£ a year)."""
     from .tables import Table
 
-    t = chapter_table()
+    t = chapter_table(scope)
     frame = pd.DataFrame({
         "Contract": t["contract"],
         "Spread (sd)": t["practice_sd_surplus"].map(_k),
         "Chance of a loss": t["practice_p_loss"].map(_pct),
         "Worst year in 20": t["practice_surplus_p5"].map(_k),
-        "Risk premium, r Var/2": t["risk_premium_approx"].map(_k),
+        "Risk premium, variance only": t["risk_premium_approx"].map(_k),
         "Risk premium, exact": t["risk_premium_exact"].map(_k),
     })
-    return Table(frame, caption="The practice's surplus and the risk premium it would charge (£ a year)",
+    return Table(frame, caption=_scoped(scope) + "The practice's surplus and the risk premium it would charge (£ a year)",
                  notes="Risk tolerance 1/r = £250,000 (assumption). Worst year in 20: the 5th percentile of the "
                        f"surplus. {CHAPTER_YEARS:,} simulated years.")
 
 
-def incentive_table() -> "Table":
+def incentive_table(scope: str = "placements") -> "Table":
     """The report's qualitative comparison as numbers: incentives and administration, per contract."""
     from .tables import Table
 
-    t = chapter_table().set_index("contract")
-    sk = skimming_table()
+    t = chapter_table(scope).set_index("contract")
+    sk = skimming_table(scope)
     gain = sk.pivot(index="contract", columns="group", values="gain_vs_average")
     one_more = sk.drop_duplicates("contract").set_index("contract")["gain_average_child"]
     names = list(t.index)
@@ -1877,7 +2183,7 @@ def incentive_table() -> "Table":
         "A complex-needs child instead": [_gbp_signed(gain.loc[n, "complex_needs"]) for n in names],
         "Administration": [_admin(x) for x in t["admin_cost"]],
     })
-    return Table(frame, caption="Incentives: what the practice keeps of a £ saved, and what taking or choosing a "
+    return Table(frame, caption=_scoped(scope) + "Incentives: what the practice keeps of a £ saved, and what taking or choosing a "
                                 "child is worth to it (£ a year)",
                  notes="Effort at an effort cost k = 10 (assumption). Child gains: change in the practice's expected "
                        f"surplus; {GRID_YEARS:,} simulated years, paired across needs groups.")
@@ -1894,11 +2200,11 @@ def _admin(x: float) -> str:
     return f"£{round(x, -2):,.0f}"
 
 
-def council_cost_table() -> "Table":
+def council_cost_table(scope: str = "placements") -> "Table":
     """The council's expected total cost per contract, costs fixed and with the effort response (£ a year)."""
     from .tables import Table
 
-    t = chapter_table()
+    t = chapter_table(scope)
     frame = pd.DataFrame({
         "Contract": t["contract"],
         "Costs fixed: premium": t["risk_premium_exact"].map(_k),
@@ -1908,7 +2214,7 @@ def council_cost_table() -> "Table":
         "Effort: total": t["council_cost_effort"].map(_m),
         "Rank": t["council_cost_effort"].rank(method="min").astype(int).astype(str),
     })
-    return Table(frame, caption="The council's expected total cost of each contract, with costs fixed and with the "
+    return Table(frame, caption=_scoped(scope) + "The council's expected total cost of each contract, with costs fixed and with the "
                                 "practice's effort (£ a year)",
                  notes="Total: expected cost of the children, risk premium and administration, with terms set so that "
                        "the practice just accepts. Effort e = s/k cuts every cost by the fraction e at a cost "
@@ -1922,17 +2228,25 @@ def claims_table() -> "Table":
 
     t = chapter_table().set_index("contract")
     names = list(t.index)
-    block, flat, needs, full, cv, thr, reins, outcome, mixed = names
+    block, needs, full = names[0], "Capitation by needs group", "Full reimbursement"
+    cv, thr, both, outcome, mixed = (next(n for n in names if n.startswith(p)) for p in
+                                     ("Cost and volume", "Threshold at", "Two-way", "Outcome", "Mixed"))
+    discount = threshold_discounts()
     sk = skimming_table().set_index(["contract", "group"])
     one_more = sk.xs("no_additional_needs", level="group")["gain_average_child"]
     opt = chapter_optimum()
-    cv_share = next(c.share for c in chapter_contracts().values() if isinstance(c, CostAndVolume))
+    cv_share = next(c.share for c in chapter_scope_contracts().values() if isinstance(c, CostAndVolume))
     rows = [
         ("Block: the practice “bears the entire risk of variability in its caseload and of variability in the cost "
          "per child” and would charge a risk premium",
          f"It bears {_pct(t.loc[block, 'caseload'])} of both. Its chance of a loss in a year is "
          f"{_pct(t.loc[block, 'practice_p_loss'])}, its worst year in 20 {_k(t.loc[block, 'practice_surplus_p5'])}; "
          f"the risk premium is {_k(t.loc[block, 'risk_premium_exact'])} a year."),
+        ("Block: a payment that includes “an additional contingency reserve”",
+         f"A reserve that holds the chance of failing in a year to 1 in 20 is {_k(t.loc[block, 'reserve_1_in_20'])}, "
+         f"several times a practice's likely reserves; with {assumption('reserve_months'):g} months' running cost it "
+         f"fails in {_pct(t.loc[block, 'p_fail_year'])} of years and the council absorbs "
+         f"{_k(t.loc[block, 'absorbed'])} a year."),
         ("Block: an incentive “to reduce caseloads” and “the service provided for each child”",
          f"Each extra child lowers the practice's surplus by £{abs(one_more[block]):,.0f} a year; it keeps "
          f"{_pct(t.loc[block, 'power'])} of any £ saved."),
@@ -1951,6 +2265,12 @@ def claims_table() -> "Table":
          f"{_pct(t.loc[cv, 'overall'])} of all cost risk for a premium of {_k(t.loc[cv, 'risk_premium_exact'])} and "
          f"keeps {_pct(t.loc[cv, 'power'])} of a £ saved. The share that minimises the council's cost is "
          f"{opt.closed_form_share:.2f} (closed form), {opt.share:.2f} (simulated)."),
+        ("Threshold: extra costs below the threshold “borne by the SWP and all those above by the local "
+         "authority”, with “a similar arrangement” for underspends",
+         f"Leaving the practice every underspend pays it more than the cost on average unless the baseline is set "
+         f"{100 * discount[thr]:.1f}% lower; returning underspend beyond the threshold (a cap on surplus, s.7) needs "
+         f"{100 * discount[both]:.1f}%. The two-way version fails less but keeps {_pct(t.loc[both, 'power'])} of the "
+         "incentive."),
         ("Mixed outcome-based: the fixed amount “ensure[s] that, whatever happens to outcomes, the SWP remains in "
          "business”",
          f"A fixed base leaves all cost risk with the practice: chance of a loss "
@@ -1959,62 +2279,120 @@ def claims_table() -> "Table":
          f"{_k(t.loc[mixed, 'risk_premium_exact'])}."),
     ]
     frame = pd.DataFrame(rows, columns=["The report says (s.6.1.6)", "The simulation says"])
-    return Table(frame, caption="The report's comparison of contracts, put to numbers",
+    return Table(frame, caption="The report's comparison of contracts, put to numbers (social work and placements)",
                  notes=f"Quotations from Le Grand (2007) s.6.1.6. Default assumptions; {CHAPTER_YEARS:,} simulated years.")
 
 
 def key_results() -> "Table":
-    """The chapter's key-results table, every figure computed from the model and its data."""
+    """The chapter's key-results table, every figure computed from the model and its data.
+
+    The fourth column names the labelled assumption that drives each figure.
+    """
+    from . import commissioning, practice
     from .tables import key_results as table
 
     model = default_cost_model()
     load = default_caseload()
     moments = total_cost_moments(model, load)
     caseload_share = load.variance * model.mean**2 / moments.variance
-    t = chapter_table().set_index("contract")
-    block = t.index[0]
+    t = chapter_table("placements").set_index("contract")
+    w = chapter_table("social_work").set_index("contract")
+    names = list(t.index)
+    block, thr = names[0], next(n for n in names if n.startswith("Threshold at"))
     fixed_best = t["council_cost_fixed"].idxmin()
     effort_best = t["council_cost_effort"].idxmin()
     effort_worst = t["council_cost_effort"].idxmax()
     opt = chapter_optimum()
-    saving = float(chapter_years().totals.mean()) - opt.council_cost
+    saving = float(chapter_scope_years().totals.mean()) - opt.council_cost
     sk = skimming_table().set_index(["contract", "group"])["gain_vs_average"]
-    grid = design_grid()
+    grid = chapter_design_grid()
     grid = grid[grid["tolerance"] == assumption("risk_tolerance")]
-    best = grid.loc[grid["council_cost_effort"].idxmin()]
     basis_words = {"fixed": "fixed baseline", "caseload": "baseline following the number of children",
                    "needs": "baseline following needs groups"}
+
+    def best_design(scope: str) -> str:
+        g = grid[grid["scope"] == scope]
+        b = g.loc[g["council_cost_effort"].idxmin()]
+        thresh = "" if b["threshold"] == 0 else f", all of the first £{b['threshold']:,.0f} over or under"
+        return f"{basis_words[b['basis']]}, practice's share {b['share']:.2f}{thresh}: {_m(b['council_cost_effort'])}"
+
+    scopes = {name: chapter_scope_years(name) for name in SCOPES}
+    sc = default_scope("placements")
+    margin = sc.flat_rate(model, load) - sc.marginal_cost(model)
+    years_p = scopes["placements"]
+    undiscounted = replace(chapter_scope_contracts()[thr], baseline_discount=0.0)
+    thr_unbalanced = float(undiscounted.payment(years_p).mean())
+    outcome = commissioning.service_cuts(t["effort"].to_numpy(), float(t["expected_cost_fixed"].iloc[0]),
+                                         years_p.expected_count)["outcome_cost"]
+    with_outcomes = t["council_cost_effort"] + outcome
+    cut_best = with_outcomes.idxmin()
+    upcode = commissioning.upcoding_cost(chapter_scope_contracts()["Capitation by needs group"], years_p)
+    s = practice.summary()
+    side = commissioning.council_side(s["running_cost"], s["out_of_scope"] * practice.PracticeDesign().caseload)
+    total = side.set_index("item").loc["Total"]
+    held = int(data.value("pilots", measure="pilots_holding_placement_budget_commcare2013"))
+    term = int(assumption("contract_term_years"))
+    months = assumption("reserve_months")
     sim = f"simulated, {CHAPTER_YEARS:,} practice-years"
+    spread = "within-group cost spread (chapter 3)"
+    rtol = "risk tolerance £250,000"
     return table(
         [
-            ("Expected cost of a practice's children (sd), 100 ± 10 children",
-             f"{_m(moments.mean)} a year (sd {_k(moments.std)})", "chapter 3 cost model; draft contract Art. 4"),
-            ("Share of that variance due to the number of children", _pct(caseload_share),
-             "Var(N) mean(c)² / Var(C), exact"),
-            ("Block contract: practice's chance of a loss; its worst year in 20",
-             f"{_pct(t.loc[block, 'practice_p_loss'])}; {_k(t.loc[block, 'practice_surplus_p5'])}", sim),
-            ("Risk premium a practice would charge for a block contract",
-             f"{_k(t.loc[block, 'risk_premium_exact'])} a year "
-             f"({100 * t.loc[block, 'risk_premium_exact'] / moments.mean:.1f}% of expected cost)",
-             "exact CARA premium, risk tolerance £250,000 (assumption)"),
-            ("Cheapest for the council with costs fixed",
-             f"{fixed_best}, {_m(t.loc[fixed_best, 'council_cost_fixed'])}", sim),
-            ("Cheapest once the practice's effort responds to its incentive",
+            ("Expected cost of a practice's year, 100 ± 10 children: social work and placements; social work only",
+             f"{_m(scopes['placements'].expected_total)} (sd {_k(float(scopes['placements'].totals.std()))}); "
+             f"{_m(scopes['social_work'].expected_total)} (sd {_k(float(scopes['social_work'].totals.std()))})",
+             "chapter 3 costs, chapter 4 budget; draft contract Art. 4",
+             f"{spread}; variable social-work cost £{assumption('social_work_variable_cost'):,.0f} a child"),
+            ("Pilots that held the placement budget", "only one" if held == 1 else f"{held}",
+             "Community Care (2013)"),
+            ("Share of the variance of the children's cost due to their number", _pct(caseload_share),
+             "chapter 3 cost model, exact", "caseload spread evenly over 90 to 110 children"),
+            ("Margin a per-child rate that includes staff pays on each extra child", f"£{margin:,.0f} a year",
+             "chapter 4 budget, fixed between 90 and 110 children"),
+            ("Block contract, social work and placements: chance of a loss; worst year in 20",
+             f"{_pct(t.loc[block, 'practice_p_loss'])}; {_k(t.loc[block, 'practice_surplus_p5'])}", sim, spread),
+            (f"Block contract: chance the practice fails in a year; within a {term}-year term "
+             "(social work and placements; social work only)",
+             f"{_pct(t.loc[block, 'p_fail_year'])}; {_pct(t.loc[block, 'p_fail_term'])} "
+             f"({_pct(w.loc[block, 'p_fail_year'])}; {_pct(w.loc[block, 'p_fail_term'])})", sim,
+             f"reserves of {months:g} months' running cost"),
+            ("Block contract, social work and placements: losses the council absorbs when the practice fails",
+             f"{_k(t.loc[block, 'absorbed'])} a year", sim, f"reserves of {months:g} months' running cost"),
+            ("Risk premium a practice would charge for a block contract: unlimited; limited liability",
+             f"{_k(t.loc[block, 'risk_premium_exact'])}; {_k(t.loc[block, 'risk_premium_limited'])} a year",
+             sim, f"{rtol}; reserves"),
+            ("Threshold contract: average payment with its baseline at the expected cost; as priced here",
+             f"{_m(thr_unbalanced)}; {_m(float(t.loc[thr, 'council_mean_spend']))} (baseline "
+             f"{100 * chapter_scope_contracts()[thr].baseline_discount:.1f}% lower)", sim),
+            ("Cheapest for the council with costs fixed", f"{fixed_best}, {_m(t.loc[fixed_best, 'council_cost_fixed'])}",
+             sim, rtol),
+            ("Cheapest once the practice's effort responds to its incentive; dearest",
              f"{effort_best}, {_m(t.loc[effort_best, 'council_cost_effort'])}; "
-             f"dearest: {effort_worst.lower()}, {_m(t.loc[effort_worst, 'council_cost_effort'])}",
-             f"{sim}; effort cost k = {assumption('effort_cost'):g} (assumption)"),
+             f"{effort_worst.lower()}, {_m(t.loc[effort_worst, 'council_cost_effort'])}",
+             sim, f"effort cost {assumption('effort_cost'):g}; {rtol}"),
+            ("Cheapest once half of every saving is a service cut that moves children",
+             f"{cut_best}, {_m(with_outcomes[cut_best])}", sim,
+             "share of service cuts; cost of a placement move"),
             ("Cost-and-volume share that minimises the council's cost: closed form; simulated",
-             f"{opt.closed_form_share:.2f}; {opt.share:.2f}", "s* = 1/(1 + r k Var(C)/m); " + sim),
+             f"{opt.closed_form_share:.2f}; {opt.share:.2f}", sim, f"{rtol} and effort cost {assumption('effort_cost'):g}"),
             ("Council's saving at that share against full reimbursement, administration aside",
-             f"{_k(saving)} a year", sim),
+             f"{_k(saving)} a year", sim, f"{rtol} and effort cost {assumption('effort_cost'):g}"),
             ("Gain from choosing a child with no additional needs over an average referral: block or flat "
              "capitation; capitation by needs group",
              f"{_gbp_signed(sk[(block, 'no_additional_needs')])} a year; "
              f"{_gbp_signed(sk[('Capitation by needs group', 'no_additional_needs')])}",
              f"simulated, {GRID_YEARS:,} practice-years"),
-            ("Cheapest design on the chapter's grid",
-             f"{basis_words[best['basis']]}, s = {best['share']:.2f}, T = £{best['threshold']:,.0f}: "
-             f"{_m(best['council_cost_effort'])}", f"cost-sharing grid, {GRID_YEARS:,} practice-years"),
+            ("Capitation by needs group: council's extra cost if one child in ten is recorded a group higher",
+             f"{_k(upcode)} a year", "needs-group rates", "share recorded higher"),
+            ("Council's own yearly cost of contracting out (commissioning, paying twice, stranded overheads, managing)",
+             f"{_k(total['central'])} ({_k(total['low'])} to {_k(total['high'])})", "computed",
+             "commissioning and overhead assumptions"),
+            ("Cheapest design on the chapter's grid: social work and placements",
+             best_design("placements"), f"cost-sharing grid, {GRID_YEARS:,} practice-years",
+             f"{rtol}; effort cost {assumption('effort_cost'):g}"),
+            ("Cheapest design on the chapter's grid: social work only",
+             best_design("social_work"), f"cost-sharing grid, {GRID_YEARS:,} practice-years",
+             f"{rtol}; effort cost {assumption('effort_cost'):g}"),
         ],
         caption="Key results: paying a practice of 100 children (default assumptions)",
     )
