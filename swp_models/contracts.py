@@ -46,6 +46,8 @@ from .costs import (
     draw_practice_children,
     total_cost_moments,
 )
+from .liability import SCOPES, Scope, default_scope, failure_comparison, reserves_from_months
+from .liability import _surplus as _surplus_array
 from .validation import (
     check_in_range,
     check_integer,
@@ -81,6 +83,7 @@ __all__ = [
     "CostSharing",
     "MixedOutcome",
     "with_effort",
+    "rescaled",
     "effort_comparison",
     "risk_sharing",
     "CHAPTER_YEARS",
@@ -93,6 +96,9 @@ __all__ = [
     "contract_family",
     "chapter_defaults",
     "chapter_years",
+    "chapter_scope_years",
+    "chapter_scope_contracts",
+    "chapter_reserves",
     "chapter_table",
     "chapter_optimum",
     "skimming_table",
@@ -148,14 +154,26 @@ class PracticeYears:
         0.000015), which is harmless here and halves the time the draws take.
     cost_model : CostModel
     caseload : Caseload
+    fixed_cost : float, default 0
+        What the practice pays each year whatever its children (its staff and office:
+        chapter 4's budget), £ per practice-year, >= 0. Added to every year's total.
+    staff_per_child : float, default 0
+        The part of each child's cost that is the practice's own (fixed) staff, £ per child
+        per year, >= 0: it is inside every child's cost and is taken out of the total once
+        per child, so that an extra child adds only its variable cost. See
+        :class:`swp_models.liability.Scope`.
     """
 
     children: PracticeChildren
     outcome_draws: np.ndarray
     cost_model: CostModel
     caseload: Caseload
+    fixed_cost: float = 0.0
+    staff_per_child: float = 0.0
 
     def __post_init__(self) -> None:
+        _set(self, "fixed_cost", check_nonnegative("fixed_cost", self.fixed_cost))
+        _set(self, "staff_per_child", check_nonnegative("staff_per_child", self.staff_per_child))
         for arr in (
             self.children.costs,
             self.children.components,
@@ -189,10 +207,14 @@ class PracticeYears:
         """Children in each practice-year."""
         return self.children.counts
 
-    @property
+    @cached_property
     def totals(self) -> np.ndarray:
-        """Total cost ``C`` of each practice-year, £."""
-        return self.children.totals
+        """Total cost ``C`` of each practice-year, £: the fixed cost plus the children's variable costs."""
+        if self.fixed_cost == 0 and self.staff_per_child == 0:
+            return self.children.totals
+        out = self.children.totals + (self.fixed_cost - self.staff_per_child * self.counts)
+        out.setflags(write=False)
+        return out
 
     @property
     def component_counts(self) -> np.ndarray:
@@ -225,7 +247,25 @@ class PracticeYears:
     @property
     def expected_total(self) -> float:
         """Exact expected total cost ``E[C]`` of a practice-year under the model, £."""
-        return total_cost_moments(self.cost_model, self.caseload).mean
+        children = total_cost_moments(self.cost_model, self.caseload).mean
+        return children + self.fixed_cost - self.staff_per_child * self.caseload.expected
+
+    def child_rates(self) -> dict[str, float]:
+        """Expected cost of a child of each recorded needs group with its share of the fixed cost, £ a year.
+
+        ``mean_g - staff_per_child + fixed_cost / E[N]``: a payment per child at these rates
+        pays the expected total on average (the rates of risk-adjusted capitation).
+        """
+        share = self.fixed_cost / self.expected_count - self.staff_per_child
+        return {g: m + share for g, m in self.cost_model.recorded_means().items()}
+
+    def flat_rate(self) -> float:
+        """Expected total cost per expected child, ``E[C] / E[N]``, £ a year (a flat capitation rate)."""
+        return self.expected_total / self.expected_count
+
+    def _rebuilt(self, kids: PracticeChildren, model: CostModel | None = None, factor: float = 1.0) -> PracticeYears:
+        return PracticeYears(kids, self.outcome_draws, self.cost_model if model is None else model, self.caseload,
+                             self.fixed_cost * factor, self.staff_per_child * factor)
 
     @property
     def expected_count(self) -> float:
@@ -266,8 +306,8 @@ class PracticeYears:
     def scaled(self, factor: float) -> PracticeYears:
         """The same children with every cost multiplied by ``factor`` (> 0)."""
         f = check_positive("factor", factor)
-        kids = replace(self.children, costs=self.costs * f, totals=self.totals * f)
-        return PracticeYears(kids, self.outcome_draws, self.cost_model, self.caseload)
+        kids = replace(self.children, costs=self.costs * f, totals=self.children.totals * f)
+        return self._rebuilt(kids, factor=f)
 
     def with_extra_child(
         self, cost: np.ndarray, component: int, outcome_draw: np.ndarray
@@ -301,9 +341,10 @@ class PracticeYears:
             offsets=self.offsets + np.arange(self.n_years + 1),
             counts=self.counts + 1,
             component_counts=comp_counts,
-            totals=self.totals + cost,
+            totals=self.children.totals + cost,
         )
-        return PracticeYears(kids, np.insert(self.outcome_draws, ends, draw), self.cost_model, self.caseload)
+        return PracticeYears(kids, np.insert(self.outcome_draws, ends, draw), self.cost_model, self.caseload,
+                             self.fixed_cost, self.staff_per_child)
 
 
 def simulate_practice_years(
@@ -788,15 +829,6 @@ def default_contracts(cost_model: CostModel | None = None) -> dict[str, Contract
 # ---------------------------------------------------------------------------------------
 
 
-def _surplus_array(surplus: np.ndarray) -> np.ndarray:
-    arr = np.asarray(surplus, dtype=float).ravel()
-    if arr.size == 0:
-        raise ValueError("surplus must hold at least one value; got an empty array")
-    if not np.isfinite(arr).all():
-        raise ValueError("surplus must be finite (no NaN or infinity)")
-    return arr
-
-
 def risk_premium(surplus: np.ndarray, risk_aversion: float, exact: bool = True) -> float:
     """What a practice with CARA risk aversion would give up to remove the risk in ``surplus``.
 
@@ -925,11 +957,13 @@ def skimming_gain(
     *,
     n_years: int = 20_000,
     seed: SeedLike = 0,
+    scope: Scope | None = None,
 ) -> pd.DataFrame:
     """The practice's expected gain from taking one more child, by needs group.
 
-    Simulates ``n_years`` practice-years, adds one child of each needs group to every
-    year (the same standard normal draw for every group, so the groups are paired) and
+    Simulates ``n_years`` practice-years (the practice's own costs under ``scope`` when it
+    is given: an extra child then costs the practice its variable cost only), adds one
+    child of each needs group to every year (the same standard normal draw for every group, so the groups are paired) and
     prices the contract with and without that child.
 
     Returns
@@ -945,8 +979,13 @@ def skimming_gain(
         true group means no group is better than another.
     """
     load = default_caseload() if caseload is None else _as_caseload(caseload)
+    if scope is not None and not isinstance(scope, Scope):
+        raise ValueError(f"scope must be a Scope or None; got {scope!r}")
     rng = _rng(seed)
     years = simulate_practice_years(cost_model, load, n_years, rng)
+    if scope is not None:
+        years = scope.apply(years)
+    model = years.cost_model
     # Stratified draws for the extra child (one per n-quantile, shuffled), rescaled so the
     # sample mean cost equals the group mean exactly (a factor within about 1e-4 of one):
     # contracts linear in cost then give exact gains.
@@ -956,14 +995,14 @@ def skimming_gain(
     base = contract.payment(years)
     gains = np.empty(len(cost_model.components))
     for k in range(gains.size):
-        extra = np.exp(cost_model.mu[k] + cost_model.sigma[k] * z)
-        extra *= cost_model.component_means[k] / extra.mean()
+        extra = np.exp(model.mu[k] + model.sigma[k] * z)
+        extra *= model.component_means[k] / extra.mean()
         more = years.with_extra_child(extra, k, draw)
         gains[k] = float(np.mean(contract.payment(more) - base - extra))
     weights = cost_model.component_weights
     average = float(np.dot(weights, gains))
     rows = []
-    summary = cost_model.group_summary()
+    summary = model.group_summary()
     for j, g in enumerate(cost_model.groups):
         sel = cost_model.recorded_group == j
         w = weights[sel]
@@ -1292,10 +1331,19 @@ def with_effort(years: PracticeYears, effort: float) -> PracticeYears:
     e = check_in_range("effort", effort, 0.0, 1.0, high_open=True)
     if e == 0:
         return years
-    f = 1.0 - e
+    return rescaled(years, 1.0 - e)
+
+
+def rescaled(years: PracticeYears, factor: float) -> PracticeYears:
+    """The same children with every cost, the cost model's means and the fixed cost times ``factor`` (> 0).
+
+    Unlike :meth:`PracticeYears.scaled`, the cost model follows, so every rate or baseline
+    that defaults to an expected cost follows too.
+    """
+    f = check_positive("factor", factor)
     model = replace(years.cost_model, means=tuple(m * f for m in years.cost_model.means))
-    kids = replace(years.children, costs=years.costs * f, totals=years.totals * f)
-    return PracticeYears(kids, years.outcome_draws, model, years.caseload)
+    kids = replace(years.children, costs=years.costs * f, totals=years.children.totals * f)
+    return years._rebuilt(kids, model, f)
 
 
 def _effort_from_power(name: str, power: float, k: float) -> float:
@@ -1413,9 +1461,10 @@ def risk_sharing(contracts: Mapping[str, Contract] | Sequence[Contract], years: 
     items = _contract_items(contracts)
     model = years.cost_model
     rates = np.array([model.recorded_means()[g] for g in model.groups])
-    x1 = model.mean * years.counts.astype(float)
-    expected = years.group_counts @ rates
-    parts = {"caseload": x1, "case_mix": expected - x1, "within_group": years.totals - expected}
+    d = years.staff_per_child
+    x1 = (model.mean - d) * years.counts.astype(float)
+    expected = years.group_counts @ rates - d * years.counts
+    parts = {"caseload": x1, "case_mix": expected - x1, "within_group": years.totals - years.fixed_cost - expected}
     centred = {key: x - x.mean() for key, x in parts.items()}
     # A part that varies by less than a penny in a year is treated as fixed.
     varying = [key for key, x in centred.items() if float(np.mean(x * x)) > 1e-4]
@@ -1469,13 +1518,18 @@ CONTRACT_TERMS: tuple[str, ...] = (
 )
 
 
-def build_contracts(cost_model: CostModel | None = None, **terms: float) -> dict[str, Contract]:
+def build_contracts(cost_model: CostModel | None = None, *, scope: Scope | None = None,
+                    **terms: float) -> dict[str, Contract]:
     """The chapter's nine contracts with any of their terms changed.
 
     Parameters
     ----------
     cost_model : CostModel, optional
         Sets the capitation rates; default :func:`swp_models.costs.default_cost_model`.
+    scope : swp_models.liability.Scope, optional
+        What the practice pays for; sets the capitation rates (the expected cost of a child
+        in the scope, with its share of the fixed budget). Default: the children's costs
+        alone, as :func:`swp_models.liability.Scope` never applied.
     **terms : float
         Any of :data:`CONTRACT_TERMS` (the ``parameter`` names of
         ``data/assumptions_contracts.csv``, in the units given there); the others take
@@ -1493,6 +1547,8 @@ def build_contracts(cost_model: CostModel | None = None, **terms: float) -> dict
     if unknown:
         raise ValueError(f"terms must be among {list(CONTRACT_TERMS)}; got {unknown}")
     model = default_cost_model() if cost_model is None else cost_model
+    if scope is not None and not isinstance(scope, Scope):
+        raise ValueError(f"scope must be a Scope or None; got {scope!r}")
     v = {name: (terms[name] if name in terms else assumption(name)) for name in CONTRACT_TERMS}
     manage, audit = v["admin_contract_management"], v["admin_cost_audit"]
     assess, monitor = v["admin_needs_assessment"], v["admin_outcome_monitoring"]
@@ -1502,11 +1558,18 @@ def build_contracts(cost_model: CostModel | None = None, **terms: float) -> dict
     threshold = ThresholdSharing(threshold=v["overspend_threshold"], admin_cost_per_year=manage + audit)
     reins = HighCostReinsurance(v["reinsurance_threshold"], admin_cost_per_year=manage + audit)
     bonus = OutcomeBased(bonus_per_unit=v["outcome_bonus"], outcome=outcome, admin_cost_per_year=manage + monitor)
+    if scope is None:
+        flat = Capitation.flat(model, admin_cost_per_year=manage)
+        needs = Capitation.risk_adjusted(model, admin_cost_per_year=manage, admin_cost_per_child=assess)
+    else:
+        load = default_caseload()
+        flat = Capitation(flat_rate=scope.flat_rate(model, load), admin_cost_per_year=manage)
+        needs = Capitation(rate_by_group=scope.child_rates(model, load), admin_cost_per_year=manage,
+                           admin_cost_per_child=assess)
     return {
         "Block": Block(admin_cost_per_year=manage),
-        "Capitation, flat rate": Capitation.flat(model, admin_cost_per_year=manage),
-        "Capitation by needs group": Capitation.risk_adjusted(model, admin_cost_per_year=manage,
-                                                              admin_cost_per_child=assess),
+        "Capitation, flat rate": flat,
+        "Capitation by needs group": needs,
         "Full reimbursement": FullReimbursement(admin_cost_per_year=manage + audit, admin_cost_per_child=assess),
         f"Cost and volume, s = {cv.share:g}": cv,
         f"Threshold, T = £{threshold.threshold / 1000:,.0f}k": threshold,
@@ -1552,27 +1615,63 @@ def chapter_years(n_years: int = CHAPTER_YEARS, seed: int = CHAPTER_SEED) -> Pra
     return simulate_practice_years(default_cost_model(), default_caseload(), n_years, seed)
 
 
-@lru_cache(maxsize=1)
-def _chapter_table() -> pd.DataFrame:
-    years = chapter_years()
-    contracts = chapter_contracts(years.cost_model)
+@lru_cache(maxsize=4)
+def chapter_scope_years(scope: str = "placements", n_years: int = CHAPTER_YEARS,
+                        seed: int = CHAPTER_SEED) -> PracticeYears:
+    """:func:`chapter_years` as the practice's own costs under a scope (``"social_work"`` or ``"placements"``)."""
+    check_one_of("scope", scope, SCOPES)
+    return default_scope(scope).apply(chapter_years(n_years, seed))
+
+
+def chapter_scope_contracts(scope: str = "placements", **terms: float) -> dict[str, Contract]:
+    """The chapter's contracts for a scope (capitation rates set on that scope's costs)."""
+    check_one_of("scope", scope, SCOPES)
+    return build_contracts(chapter_years().cost_model, scope=default_scope(scope), **terms)
+
+
+@lru_cache(maxsize=2)
+def _chapter_table(scope: str) -> pd.DataFrame:
+    years = chapter_scope_years(scope)
+    contracts = chapter_scope_contracts(scope)
     d = chapter_defaults()
     fixed = compare(contracts, years, d["risk_aversion"])
     effort = effort_comparison(contracts, years, d["risk_aversion"], d["effort_cost"])
     split = risk_sharing(contracts, years)
+    fail = failure_comparison(contracts, years, chapter_reserves(scope), term_years=int(assumption("contract_term_years")),
+                              failure_cost=assumption("failure_cost"), risk_aversion=d["risk_aversion"])
     out = fixed.merge(effort.drop(columns=["admin_cost", "power"]), on="contract").merge(split, on="contract")
+    out = out.merge(fail.drop(columns=["risk_premium"]), on="contract")
     out.insert(1, "family", [contract_family(c) for c in contracts.values()])
     return out
 
 
-def chapter_table() -> pd.DataFrame:
-    """Every per-contract figure of the chapter, one row per contract of :func:`chapter_contracts`.
+def chapter_reserves(scope: str = "placements", months: float | None = None) -> float:
+    """The practice's reserves, £: ``months`` (default the assumption ``reserve_months``) of chapter 4's budget.
 
-    Priced on :func:`chapter_years` with the default risk aversion and effort cost: the
-    columns of :func:`compare`, of :func:`effort_comparison` (without its duplicates
-    ``admin_cost`` and ``power``) and of :func:`risk_sharing`, plus ``family``.
+    The same for both scopes: reserves are measured against the practice's own running cost.
     """
-    return _chapter_table().copy()
+    check_one_of("scope", scope, SCOPES)
+    m = assumption("reserve_months") if months is None else months
+    return reserves_from_months(m, default_scope(scope).fixed_cost)
+
+
+def chapter_table(scope: str = "placements") -> pd.DataFrame:
+    """Every per-contract figure of the chapter, one row per contract of :func:`chapter_scope_contracts`.
+
+    Priced on :func:`chapter_scope_years` with the default risk aversion and effort cost:
+    the columns of :func:`compare`, of :func:`effort_comparison` (without its duplicates
+    ``admin_cost`` and ``power``), of :func:`risk_sharing` and of
+    :func:`swp_models.liability.failure_comparison` (with ``risk_premium`` dropped), plus
+    ``family``.
+
+    Parameters
+    ----------
+    scope : str
+        ``"placements"`` (the practice pays for social work and placements) or
+        ``"social_work"`` (the council keeps the placement budget).
+    """
+    check_one_of("scope", scope, SCOPES)
+    return _chapter_table(scope).copy()
 
 
 @lru_cache(maxsize=1)
@@ -1586,26 +1685,28 @@ def chapter_optimum() -> OptimalShare:
     return _chapter_optimum()
 
 
-@lru_cache(maxsize=1)
-def _skimming_table() -> pd.DataFrame:
+@lru_cache(maxsize=2)
+def _skimming_table(scope: str) -> pd.DataFrame:
     model = default_cost_model()
     frames = []
-    for name, contract in chapter_contracts(model).items():
-        gains = skimming_gain(contract, model, default_caseload(), n_years=GRID_YEARS, seed=CHAPTER_SEED)
+    for name, contract in chapter_scope_contracts(scope).items():
+        gains = skimming_gain(contract, model, default_caseload(), n_years=GRID_YEARS, seed=CHAPTER_SEED,
+                              scope=default_scope(scope))
         gains.insert(0, "contract", name)
         gains["gain_average_child"] = gains["gain_extra_child"] - gains["gain_vs_average"]
         frames.append(gains)
     return pd.concat(frames, ignore_index=True)
 
 
-def skimming_table() -> pd.DataFrame:
-    """:func:`skimming_gain` for every chapter contract, stacked.
+def skimming_table(scope: str = "placements") -> pd.DataFrame:
+    """:func:`skimming_gain` for every chapter contract under ``scope``, stacked.
 
     Columns ``contract``, ``group``, ``mean_cost``, ``gain_extra_child``,
     ``gain_vs_average`` and ``gain_average_child`` (the gain from one more child drawn
     from all referrals: the incentive to take on, or turn away, children), £ a year.
     """
-    return _skimming_table().copy()
+    check_one_of("scope", scope, SCOPES)
+    return _skimming_table(scope).copy()
 
 
 def surplus_histograms(
@@ -1620,9 +1721,9 @@ def surplus_histograms(
     Parameters
     ----------
     years : PracticeYears, optional
-        Default :func:`chapter_years`.
+        Default :func:`chapter_scope_years` (social work and placements).
     contracts : mapping, optional
-        Default :func:`chapter_contracts`.
+        Default :func:`chapter_scope_contracts` for that scope.
     limit : float
         Bins cover ``[-limit, limit]``, £ (> 0); years beyond fall in the outer bins.
     width : float
@@ -1639,8 +1740,8 @@ def surplus_histograms(
     n_bins = int(round(2 * lim / w))
     if n_bins < 2 or n_bins > 400 or abs(n_bins * w - 2 * lim) > 1e-6 * lim:
         raise ValueError(f"width must divide 2 * limit into 2 to 400 bins; got width={width!r}, limit={limit!r}")
-    yrs = chapter_years() if years is None else years
-    items = _contract_items(chapter_contracts(yrs.cost_model) if contracts is None else contracts)
+    yrs = chapter_scope_years() if years is None else years
+    items = _contract_items(chapter_scope_contracts() if contracts is None else contracts)
     edges = np.linspace(-lim, lim, n_bins + 1)
     expected = yrs.expected_total
     rows = []
