@@ -40,6 +40,7 @@ from .costs import (
     PracticeChildren,
     SeedLike,
     _as_caseload,
+    _caseload_distribution,
     _rng,
     default_caseload,
     default_cost_model,
@@ -66,6 +67,8 @@ __all__ = [
     "Capitation",
     "CostAndVolume",
     "ThresholdSharing",
+    "balanced",
+    "VolumeBand",
     "HighCostReinsurance",
     "Outcome",
     "OutcomeBased",
@@ -304,10 +307,15 @@ class PracticeYears:
     # -- derived samples -------------------------------------------------------------
 
     def scaled(self, factor: float) -> PracticeYears:
-        """The same children with every cost multiplied by ``factor`` (> 0)."""
+        """The same children with every child's cost multiplied by ``factor`` (> 0).
+
+        The cost model, the fixed cost and the staff cost per child are kept, so terms set
+        from expected costs do not follow: this is the perturbation behind the power of
+        incentive. :func:`rescaled` moves everything together.
+        """
         f = check_positive("factor", factor)
         kids = replace(self.children, costs=self.costs * f, totals=self.children.totals * f)
-        return self._rebuilt(kids, factor=f)
+        return self._rebuilt(kids)
 
     def with_extra_child(
         self, cost: np.ndarray, component: int, outcome_draw: np.ndarray
@@ -599,6 +607,11 @@ class ThresholdSharing(Contract):
         practice keeps all underspend (no surplus sharing).
     surplus_share_above : float, default 0
         Practice's share of underspend beyond ``T_s``, in [0, 1].
+    baseline_discount : float, default 0
+        With no ``baseline`` given, ``B = (1 - baseline_discount) E[C]``; in [0, 1). A
+        threshold that keeps the practice's losses small but leaves it every underspend
+        pays more than the expected cost on average at ``B = E[C]``; :func:`balanced`
+        finds the discount at which it pays the expected cost.
     """
 
     threshold: float = field(default=None)  # type: ignore[assignment]
@@ -606,6 +619,7 @@ class ThresholdSharing(Contract):
     share_above: float = 0.0
     surplus_threshold: float | None = None
     surplus_share_above: float = 0.0
+    baseline_discount: float = 0.0
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -616,10 +630,18 @@ class ThresholdSharing(Contract):
         _set(self, "share_above", check_probability("share_above", self.share_above))
         _set(self, "surplus_threshold", _optional_nonnegative("surplus_threshold", self.surplus_threshold))
         _set(self, "surplus_share_above", check_probability("surplus_share_above", self.surplus_share_above))
+        _set(self, "baseline_discount", check_in_range("baseline_discount", self.baseline_discount, 0.0, 1.0,
+                                                        high_open=True))
 
     @property
     def label(self) -> str:
         return f"Threshold (T = £{self.threshold:,.0f})"
+
+    def year_baseline(self, years: PracticeYears) -> float:
+        """The baseline ``B``, £ per practice-year."""
+        if self.baseline is not None:
+            return self.baseline
+        return (1.0 - self.baseline_discount) * years.expected_total
 
     def practice_surplus(self, totals: np.ndarray, baseline: float) -> np.ndarray:
         """Practice's surplus for totals ``C`` and baseline ``B`` (vectorised), £."""
@@ -635,7 +657,95 @@ class ThresholdSharing(Contract):
         return gain - loss
 
     def payment(self, years: PracticeYears) -> np.ndarray:
-        return years.totals + self.practice_surplus(years.totals, _baseline(self.baseline, years))
+        return years.totals + self.practice_surplus(years.totals, self.year_baseline(years))
+
+
+def balanced(contract: ThresholdSharing, years: PracticeYears) -> ThresholdSharing:
+    """The threshold contract with the baseline discount at which it pays the expected cost on ``years``.
+
+    Solves ``mean(P - C) = 0`` for ``baseline_discount`` (the practice's expected surplus,
+    which falls as the baseline falls). A contract with an explicit ``baseline`` is
+    returned unchanged: its terms are then the caller's.
+
+    Raises
+    ------
+    ValueError
+        If no discount in [0, 0.5] balances the contract (the practice expects a loss even
+        at ``B = E[C]``).
+    """
+    if not isinstance(contract, ThresholdSharing):
+        raise ValueError(f"contract must be a ThresholdSharing; got {contract!r}")
+    if contract.baseline is not None:
+        return contract
+    m = years.expected_total
+
+    def mean_surplus(d: float) -> float:
+        return float(np.mean(contract.practice_surplus(years.totals, (1.0 - d) * m)))
+
+    if mean_surplus(0.0) <= 0:
+        return replace(contract, baseline_discount=0.0)
+    if mean_surplus(0.5) > 0:
+        raise ValueError("contract cannot be balanced: the practice expects a surplus even at half the expected cost")
+    d = optimize.brentq(mean_surplus, 0.0, 0.5, xtol=1e-12)
+    return replace(contract, baseline_discount=float(d))
+
+
+@dataclass(frozen=True)
+class VolumeBand(Contract):
+    """A fixed price for a band of caseloads and a per-child price outside it (draft contract Art. 4).
+
+    ``P = B + rate * (max(N - high, 0) - max(low - N, 0))``: the block payment covers any
+    caseload from ``low`` to ``high``; each child above the band is paid at ``rate`` and
+    each child short of it is deducted at the same rate.
+
+    Parameters
+    ----------
+    low, high : int
+        The band, children, ``0 <= low <= high``.
+    rate : float, optional
+        £ per child per year outside the band, >= 0; default the expected variable cost of a
+        child (the expected cost of the children less the fixed cost, per expected child).
+    payment : float, optional
+        ``B``, £ per practice-year, >= 0; default the expected total cost less the expected
+        payment for children outside the band, so that the contract pays ``E[C]`` on average.
+    """
+
+    low: int = field(default=None)  # type: ignore[assignment]
+    high: int = field(default=None)  # type: ignore[assignment]
+    rate: float | None = None
+    payment_amount: float | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _set(self, "low", check_integer("low", self.low, low=0))
+        _set(self, "high", check_integer("high", self.high, low=self.low))
+        _set(self, "rate", _optional_nonnegative("rate", self.rate))
+        _set(self, "payment_amount", _optional_nonnegative("payment", self.payment_amount))
+
+    @property
+    def label(self) -> str:
+        return f"Volume band ({self.low}-{self.high} children)"
+
+    def year_rate(self, years: PracticeYears) -> float:
+        """The per-child rate outside the band, £ a year."""
+        if self.rate is not None:
+            return self.rate
+        return (years.expected_total - years.fixed_cost) / years.expected_count
+
+    def outside(self, years: PracticeYears) -> np.ndarray:
+        """Children above the band (positive) or short of it (negative), per year."""
+        n = years.counts.astype(float)
+        return np.maximum(n - self.high, 0.0) - np.maximum(self.low - n, 0.0)
+
+    def payment(self, years: PracticeYears) -> np.ndarray:
+        rate = self.year_rate(years)
+        extra = rate * self.outside(years)
+        if self.payment_amount is not None:
+            return self.payment_amount + extra
+        ns, probs = _caseload_distribution(years.caseload)
+        ns = ns.astype(float)
+        expected_outside = float(np.dot(probs, np.maximum(ns - self.high, 0.0) - np.maximum(self.low - ns, 0.0)))
+        return years.expected_total - rate * expected_outside + extra
 
 
 @dataclass(frozen=True)
@@ -1514,13 +1624,13 @@ FAMILIES: tuple[str, ...] = ("Block", "Capitation", "Cost and volume", "Outcome-
 CONTRACT_TERMS: tuple[str, ...] = (
     "cost_share", "overspend_threshold", "reinsurance_threshold", "outcome_bonus", "outcome_base_probability",
     "outcome_effort_gain", "outcome_effort", "admin_contract_management", "admin_cost_audit",
-    "admin_needs_assessment", "admin_outcome_monitoring",
+    "admin_needs_assessment", "admin_outcome_monitoring", "volume_band_margin",
 )
 
 
 def build_contracts(cost_model: CostModel | None = None, *, scope: Scope | None = None,
-                    **terms: float) -> dict[str, Contract]:
-    """The chapter's nine contracts with any of their terms changed.
+                    years: PracticeYears | None = None, **terms: float) -> dict[str, Contract]:
+    """The chapter's eleven contracts with any of their terms changed.
 
     Parameters
     ----------
@@ -1530,6 +1640,11 @@ def build_contracts(cost_model: CostModel | None = None, *, scope: Scope | None 
         What the practice pays for; sets the capitation rates (the expected cost of a child
         in the scope, with its share of the fixed budget). Default: the children's costs
         alone, as :func:`swp_models.liability.Scope` never applied.
+    years : PracticeYears, optional
+        The practice-years the contracts will be priced on (with the scope applied): the
+        two threshold contracts are then :func:`balanced` on them, so that they pay the
+        expected cost on average like every other contract without a bonus. Without
+        ``years`` their baseline is the expected cost.
     **terms : float
         Any of :data:`CONTRACT_TERMS` (the ``parameter`` names of
         ``data/assumptions_contracts.csv``, in the units given there); the others take
@@ -1538,10 +1653,12 @@ def build_contracts(cost_model: CostModel | None = None, *, scope: Scope | None 
     Returns
     -------
     dict
-        ``{name: Contract}`` in the order of the report's four families: block; capitation
-        at a flat rate, by needs group and at actual cost (full reimbursement); cost and
-        volume, threshold and per-child reinsurance; outcome-based on a fixed base and on a
-        cost-and-volume base (the mixed contract).
+        ``{name: Contract}`` in the order of the report's four families: block, and block
+        within a volume band (Art. 4); capitation at a flat rate, by needs group and at
+        actual cost (full reimbursement); cost and volume, threshold, threshold both ways
+        (underspend beyond the threshold returned to the council: the s.7 cap on surplus)
+        and per-child reinsurance; outcome-based on a fixed base and on a cost-and-volume
+        base (the mixed contract).
     """
     unknown = sorted(set(terms) - set(CONTRACT_TERMS))
     if unknown:
@@ -1555,7 +1672,19 @@ def build_contracts(cost_model: CostModel | None = None, *, scope: Scope | None 
     outcome = Outcome(base_probability=v["outcome_base_probability"], effort_gain=v["outcome_effort_gain"],
                       effort=v["outcome_effort"])
     cv = CostAndVolume(share=v["cost_share"], admin_cost_per_year=manage + audit)
+    if years is not None and not isinstance(years, PracticeYears):
+        raise ValueError(f"years must be PracticeYears or None; got {years!r}")
     threshold = ThresholdSharing(threshold=v["overspend_threshold"], admin_cost_per_year=manage + audit)
+    both = ThresholdSharing(threshold=v["overspend_threshold"], surplus_threshold=v["overspend_threshold"],
+                            admin_cost_per_year=manage + audit)
+    if years is not None:
+        threshold, both = balanced(threshold, years), balanced(both, years)
+    centre = default_caseload().mean
+    width = check_in_range("volume_band_margin", v["volume_band_margin"], 0.0, float(centre))
+    if width != int(width):
+        raise ValueError(f"volume_band_margin must be a whole number of children; got {width!r}")
+    margin = int(width)
+    band = VolumeBand(low=centre - margin, high=centre + margin, admin_cost_per_year=manage)
     reins = HighCostReinsurance(v["reinsurance_threshold"], admin_cost_per_year=manage + audit)
     bonus = OutcomeBased(bonus_per_unit=v["outcome_bonus"], outcome=outcome, admin_cost_per_year=manage + monitor)
     if scope is None:
@@ -1568,11 +1697,13 @@ def build_contracts(cost_model: CostModel | None = None, *, scope: Scope | None 
                            admin_cost_per_child=assess)
     return {
         "Block": Block(admin_cost_per_year=manage),
+        f"Volume band, {band.low}-{band.high} children": band,
         "Capitation, flat rate": flat,
         "Capitation by needs group": needs,
         "Full reimbursement": FullReimbursement(admin_cost_per_year=manage + audit, admin_cost_per_child=assess),
         f"Cost and volume, s = {cv.share:g}": cv,
         f"Threshold, T = £{threshold.threshold / 1000:,.0f}k": threshold,
+        f"Threshold both ways, T = £{both.threshold / 1000:,.0f}k": both,
         f"Reinsurance above £{reins.per_child_threshold / 1000:,.0f}k a child": reins,
         "Outcome: fixed base + bonus": bonus,
         "Mixed: cost and volume + bonus": MixedOutcome(cost_part=cv, bonus=bonus,
@@ -1595,7 +1726,7 @@ def contract_family(contract: Contract) -> str:
     """Which of the report's four families (:data:`FAMILIES`) a contract belongs to."""
     if isinstance(contract, (OutcomeBased, MixedOutcome)):
         return "Outcome-based"
-    if isinstance(contract, Block):
+    if isinstance(contract, (Block, VolumeBand)):
         return "Block"
     if isinstance(contract, (Capitation, FullReimbursement)):
         return "Capitation"
@@ -1626,7 +1757,8 @@ def chapter_scope_years(scope: str = "placements", n_years: int = CHAPTER_YEARS,
 def chapter_scope_contracts(scope: str = "placements", **terms: float) -> dict[str, Contract]:
     """The chapter's contracts for a scope (capitation rates set on that scope's costs)."""
     check_one_of("scope", scope, SCOPES)
-    return build_contracts(chapter_years().cost_model, scope=default_scope(scope), **terms)
+    return build_contracts(chapter_years().cost_model, scope=default_scope(scope), years=chapter_scope_years(scope),
+                           **terms)
 
 
 @lru_cache(maxsize=2)
