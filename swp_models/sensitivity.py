@@ -348,6 +348,7 @@ GROUPS: dict[str, str] = {
     "cost_share": "Terms of the illustrative contracts",
     "overspend_threshold": "Terms of the illustrative contracts",
     "reinsurance_threshold": "Terms of the illustrative contracts",
+    "volume_band_margin": "Terms of the illustrative contracts",
     "outcome_bonus": "Outcome bonus and continuity",
     "outcome_base_probability": "Outcome bonus and continuity",
     "outcome_effort_gain": "Outcome bonus and continuity",
@@ -369,6 +370,7 @@ _OVERHEAD_PARAMS = ("student_cost", "on_call_per_night", "legal_services", "dire
                     "premises_it_per_fte", "fixed_overheads")
 _PRACTICE_PARAMS = _DESIGN_PARAMS + _PAY_PARAMS + _OVERHEAD_PARAMS
 _SHARING_FAMILY = "Cost and volume"
+_COUNTS = ("students", "contract_term_years", "volume_band_margin")
 
 
 def chapter_assumptions() -> tuple[Assumption, ...]:
@@ -409,7 +411,9 @@ class ChapterModel:
 
     Notes
     -----
-    Counts (``students``, ``contract_term_years``) are taken to the nearest whole number.
+    Counts (``students``, ``contract_term_years``, ``volume_band_margin``) are taken to the
+    nearest whole number. The threshold contracts are balanced on each setting's years, as in
+    the chapter.
     Outputs are :data:`OUTPUTS`; ``cheapest`` is the index of the contract in
     :attr:`contract_names`.
     """
@@ -425,7 +429,7 @@ class ChapterModel:
         self.n_years = check_integer("n_years", n_years, low=100, high=100_000)
         self.seed = check_integer("seed", seed, low=0)
         self._defaults = {a.parameter: a.value for a in ranged_assumptions()}
-        for name in allowed - set(self._defaults):
+        for name in (allowed | set(contracts.CONTRACT_TERMS)) - set(self._defaults):
             self._defaults[name] = _default_value(name)
         self._children = lru_cache(maxsize=8)(self._simulate)
         self._budget = lru_cache(maxsize=64)(self._practice_budget)
@@ -442,6 +446,11 @@ class ChapterModel:
         values = dict(self._defaults)
         values.update({a.parameter: float(v) for a, v in zip(self.assumptions, row)})
         return values
+
+    @property
+    def simulations(self) -> int:
+        """Sets of practice-years simulated so far (one per new setting of the cost assumptions)."""
+        return self._children.cache_info().misses
 
     def _simulate(self, key: tuple[float, ...]) -> contracts.PracticeYears:
         cv, position, tail, multiple = key
@@ -465,7 +474,9 @@ class ChapterModel:
 
     @staticmethod
     def _terms(v: Mapping[str, float]) -> dict[str, float]:
-        return {t: v[t] for t in contracts.CONTRACT_TERMS}
+        terms = {t: v[t] for t in contracts.CONTRACT_TERMS}
+        terms.update({t: float(round(terms[t])) for t in _COUNTS if t in terms})
+        return terms
 
     def evaluate_one(self, values: Mapping[str, float]) -> dict[str, float]:
         """The outputs for one full setting (``{parameter: value}`` for every parameter)."""
@@ -480,7 +491,7 @@ class ChapterModel:
             scope = liability.Scope(name, fixed_cost=running, staff_per_child=in_scope,
                                     variable_per_child=values["social_work_variable_cost"])
             scoped = scope.apply(years)
-            deals = contracts.build_contracts(years.cost_model, scope=scope, **self._terms(values))
+            deals = contracts.build_contracts(years.cost_model, scope=scope, years=scoped, **self._terms(values))
             effort = contracts.effort_comparison(deals, scoped, r, k)
             fail = liability.failure_comparison(deals, scoped, reserves, term_years=term,
                                                 failure_cost=values["failure_cost"], risk_aversion=r)
@@ -594,7 +605,7 @@ def winner_map(
     for name in grid_s:
         scope = liability.default_scope(name)
         scoped = scope.apply(years)
-        deals = contracts.build_contracts(years.cost_model, scope=scope)
+        deals = contracts.build_contracts(years.cost_model, scope=scope, years=scoped)
         labels = list(deals)
         m, v = float(scoped.totals.mean()), float(scoped.totals.var())
         reserves = contracts.chapter_reserves(name)
@@ -623,13 +634,14 @@ def break_even_cut(
     sharing: str | None = None,
     against: str = "Full reimbursement",
     *,
+    administration: bool = False,
     n_years: int = MAP_YEARS,
     seed: int = contracts.CHAPTER_SEED,
 ) -> float:
     """The cost cut at full cost-bearing (``1/k``) above which ``sharing`` costs the council less than ``against``.
 
     Both contracts are priced as in :class:`ChapterModel` (effort, risk premium at the default
-    risk tolerance, administration, absorbed losses and failures). A practice bearing all of
+    risk tolerance, absorbed losses and failures; administration only when asked). A practice bearing all of
     its cost would cut it by the fraction ``x = 1/k``; the function returns the ``x`` at which
     the two contracts cost the council the same, in (0, 1).
 
@@ -641,6 +653,10 @@ def break_even_cut(
         Name of a chapter contract; default the chapter's cost-and-volume contract.
     against : str
         Name of a chapter contract.
+    administration : bool
+        Count the contracts' administrative costs (default ``False``: the comparison is of
+        incentive and risk alone, as the chapter's net saving is; full reimbursement's
+        costing of every child can make cost sharing cheaper at any cut).
 
     Raises
     ------
@@ -649,11 +665,13 @@ def break_even_cut(
         no break-even.
     """
     check_one_of("scope", scope, liability.SCOPES)
+    if not isinstance(administration, bool):
+        raise ValueError(f"administration must be True or False; got {administration!r}")
     n = check_integer("n_years", n_years, low=100, high=200_000)
     years = contracts.chapter_years(n, check_integer("seed", seed, low=0))
     sc = liability.default_scope(scope)
     scoped = sc.apply(years)
-    deals = contracts.build_contracts(years.cost_model, scope=sc)
+    deals = contracts.build_contracts(years.cost_model, scope=sc, years=scoped)
     if sharing is None:
         sharing = next(name for name, c in deals.items() if isinstance(c, contracts.CostAndVolume))
     check_one_of("sharing", sharing, list(deals))
@@ -666,8 +684,11 @@ def break_even_cut(
     extra = (fail["absorbed_term"] + fail["failure_cost"]).to_numpy()
 
     def gap(x: float) -> float:
-        e = contracts.effort_comparison(pair, scoped, r, 1.0 / x)["council_cost_effort"].to_numpy() + extra
-        return float(e[0] - e[1])
+        e = contracts.effort_comparison(pair, scoped, r, 1.0 / x)
+        cost = e["council_cost_effort"].to_numpy() + extra
+        if not administration:
+            cost = cost - e["admin_cost"].to_numpy()
+        return float(cost[0] - cost[1])
 
     lo, hi = 1e-3, 1.0 - 1e-9
     g_lo, g_hi = gap(lo), gap(hi)

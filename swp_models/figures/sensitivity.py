@@ -176,7 +176,7 @@ def winner_chart() -> alt.VConcatChart:
     order = list(contracts.build_contracts())
     rect = base.mark_rect().encode(
         color=alt.Color("cheapest:N", title="Cheapest contract", sort=order,
-                        scale=alt.Scale(domain=order, range=list(PALETTE) + ["#999999"]),
+                        scale=alt.Scale(domain=order, range=_colours(len(order))),
                         legend=alt.Legend(orient="bottom", columns=1, labelLimit=300)),
         tooltip=[alt.Tooltip("scope:N", title="Scope"), alt.Tooltip("tolerance:N", title="Risk tolerance"),
                  alt.Tooltip("k:N", title="Effort cost k"), alt.Tooltip("cheapest:N", title="Cheapest"),
@@ -191,6 +191,15 @@ def winner_chart() -> alt.VConcatChart:
                   subtitle=["Colour: the contract that costs the council least (effort, risk premium, administration,",
                             "losses beyond reserves). Number: the optimal cost share 1/(1 + r k Var(C)/m)."],
                   source=[_SOURCE, "risk tolerance and effort cost are assumptions"])
+
+
+def _colours(n: int) -> list[str]:
+    """``n`` distinguishable colours: the house palette, then lighter and darker greys."""
+    extra = ["#999999", "#555555", "#CCCCCC", "#7A4E2D", "#2D7A6E"]
+    out = list(PALETTE) + extra
+    if n > len(out):
+        raise ValueError(f"n must be at most {len(out)} contracts for the map's colours; got {n}")
+    return out[:n]
 
 
 def cheapest_flips_table() -> Table:
@@ -273,26 +282,38 @@ def survival_sentence() -> str:
     first = (f"Over all {n:,} settings tried, these conclusions hold in every one: "
              + "; ".join(h[0].lower() + h[1:] for h in hold) + "." if hold else
              f"No conclusion tested holds in all {n:,} settings tried.")
-    rest = "; ".join(f"{r.claim[0].lower() + r.claim[1:]} ({100 * r.share_holding:.0f}% of settings)"
+    rest = "; ".join(f"{r.claim[0].lower() + r.claim[1:]} (it holds in {round(r.share_holding * n):,} of {n:,})"
                      for r in fail.itertuples())
     return first + (f" These do not survive every setting: {rest}." if rest else "")
 
 
 @lru_cache(maxsize=1)
-def _break_even() -> dict[str, float]:
-    return {s: sens.break_even_cut(s) for s in liability.SCOPES}
+def _break_even() -> dict[str, float | None]:
+    """Break-even cut per scope; ``None`` where cost sharing is cheaper at every cut from 0.1%."""
+    out: dict[str, float | None] = {}
+    for s in liability.SCOPES:
+        try:
+            out[s] = sens.break_even_cut(s)
+        except ValueError as err:
+            if "cheaper" not in str(err):
+                raise
+            out[s] = None
+    return out
+
+
+def _cut(x: float | None) -> str:
+    return "any cut of 0.1% or more" if x is None else f"more than {100 * x:.1f}%"
 
 
 def break_even_sentence() -> str:
     """The break-even cost cut for cost sharing against full reimbursement, per scope."""
     be = _break_even()
-    cv = next(n for n in contracts.build_contracts() if n.startswith("Cost and volume"))
     share = contracts.assumption("cost_share")
     return (f"Cost sharing (the cost-and-volume contract, s = {share:g}) beats full reimbursement only if a practice "
-            f"bearing all cost would cut care cost by more than {100 * be['placements']:.1f}% with placements in "
-            f"scope, or its own costs by more than {100 * be['social_work']:.1f}% with social work only "
-            f"({cv}; risk tolerance £{contracts.assumption('risk_tolerance'):,.0f}, administration and failures "
-            "counted).")
+            f"bearing all cost would cut care cost by {_cut(be['placements'])} with placements in "
+            f"scope, or its own costs by {_cut(be['social_work'])} with social work only "
+            f"(risk tolerance £{contracts.assumption('risk_tolerance'):,.0f}; the risk premium, losses beyond the "
+            "practice's reserves and failures counted, administration aside).")
 
 
 def key_results() -> Table:
@@ -307,7 +328,7 @@ def key_results() -> Table:
 
     def top(output: str) -> str:
         row = idx[(idx["output"] == output) & (idx["rank"] == 1)].iloc[0]
-        return f"{row['group'].lower()} ({100 * max(row['total'], 0):.0f}% of its variance, with interactions)"
+        return f"{row['group'].lower()} (total Sobol index {row['total']:.2f} ± {row['total_conf']:.2f})"
 
     def span(output: str) -> str:
         f = _fmt(output)
@@ -328,8 +349,8 @@ def key_results() -> Table:
         ("Cheapest contract over that grid, social work only", wins("social_work"),
          "chapter 5 contracts priced with effort, reserves and failure", "risk tolerance; effort cost"),
         ("Cut in care cost at full cost-bearing above which cost sharing beats full reimbursement",
-         f"{100 * be['placements']:.1f}% (placements in scope); {100 * be['social_work']:.1f}% (social work only)",
-         "break-even of council's total cost", "risk tolerance; administrative costs"),
+         f"{_cut(be['placements'])} (placements in scope); {_cut(be['social_work'])} (social work only)",
+         "break-even of the council's cost, administration aside", "risk tolerance; reserves"),
         ("Council's total cost with the cheapest contract, placements in scope",
          span("council_cost:placements"), f"{n:,} settings over the assumption ranges",
          top("council_cost:placements")),
