@@ -175,13 +175,12 @@ def upcoding_cost(contract: Contract, years: PracticeYears, share: float | None 
 # The council's side
 # ---------------------------------------------------------------------------------------
 
-#: What the council keeps whether or not a practice holds the children (A.1; s.5).
+#: What the council keeps whether or not a practice holds the children (A.1; s.7).
 RETAINED_FUNCTIONS: tuple[str, ...] = (
     "Corporate parent (s.7)",
     "Care proceedings and revoking care orders, on the practice's advice (A.1)",
     "Independent reviewing officers (A.1)",
     "Allocating children to the practice (A.1)",
-    "Commissioning, contracting and monitoring (s.5)",
 )
 
 #: The yearly items of :func:`council_side`, with the assumptions behind each.

@@ -47,7 +47,7 @@ from .costs import (
     draw_practice_children,
     total_cost_moments,
 )
-from .liability import SCOPES, Scope, default_scope, failure_comparison, reserves_from_months
+from .liability import SCOPE_LABELS, SCOPES, Scope, default_scope, failure_comparison, limited_liability, reserves_from_months
 from .liability import _surplus as _surplus_array
 from .validation import (
     check_in_range,
@@ -107,8 +107,10 @@ __all__ = [
     "skimming_table",
     "surplus_histograms",
     "design_grid",
+    "chapter_design_grid",
     "frontier_grid",
     "contracts_table",
+    "threshold_discounts",
     "risk_table",
     "surplus_table",
     "incentive_table",
@@ -1364,12 +1366,11 @@ class CostSharing(Contract):
         b = _baseline(self.baseline, years)
         if self.basis == "fixed":
             return np.full(years.n_years, b)
-        scale = b / years.expected_total
-        model = years.cost_model
         if self.basis == "caseload":
-            return scale * model.mean * years.counts.astype(float)
-        rates = np.array([model.recorded_means()[g] for g in model.groups])
-        return scale * (years.group_counts @ rates)
+            return b * years.counts.astype(float) / years.expected_count
+        rates = years.child_rates()
+        expected = years.group_counts @ np.array([rates[g] for g in years.cost_model.groups])
+        return b * expected / years.expected_total
 
     def practice_surplus(self, totals: np.ndarray, baselines: np.ndarray | float) -> np.ndarray:
         """Practice's surplus for totals ``C`` and baselines ``B`` (vectorised), £."""
@@ -1611,6 +1612,8 @@ DESIGN_SHARES: tuple[float, ...] = tuple(round(0.05 * i, 2) for i in range(21))
 DESIGN_THRESHOLDS: tuple[float, ...] = (0.0, 25_000.0, 50_000.0, 100_000.0, 200_000.0)
 DESIGN_TOLERANCES: tuple[float, ...] = (100_000.0, 250_000.0, 500_000.0, 1_000_000.0, 2_000_000.0)
 DESIGN_BASES: tuple[str, ...] = _BASES
+#: Reserves on the design chart, months of the practice's running cost.
+DESIGN_RESERVE_MONTHS: tuple[float, ...] = (1.0, 2.0, 3.0, 4.0, 6.0)
 #: Grid of the trade-off chart: risk tolerance 1/r (£) and effort cost k.
 FRONTIER_TOLERANCES: tuple[float, ...] = DESIGN_TOLERANCES
 FRONTIER_EFFORT_COSTS: tuple[float, ...] = (5.0, 10.0, 20.0, 40.0)
@@ -1809,11 +1812,11 @@ def chapter_table(scope: str = "placements") -> pd.DataFrame:
 @lru_cache(maxsize=1)
 def _chapter_optimum() -> OptimalShare:
     d = chapter_defaults()
-    return simulated_optimal_share(chapter_years(), d["risk_aversion"], d["effort_cost"])
+    return simulated_optimal_share(chapter_scope_years(), d["risk_aversion"], d["effort_cost"])
 
 
 def chapter_optimum() -> OptimalShare:
-    """The cost-and-volume share that minimises the council's expected cost, on the chapter's years."""
+    """The cost-and-volume share that minimises the council's expected cost, on the chapter's years (social work and placements)."""
     return _chapter_optimum()
 
 
@@ -1887,26 +1890,41 @@ def surplus_histograms(
     return pd.concat(rows, ignore_index=True)
 
 
+@lru_cache(maxsize=1)
+def _chapter_design_grid() -> pd.DataFrame:
+    return design_grid()
+
+
+def chapter_design_grid() -> pd.DataFrame:
+    """:func:`design_grid` with its defaults (cached: the page's chart and key results share it)."""
+    return _chapter_design_grid().copy()
+
+
 def design_grid(
     shares: Sequence[float] = DESIGN_SHARES,
     thresholds: Sequence[float] = DESIGN_THRESHOLDS,
     tolerances: Sequence[float] = DESIGN_TOLERANCES,
     bases: Sequence[str] = DESIGN_BASES,
     *,
+    scopes: Sequence[str] = SCOPES,
+    reserve_months: Sequence[float] = DESIGN_RESERVE_MONTHS,
     effort_cost: float | None = None,
     n_years: int = GRID_YEARS,
     seed: int = CHAPTER_SEED,
 ) -> pd.DataFrame:
     """:class:`CostSharing` contracts priced on a grid, for the static "design your contract" chart.
 
-    Every combination of share ``s``, threshold ``T``, basis and risk tolerance ``1/r`` is
-    priced on the same ``n_years`` practice-years (default cost model and caseload).
+    Every combination of scope, share ``s``, threshold ``T``, basis and risk tolerance
+    ``1/r`` is priced on the same ``n_years`` practice-years (default cost model and
+    caseload, the scope applied).
 
     Returns
     -------
     pandas.DataFrame
-        One row per combination: ``share``, ``threshold`` (£), ``basis``,
-        ``tolerance`` (£), ``power``, ``effort``, ``sd_surplus``, ``p_loss``,
+        One row per combination: ``scope``, ``share``, ``threshold`` (£), ``basis``,
+        ``tolerance`` (£), ``power``, ``effort``, ``sd_surplus``, ``p_loss``, for each
+        reserve ``m`` of ``reserve_months`` the chance of failing in a year ``p_fail_m``
+        and the council's expected absorbed loss ``absorbed_m`` (£ a year),
         ``surplus_p5`` (the 5% worst year), ``risk_premium`` (exact, costs fixed),
         ``admin_cost``, ``council_cost_fixed`` and ``council_cost_effort`` (as in
         :func:`effort_comparison`), all £ per practice-year except the shares.
@@ -1919,11 +1937,25 @@ def design_grid(
     grid_t = [check_nonnegative("thresholds", t) for t in thresholds]
     grid_tol = [check_positive("tolerances", t) for t in tolerances]
     grid_b = [check_one_of("bases", b, _BASES) for b in bases]
-    years = chapter_years(check_integer("n_years", n_years, low=2), check_integer("seed", seed, low=0))
-    bumped = years.scaled(1.001)
-    m = float(years.totals.mean())
+    grid_sc = [check_one_of("scopes", x, SCOPES) for x in scopes]
+    grid_m = [check_nonnegative("reserve_months", x) for x in reserve_months]
+    n = check_integer("n_years", n_years, low=2)
+    seed = check_integer("seed", seed, low=0)
     manage, audit = assumption("admin_contract_management"), assumption("admin_cost_audit")
     assess = assumption("admin_needs_assessment")
+    rows = []
+    for scope in grid_sc:
+        years = chapter_scope_years(scope, n, seed)
+        reserves = {mo: chapter_reserves(scope, mo) for mo in grid_m}
+        rows += _design_rows(years, scope, grid_b, grid_t, grid_s, grid_tol, reserves, k, (manage, audit, assess))
+    return pd.DataFrame(rows)
+
+
+def _design_rows(years: PracticeYears, scope: str, grid_b: list, grid_t: list, grid_s: np.ndarray, grid_tol: list,
+                 reserves: dict[float, float], k: float, admin_costs: tuple[float, float, float]) -> list[dict]:
+    manage, audit, assess = admin_costs
+    bumped = years.scaled(1.001)
+    m = float(years.totals.mean())
     mean_count = float(years.counts.mean())
     rows = []
     for basis in grid_b:
@@ -1938,10 +1970,14 @@ def design_grid(
                 e = _effort_from_power(c.label, power, k)
                 surplus_e = c.surplus(with_effort(years, e))
                 base = {
-                    "share": float(s), "threshold": t, "basis": basis, "power": power, "effort": e,
+                    "scope": scope, "share": float(s), "threshold": t, "basis": basis, "power": power, "effort": e,
                     "sd_surplus": float(surplus.std()), "p_loss": float(np.mean(surplus < 0)),
                     "surplus_p5": float(np.percentile(surplus, 5)), "admin_cost": admin,
                 }
+                for mo, r in reserves.items():
+                    split = limited_liability(surplus, r)
+                    base[f"p_fail_{mo:g}"] = split.p_fail
+                    base[f"absorbed_{mo:g}"] = split.expected_absorbed
                 for tol in grid_tol:
                     rp = risk_premium(surplus, 1.0 / tol)
                     rp_e = risk_premium(surplus_e, 1.0 / tol)
@@ -1950,7 +1986,7 @@ def design_grid(
                         "council_cost_fixed": m + rp + admin,
                         "council_cost_effort": (1 - e) * m + k * e * e * m / 2 + rp_e + admin,
                     })
-    return pd.DataFrame(rows)
+    return rows
 
 
 def frontier_grid(
@@ -1977,7 +2013,8 @@ def frontier_grid(
         its own optimum, £).
     """
     grid = _check_shares(list(shares)).ravel()
-    years = chapter_years(check_integer("n_years", n_years, low=2), check_integer("seed", seed, low=0))
+    years = chapter_scope_years("placements", check_integer("n_years", n_years, low=2),
+                                check_integer("seed", seed, low=0))
     m = float(years.totals.mean())
     v = float(years.totals.var())
     curves, optima = [], []
@@ -2013,6 +2050,10 @@ _MINUS = "\u2212\u2060"  # a minus sign that a line never breaks after
 
 def _k(x: float) -> str:
     """£ thousands with the sign in front: ``-496289 -> '−£496k'``."""
+    if abs(x) < 50:
+        return "£0"
+    if abs(x) < 9_950:
+        return f"{_MINUS if x < 0 else ''}£{abs(x) / 1000:.1f}k"
     sign = _MINUS if x < -500 else ""
     return f"{sign}£{abs(x) / 1000:,.0f}k"
 
@@ -2027,20 +2068,36 @@ def _pct(x: float) -> str:
 
 
 _TERMS = {
-    "Block": "A fixed sum B each year",
+    "Block": "A fixed sum each year",
+    "Volume band": "A fixed sum for caseloads inside the band; each child outside it paid or deducted at the "
+                   "variable cost of a child",
     "Capitation, flat rate": "The average cost of a child for each child in the practice",
     "Capitation by needs group": "The mean cost of each child's recorded needs group",
     "Full reimbursement": "Each child's actual cost (capitation at actual cost)",
-    "Cost and volume": "B + (1 − s)(C − B): the practice bears a share s of any over- or underspend",
-    "Threshold": "The practice bears overspend up to T, the council the rest; the practice keeps underspend",
+    "Cost and volume": "A baseline, plus half of any overspend (less half of any underspend): the practice bears "
+                       "half of either",
+    "Threshold both ways": "As the threshold contract, but underspend beyond the threshold goes back to the council "
+                           "(a cap on surplus, s.7)",
+    "Threshold": "The practice bears overspend up to the threshold, the council the rest; the practice keeps any "
+                 "underspend",
     "Reinsurance": "A fixed sum, plus every child's cost above a per-child threshold",
-    "Outcome": "A fixed sum B, plus a bonus for each child who keeps one social worker all year",
+    "Outcome": "A fixed sum, plus a bonus for each child who keeps one social worker all year",
     "Mixed": "The cost-and-volume payment, plus the same bonus",
 }
 
 
+def threshold_discounts(scope: str = "placements") -> dict[str, float]:
+    """How far below the expected cost each threshold contract's baseline is set so that it pays that cost on average.
+
+    Returns ``{contract name: baseline_discount}`` (fractions of the expected cost) for the
+    chapter's threshold contracts under ``scope``.
+    """
+    return {name: c.baseline_discount for name, c in chapter_scope_contracts(scope).items()
+            if isinstance(c, ThresholdSharing)}
+
+
 def contracts_table() -> "Table":
-    """The chapter's nine contracts: family, how the payment is set, administration (£ a year)."""
+    """The chapter's eleven contracts: family, how the payment is set, administration (£ a year)."""
     from .tables import Table
 
     table = chapter_table()
@@ -2049,17 +2106,27 @@ def contracts_table() -> "Table":
         "Contract": table["contract"], "Family (report s.6.1.6)": table["family"], "Payment": terms,
         "Administration (£ a year)": [_admin(x) for x in table["admin_cost"]],
     })
-    return Table(frame, caption="The nine contracts priced in this chapter",
-                 notes="B defaults to the expected cost of the children, so every contract without a bonus pays the "
-                       "same on average; the two with a bonus pay the expected bonus on top. Terms and "
-                       "administrative costs are assumptions.")
+    first, second = (100 * v for v in threshold_discounts().values())
+    return Table(frame, caption="The eleven contracts priced in this chapter",
+                 notes="Every baseline is set so that each contract without a bonus pays the expected cost on average: "
+                       "the expected cost itself, except the threshold contracts: the one-way threshold's baseline "
+                       f"sits {first:.1f}% below it and the two-way one's {second:.1f}% (social work and placements), "
+                       "because a practice that keeps more of a good year than it bears of a bad one would otherwise "
+                       "be paid more than the cost on average. The two with a bonus pay the expected "
+                       "bonus on top. Terms and administrative costs are assumptions.")
 
 
-def risk_table() -> "Table":
+def _scoped(scope: str) -> str:
+    """Caption prefix naming the scope."""
+    check_one_of("scope", scope, SCOPES)
+    return f"{SCOPE_LABELS[scope]}: "
+
+
+def risk_table(scope: str = "placements") -> "Table":
     """Who bears which risk: the share of each part of cost variation falling on the practice."""
     from .tables import Table
 
-    t = chapter_table()
+    t = chapter_table(scope)
     frame = pd.DataFrame({
         "Contract": t["contract"],
         "Number of children": t["caseload"].map(_pct),
@@ -2067,37 +2134,37 @@ def risk_table() -> "Table":
         "Cost within a needs group": t["within_group"].map(_pct),
         "All cost": t["overall"].map(_pct),
     })
-    return Table(frame, caption="Who bears the risk: share of each part of the variation in cost that falls on the "
+    return Table(frame, caption=_scoped(scope) + "Who bears the risk: share of each part of the variation in cost that falls on the "
                                 "practice",
                  notes="Coefficients of a regression of the practice's shortfall on the three parts of cost together "
                        "(all cost: on the total alone): 100% means every £ of a part falls on the practice, 0% that "
                        f"the council pays it all. {CHAPTER_YEARS:,} simulated years.")
 
 
-def surplus_table() -> "Table":
+def surplus_table(scope: str = "placements") -> "Table":
     """The practice's surplus under each contract, and the risk premium it would charge (£ a year)."""
     from .tables import Table
 
-    t = chapter_table()
+    t = chapter_table(scope)
     frame = pd.DataFrame({
         "Contract": t["contract"],
         "Spread (sd)": t["practice_sd_surplus"].map(_k),
         "Chance of a loss": t["practice_p_loss"].map(_pct),
         "Worst year in 20": t["practice_surplus_p5"].map(_k),
-        "Risk premium, r Var/2": t["risk_premium_approx"].map(_k),
+        "Risk premium, variance only": t["risk_premium_approx"].map(_k),
         "Risk premium, exact": t["risk_premium_exact"].map(_k),
     })
-    return Table(frame, caption="The practice's surplus and the risk premium it would charge (£ a year)",
+    return Table(frame, caption=_scoped(scope) + "The practice's surplus and the risk premium it would charge (£ a year)",
                  notes="Risk tolerance 1/r = £250,000 (assumption). Worst year in 20: the 5th percentile of the "
                        f"surplus. {CHAPTER_YEARS:,} simulated years.")
 
 
-def incentive_table() -> "Table":
+def incentive_table(scope: str = "placements") -> "Table":
     """The report's qualitative comparison as numbers: incentives and administration, per contract."""
     from .tables import Table
 
-    t = chapter_table().set_index("contract")
-    sk = skimming_table()
+    t = chapter_table(scope).set_index("contract")
+    sk = skimming_table(scope)
     gain = sk.pivot(index="contract", columns="group", values="gain_vs_average")
     one_more = sk.drop_duplicates("contract").set_index("contract")["gain_average_child"]
     names = list(t.index)
@@ -2110,7 +2177,7 @@ def incentive_table() -> "Table":
         "A complex-needs child instead": [_gbp_signed(gain.loc[n, "complex_needs"]) for n in names],
         "Administration": [_admin(x) for x in t["admin_cost"]],
     })
-    return Table(frame, caption="Incentives: what the practice keeps of a £ saved, and what taking or choosing a "
+    return Table(frame, caption=_scoped(scope) + "Incentives: what the practice keeps of a £ saved, and what taking or choosing a "
                                 "child is worth to it (£ a year)",
                  notes="Effort at an effort cost k = 10 (assumption). Child gains: change in the practice's expected "
                        f"surplus; {GRID_YEARS:,} simulated years, paired across needs groups.")
@@ -2127,11 +2194,11 @@ def _admin(x: float) -> str:
     return f"£{round(x, -2):,.0f}"
 
 
-def council_cost_table() -> "Table":
+def council_cost_table(scope: str = "placements") -> "Table":
     """The council's expected total cost per contract, costs fixed and with the effort response (£ a year)."""
     from .tables import Table
 
-    t = chapter_table()
+    t = chapter_table(scope)
     frame = pd.DataFrame({
         "Contract": t["contract"],
         "Costs fixed: premium": t["risk_premium_exact"].map(_k),
@@ -2141,7 +2208,7 @@ def council_cost_table() -> "Table":
         "Effort: total": t["council_cost_effort"].map(_m),
         "Rank": t["council_cost_effort"].rank(method="min").astype(int).astype(str),
     })
-    return Table(frame, caption="The council's expected total cost of each contract, with costs fixed and with the "
+    return Table(frame, caption=_scoped(scope) + "The council's expected total cost of each contract, with costs fixed and with the "
                                 "practice's effort (£ a year)",
                  notes="Total: expected cost of the children, risk premium and administration, with terms set so that "
                        "the practice just accepts. Effort e = s/k cuts every cost by the fraction e at a cost "
@@ -2197,57 +2264,115 @@ def claims_table() -> "Table":
 
 
 def key_results() -> "Table":
-    """The chapter's key-results table, every figure computed from the model and its data."""
+    """The chapter's key-results table, every figure computed from the model and its data.
+
+    The fourth column names the labelled assumption that drives each figure.
+    """
+    from . import commissioning, practice
     from .tables import key_results as table
 
     model = default_cost_model()
     load = default_caseload()
     moments = total_cost_moments(model, load)
     caseload_share = load.variance * model.mean**2 / moments.variance
-    t = chapter_table().set_index("contract")
-    block = t.index[0]
+    t = chapter_table("placements").set_index("contract")
+    w = chapter_table("social_work").set_index("contract")
+    names = list(t.index)
+    block, thr = names[0], next(n for n in names if n.startswith("Threshold,"))
     fixed_best = t["council_cost_fixed"].idxmin()
     effort_best = t["council_cost_effort"].idxmin()
     effort_worst = t["council_cost_effort"].idxmax()
     opt = chapter_optimum()
-    saving = float(chapter_years().totals.mean()) - opt.council_cost
+    saving = float(chapter_scope_years().totals.mean()) - opt.council_cost
     sk = skimming_table().set_index(["contract", "group"])["gain_vs_average"]
-    grid = design_grid()
+    grid = chapter_design_grid()
     grid = grid[grid["tolerance"] == assumption("risk_tolerance")]
-    best = grid.loc[grid["council_cost_effort"].idxmin()]
     basis_words = {"fixed": "fixed baseline", "caseload": "baseline following the number of children",
                    "needs": "baseline following needs groups"}
+
+    def best_design(scope: str) -> str:
+        g = grid[grid["scope"] == scope]
+        b = g.loc[g["council_cost_effort"].idxmin()]
+        thresh = "" if b["threshold"] == 0 else f", all of the first £{b['threshold']:,.0f} over or under"
+        return f"{basis_words[b['basis']]}, practice's share {b['share']:.2f}{thresh}: {_m(b['council_cost_effort'])}"
+
+    scopes = {name: chapter_scope_years(name) for name in SCOPES}
+    sc = default_scope("placements")
+    margin = sc.flat_rate(model, load) - sc.marginal_cost(model)
+    years_p = scopes["placements"]
+    undiscounted = replace(chapter_scope_contracts()[thr], baseline_discount=0.0)
+    thr_unbalanced = float(undiscounted.payment(years_p).mean())
+    outcome = commissioning.service_cuts(t["effort"].to_numpy(), float(t["expected_cost_fixed"].iloc[0]),
+                                         years_p.expected_count)["outcome_cost"]
+    with_outcomes = t["council_cost_effort"] + outcome
+    cut_best = with_outcomes.idxmin()
+    upcode = commissioning.upcoding_cost(chapter_scope_contracts()["Capitation by needs group"], years_p)
+    s = practice.summary()
+    side = commissioning.council_side(s["running_cost"], s["out_of_scope"] * practice.PracticeDesign().caseload)
+    total = side.set_index("item").loc["Total"]
+    held = int(data.value("pilots", measure="pilots_holding_placement_budget_commcare2013"))
+    term = int(assumption("contract_term_years"))
+    months = assumption("reserve_months")
     sim = f"simulated, {CHAPTER_YEARS:,} practice-years"
+    spread = "within-group cost spread (chapter 3)"
+    rtol = "risk tolerance £250,000"
     return table(
         [
-            ("Expected cost of a practice's children (sd), 100 ± 10 children",
-             f"{_m(moments.mean)} a year (sd {_k(moments.std)})", "chapter 3 cost model; draft contract Art. 4"),
-            ("Share of that variance due to the number of children", _pct(caseload_share),
-             "Var(N) mean(c)² / Var(C), exact"),
-            ("Block contract: practice's chance of a loss; its worst year in 20",
-             f"{_pct(t.loc[block, 'practice_p_loss'])}; {_k(t.loc[block, 'practice_surplus_p5'])}", sim),
-            ("Risk premium a practice would charge for a block contract",
-             f"{_k(t.loc[block, 'risk_premium_exact'])} a year "
-             f"({100 * t.loc[block, 'risk_premium_exact'] / moments.mean:.1f}% of expected cost)",
-             "exact CARA premium, risk tolerance £250,000 (assumption)"),
-            ("Cheapest for the council with costs fixed",
-             f"{fixed_best}, {_m(t.loc[fixed_best, 'council_cost_fixed'])}", sim),
-            ("Cheapest once the practice's effort responds to its incentive",
+            ("Expected cost of a practice's year, 100 ± 10 children: social work and placements; social work only",
+             f"{_m(scopes['placements'].expected_total)} (sd {_k(float(scopes['placements'].totals.std()))}); "
+             f"{_m(scopes['social_work'].expected_total)} (sd {_k(float(scopes['social_work'].totals.std()))})",
+             "chapter 3 costs, chapter 4 budget; draft contract Art. 4",
+             f"{spread}; variable social-work cost £{assumption('social_work_variable_cost'):,.0f} a child"),
+            ("Pilots that held the placement budget", "only one" if held == 1 else f"{held}",
+             "Community Care (2013)"),
+            ("Share of the variance of the children's cost due to their number", _pct(caseload_share),
+             "chapter 3 cost model, exact", "caseload spread evenly over 90 to 110 children"),
+            ("Margin a per-child rate that includes staff pays on each extra child", f"£{margin:,.0f} a year",
+             "chapter 4 budget, fixed between 90 and 110 children"),
+            ("Block contract, social work and placements: chance of a loss; worst year in 20",
+             f"{_pct(t.loc[block, 'practice_p_loss'])}; {_k(t.loc[block, 'practice_surplus_p5'])}", sim, spread),
+            (f"Block contract: chance the practice fails in a year; within a {term}-year term "
+             "(social work and placements; social work only)",
+             f"{_pct(t.loc[block, 'p_fail_year'])}; {_pct(t.loc[block, 'p_fail_term'])} "
+             f"({_pct(w.loc[block, 'p_fail_year'])}; {_pct(w.loc[block, 'p_fail_term'])})", sim,
+             f"reserves of {months:g} months' running cost"),
+            ("Block contract, social work and placements: losses the council absorbs when the practice fails",
+             f"{_k(t.loc[block, 'absorbed'])} a year", sim, f"reserves of {months:g} months' running cost"),
+            ("Risk premium a practice would charge for a block contract: unlimited; limited liability",
+             f"{_k(t.loc[block, 'risk_premium_exact'])}; {_k(t.loc[block, 'risk_premium_limited'])} a year",
+             sim, f"{rtol}; reserves"),
+            ("Threshold contract: average payment with its baseline at the expected cost; as priced here",
+             f"{_m(thr_unbalanced)}; {_m(float(t.loc[thr, 'council_mean_spend']))} (baseline "
+             f"{100 * chapter_scope_contracts()[thr].baseline_discount:.1f}% lower)", sim),
+            ("Cheapest for the council with costs fixed", f"{fixed_best}, {_m(t.loc[fixed_best, 'council_cost_fixed'])}",
+             sim, rtol),
+            ("Cheapest once the practice's effort responds to its incentive; dearest",
              f"{effort_best}, {_m(t.loc[effort_best, 'council_cost_effort'])}; "
-             f"dearest: {effort_worst.lower()}, {_m(t.loc[effort_worst, 'council_cost_effort'])}",
-             f"{sim}; effort cost k = {assumption('effort_cost'):g} (assumption)"),
+             f"{effort_worst.lower()}, {_m(t.loc[effort_worst, 'council_cost_effort'])}",
+             sim, f"effort cost {assumption('effort_cost'):g}; {rtol}"),
+            ("Cheapest once half of every saving is a service cut that moves children",
+             f"{cut_best}, {_m(with_outcomes[cut_best])}", sim,
+             "share of service cuts; cost of a placement move"),
             ("Cost-and-volume share that minimises the council's cost: closed form; simulated",
-             f"{opt.closed_form_share:.2f}; {opt.share:.2f}", "s* = 1/(1 + r k Var(C)/m); " + sim),
+             f"{opt.closed_form_share:.2f}; {opt.share:.2f}", sim, f"{rtol} and effort cost {assumption('effort_cost'):g}"),
             ("Council's saving at that share against full reimbursement, administration aside",
-             f"{_k(saving)} a year", sim),
+             f"{_k(saving)} a year", sim, f"{rtol} and effort cost {assumption('effort_cost'):g}"),
             ("Gain from choosing a child with no additional needs over an average referral: block or flat "
              "capitation; capitation by needs group",
              f"{_gbp_signed(sk[(block, 'no_additional_needs')])} a year; "
              f"{_gbp_signed(sk[('Capitation by needs group', 'no_additional_needs')])}",
              f"simulated, {GRID_YEARS:,} practice-years"),
-            ("Cheapest design on the chapter's grid",
-             f"{basis_words[best['basis']]}, s = {best['share']:.2f}, T = £{best['threshold']:,.0f}: "
-             f"{_m(best['council_cost_effort'])}", f"cost-sharing grid, {GRID_YEARS:,} practice-years"),
+            ("Capitation by needs group: council's extra cost if one child in ten is recorded a group higher",
+             f"{_k(upcode)} a year", "needs-group rates", "share recorded higher"),
+            ("Council's own yearly cost of contracting out (commissioning, paying twice, stranded overheads, managing)",
+             f"{_k(total['central'])} ({_k(total['low'])} to {_k(total['high'])})", "computed",
+             "commissioning and overhead assumptions"),
+            ("Cheapest design on the chapter's grid: social work and placements",
+             best_design("placements"), f"cost-sharing grid, {GRID_YEARS:,} practice-years",
+             f"{rtol}; effort cost {assumption('effort_cost'):g}"),
+            ("Cheapest design on the chapter's grid: social work only",
+             best_design("social_work"), f"cost-sharing grid, {GRID_YEARS:,} practice-years",
+             f"{rtol}; effort cost {assumption('effort_cost'):g}"),
         ],
         caption="Key results: paying a practice of 100 children (default assumptions)",
     )

@@ -180,6 +180,15 @@ class CostModel:
     tail_multiple : float, optional
         Mean cost of the exceptional component as a multiple of the highest group mean;
         required (and > 1) when ``tail_share > 0``, ignored otherwise.
+    shock_cv : float, default 0
+        Coefficient of variation of a yearly cost shock shared by every child of one pool
+        (a practice or a council), in [0, 1]: each year's costs are multiplied by one
+        lognormal factor ``Z`` with mean 1 and this coefficient of variation (placement
+        prices, demand, a surge of court work). It leaves the mean unchanged and does not
+        enter the per-child properties (:attr:`mean`, :attr:`variance`, :meth:`cdf`,
+        :meth:`sample`: a child's cost at the year's central price level); it enters the
+        totals of many children (:func:`total_cost_moments`,
+        :func:`total_cost_distribution`, :func:`draw_practice_children`).
 
     Notes
     -----
@@ -195,6 +204,7 @@ class CostModel:
     cv: float | tuple[float, ...]
     tail_share: float = 0.0
     tail_multiple: float | None = None
+    shock_cv: float = 0.0
 
     def __post_init__(self) -> None:
         groups = _as_tuple("groups", self.groups)
@@ -236,6 +246,31 @@ class CostModel:
         object.__setattr__(self, "cv", cv)
         object.__setattr__(self, "tail_share", tail_share)
         object.__setattr__(self, "tail_multiple", tail_multiple)
+        object.__setattr__(self, "shock_cv", check_in_range("shock_cv", self.shock_cv, 0.0, 1.0))
+
+    # -- the shared yearly shock -----------------------------------------------------
+
+    @property
+    def shock_variance(self) -> float:
+        """Variance ``v`` of the shared yearly factor ``Z`` (``shock_cv**2``; 0 without a shock)."""
+        return self.shock_cv**2
+
+    @property
+    def shock_sigma(self) -> float:
+        """Log-scale sd of ``Z``, ``sqrt(ln(1 + shock_cv**2))``."""
+        return math.sqrt(math.log1p(self.shock_cv**2))
+
+    def shock_factors(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        """Draw ``n`` yearly shock factors (lognormal, mean 1); all ones without a shock (no draws taken)."""
+        n = check_integer("n", n, low=0)
+        if self.shock_cv == 0:
+            return np.ones(n)
+        s = self.shock_sigma
+        return np.exp(-0.5 * s * s + s * rng.standard_normal(n))
+
+    def with_shock(self, shock_cv: float) -> "CostModel":
+        """The same children with another shared yearly shock (coefficient of variation in [0, 1])."""
+        return CostModel(self.groups, self.means, self.shares, self.cv, self.tail_share, self.tail_multiple, shock_cv)
 
     # -- components ------------------------------------------------------------------
 
@@ -623,6 +658,39 @@ def calibrate_shares(
     return ShareCalibration(feasible, default, (lo, hi), pos, target, dict(zip(NEEDS_GROUPS, m)), rule)
 
 
+_MIXES = ("prevalence", "census")
+
+
+def prevalence_shares(
+    additional_share: float | None = None, complex_share: float | None = None
+) -> dict[str, float]:
+    """The central needs mix: shares of children by needs group from the prevalence of additional needs.
+
+    A share ``a`` of children has additional needs (emotional or behavioural difficulties,
+    offending, or complex needs), of whom a share ``c`` of all children has complex needs:
+    the shares are ``1 - a``, ``a - c`` and ``c``. The defaults are the assumptions
+    ``additional_needs_share`` (45%, anchored on the 2002 national survey of looked-after
+    children's mental health, ``lac_mental_health_2002``) and ``complex_share`` (3%).
+
+    Parameters
+    ----------
+    additional_share : float, optional
+        ``a``, in [0, 1].
+    complex_share : float, optional
+        ``c``, in [0, a].
+
+    Returns
+    -------
+    dict
+        ``{needs group: share}`` in the order of :data:`NEEDS_GROUPS`, summing to 1.
+    """
+    a = assumption("additional_needs_share") if additional_share is None else additional_share
+    a = check_probability("additional_share", a)
+    c = assumption("complex_share") if complex_share is None else complex_share
+    c = check_in_range("complex_share", c, 0.0, a)
+    return {NEEDS_GROUPS[0]: 1.0 - a, NEEDS_GROUPS[1]: a - c, NEEDS_GROUPS[2]: c}
+
+
 def default_cost_model(
     *,
     target_mean: float | None = None,
@@ -630,25 +698,90 @@ def default_cost_model(
     tail_share: float | None = None,
     tail_multiple: float | None = None,
     position: float | None = None,
+    mix: str | None = None,
+    additional_share: float | None = None,
+    complex_share: float | None = None,
+    shock_cv: float = 0.0,
 ) -> CostModel:
-    """The book's cost model: sourced group means, calibrated shares, assumed spread.
+    """The book's cost model: sourced group means, a needs mix, assumed spread.
 
-    Each argument left as ``None`` takes its default: the census average for
-    ``target_mean`` and the rows of ``data/assumptions_costs.csv`` for the rest
-    (``within_group_cv``, ``tail_share``, ``tail_multiple``, ``complex_share_position``).
+    Two needs mixes are available. ``"prevalence"`` (the central case): the shares of
+    :func:`prevalence_shares`, anchored on the national prevalence of mental disorders among
+    looked-after children; the mean cost then follows from the mix (about £42,800 a child,
+    on the research's basis, which includes the social-work processes and overheads).
+    ``"census"``: the shares calibrated so that the mean equals ``target_mean`` (default
+    the census average, £35,360), at ``position`` on the line of feasible shares
+    (:func:`calibrate_shares`); most children then fall in the cheapest group.
+
+    Parameters
+    ----------
+    target_mean, position : float, optional
+        Only for the ``"census"`` mix; giving either selects it when ``mix`` is None.
+    cv : float or sequence of float, optional
+        Within-group coefficient of variation; default the assumption ``within_group_cv``.
+    tail_share, tail_multiple : float, optional
+        The exceptional component (defaults: the assumptions of those names). With the
+        prevalence mix the needs-group shares are scaled by ``1 - tail_share`` and the mean
+        rises; with the census mix the shares are recalibrated so the mean stays at the target.
+    mix : str, optional
+        ``"prevalence"`` or ``"census"``; default ``"prevalence"`` unless ``target_mean`` or
+        ``position`` is given.
+    additional_share, complex_share : float, optional
+        Only for the ``"prevalence"`` mix; see :func:`prevalence_shares`.
+    shock_cv : float, default 0
+        The shared yearly cost shock (see :class:`CostModel`), in [0, 1]. The book's central
+        value is the assumption ``shared_shock_cv`` (:func:`default_shock_cv`); it is passed
+        explicitly where a page uses it.
     """
+    census_args = target_mean is not None or position is not None
+    chosen = ("census" if census_args else "prevalence") if mix is None else check_one_of("mix", mix, _MIXES)
+    if chosen == "prevalence" and census_args:
+        raise ValueError(
+            f"target_mean and position apply only to mix='census'; got mix={mix!r} with "
+            f"target_mean={target_mean!r}, position={position!r}"
+        )
+    if chosen == "census" and (additional_share is not None or complex_share is not None):
+        raise ValueError(
+            f"additional_share and complex_share apply only to mix='prevalence'; got "
+            f"additional_share={additional_share!r}, complex_share={complex_share!r}"
+        )
     t = assumption("tail_share") if tail_share is None else tail_share
     multiple = assumption("tail_multiple") if tail_multiple is None else tail_multiple
     spread = assumption("within_group_cv") if cv is None else cv
-    calib = calibrate_shares(target_mean, tail_share=t, tail_multiple=multiple, position=position)
+    if chosen == "census":
+        calib = calibrate_shares(target_mean, tail_share=t, tail_multiple=multiple, position=position)
+        means, shares = calib.group_means, calib.default
+    else:
+        means, shares = group_costs(), prevalence_shares(additional_share, complex_share)
     return CostModel(
         groups=NEEDS_GROUPS,
-        means=tuple(calib.group_means[g] for g in NEEDS_GROUPS),
-        shares=tuple(calib.default[g] for g in NEEDS_GROUPS),
+        means=tuple(means[g] for g in NEEDS_GROUPS),
+        shares=tuple(shares[g] for g in NEEDS_GROUPS),
         cv=spread,
         tail_share=t,
         tail_multiple=multiple,
+        shock_cv=shock_cv,
     )
+
+
+def default_shock_cv(which: str = "value") -> float:
+    """The shared yearly cost shock the book assumes (``shared_shock_cv``): its value, or the low or high end of its range.
+
+    Parameters
+    ----------
+    which : str
+        ``"value"`` (5%), ``"low"`` (2%) or ``"high"`` (10%).
+    """
+    check_one_of("which", which, ("value", "low", "high"))
+    return float(data.row(_ASSUMPTIONS, parameter="shared_shock_cv")[which])
+
+
+def assumption_range(parameter: str) -> tuple[float, float, float]:
+    """``(low, value, high)`` of an assumption in ``data/assumptions_costs.csv`` that records a range."""
+    rec = data.row(_ASSUMPTIONS, parameter=parameter)
+    if pd.isna(rec["low"]) or pd.isna(rec["high"]):
+        raise ValueError(f"parameter {parameter!r} in data/{_ASSUMPTIONS}.csv records no range (low and high)")
+    return float(rec["low"]), float(rec["value"]), float(rec["high"])
 
 
 # ---------------------------------------------------------------------------------------
@@ -764,16 +897,60 @@ class TotalCostMoments:
 
 
 def total_cost_moments(model: CostModel, caseload: int | Caseload) -> TotalCostMoments:
-    """Exact mean and variance of a practice's total cost ``S = c_1 + ... + c_N``.
+    """Exact mean and variance of a practice's total cost ``S = Z (c_1 + ... + c_N)``.
 
-    ``E[S] = E[N] mean(c)`` and ``Var(S) = E[N] var(c) + Var(N) mean(c)**2`` (the law of
-    total variance, costs independent of each other and of ``N``).
+    Without a shared shock (``Z = 1``), ``E[S] = E[N] mean(c)`` and
+    ``Var(S) = E[N] var(c) + Var(N) mean(c)**2`` (the law of total variance, costs
+    independent of each other and of ``N``). With the model's shared yearly factor ``Z``
+    (mean 1, variance ``v``, independent of the rest), writing ``T`` for the sum,
+    ``Var(S) = (1 + v) Var(T) + v E[T]**2``.
     """
     load = _as_caseload(caseload)
-    return TotalCostMoments(
-        mean=load.expected * model.mean,
-        variance=load.expected * model.variance + load.variance * model.mean**2,
-    )
+    mean = load.expected * model.mean
+    var_t = load.expected * model.variance + load.variance * model.mean**2
+    v = model.shock_variance
+    return TotalCostMoments(mean=mean, variance=(1.0 + v) * var_t + v * mean**2)
+
+
+def relative_spread(model: CostModel, n: int) -> float:
+    """Coefficient of variation of the average cost of ``n`` children pooled in one year (closed form).
+
+    ``sqrt((1 + v) cv**2 / n + v)``, with ``cv`` the coefficient of variation of one child's
+    cost and ``v`` the variance of the shared yearly factor. It falls towards ``sqrt(v)``,
+    never below, however many children are pooled.
+
+    Parameters
+    ----------
+    model : CostModel
+    n : int
+        Children pooled, >= 1.
+    """
+    n = check_integer("n", n, low=1)
+    v = model.shock_variance
+    return math.sqrt((1.0 + v) * model.cv_overall**2 / n + v)
+
+
+def shock_exceedance(shock_cv: float, excess: float = 0.10) -> float:
+    """Chance that the shared yearly factor alone exceeds ``1 + excess`` (closed form).
+
+    ``P(Z > 1 + e) = 1 - Phi((ln(1 + e) + s**2 / 2) / s)`` for a lognormal ``Z`` with mean 1
+    and log-scale sd ``s = sqrt(ln(1 + shock_cv**2))``; 0 without a shock. It is the limit,
+    and a floor for large pools, of the chance that the average cost per child of ``n``
+    children overshoots the mean by more than ``excess`` as ``n`` grows.
+
+    Parameters
+    ----------
+    shock_cv : float
+        In [0, 1].
+    excess : float, default 0.10
+        Overshoot as a fraction of the mean, >= 0.
+    """
+    cv = check_in_range("shock_cv", shock_cv, 0.0, 1.0)
+    e = check_in_range("excess", excess, 0.0, None)
+    if cv == 0:
+        return 0.0
+    sig = math.sqrt(math.log1p(cv * cv))
+    return float(special.ndtr(-(math.log1p(e) + 0.5 * sig * sig) / sig))
 
 
 @dataclass(frozen=True)
@@ -815,7 +992,9 @@ def draw_practice_children(
     Per year: the caseload ``N``; the number of children in each component,
     multinomial with ``N`` trials and the component weights (the same in distribution as
     drawing each child's component independently); then one standard normal per child,
-    turned into a lognormal cost. Random numbers are taken from ``rng`` in that order.
+    turned into a lognormal cost; then, if the model has a shared yearly shock, one factor
+    per year multiplying every child's cost that year. Random numbers are taken from
+    ``rng`` in that order (no shock factors are drawn without a shock).
     """
     load = _as_caseload(caseload)
     n_years = check_integer("n_years", n_years, low=1)
@@ -829,6 +1008,8 @@ def draw_practice_children(
     costs = rng.standard_normal(int(counts.sum()))
     model._transform(costs, components, mu_child)
     del mu_child
+    if model.shock_cv > 0:  # one shared factor per year, drawn after the children's costs
+        costs *= np.repeat(model.shock_factors(n_years, rng), counts)
     offsets = np.zeros(n_years + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     totals = np.add.reduceat(costs, offsets[:-1])
@@ -904,8 +1085,8 @@ def prob_cost_per_child_exceeds(
     excess : float, default 0.10
         Overshoot as a fraction of the mean cost per child, >= 0.
     method : str
-        ``"normal"`` or ``"simulate"``. ``"normal"``: the central-limit approximation
-        ``1 - Phi(excess * mean * sqrt(n) / sd)``, which misses the right skew of costs and
+        ``"normal"`` or ``"simulate"``. ``"normal"``: the normal approximation
+        ``1 - Phi(excess / relative_spread(model, n))``, which misses the right skew of costs and
         so understates the chance of a large overshoot (for very small ``n`` it can
         overstate the chance of a small one). ``"simulate"``: the share of
         ``n_sims`` simulated pools (drawn in chunks, fixed ``seed``) that overshoot.
@@ -914,7 +1095,7 @@ def prob_cost_per_child_exceeds(
     excess = check_in_range("excess", excess, 0.0, None)
     check_one_of("method", method, _POOLING_METHODS)
     if method == "normal":
-        z = excess * model.mean * math.sqrt(n) / model.std
+        z = excess / relative_spread(model, n)
         return float(special.ndtr(-z))
     n_sims = check_integer("n_sims", n_sims, low=1)
     return _simulated_exceedance(model, n, excess, n_sims, _rng(seed))
@@ -945,8 +1126,8 @@ def pooling_table(
         rows.append(
             {
                 "children": n,
-                "sd_cost_per_child": model.std / math.sqrt(n),
-                "cv_cost_per_child": model.cv_overall / math.sqrt(n),
+                "sd_cost_per_child": model.mean * relative_spread(model, n),
+                "cv_cost_per_child": relative_spread(model, n),
                 "p_exceed_normal": prob_cost_per_child_exceeds(model, n, excess, "normal"),
                 "p_exceed_simulated": p_sim,
                 "se_simulated": math.sqrt(p_sim * (1 - p_sim) / n_sims),
@@ -1010,6 +1191,8 @@ class TotalCostDistribution:
         Mean cost per child of the model, £ per child per year.
     child_pmf : numpy.ndarray
         One child's cost on the grid (the distribution that is convolved).
+    shock_cv : float
+        Coefficient of variation of the shared yearly factor mixed in (0: none).
     """
 
     step: float
@@ -1018,6 +1201,7 @@ class TotalCostDistribution:
     pmf_by_caseload: np.ndarray = field(repr=False)
     child_mean: float
     child_pmf: np.ndarray = field(repr=False)
+    shock_cv: float = 0.0
 
     @property
     def grid(self) -> np.ndarray:
@@ -1132,6 +1316,12 @@ def total_cost_distribution(
     ``c`` (:attr:`TotalCostDistribution.child_pmf`). Percentiles are read by spreading each
     grid point's probability evenly over the half-steps either side.
 
+    With a shared yearly shock (``model.shock_cv > 0``) the total is ``Z T``: the
+    distribution of ``T`` is scaled by each of 161 values of ``Z`` (normal quadrature on the
+    log scale, 8 standard deviations either side, ``E[Z] = 1`` exactly), each scaled point's
+    probability split between its two neighbouring grid points so as to keep its mean, and
+    the results mixed with the quadrature weights; the grid is widened to the largest ``Z``.
+
     Parameters
     ----------
     model : CostModel
@@ -1150,6 +1340,8 @@ def total_cost_distribution(
     n_max = int(ns.max())
     top_child = float(model.quantile(1.0 - _GRID_CHILD_TAIL))
     reach = (n_max - 1) * model.mean + _GRID_SPREADS * math.sqrt(n_max) * model.std + top_child
+    nodes, node_weights = _shock_nodes(model)
+    reach *= float(nodes.max())
     wanted = max(256, int(math.ceil(reach / (model.std / per_sd))))
     n_points = min(sp_fft.next_fast_len(wanted, real=True), _GRID_MAX_POINTS)
     step = reach / (n_points - 1)
@@ -1163,7 +1355,50 @@ def total_cost_distribution(
     # The inverse transform leaves rounding noise of order 1e-17 around zero; the cumulative
     # sums of TotalCostDistribution are made monotone, and GRID_NOISE sets the floor.
     pmfs /= pmfs.sum(axis=1, keepdims=True)
-    return TotalCostDistribution(step, ns, probs, pmfs, model.mean, child)
+    if model.shock_cv > 0:
+        pmfs = _apply_shock(pmfs, nodes, node_weights)
+    return TotalCostDistribution(step, ns, probs, pmfs, model.mean, child, model.shock_cv)
+
+
+#: Nodes of the shared shock's quadrature: standard normal points from -8 to 8 sd, 0.1 sd apart.
+_SHOCK_Z = np.linspace(-8.0, 8.0, 161)
+
+
+def _shock_nodes(model: CostModel) -> tuple[np.ndarray, np.ndarray]:
+    """Values of the shared factor ``Z`` and their probabilities (a fine quadrature; ``E[Z] = 1`` exactly)."""
+    if model.shock_cv == 0:
+        return np.ones(1), np.ones(1)
+    w = np.exp(-0.5 * _SHOCK_Z**2)
+    w /= w.sum()
+    s = model.shock_sigma
+    z = np.exp(-0.5 * s * s + s * _SHOCK_Z)
+    return z / float(w @ z), w
+
+
+def _apply_shock(pmfs: np.ndarray, nodes: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Distribution of ``Z T`` on the grid of ``T``: each point ``k`` moves to ``z k``, split between its neighbours so as to keep its mean.
+
+    Grid points where no caseload has a probability above 1e-16 (the Fourier transform's
+    rounding noise) are left out; together they hold less than the book's reporting floor.
+    """
+    rows, n_points = pmfs.shape
+    support = np.flatnonzero(pmfs.max(axis=0) > 1e-16)
+    k = support.astype(float)
+    mass = pmfs[:, support]
+    base = (np.arange(rows, dtype=np.int64) * n_points)[:, None]
+    out = np.zeros(rows * n_points)
+    for z, w in zip(nodes, weights):
+        y = k * z
+        keep = y <= n_points - 1  # the grid reaches past the largest total at the largest node
+        lo = np.floor(y[keep]).astype(np.int64)
+        frac = y[keep] - lo
+        hi = np.minimum(lo + 1, n_points - 1)
+        p = mass[:, keep] * w
+        out += np.bincount((base + lo).ravel(), weights=(p * (1.0 - frac)).ravel(), minlength=out.size)
+        out += np.bincount((base + hi).ravel(), weights=(p * frac).ravel(), minlength=out.size)
+    out = out.reshape(rows, n_points)
+    out /= out.sum(axis=1, keepdims=True)
+    return out
 
 
 def _child_grid_pmf(model: CostModel, step: float, n_points: int) -> np.ndarray:
@@ -1203,8 +1438,10 @@ def pooling_curve(
     -------
     pandas.DataFrame
         One row per size and excess: ``children``, ``excess`` (fraction),
-        ``p_exact`` (from :func:`total_cost_distribution`), ``p_normal`` (central-limit
-        approximation), ``sd_cost_per_child`` (£) and ``cv_cost_per_child``.
+        ``p_exact`` (from :func:`total_cost_distribution`), ``p_normal`` (normal
+        approximation), ``p_shock_alone`` (the shared yearly shock alone, the large-pool
+        limit, :func:`shock_exceedance`), ``sd_cost_per_child`` (£) and
+        ``cv_cost_per_child`` (:func:`relative_spread`).
     """
     sizes = [check_integer("sizes", n, low=1) for n in _as_tuple("sizes", sizes)]
     excesses = [check_in_range("excesses", e, 0.0, None) for e in _as_tuple("excesses", excesses)]
@@ -1218,8 +1455,9 @@ def pooling_curve(
                     "excess": e,
                     "p_exact": dist.prob_cost_per_child_exceeds(e),
                     "p_normal": prob_cost_per_child_exceeds(model, n, e, "normal"),
-                    "sd_cost_per_child": model.std / math.sqrt(n),
-                    "cv_cost_per_child": model.cv_overall / math.sqrt(n),
+                    "p_shock_alone": shock_exceedance(model.shock_cv, e),
+                    "sd_cost_per_child": model.mean * relative_spread(model, n),
+                    "cv_cost_per_child": relative_spread(model, n),
                 }
             )
     return pd.DataFrame(rows)
@@ -1824,6 +2062,177 @@ def target_sensitivity(
     return pd.DataFrame(rows)
 
 
+def _mix_row(label: str, model: CostModel, load: Caseload, known: str) -> dict:
+    dist = total_cost_distribution(model, load)
+    w = model.component_weights
+    return {
+        "mix": label,
+        "none": float(w[0]),
+        "ebd": float(w[1]),
+        "complex": float(w[2]),
+        "mean": model.mean,
+        "sd_child": model.std,
+        "practice_sd": total_cost_moments(model, load).std,
+        "practice_cv": total_cost_moments(model, load).std / total_cost_moments(model, load).mean,
+        "p_over_10": dist.prob_cost_per_child_exceeds(0.10),
+        "p_over_20": dist.prob_cost_per_child_exceeds(0.20),
+        "basis": known,
+    }
+
+
+def needs_mix_table(caseload: int | Caseload | None = None) -> pd.DataFrame:
+    """The central needs mix next to what is known, with the other readings and the practice's risk under each.
+
+    Rows: the central mix (45% with additional needs, 3% complex); the low and high ends of
+    the additional-needs share (37%, 55%); the high end of both shares, standing for the
+    older children a practice would take (a labelled scenario); and the census calibration
+    (the mix that matches £35,360, almost every child in the cheapest group).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``mix`` (label), ``none``, ``ebd``, ``complex`` (shares of all children), ``mean``,
+        ``sd_child`` (£ per child per year), ``practice_sd`` (£ per practice-year),
+        ``practice_cv``, ``p_over_10``, ``p_over_20`` (chance the practice's cost per child
+        is more than 10% / 20% above its mean) and ``basis`` (what the mix rests on).
+    """
+    load = default_caseload() if caseload is None else _as_caseload(caseload)
+    a_lo, a, a_hi = assumption_range("additional_needs_share")
+    c_lo, c, c_hi = assumption_range("complex_share")
+    pct = lambda x: f"{100 * x:.0f}%"  # noqa: E731
+    rows = [
+        _mix_row("Central: 45% with additional needs", default_cost_model(), load,
+                 f"{pct(a)} with a mental disorder (national survey, 2002); {pct(c)} complex (assumption)"),
+        _mix_row("Fewer: 37% with additional needs", default_cost_model(additional_share=a_lo), load,
+                 f"{pct(a_lo)} with a conduct disorder (same survey)"),
+        _mix_row("More: 55% with additional needs", default_cost_model(additional_share=a_hi), load,
+                 "the survey's 45% plus children who offend without a diagnosis (assumption)"),
+        _mix_row("Older children: 55% and 6% complex", default_cost_model(additional_share=a_hi, complex_share=c_hi),
+                 load, "high ends of both ranges: a scenario for teenagers and care leavers"),
+        _mix_row("Census calibration: matches £35,360", default_cost_model(mix="census"), load,
+                 "shares chosen so the average is the census figure (middle of the feasible line)"),
+    ]
+    return pd.DataFrame(rows)
+
+
+def needs_mix_page_table(frame: pd.DataFrame | None = None) -> "Table":
+    """:func:`needs_mix_table` formatted for the page."""
+    from .tables import Table, fmt_gbp
+
+    frame = needs_mix_table() if frame is None else frame
+    out = pd.DataFrame({
+        "Needs mix": frame["mix"],
+        "No additional needs / EBD or offending / complex": [
+            " / ".join(f"{100 * r[g]:.0f}%" for g in ("none", "ebd", "complex")) for _, r in frame.iterrows()],
+        "Mean cost of a child": frame["mean"].map(fmt_gbp),
+        "Practice: sd of the year's cost": frame["practice_sd"].map(lambda x: f"£{x / 1e3:,.0f}k"),
+        "Chance of a 10% overspend per child": frame["p_over_10"].map(fmt_chance),
+        "What it rests on": frame["basis"],
+    })
+    return Table(out, caption="Needs mixes: the central case, its range, a scenario for older children and the census calibration",
+                 notes=("Practice of 100 ± 10 children, within-group CV 0.5, no shared shock. Group costs: Le Grand (2007) "
+                        "s.6.1.5; survey: Meltzer and others (2003). Exact (FFT)."))
+
+
+def overhead_check() -> pd.DataFrame:
+    """The central mix's mean cost against the census average and against councils' spending plus staff cost.
+
+    Councils' net spending per looked-after child (2005-06) leaves out social workers'
+    salaries and assessment; adding a practice's running cost per child (chapter 4,
+    :func:`swp_models.practice.summary`) puts a social-work cost back.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``measure`` and ``value`` (£ per child per year), in the order shown on the page.
+    """
+    from .practice import summary
+
+    spend = spend_per_looked_after_child().set_index("year").loc["2005-06", "per_child"]
+    staff = float(summary()["cost_per_child"])
+    rows = [
+        ("Councils' net spending per looked-after child, 2005-06 (no social-work salaries)", float(spend)),
+        ("... plus a practice's running cost per child (chapter 4)", float(spend) + staff),
+        ("Census average stated in the report, 2005", census_average_cost()),
+        ("Central needs mix at the research's group costs (include social work and overheads)",
+         default_cost_model().mean),
+    ]
+    return pd.DataFrame(rows, columns=["measure", "value"])
+
+
+def shock_pooling_table(
+    model: CostModel | None = None,
+    sizes: Sequence[int] = (100, 1000, 5000),
+    shock_cvs: Sequence[float] | None = None,
+    excess: float = 0.10,
+) -> pd.DataFrame:
+    """Chance of an overspend per child by pool size with a shared yearly shock of each size.
+
+    Parameters
+    ----------
+    model : CostModel, optional
+        Default the central model; its own shock is replaced by each of ``shock_cvs``.
+    sizes : sequence of int
+        Children pooled (fixed), each >= 1.
+    shock_cvs : sequence of float, optional
+        Default: none, and the low, central and high values of ``shared_shock_cv``.
+    excess : float
+        Overspend per child, fraction of the mean, >= 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``shock_cv``, ``children``, ``p_exact``, ``p_shock_alone`` (the floor's limit) and
+        ``relative_spread`` (coefficient of variation of the average cost per child).
+    """
+    base = default_cost_model() if model is None else model
+    if shock_cvs is None:
+        shock_cvs = (0.0, default_shock_cv("low"), default_shock_cv(), default_shock_cv("high"))
+    rows = []
+    for cv in _as_tuple("shock_cvs", shock_cvs):
+        m = base.with_shock(check_in_range("shock_cvs", cv, 0.0, 1.0))
+        curve = pooling_curve(m, sizes, (excess,))
+        for rec in curve.itertuples(index=False):
+            rows.append({"shock_cv": float(cv), "children": int(rec.children), "p_exact": float(rec.p_exact),
+                         "p_shock_alone": float(rec.p_shock_alone), "relative_spread": float(rec.cv_cost_per_child)})
+    return pd.DataFrame(rows)
+
+
+def mix_sensitivity_grid(
+    additional_shares: Sequence[float] = (0.37, 0.40, 0.43, 0.45, 0.49, 0.52, 0.55),
+    complex_shares: Sequence[float] = (0.01, 0.02, 0.03, 0.04, 0.05, 0.06),
+    cvs: Sequence[float] = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5),
+    caseload: int | Caseload | None = None,
+    *,
+    points_per_sd: int = 20,
+) -> pd.DataFrame:
+    """Risk measures over the needs mix and the within-group spread, for the book's static sliders.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (cv, additional share, complex share): ``cv``, ``additional_pct``,
+        ``complex_pct``, ``mean`` and ``sd_child`` (£ per child per year), ``practice_sd``
+        and ``practice_p95`` (£ per practice-year), ``p_over_10`` and ``p_over_20``.
+    """
+    load = default_caseload() if caseload is None else _as_caseload(caseload)
+    rows = []
+    for cv in [check_positive("cvs", v) for v in _as_tuple("cvs", cvs)]:
+        for a in _as_tuple("additional_shares", additional_shares):
+            for c in _as_tuple("complex_shares", complex_shares):
+                model = default_cost_model(cv=cv, additional_share=a, complex_share=c)
+                dist = total_cost_distribution(model, load, points_per_sd=points_per_sd)
+                rows.append({
+                    "cv": float(cv), "additional_pct": round(100 * a, 6), "complex_pct": round(100 * c, 6),
+                    "mean": model.mean, "sd_child": model.std,
+                    "practice_sd": total_cost_moments(model, load).std,
+                    "practice_p95": float(dist.quantile(0.95)),
+                    "p_over_10": dist.prob_cost_per_child_exceeds(0.10),
+                    "p_over_20": dist.prob_cost_per_child_exceeds(0.20),
+                })
+    return pd.DataFrame(rows)
+
+
 def _sci(x: float) -> str:
     """``4.251 × 10⁸`` for a large number (four significant figures)."""
     exponent = int(math.floor(math.log10(abs(x)))) if x else 0
@@ -1893,7 +2302,7 @@ def fmt_chance(p: float) -> str:
 
 def key_results() -> "Table":
     """Chapter 3's key-results table, every figure read from ``data/`` or computed from it."""
-    from .tables import fmt_gbp, fmt_int, fmt_num, fmt_pct
+    from .tables import fmt_gbp, fmt_int, fmt_pct
     from .tables import key_results as table
 
     census = census_reconciliation().set_index("group")
@@ -1903,39 +2312,52 @@ def key_results() -> "Table":
     load = default_caseload()
     moments = total_cost_moments(model, load)
     dist = total_cost_distribution(model, load)
-    t05, t95, t99 = dist.quantile(np.array([0.05, 0.95, 0.99]))
-    pool = pooling_curve(model, (100, 1000, 5000), (0.10,)).set_index("children")["p_exact"]
-    calib = calibrate_shares()
-    lo, hi = calib.complex_share_range
-    shares = " / ".join(fmt_pct(100 * s, 1) for s in model.shares)
+    t05, t95 = dist.quantile(np.array([0.05, 0.95]))
+    mixes = needs_mix_table(load)
+    check = overhead_check().set_index("measure")["value"]
+    shock = shock_pooling_table(model, (100, 1000)).set_index(["shock_cv", "children"])["p_exact"]
+    lo_cv, mid_cv, hi_cv = default_shock_cv("low"), default_shock_cv(), default_shock_cv("high")
+    shares = " / ".join(fmt_pct(100 * s, 0) for s in model.shares)
+    p10 = mixes["p_over_10"]
 
     return table(
         [
-            ("Looked-after children: the census week's cost per child times 52 / the report's annual average",
-             f"{fmt_gbp(lac['annualised_per_child'])} / {fmt_gbp(lac['stated_annual_per_child'])} "
-             f"(gap {fmt_pct(lac['gap_percent'], 1)})",
+            ("Looked-after children: a year at the census week's cost per child, against the report's annual average",
+             f"{fmt_gbp(lac['annualised_per_child'])} against {fmt_gbp(lac['stated_annual_per_child'])} "
+             f"(the average is {fmt_pct(lac['gap_percent'], 1)} higher)",
              "Le Grand (2007) s.6.1.5; computed here"),
             ("Looked-after children the stated average implies for the week's £44.9m",
              f"{fmt_int(lac['implied_children'])} ({fmt_pct(100 * lac['implied_share'])} of {fmt_int(lac['children'])})",
              "computed here"),
-            ("Cost Calculator index, EBD / offending / EBD and offending (no additional needs = 100)",
-             f"{fmt_int(index.loc['ebd', 'index'])} / {fmt_int(index.loc['offending', 'index'])} / "
+            ("Cost Calculator index for EBD, offending, and both (no additional needs = 100)",
+             f"{fmt_int(index.loc['ebd', 'index'])}, {fmt_int(index.loc['offending', 'index'])} and "
              f"{fmt_int(index.loc['ebd_offending', 'index'])}",
              "Soper and Lam, Cost Calculator slides"),
-            ("Report's ratios to £33,000: £50,000-£54,000 and over £95,000",
-             f"{fmt_num(50000 / 33000)}-{fmt_num(54000 / 33000)} and over {fmt_num(95000 / 33000)}",
-             "computed from Le Grand (2007) s.6.1.5"),
-            ("Shares of children (no additional needs / EBD or offending / complex) matching £35,360",
-             f"{shares}; complex share feasible from {fmt_pct(100 * lo, 1)} to {fmt_pct(100 * hi, 1)}",
-             "assumption: middle of the feasible line"),
-            ("Cost of one child: mean / standard deviation (within-group CV 0.5)",
-             f"{fmt_gbp(model.mean)} / {fmt_gbp(model.std)}", "model; CV an assumption"),
-            ("Practice of 100 ± 10 children: expected annual cost / standard deviation",
-             f"{fmt_gbp(moments.mean / 1e6, 3)}m / {fmt_gbp(moments.std / 1e3)}k", "model, exact"),
-            ("Practice of 100 ± 10: 5th / 95th / 99th percentile of annual cost",
-             " / ".join(f"{fmt_gbp(v / 1e6, 2)}m" for v in (t05, t95, t99)), "model, exact (FFT)"),
-            ("Chance cost per child is over 10% above average: 100 / 1,000 / 5,000 children",
-             " / ".join(fmt_chance(pool[n]) for n in (100, 1000, 5000)), "model, exact (FFT)"),
+            ("Needs mix of the central case: no additional needs / EBD or offending / complex needs",
+             shares,
+             "45% of looked-after children had a mental disorder (national survey, 2002)",
+             "shares with additional and complex needs (assumptions anchored on the survey)"),
+            ("Mean cost of a child with that mix, against councils' spending plus a practice's staff cost per child",
+             f"{fmt_gbp(model.mean)} against {fmt_gbp(check.iloc[1])} (census average {fmt_gbp(check.iloc[2])})",
+             "group costs: Le Grand (2007) s.6.1.5; spending: written answers; computed here",
+             "the needs mix"),
+            ("Practice of 100 ± 10 children: expected annual cost, with 5th and 95th percentiles",
+             f"{fmt_gbp(moments.mean / 1e6, 2)}m ({fmt_gbp(t05 / 1e6, 2)}m to {fmt_gbp(t95 / 1e6, 2)}m)",
+             "model, exact",
+             "needs mix; spread of cost within a group"),
+            ("Chance a practice's cost per child is more than 10% over its mean, across the needs mixes shown",
+             f"{fmt_chance(float(p10.min()))} to {fmt_chance(float(p10.max()))} (central {fmt_chance(float(p10.iloc[0]))})",
+             "model, exact",
+             "spread of cost within a group (the mix matters little)"),
+            ("The same chance for a council of 1,000 children, with a shared yearly cost shock of 2%, 5% and 10%",
+             f"{fmt_chance(shock[(lo_cv, 1000)])}, {fmt_chance(shock[(mid_cv, 1000)])} and "
+             f"{fmt_chance(shock[(hi_cv, 1000)])} (without any shock {fmt_chance(shock[(0.0, 1000)])})",
+             "model, exact",
+             "size of the shared shock"),
+            ("Relative spread of a council's cost per child however many children it has",
+             f"never below the shared shock: at least {fmt_pct(100 * mid_cv)} a year on the central assumption",
+             "model, exact",
+             "size of the shared shock (2% to 10%)"),
         ],
         caption="Key results: what a child in care costs, and what a practice of 100 children faces",
     )
@@ -1967,4 +2389,14 @@ __all__ += [
     "exact_vs_simulated_table",
     "tail_sensitivity_table",
     "key_results",
+    "prevalence_shares",
+    "default_shock_cv",
+    "assumption_range",
+    "relative_spread",
+    "shock_exceedance",
+    "needs_mix_table",
+    "needs_mix_page_table",
+    "overhead_check",
+    "shock_pooling_table",
+    "mix_sensitivity_grid",
 ]

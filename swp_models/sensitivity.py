@@ -340,7 +340,9 @@ OUTPUT_LABELS: dict[str, str] = {
 #: Assumptions varied together in the Sobol analysis (the tornado chart moves each alone).
 GROUPS: dict[str, str] = {
     "within_group_cv": "Spread of cost within a needs group",
-    "complex_share_position": "Share of children with complex needs",
+    "additional_needs_share": "Needs mix",
+    "complex_share": "Needs mix",
+    "shared_shock_cv": "Shared yearly cost shock",
     "tail_share": "Exceptional-cost children",
     "tail_multiple": "Exceptional-cost children",
     "risk_tolerance": "Practice's risk tolerance",
@@ -363,7 +365,8 @@ GROUPS: dict[str, str] = {
     "failure_cost": "Contract term and cost of a failure",
 }
 _PRACTICE_GROUP = "Practice budget (chapter 4)"
-_COST_PARAMS = ("within_group_cv", "complex_share_position", "tail_share", "tail_multiple")
+_COST_PARAMS = ("within_group_cv", "additional_needs_share", "complex_share", "tail_share", "tail_multiple",
+                "shared_shock_cv")
 _DESIGN_PARAMS = ("manager_fte", "support_fte", "pdo_fte", "students")
 _PAY_PARAMS = ("scale_position", "admin_pay_ratio", "support_pay_ratio")
 _OVERHEAD_PARAMS = ("student_cost", "on_call_per_night", "legal_services", "direct_costs_per_fte",
@@ -383,15 +386,11 @@ def _group_of(parameter: str) -> str:
     return GROUPS.get(parameter, _PRACTICE_GROUP)
 
 
-@lru_cache(maxsize=1)
-def _sourced_costs() -> tuple[float, dict[str, float]]:
-    return costs.census_average_cost(), costs.group_costs()
-
-
 class ChapterModel:
     """Chapters 3-5 as a vectorised function of their assumptions.
 
-    For one setting of the assumptions: the cost model (chapter 3) and the practice budget
+    For one setting of the assumptions: the cost model (chapter 3: the prevalence needs mix,
+    with the shared yearly cost shock at the setting's value) and the practice budget
     (chapter 4) are rebuilt; ``n_years`` practice-years are simulated from ``seed``; each
     scope's contracts (chapter 5, :func:`swp_models.contracts.build_contracts`) are priced
     with the practice's effort response (:func:`swp_models.contracts.effort_comparison`) and
@@ -453,12 +452,9 @@ class ChapterModel:
         return self._children.cache_info().misses
 
     def _simulate(self, key: tuple[float, ...]) -> contracts.PracticeYears:
-        cv, position, tail, multiple = key
-        target, means = _sourced_costs()
-        calib = costs.calibrate_shares(target, means, tail_share=tail, tail_multiple=multiple, position=position)
-        model = costs.CostModel(groups=costs.NEEDS_GROUPS, means=tuple(calib.group_means[g] for g in costs.NEEDS_GROUPS),
-                                shares=tuple(calib.default[g] for g in costs.NEEDS_GROUPS), cv=cv, tail_share=tail,
-                                tail_multiple=multiple)
+        cv, additional, complex_, tail, multiple, shock = key
+        model = costs.default_cost_model(cv=cv, tail_share=tail, tail_multiple=multiple, additional_share=additional,
+                                         complex_share=complex_, shock_cv=shock)
         return contracts.simulate_practice_years(model, costs.default_caseload(), self.n_years, self.seed)
 
     @staticmethod

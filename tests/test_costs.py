@@ -270,7 +270,7 @@ def test_default_calibration_meets_census_average():
     assert hi == pytest.approx(2360 / 62000, rel=1e-12)
     assert calib.default["complex_needs"] == pytest.approx(hi / 2, rel=1e-12)
     assert sum(calib.default.values()) == pytest.approx(1.0, abs=1e-12)
-    model = default_cost_model()
+    model = default_cost_model(mix="census")
     assert model.mean == pytest.approx(35360.0, rel=1e-12)
     assert model.shares[0] > 0.87  # most children must be in the cheapest group
 

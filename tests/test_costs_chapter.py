@@ -34,6 +34,13 @@ TWO = CostModel(("no_additional_needs", "complex_needs"), (30000, 90000), (0.75,
 
 @pytest.fixture(scope="module")
 def model() -> CostModel:
+    """The census calibration (the alternative reading): its shares are pinned by hand below."""
+    return default_cost_model(mix="census")
+
+
+@pytest.fixture(scope="module")
+def central() -> CostModel:
+    """The book's central needs mix."""
     return default_cost_model()
 
 
@@ -144,11 +151,11 @@ def test_default_mixture_mean_and_variance_by_hand(model):
     assert [round(100 * s, 1) for s in model.shares] == [91.9, 6.2, 1.9]
 
 
-def test_child_percentiles_quoted_in_the_text(model):
-    q = costs.child_cost_percentiles(model, (0.5, 0.9, 0.99)).set_index("percentile")["cost"]
-    assert round(q[50.0], -2) == 30600
-    assert round(q[90.0], -2) == 58900
-    assert round(q[99.0], -2) == 110400
+def test_child_percentiles_quoted_in_the_text(central):
+    q = costs.child_cost_percentiles(central, (0.5, 0.9, 0.99)).set_index("percentile")["cost"]
+    assert round(q[50.0], -2) == 36500
+    assert round(q[90.0], -2) == 74200
+    assert round(q[99.0], -2) == 135900
 
 
 # --------------------------------------------------------------------------- exact total-cost distribution
@@ -240,22 +247,24 @@ def test_fft_exceedance_monotone_and_mean_exact(cv, n, e):
     assert 0.0 <= p <= dist.prob_cost_per_child_exceeds(e / 2) + 1e-12
 
 
-def test_pooling_curve_falls_with_size_and_normal_understates_small_pools(model):
+def test_pooling_curve_falls_with_size_and_normal_understates_small_pools(central):
+    model = central
     pool = costs.pooling_curve(model, (10, 30, 100, 300, 1000, 5000), (0.10, 0.20))
     for e, part in pool.groupby("excess"):
         assert (part["p_exact"].diff().dropna() <= 0).all(), e
         np.testing.assert_allclose(part["sd_cost_per_child"], model.std / np.sqrt(part["children"]))
     wide = pool.set_index(["children", "excess"])
-    assert round(wide.loc[(100, 0.10), "p_exact"], 3) == 0.050
+    assert round(wide.loc[(100, 0.10), "p_exact"], 3) == 0.055  # "about 1 in 18"
+    assert round(1 / wide.loc[(100, 0.10), "p_exact"]) == 18
     ratio = wide.loc[(100, 0.20), "p_normal"] / wide.loc[(100, 0.20), "p_exact"]
-    assert 0.2 < ratio < 0.3  # "a quarter of its exact value"
+    assert 0.28 < ratio < 0.38  # "about a third of its exact value"
     # "Only for the smallest pools (10 or 30 children) does it overstate the chance of a 10% overshoot"
     for n in (10, 30):
         gap = wide.loc[(n, 0.10), "p_normal"] - wide.loc[(n, 0.10), "p_exact"]
         assert 0.0 < gap < 0.05, n
     for n in (100, 300):
         assert wide.loc[(n, 0.10), "p_normal"] < wide.loc[(n, 0.10), "p_exact"], n
-    assert fmt_chance(wide.loc[(1000, 0.10), "p_exact"]) == "1 in 4.2 million"
+    assert fmt_chance(wide.loc[(1000, 0.10), "p_exact"]) == "1 in 2.5 million"
     assert wide.loc[(5000, 0.10), "p_exact"] == 0.0
 
 
@@ -291,15 +300,19 @@ def test_target_tail_and_variance_tables(model):
     assert targets["sd_child"].iloc[1] > targets["sd_child"].iloc[0]
     tail = costs.tail_sensitivity().set_index("model")
     with_tail = tail.loc["with exceptional children"]
-    assert with_tail["mean"] == pytest.approx(35360, rel=1e-12)
-    assert with_tail["sd_child"] / tail.loc["default", "sd_child"] == pytest.approx(4 / 3, abs=0.02)
-    assert 1.8 < with_tail["p_over_10"] / tail.loc["default", "p_over_10"] < 2.2
+    # the exceptional 0.5% take their share from every group: the mean rises by about £1,200
+    assert with_tail["mean"] == pytest.approx(0.995 * 42840 + 0.005 * 3 * 95000, rel=1e-12)
+    assert round(with_tail["mean"] - tail.loc["default", "mean"], -2) == 1200
+    assert with_tail["sd_child"] / tail.loc["default", "sd_child"] == pytest.approx(1.25, abs=0.02)  # "about a quarter"
+    assert [round(100 * p, 1) for p in (tail.loc["default", "p_over_10"], with_tail["p_over_10"])] == [5.5, 9.3]
     parts = costs.variance_decomposition(model).set_index("term")["variance"]
     assert parts.iloc[0] + parts.iloc[1] == pytest.approx(parts.iloc[2])
     assert parts.iloc[1] == pytest.approx(110 / 3 * model.mean**2)
 
 
-def test_practice_percentiles_and_density(model):
+def test_practice_percentiles_and_density(model, central):
+    pct = costs.practice_percentiles(central).set_index("percentile")
+    assert [round(pct.loc[p, "exact"] / 1e6, 2) for p in (5.0, 95.0, 99.0)] == [3.70, 4.90, 5.15]
     pct = costs.practice_percentiles(model).set_index("percentile")
     assert [round(pct.loc[p, "exact"] / 1e6, 2) for p in (5.0, 95.0, 99.0)] == [3.06, 4.03, 4.24]
     assert (pct["difference"].loc[[95.0, 99.0]] > 0).all()  # exact right tail is heavier
@@ -334,10 +347,31 @@ def test_key_results_values():
     table = costs.key_results()
     values = dict(zip(table.frame["Result"], table.frame["Value"]))
     text = " | ".join(values.values())
-    for expected in ("£32,160 / £35,360 (gap 10.0%)", "66,029 (91% of 72,600)", "152 / 163 / 291",
-                     "1.52-1.64 and over 2.88", "91.9% / 6.2% / 1.9%", "0.0% to 3.8%", "£35,360 / £20,618",
-                     "£3.536m / £297k", "£3.06m / £4.03m / £4.24m", "5.0% / 1 in 4.2 million / below 1 in 10 billion"):
+    for expected in ("£32,160 against £35,360 (the average is 10.0% higher)", "66,029 (91% of 72,600)",
+                     "152, 163 and 291", "55% / 42% / 3%", "£42,840 against £39,244 (census average £35,360)",
+                     "£4.28m (£3.70m to £4.90m)", "5.0% to 6.1% (central 5.5%)",
+                     "1 in 3,600, 3.5% and 16.1% (without any shock 1 in 2.5 million)", "at least 5% a year"):
         assert expected in text, expected
+    rests = dict(zip(table.frame["Result"], table.frame["Rests on an assumption"]))
+    tagged = [r for r, a in rests.items() if a != "data and model only"]
+    assert len(tagged) == 6  # every figure from the needs mix, the spread or the shock names its assumption
+    for cell in table.frame["Value"]:
+        assert "E[" not in cell and "Var(" not in cell and "sqrt" not in cell  # no formulas
+
+
+def test_needs_mix_and_outside_check_quoted_in_the_text():
+    mixes = costs.needs_mix_table().set_index("mix")
+    assert [round(m) for m in mixes["mean"]] == [42840, 41320, 44740, 46030, 35360]
+    assert [round(100 * p, 1) for p in mixes["p_over_10"]] == [5.5, 5.7, 5.2, 6.1, 5.0]
+    check = costs.overhead_check()["value"].round().tolist()
+    assert check == [33970.0, 39244.0, 35360.0, 42840.0]
+    assert check[1] > check[2]  # spending plus a social worker's cost is above the census average, not below
+    shock = costs.shock_pooling_table(sizes=(100, 1000)).set_index(["shock_cv", "children"])["p_exact"]
+    assert round(1 / shock[(0.05, 1000)]) in (28, 29)  # "about one year in thirty"
+    assert round(1 / shock[(0.05, 100)]) == 10  # "about one year in ten"
+    assert round(100 * costs.shock_exceedance(0.05, 0.10), 1) == 2.7
+    page = costs.needs_mix_page_table().frame
+    assert page.iloc[0, 1] == "55% / 42% / 3%"
 
 
 # --------------------------------------------------------------------------- bad inputs
@@ -378,21 +412,22 @@ def test_chapter_functions_reject_bad_input(call, name):
 def test_chart_builders_produce_specs_with_named_params():
     from swp_models.figures import costs as figures
 
-    small = costs.share_sensitivity_grid([0.0, 0.019], cvs=(0.25, 0.5), points_per_sd=8)
+    mix_grid = costs.mix_sensitivity_grid((0.37, 0.45), (0.01, 0.03, 0.06), (0.25, 0.5), points_per_sd=8)
     charts = {
         "census_gap_chart": figures.census_gap_chart(),
         "needs_index_chart": figures.needs_index_chart(),
         "feasible_shares_chart": figures.feasible_shares_chart(),
         "child_cost_chart": figures.child_cost_chart(),
-        "share_sensitivity_chart": figures.share_sensitivity_chart(small),
         "practice_cost_chart": figures.practice_cost_chart(),
         "pooling_chart": figures.pooling_chart(sizes=[10, 100, 1000]),
+        "mix_sensitivity_chart": figures.mix_sensitivity_chart(mix_grid),
     }
     for name, chart in charts.items():
         spec = chart.to_dict()
         assert spec["title"]["text"].startswith("Source:"), name
-    assert {"ch3_complex_share", "ch3_cv"} <= set(bound_params(charts["share_sensitivity_chart"].to_dict()))
     assert "ch3_caseload" in bound_params(charts["practice_cost_chart"].to_dict())
+    assert "ch3_shock" in bound_params(charts["pooling_chart"].to_dict())
+    assert {"ch3_complex_share", "ch3_cv"} <= set(bound_params(charts["mix_sensitivity_chart"].to_dict()))
 
 
 # --------------------------------------------------------------------------- explorer
@@ -412,7 +447,13 @@ def test_explorer_results_and_errors():
 
     default = results_html(_inputs())
     assert "£35,360" in default and "91.9%" in default and "5.0%" in default
-    assert build_model(_inputs()).shares == pytest.approx(default_cost_model().shares)
+    assert build_model(_inputs()).shares == pytest.approx(default_cost_model(mix="census").shares)
+    central = _inputs(share_mode="by hand", ebd_share=0.42, complex_share=0.03)
+    assert build_model(central).shares == pytest.approx(default_cost_model().shares)
+    shocked = build_model(_inputs(shock_cv=0.05))
+    assert shocked.shock_cv == 0.05
+    with pytest.raises(ValueError, match="shock_cv"):
+        _inputs(shock_cv=2.0)
     by_hand = build_model(_inputs(share_mode="by hand"))
     assert by_hand.shares == pytest.approx((0.92, 0.06, 0.02))
     assert "no valid model" in results_html(_inputs(share_mode="by hand", ebd_share=0.7, complex_share=0.5))
@@ -432,14 +473,14 @@ def test_explorer_widget_recomputes_on_change():
     cv = next(c for c in box.children if getattr(c, "description", "") == "Within-group CV")
     cv.value = 1.0
     assert box.output.value != before
-    assert "£37,8" in box.output.value  # sd of one child at CV 1.0 (about £37,800)
+    assert "£46,6" in box.output.value  # sd of one child at CV 1.0 on the central mix (about £46,600)
 
 
 def test_page_tables_are_formatted_strings():
     tail = costs.tail_sensitivity_table().set_index("Measure")
     assert list(tail.columns) == ["Default", "With exceptional children"]
-    assert tail.loc["Standard deviation of a child's cost", "With exceptional children"] == "£27,536"
-    assert tail.loc["Chance cost per child is more than 10% over", "Default"] == "5.0%"
+    assert tail.loc["Standard deviation of a child's cost", "With exceptional children"] == "£32,579"
+    assert tail.loc["Chance cost per child is more than 10% over", "Default"] == "5.5%"
     check = pd.DataFrame({"quantity": ["Cost of a child: variance", "Cost of a child: mean"],
                           "exact": [4.2509e8, 35360.0], "simulated": [4.26e8, 35377.0],
                           "std_error": [1.88e6, 20.6], "z": [0.63, 0.82]})

@@ -1,4 +1,4 @@
-"""Live explorer for chapter 5: re-price all nine contracts on any input.
+"""Live explorer for chapter 5: re-price all eleven contracts on any input.
 
 Needs a running kernel (Jupyter or Voila) and ``ipywidgets``. Every control change
 re-prices the contracts on simulated practice-years and redraws a results table; the
@@ -17,10 +17,10 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from .. import contracts
+from .. import contracts, liability
 from ..costs import Caseload, CostModel, default_cost_model, default_caseload, total_cost_moments
 from ..costs import assumption as cost_assumption
-from ..validation import check_positive
+from ..validation import check_one_of, check_positive
 
 __all__ = ["ContractExplorer", "explorer", "price_contracts"]
 
@@ -36,17 +36,25 @@ class _Children:
     years: contracts.PracticeYears
 
 
-def price_contracts(years: contracts.PracticeYears, risk_tolerance: float, effort_cost: float,
+def price_contracts(years: contracts.PracticeYears, risk_tolerance: float, effort_cost: float, *,
+                    scope: str = "placements", reserve_months: float | None = None, term_years: int | None = None,
                     **terms: float) -> tuple[pd.DataFrame, contracts.OptimalShare]:
     """Price the chapter's contracts on ``years``: the explorer's computation, without widgets.
 
     Parameters
     ----------
     years : PracticeYears
+        The simulated children (no scope applied yet).
     risk_tolerance : float
         ``1/r``, £ (> 0).
     effort_cost : float
         ``k`` (> 1, so that full cost-bearing leaves some cost).
+    scope : str
+        ``"placements"`` or ``"social_work"`` (:data:`swp_models.liability.SCOPES`).
+    reserve_months : float, optional
+        The practice's reserves in months of its running cost; default the assumption.
+    term_years : int, optional
+        Years in a contract term; default the assumption.
     **terms : float
         Contract terms (:data:`swp_models.contracts.CONTRACT_TERMS`).
 
@@ -54,16 +62,25 @@ def price_contracts(years: contracts.PracticeYears, risk_tolerance: float, effor
     -------
     table : pandas.DataFrame
         :func:`~swp_models.contracts.compare` joined with
-        :func:`~swp_models.contracts.effort_comparison`, one row per contract.
+        :func:`~swp_models.contracts.effort_comparison` and
+        :func:`~swp_models.liability.failure_comparison`, one row per contract.
     optimum : OptimalShare
         The cost-and-volume share minimising the council's expected cost (41 shares, refined).
     """
     r = 1.0 / check_positive("risk_tolerance", risk_tolerance)
-    book = contracts.build_contracts(years.cost_model, **terms)
-    fixed = contracts.compare(book, years, r)
-    effort = contracts.effort_comparison(book, years, r, effort_cost)
+    check_one_of("scope", scope, liability.SCOPES)
+    sc = liability.default_scope(scope)
+    own = sc.apply(years)
+    book = contracts.build_contracts(years.cost_model, scope=sc, years=own, **terms)
+    fixed = contracts.compare(book, own, r)
+    effort = contracts.effort_comparison(book, own, r, effort_cost)
+    reserves = contracts.chapter_reserves(scope, reserve_months)
+    term = int(contracts.assumption("contract_term_years")) if term_years is None else term_years
+    fail = liability.failure_comparison(book, own, reserves, term_years=term,
+                                        failure_cost=contracts.assumption("failure_cost"), risk_aversion=r)
     table = fixed.merge(effort.drop(columns=["admin_cost", "power"]), on="contract")
-    optimum = contracts.simulated_optimal_share(years, r, effort_cost, shares=np.linspace(0, 1, 41))
+    table = table.merge(fail.drop(columns=["risk_premium"]), on="contract")
+    optimum = contracts.simulated_optimal_share(own, r, effort_cost, shares=np.linspace(0, 1, 41))
     return table, optimum
 
 
@@ -122,6 +139,12 @@ class ContractExplorer(widgets.VBox):
             add("seed", widgets.BoundedIntText(value=seed, min=0, max=2**31 - 1, description="Random seed")),
         ]
         risk = [
+            add("scope", widgets.Dropdown(options=[(liability.SCOPE_LABELS[x], x) for x in liability.SCOPES],
+                                          value="placements", description="What the practice pays for")),
+            add("reserve_months", widgets.FloatSlider(value=a("reserve_months"), min=0, max=12, step=0.5,
+                                                      description="Practice's reserves (months of running cost)")),
+            add("term_years", widgets.IntSlider(value=int(a("contract_term_years")), min=1, max=10,
+                                                description="Contract term (years)")),
             add("risk_tolerance", widgets.FloatLogSlider(value=a("risk_tolerance"), base=10, min=4, max=7, step=0.05,
                                                          readout_format=",.0f",
                                                          description="Practice's risk tolerance 1/r (£)")),
@@ -143,6 +166,8 @@ class ContractExplorer(widgets.VBox):
                                                                 step=0.01, description="Chance of the outcome, no effort")),
             add("outcome_effort_gain", widgets.FloatSlider(value=a("outcome_effort_gain"), min=0, max=1, step=0.01,
                                                            description="Its rise at full effort")),
+            add("volume_band_margin", widgets.IntSlider(value=int(a("volume_band_margin")), min=0, max=10,
+                                                        description="Volume band: ± children at the fixed price")),
             add("outcome_effort", widgets.FloatSlider(value=a("outcome_effort"), min=0, max=1, step=0.05,
                                                       description="Effort on the outcome (0 to 1)")),
         ]
@@ -150,7 +175,7 @@ class ContractExplorer(widgets.VBox):
             add(name, widgets.FloatSlider(value=a(name), min=0, max=maximum, step=step, readout_format=",.0f",
                                           description=label))
             for name, label, maximum, step in (
-                ("admin_contract_management", "Managing any contract (£ a year)", 20_000, 500),
+                ("admin_contract_management", "Managing any contract (£ a year)", 40_000, 500),
                 ("admin_cost_audit", "Auditing costs (£ a year)", 50_000, 1_000),
                 ("admin_needs_assessment", "Assessing needs (£ per child a year)", 2_000, 50),
                 ("admin_outcome_monitoring", "Monitoring outcomes (£ a year)", 30_000, 1_000),
@@ -193,7 +218,8 @@ class ContractExplorer(widgets.VBox):
         try:
             years = self._years(v)
             terms = {name: v[name] for name in contracts.CONTRACT_TERMS}
-            table, optimum = price_contracts(years, v["risk_tolerance"], v["effort_cost"], **terms)
+            table, optimum = price_contracts(years, v["risk_tolerance"], v["effort_cost"], scope=v["scope"],
+                                             reserve_months=v["reserve_months"], term_years=v["term_years"], **terms)
             text = self._render(years, table, optimum, v)
         except ValueError as err:
             text = f'<p class="swp-explorer-error" style="color:#b00"><b>Cannot price these inputs:</b> ' \
@@ -207,6 +233,7 @@ class ContractExplorer(widgets.VBox):
     def _render(years: contracts.PracticeYears, table: pd.DataFrame, optimum: contracts.OptimalShare,
                 v: dict[str, Any]) -> str:
         moments = total_cost_moments(years.cost_model, years.caseload)
+        scope = liability.SCOPE_LABELS[v["scope"]].lower()
         best = table["council_cost_effort"].min()
         rows = []
         for rec in table.itertuples(index=False):
@@ -214,15 +241,18 @@ class ContractExplorer(widgets.VBox):
             rows.append(
                 f"<tr{mark}><td style='text-align:left'>{html.escape(rec.contract)}</td>"
                 f"<td>{100 * rec.practice_p_loss:.0f}%</td><td>{_gbp(rec.practice_surplus_p5)}</td>"
-                f"<td>{_gbp(rec.risk_premium_exact)}</td><td>{100 * rec.power:.0f}%</td>"
+                f"<td>{_gbp(rec.risk_premium_exact)}</td><td>{100 * rec.p_fail_year:.0f}%</td>"
+                f"<td>{100 * rec.p_fail_term:.0f}%</td><td>{_gbp(rec.absorbed)}</td><td>{100 * rec.power:.0f}%</td>"
                 f"<td>{_gbp(rec.council_cost_fixed)}</td><td>{_gbp(rec.council_cost_effort)}</td></tr>"
             )
         head = ("<tr><th style='text-align:left'>Contract</th><th>Practice: chance of a loss</th>"
-                "<th>Practice: worst year in 20</th><th>Risk premium</th><th>Keeps of each £ saved</th>"
+                "<th>Practice: worst year in 20</th><th>Risk premium</th><th>Practice fails in a year</th>"
+                "<th>Fails over the term</th><th>Council absorbs (a year)</th><th>Keeps of each £ saved</th>"
                 "<th>Council: total, costs fixed</th><th>Council: total, with effort</th></tr>")
         summary = (
             f"<p>Expected cost of the children <b class='swp-explorer-mean'>{_gbp(moments.mean)}</b> a year "
-            f"(sd {_gbp(moments.std)}); {years.n_years:,} simulated years. Cost-and-volume share minimising the "
+            f"(sd {_gbp(moments.std)}); {years.n_years:,} simulated years. The practice pays for {scope}; "
+            f"it fails when a loss exceeds its reserves, which then fall on the council. Cost-and-volume share minimising the "
             f"council's cost: closed form <b class='swp-explorer-share'>{optimum.closed_form_share:.2f}</b>, "
             f"simulated <b>{optimum.share:.2f}</b>. Bold: cheapest for the council with effort.</p>"
         )

@@ -54,6 +54,9 @@ class ExplorerInputs:
         The practice's caseload.
     excess : float
         Overspend per child of interest, as a fraction of the mean (>= 0).
+    shock_cv : float, default 0
+        Coefficient of variation of a yearly cost shock shared by all the practice's
+        children, in [0, 1].
     """
 
     target_mean: float
@@ -66,6 +69,7 @@ class ExplorerInputs:
     tail_multiple: float
     caseload: cm.Caseload
     excess: float
+    shock_cv: float = 0.0
 
     def __post_init__(self) -> None:
         check_one_of("share_mode", self.share_mode, _SHARE_MODES)
@@ -73,6 +77,7 @@ class ExplorerInputs:
         check_probability("ebd_share", self.ebd_share)
         check_probability("complex_share", self.complex_share)
         check_in_range("excess", self.excess, 0.0, None)
+        check_in_range("shock_cv", self.shock_cv, 0.0, 1.0)
 
 
 def build_model(inputs: ExplorerInputs) -> cm.CostModel:
@@ -84,6 +89,7 @@ def build_model(inputs: ExplorerInputs) -> cm.CostModel:
             tail_share=inputs.tail_share,
             tail_multiple=inputs.tail_multiple,
             position=inputs.position,
+            shock_cv=inputs.shock_cv,
         )
     if inputs.ebd_share + inputs.complex_share > 1.0:
         raise ValueError(
@@ -99,6 +105,7 @@ def build_model(inputs: ExplorerInputs) -> cm.CostModel:
         inputs.cv,
         tail_share=inputs.tail_share,
         tail_multiple=inputs.tail_multiple,
+        shock_cv=inputs.shock_cv,
     )
 
 
@@ -164,9 +171,10 @@ def results_html(inputs: ExplorerInputs) -> str:
 def explorer() -> Any:
     """An ipywidgets explorer over every parameter of chapter 3's cost model.
 
-    Controls: the target average and where the shares sit on the feasible line (or shares
-    set by hand), the within-group CV, the exceptional component, the caseload (centre,
-    margin and how caseloads spread) and the overspend of interest. The output is
+    Controls: the shares of children by needs group, set by hand (the default: the book's
+    central mix) or calibrated to a target average on the feasible line, the within-group CV, the exceptional component, the caseload (centre,
+    margin and how caseloads spread), the overspend of interest and a yearly cost shock
+    shared by all the children. The output is
     recomputed on every change; the time it took is shown under it.
 
     Returns
@@ -192,7 +200,7 @@ def explorer() -> Any:
 
     target = fslider("Average cost to match (£ a year)", cm.census_average_cost(), 33100, 94000, 10, ",.0f")
     mode = w.ToggleButtons(options=[("Calibrated to the average", "calibrated"), ("Set by hand", "by hand")],
-                           value="calibrated", description="Shares", style=style)
+                           value="by hand", description="Shares", style=style)
     position = fslider("Position on the feasible line (0-1)", cm.assumption("complex_share_position"), 0, 1, 0.01)
     ebd = fslider("EBD or offending (% of children)", 100 * base.shares[1], 0, 100, 0.1, ".1f")
     complex_ = fslider("Complex needs (% of children)", 100 * base.shares[2], 0, 100, 0.1, ".1f")
@@ -204,9 +212,10 @@ def explorer() -> Any:
     kind = w.Dropdown(options=[("spread evenly", "uniform"), ("bunched near the centre", "binomial")],
                       value=load.kind, description="Caseloads in the margin", style=style, layout=layout)
     excess = fslider("Overspend per child of interest (%)", 10, 0, 50, 1, ".0f")
+    shock = fslider("Shared yearly cost shock (CV, %)", 0, 0, 20, 0.5, ".1f")
     output = w.HTML()
     timing = w.HTML()
-    controls = [target, mode, position, ebd, complex_, cv, tail, multiple, centre, margin, kind, excess]
+    controls = [target, mode, position, ebd, complex_, cv, tail, multiple, centre, margin, kind, excess, shock]
 
     def update(*_: Any) -> None:
         start = time.perf_counter()
@@ -226,6 +235,7 @@ def explorer() -> Any:
                 tail_multiple=multiple.value,
                 caseload=cm.Caseload(centre.value, min(margin.value, centre.value - 1), kind.value),
                 excess=excess.value / 100,
+                shock_cv=shock.value / 100,
             )
             output.value = results_html(inputs)
         except ValueError as err:

@@ -12,7 +12,8 @@ import json
 import altair as alt
 import pandas as pd
 
-from .. import contracts
+from .. import commissioning, contracts, data, liability, practice
+from ..tables import Table
 from ..charts import PALETTE, finish, selector, slider
 
 _SOURCE = "Simulated here (chapter 3 costs, 100 ± 10 children)"
@@ -213,41 +214,57 @@ def incentives_chart() -> alt.VConcatChart:
     )
 
 
-def design_frames() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The "design your contract" grid, rounded and split in two for embedding in the page.
+def design_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The "design your contract" grid, rounded and split in three for embedding in the page.
 
     Returns
     -------
     terms : pandas.DataFrame
-        One row per contract on the grid: ``id``, ``s``, ``T`` (£), ``basis``, and what
-        does not depend on the practice's risk tolerance: ``power``, ``p_loss``, ``p5``
-        (worst year in 20, £k) and ``admin`` (£k).
+        One row per contract on the grid: ``id``, ``scope``, ``s``, ``T`` (£), ``basis``,
+        and what does not depend on the practice's risk tolerance: ``power``, ``p_loss``,
+        ``p5`` (worst year in 20, £k) and ``admin`` (£k).
     costs : pandas.DataFrame
         One row per contract and risk tolerance: ``id``, ``tol`` (£k), ``rp`` (risk
         premium, £k) and the council's expected total cost with costs ``fixed`` and with
         ``effort`` response (£k a year).
+    reserves : pandas.DataFrame
+        One row per contract and reserve: ``key`` (``100 id + months``), ``p_fail``
+        (chance of failing in a year) and ``absorbed`` (council's expected absorbed loss,
+        £k a year).
     """
-    g = contracts.design_grid()
-    keys = ["basis", "threshold", "share"]
+    g = contracts.chapter_design_grid()
+    keys = ["scope", "basis", "threshold", "share"]
     terms = g.drop_duplicates(keys).reset_index(drop=True)
     ids = {tuple(r): i for i, r in enumerate(terms[keys].itertuples(index=False))}
     terms_out = pd.DataFrame({
-        "id": range(len(terms)), "s": terms["share"].round(2), "T": terms["threshold"].round(0),
-        "basis": terms["basis"], "power": terms["power"].round(3), "p_loss": terms["p_loss"].round(3),
-        "p5": (terms["surplus_p5"] / 1000).round(1), "admin": (terms["admin_cost"] / 1000).round(1),
+        "id": range(len(terms)), "scope": terms["scope"], "s": terms["share"].round(2),
+        "T": terms["threshold"].round(0), "basis": terms["basis"], "power": terms["power"].round(3),
+        "p_loss": terms["p_loss"].round(3), "p5": (terms["surplus_p5"] / 1000).round(1),
+        "admin": (terms["admin_cost"] / 1000).round(1),
     })
     costs = pd.DataFrame({
         "id": [ids[tuple(r)] for r in g[keys].itertuples(index=False)],
         "tol": (g["tolerance"] / 1000).round(0).astype(int), "rp": (g["risk_premium"] / 1000).round(1),
         "fixed": (g["council_cost_fixed"] / 1000).round(1), "effort": (g["council_cost_effort"] / 1000).round(1),
     })
-    return terms_out, costs
+    reserves = pd.concat([
+        pd.DataFrame({"key": terms_out["id"] * 100 + int(m), "p_fail": terms[f"p_fail_{m:g}"].round(3),
+                      "absorbed": (terms[f"absorbed_{m:g}"] / 1000).round(1)})
+        for m in contracts.DESIGN_RESERVE_MONTHS
+    ], ignore_index=True)
+    return terms_out, costs, reserves
 
 
 def design_chart() -> alt.VConcatChart:
     """Design your contract: share, threshold, baseline basis and risk tolerance select from a precomputed grid."""
-    terms, costs = design_frames()
+    terms, costs, reserves = design_frames()
     d = contracts.chapter_defaults()
+    scope = selector("ch5_design_scope", "What the practice pays for", list(liability.SCOPES), "placements",
+                     labels=[liability.SCOPE_LABELS[x] for x in liability.SCOPES])
+    months = [int(m) for m in contracts.DESIGN_RESERVE_MONTHS]
+    reserve = selector("ch5_design_reserves", "Practice's reserves (months of running cost)", months,
+                       int(contracts.assumption("reserve_months")), labels=[f"{m} months" if m > 1 else "1 month"
+                                                                            for m in months])
     share = slider("ch5_design_share", "Practice's share s beyond the threshold", 0, 1, 0.05,
                    contracts.assumption("cost_share"))
     thresholds = list(contracts.DESIGN_THRESHOLDS)
@@ -258,11 +275,13 @@ def design_chart() -> alt.VConcatChart:
     tolerances = [round(t / 1000) for t in contracts.DESIGN_TOLERANCES]
     tol = selector("ch5_design_tolerance", "Practice's risk tolerance 1/r", tolerances,
                    round(1 / d["risk_aversion"] / 1000), labels=[f"£{1000 * t:,.0f}" for t in tolerances])
-    same = (alt.expr.abs(alt.datum.T - threshold) < 0.5) & (alt.datum.basis == basis)
+    same = (alt.expr.abs(alt.datum.T - threshold) < 0.5) & (alt.datum.basis == basis) & (alt.datum.scope == scope)
     at_share = alt.expr.abs(alt.datum.s - share) < 1e-6
     joined = alt.Chart(costs).transform_filter(alt.datum.tol == tol).transform_lookup(
         lookup="id", from_=alt.LookupData(terms, "id", list(terms.columns[1:]))
-    ).transform_filter(same)
+    ).transform_filter(same).transform_calculate(key=alt.datum.id * 100 + reserve).transform_lookup(
+        lookup="key", from_=alt.LookupData(reserves, "key", ["p_fail", "absorbed"])
+    )
     views = {"effort": "With effort response", "fixed": "Costs fixed"}
     curve_base = joined.transform_fold(list(views), as_=["view", "cost"]) \
         .transform_calculate(view=json.dumps(views) + "[datum.view]")
@@ -281,6 +300,8 @@ def design_chart() -> alt.VConcatChart:
         "power": "Incentive: share of each £ saved the practice keeps",
         "p_loss": "Practice: chance of a loss in a year",
         "p5": "Practice: surplus in the worst year in 20",
+        "p_fail": "Practice: chance of failing in a year",
+        "absorbed": "Council: losses beyond the reserves",
         "rp": "Risk premium the practice would charge",
         "admin": "Administration",
         "fixed": "Council's expected total cost, costs fixed",
@@ -291,15 +312,15 @@ def design_chart() -> alt.VConcatChart:
         .transform_calculate(
             label=json.dumps(labels) + "[datum.key]",
             order=f"indexof({keys!r}, datum.key)",
-            text="datum.key == 'power' ? format(datum.value, '.0%') : datum.key == 'p_loss' ? "
-                 "format(datum.value, '.0%') : (datum.value < 0 ? '−£' : '£') + format(abs(datum.value), ',.1f') + 'k'",
+            text="indexof(['power', 'p_loss', 'p_fail'], datum.key) >= 0 ? format(datum.value, '.0%') : "
+                 "(datum.value < 0 ? '−£' : '£') + format(abs(datum.value), ',.1f') + 'k'",
         )
     y = alt.Y("label:N", sort=alt.EncodingSortField("order"), axis=None)
     names = readout.mark_text(align="left", fontSize=12).encode(y=y, text="label:N", x=alt.value(0))
     values = readout.mark_text(align="right", fontSize=12, fontWeight="bold").encode(
         y=y, text="text:N", x=alt.value(440))
     bottom = (names + values).properties(width=440, height=alt.Step(18))
-    chart = alt.vconcat(top, bottom, spacing=14).add_params(share, threshold, basis, tol)
+    chart = alt.vconcat(top, bottom, spacing=14).add_params(scope, share, threshold, basis, tol, reserve)
     return finish(
         chart,
         "Design your contract",
@@ -308,3 +329,180 @@ def design_chart() -> alt.VConcatChart:
                   f"{contracts.GRID_YEARS:,} simulated years."],
         source=[_SOURCE, _ASSUMED],
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Tables: scope, failure, service cuts, exit and upcoding, the council's side
+# ---------------------------------------------------------------------------------------
+
+_k, _m, _pct = contracts._k, contracts._m, contracts._pct
+
+
+def _gbp(x: float) -> str:
+    return contracts._gbp_signed(x).replace("+", "")
+
+
+def scope_figures() -> pd.DataFrame:
+    """What each scope puts on the practice: one row per scope, numbers unformatted.
+
+    Columns ``scope``, ``label``, ``expected`` (£ a year), ``fixed`` (the practice's
+    budget, £ a year), ``variable_per_child`` (£ a child a year), ``sd`` (£ a year) and
+    ``margin`` (what a flat per-child rate that pays the expected total gives the practice
+    on each extra child, £ a year).
+    """
+    rows = []
+    model = contracts.chapter_years().cost_model
+    for name in liability.SCOPES:
+        sc = liability.default_scope(name)
+        years = contracts.chapter_scope_years(name)
+        rate = sc.flat_rate(model, years.caseload)
+        rows.append({"scope": name, "label": sc.label, "expected": years.expected_total, "fixed": sc.fixed_cost,
+                     "variable_per_child": sc.marginal_cost(model), "sd": float(years.totals.std()),
+                     "margin": rate - sc.marginal_cost(model)})
+    return pd.DataFrame(rows)
+
+
+def scope_table() -> Table:
+    """The two scopes side by side: what the practice pays for and how uncertain it is."""
+    f = scope_figures()
+    held = int(data.value("pilots", measure="pilots_holding_placement_budget_commcare2013"))
+    frame = pd.DataFrame({
+        "What the practice pays for": f["label"],
+        "Expected cost (a year)": f["expected"].map(_m),
+        "of which fixed (its own budget)": f["fixed"].map(_k),
+        "Variable cost of one more child": f["variable_per_child"].map(lambda x: f"£{x:,.0f}"),
+        "Spread of the year's cost (sd)": f["sd"].map(_k),
+        "Margin a flat per-child rate pays on one more child": f["margin"].map(lambda x: f"£{x:,.0f}"),
+    })
+    return Table(frame, caption="Who holds the placement budget: the two scopes of a contract",
+                 notes="Social work only: chapter 4's running cost plus a variable cost that follows each child's "
+                       "needs (assumption). Social work and placements: chapter 4's running cost plus each child's "
+                       "cost of care less the practice's staff cost already inside it. In the pilots, "
+                       f"{'only one' if held == 1 else held} held the placement budget (Community Care, 2013). "
+                       f"{contracts.CHAPTER_YEARS:,} simulated years.")
+
+
+def failure_table(scope: str = "placements") -> Table:
+    """Each contract's chance of ending the practice, and what the council then absorbs (£ a year)."""
+    t = contracts.chapter_table(scope)
+    term = int(contracts.assumption("contract_term_years"))
+    frame = pd.DataFrame({
+        "Contract": t["contract"],
+        "Fails in a year": t["p_fail_year"].map(_pct),
+        f"Fails within a {term}-year term": t["p_fail_term"].map(_pct),
+        "Council absorbs (a year)": t["absorbed"].map(_k),
+        "Reserves for a 1-in-20 chance of failing": t["reserve_1_in_20"].map(_k),
+        "Risk premium: unlimited; limited liability": [f"{_k(a)}; {_k(b)}" for a, b in
+                                                       zip(t["risk_premium_exact"], t["risk_premium_limited"])],
+        "Council's total, limited liability": t["council_cost_limited"].map(_m),
+    })
+    months = contracts.assumption("reserve_months")
+    return Table(frame, caption=f"{liability.SCOPE_LABELS[scope]}: failure, and the losses that fall back on the "
+                                "council",
+                 notes=f"Reserves of {months:g} months of the practice's running cost, "
+                       f"{_k(contracts.chapter_reserves(scope))} (assumption). A year's loss beyond them ends the "
+                       "practice (Art. 8: insolvency) and the council absorbs the rest; over a term, surpluses add to "
+                       f"the reserves and losses draw them down. Council's total: expected cost, the premium a "
+                       f"practice with limited liability charges, administration and a one-off "
+                       f"{_k(contracts.assumption('failure_cost'))} per failure (assumption), costs fixed. "
+                       f"{contracts.CHAPTER_YEARS:,} simulated years.")
+
+
+def service_cut_figures(scope: str = "placements") -> pd.DataFrame:
+    """Per contract: the effort's cut, its service part, the placement moves and their outcome cost (unformatted)."""
+    t = contracts.chapter_table(scope)
+    n = contracts.chapter_scope_years(scope).expected_count
+    cuts = commissioning.service_cuts(t["effort"].to_numpy(), float(t["expected_cost_fixed"].iloc[0]), n)
+    out = pd.DataFrame({"contract": t["contract"], "effort": t["effort"], "cut": cuts["cut"],
+                        "service": cuts["service"], "moves_per_100": cuts["moves_per_100"],
+                        "outcome_cost": cuts["outcome_cost"], "council_cost_effort": t["council_cost_effort"]})
+    out["with_outcomes"] = out["council_cost_effort"] + out["outcome_cost"]
+    return out
+
+
+def service_cut_table(scope: str = "placements") -> Table:
+    """Efficiency against service cuts: the council's cost once the outcome cost of cuts is counted."""
+    f = service_cut_figures(scope)
+    frame = pd.DataFrame({
+        "Contract": f["contract"],
+        "Cost cut (a year)": f["cut"].map(_k),
+        "of which service cuts": f["service"].map(_k),
+        "Extra placement moves a year, per 100 children": f["moves_per_100"].map(lambda x: f"{x:.1f}"),
+        "Outcome cost of the moves": f["outcome_cost"].map(_k),
+        "Council's total with effort: cost only; counting outcomes": [
+            f"{_m(a)}; {_m(b)}" for a, b in zip(f["council_cost_effort"], f["with_outcomes"])],
+        "Rank counting outcomes": f["with_outcomes"].rank(method="min").astype(int).astype(str),
+    })
+    a = contracts.assumption
+    return Table(frame, caption=f"{liability.SCOPE_LABELS[scope]}: effort that cuts the service",
+                 notes=f"Assumptions: {100 * a('service_cut_share'):.0f}% of every cut is a service cut; each "
+                       f"£{a('cut_per_placement_move'):,.0f} of service cut brings one more placement move, valued at "
+                       f"£{a('placement_move_cost'):,.0f}. Effort cost k = {a('effort_cost'):g} (assumption). "
+                       "Rank: 1 = cheapest.")
+
+
+def gaming_figures(scope: str = "placements") -> pd.DataFrame:
+    """Per contract: gains from handing back a child and from recording a child one group higher (unformatted)."""
+    years = contracts.chapter_scope_years(scope, contracts.GRID_YEARS)
+    model = years.cost_model
+    top = len(model.components) - 1
+    costly = float(model.quantile(0.99))
+    rows = []
+    for name, c in contracts.chapter_scope_contracts(scope).items():
+        up = commissioning.upcoding_gain(c, years)
+        rows.append({
+            "contract": name,
+            "exit_average": commissioning.exit_gain(c, years, 0, float(model.mean)),
+            "exit_costly": commissioning.exit_gain(c, years, top, costly),
+            "upcode_low": up[model.groups[0]], "upcode_mid": up[model.groups[1]],
+            "upcoding_cost": commissioning.upcoding_cost(c, years),
+        })
+    return pd.DataFrame(rows)
+
+
+def gaming_table(scope: str = "placements") -> Table:
+    """The channels the report leaves open: exit (handing a child back) and upcoding (£ a year)."""
+    f = gaming_figures(scope)
+    years = contracts.chapter_scope_years(scope, contracts.GRID_YEARS)
+    costly = float(years.cost_model.quantile(0.99))
+    share = contracts.assumption("upcoding_share")
+    frame = pd.DataFrame({
+        "Contract": f["contract"],
+        "Hands back a child of average cost": f["exit_average"].map(contracts._gbp_signed),
+        "Hands back one of the costliest 1 in 100": f["exit_costly"].map(contracts._gbp_signed),
+        "Records a child one group higher": [
+            "£0" if a == 0 and b == 0 else f"+£{a:,.0f} or +£{b:,.0f}" for a, b in zip(f["upcode_low"], f["upcode_mid"])],
+        f"Council's cost if {100 * share:.0f}% are recorded higher": f["upcoding_cost"].map(_k),
+    })
+    return Table(frame, caption=f"{liability.SCOPE_LABELS[scope]}: what exit and classification are worth to the "
+                                "practice (£ a year)",
+                 notes="Gain to the practice's expected surplus. Handing back: the child's variable cost saved less "
+                       f"the payment lost; the costliest 1 in 100 children cost over £{costly:,.0f} a year. Recording "
+                       "higher: from no additional needs to emotional, behavioural or offending needs, or from those "
+                       f"to complex needs. Share recorded higher: assumption. {contracts.GRID_YEARS:,} simulated "
+                       "years.")
+
+
+def council_side_table() -> Table:
+    """The council's yearly cost of contracting out, on top of the contract (low, central, high)."""
+    s = practice.summary()
+    n = practice.PracticeDesign().caseload
+    f = commissioning.council_side(s["running_cost"], s["out_of_scope"] * n)
+    frame = pd.DataFrame({
+        "Item": f["item"],
+        "Low": f["low"].map(_k), "Central": f["central"].map(_k), "High": f["high"].map(_k),
+    })
+    kept = "; ".join(commissioning.RETAINED_FUNCTIONS)
+    term = contracts.assumption("contract_term_years")
+    return Table(frame, caption="The council's side: what contracting out adds each year (£ a year)",
+                 notes=f"One-off costs spread over a {term:g}-year term. Every figure is an assumption with a range, "
+                       "and the columns take every one at its low, central or high value. Stranded overheads: a share "
+                       "of a council overhead taken equal to the practice's own overheads the census leaves out. "
+                       f"Kept by the council whoever holds the children, and so not counted: {kept}.")
+
+
+__all__ = [
+    "risk_chart", "council_cost_chart", "frontier_chart", "incentives_chart", "design_frames", "design_chart",
+    "scope_figures", "scope_table", "failure_table", "service_cut_figures", "service_cut_table", "gaming_figures",
+    "gaming_table", "council_side_table",
+]

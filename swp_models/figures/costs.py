@@ -20,9 +20,9 @@ __all__ = [
     "needs_index_chart",
     "feasible_shares_chart",
     "child_cost_chart",
-    "share_sensitivity_chart",
     "practice_cost_chart",
     "pooling_chart",
+    "mix_sensitivity_chart",
 ]
 
 _REPORT = "Le Grand (2007)"
@@ -220,30 +220,26 @@ def child_cost_chart(model: costs.CostModel | None = None) -> alt.VConcatChart:
     )
 
 
-def share_sensitivity_chart(grid: pd.DataFrame | None = None) -> alt.VConcatChart:
-    """Risk along the feasible line of shares (slider: complex-needs share) and with the spread (slider: CV).
-
-    Three panels share the complex-needs share as their x axis. Grey lines: every CV in the
-    grid; blue: the CV on the slider; the dot and its label: the slider's share.
+def mix_sensitivity_chart(grid: pd.DataFrame | None = None) -> alt.VConcatChart:
+    """Mean cost and the practice's risk over the needs mix (x: additional-needs share; sliders: complex share, CV).
 
     Parameters
     ----------
     grid : pandas.DataFrame, optional
-        From :func:`swp_models.costs.share_sensitivity_grid`; computed if not given.
+        From :func:`swp_models.costs.mix_sensitivity_grid`; computed if not given.
     """
-    grid = costs.share_sensitivity_grid() if grid is None else grid
+    grid = costs.mix_sensitivity_grid() if grid is None else grid
     metrics = {
-        "sd_child": ("Sd of one child's cost (£)", 1.0, ",.0f"),
+        "mean": ("Mean cost of a child (£)", 1.0, ",.0f"),
         "practice_p95": ("P95 of the practice's cost (£m)", 1e-6, ".2f"),
-        "p_over_10": ("P(cost per child > +10%) (%)", 100.0, ".1f"),
+        "p_over_10": ("Chance of a 10% overspend (%)", 100.0, ".1f"),
     }
     long = pd.concat(
         [
             pd.DataFrame({
                 "cv": grid["cv"].round(6),
+                "additional_pct": grid["additional_pct"].round(6),
                 "complex_pct": grid["complex_pct"].round(6),
-                "ebd_pct": grid["ebd_pct"].round(3),
-                "none_pct": grid["none_pct"].round(3),
                 "metric": title,
                 "value": (grid[col] * scale).round(5),
             })
@@ -251,28 +247,30 @@ def share_sensitivity_chart(grid: pd.DataFrame | None = None) -> alt.VConcatChar
         ],
         ignore_index=True,
     )
-    share = slider("ch3_complex_share", "Children with complex needs (%)", 0.0,
-                   float(grid["complex_pct"].max()), 0.1, 1.9)
+    c_lo, c_mid, c_hi = costs.assumption_range("complex_share")
+    a_mid = 100 * costs.assumption("additional_needs_share")
+    comp = slider("ch3_complex_share", "Children with complex needs (%)", 100 * c_lo, 100 * c_hi, 1.0, 100 * c_mid)
     spread = slider("ch3_cv", "Within-group CV", float(grid["cv"].min()), float(grid["cv"].max()), 0.25, 0.5)
-    cv_filter = "abs(datum.cv - ch3_cv) < 1e-6"
-    at_point = cv_filter + " && abs(datum.complex_pct - ch3_complex_share) < 1e-6"
+    on_line = "abs(datum.cv - ch3_cv) < 1e-6 && abs(datum.complex_pct - ch3_complex_share) < 1e-6"
+    context_filter = "abs(datum.complex_pct - ch3_complex_share) < 1e-6"
+    at_point = on_line + f" && abs(datum.additional_pct - {a_mid:g}) < 1e-6"
 
     def panel(title: str, fmt: str, first: bool, last: bool) -> alt.LayerChart:
         part = long[long["metric"] == title]
         lo, hi = float(part["value"].min()), float(part["value"].max())
         base = alt.Chart(part)
-        x = alt.X("complex_pct:Q", title="Children with complex needs (%)" if last else None,
-                  scale=alt.Scale(domain=[0, 4]), axis=alt.Axis(labels=last))
+        x = alt.X("additional_pct:Q", title="Children with additional needs (%)" if last else None,
+                  scale=alt.Scale(domain=[36, 56]), axis=alt.Axis(labels=last))
         y = alt.Y("value:Q", title=title, scale=alt.Scale(domain=[lo - 0.04 * (hi - lo), hi + 0.08 * (hi - lo)]),
                   axis=alt.Axis(format=fmt.replace(".1f", ".0f")))
-        context = base.mark_line(color="#c8c8c8", strokeWidth=1).encode(x=x, y=y, detail="cv:Q")
-        curve = base.transform_filter(cv_filter).mark_line(strokeWidth=3).encode(x=x, y=y)
+        context = base.transform_filter(context_filter).mark_line(color="#c8c8c8", strokeWidth=1).encode(
+            x=x, y=y, detail="cv:Q")
+        curve = base.transform_filter(on_line).mark_line(strokeWidth=3).encode(x=x, y=y)
         point = base.transform_filter(at_point).mark_point(size=110, filled=True, color=PALETTE[1], opacity=1).encode(
             x=x, y=y,
             tooltip=[alt.Tooltip("cv:Q", title="Within-group CV"),
-                     alt.Tooltip("complex_pct:Q", title="Complex (%)", format=".1f"),
-                     alt.Tooltip("ebd_pct:Q", title="EBD or offending (%)", format=".1f"),
-                     alt.Tooltip("none_pct:Q", title="No additional needs (%)", format=".1f"),
+                     alt.Tooltip("additional_pct:Q", title="Additional needs (%)", format=".0f"),
+                     alt.Tooltip("complex_pct:Q", title="Complex (%)", format=".0f"),
                      alt.Tooltip("value:Q", title=title, format=fmt)],
         )
         label = base.transform_filter(at_point).mark_text(dx=6, dy=-12, align="left", fontSize=12,
@@ -280,25 +278,18 @@ def share_sensitivity_chart(grid: pd.DataFrame | None = None) -> alt.VConcatChar
             x=x, y=y, text=alt.Text("value:Q", format=fmt)
         )
         layer = (context + curve + point + label).properties(width=350, height=110)
-        return layer.add_params(share, spread) if first else layer
+        return layer.add_params(comp, spread) if first else layer
 
     items = list(metrics.values())
     panels = [panel(title, fmt, i == 0, i == len(items) - 1) for i, (title, _, fmt) in enumerate(items)]
-    caption = alt.Chart(long[long["metric"] == items[0][0]]).transform_filter(at_point).transform_calculate(
-        text="'At this point: ' + format(datum.none_pct, '.1f') + '% no additional needs, '"
-             " + format(datum.ebd_pct, '.1f') + '% EBD or offending, ' + format(datum.complex_pct, '.1f')"
-             " + '% complex needs.'"
-    ).mark_text(align="left", fontSize=12).encode(x=alt.value(0), y=alt.value(8), text="text:N").properties(
-        width=400, height=16
-    )
-    chart = alt.vconcat(caption, *panels, spacing=8)
+    chart = alt.vconcat(*panels, spacing=8)
     return finish(
         chart,
-        "The spread within groups matters more than the mix",
-        subtitle=[f"Sliders: complex-needs share along the feasible line (the average stays £{grid['mean'].iloc[0]:,.0f}) "
-                  "and the",
-                  "within-group CV. Blue: the CV chosen; grey: the other CVs. Practice of 100 ± 10. Exact."],
-        source=[f"{_REPORT} s.6.1.5", "model (shares and CV are assumptions); computed here"],
+        "The needs mix moves the average cost; the spread within groups moves the risk",
+        subtitle=["x: children with additional needs (the survey's 45% is the dot). Sliders: children with",
+                  "complex needs and the within-group CV. Blue: the CV chosen; grey: other CVs. Practice of 100 ± 10."],
+        source=[f"{_REPORT} s.6.1.5 (group costs)", "Meltzer and others (2003), survey of 2002",
+                "model (mix and CV are assumptions); computed here"],
     )
 
 
@@ -357,35 +348,55 @@ def practice_cost_chart(model: costs.CostModel | None = None) -> alt.VConcatChar
 def pooling_chart(
     model: costs.CostModel | None = None,
     sizes: Sequence[int] | None = None,
+    shock_cvs: Sequence[float] | None = None,
 ) -> alt.VConcatChart:
-    """Chance that cost per child overshoots the average by 10% or 20%, against the number of children pooled."""
+    """Chance that cost per child overshoots the average by 10% or 20%, against the number of children pooled.
+
+    A radio control picks the shared yearly cost shock (none, and the low, central and high
+    values of the assumption ``shared_shock_cv``); a dotted line marks the shock's own chance
+    of exceeding the overshoot, the floor that pooling cannot go below.
+    """
     model = costs.default_cost_model() if model is None else model
     named = [10, 30, 100, 300, 1000, 5000]
     if sizes is None:
-        sizes = sorted(set(int(round(v)) for v in np.geomspace(10, 5000, 28)) | set(named))
-    frame = costs.pooling_curve(model, sizes, (0.10, 0.20))
+        sizes = sorted(set(int(round(v)) for v in np.geomspace(10, 5000, 8)) | set(named))
+    if shock_cvs is None:
+        shock_cvs = (0.0, costs.default_shock_cv("low"), costs.default_shock_cv(), costs.default_shock_cv("high"))
+    frames = []
+    for cv in shock_cvs:
+        curve = costs.pooling_curve(model.with_shock(cv), sizes, (0.10, 0.20))
+        frames.append(curve.assign(shock=round(100 * cv)))
+    frame = pd.concat(frames, ignore_index=True)
     long = pd.concat(
         [
             frame.assign(method="exact (FFT)", p=100 * frame["p_exact"]),
             frame.assign(method="normal approximation", p=100 * frame["p_normal"]),
         ],
         ignore_index=True,
-    ).assign(overshoot=lambda d: "more than " + (100 * d["excess"]).map("{:.0f}".format) + "% over")
+    ).assign(overshoot=lambda d: "more than " + (100 * d["excess"]).map("{:.0f}".format) + "% over",
+             p=lambda d: d["p"].round(5))
+    floors = frame.drop_duplicates(["shock", "excess"]).assign(
+        floor=lambda d: (100 * d["p_shock_alone"]).round(5),
+        overshoot=lambda d: "more than " + (100 * d["excess"]).map("{:.0f}".format) + "% over",
+    )[["shock", "overshoot", "floor"]]
+    options = [round(100 * cv) for cv in shock_cvs]
+    pick = selector("ch3_shock", "Shared yearly shock (%)", options, round(100 * costs.default_shock_cv()),
+                    labels=["none\u00a0\u00a0"] + [f"{o}%\u00a0\u00a0" for o in options[1:]], radio=True)
+    chosen = alt.datum.shock == pick
     x = alt.X("children:Q", title="Children pooled (log scale)", scale=alt.Scale(type="log", domain=[10, 5000]),
               axis=alt.Axis(values=named, format=",.0f"))
-    y = alt.Y("p:Q", title="Chance cost per child overshoots (%)", scale=alt.Scale(domain=[0, 30]))
+    y = alt.Y("p:Q", title="Chance cost per child overshoots (%)", scale=alt.Scale(domain=[0, 40]))
     color = alt.Color("overshoot:N", title="Cost per child", scale=alt.Scale(range=[PALETTE[0], PALETTE[1]]),
                       legend=alt.Legend(direction="vertical"))
-    lines = alt.Chart(long).mark_line().encode(
+    lines = alt.Chart(long).transform_filter(chosen).mark_line().encode(
         x=x, y=y, color=color,
         strokeDash=alt.StrokeDash("method:N", title="Method",
                                   scale=alt.Scale(domain=["exact (FFT)", "normal approximation"],
                                                   range=[[1, 0], [5, 4]]),
                                   legend=alt.Legend(direction="vertical")),
     )
-    points = alt.Chart(long[(long["method"] == "exact (FFT)") & long["children"].isin(named)]).mark_point(
-        filled=True, size=50, opacity=1
-    ).encode(
+    points = alt.Chart(long[(long["method"] == "exact (FFT)") & long["children"].isin(named)]).transform_filter(
+        chosen).mark_point(filled=True, size=50, opacity=1).encode(
         x=x, y=y, color=color,
         tooltip=[alt.Tooltip("children:Q", title="Children", format=",.0f"),
                  alt.Tooltip("overshoot:N", title="Cost per child"),
@@ -393,11 +404,17 @@ def pooling_chart(
                  alt.Tooltip("p_normal:Q", title="Chance (normal)", format=".2%"),
                  alt.Tooltip("sd_cost_per_child:Q", title="Sd of cost per child (£)", format=",.0f")],
     )
-    chart = (lines + points).properties(width=420, height=250)
+    floor = alt.Chart(floors).transform_filter(chosen).mark_rule(strokeDash=[1, 3], strokeWidth=2).encode(
+        y=alt.Y("floor:Q"), color=color,
+        tooltip=[alt.Tooltip("overshoot:N", title="Cost per child"),
+                 alt.Tooltip("floor:Q", title="Shock alone (%)", format=".2f")],
+    )
+    chart = (lines + points + floor).add_params(pick).properties(width=420, height=250)
     return finish(
         chart,
-        "Pooling: a council of 1,000 almost never overshoots by 10%",
+        "Pooling removes the children's own variation, not a shock they share",
         subtitle=["Chance that the average cost of a fixed number of children is more than 10% or 20% above",
-                  f"£{model.mean:,.0f}. Dashed: the normal approximation, which understates large overshoots."],
-        source=[f"{_REPORT} s.6.1.5", "model (shares and spread are assumptions); computed here"],
+                  f"£{model.mean:,.0f}. Control: a yearly cost shock shared by all the children (an assumption, 2% to 10%);",
+                  "dotted: the shock's own chance, the floor for a large council. Dashed: normal approximation."],
+        source=[f"{_REPORT} s.6.1.5", "model (needs mix, spread and shock are assumptions); computed here"],
     )
