@@ -33,6 +33,8 @@ def main() -> None:
     print(f"== Sensitivity: Sobol run, {len(assumptions)} assumptions in {result.indices['group'].nunique()} groups, "
           f"{len(result.settings):,} settings x {len(sensitivity.OUTPUTS)} results")
     print(f"  whole run                                {wall:7.2f} s wall, {cpu:6.2f} s CPU   (target < 30 s)")
+    print(f"  machine load average over the last minute: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+          "(wall time grows with other work on the machine; CPU time does not)")
     print(f"  numpy drawing the same {draws:,} lognormal child costs ({simulations} sets of children) "
           f"{best:6.2f} s")
 
