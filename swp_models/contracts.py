@@ -637,7 +637,8 @@ class ThresholdSharing(Contract):
 
     @property
     def label(self) -> str:
-        return f"Threshold (T = £{self.threshold:,.0f})"
+        two = "" if self.surplus_threshold is None else "Two-way threshold"
+        return f"{two or 'Threshold'} (T = £{self.threshold:,.0f})"
 
     def year_baseline(self, years: PracticeYears) -> float:
         """The baseline ``B``, £ per practice-year."""
@@ -927,6 +928,10 @@ def default_contracts(cost_model: CostModel | None = None) -> dict[str, Contract
         Capitation.risk_adjusted(model, admin_cost_per_year=manage, admin_cost_per_child=assess),
         CostAndVolume(share=assumption("cost_share"), admin_cost_per_year=manage + audit),
         ThresholdSharing(threshold=assumption("overspend_threshold"), admin_cost_per_year=manage + audit),
+        ThresholdSharing(threshold=assumption("overspend_threshold"), surplus_threshold=assumption("overspend_threshold"),
+                         admin_cost_per_year=manage + audit),
+        VolumeBand(low=default_caseload().mean - int(assumption("volume_band_margin")),
+                   high=default_caseload().mean + int(assumption("volume_band_margin")), admin_cost_per_year=manage),
         HighCostReinsurance(assumption("reinsurance_threshold"), admin_cost_per_year=manage + audit),
         OutcomeBased(
             bonus_per_unit=assumption("outcome_bonus"), outcome=outcome, admin_cost_per_year=manage + monitor
@@ -1110,7 +1115,8 @@ def skimming_gain(
         extra = np.exp(model.mu[k] + model.sigma[k] * z)
         extra *= model.component_means[k] / extra.mean()
         more = years.with_extra_child(extra, k, draw)
-        gains[k] = float(np.mean(contract.payment(more) - base - extra))
+        # The practice's cost rises by the child's variable cost (its cost less any staff cost per child).
+        gains[k] = float(np.mean(contract.payment(more) - base - (more.totals - years.totals)))
     weights = cost_model.component_weights
     average = float(np.dot(weights, gains))
     rows = []
@@ -1610,12 +1616,12 @@ GRID_YEARS = 20_000
 #: threshold (£ a year), the practice's risk tolerance 1/r (£) and how the baseline follows the year.
 DESIGN_SHARES: tuple[float, ...] = tuple(round(0.05 * i, 2) for i in range(21))
 DESIGN_THRESHOLDS: tuple[float, ...] = (0.0, 25_000.0, 50_000.0, 100_000.0, 200_000.0)
-DESIGN_TOLERANCES: tuple[float, ...] = (100_000.0, 250_000.0, 500_000.0, 1_000_000.0, 2_000_000.0)
+DESIGN_TOLERANCES: tuple[float, ...] = (100_000.0, 250_000.0, 500_000.0, 1_000_000.0)
 DESIGN_BASES: tuple[str, ...] = _BASES
 #: Reserves on the design chart, months of the practice's running cost.
-DESIGN_RESERVE_MONTHS: tuple[float, ...] = (1.0, 2.0, 3.0, 4.0, 6.0)
+DESIGN_RESERVE_MONTHS: tuple[float, ...] = (1.0, 3.0, 6.0)
 #: Grid of the trade-off chart: risk tolerance 1/r (£) and effort cost k.
-FRONTIER_TOLERANCES: tuple[float, ...] = DESIGN_TOLERANCES
+FRONTIER_TOLERANCES: tuple[float, ...] = (100_000.0, 250_000.0, 500_000.0, 1_000_000.0, 2_000_000.0)
 FRONTIER_EFFORT_COSTS: tuple[float, ...] = (5.0, 10.0, 20.0, 40.0)
 FRONTIER_SHARES: tuple[float, ...] = tuple(round(0.025 * i, 3) for i in range(41))
 
@@ -1704,9 +1710,9 @@ def build_contracts(cost_model: CostModel | None = None, *, scope: Scope | None 
         "Capitation, flat rate": flat,
         "Capitation by needs group": needs,
         "Full reimbursement": FullReimbursement(admin_cost_per_year=manage + audit, admin_cost_per_child=assess),
-        f"Cost and volume, s = {cv.share:g}": cv,
-        f"Threshold, T = £{threshold.threshold / 1000:,.0f}k": threshold,
-        f"Threshold both ways, T = £{both.threshold / 1000:,.0f}k": both,
+        f"Cost and volume, {100 * cv.share:g}% shared": cv,
+        f"Threshold at £{threshold.threshold / 1000:,.0f}k": threshold,
+        f"Two-way threshold at £{both.threshold / 1000:,.0f}k": both,
         f"Reinsurance above £{reins.per_child_threshold / 1000:,.0f}k a child": reins,
         "Outcome: fixed base + bonus": bonus,
         "Mixed: cost and volume + bonus": MixedOutcome(cost_part=cv, bonus=bonus,
@@ -2076,7 +2082,7 @@ _TERMS = {
     "Full reimbursement": "Each child's actual cost (capitation at actual cost)",
     "Cost and volume": "A baseline, plus half of any overspend (less half of any underspend): the practice bears "
                        "half of either",
-    "Threshold both ways": "As the threshold contract, but underspend beyond the threshold goes back to the council "
+    "Two-way threshold": "As the threshold contract, but underspend beyond the threshold goes back to the council "
                            "(a cap on surplus, s.7)",
     "Threshold": "The practice bears overspend up to the threshold, the council the rest; the practice keeps any "
                  "underspend",
@@ -2222,17 +2228,25 @@ def claims_table() -> "Table":
 
     t = chapter_table().set_index("contract")
     names = list(t.index)
-    block, flat, needs, full, cv, thr, reins, outcome, mixed = names
+    block, needs, full = names[0], "Capitation by needs group", "Full reimbursement"
+    cv, thr, both, outcome, mixed = (next(n for n in names if n.startswith(p)) for p in
+                                     ("Cost and volume", "Threshold at", "Two-way", "Outcome", "Mixed"))
+    discount = threshold_discounts()
     sk = skimming_table().set_index(["contract", "group"])
     one_more = sk.xs("no_additional_needs", level="group")["gain_average_child"]
     opt = chapter_optimum()
-    cv_share = next(c.share for c in chapter_contracts().values() if isinstance(c, CostAndVolume))
+    cv_share = next(c.share for c in chapter_scope_contracts().values() if isinstance(c, CostAndVolume))
     rows = [
         ("Block: the practice “bears the entire risk of variability in its caseload and of variability in the cost "
          "per child” and would charge a risk premium",
          f"It bears {_pct(t.loc[block, 'caseload'])} of both. Its chance of a loss in a year is "
          f"{_pct(t.loc[block, 'practice_p_loss'])}, its worst year in 20 {_k(t.loc[block, 'practice_surplus_p5'])}; "
          f"the risk premium is {_k(t.loc[block, 'risk_premium_exact'])} a year."),
+        ("Block: a payment that includes “an additional contingency reserve”",
+         f"A reserve that holds the chance of failing in a year to 1 in 20 is {_k(t.loc[block, 'reserve_1_in_20'])}, "
+         f"several times a practice's likely reserves; with {assumption('reserve_months'):g} months' running cost it "
+         f"fails in {_pct(t.loc[block, 'p_fail_year'])} of years and the council absorbs "
+         f"{_k(t.loc[block, 'absorbed'])} a year."),
         ("Block: an incentive “to reduce caseloads” and “the service provided for each child”",
          f"Each extra child lowers the practice's surplus by £{abs(one_more[block]):,.0f} a year; it keeps "
          f"{_pct(t.loc[block, 'power'])} of any £ saved."),
@@ -2251,6 +2265,12 @@ def claims_table() -> "Table":
          f"{_pct(t.loc[cv, 'overall'])} of all cost risk for a premium of {_k(t.loc[cv, 'risk_premium_exact'])} and "
          f"keeps {_pct(t.loc[cv, 'power'])} of a £ saved. The share that minimises the council's cost is "
          f"{opt.closed_form_share:.2f} (closed form), {opt.share:.2f} (simulated)."),
+        ("Threshold: extra costs below the threshold “borne by the SWP and all those above by the local "
+         "authority”, with “a similar arrangement” for underspends",
+         f"Leaving the practice every underspend pays it more than the cost on average unless the baseline is set "
+         f"{100 * discount[thr]:.1f}% lower; returning underspend beyond the threshold (a cap on surplus, s.7) needs "
+         f"{100 * discount[both]:.1f}%. The two-way version fails less but keeps {_pct(t.loc[both, 'power'])} of the "
+         "incentive."),
         ("Mixed outcome-based: the fixed amount “ensure[s] that, whatever happens to outcomes, the SWP remains in "
          "business”",
          f"A fixed base leaves all cost risk with the practice: chance of a loss "
@@ -2259,7 +2279,7 @@ def claims_table() -> "Table":
          f"{_k(t.loc[mixed, 'risk_premium_exact'])}."),
     ]
     frame = pd.DataFrame(rows, columns=["The report says (s.6.1.6)", "The simulation says"])
-    return Table(frame, caption="The report's comparison of contracts, put to numbers",
+    return Table(frame, caption="The report's comparison of contracts, put to numbers (social work and placements)",
                  notes=f"Quotations from Le Grand (2007) s.6.1.6. Default assumptions; {CHAPTER_YEARS:,} simulated years.")
 
 
@@ -2278,7 +2298,7 @@ def key_results() -> "Table":
     t = chapter_table("placements").set_index("contract")
     w = chapter_table("social_work").set_index("contract")
     names = list(t.index)
-    block, thr = names[0], next(n for n in names if n.startswith("Threshold,"))
+    block, thr = names[0], next(n for n in names if n.startswith("Threshold at"))
     fixed_best = t["council_cost_fixed"].idxmin()
     effort_best = t["council_cost_effort"].idxmin()
     effort_worst = t["council_cost_effort"].idxmax()

@@ -10,9 +10,9 @@ Two questions the contract simulator (:mod:`swp_models.contracts`) leaves open.
   small variable cost per child that follows the child's needs (workload: travel, cover,
   interpreters), ``v c_i / mean(c)``. The council pays the placements.
 * ``"placements"``: social work plus placements: the budget ``F`` plus each child's cost
-  of care less the practice's own staff cost inside it (``c_i - d``, where ``d`` is the
-  part of chapter 4's running cost that the census average already counts), so an extra
-  child adds its variable cost only.
+  of care less the practice's own cost inside it (``c_i - d``, where ``d`` is chapter 4's
+  running cost per child, which chapter 3's research-basis costs already include), so an
+  extra child adds its variable cost only.
 
 **Limited liability.** A practice cannot lose more than its reserves ``R``. In a year whose
 surplus ``pi`` is below ``-R`` it fails (the draft contract's termination for insolvency,
@@ -143,15 +143,18 @@ class Scope:
 def default_scope(name: str = "placements") -> Scope:
     """A scope with chapter 4's default practice budget.
 
-    ``F`` is :func:`swp_models.practice.total_running_cost`; ``d`` the part of it inside the
-    census scope, per child (:func:`swp_models.practice.summary`'s ``in_scope``); ``v`` the
+    ``F`` is :func:`swp_models.practice.total_running_cost`. ``d`` is the whole of it per
+    child (:func:`swp_models.practice.summary`'s ``cost_per_child``): chapter 3's costs are
+    on the research basis, which includes the social-work processes and overheads that a
+    practice's budget replaces, so with placements in scope the practice's expected cost is
+    chapter 3's and only the split between fixed and variable changes. ``v`` is the
     assumption ``social_work_variable_cost``.
     """
     from . import practice
 
     check_one_of("name", name, SCOPES)
     s = practice.summary()
-    return Scope(name, fixed_cost=s["running_cost"], staff_per_child=s["in_scope"],
+    return Scope(name, fixed_cost=s["running_cost"], staff_per_child=s["cost_per_child"],
                  variable_per_child=assumption("social_work_variable_cost"))
 
 

@@ -90,6 +90,8 @@ __all__ = [
     "employer_cost_table",
     "budget_table",
     "key_results",
+    "pay_scenarios",
+    "pay_scenario_table",
 ]
 
 #: Weeks in a year, to turn the weekly National Insurance threshold into an annual one.
@@ -613,17 +615,18 @@ def workers_for_cap(children: int, cap: int) -> int:
 
 @functools.lru_cache(maxsize=1)
 def _child_cost_default() -> float:
-    from .costs import default_cost_model
+    from .costs import census_average_cost
 
-    return float(default_cost_model().mean)
+    return float(census_average_cost())
 
 
 def child_cost(value: float | None = None) -> float:
     """Expected cost of a looked-after child's care, £ per child per year.
 
-    Default: the mean of chapter 3's cost model (:func:`swp_models.costs.default_cost_model`),
-    which is calibrated to the census average (£35,360 in 2005). A value passed in is checked
-    (> 0, at most £10m) and returned.
+    Default: the census average (£35,360 in 2005, :func:`swp_models.costs.census_average_cost`),
+    the figure whose scope the report describes (s.6.1.5) and so the one the practice's budget
+    can be set against line by line. A value passed in is checked (> 0, at most £10m) and
+    returned.
     """
     if value is None:
         return _child_cost_default()
@@ -990,6 +993,72 @@ def budget_table(
 # ---------------------------------------------------------------------------------------
 
 
+def pay_scenarios(
+    pay_premium: float | None = None,
+    partner_surplus_share: float | None = None,
+    new_employer_pension_rate: float | None = None,
+) -> pd.DataFrame:
+    """The default practice's running cost under labelled pay and pension scenarios.
+
+    Parameters
+    ----------
+    pay_premium : float, optional
+        Share added to every salary, in [0, 1]; default the assumption ``pay_premium``.
+    partner_surplus_share : float, optional
+        Partners' share of surplus, as a share of the running cost added to the price, in
+        [0, 1]; default the assumption ``partner_surplus_share``.
+    new_employer_pension_rate : float, optional
+        Employer pension rate of a new, small employer, in [0, 1); default the assumption
+        ``new_employer_pension_rate``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per scenario ("default", "pay_premium", "partners", "pension", "all"):
+        ``scenario``, ``label``, ``running_cost`` (£ a year), ``per_child`` (£ a child a
+        year) and ``change`` (against the default, £ a year).
+    """
+    prem = check_in_range("pay_premium", assumption("pay_premium") if pay_premium is None else pay_premium, 0.0, 1.0)
+    share = check_in_range("partner_surplus_share", assumption("partner_surplus_share")
+                           if partner_surplus_share is None else partner_surplus_share, 0.0, 1.0)
+    pension = check_in_range("new_employer_pension_rate", assumption("new_employer_pension_rate")
+                             if new_employer_pension_rate is None else new_employer_pension_rate, 0.0, 1.0,
+                             high_open=True)
+    design = PracticeDesign()
+    base = total_running_cost(design)
+    premium = total_running_cost(design, salary_scale(multiplier=1.0 + prem))
+    pensioned = total_running_cost(design, salary_scale(pension_rate=pension))
+    both = total_running_cost(design, salary_scale(multiplier=1.0 + prem, pension_rate=pension))
+    rows = [
+        ("default", "Council pay scales and pension rate (the chapter's default)", base),
+        ("pay_premium", f"A pay premium of {100 * prem:.0f}% on every salary", premium),
+        ("partners", f"Partners' share of surplus, {100 * share:.0f}% of the running cost", base * (1.0 + share)),
+        ("pension", f"A new employer's pension rate of {100 * pension:.0f}%", pensioned),
+        ("all", "All three together", both * (1.0 + share)),
+    ]
+    out = pd.DataFrame(rows, columns=["scenario", "label", "running_cost"])
+    out["per_child"] = out["running_cost"] / design.caseload
+    out["change"] = out["running_cost"] - base
+    return out
+
+
+def pay_scenario_table() -> "Table":
+    """:func:`pay_scenarios` as a page table, with staff transfer named as an uncounted cost."""
+    from .tables import Table, fmt_gbp
+
+    f = pay_scenarios()
+    frame = pd.DataFrame({
+        "Scenario": f["label"],
+        "Running cost (a year)": f["running_cost"].map(lambda x: f"£{x / 1e3:,.0f}k"),
+        "Per child": f["per_child"].map(fmt_gbp),
+        "Change": f["change"].map(lambda x: "" if abs(x) < 0.5 else f"+£{x / 1e3:,.0f}k"),
+    })
+    return Table(frame, caption="Pay and pensions: labelled scenarios for the default practice",
+                 notes="Every scenario is an assumption with a range in the assumptions log. Not counted: the cost of "
+                       "transferring council staff with their existing terms and pension rights (TUPE), and the "
+                       "one-off legal and personnel costs of the transfer.")
+
+
 def key_results() -> "Table":
     """The chapter's key-results table (defaults, and the range over the static page's grid)."""
     from .tables import fmt_gbp, fmt_num, fmt_pct
@@ -1007,6 +1076,8 @@ def key_results() -> "Table":
     per_worker = {k: n / k for k in (GRID_FRONTLINE[0], GRID_FRONTLINE[-1])}
     k_def = round(1 / design.admin_ratio)
 
+    scen = pay_scenarios().set_index("scenario").loc["all"]
+
     def thousand(x: float) -> str:
         return f"£{x / 1e3:,.0f}k"
 
@@ -1015,7 +1086,7 @@ def key_results() -> "Table":
             (f"Default practice: front-line staff, admin (1 to {k_def}), other staff (FTE)",
              f"{design.frontline}, {fmt_num(design.admin_fte, 1)}, "
              f"{fmt_num(design.staff_fte - design.frontline - design.admin_fte, 1)}; {fmt_num(design.staff_fte, 1)} in all",
-             "Le Grand (2007) s.6.1.3; other posts are assumptions"),
+             "Le Grand (2007) s.6.1.3", "manager, support, development officer and students"),
             (f"Children per front-line worker, {n} children, teams of {GRID_FRONTLINE[-1]} to {GRID_FRONTLINE[0]}",
              f"{fmt_num(per_worker[GRID_FRONTLINE[-1]], 1)} to {fmt_num(per_worker[GRID_FRONTLINE[0]], 1)}",
              "computed; caseload from the draft contract, Art. 4"),
@@ -1023,19 +1094,25 @@ def key_results() -> "Table":
              f"{workers_for_cap(n, cap)} ({workers_for_cap(n + margin, cap)})",
              "computed; cap of 10 from Committee evidence Q239"),
             ("Annual running cost, default practice (scale midpoint)", thousand(s["running_cost"]),
-             "computed; pay from LAWIG 2006 via Community Care (2009)"),
+             "computed; pay from LAWIG 2006 via Community Care (2009)",
+             "position on the pay scale; office and overhead costs"),
             ("Annual running cost, teams of 6-10, admin 1:4 to 1:6, pay at scale minimum to maximum",
-             f"{thousand(lo_run)} to {thousand(hi_run)}", "computed"),
+             f"{thousand(lo_run)} to {thousand(hi_run)}", "computed", "office and overhead costs"),
             ("Running cost per child, default (range)", f"{fmt_gbp(s['cost_per_child'])} ({fmt_gbp(lo_pc)} to "
-             f"{fmt_gbp(hi_pc)})", "computed"),
-            ("Pay and on-costs as a share of the running cost, default", fmt_pct(s["staff_share"]), "computed"),
+             f"{fmt_gbp(hi_pc)})", "computed", "position on the pay scale; office and overhead costs"),
+            ("Pay and on-costs as a share of the running cost, default", fmt_pct(s["staff_share"]), "computed",
+             "office and overhead costs"),
             ("Cost of a looked-after child's care, census average", fmt_gbp(s["child_cost"]),
-             "Le Grand (2007) s.6.1.5; mean of the chapter 3 cost model"),
+             "Le Grand (2007) s.6.1.5"),
             ("Running cost per child as a share of that cost, default (range)",
-             f"{fmt_pct(s['share_of_child_cost'], 1)} ({fmt_pct(lo_share, 1)} to {fmt_pct(hi_share, 1)})", "computed"),
+             f"{fmt_pct(s['share_of_child_cost'], 1)} ({fmt_pct(lo_share, 1)} to {fmt_pct(hi_share, 1)})", "computed",
+             "position on the pay scale"),
             ("of which overheads the census averages leave out, default",
              f"{fmt_gbp(s['out_of_scope'])} per child ({fmt_pct(s['out_of_scope_share'], 1)})",
-             "computed; scope from s.6.1.5"),
+             "computed; scope from s.6.1.5", "which lines the census counts (the book's reading); overheads"),
+            ("Running cost with a 10% pay premium, partners' share of surplus and a new employer's pension rate",
+             f"{thousand(scen['running_cost'])} (+{thousand(scen['change'])})", "computed",
+             "pay premium, partners' share, pension rate (scenarios)"),
         ],
         caption="Key results: a practice of 6-10 front-line staff and 100 children, 2006 pay",
     )

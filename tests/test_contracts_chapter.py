@@ -264,10 +264,10 @@ def test_optimal_share_against_hand_calculation():
 def test_build_contracts_defaults_and_terms(model):
     book = C.build_contracts(model)
     assert list(book) == list(C.chapter_contracts(model))
-    assert len(book) == 9
+    assert len(book) == 11
     assert {C.contract_family(c) for c in book.values()} == set(C.FAMILIES)
     changed = C.build_contracts(model, cost_share=0.3, overspend_threshold=50_000.0)
-    assert "Cost and volume, s = 0.3" in changed and "Threshold, T = £50k" in changed
+    assert "Cost and volume, 30% shared" in changed and "Threshold at £50k" in changed
     with pytest.raises(ValueError, match="terms"):
         C.build_contracts(model, share=0.3)
     with pytest.raises(ValueError, match="share"):
@@ -283,7 +283,7 @@ def test_build_contracts_defaults_and_terms(model):
 def small_chapter(monkeypatch, model):
     """Point the chapter functions at 3,000 practice-years so grids and charts build in a moment."""
     small = simulate_practice_years(model, Caseload(100, 10), 3_000, seed=C.CHAPTER_SEED)
-    caches = (C._chapter_table, C._chapter_optimum, C._skimming_table)
+    caches = (C._chapter_table, C._chapter_optimum, C._skimming_table, C.chapter_scope_years, C._chapter_design_grid)
     for f in caches:
         f.cache_clear()
     monkeypatch.setattr(C, "chapter_years", lambda n_years=0, seed=0: small)
@@ -294,15 +294,18 @@ def small_chapter(monkeypatch, model):
 
 
 def test_design_grid_shape_ranges_and_limits(small_chapter):
-    g = C.design_grid(shares=(0.0, 0.5, 1.0), thresholds=(0.0, 1e5), tolerances=(1e5, 1e6))
+    g = C.design_grid(shares=(0.0, 0.5, 1.0), thresholds=(0.0, 1e5), tolerances=(1e5, 1e6), scopes=("placements",))
     assert len(g) == 3 * 2 * 2 * 3
+    assert g["p_fail_3"].between(0, 1).all() and (g["absorbed_3"] >= 0).all()
+    # More reserves never raise the chance of failure.
+    assert (g["p_fail_6"] <= g["p_fail_1"] + 1e-12).all()
     assert g["p_loss"].between(0, 1).all() and g["power"].between(-1e-9, 1 + 1e-9).all()
     full = g[(g["share"] == 0) & (g["threshold"] == 0)]
     assert (full["risk_premium"] == 0).all() and np.allclose(full["power"], 0, atol=1e-9)
     block = g[(g["share"] == 1) & (g["threshold"] == 0) & (g["basis"] == "fixed")]
     np.testing.assert_allclose(block["power"], 1.0, atol=1e-9)
     # The premium falls as the practice's risk tolerance rises, and rises with the share.
-    for _, grp in g.groupby(["basis", "threshold", "share"]):
+    for _, grp in g.groupby(["scope", "basis", "threshold", "share"]):
         rp = grp.sort_values("tolerance")["risk_premium"].to_numpy()
         assert np.all(np.diff(rp) <= 1e-9)
     cv = g[(g["basis"] == "fixed") & (g["threshold"] == 0) & (g["tolerance"] == 1e5)].sort_values("share")
@@ -313,6 +316,8 @@ def test_design_grid_shape_ranges_and_limits(small_chapter):
     assert (g.loc[(g["basis"] == "fixed") & (g["share"] == 0.5), "admin_cost"] == manage + audit).all()
     with pytest.raises(ValueError, match="bases"):
         C.design_grid(bases=("volume",))
+    with pytest.raises(ValueError, match="scopes"):
+        C.design_grid(scopes=("everything",))
     with pytest.raises(ValueError, match="share"):
         C.design_grid(shares=(0.5, 1.5))
 
@@ -322,7 +327,8 @@ def test_frontier_grid_shape_and_closed_form(small_chapter):
     assert len(curves) == 2 * 11 and len(optima) == 2
     at_zero = curves[curves["share"] == 0]
     np.testing.assert_allclose(at_zero[["efficiency_gain", "risk_premium", "net_saving"]], 0.0, atol=1e-6)
-    m, v = small_chapter.totals.mean(), small_chapter.totals.var()
+    placed = C.chapter_scope_years("placements")
+    m, v = placed.totals.mean(), placed.totals.var()
     for rec in optima.itertuples():
         assert rec.closed_form_share == pytest.approx(optimal_share(m, v, 1 / rec.tolerance, rec.effort_cost))
         assert 0 < rec.simulated_share < 1
@@ -333,7 +339,7 @@ def test_surplus_histograms_sum_to_one(small_chapter):
     h = C.surplus_histograms()
     sums = h.groupby(["contract", "party"])["share"].sum()
     np.testing.assert_allclose(sums, 1.0, rtol=1e-12)
-    assert len(sums) == 2 * 9
+    assert len(sums) == 2 * 11
     with pytest.raises(ValueError, match="width"):
         C.surplus_histograms(width=7.0)
     with pytest.raises(ValueError, match="limit"):
@@ -348,7 +354,8 @@ def test_charts_are_valid_and_name_their_params(small_chapter):
         "council_cost_chart": set(),
         "frontier_chart": {"ch5_frontier_tolerance", "ch5_frontier_effort"},
         "incentives_chart": set(),
-        "design_chart": {"ch5_design_share", "ch5_design_threshold", "ch5_design_basis", "ch5_design_tolerance"},
+        "design_chart": {"ch5_design_share", "ch5_design_threshold", "ch5_design_basis", "ch5_design_tolerance",
+                         "ch5_design_scope", "ch5_design_reserves"},
     }
     for name, params in expected.items():
         chart = getattr(figures, name)()
@@ -364,10 +371,13 @@ def test_charts_are_valid_and_name_their_params(small_chapter):
 def test_design_frames_join(small_chapter):
     from swp_models.figures import contracts as figures
 
-    terms, costs = figures.design_frames()
+    terms, costs, reserves = figures.design_frames()
     assert terms["id"].is_unique and set(costs["id"]) == set(terms["id"])
     assert len(costs) == len(terms) * len(C.DESIGN_TOLERANCES)
     assert set(terms["s"]) == set(C.DESIGN_SHARES)
+    assert set(terms["scope"]) == {"social_work", "placements"}
+    assert reserves["key"].is_unique and len(reserves) == len(terms) * len(C.DESIGN_RESERVE_MONTHS)
+    assert set(reserves["key"] // 100) == set(terms["id"])
 
 
 # --------------------------------------------------------------------------- the explorer
@@ -389,8 +399,15 @@ def test_explorer_recomputes_on_a_change(small_chapter):
     # An infeasible input is explained on the page, not raised.
     e.controls["outcome_effort_gain"].value = 0.5
     assert "Cannot price these inputs" in e.result.value and "effort_gain" in e.result.value
+    assert {"scope", "reserve_months", "term_years"} <= set(e.controls)
+    e.controls["outcome_effort_gain"].value = 0.15
+    before = e.result.value
+    e.controls["scope"].value = "social_work"
+    assert e.result.value != before and "social work only" in e.result.value
     table, optimum = price_contracts(small_chapter, 250_000.0, 10.0)
-    assert len(table) == 9 and {"council_cost_fixed", "council_cost_effort"} <= set(table.columns)
+    assert len(table) == 11 and {"council_cost_fixed", "council_cost_effort", "p_fail_year"} <= set(table.columns)
+    with pytest.raises(ValueError, match="scope"):
+        price_contracts(small_chapter, 250_000.0, 10.0, scope="budget")
     with pytest.raises(ValueError, match="risk_tolerance"):
         price_contracts(small_chapter, 0.0, 10.0)
 
@@ -405,53 +422,74 @@ def chapter():
 
 @pytest.mark.slow
 def test_chapter_figures_quoted_in_the_text(chapter):
+    placed = C.chapter_scope_years("placements")
+    assert round(placed.expected_total / 1e4) == 428  # "about £4.3 million"
+    assert round(float(placed.totals.std()) / 1000) == 345
     model, load = default_cost_model(), C.default_caseload()
     moments = total_cost_moments(model, load)
-    assert round(moments.std / 1000) == 297
-    assert round(100 * load.variance * model.mean**2 / moments.variance) == 52
+    assert round(100 * load.variance * model.mean**2 / moments.variance) == 50  # "half of the variance"
     block = chapter.loc["Block"]
-    assert round(block["risk_premium_exact"] / 1000) == 182 and round(block["risk_premium_approx"] / 1000) == 177
-    thr = chapter.loc["Threshold, T = £100k"]
-    assert round(thr["risk_premium_exact"] / 1000) == 62 and round(thr["risk_premium_approx"] / 1000) == 81
-    assert round(100 * block["practice_p_loss"]) == 49 and round(block["practice_surplus_p5"] / 1000) == -496
-    # Costs fixed: full reimbursement cheapest. With effort: it is dearest and the block seventh of nine.
-    assert chapter["council_cost_fixed"].idxmin() == "Full reimbursement"
+    assert round(block["risk_premium_exact"] / 1000) == 251 and round(block["risk_premium_limited"] / 1000) == 83
+    assert round(100 * block["risk_premium_exact"] / placed.expected_total) == 6
+    assert round(block["practice_surplus_p5"] / 1000) == -578 and round(block["reserve_1_in_20"] / 1000) == 578
+    assert round(100 * block["p_fail_year"]) == 35 and round(100 * block["p_fail_term"]) == 56
+    assert round(block["absorbed"] / 1000) == 84
+    assert round(C.chapter_reserves() / 1000) == 132
+    # Costs fixed: the contracts carrying least risk are cheapest. With effort: full reimbursement dearest.
     ranks = chapter["council_cost_effort"].rank()
-    assert ranks["Full reimbursement"] == 9 and ranks["Block"] == 7
-    assert chapter["council_cost_effort"].idxmin() in ("Capitation, flat rate", "Capitation by needs group")
+    assert ranks["Full reimbursement"] == len(chapter) and ranks["Block"] >= len(chapter) - 3
+    assert chapter["council_cost_effort"].idxmin() in ("Cost and volume, 50% shared", "Capitation, flat rate",
+                                                       "Capitation by needs group")
+    top4 = chapter["council_cost_effort"].nsmallest(4)
+    assert set(top4.index) == {"Cost and volume, 50% shared", "Capitation, flat rate", "Capitation by needs group",
+                               "Mixed: cost and volume + bonus"}
+    assert top4.max() - top4.min() < 5_000  # "within a few thousand pounds of each other"
+    # The threshold contract's balancing: about £95,000 more without it, its baseline 4.3% lower.
+    assert f"{100 * C.threshold_discounts()['Threshold at £100k']:.1f}" == "4.3"
     sk = C.skimming_table().set_index(["contract", "group"])
-    assert sk.loc[("Block", "no_additional_needs"), "gain_average_child"] == pytest.approx(-35_360, abs=1)
-    assert sk.loc[("Block", "complex_needs"), "gain_vs_average"] == pytest.approx(-59_640, abs=1)
+    assert sk.loc[("Block", "no_additional_needs"), "gain_average_child"] == pytest.approx(-37_566, abs=1)
+    assert sk.loc[("Capitation, flat rate", "no_additional_needs"), "gain_average_child"] == pytest.approx(5_274, abs=1)
     assert sk.loc[("Capitation by needs group", "complex_needs"), "gain_vs_average"] == pytest.approx(0, abs=1)
+    social = C.chapter_table("social_work").set_index("contract")
+    assert (social["p_fail_year"] < 0.005).all()
 
 
 @pytest.mark.slow
 def test_chapter_optimum_closed_form_and_simulated():
     opt = C.chapter_optimum()
-    years = C.chapter_years()
+    years = C.chapter_scope_years()
     m, v = years.totals.mean(), years.totals.var()
     d = C.chapter_defaults()
     assert opt.closed_form_share == pytest.approx(optimal_share(m, v, d["risk_aversion"], d["effort_cost"]), rel=1e-12)
-    assert f"{opt.closed_form_share:.2f}" == "0.50" and f"{opt.share:.2f}" == "0.53"
+    assert f"{opt.closed_form_share:.2f}" == "0.47" and f"{opt.share:.2f}" == "0.50"
     # The simulated optimum beats every share on its grid, and the grid's ends.
     assert opt.council_cost <= opt.grid["council_cost"].min() + 1e-6
-    assert round((m - opt.council_cost) / 1000) == 92
+    assert round((m - opt.council_cost) / 1000) == 105
 
 
 @pytest.mark.slow
 def test_key_results_and_best_design():
     table = C.key_results()
     values = dict(zip(table.frame["Result"], table.frame["Value"]))
-    assert values["Share of that variance due to the number of children"] == "52%"
-    assert values["Cost-and-volume share that minimises the council's cost: closed form; simulated"] == "0.50; 0.53"
-    assert values["Cheapest for the council with costs fixed"].startswith("Full reimbursement")
-    best = values["Cheapest design on the chapter's grid"]
+    rests = dict(zip(table.frame["Result"], table.frame["Rests on an assumption"]))
+    assert values["Share of the variance of the children's cost due to their number"] == "50%"
+    assert values["Cost-and-volume share that minimises the council's cost: closed form; simulated"] == "0.47; 0.50"
+    assert values["Cheapest for the council with costs fixed"].startswith("Two-way threshold")
+    assert values["Pilots that held the placement budget"] == "only one"
+    best = values["Cheapest design on the chapter's grid: social work and placements"]
     assert best.startswith("baseline following the number of children")
-    share = float(best.split("s = ")[1].split(",")[0])
-    assert 0.6 <= share <= 0.75  # "about two thirds" in the text
+    assert values["Cheapest design on the chapter's grid: social work only"].startswith("fixed baseline, practice's "
+                                                                                        "share 1.00")
+    # Every figure a labelled assumption drives says so; no formulas or code notation.
+    assert "reserves" in rests["Block contract, social work and placements: losses the council absorbs when the "
+                               "practice fails"]
+    assert "risk tolerance" in rests["Cheapest for the council with costs fixed"]
+    for col in ("Result", "Value", "Source or basis", "Rests on an assumption"):
+        for cell in table.frame[col]:
+            assert not any(tok in cell for tok in ("Var(", "s*", "1/r", "E[", "_", "=")), cell
     for t in (C.contracts_table(), C.risk_table(), C.surplus_table(), C.incentive_table(), C.council_cost_table(),
-              C.claims_table()):
-        assert len(t.frame) in (9, 6) and "nan" not in repr(t).lower()
+              C.claims_table(), C.surplus_table("social_work")):
+        assert len(t.frame) in (11, 8) and "nan" not in repr(t).lower()
 
 
 def test_assumptions_quoted_in_the_chapter_match_the_data():
@@ -459,8 +497,10 @@ def test_assumptions_quoted_in_the_chapter_match_the_data():
     quoted = {
         "risk_tolerance": 250_000, "effort_cost": 10, "cost_share": 0.5, "overspend_threshold": 100_000,
         "reinsurance_threshold": 100_000, "outcome_bonus": 1_000, "outcome_base_probability": 0.8,
-        "outcome_effort_gain": 0.15, "outcome_effort": 0.5, "admin_contract_management": 2_000,
-        "admin_cost_audit": 10_000, "admin_needs_assessment": 300, "admin_outcome_monitoring": 5_000,
+        "outcome_effort_gain": 0.15, "outcome_effort": 0.5, "reserve_months": 3, "contract_term_years": 3,
+        "failure_cost": 100_000, "social_work_variable_cost": 1_500, "volume_band_margin": 5,
+        "service_cut_share": 0.5, "cut_per_placement_move": 25_000, "placement_move_cost": 10_000,
+        "upcoding_share": 0.1,
     }
     for name, value in quoted.items():
         assert C.assumption(name) == value, name

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from swp_models import contracts as ct
+from swp_models import commissioning as cm
 from swp_models import liability as li
 from swp_models.costs import default_caseload, default_cost_model
 
@@ -120,3 +121,80 @@ def test_scope_priced_contracts_and_failure_table(raw):
     sw_table = li.failure_comparison(ct.build_contracts(raw.cost_model, scope=sw), sw.apply(raw), reserves,
                                      term_years=3, failure_cost=100_000, risk_aversion=1 / 250_000)
     assert sw_table.set_index("contract").loc["Block", "p_fail_year"] < 0.01 < block["p_fail_year"]
+
+
+# --------------------------------------------------------------------------- threshold balance and volume band
+
+
+def test_balanced_threshold_pays_the_expected_cost(raw):
+    years = li.default_scope("placements").apply(raw)
+    t = ct.ThresholdSharing(threshold=100_000.0)
+    assert t.surplus(years).mean() > 50_000  # keeps every underspend: overpaid on average
+    b = ct.balanced(t, years)
+    assert 0 < b.baseline_discount < 0.1
+    assert abs(b.surplus(years).mean()) < 1e-3
+    fixed = ct.ThresholdSharing(threshold=100_000.0, baseline=4e6)
+    assert ct.balanced(fixed, years) is fixed
+    with pytest.raises(ValueError, match="baseline_discount"):
+        ct.ThresholdSharing(threshold=1.0, baseline_discount=1.0)
+
+
+def test_volume_band(raw):
+    years = li.default_scope("placements").apply(raw)
+    wide = ct.VolumeBand(low=90, high=110)
+    np.testing.assert_allclose(wide.payment(years), ct.Block().payment(years))  # the caseload never leaves it
+    band = ct.VolumeBand(low=95, high=105)
+    pay = band.payment(years)
+    assert pay.mean() == pytest.approx(years.expected_total, rel=2e-3)
+    rate = band.year_rate(years)
+    n = years.counts
+    expect = years.expected_total + rate * (np.maximum(n - 105, 0) - np.maximum(95 - n, 0))
+    np.testing.assert_allclose(pay, expect)
+    assert rate == pytest.approx(li.default_scope("placements").marginal_cost(raw.cost_model))
+    with pytest.raises(ValueError, match="high"):
+        ct.VolumeBand(low=105, high=95)
+
+
+# --------------------------------------------------------------------------- service cuts, exit, upcoding, council
+
+
+def test_service_cuts_split_and_count_moves():
+    out = cm.service_cuts(np.array([0.0, 0.1]), 4e6, 100, cut_share=0.5, cut_per_move=25_000, move_cost=10_000)
+    np.testing.assert_allclose(out["cut"], [0, 400_000])
+    np.testing.assert_allclose(out["service"] + out["efficiency"], out["cut"])
+    np.testing.assert_allclose(out["moves"], [0, 8])
+    np.testing.assert_allclose(out["outcome_cost"], [0, 80_000])
+    with pytest.raises(ValueError, match="effort"):
+        cm.service_cuts(1.5, 4e6, 100)
+    with pytest.raises(ValueError, match="cut_per_move"):
+        cm.service_cuts(0.1, 4e6, 100, cut_per_move=0)
+
+
+def test_exit_and_upcoding(raw):
+    scope = li.default_scope("placements")
+    years = scope.apply(raw)
+    contracts = ct.build_contracts(raw.cost_model, scope=scope, years=years)
+    # Block: handing back a child saves its whole variable cost; full reimbursement: nothing.
+    assert cm.exit_gain(contracts["Block"], years, 0, 40_000) == pytest.approx(40_000 - scope.staff_per_child)
+    assert cm.exit_gain(contracts["Full reimbursement"], years, 0, 40_000) == pytest.approx(0, abs=1e-6)
+    # Needs-group capitation pays the group rate: upcoding gains the rate difference.
+    up = cm.upcoding_gain(contracts["Capitation by needs group"], years)
+    means = raw.cost_model.recorded_means()
+    g = raw.cost_model.groups
+    assert up[g[0]] == pytest.approx(means[g[1]] - means[g[0]])
+    assert np.isnan(up[g[-1]])
+    assert cm.upcoding_gain(contracts["Block"], years)[g[0]] == 0.0
+    assert cm.upcoding_cost(contracts["Capitation by needs group"], years, share=0.0) == 0.0
+    with pytest.raises(ValueError, match="cost"):
+        cm.exit_gain(contracts["Block"], years, 0, -1.0)
+
+
+def test_council_side_low_central_high():
+    side = cm.council_side(500_000.0, 100_000.0, term_years=2).set_index("item")
+    assert (side["low"] <= side["central"]).all() and (side["central"] <= side["high"]).all()
+    total = side.loc["Total"]
+    assert total["central"] == pytest.approx(side.drop(index="Total")["central"].sum())
+    twice = side.loc["Paying twice while the practice builds up (s.9.1), over the term", "central"]
+    assert twice == pytest.approx(cm.assumption("double_running_months") / 12 * 500_000 / 2)
+    with pytest.raises(ValueError, match="running_cost"):
+        cm.council_side(0.0, 1.0)

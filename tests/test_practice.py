@@ -312,8 +312,26 @@ def test_charts_have_named_controls_sources_and_small_data():
         assert names == {f"{prefix}_frontline", f"{prefix}_admin", f"{prefix}_level"}
         assert spec["title"]["text"].startswith("Source:")
         assert len(json.dumps(spec)) < 400_000
+    # Figs 4.2 and 4.3 as one figure: one set of sliders drives both panels.
+    spec = figures.budget_and_comparison_chart().to_dict()
+    assert {p["name"] for p in spec["params"]} == {"ch4_budget_frontline", "ch4_budget_admin", "ch4_budget_level"}
+    assert len(spec["vconcat"]) == 2 and len(json.dumps(spec)) < 400_000
     spec = figures.caseload_chart().to_dict()
     assert spec["title"]["text"].startswith("Source:") and "Q239" in spec["title"]["text"]
+
+
+def test_pay_scenarios_add_to_the_running_cost():
+    f = practice.pay_scenarios().set_index("scenario")
+    base = f.loc["default", "running_cost"]
+    assert base == pytest.approx(practice.total_running_cost())
+    assert (f.drop(index="default")["change"] > 0).all()
+    assert f.loc["partners", "running_cost"] == pytest.approx(base * (1 + practice.assumption("partner_surplus_share")))
+    none = practice.pay_scenarios(pay_premium=0.0, partner_surplus_share=0.0,
+                                  new_employer_pension_rate=practice.salary_scale().pension_rate).set_index("scenario")
+    np.testing.assert_allclose(none["change"], 0.0, atol=1e-6)
+    with pytest.raises(ValueError, match="pay_premium"):
+        practice.pay_scenarios(pay_premium=-0.1)
+    assert "TUPE" in repr(practice.pay_scenario_table())
 
 
 def test_explorer_recomputes_on_change():

@@ -452,7 +452,8 @@ def gaming_figures(scope: str = "placements") -> pd.DataFrame:
         up = commissioning.upcoding_gain(c, years)
         rows.append({
             "contract": name,
-            "exit_average": commissioning.exit_gain(c, years, 0, float(model.mean)),
+            "exit_average": float(sum(w * commissioning.exit_gain(c, years, k, float(mean)) for k, (w, mean) in
+                                      enumerate(zip(model.component_weights, model.component_means)))),
             "exit_costly": commissioning.exit_gain(c, years, top, costly),
             "upcode_low": up[model.groups[0]], "upcode_mid": up[model.groups[1]],
             "upcoding_cost": commissioning.upcoding_cost(c, years),
@@ -468,7 +469,7 @@ def gaming_table(scope: str = "placements") -> Table:
     share = contracts.assumption("upcoding_share")
     frame = pd.DataFrame({
         "Contract": f["contract"],
-        "Hands back a child of average cost": f["exit_average"].map(contracts._gbp_signed),
+        "Hands back a child of average needs and cost": f["exit_average"].map(contracts._gbp_signed),
         "Hands back one of the costliest 1 in 100": f["exit_costly"].map(contracts._gbp_signed),
         "Records a child one group higher": [
             "£0" if a == 0 and b == 0 else f"+£{a:,.0f} or +£{b:,.0f}" for a, b in zip(f["upcode_low"], f["upcode_mid"])],

@@ -40,6 +40,13 @@ def _pick(team: alt.Parameter, admin: alt.Parameter, level: alt.Parameter) -> al
 
 def budget_chart() -> alt.VConcatChart:
     """The annual budget by line, split into salary, employer's NI, pension and non-pay cost."""
+    grid, order, totals = _budget_frames()
+    team, admin, level = _controls("ch4_budget")
+    chart = _budget_body(grid, order, totals, team, admin, level).add_params(team, admin, level)
+    return _finish_budget(chart)
+
+
+def _budget_frames() -> tuple[pd.DataFrame, list[str], pd.DataFrame]:
     grid = practice.budget_grid()
     grid = grid.assign(
         line=grid["role"] + grid["in_census_scope"].map({True: "", False: _OUT_MARK}),
@@ -54,7 +61,11 @@ def budget_chart() -> alt.VConcatChart:
             lambda r: f"Total £{r['running_cost'] / 1e3:,.0f}k a year for {r['staff_fte']:.1f} staff FTE: "
                       f"£{r['cost_per_child']:,.0f} per child", axis=1),
     )[["frontline", "admin_one_in", "level", "headline"]]
-    team, admin, level = _controls("ch4_budget")
+    return grid, order, totals
+
+
+def _budget_body(grid: pd.DataFrame, order: list[str], totals: pd.DataFrame, team: alt.Parameter,
+                 admin: alt.Parameter, level: alt.Parameter) -> alt.VConcatChart:
     top = math.ceil(grid["line_total"].max() / 50) * 50
     bars = alt.Chart(grid).transform_filter(_pick(team, admin, level)).mark_bar().encode(
         y=alt.Y("line:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
@@ -76,7 +87,10 @@ def budget_chart() -> alt.VConcatChart:
         align="left", baseline="middle", fontSize=13, fontWeight="bold",
     ).encode(text="headline:N", x=alt.value(0), y=alt.value(10)).properties(height=20, width=360)
     body = (bars + labels).properties(width=360, height=alt.Step(22))
-    chart = alt.vconcat(headline, body, spacing=4).add_params(team, admin, level)
+    return alt.vconcat(headline, body, spacing=4)
+
+
+def _finish_budget(chart: alt.TopLevelMixin) -> alt.VConcatChart:
     return finish(
         chart,
         "What a practice of 6-10 social workers costs a year",
@@ -88,6 +102,12 @@ def budget_chart() -> alt.VConcatChart:
 
 def comparison_chart() -> alt.VConcatChart:
     """Running cost per child beside the cost of the child's care (census average)."""
+    team, admin, level = _controls("ch4_compare")
+    chart = _comparison_body(team, admin, level).add_params(team, admin, level)
+    return _finish_comparison(chart)
+
+
+def _comparison_body(team: alt.Parameter, admin: alt.Parameter, level: alt.Parameter) -> alt.VConcatChart:
     grid = practice.summary_grid()
     keys = ["frontline", "admin_one_in", "level"]
     child = float(grid["child_cost"].iloc[0])
@@ -117,7 +137,6 @@ def comparison_chart() -> alt.VConcatChart:
                       "census leaves out",
             axis=1),
     )
-    team, admin, level = _controls("ch4_compare")
     segments = ["Counted in the census average", "Overheads the census leaves out",
                 "Placements, services, other council costs"]
     base = alt.Chart(long).transform_filter(_pick(team, admin, level))
@@ -147,7 +166,10 @@ def comparison_chart() -> alt.VConcatChart:
         align="left", baseline="top", fontSize=12, fontWeight="bold", lineBreak="\n",
     ).encode(text="headline:N", x=alt.value(0), y=alt.value(0)).properties(height=34, width=360)
     body = (bars + text + total_text + rule + rule_text).properties(width=360, height=110)
-    chart = alt.vconcat(headline, body, spacing=4).add_params(team, admin, level)
+    return alt.vconcat(headline, body, spacing=4)
+
+
+def _finish_comparison(chart: alt.TopLevelMixin) -> alt.VConcatChart:
     return finish(
         chart,
         "Running a practice costs a small part of what a child's care costs",
@@ -187,3 +209,26 @@ def caseload_chart() -> alt.VConcatChart:
         subtitle="Children per front-line worker for the draft contract's 100 children plus or minus 10.",
         source=[f"{_REPORT} s.6.1.3 and Annex A.2 Art. 4", "Committee evidence (2008) Q239 for the cap of 10"],
     )
+
+
+def budget_and_comparison_chart() -> alt.VConcatChart:
+    """The budget and its comparison with the cost of a child's care, driven by one set of controls.
+
+    The two panels of :func:`budget_chart` and :func:`comparison_chart` stacked, so that
+    the sliders move both together.
+    """
+    grid, order, totals = _budget_frames()
+    team, admin, level = _controls("ch4_budget")
+    top = _budget_body(grid, order, totals, team, admin, level)
+    bottom = _comparison_body(team, admin, level)
+    chart = alt.vconcat(top, bottom, spacing=26).add_params(team, admin, level)
+    return finish(
+        chart,
+        "What a practice costs a year, and how that sits beside a child's care",
+        subtitle=["Top: annual budget by line, £ thousand, 100 children (\u2020 lines the census averages leave out).",
+                  "Bottom: £ per child a year against the census average. The sliders move both."],
+        source=[f"{_REPORT} s.6.1.3, s.6.1.5", _PAY, "other figures assumptions"],
+    )
+
+
+__all__ = ["budget_chart", "comparison_chart", "budget_and_comparison_chart", "caseload_chart"]
