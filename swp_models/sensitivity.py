@@ -401,7 +401,7 @@ class ChapterModel:
     Parameters
     ----------
     assumptions : sequence of Assumption
-        The columns of every ``X`` passed to :meth:`__call__`, in order; each a parameter this
+        The columns of every ``X`` passed to the model, in order; each a parameter this
         model reads (see :func:`chapter_assumptions`). Parameters left out keep their values.
     n_years : int
         Practice-years per setting, in [100, 100,000] (at least five per contract term).
@@ -413,8 +413,8 @@ class ChapterModel:
     Counts (``students``, ``contract_term_years``, ``volume_band_margin``) are taken to the
     nearest whole number. The threshold contracts are balanced on each setting's years, as in
     the chapter.
-    Outputs are :data:`OUTPUTS`; ``cheapest`` is the index of the contract in
-    :attr:`contract_names`.
+    Outputs are those named in ``OUTPUTS``; ``cheapest`` is the index of the contract in
+    ``contract_names``.
     """
 
     def __init__(self, assumptions: Sequence[Assumption], n_years: int = SENSITIVITY_YEARS,
@@ -551,9 +551,10 @@ __all__.append("chapter_groups")
 # Which contract wins where
 # ---------------------------------------------------------------------------------------
 
-#: The winner map's grid: the practice's risk tolerance 1/r (£) and effort cost k.
+#: Risk tolerances 1/r (£) of the winner map's grid.
 MAP_TOLERANCES: tuple[float, ...] = (125_000.0, 175_000.0, 250_000.0, 350_000.0, 500_000.0, 700_000.0,
                                      1_000_000.0)
+#: Effort costs k of the winner map's grid.
 MAP_EFFORT_COSTS: tuple[float, ...] = (5.0, 7.5, 10.0, 15.0, 20.0, 30.0)
 MAP_YEARS = 2_000
 __all__.append("MAP_YEARS")
