@@ -36,8 +36,8 @@ __all__ = [
     "key_results",
 ]
 
-_SOURCE = "Simulated here (chapters 3-5 models)"
-_RANGES = "assumption ranges as logged"
+_SOURCE = "Simulated here (chapters 3-5)"
+_RANGES = "ranges as logged"
 _NUMERIC = [o for o in sens.OUTPUTS if not o.startswith(("cheapest:", "sharing_cheapest:"))]
 _SHORT = {
     "council_cost": "Council's total cost (£k a year)",
@@ -67,9 +67,12 @@ def _scale(output: str) -> float:
     return 1e-3 if output.startswith("council_cost") else 100.0
 
 
+_SCOPE_SHORT = {"social_work": "social work only", "placements": "with placements"}
+
+
 def _output_label(output: str) -> str:
     key, scope = output.split(":")
-    return f"{_SHORT[key]}, {liability.SCOPE_LABELS[scope].lower()}"
+    return f"{_SHORT[key]}, {_SCOPE_SHORT[scope]}"
 
 
 def _parameter_labels() -> dict[str, str]:
@@ -98,9 +101,10 @@ def tornado_chart(top: int = 10) -> alt.VConcatChart:
     menu = _menu("ch5s_tornado", _NUMERIC)
     base = alt.Chart(long).transform_filter(alt.datum.result == menu).encode(
         y=alt.Y("assumption:N", sort=alt.EncodingSortField("rank", order="ascending"), title=None,
-                axis=alt.Axis(labelLimit=170)))
+                axis=alt.Axis(labelLimit=125)))
     bars = base.mark_bar(opacity=0.85).encode(
-        x=alt.X("value:Q", title="Result (units as in the menu)", scale=alt.Scale(zero=False)),
+        x=alt.X("value:Q", title="Result (units as in the menu)", scale=alt.Scale(zero=False),
+                axis=alt.Axis(tickCount=4)),
         x2="base:Q",
         color=alt.Color("end:N", title=None, scale=alt.Scale(range=[PALETTE[0], PALETTE[1]]),
                         legend=alt.Legend(orient="bottom", direction="vertical")),
@@ -109,10 +113,11 @@ def tornado_chart(top: int = 10) -> alt.VConcatChart:
                  alt.Tooltip("base:Q", title="At defaults", format=",.2f")],
     )
     rule = base.mark_rule(color="#333").encode(x="base:Q")
-    chart = (bars + rule).add_params(menu).properties(width=240, height=alt.Step(18))
-    return finish(chart, "What moves each result: one assumption at a time",
-                  subtitle=["Each bar: the result with one assumption at the end of its range, the others at",
-                            f"their values; the line is the result at the defaults. The {top} largest swings."],
+    chart = (bars + rule).add_params(menu).properties(width=170, height=alt.Step(18))
+    return finish(chart, "One assumption at a time",
+                  subtitle=["Each bar: the result with one assumption at an",
+                            "end of its range, the others at their values;",
+                            f"line: at the defaults. The {top} largest swings."],
                   source=[_SOURCE, _RANGES])
 
 
@@ -131,21 +136,22 @@ def sobol_chart() -> alt.VConcatChart:
     menu = _menu("ch5s_sobol", outs)
     chart = alt.Chart(long).transform_filter(alt.datum.result == menu).mark_bar().encode(
         y=alt.Y("group:N", sort=alt.EncodingSortField("rank", order="ascending"), title=None,
-                axis=alt.Axis(labelLimit=190)),
+                axis=alt.Axis(labelLimit=130)),
         yOffset=alt.YOffset("index:N", sort=["Total (with interactions)", "First order (alone)"]),
-        x=alt.X("share:Q", title="Share of the result's variance", scale=alt.Scale(domain=[0, 1]),
-                axis=alt.Axis(format=".0%")),
+        x=alt.X("share:Q", title="Share of the variance", scale=alt.Scale(domain=[0, 1], clamp=True),
+                axis=alt.Axis(format=".0%", tickCount=4)),
         color=alt.Color("index:N", title=None, sort=["Total (with interactions)", "First order (alone)"],
                         scale=alt.Scale(range=[PALETTE[0], PALETTE[4]]),
                         legend=alt.Legend(orient="bottom", direction="vertical")),
         tooltip=[alt.Tooltip("group:N", title="Assumptions"), alt.Tooltip("index:N", title="Index"),
                  alt.Tooltip("share:Q", title="Share", format=".1%"),
                  alt.Tooltip("total_conf:Q", title="± (95%, total)", format=".1%")],
-    ).add_params(menu).properties(width=230, height=alt.Step(11))
+    ).add_params(menu).properties(width=170, height=alt.Step(11))
     n = len(sobol_run().settings)
-    return finish(chart, "What matters most: shares of each result's variance",
-                  subtitle=["Every assumption drawn uniformly over its range at once; Sobol indices by group",
-                            f"({n:,} settings). Values below zero (sampling error) are shown as zero."],
+    return finish(chart, "What matters most",
+                  subtitle=["Share of each result's variance due to each",
+                            f"group of assumptions, all drawn at once ({n:,}",
+                            "settings). Below zero (sampling error) shown as 0."],
                   source=[_SOURCE, _RANGES, "SALib"])
 
 
@@ -170,9 +176,10 @@ def winner_chart() -> alt.VConcatChart:
     menu = selector("ch5s_scope", "Scope", list(liability.SCOPE_LABELS.values()),
                     liability.SCOPE_LABELS["placements"])
     base = alt.Chart(tidy).transform_filter(alt.datum.scope == menu).encode(
-        x=alt.X("k:N", sort=alt.EncodingSortField("k_order"), title="Effort cost k (cut at full cost-bearing = 1/k)"),
+        x=alt.X("k:N", sort=alt.EncodingSortField("k_order"), title="Effort cost k (cut = 1/k)",
+                axis=alt.Axis(labelAngle=0, grid=False)),
         y=alt.Y("tolerance:N", sort=alt.EncodingSortField("tol_order", order="descending"),
-                title="Practice's risk tolerance 1/r"))
+                title="Risk tolerance 1/r", axis=alt.Axis(grid=False)))
     order = list(contracts.build_contracts())
     rect = base.mark_rect().encode(
         color=alt.Color("cheapest:N", title="Cheapest contract", sort=order,
@@ -185,18 +192,19 @@ def winner_chart() -> alt.VConcatChart:
                  alt.Tooltip("share:Q", title="Optimal share, closed form"),
                  alt.Tooltip("simulated:Q", title="Optimal share, simulated")],
     )
-    text = base.mark_text(fontSize=11, color="white").encode(text="label:N")
-    chart = (rect + text).add_params(menu).properties(width=260, height=200)
+    text = base.mark_text(fontSize=10, color="#111").encode(text="label:N")
+    chart = (rect + text).add_params(menu).properties(width=220, height=200)
     return finish(chart, "Which contract wins where",
-                  subtitle=["Colour: the contract that costs the council least (effort, risk premium, administration,",
-                            "losses beyond reserves). Number: the optimal cost share 1/(1 + r k Var(C)/m)."],
-                  source=[_SOURCE, "risk tolerance and effort cost are assumptions"])
+                  subtitle=["Colour: the contract that costs the council least",
+                            "(effort, risk premium, administration, losses",
+                            "beyond reserves). Number: the optimal cost share."],
+                  source=[_SOURCE, "assumptions as logged"])
 
 
 def _colours(n: int) -> list[str]:
     """``n`` distinguishable colours: the house palette, then lighter and darker greys."""
-    extra = ["#999999", "#555555", "#CCCCCC", "#7A4E2D", "#2D7A6E"]
-    out = list(PALETTE) + extra
+    extra = ["#BBBBBB", "#E0E0E0", "#C9A66B", "#8FD3C1", "#F4B6C2"]
+    out = [c for c in PALETTE if c != "#000000"] + extra
     if n > len(out):
         raise ValueError(f"n must be at most {len(out)} contracts for the map's colours; got {n}")
     return out[:n]
