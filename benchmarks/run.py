@@ -5,7 +5,9 @@
    model alone drawing 10 million child costs.
 2. Each live explorer (``swp_models/explore/*.py``): the time to recompute after a control
    changes, median of repeated changes. Target: under 200 ms.
-3. The book: a cold build (execution included, set-up excluded) and a rebuild with nothing
+3. The sensitivity analysis (``bench_sensitivity.py``): the page's whole Sobol run, with numpy's
+   time to draw the same number of child costs beside it. Target: under 30 s.
+4. The book: a cold build (execution included, set-up excluded) and a rebuild with nothing
    changed; the heaviest page. Targets: under 3 minutes, under 20 seconds, under 3 MB.
 
 Pass ``--quick`` to skip the book builds.
@@ -33,6 +35,11 @@ PY = sys.executable
 def contracts() -> None:
     print("== Contract simulator (one core, best of 3)")
     subprocess.run([PY, str(ROOT / "benchmarks" / "bench_contracts.py")], check=True, cwd=ROOT)
+
+
+def sensitivity() -> None:
+    print("\n== Sensitivity analysis (chapter 5 section)")
+    subprocess.run([PY, str(ROOT / "benchmarks" / "bench_sensitivity.py")], check=True, cwd=ROOT)
 
 
 def child_costs(n: int = 10_000_000) -> None:
@@ -122,6 +129,7 @@ def book() -> None:
 if __name__ == "__main__":
     contracts()
     child_costs()
+    sensitivity()
     explorers()
     if "--quick" not in sys.argv:
         book()

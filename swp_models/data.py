@@ -378,6 +378,31 @@ def load(name: str, data_dir: Path | None = None) -> pd.DataFrame:
         without a source, a duplicate row, and so on.
     """
     folder = Path(data_dir) if data_dir is not None else DATA_DIR
+    stamp = _stamp(folder, name)
+    key = (str(folder.resolve()), name)
+    hit = _LOADED.get(key)
+    if hit is not None and hit[0] == stamp:
+        return hit[1].copy()
+    frame = _load(name, folder)
+    if stamp is not None:
+        _LOADED[key] = (stamp, frame.copy())
+    return frame
+
+
+#: Tables already read and validated, keyed by folder and name, with the files' sizes and
+#: modification times: an edited file is read again at once.
+_LOADED: dict[tuple[str, str], tuple[tuple[tuple[int, int], ...], pd.DataFrame]] = {}
+
+
+def _stamp(folder: Path, name: str) -> tuple[tuple[int, int], ...] | None:
+    try:
+        stats = [(folder / f).stat() for f in (f"{name}.csv", f"{name}.json", "sources.csv")]
+    except OSError:
+        return None
+    return tuple((s.st_mtime_ns, s.st_size) for s in stats)
+
+
+def _load(name: str, folder: Path) -> pd.DataFrame:
     desc = describe(name, folder)
     fields = _fields(desc)
     path = folder / f"{name}.csv"

@@ -1,0 +1,373 @@
+"""Tables and charts for "Which contract wins where, and what matters most" (chapter 5's section).
+
+Everything is computed from :mod:`swp_models.sensitivity` at the book's settings (the
+chapter model over every ranged assumption, :data:`~swp_models.sensitivity.SOBOL_BASE`
+base samples, seed :data:`~swp_models.sensitivity.SOBOL_SEED`), once per session.
+Parameters bound to the page's controls carry names starting ``ch5s_``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Callable
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from .. import contracts, liability
+from .. import sensitivity as sens
+from ..charts import PALETTE, finish, selector
+from ..tables import Table
+from ..tables import key_results as _key_results
+
+__all__ = [
+    "sobol_run",
+    "tornado_run",
+    "tornado_chart",
+    "sobol_chart",
+    "winner_chart",
+    "winner_frame",
+    "cheapest_flips_table",
+    "intervals_table",
+    "conclusions",
+    "survival_sentence",
+    "break_even_sentence",
+    "key_results",
+]
+
+_SOURCE = "Simulated here (chapters 3-5)"
+_RANGES = "ranges as logged"
+_NUMERIC = [o for o in sens.OUTPUTS if not o.startswith(("cheapest:", "sharing_cheapest:"))]
+_SHORT = {
+    "council_cost": "Council's total cost (£k a year)",
+    "p_loss_block": "Chance of a loss, block (%)",
+    "p_fail_block": "Chance of failing, block (%)",
+    "p_loss_cheapest": "Chance of a loss, cheapest contract (%)",
+    "p_fail_cheapest": "Chance of failing, cheapest contract (%)",
+    "optimal_share": "Optimal cost share (%)",
+    "sharing_cheapest": "Cost sharing cheapest (% of settings)",
+}
+
+
+@lru_cache(maxsize=1)
+def sobol_run() -> sens.SobolResult:
+    """The book's variance-based run: every ranged assumption of chapters 3-5, grouped."""
+    return sens.sobol_indices(sens.chapter_model(), sens.chapter_assumptions(), sens.OUTPUTS,
+                              groups=sens.chapter_groups(), n_base=sens.SOBOL_BASE, seed=sens.SOBOL_SEED)
+
+
+@lru_cache(maxsize=1)
+def tornado_run() -> pd.DataFrame:
+    """The book's one-at-a-time run: each ranged assumption to its low and high end."""
+    return sens.one_at_a_time(sens.chapter_model(), sens.chapter_assumptions(), sens.OUTPUTS)
+
+
+def _scale(output: str) -> float:
+    return 1e-3 if output.startswith("council_cost") else 100.0
+
+
+_SCOPE_SHORT = {"social_work": "social work only", "placements": "with placements"}
+
+
+def _output_label(output: str) -> str:
+    key, scope = output.split(":")
+    return f"{_SHORT[key]}, {_SCOPE_SHORT[scope]}"
+
+
+def _parameter_labels() -> dict[str, str]:
+    return {a.parameter: a.parameter.replace("_", " ") for a in sens.chapter_assumptions()}
+
+
+def _menu(name: str, outputs: list[str]) -> alt.Parameter:
+    labels = [_output_label(o) for o in outputs]
+    return selector(name, "Result", labels, labels[0])
+
+
+def tornado_chart(top: int = 10) -> alt.VConcatChart:
+    """One-at-a-time swings of each result, the ``top`` largest, with a menu of results."""
+    frame = tornado_run()
+    frame = frame[frame["output"].isin(_NUMERIC) & (frame["rank"] <= top)].copy()
+    scale = frame["output"].map(_scale)
+    labels = _parameter_labels()
+    tidy = pd.DataFrame({
+        "result": frame["output"].map(_output_label), "assumption": frame["parameter"].map(labels),
+        "base": (frame["base"] * scale).round(2), "low": (frame["at_low"] * scale).round(2),
+        "high": (frame["at_high"] * scale).round(2), "rank": frame["rank"],
+    })
+    long = tidy.melt(id_vars=["result", "assumption", "base", "rank"], value_vars=["low", "high"],
+                     var_name="end", value_name="value")
+    long["end"] = long["end"].map({"low": "Assumption at its low end", "high": "Assumption at its high end"})
+    menu = _menu("ch5s_tornado", _NUMERIC)
+    base = alt.Chart(long).transform_filter(alt.datum.result == menu).encode(
+        y=alt.Y("assumption:N", sort=alt.EncodingSortField("rank", order="ascending"), title=None,
+                axis=alt.Axis(labelLimit=125)))
+    bars = base.mark_bar(opacity=0.85).encode(
+        x=alt.X("value:Q", title="Result (units as in the menu)", scale=alt.Scale(zero=False),
+                axis=alt.Axis(tickCount=4)),
+        x2="base:Q",
+        color=alt.Color("end:N", title=None, scale=alt.Scale(range=[PALETTE[0], PALETTE[1]]),
+                        legend=alt.Legend(orient="bottom", direction="vertical")),
+        tooltip=[alt.Tooltip("assumption:N", title="Assumption"), alt.Tooltip("end:N", title="End"),
+                 alt.Tooltip("value:Q", title="Result", format=",.2f"),
+                 alt.Tooltip("base:Q", title="At defaults", format=",.2f")],
+    )
+    rule = base.mark_rule(color="#333").encode(x="base:Q")
+    chart = (bars + rule).add_params(menu).properties(width=170, height=alt.Step(18))
+    return finish(chart, "One assumption at a time",
+                  subtitle=["Each bar: the result with one assumption at an",
+                            "end of its range, the others at their values;",
+                            f"line: at the defaults. The {top} largest swings."],
+                  source=[_SOURCE, _RANGES])
+
+
+def sobol_chart() -> alt.VConcatChart:
+    """Total and first-order Sobol indices of each group of assumptions, with a menu of results."""
+    idx = sobol_run().indices
+    idx = idx[idx["output"].isin(_NUMERIC + [o for o in sens.OUTPUTS if o.startswith("sharing_cheapest:")])]
+    outs = list(dict.fromkeys(idx["output"]))
+    tidy = pd.DataFrame({
+        "result": idx["output"].map(_output_label), "group": idx["group"], "rank": idx["rank"],
+        "Total (with interactions)": idx["total"].clip(lower=0).round(3),
+        "First order (alone)": idx["first"].clip(lower=0).round(3),
+        "total_conf": idx["total_conf"].round(3),
+    })
+    long = tidy.melt(id_vars=["result", "group", "rank", "total_conf"], var_name="index", value_name="share")
+    menu = _menu("ch5s_sobol", outs)
+    chart = alt.Chart(long).transform_filter(alt.datum.result == menu).mark_bar().encode(
+        y=alt.Y("group:N", sort=alt.EncodingSortField("rank", order="ascending"), title=None,
+                axis=alt.Axis(labelLimit=130)),
+        yOffset=alt.YOffset("index:N", sort=["Total (with interactions)", "First order (alone)"]),
+        x=alt.X("share:Q", title="Share of the variance", scale=alt.Scale(domain=[0, 1], clamp=True),
+                axis=alt.Axis(format=".0%", tickCount=4)),
+        color=alt.Color("index:N", title=None, sort=["Total (with interactions)", "First order (alone)"],
+                        scale=alt.Scale(range=[PALETTE[0], PALETTE[4]]),
+                        legend=alt.Legend(orient="bottom", direction="vertical")),
+        tooltip=[alt.Tooltip("group:N", title="Assumptions"), alt.Tooltip("index:N", title="Index"),
+                 alt.Tooltip("share:Q", title="Share", format=".1%"),
+                 alt.Tooltip("total_conf:Q", title="± (95%, total)", format=".1%")],
+    ).add_params(menu).properties(width=170, height=alt.Step(11))
+    n = len(sobol_run().settings)
+    return finish(chart, "What matters most",
+                  subtitle=["Share of each result's variance due to each",
+                            f"group of assumptions, all drawn at once ({n:,}",
+                            "settings). Below zero (sampling error) shown as 0."],
+                  source=[_SOURCE, _RANGES, "SALib"])
+
+
+@lru_cache(maxsize=1)
+def winner_frame() -> pd.DataFrame:
+    """:func:`swp_models.sensitivity.winner_map` at the book's grid."""
+    return sens.winner_map()
+
+
+def winner_chart() -> alt.VConcatChart:
+    """Map of the cheapest contract over risk tolerance and effort cost, with the optimal share printed, per scope."""
+    frame = winner_frame()
+    tidy = pd.DataFrame({
+        "scope": frame["scope"].map(liability.SCOPE_LABELS),
+        "tolerance": (frame["tolerance"] / 1000).round(0).astype(int).astype(str).radd("£").add("k"),
+        "tol_order": frame["tolerance"], "k": frame["effort_cost"].map(lambda k: f"{k:g}"),
+        "k_order": frame["effort_cost"], "cheapest": frame["cheapest"],
+        "share": frame["closed_form_share"].round(2), "simulated": frame["simulated_share"].round(2),
+        "label": frame["closed_form_share"].map(lambda s: f"{s:.2f}"),
+        "cost": (frame["cheapest_cost"] / 1e6).round(3), "runner_up": frame["runner_up"],
+    })
+    menu = selector("ch5s_scope", "Scope", list(liability.SCOPE_LABELS.values()),
+                    liability.SCOPE_LABELS["placements"])
+    base = alt.Chart(tidy).transform_filter(alt.datum.scope == menu).encode(
+        x=alt.X("k:N", sort=alt.EncodingSortField("k_order"), title="Effort cost k (cut = 1/k)",
+                axis=alt.Axis(labelAngle=0, grid=False)),
+        y=alt.Y("tolerance:N", sort=alt.EncodingSortField("tol_order", order="descending"),
+                title="Risk tolerance 1/r", axis=alt.Axis(grid=False)))
+    order = list(contracts.build_contracts())
+    rect = base.mark_rect().encode(
+        color=alt.Color("cheapest:N", title="Cheapest contract", sort=order,
+                        scale=alt.Scale(domain=order, range=_colours(len(order))),
+                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=300)),
+        tooltip=[alt.Tooltip("scope:N", title="Scope"), alt.Tooltip("tolerance:N", title="Risk tolerance"),
+                 alt.Tooltip("k:N", title="Effort cost k"), alt.Tooltip("cheapest:N", title="Cheapest"),
+                 alt.Tooltip("cost:Q", title="Its cost (£m a year)", format=".3f"),
+                 alt.Tooltip("runner_up:N", title="Next cheapest"),
+                 alt.Tooltip("share:Q", title="Optimal share, closed form"),
+                 alt.Tooltip("simulated:Q", title="Optimal share, simulated")],
+    )
+    text = base.mark_text(fontSize=10, color="#111").encode(text="label:N")
+    chart = (rect + text).add_params(menu).properties(width=220, height=200)
+    return finish(chart, "Which contract wins where",
+                  subtitle=["Colour: the contract that costs the council least",
+                            "(effort, risk premium, administration, losses",
+                            "beyond reserves). Number: the optimal cost share."],
+                  source=[_SOURCE, "assumptions as logged"])
+
+
+def _colours(n: int) -> list[str]:
+    """``n`` distinguishable colours: the house palette, then lighter and darker greys."""
+    extra = ["#BBBBBB", "#E0E0E0", "#C9A66B", "#8FD3C1", "#F4B6C2"]
+    out = [c for c in PALETTE if c != "#000000"] + extra
+    if n > len(out):
+        raise ValueError(f"n must be at most {len(out)} contracts for the map's colours; got {n}")
+    return out[:n]
+
+
+def cheapest_flips_table() -> Table:
+    """Each assumption whose range changes the cheapest contract (one at a time), per scope."""
+    frame = tornado_run()
+    names = sens.chapter_model().contract_names
+    rows = []
+    for scope in liability.SCOPES:
+        part = frame[frame["output"] == f"cheapest:{scope}"]
+        for rec in part.to_dict("records"):
+            lo, hi, base = (names[int(rec[c])] for c in ("at_low", "at_high", "base"))
+            if lo != base or hi != base:
+                rows.append((liability.SCOPE_LABELS[scope], rec["parameter"].replace("_", " "), base, lo, hi))
+    frame = pd.DataFrame(rows, columns=["Scope", "Assumption", "Cheapest at defaults", "At its low end",
+                                        "At its high end"])
+    return Table(frame, caption="Assumptions that change the cheapest contract on their own",
+                 notes="Each assumption moved to the ends of its range, the others at their values; assumptions that "
+                       "leave the cheapest contract unchanged are not listed.")
+
+
+def _fmt(output: str) -> Callable[[float], str]:
+    if output.startswith("council_cost"):
+        return lambda x: f"£{x / 1e6:,.3f}m"
+    return lambda x: f"{100 * x:.1f}%" if not output.startswith("optimal_share") else f"{x:.2f}"
+
+
+def intervals_table() -> Table:
+    """Each numeric result at the defaults, with the interval carried from the assumption ranges."""
+    res = sobol_run()
+    ints = sens.output_intervals(res).set_index("output")
+    base = tornado_run().drop_duplicates("output").set_index("output")["base"]
+    rows = []
+    for out in _NUMERIC:
+        f = _fmt(out)
+        r = ints.loc[out]
+        rows.append((_output_label(out).split(" (")[0] + ", " + out.split(":")[1].replace("_", " "),
+                     f(base[out]), f"{f(r['low'])} to {f(r['high'])}", f"{f(r['minimum'])} to {f(r['maximum'])}"))
+    frame = pd.DataFrame(rows, columns=["Result", "At the defaults", "90% of settings", "Lowest to highest"])
+    return Table(frame, caption="Key results with the intervals their assumptions carry",
+                 notes=f"Intervals over {len(res.settings):,} settings with every assumption drawn uniformly over its "
+                       f"range; each setting simulates {sens.SENSITIVITY_YEARS:,} practice-years from one seed, so the "
+                       "intervals are ranges of the inputs, not sampling error.")
+
+
+def conclusions() -> pd.DataFrame:
+    """Claims the book makes, and the share of settings (one-at-a-time and Sobol) in which each holds."""
+    res = sobol_run()
+    oat = tornado_run().pivot(index="parameter", columns="output", values=["at_low", "at_high"])
+    frames = [res.outputs]
+    for end in ("at_low", "at_high"):
+        frames.append(oat[end].reset_index(drop=True))
+    y = pd.concat(frames, ignore_index=True)
+    names = sens.chapter_model().contract_names
+    block, full = names.index("Block"), names.index("Full reimbursement")
+    claims = [
+        ("With placements in scope, a contract that shares cost is the cheapest",
+         y["sharing_cheapest:placements"] == 1),
+        ("A block contract is never the cheapest, whoever holds the placement budget",
+         (y["cheapest:placements"] != block) & (y["cheapest:social_work"] != block)),
+        ("Full reimbursement is never the cheapest, whoever holds the placement budget",
+         (y["cheapest:placements"] != full) & (y["cheapest:social_work"] != full)),
+        ("With placements in scope, a block contract risks failing the practice in at least 1 year in 10",
+         y["p_fail_block:placements"] >= 0.1),
+        ("With social work only, the practice's chance of failing in a year stays below 1% under every contract "
+         "the council would choose", y["p_fail_cheapest:social_work"] < 0.01),
+        ("With social work only, the optimal cost share is above 0.9", y["optimal_share:social_work"] > 0.9),
+        ("With placements in scope, the optimal cost share lies between 0.25 and 0.75",
+         y["optimal_share:placements"].between(0.25, 0.75)),
+    ]
+    return pd.DataFrame({"claim": [c for c, _ in claims], "share_holding": [float(h.mean()) for _, h in claims],
+                         "settings": len(y)})
+
+
+def survival_sentence() -> str:
+    """One sentence: which conclusions hold in every setting, and which do not."""
+    c = conclusions()
+    hold = c[c["share_holding"] == 1.0]["claim"].tolist()
+    fail = c[c["share_holding"] < 1.0]
+    n = int(c["settings"].iloc[0])
+    first = (f"Over all {n:,} settings tried, these conclusions hold in every one: "
+             + "; ".join(h[0].lower() + h[1:] for h in hold) + "." if hold else
+             f"No conclusion tested holds in all {n:,} settings tried.")
+    rest = "; ".join(f"{r.claim[0].lower() + r.claim[1:]} (it holds in {round(r.share_holding * n):,} of {n:,})"
+                     for r in fail.itertuples())
+    return first + (f" These do not survive every setting: {rest}." if rest else "")
+
+
+@lru_cache(maxsize=1)
+def _break_even() -> dict[str, float | None]:
+    """Break-even cut per scope; ``None`` where cost sharing is cheaper at every cut from 0.1%."""
+    out: dict[str, float | None] = {}
+    for s in liability.SCOPES:
+        try:
+            out[s] = sens.break_even_cut(s)
+        except ValueError as err:
+            if "cheaper" not in str(err):
+                raise
+            out[s] = None
+    return out
+
+
+def _cut(x: float | None) -> str:
+    return "any cut of 0.1% or more" if x is None else f"more than {100 * x:.1f}%"
+
+
+def break_even_sentence() -> str:
+    """The break-even cost cut for cost sharing against full reimbursement, per scope."""
+    be = _break_even()
+    share = contracts.assumption("cost_share")
+    return (f"Cost sharing (the cost-and-volume contract, s = {share:g}) beats full reimbursement only if a practice "
+            f"bearing all cost would cut care cost by {_cut(be['placements'])} with placements in "
+            f"scope, or its own costs by {_cut(be['social_work'])} with social work only "
+            f"(risk tolerance £{contracts.assumption('risk_tolerance'):,.0f}; the risk premium, losses beyond the "
+            "practice's reserves and failures counted, administration aside).")
+
+
+def key_results() -> Table:
+    """The section's key-results table."""
+    res = sobol_run()
+    idx = res.indices
+    ints = sens.output_intervals(res).set_index("output")
+    base = tornado_run().drop_duplicates("output").set_index("output")["base"]
+    names = sens.chapter_model().contract_names
+    wm = winner_frame()
+    be = _break_even()
+
+    def top(output: str) -> str:
+        row = idx[(idx["output"] == output) & (idx["rank"] == 1)].iloc[0]
+        return f"{row['group'].lower()} (total Sobol index {row['total']:.2f} ± {row['total_conf']:.2f})"
+
+    def span(output: str) -> str:
+        f = _fmt(output)
+        return f"{f(base[output])} (90% of settings {f(ints.loc[output, 'low'])} to {f(ints.loc[output, 'high'])})"
+
+    def wins(scope: str) -> str:
+        part = wm[wm["scope"] == scope]["cheapest"].value_counts()
+        return "; ".join(f"{n} in {c} of {int(part.sum())} cells" for n, c in part.items())
+
+    pl = wm[wm["scope"] == "placements"]
+    n = len(res.settings)
+    return _key_results([
+        ("Optimal cost share over risk tolerance £125k-£1m and effort cost 5-30, placements in scope",
+         f"{pl['closed_form_share'].min():.2f} to {pl['closed_form_share'].max():.2f}",
+         "closed form 1/(1 + r k Var(C)/m), simulated costs", "risk tolerance; effort cost"),
+        ("Cheapest contract over that grid, placements in scope", wins("placements"),
+         "chapter 5 contracts priced with effort, reserves and failure", "risk tolerance; effort cost"),
+        ("Cheapest contract over that grid, social work only", wins("social_work"),
+         "chapter 5 contracts priced with effort, reserves and failure", "risk tolerance; effort cost"),
+        ("Cut in care cost at full cost-bearing above which cost sharing beats full reimbursement",
+         f"{_cut(be['placements'])} (placements in scope); {_cut(be['social_work'])} (social work only)",
+         "break-even of the council's cost, administration aside", "risk tolerance; reserves"),
+        ("Council's total cost with the cheapest contract, placements in scope",
+         span("council_cost:placements"), f"{n:,} settings over the assumption ranges",
+         top("council_cost:placements")),
+        ("Block contract, placements in scope: practice's chance of failing in a year",
+         span("p_fail_block:placements"), f"{n:,} settings over the assumption ranges",
+         top("p_fail_block:placements")),
+        ("Cheapest contract at the defaults: placements in scope; social work only",
+         f"{names[int(base['cheapest:placements'])]}; {names[int(base['cheapest:social_work'])]}",
+         f"{sens.SENSITIVITY_YEARS:,} simulated practice-years", "see the map and the list of flips"),
+        ("What matters most for whether cost sharing is cheapest, placements in scope",
+         top("sharing_cheapest:placements"), "Sobol total index, SALib", "ranges of every assumption"),
+    ], caption="Key results: which contract wins where, and what matters most")
