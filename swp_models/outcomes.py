@@ -563,6 +563,7 @@ class OutcomeDraws:
     u_moves: np.ndarray
     prior: np.ndarray
     noise: np.ndarray
+    _memo: dict = field(default_factory=dict, repr=False)
 
     @cached_property
     def _expected(self) -> dict[str, np.ndarray]:
@@ -582,6 +583,11 @@ class OutcomeDraws:
     def at(self, effort: float) -> YearOutcomes:
         """Every year's counts when the practice makes ``effort`` in [0, 1] (same random numbers)."""
         e = check_probability("effort", effort)
+        if e not in self._memo:
+            self._memo[e] = self._at(e)
+        return self._memo[e]
+
+    def _at(self, e: float) -> YearOutcomes:
         m = self.model
         h = m.hazard_at(e)
         cdf = stats.poisson.cdf(np.arange(_MAX_WORKER_CHANGES), h)
