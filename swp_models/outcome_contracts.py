@@ -430,7 +430,8 @@ def schedule_by_year() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def financial_schedule(terms: OutcomeTerms | None = None, years: int = TERM_YEARS) -> pd.DataFrame:
+def financial_schedule(terms: OutcomeTerms | None = None, years: int = TERM_YEARS,
+                       draws: OutcomeDraws | None = None) -> pd.DataFrame:
     """The draft contract's Art. 9 "Financial Arrangements" filled in from the chosen terms.
 
     Parameters
@@ -440,6 +441,8 @@ def financial_schedule(terms: OutcomeTerms | None = None, years: int = TERM_YEAR
         bonus cap and surplus sharing.
     years : int, default 4
         Contract term, 1 to 10 years; one review date a year (Art. 5: "on an annual basis").
+    draws : OutcomeDraws, optional
+        The simulated children that set the figures; default :func:`chapter_draws`.
 
     Returns
     -------
@@ -453,7 +456,10 @@ def financial_schedule(terms: OutcomeTerms | None = None, years: int = TERM_YEAR
                              surplus_return_share=assumption("surplus_return_share"))
     if not isinstance(terms, OutcomeTerms):
         raise ValueError(f"terms must be OutcomeTerms; got {terms!r}")
-    draws = chapter_draws()
+    if draws is None:
+        draws = chapter_draws()
+    elif not isinstance(draws, OutcomeDraws):
+        raise ValueError(f"draws must be OutcomeDraws; got {draws!r}")
     c = build_contract(terms, draws)
     words = {"all": "each child with fewer than three placements, each with the same social worker all year, and "
                     "each reaching the attainment target (up to three units a child)",

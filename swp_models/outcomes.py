@@ -74,9 +74,9 @@ __all__ = [
 ASSUMPTIONS_TABLE = "assumptions_outcomes"
 INDICATOR_TABLE = "outcome_indicators"
 EVIDENCE_TABLE = "outcome_evidence"
-#: The modelled indicators: fewer than three placements, the same worker all year, attainment at the target.
+#: The modelled indicators (fewer than three placements, the same worker all year, attainment at the target).
 INDICATORS: tuple[str, ...] = ("stable_placement", "same_worker", "attainment")
-#: What a bonus is paid on: the count (level) or the count less its expected value given intake (value added).
+#: What a bonus is paid on (the count, or the count less its expected value given intake).
 MEASURES: tuple[str, ...] = ("level", "value_added")
 _MAX_WORKER_CHANGES = 25  # Poisson inversion stops here (P(K > 25) is below 1e-20 at any hazard used)
 _MAX_YEARS = 2_000_000
@@ -338,7 +338,7 @@ class OutcomeModel:
     placement_base_rate : float
         Placement moves a year of a child with no additional needs, no effort, no change of
         worker and an average caseload, >= 0.
-    placement_multipliers : tuple of 3 float
+    placement_multipliers : tuple of three floats
         Move rate by needs group (no additional needs, EBD or offending, complex), each >= 0.
     placement_worker_change_effect : float
         Rise (share, >= 0) in the move rate per change of worker.
@@ -348,7 +348,7 @@ class OutcomeModel:
         Share in [0, 1] by which full effort cuts the move rate.
     attainment_prior_weight : float
         Weight ``a`` in [0, 1) of prior attainment (standard deviations).
-    attainment_gaps : tuple of 3 float
+    attainment_gaps : tuple of three floats
         How far below the no-needs group each group's attainment lies (sd), each >= 0.
     attainment_worker_change_effect : float
         Fall in attainment per change of worker (sd), >= 0.
@@ -521,9 +521,9 @@ class YearOutcomes:
 
     Attributes
     ----------
-    level : dict of str to numpy.ndarray
+    level : dict of str to ndarray
         Children with each indicator in each year.
-    value_added : dict of str to numpy.ndarray
+    value_added : dict of str to ndarray
         The count less its expected value given the year's intake, plus the expected count
         of an average intake: same mean and same slope in effort as the level, less noise.
     mean_workers : numpy.ndarray

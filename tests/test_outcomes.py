@@ -204,3 +204,16 @@ def test_financial_schedule_download_matches_the_table():
 def test_bad_inputs_are_rejected_naming_the_parameter(call, name):
     with pytest.raises(ValueError, match=re.escape(name)):
         call()
+
+
+def test_explorer_reprices_when_a_control_moves():
+    from swp_models.explore.outcomes import explorer, price_terms
+
+    e = explorer(n_years=2_000)
+    before = e.result.value
+    assert "swp-explorer-rate" in before and "Cannot price" not in before
+    e.controls["share_on_outcomes"].value = 0.6
+    assert e.result.value != before and "Cannot price" not in e.result.value
+    assert e.last_seconds > 0
+    with pytest.raises(ValueError, match="risk_tolerance"):
+        price_terms(e._draws(e.settings()), oc.OutcomeTerms(), 0.0, 1000.0)
