@@ -119,7 +119,7 @@ def noise_chart() -> alt.VConcatChart:
     icc = slider("ch6_noise_icc", "Correlation within a caseload (ICC)", 0, 0.5, 0.05, 0.0)
     de = f"sqrt(1 + ({m:.2f} - 1) * ch6_noise_icc)"
     base = alt.Chart(frame).transform_calculate(lo=f"datum.low * {de}", hi=f"datum.high * {de}")
-    y = alt.Y("indicator:N", sort=None, title=None, axis=alt.Axis(labelLimit=230, labelFontSize=10))
+    y = alt.Y("indicator:N", sort=None, title=None, axis=alt.Axis(labelLimit=180, labelFontSize=10))
     x = alt.X("lo:Q", title="Spread of the share (sd, percentage points)", scale=alt.Scale(domain=[0, 16]))
     bars = base.mark_rule(strokeWidth=5, opacity=0.6).encode(
         y=y, x=x, x2="hi:Q", color=alt.Color("known:N", title=None, scale=alt.Scale(range=[PALETTE[0], "#999"])),
@@ -128,7 +128,7 @@ def noise_chart() -> alt.VConcatChart:
                  alt.Tooltip("hi:Q", title="sd to (points)", format=".1f")])
     dots = base.transform_filter("isValid(datum.rate)").mark_point(filled=True, size=60, color=PALETTE[0]).encode(
         y=y, x="lo:Q")
-    chart = (bars + dots).add_params(icc).properties(width=260, height=alt.Step(14))
+    chart = (bars + dots).add_params(icc).properties(width=220, height=alt.Step(14))
     return finish(chart, "A share of 100 children is a noisy measure",
                   subtitle=["Standard deviation of each countable indicator's share in one year. Slide the",
                             f"correlation within caseloads of {m:.1f} children to see clustering widen it."],
@@ -280,8 +280,8 @@ def mixed_chart() -> alt.VConcatChart:
     right_pt = base.transform_filter(alt.datum.bonus == bonus).mark_point(filled=True, size=90,
                                                                          color=PALETTE[2]).encode(
         x="bonus:Q", y="inc:Q", tooltip=[alt.Tooltip("inc:Q", title="Reward (£)", format=",.0f")])
-    chart = alt.vconcat((left + left_pt).properties(width=330, height=150),
-                        (right + right_pt).properties(width=330, height=150)).add_params(bonus, va, cap)
+    chart = alt.vconcat((left + left_pt).properties(width=270, height=150),
+                        (right + right_pt).properties(width=270, height=150)).add_params(bonus, va, cap)
     return finish(chart, "A bigger bonus buys incentive with risk",
                   subtitle=["The practice's risk premium (top) and its reward for effort (bottom) as the bonus grows.",
                             "A cap removes risk and incentive together; value added removes some risk only."],
@@ -309,7 +309,7 @@ def term_chart() -> alt.VConcatChart:
                         legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320)),
         tooltip=[alt.Tooltip("line:N", title="Plan"), alt.Tooltip("year:O", title="Year"),
                  alt.Tooltip("p:Q", title="Failed by then (%)", format=".1f")],
-    ).add_params(share, res).properties(width=330, height=230)
+    ).add_params(share, res).properties(width=270, height=230)
     return finish(chart, "Reserves run out over a four-year term",
                   subtitle=["Chance that the practice's reserves have run out, by year. Paid per child counted;",
                             "the children's costs are the practice's to bear, as in the report's block baseline."],
@@ -367,11 +367,11 @@ def multitask_chart() -> alt.VConcatChart:
         x=alt.X("bonus:Q", title="Bonus on the paid task (same units as the ethos)"),
         y=alt.Y("value:Q", title="Effort or value (units of effort)"),
         color=alt.Color("series:N", title=None, scale=alt.Scale(range=[PALETTE[0], PALETTE[3], PALETTE[2]]),
-                        legend=alt.Legend(orient="bottom", direction="vertical")),
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320)),
         strokeDash=alt.StrokeDash("series:N", legend=None, scale=alt.Scale(range=[[1, 0], [1, 0], [4, 3]])),
         tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("bonus:Q", title="Bonus"),
                  alt.Tooltip("value:Q", title="Value", format=".2f")],
-    ).add_params(d).properties(width=330, height=230)
+    ).add_params(d).properties(width=270, height=230)
     return finish(chart, "Paying for one outcome draws effort from the others",
                   subtitle=[f"Two tasks valued at {ethos:g} each by the practice's ethos; the contract pays on one.",
                             "At 0 the tasks are independent and the unpaid task is untouched."],
