@@ -54,6 +54,7 @@ __all__ = [
     "mixed_grid",
     "term_grid",
     "schedule_by_year",
+    "term_shortfall",
     "financial_schedule",
     "financial_schedule_csv",
     "CHAPTER_YEARS",
@@ -428,6 +429,21 @@ def schedule_by_year() -> pd.DataFrame:
         rows.append({"year": t + 1, "share": phi, "rate": c.rate, "sd_surplus": p["sd_surplus"], "p_loss": p["p_loss"],
                      "risk_premium": p["risk_premium"], "p_failed": float(failed[t])})
     return pd.DataFrame(rows)
+
+
+def term_shortfall(shares_by_year: tuple[float, ...] | None = None, reserves: float | None = None) -> float:
+    """Mean £ of losses beyond the practice's reserves that fall on the council over a term (limited liability).
+
+    Parameters
+    ----------
+    shares_by_year : tuple of float, optional
+        Share on outcomes each year; default the 2008 schedule (:func:`funding_schedule`).
+    reserves : float, optional
+        £ >= 0; default the assumption ``practice_reserves``.
+    """
+    shares = funding_schedule() if shares_by_year is None else shares_by_year
+    r0 = assumption("practice_reserves") if reserves is None else reserves
+    return float(reserve_paths(term_paths(shares, chapter_draws()), r0)["council_shortfall"])
 
 
 def financial_schedule(terms: OutcomeTerms | None = None, years: int = TERM_YEARS,

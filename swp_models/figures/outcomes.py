@@ -247,7 +247,9 @@ def schedule_table() -> Table:
                                 "year four",
                  notes="Years one and four as reported (Community Care, 2 June 2008); years two and three on a straight "
                        "line (assumption). Paid per child counted on the three indicators. Failure: reserves of "
-                       "£250,000 (assumption) exhausted.")
+                       "£250,000 (assumption) exhausted; the loss beyond them falls on the council, on average "
+                       f"{_k(oc.term_shortfall())} over the four years (a block contract throughout: "
+                       f"{_k(oc.term_shortfall((0.0,) * oc.TERM_YEARS))}).")
 
 
 def _csv(frame: pd.DataFrame) -> alt.InlineData:
