@@ -105,7 +105,26 @@ def test_moving_a_control_changes_a_number(app_url, offline):
                           " return el !== null && el.innerText !== before; }", arg=before, timeout=30_000)
     assert mean.inner_text() == "£3,712,800"  # 105 children at £35,360
     assert slider.locator(".widget-readout").inner_text() == "105"
-    ms = float(tab.locator(".swp-explorer-ms").inner_text())
+    ms = float(tab.locator(".swp-explorer-ms:visible").inner_text())  # the open tab's timing line
     assert ms > 0
+    assert not tab.errors, f"script errors: {tab.errors}"
+    assert not offline.blocked, f"the app tried to reach other hosts: {offline.blocked}"
+
+
+def test_outcome_explorer_reprices_when_the_share_on_outcomes_moves(app_url, offline):
+    tab = offline.new_page()
+    tab.goto(app_url, wait_until="load", timeout=RENDER_TIMEOUT)
+    tab.get_by_role("tab", name="Contracting for outcomes").click(timeout=RENDER_TIMEOUT)
+    rate = tab.locator(".swp-explorer-rate")
+    rate.wait_for(timeout=RENDER_TIMEOUT)
+    before = rate.inner_text()
+    assert before == "£1,000"  # the report's bonus per unit, nothing else on outcomes
+    slider = tab.locator(".widget-slider", has_text="Share of the contract paid on outcomes").first
+    handle = slider.locator(".noUi-handle").first
+    handle.focus()
+    handle.press("ArrowRight")
+    tab.wait_for_function("(before) => { const el = document.querySelector('.swp-explorer-rate');"
+                          " return el !== null && el.innerText !== before; }", arg=before, timeout=30_000)
+    assert rate.inner_text() != before
     assert not tab.errors, f"script errors: {tab.errors}"
     assert not offline.blocked, f"the app tried to reach other hosts: {offline.blocked}"

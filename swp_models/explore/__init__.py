@@ -8,8 +8,10 @@ widget scripts.
 from __future__ import annotations
 
 import html
+import time
+from typing import Any, Callable
 
-__all__ = ["html_table"]
+__all__ = ["html_table", "LivePanel"]
 
 
 def html_table(title: str, rows: list[tuple[str, ...]], head: tuple[str, ...]) -> str:
@@ -21,3 +23,67 @@ def html_table(title: str, rows: list[tuple[str, ...]], head: tuple[str, ...]) -
     )
     return (f"<h4 style='margin:10px 0 4px'>{html.escape(title)}</h4>"
             f"<table class='swp-explorer-table'><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>")
+
+
+def _panel_base() -> type:
+    import ipywidgets as widgets
+
+    class LivePanel(widgets.VBox):
+        """A panel of named controls above a timing line and an HTML result, recomputed on every change.
+
+        Subclasses call :meth:`wire` with their control layout once ``controls`` is filled, and
+        implement ``compute(settings) -> str`` returning the result's HTML (a ``ValueError``
+        is shown as a message naming the problem). Attributes: ``controls``, ``result``,
+        ``timing`` and ``last_seconds``.
+        """
+
+        compute: Callable[[dict[str, Any]], str]
+        controls: dict[str, Any]
+
+        def add(self, name: str, widget: Any, description_width: str = "260px", width: str = "560px") -> Any:
+            """Register ``widget`` as the control ``name`` in the house style (updates when released)."""
+            if not hasattr(self, "controls"):
+                self.controls = {}
+            widget.style = {"description_width": description_width}
+            widget.layout = widgets.Layout(width=width)
+            widget.continuous_update = False
+            self.controls[name] = widget
+            return widget
+
+        def wire(self, layout: Any) -> None:
+            """Show ``layout`` above the timing line and the result; recompute on every control change."""
+            self.result = widgets.HTML()
+            self.timing = widgets.HTML()
+            self.last_seconds = float("nan")
+            self.children = [layout, self.timing, self.result]
+            for widget in self.controls.values():
+                widget.observe(lambda _change: self.update(), names="value")
+            self.update()
+
+        def settings(self) -> dict[str, Any]:
+            """The current value of every control."""
+            return {name: w.value for name, w in self.controls.items()}
+
+        def update(self) -> None:
+            """Recompute on the current inputs and redraw the result."""
+            start = time.perf_counter()
+            try:
+                text = self.compute(self.settings())
+            except ValueError as err:
+                text = ('<p class="swp-explorer-error" style="color:#b00"><b>Cannot price these inputs:</b> '
+                        f"{html.escape(str(err))}</p>")
+            self.result.value = text
+            self.last_seconds = time.perf_counter() - start
+            self.timing.value = ('<p style="color:#666;font-size:90%">Re-priced in '
+                                 f'<span class="swp-explorer-ms">{1000 * self.last_seconds:.0f}</span> ms.</p>')
+
+    return LivePanel
+
+
+def __getattr__(name: str) -> Any:
+    # The base class needs ipywidgets, which only the live explorers use: build it on first use.
+    if name == "LivePanel":
+        cls = _panel_base()
+        globals()["LivePanel"] = cls
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
