@@ -1,0 +1,798 @@
+"""Contracting for outcomes: indicators, clustered outcomes, value added, durability (chapter 6).
+
+The report wants the contract "based on outcomes" (s.6.1.4) with a bonus "per unit of the
+outcome" (s.6.1.6), warns that outcomes "may not always be under the full control of the
+contractor" and suggests value-added measures (footnote 2). This module models three of the
+draft contract's indicators (Annex A.2, Art. 22 and 25) for a practice's children:
+
+* **stable placement**: fewer than three placements in the year (the contract's example
+  "number of children with three plus placements"), placement moves being Poisson with a
+  rate that rises with needs, with each change of social worker and with a caseload-wide
+  factor, and falls with the practice's effort;
+* **same social worker all year** (the contract's "Numbers of children with same social
+  worker throughout previous year"), from chapter 2's continuity model: changes of worker
+  are Poisson at the practice's hazard, and **one worker leaving changes the worker of every
+  child on that caseload**, so outcomes cluster;
+* **attainment**: a score driven by prior attainment and needs, the practice's effort, a
+  caseload factor and changes of worker; the level indicator counts children above a target.
+
+Children, their needs groups and their costs are chapter 5's simulated practice-years
+(:func:`swp_models.contracts.simulate_practice_years`), so outcomes and costs are correlated
+through needs. Paying on **value added** pays on each count minus its expected value given
+what the practice cannot control (needs group; prior attainment), plus the expected count:
+the same incentive, less risk.
+
+Also here: the **durability rule** (Illinois, Annex A.3: a reunification counts only after
+12 continuous months) with a constant re-entry hazard, the Illinois **permanency bonus**,
+the **design effect** of clustering and the **two-task** model of teaching to the indicator
+(Holmström and Milgrom 1991). Contracts, caps and reserves over the term are in
+:mod:`swp_models.outcome_contracts`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from functools import cached_property, lru_cache
+
+import numpy as np
+import pandas as pd
+from scipy import special, stats
+
+from . import continuity, data
+from .contracts import PracticeYears, risk_premium, simulate_practice_years
+from .costs import Caseload, CostModel, default_caseload, default_cost_model
+from .validation import check_in_range, check_integer, check_nonnegative, check_one_of, check_positive, check_probability
+
+__all__ = [
+    "INDICATORS",
+    "MEASURES",
+    "ASSUMPTIONS_TABLE",
+    "INDICATOR_TABLE",
+    "EVIDENCE_TABLE",
+    "assumption",
+    "evidence",
+    "indicators",
+    "reentry_hazard",
+    "Durability",
+    "durability_rule",
+    "simulate_reunification_spells",
+    "permanency_bonus",
+    "design_effect",
+    "sampling_sd",
+    "same_worker_icc",
+    "OutcomeModel",
+    "default_outcome_model",
+    "OutcomeDraws",
+    "simulate_outcomes",
+    "YearOutcomes",
+    "measure_comparison",
+    "two_task_effort",
+    "two_task_table",
+]
+
+ASSUMPTIONS_TABLE = "assumptions_outcomes"
+INDICATOR_TABLE = "outcome_indicators"
+EVIDENCE_TABLE = "outcome_evidence"
+#: The modelled indicators: fewer than three placements, the same worker all year, attainment at the target.
+INDICATORS: tuple[str, ...] = ("stable_placement", "same_worker", "attainment")
+#: What a bonus is paid on: the count (level) or the count less its expected value given intake (value added).
+MEASURES: tuple[str, ...] = ("level", "value_added")
+_MAX_WORKER_CHANGES = 25  # Poisson inversion stops here (P(K > 25) is below 1e-20 at any hazard used)
+_MAX_YEARS = 2_000_000
+
+
+def assumption(parameter: str) -> float:
+    """Value of one row of ``data/assumptions_outcomes.csv`` (e.g. ``"social_workers"``)."""
+    if not isinstance(parameter, str):
+        raise ValueError(f"parameter must be a string; got {parameter!r}")
+    known = list(data.load(ASSUMPTIONS_TABLE)["parameter"])
+    check_one_of("parameter", parameter, known)
+    return data.value(ASSUMPTIONS_TABLE, parameter=parameter)
+
+
+def evidence(measure: str) -> float:
+    """Value of one row of ``data/outcome_evidence.csv`` (percentages stay percentages)."""
+    if not isinstance(measure, str):
+        raise ValueError(f"measure must be a string; got {measure!r}")
+    check_one_of("measure", measure, list(data.load(EVIDENCE_TABLE)["measure"]))
+    return data.value(EVIDENCE_TABLE, measure=measure)
+
+
+def indicators() -> pd.DataFrame:
+    """The draft contract's indicators (Annex A.2, Arts. 22-27), one row each, as in the data table."""
+    return data.load(INDICATOR_TABLE)
+
+
+# ---------------------------------------------------------------------------------------
+# The durability rule and the Illinois permanency bonus
+# ---------------------------------------------------------------------------------------
+
+
+def reentry_hazard(reentry_within_year: float) -> float:
+    """Constant re-entry hazard (per year) at which a share ``p`` of reunifications break down within a year.
+
+    ``lambda = -ln(1 - p)``.
+
+    Parameters
+    ----------
+    reentry_within_year : float
+        Share of reunifications that end (the child returns to care) within 12 months, in [0, 1).
+    """
+    p = check_probability("reentry_within_year", reentry_within_year, allow_one=False)
+    return -math.log1p(-p)
+
+
+@dataclass(frozen=True)
+class Durability:
+    """What a bonus on reunifications pays with and without the durability rule (expected values).
+
+    Attributes
+    ----------
+    lasting_share : float
+        Share of reunifications that last the whole window, ``exp(-lambda w)``.
+    paid_without_rule : float
+        £: every reunification paid when it happens.
+    paid_with_rule : float
+        £: only reunifications lasting the window paid, at its end.
+    paid_for_breakdowns : float
+        £ paid without the rule for reunifications that break down within the window.
+    breakdowns : float
+        Expected reunifications that break down within the window.
+    """
+
+    lasting_share: float
+    paid_without_rule: float
+    paid_with_rule: float
+    paid_for_breakdowns: float
+    breakdowns: float
+
+
+def durability_rule(reunifications: float, bonus: float, hazard: float, window_years: float = 1.0) -> Durability:
+    """The durability rule with a constant re-entry hazard (Illinois: "at least 12 continuous months").
+
+    A reunification lasts at least ``w`` years with probability ``exp(-lambda w)``. Without
+    the rule each of ``R`` reunifications earns ``bonus`` at once; with it only those that last.
+
+    Parameters
+    ----------
+    reunifications : float
+        Reunifications in the period, ``R`` >= 0 (an expected number may be fractional).
+    bonus : float
+        £ per reunification counted, >= 0.
+    hazard : float
+        Re-entry hazard ``lambda`` per year, >= 0 (see :func:`reentry_hazard`).
+    window_years : float, default 1
+        The continuous period a reunification must last, years, > 0 (12 months in Illinois).
+
+    Returns
+    -------
+    Durability
+    """
+    r = check_nonnegative("reunifications", reunifications)
+    b = check_nonnegative("bonus", bonus)
+    lam = check_nonnegative("hazard", hazard)
+    w = check_in_range("window_years", window_years, 0.0, 100.0, low_open=True)
+    keep = math.exp(-lam * w)
+    return Durability(
+        lasting_share=keep,
+        paid_without_rule=b * r,
+        paid_with_rule=b * r * keep,
+        paid_for_breakdowns=b * r * (1.0 - keep),
+        breakdowns=r * (1.0 - keep),
+    )
+
+
+def simulate_reunification_spells(n: int, hazard: float, seed: int) -> np.ndarray:
+    """Durations (years) of ``n`` reunifications ending at a constant re-entry hazard (exponential).
+
+    Parameters
+    ----------
+    n : int
+        Number of reunifications, 1 to 10,000,000.
+    hazard : float
+        Re-entry hazard per year, > 0.
+    seed : int
+        Random seed, >= 0.
+    """
+    n = check_integer("n", n, low=1, high=10_000_000)
+    lam = check_positive("hazard", hazard)
+    rng = np.random.default_rng(check_integer("seed", seed, low=0))
+    return rng.exponential(1.0 / lam, size=n)
+
+
+def permanency_bonus(caseload: int, rate: float, threshold_share: float, bonus: float,
+                     lasting_share: float = 1.0) -> dict[str, float]:
+    """The Illinois bonus: paid per child moved into a permanent home above a share of the caseload.
+
+    Moves are ``K ~ Binomial(N, rate * lasting_share)`` (only moves that count: with the
+    durability rule, those lasting the window); the bonus is ``bonus * max(K - floor(t N), 0)``
+    (more than the contracted ``t N`` children). Exact, from the binomial distribution.
+
+    Parameters
+    ----------
+    caseload : int
+        Children ``N``, 1 to 100,000.
+    rate : float
+        Chance in [0, 1] that a child moves to a permanent home in the year.
+    threshold_share : float
+        Contracted share ``t`` in [0, 1] (24% in Illinois).
+    bonus : float
+        £ per child above the threshold, >= 0.
+    lasting_share : float, default 1
+        Share of moves that count, in [0, 1].
+
+    Returns
+    -------
+    dict
+        ``expected_moves``, ``threshold`` (children), ``p_bonus`` (chance any bonus is paid)
+        and ``expected_bonus`` (£).
+    """
+    n = check_integer("caseload", caseload, low=1, high=100_000)
+    p = check_probability("rate", rate) * check_probability("lasting_share", lasting_share)
+    t = check_probability("threshold_share", threshold_share)
+    b = check_nonnegative("bonus", bonus)
+    cut = math.floor(t * n + 1e-9)
+    k = np.arange(n + 1)
+    pmf = stats.binom.pmf(k, n, p)
+    above = np.maximum(k - cut, 0)
+    return {
+        "expected_moves": n * p,
+        "threshold": float(cut),
+        "p_bonus": float(pmf[k > cut].sum()),
+        "expected_bonus": float(b * (pmf * above).sum()),
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# Sampling noise and clustering
+# ---------------------------------------------------------------------------------------
+
+
+def design_effect(cluster_size: float, icc: float) -> float:
+    """Variance inflation of a count over clusters of size ``m`` with intra-cluster correlation ``rho``.
+
+    ``1 + (m - 1) rho``: the variance of a count of children over equal caseloads of ``m``
+    children is this times the variance of the same count over independent children.
+
+    Parameters
+    ----------
+    cluster_size : float
+        ``m`` >= 1 (children per caseload).
+    icc : float
+        ``rho`` in [0, 1].
+    """
+    m = check_in_range("cluster_size", cluster_size, 1.0, 1e9)
+    rho = check_probability("icc", icc)
+    return 1.0 + (m - 1.0) * rho
+
+
+def sampling_sd(rate: float, children: int, icc: float = 0.0, cluster_size: float = 1.0) -> float:
+    """Standard deviation of a share of ``children`` children, in percentage points.
+
+    ``100 sqrt(p (1 - p) / n * DE)`` with ``DE`` the :func:`design_effect`. Three or more
+    placements at 12% for 100 children: about 3.2 points.
+
+    Parameters
+    ----------
+    rate : float
+        The underlying share ``p`` in [0, 1].
+    children : int
+        ``n`` >= 1.
+    icc, cluster_size : float
+        Clustering, as in :func:`design_effect` (defaults: independent children).
+    """
+    p = check_probability("rate", rate)
+    n = check_integer("children", children, low=1, high=10_000_000)
+    return 100.0 * math.sqrt(p * (1.0 - p) / n * design_effect(cluster_size, icc))
+
+
+def same_worker_icc(hazard: float, individual_change_probability: float = 0.0) -> float:
+    """Intra-caseload correlation of "same worker all year" when a worker's departure moves the whole caseload.
+
+    Worker changes on a caseload are Poisson with mean ``h`` a year; each child also changes
+    worker alone with chance ``q``. With ``a = exp(-h)`` and ``p = (1 - q) a``,
+    ``rho = (1 - q)^2 a (1 - a) / (p (1 - p))``.
+
+    Parameters
+    ----------
+    hazard : float
+        ``h`` >= 0, changes per caseload per year.
+    individual_change_probability : float, default 0
+        ``q`` in [0, 1).
+    """
+    h = check_nonnegative("hazard", hazard)
+    q = check_probability("individual_change_probability", individual_change_probability, allow_one=False)
+    a = math.exp(-h)
+    p = (1.0 - q) * a
+    if p <= 0.0 or p >= 1.0:
+        return 0.0
+    return (1.0 - q) ** 2 * a * (1.0 - a) / (p * (1.0 - p))
+
+
+# ---------------------------------------------------------------------------------------
+# The outcome model
+# ---------------------------------------------------------------------------------------
+
+
+def _triple(name: str, values: object) -> tuple[float, float, float]:
+    if not isinstance(values, (tuple, list)) or len(values) != 3:
+        raise ValueError(f"{name} must be three numbers, one per needs group; got {values!r}")
+    return tuple(check_nonnegative(f"{name}[{i}]", v) for i, v in enumerate(values))  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class OutcomeModel:
+    """How a practice's children's outcomes arise (all rates per year).
+
+    Parameters
+    ----------
+    hazard : float
+        Changes of worker per caseload per year with no effort (chapter 2's practice hazard), >= 0.
+    social_workers : int
+        Caseloads the children are spread over, 1 to 1,000.
+    individual_change_probability : float
+        Chance in [0, 1) that a child's worker changes for the child's own reasons.
+    retention_effect : float
+        Share in [0, 1] by which full effort cuts the hazard.
+    placement_base_rate : float
+        Placement moves a year of a child with no additional needs, no effort, no change of
+        worker and an average caseload, >= 0.
+    placement_multipliers : tuple of 3 float
+        Move rate by needs group (no additional needs, EBD or offending, complex), each >= 0.
+    placement_worker_change_effect : float
+        Rise (share, >= 0) in the move rate per change of worker.
+    placement_caseload_cv : float
+        Coefficient of variation (>= 0) of a caseload-wide gamma factor on the move rate.
+    placement_effort_effect : float
+        Share in [0, 1] by which full effort cuts the move rate.
+    attainment_prior_weight : float
+        Weight ``a`` in [0, 1) of prior attainment (standard deviations).
+    attainment_gaps : tuple of 3 float
+        How far below the no-needs group each group's attainment lies (sd), each >= 0.
+    attainment_worker_change_effect : float
+        Fall in attainment per change of worker (sd), >= 0.
+    attainment_caseload_sd : float
+        Sd of a caseload-wide factor on attainment, >= 0.
+    attainment_effort_effect : float
+        Rise in attainment at full effort (sd), >= 0.
+    attainment_target : float
+        The level a child must reach to count (sd units), finite.
+    """
+
+    hazard: float
+    social_workers: int
+    individual_change_probability: float
+    retention_effect: float
+    placement_base_rate: float
+    placement_multipliers: tuple[float, float, float]
+    placement_worker_change_effect: float
+    placement_caseload_cv: float
+    placement_effort_effect: float
+    attainment_prior_weight: float
+    attainment_gaps: tuple[float, float, float]
+    attainment_worker_change_effect: float
+    attainment_caseload_sd: float
+    attainment_effort_effect: float
+    attainment_target: float = 0.0
+
+    def __post_init__(self) -> None:
+        s = object.__setattr__
+        s(self, "hazard", check_in_range("hazard", self.hazard, 0.0, 20.0))
+        s(self, "social_workers", check_integer("social_workers", self.social_workers, low=1, high=1000))
+        s(self, "individual_change_probability",
+          check_probability("individual_change_probability", self.individual_change_probability, allow_one=False))
+        s(self, "retention_effect", check_probability("retention_effect", self.retention_effect))
+        s(self, "placement_base_rate", check_in_range("placement_base_rate", self.placement_base_rate, 0.0, 50.0))
+        s(self, "placement_multipliers", _triple("placement_multipliers", self.placement_multipliers))
+        s(self, "placement_worker_change_effect",
+          check_in_range("placement_worker_change_effect", self.placement_worker_change_effect, 0.0, 10.0))
+        s(self, "placement_caseload_cv", check_in_range("placement_caseload_cv", self.placement_caseload_cv, 0.0, 5.0))
+        s(self, "placement_effort_effect", check_probability("placement_effort_effect", self.placement_effort_effect))
+        s(self, "attainment_prior_weight",
+          check_in_range("attainment_prior_weight", self.attainment_prior_weight, 0.0, 1.0, high_open=True))
+        s(self, "attainment_gaps", _triple("attainment_gaps", self.attainment_gaps))
+        for name in ("attainment_worker_change_effect", "attainment_caseload_sd", "attainment_effort_effect"):
+            s(self, name, check_in_range(name, getattr(self, name), 0.0, 5.0))
+        s(self, "attainment_target", check_in_range("attainment_target", self.attainment_target, -10.0, 10.0))
+
+    def replace(self, **changes: object) -> "OutcomeModel":
+        """A copy with some fields changed (validated again)."""
+        return replace(self, **changes)
+
+    def hazard_at(self, effort: float) -> float:
+        """Changes of worker per caseload per year at ``effort`` in [0, 1]."""
+        return self.hazard * (1.0 - self.retention_effect * check_probability("effort", effort))
+
+    # -- expected values given what the practice cannot control ---------------------------
+
+    def _change_pmf(self, effort: float) -> tuple[np.ndarray, np.ndarray]:
+        """Changes of worker a child has in a year: values and probabilities (caseload Poisson + own change)."""
+        h = self.hazard_at(effort)
+        k = np.arange(_MAX_WORKER_CHANGES + 2)
+        pois = stats.poisson.pmf(np.arange(_MAX_WORKER_CHANGES + 1), h)
+        q = self.individual_change_probability
+        pmf = np.zeros(k.size)
+        pmf[:-1] += (1 - q) * pois
+        pmf[1:] += q * pois
+        return k, pmf
+
+    def p_stable(self, group: int | np.ndarray, effort: float) -> np.ndarray:
+        """Chance of fewer than three placements in the year, by needs group index (0, 1, 2)."""
+        g = np.atleast_1d(np.asarray(group))
+        k, pmf = self._change_pmf(effort)
+        mult = np.asarray(self.placement_multipliers)[g][:, None]
+        mu = (self.placement_base_rate * (1 - self.placement_effort_effect * effort) * mult
+              * (1 + self.placement_worker_change_effect * k[None, :]))
+        cv = self.placement_caseload_cv
+        if cv == 0:
+            p = np.exp(-mu) * (1 + mu)
+        else:
+            shape = 1.0 / cv**2
+            p0 = (shape / (shape + mu)) ** shape
+            p = p0 * (1 + shape * mu / (shape + mu))
+        return p @ pmf
+
+    def p_attain(self, prior: np.ndarray, group: np.ndarray, effort: float) -> np.ndarray:
+        """Chance of reaching the attainment target given prior attainment and needs group."""
+        a = self.attainment_prior_weight
+        k, pmf = self._change_pmf(effort)
+        gap = np.asarray(self.attainment_gaps)[np.asarray(group)]
+        centre = a * np.asarray(prior) - (1 - a) * gap + self.attainment_effort_effect * effort - self.attainment_target
+        scale = math.sqrt(self.attainment_caseload_sd**2 + 1 - a * a)
+        z = (centre[:, None] - self.attainment_worker_change_effect * k[None, :]) / scale
+        return special.ndtr(z) @ pmf
+
+    def p_attain_group(self, group: int, effort: float) -> float:
+        """Chance of reaching the target for a child of a needs group (prior attainment integrated out)."""
+        a = self.attainment_prior_weight
+        gap = self.attainment_gaps[group]
+        k, pmf = self._change_pmf(effort)
+        centre = -gap + self.attainment_effort_effect * effort - self.attainment_target
+        scale = math.sqrt(self.attainment_caseload_sd**2 + 1)
+        return float(special.ndtr((centre - self.attainment_worker_change_effect * k) / scale) @ pmf)
+
+    def p_same(self, effort: float) -> float:
+        """Chance of the same worker all year: ``(1 - q) exp(-h(effort))``."""
+        return (1 - self.individual_change_probability) * math.exp(-self.hazard_at(effort))
+
+    def expected_rates(self, shares: tuple[float, ...] | np.ndarray, effort: float) -> dict[str, float]:
+        """Expected share of children with each indicator, for needs-group ``shares``."""
+        w = np.asarray(shares, dtype=float)
+        g = np.arange(3)
+        return {
+            "stable_placement": float(w @ self.p_stable(g, effort)),
+            "same_worker": self.p_same(effort),
+            "attainment": float(sum(w[i] * self.p_attain_group(i, effort) for i in g)),
+        }
+
+
+def _solve(f, target: float, low: float, high: float) -> float:
+    from scipy.optimize import brentq
+
+    return float(brentq(lambda x: f(x) - target, low, high, xtol=1e-10))
+
+
+@lru_cache(maxsize=8)
+def default_outcome_model(social_workers: int | None = None) -> OutcomeModel:
+    """The chapter's outcome model, calibrated to national rates under council conditions.
+
+    The placement base rate is set so that, at the England 2005 council hazard of worker
+    change (chapter 2) and no extra effort, 12% of children have three or more placements
+    (England 2005/06); the attainment target so that 63% reach it (at least one GCSE at A*-G,
+    England 2006). The model is then run at the practice's own hazard (chapter 2's practice
+    scenario). Other parameters: ``data/assumptions_outcomes.csv``.
+    """
+    scen = continuity.reference_scenarios()
+    a = assumption
+    w = int(a("social_workers")) if social_workers is None else check_integer("social_workers", social_workers, 1, 1000)
+    council_h = continuity.hazard(scen["Council, England 2005"])
+    shares = default_cost_model().shares
+    model = OutcomeModel(
+        hazard=council_h, social_workers=w,
+        individual_change_probability=a("individual_change_probability"),
+        retention_effect=a("retention_effect"), placement_base_rate=0.5,
+        placement_multipliers=(1.0, a("placement_multiplier_ebd"), a("placement_multiplier_complex")),
+        placement_worker_change_effect=a("placement_worker_change_effect"),
+        placement_caseload_cv=a("placement_caseload_cv"), placement_effort_effect=a("placement_effort_effect"),
+        attainment_prior_weight=a("attainment_prior_weight"),
+        attainment_gaps=(0.0, a("attainment_gap_ebd"), a("attainment_gap_complex")),
+        attainment_worker_change_effect=a("attainment_worker_change_effect"),
+        attainment_caseload_sd=a("attainment_caseload_sd"), attainment_effort_effect=a("attainment_effort_effect"),
+    )
+    unstable = evidence("three_plus_placements_england") / 100
+    base = _solve(lambda r: 1 - model.replace(placement_base_rate=r).expected_rates(shares, 0.0)["stable_placement"],
+                  unstable, 1e-6, 10.0)
+    model = model.replace(placement_base_rate=base)
+    reach = evidence("gcse_one_a_star_to_g_england") / 100
+    target = _solve(lambda c: -model.replace(attainment_target=c).expected_rates(shares, 0.0)["attainment"],
+                    -reach, -5.0, 5.0)
+    return model.replace(attainment_target=target, hazard=continuity.hazard(scen["Practice"]))
+
+
+# ---------------------------------------------------------------------------------------
+# Simulation on chapter 5's children
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class YearOutcomes:
+    """Per practice-year counts of each indicator at one effort (level and value added).
+
+    Attributes
+    ----------
+    level : dict of str to numpy.ndarray
+        Children with each indicator in each year.
+    value_added : dict of str to numpy.ndarray
+        The count less its expected value given the year's intake, plus the expected count
+        of an average intake: same mean and same slope in effort as the level, less noise.
+    mean_workers : numpy.ndarray
+        Average number of social workers per child in each year (the report's indicator).
+    """
+
+    level: dict[str, np.ndarray]
+    value_added: dict[str, np.ndarray]
+    mean_workers: np.ndarray
+
+    def count(self, indicator: str, measure: str = "level") -> np.ndarray:
+        """Counts of ``indicator`` (one of :data:`INDICATORS`, or ``"all"`` for their sum) by ``measure``."""
+        check_one_of("measure", measure, MEASURES)
+        source = self.level if measure == "level" else self.value_added
+        if indicator == "all":
+            return sum(source[i] for i in INDICATORS)  # type: ignore[return-value]
+        check_one_of("indicator", indicator, INDICATORS + ("all",))
+        return source[indicator]
+
+
+@dataclass(frozen=True, eq=False)
+class OutcomeDraws:
+    """The random numbers behind every child's outcomes, so any effort is priced on the same luck.
+
+    Build with :func:`simulate_outcomes`; call :meth:`at` for the outcomes at an effort.
+    """
+
+    years: PracticeYears
+    model: OutcomeModel
+    reference_effort: float
+    worker: np.ndarray
+    group: np.ndarray
+    u_changes: np.ndarray
+    u_own: np.ndarray
+    frailty: np.ndarray
+    caseload_effect: np.ndarray
+    u_moves: np.ndarray
+    prior: np.ndarray
+    noise: np.ndarray
+
+    @cached_property
+    def _expected(self) -> dict[str, np.ndarray]:
+        e = self.reference_effort
+        stable = self.model.p_stable(np.arange(3), e)[self.group]
+        attain = self.model.p_attain(self.prior, self.group, e)
+        return {"stable_placement": stable, "attainment": attain}
+
+    @cached_property
+    def _average_intake(self) -> dict[str, float]:
+        shares = self.years.cost_model.shares
+        return self.model.expected_rates(shares, self.reference_effort)
+
+    def _sum(self, values: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(values, self.years.offsets[:-1])
+
+    def at(self, effort: float) -> YearOutcomes:
+        """Every year's counts when the practice makes ``effort`` in [0, 1] (same random numbers)."""
+        e = check_probability("effort", effort)
+        m = self.model
+        h = m.hazard_at(e)
+        cdf = stats.poisson.cdf(np.arange(_MAX_WORKER_CHANGES), h)
+        changes_w = np.searchsorted(cdf, self.u_changes, side="right").astype(np.int32)
+        changes = changes_w[self.worker] + (self.u_own < m.individual_change_probability)
+        same = changes == 0
+        mu = (m.placement_base_rate * (1 - m.placement_effort_effect * e)
+              * np.asarray(m.placement_multipliers)[self.group]
+              * (1 + m.placement_worker_change_effect * changes) * self.frailty[self.worker])
+        stable = self.u_moves < np.exp(-mu) * (1 + mu)
+        a = m.attainment_prior_weight
+        gap = np.asarray(m.attainment_gaps)[self.group]
+        score = (a * self.prior - (1 - a) * gap + m.attainment_effort_effect * e
+                 - m.attainment_worker_change_effect * changes
+                 + m.attainment_caseload_sd * self.caseload_effect[self.worker] + math.sqrt(1 - a * a) * self.noise)
+        attain = score > m.attainment_target
+        counts = self.years.counts.astype(float)
+        level = {"stable_placement": self._sum(stable.astype(float)), "same_worker": self._sum(same.astype(float)),
+                 "attainment": self._sum(attain.astype(float))}
+        va = {"same_worker": level["same_worker"]}
+        for name in ("stable_placement", "attainment"):
+            va[name] = level[name] - self._sum(self._expected[name]) + self._average_intake[name] * counts
+        workers = self._sum(1.0 + changes) / counts
+        return YearOutcomes(level=level, value_added=va, mean_workers=workers)
+
+
+def simulate_outcomes(
+    model: OutcomeModel,
+    n_years: int,
+    seed: int,
+    cost_model: CostModel | None = None,
+    caseload: int | Caseload | None = None,
+    clustered: bool = True,
+    reference_effort: float | None = None,
+) -> OutcomeDraws:
+    """Simulate practice-years of children with costs and the random numbers of their outcomes.
+
+    The children (caseload, needs, costs) are chapter 5's
+    (:func:`swp_models.contracts.simulate_practice_years` with the same seed); each year
+    they are dealt at random into ``model.social_workers`` caseloads of equal size (within
+    one child). With ``clustered=False`` every child has a caseload of its own, so the
+    same outcomes arise independently: the comparison that measures clustering.
+
+    Parameters
+    ----------
+    model : OutcomeModel
+    n_years : int
+        Practice-years, 1 to 2,000,000.
+    seed : int
+        Random seed, >= 0.
+    cost_model : CostModel, optional
+        Default :func:`swp_models.costs.default_cost_model`.
+    caseload : int or Caseload, optional
+        Default :func:`swp_models.costs.default_caseload` (100 ± 10 children).
+    clustered : bool, default True
+    reference_effort : float, optional
+        Effort at which value added's expected counts are set; default the assumption
+        ``effort_reference``.
+    """
+    if not isinstance(model, OutcomeModel):
+        raise ValueError(f"model must be an OutcomeModel; got {model!r}")
+    n_years = check_integer("n_years", n_years, low=1, high=_MAX_YEARS)
+    seed = check_integer("seed", seed, low=0)
+    if not isinstance(clustered, bool):
+        raise ValueError(f"clustered must be True or False; got {clustered!r}")
+    ref = assumption("effort_reference") if reference_effort is None else reference_effort
+    ref = check_probability("reference_effort", ref)
+    cm = default_cost_model() if cost_model is None else cost_model
+    load = default_caseload() if caseload is None else caseload
+    years = simulate_practice_years(cm, load, n_years, seed)
+    rng = np.random.default_rng([seed, 6])
+    n = years.n_children
+    year = years.year_index
+    if clustered:
+        order = np.lexsort((rng.random(n), year))
+        rank = np.empty(n, dtype=np.int64)
+        rank[order] = np.arange(n) - years.offsets[year[order]]
+        worker = year.astype(np.int64) * model.social_workers + rank % model.social_workers
+        n_workers = n_years * model.social_workers
+    else:
+        worker = np.arange(n, dtype=np.int64)
+        n_workers = n
+    cv = model.placement_caseload_cv
+    frailty = rng.gamma(1 / cv**2, cv**2, size=n_workers) if cv > 0 else np.ones(n_workers)
+    return OutcomeDraws(
+        years=years, model=model, reference_effort=ref, worker=worker,
+        group=np.asarray(cm.recorded_group)[years.components].astype(np.int64),
+        u_changes=rng.random(n_workers), u_own=rng.random(n), frailty=frailty,
+        caseload_effect=rng.standard_normal(n_workers), u_moves=rng.random(n),
+        prior=rng.standard_normal(n) - np.asarray(model.attainment_gaps)[
+            np.asarray(cm.recorded_group)[years.components]],
+        noise=rng.standard_normal(n),
+    )
+
+
+def measure_comparison(
+    draws: OutcomeDraws,
+    bonus_per_child: float,
+    risk_aversion: float,
+    effort_sd: float,
+    indicators_: tuple[str, ...] = INDICATORS + ("all",),
+    step: float = 0.05,
+) -> pd.DataFrame:
+    """Levels against value added: the bonus's spread, its uncontrolled share and its risk premium.
+
+    For each indicator and measure, at the reference effort: the bonus ``b * count``; its
+    slope in effort (by a central difference on the same random numbers); the
+    variance from luck ``Var(bonus | effort)``; the variance effort would explain across
+    practices whose effort has standard deviation ``effort_sd``, ``slope^2 effort_sd^2``; the
+    **uncontrolled share** ``luck / (luck + effort)``; and the exact CARA risk premium of the
+    bonus (chapter 5's :func:`~swp_models.contracts.risk_premium`). Level and value added
+    have the same slope, so the same bonus gives the same incentive.
+
+    Parameters
+    ----------
+    draws : OutcomeDraws
+    bonus_per_child : float
+        £ per child counted, >= 0.
+    risk_aversion : float
+        ``r`` per £, >= 0.
+    effort_sd : float
+        Spread of effort across practices, in (0, 1].
+    indicators_ : tuple of str
+        Any of :data:`INDICATORS` and ``"all"``.
+    step : float, default 0.05
+        Half-width of the effort difference, in (0, 0.5].
+    """
+    if not isinstance(draws, OutcomeDraws):
+        raise ValueError(f"draws must be OutcomeDraws; got {draws!r}")
+    b = check_nonnegative("bonus_per_child", bonus_per_child)
+    r = check_nonnegative("risk_aversion", risk_aversion)
+    sd = check_in_range("effort_sd", effort_sd, 0.0, 1.0, low_open=True)
+    d = check_in_range("step", step, 0.0, 0.5, low_open=True)
+    if not isinstance(indicators_, tuple) or not indicators_:
+        raise ValueError(f"indicators_ must be a non-empty tuple; got {indicators_!r}")
+    e = draws.reference_effort
+    lo, mid, hi = draws.at(max(e - d, 0.0)), draws.at(e), draws.at(min(e + d, 1.0))
+    width = min(e + d, 1.0) - max(e - d, 0.0)
+    rows = []
+    for ind in indicators_:
+        for measure in MEASURES:
+            bonus = b * mid.count(ind, measure)
+            slope = b * float(np.mean(hi.count(ind, measure) - lo.count(ind, measure))) / width
+            luck = float(np.var(bonus))
+            signal = slope**2 * sd**2
+            total = luck + signal
+            rows.append({
+                "indicator": ind, "measure": measure, "mean_bonus": float(bonus.mean()), "sd_bonus": math.sqrt(luck),
+                "slope": slope, "uncontrolled_share": luck / total if total > 0 else float("nan"),
+                "risk_premium": risk_premium(bonus, r) if b > 0 else 0.0,
+            })
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------
+# Teaching to the indicator: two tasks
+# ---------------------------------------------------------------------------------------
+
+
+def two_task_effort(bonus: float, substitution: float, ethos: float) -> tuple[float, float]:
+    """Effort on a paid (measured) task and an unpaid one when the two compete for the same time.
+
+    The practice chooses ``e1, e2 >= 0`` to maximise
+    ``(v + b) e1 + v e2 - (e1^2 + e2^2 + 2 d e1 e2) / 2``: its professional ethos values
+    both tasks at ``v``, the contract pays ``b`` on the first, and ``d`` in [0, 1) says how
+    far effort on one raises the cost of the other (Holmström and Milgrom 1991). Interior:
+    ``e1 = (v + b - d v) / (1 - d^2)``, ``e2 = (v - d (v + b)) / (1 - d^2)``, so the bonus
+    lowers the unpaid effort by ``d b / (1 - d^2)``; once ``b >= v (1 - d) / d``,
+    ``e2 = 0`` and ``e1 = v + b``.
+
+    Parameters
+    ----------
+    bonus : float
+        ``b`` >= 0.
+    substitution : float
+        ``d`` in [0, 1).
+    ethos : float
+        ``v`` >= 0.
+
+    Returns
+    -------
+    (float, float)
+        ``(e1, e2)``.
+    """
+    b = check_in_range("bonus", bonus, 0.0, 1e6)
+    d = check_in_range("substitution", substitution, 0.0, 1.0, high_open=True)
+    v = check_in_range("ethos", ethos, 0.0, 1e6)
+    e2 = (v - d * (v + b)) / (1 - d * d)
+    if e2 <= 0:
+        return v + b, 0.0
+    return (v + b - d * v) / (1 - d * d), e2
+
+
+def two_task_table(bonuses: np.ndarray | list[float], substitutions: np.ndarray | list[float], ethos: float) -> pd.DataFrame:
+    """:func:`two_task_effort` over a grid, with the value of both tasks net of the effort cost.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``bonus``, ``substitution``, ``measured``, ``unmeasured``, ``total`` (``e1 + e2``)
+        and ``net_value`` (``e1 + e2 - cost``: both tasks valued equally by the council).
+    """
+    bs = np.asarray(bonuses, dtype=float).ravel()
+    ds = np.asarray(substitutions, dtype=float).ravel()
+    if bs.size == 0 or ds.size == 0 or bs.size * ds.size > 100_000:
+        raise ValueError("bonuses and substitutions must be non-empty with at most 100,000 combinations")
+    rows = []
+    for d in ds:
+        for b in bs:
+            e1, e2 = two_task_effort(float(b), float(d), ethos)
+            cost = (e1 * e1 + e2 * e2 + 2 * d * e1 * e2) / 2
+            rows.append({"bonus": float(b), "substitution": float(d), "measured": e1, "unmeasured": e2,
+                         "total": e1 + e2, "net_value": e1 + e2 - cost})
+    return pd.DataFrame(rows)
