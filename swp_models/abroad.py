@@ -18,6 +18,11 @@ turns its account into numbers the book can test:
   (:func:`retender_price`);
 * **Kansas**: a flat rate per child against monthly payment per child served, priced on
   chapter 5's simulator (:func:`kansas_comparison`);
+* **Illinois**: the bonus for moving more than 24% of a caseload into permanent homes, with and
+  without the rule that a reunification counts only after 12 continuous months, computed with
+  the outcome chapter's machinery (``swp_models.outcomes.durability_rule``,
+  ``swp_models.outcomes.permanency_bonus``) and simulated from a seed
+  (:func:`illinois_comparison`, :func:`simulate_illinois`);
 * **Massachusetts**: a bonus per child above a performance standard set with or without a
   baseline year, for a two-year pilot (:func:`bonus_expectation`, :func:`simulate_bonus`).
 """
@@ -32,7 +37,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from . import contracts, data
+from . import contracts, data, outcomes
 from .costs import Caseload, CostModel, SeedLike, _rng, default_caseload, default_cost_model
 from .validation import check_finite, check_in_range, check_integer, check_nonnegative, check_one_of, check_positive, check_probability
 
@@ -60,6 +65,12 @@ __all__ = [
     "kansas_comparison",
     "KANSAS_SEED",
     "KANSAS_YEARS",
+    "ILLINOIS_SEED",
+    "illinois_terms",
+    "illinois_bonus",
+    "simulate_illinois",
+    "illinois_comparison",
+    "illinois_grid",
     "BONUS_DESIGNS",
     "bonus_expectation",
     "simulate_bonus",
@@ -422,7 +433,7 @@ class TenderOutcome:
 
     @property
     def margin(self) -> float:
-        """Expected price over the winner's cost, given an award: what competition leaves the winner."""
+        """Expected price over the winner's cost, given an award (what competition leaves the winner)."""
         return self.price - self.winning_cost
 
 
@@ -701,6 +712,159 @@ def kansas_comparison(
     out.insert(1, "served_above", above)
     out.insert(2, "mean_children", float(years.counts.mean()))
     return out
+
+
+# ---------------------------------------------------------------------------------------
+# Illinois: a permanency bonus and the durability rule
+# ---------------------------------------------------------------------------------------
+
+#: Seed of the chapter's Illinois simulation.
+ILLINOIS_SEED = 1998
+
+
+@lru_cache(maxsize=1)
+def _illinois_terms() -> tuple[tuple[str, float], ...]:
+    return (
+        ("threshold_share", outcomes.evidence("illinois_permanency_threshold") / 100),
+        ("window_months", _intl("Illinois", "reunification_min_months")),
+        ("rate", outcomes.assumption("permanency_rate")),
+        ("reentry_within_year", outcomes.assumption("reentry_within_year")),
+        ("bonus", outcomes.assumption("permanency_bonus")),
+        ("caseload", float(default_caseload().mean)),
+    )
+
+
+def illinois_terms() -> dict[str, float]:
+    """The Illinois bonus's terms, from chapter 6's data and assumptions.
+
+    ``threshold_share`` (24% of the caseload, ASPE), ``window_months`` (12, Annex A.3),
+    ``rate`` (chance a child moves to a permanent home in a year), ``reentry_within_year`` (share
+    of reunifications breaking down within a year), ``bonus`` (£ per child above the threshold)
+    and ``caseload`` (100).
+    """
+    return dict(_illinois_terms())
+
+
+def _illinois_inputs(window_months: float | None, reentry_within_year: float | None,
+                     rate: float | None) -> tuple[dict[str, float], float, float, float]:
+    t = illinois_terms()
+    w = check_in_range("window_months", t["window_months"] if window_months is None else window_months, 0.0, 60.0)
+    p = t["reentry_within_year"] if reentry_within_year is None else reentry_within_year
+    hazard = outcomes.reentry_hazard(p)
+    r = check_probability("rate", t["rate"] if rate is None else rate)
+    return t, w, hazard, r
+
+
+def illinois_bonus(
+    window_months: float | None = None, *, reentry_within_year: float | None = None, rate: float | None = None
+) -> dict[str, float]:
+    """Expected Illinois bonus for a practice of 100 children in a year, counting moves that last ``window_months``.
+
+    Each child moves to a permanent home with chance ``rate``; a move counts if it lasts the
+    window, with chance ``exp(-hazard * window)`` (``swp_models.outcomes.durability_rule``, the
+    hazard from ``swp_models.outcomes.reentry_hazard``); the bonus is paid per counted move
+    above 24% of the caseload (``swp_models.outcomes.permanency_bonus``, exact). Every
+    permanent move is treated as one that can break down, as chapter 6 does.
+
+    Parameters
+    ----------
+    window_months : float, optional
+        Months a move must last to count, in [0, 60]; default Illinois's 12. 0: no rule.
+    reentry_within_year : float, optional
+        Share of moves breaking down within a year, in [0, 1); default chapter 6's assumption.
+    rate : float, optional
+        Chance in [0, 1] a child moves in the year; default chapter 6's assumption.
+
+    Returns
+    -------
+    dict
+        ``lasting_share``, ``expected_moves`` (counted), ``threshold`` (children), ``p_bonus``,
+        ``expected_bonus`` (£ a year) and ``paid_for_breakdowns`` (£ a year a bonus without any
+        rule would pay for moves that break down within the window, before the threshold).
+    """
+    t, w, hazard, r = _illinois_inputs(window_months, reentry_within_year, rate)
+    n = int(t["caseload"])
+    rule = outcomes.durability_rule(n * r, t["bonus"], hazard, window_years=w / 12) if w > 0 else None
+    lasting = 1.0 if rule is None else rule.lasting_share
+    out = outcomes.permanency_bonus(n, r, t["threshold_share"], t["bonus"], lasting_share=lasting)
+    return {"lasting_share": lasting, **out, "paid_for_breakdowns": 0.0 if rule is None else rule.paid_for_breakdowns}
+
+
+def simulate_illinois(
+    window_months: float | None = None,
+    *,
+    n_years: int = 100_000,
+    seed: int = ILLINOIS_SEED,
+    reentry_within_year: float | None = None,
+    rate: float | None = None,
+) -> pd.DataFrame:
+    """Simulated practice-years of the Illinois bonus: moves drawn, each move's duration drawn.
+
+    Moves in a year are ``Binomial(100, rate)``; each lasts an exponential time at the re-entry
+    hazard (``swp_models.outcomes.simulate_reunification_spells``) and counts if it lasts
+    ``window_months``. Same parameters as :func:`illinois_bonus`, plus ``n_years`` (1 to 2,000,000)
+    and ``seed`` (>= 0).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per year: ``moves``, ``counted`` and ``bonus`` (£).
+    """
+    t, w, hazard, r = _illinois_inputs(window_months, reentry_within_year, rate)
+    m = check_integer("n_years", n_years, low=1, high=2_000_000)
+    rng = np.random.default_rng(check_integer("seed", seed, low=0))
+    n = int(t["caseload"])
+    moves = rng.binomial(n, r, size=m)
+    total = int(moves.sum())
+    if w == 0 or total == 0 or hazard == 0:
+        counted = moves.copy()
+    else:
+        spells = outcomes.simulate_reunification_spells(total, hazard, int(rng.integers(0, 2**31 - 1)))
+        lasting = (spells >= w / 12).astype(np.int64)
+        year = np.repeat(np.arange(m), moves)
+        counted = np.bincount(year, weights=lasting, minlength=m).astype(np.int64)
+    cut = math.floor(t["threshold_share"] * n + 1e-9)
+    bonus = t["bonus"] * np.maximum(counted - cut, 0)
+    return pd.DataFrame({"moves": moves, "counted": counted, "bonus": bonus.astype(float)})
+
+
+def illinois_comparison(n_years: int = 100_000, seed: int = ILLINOIS_SEED) -> pd.DataFrame:
+    """The Illinois bonus without a durability rule and with the 12-month rule: exact and simulated.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per rule (``rule``: "No durability rule", "Counted after 12 months"), with
+        ``window_months``, ``lasting_share``, ``expected_moves`` (counted), ``p_bonus``,
+        ``expected_bonus`` (exact, £ a year), ``sim_bonus``, ``sim_p_bonus`` and ``sim_sd`` (simulated).
+    """
+    window = illinois_terms()["window_months"]
+    rows = []
+    for name, w in (("No durability rule", 0.0), (f"Counted after {window:g} months", window)):
+        exact = illinois_bonus(w)
+        sim = simulate_illinois(w, n_years=n_years, seed=seed)
+        rows.append({"rule": name, "window_months": w, "lasting_share": exact["lasting_share"],
+                     "expected_moves": exact["expected_moves"], "p_bonus": exact["p_bonus"],
+                     "expected_bonus": exact["expected_bonus"], "sim_bonus": float(sim["bonus"].mean()),
+                     "sim_p_bonus": float((sim["bonus"] > 0).mean()), "sim_sd": float(sim["bonus"].std())})
+    return pd.DataFrame(rows)
+
+
+def illinois_grid() -> pd.DataFrame:
+    """Expected Illinois bonus against the window (0 to 24 months) for re-entry shares of 10% to 40%.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``reentry`` (%), ``window_months``, ``expected_bonus`` (£ a year) and ``p_bonus``.
+    """
+    rows = []
+    for reentry in (10, 15, 20, 25, 30, 35, 40):
+        for w in range(0, 25, 3):
+            b = illinois_bonus(float(w), reentry_within_year=reentry / 100)
+            rows.append({"reentry": reentry, "window_months": w, "expected_bonus": b["expected_bonus"],
+                         "p_bonus": b["p_bonus"]})
+    return pd.DataFrame(rows)
 
 
 # ---------------------------------------------------------------------------------------

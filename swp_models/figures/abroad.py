@@ -30,6 +30,8 @@ __all__ = [
     "kansas_table",
     "kansas_frame",
     "kansas_chart",
+    "illinois_table",
+    "illinois_chart",
     "bonus_table",
     "bonus_chart",
     "levers_table",
@@ -464,6 +466,62 @@ def kansas_chart() -> alt.VConcatChart:
 
 
 # ---------------------------------------------------------------------------------------
+# Illinois
+# ---------------------------------------------------------------------------------------
+
+
+def illinois_table() -> Table:
+    """The Illinois permanency bonus without and with the 12-month rule: exact and simulated."""
+    c = abroad.illinois_comparison()
+    t = abroad.illinois_terms()
+    frame = pd.DataFrame({
+        "Rule": c["rule"],
+        "Moves that count (a year)": c["expected_moves"].map(lambda v: f"{v:.1f}"),
+        "Chance of any bonus": c["p_bonus"].map(lambda v: _pct(v, 1)),
+        "Simulated": c["sim_p_bonus"].map(lambda v: _pct(v, 1)),
+        "Expected bonus (exact)": c["expected_bonus"].map(_gbp),
+        "Simulated ": c["sim_bonus"].map(_gbp),
+    })
+    loss = data.value("international", jurisdiction="Illinois", measure="max_contract_loss_share")
+    return Table(frame, caption="Illinois's bonus for a practice of 100 children, with and without the durability rule "
+                                "(£ a year)",
+                 notes=f"A bonus of {_gbp(t['bonus'])} for each child moved into a permanent home above "
+                       f"{_pct(t['threshold_share'])} of the caseload (ASPE); each child moves with chance "
+                       f"{_pct(t['rate'])} a year and {_pct(t['reentry_within_year'])} of moves break down within a "
+                       f"year (assumptions of the chapter on contracting for outcomes). Simulated: 100,000 years, seed {abroad.ILLINOIS_SEED}. The "
+                       f"other side of the Illinois contract, an agency missing its standard losing up to "
+                       f"{loss:.0f}% of its contract through fewer referrals (ASPE), is not modelled.")
+
+
+def illinois_chart() -> alt.VConcatChart:
+    """Expected Illinois bonus against the months a move must last, with a slider for the breakdown rate."""
+    g = abroad.illinois_grid()
+    g = g.assign(expected_bonus=g["expected_bonus"].round(0), p_bonus=g["p_bonus"].round(4))
+    reentry = slider("ch7_illinois_reentry", "Moves breaking down within a year (%)", 10, 40, 5,
+                     round(100 * abroad.illinois_terms()["reentry_within_year"]))
+    window = abroad.illinois_terms()["window_months"]
+    line = alt.Chart(g).transform_filter(alt.datum.reentry == reentry).mark_line(point=True, color=PALETTE[0]).encode(
+        x=alt.X("window_months:Q", title="Months a move must last to count", scale=alt.Scale(domain=[0, 24]),
+                axis=alt.Axis(values=list(range(0, 25, 3)))),
+        y=alt.Y("expected_bonus:Q", title="Expected bonus (£ a year)", scale=alt.Scale(domain=[0, 4500])),
+        tooltip=[alt.Tooltip("window_months:Q", title="Months"),
+                 alt.Tooltip("expected_bonus:Q", title="Expected bonus (£)", format=",.0f"),
+                 alt.Tooltip("p_bonus:Q", title="Chance of any bonus", format=".1%")],
+    )
+    rule = alt.Chart(pd.DataFrame({"x": [window], "text": ["Illinois: 12 months"]}))
+    marker = rule.mark_rule(strokeDash=[4, 3], color="#777").encode(x="x:Q") + rule.mark_text(
+        align="left", dx=4, y=8, fontSize=11).encode(x="x:Q", text="text:N")
+    chart = (line + marker).add_params(reentry).properties(width=380, height=240)
+    return finish(
+        chart,
+        "Counting only lasting moves makes the Illinois bonus rare",
+        subtitle=["A practice of 100 children moving 22% a year into permanent homes; bonus per child above 24%.",
+                  "Exact binomial sums with the outcome chapter's durability rule. Move the slider: more breakdowns, less bonus."],
+        source=["ASPE (Illinois); Le Grand (2007), Annex A.3", "assumptions of the chapter on contracting for outcomes"],
+    )
+
+
+# ---------------------------------------------------------------------------------------
 # Massachusetts
 # ---------------------------------------------------------------------------------------
 
@@ -528,8 +586,9 @@ _LEVERS = {
                              "payment that does not follow spending", "Spending-ratio slider of the Ontario chart"),
     "cwla_issues": ("This chapter: Kansas; Paying a practice", "Whether the baseline follows the number of children",
                     "Baseline menu of the design-your-contract chart"),
-    "durable_outcomes": ("This chapter: Illinois", "The months an outcome must last before it is paid",
-                         "Durability slider of the Illinois chart"),
+    "durable_outcomes": ("This chapter: Illinois; Contracting for outcomes",
+                         "The months an outcome must last before it is paid",
+                         "Breakdown-rate slider of the Illinois chart (months on its axis)"),
     "baseline_first": ("This chapter: Massachusetts", "When standards start, and how far a guessed standard may be out",
                        "Guess-error slider of the bonus chart"),
 }
