@@ -40,7 +40,7 @@ __all__ = [
 
 _ANNEX = "Le Grand (2007), Annex A.3"
 _ASSUMED = "assumptions as logged"
-_SIM = "simulated here (chapter 3 costs, chapter 5 contracts)"
+_SIM = "simulated (chapter 3 costs, chapter 5 contracts)"
 _MINUS = "\u2212"
 
 
@@ -100,7 +100,7 @@ def payment_evidence_chart() -> alt.VConcatChart:
         color=colour,
         tooltip=[alt.Tooltip("jurisdiction:N", title="Where"), alt.Tooltip("payment:N", title="Payment"),
                  alt.Tooltip("evidence:N", title="Evidence"), alt.Tooltip("detail:N", title="The annex reports")],
-    ).properties(width=190, height=alt.Step(20)).facet(
+    ).properties(width=160, height=alt.Step(20)).facet(
         row=alt.Row("payment:N", sort=_PAYMENT_ORDER, title=None,
                     header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top",
                                       labelFontWeight="bold", labelFontSize=12, labelLimit=380)),
@@ -108,10 +108,11 @@ def payment_evidence_chart() -> alt.VConcatChart:
     ).resolve_scale(y="independent")
     return finish(
         chart,
-        "No payment scheme abroad comes with clear evidence",
-        subtitle=["One panel per way of paying providers; each dot a jurisdiction, placed by what the",
-                  "report's annex says was found. Grey: no evidence reported, or none stated."],
-        source=[_ANNEX, "classification by this book"],
+        "No way of paying comes with clear evidence",
+        subtitle=["One panel per way of paying providers; each dot a place,",
+                  "put by what the annex says was found. Grey: no evidence",
+                  "reported, or none stated."],
+        source=[_ANNEX, "grouping by this book"],
     )
 
 
@@ -128,7 +129,7 @@ _LABELS = {
     "Children and families": "Children and\nfamilies",
 }
 _X = {"Administrative services organisation": 1.0, "Service providers": 1.0}
-_SHORT = {"Administrative services organisation": "Admin. services organisation"}
+_SHORT = {"Administrative services organisation": "Admin. services org.", "Managed care organisation": "Managed care org."}
 _BOTTOM = 3
 
 
@@ -201,7 +202,7 @@ def managed_care_diagram() -> alt.VConcatChart:
     edges = edges.assign(kind="edge")
     frame = pd.concat([nodes, edges], ignore_index=True)
     order = list(dict.fromkeys(nodes["title"]))
-    x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-1.8, 1.8]))
+    x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-0.5, 2.3]))
     y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[-0.5, _BOTTOM + 0.5], reverse=True))
     base = alt.Chart()
     lines = base.transform_filter(alt.datum.kind == "edge").mark_rule(color="#777", strokeWidth=1.5).encode(
@@ -215,18 +216,19 @@ def managed_care_diagram() -> alt.VConcatChart:
                                                                   color=alt.Color("fill:N", scale=None))
     names = base.transform_filter(alt.datum.kind == "node").mark_text(
         align="left", dx=14, fontSize=10, lineBreak="\n", baseline="middle").encode(x=x, y=y, text="label:N")
-    chart = alt.layer(lines, dots, names).properties(width=170, height=190).facet(
+    chart = alt.layer(lines, dots, names).properties(width=145, height=190).facet(
         facet=alt.Facet("title:N", sort=order, title=None,
                         header=alt.Header(labelFontWeight="bold", labelFontSize=11, labelLimit=300)),
         columns=2, data=frame, spacing={"row": 10, "column": 8},
     )
     return finish(
         chart,
-        "Four ways a US state contracts out child welfare",
-        subtitle=["Lines: who contracts with, refers to or serves whom (hover for the link). Fill: the share of",
-                  "cost variation a paid party bears if paid like its nearest chapter 5 contract, from none",
-                  "(white) to all (dark blue); grey: not paid by contract (the public agency bears the rest)."],
-        source=[_ANNEX + ", after the US General Accounting Office (1998, 2000)", "risk shares simulated in chapter 5"],
+        "Four ways a US state contracts out care",
+        subtitle=["Lines: who contracts with, refers to or serves whom (hover).",
+                  "Fill: share of cost variation a paid party bears if paid like",
+                  "its nearest chapter 5 contract, none (white) to all (blue);",
+                  "grey: not paid by contract (the public agency bears the rest)."],
+        source=[_ANNEX + ", after the US GAO", "risk shares from chapter 5"],
     )
 
 
@@ -292,13 +294,13 @@ def ontario_chart() -> alt.VConcatChart:
     point = alt.Chart(stated).mark_point(filled=True, size=90, color=PALETTE[3]).encode(x="volume:Q", y="growth:Q")
     label = alt.Chart(stated).mark_text(align="left", dx=8, dy=-8, fontSize=11).encode(
         x="volume:Q", y="growth:Q", text="text:N")
-    chart = (band + line + point + label).add_params(ratio).properties(width=380, height=240)
+    chart = (band + line + point + label).add_params(ratio).properties(width=300, height=240)
     return finish(
         chart,
-        "Ontario: spending per unit of service rose by at least two fifths",
-        subtitle=["Grey band: the range read into 'about 40%'. Move the slider: 'more than doubled'",
-                  "allows any ratio of 2 or more (2.5 is taken as the top reading)."],
-        source=[_ANNEX + ", citing the Auditor General of Ontario (2006)", _ASSUMED],
+        "Ontario: spending per unit rose at least 43%",
+        subtitle=["Grey band: the range read into 'about 40%'. Slider: 'more",
+                  "than doubled' allows any ratio of 2 or more (2.5 taken as top)."],
+        source=[_ANNEX + ", citing the Auditor General", _ASSUMED],
     )
 
 
@@ -336,7 +338,7 @@ def tender_chart() -> alt.VConcatChart:
                       var_name="key", value_name="value")
     long = long.assign(series=long["key"].map(series), value=long["value"].round(0),
                        sim_price=long["sim_price"].round(0), p_award=long["p_award"].round(3))
-    mark = slider("ch7_tender_reserve", "Reserve price: mark-up on the average cost (%)", 0, 25, 2.5,
+    mark = slider("ch7_tender_reserve", "Reserve: mark-up on the average cost (%)", 0, 25, 2.5,
                   round(100 * abroad.assumption("reserve_markup"), 1))
     pick = alt.expr.abs(alt.datum.markup - mark) < 1e-6
     x = alt.X("bidders:Q", title="Bidders at the tender", scale=alt.Scale(domain=[1, 8]), axis=alt.Axis(tickMinStep=1))
@@ -358,12 +360,13 @@ def tender_chart() -> alt.VConcatChart:
     )
     mean = alt.Chart(pd.DataFrame({"y": [round(d["mean_cost"], 0)]})).mark_rule(strokeDash=[4, 3], color="#999") \
         .encode(y=alt.Y("y:Q", scale=yscale))
-    chart = (mean + lines + sims).add_params(mark).properties(width=380, height=260)
+    chart = (mean + lines + sims).add_params(mark).properties(width=300, height=260)
     return finish(
         chart,
-        "Each bidder lost raises the price; a monopoly is paid the reserve",
-        subtitle=["Costs uniform within 10% of the average cost of a child (dashed). Lowest bidder wins and is",
-                  f"paid the runner-up's cost, at most the reserve. Crosses: {20_000:,} simulated tenders each."],
+        "Each bidder lost raises the price",
+        subtitle=["Costs uniform within 10% of the average child's cost (dashed).",
+                  "Lowest bidder wins, paid the runner-up's cost up to the reserve;",
+                  f"a lone bidder gets the reserve. Crosses: {20_000:,} simulated tenders."],
         source=["model here; chapter 3 costs", _ASSUMED],
     )
 
@@ -455,12 +458,12 @@ def kansas_chart() -> alt.VConcatChart:
                  alt.Tooltip("sd:Q", title="Spread, sd (£k)", format=",.1f")],
     )
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#333").encode(y="y:Q")
-    chart = (band + zero + line).properties(width=380, height=250)
+    chart = (band + zero + line).properties(width=300, height=250)
     return finish(
         chart,
-        "Paid a flat rate, the contractor bears every extra child",
-        subtitle=["Lines: expected surplus; shading down to the worst year in 20. A contractor priced for 100",
-                  f"children, {abroad.KANSAS_YEARS:,} simulated years for each point (chapter 5's simulator)."],
+        "Flat rate: extra children cost the contractor",
+        subtitle=["Lines: expected surplus; shading to the worst year in 20.",
+                  f"Priced for 100 children; {abroad.KANSAS_YEARS:,} simulated years a point."],
         source=[_SIM, _ASSUMED],
     )
 
@@ -511,13 +514,13 @@ def illinois_chart() -> alt.VConcatChart:
     rule = alt.Chart(pd.DataFrame({"x": [window], "text": ["Illinois: 12 months"]}))
     marker = rule.mark_rule(strokeDash=[4, 3], color="#777").encode(x="x:Q") + rule.mark_text(
         align="left", dx=4, y=8, fontSize=11).encode(x="x:Q", text="text:N")
-    chart = (line + marker).add_params(reentry).properties(width=380, height=240)
+    chart = (line + marker).add_params(reentry).properties(width=300, height=240)
     return finish(
         chart,
-        "Counting only lasting moves makes the Illinois bonus rare",
-        subtitle=["A practice of 100 children moving 22% a year into permanent homes; bonus per child above 24%.",
-                  "Exact binomial sums with the outcome chapter's durability rule. Move the slider: more breakdowns, less bonus."],
-        source=["ASPE (Illinois); Le Grand (2007), Annex A.3", "assumptions of the chapter on contracting for outcomes"],
+        "Counting only lasting moves makes a bonus rare",
+        subtitle=["100 children, 22% a year moving to permanent homes; bonus",
+                  "per child above 24%. Slider: more breakdowns, less bonus."],
+        source=["ASPE; Le Grand (2007), Annex A.3", "outcome chapter's assumptions"],
     )
 
 
@@ -560,12 +563,13 @@ def bonus_chart() -> alt.VConcatChart:
                         legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320)),
         tooltip=[alt.Tooltip("design:N", title="Design"), alt.Tooltip("improvement:Q", title="Improvement (points)"),
                  alt.Tooltip("bonus:Q", title="Expected bonus (£k)", format=",.1f")],
-    ).add_params(sd).properties(width=380, height=250)
+    ).add_params(sd).properties(width=300, height=250)
     return finish(
         chart,
         "Without a baseline, a bonus pays for luck",
-        subtitle=["Expected bonus over a two-year pilot of 100 children, £5,000 a child above the standard.",
-                  "At zero improvement every pound is a windfall. Move the slider: a worse guess, a bigger windfall."],
+        subtitle=["Two-year pilot of 100 children, £5,000 a child above the",
+                  "standard. At zero improvement the bonus is all windfall.",
+                  "Slider: a worse guess, a bigger windfall."],
         source=["model here (exact binomial sums)", _ASSUMED],
     )
 
