@@ -704,6 +704,8 @@ def kansas_comparison(
     tol = contracts.assumption("risk_tolerance") if risk_tolerance is None else risk_tolerance
     r = 1.0 / check_positive("risk_tolerance", tol)
     model = default_cost_model() if cost_model is None else cost_model
+    if not isinstance(model, CostModel):
+        raise ValueError(f"cost_model must be a CostModel; got {model!r}")
     base = default_caseload()
     load = Caseload(mean=int(round(base.mean * (1 + above))), margin=base.margin, kind=base.kind)
     book = kansas_contracts(model, base.mean)

@@ -277,7 +277,7 @@ def test_kansas_flat_rate_loses_the_cost_of_extra_children():
 
 
 @pytest.mark.parametrize("kwargs, name", [({"served_above": -0.1}, "served_above"), ({"n_years": 10}, "n_years"),
-                                          ({"risk_tolerance": 0.0}, "risk_tolerance")])
+                                          ({"risk_tolerance": 0.0}, "risk_tolerance"), ({"cost_model": "x"}, "cost_model")])
 def test_kansas_rejects_bad_inputs(kwargs, name):
     with pytest.raises(ValueError, match=name):
         A.kansas_comparison(**kwargs)

@@ -632,7 +632,7 @@ def key_results() -> Table:
     with_evidence = int((evidence["category"].isin(["Favourable", "Mixed", "Unfavourable"])).sum())
     return _key_results(
         [
-            ("Jurisdictions in the annex for which it reports any finding on outcomes or cost",
+            ("Places and studies in the annex for which it reports any finding on outcomes or cost",
              f"{with_evidence} of {len(evidence)}", "Annex A.3, classified here"),
             ("Ontario: growth in spending per unit of service, 1998/99 to 2004/05 (a year)",
              f"at least {100 * b.loc['as stated', 'unit_cost_growth']:.0f}% "
