@@ -167,7 +167,7 @@ class AbroadExplorer(widgets.VBox):
         self.result.value = text
         self.last_seconds = time.perf_counter() - start
         self.timing.value = (f'<p style="color:#666;font-size:90%">Recomputed in '
-                             f'<span class="swp-explorer-ms">{1000 * self.last_seconds:.0f}</span> ms.</p>')
+                             f'<span class="swp-abroad-ms">{1000 * self.last_seconds:.0f}</span> ms.</p>')
 
 
 def explorer(seed: int = abroad.KANSAS_SEED) -> AbroadExplorer:
