@@ -634,7 +634,7 @@ def key_results() -> Table:
         [
             ("Places and studies in the annex for which it reports any finding on outcomes or cost",
              f"{with_evidence} of {len(evidence)}", "Annex A.3, classified here"),
-            ("Ontario: growth in spending per unit of service, 1998/99 to 2004/05 (a year)",
+            ("Ontario: growth in spending per unit of service, 1998/99 to 2004/05, and a year",
              f"at least {100 * b.loc['as stated', 'unit_cost_growth']:.0f}% "
              f"({100 * b.loc['as stated', 'annual_rate']:.1f}% a year) on the words as stated; "
              f"{100 * b.loc['lowest', 'unit_cost_growth']:.0f}% to {100 * b.loc['highest', 'unit_cost_growth']:.0f}% "
