@@ -1,0 +1,1040 @@
+"""Lessons from abroad: the report's international annex as data, its numbers worked (chapter 7).
+
+The report's Annex A.3 surveys how other countries commission care for children. This module
+turns its account into numbers the book can test:
+
+* the systems compared (``data/international_systems.csv``) and the four US managed-care
+  models as links between parties (``data/managed_care_models.csv``), each contracting party
+  linked to the chapter 5 contract nearest to how it is paid;
+* **Ontario**: spending "more than doubled" while service volumes rose "about 40%": the implied
+  growth of cost per unit of service, kept as an interval (:func:`unit_cost_growth`,
+  :func:`ontario_bounds`), and what a rise in referrals does to payments set before it
+  (:func:`referral_shift`);
+* **South Australia**: a tender model in which bidders' costs are uniform draws, the lowest
+  bidder wins and is paid the runner-up's cost (the expected price of a sealed lowest-price
+  tender, by revenue equivalence), no more than a reserve price, which a lone bidder is paid
+  (:func:`expected_tender`, checked against the order statistics of uniform draws
+  :func:`order_statistic_mean` and against :func:`simulate_tenders`), and re-tendering
+  (:func:`retender_price`);
+* **Kansas**: a flat rate per child against monthly payment per child served, priced on
+  chapter 5's simulator (:func:`kansas_comparison`);
+* **Illinois**: the bonus for moving more than 24% of a caseload into permanent homes, with and
+  without the rule that a reunification counts only after 12 continuous months, computed with
+  the outcome chapter's machinery (``swp_models.outcomes.durability_rule``,
+  ``swp_models.outcomes.permanency_bonus``) and simulated from a seed
+  (:func:`illinois_comparison`, :func:`simulate_illinois`);
+* **Massachusetts**: a bonus per child above a performance standard set with or without a
+  baseline year, for a two-year pilot (:func:`bonus_expectation`, :func:`simulate_bonus`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from scipy import special, stats
+
+from . import contracts, data, outcomes
+from .costs import Caseload, CostModel, SeedLike, _rng, default_caseload, default_cost_model
+from .validation import check_finite, check_in_range, check_integer, check_nonnegative, check_one_of, check_positive, check_probability
+
+__all__ = [
+    "assumption",
+    "systems",
+    "comparison_frame",
+    "managed_care_links",
+    "MODEL_ANALOGUES",
+    "model_risk",
+    "UnitCostGrowth",
+    "unit_cost_growth",
+    "ontario_bounds",
+    "ontario_grid",
+    "referral_shift",
+    "order_statistic_mean",
+    "TenderOutcome",
+    "expected_tender",
+    "simulate_tenders",
+    "retender_price",
+    "monopoly_cost",
+    "tender_defaults",
+    "tender_grid",
+    "kansas_contracts",
+    "kansas_comparison",
+    "KANSAS_SEED",
+    "KANSAS_YEARS",
+    "ILLINOIS_SEED",
+    "illinois_terms",
+    "illinois_bonus",
+    "simulate_illinois",
+    "illinois_comparison",
+    "illinois_grid",
+    "BONUS_DESIGNS",
+    "bonus_expectation",
+    "simulate_bonus",
+    "bonus_table",
+    "bonus_grid",
+    "BONUS_SEED",
+]
+
+_ASSUMPTIONS = "assumptions_abroad"
+#: Seed and practice-years of the chapter's Kansas runs.
+KANSAS_SEED = 1997
+KANSAS_YEARS = 20_000
+#: Seed of the chapter's Massachusetts simulations.
+BONUS_SEED = 2003
+#: Largest number of bidders, tenders and pilots the models accept (bounds the work done).
+_MAX_BIDDERS = 1_000
+_MAX_DRAWS = 20_000_000
+
+
+def assumption(parameter: str) -> float:
+    """Value of one assumption in ``data/assumptions_abroad.csv`` (e.g. ``"reserve_markup"``)."""
+    return data.value(_ASSUMPTIONS, parameter=parameter)
+
+
+def _intl(jurisdiction: str, measure: str) -> float:
+    return data.value("international", jurisdiction=jurisdiction, measure=measure)
+
+
+# ---------------------------------------------------------------------------------------
+# The annex as data
+# ---------------------------------------------------------------------------------------
+
+_ASPECTS = ("commissioner", "provider", "payment", "evidence", "lesson")
+
+
+def systems() -> pd.DataFrame:
+    """The annex's systems compared: ``data/international_systems.csv``, validated, in file order."""
+    return data.load("international_systems")
+
+
+def comparison_frame() -> pd.DataFrame:
+    """One row per jurisdiction, one column per aspect (the book's wording), jurisdictions in the annex's order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``jurisdiction``, ``commissioner``, ``provider``, ``payment``, ``evidence``,
+        ``lesson``, ``payment_category``, ``evidence_category`` and ``lesson_key``.
+    """
+    frame = systems()
+    order = list(dict.fromkeys(frame["jurisdiction"]))
+    wide = frame.pivot(index="jurisdiction", columns="aspect", values="entry").reindex(order)
+    cats = frame.pivot(index="jurisdiction", columns="aspect", values="category").reindex(order)
+    out = wide[list(_ASPECTS)].reset_index()
+    out["payment_category"] = cats["payment"].to_numpy()
+    out["evidence_category"] = cats["evidence"].to_numpy()
+    out["lesson_key"] = cats["lesson"].to_numpy()
+    return out
+
+
+def managed_care_links() -> pd.DataFrame:
+    """The four US managed-care models as links between parties: ``data/managed_care_models.csv``."""
+    return data.load("managed_care_models")
+
+
+#: For each managed-care model, each party paid to look after children and the chapter 5 contract
+#: nearest to how it is paid. Lead agencies and managed care organisations are "managed care entities
+#: operating under a capitated payment scheme" (Annex A.3): capitation at a flat rate. The public-agency
+#: model's example, Illinois, keeps an agency's payment steady while its caseload changes and pays a
+#: bonus for permanency (ASPE): a fixed base plus a bonus. An administrative services organisation is
+#: paid for "administrative services only" and bears none of the children's costs; in Massachusetts the
+#: lead agencies it administers are paid as lead agencies are.
+MODEL_ANALOGUES: dict[str, dict[str, str]] = {
+    "Public agency": {"Service providers": "Outcome: fixed base + bonus"},
+    "Lead agency": {"Lead agency": "Capitation, flat rate"},
+    "Administrative services organisation": {"Administrative services organisation": "Full reimbursement",
+                                             "Lead agency": "Capitation, flat rate"},
+    "Managed care organisation": {"Managed care organisation": "Capitation, flat rate"},
+}
+
+
+def model_risk(risk_table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The share of each kind of cost risk each paid party bears in each managed-care model.
+
+    Parameters
+    ----------
+    risk_table : pandas.DataFrame, optional
+        Chapter 5's per-contract figures with columns ``contract``, ``caseload``, ``case_mix``,
+        ``within_group`` and ``overall`` (default :func:`swp_models.contracts.chapter_table`, the
+        figures of chapter 5's risk table).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per model and paid party: ``model``, ``party``, ``analogue`` (the chapter 5
+        contract), and the party's share (0 to 1) of the variation in ``caseload``,
+        ``case_mix``, ``within_group`` and ``overall`` cost; the public agency bears the rest.
+    """
+    table = contracts.chapter_table() if risk_table is None else risk_table
+    needed = {"contract", "caseload", "case_mix", "within_group", "overall"}
+    if not isinstance(table, pd.DataFrame) or not needed <= set(table.columns):
+        raise ValueError(f"risk_table must be a DataFrame with columns {sorted(needed)}")
+    t = table.set_index("contract")
+    links = managed_care_links()
+    rows = []
+    for model in dict.fromkeys(links["model"]):
+        for party, analogue in MODEL_ANALOGUES[model].items():
+            if analogue not in t.index:
+                raise ValueError(f"risk_table has no row for contract {analogue!r} (needed for {model}, {party})")
+            rows.append({"model": model, "party": party, "analogue": analogue,
+                         **{k: float(t.loc[analogue, k]) for k in ("caseload", "case_mix", "within_group", "overall")}})
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------
+# Ontario: unit-cost growth as an interval
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitCostGrowth:
+    """Growth of cost per unit of service when spending and volumes grow by given ratios.
+
+    Attributes
+    ----------
+    spending_ratio : float
+        Spending at the end over spending at the start.
+    volume_ratio : float
+        Service volume at the end over volume at the start.
+    years : float
+        Years between the two.
+    """
+
+    spending_ratio: float
+    volume_ratio: float
+    years: float
+
+    @property
+    def unit_cost_ratio(self) -> float:
+        """Cost per unit of service at the end over cost at the start."""
+        return self.spending_ratio / self.volume_ratio
+
+    @property
+    def growth(self) -> float:
+        """Growth of cost per unit over the period, a fraction (0.43 = 43%)."""
+        return self.unit_cost_ratio - 1.0
+
+    @property
+    def annual_rate(self) -> float:
+        """The constant yearly growth that compounds to :attr:`growth`, a fraction per year."""
+        return self.unit_cost_ratio ** (1.0 / self.years) - 1.0
+
+
+def unit_cost_growth(spending_ratio: float, volume_growth: float, years: float) -> UnitCostGrowth:
+    """Cost per unit of service implied by spending and volume growth.
+
+    Parameters
+    ----------
+    spending_ratio : float
+        Spending at the end over spending at the start (> 0; 2 = doubled).
+    volume_growth : float
+        Rise in service volumes, a fraction (> -1; 0.4 = up 40%).
+    years : float
+        Years between the two, > 0.
+    """
+    s = check_positive("spending_ratio", spending_ratio)
+    v = check_in_range("volume_growth", volume_growth, -1.0, None, low_open=True)
+    y = check_positive("years", years)
+    return UnitCostGrowth(s, 1.0 + v, y)
+
+
+def _ontario_years() -> float:
+    return _intl("Ontario", "spending_period_end") - _intl("Ontario", "spending_period_start")
+
+
+def ontario_bounds(
+    spending_upper: float | None = None, volume_half_width: float | None = None
+) -> pd.DataFrame:
+    """Ontario's unit-cost growth from 1998/99 to 2004/05: the figures as stated, and the interval.
+
+    Spending "more than doubled": a ratio of at least 2 (from ``data/international.csv``), at
+    most ``spending_upper``. Volumes rose "about 40%": between 40 minus and 40 plus
+    ``volume_half_width`` per cent. The growth of cost per unit is smallest with the least
+    spending and the most volume, largest the other way.
+
+    Parameters
+    ----------
+    spending_upper : float, optional
+        Largest spending ratio read into "more than doubled" (>= 2); default the assumption
+        ``more_than_doubled_upper``.
+    volume_half_width : float, optional
+        Half-width of the range read into "about 40%", percentage points in [0, 40); default the
+        assumption ``about_half_width``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows ``as stated`` (ratio 2, volumes up 40%: the "at least" figure), ``lowest`` and
+        ``highest``; columns ``reading``, ``spending_ratio``, ``volume_growth`` (fraction),
+        ``unit_cost_growth`` (fraction) and ``annual_rate`` (fraction a year).
+    """
+    low_s = _intl("Ontario", "expenditure_ratio_2004_05_to_1998_99")
+    vol = _intl("Ontario", "service_volume_growth_1998_99_to_2004_05") / 100
+    high_s = check_in_range("spending_upper", assumption("more_than_doubled_upper") if spending_upper is None
+                            else spending_upper, low_s, None)
+    hw = check_in_range("volume_half_width", assumption("about_half_width") if volume_half_width is None
+                        else volume_half_width, 0.0, 100 * vol, high_open=True) / 100
+    years = _ontario_years()
+    rows = []
+    for reading, s, v in (("as stated", low_s, vol), ("lowest", low_s, vol + hw), ("highest", high_s, vol - hw)):
+        g = unit_cost_growth(s, v, years)
+        rows.append({"reading": reading, "spending_ratio": s, "volume_growth": v,
+                     "unit_cost_growth": g.growth, "annual_rate": g.annual_rate})
+    return pd.DataFrame(rows)
+
+
+def ontario_grid(
+    spending_ratios: np.ndarray | None = None, volume_growths: np.ndarray | None = None
+) -> pd.DataFrame:
+    """Unit-cost growth over a grid of spending ratios and volume rises (the page's slider chart).
+
+    Parameters
+    ----------
+    spending_ratios : array-like, optional
+        Ratios > 0; default 2.0 to 3.0 in steps of 0.05.
+    volume_growths : array-like, optional
+        Fractions > -1; default 0.30 to 0.50 in steps of 0.01.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``spending_ratio``, ``volume_growth``, ``unit_cost_growth`` and ``annual_rate`` (fractions).
+    """
+    s = np.round(np.arange(2.0, 3.0001, 0.05), 2) if spending_ratios is None else np.asarray(spending_ratios, float)
+    v = np.round(np.arange(0.30, 0.5001, 0.01), 2) if volume_growths is None else np.asarray(volume_growths, float)
+    if s.size == 0 or v.size == 0 or s.size * v.size > 100_000:
+        raise ValueError(f"spending_ratios and volume_growths must be non-empty with at most 100,000 pairs; "
+                         f"got {s.size} and {v.size}")
+    years = _ontario_years()
+    rows = [{"spending_ratio": float(a), "volume_growth": float(b),
+             "unit_cost_growth": (g := unit_cost_growth(float(a), float(b), years)).growth,
+             "annual_rate": g.annual_rate} for a in s for b in v]
+    return pd.DataFrame(rows)
+
+
+def referral_shift(
+    factor: float,
+    added_group: str | None = None,
+    *,
+    cost_model: CostModel | None = None,
+    children: int | None = None,
+) -> pd.DataFrame:
+    """What a rise in referrals does to payments set before it, under three ways of paying.
+
+    Before the change a practice looks after ``children`` children of the cost model's mix.
+    Afterwards it has ``factor`` times as many; the added children are all of ``added_group``
+    (or of the same mix). A *block* payment set before the change pays for the old number; a
+    *flat capitation* set before pays the old average cost for every child; a *capitation by
+    needs group* pays each child its group's mean cost.
+
+    Parameters
+    ----------
+    factor : float
+        Children after over children before, in [1, 3] (Ontario's referrals "nearly doubled").
+    added_group : str, optional
+        Needs group of the added children; default ``None``: the same mix as before.
+    cost_model : CostModel, optional
+        Default :func:`swp_models.costs.default_cost_model`.
+    children : int, optional
+        Children before the change (>= 1); default the draft contract's 100.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per way of paying: ``payment`` (name), ``paid`` (£ a year), ``cost`` (expected,
+        £ a year), ``surplus`` (the practice's expected surplus, £ a year) and ``surplus_share``
+        (surplus over cost).
+    """
+    f = check_in_range("factor", factor, 1.0, 3.0)
+    model = default_cost_model() if cost_model is None else cost_model
+    if not isinstance(model, CostModel):
+        raise ValueError(f"cost_model must be a CostModel; got {model!r}")
+    n0 = check_integer("children", default_caseload().mean if children is None else children, low=1, high=100_000)
+    means = model.recorded_means()
+    if added_group is None:
+        added_mean = model.mean
+    else:
+        check_one_of("added_group", added_group, list(means))
+        added_mean = means[added_group]
+    added = n0 * (f - 1.0)
+    cost = n0 * model.mean + added * added_mean
+    paid = {
+        "Block set before the change": n0 * model.mean,
+        "Flat capitation set before the change": (n0 + added) * model.mean,
+        "Capitation by needs group": n0 * model.mean + added * added_mean,
+    }
+    return pd.DataFrame([{"payment": k, "paid": p, "cost": cost, "surplus": p - cost, "surplus_share": (p - cost) / cost}
+                         for k, p in paid.items()])
+
+
+# ---------------------------------------------------------------------------------------
+# South Australia: a tender with few bidders
+# ---------------------------------------------------------------------------------------
+
+
+def _check_costs(cost_low: float, cost_high: float) -> tuple[float, float]:
+    a = check_nonnegative("cost_low", cost_low)
+    b = check_in_range("cost_high", cost_high, a, None, low_open=True)
+    return a, b
+
+
+def _check_bidders(n_bidders: int) -> int:
+    return check_integer("n_bidders", n_bidders, low=1, high=_MAX_BIDDERS)
+
+
+def _check_reserve(reserve: float | None, a: float) -> float:
+    if reserve is None:
+        return math.inf
+    r = check_finite("reserve", reserve)
+    if r <= a:
+        raise ValueError(f"reserve must be above the lowest possible cost cost_low = {a:,.2f} (no bidder could "
+                         f"accept less); got {reserve!r}")
+    return r
+
+
+def order_statistic_mean(k: int, n: int, cost_low: float, cost_high: float) -> float:
+    """Expected ``k``-th lowest of ``n`` independent uniform draws on ``[cost_low, cost_high]``.
+
+    ``cost_low + (cost_high - cost_low) k / (n + 1)``: the expected minimum is the case ``k = 1``.
+    """
+    n = _check_bidders(n)
+    k = check_integer("k", k, low=1, high=n)
+    a, b = _check_costs(cost_low, cost_high)
+    return a + (b - a) * k / (n + 1)
+
+
+@dataclass(frozen=True)
+class TenderOutcome:
+    """Expected results of one tender (closed form or simulated).
+
+    Attributes
+    ----------
+    n_bidders : int
+    p_award : float
+        Chance that some bidder accepts the reserve.
+    price : float
+        Expected price paid, given an award (£, in the units of the costs).
+    winning_cost : float
+        Expected cost of the winner, given an award.
+    commissioner_cost : float
+        Expected cost to the commissioner, counting a failed tender as provision in-house at the
+        reserve price: ``E[price; award] + (1 - p_award) * reserve``.
+    """
+
+    n_bidders: int
+    p_award: float
+    price: float
+    winning_cost: float
+    commissioner_cost: float
+
+    @property
+    def margin(self) -> float:
+        """Expected price over the winner's cost, given an award (what competition leaves the winner)."""
+        return self.price - self.winning_cost
+
+
+def expected_tender(n_bidders: int, cost_low: float, cost_high: float, reserve: float | None = None) -> TenderOutcome:
+    """Closed-form expected results of a tender with bidders' costs uniform on ``[cost_low, cost_high]``.
+
+    The lowest-cost bidder wins and is paid the second-lowest cost, but no more than ``reserve``;
+    a lone bidder is paid the reserve; nobody accepts a price below its own cost. With ``u`` the
+    costs rescaled to [0, 1] and ``p = min((reserve - cost_low)/(cost_high - cost_low), 1)``,
+    for two or more bidders ``E[price; award] = 2 (1 - (1-p)**(n+1)) / (n+1) - 2 p (1-p)**n`` and
+    ``E[winning cost; award] = (1 - (1-p)**(n+1)) / (n+1) - p (1-p)**n`` (rescaled), and the
+    chance of an award is ``1 - (1-p)**n``. With no binding reserve these are the expected
+    second-lowest and lowest of ``n`` uniform draws (:func:`order_statistic_mean`).
+
+    Parameters
+    ----------
+    n_bidders : int
+        Bidders, 1 to 1,000.
+    cost_low, cost_high : float
+        Range of bidders' costs (0 <= cost_low < cost_high), e.g. £ per child per year.
+    reserve : float, optional
+        The most the commissioner will pay (> cost_low); default none. Needed when there is one bidder.
+    """
+    n = _check_bidders(n_bidders)
+    a, b = _check_costs(cost_low, cost_high)
+    r = _check_reserve(reserve, a)
+    if n == 1 and math.isinf(r):
+        raise ValueError("reserve must be given when n_bidders is 1 (a lone bidder is paid the reserve); got None")
+    w = b - a
+    p = min((r - a) / w, 1.0)
+    q = 1.0 - p
+    p_award = 1.0 - q**n
+    win_u = (1.0 - q ** (n + 1)) / (n + 1) - p * q**n
+    if n == 1:
+        paid = r * p_award
+    else:
+        paid = a * p_award + w * (2.0 * (1.0 - q ** (n + 1)) / (n + 1) - 2.0 * p * q**n)
+    win = a * p_award + w * win_u
+    in_house = (1.0 - p_award) * r if p_award < 1.0 else 0.0
+    return TenderOutcome(n, p_award, paid / p_award, win / p_award, paid + in_house)
+
+
+def simulate_tenders(
+    n_bidders: int, cost_low: float, cost_high: float, reserve: float | None, n_tenders: int, seed: SeedLike
+) -> TenderOutcome:
+    """The tender of :func:`expected_tender`, run ``n_tenders`` times on uniform cost draws.
+
+    Parameters
+    ----------
+    n_bidders, cost_low, cost_high, reserve
+        As in :func:`expected_tender`.
+    n_tenders : int
+        Tenders simulated, >= 1; ``n_tenders * n_bidders`` at most 20 million.
+    seed : int or numpy.random.Generator
+    """
+    n = _check_bidders(n_bidders)
+    a, b = _check_costs(cost_low, cost_high)
+    r = _check_reserve(reserve, a)
+    if n == 1 and math.isinf(r):
+        raise ValueError("reserve must be given when n_bidders is 1 (a lone bidder is paid the reserve); got None")
+    m = check_integer("n_tenders", n_tenders, low=1, high=_MAX_DRAWS // n)
+    rng = _rng(seed)
+    costs = rng.uniform(a, b, size=(m, n))
+    if n == 1:
+        lowest, second = costs[:, 0], np.full(m, np.inf)
+    else:
+        part = np.partition(costs, 1, axis=1)
+        lowest, second = part[:, 0], part[:, 1]
+    award = lowest <= r
+    price = np.minimum(second, r)
+    p_award = float(award.mean())
+    if not award.any():
+        return TenderOutcome(n, 0.0, float("nan"), float("nan"), float(r))
+    paid = float(np.where(award, price, 0.0).mean())
+    in_house = (1.0 - p_award) * r if p_award < 1.0 else 0.0
+    return TenderOutcome(n, p_award, float(price[award].mean()), float(lowest[award].mean()), paid + in_house)
+
+
+def retender_price(
+    potential_entrants: int, entry_probability: float, cost_low: float, cost_high: float, reserve: float
+) -> float:
+    """Expected cost to the commissioner of a re-tender against an incumbent.
+
+    The incumbent bids again; each of ``potential_entrants`` rivals bids with chance
+    ``entry_probability``, independently, all costs fresh uniform draws. The result is the mixture
+    of :func:`expected_tender`'s ``commissioner_cost`` over the binomial number of bidders.
+
+    Parameters
+    ----------
+    potential_entrants : int
+        Rivals who could bid, 0 to 999.
+    entry_probability : float
+        Chance each bids, in [0, 1].
+    cost_low, cost_high, reserve : float
+        As in :func:`expected_tender` (the reserve is required).
+    """
+    m = check_integer("potential_entrants", potential_entrants, low=0, high=_MAX_BIDDERS - 1)
+    q = check_probability("entry_probability", entry_probability)
+    if reserve is None:
+        raise ValueError("reserve must be given (a lone incumbent is paid the reserve); got None")
+    weights = stats.binom.pmf(np.arange(m + 1), m, q)
+    return float(sum(w * expected_tender(1 + k, cost_low, cost_high, reserve).commissioner_cost
+                     for k, w in enumerate(weights) if w > 0))
+
+
+def tender_defaults() -> dict[str, float]:
+    """The chapter's tender: costs per child per year and reserve from the assumptions, £.
+
+    ``cost_low`` and ``cost_high`` are the expected cost of a child (chapter 3's model) times
+    ``1 -`` and ``1 +`` the assumed spread; ``reserve`` that cost times ``1 +`` the mark-up;
+    ``mean_cost`` the expected cost; ``children`` the draft contract's 100.
+    """
+    m = default_cost_model().mean
+    spread = assumption("bidder_cost_spread")
+    return {"mean_cost": m, "cost_low": m * (1 - spread), "cost_high": m * (1 + spread),
+            "reserve": m * (1 + assumption("reserve_markup")), "children": float(default_caseload().mean)}
+
+
+def monopoly_cost(
+    children: float | None = None, reserve_markup: float | None = None, spread: float | None = None
+) -> dict[str, float]:
+    """What losing the second provider costs the commissioner, and what re-tendering wins back.
+
+    Parameters
+    ----------
+    children : float, optional
+        Children under the contract (> 0); default 100.
+    reserve_markup : float, optional
+        Reserve as a mark-up on the expected cost of a child, in [0, 1]; default the assumption.
+    spread : float, optional
+        Bidders' costs uniform within this fraction either side of the expected cost, in (0, 1);
+        default the assumption.
+
+    Returns
+    -------
+    dict
+        £ a year for the whole contract: ``two_bidders`` and ``one_bidder`` (the commissioner's
+        expected cost), ``loss`` (their difference), ``retender`` (expected cost of a re-tender
+        with the assumed entrants), ``retender_saving`` (``one_bidder - retender``); and
+        ``loss_per_child`` (£ per child per year) and ``loss_share`` (loss over the two-bidder cost).
+    """
+    d = tender_defaults()
+    n = check_positive("children", d["children"] if children is None else children)
+    mark = check_in_range("reserve_markup", assumption("reserve_markup") if reserve_markup is None else reserve_markup,
+                          0.0, 1.0)
+    sp = check_in_range("spread", assumption("bidder_cost_spread") if spread is None else spread, 0.0, 1.0,
+                        low_open=True, high_open=True)
+    m = d["mean_cost"]
+    low, high, reserve = m * (1 - sp), m * (1 + sp), m * (1 + mark)
+    two = expected_tender(2, low, high, reserve).commissioner_cost
+    one = expected_tender(1, low, high, reserve).commissioner_cost
+    re = retender_price(int(assumption("potential_entrants")), assumption("retender_entry_probability"),
+                        low, high, reserve)
+    return {"two_bidders": n * two, "one_bidder": n * one, "loss": n * (one - two), "retender": n * re,
+            "retender_saving": n * (one - re), "loss_per_child": one - two, "loss_share": (one - two) / two}
+
+
+def tender_grid(
+    max_bidders: int = 8, markups: tuple[float, ...] = tuple(round(0.025 * i, 3) for i in range(11)),
+    *, n_tenders: int = 20_000, seed: int = KANSAS_SEED
+) -> pd.DataFrame:
+    """Expected price and the commissioner's cost against the number of bidders, for a grid of reserves.
+
+    Closed form and simulation side by side, on the chapter's costs (:func:`tender_defaults`).
+
+    Parameters
+    ----------
+    max_bidders : int
+        Bidders from 1 to this (1 to 50).
+    markups : tuple of float
+        Reserve mark-ups on the expected cost of a child, each in [0, 1] and above ``-spread``.
+    n_tenders : int
+        Simulated tenders per cell, 1 to 200,000.
+    seed : int
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``bidders``, ``markup``, ``price``, ``winning_cost``, ``commissioner_cost``, ``p_award``
+        (closed form), ``sim_price``, ``sim_commissioner_cost`` (simulated), £ per child per year.
+    """
+    top = check_integer("max_bidders", max_bidders, low=1, high=50)
+    sims = check_integer("n_tenders", n_tenders, low=1, high=200_000)
+    marks = [check_in_range("markups", x, 0.0, 1.0) for x in markups]
+    if not marks:
+        raise ValueError("markups must hold at least one mark-up; got none")
+    d = tender_defaults()
+    rng = _rng(check_integer("seed", seed, low=0))
+    rows = []
+    for mark in marks:
+        reserve = d["mean_cost"] * (1 + mark)
+        for n in range(1, top + 1):
+            cf = expected_tender(n, d["cost_low"], d["cost_high"], reserve)
+            sim = simulate_tenders(n, d["cost_low"], d["cost_high"], reserve, sims, rng)
+            rows.append({"bidders": n, "markup": mark, "price": cf.price, "winning_cost": cf.winning_cost,
+                         "commissioner_cost": cf.commissioner_cost, "p_award": cf.p_award,
+                         "sim_price": sim.price, "sim_commissioner_cost": sim.commissioner_cost})
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------
+# Kansas: a flat rate per child against payment per child served
+# ---------------------------------------------------------------------------------------
+
+_KANSAS_NAMES = ("Flat rate per child referred (1997)", "Monthly payment per child served (2000)")
+
+
+def kansas_contracts(cost_model: CostModel, contracted_children: int) -> dict[str, contracts.Contract]:
+    """Kansas's two ways of paying, as chapter 5 contracts.
+
+    Both pay the expected cost of a child (the cost model's mean) as the rate. The 1997 flat rate
+    is paid on the children the contract was priced for, whatever the number actually served:
+    a :class:`~swp_models.contracts.Block` of ``rate * contracted_children``. The 2000 monthly
+    payment follows the children actually served: a flat-rate
+    :class:`~swp_models.contracts.Capitation`.
+
+    Parameters
+    ----------
+    cost_model : CostModel
+    contracted_children : int
+        Children the flat rate is priced for, 1 to 100,000.
+    """
+    if not isinstance(cost_model, CostModel):
+        raise ValueError(f"cost_model must be a CostModel; got {cost_model!r}")
+    n = check_integer("contracted_children", contracted_children, low=1, high=100_000)
+    rate = cost_model.mean
+    return {_KANSAS_NAMES[0]: contracts.Block(rate * n), _KANSAS_NAMES[1]: contracts.Capitation(flat_rate=rate)}
+
+
+def kansas_comparison(
+    served_above: float | None = None,
+    *,
+    n_years: int = KANSAS_YEARS,
+    seed: SeedLike = KANSAS_SEED,
+    risk_tolerance: float | None = None,
+    cost_model: CostModel | None = None,
+) -> pd.DataFrame:
+    """Kansas's flat rate and payment per child served, priced on the same simulated years.
+
+    A contractor is priced for the draft contract's 100 children; the children it actually serves
+    in a year vary within ± 10 of ``100 * (1 + served_above)`` (rounded). Both contracts are priced
+    with :func:`swp_models.contracts.compare` and split by :func:`swp_models.contracts.risk_sharing`
+    on the same years, from ``seed``.
+
+    Parameters
+    ----------
+    served_above : float, optional
+        Children served above the contracted number, a fraction in [0, 1]; default the
+        assumption ``kansas_served_above_contracted`` (per cent) / 100.
+    n_years : int
+        Simulated contract-years, 100 to 200,000.
+    seed : int or numpy.random.Generator
+    risk_tolerance : float, optional
+        The contractor's risk tolerance ``1/r``, £ (> 0); default chapter 5's.
+    cost_model : CostModel, optional
+        Default :func:`swp_models.costs.default_cost_model`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per contract: the columns of :func:`swp_models.contracts.compare` and of
+        :func:`swp_models.contracts.risk_sharing` (the contractor's share of caseload, case-mix,
+        within-group and overall cost risk).
+    """
+    above = check_in_range("served_above", assumption("kansas_served_above_contracted") / 100
+                           if served_above is None else served_above, 0.0, 1.0)
+    years_n = check_integer("n_years", n_years, low=100, high=200_000)
+    tol = contracts.assumption("risk_tolerance") if risk_tolerance is None else risk_tolerance
+    r = 1.0 / check_positive("risk_tolerance", tol)
+    model = default_cost_model() if cost_model is None else cost_model
+    if not isinstance(model, CostModel):
+        raise ValueError(f"cost_model must be a CostModel; got {model!r}")
+    base = default_caseload()
+    load = Caseload(mean=int(round(base.mean * (1 + above))), margin=base.margin, kind=base.kind)
+    book = kansas_contracts(model, base.mean)
+    years = contracts.simulate_practice_years(model, load, years_n, seed)
+    out = contracts.compare(book, years, r).merge(contracts.risk_sharing(book, years), on="contract")
+    out.insert(1, "served_above", above)
+    out.insert(2, "mean_children", float(years.counts.mean()))
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Illinois: a permanency bonus and the durability rule
+# ---------------------------------------------------------------------------------------
+
+#: Seed of the chapter's Illinois simulation.
+ILLINOIS_SEED = 1998
+
+
+@lru_cache(maxsize=1)
+def _illinois_terms() -> tuple[tuple[str, float], ...]:
+    return (
+        ("threshold_share", outcomes.evidence("illinois_permanency_threshold") / 100),
+        ("window_months", _intl("Illinois", "reunification_min_months")),
+        ("rate", outcomes.assumption("permanency_rate")),
+        ("reentry_within_year", outcomes.assumption("reentry_within_year")),
+        ("bonus", outcomes.assumption("permanency_bonus")),
+        ("caseload", float(default_caseload().mean)),
+    )
+
+
+def illinois_terms() -> dict[str, float]:
+    """The Illinois bonus's terms, from chapter 6's data and assumptions.
+
+    ``threshold_share`` (24% of the caseload, ASPE), ``window_months`` (12, Annex A.3),
+    ``rate`` (chance a child moves to a permanent home in a year), ``reentry_within_year`` (share
+    of reunifications breaking down within a year), ``bonus`` (£ per child above the threshold)
+    and ``caseload`` (100).
+    """
+    return dict(_illinois_terms())
+
+
+def _illinois_inputs(window_months: float | None, reentry_within_year: float | None,
+                     rate: float | None) -> tuple[dict[str, float], float, float, float]:
+    t = illinois_terms()
+    w = check_in_range("window_months", t["window_months"] if window_months is None else window_months, 0.0, 60.0)
+    p = t["reentry_within_year"] if reentry_within_year is None else reentry_within_year
+    hazard = outcomes.reentry_hazard(p)
+    r = check_probability("rate", t["rate"] if rate is None else rate)
+    return t, w, hazard, r
+
+
+def illinois_bonus(
+    window_months: float | None = None, *, reentry_within_year: float | None = None, rate: float | None = None
+) -> dict[str, float]:
+    """Expected Illinois bonus for a practice of 100 children in a year, counting moves that last ``window_months``.
+
+    Each child moves to a permanent home with chance ``rate``; a move counts if it lasts the
+    window, with chance ``exp(-hazard * window)`` (``swp_models.outcomes.durability_rule``, the
+    hazard from ``swp_models.outcomes.reentry_hazard``); the bonus is paid per counted move
+    above 24% of the caseload (``swp_models.outcomes.permanency_bonus``, exact). Every
+    permanent move is treated as one that can break down, as chapter 6 does.
+
+    Parameters
+    ----------
+    window_months : float, optional
+        Months a move must last to count, in [0, 60]; default Illinois's 12. 0: no rule.
+    reentry_within_year : float, optional
+        Share of moves breaking down within a year, in [0, 1); default chapter 6's assumption.
+    rate : float, optional
+        Chance in [0, 1] a child moves in the year; default chapter 6's assumption.
+
+    Returns
+    -------
+    dict
+        ``lasting_share``, ``expected_moves`` (counted), ``threshold`` (children), ``p_bonus``,
+        ``expected_bonus`` (£ a year) and ``paid_for_breakdowns`` (£ a year a bonus without any
+        rule would pay for moves that break down within the window, before the threshold).
+    """
+    t, w, hazard, r = _illinois_inputs(window_months, reentry_within_year, rate)
+    n = int(t["caseload"])
+    rule = outcomes.durability_rule(n * r, t["bonus"], hazard, window_years=w / 12) if w > 0 else None
+    lasting = 1.0 if rule is None else rule.lasting_share
+    out = outcomes.permanency_bonus(n, r, t["threshold_share"], t["bonus"], lasting_share=lasting)
+    return {"lasting_share": lasting, **out, "paid_for_breakdowns": 0.0 if rule is None else rule.paid_for_breakdowns}
+
+
+def simulate_illinois(
+    window_months: float | None = None,
+    *,
+    n_years: int = 100_000,
+    seed: int = ILLINOIS_SEED,
+    reentry_within_year: float | None = None,
+    rate: float | None = None,
+) -> pd.DataFrame:
+    """Simulated practice-years of the Illinois bonus: moves drawn, each move's duration drawn.
+
+    Moves in a year are ``Binomial(100, rate)``; each lasts an exponential time at the re-entry
+    hazard (``swp_models.outcomes.simulate_reunification_spells``) and counts if it lasts
+    ``window_months``. Same parameters as :func:`illinois_bonus`, plus ``n_years`` (1 to 2,000,000)
+    and ``seed`` (>= 0).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per year: ``moves``, ``counted`` and ``bonus`` (£).
+    """
+    t, w, hazard, r = _illinois_inputs(window_months, reentry_within_year, rate)
+    m = check_integer("n_years", n_years, low=1, high=2_000_000)
+    rng = np.random.default_rng(check_integer("seed", seed, low=0))
+    n = int(t["caseload"])
+    moves = rng.binomial(n, r, size=m)
+    total = int(moves.sum())
+    if w == 0 or total == 0 or hazard == 0:
+        counted = moves.copy()
+    else:
+        spells = outcomes.simulate_reunification_spells(total, hazard, int(rng.integers(0, 2**31 - 1)))
+        lasting = (spells >= w / 12).astype(np.int64)
+        year = np.repeat(np.arange(m), moves)
+        counted = np.bincount(year, weights=lasting, minlength=m).astype(np.int64)
+    cut = math.floor(t["threshold_share"] * n + 1e-9)
+    bonus = t["bonus"] * np.maximum(counted - cut, 0)
+    return pd.DataFrame({"moves": moves, "counted": counted, "bonus": bonus.astype(float)})
+
+
+def illinois_comparison(n_years: int = 100_000, seed: int = ILLINOIS_SEED) -> pd.DataFrame:
+    """The Illinois bonus without a durability rule and with the 12-month rule: exact and simulated.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per rule (``rule``: "No durability rule", "Counted after 12 months"), with
+        ``window_months``, ``lasting_share``, ``expected_moves`` (counted), ``p_bonus``,
+        ``expected_bonus`` (exact, £ a year), ``sim_bonus``, ``sim_p_bonus`` and ``sim_sd`` (simulated).
+    """
+    window = illinois_terms()["window_months"]
+    rows = []
+    for name, w in (("No durability rule", 0.0), (f"Counted after {window:g} months", window)):
+        exact = illinois_bonus(w)
+        sim = simulate_illinois(w, n_years=n_years, seed=seed)
+        rows.append({"rule": name, "window_months": w, "lasting_share": exact["lasting_share"],
+                     "expected_moves": exact["expected_moves"], "p_bonus": exact["p_bonus"],
+                     "expected_bonus": exact["expected_bonus"], "sim_bonus": float(sim["bonus"].mean()),
+                     "sim_p_bonus": float((sim["bonus"] > 0).mean()), "sim_sd": float(sim["bonus"].std())})
+    return pd.DataFrame(rows)
+
+
+def illinois_grid() -> pd.DataFrame:
+    """Expected Illinois bonus against the window (0 to 24 months) for re-entry shares of 10% to 40%.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``reentry`` (%), ``window_months``, ``expected_bonus`` (£ a year) and ``p_bonus``.
+    """
+    rows = []
+    for reentry in (10, 15, 20, 25, 30, 35, 40):
+        for w in range(0, 25, 3):
+            b = illinois_bonus(float(w), reentry_within_year=reentry / 100)
+            rows.append({"reentry": reentry, "window_months": w, "expected_bonus": b["expected_bonus"],
+                         "p_bonus": b["p_bonus"]})
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------
+# Massachusetts: a bonus above a standard set with or without a baseline
+# ---------------------------------------------------------------------------------------
+
+#: ``"guess"``: the standard is set before the pilot from a guess of the practice's outcome rate
+#: and applies in both years; ``"baseline"``: the first year is unpaid and measures the standard,
+#: the second is paid against it (Massachusetts's order, squeezed into a two-year pilot).
+BONUS_DESIGNS: tuple[str, ...] = ("guess", "baseline")
+
+
+def _check_bonus_inputs(design: str, improvement: float, base_rate: float, children: int, bonus: float,
+                        guess_sd: float) -> tuple[str, float, float, int, float, float]:
+    check_one_of("design", design, BONUS_DESIGNS)
+    p = check_in_range("base_rate", base_rate, 0.0, 1.0, low_open=True, high_open=True)
+    d = check_in_range("improvement", improvement, -p, 1.0 - p)
+    n = check_integer("children", children, low=1, high=10_000)
+    b = check_nonnegative("bonus_per_child", bonus)
+    s = check_in_range("guess_sd", guess_sd, 0.0, 1.0, low_open=True)
+    return design, d, p, n, b, s
+
+
+def _mean_excess_normal(mu: np.ndarray, sd: float) -> np.ndarray:
+    """``E[max(mu + sd Z, 0)]`` for standard normal ``Z``."""
+    z = mu / sd
+    return mu * special.ndtr(z) + sd * np.exp(-0.5 * z * z) / math.sqrt(2 * math.pi)
+
+
+def bonus_expectation(
+    design: str,
+    improvement: float = 0.0,
+    *,
+    base_rate: float | None = None,
+    children: int | None = None,
+    bonus_per_child: float | None = None,
+    guess_sd: float | None = None,
+) -> float:
+    """Expected bonus over a two-year pilot paid per child with the outcome above a standard (exact).
+
+    Each year ``K ~ Binomial(children, base_rate + improvement)`` children have the outcome. With
+    ``design="guess"`` the standard is ``children * (base_rate + e)``, ``e ~ Normal(0, guess_sd)``
+    (an unbiased guess), and both years pay ``bonus_per_child * max(K - standard, 0)``; the
+    expectation is the exact sum over ``K`` of the normal partial expectation. With
+    ``design="baseline"`` year 1 (at the base rate) sets the standard ``K1`` and year 2 pays
+    ``bonus_per_child * max(K2 - K1, 0)``, summed exactly over both binomials.
+
+    Parameters
+    ----------
+    design : str
+        ``"guess"`` or ``"baseline"``.
+    improvement : float
+        Rise in the chance of the outcome the practice achieves in the paid years, in
+        ``[-base_rate, 1 - base_rate]``; 0 = none (the bonus is then a windfall).
+    base_rate : float, optional
+        Chance of the outcome without improvement, in (0, 1); default chapter 5's
+        ``outcome_base_probability`` (a child keeps one social worker all year).
+    children : int, optional
+        Children in the practice, 1 to 10,000; default 100.
+    bonus_per_child : float, optional
+        £ per child above the standard, >= 0; default the assumption.
+    guess_sd : float, optional
+        Standard deviation of the guess, in (0, 1]; default the assumption (used by ``"guess"``).
+
+    Returns
+    -------
+    float
+        Expected bonus over the pilot, £.
+    """
+    design, d, p, n, b, s = _check_bonus_inputs(*_bonus_defaults(design, improvement, base_rate, children,
+                                                                   bonus_per_child, guess_sd))
+    k = np.arange(n + 1)
+    pmf_paid = stats.binom.pmf(k, n, p + d)
+    if design == "guess":
+        per_year = float(np.dot(pmf_paid, n * _mean_excess_normal(k / n - p, s)))
+        return 2.0 * b * per_year
+    pmf_base = stats.binom.pmf(k, n, p)
+    diff = k[:, None] - k[None, :]
+    return b * float(pmf_paid @ np.maximum(diff, 0) @ pmf_base)
+
+
+def _bonus_defaults(design: str, improvement: float, base_rate: float | None, children: int | None,
+                    bonus: float | None, guess_sd: float | None) -> tuple[str, float, float, int, float, float]:
+    return (design, improvement,
+            contracts.assumption("outcome_base_probability") if base_rate is None else base_rate,
+            default_caseload().mean if children is None else children,
+            assumption("bonus_per_child_above_standard") if bonus is None else bonus,
+            assumption("standard_guess_sd") if guess_sd is None else guess_sd)
+
+
+def simulate_bonus(
+    design: str,
+    improvement: float = 0.0,
+    *,
+    n_pilots: int = 100_000,
+    seed: SeedLike = BONUS_SEED,
+    base_rate: float | None = None,
+    children: int | None = None,
+    bonus_per_child: float | None = None,
+    guess_sd: float | None = None,
+) -> np.ndarray:
+    """The bonus of :func:`bonus_expectation` over ``n_pilots`` simulated two-year pilots, £ each.
+
+    Parameters are those of :func:`bonus_expectation`, plus ``n_pilots`` (1 to 2,000,000) and
+    ``seed``.
+    """
+    design, d, p, n, b, s = _check_bonus_inputs(*_bonus_defaults(design, improvement, base_rate, children,
+                                                                   bonus_per_child, guess_sd))
+    m = check_integer("n_pilots", n_pilots, low=1, high=2_000_000)
+    rng = _rng(seed)
+    if design == "guess":
+        standard = n * (p + s * rng.standard_normal(m))
+        k = rng.binomial(n, p + d, size=(2, m))
+        return b * np.maximum(k - standard, 0.0).sum(axis=0)
+    k1 = rng.binomial(n, p, size=m)
+    k2 = rng.binomial(n, p + d, size=m)
+    return b * np.maximum(k2 - k1, 0).astype(float)
+
+
+def bonus_table(improvement_points: float = 5.0) -> pd.DataFrame:
+    """The two designs of a pilot's bonus compared, with the default assumptions.
+
+    Parameters
+    ----------
+    improvement_points : float
+        A real improvement to price, percentage points in (0, 100 * (1 - base rate)].
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per design: ``design``; ``windfall`` (expected bonus for no improvement, exact, £);
+        ``windfall_sim`` (simulated); ``sd`` (spread of that bonus, simulated, £); ``p_nothing``
+        (chance the pilot pays nothing with no improvement); ``with_improvement`` (expected bonus
+        with the improvement, £); ``extra_for_improvement`` (what the improvement adds to the
+        expected bonus, £); ``paid_years``.
+    """
+    base = contracts.assumption("outcome_base_probability")
+    pts = check_in_range("improvement_points", improvement_points, 0.0, 100 * (1 - base), low_open=True)
+    rows = []
+    for design in BONUS_DESIGNS:
+        sims = simulate_bonus(design, 0.0, seed=BONUS_SEED)
+        windfall = bonus_expectation(design, 0.0)
+        better = bonus_expectation(design, pts / 100)
+        rows.append({"design": design, "windfall": windfall, "windfall_sim": float(sims.mean()),
+                     "sd": float(sims.std()), "p_nothing": float(np.mean(sims == 0)),
+                     "with_improvement": better, "extra_for_improvement": better - windfall,
+                     "paid_years": 2 if design == "guess" else 1})
+    return pd.DataFrame(rows)
+
+
+@lru_cache(maxsize=1)
+def _bonus_grid() -> pd.DataFrame:
+    rows = []
+    for sd in (0.025, 0.05, 0.075, 0.1, 0.125, 0.15, 0.175, 0.2):
+        for pts in range(0, 16):
+            for design in BONUS_DESIGNS:
+                rows.append({"guess_sd": sd, "improvement": pts, "design": design,
+                             "bonus": bonus_expectation(design, pts / 100, guess_sd=sd)})
+    return pd.DataFrame(rows)
+
+
+def bonus_grid() -> pd.DataFrame:
+    """Expected bonus over the pilot against real improvement (0 to 15 points), for a grid of guess errors.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``guess_sd`` (0.025 to 0.2), ``improvement`` (percentage points), ``design`` and ``bonus``
+        (expected, £ over the pilot); the baseline design does not depend on ``guess_sd``.
+    """
+    return _bonus_grid().copy()

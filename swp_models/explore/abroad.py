@@ -1,0 +1,182 @@
+"""Live explorer for chapter 7: the tender model and Kansas's two contracts on any input.
+
+Needs a running kernel (Jupyter or Voila) and ``ipywidgets``. Every control change re-runs
+:func:`swp_models.abroad.expected_tender` (checked against a fresh simulation) or re-prices
+Kansas's contracts on chapter 5's simulator with :func:`swp_models.abroad.kansas_comparison`.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from typing import Any
+
+import ipywidgets as widgets
+
+from .. import abroad, contracts
+from ..validation import check_in_range, check_integer, check_positive
+from . import html_table
+
+__all__ = ["AbroadExplorer", "explorer", "tender_rows", "kansas_rows"]
+
+_STYLE = {"description_width": "280px"}
+_WIDTH = "580px"
+
+
+def _gbp(x: float) -> str:
+    return f"{'−' if x < -0.5 else ''}£{abs(x):,.0f}"
+
+
+def tender_rows(max_bidders: int, spread: float, reserve_markup: float, potential_entrants: int,
+                entry_probability: float, children: float, n_tenders: int, seed: int) -> list[tuple[str, ...]]:
+    """The explorer's tender table: for 1 to ``max_bidders`` bidders, closed form beside simulation.
+
+    Parameters
+    ----------
+    max_bidders : int
+        Bidders from 1 to this (1 to 20).
+    spread : float
+        Bidders' costs uniform within this fraction either side of the average cost of a child, in (0, 1).
+    reserve_markup : float
+        Reserve price as a mark-up on the average cost, in [0, 1].
+    potential_entrants : int
+        Rivals who could bid at a re-tender (0 to 10).
+    entry_probability : float
+        Chance each rival bids, in [0, 1].
+    children : float
+        Children under the contract, > 0.
+    n_tenders : int
+        Simulated tenders per row, 1 to 200,000.
+    seed : int
+        Random seed, >= 0.
+
+    Returns
+    -------
+    list of tuple of str
+        One row per number of bidders, then one for the re-tender: bidders, chance of an award, price
+        (closed form; simulated), commissioner's cost a year for the whole contract.
+    """
+    top = check_integer("max_bidders", max_bidders, low=1, high=20)
+    d = abroad.tender_defaults()
+    m = d["mean_cost"]
+    sp = check_in_range("spread", spread, 0.0, 1.0, low_open=True, high_open=True)
+    mark = check_in_range("reserve_markup", reserve_markup, 0.0, 1.0)
+    n = check_positive("children", children)
+    sims = check_integer("n_tenders", n_tenders, low=1, high=200_000)
+    low, high, reserve = m * (1 - sp), m * (1 + sp), m * (1 + mark)
+    rows = []
+    for k in range(1, top + 1):
+        cf = abroad.expected_tender(k, low, high, reserve)
+        sim = abroad.simulate_tenders(k, low, high, reserve, sims, seed + k)
+        rows.append((str(k), f"{100 * cf.p_award:.1f}%", f"{_gbp(cf.price)}; {_gbp(sim.price)}",
+                     _gbp(n * cf.commissioner_cost)))
+    re = abroad.retender_price(potential_entrants, entry_probability, low, high, reserve)
+    rows.append((f"1 + re-tender ({potential_entrants} rival(s) at {100 * entry_probability:.0f}%)", "",
+                 "", _gbp(n * re)))
+    return rows
+
+
+def kansas_rows(served_above: float, risk_tolerance: float, n_years: int, seed: int) -> list[tuple[str, ...]]:
+    """The explorer's Kansas table: :func:`swp_models.abroad.kansas_comparison` formatted, one row per contract."""
+    k = abroad.kansas_comparison(served_above, n_years=n_years, seed=seed, risk_tolerance=risk_tolerance)
+    return [(rec.contract, f"{100 * rec.caseload:.0f}%", f"{100 * rec.within_group:.0f}%",
+             _gbp(rec.practice_mean_surplus), f"{100 * rec.practice_p_loss:.0f}%", _gbp(rec.practice_surplus_p5),
+             _gbp(rec.risk_premium_exact), _gbp(rec.council_sd_spend))
+            for rec in k.itertuples(index=False)]
+
+
+class AbroadExplorer(widgets.VBox):
+    """Two tabs of controls (the tender, Kansas) and their results tables, recomputed on every change.
+
+    Attributes: ``controls`` (every input's widget by name), ``result`` (the HTML widget with the
+    tables), ``timing`` (how long the last recomputation took) and ``last_seconds``.
+    """
+
+    def __init__(self, seed: int = abroad.KANSAS_SEED) -> None:
+        super().__init__()
+        self.controls: dict[str, widgets.ValueWidget] = {}
+        c = self.controls
+
+        def add(name: str, widget: widgets.ValueWidget) -> widgets.ValueWidget:
+            widget.style = dict(_STYLE)
+            widget.layout = widgets.Layout(width=_WIDTH)
+            widget.continuous_update = False
+            c[name] = widget
+            return widget
+
+        a = abroad.assumption
+        tender = [
+            add("max_bidders", widgets.IntSlider(value=6, min=1, max=20, description="Bidders (up to)")),
+            add("spread", widgets.FloatSlider(value=a("bidder_cost_spread"), min=0.01, max=0.5, step=0.01,
+                                              description="Spread of bidders' costs (± share)")),
+            add("reserve_markup", widgets.FloatSlider(value=a("reserve_markup"), min=0.0, max=0.5, step=0.01,
+                                                      description="Reserve: mark-up on the average cost")),
+            add("potential_entrants", widgets.IntSlider(value=int(a("potential_entrants")), min=0, max=10,
+                                                        description="Re-tender: rivals who could bid")),
+            add("entry_probability", widgets.FloatSlider(value=a("retender_entry_probability"), min=0, max=1,
+                                                         step=0.05, description="Re-tender: chance each bids")),
+            add("children", widgets.IntSlider(value=100, min=10, max=1000, step=10,
+                                              description="Children under the contract")),
+        ]
+        kansas = [
+            add("served_above", widgets.FloatSlider(value=a("kansas_served_above_contracted") / 100, min=0, max=1,
+                                                    step=0.05, description="Children served above contracted (share)")),
+            add("risk_tolerance", widgets.FloatLogSlider(value=contracts.assumption("risk_tolerance"), base=10, min=4,
+                                                         max=7, step=0.05, readout_format=",.0f",
+                                                         description="Contractor's risk tolerance 1/r (£)")),
+            add("n_years", widgets.Dropdown(options=[5_000, 20_000], value=5_000,
+                                            description="Simulated years (and tenders)")),
+            add("seed", widgets.BoundedIntText(value=seed, min=0, max=2**31 - 1, description="Random seed")),
+        ]
+        tabs = widgets.Tab(children=[widgets.VBox(tender), widgets.VBox(kansas)])
+        for i, title in enumerate(("Tender (South Australia)", "Kansas and simulation")):
+            tabs.set_title(i, title)
+        self.result = widgets.HTML()
+        self.timing = widgets.HTML()
+        self.last_seconds = float("nan")
+        self.children = [tabs, self.timing, self.result]
+        for widget in c.values():
+            widget.observe(self._on_change, names="value")
+        self.update()
+
+    def settings(self) -> dict[str, Any]:
+        """The current value of every control."""
+        return {name: w.value for name, w in self.controls.items()}
+
+    def _on_change(self, change: dict[str, Any]) -> None:
+        self.update()
+
+    def update(self) -> None:
+        """Recompute both tables on the current inputs."""
+        start = time.perf_counter()
+        v = self.settings()
+        try:
+            tender = tender_rows(v["max_bidders"], v["spread"], v["reserve_markup"], v["potential_entrants"],
+                                 v["entry_probability"], v["children"], v["n_years"], v["seed"])
+            kansas = kansas_rows(v["served_above"], v["risk_tolerance"], v["n_years"], v["seed"])
+            text = (html_table("Tender: expected price against the number of bidders", tender,
+                               ("Bidders", "Chance of an award", "Price a child, closed form; simulated",
+                                "Commissioner's cost a year"))
+                    + html_table("Kansas: a flat rate per child referred against payment per child served", kansas,
+                                 ("Contract", "Bears: number of children", "Bears: cost per child",
+                                  "Expected surplus", "Chance of a loss", "Worst year in 20", "Risk premium",
+                                  "State's spend, sd")))
+        except ValueError as err:
+            text = (f'<p class="swp-explorer-error" style="color:#b00"><b>Cannot compute these inputs:</b> '
+                    f"{html.escape(str(err))}</p>")
+        self.result.value = text
+        self.last_seconds = time.perf_counter() - start
+        self.timing.value = (f'<p style="color:#666;font-size:90%">Recomputed in '
+                             f'<span class="swp-abroad-ms">{1000 * self.last_seconds:.0f}</span> ms.</p>')
+
+
+def explorer(seed: int = abroad.KANSAS_SEED) -> AbroadExplorer:
+    """The chapter 7 explorer: the tender model and Kansas's two contracts, recomputed on every change.
+
+    Parameters
+    ----------
+    seed : int
+        Random seed of the simulated tenders and contract-years.
+    """
+    return AbroadExplorer(seed=seed)
+

@@ -1,0 +1,661 @@
+"""Tables, key results and charts for chapter 7, "Lessons from abroad".
+
+Everything is built from :mod:`swp_models.abroad` and the data tables it reads, and returned
+finished (title, axes with units, source line). Parameters bound to the page's controls carry
+names starting ``ch7_``.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from .. import abroad, data
+from ..charts import PALETTE, finish, selector, slider
+from ..tables import Table
+from ..tables import key_results as _key_results
+
+__all__ = [
+    "comparison_table",
+    "payment_evidence_chart",
+    "diagram_frame",
+    "managed_care_diagram",
+    "model_risk_table",
+    "ontario_table",
+    "ontario_chart",
+    "referral_table",
+    "tender_chart",
+    "tender_table",
+    "kansas_table",
+    "kansas_frame",
+    "kansas_chart",
+    "illinois_table",
+    "illinois_chart",
+    "bonus_table",
+    "bonus_chart",
+    "levers_table",
+    "key_results",
+]
+
+_ANNEX = "Le Grand (2007), Annex A.3"
+_ASSUMED = "assumptions as logged"
+_SIM = "simulated (chapter 3 costs, chapter 5 contracts)"
+_MINUS = "\u2212"
+
+
+def _pct(x: float, digits: int = 0) -> str:
+    v = round(100 * x, digits)
+    return f"{_MINUS if v < 0 else ''}{abs(v):.{digits}f}%"
+
+
+def _gbp(x: float) -> str:
+    return f"{_MINUS if x < -0.5 else ''}£{abs(x):,.0f}"
+
+
+def _k(x: float) -> str:
+    return f"{_MINUS if x < -500 else ''}£{abs(x) / 1000:,.0f}k"
+
+
+def _m(x: float) -> str:
+    return f"{_MINUS if x < -5000 else ''}£{abs(x) / 1e6:,.2f}m"
+
+
+# ---------------------------------------------------------------------------------------
+# The systems compared
+# ---------------------------------------------------------------------------------------
+
+_EVIDENCE_ORDER = ["Favourable", "Mixed", "Unfavourable", "None reported", "Not stated"]
+_PAYMENT_ORDER = ["Spot purchase", "Tendered contract", "Transfer payments", "Capitation",
+                  "Capitation, then per child served", "Performance-based"]
+
+
+def comparison_table() -> Table:
+    """The annex's systems side by side: who commissions, who provides, how providers are paid, evidence, lesson."""
+    f = abroad.comparison_frame()
+    frame = pd.DataFrame({
+        "Where": f["jurisdiction"], "Who commissions": f["commissioner"], "Who provides": f["provider"],
+        "How providers are paid": f["payment"], "What the annex reports": f["evidence"],
+        "Lesson": f["lesson"],
+    })
+    return Table(frame, caption="Child welfare systems abroad, as the report's international annex describes them",
+                 notes="Every cell from Le Grand (2007), Annex A.3, in this book's words; the annex's own words are in "
+                       "data/international_systems.csv. 'Not stated': the annex says nothing on it. Payment for Michigan "
+                       "and Indiana is what the annex says of the US managed-care initiatives generally.")
+
+
+def payment_evidence_chart() -> alt.VConcatChart:
+    """Small multiples: for each kind of payment scheme, what the annex reports of each jurisdiction using it."""
+    f = abroad.comparison_frame()
+    frame = pd.DataFrame({"jurisdiction": f["jurisdiction"], "payment": f["payment_category"],
+                          "evidence": f["evidence_category"], "detail": f["evidence"]})
+    colour = alt.Color("evidence:N", title="What the annex reports", sort=_EVIDENCE_ORDER,
+                       scale=alt.Scale(domain=_EVIDENCE_ORDER,
+                                       range=[PALETTE[2], PALETTE[1], PALETTE[3], "#8c8c8c", "#cccccc"]),
+                       legend=alt.Legend(orient="bottom", columns=3, labelLimit=200))
+    chart = alt.Chart(frame).mark_point(filled=True, size=140, opacity=1).encode(
+        x=alt.X("evidence:N", sort=_EVIDENCE_ORDER, title=None, scale=alt.Scale(domain=_EVIDENCE_ORDER),
+                axis=alt.Axis(labelAngle=-35, labelLimit=110)),
+        y=alt.Y("jurisdiction:N", title=None, axis=alt.Axis(labelLimit=170)),
+        color=colour,
+        tooltip=[alt.Tooltip("jurisdiction:N", title="Where"), alt.Tooltip("payment:N", title="Payment"),
+                 alt.Tooltip("evidence:N", title="Evidence"), alt.Tooltip("detail:N", title="The annex reports")],
+    ).properties(width=160, height=alt.Step(20)).facet(
+        row=alt.Row("payment:N", sort=_PAYMENT_ORDER, title=None,
+                    header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top",
+                                      labelFontWeight="bold", labelFontSize=12, labelLimit=380)),
+        spacing={"row": 6},
+    ).resolve_scale(y="independent")
+    return finish(
+        chart,
+        "No way of paying comes with clear evidence",
+        subtitle=["One panel per way of paying providers; each dot a place,",
+                  "put by what the annex says was found. Grey: no evidence",
+                  "reported, or none stated."],
+        source=[_ANNEX, "grouping by this book"],
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# The four managed-care models as a diagram
+# ---------------------------------------------------------------------------------------
+
+_LABELS = {
+    "Public agency": "Public agency",
+    "Lead agency": "Lead agency",
+    "Administrative services organisation": "Administrative\nservices org.",
+    "Managed care organisation": "Managed care\norganisation",
+    "Service providers": "Service\nproviders",
+    "Children and families": "Children and\nfamilies",
+}
+_X = {"Administrative services organisation": 1.0, "Service providers": 1.0}
+_SHORT = {"Administrative services organisation": "Admin. services org.", "Managed care organisation": "Managed care org."}
+_BOTTOM = 3
+
+
+def _layers(edges: pd.DataFrame) -> dict[str, int]:
+    """Longest-path depth of every party from the public agency; children and families at the bottom."""
+    depth = {"Public agency": 0}
+    for _ in range(len(edges) + 1):
+        for rec in edges.itertuples(index=False):
+            if rec.from_party in depth and rec.to_party != "Children and families":
+                depth[rec.to_party] = max(depth.get(rec.to_party, 0), depth[rec.from_party] + 1)
+    depth["Children and families"] = _BOTTOM
+    return depth
+
+
+def diagram_frame() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Positions of the managed-care diagram, computed from ``data/managed_care_models.csv``.
+
+    Returns
+    -------
+    nodes : pandas.DataFrame
+        ``model``, ``title`` (model and example), ``party``, ``label``, ``x``, ``y`` (layer),
+        ``analogue`` (the chapter 5 contract nearest to how the party is paid, or empty),
+        ``overall`` (the party's share of the variation in cost under it, or NaN) and ``risk`` (words).
+    edges : pandas.DataFrame
+        ``model``, ``title``, ``from_party``, ``to_party``, ``relation`` (links between the same
+        two parties joined), ``x``, ``y``, ``x2``, ``y2`` and the label position ``mx``, ``my``.
+    """
+    links = abroad.managed_care_links()
+    risk = abroad.model_risk().set_index(["model", "party"])
+    nodes, edges = [], []
+    for model in dict.fromkeys(links["model"]):
+        sub = links[links["model"] == model]
+        title = f"{_SHORT.get(model, model)} ({sub['example'].iloc[0]})"
+        depth = _layers(sub)
+        pos = {p: (_X.get(p, 0.0), float(d)) for p, d in depth.items()}
+        for party, (x, y) in pos.items():
+            key = (model, party)
+            if key in risk.index:
+                r = risk.loc[key]
+                words = (f"Paid like chapter 5's '{r['analogue']}': bears {_pct(r['caseload'])} of caseload, "
+                         f"{_pct(r['case_mix'])} of case-mix and {_pct(r['within_group'])} of within-group cost risk")
+                nodes.append({"model": model, "title": title, "party": party, "label": _LABELS[party], "x": x, "y": y,
+                              "analogue": r["analogue"], "overall": round(float(r["overall"]), 3), "risk": words})
+            else:
+                words = ("Bears the cost risk the paid parties do not" if party == "Public agency"
+                         else "Not a contracting party")
+                nodes.append({"model": model, "title": title, "party": party, "label": _LABELS[party], "x": x, "y": y,
+                              "analogue": "", "overall": np.nan, "risk": words})
+        grouped = sub.groupby(["from_party", "to_party"], sort=False)["relation"].apply(lambda s: "; ".join(s))
+        for (a, b), relation in grouped.items():
+            (x1, y1), (x2, y2) = pos[a], pos[b]
+            edges.append({"model": model, "title": title, "from_party": a, "to_party": b, "relation": relation,
+                          "x": x1, "y": y1, "x2": x2, "y2": y2, "mx": (x1 + x2) / 2, "my": (y1 + y2) / 2})
+    return pd.DataFrame(nodes), pd.DataFrame(edges)
+
+
+def _shade(share: float) -> str:
+    """A fill from white (0) to the house blue (1) for a paid party; grey for a party not paid by contract."""
+    if np.isnan(share):
+        return "#d9d9d9"
+    blue = np.array([int(PALETTE[0][i:i + 2], 16) for i in (1, 3, 5)])
+    rgb = np.rint(255 + (blue - 255) * min(max(share, 0.0), 1.0)).astype(int)
+    return "#" + "".join(f"{c:02x}" for c in rgb)
+
+
+def managed_care_diagram() -> alt.VConcatChart:
+    """Who contracts with whom in each of the four US managed-care models, and who bears the cost risk."""
+    nodes, edges = diagram_frame()
+    nodes = nodes.assign(kind="node", fill=[_shade(v) for v in nodes["overall"]])
+    edges = edges.assign(kind="edge")
+    frame = pd.concat([nodes, edges], ignore_index=True)
+    order = list(dict.fromkeys(nodes["title"]))
+    x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-0.5, 2.3]))
+    y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[-0.5, _BOTTOM + 0.5], reverse=True))
+    base = alt.Chart()
+    lines = base.transform_filter(alt.datum.kind == "edge").mark_rule(color="#777", strokeWidth=1.5).encode(
+        x=x, y=y, x2="x2:Q", y2="y2:Q",
+        tooltip=[alt.Tooltip("from_party:N", title="From"), alt.Tooltip("relation:N", title="Link"),
+                 alt.Tooltip("to_party:N", title="To")],
+    )
+    tips = [alt.Tooltip("party:N", title="Party"), alt.Tooltip("risk:N", title="Risk")]
+    dots = base.transform_filter(alt.datum.kind == "node").mark_circle(
+        size=520, opacity=1, stroke="#333", strokeWidth=1).encode(x=x, y=y, tooltip=tips,
+                                                                  color=alt.Color("fill:N", scale=None))
+    names = base.transform_filter(alt.datum.kind == "node").mark_text(
+        align="left", dx=14, fontSize=10, lineBreak="\n", baseline="middle").encode(x=x, y=y, text="label:N")
+    chart = alt.layer(lines, dots, names).properties(width=145, height=190).facet(
+        facet=alt.Facet("title:N", sort=order, title=None,
+                        header=alt.Header(labelFontWeight="bold", labelFontSize=11, labelLimit=300)),
+        columns=2, data=frame, spacing={"row": 10, "column": 8},
+    )
+    return finish(
+        chart,
+        "Four ways a US state contracts out care",
+        subtitle=["Lines: who contracts with, refers to or serves whom (hover).",
+                  "Fill: share of cost variation a paid party bears if paid like",
+                  "its nearest chapter 5 contract, none (white) to all (blue);",
+                  "grey: not paid by contract (the public agency bears the rest)."],
+        source=[_ANNEX + ", after the US GAO", "risk shares from chapter 5"],
+    )
+
+
+def model_risk_table() -> Table:
+    """Each paid party of the managed-care models, its nearest chapter 5 contract and the risks it bears."""
+    r = abroad.model_risk()
+    frame = pd.DataFrame({
+        "Model": r["model"], "Paid party": r["party"], "Paid like (chapter 5)": r["analogue"],
+        "Number of children": r["caseload"].map(_pct), "Needs groups (case mix)": r["case_mix"].map(_pct),
+        "Cost within a needs group": r["within_group"].map(_pct), "All cost": r["overall"].map(_pct),
+    })
+    return Table(frame, caption="Who bears the risk in each managed-care model: the paid party's share of each part of "
+                                "the variation in cost",
+                 notes="Shares from chapter 5's risk table for the contract named (100,000 simulated years of 100 ± 10 "
+                       "children); the public agency bears the rest. Which contract is nearest is this book's reading "
+                       "of the annex (capitation for lead agencies and managed care organisations) and of the Illinois "
+                       "account (a steady payment plus a bonus).")
+
+
+# ---------------------------------------------------------------------------------------
+# Ontario
+# ---------------------------------------------------------------------------------------
+
+
+def ontario_table() -> Table:
+    """Ontario's unit-cost growth: the figures as stated and the interval their words allow."""
+    b = abroad.ontario_bounds()
+    names = {"as stated": "As stated: doubled, volumes up 40%",
+             "lowest": "Lowest reading: exactly doubled, volumes up 45%",
+             "highest": "Highest reading: up 2.5 times, volumes up 35%"}
+    frame = pd.DataFrame({
+        "Reading": b["reading"].map(names), "Spending ratio": b["spending_ratio"].map(lambda v: f"{v:.2f}"),
+        "Service volumes": b["volume_growth"].map(lambda v: "+" + _pct(v)),
+        "Cost per unit of service": b["unit_cost_growth"].map(lambda v: "+" + _pct(v, 1)),
+        "A year, over six years": b["annual_rate"].map(lambda v: "+" + _pct(v, 1)),
+    })
+    return Table(frame, caption="Ontario, 1998/99 to 2004/05: growth in spending per unit of service",
+                 notes="Spending 'more than doubled' and volumes rose 'about 40%' (Annex A.3, citing the Auditor "
+                       "General, 2006). The top of 'more than doubled' (2.5) and the range of 'about 40%' (35% to 45%) "
+                       "are assumptions.")
+
+
+def ontario_chart() -> alt.VConcatChart:
+    """Unit-cost growth against the rise in volumes, for a spending ratio chosen with a slider."""
+    g = abroad.ontario_grid()
+    b = abroad.ontario_bounds().set_index("reading")
+    g = g.assign(volume=(100 * g["volume_growth"]).round(0), growth=(100 * g["unit_cost_growth"]).round(2),
+                 annual=(100 * g["annual_rate"]).round(2), s=g["spending_ratio"].round(2))
+    ratio = slider("ch7_ontario_spending", "Spending at the end, times the start", 2.0, 3.0, 0.05, 2.0)
+    lo, hi = 100 * b.loc["lowest", "volume_growth"], 100 * b.loc["highest", "volume_growth"]
+    xscale, yscale = alt.Scale(domain=[30, 50]), alt.Scale(domain=[0, 140])
+    band = alt.Chart(pd.DataFrame({"x": [hi], "x2": [lo]})).mark_rect(color="#eeeeee").encode(
+        x=alt.X("x:Q", scale=xscale), x2="x2:Q")
+    line = alt.Chart(g).transform_filter(alt.expr.abs(alt.datum.s - ratio) < 1e-6).mark_line(color=PALETTE[0]).encode(
+        x=alt.X("volume:Q", title="Rise in service volumes (%)", scale=xscale),
+        y=alt.Y("growth:Q", title="Rise in spending per unit of service (%)", scale=yscale),
+        tooltip=[alt.Tooltip("s:Q", title="Spending ratio"), alt.Tooltip("volume:Q", title="Volumes up (%)"),
+                 alt.Tooltip("growth:Q", title="Per unit up (%)", format=".1f"),
+                 alt.Tooltip("annual:Q", title="A year (%)", format=".1f")],
+    )
+    stated = pd.DataFrame({"volume": [40.0], "growth": [round(100 * b.loc["as stated", "unit_cost_growth"], 2)],
+                           "text": [f"as stated: +{100 * b.loc['as stated', 'unit_cost_growth']:.0f}%"]})
+    point = alt.Chart(stated).mark_point(filled=True, size=90, color=PALETTE[3]).encode(x="volume:Q", y="growth:Q")
+    label = alt.Chart(stated).mark_text(align="left", dx=8, dy=-8, fontSize=11).encode(
+        x="volume:Q", y="growth:Q", text="text:N")
+    chart = (band + line + point + label).add_params(ratio).properties(width=300, height=240)
+    return finish(
+        chart,
+        "Ontario: spending per unit rose at least 43%",
+        subtitle=["Grey band: the range read into 'about 40%'. Slider: 'more",
+                  "than doubled' allows any ratio of 2 or more (2.5 taken as top)."],
+        source=[_ANNEX + ", citing the Auditor General", _ASSUMED],
+    )
+
+
+def referral_table() -> Table:
+    """Referrals nearly doubling: the practice's expected surplus under payments set before the change."""
+    high = data.value("international", jurisdiction="Ontario", measure="families_referred_ratio_since_oram")
+    low = abroad.assumption("nearly_doubled_lower")
+    cases = [(None, "like those before"), ("no_additional_needs", "all with no additional needs")]
+    cols = {}
+    for group, words in cases:
+        a = abroad.referral_shift(low, group)
+        b = abroad.referral_shift(high, group)
+        cols[f"Added children {words}"] = [f"{_m(x)} to {_m(y)}" for x, y in zip(a["surplus"], b["surplus"])]
+    frame = pd.DataFrame({"Payment set before the change": abroad.referral_shift(high)["payment"], **cols})
+    return Table(frame, caption="If a practice's referrals nearly doubled: its expected surplus a year under payments "
+                                "set before the change",
+                 notes=f"A practice of 100 children whose referrals rise {low:g} to {high:g} times ('nearly doubled', "
+                       "Annex A.3; the lower end is an assumption), at chapter 3's expected costs (£33,000 a year for a "
+                       "child with no additional needs, £35,360 on average).")
+
+
+# ---------------------------------------------------------------------------------------
+# South Australia: the tender
+# ---------------------------------------------------------------------------------------
+
+
+def tender_chart() -> alt.VConcatChart:
+    """Expected price against the number of bidders, closed form and simulation, with a reserve-price slider."""
+    g = abroad.tender_grid()
+    d = abroad.tender_defaults()
+    frame = g.assign(markup=(100 * g["markup"]).round(1))
+    series = {"commissioner_cost": "Commissioner's expected cost", "price": "Price paid, given an award",
+              "winning_cost": "Winner's own cost"}
+    long = frame.melt(id_vars=["bidders", "markup", "sim_price", "p_award"], value_vars=list(series),
+                      var_name="key", value_name="value")
+    long = long.assign(series=long["key"].map(series), value=long["value"].round(0),
+                       sim_price=long["sim_price"].round(0), p_award=long["p_award"].round(3))
+    mark = slider("ch7_tender_reserve", "Reserve: mark-up on the average cost (%)", 0, 25, 2.5,
+                  round(100 * abroad.assumption("reserve_markup"), 1))
+    pick = alt.expr.abs(alt.datum.markup - mark) < 1e-6
+    x = alt.X("bidders:Q", title="Bidders at the tender", scale=alt.Scale(domain=[1, 8]), axis=alt.Axis(tickMinStep=1))
+    yscale = alt.Scale(domain=[round(d["cost_low"], -3) - 1000, round(d["cost_high"], -3) + 2000])
+    lines = alt.Chart(long).transform_filter(pick).mark_line(point=True).encode(
+        x=x, y=alt.Y("value:Q", title="£ per child per year", scale=yscale),
+        color=alt.Color("series:N", title=None, sort=list(series.values()),
+                        scale=alt.Scale(range=[PALETTE[3], PALETTE[0], PALETTE[2]]),
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320)),
+        tooltip=[alt.Tooltip("series:N", title="Line"), alt.Tooltip("bidders:Q", title="Bidders"),
+                 alt.Tooltip("value:Q", title="£ a child", format=",.0f"),
+                 alt.Tooltip("p_award:Q", title="Chance of an award", format=".0%")],
+    )
+    sims = alt.Chart(frame.assign(sim_price=frame["sim_price"].round(0))).transform_filter(pick).mark_point(
+        shape="cross", size=60, color="#333").encode(
+        x=x, y="sim_price:Q",
+        tooltip=[alt.Tooltip("bidders:Q", title="Bidders"),
+                 alt.Tooltip("sim_price:Q", title="Simulated price (£)", format=",.0f")],
+    )
+    mean = alt.Chart(pd.DataFrame({"y": [round(d["mean_cost"], 0)]})).mark_rule(strokeDash=[4, 3], color="#999") \
+        .encode(y=alt.Y("y:Q", scale=yscale))
+    chart = (mean + lines + sims).add_params(mark).properties(width=300, height=260)
+    return finish(
+        chart,
+        "Each bidder lost raises the price",
+        subtitle=["Costs uniform within 10% of the average child's cost (dashed).",
+                  "Lowest bidder wins, paid the runner-up's cost up to the reserve;",
+                  f"a lone bidder gets the reserve. Crosses: {20_000:,} simulated tenders."],
+        source=["model here; chapter 3 costs", _ASSUMED],
+    )
+
+
+def tender_table() -> Table:
+    """What losing the second provider costs a commissioner, and what re-tendering wins back (£ a year)."""
+    mc = abroad.monopoly_cost()
+    d = abroad.tender_defaults()
+    entrants = int(abroad.assumption("potential_entrants"))
+    rows = [
+        ("Two bidders", _m(mc["two_bidders"]), "The runner-up's cost sets the price"),
+        ("One bidder (the second provider lost)", _m(mc["one_bidder"]), "The lone bidder is paid the reserve"),
+        ("Cost of losing the second provider", _k(mc["loss"]),
+         f"{_gbp(mc['loss_per_child'])} a child, {_pct(mc['loss_share'], 1)} of the two-bidder cost"),
+    ]
+    for q in (0.25, 0.5, 1.0):
+        re = abroad.retender_price(entrants, q, d["cost_low"], d["cost_high"], d["reserve"]) * d["children"]
+        rows.append((f"Re-tender, a rival bids with chance {q:.0%}", _m(re),
+                     f"Wins back {_k(mc['one_bidder'] - re)} of the loss"))
+    frame = pd.DataFrame(rows, columns=["Tender", "Commissioner's expected cost a year", "Note"])
+    return Table(frame, caption="South Australia's lesson for a practice of 100 children: what a second bidder is worth",
+                 notes="Bidders' costs uniform within 10% of £35,360 a child; reserve 10% above it, the council's cost "
+                       "of taking the service back in-house (report s.5.6). Spread, reserve and the rival's chance of "
+                       "bidding are assumptions.")
+
+
+# ---------------------------------------------------------------------------------------
+# Kansas
+# ---------------------------------------------------------------------------------------
+
+_KANSAS_SCENARIOS = tuple(round(0.05 * i, 2) for i in range(7))
+
+
+def kansas_table() -> Table:
+    """Kansas's two ways of paying, priced on the same simulated years: who bears which risk."""
+    k = abroad.kansas_comparison()
+    frame = pd.DataFrame({
+        "Contract": k["contract"],
+        "Contractor bears: number of children": k["caseload"].map(_pct),
+        "Contractor bears: cost per child": k["within_group"].map(_pct),
+        "Contractor: chance of a loss": k["practice_p_loss"].map(_pct),
+        "Contractor: worst year in 20": k["practice_surplus_p5"].map(_k),
+        "Risk premium": k["risk_premium_exact"].map(_k),
+        "State's spend: spread (sd)": k["council_sd_spend"].map(_k),
+    })
+    return Table(frame, caption="Kansas before and after 2000: who bears the risk of the number of children and of "
+                                "their cost (£ a year)",
+                 notes=f"A contractor priced for 100 children serving 100 ± 10, at chapter 3's costs; "
+                       f"{abroad.KANSAS_YEARS:,} simulated years (seed {abroad.KANSAS_SEED}) priced with chapter 5's "
+                       "simulator. 'Cost per child' is the variation of cost within needs groups; case mix falls on the "
+                       "contractor under both. Risk tolerance £250,000 (assumption).")
+
+
+def kansas_frame() -> pd.DataFrame:
+    """Kansas's two contracts for children served 0% to 30% above the contracted number.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per scenario and contract: ``served_above`` (%), ``contract``, and the contractor's
+        expected surplus ``mean``, its worst year in 20 ``p5`` (5th percentile) and its spread
+        ``sd``, all £ thousand a year.
+    """
+    rows = []
+    for above in _KANSAS_SCENARIOS:
+        k = abroad.kansas_comparison(above)
+        for rec in k.itertuples(index=False):
+            rows.append({"served_above": round(100 * above), "contract": rec.contract,
+                         "mean": round(rec.practice_mean_surplus / 1000, 1),
+                         "p5": round(rec.practice_surplus_p5 / 1000, 1),
+                         "sd": round(rec.practice_sd_surplus / 1000, 1)})
+    return pd.DataFrame(rows)
+
+
+def kansas_chart() -> alt.VConcatChart:
+    """The contractor's expected surplus and worst year in 20 as more children arrive than the contract expected."""
+    frame = kansas_frame()
+    order = list(dict.fromkeys(frame["contract"]))
+    colour = alt.Color("contract:N", title=None, sort=order, scale=alt.Scale(range=[PALETTE[3], PALETTE[0]]),
+                       legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320))
+    x = alt.X("served_above:Q", title="Children served above the contracted number (%)", scale=alt.Scale(domain=[0, 30]))
+    band = alt.Chart(frame).mark_area(opacity=0.18).encode(
+        x=x, y=alt.Y("p5:Q", title="Contractor's surplus (£ thousand a year)"), y2="mean:Q", color=colour)
+    line = alt.Chart(frame).mark_line(point=True).encode(
+        x=x, y="mean:Q", color=colour,
+        tooltip=[alt.Tooltip("contract:N", title="Contract"), alt.Tooltip("served_above:Q", title="Served above (%)"),
+                 alt.Tooltip("mean:Q", title="Expected surplus (£k)", format=",.1f"),
+                 alt.Tooltip("p5:Q", title="Worst year in 20 (£k)", format=",.1f"),
+                 alt.Tooltip("sd:Q", title="Spread, sd (£k)", format=",.1f")],
+    )
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#333").encode(y="y:Q")
+    chart = (band + zero + line).properties(width=300, height=250)
+    return finish(
+        chart,
+        "Flat rate: extra children cost the contractor",
+        subtitle=["Lines: expected surplus; shading to the worst year in 20.",
+                  f"Priced for 100 children; {abroad.KANSAS_YEARS:,} simulated years a point."],
+        source=[_SIM, _ASSUMED],
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Illinois
+# ---------------------------------------------------------------------------------------
+
+
+def illinois_table() -> Table:
+    """The Illinois permanency bonus without and with the 12-month rule: exact and simulated."""
+    c = abroad.illinois_comparison()
+    t = abroad.illinois_terms()
+    frame = pd.DataFrame({
+        "Rule": c["rule"],
+        "Moves that count (a year)": c["expected_moves"].map(lambda v: f"{v:.1f}"),
+        "Chance of any bonus": c["p_bonus"].map(lambda v: _pct(v, 1)),
+        "Simulated": c["sim_p_bonus"].map(lambda v: _pct(v, 1)),
+        "Expected bonus (exact)": c["expected_bonus"].map(_gbp),
+        "Simulated ": c["sim_bonus"].map(_gbp),
+    })
+    loss = data.value("international", jurisdiction="Illinois", measure="max_contract_loss_share")
+    return Table(frame, caption="Illinois's bonus for a practice of 100 children, with and without the durability rule "
+                                "(£ a year)",
+                 notes=f"A bonus of {_gbp(t['bonus'])} for each child moved into a permanent home above "
+                       f"{_pct(t['threshold_share'])} of the caseload (ASPE); each child moves with chance "
+                       f"{_pct(t['rate'])} a year and {_pct(t['reentry_within_year'])} of moves break down within a "
+                       f"year (assumptions of the chapter on contracting for outcomes). Simulated: 100,000 years, seed {abroad.ILLINOIS_SEED}. The "
+                       f"other side of the Illinois contract, an agency missing its standard losing up to "
+                       f"{loss:.0f}% of its contract through fewer referrals (ASPE), is not modelled.")
+
+
+def illinois_chart() -> alt.VConcatChart:
+    """Expected Illinois bonus against the months a move must last, with a slider for the breakdown rate."""
+    g = abroad.illinois_grid()
+    g = g.assign(expected_bonus=g["expected_bonus"].round(0), p_bonus=g["p_bonus"].round(4))
+    reentry = slider("ch7_illinois_reentry", "Moves breaking down within a year (%)", 10, 40, 5,
+                     round(100 * abroad.illinois_terms()["reentry_within_year"]))
+    window = abroad.illinois_terms()["window_months"]
+    line = alt.Chart(g).transform_filter(alt.datum.reentry == reentry).mark_line(point=True, color=PALETTE[0]).encode(
+        x=alt.X("window_months:Q", title="Months a move must last to count", scale=alt.Scale(domain=[0, 24]),
+                axis=alt.Axis(values=list(range(0, 25, 3)))),
+        y=alt.Y("expected_bonus:Q", title="Expected bonus (£ a year)", scale=alt.Scale(domain=[0, 4500])),
+        tooltip=[alt.Tooltip("window_months:Q", title="Months"),
+                 alt.Tooltip("expected_bonus:Q", title="Expected bonus (£)", format=",.0f"),
+                 alt.Tooltip("p_bonus:Q", title="Chance of any bonus", format=".1%")],
+    )
+    rule = alt.Chart(pd.DataFrame({"x": [window], "text": ["Illinois: 12 months"]}))
+    marker = rule.mark_rule(strokeDash=[4, 3], color="#777").encode(x="x:Q") + rule.mark_text(
+        align="left", dx=4, y=8, fontSize=11).encode(x="x:Q", text="text:N")
+    chart = (line + marker).add_params(reentry).properties(width=300, height=240)
+    return finish(
+        chart,
+        "Counting only lasting moves makes a bonus rare",
+        subtitle=["100 children, 22% a year moving to permanent homes; bonus",
+                  "per child above 24%. Slider: more breakdowns, less bonus."],
+        source=["ASPE; Le Grand (2007), Annex A.3", "outcome chapter's assumptions"],
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Massachusetts
+# ---------------------------------------------------------------------------------------
+
+_DESIGN_NAMES = {"guess": "Standard guessed, both years paid", "baseline": "Year 1 sets the standard, year 2 paid"}
+
+
+def bonus_table() -> Table:
+    """A two-year pilot's bonus with and without a baseline year, with the default assumptions."""
+    t = abroad.bonus_table()
+    frame = pd.DataFrame({
+        "Design": t["design"].map(_DESIGN_NAMES),
+        "Bonus for no improvement (exact)": t["windfall"].map(_gbp),
+        "Simulated": t["windfall_sim"].map(_gbp),
+        "Spread (sd)": t["sd"].map(_gbp),
+        "Chance of no bonus": t["p_nothing"].map(_pct),
+        "Extra bonus for a 5-point improvement": t["extra_for_improvement"].map(_gbp),
+    })
+    return Table(frame, caption="Pricing a bonus for a two-year pilot, with and without a baseline (£ over the pilot)",
+                 notes="A practice of 100 children, 80% of whom keep one social worker all year (chapter 5's assumed "
+                       "outcome); £5,000 for each child above the standard; a guessed standard is out by 10 points on "
+                       "average (sd; assumptions). Simulated: 100,000 pilots, seed 2003.")
+
+
+def bonus_chart() -> alt.VConcatChart:
+    """Expected bonus against real improvement for the two designs; slider: how far out a guessed standard may be."""
+    g = abroad.bonus_grid()
+    g = g.assign(design=g["design"].map(_DESIGN_NAMES), bonus=(g["bonus"] / 1000).round(2),
+                 sd=(100 * g["guess_sd"]).round(1))
+    sd = slider("ch7_bonus_guess_sd", "Error of a guessed standard, sd (points)", 2.5, 20, 2.5,
+                round(100 * abroad.assumption("standard_guess_sd"), 1))
+    chart = alt.Chart(g).transform_filter(alt.expr.abs(alt.datum.sd - sd) < 1e-6).mark_line(point=True).encode(
+        x=alt.X("improvement:Q", title="Real improvement in the outcome (percentage points)"),
+        y=alt.Y("bonus:Q", title="Expected bonus over the pilot (£ thousand)", scale=alt.Scale(domain=[0, 160])),
+        color=alt.Color("design:N", title=None, sort=list(_DESIGN_NAMES.values()),
+                        scale=alt.Scale(range=[PALETTE[3], PALETTE[0]]),
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320)),
+        tooltip=[alt.Tooltip("design:N", title="Design"), alt.Tooltip("improvement:Q", title="Improvement (points)"),
+                 alt.Tooltip("bonus:Q", title="Expected bonus (£k)", format=",.1f")],
+    ).add_params(sd).properties(width=300, height=250)
+    return finish(
+        chart,
+        "Without a baseline, a bonus pays for luck",
+        subtitle=["Two-year pilot of 100 children, £5,000 a child above the",
+                  "standard. At zero improvement the bonus is all windfall.",
+                  "Slider: a worse guess, a bigger windfall."],
+        source=["model here (exact binomial sums)", _ASSUMED],
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Lessons and levers
+# ---------------------------------------------------------------------------------------
+
+#: For each lesson key of ``data/international_systems.csv``: where in the book a reader sees it work.
+_LEVERS = {
+    "monopoly": ("This chapter: the tender", "The number of bidders and the reserve price (the council's cost of "
+                 "taking the service back in-house)", "Reserve-price slider of the tender chart"),
+    "performance_contracts": ("Paying a practice", "The outcome bonus per child and the base it sits on",
+                              "Outcome-bonus slider of the live contract explorer"),
+    "purchaser_provider_split": ("Continuity", "The practice's staff turnover and vacancies against the council's",
+                                 "Turnover and vacancy sliders of the continuity charts"),
+    "regulator_life_cycle": ("This chapter: Ontario", "The cost of auditing costs and monitoring outcomes, and "
+                             "payment that does not follow spending", "Spending-ratio slider of the Ontario chart"),
+    "cwla_issues": ("This chapter: Kansas; Paying a practice", "Whether the baseline follows the number of children",
+                    "Baseline menu of the design-your-contract chart"),
+    "durable_outcomes": ("This chapter: Illinois; Contracting for outcomes",
+                         "The months an outcome must last before it is paid",
+                         "Breakdown-rate slider of the Illinois chart (months on its axis)"),
+    "baseline_first": ("This chapter: Massachusetts", "When standards start, and how far a guessed standard may be out",
+                       "Guess-error slider of the bonus chart"),
+}
+
+
+def levers_table() -> Table:
+    """Each lesson of the annex tied to the chapter, contract parameter and control where a reader can see it work."""
+    s = abroad.systems()
+    lessons = s[s["aspect"] == "lesson"]
+    rows = []
+    for key, (where, parameter, control) in _LEVERS.items():
+        sub = lessons[lessons["category"] == key]
+        if sub.empty:
+            raise ValueError(f"no lesson {key!r} in data/international_systems.csv")
+        places = ", ".join(dict.fromkeys(sub["jurisdiction"]))
+        rows.append((sub["entry"].iloc[0], places, where, parameter, control))
+    frame = pd.DataFrame(rows, columns=["Lesson", "From", "Where to see it", "Contract parameter", "Control"])
+    return Table(frame, caption="Each lesson from abroad, and the lever in this book that shows it at work",
+                 notes="Lessons from Annex A.3 (its four lessons and its lesson from Canada), and three drawn by this "
+                       "book from the annex's accounts of Kansas, Illinois and Massachusetts.")
+
+
+# ---------------------------------------------------------------------------------------
+# Key results
+# ---------------------------------------------------------------------------------------
+
+
+def key_results() -> Table:
+    """The chapter's key-results table, every figure computed from the models and their data."""
+    b = abroad.ontario_bounds().set_index("reading")
+    mc = abroad.monopoly_cost()
+    k = abroad.kansas_comparison().set_index("contract")
+    flat, served = k.index
+    bonus = abroad.bonus_table().set_index("design")
+    s = abroad.systems()
+    evidence = s[s["aspect"] == "evidence"]
+    with_evidence = int((evidence["category"].isin(["Favourable", "Mixed", "Unfavourable"])).sum())
+    return _key_results(
+        [
+            ("Places and studies in the annex for which it reports any finding on outcomes or cost",
+             f"{with_evidence} of {len(evidence)}", "Annex A.3, classified here"),
+            ("Ontario: growth in spending per unit of service, 1998/99 to 2004/05, and a year",
+             f"at least {100 * b.loc['as stated', 'unit_cost_growth']:.0f}% "
+             f"({100 * b.loc['as stated', 'annual_rate']:.1f}% a year) on the words as stated; "
+             f"{100 * b.loc['lowest', 'unit_cost_growth']:.0f}% to {100 * b.loc['highest', 'unit_cost_growth']:.0f}% "
+             f"({100 * b.loc['lowest', 'annual_rate']:.1f}% to {100 * b.loc['highest', 'annual_rate']:.1f}% a year) "
+             "over their range",
+             "Annex A.3 citing the Auditor General (2006)",
+             "the readings of 'more than doubled' and 'about 40%'"),
+            ("Tender: cost of losing the second of two bidders, practice of 100 children",
+             f"{_k(mc['loss'])} a year ({_pct(mc['loss_share'], 1)})",
+             "closed form, checked by simulation", "bidders' cost spread and the reserve price"),
+            ("Re-tendering with an even chance that a rival bids: share of that loss won back",
+             _pct(mc["retender_saving"] / mc["loss"]), "closed form", "the rival's chance of bidding"),
+            ("Kansas: contractor's share of the risk in the number of children, flat rate; per child served",
+             f"{_pct(k.loc[flat, 'caseload'])}; {_pct(k.loc[served, 'caseload'])}",
+             f"chapter 5 simulator, {abroad.KANSAS_YEARS:,} years"),
+            ("Kansas: risk premium the contractor would charge, flat rate; per child served",
+             f"{_k(k.loc[flat, 'risk_premium_exact'])}; {_k(k.loc[served, 'risk_premium_exact'])} a year",
+             f"chapter 5 simulator, {abroad.KANSAS_YEARS:,} years", "risk tolerance £250,000"),
+            ("Two-year pilot: bonus paid for no improvement, standard guessed; standard from a baseline year",
+             f"{_gbp(bonus.loc['guess', 'windfall'])}; {_gbp(bonus.loc['baseline', 'windfall'])}",
+             "exact binomial sums, checked by simulation", "error of a guessed standard; bonus £5,000 a child"),
+        ],
+        caption="Key results: lessons from abroad (default assumptions)",
+    )

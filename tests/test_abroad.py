@@ -1,0 +1,420 @@
+"""Tests of chapter 7's models (swp_models.abroad), its tables and charts, and its explorer.
+
+Closed forms are checked against simulation with fixed seeds; tolerances are a few Monte Carlo
+standard errors and stated where they are used.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from swp_models import abroad as A
+from swp_models import data
+from swp_models.charts import bound_params
+from swp_models.costs import default_cost_model
+
+ANNEX_PLACES = ["Denmark", "Sweden", "South Australia", "Michigan", "Kansas", "Texas", "Florida", "Ohio", "Illinois",
+                "Massachusetts", "Philadelphia", "Indiana", "Ontario"]
+
+
+# --------------------------------------------------------------------------- the annex as data
+
+
+def test_every_place_in_the_annex_has_every_aspect_once():
+    s = A.systems()
+    assert set(ANNEX_PLACES) <= set(s["jurisdiction"])
+    counts = s.groupby("jurisdiction")["aspect"].apply(sorted)
+    for place, aspects in counts.items():
+        assert aspects == sorted(["commissioner", "provider", "payment", "evidence", "lesson"]), place
+    # 1 = the annex states it; 0 = it says nothing (and then the row is derived, not sourced).
+    assert set(s["value"]) <= {0.0, 1.0}
+    silent = s[s["value"] == 0]
+    assert (silent["status"] == "derived").all() and (silent["entry"] == "Not stated in the annex").all()
+    assert (s.loc[s["value"] == 1, "status"] == "sourced").all()
+
+
+def test_comparison_frame_is_one_row_per_place_in_file_order():
+    f = A.comparison_frame()
+    assert list(f["jurisdiction"]) == list(dict.fromkeys(A.systems()["jurisdiction"]))
+    assert f[["commissioner", "provider", "payment", "evidence", "lesson"]].notna().all().all()
+    assert f.loc[f["jurisdiction"] == "Kansas", "payment_category"].item() == "Capitation, then per child served"
+
+
+def test_managed_care_links_cover_the_four_models():
+    links = A.managed_care_links()
+    assert list(dict.fromkeys(links["model"])) == list(A.MODEL_ANALOGUES)
+    for model, parties in A.MODEL_ANALOGUES.items():
+        sub = links[links["model"] == model]
+        for party in parties:
+            assert party in set(sub["to_party"]), (model, party)
+        # Every model's public agency contracts with someone.
+        assert ((sub["from_party"] == "Public agency") & (sub["relation"] == "contracts with")).any()
+
+
+def test_model_risk_reads_chapter_5s_table():
+    table = pd.DataFrame({"contract": ["Capitation, flat rate", "Full reimbursement", "Outcome: fixed base + bonus"],
+                          "caseload": [0.0, 0.0, 1.0], "case_mix": [1.0, 0.0, 1.0], "within_group": [1.0, 0.0, 1.0],
+                          "overall": [0.5, 0.0, 1.0]})
+    r = A.model_risk(table).set_index(["model", "party"])
+    assert r.loc[("Lead agency", "Lead agency"), "caseload"] == 0.0
+    assert r.loc[("Administrative services organisation", "Administrative services organisation"), "overall"] == 0.0
+    assert r.loc[("Public agency", "Service providers"), "within_group"] == 1.0
+    with pytest.raises(ValueError, match="risk_table"):
+        A.model_risk(table.drop(columns="overall"))
+    with pytest.raises(ValueError, match="Full reimbursement"):
+        A.model_risk(table.iloc[[0, 2]])
+
+
+# --------------------------------------------------------------------------- Ontario
+
+
+def test_unit_cost_growth_arithmetic():
+    g = A.unit_cost_growth(2.0, 0.4, 6)
+    assert g.unit_cost_ratio == pytest.approx(2 / 1.4, rel=1e-15)
+    assert g.growth == pytest.approx(0.428571428571, rel=1e-10)
+    assert g.annual_rate == pytest.approx((2 / 1.4) ** (1 / 6) - 1, rel=1e-14)
+    assert (1 + g.annual_rate) ** 6 == pytest.approx(g.unit_cost_ratio, rel=1e-12)
+    assert A.unit_cost_growth(1.0, 0.0, 3).growth == 0.0
+
+
+def test_ontario_bounds_keep_more_than_and_about_as_bounds():
+    b = A.ontario_bounds().set_index("reading")
+    # The figures as stated: "more than doubled" at its floor, volumes exactly 40%.
+    assert b.loc["as stated", "spending_ratio"] == 2.0
+    assert b.loc["as stated", "unit_cost_growth"] == pytest.approx(2 / 1.4 - 1)
+    assert round(100 * b.loc["as stated", "unit_cost_growth"]) == 43  # "at least 43%"
+    assert round(100 * b.loc["as stated", "annual_rate"]) == 6  # "about 6% a year"
+    # The interval: least spending with most volume, most spending with least volume.
+    assert b.loc["lowest", "unit_cost_growth"] == pytest.approx(2 / 1.45 - 1)
+    assert b.loc["highest", "unit_cost_growth"] == pytest.approx(2.5 / 1.35 - 1)
+    assert b.loc["lowest", "unit_cost_growth"] < b.loc["as stated", "unit_cost_growth"] < b.loc["highest",
+                                                                                                "unit_cost_growth"]
+    # With no width to the words the interval collapses onto the stated figure.
+    tight = A.ontario_bounds(spending_upper=2.0, volume_half_width=0.0).set_index("reading")
+    assert np.allclose(tight["unit_cost_growth"], b.loc["as stated", "unit_cost_growth"])
+    # Six fiscal years, from the data.
+    assert data.value("international", jurisdiction="Ontario", measure="spending_period_end") - data.value(
+        "international", jurisdiction="Ontario", measure="spending_period_start") == 6
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"spending_upper": 1.9}, "spending_upper"),
+    ({"volume_half_width": -1.0}, "volume_half_width"),
+    ({"volume_half_width": 40.0}, "volume_half_width"),
+])
+def test_ontario_bounds_reject_bad_readings(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        A.ontario_bounds(**kwargs)
+
+
+@pytest.mark.parametrize("args, name", [((0.0, 0.4, 6), "spending_ratio"), ((2.0, -1.0, 6), "volume_growth"),
+                                        ((2.0, 0.4, 0.0), "years"), ((float("nan"), 0.4, 6), "spending_ratio")])
+def test_unit_cost_growth_rejects_bad_inputs(args, name):
+    with pytest.raises(ValueError, match=name):
+        A.unit_cost_growth(*args)
+
+
+def test_referral_shift_arithmetic():
+    model = default_cost_model()
+    r = A.referral_shift(2.0).set_index("payment")
+    assert r.loc["Block set before the change", "surplus"] == pytest.approx(-100 * model.mean)
+    assert r.loc["Flat capitation set before the change", "surplus"] == pytest.approx(0.0, abs=1e-6)
+    cheap = A.referral_shift(1.8, "no_additional_needs").set_index("payment")
+    gain = 80 * (model.mean - model.recorded_means()["no_additional_needs"])
+    assert cheap.loc["Flat capitation set before the change", "surplus"] == pytest.approx(gain)
+    assert cheap.loc["Capitation by needs group", "surplus"] == pytest.approx(0.0, abs=1e-6)
+    with pytest.raises(ValueError, match="added_group"):
+        A.referral_shift(1.5, "martians")
+    with pytest.raises(ValueError, match="factor"):
+        A.referral_shift(0.5)
+
+
+# --------------------------------------------------------------------------- the tender
+
+
+LOW, HIGH = 30_000.0, 40_000.0
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 7])
+def test_order_statistic_mean_against_simulation(n):
+    rng = np.random.default_rng(5)
+    draws = np.sort(rng.uniform(LOW, HIGH, size=(200_000, n)), axis=1)
+    for k in range(1, n + 1):
+        se = draws[:, k - 1].std() / math.sqrt(draws.shape[0])
+        assert abs(draws[:, k - 1].mean() - A.order_statistic_mean(k, n, LOW, HIGH)) < 4 * se
+
+
+@pytest.mark.parametrize("n", [2, 3, 5, 10])
+def test_tender_without_reserve_is_the_uniform_order_statistics(n):
+    t = A.expected_tender(n, LOW, HIGH)
+    assert t.p_award == 1.0
+    assert t.winning_cost == pytest.approx(A.order_statistic_mean(1, n, LOW, HIGH), rel=1e-12)  # expected minimum
+    assert t.price == pytest.approx(A.order_statistic_mean(2, n, LOW, HIGH), rel=1e-12)
+    assert t.margin == pytest.approx((HIGH - LOW) / (n + 1), rel=1e-9)
+    assert t.commissioner_cost == pytest.approx(t.price, rel=1e-12)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 6])
+@pytest.mark.parametrize("reserve", [31_000.0, 35_000.0, 39_500.0, 45_000.0])
+def test_tender_closed_form_against_simulation(n, reserve):
+    cf = A.expected_tender(n, LOW, HIGH, reserve)
+    sim = A.simulate_tenders(n, LOW, HIGH, reserve, 200_000, seed=100 * n + int(reserve) % 97)
+    se_p = math.sqrt(cf.p_award * (1 - cf.p_award) / 200_000) + 1e-9
+    assert abs(sim.p_award - cf.p_award) < 4 * se_p + 5 / 200_000  # a few tenders either way when p is near 0 or 1
+    # Prices lie within [LOW, reserve]: 4 standard errors of a spread at most HIGH - LOW.
+    tol = 4 * (HIGH - LOW) / math.sqrt(200_000 * max(cf.p_award, 1e-3))
+    assert abs(sim.price - cf.price) < tol
+    assert abs(sim.winning_cost - cf.winning_cost) < tol
+    assert abs(sim.commissioner_cost - cf.commissioner_cost) < tol
+
+
+def test_tender_limits_and_monotonicity():
+    # A lone bidder is paid the reserve whenever it accepts; the commissioner never pays above the reserve.
+    for reserve in (32_000.0, 38_000.0, 50_000.0):
+        one = A.expected_tender(1, LOW, HIGH, reserve)
+        assert one.price == pytest.approx(reserve, rel=1e-12) and one.commissioner_cost == pytest.approx(reserve)
+        assert one.p_award == pytest.approx(min((reserve - LOW) / (HIGH - LOW), 1.0))
+        costs = [A.expected_tender(n, LOW, HIGH, reserve).commissioner_cost for n in range(1, 12)]
+        assert all(c <= reserve + 1e-9 for c in costs)
+        assert all(b <= a + 1e-9 for a, b in zip(costs, costs[1:])), "more bidders never cost more"
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(1, 40), lo=st.floats(0, 1e5), width=st.floats(1, 1e5), rho=st.floats(0.01, 1.5))
+def test_tender_outcome_is_coherent(n, lo, width, rho):
+    reserve = lo + rho * width
+    t = A.expected_tender(n, lo, lo + width, reserve)
+    assert 0 < t.p_award <= 1
+    assert lo - 1e-6 <= t.winning_cost <= t.price + 1e-6
+    assert t.price <= reserve + 1e-6 * max(1.0, reserve)
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: A.expected_tender(0, LOW, HIGH, 38_000.0), "n_bidders"),
+    (lambda: A.expected_tender(2.5, LOW, HIGH, 38_000.0), "n_bidders"),
+    (lambda: A.expected_tender(3, LOW, HIGH, 29_000.0), "reserve"),
+    (lambda: A.expected_tender(3, LOW, HIGH, LOW), "reserve"),
+    (lambda: A.expected_tender(1, LOW, HIGH), "reserve"),
+    (lambda: A.expected_tender(2, LOW, LOW, 38_000.0), "cost_high"),
+    (lambda: A.expected_tender(2, -1.0, HIGH, 38_000.0), "cost_low"),
+    (lambda: A.simulate_tenders(0, LOW, HIGH, 38_000.0, 10, 1), "n_bidders"),
+    (lambda: A.simulate_tenders(2, LOW, HIGH, 20_000.0, 10, 1), "reserve"),
+    (lambda: A.simulate_tenders(1_000, LOW, HIGH, 38_000.0, 10**6, 1), "n_tenders"),
+    (lambda: A.retender_price(1, 1.5, LOW, HIGH, 38_000.0), "entry_probability"),
+    (lambda: A.retender_price(-1, 0.5, LOW, HIGH, 38_000.0), "potential_entrants"),
+    (lambda: A.retender_price(1, 0.5, LOW, HIGH, None), "reserve"),
+    (lambda: A.monopoly_cost(children=0), "children"),
+])
+def test_tender_rejects_bad_inputs_naming_the_parameter(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()
+
+
+def test_retender_mixes_the_bidder_counts():
+    r = 39_000.0
+    one = A.expected_tender(1, LOW, HIGH, r).commissioner_cost
+    two = A.expected_tender(2, LOW, HIGH, r).commissioner_cost
+    three = A.expected_tender(3, LOW, HIGH, r).commissioner_cost
+    assert A.retender_price(1, 0.0, LOW, HIGH, r) == pytest.approx(one)
+    assert A.retender_price(1, 1.0, LOW, HIGH, r) == pytest.approx(two)
+    assert A.retender_price(1, 0.3, LOW, HIGH, r) == pytest.approx(0.7 * one + 0.3 * two)
+    assert A.retender_price(2, 0.5, LOW, HIGH, r) == pytest.approx(0.25 * one + 0.5 * two + 0.25 * three)
+
+
+def test_monopoly_cost_with_the_chapters_assumptions():
+    mc = A.monopoly_cost()
+    d = A.tender_defaults()
+    m, w = d["mean_cost"], d["cost_high"] - d["cost_low"]
+    # Two bidders, reserve at the top of the range: the expected second-lowest of two draws.
+    assert mc["two_bidders"] == pytest.approx(100 * (d["cost_low"] + 2 * w / 3))
+    assert mc["one_bidder"] == pytest.approx(100 * d["reserve"])
+    assert mc["loss"] == pytest.approx(mc["one_bidder"] - mc["two_bidders"])
+    assert mc["loss_per_child"] == pytest.approx(m * 0.2 / 3, rel=1e-9)  # 10% spread, reserve at +10%
+    assert mc["retender_saving"] == pytest.approx(mc["loss"] / 2)  # one rival at an even chance
+
+
+def test_tender_grid_closed_form_matches_its_simulation():
+    g = A.tender_grid(max_bidders=4, markups=(0.0, 0.1), n_tenders=50_000)
+    assert len(g) == 8
+    assert np.allclose(g["sim_price"], g["price"], rtol=0.01)
+
+
+# --------------------------------------------------------------------------- Kansas
+
+
+def test_kansas_reproduces_with_its_seed():
+    a = A.kansas_comparison(0.1, n_years=2_000, seed=A.KANSAS_SEED)
+    b = A.kansas_comparison(0.1, n_years=2_000, seed=A.KANSAS_SEED)
+    pd.testing.assert_frame_equal(a, b)
+    c = A.kansas_comparison(0.1, n_years=2_000, seed=A.KANSAS_SEED + 1)
+    assert not np.allclose(a["practice_mean_surplus"], c["practice_mean_surplus"])
+
+
+def test_kansas_moves_caseload_risk_and_nothing_else():
+    k = A.kansas_comparison(n_years=5_000).set_index("contract")
+    flat, served = k.index
+    assert k.loc[flat, "caseload"] == pytest.approx(1.0) and k.loc[served, "caseload"] == pytest.approx(0.0, abs=1e-9)
+    assert k.loc[flat, "within_group"] == pytest.approx(1.0) and k.loc[served, "within_group"] == pytest.approx(1.0)
+    assert k.loc[flat, "council_sd_spend"] == 0.0 and k.loc[served, "council_sd_spend"] > 0
+    assert k.loc[served, "risk_premium_exact"] < k.loc[flat, "risk_premium_exact"]
+
+
+def test_kansas_flat_rate_loses_the_cost_of_extra_children():
+    model = default_cost_model()
+    k = A.kansas_comparison(0.2, n_years=20_000).set_index("contract")
+    flat, served = k.index
+    assert k.loc[flat, "mean_children"] == pytest.approx(120, abs=0.2)
+    # The flat rate pays for 100 children; 20 more cost 20 x the mean, up to sampling error.
+    se = k.loc[flat, "practice_sd_surplus"] / math.sqrt(20_000)
+    assert abs(k.loc[flat, "practice_mean_surplus"] + 20 * model.mean) < 4 * se
+    assert abs(k.loc[served, "practice_mean_surplus"]) < 4 * k.loc[served, "practice_sd_surplus"] / math.sqrt(20_000)
+
+
+@pytest.mark.parametrize("kwargs, name", [({"served_above": -0.1}, "served_above"), ({"n_years": 10}, "n_years"),
+                                          ({"risk_tolerance": 0.0}, "risk_tolerance"), ({"cost_model": "x"}, "cost_model")])
+def test_kansas_rejects_bad_inputs(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        A.kansas_comparison(**kwargs)
+    with pytest.raises(ValueError, match="contracted_children"):
+        A.kansas_contracts(default_cost_model(), 0)
+
+
+# --------------------------------------------------------------------------- Illinois
+
+
+def test_illinois_reproduces_with_its_seed_and_matches_the_exact_bonus():
+    a = A.simulate_illinois(n_years=20_000, seed=A.ILLINOIS_SEED)
+    b = A.simulate_illinois(n_years=20_000, seed=A.ILLINOIS_SEED)
+    pd.testing.assert_frame_equal(a, b)
+    c = A.illinois_comparison(n_years=100_000, seed=A.ILLINOIS_SEED)
+    for rec in c.itertuples(index=False):
+        se = rec.sim_sd / math.sqrt(100_000)
+        assert abs(rec.sim_bonus - rec.expected_bonus) < 4 * se + 1e-9, rec.rule
+    no_rule, rule = c.itertuples(index=False)
+    assert no_rule.lasting_share == 1.0 and rule.lasting_share == pytest.approx(0.75)  # 25% break down in a year
+    assert rule.expected_bonus < no_rule.expected_bonus
+
+
+def test_illinois_counted_moves_and_window():
+    t = A.illinois_terms()
+    assert t["threshold_share"] == 0.24 and t["window_months"] == 12
+    sim = A.simulate_illinois(12.0, n_years=50_000, seed=3)
+    assert (sim["counted"] <= sim["moves"]).all()
+    assert sim["counted"].mean() == pytest.approx(100 * t["rate"] * 0.75, rel=0.01)
+    zero = A.simulate_illinois(0.0, n_years=1_000, seed=3)
+    assert (zero["counted"] == zero["moves"]).all()
+    longer = [A.illinois_bonus(float(w))["expected_bonus"] for w in (0, 6, 12, 24)]
+    assert all(b < a for a, b in zip(longer, longer[1:]))
+    for kwargs, name in (({"window_months": -1.0}, "window_months"), ({"reentry_within_year": 1.0}, "reentry"),
+                         ({"rate": 1.5}, "rate")):
+        with pytest.raises(ValueError, match=name):
+            A.illinois_bonus(**kwargs)
+    with pytest.raises(ValueError, match="n_years"):
+        A.simulate_illinois(n_years=0)
+
+
+# --------------------------------------------------------------------------- Massachusetts
+
+
+@pytest.mark.parametrize("design", A.BONUS_DESIGNS)
+@pytest.mark.parametrize("improvement", [0.0, 0.05])
+def test_bonus_exact_sum_against_simulation(design, improvement):
+    exact = A.bonus_expectation(design, improvement)
+    sims = A.simulate_bonus(design, improvement, n_pilots=200_000, seed=7)
+    assert abs(sims.mean() - exact) < 4 * sims.std() / math.sqrt(sims.size)
+
+
+def test_bonus_baseline_windfall_near_the_normal_approximation():
+    # Year 2 minus year 1: about Normal(0, 2 N p (1 - p)); E[max(D, 0)] = sd / sqrt(2 pi).
+    n, p, b = 100, 0.8, 5000.0
+    approx = b * math.sqrt(2 * n * p * (1 - p)) / math.sqrt(2 * math.pi)
+    assert A.bonus_expectation("baseline", 0.0, base_rate=p, children=n, bonus_per_child=b) == pytest.approx(
+        approx, rel=0.03)
+    # A guessed standard pays more for nothing, and more the worse the guess.
+    g = [A.bonus_expectation("guess", 0.0, guess_sd=s) for s in (0.05, 0.1, 0.2)]
+    assert g[0] < g[1] < g[2]
+    assert A.bonus_expectation("guess", 0.0) > A.bonus_expectation("baseline", 0.0)
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"design": "hope"}, "design"), ({"design": "guess", "base_rate": 1.0}, "base_rate"),
+    ({"design": "guess", "children": 0}, "children"), ({"design": "guess", "bonus_per_child": -1.0}, "bonus_per_child"),
+    ({"design": "guess", "guess_sd": 0.0}, "guess_sd"), ({"design": "guess", "improvement": 0.5}, "improvement"),
+])
+def test_bonus_rejects_bad_inputs(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        A.bonus_expectation(**kwargs)
+    with pytest.raises(ValueError, match=name):
+        A.simulate_bonus(n_pilots=10, **kwargs)
+
+
+# --------------------------------------------------------------------------- page and explorer
+
+
+def test_page_tables_and_key_results():
+    from swp_models.figures import abroad as F
+
+    kr = F.key_results()
+    assert len(kr.frame) >= 6
+    assert kr.frame["Value"].str.len().gt(0).all()
+    assert "43%" in kr.frame.loc[1, "Value"]
+    levers = F.levers_table().frame
+    keys = set(A.systems().query("aspect == 'lesson'")["category"])
+    assert len(levers) == len(keys)
+    table = F.comparison_table().frame
+    assert len(table) == A.systems()["jurisdiction"].nunique()
+
+
+def test_charts_carry_named_controls_and_a_source():
+    from swp_models.figures import abroad as F
+
+    names = {
+        F.ontario_chart: ["ch7_ontario_spending"],
+        F.tender_chart: ["ch7_tender_reserve"],
+        F.illinois_chart: ["ch7_illinois_reentry"],
+        F.bonus_chart: ["ch7_bonus_guess_sd"],
+        F.payment_evidence_chart: [],
+        F.managed_care_diagram: [],
+    }
+    for build, params in names.items():
+        spec = build().to_dict()
+        assert bound_params(spec) == params, build.__name__
+        assert spec["title"]["text"].startswith("Source:"), build.__name__
+
+
+def test_diagram_frame_places_every_party_from_the_data():
+    from swp_models.figures import abroad as F
+
+    nodes, edges = F.diagram_frame()
+    links = A.managed_care_links()
+    for model in A.MODEL_ANALOGUES:
+        parties = set(links.loc[links["model"] == model, ["from_party", "to_party"]].stack())
+        placed = nodes[nodes["model"] == model]
+        assert set(placed["party"]) == parties
+        assert placed[["x", "y"]].duplicated().sum() == 0, f"two parties share a place in {model}"
+    assert len(edges) == len(links.drop_duplicates(["model", "from_party", "to_party"]))
+
+
+def test_explorer_recomputes_on_every_change():
+    from swp_models.explore.abroad import explorer, tender_rows
+
+    e = explorer()
+    before = e.result.value
+    assert "Tender" in before and "Kansas" in before
+    e.controls["served_above"].value = 0.3
+    assert e.result.value != before
+    e.controls["max_bidders"].value = 2
+    assert e.last_seconds > 0
+    rows = tender_rows(3, 0.1, 0.1, 1, 0.5, 100, 5_000, 1)
+    assert len(rows) == 4
+    with pytest.raises(ValueError, match="spread"):
+        tender_rows(3, 0.0, 0.1, 1, 0.5, 100, 5_000, 1)
+    e.controls["potential_entrants"].value = 0
+    e.controls["entry_probability"].value = 1.0
+    assert "swp-explorer-error" not in e.result.value
