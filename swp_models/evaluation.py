@@ -24,7 +24,7 @@ with the parallel one by the generalised-least-squares variance of the treatment
 under a random practice intercept and fixed period effects (Hussey and Hughes 2007).
 
 Functions return numbers and frames; the page tables and charts are in
-:mod:`swp_models.figures.evaluation`.
+``swp_models.figures.evaluation``.
 """
 
 from __future__ import annotations
