@@ -429,7 +429,7 @@ def simulate_power(
     ----------
     diff, baseline, practices, children_per_practice, years, icc, alpha
         As in :func:`power_of_difference`.
-    n_sims : int, default 20,000
+    n_sims : int, default 20000
         Simulated pilots, 100 to 1,000,000.
     seed : int or numpy.random.Generator
         Fixed seed by default.

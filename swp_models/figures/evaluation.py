@@ -42,8 +42,6 @@ __all__ = [
     "prose_numbers_what_happened",
 ]
 
-_REPORT = "Le Grand (2007) s.9, Recommendations 9-13"
-_ASSUMED = "ICC, significance and power assumptions (data/evaluation_inputs.csv)"
 _TRACK_ORDER = ["report's plan", "plan", "pilots", "evaluation", "law"]
 _TRACK_LABELS = {"report's plan": "Report's plan (from 2009)", "plan": "Expected dates", "pilots": "Pilots",
                  "evaluation": "Evaluation", "law": "Law"}
@@ -286,7 +284,8 @@ def _retrospective() -> pd.DataFrame:
          f"'{q('finding_continuity')}' (Stanley, 2013); '{q('finding_children_understanding')}' (early findings)",
          "confirmed",
          f"Same direction. The summary read gives no rate to set beside the size; with the pilots' own cohorts a gain "
-         f"above {_pts(act['mdd'])} was detectable, and the predicted {_pts(p['difference'].iloc[0])} is above it."),
+         f"above {_pts(act['mdd'])} was detectable, and the predicted {_pts(p['difference'].iloc[0])} is "
+         f"{'above' if p['difference'].iloc[0] > act['mdd'] else 'below'} it."),
         ("Chapter 2: practice staff turnover well below the council's",
          f"{turnover:g}% a year against {100 * eng.turnover:.0f}% (an assumption)",
          f"'{q('finding_staff')}' (2,050 staff)",
@@ -402,19 +401,18 @@ def timeline_chart() -> alt.VConcatChart:
     tracks = [_TRACK_LABELS[k] for k in _TRACK_ORDER]
     colour = alt.Color("track_label:N", title=None, sort=tracks,
                        scale=alt.Scale(domain=tracks, range=[PALETTE[1], "#999999", PALETTE[0], PALETTE[2], PALETTE[3]]),
-                       legend=alt.Legend(orient="bottom", columns=3))
+                       legend=alt.Legend(orient="bottom", columns=2))
     tip = [alt.Tooltip("label:N", title="What"), alt.Tooltip("start_s:N", title="From"),
            alt.Tooltip("end_s:N", title="To"), alt.Tooltip("source:N", title="Source")]
-    y = alt.Y("label:N", sort=labels, title=None, axis=alt.Axis(labelLimit=170, labelFontSize=10))
-    x = alt.X("start_s:T", title="Year", axis=alt.Axis(format="%Y", tickCount=10),
+    y = alt.Y("label:N", sort=labels, title=None, axis=alt.Axis(labelLimit=135, labelFontSize=10))
+    x = alt.X("start_s:T", title="Year", axis=alt.Axis(format="%Y", tickCount=5),
               scale=alt.Scale(domain=["2008-01-01", "2017-06-30"]))
     bars = alt.Chart(t).mark_bar(height=9).encode(y=y, x=x, x2="end_draw:T", color=colour, tooltip=tip)
     dots = alt.Chart(t[t["point"]]).mark_point(filled=True, size=45).encode(y=y, x=x, color=colour, tooltip=tip)
-    chart = (bars + dots).properties(width=190, height=alt.Step(14))
-    return finish(chart, "The pilots: planned for 2009-2011, run 2009-2012, law settled 2013-2017",
-                  subtitle=["Bars are periods, dots single dates. Hover for the source."],
-                  source=[_REPORT, "Committee evidence Q224", "Community Care 2008-2017", "Stanley et al. (2012)",
-                          "legislation.gov.uk", "Together for Children (2017)", "build-up an assumption"])
+    chart = (bars + dots).properties(width=165, height=alt.Step(14))
+    return finish(chart, "Planned for 2009-11, run 2009-12",
+                  subtitle=["Plans, pilots, evaluation and law, 2008-2017.", "Bars: periods; dots: dates. Hover for sources."],
+                  source=["each row's source in the table below", "build-up an assumption"])
 
 
 def mdd_chart() -> alt.VConcatChart:
@@ -434,23 +432,24 @@ def mdd_chart() -> alt.VConcatChart:
     line = alt.Chart(grid).transform_calculate(mdd=expr).mark_line().encode(
         x=alt.X("icc:Q", title="Intra-practice correlation (ICC)", scale=alt.Scale(domain=[0, 0.3])),
         y=alt.Y("mdd:Q", title="Smallest detectable difference (points)", scale=alt.Scale(domain=[0, 60], clamp=True)),
-        color=alt.Color("outcome:N", title=None, sort=o["outcome"].tolist(), legend=alt.Legend(orient="bottom", columns=1)),
+        color=alt.Color("outcome:N", title=None, sort=o["outcome"].tolist(),
+                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=300)),
         tooltip=[alt.Tooltip("outcome:N", title="Outcome"), alt.Tooltip("icc:Q", title="ICC", format=".3f"),
                  alt.Tooltip("mdd:Q", title="Points", format=".1f")],
     )
     p = ev.predicted_effects()
     effects = pd.DataFrame({"y": 100 * p["difference"],
-                            "t": [f"predicted continuity gain {100 * p['difference'].iloc[0]:.0f} pts",
-                                  f"outcome-contract effect {100 * p['difference'].iloc[1]:.1f} pts"]})
+                            "t": [f"continuity gain {100 * p['difference'].iloc[0]:.1f}",
+                                  f"outcome-contract effect {100 * p['difference'].iloc[1]:.1f}"]})
     rules = alt.Chart(effects).mark_rule(strokeDash=[4, 3], color="#333").encode(y="y:Q")
     texts = alt.Chart(effects).mark_text(align="right", baseline="bottom", dy=-2, fontSize=10).encode(
-        y="y:Q", x=alt.value(330), text="t:N")
+        y="y:Q", x=alt.value(270), text="t:N")
     icc_rule = alt.Chart(pd.DataFrame({"x": [a["icc"]]})).mark_rule(color="#bbb").encode(x="x:Q")
-    chart = (icc_rule + line + rules + texts).properties(width=330, height=260).add_params(k, m, yrs)
-    return finish(chart, "Nine practices can detect a large change, not a modest one",
-                  subtitle=["Smallest difference detectable (two-sided 5%, power 80%, closed form)",
-                            "against a matched control. Grey line: the assumed ICC of 0.05."],
-                  source=[_REPORT, "chapter 2's continuity model", "CYP Now (2005-06)", _ASSUMED])
+    chart = (icc_rule + line + rules + texts).properties(width=270, height=250).add_params(k, m, yrs)
+    return finish(chart, "What nine practices can detect",
+                  subtitle=["Against matched controls; 5% two-sided, power 80%,", "closed form. Dashed: the book's "
+                            "predicted effects.", "Grey: the assumed ICC of 0.05."],
+                  source=["Le Grand (2007) s.9", "chapter 2", "CYP Now", "assumptions"])
 
 
 def design_chart() -> alt.VConcatChart:
@@ -458,24 +457,23 @@ def design_chart() -> alt.VConcatChart:
     o = _outcomes().iloc[0]
     iccs = [round(x, 2) for x in np.arange(0.0, 0.301, 0.01)]
     g = ev.design_comparison(iccs=iccs, baseline=float(o["baseline"]))
-    names = {"parallel": "Parallel groups", "before_after": "Before and after, with controls",
-             "stepped": "Staggered (stepped) start"}
+    names = {"parallel": "Parallel groups", "before_after": "Before-after", "stepped": "Staggered start"}
     g = g.assign(design_label=g["design"].map(names), pts=100 * g["mdd"])
     icc = slider("ch8_design_icc", "Intra-practice correlation", 0.0, 0.3, 0.01, ev.input_value("icc"))
     bars = alt.Chart(g).transform_filter(f"abs(datum.icc - ch8_design_icc) < 0.001").mark_bar().encode(
-        y=alt.Y("design_label:N", title=None, sort=list(names.values()), axis=alt.Axis(labelLimit=200)),
-        x=alt.X("pts:Q", title="Smallest detectable difference (points)", scale=alt.Scale(domain=[0, 32])),
+        y=alt.Y("design_label:N", title=None, sort=list(names.values()), axis=alt.Axis(labelLimit=110)),
+        x=alt.X("pts:Q", title="Detectable difference (points)", scale=alt.Scale(domain=[0, 32])),
         color=alt.Color("design_label:N", legend=None, sort=list(names.values())),
         tooltip=[alt.Tooltip("design_label:N", title="Design"), alt.Tooltip("pts:Q", title="Points", format=".1f")],
     )
     text = alt.Chart(g).transform_filter(f"abs(datum.icc - ch8_design_icc) < 0.001").mark_text(
         align="left", dx=4, fontSize=11).encode(y=alt.Y("design_label:N", sort=list(names.values())), x="pts:Q",
                                                  text=alt.Text("pts:Q", format=".1f"))
-    chart = (bars + text).properties(width=260, height=alt.Step(34)).add_params(icc)
-    return finish(chart, "A staggered start protects a small pilot against clustering",
-                  subtitle=["18 teams, four periods of 50 children each; same social worker all year.",
-                            "Move the slider: the ICC decides how much the design matters."],
-                  source=["Hussey and Hughes (2007) model", "chapter 2's council baseline", _ASSUMED])
+    chart = (bars + text).properties(width=200, height=alt.Step(34)).add_params(icc)
+    return finish(chart, "Staggering protects a small pilot",
+                  subtitle=["18 teams, four periods of 50 children;", "same social worker all year.",
+                            "The slider sets the ICC."],
+                  source=["Hussey and Hughes (2007) model", "chapter 2", "assumptions"])
 
 
 def cohort_chart() -> alt.VConcatChart:
@@ -483,22 +481,22 @@ def cohort_chart() -> alt.VConcatChart:
     c = ev.actual_cohorts()
     f = ev.what_happened().set_index("measure")
     lo, hi = float(f.loc["children_per_practice_planned", "low"]), float(f.loc["children_per_practice_planned", "high"])
-    c = c.assign(label=c["pilot"] + ": " + c["provider"],
+    c = c.assign(label=c["pilot"],
                  ages=[("ages not read" if a != a else f"ages {a:.0f}-{b:.0f}") for a, b in zip(c["age_min"], c["age_max"])])
     band = alt.Chart(pd.DataFrame({"a": [lo], "b": [hi]})).mark_rect(color="#eeeeee").encode(x="a:Q", x2="b:Q")
     band_text = alt.Chart(pd.DataFrame({"a": [(lo + hi) / 2], "t": ["planned 100-200"]})).mark_text(
         baseline="bottom", dy=-2, fontSize=10, color="#555").encode(x="a:Q", y=alt.value(0), text="t:N")
     bars = alt.Chart(c).mark_bar().encode(
-        y=alt.Y("label:N", title=None, sort=c["label"].tolist(), axis=alt.Axis(labelLimit=180)),
-        x=alt.X("children:Q", title="Children and young people at start-up"),
-        tooltip=[alt.Tooltip("label:N", title="Pilot"), alt.Tooltip("children:Q", title="Children"),
-                 alt.Tooltip("ages:N", title="Ages")])
+        y=alt.Y("label:N", title=None, sort=c["label"].tolist()),
+        x=alt.X("children:Q", title="Children and young people at start", scale=alt.Scale(domain=[0, 800])),
+        tooltip=[alt.Tooltip("label:N", title="Pilot"), alt.Tooltip("provider:N", title="Run by"),
+                 alt.Tooltip("children:Q", title="Children"), alt.Tooltip("ages:N", title="Ages")])
     text = alt.Chart(c).mark_text(align="left", dx=3, fontSize=10).encode(
         y=alt.Y("label:N", sort=c["label"].tolist()), x="children:Q", text="ages:N")
-    chart = (band + band_text + bars + text).properties(width=200, height=alt.Step(30))
-    return finish(chart, "The pilots were nothing like one another",
-                  subtitle="Cohort at start-up; SWP C grew to 727 by November 2011. SWP E not read.",
-                  source=["Stanley et al. (2012), executive summary", "Community Care, 7 January 2009 (planned size)"])
+    chart = (band + band_text + bars + text).properties(width=250, height=alt.Step(30))
+    return finish(chart, "Four pilots, four sizes",
+                  subtitle=["Cohort at start-up; SWP C grew to 727", "by November 2011. SWP E not read."],
+                  source=["Stanley et al. (2012)", "Community Care (2009)"])
 
 
 def retrospective_chart() -> alt.VConcatChart:
@@ -506,23 +504,26 @@ def retrospective_chart() -> alt.VConcatChart:
     p = _predicted()
     rows = []
     for r in p.itertuples():
-        name = "Continuity gain (chapter 2)" if r.Index == 0 else "Outcome-contract effect (chapter 5)"
+        name = "Continuity gain" if r.Index == 0 else "Outcome effect"
         rows += [(name, "Predicted effect", 100 * r.difference),
                  (name, "Detectable: report's nine practices", 100 * r.mdd_report),
                  (name, "Detectable: the pilots as run", 100 * r.mdd_actual)]
     g = pd.DataFrame(rows, columns=["effect", "what", "pts"])
     whats = ["Predicted effect", "Detectable: report's nine practices", "Detectable: the pilots as run"]
     chart = alt.Chart(g).mark_point(filled=True, size=90).encode(
-        y=alt.Y("effect:N", title=None, axis=alt.Axis(labelLimit=200)),
+        y=alt.Y("effect:N", title=None, axis=alt.Axis(labelLimit=110)),
         x=alt.X("pts:Q", title="Percentage points", scale=alt.Scale(domain=[0, 35])),
-        color=alt.Color("what:N", title=None, sort=whats, legend=alt.Legend(orient="bottom", columns=1)),
-        shape=alt.Shape("what:N", sort=whats, legend=None),
+        color=alt.Color("what:N", title=None, sort=whats, legend=alt.Legend(orient="bottom", columns=1, labelLimit=300)),
+        shape=alt.Shape("what:N", sort=whats),
         tooltip=[alt.Tooltip("effect:N", title="Effect"), alt.Tooltip("what:N", title="Value"),
                  alt.Tooltip("pts:Q", title="Points", format=".1f")],
-    ).properties(width=300, height=alt.Step(40))
-    return finish(chart, "A big continuity gain was detectable; a bonus effect never was",
-                  subtitle=["Same social worker all year. Detectable: smallest difference at 5%, power 80%."],
-                  source=["continuity and contract models", "Stanley et al. (2012) cohorts", _ASSUMED])
+    ).properties(width=230, height=alt.Step(40))
+    seen = [r.difference > r.mdd_actual for r in p.itertuples()]
+    title = ("Which predicted effects the pilots could see" if seen[0] == seen[1] else
+             "The pilots could see the continuity gain only" if seen[0] else "The pilots could see the outcome effect only")
+    return finish(chart, title,
+                  subtitle=["Same social worker all year, points.", "Detectable: 5% two-sided, power 80%."],
+                  source=["chapters 2 and 5", "Stanley et al. (2012)", "assumptions"])
 
 
 # ---------------------------------------------------------------------------------------
