@@ -401,7 +401,7 @@ def timeline_chart() -> alt.VConcatChart:
     tracks = [_TRACK_LABELS[k] for k in _TRACK_ORDER]
     colour = alt.Color("track_label:N", title=None, sort=tracks,
                        scale=alt.Scale(domain=tracks, range=[PALETTE[1], "#999999", PALETTE[0], PALETTE[2], PALETTE[3]]),
-                       legend=alt.Legend(orient="bottom", columns=2))
+                       legend=alt.Legend(orient="bottom", columns=1))
     tip = [alt.Tooltip("label:N", title="What"), alt.Tooltip("start_s:N", title="From"),
            alt.Tooltip("end_s:N", title="To"), alt.Tooltip("source:N", title="Source")]
     y = alt.Y("label:N", sort=labels, title=None, axis=alt.Axis(labelLimit=135, labelFontSize=10))
@@ -412,7 +412,7 @@ def timeline_chart() -> alt.VConcatChart:
     chart = (bars + dots).properties(width=165, height=alt.Step(14))
     return finish(chart, "Planned for 2009-11, run 2009-12",
                   subtitle=["Plans, pilots, evaluation and law, 2008-2017.", "Bars: periods; dots: dates. Hover for sources."],
-                  source=["each row's source in the table below", "build-up an assumption"])
+                  source=["the table below, row by row", "build-up assumed"])
 
 
 def mdd_chart() -> alt.VConcatChart:
@@ -427,6 +427,7 @@ def mdd_chart() -> alt.VConcatChart:
     k = slider("ch8_practices", "Practices (and as many control teams)", 2, 30, 1, d["practices"])
     m = slider("ch8_children", "Children per practice", 25, 200, 25, d["children"])
     yrs = slider("ch8_years", "Years", 1, 5, 1, d["years"])
+    rho = slider("ch8_icc", "Intra-practice correlation", 0.0, 0.3, 0.005, a["icc"])
     expr = ("100 * datum.zsum * sqrt(datum.p0 * (1 - datum.p0) * 2 * (1 + (ch8_children * ch8_years - 1) * datum.icc)"
             " / (ch8_practices * ch8_children * ch8_years))")
     line = alt.Chart(grid).transform_calculate(mdd=expr).mark_line().encode(
@@ -444,11 +445,17 @@ def mdd_chart() -> alt.VConcatChart:
     rules = alt.Chart(effects).mark_rule(strokeDash=[4, 3], color="#333").encode(y="y:Q")
     texts = alt.Chart(effects).mark_text(align="right", baseline="bottom", dy=-2, fontSize=10).encode(
         y="y:Q", x=alt.value(270), text="t:N")
-    icc_rule = alt.Chart(pd.DataFrame({"x": [a["icc"]]})).mark_rule(color="#bbb").encode(x="x:Q")
-    chart = (icc_rule + line + rules + texts).properties(width=270, height=250).add_params(k, m, yrs)
+    icc_rule = alt.Chart(pd.DataFrame({"x": [0.0]})).transform_calculate(x="ch8_icc").mark_rule(color="#999").encode(
+        x="x:Q")
+    here = alt.Chart(grid).transform_calculate(mdd=expr).transform_filter("abs(datum.icc - ch8_icc) < 0.0001")
+    dots = here.mark_point(filled=True, size=50).encode(x="icc:Q", y="mdd:Q", color=alt.Color("outcome:N", legend=None))
+    labels = here.mark_text(align="left", dx=6, dy=-6, fontSize=11, fontWeight="bold").encode(
+        x="icc:Q", y="mdd:Q", text=alt.Text("mdd:Q", format=".1f"), color=alt.Color("outcome:N", legend=None))
+    chart = (icc_rule + line + rules + texts + dots + labels).properties(width=270, height=250).add_params(
+        k, m, yrs, rho)
     return finish(chart, "What nine practices can detect",
                   subtitle=["Against matched controls; 5% two-sided, power 80%,", "closed form. Dashed: the book's "
-                            "predicted effects.", "Grey: the assumed ICC of 0.05."],
+                            "predicted effects.", "Grey line and labels: the ICC slider."],
                   source=["Le Grand (2007) s.9", "chapter 2", "CYP Now", "assumptions"])
 
 
@@ -514,13 +521,12 @@ def retrospective_chart() -> alt.VConcatChart:
         y=alt.Y("effect:N", title=None, axis=alt.Axis(labelLimit=110)),
         x=alt.X("pts:Q", title="Percentage points", scale=alt.Scale(domain=[0, 35])),
         color=alt.Color("what:N", title=None, sort=whats, legend=alt.Legend(orient="bottom", columns=1, labelLimit=300)),
-        shape=alt.Shape("what:N", sort=whats),
         tooltip=[alt.Tooltip("effect:N", title="Effect"), alt.Tooltip("what:N", title="Value"),
                  alt.Tooltip("pts:Q", title="Points", format=".1f")],
     ).properties(width=230, height=alt.Step(40))
     seen = [r.difference > r.mdd_actual for r in p.itertuples()]
-    title = ("Which predicted effects the pilots could see" if seen[0] == seen[1] else
-             "The pilots could see the continuity gain only" if seen[0] else "The pilots could see the outcome effect only")
+    title = ("What the pilots could see" if seen[0] == seen[1] else
+             "Only the continuity gain was visible" if seen[0] else "Only the outcome effect was visible")
     return finish(chart, title,
                   subtitle=["Same social worker all year, points.", "Detectable: 5% two-sided, power 80%."],
                   source=["chapters 2 and 5", "Stanley et al. (2012)", "assumptions"])
