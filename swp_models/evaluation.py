@@ -745,11 +745,11 @@ def plan_timeline(start: str = "2009-01-01", buildup_months: float | None = None
     full = _months(t0, b)
     end = _months(full, 12 * run)
     rows = [
-        ("Councils selected (6-9 months before the start)", _months(t0, -float(sel["high"])),
+        ("Councils chosen (6-9 months ahead)", _months(t0, -float(sel["high"])),
          _months(t0, -float(sel["low"])), "s.9.4"),
-        ("Commissioning a provider (at least 6 months)", _months(t0, -com), t0, "s.9.4"),
-        ("Building up the caseload", t0, full, f"build-up of {b:g} months an assumption"),
-        ("Two years from full allocation", full, end, "Recommendation 9"),
+        ("Commissioning (6 months or more)", _months(t0, -com), t0, "s.9.4"),
+        ("Caseload build-up", t0, full, f"build-up of {b:g} months an assumption"),
+        ("Two years at full allocation", full, end, "Recommendation 9"),
     ]
     return pd.DataFrame(rows, columns=["phase", "start", "end", "basis"])
 

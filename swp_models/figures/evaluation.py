@@ -404,7 +404,7 @@ def timeline_chart() -> alt.VConcatChart:
                        legend=alt.Legend(orient="bottom", columns=1))
     tip = [alt.Tooltip("label:N", title="What"), alt.Tooltip("start_s:N", title="From"),
            alt.Tooltip("end_s:N", title="To"), alt.Tooltip("source:N", title="Source")]
-    y = alt.Y("label:N", sort=labels, title=None, axis=alt.Axis(labelLimit=135, labelFontSize=10))
+    y = alt.Y("label:N", sort=labels, title=None, axis=alt.Axis(labelLimit=160, labelFontSize=10))
     x = alt.X("start_s:T", title="Year", axis=alt.Axis(format="%Y", tickCount=5),
               scale=alt.Scale(domain=["2008-01-01", "2017-06-30"]))
     bars = alt.Chart(t).mark_bar(height=9).encode(y=y, x=x, x2="end_draw:T", color=colour, tooltip=tip)
