@@ -507,28 +507,34 @@ def cohort_chart() -> alt.VConcatChart:
 
 
 def retrospective_chart() -> alt.VConcatChart:
-    """The predicted effects against what the report's design and the pilots as run could detect."""
+    """The predicted effects against what the report's design and the pilots as run could detect (ICC slider)."""
     p = _predicted()
-    rows = []
-    for r in p.itertuples():
-        name = "Continuity gain" if r.Index == 0 else "Outcome effect"
-        rows += [(name, "Predicted effect", 100 * r.difference),
-                 (name, "Detectable: report's nine practices", 100 * r.mdd_report),
-                 (name, "Detectable: the pilots as run", 100 * r.mdd_actual)]
-    g = pd.DataFrame(rows, columns=["effect", "what", "pts"])
+    a, d = _inputs(), _design()
+    cohorts = ev.actual_cohorts()["children"].tolist()
+    years = int(data.value(ev.HAPPENED_TABLE, measure="evaluation_period_months", pilot="all") // 12)
     whats = ["Predicted effect", "Detectable: report's nine practices", "Detectable: the pilots as run"]
-    chart = alt.Chart(g).mark_point(filled=True, size=90).encode(
+    rows = []
+    for icc in [round(x, 2) for x in np.arange(0.0, 0.301, 0.01)]:
+        for r in p.itertuples():
+            name = "Continuity gain" if r.Index == 0 else "Outcome effect"
+            report = ev.minimum_detectable_difference(r.baseline, d["practices"], d["children"], d["years"], icc,
+                                                      a["alpha"], a["power"])
+            actual = ev.minimum_detectable_difference(r.baseline, len(cohorts), cohorts, years, icc, a["alpha"],
+                                                      a["power"])
+            rows += [(icc, name, whats[0], 100 * r.difference), (icc, name, whats[1], 100 * report),
+                     (icc, name, whats[2], 100 * actual)]
+    g = pd.DataFrame(rows, columns=["icc", "effect", "what", "pts"]).dropna()
+    rho = slider("ch9_icc", "Intra-practice correlation", 0.0, 0.3, 0.01, a["icc"])
+    chart = alt.Chart(g).transform_filter("abs(datum.icc - ch9_icc) < 0.001").mark_point(filled=True, size=90).encode(
         y=alt.Y("effect:N", title=None, axis=alt.Axis(labelLimit=110)),
-        x=alt.X("pts:Q", title="Percentage points", scale=alt.Scale(domain=[0, 35])),
+        x=alt.X("pts:Q", title="Percentage points", scale=alt.Scale(domain=[0, 50], clamp=True)),
         color=alt.Color("what:N", title=None, sort=whats, legend=alt.Legend(orient="bottom", columns=1, labelLimit=300)),
         tooltip=[alt.Tooltip("effect:N", title="Effect"), alt.Tooltip("what:N", title="Value"),
                  alt.Tooltip("pts:Q", title="Points", format=".1f")],
-    ).properties(width=230, height=alt.Step(40))
-    seen = [r.difference > r.mdd_actual for r in p.itertuples()]
-    title = ("What the pilots could see" if seen[0] == seen[1] else
-             "Only the continuity gain was visible" if seen[0] else "Only the outcome effect was visible")
-    return finish(chart, title,
-                  subtitle=["Same social worker all year, points.", "Detectable: 5% two-sided, power 80%."],
+    ).properties(width=230, height=alt.Step(40)).add_params(rho)
+    return finish(chart, "What the pilots could see",
+                  subtitle=["Same social worker all year, points. Detectable:", "5% two-sided, power 80%. "
+                            "The slider sets the ICC."],
                   source=["chapters 2 and 5", "Stanley et al. (2012)", "assumptions"])
 
 
