@@ -757,10 +757,16 @@ def plan_timeline(start: str = "2009-01-01", buildup_months: float | None = None
 def timeline(start: str = "2009-01-01", buildup_months: float | None = None) -> pd.DataFrame:
     """The planned phases and every dated event of ``data/pilot_timeline.csv``, in one frame.
 
+    Parameters
+    ----------
+    start, buildup_months
+        As in :func:`plan_timeline`.
+
     Returns
     -------
     pandas.DataFrame
-        Columns ``track`` ("report's plan" first, then the table's tracks), ``label``,
+        The plan's phases first, then the table's events in order of their start; columns
+        ``track`` ("report's plan" for the phases, else the table's track), ``label``,
         ``start``, ``end`` (equal to ``start`` for a single event), ``precision``, ``source``.
     """
     plan = plan_timeline(start, buildup_months)
@@ -778,7 +784,9 @@ def timeline(start: str = "2009-01-01", buildup_months: float | None = None) -> 
             raise data.DataValidationError(f"data/{TIMELINE_TABLE}.csv, row {i}: end {r.end} is before start {r.start}")
         rows.append({"track": r.track, "label": r.label, "start": s, "end": e, "precision": r.precision,
                      "source": _short_cite(cites.get(r.document, r.document)) + ", " + r.location})
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    events = out.iloc[len(plan):].sort_values("start", kind="stable")
+    return pd.concat([out.iloc[: len(plan)], events], ignore_index=True)
 
 
 def _short_cite(citation: str) -> str:

@@ -211,6 +211,7 @@ def test_plan_timeline_from_the_report_durations():
 
 def test_timeline_is_the_data_table_plus_the_plan():
     frame = data.load(ev.TIMELINE_TABLE)
+    frame = frame.assign(_s=pd.to_datetime(frame["start"])).sort_values("_s", kind="stable").reset_index(drop=True)
     t = ev.timeline()
     assert len(t) == len(frame) + 4
     rest = t.iloc[4:].reset_index(drop=True)
