@@ -410,7 +410,7 @@ def timeline_chart() -> alt.VConcatChart:
     bars = alt.Chart(t).mark_bar(height=9).encode(y=y, x=x, x2="end_draw:T", color=colour, tooltip=tip)
     dots = alt.Chart(t[t["point"]]).mark_point(filled=True, size=45).encode(y=y, x=x, color=colour, tooltip=tip)
     chart = (bars + dots).properties(width=165, height=alt.Step(14))
-    return finish(chart, "Planned for 2009-11, run 2009-12",
+    return finish(chart, "Planned for 2009-11, evaluated 2009-12",
                   subtitle=["Plans, pilots, evaluation and law, 2008-2017.", "Bars: periods; dots: dates. Hover for sources."],
                   source=["the table below, row by row", "build-up assumed"])
 
