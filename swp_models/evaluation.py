@@ -1,0 +1,901 @@
+"""What a pilot of social work practices could detect: power, design effects and the pilot timeline.
+
+The outcomes the report cared about are yes/no facts about each child in a year: the same
+social worker all year (the draft contract's indicator), three or more placements. Children
+in one practice share its workers, so their outcomes are correlated; with ``m`` children per
+practice and intra-practice correlation ``ICC`` the variance of a practice's share is
+inflated by the design effect ``1 + (m - 1) ICC`` (Donner and Klar 2000). A comparison of
+practices against control teams is then a two-sample z-test of proportions whose variances
+carry the design effect:
+
+* under the null both arms share the pooled proportion ``pbar``: ``s0^2 = pbar (1 - pbar) (f1 + f0)``;
+* under the alternative each keeps its own: ``s1^2 = p1 (1 - p1) f1 + p0 (1 - p0) f0``,
+
+where ``f = (1 - ICC) / N + ICC * sum(m_i^2) / N^2`` for an arm of practices with ``m_i``
+children each and ``N = sum(m_i)`` (``f = (1 + (m - 1) ICC) / (k m)`` when all ``k`` practices
+hold ``m``). Power is ``Phi((|d| - z s0) / s1) + Phi((-|d| - z s0) / s1)`` with ``z`` the
+two-sided critical value, exactly the statsmodels form (``power_proportions_2indep``) when
+``ICC = 0``. The minimum detectable difference (MDD) is the smallest ``|d|`` with the
+required power. Years of follow-up add child-years to each practice: a new cohort each year,
+the same practice effect throughout (so extra years add less than extra practices).
+
+A staggered (stepped-wedge) design and a controlled before-and-after design are compared
+with the parallel one by the generalised-least-squares variance of the treatment effect
+under a random practice intercept and fixed period effects (Hussey and Hughes 2007).
+
+Functions return numbers and frames; the page tables and charts are in
+``swp_models.figures.evaluation``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from numbers import Integral
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+from . import data
+from .validation import check_in_range, check_integer, check_one_of, check_probability
+
+__all__ = [
+    "INPUTS_TABLE",
+    "TIMELINE_TABLE",
+    "HAPPENED_TABLE",
+    "PILOTS_TABLE",
+    "CHAPTER_SEED",
+    "MAX_PRACTICES",
+    "MAX_CHILDREN",
+    "DESIGNS",
+    "input_value",
+    "design_effect",
+    "arm_variance_factor",
+    "power_of_difference",
+    "minimum_detectable_difference",
+    "practices_needed",
+    "SimulatedPower",
+    "simulate_power",
+    "comparisons",
+    "design_matrix",
+    "design_variance",
+    "design_mdd",
+    "design_comparison",
+    "mdd_grid",
+    "plan_timeline",
+    "timeline",
+    "what_happened",
+    "actual_cohorts",
+    "actual_design",
+    "predicted_effects",
+]
+
+INPUTS_TABLE = "evaluation_inputs"
+TIMELINE_TABLE = "pilot_timeline"
+HAPPENED_TABLE = "pilots_what_happened"
+PILOTS_TABLE = "pilots"
+CHAPTER_SEED = 20_080_512  # the day of the Committee evidence, 12 May 2008
+MAX_PRACTICES = 10_000
+MAX_CHILDREN = 100_000
+MAX_SIMULATIONS = 1_000_000
+DESIGNS = ("parallel", "before_after", "stepped")
+_DIRECTIONS = ("increase", "decrease")
+
+
+def input_value(parameter: str) -> float:
+    """Value of one row of ``data/evaluation_inputs.csv`` (ICC, alpha, power, build-up months, baselines).
+
+    Parameters
+    ----------
+    parameter : str
+        The row's ``parameter``.
+    """
+    known = list(data.load(INPUTS_TABLE)["parameter"])
+    check_one_of("parameter", parameter, known)
+    return data.value(INPUTS_TABLE, parameter=parameter)
+
+
+# ---------------------------------------------------------------------------------------
+# Inputs
+# ---------------------------------------------------------------------------------------
+
+
+def _check_icc(icc: object) -> float:
+    return check_in_range("icc", icc, 0.0, 1.0)
+
+
+def _check_level(name: str, value: object) -> float:
+    return check_in_range(name, value, 0.0, 1.0, low_open=True, high_open=True)
+
+
+def _check_years(years: object) -> int:
+    return check_integer("years", years, low=1, high=50)
+
+
+def _sizes(name: str, count_name: str, count: object, children: object) -> np.ndarray:
+    """Children per practice as an array: ``count`` practices of ``children`` each, or a list of sizes."""
+    if isinstance(children, (Integral, np.integer)) and not isinstance(children, bool):
+        k = check_integer(count_name, count, low=2, high=MAX_PRACTICES)
+        m = check_integer(name, children, low=1, high=MAX_CHILDREN)
+        return np.full(k, float(m))
+    if isinstance(children, (str, bytes)) or not isinstance(children, (Sequence, np.ndarray)):
+        raise ValueError(f"{name} must be a whole number of children or a list of practice sizes; got {children!r}")
+    if len(children) > MAX_PRACTICES:
+        raise ValueError(f"{name} must list at most {MAX_PRACTICES} practices; got {len(children)}")
+    sizes = [check_integer(f"{name}[{i}]", c, low=1, high=MAX_CHILDREN) for i, c in enumerate(children)]
+    if len(sizes) < 2:
+        raise ValueError(f"{count_name} must be at least 2 (a comparison needs two or more practices); "
+                         f"got {len(sizes)} in {name}")
+    if count is not None:
+        k = check_integer(count_name, count, low=2, high=MAX_PRACTICES)
+        if k != len(sizes):
+            raise ValueError(f"{count_name} ({k}) must equal the number of sizes in {name} ({len(sizes)})")
+    return np.asarray(sizes, dtype=float)
+
+
+def design_effect(children_per_practice: float, icc: float) -> float:
+    """The design effect ``1 + (m - 1) ICC`` of a practice of ``m`` children.
+
+    Parameters
+    ----------
+    children_per_practice : float
+        Children (or child-years) observed in one practice, >= 1.
+    icc : float
+        Intra-practice correlation, in [0, 1].
+
+    Returns
+    -------
+    float
+        The factor by which clustering inflates the variance of a practice's share.
+    """
+    m = check_in_range("children_per_practice", children_per_practice, 1.0, float(MAX_CHILDREN) * 50)
+    return 1.0 + (m - 1.0) * _check_icc(icc)
+
+
+def arm_variance_factor(sizes: Sequence[int] | np.ndarray, icc: float, years: int = 1) -> float:
+    """``f`` such that the variance of an arm's observed share is ``p (1 - p) f``.
+
+    ``f = (1 - ICC) / N + ICC * sum(m_i^2) / N^2`` with ``m_i`` the child-years in practice
+    ``i`` (children times ``years``) and ``N`` their sum; ``(1 + (m - 1) ICC) / (k m)`` for
+    ``k`` practices of ``m``.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Children in each practice (at least two practices).
+    icc : float
+        Intra-practice correlation, in [0, 1].
+    years : int, default 1
+        Years each practice is observed (a new cohort each year).
+
+    Returns
+    -------
+    float
+        Per unit of ``p (1 - p)``.
+    """
+    m = _sizes("sizes", "practices", None, list(sizes)) * _check_years(years)
+    return _factor(m, _check_icc(icc))
+
+
+def _factor(m: np.ndarray, icc: float) -> float:
+    total = m.sum()
+    return float((1.0 - icc) / total + icc * np.sum(m * m) / total**2)
+
+
+@dataclass(frozen=True)
+class _Arms:
+    f1: float
+    f0: float
+
+
+def _arms(practices: object, children_per_practice: object, years: object, icc: object,
+          control_practices: object, control_children: object) -> _Arms:
+    treat = _sizes("children_per_practice", "practices", practices, children_per_practice)
+    if control_practices is None and control_children is None:
+        control = treat
+    else:
+        cp = len(treat) if control_practices is None else control_practices
+        cc = children_per_practice if control_children is None else control_children
+        if not isinstance(cc, (Integral, np.integer)) and control_practices is None:
+            cp = None
+        control = _sizes("control_children", "control_practices", cp, cc)
+    y = _check_years(years)
+    icc = _check_icc(icc)
+    return _Arms(_factor(treat * y, icc), _factor(control * y, icc))
+
+
+def _power(diff: float, p0: float, arms: _Arms, alpha: float) -> float:
+    p1 = p0 + diff
+    n1, n0 = 1.0 / arms.f1, 1.0 / arms.f0  # effective sample sizes
+    pbar = (p1 * n1 + p0 * n0) / (n1 + n0)
+    s0 = math.sqrt(max(pbar * (1 - pbar) * (arms.f1 + arms.f0), 0.0))
+    s1 = math.sqrt(max(p1 * (1 - p1) * arms.f1 + p0 * (1 - p0) * arms.f0, 0.0))
+    z = stats.norm.isf(alpha / 2)
+    if s1 == 0.0:
+        return 1.0 if abs(diff) > z * s0 else 0.0
+    d = abs(diff)
+    return float(stats.norm.sf((z * s0 - d) / s1) + stats.norm.cdf((-z * s0 - d) / s1))
+
+
+def power_of_difference(
+    diff: float,
+    baseline: float,
+    practices: int,
+    children_per_practice: int | Sequence[int],
+    years: int = 1,
+    icc: float = 0.05,
+    alpha: float = 0.05,
+    control_practices: int | None = None,
+    control_children: int | Sequence[int] | None = None,
+) -> float:
+    """Power of the two-sided clustered z-test to detect a difference ``diff`` in a proportion.
+
+    Parameters
+    ----------
+    diff : float
+        True difference, practices minus controls, as a share (0.1 = ten percentage
+        points); ``baseline + diff`` must lie in [0, 1].
+    baseline : float
+        The controls' proportion, in (0, 1).
+    practices : int
+        Practices in the pilot arm, at least 2.
+    children_per_practice : int or sequence of int
+        Children in each practice (one number for all, or one per practice).
+    years : int, default 1
+        Years observed, a new cohort of each practice's children each year.
+    icc : float, default 0.05
+        Intra-practice correlation, in [0, 1].
+    alpha : float, default 0.05
+        Two-sided significance level, in (0, 1).
+    control_practices, control_children : optional
+        The comparison arm; by default the same number and sizes as the pilot arm.
+
+    Returns
+    -------
+    float
+        Probability of a significant result, in [0, 1].
+    """
+    p0 = _check_level("baseline", baseline)
+    d = check_in_range("diff", diff, -p0, 1.0 - p0)
+    arms = _arms(practices, children_per_practice, years, icc, control_practices, control_children)
+    return _power(d, p0, arms, _check_level("alpha", alpha))
+
+
+def minimum_detectable_difference(
+    baseline: float,
+    practices: int,
+    children_per_practice: int | Sequence[int],
+    years: int = 1,
+    icc: float = 0.05,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    control_practices: int | None = None,
+    control_children: int | Sequence[int] | None = None,
+    direction: str = "increase",
+    method: str = "exact",
+) -> float:
+    """Smallest difference in a proportion that the comparison detects with the given power.
+
+    Parameters
+    ----------
+    baseline : float
+        The controls' proportion, in (0, 1) (for example 0.5 for the same social worker all
+        year, 0.12 for three or more placements).
+    practices : int
+        Practices in the pilot arm, at least 2.
+    children_per_practice : int or sequence of int
+        Children per practice, one number or one per practice (each 1 to 100,000).
+    years : int, default 1
+        Years observed (1 to 50), a new cohort each year, the same practice effect throughout.
+    icc : float, default 0.05
+        Intra-practice correlation, in [0, 1]; 0 is the unclustered case.
+    alpha : float, default 0.05
+        Two-sided significance level, in (0, 1).
+    power : float, default 0.8
+        Required power, in (0, 1).
+    control_practices, control_children : optional
+        The comparison arm (teams of a control council); by default the pilot arm's mirror.
+    direction : {"increase", "decrease"}
+        Whether the practices are expected to raise (continuity) or lower (placement moves) it.
+    method : {"exact", "approximate"}
+        ``"exact"`` solves the z-test's power equation with the variance under the null
+        and under the alternative (statsmodels' form); ``"approximate"`` is the closed form
+        ``(z_{1-alpha/2} + z_{power}) * sqrt(p0 (1 - p0) (f1 + f0))``.
+
+    Returns
+    -------
+    float
+        The MDD as a share (0.1 = ten percentage points), positive in either direction;
+        NaN when no difference inside [0, 1] reaches the power (the design cannot detect
+        even the largest possible change).
+    """
+    p0 = _check_level("baseline", baseline)
+    a = _check_level("alpha", alpha)
+    pw = _check_level("power", power)
+    check_one_of("direction", direction, _DIRECTIONS)
+    check_one_of("method", method, ("exact", "approximate"))
+    arms = _arms(practices, children_per_practice, years, icc, control_practices, control_children)
+    room = (1.0 - p0) if direction == "increase" else p0
+    sign = 1.0 if direction == "increase" else -1.0
+    if method == "approximate":
+        out = (stats.norm.isf(a / 2) + stats.norm.ppf(pw)) * math.sqrt(p0 * (1 - p0) * (arms.f1 + arms.f0))
+        return out if out <= room else float("nan")
+    top = room * (1 - 1e-12)
+    if _power(sign * top, p0, arms, a) < pw:
+        return float("nan")
+    return float(optimize.brentq(lambda d: _power(sign * d, p0, arms, a) - pw, 0.0, top, xtol=1e-12))
+
+
+def practices_needed(
+    diff: float,
+    baseline: float,
+    children_per_practice: int,
+    years: int = 1,
+    icc: float = 0.05,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    max_practices: int = 2000,
+) -> int | None:
+    """Fewest practices per arm (with as many control teams) to detect ``diff`` with the given power.
+
+    Parameters
+    ----------
+    diff : float
+        Difference to detect, as a share (positive: an increase; negative: a decrease).
+    baseline, children_per_practice, years, icc, alpha, power
+        As in :func:`minimum_detectable_difference`.
+    max_practices : int, default 2000
+        Largest number searched (2 to 10,000).
+
+    Returns
+    -------
+    int or None
+        None when even ``max_practices`` per arm are not enough (the design effect of large
+        practices with a high ICC can make a difference undetectable at any number a pilot
+        could afford).
+    """
+    p0 = _check_level("baseline", baseline)
+    d = check_in_range("diff", diff, -p0, 1.0 - p0)
+    if d == 0.0:
+        raise ValueError("diff must be non-zero; got 0.0")
+    top = check_integer("max_practices", max_practices, low=2, high=MAX_PRACTICES)
+    a, pw = _check_level("alpha", alpha), _check_level("power", power)
+
+    def ok(k: int) -> bool:
+        return _power(d, p0, _arms(k, children_per_practice, years, icc, None, None), a) >= pw
+
+    if not ok(top):
+        return None
+    lo, hi = 2, top
+    while lo < hi:  # power rises with k: bisection on integers
+        mid = (lo + hi) // 2
+        if ok(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+# ---------------------------------------------------------------------------------------
+# Simulation check
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SimulatedPower:
+    """Share of simulated pilots with a significant result, and its Monte Carlo standard error."""
+
+    power: float
+    se: float
+    n_sims: int
+    test: str
+
+
+def _draw_arm(rng: np.random.Generator, p: float, sizes: np.ndarray, icc: float, n_sims: int) -> np.ndarray:
+    """Successes per practice, shape (n_sims, k): beta-binomial with mean p and correlation icc."""
+    k = sizes.size
+    if icc <= 0.0:
+        probs = np.full((n_sims, k), p)
+    elif icc >= 1.0:
+        probs = (rng.random((n_sims, k)) < p).astype(float)
+    else:
+        s = (1.0 - icc) / icc
+        probs = rng.beta(p * s, (1.0 - p) * s, size=(n_sims, k)) if 0.0 < p < 1.0 else np.full((n_sims, k), p)
+    return rng.binomial(sizes.astype(np.int64), probs)
+
+
+def simulate_power(
+    diff: float,
+    baseline: float,
+    practices: int,
+    children_per_practice: int | Sequence[int],
+    years: int = 1,
+    icc: float = 0.05,
+    alpha: float = 0.05,
+    n_sims: int = 20_000,
+    seed: int | np.random.Generator = CHAPTER_SEED,
+    test: str = "design_effect",
+) -> SimulatedPower:
+    """Simulate pilots and count how often the comparison is significant.
+
+    Each practice's children share a practice-level chance drawn from a beta distribution
+    with mean ``baseline + diff`` (controls: ``baseline``) and intra-class correlation
+    ``icc``; each child-year is a Bernoulli draw (beta-binomial counts). Controls mirror the
+    pilot arm.
+
+    Parameters
+    ----------
+    diff, baseline, practices, children_per_practice, years, icc, alpha
+        As in :func:`power_of_difference`.
+    n_sims : int, default 20000
+        Simulated pilots, 100 to 1,000,000.
+    seed : int or numpy.random.Generator
+        Fixed seed by default.
+    test : {"design_effect", "cluster_t"}
+        ``"design_effect"``: the z-test of :func:`power_of_difference` (pooled null variance
+        inflated by the known design effect), which the simulation checks. ``"cluster_t"``:
+        a two-sample t-test on practice shares, what an evaluator who does not know the ICC
+        would run; with few practices it has less power.
+
+    Returns
+    -------
+    SimulatedPower
+    """
+    p0 = _check_level("baseline", baseline)
+    d = check_in_range("diff", diff, -p0, 1.0 - p0)
+    check_one_of("test", test, ("design_effect", "cluster_t"))
+    n = check_integer("n_sims", n_sims, low=100, high=MAX_SIMULATIONS)
+    sizes = _sizes("children_per_practice", "practices", practices, children_per_practice)
+    y = _check_years(years)
+    icc = _check_icc(icc)
+    a = _check_level("alpha", alpha)
+    if sizes.size * n > 50_000_000:
+        raise ValueError(f"practices x n_sims must be at most 50,000,000; got {sizes.size} x {n}")
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(check_integer("seed", seed, low=0))
+    m = sizes * y
+    x1 = _draw_arm(rng, p0 + d, m, icc, n)
+    x0 = _draw_arm(rng, p0, m, icc, n)
+    if test == "design_effect":
+        f = _factor(m, icc)
+        n1 = n0 = m.sum()
+        q1, q0 = x1.sum(axis=1) / n1, x0.sum(axis=1) / n0
+        pbar = (q1 * n1 + q0 * n0) / (n1 + n0)
+        se = np.sqrt(pbar * (1 - pbar) * 2 * f)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            zstat = np.where(se > 0, (q1 - q0) / se, 0.0)
+        reject = np.abs(zstat) > stats.norm.isf(a / 2)
+    else:
+        r1, r0 = x1 / m, x0 / m
+        res = stats.ttest_ind(r1, r0, axis=1)
+        reject = np.nan_to_num(res.pvalue, nan=1.0) < a
+    share = float(reject.mean())
+    return SimulatedPower(share, math.sqrt(max(share * (1 - share), 1e-12) / n), n, test)
+
+
+# ---------------------------------------------------------------------------------------
+# The report's design: overall, per kind of provider, per control
+# ---------------------------------------------------------------------------------------
+
+
+def comparisons(
+    baseline: float,
+    practices: int = 9,
+    kinds: int = 3,
+    controls: int = 3,
+    children_per_practice: int = 100,
+    years: int = 2,
+    icc: float = 0.05,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    direction: str = "increase",
+) -> pd.DataFrame:
+    """The MDD of each comparison the report's design allows.
+
+    Each control is taken to offer as many teams of the same size as there are pilot
+    practices (like for like, s.9.5), so the three controls pooled hold three times the
+    pilot arm.
+
+    Parameters
+    ----------
+    baseline : float
+        The controls' proportion, in (0, 1).
+    practices : int, default 9
+        All pilot practices (Recommendation 10), at least 2 x ``kinds``.
+    kinds : int, default 3
+        Kinds of provider, each with ``practices / kinds`` practices (a whole number >= 2).
+    controls : int, default 3
+        Comparison groups (Recommendation 13), at least 1.
+    children_per_practice, years, icc, alpha, power, direction
+        As in :func:`minimum_detectable_difference`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``comparison``, ``pilot_practices``, ``control_teams``, ``children``
+        (child-years in the pilot arm), ``design_effect`` and ``mdd`` (share).
+    """
+    k = check_integer("practices", practices, low=2, high=MAX_PRACTICES)
+    g = check_integer("kinds", kinds, low=1, high=k)
+    c = check_integer("controls", controls, low=1, high=100)
+    if k % g or k // g < 2:
+        raise ValueError(f"practices ({k}) must split into {g} kinds of at least 2 practices each")
+    m = check_integer("children_per_practice", children_per_practice, low=1, high=MAX_CHILDREN)
+    y = _check_years(years)
+    per_kind = k // g
+    rows = [
+        ("All practices against the controls pooled", k, c * k),
+        ("All practices against one control", k, k),
+        ("One kind of provider against the controls pooled", per_kind, c * k),
+        ("One kind of provider against its own matched teams", per_kind, per_kind),
+    ]
+    out = []
+    for label, kp, kc in rows:
+        mdd = minimum_detectable_difference(baseline, kp, m, y, icc, alpha, power, control_practices=kc,
+                                            control_children=m, direction=direction)
+        out.append({"comparison": label, "pilot_practices": kp, "control_teams": kc, "children": kp * m * y,
+                    "design_effect": design_effect(m * y, icc), "mdd": mdd})
+    return pd.DataFrame(out)
+
+
+# ---------------------------------------------------------------------------------------
+# Parallel, controlled before-and-after and stepped (staggered) designs
+# ---------------------------------------------------------------------------------------
+
+
+def design_matrix(design: str, clusters: int, periods: int) -> np.ndarray:
+    """Which clusters are practices in which period: a 0/1 array of shape (clusters, periods).
+
+    Parameters
+    ----------
+    design : {"parallel", "before_after", "stepped"}
+        ``"parallel"``: half the clusters are practices throughout, half controls;
+        ``"before_after"``: the same, with the first period a baseline in which no cluster is
+        yet a practice; ``"stepped"``: every cluster becomes a practice, in an even staggered
+        order, the first period a baseline and the last with all clusters switched.
+    clusters : int
+        Practices plus control teams (parallel designs: an even number), 2 to 10,000.
+    periods : int
+        Measurement periods (2 or more for before-and-after and stepped designs), up to 50.
+    """
+    check_one_of("design", design, DESIGNS)
+    n = check_integer("clusters", clusters, low=2, high=MAX_PRACTICES)
+    t = check_integer("periods", periods, low=1 if design == "parallel" else 2, high=50)
+    x = np.zeros((n, t))
+    if design in ("parallel", "before_after"):
+        if n % 2:
+            raise ValueError(f"clusters must be even for a {design} design (half practices, half controls); got {n}")
+        x[: n // 2, (0 if design == "parallel" else 1):] = 1.0
+    else:
+        steps = t - 1
+        for i in range(n):  # cluster i switches at step 1 + floor(i * steps / n)
+            x[i, 1 + (i * steps) // n:] = 1.0
+    return x
+
+
+def design_variance(x: np.ndarray, children_per_period: int, icc: float, baseline: float) -> float:
+    """Variance of the estimated effect (share scale) for design ``x``, by generalised least squares.
+
+    Model for the share of cluster ``i`` in period ``j``: period effect + effect x ``x[i, j]`` +
+    a cluster intercept with variance ``ICC p (1 - p)`` + noise with variance
+    ``(1 - ICC) p (1 - p) / n``. For ``x`` with one period this is the parallel design's
+    ``2 p (1 - p) (1 + (n - 1) ICC) / (k n)``.
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        Treatment indicator, shape (clusters, periods), from :func:`design_matrix`.
+    children_per_period : int
+        Children observed in each cluster in each period, 1 to 100,000.
+    icc : float
+        Intra-practice correlation, in [0, 1).
+    baseline : float
+        Proportion, in (0, 1).
+    """
+    arr = np.asarray(x, dtype=float)
+    if arr.ndim != 2 or arr.shape[0] < 2 or arr.shape[0] > MAX_PRACTICES or arr.shape[1] > 50:
+        raise ValueError(f"x must be a 0/1 array of shape (clusters 2-{MAX_PRACTICES}, periods 1-50); got shape {arr.shape}")
+    if not np.isin(arr, (0.0, 1.0)).all():
+        raise ValueError("x must hold only 0 and 1")
+    n = check_integer("children_per_period", children_per_period, low=1, high=MAX_CHILDREN)
+    icc = check_in_range("icc", icc, 0.0, 1.0, high_open=True)
+    p = _check_level("baseline", baseline)
+    k, t = arr.shape
+    tau2 = icc * p * (1 - p)
+    sig2 = (1 - icc) * p * (1 - p) / n
+    vinv = np.linalg.inv(sig2 * np.eye(t) + tau2 * np.ones((t, t)))
+    info = np.zeros((t + 1, t + 1))
+    for i in range(k):
+        z = np.column_stack([np.eye(t), arr[i]])
+        info += z.T @ vinv @ z
+    try:
+        cov = np.linalg.inv(info)
+    except np.linalg.LinAlgError as exc:
+        raise ValueError("x does not identify the effect (every cluster treated alike in every period)") from exc
+    v = float(cov[-1, -1])
+    if not np.isfinite(v) or v <= 0:
+        raise ValueError("x does not identify the effect (every cluster treated alike in every period)")
+    return v
+
+
+def design_mdd(
+    design: str,
+    clusters: int,
+    children_per_period: int,
+    periods: int,
+    icc: float,
+    baseline: float,
+    alpha: float = 0.05,
+    power: float = 0.8,
+) -> float:
+    """Closed-form MDD ``(z_{1-alpha/2} + z_power) * sqrt(variance)`` of a parallel, before-and-after or stepped design.
+
+    Parameters are those of :func:`design_matrix` and :func:`design_variance`.
+
+    Returns
+    -------
+    float
+        The MDD as a share.
+    """
+    a, pw = _check_level("alpha", alpha), _check_level("power", power)
+    v = design_variance(design_matrix(design, clusters, periods), children_per_period, icc, baseline)
+    return float((stats.norm.isf(a / 2) + stats.norm.ppf(pw)) * math.sqrt(v))
+
+
+def design_comparison(
+    clusters: int = 18,
+    children_per_period: int = 50,
+    periods: int = 4,
+    iccs: Sequence[float] = (0.0, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2),
+    baseline: float = 0.5,
+    alpha: float = 0.05,
+    power: float = 0.8,
+) -> pd.DataFrame:
+    """MDD of the three designs over a range of ICCs, on the same clusters, periods and children.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``icc``, ``design`` and ``mdd`` (share).
+    """
+    if len(iccs) == 0 or len(iccs) > 200:
+        raise ValueError(f"iccs must list 1 to 200 values; got {len(iccs)}")
+    rows = []
+    for icc in iccs:
+        for d in DESIGNS:
+            rows.append({"icc": float(icc), "design": d,
+                         "mdd": design_mdd(d, clusters, children_per_period, periods, icc, baseline, alpha, power)})
+    return pd.DataFrame(rows)
+
+
+def mdd_grid(
+    baseline: float,
+    iccs: Sequence[float],
+    practices: Sequence[int],
+    children: Sequence[int],
+    years: Sequence[int],
+    alpha: float = 0.05,
+    power: float = 0.8,
+    direction: str = "increase",
+) -> pd.DataFrame:
+    """MDD of the pilot arm against a mirror control for every combination (for the page's sliders).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``icc``, ``practices``, ``children``, ``years``, ``design_effect``, ``mdd``.
+    """
+    size = len(iccs) * len(practices) * len(children) * len(years)
+    if size == 0 or size > 200_000:
+        raise ValueError(f"the grid must have 1 to 200,000 points; got {size}")
+    rows = []
+    for icc in iccs:
+        for k in practices:
+            for m in children:
+                for y in years:
+                    rows.append({"icc": float(icc), "practices": int(k), "children": int(m), "years": int(y),
+                                 "design_effect": design_effect(m * y, icc),
+                                 "mdd": minimum_detectable_difference(baseline, k, m, y, icc, alpha, power,
+                                                                      direction=direction)})
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------
+# Timeline and what happened (from data)
+# ---------------------------------------------------------------------------------------
+
+
+def _months(ts: pd.Timestamp, months: float) -> pd.Timestamp:
+    whole = int(math.floor(months))
+    out = ts + pd.DateOffset(months=whole)
+    return out + pd.Timedelta(days=round((months - whole) * 30.4375))
+
+
+def plan_timeline(start: str = "2009-01-01", buildup_months: float | None = None) -> pd.DataFrame:
+    """The report's plan as dated phases, from ``data/pilots.csv``, anchored at a pilot start date.
+
+    Selection of councils (six to nine months before the start, s.9.4), commissioning (at
+    least six months, s.9.4), the build-up of a caseload (``buildup_months``, an assumption)
+    and two years from full allocation (Recommendation 9).
+
+    Parameters
+    ----------
+    start : str, default "2009-01-01"
+        The pilot start date (ISO), by default the start of 2009 expected at the Committee (Q224).
+    buildup_months : float, optional
+        Months to reach the full allocation, 0 to 36; by default the assumption
+        ``buildup_months``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``phase``, ``start``, ``end`` (timestamps) and ``basis`` (where in the report).
+    """
+    try:
+        t0 = pd.Timestamp(start)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"start must be an ISO date such as '2009-01-01'; got {start!r}") from exc
+    if not (pd.Timestamp("2000-01-01") <= t0 <= pd.Timestamp("2030-12-31")):
+        raise ValueError(f"start must be between 2000 and 2030; got {start!r}")
+    b = input_value("buildup_months") if buildup_months is None else check_in_range("buildup_months", buildup_months, 0.0, 36.0)
+    sel = data.row(PILOTS_TABLE, measure="selection_lead_months")
+    com = data.value(PILOTS_TABLE, measure="commissioning_min_months")
+    run = data.value(PILOTS_TABLE, measure="pilot_length_min_report")
+    full = _months(t0, b)
+    end = _months(full, 12 * run)
+    rows = [
+        ("Councils chosen (6-9 months ahead)", _months(t0, -float(sel["high"])),
+         _months(t0, -float(sel["low"])), "s.9.4"),
+        ("Commissioning (6 months or more)", _months(t0, -com), t0, "s.9.4"),
+        ("Caseload build-up", t0, full, f"build-up of {b:g} months an assumption"),
+        ("Two years at full allocation", full, end, "Recommendation 9"),
+    ]
+    return pd.DataFrame(rows, columns=["phase", "start", "end", "basis"])
+
+
+def timeline(start: str = "2009-01-01", buildup_months: float | None = None) -> pd.DataFrame:
+    """The planned phases and every dated event of ``data/pilot_timeline.csv``, in one frame.
+
+    Parameters
+    ----------
+    start, buildup_months
+        As in :func:`plan_timeline`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The plan's phases first, then the table's events in order of their start; columns
+        ``track`` ("report's plan" for the phases, else the table's track), ``label``,
+        ``start``, ``end`` (equal to ``start`` for a single event), ``precision``, ``source``.
+    """
+    plan = plan_timeline(start, buildup_months)
+    rows = [{"track": "report's plan", "label": r.phase, "start": r.start, "end": r.end, "precision": "month",
+             "source": "Le Grand (2007), " + r.basis} for r in plan.itertuples()]
+    frame = data.load(TIMELINE_TABLE)
+    cites = data.sources().set_index("key")["citation"]
+    for i, r in enumerate(frame.itertuples(index=False), start=1):
+        try:
+            s = pd.Timestamp(r.start)
+            e = pd.Timestamp(r.end) if isinstance(r.end, str) and r.end else s
+        except ValueError as exc:
+            raise data.DataValidationError(f"data/{TIMELINE_TABLE}.csv, row {i}: bad date: {exc}") from exc
+        if e < s:
+            raise data.DataValidationError(f"data/{TIMELINE_TABLE}.csv, row {i}: end {r.end} is before start {r.start}")
+        rows.append({"track": r.track, "label": r.label, "start": s, "end": e, "precision": r.precision,
+                     "source": _short_cite(cites.get(r.document, r.document)) + ", " + r.location})
+    out = pd.DataFrame(rows)
+    events = out.iloc[len(plan):].sort_values("start", kind="stable")
+    return pd.concat([out.iloc[: len(plan)], events], ignore_index=True)
+
+
+def _short_cite(citation: str) -> str:
+    """'Stanley, N., Austerberry, H., ... (2012) Title' -> 'Stanley et al. (2012)'."""
+    head, _, rest = citation.partition(" (")
+    year = rest.split(")")[0]
+    if head.count(",") >= 3:
+        head = head.split(",")[0] + " et al."
+    return f"{head} ({year})" if year else head
+
+
+def what_happened() -> pd.DataFrame:
+    """``data/pilots_what_happened.csv`` with each row's citation.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table's columns plus ``citation`` (from ``sources.csv``).
+    """
+    frame = data.load(HAPPENED_TABLE)
+    cites = data.sources().set_index("key")["citation"]
+    return frame.assign(citation=frame["document"].map(cites))
+
+
+def actual_cohorts() -> pd.DataFrame:
+    """The pilots whose cohort size the evaluation's summary gives: pilot, provider, children, ages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``pilot``, ``provider``, ``children`` (at start-up), ``age_min``, ``age_max``
+        (NaN where not read).
+    """
+    f = data.load(HAPPENED_TABLE)
+    sizes = f[f["measure"] == "cohort_size"]
+    out = []
+    for r in sizes.itertuples(index=False):
+        ages = f[(f["pilot"] == r.pilot)].set_index("measure")["value"]
+        out.append({"pilot": r.pilot, "provider": r.provider, "children": int(r.value),
+                    "age_min": ages.get("cohort_age_min", float("nan")),
+                    "age_max": ages.get("cohort_age_max", float("nan"))})
+    return pd.DataFrame(out)
+
+
+def actual_design(
+    baseline: float,
+    icc: float | None = None,
+    years: int | None = None,
+    alpha: float | None = None,
+    power: float | None = None,
+    direction: str = "increase",
+) -> dict[str, float]:
+    """MDD of the pilots as they ran: the cohorts of :func:`actual_cohorts` against matched control teams.
+
+    Parameters
+    ----------
+    baseline : float
+        The controls' proportion, in (0, 1).
+    icc, alpha, power : float, optional
+        By default the rows of ``evaluation_inputs``.
+    years : int, optional
+        Whole years of the evaluation period (``evaluation_period_months`` // 12) by default.
+    direction : {"increase", "decrease"}
+
+    Returns
+    -------
+    dict
+        ``pilots``, ``children``, ``years``, ``mdd`` and ``mdd_report_design`` (nine practices
+        of 100 for two years against one control, for comparison).
+    """
+    cohorts = actual_cohorts()["children"].tolist()
+    y = int(data.value(HAPPENED_TABLE, measure="evaluation_period_months", pilot="all") // 12) if years is None else years
+    icc = input_value("icc") if icc is None else icc
+    alpha = input_value("alpha") if alpha is None else alpha
+    power = input_value("power") if power is None else power
+    mdd = minimum_detectable_difference(baseline, len(cohorts), cohorts, y, icc, alpha, power, direction=direction)
+    k = int(data.value(PILOTS_TABLE, measure="pilots_total_report"))
+    m = int(data.value("practice_design", parameter="caseload_children"))
+    run = int(data.value(PILOTS_TABLE, measure="pilot_length_min_report"))
+    report = minimum_detectable_difference(baseline, k, m, run, icc, alpha, power, direction=direction)
+    return {"pilots": float(len(cohorts)), "children": float(sum(cohorts)), "years": float(y), "mdd": mdd,
+            "mdd_report_design": report}
+
+
+def predicted_effects() -> pd.DataFrame:
+    """The book's own predicted effects on yes/no outcomes, computed by the other chapters' models.
+
+    * Chapter 2: the chance of the same social worker all year (later in care), council
+      England 2005 against the practice scenario (:func:`swp_models.continuity.p_same_worker`).
+    * Chapter 5's outcome-based contract: the practice's effort lifts the same chance from
+      its base (:class:`swp_models.contracts.Outcome`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``effect``, ``baseline``, ``predicted`` (proportions), ``difference``, ``basis``.
+    """
+    from . import continuity, contracts
+
+    refs = continuity.reference_scenarios()
+    council = continuity.p_same_worker(refs["Council, England 2005"], 1.0, False)
+    practice = continuity.p_same_worker(refs["Practice"], 1.0, False)
+    outcome = next(c.outcome for c in contracts.default_contracts().values() if isinstance(c, contracts.OutcomeBased))
+    rows = [
+        ("Same social worker all year: practice against council (continuity model)", council, practice,
+         "continuity model: England 2005 rates against the practice scenario"),
+        ("Same social worker all year: effort under the outcome contract", outcome.base_probability,
+         outcome.probability, "outcome contract: base chance and the gain from the assumed effort"),
+    ]
+    frame = pd.DataFrame(rows, columns=["effect", "baseline", "predicted", "basis"])
+    frame.insert(3, "difference", frame["predicted"] - frame["baseline"])
+    return frame

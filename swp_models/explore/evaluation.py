@@ -1,0 +1,140 @@
+"""Live explorer for chapters 8-9: what a pilot of any size could detect.
+
+Every input of :func:`swp_models.evaluation.minimum_detectable_difference` is a widget (the
+outcome's baseline, practices, children per practice, years, ICC, significance, power, control
+teams); any change re-solves the exact MDD, the closed form, the design effect, the power
+against the book's predicted effects and the practices needed for each, and redraws the
+tables. Needs a running kernel (Jupyter or Voila).
+"""
+
+from __future__ import annotations
+
+import html
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+
+from .. import evaluation as ev
+from . import html_table
+
+__all__ = ["explorer", "render"]
+
+
+@lru_cache(maxsize=1)
+def _predicted() -> pd.DataFrame:
+    return ev.predicted_effects()
+
+
+def _pts(x: float) -> str:
+    return "not detectable" if x != x else f"{100 * x:.1f} points"
+
+
+def render(values: dict[str, Any]) -> str:
+    """HTML of the power results for one set of control values.
+
+    Parameters
+    ----------
+    values : dict
+        Keys ``baseline`` (proportion), ``direction`` ("increase" or "decrease"),
+        ``practices``, ``children``, ``years``, ``icc``, ``alpha``, ``power`` and
+        ``control_teams`` (teams in the comparison arm).
+
+    Returns
+    -------
+    str
+        An HTML fragment; if an input is out of range, the error message in its place.
+    """
+    try:
+        common = dict(years=values["years"], icc=values["icc"], alpha=values["alpha"])
+        args = (values["baseline"], values["practices"], values["children"])
+        ctrl = dict(control_practices=values["control_teams"], control_children=values["children"])
+        exact = ev.minimum_detectable_difference(*args, power=values["power"], direction=values["direction"],
+                                                 **common, **ctrl)
+        approx = ev.minimum_detectable_difference(*args, power=values["power"], direction=values["direction"],
+                                                  method="approximate", **common, **ctrl)
+        de = ev.design_effect(values["children"] * values["years"], values["icc"])
+        rows = []
+        for r in _predicted().itertuples():
+            pw = ev.power_of_difference(r.difference, r.baseline, values["practices"], values["children"], **common,
+                                        **ctrl)
+            need = ev.practices_needed(r.difference, r.baseline, values["children"], values["years"], values["icc"],
+                                       values["alpha"], values["power"])
+            rows.append((r.effect, f"{100 * r.difference:.1f} points", f"{100 * pw:.0f}%",
+                         "more than 2,000" if need is None else f"{need:,}"))
+    except ValueError as exc:
+        return f'<p style="color:#b00020"><b>Input not accepted:</b> {html.escape(str(exc))}</p>'
+    facts = (
+        "<ul>"
+        f"<li>Smallest detectable difference: <b class='swp-explorer-mdd'>{_pts(exact)}</b> "
+        f"(closed form {_pts(approx)}).</li>"
+        f"<li>Design effect {de:.2f}: {values['practices'] * values['children'] * values['years']:,} child-years in the "
+        f"practices count as {values['practices'] * values['children'] * values['years'] / de:,.0f} independent ones.</li>"
+        "</ul>"
+    )
+    table = html_table("The book's predicted effects (baselines from their own models)", rows,
+                       ("Effect", "Size", "Power of this design", "Practices per arm needed"))
+    return facts + table
+
+
+_OUTCOMES = {"Same social worker all year (chapter 2 council baseline)": "same",
+             "Three or more placements in the year (12%)": "placements"}
+
+
+def _baseline(key: str) -> tuple[float, str]:
+    if key == "placements":
+        return ev.input_value("three_plus_placements_share") / 100.0, "decrease"
+    r = _predicted().iloc[0]
+    return float(r.baseline), "increase"
+
+
+def explorer() -> Any:
+    """An ipywidgets panel of the power model.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        With attributes ``controls`` (dict of widgets by input name) and ``output`` (the HTML
+        widget redrawn on every change).
+    """
+    import ipywidgets as w
+
+    style = {"description_width": "200px"}
+    layout = w.Layout(width="440px")
+    controls = {
+        "outcome": w.Dropdown(options=list(_OUTCOMES.items()), value="same", description="Outcome", style=style,
+                              layout=layout),
+        "practices": w.IntSlider(value=9, min=2, max=200, description="Practices", style=style, layout=layout,
+                                 continuous_update=False),
+        "control_teams": w.IntSlider(value=9, min=2, max=600, description="Control teams", style=style,
+                                     layout=layout, continuous_update=False),
+        "children": w.IntSlider(value=100, min=10, max=600, step=10, description="Children per practice",
+                                style=style, layout=layout, continuous_update=False),
+        "years": w.IntSlider(value=2, min=1, max=10, description="Years", style=style, layout=layout,
+                             continuous_update=False),
+        "icc": w.FloatSlider(value=ev.input_value("icc"), min=0.0, max=0.5, step=0.005, readout_format=".3f",
+                             description="Intra-practice correlation", style=style, layout=layout,
+                             continuous_update=False),
+        "alpha": w.FloatSlider(value=ev.input_value("alpha"), min=0.001, max=0.2, step=0.001, readout_format=".3f",
+                               description="Significance (two-sided)", style=style, layout=layout,
+                               continuous_update=False),
+        "power": w.FloatSlider(value=ev.input_value("power"), min=0.5, max=0.99, step=0.01, readout_format=".2f",
+                               description="Power", style=style, layout=layout, continuous_update=False),
+    }
+
+    def values() -> dict[str, Any]:
+        out = {k: c.value for k, c in controls.items() if k != "outcome"}
+        out["baseline"], out["direction"] = _baseline(controls["outcome"].value)
+        return out
+
+    output = w.HTML(value=render(values()))
+
+    def update(_: Any = None) -> None:
+        output.value = render(values())
+
+    for c in controls.values():
+        c.observe(update, names="value")
+    box = w.VBox([*controls.values(), output])
+    box.controls = controls
+    box.output = output
+    return box

@@ -1,0 +1,358 @@
+"""Tests of the evaluation-power model (swp_models.evaluation), chapters 8-9's tables, charts and explorer.
+
+The minimum detectable difference is checked three ways: against the closed form written out
+here by hand, against statsmodels' test of two independent proportions (the unclustered case,
+and the clustered case through its effective sample size), and against simulated pilots within
+Monte Carlo error. Simulations use fixed seeds.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from statistics import NormalDist
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from scipy import optimize
+from statsmodels.stats.proportion import power_proportions_2indep
+
+from swp_models import continuity, data
+from swp_models import evaluation as ev
+from swp_models.figures import evaluation as figures
+
+Z = NormalDist()
+
+
+def hand_mdd(p0: float, k: int, m: int, years: int, icc: float, alpha: float = 0.05, power: float = 0.8) -> float:
+    """(z_{1-a/2} + z_power) * sqrt(2 p0 (1 - p0) (1 + (m y - 1) icc) / (k m y))."""
+    n = m * years
+    return (Z.inv_cdf(1 - alpha / 2) + Z.inv_cdf(power)) * math.sqrt(2 * p0 * (1 - p0) * (1 + (n - 1) * icc) / (k * n))
+
+
+def statsmodels_mdd(p0: float, nobs1: float, ratio: float = 1.0, alpha: float = 0.05, power: float = 0.8) -> float:
+    """The difference at which statsmodels' two-proportion z-test has the given power."""
+    return optimize.brentq(
+        lambda d: power_proportions_2indep(d, p0, nobs1, ratio, alpha, return_results=False) - power,
+        1e-9, 1 - p0 - 1e-9, xtol=1e-13)
+
+
+# --- the formula ---------------------------------------------------------------------------
+
+
+def test_design_effect():
+    assert ev.design_effect(100, 0.05) == pytest.approx(5.95)
+    assert ev.design_effect(200, 0.0) == 1.0
+    assert ev.design_effect(1, 0.7) == 1.0
+    assert ev.design_effect(50, 1.0) == 50.0
+
+
+@pytest.mark.parametrize("p0,k,m,years,icc", [(0.71, 9, 100, 2, 0.05), (0.5, 3, 100, 1, 0.1), (0.12, 30, 50, 4, 0.02),
+                                              (0.3, 9, 100, 2, 0.0)])
+def test_closed_form_matches_hand_formula(p0, k, m, years, icc):
+    got = ev.minimum_detectable_difference(p0, k, m, years, icc, method="approximate")
+    assert got == pytest.approx(hand_mdd(p0, k, m, years, icc), rel=1e-12)
+
+
+@pytest.mark.parametrize("p0", [0.12, 0.5, 0.71, 0.8])
+@pytest.mark.parametrize("n,ratio", [(900, 1.0), (100, 1.0), (900, 3.0)])
+def test_unclustered_case_agrees_with_statsmodels(p0, n, ratio):
+    k = 9
+    m = n // k
+    mdd = ev.minimum_detectable_difference(p0, k, m, 1, 0.0, control_practices=int(k * ratio), control_children=m)
+    assert mdd == pytest.approx(statsmodels_mdd(p0, k * m, ratio), abs=1e-9)
+    assert power_proportions_2indep(mdd, p0, k * m, ratio, 0.05, return_results=False) == pytest.approx(0.8, abs=1e-9)
+
+
+@pytest.mark.parametrize("icc", [0.01, 0.05, 0.2])
+def test_clustered_case_is_statsmodels_on_the_effective_sample(icc):
+    p0, k, m, years = 0.71, 9, 100, 2
+    effective = k * m * years / ev.design_effect(m * years, icc)
+    mdd = ev.minimum_detectable_difference(p0, k, m, years, icc)
+    assert mdd == pytest.approx(statsmodels_mdd(p0, effective), abs=1e-9)
+
+
+def test_exact_power_at_the_mdd_is_the_required_power():
+    for power in (0.5, 0.8, 0.9):
+        mdd = ev.minimum_detectable_difference(0.71, 9, 100, 2, 0.05, power=power)
+        assert ev.power_of_difference(mdd, 0.71, 9, 100, 2, 0.05) == pytest.approx(power, abs=1e-9)
+    down = ev.minimum_detectable_difference(0.12, 9, 100, 2, 0.05, direction="decrease")
+    assert ev.power_of_difference(-down, 0.12, 9, 100, 2, 0.05) == pytest.approx(0.8, abs=1e-9)
+    assert ev.power_of_difference(0.0, 0.5, 9, 100, 2, 0.05) == pytest.approx(0.05, abs=1e-12)
+
+
+def test_unequal_practice_sizes():
+    sizes, icc = [180, 80, 582, 120], 0.05
+    n = sum(sizes)
+    assert ev.arm_variance_factor(sizes, icc) == pytest.approx((1 - icc) / n + icc * sum(s * s for s in sizes) / n**2)
+    assert ev.arm_variance_factor([100] * 9, icc, years=2) == pytest.approx(ev.design_effect(200, icc) / 1800)
+    # unequal sizes detect less than the same children spread evenly
+    even = ev.minimum_detectable_difference(0.71, 4, n // 4, 2, icc)
+    assert ev.minimum_detectable_difference(0.71, 4, sizes, 2, icc) > even
+
+
+def test_undetectable_is_nan():
+    assert math.isnan(ev.minimum_detectable_difference(0.12, 2, 10, 1, 0.3, direction="decrease"))
+    assert ev.practices_needed(0.01, 0.5, 100, 1, 0.5, max_practices=50) is None
+
+
+def test_practices_needed_is_the_smallest_sufficient_number():
+    k = ev.practices_needed(0.075, 0.8, 100, 2, 0.05)
+    assert ev.power_of_difference(0.075, 0.8, k, 100, 2, 0.05) >= 0.8
+    assert ev.power_of_difference(0.075, 0.8, k - 1, 100, 2, 0.05) < 0.8
+
+
+@settings(max_examples=40, deadline=None)
+@given(p0=st.floats(0.05, 0.95), k=st.integers(2, 40), m=st.integers(5, 300), icc=st.floats(0.0, 0.3))
+def test_mdd_falls_with_practices_and_rises_with_clustering(p0, k, m, icc):
+    base = ev.minimum_detectable_difference(p0, k, m, 1, icc)
+    more = ev.minimum_detectable_difference(p0, k + 1, m, 1, icc)
+    clustered = ev.minimum_detectable_difference(p0, k, m, 1, icc + 0.05)
+    assume(not math.isnan(base) and not math.isnan(clustered))
+    assert more < base < clustered
+
+
+# --- simulation ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("p0,k,m,years,icc", [(0.71, 9, 100, 2, 0.05), (0.5, 30, 50, 1, 0.1), (0.3, 20, 100, 1, 0.0)])
+def test_simulated_power_at_the_mdd_within_monte_carlo_error(p0, k, m, years, icc):
+    mdd = ev.minimum_detectable_difference(p0, k, m, years, icc)
+    sim = ev.simulate_power(mdd, p0, k, m, years, icc, n_sims=20_000, seed=12)
+    assert abs(sim.power - 0.8) < 4 * sim.se
+    null = ev.simulate_power(0.0, p0, k, m, years, icc, n_sims=20_000, seed=13)
+    assert abs(null.power - 0.05) < 4 * null.se
+
+
+def test_simulation_is_deterministic_and_the_t_test_has_less_power():
+    mdd = ev.minimum_detectable_difference(0.71, 9, 100, 2, 0.05)
+    a = ev.simulate_power(mdd, 0.71, 9, 100, 2, 0.05, n_sims=5000, seed=3)
+    assert a == ev.simulate_power(mdd, 0.71, 9, 100, 2, 0.05, n_sims=5000, seed=3)
+    t = ev.simulate_power(mdd, 0.71, 9, 100, 2, 0.05, n_sims=5000, seed=3, test="cluster_t")
+    assert t.power < a.power
+
+
+# --- designs -------------------------------------------------------------------------------
+
+
+def hussey_hughes(x: np.ndarray, sig2: float, tau2: float) -> float:
+    """Var(theta) of Hussey and Hughes (2007), eq. in their appendix, for a 0/1 design x."""
+    i, t = x.shape
+    u = x.sum()
+    w = (x.sum(axis=0) ** 2).sum()
+    v = (x.sum(axis=1) ** 2).sum()
+    return i * sig2 * (sig2 + t * tau2) / ((i * u - w) * sig2 + (u * u + i * t * u - t * w - i * v) * tau2)
+
+
+@pytest.mark.parametrize("design", ev.DESIGNS)
+@pytest.mark.parametrize("icc", [0.0, 0.05, 0.2])
+def test_design_variance_matches_hussey_hughes(design, icc):
+    p, n = 0.71, 50
+    x = ev.design_matrix(design, 18, 4)
+    got = ev.design_variance(x, n, icc, p)
+    assert got == pytest.approx(hussey_hughes(x, (1 - icc) * p * (1 - p) / n, icc * p * (1 - p)), rel=1e-9)
+
+
+def test_one_period_parallel_design_is_the_closed_form():
+    x = ev.design_matrix("parallel", 18, 1)
+    mdd = ev.design_mdd("parallel", 18, 200, 1, 0.05, 0.71)
+    assert mdd == pytest.approx(hand_mdd(0.71, 9, 200, 1, 0.05), rel=1e-9)
+    assert x.sum() == 9
+
+
+def test_design_matrices():
+    s = ev.design_matrix("stepped", 6, 4)
+    assert (s[:, 0] == 0).all() and (s[:, -1] == 1).all()
+    assert (np.diff(s, axis=1) >= 0).all()
+    b = ev.design_matrix("before_after", 4, 3)
+    assert b.tolist() == [[0, 1, 1], [0, 1, 1], [0, 0, 0], [0, 0, 0]]
+    g = ev.design_comparison(iccs=(0.0, 0.2))
+    by = g.set_index(["icc", "design"])["mdd"]
+    assert by[(0.0, "parallel")] < by[(0.0, "stepped")]
+    assert by[(0.2, "stepped")] < by[(0.2, "parallel")]
+
+
+# --- the report's design -------------------------------------------------------------------
+
+
+def test_comparisons_of_the_report_design():
+    c = ev.comparisons(0.71).set_index("comparison")["mdd"]
+    pooled, one, kind_pooled, kind = c.tolist()
+    assert pooled < one < kind_pooled < kind
+    assert one == pytest.approx(ev.minimum_detectable_difference(0.71, 9, 100, 2, 0.05))
+    assert pooled == pytest.approx(ev.minimum_detectable_difference(0.71, 9, 100, 2, 0.05, control_practices=27,
+                                                                    control_children=100))
+
+
+def test_predicted_effects_come_from_the_other_chapters_models():
+    p = ev.predicted_effects()
+    refs = continuity.reference_scenarios()
+    assert p["baseline"].iloc[0] == pytest.approx(continuity.p_same_worker(refs["Council, England 2005"], 1.0, False))
+    assert p["predicted"].iloc[0] == pytest.approx(continuity.p_same_worker(refs["Practice"], 1.0, False))
+    assert p["difference"].iloc[1] == pytest.approx(data.value("assumptions_contracts", parameter="outcome_effort_gain")
+                                                    * data.value("assumptions_contracts", parameter="outcome_effort"))
+
+
+# --- timeline and what happened from data --------------------------------------------------
+
+
+def test_plan_timeline_from_the_report_durations():
+    plan = ev.plan_timeline("2009-01-01", buildup_months=6).set_index("phase")
+    sel, com, build, run = plan.index
+    assert plan.loc[sel, "start"] == pd.Timestamp("2008-04-01") and plan.loc[sel, "end"] == pd.Timestamp("2008-07-01")
+    assert plan.loc[com, "start"] == pd.Timestamp("2008-07-01") and plan.loc[com, "end"] == pd.Timestamp("2009-01-01")
+    assert plan.loc[build, "end"] == pd.Timestamp("2009-07-01")
+    assert plan.loc[run, "end"] == pd.Timestamp("2011-07-01")
+    assert ev.plan_timeline("2010-01-01", 0).iloc[-1]["end"] == pd.Timestamp("2012-01-01")
+
+
+def test_timeline_is_the_data_table_plus_the_plan():
+    frame = data.load(ev.TIMELINE_TABLE)
+    frame = frame.assign(_s=pd.to_datetime(frame["start"])).sort_values("_s", kind="stable").reset_index(drop=True)
+    t = ev.timeline()
+    assert len(t) == len(frame) + 4
+    rest = t.iloc[4:].reset_index(drop=True)
+    assert (rest["label"] == frame["label"]).all()
+    assert (rest["start"] == pd.to_datetime(frame["start"])).all()
+    ends = pd.to_datetime(frame["end"].where(frame["end"].astype(str).str.len() > 0, frame["start"]))
+    assert (rest["end"] == ends).all()
+    assert (rest["end"] >= rest["start"]).all()
+    assert frame.loc[frame["event"] == "pilots_started", "start"].item() == "2009-12-01"
+    assert frame.loc[frame["event"] == "regulations_in_force", "start"].item() == "2013-11-12"
+    spec = figures.timeline_chart().to_dict()
+    rows = spec["vconcat"][0]["layer"][0]["data"]
+    assert spec["title"]["text"].startswith("Source:")
+    assert rows is not None
+
+
+def test_what_happened_rows_carry_citations():
+    f = ev.what_happened()
+    keys = set(data.sources()["key"])
+    assert set(f["document"]) <= keys
+    assert f["citation"].str.len().gt(20).all()
+    assert f["quote"].str.len().gt(5).all() and f["location"].str.len().gt(0).all()
+    assert (f.loc[f["measure"].str.startswith("finding_"), "value"] == 1).all()
+    c = ev.actual_cohorts()
+    assert c["children"].tolist() == [180, 80, 582, 120]
+    assert c["age_min"].tolist()[:3] == [14, 8, 16] and math.isnan(c["age_min"].iloc[3])
+    act = ev.actual_design(0.71)
+    assert act["pilots"] == 4 and act["years"] == 2
+    assert act["mdd"] == pytest.approx(ev.minimum_detectable_difference(0.71, 4, [180, 80, 582, 120], 2, 0.05))
+
+
+def test_retrospective_verdicts():
+    r = figures.retrospective()
+    assert len(r) == 6
+    assert set(r["verdict"]) <= {"confirmed", "contradicted", "not measurable"}
+    assert r["reason"].str.len().gt(20).all()
+
+
+# --- bad inputs ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kwargs,pattern", [
+    ({"icc": -0.1}, r"icc must be in \[0, 1\]; got -0.1"),
+    ({"icc": 1.5}, r"icc must be in \[0, 1\]; got 1.5"),
+    ({"icc": float("nan")}, "icc must be a finite number"),
+    ({"practices": 1}, r"practices must be an integer in \[2, 10000\]; got 1"),
+    ({"practices": 2.5}, "practices must be an integer"),
+    ({"power": 0.0}, r"power must be in \(0, 1\); got 0.0"),
+    ({"power": 1.0}, r"power must be in \(0, 1\); got 1.0"),
+    ({"power": 1.2}, r"power must be in \(0, 1\)"),
+    ({"alpha": 0}, r"alpha must be in \(0, 1\)"),
+    ({"baseline": 1.0}, r"baseline must be in \(0, 1\)"),
+    ({"years": 0}, r"years must be an integer in \[1, 50\]"),
+    ({"children_per_practice": 0}, r"children_per_practice must be an integer in \[1, 100000\]"),
+    ({"children_per_practice": [100]}, "practices must be at least 2"),
+    ({"children_per_practice": "100"}, "children_per_practice must be a whole number"),
+    ({"direction": "up"}, "direction must be one of"),
+    ({"method": "guess"}, "method must be one of"),
+])
+def test_bad_inputs_are_rejected_naming_the_parameter(kwargs, pattern):
+    args = {"baseline": 0.5, "practices": 9, "children_per_practice": 100, "years": 2, "icc": 0.05}
+    args.update(kwargs)
+    if isinstance(args["children_per_practice"], list):
+        args["practices"] = None
+    with pytest.raises(ValueError, match=pattern):
+        ev.minimum_detectable_difference(**args)
+
+
+def test_other_functions_reject_bad_inputs():
+    with pytest.raises(ValueError, match=r"icc must be in \[0, 1\]"):
+        ev.design_effect(100, 1.01)
+    with pytest.raises(ValueError, match=r"practices must be an integer in \[2"):
+        ev.simulate_power(0.1, 0.5, 1, 100)
+    with pytest.raises(ValueError, match=r"n_sims must be an integer in \[100"):
+        ev.simulate_power(0.1, 0.5, 9, 100, n_sims=10)
+    with pytest.raises(ValueError, match="test must be one of"):
+        ev.simulate_power(0.1, 0.5, 9, 100, test="z")
+    with pytest.raises(ValueError, match=r"diff must be in \[-0.5, 0.5\]"):
+        ev.power_of_difference(0.6, 0.5, 9, 100)
+    with pytest.raises(ValueError, match="clusters must be even"):
+        ev.design_matrix("parallel", 9, 2)
+    with pytest.raises(ValueError, match="design must be one of"):
+        ev.design_matrix("crossover", 10, 2)
+    with pytest.raises(ValueError, match=r"icc must be in \[0, 1\)"):
+        ev.design_variance(ev.design_matrix("stepped", 6, 3), 50, 1.0, 0.5)
+    with pytest.raises(ValueError, match="practices .* must split into 3 kinds"):
+        ev.comparisons(0.5, practices=8)
+    with pytest.raises(ValueError, match="diff must be non-zero"):
+        ev.practices_needed(0.0, 0.5, 100)
+    with pytest.raises(ValueError, match="start must be an ISO date"):
+        ev.plan_timeline("next spring")
+    with pytest.raises(ValueError, match="parameter must be one of"):
+        ev.input_value("rho")
+    with pytest.raises(ValueError, match=r"control_practices \(5\) must equal the number of sizes"):
+        ev.minimum_detectable_difference(0.5, 2, 100, control_practices=5, control_children=[100, 100])
+
+
+# --- charts and explorer -------------------------------------------------------------------
+
+
+def test_charts_have_named_controls_sources_and_small_data():
+    expected = {figures.mdd_chart: {"ch8_practices", "ch8_children", "ch8_years", "ch8_icc"},
+                figures.design_chart: {"ch8_design_icc"}, figures.timeline_chart: set(),
+                figures.cohort_chart: set(), figures.retrospective_chart: {"ch9_icc"}}
+    for build, names in expected.items():
+        spec = build().to_dict()
+        found = {p["name"] for p in spec.get("params", []) if "bind" in p}
+        assert found == names, build.__name__
+        assert spec["title"]["text"].startswith("Source:")
+        assert len(json.dumps(spec)) < 200_000
+
+
+def test_mdd_chart_expression_is_the_closed_form():
+    spec = figures.mdd_chart().to_dict()
+    text = json.dumps(spec)
+    rows = [r for d in spec["datasets"].values() for r in d if isinstance(r, dict) and "zsum" in r]
+    row = next(r for r in rows if r["icc"] == pytest.approx(0.05))
+    k, m, y = 9, 100, 2
+    value = 100 * row["zsum"] * math.sqrt(row["p0"] * (1 - row["p0"]) * 2 * (1 + (m * y - 1) * row["icc"]) / (k * m * y))
+    assert value == pytest.approx(100 * ev.minimum_detectable_difference(row["p0"], k, m, y, 0.05, method="approximate"))
+    assert "(1 + (ch8_children * ch8_years - 1) * datum.icc)" in text
+
+
+def test_key_results_and_tables_render():
+    for t in (figures.key_results_piloting(), figures.key_results_what_happened(), figures.comparison_table(),
+              figures.timeline_table(), figures.what_happened_table(), figures.retrospective_table(),
+              figures.simulation_table(), figures.better_pilot_table(), figures.cohort_table()):
+        assert "<table" in t._repr_html_() and len(t.frame) > 0
+    kr = figures.key_results_piloting().frame
+    assert kr["Rests on an assumption"].str.contains("intra-practice correlation").any()
+
+
+def test_explorer_recomputes_on_change():
+    pytest.importorskip("ipywidgets")
+    from swp_models.explore.evaluation import explorer
+
+    box = explorer()
+    before = box.output.value
+    mdd = ev.minimum_detectable_difference(ev.predicted_effects()["baseline"].iloc[0], 9, 100, 2, 0.05)
+    assert f"{100 * mdd:.1f} points" in before
+    box.controls["icc"].value = 0.2
+    assert box.output.value != before
+    box.controls["outcome"].value = "placements"
+    assert "not detectable" in box.output.value or "points" in box.output.value
