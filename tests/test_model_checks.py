@@ -112,12 +112,12 @@ def test_monte_carlo_se_is_the_sample_sd_over_root_n():
 @pytest.mark.parametrize(
     "samples, message",
     [
-        ([1.0], r"samples must hold at least 2 values; got 1"),
-        ([], r"samples must hold at least 2 values; got 0"),
-        ([1.0, float("nan")], r"samples must be finite \(no NaN or infinity\)"),
-        ([1.0, float("inf")], r"samples must be finite \(no NaN or infinity\)"),
-        ([[1.0, 2.0], [3.0, 4.0]], r"samples must be one-dimensional; got shape \(2, 2\)"),
-        (["a", "b"], r"samples must be numbers"),
+        ([1.0], r"^samples must hold at least 2 values; got 1"),
+        ([], r"^samples must hold at least 2 values; got 0"),
+        ([1.0, float("nan")], r"^samples must be finite \(no NaN or infinity\)$"),
+        ([1.0, float("inf")], r"^samples must be finite \(no NaN or infinity\)$"),
+        ([[1.0, 2.0], [3.0, 4.0]], r"^samples must be one-dimensional; got shape \(2, 2\)"),
+        (["a", "b"], r"^samples must be numbers"),
     ],
 )
 def test_monte_carlo_se_refuses_bad_samples(samples, message):

@@ -149,3 +149,9 @@ def test_wilson_interval_at_the_ends():
     assert hi == 1.0 and lo == pytest.approx(1 - 0.2775328, abs=1e-6)
     lo, hi = stats.wilson_interval(5, 10, 0.9)
     assert (lo + hi) / 2 == pytest.approx(0.5, abs=1e-12)
+
+
+def test_wilson_interval_is_clipped_to_the_unit_interval():
+    # Rounding puts the raw limits just outside [0, 1] here: the clip keeps them at exactly 1 and 0.
+    assert stats.wilson_interval(9, 9)[1] == 1.0
+    assert stats.wilson_interval(0, 21)[0] == 0.0
