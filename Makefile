@@ -10,7 +10,7 @@ INSTALLED := $(VENV)/.installed
 MATHJAX_VERSION := 3.2.2
 MODEL_FILES := $(shell find swp_models data -type f \( -name '*.py' -o -name '*.csv' -o -name '*.json' \) 2>/dev/null | sort)
 
-.PHONY: all setup book test unit notebooks bench clean explorer lab
+.PHONY: all setup book test unit notebooks bench clean explorer lab mutate
 
 all: book
 
@@ -33,9 +33,10 @@ _vendor/mathjax/tex-chtml.js:
 	cd _build/mathjax && npm pack --silent mathjax@$(MATHJAX_VERSION) >/dev/null && tar xzf mathjax-$(MATHJAX_VERSION).tgz
 	rm -rf _vendor/mathjax && mkdir -p _vendor && cp -r _build/mathjax/package/es5 _vendor/mathjax
 
-# The execution cache cannot see changes to the package or the data: clear it when they change.
+# The execution cache cannot see changes to the package or the data: clear it when they change,
+# and Sphinx's record of what it has read, so every page is read (and each notebook run) again.
 _build/.models-stamp: $(MODEL_FILES)
-	rm -rf _build/.jupyter_cache
+	rm -rf _build/.jupyter_cache _build/.doctrees
 	mkdir -p _build && touch $@
 
 book: $(INSTALLED) _static/vega-bundle.js _vendor/mathjax/tex-chtml.js _build/.models-stamp
@@ -61,6 +62,13 @@ explorer: $(INSTALLED)
 # The chapters as live notebooks in JupyterLab, where each modelling chapter's explorer runs.
 lab: $(INSTALLED)
 	$(VENV)/bin/jupyter lab --no-browser --allow-root --ServerApp.ip=127.0.0.1 book/
+
+# Mutation spot-check of one module with mutmut, against the tests named (see tests/README.md):
+#   make mutate MODULE=swp_models/data.py TESTS=tests/test_data.py
+MODULE ?= swp_models/stats.py
+TESTS ?= tests/test_stats_charts.py tests/test_model_checks.py
+mutate: $(INSTALLED)
+	$(PY) scripts/mutate.py $(MODULE) $(TESTS)
 
 bench: $(INSTALLED)
 	$(PY) benchmarks/run.py

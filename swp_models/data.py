@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
+import io
 import json
 import math
 import sys
@@ -187,7 +188,42 @@ def describe(name: str, data_dir: Path | None = None) -> dict[str, Any]:
             raise DataValidationError(
                 f"{_rel(path)}: dimension {field['name']!r} clashes with a standard column"
             )
+    _check_value_ranges(path, desc)
     return desc
+
+
+def _check_value_ranges(path: Path, desc: dict[str, Any]) -> None:
+    """``value_ranges`` (optional): ``{dimension: {dimension value: [minimum, maximum]}}``, bounds or null."""
+    ranges = desc.get("value_ranges")
+    if ranges is None:
+        return
+    dims = [f["name"] for f in desc["dimensions"]]
+    if not isinstance(ranges, dict):
+        raise DataValidationError(f"{_rel(path)}: 'value_ranges' must map a dimension to {{value: [min, max]}}")
+    for dim, table in ranges.items():
+        if dim not in dims:
+            raise DataValidationError(f"{_rel(path)}: 'value_ranges' names {dim!r}, which is not a dimension ({dims})")
+        if not isinstance(table, dict) or not table:
+            raise DataValidationError(f"{_rel(path)}: 'value_ranges'[{dim!r}] must map values to [min, max]")
+        for key, bounds in table.items():
+            ok = (isinstance(bounds, list) and len(bounds) == 2
+                  and all(b is None or (isinstance(b, (int, float)) and not isinstance(b, bool) and math.isfinite(b))
+                          for b in bounds))
+            if not ok or (None not in bounds and bounds[0] > bounds[1]):
+                raise DataValidationError(
+                    f"{_rel(path)}: 'value_ranges'[{dim!r}][{key!r}] must be [minimum, maximum] "
+                    f"(numbers or null, minimum <= maximum); got {bounds!r}"
+                )
+
+
+def _value_range(desc: dict[str, Any], rec: dict[str, Any]) -> tuple[str, Any, float | None, float | None] | None:
+    """The (dimension, its value, minimum, maximum) the descriptor sets for a row's value, if any."""
+    for dim, table in (desc.get("value_ranges") or {}).items():
+        key = rec.get(dim)
+        if key is not None and str(key) in table:
+            lo, hi = table[str(key)]
+            return dim, key, lo, hi
+    return None
 
 
 def _fields(desc: dict[str, Any]) -> list[_Field]:
@@ -227,13 +263,29 @@ def _parse(text: str, kind: str, where: str) -> Any:
     return out
 
 
+def _decode(path: Path, raw: bytes) -> str:
+    """The file's text: UTF-8, with a leading byte-order mark (Excel's "CSV UTF-8") dropped."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        bad = raw[exc.start:exc.start + 1].hex()
+        raise DataValidationError(
+            f"{_rel(path)}, line {line}: byte 0x{bad} is not UTF-8; save the file as UTF-8 "
+            "(in Excel: 'CSV UTF-8')"
+        ) from None
+
+
 def _read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
     if not path.is_file():
         raise DataValidationError(f"{_rel(path)}: file not found")
-    with path.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.reader(fh))
+    text = _decode(path, path.read_bytes())
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    # Editors often leave blank lines at the end of a file: they are not rows.
+    while rows and not any(cell.strip() for cell in rows[-1]):
+        rows.pop()
     if not rows:
-        raise DataValidationError(f"{_rel(path)}: file is empty")
+        raise DataValidationError(f"{_rel(path)}: file is empty (no header and no rows)")
     header, body = rows[0], rows[1:]
     for i, cells in enumerate(body, start=1):
         if len(cells) != len(header):
@@ -257,8 +309,15 @@ def _check_header(path: Path, header: list[str], expected: list[str]) -> None:
 
 
 @functools.lru_cache(maxsize=8)
-def _source_keys(folder: Path) -> frozenset[str]:
+def _source_keys_cached(folder: Path, digest: str) -> frozenset[str]:
     return frozenset(sources(folder)["key"])
+
+
+def _source_keys(folder: Path) -> frozenset[str]:
+    """Keys of ``sources.csv`` in ``folder``; cached on the file's contents, so an edit is seen at once."""
+    path = folder / f"{_SOURCES_TABLE}.csv"
+    digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    return _source_keys_cached(folder, digest)
 
 
 def sources(data_dir: Path | None = None) -> pd.DataFrame:
@@ -349,8 +408,34 @@ def _validate_row(
     return out
 
 
+def _check_row_range(path: Path, i: int, rec: dict[str, Any], desc: dict[str, Any]) -> None:
+    """Refuse a row whose value (or low/high) lies outside the range its descriptor sets for it."""
+    found = _value_range(desc, rec)
+    if found is None:
+        return
+    dim, key, lo, hi = found
+    for col in ("value", "low", "high"):
+        x = rec[col]
+        if x is None:
+            continue
+        if lo is not None and x < lo:
+            raise DataValidationError(
+                f"{_where(path, i, col)}: {x!r} is below the minimum {lo} the descriptor allows for {dim} {key!r}"
+            )
+        if hi is not None and x > hi:
+            raise DataValidationError(
+                f"{_where(path, i, col)}: {x!r} is above the maximum {hi} the descriptor allows for {dim} {key!r}"
+            )
+
+
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """Digest of the file's text as the loader reads it: UTF-8 without a byte-order mark, lines ending in LF.
+
+    So the digest is the same whether git or an editor stored the file with CRLF line ends or a
+    byte-order mark; a change to any cell changes it.
+    """
+    text = _decode(path, path.read_bytes())
+    return hashlib.sha256(text.replace("\r\n", "\n").encode("utf-8")).hexdigest()
 
 
 def load(name: str, data_dir: Path | None = None) -> pd.DataFrame:
@@ -417,6 +502,7 @@ def _load(name: str, folder: Path) -> pd.DataFrame:
     dims = [f.name for f in fields]
     for i, cells in enumerate(body, start=1):
         rec = _validate_row(path, i, dict(zip(header, cells)), fields, keys)
+        _check_row_range(path, i, rec, desc)
         ident = tuple(rec[d] for d in dims)
         if ident in seen:
             raise DataValidationError(

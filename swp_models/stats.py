@@ -9,7 +9,7 @@ import numpy as np
 
 from .validation import check_in_range, check_integer, check_probability
 
-__all__ = ["normal_quantile", "wilson_interval", "monte_carlo_se"]
+__all__ = ["normal_quantile", "wilson_interval", "monte_carlo_se", "proportion_se"]
 
 
 def normal_quantile(p: float) -> float:
@@ -59,9 +59,34 @@ def wilson_interval(successes: float, n: int, confidence: float = 0.95) -> tuple
 
 
 def monte_carlo_se(samples: np.ndarray) -> float:
-    """Standard error of the mean of ``samples`` (sample standard deviation over sqrt(n))."""
-    arr = np.asarray(samples, dtype=float)
-    check_integer("len(samples)", arr.size, low=2)
+    """Standard error of the mean of ``samples``: the sample standard deviation over sqrt(n).
+
+    Parameters
+    ----------
+    samples : array-like of float
+        One-dimensional, at least 2 finite values (in any unit; the result is in the same unit).
+
+    Returns
+    -------
+    float
+        ``std(samples, ddof=1) / sqrt(n)``.
+
+    Raises
+    ------
+    ValueError
+        If ``samples`` is not one-dimensional, holds fewer than 2 values, is not numeric, or
+        holds NaN or infinity.
+    """
+    try:
+        arr = np.asarray(samples, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"samples must be numbers; got {samples!r:.80}") from None
+    if arr.ndim != 1:
+        raise ValueError(f"samples must be one-dimensional; got shape {arr.shape}")
+    if arr.size < 2:
+        raise ValueError(f"samples must hold at least 2 values; got {arr.size}")
+    if not np.isfinite(arr).all():
+        raise ValueError("samples must be finite (no NaN or infinity)")
     return float(arr.std(ddof=1) / math.sqrt(arr.size))
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
@@ -32,11 +33,75 @@ def chromium_path() -> str:
     raise RuntimeError("Debian's chromium is needed for the browser tests: apt-get install chromium")
 
 
+def toc_files(toc: Path | None = None) -> list[str]:
+    """Every document the table of contents names (without suffix), root first."""
+    spec = yaml.safe_load((toc or ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    found = [spec["root"]]
+    pending = [v for k, v in spec.items() if k != "root"]  # depth first, in file order
+    while pending:
+        node = pending.pop(0)
+        if isinstance(node, dict):
+            if "file" in node:
+                found.append(node["file"])
+            pending[:0] = list(node.values())
+        elif isinstance(node, list):
+            pending[:0] = node
+    return found
+
+
+#: What every page is built from, besides its own source.
+BUILD_CONFIG = ("_toc.yml", "_config.yml")
+#: What a notebook page (and a page that documents the package) is also built from: the files whose
+#: change makes `make book` run the notebooks again (MODEL_FILES in the Makefile).
+MODEL_INPUTS = ("swp_models", "data")
+MODEL_SUFFIXES = (".py", ".csv", ".json")
+
+
+def _files(root: Path, names) -> list[Path]:
+    out = []
+    for name in names:
+        top = root / name
+        found = [top] if top.is_file() else [p for p in top.rglob("*") if p.is_file()] if top.is_dir() else []
+        out += [p for p in found if "__pycache__" not in p.parts and not p.name.startswith(".")]
+    return out
+
+
+def stale_pages(pages: list[str], root: Path = ROOT, html: Path = HTML) -> list[str]:
+    """Built pages older than something they are built from: their source, the book's configuration,
+    and for notebooks and pages that document the package, ``swp_models/`` and ``data/``."""
+    shared = max((p.stat().st_mtime for p in _files(root, BUILD_CONFIG)), default=0.0)
+    models = max((p.stat().st_mtime for p in _files(root, MODEL_INPUTS) if p.suffix in MODEL_SUFFIXES), default=0.0)
+    stale = []
+    for page in pages:
+        built = html / page
+        doc = page.removesuffix(".html")
+        source = next((root / f"{doc}{ext}" for ext in (".ipynb", ".md") if (root / f"{doc}{ext}").is_file()), None)
+        if source is None or not built.is_file():
+            stale.append(f"{page} (not built)" if source is not None else f"{page} (no source)")
+            continue
+        newest = max(shared, source.stat().st_mtime)
+        text = source.read_text(encoding="utf-8")
+        if source.suffix == ".ipynb" or "swp_models" in text:
+            newest = max(newest, models)
+        if built.stat().st_mtime < newest:
+            stale.append(page)
+    return stale
+
+
 @pytest.fixture(scope="session")
-def book_url():
-    """Serve _build/html on 127.0.0.1 for the session; fail (not skip) when the book is not built."""
+def built_book() -> Path:
+    """The built HTML; fail (not skip) when the book is not built, or a page was built before an input changed."""
     if not (HTML / "index.html").is_file():
         raise RuntimeError(f"the book is not built ({HTML}); run `make book` (or `make test`, which builds it)")
+    stale = stale_pages([f"{doc}.html" for doc in toc_files()])
+    if stale:
+        raise RuntimeError(f"the built book is older than its sources: {', '.join(stale)}; run `make book` again")
+    return HTML
+
+
+@pytest.fixture(scope="session")
+def book_url(built_book):
+    """Serve the built book on 127.0.0.1 for the session (see ``built_book``)."""
     handler = functools.partial(_QuietHandler, directory=str(HTML))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -1,36 +1,71 @@
 """The built book in headless Chromium, with every request to another host blocked.
 
-Every page opens without a script error, every chart draws (an svg or canvas inside it), every
-slider and drop-down menu moved changes its chart, and no request leaves the machine.
+The pages and the number of charts on each are read from ``_toc.yml`` and the notebooks, so a new
+chapter is checked without editing this file. On every page: it opens without a script error, no
+request leaves the machine, no Vega warning is logged (an emptied chart logs "Infinite extent"),
+and each chart draws at least ``MIN_DATA_MARKS`` data marks (Vega items of role "mark": bars,
+points, lines, rules, text; not titles, axes or legends), with every layer drawing at least one. On every chapter: every control of
+every chart (slider, menu, radio buttons) is moved to both ends of its range, each move redraws
+the chart with data marks in every layer and without warnings, and the two ends draw different
+charts; the control is then put back where it was.
+
+The book must be built after the last change to ``swp_models/``, ``data/``, ``book/`` and the
+book's configuration (``conftest.built_book`` refuses a stale build).
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from conftest import HTML
+from conftest import HTML, ROOT, toc_files
 
 pytestmark = pytest.mark.browser
 
-PAGES = sorted(
-    str(p.relative_to(HTML))
-    for p in HTML.rglob("*.html")
-    if not p.relative_to(HTML).parts[0].startswith("_")
-) if HTML.is_dir() else []
 MAX_PAGE_BYTES = 3 * 1024 * 1024
-# Drawn data marks (not axes or legends) in a Vega SVG.
-_MARKS = ("svg .mark-rect path, svg .mark-symbol path, svg .mark-rule line, svg .mark-line path, "
-          "svg .mark-text text, svg .mark-area path")
+#: The fewest data marks a chart may draw, at load and at either end of each of its controls.
+MIN_DATA_MARKS = 2
+#: Tags that keep a cell's output off the page.
+_HIDDEN_OUTPUT_TAGS = {"remove-cell", "remove-output"}
+_CHART_MIME = "application/vnd.vegalite"
 
 
-def test_book_has_the_expected_pages():
-    for page in ("book/preface.html", "book/01_problem.html", "book/data_catalogue.html", "book/references.html"):
-        assert page in PAGES, f"{page} missing from the built book"
+def is_chart_cell(cell: dict) -> bool:
+    """A code cell whose stored output includes a Vega-Lite chart."""
+    return cell.get("cell_type") == "code" and any(
+        key.startswith(_CHART_MIME) for out in cell.get("outputs", []) for key in out.get("data", {})
+    )
 
 
-def test_page_weight_under_3_mb():
+def expected_charts(doc: str) -> int:
+    """Charts the page of ``doc`` shows: chart cells of its notebook whose output is not removed."""
+    notebook = ROOT / f"{doc}.ipynb"
+    if not notebook.is_file():
+        return 0
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    return sum(
+        1 for c in cells if is_chart_cell(c) and not _HIDDEN_OUTPUT_TAGS & set(c.get("metadata", {}).get("tags", []))
+    )
+
+
+DOCS = toc_files()
+PAGES = {f"{doc}.html": expected_charts(doc) for doc in DOCS}
+CONTROL_PAGES = sorted(p for p, n in PAGES.items() if n > 0)
+
+
+def test_toc_and_notebooks_give_pages_with_charts():
+    assert len(DOCS) == len(set(DOCS)) > 1
+    assert sum(PAGES.values()) > 0, "no notebook in _toc.yml stores a chart"
+
+
+def test_every_page_of_the_toc_is_built(built_book):
+    missing = [p for p in PAGES if not (HTML / p).is_file()]
+    assert not missing, f"pages in _toc.yml missing from the built book: {missing}"
+
+
+def test_page_weight_under_3_mb(built_book):
     for page in PAGES:
         size = (HTML / page).stat().st_size
         assert size < MAX_PAGE_BYTES, f"{page} is {size / 1e6:.1f} MB"
@@ -38,84 +73,174 @@ def test_page_weight_under_3_mb():
     assert bundle.is_file() and bundle.stat().st_size < MAX_PAGE_BYTES
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_page_opens_offline_and_every_chart_draws(page, book_url, offline):
+def _open(offline, book_url: str, page: str):
     tab = offline.new_page()
+    tab.console_problems = []
+    tab.on("console", lambda msg: tab.console_problems.append(f"{msg.type}: {msg.text}")
+           if msg.type in ("warning", "error") else None)
     response = tab.goto(f"{book_url}/{page}", wait_until="load")
-    assert response is not None and response.ok
+    assert response is not None and response.ok, f"{page} did not load"
+    return tab
+
+
+def _data_marks(chart) -> list[int]:
+    """Items drawn by each data-mark group (each layer, facet or series) of the chart."""
+    return chart.evaluate("el => Array.from(el.querySelectorAll('svg g.role-mark')).map(g => g.children.length)")
+
+
+def _check_marks(marks: list[int], where: str) -> None:
+    assert sum(marks) >= MIN_DATA_MARKS, f"{where} drew {sum(marks)} data marks"
+    assert all(marks), f"{where}: a layer drew nothing (items per layer: {marks})"
+
+
+def _wait_drawn(chart) -> None:
+    chart.scroll_into_view_if_needed()
+    chart.locator("svg").first.wait_for(state="attached", timeout=15_000)
+
+
+# Console messages that are known and harmless, each with the page it appears on. Anything else a
+# page logs as a warning or an error fails the test, above all Vega's run-time warnings about data
+# ("WARN Infinite extent for field ...", which an emptied chart logs).
+_KNOWN_CONSOLE = {
+    # The Sphinx theme reads a stored light/dark preference that a fresh browser does not have.
+    ("*", "error: Got invalid theme mode: . Resetting to auto."),
+    # Vega-Lite compile-time notes about how it merges two layers' scales and legends; they do not
+    # depend on the data. To be removed when those charts are given one sort order / one legend setting.
+    ("book/01_problem.html", "warning: WARN Domains that should be unioned has conflicting sort properties. "
+                             "Sort will be set to true."),
+    ("book/03_child_costs.html", 'warning: WARN Conflicting legend property "disable" (false and true). Using false.'),
+}
+
+
+def _unexpected_console(page: str, messages: list[str]) -> list[str]:
+    return [m for m in messages if ("*", m) not in _KNOWN_CONSOLE and (page, m) not in _KNOWN_CONSOLE]
+
+
+def test_console_filter_lets_no_vega_data_warning_through():
+    infinite = 'warning: WARN Infinite extent for field "x": [Infinity, -Infinity]'
+    assert _unexpected_console("book/05_contracts.html", [infinite]) == [infinite]
+    assert _unexpected_console("book/02_continuity.html", [m for _, m in _KNOWN_CONSOLE if _ != "*"])
+
+
+def _check_clean(tab, page: str, where: str) -> None:
+    assert not tab.errors, f"script errors on {page} {where}: {tab.errors}"
+    unexpected = _unexpected_console(page, tab.console_problems)
+    assert not unexpected, f"console warnings on {page} {where}: {unexpected}"
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_page_opens_offline_and_every_chart_draws_data(page, book_url, offline):
+    tab = _open(offline, book_url, page)
     charts = tab.locator(".swp-chart")
+    assert charts.count() == PAGES[page], f"{page} shows {charts.count()} charts; its notebook stores {PAGES[page]}"
     for i in range(charts.count()):
         chart = charts.nth(i)
-        chart.scroll_into_view_if_needed()
-        chart.locator("svg, canvas").first.wait_for(state="attached", timeout=15_000)
-        marks = chart.locator(_MARKS)
-        assert marks.count() > 0, f"chart {i} on {page} drew no marks"
-    assert not tab.errors, f"script errors on {page}: {tab.errors}"
+        _wait_drawn(chart)
+        _check_marks(_data_marks(chart), f"chart {i + 1} on {page}")
+    tab.wait_for_timeout(200)  # let Vega finish logging
+    _check_clean(tab, page, "on load")
     assert not offline.blocked, f"{page} tried to reach other hosts: {offline.blocked}"
     text = tab.locator("main").inner_text()
     for raw in ("|---", "| |", "```", "{cite:", "{numref}", "{doc}"):
         assert raw not in text, f"{page} shows unrendered markup {raw!r}"
 
 
-def _chart_signature(chart) -> str:
-    return chart.locator("svg").first.evaluate("el => el.innerHTML")
+# Setting a control from the page, as a reader's click or drag would (Vega listens for these events).
+_SET_RANGE = "(el, end) => { el.value = end === 'min' ? el.min : el.max;" \
+             " el.dispatchEvent(new Event('input', {bubbles: true})); }"
+_SET_SELECT = "(el, end) => { el.selectedIndex = end === 'min' ? 0 : el.options.length - 1;" \
+              " el.dispatchEvent(new Event('change', {bubbles: true})); }"
+_SET_RADIO = "(el) => { el.checked = true; el.dispatchEvent(new Event('change', {bubbles: true})); }"
+_SVG = "el => el.querySelector('svg').innerHTML"
 
 
-CHAPTERS = [p for p in PAGES if p.startswith("book/0")]
+def _settle(tab, chart, before: str | None) -> str:
+    """Wait until the chart's SVG differs from ``before`` (if given) and stops changing; return it."""
+    if before is not None:
+        try:
+            tab.wait_for_function("([el, before]) => el.querySelector('svg').innerHTML !== before",
+                                  arg=[chart.element_handle(), before], timeout=10_000)
+        except Exception:  # noqa: BLE001 - reported by the caller as "did not change the chart"
+            return before
+    last = chart.evaluate(_SVG)
+    for _ in range(20):
+        tab.wait_for_timeout(50)
+        now = chart.evaluate(_SVG)
+        if now == last:
+            return now
+        last = now
+    return last
 
 
-def _move_every_control(tab, kind: str) -> int:
-    """Move each control of ``kind`` ("range" or "select") in every chart; return how many were moved."""
+def _controls(chart) -> list[tuple[str, object]]:
+    """(kind, element locator) of every control bound to the chart: a range, a select, or a group of radios."""
+    found = []
+    binds = chart.locator(".vega-bind")
+    for j in range(binds.count()):
+        bind = binds.nth(j)
+        if bind.locator("input[type=range]").count():
+            found.append(("range", bind.locator("input[type=range]").first))
+        elif bind.locator("select").count():
+            found.append(("select", bind.locator("select").first))
+        elif bind.locator("input[type=radio]").count():
+            found.append(("radio", bind.locator("input[type=radio]")))
+        else:
+            found.append(("unknown", bind))
+    return found
+
+
+_RESTORE = "(el, v) => { el.value = v; el.dispatchEvent(new Event(el.tagName === 'SELECT' ? 'change' : 'input'," \
+           " {bubbles: true})); }"
+
+
+def _move_to_both_ends(tab, page: str, chart, label: str, kind: str, control) -> None:
+    """Move one control to each end (each radio in turn), then back where it was.
+
+    Each end must draw data marks without warnings, and the two ends must draw different charts
+    (the first move may leave the chart as it is when the control starts at that end).
+    """
+    if kind == "range":
+        start = control.evaluate("el => el.value")
+        steps = [lambda: control.evaluate(_SET_RANGE, "min"), lambda: control.evaluate(_SET_RANGE, "max")]
+        restore = lambda: control.evaluate(_RESTORE, start)  # noqa: E731
+    elif kind == "select":
+        assert control.evaluate("el => el.options.length") >= 2, f"{label}: a menu with one option"
+        start = control.evaluate("el => el.value")
+        steps = [lambda: control.evaluate(_SET_SELECT, "min"), lambda: control.evaluate(_SET_SELECT, "max")]
+        restore = lambda: control.evaluate(_RESTORE, start)  # noqa: E731
+    elif kind == "radio":
+        n = control.count()
+        assert n >= 2, f"{label}: radio buttons with one option"
+        checked = [k for k in range(n) if control.nth(k).is_checked()]
+        # Start from the options that are not checked, so every step changes the chart.
+        order = [k for k in range(n) if k not in checked] + checked
+        steps = [lambda k=k: control.nth(k).evaluate(_SET_RADIO) for k in order]
+        restore = lambda: None  # noqa: E731 - the last step re-checks the option checked at the start
+    else:
+        pytest.fail(f"{label}: a control of an unknown kind")
+    state = _settle(tab, chart, None)
+    for k, step in enumerate(steps):
+        step()
+        new = _settle(tab, chart, state)
+        assert new != state or (kind != "radio" and k == 0), f"{label} ({kind}) did not change the chart at step {k + 1}"
+        _check_marks(_data_marks(chart), f"{page} {label} ({kind}) at step {k + 1}")
+        _check_clean(tab, page, f"after moving {label}")
+        state = new
+    restore()
+    _settle(tab, chart, state)
+
+
+@pytest.mark.parametrize("page", CONTROL_PAGES)
+def test_every_control_moves_its_chart_to_both_ends(page, book_url, offline):
+    tab = _open(offline, book_url, page)
+    charts = tab.locator(".swp-chart")
     moved = 0
-    charts = tab.locator(".swp-chart", has=tab.locator(f"input[type=range]" if kind == "range" else "select"))
     for i in range(charts.count()):
         chart = charts.nth(i)
-        chart.scroll_into_view_if_needed()
-        chart.locator("svg").first.wait_for(timeout=15_000)
-        controls = chart.locator("input[type=range]" if kind == "range" else "select")
-        for j in range(controls.count()):
-            before = _chart_signature(chart)
-            control = controls.nth(j)
-            if kind == "range":
-                control.evaluate(
-                    "el => { el.value = (el.value === el.min) ? el.max : el.min;"
-                    " el.dispatchEvent(new Event('input', {bubbles: true})); }"
-                )
-            else:
-                control.evaluate(
-                    "el => { el.selectedIndex = (el.selectedIndex + 1) % el.options.length;"
-                    " el.dispatchEvent(new Event('change', {bubbles: true})); }"
-                )
-            tab.wait_for_function(
-                "([el, before]) => el.querySelector('svg').innerHTML !== before",
-                arg=[chart.element_handle(), before], timeout=10_000,
-            )
-            assert chart.locator(_MARKS).count() > 0, "a control left its chart empty"
+        _wait_drawn(chart)
+        for j, (kind, control) in enumerate(_controls(chart)):
+            _move_to_both_ends(tab, page, chart, f"chart {i + 1} control {j + 1}", kind, control)
             moved += 1
-    return moved
-
-
-@pytest.mark.parametrize("page", CHAPTERS)
-def test_every_slider_and_menu_moves_its_chart(page, book_url, offline):
-    tab = offline.new_page()
-    tab.goto(f"{book_url}/{page}", wait_until="load")
-    moved = _move_every_control(tab, "range") + _move_every_control(tab, "select")
-    assert moved > 0, f"{page} has no chart control"
-    assert not tab.errors, f"script errors on {page}: {tab.errors}"
     assert not offline.blocked
-
-
-def test_selector_moves_the_chart(book_url, offline):
-    tab = offline.new_page()
-    tab.goto(f"{book_url}/book/01_problem.html", wait_until="load")
-    radio = tab.locator(".swp-chart input[type=radio]")
-    radio.first.wait_for(state="attached", timeout=15_000)
-    chart = tab.locator(".swp-chart", has=tab.locator("input[type=radio]")).first
-    chart.locator("svg").first.wait_for(timeout=15_000)
-    before = _chart_signature(chart)
-    radio.nth(1).check()
-    tab.wait_for_function(
-        "([el, before]) => el.querySelector('svg').innerHTML !== before", arg=[chart.element_handle(), before],
-        timeout=10_000,
-    )
-    assert not offline.blocked
+    if page.startswith("book/0"):
+        assert moved > 0, f"{page}: a chapter with no chart control"

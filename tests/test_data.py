@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import re
 import shutil
 from pathlib import Path
@@ -44,26 +45,114 @@ def test_every_table_source_is_listed_and_cited_in_the_bibliography():
         assert set(frame["document"]) <= set(srcs["key"])
 
 
+def _sourced_rows():
+    """(table, 1-based row, record) of every row with status "sourced", across all tables."""
+    for name in data.names():
+        frame = data.load(name)
+        for i, rec in frame.iterrows():
+            if rec["status"] == "sourced":
+                yield name, i + 1, rec
+
+
 def test_seed_quotes_appear_in_their_documents():
-    """A quoted figure from a seed document must be found, word for word, in that document."""
+    """A quote from a seed document must be found, word for word, in that document: every such row."""
     seeds = data.DATA_DIR.resolve().parent.parent / "shared" / "seeds"
     if not seeds.is_dir():
         pytest.fail(f"the source documents are not at {seeds} (shared/seeds beside the clone); "
                     "the quotes cannot be checked without them")
     srcs = data.sources().set_index("key")
     squash = lambda s: re.sub(r"\s+", " ", s.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"'))
+    with_seed = set(srcs.index[srcs["seed_file"].str.strip() != ""])
+    expected = sum(1 for _, _, rec in _sourced_rows() if rec["document"] in with_seed)
     checked = 0
-    for name in data.names():
-        frame = data.load(name)
-        for i, rec in frame[frame["status"] == "sourced"].iterrows():
-            seed = srcs.loc[rec["document"], "seed_file"]
-            if not seed or not (seeds / seed).is_file():
-                continue
-            text = squash((seeds / seed).read_text(encoding="utf-8"))
-            for part in re.split(r"\s*(?:\.\.\.|…)\s*", rec["quote"]):
-                assert squash(part.strip()) in text, f"{name} row {i + 1}: quote not found in {seed}: {part!r}"
-            checked += 1
-    assert checked > 20
+    for name, i, rec in _sourced_rows():
+        seed = srcs.loc[rec["document"], "seed_file"]
+        if not seed:
+            continue  # an outside document: its quote is checked against the number below, not a copy
+        assert (seeds / seed).is_file(), f"{name} row {i}: seed file {seed} named in sources.csv is missing"
+        text = squash((seeds / seed).read_text(encoding="utf-8"))
+        for part in re.split(r"\s*(?:\.\.\.|…)\s*", rec["quote"]):
+            assert squash(part.strip()) in text, f"{name} row {i}: quote not found in {seed}: {part!r}"
+        checked += 1
+    assert checked == expected > 0
+
+
+# Numbers a quote may spell out in words.
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "ten": 10, "eleven": 11, "twelve": 12, "hundred": 100}
+# How a row's value may be written in its quote: as is, a ratio as a percentage (x100), pounds as thousands
+# (/1000) or millions (/1e6), and millions as thousands ("£000" tables, x1000).
+_QUOTE_SCALES = (1, 100, 1 / 1000, 1 / 1e6, 1000)
+# Sourced rows whose value the quote gives in words no rule above reads, keyed by (table, row): the value the
+# row must hold, and why. A changed value, or an entry that no longer matches a row, fails the test.
+_QUOTE_ALLOWED = {
+    ("international", 4): (2.0, "'more than doubled'"),
+    ("international", 5): (2.0, "'had more than doubled'"),
+    ("international", 10): (2.0, "'has nearly doubled'"),
+    ("international", 15): (50.0, "'about half of them': 50 percent"),
+    ("international", 26): (1.0, "'both metropolitan areas were awarded to that agency': one provider"),
+    ("international", 27): (3.0, "'until the third year of operation'"),
+    ("stability_index", 6): (25.0, "'just over a quarter': 25 percent"),
+}
+
+
+def _quote_numbers(quote: str) -> list[float]:
+    out = []
+    for token in re.findall(r"\d[\d,]*(?:\.\d+)?|[A-Za-z]+", quote):
+        if token[0].isalpha():
+            if token.lower() in _NUMBER_WORDS:
+                out.append(float(_NUMBER_WORDS[token.lower()]))
+            continue
+        token = token.rstrip(",")
+        thousands = re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", token)
+        out.append(float(token.replace(",", "") if thousands else token.split(",")[0]))
+    return out
+
+
+def value_in_quote(value: float, quote: str) -> bool:
+    """Whether ``value`` appears in ``quote``: a number in it, the midpoint or ratio of two neighbours
+    ("£50,000-£54,000", "six to nine", "1 in 4"), at one of the scales above (one decimal for values of 10+)."""
+    nums = _quote_numbers(quote)
+    candidates = set(nums)
+    for a, b in zip(nums, nums[1:]):
+        candidates.add((a + b) / 2)
+        if b:
+            candidates.update((a / b, 100 * a / b))
+    for n in candidates:
+        for scale in _QUOTE_SCALES:
+            target = value * scale
+            if math.isclose(n, target, rel_tol=1e-9, abs_tol=1e-12):
+                return True
+            if abs(target) >= 10 and round(n, 1) == round(target, 1):
+                return True
+    return False
+
+
+def test_value_in_quote_reads_the_forms_the_tables_use():
+    assert value_in_quote(12.0, "a vacancy rate of 12%")
+    assert value_in_quote(52000.0, "£50,000-£54,000 per child")
+    assert value_in_quote(0.2, "a ratio of approximately 1 to 5")
+    assert value_in_quote(33.3, "one in three children")
+    assert value_in_quote(2.0, "£2 million") and value_in_quote(2_000_000.0, "£2 million")
+    assert not value_in_quote(98.0, "89% of councils")
+    assert not value_in_quote(13.0, "a vacancy rate of 12%")
+
+
+def test_every_sourced_value_is_in_its_quote():
+    checked, allowed_seen = 0, set()
+    for name, i, rec in _sourced_rows():
+        if (name, i) in _QUOTE_ALLOWED:
+            want, why = _QUOTE_ALLOWED[(name, i)]
+            assert rec["value"] == want, f"{name} row {i}: value {rec['value']} but the allow-list reads {want} ({why})"
+            allowed_seen.add((name, i))
+            continue
+        assert value_in_quote(rec["value"], rec["quote"]), (
+            f"{name} row {i}: value {rec['value']:g} not found in its quote {rec['quote']!r}"
+        )
+        checked += 1
+    assert allowed_seen == set(_QUOTE_ALLOWED), f"stale allow-list entries: {set(_QUOTE_ALLOWED) - allowed_seen}"
+    assert checked + len(allowed_seen) == sum(1 for _ in _sourced_rows())
+    assert checked > 0
 
 
 def test_value_and_row_lookup():
@@ -227,3 +316,191 @@ def test_assumptions_log_collects_every_assumption_row():
     assert len(log) == expected > 0
     assert log["why"].str.len().gt(0).all() and log["parameter"].str.len().gt(0).all()
     assert set(log["table"]) <= set(data.names())
+
+
+# --- one failing-data test for every message the loader gives ----------------------------------
+
+
+def _set_json(folder: Path, name: str, edit) -> None:
+    path = folder / f"{name}.json"
+    desc = json.loads(path.read_text(encoding="utf-8"))
+    edit(desc)
+    path.write_text(json.dumps(desc), encoding="utf-8")
+
+
+def _row_edit(row: int, column: str, text: str):
+    return lambda rows: _set(rows, row, column, text)
+
+
+def _both(*edits):
+    def run(rows):
+        for e in edits:
+            rows = e(rows)
+        return rows
+    return run
+
+
+# (table, edit of its rows, the message expected), one per check in swp_models.data._validate_row and load.
+ROW_CASES = {
+    "low above value": (TABLE, _both(_row_edit(1, "low", "15"), _row_edit(1, "approx", "true")),
+                        r"row 1 \(line 2\), column 'low': 15.0 is above value 12.0"),
+    "high below value": (TABLE, _both(_row_edit(1, "high", "11"), _row_edit(1, "approx", "true")),
+                         r"row 1 \(line 2\), column 'high': 11.0 is below value 12.0"),
+    "bad status": (TABLE, _row_edit(1, "status", "guessed"),
+                   r"column 'status': 'guessed' is not one of \['sourced', 'assumption', 'derived'\]"),
+    "cites assumption without the status": (TABLE, _row_edit(1, "document", "assumption"),
+                                            r"column 'status': a row citing 'assumption' must have status 'assumption'"),
+    "no data rows": (TABLE, lambda rows: rows[:1], rf"data/{TABLE}.csv: has no data rows"),
+    "dimension below its minimum": ("salaries", _row_edit(1, "year", "1999"),
+                                    r"data/salaries.csv, row 1 \(line 2\), column 'year': 1999 is below the minimum 2000"),
+    "dimension above its maximum": ("salaries", _row_edit(1, "year", "2011"),
+                                    r"column 'year': 2011 is above the maximum 2010"),
+    "not an integer": ("salaries", _row_edit(1, "year", "2006.5"), r"column 'year': '2006.5' is not an integer"),
+    "not a finite number": (TABLE, _row_edit(1, "value", "inf"), r"column 'value': 'inf' is not a finite number"),
+    "required dimension empty": (TABLE, _row_edit(1, "region", ""),
+                                 r"row 1 \(line 2\), column 'region': empty, but the column is required"),
+    "empty unit": (TABLE, _row_edit(1, "unit", ""), r"column 'unit': empty; every row needs a unit"),
+    "empty quote": (TABLE, _row_edit(1, "quote", ""), r"column 'quote': empty; every row needs a quote"),
+    "extra column": (TABLE, lambda rows: [r + ["x"] for r in rows], r"unexpected column\(s\) 'x'"),
+    "columns out of order": (TABLE, lambda rows: [[r[1], r[0], *r[2:]] for r in rows], r"columns are in the order"),
+    "assumption beyond its valid range": (
+        "assumptions_costs", _row_edit(1, "value", "150"),
+        r"data/assumptions_costs.csv, row 1 \(line 2\), column 'value': 150.0 is above the maximum 5 the descriptor "
+        r"allows for parameter 'within_group_cv'"),
+    "assumption below its valid range": (
+        "assumptions_contracts", _row_edit(2, "value", "0.5"),
+        r"row 2 \(line 3\), column 'value': 0.5 is below the minimum 1 the descriptor allows for parameter 'effort_cost'"),
+    "assumption range end beyond its valid range": (
+        "assumptions_costs", _both(_row_edit(1, "high", "9"), _row_edit(1, "approx", "true")),
+        r"row 1 \(line 2\), column 'high': 9.0 is above the maximum 5"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ROW_CASES))
+def test_each_row_check_has_its_message(copy_dir, case):
+    name, edit, message = ROW_CASES[case]
+    data.load(name, copy_dir)  # valid before the edit
+    _rewrite(copy_dir, name, edit)
+    _fails(copy_dir, message, name)
+
+
+DESCRIPTOR_CASES = {
+    "not JSON": (lambda path: path.write_text("{", encoding="utf-8"), rf"data/{TABLE}.json: not valid JSON"),
+    "wrong name": (lambda d: d.update(name="other"), rf"'name' is 'other', expected '{TABLE}'"),
+    "empty sources": (lambda d: d.update(sources=[]), r"'sources' must be a non-empty list"),
+    "source not in sources.csv": (lambda d: d.update(sources=["nobody2099"]),
+                                  rf"data/{TABLE}.json: source 'nobody2099' is not in data/sources.csv"),
+    "dimension without a type": (lambda d: d["dimensions"][0].pop("type"), r"dimension 0 lacks the key 'type'"),
+    "dimension of an unknown type": (lambda d: d["dimensions"][0].update(type="date"),
+                                     r"dimension 'region' has type 'date'; allowed: string, integer"),
+    "dimension named like a standard column": (lambda d: d["dimensions"][0].update(name="value"),
+                                               r"dimension 'value' clashes with a standard column"),
+    "value_ranges not a mapping": (lambda d: d.update(value_ranges=[1, 2]), r"'value_ranges' must map a dimension"),
+    "value_ranges on no dimension": (lambda d: d.update(value_ranges={"colour": {"red": [0, 1]}}),
+                                     r"'value_ranges' names 'colour', which is not a dimension"),
+    "value_ranges empty": (lambda d: d.update(value_ranges={"region": {}}),
+                           r"'value_ranges'\['region'\] must map values to \[min, max\]"),
+    "value_ranges reversed": (lambda d: d.update(value_ranges={"region": {"England": [5, 1]}}),
+                              r"'value_ranges'\['region'\]\['England'\] must be \[minimum, maximum\].*got \[5, 1\]"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DESCRIPTOR_CASES))
+def test_each_descriptor_check_has_its_message(copy_dir, case):
+    edit, message = DESCRIPTOR_CASES[case]
+    if case == "not JSON":
+        edit(copy_dir / f"{TABLE}.json")
+    else:
+        _set_json(copy_dir, TABLE, edit)
+    _fails(copy_dir, message)
+
+
+def test_table_name_must_be_a_string(copy_dir):
+    with pytest.raises(data.DataValidationError, match=r"table name must be a non-empty string; got 3"):
+        data.load(3, copy_dir)
+
+
+def test_csv_file_missing(copy_dir):
+    (copy_dir / f"{TABLE}.csv").unlink()
+    _fails(copy_dir, rf"data/{TABLE}.csv: file not found")
+
+
+def test_sources_checks(copy_dir):
+    path = copy_dir / "sources.csv"
+    original = path.read_text(encoding="utf-8")
+    lines = original.splitlines(keepends=True)
+    path.write_text(original + lines[1], encoding="utf-8")
+    with pytest.raises(data.DataValidationError, match=r"sources.csv, row \d+ \(line \d+\), column 'key': duplicate key"):
+        data.sources(copy_dir)
+    path.write_text(lines[0] + "," + lines[1].split(",", 1)[1], encoding="utf-8")
+    with pytest.raises(data.DataValidationError, match=r"row 1 \(line 2\), column 'key': empty; every source needs one"):
+        data.sources(copy_dir)
+
+
+# --- files as people save them ------------------------------------------------------------------
+
+
+def test_csv_with_a_byte_order_mark_loads(copy_dir):
+    path = copy_dir / f"{TABLE}.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    frame = data.load(TABLE, copy_dir)
+    assert list(frame.columns[:2]) == ["region", "measure"]
+    assert frame.equals(data.load(TABLE))
+    data.check_digest(TABLE, copy_dir)  # the digest is taken over the text, so the mark does not change it
+
+
+def test_crlf_line_ends_keep_the_digest(copy_dir):
+    path = copy_dir / f"{TABLE}.csv"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    assert data.load(TABLE, copy_dir).equals(data.load(TABLE))
+    data.check_digest(TABLE, copy_dir)
+
+
+def test_file_in_another_encoding_names_file_and_line(copy_dir):
+    path = copy_dir / f"{TABLE}.csv"
+    text = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    text[3] = text[3].replace("England", "Engländ", 1) if "England" in text[3] else text[3][:-1] + "é\n"
+    path.write_bytes("".join(text).encode("latin-1"))
+    _fails(copy_dir, rf"data/{TABLE}.csv, line 4: byte 0x[0-9a-f]{{2}} is not UTF-8; save the file as UTF-8")
+
+
+def test_trailing_blank_lines_are_ignored(copy_dir):
+    path = copy_dir / f"{TABLE}.csv"
+    path.write_bytes(path.read_bytes() + b"\n\n,,\r\n\n")
+    assert len(data.load(TABLE, copy_dir)) == len(data.load(TABLE))
+
+
+def test_blank_line_inside_the_table_is_an_error(copy_dir):
+    path = copy_dir / f"{TABLE}.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:2] + ["\n"] + lines[2:]), encoding="utf-8")
+    _fails(copy_dir, r"row 2 \(line 3\): has 0 cells")
+
+
+@pytest.mark.parametrize("content", [b"", b"\n\n", b"\xef\xbb\xbf", b"\r\n"])
+def test_empty_file_says_it_is_empty(copy_dir, content):
+    (copy_dir / f"{TABLE}.csv").write_bytes(content)
+    _fails(copy_dir, rf"data/{TABLE}.csv: file is empty")
+
+
+def test_source_keys_follow_an_edited_sources_file(copy_dir):
+    _set_json(copy_dir, TABLE, lambda d: d.update(sources=["newsource2099"]))
+    _fails(copy_dir, r"source 'newsource2099' is not in data/sources.csv")  # fills the cache of source keys
+    path = copy_dir / "sources.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "newsource2099,A new source,report,,,\n", encoding="utf-8")
+    assert len(data.load(TABLE, copy_dir)) > 0  # the edit is seen without a restart
+
+
+def test_every_assumption_row_has_a_valid_range_in_its_descriptor():
+    for name in data.names():
+        frame = data.load(name)
+        desc = data.describe(name)
+        ranges = desc.get("value_ranges") or {}
+        for i, rec in frame[frame["status"] == "assumption"].iterrows():
+            covered = [dim for dim, table in ranges.items() if str(rec[dim]) in table]
+            assert covered, f"{name} row {i + 1}: an assumption row without a valid range in data/{name}.json"
+
+
+def test_git_keeps_the_tables_bytes():
+    attributes = (data.DATA_DIR.resolve().parent / ".gitattributes").read_text(encoding="utf-8")
+    assert re.search(r"^data/\*\.csv\s+.*-text", attributes, re.M)

@@ -119,3 +119,39 @@ def test_bound_params_finds_controls_in_nested_specs():
     free = alt.param(name="unbound", value=1)
     spec = charts.finish(_chart().add_params(s, free), "t", source="s").to_dict()
     assert charts.bound_params(spec) == ["share"]
+
+
+def test_normal_quantile_known_values_and_open_ends():
+    assert stats.normal_quantile(0.975) == pytest.approx(1.959963984540054, abs=1e-12)
+    assert stats.normal_quantile(0.5) == 0.0
+    assert stats.normal_quantile(1e-9) == pytest.approx(-5.997807015, abs=1e-8)
+    for p in (0.0, 1.0):
+        with pytest.raises(ValueError, match=rf"p must be in \(0, 1\); got {p}"):
+            stats.normal_quantile(p)
+    with pytest.raises(ValueError, match=r"p must be a finite number; got nan"):
+        stats.normal_quantile(float("nan"))
+
+
+def test_proportion_se_known_values_and_bad_input():
+    assert stats.proportion_se(0.2, 100) == pytest.approx(0.04, abs=1e-15)
+    assert stats.proportion_se(0.0, 10) == 0.0 and stats.proportion_se(1.0, 10) == 0.0
+    assert stats.proportion_se(0.5, 1) == 0.5
+    with pytest.raises(ValueError, match=r"p must be in \[0, 1\]; got 1.5"):
+        stats.proportion_se(1.5, 10)
+    with pytest.raises(ValueError, match=r"n must be an integer in \[1, inf\]; got 0"):
+        stats.proportion_se(0.5, 0)
+
+
+def test_wilson_interval_at_the_ends():
+    lo, hi = stats.wilson_interval(0, 10)
+    assert lo == pytest.approx(0.0, abs=1e-12) and hi == pytest.approx(0.2775328, abs=1e-6)
+    lo, hi = stats.wilson_interval(10, 10)
+    assert hi == 1.0 and lo == pytest.approx(1 - 0.2775328, abs=1e-6)
+    lo, hi = stats.wilson_interval(5, 10, 0.9)
+    assert (lo + hi) / 2 == pytest.approx(0.5, abs=1e-12)
+
+
+def test_wilson_interval_is_clipped_to_the_unit_interval():
+    # Rounding puts the raw limits just outside [0, 1] here: the clip keeps them at exactly 1 and 0.
+    assert stats.wilson_interval(9, 9)[1] == 1.0
+    assert stats.wilson_interval(0, 21)[0] == 0.0

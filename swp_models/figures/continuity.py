@@ -179,9 +179,12 @@ def _causes_panel(scenarios: Mapping[str, cm.ContinuityScenario], years: alt.Par
         rank="datum.key == 'turnover' ? 0 : datum.key == 'agency' ? 1 : 2",
     )
     fixed = alt.Chart(per_year).transform_fold(**fold).transform_calculate(**calc).mark_bar().encode(**encode)
+    # The slider keys get their own names: Vega computes fields in place, so a calculated "turnover"
+    # would overwrite the key the filter reads, and the bar would vanish when a slider came back.
+    keyed = grid.rename(columns={"turnover": "turnover_pct", "vacancy": "vacancy_pct"})
     yours = (
-        alt.Chart(_csv(grid))
-        .transform_filter((alt.datum.turnover == t) & (alt.datum.vacancy == v))
+        alt.Chart(_csv(keyed))
+        .transform_filter((alt.datum.turnover_pct == t) & (alt.datum.vacancy_pct == v))
         .transform_calculate(turnover="datum.from_turnover", agency="datum.from_agency", handoffs=k.name,
                              scenario=f"'{_YOURS}'")
         .transform_fold(**fold)
