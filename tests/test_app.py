@@ -98,7 +98,7 @@ def test_moving_a_control_changes_a_number(app_url, offline):
     mean = tab.locator(".swp-explorer-mean")
     mean.wait_for(timeout=RENDER_TIMEOUT)
     before = mean.inner_text()
-    assert before == "£3,536,000"  # the expected cost of 100 ± 10 children under the default cost model
+    assert before == "£4,284,000"  # the expected cost of 100 ± 10 children under the default cost model
     # Move the caseload slider one step (5 children) with the keyboard, as a reader would.
     slider = tab.locator(".widget-slider", has_text="Children in the practice").first
     handle = slider.locator(".noUi-handle").first
@@ -107,7 +107,7 @@ def test_moving_a_control_changes_a_number(app_url, offline):
     # The results are re-rendered as new HTML: look the number up afresh each time.
     tab.wait_for_function("(before) => { const el = document.querySelector('.swp-explorer-mean');"
                           " return el !== null && el.innerText !== before; }", arg=before, timeout=30_000)
-    assert mean.inner_text() == "£3,712,800"  # 105 children at £35,360
+    assert mean.inner_text() == "£4,498,200"  # 105 children at £42,840
     assert slider.locator(".widget-readout").inner_text() == "105"
     ms = float(tab.locator(".swp-explorer-ms:visible").inner_text())  # the open tab's timing line
     assert ms > 0
