@@ -194,3 +194,49 @@ def setup(app):
     app.connect("build-finished", _write_downloads)
     app.add_directive("swp-findings", FindingsDirective)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
+def _register_bibliography_style():
+    """The reference list labelled as the text cites it: "[Le Grand, 2007]", sorted by author and year."""
+    from collections import Counter
+
+    from pybtex.plugin import register_plugin
+    from pybtex.richtext import Text
+    from pybtex.style.formatting.plain import Style as Plain
+    from pybtex.style.labels import BaseLabelStyle
+
+    def plain(text: str) -> str:
+        return Text.from_latex(text).render_as("text").replace("{", "").replace("}", "")
+
+    class AuthorYearLabels(BaseLabelStyle):
+        def format_labels(self, sorted_entries):
+            labels = [self._label(e) for e in sorted_entries]
+            counts, seen = Counter(labels), Counter()
+            for label in labels:
+                if counts[label] > 1:
+                    seen[label] += 1
+                    yield label + "abcdefghijklmnopqrstuvwxyz"[seen[label] - 1]
+                else:
+                    yield label
+
+        @staticmethod
+        def _label(entry) -> str:
+            persons = entry.persons.get("author") or entry.persons.get("editor") or []
+            names = [plain(" ".join(p.prelast_names + p.last_names)) for p in persons]
+            if not names:
+                for key in ("organization", "institution", "publisher", "howpublished", "title"):
+                    if entry.fields.get(key):
+                        names = [plain(entry.fields[key])]
+                        break
+            who = names[0] if len(names) == 1 else " and ".join(names) if len(names) == 2 else names[0] + " et al."
+            return f"{who}, {entry.fields.get('year', 'n.d.')}"
+
+    class AuthorYearStyle(Plain):
+        default_label_style = "swp_author_year"
+        default_sorting_style = "author_year_title"
+
+    register_plugin("pybtex.style.labels", "swp_author_year", AuthorYearLabels)
+    register_plugin("pybtex.style.formatting", "swp_author_year", AuthorYearStyle)
+
+
+_register_bibliography_style()

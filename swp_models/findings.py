@@ -11,6 +11,7 @@ import importlib
 import importlib.metadata
 import json
 import platform
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -19,7 +20,8 @@ import pandas as pd
 
 from .tables import Table
 
-__all__ = ["CHAPTERS", "Chapter", "headline_rows", "key_results_frame", "manifest", "write_key_results"]
+__all__ = ["CHAPTERS", "Chapter", "headline_rows", "key_results_frame", "link_chapters", "manifest",
+           "write_key_results"]
 
 #: Libraries whose versions are recorded next to the reproduced results.
 _LIBRARIES = ("numpy", "pandas", "scipy", "altair", "swp_models")
@@ -133,6 +135,54 @@ def headline_rows(chapters: tuple[Chapter, ...] = CHAPTERS) -> pd.DataFrame:
                                  f"(its key results have {len(frame)} rows)")
             out.append({"chapter": ch.number, "title": ch.title, "page": ch.page, **frame.iloc[i].to_dict()})
     return pd.DataFrame(out)
+
+
+_CHAPTER_REF = re.compile(r"\b([Cc]hapters?) (\d+)((?:(?:, | and | or )\d+)*)")
+
+
+def link_chapters(text: str, chapters: tuple[Chapter, ...] = CHAPTERS) -> str:
+    """Text with every mention of a chapter linked to it (MyST), and no mention of a missing one.
+
+    Each clause (split at ";") or sentence that names a chapter the book does not have is
+    dropped, so a page never points at a chapter that does not exist when it is built; every
+    other "chapter N" becomes a link to chapter N's page.
+
+    Parameters
+    ----------
+    text : str
+        Plain text, for example a table descriptor's description.
+    chapters : tuple of Chapter
+        The chapters the book has (default: every registered chapter).
+
+    Returns
+    -------
+    str
+        MyST Markdown.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    pages = {ch.number: ch.page for ch in chapters}
+
+    def missing(part: str) -> bool:
+        return any(int(n) not in pages for m in _CHAPTER_REF.finditer(part)
+                   for n in re.findall(r"\d+", m.group(2) + m.group(3)))
+
+    sentences = re.split(r"(?<=\.) (?=[A-Z])", text)
+    kept = []
+    for sentence in sentences:
+        clauses = [c for c in sentence.rstrip(".").split("; ") if not missing(c)]
+        if clauses:
+            kept.append("; ".join(clauses) + ("." if sentence.endswith(".") else ""))
+
+    def link(m: re.Match) -> str:
+        nums = re.findall(r"\d+", m.group(2) + m.group(3))
+        seps = re.findall(r", | and | or ", m.group(3))
+        out = f"{{doc}}`{m.group(1)} {nums[0]} </{pages[int(nums[0])]}>`"
+        for sep, n in zip(seps, nums[1:]):
+            out += f"{sep}{{doc}}`{n} </{pages[int(n)]}>`"
+        return out
+
+    return _CHAPTER_REF.sub(link, " ".join(kept)).replace("..", ".")
 
 
 def manifest() -> dict:
