@@ -70,6 +70,8 @@ def _drop_scripts(app, pagename, templatename, context, doctree):
         inline = getattr(js, "attributes", {}).get("body", "") if hasattr(js, "attributes") else ""
         if "sphinx-thebe" in name or "THEBE_JS_URL" in inline or "thebe@" in name:
             continue
+        if "widget-state" in str(getattr(js, "attributes", {}).get("type", "")):
+            continue  # widget state the static page cannot use (the explorers run in a live kernel)
         if "vega-bundle.js" in name and not has_chart:
             continue
         if "swp-charts.js" in name and not has_chart:

@@ -134,11 +134,32 @@
     return attempt().catch(function (e) { chart.box.textContent = "Chart failed to draw: " + e; });
   }
 
+  // Inline data given as CSV text (a quote-aware reader for the files pandas writes).
+  function parseCsv(text) {
+    var rows = [], row = [], cell = "", quoted = false;
+    for (var i = 0; i < text.length; i++) {
+      var ch = text.charAt(i);
+      if (quoted) {
+        if (ch === '"' && text.charAt(i + 1) === '"') { cell += '"'; i++; }
+        else if (ch === '"') { quoted = false; }
+        else { cell += ch; }
+      } else if (ch === '"') { quoted = true; }
+      else if (ch === ",") { row.push(cell); cell = ""; }
+      else if (ch === "\n") { row.push(cell); rows.push(row); row = []; cell = ""; }
+      else if (ch !== "\r") { cell += ch; }
+    }
+    if (cell || row.length) { row.push(cell); rows.push(row); }
+    var head = rows.shift() || [];
+    return rows.map(function (r) { var o = {}; head.forEach(function (h, j) { o[h] = r[j]; }); return o; });
+  }
+  function rowsOf(values) {
+    return typeof values === "string" ? parseCsv(values) : values;
+  }
   function datasets(spec) {
     var out = [];
-    if (spec.datasets) { Object.keys(spec.datasets).forEach(function (k) { out.push({ name: k, rows: spec.datasets[k] }); }); }
-    walk(spec, function (n) { if (n.data && Array.isArray(n.data.values)) { out.push({ name: "values", rows: n.data.values }); } });
-    return out.filter(function (d) { return d.rows.length && typeof d.rows[0] === "object"; });
+    if (spec.datasets) { Object.keys(spec.datasets).forEach(function (k) { out.push({ name: k, rows: rowsOf(spec.datasets[k]) }); }); }
+    walk(spec, function (n) { if (n.data && n.data.values !== undefined) { out.push({ name: "values", rows: rowsOf(n.data.values) }); } });
+    return out.filter(function (d) { return Array.isArray(d.rows) && d.rows.length && typeof d.rows[0] === "object"; });
   }
   function columnsOf(rows) {
     var cols = [];
@@ -184,7 +205,20 @@
       p.className = "swp-chart-desc";
       p.textContent = desc || "A chart.";
       details.appendChild(p);
-      datasets(chart.spec).forEach(function (d, k) {
+      var sets = datasets(chart.spec);
+      if (!sets.length && chart.result) {
+        // Data the chart generates itself (sequences, formulas): read it back from the drawn view.
+        var state = chart.result.view.getState({ data: function () { return true; }, signals: function () { return false; }, recurse: true });
+        Object.keys(state.data || {}).forEach(function (k) {
+          var rows = (state.data[k] && state.data[k].values) || state.data[k];
+          if (Array.isArray(rows) && rows.length && typeof rows[0] === "object" && sets.length < 2) {
+            sets.push({ name: k, rows: rows.map(function (r) {
+              var o = {}; Object.keys(r).forEach(function (c) { if (c.charAt(0) !== "_" && typeof r[c] !== "object") { o[c] = r[c]; } }); return o;
+            }) });
+          }
+        });
+      }
+      sets.forEach(function (d, k) {
         var cols = columnsOf(d.rows);
         var name = pageStem() + "-chart-" + (n + 1) + (k ? "-" + (k + 1) : "") + ".csv";
         var link = window.swpCsvLink(toCsv(d.rows, cols), name,

@@ -17,7 +17,10 @@ import pydata_sphinx_theme
 
 ICONS = ("angle-left", "angle-right", "arrow-up", "bars", "chevron-down", "circle-half-stroke", "code", "download",
          "expand", "file", "file-lines", "file-pdf", "list", "magnifying-glass", "moon", "outdent", "pencil", "sun",
-         "xmark")
+         "xmark", "circle-info", "triangle-exclamation", "lightbulb", "circle-exclamation")
+# Admonition titles: the theme draws their icon with the icon font; here, the same icons as masks.
+ADMONITIONS = {"circle-info": "", "triangle-exclamation": ".warning, .caution, .attention",
+               "lightbulb": ".tip, .hint", "circle-exclamation": ".important, .danger, .error"}
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -31,7 +34,9 @@ def main() -> int:
              " mask: var(--swp-icon) center / contain no-repeat; }",
              # The theme's icon font is never needed: nothing is drawn with it.
              ".fa-solid::before, .fas::before { content: none !important; }",
+             ".fa-solid, .fas, .fa-brands, .fab, .fa-regular, .far { font-family: inherit !important; }",
              ".fa-lg { width: 1.25em; height: 1.25em; vertical-align: -0.2em; }"]
+    icons = {}
     for name in ICONS:
         key = r"(?:\"" + re.escape(name) + r"\"|(?<=[,{])" + re.escape(name) + r")"
         m = re.search(key + r":\[(\d+),(\d+),\[[^\]]*\],\"[0-9a-f]+\",\"([^\"]+)\"\]", text)
@@ -40,7 +45,17 @@ def main() -> int:
             return 1
         w, h, path = m.groups()
         svg = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}"><path d="{path}"/></svg>'
-        rules.append(f'.fa-{name} {{ --swp-icon: url("data:image/svg+xml,{quote(svg)}"); }}')
+        icons[name] = f'url("data:image/svg+xml,{quote(svg)}")'
+        rules.append(f".fa-{name} {{ --swp-icon: {icons[name]}; }}")
+    for name, kinds in ADMONITIONS.items():
+        selectors = [".admonition > .admonition-title::after", "div.admonition > .admonition-title::after"]
+        if kinds:
+            selectors = [f".admonition{k.strip()} > .admonition-title::after" for k in kinds.split(",")]
+        rules.append(", ".join(selectors) + " { content: \"\" !important; font-family: inherit !important;"
+                     " background-color: currentColor; width: 1rem; height: 1rem;"
+                     f" -webkit-mask: var(--swp-{name}) center / contain no-repeat;"
+                     f" mask: var(--swp-{name}) center / contain no-repeat; }}")
+        rules.append(f":root {{ --swp-{name}: " + icons[name] + "; }")
     (ROOT / "_static" / "swp-icons.css").write_text("\n".join(rules) + "\n", encoding="utf-8")
     return 0
 
