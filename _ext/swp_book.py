@@ -168,10 +168,10 @@ def _write_downloads(app, exception):
     (out / KEY_RESULTS_DIR / "index.html").write_text(
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Key results as CSV</title>'
         '<meta name="viewport" content="width=device-width, initial-scale=1"></head><body>'
-        "<h1>Key results as CSV</h1><p>Each chapter's key results as the chapter shows them, the labelled "
+        "<main><h1>Key results as CSV</h1><p>Each chapter's key results as the chapter shows them, the labelled "
         "assumptions at the values used (parameters.csv) and the versions and data digests behind them "
         "(manifest.json). <code>python -m swp_models reproduce OUTDIR</code> writes the same files.</p>"
-        f'<ul>{items}</ul><p><a href="../index.html">Back to the book</a></p></body></html>\n',
+        f'<ul>{items}</ul><p><a href="../index.html">Back to the book</a></p></main></body></html>\n',
         encoding="utf-8")
     for page in out.rglob("*.html"):
         text = page.read_text(encoding="utf-8")

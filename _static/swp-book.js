@@ -21,6 +21,17 @@
       }
     });
 
+    // Accessible names: a control's name contains its visible words; icon-only summaries get one.
+    document.querySelectorAll(".search-button-field[aria-label], summary[aria-label]").forEach(function (el) {
+      if (el.textContent.trim()) { el.removeAttribute("aria-label"); }
+    });
+    document.querySelectorAll(".bd-sidebar-primary details > summary").forEach(function (el) {
+      if (!el.textContent.trim()) { el.setAttribute("aria-label", "Show or hide this part's sections"); }
+    });
+
+    // The reference list is a list of bibliography entries, not of list items.
+    document.querySelectorAll(".citation-list[role=list]").forEach(function (el) { el.removeAttribute("role"); });
+
     var article = document.querySelector("main") || document.body;
     article.querySelectorAll("table").forEach(function (table, n) {
       if (table.closest(".swp-chart, .highlight, .swp-colophon")) { return; }

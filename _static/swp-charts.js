@@ -103,6 +103,8 @@
       if (chart.result && chart.result !== result) { chart.result.finalize(); }
       chart.result = result;
       chart.el.classList.toggle("swp-chart-overflows", w > target + 1);
+      var actions = chart.box.querySelector("details > summary");
+      if (actions && !actions.textContent.trim()) { actions.setAttribute("aria-label", "Save the chart as SVG or PNG"); }
       chart.el.dataset.drawn = String(performance.now());
       return result;
     }
@@ -191,7 +193,7 @@
 
   function alternative(chart, n) {
     var desc = chart.spec.description || "";
-    if (desc) { chart.box.setAttribute("aria-label", "Chart: " + desc); chart.box.setAttribute("role", "img"); }
+    if (desc) { chart.el.setAttribute("aria-label", "Chart: " + desc); chart.el.setAttribute("role", "figure"); }
     var details = document.createElement("details");
     details.className = "swp-chart-data";
     var summary = document.createElement("summary");
