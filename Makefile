@@ -8,9 +8,10 @@ PY := $(VENV)/bin/python
 JB := $(VENV)/bin/jupyter-book
 INSTALLED := $(VENV)/.installed
 MATHJAX_VERSION := 3.2.2
+AXE_VERSION := 4.14.1
 MODEL_FILES := $(shell find swp_models data -type f \( -name '*.py' -o -name '*.csv' -o -name '*.json' \) 2>/dev/null | sort)
 
-.PHONY: all setup book test unit notebooks bench clean explorer lab mutate
+.PHONY: all setup book test unit notebooks bench clean explorer lab browser-deps pdf mutate
 
 all: book
 
@@ -47,7 +48,27 @@ book: $(INSTALLED) _static/vega-bundle.js _vendor/mathjax/tex-chtml.js _build/.m
 unit: $(INSTALLED)
 	$(PY) -m pytest tests -m "not browser" -q
 
-test: book
+# What the browser tests need beyond the venv: Debian's chromium (and poppler's pdftoppm, which the
+# PDF tests use to look at the printed pages), installed with apt-get when missing.
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
+	  echo "Installing chromium and poppler-utils with apt-get (needed by the browser tests)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	fi
+
+# axe-core (the accessibility checker the browser tests run in each page), pinned, from the npm registry.
+_build/axe/axe.min.js:
+	rm -rf _build/axe-pack && mkdir -p _build/axe-pack _build/axe
+	cd _build/axe-pack && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && tar xzf axe-core-$(AXE_VERSION).tgz
+	cp _build/axe-pack/package/axe.min.js $@ && rm -rf _build/axe-pack
+
+# A PDF of each chapter and of the whole book, printed offline by Chromium from the built pages.
+pdf: book browser-deps
+	$(PY) scripts/make_pdfs.py
+
+test: browser-deps pdf _build/axe/axe.min.js
 	$(PY) -m pytest
 
 # Re-execute the chapter notebooks in place, refreshing the committed reference outputs on purpose.
@@ -70,7 +91,7 @@ TESTS ?= tests/test_stats_charts.py tests/test_model_checks.py
 mutate: $(INSTALLED)
 	$(PY) scripts/mutate.py $(MODULE) $(TESTS)
 
-bench: $(INSTALLED)
+bench: book browser-deps
 	$(PY) benchmarks/run.py
 
 clean:

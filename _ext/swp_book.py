@@ -1,27 +1,244 @@
-"""Local Sphinx extension: keep the built pages self-contained.
+"""Local Sphinx extension: the book as its readers meet it.
 
-Jupyter Book always loads sphinx-thebe, which writes a script naming a third-party host (and, in
-this version, writes it twice, a script error). The workbook has no live-code launcher, so both
-of its scripts are dropped from every page.
+* Pages stay self-contained and light: sphinx-thebe's scripts (which name a third-party host) and
+  the theme's font-awesome script are dropped from every page (the few icons come from
+  ``_static/swp-icons.css``); the Vega bundle is loaded only on pages with a chart and MathJax only
+  on pages with mathematics; widget state the static pages cannot use is removed.
+* Every page ends with a colophon: version, commit and build date, the repository, and links to the
+  PDF of the page and of the whole book (printed by ``scripts/make_pdfs.py`` after the build).
+* The ``swp-findings`` directive writes the home page's headline findings from
+  :mod:`swp_models.findings`, the registry the chapters' key-results tables and
+  ``python -m swp_models reproduce`` also use; the key results are written beside the pages as CSV.
+* The data tables, their descriptors and ``datapackage.json`` are copied beside the pages so each
+  can be downloaded.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
+import importlib.metadata
+import re
+import shutil
+import subprocess
+from pathlib import Path
 
-def _drop_thebe(app, pagename, templatename, context, doctree):
+from docutils import nodes
+from docutils.statemachine import StringList
+from sphinx.util.docutils import SphinxDirective
+
+ROOT = Path(__file__).resolve().parent.parent
+PDF_DIR = "pdf"
+BOOK_PDF = "swp-workbook.pdf"
+KEY_RESULTS_DIR = "key-results"
+DATA_DIR = "data"
+_FONTAWESOME = re.compile(r'<script defer src="[^"]*/fontawesome\.js[^"]*"></script>\s*')
+_WIDGET_STATE = re.compile(
+    r'<script type="application/vnd\.jupyter\.widget-(?:state|view)\+json">.*?</script>', re.S
+)
+
+
+def pdf_name(docname: str) -> str:
+    """The PDF file of one page: ``book/01_problem`` -> ``book-01_problem.pdf``."""
+    return docname.replace("/", "-") + ".pdf"
+
+
+def _git(*args: str) -> str:
+    try:
+        out = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return out.stdout.strip() if out.returncode == 0 else ""
+
+
+def _repository_url(app) -> str:
+    url = (app.config.html_theme_options or {}).get("repository_url", "") or _git("remote", "get-url", "origin")
+    if url.startswith("git@"):
+        url = "https://" + url[4:].replace(":", "/", 1)
+    return url.removesuffix(".git")
+
+
+def _drop_scripts(app, pagename, templatename, context, doctree):
     scripts = context.get("script_files")
     if not scripts:
         return
+    body = context.get("body", "")
+    has_chart = "swp-chart" in body
+    has_maths = 'class="math' in body
     kept = []
     for js in scripts:
         name = str(js)
-        body = getattr(js, "attributes", {}).get("body", "") if hasattr(js, "attributes") else ""
-        if "sphinx-thebe" in name or "THEBE_JS_URL" in body or "thebe@" in name:
+        inline = getattr(js, "attributes", {}).get("body", "") if hasattr(js, "attributes") else ""
+        if "sphinx-thebe" in name or "THEBE_JS_URL" in inline or "thebe@" in name:
+            continue
+        if "widget-state" in str(getattr(js, "attributes", {}).get("type", "")):
+            continue  # widget state the static page cannot use (the explorers run in a live kernel)
+        if "vega-bundle.js" in name and not has_chart:
+            continue
+        if "swp-charts.js" in name and not has_chart:
+            continue
+        if ("tex-chtml" in name or "window.MathJax" in inline) and not has_maths:
             continue
         kept.append(js)
     context["script_files"] = kept
 
 
+def _light_body(app, pagename, templatename, context, doctree):
+    body = context.get("body")
+    if body:
+        context["body"] = _WIDGET_STATE.sub("", body)
+
+
+def _colophon(app, pagename, templatename, context, doctree):
+    meta = app.env.swp_build
+    pathto = context["pathto"]
+    repo = meta["repository"]
+    where = (f'<a href="{repo}">{repo}</a>' if repo
+             else f'the repository this book was built from (commit <code>{meta["commit"]}</code>)')
+    page_pdf = pathto(f"{PDF_DIR}/{pdf_name(pagename)}", 1)
+    book_pdf = pathto(f"{PDF_DIR}/{BOOK_PDF}", 1)
+    repro = pathto("book/reproducing")
+    stamp = (f'Social Work Practices workbook {meta["version"]}'
+             f'{" (" + meta["commit"] + ")" if meta["commit"] else ""}, built {meta["date"]}')
+    html = (
+        '<style media="print">@page { @bottom-left { content: "' + stamp + '"; font-size: 8pt; color: #555; }'
+        ' @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; color: #555; } }'
+        '</style>'
+        '<aside class="swp-colophon" aria-label="About this page">'
+        f'<p><span class="swp-version">Social Work Practices workbook, version {meta["version"]}'
+        f'{" (commit " + meta["commit"] + ")" if meta["commit"] else ""}, built {meta["date"]}.</span> '
+        f'Code and data: {where}; <a href="{repro}">how to reproduce it</a>.</p>'
+        f'<p class="swp-pdf-links">PDF: <a href="{page_pdf}">this page</a> · '
+        f'<a href="{book_pdf}">the whole book</a></p></aside>'
+    )
+    context["body"] = context.get("body", "") + html
+
+
+def _build_meta(app):
+    try:
+        version = importlib.metadata.version("swp_models")
+    except importlib.metadata.PackageNotFoundError:
+        version = "unknown"
+    app.env.swp_build = {
+        "version": version,
+        "commit": _git("rev-parse", "--short", "HEAD"),
+        "date": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d"),
+        "repository": _repository_url(app),
+    }
+
+
+def _escape_cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+class FindingsDirective(SphinxDirective):
+    """The book's headline findings, one row per registered headline, linked to its chapter."""
+
+    has_content = False
+
+    def run(self):
+        from swp_models import findings
+
+        # Rebuild this page whenever the models or the data change.
+        for path in sorted((ROOT / "swp_models").rglob("*.py")) + sorted((ROOT / "data").glob("*.csv")):
+            self.env.note_dependency(str(path))
+        rows = findings.headline_rows()
+        lines = ["| Finding | Figure | Chapter | Rests on an assumption? |", "|---|---|---|---|"]
+        for r in rows.itertuples(index=False):
+            target = "/" + r.page if "/" in r.page else r.page
+            rests = "no: data and model only" if r[6] == "data and model only" else f"yes: {r[6]}"
+            lines.append(
+                f"| {_escape_cell(r.Result)} | **{_escape_cell(r.Value)}** "
+                f"| {r.chapter}. {{doc}}`{target}` | {_escape_cell(rests)} |"
+            )
+        container = nodes.container(classes=["swp-findings"])
+        self.state.nested_parse(StringList(lines, source="swp-findings"), self.content_offset, container)
+        for table in container.findall(nodes.table):
+            table["classes"] += ["swp-table", "swp-findings-table"]
+        return [container]
+
+
+def _write_downloads(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    out = Path(app.outdir)
+    from swp_models import findings
+
+    written = findings.write_key_results(out / KEY_RESULTS_DIR)
+    items = "".join(f'<li><a href="{p.name}">{p.name}</a></li>' for p in written)
+    (out / KEY_RESULTS_DIR / "index.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Key results as CSV</title>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"></head><body>'
+        "<main><h1>Key results as CSV</h1><p>Each chapter's key results as the chapter shows them, the labelled "
+        "assumptions at the values used (parameters.csv) and the versions and data digests behind them "
+        "(manifest.json). <code>python -m swp_models reproduce OUTDIR</code> writes the same files.</p>"
+        f'<ul>{items}</ul><p><a href="../index.html">Back to the book</a></p></main></body></html>\n',
+        encoding="utf-8")
+    for page in out.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        light = _FONTAWESOME.sub("", text)
+        if light != text:
+            page.write_text(light, encoding="utf-8")
+    target = out / DATA_DIR
+    target.mkdir(exist_ok=True)
+    for path in sorted((ROOT / "data").glob("*")):
+        if path.suffix in (".csv", ".json", ".md"):
+            shutil.copy2(path, target / path.name)
+    package = ROOT / "datapackage.json"
+    if package.is_file():
+        shutil.copy2(package, out / "datapackage.json")
+
+
 def setup(app):
-    app.connect("html-page-context", _drop_thebe, priority=900)
+    app.connect("builder-inited", _build_meta)
+    app.connect("html-page-context", _drop_scripts, priority=900)
+    app.connect("html-page-context", _light_body, priority=900)
+    app.connect("html-page-context", _colophon, priority=901)
+    app.connect("build-finished", _write_downloads)
+    app.add_directive("swp-findings", FindingsDirective)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
+def _register_bibliography_style():
+    """The reference list labelled as the text cites it: "[Le Grand, 2007]", sorted by author and year."""
+    from collections import Counter
+
+    from pybtex.plugin import register_plugin
+    from pybtex.richtext import Text
+    from pybtex.style.formatting.plain import Style as Plain
+    from pybtex.style.labels import BaseLabelStyle
+
+    def plain(text: str) -> str:
+        return Text.from_latex(text).render_as("text").replace("{", "").replace("}", "")
+
+    class AuthorYearLabels(BaseLabelStyle):
+        def format_labels(self, sorted_entries):
+            labels = [self._label(e) for e in sorted_entries]
+            counts, seen = Counter(labels), Counter()
+            for label in labels:
+                if counts[label] > 1:
+                    seen[label] += 1
+                    yield label + "abcdefghijklmnopqrstuvwxyz"[seen[label] - 1]
+                else:
+                    yield label
+
+        @staticmethod
+        def _label(entry) -> str:
+            persons = entry.persons.get("author") or entry.persons.get("editor") or []
+            names = [plain(" ".join(p.prelast_names + p.last_names)) for p in persons]
+            if not names:
+                for key in ("organization", "institution", "publisher", "howpublished", "title"):
+                    if entry.fields.get(key):
+                        names = [plain(entry.fields[key])]
+                        break
+            who = names[0] if len(names) == 1 else " and ".join(names) if len(names) == 2 else names[0] + " et al."
+            return f"{who}, {entry.fields.get('year', 'n.d.')}"
+
+    class AuthorYearStyle(Plain):
+        default_label_style = "swp_author_year"
+        default_sorting_style = "author_year_title"
+
+    register_plugin("pybtex.style.labels", "swp_author_year", AuthorYearLabels)
+    register_plugin("pybtex.style.formatting", "swp_author_year", AuthorYearStyle)
+
+
+_register_bibliography_style()

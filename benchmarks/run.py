@@ -10,7 +10,12 @@
 4. The book: a cold build (execution included, set-up excluded) and a rebuild with nothing
    changed; the heaviest page. Targets: under 3 minutes, under 20 seconds, under 3 MB.
 
-Pass ``--quick`` to skip the book builds.
+4. The book as a reader gets it (``reader``): each page of the built book served on 127.0.0.1 with
+   gzip, as a static host serves it, opened in Chromium throttled to 10 Mbit/s with 40 ms latency
+   and an empty cache: bytes transferred (and uncompressed), the time until every chart on the page
+   has drawn (target: 1.5 s), and at 390 px how many charts still need sideways scrolling.
+
+Pass ``--quick`` to skip the book builds; ``--reader`` to print only the reader figures.
 """
 
 from __future__ import annotations
@@ -126,10 +131,108 @@ def book() -> None:
           f"(+ shared Vega bundle {bundle / 1e6:.2f} MB, counted once)   (target < 3 MB)")
 
 
+class _GzipHandler:
+    """Build a request handler that serves ``folder`` gzip-compressed where a static host would."""
+
+    @staticmethod
+    def make(folder: Path):
+        import gzip
+        import http.server
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, directory=str(folder), **kwargs)
+
+            def log_message(self, *args):
+                pass
+
+            def send_head(self):
+                path = Path(self.translate_path(self.path))
+                kind = self.guess_type(str(path))
+                text = kind.startswith("text/") or any(k in kind for k in ("javascript", "json", "svg", "xml"))
+                if not path.is_file() or not text or "gzip" not in self.headers.get("Accept-Encoding", ""):
+                    return super().send_head()
+                body = gzip.compress(path.read_bytes(), compresslevel=6)
+                self.send_response(200)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                import io
+
+                return io.BytesIO(body)
+
+        return Handler
+
+
+def reader() -> None:
+    """Throttled chart-draw times and transfer sizes of every page of the built book."""
+    import http.server
+    import threading
+    from urllib.parse import urlparse
+
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from conftest import CHROMIUM_ARGS, chromium_path
+    from make_pdfs import toc_pages
+
+    html = ROOT / "_build" / "html"
+    if not (html / "index.html").is_file():
+        print("\n== Reader: the book is not built; run `make book` first")
+        return
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _GzipHandler.make(html))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    print("\n== Reader: each page at 10 Mbit/s, 40 ms latency, empty cache, served with gzip "
+          "(targets: every chart drawn within 1.5 s; at most 1.5 MB transferred)")
+    print(f"  {'page':<32} {'charts':>6} {'sent MB':>8} {'raw MB':>7} {'charts drawn':>13} {'wide at 390 px':>15}")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+        for doc in toc_pages():
+            row = {}
+            for width in (1366, 390):
+                context = browser.new_context(viewport={"width": width, "height": 900})
+                context.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).hostname == "127.0.0.1"
+                              or r.request.url.startswith(("data:", "blob:")) else r.abort())
+                page = context.new_page()
+                cdp = context.new_cdp_session(page)
+                cdp.send("Network.enable")
+                cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+                cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 40,
+                         "downloadThroughput": 10e6 / 8, "uploadThroughput": 10e6 / 8})
+                sent = {"bytes": 0}
+                cdp.on("Network.loadingFinished", lambda e: sent.__setitem__("bytes", sent["bytes"] + e["encodedDataLength"]))
+                raw = {"bytes": 0}
+                cdp.on("Network.dataReceived", lambda e: raw.__setitem__("bytes", raw["bytes"] + e["dataLength"]))
+                page.goto(f"{base}/{doc}.html", wait_until="load", timeout=120_000)
+                page.wait_for_function("() => Array.from(document.querySelectorAll('.swp-chart')).every(c => c.dataset.drawn)",
+                                       timeout=120_000)
+                page.wait_for_load_state("networkidle")
+                if width == 1366:
+                    row["charts"] = page.locator(".swp-chart").count()
+                    row["drawn"] = page.evaluate(
+                        "() => Math.max(0, ...Array.from(document.querySelectorAll('.swp-chart')).map(c => +c.dataset.drawn))")
+                    row["sent"], row["raw"] = sent["bytes"], raw["bytes"]
+                else:
+                    row["wide"] = page.locator(".swp-chart.swp-chart-overflows").count()
+                context.close()
+            drawn = f"{row['drawn'] / 1000:.2f} s" if row["charts"] else "-"
+            print(f"  {doc:<32} {row['charts']:>6} {row['sent'] / 1e6:>8.2f} {row['raw'] / 1e6:>7.2f} {drawn:>13} "
+                  f"{row['wide']:>15}")
+        browser.close()
+    server.shutdown()
+
+
 if __name__ == "__main__":
+    if "--reader" in sys.argv:
+        reader()
+        sys.exit(0)
     contracts()
     child_costs()
     sensitivity()
     explorers()
     if "--quick" not in sys.argv:
         book()
+    reader()

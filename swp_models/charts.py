@@ -48,6 +48,8 @@ THEME = "swp"
 _FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 _WIDTH = 440
 _HEIGHT = 300
+#: Smallest text on a chart, in px (the book's phone-width legibility floor).
+_MIN_FONT = 12
 _VEGA_EMBED_OPTIONS = {
     "actions": {"export": True, "source": False, "compiled": False, "editor": False},
     "renderer": "svg",
@@ -60,10 +62,12 @@ def _theme() -> alt.theme.ThemeConfig:
         "config": {
             "font": _FONT,
             "view": {"continuousWidth": _WIDTH, "continuousHeight": _HEIGHT, "stroke": None},
-            "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12, "subtitleColor": "#444"},
-            "axis": {"labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": "normal", "grid": True,
-                     "gridColor": "#e6e6e6"},
-            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom"},
+            "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": _MIN_FONT, "subtitleColor": "#444"},
+            "axis": {"labelFontSize": _MIN_FONT, "titleFontSize": _MIN_FONT, "titleFontWeight": "normal",
+                     "grid": True, "gridColor": "#e6e6e6", "labelColor": "#333", "titleColor": "#222"},
+            "legend": {"labelFontSize": _MIN_FONT, "titleFontSize": _MIN_FONT, "orient": "bottom"},
+            "header": {"labelFontSize": _MIN_FONT, "titleFontSize": _MIN_FONT},
+            "text": {"fontSize": _MIN_FONT},
             "range": {"category": list(PALETTE)},
             "bar": {"color": PALETTE[0]},
             "line": {"color": PALETTE[0], "strokeWidth": 2},
@@ -78,17 +82,41 @@ def _chart_id(spec: dict[str, Any]) -> str:
     return "swp-chart-" + hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
+def _legible(node: Any) -> Any:
+    """A copy of a spec with every font size raised to at least :data:`_MIN_FONT` px."""
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            if (key == "fontSize" or key.endswith("FontSize")) and isinstance(value, (int, float)) \
+                    and not isinstance(value, bool) and value < _MIN_FONT:
+                out[key] = _MIN_FONT
+            else:
+                out[key] = _legible(value)
+        return out
+    if isinstance(node, list):
+        return [_legible(v) for v in node]
+    return node
+
+
 def _embed_html(spec: dict[str, Any]) -> str:
+    """The chart as HTML for the book's pages.
+
+    ``_static/swp-charts.js`` (loaded on every page with a chart) fits the chart to the width of
+    its column, adds its text alternative (description and data table) and the CSV download; where
+    that script is absent (a notebook viewer) the chart is drawn by Vega-Embed as it is.
+    """
     div = _chart_id(spec)
-    payload = json.dumps(spec, separators=(",", ":")).replace("</", "<\\/")
+    payload = json.dumps(_legible(spec), separators=(",", ":")).replace("</", "<\\/")
     options = json.dumps(_VEGA_EMBED_OPTIONS)
     return (
         f'<div class="swp-chart" id="{div}"></div>\n'
         "<script>(function () {\n"
         f"  var spec = {payload};\n"
-        f"  function draw() {{ vegaEmbed('#{div}', spec, {options}).catch(function (e) {{\n"
-        f"    document.getElementById('{div}').textContent = 'Chart failed to draw: ' + e; }}); }}\n"
-        "  if (window.vegaEmbed) { draw(); } else { window.addEventListener('load', draw); }\n"
+        "  function draw() {\n"
+        f"    if (window.swpChart) {{ window.swpChart('{div}', spec, {options}); return; }}\n"
+        f"    vegaEmbed('#{div}', spec, {options}).catch(function (e) {{\n"
+        f"      document.getElementById('{div}').textContent = 'Chart failed to draw: ' + e; }}); }}\n"
+        "  if (window.swpChart || window.vegaEmbed) { draw(); } else { window.addEventListener('load', draw); }\n"
         "})();</script>"
     )
 
@@ -168,12 +196,14 @@ def finish(
         text=source_line(*sources),
         orient="bottom",
         anchor="start",
-        fontSize=10,
+        fontSize=_MIN_FONT,
         fontWeight="normal",
         color="#555",
         offset=8,
     )
-    return alt.vconcat(inner).properties(title=foot)
+    subs = [] if subtitle is None else [subtitle] if isinstance(subtitle, str) else list(subtitle)
+    description = " ".join(t.strip().rstrip(".") + "." for t in [title, *subs] if t.strip())
+    return alt.vconcat(inner).properties(title=foot, description=description)
 
 
 def bound_params(spec: dict[str, Any]) -> list[str]:

@@ -1,0 +1,74 @@
+/* Every page: working menu buttons on every screen, tables that show they scroll, tables as CSV.
+ *
+ * The theme pair draws two "site navigation" and two "on this page" buttons but binds its scripts
+ * to the first of each, which is hidden below 992 px; every other copy is made to press the first.
+ */
+(function () {
+  "use strict";
+  function ready(fn) {
+    if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); }
+  }
+
+  ready(function () {
+    [".primary-toggle", ".secondary-toggle"].forEach(function (sel) {
+      var all = document.querySelectorAll(sel);
+      for (var i = 1; i < all.length; i++) {
+        all[i].addEventListener("click", function (e) {
+          e.preventDefault();
+          e.stopImmediatePropagation();
+          document.querySelector(sel).click();
+        }, true);
+      }
+    });
+
+    // Accessible names: a control's name contains its visible words; icon-only summaries get one.
+    document.querySelectorAll(".search-button-field[aria-label], summary[aria-label]").forEach(function (el) {
+      if (el.textContent.trim()) { el.removeAttribute("aria-label"); }
+    });
+    document.querySelectorAll(".bd-sidebar-primary details > summary").forEach(function (el) {
+      if (!el.textContent.trim()) { el.setAttribute("aria-label", "Show or hide this part's sections"); }
+    });
+
+    // The reference list is a list of bibliography entries, not of list items.
+    document.querySelectorAll(".citation-list[role=list]").forEach(function (el) { el.removeAttribute("role"); });
+
+    var article = document.querySelector("main") || document.body;
+    article.querySelectorAll("table").forEach(function (table, n) {
+      if (table.closest(".swp-chart, .highlight, .swp-colophon")) { return; }
+      var parent = table.parentElement;
+      var wrap = parent;
+      if (!parent.classList.contains("swp-table-scroll")) {
+        wrap = document.createElement("div");
+        wrap.className = "swp-table-scroll";
+        parent.insertBefore(wrap, table);
+        wrap.appendChild(table);
+      }
+      wrap.tabIndex = 0;
+      wrap.setAttribute("role", "region");
+      var cap = table.querySelector("caption");
+      wrap.setAttribute("aria-label", cap ? cap.textContent.trim() : "Table " + (n + 1));
+      var cue = function () { wrap.classList.toggle("is-scrollable", wrap.scrollWidth > wrap.clientWidth + 2); };
+      cue();
+      window.addEventListener("resize", cue);
+      if (table.classList.contains("swp-table") && window.Blob) {
+        var rows = Array.prototype.map.call(table.rows, function (tr) {
+          return Array.prototype.map.call(tr.cells, function (td) {
+            var s = td.textContent.trim();
+            return /[",\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+          }).join(",");
+        });
+        var stem = (location.pathname.split("/").pop() || "index.html").replace(/\.html$/, "");
+        var kind = table.classList.contains("swp-key-results") ? "key-results" : "table-" + (n + 1);
+        var a = document.createElement("a");
+        a.className = "swp-download";
+        a.textContent = "Download this table (CSV)";
+        a.download = stem + "-" + kind + ".csv";
+        a.href = URL.createObjectURL(new Blob([rows.join("\n") + "\n"], { type: "text/csv" }));
+        var p = document.createElement("p");
+        p.className = "swp-download-line";
+        p.appendChild(a);
+        wrap.insertAdjacentElement("afterend", p);
+      }
+    });
+  });
+})();

@@ -1,0 +1,277 @@
+/* The book's charts as readers meet them (loaded on every page with a chart).
+ *
+ * swpChart(id, spec, options) draws a Vega-Lite chart with Vega-Embed, then fits it to its column:
+ * side-by-side panels are stacked, small multiples wrap into fewer columns, and widths shrink until
+ * the chart is no wider than the column; text keeps its size (at least 12 px, set in the spec). It
+ * redraws when the column's width changes. Under each chart: its description and its data as a
+ * table behind a disclosure, with the data as CSV to download.
+ */
+(function () {
+  "use strict";
+  var ROWS_SHOWN = 60;
+  var charts = [];
+
+  function clone(o) { return JSON.parse(JSON.stringify(o)); }
+  function walk(node, fn) {
+    if (Array.isArray(node)) { node.forEach(function (n) { walk(n, fn); }); }
+    else if (node && typeof node === "object") {
+      fn(node);
+      Object.keys(node).forEach(function (k) { walk(node[k], fn); });
+    }
+  }
+  function some(spec, test) { var found = false; walk(spec, function (n) { if (test(n)) { found = true; } }); return found; }
+  function sideBySide(n) {
+    return n.hconcat || (n.facet && n.facet.column) || (n.encoding && n.encoding.column) || (n.repeat && n.repeat.column);
+  }
+  // Panels side by side (concatenated, faceted or repeated by column) are put one above the other.
+  function stackPanels(spec) {
+    walk(spec, function (n) {
+      if (n.hconcat) { n.vconcat = n.hconcat; delete n.hconcat; }
+      [n.facet, n.encoding, n.repeat].forEach(function (o) {
+        if (o && o.column && !o.row) { o.row = o.column; delete o.column; }
+      });
+    });
+  }
+  function fewerColumns(spec, ratio) {
+    walk(spec, function (n) {
+      if (n.facet && typeof n.columns === "number" && n.columns > 1) {
+        n.columns = Math.max(1, Math.min(n.columns - 1, Math.floor(n.columns * ratio)));
+      }
+    });
+  }
+  function narrower(spec, ratio) {
+    walk(spec, function (n) {
+      if (typeof n.width === "number" && !n.type) { n.width = Math.max(80, Math.floor(n.width * ratio)); }
+      else if (n.width && typeof n.width.step === "number") { n.width.step = Math.max(3, n.width.step * ratio); }
+      if (typeof n.continuousWidth === "number") { n.continuousWidth = Math.max(80, Math.floor(n.continuousWidth * ratio)); }
+    });
+  }
+  // Break a title or subtitle into lines no wider than the column (Vega titles do not wrap).
+  function wrapText(text, maxChars) {
+    var lines = [];
+    (Array.isArray(text) ? text : [text]).forEach(function (t) {
+      if (typeof t !== "string" || t.length <= maxChars) { lines.push(t); return; }
+      var line = "";
+      t.split(" ").forEach(function (word) {
+        if (line && (line + " " + word).length > maxChars) { lines.push(line); line = word; }
+        else { line = line ? line + " " + word : word; }
+      });
+      if (line) { lines.push(line); }
+    });
+    return lines.length === 1 ? lines[0] : lines;
+  }
+  function wrapTitles(spec, width) {
+    var chars = function (size) { return Math.max(16, Math.floor((width - 16) / (size * 0.62))); };
+    var limit = Math.max(90, Math.floor(width * 0.4));
+    walk(spec, function (n) {
+      var t = n.title;
+      if (t && typeof t === "object" && !Array.isArray(t)) {
+        if (t.text !== undefined) { t.text = wrapText(t.text, chars(t.fontSize || 15)); }
+        if (t.subtitle !== undefined) { t.subtitle = wrapText(t.subtitle, chars(t.subtitleFontSize || 12)); }
+      } else if (typeof t === "string" && n !== spec) {
+        n.title = wrapText(t, Math.max(16, Math.floor(width * 0.5 / (12 * 0.6))));
+      }
+      if (typeof n.labelLimit === "number" && n.labelLimit > limit) { n.labelLimit = limit; }
+    });
+    // Long category labels are cut with an ellipsis rather than widen the chart (the full labels
+    // are in the chart's data table).
+    spec.config = spec.config || {};
+    spec.config.axis = spec.config.axis || {};
+    spec.config.axis.labelLimit = limit;
+    spec.config.legend = spec.config.legend || {};
+    spec.config.legend.labelLimit = Math.max(90, Math.floor(width * 0.6));
+    if (width < 560) { spec.config.legend.columns = 1; }
+    spec.config.text = spec.config.text || {};
+    if (spec.config.text.limit === undefined) { spec.config.text.limit = Math.floor(width * 0.6); }
+  }
+  function drawnWidth(box) {
+    var svg = box.querySelector("svg, canvas");
+    return svg ? svg.getBoundingClientRect().width : 0;
+  }
+
+  // Draw, measure, and narrow until the chart fits its column (at most five drawings).
+  function fit(chart) {
+    var target = chart.el.clientWidth;
+    var spec = clone(chart.spec);
+    var tries = 0;
+    wrapTitles(spec, target);
+    chart.target = target;
+    chart.lastWidth = undefined;
+    chart.best = null;
+    function settle(result) {
+      var w = drawnWidth(chart.box);
+      if (chart.result && chart.result !== result) { chart.result.finalize(); }
+      chart.result = result;
+      chart.el.classList.toggle("swp-chart-overflows", w > target + 1);
+      var actions = chart.box.querySelector("details > summary");
+      if (actions && !actions.textContent.trim()) { actions.setAttribute("aria-label", "Save the chart as SVG or PNG"); }
+      chart.el.dataset.drawn = String(performance.now());
+      return result;
+    }
+    function attempt() {
+      return vegaEmbed(chart.box, spec, chart.options).then(function (result) {
+        var w = drawnWidth(chart.box);
+        var stuck = chart.lastWidth !== undefined && w > chart.lastWidth * 0.97 && tries > 1;
+        if (stuck && chart.best) {
+          // Narrowing no longer helps (a label, not the plot, sets the width): keep the widest plot
+          // that drew no wider than this one.
+          spec = chart.best;
+          chart.lastWidth = undefined;
+          tries = 6;
+          result.finalize();
+          return vegaEmbed(chart.box, spec, chart.options).then(function (res) { return settle(res); });
+        }
+        chart.lastWidth = w;
+        if (w <= target + 1 || tries >= 5) { return settle(result); }
+        result.finalize();
+        tries += 1;
+        var ratio = target / w;
+        chart.best = clone(spec);
+        if (some(spec, sideBySide)) { stackPanels(spec); }
+        else if (some(spec, function (n) { return n.facet && n.columns > 1; })) { fewerColumns(spec, ratio); }
+        else { narrower(spec, ratio * 0.92); }
+        return attempt();
+      });
+    }
+    return attempt().catch(function (e) { chart.box.textContent = "Chart failed to draw: " + e; });
+  }
+
+  // Inline data given as CSV text (a quote-aware reader for the files pandas writes).
+  function parseCsv(text) {
+    var rows = [], row = [], cell = "", quoted = false;
+    for (var i = 0; i < text.length; i++) {
+      var ch = text.charAt(i);
+      if (quoted) {
+        if (ch === '"' && text.charAt(i + 1) === '"') { cell += '"'; i++; }
+        else if (ch === '"') { quoted = false; }
+        else { cell += ch; }
+      } else if (ch === '"') { quoted = true; }
+      else if (ch === ",") { row.push(cell); cell = ""; }
+      else if (ch === "\n") { row.push(cell); rows.push(row); row = []; cell = ""; }
+      else if (ch !== "\r") { cell += ch; }
+    }
+    if (cell || row.length) { row.push(cell); rows.push(row); }
+    var head = rows.shift() || [];
+    return rows.map(function (r) { var o = {}; head.forEach(function (h, j) { o[h] = r[j]; }); return o; });
+  }
+  function rowsOf(values) {
+    return typeof values === "string" ? parseCsv(values) : values;
+  }
+  function datasets(spec) {
+    var out = [];
+    if (spec.datasets) { Object.keys(spec.datasets).forEach(function (k) { out.push({ name: k, rows: rowsOf(spec.datasets[k]) }); }); }
+    walk(spec, function (n) { if (n.data && n.data.values !== undefined) { out.push({ name: "values", rows: rowsOf(n.data.values) }); } });
+    return out.filter(function (d) { return Array.isArray(d.rows) && d.rows.length && typeof d.rows[0] === "object"; });
+  }
+  function columnsOf(rows) {
+    var cols = [];
+    rows.slice(0, 200).forEach(function (r) { Object.keys(r).forEach(function (k) { if (cols.indexOf(k) < 0) { cols.push(k); } }); });
+    return cols;
+  }
+  function csvCell(v) {
+    if (v === null || v === undefined) { return ""; }
+    var s = String(v);
+    return /[",\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  }
+  function toCsv(rows, cols) {
+    return [cols.map(csvCell).join(",")].concat(rows.map(function (r) {
+      return cols.map(function (c) { return csvCell(r[c]); }).join(",");
+    })).join("\n") + "\n";
+  }
+  function pageStem() {
+    var p = location.pathname.split("/").pop() || "index.html";
+    return p.replace(/\.html$/, "");
+  }
+  window.swpCsvLink = function (text, filename, label) {
+    var a = document.createElement("a");
+    a.className = "swp-download";
+    a.textContent = label;
+    a.download = filename;
+    a.href = URL.createObjectURL(new Blob([text], { type: "text/csv" }));
+    return a;
+  };
+
+  function alternative(chart, n) {
+    var desc = chart.spec.description || "";
+    if (desc) { chart.el.setAttribute("aria-label", "Chart: " + desc); chart.el.setAttribute("role", "figure"); }
+    var details = document.createElement("details");
+    details.className = "swp-chart-data";
+    var summary = document.createElement("summary");
+    summary.textContent = "Chart description and data";
+    details.appendChild(summary);
+    var filled = false;
+    details.addEventListener("toggle", function () {
+      if (filled || !details.open) { return; }
+      filled = true;
+      var p = document.createElement("p");
+      p.className = "swp-chart-desc";
+      p.textContent = desc || "A chart.";
+      details.appendChild(p);
+      var sets = datasets(chart.spec);
+      if (!sets.length && chart.result) {
+        // Data the chart generates itself (sequences, formulas): read it back from the drawn view.
+        var state = chart.result.view.getState({ data: function () { return true; }, signals: function () { return false; }, recurse: true });
+        Object.keys(state.data || {}).forEach(function (k) {
+          var rows = (state.data[k] && state.data[k].values) || state.data[k];
+          if (Array.isArray(rows) && rows.length && typeof rows[0] === "object" && sets.length < 2) {
+            sets.push({ name: k, rows: rows.map(function (r) {
+              var o = {}; Object.keys(r).forEach(function (c) { if (c.charAt(0) !== "_" && typeof r[c] !== "object") { o[c] = r[c]; } }); return o;
+            }) });
+          }
+        });
+      }
+      sets.forEach(function (d, k) {
+        var cols = columnsOf(d.rows);
+        var name = pageStem() + "-chart-" + (n + 1) + (k ? "-" + (k + 1) : "") + ".csv";
+        var link = window.swpCsvLink(toCsv(d.rows, cols), name,
+          "Download the data (CSV, " + d.rows.length + " rows)");
+        var para = document.createElement("p");
+        para.appendChild(link);
+        details.appendChild(para);
+        var wrap = document.createElement("div");
+        wrap.className = "swp-table-scroll";
+        wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", "Chart data");
+        var table = document.createElement("table");
+        table.className = "table swp-table swp-chart-table";
+        var cap = document.createElement("caption");
+        cap.textContent = d.rows.length > ROWS_SHOWN
+          ? "First " + ROWS_SHOWN + " of " + d.rows.length + " rows (the CSV has them all)" : "The chart's data";
+        table.appendChild(cap);
+        var head = table.createTHead().insertRow();
+        cols.forEach(function (c) { var th = document.createElement("th"); th.textContent = c; head.appendChild(th); });
+        var body = table.createTBody();
+        d.rows.slice(0, ROWS_SHOWN).forEach(function (r) {
+          var tr = body.insertRow();
+          cols.forEach(function (c) { tr.insertCell().textContent = r[c] === undefined || r[c] === null ? "" : String(r[c]); });
+        });
+        wrap.appendChild(table);
+        details.appendChild(wrap);
+      });
+    });
+    chart.el.appendChild(details);
+  }
+
+  window.swpChart = function (id, spec, options) {
+    var el = document.getElementById(id);
+    var box = document.createElement("div");
+    box.className = "swp-chart-view";
+    el.appendChild(box);
+    var chart = { el: el, box: box, spec: spec, options: options, result: null, target: 0 };
+    charts.push(chart);
+    alternative(chart, charts.length - 1);
+    chart.drawn = fit(chart);
+  };
+
+  var pending = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(pending);
+    pending = setTimeout(function () {
+      charts.forEach(function (c) {
+        if (Math.abs(c.el.clientWidth - c.target) > 24) { fit(c); }
+      });
+    }, 200);
+  });
+  window.swpCharts = charts;
+})();

@@ -1,0 +1,257 @@
+"""The book's chapters and their key results, registered in one place.
+
+The home page's headline findings and ``python -m swp_models reproduce OUTDIR`` are both built from
+:data:`CHAPTERS`, each entry calling the same function that draws the chapter's own key-results
+table, so the three can never disagree. A new chapter is one more line in :data:`CHAPTERS`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import json
+import platform
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from .tables import Table
+
+__all__ = ["CHAPTERS", "Chapter", "headline_rows", "key_results_frame", "link_chapters", "manifest",
+           "write_key_results"]
+
+#: Libraries whose versions are recorded next to the reproduced results.
+_LIBRARIES = ("numpy", "pandas", "scipy", "altair", "swp_models")
+#: Columns of every chapter's key-results table (see :func:`swp_models.tables.key_results`).
+COLUMNS = ("Result", "Value", "Source or basis", "Rests on an assumption")
+
+
+def _from(module: str) -> Callable[[], Table]:
+    """``swp_models.<module>.key_results``, imported only when called."""
+
+    def call() -> Table:
+        return importlib.import_module(f"swp_models.{module}").key_results()
+
+    call.__qualname__ = call.__name__ = f"swp_models.{module}.key_results"
+    return call
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One chapter of the book and the function that computes its key results.
+
+    Parameters
+    ----------
+    number : int
+        The chapter's number in the book (1, 2, ...).
+    title : str
+        The chapter's title as the page shows it.
+    page : str
+        The page's document name, relative to the book's root and without suffix
+        (``"book/01_problem"``); the notebook is ``page + ".ipynb"``.
+    key_results : callable
+        Returns the chapter's key-results :class:`~swp_models.tables.Table`.
+    headlines : tuple of int
+        Which rows of the key-results table (0-based) the home page shows.
+    """
+
+    number: int
+    title: str
+    page: str
+    key_results: Callable[[], Table]
+    headlines: tuple[int, ...] = (0,)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.number, int) or self.number < 1:
+            raise ValueError(f"number must be a positive int, got {self.number!r}")
+        for name in ("title", "page"):
+            if not isinstance(getattr(self, name), str) or not getattr(self, name).strip():
+                raise ValueError(f"{name} must be a non-empty string, got {getattr(self, name)!r}")
+        if not callable(self.key_results):
+            raise TypeError(f"key_results must be callable, got {self.key_results!r}")
+        if not self.headlines or not all(isinstance(i, int) and i >= 0 for i in self.headlines):
+            raise ValueError(f"headlines must be a non-empty tuple of row indices >= 0, got {self.headlines!r}")
+
+
+#: Every chapter with key results, in book order. Adding a chapter is one line here.
+CHAPTERS: tuple[Chapter, ...] = (
+    Chapter(1, "The problem in numbers", "book/01_problem", _from("problem"), (0,)),
+    Chapter(2, "Continuity", "book/02_continuity", _from("continuity"), (0,)),
+    Chapter(3, "What a child in care costs", "book/03_child_costs", _from("costs"), (5,)),
+    Chapter(4, "What a practice costs to run", "book/04_practice_costs", _from("practice"), (5,)),
+    Chapter(5, "Paying a practice", "book/05_contracts", _from("contracts"), (3, 5)),
+)
+
+
+def key_results_frame(chapter: Chapter) -> pd.DataFrame:
+    """A chapter's key results as the page shows them (every cell a string).
+
+    Parameters
+    ----------
+    chapter : Chapter
+        An entry of :data:`CHAPTERS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns "Result", "Value", "Source or basis" and "Rests on an assumption".
+    """
+    if not isinstance(chapter, Chapter):
+        raise TypeError(f"chapter must be a Chapter, got {type(chapter).__name__}")
+    table = chapter.key_results()
+    if not isinstance(table, Table):
+        raise TypeError(f"{chapter.key_results.__name__} must return a Table, got {type(table).__name__}")
+    frame = table._cells()
+    if tuple(frame.columns) != COLUMNS:
+        raise ValueError(f"chapter {chapter.number}'s key results have columns {list(frame.columns)}, "
+                         f"expected {list(COLUMNS)}")
+    return frame.reset_index(drop=True)
+
+
+def headline_rows(chapters: tuple[Chapter, ...] = CHAPTERS) -> pd.DataFrame:
+    """The home page's findings: the chosen rows of each chapter's key results.
+
+    Parameters
+    ----------
+    chapters : tuple of Chapter
+        Defaults to every registered chapter.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns "chapter", "title", "page", then the key-results columns; one row per headline.
+    """
+    if not isinstance(chapters, tuple) or not chapters:
+        raise ValueError(f"chapters must be a non-empty tuple of Chapter, got {chapters!r}")
+    out = []
+    for ch in chapters:
+        frame = key_results_frame(ch)
+        for i in ch.headlines:
+            if i >= len(frame):
+                raise ValueError(f"chapter {ch.number} headline row {i} does not exist "
+                                 f"(its key results have {len(frame)} rows)")
+            out.append({"chapter": ch.number, "title": ch.title, "page": ch.page, **frame.iloc[i].to_dict()})
+    return pd.DataFrame(out)
+
+
+_CHAPTER_REF = re.compile(r"\b([Cc]hapters?) (\d+)((?:(?:, | and | or )\d+)*)")
+
+
+def link_chapters(text: str, chapters: tuple[Chapter, ...] = CHAPTERS) -> str:
+    """Text with every mention of a chapter linked to it (MyST), and no mention of a missing one.
+
+    Each clause (split at ";") or sentence that names a chapter the book does not have is
+    dropped, so a page never points at a chapter that does not exist when it is built; every
+    other "chapter N" becomes a link to chapter N's page.
+
+    Parameters
+    ----------
+    text : str
+        Plain text, for example a table descriptor's description.
+    chapters : tuple of Chapter
+        The chapters the book has (default: every registered chapter).
+
+    Returns
+    -------
+    str
+        MyST Markdown.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    pages = {ch.number: ch.page for ch in chapters}
+
+    def missing(part: str) -> bool:
+        return any(int(n) not in pages for m in _CHAPTER_REF.finditer(part)
+                   for n in re.findall(r"\d+", m.group(2) + m.group(3)))
+
+    sentences = re.split(r"(?<=\.) (?=[A-Z])", text)
+    kept = []
+    for sentence in sentences:
+        clauses = [c for c in sentence.rstrip(".").split("; ") if not missing(c)]
+        if clauses:
+            kept.append("; ".join(clauses) + ("." if sentence.endswith(".") else ""))
+
+    def link(m: re.Match) -> str:
+        nums = re.findall(r"\d+", m.group(2) + m.group(3))
+        seps = re.findall(r", | and | or ", m.group(3))
+        out = f"{{doc}}`{m.group(1)} {nums[0]} </{pages[int(nums[0])]}>`"
+        for sep, n in zip(seps, nums[1:]):
+            out += f"{sep}{{doc}}`{n} </{pages[int(n)]}>`"
+        return out
+
+    return _CHAPTER_REF.sub(link, " ".join(kept)).replace("..", ".")
+
+
+def manifest() -> dict:
+    """Versions and inputs behind a set of reproduced results: libraries, Python, data tables' sha256."""
+    from . import data
+
+    versions = {}
+    for lib in _LIBRARIES:
+        try:
+            versions[lib] = importlib.metadata.version(lib)
+        except importlib.metadata.PackageNotFoundError:
+            versions[lib] = "not installed"
+    cat = data.catalogue()
+    return {
+        "python": platform.python_version(),
+        "versions": versions,
+        "data_dir": str(data.DATA_DIR),
+        "data_tables": {r.name: r.sha256 for r in cat.itertuples()},
+        "chapters": [
+            {"number": ch.number, "title": ch.title, "page": ch.page, "function": ch.key_results.__name__,
+             "file": _csv_name(ch)}
+            for ch in CHAPTERS
+        ],
+        "parameters": "parameters.csv: every labelled assumption the models read, at the value used",
+    }
+
+
+def _csv_name(chapter: Chapter) -> str:
+    return f"chapter_{chapter.number:02d}_key_results.csv"
+
+
+def write_key_results(outdir: str | Path, chapters: tuple[Chapter, ...] = CHAPTERS) -> list[Path]:
+    """Write each chapter's key results as CSV, with the parameters and versions used.
+
+    Writes ``chapter_NN_key_results.csv`` per chapter, ``parameters.csv`` (every labelled
+    assumption at the value used, with its range) and ``manifest.json`` (library versions and
+    the sha256 of every data table).
+
+    Parameters
+    ----------
+    outdir : str or pathlib.Path
+        Folder to write into; created if missing. It must not be an existing file.
+    chapters : tuple of Chapter
+        Defaults to every registered chapter.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
+    if not isinstance(outdir, (str, Path)) or not str(outdir).strip():
+        raise ValueError(f"outdir must be a non-empty path, got {outdir!r}")
+    if not isinstance(chapters, tuple) or not chapters:
+        raise ValueError(f"chapters must be a non-empty tuple of Chapter, got {chapters!r}")
+    folder = Path(outdir)
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"outdir must be a folder, got the existing file {folder}")
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for ch in chapters:
+        path = folder / _csv_name(ch)
+        key_results_frame(ch).to_csv(path, index=False, lineterminator="\n")
+        written.append(path)
+    from . import data
+
+    params = folder / "parameters.csv"
+    data.assumptions().to_csv(params, index=False, lineterminator="\n")
+    written.append(params)
+    meta = folder / "manifest.json"
+    meta.write_text(json.dumps(manifest(), indent=2) + "\n", encoding="utf-8")
+    written.append(meta)
+    return written

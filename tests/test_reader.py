@@ -1,0 +1,447 @@
+"""The book as its readers meet it.
+
+Without a browser: the key-results registry, ``python -m swp_models reproduce`` against the
+notebooks' stored outputs, ``datapackage.json`` (current, and valid for the ``frictionless``
+library), the chart embedding's legibility floor. In headless Chromium, with every request to
+another host blocked: the menus on a phone, tablet and desktop, nothing outside a 390 px viewport,
+the findings-first home page against the chapters, text alternatives and CSV downloads, light
+pages, the colophon, the PDFs, and axe-core's accessibility check.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import html
+import json
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import HTML, ROOT
+
+from swp_models import charts, datapackage, findings
+from swp_models.tables import key_results
+
+PHONE, TABLET, DESKTOP = 390, 768, 1366
+AXE = ROOT / "_build" / "axe" / "axe.min.js"
+MAX_TRANSFER = 1.5e6
+OWN_PAGES = ["index.html", "book/preface.html", "book/data_catalogue.html", "book/assumptions.html",
+             "book/model_reference.html", "book/glossary.html", "book/reproducing.html", "book/references.html"]
+
+
+# ---------------------------------------------------------------- registry and reproduce command
+
+class _Tables(HTMLParser):
+    """Rows of cell texts of every ``table`` with a given class."""
+
+    def __init__(self, cls: str):
+        super().__init__()
+        self.cls, self.tables, self._in, self._cell = cls, [], False, None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table" and self.cls in (dict(attrs).get("class") or "").split():
+            self._in = True
+            self.tables.append([])
+        elif self._in and tag == "tr":
+            self.tables[-1].append([])
+        elif self._in and tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self._in = False
+        elif self._in and tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][-1].append(html.unescape("".join(self._cell)).strip())
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _stored_key_results(notebook: Path) -> list[list[str]]:
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            text = "".join(out.get("data", {}).get("text/html", []))
+            if "swp-key-results" in text:
+                parser = _Tables("swp-key-results")
+                parser.feed(text)
+                return parser.tables[0]
+    raise AssertionError(f"{notebook.name} has no stored key-results table")
+
+
+def test_registry_names_every_chapter_once_in_order():
+    numbers = [ch.number for ch in findings.CHAPTERS]
+    assert numbers == sorted(set(numbers)) and numbers[0] == 1
+    for ch in findings.CHAPTERS:
+        assert (ROOT / f"{ch.page}.ipynb").is_file(), f"chapter {ch.number}: no {ch.page}.ipynb"
+
+
+def test_registry_rejects_bad_entries():
+    with pytest.raises(ValueError, match="number"):
+        findings.Chapter(0, "t", "book/x", lambda: None)
+    with pytest.raises(TypeError, match="key_results"):
+        findings.Chapter(1, "t", "book/x", "not callable")
+    with pytest.raises(ValueError, match="headlines"):
+        findings.Chapter(1, "t", "book/x", lambda: None, ())
+    bad = findings.Chapter(1, "t", "book/x", lambda: key_results([("a", "1", "b")]), (3,))
+    with pytest.raises(ValueError, match="headline row 3"):
+        findings.headline_rows((bad,))
+    with pytest.raises(ValueError, match="outdir"):
+        findings.write_key_results("")
+
+
+def test_reproduce_command_matches_the_notebooks_stored_outputs(tmp_path):
+    out = tmp_path / "results"
+    run = subprocess.run([sys.executable, "-m", "swp_models", "reproduce", str(out)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest["versions"]) >= {"numpy", "pandas", "swp_models"} and manifest["data_tables"]
+    with open(out / "parameters.csv", newline="", encoding="utf-8") as fh:
+        params = list(csv.DictReader(fh))
+    assert params and {"table", "parameter", "value"} <= set(params[0])
+    for ch in findings.CHAPTERS:
+        with open(out / f"chapter_{ch.number:02d}_key_results.csv", newline="", encoding="utf-8") as fh:
+            rows = list(csv.reader(fh))
+        stored = _stored_key_results(ROOT / f"{ch.page}.ipynb")
+        assert rows == stored, f"chapter {ch.number}: reproduce output differs from the stored notebook output"
+
+
+def test_reproduce_command_needs_a_folder(tmp_path):
+    target = tmp_path / "a_file"
+    target.write_text("x")
+    run = subprocess.run([sys.executable, "-m", "swp_models", "reproduce", str(target)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode != 0 and "outdir must be a folder" in run.stderr
+
+
+# ---------------------------------------------------------------- data package
+
+def test_datapackage_is_current_and_valid():
+    import frictionless
+
+    committed = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    assert committed == datapackage.build(ROOT / "data"), (
+        "datapackage.json is out of date: run `.venv/bin/python -m swp_models.datapackage`")
+    report = frictionless.validate(str(ROOT / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+    names = {r["name"] for r in committed["resources"]}
+    assert names == set(p.stem for p in (ROOT / "data").glob("*.csv"))
+
+
+def test_datapackage_catches_a_changed_figure(tmp_path):
+    import frictionless
+
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copy(ROOT / "datapackage.json", tmp_path / "datapackage.json")
+    table = tmp_path / "data" / "agency_staff_use_2005.csv"
+    lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
+    first = lines[1].split(",")
+    first[2] = "not-a-number"
+    lines[1] = ",".join(first)
+    table.write_text("".join(lines), encoding="utf-8")
+    report = frictionless.validate(str(tmp_path / "datapackage.json"))
+    assert not report.valid
+    errors = {e.type for task in report.tasks for e in task.errors}
+    assert "type-error" in errors and "hash-count" in errors
+
+
+# ---------------------------------------------------------------- chart embedding
+
+def test_chart_text_is_at_least_12_px_and_described():
+    import altair as alt
+    import pandas as pd
+
+    base = alt.Chart(pd.DataFrame({"x": [1, 2], "y": [3, 4]})).mark_text(fontSize=8).encode(x="x", y="y", text="y")
+    chart = charts.finish(base.encode(x=alt.X("x", axis=alt.Axis(labelFontSize=9))), "Title", source="s",
+                          subtitle="Units: £")
+    spec = chart.to_dict()
+    assert spec["description"] == "Title. Units: £."
+    html_out = chart._repr_mimebundle_()["text/html"]
+    payload = json.loads(re.search(r"var spec = (\{.*\});\n", html_out).group(1).replace("<\\/", "</"))
+    sizes = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if (k == "fontSize" or k.endswith("FontSize")) and isinstance(v, (int, float)):
+                    sizes.append(v)
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(payload)
+    assert sizes and min(sizes) >= 12
+
+
+# ---------------------------------------------------------------- the built book in Chromium
+
+PAGES = sorted(
+    str(p.relative_to(HTML)) for p in HTML.rglob("*.html")
+    if not p.relative_to(HTML).parts[0].startswith("_") and p.relative_to(HTML).parts[0] not in ("key-results",)
+) if HTML.is_dir() else []
+CHAPTER_PAGES = [f"{ch.page}.html" for ch in findings.CHAPTERS]
+
+
+_COMPRESSIBLE = ("text/", "javascript", "json", "css", "svg", "xml")
+
+
+def transfer_size(body: bytes, content_type: str) -> int:
+    """Bytes a static host sends for a response: gzip-compressed for text, as-is otherwise."""
+    if any(k in (content_type or "") for k in _COMPRESSIBLE):
+        return len(gzip.compress(body, compresslevel=6))
+    return len(body)
+
+
+def _open(offline, url: str, width: int, sizes: dict[str, int] | None = None):
+    offline.context.close()
+    offline.context = offline.context.browser.new_context(viewport={"width": width, "height": 900})
+    offline.context.route("**/*", offline._route)
+    if sizes is not None:
+        offline.context.on("response", lambda r: sizes.__setitem__(
+            r.url, transfer_size(r.body(), r.headers.get("content-type", ""))) if r.ok else None)
+    tab = offline.new_page()
+    tab.goto(url, wait_until="load")
+    tab.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.swp-chart')).every(c => c.dataset.drawn)", timeout=60_000)
+    return tab
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [PHONE, TABLET])
+def test_chapter_menu_opens_and_its_links_work(width, book_url, offline):
+    tab = _open(offline, f"{book_url}/book/01_problem.html", width)
+    visible = [b for b in tab.locator("button.primary-toggle").all() if b.is_visible()]
+    assert visible, f"no visible chapter-menu button at {width} px"
+    visible[0].click()
+    dialog = tab.locator("dialog#pst-primary-sidebar-modal")
+    dialog.wait_for(state="visible", timeout=5_000)
+    link = dialog.get_by_role("link", name=re.compile("What a child in care costs"))
+    link.click()
+    tab.wait_for_url(re.compile(r"03_child_costs\.html"), timeout=10_000)
+    assert not offline.blocked
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [PHONE, TABLET])
+def test_page_contents_button_opens_the_contents(width, book_url, offline):
+    tab = _open(offline, f"{book_url}/book/02_continuity.html", width)
+    visible = [b for b in tab.locator("button.secondary-toggle").all() if b.is_visible()]
+    assert visible, f"no visible page-contents button at {width} px"
+    visible[0].click()
+    dialog = tab.locator("dialog#pst-secondary-sidebar-modal")
+    dialog.wait_for(state="visible", timeout=5_000)
+    assert dialog.get_by_role("link").count() > 3
+
+
+@pytest.mark.browser
+def test_desktop_menu_button_hides_and_shows_the_sidebar(book_url, offline):
+    tab = _open(offline, f"{book_url}/book/01_problem.html", DESKTOP)
+    sidebar = tab.locator("#pst-primary-sidebar")
+    assert sidebar.is_visible()
+    [b for b in tab.locator("button.primary-toggle").all() if b.is_visible()][0].click()
+    tab.wait_for_function("() => document.querySelector('#pst-primary-sidebar').classList.contains('pst-sidebar-hidden')")
+
+
+_OUTSIDE = """(vw) => {
+  const out = [];
+  if (document.documentElement.scrollWidth > vw + 1) out.push('page scrolls sideways: ' + document.documentElement.scrollWidth);
+  document.querySelectorAll('.swp-chart-view, .swp-chart input, .swp-chart select, .swp-chart label, main table, .swp-table-scroll')
+    .forEach(e => { const r = e.getBoundingClientRect();
+      if (r.width && (r.right > vw + 1 || r.left < -1)) out.push(e.tagName + '.' + e.className + ' ' + Math.round(r.left) + '-' + Math.round(r.right)); });
+  return out;
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page", PAGES)
+def test_nothing_outside_a_phone_viewport(page, book_url, offline):
+    tab = _open(offline, f"{book_url}/{page}", PHONE)
+    tab.evaluate("() => document.querySelectorAll('table').forEach(t => { if (!t.closest('.swp-table-scroll')) t.dataset.loose = 1; })")
+    outside = tab.evaluate(_OUTSIDE, PHONE)
+    outside = [o for o in outside if not o.startswith("TABLE") or "swp-table-scroll" in o]
+    assert not outside, f"{page} at {PHONE} px: {outside[:5]}"
+    assert not tab.errors and not offline.blocked
+
+
+@pytest.mark.browser
+def test_home_page_shows_the_chapters_headlines(book_url, offline):
+    tab = _open(offline, f"{book_url}/index.html", DESKTOP)
+    rows = tab.locator(".swp-findings table tbody tr")
+    expected = findings.headline_rows()
+    assert rows.count() == len(expected)
+    def same(text: str) -> str:  # the page's typography turns straight quotes into curly ones
+        return text.strip().replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+
+    for i, r in enumerate(expected.itertuples(index=False)):
+        cells = rows.nth(i).locator("td")
+        assert same(cells.nth(0).inner_text()) == same(r.Result)
+        assert same(cells.nth(1).inner_text()) == same(r.Value)
+        assert cells.nth(2).inner_text().strip().startswith(f"{r.chapter}.")
+        rests = cells.nth(3).inner_text().strip()
+        assert rests.startswith("no") if r[6] == "data and model only" else r[6] in rests
+    # One screen: the findings end within the first 1.6 screen heights of a desktop window.
+    bottom = tab.locator(".swp-findings").evaluate("e => e.getBoundingClientRect().bottom")
+    assert bottom < 1.6 * 900, f"the findings run to {bottom:.0f} px"
+    for ch in findings.CHAPTERS:
+        stored = _stored_key_results(ROOT / f"{ch.page}.ipynb")
+        for i in ch.headlines:
+            assert any(tuple(stored[i + 1][:2]) == (r.Result, r.Value) for r in expected.itertuples())
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page", CHAPTER_PAGES)
+def test_every_chart_has_a_description_and_its_data(page, book_url, offline):
+    tab = _open(offline, f"{book_url}/{page}", DESKTOP)
+    charts_ = tab.locator(".swp-chart")
+    assert charts_.count() > 0
+    for i in range(charts_.count()):
+        chart = charts_.nth(i)
+        label = chart.get_attribute("aria-label") or ""
+        assert len(label) > 20, f"chart {i} on {page} has no description"
+        details = chart.locator("details.swp-chart-data")
+        details.locator("summary").click()
+        details.locator("table.swp-chart-table tbody tr").first.wait_for(timeout=5_000)
+        link = details.locator("a.swp-download").first
+        with tab.expect_download() as dl:
+            link.click()
+        text = Path(dl.value.path()).read_text(encoding="utf-8")
+        assert text.count("\n") >= 2 and "," in text.splitlines()[0]
+    key = tab.locator("table.swp-key-results")
+    assert key.count() == 1
+    with tab.expect_download() as dl:
+        tab.locator(".swp-download-line a").first.click()
+    assert dl.value.suggested_filename.endswith("key-results.csv")
+    assert not offline.blocked
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_are_light_and_load_only_what_they_use(page, book_url, offline):
+    sizes: dict[str, int] = {}
+    tab = _open(offline, f"{book_url}/{page}", DESKTOP, sizes)
+    tab.wait_for_load_state("networkidle")
+    total = sum(sizes.values())
+    assert any(u.endswith(page) for u in sizes), f"no response recorded for {page}"
+    assert total < MAX_TRANSFER, f"{page} transfers {total / 1e6:.2f} MB (text gzip-compressed)"
+    urls = " ".join(sizes)
+    assert "fontawesome" not in urls and "fa-solid-900" not in urls
+    has_chart = tab.locator(".swp-chart").count() > 0
+    assert ("vega-bundle.js" in urls) == has_chart, page
+    has_maths = tab.locator(".math").count() > 0
+    assert ("tex-chtml.js" in urls) == has_maths, page
+    assert "widget-state+json" not in tab.content()
+
+
+CONTENT_PAGES = [p for p in PAGES if p not in ("genindex.html", "py-modindex.html", "search.html")]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page", CONTENT_PAGES)
+def test_every_page_names_its_version_repository_and_pdfs(page, book_url, offline):
+    tab = _open(offline, f"{book_url}/{page}", DESKTOP)
+    colophon = tab.locator("aside.swp-colophon")
+    text = colophon.inner_text()
+    assert re.search(r"version \d+\.\d+\.\d+", text) and re.search(r"built \d{4}-\d\d-\d\d", text)
+    hrefs = colophon.locator("a").evaluate_all("els => els.map(a => a.href)")
+    assert page == "book/reproducing.html" or any(h.endswith("reproducing.html") for h in hrefs)
+    for href in hrefs:
+        if href.endswith(".pdf"):
+            assert tab.request.get(href).ok, f"{page} links a missing PDF {href}"
+
+
+@pytest.mark.browser
+def test_data_tables_download_from_the_book(book_url, offline):
+    tab = _open(offline, f"{book_url}/book/data_catalogue.html", DESKTOP)
+    links = tab.locator("a[href$='.csv']").evaluate_all("els => els.map(a => a.href)")
+    names = {Path(p).stem for p in (ROOT / "data").glob("*.json")}
+    assert names <= {Path(h).stem for h in links}
+    for href in links:
+        assert tab.request.get(href).ok, href
+        assert tab.request.get(href.removesuffix(".csv") + ".json").ok or href.endswith("sources.csv")
+    assert tab.request.get(f"{book_url}/datapackage.json").ok
+    assert tab.request.get(f"{book_url}/key-results/chapter_01_key_results.csv").ok
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page", OWN_PAGES)
+def test_no_reference_to_a_chapter_the_book_lacks(page, book_url, offline):
+    tab = _open(offline, f"{book_url}/{page}", DESKTOP)
+    text = tab.locator("main").inner_text()
+    known = {ch.number for ch in findings.CHAPTERS}
+    for m in re.finditer(r"[Cc]hapters? (\d+)(?:(?:,| and| or| to) (\d+))*", text):
+        for n in re.findall(r"\d+", m.group(0)):
+            assert int(n) in known, f"{page} refers to chapter {n}, which the book lacks: {m.group(0)!r}"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page", OWN_PAGES + [p for p in PAGES if p.startswith("book/reference/")])
+def test_no_citation_key_or_raw_latex_reaches_the_reader(page, book_url, offline):
+    tab = _open(offline, f"{book_url}/{page}", DESKTOP)
+    text = tab.locator("main").inner_text()
+    keys = set(re.findall(r"^([a-z0-9_]+),", (ROOT / "data" / "sources.csv").read_text(encoding="utf-8"), re.M))
+    keys -= {"key", "assumption"}  # "assumption" is also an English word the pages use
+    if not page.startswith(("book/reference/", "book/data_catalogue", "book/assumptions")):
+        shown = sorted(k for k in keys if re.search(rf"\b{re.escape(k)}\b", text))
+        assert not shown, f"{page} shows citation keys {shown}"
+    for raw in ("\\emph", "\\textit", "{\\", "``"):
+        assert raw not in text, f"{page} shows raw markup {raw!r}"
+
+
+def _pdf_pages(path: Path) -> list:
+    from pypdf import PdfReader
+
+    return PdfReader(str(path)).pages
+
+
+@pytest.mark.browser
+def test_pdfs_are_a4_and_render(tmp_path):
+    from pypdf import PdfReader
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    from swp_book import BOOK_PDF, pdf_name
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from make_pdfs import toc_pages
+
+    folder = HTML / "pdf"
+    total = 0
+    for doc in toc_pages():
+        path = folder / pdf_name(doc)
+        assert path.is_file(), f"no PDF of {doc}: run `make pdf`"
+        pages = PdfReader(str(path)).pages
+        w, h = float(pages[0].mediabox.width), float(pages[0].mediabox.height)
+        assert abs(w - 595) < 3 and abs(h - 842) < 3, f"{path.name} is {w}x{h} pt, not A4"
+        total += len(pages)
+    book = PdfReader(str(folder / BOOK_PDF))
+    assert len(book.pages) == total
+    text = PdfReader(str(folder / pdf_name("book/05_contracts"))).pages[0].extract_text()
+    assert "Paying a practice" in text
+    # Chromium's charts survive printing: the first chart page of chapter 2 renders to an image.
+    out = tmp_path / "page"
+    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(folder / pdf_name("book/02_continuity")),
+                    str(out)], check=True)
+    assert list(tmp_path.glob("page*.png"))
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page", PAGES)
+def test_axe_finds_no_serious_accessibility_violation(page, book_url, offline):
+    assert AXE.is_file(), f"axe-core is missing ({AXE}): run `make _build/axe/axe.min.js` (make test does)"
+    tab = _open(offline, f"{book_url}/{page}", DESKTOP)
+    tab.add_script_tag(path=str(AXE))
+    result = tab.evaluate(
+        "async () => { const r = await axe.run(document, {resultTypes: ['violations']});"
+        " return r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})); }"
+    )
+    serious = [v for v in result if v["impact"] in ("serious", "critical")]
+    assert not serious, f"{page}: {serious}"
