@@ -20,7 +20,7 @@ import pandas as pd
 
 from .tables import Table
 
-__all__ = ["CHAPTERS", "Chapter", "headline_rows", "key_results_frame", "link_chapters", "manifest",
+__all__ = ["CHAPTERS", "Chapter", "csv_name", "headline_rows", "key_results_frame", "link_chapters", "manifest",
            "write_key_results"]
 
 #: Libraries whose versions are recorded next to the reproduced results.
@@ -29,13 +29,13 @@ _LIBRARIES = ("numpy", "pandas", "scipy", "altair", "swp_models")
 COLUMNS = ("Result", "Value", "Source or basis", "Rests on an assumption")
 
 
-def _from(module: str) -> Callable[[], Table]:
-    """``swp_models.<module>.key_results``, imported only when called."""
+def _from(module: str, function: str = "key_results") -> Callable[[], Table]:
+    """``swp_models.<module>.<function>``, imported only when called."""
 
     def call() -> Table:
-        return importlib.import_module(f"swp_models.{module}").key_results()
+        return getattr(importlib.import_module(f"swp_models.{module}"), function)()
 
-    call.__qualname__ = call.__name__ = f"swp_models.{module}.key_results"
+    call.__qualname__ = call.__name__ = f"swp_models.{module}.{function}"
     return call
 
 
@@ -56,6 +56,8 @@ class Chapter:
         Returns the chapter's key-results :class:`~swp_models.tables.Table`.
     headlines : tuple of int
         Which rows of the key-results table (0-based) the home page shows.
+    section : int, optional
+        For a page that is a section of a chapter (5.1), its number within the chapter.
     """
 
     number: int
@@ -63,6 +65,12 @@ class Chapter:
     page: str
     key_results: Callable[[], Table]
     headlines: tuple[int, ...] = (0,)
+    section: int | None = None
+
+    @property
+    def label(self) -> str:
+        """The number the book shows: ``"5"`` for a chapter, ``"5.1"`` for a section page."""
+        return f"{self.number}.{self.section}" if self.section else str(self.number)
 
     def __post_init__(self) -> None:
         if not isinstance(self.number, int) or self.number < 1:
@@ -72,17 +80,28 @@ class Chapter:
                 raise ValueError(f"{name} must be a non-empty string, got {getattr(self, name)!r}")
         if not callable(self.key_results):
             raise TypeError(f"key_results must be callable, got {self.key_results!r}")
+        if self.section is not None and (not isinstance(self.section, int) or isinstance(self.section, bool)
+                                         or self.section < 1):
+            raise ValueError(f"section must be None or a positive int, got {self.section!r}")
         if not self.headlines or not all(isinstance(i, int) and i >= 0 for i in self.headlines):
             raise ValueError(f"headlines must be a non-empty tuple of row indices >= 0, got {self.headlines!r}")
 
 
 #: Every chapter with key results, in book order. Adding a chapter is one line here.
 CHAPTERS: tuple[Chapter, ...] = (
-    Chapter(1, "The problem in numbers", "book/01_problem", _from("problem"), (0,)),
-    Chapter(2, "Continuity", "book/02_continuity", _from("continuity"), (0,)),
+    Chapter(1, "The problem in numbers", "book/01_problem", _from("problem"), (6,)),
+    Chapter(2, "Continuity", "book/02_continuity", _from("continuity"), (0, 1)),
     Chapter(3, "What a child in care costs", "book/03_child_costs", _from("costs"), (5,)),
     Chapter(4, "What a practice costs to run", "book/04_practice_costs", _from("practice"), (5,)),
-    Chapter(5, "Paying a practice", "book/05_contracts", _from("contracts"), (3, 5)),
+    Chapter(5, "Paying a practice", "book/05_contracts", _from("contracts"), (5, 10)),
+    Chapter(5, "Which contract wins where, and what matters most", "book/05_sensitivity",
+            _from("figures.sensitivity"), (3,), section=1),
+    Chapter(6, "Contracting for outcomes", "book/06_outcomes", _from("figures.outcomes"), (4,)),
+    Chapter(7, "Lessons from abroad", "book/07_abroad", _from("figures.abroad"), (1,)),
+    Chapter(8, "Piloting and evaluation", "book/08_piloting", _from("figures.evaluation", "key_results_piloting"),
+            (3, 7)),
+    Chapter(9, "What happened", "book/09_what_happened",
+            _from("figures.evaluation", "key_results_what_happened"), (5, 9)),
 )
 
 
@@ -133,7 +152,7 @@ def headline_rows(chapters: tuple[Chapter, ...] = CHAPTERS) -> pd.DataFrame:
             if i >= len(frame):
                 raise ValueError(f"chapter {ch.number} headline row {i} does not exist "
                                  f"(its key results have {len(frame)} rows)")
-            out.append({"chapter": ch.number, "title": ch.title, "page": ch.page, **frame.iloc[i].to_dict()})
+            out.append({"chapter": ch.label, "title": ch.title, "page": ch.page, **frame.iloc[i].to_dict()})
     return pd.DataFrame(out)
 
 
@@ -161,7 +180,7 @@ def link_chapters(text: str, chapters: tuple[Chapter, ...] = CHAPTERS) -> str:
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
-    pages = {ch.number: ch.page for ch in chapters}
+    pages = {ch.number: ch.page for ch in chapters if ch.section is None}
 
     def missing(part: str) -> bool:
         return any(int(n) not in pages for m in _CHAPTER_REF.finditer(part)
@@ -202,16 +221,18 @@ def manifest() -> dict:
         "data_dir": str(data.DATA_DIR),
         "data_tables": {r.name: r.sha256 for r in cat.itertuples()},
         "chapters": [
-            {"number": ch.number, "title": ch.title, "page": ch.page, "function": ch.key_results.__name__,
-             "file": _csv_name(ch)}
+            {"number": ch.label, "title": ch.title, "page": ch.page, "function": ch.key_results.__name__,
+             "file": csv_name(ch)}
             for ch in CHAPTERS
         ],
         "parameters": "parameters.csv: every labelled assumption the models read, at the value used",
     }
 
 
-def _csv_name(chapter: Chapter) -> str:
-    return f"chapter_{chapter.number:02d}_key_results.csv"
+def csv_name(chapter: Chapter) -> str:
+    """The file a chapter's key results are written to: ``chapter_05_key_results.csv``, ``chapter_05_1_...``."""
+    section = f"_{chapter.section}" if chapter.section else ""
+    return f"chapter_{chapter.number:02d}{section}_key_results.csv"
 
 
 def write_key_results(outdir: str | Path, chapters: tuple[Chapter, ...] = CHAPTERS) -> list[Path]:
@@ -243,7 +264,7 @@ def write_key_results(outdir: str | Path, chapters: tuple[Chapter, ...] = CHAPTE
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for ch in chapters:
-        path = folder / _csv_name(ch)
+        path = folder / csv_name(ch)
         key_results_frame(ch).to_csv(path, index=False, lineterminator="\n")
         written.append(path)
     from . import data

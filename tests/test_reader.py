@@ -78,8 +78,8 @@ def _stored_key_results(notebook: Path) -> list[list[str]]:
 
 
 def test_registry_names_every_chapter_once_in_order():
-    numbers = [ch.number for ch in findings.CHAPTERS]
-    assert numbers == sorted(set(numbers)) and numbers[0] == 1
+    numbers = [(ch.number, ch.section or 0) for ch in findings.CHAPTERS]
+    assert numbers == sorted(set(numbers)) and numbers[0] == (1, 0)
     for ch in findings.CHAPTERS:
         assert (ROOT / f"{ch.page}.ipynb").is_file(), f"chapter {ch.number}: no {ch.page}.ipynb"
 
@@ -91,6 +91,9 @@ def test_registry_rejects_bad_entries():
         findings.Chapter(1, "t", "book/x", "not callable")
     with pytest.raises(ValueError, match="headlines"):
         findings.Chapter(1, "t", "book/x", lambda: None, ())
+    with pytest.raises(ValueError, match="section"):
+        findings.Chapter(1, "t", "book/x", lambda: None, (0,), section=0)
+    assert findings.Chapter(5, "t", "book/x", lambda: None, (0,), section=1).label == "5.1"
     bad = findings.Chapter(1, "t", "book/x", lambda: key_results([("a", "1", "b")]), (3,))
     with pytest.raises(ValueError, match="headline row 3"):
         findings.headline_rows((bad,))
@@ -109,10 +112,10 @@ def test_reproduce_command_matches_the_notebooks_stored_outputs(tmp_path):
         params = list(csv.DictReader(fh))
     assert params and {"table", "parameter", "value"} <= set(params[0])
     for ch in findings.CHAPTERS:
-        with open(out / f"chapter_{ch.number:02d}_key_results.csv", newline="", encoding="utf-8") as fh:
+        with open(out / findings.csv_name(ch), newline="", encoding="utf-8") as fh:
             rows = list(csv.reader(fh))
         stored = _stored_key_results(ROOT / f"{ch.page}.ipynb")
-        assert rows == stored, f"chapter {ch.number}: reproduce output differs from the stored notebook output"
+        assert rows == stored, f"chapter {ch.label}: reproduce output differs from the stored notebook output"
 
 
 def test_reproduce_command_needs_a_folder(tmp_path):
