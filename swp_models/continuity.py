@@ -98,6 +98,7 @@ __all__ = [
     "expected_workers",
     "handoff_times",
     "handoffs_within",
+    "handoff_mixture",
     "hazard",
     "nights_on_duty_per_worker",
     "p_same_worker",
@@ -215,6 +216,11 @@ class ContinuityScenario:
     handoff_window_years : float, default 0.25
         The hand-offs are evenly spaced over this first part of an episode, in years,
         in (0, 1]; the last falls at its end. An assumption.
+    handoff_probability : float, default 1.0
+        Chance, in [0, 1], that each of the ``handoffs`` possible hand-offs happens: the
+        number a child has is binomial (``handoffs`` trials), and given that number they
+        are evenly spaced over the window. 1 (the default) gives every child ``handoffs``.
+        Every closed form and simulation mixes over the number (see :func:`handoff_mixture`).
     name : str, default ""
         Label used in tables and charts.
     """
@@ -225,6 +231,7 @@ class ContinuityScenario:
     handoffs: int = 0
     handoff_window_years: float = _DEFAULT_HANDOFF_WINDOW_YEARS
     name: str = ""
+    handoff_probability: float = 1.0
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -239,6 +246,7 @@ class ContinuityScenario:
         )
         if not isinstance(self.name, str):
             raise ValueError(f"name must be a string; got {self.name!r}")
+        set_(self, "handoff_probability", check_probability("handoff_probability", self.handoff_probability))
 
     @property
     def permanent_hazard(self) -> float:
@@ -259,6 +267,7 @@ class ContinuityScenario:
             "handoffs": self.handoffs,
             "handoff_window_years": self.handoff_window_years,
             "name": self.name,
+            "handoff_probability": self.handoff_probability,
         }
         unknown = sorted(set(changes) - set(fields))
         if unknown:
@@ -271,6 +280,43 @@ def _check_scenario(s: object) -> ContinuityScenario:
     if not isinstance(s, ContinuityScenario):
         raise ValueError(f"s must be a ContinuityScenario; got {type(s).__name__}")
     return s
+
+
+def handoff_mixture(s: ContinuityScenario) -> list[tuple[float, ContinuityScenario]]:
+    """The scenario as a mixture over the number of hand-offs a child has.
+
+    Returns
+    -------
+    list of (float, ContinuityScenario)
+        ``(P(H = j), scenario with exactly j hand-offs)`` for ``j = 0..handoffs``, ``H``
+        binomial with ``handoffs`` trials and chance ``handoff_probability``; a single pair
+        when every child has the same number.
+    """
+    s = _check_scenario(s)
+    q = s.handoff_probability
+    if s.handoffs == 0 or q == 1.0:
+        return [(1.0, s)]
+    j = np.arange(s.handoffs + 1)
+    weights = np.exp(special.gammaln(s.handoffs + 1) - special.gammaln(j + 1) - special.gammaln(s.handoffs - j + 1)
+                     + j * math.log(q) + (s.handoffs - j) * math.log1p(-q)) if q > 0 else (j == 0).astype(float)
+    return [(float(w), s.replace(handoffs=int(k), handoff_probability=1.0)) for k, w in zip(j, weights) if w > 0]
+
+
+def _mixed(fn, s: ContinuityScenario, years: float, first_year: bool, *args: object) -> object:
+    """``fn`` averaged over the number of hand-offs, or None when every child has the same number."""
+    s = _check_scenario(s)
+    if not first_year or s.handoffs == 0 or s.handoff_probability == 1.0:
+        return None
+    parts = [(w, fn(sj, *args)) for w, sj in handoff_mixture(s)]
+    first = parts[0][1]
+    if isinstance(first, dict):
+        return {key: sum(w * r[key] for w, r in parts) for key in first}
+    if isinstance(first, pd.Series):
+        index = sorted(set().union(*(r.index for _, r in parts)))
+        out = sum(w * r.reindex(index, fill_value=0.0) for w, r in parts)
+        out.index.name, out.name = first.index.name, first.name
+        return out
+    return float(sum(w * r for w, r in parts))
 
 
 # ---------------------------------------------------------------------------
@@ -346,8 +392,9 @@ def p_same_worker(s: ContinuityScenario, years: float = 1.0, first_year: bool = 
     in care. For a period that starts with the episode (``first_year=True``) it is zero
     when any scheduled hand-off falls within the period, since each changes the worker.
 
-    The contract's indicator, "numbers of children with same social worker throughout
-    previous year" (Annex A.2), counts children looked after throughout that year; for a
+    The contract's expected outcome, "Numbers of children with same social worker throughout
+    previous year" (Annex A.2, Art. 22, under the indicator "Stability of social worker or
+    lead professional"), counts children looked after throughout that year; for a
     child who entered care before the year began and after the hand-off window, that is
     ``first_year=False`` (the default). A child who entered during the year has had every
     hand-off within it: ``first_year=True``.
@@ -369,6 +416,9 @@ def p_same_worker(s: ContinuityScenario, years: float = 1.0, first_year: bool = 
     --------
     p_same_worker_typed : the same probability when each worker keeps a type.
     """
+    mixed = _mixed(lambda sj: p_same_worker(sj, years, first_year), s, years, first_year)
+    if mixed is not None:
+        return mixed
     n_handoffs = handoffs_within(s, years, first_year)
     if n_handoffs > 0:
         return 0.0
@@ -399,6 +449,9 @@ def p_same_worker_typed(s: ContinuityScenario, years: float = 1.0, first_year: b
     float
         Probability in [0, 1].
     """
+    mixed = _mixed(lambda sj: p_same_worker_typed(sj, years, first_year), s, years, first_year)
+    if mixed is not None:
+        return mixed
     n_handoffs = handoffs_within(s, years, first_year)
     if n_handoffs > 0:
         return 0.0
@@ -426,6 +479,9 @@ def expected_workers(s: ContinuityScenario, years: float = 1.0, first_year: bool
     float
         Workers per child over the period.
     """
+    mixed = _mixed(lambda sj: expected_workers(sj, years, first_year), s, years, first_year)
+    if mixed is not None:
+        return mixed
     n_handoffs = handoffs_within(s, years, first_year)
     return 1.0 + n_handoffs + _mean_changes(s, years)
 
@@ -449,6 +505,9 @@ def changes_by_cause(s: ContinuityScenario, years: float = 1.0, first_year: bool
         ``v / tau * years``) and ``"handoffs"`` (scheduled team hand-offs). They sum to
         ``expected_workers(s, years, first_year) - 1``.
     """
+    mixed = _mixed(lambda sj: changes_by_cause(sj, years, first_year), s, years, first_year)
+    if mixed is not None:
+        return mixed
     n_handoffs = handoffs_within(s, years, first_year)
     return {
         "turnover": (1.0 - s.vacancy) * s.permanent_hazard * years,
@@ -480,6 +539,9 @@ def p_workers_at_least(s: ContinuityScenario, k: int, years: float = 1.0, first_
         Probability in [0, 1].
     """
     k = check_integer("k", k, low=1)
+    mixed = _mixed(lambda sj: p_workers_at_least(sj, k, years, first_year), s, years, first_year)
+    if mixed is not None:
+        return mixed
     n_handoffs = handoffs_within(s, years, first_year)
     needed = k - 1 - n_handoffs
     if needed <= 0:
@@ -517,6 +579,9 @@ def worker_count_pmf(
         ``P(workers = w)`` indexed by ``w = 1, ..., max_workers`` (index name
         ``"workers"``, series name ``"probability"``).
     """
+    mixed = _mixed(lambda sj: worker_count_pmf(sj, years, first_year, max_workers), s, years, first_year)
+    if mixed is not None:
+        return mixed
     n_handoffs = handoffs_within(s, years, first_year)
     mu = _mean_changes(s, years)
     if max_workers is None:
@@ -558,6 +623,9 @@ def expected_agency_workers(s: ContinuityScenario, years: float = 1.0, first_yea
     float
         Agency workers per child over the period.
     """
+    mixed = _mixed(lambda sj: expected_agency_workers(sj, years, first_year), s, years, first_year)
+    if mixed is not None:
+        return mixed
     n_handoffs = handoffs_within(s, years, first_year)
     q = _agency_share_of_new_workers(s)
     return s.vacancy * (1 + n_handoffs) + q * _mean_changes(s, years)
@@ -666,11 +734,31 @@ def simulate_worker_counts(
         Distinct workers per child over the period (at least 1).
     """
     s = _check_scenario(s)
-    n_handoffs = handoffs_within(s, years, first_year)
     n_children = check_integer("n_children", n_children, low=1)
     rng = _rng(seed)
+    groups = _handoff_groups(s, years, first_year, n_children, rng)
+    if groups is not None:
+        out = np.empty(n_children, dtype=np.int64)
+        for sj, idx in groups:
+            out[idx] = simulate_worker_counts(sj, years, idx.size, rng, first_year)
+        return out
+    n_handoffs = handoffs_within(s, years, first_year)
     changes = _count_poisson_events(rng, hazard(s), years, n_children)
     return 1 + n_handoffs + changes
+
+
+def _handoff_groups(
+    s: ContinuityScenario, years: float, first_year: bool, n_children: int, rng: np.random.Generator
+) -> list[tuple[ContinuityScenario, np.ndarray]] | None:
+    """Children split by the number of hand-offs each draws (binomial), or None when all have the same number."""
+    if not first_year or s.handoffs == 0 or s.handoff_probability == 1.0:
+        return None
+    drawn = rng.binomial(s.handoffs, s.handoff_probability, n_children)
+    return [
+        (s.replace(handoffs=j, handoff_probability=1.0), np.flatnonzero(drawn == j))
+        for j in range(s.handoffs + 1)
+        if (drawn == j).any()
+    ]
 
 
 class DetailedCounts(NamedTuple):
@@ -714,9 +802,17 @@ def simulate_worker_counts_detailed(
         ``workers`` and ``agency_workers`` per child (int64 arrays).
     """
     s = _check_scenario(s)
-    n_handoffs = handoffs_within(s, years, first_year)
     n_children = check_integer("n_children", n_children, low=1)
     rng = _rng(seed)
+    groups = _handoff_groups(s, years, first_year, n_children, rng)
+    if groups is not None:
+        workers = np.empty(n_children, dtype=np.int64)
+        agency = np.empty(n_children, dtype=np.int64)
+        for sj, idx in groups:
+            part = simulate_worker_counts_detailed(sj, years, idx.size, rng, first_year)
+            workers[idx], agency[idx] = part.workers, part.agency_workers
+        return DetailedCounts(workers, agency)
+    n_handoffs = handoffs_within(s, years, first_year)
     q = _agency_share_of_new_workers(s)
     h_perm, h_agency = s.permanent_hazard, s.agency_hazard
     bounds = np.concatenate([[0.0], handoff_times(s)[:n_handoffs], [years]])
@@ -840,18 +936,20 @@ def reference_scenarios() -> dict[str, ContinuityScenario]:
     """The book's three reference scenarios, keyed by name.
 
     * ``"Council, England 2005"`` and ``"Council, London 2005"``: the 2005 turnover and
-      vacancy rates, agency cover of vacancies, and ``council_handoffs`` team hand-offs at
-      the start of an episode (the report: a child "can pass through four or more teams");
+      vacancy rates, agency cover of vacancies, and up to ``council_handoffs`` team
+      hand-offs at the start of an episode, each happening with ``handoff_probability``
+      (the report: a child "can pass through four or more teams");
     * ``"Practice"``: ``practice_turnover``, ``practice_vacancy`` and ``practice_handoffs``.
 
     Every figure not read from ``workforce_rates_2005`` is an assumption in
     ``data/assumptions_continuity.csv``.
     """
     handoffs = int(assumption("council_handoffs"))
+    chance = assumption("handoff_probability")
     out = {}
     for region in ("England", "London"):
         label = f"Council, {region} 2005"
-        out[label] = scenario_from_data(region, handoffs=handoffs, name=label)
+        out[label] = scenario_from_data(region, handoffs=handoffs, name=label).replace(handoff_probability=chance)
     out["Practice"] = ContinuityScenario(
         turnover=assumption("practice_turnover") / 100.0,
         vacancy=assumption("practice_vacancy") / 100.0,
@@ -1289,6 +1387,9 @@ def worker_count_pmf_typed(
         ``P(workers = w)`` indexed by ``w = 1, ..., max_workers`` (index name
         ``"workers"``, series name ``"probability"``).
     """
+    mixed = _mixed(lambda sj: worker_count_pmf_typed(sj, years, first_year, max_workers), s, years, first_year)
+    if mixed is not None:
+        return mixed
     s = _check_scenario(s)
     n_handoffs = handoffs_within(s, years, first_year)
     bounds = np.concatenate([[0.0], handoff_times(s)[:n_handoffs], [years]])
@@ -1453,11 +1554,13 @@ def scenario_table(scenarios: Mapping[str, ContinuityScenario] | None = None) ->
         ("Turnover of permanent staff (a year)", lambda x: f"{100 * x['turnover']:.1f}%"),
         ("Vacant posts covered by agency staff", lambda x: f"{100 * x['vacancy']:.0f}%"),
         ("Mean stay of an agency worker with a child", lambda x: f"{scenarios[x.name].agency_tenure_years:g} years"),
-        ("Team hand-offs at the start of an episode", lambda x: f"{x['handoffs']:.0f}"),
+        ("Team hand-offs at the start of an episode",
+         lambda x: _handoff_words(scenarios[x.name])),
         ("Changes a year from turnover and agency cover", lambda x: f"{x['hazard']:.3f}"),
         ("Same worker all year, later in care (Poisson)", lambda x: _fmt_prob(x["p_same_later"])),
         ("... if workers keep their type", lambda x: _fmt_prob(x["p_same_later_typed"])),
-        ("Same worker through the first year of an episode", lambda x: _fmt_prob(x["p_same_first"])),
+        ("Same worker through the first year of an episode (from referral, for the practice)",
+         lambda x: _fmt_prob(x["p_same_first"])),
         ("Expected workers, first year of an episode", lambda x: f"{x['workers_first']:.2f}"),
         ("Expected workers, a year later in care", lambda x: f"{x['workers_later']:.2f}"),
         ("Expected workers over a five-year episode", lambda x: f"{x['workers_5y']:.2f}"),
@@ -1480,57 +1583,91 @@ def scenario_table(scenarios: Mapping[str, ContinuityScenario] | None = None) ->
     )
 
 
+def _handoff_words(s: ContinuityScenario) -> str:
+    """``"3"``, or ``"0 to 3 (1.5 on average)"`` when the number is random."""
+    if s.handoffs == 0 or s.handoff_probability == 1.0:
+        return f"{s.handoffs}"
+    return f"0 to {s.handoffs} ({s.handoffs * s.handoff_probability:g} on average)"
+
+
 def key_results() -> "Table":
-    """The chapter's key-results table, every figure computed from ``data/`` by this module."""
+    """The chapter's key-results table, every figure computed from ``data/`` by this module and
+    :mod:`swp_models.continuity_compare`; the fourth column names the assumption behind a figure."""
+    from . import continuity_compare as cc
     from .tables import key_results as table
 
     refs = reference_scenarios()
     r = scenario_results(refs)
     eng, lon, prac = r.index
-
-    def three(col: str, fmt=_fmt_prob) -> str:
-        return " / ".join(fmt(r.loc[k, col]) for k in (eng, lon, prac))
-
-    num = lambda x: f"{x:.2f}"  # noqa: E731
-    handoffs = int(refs[eng].handoffs)
-    observed = data.value(STABILITY_TABLE, period="2017-18", measure="at_least_one_change_share")
-    rota = rota_table()
+    later = cc.decomposition("one_worker_later").set_index("part")["value"]
+    vacant = cc.practice_with_vacancy()
+    five_y = cc.same_start_summary(5.0)
+    saved = [five_y["council_mean"] - cc.same_start_summary(5.0, transfer_years=t)["practice_mean"]
+             for t in cc.assumption_range("transfer_time_years")[::2]]
+    q_lo, _, q_hi = cc.assumption_range("handoff_probability")
+    first = {q: cc.same_start_summary(1.0, probability=q)["council_one"] for q in (q_lo, q_hi)}
+    one_year = cc.same_start_summary(1.0)
+    five = cc.five_in_a_year()["p_five"]
+    unexplained = cc.unexplained_hazard().set_index("agency_tenure_years")
+    tau = assumption("agency_tenure_years")
+    shares = unexplained["explained_share"]
+    rota = cc.rota_workload((6, 10))
     queue = queue_table()
     stable = queue[queue["p_wait"].notna()]
     first_ok = stable.iloc[0]
     rare = stable[stable["p_wait"] < 0.05].iloc[0]
+    pct = lambda x: f"{100 * x:.0f}%"  # noqa: E731
     return table(
         [
-            ("Same social worker all year, child in care all year (the contract's indicator): "
-             "council England / London 2005 / practice",
-             three("p_same_later"), "Poisson model; 2005 rates, s.4.3; agency stay and practice figures assumed"),
-            ("The same if each worker keeps their type (agency or permanent)",
-             three("p_same_later_typed"), "typed model, same inputs"),
-            ("Same social worker through the first year of an episode: council / practice",
-             f"{_fmt_prob(r.loc[eng, 'p_same_first'])} / {_fmt_prob(r.loc[prac, 'p_same_first'])}",
-             f"{handoffs} team hand-offs assumed ('four or more teams', s.4.3)"),
-            ("Expected social workers in the first year of an episode", three("workers_first", num),
-             "England / London / practice"),
-            ("Expected social workers over a five-year episode", three("workers_5y", num),
-             "England / London / practice"),
-            ("Five or more social workers in the first year of an episode", three("p5_first"),
-             "England / London / practice; Poisson model"),
-            ("Five or more social workers in a year later in care", three("p5_later"),
-             "England / London / practice; Poisson model"),
-            ("Children in care with at least one change of worker in a year: observed 2017-18 / model",
-             f"{observed:.0f}% / {_fmt_prob(1 - r.loc[eng, 'p_same_later'])}",
-             "Stability Index (Community Care 2019) / England 2005 rates, later in care"),
-            ("Nights on duty a year for each worker, one-person rota, team of 6 / 10",
-             f"{rota.loc[6, 'nights_per_worker']:.1f} / {rota.loc[10, 'nights_per_worker']:.1f}",
-             "Committee evidence Q226; computed"),
+            ("Same social worker all year, for a child in care all year (the contract's indicator): "
+             "council in England / London 2005, and a practice",
+             " / ".join(_fmt_prob(r.loc[k, "p_same_later"]) for k in (eng, lon, prac)),
+             "model; 2005 turnover and vacancy, Le Grand (2007) s.4.3",
+             "agency workers stay six months; the practice's turnover (5.5%) and no vacancies"),
+            ("The practice's lead over England taken apart: no agency cover / lower turnover / anything else",
+             " / ".join(f"{later[k]:.1f}" for k in ("no agency cover", "lower turnover", "anything else"))
+             + f" points (total {later['total']:.1f})",
+             "model; the parts add up to the difference",
+             "the practice has no vacancies (most of the lead)"),
+            ("The same practice with one post in eight vacant, covered from inside (a departure is two changes)",
+             _fmt_prob(p_same_worker(vacant, 1.0)),
+             "model; two changes for each departure", "vacancy of one post in eight; the practice's turnover"),
+            ("From the same start, social workers over five years from entering care: council child / practice child",
+             f"{five_y['council_mean']:.2f} / {five_y['practice_mean']:.2f} (the practice child has "
+             f"{min(saved):.2f} to {max(saved):.2f} fewer)",
+             "model; the practice child passes through the council and the transfer",
+             "time to transfer (three months to a year); chance of each hand-off"),
+            ("From the same start, same social worker through the first year: council child / practice child",
+             f"{_fmt_prob(one_year['council_one'])} / {_fmt_prob(one_year['practice_one'])} (council child: "
+             f"{_fmt_prob(first[q_hi])} to {_fmt_prob(first[q_lo])} across the hand-off range)",
+             "model; the transfer is itself a change of worker",
+             "chance of each hand-off (0.2 to 1)"),
+            ("Five or more social workers in a year later in care, England 2005, across the model's readings",
+             f"{_fmt_prob(float(five.min()))} to {_fmt_prob(float(five.max()))}",
+             "model: constant hazard, workers keeping their type, and the Stability Index's level",
+             "the reading of the model; agency workers' stay"),
+            ("Share of the changes the Stability Index recorded (2017-18) that turnover and agency cover of the "
+             "same years explain",
+             f"{pct(shares[tau])} ({pct(shares.min())} to {pct(shares.max())})",
+             "Stability Index; workforce statistics, year to September 2017; computed here",
+             "agency workers' stay (three months to a year)"),
+            ("Changes of worker a year that the workforce does not explain (internal moves, restructuring, hand-offs)",
+             f"{unexplained.loc[tau, 'unexplained']:.2f} ({unexplained['unexplained'].min():.2f} to "
+             f"{unexplained['unexplained'].max():.2f}) per child",
+             "Stability Index; workforce statistics, 2017; computed here", "agency workers' stay (three months to a year)"),
+            ("One-person 24-hour cover: duties a year for each worker (nights, weekend and holiday days), team of 6 / 10",
+             f"{rota.loc[6, 'duties']:.0f} / {rota.loc[10, 'duties']:.0f}, and {rota.loc[6, 'rest_days']:.0f} / "
+             f"{rota.loc[10, 'rest_days']:.0f} days of rest after call-outs",
+             "Committee evidence Q226; computed here",
+             "weekend and holiday days; one night in four with a call-out"),
             ("Team needed for one night on duty every two / three weeks",
-             f"{team_size_for_rota(2)} / {team_size_for_rota(3)}", "Committee evidence Q226; computed"),
-            (f"Practice of {int(first_ok['children'])} children, cap of {int(first_ok['cap'])} cases: "
+             f"{team_size_for_rota(2)} / {team_size_for_rota(3)}", "Committee evidence Q226; computed here"),
+            (f"{int(first_ok['children'])} children at a cap of {int(first_ok['cap'])} cases each: "
              "fewest workers for a waiting list that settles, and chance a new child waits",
              f"{int(first_ok['workers'])} ({_fmt_prob(first_ok['p_wait'])})",
-             "Art. 4, Q239; Erlang C; mean stay assumed"),
+             "Annex A.2 Art. 4, Q239; queueing model"),
             ("... fewest workers for under 5% to wait", f"{int(rare['workers'])} ({_fmt_prob(rare['p_wait'])})",
-             "Erlang C"),
+             "queueing model"),
         ],
         caption="Key results: continuity of social worker, England 2005 and a practice",
     )

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "WEEKS_PER_YEAR",
+    "agency_shares",
     "census_week",
     "key_results",
     "recruitment",
@@ -69,6 +70,24 @@ def workforce_sources() -> pd.DataFrame:
     b = rates(lords[lords["year"] == 2005], "area")
     out = pd.concat([a, b], ignore_index=True)
     return out.sort_values(["measure", "area", "source"], kind="stable").reset_index(drop=True)
+
+
+def agency_shares() -> pd.DataFrame:
+    """Agency staff as a share of children's field social workers in 2005, London and the rest of England.
+
+    As a minister gave them in the House of Lords (Grand Committee, 14 January 2008); the
+    report gives only the share of councils using agency staff, not the share of staff.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``area``, ``percent``, ``source`` (document key), ``where`` and ``quote``.
+    """
+    frame = data.load("workforce_lords")
+    frame = frame[frame["measure"] == "agency_staff_rate"]
+    return pd.DataFrame({"area": frame["area"].to_numpy(), "percent": frame["value"].to_numpy(),
+                         "source": frame["document"].to_numpy(), "where": frame["location"].to_numpy(),
+                         "quote": frame["quote"].to_numpy()})
 
 
 def recruitment() -> pd.DataFrame:
@@ -132,6 +151,7 @@ def key_results() -> "Table":
     census = census_week().set_index("group")
     n = int(data.value("wmtd_consultation", measure="participants"))
     recruit = recruitment().set_index("year")["percent"]
+    agency = agency_shares().set_index("area")["percent"]
 
     def share(measure: str) -> str:
         r = wmtd.loc[measure]
@@ -146,12 +166,17 @@ def key_results() -> "Table":
             ("Turnover, England / London 2005",
              f"{fmt_pct(rate('England', 'turnover_rate'))} / {fmt_pct(rate('London', 'turnover_rate'))}",
              "Le Grand (2007) s.4.3"),
+            ("Agency staff, London / rest of England 2005 (the minister's percentages; their base is not stated)",
+             f"{fmt_pct(agency['London'], 1)} / {fmt_pct(agency['England excluding London'], 1)}",
+             "House of Lords, Grand Committee, 14 January 2008"),
             ("Councils with recruitment difficulties, 2001 to 2005",
              f"{fmt_pct(recruit[2001])} to nearly {fmt_pct(recruit[2005])}", "Le Grand (2007) s.4.3, LAWIG Table 14"),
             (f"Young people (of {n}) saying too many professionals decide (95% interval)",
-             share("too_many_professionals"), "Le Grand (2007) s.4.1; Wilson interval computed here"),
+             share("too_many_professionals"), "Le Grand (2007) s.4.1; Wilson interval computed here",
+             "the 339 who came treated as a random sample (so the interval is a lower bound)"),
             (f"Young people (of {n}) wanting one consistent lead professional (95% interval)",
-             share("one_consistent_lead_professional"), "Le Grand (2007) s.4.1; Wilson interval computed here"),
+             share("one_consistent_lead_professional"), "Le Grand (2007) s.4.1; Wilson interval computed here",
+             "the 339 who came treated as a random sample (so the interval is a lower bound)"),
             ("Looked-after children in the census week, February 2005", fmt_int(census.loc["looked_after", "children"]),
              "Le Grand (2007) s.6.1.5"),
             ("Share of the week's cost spent on looked-after children",

@@ -336,7 +336,11 @@ def test_reference_scenarios():
     table = cm.scenario_summary(refs)
     assert list(table.index) == list(refs)
     assert table.loc["Practice", "p_same_first"] == pytest.approx(1 - practice.turnover)
-    assert table.loc["Council, England 2005", "p_same_first"] == 0.0
+    # up to three hand-offs, each with an even chance: only a child with none (1 in 8) can keep one worker
+    assert england.handoff_probability == cm.assumption("handoff_probability") == 0.5
+    h = cm.hazard(england)
+    assert table.loc["Council, England 2005", "p_same_first"] == pytest.approx(0.125 * math.exp(-h), rel=1e-12)
+    assert table.loc["Council, England 2005", "workers_first"] == pytest.approx(1 + 1.5 + h, rel=1e-12)
 
 
 def test_dataclass_defaults_equal_the_assumption_table():

@@ -126,7 +126,7 @@ def test_scenario_results_by_hand():
     assert list(r.index) == ["Council, England 2005", "Council, London 2005", "Practice"]
     eng = r.loc["Council, England 2005"]
     assert eng["p_same_later"] == pytest.approx(math.exp(-H_ENGLAND), rel=1e-12)
-    assert eng["workers_5y"] == pytest.approx(1 + 3 + 5 * H_ENGLAND, rel=1e-12)
+    assert eng["workers_5y"] == pytest.approx(1 + 1.5 + 5 * H_ENGLAND, rel=1e-12)
     below = sum(math.exp(-H_ENGLAND) * H_ENGLAND**j / math.factorial(j) for j in range(2))
     assert eng["p3_later"] == pytest.approx(1 - below, rel=1e-9)
     prac = r.loc["Practice"]
@@ -137,20 +137,25 @@ def test_key_results_values():
     table = cm.key_results()
     assert isinstance(table, Table)
     values = dict(zip(table.frame["Result"], table.frame["Value"]))
-    first = next(v for k, v in values.items() if k.startswith("Same social worker all year"))
-    assert first == "71.0% / 61.1% / 94.5%"
-    assert values["The same if each worker keeps their type (agency or permanent)"] == "79.9% / 72.1% / 94.5%"
-    assert values["Expected social workers in the first year of an episode"] == "4.34 / 4.49 / 1.06"
-    assert values["Expected social workers over a five-year episode"] == "5.71 / 6.47 / 1.28"
-    assert values["Five or more social workers in the first year of an episode"] == "29.0% / 38.9% / under 0.01%"
-    assert values["Five or more social workers in a year later in care"] == "0.04% / 0.17% / under 0.01%"
-    assert values["Team needed for one night on duty every two / three weeks"] == "14 / 21"
-    assert values["Nights on duty a year for each worker, one-person rota, team of 6 / 10"] == "60.8 / 36.5"
-    assert "60% / 29.0%" in values.values()
-    assert "11 (23.7%)" in values.values() and "12 (3.3%)" in values.values()
-    # every row says where its figure comes from
+    rests = dict(zip(table.frame["Result"], table.frame["Rests on an assumption"]))
+    first = next(k for k in values if k.startswith("Same social worker all year"))
+    assert values[first] == "71.0% / 61.1% / 94.5%"
+    text = " | ".join(values.values())
+    for expected in ("18.8 / 4.7 / 0.0 points (total 23.5)", "90.6%",
+                     "4.21 / 3.93 (the practice child has 0.14 to 0.36 fewer)",
+                     "8.9% / 0% (council child: 0% to 36.3% across the hand-off range)", "0.04% to 1.1%",
+                     "49% (32% to 84%)", "0.46 (0.15 to 0.62) per child",
+                     "80 / 48, and 15 / 9 days of rest after call-outs", "14 / 21", "11 (23.7%)", "12 (3.3%)"):
+        assert expected in text, expected
+    # no key figure comes from an assumption alone without saying so
+    for result, value in values.items():
+        assumption_driven = any(w in result for w in ("practice", "same start", "readings", "explain", "24-hour"))
+        if assumption_driven:
+            assert rests[result] != "data and model only", result
+    assert "0%" != values[next(k for k in values if "first year" in k)].split(" / ")[0]
+    for cell in table.frame["Value"]:
+        assert "exp(" not in cell and "ln(" not in cell
     assert (table.frame["Source or basis"].str.len() > 5).all()
-    # the table renders the same text every time (nbval compares it)
     assert table._repr_html_() == cm.key_results()._repr_html_()
 
 
@@ -160,11 +165,14 @@ def test_numbers_quoted_in_the_chapter_prose():
     eng, lon, prac = refs.values()
     assert f"{100 * math.exp(-eng.vacancy / eng.agency_tenure_years):.0f}" == "79"  # no turnover, agency only
     parts = cm.changes_by_cause(eng, 1.0, True)
-    assert round(10 * parts["handoffs"] / sum(parts.values())) == 9  # "about nine changes in ten"
+    assert round(5 * parts["handoffs"] / sum(parts.values())) == 4  # "about four changes in five"
     five = cm.changes_by_cause(eng, 5.0, True)
     assert five["handoffs"] > five["agency"] > five["turnover"]
     five_l = cm.changes_by_cause(lon, 5.0, True)
-    assert five_l["handoffs"] > five_l["agency"] > five_l["turnover"]
+    assert five_l["agency"] > five_l["handoffs"] > five_l["turnover"]  # "in London agency cover overtakes them"
+    assert [f"{cm.expected_workers(s, y, True):.2f}" for s in (eng, lon, prac) for y in (1, 5)] == [
+        "2.84", "4.21", "2.99", "4.97", "1.06", "1.28"]
+    assert [f"{100 * cm.p_workers_at_least(s, 5, 1.0, True):.1f}" for s in (eng, lon)] == ["5.6", "8.7"]
     assert cm._one_in(cm.p_workers_at_least(eng, 5, 1.0, False)) == "1 in 2,300"
     assert f"{100 * cm.p_workers_at_least_typed(eng, 5, 1.0, False):.1f}" == "1.1"
     stab = cm.stability_check().set_index("measure")
@@ -407,7 +415,8 @@ def test_bad_inputs_name_the_parameter(call, pattern):
 # Charts
 # ---------------------------------------------------------------------------
 
-CHARTS = ["turnover_chart", "episode_chart", "causes_chart", "distribution_chart", "rota_chart", "queue_chart"]
+CHARTS = ["turnover_chart", "episode_chart", "same_start_chart", "decomposition_chart", "distribution_chart",
+          "rota_chart", "queue_chart"]
 
 
 @pytest.fixture(scope="module")
@@ -420,8 +429,9 @@ def chart_specs():
 def test_charts_build_with_named_sliders_and_small_data(chart_specs):
     expected = {
         "turnover_chart": {"ch2_vacancy"},
-        "episode_chart": {"ch2_episode_turnover", "ch2_episode_vacancy", "ch2_episode_handoffs"},
-        "causes_chart": {"ch2_causes_years", "ch2_causes_turnover", "ch2_causes_vacancy", "ch2_causes_handoffs"},
+        "episode_chart": {"ch2_episode_years", "ch2_episode_turnover", "ch2_episode_vacancy", "ch2_episode_handoffs"},
+        "same_start_chart": {"ch2_handoff_chance"},
+        "decomposition_chart": {"ch2_decomp_practice"},
         "distribution_chart": {"ch2_dist_period", "ch2_dist_model"},
         "rota_chart": set(),
         "queue_chart": {"ch2_queue_cap"},
@@ -449,8 +459,8 @@ def test_slider_ranges_match_the_grids(chart_specs):
 def test_chart_builders_are_deterministic():
     from swp_models.figures import continuity as figures
 
-    a = json.dumps(figures.causes_chart().to_dict(), sort_keys=True)
-    b = json.dumps(figures.causes_chart().to_dict(), sort_keys=True)
+    a = json.dumps(figures.episode_chart().to_dict(), sort_keys=True)
+    b = json.dumps(figures.episode_chart().to_dict(), sort_keys=True)
     assert a == b
 
 

@@ -315,7 +315,7 @@ def test_charts_have_named_controls_sources_and_small_data():
     # Figs 4.2 and 4.3 as one figure: one set of sliders drives both panels.
     spec = figures.budget_and_comparison_chart().to_dict()
     assert {p["name"] for p in spec["params"]} == {"ch4_budget_frontline", "ch4_budget_admin", "ch4_budget_level"}
-    assert len(spec["vconcat"]) == 2 and len(json.dumps(spec)) < 400_000
+    assert len(spec["vconcat"][0]["vconcat"]) == 2 and len(json.dumps(spec)) < 400_000
     spec = figures.caseload_chart().to_dict()
     assert spec["title"]["text"].startswith("Source:") and "Q239" in spec["title"]["text"]
 

@@ -68,3 +68,13 @@ def test_chart_builders_name_their_controls():
     for build in (figures.recruitment_chart, figures.agency_chart, figures.census_chart):
         spec = build().to_dict()
         assert spec["title"]["text"].startswith("Source:")
+
+
+def test_agency_shares_and_the_assumption_column():
+    agency = problem.agency_shares().set_index("area")["percent"]
+    assert agency["London"] == 20.8 and agency["England excluding London"] == 11.6
+    table = problem.key_results().frame
+    assert "20.8% / 11.6%" in set(table["Value"])
+    rests = dict(zip(table["Result"], table["Rests on an assumption"]))
+    tagged = [r for r, a in rests.items() if a != "data and model only"]
+    assert len(tagged) == 2 and all("interval" in r for r in tagged)  # the consultation intervals

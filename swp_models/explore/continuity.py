@@ -169,7 +169,8 @@ def explorer() -> Any:
     turnover = fslider("Turnover (% a year)", 100 * eng.turnover, 0, 60, 0.5)
     vacancy = fslider("Vacancy, agency-covered (%)", 100 * eng.vacancy, 0, 50, 0.5)
     tenure = fslider("Agency stay with a child (years)", eng.agency_tenure_years, 0.05, 3, 0.05)
-    handoffs = islider("Team hand-offs", eng.handoffs, 0, 8)
+    handoffs = islider("Team hand-offs (at most)", eng.handoffs, 0, 8)
+    chance = fslider("Chance of each hand-off", eng.handoff_probability, 0, 1, 0.05)
     window = fslider("Hand-offs within (years)", eng.handoff_window_years, 0.05, 1, 0.05)
     episode = fslider("Episode length (years)", 5.0, 0.5, 10, 0.5)
     team_size = islider("Night rota: team size", team, 1, 30)
@@ -181,7 +182,7 @@ def explorer() -> Any:
     mean_stay = fslider("Queue: mean stay (years)", stay, 0.1, 10, 0.1)
     output = w.HTML()
     timing = w.HTML()
-    controls = [turnover, vacancy, tenure, handoffs, window, episode, team_size, on_duty, weeks, workers, cap_w,
+    controls = [turnover, vacancy, tenure, handoffs, chance, window, episode, team_size, on_duty, weeks, workers, cap_w,
                 arrivals, mean_stay]
 
     def update(*_: Any) -> None:
@@ -191,7 +192,8 @@ def explorer() -> Any:
             inputs = ExplorerInputs(
                 scenario=cm.ContinuityScenario(
                     turnover=turnover.value / 100, vacancy=vacancy.value / 100, agency_tenure_years=tenure.value,
-                    handoffs=handoffs.value, handoff_window_years=window.value, name="explorer"),
+                    handoffs=handoffs.value, handoff_window_years=window.value, name="explorer",
+                    handoff_probability=chance.value),
                 episode_years=episode.value, team_size=team_size.value, on_duty=min(on_duty.value, team_size.value),
                 weeks_between_duties=weeks.value, workers=workers.value, cap=cap_w.value, arrivals=arrivals.value,
                 mean_stay_years=mean_stay.value,
@@ -204,7 +206,7 @@ def explorer() -> Any:
     def load_preset(change: Any) -> None:
         s = refs[change["new"]]
         for ctl, val in ((turnover, 100 * s.turnover), (vacancy, 100 * s.vacancy), (tenure, s.agency_tenure_years),
-                         (handoffs, s.handoffs), (window, s.handoff_window_years)):
+                         (handoffs, s.handoffs), (chance, s.handoff_probability), (window, s.handoff_window_years)):
             ctl.value = val
 
     preset.observe(load_preset, names="value")
@@ -213,7 +215,8 @@ def explorer() -> Any:
     update()
     box = w.VBox(
         [
-            w.HTML("<b>Continuity of social worker</b>"), preset, turnover, vacancy, tenure, handoffs, window, episode,
+            w.HTML("<b>Continuity of social worker</b>"), preset, turnover, vacancy, tenure, handoffs, chance, window,
+            episode,
             w.HTML("<b>24-hour cover and caseload caps</b>"), team_size, on_duty, weeks, workers, cap_w, arrivals,
             mean_stay, output, timing,
         ]
@@ -222,6 +225,7 @@ def explorer() -> Any:
     box.timing = timing  # type: ignore[attr-defined]
     box.controls = dict(  # type: ignore[attr-defined]
         preset=preset, turnover=turnover, vacancy=vacancy, agency_tenure_years=tenure, handoffs=handoffs,
+        handoff_probability=chance,
         handoff_window_years=window, episode_years=episode, team_size=team_size, on_duty=on_duty,
         weeks_between_duties=weeks, workers=workers, cap=cap_w, arrivals=arrivals, mean_stay_years=mean_stay,
     )

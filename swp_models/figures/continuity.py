@@ -13,15 +13,17 @@ import altair as alt
 import pandas as pd
 
 from .. import continuity as cm
+from .. import continuity_compare as cc
 from .. import data
 from ..charts import PALETTE, finish, selector, slider
 
 __all__ = [
-    "causes_chart",
+    "decomposition_chart",
     "distribution_chart",
     "episode_chart",
     "queue_chart",
     "rota_chart",
+    "same_start_chart",
     "turnover_chart",
 ]
 
@@ -120,16 +122,10 @@ def turnover_chart() -> alt.VConcatChart:
     )
 
 
-def episode_chart(scenarios: Mapping[str, cm.ContinuityScenario] | None = None) -> alt.VConcatChart:
-    """Expected workers over a 1-5 year episode by scenario, plus the reader's own (sliders)."""
-    scenarios = _scenarios(scenarios)
-    eng = scenarios.get("Council, England 2005", _defaults())
+def _episode_panel(scenarios: Mapping[str, cm.ContinuityScenario], t: alt.Parameter, v: alt.Parameter,
+                   k: alt.Parameter, grid: pd.DataFrame) -> alt.LayerChart:
+    """Expected workers over 1-5 years from entering care by scenario, with the reader's own (dashed)."""
     fixed = cm.episode_workers(scenarios).assign(scenario=lambda d: d["scenario"].map(lambda s: _SHORT.get(s, s)))
-    grid = cm.hazard_grid(range(_TURNOVER[0], _TURNOVER[1] + 1), range(_VACANCY[0], _VACANCY[1] + 1))
-    grid = grid[["turnover", "vacancy", "from_turnover", "from_agency"]]
-    t = slider("ch2_episode_turnover", "Your turnover (%)", *_TURNOVER, 1, int(round(100 * eng.turnover)))
-    v = slider("ch2_episode_vacancy", "Your vacancy (%)", *_VACANCY, 1, int(round(100 * eng.vacancy)))
-    k = slider("ch2_episode_handoffs", "Your hand-offs", *_HANDOFFS, 1, 1)
     names = list(fixed["scenario"].drop_duplicates()) + [_YOURS]
     colour = alt.Color("scenario:N", title="Scenario", scale=alt.Scale(domain=names, range=_SCENARIO_COLOURS))
     x = alt.X("years:Q", title="Years since entering care", scale=alt.Scale(domain=[1, 5]), axis=alt.Axis(tickCount=5))
@@ -150,33 +146,20 @@ def episode_chart(scenarios: Mapping[str, cm.ContinuityScenario] | None = None) 
         .encode(x=x, y=y, color=colour, tooltip=tooltip)
     )
     yours = yours.mark_line(strokeDash=[5, 3]) + yours.mark_point(filled=True, size=40)
-    chart = alt.layer(lines, yours).add_params(t, v, k).properties(height=260)
-    return finish(
-        chart,
-        "Hand-offs set the start; turnover and agency cover the slope",
-        subtitle=["Expected distinct social workers since entering care (hand-offs in the first months).",
-                  "The dashed line follows the three sliders below."],
-        source=_SOURCE,
-    )
+    return alt.layer(lines, yours).properties(height=240, title=alt.TitleParams(
+        "Expected social workers since entering care", fontSize=12))
 
 
-def causes_chart(scenarios: Mapping[str, cm.ContinuityScenario] | None = None) -> alt.VConcatChart:
-    """Share of expected changes of worker by cause, by scenario and for the reader's own."""
-    scenarios = _scenarios(scenarios)
-    eng = scenarios.get("Council, England 2005", _defaults())
+def _causes_panel(scenarios: Mapping[str, cm.ContinuityScenario], years: alt.Parameter, t: alt.Parameter,
+                  v: alt.Parameter, k: alt.Parameter, grid: pd.DataFrame) -> alt.LayerChart:
+    """Share of expected changes by cause, by scenario and for the reader's own."""
     per_year = pd.DataFrame(
         [
             {"scenario": _SHORT.get(name, name), **cm.changes_by_cause(s, 1.0, first_year=False),
-             "handoffs": float(s.handoffs)}
+             "handoffs": cm.changes_by_cause(s, 1.0, first_year=True)["handoffs"]}
             for name, s in scenarios.items()
         ]
     )
-    grid = cm.hazard_grid(range(_TURNOVER[0], _TURNOVER[1] + 1), range(_VACANCY[0], _VACANCY[1] + 1))
-    grid = grid[["turnover", "vacancy", "from_turnover", "from_agency"]]
-    years = slider("ch2_causes_years", "Years since entering care", 1, 5, 1, 1)
-    t = slider("ch2_causes_turnover", "Your turnover (%)", *_TURNOVER, 1, int(round(100 * eng.turnover)))
-    v = slider("ch2_causes_vacancy", "Your vacancy (%)", *_VACANCY, 1, int(round(100 * eng.vacancy)))
-    k = slider("ch2_causes_handoffs", "Your hand-offs", *_HANDOFFS, 1, 1)
     causes = ["Turnover", "Agency cover ending", "Team hand-offs"]
     order = list(per_year["scenario"]) + [_YOURS]
     encode = dict(
@@ -206,12 +189,99 @@ def causes_chart(scenarios: Mapping[str, cm.ContinuityScenario] | None = None) -
         .mark_bar()
         .encode(**encode)
     )
-    chart = alt.layer(fixed, yours).add_params(years, t, v, k).properties(height=alt.Step(34))
+    return alt.layer(fixed, yours).properties(height=alt.Step(30), title=alt.TitleParams(
+        "Where the changes come from, over the years on the first slider", fontSize=12))
+
+
+def episode_chart(scenarios: Mapping[str, cm.ContinuityScenario] | None = None) -> alt.VConcatChart:
+    """Expected workers over 1-5 years and the changes by cause, one set of sliders for both panels.
+
+    Top: expected workers since entering care by scenario, with the reader's own scenario
+    (dashed). Bottom: the share of expected changes from turnover, agency cover and team
+    hand-offs over the years on the first slider. The reader's turnover, vacancy and
+    hand-offs drive both panels.
+    """
+    scenarios = _scenarios(scenarios)
+    eng = scenarios.get("Council, England 2005", _defaults())
+    grid = cm.hazard_grid(range(_TURNOVER[0], _TURNOVER[1] + 1), range(_VACANCY[0], _VACANCY[1] + 1))
+    grid = grid[["turnover", "vacancy", "from_turnover", "from_agency"]]
+    years = slider("ch2_episode_years", "Years since entering care (lower panel)", 1, 5, 1, 1)
+    t = slider("ch2_episode_turnover", "Your turnover (%)", *_TURNOVER, 1, int(round(100 * eng.turnover)))
+    v = slider("ch2_episode_vacancy", "Your vacancy (%)", *_VACANCY, 1, int(round(100 * eng.vacancy)))
+    k = slider("ch2_episode_handoffs", "Your hand-offs", *_HANDOFFS, 1, 1)
+    chart = alt.vconcat(_episode_panel(scenarios, t, v, k, grid), _causes_panel(scenarios, years, t, v, k, grid))
+    chart = chart.resolve_scale(color="independent").add_params(years, t, v, k)
     return finish(
         chart,
-        "In a council's first year, most changes come from hand-offs",
-        subtitle=["Expected changes of social worker since entering care, split by cause.",
-                  "The first slider lengthens the episode; the others set your own scenario."],
+        "Hand-offs set the start; turnover and agency cover the slope",
+        subtitle=["Top: expected distinct social workers since entering care. Bottom: where the changes come from.",
+                  "Councils: 0 to 3 hand-offs (1.5 on average, an assumption). The sliders set your own scenario",
+                  "(dashed line, bottom bar) in both panels."],
+        source=_SOURCE,
+    )
+
+
+def same_start_chart() -> alt.VConcatChart:
+    """A council child and a practice child from the same start (slider: chance of each hand-off)."""
+    grid = cc.handoff_grid()
+    long = grid.assign(child=grid["child"].map({"council": "Council child", "practice": "Practice child"}),
+                       five=(100 * grid["five"]).round(4), mean=grid["mean"].round(4))
+    default = cm.assumption("handoff_probability")
+    q = slider("ch2_handoff_chance", "Chance of each hand-off", 0.0, 1.0, 0.1, default)
+    chosen = f"abs(datum.probability - {q.name}) < 1e-6"
+    colour = alt.Color("child:N", title="Child", scale=alt.Scale(domain=["Council child", "Practice child"],
+                                                                 range=[PALETTE[0], PALETTE[2]]))
+    x = alt.X("years:Q", title="Years since entering care", scale=alt.Scale(domain=[0, 5]))
+    tip = [alt.Tooltip("child:N", title="Child"), alt.Tooltip("years:Q", title="Years"),
+           alt.Tooltip("mean:Q", title="Expected workers", format=".2f"),
+           alt.Tooltip("five:Q", title="Five or more (%)", format=".1f")]
+    base = alt.Chart(long).transform_filter(chosen)
+    top = (base.mark_line(point=True).encode(x=x, y=alt.Y("mean:Q", title="Expected social workers so far",
+                                                        scale=alt.Scale(domain=[0, 6])), color=colour, tooltip=tip)
+           .properties(height=200, title=alt.TitleParams("Expected social workers", fontSize=12)))
+    bottom = (base.mark_line(point=True).encode(x=x, y=alt.Y("five:Q", title="Five or more so far (%)",
+                                                           scale=alt.Scale(domain=[0, 100])), color=colour,
+                                                tooltip=tip)
+              .properties(height=160, title=alt.TitleParams("Five or more social workers", fontSize=12)))
+    transfer = cm.assumption("transfer_time_years")
+    rule = alt.Chart(pd.DataFrame({"years": [transfer]})).mark_rule(strokeDash=[3, 3], color="#666").encode(x="years:Q")
+    chart = alt.vconcat(top + rule, bottom + rule).add_params(q)
+    return finish(
+        chart,
+        "From the same start, the transfer is one more change",
+        subtitle=["Both children have the council's hand-offs; the practice child then moves to the practice",
+                  f"after {transfer:g} years (dotted line, an assumption). Slider: chance of each of three hand-offs."],
+        source=["Le Grand (2007) s.4.3 and s.6.1.2; assumptions in data/assumptions_continuity.csv; computed here"],
+    )
+
+
+def decomposition_chart() -> alt.VConcatChart:
+    """The practice's lead in keeping one worker a year, taken apart (selector: the practice with or without a vacancy)."""
+    frames = []
+    for label, practice in (("No vacancies", None), ("One post in eight vacant", cc.practice_with_vacancy())):
+        part = cc.decomposition("one_worker_later", practice=practice)
+        frames.append(part.assign(practice=label))
+    frame = pd.concat(frames, ignore_index=True).assign(value=lambda d: d["value"].round(4))
+    frame["part"] = frame["part"].map({"no agency cover": "No agency cover", "lower turnover": "Lower turnover",
+                                       "anything else": "Anything else", "total": "Total lead"})
+    pick = selector("ch2_decomp_practice", "Practice", ["No vacancies", "One post in eight vacant"], "No vacancies",
+                    labels=["no vacancies\u00a0\u00a0\u00a0", "one post in eight vacant"], radio=True)
+    order = ["No agency cover", "Lower turnover", "Anything else", "Total lead"]
+    bars = alt.Chart(frame).transform_filter(alt.datum.practice == pick).mark_bar().encode(
+        y=alt.Y("part:N", title=None, sort=order),
+        x=alt.X("value:Q", title="Percentage points of children keeping one worker all year",
+                scale=alt.Scale(domain=[0, 25])),
+        color=alt.condition(alt.datum.part == "Total lead", alt.value("#555"), alt.value(PALETTE[0])),
+        tooltip=[alt.Tooltip("part:N", title="Part"), alt.Tooltip("value:Q", title="Points", format=".1f")],
+    )
+    text = alt.Chart(frame).transform_filter(alt.datum.practice == pick).mark_text(align="left", dx=4, fontSize=12).encode(
+        y=alt.Y("part:N", sort=order), x="value:Q", text=alt.Text("value:Q", format=".1f"))
+    chart = (bars + text).add_params(pick).properties(height=alt.Step(34))
+    return finish(
+        chart,
+        "Most of the practice's lead is the assumption of no agency cover",
+        subtitle=["A year later in care, practice against England 2005. Each part is averaged over the orders in",
+                  "which the inputs can be switched, so the parts add up to the total lead."],
         source=_SOURCE,
     )
 

@@ -20,8 +20,8 @@ _SOURCE = "Simulated here (chapter 3 costs, 100 ± 10 children)"
 _ASSUMED = "assumptions as logged"
 _BASIS_LABELS = {
     "fixed": "Fixed each year",
-    "caseload": "Follows the number of children",
-    "needs": "Follows the children's needs groups",
+    "caseload": "Follows caseload",
+    "needs": "Follows needs groups",
 }
 
 
@@ -259,21 +259,21 @@ def design_chart() -> alt.VConcatChart:
     """Design your contract: share, threshold, baseline basis and risk tolerance select from a precomputed grid."""
     terms, costs, reserves = design_frames()
     d = contracts.chapter_defaults()
-    scope = selector("ch5_design_scope", "What the practice pays for", list(liability.SCOPES), "placements",
-                     labels=[liability.SCOPE_LABELS[x] for x in liability.SCOPES])
+    scope = selector("ch5_design_scope", "Pays for", list(liability.SCOPES), "placements",
+                     labels=["Social work", "Social work + placements"])
     months = [int(m) for m in contracts.DESIGN_RESERVE_MONTHS]
-    reserve = selector("ch5_design_reserves", "Practice's reserves (months of running cost)", months,
-                       int(contracts.assumption("reserve_months")), labels=[f"{m} months" if m > 1 else "1 month"
+    reserve = selector("ch5_design_reserves", "Reserves", months,
+                       int(contracts.assumption("reserve_months")), labels=[f"{m} months' cost" if m > 1 else "1 month's cost"
                                                                             for m in months])
-    share = slider("ch5_design_share", "Practice's share s beyond the threshold", 0, 1, 0.05,
+    share = slider("ch5_design_share", "Share beyond T", 0, 1, 0.05,
                    contracts.assumption("cost_share"))
     thresholds = list(contracts.DESIGN_THRESHOLDS)
-    threshold = selector("ch5_design_threshold", "Threshold T: the practice bears all of the first",
+    threshold = selector("ch5_design_threshold", "Threshold T",
                          thresholds, 0.0, labels=[f"£{t:,.0f}" for t in thresholds])
     bases = list(contracts.DESIGN_BASES)
     basis = selector("ch5_design_basis", "Baseline", bases, "fixed", labels=[_BASIS_LABELS[b] for b in bases])
     tolerances = [round(t / 1000) for t in contracts.DESIGN_TOLERANCES]
-    tol = selector("ch5_design_tolerance", "Practice's risk tolerance 1/r", tolerances,
+    tol = selector("ch5_design_tolerance", "Risk tolerance", tolerances,
                    round(1 / d["risk_aversion"] / 1000), labels=[f"£{1000 * t:,.0f}" for t in tolerances])
     same = (alt.expr.abs(alt.datum.T - threshold) < 0.5) & (alt.datum.basis == basis) & (alt.datum.scope == scope)
     at_share = alt.expr.abs(alt.datum.s - share) < 1e-6
@@ -281,31 +281,36 @@ def design_chart() -> alt.VConcatChart:
         lookup="id", from_=alt.LookupData(terms, "id", list(terms.columns[1:]))
     ).transform_filter(same).transform_calculate(key=alt.datum.id * 100 + reserve).transform_lookup(
         lookup="key", from_=alt.LookupData(reserves, "key", ["p_fail", "absorbed"])
+    ).transform_calculate(
+        # The same running cost under both scopes: reserves are months of it (£k).
+        reserve=f"{reserve.name} * {contracts.chapter_reserves('placements', 1.0) / 1000:.4f}"
     )
     views = {"effort": "With effort response", "fixed": "Costs fixed"}
     curve_base = joined.transform_fold(list(views), as_=["view", "cost"]) \
         .transform_calculate(view=json.dumps(views) + "[datum.view]")
-    colour = alt.Color("view:N", title=None, sort=list(views.values()), scale=alt.Scale(range=[PALETTE[0], "#9a9a9a"]))
+    colour = alt.Color("view:N", title=None, sort=list(views.values()), scale=alt.Scale(range=[PALETTE[0], "#9a9a9a"]),
+                       legend=alt.Legend(orient="bottom", direction="vertical"))
     curves = curve_base.mark_line().encode(
-        x=alt.X("s:Q", title="Practice's share s beyond the threshold", scale=alt.Scale(domain=[0, 1])),
-        y=alt.Y("cost:Q", title="Council's expected total cost (£k a year)", scale=alt.Scale(zero=False)),
+        x=alt.X("s:Q", title="Practice's share beyond the threshold", scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y("cost:Q", title="Council's expected cost (£k a year)", scale=alt.Scale(zero=False)),
         color=colour,
     )
     marks = curve_base.transform_filter(at_share).mark_point(filled=True, size=100, opacity=1).encode(
         x="s:Q", y="cost:Q", color=colour,
         tooltip=[alt.Tooltip("view:N", title="View"), alt.Tooltip("cost:Q", title="£k a year", format=",.1f")],
     )
-    top = (curves + marks).properties(width=440, height=220)
+    top = (curves + marks).properties(width=290, height=220)
     labels = {
-        "power": "Incentive: share of each £ saved the practice keeps",
-        "p_loss": "Practice: chance of a loss in a year",
-        "p5": "Practice: surplus in the worst year in 20",
-        "p_fail": "Practice: chance of failing in a year",
-        "absorbed": "Council: losses beyond the reserves",
-        "rp": "Risk premium the practice would charge",
+        "power": "Practice keeps of each £ saved",
+        "p_loss": "Chance of a loss in a year",
+        "p5": "Worst year in 20",
+        "reserve": "Reserves",
+        "p_fail": "Chance of failing in a year",
+        "absorbed": "Council absorbs (a year)",
+        "rp": "Risk premium",
         "admin": "Administration",
-        "fixed": "Council's expected total cost, costs fixed",
-        "effort": "Council's expected total cost, with effort response",
+        "fixed": "Council's cost, costs fixed",
+        "effort": "Council's cost, with effort",
     }
     keys = list(labels)
     readout = joined.transform_filter(at_share).transform_fold(keys, as_=["key", "value"]) \
@@ -318,14 +323,14 @@ def design_chart() -> alt.VConcatChart:
     y = alt.Y("label:N", sort=alt.EncodingSortField("order"), axis=None)
     names = readout.mark_text(align="left", fontSize=12).encode(y=y, text="label:N", x=alt.value(0))
     values = readout.mark_text(align="right", fontSize=12, fontWeight="bold").encode(
-        y=y, text="text:N", x=alt.value(440))
-    bottom = (names + values).properties(width=440, height=alt.Step(18))
+        y=y, text="text:N", x=alt.value(290))
+    bottom = (names + values).properties(width=290, height=alt.Step(18))
     chart = alt.vconcat(top, bottom, spacing=14).add_params(scope, share, threshold, basis, tol, reserve)
     return finish(
         chart,
         "Design your contract",
-        subtitle=["The practice keeps or bears all over- and underspend up to T, and a share s beyond it.",
-                  "s = 1: block (or capitation); s = 0 with T = 0: full reimbursement. "
+        subtitle=["The practice keeps or bears all over- and underspend",
+                  "up to a threshold T, and a share beyond it.",
                   f"{contracts.GRID_YEARS:,} simulated years."],
         source=[_SOURCE, _ASSUMED],
     )

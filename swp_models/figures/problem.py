@@ -80,8 +80,8 @@ def agency_chart() -> alt.VConcatChart:
     ).properties(width=360, height=alt.Step(14))
     return finish(
         chart,
-        "Nine councils in ten relied on agency social workers",
-        subtitle="Share of councils using agency staff in 2005; London is shown where the report gives it.",
+        "Nine in ten councils that responded relied on agency social workers",
+        subtitle="Share of the councils that responded to the 2005 survey using agency staff; London where the report gives it.",
         source=f"{_REPORT} s.4.3, citing the 2005 workforce survey (LAWIG 2006)",
     )
 
