@@ -479,7 +479,7 @@ def test_episode_chart_accepts_other_scenarios():
 
 
 def test_explorer_recomputes_on_change():
-    pytest.importorskip("ipywidgets")
+    import ipywidgets  # noqa: F401  (pinned; a missing install must fail, not skip)
     from swp_models.explore.continuity import explorer
 
     box = explorer()

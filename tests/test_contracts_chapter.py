@@ -384,7 +384,7 @@ def test_design_frames_join(small_chapter):
 
 
 def test_explorer_recomputes_on_a_change(small_chapter):
-    pytest.importorskip("ipywidgets")
+    import ipywidgets  # noqa: F401  (pinned; a missing install must fail, not skip)
     from swp_models.explore.contracts import explorer, price_contracts
 
     e = explorer(n_years=5_000)

@@ -345,7 +345,7 @@ def test_key_results_and_tables_render():
 
 
 def test_explorer_recomputes_on_change():
-    pytest.importorskip("ipywidgets")
+    import ipywidgets  # noqa: F401  (pinned; a missing install must fail, not skip)
     from swp_models.explore.evaluation import explorer
 
     box = explorer()

@@ -335,7 +335,7 @@ def test_pay_scenarios_add_to_the_running_cost():
 
 
 def test_explorer_recomputes_on_change():
-    pytest.importorskip("ipywidgets")
+    import ipywidgets  # noqa: F401  (pinned; a missing install must fail, not skip)
     from swp_models.explore.practice import explorer
 
     box = explorer()
