@@ -63,6 +63,12 @@ def test_mix_arguments_are_checked():
         prevalence_shares(0.3, 0.4)
     with pytest.raises(ValueError, match="additional_share"):
         prevalence_shares(1.2)
+
+
+def test_assumption_range_needs_a_recorded_range(monkeypatch):
+    rec = dict(costs.data.row("assumptions_costs", parameter="within_group_cv"))
+    rec["low"] = float("nan")
+    monkeypatch.setattr(costs.data, "row", lambda *args, **kwargs: rec)
     with pytest.raises(ValueError, match="records no range"):
         costs.assumption_range("within_group_cv")
 
