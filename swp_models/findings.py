@@ -69,7 +69,7 @@ class Chapter:
 
     @property
     def label(self) -> str:
-        """The number the book shows: ``"5"`` for a chapter, ``"5.1"`` for a section page."""
+        """str, the number the book shows, ``"5"`` for a chapter and ``"5.1"`` for a section page."""
         return f"{self.number}.{self.section}" if self.section else str(self.number)
 
     def __post_init__(self) -> None:
