@@ -105,6 +105,7 @@ __all__ = [
     "chapter_table",
     "chapter_optimum",
     "skimming_table",
+    "needs_mix_comparison",
     "surplus_histograms",
     "design_grid",
     "chapter_design_grid",
@@ -1848,6 +1849,74 @@ def skimming_table(scope: str = "placements") -> pd.DataFrame:
     """
     check_one_of("scope", scope, SCOPES)
     return _skimming_table(scope).copy()
+
+
+@lru_cache(maxsize=4)
+def _needs_mix_comparison(n_years: int, seed: int) -> pd.DataFrame:
+    from .costs import needs_mix_models
+
+    d = chapter_defaults()
+    r, k = d["risk_aversion"], d["effort_cost"]
+    scope = default_scope("placements")
+    reserves = chapter_reserves("placements")
+    term = int(assumption("contract_term_years"))
+    rows = []
+    for label, model in needs_mix_models().items():
+        years = scope.apply(simulate_practice_years(model, default_caseload(), n_years, seed))
+        contracts = build_contracts(model, scope=scope, years=years)
+        block = {"Block": contracts["Block"]}
+        fixed = compare(block, years, r).iloc[0]
+        fail = failure_comparison(block, years, reserves, term_years=term, failure_cost=assumption("failure_cost"),
+                                  risk_aversion=r).iloc[0]
+        effort = effort_comparison(contracts, years, r, k).set_index("contract")["council_cost_effort"].sort_values()
+        totals = years.totals
+        rows.append({
+            "mix": label,
+            "expected_cost": years.expected_total,
+            "sd_cost": float(totals.std()),
+            "block_p_loss": float(fixed["practice_p_loss"]),
+            "block_p_fail_year": float(fail["p_fail_year"]),
+            "block_risk_premium": float(fixed["risk_premium_exact"]),
+            "optimal_share": optimal_share(float(totals.mean()), float(totals.var()), r, k),
+            "cheapest_effort": str(effort.index[0]),
+            "cheapest_effort_cost": float(effort.iloc[0]),
+            "runner_up_gap": float(effort.iloc[1] - effort.iloc[0]),
+        })
+    return pd.DataFrame(rows)
+
+
+def needs_mix_comparison(n_years: int = GRID_YEARS, seed: int = CHAPTER_SEED) -> pd.DataFrame:
+    """The chapter's headline figures under each needs mix of chapter 3, social work and placements in scope.
+
+    For every mix of :func:`swp_models.costs.needs_mix_models` the practice-years are
+    simulated afresh (same seed for every mix), the placements scope applied, and the
+    chapter's contracts rebuilt on that mix (capitation rates and threshold baselines
+    follow it) and priced with the chapter's risk aversion, effort cost and reserves
+    (:func:`chapter_defaults`, :func:`chapter_reserves`). Cached.
+
+    Parameters
+    ----------
+    n_years : int, default :data:`GRID_YEARS`
+        Simulated practice-years per mix, 1,000 to 100,000.
+    seed : int, default :data:`CHAPTER_SEED`
+        Seed of every mix's simulation, >= 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per mix: ``mix`` (label); ``expected_cost`` (exact, £ a practice-year) and
+        ``sd_cost`` (simulated, £); for the block contract ``block_p_loss`` (chance of a
+        loss in a year), ``block_p_fail_year`` (chance the loss exceeds the reserves in a
+        year) and ``block_risk_premium`` (exact CARA premium, unlimited liability, £ a
+        year); ``optimal_share`` (the closed-form cost-sharing share that minimises the
+        council's expected cost, :func:`optimal_share` on the simulated mean and variance);
+        ``cheapest_effort`` (the contract with the lowest council cost once effort
+        responds, :func:`effort_comparison`), ``cheapest_effort_cost`` (£ a year) and
+        ``runner_up_gap`` (how much dearer the next cheapest is, £ a year).
+    """
+    n = check_integer("n_years", n_years, low=1_000, high=CHAPTER_YEARS)
+    s = check_integer("seed", seed, low=0)
+    return _needs_mix_comparison(n, s).copy()
 
 
 def surplus_histograms(

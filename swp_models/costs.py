@@ -2080,6 +2080,34 @@ def _mix_row(label: str, model: CostModel, load: Caseload, known: str) -> dict:
     }
 
 
+def _needs_mixes() -> list[tuple[str, CostModel, str]]:
+    a_lo, a, a_hi = assumption_range("additional_needs_share")
+    c_lo, c, c_hi = assumption_range("complex_share")
+    pct = lambda x: f"{100 * x:.0f}%"  # noqa: E731
+    return [
+        ("Central: 45% with additional needs", default_cost_model(),
+         f"{pct(a)} with a mental disorder (national survey, 2002); {pct(c)} complex (assumption)"),
+        ("Fewer: 37% with additional needs", default_cost_model(additional_share=a_lo),
+         f"{pct(a_lo)} with a conduct disorder (same survey)"),
+        ("More: 55% with additional needs", default_cost_model(additional_share=a_hi),
+         "the survey's 45% plus children who offend without a diagnosis (assumption)"),
+        ("Older children: 55% and 6% complex", default_cost_model(additional_share=a_hi, complex_share=c_hi),
+         "high ends of both ranges: a scenario for teenagers and care leavers"),
+        ("Census calibration: matches £35,360", default_cost_model(mix="census"),
+         "shares chosen so the average is the census figure (middle of the feasible line)"),
+    ]
+
+
+def needs_mix_models() -> dict[str, CostModel]:
+    """The needs mixes of :func:`needs_mix_table`, in its order: ``{label: CostModel}``.
+
+    The central mix first, then the low and high ends of the additional-needs share, the
+    older-children scenario and the census calibration; each a
+    :func:`default_cost_model` (no shared shock).
+    """
+    return {label: model for label, model, _ in _needs_mixes()}
+
+
 def needs_mix_table(caseload: int | Caseload | None = None) -> pd.DataFrame:
     """The central needs mix next to what is known, with the other readings and the practice's risk under each.
 
@@ -2097,22 +2125,7 @@ def needs_mix_table(caseload: int | Caseload | None = None) -> pd.DataFrame:
         is more than 10% / 20% above its mean) and ``basis`` (what the mix rests on).
     """
     load = default_caseload() if caseload is None else _as_caseload(caseload)
-    a_lo, a, a_hi = assumption_range("additional_needs_share")
-    c_lo, c, c_hi = assumption_range("complex_share")
-    pct = lambda x: f"{100 * x:.0f}%"  # noqa: E731
-    rows = [
-        _mix_row("Central: 45% with additional needs", default_cost_model(), load,
-                 f"{pct(a)} with a mental disorder (national survey, 2002); {pct(c)} complex (assumption)"),
-        _mix_row("Fewer: 37% with additional needs", default_cost_model(additional_share=a_lo), load,
-                 f"{pct(a_lo)} with a conduct disorder (same survey)"),
-        _mix_row("More: 55% with additional needs", default_cost_model(additional_share=a_hi), load,
-                 "the survey's 45% plus children who offend without a diagnosis (assumption)"),
-        _mix_row("Older children: 55% and 6% complex", default_cost_model(additional_share=a_hi, complex_share=c_hi),
-                 load, "high ends of both ranges: a scenario for teenagers and care leavers"),
-        _mix_row("Census calibration: matches £35,360", default_cost_model(mix="census"), load,
-                 "shares chosen so the average is the census figure (middle of the feasible line)"),
-    ]
-    return pd.DataFrame(rows)
+    return pd.DataFrame([_mix_row(label, model, load, basis) for label, model, basis in _needs_mixes()])
 
 
 def needs_mix_page_table(frame: pd.DataFrame | None = None) -> "Table":
@@ -2364,6 +2377,7 @@ def key_results() -> "Table":
 
 
 __all__ += [
+    "needs_mix_models",
     "GRID_NOISE",
     "TotalCostDistribution",
     "total_cost_distribution",

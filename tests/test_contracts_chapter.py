@@ -509,3 +509,91 @@ def test_assumptions_quoted_in_the_chapter_match_the_data():
     assert cost_assumption("within_group_cv") == 0.5
     load = C.default_caseload()
     assert (load.minimum, load.maximum, load.kind) == (90, 110, "uniform")
+
+
+# ---------------------------------------------------------------------------------------
+# How the results change with the needs mix
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", [999, 100_001, 5_000.0, True, "5000"])
+def test_needs_mix_comparison_rejects_bad_year_counts(bad):
+    with pytest.raises(ValueError, match="n_years"):
+        C.needs_mix_comparison(bad)
+
+
+@pytest.mark.parametrize("bad", [-1, 1.5, None])
+def test_needs_mix_comparison_rejects_bad_seeds(bad):
+    with pytest.raises(ValueError, match="seed"):
+        C.needs_mix_comparison(seed=bad)
+
+
+@pytest.fixture(scope="module")
+def mixes():
+    return C.needs_mix_comparison(2_000, seed=5)
+
+
+def test_needs_mix_comparison_covers_chapter_3s_mixes(mixes):
+    from swp_models.costs import needs_mix_models, needs_mix_table
+
+    models = needs_mix_models()
+    assert list(mixes["mix"]) == list(models) == list(needs_mix_table()["mix"])
+    assert len(models) == 5 and list(models)[0].startswith("Central")
+    # Expected cost is exact: the scope's running cost plus the children's mean less the staff already in it.
+    sc = C.default_scope("placements")
+    load = C.default_caseload()
+    for (_, row), model in zip(mixes.iterrows(), models.values()):
+        exact = sc.fixed_cost + load.mean * (model.mean - sc.staff_per_child)
+        assert row["expected_cost"] == pytest.approx(exact, rel=1e-9)
+    # Dearer mixes are riskier: expected cost, spread and the block premium rise together.
+    order = mixes.sort_values("expected_cost")
+    assert order["sd_cost"].is_monotonic_increasing and order["block_risk_premium"].is_monotonic_increasing
+    assert order["optimal_share"].is_monotonic_decreasing
+    assert (mixes["block_p_fail_year"] < mixes["block_p_loss"]).all() and (mixes["runner_up_gap"] >= 0).all()
+    # Seeded and cached copies: the same numbers twice, and the caller cannot alter the cache.
+    again = C.needs_mix_comparison(2_000, seed=5)
+    assert again.equals(mixes) and again is not mixes
+
+
+def test_needs_mix_comparison_recomputes_from_the_public_api(mixes):
+    from swp_models.costs import needs_mix_models
+
+    label, model = list(needs_mix_models().items())[-1]
+    d = C.chapter_defaults()
+    sc = C.default_scope("placements")
+    years = sc.apply(C.simulate_practice_years(model, C.default_caseload(), 2_000, 5))
+    contracts = C.build_contracts(model, scope=sc, years=years)
+    row = mixes.set_index("mix").loc[label]
+    fixed = C.compare({"Block": contracts["Block"]}, years, d["risk_aversion"]).iloc[0]
+    assert row["block_p_loss"] == fixed["practice_p_loss"]
+    assert row["block_risk_premium"] == pytest.approx(fixed["risk_premium_exact"], rel=1e-12)
+    assert row["optimal_share"] == pytest.approx(
+        optimal_share(years.totals.mean(), years.totals.var(), d["risk_aversion"], d["effort_cost"]), rel=1e-12)
+    surplus = contracts["Block"].surplus(years)
+    assert row["block_p_fail_year"] == pytest.approx(np.mean(surplus < -C.chapter_reserves()), abs=1e-12)
+    effort = C.effort_comparison(contracts, years, d["risk_aversion"], d["effort_cost"]).set_index("contract")
+    assert row["cheapest_effort"] == effort["council_cost_effort"].idxmin()
+
+
+@pytest.mark.slow
+def test_needs_mix_table_agrees_with_the_chapter_on_the_central_mix(chapter):
+    from swp_models.figures import contracts as F
+
+    f = F.needs_mix_figures()
+    central = f.iloc[0]
+    block = chapter.loc["Block"]
+    assert central["expected_cost"] == pytest.approx(C.chapter_scope_years().expected_total, rel=1e-12)
+    # 20,000 years against the chapter's 100,000: agreement within Monte Carlo error.
+    assert central["block_p_loss"] == pytest.approx(block["practice_p_loss"], abs=0.02)
+    assert central["block_p_fail_year"] == pytest.approx(block["p_fail_year"], abs=0.02)
+    assert central["block_risk_premium"] == pytest.approx(block["risk_premium_exact"], rel=0.05)
+    assert central["optimal_share"] == pytest.approx(C.chapter_optimum().closed_form_share, abs=0.02)
+    table = F.needs_mix_table()
+    assert len(table.frame) == len(f) and "nan" not in repr(table).lower()
+    # The prose's numbers are the table's extremes.
+    prose = F.needs_mix_prose()
+    assert prose["ch5_mix_fail"] == f"{C._pct(f['block_p_fail_year'].min())} to {C._pct(f['block_p_fail_year'].max())}"
+    assert prose["ch5_mix_share"] == f"{f['optimal_share'].min():.2f} to {f['optimal_share'].max():.2f}"
+    for name, n in f["cheapest_effort"].value_counts().items():
+        assert f"“{name}” under {n} of the {len(f)}" in prose["ch5_mix_cheapest"]
+    assert all(text and "nan" not in text for text in prose.values())

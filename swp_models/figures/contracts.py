@@ -507,8 +507,55 @@ def council_side_table() -> Table:
                        f"Kept by the council whoever holds the children, and so not counted: {kept}.")
 
 
+def needs_mix_figures() -> pd.DataFrame:
+    """:func:`swp_models.contracts.needs_mix_comparison` at its defaults (unformatted; see there for the columns)."""
+    return contracts.needs_mix_comparison()
+
+
+def needs_mix_table() -> Table:
+    """The chapter's headline figures under each of chapter 3's needs mixes (social work and placements)."""
+    f = needs_mix_figures()
+    frame = pd.DataFrame({
+        "Needs mix (chapter 3)": f["mix"],
+        "Expected cost (sd) a year": [f"{_m(a)} ({_k(b)})" for a, b in zip(f["expected_cost"], f["sd_cost"])],
+        "Block: chance of a loss in a year": f["block_p_loss"].map(_pct),
+        "Block: chance of failing in a year": f["block_p_fail_year"].map(_pct),
+        "Block: risk premium (a year)": f["block_risk_premium"].map(_k),
+        "Practice's share that minimises the council's cost": f["optimal_share"].map(lambda x: f"{x:.2f}"),
+        "Cheapest once effort responds (next cheapest dearer by)": [
+            f"{name}, {_m(cost)} ({_k(gap)})" for name, cost, gap in
+            zip(f["cheapest_effort"], f["cheapest_effort_cost"], f["runner_up_gap"])],
+    })
+    months = contracts.assumption("reserve_months")
+    return Table(frame, caption="Social work and placements: how the results change with the needs mix",
+                 notes="Each mix as chapter 3 shows it (assumptions there); contracts rebuilt on each mix, so "
+                       "capitation rates follow it. Reserves of "
+                       f"{months:g} months' running cost, {_k(contracts.chapter_reserves())}; risk premium with "
+                       "unlimited liability, risk tolerance £250,000; share: closed form, effort cost "
+                       f"{contracts.assumption('effort_cost'):g} (assumptions). {contracts.GRID_YEARS:,} simulated "
+                       "years per mix, the same seed for every mix.")
+
+
+def needs_mix_prose() -> dict[str, str]:
+    """Numbers the chapter's prose quotes from :func:`needs_mix_table`, as glue names and formatted text."""
+    f = needs_mix_figures()
+
+    def span(column: str, fmt) -> str:  # noqa: ANN001 - a formatter
+        return f"{fmt(f[column].min())} to {fmt(f[column].max())}"
+
+    return {
+        "ch5_mix_expected": span("expected_cost", _m),
+        "ch5_mix_premium": span("block_risk_premium", _k),
+        "ch5_mix_loss": span("block_p_loss", _pct),
+        "ch5_mix_fail": span("block_p_fail_year", _pct),
+        "ch5_mix_share": span("optimal_share", lambda x: f"{x:.2f}"),
+        "ch5_mix_cheapest": " and ".join(f"“{name}” under {n} of the {len(f)}" for name, n in
+                                         f["cheapest_effort"].value_counts().items()),
+    }
+
+
 __all__ = [
     "risk_chart", "council_cost_chart", "frontier_chart", "incentives_chart", "design_frames", "design_chart",
     "scope_figures", "scope_table", "failure_table", "service_cut_figures", "service_cut_table", "gaming_figures",
-    "gaming_table", "council_side_table",
+    "gaming_table", "council_side_table", "needs_mix_figures", "needs_mix_table", "needs_mix_prose",
 ]
