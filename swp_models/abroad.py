@@ -65,7 +65,9 @@ __all__ = [
     "kansas_comparison",
     "KANSAS_SEED",
     "KANSAS_YEARS",
+    "TENDER_SIMS",
     "ILLINOIS_SEED",
+    "ILLINOIS_YEARS",
     "illinois_terms",
     "illinois_bonus",
     "simulate_illinois",
@@ -77,14 +79,19 @@ __all__ = [
     "bonus_table",
     "bonus_grid",
     "BONUS_SEED",
+    "BONUS_PILOTS",
 ]
 
 _ASSUMPTIONS = "assumptions_abroad"
 #: Seed and practice-years of the chapter's Kansas runs.
 KANSAS_SEED = 1997
 KANSAS_YEARS = 20_000
+#: Simulated tenders per point of the chapter's tender chart.
+TENDER_SIMS = 20_000
 #: Seed of the chapter's Massachusetts simulations.
 BONUS_SEED = 2003
+#: Pilots simulated in the chapter's Massachusetts check.
+BONUS_PILOTS = 100_000
 #: Largest number of bidders, tenders and pilots the models accept (bounds the work done).
 _MAX_BIDDERS = 1_000
 _MAX_DRAWS = 20_000_000
@@ -593,7 +600,7 @@ def monopoly_cost(
 
 def tender_grid(
     max_bidders: int = 8, markups: tuple[float, ...] = tuple(round(0.025 * i, 3) for i in range(11)),
-    *, n_tenders: int = 20_000, seed: int = KANSAS_SEED
+    *, n_tenders: int = TENDER_SIMS, seed: int = KANSAS_SEED
 ) -> pd.DataFrame:
     """Expected price and the commissioner's cost against the number of bidders, for a grid of reserves.
 
@@ -722,6 +729,8 @@ def kansas_comparison(
 
 #: Seed of the chapter's Illinois simulation.
 ILLINOIS_SEED = 1998
+#: Years simulated in the chapter's Illinois check.
+ILLINOIS_YEARS = 100_000
 
 
 @lru_cache(maxsize=1)
@@ -795,7 +804,7 @@ def illinois_bonus(
 def simulate_illinois(
     window_months: float | None = None,
     *,
-    n_years: int = 100_000,
+    n_years: int = ILLINOIS_YEARS,
     seed: int = ILLINOIS_SEED,
     reentry_within_year: float | None = None,
     rate: float | None = None,
@@ -830,7 +839,7 @@ def simulate_illinois(
     return pd.DataFrame({"moves": moves, "counted": counted, "bonus": bonus.astype(float)})
 
 
-def illinois_comparison(n_years: int = 100_000, seed: int = ILLINOIS_SEED) -> pd.DataFrame:
+def illinois_comparison(n_years: int = ILLINOIS_YEARS, seed: int = ILLINOIS_SEED) -> pd.DataFrame:
     """The Illinois bonus without a durability rule and with the 12-month rule: exact and simulated.
 
     Returns
@@ -961,7 +970,7 @@ def simulate_bonus(
     design: str,
     improvement: float = 0.0,
     *,
-    n_pilots: int = 100_000,
+    n_pilots: int = BONUS_PILOTS,
     seed: SeedLike = BONUS_SEED,
     base_rate: float | None = None,
     children: int | None = None,

@@ -371,6 +371,68 @@ def test_page_tables_and_key_results():
     assert len(table) == A.systems()["jurisdiction"].nunique()
 
 
+def _chapter_markdown() -> list[str]:
+    import nbformat
+
+    from conftest import ROOT
+
+    nb = nbformat.read(ROOT / "book" / "07_abroad.ipynb", as_version=4)
+    return [c.source for c in nb.cells if c.cell_type == "markdown"]
+
+
+def test_the_chapter_prose_quotes_only_glued_figures():
+    """Every figure the text quotes comes from prose_numbers_abroad; no pound figure is typed into the prose."""
+    import re
+
+    from swp_models.figures import abroad as F
+
+    text = "\n".join(_chapter_markdown())
+    used = set(re.findall(r"\{glue:text\}`([^`]+)`", text))
+    numbers = F.prose_numbers_abroad()
+    assert used == set(numbers), (sorted(used - set(numbers)), sorted(set(numbers) - used))
+    assert all(v and "nan" not in v for v in numbers.values())
+    bare = re.sub(r"\{glue:text\}`[^`]+`", "", text)
+    assert not re.findall(r"£\s?\d", bare)
+    assert "```{glue:md} ch7_levers" in text
+
+
+def test_prose_figures_agree_with_the_tables():
+    from swp_models.figures import abroad as F
+
+    n = F.prose_numbers_abroad()
+    mc = A.monopoly_cost()
+    assert n["ch7_loss"] == f"£{round(mc['loss'], -3):,.0f}"
+    assert n["ch7_two"] == F.tender_table().frame.iloc[0, 1].replace("m", " million")
+    kansas = F.kansas_table().frame
+    assert n["ch7_ks_prem_flat"].replace(",000", "k") == kansas["Risk premium"].iloc[0]
+    assert n["ch7_ks_worst_served"].replace(",000", "k") == kansas["Contractor: worst year in 20"].iloc[1][1:]
+    assert n["ch7_ma_guess"] == F.bonus_table().frame.iloc[0, 1]
+    # ten per cent more children under a flat rate cost about ten children at the mean cost
+    per10 = float(n["ch7_ks_per10"].strip("£").replace(",", ""))
+    assert per10 == pytest.approx(10 * default_cost_model().mean, rel=0.02)
+
+
+def test_levers_link_to_pages_and_sections_that_exist():
+    from conftest import ROOT
+
+    from swp_models.figures import abroad as F
+
+    text = "\n".join(_chapter_markdown())
+    md = F.levers_markdown()
+    targets = F.levers_targets()
+    for target in targets:
+        kind, _, name = target.partition(":")
+        assert kind in ("doc", "ref"), target
+        if kind == "doc":
+            assert any((ROOT / "book" / f"{name}{ext}").exists() for ext in (".ipynb", ".md")), target
+        else:
+            assert name in F.SECTION_LABELS and f"({name})=" in text, target
+        assert f"<{name}>`" in md
+    pages = {t.split(":", 1)[1] for t in targets if t.startswith("doc:")}
+    assert {"05_contracts", "05_sensitivity", "06_outcomes", "08_piloting"} <= pages
+    assert md.count("\n* - ") == len(F.levers_table().frame) + 1
+
+
 def test_charts_carry_named_controls_and_a_source():
     from swp_models.figures import abroad as F
 

@@ -11,7 +11,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .. import abroad, data
+from .. import abroad, contracts, data
+from ..costs import default_caseload, default_cost_model
 from ..charts import PALETTE, finish, selector, slider
 from ..tables import Table
 from ..tables import key_results as _key_results
@@ -35,7 +36,12 @@ __all__ = [
     "bonus_table",
     "bonus_chart",
     "levers_table",
+    "levers_markdown",
+    "levers_targets",
+    "SECTION_LABELS",
+    "LEVERS_LABEL",
     "key_results",
+    "prose_numbers_abroad",
 ]
 
 _ANNEX = "Le Grand (2007), Annex A.3"
@@ -242,8 +248,9 @@ def model_risk_table() -> Table:
     })
     return Table(frame, caption="Who bears the risk in each managed-care model: the paid party's share of each part of "
                                 "the variation in cost",
-                 notes="Shares from chapter 5's risk table for the contract named (100,000 simulated years of 100 ± 10 "
-                       "children); the public agency bears the rest. Which contract is nearest is this book's reading "
+                 notes=f"Shares from chapter 5's risk table for the contract named ({contracts.CHAPTER_YEARS:,} "
+                       f"simulated years of {_load(True)} children); the public agency bears the rest. Which contract "
+                       "is nearest is this book's reading "
                        "of the annex (capitation for lead agencies and managed care organisations) and of the Illinois "
                        "account (a steady payment plus a bonus).")
 
@@ -256,9 +263,12 @@ def model_risk_table() -> Table:
 def ontario_table() -> Table:
     """Ontario's unit-cost growth: the figures as stated and the interval their words allow."""
     b = abroad.ontario_bounds()
-    names = {"as stated": "As stated: doubled, volumes up 40%",
-             "lowest": "Lowest reading: exactly doubled, volumes up 45%",
-             "highest": "Highest reading: up 2.5 times, volumes up 35%"}
+    r = b.set_index("reading")
+    vol = {k: _pct(r.loc[k, "volume_growth"]) for k in r.index}
+    top = f"{r.loc['highest', 'spending_ratio']:g}"
+    names = {"as stated": f"As stated: doubled, volumes up {vol['as stated']}",
+             "lowest": f"Lowest reading: exactly doubled, volumes up {vol['lowest']}",
+             "highest": f"Highest reading: up {top} times, volumes up {vol['highest']}"}
     frame = pd.DataFrame({
         "Reading": b["reading"].map(names), "Spending ratio": b["spending_ratio"].map(lambda v: f"{v:.2f}"),
         "Service volumes": b["volume_growth"].map(lambda v: "+" + _pct(v)),
@@ -267,8 +277,8 @@ def ontario_table() -> Table:
     })
     return Table(frame, caption="Ontario, 1998/99 to 2004/05: growth in spending per unit of service",
                  notes="Spending 'more than doubled' and volumes rose 'about 40%' (Annex A.3, citing the Auditor "
-                       "General, 2006). The top of 'more than doubled' (2.5) and the range of 'about 40%' (35% to 45%) "
-                       "are assumptions.")
+                       f"General, 2006). The top of 'more than doubled' ({top}) and the range of 'about 40%' "
+                       f"({vol['highest']} to {vol['lowest']}) are assumptions.")
 
 
 def ontario_chart() -> alt.VConcatChart:
@@ -289,7 +299,8 @@ def ontario_chart() -> alt.VConcatChart:
                  alt.Tooltip("growth:Q", title="Per unit up (%)", format=".1f"),
                  alt.Tooltip("annual:Q", title="A year (%)", format=".1f")],
     )
-    stated = pd.DataFrame({"volume": [40.0], "growth": [round(100 * b.loc["as stated", "unit_cost_growth"], 2)],
+    stated = pd.DataFrame({"volume": [round(100 * b.loc["as stated", "volume_growth"], 2)],
+                           "growth": [round(100 * b.loc["as stated", "unit_cost_growth"], 2)],
                            "text": [f"as stated: +{100 * b.loc['as stated', 'unit_cost_growth']:.0f}%"]})
     point = alt.Chart(stated).mark_point(filled=True, size=90, color=PALETTE[3]).encode(x="volume:Q", y="growth:Q")
     label = alt.Chart(stated).mark_text(align="left", dx=8, dy=-8, fontSize=11).encode(
@@ -297,9 +308,10 @@ def ontario_chart() -> alt.VConcatChart:
     chart = (band + line + point + label).add_params(ratio).properties(width=300, height=240)
     return finish(
         chart,
-        "Ontario: spending per unit rose at least 43%",
+        f"Ontario: spending per unit rose at least {_pct(b.loc['as stated', 'unit_cost_growth'])}",
         subtitle=["Grey band: the range read into 'about 40%'. Slider: 'more",
-                  "than doubled' allows any ratio of 2 or more (2.5 taken as top)."],
+                  f"than doubled' allows any ratio of 2 or more ({b.loc['highest', 'spending_ratio']:g} taken as "
+                  "top)."],
         source=[_ANNEX + ", citing the Auditor General", _ASSUMED],
     )
 
@@ -308,6 +320,7 @@ def referral_table() -> Table:
     """Referrals nearly doubling: the practice's expected surplus under payments set before the change."""
     high = data.value("international", jurisdiction="Ontario", measure="families_referred_ratio_since_oram")
     low = abroad.assumption("nearly_doubled_lower")
+    model = default_cost_model()
     cases = [(None, "like those before"), ("no_additional_needs", "all with no additional needs")]
     cols = {}
     for group, words in cases:
@@ -317,9 +330,10 @@ def referral_table() -> Table:
     frame = pd.DataFrame({"Payment set before the change": abroad.referral_shift(high)["payment"], **cols})
     return Table(frame, caption="If a practice's referrals nearly doubled: its expected surplus a year under payments "
                                 "set before the change",
-                 notes=f"A practice of 100 children whose referrals rise {low:g} to {high:g} times ('nearly doubled', "
-                       "Annex A.3; the lower end is an assumption), at chapter 3's expected costs (£33,000 a year for a "
-                       "child with no additional needs, £35,360 on average).")
+                 notes=f"A practice of {default_caseload().mean} children whose referrals rise {low:g} to {high:g} "
+                       "times ('nearly doubled', Annex A.3; the lower end is an assumption), at chapter 3's expected "
+                       f"costs ({_gbp(model.recorded_means()['no_additional_needs'])} a year for a child with no "
+                       f"additional needs, {_gbp(model.mean)} on average).")
 
 
 # ---------------------------------------------------------------------------------------
@@ -364,9 +378,10 @@ def tender_chart() -> alt.VConcatChart:
     return finish(
         chart,
         "Each bidder lost raises the price",
-        subtitle=["Costs uniform within 10% of the average child's cost (dashed).",
+        subtitle=[f"Costs uniform within {_pct(abroad.assumption('bidder_cost_spread'))} of the average child's cost "
+                  "(dashed).",
                   "Lowest bidder wins, paid the runner-up's cost up to the reserve;",
-                  f"a lone bidder gets the reserve. Crosses: {20_000:,} simulated tenders."],
+                  f"a lone bidder gets the reserve. Crosses: {abroad.TENDER_SIMS:,} simulated tenders."],
         source=["model here; chapter 3 costs", _ASSUMED],
     )
 
@@ -387,10 +402,12 @@ def tender_table() -> Table:
         rows.append((f"Re-tender, a rival bids with chance {q:.0%}", _m(re),
                      f"Wins back {_k(mc['one_bidder'] - re)} of the loss"))
     frame = pd.DataFrame(rows, columns=["Tender", "Commissioner's expected cost a year", "Note"])
-    return Table(frame, caption="South Australia's lesson for a practice of 100 children: what a second bidder is worth",
-                 notes="Bidders' costs uniform within 10% of £35,360 a child; reserve 10% above it, the council's cost "
-                       "of taking the service back in-house (report s.5.6). Spread, reserve and the rival's chance of "
-                       "bidding are assumptions.")
+    return Table(frame, caption=f"South Australia's lesson for a practice of {_load()} children: what a second "
+                                "bidder is worth",
+                 notes=f"Bidders' costs uniform within {_pct(abroad.assumption('bidder_cost_spread'))} of "
+                       f"{_gbp(d['mean_cost'])} a child (chapter 3's expected cost); reserve "
+                       f"{_pct(abroad.assumption('reserve_markup'))} above it, the council's cost of taking the service "
+                       "back in-house (report s.5.6). Spread, reserve and the rival's chance of bidding are assumptions.")
 
 
 # ---------------------------------------------------------------------------------------
@@ -398,6 +415,12 @@ def tender_table() -> Table:
 # ---------------------------------------------------------------------------------------
 
 _KANSAS_SCENARIOS = tuple(round(0.05 * i, 2) for i in range(7))
+
+
+def _load(margin: bool = False) -> str:
+    """The draft contract's caseload as the page writes it: ``100``, or with its margin ``100 ± 10``."""
+    c = default_caseload()
+    return f"{c.mean} ± {c.margin}" if margin else f"{c.mean}"
 
 
 def kansas_table() -> Table:
@@ -414,10 +437,11 @@ def kansas_table() -> Table:
     })
     return Table(frame, caption="Kansas before and after 2000: who bears the risk of the number of children and of "
                                 "their cost (£ a year)",
-                 notes=f"A contractor priced for 100 children serving 100 ± 10, at chapter 3's costs; "
+                 notes=f"A contractor priced for {_load()} children serving {_load(True)}, at chapter 3's costs; "
                        f"{abroad.KANSAS_YEARS:,} simulated years (seed {abroad.KANSAS_SEED}) priced with chapter 5's "
                        "simulator. 'Cost per child' is the variation of cost within needs groups; case mix falls on the "
-                       "contractor under both. Risk tolerance £250,000 (assumption).")
+                       f"contractor under both. Risk tolerance {_gbp(contracts.assumption('risk_tolerance'))} "
+                       "(assumption).")
 
 
 def kansas_frame() -> pd.DataFrame:
@@ -463,7 +487,7 @@ def kansas_chart() -> alt.VConcatChart:
         chart,
         "Flat rate: extra children cost the contractor",
         subtitle=["Lines: expected surplus; shading to the worst year in 20.",
-                  f"Priced for 100 children; {abroad.KANSAS_YEARS:,} simulated years a point."],
+                  f"Priced for {_load()} children; {abroad.KANSAS_YEARS:,} simulated years a point."],
         source=[_SIM, _ASSUMED],
     )
 
@@ -486,12 +510,12 @@ def illinois_table() -> Table:
         "Simulated ": c["sim_bonus"].map(_gbp),
     })
     loss = data.value("international", jurisdiction="Illinois", measure="max_contract_loss_share")
-    return Table(frame, caption="Illinois's bonus for a practice of 100 children, with and without the durability rule "
+    return Table(frame, caption=f"Illinois's bonus for a practice of {_load()} children, with and without the durability rule "
                                 "(£ a year)",
                  notes=f"A bonus of {_gbp(t['bonus'])} for each child moved into a permanent home above "
                        f"{_pct(t['threshold_share'])} of the caseload (ASPE); each child moves with chance "
                        f"{_pct(t['rate'])} a year and {_pct(t['reentry_within_year'])} of moves break down within a "
-                       f"year (assumptions of the chapter on contracting for outcomes). Simulated: 100,000 years, seed {abroad.ILLINOIS_SEED}. The "
+                       f"year (assumptions of the chapter on contracting for outcomes). Simulated: {abroad.ILLINOIS_YEARS:,} years, seed {abroad.ILLINOIS_SEED}. The "
                        f"other side of the Illinois contract, an agency missing its standard losing up to "
                        f"{loss:.0f}% of its contract through fewer referrals (ASPE), is not modelled.")
 
@@ -518,8 +542,9 @@ def illinois_chart() -> alt.VConcatChart:
     return finish(
         chart,
         "Counting only lasting moves makes a bonus rare",
-        subtitle=["100 children, 22% a year moving to permanent homes; bonus",
-                  "per child above 24%. Slider: more breakdowns, less bonus."],
+        subtitle=[f"{_load()} children, {_pct(abroad.illinois_terms()['rate'])} a year moving to permanent homes; bonus",
+                  f"per child above {_pct(abroad.illinois_terms()['threshold_share'])}. Slider: more breakdowns, less "
+                  "bonus."],
         source=["ASPE; Le Grand (2007), Annex A.3", "outcome chapter's assumptions"],
     )
 
@@ -531,21 +556,31 @@ def illinois_chart() -> alt.VConcatChart:
 _DESIGN_NAMES = {"guess": "Standard guessed, both years paid", "baseline": "Year 1 sets the standard, year 2 paid"}
 
 
+#: The real improvement the bonus table prices, percentage points.
+_IMPROVEMENT_POINTS = 5.0
+
+
+def _bonus_terms() -> str:
+    base = contracts.assumption("outcome_base_probability")
+    return (f"A practice of {_load()} children, {_pct(base)} of whom keep one social worker all year (chapter 5's "
+            f"assumed outcome); {_gbp(abroad.assumption('bonus_per_child_above_standard'))} for each child above the "
+            f"standard; a guessed standard is out by {100 * abroad.assumption('standard_guess_sd'):.0f} points on "
+            "average (sd; assumptions).")
+
+
 def bonus_table() -> Table:
     """A two-year pilot's bonus with and without a baseline year, with the default assumptions."""
-    t = abroad.bonus_table()
+    t = abroad.bonus_table(_IMPROVEMENT_POINTS)
     frame = pd.DataFrame({
         "Design": t["design"].map(_DESIGN_NAMES),
         "Bonus for no improvement (exact)": t["windfall"].map(_gbp),
         "Simulated": t["windfall_sim"].map(_gbp),
         "Spread (sd)": t["sd"].map(_gbp),
         "Chance of no bonus": t["p_nothing"].map(_pct),
-        "Extra bonus for a 5-point improvement": t["extra_for_improvement"].map(_gbp),
+        f"Extra bonus for a {_IMPROVEMENT_POINTS:g}-point improvement": t["extra_for_improvement"].map(_gbp),
     })
     return Table(frame, caption="Pricing a bonus for a two-year pilot, with and without a baseline (£ over the pilot)",
-                 notes="A practice of 100 children, 80% of whom keep one social worker all year (chapter 5's assumed "
-                       "outcome); £5,000 for each child above the standard; a guessed standard is out by 10 points on "
-                       "average (sd; assumptions). Simulated: 100,000 pilots, seed 2003.")
+                 notes=f"{_bonus_terms()} Simulated: {abroad.BONUS_PILOTS:,} pilots, seed {abroad.BONUS_SEED}.")
 
 
 def bonus_chart() -> alt.VConcatChart:
@@ -567,7 +602,8 @@ def bonus_chart() -> alt.VConcatChart:
     return finish(
         chart,
         "Without a baseline, a bonus pays for luck",
-        subtitle=["Two-year pilot of 100 children, £5,000 a child above the",
+        subtitle=[f"Two-year pilot of {_load()} children, "
+                  f"{_gbp(abroad.assumption('bonus_per_child_above_standard'))} a child above the",
                   "standard. At zero improvement the bonus is all windfall.",
                   "Slider: a worse guess, a bigger windfall."],
         source=["model here (exact binomial sums)", _ASSUMED],
@@ -578,28 +614,54 @@ def bonus_chart() -> alt.VConcatChart:
 # Lessons and levers
 # ---------------------------------------------------------------------------------------
 
-#: For each lesson key of ``data/international_systems.csv``: where in the book a reader sees it work.
+#: Labels of this chapter's sections that the levers table links to (set in ``book/07_abroad.ipynb``).
+SECTION_LABELS = ("abroad-ontario", "abroad-tender", "abroad-kansas", "abroad-illinois", "abroad-massachusetts")
+
+#: Label of the levers table on the page (for ``{numref}``).
+LEVERS_LABEL = "tbl-abroad-levers"
+
+#: For each lesson key of ``data/international_systems.csv``: where in the book a reader sees it work, as
+#: (link text, target) pairs, a target being another page (``doc:``) or a section of this chapter (``ref:``);
+#: then the contract parameter and the control.
 _LEVERS = {
-    "monopoly": ("This chapter: the tender", "The number of bidders and the reserve price (the council's cost of "
-                 "taking the service back in-house)", "Reserve-price slider of the tender chart"),
-    "performance_contracts": ("Paying a practice", "The outcome bonus per child and the base it sits on",
+    "monopoly": ((("This chapter: the tender", "ref:abroad-tender"),),
+                 "The number of bidders and the reserve price (the council's cost of taking the service back in-house)",
+                 "Reserve-price slider of the tender chart"),
+    "performance_contracts": ((("Paying a practice", "doc:05_contracts"),
+                               ("Contracting for outcomes", "doc:06_outcomes")),
+                              "The outcome bonus per child and the base it sits on",
                               "Outcome-bonus slider of the live contract explorer"),
-    "purchaser_provider_split": ("Continuity", "The practice's staff turnover and vacancies against the council's",
+    "purchaser_provider_split": ((("Continuity", "doc:02_continuity"),),
+                                 "The practice's staff turnover and vacancies against the council's",
                                  "Turnover and vacancy sliders of the continuity charts"),
-    "regulator_life_cycle": ("This chapter: Ontario", "The cost of auditing costs and monitoring outcomes, and "
-                             "payment that does not follow spending", "Spending-ratio slider of the Ontario chart"),
-    "cwla_issues": ("This chapter: Kansas; Paying a practice", "Whether the baseline follows the number of children",
+    "regulator_life_cycle": ((("This chapter: Ontario", "ref:abroad-ontario"),),
+                             "The cost of auditing costs and monitoring outcomes, and payment that does not follow "
+                             "spending", "Spending-ratio slider of the Ontario chart"),
+    "cwla_issues": ((("This chapter: Kansas", "ref:abroad-kansas"), ("Paying a practice", "doc:05_contracts"),
+                     ("Which contract wins where", "doc:05_sensitivity")),
+                    "Whether the baseline follows the number of children",
                     "Baseline menu of the design-your-contract chart"),
-    "durable_outcomes": ("This chapter: Illinois; Contracting for outcomes",
+    "durable_outcomes": ((("This chapter: Illinois", "ref:abroad-illinois"),
+                          ("Contracting for outcomes", "doc:06_outcomes")),
                          "The months an outcome must last before it is paid",
                          "Breakdown-rate slider of the Illinois chart (months on its axis)"),
-    "baseline_first": ("This chapter: Massachusetts", "When standards start, and how far a guessed standard may be out",
+    "baseline_first": ((("This chapter: Massachusetts", "ref:abroad-massachusetts"),
+                        ("Piloting and evaluation", "doc:08_piloting")),
+                       "When standards start, and how far a guessed standard may be out",
                        "Guess-error slider of the bonus chart"),
 }
 
+_LEVERS_CAPTION = "Each lesson from abroad, and the lever in this book that shows it at work"
+_LEVERS_NOTES = ("Lessons from Annex A.3 (its four lessons and its lesson from Canada), and three drawn by this book "
+                 "from the annex's accounts of Kansas, Illinois and Massachusetts.")
 
-def levers_table() -> Table:
-    """Each lesson of the annex tied to the chapter, contract parameter and control where a reader can see it work."""
+
+def levers_targets() -> list[str]:
+    """Every link target of the levers table: ``doc:<page>`` (a page under ``book/``) or ``ref:<label>``."""
+    return [target for where, _, _ in _LEVERS.values() for _, target in where]
+
+
+def _lever_rows() -> list[tuple[str, str, tuple[tuple[str, str], ...], str, str]]:
     s = abroad.systems()
     lessons = s[s["aspect"] == "lesson"]
     rows = []
@@ -607,12 +669,36 @@ def levers_table() -> Table:
         sub = lessons[lessons["category"] == key]
         if sub.empty:
             raise ValueError(f"no lesson {key!r} in data/international_systems.csv")
-        places = ", ".join(dict.fromkeys(sub["jurisdiction"]))
-        rows.append((sub["entry"].iloc[0], places, where, parameter, control))
+        rows.append((sub["entry"].iloc[0], ", ".join(dict.fromkeys(sub["jurisdiction"])), where, parameter, control))
+    return rows
+
+
+def levers_table() -> Table:
+    """Each lesson of the annex tied to the chapter, contract parameter and control where a reader can see it work."""
+    rows = [(lesson, places, "; ".join(text for text, _ in where), parameter, control)
+            for lesson, places, where, parameter, control in _lever_rows()]
     frame = pd.DataFrame(rows, columns=["Lesson", "From", "Where to see it", "Contract parameter", "Control"])
-    return Table(frame, caption="Each lesson from abroad, and the lever in this book that shows it at work",
-                 notes="Lessons from Annex A.3 (its four lessons and its lesson from Canada), and three drawn by this "
-                       "book from the annex's accounts of Kansas, Illinois and Massachusetts.")
+    return Table(frame, caption=_LEVERS_CAPTION, notes=_LEVERS_NOTES)
+
+
+def _link(text: str, target: str) -> str:
+    kind, _, name = target.partition(":")
+    return f"{{{kind}}}`{text} <{name}>`"
+
+
+def levers_markdown() -> str:
+    """The levers table as MyST Markdown, each place linked to the page or section that shows it.
+
+    Links to other pages are ``{doc}`` roles, to this chapter's sections ``{ref}`` roles, so the
+    book's build checks every one. The page glues it and pastes it with ``{glue:md}`` in MyST format.
+    """
+    lines = [f"```{{list-table}} {_LEVERS_CAPTION}", ":header-rows: 1", ":class: swp-table", f":name: {LEVERS_LABEL}", "",
+             "* - Lesson", "  - From", "  - Where to see it", "  - Contract parameter", "  - Control"]
+    for lesson, places, where, parameter, control in _lever_rows():
+        links = "; ".join(_link(text, target) for text, target in where)
+        lines += [f"* - {lesson}", f"  - {places}", f"  - {links}", f"  - {parameter}", f"  - {control}"]
+    lines += ["```", "", _LEVERS_NOTES]
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------------------
@@ -642,20 +728,125 @@ def key_results() -> Table:
              "over their range",
              "Annex A.3 citing the Auditor General (2006)",
              "the readings of 'more than doubled' and 'about 40%'"),
-            ("Tender: cost of losing the second of two bidders, practice of 100 children",
+            (f"Tender: cost of losing the second of two bidders, practice of {_load()} children",
              f"{_k(mc['loss'])} a year ({_pct(mc['loss_share'], 1)})",
              "closed form, checked by simulation", "bidders' cost spread and the reserve price"),
-            ("Re-tendering with an even chance that a rival bids: share of that loss won back",
+            (f"Re-tendering with a {_pct(abroad.assumption('retender_entry_probability'))} chance that a rival bids: share "
+             "of that loss won back",
              _pct(mc["retender_saving"] / mc["loss"]), "closed form", "the rival's chance of bidding"),
             ("Kansas: contractor's share of the risk in the number of children, flat rate; per child served",
              f"{_pct(k.loc[flat, 'caseload'])}; {_pct(k.loc[served, 'caseload'])}",
              f"chapter 5 simulator, {abroad.KANSAS_YEARS:,} years"),
             ("Kansas: risk premium the contractor would charge, flat rate; per child served",
              f"{_k(k.loc[flat, 'risk_premium_exact'])}; {_k(k.loc[served, 'risk_premium_exact'])} a year",
-             f"chapter 5 simulator, {abroad.KANSAS_YEARS:,} years", "risk tolerance £250,000"),
+             f"chapter 5 simulator, {abroad.KANSAS_YEARS:,} years",
+             f"risk tolerance {_gbp(contracts.assumption('risk_tolerance'))}"),
             ("Two-year pilot: bonus paid for no improvement, standard guessed; standard from a baseline year",
              f"{_gbp(bonus.loc['guess', 'windfall'])}; {_gbp(bonus.loc['baseline', 'windfall'])}",
-             "exact binomial sums, checked by simulation", "error of a guessed standard; bonus £5,000 a child"),
+             "exact binomial sums, checked by simulation",
+             f"error of a guessed standard; bonus {_gbp(abroad.assumption('bonus_per_child_above_standard'))} a child"),
         ],
         caption="Key results: lessons from abroad (default assumptions)",
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Figures quoted in the chapter's text
+# ---------------------------------------------------------------------------------------
+
+
+def _thousands(x: float) -> str:
+    """£ rounded to the nearest thousand and written out: ``285600 -> '£286,000'``."""
+    return f"£{round(abs(x), -3):,.0f}"
+
+
+def _millions(x: float, digits: int = 2) -> str:
+    return f"£{abs(x) / 1e6:.{digits}f} million"
+
+
+def prose_numbers_abroad() -> dict[str, str]:
+    """Formatted figures that chapter 7's text quotes, keyed by the name the page glues them under.
+
+    Every value is computed from :mod:`swp_models.abroad` and its data with the chapter's default
+    assumptions, so the prose moves with the model.
+    """
+    s = abroad.systems()
+    evidence = s[s["aspect"] == "evidence"]
+    b = abroad.ontario_bounds().set_index("reading")
+    mc = abroad.monopoly_cost()
+    d = abroad.tender_defaults()
+    k = abroad.kansas_comparison().set_index("contract")
+    flat, served = k.index
+    more = abroad.kansas_comparison(0.10).set_index("contract")
+    il = abroad.illinois_comparison().set_index("window_months")
+    t = abroad.illinois_terms()
+    bonus = abroad.bonus_table(_IMPROVEMENT_POINTS).set_index("design")
+    low = abroad.assumption("nearly_doubled_lower")
+    high = data.value("international", jurisdiction="Ontario", measure="families_referred_ratio_since_oram")
+    block = [abroad.referral_shift(f).set_index("payment")["surplus"].iloc[0] for f in (low, high)]
+    gain = [abroad.referral_shift(f, "no_additional_needs").set_index("payment")["surplus"].iloc[1]
+            for f in (low, high)]
+    vol = b.loc["as stated", "volume_growth"]
+    half = abroad.assumption("about_half_width") / 100
+    return {
+        "ch7_with_evidence": str(int(evidence["category"].isin(["Favourable", "Mixed", "Unfavourable"]).sum())),
+        "ch7_places": str(len(evidence)),
+        "ch7_on_growth": _pct(b.loc["as stated", "unit_cost_growth"]),
+        "ch7_on_rate": _pct(b.loc["as stated", "annual_rate"], 1),
+        "ch7_on_low": _pct(b.loc["lowest", "unit_cost_growth"]),
+        "ch7_on_high": _pct(b.loc["highest", "unit_cost_growth"]),
+        "ch7_on_rate_low": _pct(b.loc["lowest", "annual_rate"], 1),
+        "ch7_on_rate_high": _pct(b.loc["highest", "annual_rate"], 1),
+        "ch7_on_vol_low": _pct(vol - half),
+        "ch7_on_vol_high": _pct(vol + half),
+        "ch7_on_spend_low": f"{b.loc['as stated', 'spending_ratio']:g}",
+        "ch7_on_spend_high": f"{b.loc['highest', 'spending_ratio']:g}",
+        "ch7_ref_low": f"{low:g}",
+        "ch7_ref_high": f"{high:g}",
+        "ch7_ref_block": f"{_millions(max(block), 1)} to {_millions(min(block), 1)}",
+        "ch7_ref_gain": f"{_millions(min(gain), 1)} to {_millions(max(gain), 1)}",
+        "ch7_children": _load(),
+        "ch7_load": _load(True),
+        "ch7_spread": _pct(abroad.assumption("bidder_cost_spread")),
+        "ch7_reserve": _pct(abroad.assumption("reserve_markup")),
+        "ch7_mean_cost": _gbp(d["mean_cost"]),
+        "ch7_two": _millions(mc["two_bidders"]),
+        "ch7_one": _millions(mc["one_bidder"]),
+        "ch7_loss": _thousands(mc["loss"]),
+        "ch7_loss_child": _gbp(mc["loss_per_child"]),
+        "ch7_loss_share": _pct(mc["loss_share"], 1),
+        "ch7_entry_p": _pct(abroad.assumption("retender_entry_probability")),
+        "ch7_winback": _pct(mc["retender_saving"] / mc["loss"]),
+        "ch7_ks_years": f"{abroad.KANSAS_YEARS:,}",
+        "ch7_ks_worst_flat": _thousands(k.loc[flat, "practice_surplus_p5"]),
+        "ch7_ks_worst_served": _thousands(k.loc[served, "practice_surplus_p5"]),
+        "ch7_ks_prem_flat": _thousands(k.loc[flat, "risk_premium_exact"]),
+        "ch7_ks_prem_served": _thousands(k.loc[served, "risk_premium_exact"]),
+        "ch7_ks_prem_cut": _pct(1 - k.loc[served, "risk_premium_exact"] / k.loc[flat, "risk_premium_exact"]),
+        "ch7_ks_state_sd": _thousands(k.loc[served, "council_sd_spend"]),
+        "ch7_ks_per10": _thousands(k.loc[flat, "practice_mean_surplus"] - more.loc[flat, "practice_mean_surplus"]),
+        "ch7_ks_per10_served": _thousands(k.loc[served, "practice_mean_surplus"]
+                                          - more.loc[served, "practice_mean_surplus"]),
+        "ch7_il_threshold": _pct(t["threshold_share"]),
+        "ch7_il_rate": _pct(t["rate"]),
+        "ch7_il_reentry": _pct(t["reentry_within_year"]),
+        "ch7_il_bonus": _gbp(t["bonus"]),
+        "ch7_il_moves": f"{il.loc[0.0, 'expected_moves']:g}",
+        "ch7_il_p": _pct(il.loc[0.0, "p_bonus"], 1),
+        "ch7_il_moves_rule": f"{il.loc[t['window_months'], 'expected_moves']:.1f}",
+        "ch7_il_p_rule": _pct(il.loc[t["window_months"], "p_bonus"], 1),
+        "ch7_il_seed": str(abroad.ILLINOIS_SEED),
+        "ch7_il_years": f"{abroad.ILLINOIS_YEARS:,}",
+        "ch7_tender_sims": f"{abroad.TENDER_SIMS:,}",
+        "ch7_ma_base": _pct(contracts.assumption("outcome_base_probability")),
+        "ch7_ma_bonus": _gbp(abroad.assumption("bonus_per_child_above_standard")),
+        "ch7_ma_guess_sd": f"{100 * abroad.assumption('standard_guess_sd'):.0f}",
+        "ch7_ma_points": f"{_IMPROVEMENT_POINTS:g}",
+        "ch7_ma_guess": _gbp(bonus.loc["guess", "windfall"]),
+        "ch7_ma_baseline": _gbp(bonus.loc["baseline", "windfall"]),
+        "ch7_ma_ratio": f"{bonus.loc['guess', 'windfall'] / bonus.loc['baseline', 'windfall']:.1f}",
+        "ch7_ma_sd_guess": _gbp(bonus.loc["guess", "sd"]),
+        "ch7_ma_sd_baseline": _gbp(bonus.loc["baseline", "sd"]),
+        "ch7_ma_extra_guess": _gbp(bonus.loc["guess", "extra_for_improvement"]),
+        "ch7_ma_extra_baseline": _gbp(bonus.loc["baseline", "extra_for_improvement"]),
+    }
