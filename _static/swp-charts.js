@@ -161,7 +161,12 @@
     var out = [];
     if (spec.datasets) { Object.keys(spec.datasets).forEach(function (k) { out.push({ name: k, rows: rowsOf(spec.datasets[k]) }); }); }
     walk(spec, function (n) { if (n.data && n.data.values !== undefined) { out.push({ name: "values", rows: rowsOf(n.data.values) }); } });
-    return out.filter(function (d) { return Array.isArray(d.rows) && d.rows.length && typeof d.rows[0] === "object"; });
+    // The chart's main data first: the set with the most columns, then the most rows (a reference
+    // line's one-value datum comes last).
+    return out.filter(function (d) { return Array.isArray(d.rows) && d.rows.length && typeof d.rows[0] === "object"; })
+      .sort(function (a, b) {
+        return columnsOf(b.rows).length - columnsOf(a.rows).length || b.rows.length - a.rows.length;
+      });
   }
   function columnsOf(rows) {
     var cols = [];

@@ -221,7 +221,8 @@ def budget_and_comparison_chart() -> alt.VConcatChart:
     team, admin, level = _controls("ch4_budget")
     top = _budget_body(grid, order, totals, team, admin, level)
     bottom = _comparison_body(team, admin, level)
-    chart = alt.vconcat(top, bottom, spacing=26).add_params(team, admin, level)
+    # The two panels colour different things (budget lines; parts of a child's cost): separate scales.
+    chart = alt.vconcat(top, bottom, spacing=26).add_params(team, admin, level).resolve_scale(color="independent")
     return finish(
         chart,
         "What a practice costs a year, and how that sits beside a child's care",
