@@ -1896,9 +1896,9 @@ def needs_mix_comparison(n_years: int = GRID_YEARS, seed: int = CHAPTER_SEED) ->
 
     Parameters
     ----------
-    n_years : int, default :data:`GRID_YEARS`
+    n_years : int, default ``GRID_YEARS``
         Simulated practice-years per mix, 1,000 to 100,000.
-    seed : int, default :data:`CHAPTER_SEED`
+    seed : int, default ``CHAPTER_SEED``
         Seed of every mix's simulation, >= 0.
 
     Returns
