@@ -292,9 +292,10 @@ def test_home_page_shows_the_chapters_headlines(book_url, offline):
         assert cells.nth(2).inner_text().strip().startswith(f"{r.chapter}.")
         rests = cells.nth(3).inner_text().strip()
         assert rests.startswith("no") if r[6] == "data and model only" else same(r[6]) in same(rests)
-    # One screen: the findings end within the first 1.6 screen heights of a desktop window.
+    # Short: the findings (one or two per chapter, nine chapters) end within 2.4 screen heights of a
+    # desktop window.
     bottom = tab.locator(".swp-findings").evaluate("e => e.getBoundingClientRect().bottom")
-    assert bottom < 1.6 * 900, f"the findings run to {bottom:.0f} px"
+    assert bottom < 2.4 * 900, f"the findings run to {bottom:.0f} px"
     for ch in findings.CHAPTERS:
         stored = _stored_key_results(ROOT / f"{ch.page}.ipynb")
         for i in ch.headlines:
