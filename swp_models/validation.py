@@ -13,7 +13,16 @@ from typing import Iterable
 import numpy as np
 
 __all__ = [
+    "MAX_CELLS",
+    "MAX_DRAWS",
     "check_finite",
+    "check_finite_array",
+    "check_flag",
+    "check_instance",
+    "check_sequence",
+    "check_size",
+    "check_text",
+    "check_work",
     "check_in_range",
     "check_integer",
     "check_one_of",
@@ -108,3 +117,102 @@ def check_one_of(name: str, value: object, allowed: Iterable[object]) -> object:
         shown = ", ".join(repr(o) for o in options)
         raise ValueError(f"{name} must be one of {shown}; got {_describe(value)}")
     return value
+
+
+# --- Sizes, types and sequences ------------------------------------------------------------------------
+
+#: The most array cells (numbers) one call may allocate for its working arrays: 2·10^7 float64 values,
+#: about 160 MB. Size parameters are checked against this before any work is done.
+MAX_CELLS: int = 20_000_000
+
+#: The most Monte Carlo draws (simulated years, simulated practices, bootstrap replicates) one call accepts.
+MAX_DRAWS: int = 2_000_000
+
+
+def check_size(name: str, value: object, high: int, low: int = 1) -> int:
+    """Check a size parameter (a count of draws, years, workers, children ...) and return it as ``int``.
+
+    A float with a whole value (``1e6``) is accepted as that integer; a bool is not.
+
+    The value must be an integer (not a bool) in ``[low, high]``; ``high`` is the documented bound that keeps
+    a call within memory and time. The message names the parameter, the value and the allowed range.
+    """
+    if isinstance(value, bool) or not isinstance(value, (Integral, np.integer)):
+        if isinstance(value, (Real, np.floating)) and not isinstance(value, bool) and math.isfinite(float(value)) \
+                and float(value).is_integer():
+            value = int(value)
+        else:
+            raise ValueError(f"{name} must be a whole number in [{low:,}, {high:,}]; got {_describe(value)}")
+    out = int(value)
+    if out < low or out > high:
+        raise ValueError(f"{name} must be a whole number in [{low:,}, {high:,}]; got {out:,}")
+    return out
+
+
+def check_work(cells: int, names: str, limit: int = MAX_CELLS) -> None:
+    """Refuse a call whose working arrays would exceed ``limit`` cells.
+
+    ``names`` describes the product, e.g. ``"n_sims × years"``; the message names those parameters, the
+    number of cells asked for and the limit.
+    """
+    if cells > limit:
+        raise ValueError(f"{names} asks for {cells:,} values, more than the {limit:,} one call may use; "
+                         f"reduce {names}")
+
+
+def check_instance(name: str, value: object, types: type | tuple[type, ...], what: str | None = None) -> object:
+    """Check ``value`` is an instance of ``types``; raise :class:`TypeError` naming the parameter otherwise."""
+    if not isinstance(value, types):
+        if what is None:
+            tup = types if isinstance(types, tuple) else (types,)
+            what = "of type " + " or ".join(t.__name__ for t in tup)
+        raise TypeError(f"{name} must be a {what}; got {type(value).__name__} {_describe(value)[:80]}")
+    return value
+
+
+def check_flag(name: str, value: object) -> bool:
+    """Check a yes/no flag is a ``bool`` (numbers and strings are refused, not read as truthy)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False; got {_describe(value)[:80]}")
+    return bool(value)
+
+
+def check_text(name: str, value: object, *, allow_empty: bool = False) -> str:
+    """Check ``value`` is a string (non-empty unless ``allow_empty``)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string; got {type(value).__name__} {_describe(value)[:80]}")
+    if not allow_empty and not value.strip():
+        raise ValueError(f"{name} must not be empty")
+    return value
+
+
+def check_sequence(name: str, value: object, *, min_len: int = 1, max_len: int = MAX_DRAWS) -> list:
+    """Check ``value`` is a list/tuple/array/Series (not a string or mapping) of bounded, non-zero length.
+
+    Returns the items as a list. Empty sequences are refused by name unless ``min_len`` is 0.
+    """
+    if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__len__") or not hasattr(value, "__iter__"):
+        raise TypeError(f"{name} must be a sequence (list, tuple or array); got {type(value).__name__} "
+                        f"{_describe(value)[:80]}")
+    n = len(value)
+    if n < min_len:
+        raise ValueError(f"{name} must have at least {min_len} item{'s' if min_len != 1 else ''}; got {n}")
+    if n > max_len:
+        raise ValueError(f"{name} must have at most {max_len:,} items; got {n:,}")
+    return list(value)
+
+
+def check_finite_array(name: str, value: object, *, min_len: int = 1, max_len: int = MAX_CELLS) -> np.ndarray:
+    """Check a one-dimensional sequence of finite real numbers and return it as a float array."""
+    items = check_sequence(name, value, min_len=min_len, max_len=max_len)
+    try:
+        arr = np.asarray(items, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must hold real numbers; got {_describe(value)[:80]}") from None
+    if any(isinstance(v, (bool, np.bool_)) for v in items[:1000]):
+        raise TypeError(f"{name} must hold numbers, not True/False")
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional; got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must hold finite numbers; got NaN or infinity")
+    return arr
