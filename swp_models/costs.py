@@ -53,11 +53,17 @@ from scipy import special
 
 from . import data
 from .validation import (
+    MAX_CELLS,
+    MAX_DRAWS,
     check_in_range,
+    check_instance,
     check_integer,
     check_one_of,
     check_positive,
     check_probability,
+    check_sequence,
+    check_size,
+    check_work,
 )
 
 __all__ = [
@@ -91,6 +97,8 @@ _COST_TABLE = "cost_by_needs_2005"
 _CENSUS_TABLE = "cin_census_2005"
 _ASSUMPTIONS = "assumptions_costs"
 _SHARE_TOLERANCE = 1e-9
+#: Largest number of children a caseload may name (a whole country's looked-after children many times over).
+MAX_CAPACITY: int = 10**9
 
 SeedLike = int | np.random.Generator | None
 
@@ -101,6 +109,11 @@ def _rng(seed: SeedLike) -> np.random.Generator:
     if seed is None:
         raise ValueError("seed must be an integer or a numpy Generator; got None (results must be reproducible)")
     return np.random.default_rng(check_integer("seed", seed, low=0))
+
+
+def _check_model(model: object, name: str = "model") -> "CostModel":
+    """Refuse anything but a :class:`CostModel` with a :class:`TypeError` naming ``name``."""
+    return check_instance(name, model, CostModel, "CostModel")
 
 
 def _as_tuple(name: str, values: object) -> tuple:
@@ -858,10 +871,14 @@ class Caseload:
         return self.minimum + rng.binomial(2 * self.margin, 0.5, size=n).astype(np.int64)
 
 
-def _as_caseload(caseload: int | Caseload) -> Caseload:
+def _as_caseload(caseload: int | Caseload, name: str = "caseload") -> Caseload:
+    """A :class:`Caseload` from a caseload or a whole number of children (>= 1), errors naming ``name``."""
     if isinstance(caseload, Caseload):
         return caseload
-    return Caseload(mean=check_integer("caseload", caseload, low=1))
+    if isinstance(caseload, bool) or not isinstance(caseload, (int, np.integer, float, np.floating)):
+        raise TypeError(f"{name} must be a whole number of children or a Caseload; got "
+                        f"{type(caseload).__name__} {caseload!r:.80}")
+    return Caseload(mean=check_size(name, caseload, MAX_CAPACITY))
 
 
 def default_caseload(kind: str = "uniform") -> Caseload:
@@ -984,6 +1001,13 @@ class PracticeChildren:
     totals: np.ndarray = field(repr=False)
 
 
+def _check_years(n_years: object, load: Caseload, name: str) -> int:
+    """``n_years`` (named ``name``) in [1, MAX_DRAWS], with ``n_years`` times the largest caseload within MAX_CELLS."""
+    n_years = check_size(name, n_years, MAX_DRAWS)
+    check_work(n_years * load.maximum, f"{name} × caseload")
+    return n_years
+
+
 def draw_practice_children(
     model: CostModel, caseload: int | Caseload, n_years: int, rng: np.random.Generator
 ) -> PracticeChildren:
@@ -995,9 +1019,24 @@ def draw_practice_children(
     turned into a lognormal cost; then, if the model has a shared yearly shock, one factor
     per year multiplying every child's cost that year. Random numbers are taken from
     ``rng`` in that order (no shock factors are drawn without a shock).
+
+    Parameters
+    ----------
+    model : CostModel
+    caseload : int or Caseload
+    n_years : int
+        Practice-years, in [1, :data:`~swp_models.validation.MAX_DRAWS`], with ``n_years``
+        times the largest caseload at most :data:`~swp_models.validation.MAX_CELLS` children.
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    PracticeChildren
     """
+    _check_model(model)
     load = _as_caseload(caseload)
-    n_years = check_integer("n_years", n_years, low=1)
+    n_years = _check_years(n_years, load, "n_years")
+    check_instance("rng", rng, np.random.Generator, "numpy Generator")
     counts = load.sample(n_years, rng)
     weights = np.asarray(model.component_weights, dtype=float)
     comp_counts = rng.multinomial(counts, weights / weights.sum()).astype(np.int64)
@@ -1027,7 +1066,8 @@ def simulate_practice_costs(
     caseload : int or Caseload
         A fixed number of children, or a caseload distribution.
     n_sims : int
-        Practice-years, >= 1.
+        Practice-years, in [1, :data:`~swp_models.validation.MAX_DRAWS`], with ``n_sims``
+        times the largest caseload at most :data:`~swp_models.validation.MAX_CELLS` children.
     seed : int or numpy.random.Generator
 
     Returns
@@ -1038,7 +1078,10 @@ def simulate_practice_costs(
         component). The same seed gives the same children as
         :func:`swp_models.contracts.simulate_practice_years`.
     """
-    sims = draw_practice_children(model, caseload, n_sims, _rng(seed))
+    _check_model(model)
+    load = _as_caseload(caseload)
+    n_sims = _check_years(n_sims, load, "n_sims")
+    sims = draw_practice_children(model, load, n_sims, _rng(seed))
     frame = pd.DataFrame({"children": sims.counts, "total_cost": sims.totals})
     frame["cost_per_child"] = sims.totals / sims.counts
     for k, name in enumerate(model.components):
@@ -1050,27 +1093,36 @@ def simulate_practice_costs(
 # Pooling
 # ---------------------------------------------------------------------------------------
 
-_POOLING_METHODS = ("normal", "simulate")
+_POOLING_METHODS = ("exact", "normal", "simulate")
 _CHUNK_CHILDREN = 2_000_000
 
 
-def _simulated_exceedance(model: CostModel, n: int, excess: float, n_sims: int, rng: np.random.Generator) -> float:
-    limit = (1.0 + excess) * model.mean * n
-    per_chunk = max(1, _CHUNK_CHILDREN // n)
+def _simulated_exceedance(
+    model: CostModel, load: Caseload, excess: float, n_sims: int, rng: np.random.Generator
+) -> float:
+    per_child = (1.0 + excess) * model.mean
+    per_chunk = max(1, _CHUNK_CHILDREN // load.maximum)
     hits, done = 0, 0
     while done < n_sims:
         size = min(per_chunk, n_sims - done)
-        sims = draw_practice_children(model, n, size, rng)
-        hits += int((sims.totals > limit).sum())
+        sims = draw_practice_children(model, load, size, rng)
+        hits += int((sims.totals > per_child * sims.counts).sum())
         done += size
     return hits / n_sims
 
 
+def _check_simulation_size(n_sims: object, load: Caseload, size_name: str) -> int:
+    """``n_sims`` as an int within :data:`MAX_DRAWS`, and ``n_sims`` times the largest pool within :data:`MAX_CELLS`."""
+    n_sims = check_size("n_sims", n_sims, MAX_DRAWS)
+    check_work(n_sims * load.maximum, f"n_sims × {size_name}")
+    return n_sims
+
+
 def prob_cost_per_child_exceeds(
     model: CostModel,
-    n: int,
+    n: int | Caseload,
     excess: float = 0.10,
-    method: str = "normal",
+    method: str = "exact",
     *,
     n_sims: int = 4000,
     seed: SeedLike = 0,
@@ -1080,25 +1132,43 @@ def prob_cost_per_child_exceeds(
     Parameters
     ----------
     model : CostModel
-    n : int
-        Number of children pooled (a practice of 100, a council of 1,000 or 5,000), >= 1.
+    n : int or Caseload
+        Children pooled: a fixed number (a practice of 100, a council of 1,000 or 5,000),
+        >= 1, or a caseload distribution (the draft contract's 100 plus or minus 10, say).
     excess : float, default 0.10
         Overshoot as a fraction of the mean cost per child, >= 0.
-    method : str
-        ``"normal"`` or ``"simulate"``. ``"normal"``: the normal approximation
-        ``1 - Phi(excess / relative_spread(model, n))``, which misses the right skew of costs and
-        so understates the chance of a large overshoot (for very small ``n`` it can
-        overstate the chance of a small one). ``"simulate"``: the share of
-        ``n_sims`` simulated pools (drawn in chunks, fixed ``seed``) that overshoot.
+    method : str, default "exact"
+        ``"exact"``, ``"normal"`` or ``"simulate"``. ``"exact"``: from the distribution of
+        the total, :func:`total_cost_distribution` (the figures the book prints; limited to
+        the caseloads that function accepts). ``"normal"``: the normal approximation
+        ``1 - Phi(excess / relative_spread(model, n))`` (averaged over the caseloads of a
+        :class:`Caseload`), which misses the right skew of costs and so understates the
+        chance of a large overshoot: 4.3% against the exact 5.0% for the census mix and a
+        practice of 100 at 10%. ``"simulate"``: the share of ``n_sims`` simulated pools
+        (drawn in chunks, fixed ``seed``) that overshoot.
+    n_sims : int, default 4000
+        Simulated pools for ``"simulate"``, in [1, :data:`~swp_models.validation.MAX_DRAWS`],
+        with (for ``"simulate"``) ``n_sims`` times the largest pool at most
+        :data:`~swp_models.validation.MAX_CELLS` children.
+    seed : int or numpy.random.Generator, default 0
+        Only for ``"simulate"``.
+
+    Returns
+    -------
+    float
+        A probability.
     """
-    n = check_integer("n", n, low=1)
+    _check_model(model)
+    load = _as_caseload(n, "n")
     excess = check_in_range("excess", excess, 0.0, None)
     check_one_of("method", method, _POOLING_METHODS)
+    n_sims = check_size("n_sims", n_sims, MAX_DRAWS)
+    if method == "exact":
+        return total_cost_distribution(model, load, _name="n").prob_cost_per_child_exceeds(excess)
     if method == "normal":
-        z = excess / relative_spread(model, n)
-        return float(special.ndtr(-z))
-    n_sims = check_integer("n_sims", n_sims, low=1)
-    return _simulated_exceedance(model, n, excess, n_sims, _rng(seed))
+        ns, probs = _caseload_distribution(load)
+        return float(sum(p * special.ndtr(-excess / relative_spread(model, int(k))) for k, p in zip(ns, probs)))
+    return _simulated_exceedance(model, load, excess, _check_simulation_size(n_sims, load, "n"), _rng(seed))
 
 
 def pooling_table(
@@ -1111,6 +1181,18 @@ def pooling_table(
 ) -> pd.DataFrame:
     """How pooling shrinks risk: for each pool size, the sd of the average cost and the overshoot chance.
 
+    Parameters
+    ----------
+    model : CostModel
+    sizes : sequence of int
+        Children pooled (fixed), each >= 1, with ``n_sims`` times the largest at most
+        :data:`~swp_models.validation.MAX_CELLS`.
+    excess : float, default 0.10
+        Overshoot as a fraction of the mean cost per child, >= 0.
+    n_sims : int, default 4000
+        Simulated pools per size, in [1, :data:`~swp_models.validation.MAX_DRAWS`].
+    seed : int or numpy.random.Generator, default 0
+
     Returns
     -------
     pandas.DataFrame
@@ -1118,11 +1200,14 @@ def pooling_table(
         ``p_exceed_normal``, ``p_exceed_simulated`` and ``se_simulated`` (its Monte Carlo
         standard error).
     """
+    _check_model(model)
+    pools = [check_size("sizes", n, MAX_CELLS) for n in check_sequence("sizes", sizes, max_len=1000)]
+    excess = check_in_range("excess", excess, 0.0, None)
+    n_sims = _check_simulation_size(n_sims, Caseload(max(pools)), "sizes")
     rng = _rng(seed)
     rows = []
-    for n in sizes:
-        n = check_integer("sizes", n, low=1)
-        p_sim = _simulated_exceedance(model, n, check_in_range("excess", excess, 0.0, None), n_sims, rng)
+    for n in pools:
+        p_sim = _simulated_exceedance(model, Caseload(n), excess, n_sims, rng)
         rows.append(
             {
                 "children": n,
@@ -1148,7 +1233,9 @@ if TYPE_CHECKING:
     from .tables import Table
 
 _GRID_POINTS_PER_SD = 40
-_GRID_MAX_POINTS = 1 << 22
+#: Most grid points :func:`total_cost_distribution` uses for one caseload (about 12 s of work at the top);
+#: a caseload needing more is refused, never computed on a coarser grid.
+GRID_MAX_POINTS: int = 1 << 22
 _GRID_CHILD_TAIL = 1e-12
 _GRID_SPREADS = 12.0
 #: Tail probabilities below this are within the rounding noise of the Fourier transform and are reported as 0.
@@ -1293,11 +1380,87 @@ class TotalCostDistribution:
         return 0.0 if p < GRID_NOISE else p
 
 
+def _grid_size(model: CostModel, n_max: int, per_sd: int, top_child: float) -> tuple[float, int]:
+    """Reach (£) and number of points of the grid for caseloads up to ``n_max`` (no arrays made)."""
+    reach = (n_max - 1) * model.mean + _GRID_SPREADS * math.sqrt(n_max) * model.std + top_child
+    reach *= float(_shock_nodes(model)[0].max())
+    wanted = max(256, int(math.ceil(reach / (model.std / per_sd))))
+    return reach, (sp_fft.next_fast_len(wanted, real=True) if wanted <= GRID_MAX_POINTS else wanted)
+
+
+def _grid_fits(n_points: int, rows: int) -> bool:
+    return n_points <= GRID_MAX_POINTS and rows * n_points <= MAX_CELLS
+
+
+def _grid_plan(model: CostModel, load: Caseload, per_sd: int, name: str) -> tuple[float, int]:
+    """Reach (£) and number of points of the grid for ``load``; refuse, naming ``name``, a grid over the limits.
+
+    Cheap (no arrays): called before any work. The limits are :data:`GRID_MAX_POINTS` points per
+    caseload and :data:`~swp_models.validation.MAX_CELLS` points over all caseloads.
+    """
+    top_child = float(model.quantile(1.0 - _GRID_CHILD_TAIL))
+    reach, n_points = _grid_size(model, load.maximum, per_sd, top_child)
+    rows = 2 * load.margin + 1
+    if not _grid_fits(n_points, rows):
+        limit = exact_caseload_limit(model, margin=load.margin, points_per_sd=per_sd)
+        allowed = (f"at most {limit:,} children for this model" if limit
+                   else "a caseload with a smaller margin for this model")
+        raise ValueError(
+            f"{name} of {load.mean:,} ± {load.margin:,} children needs {rows:,} × {n_points:,} grid points at "
+            f"points_per_sd={per_sd}, more than the limit ({GRID_MAX_POINTS:,} points a caseload, "
+            f"{MAX_CELLS:,} in all); {name} must be {allowed} (total_cost_moments is exact at any size)")
+    return reach, n_points
+
+
+def exact_caseload_limit(model: CostModel, *, margin: int = 0, points_per_sd: int = _GRID_POINTS_PER_SD) -> int:
+    """The largest central caseload :func:`total_cost_distribution` accepts for ``model``.
+
+    The grid has about ``points_per_sd`` points per standard deviation of one child's cost
+    and reaches past the largest total with more than a negligible chance, so its length grows
+    with the caseload; a caseload whose grid would exceed :data:`GRID_MAX_POINTS` points (or
+    :data:`~swp_models.validation.MAX_CELLS` over its ``2 margin + 1`` caseloads) is refused
+    rather than computed on a coarser grid. About 58,000 children for the central model
+    without a shock.
+
+    Parameters
+    ----------
+    model : CostModel
+    margin : int, default 0
+        Margin of the caseload (:class:`Caseload`), in [0, 10^9].
+    points_per_sd : int, default 40
+        Grid resolution, 4 to 400.
+
+    Returns
+    -------
+    int
+        Children; 0 if no caseload with this margin fits.
+    """
+    _check_model(model)
+    margin = check_size("margin", margin, MAX_CAPACITY, low=0)
+    per_sd = check_integer("points_per_sd", points_per_sd, low=4, high=400)
+    top_child = float(model.quantile(1.0 - _GRID_CHILD_TAIL))
+    rows = 2 * margin + 1
+
+    def fits(mean: int) -> bool:
+        return _grid_fits(_grid_size(model, mean + margin, per_sd, top_child)[1], rows)
+
+    if not fits(margin + 1):
+        return 0
+    lo, hi = margin + 1, 2 * (margin + 1)  # lo fits; hi is tried next
+    while fits(hi):
+        lo, hi = hi, 2 * hi
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if fits(mid) else (lo, mid)
+    return lo
+
+
 def total_cost_distribution(
     model: CostModel,
     caseload: int | Caseload,
     *,
     points_per_sd: int = _GRID_POINTS_PER_SD,
+    _name: str = "caseload",
 ) -> TotalCostDistribution:
     """The distribution of a practice's total annual cost, exact up to a fine grid.
 
@@ -1333,17 +1496,22 @@ def total_cost_distribution(
     Returns
     -------
     TotalCostDistribution
+
+    Raises
+    ------
+    ValueError
+        If the grid the caseload needs at this resolution exceeds :data:`GRID_MAX_POINTS`
+        points (or :data:`~swp_models.validation.MAX_CELLS` over all caseloads): the
+        distribution is never computed on a coarser grid than ``points_per_sd`` asks for.
+        :func:`exact_caseload_limit` gives the largest caseload accepted (about 58,000
+        children for the central model); :func:`total_cost_moments` is exact at any size.
     """
-    load = _as_caseload(caseload)
+    _check_model(model)
+    load = _as_caseload(caseload, _name)
     per_sd = check_integer("points_per_sd", points_per_sd, low=4, high=400)
-    ns, probs = _caseload_distribution(load)
-    n_max = int(ns.max())
-    top_child = float(model.quantile(1.0 - _GRID_CHILD_TAIL))
-    reach = (n_max - 1) * model.mean + _GRID_SPREADS * math.sqrt(n_max) * model.std + top_child
+    reach, n_points = _grid_plan(model, load, per_sd, _name)
     nodes, node_weights = _shock_nodes(model)
-    reach *= float(nodes.max())
-    wanted = max(256, int(math.ceil(reach / (model.std / per_sd))))
-    n_points = min(sp_fft.next_fast_len(wanted, real=True), _GRID_MAX_POINTS)
+    ns, probs = _caseload_distribution(load)
     step = reach / (n_points - 1)
     child = _child_grid_pmf(model, step, n_points)
     phi = sp_fft.rfft(child)
@@ -1430,7 +1598,7 @@ def pooling_curve(
     ----------
     model : CostModel
     sizes : sequence of int
-        Numbers of children pooled (fixed), each >= 1.
+        Numbers of children pooled (fixed), each >= 1 and at most :func:`exact_caseload_limit`.
     excesses : sequence of float
         Overspends per child as fractions of the mean, each >= 0.
 
@@ -1443,11 +1611,14 @@ def pooling_curve(
         limit, :func:`shock_exceedance`), ``sd_cost_per_child`` (£) and
         ``cv_cost_per_child`` (:func:`relative_spread`).
     """
-    sizes = [check_integer("sizes", n, low=1) for n in _as_tuple("sizes", sizes)]
-    excesses = [check_in_range("excesses", e, 0.0, None) for e in _as_tuple("excesses", excesses)]
+    _check_model(model)
+    sizes = [check_size("sizes", n, MAX_CAPACITY) for n in check_sequence("sizes", sizes, max_len=1000)]
+    excesses = [check_in_range("excesses", e, 0.0, None) for e in check_sequence("excesses", excesses, max_len=1000)]
+    for n in sizes:  # every size checked against the grid's bound before any work
+        _grid_plan(model, Caseload(n), _GRID_POINTS_PER_SD, "sizes")
     rows = []
     for n in sizes:
-        dist = total_cost_distribution(model, n)
+        dist = total_cost_distribution(model, n, _name="sizes")
         for e in excesses:
             rows.append(
                 {
@@ -2382,6 +2553,9 @@ __all__ += [
     "TotalCostDistribution",
     "total_cost_distribution",
     "pooling_curve",
+    "GRID_MAX_POINTS",
+    "MAX_CAPACITY",
+    "exact_caseload_limit",
     "census_reconciliation",
     "census_arithmetic_table",
     "census_implied_children",

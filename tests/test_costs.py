@@ -407,7 +407,8 @@ def test_simulate_practice_costs_structure():
     assert np.all(np.diff(year0) >= 0)
 
 
-@pytest.mark.parametrize(("n_sims", "name"), [(0, "n_years"), (-3, "n_years"), (2.5, "n_years")])
+@pytest.mark.parametrize(("n_sims", "name"), [(0, "n_sims"), (-1, "n_sims"), (-3, "n_sims"), (2.5, "n_sims"),
+                                             (10**10, "n_sims"), (True, "n_sims")])
 def test_simulate_practice_costs_rejects_bad_sizes(n_sims, name):
     with pytest.raises(ValueError, match=name):
         simulate_practice_costs(TWO, 100, n_sims, seed=1)
@@ -431,11 +432,11 @@ def test_seed_must_be_given():
 
 def test_pooling_normal_formula_and_shrinkage():
     model = default_cost_model()
-    ps = [prob_cost_per_child_exceeds(model, n, 0.05) for n in (100, 1000, 5000)]
+    ps = [prob_cost_per_child_exceeds(model, n, 0.05, "normal") for n in (100, 1000, 5000)]
     z = 0.05 * model.mean * 10 / model.std
     assert ps[0] == pytest.approx(0.5 * math.erfc(z / math.sqrt(2)), rel=1e-12)
     assert ps[0] > ps[1] > ps[2] > 0
-    assert prob_cost_per_child_exceeds(model, 100, 0.0) == pytest.approx(0.5)
+    assert prob_cost_per_child_exceeds(model, 100, 0.0, "normal") == pytest.approx(0.5)
 
 
 def test_pooling_simulation_agrees_with_larger_simulation():
@@ -457,10 +458,42 @@ def test_pooling_table_columns():
 
 @pytest.mark.parametrize(
     ("kwargs", "name"),
-    [({"n": 0}, "n"), ({"excess": -0.1}, "excess"), ({"excess": float("nan")}, "excess"), ({"method": "exact"}, "method")],
+    [({"n": 0}, "n"), ({"n": True}, "n"), ({"excess": -0.1}, "excess"), ({"excess": float("nan")}, "excess"),
+     ({"method": "fft"}, "method"), ({"n_sims": 10**10}, "n_sims"), ({"n_sims": 0}, "n_sims"),
+     ({"n": 10**6, "n_sims": 4000, "method": "simulate"}, "n_sims"), ({"n": 10**7}, "n")],
 )
 def test_pooling_rejects_bad_input(kwargs, name):
     args = {"model": TWO, "n": 100}
     args.update(kwargs)
-    with pytest.raises(ValueError, match=name):
+    with pytest.raises((ValueError, TypeError), match=name):
         prob_cost_per_child_exceeds(**args)
+
+
+def test_exact_exceedance_is_the_page_figure():
+    # The census mix and a practice of 100 ± 10: the page prints 5.0% (exact); the normal approximation, which
+    # misses the right skew of costs, gives 4.3% for a fixed 100, and a simulation agrees with the exact figure.
+    model = default_cost_model(mix="census")
+    load = default_caseload()
+    exact = prob_cost_per_child_exceeds(model, load)
+    assert f"{100 * exact:.1f}%" == "5.0%"
+    assert exact == costs.total_cost_distribution(model, load).prob_cost_per_child_exceeds(0.10)
+    assert f"{100 * prob_cost_per_child_exceeds(model, 100, method='normal'):.1f}%" == "4.3%"
+    n_sims = 40_000
+    sim = prob_cost_per_child_exceeds(model, load, method="simulate", n_sims=n_sims, seed=8)
+    assert abs(sim - exact) < 4 * math.sqrt(exact * (1 - exact) / n_sims)
+    # A fixed caseload: every method takes an int too.
+    fixed = prob_cost_per_child_exceeds(model, 100)
+    assert abs(fixed - exact) < 0.002
+
+
+@pytest.mark.parametrize(("kwargs", "name"), [
+    ({"n_sims": 10**10}, "n_sims"), ({"n_sims": float("inf")}, "n_sims"), ({"n_sims": -1}, "n_sims"),
+    ({"n_sims": 0}, "n_sims"), ({"n_sims": 2.5}, "n_sims"), ({"sizes": ()}, "sizes"), ({"sizes": (100, 0)}, "sizes"),
+    ({"sizes": (True,)}, "sizes"), ({"sizes": "100"}, "sizes"), ({"excess": float("inf")}, "excess"),
+    ({"model": "x"}, "model"), ({"sizes": (10**6,)}, "n_sims"),
+])
+def test_pooling_table_rejects_bad_input(kwargs, name):
+    args = {"model": TWO, "sizes": (100,), "n_sims": 100}
+    args.update(kwargs)
+    with pytest.raises((ValueError, TypeError), match=name):
+        pooling_table(**args)

@@ -225,7 +225,7 @@ def test_fft_small_skewed_pool_against_simulation():
 def test_fft_large_pool_is_close_to_normal(model):
     dist = total_cost_distribution(model, 5000)
     exact = dist.prob_cost_per_child_exceeds(0.01)
-    normal = costs.prob_cost_per_child_exceeds(model, 5000, 0.01)
+    normal = costs.prob_cost_per_child_exceeds(model, 5000, 0.01, "normal")
     assert exact == pytest.approx(normal, abs=0.01)
     assert exact > normal  # right skew remains, if small
 
@@ -493,3 +493,42 @@ def test_pilot_cohorts_quoted_in_the_text():
     cohorts = data.load("pilot_cohorts_2010").set_index("measure")
     assert cohorts.loc["kent_cohort_aged_16_to_24", "value"] == 580
     assert cohorts.loc["children_transferred_five_pilots", "low"] == 1000  # "more than 1,000"
+
+
+# --------------------------------------------------------------------------- accuracy at every size accepted
+
+
+def test_distribution_keeps_its_accuracy_up_to_the_bound_and_refuses_past_it():
+    """Mean and sd of the grid distribution against the exact moments, from 1 child to the largest caseload accepted.
+
+    The documented accuracy: the mean exact to rounding; the variance above the exact one by at most
+    E[N] h^2 / 4, about 1e-4 of it at the default resolution, at every size (no silent coarsening).
+    """
+    model = default_cost_model()
+    limit = costs.exact_caseload_limit(model)
+    assert 50_000 < limit < 70_000
+    for n in (1, 2, 10, 100, 1000, 10_000, limit):
+        dist = total_cost_distribution(model, n)
+        exact = costs.total_cost_moments(model, n)
+        assert dist.mean == pytest.approx(exact.mean, rel=1e-9), n
+        assert math.sqrt(dist.variance) == pytest.approx(exact.std, rel=2e-4), n
+        assert math.sqrt(dist.variance) >= exact.std * (1 - 1e-9), n
+    for n in (limit + 1, 10**6, 10**7, 10**8, 10**9):
+        with pytest.raises(ValueError, match="caseload"):
+            total_cost_distribution(model, n)
+    with pytest.raises(ValueError, match="caseload"):
+        costs.practice_percentiles(model, 10**10)
+    with pytest.raises(ValueError, match="sizes"):
+        costs.pooling_curve(model, (100, 10**7))
+
+
+def test_distribution_bound_with_a_margin_and_a_shock():
+    model = default_cost_model().with_shock(0.10)
+    limit = costs.exact_caseload_limit(model, margin=10)
+    assert 1000 < limit < costs.exact_caseload_limit(model)
+    dist = total_cost_distribution(model, Caseload(limit, 10))
+    exact = costs.total_cost_moments(model, Caseload(limit, 10))
+    assert dist.mean == pytest.approx(exact.mean, rel=1e-6)
+    assert math.sqrt(dist.variance) == pytest.approx(exact.std, rel=2e-3)
+    with pytest.raises(ValueError, match="caseload"):
+        total_cost_distribution(model, Caseload(limit + 1, 10))

@@ -157,7 +157,7 @@ def results_html(inputs: ExplorerInputs) -> str:
     ] + [
         (f"Chance cost per child is more than {100 * e:g}% over £{model.mean:,.0f}",
          cm.fmt_chance(dist.prob_cost_per_child_exceeds(e)),
-         f"normal approx. {cm.fmt_chance(cm.prob_cost_per_child_exceeds(model, load.mean, e)) if load.margin == 0 else 'n/a'}"),
+         f"normal approx. {cm.fmt_chance(cm.prob_cost_per_child_exceeds(model, load.mean, e, 'normal')) if load.margin == 0 else 'n/a'}"),
     ]
     caseload = (f"{load.mean} children" if load.margin == 0
                 else f"{load.mean} ± {load.margin} children ({'spread evenly' if load.kind == 'uniform' else 'bunched'})")
