@@ -16,6 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from swp_models import costs, data
+from swp_models.figures import costs_tables
+from swp_models.figures.costs_tables import fmt_chance
 from swp_models.charts import bound_params
 from swp_models.costs import (
     NEEDS_GROUPS,
@@ -23,7 +25,6 @@ from swp_models.costs import (
     CostModel,
     default_caseload,
     default_cost_model,
-    fmt_chance,
     simulate_practice_costs,
     total_cost_distribution,
     total_cost_moments,
@@ -86,7 +87,7 @@ def test_census_implied_children_are_consistent_under_ten_pound_rounding():
 
 
 def test_census_arithmetic_table_matches_reconciliation():
-    table = costs.census_arithmetic_table().set_index("Step")
+    table = costs_tables.census_arithmetic_table().set_index("Step")
     assert list(table.columns) == ["Looked after", "Supported in families", "All children in need", "Basis"]
     assert table.loc["52 weeks at that cost", "Looked after"] == "£32,160"
     assert table.loc["Stated average per week", "All children in need"] == "£290.00"
@@ -344,7 +345,7 @@ def test_fmt_chance():
 
 
 def test_key_results_values():
-    table = costs.key_results()
+    table = costs_tables.key_results()
     values = dict(zip(table.frame["Result"], table.frame["Value"]))
     text = " | ".join(values.values())
     for expected in ("£32,160 against £35,360 (the average is 10.0% higher)", "66,029 (91% of 72,600)",
@@ -370,7 +371,7 @@ def test_needs_mix_and_outside_check_quoted_in_the_text():
     assert round(1 / shock[(0.05, 1000)]) in (28, 29)  # "about one year in thirty"
     assert round(1 / shock[(0.05, 100)]) == 10  # "about one year in ten"
     assert round(100 * costs.shock_exceedance(0.05, 0.10), 1) == 2.7
-    page = costs.needs_mix_page_table().frame
+    page = costs_tables.needs_mix_page_table().frame
     assert page.iloc[0, 1] == "55% / 42% / 3%"
 
 
@@ -477,14 +478,14 @@ def test_explorer_widget_recomputes_on_change():
 
 
 def test_page_tables_are_formatted_strings():
-    tail = costs.tail_sensitivity_table().set_index("Measure")
+    tail = costs_tables.tail_sensitivity_table().set_index("Measure")
     assert list(tail.columns) == ["Default", "With exceptional children"]
     assert tail.loc["Standard deviation of a child's cost", "With exceptional children"] == "£32,579"
     assert tail.loc["Chance cost per child is more than 10% over", "Default"] == "5.5%"
     check = pd.DataFrame({"quantity": ["Cost of a child: variance", "Cost of a child: mean"],
                           "exact": [4.2509e8, 35360.0], "simulated": [4.26e8, 35377.0],
                           "std_error": [1.88e6, 20.6], "z": [0.63, 0.82]})
-    table = costs.exact_vs_simulated_table(check)
+    table = costs_tables.exact_vs_simulated_table(check)
     assert table["Exact"].tolist() == ["4.251 × 10⁸ £²", "£35,360"]
     assert table["Difference / SE"].tolist() == ["+0.63", "+0.82"]
 

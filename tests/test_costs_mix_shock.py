@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from swp_models import costs
+from swp_models import costs, data
 from swp_models.costs import (
     Caseload,
     CostModel,
@@ -36,7 +36,7 @@ def test_prevalence_mix_reads_the_survey_anchored_assumptions():
     assert shares == pytest.approx({"no_additional_needs": 0.55, "ebd_or_offending": 0.42, "complex_needs": 0.03})
     assert costs.assumption("additional_needs_share") == 0.45
     # the survey figure the assumption is anchored on, read from its own table
-    assert costs.data.value("lac_mental_health_2002", measure="any_mental_disorder") == 45
+    assert data.value("lac_mental_health_2002", measure="any_mental_disorder") == 45
     low, value, high = costs.assumption_range("additional_needs_share")
     assert (low, value, high) == (0.37, 0.45, 0.55)
 
@@ -66,9 +66,9 @@ def test_mix_arguments_are_checked():
 
 
 def test_assumption_range_needs_a_recorded_range(monkeypatch):
-    rec = dict(costs.data.row("assumptions_costs", parameter="within_group_cv"))
+    rec = dict(data.row("assumptions_costs", parameter="within_group_cv"))
     rec["low"] = float("nan")
-    monkeypatch.setattr(costs.data, "row", lambda *args, **kwargs: rec)
+    monkeypatch.setattr(data, "row", lambda *args, **kwargs: rec)
     with pytest.raises(ValueError, match="records no range"):
         costs.assumption_range("within_group_cv")
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from swp_models import practice
 from swp_models.figures import practice as figures
+from swp_models.figures import practice_tables
 from swp_models.practice import Overheads, PracticeDesign, SalaryScale, salary_scale
 
 SW_MIN, SW_MAX, TL_MIN, TL_MAX = 22_513.0, 30_983.0, 33_386.0, 37_347.0
@@ -207,14 +208,14 @@ def test_caseload_table():
 
 
 def test_key_results_values():
-    text = repr(practice.key_results())
+    text = repr(practice_tables.key_results())
     for figure in ("8, 1.6, 2.2; 11.8 in all", "10.0 to 16.7", "10 (11)", "£527k", "£386k to £704k",
                    "£5,274 (£3,859 to £7,036)", "74%", "£35,360", "14.9% (10.9% to 19.9%)", "£1,368 per child (3.9%)"):
         assert figure in text, figure
 
 
 def test_budget_table_total_row():
-    t = practice.budget_table()
+    t = practice_tables.budget_table()
     last = t.frame.iloc[-1]
     assert last["Line"] == "Total" and last["Total a year"] == "£527,434"
     assert "12.8%" in t.notes and "£97 a week" in t.notes and "15.2%" in t.notes
@@ -331,7 +332,7 @@ def test_pay_scenarios_add_to_the_running_cost():
     np.testing.assert_allclose(none["change"], 0.0, atol=1e-6)
     with pytest.raises(ValueError, match="pay_premium"):
         practice.pay_scenarios(pay_premium=-0.1)
-    assert "TUPE" in repr(practice.pay_scenario_table())
+    assert "TUPE" in repr(practice_tables.pay_scenario_table())
 
 
 def test_explorer_recomputes_on_change():

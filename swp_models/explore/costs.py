@@ -18,6 +18,7 @@ import numpy as np
 from scipy import special
 
 from .. import costs as cm
+from ..figures.costs_tables import fmt_chance
 from ..validation import check_in_range, check_one_of, check_probability
 from . import html_table
 
@@ -156,8 +157,8 @@ def results_html(inputs: ExplorerInputs) -> str:
         for q, a, b in zip(qs, exact_q, normal_q)
     ] + [
         (f"Chance cost per child is more than {100 * e:g}% over £{model.mean:,.0f}",
-         cm.fmt_chance(dist.prob_cost_per_child_exceeds(e)),
-         f"normal approx. {cm.fmt_chance(cm.prob_cost_per_child_exceeds(model, load.mean, e, 'normal')) if load.margin == 0 else 'n/a'}"),
+         fmt_chance(dist.prob_cost_per_child_exceeds(e)),
+         f"normal approx. {fmt_chance(cm.prob_cost_per_child_exceeds(model, load.mean, e, 'normal')) if load.margin == 0 else 'n/a'}"),
     ]
     caseload = (f"{load.mean} children" if load.margin == 0
                 else f"{load.mean} ± {load.margin} children ({'spread evenly' if load.kind == 'uniform' else 'bunched'})")

@@ -1,0 +1,498 @@
+"""The whole distribution of a practice's total cost, without simulation.
+
+One child's exact distribution is put on a fine grid and convolved by the fast Fourier
+transform (:func:`total_cost_distribution`); the grid never coarsens: a caseload whose grid
+would exceed :data:`GRID_MAX_POINTS` points is refused (:func:`exact_caseload_limit` gives the
+largest accepted). Percentiles and densities for the pages are read from it
+(:func:`practice_percentiles`, :func:`practice_density`), and one child's exact percentiles and
+density from the model (:func:`child_cost_percentiles`, :func:`child_cost_density`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import fft as sp_fft
+from scipy import special
+
+from ..validation import MAX_CELLS, check_in_range, check_integer, check_positive, check_size
+from .caseload import MAX_CAPACITY, Caseload, _as_caseload, _caseload_distribution, default_caseload
+from .needs import DataDir
+from .model import CostModel, _check_model
+from .totals import total_cost_moments
+
+__all__ = [
+    "GRID_NOISE",
+    "GRID_MAX_POINTS",
+    "TotalCostDistribution",
+    "total_cost_distribution",
+    "exact_caseload_limit",
+    "child_cost_density",
+    "child_cost_percentiles",
+    "practice_percentiles",
+    "practice_density",
+]
+
+
+_GRID_POINTS_PER_SD = 40
+
+
+#: Most grid points :func:`total_cost_distribution` uses for one caseload (about 12 s of work at the top);
+#: a caseload needing more is refused, never computed on a coarser grid.
+GRID_MAX_POINTS: int = 1 << 22
+
+
+_GRID_CHILD_TAIL = 1e-12
+
+_GRID_SPREADS = 12.0
+
+
+#: Tail probabilities below this are within the rounding noise of the Fourier transform and are reported as 0.
+GRID_NOISE = 1e-10
+
+
+@dataclass(frozen=True)
+class TotalCostDistribution:
+    """The distribution of a practice's total annual cost ``S``, on a fine grid.
+
+    Built by :func:`total_cost_distribution`. The grid is ``0, step, 2 step, ...``; the
+    mass at point ``k`` stands for totals within half a step of ``k * step``.
+
+    Attributes
+    ----------
+    step : float
+        Grid spacing, £.
+    caseloads : numpy.ndarray
+        Possible numbers of children (int64).
+    caseload_probs : numpy.ndarray
+        Probability of each caseload.
+    pmf_by_caseload : numpy.ndarray
+        ``pmf_by_caseload[i, k]``: probability that ``caseloads[i]`` children cost about
+        ``k * step`` in total; shape ``(len(caseloads), n_points)``.
+    child_mean : float
+        Mean cost per child of the model, £ per child per year.
+    child_pmf : numpy.ndarray
+        One child's cost on the grid (the distribution that is convolved).
+    shock_cv : float
+        Coefficient of variation of the shared yearly factor mixed in (0: none).
+    """
+
+    step: float
+    caseloads: np.ndarray
+    caseload_probs: np.ndarray
+    pmf_by_caseload: np.ndarray = field(repr=False)
+    child_mean: float
+    child_pmf: np.ndarray = field(repr=False)
+    shock_cv: float = 0.0
+
+    @property
+    def grid(self) -> np.ndarray:
+        """Grid points, £ per practice-year."""
+        return np.arange(self.pmf_by_caseload.shape[1]) * self.step
+
+    @cached_property
+    def pmf(self) -> np.ndarray:
+        """Probability of each grid point, over the caseload distribution."""
+        return self.caseload_probs @ self.pmf_by_caseload
+
+    @property
+    def mean(self) -> float:
+        """Mean total cost on the grid, £ (the exact mean, to rounding)."""
+        return float(self.pmf @ self.grid)
+
+    @property
+    def variance(self) -> float:
+        """Variance of the total cost on the grid, £² (slightly above the exact one; see :func:`total_cost_distribution`)."""
+        x = self.grid - self.mean
+        return float(self.pmf @ (x * x))
+
+    @staticmethod
+    def _cumulative(pmf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # Cumulative and tail sums at the cell edges -step/2, step/2, 3 step/2, ...
+        cum = np.concatenate([np.zeros(pmf.shape[:-1] + (1,)), np.cumsum(pmf, axis=-1)], axis=-1)
+        tail = np.concatenate([np.cumsum(pmf[..., ::-1], axis=-1)[..., ::-1], np.zeros(pmf.shape[:-1] + (1,))], axis=-1)
+        return np.maximum.accumulate(cum, axis=-1), np.minimum.accumulate(tail, axis=-1)
+
+    @cached_property
+    def _edges(self) -> np.ndarray:
+        return (np.arange(self.pmf_by_caseload.shape[1] + 1) - 0.5) * self.step
+
+    @cached_property
+    def _mixture_sums(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._cumulative(self.pmf)
+
+    def cdf(self, x: float | np.ndarray) -> float | np.ndarray:
+        """``P(S <= x)`` for totals ``x`` in £, linear between cell edges; vectorised."""
+        arr = CostModel._check_x("x", x)
+        out = np.interp(arr, self._edges, self._mixture_sums[0])
+        return float(out) if np.ndim(out) == 0 else out
+
+    def sf(self, x: float | np.ndarray) -> float | np.ndarray:
+        """``P(S > x)``, computed from the upper tail so that small probabilities keep their precision."""
+        arr = CostModel._check_x("x", x)
+        out = np.interp(arr, self._edges, self._mixture_sums[1])
+        out = np.where(out < GRID_NOISE, 0.0, out)
+        return float(out) if np.ndim(out) == 0 else out
+
+    def quantile(self, q: float | np.ndarray) -> float | np.ndarray:
+        """Total cost (£) below which a share ``q`` of practice-years fall, ``q`` in (0, 1); vectorised."""
+        arr = CostModel._check_x("q", q)
+        if ((arr <= 0) | (arr >= 1)).any():
+            raise ValueError(f"q must be in (0, 1); got {q!r}")
+        cum = self._mixture_sums[0]
+        # First edge at which the cumulative sum reaches q, then linear inside that cell.
+        hi = np.searchsorted(cum, arr, side="left")
+        hi = np.clip(hi, 1, cum.size - 1)
+        lo = hi - 1
+        span = cum[hi] - cum[lo]
+        frac = np.where(span > 0, (arr - cum[lo]) / np.where(span > 0, span, 1.0), 0.0)
+        out = self._edges[lo] + frac * self.step
+        return float(out) if np.ndim(out) == 0 else out
+
+    def density(self) -> np.ndarray:
+        """Density of the total cost at the grid points, per £."""
+        return self.pmf / self.step
+
+    def prob_cost_per_child_exceeds(self, excess: float = 0.10) -> float:
+        """Probability that cost per child, ``S / N``, is more than ``excess`` above the model's mean.
+
+        ``sum_n P(N = n) P(S_n > (1 + excess) mean n)``, ``excess >= 0`` as a fraction.
+        """
+        e = check_in_range("excess", excess, 0.0, None)
+        limits = (1.0 + e) * self.child_mean * self.caseloads
+        n_points = self.pmf_by_caseload.shape[1]
+        per_n = np.empty(limits.size)
+        for i, limit in enumerate(limits):
+            # The cell k covers [(k - 1/2) step, (k + 1/2) step); count the part of it above the limit.
+            k = int(math.floor(limit / self.step + 0.5))
+            if k >= n_points:
+                per_n[i] = 0.0
+                continue
+            row = self.pmf_by_caseload[i]
+            upper = (k + 0.5) * self.step
+            per_n[i] = float(row[k + 1:].sum()) + float(row[k]) * (upper - limit) / self.step
+        p = float(self.caseload_probs @ per_n)
+        return 0.0 if p < GRID_NOISE else p
+
+
+def _grid_size(model: CostModel, n_max: int, per_sd: int, top_child: float) -> tuple[float, int]:
+    """Reach (£) and number of points of the grid for caseloads up to ``n_max`` (no arrays made)."""
+    reach = (n_max - 1) * model.mean + _GRID_SPREADS * math.sqrt(n_max) * model.std + top_child
+    reach *= float(_shock_nodes(model)[0].max())
+    wanted = max(256, int(math.ceil(reach / (model.std / per_sd))))
+    return reach, (sp_fft.next_fast_len(wanted, real=True) if wanted <= GRID_MAX_POINTS else wanted)
+
+
+def _grid_fits(n_points: int, rows: int) -> bool:
+    return n_points <= GRID_MAX_POINTS and rows * n_points <= MAX_CELLS
+
+
+def _grid_plan(model: CostModel, load: Caseload, per_sd: int, name: str) -> tuple[float, int]:
+    """Reach (£) and number of points of the grid for ``load``; refuse, naming ``name``, a grid over the limits.
+
+    Cheap (no arrays): called before any work. The limits are :data:`GRID_MAX_POINTS` points per
+    caseload and :data:`~swp_models.validation.MAX_CELLS` points over all caseloads.
+    """
+    top_child = float(model.quantile(1.0 - _GRID_CHILD_TAIL))
+    reach, n_points = _grid_size(model, load.maximum, per_sd, top_child)
+    rows = 2 * load.margin + 1
+    if not _grid_fits(n_points, rows):
+        limit = exact_caseload_limit(model, margin=load.margin, points_per_sd=per_sd)
+        allowed = (f"at most {limit:,} children for this model" if limit
+                   else "a caseload with a smaller margin for this model")
+        raise ValueError(
+            f"{name} of {load.mean:,} ± {load.margin:,} children needs {rows:,} × {n_points:,} grid points at "
+            f"points_per_sd={per_sd}, more than the limit ({GRID_MAX_POINTS:,} points a caseload, "
+            f"{MAX_CELLS:,} in all); {name} must be {allowed} (total_cost_moments is exact at any size)")
+    return reach, n_points
+
+
+def exact_caseload_limit(model: CostModel, *, margin: int = 0, points_per_sd: int = _GRID_POINTS_PER_SD) -> int:
+    """The largest central caseload :func:`total_cost_distribution` accepts for ``model``.
+
+    The grid has about ``points_per_sd`` points per standard deviation of one child's cost
+    and reaches past the largest total with more than a negligible chance, so its length grows
+    with the caseload; a caseload whose grid would exceed :data:`GRID_MAX_POINTS` points (or
+    :data:`~swp_models.validation.MAX_CELLS` over its ``2 margin + 1`` caseloads) is refused
+    rather than computed on a coarser grid. About 58,000 children for the central model
+    without a shock.
+
+    Parameters
+    ----------
+    model : CostModel
+    margin : int, default 0
+        Margin of the caseload (:class:`Caseload`), in [0, 10^9].
+    points_per_sd : int, default 40
+        Grid resolution, 4 to 400.
+
+    Returns
+    -------
+    int
+        Children; 0 if no caseload with this margin fits.
+    """
+    _check_model(model)
+    margin = check_size("margin", margin, MAX_CAPACITY, low=0)
+    per_sd = check_integer("points_per_sd", points_per_sd, low=4, high=400)
+    top_child = float(model.quantile(1.0 - _GRID_CHILD_TAIL))
+    rows = 2 * margin + 1
+
+    def fits(mean: int) -> bool:
+        return _grid_fits(_grid_size(model, mean + margin, per_sd, top_child)[1], rows)
+
+    if not fits(margin + 1):
+        return 0
+    lo, hi = margin + 1, 2 * (margin + 1)  # lo fits; hi is tried next
+    while fits(hi):
+        lo, hi = hi, 2 * hi
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if fits(mid) else (lo, mid)
+    return lo
+
+
+def total_cost_distribution(
+    model: CostModel,
+    caseload: int | Caseload,
+    *,
+    points_per_sd: int = _GRID_POINTS_PER_SD,
+    _name: str = "caseload",
+) -> TotalCostDistribution:
+    """The distribution of a practice's total annual cost, exact up to a fine grid.
+
+    Each child's cost is put on a grid ``0, h, 2h, ...`` of step ``h`` (about the
+    child-cost standard deviation over ``points_per_sd``) so as to keep its mean: the
+    probability of each interval ``[k h, (k + 1) h)`` is split between its two ends in the
+    proportions that preserve the interval's first moment, computed from the exact
+    lognormal partial expectations. The total of ``n`` independent children is the
+    ``n``-fold convolution, computed with the fast Fourier transform; a random caseload
+    mixes these over ``P(N = n)``. The grid reaches past the largest total with more than a
+    negligible chance (the ``1 - 1e-12`` quantile of one child plus twelve standard
+    deviations of the rest), so nothing wraps round. The mean of the total is exact (to
+    rounding); the variance exceeds the exact one by ``E[N] E[(c - k h)((k + 1) h - c)]``,
+    at most ``E[N] h**2 / 4`` and about 1e-4 of the variance at the default resolution;
+    ``Var(S) = E[N] var(c) + Var(N) mean(c)**2`` holds exactly for the grid distribution of
+    ``c`` (:attr:`TotalCostDistribution.child_pmf`). Percentiles are read by spreading each
+    grid point's probability evenly over the half-steps either side.
+
+    With a shared yearly shock (``model.shock_cv > 0``) the total is ``Z T``: the
+    distribution of ``T`` is scaled by each of 161 values of ``Z`` (normal quadrature on the
+    log scale, 8 standard deviations either side, ``E[Z] = 1`` exactly), each scaled point's
+    probability split between its two neighbouring grid points so as to keep its mean, and
+    the results mixed with the quadrature weights; the grid is widened to the largest ``Z``.
+
+    Parameters
+    ----------
+    model : CostModel
+    caseload : int or Caseload
+        A fixed number of children, or a caseload distribution.
+    points_per_sd : int, default 40
+        Grid points per standard deviation of one child's cost, 4 to 400.
+
+    Returns
+    -------
+    TotalCostDistribution
+
+    Raises
+    ------
+    ValueError
+        If the grid the caseload needs at this resolution exceeds :data:`GRID_MAX_POINTS`
+        points (or :data:`~swp_models.validation.MAX_CELLS` over all caseloads): the
+        distribution is never computed on a coarser grid than ``points_per_sd`` asks for.
+        :func:`exact_caseload_limit` gives the largest caseload accepted (about 58,000
+        children for the central model); :func:`total_cost_moments` is exact at any size.
+    """
+    _check_model(model)
+    load = _as_caseload(caseload, _name)
+    per_sd = check_integer("points_per_sd", points_per_sd, low=4, high=400)
+    reach, n_points = _grid_plan(model, load, per_sd, _name)
+    nodes, node_weights = _shock_nodes(model)
+    ns, probs = _caseload_distribution(load)
+    step = reach / (n_points - 1)
+    child = _child_grid_pmf(model, step, n_points)
+    phi = sp_fft.rfft(child)
+    powers = np.empty((ns.size, phi.size), dtype=complex)
+    powers[0] = phi ** int(ns[0])
+    for i in range(1, ns.size):  # caseloads are consecutive whole numbers
+        np.multiply(powers[i - 1], phi, out=powers[i])
+    pmfs = sp_fft.irfft(powers, n_points, axis=1)
+    # The inverse transform leaves rounding noise of order 1e-17 around zero; the cumulative
+    # sums of TotalCostDistribution are made monotone, and GRID_NOISE sets the floor.
+    pmfs /= pmfs.sum(axis=1, keepdims=True)
+    if model.shock_cv > 0:
+        pmfs = _apply_shock(pmfs, nodes, node_weights)
+    return TotalCostDistribution(step, ns, probs, pmfs, model.mean, child, model.shock_cv)
+
+
+#: Nodes of the shared shock's quadrature: standard normal points from -8 to 8 sd, 0.1 sd apart.
+_SHOCK_Z = np.linspace(-8.0, 8.0, 161)
+
+
+def _shock_nodes(model: CostModel) -> tuple[np.ndarray, np.ndarray]:
+    """Values of the shared factor ``Z`` and their probabilities (a fine quadrature; ``E[Z] = 1`` exactly)."""
+    if model.shock_cv == 0:
+        return np.ones(1), np.ones(1)
+    w = np.exp(-0.5 * _SHOCK_Z**2)
+    w /= w.sum()
+    s = model.shock_sigma
+    z = np.exp(-0.5 * s * s + s * _SHOCK_Z)
+    return z / float(w @ z), w
+
+
+def _apply_shock(pmfs: np.ndarray, nodes: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Distribution of ``Z T`` on the grid of ``T``: each point ``k`` moves to ``z k``, split between its neighbours so as to keep its mean.
+
+    Grid points where no caseload has a probability above 1e-16 (the Fourier transform's
+    rounding noise) are left out; together they hold less than the book's reporting floor.
+    """
+    rows, n_points = pmfs.shape
+    support = np.flatnonzero(pmfs.max(axis=0) > 1e-16)
+    k = support.astype(float)
+    mass = pmfs[:, support]
+    base = (np.arange(rows, dtype=np.int64) * n_points)[:, None]
+    out = np.zeros(rows * n_points)
+    for z, w in zip(nodes, weights):
+        y = k * z
+        keep = y <= n_points - 1  # the grid reaches past the largest total at the largest node
+        lo = np.floor(y[keep]).astype(np.int64)
+        frac = y[keep] - lo
+        hi = np.minimum(lo + 1, n_points - 1)
+        p = mass[:, keep] * w
+        out += np.bincount((base + lo).ravel(), weights=(p * (1.0 - frac)).ravel(), minlength=out.size)
+        out += np.bincount((base + hi).ravel(), weights=(p * frac).ravel(), minlength=out.size)
+    out = out.reshape(rows, n_points)
+    out /= out.sum(axis=1, keepdims=True)
+    return out
+
+
+def _child_grid_pmf(model: CostModel, step: float, n_points: int) -> np.ndarray:
+    """One child's cost on the grid ``k * step``, ``k < n_points``, keeping each interval's mean."""
+    x = np.arange(n_points) * step
+    pos = np.where(x > 0, x, 1.0)
+    z = (np.log(pos)[:, None] - model.mu) / model.sigma
+    w, m = model.component_weights, model.component_means
+    cdf = np.where(x > 0, special.ndtr(z) @ w, 0.0)
+    # E[c; c <= x] for a lognormal component: m * Phi((ln x - mu) / sigma - sigma).
+    partial = np.where(x > 0, special.ndtr(z - model.sigma) @ (w * m), 0.0)
+    mass = np.diff(cdf)
+    moment = np.diff(partial)
+    upper = np.clip((moment - x[:-1] * mass) / step, 0.0, mass)  # only rounding dust is clipped
+    pmf = np.zeros(n_points)
+    pmf[:-1] += mass - upper
+    pmf[1:] += upper
+    return pmf / pmf.sum()
+
+
+def child_cost_density(model: CostModel, upper: float = 200_000.0, n_points: int = 201) -> pd.DataFrame:
+    """Density of a child's annual cost by component, for a stacked chart.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long table: ``cost`` (£ per child per year), ``component``, ``density`` (the
+        component's weight times its lognormal density, per £1,000, so the components add
+        up to the mixture's density).
+    """
+    top = check_positive("upper", upper)
+    n = check_integer("n_points", n_points, low=2)
+    x = np.linspace(0.0, top, n)
+    pos = np.where(x > 0, x, 1.0)
+    z = (np.log(pos)[:, None] - model.mu) / model.sigma
+    dens = np.exp(-0.5 * z * z) / (math.sqrt(2 * math.pi) * model.sigma * pos[:, None])
+    dens = np.where(x[:, None] > 0, dens, 0.0) * model.component_weights * 1000.0
+    frames = [
+        pd.DataFrame({"cost": x, "component": name, "density": dens[:, k]})
+        for k, name in enumerate(model.components)
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def child_cost_percentiles(model: CostModel, qs: Sequence[float] = (0.05, 0.5, 0.95, 0.99)) -> pd.DataFrame:
+    """Exact percentiles of a child's annual cost: ``percentile`` (%) and ``cost`` (£ per child per year)."""
+    q = np.asarray([check_in_range("qs", v, 0.0, 1.0, low_open=True, high_open=True) for v in qs])
+    return pd.DataFrame({"percentile": 100 * q, "cost": model.quantile(q)})
+
+
+def practice_percentiles(
+    model: CostModel,
+    caseload: int | Caseload | None = None,
+    qs: Sequence[float] = (0.05, 0.5, 0.95, 0.99),
+    *,
+    data_dir: DataDir = None,
+) -> pd.DataFrame:
+    """Percentiles of a practice's total annual cost, exact and by the normal approximation.
+
+    Parameters
+    ----------
+    data_dir : str or pathlib.Path, optional
+        Folder of the data tables; default the package's own ``data/``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``percentile`` (%), ``exact`` (from :func:`total_cost_distribution`, £ per
+        practice-year), ``normal`` (mean plus z times sd, £) and ``difference`` (exact minus
+        normal, £).
+    """
+    load = default_caseload(data_dir=data_dir) if caseload is None else _as_caseload(caseload)
+    q = np.asarray([check_in_range("qs", v, 0.0, 1.0, low_open=True, high_open=True) for v in qs])
+    dist = total_cost_distribution(model, load)
+    moments = total_cost_moments(model, load)
+    exact = np.atleast_1d(dist.quantile(q))
+    normal = moments.mean + special.ndtri(q) * moments.std
+    return pd.DataFrame({"percentile": 100 * q, "exact": exact, "normal": normal, "difference": exact - normal})
+
+
+def practice_density(
+    model: CostModel,
+    caseloads: Mapping[str, int | Caseload] | None = None,
+    n_points: int = 241,
+    *,
+    data_dir: DataDir = None,
+) -> pd.DataFrame:
+    """Density of a practice's total cost for one or more caseloads, with the normal approximation.
+
+    Parameters
+    ----------
+    model : CostModel
+    caseloads : mapping, optional
+        ``{label: caseload}``; default the draft contract's 100 plus or minus 10 with
+        caseloads spread evenly (``"uniform"``), bunched near 100 (``"binomial"``), and
+        a fixed 100.
+    n_points : int
+        Points per curve, between the 0.01% and 99.99% points of the widest caseload.
+    data_dir : str or pathlib.Path, optional
+        Folder of the data tables; default the package's own ``data/``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long table: ``caseload`` (label), ``method`` (``"exact"`` or ``"normal"``),
+        ``total`` (£ million per practice-year) and ``density`` (per £ million).
+    """
+    if caseloads is None:
+        base = default_caseload(data_dir=data_dir)
+        caseloads = {
+            f"{base.mean} ± {base.margin}, spread evenly": base,
+            f"{base.mean} ± {base.margin}, bunched near {base.mean}": Caseload(base.mean, base.margin, "binomial"),
+            f"fixed at {base.mean}": base.mean,
+        }
+    n = check_integer("n_points", n_points, low=2)
+    dists = {label: total_cost_distribution(model, c) for label, c in caseloads.items()}
+    lo = min(float(d.quantile(1e-4)) for d in dists.values())
+    hi = max(float(d.quantile(1 - 1e-4)) for d in dists.values())
+    x = np.linspace(lo, hi, n)
+    frames = []
+    for label, dist in dists.items():
+        exact = np.interp(x, dist.grid, dist.density()) * 1e6
+        moments = total_cost_moments(model, caseloads[label])
+        z = (x - moments.mean) / moments.std
+        normal = np.exp(-0.5 * z * z) / (math.sqrt(2 * math.pi) * moments.std) * 1e6
+        frames.append(pd.DataFrame({"caseload": label, "method": "exact", "total": x / 1e6, "density": exact}))
+        frames.append(pd.DataFrame({"caseload": label, "method": "normal", "total": x / 1e6, "density": normal}))
+    return pd.concat(frames, ignore_index=True)
+
