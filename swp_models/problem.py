@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import data
 from .stats import wilson_interval
-from .validation import check_in_range
+from .validation import check_in_range, check_sequence
 
 __all__ = [
     "WEEKS_PER_YEAR",
@@ -23,10 +23,13 @@ __all__ = [
     "workforce_sources",
 ]
 
-#: Weeks in a year used to turn a week's cost into a year's (52, a year of whole weeks, as the report does): the
-#: package's one weeks-per-year constant. (Waits in the caseload queue convert calendar time with
-#: :data:`swp_models.continuity.DAYS_PER_YEAR` instead.)
+#: Weeks in a year used to turn a week's cost into a year's (52, a year of whole weeks, as the report does), the
+#: package's one weeks-per-year constant. Waits in the caseload queue convert calendar time with
+#: :data:`swp_models.continuity.queue.DAYS_PER_YEAR` instead.
 WEEKS_PER_YEAR = 52
+
+# The most confidence levels one call computes intervals for.
+_MAX_LEVELS = 1_000
 
 _MEASURE_LABELS = {"vacancy_rate": "Vacancy rate", "turnover_rate": "Turnover rate"}
 
@@ -108,7 +111,7 @@ def wmtd_intervals(confidence_levels: Sequence[float] = (0.8, 0.9, 0.95, 0.99)) 
     Parameters
     ----------
     confidence_levels : sequence of float
-        Two-sided levels, each strictly between 0 and 1.
+        Two-sided levels, each strictly between 0 and 1; one to a thousand of them.
 
     Returns
     -------
@@ -117,7 +120,7 @@ def wmtd_intervals(confidence_levels: Sequence[float] = (0.8, 0.9, 0.95, 0.99)) 
         ``high`` (percent), ``n``.
     """
     levels = [check_in_range("confidence_levels", c, 0.0, 1.0, low_open=True, high_open=True)
-              for c in confidence_levels]
+              for c in check_sequence("confidence_levels", confidence_levels, max_len=_MAX_LEVELS)]
     n = int(data.value("wmtd_consultation", measure="participants"))
     statements = {
         "too_many_professionals": "Too many professionals decide",

@@ -367,7 +367,7 @@ def test_region_without_both_rates_names_the_region():
 
 
 def test_region_not_a_string():
-    with pytest.raises(ValueError, match="region must be a string"):
+    with pytest.raises(TypeError, match="region must be a string"):
         cm.scenario_from_data(3)  # type: ignore[arg-type]
 
 
@@ -392,10 +392,10 @@ def test_unknown_assumption_names_the_parameter():
         ({"vacancy": -0.01}, r"vacancy must be in \[0, 1\)"),
         ({"vacancy": float("inf")}, r"vacancy must be a finite number"),
         ({"handoffs": 1.5}, r"handoffs must be an integer; got 1.5"),
-        ({"handoffs": -1}, r"handoffs must be an integer in \[0, inf\]; got -1"),
+        ({"handoffs": -1}, r"handoffs must be an integer in \[0, 1000\]; got -1"),
         ({"handoffs": True}, r"handoffs must be an integer"),
-        ({"agency_tenure_years": 0.0}, r"agency_tenure_years must be in \(0, inf\); got 0.0"),
-        ({"agency_tenure_years": -1.0}, r"agency_tenure_years must be in \(0, inf\)"),
+        ({"agency_tenure_years": 0.0}, r"agency_tenure_years must be in \[1e-06, 100\]; got 0.0"),
+        ({"agency_tenure_years": -1.0}, r"agency_tenure_years must be in \[1e-06, 100\]"),
         ({"handoff_window_years": 0.0}, r"handoff_window_years must be in \(0, 1\]; got 0.0"),
         ({"handoff_window_years": 1.5}, r"handoff_window_years must be in \(0, 1\]"),
         ({"name": 5}, r"name must be a string"),
@@ -403,7 +403,7 @@ def test_unknown_assumption_names_the_parameter():
 )
 def test_bad_scenario_inputs(kwargs, pattern):
     args = {"turnover": 0.1, **kwargs}
-    with pytest.raises(ValueError, match=pattern):
+    with pytest.raises((ValueError, TypeError), match=pattern):
         ContinuityScenario(**args)
 
 
@@ -466,15 +466,15 @@ def test_rota_round_trip(team):
 @pytest.mark.parametrize(
     ("call", "pattern"),
     [
-        (lambda: cm.nights_on_duty_per_worker(0), r"team_size must be an integer in \[1, inf\]; got 0"),
-        (lambda: cm.nights_on_duty_per_worker(6.5), r"team_size must be an integer; got 6.5"),
+        (lambda: cm.nights_on_duty_per_worker(0), r"team_size must be a whole number in \[1, [0-9,]+\]; got 0"),
+        (lambda: cm.nights_on_duty_per_worker(6.5), r"team_size must be a whole number in \[1, [0-9,]+\]; got 6.5"),
         (lambda: cm.nights_on_duty_per_worker(6, nights_per_year=0), r"nights_per_year must be an integer in \[1, 366\]"),
         (lambda: cm.nights_on_duty_per_worker(6, nights_per_year=400), r"nights_per_year must be an integer in \[1, 366\]"),
         (lambda: cm.nights_on_duty_per_worker(6, on_duty=7), r"on_duty must be an integer in \[1, 6\]; got 7"),
-        (lambda: cm.days_between_duties(-2), r"team_size must be an integer in \[1, inf\]"),
-        (lambda: cm.team_size_for_rota(0), r"weeks_between_duties must be in \(0, inf\); got 0"),
+        (lambda: cm.days_between_duties(-2), r"team_size must be a whole number in \[1"),
+        (lambda: cm.team_size_for_rota(0), r"weeks_between_duties must be in \(0, 1000\]; got 0"),
         (lambda: cm.team_size_for_rota(float("nan")), r"weeks_between_duties must be a finite number"),
-        (lambda: cm.team_size_for_rota(2, on_duty=0), r"on_duty must be an integer in \[1, inf\]"),
+        (lambda: cm.team_size_for_rota(2, on_duty=0), r"on_duty must be a whole number in \[1"),
     ],
 )
 def test_bad_rota_inputs(call, pattern):
@@ -565,8 +565,8 @@ def test_queue_simulation_light_load():
     [
         (lambda: cm.erlang_c(2, 2.0), r"offered_load must be below c = 2 places"),
         (lambda: cm.erlang_c(2, 3.0), r"offered_load must be below c = 2"),
-        (lambda: cm.erlang_c(0, 0.5), r"c must be an integer in \[1, inf\]; got 0"),
-        (lambda: cm.erlang_c(2.5, 0.5), r"c must be an integer; got 2.5"),
+        (lambda: cm.erlang_c(0, 0.5), r"c must be a whole number in \[1, [0-9,]+\]; got 0"),
+        (lambda: cm.erlang_c(2.5, 0.5), r"c must be a whole number in \[1, [0-9,]+\]; got 2.5"),
         (lambda: cm.erlang_c(2, -0.5), r"offered_load must be in \[0, inf\)"),
         (lambda: cm.erlang_c(2, float("nan")), r"offered_load must be a finite number"),
         (lambda: cm.expected_waiting(10, 10.0, 1.0), r"lam \* mean_stay must be below c = 10 places"),
@@ -576,10 +576,10 @@ def test_queue_simulation_light_load():
         (lambda: cm.simulate_queue(10, 10.0, 1.0, 10, seed=1), r"lam \* mean_stay must be below c"),
         (lambda: cm.simulate_queue(10, 0.0, 1.0, 10, seed=1), r"lam must be above 0"),
         (lambda: cm.simulate_queue(10, 5.0, 1.0, 0, seed=1), r"years must be in \(0, inf\)"),
-        (lambda: cm.simulate_queue(10, 5.0, 1.0, 10, seed=1, n_runs=1), r"n_runs must be an integer in \[2"),
+        (lambda: cm.simulate_queue(10, 5.0, 1.0, 10, seed=1, n_runs=1), r"n_runs must be a whole number in \[2"),
         (lambda: cm.simulate_queue(10, 5.0, 1.0, 10, seed=1, warmup_years=-1), r"warmup_years must be in \[0"),
-        (lambda: cm.allocation_places(0, 10), r"workers must be an integer in \[1"),
-        (lambda: cm.allocation_places(2, 0), r"cap must be an integer in \[1"),
+        (lambda: cm.allocation_places(0, 10), r"workers must be a whole number in \[1"),
+        (lambda: cm.allocation_places(2, 0), r"cap must be a whole number in \[1"),
     ],
 )
 def test_bad_queue_inputs(call, pattern):

@@ -72,9 +72,9 @@ def test_decomposition_adds_up_to_the_difference():
     assert same["total"] == pytest.approx(summ["council_mean"] - summ["practice_mean"], rel=1e-9)
     with pytest.raises(ValueError, match="metric"):
         cc.decomposition("speed")
-    with pytest.raises(ValueError, match="practice must be a ContinuityScenario"):
+    with pytest.raises(TypeError, match="practice must be a ContinuityScenario"):
         cc.decomposition(practice="fast")
-    with pytest.raises(ValueError, match="council must be a ContinuityScenario"):
+    with pytest.raises(TypeError, match="council must be a ContinuityScenario"):
         cc.same_start_pmf(1.0, council=3)
 
 

@@ -35,8 +35,6 @@ from ..validation import (
     check_flag,
     check_in_range,
     check_instance,
-    check_integer,
-    check_positive,
     check_probability,
     check_sequence,
     check_size,
@@ -47,12 +45,14 @@ from .scenario import (
     ContinuityScenario,
     _check_first_year,
     _check_scenario,
+    _check_tenure,
     _check_years,
     assumption,
     handoff_mixture,
 )
 
 __all__ = [
+    "MAX_MEAN_CHANGES",
     "MAX_SCENARIOS",
     "MAX_WORKERS",
     "changes_by_cause",
@@ -70,10 +70,16 @@ __all__ = [
 ]
 
 #: The most scenarios one table or grid accepts.
-MAX_SCENARIOS: int = 1_000
+MAX_SCENARIOS: int = 100
 
 #: The longest distribution of worker counts one call lists (``max_workers``), and the most workers asked about (``k``).
 MAX_WORKERS: int = 100_000
+
+#: The most expected changes (leaving hazard × ``years``) for which :func:`.worker_count_pmf` lists the
+#: distribution. The Poisson reading lists about that many counts; the typed reading's exact solution takes
+#: time growing with the square of the faster leaving hazard × ``years`` and is bounded at a thousandth of it.
+MAX_MEAN_CHANGES: int = 100_000
+_MAX_TYPED_CHANGES = MAX_MEAN_CHANGES // 100
 
 
 def _mixed(fn, s: ContinuityScenario, years: float, first_year: bool, *args: object) -> object:
@@ -134,7 +140,7 @@ def handoffs_within(s: ContinuityScenario, years: float = 1.0, first_year: bool 
     ----------
     s : ContinuityScenario
     years : float, default 1.0
-        Length of the period, in years (> 0).
+        Length of the period, in years, in (0, 100].
     first_year : bool, default True
         True when the period starts at the beginning of an episode of care, so the
         hand-offs that fall within it count; False for a period later in care, after
@@ -166,6 +172,20 @@ def _check_period(s: object, years: object, first_year: object) -> tuple[Continu
 
 def _check_typed(typed: object) -> bool:
     return check_flag("typed", typed)
+
+
+def _check_listable(s: ContinuityScenario, years: float, typed: bool) -> None:
+    """Refuse a distribution whose expected changes are too many to list within memory and time."""
+    if typed:
+        rate = max(s.permanent_hazard, s.agency_hazard if s.vacancy > 0.0 else 0.0)
+        bound, what = _MAX_TYPED_CHANGES, "the faster leaving hazard"
+    else:
+        rate, bound, what = hazard(s), MAX_MEAN_CHANGES, "the scenario's hazard"
+    if rate * years > bound:
+        raise ValueError(
+            f"years × {what} gives {rate * years:,.0f} expected changes, more than the {bound:,} this "
+            f"distribution is listed for; shorten years or lengthen s.agency_tenure_years (got years = {years:g})"
+        )
 
 
 def p_same_worker(s: ContinuityScenario, years: float = 1.0, first_year: bool = False, *,
@@ -229,7 +249,7 @@ def expected_workers(s: ContinuityScenario, years: float = 1.0, first_year: bool
     ----------
     s : ContinuityScenario
     years : float, default 1.0
-        Length of the period, in years (> 0).
+        Length of the period, in years, in (0, 100].
     first_year : bool, default True
         Whether the period starts at the beginning of the episode of care.
 
@@ -238,6 +258,7 @@ def expected_workers(s: ContinuityScenario, years: float = 1.0, first_year: bool
     float
         Workers per child over the period.
     """
+    s, years, first_year = _check_period(s, years, first_year)
     mixed = _mixed(lambda sj: expected_workers(sj, years, first_year), s, years, first_year)
     if mixed is not None:
         return mixed
@@ -252,7 +273,7 @@ def changes_by_cause(s: ContinuityScenario, years: float = 1.0, first_year: bool
     ----------
     s : ContinuityScenario
     years : float, default 1.0
-        Length of the period, in years (> 0).
+        Length of the period, in years, in (0, 100].
     first_year : bool, default True
         Whether the period starts at the beginning of the episode of care.
 
@@ -264,6 +285,7 @@ def changes_by_cause(s: ContinuityScenario, years: float = 1.0, first_year: bool
         ``v / tau * years``) and ``"handoffs"`` (scheduled team hand-offs). They sum to
         ``expected_workers(s, years, first_year) - 1``.
     """
+    s, years, first_year = _check_period(s, years, first_year)
     mixed = _mixed(lambda sj: changes_by_cause(sj, years, first_year), s, years, first_year)
     if mixed is not None:
         return mixed
@@ -305,6 +327,7 @@ def p_workers_at_least(s: ContinuityScenario, k: int, years: float = 1.0, first_
     s, years, first_year = _check_period(s, years, first_year)
     k = check_size("k", k, MAX_WORKERS)
     if _check_typed(typed):
+        _check_listable(s, years, True)
         pmf = worker_count_pmf(s, years, first_year, typed=True)
         below = float(pmf.iloc[: k - 1].sum()) if k > 1 else 0.0
         return min(1.0, max(0.0, 1.0 - below))
@@ -358,11 +381,18 @@ def worker_count_pmf(
     pandas.Series
         ``P(workers = w)`` indexed by ``w = 1, ..., max_workers`` (index name
         ``"workers"``, series name ``"probability"``).
+
+    Raises
+    ------
+    ValueError
+        If the hazard × ``years`` exceeds :data:`.MAX_MEAN_CHANGES` expected changes (a hundredth of
+        it, for the faster of the two leaving hazards, when ``typed``): too many to list.
     """
     s, years, first_year = _check_period(s, years, first_year)
     typed = _check_typed(typed)
     if max_workers is not None:
         max_workers = check_size("max_workers", max_workers, MAX_WORKERS)
+    _check_listable(s, years, typed)
     mixed = _mixed(lambda sj: worker_count_pmf(sj, years, first_year, max_workers, typed=typed), s, years,
                    first_year)
     if mixed is not None:
@@ -503,7 +533,7 @@ def scenario_summary(
     scenarios : sequence or mapping of ContinuityScenario
         A mapping's keys label the rows; otherwise each scenario's ``name``.
     years : float, default 1.0
-        Length of the period, in years (> 0).
+        Length of the period, in years, in (0, 100].
 
     Returns
     -------
@@ -581,8 +611,7 @@ def required_turnover(p_target: float, vacancy: float = 0.0, agency_tenure_years
     """
     p = check_in_range("p_target", p_target, 0.0, 1.0, low_open=True)
     v = check_probability("vacancy", vacancy, allow_one=False)
-    tau = assumption("agency_tenure_years") if agency_tenure_years is None else agency_tenure_years
-    tau = check_positive("agency_tenure_years", tau)
+    tau = _check_tenure(assumption("agency_tenure_years") if agency_tenure_years is None else agency_tenure_years)
     room = -math.log(p) - v / tau  # hazard left for turnover
     if room < -_EPS:
         return float("nan")

@@ -40,10 +40,17 @@ import pandas as pd
 from scipy import special, stats
 
 from .. import data
-from ..validation import check_in_range, check_instance, check_integer, check_one_of, check_positive, \
-    check_probability, check_sequence
+from ..validation import check_in_range, check_instance, check_integer, check_one_of, check_probability, \
+    check_sequence, check_text, check_work
 from .changes import hazard, implied_hazard, p_same_worker, p_workers_at_least
-from .scenario import STABILITY_TABLE, ContinuityScenario, assumption, assumption_range, reference_scenarios
+from .scenario import (
+    STABILITY_TABLE,
+    ContinuityScenario,
+    _check_tenure,
+    assumption,
+    assumption_range,
+    reference_scenarios,
+)
 
 __all__ = [
     "MAX_HORIZON",
@@ -66,6 +73,9 @@ WORKFORCE_2017_TABLE = "workforce_2017"
 
 #: The longest horizon, in years from entering care, the comparison accepts.
 MAX_HORIZON: float = 50.0
+
+# The most cells (hand-off chances × horizons, or agency stays) a table or grid of the comparison computes.
+_MAX_GRID = 10_000
 
 
 def handoff_pmf(probability: float | None = None, most: int | None = None) -> np.ndarray:
@@ -143,8 +153,7 @@ def same_start_pmf(
     c = refs["Council, England 2005"] if council is None else council
     p = refs["Practice"] if practice is None else practice
     for name, sc in (("council", c), ("practice", p)):
-        if not isinstance(sc, ContinuityScenario):
-            raise ValueError(f"{name} must be a ContinuityScenario; got {type(sc).__name__}")
+        check_instance(name, sc, ContinuityScenario, "ContinuityScenario")
     s = assumption("transfer_time_years") if transfer_years is None else transfer_years
     s = check_in_range("transfer_years", s, 0.0, MAX_HORIZON, low_open=True)
     window = c.handoff_window_years
@@ -207,6 +216,9 @@ def same_start_table(horizons: Sequence[float] = (1.0, 2.0, 5.0), probabilities:
     if probabilities is None:
         lo, mid, hi = assumption_range("handoff_probability")
         probabilities = (lo, mid, hi)
+    probabilities = check_sequence("probabilities", probabilities, max_len=_MAX_GRID)
+    horizons = check_sequence("horizons", horizons, max_len=_MAX_GRID)
+    check_work(len(probabilities) * len(horizons), "probabilities × horizons", _MAX_GRID)
     rows = []
     for q in probabilities:
         for t in horizons:
@@ -226,6 +238,9 @@ def handoff_grid(
         Long table: ``probability``, ``years``, ``child`` ("council" or "practice"),
         ``mean`` (expected workers) and ``five`` (chance of five or more).
     """
+    probabilities = check_sequence("probabilities", probabilities, max_len=_MAX_GRID)
+    horizons = check_sequence("horizons", horizons, max_len=_MAX_GRID)
+    check_work(len(probabilities) * len(horizons), "probabilities × horizons", _MAX_GRID)
     refs = reference_scenarios()
     fixed = dict(council=refs["Council, England 2005"], practice=refs["Practice"],
                  transfer_years=assumption("transfer_time_years"))
@@ -293,14 +308,12 @@ def decomposition(
     pandas.DataFrame
         ``part`` (the three factors, then ``"total"``) and ``value``.
     """
-    if metric not in ("one_worker_later", "workers_same_start"):
-        raise ValueError(f"metric must be 'one_worker_later' or 'workers_same_start'; got {metric!r}")
+    check_one_of("metric", check_text("metric", metric), ("one_worker_later", "workers_same_start"))
     refs = reference_scenarios()
     c = refs["Council, England 2005"] if council is None else council
     p = refs["Practice"] if practice is None else practice
     for name, sc in (("council", c), ("practice", p)):
-        if not isinstance(sc, ContinuityScenario):
-            raise ValueError(f"{name} must be a ContinuityScenario; got {type(sc).__name__}")
+        check_instance(name, sc, ContinuityScenario, "ContinuityScenario")
 
     def scenario(on: frozenset) -> ContinuityScenario:
         return c.replace(
@@ -309,15 +322,18 @@ def decomposition(
             turnover=p.turnover if "lower turnover" in on else c.turnover,
         )
 
+    # every argument is checked whichever metric uses it
+    t = _check_horizon(years)
+    s = assumption("transfer_time_years") if transfer_years is None else transfer_years
+    s = check_in_range("transfer_years", s, 0.0, t)
+    pmf_h = handoff_pmf(probability)
+
     if metric == "one_worker_later":
         def f(on: frozenset) -> float:
             return 100.0 * p_same_worker(scenario(on), 1.0, first_year=False)
         total = 100.0 * (p_same_worker(p, 1.0, first_year=False) - p_same_worker(c, 1.0, first_year=False))
     else:
-        t = _check_horizon(years)
-        s = assumption("transfer_time_years") if transfer_years is None else transfer_years
-        s = check_in_range("transfer_years", s, 0.0, t)
-        mean_h = float(handoff_pmf(probability) @ np.arange(handoff_pmf(probability).size))
+        mean_h = float(pmf_h @ np.arange(pmf_h.size))
 
         def f(on: frozenset) -> float:
             # workers saved by the practice child: the council's hazard after the transfer,
@@ -352,6 +368,7 @@ def practice_with_vacancy(vacancy: float | None = None, practice: ContinuityScen
     v = assumption("practice_vacancy_sensitivity") / 100.0 if vacancy is None else vacancy
     v = check_in_range("vacancy", v, 0.0, 1.0, low_open=True, high_open=True)
     base = reference_scenarios()["Practice"] if practice is None else practice
+    check_instance("practice", base, ContinuityScenario, "ContinuityScenario")
     if base.turnover == 0:
         raise ValueError("practice must have a positive turnover for a vacancy to arise; got turnover 0")
     duration = v / ((1.0 - v) * base.permanent_hazard)
@@ -412,8 +429,8 @@ def unexplained_hazard(tenures: Sequence[float] | None = None) -> pd.DataFrame:
     wf = workforce_2017()
     observed = implied_hazard(data.value(STABILITY_TABLE, period="2017-18", measure="at_least_one_change_share") / 100)
     rows = []
-    for tau in tenures:
-        tau = check_positive("tenures", tau)
+    for tau in check_sequence("tenures", tenures, max_len=_MAX_GRID):
+        tau = _check_tenure(tau, "tenures")
         sc = ContinuityScenario(turnover=wf["turnover"], vacancy=wf["agency_share"], agency_tenure_years=tau)
         explained = hazard(sc)
         rows.append({"agency_tenure_years": float(tau), "observed": observed, "explained": explained,

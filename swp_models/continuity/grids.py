@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from ..validation import check_integer, check_positive, check_sequence, check_size
-from .changes import MAX_SCENARIOS, _labelled_scenarios, changes_by_cause, expected_workers, p_same_worker, worker_count_pmf
-from .scenario import MAX_HANDOFFS, ContinuityScenario, _check_years, assumption, reference_scenarios
+from ..validation import check_integer, check_sequence, check_size, check_work
+from .changes import _labelled_scenarios, changes_by_cause, expected_workers, p_same_worker, worker_count_pmf
+from .scenario import MAX_HANDOFFS, ContinuityScenario, _check_tenure, _check_years, assumption, reference_scenarios
 
 __all__ = [
     "MAX_GRID_COUNT",
@@ -30,10 +30,12 @@ MAX_GRID_COUNT: int = 1_000
 
 
 def _percent_grid(name: str, values: Sequence[int], high: int = 99) -> list[int]:
-    out = [check_integer(name, v, low=0, high=high) for v in values]
-    if not out:
-        raise ValueError(f"{name} must list at least one value; got none")
-    return out
+    """Whole percentages in [0, high], at most one per value, none missing."""
+    return [check_integer(name, v, low=0, high=high) for v in check_sequence(name, values, max_len=high + 1)]
+
+
+def _tenure(agency_tenure_years: object) -> float:
+    return _check_tenure(assumption("agency_tenure_years") if agency_tenure_years is None else agency_tenure_years)
 
 
 def turnover_grid(
@@ -64,13 +66,12 @@ def turnover_grid(
         (probability of five or more), from the Poisson model; rounded to 5 decimals so
         the embedded data stay small.
     """
-    tenure = assumption("agency_tenure_years") if agency_tenure_years is None else agency_tenure_years
-    tenure = check_positive("agency_tenure_years", tenure)
+    tenure = _tenure(agency_tenure_years)
     ts = np.array(_percent_grid("turnover_pct", turnover_pct), dtype=float)
     vs = np.array(_percent_grid("vacancy_pct", vacancy_pct), dtype=float)
-    ks = np.array([check_integer("handoffs", k, low=0) for k in handoffs])
-    if ks.size == 0:
-        raise ValueError("handoffs must list at least one value; got none")
+    ks = np.array([check_integer("handoffs", k, low=0, high=MAX_HANDOFFS)
+                   for k in check_sequence("handoffs", handoffs, max_len=MAX_HANDOFFS + 1)])
+    check_work(ts.size * vs.size * ks.size * 6, "turnover_pct × vacancy_pct × handoffs (× 6 columns)")
     t, v, k = (a.ravel() for a in np.meshgrid(ts, vs, ks, indexing="ij"))
     h = (1.0 - v / 100.0) * -np.log1p(-t / 100.0) + (v / 100.0) / tenure
     p_same = np.where(k > 0, 0.0, np.exp(-h))
@@ -113,8 +114,7 @@ def hazard_grid(
         year with no hand-offs under the Poisson and the typed readings. Rounded to 5
         decimals.
     """
-    tenure = assumption("agency_tenure_years") if agency_tenure_years is None else agency_tenure_years
-    tenure = check_positive("agency_tenure_years", tenure)
+    tenure = _tenure(agency_tenure_years)
     ts = np.array(_percent_grid("turnover_pct", turnover_pct), dtype=float)
     vs = np.array(_percent_grid("vacancy_pct", vacancy_pct), dtype=float)
     t, v = (a.ravel() for a in np.meshgrid(ts, vs, indexing="ij"))
@@ -138,10 +138,12 @@ def episode_workers(
 
     Parameters
     ----------
-    scenarios : mapping of str to ContinuityScenario, optional
-        By default :func:`.reference_scenarios`.
+    scenarios : mapping of str to ContinuityScenario, or sequence of ContinuityScenario, optional
+        A mapping's keys (or each scenario's ``name``) label the rows; by default
+        :func:`.reference_scenarios`; at most :data:`~swp_models.continuity.changes.MAX_SCENARIOS`.
     years : sequence of float
-        Episode lengths, years from entering care (each > 0).
+        Episode lengths, years from entering care, each in (0, 100]; at most
+        :data:`.MAX_GRID_COUNT` of them.
 
     Returns
     -------
@@ -150,11 +152,11 @@ def episode_workers(
         distinct workers), ``turnover``, ``agency``, ``handoffs`` (expected changes from
         each cause) and ``p_same`` (probability of one worker throughout).
     """
-    scenarios = reference_scenarios() if scenarios is None else scenarios
+    items = _labelled_scenarios(reference_scenarios() if scenarios is None else scenarios)
+    lengths = [_check_years(y) for y in check_sequence("years", years, max_len=MAX_GRID_COUNT)]
     rows = []
-    for label, sc in scenarios.items():
-        for y in years:
-            y = _check_years(y)
+    for label, sc in items:
+        for y in lengths:
             parts = changes_by_cause(sc, y, first_year=True)
             rows.append(
                 {
@@ -175,10 +177,12 @@ def count_distribution(
 
     Parameters
     ----------
-    scenarios : mapping of str to ContinuityScenario, optional
-        By default :func:`.reference_scenarios`.
+    scenarios : mapping of str to ContinuityScenario, or sequence of ContinuityScenario, optional
+        A mapping's keys (or each scenario's ``name``) label the rows; by default
+        :func:`.reference_scenarios`; at most :data:`~swp_models.continuity.changes.MAX_SCENARIOS`.
     max_workers : int, default 8
-        The last row of each group counts ``max_workers`` *or more* workers.
+        The last row of each group counts ``max_workers`` *or more* workers; 2 to
+        :data:`.MAX_GRID_COUNT`.
 
     Returns
     -------
@@ -187,10 +191,10 @@ def count_distribution(
         care"), ``model`` ("Poisson" or "Workers keep their type"), ``workers``, ``label``
         (e.g. ``"8+"``) and ``probability``.
     """
-    scenarios = reference_scenarios() if scenarios is None else scenarios
-    max_workers = check_integer("max_workers", max_workers, low=2)
+    items = _labelled_scenarios(reference_scenarios() if scenarios is None else scenarios)
+    max_workers = check_size("max_workers", max_workers, MAX_GRID_COUNT, low=2)
     rows = []
-    for label, sc in scenarios.items():
+    for label, sc in items:
         for first, period in ((True, "First year of an episode"), (False, "A year later in care")):
             for model, typed in (("Poisson", False), ("Workers keep their type", True)):
                 pmf = worker_count_pmf(sc, 1.0, first, typed=typed)

@@ -23,9 +23,7 @@ import pandas as pd
 from .. import data
 from ..validation import (
     MAX_CELLS,
-    check_finite,
     check_in_range,
-    check_integer,
     check_nonnegative,
     check_positive,
     check_probability,
@@ -33,7 +31,7 @@ from ..validation import (
     check_size,
     check_work,
 )
-from .scenario import EVIDENCE_TABLE, PRACTICE_TABLE, _rng, assumption
+from .scenario import EVIDENCE_TABLE, MAX_YEARS, PRACTICE_TABLE, _rng, assumption
 
 __all__ = [
     "MAX_PLACES",
@@ -61,9 +59,15 @@ _WEEKS_PER_CALENDAR_YEAR = DAYS_PER_YEAR / 7.0
 #: The most allocation places (``c``) the queue functions accept; the Erlang recursion takes ``c`` steps.
 MAX_PLACES: int = 100_000
 
-#: The most simulated events one call to :func:`.simulate_queue` may draw
-#: (``n_runs * (lam + c / mean_stay) * (years + warmup_years)``).
-MAX_QUEUE_STEPS: int = MAX_CELLS
+#: The most simulated events in one run of :func:`.simulate_queue`,
+#: ``(lam + c / mean_stay) * (years + warmup_years)``; across runs the events may not exceed
+#: :data:`swp_models.validation.MAX_CELLS`.
+MAX_QUEUE_STEPS: int = 1_000_000
+
+# The longest list of caps, team sizes or caseloads a table or grid takes, and the most Erlang recursion
+# steps one grid may take (about a second).
+_MAX_ROWS = 10_000
+_MAX_ERLANG_STEPS = 2_000_000
 
 
 def allocation_places(workers: int, cap: int) -> int:
@@ -72,12 +76,21 @@ def allocation_places(workers: int, cap: int) -> int:
     Parameters
     ----------
     workers : int
-        Social workers taking cases (>= 1).
+        Social workers taking cases, at least 1.
     cap : int
-        Cases per worker before new cases wait (>= 1); ten in Q239.
+        Cases per worker before new cases wait, at least 1; ten in Q239. ``workers * cap`` may be
+        at most :data:`.MAX_PLACES`.
+
+    Returns
+    -------
+    int
+        Allocation places.
     """
-    workers = check_integer("workers", workers, low=1)
-    cap = check_integer("cap", cap, low=1)
+    workers = check_size("workers", workers, MAX_PLACES)
+    cap = check_size("cap", cap, MAX_PLACES)
+    if workers * cap > MAX_PLACES:
+        raise ValueError(f"workers × cap must be at most {MAX_PLACES:,} allocation places; "
+                         f"got workers = {workers:,}, cap = {cap:,}")
     return workers * cap
 
 
@@ -90,11 +103,11 @@ def erlang_b(c: int, offered_load: float) -> float:
     Parameters
     ----------
     c : int
-        Places (>= 1).
+        Places, 1 to :data:`.MAX_PLACES`.
     offered_load : float
         Offered load ``A = lam * mean_stay`` in erlangs (children), >= 0.
     """
-    c = check_integer("c", c, low=1)
+    c = check_size("c", c, MAX_PLACES)
     a = check_nonnegative("offered_load", offered_load)
     b = 1.0
     for k in range(1, c + 1):
@@ -110,7 +123,7 @@ def erlang_c(c: int, offered_load: float) -> float:
     Parameters
     ----------
     c : int
-        Allocation places (>= 1).
+        Allocation places, 1 to :data:`.MAX_PLACES`.
     offered_load : float
         Offered load ``A = lam * mean_stay``, in [0, c): the mean number of children who
         would hold a place if none had to wait.
@@ -125,7 +138,7 @@ def erlang_c(c: int, offered_load: float) -> float:
     ValueError
         If ``offered_load >= c``: the waiting list would grow without limit.
     """
-    c = check_integer("c", c, low=1)
+    c = check_size("c", c, MAX_PLACES)
     a = check_nonnegative("offered_load", offered_load)
     if a >= c:
         raise ValueError(
@@ -154,9 +167,19 @@ class QueueMetrics:
     mean_wait_if_waiting_weeks: float
     """Mean wait of a child who does wait, weeks."""
 
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "places", check_size("places", self.places, MAX_PLACES))
+        set_(self, "offered_load", check_in_range("offered_load", self.offered_load, 0.0, self.places,
+                                                  high_open=True))
+        set_(self, "utilisation", check_probability("utilisation", self.utilisation, allow_one=False))
+        set_(self, "p_wait", check_probability("p_wait", self.p_wait))
+        for name in ("mean_waiting", "mean_wait_weeks", "mean_wait_if_waiting_weeks"):
+            set_(self, name, check_nonnegative(name, getattr(self, name)))
+
 
 def _check_queue(c: object, lam: object, mean_stay: object) -> tuple[int, float, float, float]:
-    c = check_integer("c", c, low=1)
+    c = check_size("c", c, MAX_PLACES)
     lam = check_nonnegative("lam", lam)
     mean_stay = check_positive("mean_stay", mean_stay)
     load = lam * mean_stay
@@ -178,7 +201,7 @@ def expected_waiting(c: int, lam: float, mean_stay: float) -> QueueMetrics:
     Parameters
     ----------
     c : int
-        Allocation places, e.g. :func:`.allocation_places` (workers * cap), >= 1.
+        Allocation places, e.g. :func:`.allocation_places` (workers * cap), 1 to :data:`.MAX_PLACES`.
     lam : float
         Arrivals, children per year (>= 0).
     mean_stay : float
@@ -226,6 +249,14 @@ class QueueSimulation:
     n_runs: int
     warmup_years: float
 
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        for name in ("mean_waiting", "mean_waiting_se", "p_wait_se", "mean_wait_weeks", "mean_wait_weeks_se",
+                     "warmup_years"):
+            set_(self, name, check_nonnegative(name, getattr(self, name)))
+        set_(self, "p_wait", check_probability("p_wait", self.p_wait))
+        set_(self, "n_runs", check_size("n_runs", self.n_runs, MAX_CELLS // 2, low=2))
+
 
 def simulate_queue(
     c: int,
@@ -249,7 +280,7 @@ def simulate_queue(
     Parameters
     ----------
     c : int
-        Allocation places (>= 1).
+        Allocation places, 1 to :data:`.MAX_PLACES`.
     lam : float
         Arrivals, children per year (> 0).
     mean_stay : float
@@ -259,7 +290,7 @@ def simulate_queue(
     seed : int or numpy.random.Generator
         Seed for :func:`numpy.random.default_rng`, or a generator.
     n_runs : int, default 100
-        Independent runs (>= 2).
+        Independent runs, at least 2.
     warmup_years : float, optional
         Years discarded at the start of each run (>= 0). By default five relaxation
         times, ``5 * mean_stay / (c (1 - sqrt(load / c))^2)``, and at least
@@ -271,7 +302,8 @@ def simulate_queue(
 
     Notes
     -----
-    Work grows with ``n_runs * (lam + c / mean_stay) * (years + warmup_years)``; a queue of
+    Work grows with ``n_runs * (lam + c / mean_stay) * (years + warmup_years)``, bounded by
+    :data:`.MAX_QUEUE_STEPS` events a run and :data:`swp_models.validation.MAX_CELLS` in all; a queue of
     10 places, 8 arrivals a year, a one-year stay, 100 runs of 200 years takes well under a
     second.
     """
@@ -279,7 +311,7 @@ def simulate_queue(
     if lam == 0.0:
         raise ValueError("lam must be above 0 to simulate arrivals; got 0")
     years = check_positive("years", years)
-    n_runs = check_integer("n_runs", n_runs, low=2)
+    n_runs = check_size("n_runs", n_runs, MAX_CELLS // 2, low=2)
     if warmup_years is None:
         relax = mean_stay / (c * (1.0 - math.sqrt(load / c)) ** 2)
         warmup_years = 5.0 * max(relax, mean_stay)
@@ -288,6 +320,13 @@ def simulate_queue(
 
     mu = 1.0 / mean_stay
     rate = lam + c * mu
+    events = rate * (warmup_years + years) + 2.0  # per run, before rounding up
+    if not math.isfinite(events) or events > MAX_QUEUE_STEPS:
+        raise ValueError(
+            f"(lam + c / mean_stay) × (years + warmup_years) asks for {events:,.0f} simulated events a run, more "
+            f"than the {MAX_QUEUE_STEPS:,} allowed; reduce years, warmup_years, c or lam, or lengthen mean_stay"
+        )
+    check_work(int(events) * n_runs, "n_runs × events a run ((lam + c / mean_stay) × (years + warmup_years))")
     p_up = lam / rate
     p_down_each = mu / rate
     n_warm = int(math.ceil(rate * warmup_years))
@@ -367,14 +406,15 @@ def queue_table(
         limit) and the queue figures are ``NaN``.
     """
     children = data.value(PRACTICE_TABLE, parameter="caseload_children") if children is None else children
-    children = check_positive("children", children)
+    children = check_in_range("children", children, 0.0, MAX_PLACES, low_open=True)
     cap = int(data.value(EVIDENCE_TABLE, measure="caseload_cap")) if cap is None else cap
-    cap = check_integer("cap", cap, low=1)
+    cap = check_size("cap", cap, MAX_PLACES)
     stay = assumption("queue_mean_stay_years") if mean_stay_years is None else mean_stay_years
-    stay = check_positive("mean_stay_years", stay)
+    stay = check_in_range("mean_stay_years", stay, 0.0, MAX_YEARS, low_open=True)
+    teams = [check_size("workers", w, MAX_PLACES) for w in check_sequence("workers", workers, max_len=_MAX_ROWS)]
     lam = children / stay
     rows = []
-    for w in workers:
+    for w in teams:
         c = allocation_places(w, cap)
         row = {"workers": int(w), "cap": cap, "places": c, "children": children, "arrivals": lam,
                "utilisation": children / c}
@@ -412,10 +452,15 @@ def queue_grid(
         waiting list) are kept, plus ``places - 1`` and ``places - 0.5`` so each line runs
         close to its end.
     """
-    loads = [check_positive("children", a) for a in children]
+    loads = [check_positive("children", a) for a in check_sequence("children", children, max_len=_MAX_ROWS)]
+    cap_list = [check_size("caps", cap, MAX_PLACES) for cap in check_sequence("caps", caps, max_len=_MAX_ROWS)]
+    teams = [check_size("workers", w, MAX_PLACES) for w in check_sequence("workers", workers, max_len=_MAX_ROWS)]
+    # each chance of waiting takes one Erlang step per place
+    check_work(sum(min(w * cap, MAX_PLACES) for w in teams for cap in cap_list) * (len(loads) + 2),
+               "caps × workers × children (× the places of each)", _MAX_ERLANG_STEPS)
     rows = []
-    for cap in caps:
-        for w in workers:
+    for cap in cap_list:
+        for w in teams:
             c = allocation_places(w, cap)
             # finish each line close to the places, where the chance of waiting nears one
             for a in sorted({a for a in loads if a < c} | ({c - 1.0, c - 0.5} if c > 1 else set())):

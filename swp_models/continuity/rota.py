@@ -15,7 +15,7 @@ from typing import Sequence
 import pandas as pd
 
 from .. import data
-from ..validation import check_in_range, check_integer, check_positive, check_probability, check_sequence
+from ..validation import check_in_range, check_integer, check_probability, check_sequence, check_size
 from .scenario import _EPS, EVIDENCE_TABLE, assumption
 
 __all__ = [
@@ -40,7 +40,7 @@ def nights_on_duty_per_worker(team_size: int, nights_per_year: int = 365, on_dut
     Parameters
     ----------
     team_size : int
-        Workers sharing the rota (>= 1).
+        Workers sharing the rota, 1 to :data:`.MAX_TEAM`.
     nights_per_year : int, default 365
         Nights to cover in a year, 1 to 366.
     on_duty : int, default 1
@@ -53,7 +53,7 @@ def nights_on_duty_per_worker(team_size: int, nights_per_year: int = 365, on_dut
         A team of 6 with one on duty covers 365 nights at about 61 nights each, a night
         every 6 days.
     """
-    team_size = check_integer("team_size", team_size, low=1)
+    team_size = check_size("team_size", team_size, MAX_TEAM)
     nights_per_year = check_integer("nights_per_year", nights_per_year, low=1, high=366)
     on_duty = check_integer("on_duty", on_duty, low=1, high=team_size)
     return nights_per_year * on_duty / team_size
@@ -65,7 +65,7 @@ def days_between_duties(team_size: int, on_duty: int = 1) -> float:
     Parameters
     ----------
     team_size : int
-        Workers sharing the rota (>= 1).
+        Workers sharing the rota, 1 to :data:`.MAX_TEAM`.
     on_duty : int, default 1
         Workers on duty each night, 1 to ``team_size``.
 
@@ -75,7 +75,7 @@ def days_between_duties(team_size: int, on_duty: int = 1) -> float:
         ``team_size / on_duty`` days: a team of 6-10 with one on duty means a night every
         6-10 days.
     """
-    team_size = check_integer("team_size", team_size, low=1)
+    team_size = check_size("team_size", team_size, MAX_TEAM)
     on_duty = check_integer("on_duty", on_duty, low=1, high=team_size)
     return team_size / on_duty
 
@@ -86,9 +86,9 @@ def team_size_for_rota(weeks_between_duties: float, on_duty: int = 1) -> int:
     Parameters
     ----------
     weeks_between_duties : float
-        Weeks from one of a worker's night duties to the next (> 0).
+        Weeks from one of a worker's night duties to the next, in (0, 1000].
     on_duty : int, default 1
-        Workers on duty each night (>= 1).
+        Workers on duty each night, 1 to :data:`.MAX_TEAM`.
 
     Returns
     -------
@@ -96,8 +96,8 @@ def team_size_for_rota(weeks_between_duties: float, on_duty: int = 1) -> int:
         ``ceil(7 * weeks_between_duties * on_duty)`` workers: one night every two weeks
         needs 14, every three weeks 21.
     """
-    weeks = check_positive("weeks_between_duties", weeks_between_duties)
-    on_duty = check_integer("on_duty", on_duty, low=1)
+    weeks = check_in_range("weeks_between_duties", weeks_between_duties, 0.0, _MAX_WEEKS_BETWEEN, low_open=True)
+    on_duty = check_size("on_duty", on_duty, MAX_TEAM)
     exact = 7.0 * weeks * on_duty
     return max(1, int(math.ceil(exact * (1.0 - _EPS))))
 
@@ -123,12 +123,13 @@ def rota_table(team_sizes: Sequence[int] | None = None, on_duty: int = 1) -> pd.
     """
     ev = data.row(EVIDENCE_TABLE, measure="team_size")
     interval = data.value(EVIDENCE_TABLE, measure="night_duty_interval")
+    on_duty = check_size("on_duty", on_duty, MAX_TEAM)
     if team_sizes is None:
         lo, hi = int(ev["low"]), int(ev["high"])
         team_sizes = sorted(set(range(lo, hi + 1)) | {team_size_for_rota(2, on_duty), team_size_for_rota(3, on_duty)})
     rows = []
-    for n in team_sizes:
-        n = check_integer("team_size", n, low=1)
+    for n in check_sequence("team_sizes", team_sizes, max_len=MAX_TEAM):
+        n = check_size("team_sizes", n, MAX_TEAM)
         rows.append(
             {
                 "team_size": n,
@@ -166,7 +167,7 @@ def rota_workload(team_sizes: Sequence[int] = (6, 7, 8, 9, 10), callout_share: f
     share = check_probability("callout_share", share)
     days = assumption("weekend_holiday_days")
     rows = []
-    for n in team_sizes:
+    for n in check_sequence("team_sizes", team_sizes, max_len=MAX_TEAM):
         n = check_integer("team_sizes", n, low=1, high=100)
         duties = (365 + days) / n
         rows.append({"team_size": n, "nights": 365 / n, "weekend_days": days / n, "duties": duties,

@@ -27,9 +27,7 @@ from ..validation import (
     check_instance,
     check_integer,
     check_one_of,
-    check_positive,
     check_probability,
-    check_size,
     check_text,
 )
 
@@ -38,6 +36,7 @@ __all__ = [
     "EVIDENCE_TABLE",
     "MAX_HANDOFFS",
     "MAX_YEARS",
+    "MIN_AGENCY_TENURE_YEARS",
     "PRACTICE_TABLE",
     "STABILITY_TABLE",
     "WORKFORCE_TABLE",
@@ -72,6 +71,9 @@ STABILITY_TABLE = "stability_index"
 
 #: The most hand-offs a scenario may schedule (the report's "four or more teams" is three).
 MAX_HANDOFFS: int = 1_000
+
+#: The shortest mean agency stay accepted, in years (about half a minute); it keeps hazards finite.
+MIN_AGENCY_TENURE_YEARS: float = 1e-6
 
 #: The longest period, in years, the closed forms and simulations accept (a childhood is under 18).
 MAX_YEARS: float = 100.0
@@ -109,6 +111,11 @@ def _check_years(value: object, name: str = "years") -> float:
     return check_in_range(name, value, 0.0, MAX_YEARS, low_open=True)
 
 
+def _check_tenure(value: object, name: str = "agency_tenure_years") -> float:
+    """A mean agency stay in years, in [MIN_AGENCY_TENURE_YEARS, MAX_YEARS]."""
+    return check_in_range(name, value, MIN_AGENCY_TENURE_YEARS, MAX_YEARS)
+
+
 def _check_first_year(value: object) -> bool:
     return check_flag("first_year", value)
 
@@ -132,11 +139,12 @@ class ContinuityScenario:
         Vacancy rate, share of posts in [0, 1); vacant posts are taken to be covered by
         agency staff.
     agency_tenure_years : float, default 0.5
-        Mean time an agency social worker holds a child's case, in years (> 0). The
+        Mean time an agency social worker holds a child's case, in years, from
+        :data:`.MIN_AGENCY_TENURE_YEARS` (about half a minute) to :data:`.MAX_YEARS`. The
         default is an assumption (``data/assumptions_continuity.csv``).
     handoffs : int, default 0
         Scheduled hand-offs between teams at the start of an episode of care (each a
-        certain change of worker); a non-negative integer.
+        certain change of worker); an integer from 0 to :data:`.MAX_HANDOFFS`.
     handoff_window_years : float, default 0.25
         The hand-offs are evenly spaced over this first part of an episode, in years,
         in (0, 1]; the last falls at its end. An assumption.
@@ -161,15 +169,15 @@ class ContinuityScenario:
         set_ = object.__setattr__
         set_(self, "turnover", check_probability("turnover", self.turnover, allow_one=False))
         set_(self, "vacancy", check_probability("vacancy", self.vacancy, allow_one=False))
-        set_(self, "agency_tenure_years", check_positive("agency_tenure_years", self.agency_tenure_years))
-        set_(self, "handoffs", check_integer("handoffs", self.handoffs, low=0))
+        set_(self, "agency_tenure_years",
+             _check_tenure(self.agency_tenure_years))
+        set_(self, "handoffs", check_integer("handoffs", self.handoffs, low=0, high=MAX_HANDOFFS))
         set_(
             self,
             "handoff_window_years",
             check_in_range("handoff_window_years", self.handoff_window_years, 0.0, 1.0, low_open=True),
         )
-        if not isinstance(self.name, str):
-            raise ValueError(f"name must be a string; got {self.name!r}")
+        check_text("name", self.name, allow_empty=True)
         set_(self, "handoff_probability", check_probability("handoff_probability", self.handoff_probability))
 
     @property
@@ -200,10 +208,9 @@ class ContinuityScenario:
         return ContinuityScenario(**fields)  # type: ignore[arg-type]
 
 
-def _check_scenario(s: object) -> ContinuityScenario:
-    if not isinstance(s, ContinuityScenario):
-        raise ValueError(f"s must be a ContinuityScenario; got {type(s).__name__}")
-    return s
+def _check_scenario(s: object, name: str = "s") -> ContinuityScenario:
+    """``s`` if it is a :class:`.ContinuityScenario`; a TypeError naming the parameter otherwise."""
+    return check_instance(name, s, ContinuityScenario, "ContinuityScenario")  # type: ignore[return-value]
 
 
 def handoff_mixture(s: ContinuityScenario) -> list[tuple[float, ContinuityScenario]]:
@@ -239,6 +246,7 @@ def assumption(parameter: str) -> float:
     parameter : str
         The row's ``parameter`` (for example ``"agency_tenure_years"``).
     """
+    check_text("parameter", parameter)
     try:
         return data.value(ASSUMPTIONS_TABLE, parameter=parameter)
     except data.DataValidationError:
@@ -248,8 +256,20 @@ def assumption(parameter: str) -> float:
 
 
 def assumption_range(parameter: str) -> tuple[float, float, float]:
-    """``(low, value, high)`` of a row of ``data/assumptions_continuity.csv`` that records a range."""
-    rec = data.row("assumptions_continuity", parameter=parameter)
+    """``(low, value, high)`` of a row of ``data/assumptions_continuity.csv`` that records a range.
+
+    Parameters
+    ----------
+    parameter : str
+        The row's ``parameter`` (for example ``"handoff_probability"``).
+
+    Returns
+    -------
+    tuple of float
+        The row's ``low``, ``value`` and ``high``, in the table's unit.
+    """
+    assumption(parameter)  # refuses an unknown parameter by name
+    rec = data.row(ASSUMPTIONS_TABLE, parameter=parameter)
     if pd.isna(rec["low"]) or pd.isna(rec["high"]):
         raise ValueError(f"parameter {parameter!r} in data/assumptions_continuity.csv records no range (low and high)")
     return float(rec["low"]), float(rec["value"]), float(rec["high"])
@@ -265,6 +285,13 @@ def regions_with_rates(frame: pd.DataFrame | None = None) -> list[str]:
     """
     if frame is None:
         frame = data.load(WORKFORCE_TABLE)
+    check_instance("frame", frame, pd.DataFrame, "pandas.DataFrame")
+    missing = sorted({"region", "measure"} - set(frame.columns))
+    if missing:
+        raise ValueError(f"frame must have the columns region and measure of {WORKFORCE_TABLE}; "
+                         f"missing: {', '.join(missing)}")
+    if frame.empty:
+        raise ValueError(f"frame must have at least one row of {WORKFORCE_TABLE}; got an empty table")
     have = frame.groupby("region")["measure"].agg(set)
     wanted = {"vacancy_rate", "turnover_rate"}
     return [str(r) for r in frame["region"].drop_duplicates() if wanted <= have[r]]
@@ -305,8 +332,9 @@ def scenario_from_data(
     ValueError
         If ``region`` is not in the table, or the table lacks one of its two rates.
     """
-    if not isinstance(region, str):
-        raise ValueError(f"region must be a string; got {region!r}")
+    check_text("region", region)
+    if name is not None:
+        check_text("name", name, allow_empty=True)
     frame = data.load(WORKFORCE_TABLE)
     known = list(frame["region"].drop_duplicates())
     check_one_of("region", region, known)

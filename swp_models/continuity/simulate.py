@@ -12,7 +12,8 @@ Work grows with ``n_children`` times the expected changes per child; both are bo
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from dataclasses import dataclass
+from typing import Iterator
 
 import numpy as np
 
@@ -34,6 +35,10 @@ MAX_CHILDREN: int = MAX_DRAWS
 #: The most changes of worker one simulation may draw in all (``n_children`` times the
 #: expected turnover and agency changes per child over the period, about 160 MB of draws).
 MAX_SIM_CHANGES: int = MAX_CELLS
+
+# The most expected changes a child (under the faster of the two leaving hazards) the typed simulation steps
+# through; each is one vectorised step over the children still changing.
+_MAX_DETAILED_CHANGES = 2_000
 
 
 def _check_simulation(s: object, years: object, n_children: object, first_year: object
@@ -87,9 +92,10 @@ def simulate_worker_counts(
     ----------
     s : ContinuityScenario
     years : float
-        Length of the period, in years (> 0).
+        Length of the period, in years, in (0, 100].
     n_children : int
-        Number of children simulated (>= 1).
+        Number of children simulated, 1 to :data:`.MAX_CHILDREN`; ``n_children`` times the expected
+        changes per child may not exceed :data:`.MAX_SIM_CHANGES`.
     seed : int or numpy.random.Generator
         Seed for :func:`numpy.random.default_rng`, or a generator.
     first_year : bool, default True
@@ -127,13 +133,42 @@ def _handoff_groups(
     ]
 
 
-class DetailedCounts(NamedTuple):
-    """Result of :func:`.simulate_worker_counts_detailed` (one entry per child)."""
+@dataclass(frozen=True, eq=False)
+class DetailedCounts:
+    """Result of :func:`.simulate_worker_counts_detailed` (one entry per child).
+
+    Parameters
+    ----------
+    workers : numpy.ndarray of int64
+        Distinct workers over the period, each at least 1.
+    agency_workers : numpy.ndarray of int64
+        How many of them were agency workers, each from 0 to the child's ``workers``.
+    """
 
     workers: np.ndarray
-    """Distinct workers over the period (int64)."""
     agency_workers: np.ndarray
-    """How many of them were agency workers (int64)."""
+
+    def __post_init__(self) -> None:
+        arrays = {}
+        for name in ("workers", "agency_workers"):
+            value = getattr(self, name)
+            check_instance(name, value, np.ndarray, "numpy array of whole numbers")
+            if value.ndim != 1 or value.dtype.kind not in "iu":
+                raise TypeError(f"{name} must be a one-dimensional array of whole numbers; got dtype "
+                                f"{value.dtype} and shape {value.shape}")
+            arrays[name] = value
+        if arrays["workers"].shape != arrays["agency_workers"].shape:
+            raise ValueError(f"workers and agency_workers must have one entry per child; got "
+                             f"{arrays['workers'].size} and {arrays['agency_workers'].size}")
+        if arrays["workers"].size and arrays["workers"].min() < 1:
+            raise ValueError("workers must be at least 1 for every child")
+        agency = arrays["agency_workers"]
+        if agency.size and (agency.min() < 0 or (agency > arrays["workers"]).any()):
+            raise ValueError("agency_workers must be from 0 to the child's workers for every child")
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        """``workers, agency_workers = result`` unpacks the two arrays."""
+        return iter((self.workers, self.agency_workers))
 
 
 def simulate_worker_counts_detailed(
@@ -154,9 +189,10 @@ def simulate_worker_counts_detailed(
     ----------
     s : ContinuityScenario
     years : float
-        Length of the period, in years (> 0).
+        Length of the period, in years, in (0, 100].
     n_children : int
-        Number of children simulated (>= 1).
+        Number of children simulated, 1 to :data:`.MAX_CHILDREN`; ``n_children`` times the expected
+        changes per child may not exceed :data:`.MAX_SIM_CHANGES`.
     seed : int or numpy.random.Generator
         Seed for :func:`numpy.random.default_rng`, or a generator.
     first_year : bool, default True
@@ -168,6 +204,14 @@ def simulate_worker_counts_detailed(
         ``workers`` and ``agency_workers`` per child (int64 arrays).
     """
     s, years, n_children, first_year = _check_simulation(s, years, n_children, first_year)
+    fastest = max(s.permanent_hazard, s.agency_hazard if s.vacancy > 0.0 else 0.0) * years
+    if fastest > _MAX_DETAILED_CHANGES:
+        # the simulation steps change by change: its time grows with a child's changes under the faster hazard
+        raise ValueError(
+            f"years × the faster leaving hazard gives {fastest:,.0f} expected changes a child, more than the "
+            f"{_MAX_DETAILED_CHANGES:,} this simulation steps through; shorten years or lengthen "
+            f"s.agency_tenure_years (got years = {years:g})"
+        )
     rng = _rng(seed)
     groups = _handoff_groups(s, years, first_year, n_children, rng)
     if groups is not None:

@@ -45,12 +45,13 @@ from ..continuity import (
     team_size_for_rota,
 )
 from ..continuity import compare as cc
-from ..continuity.changes import MAX_SCENARIOS, _labelled_scenarios
-from ..continuity.scenario import _check_scenario, _check_years, _rng
+from ..continuity.changes import _labelled_scenarios
+from ..continuity.scenario import _check_scenario, _rng
+from ..continuity.queue import MAX_PLACES
 from ..continuity.simulate import MAX_CHILDREN
 from ..tables import Table
 from ..tables import key_results as _key_results_table
-from ..validation import check_integer, check_finite, check_in_range, check_probability, check_sequence, check_size
+from ..validation import check_in_range, check_instance, check_probability, check_sequence, check_size, check_work
 
 __all__ = [
     "CHAPTER_SEED",
@@ -74,10 +75,31 @@ __all__ = [
 #: Seed of the simulation checks shown in the book.
 CHAPTER_SEED = 20070701
 
+# The most targets × vacancies one target table computes.
+_MAX_TARGETS = 10_000
+
+
+def _check_mapping(scenarios: object) -> Mapping[str, ContinuityScenario]:
+    """A non-empty mapping of labels to scenarios (each checked), the form the chapter's tables take."""
+    check_instance("scenarios", scenarios, Mapping, "mapping of labels to ContinuityScenario")
+    _labelled_scenarios(scenarios)
+    return scenarios  # type: ignore[return-value]
+
 
 def fmt_prob(p: float) -> str:
-    """A probability as a percentage with as many decimals as it needs (deterministic text)."""
-    x = 100.0 * float(p)
+    """A probability as a percentage with as many decimals as it needs (deterministic text).
+
+    Parameters
+    ----------
+    p : float
+        A probability in [0, 1].
+
+    Returns
+    -------
+    str
+        ``"0%"``, ``"under 0.01%"``, two decimals below 1% and one above (``"29.0%"``).
+    """
+    x = 100.0 * check_probability("p", p)
     if x == 0.0:
         return "0%"
     if x < 0.01:
@@ -125,7 +147,7 @@ def scenario_results(
         ``p3_later_typed`` (three or more workers, i.e. two or more changes, in a period
         later in care) and ``workers_5y`` (expected workers over a five-year episode).
     """
-    scenarios = reference_scenarios() if scenarios is None else scenarios
+    scenarios = reference_scenarios() if scenarios is None else _check_mapping(scenarios)
     out = scenario_summary(scenarios, years)
     extra = []
     for label, sc in scenarios.items():
@@ -150,7 +172,7 @@ def scenario_table(scenarios: Mapping[str, ContinuityScenario] | None = None) ->
     scenarios : mapping of str to ContinuityScenario, optional
         By default :func:`.reference_scenarios`.
     """
-    scenarios = reference_scenarios() if scenarios is None else scenarios
+    scenarios = reference_scenarios() if scenarios is None else _check_mapping(scenarios)
     r = scenario_results(scenarios)
     rows = [
         ("Turnover of permanent staff (a year)", lambda x: f"{100 * x['turnover']:.1f}%"),
@@ -292,7 +314,7 @@ def stability_check(scenario: ContinuityScenario | None = None) -> pd.DataFrame:
         ``fitted`` (percent, Poisson with the fitted hazard), ``hazard_fitted``
         (changes per year).
     """
-    s = reference_scenarios()["Council, England 2005"] if scenario is None else _check_scenario(scenario)
+    s = reference_scenarios()["Council, England 2005"] if scenario is None else _check_scenario(scenario, "scenario")
     frame = data.load(STABILITY_TABLE).set_index(["period", "measure"])
     one = frame.loc[("2017-18", "at_least_one_change_share")]
     h_fit = implied_hazard(one["value"] / 100.0)
@@ -330,7 +352,7 @@ def simulation_check(n_children: int = 200_000, seed: int | np.random.Generator 
     Parameters
     ----------
     n_children : int, default 200000
-        Children simulated per model and period (>= 100).
+        Children simulated per model and period, 100 to :data:`~swp_models.continuity.simulate.MAX_CHILDREN`.
     seed : int or numpy.random.Generator
         Seed of the simulations.
 
@@ -341,7 +363,7 @@ def simulation_check(n_children: int = 200_000, seed: int | np.random.Generator 
         (Monte Carlo standard error of the simulated figure) and ``z`` (difference in
         standard errors; ``NaN`` where the standard error is zero).
     """
-    n_children = check_integer("n_children", n_children, low=100)
+    n_children = check_size("n_children", n_children, MAX_CHILDREN, low=100)
     rng = _rng(seed)
     s = reference_scenarios()["Council, England 2005"]
     rows = []
@@ -408,6 +430,7 @@ def queue_simulation_check(
     table = queue_table()
     if workers is None:
         workers = int(table.loc[table["p_wait"].notna(), "workers"].iloc[0])
+    workers = check_size("workers", workers, MAX_PLACES)
     cap = int(table["cap"].iloc[0])
     children = float(table["children"].iloc[0])
     stay = assumption("queue_mean_stay_years")
@@ -442,7 +465,12 @@ def target_table(
         Indexed by ``target`` (share), one column per vacancy share, holding
         :func:`.required_turnover` (share; ``NaN`` where unattainable).
     """
-    rows = {t: {v: required_turnover(t, v) for v in vacancies} for t in targets}
+    targets = check_sequence("targets", targets, max_len=_MAX_TARGETS)
+    vacancies = check_sequence("vacancies", vacancies, max_len=_MAX_TARGETS)
+    check_work(len(targets) * len(vacancies), "targets × vacancies", _MAX_TARGETS)
+    rows = {check_in_range("targets", t, 0.0, 1.0, low_open=True):
+            {check_probability("vacancies", v, allow_one=False): required_turnover(t, v) for v in vacancies}
+            for t in targets}
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "target"
     out.columns.name = "vacancy"
