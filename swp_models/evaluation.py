@@ -875,7 +875,7 @@ def predicted_effects() -> pd.DataFrame:
     """The book's own predicted effects on yes/no outcomes, computed by the other chapters' models.
 
     * Chapter 2: the chance of the same social worker all year (later in care), council
-      England 2005 against the practice scenario (:func:`swp_models.continuity.p_same_worker`).
+      England 2005 against the practice scenario (:func:`swp_models.continuity.changes.p_same_worker`).
     * Chapter 5's outcome-based contract: the practice's effort lifts the same chance from
       its base (:class:`swp_models.contracts.Outcome`).
 

@@ -89,8 +89,8 @@ class Chapter:
 
 #: Every chapter with key results, in book order. Adding a chapter is one line here.
 CHAPTERS: tuple[Chapter, ...] = (
-    Chapter(1, "The problem in numbers", "book/01_problem", _from("problem"), (6,)),
-    Chapter(2, "Continuity", "book/02_continuity", _from("continuity"), (0, 1)),
+    Chapter(1, "The problem in numbers", "book/01_problem", _from("figures.problem_tables"), (6,)),
+    Chapter(2, "Continuity", "book/02_continuity", _from("figures.continuity_tables"), (0, 1)),
     Chapter(3, "What a child in care costs", "book/03_child_costs", _from("figures.costs_tables"), (5,)),
     Chapter(4, "What a practice costs to run", "book/04_practice_costs", _from("figures.practice_tables"), (5,)),
     Chapter(5, "Paying a practice", "book/05_contracts", _from("contracts"), (5, 10)),

@@ -1,31 +1,35 @@
-"""Chapter 1, "The problem in numbers": the tables behind the chapter, computed from ``data/``."""
+"""Chapter 1, "The problem in numbers": the tables behind the chapter, computed from ``data/``.
+
+The chapter's key results, as the page shows them, are in :mod:`swp_models.figures.problem_tables`.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
 import pandas as pd
 
 from . import data
 from .stats import wilson_interval
-from .validation import check_in_range
-
-if TYPE_CHECKING:
-    from .tables import Table
+from .validation import check_in_range, check_sequence
 
 __all__ = [
     "WEEKS_PER_YEAR",
     "agency_shares",
     "census_week",
-    "key_results",
     "recruitment",
     "wmtd_intervals",
     "workforce_by_region",
     "workforce_sources",
 ]
 
-#: Weeks in a year used to turn a census week into a year (52, as a year of whole weeks).
+#: Weeks in a year used to turn a week's cost into a year's (52, a year of whole weeks, as the report does), the
+#: package's one weeks-per-year constant. Waits in the caseload queue convert calendar time with
+#: :data:`swp_models.continuity.queue.DAYS_PER_YEAR` instead.
 WEEKS_PER_YEAR = 52
+
+# The most confidence levels one call computes intervals for.
+_MAX_LEVELS = 1_000
 
 _MEASURE_LABELS = {"vacancy_rate": "Vacancy rate", "turnover_rate": "Turnover rate"}
 
@@ -107,7 +111,7 @@ def wmtd_intervals(confidence_levels: Sequence[float] = (0.8, 0.9, 0.95, 0.99)) 
     Parameters
     ----------
     confidence_levels : sequence of float
-        Two-sided levels, each strictly between 0 and 1.
+        Two-sided levels, each strictly between 0 and 1; one to a thousand of them.
 
     Returns
     -------
@@ -116,7 +120,7 @@ def wmtd_intervals(confidence_levels: Sequence[float] = (0.8, 0.9, 0.95, 0.99)) 
         ``high`` (percent), ``n``.
     """
     levels = [check_in_range("confidence_levels", c, 0.0, 1.0, low_open=True, high_open=True)
-              for c in confidence_levels]
+              for c in check_sequence("confidence_levels", confidence_levels, max_len=_MAX_LEVELS)]
     n = int(data.value("wmtd_consultation", measure="participants"))
     statements = {
         "too_many_professionals": "Too many professionals decide",
@@ -139,54 +143,6 @@ def wmtd_intervals(confidence_levels: Sequence[float] = (0.8, 0.9, 0.95, 0.99)) 
                 }
             )
     return pd.DataFrame(rows)
-
-
-def key_results() -> "Table":
-    """The chapter's key-results table, every figure read from ``data/`` or computed from it."""
-    from .tables import fmt_gbp, fmt_int, fmt_num, fmt_pct
-    from .tables import key_results as table
-
-    rate = lambda region, measure: data.value("workforce_rates_2005", region=region, measure=measure)  # noqa: E731
-    wmtd = wmtd_intervals((0.95,)).set_index("measure")
-    census = census_week().set_index("group")
-    n = int(data.value("wmtd_consultation", measure="participants"))
-    recruit = recruitment().set_index("year")["percent"]
-    agency = agency_shares().set_index("area")["percent"]
-
-    def share(measure: str) -> str:
-        r = wmtd.loc[measure]
-        return f"{fmt_pct(r['percent'])} ({fmt_num(r['low'], 1)}-{fmt_num(r['high'], 1)}%)"
-
-    return table(
-        [
-            ("Vacancy rate, children's field social workers, England 2005",
-             fmt_pct(rate("England", "vacancy_rate")), "Le Grand (2007) s.4.3, LAWIG Table 8"),
-            ("Vacancy rate, London and West Midlands 2005", fmt_pct(rate("London", "vacancy_rate")),
-             "Le Grand (2007) s.4.3"),
-            ("Turnover, England / London 2005",
-             f"{fmt_pct(rate('England', 'turnover_rate'))} / {fmt_pct(rate('London', 'turnover_rate'))}",
-             "Le Grand (2007) s.4.3"),
-            ("Agency staff, London / rest of England 2005 (the minister's percentages; their base is not stated)",
-             f"{fmt_pct(agency['London'], 1)} / {fmt_pct(agency['England excluding London'], 1)}",
-             "House of Lords, Grand Committee, 14 January 2008"),
-            ("Councils with recruitment difficulties, 2001 to 2005",
-             f"{fmt_pct(recruit[2001])} to nearly {fmt_pct(recruit[2005])}", "Le Grand (2007) s.4.3, LAWIG Table 14"),
-            (f"Young people (of {n}) saying too many professionals decide (95% interval)",
-             share("too_many_professionals"), "Le Grand (2007) s.4.1; Wilson interval computed here",
-             "the 339 who came treated as a random sample (so the interval is a lower bound)"),
-            (f"Young people (of {n}) wanting one consistent lead professional (95% interval)",
-             share("one_consistent_lead_professional"), "Le Grand (2007) s.4.1; Wilson interval computed here",
-             "the 339 who came treated as a random sample (so the interval is a lower bound)"),
-            ("Looked-after children in the census week, February 2005", fmt_int(census.loc["looked_after", "children"]),
-             "Le Grand (2007) s.6.1.5"),
-            ("Share of the week's cost spent on looked-after children",
-             fmt_pct(100 * census.loc["looked_after", "weekly_cost_gbp"] / census.loc["all", "weekly_cost_gbp"]),
-             "computed from s.6.1.5"),
-            ("Cost per looked-after child that week", fmt_gbp(census.loc["looked_after", "weekly_cost_per_child"]),
-             "computed from s.6.1.5"),
-        ],
-        caption="Key results: England, 2005-2007",
-    )
 
 
 def census_week() -> pd.DataFrame:

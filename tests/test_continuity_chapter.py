@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from swp_models import continuity as cm
+from swp_models.figures import continuity_tables as ct
 from swp_models import data
 from swp_models.continuity import ContinuityScenario
 from swp_models.tables import Table
@@ -42,7 +43,7 @@ def within(estimate: float, target: float, se: float, k: float = 4.0) -> bool:
 
 
 def test_typed_pmf_by_hand_for_one_year_later_in_care():
-    pmf = cm.worker_count_pmf_typed(ENGLAND, 1.0, first_year=False)
+    pmf = cm.worker_count_pmf(ENGLAND, 1.0, first_year=False, typed=True)
     h_p, h_a = -math.log(0.89), 2.0
     q = 0.12 / (0.12 + 0.88 * h_p * 0.5)
     # no change: the first worker stays the year
@@ -66,12 +67,12 @@ def test_typed_pmf_by_hand_for_one_year_later_in_care():
 @settings(max_examples=30, deadline=None)
 @given(s=scenarios, years=st.floats(min_value=0.05, max_value=4.0), first_year=st.booleans())
 def test_typed_pmf_is_a_distribution_with_the_exact_mean(s, years, first_year):
-    pmf = cm.worker_count_pmf_typed(s, years, first_year)
+    pmf = cm.worker_count_pmf(s, years, first_year, typed=True)
     assert (pmf >= 0).all() and pmf.index[0] == 1
     assert pmf.sum() == pytest.approx(1.0, abs=1e-9)
     mean = float((pmf.index.to_numpy() * pmf.to_numpy()).sum())
     assert mean == pytest.approx(cm.expected_workers(s, years, first_year), rel=1e-8)
-    assert pmf.loc[1] == pytest.approx(cm.p_same_worker_typed(s, years, first_year), abs=1e-10)
+    assert pmf.loc[1] == pytest.approx(cm.p_same_worker(s, years, first_year, typed=True), abs=1e-10)
     # the typed distribution is at least as spread as the Poisson one (same mean)
     poisson = cm.worker_count_pmf(s, years, first_year)
     w = pmf.index.to_numpy(dtype=float)
@@ -83,18 +84,18 @@ def test_typed_pmf_is_a_distribution_with_the_exact_mean(s, years, first_year):
 
 def test_typed_pmf_equals_poisson_without_vacancies():
     s = ContinuityScenario(turnover=0.2, vacancy=0.0, handoffs=2)
-    typed = cm.worker_count_pmf_typed(s, 3.0, True, max_workers=15)
+    typed = cm.worker_count_pmf(s, 3.0, True, max_workers=15, typed=True)
     poisson = cm.worker_count_pmf(s, 3.0, True, max_workers=15)
     np.testing.assert_allclose(typed.to_numpy(), poisson.to_numpy(), atol=1e-12)
-    assert cm.p_workers_at_least_typed(s, 5, 3.0) == pytest.approx(cm.p_workers_at_least(s, 5, 3.0), abs=1e-12)
+    assert cm.p_workers_at_least(s, 5, 3.0, typed=True) == pytest.approx(cm.p_workers_at_least(s, 5, 3.0), abs=1e-12)
 
 
 def test_typed_pmf_with_nothing_changing():
     s = ContinuityScenario(turnover=0.0, vacancy=0.0, handoffs=0)
-    pmf = cm.worker_count_pmf_typed(s, 2.0, True)
+    pmf = cm.worker_count_pmf(s, 2.0, True, typed=True)
     assert pmf.loc[1] == 1.0 and pmf.drop(1).sum() == 0.0
-    assert cm.p_workers_at_least_typed(s, 2, 2.0) == 0.0
-    assert cm.worker_count_pmf_typed(s, 2.0, True, max_workers=3).tolist() == [1.0, 0.0, 0.0]
+    assert cm.p_workers_at_least(s, 2, 2.0, typed=True) == 0.0
+    assert cm.worker_count_pmf(s, 2.0, True, max_workers=3, typed=True).tolist() == [1.0, 0.0, 0.0]
 
 
 @pytest.mark.parametrize(
@@ -104,16 +105,16 @@ def test_typed_pmf_with_nothing_changing():
 def test_typed_pmf_against_the_detailed_simulation(s, years, first_year):
     n = 40_000
     workers = cm.simulate_worker_counts_detailed(s, years, n, seed=99, first_year=first_year).workers
-    pmf = cm.worker_count_pmf_typed(s, years, first_year)
+    pmf = cm.worker_count_pmf(s, years, first_year, typed=True)
     for w in range(1, 9):
         p = float(pmf.get(w, 0.0))
         assert within((workers == w).mean(), p, math.sqrt(max(p * (1 - p), 1e-12) / n))
-    p5 = cm.p_workers_at_least_typed(s, 5, years, first_year)
+    p5 = cm.p_workers_at_least(s, 5, years, first_year, typed=True)
     assert within((workers >= 5).mean(), p5, math.sqrt(max(p5 * (1 - p5), 1e-12) / n))
 
 
 def test_typed_tail_is_heavier_later_in_care():
-    assert cm.p_workers_at_least_typed(ENGLAND, 5, 1.0, False) > 10 * cm.p_workers_at_least(ENGLAND, 5, 1.0, False)
+    assert cm.p_workers_at_least(ENGLAND, 5, 1.0, False, typed=True) > 10 * cm.p_workers_at_least(ENGLAND, 5, 1.0, False)
 
 
 # ---------------------------------------------------------------------------
@@ -122,7 +123,7 @@ def test_typed_tail_is_heavier_later_in_care():
 
 
 def test_scenario_results_by_hand():
-    r = cm.scenario_results()
+    r = ct.scenario_results()
     assert list(r.index) == ["Council, England 2005", "Council, London 2005", "Practice"]
     eng = r.loc["Council, England 2005"]
     assert eng["p_same_later"] == pytest.approx(math.exp(-H_ENGLAND), rel=1e-12)
@@ -134,7 +135,7 @@ def test_scenario_results_by_hand():
 
 
 def test_key_results_values():
-    table = cm.key_results()
+    table = ct.key_results()
     assert isinstance(table, Table)
     values = dict(zip(table.frame["Result"], table.frame["Value"]))
     rests = dict(zip(table.frame["Result"], table.frame["Rests on an assumption"]))
@@ -156,7 +157,7 @@ def test_key_results_values():
     for cell in table.frame["Value"]:
         assert "exp(" not in cell and "ln(" not in cell
     assert (table.frame["Source or basis"].str.len() > 5).all()
-    assert table._repr_html_() == cm.key_results()._repr_html_()
+    assert table._repr_html_() == ct.key_results()._repr_html_()
 
 
 def test_numbers_quoted_in_the_chapter_prose():
@@ -173,9 +174,9 @@ def test_numbers_quoted_in_the_chapter_prose():
     assert [f"{cm.expected_workers(s, y, True):.2f}" for s in (eng, lon, prac) for y in (1, 5)] == [
         "2.84", "4.21", "2.99", "4.97", "1.06", "1.28"]
     assert [f"{100 * cm.p_workers_at_least(s, 5, 1.0, True):.1f}" for s in (eng, lon)] == ["5.6", "8.7"]
-    assert cm._one_in(cm.p_workers_at_least(eng, 5, 1.0, False)) == "1 in 2,300"
-    assert f"{100 * cm.p_workers_at_least_typed(eng, 5, 1.0, False):.1f}" == "1.1"
-    stab = cm.stability_check().set_index("measure")
+    assert ct._one_in(cm.p_workers_at_least(eng, 5, 1.0, False)) == "1 in 2,300"
+    assert f"{100 * cm.p_workers_at_least(eng, 5, 1.0, False, typed=True):.1f}" == "1.1"
+    stab = ct.stability_check().set_index("measure")
     assert f"{stab['hazard_fitted'].iloc[0]:.2f}" == "0.92"
     assert [f"{x:.1f}" for x in stab["fitted"].iloc[1:]] == ["23.3", "54.7", "27.8"]
     assert [f"{x:.1f}" for x in stab["model"].iloc[:2]] == ["29.0", "4.7"]
@@ -186,21 +187,21 @@ def test_numbers_quoted_in_the_chapter_prose():
     q = cm.queue_table().set_index("workers")
     assert math.isnan(q.loc[10, "p_wait"])
     assert f"{100 * q.loc[11, 'utilisation']:.0f}" == "91"
-    assert cm._fmt_prob(q.loc[11, "p_wait"]) == "23.7%" and f"{q.loc[11, 'mean_waiting']:.2f}" == "2.37"
+    assert ct.fmt_prob(q.loc[11, "p_wait"]) == "23.7%" and f"{q.loc[11, 'mean_waiting']:.2f}" == "2.37"
     assert f"{q.loc[11, 'wait_if_waiting_weeks']:.1f}" == "10.4"
-    assert cm._fmt_prob(q.loc[12, "p_wait"]) == "3.3%" and cm._fmt_prob(q.loc[13, "p_wait"]) == "0.25%"
-    t = cm.target_table()
+    assert ct.fmt_prob(q.loc[12, "p_wait"]) == "3.3%" and ct.fmt_prob(q.loc[13, "p_wait"]) == "0.25%"
+    t = ct.target_table()
     assert t.loc[0.9, 0.0] == pytest.approx(0.1) and math.isnan(t.loc[0.8, 0.12])
     assert cm.required_turnover(1 - prac.turnover) == pytest.approx(prac.turnover)
 
 
 def test_formatting_helpers():
-    assert cm._fmt_prob(0.0) == "0%"
-    assert cm._fmt_prob(4e-7) == "under 0.01%"
-    assert cm._fmt_prob(0.000437) == "0.04%"
-    assert cm._fmt_prob(0.2900422) == "29.0%"
-    assert cm._one_in(0.01) == "1 in 100"
-    assert cm._fmt_z(-0.01) == "0.0" and cm._fmt_z(1.23) == "+1.2" and cm._fmt_z(-2.0) == "-2.0"
+    assert ct.fmt_prob(0.0) == "0%"
+    assert ct.fmt_prob(4e-7) == "under 0.01%"
+    assert ct.fmt_prob(0.000437) == "0.04%"
+    assert ct.fmt_prob(0.2900422) == "29.0%"
+    assert ct._one_in(0.01) == "1 in 100"
+    assert ct._fmt_z(-0.01) == "0.0" and ct._fmt_z(1.23) == "+1.2" and ct._fmt_z(-2.0) == "-2.0"
 
 
 # ---------------------------------------------------------------------------
@@ -215,7 +216,7 @@ def test_implied_hazard():
 
 
 def test_stability_check_reads_the_index_and_computes_the_model():
-    check = cm.stability_check()
+    check = ct.stability_check()
     assert list(check["observed"]) == [
         data.value("stability_index", period="2017-18", measure="at_least_one_change_share"),
         data.value("stability_index", period="2017-18", measure="multiple_changes_share"),
@@ -224,7 +225,7 @@ def test_stability_check_reads_the_index_and_computes_the_model():
     ]
     eng = cm.reference_scenarios()["Council, England 2005"]
     assert check["model"].iloc[0] == pytest.approx(100 * (1 - cm.p_same_worker(eng, 1.0)), rel=1e-12)
-    assert check["model_typed"].iloc[0] == pytest.approx(100 * (1 - cm.p_same_worker_typed(eng, 1.0)), rel=1e-9)
+    assert check["model_typed"].iloc[0] == pytest.approx(100 * (1 - cm.p_same_worker(eng, 1.0, typed=True)), rel=1e-9)
     h = check["hazard_fitted"].iloc[0]
     assert check["fitted"].iloc[0] == pytest.approx(60.0, rel=1e-12)
     # two years, three or more changes: 1 - e^{-2h}(1 + 2h + (2h)^2 / 2)
@@ -232,31 +233,31 @@ def test_stability_check_reads_the_index_and_computes_the_model():
     assert check["fitted"].iloc[3] == pytest.approx(100 * (1 - math.exp(-mu) * (1 + mu + mu**2 / 2)), rel=1e-9)
     # the outside figures are well above the 2005 model (the chapter's finding)
     assert (check["observed"] > check["model"]).all()
-    table = cm.stability_table()
+    table = ct.stability_table()
     assert list(table.frame["Stability Index"]) == ["60%", "just over 25%", "55%", "32%"]
 
 
 def test_simulation_check_agrees_and_is_deterministic():
-    check = cm.simulation_check(n_children=50_000, seed=3)
+    check = ct.simulation_check(n_children=50_000, seed=3)
     assert len(check) == 10 and set(check["model"]) == {"Poisson", "Workers keep their type"}
     assert (check["z"].abs() < 4).all()
     assert (check["se"] > 0).all()
-    again = cm.simulation_check(n_children=50_000, seed=3)
+    again = ct.simulation_check(n_children=50_000, seed=3)
     pd.testing.assert_frame_equal(check, again)
 
 
 def test_simulation_table_as_shown_in_the_book():
-    table = cm.simulation_table()
+    table = ct.simulation_table()
     z = table.frame["Difference (SEs)"].astype(float)
     assert (z.abs() < 2.5).all()  # the page says the differences are what chance gives
     assert "Seed 20070701" in table.notes
 
 
 def test_queue_simulation_check_agrees():
-    check = cm.queue_simulation_check(n_runs=40, years=200.0, seed=5)
+    check = ct.queue_simulation_check(n_runs=40, years=200.0, seed=5)
     assert (check["z"].abs() < 4).all()
     assert check["closed_form"].iloc[0] == pytest.approx(cm.erlang_c(110, 100.0), rel=1e-12)
-    shown = cm.queue_check_table()
+    shown = ct.queue_check_table()
     assert (shown.frame["Difference (SEs)"].astype(float).abs() < 2.5).all()
 
 
@@ -294,7 +295,7 @@ def test_hazard_grid_matches_the_model():
         s = ContinuityScenario(t / 100, v / 100)
         assert row["from_turnover"] + row["from_agency"] == pytest.approx(cm.hazard(s), abs=2e-5)
         assert row["p_same"] == pytest.approx(cm.p_same_worker(s), abs=1e-5)
-        assert row["p_same_typed"] == pytest.approx(cm.p_same_worker_typed(s), abs=1e-5)
+        assert row["p_same_typed"] == pytest.approx(cm.p_same_worker(s, typed=True), abs=1e-5)
         assert row["p_same_typed"] >= row["p_same"] - 1e-12
 
 
@@ -356,12 +357,12 @@ def test_required_turnover_round_trip():
 
 
 def test_book_tables_render():
-    for fn in (cm.scenario_table, cm.stability_table, cm.rota_summary_table, cm.queue_summary_table,
-               cm.target_summary_table):
+    for fn in (ct.scenario_table, ct.stability_table, ct.rota_summary_table, ct.queue_summary_table,
+               ct.target_summary_table):
         table = fn()
         assert isinstance(table, Table) and "<table" in table._repr_html_() and "nan" not in repr(table).lower()
-    assert "grows without limit" in repr(cm.queue_summary_table())
-    assert "unreachable" in repr(cm.target_summary_table())
+    assert "grows without limit" in repr(ct.queue_summary_table())
+    assert "unreachable" in repr(ct.target_summary_table())
 
 
 def test_queue_mean_stay_is_a_labelled_assumption():
@@ -377,37 +378,37 @@ def test_queue_mean_stay_is_a_labelled_assumption():
 @pytest.mark.parametrize(
     ("call", "pattern"),
     [
-        (lambda: cm.worker_count_pmf_typed(ENGLAND, 0.0), r"years must be in \(0, inf\); got 0.0"),
-        (lambda: cm.worker_count_pmf_typed(ENGLAND, 1.0, max_workers=0), r"max_workers must be an integer in \[1"),
-        (lambda: cm.worker_count_pmf_typed({"turnover": 0.1}), r"s must be a ContinuityScenario"),
-        (lambda: cm.p_workers_at_least_typed(ENGLAND, 0), r"k must be an integer in \[1, inf\]; got 0"),
+        (lambda: cm.worker_count_pmf(ENGLAND, 0.0, typed=True), r"years must be in \(0, 100\]; got 0.0"),
+        (lambda: cm.worker_count_pmf(ENGLAND, 1.0, max_workers=0, typed=True), r"max_workers must be a whole number in \[1"),
+        (lambda: cm.worker_count_pmf({"turnover": 0.1}, typed=True), r"s must be a ContinuityScenario"),
+        (lambda: cm.p_workers_at_least(ENGLAND, 0, typed=True), r"k must be a whole number in \[1, 100,000\]; got 0"),
         (lambda: cm.implied_hazard(1.0), r"p_change must be in \[0, 1\); got 1.0"),
         (lambda: cm.implied_hazard(float("nan")), r"p_change must be a finite number"),
         (lambda: cm.required_turnover(0.0), r"p_target must be in \(0, 1\]; got 0.0"),
         (lambda: cm.required_turnover(1.2), r"p_target must be in \(0, 1\]"),
         (lambda: cm.required_turnover(0.9, vacancy=1.0), r"vacancy must be in \[0, 1\)"),
-        (lambda: cm.required_turnover(0.9, agency_tenure_years=0.0), r"agency_tenure_years must be in \(0, inf\)"),
+        (lambda: cm.required_turnover(0.9, agency_tenure_years=0.0), r"agency_tenure_years must be in \[1e-06, 100\]"),
         (lambda: cm.turnover_grid(turnover_pct=[100]), r"turnover_pct must be an integer in \[0, 99\]; got 100"),
-        (lambda: cm.turnover_grid(vacancy_pct=[]), r"vacancy_pct must list at least one value"),
-        (lambda: cm.turnover_grid(handoffs=[-1]), r"handoffs must be an integer in \[0, inf\]; got -1"),
-        (lambda: cm.turnover_grid(handoffs=[]), r"handoffs must list at least one value"),
-        (lambda: cm.turnover_grid(agency_tenure_years=-1.0), r"agency_tenure_years must be in \(0, inf\)"),
+        (lambda: cm.turnover_grid(vacancy_pct=[]), r"vacancy_pct must have at least 1 item"),
+        (lambda: cm.turnover_grid(handoffs=[-1]), r"handoffs must be an integer in \[0, 1000\]; got -1"),
+        (lambda: cm.turnover_grid(handoffs=[]), r"handoffs must have at least 1 item"),
+        (lambda: cm.turnover_grid(agency_tenure_years=-1.0), r"agency_tenure_years must be in \[1e-06, 100\]"),
         (lambda: cm.hazard_grid(turnover_pct=[1.5]), r"turnover_pct must be an integer; got 1.5"),
-        (lambda: cm.episode_workers(years=[0]), r"years must be in \(0, inf\); got 0"),
-        (lambda: cm.count_distribution(max_workers=1), r"max_workers must be an integer in \[2, inf\]; got 1"),
-        (lambda: cm.simulation_check(n_children=10), r"n_children must be an integer in \[100, inf\]; got 10"),
-        (lambda: cm.simulation_check(n_children=1000, seed=-3), r"seed must be a non-negative integer"),
-        (lambda: cm.rota_table([0]), r"team_size must be an integer in \[1, inf\]; got 0"),
-        (lambda: cm.queue_table(children=-5.0), r"children must be in \(0, inf\); got -5.0"),
-        (lambda: cm.queue_table(cap=0), r"cap must be an integer in \[1, inf\]; got 0"),
-        (lambda: cm.queue_table(mean_stay_years=0.0), r"mean_stay_years must be in \(0, inf\)"),
-        (lambda: cm.queue_table(workers=[0]), r"workers must be an integer in \[1, inf\]; got 0"),
+        (lambda: cm.episode_workers(years=[0]), r"years must be in \(0, 100\]; got 0"),
+        (lambda: cm.count_distribution(max_workers=1), r"max_workers must be a whole number in \[2, [0-9,]+\]; got 1"),
+        (lambda: ct.simulation_check(n_children=10), r"n_children must be a whole number in \[100, [0-9,]+\]; got 10"),
+        (lambda: ct.simulation_check(n_children=1000, seed=-3), r"seed must be a non-negative integer"),
+        (lambda: cm.rota_table([0]), r"team_sizes must be a whole number in \[1, 10,000\]; got 0"),
+        (lambda: cm.queue_table(children=-5.0), r"children must be in \(0, 100000\]; got -5.0"),
+        (lambda: cm.queue_table(cap=0), r"cap must be a whole number in \[1, [0-9,]+\]; got 0"),
+        (lambda: cm.queue_table(mean_stay_years=0.0), r"mean_stay_years must be in \(0, 100\]"),
+        (lambda: cm.queue_table(workers=[0]), r"workers must be a whole number in \[1, [0-9,]+\]; got 0"),
         (lambda: cm.queue_grid(children=[0.0]), r"children must be in \(0, inf\); got 0.0"),
-        (lambda: cm.scenario_results({"x": "not a scenario"}), r"s must be a ContinuityScenario"),
+        (lambda: ct.scenario_results({"x": "not a scenario"}), r"scenarios\['x'\] must be a ContinuityScenario"),
     ],
 )
 def test_bad_inputs_name_the_parameter(call, pattern):
-    with pytest.raises(ValueError, match=pattern):
+    with pytest.raises((ValueError, TypeError), match=pattern):
         call()
 
 

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from swp_models import continuity, contracts, costs, practice, stats
+from swp_models.figures import continuity_tables
 
 # --- Monte Carlo standard errors ---------------------------------------------------------------
 
@@ -78,7 +79,7 @@ def test_pooling_table_standard_error_is_binomial():
 
 def test_continuity_simulation_standard_errors():
     n = 20_000
-    check = continuity.simulation_check(n_children=n, seed=5)
+    check = continuity_tables.simulation_check(n_children=n, seed=5)
     for rec in check.to_dict("records"):
         if rec["measure"] == "Expected workers":
             continue

@@ -6,6 +6,7 @@ import pytest
 
 from swp_models import problem
 from swp_models.figures import problem as figures
+from swp_models.figures import problem_tables
 
 
 def test_census_week_reconciliation_by_hand():
@@ -56,7 +57,7 @@ def test_wmtd_intervals_reject_bad_levels():
 
 
 def test_key_results_show_source_figures():
-    text = repr(problem.key_results())
+    text = repr(problem_tables.key_results())
     for figure in ("12%", "18%", "11% / 15%", "48% to nearly 70%", "72,600", "£618", "66%"):
         assert figure in text
 
@@ -73,7 +74,7 @@ def test_chart_builders_name_their_controls():
 def test_agency_shares_and_the_assumption_column():
     agency = problem.agency_shares().set_index("area")["percent"]
     assert agency["London"] == 20.8 and agency["England excluding London"] == 11.6
-    table = problem.key_results().frame
+    table = problem_tables.key_results().frame
     assert "20.8% / 11.6%" in set(table["Value"])
     rests = dict(zip(table["Result"], table["Rests on an assumption"]))
     tagged = [r for r, a in rests.items() if a != "data and model only"]

@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import continuity as cm
 from .. import data
+from ..figures.continuity_tables import fmt_prob
 from . import html_table
 
 __all__ = ["ExplorerInputs", "explorer", "results_html"]
@@ -58,7 +59,7 @@ class ExplorerInputs:
 
 
 def _pct(p: float) -> str:
-    return cm._fmt_prob(p)
+    return fmt_prob(p)
 
 
 def results_html(inputs: ExplorerInputs) -> str:
@@ -78,14 +79,14 @@ def results_html(inputs: ExplorerInputs) -> str:
     s, years = inputs.scenario, inputs.episode_years
     poisson = [
         ("One worker all year", _pct(cm.p_same_worker(s, 1.0, True)), _pct(cm.p_same_worker(s, 1.0, False))),
-        ("... if workers keep their type", _pct(cm.p_same_worker_typed(s, 1.0, True)),
-         _pct(cm.p_same_worker_typed(s, 1.0, False))),
+        ("... if workers keep their type", _pct(cm.p_same_worker(s, 1.0, True, typed=True)),
+         _pct(cm.p_same_worker(s, 1.0, False, typed=True))),
         ("Expected workers in the year", f"{cm.expected_workers(s, 1.0, True):.2f}",
          f"{cm.expected_workers(s, 1.0, False):.2f}"),
         ("Five or more workers in the year", _pct(cm.p_workers_at_least(s, 5, 1.0, True)),
          _pct(cm.p_workers_at_least(s, 5, 1.0, False))),
-        ("... if workers keep their type", _pct(cm.p_workers_at_least_typed(s, 5, 1.0, True)),
-         _pct(cm.p_workers_at_least_typed(s, 5, 1.0, False))),
+        ("... if workers keep their type", _pct(cm.p_workers_at_least(s, 5, 1.0, True, typed=True)),
+         _pct(cm.p_workers_at_least(s, 5, 1.0, False, typed=True))),
     ]
     parts = cm.changes_by_cause(s, years, first_year=True)
     total = sum(parts.values())

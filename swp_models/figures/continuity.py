@@ -13,7 +13,7 @@ import altair as alt
 import pandas as pd
 
 from .. import continuity as cm
-from .. import continuity_compare as cc
+from ..continuity import compare as cc
 from .. import data
 from ..charts import PALETTE, finish, selector, slider
 

@@ -1,6 +1,6 @@
 """A council child and a practice child compared from the same start, and the practice's advantage taken apart.
 
-Chapter 2's second model, built on :mod:`swp_models.continuity`.
+Chapter 2's second model, built on the closed forms of :mod:`~swp_models.continuity.changes`.
 
 * **Hand-offs as a distribution.** The report says a looked-after child "can" pass through
   four or more teams (s.4.3): up to three hand-offs, not three for every child. Here the
@@ -14,14 +14,14 @@ Chapter 2's second model, built on :mod:`swp_models.continuity`.
   transfer itself (one certain change of worker), then the practice's own hazard. Over
   ``t`` years from entering care a council child has ``1 + H + Poisson(h_c t)`` workers and
   a practice child ``1 + H + 1 + Poisson(h_c s + h_p (t - s))``.
-* **The advantage taken apart.** :func:`decomposition` splits a difference between the
+* **The advantage taken apart.** :func:`.decomposition` splits a difference between the
   council and the practice into the parts due to agency cover, turnover and anything else
   (hand-offs, the transfer), by averaging each factor's effect over the orders in which the
   factors can be switched (the Shapley split), so the parts add up exactly to the difference.
-* **A practice with a vacancy.** :func:`practice_with_vacancy`: one post in eight vacant
+* **A practice with a vacancy.** :func:`.practice_with_vacancy`: one post in eight vacant
   and covered from inside the practice until a recruit arrives. A departure is then two
   changes for a child: to the colleague who covers, then to the new recruit.
-* **What the workforce explains.** :func:`unexplained_hazard` sets the Stability Index's
+* **What the workforce explains.** :func:`.unexplained_hazard` sets the Stability Index's
   2017-18 rate of changes beside the hazard that turnover and agency cover of the same
   years give (children's social work workforce statistics, year to September 2017); the
   rest is the hazard of changes the workforce does not explain.
@@ -39,50 +39,43 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from . import data
-from .continuity import (
+from .. import data
+from ..validation import check_in_range, check_instance, check_integer, check_one_of, check_probability, \
+    check_sequence, check_text, check_work
+from .changes import hazard, implied_hazard, p_same_worker, p_workers_at_least
+from .scenario import (
+    STABILITY_TABLE,
     ContinuityScenario,
+    _check_tenure,
     assumption,
-    hazard,
-    implied_hazard,
-    p_same_worker,
-    p_same_worker_typed,
-    p_workers_at_least,
-    p_workers_at_least_typed,
+    assumption_range,
     reference_scenarios,
 )
-from .validation import check_in_range, check_integer, check_positive, check_probability
 
 __all__ = [
+    "MAX_HORIZON",
     "WORKFORCE_2017_TABLE",
-    "assumption_range",
+    "agency_share_scenarios",
     "decomposition",
-    "decomposition_table",
     "five_in_a_year",
+    "handoff_grid",
     "handoff_pmf",
     "practice_with_vacancy",
     "same_start_pmf",
     "same_start_summary",
     "same_start_table",
-    "handoff_grid",
     "unexplained_hazard",
     "workforce_2017",
-    "agency_share_scenarios",
-    "rota_workload",
 ]
 
 #: Workforce figures of the years of the Stability Index (year to 30 September 2017).
 WORKFORCE_2017_TABLE = "workforce_2017"
 
-_MAX_HORIZON = 50.0
+#: The longest horizon, in years from entering care, the comparison accepts.
+MAX_HORIZON: float = 50.0
 
-
-def assumption_range(parameter: str) -> tuple[float, float, float]:
-    """``(low, value, high)`` of a row of ``data/assumptions_continuity.csv`` that records a range."""
-    rec = data.row("assumptions_continuity", parameter=parameter)
-    if pd.isna(rec["low"]) or pd.isna(rec["high"]):
-        raise ValueError(f"parameter {parameter!r} in data/assumptions_continuity.csv records no range (low and high)")
-    return float(rec["low"]), float(rec["value"]), float(rec["high"])
+# The most cells (hand-off chances × horizons, or agency stays) a table or grid of the comparison computes.
+_MAX_GRID = 10_000
 
 
 def handoff_pmf(probability: float | None = None, most: int | None = None) -> np.ndarray:
@@ -109,7 +102,7 @@ def handoff_pmf(probability: float | None = None, most: int | None = None) -> np
 
 
 def _check_horizon(years: float) -> float:
-    return check_in_range("years", years, 0.0, _MAX_HORIZON, low_open=True)
+    return check_in_range("years", years, 0.0, MAX_HORIZON, low_open=True)
 
 
 def _poisson_pmf(mu: float, size: int) -> np.ndarray:
@@ -141,7 +134,7 @@ def same_start_pmf(
         Period from entering care, in (0, 50]; at least the hand-off window.
     council, practice : ContinuityScenario, optional
         Default the book's England 2005 council and practice scenarios (their own
-        ``handoffs`` are ignored: the hand-offs come from :func:`handoff_pmf`).
+        ``handoffs`` are ignored: the hand-offs come from :func:`.handoff_pmf`).
     probability : float, optional
         Chance of each possible hand-off; default the assumption.
     transfer_years : float, optional
@@ -160,10 +153,9 @@ def same_start_pmf(
     c = refs["Council, England 2005"] if council is None else council
     p = refs["Practice"] if practice is None else practice
     for name, sc in (("council", c), ("practice", p)):
-        if not isinstance(sc, ContinuityScenario):
-            raise ValueError(f"{name} must be a ContinuityScenario; got {type(sc).__name__}")
+        check_instance(name, sc, ContinuityScenario, "ContinuityScenario")
     s = assumption("transfer_time_years") if transfer_years is None else transfer_years
-    s = check_in_range("transfer_years", s, 0.0, _MAX_HORIZON, low_open=True)
+    s = check_in_range("transfer_years", s, 0.0, MAX_HORIZON, low_open=True)
     window = c.handoff_window_years
     if s < window or t < window:
         raise ValueError(
@@ -187,7 +179,7 @@ def same_start_pmf(
 
 
 def same_start_summary(years: float, **kwargs: object) -> dict[str, float]:
-    """Key figures of :func:`same_start_pmf`: for each child, the chance of one worker, expected workers, and five or more.
+    """Key figures of :func:`.same_start_pmf`: for each child, the chance of one worker, expected workers, and five or more.
 
     Returns
     -------
@@ -219,11 +211,14 @@ def same_start_table(horizons: Sequence[float] = (1.0, 2.0, 5.0), probabilities:
     Returns
     -------
     pandas.DataFrame
-        ``probability``, ``years`` and the columns of :func:`same_start_summary`.
+        ``probability``, ``years`` and the columns of :func:`.same_start_summary`.
     """
     if probabilities is None:
         lo, mid, hi = assumption_range("handoff_probability")
         probabilities = (lo, mid, hi)
+    probabilities = check_sequence("probabilities", probabilities, max_len=_MAX_GRID)
+    horizons = check_sequence("horizons", horizons, max_len=_MAX_GRID)
+    check_work(len(probabilities) * len(horizons), "probabilities × horizons", _MAX_GRID)
     rows = []
     for q in probabilities:
         for t in horizons:
@@ -243,6 +238,9 @@ def handoff_grid(
         Long table: ``probability``, ``years``, ``child`` ("council" or "practice"),
         ``mean`` (expected workers) and ``five`` (chance of five or more).
     """
+    probabilities = check_sequence("probabilities", probabilities, max_len=_MAX_GRID)
+    horizons = check_sequence("horizons", horizons, max_len=_MAX_GRID)
+    check_work(len(probabilities) * len(horizons), "probabilities × horizons", _MAX_GRID)
     refs = reference_scenarios()
     fixed = dict(council=refs["Council, England 2005"], practice=refs["Practice"],
                  transfer_years=assumption("transfer_time_years"))
@@ -303,21 +301,19 @@ def decomposition(
     council, practice : ContinuityScenario, optional
         Default England 2005 and the book's practice.
     years, probability, transfer_years
-        For ``"workers_same_start"``, as in :func:`same_start_pmf`.
+        For ``"workers_same_start"``, as in :func:`.same_start_pmf`.
 
     Returns
     -------
     pandas.DataFrame
         ``part`` (the three factors, then ``"total"``) and ``value``.
     """
-    if metric not in ("one_worker_later", "workers_same_start"):
-        raise ValueError(f"metric must be 'one_worker_later' or 'workers_same_start'; got {metric!r}")
+    check_one_of("metric", check_text("metric", metric), ("one_worker_later", "workers_same_start"))
     refs = reference_scenarios()
     c = refs["Council, England 2005"] if council is None else council
     p = refs["Practice"] if practice is None else practice
     for name, sc in (("council", c), ("practice", p)):
-        if not isinstance(sc, ContinuityScenario):
-            raise ValueError(f"{name} must be a ContinuityScenario; got {type(sc).__name__}")
+        check_instance(name, sc, ContinuityScenario, "ContinuityScenario")
 
     def scenario(on: frozenset) -> ContinuityScenario:
         return c.replace(
@@ -326,15 +322,18 @@ def decomposition(
             turnover=p.turnover if "lower turnover" in on else c.turnover,
         )
 
+    # every argument is checked whichever metric uses it
+    t = _check_horizon(years)
+    s = assumption("transfer_time_years") if transfer_years is None else transfer_years
+    s = check_in_range("transfer_years", s, 0.0, t)
+    pmf_h = handoff_pmf(probability)
+
     if metric == "one_worker_later":
         def f(on: frozenset) -> float:
             return 100.0 * p_same_worker(scenario(on), 1.0, first_year=False)
         total = 100.0 * (p_same_worker(p, 1.0, first_year=False) - p_same_worker(c, 1.0, first_year=False))
     else:
-        t = _check_horizon(years)
-        s = assumption("transfer_time_years") if transfer_years is None else transfer_years
-        s = check_in_range("transfer_years", s, 0.0, t)
-        mean_h = float(handoff_pmf(probability) @ np.arange(handoff_pmf(probability).size))
+        mean_h = float(pmf_h @ np.arange(pmf_h.size))
 
         def f(on: frozenset) -> float:
             # workers saved by the practice child: the council's hazard after the transfer,
@@ -346,14 +345,6 @@ def decomposition(
     parts = _shapley(f, _FACTORS)
     frame = pd.DataFrame({"part": list(parts) + ["total"], "value": list(parts.values()) + [total]})
     return frame
-
-
-def decomposition_table() -> "pd.DataFrame":
-    """Both decompositions side by side, for the page: one row per part."""
-    later = decomposition("one_worker_later").set_index("part")["value"]
-    same = decomposition("workers_same_start").set_index("part")["value"]
-    return pd.DataFrame({"part": later.index, "one_worker_later_points": later.to_numpy(),
-                         "workers_saved_5y": same.reindex(later.index).to_numpy()})
 
 
 def practice_with_vacancy(vacancy: float | None = None, practice: ContinuityScenario | None = None) -> ContinuityScenario:
@@ -377,6 +368,7 @@ def practice_with_vacancy(vacancy: float | None = None, practice: ContinuityScen
     v = assumption("practice_vacancy_sensitivity") / 100.0 if vacancy is None else vacancy
     v = check_in_range("vacancy", v, 0.0, 1.0, low_open=True, high_open=True)
     base = reference_scenarios()["Practice"] if practice is None else practice
+    check_instance("practice", base, ContinuityScenario, "ContinuityScenario")
     if base.turnover == 0:
         raise ValueError("practice must have a positive turnover for a vacancy to arise; got turnover 0")
     duration = v / ((1.0 - v) * base.permanent_hazard)
@@ -435,10 +427,10 @@ def unexplained_hazard(tenures: Sequence[float] | None = None) -> pd.DataFrame:
     if tenures is None:
         tenures = (0.25, assumption("agency_tenure_years"), 1.0)
     wf = workforce_2017()
-    observed = implied_hazard(data.value("stability_index", period="2017-18", measure="at_least_one_change_share") / 100)
+    observed = implied_hazard(data.value(STABILITY_TABLE, period="2017-18", measure="at_least_one_change_share") / 100)
     rows = []
-    for tau in tenures:
-        tau = check_positive("tenures", tau)
+    for tau in check_sequence("tenures", tenures, max_len=_MAX_GRID):
+        tau = _check_tenure(tau, "tenures")
         sc = ContinuityScenario(turnover=wf["turnover"], vacancy=wf["agency_share"], agency_tenure_years=tau)
         explained = hazard(sc)
         rows.append({"agency_tenure_years": float(tau), "observed": observed, "explained": explained,
@@ -465,7 +457,7 @@ def five_in_a_year() -> pd.DataFrame:
     rows = [
         ("Poisson reference", hazard(england), p_workers_at_least(england, 5, 1.0, first_year=False)),
         ("Typed: agency workers keep their type", hazard(england),
-         p_workers_at_least_typed(england, 5, 1.0, first_year=False)),
+         p_workers_at_least(england, 5, 1.0, first_year=False, typed=True)),
         ("With the changes the workforce does not explain", mu, float(special.gammainc(4, mu))),
     ]
     return pd.DataFrame(rows, columns=["reading", "hazard", "p_five"])
@@ -495,43 +487,5 @@ def agency_share_scenarios() -> pd.DataFrame:
         with_agency = base.replace(vacancy=agency)
         rows.append({"area": area, "turnover": base.turnover, "vacancy": base.vacancy, "agency": agency,
                      "p_vacancy": p_same_worker(base, 1.0), "p_agency": p_same_worker(with_agency, 1.0),
-                     "p_agency_typed": p_same_worker_typed(with_agency, 1.0)})
+                     "p_agency_typed": p_same_worker(with_agency, 1.0, typed=True)})
     return pd.DataFrame(rows)
-
-
-# ---------------------------------------------------------------------------
-# 24-hour cover, counting weekends, holidays and rest after call-outs
-# ---------------------------------------------------------------------------
-
-
-def rota_workload(team_sizes: Sequence[int] = (6, 7, 8, 9, 10), callout_share: float | None = None) -> pd.DataFrame:
-    """What one-person 24-hour cover asks of each worker, counting weekend and holiday days and rest after call-outs.
-
-    Each worker takes an equal share of the 365 nights and of the weekend and bank-holiday
-    days (``weekend_holiday_days``), and loses a day of daytime casework after each night
-    with a call-out (a share ``callout_share`` of nights).
-
-    Parameters
-    ----------
-    team_sizes : sequence of int
-        Workers sharing the rota, each 1 to 100.
-    callout_share : float, optional
-        In [0, 1]; default the assumption (0.25).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by ``team_size``: ``nights``, ``weekend_days`` and ``duties`` (their sum)
-        a year per worker, ``rest_days`` (weekdays of casework lost to rest after call-outs)
-        and ``days_between`` (days between one worker's duties on average).
-    """
-    share = assumption("callout_share") if callout_share is None else callout_share
-    share = check_probability("callout_share", share)
-    days = assumption("weekend_holiday_days")
-    rows = []
-    for n in team_sizes:
-        n = check_integer("team_sizes", n, low=1, high=100)
-        duties = (365 + days) / n
-        rows.append({"team_size": n, "nights": 365 / n, "weekend_days": days / n, "duties": duties,
-                     "rest_days": share * 365 / n, "days_between": 365 / duties})
-    return pd.DataFrame(rows).set_index("team_size")
