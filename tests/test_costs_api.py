@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+import numpy as np
 import pytest
 
 import swp_models
@@ -73,3 +74,61 @@ def test_data_dir_is_read_where_the_data_is_read(edited_data):
 def test_data_dir_must_be_a_folder(call):
     with pytest.raises(TypeError, match="data_dir"):
         call()
+
+
+# --------------------------------------------------------------------------- checks at the boundary
+
+
+@pytest.mark.parametrize(("call", "error", "words"), [
+    (lambda: costs.total_cost_moments("x", 100), TypeError, "model must be a CostModel"),
+    (lambda: costs.total_cost_moments(default_cost_model(), True), TypeError, "caseload"),
+    (lambda: costs.total_cost_moments(default_cost_model(), 10**12), ValueError, "caseload"),
+    (lambda: costs.simulate_practice_costs(default_cost_model(), 100, -1, seed=0), ValueError, "n_sims"),
+    (lambda: costs.simulate_practice_costs(default_cost_model(), 100, 10**6, seed=0), ValueError, "n_sims × caseload"),
+    (lambda: costs.pooling_table(default_cost_model(), n_sims=-1), ValueError, "n_sims"),
+    (lambda: costs.pooling_table(default_cost_model(), n_sims=float("inf")), ValueError, "n_sims"),
+    (lambda: costs.pooling_table(default_cost_model(), n_sims=1e10), ValueError, "n_sims"),
+    (lambda: costs.prob_cost_per_child_exceeds(default_cost_model(), 100, n_sims=10**10), ValueError, "n_sims"),
+    (lambda: costs.prob_cost_per_child_exceeds(default_cost_model(), 100, seed="x"), ValueError, "seed"),
+    (lambda: costs.relative_spread(default_cost_model(), 10**15), ValueError, "n"),
+    (lambda: costs.pooling_curve(default_cost_model(), ()), ValueError, "sizes"),
+    (lambda: costs.pooling_curve(default_cost_model(), (100,), ()), ValueError, "excesses"),
+    (lambda: costs.shock_pooling_table(default_cost_model(), (100,), ()), ValueError, "shock_cvs"),
+    (lambda: costs.shock_pooling_table(default_cost_model(), (100,), (0.05,), excess=float("nan")), ValueError, "excess"),
+    (lambda: costs.target_sensitivity([]), ValueError, "targets"),
+    (lambda: costs.child_cost_percentiles(default_cost_model(), []), ValueError, "qs"),
+    (lambda: costs.child_cost_density(default_cost_model(), n_points=10**12), ValueError, "n_points"),
+    (lambda: costs.practice_density(default_cost_model(), {}), ValueError, "caseloads"),
+    (lambda: costs.exact_vs_simulated(default_cost_model(), n_children=10**12), ValueError, "n_children"),
+    (lambda: costs.calibrate_shares(n_points=10**12), ValueError, "n_points"),
+    (lambda: costs.calibrate_shares(group_means=5), TypeError, "group_means"),
+    (lambda: costs.mix_sensitivity_grid(cvs=()), ValueError, "cvs"),
+    (lambda: costs.share_sensitivity_grid(complex_shares=5), TypeError, "complex_shares"),
+    (lambda: Caseload(10**12), ValueError, "mean"),
+    (lambda: Caseload(100, True), ValueError, "margin"),
+    (lambda: CostModel(("no_additional_needs",), (3e4,), (True,), 0.5), ValueError, "shares"),
+    (lambda: costs.TotalCostMoments(float("nan"), 1.0), ValueError, "mean"),
+    (lambda: costs.TotalCostMoments(1.0, -1.0), ValueError, "variance"),
+    (lambda: costs.assumption(123), TypeError, "parameter"),
+])
+def test_bad_input_is_refused_by_name(call, error, words):
+    with pytest.raises(error, match=words):
+        call()
+
+
+def test_result_objects_check_their_fields():
+    dist = costs.total_cost_distribution(default_cost_model(), 10, points_per_sd=8)
+    with pytest.raises(ValueError, match="caseload_probs"):
+        costs.TotalCostDistribution(dist.step, dist.caseloads, dist.caseload_probs * 2, dist.pmf_by_caseload,
+                                    dist.child_mean, dist.child_pmf)
+    with pytest.raises(TypeError, match="pmf_by_caseload"):
+        costs.TotalCostDistribution(dist.step, dist.caseloads, dist.caseload_probs, [[1.0]], dist.child_mean,
+                                    dist.child_pmf)
+    kids = costs.draw_practice_children(default_cost_model(), 5, 3, np.random.default_rng(1))
+    with pytest.raises(ValueError, match="offsets"):
+        costs.PracticeChildren(kids.costs, kids.components, kids.offsets[:-1], kids.counts, kids.component_counts,
+                               kids.totals)
+    calib = costs.calibrate_shares(n_points=3)
+    with pytest.raises(ValueError, match="position"):
+        costs.ShareCalibration(calib.feasible, calib.default, calib.complex_share_range, 1.5, calib.target_mean,
+                               calib.group_means, calib.rule)

@@ -285,12 +285,25 @@ def test_other_bad_inputs():
         practice.running_cost(PracticeDesign(), "mid")
     with pytest.raises(ValueError, match=r"overheads must be an Overheads"):
         practice.running_cost(PracticeDesign(), None, 5)
-    with pytest.raises(ValueError, match=r"child_cost must be in \(0, 1e\+07\]; got 0"):
+    with pytest.raises(ValueError, match=r"child_cost_per_year must be in \(0, 1e\+07\]; got 0"):
         practice.summary(child_cost_per_year=0)
-    with pytest.raises(ValueError, match=r"cap must be an integer in \[1, inf\]; got 0"):
+    with pytest.raises(ValueError, match=r"value must be in \(0, 1e\+07\]; got 0"):
+        practice.child_cost(0)
+    with pytest.raises(ValueError, match=r"cap must be an integer in \[1, 1000000000\]; got 0"):
         practice.workers_for_cap(100, 0)
-    with pytest.raises(ValueError, match=r"children must be an integer in \[0, inf\]; got -1"):
+    with pytest.raises(ValueError, match=r"children must be an integer in \[0, 1000000000\]; got -1"):
         practice.workers_for_cap(-1, 10)
+    with pytest.raises(ValueError, match="children"):
+        practice.workers_for_cap(10**15, 10)
+    for bad, name in (((), "frontline"), (5, "frontline"), ((6, 0), "frontline")):
+        with pytest.raises((ValueError, TypeError), match=name):
+            practice.summary_grid(frontline=bad)
+    with pytest.raises((ValueError, TypeError), match="levels"):
+        practice.budget_grid(levels=())
+    with pytest.raises((ValueError, TypeError), match="caseloads"):
+        practice.caseload_table(caseloads=[])
+    with pytest.raises(TypeError, match="scale"):
+        practice.on_costs(30000.0, "mid")
     with pytest.raises(ValueError, match=r"salary must be finite and >= 0"):
         practice.on_costs(-1.0, salary_scale())
     with pytest.raises(ValueError, match=r"levels must be one of"):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from scipy import special
 
-from ..validation import check_integer, check_one_of, check_size
+from ..validation import MAX_DRAWS, check_one_of, check_size
 from .model import SeedLike, _rng
-from .needs import DataDir, _row
+from .needs import _folder, _row
 
 __all__ = ["MAX_CAPACITY", "Caseload", "default_caseload"]
 
@@ -29,7 +30,7 @@ class Caseload:
     Parameters
     ----------
     mean : int
-        Central caseload, children (the draft contract's 100), >= 1.
+        Central caseload, children (the draft contract's 100), in [1, :data:`MAX_CAPACITY`].
     margin : int, default 0
         Caseloads run from ``mean - margin`` to ``mean + margin`` (the contract's plus or
         minus 10); 0 means a fixed caseload. ``mean - margin`` must be >= 1.
@@ -46,8 +47,8 @@ class Caseload:
     kind: str = "uniform"
 
     def __post_init__(self) -> None:
-        mean = check_integer("mean", self.mean, low=1)
-        margin = check_integer("margin", self.margin, low=0)
+        mean = check_size("mean", self.mean, MAX_CAPACITY)
+        margin = check_size("margin", self.margin, MAX_CAPACITY, low=0)
         check_one_of("kind", self.kind, _CASELOAD_KINDS)
         if mean - margin < 1:
             raise ValueError(f"margin must leave at least 1 child (margin <= mean - 1 = {mean - 1}); got {margin}")
@@ -80,7 +81,7 @@ class Caseload:
 
     def sample(self, n: int, seed: SeedLike) -> np.ndarray:
         """Draw ``n`` caseloads (int64)."""
-        n = check_integer("n", n, low=0)
+        n = check_size("n", n, MAX_DRAWS, low=0)
         rng = _rng(seed)
         if self.margin == 0:
             return np.full(n, self.mean, dtype=np.int64)
@@ -99,7 +100,7 @@ def _as_caseload(caseload: int | Caseload, name: str = "caseload") -> Caseload:
     return Caseload(mean=check_size(name, caseload, MAX_CAPACITY))
 
 
-def default_caseload(kind: str = "uniform", *, data_dir: DataDir = None) -> Caseload:
+def default_caseload(kind: str = "uniform", *, data_dir: str | Path | None = None) -> Caseload:
     """The draft contract's caseload, 100 children plus or minus 10 (Annex 2, Article 4).
 
     Read from ``data/practice_design.csv`` (rows ``caseload_children`` and ``caseload_margin``).
@@ -112,6 +113,7 @@ def default_caseload(kind: str = "uniform", *, data_dir: DataDir = None) -> Case
     data_dir : str or pathlib.Path, optional
         Folder of the data tables; default the package's own ``data/``.
     """
+    _folder(data_dir)  # checked even where the data is not read
     mean = float(_row("practice_design", data_dir, parameter="caseload_children")["value"])
     margin = float(_row("practice_design", data_dir, parameter="caseload_margin")["value"])
     for name, figure in (("caseload_children", mean), ("caseload_margin", margin)):

@@ -12,13 +12,15 @@ Units: £ per child per year unless stated.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
 from .. import data
 from ..validation import check_positive
 from .model import NEEDS_GROUPS
-from .needs import DataDir, _load, census_average_cost, default_cost_model
+from .needs import _folder, _load, census_average_cost, default_cost_model
 
 __all__ = [
     "census_reconciliation",
@@ -111,7 +113,7 @@ def census_2003_basis() -> pd.DataFrame:
     )
 
 
-def spend_per_looked_after_child(*, data_dir: DataDir = None) -> pd.DataFrame:
+def spend_per_looked_after_child(*, data_dir: str | Path | None = None) -> pd.DataFrame:
     """Councils' spending on children looked after per child, England, 2004-05 to 2007-08.
 
     Net current expenditure (``lac_expenditure_england``) over the children looked after at
@@ -129,6 +131,7 @@ def spend_per_looked_after_child(*, data_dir: DataDir = None) -> pd.DataFrame:
         Columns ``year`` (financial year), ``spend_gbp`` (£), ``children`` (at 31 March),
         ``per_child`` (£ per child per year).
     """
+    _folder(data_dir)  # checked even where the data is not read
     spend = _load("lac_expenditure_england", data_dir)
     counts = _load("lac_at_31_march", data_dir).set_index("year")["value"]
     out = pd.DataFrame({"year": spend["year"], "spend_gbp": spend["value"] * 1e6})
@@ -137,7 +140,7 @@ def spend_per_looked_after_child(*, data_dir: DataDir = None) -> pd.DataFrame:
     return out
 
 
-def needs_index_check(*, data_dir: DataDir = None) -> pd.DataFrame:
+def needs_index_check(*, data_dir: str | Path | None = None) -> pd.DataFrame:
     """The Cost Calculator's cost index by needs set against the report's three groups.
 
     Parameters
@@ -155,6 +158,7 @@ def needs_index_check(*, data_dir: DataDir = None) -> pd.DataFrame:
         ``report_low``, ``report_high`` (£; empty where the report has no such group) and
         ``report_ratio`` (report figure over £33,000).
     """
+    _folder(data_dir)  # checked even where the data is not read
     index = _load("cost_calculator_index", data_dir)
     report = _load("cost_by_needs_2005", data_dir).set_index("needs_group")
     base = float(report.loc[NEEDS_GROUPS[0], "value"])
@@ -174,7 +178,7 @@ def needs_index_check(*, data_dir: DataDir = None) -> pd.DataFrame:
     return out
 
 
-def report_ratios(*, data_dir: DataDir = None) -> pd.DataFrame:
+def report_ratios(*, data_dir: str | Path | None = None) -> pd.DataFrame:
     """The report's cost of each needs group as a multiple of the no-additional-needs cost.
 
     Parameters
@@ -188,6 +192,7 @@ def report_ratios(*, data_dir: DataDir = None) -> pd.DataFrame:
         ``needs_group``, ``cost`` (£ per child per year), ``ratio``, ``ratio_low`` and
         ``ratio_high`` (from the source's range or bound, where it gives one).
     """
+    _folder(data_dir)  # checked even where the data is not read
     report = _load("cost_by_needs_2005", data_dir).set_index("needs_group")
     base = float(report.loc[NEEDS_GROUPS[0], "value"])
     rows = []
@@ -205,7 +210,7 @@ def report_ratios(*, data_dir: DataDir = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def overhead_check(*, data_dir: DataDir = None) -> pd.DataFrame:
+def overhead_check(*, data_dir: str | Path | None = None) -> pd.DataFrame:
     """The central mix's mean cost against the census average and against councils' spending plus staff cost.
 
     Councils' net spending per looked-after child (2005-06) leaves out social workers'
@@ -222,6 +227,7 @@ def overhead_check(*, data_dir: DataDir = None) -> pd.DataFrame:
     pandas.DataFrame
         ``measure`` and ``value`` (£ per child per year), in the order shown on the page.
     """
+    _folder(data_dir)  # checked even where the data is not read
     from ..practice import summary
 
     spend = spend_per_looked_after_child().set_index("year").loc["2005-06", "per_child"]

@@ -14,16 +14,17 @@ import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import fft as sp_fft
 from scipy import special
 
-from ..validation import MAX_CELLS, check_in_range, check_integer, check_positive, check_size
+from ..validation import MAX_CELLS, check_in_range, check_instance, check_integer, check_positive, check_sequence, check_size
 from .caseload import MAX_CAPACITY, Caseload, _as_caseload, _caseload_distribution, default_caseload
-from .needs import DataDir
-from .model import CostModel, _check_model
+from .model import CostModel, _check_array, _check_model
+from .needs import _folder
 from .totals import total_cost_moments
 
 __all__ = [
@@ -89,6 +90,22 @@ class TotalCostDistribution:
     child_mean: float
     child_pmf: np.ndarray = field(repr=False)
     shock_cv: float = 0.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "step", check_positive("step", self.step))
+        caseloads = _check_array("caseloads", self.caseloads, 1)
+        probs = _check_array("caseload_probs", self.caseload_probs, 1)
+        pmfs = _check_array("pmf_by_caseload", self.pmf_by_caseload, 2)
+        object.__setattr__(self, "child_mean", check_positive("child_mean", self.child_mean))
+        child = _check_array("child_pmf", self.child_pmf, 1)
+        object.__setattr__(self, "shock_cv", check_in_range("shock_cv", self.shock_cv, 0.0, 1.0))
+        if caseloads.dtype.kind not in "iu" or (caseloads < 1).any():
+            raise ValueError(f"caseloads must be whole numbers of children >= 1; got {caseloads[:5]!r}")
+        if probs.size != caseloads.size or (probs < 0).any() or abs(float(probs.sum()) - 1.0) > 1e-9:
+            raise ValueError(f"caseload_probs must be {caseloads.size} probabilities summing to 1; got {probs[:5]!r}")
+        if pmfs.shape[0] != caseloads.size or child.size != pmfs.shape[1]:
+            raise ValueError(f"pmf_by_caseload must have shape ({caseloads.size}, {child.size}) to match caseloads "
+                             f"and child_pmf; got {pmfs.shape}")
 
     @property
     def grid(self) -> np.ndarray:
@@ -260,7 +277,6 @@ def total_cost_distribution(
     caseload: int | Caseload,
     *,
     points_per_sd: int = _GRID_POINTS_PER_SD,
-    _name: str = "caseload",
 ) -> TotalCostDistribution:
     """The distribution of a practice's total annual cost, exact up to a fine grid.
 
@@ -306,10 +322,15 @@ def total_cost_distribution(
         :func:`exact_caseload_limit` gives the largest caseload accepted (about 58,000
         children for the central model); :func:`total_cost_moments` is exact at any size.
     """
+    return _distribution(model, caseload, points_per_sd, "caseload")
+
+
+def _distribution(model: CostModel, caseload: object, points_per_sd: object, name: str) -> TotalCostDistribution:
+    """:func:`total_cost_distribution`, its messages naming the caller's parameter ``name`` for the caseload."""
     _check_model(model)
-    load = _as_caseload(caseload, _name)
+    load = _as_caseload(caseload, name)
     per_sd = check_integer("points_per_sd", points_per_sd, low=4, high=400)
-    reach, n_points = _grid_plan(model, load, per_sd, _name)
+    reach, n_points = _grid_plan(model, load, per_sd, name)
     nodes, node_weights = _shock_nodes(model)
     ns, probs = _caseload_distribution(load)
     step = reach / (n_points - 1)
@@ -397,8 +418,9 @@ def child_cost_density(model: CostModel, upper: float = 200_000.0, n_points: int
         component's weight times its lognormal density, per £1,000, so the components add
         up to the mixture's density).
     """
+    _check_model(model)
     top = check_positive("upper", upper)
-    n = check_integer("n_points", n_points, low=2)
+    n = check_size("n_points", n_points, 100_000, low=2)
     x = np.linspace(0.0, top, n)
     pos = np.where(x > 0, x, 1.0)
     z = (np.log(pos)[:, None] - model.mu) / model.sigma
@@ -411,9 +433,16 @@ def child_cost_density(model: CostModel, upper: float = 200_000.0, n_points: int
     return pd.concat(frames, ignore_index=True)
 
 
+def _check_levels(qs: object) -> np.ndarray:
+    """Percentile levels ``qs``: a non-empty sequence of numbers strictly between 0 and 1."""
+    items = check_sequence("qs", qs, max_len=10_000)
+    return np.asarray([check_in_range("qs", v, 0.0, 1.0, low_open=True, high_open=True) for v in items])
+
+
 def child_cost_percentiles(model: CostModel, qs: Sequence[float] = (0.05, 0.5, 0.95, 0.99)) -> pd.DataFrame:
     """Exact percentiles of a child's annual cost: ``percentile`` (%) and ``cost`` (£ per child per year)."""
-    q = np.asarray([check_in_range("qs", v, 0.0, 1.0, low_open=True, high_open=True) for v in qs])
+    _check_model(model)
+    q = _check_levels(qs)
     return pd.DataFrame({"percentile": 100 * q, "cost": model.quantile(q)})
 
 
@@ -422,7 +451,7 @@ def practice_percentiles(
     caseload: int | Caseload | None = None,
     qs: Sequence[float] = (0.05, 0.5, 0.95, 0.99),
     *,
-    data_dir: DataDir = None,
+    data_dir: str | Path | None = None,
 ) -> pd.DataFrame:
     """Percentiles of a practice's total annual cost, exact and by the normal approximation.
 
@@ -438,8 +467,10 @@ def practice_percentiles(
         practice-year), ``normal`` (mean plus z times sd, £) and ``difference`` (exact minus
         normal, £).
     """
+    _folder(data_dir)  # checked even where the data is not read
+    _check_model(model)
     load = default_caseload(data_dir=data_dir) if caseload is None else _as_caseload(caseload)
-    q = np.asarray([check_in_range("qs", v, 0.0, 1.0, low_open=True, high_open=True) for v in qs])
+    q = _check_levels(qs)
     dist = total_cost_distribution(model, load)
     moments = total_cost_moments(model, load)
     exact = np.atleast_1d(dist.quantile(q))
@@ -452,7 +483,7 @@ def practice_density(
     caseloads: Mapping[str, int | Caseload] | None = None,
     n_points: int = 241,
     *,
-    data_dir: DataDir = None,
+    data_dir: str | Path | None = None,
 ) -> pd.DataFrame:
     """Density of a practice's total cost for one or more caseloads, with the normal approximation.
 
@@ -474,6 +505,7 @@ def practice_density(
         Long table: ``caseload`` (label), ``method`` (``"exact"`` or ``"normal"``),
         ``total`` (£ million per practice-year) and ``density`` (per £ million).
     """
+    _folder(data_dir)  # checked even where the data is not read
     if caseloads is None:
         base = default_caseload(data_dir=data_dir)
         caseloads = {
@@ -481,15 +513,22 @@ def practice_density(
             f"{base.mean} ± {base.margin}, bunched near {base.mean}": Caseload(base.mean, base.margin, "binomial"),
             f"fixed at {base.mean}": base.mean,
         }
-    n = check_integer("n_points", n_points, low=2)
-    dists = {label: total_cost_distribution(model, c) for label, c in caseloads.items()}
+    _check_model(model)
+    check_instance("caseloads", caseloads, Mapping, "mapping {label: caseload}")
+    if not caseloads:
+        raise ValueError("caseloads must name at least one caseload; got an empty mapping")
+    n = check_size("n_points", n_points, 100_000, low=2)
+    for c in caseloads.values():
+        _grid_plan(model, _as_caseload(c, "caseloads"), _GRID_POINTS_PER_SD, "caseloads")
+    dists = {label: _distribution(model, c, _GRID_POINTS_PER_SD, "caseloads") for label, c in caseloads.items()}
     lo = min(float(d.quantile(1e-4)) for d in dists.values())
     hi = max(float(d.quantile(1 - 1e-4)) for d in dists.values())
     x = np.linspace(lo, hi, n)
+    dist_loads = {label: _as_caseload(c, "caseloads") for label, c in caseloads.items()}
     frames = []
     for label, dist in dists.items():
         exact = np.interp(x, dist.grid, dist.density()) * 1e6
-        moments = total_cost_moments(model, caseloads[label])
+        moments = total_cost_moments(model, dist_loads[label])
         z = (x - moments.mean) / moments.std
         normal = np.exp(-0.5 * z * z) / (math.sqrt(2 * math.pi) * moments.std) * 1e6
         frames.append(pd.DataFrame({"caseload": label, "method": "exact", "total": x / 1e6, "density": exact}))

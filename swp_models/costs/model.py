@@ -68,6 +68,20 @@ def _check_model(model: object, name: str = "model") -> "CostModel":
     return check_instance(name, model, CostModel, "CostModel")
 
 
+def _check_array(name: str, value: object, ndim: int, *, allow_empty: bool = False) -> np.ndarray:
+    """A numeric numpy array of ``ndim`` dimensions (a field of a result object), refused by name otherwise."""
+    check_instance(name, value, np.ndarray, "numpy array")
+    if value.ndim != ndim:
+        raise ValueError(f"{name} must be a {ndim}-dimensional array; got shape {value.shape}")
+    if not allow_empty and value.size == 0:
+        raise ValueError(f"{name} must not be empty")
+    if value.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must hold numbers; got dtype {value.dtype}")
+    if value.dtype.kind == "f" and not np.isfinite(value).all():
+        raise ValueError(f"{name} must hold finite numbers; got NaN or infinity")
+    return value
+
+
 def _as_tuple(name: str, values: object) -> tuple:
     if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)):
         raise ValueError(f"{name} must be a sequence; got {values!r}")

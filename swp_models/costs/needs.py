@@ -22,7 +22,15 @@ import numpy as np
 import pandas as pd
 
 from .. import data
-from ..validation import check_in_range, check_integer, check_one_of, check_positive, check_probability, check_text
+from ..validation import (
+    check_in_range,
+    check_instance,
+    check_one_of,
+    check_positive,
+    check_probability,
+    check_size,
+    check_text,
+)
 from .model import NEEDS_GROUPS, CostModel
 
 __all__ = [
@@ -47,10 +55,6 @@ _CENSUS_TABLE = "cin_census_2005"
 _ASSUMPTIONS = "assumptions_costs"
 
 
-#: A folder of data tables, or None for the package's own ``data/``.
-DataDir = str | Path | None
-
-
 def _folder(data_dir: object) -> Path | None:
     """``data_dir`` as a Path (None stays None), refusing anything but a string or a path by name."""
     if data_dir is None:
@@ -61,12 +65,12 @@ def _folder(data_dir: object) -> Path | None:
     return Path(data_dir)
 
 
-def _load(name: str, data_dir: DataDir) -> pd.DataFrame:
+def _load(name: str, data_dir: str | Path | None) -> pd.DataFrame:
     """Table ``name`` from ``data_dir`` (checked) or the package's data."""
     return data.load(name, _folder(data_dir))
 
 
-def _row(name: str, data_dir: DataDir, **dims: object) -> pd.Series:
+def _row(name: str, data_dir: str | Path | None, **dims: object) -> pd.Series:
     """The single row of table ``name`` matching ``dims`` (as :func:`swp_models.data.row`), from ``data_dir``."""
     folder = _folder(data_dir)
     if folder is None:
@@ -81,7 +85,7 @@ def _row(name: str, data_dir: DataDir, **dims: object) -> pd.Series:
     return hits.iloc[0]
 
 
-def assumption(parameter: str, *, data_dir: DataDir = None) -> float:
+def assumption(parameter: str, *, data_dir: str | Path | None = None) -> float:
     """Value of one assumption in ``data/assumptions_costs.csv``.
 
     Parameters
@@ -91,11 +95,12 @@ def assumption(parameter: str, *, data_dir: DataDir = None) -> float:
     data_dir : str or pathlib.Path, optional
         Folder of the data tables; default the package's own ``data/``.
     """
+    _folder(data_dir)  # checked even where the data is not read
     check_text("parameter", parameter)
     return float(_row(_ASSUMPTIONS, data_dir, parameter=parameter)["value"])
 
 
-def group_costs(which: str = "value", *, data_dir: DataDir = None) -> dict[str, float]:
+def group_costs(which: str = "value", *, data_dir: str | Path | None = None) -> dict[str, float]:
     """Average annual cost by needs group, 2005/6 (Ward and colleagues, via the report).
 
     Parameters
@@ -112,6 +117,7 @@ def group_costs(which: str = "value", *, data_dir: DataDir = None) -> dict[str, 
     dict
         ``{needs group: £ per child per year}`` in the order of :data:`NEEDS_GROUPS`.
     """
+    _folder(data_dir)  # checked even where the data is not read
     check_one_of("which", which, ("value", "low", "high"))
     frame = _load(_COST_TABLE, data_dir).set_index("needs_group")
     out = {}
@@ -122,7 +128,7 @@ def group_costs(which: str = "value", *, data_dir: DataDir = None) -> dict[str, 
     return out
 
 
-def census_average_cost(group: str = "looked_after", *, data_dir: DataDir = None) -> float:
+def census_average_cost(group: str = "looked_after", *, data_dir: str | Path | None = None) -> float:
     """Average cost per child per year from the Children in Need census, February 2005 (£).
 
     Parameters
@@ -132,11 +138,12 @@ def census_average_cost(group: str = "looked_after", *, data_dir: DataDir = None
     data_dir : str or pathlib.Path, optional
         Folder of the data tables; default the package's own ``data/``.
     """
+    _folder(data_dir)  # checked even where the data is not read
     check_one_of("group", group, ("looked_after", "in_families", "all"))
     return float(_row(_CENSUS_TABLE, data_dir, group=group, measure="annual_cost_per_child")["value"])
 
 
-def default_shock_cv(which: str = "value", *, data_dir: DataDir = None) -> float:
+def default_shock_cv(which: str = "value", *, data_dir: str | Path | None = None) -> float:
     """The shared yearly cost shock the book assumes (``shared_shock_cv``): its value, or the low or high end of its range.
 
     Parameters
@@ -146,11 +153,12 @@ def default_shock_cv(which: str = "value", *, data_dir: DataDir = None) -> float
     data_dir : str or pathlib.Path, optional
         Folder of the data tables; default the package's own ``data/``.
     """
+    _folder(data_dir)  # checked even where the data is not read
     check_one_of("which", which, ("value", "low", "high"))
     return float(_row(_ASSUMPTIONS, data_dir, parameter="shared_shock_cv")[which])
 
 
-def assumption_range(parameter: str, *, data_dir: DataDir = None) -> tuple[float, float, float]:
+def assumption_range(parameter: str, *, data_dir: str | Path | None = None) -> tuple[float, float, float]:
     """``(low, value, high)`` of an assumption in ``data/assumptions_costs.csv`` that records a range.
 
     Parameters
@@ -160,6 +168,7 @@ def assumption_range(parameter: str, *, data_dir: DataDir = None) -> tuple[float
     data_dir : str or pathlib.Path, optional
         Folder of the data tables; default the package's own ``data/``.
     """
+    _folder(data_dir)  # checked even where the data is not read
     check_text("parameter", parameter)
     rec = _row(_ASSUMPTIONS, data_dir, parameter=parameter)
     if pd.isna(rec["low"]) or pd.isna(rec["high"]):
@@ -200,6 +209,27 @@ class ShareCalibration:
     group_means: dict[str, float]
     rule: str
 
+    def __post_init__(self) -> None:
+        check_instance("feasible", self.feasible, pd.DataFrame, "pandas DataFrame")
+        if self.feasible.empty:
+            raise ValueError("feasible must hold at least one row of shares")
+        for name in ("default", "group_means"):
+            value = check_instance(name, getattr(self, name), Mapping, "mapping {needs group: number}")
+            if set(value) != set(NEEDS_GROUPS):
+                raise ValueError(f"{name} must give exactly the groups {list(NEEDS_GROUPS)}; got {sorted(value)}")
+            object.__setattr__(self, name, {g: (check_probability if name == "default" else check_positive)(
+                f"{name}[{g}]", value[g]) for g in NEEDS_GROUPS})
+        rng = self.complex_share_range
+        if isinstance(rng, (str, bytes)) or not isinstance(rng, (tuple, list)) or len(rng) != 2:
+            raise TypeError(f"complex_share_range must be a pair (low, high); got {rng!r:.80}")
+        lo, hi = (check_probability("complex_share_range", v) for v in rng)
+        if lo > hi:
+            raise ValueError(f"complex_share_range must have low <= high; got {rng!r}")
+        object.__setattr__(self, "complex_share_range", (lo, hi))
+        object.__setattr__(self, "position", check_probability("position", self.position))
+        object.__setattr__(self, "target_mean", check_positive("target_mean", self.target_mean))
+        check_text("rule", self.rule)
+
 
 def _shares_given_complex(p2: np.ndarray, target: float, m: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
     m0, m1, m2 = m
@@ -216,7 +246,7 @@ def calibrate_shares(
     tail_multiple: float | None = None,
     position: float | None = None,
     n_points: int = 101,
-    data_dir: DataDir = None,
+    data_dir: str | Path | None = None,
 ) -> ShareCalibration:
     """Shares of the three needs groups that give a stated average cost per child.
 
@@ -251,7 +281,10 @@ def calibrate_shares(
     ValueError
         If the target lies outside the range the group means can produce.
     """
+    _folder(data_dir)  # checked even where the data is not read
     target = census_average_cost(data_dir=data_dir) if target_mean is None else check_positive("target_mean", target_mean)
+    if group_means is not None:
+        check_instance("group_means", group_means, Mapping, "mapping {needs group: £ per child per year}")
     means = dict(group_costs(data_dir=data_dir) if group_means is None else group_means)
     if set(means) != set(NEEDS_GROUPS):
         raise ValueError(f"group_means must give exactly the groups {list(NEEDS_GROUPS)}; got {sorted(means)}")
@@ -259,16 +292,17 @@ def calibrate_shares(
     if not m[0] < m[1] < m[2]:
         raise ValueError(f"group_means must increase from {NEEDS_GROUPS[0]} to {NEEDS_GROUPS[-1]}; got {m}")
     t = check_in_range("tail_share", tail_share, 0.0, 1.0, high_open=True)
+    if tail_multiple is not None:
+        multiple = check_in_range("tail_multiple", tail_multiple, 1.0, None, low_open=True)
     if t > 0:
         if tail_multiple is None:
             raise ValueError("tail_multiple must be given (a number > 1) when tail_share > 0; got None")
-        multiple = check_in_range("tail_multiple", tail_multiple, 1.0, None, low_open=True)
         needs_mean = (target - t * multiple * m[2]) / (1.0 - t)
     else:
         needs_mean = target
     pos = assumption("complex_share_position", data_dir=data_dir) if position is None else position
     pos = check_probability("position", pos)
-    n_points = check_integer("n_points", n_points, low=2)
+    n_points = check_size("n_points", n_points, 100_000, low=2)
     if not m[0] <= needs_mean <= m[2]:
         raise ValueError(
             f"target_mean must let the needs groups average between {m[0]:,.0f} and {m[2]:,.0f} "
@@ -304,7 +338,7 @@ def shares_for_complex_share(
     target_mean: float | None = None,
     group_means: Mapping[str, float] | None = None,
     *,
-    data_dir: DataDir = None,
+    data_dir: str | Path | None = None,
 ) -> pd.DataFrame:
     """Needs-group shares on the feasible line at given complex-needs shares.
 
@@ -324,9 +358,14 @@ def shares_for_complex_share(
         Columns ``no_additional_needs``, ``ebd_or_offending``, ``complex_needs`` (shares
         summing to 1) and ``mean`` (£ per child per year, the target on every row).
     """
+    _folder(data_dir)  # checked even where the data is not read
+    if isinstance(complex_share, (bool, str, bytes)) or not isinstance(complex_share, (int, float, np.ndarray, np.number)):
+        raise TypeError(f"complex_share must be a number or an array of numbers; got {type(complex_share).__name__}")
+    p2 = np.atleast_1d(np.asarray(complex_share, dtype=float))
+    if p2.size == 0 or p2.size > 100_000 or p2.ndim != 1:
+        raise ValueError(f"complex_share must hold 1 to 100,000 shares in one dimension; got shape {p2.shape}")
     calib = calibrate_shares(target_mean, group_means, n_points=2, data_dir=data_dir)
     lo, hi = calib.complex_share_range
-    p2 = np.atleast_1d(np.asarray(complex_share, dtype=float))
     if np.isnan(p2).any() or ((p2 < lo - 1e-12) | (p2 > hi + 1e-12)).any():
         raise ValueError(
             f"complex_share must lie in the feasible range [{lo:.6f}, {hi:.6f}] for a mean of "
@@ -353,7 +392,7 @@ _MIXES = ("prevalence", "census")
 def prevalence_shares(
     additional_share: float | None = None, complex_share: float | None = None,
     *,
-    data_dir: DataDir = None,
+    data_dir: str | Path | None = None,
 ) -> dict[str, float]:
     """The central needs mix: shares of children by needs group from the prevalence of additional needs.
 
@@ -377,6 +416,7 @@ def prevalence_shares(
     dict
         ``{needs group: share}`` in the order of :data:`NEEDS_GROUPS`, summing to 1.
     """
+    _folder(data_dir)  # checked even where the data is not read
     a = assumption("additional_needs_share", data_dir=data_dir) if additional_share is None else additional_share
     a = check_probability("additional_share", a)
     c = assumption("complex_share", data_dir=data_dir) if complex_share is None else complex_share
@@ -395,7 +435,7 @@ def default_cost_model(
     additional_share: float | None = None,
     complex_share: float | None = None,
     shock_cv: float = 0.0,
-    data_dir: DataDir = None,
+    data_dir: str | Path | None = None,
 ) -> CostModel:
     """The book's cost model: sourced group means, a needs mix, assumed spread.
 
@@ -429,6 +469,7 @@ def default_cost_model(
         data_dir : str or pathlib.Path, optional
         Folder of the data tables; default the package's own ``data/``.
     """
+    _folder(data_dir)  # checked even where the data is not read
     census_args = target_mean is not None or position is not None
     chosen = ("census" if census_args else "prevalence") if mix is None else check_one_of("mix", mix, _MIXES)
     if chosen == "prevalence" and census_args:
@@ -460,7 +501,7 @@ def default_cost_model(
     )
 
 
-def _needs_mixes(*, data_dir: DataDir = None) -> list[tuple[str, CostModel, str]]:
+def _needs_mixes(*, data_dir: str | Path | None = None) -> list[tuple[str, CostModel, str]]:
     a_lo, a, a_hi = assumption_range("additional_needs_share", data_dir=data_dir)
     c_lo, c, c_hi = assumption_range("complex_share", data_dir=data_dir)
     pct = lambda x: f"{100 * x:.0f}%"  # noqa: E731
@@ -478,7 +519,7 @@ def _needs_mixes(*, data_dir: DataDir = None) -> list[tuple[str, CostModel, str]
     ]
 
 
-def needs_mix_models(*, data_dir: DataDir = None) -> dict[str, CostModel]:
+def needs_mix_models(*, data_dir: str | Path | None = None) -> dict[str, CostModel]:
     """The needs mixes of :func:`needs_mix_table`, in its order: ``{label: CostModel}``.
 
     The central mix first, then the low and high ends of the additional-needs share, the
@@ -489,5 +530,6 @@ def needs_mix_models(*, data_dir: DataDir = None) -> dict[str, CostModel]:
     data_dir : str or pathlib.Path, optional
         Folder of the data tables; default the package's own ``data/``.
     """
+    _folder(data_dir)  # checked even where the data is not read
     return {label: model for label, model, _ in _needs_mixes(data_dir=data_dir)}
 

@@ -8,6 +8,7 @@ shared yearly shock of each size: a floor no pool size removes).
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -24,9 +25,9 @@ from ..validation import (
     check_work,
 )
 from .caseload import MAX_CAPACITY, Caseload, _as_caseload, _caseload_distribution
-from .distribution import _GRID_POINTS_PER_SD, _grid_plan, total_cost_distribution
-from .model import CostModel, SeedLike, _as_tuple, _check_model, _rng
-from .needs import DataDir, default_cost_model, default_shock_cv
+from .distribution import _GRID_POINTS_PER_SD, _distribution, _grid_plan
+from .model import CostModel, SeedLike, _check_model, _rng
+from .needs import _folder, default_cost_model, default_shock_cv
 from .totals import draw_practice_children, relative_spread, shock_exceedance
 
 __all__ = ["prob_cost_per_child_exceeds", "pooling_table", "pooling_curve", "shock_pooling_table"]
@@ -103,12 +104,13 @@ def prob_cost_per_child_exceeds(
     excess = check_in_range("excess", excess, 0.0, None)
     check_one_of("method", method, _POOLING_METHODS)
     n_sims = check_size("n_sims", n_sims, MAX_DRAWS)
+    rng = _rng(seed)
     if method == "exact":
-        return total_cost_distribution(model, load, _name="n").prob_cost_per_child_exceeds(excess)
+        return _distribution(model, load, _GRID_POINTS_PER_SD, "n").prob_cost_per_child_exceeds(excess)
     if method == "normal":
         ns, probs = _caseload_distribution(load)
         return float(sum(p * special.ndtr(-excess / relative_spread(model, int(k))) for k, p in zip(ns, probs)))
-    return _simulated_exceedance(model, load, excess, _check_simulation_size(n_sims, load, "n"), _rng(seed))
+    return _simulated_exceedance(model, load, excess, _check_simulation_size(n_sims, load, "n"), rng)
 
 
 def pooling_table(
@@ -192,7 +194,7 @@ def pooling_curve(
         _grid_plan(model, Caseload(n), _GRID_POINTS_PER_SD, "sizes")
     rows = []
     for n in sizes:
-        dist = total_cost_distribution(model, n, _name="sizes")
+        dist = _distribution(model, n, _GRID_POINTS_PER_SD, "sizes")
         for e in excesses:
             rows.append(
                 {
@@ -214,7 +216,7 @@ def shock_pooling_table(
     shock_cvs: Sequence[float] | None = None,
     excess: float = 0.10,
     *,
-    data_dir: DataDir = None,
+    data_dir: str | Path | None = None,
 ) -> pd.DataFrame:
     """Chance of an overspend per child by pool size with a shared yearly shock of each size.
 
@@ -237,15 +239,21 @@ def shock_pooling_table(
         ``shock_cv``, ``children``, ``p_exact``, ``p_shock_alone`` (the floor's limit) and
         ``relative_spread`` (coefficient of variation of the average cost per child).
     """
-    base = default_cost_model(data_dir=data_dir) if model is None else model
+    _folder(data_dir)  # checked even where the data is not read
+    base = default_cost_model(data_dir=data_dir) if model is None else _check_model(model)
     if shock_cvs is None:
-        shock_cvs = (0.0, default_shock_cv("low", data_dir=data_dir), default_shock_cv(data_dir=data_dir), default_shock_cv("high", data_dir=data_dir))
+        shock_cvs = (0.0, default_shock_cv("low", data_dir=data_dir), default_shock_cv(data_dir=data_dir),
+                     default_shock_cv("high", data_dir=data_dir))
+    cvs = [check_in_range("shock_cvs", cv, 0.0, 1.0) for cv in check_sequence("shock_cvs", shock_cvs, max_len=100)]
+    excess = check_in_range("excess", excess, 0.0, None)
+    pools = [check_size("sizes", n, MAX_CAPACITY) for n in check_sequence("sizes", sizes, max_len=1000)]
+    for cv in cvs:  # every pool checked against the grid's bound, at every shock, before any work
+        for n in pools:
+            _grid_plan(base.with_shock(cv), Caseload(n), _GRID_POINTS_PER_SD, "sizes")
     rows = []
-    for cv in _as_tuple("shock_cvs", shock_cvs):
-        m = base.with_shock(check_in_range("shock_cvs", cv, 0.0, 1.0))
-        curve = pooling_curve(m, sizes, (excess,))
+    for cv in cvs:
+        curve = pooling_curve(base.with_shock(cv), pools, (excess,))
         for rec in curve.itertuples(index=False):
             rows.append({"shock_cv": float(cv), "children": int(rec.children), "p_exact": float(rec.p_exact),
                          "p_shock_alone": float(rec.p_shock_alone), "relative_spread": float(rec.cv_cost_per_child)})
     return pd.DataFrame(rows)
-

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import math
 from typing import Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..validation import check_in_range, check_integer, check_positive
+from ..validation import MAX_DRAWS, check_in_range, check_positive, check_sequence, check_size, check_work
 from .caseload import Caseload, _as_caseload, default_caseload
 from .distribution import total_cost_distribution
-from .model import NEEDS_GROUPS, CostModel, SeedLike, _as_tuple, _rng
-from .needs import DataDir, _needs_mixes, assumption, calibrate_shares, default_cost_model, shares_for_complex_share
+from .model import NEEDS_GROUPS, CostModel, SeedLike, _check_model, _rng
+from .needs import _folder, _needs_mixes, assumption, calibrate_shares, default_cost_model, shares_for_complex_share
 from .totals import draw_practice_children, total_cost_moments
 
 __all__ = [
@@ -51,7 +52,7 @@ def _mix_row(label: str, model: CostModel, load: Caseload, known: str) -> dict:
     }
 
 
-def needs_mix_table(caseload: int | Caseload | None = None, *, data_dir: DataDir = None) -> pd.DataFrame:
+def needs_mix_table(caseload: int | Caseload | None = None, *, data_dir: str | Path | None = None) -> pd.DataFrame:
     """The central needs mix next to what is known, with the other readings and the practice's risk under each.
 
     Rows: the central mix (45% with additional needs, 3% complex); the low and high ends of
@@ -72,6 +73,7 @@ def needs_mix_table(caseload: int | Caseload | None = None, *, data_dir: DataDir
         ``practice_cv``, ``p_over_10``, ``p_over_20`` (chance the practice's cost per child
         is more than 10% / 20% above its mean) and ``basis`` (what the mix rests on).
     """
+    _folder(data_dir)  # checked even where the data is not read
     load = default_caseload(data_dir=data_dir) if caseload is None else _as_caseload(caseload)
     return pd.DataFrame([_mix_row(label, model, load, basis) for label, model, basis in _needs_mixes(data_dir=data_dir)])
 
@@ -81,7 +83,7 @@ def tail_sensitivity(
     tail_multiple: float | None = None,
     caseload: int | Caseload | None = None,
     *,
-    data_dir: DataDir = None,
+    data_dir: str | Path | None = None,
 ) -> pd.DataFrame:
     """The default model against one with a small exceptional-cost component, same average cost.
 
@@ -105,6 +107,7 @@ def tail_sensitivity(
         ``practice_sd``, ``practice_p95``, ``practice_p99`` (£ per practice-year),
         ``p_over_10``, ``p_over_20``.
     """
+    _folder(data_dir)  # checked even where the data is not read
     t = assumption("tail_share_sensitivity", data_dir=data_dir) if tail_share is None else tail_share
     multiple = assumption("tail_multiple", data_dir=data_dir) if tail_multiple is None else tail_multiple
     load = default_caseload(data_dir=data_dir) if caseload is None else _as_caseload(caseload)
@@ -141,7 +144,7 @@ def target_sensitivity(
     targets: Sequence[float],
     caseload: int | Caseload | None = None,
     *,
-    data_dir: DataDir = None,
+    data_dir: str | Path | None = None,
 ) -> pd.DataFrame:
     """How the calibrated shares and the practice's risk depend on the average cost matched.
 
@@ -165,9 +168,10 @@ def target_sensitivity(
         complex-needs share), ``none``, ``ebd``, ``complex`` (default shares), ``sd_child``
         (£), ``practice_sd`` (£), ``p_over_10`` and ``p_over_20``.
     """
+    _folder(data_dir)  # checked even where the data is not read
     load = default_caseload(data_dir=data_dir) if caseload is None else _as_caseload(caseload)
     rows = []
-    for target in _as_tuple("targets", targets):
+    for target in check_sequence("targets", targets, max_len=1000):
         calib = calibrate_shares(target, n_points=2, data_dir=data_dir)
         model = default_cost_model(target_mean=target, data_dir=data_dir)
         dist = total_cost_distribution(model, load)
@@ -196,7 +200,7 @@ def share_sensitivity_grid(
     *,
     target_mean: float | None = None,
     points_per_sd: int = 20,
-    data_dir: DataDir = None,
+    data_dir: str | Path | None = None,
 ) -> pd.DataFrame:
     """Risk measures along the feasible line of shares, for the book's static sliders.
 
@@ -230,14 +234,18 @@ def share_sensitivity_grid(
         practice-year) and ``p_over_<k>`` (probability that a practice's cost per child is
         more than k% above the mean).
     """
+    _folder(data_dir)  # checked even where the data is not read
     load = default_caseload(data_dir=data_dir) if caseload is None else _as_caseload(caseload)
     calib = calibrate_shares(target_mean, n_points=2, data_dir=data_dir)
     lo, hi = calib.complex_share_range
     if complex_shares is None:
         complex_shares = np.arange(math.ceil(lo * 1000 - 1e-9), math.floor(hi * 1000 + 1e-9) + 1) / 1000
-    line = shares_for_complex_share(np.asarray(complex_shares, dtype=float), calib.target_mean, data_dir=data_dir)
-    cv_values = [check_positive("cvs", v) for v in _as_tuple("cvs", cvs)]
-    excess_values = [check_in_range("excesses", e, 0.0, None) for e in _as_tuple("excesses", excesses)]
+    shares = [check_in_range("complex_shares", c, 0.0, 1.0) for c in check_sequence("complex_shares", complex_shares,
+                                                                                  max_len=1000)]
+    cv_values = [check_positive("cvs", v) for v in check_sequence("cvs", cvs, max_len=100)]
+    excess_values = [check_in_range("excesses", e, 0.0, None) for e in check_sequence("excesses", excesses, max_len=100)]
+    check_work(len(shares) * len(cv_values), "complex_shares × cvs", limit=10_000)
+    line = shares_for_complex_share(np.asarray(shares, dtype=float), calib.target_mean, data_dir=data_dir)
     means = tuple(calib.group_means[g] for g in NEEDS_GROUPS)
     rows = []
     for cv in cv_values:
@@ -273,7 +281,7 @@ def mix_sensitivity_grid(
     caseload: int | Caseload | None = None,
     *,
     points_per_sd: int = 20,
-    data_dir: DataDir = None,
+    data_dir: str | Path | None = None,
 ) -> pd.DataFrame:
     """Risk measures over the needs mix and the within-group spread, for the book's static sliders.
 
@@ -289,11 +297,18 @@ def mix_sensitivity_grid(
         ``complex_pct``, ``mean`` and ``sd_child`` (£ per child per year), ``practice_sd``
         and ``practice_p95`` (£ per practice-year), ``p_over_10`` and ``p_over_20``.
     """
+    _folder(data_dir)  # checked even where the data is not read
     load = default_caseload(data_dir=data_dir) if caseload is None else _as_caseload(caseload)
     rows = []
-    for cv in [check_positive("cvs", v) for v in _as_tuple("cvs", cvs)]:
-        for a in _as_tuple("additional_shares", additional_shares):
-            for c in _as_tuple("complex_shares", complex_shares):
+    cv_values = [check_positive("cvs", v) for v in check_sequence("cvs", cvs, max_len=100)]
+    adds = [check_in_range("additional_shares", a, 0.0, 1.0)
+            for a in check_sequence("additional_shares", additional_shares, max_len=100)]
+    comps = [check_in_range("complex_shares", c, 0.0, 1.0)
+             for c in check_sequence("complex_shares", complex_shares, max_len=100)]
+    check_work(len(cv_values) * len(adds) * len(comps), "cvs × additional_shares × complex_shares", limit=10_000)
+    for cv in cv_values:
+        for a in adds:
+            for c in comps:
                 model = default_cost_model(cv=cv, additional_share=a, complex_share=c, data_dir=data_dir)
                 dist = total_cost_distribution(model, load, points_per_sd=points_per_sd)
                 rows.append({
@@ -314,7 +329,7 @@ def exact_vs_simulated(
     n_children: int = 1_000_000,
     n_years: int = 100_000,
     seed: SeedLike = 2007,
-    data_dir: DataDir = None,
+    data_dir: str | Path | None = None,
 ) -> pd.DataFrame:
     """Exact figures against a simulation, with Monte Carlo standard errors.
 
@@ -336,9 +351,12 @@ def exact_vs_simulated(
         standard error). The ``exact`` entry of a practice percentile comes from
         :func:`total_cost_distribution`.
     """
+    _folder(data_dir)  # checked even where the data is not read
     load = default_caseload(data_dir=data_dir) if caseload is None else _as_caseload(caseload)
-    n_children = check_integer("n_children", n_children, low=100)
-    n_years = check_integer("n_years", n_years, low=100)
+    _check_model(model)
+    n_children = check_size("n_children", n_children, MAX_DRAWS, low=100)
+    n_years = check_size("n_years", n_years, MAX_DRAWS, low=100)
+    check_work(n_years * load.maximum, "n_years × caseload")
     rng = _rng(seed)
     rows: list[tuple[str, float, float, float]] = []
 

@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import special
 
-from ..validation import MAX_DRAWS, check_in_range, check_instance, check_integer, check_size, check_work
-from .caseload import Caseload, _as_caseload, default_caseload
-from .needs import DataDir
-from .model import CostModel, SeedLike, _check_model, _rng
+from ..validation import MAX_DRAWS, check_in_range, check_instance, check_nonnegative, check_size, check_work
+from .caseload import MAX_CAPACITY, Caseload, _as_caseload, default_caseload
+from .model import CostModel, SeedLike, _check_array, _check_model, _rng
+from .needs import _folder
 
 __all__ = [
     "TotalCostMoments",
@@ -42,6 +43,10 @@ class TotalCostMoments:
     mean: float
     variance: float
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "mean", check_nonnegative("mean", self.mean))
+        object.__setattr__(self, "variance", check_nonnegative("variance", self.variance))
+
     @property
     def std(self) -> float:
         """Standard deviation of ``S``, £."""
@@ -57,6 +62,7 @@ def total_cost_moments(model: CostModel, caseload: int | Caseload) -> TotalCostM
     (mean 1, variance ``v``, independent of the rest), writing ``T`` for the sum,
     ``Var(S) = (1 + v) Var(T) + v E[T]**2``.
     """
+    _check_model(model)
     load = _as_caseload(caseload)
     mean = load.expected * model.mean
     var_t = load.expected * model.variance + load.variance * model.mean**2
@@ -64,7 +70,7 @@ def total_cost_moments(model: CostModel, caseload: int | Caseload) -> TotalCostM
     return TotalCostMoments(mean=mean, variance=(1.0 + v) * var_t + v * mean**2)
 
 
-def variance_decomposition(model: CostModel, caseload: int | Caseload | None = None, *, data_dir: DataDir = None) -> pd.DataFrame:
+def variance_decomposition(model: CostModel, caseload: int | Caseload | None = None, *, data_dir: str | Path | None = None) -> pd.DataFrame:
     """The two terms of ``Var(S) = E[N] var(c) + Var(N) mean(c)**2`` and their sum.
 
     Parameters
@@ -77,6 +83,8 @@ def variance_decomposition(model: CostModel, caseload: int | Caseload | None = N
     pandas.DataFrame
         ``term``, ``variance`` (£²), ``sd`` (£, square root of the term) and ``share`` of the total.
     """
+    _folder(data_dir)  # checked even where the data is not read
+    _check_model(model)
     load = default_caseload(data_dir=data_dir) if caseload is None else _as_caseload(caseload)
     costs_term = load.expected * model.variance
     count_term = load.variance * model.mean**2
@@ -105,7 +113,8 @@ def relative_spread(model: CostModel, n: int) -> float:
     n : int
         Children pooled, >= 1.
     """
-    n = check_integer("n", n, low=1)
+    _check_model(model)
+    n = check_size("n", n, MAX_CAPACITY)
     v = model.shock_variance
     return math.sqrt((1.0 + v) * model.cv_overall**2 / n + v)
 
@@ -162,6 +171,23 @@ class PracticeChildren:
     counts: np.ndarray
     component_counts: np.ndarray
     totals: np.ndarray = field(repr=False)
+
+    def __post_init__(self) -> None:
+        costs = _check_array("costs", self.costs, 1, allow_empty=True)
+        components = _check_array("components", self.components, 1, allow_empty=True)
+        offsets = _check_array("offsets", self.offsets, 1)
+        counts = _check_array("counts", self.counts, 1)
+        comp_counts = _check_array("component_counts", self.component_counts, 2)
+        totals = _check_array("totals", self.totals, 1)
+        years = counts.size
+        if components.size != costs.size:
+            raise ValueError(f"components must give one component per child ({costs.size}); got {components.size}")
+        if offsets.size != years + 1 or offsets[-1] != costs.size:
+            raise ValueError(f"offsets must hold {years + 1} starts ending at {costs.size}; got {offsets.size} "
+                             f"ending at {offsets[-1]}")
+        if comp_counts.shape[0] != years or totals.size != years:
+            raise ValueError(f"component_counts and totals must have one row per year ({years}); got "
+                             f"{comp_counts.shape[0]} and {totals.size}")
 
 
 def _check_years(n_years: object, load: Caseload, name: str) -> int:

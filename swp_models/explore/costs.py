@@ -19,7 +19,7 @@ from scipy import special
 
 from .. import costs as cm
 from ..figures.costs_tables import fmt_chance
-from ..validation import check_in_range, check_one_of, check_probability
+from ..validation import check_in_range, check_instance, check_one_of, check_positive, check_probability
 from . import html_table
 
 __all__ = ["ExplorerInputs", "build_model", "explorer", "results_html"]
@@ -74,6 +74,11 @@ class ExplorerInputs:
 
     def __post_init__(self) -> None:
         check_one_of("share_mode", self.share_mode, _SHARE_MODES)
+        check_positive("target_mean", self.target_mean)
+        check_positive("cv", self.cv)
+        check_in_range("tail_share", self.tail_share, 0.0, 1.0, high_open=True)
+        check_in_range("tail_multiple", self.tail_multiple, 1.0, None, low_open=True)
+        check_instance("caseload", self.caseload, cm.Caseload, "Caseload")
         check_probability("position", self.position)
         check_probability("ebd_share", self.ebd_share)
         check_probability("complex_share", self.complex_share)
@@ -83,6 +88,7 @@ class ExplorerInputs:
 
 def build_model(inputs: ExplorerInputs) -> cm.CostModel:
     """The cost model the inputs describe (raises ``ValueError`` for an impossible combination)."""
+    check_instance("inputs", inputs, ExplorerInputs, "ExplorerInputs")
     if inputs.share_mode == "calibrated":
         return cm.default_cost_model(
             target_mean=inputs.target_mean,
@@ -124,6 +130,7 @@ def results_html(inputs: ExplorerInputs) -> str:
         and the practice's annual total (mean, sd with its two parts, percentiles exact and
         normal, chance of an overspend per child).
     """
+    check_instance("inputs", inputs, ExplorerInputs, "ExplorerInputs")
     try:
         model = build_model(inputs)
     except ValueError as err:

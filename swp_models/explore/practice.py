@@ -37,6 +37,8 @@ def render(values: dict[str, Any]) -> str:
     str
         An HTML fragment; if an input is out of range, the error message in its place.
     """
+    if not isinstance(values, dict) or not values:
+        raise TypeError(f"values must be a non-empty dict of control values; got {type(values).__name__}")
     try:
         design = practice.PracticeDesign(
             frontline=values["frontline"], admin_ratio=values["admin_ratio"], manager_fte=values["manager_fte"],

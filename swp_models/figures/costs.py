@@ -14,6 +14,7 @@ import pandas as pd
 
 from .. import costs
 from ..charts import PALETTE, finish, selector, slider
+from ..validation import check_in_range, check_instance, check_sequence
 
 __all__ = [
     "census_gap_chart",
@@ -228,7 +229,7 @@ def mix_sensitivity_chart(grid: pd.DataFrame | None = None) -> alt.VConcatChart:
     grid : pandas.DataFrame, optional
         From :func:`swp_models.costs.mix_sensitivity_grid`; computed if not given.
     """
-    grid = costs.mix_sensitivity_grid() if grid is None else grid
+    grid = costs.mix_sensitivity_grid() if grid is None else check_instance("grid", grid, pd.DataFrame, "pandas DataFrame")
     metrics = {
         "mean": ("Mean cost of a child (£)", 1.0, ",.0f"),
         "practice_p95": ("P95 of the practice's cost (£m)", 1e-6, ".2f"),
@@ -362,6 +363,7 @@ def pooling_chart(
         sizes = sorted(set(int(round(v)) for v in np.geomspace(10, 5000, 8)) | set(named))
     if shock_cvs is None:
         shock_cvs = (0.0, costs.default_shock_cv("low"), costs.default_shock_cv(), costs.default_shock_cv("high"))
+    shock_cvs = [check_in_range("shock_cvs", cv, 0.0, 1.0) for cv in check_sequence("shock_cvs", shock_cvs, max_len=20)]
     frames = []
     for cv in shock_cvs:
         curve = costs.pooling_curve(model.with_shock(cv), sizes, (0.10, 0.20))

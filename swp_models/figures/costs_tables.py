@@ -27,7 +27,7 @@ from ..costs import (
 )
 from ..tables import Table, fmt_gbp, fmt_int, fmt_pct
 from ..tables import key_results as _key_results
-from ..validation import check_probability
+from ..validation import check_instance, check_probability
 
 __all__ = [
     "fmt_chance",
@@ -37,6 +37,16 @@ __all__ = [
     "tail_sensitivity_table",
     "key_results",
 ]
+
+
+def _check_frame(name: str, frame: object, columns: tuple[str, ...]) -> pd.DataFrame:
+    """A non-empty DataFrame holding ``columns``, refused by ``name`` otherwise."""
+    check_instance(name, frame, pd.DataFrame, "pandas DataFrame")
+    missing = [c for c in columns if c not in frame.columns]
+    if frame.empty or missing:
+        raise ValueError(f"{name} must be a non-empty table with the columns {list(columns)}; "
+                         f"{'it is empty' if frame.empty else f'missing {missing}'}")
+    return frame
 
 
 def fmt_chance(p: float) -> str:
@@ -96,7 +106,8 @@ def census_arithmetic_table() -> pd.DataFrame:
 
 def needs_mix_page_table(frame: pd.DataFrame | None = None) -> Table:
     """:func:`swp_models.costs.needs_mix_table` formatted for the page."""
-    frame = needs_mix_table() if frame is None else frame
+    frame = needs_mix_table() if frame is None else _check_frame("frame", frame, ("mix", "none", "ebd", "complex", "mean",
+                                                                          "practice_sd", "p_over_10", "basis"))
     out = pd.DataFrame({
         "Needs mix": frame["mix"],
         "No additional needs / EBD or offending / complex": [
@@ -121,6 +132,8 @@ def _sci(x: float) -> str:
 def exact_vs_simulated_table(check: pd.DataFrame) -> pd.DataFrame:
     """:func:`swp_models.costs.exact_vs_simulated` formatted for the page: money in £, variances in £², z to two decimals."""
 
+    _check_frame("check", check, ("quantity", "exact", "simulated", "std_error", "z"))
+
     def money(quantity: str, x: float) -> str:
         return f"{_sci(x)} £²" if "variance" in quantity else f"£{x:,.0f}"
 
@@ -137,7 +150,9 @@ def exact_vs_simulated_table(check: pd.DataFrame) -> pd.DataFrame:
 
 def tail_sensitivity_table(frame: pd.DataFrame | None = None) -> pd.DataFrame:
     """:func:`swp_models.costs.tail_sensitivity` formatted for the page, one row per measure and one column per model."""
-    frame = tail_sensitivity() if frame is None else frame
+    frame = tail_sensitivity() if frame is None else _check_frame("frame", frame, (
+        "model", "tail_share", "none", "ebd", "complex", "mean", "sd_child", "p99_child", "practice_sd",
+        "practice_p99", "p_over_10", "p_over_20"))
     rows = [
         ("Exceptional children (share of all)", "tail_share", lambda x: f"{100 * x:.1f}%"),
         ("No additional needs", "none", lambda x: f"{100 * x:.1f}%"),

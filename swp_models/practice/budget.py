@@ -15,14 +15,15 @@ Units: the practice's totals in £ per practice per year; per-child figures in �
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
 from .. import data
-from ..costs.needs import DataDir, _folder
-from ..validation import check_in_range, check_integer, check_one_of
+from ..costs.needs import _folder
+from ..validation import check_in_range, check_integer, check_one_of, check_sequence
 from .design import (
     IN_CENSUS_SCOPE,
     NIGHTS_PER_YEAR,
@@ -186,8 +187,8 @@ def workers_for_cap(children: int, cap: int) -> int:
     int
         ``ceil(children / cap)``.
     """
-    children = check_integer("children", children, low=0)
-    cap = check_integer("cap", cap, low=1)
+    children = check_integer("children", children, low=0, high=10**9)
+    cap = check_integer("cap", cap, low=1, high=10**9)
     return -(-children // cap)
 
 
@@ -198,7 +199,7 @@ def _child_cost_default() -> float:
     return float(census_average_cost())
 
 
-def child_cost(value: float | None = None, *, data_dir: DataDir = None) -> float:
+def child_cost(value: float | None = None, *, data_dir: str | Path | None = None) -> float:
     """Expected cost of a looked-after child's care, £ per child per year.
 
     Default: the census average (£35,360 in 2005, :func:`swp_models.costs.census_average_cost`),
@@ -219,7 +220,7 @@ def child_cost(value: float | None = None, *, data_dir: DataDir = None) -> float
         return float(census_average_cost(data_dir=data_dir))
     if value is None:
         return _child_cost_default()
-    return check_in_range("child_cost", value, 0.0, _MAX_SUM, low_open=True)
+    return check_in_range("value", value, 0.0, _MAX_SUM, low_open=True)
 
 
 def summary(
@@ -244,7 +245,8 @@ def summary(
     budget = running_cost(design, salaries, overheads)
     total = float(budget["total"].sum())
     n = design.caseload
-    c = child_cost(child_cost_per_year)
+    c = child_cost() if child_cost_per_year is None else \
+        check_in_range("child_cost_per_year", child_cost_per_year, 0.0, _MAX_SUM, low_open=True)
     in_scope = float(budget.loc[budget["in_census_scope"], "total"].sum()) / n
     out_scope = float(budget.loc[~budget["in_census_scope"], "total"].sum()) / n
     staff_total = float(budget.loc[budget["kind"] == "staff", "total"].sum())
@@ -323,6 +325,15 @@ GRID_ADMIN_ONE_IN: tuple[int, ...] = (4, 5, 6)
 GRID_LEVELS: tuple[str, ...] = ("low", "mid", "high")
 
 
+def _grid_axes(frontline: object, admin_one_in: object, levels: object) -> tuple[list[int], list[int], list[str]]:
+    """The axes of a grid of designs, each a non-empty sequence checked by name before any work."""
+    teams = [check_integer("frontline", n, low=1, high=50) for n in check_sequence("frontline", frontline, max_len=50)]
+    admins = [check_integer("admin_one_in", k, low=1, high=50)
+              for k in check_sequence("admin_one_in", admin_one_in, max_len=50)]
+    lvls = [check_one_of("levels", lvl, tuple(SALARY_LEVELS)) for lvl in check_sequence("levels", levels, max_len=3)]
+    return teams, admins, lvls
+
+
 def _grid_scenarios(
     frontline: Iterable[int], admin_one_in: Iterable[int], levels: Iterable[str]
 ) -> Iterable[tuple[int, int, str, PracticeDesign, SalaryScale]]:
@@ -361,8 +372,7 @@ def budget_grid(
         ``in_census_scope``, ``component``, ``amount`` (£ thousand a year, rounded to 0.01) and
         ``line_total`` (£ thousand a year).
     """
-    for lvl in levels:
-        check_one_of("levels", lvl, tuple(SALARY_LEVELS))
+    frontline, admin_one_in, levels = _grid_axes(frontline, admin_one_in, levels)
     parts = []
     components = {"pay": "Salary", "employer_ni": "Employer NI", "pension": "Pension", "other": "Non-pay cost"}
     for n, k, lvl, design, scale in _grid_scenarios(frontline, admin_one_in, levels):
@@ -395,6 +405,9 @@ def summary_grid(
         :func:`summary`, and ``rest`` (£ per child per year: the child's cost less the in-scope
         running cost).
     """
+    frontline, admin_one_in, levels = _grid_axes(frontline, admin_one_in, levels)
+    if child_cost_per_year is not None:
+        check_in_range("child_cost_per_year", child_cost_per_year, 0.0, _MAX_SUM, low_open=True)
     rows = []
     for n, k, lvl, design, scale in _grid_scenarios(frontline, admin_one_in, levels):
         s = summary(design, scale, None, child_cost_per_year)
@@ -406,7 +419,7 @@ def caseload_table(
     frontline: Sequence[int] = tuple(range(4, 15)),
     caseloads: Sequence[int] | None = None,
     *,
-    data_dir: DataDir = None,
+    data_dir: str | Path | None = None,
 ) -> pd.DataFrame:
     """Children per front-line worker for a range of team sizes and caseloads.
 
@@ -425,6 +438,10 @@ def caseload_table(
         Columns ``frontline``, ``caseload``, ``per_worker`` (children per front-line FTE) and
         ``in_report_range`` (team of 6-10).
     """
+    teams = [check_integer("frontline", n, low=1, high=50) for n in check_sequence("frontline", frontline, max_len=50)]
+    if caseloads is not None:
+        caseloads = [check_integer("caseloads", c, low=1, high=2000)
+                     for c in check_sequence("caseloads", caseloads, max_len=2000)]
     design = data.load("practice_design", _folder(data_dir)).set_index("parameter")["value"]
     if caseloads is None:
         mid, margin = int(design["caseload_children"]), int(design["caseload_margin"])
@@ -432,14 +449,14 @@ def caseload_table(
     lo, hi = int(design["frontline_staff_min"]), int(design["frontline_staff_max"])
     rows = []
     for c in caseloads:
-        for n in frontline:
+        for n in teams:
             d = PracticeDesign(frontline=n, caseload=c, on_duty=min(1, n))
             rows.append({"frontline": d.frontline, "caseload": d.caseload, "per_worker": caseload_per_worker(d),
                          "in_report_range": lo <= n <= hi})
     return pd.DataFrame(rows)
 
 
-def london_premium(*, data_dir: DataDir = None) -> float:
+def london_premium(*, data_dir: str | Path | None = None) -> float:
     """Average pay of a children's social worker in London over the national average, 2004 (a ratio).
 
     From the year ending September 2004 (Community Care, 2005): £28,771 against £24,487.
@@ -455,7 +472,7 @@ def london_premium(*, data_dir: DataDir = None) -> float:
     return float(avg["London"] / avg["national"])
 
 
-def employer_cost_by_level(levels: Sequence[str] = GRID_LEVELS, *, data_dir: DataDir = None) -> pd.DataFrame:
+def employer_cost_by_level(levels: Sequence[str] = GRID_LEVELS, *, data_dir: str | Path | None = None) -> pd.DataFrame:
     """What a full-time social worker and a team leader cost the employer at each pay level.
 
     Parameters
@@ -472,6 +489,7 @@ def employer_cost_by_level(levels: Sequence[str] = GRID_LEVELS, *, data_dir: Dat
         ``salary``, ``employer_ni``, ``pension``, ``total`` (£ a year) and ``on_cost_rate``
         (on-costs as a percent of salary).
     """
+    levels = [check_one_of("levels", lvl, tuple(SALARY_LEVELS)) for lvl in check_sequence("levels", levels, max_len=3)]
     rows = []
     for lvl in levels:
         scale = salary_scale(lvl, data_dir=data_dir)

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .. import data
-from ..costs.needs import DataDir, _folder
+from ..costs.needs import _folder
 from ..validation import check_in_range, check_integer, check_one_of
 
 __all__ = [
@@ -104,7 +104,7 @@ _MAX_PAY = 250_000.0
 _MAX_SUM = 10_000_000.0
 
 
-def assumption(parameter: str, *, data_dir: DataDir = None) -> float:
+def assumption(parameter: str, *, data_dir: str | Path | None = None) -> float:
     """Value of one row of ``data/assumptions_practice.csv`` (e.g. ``"admin_pay_ratio"``).
 
     The defaults are read from ``data/`` once per Python session and then reused, so that the
@@ -167,7 +167,7 @@ def _default(key: str) -> Any:
     return functools.partial(lambda k: _design_defaults()[k], key)
 
 
-def sourced_pay(*, data_dir: DataDir = None) -> pd.DataFrame:
+def sourced_pay(*, data_dir: str | Path | None = None) -> pd.DataFrame:
     """The pay figures the budget is built from, as the sources give them.
 
     Parameters
@@ -321,7 +321,7 @@ def salary_scale(
     employer_ni_rate: float | None = None,
     ni_threshold: float | None = None,
     pension_rate: float | None = None,
-    data_dir: DataDir = None,
+    data_dir: str | Path | None = None,
 ) -> SalaryScale:
     """Salaries and on-costs from the sourced 2006 pay scales.
 
@@ -438,7 +438,13 @@ def on_costs(salary: float | np.ndarray, scale: SalaryScale) -> tuple[np.ndarray
     (numpy.ndarray, numpy.ndarray)
         Employer's National Insurance and pension contribution, £ a year each.
     """
+    if not isinstance(scale, SalaryScale):
+        raise TypeError(f"scale must be a SalaryScale; got {type(scale).__name__} {scale!r:.80}")
+    if isinstance(salary, (bool, np.bool_, str, bytes)) or not isinstance(salary, (int, float, np.number, np.ndarray)):
+        raise TypeError(f"salary must be a number or an array of numbers; got {type(salary).__name__} {salary!r:.80}")
     s = np.asarray(salary, dtype=float)
+    if s.size == 0:
+        raise ValueError("salary must hold at least one salary; got an empty array")
     if not np.all(np.isfinite(s)) or np.any(s < 0):
         raise ValueError(f"salary must be finite and >= 0; got {salary!r}")
     ni = scale.employer_ni_rate * np.maximum(0.0, s - scale.ni_threshold)
