@@ -37,8 +37,9 @@ def _refused(call, pattern: str, kinds=(ValueError, TypeError)) -> None:
         (lambda: cm.allocation_places(HUGE, 10), r"^workers must be a whole number in \[1, 100,000\]"),
         (lambda: cm.allocation_places(1_000, 1_000), r"^workers × cap must be at most 100,000"),
         (lambda: cm.simulate_queue(HUGE, 5.0, 1.0, 10.0, seed=1), r"^c must be a whole number"),
-        (lambda: cm.simulate_queue(10, 5.0, 1.0, 1e10, seed=1), r"years \+ warmup_years\) asks for"),
-        (lambda: cm.simulate_queue(10, 5.0, 1.0, 10.0, seed=1, warmup_years=1e10), r"warmup_years\) asks for"),
+        (lambda: cm.simulate_queue(10, 5.0, 1.0, 1e10, seed=1), r"^years must be in \(0, 1e\+07\]"),
+        (lambda: cm.simulate_queue(10, 5.0, 1.0, 1e6, seed=1), r"years \+ warmup_years\) asks for"),
+        (lambda: cm.simulate_queue(10, 5.0, 1.0, 10.0, seed=1, warmup_years=1e10), r"^warmup_years must be in \[0, 1e\+07\]"),
         (lambda: cm.simulate_queue(10, 5.0, 1.0, 10.0, seed=1, n_runs=HUGE), r"^n_runs must be a whole number"),
         (lambda: cm.simulate_queue(10, 5.0, 1.0, 1_000.0, seed=1, n_runs=1_000_000), r"^n_runs × events a run"),
         (lambda: cm.simulate_queue(10, 5.0, 1e-300, 10.0, seed=1), r"lam \* mean_stay|mean_stay"),
@@ -88,7 +89,7 @@ def _refused(call, pattern: str, kinds=(ValueError, TypeError)) -> None:
         (lambda: ct.simulation_check(n_children=HUGE), r"^n_children must be a whole number in \[100, 2,000,000\]"),
         (lambda: ct.simulation_table(n_children=HUGE), r"^n_children must be a whole number"),
         (lambda: ct.queue_simulation_check(workers=HUGE), r"^workers must be a whole number"),
-        (lambda: ct.queue_simulation_check(years=1e10), r"years \+ warmup_years\) asks for"),
+        (lambda: ct.queue_simulation_check(years=1e10), r"^years must be in \(0, 1e\+07\]"),
         (lambda: ct.queue_check_table(n_runs=HUGE), r"^n_runs must be a whole number"),
         (lambda: ct.target_table(targets=[0.5] * 200, vacancies=[0.1] * 200), r"^targets × vacancies"),
         (lambda: problem.wmtd_intervals([0.9] * 2_000), r"^confidence_levels must have at most 1,000 items"),
@@ -220,3 +221,25 @@ def test_the_bounds_admit_the_book_and_a_little_more():
     assert time.perf_counter() - started < 2.0 and pmf.sum() == pytest.approx(1.0, abs=1e-9)
     assert cm.count_distribution(max_workers=1_000)["workers"].max() == 1_000
     assert cm.team_size_for_rota(1_000.0) == 7_000
+
+
+def test_labelled_scenarios_and_the_explorer_inputs_are_checked_where_they_enter():
+    from swp_models.explore.continuity import ExplorerInputs, results_html
+
+    assert list(cm.labelled_scenarios([ENGLAND])) == ["England"]
+    assert cm.labelled_scenarios({"a": ENGLAND})["a"] is ENGLAND
+    _refused(lambda: cm.labelled_scenarios({"a": 1}), r"^scenarios\['a'\] must be a ContinuityScenario")
+    good = dict(scenario=ENGLAND, episode_years=5.0, team_size=8, on_duty=1, weeks_between_duties=2.5, workers=11,
+                cap=10, arrivals=50.0, mean_stay_years=2.0)
+    assert "One worker all year" in results_html(ExplorerInputs(**good))
+    for field, bad, pattern in [("scenario", "x", r"^scenario must be a ContinuityScenario"),
+                                ("episode_years", float("nan"), r"^episode_years must be a finite number"),
+                                ("team_size", HUGE, r"^team_size must be a whole number"),
+                                ("on_duty", 9, r"^on_duty must be an integer in \[1, 8\]"),
+                                ("weeks_between_duties", 0.0, r"^weeks_between_duties must be in"),
+                                ("workers", 100_000, r"^workers × cap must be at most 100,000"),
+                                ("cap", True, r"^cap must be a whole number"),
+                                ("arrivals", -1.0, r"^arrivals must be in \[0, inf\)"),
+                                ("mean_stay_years", 1e15, r"^mean_stay_years must be in \(0, 100\]")]:
+        _refused(lambda: ExplorerInputs(**{**good, field: bad}), pattern)
+    _refused(lambda: results_html("inputs"), r"^inputs must be a ExplorerInputs|^inputs must be an? ExplorerInputs")

@@ -62,6 +62,7 @@ __all__ = [
     "handoffs_within",
     "hazard",
     "implied_hazard",
+    "labelled_scenarios",
     "p_same_worker",
     "p_workers_at_least",
     "required_turnover",
@@ -452,6 +453,8 @@ def _typed_piece_pmf(s: ContinuityScenario, length: float) -> np.ndarray:
     new_type = np.array([1.0 - q, q])
     leave = h / rate
     mu = rate * length
+    if mu == 0.0:  # a hazard so small that no change is expected within floating-point precision
+        return np.array([1.0])
     steps = int(math.ceil(mu + 12.0 * math.sqrt(mu) + 30.0))
     # log Poisson(mu) weights for k = 0..steps
     k = np.arange(steps + 1)
@@ -521,6 +524,24 @@ def _labelled_scenarios(scenarios: object, name: str = "scenarios") -> list[tupl
         raise ValueError(f"{name} must hold at most {MAX_SCENARIOS:,} scenarios; got {len(items):,}")
     return [(label, check_instance(f"{name}[{label!r}]", sc, ContinuityScenario, "ContinuityScenario"))
             for label, sc in items]
+
+
+def labelled_scenarios(scenarios: Sequence[ContinuityScenario] | Mapping[str, ContinuityScenario]
+                       ) -> dict[str, ContinuityScenario]:
+    """Scenarios keyed by label, each checked: the form every table of several scenarios takes.
+
+    Parameters
+    ----------
+    scenarios : sequence or mapping of ContinuityScenario
+        A mapping's keys (strings) label the scenarios; otherwise each scenario's ``name``. One to
+        :data:`.MAX_SCENARIOS` of them.
+
+    Returns
+    -------
+    dict of str to ContinuityScenario
+        In the order given.
+    """
+    return dict(_labelled_scenarios(scenarios))
 
 
 def scenario_summary(

@@ -69,6 +69,9 @@ MAX_QUEUE_STEPS: int = 1_000_000
 _MAX_ROWS = 10_000
 _MAX_ERLANG_STEPS = 2_000_000
 
+# The longest simulated stretch (run or warm-up) of the queue, in years; the events a run are bounded too.
+_MAX_SIM_YEARS = 1e7
+
 
 def allocation_places(workers: int, cap: int) -> int:
     """Allocation places ``c = workers * cap`` (children who can hold an allocated worker).
@@ -251,9 +254,9 @@ class QueueSimulation:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
-        for name in ("mean_waiting", "mean_waiting_se", "p_wait_se", "mean_wait_weeks", "mean_wait_weeks_se",
-                     "warmup_years"):
+        for name in ("mean_waiting", "mean_waiting_se", "p_wait_se", "mean_wait_weeks", "mean_wait_weeks_se"):
             set_(self, name, check_nonnegative(name, getattr(self, name)))
+        set_(self, "warmup_years", check_in_range("warmup_years", self.warmup_years, 0.0, _MAX_SIM_YEARS))
         set_(self, "p_wait", check_probability("p_wait", self.p_wait))
         set_(self, "n_runs", check_size("n_runs", self.n_runs, MAX_CELLS // 2, low=2))
 
@@ -286,13 +289,13 @@ def simulate_queue(
     mean_stay : float
         Mean time a child holds a place, years (> 0).
     years : float
-        Simulated years per run after the warm-up (> 0).
+        Simulated years per run after the warm-up, in (0, 10^7].
     seed : int or numpy.random.Generator
         Seed for :func:`numpy.random.default_rng`, or a generator.
     n_runs : int, default 100
         Independent runs, at least 2.
     warmup_years : float, optional
-        Years discarded at the start of each run (>= 0). By default five relaxation
+        Years discarded at the start of each run (from 0 to 10^7). By default five relaxation
         times, ``5 * mean_stay / (c (1 - sqrt(load / c))^2)``, and at least
         ``5 * mean_stay``.
 
@@ -310,12 +313,12 @@ def simulate_queue(
     c, lam, mean_stay, load = _check_queue(c, lam, mean_stay)
     if lam == 0.0:
         raise ValueError("lam must be above 0 to simulate arrivals; got 0")
-    years = check_positive("years", years)
+    years = check_in_range("years", years, 0.0, _MAX_SIM_YEARS, low_open=True)
     n_runs = check_size("n_runs", n_runs, MAX_CELLS // 2, low=2)
     if warmup_years is None:
         relax = mean_stay / (c * (1.0 - math.sqrt(load / c)) ** 2)
         warmup_years = 5.0 * max(relax, mean_stay)
-    warmup_years = check_nonnegative("warmup_years", warmup_years)
+    warmup_years = check_in_range("warmup_years", warmup_years, 0.0, _MAX_SIM_YEARS)
     rng = _rng(seed)
 
     mu = 1.0 / mean_stay

@@ -16,6 +16,7 @@ from typing import Any
 from .. import continuity as cm
 from .. import data
 from ..figures.continuity_tables import fmt_prob
+from ..validation import check_in_range, check_instance, check_integer, check_nonnegative, check_size
 from . import html_table
 
 __all__ = ["ExplorerInputs", "explorer", "results_html"]
@@ -23,7 +24,7 @@ __all__ = ["ExplorerInputs", "explorer", "results_html"]
 
 @dataclass(frozen=True)
 class ExplorerInputs:
-    """Everything the explorer's controls set (percentages as shares; validated by the model).
+    """Everything the explorer's controls set (percentages as shares), checked on construction.
 
     Parameters
     ----------
@@ -57,6 +58,21 @@ class ExplorerInputs:
     arrivals: float
     mean_stay_years: float
 
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        check_instance("scenario", self.scenario, cm.ContinuityScenario, "ContinuityScenario")
+        set_(self, "episode_years", check_in_range("episode_years", self.episode_years, 0.0, cm.MAX_YEARS,
+                                                   low_open=True))
+        set_(self, "team_size", check_size("team_size", self.team_size, cm.MAX_TEAM))
+        set_(self, "on_duty", check_integer("on_duty", self.on_duty, low=1, high=self.team_size))
+        cm.team_size_for_rota(self.weeks_between_duties, self.on_duty)  # checks weeks_between_duties by name
+        set_(self, "workers", check_size("workers", self.workers, cm.MAX_PLACES))
+        set_(self, "cap", check_size("cap", self.cap, cm.MAX_PLACES))
+        cm.allocation_places(self.workers, self.cap)  # at most MAX_PLACES places
+        set_(self, "arrivals", check_nonnegative("arrivals", self.arrivals))
+        set_(self, "mean_stay_years", check_in_range("mean_stay_years", self.mean_stay_years, 0.0, cm.MAX_YEARS,
+                                                     low_open=True))
+
 
 def _pct(p: float) -> str:
     return fmt_prob(p)
@@ -76,6 +92,7 @@ def results_html(inputs: ExplorerInputs) -> str:
         care, over the episode, changes by cause), the night rota, and the caseload queue
         (or why it has no steady state).
     """
+    check_instance("inputs", inputs, ExplorerInputs, "ExplorerInputs")
     s, years = inputs.scenario, inputs.episode_years
     poisson = [
         ("One worker all year", _pct(cm.p_same_worker(s, 1.0, True)), _pct(cm.p_same_worker(s, 1.0, False))),

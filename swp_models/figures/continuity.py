@@ -46,7 +46,7 @@ def _csv(frame: pd.DataFrame) -> alt.InlineData:
 
 
 def _scenarios(scenarios: Mapping[str, cm.ContinuityScenario] | None) -> Mapping[str, cm.ContinuityScenario]:
-    return cm.reference_scenarios() if scenarios is None else scenarios
+    return cm.reference_scenarios() if scenarios is None else cm.labelled_scenarios(scenarios)
 
 
 def _defaults() -> cm.ContinuityScenario:
