@@ -8,6 +8,7 @@ Parameters bound to the page's controls carry names starting ``ch5s_``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 from typing import Callable
 
@@ -38,9 +39,13 @@ __all__ = [
 
 _SOURCE = "Simulated here (chapters 3-5)"
 _RANGES = "ranges as logged"
-_NUMERIC = [o for o in sens.OUTPUTS if not o.startswith(("cheapest:", "sharing_cheapest:"))]
+_NUMERIC = [o for o in sens.OUTPUTS if not o.startswith(("cheapest:", "cheapest_counted:", "sharing_cheapest:"))]
+_MONEY = ("council_cost", "council_total", "outcome_cost_block", "upcoding_cost")
 _SHORT = {
-    "council_cost": "Council's total cost (£k a year)",
+    "council_cost": "Council's cost, cheapest contract (£k a year)",
+    "council_total": "Council's whole cost, all counted (£k a year)",
+    "outcome_cost_block": "Outcome cost of service cuts, block (£k a year)",
+    "upcoding_cost": "Upcoding, capitation by needs group (£k a year)",
     "p_loss_block": "Chance of a loss, block (%)",
     "p_fail_block": "Chance of failing, block (%)",
     "p_loss_cheapest": "Chance of a loss, cheapest contract (%)",
@@ -64,7 +69,7 @@ def tornado_run() -> pd.DataFrame:
 
 
 def _scale(output: str) -> float:
-    return 1e-3 if output.startswith("council_cost") else 100.0
+    return 1e-3 if output.startswith(_MONEY) else 100.0
 
 
 _SCOPE_SHORT = {"social_work": "social work only", "placements": "with placements"}
@@ -211,26 +216,31 @@ def _colours(n: int) -> list[str]:
 
 
 def cheapest_flips_table() -> Table:
-    """Each assumption whose range changes the cheapest contract (one at a time), per scope."""
+    """Each assumption whose range changes the cheapest contract (one at a time), per scope and measure."""
     frame = tornado_run()
     names = sens.chapter_model().contract_names
     rows = []
     for scope in liability.SCOPES:
-        part = frame[frame["output"] == f"cheapest:{scope}"]
-        for rec in part.to_dict("records"):
-            lo, hi, base = (names[int(rec[c])] for c in ("at_low", "at_high", "base"))
-            if lo != base or hi != base:
-                rows.append((liability.SCOPE_LABELS[scope], rec["parameter"].replace("_", " "), base, lo, hi))
-    frame = pd.DataFrame(rows, columns=["Scope", "Assumption", "Cheapest at defaults", "At its low end",
-                                        "At its high end"])
+        for key, measure in (("cheapest", "Contract's cost"), ("cheapest_counted", "Everything counted")):
+            part = frame[frame["output"] == f"{key}:{scope}"]
+            for rec in part.to_dict("records"):
+                lo, hi, base = (names[int(rec[c])] for c in ("at_low", "at_high", "base"))
+                if lo != base or hi != base:
+                    rows.append((liability.SCOPE_LABELS[scope], measure, _parameter_labels()[rec["parameter"]],
+                                 base, lo, hi))
+    frame = pd.DataFrame(rows, columns=["Scope", "Cheapest on", "Assumption", "Cheapest at defaults",
+                                        "At its low end", "At its high end"])
     return Table(frame, caption="Assumptions that change the cheapest contract on their own",
                  notes="Each assumption moved to the ends of its range, the others at their values; assumptions that "
-                       "leave the cheapest contract unchanged are not listed.")
+                       "leave the cheapest contract unchanged are not listed. Everything counted: the contract's cost "
+                       "plus the outcome cost of the service cuts its incentive brings and the cost of upcoding.")
 
 
 def _fmt(output: str) -> Callable[[float], str]:
-    if output.startswith("council_cost"):
+    if output.startswith(("council_cost", "council_total")):
         return lambda x: f"£{x / 1e6:,.3f}m"
+    if output.startswith(_MONEY):
+        return lambda x: f"£{x / 1e3:,.0f}k"
     return lambda x: f"{100 * x:.1f}%" if not output.startswith("optimal_share") else f"{x:.2f}"
 
 
@@ -252,23 +262,36 @@ def intervals_table() -> Table:
                        "intervals are ranges of the inputs, not sampling error.")
 
 
+def _all_settings() -> pd.DataFrame:
+    """The outputs at every setting tried: the Sobol run's, then each one-at-a-time end."""
+    oat = tornado_run().pivot(index="parameter", columns="output", values=["at_low", "at_high"])
+    frames = [sobol_run().outputs] + [oat[end].reset_index(drop=True) for end in ("at_low", "at_high")]
+    return pd.concat(frames, ignore_index=True)
+
+
 def conclusions() -> pd.DataFrame:
     """Claims the book makes, and the share of settings (one-at-a-time and Sobol) in which each holds."""
-    res = sobol_run()
-    oat = tornado_run().pivot(index="parameter", columns="output", values=["at_low", "at_high"])
-    frames = [res.outputs]
-    for end in ("at_low", "at_high"):
-        frames.append(oat[end].reset_index(drop=True))
-    y = pd.concat(frames, ignore_index=True)
-    names = sens.chapter_model().contract_names
+    y = _all_settings()
+    model = sens.chapter_model()
+    names = model.contract_names
     block, full = names.index("Block"), names.index("Full reimbursement")
+    needs = names.index("Capitation by needs group")
+    sharing = np.flatnonzero(model.sharing)
+
+    def never(index: int, key: str = "cheapest") -> pd.Series:
+        return (y[f"{key}:placements"] != index) & (y[f"{key}:social_work"] != index)
+
     claims = [
         ("With placements in scope, a contract that shares cost is the cheapest",
          y["sharing_cheapest:placements"] == 1),
-        ("A block contract is never the cheapest, whoever holds the placement budget",
-         (y["cheapest:placements"] != block) & (y["cheapest:social_work"] != block)),
-        ("Full reimbursement is never the cheapest, whoever holds the placement budget",
-         (y["cheapest:placements"] != full) & (y["cheapest:social_work"] != full)),
+        ("With placements in scope, a contract that shares cost is the cheapest once the outcome cost of service "
+         "cuts and the cost of upcoding are counted", y["cheapest_counted:placements"].isin(sharing)),
+        ("A block contract is never the cheapest, whoever holds the placement budget", never(block)),
+        ("Full reimbursement is never the cheapest, whoever holds the placement budget", never(full)),
+        ("Counting upcoding, capitation by needs group is never the cheapest, whoever holds the placement budget",
+         never(needs, "cheapest_counted")),
+        ("With placements in scope, counting service cuts and upcoding leaves the cheapest contract unchanged",
+         y["cheapest_counted:placements"] == y["cheapest:placements"]),
         ("With placements in scope, a block contract risks failing the practice in at least 1 year in 10",
          y["p_fail_block:placements"] >= 0.1),
         ("With social work only, the practice's chance of failing in a year stays below 1% under every contract "
@@ -348,10 +371,10 @@ def key_results() -> Table:
 
     pl = wm[wm["scope"] == "placements"]
     n = len(res.settings)
-    return _key_results([
+    table = _key_results([
         ("Optimal cost share over risk tolerance £125k-£1m and effort cost 5-30, placements in scope",
          f"{pl['closed_form_share'].min():.2f} to {pl['closed_form_share'].max():.2f}",
-         "closed form 1/(1 + r k Var(C)/m), simulated costs", "risk tolerance; effort cost"),
+         "closed form from the simulated mean and variance of cost", "risk tolerance; effort cost"),
         ("Cheapest contract over that grid, placements in scope", wins("placements"),
          "chapter 5 contracts priced with effort, reserves and failure", "risk tolerance; effort cost"),
         ("Cheapest contract over that grid, social work only", wins("social_work"),
@@ -362,6 +385,18 @@ def key_results() -> Table:
         ("Council's total cost with the cheapest contract, placements in scope",
          span("council_cost:placements"), f"{n:,} settings over the assumption ranges",
          top("council_cost:placements")),
+        ("Council's whole cost, everything counted (outcome cost of service cuts, upcoding, commissioning, paying "
+         "twice during the build-up, stranded overheads, partners' share), placements in scope",
+         span("council_total:placements"), f"{n:,} settings over the assumption ranges",
+         top("council_total:placements")),
+        ("The same, social work only", span("council_total:social_work"),
+         f"{n:,} settings over the assumption ranges", top("council_total:social_work")),
+        ("Outcome cost of the service cuts a block contract brings, placements in scope",
+         span("outcome_cost_block:placements"), "placement moves the cuts bring, valued (assumptions)",
+         top("outcome_cost_block:placements")),
+        ("Council's cost of upcoding under capitation by needs group, placements in scope",
+         span("upcoding_cost:placements"), "share of children recorded one group higher (assumption)",
+         top("upcoding_cost:placements")),
         ("Block contract, placements in scope: practice's chance of failing in a year",
          span("p_fail_block:placements"), f"{n:,} settings over the assumption ranges",
          top("p_fail_block:placements")),
@@ -371,3 +406,6 @@ def key_results() -> Table:
         ("What matters most for whether cost sharing is cheapest, placements in scope",
          top("sharing_cheapest:placements"), "Sobol total index, SALib", "ranges of every assumption"),
     ], caption="Key results: which contract wins where, and what matters most")
+    return replace(table, notes=f"Sobol indices from {n:,} settings: the group named has the largest total index; "
+                                "± is a 95% bootstrap half-width, and an index above 1 or below 0 is the sampling "
+                                "error of a run small enough for the book's build.")
