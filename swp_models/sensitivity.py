@@ -705,9 +705,21 @@ def _default_value(name: str) -> float:
     return contracts.assumption(name)
 
 
-@lru_cache(maxsize=2)
 def chapter_model(n_years: int = SENSITIVITY_YEARS, seed: int = SOBOL_SEED) -> ChapterModel:
-    """The book's :class:`ChapterModel` over every ranged assumption of chapters 3-5 (cached)."""
+    """The book's :class:`ChapterModel` over every ranged assumption of chapters 3-5 (cached).
+
+    Parameters
+    ----------
+    n_years : int
+        Practice-years per setting, in [100, 100,000].
+    seed : int
+        >= 0.
+    """
+    return _chapter_model(_check_years(n_years), check_integer("seed", seed, low=0))
+
+
+@lru_cache(maxsize=2)
+def _chapter_model(n_years: int, seed: int) -> ChapterModel:
     return ChapterModel(chapter_assumptions(), n_years, seed)
 
 

@@ -21,6 +21,7 @@ from .. import sensitivity as sens
 from ..charts import PALETTE, finish, selector
 from ..tables import Table
 from ..tables import key_results as _key_results
+from ..validation import check_integer
 
 __all__ = [
     "sobol_run",
@@ -90,7 +91,14 @@ def _menu(name: str, outputs: list[str]) -> alt.Parameter:
 
 
 def tornado_chart(top: int = 10) -> alt.VConcatChart:
-    """One-at-a-time swings of each result, the ``top`` largest, with a menu of results."""
+    """One-at-a-time swings of each result, the ``top`` largest, with a menu of results.
+
+    Parameters
+    ----------
+    top : int
+        How many assumptions to show for each result, from 1 to the number varied.
+    """
+    top = check_integer("top", top, low=1, high=len(sens.chapter_assumptions()))
     frame = tornado_run()
     frame = frame[frame["output"].isin(_NUMERIC) & (frame["rank"] <= top)].copy()
     scale = frame["output"].map(_scale)
