@@ -434,8 +434,9 @@ _AFTER_PRICING = ("service_cut_share", "cut_per_placement_move", "placement_move
                   "commissioning_cost", "double_running_months", "stranded_overhead_share", "partner_surplus_share")
 _SHARING_FAMILY = "Cost and volume"
 _COUNTS = ("students", "contract_term_years", "volume_band_margin")
-#: Chapter 4's pay scenarios, whose logged value is the scenario's, not the chapter's default: varied over
-#: their ranges about the chapter's own settings (no premium, no partners' share, the councils' pension rate).
+#: The pay scenarios of chapter 4. Their logged values are the scenarios' and not the chapter's defaults, so
+#: they are varied over their ranges about the chapter's own settings (no premium, no partners' share, the
+#: councils' pension rate).
 SCENARIO_BASELINE: tuple[str, ...] = ("pay_premium", "partner_surplus_share", "new_employer_pension_rate")
 
 

@@ -366,3 +366,18 @@ def test_bad_inputs_are_refused_by_name_before_any_work(call, error, match):
     with pytest.raises(error, match=match):
         call()
     assert time.perf_counter() - start < 1.0
+
+
+def test_chart_labels_read_whole_on_a_phone():
+    """The charts' axis names fit the 136 px a 390 px page leaves for labels (at most 19 characters)."""
+    from swp_models.figures import sensitivity as figures
+
+    labels = {**figures._parameter_labels(), **figures._group_labels()}
+    assert set(figures._parameter_labels()) == {a.parameter for a in sens.chapter_assumptions()}
+    assert set(figures._group_labels()) == set(sens.chapter_groups().values())
+    long = {k: v for k, v in labels.items() if len(v) > 19}
+    assert not long, long
+    assert len(set(figures._group_labels().values())) == len(figures._group_labels())
+    assert len(set(figures._parameter_labels().values())) == len(figures._parameter_labels())
+    with pytest.raises(ValueError, match="top"):
+        figures.tornado_chart(0)

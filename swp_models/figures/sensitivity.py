@@ -81,8 +81,44 @@ def _output_label(output: str) -> str:
     return f"{_SHORT[key]}, {_SCOPE_SHORT[scope]}"
 
 
+#: Short names on the charts' axes (at most 19 characters, so that they read whole on a phone); the
+#: tooltips and tables give the names of the assumptions log.
+_PARAMETER_SHORT = {
+    "within_group_cv": "spread within group", "additional_needs_share": "additional needs",
+    "social_work_variable_cost": "variable cost/child", "new_employer_pension_rate": "new pension rate",
+    "admin_contract_management": "contract management", "admin_outcome_monitoring": "outcome monitoring",
+    "admin_needs_assessment": "needs assessment", "outcome_base_probability": "outcome base chance",
+    "stranded_overhead_share": "stranded overheads", "cut_per_placement_move": "£ cut per move",
+    "double_running_months": "months paid twice", "partner_surplus_share": "partners' share",
+    "contract_term_years": "contract term", "placement_move_cost": "cost of a move",
+    "reinsurance_threshold": "reinsurance level", "direct_costs_per_fte": "direct costs a post",
+    "premises_it_per_fte": "premises, IT a post",
+}
+_GROUP_SHORT = {
+    "Spread of cost within a needs group": "Spread within group", "Shared yearly cost shock": "Yearly cost shock",
+    "Exceptional-cost children": "Exceptional costs", "Practice's risk tolerance": "Risk tolerance",
+    "Practice's effort cost": "Effort cost", "Terms of the illustrative contracts": "Contract terms",
+    "Outcome bonus and continuity": "Outcome bonus", "Administrative costs": "Administration",
+    "Practice budget (chapter 4)": "Practice budget", "Practice's reserves": "Reserves",
+    "Contract term and cost of a failure": "Term, failure cost", "Service cuts and placement moves": "Service cuts",
+    "Upcoding under capitation by needs group": "Upcoding", "Council's side of contracting out": "Council's side",
+    "Pay, pensions and partners' share": "Pay and pensions",
+}
+
+
+def _logged_name(parameter: str) -> str:
+    return parameter.replace("_", " ")
+
+
 def _parameter_labels() -> dict[str, str]:
-    return {a.parameter: a.parameter.replace("_", " ") for a in sens.chapter_assumptions()}
+    """Each varied assumption's name on the charts."""
+    return {a.parameter: _PARAMETER_SHORT.get(a.parameter, _logged_name(a.parameter))
+            for a in sens.chapter_assumptions()}
+
+
+def _group_labels() -> dict[str, str]:
+    """Each group's name on the charts."""
+    return {g: _GROUP_SHORT.get(g, g) for g in sens.chapter_groups().values()}
 
 
 def _menu(name: str, outputs: list[str]) -> alt.Parameter:
@@ -105,32 +141,30 @@ def tornado_chart(top: int = 10) -> alt.VConcatChart:
     labels = _parameter_labels()
     tidy = pd.DataFrame({
         "result": frame["output"].map(_output_label), "assumption": frame["parameter"].map(labels),
-        "base": (frame["base"] * scale).round(2), "low": (frame["at_low"] * scale).round(2),
+        "logged": frame["parameter"].map(_logged_name), "base": (frame["base"] * scale).round(2), "low": (frame["at_low"] * scale).round(2),
         "high": (frame["at_high"] * scale).round(2), "rank": frame["rank"],
     })
-    long = tidy.melt(id_vars=["result", "assumption", "base", "rank"], value_vars=["low", "high"],
+    long = tidy.melt(id_vars=["result", "assumption", "logged", "base", "rank"], value_vars=["low", "high"],
                      var_name="end", value_name="value")
     long["end"] = long["end"].map({"low": "Assumption at its low end", "high": "Assumption at its high end"})
     menu = _menu("ch5s_tornado", _NUMERIC)
     base = alt.Chart(long).transform_filter(alt.datum.result == menu).encode(
-        y=alt.Y("assumption:N", sort=alt.EncodingSortField("rank", order="ascending"), title=None,
-                axis=alt.Axis(labelLimit=125)))
+        y=alt.Y("assumption:N", sort=alt.EncodingSortField("rank", order="ascending"), title=None))
     bars = base.mark_bar(opacity=0.85).encode(
         x=alt.X("value:Q", title="Result (units as in the menu)", scale=alt.Scale(zero=False),
                 axis=alt.Axis(tickCount=4)),
         x2="base:Q",
         color=alt.Color("end:N", title=None, scale=alt.Scale(range=[PALETTE[0], PALETTE[1]]),
                         legend=alt.Legend(orient="bottom", direction="vertical")),
-        tooltip=[alt.Tooltip("assumption:N", title="Assumption"), alt.Tooltip("end:N", title="End"),
+        tooltip=[alt.Tooltip("logged:N", title="Assumption"), alt.Tooltip("end:N", title="End"),
                  alt.Tooltip("value:Q", title="Result", format=",.2f"),
                  alt.Tooltip("base:Q", title="At defaults", format=",.2f")],
     )
     rule = base.mark_rule(color="#333").encode(x="base:Q")
     chart = (bars + rule).add_params(menu).properties(width=170, height=alt.Step(18))
     return finish(chart, "One assumption at a time",
-                  subtitle=["Each bar: the result with one assumption at an",
-                            "end of its range, the others at their values;",
-                            f"line: at the defaults. The {top} largest swings."],
+                  subtitle=f"Each bar: the result with one assumption at an end of its range, the others at their "
+                           f"values; line: at the defaults. The {top} largest swings.",
                   source=[_SOURCE, _RANGES])
 
 
@@ -140,31 +174,31 @@ def sobol_chart() -> alt.VConcatChart:
     idx = idx[idx["output"].isin(_NUMERIC + [o for o in sens.OUTPUTS if o.startswith("sharing_cheapest:")])]
     outs = list(dict.fromkeys(idx["output"]))
     tidy = pd.DataFrame({
-        "result": idx["output"].map(_output_label), "group": idx["group"], "rank": idx["rank"],
+        "result": idx["output"].map(_output_label), "group": idx["group"].map(_group_labels()),
+        "assumptions": idx["group"], "rank": idx["rank"],
         "Total (with interactions)": idx["total"].clip(lower=0).round(3),
         "First order (alone)": idx["first"].clip(lower=0).round(3),
         "total_conf": idx["total_conf"].round(3),
     })
-    long = tidy.melt(id_vars=["result", "group", "rank", "total_conf"], var_name="index", value_name="share")
+    long = tidy.melt(id_vars=["result", "group", "assumptions", "rank", "total_conf"], var_name="index",
+                     value_name="share")
     menu = _menu("ch5s_sobol", outs)
     chart = alt.Chart(long).transform_filter(alt.datum.result == menu).mark_bar().encode(
-        y=alt.Y("group:N", sort=alt.EncodingSortField("rank", order="ascending"), title=None,
-                axis=alt.Axis(labelLimit=130)),
+        y=alt.Y("group:N", sort=alt.EncodingSortField("rank", order="ascending"), title=None),
         yOffset=alt.YOffset("index:N", sort=["Total (with interactions)", "First order (alone)"]),
         x=alt.X("share:Q", title="Share of the variance", scale=alt.Scale(domain=[0, 1], clamp=True),
                 axis=alt.Axis(format=".0%", tickCount=4)),
         color=alt.Color("index:N", title=None, sort=["Total (with interactions)", "First order (alone)"],
                         scale=alt.Scale(range=[PALETTE[0], PALETTE[4]]),
                         legend=alt.Legend(orient="bottom", direction="vertical")),
-        tooltip=[alt.Tooltip("group:N", title="Assumptions"), alt.Tooltip("index:N", title="Index"),
+        tooltip=[alt.Tooltip("assumptions:N", title="Assumptions"), alt.Tooltip("index:N", title="Index"),
                  alt.Tooltip("share:Q", title="Share", format=".1%"),
                  alt.Tooltip("total_conf:Q", title="± (95%, total)", format=".1%")],
     ).add_params(menu).properties(width=170, height=alt.Step(11))
     n = len(sobol_run().settings)
     return finish(chart, "What matters most",
-                  subtitle=["Share of each result's variance due to each",
-                            f"group of assumptions, all drawn at once ({n:,}",
-                            "settings). Below zero (sampling error) shown as 0."],
+                  subtitle=f"Share of each result's variance due to each group of assumptions, all drawn at once "
+                           f"({n:,} settings). Below zero (sampling error) shown as 0.",
                   source=[_SOURCE, _RANGES, "SALib"])
 
 
@@ -197,7 +231,7 @@ def winner_chart() -> alt.VConcatChart:
     rect = base.mark_rect().encode(
         color=alt.Color("cheapest:N", title="Cheapest contract", sort=order,
                         scale=alt.Scale(domain=order, range=_colours(len(order))),
-                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=300)),
+                        legend=alt.Legend(orient="bottom", columns=1)),
         tooltip=[alt.Tooltip("scope:N", title="Scope"), alt.Tooltip("tolerance:N", title="Risk tolerance"),
                  alt.Tooltip("k:N", title="Effort cost k"), alt.Tooltip("cheapest:N", title="Cheapest"),
                  alt.Tooltip("cost:Q", title="Its cost (£m a year)", format=".3f"),
@@ -208,9 +242,8 @@ def winner_chart() -> alt.VConcatChart:
     text = base.mark_text(fontSize=10, color="#111").encode(text="label:N")
     chart = (rect + text).add_params(menu).properties(width=220, height=200)
     return finish(chart, "Which contract wins where",
-                  subtitle=["Colour: the contract that costs the council least",
-                            "(effort, risk premium, administration, losses",
-                            "beyond reserves). Number: the optimal cost share."],
+                  subtitle="Colour: the contract that costs the council least (effort, risk premium, "
+                           "administration, losses beyond reserves). Number: the optimal cost share.",
                   source=[_SOURCE, "assumptions as logged"])
 
 
@@ -234,7 +267,7 @@ def cheapest_flips_table() -> Table:
             for rec in part.to_dict("records"):
                 lo, hi, base = (names[int(rec[c])] for c in ("at_low", "at_high", "base"))
                 if lo != base or hi != base:
-                    rows.append((liability.SCOPE_LABELS[scope], measure, _parameter_labels()[rec["parameter"]],
+                    rows.append((liability.SCOPE_LABELS[scope], measure, _logged_name(rec["parameter"]),
                                  base, lo, hi))
     frame = pd.DataFrame(rows, columns=["Scope", "Cheapest on", "Assumption", "Cheapest at defaults",
                                         "At its low end", "At its high end"])
