@@ -171,7 +171,8 @@ def _annotation_text(param: inspect.Parameter) -> str:
 
 
 def kind_of(param: inspect.Parameter) -> tuple[str, bool]:
-    """The parameter's kind (``int``, ``real``, ``flag``, ``text``, ``container``, ``object``, ``any``) and
+    """The parameter's kind (``int``, ``real``, ``flag``, ``text``, ``path``, ``container``, ``object``,
+    ``object_or_number``, ``any``) and
     whether ``None`` is allowed."""
     text = _annotation_text(param)
     default = param.default
@@ -194,7 +195,9 @@ def kind_of(param: inspect.Parameter) -> tuple[str, bool]:
         if words and words <= {"Path", "str", "os.PathLike", "PathLike"}:
             return "path", optional
         if any(w[:1].isupper() for w in words) and not (words & {"Any", "Callable", "object"}):
-            return "object", optional
+            # A class, or a class or a number (a seed or a Generator; a caseload or a Caseload).
+            numeric = words & {"int", "float", "Real", "Integral", "SeedLike"}
+            return ("object_or_number" if numeric else "object"), optional
         return "any", optional
     if isinstance(default, bool):
         return "flag", optional
@@ -232,6 +235,10 @@ def bad_values(name: str, kind: str, optional: bool) -> list[tuple[str, Any, boo
         out += [("int", 5, True), ("empty", [], True)]
     elif kind == "object":
         out += [("str", "x", True), ("int", 7, True)]
+    elif kind == "object_or_number":
+        out += [("str", "x", True), ("nan", math.nan, True), ("bool", True, True), ("fraction", 2.5, False)]
+        if sized:
+            out.append(("huge", HUGE, True))
     if not optional and kind != "any":
         out.append(("None", None, True))
     return out
@@ -353,9 +360,17 @@ def main(argv: list[str]) -> int:
     if argv and argv[0] == "--list":
         print(json.dumps(sorted(public_callables())))
         return 0
-    # Import everything before the memory limit so that imports do not count against it.
+    # Import everything before the memory limit so that imports do not count against it, and start the
+    # chart compiler's JavaScript engine, which reserves a large address space once, at its first call.
     public_callables()
     load_examples()
+    try:
+        import vl_convert
+
+        vl_convert.vegalite_to_vega({"mark": "point", "data": {"values": [{"a": 1}]},
+                                     "encoding": {"x": {"field": "a", "type": "quantitative"}}})
+    except ImportError:
+        pass
     print(json.dumps(run(argv), indent=1))
     return 0
 
