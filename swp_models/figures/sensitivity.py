@@ -81,9 +81,9 @@ def _output_label(output: str) -> str:
     return f"{_SHORT[key]}, {_SCOPE_SHORT[scope]}"
 
 
-#: Short names on the charts' axes (at most 19 characters, so that they read whole on a phone); the
-#: tooltips and tables give the names of the assumptions log.
-_PARAMETER_SHORT = {
+#: Short names of assumptions and groups on the charts' axes (at most 19 characters, so that they read
+#: whole on a phone); the tooltips and tables give the names of the assumptions log.
+_CHART_NAMES = {
     "within_group_cv": "spread within group", "additional_needs_share": "additional needs",
     "social_work_variable_cost": "variable cost/child", "new_employer_pension_rate": "new pension rate",
     "admin_contract_management": "contract management", "admin_outcome_monitoring": "outcome monitoring",
@@ -93,8 +93,7 @@ _PARAMETER_SHORT = {
     "contract_term_years": "contract term", "placement_move_cost": "cost of a move",
     "reinsurance_threshold": "reinsurance level", "direct_costs_per_fte": "direct costs a post",
     "premises_it_per_fte": "premises, IT a post",
-}
-_GROUP_SHORT = {
+    # groups of assumptions
     "Spread of cost within a needs group": "Spread within group", "Shared yearly cost shock": "Yearly cost shock",
     "Exceptional-cost children": "Exceptional costs", "Practice's risk tolerance": "Risk tolerance",
     "Practice's effort cost": "Effort cost", "Terms of the illustrative contracts": "Contract terms",
@@ -112,13 +111,13 @@ def _logged_name(parameter: str) -> str:
 
 def _parameter_labels() -> dict[str, str]:
     """Each varied assumption's name on the charts."""
-    return {a.parameter: _PARAMETER_SHORT.get(a.parameter, _logged_name(a.parameter))
+    return {a.parameter: _CHART_NAMES.get(a.parameter, _logged_name(a.parameter))
             for a in sens.chapter_assumptions()}
 
 
 def _group_labels() -> dict[str, str]:
     """Each group's name on the charts."""
-    return {g: _GROUP_SHORT.get(g, g) for g in sens.chapter_groups().values()}
+    return {g: _CHART_NAMES.get(g, g) for g in sens.chapter_groups().values()}
 
 
 def _menu(name: str, outputs: list[str]) -> alt.Parameter:
