@@ -31,7 +31,8 @@ def main() -> None:
     rng = np.random.default_rng(0)
     best = min(_timed(lambda: rng.lognormal(10.0, 0.5, size=draws)) for _ in range(3))
     print(f"== Sensitivity: Sobol run, {len(assumptions)} assumptions in {result.indices['group'].nunique()} groups, "
-          f"{len(result.settings):,} settings x {len(sensitivity.OUTPUTS)} results")
+          f"{len(result.settings):,} settings x {len(sensitivity.OUTPUTS)} results "
+          f"({model.pricings:,} settings priced; the rest differ only in assumptions applied after pricing)")
     print(f"  whole run                                {wall:7.2f} s wall, {cpu:6.2f} s CPU   (target < 30 s)")
     print(f"  machine load average over the last minute: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
           "(wall time grows with other work on the machine; CPU time does not)")

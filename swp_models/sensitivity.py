@@ -26,7 +26,7 @@ differences; settings of the cost assumptions redraw the children from the same 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Callable, Mapping, Sequence
 
@@ -34,8 +34,20 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from . import contracts, costs, data, liability, practice
-from .validation import check_in_range, check_integer, check_one_of, check_positive
+from . import commissioning, contracts, costs, data, liability, practice
+from .validation import (
+    check_finite,
+    check_flag,
+    check_in_range,
+    check_instance,
+    check_integer,
+    check_one_of,
+    check_positive,
+    check_sequence,
+    check_size,
+    check_text,
+    check_work,
+)
 
 __all__ = [
     "SENSITIVITY_TABLES",
@@ -58,6 +70,7 @@ __all__ = [
     "SOBOL_BASE",
     "SOBOL_SEED",
     "SENSITIVITY_YEARS",
+    "SCENARIO_BASELINE",
 ]
 
 #: The assumption tables behind chapters 3-5.
@@ -69,6 +82,9 @@ SOBOL_BASE = 32
 SOBOL_SEED = 2007
 _MAX_ROWS = 20_000  # largest number of settings evaluated in one call
 _MAX_BASE = 4_096
+_MAX_ITEMS = 1_000  # most assumptions, outputs or tables one call takes
+_MAX_YEARS = 100_000  # most practice-years one model or map simulates
+_MAX_CELLS = 400  # most cells (tolerances x effort costs) of one winner map
 
 
 @dataclass(frozen=True)
@@ -95,6 +111,17 @@ class Assumption:
     unit: str
     description: str
 
+    def __post_init__(self) -> None:
+        check_text("table", self.table)
+        check_text("parameter", self.parameter)
+        check_text("unit", self.unit, allow_empty=True)
+        check_text("description", self.description, allow_empty=True)
+        for name in ("value", "low", "high"):
+            object.__setattr__(self, name, check_finite(name, getattr(self, name)))
+        if not self.low < self.high:
+            raise ValueError(f"high must be above low for {self.parameter!r}; got low {self.low!r}, high {self.high!r}")
+        check_in_range("value", self.value, self.low, self.high)
+
 
 def ranged_assumptions(tables: Sequence[str] = SENSITIVITY_TABLES) -> tuple[Assumption, ...]:
     """Every row with status ``assumption`` and a range (``low`` and ``high``) in ``tables``.
@@ -110,11 +137,11 @@ def ranged_assumptions(tables: Sequence[str] = SENSITIVITY_TABLES) -> tuple[Assu
         In table order, then row order. Rows without a range are left out (they are not
         varied); a row whose range does not enclose its value, or is empty, raises.
     """
-    if isinstance(tables, str) or not isinstance(tables, Sequence) or not tables:
-        raise ValueError(f"tables must be a non-empty sequence of table names; got {tables!r}")
+    names = check_sequence("tables", tables, max_len=_MAX_ITEMS)
+    known = data.names()
     out = []
-    for name in tables:
-        check_one_of("tables", name, data.names())
+    for name in names:
+        check_one_of("tables", check_text("tables", name), known)
         frame = data.load(name)
         if "parameter" not in frame.columns:
             raise ValueError(f"tables: {name!r} has no parameter column")
@@ -128,13 +155,23 @@ def ranged_assumptions(tables: Sequence[str] = SENSITIVITY_TABLES) -> tuple[Assu
 
 
 def _check_assumptions(assumptions: Sequence[Assumption]) -> tuple[Assumption, ...]:
-    items = tuple(assumptions) if isinstance(assumptions, Sequence) else ()
-    if not items or not all(isinstance(a, Assumption) for a in items):
-        raise ValueError(f"assumptions must be a non-empty sequence of Assumption; got {assumptions!r}")
+    items = tuple(check_sequence("assumptions", assumptions, max_len=_MAX_ITEMS))
+    for a in items:
+        check_instance("assumptions", a, Assumption, "sequence of Assumption")
     names = [a.parameter for a in items]
     if len(set(names)) != len(names):
         raise ValueError(f"assumptions must not repeat a parameter; got {names}")
     return items
+
+
+def _check_outputs(outputs: Sequence[str]) -> list[str]:
+    return [check_text("outputs", o) for o in check_sequence("outputs", outputs, max_len=_MAX_ITEMS)]
+
+
+def _check_evaluate(evaluate: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndarray], np.ndarray]:
+    if not callable(evaluate):
+        raise TypeError(f"evaluate must be a callable evaluate(X) -> Y; got {type(evaluate).__name__} {evaluate!r:.80}")
+    return evaluate
 
 
 def _evaluate(evaluate: Callable[[np.ndarray], np.ndarray], x: np.ndarray, n_outputs: int | None) -> np.ndarray:
@@ -170,10 +207,9 @@ def one_at_a_time(
         values), ``at_low``, ``at_high``, ``swing`` (``|at_high - at_low|``) and ``rank``
         (1 = the largest swing for that output; ties share the lower rank).
     """
+    _check_evaluate(evaluate)
     items = _check_assumptions(assumptions)
-    names = [str(o) for o in outputs]
-    if not names:
-        raise ValueError("outputs must name at least one output")
+    names = _check_outputs(outputs)
     base = np.array([a.value for a in items])
     x = np.tile(base, (2 * len(items) + 1, 1))
     for i, a in enumerate(items):
@@ -212,6 +248,14 @@ class SobolResult:
     settings: np.ndarray
     outputs: pd.DataFrame
 
+    def __post_init__(self) -> None:
+        check_instance("indices", self.indices, pd.DataFrame, "pandas DataFrame")
+        check_instance("settings", self.settings, np.ndarray, "numpy array")
+        check_instance("outputs", self.outputs, pd.DataFrame, "pandas DataFrame")
+        if self.settings.ndim != 2 or len(self.settings) != len(self.outputs):
+            raise ValueError(f"settings must be two-dimensional with one row per row of outputs; got shape "
+                             f"{self.settings.shape} for {len(self.outputs)} rows of outputs")
+
 
 def sobol_indices(
     evaluate: Callable[[np.ndarray], np.ndarray],
@@ -245,11 +289,10 @@ def sobol_indices(
     from SALib.analyze import sobol as analyze
     from SALib.sample import sobol as sample
 
+    _check_evaluate(evaluate)
     items = _check_assumptions(assumptions)
-    names = [str(o) for o in outputs]
-    if not names:
-        raise ValueError("outputs must name at least one output")
-    n = check_integer("n_base", n_base, low=8, high=_MAX_BASE)
+    names = _check_outputs(outputs)
+    n = check_size("n_base", n_base, _MAX_BASE, low=8)
     if n & (n - 1):
         raise ValueError(f"n_base must be a power of two; got {n_base!r}")
     seed = check_integer("seed", seed, low=0)
@@ -258,8 +301,8 @@ def sobol_indices(
         group_of = {p: p for p in params}
     else:
         if not isinstance(groups, Mapping) or set(groups) != set(params):
-            raise ValueError(f"groups must map every assumption ({params}) to a group; got {groups!r}")
-        group_of = {p: str(groups[p]) for p in params}
+            raise ValueError(f"groups must map every assumption ({params}) to a group; got {groups!r:.200}")
+        group_of = {p: check_text("groups", groups[p]) for p in params}
     order = list(dict.fromkeys(group_of[p] for p in params))
     if len(order) < 2:
         raise ValueError("groups must hold at least two groups")
@@ -303,8 +346,7 @@ def output_intervals(result: SobolResult, coverage: float = 0.9) -> pd.DataFrame
         One row per output: ``output``, ``low``, ``median``, ``high`` (the central
         ``coverage`` interval), ``minimum``, ``maximum``.
     """
-    if not isinstance(result, SobolResult):
-        raise ValueError(f"result must be a SobolResult; got {result!r}")
+    check_instance("result", result, SobolResult, "SobolResult")
     c = check_in_range("coverage", coverage, 0.0, 1.0, low_open=True, high_open=True)
     q = [(1 - c) / 2, 0.5, (1 + c) / 2]
     rows = []
@@ -330,6 +372,10 @@ _BASE_OUTPUTS: dict[str, str] = {
     "p_loss_cheapest": "Practice's chance of a loss in a year, cheapest contract",
     "p_fail_cheapest": "Practice's chance of failing in a year, cheapest contract",
     "optimal_share": "Cost share that minimises the council's cost",
+    "council_total": "Council's whole cost of contracting out, everything counted (£ a year)",
+    "cheapest_counted": "Cheapest contract, everything counted",
+    "outcome_cost_block": "Outcome cost of service cuts, block contract (£ a year)",
+    "upcoding_cost": "Council's cost of upcoding, capitation by needs group (£ a year)",
 }
 OUTPUTS: tuple[str, ...] = tuple(f"{key}:{scope}" for scope in liability.SCOPES for key in _BASE_OUTPUTS)
 OUTPUT_LABELS: dict[str, str] = {
@@ -363,27 +409,72 @@ GROUPS: dict[str, str] = {
     "reserve_months": "Practice's reserves",
     "contract_term_years": "Contract term and cost of a failure",
     "failure_cost": "Contract term and cost of a failure",
+    "service_cut_share": "Service cuts and placement moves",
+    "cut_per_placement_move": "Service cuts and placement moves",
+    "placement_move_cost": "Service cuts and placement moves",
+    "upcoding_share": "Upcoding under capitation by needs group",
+    "commissioning_cost": "Council's side of contracting out",
+    "double_running_months": "Council's side of contracting out",
+    "stranded_overhead_share": "Council's side of contracting out",
+    "pay_premium": "Pay, pensions and partners' share",
+    "new_employer_pension_rate": "Pay, pensions and partners' share",
+    "partner_surplus_share": "Pay, pensions and partners' share",
 }
 _PRACTICE_GROUP = "Practice budget (chapter 4)"
 _COST_PARAMS = ("within_group_cv", "additional_needs_share", "complex_share", "tail_share", "tail_multiple",
                 "shared_shock_cv")
 _DESIGN_PARAMS = ("manager_fte", "support_fte", "pdo_fte", "students")
-_PAY_PARAMS = ("scale_position", "admin_pay_ratio", "support_pay_ratio")
+_PAY_PARAMS = ("scale_position", "admin_pay_ratio", "support_pay_ratio", "pay_premium", "new_employer_pension_rate")
 _OVERHEAD_PARAMS = ("student_cost", "on_call_per_night", "legal_services", "direct_costs_per_fte",
                     "premises_it_per_fte", "fixed_overheads")
 _PRACTICE_PARAMS = _DESIGN_PARAMS + _PAY_PARAMS + _OVERHEAD_PARAMS
+#: Assumptions that change nothing the contracts are priced on: the outputs add them afterwards,
+#: so settings that differ only in these reuse one pricing.
+_AFTER_PRICING = ("service_cut_share", "cut_per_placement_move", "placement_move_cost", "upcoding_share",
+                  "commissioning_cost", "double_running_months", "stranded_overhead_share", "partner_surplus_share")
 _SHARING_FAMILY = "Cost and volume"
 _COUNTS = ("students", "contract_term_years", "volume_band_margin")
+#: The pay scenarios of chapter 4. Their logged values are the scenarios' and not the chapter's defaults, so
+#: they are varied over their ranges about the chapter's own settings (no premium, no partners' share, the
+#: councils' pension rate).
+SCENARIO_BASELINE: tuple[str, ...] = ("pay_premium", "partner_surplus_share", "new_employer_pension_rate")
+
+
+def _scenario_baseline(parameter: str) -> float:
+    if parameter == "new_employer_pension_rate":
+        return practice.salary_scale().pension_rate
+    return 0.0
 
 
 def chapter_assumptions() -> tuple[Assumption, ...]:
-    """The ranged assumptions :class:`ChapterModel` reads: every one of chapters 3-5 that it uses."""
+    """The ranged assumptions :class:`ChapterModel` reads: every one of chapters 3-5 that it uses.
+
+    The pay scenarios of chapter 4 (:data:`SCENARIO_BASELINE`) keep their logged ranges but take
+    the chapter's own setting as their value: no pay premium, no partners' share of surplus and
+    the councils' average employer pension rate.
+    """
     known = set(_COST_PARAMS) | set(_PRACTICE_PARAMS) | set(GROUPS)
-    return tuple(a for a in ranged_assumptions() if a.parameter in known)
+    return tuple(replace(a, value=_scenario_baseline(a.parameter)) if a.parameter in SCENARIO_BASELINE else a
+                 for a in ranged_assumptions() if a.parameter in known)
 
 
 def _group_of(parameter: str) -> str:
     return GROUPS.get(parameter, _PRACTICE_GROUP)
+
+
+@dataclass(frozen=True)
+class _Priced:
+    """One scope's contracts priced at one setting (everything the after-pricing assumptions need)."""
+
+    contract_cost: np.ndarray  # council's cost per contract: effort, risk premium, admin, absorbed losses, failures
+    effort: np.ndarray  # fraction of cost cut per contract
+    upcoding_unit: np.ndarray  # council's extra spend per contract if every child were recorded one group higher
+    p_fail_year: np.ndarray
+    p_loss_cheapest: float
+    p_loss_block: float
+    optimal_share: float
+    expected_cost: float  # E[C], £ a year
+    expected_children: float
 
 
 class ChapterModel:
@@ -391,12 +482,27 @@ class ChapterModel:
 
     For one setting of the assumptions: the cost model (chapter 3: the prevalence needs mix,
     with the shared yearly cost shock at the setting's value) and the practice budget
-    (chapter 4) are rebuilt; ``n_years`` practice-years are simulated from ``seed``; each
-    scope's contracts (chapter 5, :func:`swp_models.contracts.build_contracts`) are priced
-    with the practice's effort response (:func:`swp_models.contracts.effort_comparison`) and
-    limited liability (:func:`swp_models.liability.failure_comparison`). The *cheapest
-    contract* has the lowest council's expected total cost with effort, plus the losses the
-    council absorbs beyond the practice's reserves and the expected cost of failures.
+    (chapter 4, with the setting's pay premium and pension rate) are rebuilt; ``n_years``
+    practice-years are simulated from ``seed``; each scope's contracts (chapter 5,
+    :func:`swp_models.contracts.build_contracts`) are priced with the practice's effort
+    response (:func:`swp_models.contracts.effort_comparison`) and limited liability
+    (:func:`swp_models.liability.failure_comparison`). The *cheapest contract* has the lowest
+    council's expected total cost with effort, plus the losses the council absorbs beyond the
+    practice's reserves and the expected cost of failures.
+
+    *Everything counted* adds, per contract, the outcome cost of the service cuts its effort
+    brings (:func:`swp_models.commissioning.service_cuts`) and the cost of upcoding
+    (:func:`swp_models.commissioning.upcoding_cost`; capitation by needs group only), and
+    picks the cheapest again; the council's whole cost then adds what contracting out costs
+    the council whatever the contract (commissioning and paying twice during the build-up,
+    both spread over the term, and overheads left stranded: the items of
+    :data:`swp_models.commissioning.COUNCIL_ITEMS` other than managing the contract, which is
+    in every contract's administration) and the partners' share of surplus, a share of the
+    practice's running cost paid on top.
+
+    With placements in scope the practice's staff cost per child inside chapter 3's costs is
+    the default practice's (as :func:`swp_models.liability.default_scope`), so a dearer
+    practice (higher pay, a pay premium, a higher pension rate) raises the practice's cost.
 
     Parameters
     ----------
@@ -413,27 +519,32 @@ class ChapterModel:
     Counts (``students``, ``contract_term_years``, ``volume_band_margin``) are taken to the
     nearest whole number. The threshold contracts are balanced on each setting's years, as in
     the chapter.
-    Outputs are those named in ``OUTPUTS``; ``cheapest`` is the index of the contract in
-    ``contract_names``.
+    Outputs are those named in ``OUTPUTS``; ``cheapest`` and ``cheapest_counted`` are the
+    index of the contract in ``contract_names`` (and ``sharing`` says which of those share cost).
     """
 
     def __init__(self, assumptions: Sequence[Assumption], n_years: int = SENSITIVITY_YEARS,
                  seed: int = SOBOL_SEED) -> None:
         items = _check_assumptions(assumptions)
+        self.n_years = _check_years(n_years)
+        self.seed = check_integer("seed", seed, low=0)
         allowed = set(_COST_PARAMS) | set(_PRACTICE_PARAMS) | set(GROUPS)
         unknown = [a.parameter for a in items if a.parameter not in allowed]
         if unknown:
             raise ValueError(f"assumptions must be among those the chapters read; got {unknown}")
         self.assumptions = items
-        self.n_years = check_integer("n_years", n_years, low=100, high=100_000)
-        self.seed = check_integer("seed", seed, low=0)
-        self._defaults = {a.parameter: a.value for a in ranged_assumptions()}
+        self._defaults = {a.parameter: a.value for a in chapter_assumptions()}
         for name in (allowed | set(contracts.CONTRACT_TERMS)) - set(self._defaults):
             self._defaults[name] = _default_value(name)
+        self._pricing_params = tuple(sorted(set(self._defaults) - set(_AFTER_PRICING)))
+        self._staff_per_child = liability.default_scope("placements").staff_per_child
         self._children = lru_cache(maxsize=8)(self._simulate)
         self._budget = lru_cache(maxsize=64)(self._practice_budget)
-        self.contract_names: tuple[str, ...] = tuple(contracts.build_contracts(
-            costs.default_cost_model(), **self._terms(self._defaults)))
+        self._priced = lru_cache(maxsize=64)(self._price)
+        deals = contracts.build_contracts(costs.default_cost_model(), **self._terms(self._defaults))
+        self.contract_names: tuple[str, ...] = tuple(deals)
+        self.sharing: tuple[bool, ...] = tuple(_is_sharing(c) for c in deals.values())
+        self._block = self.contract_names.index("Block")
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -451,6 +562,11 @@ class ChapterModel:
         """Sets of practice-years simulated so far (one per new setting of the cost assumptions)."""
         return self._children.cache_info().misses
 
+    @property
+    def pricings(self) -> int:
+        """Settings priced so far (settings that differ only after pricing share one)."""
+        return self._priced.cache_info().misses
+
     def _simulate(self, key: tuple[float, ...]) -> contracts.PracticeYears:
         cv, additional, complex_, tail, multiple, shock = key
         model = costs.default_cost_model(cv=cv, tail_share=tail, tail_multiple=multiple, additional_share=additional,
@@ -459,14 +575,16 @@ class ChapterModel:
 
     @staticmethod
     def _practice_budget(key: tuple[float, ...]) -> tuple[float, float]:
+        """The practice's running cost and the overheads the census leaves out, £ a year."""
         v = dict(zip(_PRACTICE_PARAMS, key))
         design = practice.PracticeDesign(manager_fte=v["manager_fte"], support_fte=v["support_fte"],
                                          pdo_fte=v["pdo_fte"], students=int(round(v["students"])))
-        pay = practice.salary_scale(v["scale_position"], admin_pay_ratio=v["admin_pay_ratio"],
-                                    support_pay_ratio=v["support_pay_ratio"])
+        pay = practice.salary_scale(v["scale_position"], 1.0 + v["pay_premium"], admin_pay_ratio=v["admin_pay_ratio"],
+                                    support_pay_ratio=v["support_pay_ratio"],
+                                    pension_rate=v["new_employer_pension_rate"])
         over = practice.Overheads(**{k: v[k] for k in _OVERHEAD_PARAMS})
         s = practice.summary(design, pay, over)
-        return s["running_cost"], s["in_scope"]
+        return s["running_cost"], s["out_of_scope"] * design.caseload
 
     @staticmethod
     def _terms(v: Mapping[str, float]) -> dict[str, float]:
@@ -474,37 +592,82 @@ class ChapterModel:
         terms.update({t: float(round(terms[t])) for t in _COUNTS if t in terms})
         return terms
 
-    def evaluate_one(self, values: Mapping[str, float]) -> dict[str, float]:
-        """The outputs for one full setting (``{parameter: value}`` for every parameter)."""
+    def _price(self, key: tuple[float, ...]) -> dict[str, _Priced]:
+        values = dict(zip(self._pricing_params, key))
         years = self._children(tuple(values[p] for p in _COST_PARAMS))
-        running, in_scope = self._budget(tuple(values[p] for p in _PRACTICE_PARAMS))
+        running, _ = self._budget(tuple(values[p] for p in _PRACTICE_PARAMS))
         r = 1.0 / check_positive("risk_tolerance", values["risk_tolerance"])
         k = values["effort_cost"]
         term = int(round(values["contract_term_years"]))
         reserves = liability.reserves_from_months(values["reserve_months"], running)
-        out: dict[str, float] = {}
+        out = {}
         for name in liability.SCOPES:
-            scope = liability.Scope(name, fixed_cost=running, staff_per_child=in_scope,
+            scope = liability.Scope(name, fixed_cost=running, staff_per_child=self._staff_per_child,
                                     variable_per_child=values["social_work_variable_cost"])
             scoped = scope.apply(years)
             deals = contracts.build_contracts(years.cost_model, scope=scope, years=scoped, **self._terms(values))
             effort = contracts.effort_comparison(deals, scoped, r, k)
-            fail = liability.failure_comparison(deals, scoped, reserves, term_years=term,
-                                                failure_cost=values["failure_cost"], risk_aversion=r)
-            total = effort["council_cost_effort"] + fail["absorbed_term"] + fail["failure_cost"]
-            best = int(np.argmin(total.to_numpy()))
-            surplus = list(deals.values())[best].surplus(scoped)
-            block = fail.iloc[0]
+            # As liability.failure_comparison's p_fail_year, absorbed_term and failure_cost (the tests check
+            # they agree), without the risk premiums and reserve quantiles it also computes.
+            surplus = [c.surplus(scoped) for c in deals.values()]
+            single = [liability.limited_liability(x, reserves) for x in surplus]
+            spans = [liability.term_failure(x, reserves, term) for x in surplus]
+            total = (effort["council_cost_effort"].to_numpy() + np.array([t.absorbed_per_year for t in spans])
+                     + values["failure_cost"] * np.array([t.p_fail_year for t in spans]))
+            best = int(np.argmin(total))
             totals = scoped.totals
+            out[name] = _Priced(
+                contract_cost=total, effort=effort["effort"].to_numpy(),
+                upcoding_unit=np.array([commissioning.upcoding_cost(c, scoped, 1.0) for c in deals.values()]),
+                p_fail_year=np.array([x.p_fail for x in single]),
+                p_loss_cheapest=float(np.mean(surplus[best] < 0)),
+                p_loss_block=float(np.mean(totals > scoped.expected_total)),
+                optimal_share=contracts.optimal_share(float(totals.mean()), float(totals.var()), r, k),
+                expected_cost=float(effort["expected_cost_fixed"].iloc[0]), expected_children=scoped.expected_count,
+            )
+        return out
+
+    def council_side(self, values: Mapping[str, float]) -> float:
+        """What contracting out costs the council whatever the contract, £ a year, at one full setting.
+
+        Commissioning and paying twice during the build-up, spread over the contract term;
+        overheads left stranded (a share of an overhead equal to the practice's own overheads
+        that the census leaves out); and the partners' share of surplus (a share of the
+        practice's running cost). See :func:`swp_models.commissioning.council_side`.
+        """
+        running, overheads = self._budget(tuple(values[p] for p in _PRACTICE_PARAMS))
+        term = float(round(values["contract_term_years"]))
+        return (values["commissioning_cost"] / term + values["double_running_months"] / 12.0 * running / term
+                + values["stranded_overhead_share"] * overheads + values["partner_surplus_share"] * running)
+
+    def evaluate_one(self, values: Mapping[str, float]) -> dict[str, float]:
+        """The outputs for one full setting (``{parameter: value}`` for every parameter)."""
+        priced = self._priced(tuple(values[p] for p in self._pricing_params))
+        side = self.council_side(values)
+        out: dict[str, float] = {}
+        for name in liability.SCOPES:
+            p = priced[name]
+            cuts = commissioning.service_cuts(p.effort, p.expected_cost, p.expected_children,
+                                              cut_share=values["service_cut_share"],
+                                              cut_per_move=values["cut_per_placement_move"],
+                                              move_cost=values["placement_move_cost"])
+            upcoding = values["upcoding_share"] * p.upcoding_unit
+            counted = p.contract_cost + cuts["outcome_cost"] + upcoding
+            best = int(np.argmin(p.contract_cost))
+            best_counted = int(np.argmin(counted))
             out.update({
-                f"council_cost:{name}": float(total.iloc[best]),
+                f"council_cost:{name}": float(p.contract_cost[best]),
                 f"cheapest:{name}": float(best),
-                f"sharing_cheapest:{name}": float(_is_sharing(list(deals.values())[best])),
-                f"p_loss_block:{name}": float(np.mean(totals > scoped.expected_total)),
-                f"p_fail_block:{name}": float(block["p_fail_year"]),
-                f"p_loss_cheapest:{name}": float(np.mean(surplus < 0)),
-                f"p_fail_cheapest:{name}": float(fail["p_fail_year"].iloc[best]),
-                f"optimal_share:{name}": contracts.optimal_share(float(totals.mean()), float(totals.var()), r, k),
+                f"sharing_cheapest:{name}": float(self.sharing[best]),
+                f"p_loss_block:{name}": p.p_loss_block,
+                f"p_fail_block:{name}": float(p.p_fail_year[self._block]),
+                f"p_loss_cheapest:{name}": p.p_loss_cheapest,
+                f"p_fail_cheapest:{name}": float(p.p_fail_year[best]),
+                f"optimal_share:{name}": p.optimal_share,
+                f"council_total:{name}": float(counted[best_counted]) + side,
+                f"cheapest_counted:{name}": float(best_counted),
+                f"outcome_cost_block:{name}": float(cuts["outcome_cost"][self._block]),
+                f"upcoding_cost:{name}": float(upcoding.max()),
             })
         return out
 
@@ -521,11 +684,21 @@ class ChapterModel:
         return np.array([[row[o] for o in OUTPUTS] for row in rows])
 
 
+def _check_years(n_years: int, high: int = _MAX_YEARS) -> int:
+    """Practice-years to simulate, bounded before any work (years × the most children a year holds)."""
+    n = check_size("n_years", n_years, high, low=100)
+    load = costs.default_caseload()
+    check_work(n * (load.mean + load.margin), "n_years × children")
+    return n
+
+
 def _is_sharing(contract: contracts.Contract) -> bool:
     return contracts.contract_family(contract) == _SHARING_FAMILY or isinstance(contract, contracts.MixedOutcome)
 
 
 def _default_value(name: str) -> float:
+    if name in SCENARIO_BASELINE:
+        return _scenario_baseline(name)
     if name in _PRACTICE_PARAMS:
         return practice.assumption(name)
     if name in _COST_PARAMS:
@@ -533,9 +706,21 @@ def _default_value(name: str) -> float:
     return contracts.assumption(name)
 
 
-@lru_cache(maxsize=2)
 def chapter_model(n_years: int = SENSITIVITY_YEARS, seed: int = SOBOL_SEED) -> ChapterModel:
-    """The book's :class:`ChapterModel` over every ranged assumption of chapters 3-5 (cached)."""
+    """The book's :class:`ChapterModel` over every ranged assumption of chapters 3-5 (cached).
+
+    Parameters
+    ----------
+    n_years : int
+        Practice-years per setting, in [100, 100,000].
+    seed : int
+        >= 0.
+    """
+    return _chapter_model(_check_years(n_years), check_integer("seed", seed, low=0))
+
+
+@lru_cache(maxsize=2)
+def _chapter_model(n_years: int, seed: int) -> ChapterModel:
     return ChapterModel(chapter_assumptions(), n_years, seed)
 
 
@@ -573,6 +758,19 @@ def winner_map(
     Every cell prices the chapter's contracts (other assumptions at their values) on the same
     ``n_years`` practice-years under the scope.
 
+    Parameters
+    ----------
+    tolerances : sequence of float
+        Risk tolerances ``1/r``, £ > 0.
+    effort_costs : sequence of float
+        Effort costs ``k`` >= 1; at most 400 cells of tolerance and effort cost together.
+    scopes : sequence of str
+        ``"social_work"`` and/or ``"placements"``.
+    n_years : int
+        Practice-years simulated, in [100, 100,000].
+    seed : int
+        >= 0.
+
     Returns
     -------
     pandas.DataFrame
@@ -586,14 +784,16 @@ def winner_map(
         effort, absorbed losses and failures, as in :class:`ChapterModel`),
         ``cheapest_cost`` and ``runner_up`` (£ a year and name).
     """
-    grid_t = [check_positive("tolerances", t) for t in tolerances]
-    grid_k = [check_in_range("effort_costs", k, 1.0, None) for k in effort_costs]
-    if not grid_t or not grid_k:
-        raise ValueError("tolerances and effort_costs must each hold at least one value")
-    if len(grid_t) * len(grid_k) > 400:
-        raise ValueError(f"tolerances x effort_costs must be at most 400 cells; got {len(grid_t) * len(grid_k)}")
-    grid_s = [check_one_of("scopes", s, liability.SCOPES) for s in scopes]
-    n = check_integer("n_years", n_years, low=100, high=200_000)
+    raw_t = check_sequence("tolerances", tolerances, max_len=_MAX_CELLS)
+    raw_k = check_sequence("effort_costs", effort_costs, max_len=_MAX_CELLS)
+    if len(raw_t) * len(raw_k) > _MAX_CELLS:
+        raise ValueError(f"tolerances x effort_costs must be at most {_MAX_CELLS} cells; got {len(raw_t)} x "
+                         f"{len(raw_k)}")
+    grid_t = [check_positive("tolerances", t) for t in raw_t]
+    grid_k = [check_in_range("effort_costs", k, 1.0, None) for k in raw_k]
+    grid_s = [check_one_of("scopes", check_text("scopes", s), liability.SCOPES)
+              for s in check_sequence("scopes", scopes, max_len=len(liability.SCOPES))]
+    n = _check_years(n_years)
     seed = check_integer("seed", seed, low=0)
     years = contracts.chapter_years(n, seed)
     term = int(contracts.assumption("contract_term_years"))
@@ -654,6 +854,10 @@ def break_even_cut(
         Count the contracts' administrative costs (default ``False``: the comparison is of
         incentive and risk alone, as the chapter's net saving is; full reimbursement's
         costing of every child can make cost sharing cheaper at any cut).
+    n_years : int
+        Practice-years simulated, in [100, 100,000].
+    seed : int
+        >= 0.
 
     Raises
     ------
@@ -661,10 +865,12 @@ def break_even_cut(
         If ``sharing`` is cheaper (or dearer) for every cut between 0.1% and 100%: there is
         no break-even.
     """
-    check_one_of("scope", scope, liability.SCOPES)
-    if not isinstance(administration, bool):
-        raise ValueError(f"administration must be True or False; got {administration!r}")
-    n = check_integer("n_years", n_years, low=100, high=200_000)
+    check_one_of("scope", check_text("scope", scope), liability.SCOPES)
+    if sharing is not None:
+        check_text("sharing", sharing)
+    check_text("against", against)
+    check_flag("administration", administration)
+    n = _check_years(n_years)
     years = contracts.chapter_years(n, check_integer("seed", seed, low=0))
     sc = liability.default_scope(scope)
     scoped = sc.apply(years)

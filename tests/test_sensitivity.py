@@ -6,8 +6,22 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from swp_models import contracts, liability
+from swp_models import commissioning, contracts, liability, practice
 from swp_models import sensitivity as sens
+
+#: The assumptions of chapters 4-5 the sensitivity analysis first left out, and an output each moves.
+ADDED = {
+    "service_cut_share": "outcome_cost_block:placements",
+    "cut_per_placement_move": "outcome_cost_block:placements",
+    "placement_move_cost": "outcome_cost_block:placements",
+    "upcoding_share": "upcoding_cost:placements",
+    "commissioning_cost": "council_total:social_work",
+    "double_running_months": "council_total:social_work",
+    "stranded_overhead_share": "council_total:social_work",
+    "pay_premium": "council_cost:social_work",
+    "partner_surplus_share": "council_total:social_work",
+    "new_employer_pension_rate": "council_cost:social_work",
+}
 
 
 def _toy(names=("a", "b", "c")) -> tuple[sens.Assumption, ...]:
@@ -44,7 +58,7 @@ def test_chapter_assumptions_cover_every_group_and_the_practice_budget():
 
 @pytest.mark.parametrize("bad", [[], "assumptions_costs", ["no_such_table"]])
 def test_ranged_assumptions_rejects_bad_tables(bad):
-    with pytest.raises(ValueError, match="tables"):
+    with pytest.raises((ValueError, TypeError), match="tables"):
         sens.ranged_assumptions(bad)
 
 
@@ -153,8 +167,13 @@ def test_sensitivity_ranking_reproduces_with_a_fixed_seed():
     runs = [sens.sobol_indices(sens.ChapterModel(items, n_years=200, seed=3), items, sens.OUTPUTS, groups=groups,
                                n_base=8, seed=9).indices for _ in range(2)]
     pd.testing.assert_frame_equal(runs[0], runs[1])
-    ranking = runs[0][runs[0]["output"] == "council_cost:placements"].sort_values("rank")["group"].tolist()
-    assert ranking == runs[1][runs[1]["output"] == "council_cost:placements"].sort_values("rank")["group"].tolist()
+    for output in ("council_cost:placements", "council_total:social_work", "upcoding_cost:placements"):
+        ranking = [r[r["output"] == output].sort_values("rank")["group"].tolist() for r in runs]
+        assert ranking[0] == ranking[1] and len(ranking[0]) == len(set(groups.values()))
+    # The seed is what fixes it: another seed draws other settings and gives other indices.
+    other = sens.sobol_indices(sens.ChapterModel(items, n_years=200, seed=3), items, sens.OUTPUTS, groups=groups,
+                               n_base=8, seed=10).indices
+    assert not np.allclose(other["total"], runs[0]["total"])
 
 
 # -- which contract wins where -------------------------------------------------------------
@@ -189,7 +208,7 @@ def test_winner_map_shape_and_monotone_share(small_map):
 @pytest.mark.parametrize(
     "kwargs, match",
     [({"tolerances": (-1.0,)}, "tolerances"), ({"effort_costs": (0.5,)}, "effort_costs"),
-     ({"scopes": ("everything",)}, "scopes"), ({"tolerances": ()}, "at least one")],
+     ({"scopes": ("everything",)}, "scopes"), ({"tolerances": ()}, "tolerances")],
 )
 def test_winner_map_rejects_bad_inputs(kwargs, match):
     with pytest.raises(ValueError, match=match):
@@ -201,7 +220,164 @@ def test_break_even_cut_balances_the_two_contracts():
     assert 0 < x < 0.2
     with pytest.raises(ValueError, match="scope"):
         sens.break_even_cut("everything")
-    with pytest.raises(ValueError, match="administration"):
+    with pytest.raises(TypeError, match="administration"):
         sens.break_even_cut("placements", administration="no")
     with pytest.raises(ValueError, match="sharing"):
         sens.break_even_cut("placements", sharing="No such contract")
+
+
+# -- every labelled assumption of chapters 3-5 is varied ----------------------------------------
+
+
+def test_every_ranged_assumption_of_chapters_3_to_5_is_varied():
+    """Every assumption with a range in the three tables that chapters 3-5 read is in the analysis, bar the
+    few the chapters' own pages read that the contracts do not (listed with the reason)."""
+    varied = {a.parameter for a in sens.chapter_assumptions()}
+    assert set(ADDED) <= varied
+    assert set(sens.chapter_groups()) == varied
+    for name in ADDED:
+        assert sens.chapter_groups()[name] != "Practice budget (chapter 4)" or name in sens.SCENARIO_BASELINE
+
+
+def test_pay_scenarios_vary_about_the_chapters_own_setting():
+    items = {a.parameter: a for a in sens.chapter_assumptions()}
+    logged = {a.parameter: a for a in sens.ranged_assumptions()}
+    for name in sens.SCENARIO_BASELINE:
+        assert (items[name].low, items[name].high) == (logged[name].low, logged[name].high)
+    assert items["pay_premium"].value == 0.0 and logged["pay_premium"].value == 0.1
+    assert items["partner_surplus_share"].value == 0.0
+    assert items["new_employer_pension_rate"].value == pytest.approx(practice.salary_scale().pension_rate)
+
+
+@pytest.fixture(scope="module")
+def swings(model) -> pd.DataFrame:
+    return sens.one_at_a_time(model, model.assumptions, sens.OUTPUTS)
+
+
+@pytest.mark.parametrize("parameter, output", sorted(ADDED.items()))
+def test_each_added_assumption_moves_its_output(swings, parameter, output):
+    row = swings[(swings["parameter"] == parameter) & (swings["output"] == output)].iloc[0]
+    assert row["swing"] > 1.0
+    # And it moves it the way the model says: more of the assumption, more cost.
+    assert row["at_high"] > row["at_low"] or parameter == "cut_per_placement_move"
+    if parameter == "cut_per_placement_move":  # more £ of cuts per move: fewer moves
+        assert row["at_high"] < row["at_low"]
+
+
+def test_after_pricing_assumptions_reuse_one_pricing(model):
+    names = [a.parameter for a in model.assumptions]
+    base = np.array([a.value for a in model.assumptions])
+    model(base[None, :])
+    before = model.pricings
+    x = np.tile(base, (4, 1))
+    for i, name in enumerate(("service_cut_share", "upcoding_share", "commissioning_cost", "partner_surplus_share")):
+        x[i, names.index(name)] = next(a.high for a in model.assumptions if a.parameter == name)
+    y = model(x)
+    assert model.pricings == before
+    assert len({tuple(r) for r in y}) == 4
+    x[0, names.index("pay_premium")] = 0.15  # a setting no other test prices
+    model(x[:1])
+    assert model.pricings == before + 1
+
+
+def test_council_side_matches_the_chapters_table(model):
+    values = model.setting(np.array([a.value for a in model.assumptions]))
+    s = practice.summary()
+    table = commissioning.council_side(s["running_cost"], s["out_of_scope"] * practice.PracticeDesign().caseload)
+    central = table.set_index("assumption")["central"]
+    expected = central[["commissioning_cost", "double_running_months", "stranded_overhead_share"]].sum()
+    assert model.council_side(values) == pytest.approx(expected, rel=1e-12)
+    values["partner_surplus_share"] = 0.1
+    assert model.council_side(values) == pytest.approx(expected + 0.1 * s["running_cost"], rel=1e-12)
+
+
+def test_pricing_agrees_with_the_failure_comparison(model):
+    """The model's failure figures are liability.failure_comparison's, on the same years and scope."""
+    values = model.setting(np.array([a.value for a in model.assumptions]))
+    out = dict(zip(sens.OUTPUTS, model(np.array([[a.value for a in model.assumptions]]))[0]))
+    years = model._children(tuple(values[p] for p in sens._COST_PARAMS))
+    running = practice.summary()["running_cost"]
+    scope = liability.Scope("placements", fixed_cost=running, staff_per_child=running / 100,
+                            variable_per_child=values["social_work_variable_cost"])
+    assert scope == liability.default_scope("placements")
+    scoped = scope.apply(years)
+    terms = sens.ChapterModel._terms(values)
+    deals = contracts.build_contracts(years.cost_model, scope=scope, years=scoped, **terms)
+    r = 1.0 / values["risk_tolerance"]
+    fail = liability.failure_comparison(deals, scoped, liability.reserves_from_months(values["reserve_months"], running),
+                                        term_years=int(values["contract_term_years"]),
+                                        failure_cost=values["failure_cost"], risk_aversion=r)
+    effort = contracts.effort_comparison(deals, scoped, r, values["effort_cost"])
+    total = (effort["council_cost_effort"] + fail["absorbed_term"] + fail["failure_cost"]).to_numpy()
+    assert out["council_cost:placements"] == pytest.approx(total.min(), rel=1e-12)
+    assert out["p_fail_block:placements"] == pytest.approx(fail["p_fail_year"].iloc[0])
+    assert out["p_fail_cheapest:placements"] == pytest.approx(fail["p_fail_year"].iloc[int(np.argmin(total))])
+    # Everything counted adds the block contract's service-cut outcome cost as the chapter's table does.
+    cuts = commissioning.service_cuts(float(effort["effort"].iloc[0]), float(effort["expected_cost_fixed"].iloc[0]),
+                                      scoped.expected_count)
+    assert out["outcome_cost_block:placements"] == pytest.approx(cuts["outcome_cost"], rel=1e-12)
+    needs = deals["Capitation by needs group"]
+    assert out["upcoding_cost:placements"] == pytest.approx(commissioning.upcoding_cost(needs, scoped), rel=1e-12)
+
+
+# -- sizes bounded and types checked before any work -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: sens.ChapterModel(sens.chapter_assumptions(), n_years=10**9), ValueError, "n_years"),
+        (lambda: sens.ChapterModel(sens.chapter_assumptions(), n_years=500.5), ValueError, "n_years"),
+        (lambda: sens.ChapterModel(sens.chapter_assumptions(), seed=True), ValueError, "seed"),
+        (lambda: sens.ChapterModel("risk_tolerance"), TypeError, "assumptions"),
+        (lambda: sens.ChapterModel([1, 2]), TypeError, "assumptions"),
+        (lambda: sens.sobol_indices(_linear, _toy(), ["y1", "y2"], n_base=2**20), ValueError, "n_base"),
+        (lambda: sens.sobol_indices(_linear, _toy(), ["y1", "y2"], n_base=True), ValueError, "n_base"),
+        (lambda: sens.sobol_indices(_linear, _toy(("a",) + tuple(f"x{i}" for i in range(700))), ["y"], n_base=4096),
+         ValueError, "n_base"),
+        (lambda: sens.sobol_indices("model", _toy(), ["y1", "y2"]), TypeError, "evaluate"),
+        (lambda: sens.sobol_indices(_linear, _toy(), []), ValueError, "outputs"),
+        (lambda: sens.sobol_indices(_linear, _toy(), "y1"), TypeError, "outputs"),
+        (lambda: sens.sobol_indices(_linear, _toy(), [1, 2]), TypeError, "outputs"),
+        (lambda: sens.sobol_indices(_linear, _toy(), ["y1", "y2"], groups={"a": 1, "b": 2, "c": 3}), TypeError,
+         "groups"),
+        (lambda: sens.one_at_a_time(_linear, _toy() + _toy(("a",)), ["y1", "y2"]), ValueError, "repeat"),
+        (lambda: sens.output_intervals("result"), TypeError, "result"),
+        (lambda: sens.ranged_assumptions("assumptions_costs"), TypeError, "tables"),
+        (lambda: sens.ranged_assumptions([3]), TypeError, "tables"),
+        (lambda: sens.winner_map(n_years=10**7), ValueError, "n_years"),
+        (lambda: sens.winner_map(tuple(range(1, 30)), tuple(range(1, 30))), ValueError, "cells"),
+        (lambda: sens.winner_map(tolerances=5.0), TypeError, "tolerances"),
+        (lambda: sens.winner_map(scopes=[None]), TypeError, "scopes"),
+        (lambda: sens.break_even_cut(3), TypeError, "scope"),
+        (lambda: sens.break_even_cut("placements", sharing=5), TypeError, "sharing"),
+        (lambda: sens.break_even_cut("placements", n_years=0), ValueError, "n_years"),
+        (lambda: sens.Assumption("t", "p", 2.0, 0.0, 1.0, "ratio", ""), ValueError, "value"),
+        (lambda: sens.Assumption("t", "p", 0.5, 1.0, 0.0, "ratio", ""), ValueError, "high"),
+        (lambda: sens.Assumption("t", "p", float("nan"), 0.0, 1.0, "ratio", ""), ValueError, "value"),
+        (lambda: sens.Assumption("t", "", 0.5, 0.0, 1.0, "ratio", ""), ValueError, "parameter"),
+        (lambda: sens.SobolResult([], np.zeros((1, 1)), pd.DataFrame({"y": [1.0]})), TypeError, "indices"),
+    ],
+)
+def test_bad_inputs_are_refused_by_name_before_any_work(call, error, match):
+    import time
+
+    start = time.perf_counter()
+    with pytest.raises(error, match=match):
+        call()
+    assert time.perf_counter() - start < 1.0
+
+
+def test_chart_labels_read_whole_on_a_phone():
+    """The charts' axis names fit the 136 px a 390 px page leaves for labels (at most 19 characters)."""
+    from swp_models.figures import sensitivity as figures
+
+    labels = {**figures._parameter_labels(), **figures._group_labels()}
+    assert set(figures._parameter_labels()) == {a.parameter for a in sens.chapter_assumptions()}
+    assert set(figures._group_labels()) == set(sens.chapter_groups().values())
+    long = {k: v for k, v in labels.items() if len(v) > 19}
+    assert not long, long
+    assert len(set(figures._group_labels().values())) == len(figures._group_labels())
+    assert len(set(figures._parameter_labels().values())) == len(figures._parameter_labels())
+    with pytest.raises(ValueError, match="top"):
+        figures.tornado_chart(0)

@@ -8,6 +8,7 @@ Parameters bound to the page's controls carry names starting ``ch5s_``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 from typing import Callable
 
@@ -20,6 +21,7 @@ from .. import sensitivity as sens
 from ..charts import PALETTE, finish, selector
 from ..tables import Table
 from ..tables import key_results as _key_results
+from ..validation import check_integer
 
 __all__ = [
     "sobol_run",
@@ -38,9 +40,13 @@ __all__ = [
 
 _SOURCE = "Simulated here (chapters 3-5)"
 _RANGES = "ranges as logged"
-_NUMERIC = [o for o in sens.OUTPUTS if not o.startswith(("cheapest:", "sharing_cheapest:"))]
+_NUMERIC = [o for o in sens.OUTPUTS if not o.startswith(("cheapest:", "cheapest_counted:", "sharing_cheapest:"))]
+_MONEY = ("council_cost", "council_total", "outcome_cost_block", "upcoding_cost")
 _SHORT = {
-    "council_cost": "Council's total cost (£k a year)",
+    "council_cost": "Council's cost, cheapest contract (£k a year)",
+    "council_total": "Council's whole cost, all counted (£k a year)",
+    "outcome_cost_block": "Outcome cost of service cuts, block (£k a year)",
+    "upcoding_cost": "Upcoding, capitation by needs group (£k a year)",
     "p_loss_block": "Chance of a loss, block (%)",
     "p_fail_block": "Chance of failing, block (%)",
     "p_loss_cheapest": "Chance of a loss, cheapest contract (%)",
@@ -64,7 +70,7 @@ def tornado_run() -> pd.DataFrame:
 
 
 def _scale(output: str) -> float:
-    return 1e-3 if output.startswith("council_cost") else 100.0
+    return 1e-3 if output.startswith(_MONEY) else 100.0
 
 
 _SCOPE_SHORT = {"social_work": "social work only", "placements": "with placements"}
@@ -75,8 +81,43 @@ def _output_label(output: str) -> str:
     return f"{_SHORT[key]}, {_SCOPE_SHORT[scope]}"
 
 
+#: Short names of assumptions and groups on the charts' axes (at most 19 characters, so that they read
+#: whole on a phone); the tooltips and tables give the names of the assumptions log.
+_CHART_NAMES = {
+    "within_group_cv": "spread within group", "additional_needs_share": "additional needs",
+    "social_work_variable_cost": "variable cost/child", "new_employer_pension_rate": "new pension rate",
+    "admin_contract_management": "contract management", "admin_outcome_monitoring": "outcome monitoring",
+    "admin_needs_assessment": "needs assessment", "outcome_base_probability": "outcome base chance",
+    "stranded_overhead_share": "stranded overheads", "cut_per_placement_move": "£ cut per move",
+    "double_running_months": "months paid twice", "partner_surplus_share": "partners' share",
+    "contract_term_years": "contract term", "placement_move_cost": "cost of a move",
+    "reinsurance_threshold": "reinsurance level", "direct_costs_per_fte": "direct costs a post",
+    "premises_it_per_fte": "premises, IT a post",
+    # groups of assumptions
+    "Spread of cost within a needs group": "Spread within group", "Shared yearly cost shock": "Yearly cost shock",
+    "Exceptional-cost children": "Exceptional costs", "Practice's risk tolerance": "Risk tolerance",
+    "Practice's effort cost": "Effort cost", "Terms of the illustrative contracts": "Contract terms",
+    "Outcome bonus and continuity": "Outcome bonus", "Administrative costs": "Administration",
+    "Practice budget (chapter 4)": "Practice budget", "Practice's reserves": "Reserves",
+    "Contract term and cost of a failure": "Term, failure cost", "Service cuts and placement moves": "Service cuts",
+    "Upcoding under capitation by needs group": "Upcoding", "Council's side of contracting out": "Council's side",
+    "Pay, pensions and partners' share": "Pay and pensions",
+}
+
+
+def _logged_name(parameter: str) -> str:
+    return parameter.replace("_", " ")
+
+
 def _parameter_labels() -> dict[str, str]:
-    return {a.parameter: a.parameter.replace("_", " ") for a in sens.chapter_assumptions()}
+    """Each varied assumption's name on the charts."""
+    return {a.parameter: _CHART_NAMES.get(a.parameter, _logged_name(a.parameter))
+            for a in sens.chapter_assumptions()}
+
+
+def _group_labels() -> dict[str, str]:
+    """Each group's name on the charts."""
+    return {g: _CHART_NAMES.get(g, g) for g in sens.chapter_groups().values()}
 
 
 def _menu(name: str, outputs: list[str]) -> alt.Parameter:
@@ -85,39 +126,44 @@ def _menu(name: str, outputs: list[str]) -> alt.Parameter:
 
 
 def tornado_chart(top: int = 10) -> alt.VConcatChart:
-    """One-at-a-time swings of each result, the ``top`` largest, with a menu of results."""
+    """One-at-a-time swings of each result, the ``top`` largest, with a menu of results.
+
+    Parameters
+    ----------
+    top : int
+        How many assumptions to show for each result, from 1 to the number varied.
+    """
+    top = check_integer("top", top, low=1, high=len(sens.chapter_assumptions()))
     frame = tornado_run()
     frame = frame[frame["output"].isin(_NUMERIC) & (frame["rank"] <= top)].copy()
     scale = frame["output"].map(_scale)
     labels = _parameter_labels()
     tidy = pd.DataFrame({
         "result": frame["output"].map(_output_label), "assumption": frame["parameter"].map(labels),
-        "base": (frame["base"] * scale).round(2), "low": (frame["at_low"] * scale).round(2),
+        "logged": frame["parameter"].map(_logged_name), "base": (frame["base"] * scale).round(2), "low": (frame["at_low"] * scale).round(2),
         "high": (frame["at_high"] * scale).round(2), "rank": frame["rank"],
     })
-    long = tidy.melt(id_vars=["result", "assumption", "base", "rank"], value_vars=["low", "high"],
+    long = tidy.melt(id_vars=["result", "assumption", "logged", "base", "rank"], value_vars=["low", "high"],
                      var_name="end", value_name="value")
     long["end"] = long["end"].map({"low": "Assumption at its low end", "high": "Assumption at its high end"})
     menu = _menu("ch5s_tornado", _NUMERIC)
     base = alt.Chart(long).transform_filter(alt.datum.result == menu).encode(
-        y=alt.Y("assumption:N", sort=alt.EncodingSortField("rank", order="ascending"), title=None,
-                axis=alt.Axis(labelLimit=125)))
+        y=alt.Y("assumption:N", sort=alt.EncodingSortField("rank", order="ascending"), title=None))
     bars = base.mark_bar(opacity=0.85).encode(
         x=alt.X("value:Q", title="Result (units as in the menu)", scale=alt.Scale(zero=False),
                 axis=alt.Axis(tickCount=4)),
         x2="base:Q",
         color=alt.Color("end:N", title=None, scale=alt.Scale(range=[PALETTE[0], PALETTE[1]]),
                         legend=alt.Legend(orient="bottom", direction="vertical")),
-        tooltip=[alt.Tooltip("assumption:N", title="Assumption"), alt.Tooltip("end:N", title="End"),
+        tooltip=[alt.Tooltip("logged:N", title="Assumption"), alt.Tooltip("end:N", title="End"),
                  alt.Tooltip("value:Q", title="Result", format=",.2f"),
                  alt.Tooltip("base:Q", title="At defaults", format=",.2f")],
     )
     rule = base.mark_rule(color="#333").encode(x="base:Q")
     chart = (bars + rule).add_params(menu).properties(width=170, height=alt.Step(18))
     return finish(chart, "One assumption at a time",
-                  subtitle=["Each bar: the result with one assumption at an",
-                            "end of its range, the others at their values;",
-                            f"line: at the defaults. The {top} largest swings."],
+                  subtitle=f"Each bar: the result with one assumption at an end of its range, the others at their "
+                           f"values; line: at the defaults. The {top} largest swings.",
                   source=[_SOURCE, _RANGES])
 
 
@@ -127,31 +173,31 @@ def sobol_chart() -> alt.VConcatChart:
     idx = idx[idx["output"].isin(_NUMERIC + [o for o in sens.OUTPUTS if o.startswith("sharing_cheapest:")])]
     outs = list(dict.fromkeys(idx["output"]))
     tidy = pd.DataFrame({
-        "result": idx["output"].map(_output_label), "group": idx["group"], "rank": idx["rank"],
+        "result": idx["output"].map(_output_label), "group": idx["group"].map(_group_labels()),
+        "assumptions": idx["group"], "rank": idx["rank"],
         "Total (with interactions)": idx["total"].clip(lower=0).round(3),
         "First order (alone)": idx["first"].clip(lower=0).round(3),
         "total_conf": idx["total_conf"].round(3),
     })
-    long = tidy.melt(id_vars=["result", "group", "rank", "total_conf"], var_name="index", value_name="share")
+    long = tidy.melt(id_vars=["result", "group", "assumptions", "rank", "total_conf"], var_name="index",
+                     value_name="share")
     menu = _menu("ch5s_sobol", outs)
     chart = alt.Chart(long).transform_filter(alt.datum.result == menu).mark_bar().encode(
-        y=alt.Y("group:N", sort=alt.EncodingSortField("rank", order="ascending"), title=None,
-                axis=alt.Axis(labelLimit=130)),
+        y=alt.Y("group:N", sort=alt.EncodingSortField("rank", order="ascending"), title=None),
         yOffset=alt.YOffset("index:N", sort=["Total (with interactions)", "First order (alone)"]),
         x=alt.X("share:Q", title="Share of the variance", scale=alt.Scale(domain=[0, 1], clamp=True),
                 axis=alt.Axis(format=".0%", tickCount=4)),
         color=alt.Color("index:N", title=None, sort=["Total (with interactions)", "First order (alone)"],
                         scale=alt.Scale(range=[PALETTE[0], PALETTE[4]]),
                         legend=alt.Legend(orient="bottom", direction="vertical")),
-        tooltip=[alt.Tooltip("group:N", title="Assumptions"), alt.Tooltip("index:N", title="Index"),
+        tooltip=[alt.Tooltip("assumptions:N", title="Assumptions"), alt.Tooltip("index:N", title="Index"),
                  alt.Tooltip("share:Q", title="Share", format=".1%"),
                  alt.Tooltip("total_conf:Q", title="± (95%, total)", format=".1%")],
     ).add_params(menu).properties(width=170, height=alt.Step(11))
     n = len(sobol_run().settings)
     return finish(chart, "What matters most",
-                  subtitle=["Share of each result's variance due to each",
-                            f"group of assumptions, all drawn at once ({n:,}",
-                            "settings). Below zero (sampling error) shown as 0."],
+                  subtitle=f"Share of each result's variance due to each group of assumptions, all drawn at once "
+                           f"({n:,} settings). Below zero (sampling error) shown as 0.",
                   source=[_SOURCE, _RANGES, "SALib"])
 
 
@@ -184,7 +230,7 @@ def winner_chart() -> alt.VConcatChart:
     rect = base.mark_rect().encode(
         color=alt.Color("cheapest:N", title="Cheapest contract", sort=order,
                         scale=alt.Scale(domain=order, range=_colours(len(order))),
-                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=300)),
+                        legend=alt.Legend(orient="bottom", columns=1)),
         tooltip=[alt.Tooltip("scope:N", title="Scope"), alt.Tooltip("tolerance:N", title="Risk tolerance"),
                  alt.Tooltip("k:N", title="Effort cost k"), alt.Tooltip("cheapest:N", title="Cheapest"),
                  alt.Tooltip("cost:Q", title="Its cost (£m a year)", format=".3f"),
@@ -195,9 +241,8 @@ def winner_chart() -> alt.VConcatChart:
     text = base.mark_text(fontSize=10, color="#111").encode(text="label:N")
     chart = (rect + text).add_params(menu).properties(width=220, height=200)
     return finish(chart, "Which contract wins where",
-                  subtitle=["Colour: the contract that costs the council least",
-                            "(effort, risk premium, administration, losses",
-                            "beyond reserves). Number: the optimal cost share."],
+                  subtitle="Colour: the contract that costs the council least (effort, risk premium, "
+                           "administration, losses beyond reserves). Number: the optimal cost share.",
                   source=[_SOURCE, "assumptions as logged"])
 
 
@@ -211,26 +256,31 @@ def _colours(n: int) -> list[str]:
 
 
 def cheapest_flips_table() -> Table:
-    """Each assumption whose range changes the cheapest contract (one at a time), per scope."""
+    """Each assumption whose range changes the cheapest contract (one at a time), per scope and measure."""
     frame = tornado_run()
     names = sens.chapter_model().contract_names
     rows = []
     for scope in liability.SCOPES:
-        part = frame[frame["output"] == f"cheapest:{scope}"]
-        for rec in part.to_dict("records"):
-            lo, hi, base = (names[int(rec[c])] for c in ("at_low", "at_high", "base"))
-            if lo != base or hi != base:
-                rows.append((liability.SCOPE_LABELS[scope], rec["parameter"].replace("_", " "), base, lo, hi))
-    frame = pd.DataFrame(rows, columns=["Scope", "Assumption", "Cheapest at defaults", "At its low end",
-                                        "At its high end"])
+        for key, measure in (("cheapest", "Contract's cost"), ("cheapest_counted", "Everything counted")):
+            part = frame[frame["output"] == f"{key}:{scope}"]
+            for rec in part.to_dict("records"):
+                lo, hi, base = (names[int(rec[c])] for c in ("at_low", "at_high", "base"))
+                if lo != base or hi != base:
+                    rows.append((liability.SCOPE_LABELS[scope], measure, _logged_name(rec["parameter"]),
+                                 base, lo, hi))
+    frame = pd.DataFrame(rows, columns=["Scope", "Cheapest on", "Assumption", "Cheapest at defaults",
+                                        "At its low end", "At its high end"])
     return Table(frame, caption="Assumptions that change the cheapest contract on their own",
                  notes="Each assumption moved to the ends of its range, the others at their values; assumptions that "
-                       "leave the cheapest contract unchanged are not listed.")
+                       "leave the cheapest contract unchanged are not listed. Everything counted: the contract's cost "
+                       "plus the outcome cost of the service cuts its incentive brings and the cost of upcoding.")
 
 
 def _fmt(output: str) -> Callable[[float], str]:
-    if output.startswith("council_cost"):
+    if output.startswith(("council_cost", "council_total")):
         return lambda x: f"£{x / 1e6:,.3f}m"
+    if output.startswith(_MONEY):
+        return lambda x: f"£{x / 1e3:,.0f}k"
     return lambda x: f"{100 * x:.1f}%" if not output.startswith("optimal_share") else f"{x:.2f}"
 
 
@@ -252,23 +302,36 @@ def intervals_table() -> Table:
                        "intervals are ranges of the inputs, not sampling error.")
 
 
+def _all_settings() -> pd.DataFrame:
+    """The outputs at every setting tried: the Sobol run's, then each one-at-a-time end."""
+    oat = tornado_run().pivot(index="parameter", columns="output", values=["at_low", "at_high"])
+    frames = [sobol_run().outputs] + [oat[end].reset_index(drop=True) for end in ("at_low", "at_high")]
+    return pd.concat(frames, ignore_index=True)
+
+
 def conclusions() -> pd.DataFrame:
     """Claims the book makes, and the share of settings (one-at-a-time and Sobol) in which each holds."""
-    res = sobol_run()
-    oat = tornado_run().pivot(index="parameter", columns="output", values=["at_low", "at_high"])
-    frames = [res.outputs]
-    for end in ("at_low", "at_high"):
-        frames.append(oat[end].reset_index(drop=True))
-    y = pd.concat(frames, ignore_index=True)
-    names = sens.chapter_model().contract_names
+    y = _all_settings()
+    model = sens.chapter_model()
+    names = model.contract_names
     block, full = names.index("Block"), names.index("Full reimbursement")
+    needs = names.index("Capitation by needs group")
+    sharing = np.flatnonzero(model.sharing)
+
+    def never(index: int, key: str = "cheapest") -> pd.Series:
+        return (y[f"{key}:placements"] != index) & (y[f"{key}:social_work"] != index)
+
     claims = [
         ("With placements in scope, a contract that shares cost is the cheapest",
          y["sharing_cheapest:placements"] == 1),
-        ("A block contract is never the cheapest, whoever holds the placement budget",
-         (y["cheapest:placements"] != block) & (y["cheapest:social_work"] != block)),
-        ("Full reimbursement is never the cheapest, whoever holds the placement budget",
-         (y["cheapest:placements"] != full) & (y["cheapest:social_work"] != full)),
+        ("With placements in scope, a contract that shares cost is the cheapest once the outcome cost of service "
+         "cuts and the cost of upcoding are counted", y["cheapest_counted:placements"].isin(sharing)),
+        ("A block contract is never the cheapest, whoever holds the placement budget", never(block)),
+        ("Full reimbursement is never the cheapest, whoever holds the placement budget", never(full)),
+        ("Counting upcoding, capitation by needs group is never the cheapest, whoever holds the placement budget",
+         never(needs, "cheapest_counted")),
+        ("With placements in scope, counting service cuts and upcoding leaves the cheapest contract unchanged",
+         y["cheapest_counted:placements"] == y["cheapest:placements"]),
         ("With placements in scope, a block contract risks failing the practice in at least 1 year in 10",
          y["p_fail_block:placements"] >= 0.1),
         ("With social work only, the practice's chance of failing in a year stays below 1% under every contract "
@@ -348,10 +411,10 @@ def key_results() -> Table:
 
     pl = wm[wm["scope"] == "placements"]
     n = len(res.settings)
-    return _key_results([
+    table = _key_results([
         ("Optimal cost share over risk tolerance £125k-£1m and effort cost 5-30, placements in scope",
          f"{pl['closed_form_share'].min():.2f} to {pl['closed_form_share'].max():.2f}",
-         "closed form 1/(1 + r k Var(C)/m), simulated costs", "risk tolerance; effort cost"),
+         "closed form from the simulated mean and variance of cost", "risk tolerance; effort cost"),
         ("Cheapest contract over that grid, placements in scope", wins("placements"),
          "chapter 5 contracts priced with effort, reserves and failure", "risk tolerance; effort cost"),
         ("Cheapest contract over that grid, social work only", wins("social_work"),
@@ -362,6 +425,18 @@ def key_results() -> Table:
         ("Council's total cost with the cheapest contract, placements in scope",
          span("council_cost:placements"), f"{n:,} settings over the assumption ranges",
          top("council_cost:placements")),
+        ("Council's whole cost, everything counted (outcome cost of service cuts, upcoding, commissioning, paying "
+         "twice during the build-up, stranded overheads, partners' share), placements in scope",
+         span("council_total:placements"), f"{n:,} settings over the assumption ranges",
+         top("council_total:placements")),
+        ("The same, social work only", span("council_total:social_work"),
+         f"{n:,} settings over the assumption ranges", top("council_total:social_work")),
+        ("Outcome cost of the service cuts a block contract brings, placements in scope",
+         span("outcome_cost_block:placements"), "placement moves the cuts bring, valued (assumptions)",
+         top("outcome_cost_block:placements")),
+        ("Council's cost of upcoding under capitation by needs group, placements in scope",
+         span("upcoding_cost:placements"), "share of children recorded one group higher (assumption)",
+         top("upcoding_cost:placements")),
         ("Block contract, placements in scope: practice's chance of failing in a year",
          span("p_fail_block:placements"), f"{n:,} settings over the assumption ranges",
          top("p_fail_block:placements")),
@@ -371,3 +446,6 @@ def key_results() -> Table:
         ("What matters most for whether cost sharing is cheapest, placements in scope",
          top("sharing_cheapest:placements"), "Sobol total index, SALib", "ranges of every assumption"),
     ], caption="Key results: which contract wins where, and what matters most")
+    return replace(table, notes=f"Sobol indices from {n:,} settings: the group named has the largest total index; "
+                                "± is a 95% bootstrap half-width, and an index above 1 or below 0 is the sampling "
+                                "error of a run small enough for the book's build.")
