@@ -389,6 +389,11 @@ def simulation_table() -> Table:
 # ---------------------------------------------------------------------------------------
 
 
+def _epoch_ms(day: str) -> int:
+    """Milliseconds since 1970-01-01 UTC at the start of ``day`` (a temporal scale's domain as one number type)."""
+    return int(pd.Timestamp(day, tz="UTC").value // 1_000_000)
+
+
 def timeline_chart() -> alt.VConcatChart:
     """The plan and what happened, one row per event, coloured by track (from data)."""
     t = ev.timeline()
@@ -405,10 +410,13 @@ def timeline_chart() -> alt.VConcatChart:
     tip = [alt.Tooltip("label:N", title="What"), alt.Tooltip("start_s:N", title="From"),
            alt.Tooltip("end_s:N", title="To"), alt.Tooltip("source:N", title="Source")]
     y = alt.Y("label:N", sort=labels, title=None, axis=alt.Axis(labelLimit=160, labelFontSize=10))
+    # The date range as domainMin/domainMax in milliseconds, on the bars' layer only (the dots share that
+    # scale): a date-string or DateTime "domain" in a layer is merged by Vega-Lite with a warning.
     x = alt.X("start_s:T", title="Year", axis=alt.Axis(format="%Y", tickCount=5),
-              scale=alt.Scale(domain=["2008-01-01", "2017-06-30"]))
+              scale=alt.Scale(domainMin=_epoch_ms("2008-01-01"), domainMax=_epoch_ms("2017-06-30")))
     bars = alt.Chart(t).mark_bar(height=9).encode(y=y, x=x, x2="end_draw:T", color=colour, tooltip=tip)
-    dots = alt.Chart(t[t["point"]]).mark_point(filled=True, size=45).encode(y=y, x=x, color=colour, tooltip=tip)
+    dots = alt.Chart(t[t["point"]]).mark_point(filled=True, size=45).encode(
+        y=y, x=alt.X("start_s:T"), color=colour, tooltip=tip)
     chart = (bars + dots).properties(width=165, height=alt.Step(14))
     return finish(chart, "Planned for 2009-11, evaluated 2009-12",
                   subtitle=["Plans, pilots, evaluation and law, 2008-2017.", "Bars: periods; dots: dates. Hover for sources."],
