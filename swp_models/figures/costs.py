@@ -318,15 +318,15 @@ def practice_cost_chart(model: costs.CostModel | None = None) -> alt.VConcatChar
     ).assign(total=lambda d: d["exact"] / 1e6, label=lambda d: "P" + d["percentile"].map("{:.0f}".format))
     pick = selector("ch3_caseload", "Caseload", list(codes.values()), "even", labels=short, radio=True)
     x = alt.X("total:Q", title="Total annual cost of the practice (£ million)", axis=alt.Axis(format=".1f"))
+    # One legend for colour and dash (each method has both).
+    legend = alt.Legend(labelExpr="datum.label == 'exact' ? 'exact (FFT)' : 'normal approximation'")
     curves = alt.Chart(frame).transform_filter(alt.datum.caseload == pick).mark_line().encode(
         x=x,
         y=alt.Y("density:Q", title="Density (per £ million)"),
         color=alt.Color("method:N", title=None, scale=alt.Scale(domain=["exact", "normal"],
-                                                                range=[PALETTE[0], PALETTE[3]]),
-                        legend=alt.Legend(labelExpr="datum.label == 'exact' ? 'exact (FFT)' : "
-                                                    "'normal approximation'")),
-        strokeDash=alt.StrokeDash("method:N", scale=alt.Scale(domain=["exact", "normal"], range=[[1, 0], [5, 4]]),
-                                  legend=None),
+                                                                range=[PALETTE[0], PALETTE[3]]), legend=legend),
+        strokeDash=alt.StrokeDash("method:N", title=None, scale=alt.Scale(domain=["exact", "normal"],
+                                                                          range=[[1, 0], [5, 4]]), legend=legend),
     )
     rules = alt.Chart(marks).transform_filter(alt.datum.caseload == pick).mark_rule(
         color="#333", strokeDash=[2, 3]

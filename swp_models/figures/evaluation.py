@@ -438,11 +438,19 @@ def mdd_chart() -> alt.VConcatChart:
     rho = slider("ch8_icc", "Intra-practice correlation", 0.0, 0.3, 0.005, a["icc"])
     expr = ("100 * datum.zsum * sqrt(datum.p0 * (1 - datum.p0) * 2 * (1 + (ch8_children * ch8_years - 1) * datum.icc)"
             " / (ch8_practices * ch8_children * ch8_years))")
+    # One colour scale and legend for every layer; the outcomes also differ by line style and by the
+    # shape of the dot at the chosen ICC, so colour is never the only cue.
+    outcomes = o["outcome"].tolist()
+    legend = alt.Legend(orient="bottom", columns=1, labelLimit=300, symbolStrokeWidth=2)
+    colour = alt.Color("outcome:N", title=None, sort=outcomes, scale=alt.Scale(domain=outcomes), legend=legend)
+    dash = alt.StrokeDash("outcome:N", title=None, sort=outcomes,
+                          scale=alt.Scale(domain=outcomes, range=[[1, 0], [6, 3]]), legend=legend)
+    shape = alt.Shape("outcome:N", title=None, sort=outcomes,
+                      scale=alt.Scale(domain=outcomes, range=["circle", "square"]), legend=legend)
     line = alt.Chart(grid).transform_calculate(mdd=expr).mark_line().encode(
         x=alt.X("icc:Q", title="Intra-practice correlation (ICC)", scale=alt.Scale(domain=[0, 0.3])),
         y=alt.Y("mdd:Q", title="Smallest detectable difference (points)", scale=alt.Scale(domain=[0, 60], clamp=True)),
-        color=alt.Color("outcome:N", title=None, sort=o["outcome"].tolist(),
-                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=300)),
+        color=colour, strokeDash=dash,
         tooltip=[alt.Tooltip("outcome:N", title="Outcome"), alt.Tooltip("icc:Q", title="ICC", format=".3f"),
                  alt.Tooltip("mdd:Q", title="Points", format=".1f")],
     )
@@ -456,9 +464,9 @@ def mdd_chart() -> alt.VConcatChart:
     icc_rule = alt.Chart(pd.DataFrame({"x": [0.0]})).transform_calculate(x="ch8_icc").mark_rule(color="#999").encode(
         x="x:Q")
     here = alt.Chart(grid).transform_calculate(mdd=expr).transform_filter("abs(datum.icc - ch8_icc) < 0.0001")
-    dots = here.mark_point(filled=True, size=50).encode(x="icc:Q", y="mdd:Q", color=alt.Color("outcome:N", legend=None))
+    dots = here.mark_point(filled=True, size=50).encode(x="icc:Q", y="mdd:Q", color=colour, shape=shape)
     labels = here.mark_text(align="left", dx=6, dy=-6, fontSize=11, fontWeight="bold").encode(
-        x="icc:Q", y="mdd:Q", text=alt.Text("mdd:Q", format=".1f"), color=alt.Color("outcome:N", legend=None))
+        x="icc:Q", y="mdd:Q", text=alt.Text("mdd:Q", format=".1f"), color=colour)
     chart = (icc_rule + line + rules + texts + dots + labels).properties(width=270, height=250).add_params(
         k, m, yrs, rho)
     return finish(chart, "What nine practices can detect",
