@@ -61,7 +61,8 @@
     return lines.length === 1 ? lines[0] : lines;
   }
   function wrapTitles(spec, width) {
-    var chars = function (size) { return Math.max(16, Math.floor((width - 16) / (size * 0.62))); };
+    var chars = function (size) { return Math.max(16, Math.floor((width - 16) / (size * 0.66))); };
+    var narrow = width < 560;
     var limit = Math.max(90, Math.floor(width * 0.4));
     walk(spec, function (n) {
       var t = n.title;
@@ -71,7 +72,10 @@
       } else if (typeof t === "string" && n !== spec) {
         n.title = wrapText(t, Math.max(16, Math.floor(width * 0.5 / (12 * 0.6))));
       }
-      if (typeof n.labelLimit === "number" && n.labelLimit > limit) { n.labelLimit = limit; }
+      // A chart's own legend settings give way on a phone: one entry a line.
+      if (narrow && n.legend && typeof n.legend === "object") { n.legend.columns = 1; n.legend.direction = "vertical"; }
+      // A label limit of 0 means "no limit": on a narrow column every limit is capped.
+      if (typeof n.labelLimit === "number" && (n.labelLimit === 0 || n.labelLimit > limit)) { n.labelLimit = limit; }
     });
     // Long category labels are cut with an ellipsis rather than widen the chart (the full labels
     // are in the chart's data table).
@@ -80,9 +84,14 @@
     spec.config.axis.labelLimit = limit;
     spec.config.legend = spec.config.legend || {};
     spec.config.legend.labelLimit = Math.max(90, Math.floor(width * 0.6));
-    if (width < 560) { spec.config.legend.columns = 1; }
+    if (width < 560) {
+      // On a phone, legends go one under another below the chart, one entry a line.
+      spec.config.legend.columns = 1;
+      spec.config.legend.labelLimit = Math.max(90, width - 40);
+      spec.config.legend.layout = { bottom: { anchor: "start", direction: "vertical", margin: 6 } };
+    }
     spec.config.text = spec.config.text || {};
-    if (spec.config.text.limit === undefined) { spec.config.text.limit = Math.floor(width * 0.6); }
+    if (spec.config.text.limit === undefined) { spec.config.text.limit = Math.floor(width * (narrow ? 0.45 : 0.6)); }
   }
   function drawnWidth(box) {
     var svg = box.querySelector("svg, canvas");

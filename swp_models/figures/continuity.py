@@ -339,7 +339,7 @@ def rota_chart() -> alt.VConcatChart:
     practice_text = alt.Chart(band_x).mark_text(align="left", dx=3, y=8, fontSize=11, color="#1b5e20").encode(
         x="lo:Q", text="label:N")
     quoted = alt.Chart(band_y).mark_rect(opacity=0.2, color=PALETTE[1]).encode(y="lo:Q", y2="hi:Q")
-    quoted_text = alt.Chart(band_y).mark_text(align="right", x=435, dy=-16, fontSize=11, color="#8a5a00").encode(
+    quoted_text = alt.Chart(band_y).mark_text(align="right", x="width", dy=-16, fontSize=11, color="#8a5a00").encode(
         y="hi:Q", text="label:N")
     line = alt.Chart(teams).mark_line(point=True).encode(
         x=x, y=y,

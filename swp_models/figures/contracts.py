@@ -40,30 +40,36 @@ def risk_chart() -> alt.VConcatChart:
         low=lambda d: d["low"] / 1000, high=lambda d: d["high"] / 1000, share=lambda d: d["share"].round(5)
     )
     frame = frame[frame["share"] > 0]
+    parties = ["Practice's surplus", "Council's spend above E[C]"]
+    # One panel per contract, the two distributions back to back: the practice's above the line, the
+    # council's below it (position as well as colour tells them apart), so the chart is one column wide.
+    frame = frame.assign(signed=frame["share"].where(frame["party"] == parties[0], -frame["share"]))
     chart = alt.Chart(frame).mark_rect().encode(
         x=alt.X("low:Q", title="£ thousand a year",
                 scale=alt.Scale(domain=[-1200, 1200]), axis=alt.Axis(values=[-1000, -500, 0, 500, 1000])),
         x2="high:Q",
-        y=alt.Y("share:Q", title=None, axis=None),
+        y=alt.Y("signed:Q", title=None, axis=None),
         y2=alt.Y2(datum=0),
-        color=alt.Color("party:N", title=None, scale=alt.Scale(range=[PALETTE[1], PALETTE[0]]),
-                        sort=["Practice's surplus", "Council's spend above E[C]"], legend=None),
+        color=alt.Color("party:N", title=None, scale=alt.Scale(domain=parties, range=[PALETTE[1], PALETTE[0]]),
+                        legend=alt.Legend(orient="bottom", direction="vertical",
+                                          labelExpr="datum.label == \"Practice's surplus\" ? "
+                                                    "\"Above: practice's surplus\" : \"Below: council's spend above E[C]\"")),
         tooltip=[alt.Tooltip("contract:N", title="Contract"), alt.Tooltip("party:N", title="Who"),
                  alt.Tooltip("low:Q", title="From (£k)", format=",.0f"),
                  alt.Tooltip("high:Q", title="To (£k)", format=",.0f"),
                  alt.Tooltip("share:Q", title="Share of years", format=".1%")],
-    ).properties(width=190, height=30).facet(
-        row=alt.Row("contract:N", sort=_order(), header=_row_header()),
-        column=alt.Column("party:N", sort=["Practice's surplus", "Council's spend above E[C]"],
-                          header=alt.Header(title=None, labelFontSize=12, labelFontWeight="bold")),
-        spacing={"row": 4, "column": 16},
+    ).properties(width=300, height=44).facet(
+        row=alt.Row("contract:N", sort=_order(),
+                    header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top",
+                                      labelPadding=2, labelFontSize=12, title=None)),
+        spacing={"row": 4},
     ).resolve_scale(y="independent")
     return finish(
         chart,
         "Each contract moves the same risk between practice and council",
-        subtitle=[f"Distribution over {contracts.CHAPTER_YEARS:,} simulated years. Left: the practice's surplus; "
-                  "right: the council's",
-                  "spend above the expected cost. Years beyond ±£1.2m are counted in the outer bars."],
+        subtitle=[f"Distribution over {contracts.CHAPTER_YEARS:,} simulated years. Above each line: the practice's "
+                  "surplus; below it:",
+                  "the council's spend above the expected cost. Years beyond ±£1.2m are counted in the outer bars."],
         source=[_SOURCE, _ASSUMED],
     )
 
@@ -323,7 +329,7 @@ def design_chart() -> alt.VConcatChart:
     y = alt.Y("label:N", sort=alt.EncodingSortField("order"), axis=None)
     names = readout.mark_text(align="left", fontSize=12).encode(y=y, text="label:N", x=alt.value(0))
     values = readout.mark_text(align="right", fontSize=12, fontWeight="bold").encode(
-        y=y, text="text:N", x=alt.value(290))
+        y=y, text="text:N", x=alt.value("width"))
     bottom = (names + values).properties(width=290, height=alt.Step(18))
     chart = alt.vconcat(top, bottom, spacing=14).add_params(scope, share, threshold, basis, tol, reserve)
     return finish(

@@ -460,7 +460,7 @@ def mdd_chart() -> alt.VConcatChart:
                                   f"outcome-contract effect {100 * p['difference'].iloc[1]:.1f}"]})
     rules = alt.Chart(effects).mark_rule(strokeDash=[4, 3], color="#333").encode(y="y:Q")
     texts = alt.Chart(effects).mark_text(align="right", baseline="bottom", dy=-2, fontSize=10).encode(
-        y="y:Q", x=alt.value(270), text="t:N")
+        y="y:Q", x=alt.value("width"), text="t:N")
     icc_rule = alt.Chart(pd.DataFrame({"x": [0.0]})).transform_calculate(x="ch8_icc").mark_rule(color="#999").encode(
         x="x:Q")
     here = alt.Chart(grid).transform_calculate(mdd=expr).transform_filter("abs(datum.icc - ch8_icc) < 0.0001")
