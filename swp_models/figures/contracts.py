@@ -14,7 +14,7 @@ import pandas as pd
 
 from .. import commissioning, contracts, data, liability, practice
 from ..tables import Table
-from ..charts import PALETTE, finish, selector, slider
+from ..charts import PALETTE, finish, selector, series_cues, slider
 
 _SOURCE = "Simulated here (chapter 3 costs, 100 ± 10 children)"
 _ASSUMED = "assumptions as logged"
@@ -97,6 +97,8 @@ def council_cost_chart() -> alt.VConcatChart:
                 axis=alt.Axis(format=".2f")),
         color=alt.Color("view:N", title=None, sort=list(views.values()),
                         scale=alt.Scale(range=["#9a9a9a", PALETTE[0]]), legend=alt.Legend(labelLimit=320)),
+        shape=alt.Shape("view:N", title=None, sort=list(views.values()),
+                        scale=alt.Scale(range=["square", "circle"]), legend=alt.Legend(labelLimit=320)),
         tooltip=[alt.Tooltip("contract:N", title="Contract"), alt.Tooltip("view:N", title="View"),
                  alt.Tooltip("cost:Q", title="Total (£m)", format=".3f"),
                  alt.Tooltip("risk_premium:Q", title="Risk premium (£)", format=",.0f"),
@@ -294,15 +296,15 @@ def design_chart() -> alt.VConcatChart:
     views = {"effort": "With effort response", "fixed": "Costs fixed"}
     curve_base = joined.transform_fold(list(views), as_=["view", "cost"]) \
         .transform_calculate(view=json.dumps(views) + "[datum.view]")
-    colour = alt.Color("view:N", title=None, sort=list(views.values()), scale=alt.Scale(range=[PALETTE[0], "#9a9a9a"]),
-                       legend=alt.Legend(orient="bottom", direction="vertical"))
+    cues = series_cues("view:N", list(views.values()), [PALETTE[0], "#9a9a9a"], shape=True)
+    colour = cues["color"]
     curves = curve_base.mark_line().encode(
         x=alt.X("s:Q", title="Practice's share beyond the threshold", scale=alt.Scale(domain=[0, 1])),
         y=alt.Y("cost:Q", title="Council's expected cost (£k a year)", scale=alt.Scale(zero=False)),
-        color=colour,
+        color=colour, strokeDash=cues["strokeDash"],
     )
     marks = curve_base.transform_filter(at_share).mark_point(filled=True, size=100, opacity=1).encode(
-        x="s:Q", y="cost:Q", color=colour,
+        x="s:Q", y="cost:Q", color=colour, shape=cues["shape"],
         tooltip=[alt.Tooltip("view:N", title="View"), alt.Tooltip("cost:Q", title="£k a year", format=",.1f")],
     )
     top = (curves + marks).properties(width=290, height=220)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import costs
-from ..charts import PALETTE, finish, selector, slider
+from ..charts import PALETTE, finish, selector, series_cues, slider
 
 __all__ = [
     "census_gap_chart",
@@ -60,6 +60,8 @@ def census_gap_chart() -> alt.VConcatChart:
         x=alt.X("amount:Q", title="£ per child per year", scale=alt.Scale(domain=[0, 40000]),
                 axis=alt.Axis(format=",.0f")),
         color=alt.Color("basis:N", title=None, scale=alt.Scale(range=[PALETTE[0], PALETTE[1]]),
+                        legend=alt.Legend(direction="vertical", labelLimit=0)),
+        shape=alt.Shape("basis:N", title=None, scale=alt.Scale(range=["circle", "square"]),
                         legend=alt.Legend(direction="vertical", labelLimit=0)),
         tooltip=[
             alt.Tooltip("group_label:N", title="Group"),
@@ -395,9 +397,12 @@ def pooling_chart(
                                                   range=[[1, 0], [5, 4]]),
                                   legend=alt.Legend(direction="vertical")),
     )
+    # The two thresholds differ by the dots' shape as well as by colour.
+    shape = alt.Shape("overshoot:N", title="Cost per child", scale=alt.Scale(range=["circle", "square"]),
+                      legend=alt.Legend(direction="vertical"))
     points = alt.Chart(long[(long["method"] == "exact (FFT)") & long["children"].isin(named)]).transform_filter(
         chosen).mark_point(filled=True, size=50, opacity=1).encode(
-        x=x, y=y, color=color,
+        x=x, y=y, color=color, shape=shape,
         tooltip=[alt.Tooltip("children:Q", title="Children", format=",.0f"),
                  alt.Tooltip("overshoot:N", title="Cost per child"),
                  alt.Tooltip("p_exact:Q", title="Chance (exact)", format=".2%"),

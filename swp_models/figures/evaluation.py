@@ -18,7 +18,7 @@ from scipy import stats
 
 from .. import continuity, contracts, data, practice
 from .. import evaluation as ev
-from ..charts import PALETTE, finish, slider
+from ..charts import PALETTE, finish, series_cues, slider
 from ..tables import Table, fmt_gbp, key_results
 
 __all__ = [

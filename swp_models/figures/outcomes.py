@@ -18,7 +18,7 @@ import pandas as pd
 from .. import contracts
 from .. import outcome_contracts as oc
 from .. import outcomes as om
-from ..charts import PALETTE, finish, selector, slider
+from ..charts import PALETTE, finish, selector, series_cues, slider
 from ..tables import Table
 from ..tables import key_results as _key_table
 
@@ -307,8 +307,8 @@ def term_chart() -> alt.VConcatChart:
     chart = data.mark_line(point=True).encode(
         x=alt.X("year:O", title="Year of the contract", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("p:Q", title="Practice failed by then (%)", scale=alt.Scale(domain=[0, 60])),
-        color=alt.Color("line:N", title=None, scale=alt.Scale(range=[PALETTE[3], PALETTE[0]]),
-                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320)),
+        **series_cues("line:N", ["2008 schedule: 0%, 20%, 40%, 60%", "The share chosen, every year"],
+                      [PALETTE[3], PALETTE[0]]),
         tooltip=[alt.Tooltip("line:N", title="Plan"), alt.Tooltip("year:O", title="Year"),
                  alt.Tooltip("p:Q", title="Failed by then (%)", format=".1f")],
     ).add_params(share, res).properties(width=270, height=230)

@@ -14,7 +14,7 @@ import altair as alt
 import pandas as pd
 
 from .. import data, practice
-from ..charts import PALETTE, finish, selector, slider
+from ..charts import PALETTE, finish, selector, series_cues, slider
 
 _REPORT = "Le Grand (2007)"
 _PAY = "LAWIG 2006 pay via Community Care (2009); NI 2006-07; LGPS 2005-06"

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 
 from .. import data, problem
-from ..charts import PALETTE, finish, selector, slider
+from ..charts import PALETTE, finish, selector, series_cues, slider
 
 _REPORT = "Le Grand (2007)"
 
