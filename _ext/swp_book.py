@@ -32,6 +32,9 @@ BOOK_PDF = "swp-workbook.pdf"
 KEY_RESULTS_DIR = "key-results"
 DATA_DIR = "data"
 _FONTAWESOME = re.compile(r'<script defer src="[^"]*/fontawesome\.js[^"]*"></script>\s*')
+#: MathJax's script tag; on a page with charts it is loaded once every chart has drawn (see
+#: ``_static/swp-charts.js``), so that it takes neither bandwidth nor time from the charts.
+_MATHJAX_TAG = re.compile(r'<script defer="defer" src="([^"]*mathjax/tex-chtml\.js[^"]*)"></script>')
 _WIDGET_STATE = re.compile(
     r'<script type="application/vnd\.jupyter\.widget-(?:state|view)\+json">.*?</script>', re.S
 )
@@ -228,6 +231,8 @@ def _write_downloads(app, exception):
     for page in out.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         light = _FONTAWESOME.sub("", text)
+        if 'class="swp-chart"' in light:
+            light = _MATHJAX_TAG.sub(r'<script type="text/plain" class="swp-after-charts" data-src="\1"></script>', light)
         if light != text:
             page.write_text(light, encoding="utf-8")
     target = out / DATA_DIR

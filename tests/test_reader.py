@@ -339,6 +339,49 @@ def test_home_page_shows_the_chapters_headlines(book_url, offline):
     assert bottom < 1.6 * 768, f"the findings run to {bottom:.0f} px"
 
 
+_SVG = "el => el.querySelector('.swp-chart-view svg').outerHTML"
+
+
+def _settled_svg(tab, chart) -> str:
+    """The chart's drawing once it has stopped changing."""
+    last = chart.evaluate(_SVG)
+    for _ in range(40):
+        tab.wait_for_timeout(100)
+        now = chart.evaluate(_SVG)
+        if now == last:
+            return now
+        last = now
+    return last
+
+
+@pytest.mark.browser
+def test_a_scenario_chosen_with_the_sliders_is_shared_as_a_link(book_url, offline):
+    tab = _open(offline, f"{book_url}/book/08_piloting.html", DESKTOP)
+    chart = tab.locator(".swp-chart", has=tab.locator("input[name=ch8_practices]"))
+    assert chart.count() == 1
+    slider = chart.locator("input[name=ch8_practices]")
+    start = slider.input_value()
+    before = _settled_svg(tab, chart)
+    assert "=" not in tab.evaluate("() => location.hash")
+    target = "20" if start != "20" else "25"
+    slider.evaluate("(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); }", target)
+    tab.wait_for_function("v => location.hash.includes('ch8_practices=' + v)", arg=target)
+    after = _settled_svg(tab, chart)
+    assert after != before, "moving the slider did not redraw the chart"
+    url = tab.url
+    assert chart.locator("a.swp-scenario-link").get_attribute("href").endswith(url.split("#", 1)[1])
+    # Opened fresh, the link shows the same slider setting and the same chart.
+    fresh = _open(offline, url, DESKTOP)
+    again = fresh.locator(".swp-chart", has=fresh.locator("input[name=ch8_practices]"))
+    assert again.locator("input[name=ch8_practices]").input_value() == target
+    assert _settled_svg(fresh, again) == after
+    # Put back to where it started, the control leaves the address.
+    slider = again.locator("input[name=ch8_practices]")
+    slider.evaluate("(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); }", start)
+    fresh.wait_for_function("() => !location.hash.includes('ch8_practices=')")
+    assert not fresh.errors and not offline.blocked
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("page", CHAPTER_PAGES)
 def test_every_chart_has_a_description_and_its_data(page, book_url, offline):
