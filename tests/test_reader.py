@@ -258,7 +258,9 @@ def test_desktop_menu_button_hides_and_shows_the_sidebar(book_url, offline):
 _OUTSIDE = """(vw) => {
   const out = [];
   if (document.documentElement.scrollWidth > vw + 1) out.push('page scrolls sideways: ' + document.documentElement.scrollWidth);
-  document.querySelectorAll('.swp-chart-view, .swp-chart input, .swp-chart select, .swp-chart label, main table, .swp-table-scroll')
+  // The drawing itself, not only its box: a chart scrolling sideways inside its box is outside too.
+  document.querySelectorAll('.swp-chart.swp-chart-overflows').forEach(e => out.push('chart wider than its column: ' + e.id));
+  document.querySelectorAll('.swp-chart-view, .swp-chart-view svg, .swp-chart input, .swp-chart select, .swp-chart label, main table, .swp-table-scroll')
     .forEach(e => { const r = e.getBoundingClientRect();
       if (r.width && (r.right > vw + 1 || r.left < -1)) out.push(e.tagName + '.' + e.className + ' ' + Math.round(r.left) + '-' + Math.round(r.right)); });
   return out;
