@@ -32,6 +32,9 @@ BOOK_PDF = "swp-workbook.pdf"
 KEY_RESULTS_DIR = "key-results"
 DATA_DIR = "data"
 _FONTAWESOME = re.compile(r'<script defer src="[^"]*/fontawesome\.js[^"]*"></script>\s*')
+#: MathJax's script tag; on a page with charts it is loaded once every chart has drawn (see
+#: ``_static/swp-charts.js``), so that it takes neither bandwidth nor time from the charts.
+_MATHJAX_TAG = re.compile(r'<script defer="defer" src="([^"]*mathjax/tex-chtml\.js[^"]*)"></script>')
 _WIDGET_STATE = re.compile(
     r'<script type="application/vnd\.jupyter\.widget-(?:state|view)\+json">.*?</script>', re.S
 )
@@ -131,30 +134,82 @@ def _escape_cell(text: str) -> str:
 
 
 class FindingsDirective(SphinxDirective):
-    """The book's headline findings, one row per registered headline, linked to its chapter."""
+    """The book's headline findings, linked to their chapters: one a chapter in a table short enough
+    for one screen, the others behind a disclosure.
+
+    The figures are read from the chapters' stored outputs (what the chapter pages show) through
+    :func:`swp_models.findings.headline_rows`, so nothing is computed again for this page.
+    """
 
     has_content = False
 
     def run(self):
         from swp_models import findings
 
-        # Rebuild this page whenever the models or the data change.
-        for path in sorted((ROOT / "swp_models").rglob("*.py")) + sorted((ROOT / "data").glob("*.csv")):
-            self.env.note_dependency(str(path))
-        rows = findings.headline_rows()
-        lines = ["| Finding | Figure | Chapter | Rests on an assumption? |", "|---|---|---|---|"]
-        for r in rows.itertuples(index=False):
-            target = "/" + r.page if "/" in r.page else r.page
-            rests = "no: data and model only" if r[6] == "data and model only" else f"yes: {r[6]}"
-            lines.append(
-                f"| {_escape_cell(r.Result)} | **{_escape_cell(r.Value)}** "
-                f"| {r.chapter}. {{doc}}`{target}` | {_escape_cell(rests)} |"
-            )
+        # Rebuild this page whenever a chapter's stored outputs change.
+        for ch in findings.CHAPTERS:
+            self.env.note_dependency(str(ROOT / f"{ch.page}.ipynb"))
+        rows = findings.headline_rows(stored=True)
+        first = (rows["rank"] == 0) & ~rows["chapter"].str.contains(".", regex=False)
         container = nodes.container(classes=["swp-findings"])
-        self.state.nested_parse(StringList(lines, source="swp-findings"), self.content_offset, container)
+        self._table(rows[first], container)
+        more = rows[~first]
+        if len(more):
+            details = nodes.container(classes=["swp-findings-more"])
+            self.state.nested_parse(StringList(
+                [f":::{{dropdown}} {len(more)} more findings", ""] + self._lines(more) + [":::"],
+                source="swp-findings"), self.content_offset, details)
+            container += details
         for table in container.findall(nodes.table):
             table["classes"] += ["swp-table", "swp-findings-table"]
         return [container]
+
+    @staticmethod
+    def _lines(rows) -> list[str]:
+        lines = ["| Finding | Figure | Chapter | Rests on an assumption? |", "|---|---|---|---|"]
+        for r in rows.to_dict("records"):
+            target = "/" + r["page"] if "/" in r["page"] else r["page"]
+            basis = r["Rests on an assumption"]
+            rests = "no: data and model only" if basis == "data and model only" else f"yes: {basis}"
+            lines.append(
+                f"| {_escape_cell(r['Result'])} | **{_escape_cell(r['Value'])}** "
+                f"| {r['chapter']}. {{doc}}`{target}` | {_escape_cell(rests)} |"
+            )
+        return lines
+
+    def _table(self, rows, container) -> None:
+        self.state.nested_parse(StringList(self._lines(rows), source="swp-findings"), self.content_offset, container)
+
+
+_CELL_KEY = re.compile(r"<td>([a-z][a-z0-9_]*)</td>")
+
+
+def _cite_table_keys(app, doctree, docname):
+    """In a chapter's generated tables, a cell holding only a bibliography key becomes the citation
+    the prose would give: "Le Grand, 2007", linked to its entry in the references."""
+    if not docname.startswith("book/0"):
+        return
+    domain = app.env.get_domain("cite")
+    cited = {c.key: c for c in domain.citations}
+    entries = domain.bibdata.data.entries
+    builder = app.builder
+
+    def cite(m: re.Match) -> str:
+        key = m.group(1)
+        if key in cited:
+            c = cited[key]
+            href = builder.get_relative_uri(docname, c.bibliography_key.docname) + "#" + c.citation_id
+            return f'<td><a class="reference internal swp-cite" href="{href}">{c.formatted_entry.label}</a></td>'
+        if key in entries:
+            return f"<td>{_entry_label(entries[key])}</td>"
+        return m.group(0)
+
+    for node in list(doctree.findall(nodes.raw)):
+        if "html" not in node.get("format", "") or "<td>" not in node.astext():
+            continue
+        text = _CELL_KEY.sub(cite, node.astext())
+        if text != node.astext():
+            node.replace_self(nodes.raw(text, text, format=node["format"]))
 
 
 def _write_downloads(app, exception):
@@ -163,7 +218,7 @@ def _write_downloads(app, exception):
     out = Path(app.outdir)
     from swp_models import findings
 
-    written = findings.write_key_results(out / KEY_RESULTS_DIR)
+    written = findings.write_key_results(out / KEY_RESULTS_DIR, stored=True)
     items = "".join(f'<li><a href="{p.name}">{p.name}</a></li>' for p in written)
     (out / KEY_RESULTS_DIR / "index.html").write_text(
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Key results as CSV</title>'
@@ -176,6 +231,8 @@ def _write_downloads(app, exception):
     for page in out.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         light = _FONTAWESOME.sub("", text)
+        if 'class="swp-chart"' in light:
+            light = _MATHJAX_TAG.sub(r'<script type="text/plain" class="swp-after-charts" data-src="\1"></script>', light)
         if light != text:
             page.write_text(light, encoding="utf-8")
     target = out / DATA_DIR
@@ -194,12 +251,15 @@ def setup(app):
     app.connect("html-page-context", _light_body, priority=900)
     app.connect("html-page-context", _colophon, priority=901)
     app.connect("build-finished", _write_downloads)
+    app.connect("doctree-resolved", _cite_table_keys)
     app.add_directive("swp-findings", FindingsDirective)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
 def _register_bibliography_style():
-    """The reference list labelled as the text cites it: "[Le Grand, 2007]", sorted by author and year."""
+    """The reference list labelled as the text cites it: "[Le Grand, 2007]", sorted by author and year.
+
+    Returns the function that gives one entry's label."""
     from collections import Counter
 
     from pybtex.plugin import register_plugin
@@ -239,6 +299,8 @@ def _register_bibliography_style():
 
     register_plugin("pybtex.style.labels", "swp_author_year", AuthorYearLabels)
     register_plugin("pybtex.style.formatting", "swp_author_year", AuthorYearStyle)
+    return AuthorYearLabels._label
 
 
-_register_bibliography_style()
+#: The reference list's label of a bibliography entry ("Le Grand, 2007").
+_entry_label = _register_bibliography_style()

@@ -5,6 +5,10 @@
  * the chart is no wider than the column; text keeps its size (at least 12 px, set in the spec). It
  * redraws when the column's width changes. Under each chart: its description and its data as a
  * table behind a disclosure, with the data as CSV to download.
+ *
+ * Scenario links: the value of every control the reader moves is kept in the page address's hash
+ * (#name=value&..., values as JSON), so the address is a link to that scenario. A page opened with
+ * such a hash sets those controls (and every chart that shares them) before it is marked drawn.
  */
 (function () {
   "use strict";
@@ -61,7 +65,8 @@
     return lines.length === 1 ? lines[0] : lines;
   }
   function wrapTitles(spec, width) {
-    var chars = function (size) { return Math.max(16, Math.floor((width - 16) / (size * 0.62))); };
+    var chars = function (size) { return Math.max(16, Math.floor((width - 16) / (size * 0.66))); };
+    var narrow = width < 560;
     var limit = Math.max(90, Math.floor(width * 0.4));
     walk(spec, function (n) {
       var t = n.title;
@@ -71,7 +76,10 @@
       } else if (typeof t === "string" && n !== spec) {
         n.title = wrapText(t, Math.max(16, Math.floor(width * 0.5 / (12 * 0.6))));
       }
-      if (typeof n.labelLimit === "number" && n.labelLimit > limit) { n.labelLimit = limit; }
+      // A chart's own legend settings give way on a phone: one entry a line.
+      if (narrow && n.legend && typeof n.legend === "object") { n.legend.columns = 1; n.legend.direction = "vertical"; }
+      // A label limit of 0 means "no limit": on a narrow column every limit is capped.
+      if (typeof n.labelLimit === "number" && (n.labelLimit === 0 || n.labelLimit > limit)) { n.labelLimit = limit; }
     });
     // Long category labels are cut with an ellipsis rather than widen the chart (the full labels
     // are in the chart's data table).
@@ -80,13 +88,91 @@
     spec.config.axis.labelLimit = limit;
     spec.config.legend = spec.config.legend || {};
     spec.config.legend.labelLimit = Math.max(90, Math.floor(width * 0.6));
-    if (width < 560) { spec.config.legend.columns = 1; }
+    if (width < 560) {
+      // On a phone, legends go one under another below the chart, one entry a line.
+      spec.config.legend.columns = 1;
+      spec.config.legend.labelLimit = Math.max(90, width - 40);
+      spec.config.legend.layout = { bottom: { anchor: "start", direction: "vertical", margin: 6 } };
+    }
     spec.config.text = spec.config.text || {};
-    if (spec.config.text.limit === undefined) { spec.config.text.limit = Math.floor(width * 0.6); }
+    if (spec.config.text.limit === undefined) { spec.config.text.limit = Math.floor(width * (narrow ? 0.45 : 0.6)); }
   }
   function drawnWidth(box) {
     var svg = box.querySelector("svg, canvas");
     return svg ? svg.getBoundingClientRect().width : 0;
+  }
+
+  // ---- Scenario links ------------------------------------------------------------------
+  var scenario = readHash();
+  function readHash() {
+    var out = {}, h = location.hash.replace(/^#/, "");
+    if (h.indexOf("=") < 0) { return out; }  // an ordinary anchor, not a scenario
+    h.split("&").forEach(function (kv) {
+      var i = kv.indexOf("=");
+      if (i < 1) { return; }
+      try { out[decodeURIComponent(kv.slice(0, i))] = JSON.parse(decodeURIComponent(kv.slice(i + 1))); }
+      catch (e) { /* a hand-edited value that is not JSON is ignored */ }
+    });
+    return out;
+  }
+  function scenarioHash() {
+    var keys = Object.keys(scenario).sort();
+    return keys.length ? "#" + keys.map(function (k) {
+      return encodeURIComponent(k) + "=" + encodeURIComponent(JSON.stringify(scenario[k]));
+    }).join("&") : "";
+  }
+  function writeHash() {
+    var hash = scenarioHash();
+    history.replaceState(history.state, "", location.pathname + location.search + hash);
+    charts.forEach(function (c) { if (c.link) { c.link.href = hash || "#"; } });
+  }
+  function boundNames(spec) {
+    var names = [];
+    walk(spec, function (n) {
+      (Array.isArray(n.params) ? n.params : []).forEach(function (p) {
+        if (p && p.bind && p.name && names.indexOf(p.name) < 0) { names.push(p.name); }
+      });
+    });
+    return names;
+  }
+  function same(a, b) { return a === b || String(a) === String(b); }
+  // A control moved on one chart: record it, and move the same control on every other chart.
+  function moved(chart, name, value) {
+    if (same(value, chart.defaults[name])) { delete scenario[name]; } else { scenario[name] = value; }
+    charts.forEach(function (c) {
+      if (c !== chart && c.result && c.names.indexOf(name) >= 0 && !same(c.result.view.signal(name), value)) {
+        c.result.view.signal(name, value).runAsync();
+      }
+    });
+    writeHash();
+  }
+  // A new drawing of a chart takes the scenario's values and reports its controls' moves.
+  function follow(chart, view) {
+    var applied = false;
+    chart.names.forEach(function (name) {
+      if (!(name in chart.defaults)) { chart.defaults[name] = view.signal(name); }
+      if (name in scenario && !same(view.signal(name), scenario[name])) { view.signal(name, scenario[name]); applied = true; }
+      view.addSignalListener(name, function (n, v) { moved(chart, n, v); });
+    });
+    return applied ? view.runAsync() : Promise.resolve(view);
+  }
+  function scenarioLink(chart) {
+    if (!chart.names.length) { return; }
+    var p = document.createElement("p");
+    p.className = "swp-scenario";
+    var a = document.createElement("a");
+    a.className = "swp-scenario-link";
+    a.href = scenarioHash() || "#";
+    a.textContent = "Link to this scenario";
+    a.title = "The page's address now holds the settings of its sliders and menus: copy it to share them";
+    a.addEventListener("click", function (e) {
+      e.preventDefault();
+      writeHash();
+      if (navigator.clipboard) { navigator.clipboard.writeText(location.href).catch(function () {}); }
+    });
+    p.appendChild(a);
+    chart.link = a;
+    chart.el.appendChild(p);
   }
 
   // Draw, measure, and narrow until the chart fits its column (at most five drawings).
@@ -105,8 +191,10 @@
       chart.el.classList.toggle("swp-chart-overflows", w > target + 1);
       var actions = chart.box.querySelector("details > summary");
       if (actions && !actions.textContent.trim()) { actions.setAttribute("aria-label", "Save the chart as SVG or PNG"); }
-      chart.el.dataset.drawn = String(performance.now());
-      return result;
+      return follow(chart, result.view).then(function () {
+        chart.el.dataset.drawn = String(performance.now());
+        return result;
+      });
     }
     function attempt() {
       return vegaEmbed(chart.box, spec, chart.options).then(function (result) {
@@ -263,11 +351,30 @@
     var box = document.createElement("div");
     box.className = "swp-chart-view";
     el.appendChild(box);
-    var chart = { el: el, box: box, spec: spec, options: options, result: null, target: 0 };
+    var chart = { el: el, box: box, spec: spec, options: options, result: null, target: 0,
+                  names: boundNames(spec), defaults: {}, link: null };
     charts.push(chart);
+    scenarioLink(chart);
     alternative(chart, charts.length - 1);
     chart.drawn = fit(chart);
   };
+
+  // Scripts the page needs only after its charts (MathJax, marked by the book's build as
+  // script.swp-after-charts) load once every chart has drawn.
+  function afterCharts() {
+    var later = document.querySelectorAll("script.swp-after-charts[data-src]");
+    if (!later.length) { return; }
+    Promise.all(charts.map(function (c) { return c.drawn; })).then(function () {
+      later.forEach(function (tag) {
+        var s = document.createElement("script");
+        s.src = tag.getAttribute("data-src");
+        s.async = true;
+        document.head.appendChild(s);
+      });
+    });
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", afterCharts); }
+  else { setTimeout(afterCharts, 0); }
 
   var pending = null;
   window.addEventListener("resize", function () {

@@ -21,12 +21,15 @@ from typing import Any, Sequence
 import altair as alt
 
 __all__ = [
+    "DASHES",
     "PALETTE",
+    "SHAPES",
     "THEME",
     "bound_params",
     "finish",
     "slider",
     "selector",
+    "series_cues",
     "source_line",
     "vega_bundle",
     "write_vega_bundle",
@@ -204,6 +207,65 @@ def finish(
     subs = [] if subtitle is None else [subtitle] if isinstance(subtitle, str) else list(subtitle)
     description = " ".join(t.strip().rstrip(".") + "." for t in [title, *subs] if t.strip())
     return alt.vconcat(inner).properties(title=foot, description=description)
+
+
+#: Line styles that tell series apart without colour: solid, long dash, short dash, dash-dot, dotted.
+DASHES: tuple[tuple[int, ...], ...] = ((1, 0), (7, 3), (2, 2), (8, 3, 2, 3), (1, 3))
+#: Point shapes that tell series apart without colour.
+SHAPES: tuple[str, ...] = ("circle", "square", "triangle-up", "diamond", "cross")
+
+
+def series_cues(field: str, domain: Sequence[str], colours: Sequence[str] | None = None, *,
+                title: str | None = None, legend: alt.Legend | None = None, line: bool = True,
+                shape: bool = False) -> dict[str, Any]:
+    """Encodings that tell the series of ``field`` apart by colour and by a second cue, with one legend.
+
+    Colour is never the only cue (UK Analysis Function chart guidance): lines also differ by dash
+    and points by shape; colour, dash and shape share the domain, order and legend, so Vega-Lite
+    merges them into one legend without a warning.
+
+    Parameters
+    ----------
+    field : str
+        The field and type, e.g. ``"series:N"``.
+    domain : sequence of str
+        The series in legend order (at most five).
+    colours : sequence of str, optional
+        One colour a series (default: the house palette in order).
+    title : str, optional
+        The legend's title (default: none).
+    legend : altair.Legend, optional
+        The legend (default: below the chart, one entry a line).
+    line : bool
+        Add a dash encoding (for line marks).
+    shape : bool
+        Add a shape encoding (for point marks).
+
+    Returns
+    -------
+    dict
+        Keyword arguments for ``.encode``: ``color``, and ``strokeDash`` and/or ``shape``.
+    """
+    if not isinstance(field, str) or ":" not in field:
+        raise ValueError(f"field must be 'name:type', got {field!r}")
+    names = list(domain) if isinstance(domain, (list, tuple)) else None
+    if not names or len(names) > len(DASHES) or not all(isinstance(n, str) for n in names):
+        raise ValueError(f"domain must be 1 to {len(DASHES)} series names, got {domain!r}")
+    palette = list(colours) if colours is not None else list(PALETTE[:len(names)])
+    if len(palette) != len(names):
+        raise ValueError(f"colours must give one colour a series ({len(names)}), got {len(palette)}")
+    legend = legend if legend is not None else alt.Legend(orient="bottom", direction="vertical", labelLimit=320)
+    legend = legend.copy()
+    legend.symbolStrokeWidth = 2
+    common = {"title": title, "sort": names, "legend": legend}
+    out: dict[str, Any] = {"color": alt.Color(field, scale=alt.Scale(domain=names, range=palette), **common)}
+    if line:
+        out["strokeDash"] = alt.StrokeDash(field, scale=alt.Scale(domain=names,
+                                                                  range=[list(d) for d in DASHES[:len(names)]]),
+                                           **common)
+    if shape:
+        out["shape"] = alt.Shape(field, scale=alt.Scale(domain=names, range=list(SHAPES[:len(names)])), **common)
+    return out
 
 
 def bound_params(spec: dict[str, Any]) -> list[str]:

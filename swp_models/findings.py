@@ -7,26 +7,31 @@ table, so the three can never disagree. A new chapter is one more line in :data:
 
 from __future__ import annotations
 
+import html
 import importlib
 import importlib.metadata
 import json
 import platform
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 
 from .tables import Table
+from .validation import check_flag
 
 __all__ = ["CHAPTERS", "Chapter", "csv_name", "headline_rows", "key_results_frame", "link_chapters", "manifest",
-           "write_key_results"]
+           "stored_key_results", "write_key_results"]
 
 #: Libraries whose versions are recorded next to the reproduced results.
 _LIBRARIES = ("numpy", "pandas", "scipy", "altair", "swp_models")
 #: Columns of every chapter's key-results table (see :func:`swp_models.tables.key_results`).
 COLUMNS = ("Result", "Value", "Source or basis", "Rests on an assumption")
+#: The book's root folder (the chapters' notebooks are ``ROOT / (page + ".ipynb")``).
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _from(module: str, function: str = "key_results") -> Callable[[], Table]:
@@ -130,29 +135,100 @@ def key_results_frame(chapter: Chapter) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def headline_rows(chapters: tuple[Chapter, ...] = CHAPTERS) -> pd.DataFrame:
+class _KeyResultsTable(HTMLParser):
+    """The cell texts of the first ``table.swp-key-results`` in some HTML, row by row."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._in = self._done = False
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table" and not self._done and "swp-key-results" in (dict(attrs).get("class") or "").split():
+            self._in = True
+        elif self._in and tag == "tr":
+            self.rows.append([])
+        elif self._in and tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "table" and self._in:
+            self._in, self._done = False, True
+        elif self._in and tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append(html.unescape("".join(self._cell)).strip())
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def stored_key_results(chapter: Chapter) -> pd.DataFrame:
+    """A chapter's key results as its notebook's stored outputs show them (nothing is computed).
+
+    The stored outputs are what the chapter's page shows: the notebook tests (nbval) fail when
+    executing the notebook would give anything else, and ``python -m swp_models reproduce`` is
+    tested against them.
+
+    Parameters
+    ----------
+    chapter : Chapter
+        An entry of :data:`CHAPTERS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same columns and cells as :func:`key_results_frame`.
+    """
+    if not isinstance(chapter, Chapter):
+        raise TypeError(f"chapter must be a Chapter, got {type(chapter).__name__}")
+    path = ROOT / f"{chapter.page}.ipynb"
+    if not path.is_file():
+        raise ValueError(f"chapter {chapter.label}: no notebook {path}")
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        for out in cell.get("outputs", []):
+            text = "".join(out.get("data", {}).get("text/html", []))
+            if "swp-key-results" in text:
+                parser = _KeyResultsTable()
+                parser.feed(text)
+                head, *rows = parser.rows
+                if tuple(head) != COLUMNS:
+                    raise ValueError(f"chapter {chapter.label}'s stored key results have columns {head}, "
+                                     f"expected {list(COLUMNS)}")
+                return pd.DataFrame(rows, columns=list(COLUMNS))
+    raise ValueError(f"chapter {chapter.label}: {path.name} stores no key-results table (execute it first)")
+
+
+def headline_rows(chapters: tuple[Chapter, ...] = CHAPTERS, stored: bool = False) -> pd.DataFrame:
     """The home page's findings: the chosen rows of each chapter's key results.
 
     Parameters
     ----------
     chapters : tuple of Chapter
         Defaults to every registered chapter.
+    stored : bool
+        Read the key results from the notebooks' stored outputs (:func:`stored_key_results`, what the
+        pages show, in well under a second) rather than compute them (:func:`key_results_frame`).
 
     Returns
     -------
     pandas.DataFrame
-        Columns "chapter", "title", "page", then the key-results columns; one row per headline.
+        Columns "chapter", "title", "page", "rank" (0 for a chapter's first headline, 1 for its
+        second...), then the key-results columns; one row per headline.
     """
-    if not isinstance(chapters, tuple) or not chapters:
+    if not isinstance(chapters, tuple) or not chapters or not all(isinstance(c, Chapter) for c in chapters):
         raise ValueError(f"chapters must be a non-empty tuple of Chapter, got {chapters!r}")
+    check_flag("stored", stored)
     out = []
     for ch in chapters:
-        frame = key_results_frame(ch)
-        for i in ch.headlines:
+        frame = stored_key_results(ch) if stored else key_results_frame(ch)
+        for rank, i in enumerate(ch.headlines):
             if i >= len(frame):
                 raise ValueError(f"chapter {ch.number} headline row {i} does not exist "
                                  f"(its key results have {len(frame)} rows)")
-            out.append({"chapter": ch.label, "title": ch.title, "page": ch.page, **frame.iloc[i].to_dict()})
+            out.append({"chapter": ch.label, "title": ch.title, "page": ch.page, "rank": rank,
+                        **frame.iloc[i].to_dict()})
     return pd.DataFrame(out)
 
 
@@ -235,7 +311,7 @@ def csv_name(chapter: Chapter) -> str:
     return f"chapter_{chapter.number:02d}{section}_key_results.csv"
 
 
-def write_key_results(outdir: str | Path, chapters: tuple[Chapter, ...] = CHAPTERS) -> list[Path]:
+def write_key_results(outdir: str | Path, chapters: tuple[Chapter, ...] = CHAPTERS, stored: bool = False) -> list[Path]:
     """Write each chapter's key results as CSV, with the parameters and versions used.
 
     Writes ``chapter_NN_key_results.csv`` per chapter, ``parameters.csv`` (every labelled
@@ -248,6 +324,9 @@ def write_key_results(outdir: str | Path, chapters: tuple[Chapter, ...] = CHAPTE
         Folder to write into; created if missing. It must not be an existing file.
     chapters : tuple of Chapter
         Defaults to every registered chapter.
+    stored : bool
+        Write the key results the notebooks store (:func:`stored_key_results`, as the book's pages
+        show them) rather than compute them again.
 
     Returns
     -------
@@ -256,8 +335,9 @@ def write_key_results(outdir: str | Path, chapters: tuple[Chapter, ...] = CHAPTE
     """
     if not isinstance(outdir, (str, Path)) or not str(outdir).strip():
         raise ValueError(f"outdir must be a non-empty path, got {outdir!r}")
-    if not isinstance(chapters, tuple) or not chapters:
+    if not isinstance(chapters, tuple) or not chapters or not all(isinstance(c, Chapter) for c in chapters):
         raise ValueError(f"chapters must be a non-empty tuple of Chapter, got {chapters!r}")
+    check_flag("stored", stored)
     folder = Path(outdir)
     if folder.exists() and not folder.is_dir():
         raise ValueError(f"outdir must be a folder, got the existing file {folder}")
@@ -265,7 +345,7 @@ def write_key_results(outdir: str | Path, chapters: tuple[Chapter, ...] = CHAPTE
     written = []
     for ch in chapters:
         path = folder / csv_name(ch)
-        key_results_frame(ch).to_csv(path, index=False, lineterminator="\n")
+        (stored_key_results(ch) if stored else key_results_frame(ch)).to_csv(path, index=False, lineterminator="\n")
         written.append(path)
     from . import data
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .. import abroad, contracts, data
 from ..costs import default_caseload, default_cost_model
-from ..charts import PALETTE, finish, selector, slider
+from ..charts import PALETTE, finish, selector, series_cues, slider
 from ..tables import Table
 from ..tables import key_results as _key_results
 
@@ -359,9 +359,7 @@ def tender_chart() -> alt.VConcatChart:
     yscale = alt.Scale(domain=[round(d["cost_low"], -3) - 1000, round(d["cost_high"], -3) + 2000])
     lines = alt.Chart(long).transform_filter(pick).mark_line(point=True).encode(
         x=x, y=alt.Y("value:Q", title="£ per child per year", scale=yscale),
-        color=alt.Color("series:N", title=None, sort=list(series.values()),
-                        scale=alt.Scale(range=[PALETTE[3], PALETTE[0], PALETTE[2]]),
-                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320)),
+        **series_cues("series:N", list(series.values()), [PALETTE[3], PALETTE[0], PALETTE[2]]),
         tooltip=[alt.Tooltip("series:N", title="Line"), alt.Tooltip("bidders:Q", title="Bidders"),
                  alt.Tooltip("value:Q", title="£ a child", format=",.0f"),
                  alt.Tooltip("p_award:Q", title="Chance of an award", format=".0%")],
@@ -469,13 +467,12 @@ def kansas_chart() -> alt.VConcatChart:
     """The contractor's expected surplus and worst year in 20 as more children arrive than the contract expected."""
     frame = kansas_frame()
     order = list(dict.fromkeys(frame["contract"]))
-    colour = alt.Color("contract:N", title=None, sort=order, scale=alt.Scale(range=[PALETTE[3], PALETTE[0]]),
-                       legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320))
+    colour = series_cues("contract:N", order, [PALETTE[3], PALETTE[0]], line=False)["color"]
     x = alt.X("served_above:Q", title="Children served above the contracted number (%)", scale=alt.Scale(domain=[0, 30]))
     band = alt.Chart(frame).mark_area(opacity=0.18).encode(
         x=x, y=alt.Y("p5:Q", title="Contractor's surplus (£ thousand a year)"), y2="mean:Q", color=colour)
     line = alt.Chart(frame).mark_line(point=True).encode(
-        x=x, y="mean:Q", color=colour,
+        x=x, y="mean:Q", **series_cues("contract:N", order, [PALETTE[3], PALETTE[0]]),
         tooltip=[alt.Tooltip("contract:N", title="Contract"), alt.Tooltip("served_above:Q", title="Served above (%)"),
                  alt.Tooltip("mean:Q", title="Expected surplus (£k)", format=",.1f"),
                  alt.Tooltip("p5:Q", title="Worst year in 20 (£k)", format=",.1f"),
@@ -593,9 +590,7 @@ def bonus_chart() -> alt.VConcatChart:
     chart = alt.Chart(g).transform_filter(alt.expr.abs(alt.datum.sd - sd) < 1e-6).mark_line(point=True).encode(
         x=alt.X("improvement:Q", title="Real improvement in the outcome (percentage points)"),
         y=alt.Y("bonus:Q", title="Expected bonus over the pilot (£ thousand)", scale=alt.Scale(domain=[0, 160])),
-        color=alt.Color("design:N", title=None, sort=list(_DESIGN_NAMES.values()),
-                        scale=alt.Scale(range=[PALETTE[3], PALETTE[0]]),
-                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320)),
+        **series_cues("design:N", list(_DESIGN_NAMES.values()), [PALETTE[3], PALETTE[0]]),
         tooltip=[alt.Tooltip("design:N", title="Design"), alt.Tooltip("improvement:Q", title="Improvement (points)"),
                  alt.Tooltip("bonus:Q", title="Expected bonus (£k)", format=",.1f")],
     ).add_params(sd).properties(width=300, height=250)

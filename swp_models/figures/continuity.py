@@ -15,7 +15,7 @@ import pandas as pd
 from .. import continuity as cm
 from ..continuity import compare as cc
 from .. import data
-from ..charts import PALETTE, finish, selector, slider
+from ..charts import PALETTE, SHAPES, finish, selector, series_cues, slider
 
 __all__ = [
     "decomposition_chart",
@@ -132,8 +132,10 @@ def _episode_panel(scenarios: Mapping[str, cm.ContinuityScenario], t: alt.Parame
     y = alt.Y("workers:Q", title="Expected social workers so far", scale=alt.Scale(domainMin=0))
     tooltip = [alt.Tooltip("scenario:N", title="Scenario"), alt.Tooltip("years:Q", title="Years"),
                alt.Tooltip("workers:Q", title="Expected workers", format=".2f")]
+    # Each scenario's dots have their own shape too, so colour is not the only cue.
+    shape = alt.Shape("scenario:N", title="Scenario", scale=alt.Scale(domain=names, range=list(SHAPES[:len(names)])))
     base = alt.Chart(fixed).encode(x=x, y=y, color=colour, tooltip=tooltip)
-    lines = base.mark_line() + base.mark_point(filled=True, size=40)
+    lines = base.mark_line() + base.mark_point(filled=True, size=40).encode(shape=shape)
     yours = (
         alt.Chart(_csv(grid))
         .transform_filter((alt.datum.turnover == t) & (alt.datum.vacancy == v))
@@ -145,7 +147,7 @@ def _episode_panel(scenarios: Mapping[str, cm.ContinuityScenario], t: alt.Parame
         )
         .encode(x=x, y=y, color=colour, tooltip=tooltip)
     )
-    yours = yours.mark_line(strokeDash=[5, 3]) + yours.mark_point(filled=True, size=40)
+    yours = yours.mark_line(strokeDash=[5, 3]) + yours.mark_point(filled=True, size=40).encode(shape=shape)
     return alt.layer(lines, yours).properties(height=240, title=alt.TitleParams(
         "Expected social workers since entering care", fontSize=12))
 
@@ -232,18 +234,18 @@ def same_start_chart() -> alt.VConcatChart:
     default = cm.assumption("handoff_probability")
     q = slider("ch2_handoff_chance", "Chance of each hand-off", 0.0, 1.0, 0.1, default)
     chosen = f"abs(datum.probability - {q.name}) < 1e-6"
-    colour = alt.Color("child:N", title="Child", scale=alt.Scale(domain=["Council child", "Practice child"],
-                                                                 range=[PALETTE[0], PALETTE[2]]))
+    cues = series_cues("child:N", ["Council child", "Practice child"], [PALETTE[0], PALETTE[2]], title="Child",
+                       legend=alt.Legend())
     x = alt.X("years:Q", title="Years since entering care", scale=alt.Scale(domain=[0, 5]))
     tip = [alt.Tooltip("child:N", title="Child"), alt.Tooltip("years:Q", title="Years"),
            alt.Tooltip("mean:Q", title="Expected workers", format=".2f"),
            alt.Tooltip("five:Q", title="Five or more (%)", format=".1f")]
     base = alt.Chart(long).transform_filter(chosen)
     top = (base.mark_line(point=True).encode(x=x, y=alt.Y("mean:Q", title="Expected social workers so far",
-                                                        scale=alt.Scale(domain=[0, 6])), color=colour, tooltip=tip)
+                                                        scale=alt.Scale(domain=[0, 6])), **cues, tooltip=tip)
            .properties(height=200, title=alt.TitleParams("Expected social workers", fontSize=12)))
     bottom = (base.mark_line(point=True).encode(x=x, y=alt.Y("five:Q", title="Five or more so far (%)",
-                                                           scale=alt.Scale(domain=[0, 100])), color=colour,
+                                                           scale=alt.Scale(domain=[0, 100])), **cues,
                                                 tooltip=tip)
               .properties(height=160, title=alt.TitleParams("Five or more social workers", fontSize=12)))
     transfer = cm.assumption("transfer_time_years")
@@ -339,7 +341,7 @@ def rota_chart() -> alt.VConcatChart:
     practice_text = alt.Chart(band_x).mark_text(align="left", dx=3, y=8, fontSize=11, color="#1b5e20").encode(
         x="lo:Q", text="label:N")
     quoted = alt.Chart(band_y).mark_rect(opacity=0.2, color=PALETTE[1]).encode(y="lo:Q", y2="hi:Q")
-    quoted_text = alt.Chart(band_y).mark_text(align="right", x=435, dy=-16, fontSize=11, color="#8a5a00").encode(
+    quoted_text = alt.Chart(band_y).mark_text(align="right", x="width", dy=-16, fontSize=11, color="#8a5a00").encode(
         y="hi:Q", text="label:N")
     line = alt.Chart(teams).mark_line(point=True).encode(
         x=x, y=y,

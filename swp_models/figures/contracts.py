@@ -14,7 +14,7 @@ import pandas as pd
 
 from .. import commissioning, contracts, data, liability, practice
 from ..tables import Table
-from ..charts import PALETTE, finish, selector, slider
+from ..charts import PALETTE, finish, selector, series_cues, slider
 
 _SOURCE = "Simulated here (chapter 3 costs, 100 ± 10 children)"
 _ASSUMED = "assumptions as logged"
@@ -40,30 +40,36 @@ def risk_chart() -> alt.VConcatChart:
         low=lambda d: d["low"] / 1000, high=lambda d: d["high"] / 1000, share=lambda d: d["share"].round(5)
     )
     frame = frame[frame["share"] > 0]
+    parties = ["Practice's surplus", "Council's spend above E[C]"]
+    # One panel per contract, the two distributions back to back: the practice's above the line, the
+    # council's below it (position as well as colour tells them apart), so the chart is one column wide.
+    frame = frame.assign(signed=frame["share"].where(frame["party"] == parties[0], -frame["share"]))
     chart = alt.Chart(frame).mark_rect().encode(
         x=alt.X("low:Q", title="£ thousand a year",
                 scale=alt.Scale(domain=[-1200, 1200]), axis=alt.Axis(values=[-1000, -500, 0, 500, 1000])),
         x2="high:Q",
-        y=alt.Y("share:Q", title=None, axis=None),
+        y=alt.Y("signed:Q", title=None, axis=None),
         y2=alt.Y2(datum=0),
-        color=alt.Color("party:N", title=None, scale=alt.Scale(range=[PALETTE[1], PALETTE[0]]),
-                        sort=["Practice's surplus", "Council's spend above E[C]"], legend=None),
+        color=alt.Color("party:N", title=None, scale=alt.Scale(domain=parties, range=[PALETTE[1], PALETTE[0]]),
+                        legend=alt.Legend(orient="bottom", direction="vertical",
+                                          labelExpr="datum.label == \"Practice's surplus\" ? "
+                                                    "\"Above: practice's surplus\" : \"Below: council's spend above E[C]\"")),
         tooltip=[alt.Tooltip("contract:N", title="Contract"), alt.Tooltip("party:N", title="Who"),
                  alt.Tooltip("low:Q", title="From (£k)", format=",.0f"),
                  alt.Tooltip("high:Q", title="To (£k)", format=",.0f"),
                  alt.Tooltip("share:Q", title="Share of years", format=".1%")],
-    ).properties(width=190, height=30).facet(
-        row=alt.Row("contract:N", sort=_order(), header=_row_header()),
-        column=alt.Column("party:N", sort=["Practice's surplus", "Council's spend above E[C]"],
-                          header=alt.Header(title=None, labelFontSize=12, labelFontWeight="bold")),
-        spacing={"row": 4, "column": 16},
+    ).properties(width=300, height=44).facet(
+        row=alt.Row("contract:N", sort=_order(),
+                    header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top",
+                                      labelPadding=2, labelFontSize=12, title=None)),
+        spacing={"row": 4},
     ).resolve_scale(y="independent")
     return finish(
         chart,
         "Each contract moves the same risk between practice and council",
-        subtitle=[f"Distribution over {contracts.CHAPTER_YEARS:,} simulated years. Left: the practice's surplus; "
-                  "right: the council's",
-                  "spend above the expected cost. Years beyond ±£1.2m are counted in the outer bars."],
+        subtitle=[f"Distribution over {contracts.CHAPTER_YEARS:,} simulated years. Above each line: the practice's "
+                  "surplus; below it:",
+                  "the council's spend above the expected cost. Years beyond ±£1.2m are counted in the outer bars."],
         source=[_SOURCE, _ASSUMED],
     )
 
@@ -91,6 +97,8 @@ def council_cost_chart() -> alt.VConcatChart:
                 axis=alt.Axis(format=".2f")),
         color=alt.Color("view:N", title=None, sort=list(views.values()),
                         scale=alt.Scale(range=["#9a9a9a", PALETTE[0]]), legend=alt.Legend(labelLimit=320)),
+        shape=alt.Shape("view:N", title=None, sort=list(views.values()),
+                        scale=alt.Scale(range=["square", "circle"]), legend=alt.Legend(labelLimit=320)),
         tooltip=[alt.Tooltip("contract:N", title="Contract"), alt.Tooltip("view:N", title="View"),
                  alt.Tooltip("cost:Q", title="Total (£m)", format=".3f"),
                  alt.Tooltip("risk_premium:Q", title="Risk premium (£)", format=",.0f"),
@@ -288,15 +296,15 @@ def design_chart() -> alt.VConcatChart:
     views = {"effort": "With effort response", "fixed": "Costs fixed"}
     curve_base = joined.transform_fold(list(views), as_=["view", "cost"]) \
         .transform_calculate(view=json.dumps(views) + "[datum.view]")
-    colour = alt.Color("view:N", title=None, sort=list(views.values()), scale=alt.Scale(range=[PALETTE[0], "#9a9a9a"]),
-                       legend=alt.Legend(orient="bottom", direction="vertical"))
+    cues = series_cues("view:N", list(views.values()), [PALETTE[0], "#9a9a9a"], shape=True)
+    colour = cues["color"]
     curves = curve_base.mark_line().encode(
         x=alt.X("s:Q", title="Practice's share beyond the threshold", scale=alt.Scale(domain=[0, 1])),
         y=alt.Y("cost:Q", title="Council's expected cost (£k a year)", scale=alt.Scale(zero=False)),
-        color=colour,
+        color=colour, strokeDash=cues["strokeDash"],
     )
     marks = curve_base.transform_filter(at_share).mark_point(filled=True, size=100, opacity=1).encode(
-        x="s:Q", y="cost:Q", color=colour,
+        x="s:Q", y="cost:Q", color=colour, shape=cues["shape"],
         tooltip=[alt.Tooltip("view:N", title="View"), alt.Tooltip("cost:Q", title="£k a year", format=",.1f")],
     )
     top = (curves + marks).properties(width=290, height=220)
@@ -323,7 +331,7 @@ def design_chart() -> alt.VConcatChart:
     y = alt.Y("label:N", sort=alt.EncodingSortField("order"), axis=None)
     names = readout.mark_text(align="left", fontSize=12).encode(y=y, text="label:N", x=alt.value(0))
     values = readout.mark_text(align="right", fontSize=12, fontWeight="bold").encode(
-        y=y, text="text:N", x=alt.value(290))
+        y=y, text="text:N", x=alt.value("width"))
     bottom = (names + values).properties(width=290, height=alt.Step(18))
     chart = alt.vconcat(top, bottom, spacing=14).add_params(scope, share, threshold, basis, tol, reserve)
     return finish(

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import costs
-from ..charts import PALETTE, finish, selector, slider
+from ..charts import PALETTE, finish, selector, series_cues, slider
 from ..validation import check_in_range, check_instance, check_sequence
 
 __all__ = [
@@ -61,6 +61,8 @@ def census_gap_chart() -> alt.VConcatChart:
         x=alt.X("amount:Q", title="£ per child per year", scale=alt.Scale(domain=[0, 40000]),
                 axis=alt.Axis(format=",.0f")),
         color=alt.Color("basis:N", title=None, scale=alt.Scale(range=[PALETTE[0], PALETTE[1]]),
+                        legend=alt.Legend(direction="vertical", labelLimit=0)),
+        shape=alt.Shape("basis:N", title=None, scale=alt.Scale(range=["circle", "square"]),
                         legend=alt.Legend(direction="vertical", labelLimit=0)),
         tooltip=[
             alt.Tooltip("group_label:N", title="Group"),
@@ -319,15 +321,15 @@ def practice_cost_chart(model: costs.CostModel | None = None) -> alt.VConcatChar
     ).assign(total=lambda d: d["exact"] / 1e6, label=lambda d: "P" + d["percentile"].map("{:.0f}".format))
     pick = selector("ch3_caseload", "Caseload", list(codes.values()), "even", labels=short, radio=True)
     x = alt.X("total:Q", title="Total annual cost of the practice (£ million)", axis=alt.Axis(format=".1f"))
+    # One legend for colour and dash (each method has both).
+    legend = alt.Legend(labelExpr="datum.label == 'exact' ? 'exact (FFT)' : 'normal approximation'")
     curves = alt.Chart(frame).transform_filter(alt.datum.caseload == pick).mark_line().encode(
         x=x,
         y=alt.Y("density:Q", title="Density (per £ million)"),
         color=alt.Color("method:N", title=None, scale=alt.Scale(domain=["exact", "normal"],
-                                                                range=[PALETTE[0], PALETTE[3]]),
-                        legend=alt.Legend(labelExpr="datum.label == 'exact' ? 'exact (FFT)' : "
-                                                    "'normal approximation'")),
-        strokeDash=alt.StrokeDash("method:N", scale=alt.Scale(domain=["exact", "normal"], range=[[1, 0], [5, 4]]),
-                                  legend=None),
+                                                                range=[PALETTE[0], PALETTE[3]]), legend=legend),
+        strokeDash=alt.StrokeDash("method:N", title=None, scale=alt.Scale(domain=["exact", "normal"],
+                                                                          range=[[1, 0], [5, 4]]), legend=legend),
     )
     rules = alt.Chart(marks).transform_filter(alt.datum.caseload == pick).mark_rule(
         color="#333", strokeDash=[2, 3]
@@ -397,9 +399,12 @@ def pooling_chart(
                                                   range=[[1, 0], [5, 4]]),
                                   legend=alt.Legend(direction="vertical")),
     )
+    # The two thresholds differ by the dots' shape as well as by colour.
+    shape = alt.Shape("overshoot:N", title="Cost per child", scale=alt.Scale(range=["circle", "square"]),
+                      legend=alt.Legend(direction="vertical"))
     points = alt.Chart(long[(long["method"] == "exact (FFT)") & long["children"].isin(named)]).transform_filter(
         chosen).mark_point(filled=True, size=50, opacity=1).encode(
-        x=x, y=y, color=color,
+        x=x, y=y, color=color, shape=shape,
         tooltip=[alt.Tooltip("children:Q", title="Children", format=",.0f"),
                  alt.Tooltip("overshoot:N", title="Cost per child"),
                  alt.Tooltip("p_exact:Q", title="Chance (exact)", format=".2%"),

@@ -18,7 +18,7 @@ from scipy import stats
 
 from .. import continuity, contracts, data, practice
 from .. import evaluation as ev
-from ..charts import PALETTE, finish, slider
+from ..charts import PALETTE, finish, series_cues, slider
 from ..tables import Table, fmt_gbp, key_results
 
 __all__ = [
@@ -389,6 +389,11 @@ def simulation_table() -> Table:
 # ---------------------------------------------------------------------------------------
 
 
+def _epoch_ms(day: str) -> int:
+    """Milliseconds since 1970-01-01 UTC at the start of ``day`` (a temporal scale's domain as one number type)."""
+    return int(pd.Timestamp(day, tz="UTC").value // 1_000_000)
+
+
 def timeline_chart() -> alt.VConcatChart:
     """The plan and what happened, one row per event, coloured by track (from data)."""
     t = ev.timeline()
@@ -405,10 +410,13 @@ def timeline_chart() -> alt.VConcatChart:
     tip = [alt.Tooltip("label:N", title="What"), alt.Tooltip("start_s:N", title="From"),
            alt.Tooltip("end_s:N", title="To"), alt.Tooltip("source:N", title="Source")]
     y = alt.Y("label:N", sort=labels, title=None, axis=alt.Axis(labelLimit=160, labelFontSize=10))
+    # The date range as domainMin/domainMax in milliseconds, on the bars' layer only (the dots share that
+    # scale): a date-string or DateTime "domain" in a layer is merged by Vega-Lite with a warning.
     x = alt.X("start_s:T", title="Year", axis=alt.Axis(format="%Y", tickCount=5),
-              scale=alt.Scale(domain=["2008-01-01", "2017-06-30"]))
+              scale=alt.Scale(domainMin=_epoch_ms("2008-01-01"), domainMax=_epoch_ms("2017-06-30")))
     bars = alt.Chart(t).mark_bar(height=9).encode(y=y, x=x, x2="end_draw:T", color=colour, tooltip=tip)
-    dots = alt.Chart(t[t["point"]]).mark_point(filled=True, size=45).encode(y=y, x=x, color=colour, tooltip=tip)
+    dots = alt.Chart(t[t["point"]]).mark_point(filled=True, size=45).encode(
+        y=y, x=alt.X("start_s:T"), color=colour, tooltip=tip)
     chart = (bars + dots).properties(width=165, height=alt.Step(14))
     return finish(chart, "Planned for 2009-11, evaluated 2009-12",
                   subtitle=["Plans, pilots, evaluation and law, 2008-2017.", "Bars: periods; dots: dates. Hover for sources."],
@@ -430,11 +438,19 @@ def mdd_chart() -> alt.VConcatChart:
     rho = slider("ch8_icc", "Intra-practice correlation", 0.0, 0.3, 0.005, a["icc"])
     expr = ("100 * datum.zsum * sqrt(datum.p0 * (1 - datum.p0) * 2 * (1 + (ch8_children * ch8_years - 1) * datum.icc)"
             " / (ch8_practices * ch8_children * ch8_years))")
+    # One colour scale and legend for every layer; the outcomes also differ by line style and by the
+    # shape of the dot at the chosen ICC, so colour is never the only cue.
+    outcomes = o["outcome"].tolist()
+    legend = alt.Legend(orient="bottom", columns=1, labelLimit=300, symbolStrokeWidth=2)
+    colour = alt.Color("outcome:N", title=None, sort=outcomes, scale=alt.Scale(domain=outcomes), legend=legend)
+    dash = alt.StrokeDash("outcome:N", title=None, sort=outcomes,
+                          scale=alt.Scale(domain=outcomes, range=[[1, 0], [6, 3]]), legend=legend)
+    shape = alt.Shape("outcome:N", title=None, sort=outcomes,
+                      scale=alt.Scale(domain=outcomes, range=["circle", "square"]), legend=legend)
     line = alt.Chart(grid).transform_calculate(mdd=expr).mark_line().encode(
         x=alt.X("icc:Q", title="Intra-practice correlation (ICC)", scale=alt.Scale(domain=[0, 0.3])),
         y=alt.Y("mdd:Q", title="Smallest detectable difference (points)", scale=alt.Scale(domain=[0, 60], clamp=True)),
-        color=alt.Color("outcome:N", title=None, sort=o["outcome"].tolist(),
-                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=300)),
+        color=colour, strokeDash=dash,
         tooltip=[alt.Tooltip("outcome:N", title="Outcome"), alt.Tooltip("icc:Q", title="ICC", format=".3f"),
                  alt.Tooltip("mdd:Q", title="Points", format=".1f")],
     )
@@ -444,13 +460,13 @@ def mdd_chart() -> alt.VConcatChart:
                                   f"outcome-contract effect {100 * p['difference'].iloc[1]:.1f}"]})
     rules = alt.Chart(effects).mark_rule(strokeDash=[4, 3], color="#333").encode(y="y:Q")
     texts = alt.Chart(effects).mark_text(align="right", baseline="bottom", dy=-2, fontSize=10).encode(
-        y="y:Q", x=alt.value(270), text="t:N")
+        y="y:Q", x=alt.value("width"), text="t:N")
     icc_rule = alt.Chart(pd.DataFrame({"x": [0.0]})).transform_calculate(x="ch8_icc").mark_rule(color="#999").encode(
         x="x:Q")
     here = alt.Chart(grid).transform_calculate(mdd=expr).transform_filter("abs(datum.icc - ch8_icc) < 0.0001")
-    dots = here.mark_point(filled=True, size=50).encode(x="icc:Q", y="mdd:Q", color=alt.Color("outcome:N", legend=None))
+    dots = here.mark_point(filled=True, size=50).encode(x="icc:Q", y="mdd:Q", color=colour, shape=shape)
     labels = here.mark_text(align="left", dx=6, dy=-6, fontSize=11, fontWeight="bold").encode(
-        x="icc:Q", y="mdd:Q", text=alt.Text("mdd:Q", format=".1f"), color=alt.Color("outcome:N", legend=None))
+        x="icc:Q", y="mdd:Q", text=alt.Text("mdd:Q", format=".1f"), color=colour)
     chart = (icc_rule + line + rules + texts + dots + labels).properties(width=270, height=250).add_params(
         k, m, yrs, rho)
     return finish(chart, "What nine practices can detect",

@@ -18,7 +18,7 @@ import pandas as pd
 from .. import contracts
 from .. import outcome_contracts as oc
 from .. import outcomes as om
-from ..charts import PALETTE, finish, selector, slider
+from ..charts import PALETTE, finish, selector, series_cues, slider
 from ..tables import Table
 from ..tables import key_results as _key_table
 
@@ -307,8 +307,8 @@ def term_chart() -> alt.VConcatChart:
     chart = data.mark_line(point=True).encode(
         x=alt.X("year:O", title="Year of the contract", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("p:Q", title="Practice failed by then (%)", scale=alt.Scale(domain=[0, 60])),
-        color=alt.Color("line:N", title=None, scale=alt.Scale(range=[PALETTE[3], PALETTE[0]]),
-                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320)),
+        **series_cues("line:N", ["2008 schedule: 0%, 20%, 40%, 60%", "The share chosen, every year"],
+                      [PALETTE[3], PALETTE[0]]),
         tooltip=[alt.Tooltip("line:N", title="Plan"), alt.Tooltip("year:O", title="Year"),
                  alt.Tooltip("p:Q", title="Failed by then (%)", format=".1f")],
     ).add_params(share, res).properties(width=270, height=230)
@@ -365,12 +365,15 @@ def multitask_chart() -> alt.VConcatChart:
                                                   "net_value": "Value of both, net of effort cost"}))
     d = slider("ch6_multitask_d", "How far the tasks compete for time", 0, 0.9, 0.1,
                om.assumption("multitask_substitution"))
+    # One legend for colour and dash: each series has its own colour and its own line style.
+    legend = alt.Legend(orient="bottom", direction="vertical", labelLimit=320, symbolStrokeWidth=2)
     chart = alt.Chart(long).transform_filter(f"abs(datum.substitution - ch6_multitask_d) < 1e-6").mark_line().encode(
         x=alt.X("bonus:Q", title="Bonus on the paid task (same units as the ethos)"),
         y=alt.Y("value:Q", title="Effort or value (units of effort)"),
         color=alt.Color("series:N", title=None, scale=alt.Scale(range=[PALETTE[0], PALETTE[3], PALETTE[2]]),
-                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320)),
-        strokeDash=alt.StrokeDash("series:N", legend=None, scale=alt.Scale(range=[[1, 0], [1, 0], [4, 3]])),
+                        legend=legend),
+        strokeDash=alt.StrokeDash("series:N", title=None, legend=legend,
+                                  scale=alt.Scale(range=[[1, 0], [7, 3], [2, 2]])),
         tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("bonus:Q", title="Bonus"),
                  alt.Tooltip("value:Q", title="Value", format=".2f")],
     ).add_params(d).properties(width=270, height=230)

@@ -14,7 +14,7 @@ import altair as alt
 import pandas as pd
 
 from .. import data, practice
-from ..charts import PALETTE, finish, selector, slider
+from ..charts import PALETTE, finish, selector, series_cues, slider
 
 _REPORT = "Le Grand (2007)"
 _PAY = "LAWIG 2006 pay via Community Care (2009); NI 2006-07; LGPS 2005-06"
@@ -201,7 +201,7 @@ def caseload_chart() -> alt.VConcatChart:
     )
     rule = alt.Chart(pd.DataFrame({"y": [cap]})).mark_rule(strokeDash=[4, 3], color="#333").encode(y="y:Q")
     rule_text = alt.Chart(pd.DataFrame({"y": [cap], "t": [f"{cap:.0f} cases each (Q239)"]})).mark_text(
-        align="right", baseline="bottom", dy=-3, fontSize=11).encode(y="y:Q", x=alt.value(440), text="t:N")
+        align="right", baseline="bottom", dy=-3, fontSize=11).encode(y="y:Q", x=alt.value("width"), text="t:N")
     chart = (band + band_text + lines + rule + rule_text).properties(width=440, height=260)
     return finish(
         chart,

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 
 from .. import data, problem
-from ..charts import PALETTE, finish, selector, slider
+from ..charts import PALETTE, finish, selector, series_cues, slider
 
 _REPORT = "Le Grand (2007)"
 
@@ -20,14 +20,14 @@ def workforce_chart() -> alt.VConcatChart:
     )
     base = alt.Chart(frame).transform_filter(alt.datum.measure == pick)
     bars = base.mark_bar().encode(
-        y=alt.Y("region:N", title=None, sort=alt.EncodingSortField("rate", order="descending")),
-        x=alt.X("rate:Q", title="Rate in 2005 (% of posts or staff)", scale=alt.Scale(domain=[0, 20])),
+        y=alt.Y("region:N", title=None, sort="-x"),
+        x=alt.X("rate:Q", title="Rate in 2005 (% of posts or staff)", scale=alt.Scale(domain=[0, 20]), stack=None),
         color=alt.condition(alt.datum.region == "England", alt.value(PALETTE[1]), alt.value(PALETTE[0])),
         tooltip=[alt.Tooltip("region:N", title="Region"), alt.Tooltip("label:N", title="Measure"),
                  alt.Tooltip("rate:Q", title="Rate (%)"), alt.Tooltip("gap:Q", title="Points above England")],
     )
     labels = base.mark_text(align="left", dx=4).encode(
-        y=alt.Y("region:N", sort=alt.EncodingSortField("rate", order="descending")),
+        y=alt.Y("region:N", sort="-x"),
         x="rate:Q", text=alt.Text("rate:Q", format=".0f"),
     )
     chart = (bars + labels).add_params(pick).properties(height=170)
