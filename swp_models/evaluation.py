@@ -72,14 +72,23 @@ __all__ = [
     "predicted_effects",
 ]
 
+#: Table of the evaluation's inputs (intra-cluster correlation, significance, power).
 INPUTS_TABLE = "evaluation_inputs"
+#: Table of the pilots' planned and actual dates.
 TIMELINE_TABLE = "pilot_timeline"
+#: Table of what happened to each pilot.
 HAPPENED_TABLE = "pilots_what_happened"
+#: Table of the pilots.
 PILOTS_TABLE = "pilots"
-CHAPTER_SEED = 20_080_512  # the day of the Committee evidence, 12 May 2008
+#: Seed of the chapters' simulations (the day of the Committee evidence, 12 May 2008).
+CHAPTER_SEED = 20_080_512
+#: The most practices in one arm of a design.
 MAX_PRACTICES = 10_000
+#: The most children per practice.
 MAX_CHILDREN = 100_000
+#: The most simulated trials one call of :func:`simulate_power` runs.
 MAX_SIMULATIONS = 1_000_000
+#: The designs compared: two arms in parallel, before and after, stepped wedge.
 DESIGNS = ("parallel", "before_after", "stepped")
 _DIRECTIONS = ("increase", "decrease")
 
