@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -480,15 +481,19 @@ def load(name: str, data_dir: Path | None = None) -> pd.DataFrame:
         missing or extra column, a non-numeric value, a percentage outside 0..100, a row
         without a source, a duplicate row, and so on.
     """
-    folder = _folder(data_dir)
+    return _cached(name, _folder(data_dir)).copy()
+
+
+def _cached(name: str, folder: Path) -> pd.DataFrame:
+    """The validated table, from the cache while its files are unchanged (callers must not modify it)."""
     stamp = _stamp(folder, name)
     key = (str(folder.resolve()), name)
     hit = _LOADED.get(key)
     if hit is not None and hit[0] == stamp:
-        return hit[1].copy()
+        return hit[1]
     frame = _load(name, folder)
     if stamp is not None:
-        _LOADED[key] = (stamp, frame.copy())
+        _LOADED[key] = (stamp, frame)
     return frame
 
 
@@ -559,19 +564,19 @@ def row(name: str, *, data_dir: Path | None = None, **dims: Any) -> pd.Series:
     DataValidationError
         If no row, or more than one row, matches.
     """
-    frame = load(name, data_dir)
-    mask = pd.Series(True, index=frame.index)
+    frame = _cached(name, _folder(data_dir))  # read only: the row returned below is a copy
+    mask = np.ones(len(frame), dtype=bool)
     for col, want in dims.items():
         if col not in frame.columns or col in STANDARD_COLUMNS:
             allowed = [c for c in frame.columns if c not in STANDARD_COLUMNS]
             raise DataValidationError(f"table {name!r} has no dimension {col!r}; dimensions: {allowed}")
-        mask &= frame[col] == want
-    hits = frame[mask]
+        mask &= (frame[col] == want).to_numpy()
+    hits = np.flatnonzero(mask)
     if len(hits) != 1:
         raise DataValidationError(
             f"table {name!r}: {len(hits)} rows match {dims}; give dimension values that pick exactly one"
         )
-    return hits.iloc[0]
+    return frame.iloc[int(hits[0])].copy()
 
 
 def value(name: str, *, data_dir: Path | None = None, **dims: Any) -> float:
