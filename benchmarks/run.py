@@ -4,7 +4,9 @@
    contracts, against numpy's own lognormal draws and a per-child Python loop; then the cost
    model alone drawing 10 million child costs.
 2. Each live explorer (``swp_models/explore/*.py``): the time to recompute after a control
-   changes, median of repeated changes. Target: under 200 ms.
+   changes, for every option each control offers (every option of a menu, each end and the middle
+   of a slider), with the defaults and under every option of every menu; the slowest per explorer.
+   Target: under 200 ms.
 3. The sensitivity analysis (``bench_sensitivity.py``): the page's whole Sobol run, with numpy's
    time to draw the same number of child costs beside it. Target: under 30 s.
 4. The book: a cold build (execution included, set-up excluded) and a rebuild with nothing
@@ -15,7 +17,8 @@
    and an empty cache: bytes transferred (and uncompressed), the time until every chart on the page
    has drawn (target: 1.5 s), and at 390 px how many charts still need sideways scrolling.
 
-Pass ``--quick`` to skip the book builds; ``--reader`` to print only the reader figures.
+Pass ``--quick`` to skip the book builds; ``--reader`` to print only the reader figures;
+``--explorers [NAME]`` to time only the explorers (or only explorer ``NAME``).
 """
 
 from __future__ import annotations
@@ -63,6 +66,9 @@ def _timed(fn) -> float:
     return time.perf_counter() - start
 
 
+_MENUS = ("Dropdown", "RadioButtons", "ToggleButtons", "Select", "SelectionSlider")
+
+
 def _controls(widget):
     """Every value-bearing control inside an ipywidgets container, depth first."""
     import ipywidgets as w
@@ -71,38 +77,99 @@ def _controls(widget):
     stack = [widget]
     while stack:
         node = stack.pop(0)
-        if isinstance(node, (w.FloatSlider, w.IntSlider, w.BoundedFloatText, w.BoundedIntText, w.FloatLogSlider)):
+        if isinstance(node, w.ValueWidget) and not isinstance(node, (w.HTML, w.Label)):
             found.append(node)
         stack.extend(getattr(node, "children", ()))
     return found
 
 
-def explorers(repeats: int = 15) -> None:
+def _is_menu(control) -> bool:
+    return type(control).__name__ in _MENUS
+
+
+def _options(control) -> list:
+    """Every value a control offers: each option of a menu; a slider's or number box's two ends and middle step."""
+    if _is_menu(control):
+        return [o[1] if isinstance(o, tuple) else o for o in control.options]
+    if type(control).__name__ == "Checkbox":
+        return [False, True]
+    lo, hi, step = control.min, control.max, getattr(control, "step", 1) or 1
+    if type(control).__name__ == "FloatLogSlider":
+        return [control.base ** lo, control.base ** (lo + step * round((hi - lo) / 2 / step)), control.base ** hi]
+    middle = lo + step * round((hi - lo) / 2 / step)
+    return [lo, int(middle) if isinstance(control.value, int) else middle, hi]
+
+
+def _label(control, value) -> str:
+    name = (control.description or type(control).__name__)[:38]
+    shown = f"{value:,.4g}" if isinstance(value, float) else f"{value:,}" if isinstance(value, int) else str(value)
+    return f"{name} = {shown}"
+
+
+def _move(control, value) -> tuple[float, float] | None:
+    """Set ``control`` to ``value``; the seconds the recomputation took, wall clock and CPU (None when the value
+    did not change)."""
+    if control.value == value:
+        return None
+    start, cpu = time.perf_counter(), time.thread_time()
+    control.value = value
+    return time.perf_counter() - start, time.thread_time() - cpu
+
+
+def explore_every_option(box) -> list[tuple[tuple[float, float], str]]:
+    """Time every option of every control of explorer ``box``, under every option of every menu.
+
+    With the defaults, and then with each option of each menu selected in turn, every other control is moved to
+    each value it offers (:func:`_options`) and back. Returns ``((wall seconds, CPU seconds), what was set)`` for
+    every move.
+    """
+    controls = _controls(box)
+    menus = [c for c in controls if _is_menu(c)]
+    states = [(None, None)] + [(m, v) for m in menus for v in _options(m)]
+    timings: list[tuple[tuple[float, float], str]] = []
+    for menu, option in states:
+        if menu is not None:
+            default_option = menu.value
+            t = _move(menu, option)
+            if t is not None:
+                timings.append((t, _label(menu, option)))
+        under = "" if menu is None else f"  [with {_label(menu, option)}]"
+        for control in controls:
+            if control is menu:
+                continue
+            default = control.value
+            for value in _options(control) + [default]:
+                t = _move(control, value)
+                if t is not None:
+                    timings.append((t, _label(control, value) + under))
+        if menu is not None:
+            _move(menu, default_option)
+    return timings
+
+
+def explorers(only: str | None = None) -> None:
     import swp_models.explore as pkg
 
-    print("\n== Live explorers: recompute after a control changes (median of %d changes; target < 200 ms)" % repeats)
+    print("\n== Live explorers: every option of every control, under every option of every menu "
+          "(target: every recompute < 200 ms)")
     for info in pkgutil.iter_modules(pkg.__path__):
+        if only and info.name != only:
+            continue
         module = importlib.import_module(f"swp_models.explore.{info.name}")
         if not hasattr(module, "explorer"):
             continue
         box = module.explorer()
-        controls = _controls(box)
-        if not controls:
-            print(f"  {info.name:<12} no numeric control found")
+        timings = explore_every_option(box)
+        if not timings:
+            print(f"  {info.name:<12} no control found")
             continue
-        worst = 0.0
-        for control in controls:
-            lo, hi = control.min, control.max
-            times = []
-            for i in range(repeats):
-                target = lo + (hi - lo) * ((i % 5) + 1) / 7
-                if isinstance(control.value, int):
-                    target = int(round(target))
-                start = time.perf_counter()
-                control.value = target
-                times.append(time.perf_counter() - start)
-            worst = max(worst, statistics.median(times))
-        print(f"  {info.name:<12} {len(controls):>2} controls, slowest median recompute {1000 * worst:7.1f} ms")
+        (wall, cpu), what = max(timings)
+        median = statistics.median(t[0] for t, _ in timings)
+        (_, cpu_worst), cpu_what = max(timings, key=lambda t: t[0][1])
+        print(f"  {info.name:<12} {len(_controls(box)):>2} controls, {len(timings):>4} changes: median {1000 * median:6.1f} ms;"
+              f" slowest {1000 * wall:6.1f} ms wall ({1000 * cpu:.0f} ms CPU): {what}")
+        if cpu_what != what:
+            print(f"  {'':<12} slowest in CPU time {1000 * cpu_worst:6.1f} ms: {cpu_what}")
 
 
 def _build(args: list[str]) -> float:
@@ -258,6 +325,10 @@ def reader() -> None:
 if __name__ == "__main__":
     if "--reader" in sys.argv:
         reader()
+        sys.exit(0)
+    if "--explorers" in sys.argv:
+        rest = sys.argv[sys.argv.index("--explorers") + 1:]
+        explorers(rest[0] if rest else None)
         sys.exit(0)
     contracts()
     child_costs()

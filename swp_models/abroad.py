@@ -83,8 +83,9 @@ __all__ = [
 ]
 
 _ASSUMPTIONS = "assumptions_abroad"
-#: Seed and practice-years of the chapter's Kansas runs.
+#: Seed of the chapter's Kansas runs.
 KANSAS_SEED = 1997
+#: Practice-years of the chapter's Kansas runs.
 KANSAS_YEARS = 20_000
 #: Simulated tenders per point of the chapter's tender chart.
 TENDER_SIMS = 20_000

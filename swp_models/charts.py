@@ -47,6 +47,7 @@ PALETTE: tuple[str, ...] = (
     "#000000",
 )
 
+#: Name of the house Altair theme (registered and enabled on import).
 THEME = "swp"
 _FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 _WIDTH = 440

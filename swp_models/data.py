@@ -16,11 +16,13 @@ import hashlib
 import io
 import json
 import math
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -46,6 +48,8 @@ def _default_data_dir() -> Path:
     return clone if (clone / "sources.csv").is_file() else here / "_data"
 
 
+#: The folder the tables are read from when no ``data_dir`` is given: ``data/`` in a clone, else the
+#: copy installed with the package.
 DATA_DIR = _default_data_dir()
 
 #: Columns every table ends with, in this order (see ``data/README.md``).
@@ -139,15 +143,30 @@ def _where(path: Path, row: int | None = None, column: str | None = None) -> str
     return out
 
 
+def _folder(data_dir: object) -> Path:
+    """The folder to read: ``data_dir`` (a path to an existing folder) or :data:`DATA_DIR` when it is None."""
+    if data_dir is None:
+        return DATA_DIR
+    if isinstance(data_dir, bool) or not isinstance(data_dir, (str, os.PathLike)):
+        raise TypeError(f"data_dir must be a folder path (str or pathlib.Path) or None; got "
+                        f"{type(data_dir).__name__} {data_dir!r:.80}")
+    folder = Path(data_dir)
+    if not folder.is_dir():
+        raise ValueError(f"data_dir must be an existing folder; got {str(data_dir)!r}")
+    return folder
+
+
 def names(data_dir: Path | None = None) -> list[str]:
     """Names of all tables with a descriptor, sorted (the sources list excluded)."""
-    folder = Path(data_dir) if data_dir is not None else DATA_DIR
+    folder = _folder(data_dir)
     return sorted(p.stem for p in folder.glob("*.json"))
 
 
 def _descriptor_path(name: str, folder: Path) -> Path:
-    if not isinstance(name, str) or not name:
-        raise DataValidationError(f"table name must be a non-empty string; got {name!r}")
+    if not isinstance(name, str):
+        raise TypeError(f"name (the table's name) must be a string; got {type(name).__name__} {name!r:.80}")
+    if not name:
+        raise DataValidationError("name (the table's name) must not be empty")
     path = folder / f"{name}.json"
     if not path.is_file():
         known = ", ".join(names(folder)) or "(none)"
@@ -163,7 +182,7 @@ def describe(name: str, data_dir: Path | None = None) -> dict[str, Any]:
     DataValidationError
         If the table is unknown or its descriptor is malformed.
     """
-    folder = Path(data_dir) if data_dir is not None else DATA_DIR
+    folder = _folder(data_dir)
     path = _descriptor_path(name, folder)
     try:
         desc = json.loads(path.read_text(encoding="utf-8"))
@@ -322,7 +341,7 @@ def _source_keys(folder: Path) -> frozenset[str]:
 
 def sources(data_dir: Path | None = None) -> pd.DataFrame:
     """The documents the tables cite (``data/sources.csv``), one row per key."""
-    folder = Path(data_dir) if data_dir is not None else DATA_DIR
+    folder = _folder(data_dir)
     path = folder / f"{_SOURCES_TABLE}.csv"
     header, body = _read_rows(path)
     _check_header(path, header, list(_SOURCE_COLUMNS))
@@ -462,15 +481,19 @@ def load(name: str, data_dir: Path | None = None) -> pd.DataFrame:
         missing or extra column, a non-numeric value, a percentage outside 0..100, a row
         without a source, a duplicate row, and so on.
     """
-    folder = Path(data_dir) if data_dir is not None else DATA_DIR
+    return _cached(name, _folder(data_dir)).copy()
+
+
+def _cached(name: str, folder: Path) -> pd.DataFrame:
+    """The validated table, from the cache while its files are unchanged (callers must not modify it)."""
     stamp = _stamp(folder, name)
     key = (str(folder.resolve()), name)
     hit = _LOADED.get(key)
     if hit is not None and hit[0] == stamp:
-        return hit[1].copy()
+        return hit[1]
     frame = _load(name, folder)
     if stamp is not None:
-        _LOADED[key] = (stamp, frame.copy())
+        _LOADED[key] = (stamp, frame)
     return frame
 
 
@@ -524,43 +547,67 @@ def _load(name: str, folder: Path) -> pd.DataFrame:
     return frame
 
 
-def row(name: str, **dims: Any) -> pd.Series:
+def row(name: str, *, data_dir: Path | None = None, **dims: Any) -> pd.Series:
     """Return the single row of table ``name`` whose dimension columns equal ``dims``.
+
+    Parameters
+    ----------
+    name : str
+        Table name (see :func:`names`).
+    data_dir : pathlib.Path, optional
+        Folder to read from; :data:`DATA_DIR` by default.
+    **dims
+        Dimension values, e.g. ``region="England"``.
 
     Raises
     ------
     DataValidationError
         If no row, or more than one row, matches.
     """
-    frame = load(name)
-    mask = pd.Series(True, index=frame.index)
+    frame = _cached(name, _folder(data_dir))  # read only: the row returned below is a copy
+    mask = np.ones(len(frame), dtype=bool)
     for col, want in dims.items():
         if col not in frame.columns or col in STANDARD_COLUMNS:
             allowed = [c for c in frame.columns if c not in STANDARD_COLUMNS]
             raise DataValidationError(f"table {name!r} has no dimension {col!r}; dimensions: {allowed}")
-        mask &= frame[col] == want
-    hits = frame[mask]
+        mask &= (frame[col] == want).to_numpy()
+    hits = np.flatnonzero(mask)
     if len(hits) != 1:
         raise DataValidationError(
             f"table {name!r}: {len(hits)} rows match {dims}; give dimension values that pick exactly one"
         )
-    return hits.iloc[0]
+    return frame.iloc[int(hits[0])].copy()
 
 
-def value(name: str, **dims: Any) -> float:
-    """Return the ``value`` of the single row of table ``name`` matching ``dims``.
+def value(name: str, *, data_dir: Path | None = None, **dims: Any) -> float:
+    """Return the ``value`` of the single row of table ``name`` matching ``dims`` (see :func:`row`).
 
     Examples
     --------
     >>> value("workforce_rates_2005", region="England", measure="vacancy_rate")
     12.0
     """
-    return float(row(name, **dims)["value"])
+    return float(row(name, data_dir=data_dir, **dims)["value"])
 
 
 def catalogue(data_dir: Path | None = None) -> pd.DataFrame:
-    """One row per table: name, title, description, sources, licence, rows, columns, file."""
-    folder = Path(data_dir) if data_dir is not None else DATA_DIR
+    """One row per table of ``data_dir``: what it holds, where it comes from and how big it is.
+
+    Parameters
+    ----------
+    data_dir : pathlib.Path, optional
+        Folder to read from; :data:`DATA_DIR` by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per table, sorted by name, with the columns ``name``; ``title``; ``description``;
+        ``sources`` (the full citations, joined by "; "); ``source_keys`` (list of keys in
+        ``sources.csv``); ``licence``; ``rows`` (data rows); ``dimensions`` (list of the dimension
+        columns' names); ``assumptions`` (rows with status "assumption"); ``file`` (the CSV's path,
+        ``data/<name>.csv``); ``sha256`` (the digest the descriptor records).
+    """
+    folder = _folder(data_dir)
     cites = sources(folder).set_index("key")["citation"]
     out = []
     for name in names(folder):
@@ -642,8 +689,10 @@ def dictionary(name: str, data_dir: Path | None = None) -> pd.DataFrame:
 
 def check_digest(name: str, data_dir: Path | None = None) -> None:
     """Raise if the CSV's sha256 differs from the one in its descriptor."""
-    folder = Path(data_dir) if data_dir is not None else DATA_DIR
+    folder = _folder(data_dir)
     desc = describe(name, folder)
+    if not (folder / f"{name}.csv").is_file():
+        raise DataValidationError(f"{_rel(folder / (name + '.csv'))}: file not found")
     actual = _sha256(folder / f"{name}.csv")
     if desc["sha256"] != actual:
         raise DataValidationError(
@@ -654,7 +703,7 @@ def check_digest(name: str, data_dir: Path | None = None) -> None:
 
 def rehash(data_dir: Path | None = None) -> list[str]:
     """Rewrite the ``sha256`` of every descriptor whose CSV changed; return the names changed."""
-    folder = Path(data_dir) if data_dir is not None else DATA_DIR
+    folder = _folder(data_dir)
     changed = []
     for name in names(folder):
         path = folder / f"{name}.json"

@@ -39,7 +39,8 @@ import pandas as pd
 from scipy import optimize, stats
 
 from . import data
-from .validation import check_in_range, check_integer, check_one_of, check_probability
+from .validation import (check_in_range, check_instance, check_integer, check_one_of, check_probability, check_size,
+                         check_work)
 
 __all__ = [
     "INPUTS_TABLE",
@@ -53,6 +54,7 @@ __all__ = [
     "input_value",
     "design_effect",
     "arm_variance_factor",
+    "PilotDesign",
     "power_of_difference",
     "minimum_detectable_difference",
     "practices_needed",
@@ -72,14 +74,23 @@ __all__ = [
     "predicted_effects",
 ]
 
+#: Table of the evaluation's inputs (intra-cluster correlation, significance, power).
 INPUTS_TABLE = "evaluation_inputs"
+#: Table of the pilots' planned and actual dates.
 TIMELINE_TABLE = "pilot_timeline"
+#: Table of what happened to each pilot.
 HAPPENED_TABLE = "pilots_what_happened"
+#: Table of the pilots.
 PILOTS_TABLE = "pilots"
-CHAPTER_SEED = 20_080_512  # the day of the Committee evidence, 12 May 2008
+#: Seed of the chapters' simulations (the day of the Committee evidence, 12 May 2008).
+CHAPTER_SEED = 20_080_512
+#: The most practices in one arm of a design.
 MAX_PRACTICES = 10_000
+#: The most children per practice.
 MAX_CHILDREN = 100_000
+#: The most simulated trials one call of :func:`simulate_power` runs.
 MAX_SIMULATIONS = 1_000_000
+#: The designs compared: two arms in parallel, before and after, stepped wedge.
 DESIGNS = ("parallel", "before_after", "stepped")
 _DIRECTIONS = ("increase", "decrease")
 
@@ -219,17 +230,82 @@ def _power(diff: float, p0: float, arms: _Arms, alpha: float) -> float:
     return float(stats.norm.sf((z * s0 - d) / s1) + stats.norm.cdf((-z * s0 - d) / s1))
 
 
-def power_of_difference(
-    diff: float,
-    baseline: float,
-    practices: int,
-    children_per_practice: int | Sequence[int],
-    years: int = 1,
-    icc: float = 0.05,
-    alpha: float = 0.05,
-    control_practices: int | None = None,
-    control_children: int | Sequence[int] | None = None,
-) -> float:
+@dataclass(frozen=True)
+class PilotDesign:
+    """A comparison of pilot practices against control teams: who is observed, for how long, tested how.
+
+    Parameters
+    ----------
+    practices : int
+        Practices in the pilot arm, 2 to 10,000.
+    children_per_practice : int or sequence of int
+        Children in each practice (one number for all, or one per practice; each 1 to 100,000).
+        A sequence is stored as a tuple.
+    years : int, default 1
+        Years observed (1 to 50), a new cohort of each practice's children each year, the same
+        practice effect throughout.
+    icc : float, default 0.05
+        Intra-practice correlation, in [0, 1]; 0 is the unclustered case.
+    alpha : float, default 0.05
+        Two-sided significance level, in (0, 1).
+    control_practices, control_children : optional
+        The comparison arm (teams of a control council): its number of teams and their
+        children; by default the pilot arm's mirror.
+
+    Raises
+    ------
+    ValueError
+        Naming the field, when a number is out of range or a list of sizes does not match
+        its count; TypeError when a field has the wrong type.
+    """
+
+    practices: int
+    children_per_practice: int | tuple[int, ...]
+    years: int = 1
+    icc: float = 0.05
+    alpha: float = 0.05
+    control_practices: int | None = None
+    control_children: int | tuple[int, ...] | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("children_per_practice", "control_children"):
+            value = getattr(self, name)
+            if isinstance(value, (list, np.ndarray)):
+                object.__setattr__(self, name, tuple(int(v) if isinstance(v, (Integral, np.integer))
+                                                     and not isinstance(v, bool) else v for v in value))
+        for name in ("practices", "control_practices"):
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, (Integral, np.integer))):
+                raise TypeError(f"{name} must be a whole number of practices; got {type(value).__name__} "
+                                f"{value!r:.80}")
+        arms = _arms(self.practices, self.children_per_practice, self.years, self.icc, self.control_practices,
+                     self.control_children)
+        object.__setattr__(self, "_arms", arms)
+        object.__setattr__(self, "alpha", _check_level("alpha", self.alpha))
+        object.__setattr__(self, "icc", _check_icc(self.icc))
+
+    @property
+    def pilot_sizes(self) -> np.ndarray:
+        """Children in each pilot practice (float array)."""
+        return _sizes("children_per_practice", "practices", self.practices, self.children_per_practice)
+
+    @property
+    def control_sizes(self) -> np.ndarray:
+        """Children in each control team (float array; the pilot arm's mirror by default)."""
+        if self.control_practices is None and self.control_children is None:
+            return self.pilot_sizes
+        cp = self.practices if self.control_practices is None else self.control_practices
+        cc = self.children_per_practice if self.control_children is None else self.control_children
+        if not isinstance(cc, (Integral, np.integer)) and self.control_practices is None:
+            cp = None
+        return _sizes("control_children", "control_practices", cp, cc)
+
+
+def _design(design: object) -> PilotDesign:
+    return check_instance("design", design, PilotDesign, "PilotDesign")
+
+
+def power_of_difference(diff: float, baseline: float, design: PilotDesign) -> float:
     """Power of the two-sided clustered z-test to detect a difference ``diff`` in a proportion.
 
     Parameters
@@ -239,18 +315,8 @@ def power_of_difference(
         points); ``baseline + diff`` must lie in [0, 1].
     baseline : float
         The controls' proportion, in (0, 1).
-    practices : int
-        Practices in the pilot arm, at least 2.
-    children_per_practice : int or sequence of int
-        Children in each practice (one number for all, or one per practice).
-    years : int, default 1
-        Years observed, a new cohort of each practice's children each year.
-    icc : float, default 0.05
-        Intra-practice correlation, in [0, 1].
-    alpha : float, default 0.05
-        Two-sided significance level, in (0, 1).
-    control_practices, control_children : optional
-        The comparison arm; by default the same number and sizes as the pilot arm.
+    design : PilotDesign
+        The practices and controls observed, the ICC and the significance level.
 
     Returns
     -------
@@ -259,20 +325,14 @@ def power_of_difference(
     """
     p0 = _check_level("baseline", baseline)
     d = check_in_range("diff", diff, -p0, 1.0 - p0)
-    arms = _arms(practices, children_per_practice, years, icc, control_practices, control_children)
-    return _power(d, p0, arms, _check_level("alpha", alpha))
+    des = _design(design)
+    return _power(d, p0, des._arms, des.alpha)
 
 
 def minimum_detectable_difference(
     baseline: float,
-    practices: int,
-    children_per_practice: int | Sequence[int],
-    years: int = 1,
-    icc: float = 0.05,
-    alpha: float = 0.05,
+    design: PilotDesign,
     power: float = 0.8,
-    control_practices: int | None = None,
-    control_children: int | Sequence[int] | None = None,
     direction: str = "increase",
     method: str = "exact",
 ) -> float:
@@ -283,20 +343,10 @@ def minimum_detectable_difference(
     baseline : float
         The controls' proportion, in (0, 1) (for example 0.5 for the same social worker all
         year, 0.12 for three or more placements).
-    practices : int
-        Practices in the pilot arm, at least 2.
-    children_per_practice : int or sequence of int
-        Children per practice, one number or one per practice (each 1 to 100,000).
-    years : int, default 1
-        Years observed (1 to 50), a new cohort each year, the same practice effect throughout.
-    icc : float, default 0.05
-        Intra-practice correlation, in [0, 1]; 0 is the unclustered case.
-    alpha : float, default 0.05
-        Two-sided significance level, in (0, 1).
+    design : PilotDesign
+        The practices and controls observed, the ICC and the significance level.
     power : float, default 0.8
         Required power, in (0, 1).
-    control_practices, control_children : optional
-        The comparison arm (teams of a control council); by default the pilot arm's mirror.
     direction : {"increase", "decrease"}
         Whether the practices are expected to raise (continuity) or lower (placement moves) it.
     method : {"exact", "approximate"}
@@ -312,11 +362,12 @@ def minimum_detectable_difference(
         even the largest possible change).
     """
     p0 = _check_level("baseline", baseline)
-    a = _check_level("alpha", alpha)
+    des = _design(design)
+    a = des.alpha
     pw = _check_level("power", power)
     check_one_of("direction", direction, _DIRECTIONS)
     check_one_of("method", method, ("exact", "approximate"))
-    arms = _arms(practices, children_per_practice, years, icc, control_practices, control_children)
+    arms = des._arms
     room = (1.0 - p0) if direction == "increase" else p0
     sign = 1.0 if direction == "increase" else -1.0
     if method == "approximate":
@@ -409,11 +460,7 @@ def _draw_arm(rng: np.random.Generator, p: float, sizes: np.ndarray, icc: float,
 def simulate_power(
     diff: float,
     baseline: float,
-    practices: int,
-    children_per_practice: int | Sequence[int],
-    years: int = 1,
-    icc: float = 0.05,
-    alpha: float = 0.05,
+    design: PilotDesign,
     n_sims: int = 20_000,
     seed: int | np.random.Generator = CHAPTER_SEED,
     test: str = "design_effect",
@@ -422,15 +469,15 @@ def simulate_power(
 
     Each practice's children share a practice-level chance drawn from a beta distribution
     with mean ``baseline + diff`` (controls: ``baseline``) and intra-class correlation
-    ``icc``; each child-year is a Bernoulli draw (beta-binomial counts). Controls mirror the
-    pilot arm.
+    ``icc``; each child-year is a Bernoulli draw (beta-binomial counts).
 
     Parameters
     ----------
-    diff, baseline, practices, children_per_practice, years, icc, alpha
+    diff, baseline, design
         As in :func:`power_of_difference`.
     n_sims : int, default 20000
-        Simulated pilots, 100 to 1,000,000.
+        Simulated pilots, 100 to 1,000,000; with the practices of both arms at most
+        :data:`swp_models.validation.MAX_CELLS` draws in all.
     seed : int or numpy.random.Generator
         Fixed seed by default.
     test : {"design_effect", "cluster_t"}
@@ -445,29 +492,26 @@ def simulate_power(
     """
     p0 = _check_level("baseline", baseline)
     d = check_in_range("diff", diff, -p0, 1.0 - p0)
+    des = _design(design)
     check_one_of("test", test, ("design_effect", "cluster_t"))
-    n = check_integer("n_sims", n_sims, low=100, high=MAX_SIMULATIONS)
-    sizes = _sizes("children_per_practice", "practices", practices, children_per_practice)
-    y = _check_years(years)
-    icc = _check_icc(icc)
-    a = _check_level("alpha", alpha)
-    if sizes.size * n > 50_000_000:
-        raise ValueError(f"practices x n_sims must be at most 50,000,000; got {sizes.size} x {n}")
+    n = check_size("n_sims", n_sims, MAX_SIMULATIONS, low=100)
+    y, icc, a = des.years, des.icc, des.alpha
+    m1, m0 = des.pilot_sizes * y, des.control_sizes * y
+    check_work(n * (m1.size + m0.size) * 2, "n_sims × practices")
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(check_integer("seed", seed, low=0))
-    m = sizes * y
-    x1 = _draw_arm(rng, p0 + d, m, icc, n)
-    x0 = _draw_arm(rng, p0, m, icc, n)
+    x1 = _draw_arm(rng, p0 + d, m1, icc, n)
+    x0 = _draw_arm(rng, p0, m0, icc, n)
     if test == "design_effect":
-        f = _factor(m, icc)
-        n1 = n0 = m.sum()
+        f1, f0 = des._arms.f1, des._arms.f0
+        n1, n0 = m1.sum(), m0.sum()
         q1, q0 = x1.sum(axis=1) / n1, x0.sum(axis=1) / n0
         pbar = (q1 * n1 + q0 * n0) / (n1 + n0)
-        se = np.sqrt(pbar * (1 - pbar) * 2 * f)
+        se = np.sqrt(pbar * (1 - pbar) * (f1 + f0))
         with np.errstate(divide="ignore", invalid="ignore"):
             zstat = np.where(se > 0, (q1 - q0) / se, 0.0)
         reject = np.abs(zstat) > stats.norm.isf(a / 2)
     else:
-        r1, r0 = x1 / m, x0 / m
+        r1, r0 = x1 / m1, x0 / m0
         res = stats.ttest_ind(r1, r0, axis=1)
         reject = np.nan_to_num(res.pvalue, nan=1.0) < a
     share = float(reject.mean())
@@ -532,8 +576,8 @@ def comparisons(
     ]
     out = []
     for label, kp, kc in rows:
-        mdd = minimum_detectable_difference(baseline, kp, m, y, icc, alpha, power, control_practices=kc,
-                                            control_children=m, direction=direction)
+        mdd = minimum_detectable_difference(baseline, PilotDesign(kp, m, y, icc, alpha, control_practices=kc,
+                                                                  control_children=m), power, direction=direction)
         out.append({"comparison": label, "pilot_practices": kp, "control_teams": kc, "children": kp * m * y,
                     "design_effect": design_effect(m * y, icc), "mdd": mdd})
     return pd.DataFrame(out)
@@ -696,8 +740,8 @@ def mdd_grid(
                 for y in years:
                     rows.append({"icc": float(icc), "practices": int(k), "children": int(m), "years": int(y),
                                  "design_effect": design_effect(m * y, icc),
-                                 "mdd": minimum_detectable_difference(baseline, k, m, y, icc, alpha, power,
-                                                                      direction=direction)})
+                                 "mdd": minimum_detectable_difference(baseline, PilotDesign(k, m, y, icc, alpha),
+                                                                      power, direction=direction)})
     return pd.DataFrame(rows)
 
 
@@ -862,11 +906,12 @@ def actual_design(
     icc = input_value("icc") if icc is None else icc
     alpha = input_value("alpha") if alpha is None else alpha
     power = input_value("power") if power is None else power
-    mdd = minimum_detectable_difference(baseline, len(cohorts), cohorts, y, icc, alpha, power, direction=direction)
+    mdd = minimum_detectable_difference(baseline, PilotDesign(len(cohorts), cohorts, y, icc, alpha), power,
+                                        direction=direction)
     k = int(data.value(PILOTS_TABLE, measure="pilots_total_report"))
     m = int(data.value("practice_design", parameter="caseload_children"))
     run = int(data.value(PILOTS_TABLE, measure="pilot_length_min_report"))
-    report = minimum_detectable_difference(baseline, k, m, run, icc, alpha, power, direction=direction)
+    report = minimum_detectable_difference(baseline, PilotDesign(k, m, run, icc, alpha), power, direction=direction)
     return {"pilots": float(len(cohorts)), "children": float(sum(cohorts)), "years": float(y), "mdd": mdd,
             "mdd_report_design": report}
 

@@ -62,8 +62,9 @@ __all__ = [
     "TERM_YEARS",
 ]
 
-#: Practice-years behind the chapter's figures, and the seed.
+#: Practice-years behind the chapter's figures.
 CHAPTER_YEARS = 20_000
+#: Seed of the chapter's simulations.
 CHAPTER_SEED = 2008
 #: The longest contract term priced (years).
 TERM_YEARS = 4

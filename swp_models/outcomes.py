@@ -71,8 +71,11 @@ __all__ = [
     "two_task_table",
 ]
 
+#: Table of the chapter's labelled assumptions.
 ASSUMPTIONS_TABLE = "assumptions_outcomes"
+#: Table of the outcome indicators.
 INDICATOR_TABLE = "outcome_indicators"
+#: Table of the outcome evidence.
 EVIDENCE_TABLE = "outcome_evidence"
 #: The modelled indicators (fewer than three placements, the same worker all year, attainment at the target).
 INDICATORS: tuple[str, ...] = ("stable_placement", "same_worker", "attainment")

@@ -7,7 +7,7 @@ from statistics import NormalDist
 
 import numpy as np
 
-from .validation import check_in_range, check_integer, check_probability
+from .validation import MAX_CELLS, check_in_range, check_integer, check_probability, check_size
 
 __all__ = ["normal_quantile", "wilson_interval", "monte_carlo_se", "proportion_se"]
 
@@ -77,10 +77,16 @@ def monte_carlo_se(samples: np.ndarray) -> float:
         If ``samples`` is not one-dimensional, holds fewer than 2 values, is not numeric, or
         holds NaN or infinity.
     """
+    if isinstance(samples, (str, bytes, dict)) or not hasattr(samples, "__len__"):
+        raise TypeError(f"samples must be an array or sequence of numbers; got {type(samples).__name__}")
+    check_size("len(samples)", len(samples), MAX_CELLS, low=0)
+    raw = np.asarray(samples)
+    if raw.dtype == bool or (raw.dtype == object and any(isinstance(v, (bool, np.bool_)) for v in raw.ravel()[:1000])):
+        raise TypeError("samples must be numbers, not True/False")
     try:
-        arr = np.asarray(samples, dtype=float)
+        arr = raw.astype(float)
     except (TypeError, ValueError):
-        raise ValueError(f"samples must be numbers; got {samples!r:.80}") from None
+        raise TypeError(f"samples must be numbers; got {samples!r:.80}") from None
     if arr.ndim != 1:
         raise ValueError(f"samples must be one-dimensional; got shape {arr.shape}")
     if arr.size < 2:

@@ -4,31 +4,55 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from numbers import Real
 from typing import Any, Callable, Mapping
 
+import numpy as np
 import pandas as pd
+
+from .validation import check_finite, check_instance, check_integer, check_text
 
 __all__ = ["Table", "fmt_gbp", "fmt_int", "fmt_pct", "fmt_num", "key_results"]
 
 
+def _number(x: object, digits: object, high: int = 10) -> tuple[float, int]:
+    """``x`` as a finite float and ``digits`` as an int in [0, high], or an error naming them."""
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (Real, np.integer, np.floating)):
+        raise TypeError(f"x must be a real number; got {type(x).__name__} {x!r:.80}")
+    value = check_finite("x", x)
+    return value, check_integer("digits", digits, low=0, high=high)
+
+
 def fmt_gbp(x: float, digits: int = 0) -> str:
-    """£ with thousands separators: ``fmt_gbp(35360) -> '£35,360'``."""
-    return f"£{x:,.{digits}f}"
+    """£ with thousands separators: ``fmt_gbp(35360) -> '£35,360'``.
+
+    Parameters
+    ----------
+    x : float
+        An amount in £, finite (NaN and infinity are refused rather than printed as "£nan").
+    digits : int, default 0
+        Decimals, 0 to 10.
+    """
+    value, d = _number(x, digits)
+    return f"£{value:,.{d}f}"
 
 
 def fmt_int(x: float) -> str:
-    """Whole number with thousands separators."""
-    return f"{x:,.0f}"
+    """Whole number with thousands separators (``x`` finite)."""
+    value, _ = _number(x, 0)
+    return f"{value:,.0f}"
 
 
 def fmt_pct(x: float, digits: int = 0) -> str:
-    """A percentage already in percent units: ``fmt_pct(12) -> '12%'``."""
-    return f"{x:.{digits}f}%"
+    """A percentage already in percent units: ``fmt_pct(12) -> '12%'`` (``x`` finite, ``digits`` 0 to 10)."""
+    value, d = _number(x, digits)
+    return f"{value:.{d}f}%"
 
 
 def fmt_num(x: float, digits: int = 2) -> str:
-    """A plain number with a fixed number of decimals."""
-    return f"{x:,.{digits}f}"
+    """A plain number with a fixed number of decimals (``x`` finite, ``digits`` 0 to 10)."""
+    value, d = _number(x, digits)
+    return f"{value:,.{d}f}"
 
 
 @dataclass(frozen=True)
@@ -52,6 +76,19 @@ class Table:
     notes: str = ""
     css_class: str = "swp-table"
     formats: Mapping[str, Callable[[Any], str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        check_instance("frame", self.frame, pd.DataFrame, "pandas DataFrame")
+        check_text("caption", self.caption)
+        check_text("notes", self.notes, allow_empty=True)
+        check_text("css_class", self.css_class)
+        check_instance("formats", self.formats, Mapping, "mapping of column name to formatting function")
+        for col, fmt in self.formats.items():
+            if col not in self.frame.columns:
+                raise ValueError(f"formats names the column {col!r}, which frame lacks; columns: "
+                                 f"{list(self.frame.columns)}")
+            if not callable(fmt):
+                raise TypeError(f"formats[{col!r}] must be a function; got {fmt!r:.80}")
 
     def _cells(self) -> pd.DataFrame:
         out = self.frame.copy()
@@ -95,12 +132,16 @@ def key_results(rows: list[tuple[str, ...]], caption: str = "Key results") -> Ta
     Table
         Columns "Result", "Value", "Source or basis" and "Rests on an assumption".
     """
-    if not isinstance(rows, list) or not rows:
-        raise ValueError(f"rows must be a non-empty list of tuples, got {rows!r}")
+    check_instance("rows", rows, list, "list of tuples")
+    if not rows:
+        raise ValueError("rows must be a non-empty list of tuples; got []")
+    check_text("caption", caption)
     out = []
     for i, row in enumerate(rows):
-        if not isinstance(row, tuple) or len(row) not in (3, 4) or not all(isinstance(x, str) for x in row):
-            raise ValueError(f"rows[{i}] must be a tuple of 3 or 4 strings, got {row!r}")
+        if not isinstance(row, tuple) or not all(isinstance(x, str) for x in row):
+            raise TypeError(f"rows[{i}] must be a tuple of 3 or 4 strings, got {row!r:.120}")
+        if len(row) not in (3, 4):
+            raise ValueError(f"rows[{i}] must be a tuple of 3 or 4 strings, got {len(row)} items")
         rests = row[3] if len(row) == 4 and row[3] else "data and model only"
         out.append((*row[:3], rests))
     frame = pd.DataFrame(out, columns=["Result", "Value", "Source or basis", "Rests on an assumption"])

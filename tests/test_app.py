@@ -132,3 +132,17 @@ def test_outcome_explorer_reprices_when_the_share_on_outcomes_moves(app_url, off
     assert rate.inner_text() != before
     assert not tab.errors, f"script errors: {tab.errors}"
     assert not offline.blocked, f"the app tried to reach other hosts: {offline.blocked}"
+
+
+def test_front_end_and_widget_packages_agree(app_url, offline):
+    """Voila's JupyterLab front end, its widget manager and the pinned widget packages are built for matching
+    versions: the browser console shows no "Unsatisfied version" (or any other) warning while the explorers load."""
+    tab = offline.new_page()
+    messages: list[tuple[str, str]] = []
+    tab.on("console", lambda m: messages.append((m.type, m.text)))
+    tab.goto(app_url, wait_until="load", timeout=RENDER_TIMEOUT)
+    tab.get_by_role("tab", name="Paying a practice").wait_for(timeout=RENDER_TIMEOUT)
+    tab.locator(".swp-explorer-mean").wait_for(state="attached", timeout=RENDER_TIMEOUT)
+    warnings = [text for kind, text in messages if kind in ("warning", "error")]
+    assert not warnings, f"{len(warnings)} console warnings, e.g. {warnings[:3]}"
+    assert not tab.errors, f"script errors: {tab.errors}"

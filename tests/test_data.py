@@ -448,8 +448,36 @@ def test_each_descriptor_check_has_its_message(copy_dir, case):
 
 
 def test_table_name_must_be_a_string(copy_dir):
-    with pytest.raises(data.DataValidationError, match=r"table name must be a non-empty string; got 3"):
+    with pytest.raises(TypeError, match=r"name \(the table's name\) must be a string; got int 3"):
         data.load(3, copy_dir)
+    with pytest.raises(data.DataValidationError, match=r"name \(the table's name\) must not be empty"):
+        data.load("", copy_dir)
+
+
+@pytest.mark.parametrize("reader", ["names", "sources", "catalogue", "assumptions", "load", "describe", "dictionary",
+                                    "check_digest", "value"])
+def test_every_reader_takes_data_dir(copy_dir, reader):
+    """Every function that reads tables reads the folder it is given, and checks it."""
+    table_csv = copy_dir / f"{TABLE}.csv"
+    args = {"names": (), "sources": (), "catalogue": (), "assumptions": ()}.get(reader, (TABLE,))
+    fn = getattr(data, reader)
+    call = (lambda d: fn(*args, data_dir=d, **_one_row(copy_dir))) if reader == "value" else \
+        (lambda d: fn(*args, data_dir=d))
+    call(copy_dir)
+    with pytest.raises(TypeError, match="data_dir must be a folder path"):
+        call(3)
+    with pytest.raises(ValueError, match="data_dir must be an existing folder"):
+        call(copy_dir / "missing")
+    if reader in ("load", "check_digest", "value", "catalogue"):
+        table_csv.unlink()  # the copy, not the project's data/, is what is read
+        with pytest.raises(data.DataValidationError, match="file not found"):
+            call(copy_dir)
+
+
+def _one_row(folder):
+    frame = data.load(TABLE, folder)
+    dims = [c for c in frame.columns if c not in data.STANDARD_COLUMNS]
+    return {d: frame.iloc[0][d] for d in dims}
 
 
 def test_csv_file_missing(copy_dir):

@@ -24,6 +24,7 @@ from swp_models import continuity, data
 from swp_models import evaluation as ev
 from swp_models.figures import evaluation as figures
 
+D = ev.PilotDesign
 Z = NormalDist()
 
 
@@ -53,7 +54,7 @@ def test_design_effect():
 @pytest.mark.parametrize("p0,k,m,years,icc", [(0.71, 9, 100, 2, 0.05), (0.5, 3, 100, 1, 0.1), (0.12, 30, 50, 4, 0.02),
                                               (0.3, 9, 100, 2, 0.0)])
 def test_closed_form_matches_hand_formula(p0, k, m, years, icc):
-    got = ev.minimum_detectable_difference(p0, k, m, years, icc, method="approximate")
+    got = ev.minimum_detectable_difference(p0, D(k, m, years, icc), method="approximate")
     assert got == pytest.approx(hand_mdd(p0, k, m, years, icc), rel=1e-12)
 
 
@@ -62,7 +63,7 @@ def test_closed_form_matches_hand_formula(p0, k, m, years, icc):
 def test_unclustered_case_agrees_with_statsmodels(p0, n, ratio):
     k = 9
     m = n // k
-    mdd = ev.minimum_detectable_difference(p0, k, m, 1, 0.0, control_practices=int(k * ratio), control_children=m)
+    mdd = ev.minimum_detectable_difference(p0, D(k, m, 1, 0.0, control_practices=int(k * ratio), control_children=m))
     assert mdd == pytest.approx(statsmodels_mdd(p0, k * m, ratio), abs=1e-9)
     assert power_proportions_2indep(mdd, p0, k * m, ratio, 0.05, return_results=False) == pytest.approx(0.8, abs=1e-9)
 
@@ -71,17 +72,17 @@ def test_unclustered_case_agrees_with_statsmodels(p0, n, ratio):
 def test_clustered_case_is_statsmodels_on_the_effective_sample(icc):
     p0, k, m, years = 0.71, 9, 100, 2
     effective = k * m * years / ev.design_effect(m * years, icc)
-    mdd = ev.minimum_detectable_difference(p0, k, m, years, icc)
+    mdd = ev.minimum_detectable_difference(p0, D(k, m, years, icc))
     assert mdd == pytest.approx(statsmodels_mdd(p0, effective), abs=1e-9)
 
 
 def test_exact_power_at_the_mdd_is_the_required_power():
     for power in (0.5, 0.8, 0.9):
-        mdd = ev.minimum_detectable_difference(0.71, 9, 100, 2, 0.05, power=power)
-        assert ev.power_of_difference(mdd, 0.71, 9, 100, 2, 0.05) == pytest.approx(power, abs=1e-9)
-    down = ev.minimum_detectable_difference(0.12, 9, 100, 2, 0.05, direction="decrease")
-    assert ev.power_of_difference(-down, 0.12, 9, 100, 2, 0.05) == pytest.approx(0.8, abs=1e-9)
-    assert ev.power_of_difference(0.0, 0.5, 9, 100, 2, 0.05) == pytest.approx(0.05, abs=1e-12)
+        mdd = ev.minimum_detectable_difference(0.71, D(9, 100, 2, 0.05), power=power)
+        assert ev.power_of_difference(mdd, 0.71, D(9, 100, 2, 0.05)) == pytest.approx(power, abs=1e-9)
+    down = ev.minimum_detectable_difference(0.12, D(9, 100, 2, 0.05), direction="decrease")
+    assert ev.power_of_difference(-down, 0.12, D(9, 100, 2, 0.05)) == pytest.approx(0.8, abs=1e-9)
+    assert ev.power_of_difference(0.0, 0.5, D(9, 100, 2, 0.05)) == pytest.approx(0.05, abs=1e-12)
 
 
 def test_unequal_practice_sizes():
@@ -90,27 +91,27 @@ def test_unequal_practice_sizes():
     assert ev.arm_variance_factor(sizes, icc) == pytest.approx((1 - icc) / n + icc * sum(s * s for s in sizes) / n**2)
     assert ev.arm_variance_factor([100] * 9, icc, years=2) == pytest.approx(ev.design_effect(200, icc) / 1800)
     # unequal sizes detect less than the same children spread evenly
-    even = ev.minimum_detectable_difference(0.71, 4, n // 4, 2, icc)
-    assert ev.minimum_detectable_difference(0.71, 4, sizes, 2, icc) > even
+    even = ev.minimum_detectable_difference(0.71, D(4, n // 4, 2, icc))
+    assert ev.minimum_detectable_difference(0.71, D(4, sizes, 2, icc)) > even
 
 
 def test_undetectable_is_nan():
-    assert math.isnan(ev.minimum_detectable_difference(0.12, 2, 10, 1, 0.3, direction="decrease"))
+    assert math.isnan(ev.minimum_detectable_difference(0.12, D(2, 10, 1, 0.3), direction="decrease"))
     assert ev.practices_needed(0.01, 0.5, 100, 1, 0.5, max_practices=50) is None
 
 
 def test_practices_needed_is_the_smallest_sufficient_number():
     k = ev.practices_needed(0.075, 0.8, 100, 2, 0.05)
-    assert ev.power_of_difference(0.075, 0.8, k, 100, 2, 0.05) >= 0.8
-    assert ev.power_of_difference(0.075, 0.8, k - 1, 100, 2, 0.05) < 0.8
+    assert ev.power_of_difference(0.075, 0.8, D(k, 100, 2, 0.05)) >= 0.8
+    assert ev.power_of_difference(0.075, 0.8, D(k - 1, 100, 2, 0.05)) < 0.8
 
 
 @settings(max_examples=40, deadline=None)
 @given(p0=st.floats(0.05, 0.95), k=st.integers(2, 40), m=st.integers(5, 300), icc=st.floats(0.0, 0.3))
 def test_mdd_falls_with_practices_and_rises_with_clustering(p0, k, m, icc):
-    base = ev.minimum_detectable_difference(p0, k, m, 1, icc)
-    more = ev.minimum_detectable_difference(p0, k + 1, m, 1, icc)
-    clustered = ev.minimum_detectable_difference(p0, k, m, 1, icc + 0.05)
+    base = ev.minimum_detectable_difference(p0, D(k, m, 1, icc))
+    more = ev.minimum_detectable_difference(p0, D(k + 1, m, 1, icc))
+    clustered = ev.minimum_detectable_difference(p0, D(k, m, 1, icc + 0.05))
     assume(not math.isnan(base) and not math.isnan(clustered))
     assert more < base < clustered
 
@@ -120,19 +121,45 @@ def test_mdd_falls_with_practices_and_rises_with_clustering(p0, k, m, icc):
 
 @pytest.mark.parametrize("p0,k,m,years,icc", [(0.71, 9, 100, 2, 0.05), (0.5, 30, 50, 1, 0.1), (0.3, 20, 100, 1, 0.0)])
 def test_simulated_power_at_the_mdd_within_monte_carlo_error(p0, k, m, years, icc):
-    mdd = ev.minimum_detectable_difference(p0, k, m, years, icc)
-    sim = ev.simulate_power(mdd, p0, k, m, years, icc, n_sims=20_000, seed=12)
+    mdd = ev.minimum_detectable_difference(p0, D(k, m, years, icc))
+    sim = ev.simulate_power(mdd, p0, D(k, m, years, icc), n_sims=20_000, seed=12)
     assert abs(sim.power - 0.8) < 4 * sim.se
-    null = ev.simulate_power(0.0, p0, k, m, years, icc, n_sims=20_000, seed=13)
+    null = ev.simulate_power(0.0, p0, D(k, m, years, icc), n_sims=20_000, seed=13)
     assert abs(null.power - 0.05) < 4 * null.se
 
 
 def test_simulation_is_deterministic_and_the_t_test_has_less_power():
-    mdd = ev.minimum_detectable_difference(0.71, 9, 100, 2, 0.05)
-    a = ev.simulate_power(mdd, 0.71, 9, 100, 2, 0.05, n_sims=5000, seed=3)
-    assert a == ev.simulate_power(mdd, 0.71, 9, 100, 2, 0.05, n_sims=5000, seed=3)
-    t = ev.simulate_power(mdd, 0.71, 9, 100, 2, 0.05, n_sims=5000, seed=3, test="cluster_t")
+    mdd = ev.minimum_detectable_difference(0.71, D(9, 100, 2, 0.05))
+    a = ev.simulate_power(mdd, 0.71, D(9, 100, 2, 0.05), n_sims=5000, seed=3)
+    assert a == ev.simulate_power(mdd, 0.71, D(9, 100, 2, 0.05), n_sims=5000, seed=3)
+    t = ev.simulate_power(mdd, 0.71, D(9, 100, 2, 0.05), n_sims=5000, seed=3, test="cluster_t")
     assert t.power < a.power
+
+
+def test_simulation_honours_a_control_arm_unlike_the_pilot_arm():
+    """Three control teams of 100 for each pilot practice: the simulated power matches the exact power."""
+    design = D(9, 100, 2, 0.05, control_practices=27, control_children=100)
+    mdd = ev.minimum_detectable_difference(0.71, design)
+    sim = ev.simulate_power(mdd, 0.71, design, n_sims=20_000, seed=21)
+    assert abs(sim.power - 0.8) < 4 * sim.se
+    assert mdd < ev.minimum_detectable_difference(0.71, D(9, 100, 2, 0.05))
+
+
+def test_pilot_design_checks_its_fields_and_is_hashable():
+    design = D(4, [180, 80, 582, 120], 2)
+    assert design.children_per_practice == (180, 80, 582, 120)
+    assert hash(design) == hash(D(4, (180, 80, 582, 120), 2))
+    assert design.control_sizes.tolist() == [180, 80, 582, 120]
+    with pytest.raises(TypeError, match="practices must be a whole number of practices; got bool"):
+        D(True, 100)
+    with pytest.raises(ValueError, match=r"alpha must be in \(0, 1\)"):
+        D(9, 100, alpha=1.0)
+    with pytest.raises(TypeError, match="design must be a PilotDesign"):
+        ev.power_of_difference(0.1, 0.5, (9, 100))
+    with pytest.raises(ValueError, match=r"n_sims must be a whole number in \[100, 1,000,000\]; got 10,000,000,000"):
+        ev.simulate_power(0.1, 0.5, D(9, 100), n_sims=10**10)
+    with pytest.raises(ValueError, match=r"n_sims × practices asks for"):
+        ev.simulate_power(0.1, 0.5, D(10_000, 100), n_sims=1_000_000)
 
 
 # --- designs -------------------------------------------------------------------------------
@@ -182,9 +209,9 @@ def test_comparisons_of_the_report_design():
     c = ev.comparisons(0.71).set_index("comparison")["mdd"]
     pooled, one, kind_pooled, kind = c.tolist()
     assert pooled < one < kind_pooled < kind
-    assert one == pytest.approx(ev.minimum_detectable_difference(0.71, 9, 100, 2, 0.05))
-    assert pooled == pytest.approx(ev.minimum_detectable_difference(0.71, 9, 100, 2, 0.05, control_practices=27,
-                                                                    control_children=100))
+    assert one == pytest.approx(ev.minimum_detectable_difference(0.71, D(9, 100, 2, 0.05)))
+    assert pooled == pytest.approx(ev.minimum_detectable_difference(0.71, D(9, 100, 2, 0.05, control_practices=27,
+                                                                      control_children=100)))
 
 
 def test_predicted_effects_come_from_the_other_chapters_models():
@@ -240,7 +267,7 @@ def test_what_happened_rows_carry_citations():
     assert c["age_min"].tolist()[:3] == [14, 8, 16] and math.isnan(c["age_min"].iloc[3])
     act = ev.actual_design(0.71)
     assert act["pilots"] == 4 and act["years"] == 2
-    assert act["mdd"] == pytest.approx(ev.minimum_detectable_difference(0.71, 4, [180, 80, 582, 120], 2, 0.05))
+    assert act["mdd"] == pytest.approx(ev.minimum_detectable_difference(0.71, D(4, [180, 80, 582, 120], 2, 0.05)))
 
 
 def test_retrospective_verdicts():
@@ -258,7 +285,7 @@ def test_retrospective_verdicts():
     ({"icc": 1.5}, r"icc must be in \[0, 1\]; got 1.5"),
     ({"icc": float("nan")}, "icc must be a finite number"),
     ({"practices": 1}, r"practices must be an integer in \[2, 10000\]; got 1"),
-    ({"practices": 2.5}, "practices must be an integer"),
+    ({"practices": 2.5}, "practices must be a whole number"),
     ({"power": 0.0}, r"power must be in \(0, 1\); got 0.0"),
     ({"power": 1.0}, r"power must be in \(0, 1\); got 1.0"),
     ({"power": 1.2}, r"power must be in \(0, 1\)"),
@@ -275,22 +302,23 @@ def test_bad_inputs_are_rejected_naming_the_parameter(kwargs, pattern):
     args = {"baseline": 0.5, "practices": 9, "children_per_practice": 100, "years": 2, "icc": 0.05}
     args.update(kwargs)
     if isinstance(args["children_per_practice"], list):
-        args["practices"] = None
-    with pytest.raises(ValueError, match=pattern):
-        ev.minimum_detectable_difference(**args)
+        args["practices"] = 1
+    calls = {k: args.pop(k) for k in ("baseline", "power", "direction", "method") if k in args}
+    with pytest.raises((ValueError, TypeError), match=pattern):
+        ev.minimum_detectable_difference(design=D(**args), **calls)
 
 
 def test_other_functions_reject_bad_inputs():
     with pytest.raises(ValueError, match=r"icc must be in \[0, 1\]"):
         ev.design_effect(100, 1.01)
     with pytest.raises(ValueError, match=r"practices must be an integer in \[2"):
-        ev.simulate_power(0.1, 0.5, 1, 100)
-    with pytest.raises(ValueError, match=r"n_sims must be an integer in \[100"):
-        ev.simulate_power(0.1, 0.5, 9, 100, n_sims=10)
+        ev.simulate_power(0.1, 0.5, D(1, 100))
+    with pytest.raises(ValueError, match=r"n_sims must be a whole number in \[100, 1,000,000\]"):
+        ev.simulate_power(0.1, 0.5, D(9, 100), n_sims=10)
     with pytest.raises(ValueError, match="test must be one of"):
-        ev.simulate_power(0.1, 0.5, 9, 100, test="z")
+        ev.simulate_power(0.1, 0.5, D(9, 100), test="z")
     with pytest.raises(ValueError, match=r"diff must be in \[-0.5, 0.5\]"):
-        ev.power_of_difference(0.6, 0.5, 9, 100)
+        ev.power_of_difference(0.6, 0.5, D(9, 100))
     with pytest.raises(ValueError, match="clusters must be even"):
         ev.design_matrix("parallel", 9, 2)
     with pytest.raises(ValueError, match="design must be one of"):
@@ -306,7 +334,7 @@ def test_other_functions_reject_bad_inputs():
     with pytest.raises(ValueError, match="parameter must be one of"):
         ev.input_value("rho")
     with pytest.raises(ValueError, match=r"control_practices \(5\) must equal the number of sizes"):
-        ev.minimum_detectable_difference(0.5, 2, 100, control_practices=5, control_children=[100, 100])
+        ev.minimum_detectable_difference(0.5, D(2, 100, control_practices=5, control_children=[100, 100]))
 
 
 # --- charts and explorer -------------------------------------------------------------------
@@ -331,7 +359,7 @@ def test_mdd_chart_expression_is_the_closed_form():
     row = next(r for r in rows if r["icc"] == pytest.approx(0.05))
     k, m, y = 9, 100, 2
     value = 100 * row["zsum"] * math.sqrt(row["p0"] * (1 - row["p0"]) * 2 * (1 + (m * y - 1) * row["icc"]) / (k * m * y))
-    assert value == pytest.approx(100 * ev.minimum_detectable_difference(row["p0"], k, m, y, 0.05, method="approximate"))
+    assert value == pytest.approx(100 * ev.minimum_detectable_difference(row["p0"], D(k, m, y, 0.05), method="approximate"))
     assert "(1 + (ch8_children * ch8_years - 1) * datum.icc)" in text
 
 
@@ -350,7 +378,7 @@ def test_explorer_recomputes_on_change():
 
     box = explorer()
     before = box.output.value
-    mdd = ev.minimum_detectable_difference(ev.predicted_effects()["baseline"].iloc[0], 9, 100, 2, 0.05)
+    mdd = ev.minimum_detectable_difference(ev.predicted_effects()["baseline"].iloc[0], D(9, 100, 2, 0.05))
     assert f"{100 * mdd:.1f} points" in before
     box.controls["icc"].value = 0.2
     assert box.output.value != before

@@ -122,7 +122,7 @@ def test_monte_carlo_se_is_the_sample_sd_over_root_n():
     ],
 )
 def test_monte_carlo_se_refuses_bad_samples(samples, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises((ValueError, TypeError), match=message):
         stats.monte_carlo_se(samples)
 
 

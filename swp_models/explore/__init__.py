@@ -39,6 +39,9 @@ def _panel_base() -> type:
 
         compute: Callable[[dict[str, Any]], str]
         controls: dict[str, Any]
+        #: Words of the timing line and of the message shown for inputs the model refuses.
+        done_text = "Re-priced in"
+        refused_text = "Cannot price these inputs:"
 
         def add(self, name: str, widget: Any, description_width: str = "260px", width: str = "560px") -> Any:
             """Register ``widget`` as the control ``name`` in the house style (updates when released)."""
@@ -70,11 +73,11 @@ def _panel_base() -> type:
             try:
                 text = self.compute(self.settings())
             except ValueError as err:
-                text = ('<p class="swp-explorer-error" style="color:#b00"><b>Cannot price these inputs:</b> '
+                text = (f'<p class="swp-explorer-error" style="color:#b00"><b>{self.refused_text}</b> '
                         f"{html.escape(str(err))}</p>")
             self.result.value = text
             self.last_seconds = time.perf_counter() - start
-            self.timing.value = ('<p style="color:#666;font-size:90%">Re-priced in '
+            self.timing.value = (f'<p style="color:#666;font-size:90%">{self.done_text} '
                                  f'<span class="swp-explorer-ms">{1000 * self.last_seconds:.0f}</span> ms.</p>')
 
     return LivePanel

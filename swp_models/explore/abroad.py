@@ -7,20 +7,16 @@ Kansas's contracts on chapter 5's simulator with :func:`swp_models.abroad.kansas
 
 from __future__ import annotations
 
-import html
-import time
 from typing import Any
 
 import ipywidgets as widgets
 
 from .. import abroad, contracts
 from ..validation import check_in_range, check_integer, check_positive
-from . import html_table
+from . import LivePanel, html_table
 
 __all__ = ["AbroadExplorer", "explorer", "tender_rows", "kansas_rows"]
 
-_STYLE = {"description_width": "280px"}
-_WIDTH = "580px"
 
 
 def _gbp(x: float) -> str:
@@ -85,24 +81,22 @@ def kansas_rows(served_above: float, risk_tolerance: float, n_years: int, seed: 
             for rec in k.itertuples(index=False)]
 
 
-class AbroadExplorer(widgets.VBox):
+class AbroadExplorer(LivePanel):
     """Two tabs of controls (the tender, Kansas) and their results tables, recomputed on every change.
 
     Attributes: ``controls`` (every input's widget by name), ``result`` (the HTML widget with the
     tables), ``timing`` (how long the last recomputation took) and ``last_seconds``.
     """
 
+    done_text = "Recomputed in"
+    refused_text = "Cannot compute these inputs:"
+
     def __init__(self, seed: int = abroad.KANSAS_SEED) -> None:
+        check_integer("seed", seed, low=0, high=2**31 - 1)
         super().__init__()
-        self.controls: dict[str, widgets.ValueWidget] = {}
-        c = self.controls
 
         def add(name: str, widget: widgets.ValueWidget) -> widgets.ValueWidget:
-            widget.style = dict(_STYLE)
-            widget.layout = widgets.Layout(width=_WIDTH)
-            widget.continuous_update = False
-            c[name] = widget
-            return widget
+            return self.add(name, widget, description_width="280px", width="580px")
 
         a = abroad.assumption
         tender = [
@@ -131,43 +125,28 @@ class AbroadExplorer(widgets.VBox):
         tabs = widgets.Tab(children=[widgets.VBox(tender), widgets.VBox(kansas)])
         for i, title in enumerate(("Tender (South Australia)", "Kansas and simulation")):
             tabs.set_title(i, title)
-        self.result = widgets.HTML()
-        self.timing = widgets.HTML()
-        self.last_seconds = float("nan")
-        self.children = [tabs, self.timing, self.result]
-        for widget in c.values():
-            widget.observe(self._on_change, names="value")
-        self.update()
+        self._last: dict[str, tuple[tuple, list[tuple[str, ...]]]] = {}
+        self.wire(tabs)
 
-    def settings(self) -> dict[str, Any]:
-        """The current value of every control."""
-        return {name: w.value for name, w in self.controls.items()}
+    def _rows(self, which: str, fn: Any, *args: Any) -> list[tuple[str, ...]]:
+        # Each table is recomputed only when one of its own inputs changed.
+        key = (which, *args)
+        if self._last.get(which, (None,))[0] != key:
+            self._last[which] = (key, fn(*args))
+        return self._last[which][1]
 
-    def _on_change(self, change: dict[str, Any]) -> None:
-        self.update()
-
-    def update(self) -> None:
-        """Recompute both tables on the current inputs."""
-        start = time.perf_counter()
-        v = self.settings()
-        try:
-            tender = tender_rows(v["max_bidders"], v["spread"], v["reserve_markup"], v["potential_entrants"],
-                                 v["entry_probability"], v["children"], v["n_years"], v["seed"])
-            kansas = kansas_rows(v["served_above"], v["risk_tolerance"], v["n_years"], v["seed"])
-            text = (html_table("Tender: expected price against the number of bidders", tender,
-                               ("Bidders", "Chance of an award", "Price a child, closed form; simulated",
-                                "Commissioner's cost a year"))
-                    + html_table("Kansas: a flat rate per child referred against payment per child served", kansas,
-                                 ("Contract", "Bears: number of children", "Bears: cost per child",
-                                  "Expected surplus", "Chance of a loss", "Worst year in 20", "Risk premium",
-                                  "State's spend, sd")))
-        except ValueError as err:
-            text = (f'<p class="swp-explorer-error" style="color:#b00"><b>Cannot compute these inputs:</b> '
-                    f"{html.escape(str(err))}</p>")
-        self.result.value = text
-        self.last_seconds = time.perf_counter() - start
-        self.timing.value = (f'<p style="color:#666;font-size:90%">Recomputed in '
-                             f'<span class="swp-abroad-ms">{1000 * self.last_seconds:.0f}</span> ms.</p>')
+    def compute(self, v: dict[str, Any]) -> str:
+        """Both tables' HTML on the settings ``v`` (a table whose inputs did not change is not recomputed)."""
+        tender = self._rows("tender", tender_rows, v["max_bidders"], v["spread"], v["reserve_markup"],
+                            v["potential_entrants"], v["entry_probability"], v["children"], v["n_years"], v["seed"])
+        kansas = self._rows("kansas", kansas_rows, v["served_above"], v["risk_tolerance"], v["n_years"], v["seed"])
+        return (html_table("Tender: expected price against the number of bidders", tender,
+                           ("Bidders", "Chance of an award", "Price a child, closed form; simulated",
+                            "Commissioner's cost a year"))
+                + html_table("Kansas: a flat rate per child referred against payment per child served", kansas,
+                             ("Contract", "Bears: number of children", "Bears: cost per child",
+                              "Expected surplus", "Chance of a loss", "Worst year in 20", "Risk premium",
+                              "State's spend, sd")))
 
 
 def explorer(seed: int = abroad.KANSAS_SEED) -> AbroadExplorer:

@@ -8,7 +8,6 @@ children are re-simulated only when a control of the cost model or caseload chan
 from __future__ import annotations
 
 import html
-import time
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -20,12 +19,14 @@ import pandas as pd
 from .. import contracts, liability
 from ..costs import Caseload, CostModel, default_cost_model, default_caseload, total_cost_moments
 from ..costs import assumption as cost_assumption
-from ..validation import check_one_of, check_positive
+from ..validation import check_integer, check_one_of, check_positive
+from . import LivePanel
 
-__all__ = ["ContractExplorer", "explorer", "price_contracts"]
+__all__ = ["ContractExplorer", "YEAR_OPTIONS", "explorer", "price_contracts"]
 
-_STYLE = {"description_width": "260px"}
-_WIDTH = "560px"
+#: The numbers of simulated practice-years the explorer offers. Re-pricing 20,000 years took 250-360 ms of CPU on
+#: the benchmark machine, over the 200 ms a live control should take; 10,000 stays under it at any caseload.
+YEAR_OPTIONS: tuple[int, ...] = (5_000, 10_000)
 #: Controls whose change means new simulated children.
 _CHILD_CONTROLS = ("caseload", "margin", "caseload_kind", "cv", "tail_share", "tail_multiple", "n_years", "seed")
 
@@ -69,12 +70,12 @@ def price_contracts(years: contracts.PracticeYears, risk_tolerance: float, effor
     """
     r = 1.0 / check_positive("risk_tolerance", risk_tolerance)
     check_one_of("scope", scope, liability.SCOPES)
-    sc = liability.default_scope(scope)
+    sc = _scope(scope)
     own = sc.apply(years)
     book = contracts.build_contracts(years.cost_model, scope=sc, years=own, **terms)
     fixed = contracts.compare(book, own, r)
     effort = contracts.effort_comparison(book, own, r, effort_cost)
-    reserves = contracts.chapter_reserves(scope, reserve_months)
+    reserves = _reserves(scope, reserve_months)
     term = int(contracts.assumption("contract_term_years")) if term_years is None else term_years
     fail = liability.failure_comparison(book, own, reserves, term_years=term,
                                         failure_cost=contracts.assumption("failure_cost"), risk_aversion=r)
@@ -82,6 +83,17 @@ def price_contracts(years: contracts.PracticeYears, risk_tolerance: float, effor
     table = table.merge(fail.drop(columns=["risk_premium"]), on="contract")
     optimum = contracts.simulated_optimal_share(own, r, effort_cost, shares=np.linspace(0, 1, 41))
     return table, optimum
+
+
+# The scope and the reserves are read from the data tables; they depend only on the scope and the months.
+@lru_cache(maxsize=8)
+def _scope(scope: str) -> liability.Scope:
+    return liability.default_scope(scope)
+
+
+@lru_cache(maxsize=256)
+def _reserves(scope: str, reserve_months: float | None) -> float:
+    return contracts.chapter_reserves(scope, reserve_months)
 
 
 @lru_cache(maxsize=64)
@@ -99,7 +111,7 @@ def _gbp(x: float) -> str:
     return f"{'−' if x < -0.5 else ''}£{abs(x):,.0f}"
 
 
-class ContractExplorer(widgets.VBox):
+class ContractExplorer(LivePanel):
     """An ipywidgets panel: controls for every input of the contract model, and a results table.
 
     Its attributes: ``controls``, a dict of every input's widget by name; ``result``, the
@@ -109,19 +121,12 @@ class ContractExplorer(widgets.VBox):
     """
 
     def __init__(self, n_years: int = 5_000, seed: int = contracts.CHAPTER_SEED) -> None:
+        check_one_of("n_years", n_years, YEAR_OPTIONS)
+        check_integer("seed", seed, low=0, high=2**31 - 1)
         super().__init__()
         a = contracts.assumption
         load = default_caseload()
-        self.controls: dict[str, widgets.ValueWidget] = {}
-        c = self.controls
-
-        def add(name: str, widget: widgets.ValueWidget) -> widgets.ValueWidget:
-            widget.style = dict(_STYLE)
-            widget.layout = widgets.Layout(width=_WIDTH)
-            widget.continuous_update = False
-            c[name] = widget
-            return widget
-
+        add = self.add
         children = [
             add("caseload", widgets.IntSlider(value=load.mean, min=10, max=300, step=5,
                                               description="Children in the practice (central)")),
@@ -134,7 +139,7 @@ class ContractExplorer(widgets.VBox):
                                                   readout_format=".3f", description="Share of exceptional children")),
             add("tail_multiple", widgets.FloatSlider(value=cost_assumption("tail_multiple"), min=1.5, max=6.0, step=0.5,
                                                      description="Their cost, × complex-needs mean")),
-            add("n_years", widgets.Dropdown(options=[5_000, 10_000, 20_000], value=n_years,
+            add("n_years", widgets.Dropdown(options=list(YEAR_OPTIONS), value=n_years,
                                             description="Simulated practice-years")),
             add("seed", widgets.BoundedIntText(value=seed, min=0, max=2**31 - 1, description="Random seed")),
         ]
@@ -184,20 +189,10 @@ class ContractExplorer(widgets.VBox):
         tabs = widgets.Tab(children=[widgets.VBox(children), widgets.VBox(risk + terms), widgets.VBox(admin)])
         for i, title in enumerate(("Children", "Risk and terms", "Administration")):
             tabs.set_title(i, title)
-        self.result = widgets.HTML()
-        self.timing = widgets.HTML()
-        self.last_seconds = float("nan")
         self._children: _Children | None = None
-        self.children = [tabs, self.timing, self.result]
-        for widget in c.values():
-            widget.observe(self._on_change, names="value")
-        self.update()
+        self.wire(tabs)
 
     # -- model ----------------------------------------------------------------------
-
-    def settings(self) -> dict[str, Any]:
-        """The current value of every control."""
-        return {name: w.value for name, w in self.controls.items()}
 
     def _years(self, v: dict[str, Any]) -> contracts.PracticeYears:
         key = tuple(v[name] for name in _CHILD_CONTROLS)
@@ -208,26 +203,13 @@ class ContractExplorer(widgets.VBox):
             self._children = _Children(key, years)
         return self._children.years
 
-    def _on_change(self, change: dict[str, Any]) -> None:
-        self.update()
-
-    def update(self) -> None:
-        """Re-price every contract on the current inputs and redraw the table."""
-        start = time.perf_counter()
-        v = self.settings()
-        try:
-            years = self._years(v)
-            terms = {name: v[name] for name in contracts.CONTRACT_TERMS}
-            table, optimum = price_contracts(years, v["risk_tolerance"], v["effort_cost"], scope=v["scope"],
-                                             reserve_months=v["reserve_months"], term_years=v["term_years"], **terms)
-            text = self._render(years, table, optimum, v)
-        except ValueError as err:
-            text = f'<p class="swp-explorer-error" style="color:#b00"><b>Cannot price these inputs:</b> ' \
-                   f"{html.escape(str(err))}</p>"
-        self.result.value = text
-        self.last_seconds = time.perf_counter() - start
-        self.timing.value = f'<p style="color:#666;font-size:90%">Re-priced in ' \
-                            f'<span class="swp-explorer-ms">{1000 * self.last_seconds:.0f}</span> ms.</p>'
+    def compute(self, v: dict[str, Any]) -> str:
+        """Re-price every contract on the settings ``v`` and return the results table's HTML."""
+        years = self._years(v)
+        terms = {name: v[name] for name in contracts.CONTRACT_TERMS}
+        table, optimum = price_contracts(years, v["risk_tolerance"], v["effort_cost"], scope=v["scope"],
+                                         reserve_months=v["reserve_months"], term_years=v["term_years"], **terms)
+        return self._render(years, table, optimum, v)
 
     @staticmethod
     def _render(years: contracts.PracticeYears, table: pd.DataFrame, optimum: contracts.OptimalShare,
@@ -270,7 +252,7 @@ def explorer(n_years: int = 5_000, seed: int = contracts.CHAPTER_SEED) -> Contra
     Parameters
     ----------
     n_years : int
-        Simulated practice-years to start with (5,000, 10,000 or 20,000).
+        Simulated practice-years to start with, one of :data:`YEAR_OPTIONS` (5,000 or 10,000).
     seed : int
         Random seed of the simulated children.
     """

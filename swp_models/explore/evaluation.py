@@ -46,18 +46,17 @@ def render(values: dict[str, Any]) -> str:
         An HTML fragment; if an input is out of range, the error message in its place.
     """
     try:
-        common = dict(years=values["years"], icc=values["icc"], alpha=values["alpha"])
-        args = (values["baseline"], values["practices"], values["children"])
-        ctrl = dict(control_practices=values["control_teams"], control_children=values["children"])
-        exact = ev.minimum_detectable_difference(*args, power=values["power"], direction=values["direction"],
-                                                 **common, **ctrl)
-        approx = ev.minimum_detectable_difference(*args, power=values["power"], direction=values["direction"],
-                                                  method="approximate", **common, **ctrl)
+        design = ev.PilotDesign(values["practices"], values["children"], values["years"], values["icc"],
+                                values["alpha"], control_practices=values["control_teams"],
+                                control_children=values["children"])
+        exact = ev.minimum_detectable_difference(values["baseline"], design, values["power"],
+                                                 direction=values["direction"])
+        approx = ev.minimum_detectable_difference(values["baseline"], design, values["power"],
+                                                  direction=values["direction"], method="approximate")
         de = ev.design_effect(values["children"] * values["years"], values["icc"])
         rows = []
         for r in _predicted().itertuples():
-            pw = ev.power_of_difference(r.difference, r.baseline, values["practices"], values["children"], **common,
-                                        **ctrl)
+            pw = ev.power_of_difference(r.difference, r.baseline, design)
             need = ev.practices_needed(r.difference, r.baseline, values["children"], values["years"], values["icc"],
                                        values["alpha"], values["power"])
             rows.append((r.effect, f"{100 * r.difference:.1f} points", f"{100 * pw:.0f}%",

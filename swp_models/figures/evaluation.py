@@ -86,6 +86,12 @@ def _design() -> dict[str, int]:
     }
 
 
+def _report_design() -> ev.PilotDesign:
+    """The report's design (its practices, children and years) with the chapter's ICC and significance level."""
+    d, a = _design(), _inputs()
+    return ev.PilotDesign(d["practices"], d["children"], d["years"], a["icc"], a["alpha"])
+
+
 @lru_cache(maxsize=1)
 def _comparisons() -> pd.DataFrame:
     d, a = _design(), _inputs()
@@ -121,8 +127,8 @@ def _predicted() -> pd.DataFrame:
     p = ev.predicted_effects()
     a = _inputs()
     d = _design()
-    p["mdd_report"] = [ev.minimum_detectable_difference(r.baseline, d["practices"], d["children"], d["years"],
-                                                        a["icc"], a["alpha"], a["power"]) for r in p.itertuples()]
+    p["mdd_report"] = [ev.minimum_detectable_difference(r.baseline, _report_design(), a["power"])
+                       for r in p.itertuples()]
     p["mdd_actual"] = [ev.actual_design(r.baseline)["mdd"] for r in p.itertuples()]
     p["practices_needed"] = [ev.practices_needed(r.difference, r.baseline, d["children"], d["years"], a["icc"],
                                                  a["alpha"], a["power"]) for r in p.itertuples()]
@@ -358,14 +364,12 @@ def _simulation() -> pd.DataFrame:
     d, a = _design(), _inputs()
     first = _outcomes().iloc[0]
     p0 = float(first["baseline"])
-    mdd = ev.minimum_detectable_difference(p0, d["practices"], d["children"], d["years"], a["icc"], a["alpha"],
-                                           a["power"])
+    mdd = ev.minimum_detectable_difference(p0, _report_design(), a["power"])
     rows = []
     for label, diff, test in [("At the MDD, the design-effect z-test", mdd, "design_effect"),
                               ("At the MDD, a t-test on practice shares", mdd, "cluster_t"),
                               ("No true difference, the design-effect z-test", 0.0, "design_effect")]:
-        s = ev.simulate_power(diff, p0, d["practices"], d["children"], d["years"], a["icc"], a["alpha"],
-                              n_sims=20_000, seed=ev.CHAPTER_SEED, test=test)
+        s = ev.simulate_power(diff, p0, _report_design(), n_sims=20_000, seed=ev.CHAPTER_SEED, test=test)
         nominal = a["power"] if diff else a["alpha"]
         rows.append({"check": label, "nominal": nominal, "power": s.power, "se": s.se})
     return pd.DataFrame(rows)
@@ -533,10 +537,10 @@ def retrospective_chart() -> alt.VConcatChart:
     for icc in [round(x, 2) for x in np.arange(0.0, 0.301, 0.01)]:
         for r in p.itertuples():
             name = "Continuity gain" if r.Index == 0 else "Outcome effect"
-            report = ev.minimum_detectable_difference(r.baseline, d["practices"], d["children"], d["years"], icc,
-                                                      a["alpha"], a["power"])
-            actual = ev.minimum_detectable_difference(r.baseline, len(cohorts), cohorts, years, icc, a["alpha"],
-                                                      a["power"])
+            report = ev.minimum_detectable_difference(
+                r.baseline, ev.PilotDesign(d["practices"], d["children"], d["years"], icc, a["alpha"]), a["power"])
+            actual = ev.minimum_detectable_difference(
+                r.baseline, ev.PilotDesign(len(cohorts), cohorts, years, icc, a["alpha"]), a["power"])
             rows += [(icc, name, whats[0], 100 * r.difference), (icc, name, whats[1], 100 * report),
                      (icc, name, whats[2], 100 * actual)]
     g = pd.DataFrame(rows, columns=["icc", "effect", "what", "pts"]).dropna()

@@ -8,6 +8,8 @@ import pandas as pd
 from .. import data, problem
 from ..charts import PALETTE, finish, selector, series_cues, slider
 
+__all__ = ["workforce_chart", "recruitment_chart", "agency_chart", "wmtd_chart", "census_chart"]
+
 _REPORT = "Le Grand (2007)"
 
 
