@@ -43,7 +43,7 @@ __all__ = [
 _GRID_POINTS_PER_SD = 40
 
 
-#: Most grid points :func:`total_cost_distribution` uses for one caseload (about 12 s of work at the top);
+#: Most grid points :func:`total_cost_distribution` uses for one caseload (a few seconds of work at the top);
 #: a caseload needing more is refused, never computed on a coarser grid.
 GRID_MAX_POINTS: int = 1 << 22
 

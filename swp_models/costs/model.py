@@ -31,12 +31,14 @@ import pandas as pd
 from scipy import special
 
 from ..validation import (
+    MAX_CELLS,
     check_in_range,
     check_instance,
     check_integer,
     check_one_of,
     check_positive,
     check_probability,
+    check_size,
 )
 
 __all__ = ["NEEDS_GROUPS", "EXCEPTIONAL", "CostModel"]
@@ -190,7 +192,7 @@ class CostModel:
 
     def shock_factors(self, n: int, rng: np.random.Generator) -> np.ndarray:
         """Draw ``n`` yearly shock factors (lognormal, mean 1); all ones without a shock (no draws taken)."""
-        n = check_integer("n", n, low=0)
+        n = check_size("n", n, MAX_CELLS, low=0)
         if self.shock_cv == 0:
             return np.ones(n)
         s = self.shock_sigma
@@ -418,7 +420,7 @@ class CostModel:
         Parameters
         ----------
         n : int
-            Number of children, >= 0.
+            Number of children, in [0, :data:`~swp_models.validation.MAX_CELLS`].
         seed : int or numpy.random.Generator
         return_groups : bool, default False
             Also return each child's component index (into :attr:`components`; int8).
@@ -430,7 +432,7 @@ class CostModel:
         groups : numpy.ndarray
             Component indices (int8), only when ``return_groups``.
         """
-        n = check_integer("n", n, low=0)
+        n = check_size("n", n, MAX_CELLS, low=0)
         rng = _rng(seed)
         u = rng.random(n)
         comp = np.zeros(n, dtype=np.int8)

@@ -525,7 +525,8 @@ def needs_mix_models(*, data_dir: str | Path | None = None) -> dict[str, CostMod
     The central mix first, then the low and high ends of the additional-needs share, the
     older-children scenario and the census calibration; each a
     :func:`default_cost_model` (no shared shock).
-        Parameters
+
+    Parameters
     ----------
     data_dir : str or pathlib.Path, optional
         Folder of the data tables; default the package's own ``data/``.
