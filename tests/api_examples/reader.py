@@ -7,6 +7,8 @@ Values that need the package are built by zero-argument callables, so this file 
 import tempfile
 from pathlib import Path
 
+_TMP = Path(tempfile.gettempdir())
+
 
 def _chart():
     import altair as alt
@@ -21,32 +23,21 @@ def _chapter():
     return findings.CHAPTERS[0]
 
 
-def _charts():
-    return {
-        "swp_models.charts.bound_params": {"spec": {"params": [{"name": "p", "bind": {"input": "range"}}]}},
-        "swp_models.charts.finish": {"chart": _chart(), "title": "A title", "source": "A source"},
-        "swp_models.charts.selector": {"name": "p", "label": "Pick", "options": ["a", "b"], "value": "a"},
-        "swp_models.charts.slider": {"name": "s", "label": "Share", "minimum": 0.0, "maximum": 1.0, "step": 0.1,
-                                     "value": 0.5},
-        "swp_models.charts.series_cues": {"field": "series:N", "domain": ["a", "b"]},
-        "swp_models.charts.write_vega_bundle": {"path": str(Path(tempfile.gettempdir()) / "swp-contract-vega.js")},
-    }
-
-
-def _findings():
-    ch = _chapter()
-    return {
-        "swp_models.findings.Chapter": {"number": 1, "title": "A chapter", "page": "book/01_problem",
-                                        "key_results": ch.key_results},
-        "swp_models.findings.csv_name": {"chapter": ch},
-        "swp_models.findings.headline_rows": {"chapters": (ch,), "stored": True},
-        "swp_models.findings.key_results_frame": {"chapter": ch},
-        "swp_models.findings.stored_key_results": {"chapter": ch},
-        "swp_models.findings.link_chapters": {"text": "As chapter 2 shows."},
-        "swp_models.findings.write_key_results": {
-            "outdir": str(Path(tempfile.gettempdir()) / "swp-contract-key-results"), "chapters": (ch,), "stored": True},
-    }
-
-
-def EXAMPLES():
-    return {**_charts(), **_findings()}
+EXAMPLES = {
+    "swp_models.charts.bound_params": {"spec": {"params": [{"name": "p", "bind": {"input": "range"}}]}},
+    "swp_models.charts.finish": lambda: {"chart": _chart(), "title": "A title", "source": "A source"},
+    "swp_models.charts.selector": {"name": "p", "label": "Pick", "options": ["a", "b"], "value": "a"},
+    "swp_models.charts.slider": {"name": "s", "label": "Share", "minimum": 0.0, "maximum": 1.0, "step": 0.1,
+                                 "value": 0.5},
+    "swp_models.charts.series_cues": {"field": "series:N", "domain": ["a", "b"]},
+    "swp_models.charts.write_vega_bundle": {"path": str(_TMP / "swp-contract-vega.js")},
+    "swp_models.findings.Chapter": lambda: {"number": 1, "title": "A chapter", "page": "book/01_problem",
+                                            "key_results": _chapter().key_results},
+    "swp_models.findings.csv_name": lambda: {"chapter": _chapter()},
+    "swp_models.findings.headline_rows": lambda: {"chapters": (_chapter(),), "stored": True},
+    "swp_models.findings.key_results_frame": lambda: {"chapter": _chapter()},
+    "swp_models.findings.stored_key_results": lambda: {"chapter": _chapter()},
+    "swp_models.findings.link_chapters": {"text": "As chapter 2 shows."},
+    "swp_models.findings.write_key_results": lambda: {"outdir": str(_TMP / "swp-contract-key-results"),
+                                                      "chapters": (_chapter(),), "stored": True},
+}
