@@ -140,8 +140,8 @@ class FindingsDirective(SphinxDirective):
     """
 
     has_content = False
-    _HEAD = ('<thead><tr><th>Finding</th><th>Figure</th><th>Chapter</th>'
-             '<th><abbr title="Does a labelled assumption drive the figure?">Assumption?</abbr></th></tr></thead>')
+    _HEAD = ('<thead><tr><th>Finding</th><th>Figure</th><th><abbr title="Chapter">Ch.</abbr></th>'
+             '<th>Rests on an assumption?</th></tr></thead>')
 
     def run(self):
         from swp_models import findings
