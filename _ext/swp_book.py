@@ -129,19 +129,19 @@ def _build_meta(app):
     }
 
 
-def _escape_cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
 class FindingsDirective(SphinxDirective):
     """The book's headline findings, linked to their chapters: one a chapter in a table short enough
     for one screen, the others behind a disclosure.
 
-    The figures are read from the chapters' stored outputs (what the chapter pages show) through
+    Each row gives the finding, its figure, its chapter (linked) and whether a labelled assumption
+    drives it ("yes", naming the assumption on hover and to screen readers, or "no"). The figures are
+    read from the chapters' stored outputs (what the chapter pages show) through
     :func:`swp_models.findings.headline_rows`, so nothing is computed again for this page.
     """
 
     has_content = False
+    _HEAD = ('<thead><tr><th>Finding</th><th>Figure</th><th><abbr title="Chapter">Ch.</abbr></th>'
+             '<th>Rests on an assumption?</th></tr></thead>')
 
     def run(self):
         from swp_models import findings
@@ -151,34 +151,27 @@ class FindingsDirective(SphinxDirective):
             self.env.note_dependency(str(ROOT / f"{ch.page}.ipynb"))
         rows = findings.headline_rows(stored=True)
         first = (rows["rank"] == 0) & ~rows["chapter"].str.contains(".", regex=False)
-        container = nodes.container(classes=["swp-findings"])
-        self._table(rows[first], container)
         more = rows[~first]
+        html = '<div class="swp-findings">' + self._table(rows[first])
         if len(more):
-            details = nodes.container(classes=["swp-findings-more"])
-            self.state.nested_parse(StringList(
-                [f":::{{dropdown}} {len(more)} more findings", ""] + self._lines(more) + [":::"],
-                source="swp-findings"), self.content_offset, details)
-            container += details
-        for table in container.findall(nodes.table):
-            table["classes"] += ["swp-table", "swp-findings-table"]
-        return [container]
+            html += (f'<details class="swp-findings-more"><summary>{len(more)} more findings</summary>'
+                     + self._table(more) + "</details>")
+        return [nodes.raw("", html + "</div>", format="html")]
 
-    @staticmethod
-    def _lines(rows) -> list[str]:
-        lines = ["| Finding | Figure | Chapter | Rests on an assumption? |", "|---|---|---|---|"]
+    def _table(self, rows) -> str:
+        from html import escape
+
+        body = []
         for r in rows.to_dict("records"):
-            target = "/" + r["page"] if "/" in r["page"] else r["page"]
+            uri = self.env.app.builder.get_relative_uri(self.env.docname, r["page"])
             basis = r["Rests on an assumption"]
-            rests = "no: data and model only" if basis == "data and model only" else f"yes: {basis}"
-            lines.append(
-                f"| {_escape_cell(r['Result'])} | **{_escape_cell(r['Value'])}** "
-                f"| {r['chapter']}. {{doc}}`{target}` | {_escape_cell(rests)} |"
-            )
-        return lines
-
-    def _table(self, rows, container) -> None:
-        self.state.nested_parse(StringList(self._lines(rows), source="swp-findings"), self.content_offset, container)
+            rests = ("no" if basis == "data and model only"
+                     else f'<abbr class="swp-basis" title="{escape(basis)}">yes</abbr>'
+                          f'<span class="visually-hidden">: {escape(basis)}</span>')
+            body.append(f'<tr><td>{escape(r["Result"])}</td><td><strong>{escape(r["Value"])}</strong></td>'
+                        f'<td><a class="reference internal" href="{uri}" title="{escape(r["title"])}">'
+                        f'{escape(r["chapter"])}</a></td><td>{rests}</td></tr>')
+        return f'<table class="table swp-table swp-findings-table">{self._HEAD}<tbody>{"".join(body)}</tbody></table>'
 
 
 _CELL_KEY = re.compile(r"<td>([a-z][a-z0-9_]*)</td>")

@@ -20,6 +20,9 @@ from typing import Any, Sequence
 
 import altair as alt
 
+from .validation import (check_finite, check_flag, check_in_range, check_instance, check_one_of, check_positive,
+                         check_sequence, check_text)
+
 __all__ = [
     "DASHES",
     "PALETTE",
@@ -151,6 +154,9 @@ def vega_bundle() -> str:
 
 def write_vega_bundle(path: str | Path) -> Path:
     """Write :func:`vega_bundle` to ``path`` if it is missing or different; return the path."""
+    check_instance("path", path, (str, Path), "a file path (str or pathlib.Path)")
+    if not str(path).strip():
+        raise ValueError("path must not be empty")
     target = Path(path)
     text = vega_bundle()
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
@@ -189,11 +195,14 @@ def finish(
     altair.VConcatChart
         The chart with the title on top and the source line below.
     """
-    if not title.strip():
-        raise ValueError("title must be a non-empty string; got an empty title")
-    sources = [source] if isinstance(source, str) else list(source)
-    if not any(s.strip() for s in sources):
-        raise ValueError("source must name at least one source; got none")
+    check_instance("chart", chart, alt.TopLevelMixin, "an Altair chart")
+    check_text("title", title)
+    sources = [source] if isinstance(source, str) else check_sequence("source", source, max_len=20)
+    if not all(isinstance(s, str) for s in sources) or not any(s.strip() for s in sources):
+        raise ValueError(f"source must name at least one source as text; got {source!r:.80}")
+    if subtitle is not None and not isinstance(subtitle, str):
+        if not all(isinstance(t, str) for t in check_sequence("subtitle", subtitle, max_len=10)):
+            raise TypeError(f"subtitle must be text or a sequence of text lines; got {subtitle!r:.80}")
     head = alt.TitleParams(text=title, subtitle=subtitle if subtitle is not None else alt.Undefined)
     inner = chart.properties(title=head)
     foot = alt.TitleParams(
@@ -247,14 +256,21 @@ def series_cues(field: str, domain: Sequence[str], colours: Sequence[str] | None
     dict
         Keyword arguments for ``.encode``: ``color``, and ``strokeDash`` and/or ``shape``.
     """
-    if not isinstance(field, str) or ":" not in field:
+    if ":" not in check_text("field", field):
         raise ValueError(f"field must be 'name:type', got {field!r}")
-    names = list(domain) if isinstance(domain, (list, tuple)) else None
-    if not names or len(names) > len(DASHES) or not all(isinstance(n, str) for n in names):
-        raise ValueError(f"domain must be 1 to {len(DASHES)} series names, got {domain!r}")
-    palette = list(colours) if colours is not None else list(PALETTE[:len(names)])
-    if len(palette) != len(names):
-        raise ValueError(f"colours must give one colour a series ({len(names)}), got {len(palette)}")
+    names = check_sequence("domain", domain, max_len=len(DASHES))
+    if not all(isinstance(n, str) for n in names):
+        raise ValueError(f"domain must be 1 to {len(DASHES)} series names (text), got {domain!r:.80}")
+    palette = check_sequence("colours", colours, max_len=len(DASHES)) if colours is not None \
+        else list(PALETTE[:len(names)])
+    if len(palette) != len(names) or not all(isinstance(c, str) for c in palette):
+        raise ValueError(f"colours must give one colour a series ({len(names)}), got {colours!r:.80}")
+    if title is not None:
+        check_text("title", title)
+    if legend is not None:
+        check_instance("legend", legend, alt.Legend, "an altair.Legend")
+    check_flag("line", line)
+    check_flag("shape", shape)
     legend = legend if legend is not None else alt.Legend(orient="bottom", direction="vertical", labelLimit=320)
     legend = legend.copy()
     legend.symbolStrokeWidth = 2
@@ -282,6 +298,7 @@ def bound_params(spec: dict[str, Any]) -> list[str]:
     list of str
         In the order they appear; a name bound twice appears twice.
     """
+    check_instance("spec", spec, dict, "a Vega-Lite spec (dict)")
     found: list[str] = []
 
     def walk(node: Any) -> None:
@@ -300,7 +317,17 @@ def bound_params(spec: dict[str, Any]) -> list[str]:
 
 
 def slider(name: str, label: str, minimum: float, maximum: float, step: float, value: float) -> alt.Parameter:
-    """A named Altair parameter bound to a range slider (works in the static book)."""
+    """A named Altair parameter bound to a range slider (works in the static book).
+
+    ``minimum < maximum``, ``0 < step <= maximum - minimum`` and ``minimum <= value <= maximum``.
+    """
+    check_text("name", name)
+    check_text("label", label)
+    low, high = check_finite("minimum", minimum), check_finite("maximum", maximum)
+    if high <= low:
+        raise ValueError(f"maximum must be above minimum ({minimum!r}); got {maximum!r}")
+    check_in_range("step", check_positive("step", step), high=high - low)
+    check_in_range("value", value, low, high)
     return alt.param(
         name=name,
         value=value,
@@ -310,8 +337,16 @@ def slider(name: str, label: str, minimum: float, maximum: float, step: float, v
 
 def selector(name: str, label: str, options: Sequence[Any], value: Any, labels: Sequence[str] | None = None,
              radio: bool = False) -> alt.Parameter:
-    """A named Altair parameter bound to a drop-down (or radio buttons)."""
-    kind = alt.binding_radio if radio else alt.binding_select
+    """A named Altair parameter bound to a drop-down (or radio buttons); ``value`` is one of ``options``."""
+    check_text("name", name)
+    check_text("label", label)
+    options = check_sequence("options", options, max_len=200)
+    check_one_of("value", value, options)
+    if labels is not None:
+        labels = check_sequence("labels", labels, max_len=200)
+        if len(labels) != len(options) or not all(isinstance(t, str) for t in labels):
+            raise ValueError(f"labels must give one text label an option ({len(options)}); got {labels!r:.80}")
+    kind = alt.binding_radio if check_flag("radio", radio) else alt.binding_select
     kwargs: dict[str, Any] = {"options": list(options), "name": label + " "}
     if labels is not None:
         kwargs["labels"] = list(labels)

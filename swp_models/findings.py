@@ -21,7 +21,7 @@ from typing import Callable
 import pandas as pd
 
 from .tables import Table
-from .validation import check_flag
+from .validation import check_flag, check_instance
 
 __all__ = ["CHAPTERS", "Chapter", "csv_name", "headline_rows", "key_results_frame", "link_chapters", "manifest",
            "stored_key_results", "write_key_results"]
@@ -78,7 +78,7 @@ class Chapter:
         return f"{self.number}.{self.section}" if self.section else str(self.number)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.number, int) or self.number < 1:
+        if not isinstance(self.number, int) or isinstance(self.number, bool) or self.number < 1:
             raise ValueError(f"number must be a positive int, got {self.number!r}")
         for name in ("title", "page"):
             if not isinstance(getattr(self, name), str) or not getattr(self, name).strip():
@@ -88,7 +88,8 @@ class Chapter:
         if self.section is not None and (not isinstance(self.section, int) or isinstance(self.section, bool)
                                          or self.section < 1):
             raise ValueError(f"section must be None or a positive int, got {self.section!r}")
-        if not self.headlines or not all(isinstance(i, int) and i >= 0 for i in self.headlines):
+        if not isinstance(self.headlines, tuple) or not self.headlines or not all(
+                isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in self.headlines):
             raise ValueError(f"headlines must be a non-empty tuple of row indices >= 0, got {self.headlines!r}")
 
 
@@ -97,17 +98,22 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter(1, "The problem in numbers", "book/01_problem", _from("figures.problem_tables"), (6,)),
     Chapter(2, "Continuity", "book/02_continuity", _from("figures.continuity_tables"), (0, 1)),
     Chapter(3, "What a child in care costs", "book/03_child_costs", _from("figures.costs_tables"), (5,)),
-    Chapter(4, "What a practice costs to run", "book/04_practice_costs", _from("figures.practice_tables"), (5,)),
+    Chapter(4, "What a practice costs to run", "book/04_practice_costs", _from("figures.practice_tables"), (3, 5)),
     Chapter(5, "Paying a practice", "book/05_contracts", _from("contracts"), (5, 10)),
     Chapter(5, "Which contract wins where, and what matters most", "book/05_sensitivity",
             _from("figures.sensitivity"), (3,), section=1),
     Chapter(6, "Contracting for outcomes", "book/06_outcomes", _from("figures.outcomes"), (4,)),
-    Chapter(7, "Lessons from abroad", "book/07_abroad", _from("figures.abroad"), (1,)),
+    Chapter(7, "Lessons from abroad", "book/07_abroad", _from("figures.abroad"), (0, 1)),
     Chapter(8, "Piloting and evaluation", "book/08_piloting", _from("figures.evaluation", "key_results_piloting"),
-            (3, 7)),
+            (7, 3)),
     Chapter(9, "What happened", "book/09_what_happened",
             _from("figures.evaluation", "key_results_what_happened"), (5, 9)),
 )
+
+
+def _check_chapters(chapters: object) -> None:
+    if not isinstance(chapters, tuple) or not chapters or not all(isinstance(c, Chapter) for c in chapters):
+        raise ValueError(f"chapters must be a non-empty tuple of Chapter, got {chapters!r:.120}")
 
 
 def key_results_frame(chapter: Chapter) -> pd.DataFrame:
@@ -217,8 +223,7 @@ def headline_rows(chapters: tuple[Chapter, ...] = CHAPTERS, stored: bool = False
         Columns "chapter", "title", "page", "rank" (0 for a chapter's first headline, 1 for its
         second...), then the key-results columns; one row per headline.
     """
-    if not isinstance(chapters, tuple) or not chapters or not all(isinstance(c, Chapter) for c in chapters):
-        raise ValueError(f"chapters must be a non-empty tuple of Chapter, got {chapters!r}")
+    _check_chapters(chapters)
     check_flag("stored", stored)
     out = []
     for ch in chapters:
@@ -256,6 +261,7 @@ def link_chapters(text: str, chapters: tuple[Chapter, ...] = CHAPTERS) -> str:
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
+    _check_chapters(chapters)
     pages = {ch.number: ch.page for ch in chapters if ch.section is None}
 
     def missing(part: str) -> bool:
@@ -307,6 +313,7 @@ def manifest() -> dict:
 
 def csv_name(chapter: Chapter) -> str:
     """The file a chapter's key results are written to: ``chapter_05_key_results.csv``, ``chapter_05_1_...``."""
+    check_instance("chapter", chapter, Chapter, "an entry of CHAPTERS")
     section = f"_{chapter.section}" if chapter.section else ""
     return f"chapter_{chapter.number:02d}{section}_key_results.csv"
 
@@ -335,8 +342,7 @@ def write_key_results(outdir: str | Path, chapters: tuple[Chapter, ...] = CHAPTE
     """
     if not isinstance(outdir, (str, Path)) or not str(outdir).strip():
         raise ValueError(f"outdir must be a non-empty path, got {outdir!r}")
-    if not isinstance(chapters, tuple) or not chapters or not all(isinstance(c, Chapter) for c in chapters):
-        raise ValueError(f"chapters must be a non-empty tuple of Chapter, got {chapters!r}")
+    _check_chapters(chapters)
     check_flag("stored", stored)
     folder = Path(outdir)
     if folder.exists() and not folder.is_dir():
