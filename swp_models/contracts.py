@@ -112,6 +112,9 @@ __all__ = [
     "frontier_grid",
     "contracts_table",
     "threshold_discounts",
+    "scope_heading",
+    "shock_comparison",
+    "SHOCK_CONTRACTS",
     "risk_table",
     "surplus_table",
     "incentive_table",
@@ -1816,15 +1819,16 @@ def chapter_table(scope: str = "placements") -> pd.DataFrame:
     return _chapter_table(scope).copy()
 
 
-@lru_cache(maxsize=1)
-def _chapter_optimum() -> OptimalShare:
+@lru_cache(maxsize=2)
+def _chapter_optimum(scope: str) -> OptimalShare:
     d = chapter_defaults()
-    return simulated_optimal_share(chapter_scope_years(), d["risk_aversion"], d["effort_cost"])
+    return simulated_optimal_share(chapter_scope_years(scope), d["risk_aversion"], d["effort_cost"])
 
 
-def chapter_optimum() -> OptimalShare:
-    """The cost-and-volume share that minimises the council's expected cost, on the chapter's years (social work and placements)."""
-    return _chapter_optimum()
+def chapter_optimum(scope: str = "placements") -> OptimalShare:
+    """The cost-and-volume share that minimises the council's expected cost, on the chapter's years under ``scope``."""
+    check_one_of("scope", scope, SCOPES)
+    return _chapter_optimum(scope)
 
 
 @lru_cache(maxsize=2)
@@ -1917,6 +1921,73 @@ def needs_mix_comparison(n_years: int = GRID_YEARS, seed: int = CHAPTER_SEED) ->
     n = check_integer("n_years", n_years, low=1_000, high=CHAPTER_YEARS)
     s = check_integer("seed", seed, low=0)
     return _needs_mix_comparison(n, s).copy()
+
+
+#: Contracts the shock comparison shows (name prefixes of :func:`build_contracts`'s names).
+SHOCK_CONTRACTS: tuple[str, ...] = ("Block", "Capitation by needs group", "Cost and volume", "Threshold at",
+                                    "Full reimbursement")
+
+
+@lru_cache(maxsize=4)
+def _shock_comparison(shock_cv: float, n_years: int, seed: int) -> pd.DataFrame:
+    d = chapter_defaults()
+    r = d["risk_aversion"]
+    term = int(assumption("contract_term_years"))
+    frames = []
+    for scope in SCOPES:
+        sc = default_scope(scope)
+        for label, cv in (("none", 0.0), ("shared", shock_cv)):
+            model = default_cost_model(shock_cv=cv)
+            years = sc.apply(simulate_practice_years(model, default_caseload(), n_years, seed))
+            every = build_contracts(model, scope=sc, years=years)
+            chosen = {name: c for name, c in every.items() if name.startswith(SHOCK_CONTRACTS)}
+            fixed = compare(chosen, years, r)
+            fail = failure_comparison(chosen, years, chapter_reserves(scope), term_years=term,
+                                      failure_cost=assumption("failure_cost"), risk_aversion=r)
+            out = fixed[["contract", "practice_p_loss", "practice_sd_surplus", "risk_premium_exact",
+                         "council_sd_spend"]].merge(fail[["contract", "p_fail_year", "absorbed"]], on="contract")
+            out.insert(0, "shock", label)
+            out.insert(0, "scope", scope)
+            out["shock_cv"] = cv
+            frames.append(out)
+    return pd.concat(frames, ignore_index=True)
+
+
+def shock_comparison(shock_cv: float | None = None, *, n_years: int = GRID_YEARS,
+                     seed: int = CHAPTER_SEED) -> pd.DataFrame:
+    """Risk to practice and council without and with chapter 3's shared yearly cost shock, under both scopes.
+
+    The shock multiplies every child's cost in a year by one lognormal factor of mean 1
+    (:class:`swp_models.costs.CostModel`'s ``shock_cv``); the practice's own budget is fixed
+    and not shocked. For each scope and each contract of :data:`SHOCK_CONTRACTS` the
+    practice-years are simulated with the same seed with no shock and with the shock, the
+    contracts rebuilt on them (:func:`build_contracts`) and priced with the chapter's risk
+    aversion, reserves and contract term. Cached.
+
+    Parameters
+    ----------
+    shock_cv : float, optional
+        Coefficient of variation of the shared yearly factor, in (0, 1]; default the
+        assumption ``shared_shock_cv`` (:func:`swp_models.costs.default_shock_cv`).
+    n_years : int, default ``GRID_YEARS``
+        Simulated practice-years per scope and shock, 1,000 to 100,000.
+    seed : int, default ``CHAPTER_SEED``
+        Seed, >= 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per scope, shock (``"none"`` or ``"shared"``) and contract: ``scope``,
+        ``shock``, ``contract``, ``practice_p_loss``, ``practice_sd_surplus`` (£),
+        ``risk_premium_exact`` (£ a year, unlimited liability), ``council_sd_spend`` (£),
+        ``p_fail_year``, ``absorbed`` (£ a year) and ``shock_cv``.
+    """
+    from .costs import default_shock_cv
+
+    cv = default_shock_cv() if shock_cv is None else check_in_range("shock_cv", shock_cv, 0.0, 1.0, low_open=True)
+    n = check_integer("n_years", n_years, low=1_000, high=CHAPTER_YEARS)
+    s = check_integer("seed", seed, low=0)
+    return _shock_comparison(float(cv), n, s).copy()
 
 
 def surplus_histograms(
@@ -2069,10 +2140,14 @@ def frontier_grid(
     effort_costs: Sequence[float] = FRONTIER_EFFORT_COSTS,
     shares: Sequence[float] = FRONTIER_SHARES,
     *,
+    scope: str = "placements",
     n_years: int = GRID_YEARS,
     seed: int = CHAPTER_SEED,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The efficiency-versus-risk trade-off of cost-and-volume, on a grid of ``1/r`` and ``k``.
+
+    Priced on :func:`chapter_scope_years` under ``scope`` (``"placements"`` or
+    ``"social_work"``).
 
     Returns
     -------
@@ -2088,7 +2163,8 @@ def frontier_grid(
         its own optimum, £).
     """
     grid = _check_shares(list(shares)).ravel()
-    years = chapter_scope_years("placements", check_integer("n_years", n_years, low=2),
+    check_one_of("scope", scope, SCOPES)
+    years = chapter_scope_years(scope, check_integer("n_years", n_years, low=2),
                                 check_integer("seed", seed, low=0))
     m = float(years.totals.mean())
     v = float(years.totals.var())
@@ -2135,6 +2211,10 @@ def _k(x: float) -> str:
 
 def _m(x: float) -> str:
     return f"£{x / 1e6:,.3f}m"
+
+
+def _pct1(x: float) -> str:
+    return f"{100 * x:.1f}%"
 
 
 def _pct(x: float) -> str:
@@ -2191,10 +2271,21 @@ def contracts_table() -> "Table":
                        "bonus on top. Terms and administrative costs are assumptions.")
 
 
+def scope_heading(scope: str) -> str:
+    """The scope's name on the page with the pilots that used it, e.g. "Social work only (as in all but one pilot)".
+
+    In the pilots "only one" practice held the placement budget (``data/pilots.csv``).
+    """
+    check_one_of("scope", scope, SCOPES)
+    held = int(data.value("pilots", measure="pilots_holding_placement_budget_commcare2013"))
+    one = "one pilot" if held == 1 else f"{held} pilots"
+    pilots = f"as in all but {one}" if scope == "social_work" else f"as in {one}"
+    return f"{SCOPE_LABELS[scope]} ({pilots})"
+
+
 def _scoped(scope: str) -> str:
     """Caption prefix naming the scope."""
-    check_one_of("scope", scope, SCOPES)
-    return f"{SCOPE_LABELS[scope]}: "
+    return f"{scope_heading(scope)}: "
 
 
 def risk_table(scope: str = "placements") -> "Table":
@@ -2291,31 +2382,31 @@ def council_cost_table(scope: str = "placements") -> "Table":
                        "Rank: with effort, 1 = cheapest.")
 
 
-def claims_table() -> "Table":
-    """What the report says about each kind of contract (s.6.1.6), and what the simulation says."""
-    from .tables import Table
-
-    t = chapter_table().set_index("contract")
+def _claims(scope: str) -> list[tuple[str, str]]:
+    """The report's claims (s.6.1.6) and what the simulation says of each under ``scope``."""
+    t = chapter_table(scope).set_index("contract")
     names = list(t.index)
     block, needs, full = names[0], "Capitation by needs group", "Full reimbursement"
     cv, thr, both, outcome, mixed = (next(n for n in names if n.startswith(p)) for p in
                                      ("Cost and volume", "Threshold at", "Two-way", "Outcome", "Mixed"))
-    discount = threshold_discounts()
-    sk = skimming_table().set_index(["contract", "group"])
+    discount = threshold_discounts(scope)
+    sk = skimming_table(scope).set_index(["contract", "group"])
     one_more = sk.xs("no_additional_needs", level="group")["gain_average_child"]
-    opt = chapter_optimum()
-    cv_share = next(c.share for c in chapter_scope_contracts().values() if isinstance(c, CostAndVolume))
-    rows = [
+    opt = chapter_optimum(scope)
+    cv_share = next(c.share for c in chapter_scope_contracts(scope).values() if isinstance(c, CostAndVolume))
+    return [
         ("Block: the practice “bears the entire risk of variability in its caseload and of variability in the cost "
          "per child” and would charge a risk premium",
          f"It bears {_pct(t.loc[block, 'caseload'])} of both. Its chance of a loss in a year is "
          f"{_pct(t.loc[block, 'practice_p_loss'])}, its worst year in 20 {_k(t.loc[block, 'practice_surplus_p5'])}; "
          f"the risk premium is {_k(t.loc[block, 'risk_premium_exact'])} a year."),
         ("Block: a payment that includes “an additional contingency reserve”",
-         f"A reserve that holds the chance of failing in a year to 1 in 20 is {_k(t.loc[block, 'reserve_1_in_20'])}, "
-         f"several times a practice's likely reserves; with {assumption('reserve_months'):g} months' running cost it "
-         f"fails in {_pct(t.loc[block, 'p_fail_year'])} of years and the council absorbs "
-         f"{_k(t.loc[block, 'absorbed'])} a year."),
+         f"A reserve that holds the chance of failing in a year to 1 in 20 is {_k(t.loc[block, 'reserve_1_in_20'])}"
+         + (", several times a practice's likely reserves" if t.loc[block, "reserve_1_in_20"] > 2 * chapter_reserves(scope)
+            else "") +
+         f"; with {assumption('reserve_months'):g} months' running cost it fails in "
+         f"{_pct(t.loc[block, 'p_fail_year'])} of years and the council absorbs {_k(t.loc[block, 'absorbed'])} a "
+         "year."),
         ("Block: an incentive “to reduce caseloads” and “the service provided for each child”",
          f"Each extra child lowers the practice's surplus by £{abs(one_more[block]):,.0f} a year; it keeps "
          f"{_pct(t.loc[block, 'power'])} of any £ saved."),
@@ -2336,10 +2427,12 @@ def claims_table() -> "Table":
          f"{opt.closed_form_share:.2f} (closed form), {opt.share:.2f} (simulated)."),
         ("Threshold: extra costs below the threshold “borne by the SWP and all those above by the local "
          "authority”, with “a similar arrangement” for underspends",
-         f"Leaving the practice every underspend pays it more than the cost on average unless the baseline is set "
-         f"{100 * discount[thr]:.1f}% lower; returning underspend beyond the threshold (a cap on surplus, s.7) needs "
-         f"{100 * discount[both]:.1f}%. The two-way version fails less but keeps {_pct(t.loc[both, 'power'])} of the "
-         "incentive."),
+         (f"Leaving the practice every underspend pays it more than the cost on average unless the baseline is set "
+          f"{100 * discount[thr]:.1f}% lower; returning underspend beyond the threshold (a cap on surplus, s.7) needs "
+          f"{100 * discount[both]:.1f}%. The two-way version keeps {_pct(t.loc[both, 'power'])} of the incentive.")
+         if discount[thr] >= 5e-4 else
+         "The year's cost never moves as far as the threshold, so both threshold contracts are block contracts: the "
+         "practice keeps every underspend and bears every overspend, and the baseline needs no adjustment."),
         ("Mixed outcome-based: the fixed amount “ensure[s] that, whatever happens to outcomes, the SWP remains in "
          "business”",
          f"A fixed base leaves all cost risk with the practice: chance of a loss "
@@ -2347,8 +2440,19 @@ def claims_table() -> "Table":
          f"cost-and-volume base: {_pct(t.loc[mixed, 'practice_p_loss'])} and "
          f"{_k(t.loc[mixed, 'risk_premium_exact'])}."),
     ]
-    frame = pd.DataFrame(rows, columns=["The report says (s.6.1.6)", "The simulation says"])
-    return Table(frame, caption="The report's comparison of contracts, put to numbers (social work and placements)",
+
+
+def claims_table() -> "Table":
+    """What the report says about each kind of contract (s.6.1.6), and what the simulation says under each scope."""
+    from .tables import Table
+
+    placements, social = _claims("placements"), _claims("social_work")
+    frame = pd.DataFrame({
+        "The report says (s.6.1.6)": [claim for claim, _ in placements],
+        scope_heading("placements"): [says for _, says in placements],
+        scope_heading("social_work"): [says for _, says in social],
+    })
+    return Table(frame, caption="The report's comparison of contracts, put to numbers under each scope",
                  notes=f"Quotations from Le Grand (2007) s.6.1.6. Default assumptions; {CHAPTER_YEARS:,} simulated years.")
 
 
@@ -2402,6 +2506,10 @@ def key_results() -> "Table":
     held = int(data.value("pilots", measure="pilots_holding_placement_budget_commcare2013"))
     term = int(assumption("contract_term_years"))
     months = assumption("reserve_months")
+    from .costs import default_shock_cv, shock_exceedance
+
+    shock = shock_comparison()
+    shock_block = shock[(shock["scope"] == "placements") & (shock["contract"] == "Block")].sort_values("shock_cv")
     sim = f"simulated, {CHAPTER_YEARS:,} practice-years"
     spread = "within-group cost spread (chapter 3)"
     rtol = "risk tolerance £250,000"
@@ -2433,6 +2541,14 @@ def key_results() -> "Table":
             ("Threshold contract: average payment with its baseline at the expected cost; as priced here",
              f"{_m(thr_unbalanced)}; {_m(float(t.loc[thr, 'council_mean_spend']))} (baseline "
              f"{100 * chapter_scope_contracts()[thr].baseline_discount:.1f}% lower)", sim),
+            ("Shared yearly cost shock, social work and placements: block contract's risk premium; chance of "
+             "failing in a year (without; with the shock)",
+             f"{_k(shock_block['risk_premium_exact'].iloc[0])}; {_k(shock_block['risk_premium_exact'].iloc[1])} "
+             f"({_pct(shock_block['p_fail_year'].iloc[0])}; {_pct(shock_block['p_fail_year'].iloc[1])})",
+             f"simulated, {GRID_YEARS:,} practice-years", f"shared shock {100 * default_shock_cv():.0f}%; {rtol}"),
+            ("Council's pooling floor: chance its cost per child runs over 10% however many children it pools",
+             _pct1(shock_exceedance(default_shock_cv(), 0.10)), "chapter 3 cost model, exact",
+             f"shared shock {100 * default_shock_cv():.0f}%"),
             ("Cheapest for the council with costs fixed", f"{fixed_best}, {_m(t.loc[fixed_best, 'council_cost_fixed'])}",
              sim, rtol),
             ("Cheapest once the practice's effort responds to its incentive; dearest",

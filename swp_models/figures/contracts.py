@@ -29,20 +29,35 @@ def _order() -> list[str]:
     return list(contracts.chapter_contracts())
 
 
+#: Histogram range and bin width of the risk chart under each scope, £.
+_HIST_BINS = {"placements": (1_200_000.0, 40_000.0), "social_work": (60_000.0, 2_000.0)}
+
+
+def _scope_menu(name: str) -> alt.Parameter:
+    """A "Pays for" radio control over the two scopes, placements first (the report's contracts)."""
+    return selector(name, "Pays for", ["placements", "social_work"], "placements",
+                    labels=["Social work + placements", "Social work only (as most pilots)"], radio=True)
+
+
 def _row_header() -> alt.Header:
     return alt.Header(labelAngle=0, labelAlign="left", labelOrient="left", labelPadding=8, labelLimit=200,
                       labelFontSize=11, title=None)
 
 
 def risk_chart() -> alt.VConcatChart:
-    """Who bears the risk: the practice's surplus and the council's spend, side by side, per contract."""
-    frame = contracts.surplus_histograms().assign(
+    """Who bears the risk: the practice's surplus and the council's spend, side by side, per contract and scope."""
+    frames = []
+    for scope, (limit, width) in _HIST_BINS.items():
+        h = contracts.surplus_histograms(contracts.chapter_scope_years(scope), contracts.chapter_scope_contracts(scope),
+                                         limit=limit, width=width)
+        frames.append(h.assign(scope=scope))
+    frame = pd.concat(frames, ignore_index=True).assign(
         low=lambda d: d["low"] / 1000, high=lambda d: d["high"] / 1000, share=lambda d: d["share"].round(5)
     )
     frame = frame[frame["share"] > 0]
-    chart = alt.Chart(frame).mark_rect().encode(
-        x=alt.X("low:Q", title="£ thousand a year",
-                scale=alt.Scale(domain=[-1200, 1200]), axis=alt.Axis(values=[-1000, -500, 0, 500, 1000])),
+    pays = _scope_menu("ch5_risk_scope")
+    chart = alt.Chart(frame).transform_filter(alt.datum.scope == pays).mark_rect().encode(
+        x=alt.X("low:Q", title="£ thousand a year", axis=alt.Axis(tickCount=5)),
         x2="high:Q",
         y=alt.Y("share:Q", title=None, axis=None),
         y2=alt.Y2(datum=0),
@@ -57,20 +72,21 @@ def risk_chart() -> alt.VConcatChart:
         column=alt.Column("party:N", sort=["Practice's surplus", "Council's spend above E[C]"],
                           header=alt.Header(title=None, labelFontSize=12, labelFontWeight="bold")),
         spacing={"row": 4, "column": 16},
-    ).resolve_scale(y="independent")
+    ).resolve_scale(y="independent").add_params(pays)
     return finish(
         chart,
         "Each contract moves the same risk between practice and council",
         subtitle=[f"Distribution over {contracts.CHAPTER_YEARS:,} simulated years. Left: the practice's surplus; "
                   "right: the council's",
-                  "spend above the expected cost. Years beyond ±£1.2m are counted in the outer bars."],
+                  "spend above the expected cost. Years beyond ±£1.2m (social work only: ±£60k) are counted in the "
+                  "outer bars."],
         source=[_SOURCE, _ASSUMED],
     )
 
 
-def council_cost_chart() -> alt.VConcatChart:
-    """The council's expected total cost by contract, with costs fixed and with the practice's effort response."""
-    table = contracts.chapter_table()
+def _council_cost_panel(scope: str) -> alt.LayerChart:
+    """One scope's panel of :func:`council_cost_chart`."""
+    table = contracts.chapter_table(scope)
     views = {"council_cost_fixed": "Costs fixed (no effort response)",
              "council_cost_effort": "With the practice's effort response"}
     long = table.melt(id_vars=["contract", "power", "risk_premium_exact", "risk_premium_effort", "effort",
@@ -88,7 +104,7 @@ def council_cost_chart() -> alt.VConcatChart:
     rule = base.mark_rule(color="#999", strokeWidth=2).encode(x="min(cost):Q", x2="max(cost):Q")
     points = base.mark_point(filled=True, size=90, opacity=1).encode(
         x=alt.X("cost:Q", title="Council's expected total cost (£ million a year)", scale=alt.Scale(zero=False),
-                axis=alt.Axis(format=".2f")),
+                axis=alt.Axis(format=".2f" if scope == "placements" else ".3f")),
         color=alt.Color("view:N", title=None, sort=list(views.values()),
                         scale=alt.Scale(range=["#9a9a9a", PALETTE[0]]), legend=alt.Legend(labelLimit=320)),
         tooltip=[alt.Tooltip("contract:N", title="Contract"), alt.Tooltip("view:N", title="View"),
@@ -98,7 +114,15 @@ def council_cost_chart() -> alt.VConcatChart:
                  alt.Tooltip("power:Q", title="Power of incentive"),
                  alt.Tooltip("effort:Q", title="Cost cut by effort (%)")],
     )
-    chart = (rule + points).properties(width=330, height=alt.Step(26))
+    return (rule + points).properties(width=330, height=alt.Step(26),
+                                      title=alt.TitleParams(contracts.scope_heading(scope), fontSize=12,
+                                                            anchor="start"))
+
+
+def council_cost_chart() -> alt.VConcatChart:
+    """The council's expected total cost by contract, costs fixed and with effort, for each scope (two panels)."""
+    chart = alt.vconcat(_council_cost_panel("placements"), _council_cost_panel("social_work"),
+                        spacing=18).resolve_scale(x="independent")
     return finish(
         chart,
         "Counting the practice's effort reverses the ranking",
@@ -110,16 +134,20 @@ def council_cost_chart() -> alt.VConcatChart:
 
 def frontier_chart() -> alt.VConcatChart:
     """Efficiency against risk as the practice's cost share moves from 0 to 1, with the optimum marked."""
-    curves, optima = contracts.frontier_grid()
+    curves, optima = (pd.concat(parts, ignore_index=True) for parts in zip(*(
+        (c.assign(scope=sc), o.assign(scope=sc)) for sc in ("placements", "social_work")
+        for c, o in [contracts.frontier_grid(scope=sc)])))
     names = {"gain": "Efficiency gain, net of effort cost",
              "rp": "Risk premium the council pays",
              "saving": "Council's net saving"}
     wide = pd.DataFrame({
+        "scope": curves["scope"],
         "tol": (curves["tolerance"] / 1000).round(0).astype(int), "k": curves["effort_cost"], "share": curves["share"],
         "gain": (curves["efficiency_gain"] / 1000).round(1), "rp": (curves["risk_premium"] / 1000).round(1),
         "saving": (curves["net_saving"] / 1000).round(1),
     })
     opt = pd.DataFrame({
+        "scope": optima["scope"],
         "tol": (optima["tolerance"] / 1000).round(0).astype(int), "k": optima["effort_cost"],
         "simulated_share": optima["simulated_share"].round(3), "closed_form_share": optima["closed_form_share"].round(3),
         "saving": (optima["net_saving_at_optimum"] / 1000).round(2),
@@ -131,7 +159,8 @@ def frontier_chart() -> alt.VConcatChart:
     ks = list(contracts.FRONTIER_EFFORT_COSTS)
     k = selector("ch5_frontier_effort", "Effort cost k", ks, d["effort_cost"],
                  labels=[f"{x:g} (a block contract cuts cost {100 / x:g}%)" for x in ks])
-    pick = (alt.datum.tol == tol) & (alt.expr.abs(alt.datum.k - k) < 1e-9)
+    pays = _scope_menu("ch5_frontier_scope")
+    pick = (alt.datum.tol == tol) & (alt.expr.abs(alt.datum.k - k) < 1e-9) & (alt.datum.scope == pays)
     x = alt.X("share:Q", title="Practice's share s of over- and underspend", scale=alt.Scale(domain=[0, 1]))
     lines = alt.Chart(wide).transform_filter(pick).transform_fold(list(names), as_=["key", "value"]) \
         .transform_calculate(series=json.dumps(names) + "[datum.key]").mark_line().encode(
@@ -161,41 +190,42 @@ def frontier_chart() -> alt.VConcatChart:
         text="'optimum ' + format(datum.simulated_share, '.2f') + ' (closed form ' + "
              "format(datum.closed_form_share, '.2f') + ')'"
     )
-    chart = (lines + closed + point + label).add_params(tol, k).properties(width=420, height=280)
+    chart = (lines + closed + point + label).add_params(pays, tol, k).properties(width=420, height=280)
     return finish(
         chart,
         "Sharing cost trades the practice's effort against its risk",
         subtitle=[f"Cost-and-volume contract, {contracts.GRID_YEARS:,} simulated years. Diamond: the simulated optimum;",
-                  "dotted rule: the closed form s* = 1 / (1 + r k Var(C) / m). Choose r and k below."],
+                  "dotted rule: the closed form s* = 1 / (1 + r k Var(C) / m). Choose the scope, r and k below."],
         source=[_SOURCE, "Holmström and Milgrom (1987)", _ASSUMED],
     )
 
 
 def incentives_chart() -> alt.VConcatChart:
     """Caseload and skimming incentives by contract and needs group."""
-    table = contracts.skimming_table()
+    table = pd.concat([contracts.skimming_table(sc).assign(scope=sc) for sc in ("placements", "social_work")],
+                      ignore_index=True)
+    pays = _scope_menu("ch5_incentives_scope")
     order = _order()
     groups = {"no_additional_needs": "No additional needs", "ebd_or_offending": "Emotional/behavioural or offending",
               "complex_needs": "Complex needs"}
     table = table.assign(group=table["group"].map(groups),
                          gain_vs_average=(table["gain_vs_average"] / 1000).round(2),
                          gain_average_child=(table["gain_average_child"] / 1000).round(2))
-    caseload = table.drop_duplicates("contract")[["contract", "gain_average_child"]]
+    caseload = table.drop_duplicates(["scope", "contract"])[["scope", "contract", "gain_average_child"]]
     y = alt.Y("contract:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
-    left = alt.Chart(caseload).mark_bar(color=PALETTE[5]).encode(
+    left = alt.Chart(caseload).transform_filter(alt.datum.scope == pays).mark_bar(color=PALETTE[5]).encode(
         y=y,
-        x=alt.X("gain_average_child:Q", title="One more child (£k a year)", scale=alt.Scale(domain=[-40, 5])),
+        x=alt.X("gain_average_child:Q", title="One more child (£k a year)"),
         tooltip=[alt.Tooltip("contract:N", title="Contract"),
                  alt.Tooltip("gain_average_child:Q", title="Gain from one more child (£k)", format=",.1f")],
     )
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#333").encode(x="x:Q")
     left = (left + zero).properties(width=130, height=250,
                                     title=alt.TitleParams("Taking on a child", fontSize=12))
-    right = alt.Chart(table).mark_bar().encode(
+    right = alt.Chart(table).transform_filter(alt.datum.scope == pays).mark_bar().encode(
         y=alt.Y("contract:N", sort=order, title=None, axis=None),
         yOffset=alt.YOffset("group:N", sort=list(groups.values())),
-        x=alt.X("gain_vs_average:Q", title="This child instead of an average one (£k a year)",
-                scale=alt.Scale(domain=[-60, 5])),
+        x=alt.X("gain_vs_average:Q", title="This child instead of an average one (£k a year)"),
         color=alt.Color("group:N", title="Needs group", sort=list(groups.values()),
                         scale=alt.Scale(range=[PALETTE[2], PALETTE[1], PALETTE[3]]),
                         legend=alt.Legend(labelLimit=320)),
@@ -204,7 +234,7 @@ def incentives_chart() -> alt.VConcatChart:
     )
     right = (right + zero).properties(width=200, height=250,
                                       title=alt.TitleParams("Picking which child", fontSize=12))
-    chart = alt.hconcat(left, right, spacing=12)
+    chart = alt.hconcat(left, right, spacing=12).add_params(pays)
     return finish(
         chart,
         "Contracts that ignore need reward turning away costly children",
@@ -402,7 +432,7 @@ def failure_table(scope: str = "placements") -> Table:
         "Council's total, limited liability": t["council_cost_limited"].map(_m),
     })
     months = contracts.assumption("reserve_months")
-    return Table(frame, caption=f"{liability.SCOPE_LABELS[scope]}: failure, and the losses that fall back on the "
+    return Table(frame, caption=f"{contracts.scope_heading(scope)}: failure, and the losses that fall back on the "
                                 "council",
                  notes=f"Reserves of {months:g} months of the practice's running cost, "
                        f"{_k(contracts.chapter_reserves(scope))} (assumption). A year's loss beyond them ends the "
@@ -439,7 +469,7 @@ def service_cut_table(scope: str = "placements") -> Table:
         "Rank counting outcomes": f["with_outcomes"].rank(method="min").astype(int).astype(str),
     })
     a = contracts.assumption
-    return Table(frame, caption=f"{liability.SCOPE_LABELS[scope]}: effort that cuts the service",
+    return Table(frame, caption=f"{contracts.scope_heading(scope)}: effort that cuts the service",
                  notes=f"Assumptions: {100 * a('service_cut_share'):.0f}% of every cut is a service cut; each "
                        f"£{a('cut_per_placement_move'):,.0f} of service cut brings one more placement move, valued at "
                        f"£{a('placement_move_cost'):,.0f}. Effort cost k = {a('effort_cost'):g} (assumption). "
@@ -480,13 +510,42 @@ def gaming_table(scope: str = "placements") -> Table:
             "£0" if a == 0 and b == 0 else f"+£{a:,.0f} or +£{b:,.0f}" for a, b in zip(f["upcode_low"], f["upcode_mid"])],
         f"Council's cost if {100 * share:.0f}% are recorded higher": f["upcoding_cost"].map(_k),
     })
-    return Table(frame, caption=f"{liability.SCOPE_LABELS[scope]}: what exit and classification are worth to the "
+    return Table(frame, caption=f"{contracts.scope_heading(scope)}: what exit and classification are worth to the "
                                 "practice (£ a year)",
                  notes="Gain to the practice's expected surplus. Handing back: the child's variable cost saved less "
                        f"the payment lost; the costliest 1 in 100 children cost over £{costly:,.0f} a year. Recording "
                        "higher: from no additional needs to emotional, behavioural or offending needs, or from those "
                        f"to complex needs. Share recorded higher: assumption. {contracts.GRID_YEARS:,} simulated "
                        "years.")
+
+
+def shock_table() -> Table:
+    """Chapter 3's shared yearly cost shock: the practice's and the council's risk without and with it, both scopes."""
+    from .. import costs
+
+    f = contracts.shock_comparison()
+    cv = float(f["shock_cv"].max())
+    wide = f[f["shock"] == "none"].merge(f[f["shock"] == "shared"], on=["scope", "contract"], suffixes=("", "_s"))
+
+    def pair(column: str, fmt) -> list[str]:  # noqa: ANN001 - a formatter
+        return [f"{fmt(a)}; {fmt(b)}" for a, b in zip(wide[column], wide[column + "_s"])]
+
+    frame = pd.DataFrame({
+        "Pays for": wide["scope"].map(liability.SCOPE_LABELS),
+        "Contract": wide["contract"],
+        "Practice: spread of surplus (sd)": pair("practice_sd_surplus", _k),
+        "Practice fails in a year": pair("p_fail_year", _pct),
+        "Practice's risk premium": pair("risk_premium_exact", _k),
+        "Council: spread of spend (sd)": pair("council_sd_spend", _k),
+    })
+    floor = costs.shock_exceedance(cv, 0.10)
+    return Table(frame, caption="The shared yearly cost shock: each pair is without; with the shock (£ a year)",
+                 notes=f"A shock of {100 * cv:.0f}% (coefficient of variation; assumption, 2% to 10%, chapter 3) "
+                       "multiplies every child's cost in a year; the practice's own budget is fixed. Pooling does not "
+                       "remove it: however many children a council pools, the shock alone takes its cost per child "
+                       f"more than 10% over the expected in {100 * floor:.1f}% of years. Reserves "
+                       f"{_k(contracts.chapter_reserves())}; risk tolerance £250,000 (assumptions). "
+                       f"{contracts.GRID_YEARS:,} simulated years for each scope and shock, the same seed.")
 
 
 def council_side_table() -> Table:
@@ -557,5 +616,5 @@ def needs_mix_prose() -> dict[str, str]:
 __all__ = [
     "risk_chart", "council_cost_chart", "frontier_chart", "incentives_chart", "design_frames", "design_chart",
     "scope_figures", "scope_table", "failure_table", "service_cut_figures", "service_cut_table", "gaming_figures",
-    "gaming_table", "council_side_table", "needs_mix_figures", "needs_mix_table", "needs_mix_prose",
+    "gaming_table", "shock_table", "council_side_table", "needs_mix_figures", "needs_mix_table", "needs_mix_prose",
 ]
