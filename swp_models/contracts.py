@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
+from numbers import Real
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from types import MappingProxyType
@@ -50,6 +51,9 @@ from .costs import (
 from .liability import SCOPE_LABELS, SCOPES, Scope, default_scope, failure_comparison, limited_liability, reserves_from_months
 from .liability import _surplus as _surplus_array
 from .validation import (
+    check_finite_array,
+    check_flag,
+    check_instance,
     check_in_range,
     check_integer,
     check_nonnegative,
@@ -74,6 +78,7 @@ __all__ = [
     "OutcomeBased",
     "assumption",
     "default_contracts",
+    "risk_aversion",
     "risk_premium",
     "power_of_incentive",
     "compare",
@@ -94,13 +99,11 @@ __all__ = [
     "GRID_YEARS",
     "FAMILIES",
     "CONTRACT_TERMS",
-    "build_contracts",
     "chapter_contracts",
     "contract_family",
     "chapter_defaults",
     "chapter_years",
     "chapter_scope_years",
-    "chapter_scope_contracts",
     "chapter_reserves",
     "chapter_table",
     "chapter_optimum",
@@ -439,38 +442,23 @@ class Block(Contract):
 
     Parameters
     ----------
-    payment : float, optional
-        £ per practice-year, >= 0; default the expected total cost ``E[C]``.
+    amount : float, optional
+        The annual payment, £ per practice-year, >= 0; default the expected total cost
+        ``E[C]``. (The payment in each simulated year is the method :meth:`payment`.)
     """
 
-    payment_amount: float | None = None
-
-    def __init__(
-        self,
-        payment: float | None = None,
-        *,
-        payment_amount: float | None = None,
-        admin_cost_per_year: float = 0.0,
-        admin_cost_per_child: float = 0.0,
-    ) -> None:
-        # The amount is stored as ``payment_amount`` because ``payment`` is the method.
-        if payment is not None and payment_amount is not None:
-            raise ValueError(f"payment: give it once (payment={payment!r}, payment_amount={payment_amount!r})")
-        _set(self, "payment_amount", payment if payment is not None else payment_amount)
-        _set(self, "admin_cost_per_year", admin_cost_per_year)
-        _set(self, "admin_cost_per_child", admin_cost_per_child)
-        self.__post_init__()
+    amount: float | None = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        _set(self, "payment_amount", _optional_nonnegative("payment", self.payment_amount))
+        _set(self, "amount", _optional_nonnegative("amount", self.amount))
 
     @property
     def label(self) -> str:
         return "Block"
 
     def payment(self, years: PracticeYears) -> np.ndarray:
-        return np.full(years.n_years, _baseline(self.payment_amount, years))
+        return np.full(years.n_years, _baseline(self.amount, years))
 
 
 @dataclass(frozen=True)
@@ -712,7 +700,7 @@ class VolumeBand(Contract):
     rate : float, optional
         £ per child per year outside the band, >= 0; default the expected variable cost of a
         child (the expected cost of the children less the fixed cost, per expected child).
-    payment : float, optional
+    amount : float, optional
         ``B``, £ per practice-year, >= 0; default the expected total cost less the expected
         payment for children outside the band, so that the contract pays ``E[C]`` on average.
     """
@@ -720,14 +708,14 @@ class VolumeBand(Contract):
     low: int = field(default=None)  # type: ignore[assignment]
     high: int = field(default=None)  # type: ignore[assignment]
     rate: float | None = None
-    payment_amount: float | None = None
+    amount: float | None = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
         _set(self, "low", check_integer("low", self.low, low=0))
         _set(self, "high", check_integer("high", self.high, low=self.low))
         _set(self, "rate", _optional_nonnegative("rate", self.rate))
-        _set(self, "payment_amount", _optional_nonnegative("payment", self.payment_amount))
+        _set(self, "amount", _optional_nonnegative("amount", self.amount))
 
     @property
     def label(self) -> str:
@@ -747,8 +735,8 @@ class VolumeBand(Contract):
     def payment(self, years: PracticeYears) -> np.ndarray:
         rate = self.year_rate(years)
         extra = rate * self.outside(years)
-        if self.payment_amount is not None:
-            return self.payment_amount + extra
+        if self.amount is not None:
+            return self.amount + extra
         ns, probs = _caseload_distribution(years.caseload)
         ns = ns.astype(float)
         expected_outside = float(np.dot(probs, np.maximum(ns - self.high, 0.0) - np.maximum(self.low - ns, 0.0)))
@@ -765,7 +753,7 @@ class HighCostReinsurance(Contract):
     ----------
     per_child_threshold : float
         ``t``, £ per child per year, >= 0.
-    payment : float, optional
+    amount : float, optional
         Block part ``B``, £ per practice-year, >= 0; default the expected cost net of the
         expected reinsured amount, ``E[C] - council_share E[N] E[max(c - t, 0)]``, so the
         practice's expected surplus is zero.
@@ -774,33 +762,15 @@ class HighCostReinsurance(Contract):
     """
 
     per_child_threshold: float = field(default=None)  # type: ignore[assignment]
-    payment_amount: float | None = None
+    amount: float | None = None
     council_share: float = 1.0
-
-    def __init__(
-        self,
-        per_child_threshold: float,
-        payment: float | None = None,
-        council_share: float = 1.0,
-        *,
-        payment_amount: float | None = None,
-        admin_cost_per_year: float = 0.0,
-        admin_cost_per_child: float = 0.0,
-    ) -> None:
-        # The block part is stored as ``payment_amount`` because ``payment`` is the method.
-        if payment is not None and payment_amount is not None:
-            raise ValueError(f"payment: give it once (payment={payment!r}, payment_amount={payment_amount!r})")
-        _set(self, "per_child_threshold", per_child_threshold)
-        _set(self, "payment_amount", payment if payment is not None else payment_amount)
-        _set(self, "council_share", council_share)
-        _set(self, "admin_cost_per_year", admin_cost_per_year)
-        _set(self, "admin_cost_per_child", admin_cost_per_child)
-        self.__post_init__()
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        if self.per_child_threshold is None:
+            raise ValueError("per_child_threshold must be given (£ per child per year, >= 0); got None")
         _set(self, "per_child_threshold", check_nonnegative("per_child_threshold", self.per_child_threshold))
-        _set(self, "payment_amount", _optional_nonnegative("payment", self.payment_amount))
+        _set(self, "amount", _optional_nonnegative("amount", self.amount))
         _set(self, "council_share", check_probability("council_share", self.council_share))
 
     @property
@@ -809,8 +779,8 @@ class HighCostReinsurance(Contract):
 
     def block_part(self, years: PracticeYears) -> float:
         """The block part ``B`` of the payment, £ per practice-year."""
-        if self.payment_amount is not None:
-            return self.payment_amount
+        if self.amount is not None:
+            return self.amount
         excess = years.cost_model.expected_excess(self.per_child_threshold)
         return years.expected_total - self.council_share * years.expected_count * excess
 
@@ -910,55 +880,45 @@ class OutcomeBased(Contract):
         return _baseline(self.base, years) + self.bonus(years)
 
 
-def default_contracts(cost_model: CostModel | None = None) -> dict[str, Contract]:
-    """The book's illustrative contracts, with parameters from ``data/assumptions_contracts.csv``.
-
-    Baselines are left at their defaults (the expected cost), so they follow whichever
-    practice-years the contracts are priced on.
-    """
-    model = default_cost_model() if cost_model is None else cost_model
-    manage = assumption("admin_contract_management")
-    audit = assumption("admin_cost_audit")
-    assess = assumption("admin_needs_assessment")
-    monitor = assumption("admin_outcome_monitoring")
-    outcome = Outcome(
-        base_probability=assumption("outcome_base_probability"),
-        effort_gain=assumption("outcome_effort_gain"),
-        effort=assumption("outcome_effort"),
-    )
-    contracts: list[Contract] = [
-        Block(admin_cost_per_year=manage),
-        Capitation.flat(model, admin_cost_per_year=manage),
-        Capitation.risk_adjusted(model, admin_cost_per_year=manage, admin_cost_per_child=assess),
-        CostAndVolume(share=assumption("cost_share"), admin_cost_per_year=manage + audit),
-        ThresholdSharing(threshold=assumption("overspend_threshold"), admin_cost_per_year=manage + audit),
-        ThresholdSharing(threshold=assumption("overspend_threshold"), surplus_threshold=assumption("overspend_threshold"),
-                         admin_cost_per_year=manage + audit),
-        VolumeBand(low=default_caseload().mean - int(assumption("volume_band_margin")),
-                   high=default_caseload().mean + int(assumption("volume_band_margin")), admin_cost_per_year=manage),
-        HighCostReinsurance(assumption("reinsurance_threshold"), admin_cost_per_year=manage + audit),
-        OutcomeBased(
-            bonus_per_unit=assumption("outcome_bonus"), outcome=outcome, admin_cost_per_year=manage + monitor
-        ),
-        FullReimbursement(admin_cost_per_year=manage + audit, admin_cost_per_child=assess),
-    ]
-    return {c.label: c for c in contracts}
-
-
 # ---------------------------------------------------------------------------------------
 # Risk, incentive, comparison
 # ---------------------------------------------------------------------------------------
 
 
-def risk_premium(surplus: np.ndarray, risk_aversion: float, exact: bool = True) -> float:
+def risk_aversion(risk_tolerance: float) -> float:
+    """The coefficient of absolute risk aversion ``r = 1 / risk_tolerance``, per £.
+
+    Parameters
+    ----------
+    risk_tolerance : float
+        The practice's risk tolerance ``1/r``, £, at least £1; ``math.inf`` for a
+        risk-neutral practice (``r = 0``). Risk attitude is given in this one way
+        throughout the package: a practice with a tolerance of £250,000 values a 50:50
+        chance of gaining or losing £100,000 at about £20,000 below its average.
+
+    Returns
+    -------
+    float
+        ``r`` per £, >= 0.
+    """
+    if isinstance(risk_tolerance, bool) or not isinstance(risk_tolerance, (Real, np.floating, np.integer)):
+        raise TypeError(f"risk_tolerance must be a number of £ (at least 1, or math.inf); got {risk_tolerance!r}")
+    t = float(risk_tolerance)
+    if t == math.inf:
+        return 0.0
+    return 1.0 / check_in_range("risk_tolerance", t, 1.0, None)
+
+
+def risk_premium(surplus: np.ndarray, risk_tolerance: float, exact: bool = True) -> float:
     """What a practice with CARA risk aversion would give up to remove the risk in ``surplus``.
 
     Parameters
     ----------
     surplus : array-like
         Simulated surpluses, £.
-    risk_aversion : float
-        ``r`` per £, >= 0.
+    risk_tolerance : float
+        The practice's risk tolerance ``1/r``, £ (>= 1; ``math.inf``: risk-neutral);
+        see :func:`risk_aversion`.
     exact : bool, default True
         ``True``: ``E[pi] - CE`` with certainty equivalent ``CE = -ln E[exp(-r pi)] / r``,
         computed stably as ``(logsumexp(-r (pi - mean)) - ln n) / r``. ``False``: the
@@ -967,10 +927,11 @@ def risk_premium(surplus: np.ndarray, risk_aversion: float, exact: bool = True) 
     Returns
     -------
     float
-        £ per practice-year; 0 when ``r = 0``.
+        £ per practice-year; 0 for a risk-neutral practice.
     """
     arr = _surplus_array(surplus)
-    r = check_nonnegative("risk_aversion", risk_aversion)
+    r = risk_aversion(risk_tolerance)
+    exact = check_flag("exact", exact)
     if r == 0:
         return 0.0
     centred = arr - arr.mean()
@@ -1012,7 +973,7 @@ def _contract_items(contracts: Mapping[str, Contract] | Sequence[Contract]) -> l
 def compare(
     contracts: Mapping[str, Contract] | Sequence[Contract],
     years: PracticeYears,
-    risk_aversion: float,
+    risk_tolerance: float,
     *,
     step: float = 1e-3,
 ) -> pd.DataFrame:
@@ -1023,8 +984,8 @@ def compare(
     contracts : mapping or sequence
         ``{name: Contract}``, or Contracts named by their ``label``.
     years : PracticeYears
-    risk_aversion : float
-        The practice's ``r`` per £, >= 0.
+    risk_tolerance : float
+        The practice's risk tolerance ``1/r``, £ (see :func:`risk_aversion`).
     step : float
         Relative cost perturbation for the power of incentive.
 
@@ -1041,7 +1002,8 @@ def compare(
         when the baseline is set so that the practice just accepts (certainty
         equivalent zero), with costs unchanged by the contract.
     """
-    r = check_nonnegative("risk_aversion", risk_aversion)
+    risk_aversion(risk_tolerance)
+    check_instance("years", years, PracticeYears)
     items = _contract_items(contracts)
     h = check_in_range("step", step, 0.0, 0.1, low_open=True)
     bumped = years.scaled(1.0 + h)
@@ -1051,7 +1013,7 @@ def compare(
         pay = contract.payment(years)
         surplus = pay - years.totals
         admin = float(contract.admin_cost(years).mean())
-        rp_exact = risk_premium(surplus, r, exact=True)
+        rp_exact = risk_premium(surplus, risk_tolerance, exact=True)
         rows.append(
             {
                 "contract": name,
@@ -1061,7 +1023,7 @@ def compare(
                 "practice_surplus_p5": float(np.percentile(surplus, 5)),
                 "council_mean_spend": float(pay.mean()),
                 "council_sd_spend": float(pay.std()),
-                "risk_premium_approx": risk_premium(surplus, r, exact=False),
+                "risk_premium_approx": risk_premium(surplus, risk_tolerance, exact=False),
                 "risk_premium_exact": rp_exact,
                 "power": _power(contract, years, bumped, pay),
                 "admin_cost": admin,
@@ -1077,7 +1039,7 @@ def skimming_gain(
     caseload: int | Caseload | None = None,
     *,
     n_years: int = 20_000,
-    seed: SeedLike = 0,
+    seed: SeedLike = 2007,
     scope: Scope | None = None,
 ) -> pd.DataFrame:
     """The practice's expected gain from taking one more child, by needs group.
@@ -1174,7 +1136,7 @@ def council_expected_cost(
     share: float | np.ndarray,
     mean_cost: float,
     var_cost: float,
-    risk_aversion: float,
+    risk_tolerance: float,
     effort_cost: float,
 ) -> float | np.ndarray:
     """Council's expected total cost of a cost-sharing contract with share ``s`` (closed form).
@@ -1192,28 +1154,29 @@ def council_expected_cost(
         ``m``, expected total cost without effort, £ per practice-year, > 0.
     var_cost : float
         ``Var(C)``, £², >= 0.
-    risk_aversion : float
-        ``r`` per £, >= 0.
+    risk_tolerance : float
+        ``1/r``, £ (see :func:`risk_aversion`).
     effort_cost : float
         ``k`` >= 1.
     """
     s = _check_shares(share)
     m = check_positive("mean_cost", mean_cost)
     v = check_nonnegative("var_cost", var_cost)
-    r = check_nonnegative("risk_aversion", risk_aversion)
+    r = risk_aversion(risk_tolerance)
     k = _check_effort_cost(effort_cost)
     out = m * (1 - s / k) + m * s**2 / (2 * k) + r * s**2 * v / 2
     return float(out) if out.ndim == 0 else out
 
 
-def optimal_share(mean_cost: float, var_cost: float, risk_aversion: float, effort_cost: float) -> float:
+def optimal_share(mean_cost: float, var_cost: float, risk_tolerance: float, effort_cost: float) -> float:
     """Cost share minimising :func:`council_expected_cost`: ``s* = 1 / (1 + r k var / m)``.
 
-    Holmström and Milgrom (1987); Laffont and Tirole (1993). Always in (0, 1].
+    Holmström and Milgrom (1987); Laffont and Tirole (1993). Always in (0, 1]. Arguments
+    as :func:`council_expected_cost` (``risk_tolerance`` ``1/r`` in £).
     """
     m = check_positive("mean_cost", mean_cost)
     v = check_nonnegative("var_cost", var_cost)
-    r = check_nonnegative("risk_aversion", risk_aversion)
+    r = risk_aversion(risk_tolerance)
     k = _check_effort_cost(effort_cost)
     return 1.0 / (1.0 + r * k * v / m)
 
@@ -1244,7 +1207,7 @@ class OptimalShare:
 
 def simulated_optimal_share(
     years: PracticeYears,
-    risk_aversion: float,
+    risk_tolerance: float,
     effort_cost: float,
     shares: Sequence[float] | np.ndarray | None = None,
 ) -> OptimalShare:
@@ -1259,16 +1222,18 @@ def simulated_optimal_share(
     Parameters
     ----------
     years : PracticeYears
-    risk_aversion : float
-        ``r`` per £, >= 0.
+    risk_tolerance : float
+        ``1/r``, £ (see :func:`risk_aversion`).
     effort_cost : float
         ``k`` >= 1.
     shares : array-like, optional
-        Grid of shares in [0, 1]; default 101 points from 0 to 1.
+        Grid of shares in [0, 1], 2 to 10,001 of them; default 101 points from 0 to 1.
     """
-    r = check_nonnegative("risk_aversion", risk_aversion)
+    check_instance("years", years, PracticeYears)
+    r = risk_aversion(risk_tolerance)
     k = _check_effort_cost(effort_cost)
-    grid = np.linspace(0.0, 1.0, 101) if shares is None else _check_shares(shares).ravel()
+    grid = np.linspace(0.0, 1.0, 101) if shares is None else \
+        _check_shares(check_finite_array("shares", shares, min_len=2, max_len=10_001)).ravel()
     if grid.size < 2:
         raise ValueError(f"shares must hold at least two values; got {grid.size}")
     grid = np.unique(grid)
@@ -1281,7 +1246,7 @@ def simulated_optimal_share(
         e = s / k
         exp_cost = (1 - e) * m
         eff = k * e * e * m / 2
-        rp = risk_premium(-s * (1 - e) * centred, r, exact=True)
+        rp = risk_premium(-s * (1 - e) * centred, risk_tolerance, exact=True)
         rp_approx = r * (s * (1 - e)) ** 2 * var / 2
         return e, exp_cost, eff, rp, rp_approx
 
@@ -1304,7 +1269,7 @@ def simulated_optimal_share(
             }
         )
     table = pd.DataFrame(rows)
-    table["council_cost_closed_form"] = council_expected_cost(table["share"].to_numpy(), m, var, r, k)
+    table["council_cost_closed_form"] = council_expected_cost(table["share"].to_numpy(), m, var, risk_tolerance, k)
     i = int(table["council_cost"].idxmin())
     lo, hi = grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)]
     best_s, best_c = float(grid[i]), float(table["council_cost"].iloc[i])
@@ -1312,7 +1277,7 @@ def simulated_optimal_share(
         res = optimize.minimize_scalar(council, bounds=(lo, hi), method="bounded", options={"xatol": 1e-6})
         if res.fun <= best_c:
             best_s, best_c = float(res.x), float(res.fun)
-    return OptimalShare(best_s, best_c, optimal_share(m, var, r, k), table)
+    return OptimalShare(best_s, best_c, optimal_share(m, var, risk_tolerance, k), table)
 
 
 # ---------------------------------------------------------------------------------------
@@ -1482,7 +1447,7 @@ def _effort_from_power(name: str, power: float, k: float) -> float:
 def effort_comparison(
     contracts: Mapping[str, Contract] | Sequence[Contract],
     years: PracticeYears,
-    risk_aversion: float,
+    risk_tolerance: float,
     effort_cost: float,
     *,
     step: float = 1e-3,
@@ -1502,8 +1467,8 @@ def effort_comparison(
     contracts : mapping or sequence
         ``{name: Contract}``, or Contracts named by their ``label``.
     years : PracticeYears
-    risk_aversion : float
-        ``r`` per £, >= 0.
+    risk_tolerance : float
+        ``1/r``, £ (see :func:`risk_aversion`).
     effort_cost : float
         ``k`` >= 1.
     step : float
@@ -1520,7 +1485,8 @@ def effort_comparison(
         ``council_cost_effort`` and ``efficiency_gain`` (cost saved net of the effort
         cost, ``e E[C] - k e**2 E[C] / 2``).
     """
-    r = check_nonnegative("risk_aversion", risk_aversion)
+    risk_aversion(risk_tolerance)
+    check_instance("years", years, PracticeYears)
     k = _check_effort_cost(effort_cost)
     h = check_in_range("step", step, 0.0, 0.1, low_open=True)
     items = _contract_items(contracts)
@@ -1533,12 +1499,12 @@ def effort_comparison(
         power = _power(contract, years, bumped, pay)
         e = _effort_from_power(name, power, k)
         admin = float(contract.admin_cost(years).mean())
-        rp_fixed = risk_premium(pay - years.totals, r, exact=True)
+        rp_fixed = risk_premium(pay - years.totals, risk_tolerance, exact=True)
         key = round(e, 12)
         if key not in reduced:
             reduced[key] = with_effort(years, e)
         after = reduced[key]
-        rp_effort = risk_premium(contract.surplus(after), r, exact=True)
+        rp_effort = risk_premium(contract.surplus(after), risk_tolerance, exact=True)
         exp_effort = (1.0 - e) * m
         eff_cost = k * e * e * m / 2.0
         rows.append(
@@ -1633,7 +1599,7 @@ FRONTIER_SHARES: tuple[float, ...] = tuple(round(0.025 * i, 3) for i in range(41
 FAMILIES: tuple[str, ...] = ("Block", "Capitation", "Cost and volume", "Outcome-based")
 
 
-#: Contract terms :func:`build_contracts` reads from the assumptions log unless given.
+#: Contract terms :func:`default_contracts` reads from the assumptions log unless given.
 CONTRACT_TERMS: tuple[str, ...] = (
     "cost_share", "overspend_threshold", "reinsurance_threshold", "outcome_bonus", "outcome_base_probability",
     "outcome_effort_gain", "outcome_effort", "admin_contract_management", "admin_cost_audit",
@@ -1641,18 +1607,23 @@ CONTRACT_TERMS: tuple[str, ...] = (
 )
 
 
-def build_contracts(cost_model: CostModel | None = None, *, scope: Scope | None = None,
-                    years: PracticeYears | None = None, **terms: float) -> dict[str, Contract]:
-    """The chapter's eleven contracts with any of their terms changed.
+def default_contracts(cost_model: CostModel | None = None, *, scope: Scope | str | None = None,
+                      years: PracticeYears | None = None, **terms: float) -> dict[str, Contract]:
+    """The book's eleven named contracts, with any of their terms changed: the one set of them.
+
+    The chapter, the live explorer, the sensitivity analysis and the benchmark all take
+    their contracts from here (:func:`chapter_contracts` is this set priced for the
+    chapter's simulated years).
 
     Parameters
     ----------
     cost_model : CostModel, optional
         Sets the capitation rates; default :func:`swp_models.costs.default_cost_model`.
-    scope : swp_models.liability.Scope, optional
-        What the practice pays for; sets the capitation rates (the expected cost of a child
-        in the scope, with its share of the fixed budget). Default: the children's costs
-        alone, as :func:`swp_models.liability.Scope` never applied.
+    scope : swp_models.liability.Scope or str, optional
+        What the practice pays for (a :class:`~swp_models.liability.Scope`, or a name of
+        :data:`~swp_models.liability.SCOPES` for its default); sets the capitation rates (the
+        expected cost of a child in the scope, with its share of the fixed budget). Default:
+        the children's costs alone, as :func:`swp_models.liability.Scope` never applied.
     years : PracticeYears, optional
         The practice-years the contracts will be priced on (with the scope applied): the
         two threshold contracts are then :func:`balanced` on them, so that they pay the
@@ -1676,17 +1647,19 @@ def build_contracts(cost_model: CostModel | None = None, *, scope: Scope | None 
     unknown = sorted(set(terms) - set(CONTRACT_TERMS))
     if unknown:
         raise ValueError(f"terms must be among {list(CONTRACT_TERMS)}; got {unknown}")
-    model = default_cost_model() if cost_model is None else cost_model
-    if scope is not None and not isinstance(scope, Scope):
-        raise ValueError(f"scope must be a Scope or None; got {scope!r}")
+    model = default_cost_model() if cost_model is None else check_instance("cost_model", cost_model, CostModel)
+    if isinstance(scope, str):
+        scope = default_scope(check_one_of("scope", scope, SCOPES))
+    elif scope is not None:
+        check_instance("scope", scope, Scope, "Scope, a scope name or None")
     v = {name: (terms[name] if name in terms else assumption(name)) for name in CONTRACT_TERMS}
     manage, audit = v["admin_contract_management"], v["admin_cost_audit"]
     assess, monitor = v["admin_needs_assessment"], v["admin_outcome_monitoring"]
     outcome = Outcome(base_probability=v["outcome_base_probability"], effort_gain=v["outcome_effort_gain"],
                       effort=v["outcome_effort"])
     cv = CostAndVolume(share=v["cost_share"], admin_cost_per_year=manage + audit)
-    if years is not None and not isinstance(years, PracticeYears):
-        raise ValueError(f"years must be PracticeYears or None; got {years!r}")
+    if years is not None:
+        check_instance("years", years, PracticeYears, "PracticeYears or None")
     threshold = ThresholdSharing(threshold=v["overspend_threshold"], admin_cost_per_year=manage + audit)
     both = ThresholdSharing(threshold=v["overspend_threshold"], surplus_threshold=v["overspend_threshold"],
                             admin_cost_per_year=manage + audit)
@@ -1724,17 +1697,6 @@ def build_contracts(cost_model: CostModel | None = None, *, scope: Scope | None 
     }
 
 
-def chapter_contracts(cost_model: CostModel | None = None) -> dict[str, Contract]:
-    """The chapter's nine contracts with the assumed terms: :func:`build_contracts` with no changes.
-
-    The book's illustrative contracts (:func:`default_contracts`) under names for the page,
-    plus the mixed contract: the cost-and-volume contract with the outcome bonus on top.
-    Full reimbursement stands for capitation at each child's actual cost, the report's
-    risk-adjusted capitation taken to its limit.
-    """
-    return build_contracts(cost_model)
-
-
 def contract_family(contract: Contract) -> str:
     """Which of the report's four families (:data:`FAMILIES`) a contract belongs to."""
     if isinstance(contract, (OutcomeBased, MixedOutcome)):
@@ -1749,8 +1711,8 @@ def contract_family(contract: Contract) -> str:
 
 
 def chapter_defaults() -> dict[str, float]:
-    """The chapter's default risk aversion ``r`` (per £) and effort cost ``k``, from the assumptions."""
-    return {"risk_aversion": 1.0 / assumption("risk_tolerance"), "effort_cost": assumption("effort_cost")}
+    """The chapter's default risk tolerance ``1/r`` (£) and effort cost ``k``, from the assumptions."""
+    return {"risk_tolerance": assumption("risk_tolerance"), "effort_cost": assumption("effort_cost")}
 
 
 @lru_cache(maxsize=4)
@@ -1767,23 +1729,31 @@ def chapter_scope_years(scope: str = "placements", n_years: int = CHAPTER_YEARS,
     return default_scope(scope).apply(chapter_years(n_years, seed))
 
 
-def chapter_scope_contracts(scope: str = "placements", **terms: float) -> dict[str, Contract]:
-    """The chapter's contracts for a scope (capitation rates set on that scope's costs)."""
+def chapter_contracts(scope: str = "placements") -> dict[str, Contract]:
+    """:func:`default_contracts` for ``scope``, priced for the chapter's years (:func:`chapter_scope_years`).
+
+    The threshold contracts are balanced on those years; every other term is the
+    assumption's. Cached.
+    """
     check_one_of("scope", scope, SCOPES)
-    return build_contracts(chapter_years().cost_model, scope=default_scope(scope), years=chapter_scope_years(scope),
-                           **terms)
+    return dict(_chapter_contracts(scope))
+
+
+@lru_cache(maxsize=2)
+def _chapter_contracts(scope: str) -> dict[str, Contract]:
+    return default_contracts(chapter_years().cost_model, scope=scope, years=chapter_scope_years(scope))
 
 
 @lru_cache(maxsize=2)
 def _chapter_table(scope: str) -> pd.DataFrame:
     years = chapter_scope_years(scope)
-    contracts = chapter_scope_contracts(scope)
+    contracts = chapter_contracts(scope)
     d = chapter_defaults()
-    fixed = compare(contracts, years, d["risk_aversion"])
-    effort = effort_comparison(contracts, years, d["risk_aversion"], d["effort_cost"])
+    fixed = compare(contracts, years, d["risk_tolerance"])
+    effort = effort_comparison(contracts, years, d["risk_tolerance"], d["effort_cost"])
     split = risk_sharing(contracts, years)
     fail = failure_comparison(contracts, years, chapter_reserves(scope), term_years=int(assumption("contract_term_years")),
-                              failure_cost=assumption("failure_cost"), risk_aversion=d["risk_aversion"])
+                              failure_cost=assumption("failure_cost"), risk_tolerance=d["risk_tolerance"])
     out = fixed.merge(effort.drop(columns=["admin_cost", "power"]), on="contract").merge(split, on="contract")
     out = out.merge(fail.drop(columns=["risk_premium"]), on="contract")
     out.insert(1, "family", [contract_family(c) for c in contracts.values()])
@@ -1801,7 +1771,7 @@ def chapter_reserves(scope: str = "placements", months: float | None = None) -> 
 
 
 def chapter_table(scope: str = "placements") -> pd.DataFrame:
-    """Every per-contract figure of the chapter, one row per contract of :func:`chapter_scope_contracts`.
+    """Every per-contract figure of the chapter, one row per contract of :func:`chapter_contracts`.
 
     Priced on :func:`chapter_scope_years` with the default risk aversion and effort cost:
     the columns of :func:`compare`, of :func:`effort_comparison` (without its duplicates
@@ -1822,7 +1792,7 @@ def chapter_table(scope: str = "placements") -> pd.DataFrame:
 @lru_cache(maxsize=2)
 def _chapter_optimum(scope: str) -> OptimalShare:
     d = chapter_defaults()
-    return simulated_optimal_share(chapter_scope_years(scope), d["risk_aversion"], d["effort_cost"])
+    return simulated_optimal_share(chapter_scope_years(scope), d["risk_tolerance"], d["effort_cost"])
 
 
 def chapter_optimum(scope: str = "placements") -> OptimalShare:
@@ -1835,7 +1805,7 @@ def chapter_optimum(scope: str = "placements") -> OptimalShare:
 def _skimming_table(scope: str) -> pd.DataFrame:
     model = default_cost_model()
     frames = []
-    for name, contract in chapter_scope_contracts(scope).items():
+    for name, contract in chapter_contracts(scope).items():
         gains = skimming_gain(contract, model, default_caseload(), n_years=GRID_YEARS, seed=CHAPTER_SEED,
                               scope=default_scope(scope))
         gains.insert(0, "contract", name)
@@ -1860,18 +1830,18 @@ def _needs_mix_comparison(n_years: int, seed: int) -> pd.DataFrame:
     from .costs import needs_mix_models
 
     d = chapter_defaults()
-    r, k = d["risk_aversion"], d["effort_cost"]
+    r, k = d["risk_tolerance"], d["effort_cost"]  # r: the risk tolerance, £
     scope = default_scope("placements")
     reserves = chapter_reserves("placements")
     term = int(assumption("contract_term_years"))
     rows = []
     for label, model in needs_mix_models().items():
         years = scope.apply(simulate_practice_years(model, default_caseload(), n_years, seed))
-        contracts = build_contracts(model, scope=scope, years=years)
+        contracts = default_contracts(model, scope=scope, years=years)
         block = {"Block": contracts["Block"]}
         fixed = compare(block, years, r).iloc[0]
         fail = failure_comparison(block, years, reserves, term_years=term, failure_cost=assumption("failure_cost"),
-                                  risk_aversion=r).iloc[0]
+                                  risk_tolerance=r).iloc[0]
         effort = effort_comparison(contracts, years, r, k).set_index("contract")["council_cost_effort"].sort_values()
         totals = years.totals
         rows.append({
@@ -1923,7 +1893,7 @@ def needs_mix_comparison(n_years: int = GRID_YEARS, seed: int = CHAPTER_SEED) ->
     return _needs_mix_comparison(n, s).copy()
 
 
-#: Contracts the shock comparison shows (name prefixes of :func:`build_contracts`'s names).
+#: Contracts the shock comparison shows (name prefixes of :func:`default_contracts`'s names).
 SHOCK_CONTRACTS: tuple[str, ...] = ("Block", "Capitation by needs group", "Cost and volume", "Threshold at",
                                     "Full reimbursement")
 
@@ -1931,7 +1901,7 @@ SHOCK_CONTRACTS: tuple[str, ...] = ("Block", "Capitation by needs group", "Cost 
 @lru_cache(maxsize=4)
 def _shock_comparison(shock_cv: float, n_years: int, seed: int) -> pd.DataFrame:
     d = chapter_defaults()
-    r = d["risk_aversion"]
+    r = d["risk_tolerance"]
     term = int(assumption("contract_term_years"))
     frames = []
     for scope in SCOPES:
@@ -1939,11 +1909,11 @@ def _shock_comparison(shock_cv: float, n_years: int, seed: int) -> pd.DataFrame:
         for label, cv in (("none", 0.0), ("shared", shock_cv)):
             model = default_cost_model(shock_cv=cv)
             years = sc.apply(simulate_practice_years(model, default_caseload(), n_years, seed))
-            every = build_contracts(model, scope=sc, years=years)
+            every = default_contracts(model, scope=sc, years=years)
             chosen = {name: c for name, c in every.items() if name.startswith(SHOCK_CONTRACTS)}
             fixed = compare(chosen, years, r)
             fail = failure_comparison(chosen, years, chapter_reserves(scope), term_years=term,
-                                      failure_cost=assumption("failure_cost"), risk_aversion=r)
+                                      failure_cost=assumption("failure_cost"), risk_tolerance=r)
             out = fixed[["contract", "practice_p_loss", "practice_sd_surplus", "risk_premium_exact",
                          "council_sd_spend"]].merge(fail[["contract", "p_fail_year", "absorbed"]], on="contract")
             out.insert(0, "shock", label)
@@ -1961,7 +1931,7 @@ def shock_comparison(shock_cv: float | None = None, *, n_years: int = GRID_YEARS
     (:class:`swp_models.costs.CostModel`'s ``shock_cv``); the practice's own budget is fixed
     and not shocked. For each scope and each contract of :data:`SHOCK_CONTRACTS` the
     practice-years are simulated with the same seed with no shock and with the shock, the
-    contracts rebuilt on them (:func:`build_contracts`) and priced with the chapter's risk
+    contracts rebuilt on them (:func:`default_contracts`) and priced with the chapter's risk
     aversion, reserves and contract term. Cached.
 
     Parameters
@@ -2004,7 +1974,7 @@ def surplus_histograms(
     years : PracticeYears, optional
         Default :func:`chapter_scope_years` (social work and placements).
     contracts : mapping, optional
-        Default :func:`chapter_scope_contracts` for that scope.
+        Default :func:`chapter_contracts` for that scope.
     limit : float
         Bins cover ``[-limit, limit]``, £ (> 0); years beyond fall in the outer bins.
     width : float
@@ -2022,7 +1992,7 @@ def surplus_histograms(
     if n_bins < 2 or n_bins > 400 or abs(n_bins * w - 2 * lim) > 1e-6 * lim:
         raise ValueError(f"width must divide 2 * limit into 2 to 400 bins; got width={width!r}, limit={limit!r}")
     yrs = chapter_scope_years() if years is None else years
-    items = _contract_items(chapter_scope_contracts() if contracts is None else contracts)
+    items = _contract_items(chapter_contracts() if contracts is None else contracts)
     edges = np.linspace(-lim, lim, n_bins + 1)
     expected = yrs.expected_total
     rows = []
@@ -2125,8 +2095,8 @@ def _design_rows(years: PracticeYears, scope: str, grid_b: list, grid_t: list, g
                     base[f"p_fail_{mo:g}"] = split.p_fail
                     base[f"absorbed_{mo:g}"] = split.expected_absorbed
                 for tol in grid_tol:
-                    rp = risk_premium(surplus, 1.0 / tol)
-                    rp_e = risk_premium(surplus_e, 1.0 / tol)
+                    rp = risk_premium(surplus, tol)
+                    rp_e = risk_premium(surplus_e, tol)
                     rows.append(base | {
                         "tolerance": tol, "risk_premium": rp,
                         "council_cost_fixed": m + rp + admin,
@@ -2170,7 +2140,7 @@ def frontier_grid(
     v = float(years.totals.var())
     curves, optima = [], []
     for tol in tolerances:
-        r = 1.0 / check_positive("tolerances", tol)
+        r = check_in_range("tolerances", tol, 1.0, None)  # the risk tolerance, £
         for k in effort_costs:
             k = _check_effort_cost(k)
             res = simulated_optimal_share(years, r, k, shares=grid)
@@ -2247,7 +2217,7 @@ def threshold_discounts(scope: str = "placements") -> dict[str, float]:
     Returns ``{contract name: baseline_discount}`` (fractions of the expected cost) for the
     chapter's threshold contracts under ``scope``.
     """
-    return {name: c.baseline_discount for name, c in chapter_scope_contracts(scope).items()
+    return {name: c.baseline_discount for name, c in chapter_contracts(scope).items()
             if isinstance(c, ThresholdSharing)}
 
 
@@ -2393,7 +2363,7 @@ def _claims(scope: str) -> list[tuple[str, str]]:
     sk = skimming_table(scope).set_index(["contract", "group"])
     one_more = sk.xs("no_additional_needs", level="group")["gain_average_child"]
     opt = chapter_optimum(scope)
-    cv_share = next(c.share for c in chapter_scope_contracts(scope).values() if isinstance(c, CostAndVolume))
+    cv_share = next(c.share for c in chapter_contracts(scope).values() if isinstance(c, CostAndVolume))
     return [
         ("Block: the practice “bears the entire risk of variability in its caseload and of variability in the cost "
          "per child” and would charge a risk premium",
@@ -2493,13 +2463,13 @@ def key_results() -> "Table":
     sc = default_scope("placements")
     margin = sc.flat_rate(model, load) - sc.marginal_cost(model)
     years_p = scopes["placements"]
-    undiscounted = replace(chapter_scope_contracts()[thr], baseline_discount=0.0)
+    undiscounted = replace(chapter_contracts()[thr], baseline_discount=0.0)
     thr_unbalanced = float(undiscounted.payment(years_p).mean())
     outcome = commissioning.service_cuts(t["effort"].to_numpy(), float(t["expected_cost_fixed"].iloc[0]),
                                          years_p.expected_count)["outcome_cost"]
     with_outcomes = t["council_cost_effort"] + outcome
     cut_best = with_outcomes.idxmin()
-    upcode = commissioning.upcoding_cost(chapter_scope_contracts()["Capitation by needs group"], years_p)
+    upcode = commissioning.upcoding_cost(chapter_contracts()["Capitation by needs group"], years_p)
     s = practice.summary()
     side = commissioning.council_side(s["running_cost"], s["out_of_scope"] * practice.PracticeDesign().caseload)
     total = side.set_index("item").loc["Total"]
@@ -2540,7 +2510,7 @@ def key_results() -> "Table":
              sim, f"{rtol}; reserves"),
             ("Threshold contract: average payment with its baseline at the expected cost; as priced here",
              f"{_m(thr_unbalanced)}; {_m(float(t.loc[thr, 'council_mean_spend']))} (baseline "
-             f"{100 * chapter_scope_contracts()[thr].baseline_discount:.1f}% lower)", sim),
+             f"{100 * chapter_contracts()[thr].baseline_discount:.1f}% lower)", sim),
             ("Shared yearly cost shock, social work and placements: block contract's risk premium; chance of "
              "failing in a year (without; with the shock)",
              f"{_k(shock_block['risk_premium_exact'].iloc[0])}; {_k(shock_block['risk_premium_exact'].iloc[1])} "

@@ -321,7 +321,7 @@ def reserve_for_failure_chance(surplus: object, chance: float = 0.05) -> float:
 
 
 def failure_comparison(contracts, years, reserves: float, *, term_years: int, failure_cost: float,  # noqa: ANN001
-                       risk_aversion: float) -> pd.DataFrame:
+                       risk_tolerance: float) -> pd.DataFrame:
     """Each contract's chance of failure and the council's cost of it, on the same practice-years.
 
     Parameters
@@ -338,8 +338,9 @@ def failure_comparison(contracts, years, reserves: float, *, term_years: int, fa
     failure_cost : float
         Council's one-off cost of a failure (taking back or moving the children and
         commissioning again), £ >= 0.
-    risk_aversion : float
-        The practice's ``r`` per £, >= 0.
+    risk_tolerance : float
+        The practice's risk tolerance ``1/r``, £ (see
+        :func:`swp_models.contracts.risk_aversion`).
 
     Returns
     -------
@@ -356,21 +357,21 @@ def failure_comparison(contracts, years, reserves: float, *, term_years: int, fa
         admin + failure_cost`` — the council's expected total cost when the practice just
         accepts, the absorbed losses being paid back through a lower lump sum.
     """
-    from .contracts import PracticeYears, _contract_items, risk_premium
+    from .contracts import PracticeYears, _contract_items, risk_aversion, risk_premium
 
     if not isinstance(years, PracticeYears):
         raise ValueError(f"years must be PracticeYears; got {years!r}")
     r = check_nonnegative("reserves", reserves)
     t = check_integer("term_years", term_years, low=1, high=50)
     fc = check_nonnegative("failure_cost", failure_cost)
-    ra = check_nonnegative("risk_aversion", risk_aversion)
+    risk_aversion(risk_tolerance)
     mean_cost = float(years.totals.mean())
     rows = []
     for name, contract in _contract_items(contracts):
         surplus = contract.surplus(years)
         single = limited_liability(surplus, r)
         term = term_failure(surplus, r, t)
-        rp_limited = risk_premium(single.practice, ra)
+        rp_limited = risk_premium(single.practice, risk_tolerance)
         failures = fc * term.p_fail_year
         rows.append({
             "contract": name,
@@ -381,7 +382,7 @@ def failure_comparison(contracts, years, reserves: float, *, term_years: int, fa
             "absorbed_term": term.absorbed_per_year,
             "failure_cost": failures,
             "reserve_1_in_20": reserve_for_failure_chance(surplus, 0.05),
-            "risk_premium": risk_premium(surplus, ra),
+            "risk_premium": risk_premium(surplus, risk_tolerance),
             "risk_premium_limited": rp_limited,
             "council_cost_limited": mean_cost + rp_limited + float(contract.admin_cost(years).mean()) + failures,
         })

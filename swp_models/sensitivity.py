@@ -34,7 +34,9 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from . import contracts, costs, data, liability, practice
+from . import costs, data, practice
+from . import _legacy_contracts as contracts
+from ._legacy_contracts import liability
 from .validation import check_in_range, check_integer, check_one_of, check_positive
 
 __all__ = [

@@ -40,7 +40,7 @@ from swp_models.contracts import (
 )
 from swp_models.costs import Caseload, CostModel, default_cost_model, total_cost_moments
 
-R = 1 / 250_000
+R = 250_000.0  # risk tolerance 1/r, £
 K = 10.0
 
 
@@ -203,8 +203,8 @@ def test_effort_comparison_near_closed_form_for_near_normal_costs():
     m, v = yrs.totals.mean(), yrs.totals.var()
     r = 1 / 200_000
     for s in (0.3, 0.7):
-        sim = effort_comparison([CostAndVolume(share=s)], yrs, r, K)["council_cost_effort"].item()
-        closed = council_expected_cost(s, m, v, r, K)
+        sim = effort_comparison([CostAndVolume(share=s)], yrs, 1 / r, K)["council_cost_effort"].item()
+        closed = council_expected_cost(s, m, v, 1 / r, K)
         rp = r * s * s * v / 2
         e = s / K
         assert abs(sim - closed) < (1 - (1 - e) ** 2) * rp + 0.02 * rp
@@ -217,7 +217,7 @@ def test_effort_comparison_rejects_bad_input(years):
 
     with pytest.raises(ValueError, match="power of incentive"):
         effort_comparison({"perverse": Perverse()}, years, R, K)
-    with pytest.raises(ValueError, match="risk_aversion"):
+    with pytest.raises(ValueError, match="risk_tolerance"):
         effort_comparison([Block()], years, -1.0, K)
     with pytest.raises(ValueError, match="effort_cost"):
         effort_comparison([Block()], years, R, 0.5)
@@ -251,10 +251,10 @@ def test_risk_sharing_limits(years, model):
 def test_optimal_share_against_hand_calculation():
     m, v, r, k = 3_536_000.0, 88_354_958_666.7, 1 / 250_000, 10.0
     hand = 1 / (1 + r * k * v / m)
-    assert optimal_share(m, v, r, k) == pytest.approx(hand, rel=1e-15)
+    assert optimal_share(m, v, 1 / r, k) == pytest.approx(hand, rel=1e-15)
     assert hand == pytest.approx(0.5000, abs=1e-3)  # the chapter's closed form with the exact moments
     # It minimises the closed-form council cost: cost rises on either side.
-    c = council_expected_cost(np.array([hand - 0.01, hand, hand + 0.01]), m, v, r, k)
+    c = council_expected_cost(np.array([hand - 0.01, hand, hand + 0.01]), m, v, 1 / r, k)
     assert c[1] < c[0] and c[1] < c[2]
 
 
@@ -262,16 +262,16 @@ def test_optimal_share_against_hand_calculation():
 
 
 def test_build_contracts_defaults_and_terms(model):
-    book = C.build_contracts(model)
-    assert list(book) == list(C.chapter_contracts(model))
+    book = C.default_contracts(model)
+    assert list(book) == list(C.chapter_contracts())
     assert len(book) == 11
     assert {C.contract_family(c) for c in book.values()} == set(C.FAMILIES)
-    changed = C.build_contracts(model, cost_share=0.3, overspend_threshold=50_000.0)
+    changed = C.default_contracts(model, cost_share=0.3, overspend_threshold=50_000.0)
     assert "Cost and volume, 30% shared" in changed and "Threshold at £50k" in changed
     with pytest.raises(ValueError, match="terms"):
-        C.build_contracts(model, share=0.3)
+        C.default_contracts(model, share=0.3)
     with pytest.raises(ValueError, match="share"):
-        C.build_contracts(model, cost_share=1.5)
+        C.default_contracts(model, cost_share=1.5)
     with pytest.raises(ValueError, match="contract"):
         C.contract_family("block")
 
@@ -330,7 +330,7 @@ def test_frontier_grid_shape_and_closed_form(small_chapter):
     placed = C.chapter_scope_years("placements")
     m, v = placed.totals.mean(), placed.totals.var()
     for rec in optima.itertuples():
-        assert rec.closed_form_share == pytest.approx(optimal_share(m, v, 1 / rec.tolerance, rec.effort_cost))
+        assert rec.closed_form_share == pytest.approx(optimal_share(m, v, rec.tolerance, rec.effort_cost))
         assert 0 < rec.simulated_share < 1
         assert rec.net_saving_at_optimum >= curves.loc[curves["effort_cost"] == rec.effort_cost, "net_saving"].max() - 1e-6
 
@@ -460,7 +460,7 @@ def test_chapter_optimum_closed_form_and_simulated():
     years = C.chapter_scope_years()
     m, v = years.totals.mean(), years.totals.var()
     d = C.chapter_defaults()
-    assert opt.closed_form_share == pytest.approx(optimal_share(m, v, d["risk_aversion"], d["effort_cost"]), rel=1e-12)
+    assert opt.closed_form_share == pytest.approx(optimal_share(m, v, d["risk_tolerance"], d["effort_cost"]), rel=1e-12)
     assert f"{opt.closed_form_share:.2f}" == "0.47" and f"{opt.share:.2f}" == "0.50"
     # The simulated optimum beats every share on its grid, and the grid's ends.
     assert opt.council_cost <= opt.grid["council_cost"].min() + 1e-6
@@ -562,16 +562,16 @@ def test_needs_mix_comparison_recomputes_from_the_public_api(mixes):
     d = C.chapter_defaults()
     sc = C.default_scope("placements")
     years = sc.apply(C.simulate_practice_years(model, C.default_caseload(), 2_000, 5))
-    contracts = C.build_contracts(model, scope=sc, years=years)
+    contracts = C.default_contracts(model, scope=sc, years=years)
     row = mixes.set_index("mix").loc[label]
-    fixed = C.compare({"Block": contracts["Block"]}, years, d["risk_aversion"]).iloc[0]
+    fixed = C.compare({"Block": contracts["Block"]}, years, d["risk_tolerance"]).iloc[0]
     assert row["block_p_loss"] == fixed["practice_p_loss"]
     assert row["block_risk_premium"] == pytest.approx(fixed["risk_premium_exact"], rel=1e-12)
     assert row["optimal_share"] == pytest.approx(
-        optimal_share(years.totals.mean(), years.totals.var(), d["risk_aversion"], d["effort_cost"]), rel=1e-12)
+        optimal_share(years.totals.mean(), years.totals.var(), d["risk_tolerance"], d["effort_cost"]), rel=1e-12)
     surplus = contracts["Block"].surplus(years)
     assert row["block_p_fail_year"] == pytest.approx(np.mean(surplus < -C.chapter_reserves()), abs=1e-12)
-    effort = C.effort_comparison(contracts, years, d["risk_aversion"], d["effort_cost"]).set_index("contract")
+    effort = C.effort_comparison(contracts, years, d["risk_tolerance"], d["effort_cost"]).set_index("contract")
     assert row["cheapest_effort"] == effort["council_cost_effort"].idxmin()
 
 

@@ -105,10 +105,10 @@ def test_social_work_scope_is_fixed_budget_plus_workload(raw):
 def test_scope_priced_contracts_and_failure_table(raw):
     scope = li.default_scope("placements")
     years = scope.apply(raw)
-    contracts = ct.build_contracts(raw.cost_model, scope=scope)
+    contracts = ct.default_contracts(raw.cost_model, scope=scope)
     reserves = li.reserves_from_months(3, scope.fixed_cost)
     table = li.failure_comparison(contracts, years, reserves, term_years=3, failure_cost=100_000,
-                                  risk_aversion=1 / 250_000).set_index("contract")
+                                  risk_tolerance=250_000.0).set_index("contract")
     block = table.loc["Block"]
     surplus = contracts["Block"].surplus(years)
     assert block["p_fail_year"] == pytest.approx(np.mean(surplus < -reserves))
@@ -118,8 +118,8 @@ def test_scope_priced_contracts_and_failure_table(raw):
     assert block["risk_premium_limited"] < block["risk_premium"]
     # social work only: the practice's risk is small and it almost never fails
     sw = li.default_scope("social_work")
-    sw_table = li.failure_comparison(ct.build_contracts(raw.cost_model, scope=sw), sw.apply(raw), reserves,
-                                     term_years=3, failure_cost=100_000, risk_aversion=1 / 250_000)
+    sw_table = li.failure_comparison(ct.default_contracts(raw.cost_model, scope=sw), sw.apply(raw), reserves,
+                                     term_years=3, failure_cost=100_000, risk_tolerance=250_000.0)
     assert sw_table.set_index("contract").loc["Block", "p_fail_year"] < 0.01 < block["p_fail_year"]
 
 
@@ -173,7 +173,7 @@ def test_service_cuts_split_and_count_moves():
 def test_exit_and_upcoding(raw):
     scope = li.default_scope("placements")
     years = scope.apply(raw)
-    contracts = ct.build_contracts(raw.cost_model, scope=scope, years=years)
+    contracts = ct.default_contracts(raw.cost_model, scope=scope, years=years)
     # Block: handing back a child saves its whole variable cost; full reimbursement: nothing.
     assert cm.exit_gain(contracts["Block"], years, 0, 40_000) == pytest.approx(40_000 - scope.staff_per_child)
     assert cm.exit_gain(contracts["Full reimbursement"], years, 0, 40_000) == pytest.approx(0, abs=1e-6)

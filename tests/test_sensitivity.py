@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from swp_models import contracts, liability
+from swp_models import _legacy_contracts as contracts
+from swp_models import liability
 from swp_models import sensitivity as sens
 
 

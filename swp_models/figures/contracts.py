@@ -48,7 +48,7 @@ def risk_chart() -> alt.VConcatChart:
     """Who bears the risk: the practice's surplus and the council's spend, side by side, per contract and scope."""
     frames = []
     for scope, (limit, width) in _HIST_BINS.items():
-        h = contracts.surplus_histograms(contracts.chapter_scope_years(scope), contracts.chapter_scope_contracts(scope),
+        h = contracts.surplus_histograms(contracts.chapter_scope_years(scope), contracts.chapter_contracts(scope),
                                          limit=limit, width=width)
         frames.append(h.assign(scope=scope))
     frame = pd.concat(frames, ignore_index=True).assign(
@@ -155,7 +155,7 @@ def frontier_chart() -> alt.VConcatChart:
     d = contracts.chapter_defaults()
     tolerances = [round(t / 1000) for t in contracts.FRONTIER_TOLERANCES]
     tol = selector("ch5_frontier_tolerance", "Practice's risk tolerance 1/r", tolerances,
-                   round(1 / d["risk_aversion"] / 1000), labels=[f"£{1000 * t:,.0f}" for t in tolerances])
+                   round(d["risk_tolerance"] / 1000), labels=[f"£{1000 * t:,.0f}" for t in tolerances])
     ks = list(contracts.FRONTIER_EFFORT_COSTS)
     k = selector("ch5_frontier_effort", "Effort cost k", ks, d["effort_cost"],
                  labels=[f"{x:g} (a block contract cuts cost {100 / x:g}%)" for x in ks])
@@ -304,7 +304,7 @@ def design_chart() -> alt.VConcatChart:
     basis = selector("ch5_design_basis", "Baseline", bases, "fixed", labels=[_BASIS_LABELS[b] for b in bases])
     tolerances = [round(t / 1000) for t in contracts.DESIGN_TOLERANCES]
     tol = selector("ch5_design_tolerance", "Risk tolerance", tolerances,
-                   round(1 / d["risk_aversion"] / 1000), labels=[f"£{1000 * t:,.0f}" for t in tolerances])
+                   round(d["risk_tolerance"] / 1000), labels=[f"£{1000 * t:,.0f}" for t in tolerances])
     same = (alt.expr.abs(alt.datum.T - threshold) < 0.5) & (alt.datum.basis == basis) & (alt.datum.scope == scope)
     at_share = alt.expr.abs(alt.datum.s - share) < 1e-6
     joined = alt.Chart(costs).transform_filter(alt.datum.tol == tol).transform_lookup(
@@ -483,7 +483,7 @@ def gaming_figures(scope: str = "placements") -> pd.DataFrame:
     top = len(model.components) - 1
     costly = float(model.quantile(0.99))
     rows = []
-    for name, c in contracts.chapter_scope_contracts(scope).items():
+    for name, c in contracts.chapter_contracts(scope).items():
         up = commissioning.upcoding_gain(c, years)
         rows.append({
             "contract": name,
