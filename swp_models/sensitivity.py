@@ -394,7 +394,7 @@ class ChapterModel:
     For one setting of the assumptions: the cost model (chapter 3: the prevalence needs mix,
     with the shared yearly cost shock at the setting's value) and the practice budget
     (chapter 4) are rebuilt; ``n_years`` practice-years are simulated from ``seed``; each
-    scope's contracts (chapter 5, :func:`swp_models.contracts.build_contracts`) are priced
+    scope's contracts (chapter 5, :func:`swp_models.contracts.default_contracts`) are priced
     with the practice's effort response (:func:`swp_models.contracts.effort_comparison`) and
     limited liability (:func:`swp_models.liability.failure_comparison`). The *cheapest
     contract* has the lowest council's expected total cost with effort, plus the losses the

@@ -24,10 +24,11 @@ from swp_models.contracts import (
     OutcomeBased,
     ThresholdSharing,
     compare,
+    balanced,
     council_expected_cost,
     default_contracts,
-    risk_aversion,
     effort_level,
+    risk_aversion,
     optimal_share,
     power_of_incentive,
     risk_premium,
@@ -276,7 +277,8 @@ def test_risk_premium_monotone_in_risk_aversion_and_share(years):
 def test_risk_premium_properties(xs, shift, r, lam):
     x = np.array(xs)
     rp = risk_premium(x, 1 / r)
-    assert rp >= -1e-9 * (1 + np.abs(x).max())  # Jensen
+    # Jensen, up to the rounding of the log-sum-exp (about 1e-16) magnified by 1/r.
+    assert rp >= -1e-9 * (1 + np.abs(x).max()) - 1e-15 / r
     # Shift invariance and scaling: RP(a + x; r) = RP(x; r), RP(lam x; r) = lam RP(x; lam r).
     assert risk_premium(x + shift, 1 / r) == pytest.approx(rp, rel=1e-6, abs=1e-3)
     assert risk_premium(lam * x, 1 / r) == pytest.approx(lam * risk_premium(x, 1 / (lam * r)), rel=1e-6, abs=1e-3)
@@ -349,8 +351,12 @@ def test_compare_rejects_bad_input(years):
         compare([Block()], years, -1.0)
     with pytest.raises(ValueError, match="contracts"):
         compare([], years, R)
-    with pytest.raises(ValueError, match="contracts"):
+    with pytest.raises(TypeError, match="contracts"):
         compare({"x": "not a contract"}, years, R)
+    with pytest.raises(TypeError, match="contracts"):
+        compare("Block", years, R)
+    with pytest.raises(TypeError, match="years"):
+        compare([Block()], "years", R)
 
 
 def test_skimming_gain(model):
@@ -508,8 +514,46 @@ def test_simulated_optimal_share_rejects_bad_input(small_years):
     ],
 )
 def test_contracts_reject_bad_input(make, name):
-    with pytest.raises(ValueError, match=name):
+    with pytest.raises((ValueError, TypeError), match=name):
         make()
+
+
+# --------------------------------------------------------------------------- boundaries (sizes, types, keys)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "name"),
+    [
+        (lambda m: simulate_practice_years(m, 100, 10**9, seed=1), ValueError, "n_years"),
+        (lambda m: simulate_practice_years(m, 100, 2.5, seed=1), ValueError, "n_years"),
+        (lambda m: simulate_practice_years(m, 100, True, seed=1), ValueError, "n_years"),
+        (lambda m: simulate_practice_years(m, 10**6, 100, seed=1), ValueError, "n_years × caseload"),
+        (lambda m: simulate_practice_years("model", 100, 10, seed=1), TypeError, "cost_model"),
+        (lambda m: skimming_gain(Block(), m, 100, n_years=10**8), ValueError, "n_years"),
+        (lambda m: skimming_gain("Block", m, 100, n_years=100), TypeError, "contract"),
+        (lambda m: skimming_gain(Block(), m, 100, n_years=100, scope="placements"), TypeError, "scope"),
+        (lambda m: Capitation(rate_by_group={"no_such_group": 1.0}), ValueError, "rate_by_group"),
+        (lambda m: Capitation(rate_by_group={"complex_needs": True}), ValueError, "rate_by_group"),
+        (lambda m: Capitation(rate_by_group=[("complex_needs", 1.0)]), TypeError, "rate_by_group"),
+        (lambda m: Capitation(rate_by_group={}), ValueError, "rate_by_group"),
+        (lambda m: CostAndVolume(share=True), ValueError, "share"),
+        (lambda m: Block(amount=True), ValueError, "amount"),
+        (lambda m: effort_level(True, 10), TypeError, "share"),
+        (lambda m: effort_level("0.5", 10), TypeError, "share"),
+        (lambda m: risk_premium("surplus", 1e5), TypeError, "surplus"),
+        (lambda m: risk_premium([True, False], 1e5), TypeError, "surplus"),
+        (lambda m: risk_premium(np.array([1.0, 2.0]), 1e5, exact=1), TypeError, "exact"),
+        (lambda m: balanced(CostAndVolume(share=0.5), None), TypeError, "contract"),
+    ],
+)
+def test_boundaries_refuse_bad_input_by_name(model, call, error, name):
+    with pytest.raises(error, match=name):
+        call(model)
+
+
+def test_capitation_accepts_every_needs_group(model):
+    c = Capitation(rate_by_group=model.recorded_means())
+    assert set(c.rate_by_group) == set(model.groups)
 
 
 def test_simulate_practice_years_rejects_bad_input(model):

@@ -198,3 +198,34 @@ def test_council_side_low_central_high():
     assert twice == pytest.approx(cm.assumption("double_running_months") / 12 * 500_000 / 2)
     with pytest.raises(ValueError, match="running_cost"):
         cm.council_side(0.0, 1.0)
+
+
+# --------------------------------------------------------------------------- boundaries
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "name"),
+    [
+        (lambda: li.limited_liability(np.array([1.0, -2.0]), -1.0), ValueError, "reserves"),
+        (lambda: li.limited_liability(5.0, 1.0), TypeError, "surplus"),
+        (lambda: li.limited_liability("surplus", 1.0), TypeError, "surplus"),
+        (lambda: li.term_failure(np.array([1.0, -2.0]), 1.0, 10**9), ValueError, "term_years"),
+        (lambda: li.reserve_for_failure_chance(np.array([1.0, -2.0]), 1.5), ValueError, "chance"),
+        (lambda: li.default_scope("budget"), ValueError, "name"),
+        (lambda: li.Scope("placements", fixed_cost=-1.0), ValueError, "fixed_cost"),
+        (lambda: li.LimitedLiability(np.array([1.0]), np.array([-1.0]), np.array([False]), 0.0), ValueError, "council"),
+        (lambda: li.TermFailure(1.5, 0.1, 0.0, 2.0, 10), ValueError, "p_fail_term"),
+        (lambda: ct.chapter_reserves("budget"), ValueError, "scope"),
+        (lambda: ct.default_contracts(scope="budget"), ValueError, "scope"),
+        (lambda: ct.default_contracts(scope=3), TypeError, "scope"),
+        (lambda: ct.default_contracts(cost_share=1.5), ValueError, "share"),
+        (lambda: cm.service_cuts(1.5, 1e6, 100.0), ValueError, "effort"),
+        (lambda: cm.service_cuts(0.1, 1e6, 1e15), ValueError, "children"),
+        (lambda: cm.upcoding_cost(ct.Block(), "years"), TypeError, "years"),
+        (lambda: cm.assumption(3), TypeError, "parameter"),
+        (lambda: cm.ServiceCuts(1.0, 1.0, 1.0, 1.0, 1.0, float("nan")), ValueError, "outcome_cost"),
+    ],
+)
+def test_liability_and_commissioning_refuse_bad_input_by_name(call, error, name):
+    with pytest.raises(error, match=name):
+        call()
