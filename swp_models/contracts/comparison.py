@@ -2,10 +2,10 @@
 
 Notation, for one practice-year: ``C`` is the practice's total cost (£), ``P`` the
 contract's payment, the practice's surplus ``pi = P - C``; the council pays ``P`` plus the
-contract's administrative cost. :func:`compare` prices contracts with costs fixed,
-:func:`effort_comparison` once the practice's effort responds to its incentive,
-:func:`risk_sharing` splits the risk each leaves with the practice, and
-:func:`skimming_gain` prices the incentive to take, or turn away, a child.
+contract's administrative cost. :func:`~swp_models.contracts.compare` prices contracts with costs fixed,
+:func:`~swp_models.contracts.effort_comparison` once the practice's effort responds to its incentive,
+:func:`~swp_models.contracts.risk_sharing` splits the risk each leaves with the practice, and
+:func:`~swp_models.contracts.skimming_gain` prices the incentive to take, or turn away, a child.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Outcome-based and cost-sharing contracts, and the report's four families (chapter 5).
 
-:class:`OutcomeBased` pays a bonus per child with an outcome the practice partly controls;
-:class:`MixedOutcome` adds that bonus to any cost-based contract (the report's "mixed"
-contract); :class:`CostSharing` is the one family that nests the report's cost-based
-contracts (the chapter's "design your contract" grid); :func:`contract_family` names the
+:class:`~swp_models.contracts.OutcomeBased` pays a bonus per child with an outcome the practice partly controls;
+:class:`~swp_models.contracts.MixedOutcome` adds that bonus to any cost-based contract (the report's "mixed"
+contract); :class:`~swp_models.contracts.CostSharing` is the one family that nests the report's cost-based
+contracts (the chapter's "design your contract" grid); :func:`~swp_models.contracts.contract_family` names the
 report's family of any contract.
 """
 

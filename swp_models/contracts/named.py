@@ -1,11 +1,11 @@
 """The book's named contracts and the chapter's settings (chapter 5).
 
-:func:`default_contracts` is the one set of named contracts: the chapter, the live
+:func:`~swp_models.contracts.default_contracts` is the one set of named contracts: the chapter, the live
 explorer, the sensitivity analysis and the benchmark all take theirs from it, with terms
-from ``data/assumptions_contracts.csv`` unless given. :func:`chapter_years`,
-:func:`chapter_scope_years`, :func:`chapter_contracts` and :func:`chapter_table` are the
+from ``data/assumptions_contracts.csv`` unless given. :func:`~swp_models.contracts.chapter_years`,
+:func:`~swp_models.contracts.chapter_scope_years`, :func:`~swp_models.contracts.chapter_contracts` and :func:`~swp_models.contracts.chapter_table` are the
 chapter's simulated years, contracts and per-contract figures (cached), priced with
-:func:`chapter_defaults`.
+:func:`~swp_models.contracts.chapter_defaults`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """How each contract pays: the report's block, capitation, cost-and-volume and threshold contracts (s.6.1.6).
 
-Every contract is a frozen dataclass whose :meth:`Contract.payment` gives the council's
+Every contract is a frozen dataclass whose :meth:`~swp_models.contracts.Contract.payment` gives the council's
 payment to the practice in each simulated practice-year; terms are checked when the
 contract is made. The outcome-based and cost-sharing contracts are in
 :mod:`swp_models.contracts.families`.

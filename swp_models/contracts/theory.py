@@ -1,7 +1,7 @@
 """Risk and incentive: the risk premium, effort and the optimal cost share (chapter 5).
 
 The practice has constant absolute risk aversion ``r`` per £, given everywhere as its risk
-tolerance ``1/r`` in £ (:func:`risk_aversion`), and values a surplus at its certainty
+tolerance ``1/r`` in £ (:func:`~swp_models.contracts.risk_aversion`), and values a surplus at its certainty
 equivalent ``-ln E[exp(-r pi)] / r``; the council is risk neutral. Effort ``e`` cuts
 expected cost by a fraction ``e`` at a private cost ``k e**2 m / 2``; a practice bearing a
 share ``s`` of cost chooses ``e = s / k`` (Holmström and Milgrom 1987; Laffont and Tirole

@@ -1,8 +1,8 @@
 """Simulated practice-years: the children on which every contract is priced (chapter 5).
 
-:func:`simulate_practice_years` draws the practice's children once (caseload, needs
-components, costs, one outcome draw per child); :class:`PracticeYears` holds them read-only
-and gives the sums the contracts need. :func:`with_effort` and :func:`rescaled` return the
+:func:`~swp_models.contracts.simulate_practice_years` draws the practice's children once (caseload, needs
+components, costs, one outcome draw per child); :class:`~swp_models.contracts.PracticeYears` holds them read-only
+and gives the sums the contracts need. :func:`~swp_models.contracts.with_effort` and :func:`~swp_models.contracts.rescaled` return the
 same children at a lower (or higher) cost. Every contract is then priced on the same
 children, so differences between contracts are never sampling noise.
 """
