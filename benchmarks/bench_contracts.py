@@ -54,7 +54,7 @@ from swp_models.costs import default_cost_model  # noqa: E402
 N_YEARS = 100_000
 CASELOAD = 100
 LOOP_YEARS = 2_000
-RISK_AVERSION = 1 / 250_000
+RISK_TOLERANCE = 250_000.0  # £
 
 
 def best_of(fn: Callable[[], object], repeats: int = 3) -> float:
@@ -85,10 +85,10 @@ def python_loop(model, contracts, n_years: int, style: str = "numpy") -> None:
     edges = list(np.cumsum(model.component_weights)[:-1])
     mus, sigmas = list(model.mu), list(model.sigma)
     expected = CASELOAD * model.mean
-    cap_rates = [float(r) for r in contracts["Capitation (risk-adjusted)"].rates(model)]
+    cap_rates = [float(r) for r in contracts["Capitation by needs group"].rates(model)]
     recorded = list(model.recorded_group)
-    flat = contracts["Capitation (flat)"].flat_rate
-    share = contracts["Cost and volume (s = 0.5)"].share
+    flat = contracts["Capitation, flat rate"].flat_rate
+    share = next(c for c in contracts.values() if isinstance(c, CostAndVolume)).share
     threshold_c = next(c for c in contracts.values() if isinstance(c, ThresholdSharing))
     reins = next(c for c in contracts.values() if isinstance(c, HighCostReinsurance))
     outcome_c = next(c for c in contracts.values() if isinstance(c, OutcomeBased))
@@ -149,7 +149,7 @@ def main() -> int:
     t_loop = best_of(lambda: python_loop(model, contracts, LOOP_YEARS, "numpy"), repeats=1) * scale
     t_stdlib = best_of(lambda: python_loop(model, contracts, LOOP_YEARS, "stdlib"), repeats=1) * scale
     years = simulate_practice_years(model, CASELOAD, N_YEARS, seed=1)
-    t_compare = best_of(lambda: compare(contracts, years, RISK_AVERSION))
+    t_compare = best_of(lambda: compare(contracts, years, RISK_TOLERANCE))
 
     ratio_numpy = t_ours / t_numpy
     speedup = t_loop / t_ours

@@ -37,7 +37,8 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from . import contracts, data, outcomes
+from . import _legacy_contracts as contracts
+from . import data, outcomes
 from .costs import Caseload, CostModel, SeedLike, _rng, default_caseload, default_cost_model
 from .validation import check_finite, check_in_range, check_integer, check_nonnegative, check_one_of, check_positive, check_probability
 

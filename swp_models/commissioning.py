@@ -26,7 +26,17 @@ import pandas as pd
 
 from . import data
 from .contracts import Capitation, Contract, PracticeYears
-from .validation import check_in_range, check_integer, check_nonnegative, check_positive, check_probability
+from .contracts.theory import _check_numbers, _check_shares
+from .validation import (
+    check_in_range,
+    check_instance,
+    check_integer,
+    check_nonnegative,
+    check_one_of,
+    check_positive,
+    check_probability,
+    check_text,
+)
 
 __all__ = [
     "assumption",
@@ -43,8 +53,8 @@ __all__ = [
 
 def assumption(parameter: str, column: str = "value") -> float:
     """One assumption of ``data/assumptions_contracts.csv``: its ``value``, ``low`` or ``high``."""
-    if column not in ("value", "low", "high"):
-        raise ValueError(f"column must be 'value', 'low' or 'high'; got {column!r}")
+    check_text("parameter", parameter)
+    check_one_of("column", column, ("value", "low", "high"))
     frame = data.load("assumptions_contracts")
     row = frame.loc[frame["parameter"] == parameter]
     if row.empty:
@@ -62,8 +72,21 @@ class ServiceCuts(dict):
 
     Keys: ``cut`` (£ a year), ``efficiency`` and ``service`` (its two parts, £ a year),
     ``moves`` (extra placement moves a year), ``moves_per_100`` (per 100 children) and
-    ``outcome_cost`` (£ a year).
+    ``outcome_cost`` (£ a year); each a finite number >= 0, or an array of them.
     """
+
+    def __init__(self, cut: object, efficiency: object, service: object, moves: object, moves_per_100: object,
+                 outcome_cost: object) -> None:
+        # Each a number or an array of numbers (one per contract): checked below, whatever its type.
+        values = {"cut": cut, "efficiency": efficiency, "service": service, "moves": moves,
+                  "moves_per_100": moves_per_100, "outcome_cost": outcome_cost}
+        for name, v in values.items():
+            _check_numbers(v, name)
+        super().__init__(values)
+
+
+#: The largest expected caseload :func:`service_cuts` accepts.
+_MAX_CHILDREN = 10_000_000
 
 
 def service_cuts(
@@ -84,16 +107,14 @@ def service_cuts(
     mean_cost : float
         Expected cost before the cut, £ a year, > 0.
     children : float
-        Expected caseload, > 0.
+        Expected caseload, > 0 and at most 10,000,000.
     cut_share, cut_per_move, move_cost : float, optional
         ``service_cut_share`` (in [0, 1]), ``cut_per_placement_move`` (£, > 0) and
         ``placement_move_cost`` (£, >= 0); default the assumptions.
     """
-    e = np.asarray(effort, dtype=float)
-    if np.isnan(e).any() or ((e < 0) | (e > 1)).any():
-        raise ValueError(f"effort must be in [0, 1]; got {effort!r}")
+    e = _check_shares(effort, "effort")
     m = check_positive("mean_cost", mean_cost)
-    n = check_positive("children", children)
+    n = check_in_range("children", children, 0.0, _MAX_CHILDREN, low_open=True)
     phi = check_probability("cut_share", assumption("service_cut_share") if cut_share is None else cut_share)
     per_move = check_positive("cut_per_move", assumption("cut_per_placement_move") if cut_per_move is None
                               else cut_per_move)
@@ -131,10 +152,8 @@ def exit_gain(contract: Contract, years: PracticeYears, component: int, cost: fl
     cost : float
         The child's cost of care, £ a year, >= 0.
     """
-    if not isinstance(contract, Contract):
-        raise ValueError(f"contract must be a Contract; got {contract!r}")
-    if not isinstance(years, PracticeYears):
-        raise ValueError(f"years must be PracticeYears; got {years!r}")
+    check_instance("contract", contract, Contract, "Contract")
+    check_instance("years", years, PracticeYears, "PracticeYears")
     k = check_integer("component", component, low=0, high=len(years.cost_model.components) - 1)
     c = check_nonnegative("cost", cost)
     extra = np.full(years.n_years, c)
@@ -150,8 +169,8 @@ def upcoding_gain(contract: Contract, years: PracticeYears) -> dict[str, float]:
     Only a capitation with a rate for each needs group pays by recorded group; every
     other contract pays nothing for it (zeros). The top group cannot be moved up (``nan``).
     """
-    if not isinstance(contract, Contract):
-        raise ValueError(f"contract must be a Contract; got {contract!r}")
+    check_instance("contract", contract, Contract, "Contract")
+    check_instance("years", years, PracticeYears, "PracticeYears")
     groups = years.cost_model.groups
     if not isinstance(contract, Capitation) or contract.rate_by_group is None:
         return {g: (0.0 if i < len(groups) - 1 else float("nan")) for i, g in enumerate(groups)}

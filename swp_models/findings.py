@@ -99,7 +99,7 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter(2, "Continuity", "book/02_continuity", _from("figures.continuity_tables"), (0, 1)),
     Chapter(3, "What a child in care costs", "book/03_child_costs", _from("figures.costs_tables"), (5,)),
     Chapter(4, "What a practice costs to run", "book/04_practice_costs", _from("figures.practice_tables"), (3, 5)),
-    Chapter(5, "Paying a practice", "book/05_contracts", _from("contracts"), (5, 10)),
+    Chapter(5, "Paying a practice", "book/05_contracts", _from("figures.contracts_tables"), (5, 10)),
     Chapter(5, "Which contract wins where, and what matters most", "book/05_sensitivity",
             _from("figures.sensitivity"), (3,), section=1),
     Chapter(6, "Contracting for outcomes", "book/06_outcomes", _from("figures.outcomes"), (4,)),

@@ -24,13 +24,22 @@ forward: surpluses add to them and losses draw them down.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
 
-from . import data
 from .costs import Caseload, CostModel
-from .validation import check_integer, check_nonnegative, check_one_of, check_probability
+from .validation import (
+    MAX_CELLS,
+    check_in_range,
+    check_instance,
+    check_integer,
+    check_nonnegative,
+    check_one_of,
+    check_probability,
+    check_size,
+)
 
 __all__ = [
     "SCOPES",
@@ -51,12 +60,11 @@ __all__ = [
 SCOPES: tuple[str, ...] = ("social_work", "placements")
 SCOPE_LABELS: dict[str, str] = {"social_work": "Social work only", "placements": "Social work and placements"}
 
-_ASSUMPTIONS = "assumptions_contracts"
-
-
 def assumption(parameter: str) -> float:
-    """Value of one assumption in ``data/assumptions_contracts.csv``."""
-    return data.value(_ASSUMPTIONS, parameter=parameter)
+    """Value of one assumption in ``data/assumptions_contracts.csv`` (:func:`swp_models.contracts.assumption`)."""
+    from .contracts import assumption as value_of
+
+    return value_of(parameter)
 
 
 @dataclass(frozen=True)
@@ -108,8 +116,7 @@ class Scope:
         """
         from .contracts import PracticeYears, rescaled
 
-        if not isinstance(years, PracticeYears):
-            raise ValueError(f"years must be PracticeYears; got {years!r}")
+        check_instance("years", years, PracticeYears, "PracticeYears")
         if years.fixed_cost or years.staff_per_child:
             raise ValueError("years already carry a scope (a fixed cost or staff cost per child); apply a scope "
                              "to the simulated children only once")
@@ -174,12 +181,23 @@ def reserves_from_months(months: float, running_cost: float) -> float:
     return m / 12.0 * check_nonnegative("running_cost", running_cost)
 
 
-def _surplus(surplus: object) -> np.ndarray:
-    arr = np.asarray(surplus, dtype=float).ravel()
+def _surplus(surplus: object, name: str = "surplus") -> np.ndarray:
+    if isinstance(surplus, (str, bytes, bool, np.bool_)) or surplus is None or isinstance(surplus, Mapping):
+        raise TypeError(f"{name} must be an array of £ amounts; got {type(surplus).__name__} {surplus!r:.80}")
+    try:
+        arr = np.asarray(surplus, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be an array of £ amounts; got {surplus!r:.80}") from None
+    if np.asarray(surplus).dtype == bool:
+        raise TypeError(f"{name} must hold £ amounts, not True/False")
+    if np.ndim(surplus) == 0:
+        raise TypeError(f"{name} must be an array of £ amounts, one a year; got the single value {surplus!r:.80}")
+    if arr.size > MAX_CELLS:
+        raise ValueError(f"{name} must hold at most {MAX_CELLS:,} values; got {arr.size:,}")
     if arr.size == 0:
-        raise ValueError("surplus must hold at least one value; got an empty array")
+        raise ValueError(f"{name} must hold at least one value; got an empty array")
     if not np.isfinite(arr).all():
-        raise ValueError("surplus must be finite (no NaN or infinity)")
+        raise ValueError(f"{name} must be finite (no NaN or infinity)")
     return arr
 
 
@@ -203,6 +221,16 @@ class LimitedLiability:
     council: np.ndarray
     failed: np.ndarray
     reserves: float
+
+    def __post_init__(self) -> None:
+        practice, council = _surplus(self.practice, "practice"), _surplus(self.council, "council")
+        check_instance("failed", self.failed, np.ndarray, "numpy array of True/False")
+        if self.failed.dtype != bool or self.failed.shape != practice.shape or council.shape != practice.shape:
+            raise ValueError(f"failed must be a boolean array, and practice, council and failed the same length; "
+                             f"got {practice.shape}, {council.shape}, {self.failed.dtype} {self.failed.shape}")
+        if np.any(council < 0):
+            raise ValueError("council must be >= 0 in every year (the losses the council absorbs)")
+        object.__setattr__(self, "reserves", check_nonnegative("reserves", self.reserves))
 
     @property
     def p_fail(self) -> float:
@@ -260,6 +288,13 @@ class TermFailure:
     absorbed_per_year: float
     years_served: float
     n_terms: int
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "p_fail_term", check_probability("p_fail_term", self.p_fail_term))
+        object.__setattr__(self, "p_fail_year", check_probability("p_fail_year", self.p_fail_year))
+        object.__setattr__(self, "absorbed_per_year", check_nonnegative("absorbed_per_year", self.absorbed_per_year))
+        object.__setattr__(self, "years_served", check_in_range("years_served", self.years_served, 1.0, 50.0))
+        object.__setattr__(self, "n_terms", check_size("n_terms", self.n_terms, MAX_CELLS))
 
 
 def term_failure(surplus: object, reserves: float, term_years: int) -> TermFailure:
@@ -321,7 +356,7 @@ def reserve_for_failure_chance(surplus: object, chance: float = 0.05) -> float:
 
 
 def failure_comparison(contracts, years, reserves: float, *, term_years: int, failure_cost: float,  # noqa: ANN001
-                       risk_aversion: float) -> pd.DataFrame:
+                       risk_tolerance: float) -> pd.DataFrame:
     """Each contract's chance of failure and the council's cost of it, on the same practice-years.
 
     Parameters
@@ -338,8 +373,9 @@ def failure_comparison(contracts, years, reserves: float, *, term_years: int, fa
     failure_cost : float
         Council's one-off cost of a failure (taking back or moving the children and
         commissioning again), £ >= 0.
-    risk_aversion : float
-        The practice's ``r`` per £, >= 0.
+    risk_tolerance : float
+        The practice's risk tolerance ``1/r``, £ (see
+        :func:`swp_models.contracts.risk_aversion`).
 
     Returns
     -------
@@ -356,21 +392,21 @@ def failure_comparison(contracts, years, reserves: float, *, term_years: int, fa
         admin + failure_cost`` — the council's expected total cost when the practice just
         accepts, the absorbed losses being paid back through a lower lump sum.
     """
-    from .contracts import PracticeYears, _contract_items, risk_premium
+    from .contracts import PracticeYears, risk_aversion, risk_premium
+    from .contracts.payments import _contract_items
 
-    if not isinstance(years, PracticeYears):
-        raise ValueError(f"years must be PracticeYears; got {years!r}")
+    check_instance("years", years, PracticeYears, "PracticeYears")
     r = check_nonnegative("reserves", reserves)
     t = check_integer("term_years", term_years, low=1, high=50)
     fc = check_nonnegative("failure_cost", failure_cost)
-    ra = check_nonnegative("risk_aversion", risk_aversion)
+    risk_aversion(risk_tolerance)
     mean_cost = float(years.totals.mean())
     rows = []
     for name, contract in _contract_items(contracts):
         surplus = contract.surplus(years)
         single = limited_liability(surplus, r)
         term = term_failure(surplus, r, t)
-        rp_limited = risk_premium(single.practice, ra)
+        rp_limited = risk_premium(single.practice, risk_tolerance)
         failures = fc * term.p_fail_year
         rows.append({
             "contract": name,
@@ -381,7 +417,7 @@ def failure_comparison(contracts, years, reserves: float, *, term_years: int, fa
             "absorbed_term": term.absorbed_per_year,
             "failure_cost": failures,
             "reserve_1_in_20": reserve_for_failure_chance(surplus, 0.05),
-            "risk_premium": risk_premium(surplus, ra),
+            "risk_premium": risk_premium(surplus, risk_tolerance),
             "risk_premium_limited": rp_limited,
             "council_cost_limited": mean_cost + rp_limited + float(contract.admin_cost(years).mean()) + failures,
         })

@@ -27,7 +27,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from . import contracts
+from . import _legacy_contracts as contracts
 from .outcomes import (
     INDICATORS,
     MEASURES,

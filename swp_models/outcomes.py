@@ -40,7 +40,7 @@ import pandas as pd
 from scipy import special, stats
 
 from . import continuity, data
-from .contracts import PracticeYears, risk_premium, simulate_practice_years
+from ._legacy_contracts import PracticeYears, risk_premium, simulate_practice_years
 from .costs import Caseload, CostModel, default_caseload, default_cost_model
 from .validation import check_in_range, check_integer, check_nonnegative, check_one_of, check_positive, check_probability
 

@@ -34,7 +34,9 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from . import commissioning, contracts, costs, data, liability, practice
+from . import commissioning, costs, data, practice
+from . import _legacy_contracts as contracts
+from ._legacy_contracts import liability
 from .validation import (
     check_finite,
     check_flag,
@@ -484,7 +486,7 @@ class ChapterModel:
     with the shared yearly cost shock at the setting's value) and the practice budget
     (chapter 4, with the setting's pay premium and pension rate) are rebuilt; ``n_years``
     practice-years are simulated from ``seed``; each scope's contracts (chapter 5,
-    :func:`swp_models.contracts.build_contracts`) are priced with the practice's effort
+    :func:`swp_models.contracts.default_contracts`) are priced with the practice's effort
     response (:func:`swp_models.contracts.effort_comparison`) and limited liability
     (:func:`swp_models.liability.failure_comparison`). The *cheapest contract* has the lowest
     council's expected total cost with effort, plus the losses the council absorbs beyond the

@@ -24,9 +24,11 @@ from swp_models.contracts import (
     OutcomeBased,
     ThresholdSharing,
     compare,
+    balanced,
     council_expected_cost,
     default_contracts,
     effort_level,
+    risk_aversion,
     optimal_share,
     power_of_incentive,
     risk_premium,
@@ -36,7 +38,7 @@ from swp_models.contracts import (
 )
 from swp_models.costs import Caseload, CostModel, default_cost_model, simulate_practice_costs
 
-R = 1 / 250_000  # risk aversion per £ used in the tests
+R = 250_000.0  # risk tolerance 1/r, £, used in the tests
 
 
 @pytest.fixture(scope="module")
@@ -229,18 +231,18 @@ def test_power_of_incentive(years, model):
 
 
 def test_risk_premium_limits_and_hand_value():
-    assert risk_premium(np.array([1.0, 5.0]), 0.0) == 0.0
-    assert risk_premium(np.array([7.0, 7.0]), 0.5) == pytest.approx(0.0, abs=1e-12)
+    assert risk_premium(np.array([1.0, 5.0]), math.inf) == 0.0
+    assert risk_premium(np.array([7.0, 7.0]), 2.0) == pytest.approx(0.0, abs=1e-12)
     # 50:50 of +-a: premium = ln(cosh(r a)) / r; approximation r a^2 / 2.
     a, r = 100_000.0, 1e-5
     x = np.array([a, -a])
-    assert risk_premium(x, r) == pytest.approx(math.log(math.cosh(r * a)) / r, rel=1e-12)
-    assert risk_premium(x, r, exact=False) == pytest.approx(r * a * a / 2, rel=1e-12)
+    assert risk_premium(x, 1 / r) == pytest.approx(math.log(math.cosh(r * a)) / r, rel=1e-12)
+    assert risk_premium(x, 1 / r, exact=False) == pytest.approx(r * a * a / 2, rel=1e-12)
 
 
 def test_risk_premium_is_stable_for_huge_losses():
     x = np.array([0.0, -5e7])
-    rp = risk_premium(x, 1e-4)
+    rp = risk_premium(x, 1e4)
     assert math.isfinite(rp)
     assert rp == pytest.approx(2.5e7 - math.log(2) / 1e-4, rel=1e-9)  # CE ~ worst case + ln 2 / r
 
@@ -249,7 +251,7 @@ def test_risk_premium_exact_close_to_approx_for_normal_surplus():
     sd = 200_000.0
     x = np.random.default_rng(1).normal(0.0, sd, 1_000_000)
     r = 1 / 400_000  # r sd = 0.5
-    exact, approx = risk_premium(x, r), risk_premium(x, r, exact=False)
+    exact, approx = risk_premium(x, 1 / r), risk_premium(x, 1 / r, exact=False)
     # For a normal surplus both equal r sd^2 / 2; the exact estimate's Monte Carlo
     # relative error is about sqrt((e^{(r sd)^2} - 1) / n) / (r sd)^2 * 2 = 0.4%.
     assert exact == pytest.approx(approx, rel=0.02)
@@ -258,7 +260,7 @@ def test_risk_premium_exact_close_to_approx_for_normal_surplus():
 
 def test_risk_premium_monotone_in_risk_aversion_and_share(years):
     surplus = Block().surplus(years)
-    rps = [risk_premium(surplus, r) for r in (0, 1e-7, 1e-6, 4e-6, 1e-5)]
+    rps = [risk_premium(surplus, tol) for tol in (math.inf, 1e7, 1e6, 2.5e5, 1e5)]
     assert all(b > a for a, b in zip(rps, rps[1:]))
     by_share = [risk_premium(CostAndVolume(share=s).surplus(years), R) for s in np.linspace(0, 1, 6)]
     assert by_share[0] == 0.0
@@ -274,24 +276,37 @@ def test_risk_premium_monotone_in_risk_aversion_and_share(years):
 )
 def test_risk_premium_properties(xs, shift, r, lam):
     x = np.array(xs)
-    rp = risk_premium(x, r)
-    assert rp >= -1e-9 * (1 + np.abs(x).max())  # Jensen
+    rp = risk_premium(x, 1 / r)
+    # Jensen, up to the rounding of the log-sum-exp (about 1e-16) magnified by 1/r.
+    assert rp >= -1e-9 * (1 + np.abs(x).max()) - 1e-15 / r
     # Shift invariance and scaling: RP(a + x; r) = RP(x; r), RP(lam x; r) = lam RP(x; lam r).
-    assert risk_premium(x + shift, r) == pytest.approx(rp, rel=1e-6, abs=1e-3)
-    assert risk_premium(lam * x, r) == pytest.approx(lam * risk_premium(x, lam * r), rel=1e-6, abs=1e-3)
+    assert risk_premium(x + shift, 1 / r) == pytest.approx(rp, rel=1e-6, abs=1e-3)
+    assert risk_premium(lam * x, 1 / r) == pytest.approx(lam * risk_premium(x, 1 / (lam * r)), rel=1e-6, abs=1e-3)
 
 
-@pytest.mark.parametrize(("r", "name"), [(-1e-6, "risk_aversion"), (float("nan"), "risk_aversion")])
-def test_risk_premium_rejects_bad_risk_aversion(r, name):
-    with pytest.raises(ValueError, match=name):
-        risk_premium(np.array([1.0, 2.0]), r)
+@pytest.mark.parametrize("tol", [-250_000.0, 0.0, 4e-6, float("nan"), -math.inf])
+def test_risk_premium_rejects_bad_risk_tolerance(tol):
+    with pytest.raises(ValueError, match="risk_tolerance"):
+        risk_premium(np.array([1.0, 2.0]), tol)
+
+
+@pytest.mark.parametrize("tol", [True, "250000", None])
+def test_risk_tolerance_must_be_a_number(tol):
+    with pytest.raises(TypeError, match="risk_tolerance"):
+        risk_premium(np.array([1.0, 2.0]), tol)
+
+
+def test_risk_aversion_is_the_inverse_of_tolerance():
+    assert risk_aversion(250_000.0) == pytest.approx(4e-6)
+    assert risk_aversion(math.inf) == 0.0
+    assert risk_premium(np.array([-1e5, 1e5]), math.inf) == 0.0
 
 
 def test_risk_premium_rejects_bad_surplus():
     with pytest.raises(ValueError, match="surplus"):
-        risk_premium(np.array([1.0, np.nan]), 1e-6)
+        risk_premium(np.array([1.0, np.nan]), 1e6)
     with pytest.raises(ValueError, match="surplus"):
-        risk_premium(np.array([]), 1e-6)
+        risk_premium(np.array([]), 1e6)
 
 
 # --------------------------------------------------------------------------- compare, skimming
@@ -332,12 +347,16 @@ def test_compare_table(contracts, years):
 
 
 def test_compare_rejects_bad_input(years):
-    with pytest.raises(ValueError, match="risk_aversion"):
+    with pytest.raises(ValueError, match="risk_tolerance"):
         compare([Block()], years, -1.0)
     with pytest.raises(ValueError, match="contracts"):
         compare([], years, R)
-    with pytest.raises(ValueError, match="contracts"):
+    with pytest.raises(TypeError, match="contracts"):
         compare({"x": "not a contract"}, years, R)
+    with pytest.raises(TypeError, match="contracts"):
+        compare("Block", years, R)
+    with pytest.raises(TypeError, match="years"):
+        compare([Block()], "years", R)
 
 
 def test_skimming_gain(model):
@@ -365,11 +384,11 @@ def test_effort_level_and_council_cost_closed_form():
     assert effort_level(0.5, 10) == pytest.approx(0.05)
     np.testing.assert_allclose(effort_level(np.array([0, 1]), 4), [0, 0.25])
     m, v, r, k = 3.5e6, 9e10, 4e-6, 10.0
-    assert council_expected_cost(0.0, m, v, r, k) == pytest.approx(m)
+    assert council_expected_cost(0.0, m, v, 1 / r, k) == pytest.approx(m)
     s = 0.4
-    assert council_expected_cost(s, m, v, r, k) == pytest.approx(m * (1 - s / k) + m * s * s / (2 * k) + r * s * s * v / 2)
+    assert council_expected_cost(s, m, v, 1 / r, k) == pytest.approx(m * (1 - s / k) + m * s * s / (2 * k) + r * s * s * v / 2)
     grid = np.linspace(0, 1, 11)
-    np.testing.assert_allclose(council_expected_cost(grid, m, v, r, k), [council_expected_cost(g, m, v, r, k) for g in grid])
+    np.testing.assert_allclose(council_expected_cost(grid, m, v, 1 / r, k), [council_expected_cost(g, m, v, 1 / r, k) for g in grid])
 
 
 @pytest.mark.parametrize(
@@ -377,17 +396,17 @@ def test_effort_level_and_council_cost_closed_form():
     [(3.5e6, 9e10, 4e-6, 10.0), (3.5e6, 9e10, 1e-6, 2.0), (1e5, 1e9, 1e-5, 1.0), (3.5e6, 4e11, 1e-5, 25.0)],
 )
 def test_optimal_share_matches_numerical_minimum(m, v, r, k):
-    closed = optimal_share(m, v, r, k)
-    res = optimize.minimize_scalar(lambda s: council_expected_cost(s, m, v, r, k), bounds=(0, 1), method="bounded",
+    closed = optimal_share(m, v, 1 / r, k)
+    res = optimize.minimize_scalar(lambda s: council_expected_cost(s, m, v, 1 / r, k), bounds=(0, 1), method="bounded",
                                    options={"xatol": 1e-10})
     assert closed == pytest.approx(res.x, abs=1e-6)
     assert 0 < closed <= 1
 
 
 def test_optimal_share_limits_and_monotonicity():
-    assert optimal_share(1e6, 0.0, 1e-5, 10) == 1.0
-    assert optimal_share(1e6, 1e10, 0.0, 10) == 1.0
-    shares = [optimal_share(3.5e6, 9e10, r, 10) for r in (1e-7, 1e-6, 1e-5)]
+    assert optimal_share(1e6, 0.0, 1e5, 10) == 1.0
+    assert optimal_share(1e6, 1e10, math.inf, 10) == 1.0
+    shares = [optimal_share(3.5e6, 9e10, 1 / r, 10) for r in (1e-7, 1e-6, 1e-5)]
     assert shares[0] > shares[1] > shares[2]
 
 
@@ -401,7 +420,7 @@ def test_simulated_optimum_near_closed_form():
     m, v = yrs.totals.mean(), yrs.totals.var()
     k = 50.0
     r = m / (k * v)
-    result = simulated_optimal_share(yrs, r, k)
+    result = simulated_optimal_share(yrs, 1 / r, k)
     assert result.closed_form_share == pytest.approx(0.5, abs=1e-12)
     assert result.share == pytest.approx(0.5, abs=0.02)
     assert result.council_cost <= result.grid["council_cost"].min() + 1e-6
@@ -429,13 +448,13 @@ def test_simulated_optimum_default_model(years):
         (lambda: effort_level(0.5, 0.5), "effort_cost"),
         (lambda: effort_level(1.5, 10), "share"),
         (lambda: effort_level(float("nan"), 10), "share"),
-        (lambda: council_expected_cost(-0.1, 1e6, 1e9, 1e-6, 10), "share"),
-        (lambda: council_expected_cost(0.5, 0.0, 1e9, 1e-6, 10), "mean_cost"),
+        (lambda: council_expected_cost(-0.1, 1e6, 1e9, 1e6, 10), "share"),
+        (lambda: council_expected_cost(0.5, 0.0, 1e9, 1e6, 10), "mean_cost"),
         (lambda: council_expected_cost(0.5, 1e6, -1.0, 1e-6, 10), "var_cost"),
-        (lambda: council_expected_cost(0.5, 1e6, 1e9, -1e-6, 10), "risk_aversion"),
-        (lambda: optimal_share(1e6, 1e9, float("nan"), 10), "risk_aversion"),
-        (lambda: optimal_share(1e6, 1e9, 1e-6, 0.9), "effort_cost"),
-        (lambda: optimal_share(float("nan"), 1e9, 1e-6, 10), "mean_cost"),
+        (lambda: council_expected_cost(0.5, 1e6, 1e9, -1e6, 10), "risk_tolerance"),
+        (lambda: optimal_share(1e6, 1e9, float("nan"), 10), "risk_tolerance"),
+        (lambda: optimal_share(1e6, 1e9, 1e6, 0.9), "effort_cost"),
+        (lambda: optimal_share(float("nan"), 1e9, 1e6, 10), "mean_cost"),
     ],
 )
 def test_effort_functions_reject_bad_input(call, name):
@@ -444,7 +463,7 @@ def test_effort_functions_reject_bad_input(call, name):
 
 
 def test_simulated_optimal_share_rejects_bad_input(small_years):
-    with pytest.raises(ValueError, match="risk_aversion"):
+    with pytest.raises(ValueError, match="risk_tolerance"):
         simulated_optimal_share(small_years, -1.0, 10)
     with pytest.raises(ValueError, match="effort_cost"):
         simulated_optimal_share(small_years, R, 0.5)
@@ -463,11 +482,9 @@ def test_simulated_optimal_share_rejects_bad_input(small_years):
         (lambda: CostAndVolume(share=float("nan")), "share"),
         (lambda: CostAndVolume(), "share"),
         (lambda: CostAndVolume(share=0.5, baseline=-1.0), "baseline"),
-        (lambda: Block(-5.0), "payment"),
-        (lambda: Block(float("nan")), "payment"),
+        (lambda: Block(-5.0), "amount"),
+        (lambda: Block(float("nan")), "amount"),
         (lambda: Block(1.0, admin_cost_per_year=-1.0), "admin_cost_per_year"),
-        (lambda: Block(1.0, payment_amount=2.0), "payment"),
-        (lambda: HighCostReinsurance(1e5, 1.0, payment_amount=2.0), "payment"),
         (lambda: FullReimbursement(admin_cost_per_child=-1.0), "admin_cost_per_child"),
         (lambda: ThresholdSharing(threshold=-1.0), "threshold"),
         (lambda: ThresholdSharing(threshold=float("nan")), "threshold"),
@@ -478,7 +495,7 @@ def test_simulated_optimal_share_rejects_bad_input(small_years):
         (lambda: ThresholdSharing(threshold=1.0, baseline=-1.0), "baseline"),
         (lambda: HighCostReinsurance(-1.0), "per_child_threshold"),
         (lambda: HighCostReinsurance(float("nan")), "per_child_threshold"),
-        (lambda: HighCostReinsurance(1e5, payment=-1.0), "payment"),
+        (lambda: HighCostReinsurance(1e5, amount=-1.0), "amount"),
         (lambda: HighCostReinsurance(1e5, council_share=1.5), "council_share"),
         (lambda: Capitation(), "rate_by_group"),
         (lambda: Capitation(rate_by_group={"complex_needs": 1.0}, flat_rate=1.0), "flat_rate"),
@@ -497,8 +514,46 @@ def test_simulated_optimal_share_rejects_bad_input(small_years):
     ],
 )
 def test_contracts_reject_bad_input(make, name):
-    with pytest.raises(ValueError, match=name):
+    with pytest.raises((ValueError, TypeError), match=name):
         make()
+
+
+# --------------------------------------------------------------------------- boundaries (sizes, types, keys)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "name"),
+    [
+        (lambda m: simulate_practice_years(m, 100, 10**9, seed=1), ValueError, "n_years"),
+        (lambda m: simulate_practice_years(m, 100, 2.5, seed=1), ValueError, "n_years"),
+        (lambda m: simulate_practice_years(m, 100, True, seed=1), ValueError, "n_years"),
+        (lambda m: simulate_practice_years(m, 10**6, 100, seed=1), ValueError, "n_years × caseload"),
+        (lambda m: simulate_practice_years("model", 100, 10, seed=1), TypeError, "cost_model"),
+        (lambda m: skimming_gain(Block(), m, 100, n_years=10**8), ValueError, "n_years"),
+        (lambda m: skimming_gain("Block", m, 100, n_years=100), TypeError, "contract"),
+        (lambda m: skimming_gain(Block(), m, 100, n_years=100, scope="placements"), TypeError, "scope"),
+        (lambda m: Capitation(rate_by_group={"no_such_group": 1.0}), ValueError, "rate_by_group"),
+        (lambda m: Capitation(rate_by_group={"complex_needs": True}), ValueError, "rate_by_group"),
+        (lambda m: Capitation(rate_by_group=[("complex_needs", 1.0)]), TypeError, "rate_by_group"),
+        (lambda m: Capitation(rate_by_group={}), ValueError, "rate_by_group"),
+        (lambda m: CostAndVolume(share=True), ValueError, "share"),
+        (lambda m: Block(amount=True), ValueError, "amount"),
+        (lambda m: effort_level(True, 10), TypeError, "share"),
+        (lambda m: effort_level("0.5", 10), TypeError, "share"),
+        (lambda m: risk_premium("surplus", 1e5), TypeError, "surplus"),
+        (lambda m: risk_premium([True, False], 1e5), TypeError, "surplus"),
+        (lambda m: risk_premium(np.array([1.0, 2.0]), 1e5, exact=1), TypeError, "exact"),
+        (lambda m: balanced(CostAndVolume(share=0.5), None), TypeError, "contract"),
+    ],
+)
+def test_boundaries_refuse_bad_input_by_name(model, call, error, name):
+    with pytest.raises(error, match=name):
+        call(model)
+
+
+def test_capitation_accepts_every_needs_group(model):
+    c = Capitation(rate_by_group=model.recorded_means())
+    assert set(c.rate_by_group) == set(model.groups)
 
 
 def test_simulate_practice_years_rejects_bad_input(model):
@@ -541,7 +596,7 @@ def test_identities_hold_for_any_parameters(small_years, share, baseline, thresh
 @settings(max_examples=25, deadline=None)
 @given(threshold=st.floats(0.0, 3e5), council_share=st.floats(0.0, 1.0), payment=st.floats(0.0, 3e6))
 def test_reinsurance_identity_for_any_parameters(small_years, threshold, council_share, payment):
-    c = HighCostReinsurance(threshold, payment=payment, council_share=council_share)
+    c = HighCostReinsurance(threshold, amount=payment, council_share=council_share)
     excess = small_years.sum_by_year(np.maximum(small_years.costs - threshold, 0.0))
     np.testing.assert_allclose(c.payment(small_years), payment + council_share * excess, rtol=1e-9, atol=1e-6)
     assert np.all(c.payment(small_years) >= payment)
@@ -550,10 +605,11 @@ def test_reinsurance_identity_for_any_parameters(small_years, threshold, council
 def test_contracts_survive_dataclass_replace(years):
     from dataclasses import replace
 
-    block = replace(Block(1.0), payment_amount=2.0)
+    block = replace(Block(1.0), amount=2.0)
     np.testing.assert_array_equal(block.payment(years), np.full(years.n_years, 2.0))
     reins = replace(HighCostReinsurance(1e5, 1.0), council_share=0.5)
-    assert reins.council_share == 0.5 and reins.payment_amount == 1.0
+    assert reins.council_share == 0.5 and reins.amount == 1.0
+    assert not callable(Block(1.0).amount) and Block(1.0).amount == 1.0
     cv = replace(CostAndVolume(share=0.2), share=0.7)
     assert cv.share == 0.7
     with pytest.raises(ValueError, match="share"):

@@ -17,6 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from swp_models import contracts as C
+from swp_models.contracts import named as N
+from swp_models.costs import default_caseload
+from swp_models.figures import contracts_tables as T
+from swp_models.liability import default_scope
 from swp_models.contracts import (
     Block,
     Capitation,
@@ -40,7 +44,7 @@ from swp_models.contracts import (
 )
 from swp_models.costs import Caseload, CostModel, default_cost_model, total_cost_moments
 
-R = 1 / 250_000
+R = 250_000.0  # risk tolerance 1/r, £
 K = 10.0
 
 
@@ -129,7 +133,7 @@ def test_cost_sharing_risk_falls_with_share_and_rises_with_threshold(years):
     ],
 )
 def test_chapter_contracts_reject_bad_input(make, name):
-    with pytest.raises(ValueError, match=name):
+    with pytest.raises((ValueError, TypeError), match=name):
         make()
 
 
@@ -203,8 +207,8 @@ def test_effort_comparison_near_closed_form_for_near_normal_costs():
     m, v = yrs.totals.mean(), yrs.totals.var()
     r = 1 / 200_000
     for s in (0.3, 0.7):
-        sim = effort_comparison([CostAndVolume(share=s)], yrs, r, K)["council_cost_effort"].item()
-        closed = council_expected_cost(s, m, v, r, K)
+        sim = effort_comparison([CostAndVolume(share=s)], yrs, 1 / r, K)["council_cost_effort"].item()
+        closed = council_expected_cost(s, m, v, 1 / r, K)
         rp = r * s * s * v / 2
         e = s / K
         assert abs(sim - closed) < (1 - (1 - e) ** 2) * rp + 0.02 * rp
@@ -217,7 +221,7 @@ def test_effort_comparison_rejects_bad_input(years):
 
     with pytest.raises(ValueError, match="power of incentive"):
         effort_comparison({"perverse": Perverse()}, years, R, K)
-    with pytest.raises(ValueError, match="risk_aversion"):
+    with pytest.raises(ValueError, match="risk_tolerance"):
         effort_comparison([Block()], years, -1.0, K)
     with pytest.raises(ValueError, match="effort_cost"):
         effort_comparison([Block()], years, R, 0.5)
@@ -251,10 +255,10 @@ def test_risk_sharing_limits(years, model):
 def test_optimal_share_against_hand_calculation():
     m, v, r, k = 3_536_000.0, 88_354_958_666.7, 1 / 250_000, 10.0
     hand = 1 / (1 + r * k * v / m)
-    assert optimal_share(m, v, r, k) == pytest.approx(hand, rel=1e-15)
+    assert optimal_share(m, v, 1 / r, k) == pytest.approx(hand, rel=1e-15)
     assert hand == pytest.approx(0.5000, abs=1e-3)  # the chapter's closed form with the exact moments
     # It minimises the closed-form council cost: cost rises on either side.
-    c = council_expected_cost(np.array([hand - 0.01, hand, hand + 0.01]), m, v, r, k)
+    c = council_expected_cost(np.array([hand - 0.01, hand, hand + 0.01]), m, v, 1 / r, k)
     assert c[1] < c[0] and c[1] < c[2]
 
 
@@ -262,16 +266,16 @@ def test_optimal_share_against_hand_calculation():
 
 
 def test_build_contracts_defaults_and_terms(model):
-    book = C.build_contracts(model)
-    assert list(book) == list(C.chapter_contracts(model))
+    book = C.default_contracts(model)
+    assert list(book) == list(C.chapter_contracts())
     assert len(book) == 11
     assert {C.contract_family(c) for c in book.values()} == set(C.FAMILIES)
-    changed = C.build_contracts(model, cost_share=0.3, overspend_threshold=50_000.0)
+    changed = C.default_contracts(model, cost_share=0.3, overspend_threshold=50_000.0)
     assert "Cost and volume, 30% shared" in changed and "Threshold at £50k" in changed
     with pytest.raises(ValueError, match="terms"):
-        C.build_contracts(model, share=0.3)
+        C.default_contracts(model, share=0.3)
     with pytest.raises(ValueError, match="share"):
-        C.build_contracts(model, cost_share=1.5)
+        C.default_contracts(model, cost_share=1.5)
     with pytest.raises(ValueError, match="contract"):
         C.contract_family("block")
 
@@ -283,18 +287,19 @@ def test_build_contracts_defaults_and_terms(model):
 def small_chapter(monkeypatch, model):
     """Point the chapter functions at 3,000 practice-years so grids and charts build in a moment."""
     small = simulate_practice_years(model, Caseload(100, 10), 3_000, seed=C.CHAPTER_SEED)
-    caches = (C._chapter_table, C._chapter_optimum, C._skimming_table, C.chapter_scope_years, C._chapter_design_grid)
+    caches = (N._chapter_table, N._chapter_contracts, N._chapter_scope_years, T._chapter_optimum, T._skimming_table,
+              T._chapter_design_grid)
     for f in caches:
         f.cache_clear()
-    monkeypatch.setattr(C, "chapter_years", lambda n_years=0, seed=0: small)
-    monkeypatch.setattr(C, "GRID_YEARS", 2_000)
+    monkeypatch.setattr(N, "chapter_years", lambda n_years=0, seed=0: small)
+    monkeypatch.setattr(T, "GRID_YEARS", 2_000)
     yield small
     for f in caches:
         f.cache_clear()
 
 
 def test_design_grid_shape_ranges_and_limits(small_chapter):
-    g = C.design_grid(shares=(0.0, 0.5, 1.0), thresholds=(0.0, 1e5), tolerances=(1e5, 1e6), scopes=("placements",))
+    g = T.design_grid(shares=(0.0, 0.5, 1.0), thresholds=(0.0, 1e5), tolerances=(1e5, 1e6), scopes=("placements",))
     assert len(g) == 3 * 2 * 2 * 3
     assert g["p_fail_3"].between(0, 1).all() and (g["absorbed_3"] >= 0).all()
     # More reserves never raise the chance of failure.
@@ -315,45 +320,45 @@ def test_design_grid_shape_ranges_and_limits(small_chapter):
     assert block["admin_cost"].iloc[0] == manage
     assert (g.loc[(g["basis"] == "fixed") & (g["share"] == 0.5), "admin_cost"] == manage + audit).all()
     with pytest.raises(ValueError, match="bases"):
-        C.design_grid(bases=("volume",))
+        T.design_grid(bases=("volume",))
     with pytest.raises(ValueError, match="scopes"):
-        C.design_grid(scopes=("everything",))
+        T.design_grid(scopes=("everything",))
     with pytest.raises(ValueError, match="share"):
-        C.design_grid(shares=(0.5, 1.5))
+        T.design_grid(shares=(0.5, 1.5))
 
 
 def test_frontier_grid_shape_and_closed_form(small_chapter):
-    curves, optima = C.frontier_grid(tolerances=(2.5e5,), effort_costs=(10.0, 20.0), shares=np.linspace(0, 1, 11))
+    curves, optima = T.frontier_grid(tolerances=(2.5e5,), effort_costs=(10.0, 20.0), shares=np.linspace(0, 1, 11))
     assert len(curves) == 2 * 11 and len(optima) == 2
     at_zero = curves[curves["share"] == 0]
     np.testing.assert_allclose(at_zero[["efficiency_gain", "risk_premium", "net_saving"]], 0.0, atol=1e-6)
     placed = C.chapter_scope_years("placements")
     m, v = placed.totals.mean(), placed.totals.var()
     for rec in optima.itertuples():
-        assert rec.closed_form_share == pytest.approx(optimal_share(m, v, 1 / rec.tolerance, rec.effort_cost))
+        assert rec.closed_form_share == pytest.approx(optimal_share(m, v, rec.tolerance, rec.effort_cost))
         assert 0 < rec.simulated_share < 1
         assert rec.net_saving_at_optimum >= curves.loc[curves["effort_cost"] == rec.effort_cost, "net_saving"].max() - 1e-6
 
 
 def test_surplus_histograms_sum_to_one(small_chapter):
-    h = C.surplus_histograms()
+    h = T.surplus_histograms()
     sums = h.groupby(["contract", "party"])["share"].sum()
     np.testing.assert_allclose(sums, 1.0, rtol=1e-12)
     assert len(sums) == 2 * 11
     with pytest.raises(ValueError, match="width"):
-        C.surplus_histograms(width=7.0)
+        T.surplus_histograms(width=7.0)
     with pytest.raises(ValueError, match="limit"):
-        C.surplus_histograms(limit=-1.0)
+        T.surplus_histograms(limit=-1.0)
 
 
 def test_charts_are_valid_and_name_their_params(small_chapter):
     from swp_models.figures import contracts as figures
 
     expected = {
-        "risk_chart": set(),
+        "risk_chart": {"ch5_risk_scope"},
         "council_cost_chart": set(),
-        "frontier_chart": {"ch5_frontier_tolerance", "ch5_frontier_effort"},
-        "incentives_chart": set(),
+        "frontier_chart": {"ch5_frontier_tolerance", "ch5_frontier_effort", "ch5_frontier_scope"},
+        "incentives_chart": {"ch5_incentives_scope"},
         "design_chart": {"ch5_design_share", "ch5_design_threshold", "ch5_design_basis", "ch5_design_tolerance",
                          "ch5_design_scope", "ch5_design_reserves"},
     }
@@ -373,10 +378,10 @@ def test_design_frames_join(small_chapter):
 
     terms, costs, reserves = figures.design_frames()
     assert terms["id"].is_unique and set(costs["id"]) == set(terms["id"])
-    assert len(costs) == len(terms) * len(C.DESIGN_TOLERANCES)
-    assert set(terms["s"]) == set(C.DESIGN_SHARES)
+    assert len(costs) == len(terms) * len(T.DESIGN_TOLERANCES)
+    assert set(terms["s"]) == set(T.DESIGN_SHARES)
     assert set(terms["scope"]) == {"social_work", "placements"}
-    assert reserves["key"].is_unique and len(reserves) == len(terms) * len(C.DESIGN_RESERVE_MONTHS)
+    assert reserves["key"].is_unique and len(reserves) == len(terms) * len(T.DESIGN_RESERVE_MONTHS)
     assert set(reserves["key"] // 100) == set(terms["id"])
 
 
@@ -425,7 +430,7 @@ def test_chapter_figures_quoted_in_the_text(chapter):
     placed = C.chapter_scope_years("placements")
     assert round(placed.expected_total / 1e4) == 428  # "about £4.3 million"
     assert round(float(placed.totals.std()) / 1000) == 345
-    model, load = default_cost_model(), C.default_caseload()
+    model, load = default_cost_model(), default_caseload()
     moments = total_cost_moments(model, load)
     assert round(100 * load.variance * model.mean**2 / moments.variance) == 50  # "half of the variance"
     block = chapter.loc["Block"]
@@ -445,8 +450,8 @@ def test_chapter_figures_quoted_in_the_text(chapter):
                                "Mixed: cost and volume + bonus"}
     assert top4.max() - top4.min() < 5_000  # "within a few thousand pounds of each other"
     # The threshold contract's balancing: about £95,000 more without it, its baseline 4.3% lower.
-    assert f"{100 * C.threshold_discounts()['Threshold at £100k']:.1f}" == "4.3"
-    sk = C.skimming_table().set_index(["contract", "group"])
+    assert f"{100 * T.threshold_discounts()['Threshold at £100k']:.1f}" == "4.3"
+    sk = T.skimming_table().set_index(["contract", "group"])
     assert sk.loc[("Block", "no_additional_needs"), "gain_average_child"] == pytest.approx(-37_566, abs=1)
     assert sk.loc[("Capitation, flat rate", "no_additional_needs"), "gain_average_child"] == pytest.approx(5_274, abs=1)
     assert sk.loc[("Capitation by needs group", "complex_needs"), "gain_vs_average"] == pytest.approx(0, abs=1)
@@ -456,11 +461,11 @@ def test_chapter_figures_quoted_in_the_text(chapter):
 
 @pytest.mark.slow
 def test_chapter_optimum_closed_form_and_simulated():
-    opt = C.chapter_optimum()
+    opt = T.chapter_optimum()
     years = C.chapter_scope_years()
     m, v = years.totals.mean(), years.totals.var()
     d = C.chapter_defaults()
-    assert opt.closed_form_share == pytest.approx(optimal_share(m, v, d["risk_aversion"], d["effort_cost"]), rel=1e-12)
+    assert opt.closed_form_share == pytest.approx(optimal_share(m, v, d["risk_tolerance"], d["effort_cost"]), rel=1e-12)
     assert f"{opt.closed_form_share:.2f}" == "0.47" and f"{opt.share:.2f}" == "0.50"
     # The simulated optimum beats every share on its grid, and the grid's ends.
     assert opt.council_cost <= opt.grid["council_cost"].min() + 1e-6
@@ -469,7 +474,7 @@ def test_chapter_optimum_closed_form_and_simulated():
 
 @pytest.mark.slow
 def test_key_results_and_best_design():
-    table = C.key_results()
+    table = T.key_results()
     values = dict(zip(table.frame["Result"], table.frame["Value"]))
     rests = dict(zip(table.frame["Result"], table.frame["Rests on an assumption"]))
     assert values["Share of the variance of the children's cost due to their number"] == "50%"
@@ -487,8 +492,8 @@ def test_key_results_and_best_design():
     for col in ("Result", "Value", "Source or basis", "Rests on an assumption"):
         for cell in table.frame[col]:
             assert not any(tok in cell for tok in ("Var(", "s*", "1/r", "E[", "_", "=")), cell
-    for t in (C.contracts_table(), C.risk_table(), C.surplus_table(), C.incentive_table(), C.council_cost_table(),
-              C.claims_table(), C.surplus_table("social_work")):
+    for t in (T.contracts_table(), T.risk_table(), T.surplus_table(), T.incentive_table(), T.council_cost_table(),
+              T.claims_table(), T.surplus_table("social_work")):
         assert len(t.frame) in (11, 8) and "nan" not in repr(t).lower()
 
 
@@ -507,7 +512,7 @@ def test_assumptions_quoted_in_the_chapter_match_the_data():
     from swp_models.costs import assumption as cost_assumption
 
     assert cost_assumption("within_group_cv") == 0.5
-    load = C.default_caseload()
+    load = default_caseload()
     assert (load.minimum, load.maximum, load.kind) == (90, 110, "uniform")
 
 
@@ -519,18 +524,18 @@ def test_assumptions_quoted_in_the_chapter_match_the_data():
 @pytest.mark.parametrize("bad", [999, 100_001, 5_000.0, True, "5000"])
 def test_needs_mix_comparison_rejects_bad_year_counts(bad):
     with pytest.raises(ValueError, match="n_years"):
-        C.needs_mix_comparison(bad)
+        T.needs_mix_comparison(bad)
 
 
 @pytest.mark.parametrize("bad", [-1, 1.5, None])
 def test_needs_mix_comparison_rejects_bad_seeds(bad):
     with pytest.raises(ValueError, match="seed"):
-        C.needs_mix_comparison(seed=bad)
+        T.needs_mix_comparison(seed=bad)
 
 
 @pytest.fixture(scope="module")
 def mixes():
-    return C.needs_mix_comparison(2_000, seed=5)
+    return T.needs_mix_comparison(2_000, seed=5)
 
 
 def test_needs_mix_comparison_covers_chapter_3s_mixes(mixes):
@@ -540,8 +545,8 @@ def test_needs_mix_comparison_covers_chapter_3s_mixes(mixes):
     assert list(mixes["mix"]) == list(models) == list(needs_mix_table()["mix"])
     assert len(models) == 5 and list(models)[0].startswith("Central")
     # Expected cost is exact: the scope's running cost plus the children's mean less the staff already in it.
-    sc = C.default_scope("placements")
-    load = C.default_caseload()
+    sc = default_scope("placements")
+    load = default_caseload()
     for (_, row), model in zip(mixes.iterrows(), models.values()):
         exact = sc.fixed_cost + load.mean * (model.mean - sc.staff_per_child)
         assert row["expected_cost"] == pytest.approx(exact, rel=1e-9)
@@ -551,7 +556,7 @@ def test_needs_mix_comparison_covers_chapter_3s_mixes(mixes):
     assert order["optimal_share"].is_monotonic_decreasing
     assert (mixes["block_p_fail_year"] < mixes["block_p_loss"]).all() and (mixes["runner_up_gap"] >= 0).all()
     # Seeded and cached copies: the same numbers twice, and the caller cannot alter the cache.
-    again = C.needs_mix_comparison(2_000, seed=5)
+    again = T.needs_mix_comparison(2_000, seed=5)
     assert again.equals(mixes) and again is not mixes
 
 
@@ -560,18 +565,18 @@ def test_needs_mix_comparison_recomputes_from_the_public_api(mixes):
 
     label, model = list(needs_mix_models().items())[-1]
     d = C.chapter_defaults()
-    sc = C.default_scope("placements")
-    years = sc.apply(C.simulate_practice_years(model, C.default_caseload(), 2_000, 5))
-    contracts = C.build_contracts(model, scope=sc, years=years)
+    sc = default_scope("placements")
+    years = sc.apply(C.simulate_practice_years(model, default_caseload(), 2_000, 5))
+    contracts = C.default_contracts(model, scope=sc, years=years)
     row = mixes.set_index("mix").loc[label]
-    fixed = C.compare({"Block": contracts["Block"]}, years, d["risk_aversion"]).iloc[0]
+    fixed = C.compare({"Block": contracts["Block"]}, years, d["risk_tolerance"]).iloc[0]
     assert row["block_p_loss"] == fixed["practice_p_loss"]
     assert row["block_risk_premium"] == pytest.approx(fixed["risk_premium_exact"], rel=1e-12)
     assert row["optimal_share"] == pytest.approx(
-        optimal_share(years.totals.mean(), years.totals.var(), d["risk_aversion"], d["effort_cost"]), rel=1e-12)
+        optimal_share(years.totals.mean(), years.totals.var(), d["risk_tolerance"], d["effort_cost"]), rel=1e-12)
     surplus = contracts["Block"].surplus(years)
     assert row["block_p_fail_year"] == pytest.approx(np.mean(surplus < -C.chapter_reserves()), abs=1e-12)
-    effort = C.effort_comparison(contracts, years, d["risk_aversion"], d["effort_cost"]).set_index("contract")
+    effort = C.effort_comparison(contracts, years, d["risk_tolerance"], d["effort_cost"]).set_index("contract")
     assert row["cheapest_effort"] == effort["council_cost_effort"].idxmin()
 
 
@@ -579,7 +584,7 @@ def test_needs_mix_comparison_recomputes_from_the_public_api(mixes):
 def test_needs_mix_table_agrees_with_the_chapter_on_the_central_mix(chapter):
     from swp_models.figures import contracts as F
 
-    f = F.needs_mix_figures()
+    f = T.needs_mix_figures()
     central = f.iloc[0]
     block = chapter.loc["Block"]
     assert central["expected_cost"] == pytest.approx(C.chapter_scope_years().expected_total, rel=1e-12)
@@ -587,12 +592,12 @@ def test_needs_mix_table_agrees_with_the_chapter_on_the_central_mix(chapter):
     assert central["block_p_loss"] == pytest.approx(block["practice_p_loss"], abs=0.02)
     assert central["block_p_fail_year"] == pytest.approx(block["p_fail_year"], abs=0.02)
     assert central["block_risk_premium"] == pytest.approx(block["risk_premium_exact"], rel=0.05)
-    assert central["optimal_share"] == pytest.approx(C.chapter_optimum().closed_form_share, abs=0.02)
-    table = F.needs_mix_table()
+    assert central["optimal_share"] == pytest.approx(T.chapter_optimum().closed_form_share, abs=0.02)
+    table = T.needs_mix_table()
     assert len(table.frame) == len(f) and "nan" not in repr(table).lower()
     # The prose's numbers are the table's extremes.
-    prose = F.needs_mix_prose()
-    assert prose["ch5_mix_fail"] == f"{C._pct(f['block_p_fail_year'].min())} to {C._pct(f['block_p_fail_year'].max())}"
+    prose = T.needs_mix_prose()
+    assert prose["ch5_mix_fail"] == f"{T._pct(f['block_p_fail_year'].min())} to {T._pct(f['block_p_fail_year'].max())}"
     assert prose["ch5_mix_share"] == f"{f['optimal_share'].min():.2f} to {f['optimal_share'].max():.2f}"
     for name, n in f["cheapest_effort"].value_counts().items():
         assert f"“{name}” under {n} of the {len(f)}" in prose["ch5_mix_cheapest"]

@@ -105,10 +105,10 @@ def test_social_work_scope_is_fixed_budget_plus_workload(raw):
 def test_scope_priced_contracts_and_failure_table(raw):
     scope = li.default_scope("placements")
     years = scope.apply(raw)
-    contracts = ct.build_contracts(raw.cost_model, scope=scope)
+    contracts = ct.default_contracts(raw.cost_model, scope=scope)
     reserves = li.reserves_from_months(3, scope.fixed_cost)
     table = li.failure_comparison(contracts, years, reserves, term_years=3, failure_cost=100_000,
-                                  risk_aversion=1 / 250_000).set_index("contract")
+                                  risk_tolerance=250_000.0).set_index("contract")
     block = table.loc["Block"]
     surplus = contracts["Block"].surplus(years)
     assert block["p_fail_year"] == pytest.approx(np.mean(surplus < -reserves))
@@ -118,8 +118,8 @@ def test_scope_priced_contracts_and_failure_table(raw):
     assert block["risk_premium_limited"] < block["risk_premium"]
     # social work only: the practice's risk is small and it almost never fails
     sw = li.default_scope("social_work")
-    sw_table = li.failure_comparison(ct.build_contracts(raw.cost_model, scope=sw), sw.apply(raw), reserves,
-                                     term_years=3, failure_cost=100_000, risk_aversion=1 / 250_000)
+    sw_table = li.failure_comparison(ct.default_contracts(raw.cost_model, scope=sw), sw.apply(raw), reserves,
+                                     term_years=3, failure_cost=100_000, risk_tolerance=250_000.0)
     assert sw_table.set_index("contract").loc["Block", "p_fail_year"] < 0.01 < block["p_fail_year"]
 
 
@@ -173,7 +173,7 @@ def test_service_cuts_split_and_count_moves():
 def test_exit_and_upcoding(raw):
     scope = li.default_scope("placements")
     years = scope.apply(raw)
-    contracts = ct.build_contracts(raw.cost_model, scope=scope, years=years)
+    contracts = ct.default_contracts(raw.cost_model, scope=scope, years=years)
     # Block: handing back a child saves its whole variable cost; full reimbursement: nothing.
     assert cm.exit_gain(contracts["Block"], years, 0, 40_000) == pytest.approx(40_000 - scope.staff_per_child)
     assert cm.exit_gain(contracts["Full reimbursement"], years, 0, 40_000) == pytest.approx(0, abs=1e-6)
@@ -198,3 +198,34 @@ def test_council_side_low_central_high():
     assert twice == pytest.approx(cm.assumption("double_running_months") / 12 * 500_000 / 2)
     with pytest.raises(ValueError, match="running_cost"):
         cm.council_side(0.0, 1.0)
+
+
+# --------------------------------------------------------------------------- boundaries
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "name"),
+    [
+        (lambda: li.limited_liability(np.array([1.0, -2.0]), -1.0), ValueError, "reserves"),
+        (lambda: li.limited_liability(5.0, 1.0), TypeError, "surplus"),
+        (lambda: li.limited_liability("surplus", 1.0), TypeError, "surplus"),
+        (lambda: li.term_failure(np.array([1.0, -2.0]), 1.0, 10**9), ValueError, "term_years"),
+        (lambda: li.reserve_for_failure_chance(np.array([1.0, -2.0]), 1.5), ValueError, "chance"),
+        (lambda: li.default_scope("budget"), ValueError, "name"),
+        (lambda: li.Scope("placements", fixed_cost=-1.0), ValueError, "fixed_cost"),
+        (lambda: li.LimitedLiability(np.array([1.0]), np.array([-1.0]), np.array([False]), 0.0), ValueError, "council"),
+        (lambda: li.TermFailure(1.5, 0.1, 0.0, 2.0, 10), ValueError, "p_fail_term"),
+        (lambda: ct.chapter_reserves("budget"), ValueError, "scope"),
+        (lambda: ct.default_contracts(scope="budget"), ValueError, "scope"),
+        (lambda: ct.default_contracts(scope=3), TypeError, "scope"),
+        (lambda: ct.default_contracts(cost_share=1.5), ValueError, "share"),
+        (lambda: cm.service_cuts(1.5, 1e6, 100.0), ValueError, "effort"),
+        (lambda: cm.service_cuts(0.1, 1e6, 1e15), ValueError, "children"),
+        (lambda: cm.upcoding_cost(ct.Block(), "years"), TypeError, "years"),
+        (lambda: cm.assumption(3), TypeError, "parameter"),
+        (lambda: cm.ServiceCuts(1.0, 1.0, 1.0, 1.0, 1.0, float("nan")), ValueError, "outcome_cost"),
+    ],
+)
+def test_liability_and_commissioning_refuse_bad_input_by_name(call, error, name):
+    with pytest.raises(error, match=name):
+        call()

@@ -180,12 +180,12 @@ def _hand_contracts(years):
         return c + surplus
 
     return [
-        (contracts.Block(payment=base, admin_cost_per_year=2000.0), lambda kids, y: base),
+        (contracts.Block(amount=base, admin_cost_per_year=2000.0), lambda kids, y: base),
         (contracts.FullReimbursement(admin_cost_per_child=300.0), lambda kids, y: sum(kids)),
         (contracts.Capitation(flat_rate=40_000.0), lambda kids, y: 40_000.0 * len(kids)),
         (contracts.CostAndVolume(share=0.3, baseline=base), lambda kids, y: base + 0.7 * (sum(kids) - base)),
         (contracts.ThresholdSharing(threshold=60_000.0, baseline=base), lambda kids, y: threshold_pay(kids)),
-        (contracts.HighCostReinsurance(80_000.0, payment=base),
+        (contracts.HighCostReinsurance(80_000.0, amount=base),
          lambda kids, y: base + sum(max(c - 80_000.0, 0.0) for c in kids)),
         (contracts.OutcomeBased(bonus_per_unit=1000.0, outcome=contracts.Outcome(base_probability=p), base=base),
          lambda kids, y: base + 1000.0 * outcomes[y]),

@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from swp_models import commissioning, contracts, liability, practice
+from swp_models import commissioning, practice
+from swp_models import _legacy_contracts as contracts
+from swp_models._legacy_contracts import liability
 from swp_models import sensitivity as sens
 
 #: The assumptions of chapters 4-5 the sensitivity analysis first left out, and an output each moves.

@@ -16,7 +16,8 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from .. import contracts, liability
+from .. import _legacy_contracts as contracts
+from .._legacy_contracts import liability
 from ..costs import Caseload, CostModel, default_cost_model, default_caseload, total_cost_moments
 from ..costs import assumption as cost_assumption
 from ..validation import check_integer, check_one_of, check_positive

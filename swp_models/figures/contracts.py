@@ -1,7 +1,8 @@
 """Charts for chapter 5, "Paying a practice: four contracts compared".
 
-Every chart is built from the chapter functions of :mod:`swp_models.contracts` (the same
-simulated practice-years throughout) and returned finished: title, axes with units and a
+Every chart is built from the chapter functions of :mod:`swp_models.contracts` and the grids
+of :mod:`swp_models.figures.contracts_tables` (the same simulated practice-years throughout)
+and returned finished: title, axes with units and a
 source line. Parameters bound to the page's controls carry names starting ``ch5_``.
 """
 
@@ -12,8 +13,8 @@ import json
 import altair as alt
 import pandas as pd
 
-from .. import commissioning, contracts, data, liability, practice
-from ..tables import Table
+from .. import contracts, liability
+from . import contracts_tables as tables
 from ..charts import PALETTE, finish, selector, series_cues, slider
 
 _SOURCE = "Simulated here (chapter 3 costs, 100 ± 10 children)"
@@ -29,14 +30,29 @@ def _order() -> list[str]:
     return list(contracts.chapter_contracts())
 
 
+#: Histogram range and bin width of the risk chart under each scope, £.
+_HIST_BINS = {"placements": (1_200_000.0, 40_000.0), "social_work": (150_000.0, 5_000.0)}
+
+
+def _scope_menu(name: str) -> alt.Parameter:
+    """A "Pays for" radio control over the two scopes, placements first (the report's contracts)."""
+    return selector(name, "Pays for", ["placements", "social_work"], "placements",
+                    labels=["Social work + placements", "Social work only (as most pilots)"], radio=True)
+
+
 def _row_header() -> alt.Header:
     return alt.Header(labelAngle=0, labelAlign="left", labelOrient="left", labelPadding=8, labelLimit=200,
                       labelFontSize=11, title=None)
 
 
 def risk_chart() -> alt.VConcatChart:
-    """Who bears the risk: the practice's surplus and the council's spend, side by side, per contract."""
-    frame = contracts.surplus_histograms().assign(
+    """Who bears the risk: the practice's surplus and the council's spend, side by side, per contract and scope."""
+    frames = []
+    for scope, (limit, width) in _HIST_BINS.items():
+        h = tables.surplus_histograms(contracts.chapter_scope_years(scope), contracts.chapter_contracts(scope),
+                                         limit=limit, width=width)
+        frames.append(h.assign(scope=scope))
+    frame = pd.concat(frames, ignore_index=True).assign(
         low=lambda d: d["low"] / 1000, high=lambda d: d["high"] / 1000, share=lambda d: d["share"].round(5)
     )
     frame = frame[frame["share"] > 0]
@@ -44,9 +60,9 @@ def risk_chart() -> alt.VConcatChart:
     # One panel per contract, the two distributions back to back: the practice's above the line, the
     # council's below it (position as well as colour tells them apart), so the chart is one column wide.
     frame = frame.assign(signed=frame["share"].where(frame["party"] == parties[0], -frame["share"]))
-    chart = alt.Chart(frame).mark_rect().encode(
-        x=alt.X("low:Q", title="£ thousand a year",
-                scale=alt.Scale(domain=[-1200, 1200]), axis=alt.Axis(values=[-1000, -500, 0, 500, 1000])),
+    pays = _scope_menu("ch5_risk_scope")
+    chart = alt.Chart(frame).transform_filter(alt.datum.scope == pays).mark_rect().encode(
+        x=alt.X("low:Q", title="£ thousand a year", axis=alt.Axis(tickCount=5)),
         x2="high:Q",
         y=alt.Y("signed:Q", title=None, axis=None),
         y2=alt.Y2(datum=0),
@@ -63,20 +79,21 @@ def risk_chart() -> alt.VConcatChart:
                     header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top",
                                       labelPadding=2, labelFontSize=12, title=None)),
         spacing={"row": 4},
-    ).resolve_scale(y="independent")
+    ).resolve_scale(y="independent").add_params(pays)
     return finish(
         chart,
         "Each contract moves the same risk between practice and council",
         subtitle=[f"Distribution over {contracts.CHAPTER_YEARS:,} simulated years. Above each line: the practice's "
                   "surplus; below it:",
-                  "the council's spend above the expected cost. Years beyond ±£1.2m are counted in the outer bars."],
+                  "the council's spend above the expected cost. Years beyond ±£1.2m (social work only: ±£150k) are counted",
+                  "in the outer bars."],
         source=[_SOURCE, _ASSUMED],
     )
 
 
-def council_cost_chart() -> alt.VConcatChart:
-    """The council's expected total cost by contract, with costs fixed and with the practice's effort response."""
-    table = contracts.chapter_table()
+def _council_cost_panel(scope: str) -> alt.LayerChart:
+    """One scope's panel of :func:`council_cost_chart`."""
+    table = contracts.chapter_table(scope)
     views = {"council_cost_fixed": "Costs fixed (no effort response)",
              "council_cost_effort": "With the practice's effort response"}
     long = table.melt(id_vars=["contract", "power", "risk_premium_exact", "risk_premium_effort", "effort",
@@ -94,7 +111,7 @@ def council_cost_chart() -> alt.VConcatChart:
     rule = base.mark_rule(color="#999", strokeWidth=2).encode(x="min(cost):Q", x2="max(cost):Q")
     points = base.mark_point(filled=True, size=90, opacity=1).encode(
         x=alt.X("cost:Q", title="Council's expected total cost (£ million a year)", scale=alt.Scale(zero=False),
-                axis=alt.Axis(format=".2f")),
+                axis=alt.Axis(format=".2f" if scope == "placements" else ".3f")),
         color=alt.Color("view:N", title=None, sort=list(views.values()),
                         scale=alt.Scale(range=["#9a9a9a", PALETTE[0]]), legend=alt.Legend(labelLimit=320)),
         shape=alt.Shape("view:N", title=None, sort=list(views.values()),
@@ -106,7 +123,15 @@ def council_cost_chart() -> alt.VConcatChart:
                  alt.Tooltip("power:Q", title="Power of incentive"),
                  alt.Tooltip("effort:Q", title="Cost cut by effort (%)")],
     )
-    chart = (rule + points).properties(width=330, height=alt.Step(26))
+    return (rule + points).properties(width=330, height=alt.Step(26),
+                                      title=alt.TitleParams(tables.scope_heading(scope), fontSize=12,
+                                                            anchor="start"))
+
+
+def council_cost_chart() -> alt.VConcatChart:
+    """The council's expected total cost by contract, costs fixed and with effort, for each scope (two panels)."""
+    chart = alt.vconcat(_council_cost_panel("placements"), _council_cost_panel("social_work"),
+                        spacing=18).resolve_scale(x="independent")
     return finish(
         chart,
         "Counting the practice's effort reverses the ranking",
@@ -118,28 +143,33 @@ def council_cost_chart() -> alt.VConcatChart:
 
 def frontier_chart() -> alt.VConcatChart:
     """Efficiency against risk as the practice's cost share moves from 0 to 1, with the optimum marked."""
-    curves, optima = contracts.frontier_grid()
+    curves, optima = (pd.concat(parts, ignore_index=True) for parts in zip(*(
+        (c.assign(scope=sc), o.assign(scope=sc)) for sc in ("placements", "social_work")
+        for c, o in [tables.frontier_grid(scope=sc)])))
     names = {"gain": "Efficiency gain, net of effort cost",
              "rp": "Risk premium the council pays",
              "saving": "Council's net saving"}
     wide = pd.DataFrame({
+        "scope": curves["scope"],
         "tol": (curves["tolerance"] / 1000).round(0).astype(int), "k": curves["effort_cost"], "share": curves["share"],
         "gain": (curves["efficiency_gain"] / 1000).round(1), "rp": (curves["risk_premium"] / 1000).round(1),
         "saving": (curves["net_saving"] / 1000).round(1),
     })
     opt = pd.DataFrame({
+        "scope": optima["scope"],
         "tol": (optima["tolerance"] / 1000).round(0).astype(int), "k": optima["effort_cost"],
         "simulated_share": optima["simulated_share"].round(3), "closed_form_share": optima["closed_form_share"].round(3),
         "saving": (optima["net_saving_at_optimum"] / 1000).round(2),
     })
     d = contracts.chapter_defaults()
-    tolerances = [round(t / 1000) for t in contracts.FRONTIER_TOLERANCES]
+    tolerances = [round(t / 1000) for t in tables.FRONTIER_TOLERANCES]
     tol = selector("ch5_frontier_tolerance", "Practice's risk tolerance 1/r", tolerances,
-                   round(1 / d["risk_aversion"] / 1000), labels=[f"£{1000 * t:,.0f}" for t in tolerances])
-    ks = list(contracts.FRONTIER_EFFORT_COSTS)
+                   round(d["risk_tolerance"] / 1000), labels=[f"£{1000 * t:,.0f}" for t in tolerances])
+    ks = list(tables.FRONTIER_EFFORT_COSTS)
     k = selector("ch5_frontier_effort", "Effort cost k", ks, d["effort_cost"],
                  labels=[f"{x:g} (a block contract cuts cost {100 / x:g}%)" for x in ks])
-    pick = (alt.datum.tol == tol) & (alt.expr.abs(alt.datum.k - k) < 1e-9)
+    pays = _scope_menu("ch5_frontier_scope")
+    pick = (alt.datum.tol == tol) & (alt.expr.abs(alt.datum.k - k) < 1e-9) & (alt.datum.scope == pays)
     x = alt.X("share:Q", title="Practice's share s of over- and underspend", scale=alt.Scale(domain=[0, 1]))
     lines = alt.Chart(wide).transform_filter(pick).transform_fold(list(names), as_=["key", "value"]) \
         .transform_calculate(series=json.dumps(names) + "[datum.key]").mark_line().encode(
@@ -169,41 +199,42 @@ def frontier_chart() -> alt.VConcatChart:
         text="'optimum ' + format(datum.simulated_share, '.2f') + ' (closed form ' + "
              "format(datum.closed_form_share, '.2f') + ')'"
     )
-    chart = (lines + closed + point + label).add_params(tol, k).properties(width=420, height=280)
+    chart = (lines + closed + point + label).add_params(pays, tol, k).properties(width=420, height=280)
     return finish(
         chart,
         "Sharing cost trades the practice's effort against its risk",
         subtitle=[f"Cost-and-volume contract, {contracts.GRID_YEARS:,} simulated years. Diamond: the simulated optimum;",
-                  "dotted rule: the closed form s* = 1 / (1 + r k Var(C) / m). Choose r and k below."],
+                  "dotted rule: the closed form s* = 1 / (1 + r k Var(C) / m). Choose the scope, r and k below."],
         source=[_SOURCE, "Holmström and Milgrom (1987)", _ASSUMED],
     )
 
 
 def incentives_chart() -> alt.VConcatChart:
     """Caseload and skimming incentives by contract and needs group."""
-    table = contracts.skimming_table()
+    table = pd.concat([tables.skimming_table(sc).assign(scope=sc) for sc in ("placements", "social_work")],
+                      ignore_index=True)
+    pays = _scope_menu("ch5_incentives_scope")
     order = _order()
     groups = {"no_additional_needs": "No additional needs", "ebd_or_offending": "Emotional/behavioural or offending",
               "complex_needs": "Complex needs"}
     table = table.assign(group=table["group"].map(groups),
                          gain_vs_average=(table["gain_vs_average"] / 1000).round(2),
                          gain_average_child=(table["gain_average_child"] / 1000).round(2))
-    caseload = table.drop_duplicates("contract")[["contract", "gain_average_child"]]
+    caseload = table.drop_duplicates(["scope", "contract"])[["scope", "contract", "gain_average_child"]]
     y = alt.Y("contract:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
-    left = alt.Chart(caseload).mark_bar(color=PALETTE[5]).encode(
+    left = alt.Chart(caseload).transform_filter(alt.datum.scope == pays).mark_bar(color=PALETTE[5]).encode(
         y=y,
-        x=alt.X("gain_average_child:Q", title="One more child (£k a year)", scale=alt.Scale(domain=[-40, 5])),
+        x=alt.X("gain_average_child:Q", title="One more child (£k a year)"),
         tooltip=[alt.Tooltip("contract:N", title="Contract"),
                  alt.Tooltip("gain_average_child:Q", title="Gain from one more child (£k)", format=",.1f")],
     )
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#333").encode(x="x:Q")
     left = (left + zero).properties(width=130, height=250,
                                     title=alt.TitleParams("Taking on a child", fontSize=12))
-    right = alt.Chart(table).mark_bar().encode(
+    right = alt.Chart(table).transform_filter(alt.datum.scope == pays).mark_bar().encode(
         y=alt.Y("contract:N", sort=order, title=None, axis=None),
         yOffset=alt.YOffset("group:N", sort=list(groups.values())),
-        x=alt.X("gain_vs_average:Q", title="This child instead of an average one (£k a year)",
-                scale=alt.Scale(domain=[-60, 5])),
+        x=alt.X("gain_vs_average:Q", title="This child instead of an average one (£k a year)"),
         color=alt.Color("group:N", title="Needs group", sort=list(groups.values()),
                         scale=alt.Scale(range=[PALETTE[2], PALETTE[1], PALETTE[3]]),
                         legend=alt.Legend(labelLimit=320)),
@@ -212,7 +243,7 @@ def incentives_chart() -> alt.VConcatChart:
     )
     right = (right + zero).properties(width=200, height=250,
                                       title=alt.TitleParams("Picking which child", fontSize=12))
-    chart = alt.hconcat(left, right, spacing=12)
+    chart = alt.hconcat(left, right, spacing=12).add_params(pays)
     return finish(
         chart,
         "Contracts that ignore need reward turning away costly children",
@@ -240,7 +271,7 @@ def design_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         (chance of failing in a year) and ``absorbed`` (council's expected absorbed loss,
         £k a year).
     """
-    g = contracts.chapter_design_grid()
+    g = tables.chapter_design_grid()
     keys = ["scope", "basis", "threshold", "share"]
     terms = g.drop_duplicates(keys).reset_index(drop=True)
     ids = {tuple(r): i for i, r in enumerate(terms[keys].itertuples(index=False))}
@@ -258,7 +289,7 @@ def design_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     reserves = pd.concat([
         pd.DataFrame({"key": terms_out["id"] * 100 + int(m), "p_fail": terms[f"p_fail_{m:g}"].round(3),
                       "absorbed": (terms[f"absorbed_{m:g}"] / 1000).round(1)})
-        for m in contracts.DESIGN_RESERVE_MONTHS
+        for m in tables.DESIGN_RESERVE_MONTHS
     ], ignore_index=True)
     return terms_out, costs, reserves
 
@@ -269,20 +300,20 @@ def design_chart() -> alt.VConcatChart:
     d = contracts.chapter_defaults()
     scope = selector("ch5_design_scope", "Pays for", list(liability.SCOPES), "placements",
                      labels=["Social work", "Social work + placements"])
-    months = [int(m) for m in contracts.DESIGN_RESERVE_MONTHS]
+    months = [int(m) for m in tables.DESIGN_RESERVE_MONTHS]
     reserve = selector("ch5_design_reserves", "Reserves", months,
                        int(contracts.assumption("reserve_months")), labels=[f"{m} months' cost" if m > 1 else "1 month's cost"
                                                                             for m in months])
     share = slider("ch5_design_share", "Share beyond T", 0, 1, 0.05,
                    contracts.assumption("cost_share"))
-    thresholds = list(contracts.DESIGN_THRESHOLDS)
+    thresholds = list(tables.DESIGN_THRESHOLDS)
     threshold = selector("ch5_design_threshold", "Threshold T",
                          thresholds, 0.0, labels=[f"£{t:,.0f}" for t in thresholds])
-    bases = list(contracts.DESIGN_BASES)
+    bases = list(tables.DESIGN_BASES)
     basis = selector("ch5_design_basis", "Baseline", bases, "fixed", labels=[_BASIS_LABELS[b] for b in bases])
-    tolerances = [round(t / 1000) for t in contracts.DESIGN_TOLERANCES]
+    tolerances = [round(t / 1000) for t in tables.DESIGN_TOLERANCES]
     tol = selector("ch5_design_tolerance", "Risk tolerance", tolerances,
-                   round(1 / d["risk_aversion"] / 1000), labels=[f"£{1000 * t:,.0f}" for t in tolerances])
+                   round(d["risk_tolerance"] / 1000), labels=[f"£{1000 * t:,.0f}" for t in tolerances])
     same = (alt.expr.abs(alt.datum.T - threshold) < 0.5) & (alt.datum.basis == basis) & (alt.datum.scope == scope)
     at_share = alt.expr.abs(alt.datum.s - share) < 1e-6
     joined = alt.Chart(costs).transform_filter(alt.datum.tol == tol).transform_lookup(
@@ -344,226 +375,4 @@ def design_chart() -> alt.VConcatChart:
     )
 
 
-# ---------------------------------------------------------------------------------------
-# Tables: scope, failure, service cuts, exit and upcoding, the council's side
-# ---------------------------------------------------------------------------------------
-
-_k, _m, _pct = contracts._k, contracts._m, contracts._pct
-
-
-def _gbp(x: float) -> str:
-    return contracts._gbp_signed(x).replace("+", "")
-
-
-def scope_figures() -> pd.DataFrame:
-    """What each scope puts on the practice: one row per scope, numbers unformatted.
-
-    Columns ``scope``, ``label``, ``expected`` (£ a year), ``fixed`` (the practice's
-    budget, £ a year), ``variable_per_child`` (£ a child a year), ``sd`` (£ a year) and
-    ``margin`` (what a flat per-child rate that pays the expected total gives the practice
-    on each extra child, £ a year).
-    """
-    rows = []
-    model = contracts.chapter_years().cost_model
-    for name in liability.SCOPES:
-        sc = liability.default_scope(name)
-        years = contracts.chapter_scope_years(name)
-        rate = sc.flat_rate(model, years.caseload)
-        rows.append({"scope": name, "label": sc.label, "expected": years.expected_total, "fixed": sc.fixed_cost,
-                     "variable_per_child": sc.marginal_cost(model), "sd": float(years.totals.std()),
-                     "margin": rate - sc.marginal_cost(model)})
-    return pd.DataFrame(rows)
-
-
-def scope_table() -> Table:
-    """The two scopes side by side: what the practice pays for and how uncertain it is."""
-    f = scope_figures()
-    held = int(data.value("pilots", measure="pilots_holding_placement_budget_commcare2013"))
-    frame = pd.DataFrame({
-        "What the practice pays for": f["label"],
-        "Expected cost (a year)": f["expected"].map(_m),
-        "of which fixed (its own budget)": f["fixed"].map(_k),
-        "Variable cost of one more child": f["variable_per_child"].map(lambda x: f"£{x:,.0f}"),
-        "Spread of the year's cost (sd)": f["sd"].map(_k),
-        "Margin a flat per-child rate pays on one more child": f["margin"].map(lambda x: f"£{x:,.0f}"),
-    })
-    return Table(frame, caption="Who holds the placement budget: the two scopes of a contract",
-                 notes="Social work only: chapter 4's running cost plus a variable cost that follows each child's "
-                       "needs (assumption). Social work and placements: chapter 4's running cost plus each child's "
-                       "cost of care less the practice's staff cost already inside it. In the pilots, "
-                       f"{'only one' if held == 1 else held} held the placement budget (Community Care, 2013). "
-                       f"{contracts.CHAPTER_YEARS:,} simulated years.")
-
-
-def failure_table(scope: str = "placements") -> Table:
-    """Each contract's chance of ending the practice, and what the council then absorbs (£ a year)."""
-    t = contracts.chapter_table(scope)
-    term = int(contracts.assumption("contract_term_years"))
-    frame = pd.DataFrame({
-        "Contract": t["contract"],
-        "Fails in a year": t["p_fail_year"].map(_pct),
-        f"Fails within a {term}-year term": t["p_fail_term"].map(_pct),
-        "Council absorbs (a year)": t["absorbed"].map(_k),
-        "Reserves for a 1-in-20 chance of failing": t["reserve_1_in_20"].map(_k),
-        "Risk premium: unlimited; limited liability": [f"{_k(a)}; {_k(b)}" for a, b in
-                                                       zip(t["risk_premium_exact"], t["risk_premium_limited"])],
-        "Council's total, limited liability": t["council_cost_limited"].map(_m),
-    })
-    months = contracts.assumption("reserve_months")
-    return Table(frame, caption=f"{liability.SCOPE_LABELS[scope]}: failure, and the losses that fall back on the "
-                                "council",
-                 notes=f"Reserves of {months:g} months of the practice's running cost, "
-                       f"{_k(contracts.chapter_reserves(scope))} (assumption). A year's loss beyond them ends the "
-                       "practice (Art. 8: insolvency) and the council absorbs the rest; over a term, surpluses add to "
-                       f"the reserves and losses draw them down. Council's total: expected cost, the premium a "
-                       f"practice with limited liability charges, administration and a one-off "
-                       f"{_k(contracts.assumption('failure_cost'))} per failure (assumption), costs fixed. "
-                       f"{contracts.CHAPTER_YEARS:,} simulated years.")
-
-
-def service_cut_figures(scope: str = "placements") -> pd.DataFrame:
-    """Per contract: the effort's cut, its service part, the placement moves and their outcome cost (unformatted)."""
-    t = contracts.chapter_table(scope)
-    n = contracts.chapter_scope_years(scope).expected_count
-    cuts = commissioning.service_cuts(t["effort"].to_numpy(), float(t["expected_cost_fixed"].iloc[0]), n)
-    out = pd.DataFrame({"contract": t["contract"], "effort": t["effort"], "cut": cuts["cut"],
-                        "service": cuts["service"], "moves_per_100": cuts["moves_per_100"],
-                        "outcome_cost": cuts["outcome_cost"], "council_cost_effort": t["council_cost_effort"]})
-    out["with_outcomes"] = out["council_cost_effort"] + out["outcome_cost"]
-    return out
-
-
-def service_cut_table(scope: str = "placements") -> Table:
-    """Efficiency against service cuts: the council's cost once the outcome cost of cuts is counted."""
-    f = service_cut_figures(scope)
-    frame = pd.DataFrame({
-        "Contract": f["contract"],
-        "Cost cut (a year)": f["cut"].map(_k),
-        "of which service cuts": f["service"].map(_k),
-        "Extra placement moves a year, per 100 children": f["moves_per_100"].map(lambda x: f"{x:.1f}"),
-        "Outcome cost of the moves": f["outcome_cost"].map(_k),
-        "Council's total with effort: cost only; counting outcomes": [
-            f"{_m(a)}; {_m(b)}" for a, b in zip(f["council_cost_effort"], f["with_outcomes"])],
-        "Rank counting outcomes": f["with_outcomes"].rank(method="min").astype(int).astype(str),
-    })
-    a = contracts.assumption
-    return Table(frame, caption=f"{liability.SCOPE_LABELS[scope]}: effort that cuts the service",
-                 notes=f"Assumptions: {100 * a('service_cut_share'):.0f}% of every cut is a service cut; each "
-                       f"£{a('cut_per_placement_move'):,.0f} of service cut brings one more placement move, valued at "
-                       f"£{a('placement_move_cost'):,.0f}. Effort cost k = {a('effort_cost'):g} (assumption). "
-                       "Rank: 1 = cheapest.")
-
-
-def gaming_figures(scope: str = "placements") -> pd.DataFrame:
-    """Per contract: gains from handing back a child and from recording a child one group higher (unformatted)."""
-    years = contracts.chapter_scope_years(scope, contracts.GRID_YEARS)
-    model = years.cost_model
-    top = len(model.components) - 1
-    costly = float(model.quantile(0.99))
-    rows = []
-    for name, c in contracts.chapter_scope_contracts(scope).items():
-        up = commissioning.upcoding_gain(c, years)
-        rows.append({
-            "contract": name,
-            "exit_average": float(sum(w * commissioning.exit_gain(c, years, k, float(mean)) for k, (w, mean) in
-                                      enumerate(zip(model.component_weights, model.component_means)))),
-            "exit_costly": commissioning.exit_gain(c, years, top, costly),
-            "upcode_low": up[model.groups[0]], "upcode_mid": up[model.groups[1]],
-            "upcoding_cost": commissioning.upcoding_cost(c, years),
-        })
-    return pd.DataFrame(rows)
-
-
-def gaming_table(scope: str = "placements") -> Table:
-    """The channels the report leaves open: exit (handing a child back) and upcoding (£ a year)."""
-    f = gaming_figures(scope)
-    years = contracts.chapter_scope_years(scope, contracts.GRID_YEARS)
-    costly = float(years.cost_model.quantile(0.99))
-    share = contracts.assumption("upcoding_share")
-    frame = pd.DataFrame({
-        "Contract": f["contract"],
-        "Hands back a child of average needs and cost": f["exit_average"].map(contracts._gbp_signed),
-        "Hands back one of the costliest 1 in 100": f["exit_costly"].map(contracts._gbp_signed),
-        "Records a child one group higher": [
-            "£0" if a == 0 and b == 0 else f"+£{a:,.0f} or +£{b:,.0f}" for a, b in zip(f["upcode_low"], f["upcode_mid"])],
-        f"Council's cost if {100 * share:.0f}% are recorded higher": f["upcoding_cost"].map(_k),
-    })
-    return Table(frame, caption=f"{liability.SCOPE_LABELS[scope]}: what exit and classification are worth to the "
-                                "practice (£ a year)",
-                 notes="Gain to the practice's expected surplus. Handing back: the child's variable cost saved less "
-                       f"the payment lost; the costliest 1 in 100 children cost over £{costly:,.0f} a year. Recording "
-                       "higher: from no additional needs to emotional, behavioural or offending needs, or from those "
-                       f"to complex needs. Share recorded higher: assumption. {contracts.GRID_YEARS:,} simulated "
-                       "years.")
-
-
-def council_side_table() -> Table:
-    """The council's yearly cost of contracting out, on top of the contract (low, central, high)."""
-    s = practice.summary()
-    n = practice.PracticeDesign().caseload
-    f = commissioning.council_side(s["running_cost"], s["out_of_scope"] * n)
-    frame = pd.DataFrame({
-        "Item": f["item"],
-        "Low": f["low"].map(_k), "Central": f["central"].map(_k), "High": f["high"].map(_k),
-    })
-    kept = "; ".join(commissioning.RETAINED_FUNCTIONS)
-    term = contracts.assumption("contract_term_years")
-    return Table(frame, caption="The council's side: what contracting out adds each year (£ a year)",
-                 notes=f"One-off costs spread over a {term:g}-year term. Every figure is an assumption with a range, "
-                       "and the columns take every one at its low, central or high value. Stranded overheads: a share "
-                       "of a council overhead taken equal to the practice's own overheads the census leaves out. "
-                       f"Kept by the council whoever holds the children, and so not counted: {kept}.")
-
-
-def needs_mix_figures() -> pd.DataFrame:
-    """:func:`swp_models.contracts.needs_mix_comparison` at its defaults (unformatted; see there for the columns)."""
-    return contracts.needs_mix_comparison()
-
-
-def needs_mix_table() -> Table:
-    """The chapter's headline figures under each of chapter 3's needs mixes (social work and placements)."""
-    f = needs_mix_figures()
-    frame = pd.DataFrame({
-        "Needs mix (chapter 3)": f["mix"],
-        "Expected cost (sd) a year": [f"{_m(a)} ({_k(b)})" for a, b in zip(f["expected_cost"], f["sd_cost"])],
-        "Block: chance of a loss in a year": f["block_p_loss"].map(_pct),
-        "Block: chance of failing in a year": f["block_p_fail_year"].map(_pct),
-        "Block: risk premium (a year)": f["block_risk_premium"].map(_k),
-        "Practice's share that minimises the council's cost": f["optimal_share"].map(lambda x: f"{x:.2f}"),
-        "Cheapest once effort responds (next cheapest dearer by)": [
-            f"{name}, {_m(cost)} ({_k(gap)})" for name, cost, gap in
-            zip(f["cheapest_effort"], f["cheapest_effort_cost"], f["runner_up_gap"])],
-    })
-    months = contracts.assumption("reserve_months")
-    return Table(frame, caption="Social work and placements: how the results change with the needs mix",
-                 notes="Each mix as chapter 3 shows it (assumptions there); contracts rebuilt on each mix, so "
-                       "capitation rates follow it. Reserves of "
-                       f"{months:g} months' running cost, {_k(contracts.chapter_reserves())}; risk premium with "
-                       "unlimited liability, risk tolerance £250,000; share: closed form, effort cost "
-                       f"{contracts.assumption('effort_cost'):g} (assumptions). {contracts.GRID_YEARS:,} simulated "
-                       "years per mix, the same seed for every mix.")
-
-
-def needs_mix_prose() -> dict[str, str]:
-    """Numbers the chapter's prose quotes from :func:`needs_mix_table`, as glue names and formatted text."""
-    f = needs_mix_figures()
-
-    def span(column: str, fmt) -> str:  # noqa: ANN001 - a formatter
-        return f"{fmt(f[column].min())} to {fmt(f[column].max())}"
-
-    return {
-        "ch5_mix_expected": span("expected_cost", _m),
-        "ch5_mix_premium": span("block_risk_premium", _k),
-        "ch5_mix_loss": span("block_p_loss", _pct),
-        "ch5_mix_fail": span("block_p_fail_year", _pct),
-        "ch5_mix_share": span("optimal_share", lambda x: f"{x:.2f}"),
-        "ch5_mix_cheapest": " and ".join(f"“{name}” under {n} of the {len(f)}" for name, n in
-                                         f["cheapest_effort"].value_counts().items()),
-    }
-
-
-__all__ = [
-    "risk_chart", "council_cost_chart", "frontier_chart", "incentives_chart", "design_frames", "design_chart",
-    "scope_figures", "scope_table", "failure_table", "service_cut_figures", "service_cut_table", "gaming_figures",
-    "gaming_table", "council_side_table", "needs_mix_figures", "needs_mix_table", "needs_mix_prose",
-]
+__all__ = ["risk_chart", "council_cost_chart", "frontier_chart", "incentives_chart", "design_frames", "design_chart"]

@@ -16,7 +16,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .. import contracts, liability
+from .. import _legacy_contracts as contracts
+from .. import liability
 from .. import sensitivity as sens
 from ..charts import PALETTE, finish, selector
 from ..tables import Table

@@ -1,0 +1,155 @@
+"""Paying a practice: contracts priced on the same simulated children (chapter 5).
+
+The report (s.6.1.6) sets out four ways a council could pay a social work practice: a
+**block** payment, **risk-adjusted capitation**, a **cost-and-volume** contract (with a
+percentage or a threshold formula for sharing over- and underspend) and an
+**outcome**-based contract. This package simulates practice-years once and prices every
+contract on those same children, so every comparison is paired: differences between
+contracts are never sampling noise.
+
+Its modules, each readable in one sitting:
+
+* :mod:`~swp_models.contracts.years`: the simulated practice-years
+  (:func:`simulate_practice_years`, :class:`PracticeYears`);
+* :mod:`~swp_models.contracts.payments`: the cost-based contracts (:class:`Block`,
+  :class:`Capitation`, :class:`CostAndVolume`, :class:`ThresholdSharing`, ...);
+* :mod:`~swp_models.contracts.families`: outcome-based and cost-sharing contracts and the
+  report's four families;
+* :mod:`~swp_models.contracts.theory`: risk and incentive (:func:`risk_premium`,
+  :func:`optimal_share`, effort);
+* :mod:`~swp_models.contracts.comparison`: contracts compared (:func:`compare`,
+  :func:`effort_comparison`, :func:`risk_sharing`, :func:`skimming_gain`);
+* :mod:`~swp_models.contracts.named`: the book's named contracts
+  (:func:`default_contracts`) and the chapter's settings.
+
+The practice's risk attitude is given one way throughout: ``risk_tolerance`` in £
+(:func:`risk_aversion` derives ``r = 1 / risk_tolerance``). Who pays for what (the scope)
+and what a practice can lose before it fails are in :mod:`swp_models.liability`; the
+council's own side in :mod:`swp_models.commissioning`. The chapter's page tables, key
+results and precomputed grids are in ``swp_models.figures.contracts_tables``.
+
+Notation, for one practice-year: ``C`` is the total cost of the practice's children (£),
+``P`` the contract's payment to the practice (£), the practice's surplus is
+``pi = P - C`` and the council's spend on the contract is ``P`` (plus the contract's
+administrative cost, which the council bears).
+"""
+
+from __future__ import annotations
+
+from .comparison import compare, effort_comparison, power_of_incentive, risk_sharing, skimming_gain
+from .families import BASES, FAMILIES, CostSharing, MixedOutcome, Outcome, OutcomeBased, contract_family
+from .named import (
+    CONTRACT_TERMS,
+    assumption,
+    chapter_contracts,
+    chapter_defaults,
+    chapter_reserves,
+    chapter_scope_years,
+    chapter_table,
+    chapter_years,
+    default_contracts,
+)
+from .payments import (
+    Block,
+    Capitation,
+    Contract,
+    CostAndVolume,
+    FullReimbursement,
+    HighCostReinsurance,
+    ThresholdSharing,
+    VolumeBand,
+    balanced,
+)
+from .theory import (
+    OptimalShare,
+    council_expected_cost,
+    effort_level,
+    optimal_share,
+    risk_aversion,
+    risk_premium,
+    simulated_optimal_share,
+)
+from .years import CHAPTER_SEED, CHAPTER_YEARS, GRID_YEARS, MAX_YEARS, PracticeYears, rescaled, \
+    simulate_practice_years, with_effort
+
+# The constants, bound again here with their descriptions so that the model reference documents them
+# under the package, where the rest of the public API lives.
+#: The most practice-years one call simulates (the chapter uses 100,000).
+MAX_YEARS = MAX_YEARS
+#: Practice-years simulated for the chapter's comparisons.
+CHAPTER_YEARS = CHAPTER_YEARS
+#: The seed of the chapter's simulations.
+CHAPTER_SEED = CHAPTER_SEED
+#: Practice-years behind the precomputed design and trade-off grids (fewer, so the book builds fast).
+GRID_YEARS = GRID_YEARS
+#: The report's four families of contract (s.6.1.6), as :func:`contract_family` names them.
+FAMILIES = FAMILIES
+#: How a :class:`CostSharing` baseline follows the year's children.
+BASES = BASES
+#: Contract terms :func:`default_contracts` reads from the assumptions log unless given.
+CONTRACT_TERMS = CONTRACT_TERMS
+
+__all__ = [
+    # years
+    "PracticeYears",
+    "simulate_practice_years",
+    "with_effort",
+    "rescaled",
+    "CHAPTER_YEARS",
+    "CHAPTER_SEED",
+    "GRID_YEARS",
+    "MAX_YEARS",
+    # payments
+    "Contract",
+    "Block",
+    "FullReimbursement",
+    "Capitation",
+    "CostAndVolume",
+    "ThresholdSharing",
+    "balanced",
+    "VolumeBand",
+    "HighCostReinsurance",
+    # families
+    "Outcome",
+    "OutcomeBased",
+    "CostSharing",
+    "MixedOutcome",
+    "FAMILIES",
+    "BASES",
+    "contract_family",
+    # theory
+    "risk_aversion",
+    "risk_premium",
+    "effort_level",
+    "council_expected_cost",
+    "optimal_share",
+    "OptimalShare",
+    "simulated_optimal_share",
+    # comparison
+    "power_of_incentive",
+    "compare",
+    "effort_comparison",
+    "risk_sharing",
+    "skimming_gain",
+    # named
+    "assumption",
+    "CONTRACT_TERMS",
+    "default_contracts",
+    "chapter_defaults",
+    "chapter_years",
+    "chapter_scope_years",
+    "chapter_contracts",
+    "chapter_reserves",
+    "chapter_table",
+]
+
+
+def _adopt() -> None:
+    """Name this package as the home of every public class and function, as the model reference documents them."""
+    for name in __all__:
+        obj = globals()[name]
+        if isinstance(obj, type) or callable(obj):
+            obj.__module__ = __name__
+
+
+_adopt()

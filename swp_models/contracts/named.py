@@ -1,0 +1,252 @@
+"""The book's named contracts and the chapter's settings (chapter 5).
+
+:func:`~swp_models.contracts.default_contracts` is the one set of named contracts: the chapter, the live
+explorer, the sensitivity analysis and the benchmark all take theirs from it, with terms
+from ``data/assumptions_contracts.csv`` unless given. :func:`~swp_models.contracts.chapter_years`,
+:func:`~swp_models.contracts.chapter_scope_years`, :func:`~swp_models.contracts.chapter_contracts` and :func:`~swp_models.contracts.chapter_table` are the
+chapter's simulated years, contracts and per-contract figures (cached), priced with
+:func:`~swp_models.contracts.chapter_defaults`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+
+from .. import data
+from ..costs import CostModel, default_caseload, default_cost_model
+from ..liability import SCOPES, Scope, default_scope, failure_comparison, reserves_from_months
+from ..validation import check_in_range, check_instance, check_integer, check_one_of, check_size
+from .comparison import compare, effort_comparison, risk_sharing
+from .families import MixedOutcome, Outcome, OutcomeBased, contract_family
+from .payments import (
+    Block,
+    Capitation,
+    Contract,
+    CostAndVolume,
+    FullReimbursement,
+    HighCostReinsurance,
+    ThresholdSharing,
+    VolumeBand,
+    balanced,
+)
+from .years import CHAPTER_SEED, CHAPTER_YEARS, MAX_YEARS, PracticeYears, simulate_practice_years
+
+__all__ = [
+    "assumption",
+    "CONTRACT_TERMS",
+    "default_contracts",
+    "chapter_defaults",
+    "chapter_years",
+    "chapter_scope_years",
+    "chapter_contracts",
+    "chapter_reserves",
+    "chapter_table",
+]
+
+
+_ASSUMPTIONS = "assumptions_contracts"
+
+
+def assumption(parameter: str) -> float:
+    """Value of one assumption in ``data/assumptions_contracts.csv`` (e.g. ``"risk_tolerance"``).
+
+    The same as :func:`swp_models.commissioning.assumption` with ``column="value"``.
+    """
+    from ..commissioning import assumption as value_of
+
+    return value_of(parameter)
+
+
+#: Contract terms :func:`default_contracts` reads from the assumptions log unless given.
+CONTRACT_TERMS: tuple[str, ...] = (
+    "cost_share", "overspend_threshold", "reinsurance_threshold", "outcome_bonus", "outcome_base_probability",
+    "outcome_effort_gain", "outcome_effort", "admin_contract_management", "admin_cost_audit",
+    "admin_needs_assessment", "admin_outcome_monitoring", "volume_band_margin",
+)
+
+
+def default_contracts(cost_model: CostModel | None = None, *, scope: Scope | str | None = None,
+                      years: PracticeYears | None = None, **terms: float) -> dict[str, Contract]:
+    """The book's eleven named contracts, with any of their terms changed: the one set of them.
+
+    The chapter, the live explorer, the sensitivity analysis and the benchmark all take
+    their contracts from here (:func:`chapter_contracts` is this set priced for the
+    chapter's simulated years).
+
+    Parameters
+    ----------
+    cost_model : CostModel, optional
+        Sets the capitation rates; default :func:`swp_models.costs.default_cost_model`.
+    scope : swp_models.liability.Scope or str, optional
+        What the practice pays for (a :class:`~swp_models.liability.Scope`, or a name of
+        :data:`~swp_models.liability.SCOPES` for its default); sets the capitation rates (the
+        expected cost of a child in the scope, with its share of the fixed budget). Default:
+        the children's costs alone, as :func:`swp_models.liability.Scope` never applied.
+    years : PracticeYears, optional
+        The practice-years the contracts will be priced on (with the scope applied): the
+        two threshold contracts are then :func:`balanced` on them, so that they pay the
+        expected cost on average like every other contract without a bonus. Without
+        ``years`` their baseline is the expected cost.
+    **terms : float
+        Any of :data:`CONTRACT_TERMS` (the ``parameter`` names of
+        ``data/assumptions_contracts.csv``, in the units given there); the others take
+        their values from that table.
+
+    Returns
+    -------
+    dict
+        ``{name: Contract}`` in the order of the report's four families: block, and block
+        within a volume band (Art. 4); capitation at a flat rate, by needs group and at
+        actual cost (full reimbursement); cost and volume, threshold, threshold both ways
+        (underspend beyond the threshold returned to the council: the s.7 cap on surplus)
+        and per-child reinsurance; outcome-based on a fixed base and on a cost-and-volume
+        base (the mixed contract).
+    """
+    unknown = sorted(set(terms) - set(CONTRACT_TERMS))
+    if unknown:
+        raise ValueError(f"terms must be among {list(CONTRACT_TERMS)}; got {unknown}")
+    model = default_cost_model() if cost_model is None else check_instance("cost_model", cost_model, CostModel, "CostModel")
+    if isinstance(scope, str):
+        scope = default_scope(check_one_of("scope", scope, SCOPES))
+    elif scope is not None:
+        check_instance("scope", scope, Scope, "Scope, a scope name or None")
+    v = {name: (terms[name] if name in terms else assumption(name)) for name in CONTRACT_TERMS}
+    manage, audit = v["admin_contract_management"], v["admin_cost_audit"]
+    assess, monitor = v["admin_needs_assessment"], v["admin_outcome_monitoring"]
+    outcome = Outcome(base_probability=v["outcome_base_probability"], effort_gain=v["outcome_effort_gain"],
+                      effort=v["outcome_effort"])
+    cv = CostAndVolume(share=v["cost_share"], admin_cost_per_year=manage + audit)
+    if years is not None:
+        check_instance("years", years, PracticeYears, "PracticeYears or None")
+    threshold = ThresholdSharing(threshold=v["overspend_threshold"], admin_cost_per_year=manage + audit)
+    both = ThresholdSharing(threshold=v["overspend_threshold"], surplus_threshold=v["overspend_threshold"],
+                            admin_cost_per_year=manage + audit)
+    if years is not None:
+        threshold, both = balanced(threshold, years), balanced(both, years)
+    centre = default_caseload().mean
+    width = check_in_range("volume_band_margin", v["volume_band_margin"], 0.0, float(centre))
+    if width != int(width):
+        raise ValueError(f"volume_band_margin must be a whole number of children; got {width!r}")
+    margin = int(width)
+    band = VolumeBand(low=centre - margin, high=centre + margin, admin_cost_per_year=manage)
+    reins = HighCostReinsurance(v["reinsurance_threshold"], admin_cost_per_year=manage + audit)
+    bonus = OutcomeBased(bonus_per_unit=v["outcome_bonus"], outcome=outcome, admin_cost_per_year=manage + monitor)
+    if scope is None:
+        flat = Capitation.flat(model, admin_cost_per_year=manage)
+        needs = Capitation.risk_adjusted(model, admin_cost_per_year=manage, admin_cost_per_child=assess)
+    else:
+        load = default_caseload()
+        flat = Capitation(flat_rate=scope.flat_rate(model, load), admin_cost_per_year=manage)
+        needs = Capitation(rate_by_group=scope.child_rates(model, load), admin_cost_per_year=manage,
+                           admin_cost_per_child=assess)
+    return {
+        "Block": Block(admin_cost_per_year=manage),
+        f"Volume band, {band.low}-{band.high} children": band,
+        "Capitation, flat rate": flat,
+        "Capitation by needs group": needs,
+        "Full reimbursement": FullReimbursement(admin_cost_per_year=manage + audit, admin_cost_per_child=assess),
+        f"Cost and volume, {100 * cv.share:g}% shared": cv,
+        f"Threshold at £{threshold.threshold / 1000:,.0f}k": threshold,
+        f"Two-way threshold at £{both.threshold / 1000:,.0f}k": both,
+        f"Reinsurance above £{reins.per_child_threshold / 1000:,.0f}k a child": reins,
+        "Outcome: fixed base + bonus": bonus,
+        "Mixed: cost and volume + bonus": MixedOutcome(cost_part=cv, bonus=bonus,
+                                                       admin_cost_per_year=manage + audit + monitor),
+    }
+
+
+def chapter_defaults() -> dict[str, float]:
+    """The chapter's default risk tolerance ``1/r`` (£) and effort cost ``k``, from the assumptions."""
+    return {"risk_tolerance": assumption("risk_tolerance"), "effort_cost": assumption("effort_cost")}
+
+
+def chapter_years(n_years: int = CHAPTER_YEARS, seed: int = CHAPTER_SEED) -> PracticeYears:
+    """The chapter's simulated practice-years: the default cost model and caseload (cached).
+
+    Parameters
+    ----------
+    n_years : int, default ``CHAPTER_YEARS``
+        Practice-years, 1 to :data:`MAX_YEARS`.
+    seed : int, default ``CHAPTER_SEED``
+        >= 0.
+    """
+    return _chapter_years(check_size("n_years", n_years, MAX_YEARS), check_integer("seed", seed, low=0))
+
+
+@lru_cache(maxsize=4)
+def _chapter_years(n_years: int, seed: int) -> PracticeYears:
+    return simulate_practice_years(default_cost_model(), default_caseload(), n_years, seed)
+
+
+def chapter_scope_years(scope: str = "placements", n_years: int = CHAPTER_YEARS,
+                        seed: int = CHAPTER_SEED) -> PracticeYears:
+    """:func:`chapter_years` as the practice's own costs under a scope (``"social_work"`` or ``"placements"``), cached."""
+    check_one_of("scope", scope, SCOPES)
+    return _chapter_scope_years(scope, check_size("n_years", n_years, MAX_YEARS), check_integer("seed", seed, low=0))
+
+
+@lru_cache(maxsize=4)
+def _chapter_scope_years(scope: str, n_years: int, seed: int) -> PracticeYears:
+    return default_scope(scope).apply(chapter_years(n_years, seed))
+
+
+def chapter_contracts(scope: str = "placements") -> dict[str, Contract]:
+    """:func:`default_contracts` for ``scope``, priced for the chapter's years (:func:`chapter_scope_years`).
+
+    The threshold contracts are balanced on those years; every other term is the
+    assumption's. Cached.
+    """
+    check_one_of("scope", scope, SCOPES)
+    return dict(_chapter_contracts(scope))
+
+
+@lru_cache(maxsize=2)
+def _chapter_contracts(scope: str) -> dict[str, Contract]:
+    return default_contracts(chapter_years().cost_model, scope=scope, years=chapter_scope_years(scope))
+
+
+@lru_cache(maxsize=2)
+def _chapter_table(scope: str) -> pd.DataFrame:
+    years = chapter_scope_years(scope)
+    contracts = chapter_contracts(scope)
+    d = chapter_defaults()
+    fixed = compare(contracts, years, d["risk_tolerance"])
+    effort = effort_comparison(contracts, years, d["risk_tolerance"], d["effort_cost"])
+    split = risk_sharing(contracts, years)
+    fail = failure_comparison(contracts, years, chapter_reserves(scope), term_years=int(assumption("contract_term_years")),
+                              failure_cost=assumption("failure_cost"), risk_tolerance=d["risk_tolerance"])
+    out = fixed.merge(effort.drop(columns=["admin_cost", "power"]), on="contract").merge(split, on="contract")
+    out = out.merge(fail.drop(columns=["risk_premium"]), on="contract")
+    out.insert(1, "family", [contract_family(c) for c in contracts.values()])
+    return out
+
+
+def chapter_reserves(scope: str = "placements", months: float | None = None) -> float:
+    """The practice's reserves, £: ``months`` (default the assumption ``reserve_months``) of chapter 4's budget.
+
+    The same for both scopes: reserves are measured against the practice's own running cost.
+    """
+    check_one_of("scope", scope, SCOPES)
+    m = assumption("reserve_months") if months is None else months
+    return reserves_from_months(m, default_scope(scope).fixed_cost)
+
+
+def chapter_table(scope: str = "placements") -> pd.DataFrame:
+    """Every per-contract figure of the chapter, one row per contract of :func:`chapter_contracts`.
+
+    Priced on :func:`chapter_scope_years` with the default risk aversion and effort cost:
+    the columns of :func:`compare`, of :func:`effort_comparison` (without its duplicates
+    ``admin_cost`` and ``power``), of :func:`risk_sharing` and of
+    :func:`swp_models.liability.failure_comparison` (with ``risk_premium`` dropped), plus
+    ``family``.
+
+    Parameters
+    ----------
+    scope : str
+        ``"placements"`` (the practice pays for social work and placements) or
+        ``"social_work"`` (the council keeps the placement budget).
+    """
+    check_one_of("scope", scope, SCOPES)
+    return _chapter_table(scope).copy()
