@@ -35,8 +35,7 @@ import pandas as pd
 from scipy import optimize
 
 from . import commissioning, costs, data, practice
-from . import _legacy_contracts as contracts
-from ._legacy_contracts import liability
+from . import contracts, liability
 from .validation import (
     check_finite,
     check_flag,
@@ -543,7 +542,7 @@ class ChapterModel:
         self._children = lru_cache(maxsize=8)(self._simulate)
         self._budget = lru_cache(maxsize=64)(self._practice_budget)
         self._priced = lru_cache(maxsize=64)(self._price)
-        deals = contracts.build_contracts(costs.default_cost_model(), **self._terms(self._defaults))
+        deals = contracts.default_contracts(costs.default_cost_model(), **self._terms(self._defaults))
         self.contract_names: tuple[str, ...] = tuple(deals)
         self.sharing: tuple[bool, ...] = tuple(_is_sharing(c) for c in deals.values())
         self._block = self.contract_names.index("Block")
@@ -598,7 +597,7 @@ class ChapterModel:
         values = dict(zip(self._pricing_params, key))
         years = self._children(tuple(values[p] for p in _COST_PARAMS))
         running, _ = self._budget(tuple(values[p] for p in _PRACTICE_PARAMS))
-        r = 1.0 / check_positive("risk_tolerance", values["risk_tolerance"])
+        tol = check_positive("risk_tolerance", values["risk_tolerance"])
         k = values["effort_cost"]
         term = int(round(values["contract_term_years"]))
         reserves = liability.reserves_from_months(values["reserve_months"], running)
@@ -607,8 +606,8 @@ class ChapterModel:
             scope = liability.Scope(name, fixed_cost=running, staff_per_child=self._staff_per_child,
                                     variable_per_child=values["social_work_variable_cost"])
             scoped = scope.apply(years)
-            deals = contracts.build_contracts(years.cost_model, scope=scope, years=scoped, **self._terms(values))
-            effort = contracts.effort_comparison(deals, scoped, r, k)
+            deals = contracts.default_contracts(years.cost_model, scope=scope, years=scoped, **self._terms(values))
+            effort = contracts.effort_comparison(deals, scoped, tol, k)
             # As liability.failure_comparison's p_fail_year, absorbed_term and failure_cost (the tests check
             # they agree), without the risk premiums and reserve quantiles it also computes.
             surplus = [c.surplus(scoped) for c in deals.values()]
@@ -624,7 +623,7 @@ class ChapterModel:
                 p_fail_year=np.array([x.p_fail for x in single]),
                 p_loss_cheapest=float(np.mean(surplus[best] < 0)),
                 p_loss_block=float(np.mean(totals > scoped.expected_total)),
-                optimal_share=contracts.optimal_share(float(totals.mean()), float(totals.var()), r, k),
+                optimal_share=contracts.optimal_share(float(totals.mean()), float(totals.var()), tol, k),
                 expected_cost=float(effort["expected_cost_fixed"].iloc[0]), expected_children=scoped.expected_count,
             )
         return out
@@ -804,24 +803,23 @@ def winner_map(
     for name in grid_s:
         scope = liability.default_scope(name)
         scoped = scope.apply(years)
-        deals = contracts.build_contracts(years.cost_model, scope=scope, years=scoped)
+        deals = contracts.default_contracts(years.cost_model, scope=scope, years=scoped)
         labels = list(deals)
         m, v = float(scoped.totals.mean()), float(scoped.totals.var())
         reserves = contracts.chapter_reserves(name)
         for tol in grid_t:
-            r = 1.0 / tol
             fail = liability.failure_comparison(deals, scoped, reserves, term_years=term, failure_cost=fail_cost,
-                                                risk_aversion=r)
+                                                risk_tolerance=tol)
             for k in grid_k:
-                effort = contracts.effort_comparison(deals, scoped, r, k)
+                effort = contracts.effort_comparison(deals, scoped, tol, k)
                 total = (effort["council_cost_effort"] + fail["absorbed_term"] + fail["failure_cost"]).to_numpy()
                 order = np.argsort(total, kind="stable")
-                numeric = optimize.minimize_scalar(lambda s: contracts.council_expected_cost(s, m, v, r, k),
+                numeric = optimize.minimize_scalar(lambda s: contracts.council_expected_cost(s, m, v, tol, k),
                                                    bounds=(0.0, 1.0), method="bounded", options={"xatol": 1e-9})
-                sim = contracts.simulated_optimal_share(scoped, r, k, shares=np.linspace(0.0, 1.0, 41))
+                sim = contracts.simulated_optimal_share(scoped, tol, k, shares=np.linspace(0.0, 1.0, 41))
                 rows.append({
                     "scope": name, "tolerance": tol, "effort_cost": k,
-                    "closed_form_share": contracts.optimal_share(m, v, r, k), "numeric_share": float(numeric.x),
+                    "closed_form_share": contracts.optimal_share(m, v, tol, k), "numeric_share": float(numeric.x),
                     "simulated_share": sim.share, "cheapest": labels[order[0]], "cheapest_cost": float(total[order[0]]),
                     "runner_up": labels[order[1]],
                 })
@@ -876,20 +874,20 @@ def break_even_cut(
     years = contracts.chapter_years(n, check_integer("seed", seed, low=0))
     sc = liability.default_scope(scope)
     scoped = sc.apply(years)
-    deals = contracts.build_contracts(years.cost_model, scope=sc, years=scoped)
+    deals = contracts.default_contracts(years.cost_model, scope=sc, years=scoped)
     if sharing is None:
         sharing = next(name for name, c in deals.items() if isinstance(c, contracts.CostAndVolume))
     check_one_of("sharing", sharing, list(deals))
     check_one_of("against", against, list(deals))
     pair = {sharing: deals[sharing], against: deals[against]}
-    r = contracts.chapter_defaults()["risk_aversion"]
+    tol = contracts.chapter_defaults()["risk_tolerance"]
     fail = liability.failure_comparison(pair, scoped, contracts.chapter_reserves(scope),
                                         term_years=int(contracts.assumption("contract_term_years")),
-                                        failure_cost=contracts.assumption("failure_cost"), risk_aversion=r)
+                                        failure_cost=contracts.assumption("failure_cost"), risk_tolerance=tol)
     extra = (fail["absorbed_term"] + fail["failure_cost"]).to_numpy()
 
     def gap(x: float) -> float:
-        e = contracts.effort_comparison(pair, scoped, r, 1.0 / x)
+        e = contracts.effort_comparison(pair, scoped, tol, 1.0 / x)
         cost = e["council_cost_effort"].to_numpy() + extra
         if not administration:
             cost = cost - e["admin_cost"].to_numpy()

@@ -6,9 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from swp_models import commissioning, practice
-from swp_models import _legacy_contracts as contracts
-from swp_models._legacy_contracts import liability
+from swp_models import commissioning, contracts, liability, practice
 from swp_models import sensitivity as sens
 
 #: The assumptions of chapters 4-5 the sensitivity analysis first left out, and an output each moves.
@@ -203,7 +201,7 @@ def test_winner_map_shape_and_monotone_share(small_map):
     pl = small_map[small_map["scope"] == "placements"].set_index(["tolerance", "effort_cost"])["closed_form_share"]
     assert pl[(125_000.0, 30.0)] < pl[(250_000.0, 10.0)] < pl[(1_000_000.0, 5.0)]
     assert pl.min() < 0.2 and pl.max() > 0.85
-    names = set(contracts.build_contracts())
+    names = set(contracts.default_contracts())
     assert set(small_map["cheapest"]) <= names and set(small_map["runner_up"]) <= names
 
 
@@ -308,12 +306,12 @@ def test_pricing_agrees_with_the_failure_comparison(model):
     assert scope == liability.default_scope("placements")
     scoped = scope.apply(years)
     terms = sens.ChapterModel._terms(values)
-    deals = contracts.build_contracts(years.cost_model, scope=scope, years=scoped, **terms)
-    r = 1.0 / values["risk_tolerance"]
+    deals = contracts.default_contracts(years.cost_model, scope=scope, years=scoped, **terms)
+    tol = values["risk_tolerance"]
     fail = liability.failure_comparison(deals, scoped, liability.reserves_from_months(values["reserve_months"], running),
                                         term_years=int(values["contract_term_years"]),
-                                        failure_cost=values["failure_cost"], risk_aversion=r)
-    effort = contracts.effort_comparison(deals, scoped, r, values["effort_cost"])
+                                        failure_cost=values["failure_cost"], risk_tolerance=tol)
+    effort = contracts.effort_comparison(deals, scoped, tol, values["effort_cost"])
     total = (effort["council_cost_effort"] + fail["absorbed_term"] + fail["failure_cost"]).to_numpy()
     assert out["council_cost:placements"] == pytest.approx(total.min(), rel=1e-12)
     assert out["p_fail_block:placements"] == pytest.approx(fail["p_fail_year"].iloc[0])

@@ -16,7 +16,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .. import _legacy_contracts as contracts
+from .. import contracts
 from .. import liability
 from .. import sensitivity as sens
 from ..charts import PALETTE, finish, selector
@@ -227,7 +227,7 @@ def winner_chart() -> alt.VConcatChart:
                 axis=alt.Axis(labelAngle=0, grid=False)),
         y=alt.Y("tolerance:N", sort=alt.EncodingSortField("tol_order", order="descending"),
                 title="Risk tolerance 1/r", axis=alt.Axis(grid=False)))
-    order = list(contracts.build_contracts())
+    order = list(contracts.default_contracts())
     rect = base.mark_rect().encode(
         color=alt.Color("cheapest:N", title="Cheapest contract", sort=order,
                         scale=alt.Scale(domain=order, range=_colours(len(order))),
