@@ -216,6 +216,11 @@ class UnitCostGrowth:
     volume_ratio: float
     years: float
 
+    def __post_init__(self) -> None:
+        check_positive("spending_ratio", self.spending_ratio)
+        check_positive("volume_ratio", self.volume_ratio)
+        check_positive("years", self.years)
+
     @property
     def unit_cost_ratio(self) -> float:
         """Cost per unit of service at the end over cost at the start."""
@@ -438,6 +443,16 @@ class TenderOutcome:
     price: float
     winning_cost: float
     commissioner_cost: float
+
+    def __post_init__(self) -> None:
+        _check_bidders(self.n_bidders)
+        p = check_probability("p_award", self.p_award)
+        for name in ("price", "winning_cost"):
+            value = getattr(self, name)
+            # With no award (p_award = 0) there is no price or winner: NaN says so.
+            if not (p == 0.0 and isinstance(value, float) and math.isnan(value)):
+                check_nonnegative(name, value)
+        check_nonnegative("commissioner_cost", self.commissioner_cost)
 
     @property
     def margin(self) -> float:

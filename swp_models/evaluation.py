@@ -39,8 +39,8 @@ import pandas as pd
 from scipy import optimize, stats
 
 from . import data
-from .validation import (check_in_range, check_instance, check_integer, check_one_of, check_probability, check_size,
-                         check_work)
+from .validation import (check_in_range, check_instance, check_integer, check_nonnegative, check_one_of,
+                         check_probability, check_size, check_work)
 
 __all__ = [
     "INPUTS_TABLE",
@@ -442,6 +442,12 @@ class SimulatedPower:
     se: float
     n_sims: int
     test: str
+
+    def __post_init__(self) -> None:
+        check_probability("power", self.power)
+        check_nonnegative("se", self.se)
+        check_size("n_sims", self.n_sims, MAX_SIMULATIONS, low=1)
+        check_one_of("test", self.test, ("design_effect", "cluster_t"))
 
 
 def _draw_arm(rng: np.random.Generator, p: float, sizes: np.ndarray, icc: float, n_sims: int) -> np.ndarray:

@@ -38,7 +38,8 @@ from .outcomes import (
     evidence,
     simulate_outcomes,
 )
-from .validation import check_in_range, check_integer, check_nonnegative, check_one_of, check_probability
+from .validation import (check_finite, check_in_range, check_instance, check_integer, check_nonnegative, check_one_of,
+                         check_positive, check_probability)
 
 __all__ = [
     "OutcomeTerms",
@@ -140,6 +141,18 @@ class OutcomeContract:
     expected_count: float
     cap_level: float | None
     counts: np.ndarray
+
+    def __post_init__(self) -> None:
+        check_instance("terms", self.terms, OutcomeTerms, "OutcomeTerms")
+        check_nonnegative("value", self.value)
+        check_nonnegative("rate", self.rate)
+        check_finite("fixed", self.fixed)
+        check_positive("expected_count", self.expected_count)
+        if self.cap_level is not None:
+            check_nonnegative("cap_level", self.cap_level)
+        check_instance("counts", self.counts, np.ndarray, "numpy array")
+        if self.counts.ndim != 1 or self.counts.size == 0:
+            raise ValueError(f"counts must be a non-empty one-dimensional array; got shape {self.counts.shape}")
 
     def outcome_payment(self, outcomes: YearOutcomes) -> np.ndarray:
         """The part of each year's payment that depends on outcomes, £."""

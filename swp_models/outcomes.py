@@ -42,7 +42,8 @@ from scipy import special, stats
 from . import continuity, data
 from .contracts import PracticeYears, risk_premium, simulate_practice_years
 from .costs import Caseload, CostModel, default_caseload, default_cost_model
-from .validation import check_in_range, check_integer, check_nonnegative, check_one_of, check_positive, check_probability
+from .validation import (check_in_range, check_instance, check_integer, check_nonnegative, check_one_of, check_positive,
+                         check_probability)
 
 __all__ = [
     "INDICATORS",
@@ -149,6 +150,11 @@ class Durability:
     paid_with_rule: float
     paid_for_breakdowns: float
     breakdowns: float
+
+    def __post_init__(self) -> None:
+        check_probability("lasting_share", self.lasting_share)
+        for name in ("paid_without_rule", "paid_with_rule", "paid_for_breakdowns", "breakdowns"):
+            check_nonnegative(name, getattr(self, name))
 
 
 def durability_rule(reunifications: float, bonus: float, hazard: float, window_years: float = 1.0) -> Durability:
@@ -537,6 +543,18 @@ class YearOutcomes:
     value_added: dict[str, np.ndarray]
     mean_workers: np.ndarray
 
+    def __post_init__(self) -> None:
+        check_instance("mean_workers", self.mean_workers, np.ndarray, "numpy array")
+        n = self.mean_workers.shape
+        for name in ("level", "value_added"):
+            counts = check_instance(name, getattr(self, name), dict, "dict of indicator to array")
+            if set(counts) != set(INDICATORS):
+                raise ValueError(f"{name} must have one array per indicator {INDICATORS}; got {sorted(counts)}")
+            for key, arr in counts.items():
+                if not isinstance(arr, np.ndarray) or arr.shape != n:
+                    raise ValueError(f"{name}[{key!r}] must be an array of one count per year (shape {n}); got "
+                                     f"{getattr(arr, 'shape', type(arr).__name__)}")
+
     def count(self, indicator: str, measure: str = "level") -> np.ndarray:
         """Counts of ``indicator`` (one of :data:`INDICATORS`, or ``"all"`` for their sum) by ``measure``."""
         check_one_of("measure", measure, MEASURES)
@@ -567,6 +585,19 @@ class OutcomeDraws:
     prior: np.ndarray
     noise: np.ndarray
     _memo: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        check_instance("years", self.years, PracticeYears, "PracticeYears")
+        check_instance("model", self.model, OutcomeModel, "OutcomeModel")
+        check_probability("reference_effort", self.reference_effort)
+        n = self.years.n_children
+        per_worker = check_instance("u_changes", self.u_changes, np.ndarray, "numpy array").shape
+        for name in ("worker", "group", "u_own", "u_moves", "prior", "noise", "frailty", "caseload_effect"):
+            arr = check_instance(name, getattr(self, name), np.ndarray, "numpy array")
+            want = per_worker if name in ("frailty", "caseload_effect") else (n,)
+            if arr.shape != want:
+                raise ValueError(f"{name} must hold one value per {'worker' if want == per_worker else 'child'} "
+                                 f"({want[0]:,}); got shape {arr.shape}")
 
     @cached_property
     def _expected(self) -> dict[str, np.ndarray]:
