@@ -36,6 +36,29 @@ def _describe(value: object) -> str:
     return repr(value)
 
 
+def _name(name: object, arg: str = "name") -> str:
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"{arg} must be a non-empty string naming the parameter; got {name!r:.80}")
+    return name
+
+
+def _bound(arg: str, value: object, *, optional: bool = True, integer: bool = False) -> float | int | None:
+    """Check a bound given to a check (``low``, ``high``, ``min_len`` ...): a finite number, or None."""
+    if value is None and optional:
+        return None
+    kinds = (Integral, np.integer) if integer else (Real, np.floating, np.integer)
+    if isinstance(value, bool) or not isinstance(value, kinds) or not math.isfinite(float(value)):
+        what = "an integer" if integer else "a finite number"
+        raise TypeError(f"{arg} must be {what}{' or None' if optional else ''}; got {value!r:.80}")
+    return int(value) if integer else value
+
+
+def _flag(arg: str, value: object) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{arg} must be True or False; got {value!r:.80}")
+    return bool(value)
+
+
 def check_finite(name: str, value: object) -> float:
     """Return ``value`` as a float, or raise if it is not a finite real number.
 
@@ -50,6 +73,7 @@ def check_finite(name: str, value: object) -> float:
     -------
     float
     """
+    _name(name)
     if isinstance(value, bool) or not isinstance(value, (Real, np.floating, np.integer)):
         raise ValueError(f"{name} must be a real number; got {_describe(value)}")
     out = float(value)
@@ -71,6 +95,10 @@ def check_in_range(
 
     ``None`` for ``low`` or ``high`` leaves that side unbounded.
     """
+    _bound("low", low)
+    _bound("high", high)
+    _flag("low_open", low_open)
+    _flag("high_open", high_open)
     out = check_finite(name, value)
     below = low is not None and (out <= low if low_open else out < low)
     above = high is not None and (out >= high if high_open else out > high)
@@ -85,7 +113,7 @@ def check_in_range(
 
 def check_probability(name: str, value: object, *, allow_one: bool = True) -> float:
     """Check a share or probability lies in [0, 1] (or [0, 1) when ``allow_one`` is False)."""
-    return check_in_range(name, value, 0.0, 1.0, high_open=not allow_one)
+    return check_in_range(name, value, 0.0, 1.0, high_open=not _flag("allow_one", allow_one))
 
 
 def check_nonnegative(name: str, value: object) -> float:
@@ -100,6 +128,9 @@ def check_positive(name: str, value: object) -> float:
 
 def check_integer(name: str, value: object, low: int | None = None, high: int | None = None) -> int:
     """Check ``value`` is an integer (not a bool) inside ``[low, high]`` and return it as ``int``."""
+    _name(name)
+    low = _bound("low", low, integer=True)
+    high = _bound("high", high, integer=True)
     if isinstance(value, bool) or not isinstance(value, (Integral, np.integer)):
         raise ValueError(f"{name} must be an integer; got {_describe(value)}")
     out = int(value)
@@ -112,7 +143,12 @@ def check_integer(name: str, value: object, low: int | None = None, high: int | 
 
 def check_one_of(name: str, value: object, allowed: Iterable[object]) -> object:
     """Check ``value`` is one of ``allowed``."""
+    _name(name)
+    if isinstance(allowed, (str, bytes)) or not hasattr(allowed, "__iter__"):
+        raise TypeError(f"allowed must be a collection of the allowed values; got {allowed!r:.80}")
     options = list(allowed)
+    if not options:
+        raise ValueError("allowed must hold at least one value")
     if value not in options:
         shown = ", ".join(repr(o) for o in options)
         raise ValueError(f"{name} must be one of {shown}; got {_describe(value)}")
@@ -137,6 +173,9 @@ def check_size(name: str, value: object, high: int, low: int = 1) -> int:
     The value must be an integer (not a bool) in ``[low, high]``; ``high`` is the documented bound that keeps
     a call within memory and time. The message names the parameter, the value and the allowed range.
     """
+    _name(name)
+    high = _bound("high", high, optional=False, integer=True)
+    low = _bound("low", low, optional=False, integer=True)
     if isinstance(value, bool) or not isinstance(value, (Integral, np.integer)):
         if isinstance(value, (Real, np.floating)) and not isinstance(value, bool) and math.isfinite(float(value)) \
                 and float(value).is_integer():
@@ -155,6 +194,9 @@ def check_work(cells: int, names: str, limit: int = MAX_CELLS) -> None:
     ``names`` describes the product, e.g. ``"n_sims × years"``; the message names those parameters, the
     number of cells asked for and the limit.
     """
+    cells = _bound("cells", cells, optional=False, integer=True)
+    limit = _bound("limit", limit, optional=False, integer=True)
+    _name(names, "names")
     if cells > limit:
         raise ValueError(f"{names} asks for {cells:,} values, more than the {limit:,} one call may use; "
                          f"reduce {names}")
@@ -162,6 +204,9 @@ def check_work(cells: int, names: str, limit: int = MAX_CELLS) -> None:
 
 def check_instance(name: str, value: object, types: type | tuple[type, ...], what: str | None = None) -> object:
     """Check ``value`` is an instance of ``types``; raise :class:`TypeError` naming the parameter otherwise."""
+    _name(name)
+    if what is not None and not isinstance(what, str):
+        raise TypeError(f"what must be a string describing the type wanted, or None; got {what!r:.80}")
     if not isinstance(value, types):
         if what is None:
             tup = types if isinstance(types, tuple) else (types,)
@@ -172,6 +217,7 @@ def check_instance(name: str, value: object, types: type | tuple[type, ...], wha
 
 def check_flag(name: str, value: object) -> bool:
     """Check a yes/no flag is a ``bool`` (numbers and strings are refused, not read as truthy)."""
+    _name(name)
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be True or False; got {_describe(value)[:80]}")
     return bool(value)
@@ -179,6 +225,8 @@ def check_flag(name: str, value: object) -> bool:
 
 def check_text(name: str, value: object, *, allow_empty: bool = False) -> str:
     """Check ``value`` is a string (non-empty unless ``allow_empty``)."""
+    _name(name)
+    _flag("allow_empty", allow_empty)
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a string; got {type(value).__name__} {_describe(value)[:80]}")
     if not allow_empty and not value.strip():
@@ -191,6 +239,9 @@ def check_sequence(name: str, value: object, *, min_len: int = 1, max_len: int =
 
     Returns the items as a list. Empty sequences are refused by name unless ``min_len`` is 0.
     """
+    _name(name)
+    min_len = _bound("min_len", min_len, optional=False, integer=True)
+    max_len = _bound("max_len", max_len, optional=False, integer=True)
     if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__len__") or not hasattr(value, "__iter__"):
         raise TypeError(f"{name} must be a sequence (list, tuple or array); got {type(value).__name__} "
                         f"{_describe(value)[:80]}")
