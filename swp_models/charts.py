@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any, Sequence
 
 import altair as alt
+
+from .validation import check_finite, check_flag, check_instance, check_sequence, check_text
 
 __all__ = [
     "PALETTE",
@@ -148,6 +151,9 @@ def vega_bundle() -> str:
 
 def write_vega_bundle(path: str | Path) -> Path:
     """Write :func:`vega_bundle` to ``path`` if it is missing or different; return the path."""
+    if isinstance(path, bool) or not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a file path (str or pathlib.Path); got {type(path).__name__} {path!r:.80}")
+    check_text("path", str(path))
     target = Path(path)
     text = vega_bundle()
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
@@ -156,8 +162,19 @@ def write_vega_bundle(path: str | Path) -> Path:
     return target
 
 
-def source_line(*sources: str) -> str:
-    """Format the "Source:" line printed under a chart."""
+def source_line(sources: str | Sequence[str]) -> str:
+    """Format the "Source:" line printed under a chart.
+
+    Parameters
+    ----------
+    sources : str or sequence of str
+        One source, or several (joined by "; "); at least one not blank.
+    """
+    sources = [sources] if isinstance(sources, str) else check_sequence("sources", sources)
+    for i, s in enumerate(sources):
+        check_instance(f"sources[{i}]", s, str, "string")
+    if not any(s.strip() for s in sources):
+        raise ValueError("sources must name at least one source; got none")
     return "Source: " + "; ".join(s.strip().rstrip(".") for s in sources if s.strip()) + "."
 
 
@@ -186,15 +203,21 @@ def finish(
     altair.VConcatChart
         The chart with the title on top and the source line below.
     """
-    if not title.strip():
-        raise ValueError("title must be a non-empty string; got an empty title")
-    sources = [source] if isinstance(source, str) else list(source)
+    check_instance("chart", chart, alt.TopLevelMixin, "Altair chart")
+    check_text("title", title)
+    sources = [source] if isinstance(source, str) else check_sequence("source", source)
+    for i, s in enumerate(sources):
+        check_instance(f"source[{i}]" if not isinstance(source, str) else "source", s, str, "string")
     if not any(s.strip() for s in sources):
         raise ValueError("source must name at least one source; got none")
+    if subtitle is not None:
+        subs_given = [subtitle] if isinstance(subtitle, str) else check_sequence("subtitle", subtitle)
+        for i, s in enumerate(subs_given):
+            check_instance(f"subtitle[{i}]" if not isinstance(subtitle, str) else "subtitle", s, str, "string")
     head = alt.TitleParams(text=title, subtitle=subtitle if subtitle is not None else alt.Undefined)
     inner = chart.properties(title=head)
     foot = alt.TitleParams(
-        text=source_line(*sources),
+        text=source_line(sources),
         orient="bottom",
         anchor="start",
         fontSize=_MIN_FONT,
@@ -220,6 +243,7 @@ def bound_params(spec: dict[str, Any]) -> list[str]:
     list of str
         In the order they appear; a name bound twice appears twice.
     """
+    check_instance("spec", spec, dict, "dict (a Vega-Lite spec)")
     found: list[str] = []
 
     def walk(node: Any) -> None:
@@ -238,7 +262,28 @@ def bound_params(spec: dict[str, Any]) -> list[str]:
 
 
 def slider(name: str, label: str, minimum: float, maximum: float, step: float, value: float) -> alt.Parameter:
-    """A named Altair parameter bound to a range slider (works in the static book)."""
+    """A named Altair parameter bound to a range slider (works in the static book).
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name in the spec (non-empty; the page's tests find the control by it).
+    label : str
+        The control's label.
+    minimum, maximum, step, value : float
+        The slider's range, step and starting value: finite, ``minimum < maximum``, ``step > 0`` and
+        ``minimum <= value <= maximum``.
+    """
+    check_text("name", name)
+    check_instance("label", label, str, "string")
+    lo, hi = check_finite("minimum", minimum), check_finite("maximum", maximum)
+    if not lo < hi:
+        raise ValueError(f"maximum must be above minimum ({lo:g}); got {hi:g}")
+    if check_finite("step", step) <= 0:
+        raise ValueError(f"step must be positive; got {step!r}")
+    v = check_finite("value", value)
+    if not lo <= v <= hi:
+        raise ValueError(f"value must lie in [minimum, maximum] = [{lo:g}, {hi:g}]; got {v:g}")
     return alt.param(
         name=name,
         value=value,
@@ -248,7 +293,33 @@ def slider(name: str, label: str, minimum: float, maximum: float, step: float, v
 
 def selector(name: str, label: str, options: Sequence[Any], value: Any, labels: Sequence[str] | None = None,
              radio: bool = False) -> alt.Parameter:
-    """A named Altair parameter bound to a drop-down (or radio buttons)."""
+    """A named Altair parameter bound to a drop-down (or radio buttons).
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name in the spec (non-empty).
+    label : str
+        The control's label.
+    options : sequence
+        The values offered (at least one); ``value`` must be one of them.
+    value
+        The starting option.
+    labels : sequence of str, optional
+        What each option is called on the page (one per option).
+    radio : bool, default False
+        Radio buttons instead of a drop-down.
+    """
+    check_text("name", name)
+    check_instance("label", label, str, "string")
+    options = check_sequence("options", options)
+    if value not in options:
+        raise ValueError(f"value must be one of the options {options!r:.120}; got {value!r:.80}")
+    if labels is not None:
+        labels = check_sequence("labels", labels)
+        if len(labels) != len(options):
+            raise ValueError(f"labels must give one label per option ({len(options)}); got {len(labels)}")
+    check_flag("radio", radio)
     kind = alt.binding_radio if radio else alt.binding_select
     kwargs: dict[str, Any] = {"options": list(options), "name": label + " "}
     if labels is not None:

@@ -11,11 +11,32 @@ import html
 import time
 from typing import Any, Callable
 
+from ..validation import check_instance, check_sequence
+
 __all__ = ["html_table", "LivePanel"]
 
 
 def html_table(title: str, rows: list[tuple[str, ...]], head: tuple[str, ...]) -> str:
-    """A small titled HTML table for an explorer's output (cells are escaped)."""
+    """A small titled HTML table for an explorer's output (cells are escaped).
+
+    Parameters
+    ----------
+    title : str
+        The table's heading.
+    rows : sequence of tuple of str
+        The rows (at least one), each as long as ``head``.
+    head : tuple of str
+        The column headings (at least one).
+    """
+    check_instance("title", title, str, "string")
+    head = tuple(check_sequence("head", head))
+    rows = check_sequence("rows", rows)
+    for i, r in enumerate(rows):
+        cells = check_sequence(f"rows[{i}]", r)
+        if len(cells) != len(head):
+            raise ValueError(f"rows[{i}] must have one cell per column ({len(head)}); got {len(cells)}")
+        if not all(isinstance(c, str) for c in (*cells, *head)):
+            raise TypeError(f"rows[{i}] and head must hold strings; got {r!r:.80}")
     th = "".join(f"<th style='text-align:left;padding:2px 12px 2px 0'>{html.escape(h)}</th>" for h in head)
     body = "".join(
         "<tr>" + "".join(f"<td style='padding:2px 12px 2px 0'>{html.escape(c)}</td>" for c in r) + "</tr>"
@@ -39,6 +60,9 @@ def _panel_base() -> type:
 
         compute: Callable[[dict[str, Any]], str]
         controls: dict[str, Any]
+
+        def __init__(self) -> None:
+            super().__init__()
         #: Words of the timing line and of the message shown for inputs the model refuses.
         done_text = "Re-priced in"
         refused_text = "Cannot price these inputs:"
