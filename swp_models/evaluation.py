@@ -40,7 +40,7 @@ from scipy import optimize, stats
 
 from . import data
 from .validation import (check_in_range, check_instance, check_integer, check_nonnegative, check_one_of,
-                         check_probability, check_size, check_work)
+                         check_probability, check_sequence, check_size, check_work)
 
 __all__ = [
     "INPUTS_TABLE",
@@ -186,7 +186,7 @@ def arm_variance_factor(sizes: Sequence[int] | np.ndarray, icc: float, years: in
     float
         Per unit of ``p (1 - p)``.
     """
-    m = _sizes("sizes", "practices", None, list(sizes)) * _check_years(years)
+    m = _sizes("sizes", "practices", None, check_sequence("sizes", sizes, max_len=MAX_PRACTICES)) * _check_years(years)
     return _factor(m, _check_icc(icc))
 
 
@@ -709,8 +709,7 @@ def design_comparison(
     pandas.DataFrame
         Columns ``icc``, ``design`` and ``mdd`` (share).
     """
-    if len(iccs) == 0 or len(iccs) > 200:
-        raise ValueError(f"iccs must list 1 to 200 values; got {len(iccs)}")
+    iccs = check_sequence("iccs", iccs, max_len=200)
     rows = []
     for icc in iccs:
         for d in DESIGNS:
@@ -731,14 +730,24 @@ def mdd_grid(
 ) -> pd.DataFrame:
     """MDD of the pilot arm against a mirror control for every combination (for the page's sliders).
 
+    Parameters
+    ----------
+    baseline, alpha, power, direction
+        As in :class:`PilotDesign` and :func:`minimum_detectable_difference`.
+    iccs, practices, children, years : sequence
+        The grid's values of each (each non-empty; 200,000 combinations at most).
+
     Returns
     -------
     pandas.DataFrame
         Columns ``icc``, ``practices``, ``children``, ``years``, ``design_effect``, ``mdd``.
     """
-    size = len(iccs) * len(practices) * len(children) * len(years)
-    if size == 0 or size > 200_000:
-        raise ValueError(f"the grid must have 1 to 200,000 points; got {size}")
+    grids = {name: check_sequence(name, values, max_len=200_000)
+             for name, values in (("iccs", iccs), ("practices", practices), ("children", children), ("years", years))}
+    size = math.prod(len(v) for v in grids.values())
+    if size > 200_000:
+        raise ValueError(f"iccs × practices × children × years must be at most 200,000 points; got {size:,}")
+    iccs, practices, children, years = grids.values()
     rows = []
     for icc in iccs:
         for k in practices:

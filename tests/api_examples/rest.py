@@ -236,6 +236,11 @@ EXAMPLES = {
         "inputs": __import__("swp_models.explore.costs").explore.costs.ExplorerInputs(**_costs_inputs())},
 }
 
+# One number of children for every practice is documented as valid, beside a sequence of sizes.
+ACCEPTS = {
+    f"{_EV}.PilotDesign": {"children_per_practice": [5], "control_children": [5]},
+}
+
 FACTORIES = {
     "OutcomeDraws": _draws,
     "OutcomeTerms": _terms,
