@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import html
 import time
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from ..validation import check_instance, check_sequence
 
-__all__ = ["html_table", "LivePanel"]
+__all__ = ["html_table", "check_values", "LivePanel"]
 
 
 def html_table(title: str, rows: list[tuple[str, ...]], head: tuple[str, ...]) -> str:
@@ -44,6 +44,28 @@ def html_table(title: str, rows: list[tuple[str, ...]], head: tuple[str, ...]) -
     )
     return (f"<h4 style='margin:10px 0 4px'>{html.escape(title)}</h4>"
             f"<table class='swp-explorer-table'><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>")
+
+
+def check_values(values: object, keys: tuple[str, ...]) -> dict[str, Any]:
+    """Check an explorer's control values: a mapping holding every one of ``keys``.
+
+    Parameters
+    ----------
+    values : mapping
+        Control values by name.
+    keys : tuple of str
+        The names the explorer reads.
+
+    Returns
+    -------
+    dict
+    """
+    check_instance("values", values, Mapping, "mapping of control name to value")
+    keys = tuple(check_sequence("keys", keys))
+    missing = [k for k in keys if k not in values]
+    if missing:
+        raise ValueError(f"values lacks the controls {', '.join(missing)}")
+    return dict(values)
 
 
 def _panel_base() -> type:

@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import continuity as cm
 from .. import data
+from ..validation import check_in_range, check_instance, check_integer
 from . import html_table
 
 __all__ = ["ExplorerInputs", "explorer", "results_html"]
@@ -29,21 +30,21 @@ class ExplorerInputs:
     scenario : ContinuityScenario
         Turnover, vacancy, agency stay, hand-offs and their window.
     episode_years : float
-        Length of the episode shown, years (> 0).
+        Length of the episode shown, years, in (0, 50].
     team_size : int
-        Workers on the night rota (>= 1).
+        Workers on the night rota, 1 to 1,000.
     on_duty : int
         Workers on duty each night (1 to ``team_size``).
     weeks_between_duties : float
-        A wanted gap between one worker's night duties, weeks (> 0).
+        A wanted gap between one worker's night duties, weeks, in (0, 520].
     workers : int
-        Workers taking cases in the queue (>= 1).
+        Workers taking cases in the queue, 1 to 10,000.
     cap : int
-        Cases per worker before new cases wait (>= 1).
+        Cases per worker before new cases wait, 1 to 1,000.
     arrivals : float
-        Children arriving a year (>= 0).
+        Children arriving a year, 0 to 1,000,000.
     mean_stay_years : float
-        Mean time a child holds a place, years (> 0).
+        Mean time a child holds a place, years, in (0, 50].
     """
 
     scenario: cm.ContinuityScenario
@@ -55,6 +56,17 @@ class ExplorerInputs:
     cap: int
     arrivals: float
     mean_stay_years: float
+
+    def __post_init__(self) -> None:
+        check_instance("scenario", self.scenario, cm.ContinuityScenario, "ContinuityScenario")
+        check_in_range("episode_years", self.episode_years, 0.0, 50.0, low_open=True)
+        team = check_integer("team_size", self.team_size, low=1, high=1000)
+        check_integer("on_duty", self.on_duty, low=1, high=team)
+        check_in_range("weeks_between_duties", self.weeks_between_duties, 0.0, 520.0, low_open=True)
+        check_integer("workers", self.workers, low=1, high=10_000)
+        check_integer("cap", self.cap, low=1, high=1000)
+        check_in_range("arrivals", self.arrivals, 0.0, 1e6)
+        check_in_range("mean_stay_years", self.mean_stay_years, 0.0, 50.0, low_open=True)
 
 
 def _pct(p: float) -> str:
@@ -75,6 +87,7 @@ def results_html(inputs: ExplorerInputs) -> str:
         care, over the episode, changes by cause), the night rota, and the caseload queue
         (or why it has no steady state).
     """
+    check_instance("inputs", inputs, ExplorerInputs, "ExplorerInputs")
     s, years = inputs.scenario, inputs.episode_years
     poisson = [
         ("One worker all year", _pct(cm.p_same_worker(s, 1.0, True)), _pct(cm.p_same_worker(s, 1.0, False))),

@@ -19,7 +19,7 @@ import pandas as pd
 from .. import contracts, liability
 from ..costs import Caseload, CostModel, default_cost_model, default_caseload, total_cost_moments
 from ..costs import assumption as cost_assumption
-from ..validation import check_integer, check_one_of, check_positive
+from ..validation import check_in_range, check_integer, check_one_of, check_positive
 from . import LivePanel
 
 __all__ = ["ContractExplorer", "YEAR_OPTIONS", "explorer", "price_contracts"]
@@ -53,7 +53,7 @@ def price_contracts(years: contracts.PracticeYears, risk_tolerance: float, effor
     scope : str
         ``"placements"`` or ``"social_work"`` (:data:`swp_models.liability.SCOPES`).
     reserve_months : float, optional
-        The practice's reserves in months of its running cost; default the assumption.
+        The practice's reserves in months of its running cost, 0 to 120; default the assumption.
     term_years : int, optional
         Years in a contract term; default the assumption.
     **terms : float
@@ -70,6 +70,8 @@ def price_contracts(years: contracts.PracticeYears, risk_tolerance: float, effor
     """
     r = 1.0 / check_positive("risk_tolerance", risk_tolerance)
     check_one_of("scope", scope, liability.SCOPES)
+    if reserve_months is not None:
+        reserve_months = check_in_range("reserve_months", reserve_months, 0.0, 120.0)
     sc = _scope(scope)
     own = sc.apply(years)
     book = contracts.build_contracts(years.cost_model, scope=sc, years=own, **terms)

@@ -86,6 +86,11 @@ def _controls(module: str) -> dict:
     return {name: w.value for name, w in box.controls.items()}
 
 
+def _evaluation_values() -> dict:
+    values = {k: v for k, v in _controls("evaluation").items() if k != "outcome"}
+    return {**values, "baseline": 0.5, "direction": "increase"}
+
+
 def _continuity_inputs() -> dict:
     from swp_models import continuity as cm
 
@@ -213,6 +218,7 @@ EXAMPLES = {
     f"{_EV}.practices_needed": {"diff": 0.1, "baseline": 0.5, "children_per_practice": 100},
     f"{_EV}.simulate_power": lambda: {"diff": 0.1, "baseline": 0.5, "design": _design(), "n_sims": 1000},
     # explorers
+    "swp_models.explore.check_values": {"values": {"a": 1}, "keys": ("a",)},
     "swp_models.explore.html_table": {"title": "A table", "rows": [("a", "b")], "head": ("A", "B")},
     "swp_models.explore.abroad.kansas_rows": {"served_above": 0.1, "risk_tolerance": 100_000.0, "n_years": 200,
                                               "seed": 1},
@@ -223,7 +229,7 @@ EXAMPLES = {
                                                              "effort_cost": 5.0},
     "swp_models.explore.outcomes.price_terms": lambda: {"draws": _draws(), "terms": _terms(),
                                                         "risk_tolerance": 100_000.0, "reserves": 50_000.0},
-    "swp_models.explore.evaluation.render": lambda: {"values": _controls("evaluation")},
+    "swp_models.explore.evaluation.render": lambda: {"values": _evaluation_values()},
     "swp_models.explore.practice.render": lambda: {"values": _controls("practice")},
     "swp_models.explore.continuity.ExplorerInputs": _continuity_inputs,
     "swp_models.explore.continuity.results_html": lambda: {
