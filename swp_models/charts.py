@@ -35,7 +35,7 @@ __all__ = [
     "write_vega_bundle",
 ]
 
-#: Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
+#: The Okabe-Ito palette, distinguishable with the common colour-vision deficiencies.
 PALETTE: tuple[str, ...] = (
     "#0072B2",
     "#E69F00",

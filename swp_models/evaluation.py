@@ -90,7 +90,7 @@ MAX_PRACTICES = 10_000
 MAX_CHILDREN = 100_000
 #: The most simulated trials one call of :func:`simulate_power` runs.
 MAX_SIMULATIONS = 1_000_000
-#: The designs compared: two arms in parallel, before and after, stepped wedge.
+#: The designs compared (two arms in parallel, before and after, stepped wedge).
 DESIGNS = ("parallel", "before_after", "stepped")
 _DIRECTIONS = ("increase", "decrease")
 

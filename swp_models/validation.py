@@ -157,8 +157,8 @@ def check_one_of(name: str, value: object, allowed: Iterable[object]) -> object:
 
 # --- Sizes, types and sequences ------------------------------------------------------------------------
 
-#: The most array cells (numbers) one call may allocate for its working arrays: 2·10^7 float64 values,
-#: about 160 MB. Size parameters are checked against this before any work is done.
+#: The most array cells (numbers) one call may allocate for its working arrays, 2·10^7 float64 values
+#: (about 160 MB). Size parameters are checked against this before any work is done.
 MAX_CELLS: int = 20_000_000
 
 #: The most Monte Carlo draws (simulated years, simulated practices, bootstrap replicates) one call accepts.
