@@ -11,7 +11,7 @@ from .validation import MAX_CELLS, check_in_range, check_probability, check_size
 
 __all__ = ["MAX_TRIALS", "normal_quantile", "wilson_interval", "monte_carlo_se", "proportion_se"]
 
-#: The most trials (people asked, draws) a proportion's interval or standard error accepts: a larger count is
+#: The most trials (people asked, draws) a proportion's interval or standard error accepts. A larger count is
 #: a mistake (no survey or simulation in the book comes near), not a sample.
 MAX_TRIALS: int = 10**12
 
