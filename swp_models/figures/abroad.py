@@ -617,7 +617,7 @@ def bonus_chart() -> alt.VConcatChart:
 #: Labels of this chapter's sections that the levers table links to (set in ``book/07_abroad.ipynb``).
 SECTION_LABELS = ("abroad-ontario", "abroad-tender", "abroad-kansas", "abroad-illinois", "abroad-massachusetts")
 
-#: Label of the levers table on the page (for ``{numref}``).
+#: Label of the levers table on the page (the target of its numbered references).
 LEVERS_LABEL = "tbl-abroad-levers"
 
 #: For each lesson key of ``data/international_systems.csv``: where in the book a reader sees it work, as
