@@ -689,8 +689,8 @@ def _link(text: str, target: str) -> str:
 def levers_markdown() -> str:
     """The levers table as MyST Markdown, each place linked to the page or section that shows it.
 
-    Links to other pages are ``{doc}`` roles, to this chapter's sections ``{ref}`` roles, so the
-    book's build checks every one. The page glues it and pastes it with ``{glue:md}`` in MyST format.
+    Links to other pages and to this chapter's sections are MyST cross-reference roles, so the
+    book's build checks every one. The page stores it with glue and pastes it as MyST Markdown.
     """
     lines = [f"```{{list-table}} {_LEVERS_CAPTION}", ":header-rows: 1", ":class: swp-table", f":name: {LEVERS_LABEL}", "",
              "* - Lesson", "  - From", "  - Where to see it", "  - Contract parameter", "  - Control"]
