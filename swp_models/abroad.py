@@ -40,7 +40,8 @@ from scipy import special, stats
 from . import _legacy_contracts as contracts
 from . import data, outcomes
 from .costs import Caseload, CostModel, SeedLike, _rng, default_caseload, default_cost_model
-from .validation import check_finite, check_in_range, check_integer, check_nonnegative, check_one_of, check_positive, check_probability
+from .validation import (check_finite, check_finite_array, check_in_range, check_integer, check_nonnegative, check_one_of,
+                         check_positive, check_probability, check_sequence)
 
 __all__ = [
     "assumption",
@@ -84,6 +85,8 @@ __all__ = [
 ]
 
 _ASSUMPTIONS = "assumptions_abroad"
+_MAX_YEARS_APART = 1000.0
+_MAX_COST = 1e9
 #: Seed of the chapter's Kansas runs.
 KANSAS_SEED = 1997
 #: Practice-years of the chapter's Kansas runs.
@@ -217,6 +220,11 @@ class UnitCostGrowth:
     volume_ratio: float
     years: float
 
+    def __post_init__(self) -> None:
+        check_positive("spending_ratio", self.spending_ratio)
+        check_positive("volume_ratio", self.volume_ratio)
+        check_in_range("years", self.years, 0.0, _MAX_YEARS_APART, low_open=True)
+
     @property
     def unit_cost_ratio(self) -> float:
         """Cost per unit of service at the end over cost at the start."""
@@ -243,11 +251,11 @@ def unit_cost_growth(spending_ratio: float, volume_growth: float, years: float) 
     volume_growth : float
         Rise in service volumes, a fraction (> -1; 0.4 = up 40%).
     years : float
-        Years between the two, > 0.
+        Years between the two, in (0, 1000].
     """
     s = check_positive("spending_ratio", spending_ratio)
     v = check_in_range("volume_growth", volume_growth, -1.0, None, low_open=True)
-    y = check_positive("years", years)
+    y = check_in_range("years", years, 0.0, _MAX_YEARS_APART, low_open=True)
     return UnitCostGrowth(s, 1.0 + v, y)
 
 
@@ -313,9 +321,11 @@ def ontario_grid(
     pandas.DataFrame
         ``spending_ratio``, ``volume_growth``, ``unit_cost_growth`` and ``annual_rate`` (fractions).
     """
-    s = np.round(np.arange(2.0, 3.0001, 0.05), 2) if spending_ratios is None else np.asarray(spending_ratios, float)
-    v = np.round(np.arange(0.30, 0.5001, 0.01), 2) if volume_growths is None else np.asarray(volume_growths, float)
-    if s.size == 0 or v.size == 0 or s.size * v.size > 100_000:
+    s = np.round(np.arange(2.0, 3.0001, 0.05), 2) if spending_ratios is None else \
+        check_finite_array("spending_ratios", spending_ratios, max_len=100_000)
+    v = np.round(np.arange(0.30, 0.5001, 0.01), 2) if volume_growths is None else \
+        check_finite_array("volume_growths", volume_growths, max_len=100_000)
+    if s.size * v.size > 100_000:
         raise ValueError(f"spending_ratios and volume_growths must be non-empty with at most 100,000 pairs; "
                          f"got {s.size} and {v.size}")
     years = _ontario_years()
@@ -386,13 +396,14 @@ def referral_shift(
 
 
 def _check_costs(cost_low: float, cost_high: float) -> tuple[float, float]:
-    a = check_nonnegative("cost_low", cost_low)
-    b = check_in_range("cost_high", cost_high, a, None, low_open=True)
+    # £ per child a year: beyond _MAX_COST the closed forms lose their precision (and no cost is that large).
+    a = check_in_range("cost_low", cost_low, 0.0, _MAX_COST)
+    b = check_in_range("cost_high", cost_high, a, _MAX_COST, low_open=True)
     return a, b
 
 
-def _check_bidders(n_bidders: int) -> int:
-    return check_integer("n_bidders", n_bidders, low=1, high=_MAX_BIDDERS)
+def _check_bidders(n_bidders: int, name: str = "n_bidders") -> int:
+    return check_integer(name, n_bidders, low=1, high=_MAX_BIDDERS)
 
 
 def _check_reserve(reserve: float | None, a: float) -> float:
@@ -410,7 +421,7 @@ def order_statistic_mean(k: int, n: int, cost_low: float, cost_high: float) -> f
 
     ``cost_low + (cost_high - cost_low) k / (n + 1)``: the expected minimum is the case ``k = 1``.
     """
-    n = _check_bidders(n)
+    n = _check_bidders(n, "n")
     k = check_integer("k", k, low=1, high=n)
     a, b = _check_costs(cost_low, cost_high)
     return a + (b - a) * k / (n + 1)
@@ -440,6 +451,16 @@ class TenderOutcome:
     winning_cost: float
     commissioner_cost: float
 
+    def __post_init__(self) -> None:
+        _check_bidders(self.n_bidders)
+        p = check_probability("p_award", self.p_award)
+        for name in ("price", "winning_cost"):
+            value = getattr(self, name)
+            # With no award (p_award = 0) there is no price or winner: NaN says so.
+            if not (p == 0.0 and isinstance(value, float) and math.isnan(value)):
+                check_nonnegative(name, value)
+        check_nonnegative("commissioner_cost", self.commissioner_cost)
+
     @property
     def margin(self) -> float:
         """Expected price over the winner's cost, given an award (what competition leaves the winner)."""
@@ -462,7 +483,7 @@ def expected_tender(n_bidders: int, cost_low: float, cost_high: float, reserve: 
     n_bidders : int
         Bidders, 1 to 1,000.
     cost_low, cost_high : float
-        Range of bidders' costs (0 <= cost_low < cost_high), e.g. £ per child per year.
+        Range of bidders' costs (0 <= cost_low < cost_high <= 10^9), e.g. £ per child per year.
     reserve : float, optional
         The most the commissioner will pay (> cost_low); default none. Needed when there is one bidder.
     """
@@ -569,7 +590,7 @@ def monopoly_cost(
     Parameters
     ----------
     children : float, optional
-        Children under the contract (> 0); default 100.
+        Children under the contract, in (0, 1,000,000]; default 100.
     reserve_markup : float, optional
         Reserve as a mark-up on the expected cost of a child, in [0, 1]; default the assumption.
     spread : float, optional
@@ -585,7 +606,7 @@ def monopoly_cost(
         ``loss_per_child`` (£ per child per year) and ``loss_share`` (loss over the two-bidder cost).
     """
     d = tender_defaults()
-    n = check_positive("children", d["children"] if children is None else children)
+    n = check_in_range("children", d["children"] if children is None else children, 0.0, 1e6, low_open=True)
     mark = check_in_range("reserve_markup", assumption("reserve_markup") if reserve_markup is None else reserve_markup,
                           0.0, 1.0)
     sp = check_in_range("spread", assumption("bidder_cost_spread") if spread is None else spread, 0.0, 1.0,
@@ -626,7 +647,7 @@ def tender_grid(
     """
     top = check_integer("max_bidders", max_bidders, low=1, high=50)
     sims = check_integer("n_tenders", n_tenders, low=1, high=200_000)
-    marks = [check_in_range("markups", x, 0.0, 1.0) for x in markups]
+    marks = [check_in_range("markups", x, 0.0, 1.0) for x in check_sequence("markups", markups, min_len=0)]
     if not marks:
         raise ValueError("markups must hold at least one mark-up; got none")
     d = tender_defaults()

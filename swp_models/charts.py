@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -38,7 +39,7 @@ __all__ = [
     "write_vega_bundle",
 ]
 
-#: Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
+#: The Okabe-Ito palette, distinguishable with the common colour-vision deficiencies.
 PALETTE: tuple[str, ...] = (
     "#0072B2",
     "#E69F00",
@@ -154,9 +155,9 @@ def vega_bundle() -> str:
 
 def write_vega_bundle(path: str | Path) -> Path:
     """Write :func:`vega_bundle` to ``path`` if it is missing or different; return the path."""
-    check_instance("path", path, (str, Path), "a file path (str or pathlib.Path)")
-    if not str(path).strip():
-        raise ValueError("path must not be empty")
+    if isinstance(path, bool) or not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a file path (str or pathlib.Path); got {type(path).__name__} {path!r:.80}")
+    check_text("path", str(path))
     target = Path(path)
     text = vega_bundle()
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
@@ -165,8 +166,19 @@ def write_vega_bundle(path: str | Path) -> Path:
     return target
 
 
-def source_line(*sources: str) -> str:
-    """Format the "Source:" line printed under a chart."""
+def source_line(sources: str | Sequence[str]) -> str:
+    """Format the "Source:" line printed under a chart.
+
+    Parameters
+    ----------
+    sources : str or sequence of str
+        One source, or several (joined by "; "); at least one not blank.
+    """
+    sources = [sources] if isinstance(sources, str) else check_sequence("sources", sources)
+    for i, s in enumerate(sources):
+        check_instance(f"sources[{i}]", s, str, "string")
+    if not any(s.strip() for s in sources):
+        raise ValueError("sources must name at least one source; got none")
     return "Source: " + "; ".join(s.strip().rstrip(".") for s in sources if s.strip()) + "."
 
 
@@ -195,18 +207,21 @@ def finish(
     altair.VConcatChart
         The chart with the title on top and the source line below.
     """
-    check_instance("chart", chart, alt.TopLevelMixin, "an Altair chart")
+    check_instance("chart", chart, alt.TopLevelMixin, "Altair chart")
     check_text("title", title)
-    sources = [source] if isinstance(source, str) else check_sequence("source", source, max_len=20)
-    if not all(isinstance(s, str) for s in sources) or not any(s.strip() for s in sources):
-        raise ValueError(f"source must name at least one source as text; got {source!r:.80}")
-    if subtitle is not None and not isinstance(subtitle, str):
-        if not all(isinstance(t, str) for t in check_sequence("subtitle", subtitle, max_len=10)):
-            raise TypeError(f"subtitle must be text or a sequence of text lines; got {subtitle!r:.80}")
+    sources = [source] if isinstance(source, str) else check_sequence("source", source)
+    for i, s in enumerate(sources):
+        check_instance(f"source[{i}]" if not isinstance(source, str) else "source", s, str, "string")
+    if not any(s.strip() for s in sources):
+        raise ValueError("source must name at least one source; got none")
+    if subtitle is not None:
+        subs_given = [subtitle] if isinstance(subtitle, str) else check_sequence("subtitle", subtitle)
+        for i, s in enumerate(subs_given):
+            check_instance(f"subtitle[{i}]" if not isinstance(subtitle, str) else "subtitle", s, str, "string")
     head = alt.TitleParams(text=title, subtitle=subtitle if subtitle is not None else alt.Undefined)
     inner = chart.properties(title=head)
     foot = alt.TitleParams(
-        text=source_line(*sources),
+        text=source_line(sources),
         orient="bottom",
         anchor="start",
         fontSize=_MIN_FONT,
@@ -298,7 +313,7 @@ def bound_params(spec: dict[str, Any]) -> list[str]:
     list of str
         In the order they appear; a name bound twice appears twice.
     """
-    check_instance("spec", spec, dict, "a Vega-Lite spec (dict)")
+    check_instance("spec", spec, dict, "dict (a Vega-Lite spec)")
     found: list[str] = []
 
     def walk(node: Any) -> None:
@@ -319,15 +334,26 @@ def bound_params(spec: dict[str, Any]) -> list[str]:
 def slider(name: str, label: str, minimum: float, maximum: float, step: float, value: float) -> alt.Parameter:
     """A named Altair parameter bound to a range slider (works in the static book).
 
-    ``minimum < maximum``, ``0 < step <= maximum - minimum`` and ``minimum <= value <= maximum``.
+    Parameters
+    ----------
+    name : str
+        The parameter's name in the spec (non-empty; the page's tests find the control by it).
+    label : str
+        The control's label.
+    minimum, maximum, step, value : float
+        The slider's range, step and starting value: finite, ``minimum < maximum``, ``step > 0`` and
+        ``minimum <= value <= maximum``.
     """
     check_text("name", name)
-    check_text("label", label)
-    low, high = check_finite("minimum", minimum), check_finite("maximum", maximum)
-    if high <= low:
-        raise ValueError(f"maximum must be above minimum ({minimum!r}); got {maximum!r}")
-    check_in_range("step", check_positive("step", step), high=high - low)
-    check_in_range("value", value, low, high)
+    check_instance("label", label, str, "string")
+    lo, hi = check_finite("minimum", minimum), check_finite("maximum", maximum)
+    if not lo < hi:
+        raise ValueError(f"maximum must be above minimum ({lo:g}); got {hi:g}")
+    if check_finite("step", step) <= 0:
+        raise ValueError(f"step must be positive; got {step!r}")
+    v = check_finite("value", value)
+    if not lo <= v <= hi:
+        raise ValueError(f"value must lie in [minimum, maximum] = [{lo:g}, {hi:g}]; got {v:g}")
     return alt.param(
         name=name,
         value=value,
@@ -337,16 +363,34 @@ def slider(name: str, label: str, minimum: float, maximum: float, step: float, v
 
 def selector(name: str, label: str, options: Sequence[Any], value: Any, labels: Sequence[str] | None = None,
              radio: bool = False) -> alt.Parameter:
-    """A named Altair parameter bound to a drop-down (or radio buttons); ``value`` is one of ``options``."""
+    """A named Altair parameter bound to a drop-down (or radio buttons).
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name in the spec (non-empty).
+    label : str
+        The control's label.
+    options : sequence
+        The values offered (at least one); ``value`` must be one of them.
+    value
+        The starting option.
+    labels : sequence of str, optional
+        What each option is called on the page (one per option).
+    radio : bool, default False
+        Radio buttons instead of a drop-down.
+    """
     check_text("name", name)
-    check_text("label", label)
-    options = check_sequence("options", options, max_len=200)
-    check_one_of("value", value, options)
+    check_instance("label", label, str, "string")
+    options = check_sequence("options", options)
+    if value not in options:
+        raise ValueError(f"value must be one of the options {options!r:.120}; got {value!r:.80}")
     if labels is not None:
-        labels = check_sequence("labels", labels, max_len=200)
-        if len(labels) != len(options) or not all(isinstance(t, str) for t in labels):
-            raise ValueError(f"labels must give one text label an option ({len(options)}); got {labels!r:.80}")
-    kind = alt.binding_radio if check_flag("radio", radio) else alt.binding_select
+        labels = check_sequence("labels", labels)
+        if len(labels) != len(options):
+            raise ValueError(f"labels must give one label per option ({len(options)}); got {len(labels)}")
+    check_flag("radio", radio)
+    kind = alt.binding_radio if radio else alt.binding_select
     kwargs: dict[str, Any] = {"options": list(options), "name": label + " "}
     if labels is not None:
         kwargs["labels"] = list(labels)

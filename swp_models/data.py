@@ -170,7 +170,8 @@ def _descriptor_path(name: str, folder: Path) -> Path:
     path = folder / f"{name}.json"
     if not path.is_file():
         known = ", ".join(names(folder)) or "(none)"
-        raise DataValidationError(f"unknown table {name!r}: no {_rel(path)}. Known tables: {known}")
+        raise DataValidationError(f"name must be a known table; unknown table {name!r}: no {_rel(path)}. "
+                                  f"Known tables: {known}")
     return path
 
 

@@ -39,8 +39,8 @@ import pandas as pd
 from scipy import optimize, stats
 
 from . import data
-from .validation import (check_in_range, check_instance, check_integer, check_one_of, check_probability, check_size,
-                         check_work)
+from .validation import (check_in_range, check_instance, check_integer, check_nonnegative, check_one_of,
+                         check_probability, check_sequence, check_size, check_work)
 
 __all__ = [
     "INPUTS_TABLE",
@@ -90,7 +90,7 @@ MAX_PRACTICES = 10_000
 MAX_CHILDREN = 100_000
 #: The most simulated trials one call of :func:`simulate_power` runs.
 MAX_SIMULATIONS = 1_000_000
-#: The designs compared: two arms in parallel, before and after, stepped wedge.
+#: The designs compared (two arms in parallel, before and after, stepped wedge).
 DESIGNS = ("parallel", "before_after", "stepped")
 _DIRECTIONS = ("increase", "decrease")
 
@@ -186,7 +186,7 @@ def arm_variance_factor(sizes: Sequence[int] | np.ndarray, icc: float, years: in
     float
         Per unit of ``p (1 - p)``.
     """
-    m = _sizes("sizes", "practices", None, list(sizes)) * _check_years(years)
+    m = _sizes("sizes", "practices", None, check_sequence("sizes", sizes, max_len=MAX_PRACTICES)) * _check_years(years)
     return _factor(m, _check_icc(icc))
 
 
@@ -442,6 +442,12 @@ class SimulatedPower:
     se: float
     n_sims: int
     test: str
+
+    def __post_init__(self) -> None:
+        check_probability("power", self.power)
+        check_nonnegative("se", self.se)
+        check_size("n_sims", self.n_sims, MAX_SIMULATIONS, low=1)
+        check_one_of("test", self.test, ("design_effect", "cluster_t"))
 
 
 def _draw_arm(rng: np.random.Generator, p: float, sizes: np.ndarray, icc: float, n_sims: int) -> np.ndarray:
@@ -703,8 +709,7 @@ def design_comparison(
     pandas.DataFrame
         Columns ``icc``, ``design`` and ``mdd`` (share).
     """
-    if len(iccs) == 0 or len(iccs) > 200:
-        raise ValueError(f"iccs must list 1 to 200 values; got {len(iccs)}")
+    iccs = check_sequence("iccs", iccs, max_len=200)
     rows = []
     for icc in iccs:
         for d in DESIGNS:
@@ -725,14 +730,24 @@ def mdd_grid(
 ) -> pd.DataFrame:
     """MDD of the pilot arm against a mirror control for every combination (for the page's sliders).
 
+    Parameters
+    ----------
+    baseline, alpha, power, direction
+        As in :class:`PilotDesign` and :func:`minimum_detectable_difference`.
+    iccs, practices, children, years : sequence
+        The grid's values of each (each non-empty; 200,000 combinations at most).
+
     Returns
     -------
     pandas.DataFrame
         Columns ``icc``, ``practices``, ``children``, ``years``, ``design_effect``, ``mdd``.
     """
-    size = len(iccs) * len(practices) * len(children) * len(years)
-    if size == 0 or size > 200_000:
-        raise ValueError(f"the grid must have 1 to 200,000 points; got {size}")
+    grids = {name: check_sequence(name, values, max_len=200_000)
+             for name, values in (("iccs", iccs), ("practices", practices), ("children", children), ("years", years))}
+    size = math.prod(len(v) for v in grids.values())
+    if size > 200_000:
+        raise ValueError(f"iccs × practices × children × years must be at most 200,000 points; got {size:,}")
+    iccs, practices, children, years = grids.values()
     rows = []
     for icc in iccs:
         for k in practices:

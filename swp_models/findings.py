@@ -11,6 +11,7 @@ import html
 import importlib
 import importlib.metadata
 import json
+import os
 import platform
 import re
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from typing import Callable
 import pandas as pd
 
 from .tables import Table
-from .validation import check_flag, check_instance
+from .validation import check_flag, check_instance, check_integer, check_text
 
 __all__ = ["CHAPTERS", "Chapter", "csv_name", "headline_rows", "key_results_frame", "link_chapters", "manifest",
            "stored_key_results", "write_key_results"]
@@ -78,19 +79,18 @@ class Chapter:
         return f"{self.number}.{self.section}" if self.section else str(self.number)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.number, int) or isinstance(self.number, bool) or self.number < 1:
-            raise ValueError(f"number must be a positive int, got {self.number!r}")
-        for name in ("title", "page"):
-            if not isinstance(getattr(self, name), str) or not getattr(self, name).strip():
-                raise ValueError(f"{name} must be a non-empty string, got {getattr(self, name)!r}")
+        check_integer("number", self.number, low=1, high=99)
+        check_text("title", self.title)
+        check_text("page", self.page)
         if not callable(self.key_results):
-            raise TypeError(f"key_results must be callable, got {self.key_results!r}")
-        if self.section is not None and (not isinstance(self.section, int) or isinstance(self.section, bool)
-                                         or self.section < 1):
-            raise ValueError(f"section must be None or a positive int, got {self.section!r}")
-        if not isinstance(self.headlines, tuple) or not self.headlines or not all(
-                isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in self.headlines):
-            raise ValueError(f"headlines must be a non-empty tuple of row indices >= 0, got {self.headlines!r}")
+            raise TypeError(f"key_results must be callable, got {self.key_results!r:.80}")
+        if self.section is not None:
+            check_integer("section", self.section, low=1, high=99)
+        check_instance("headlines", self.headlines, tuple, "tuple of row indices")
+        if not self.headlines:
+            raise ValueError("headlines must be a non-empty tuple of row indices >= 0; got ()")
+        for i, row in enumerate(self.headlines):
+            check_integer(f"headlines[{i}]", row, low=0, high=999)
 
 
 #: Every chapter with key results, in book order. Adding a chapter is one line here.
@@ -111,9 +111,13 @@ CHAPTERS: tuple[Chapter, ...] = (
 )
 
 
-def _check_chapters(chapters: object) -> None:
-    if not isinstance(chapters, tuple) or not chapters or not all(isinstance(c, Chapter) for c in chapters):
-        raise ValueError(f"chapters must be a non-empty tuple of Chapter, got {chapters!r:.120}")
+def _check_chapters(chapters: object) -> tuple[Chapter, ...]:
+    check_instance("chapters", chapters, tuple, "tuple of Chapter")
+    if not chapters:
+        raise ValueError("chapters must be a non-empty tuple of Chapter; got ()")
+    for i, ch in enumerate(chapters):
+        check_instance(f"chapters[{i}]", ch, Chapter, "Chapter")
+    return chapters
 
 
 def key_results_frame(chapter: Chapter) -> pd.DataFrame:
@@ -129,8 +133,7 @@ def key_results_frame(chapter: Chapter) -> pd.DataFrame:
     pandas.DataFrame
         Columns "Result", "Value", "Source or basis" and "Rests on an assumption".
     """
-    if not isinstance(chapter, Chapter):
-        raise TypeError(f"chapter must be a Chapter, got {type(chapter).__name__}")
+    check_instance("chapter", chapter, Chapter, "Chapter")
     table = chapter.key_results()
     if not isinstance(table, Table):
         raise TypeError(f"{chapter.key_results.__name__} must return a Table, got {type(table).__name__}")
@@ -259,8 +262,7 @@ def link_chapters(text: str, chapters: tuple[Chapter, ...] = CHAPTERS) -> str:
     str
         MyST Markdown.
     """
-    if not isinstance(text, str):
-        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    check_instance("text", text, str, "string")
     _check_chapters(chapters)
     pages = {ch.number: ch.page for ch in chapters if ch.section is None}
 
@@ -313,7 +315,7 @@ def manifest() -> dict:
 
 def csv_name(chapter: Chapter) -> str:
     """The file a chapter's key results are written to: ``chapter_05_key_results.csv``, ``chapter_05_1_...``."""
-    check_instance("chapter", chapter, Chapter, "an entry of CHAPTERS")
+    check_instance("chapter", chapter, Chapter, "Chapter")
     section = f"_{chapter.section}" if chapter.section else ""
     return f"chapter_{chapter.number:02d}{section}_key_results.csv"
 
@@ -340,7 +342,10 @@ def write_key_results(outdir: str | Path, chapters: tuple[Chapter, ...] = CHAPTE
     list of pathlib.Path
         The files written.
     """
-    if not isinstance(outdir, (str, Path)) or not str(outdir).strip():
+    if isinstance(outdir, bool) or not isinstance(outdir, (str, os.PathLike)):
+        raise TypeError(f"outdir must be a folder path (str or pathlib.Path); got {type(outdir).__name__} "
+                        f"{outdir!r:.80}")
+    if not str(outdir).strip():
         raise ValueError(f"outdir must be a non-empty path, got {outdir!r}")
     _check_chapters(chapters)
     check_flag("stored", stored)

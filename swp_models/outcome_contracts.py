@@ -38,7 +38,8 @@ from .outcomes import (
     evidence,
     simulate_outcomes,
 )
-from .validation import check_in_range, check_integer, check_nonnegative, check_one_of, check_probability
+from .validation import (check_finite, check_in_range, check_instance, check_integer, check_nonnegative, check_one_of,
+                         check_positive, check_probability)
 
 __all__ = [
     "OutcomeTerms",
@@ -69,6 +70,7 @@ CHAPTER_SEED = 2008
 #: The longest contract term priced (years).
 TERM_YEARS = 4
 _STEP = 0.05
+_MAX_CHILDREN = 100_000  # an expected caseload above this is a mistake, not a practice
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,18 @@ class OutcomeContract:
     cap_level: float | None
     counts: np.ndarray
 
+    def __post_init__(self) -> None:
+        check_instance("terms", self.terms, OutcomeTerms, "OutcomeTerms")
+        check_nonnegative("value", self.value)
+        check_nonnegative("rate", self.rate)
+        check_finite("fixed", self.fixed)
+        check_in_range("expected_count", self.expected_count, 0.0, float(_MAX_CHILDREN), low_open=True)
+        if self.cap_level is not None:
+            check_nonnegative("cap_level", self.cap_level)
+        check_instance("counts", self.counts, np.ndarray, "numpy array")
+        if self.counts.ndim != 1 or self.counts.size == 0:
+            raise ValueError(f"counts must be a non-empty one-dimensional array; got shape {self.counts.shape}")
+
     def outcome_payment(self, outcomes: YearOutcomes) -> np.ndarray:
         """The part of each year's payment that depends on outcomes, £."""
         pay = self.rate * _counted(self.terms, outcomes, self.counts)
@@ -155,6 +169,10 @@ class OutcomeContract:
         return raw - back, back
 
 
+def _check_reference(reference: object) -> YearOutcomes:
+    return check_instance("reference", reference, YearOutcomes, "YearOutcomes (draws.at(effort))")
+
+
 def build_contract(terms: OutcomeTerms, draws: OutcomeDraws, reference: YearOutcomes | None = None) -> OutcomeContract:
     """Set ``V``, ``beta`` and ``F`` for ``terms`` on ``draws`` (at the reference effort).
 
@@ -167,9 +185,8 @@ def build_contract(terms: OutcomeTerms, draws: OutcomeDraws, reference: YearOutc
     """
     if not isinstance(terms, OutcomeTerms):
         raise ValueError(f"terms must be OutcomeTerms; got {terms!r}")
-    if not isinstance(draws, OutcomeDraws):
-        raise ValueError(f"draws must be OutcomeDraws; got {draws!r}")
-    ref = draws.at(draws.reference_effort) if reference is None else reference
+    check_instance("draws", draws, OutcomeDraws, "OutcomeDraws")
+    ref = draws.at(draws.reference_effort) if reference is None else _check_reference(reference)
     value = draws.years.expected_total * (1.0 + terms.margin)
     kids = draws.years.counts
     count = _counted(terms, ref, kids)
@@ -200,9 +217,12 @@ def price(contract: OutcomeContract, draws: OutcomeDraws, risk_aversion: float,
         ``council_cost`` (the contract value plus the premium, £: terms set so that the
         practice just accepts, its baseline raised by whatever a cap returns).
     """
+    check_instance("contract", contract, OutcomeContract, "OutcomeContract")
+    check_instance("draws", draws, OutcomeDraws, "OutcomeDraws")
     r = check_nonnegative("risk_aversion", risk_aversion)
+    step = check_in_range("step", step, 0.0, 0.5, low_open=True)
     e = draws.reference_effort
-    ref = draws.at(e) if reference is None else reference
+    ref = draws.at(e) if reference is None else _check_reference(reference)
     costs = draws.years.totals
     surplus, back = contract.surplus(ref, costs)
     lo, hi = max(e - step, 0.0), min(e + step, 1.0)
@@ -288,6 +308,7 @@ def term_paths(shares_by_year: tuple[float, ...] | list[float], draws: OutcomeDr
     **terms
         Other :class:`OutcomeTerms` fields (the same every year).
     """
+    check_instance("draws", draws, OutcomeDraws, "OutcomeDraws")
     shares = list(shares_by_year) if isinstance(shares_by_year, (list, tuple)) else None
     if not shares or len(shares) > 10:
         raise ValueError(f"shares_by_year must hold 1 to 10 shares; got {shares_by_year!r}")

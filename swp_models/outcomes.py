@@ -42,7 +42,8 @@ from scipy import special, stats
 from . import continuity, data
 from ._legacy_contracts import PracticeYears, risk_premium, simulate_practice_years
 from .costs import Caseload, CostModel, default_caseload, default_cost_model
-from .validation import check_in_range, check_integer, check_nonnegative, check_one_of, check_positive, check_probability
+from .validation import (check_finite_array, check_in_range, check_instance, check_integer, check_nonnegative,
+                         check_one_of, check_positive, check_probability, check_size, check_work)
 
 __all__ = [
     "INDICATORS",
@@ -83,6 +84,7 @@ INDICATORS: tuple[str, ...] = ("stable_placement", "same_worker", "attainment")
 MEASURES: tuple[str, ...] = ("level", "value_added")
 _MAX_WORKER_CHANGES = 25  # Poisson inversion stops here (P(K > 25) is below 1e-20 at any hazard used)
 _MAX_YEARS = 2_000_000
+_MAX_CASELOAD = 10_000  # children in one practice: far above any practice the book considers
 
 
 def assumption(parameter: str) -> float:
@@ -149,6 +151,11 @@ class Durability:
     paid_with_rule: float
     paid_for_breakdowns: float
     breakdowns: float
+
+    def __post_init__(self) -> None:
+        check_probability("lasting_share", self.lasting_share)
+        for name in ("paid_without_rule", "paid_with_rule", "paid_for_breakdowns", "breakdowns"):
+            check_nonnegative(name, getattr(self, name))
 
 
 def durability_rule(reunifications: float, bonus: float, hazard: float, window_years: float = 1.0) -> Durability:
@@ -537,6 +544,18 @@ class YearOutcomes:
     value_added: dict[str, np.ndarray]
     mean_workers: np.ndarray
 
+    def __post_init__(self) -> None:
+        check_instance("mean_workers", self.mean_workers, np.ndarray, "numpy array")
+        n = self.mean_workers.shape
+        for name in ("level", "value_added"):
+            counts = check_instance(name, getattr(self, name), dict, "dict of indicator to array")
+            if set(counts) != set(INDICATORS):
+                raise ValueError(f"{name} must have one array per indicator {INDICATORS}; got {sorted(counts)}")
+            for key, arr in counts.items():
+                if not isinstance(arr, np.ndarray) or arr.shape != n:
+                    raise ValueError(f"{name}[{key!r}] must be an array of one count per year (shape {n}); got "
+                                     f"{getattr(arr, 'shape', type(arr).__name__)}")
+
     def count(self, indicator: str, measure: str = "level") -> np.ndarray:
         """Counts of ``indicator`` (one of :data:`INDICATORS`, or ``"all"`` for their sum) by ``measure``."""
         check_one_of("measure", measure, MEASURES)
@@ -566,7 +585,20 @@ class OutcomeDraws:
     u_moves: np.ndarray
     prior: np.ndarray
     noise: np.ndarray
-    _memo: dict = field(default_factory=dict, repr=False)
+    _memo: dict = field(default_factory=dict, repr=False, init=False)
+
+    def __post_init__(self) -> None:
+        check_instance("years", self.years, PracticeYears, "PracticeYears")
+        check_instance("model", self.model, OutcomeModel, "OutcomeModel")
+        check_probability("reference_effort", self.reference_effort)
+        n = self.years.n_children
+        per_worker = check_instance("u_changes", self.u_changes, np.ndarray, "numpy array").shape
+        for name in ("worker", "group", "u_own", "u_moves", "prior", "noise", "frailty", "caseload_effect"):
+            arr = check_instance(name, getattr(self, name), np.ndarray, "numpy array")
+            want = per_worker if name in ("frailty", "caseload_effect") else (n,)
+            if arr.shape != want:
+                raise ValueError(f"{name} must hold one value per {'worker' if want == per_worker else 'child'} "
+                                 f"({want[0]:,}); got shape {arr.shape}")
 
     @cached_property
     def _expected(self) -> dict[str, np.ndarray]:
@@ -658,8 +690,17 @@ def simulate_outcomes(
         raise ValueError(f"clustered must be True or False; got {clustered!r}")
     ref = assumption("effort_reference") if reference_effort is None else reference_effort
     ref = check_probability("reference_effort", ref)
-    cm = default_cost_model() if cost_model is None else cost_model
-    load = default_caseload() if caseload is None else caseload
+    cm = default_cost_model() if cost_model is None else check_instance("cost_model", cost_model, CostModel,
+                                                                         "CostModel")
+    if caseload is None:
+        load = default_caseload()
+    elif isinstance(caseload, Caseload):
+        load = caseload
+    else:
+        load = check_size("caseload", caseload, _MAX_CASELOAD)
+    most = load if isinstance(load, int) else load.mean + load.margin
+    check_size("caseload", most, _MAX_CASELOAD)
+    check_work(n_years * most, "n_years × caseload")
     years = simulate_practice_years(cm, load, n_years, seed)
     rng = np.random.default_rng([seed, 6])
     n = years.n_children
@@ -793,10 +834,14 @@ def two_task_table(bonuses: np.ndarray | list[float], substitutions: np.ndarray 
         ``bonus``, ``substitution``, ``measured``, ``unmeasured``, ``total`` (``e1 + e2``)
         and ``net_value`` (``e1 + e2 - cost``: both tasks valued equally by the council).
     """
-    bs = np.asarray(bonuses, dtype=float).ravel()
-    ds = np.asarray(substitutions, dtype=float).ravel()
-    if bs.size == 0 or ds.size == 0 or bs.size * ds.size > 100_000:
-        raise ValueError("bonuses and substitutions must be non-empty with at most 100,000 combinations")
+    bs = check_finite_array("bonuses", bonuses, max_len=100_000)
+    ds = check_finite_array("substitutions", substitutions, max_len=100_000)
+    for name, values, high in (("bonuses", bs, None), ("substitutions", ds, 1.0)):
+        if values.min() < 0 or (high is not None and values.max() >= high):
+            raise ValueError(f"{name} must each be in [0, {'1)' if high else 'inf)'}; got {values.min():g} to "
+                             f"{values.max():g}")
+    if bs.size * ds.size > 100_000:
+        raise ValueError(f"bonuses × substitutions must be at most 100,000 combinations; got {bs.size * ds.size:,}")
     rows = []
     for d in ds:
         for b in bs:

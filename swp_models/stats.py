@@ -7,9 +7,13 @@ from statistics import NormalDist
 
 import numpy as np
 
-from .validation import MAX_CELLS, check_in_range, check_integer, check_probability, check_size
+from .validation import MAX_CELLS, check_in_range, check_probability, check_size
 
-__all__ = ["normal_quantile", "wilson_interval", "monte_carlo_se", "proportion_se"]
+__all__ = ["MAX_TRIALS", "normal_quantile", "wilson_interval", "monte_carlo_se", "proportion_se"]
+
+#: The most trials (people asked, draws) a proportion's interval or standard error accepts. A larger count is
+#: a mistake (no survey or simulation in the book comes near), not a sample.
+MAX_TRIALS: int = 10**12
 
 
 def normal_quantile(p: float) -> float:
@@ -47,7 +51,7 @@ def wilson_interval(successes: float, n: int, confidence: float = 0.95) -> tuple
     Wilson (1927), *JASA* 22:209-212. Unlike the normal ("Wald") interval it stays inside
     [0, 1] and behaves well near 0 and 1.
     """
-    n = check_integer("n", n, low=1)
+    n = check_size("n", n, MAX_TRIALS)
     successes = check_in_range("successes", successes, 0.0, float(n))
     confidence = check_in_range("confidence", confidence, 0.0, 1.0, low_open=True, high_open=True)
     z = normal_quantile(0.5 + confidence / 2)
@@ -99,5 +103,5 @@ def monte_carlo_se(samples: np.ndarray) -> float:
 def proportion_se(p: float, n: int) -> float:
     """Standard error of a proportion ``p`` estimated from ``n`` independent draws."""
     p = check_probability("p", p)
-    n = check_integer("n", n, low=1)
+    n = check_size("n", n, MAX_TRIALS)
     return math.sqrt(p * (1 - p) / n)

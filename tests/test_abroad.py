@@ -480,3 +480,15 @@ def test_explorer_recomputes_on_every_change():
     e.controls["potential_entrants"].value = 0
     e.controls["entry_probability"].value = 1.0
     assert "swp-explorer-error" not in e.result.value
+
+
+def test_result_objects_check_their_fields():
+    with pytest.raises(ValueError, match="p_award must be in"):
+        A.TenderOutcome(3, 1.5, 1.0, 0.9, 1.0)
+    with pytest.raises(ValueError, match="price must be a finite number"):
+        A.TenderOutcome(3, 0.5, float("nan"), 0.9, 1.0)
+    assert math.isnan(A.TenderOutcome(3, 0.0, float("nan"), float("nan"), 1.0).price)  # no award: no price
+    with pytest.raises(ValueError, match="n_bidders must be"):
+        A.TenderOutcome(True, 0.5, 1.0, 0.9, 1.0)
+    with pytest.raises(ValueError, match="volume_ratio must be in"):
+        A.UnitCostGrowth(1.5, 0.0, 5.0)

@@ -217,3 +217,16 @@ def test_explorer_reprices_when_a_control_moves():
     assert e.last_seconds > 0
     with pytest.raises(ValueError, match="risk_tolerance"):
         price_terms(e._draws(e.settings()), oc.OutcomeTerms(), 0.0, 1000.0)
+
+
+def test_result_objects_check_their_fields():
+    with pytest.raises(ValueError, match="lasting_share must be in"):
+        om.Durability(1.2, 1.0, 1.0, 0.0, 0.0)
+    with pytest.raises(ValueError, match="breakdowns must be in"):
+        om.Durability(0.5, 1.0, 1.0, 0.0, -1.0)
+    counts = np.zeros(3)
+    with pytest.raises(ValueError, match="level must have one array per indicator"):
+        om.YearOutcomes({"attainment": counts}, {k: counts for k in om.INDICATORS}, counts)
+    with pytest.raises(ValueError, match=r"value_added\['attainment'\] must be an array of one count per year"):
+        om.YearOutcomes({k: counts for k in om.INDICATORS},
+                        {**{k: counts for k in om.INDICATORS}, "attainment": np.zeros(2)}, counts)

@@ -42,11 +42,11 @@ def test_wilson_interval_narrows_with_n_and_widens_with_confidence():
 @pytest.mark.parametrize(
     "args, message",
     [
-        ((5, 0), "n must be an integer in \\[1, inf\\]; got 0"),
+        ((5, 0), "n must be a whole number in \\[1, 1,000,000,000,000\\]; got 0"),
         ((11, 10), "successes must be in \\[0, 10\\]; got 11"),
         ((5, 10, 1.0), "confidence must be in \\(0, 1\\); got 1.0"),
         ((float("nan"), 10), "successes must be a finite number; got nan"),
-        ((5, 10.5), "n must be an integer; got 10.5"),
+        ((5, 10.5), "n must be a whole number in \\[1, 1,000,000,000,000\\]; got 10.5"),
     ],
 )
 def test_wilson_interval_rejects_bad_input(args, message):
@@ -138,7 +138,7 @@ def test_proportion_se_known_values_and_bad_input():
     assert stats.proportion_se(0.5, 1) == 0.5
     with pytest.raises(ValueError, match=r"p must be in \[0, 1\]; got 1.5"):
         stats.proportion_se(1.5, 10)
-    with pytest.raises(ValueError, match=r"n must be an integer in \[1, inf\]; got 0"):
+    with pytest.raises(ValueError, match=r"n must be a whole number in \[1, 1,000,000,000,000\]; got 0"):
         stats.proportion_se(0.5, 0)
 
 

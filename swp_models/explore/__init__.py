@@ -9,13 +9,34 @@ from __future__ import annotations
 
 import html
 import time
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
-__all__ = ["html_table", "LivePanel"]
+from ..validation import check_instance, check_sequence
+
+__all__ = ["html_table", "check_values", "LivePanel"]
 
 
 def html_table(title: str, rows: list[tuple[str, ...]], head: tuple[str, ...]) -> str:
-    """A small titled HTML table for an explorer's output (cells are escaped)."""
+    """A small titled HTML table for an explorer's output (cells are escaped).
+
+    Parameters
+    ----------
+    title : str
+        The table's heading.
+    rows : sequence of tuple of str
+        The rows (at least one), each as long as ``head``.
+    head : tuple of str
+        The column headings (at least one).
+    """
+    check_instance("title", title, str, "string")
+    head = tuple(check_sequence("head", head))
+    rows = check_sequence("rows", rows)
+    for i, r in enumerate(rows):
+        cells = check_sequence(f"rows[{i}]", r)
+        if len(cells) != len(head):
+            raise ValueError(f"rows[{i}] must have one cell per column ({len(head)}); got {len(cells)}")
+        if not all(isinstance(c, str) for c in (*cells, *head)):
+            raise TypeError(f"rows[{i}] and head must hold strings; got {r!r:.80}")
     th = "".join(f"<th style='text-align:left;padding:2px 12px 2px 0'>{html.escape(h)}</th>" for h in head)
     body = "".join(
         "<tr>" + "".join(f"<td style='padding:2px 12px 2px 0'>{html.escape(c)}</td>" for c in r) + "</tr>"
@@ -23,6 +44,28 @@ def html_table(title: str, rows: list[tuple[str, ...]], head: tuple[str, ...]) -
     )
     return (f"<h4 style='margin:10px 0 4px'>{html.escape(title)}</h4>"
             f"<table class='swp-explorer-table'><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>")
+
+
+def check_values(values: object, keys: tuple[str, ...]) -> dict[str, Any]:
+    """Check an explorer's control values: a mapping holding every one of ``keys``.
+
+    Parameters
+    ----------
+    values : mapping
+        Control values by name.
+    keys : tuple of str
+        The names the explorer reads.
+
+    Returns
+    -------
+    dict
+    """
+    check_instance("values", values, Mapping, "mapping of control name to value")
+    keys = tuple(check_sequence("keys", keys))
+    missing = [k for k in keys if k not in values]
+    if missing:
+        raise ValueError(f"values lacks the controls {', '.join(missing)}")
+    return dict(values)
 
 
 def _panel_base() -> type:
@@ -39,6 +82,9 @@ def _panel_base() -> type:
 
         compute: Callable[[dict[str, Any]], str]
         controls: dict[str, Any]
+
+        def __init__(self) -> None:
+            super().__init__()
         #: Words of the timing line and of the message shown for inputs the model refuses.
         done_text = "Re-priced in"
         refused_text = "Cannot price these inputs:"

@@ -12,7 +12,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from .. import abroad, contracts
-from ..validation import check_in_range, check_integer, check_positive
+from ..validation import check_finite, check_in_range, check_integer, check_positive
 from . import LivePanel, html_table
 
 __all__ = ["AbroadExplorer", "explorer", "tender_rows", "kansas_rows"]
@@ -57,8 +57,9 @@ def tender_rows(max_bidders: int, spread: float, reserve_markup: float, potentia
     m = d["mean_cost"]
     sp = check_in_range("spread", spread, 0.0, 1.0, low_open=True, high_open=True)
     mark = check_in_range("reserve_markup", reserve_markup, 0.0, 1.0)
-    n = check_positive("children", children)
+    n = check_in_range("children", children, 0.0, 1e6, low_open=True)
     sims = check_integer("n_tenders", n_tenders, low=1, high=200_000)
+    seed = check_integer("seed", seed, low=0, high=2**31 - 1)
     low, high, reserve = m * (1 - sp), m * (1 + sp), m * (1 + mark)
     rows = []
     for k in range(1, top + 1):
@@ -73,7 +74,21 @@ def tender_rows(max_bidders: int, spread: float, reserve_markup: float, potentia
 
 
 def kansas_rows(served_above: float, risk_tolerance: float, n_years: int, seed: int) -> list[tuple[str, ...]]:
-    """The explorer's Kansas table: :func:`swp_models.abroad.kansas_comparison` formatted, one row per contract."""
+    """The explorer's Kansas table: :func:`swp_models.abroad.kansas_comparison` formatted, one row per contract.
+
+    Parameters
+    ----------
+    served_above : float
+        Children served above the contracted number, a fraction in [0, 1].
+    risk_tolerance : float
+        The contractor's risk tolerance ``1/r``, £ (> 0).
+    n_years : int
+        Simulated contract-years, 100 to 200,000.
+    seed : int
+        Random seed, >= 0.
+    """
+    check_finite("served_above", served_above)
+    check_positive("risk_tolerance", risk_tolerance)
     k = abroad.kansas_comparison(served_above, n_years=n_years, seed=seed, risk_tolerance=risk_tolerance)
     return [(rec.contract, f"{100 * rec.caseload:.0f}%", f"{100 * rec.within_group:.0f}%",
              _gbp(rec.practice_mean_surplus), f"{100 * rec.practice_p_loss:.0f}%", _gbp(rec.practice_surplus_p5),

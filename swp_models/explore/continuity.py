@@ -31,21 +31,21 @@ class ExplorerInputs:
     scenario : ContinuityScenario
         Turnover, vacancy, agency stay, hand-offs and their window.
     episode_years : float
-        Length of the episode shown, years (> 0).
+        Length of the episode shown, years, in (0, 50].
     team_size : int
-        Workers on the night rota (>= 1).
+        Workers on the night rota, 1 to 1,000.
     on_duty : int
         Workers on duty each night (1 to ``team_size``).
     weeks_between_duties : float
-        A wanted gap between one worker's night duties, weeks (> 0).
+        A wanted gap between one worker's night duties, weeks, in (0, 520].
     workers : int
-        Workers taking cases in the queue (>= 1).
+        Workers taking cases in the queue, 1 to 10,000.
     cap : int
-        Cases per worker before new cases wait (>= 1).
+        Cases per worker before new cases wait, 1 to 1,000.
     arrivals : float
-        Children arriving a year (>= 0).
+        Children arriving a year, 0 to 1,000,000.
     mean_stay_years : float
-        Mean time a child holds a place, years (> 0).
+        Mean time a child holds a place, years, in (0, 50].
     """
 
     scenario: cm.ContinuityScenario

@@ -20,14 +20,18 @@ from .. import _legacy_contracts as contracts
 from .._legacy_contracts import liability
 from ..costs import Caseload, CostModel, default_cost_model, default_caseload, total_cost_moments
 from ..costs import assumption as cost_assumption
-from ..validation import check_integer, check_one_of, check_positive
+from ..validation import check_in_range, check_integer, check_one_of, check_positive
 from . import LivePanel
 
-__all__ = ["ContractExplorer", "YEAR_OPTIONS", "explorer", "price_contracts"]
+__all__ = ["ContractExplorer", "MAX_CASELOAD", "YEAR_OPTIONS", "explorer", "price_contracts"]
 
-#: The numbers of simulated practice-years the explorer offers. Re-pricing 20,000 years took 250-360 ms of CPU on
-#: the benchmark machine, over the 200 ms a live control should take; 10,000 stays under it at any caseload.
-YEAR_OPTIONS: tuple[int, ...] = (5_000, 10_000)
+#: The numbers of simulated practice-years the explorer offers. Re-pricing takes about 170 ms of CPU per million
+#: child-years on the benchmark machine: 20,000 years of 100 children took 250-360 ms and 10,000 years of 300
+#: children 234 ms, over the 200 ms a live control should take. With at most 5,000 years and a caseload of at most
+#: :data:`MAX_CASELOAD` children every re-pricing stays near or under 1 million child-years.
+YEAR_OPTIONS: tuple[int, ...] = (2_000, 5_000)
+#: The largest central caseload the explorer offers (children).
+MAX_CASELOAD: int = 200
 #: Controls whose change means new simulated children.
 _CHILD_CONTROLS = ("caseload", "margin", "caseload_kind", "cv", "tail_share", "tail_multiple", "n_years", "seed")
 
@@ -54,7 +58,7 @@ def price_contracts(years: contracts.PracticeYears, risk_tolerance: float, effor
     scope : str
         ``"placements"`` or ``"social_work"`` (:data:`swp_models.liability.SCOPES`).
     reserve_months : float, optional
-        The practice's reserves in months of its running cost; default the assumption.
+        The practice's reserves in months of its running cost, 0 to 120; default the assumption.
     term_years : int, optional
         Years in a contract term; default the assumption.
     **terms : float
@@ -71,6 +75,8 @@ def price_contracts(years: contracts.PracticeYears, risk_tolerance: float, effor
     """
     r = 1.0 / check_positive("risk_tolerance", risk_tolerance)
     check_one_of("scope", scope, liability.SCOPES)
+    if reserve_months is not None:
+        reserve_months = check_in_range("reserve_months", reserve_months, 0.0, 120.0)
     sc = _scope(scope)
     own = sc.apply(years)
     book = contracts.build_contracts(years.cost_model, scope=sc, years=own, **terms)
@@ -129,7 +135,7 @@ class ContractExplorer(LivePanel):
         load = default_caseload()
         add = self.add
         children = [
-            add("caseload", widgets.IntSlider(value=load.mean, min=10, max=300, step=5,
+            add("caseload", widgets.IntSlider(value=load.mean, min=10, max=MAX_CASELOAD, step=5,
                                               description="Children in the practice (central)")),
             add("margin", widgets.IntSlider(value=load.margin, min=0, max=50, description="± margin (children)")),
             add("caseload_kind", widgets.Dropdown(options=[("uniform (cautious)", "uniform"), ("binomial", "binomial")],
@@ -253,7 +259,7 @@ def explorer(n_years: int = 5_000, seed: int = contracts.CHAPTER_SEED) -> Contra
     Parameters
     ----------
     n_years : int
-        Simulated practice-years to start with, one of :data:`YEAR_OPTIONS` (5,000 or 10,000).
+        Simulated practice-years to start with, one of :data:`YEAR_OPTIONS` (2,000 or 5,000).
     seed : int
         Random seed of the simulated children.
     """

@@ -19,7 +19,7 @@ from scipy import special
 
 from .. import costs as cm
 from ..figures.costs_tables import fmt_chance
-from ..validation import check_in_range, check_instance, check_one_of, check_positive, check_probability
+from ..validation import check_in_range, check_instance, check_one_of, check_probability
 from . import html_table
 
 __all__ = ["ExplorerInputs", "build_model", "explorer", "results_html"]
@@ -36,7 +36,7 @@ class ExplorerInputs:
     Parameters
     ----------
     target_mean : float
-        Average cost per child the calibrated shares must match, £ per child per year (> 0).
+        Average cost per child the calibrated shares must match, £ per child per year, in (0, 10^7].
     share_mode : str
         ``"calibrated"`` (shares on the feasible line for ``target_mean``, at ``position``) or
         ``"by hand"`` (``ebd_share`` and ``complex_share`` as given; the mean follows).
@@ -46,11 +46,11 @@ class ExplorerInputs:
         Shares of the needs-group children with EBD or offending, and with complex needs,
         used when ``share_mode`` is ``"by hand"``; each in [0, 1], summing to at most 1.
     cv : float
-        Within-group coefficient of variation (> 0).
+        Within-group coefficient of variation, in (0, 10].
     tail_share : float
         Share of all children in the exceptional component, in [0, 1).
     tail_multiple : float
-        Exceptional cost as a multiple of the complex-needs cost (> 1).
+        Exceptional cost as a multiple of the complex-needs cost, in (1, 1000].
     caseload : Caseload
         The practice's caseload.
     excess : float
@@ -73,12 +73,12 @@ class ExplorerInputs:
     shock_cv: float = 0.0
 
     def __post_init__(self) -> None:
-        check_one_of("share_mode", self.share_mode, _SHARE_MODES)
-        check_positive("target_mean", self.target_mean)
-        check_positive("cv", self.cv)
+        check_in_range("target_mean", self.target_mean, 0.0, 1e7, low_open=True)
+        check_in_range("cv", self.cv, 0.0, 10.0, low_open=True)
         check_in_range("tail_share", self.tail_share, 0.0, 1.0, high_open=True)
-        check_in_range("tail_multiple", self.tail_multiple, 1.0, None, low_open=True)
+        check_in_range("tail_multiple", self.tail_multiple, 1.0, 1000.0, low_open=True)
         check_instance("caseload", self.caseload, cm.Caseload, "Caseload")
+        check_one_of("share_mode", self.share_mode, _SHARE_MODES)
         check_probability("position", self.position)
         check_probability("ebd_share", self.ebd_share)
         check_probability("complex_share", self.complex_share)

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from .. import evaluation as ev
-from . import html_table
+from . import check_values, html_table
 
 __all__ = ["explorer", "render"]
 
@@ -28,6 +28,12 @@ def _predicted() -> pd.DataFrame:
 
 def _pts(x: float) -> str:
     return "not detectable" if x != x else f"{100 * x:.1f} points"
+
+
+#: The control values :func:`render` reads.
+_KEYS: tuple[str, ...] = (
+    "alpha", "baseline", "children", "control_teams", "direction", "icc", "power", "practices", "years"
+)
 
 
 def render(values: dict[str, Any]) -> str:
@@ -45,6 +51,7 @@ def render(values: dict[str, Any]) -> str:
     str
         An HTML fragment; if an input is out of range, the error message in its place.
     """
+    values = check_values(values, _KEYS)
     try:
         design = ev.PilotDesign(values["practices"], values["children"], values["years"], values["icc"],
                                 values["alpha"], control_practices=values["control_teams"],

@@ -16,12 +16,14 @@ import numpy as np
 from .. import contracts
 from .. import outcome_contracts as oc
 from .. import outcomes as om
-from ..validation import check_integer, check_positive
+from ..validation import check_integer, check_one_of, check_positive
 from . import LivePanel, html_table
 
-__all__ = ["OutcomeExplorer", "explorer", "price_terms"]
+__all__ = ["OutcomeExplorer", "YEAR_OPTIONS", "explorer", "price_terms"]
 
 _SIM_CONTROLS = ("social_workers", "n_years", "seed")
+#: The numbers of simulated practice-years the explorer offers.
+YEAR_OPTIONS: tuple[int, ...] = (2_000, 5_000, 10_000)
 _INDICATORS = [("All three (sum)", "all"), ("Fewer than three placements", "stable_placement"),
                ("Same social worker all year", "same_worker"), ("Attainment target reached", "attainment")]
 
@@ -78,6 +80,8 @@ class OutcomeExplorer(LivePanel):
     """
 
     def __init__(self, n_years: int = 5_000, seed: int = oc.CHAPTER_SEED) -> None:
+        check_one_of("n_years", n_years, YEAR_OPTIONS)
+        check_integer("seed", seed, low=0, high=2**31 - 1)
         super().__init__()
         a = om.assumption
         add = self.add
@@ -110,7 +114,7 @@ class OutcomeExplorer(LivePanel):
                                                          description="Practice's risk tolerance 1/r (£)")),
             add("social_workers", widgets.IntSlider(value=int(a("social_workers")), min=1, max=20,
                                                     description="Social workers (caseloads)")),
-            add("n_years", widgets.Dropdown(options=[2_000, 5_000, 10_000], value=n_years,
+            add("n_years", widgets.Dropdown(options=list(YEAR_OPTIONS), value=n_years,
                                             description="Simulated practice-years")),
             add("seed", widgets.BoundedIntText(value=seed, min=0, max=2**31 - 1, description="Random seed")),
         ]
@@ -166,7 +170,7 @@ def explorer(n_years: int = 5_000, seed: int = oc.CHAPTER_SEED) -> OutcomeExplor
     Parameters
     ----------
     n_years : int
-        Simulated practice-years to start with (2,000, 5,000 or 10,000).
+        Simulated practice-years to start with, one of :data:`YEAR_OPTIONS` (2,000, 5,000 or 10,000).
     seed : int
         Random seed of the simulated children.
     """

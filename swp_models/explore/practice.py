@@ -12,12 +12,22 @@ import html
 from typing import Any
 
 from .. import practice
+from . import check_values
 
 __all__ = ["explorer", "render"]
 
 
 def _fmt_money(x: float) -> str:
     return "" if x != x else f"£{x:,.0f}"  # NaN shows as empty
+
+
+#: The control values :func:`render` reads.
+_KEYS: tuple[str, ...] = (
+    "admin_pay_ratio", "admin_ratio", "caseload", "child_cost", "direct_costs_per_fte", "employer_ni_rate",
+    "fixed_overheads", "frontline", "legal_services", "manager_fte", "multiplier", "ni_threshold",
+    "on_call_per_night", "on_duty", "pdo_fte", "pension_rate", "position", "premises_it_per_fte", "student_cost",
+    "students", "support_fte", "support_pay_ratio"
+)
 
 
 def render(values: dict[str, Any]) -> str:
@@ -37,8 +47,7 @@ def render(values: dict[str, Any]) -> str:
     str
         An HTML fragment; if an input is out of range, the error message in its place.
     """
-    if not isinstance(values, dict) or not values:
-        raise TypeError(f"values must be a non-empty dict of control values; got {type(values).__name__}")
+    values = check_values(values, _KEYS)
     try:
         design = practice.PracticeDesign(
             frontline=values["frontline"], admin_ratio=values["admin_ratio"], manager_fte=values["manager_fte"],

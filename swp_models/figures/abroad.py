@@ -612,7 +612,7 @@ def bonus_chart() -> alt.VConcatChart:
 #: Labels of this chapter's sections that the levers table links to (set in ``book/07_abroad.ipynb``).
 SECTION_LABELS = ("abroad-ontario", "abroad-tender", "abroad-kansas", "abroad-illinois", "abroad-massachusetts")
 
-#: Label of the levers table on the page (for ``{numref}``).
+#: Label of the levers table on the page (the target of its numbered references).
 LEVERS_LABEL = "tbl-abroad-levers"
 
 #: For each lesson key of ``data/international_systems.csv``: where in the book a reader sees it work, as
@@ -684,8 +684,8 @@ def _link(text: str, target: str) -> str:
 def levers_markdown() -> str:
     """The levers table as MyST Markdown, each place linked to the page or section that shows it.
 
-    Links to other pages are ``{doc}`` roles, to this chapter's sections ``{ref}`` roles, so the
-    book's build checks every one. The page glues it and pastes it with ``{glue:md}`` in MyST format.
+    Links to other pages and to this chapter's sections are MyST cross-reference roles, so the
+    book's build checks every one. The page stores it with glue and pastes it as MyST Markdown.
     """
     lines = [f"```{{list-table}} {_LEVERS_CAPTION}", ":header-rows: 1", ":class: swp-table", f":name: {LEVERS_LABEL}", "",
              "* - Lesson", "  - From", "  - Where to see it", "  - Contract parameter", "  - Control"]

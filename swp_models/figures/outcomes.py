@@ -409,8 +409,14 @@ class _Html:
         return "Download: financial_schedule.csv"
 
 
-def download_link() -> _Html:
-    """A link that downloads the financial schedule as CSV (a ``data:`` URI: works on a static page)."""
+def download_link() -> object:
+    """A link that downloads the financial schedule as CSV (a ``data:`` URI: works on a static page).
+
+    Returns
+    -------
+    object
+        Shown by Jupyter as the HTML link (it has ``_repr_html_``); its text form names the file.
+    """
     _, uri = oc.financial_schedule_csv()
     return _Html(f'<p><a class="swp-download" download="financial_schedule.csv" href="{html.escape(uri)}">'
                  "Download the financial schedule (CSV)</a></p>")
