@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from . import _legacy_contracts as contracts
+from . import contracts
 from . import data, outcomes
 from .costs import Caseload, CostModel, SeedLike, _rng, default_caseload, default_cost_model
 from .validation import (check_finite, check_finite_array, check_in_range, check_integer, check_nonnegative, check_one_of,
@@ -732,7 +732,7 @@ def kansas_comparison(
                            if served_above is None else served_above, 0.0, 1.0)
     years_n = check_integer("n_years", n_years, low=100, high=200_000)
     tol = contracts.assumption("risk_tolerance") if risk_tolerance is None else risk_tolerance
-    r = 1.0 / check_positive("risk_tolerance", tol)
+    contracts.risk_aversion(tol)  # checks risk_tolerance by name
     model = default_cost_model() if cost_model is None else cost_model
     if not isinstance(model, CostModel):
         raise ValueError(f"cost_model must be a CostModel; got {model!r}")
@@ -740,7 +740,7 @@ def kansas_comparison(
     load = Caseload(mean=int(round(base.mean * (1 + above))), margin=base.margin, kind=base.kind)
     book = kansas_contracts(model, base.mean)
     years = contracts.simulate_practice_years(model, load, years_n, seed)
-    out = contracts.compare(book, years, r).merge(contracts.risk_sharing(book, years), on="contract")
+    out = contracts.compare(book, years, tol).merge(contracts.risk_sharing(book, years), on="contract")
     out.insert(1, "served_above", above)
     out.insert(2, "mean_children", float(years.counts.mean()))
     return out

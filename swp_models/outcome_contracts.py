@@ -27,7 +27,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from . import _legacy_contracts as contracts
+from . import contracts
 from .outcomes import (
     INDICATORS,
     MEASURES,
@@ -204,7 +204,7 @@ def _counted(terms: OutcomeTerms, outcomes: YearOutcomes, kids: np.ndarray) -> n
     return count
 
 
-def price(contract: OutcomeContract, draws: OutcomeDraws, risk_aversion: float,
+def price(contract: OutcomeContract, draws: OutcomeDraws, risk_tolerance: float,
           reference: YearOutcomes | None = None, step: float = _STEP) -> dict[str, float]:
     """One contract's figures for the practice and the council, per year, at the reference effort.
 
@@ -219,7 +219,7 @@ def price(contract: OutcomeContract, draws: OutcomeDraws, risk_aversion: float,
     """
     check_instance("contract", contract, OutcomeContract, "OutcomeContract")
     check_instance("draws", draws, OutcomeDraws, "OutcomeDraws")
-    r = check_nonnegative("risk_aversion", risk_aversion)
+    contracts.risk_aversion(risk_tolerance)  # checks risk_tolerance by name
     step = check_in_range("step", step, 0.0, 0.5, low_open=True)
     e = draws.reference_effort
     ref = draws.at(e) if reference is None else _check_reference(reference)
@@ -227,7 +227,7 @@ def price(contract: OutcomeContract, draws: OutcomeDraws, risk_aversion: float,
     surplus, back = contract.surplus(ref, costs)
     lo, hi = max(e - step, 0.0), min(e + step, 1.0)
     gain = (contract.surplus(draws.at(hi), costs)[0].mean() - contract.surplus(draws.at(lo), costs)[0].mean())
-    rp = contracts.risk_premium(surplus, r)
+    rp = contracts.risk_premium(surplus, risk_tolerance)
     return {
         "outcome_pay": float(contract.outcome_payment(ref).mean()),
         "sd_surplus": float(surplus.std()),
@@ -337,8 +337,8 @@ def chapter_draws(n_years: int = CHAPTER_YEARS, seed: int = CHAPTER_SEED, cluste
     return simulate_outcomes(default_outcome_model(), n_years, seed, clustered=clustered)
 
 
-def _risk_aversion() -> float:
-    return 1.0 / contracts.assumption("risk_tolerance")
+def _risk_tolerance() -> float:
+    return contracts.assumption("risk_tolerance")
 
 
 def chapter_contracts() -> dict[str, OutcomeTerms]:
@@ -366,12 +366,12 @@ def chapter_contracts() -> dict[str, OutcomeTerms]:
 def _contract_table() -> pd.DataFrame:
     draws = chapter_draws()
     ref = draws.at(draws.reference_effort)
-    r = _risk_aversion()
+    tol = _risk_tolerance()
     reserves = assumption("practice_reserves")
     rows = []
     for name, terms in chapter_contracts().items():
         c = build_contract(terms, draws, ref)
-        row = {"contract": name, "rate": c.rate, **price(c, draws, r, ref)}
+        row = {"contract": name, "rate": c.rate, **price(c, draws, tol, ref)}
         surplus = c.surplus(ref, draws.years.totals)[0]
         row["p_fail_year"] = float(np.mean(surplus < -reserves))
         rows.append(row)
@@ -397,14 +397,14 @@ def mixed_grid() -> pd.DataFrame:
     """
     draws = chapter_draws()
     ref = draws.at(draws.reference_effort)
-    r = _risk_aversion()
+    tol = _risk_tolerance()
     rows = []
     for measure in MEASURES:
         for cap in GRID_CAPS:
             for b in GRID_BONUSES:
                 terms = OutcomeTerms(bonus_per_child=b, measure=measure, bonus_cap=cap or None)
                 c = build_contract(terms, draws, ref)
-                rows.append({"bonus": b, "measure": measure, "cap": cap, **price(c, draws, r, ref)})
+                rows.append({"bonus": b, "measure": measure, "cap": cap, **price(c, draws, tol, ref)})
     return pd.DataFrame(rows)
 
 
@@ -441,13 +441,13 @@ def schedule_by_year() -> pd.DataFrame:
     """
     draws = chapter_draws()
     ref = draws.at(draws.reference_effort)
-    r = _risk_aversion()
+    tol = _risk_tolerance()
     shares = funding_schedule()
     failed = reserve_paths(term_paths(shares, draws), assumption("practice_reserves"))["p_failed"]
     rows = []
     for t, phi in enumerate(shares):
         c = build_contract(OutcomeTerms(share_on_outcomes=phi), draws, ref)
-        p = price(c, draws, r, ref)
+        p = price(c, draws, tol, ref)
         rows.append({"year": t + 1, "share": phi, "rate": c.rate, "sd_surplus": p["sd_surplus"], "p_loss": p["p_loss"],
                      "risk_premium": p["risk_premium"], "p_failed": float(failed[t])})
     return pd.DataFrame(rows)

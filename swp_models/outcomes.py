@@ -40,7 +40,7 @@ import pandas as pd
 from scipy import special, stats
 
 from . import continuity, data
-from ._legacy_contracts import PracticeYears, risk_premium, simulate_practice_years
+from .contracts import PracticeYears, risk_aversion, risk_premium, simulate_practice_years
 from .costs import Caseload, CostModel, default_caseload, default_cost_model
 from .validation import (check_finite_array, check_in_range, check_instance, check_integer, check_nonnegative,
                          check_one_of, check_positive, check_probability, check_size, check_work)
@@ -730,7 +730,7 @@ def simulate_outcomes(
 def measure_comparison(
     draws: OutcomeDraws,
     bonus_per_child: float,
-    risk_aversion: float,
+    risk_tolerance: float,
     effort_sd: float,
     indicators_: tuple[str, ...] = INDICATORS + ("all",),
     step: float = 0.05,
@@ -750,8 +750,8 @@ def measure_comparison(
     draws : OutcomeDraws
     bonus_per_child : float
         £ per child counted, >= 0.
-    risk_aversion : float
-        ``r`` per £, >= 0.
+    risk_tolerance : float
+        The practice's risk tolerance, £ (at least 1; ``math.inf`` for a risk-neutral practice).
     effort_sd : float
         Spread of effort across practices, in (0, 1].
     indicators_ : tuple of str
@@ -762,7 +762,7 @@ def measure_comparison(
     if not isinstance(draws, OutcomeDraws):
         raise ValueError(f"draws must be OutcomeDraws; got {draws!r}")
     b = check_nonnegative("bonus_per_child", bonus_per_child)
-    r = check_nonnegative("risk_aversion", risk_aversion)
+    risk_aversion(risk_tolerance)  # checks risk_tolerance by name
     sd = check_in_range("effort_sd", effort_sd, 0.0, 1.0, low_open=True)
     d = check_in_range("step", step, 0.0, 0.5, low_open=True)
     if not isinstance(indicators_, tuple) or not indicators_:
@@ -781,7 +781,7 @@ def measure_comparison(
             rows.append({
                 "indicator": ind, "measure": measure, "mean_bonus": float(bonus.mean()), "sd_bonus": math.sqrt(luck),
                 "slope": slope, "uncontrolled_share": luck / total if total > 0 else float("nan"),
-                "risk_premium": risk_premium(bonus, r) if b > 0 else 0.0,
+                "risk_premium": risk_premium(bonus, risk_tolerance) if b > 0 else 0.0,
             })
     return pd.DataFrame(rows)
 

@@ -72,7 +72,7 @@ def test_same_worker_probability_agrees_with_chapter_2(model):
 
 def test_value_added_lowers_the_uncontrolled_share_and_keeps_the_incentive(model):
     draws = om.simulate_outcomes(model, 20_000, 5)
-    t = om.measure_comparison(draws, 1000.0, 1 / 250_000, 0.29, ("attainment", "stable_placement"))
+    t = om.measure_comparison(draws, 1000.0, 250_000, 0.29, ("attainment", "stable_placement"))
     t = t.set_index(["indicator", "measure"])
     for ind in ("attainment", "stable_placement"):
         assert t.loc[(ind, "value_added"), "uncontrolled_share"] < t.loc[(ind, "level"), "uncontrolled_share"]
@@ -136,14 +136,14 @@ def test_contract_pays_its_value_on_average_and_pure_share_payment_adds_risk():
                   oc.OutcomeTerms(share_on_outcomes=1.0, basis="share")):
         c = oc.build_contract(terms, draws, ref)
         assert (c.fixed + c.outcome_payment(ref)).mean() == pytest.approx(c.value, rel=1e-9)
-    block = oc.price(oc.build_contract(oc.OutcomeTerms(), draws, ref), draws, 1 / 250_000, ref)
+    block = oc.price(oc.build_contract(oc.OutcomeTerms(), draws, ref), draws, 250_000, ref)
     pure = oc.price(oc.build_contract(oc.OutcomeTerms(share_on_outcomes=1.0, basis="share"), draws, ref), draws,
-                    1 / 250_000, ref)
+                    250_000, ref)
     assert pure["risk_premium"] > block["risk_premium"]
     assert block["incentive"] == 0 and pure["incentive"] > 0
     capped = oc.price(oc.build_contract(oc.OutcomeTerms(bonus_per_child=1000, surplus_cap=50_000), draws, ref), draws,
-                      1 / 250_000, ref)
-    free = oc.price(oc.build_contract(oc.OutcomeTerms(bonus_per_child=1000), draws, ref), draws, 1 / 250_000, ref)
+                      250_000, ref)
+    free = oc.price(oc.build_contract(oc.OutcomeTerms(bonus_per_child=1000), draws, ref), draws, 250_000, ref)
     assert capped["incentive"] < free["incentive"] and capped["sd_surplus"] < free["sd_surplus"]
 
 

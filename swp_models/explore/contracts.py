@@ -16,8 +16,7 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from .. import _legacy_contracts as contracts
-from .._legacy_contracts import liability
+from .. import contracts, liability
 from ..costs import Caseload, CostModel, default_cost_model, default_caseload, total_cost_moments
 from ..costs import assumption as cost_assumption
 from ..validation import check_in_range, check_integer, check_one_of, check_positive
@@ -73,22 +72,22 @@ def price_contracts(years: contracts.PracticeYears, risk_tolerance: float, effor
     optimum : OptimalShare
         The cost-and-volume share minimising the council's expected cost (41 shares, refined).
     """
-    r = 1.0 / check_positive("risk_tolerance", risk_tolerance)
+    tol = check_positive("risk_tolerance", risk_tolerance)
     check_one_of("scope", scope, liability.SCOPES)
     if reserve_months is not None:
         reserve_months = check_in_range("reserve_months", reserve_months, 0.0, 120.0)
     sc = _scope(scope)
     own = sc.apply(years)
-    book = contracts.build_contracts(years.cost_model, scope=sc, years=own, **terms)
-    fixed = contracts.compare(book, own, r)
-    effort = contracts.effort_comparison(book, own, r, effort_cost)
+    book = contracts.default_contracts(years.cost_model, scope=sc, years=own, **terms)
+    fixed = contracts.compare(book, own, tol)
+    effort = contracts.effort_comparison(book, own, tol, effort_cost)
     reserves = _reserves(scope, reserve_months)
     term = int(contracts.assumption("contract_term_years")) if term_years is None else term_years
     fail = liability.failure_comparison(book, own, reserves, term_years=term,
-                                        failure_cost=contracts.assumption("failure_cost"), risk_aversion=r)
+                                        failure_cost=contracts.assumption("failure_cost"), risk_tolerance=tol)
     table = fixed.merge(effort.drop(columns=["admin_cost", "power"]), on="contract")
     table = table.merge(fail.drop(columns=["risk_premium"]), on="contract")
-    optimum = contracts.simulated_optimal_share(own, r, effort_cost, shares=np.linspace(0, 1, 41))
+    optimum = contracts.simulated_optimal_share(own, tol, effort_cost, shares=np.linspace(0, 1, 41))
     return table, optimum
 
 

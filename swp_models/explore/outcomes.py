@@ -56,7 +56,7 @@ def price_terms(draws: om.OutcomeDraws, terms: oc.OutcomeTerms, risk_tolerance: 
         ``fixed`` (£), ``p_failed`` (by year, constant terms) and ``p_failed_2008`` (by
         year under the 2008 schedule with the same other terms, four years).
     """
-    r = 1.0 / check_positive("risk_tolerance", risk_tolerance)
+    tol = check_positive("risk_tolerance", risk_tolerance)
     n = check_integer("term_years", term_years, low=1, high=10)
     ref = draws.at(draws.reference_effort)
     c = oc.build_contract(terms, draws, ref)
@@ -64,7 +64,7 @@ def price_terms(draws: om.OutcomeDraws, terms: oc.OutcomeTerms, risk_tolerance: 
                                             "surplus_return_share", "basis", "margin")}
     const = oc.reserve_paths(oc.term_paths((terms.share_on_outcomes,) * n, draws, **other), reserves)
     sched = oc.reserve_paths(oc.term_paths(oc.funding_schedule(), draws, **other), reserves)
-    return {"price": oc.price(c, draws, r, ref), "rate": c.rate, "fixed": c.fixed,
+    return {"price": oc.price(c, draws, tol, ref), "rate": c.rate, "fixed": c.fixed,
             "p_failed": const["p_failed"], "p_failed_2008": sched["p_failed"]}
 
 

@@ -180,7 +180,7 @@ def clustering_table() -> Table:
 @lru_cache(maxsize=1)
 def _measures() -> pd.DataFrame:
     draws = oc.chapter_draws()
-    return om.measure_comparison(draws, contracts.assumption("outcome_bonus"), 1 / contracts.assumption("risk_tolerance"),
+    return om.measure_comparison(draws, contracts.assumption("outcome_bonus"), contracts.assumption("risk_tolerance"),
                                  om.assumption("effort_sd_across_practices"))
 
 
