@@ -234,7 +234,7 @@ def finish(
     return alt.vconcat(inner).properties(title=foot, description=description)
 
 
-#: Line styles that tell series apart without colour: solid, long dash, short dash, dash-dot, dotted.
+#: Line styles that tell series apart without colour (solid, long dash, short dash, dash-dot, dotted).
 DASHES: tuple[tuple[int, ...], ...] = ((1, 0), (7, 3), (2, 2), (8, 3, 2, 3), (1, 3))
 #: Point shapes that tell series apart without colour.
 SHAPES: tuple[str, ...] = ("circle", "square", "triangle-up", "diamond", "cross")
