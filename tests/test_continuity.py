@@ -67,11 +67,11 @@ def test_p_same_worker_first_year_without_handoffs_equals_later_year():
 def test_p_same_worker_typed_by_hand():
     h_perm = -math.log(0.89)
     expected = 0.88 * math.exp(-h_perm) + 0.12 * math.exp(-2.0)
-    assert cm.p_same_worker(ENGLAND, 1.0, typed=True) == pytest.approx(expected, rel=1e-12)
+    assert cm.p_same_worker(ENGLAND, 1.0, first_year=False, typed=True) == pytest.approx(expected, rel=1e-12)
     # with no vacancies the typed and Poisson probabilities coincide: 1 - turnover after a year
     s = ContinuityScenario(turnover=0.15)
-    assert cm.p_same_worker(s, 1.0, typed=True) == pytest.approx(0.85, rel=1e-12)
-    assert cm.p_same_worker(s, 1.0) == pytest.approx(0.85, rel=1e-12)
+    assert cm.p_same_worker(s, 1.0, first_year=False, typed=True) == pytest.approx(0.85, rel=1e-12)
+    assert cm.p_same_worker(s, 1.0, first_year=False) == pytest.approx(0.85, rel=1e-12)
 
 
 def test_expected_workers_by_hand():
@@ -185,8 +185,8 @@ def test_pmf_is_a_distribution_with_the_right_mean_and_tail(s, years, first_year
 @settings(max_examples=60, deadline=None)
 @given(s=scenarios, years=periods)
 def test_typed_probability_is_never_below_the_poisson_one(s, years):
-    poisson = cm.p_same_worker(s, years)
-    typed = cm.p_same_worker(s, years, typed=True)
+    poisson = cm.p_same_worker(s, years, first_year=False)
+    typed = cm.p_same_worker(s, years, first_year=False, typed=True)
     assert 0.0 <= poisson <= typed + 1e-15 <= 1.0 + 1e-15
 
 
@@ -204,7 +204,7 @@ def test_p_five_or_more_rises_with_turnover(vacancy, tenure, handoffs, first_yea
     s_lo = ContinuityScenario(lo, vacancy, tenure, handoffs)
     s_hi = ContinuityScenario(hi, vacancy, tenure, handoffs)
     assert cm.p_workers_at_least(s_hi, 5, 1.0, first_year) >= cm.p_workers_at_least(s_lo, 5, 1.0, first_year)
-    assert cm.p_same_worker(s_hi, 1.0) <= cm.p_same_worker(s_lo, 1.0)
+    assert cm.p_same_worker(s_hi, 1.0, first_year=False) <= cm.p_same_worker(s_lo, 1.0, first_year=False)
 
 
 def test_p_five_or_more_strictly_rises_over_a_grid():
@@ -281,7 +281,7 @@ def test_detailed_simulation_departs_from_the_poisson_same_worker_probability():
     n = 20_000
     out = cm.simulate_worker_counts_detailed(s, 1.0, n, seed=5, first_year=False)
     est = (out.workers == 1).mean()
-    p_poisson = cm.p_same_worker(s, 1.0)
+    p_poisson = cm.p_same_worker(s, 1.0, first_year=False)
     se = math.sqrt(p_poisson * (1 - p_poisson) / n)
     assert est - p_poisson > 20 * se
 
@@ -332,7 +332,7 @@ def test_reference_scenarios():
     assert practice.turnover == pytest.approx(cm.assumption("practice_turnover") / 100)
     assert practice.turnover < england.turnover
     # the ordering the chapter reports: practice keeps workers best, London worst
-    p = [cm.p_same_worker(s, 1.0) for s in refs.values()]
+    p = [cm.p_same_worker(s, 1.0, first_year=False) for s in refs.values()]
     assert p[2] > p[0] > p[1]
     table = cm.scenario_summary(refs)
     assert list(table.index) == list(refs)

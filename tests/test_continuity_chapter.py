@@ -224,8 +224,8 @@ def test_stability_check_reads_the_index_and_computes_the_model():
         data.value("stability_index", period="2016-17 to 2017-18", measure="three_or_more_changes_share"),
     ]
     eng = cm.reference_scenarios()["Council, England 2005"]
-    assert check["model"].iloc[0] == pytest.approx(100 * (1 - cm.p_same_worker(eng, 1.0)), rel=1e-12)
-    assert check["model_typed"].iloc[0] == pytest.approx(100 * (1 - cm.p_same_worker(eng, 1.0, typed=True)), rel=1e-9)
+    assert check["model"].iloc[0] == pytest.approx(100 * (1 - cm.p_same_worker(eng, 1.0, False)), rel=1e-12)
+    assert check["model_typed"].iloc[0] == pytest.approx(100 * (1 - cm.p_same_worker(eng, 1.0, False, typed=True)), rel=1e-9)
     h = check["hazard_fitted"].iloc[0]
     assert check["fitted"].iloc[0] == pytest.approx(60.0, rel=1e-12)
     # two years, three or more changes: 1 - e^{-2h}(1 + 2h + (2h)^2 / 2)
@@ -294,8 +294,8 @@ def test_hazard_grid_matches_the_model():
         row = g[(g.turnover == t) & (g.vacancy == v)].iloc[0]
         s = ContinuityScenario(t / 100, v / 100)
         assert row["from_turnover"] + row["from_agency"] == pytest.approx(cm.hazard(s), abs=2e-5)
-        assert row["p_same"] == pytest.approx(cm.p_same_worker(s), abs=1e-5)
-        assert row["p_same_typed"] == pytest.approx(cm.p_same_worker(s, typed=True), abs=1e-5)
+        assert row["p_same"] == pytest.approx(cm.p_same_worker(s, first_year=False), abs=1e-5)
+        assert row["p_same_typed"] == pytest.approx(cm.p_same_worker(s, first_year=False, typed=True), abs=1e-5)
         assert row["p_same_typed"] >= row["p_same"] - 1e-12
 
 
@@ -350,7 +350,7 @@ def test_required_turnover_round_trip():
     for p, v in [(0.9, 0.0), (0.8, 0.05), (0.7, 0.12), (0.5, 0.3)]:
         t = cm.required_turnover(p, v)
         s = ContinuityScenario(t, v)
-        assert cm.p_same_worker(s, 1.0) == pytest.approx(p, rel=1e-12)
+        assert cm.p_same_worker(s, 1.0, False) == pytest.approx(p, rel=1e-12)
     assert math.isnan(cm.required_turnover(0.9, 0.12))
     assert cm.required_turnover(1.0) == 0.0
     assert math.isnan(cm.required_turnover(1.0, 0.01))

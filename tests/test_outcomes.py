@@ -67,7 +67,7 @@ def test_clustering_multiplies_bonus_variance_by_the_design_effect(model):
 def test_same_worker_probability_agrees_with_chapter_2(model):
     s = om.continuity.reference_scenarios()["Practice"]
     plain = model.replace(individual_change_probability=0.0, retention_effect=0.0)
-    assert plain.p_same(0.7) == pytest.approx(om.continuity.p_same_worker(s), rel=1e-12)
+    assert plain.p_same(0.7) == pytest.approx(om.continuity.p_same_worker(s, first_year=False), rel=1e-12)
 
 
 def test_value_added_lowers_the_uncontrolled_share_and_keeps_the_incentive(model):

@@ -189,7 +189,7 @@ def _check_listable(s: ContinuityScenario, years: float, typed: bool) -> None:
         )
 
 
-def p_same_worker(s: ContinuityScenario, years: float = 1.0, first_year: bool = False, *,
+def p_same_worker(s: ContinuityScenario, years: float = 1.0, first_year: bool = True, *,
                   typed: bool = False) -> float:
     """Probability that a child keeps the same social worker throughout a period.
 
@@ -206,8 +206,8 @@ def p_same_worker(s: ContinuityScenario, years: float = 1.0, first_year: bool = 
     previous year" (Annex A.2, Art. 22, under the indicator "Stability of social worker or
     lead professional"), counts children looked after throughout that year; for a
     child who entered care before the year began and after the hand-off window, that is
-    ``first_year=False`` (the default). A child who entered during the year has had every
-    hand-off within it: ``first_year=True``.
+    ``first_year=False``. A child who entered during the year has had every hand-off within it:
+    ``first_year=True``, the default here as in every sibling function of this module.
 
     Parameters
     ----------

@@ -486,6 +486,7 @@ def agency_share_scenarios() -> pd.DataFrame:
         agency = float(lords[(key, "agency_staff_rate")]) / 100.0
         with_agency = base.replace(vacancy=agency)
         rows.append({"area": area, "turnover": base.turnover, "vacancy": base.vacancy, "agency": agency,
-                     "p_vacancy": p_same_worker(base, 1.0), "p_agency": p_same_worker(with_agency, 1.0),
-                     "p_agency_typed": p_same_worker(with_agency, 1.0, typed=True)})
+                     "p_vacancy": p_same_worker(base, 1.0, first_year=False),
+                     "p_agency": p_same_worker(with_agency, 1.0, first_year=False),
+                     "p_agency_typed": p_same_worker(with_agency, 1.0, first_year=False, typed=True)})
     return pd.DataFrame(rows)

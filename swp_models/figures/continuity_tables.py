@@ -251,7 +251,7 @@ def key_results() -> "Table":
              "model; the parts add up to the difference",
              "the practice has no vacancies (most of the lead)"),
             ("The same practice with one post in eight vacant, covered from inside (a departure is two changes)",
-             fmt_prob(p_same_worker(vacant, 1.0)),
+             fmt_prob(p_same_worker(vacant, 1.0, first_year=False)),
              "model; two changes for each departure", "vacancy of one post in eight; the practice's turnover"),
             ("From the same start, social workers over five years from entering care: council child / practice child",
              f"{five_y['council_mean']:.2f} / {five_y['practice_mean']:.2f} (the practice child has "

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .. import data
+from ..problem import WEEKS_PER_YEAR as _WEEKS
 from ..costs.needs import _folder
 from ..validation import check_in_range, check_integer, check_one_of
 
@@ -43,8 +44,9 @@ __all__ = [
     "sourced_pay",
 ]
 
-#: Weeks in a year, to turn the weekly National Insurance threshold into an annual one.
-WEEKS_PER_YEAR = 52
+#: Weeks in a year, to turn the weekly National Insurance threshold into an annual one (the one constant,
+#: :data:`swp_models.problem.WEEKS_PER_YEAR`).
+WEEKS_PER_YEAR = _WEEKS
 
 
 #: Nights a year the practice covers with its night-duty rota (Committee evidence, Q226).
