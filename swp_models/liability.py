@@ -58,6 +58,7 @@ __all__ = [
 
 #: The two scopes, and their names on the page.
 SCOPES: tuple[str, ...] = ("social_work", "placements")
+#: What each scope is called on the pages.
 SCOPE_LABELS: dict[str, str] = {"social_work": "Social work only", "placements": "Social work and placements"}
 
 def assumption(parameter: str) -> float:

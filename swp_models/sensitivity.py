@@ -76,10 +76,11 @@ __all__ = [
 
 #: The assumption tables behind chapters 3-5.
 SENSITIVITY_TABLES: tuple[str, ...] = ("assumptions_costs", "assumptions_contracts", "assumptions_practice")
-#: Practice-years behind every evaluation of :class:`ChapterModel`, base samples of the Sobol
-#: design (a power of two) and the seed of both.
+#: Practice-years behind every evaluation of :class:`ChapterModel`.
 SENSITIVITY_YEARS = 512
+#: Base sample of the variance-based (Sobol) run, a power of two.
 SOBOL_BASE = 32
+#: Seed of the variance-based run.
 SOBOL_SEED = 2007
 _MAX_ROWS = 20_000  # largest number of settings evaluated in one call
 _MAX_BASE = 4_096
@@ -378,7 +379,9 @@ _BASE_OUTPUTS: dict[str, str] = {
     "outcome_cost_block": "Outcome cost of service cuts, block contract (£ a year)",
     "upcoding_cost": "Council's cost of upcoding, capitation by needs group (£ a year)",
 }
+#: Every output the sensitivity analysis reports, as ``name:scope``.
 OUTPUTS: tuple[str, ...] = tuple(f"{key}:{scope}" for scope in liability.SCOPES for key in _BASE_OUTPUTS)
+#: What each output is called on the page.
 OUTPUT_LABELS: dict[str, str] = {
     f"{key}:{scope}": f"{label} — {liability.SCOPE_LABELS[scope].lower()}"
     for scope in liability.SCOPES for key, label in _BASE_OUTPUTS.items()
@@ -742,6 +745,7 @@ MAP_TOLERANCES: tuple[float, ...] = (125_000.0, 175_000.0, 250_000.0, 350_000.0,
                                      1_000_000.0)
 #: Effort costs k of the winner map's grid.
 MAP_EFFORT_COSTS: tuple[float, ...] = (5.0, 7.5, 10.0, 15.0, 20.0, 30.0)
+#: Simulated practice-years behind each cell of the winner map.
 MAP_YEARS = 2_000
 __all__.append("MAP_YEARS")
 

@@ -117,12 +117,15 @@ __all__ = [
 DESIGN_SHARES: tuple[float, ...] = tuple(round(0.05 * i, 2) for i in range(21))
 
 
+#: Thresholds on the design chart, £ a year.
 DESIGN_THRESHOLDS: tuple[float, ...] = (0.0, 25_000.0, 50_000.0, 100_000.0, 200_000.0)
 
 
+#: Practice's risk tolerances on the design chart, £.
 DESIGN_TOLERANCES: tuple[float, ...] = (100_000.0, 250_000.0, 500_000.0, 1_000_000.0)
 
 
+#: How the baseline follows the year on the design chart (the names of :data:`swp_models.contracts.BASES`).
 DESIGN_BASES: tuple[str, ...] = BASES
 
 
@@ -134,9 +137,11 @@ DESIGN_RESERVE_MONTHS: tuple[float, ...] = (1.0, 3.0, 6.0)
 FRONTIER_TOLERANCES: tuple[float, ...] = (100_000.0, 250_000.0, 500_000.0, 1_000_000.0, 2_000_000.0)
 
 
+#: Effort costs k on the trade-off chart.
 FRONTIER_EFFORT_COSTS: tuple[float, ...] = (5.0, 10.0, 20.0, 40.0)
 
 
+#: Practice's cost shares on the trade-off chart, 0 to 1.
 FRONTIER_SHARES: tuple[float, ...] = tuple(round(0.025 * i, 3) for i in range(41))
 
 

@@ -18,11 +18,6 @@ def _practice() -> ContinuityScenario:
     return ContinuityScenario(turnover=0.055, name="Practice")
 
 
-def _explorer_inputs() -> dict:
-    return {"scenario": _scenario(), "episode_years": 5.0, "team_size": 8, "on_duty": 1, "weeks_between_duties": 2.5,
-            "workers": 11, "cap": 10, "arrivals": 50.0, "mean_stay_years": 2.0}
-
-
 _C = "swp_models.continuity"
 _T = "swp_models.figures.continuity_tables"
 
@@ -86,10 +81,6 @@ EXAMPLES = {
     f"{_T}.target_table": {"targets": [0.8, 0.9], "vacancies": [0.0, 0.05]},
     # chapter 2's charts and explorer
     "swp_models.figures.continuity.episode_chart": lambda: {"scenarios": {"England": _scenario()}},
-    "swp_models.explore.continuity.ExplorerInputs": lambda: _explorer_inputs(),
-    "swp_models.explore.continuity.results_html": lambda: {
-        "inputs": __import__("swp_models.explore.continuity", fromlist=["ExplorerInputs"]).ExplorerInputs(
-            **_explorer_inputs())},
     # chapter 1
     "swp_models.problem.wmtd_intervals": {"confidence_levels": [0.9, 0.95]},
 }

@@ -137,32 +137,3 @@ ACCEPTS = {
     # a salary, or an array of salaries
     _P + "design.on_costs": {"salary": [5]},
 }
-
-
-def _explorer_inputs():
-    from swp_models.costs import default_caseload
-    from swp_models.explore.costs import ExplorerInputs
-
-    return ExplorerInputs(target_mean=35360.0, share_mode="calibrated", position=0.5, ebd_share=0.42,
-                          complex_share=0.03, cv=0.5, tail_share=0.0, tail_multiple=3.0, caseload=default_caseload(),
-                          excess=0.10)
-
-
-def _explorer_fields():
-    inputs = _explorer_inputs()
-    return {f: getattr(inputs, f) for f in ("target_mean", "share_mode", "position", "ebd_share", "complex_share",
-                                            "cv", "tail_share", "tail_multiple", "caseload", "excess")}
-
-
-def _practice_values():
-    from swp_models.explore.practice import _defaults
-
-    return {"values": _defaults()}
-
-
-EXAMPLES.update({
-    "swp_models.explore.costs.ExplorerInputs": _explorer_fields,
-    "swp_models.explore.costs.build_model": lambda: {"inputs": _explorer_inputs()},
-    "swp_models.explore.costs.results_html": lambda: {"inputs": _explorer_inputs()},
-    "swp_models.explore.practice.render": _practice_values,
-})

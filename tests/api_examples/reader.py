@@ -1,5 +1,5 @@
 """Valid calls of the reader-facing modules: swp_models.charts (the house chart helpers) and
-swp_models.findings (the chapters' key-results registry behind the home page and the reproduce command).
+swp_models.findings's stored key results (the rest of the registry's examples are in rest.py).
 
 Values that need the package are built by zero-argument callables, so this file imports nothing heavy.
 """
@@ -31,13 +31,5 @@ EXAMPLES = {
                                  "value": 0.5},
     "swp_models.charts.series_cues": {"field": "series:N", "domain": ["a", "b"]},
     "swp_models.charts.write_vega_bundle": {"path": str(_TMP / "swp-contract-vega.js")},
-    "swp_models.findings.Chapter": lambda: {"number": 1, "title": "A chapter", "page": "book/01_problem",
-                                            "key_results": _chapter().key_results},
-    "swp_models.findings.csv_name": lambda: {"chapter": _chapter()},
-    "swp_models.findings.headline_rows": lambda: {"chapters": (_chapter(),), "stored": True},
-    "swp_models.findings.key_results_frame": lambda: {"chapter": _chapter()},
     "swp_models.findings.stored_key_results": lambda: {"chapter": _chapter()},
-    "swp_models.findings.link_chapters": {"text": "As chapter 2 shows."},
-    "swp_models.findings.write_key_results": lambda: {"outdir": str(_TMP / "swp-contract-key-results"),
-                                                      "chapters": (_chapter(),), "stored": True},
 }

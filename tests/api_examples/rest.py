@@ -131,12 +131,6 @@ EXAMPLES = {
     "swp_models.tables.key_results": {"rows": [("A result", "1", "a source")]},
     # charts
     "swp_models.charts.source_line": {"sources": ["A report, s.1", "an assumption"]},
-    "swp_models.charts.bound_params": {"spec": {"params": [{"name": "a", "bind": {"input": "range"}}]}},
-    "swp_models.charts.finish": lambda: {"chart": _chart(), "title": "A chart", "source": "A source"},
-    "swp_models.charts.selector": {"name": "pick", "label": "Pick", "options": ["a", "b"], "value": "a"},
-    "swp_models.charts.slider": {"name": "s", "label": "S", "minimum": 0.0, "maximum": 1.0, "step": 0.1,
-                                 "value": 0.5},
-    "swp_models.charts.write_vega_bundle": lambda: {"path": str(Path(_outdir()) / "vega-bundle.js")},
     # data
     "swp_models.data.describe": {"name": "workforce_rates_2005"},
     "swp_models.data.dictionary": {"name": "workforce_rates_2005"},
@@ -244,6 +238,9 @@ EXAMPLES = {
 
 # One number of children for every practice is documented as valid, beside a sequence of sizes.
 ACCEPTS = {
+    # A risk tolerance of math.inf is a risk-neutral practice, as documented (contracts.risk_aversion).
+    f"{_OC}.price": {"risk_tolerance": [float("inf")]},
+    f"{_OM}.measure_comparison": {"risk_tolerance": [float("inf")]},
     f"{_EV}.PilotDesign": {"children_per_practice": [5], "control_children": [5]},
 }
 
