@@ -112,8 +112,8 @@ __all__ = [
 ]
 
 
-#: Grid of the "design your contract" chart: practice's share beyond the threshold, the
-#: threshold (£ a year), the practice's risk tolerance 1/r (£) and how the baseline follows the year.
+#: Grid of the "design your contract" chart (the practice's share beyond the threshold; with the
+#: thresholds, risk tolerances and baselines below).
 DESIGN_SHARES: tuple[float, ...] = tuple(round(0.05 * i, 2) for i in range(21))
 
 
@@ -133,7 +133,7 @@ DESIGN_BASES: tuple[str, ...] = BASES
 DESIGN_RESERVE_MONTHS: tuple[float, ...] = (1.0, 3.0, 6.0)
 
 
-#: Grid of the trade-off chart: risk tolerance 1/r (£) and effort cost k.
+#: Risk tolerances 1/r (£) on the trade-off chart (with the effort costs and shares below).
 FRONTIER_TOLERANCES: tuple[float, ...] = (100_000.0, 250_000.0, 500_000.0, 1_000_000.0, 2_000_000.0)
 
 
@@ -171,7 +171,7 @@ def _skimming_table(scope: str) -> pd.DataFrame:
 
 
 def skimming_table(scope: str = "placements") -> pd.DataFrame:
-    """:func:`skimming_gain` for every chapter contract under ``scope``, stacked.
+    """:func:`~swp_models.contracts.skimming_gain` for every chapter contract under ``scope``, stacked.
 
     Columns ``contract``, ``group``, ``mean_cost``, ``gain_extra_child``,
     ``gain_vs_average`` and ``gain_average_child`` (the gain from one more child drawn
@@ -222,7 +222,7 @@ def needs_mix_comparison(n_years: int = GRID_YEARS, seed: int = CHAPTER_SEED) ->
     simulated afresh (same seed for every mix), the placements scope applied, and the
     chapter's contracts rebuilt on that mix (capitation rates and threshold baselines
     follow it) and priced with the chapter's risk aversion, effort cost and reserves
-    (:func:`chapter_defaults`, :func:`chapter_reserves`). Cached.
+    (:func:`~swp_models.contracts.chapter_defaults`, :func:`~swp_models.contracts.chapter_reserves`). Cached.
 
     Parameters
     ----------
@@ -239,9 +239,9 @@ def needs_mix_comparison(n_years: int = GRID_YEARS, seed: int = CHAPTER_SEED) ->
         loss in a year), ``block_p_fail_year`` (chance the loss exceeds the reserves in a
         year) and ``block_risk_premium`` (exact CARA premium, unlimited liability, £ a
         year); ``optimal_share`` (the closed-form cost-sharing share that minimises the
-        council's expected cost, :func:`optimal_share` on the simulated mean and variance);
+        council's expected cost, :func:`~swp_models.contracts.optimal_share` on the simulated mean and variance);
         ``cheapest_effort`` (the contract with the lowest council cost once effort
-        responds, :func:`effort_comparison`), ``cheapest_effort_cost`` (£ a year) and
+        responds, :func:`~swp_models.contracts.effort_comparison`), ``cheapest_effort_cost`` (£ a year) and
         ``runner_up_gap`` (how much dearer the next cheapest is, £ a year).
     """
     n = check_integer("n_years", n_years, low=1_000, high=CHAPTER_YEARS)
@@ -249,7 +249,7 @@ def needs_mix_comparison(n_years: int = GRID_YEARS, seed: int = CHAPTER_SEED) ->
     return _needs_mix_comparison(n, s).copy()
 
 
-#: Contracts the shock comparison shows (name prefixes of :func:`default_contracts`'s names).
+#: Contracts the shock comparison shows (name prefixes of :func:`~swp_models.contracts.default_contracts`'s names).
 SHOCK_CONTRACTS: tuple[str, ...] = ("Block", "Capitation by needs group", "Cost and volume", "Threshold at",
                                     "Full reimbursement")
 
@@ -287,7 +287,7 @@ def shock_comparison(shock_cv: float | None = None, *, n_years: int = GRID_YEARS
     (:class:`swp_models.costs.CostModel`'s ``shock_cv``); the practice's own budget is fixed
     and not shocked. For each scope and each contract of :data:`SHOCK_CONTRACTS` the
     practice-years are simulated with the same seed with no shock and with the shock, the
-    contracts rebuilt on them (:func:`default_contracts`) and priced with the chapter's risk
+    contracts rebuilt on them (:func:`~swp_models.contracts.default_contracts`) and priced with the chapter's risk
     aversion, reserves and contract term. Cached.
 
     Parameters
@@ -328,9 +328,9 @@ def surplus_histograms(
     Parameters
     ----------
     years : PracticeYears, optional
-        Default :func:`chapter_scope_years` (social work and placements).
+        Default :func:`~swp_models.contracts.chapter_scope_years` (social work and placements).
     contracts : mapping, optional
-        Default :func:`chapter_contracts` for that scope.
+        Default :func:`~swp_models.contracts.chapter_contracts` for that scope.
     limit : float
         Bins cover ``[-limit, limit]``, £ (> 0); years beyond fall in the outer bins.
     width : float
@@ -384,7 +384,7 @@ def design_grid(
     n_years: int = GRID_YEARS,
     seed: int = CHAPTER_SEED,
 ) -> pd.DataFrame:
-    """:class:`CostSharing` contracts priced on a grid, for the static "design your contract" chart.
+    """:class:`~swp_models.contracts.CostSharing` contracts priced on a grid, for the static "design your contract" chart.
 
     Every combination of scope, share ``s``, threshold ``T``, basis and risk tolerance
     ``1/r`` is priced on the same ``n_years`` practice-years (default cost model and
@@ -399,7 +399,7 @@ def design_grid(
         and the council's expected absorbed loss ``absorbed_m`` (£ a year),
         ``surplus_p5`` (the 5% worst year), ``risk_premium`` (exact, costs fixed),
         ``admin_cost``, ``council_cost_fixed`` and ``council_cost_effort`` (as in
-        :func:`effort_comparison`), all £ per practice-year except the shares.
+        :func:`~swp_models.contracts.effort_comparison`), all £ per practice-year except the shares.
         Administration: contract management, plus the cost audit unless ``s = 1`` and
         ``T = 0`` (nothing then depends on cost), plus the per-child needs assessment
         with the ``"needs"`` basis.
@@ -476,7 +476,7 @@ def frontier_grid(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The efficiency-versus-risk trade-off of cost-and-volume, on a grid of ``1/r`` and ``k``.
 
-    Priced on :func:`chapter_scope_years` under ``scope`` (``"placements"`` or
+    Priced on :func:`~swp_models.contracts.chapter_scope_years` under ``scope`` (``"placements"`` or
     ``"social_work"``).
 
     Returns
@@ -486,7 +486,7 @@ def frontier_grid(
         ``share``, ``efficiency_gain`` (``e m - k e**2 m / 2``), ``risk_premium`` (exact,
         on the reduced costs), ``net_saving`` (their difference: what the council saves
         against full reimbursement, administration aside) and ``net_saving_closed_form``
-        (the same from :func:`council_expected_cost`), all £ per practice-year.
+        (the same from :func:`~swp_models.contracts.council_expected_cost`), all £ per practice-year.
     optima : pandas.DataFrame
         One row per tolerance and effort cost: ``closed_form_share``, ``simulated_share``,
         ``net_saving_at_optimum`` (simulated, £) and ``closed_form_saving`` (closed form at
@@ -1099,7 +1099,7 @@ def council_side_table() -> Table:
 
 
 def needs_mix_figures() -> pd.DataFrame:
-    """:func:`swp_models.needs_mix_comparison` at its defaults (unformatted; see there for the columns)."""
+    """:func:`needs_mix_comparison` at its defaults (unformatted; see there for the columns)."""
     return needs_mix_comparison()
 
 

@@ -241,6 +241,7 @@ ACCEPTS = {
     # A risk tolerance of math.inf is a risk-neutral practice, as documented (contracts.risk_aversion).
     f"{_OC}.price": {"risk_tolerance": [float("inf")]},
     f"{_OM}.measure_comparison": {"risk_tolerance": [float("inf")]},
+    "swp_models.abroad.kansas_comparison": {"risk_tolerance": [float("inf")]},
     f"{_EV}.PilotDesign": {"children_per_practice": [5], "control_children": [5]},
 }
 
