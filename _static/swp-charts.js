@@ -6,6 +6,13 @@
  * redraws when the column's width changes. Under each chart: its description and its data as a
  * table behind a disclosure, with the data as CSV to download.
  *
+ * Drawn twice: the built page already holds each chart as an SVG drawing (made at build time, see
+ * _ext/swp_static_charts.py), so the reader sees every chart as soon as the HTML arrives. This script
+ * (loaded deferred) then replaces each drawing with the live chart, one at a time while the browser is
+ * idle: first a chart whose controls the page's address sets, then charts on screen, then the rest in
+ * page order. A chart is marked data-painted when its drawing is on screen and data-drawn when it
+ * is live.
+ *
  * Scenario links: the value of every control the reader moves is kept in the page address's hash
  * (#name=value&..., values as JSON), so the address is a link to that scenario. A page opened with
  * such a hash sets those controls (and every chart that shares them) before it is marked drawn.
@@ -76,8 +83,6 @@
       } else if (typeof t === "string" && n !== spec) {
         n.title = wrapText(t, Math.max(16, Math.floor(width * 0.5 / (12 * 0.6))));
       }
-      // A chart's own legend settings give way on a phone: one entry a line.
-      if (narrow && n.legend && typeof n.legend === "object") { n.legend.columns = 1; n.legend.direction = "vertical"; }
       // A label limit of 0 means "no limit": on a narrow column every limit is capped.
       if (typeof n.labelLimit === "number" && (n.labelLimit === 0 || n.labelLimit > limit)) { n.labelLimit = limit; }
     });
@@ -88,14 +93,21 @@
     spec.config.axis.labelLimit = limit;
     spec.config.legend = spec.config.legend || {};
     spec.config.legend.labelLimit = Math.max(90, Math.floor(width * 0.6));
-    if (width < 560) {
-      // On a phone, legends go one under another below the chart, one entry a line.
-      spec.config.legend.columns = 1;
-      spec.config.legend.labelLimit = Math.max(90, width - 40);
-      spec.config.legend.layout = { bottom: { anchor: "start", direction: "vertical", margin: 6 } };
-    }
+    if (narrow) { legendsOneALine(spec, width); }
     spec.config.text = spec.config.text || {};
     if (spec.config.text.limit === undefined) { spec.config.text.limit = Math.floor(width * (narrow ? 0.45 : 0.6)); }
+  }
+  // Legends one under another below the chart, one entry a line (on a phone, or wherever a legend
+  // in a row is what makes the chart wider than its column).
+  function legendsOneALine(spec, width) {
+    walk(spec, function (n) {
+      if (n.legend && typeof n.legend === "object") { n.legend.columns = 1; n.legend.direction = "vertical"; }
+    });
+    spec.config = spec.config || {};
+    spec.config.legend = spec.config.legend || {};
+    spec.config.legend.columns = 1;
+    spec.config.legend.labelLimit = Math.max(90, width - 40);
+    spec.config.legend.layout = { bottom: { anchor: "start", direction: "vertical", margin: 6 } };
   }
   function drawnWidth(box) {
     var svg = box.querySelector("svg, canvas");
@@ -184,7 +196,14 @@
     chart.target = target;
     chart.lastWidth = undefined;
     chart.best = null;
+    chart.legendsStacked = target < 560;
     function settle(result) {
+      if (chart.static) {
+        // The live chart takes the drawing's place.
+        chart.static.remove();
+        chart.static = null;
+        chart.box.classList.remove("swp-chart-pending");
+      }
       var w = drawnWidth(chart.box);
       if (chart.result && chart.result !== result) { chart.result.finalize(); }
       chart.result = result;
@@ -200,6 +219,14 @@
       return vegaEmbed(chart.box, spec, chart.options).then(function (result) {
         var w = drawnWidth(chart.box);
         var stuck = chart.lastWidth !== undefined && w > chart.lastWidth * 0.97 && tries > 1;
+        if (stuck && !chart.legendsStacked) {
+          // Narrowing the plot no longer helps: a legend in a row may be what is too wide.
+          chart.legendsStacked = true;
+          legendsOneALine(spec, target);
+          chart.lastWidth = undefined;
+          result.finalize();
+          return attempt();
+        }
         if (stuck && chart.best) {
           // Narrowing no longer helps (a label, not the plot, sets the width): keep the widest plot
           // that drew no wider than this one.
@@ -221,7 +248,10 @@
         return attempt();
       });
     }
-    return attempt().catch(function (e) { chart.box.textContent = "Chart failed to draw: " + e; });
+    return attempt().catch(function (e) {
+      chart.box.classList.remove("swp-chart-pending");
+      chart.box.textContent = "The live chart failed to draw: " + e;
+    });
   }
 
   // Inline data given as CSV text (a quote-aware reader for the files pandas writes).
@@ -346,17 +376,52 @@
     chart.el.appendChild(details);
   }
 
+  // ---- Live charts, one at a time ------------------------------------------------------
+  var busy = false;
+  function later(fn) {
+    if (window.requestIdleCallback) { window.requestIdleCallback(fn, { timeout: 150 }); }
+    else { setTimeout(fn, 16); }
+  }
+  function onScreen(chart) {
+    var r = chart.el.getBoundingClientRect();
+    return r.bottom > -100 && r.top < window.innerHeight + 100;
+  }
+  function setByAddress(chart) {
+    return chart.names.some(function (name) { return name in scenario; });
+  }
+  function nextChart() {
+    var waiting = charts.filter(function (c) { return !c.started; });
+    return waiting.filter(setByAddress)[0] || waiting.filter(onScreen)[0] || waiting[0] || null;
+  }
+  function drawLive(chart) {
+    if (!chart.started) {
+      chart.started = true;
+      if (chart.static) { chart.box.classList.add("swp-chart-pending"); }
+      fit(chart).then(chart.done, chart.done);
+    }
+    return chart.drawn;
+  }
+  function pump() {
+    if (busy) { return; }
+    var chart = nextChart();
+    if (!chart) { return; }
+    busy = true;
+    drawLive(chart).then(function () { busy = false; later(pump); });
+  }
+
   window.swpChart = function (id, spec, options) {
     var el = document.getElementById(id);
     var box = document.createElement("div");
     box.className = "swp-chart-view";
-    el.appendChild(box);
+    var drawing = el.querySelector(".swp-chart-static");
+    el.insertBefore(box, drawing ? drawing.nextSibling : null);
     var chart = { el: el, box: box, spec: spec, options: options, result: null, target: 0,
-                  names: boundNames(spec), defaults: {}, link: null };
+                  names: boundNames(spec), defaults: {}, link: null, static: drawing, started: false };
+    chart.drawn = new Promise(function (resolve) { chart.done = resolve; });
     charts.push(chart);
     scenarioLink(chart);
     alternative(chart, charts.length - 1);
-    chart.drawn = fit(chart);
+    later(pump);
   };
 
   // Scripts the page needs only after its charts (MathJax, marked by the book's build as
@@ -373,15 +438,17 @@
       });
     });
   }
-  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", afterCharts); }
-  else { setTimeout(afterCharts, 0); }
+  // The charts register on the window's load event (their scripts ran before this deferred one), so
+  // every chart is known once that event's earlier listeners have run.
+  if (document.readyState === "complete") { setTimeout(afterCharts, 0); }
+  else { window.addEventListener("load", afterCharts); }
 
   var pending = null;
   window.addEventListener("resize", function () {
     clearTimeout(pending);
     pending = setTimeout(function () {
       charts.forEach(function (c) {
-        if (Math.abs(c.el.clientWidth - c.target) > 24) { fit(c); }
+        if (c.started && c.result && Math.abs(c.el.clientWidth - c.target) > 24) { fit(c); }
       });
     }, 200);
   });

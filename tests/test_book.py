@@ -94,8 +94,12 @@ def _check_marks(marks: list[int], where: str) -> None:
 
 
 def _wait_drawn(chart) -> None:
+    """Wait until the chart is live: its build-time drawing replaced by the Vega chart and its controls."""
     chart.scroll_into_view_if_needed()
-    chart.locator("svg").first.wait_for(state="attached", timeout=15_000)
+    chart.locator(".swp-chart-view svg").first.wait_for(state="attached", timeout=15_000)
+    chart.evaluate("el => new Promise(done => { const poll = () => el.dataset.drawn ? done() : setTimeout(poll, 50);"
+                   " poll(); })")
+    assert chart.locator(".swp-chart-static").count() == 0, "the chart's build-time drawing is still shown"
 
 
 # Console messages that are known and harmless, each with the page it appears on. Anything else a

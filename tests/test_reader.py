@@ -278,6 +278,70 @@ def test_nothing_outside_a_phone_viewport(page, book_url, offline):
     assert not tab.errors and not offline.blocked
 
 
+CHART_PAGES = [p for p in PAGES if 'class="swp-chart"' in (HTML / p).read_text(encoding="utf-8")]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page", CHART_PAGES)
+def test_no_chart_scrolls_sideways_on_a_desktop(page, book_url, offline):
+    tab = _open(offline, f"{book_url}/{page}", DESKTOP)
+    wide = tab.evaluate("() => Array.from(document.querySelectorAll('.swp-chart')).filter(c => "
+                        "c.querySelector('.swp-chart-view svg').getBoundingClientRect().width > c.clientWidth + 1)"
+                        ".map(c => c.id)")
+    assert not wide, f"{page} at {DESKTOP} px: charts wider than the column: {wide}"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page", CHART_PAGES)
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_every_chart_is_drawn_before_any_script_runs(page, width, book_url, offline):
+    """A reader whose browser runs no scripts (or before they run) sees each chart's build-time drawing,
+    with its data marks, labelled, and inside the column."""
+    offline.context.close()
+    offline.context = offline.context.browser.new_context(viewport={"width": width, "height": 900},
+                                                          java_script_enabled=False)
+    offline.context.route("**/*", offline._route)
+    tab = offline.new_page()
+    tab.goto(f"{book_url}/{page}", wait_until="load")
+    charts_ = tab.locator(".swp-chart")
+    assert charts_.count() > 0
+    for i in range(charts_.count()):
+        drawing = charts_.nth(i).locator(".swp-chart-static")
+        assert drawing.count() == 1, f"chart {i + 1} on {page} has no build-time drawing"
+        assert len(drawing.get_attribute("aria-label") or "") > 20, f"chart {i + 1} on {page}: no description"
+        marks = drawing.evaluate("el => Array.from(el.querySelectorAll('svg g.role-mark')).map(g => g.children.length)")
+        assert sum(marks) >= 2 and all(marks), f"chart {i + 1} on {page}: drawing has marks {marks}"
+        box = drawing.locator("svg").bounding_box()
+        column = charts_.nth(i).bounding_box()
+        assert box["width"] <= column["width"] + 1, f"chart {i + 1} on {page} is wider than its column"
+    assert not offline.blocked
+
+
+def test_build_time_drawing_wraps_and_caches(tmp_path):
+    sys.path.insert(0, str(ROOT / "_ext"))
+    import swp_static_charts as drawings
+
+    long = "word " * 60
+    spec = {"title": {"text": "A title", "subtitle": long}, "mark": "bar",
+            "data": {"values": [{"a": "x", "b": 1}, {"a": "y", "b": 2}]},
+            "encoding": {"x": {"field": "a", "type": "nominal", "axis": {"labelLimit": 0}, "title": long},
+                         "y": {"field": "b", "type": "quantitative"}}}
+    wide = drawings.desktop_spec(spec)
+    assert isinstance(wide["title"]["subtitle"], list) and len(wide["title"]["subtitle"]) > 1
+    assert all(len(line) <= (drawings.COLUMN_WIDTH - 16) / (12 * 0.66) for line in wide["title"]["subtitle"])
+    assert isinstance(wide["encoding"]["x"]["title"], list)
+    assert wide["encoding"]["x"]["axis"]["labelLimit"] == drawings.COLUMN_WIDTH * 4 // 10
+    assert spec["title"]["subtitle"] == long, "the spec given is not changed"
+    html_out = charts._renderer(spec)["text/html"]
+    body = f"<p>before</p>{html_out}<p>after</p>"
+    drawn = drawings.with_drawings(body, tmp_path)
+    assert drawn.count('class="swp-chart-static"') == 1 and drawn.count("<svg") == 1
+    assert "dataset.painted" in drawn and "var spec = " in drawn and drawn.endswith("<p>after</p>")
+    assert len(list(tmp_path.glob("*.svg"))) == 1
+    assert drawings.with_drawings(body, tmp_path) == drawn, "a cached drawing is the drawing"
+    assert drawings.with_drawings("<p>no chart</p>", tmp_path) == "<p>no chart</p>"
+
+
 def _same(text: str) -> str:
     """Text as compared across pages: the page's typography turns straight quotes into curly ones."""
     return " ".join(text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
