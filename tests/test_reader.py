@@ -375,13 +375,23 @@ def test_home_page_agrees_with_the_built_chapters(built_book):
         assert [_same(row[0]), _same(row[1])] in pages[ch.page], f"home page finding {row[:2]} is not on {ch.page}"
 
 
-@pytest.mark.browser
-def test_home_page_shows_the_chapters_headlines(book_url, offline):
+def _home(offline, book_url, width: int, height: int):
+    """The home page in a fresh offline tab of the given viewport."""
     offline.context.close()
-    offline.context = offline.context.browser.new_context(viewport={"width": 1366, "height": 768})
+    offline.context = offline.context.browser.new_context(viewport={"width": width, "height": height})
     offline.context.route("**/*", offline._route)
     tab = offline.new_page()
     tab.goto(f"{book_url}/index.html", wait_until="load")
+    return tab
+
+
+#: The bottom of an element, in px from the top of the page (the page as first opened, not scrolled).
+_BOTTOM = "e => e.getBoundingClientRect().bottom + window.scrollY"
+
+
+@pytest.mark.browser
+def test_home_page_shows_the_chapters_headlines(book_url, offline):
+    tab = _home(offline, book_url, DESKTOP, 768)
     expected = findings.headline_rows(stored=True)
     main = expected[(expected["rank"] == 0) & ~expected["chapter"].str.contains(".", regex=False)]
     headline_table = tab.locator(".swp-findings table.swp-findings-table").first
@@ -398,16 +408,37 @@ def test_home_page_shows_the_chapters_headlines(book_url, offline):
         if basis == "data and model only":
             assert rests == "no"
         else:
+            # "yes", and the assumption's name on the screen, not only on hover.
             assert rests.startswith("yes") and cells.nth(3).locator("abbr").get_attribute("title") == basis
+            named = cells.nth(3).locator("abbr + span")
+            assert _same(named.inner_text()) == _same(f": {basis}")
+            assert named.evaluate("e => e.getBoundingClientRect().width") > 20, f"chapter {r['chapter']}: {basis!r} is hidden"
     # The rest are behind a disclosure, closed until asked for.
     more = tab.locator(".swp-findings details")
     assert more.count() == 1 and not more.evaluate("d => d.open")
     more.locator("summary").click()
     assert more.locator("table tbody tr").count() == len(expected) - len(main)
     more.locator("summary").click()
-    # Short: the findings (one a chapter) end within 1.4 heights of a 1366 x 768 desktop screen.
-    bottom = headline_table.evaluate("e => e.getBoundingClientRect().bottom + window.scrollY")
-    assert bottom < 1.4 * 768, f"the findings run to {bottom:.0f} px"
+    # One screen: from the top of the page (theme header included) to the last headline, within
+    # the first 1366 x 768 viewport.
+    bottom = rows.last.evaluate(_BOTTOM)
+    height = tab.evaluate("() => window.innerHeight")
+    assert height == 768 and bottom <= height, f"the headline findings run to {bottom:.0f} px ({bottom / height:.2f} screens)"
+
+
+@pytest.mark.browser
+def test_home_page_reads_on_a_phone(book_url, offline):
+    """At 390 x 844 nothing scrolls sideways, and the first headline finding is on the first screen."""
+    tab = _home(offline, book_url, PHONE, 844)
+    assert tab.evaluate("() => document.documentElement.scrollWidth") <= PHONE
+    first = tab.locator(".swp-findings table.swp-findings-table tbody tr").first
+    box = first.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE, box
+    assert first.evaluate(_BOTTOM) <= tab.evaluate("() => window.innerHeight"), "the first finding is below the first screen"
+    # Its figure and chapter share a line: a finding reads as one short block.
+    figure, chapter = (first.locator("td").nth(i).bounding_box() for i in (1, 2))
+    assert abs(figure["y"] - chapter["y"]) < figure["height"], (figure, chapter)
+    assert not tab.errors and not offline.blocked
 
 
 _SVG = "el => el.querySelector('.swp-chart-view svg').outerHTML"
