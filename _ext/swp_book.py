@@ -133,7 +133,7 @@ class FindingsDirective(SphinxDirective):
     """The book's headline findings, linked to their chapters: one a chapter in a table short enough
     for one screen, the others behind a disclosure.
 
-    Each row gives the finding, its figure, its chapter (linked) and whether a labelled assumption
+    Each row gives the finding, its figure, its chapter (linked to the chapter's key-results table) and whether a labelled assumption
     drives it ("yes", naming the assumption on hover and to screen readers, or "no"). The figures are
     read from the chapters' stored outputs (what the chapter pages show) through
     :func:`swp_models.findings.headline_rows`, so nothing is computed again for this page.
@@ -163,7 +163,7 @@ class FindingsDirective(SphinxDirective):
 
         body = []
         for r in rows.to_dict("records"):
-            uri = self.env.app.builder.get_relative_uri(self.env.docname, r["page"])
+            uri = self.env.app.builder.get_relative_uri(self.env.docname, r["page"]) + "#key-results"
             basis = r["Rests on an assumption"]
             rests = ("no" if basis == "data and model only"
                      else f'<abbr class="swp-basis" title="{escape(basis)}">yes</abbr>'

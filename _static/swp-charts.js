@@ -425,21 +425,16 @@
   };
 
   // Scripts the page needs only after its charts (MathJax, marked by the book's build as
-  // script.swp-after-charts) load once every chart has drawn.
+  // script.swp-after-charts) load once the page has loaded: they take no bandwidth from the page's
+  // HTML, which carries the charts' drawings, nor from the Vega bundle.
   function afterCharts() {
-    var later = document.querySelectorAll("script.swp-after-charts[data-src]");
-    if (!later.length) { return; }
-    Promise.all(charts.map(function (c) { return c.drawn; })).then(function () {
-      later.forEach(function (tag) {
-        var s = document.createElement("script");
-        s.src = tag.getAttribute("data-src");
-        s.async = true;
-        document.head.appendChild(s);
-      });
+    document.querySelectorAll("script.swp-after-charts[data-src]").forEach(function (tag) {
+      var s = document.createElement("script");
+      s.src = tag.getAttribute("data-src");
+      s.async = true;
+      document.head.appendChild(s);
     });
   }
-  // The charts register on the window's load event (their scripts ran before this deferred one), so
-  // every chart is known once that event's earlier listeners have run.
   if (document.readyState === "complete") { setTimeout(afterCharts, 0); }
   else { window.addEventListener("load", afterCharts); }
 

@@ -402,7 +402,7 @@ def test_home_page_shows_the_chapters_headlines(book_url, offline):
         assert _same(cells.nth(0).inner_text()) == _same(r["Result"])
         assert _same(cells.nth(1).inner_text()) == _same(r["Value"])
         assert cells.nth(2).inner_text().strip() == r["chapter"]
-        assert cells.nth(2).locator("a").get_attribute("href").endswith(r["page"].split("/")[-1] + ".html")
+        assert cells.nth(2).locator("a").get_attribute("href").endswith(r["page"].split("/")[-1] + ".html#key-results")
         rests = cells.nth(3).inner_text().strip()
         basis = r["Rests on an assumption"]
         if basis == "data and model only":
