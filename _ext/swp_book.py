@@ -133,8 +133,8 @@ class FindingsDirective(SphinxDirective):
     """The book's headline findings, linked to their chapters: one a chapter in a table short enough
     for one screen, the others behind a disclosure.
 
-    Each row gives the finding, its figure, its chapter (linked to the chapter's key-results table) and whether a labelled assumption
-    drives it ("yes", naming the assumption on hover and to screen readers, or "no"). The figures are
+    Each row gives the finding, its figure, its chapter (linked to the chapter's key-results table)
+    and whether a labelled assumption drives it ("yes", naming the assumption, or "no"). The figures are
     read from the chapters' stored outputs (what the chapter pages show) through
     :func:`swp_models.findings.headline_rows`, so nothing is computed again for this page.
     """
