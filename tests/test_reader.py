@@ -630,6 +630,21 @@ def test_pdfs_are_a4_and_render(tmp_path):
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("page", CHART_PAGES)
+def test_every_chart_prints_within_one_a4_page(page, book_url, offline):
+    """In print every chart is no wider than the A4 text column and no taller than the page, so
+    Chromium never cuts a chart (its legend or source line) across two pages."""
+    tab = _open(offline, f"{book_url}/{page}", 700)  # about the width of A4's text column
+    tab.emulate_media(media="print")
+    mm = 96 / 25.4
+    sizes = tab.evaluate("() => Array.from(document.querySelectorAll('.swp-chart svg')).map(s => {"
+                         " const r = s.getBoundingClientRect(); return [r.width, r.height]; })")
+    assert sizes
+    for i, (w, h) in enumerate(sizes):
+        assert w <= 182 * mm + 1 and h <= (297 - 15 - 16) * mm, f"chart {i + 1} on {page} prints {w:.0f}x{h:.0f} px"
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize("page", PAGES)
 def test_axe_finds_no_serious_accessibility_violation(page, book_url, offline):
     assert AXE.is_file(), f"axe-core is missing ({AXE}): run `make _build/axe/axe.min.js` (make test does)"
