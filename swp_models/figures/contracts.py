@@ -226,7 +226,7 @@ def incentives_chart() -> alt.VConcatChart:
                       ignore_index=True)
     pays = _scope_menu("ch5_incentives_scope")
     order = _order()
-    groups = {"no_additional_needs": "No additional needs", "ebd_or_offending": "Emotional/behavioural or offending",
+    groups = {"no_additional_needs": "No additional needs", "ebd_or_offending": "EBD or offending",
               "complex_needs": "Complex needs"}
     table = table.assign(group=table["group"].map(groups),
                          gain_vs_average=(table["gain_vs_average"] / 1000).round(2),
@@ -245,7 +245,8 @@ def incentives_chart() -> alt.VConcatChart:
     # A dot a needs group (colour and shape), so the groups are told apart without colour.
     right = alt.Chart(table).transform_filter(alt.datum.scope == pays).mark_point(
         filled=True, size=70, opacity=1).encode(
-        y=alt.Y("contract:N", sort=order, title=None, axis=None),
+        # its own contract names: on a phone the panels stand one above the other
+        y=y,
         yOffset=alt.YOffset("group:N", sort=list(groups.values())),
         x=alt.X("gain_vs_average:Q", title="This child instead of an average one (£k a year)"),
         **series_cues("group:N", list(groups.values()), [PALETTE[2], PALETTE[1], PALETTE[3]], title="Needs group",

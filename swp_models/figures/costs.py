@@ -91,8 +91,8 @@ def needs_index_chart() -> alt.VConcatChart:
     """The Cost Calculator's cost index by needs, applied to £33,000, against the report's figures."""
     frame = costs.needs_index_check()
     frame = frame.assign(
-        matched=np.where(frame["report_group"] == "none", "No group of its own in the report",
-                         "Matches one of the report's groups"),
+        matched=np.where(frame["report_group"] == "none", "Not priced in the report",
+                         "A group the report prices"),
         report_label=frame["report_group"].map(
             {"no_additional_needs": "£33,000", "ebd_or_offending": "£50,000-£54,000", "complex_needs": "over £95,000",
              "none": ""}),
@@ -100,7 +100,7 @@ def needs_index_chart() -> alt.VConcatChart:
     frame["short"] = frame["label"].str.replace("Unaccompanied asylum-seeking children", "Unaccompanied asylum seekers")
     frame["short"] = frame["short"].str.replace("Emotional or behavioural difficulties", "Emotional/behavioural")
     order = list(frame["short"])
-    groups = ["Matches one of the report's groups", "No group of its own in the report"]
+    groups = ["A group the report prices", "Not priced in the report"]
     y = alt.Y("short:N", title=None, sort=order, axis=alt.Axis(labelLimit=300))
     base = alt.Chart()
     bars = base.mark_bar().encode(

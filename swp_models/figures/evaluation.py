@@ -469,7 +469,7 @@ def mdd_chart() -> alt.VConcatChart:
                             "t": [f"continuity gain {100 * p['difference'].iloc[0]:.1f}",
                                   f"outcome-contract effect {100 * p['difference'].iloc[1]:.1f}"]})
     rules = alt.Chart(effects).mark_rule(strokeDash=[4, 3], color="#333").encode(y="y:Q")
-    texts = alt.Chart(effects).mark_text(align="right", baseline="bottom", dy=-2, fontSize=10).encode(
+    texts = alt.Chart(effects).mark_text(align="right", baseline="bottom", dy=-2, fontSize=10, limit=0).encode(
         y="y:Q", x=alt.value("width"), text="t:N")
     icc_rule = alt.Chart(pd.DataFrame({"x": [0.0]})).transform_calculate(x="ch8_icc").mark_rule(color="#999").encode(
         x="x:Q")

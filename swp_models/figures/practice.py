@@ -119,9 +119,9 @@ def _comparison_body(team: alt.Parameter, admin: alt.Parameter, level: alt.Param
     grid = practice.summary_grid()
     keys = ["frontline", "admin_one_in", "level"]
     child = float(grid["child_cost"].iloc[0])
-    counted, left_out = "counted in the census average", "overheads the census leaves out"
-    segments = [f"Practice: {counted}", f"Practice: {left_out}", f"Child's care: {counted}",
-                "Child's care: placements, services, other council costs"]
+    # Names short enough for a phone's column, on two lines (the tooltips and the data table say more).
+    segments = ["Practice:\ncounted in the census", "Practice:\noverheads left out",
+                "Child's care:\ncounted in the census", "Child's care:\nplacements and the rest"]
     parts = [
         grid[keys].assign(segment=segments[0], start=0.0, end=grid["in_scope"]),
         grid[keys].assign(segment=segments[1], start=grid["in_scope"], end=grid["in_scope"] + grid["out_of_scope"]),
@@ -155,9 +155,14 @@ def _comparison_body(team: alt.Parameter, admin: alt.Parameter, level: alt.Param
                  alt.Tooltip("amount:Q", title="£ per child per year", format=",.0f"),
                  alt.Tooltip("share:Q", title="% of the census average", format=".1f")],
     )
-    names = base.mark_text(align="left", baseline="bottom", dy=-9, fontSize=12, color="#222").encode(
+    names = base.mark_text(align="left", baseline="bottom", dy=-23, fontSize=12, lineHeight=14, color="#222",
+                           limit=0, lineBreak="\n").encode(
         y=y, x=alt.value(0), text="segment:N")
-    amounts = base.mark_text(align="left", dx=4, fontSize=11, color="#222").encode(y=y, x="end:Q", text="label:N")
+    # Each amount just past its bar's end; a long bar's inside it, so the chart keeps to a phone's column.
+    amounts = base.transform_filter("datum.end < 20000").mark_text(align="left", dx=4, fontSize=11, color="#222")
+    amounts = amounts.encode(y=y, x="end:Q", text="label:N")
+    inside = base.transform_filter("datum.end >= 20000").mark_text(align="right", dx=-4, fontSize=12, color="#111")
+    inside = inside.encode(y=y, x="end:Q", text="label:N")
     rule = alt.Chart(pd.DataFrame({"x": [child], "t": [f"£{child:,.0f}"]})).mark_rule(
         strokeDash=[4, 3], color="#333").encode(x="x:Q")
     rule_text = alt.Chart(pd.DataFrame({"x": [child], "t": [f"£{child:,.0f}"]})).mark_text(
@@ -165,7 +170,7 @@ def _comparison_body(team: alt.Parameter, admin: alt.Parameter, level: alt.Param
     headline = alt.Chart(shares).transform_filter(_pick(team, admin, level)).mark_text(
         align="left", baseline="top", fontSize=12, fontWeight="bold", lineBreak="\n",
     ).encode(text="headline:N", x=alt.value(0), y=alt.value(0)).properties(height=34, width=360)
-    body = (bars + names + amounts + rule + rule_text).properties(width=360, height=alt.Step(38))
+    body = (bars + names + amounts + inside + rule + rule_text).properties(width=360, height=alt.Step(52))
     return alt.vconcat(headline, body, spacing=4)
 
 
