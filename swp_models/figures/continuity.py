@@ -117,7 +117,7 @@ def turnover_chart() -> alt.VConcatChart:
         )
         .properties(height=190, title=alt.TitleParams("Five or more workers in a year", fontSize=12))
     )
-    chart = alt.vconcat(top, bottom).resolve_scale(color="independent").add_params(vac)
+    chart = alt.vconcat(top, bottom).resolve_scale(color="independent", strokeDash="independent").add_params(vac)
     return finish(
         chart,
         "Turnover decides who keeps a worker; hand-offs, who has five",

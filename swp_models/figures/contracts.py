@@ -73,18 +73,21 @@ def risk_chart() -> alt.VConcatChart:
                  alt.Tooltip("high:Q", title="To (£k)", format=",.0f"),
                  alt.Tooltip("share:Q", title="Share of years", format=".1%")],
     )
-    # The first panel names its two halves at the left edge (the name, not the colour, says whose).
-    names = base.transform_filter(alt.datum.contract == _order()[0]).transform_aggregate(
-        top="max(signed)", bottom="min(signed)", groupby=["party"],
+    # The first panel names its two halves at the left edge (the name, not the colour, says whose);
+    # the other panels carry the same names unseen, so that every panel draws every layer.
+    names = base.transform_aggregate(
+        top="max(signed)", bottom="min(signed)", groupby=["contract", "party"],
     ).transform_calculate(
         at=f"datum.party == {json.dumps(parties[0])} ? datum.top : datum.bottom",
         edge=f"datum.party == {json.dumps(parties[0])} ? 'top' : 'bottom'",
     )
+    shown = alt.condition(alt.datum.contract == _order()[0], alt.value(1), alt.value(0))
     upper = names.transform_filter(alt.datum.edge == "top").mark_text(
-        align="left", baseline="top", fontSize=12, color="#222").encode(x=alt.value(0), y="at:Q", text="party:N")
+        align="left", baseline="top", fontSize=12, color="#222").encode(x=alt.value(0), y="at:Q", text="party:N",
+                                                                         opacity=shown)
     lower = names.transform_filter(alt.datum.edge == "bottom").mark_text(
         align="left", baseline="bottom", fontSize=12, color="#222").encode(x=alt.value(0), y="at:Q",
-                                                                            text="party:N")
+                                                                            text="party:N", opacity=shown)
     chart = alt.layer(rects, upper, lower, data=frame).properties(width=300, height=44).facet(
         row=alt.Row("contract:N", sort=_order(),
                     header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top",

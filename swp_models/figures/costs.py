@@ -102,34 +102,39 @@ def needs_index_chart() -> alt.VConcatChart:
     order = list(frame["short"])
     groups = ["A group the report prices", "Not priced in the report"]
     y = alt.Y("short:N", title=None, sort=order, axis=alt.Axis(labelLimit=300))
-    base = alt.Chart()
-    bars = base.mark_bar().encode(
-        y=y,
-        x=alt.X("implied_cost:Q", title="£33,000 × index / 100 (£ per child per year)",
-                scale=alt.Scale(domain=[0, 120000]), axis=alt.Axis(format=",.0f")),
-        color=alt.Color("matched:N", legend=None, scale=alt.Scale(domain=groups, range=[PALETTE[0], "#8c8c8c"])),
-        tooltip=[
-            alt.Tooltip("label:N", title="Needs group"),
-            alt.Tooltip("index:Q", title="Index (no additional needs = 100)"),
-            alt.Tooltip("implied_cost:Q", title="£33,000 × index", format=",.0f"),
-            alt.Tooltip("report_label:N", title="Report's figure"),
-        ],
-    )
-    index_text = base.mark_text(align="right", dx=-5, fontSize=11, color="white").encode(
-        y=y, x="implied_cost:Q", text=alt.Text("index:Q", format=".0f")
-    )
-    band = base.transform_filter("isValid(datum.report_low)").transform_calculate(
-        high="isValid(datum.report_high) ? datum.report_high : datum.report_low"
-    ).mark_rule(color=PALETTE[1], strokeWidth=9, opacity=0.55).encode(y=y, x="report_low:Q", x2="high:Q")
-    ticks = base.transform_filter("isValid(datum.report_cost)").mark_tick(
-        color=PALETTE[3], thickness=3, size=20
-    ).encode(y=y, x="report_cost:Q", tooltip=[alt.Tooltip("report_label:N", title="Report's figure")])
-    # One panel for the groups the report prices and one for the rest, each named above it.
-    chart = alt.layer(bars, index_text, band, ticks, data=frame).properties(width=280, height=alt.Step(24)).facet(
-        row=alt.Row("matched:N", sort=groups, title=None,
-                    header=alt.Header(labelAngle=0, labelOrient="top", labelAnchor="start", labelFontWeight="bold",
-                                      labelPadding=2)),
-    ).resolve_scale(y="independent")
+    x = alt.X("implied_cost:Q", title="£33,000 × index / 100 (£ per child per year)",
+              scale=alt.Scale(domain=[0, 120000]), axis=alt.Axis(format=",.0f"))
+    colour = alt.Color("matched:N", legend=None, scale=alt.Scale(domain=groups, range=[PALETTE[0], "#8c8c8c"]))
+    panels = []
+    # One panel for the groups the report prices and one for the rest, each named above it (colour is
+    # not the only cue); concatenated rather than faceted, so each panel keeps its own rows.
+    for group in groups:
+        part = frame[frame["matched"] == group]
+        ranged = part[part["report_low"].notna()].assign(high=lambda d: d["report_high"].fillna(d["report_low"]))
+        rows = [r for r in order if r in set(part["short"])]
+        y = alt.Y("short:N", title=None, sort=rows, axis=alt.Axis(labelLimit=300))
+        layers = [
+            alt.Chart(part).mark_bar().encode(
+                y=y, x=x, color=colour,
+                tooltip=[alt.Tooltip("label:N", title="Needs group"),
+                         alt.Tooltip("index:Q", title="Index (no additional needs = 100)"),
+                         alt.Tooltip("implied_cost:Q", title="£33,000 × index", format=",.0f"),
+                         alt.Tooltip("report_label:N", title="Report's figure")]),
+            alt.Chart(part).mark_text(align="right", dx=-5, fontSize=11, color="white").encode(
+                y=y, x="implied_cost:Q", text=alt.Text("index:Q", format=".0f")),
+            alt.Chart(pd.DataFrame({"matched": [group]})).mark_text(
+                align="left", baseline="bottom", x=0, y=-6, fontSize=12, fontWeight="bold", color="#222", limit=0,
+            ).encode(text="matched:N"),
+        ]
+        if len(ranged):
+            layers.append(alt.Chart(ranged).mark_rule(color=PALETTE[1], strokeWidth=9, opacity=0.55).encode(
+                y=y, x="report_low:Q", x2="high:Q"))
+        if part["report_cost"].notna().any():
+            layers.append(alt.Chart(part[part["report_cost"].notna()]).mark_tick(
+                color=PALETTE[3], thickness=3, size=20).encode(
+                y=y, x="report_cost:Q", tooltip=[alt.Tooltip("report_label:N", title="Report's figure")]))
+        panels.append(alt.layer(*layers).properties(width=280, height=alt.Step(24)))
+    chart = alt.vconcat(*panels, spacing=28)
     return finish(
         chart,
         "The report's costs by need match the Cost Calculator index",

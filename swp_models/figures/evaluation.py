@@ -403,9 +403,7 @@ def timeline_chart() -> alt.VConcatChart:
     t = ev.timeline()
     t = t.assign(track_label=t["track"].map(_TRACK_LABELS),
                  start_s=t["start"].dt.strftime("%Y-%m-%d"), end_s=t["end"].dt.strftime("%Y-%m-%d"),
-                 order=range(len(t)), point=t["start"] == t["end"])
-    t["end_draw"] = [e + pd.Timedelta(days=20) if pt else e for e, pt in zip(t["end"], t["point"])]
-    t["end_draw"] = t["end_draw"].dt.strftime("%Y-%m-%d")
+                 order=range(len(t)))
     labels = t["label"].tolist()
     tracks = [_TRACK_LABELS[k] for k in _TRACK_ORDER]
     colour = alt.Color("track_label:N", legend=None, sort=tracks,
@@ -418,11 +416,12 @@ def timeline_chart() -> alt.VConcatChart:
     # scale): a date-string or DateTime "domain" in a layer is merged by Vega-Lite with a warning.
     x = alt.X("start_s:T", title="Year", axis=alt.Axis(format="%Y", tickCount=5),
               scale=alt.Scale(domainMin=_epoch_ms("2008-01-01"), domainMax=_epoch_ms("2017-06-30")))
-    bars = alt.Chart().mark_bar(height=9).encode(y=y, x=x, x2="end_draw:T", color=colour, tooltip=tip)
-    dots = alt.Chart().transform_filter("datum.point").mark_point(filled=True, size=45).encode(
-        y=y, x=alt.X("start_s:T"), color=colour, tooltip=tip)
+    # One mark: a round-capped rule from start to end, so a date (start and end equal) is a dot and a
+    # period a bar; one layer, so the panels' own event scales come from one data source.
+    bars = alt.Chart(t).mark_rule(strokeWidth=9, strokeCap="round").encode(
+        y=y, x=x, x2="end_s:T", color=colour, tooltip=tip)
     # One panel a track, each named above it: the track is read from its name, not the colour.
-    chart = alt.layer(bars, dots, data=t).properties(width=165, height=alt.Step(14)).facet(
+    chart = bars.properties(width=165, height=alt.Step(14)).facet(
         row=alt.Row("track_label:N", sort=tracks, title=None,
                     header=alt.Header(labelAngle=0, labelOrient="top", labelAnchor="start", labelFontWeight="bold",
                                       labelPadding=2)),

@@ -118,20 +118,23 @@ def noise_chart() -> alt.VConcatChart:
     m = 100 / om.assumption("social_workers")
     icc = slider("ch6_noise_icc", "Correlation within a caseload (ICC)", 0, 0.5, 0.05, 0.0)
     de = f"sqrt(1 + ({m:.2f} - 1) * ch6_noise_icc)"
-    base = alt.Chart().transform_calculate(lo=f"datum.low * {de}", hi=f"datum.high * {de}")
     y = alt.Y("indicator:N", sort=None, title=None, axis=alt.Axis(labelLimit=180))
     x = alt.X("lo:Q", title="Spread of the share (sd, percentage points)", scale=alt.Scale(domain=[0, 16]))
     kinds = ["Rate known", "Rate unknown: 5% to 50%"]
-    bars = base.mark_rule(strokeWidth=5, opacity=0.6).encode(
-        y=y, x=x, x2="hi:Q", color=alt.Color("known:N", legend=None, scale=alt.Scale(domain=kinds,
-                                                                                     range=[PALETTE[0], "#999"])),
+    known = alt.datum.known == kinds[0]
+    # One mark: a round-capped rule, a dot where the rate is known (from and to are equal) and a bar
+    # from 5% to 50% where it is not. One panel for each, named above it (colour is not the only cue);
+    # one layer, so the panels' own indicator scales come from one data source.
+    chart = alt.Chart(frame).transform_calculate(lo=f"datum.low * {de}", hi=f"datum.high * {de}").mark_rule(
+        strokeCap="round").encode(
+        y=y, x=x, x2="hi:Q",
+        color=alt.Color("known:N", legend=None, scale=alt.Scale(domain=kinds, range=[PALETTE[0], "#999"])),
+        strokeWidth=alt.condition(known, alt.value(9), alt.value(5)),
+        opacity=alt.condition(known, alt.value(1), alt.value(0.6)),
         tooltip=[alt.Tooltip("indicator:N", title="Indicator"), alt.Tooltip("article:N", title="Article"),
                  alt.Tooltip("lo:Q", title="sd from (points)", format=".1f"),
-                 alt.Tooltip("hi:Q", title="sd to (points)", format=".1f")])
-    dots = base.transform_filter("isValid(datum.rate)").mark_point(filled=True, size=60, color=PALETTE[0]).encode(
-        y=y, x="lo:Q")
-    # One panel for the indicators whose rate is known and one for the rest, each named above it.
-    chart = alt.layer(bars, dots, data=frame).properties(width=220, height=alt.Step(16)).facet(
+                 alt.Tooltip("hi:Q", title="sd to (points)", format=".1f")],
+    ).properties(width=220, height=alt.Step(16)).facet(
         row=alt.Row("known:N", sort=kinds, title=None,
                     header=alt.Header(labelAngle=0, labelOrient="top", labelAnchor="start", labelFontWeight="bold",
                                       labelPadding=2)),
