@@ -30,6 +30,7 @@ __all__ = [
     "SHAPES",
     "THEME",
     "bound_params",
+    "colour_only",
     "finish",
     "slider",
     "selector",
@@ -286,7 +287,7 @@ def series_cues(field: str, domain: Sequence[str], colours: Sequence[str] | None
         check_instance("legend", legend, alt.Legend, "an altair.Legend")
     check_flag("line", line)
     check_flag("shape", shape)
-    legend = legend if legend is not None else alt.Legend(orient="bottom", direction="vertical", labelLimit=320)
+    legend = legend if legend is not None else alt.Legend(orient="bottom", direction="vertical")
     legend = legend.copy()
     legend.symbolStrokeWidth = 2
     common = {"title": title, "sort": names, "legend": legend}
@@ -314,20 +315,92 @@ def bound_params(spec: dict[str, Any]) -> list[str]:
         In the order they appear; a name bound twice appears twice.
     """
     check_instance("spec", spec, dict, "dict (a Vega-Lite spec)")
+    return [p["name"] for node in _dicts(spec) for p in node.get("params", []) or []
+            if isinstance(p, dict) and "bind" in p and "name" in p]
+
+
+def _dicts(node: Any) -> Any:
+    """Every dict in a spec, depth first in document order (the spec itself first)."""
+    if isinstance(node, dict):
+        yield node
+        for v in node.values():
+            yield from _dicts(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _dicts(v)
+
+
+#: Encoding channels that tell the values of a field apart without colour.
+_CUE_CHANNELS = ("strokeDash", "shape", "text", "x", "y", "row", "column", "facet")
+_CONCATS = ("vconcat", "hconcat", "concat")
+
+
+def _field(channel: Any) -> str | None:
+    return channel.get("field") if isinstance(channel, dict) and isinstance(channel.get("field"), str) else None
+
+
+def _cue_fields(encoding: dict[str, Any]) -> set[str]:
+    return {f for ch in _CUE_CHANNELS if (f := _field(encoding.get(ch))) is not None}
+
+
+def _layer_cues(node: dict[str, Any], inherited: dict[str, Any]) -> set[str]:
+    """Fields a layer (and every layer inside it) separates by a channel other than colour."""
+    encoding = {**inherited, **(node.get("encoding") or {})}
+    found = _cue_fields(encoding) if "mark" in node else set()
+    for child in node.get("layer", []) or []:
+        if isinstance(child, dict):
+            found |= _layer_cues(child, encoding)
+    return found
+
+
+def colour_only(spec: dict[str, Any]) -> list[str]:
+    """Series told apart by colour alone anywhere in a chart spec (none means every colour has a second cue).
+
+    A categorical (nominal or ordinal) ``color`` field needs a second channel on the same field
+    (UK Analysis Function chart guidance: colour is never the only cue): a dash or shape, a text mark
+    labelling it directly, an axis (``x``/``y``) or a facet (``row``/``column``/``facet``), in the
+    mark itself, in another layer drawn with it, or in an enclosing facet.
+
+    Parameters
+    ----------
+    spec : dict
+        A Vega-Lite spec, e.g. ``chart.to_dict()``.
+
+    Returns
+    -------
+    list of str
+        One ``"<mark> coloured by <field>"`` entry per mark that relies on colour alone, in document order.
+    """
+    check_instance("spec", spec, dict, "dict (a Vega-Lite spec)")
     found: list[str] = []
 
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for p in node.get("params", []) or []:
-                if isinstance(p, dict) and "bind" in p and "name" in p:
-                    found.append(p["name"])
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
+    def walk(node: Any, inherited: dict[str, Any], separated: set[str]) -> None:
+        if isinstance(node, list):
             for v in node:
-                walk(v)
+                walk(v, inherited, separated)
+            return
+        if not isinstance(node, dict):
+            return
+        encoding = {**inherited, **(node.get("encoding") or {})}
+        facet = node.get("facet") if isinstance(node.get("facet"), dict) else {}
+        panels = [encoding.get(k) for k in ("row", "column", "facet")] + [facet, facet.get("row"), facet.get("column")]
+        separated = separated | {f for p in panels if (f := _field(p)) is not None}
+        if "layer" in node:
+            separated = separated | _layer_cues(node, inherited)
+            walk(node["layer"], encoding, separated)
+        for key in _CONCATS:
+            walk(node.get(key), {}, separated)
+        if isinstance(node.get("spec"), dict):
+            walk(node["spec"], {}, separated)
+        if "mark" in node:
+            colour = encoding.get("color")
+            fields = [c for c in (colour, colour.get("condition") if isinstance(colour, dict) else None)
+                      if isinstance(c, dict) and c.get("type") in ("nominal", "ordinal") and _field(c)]
+            mark = node["mark"].get("type") if isinstance(node["mark"], dict) else node["mark"]
+            found.extend(f"{mark} coloured by {c['field']}" for c in fields
+                         if c["field"] not in separated | _cue_fields(encoding))
 
-    walk(spec)
+    walk(spec, {}, set())
     return found
 
 

@@ -250,9 +250,12 @@ def test_timeline_is_the_data_table_plus_the_plan():
     assert frame.loc[frame["event"] == "pilots_started", "start"].item() == "2009-12-01"
     assert frame.loc[frame["event"] == "regulations_in_force", "start"].item() == "2013-11-12"
     spec = figures.timeline_chart().to_dict()
-    rows = spec["vconcat"][0]["layer"][0]["data"]
+    panels = spec["vconcat"][0]
+    rows = spec["datasets"][spec["data"]["name"]]
     assert spec["title"]["text"].startswith("Source:")
-    assert rows is not None
+    # one panel a track (named, so colour is not the only cue), every event drawn once
+    assert panels["facet"]["row"]["field"] == "track_label"
+    assert sorted(r["label"] for r in rows) == sorted(t["label"])
 
 
 def test_what_happened_rows_carry_citations():

@@ -15,6 +15,7 @@ import nbformat
 import pytest
 
 from conftest import ROOT
+from swp_models.charts import colour_only
 
 NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
 _spec = importlib.util.spec_from_file_location("compare_charts", ROOT / "scripts" / "compare_charts.py")
@@ -34,6 +35,23 @@ def test_no_chart_cell_is_ignored_by_the_notebook_tests(path: Path):
     assert not ignored, (
         f"{path.name}: chart cells {ignored} are tagged nbval-ignore-output, so their charts are never compared; "
         "run `python scripts/compare_charts.py book/*.ipynb`"
+    )
+
+
+def _chart_specs(notebook) -> list[dict]:
+    """The Vega-Lite specs stored in the notebook's chart cells, in page order."""
+    return [value for cell in notebook.cells if compare_charts.is_chart_cell(cell) for out in cell.outputs
+            for key, value in out.get("data", {}).items() if key.startswith(compare_charts.CHART_MIME)]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_colour_is_never_the_only_cue(path: Path):
+    specs = _chart_specs(nbformat.read(path, as_version=4))
+    alone = {i + 1: found for i, spec in enumerate(specs) if (found := colour_only(spec))}
+    assert not alone, (
+        f"{path.name}: charts (numbered on the page) that tell series apart by colour alone: {alone}; "
+        "add a dash or shape (swp_models.charts.series_cues), a direct text label on the same field, or an axis "
+        "or facet on it"
     )
 
 

@@ -155,3 +155,26 @@ def test_wilson_interval_is_clipped_to_the_unit_interval():
     # Rounding puts the raw limits just outside [0, 1] here: the clip keeps them at exactly 1 and 0.
     assert stats.wilson_interval(9, 9)[1] == 1.0
     assert stats.wilson_interval(0, 21)[0] == 0.0
+
+
+def test_colour_only_finds_series_told_apart_by_colour_alone():
+    df = pd.DataFrame({"x": [1, 2, 1, 2], "y": [1.0, 2.0, 2.0, 1.0], "s": ["a", "a", "b", "b"]})
+    base = alt.Chart(df)
+    lines = base.mark_line().encode(x="x:Q", y="y:Q", color="s:N")
+    assert charts.colour_only(charts.finish(lines, "t", source="s").to_dict()) == ["line coloured by s"]
+    # a second cue on the same field, in the mark, in a layer drawn with it, or as a facet
+    dashed = base.mark_line().encode(x="x:Q", y="y:Q", **charts.series_cues("s:N", ["a", "b"]))
+    labelled = lines + base.mark_text().encode(x="max(x):Q", y="y:Q", text="s:N")
+    faceted = lines.facet(row="s:N")
+    by_axis = base.mark_bar().encode(x="y:Q", y="s:N", color="s:N")
+    for chart in (dashed, labelled, faceted, by_axis):
+        assert charts.colour_only(charts.finish(chart, "t", source="s").to_dict()) == []
+    # a cue on another field, a colour condition on a field, and an ordinal colour still count as colour alone
+    other = base.mark_line().encode(x="x:Q", y="y:Q", color="s:N", strokeDash="x:N")
+    assert charts.colour_only(other.to_dict()) == ["line coloured by s"]
+    cond = base.mark_bar().encode(x="x:O", y="y:Q", color=alt.condition("datum.y > 1", "s:O", alt.value("grey")))
+    assert charts.colour_only(cond.to_dict()) == ["bar coloured by s"]
+    # a continuous colour scale is not a series cue
+    assert charts.colour_only(base.mark_point().encode(x="x:Q", y="y:Q", color="y:Q").to_dict()) == []
+    with pytest.raises(TypeError, match="spec"):
+        charts.colour_only([])

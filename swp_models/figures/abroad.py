@@ -98,7 +98,7 @@ def payment_evidence_chart() -> alt.VConcatChart:
     colour = alt.Color("evidence:N", title="What the annex reports", sort=_EVIDENCE_ORDER,
                        scale=alt.Scale(domain=_EVIDENCE_ORDER,
                                        range=[PALETTE[2], PALETTE[1], PALETTE[3], "#8c8c8c", "#cccccc"]),
-                       legend=alt.Legend(orient="bottom", columns=3, labelLimit=200))
+                       legend=alt.Legend(orient="bottom", columns=3))
     chart = alt.Chart(frame).mark_point(filled=True, size=140, opacity=1).encode(
         x=alt.X("evidence:N", sort=_EVIDENCE_ORDER, title=None, scale=alt.Scale(domain=_EVIDENCE_ORDER),
                 axis=alt.Axis(labelAngle=-35, labelLimit=110)),
@@ -109,7 +109,7 @@ def payment_evidence_chart() -> alt.VConcatChart:
     ).properties(width=160, height=alt.Step(20)).facet(
         row=alt.Row("payment:N", sort=_PAYMENT_ORDER, title=None,
                     header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top",
-                                      labelFontWeight="bold", labelFontSize=12, labelLimit=380)),
+                                      labelFontWeight="bold", labelFontSize=12)),
         spacing={"row": 6},
     ).resolve_scale(y="independent")
     return finish(
@@ -192,19 +192,13 @@ def diagram_frame() -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.DataFrame(nodes), pd.DataFrame(edges)
 
 
-def _shade(share: float) -> str:
-    """A fill from white (0) to the house blue (1) for a paid party; grey for a party not paid by contract."""
-    if np.isnan(share):
-        return "#d9d9d9"
-    blue = np.array([int(PALETTE[0][i:i + 2], 16) for i in (1, 3, 5)])
-    rgb = np.rint(255 + (blue - 255) * min(max(share, 0.0), 1.0)).astype(int)
-    return "#" + "".join(f"{c:02x}" for c in rgb)
-
-
 def managed_care_diagram() -> alt.VConcatChart:
     """Who contracts with whom in each of the four US managed-care models, and who bears the cost risk."""
     nodes, edges = diagram_frame()
-    nodes = nodes.assign(kind="node", fill=[_shade(v) for v in nodes["overall"]])
+    # The share is written under the party's name as well as shaded, so colour is not the only cue.
+    nodes = nodes.assign(kind="node",
+                         label=[name if np.isnan(v) else f"{name}\nbears {100 * v:.0f}%"
+                                for name, v in zip(nodes["label"], nodes["overall"])])
     edges = edges.assign(kind="edge")
     frame = pd.concat([nodes, edges], ignore_index=True)
     order = list(dict.fromkeys(nodes["title"]))
@@ -217,22 +211,28 @@ def managed_care_diagram() -> alt.VConcatChart:
                  alt.Tooltip("to_party:N", title="To")],
     )
     tips = [alt.Tooltip("party:N", title="Party"), alt.Tooltip("risk:N", title="Risk")]
-    dots = base.transform_filter(alt.datum.kind == "node").mark_circle(
-        size=520, opacity=1, stroke="#333", strokeWidth=1).encode(x=x, y=y, tooltip=tips,
-                                                                  color=alt.Color("fill:N", scale=None))
+    # White (bears none of the cost variation) to the house blue (all of it); grey: not paid by contract.
+    shade = alt.Color("overall:Q", legend=None,
+                      scale=alt.Scale(domain=[0, 1], range=["#ffffff", PALETTE[0]], clamp=True, interpolate="rgb"))
+    circle = dict(size=520, opacity=1, stroke="#333", strokeWidth=1)
+    nodes_at = base.transform_filter(alt.datum.kind == "node")
+    paid = nodes_at.transform_filter("isValid(datum.overall)").mark_circle(**circle).encode(
+        x=x, y=y, tooltip=tips, color=shade)
+    unpaid = nodes_at.transform_filter("!isValid(datum.overall)").mark_circle(color="#d9d9d9", **circle).encode(
+        x=x, y=y, tooltip=tips)
     names = base.transform_filter(alt.datum.kind == "node").mark_text(
         align="left", dx=14, fontSize=10, lineBreak="\n", baseline="middle").encode(x=x, y=y, text="label:N")
-    chart = alt.layer(lines, dots, names).properties(width=145, height=190).facet(
+    chart = alt.layer(lines, paid, unpaid, names).properties(width=145, height=190).facet(
         facet=alt.Facet("title:N", sort=order, title=None,
-                        header=alt.Header(labelFontWeight="bold", labelFontSize=11, labelLimit=300)),
+                        header=alt.Header(labelFontWeight="bold", labelFontSize=11)),
         columns=2, data=frame, spacing={"row": 10, "column": 8},
     )
     return finish(
         chart,
         "Four ways a US state contracts out care",
         subtitle=["Lines: who contracts with, refers to or serves whom (hover).",
-                  "Fill: share of cost variation a paid party bears if paid like",
-                  "its nearest chapter 5 contract, none (white) to all (blue);",
+                  "Fill and figure: share of cost variation a paid party bears if paid",
+                  "like its nearest chapter 5 contract, none (white) to all (blue);",
                   "grey: not paid by contract (the public agency bears the rest)."],
         source=[_ANNEX + ", after the US GAO", "risk shares from chapter 5"],
     )

@@ -15,7 +15,7 @@ import pandas as pd
 from .. import continuity as cm
 from ..continuity import compare as cc
 from .. import data
-from ..charts import PALETTE, SHAPES, finish, selector, series_cues, slider
+from ..charts import DASHES, PALETTE, SHAPES, finish, selector, series_cues, slider
 
 __all__ = [
     "decomposition_chart",
@@ -43,6 +43,14 @@ def _csv(frame: pd.DataFrame) -> alt.InlineData:
     """Embed a numeric frame as CSV text: a third of the size of the same rows as JSON."""
     text = frame.to_csv(index=False, lineterminator="\n", float_format="%.5g")
     return alt.InlineData(values=text, format=alt.DataFormat(type="csv", parse={c: "number" for c in frame.columns}))
+
+
+def _counted_cues(field: str, title: str, domain: list[int],
+                  colours: list[str]) -> dict[str, alt.Color | alt.StrokeDash]:
+    """Colour and dash (one legend) for lines told apart by a count: colour is never the only cue."""
+    return {"color": alt.Color(field, title=title, scale=alt.Scale(domain=domain, range=colours)),
+            "strokeDash": alt.StrokeDash(field, title=title,
+                                         scale=alt.Scale(domain=domain, range=[list(d) for d in DASHES[:len(domain)]]))}
 
 
 def _scenarios(scenarios: Mapping[str, cm.ContinuityScenario] | None) -> Mapping[str, cm.ContinuityScenario]:
@@ -101,16 +109,15 @@ def turnover_chart() -> alt.VConcatChart:
         .encode(
             x=x,
             y=alt.Y("percent:Q", title="Five or more workers (%)", scale=alt.Scale(domain=[0, 100])),
-            color=alt.Color("handoffs:O", title="Hand-offs in the year",
-                            scale=alt.Scale(domain=[0, 1, 2, 3, 4],
-                                            range=[PALETTE[2], PALETTE[4], PALETTE[0], PALETTE[1], PALETTE[3]])),
+            **_counted_cues("handoffs:O", "Hand-offs in the year", [0, 1, 2, 3, 4],
+                            [PALETTE[2], PALETTE[4], PALETTE[0], PALETTE[1], PALETTE[3]]),
             tooltip=[alt.Tooltip("turnover:Q", title="Turnover (%)"), alt.Tooltip("vacancy:Q", title="Vacancy (%)"),
                      alt.Tooltip("handoffs:O", title="Hand-offs"),
                      alt.Tooltip("percent:Q", title="Five or more workers (%)", format=".2f")],
         )
         .properties(height=190, title=alt.TitleParams("Five or more workers in a year", fontSize=12))
     )
-    chart = alt.vconcat(top, bottom).resolve_scale(color="independent").add_params(vac)
+    chart = alt.vconcat(top, bottom).resolve_scale(color="independent", strokeDash="independent").add_params(vac)
     return finish(
         chart,
         "Turnover decides who keeps a worker; hand-offs, who has five",
@@ -164,23 +171,28 @@ def _causes_panel(scenarios: Mapping[str, cm.ContinuityScenario], years: alt.Par
     )
     causes = ["Turnover", "Agency cover ending", "Team hand-offs"]
     order = list(per_year["scenario"]) + [_YOURS]
+    # A dot a cause (colour and shape) rather than a stacked bar: each cause's share reads off one axis.
     encode = dict(
         y=alt.Y("scenario:N", title=None, sort=order),
-        x=alt.X("changes:Q", stack="normalize", title="Share of expected changes of worker",
+        x=alt.X("share:Q", title="Share of expected changes of worker", scale=alt.Scale(domain=[0, 1]),
                 axis=alt.Axis(format="%", values=[0, 0.25, 0.5, 0.75, 1])),
-        color=alt.Color("cause:N", title="Cause", scale=alt.Scale(domain=causes, range=[PALETTE[0], PALETTE[1],
-                                                                                     PALETTE[5]])),
-        order=alt.Order("rank:Q"),
+        **series_cues("cause:N", causes, [PALETTE[0], PALETTE[1], PALETTE[5]], title="Cause", line=False,
+                      shape=True),
         tooltip=[alt.Tooltip("scenario:N", title="Scenario"), alt.Tooltip("cause:N", title="Cause"),
-                 alt.Tooltip("changes:Q", title="Expected changes", format=".2f")],
+                 alt.Tooltip("changes:Q", title="Expected changes", format=".2f"),
+                 alt.Tooltip("share:Q", title="Share of changes", format=".0%")],
     )
     fold = dict(fold=["turnover", "agency", "handoffs"], as_=["key", "value"])
     calc = dict(
         changes=f"datum.key == 'handoffs' ? datum.value : datum.value * {years.name}",
         cause="datum.key == 'turnover' ? 'Turnover' : datum.key == 'agency' ? 'Agency cover ending' : 'Team hand-offs'",
-        rank="datum.key == 'turnover' ? 0 : datum.key == 'agency' ? 1 : 2",
     )
-    fixed = alt.Chart(per_year).transform_fold(**fold).transform_calculate(**calc).mark_bar().encode(**encode)
+    share = dict(joinaggregate=[alt.JoinAggregateFieldDef(op="sum", field="changes", **{"as": "all_changes"})],
+                 groupby=["scenario"])
+    dot = dict(filled=True, size=90, opacity=0.9)
+    part = "datum.all_changes > 0 ? datum.changes / datum.all_changes : 0"
+    fixed = (alt.Chart(per_year).transform_fold(**fold).transform_calculate(**calc).transform_joinaggregate(**share)
+             .transform_calculate(share=part).mark_point(**dot).encode(**encode))
     # The slider keys get their own names: Vega computes fields in place, so a calculated "turnover"
     # would overwrite the key the filter reads, and the bar would vanish when a slider came back.
     keyed = grid.rename(columns={"turnover": "turnover_pct", "vacancy": "vacancy_pct"})
@@ -191,7 +203,9 @@ def _causes_panel(scenarios: Mapping[str, cm.ContinuityScenario], years: alt.Par
                              scenario=f"'{_YOURS}'")
         .transform_fold(**fold)
         .transform_calculate(**calc)
-        .mark_bar()
+        .transform_joinaggregate(**share)
+        .transform_calculate(share=part)
+        .mark_point(**dot)
         .encode(**encode)
     )
     return alt.layer(fixed, yours).properties(height=alt.Step(30), title=alt.TitleParams(
@@ -215,13 +229,13 @@ def episode_chart(scenarios: Mapping[str, cm.ContinuityScenario] | None = None) 
     v = slider("ch2_episode_vacancy", "Your vacancy (%)", *_VACANCY, 1, int(round(100 * eng.vacancy)))
     k = slider("ch2_episode_handoffs", "Your hand-offs", *_HANDOFFS, 1, 1)
     chart = alt.vconcat(_episode_panel(scenarios, t, v, k, grid), _causes_panel(scenarios, years, t, v, k, grid))
-    chart = chart.resolve_scale(color="independent").add_params(years, t, v, k)
+    chart = chart.resolve_scale(color="independent", shape="independent").add_params(years, t, v, k)
     return finish(
         chart,
         "Hand-offs set the start; turnover and agency cover the slope",
         subtitle=["Top: expected distinct social workers since entering care. Bottom: where the changes come from.",
                   "Councils: 0 to 3 hand-offs (1.5 on average, an assumption). The sliders set your own scenario",
-                  "(dashed line, bottom bar) in both panels."],
+                  "(dashed line, bottom row) in both panels."],
         source=_SOURCE,
     )
 
@@ -308,15 +322,19 @@ def distribution_chart(scenarios: Mapping[str, cm.ContinuityScenario] | None = N
         .mark_bar()
         .encode(
             x=alt.X("label:N", title="Distinct social workers in the year", sort=labels, axis=alt.Axis(labelAngle=0)),
-            xOffset=alt.XOffset("scenario:N", sort=names),
-            y=alt.Y("percent:Q", title="Children (%)", scale=alt.Scale(domain=[0, 100])),
-            color=alt.Color("scenario:N", title="Scenario", sort=names,
+            y=alt.Y("percent:Q", title="Children (%)", scale=alt.Scale(domain=[0, 100]),
+                    axis=alt.Axis(values=[0, 50, 100])),
+            color=alt.Color("scenario:N", legend=None, sort=names,
                             scale=alt.Scale(domain=names, range=_SCENARIO_COLOURS[: len(names)])),
             tooltip=[alt.Tooltip("scenario:N", title="Scenario"), alt.Tooltip("label:N", title="Workers"),
                      alt.Tooltip("percent:Q", title="Children (%)", format=".2f")],
         )
+        .properties(width=440, height=80)
+        # One small chart a scenario, each named above it: the scenario is read from the label, not the colour.
+        .facet(row=alt.Row("scenario:N", sort=names, title=None,
+                           header=alt.Header(labelAngle=0, labelOrient="top", labelAnchor="start",
+                                             labelFontWeight="bold", labelPadding=2)))
         .add_params(period, model)
-        .properties(width=440, height=240)
     )
     return finish(
         chart,
@@ -375,7 +393,8 @@ def queue_chart() -> alt.VConcatChart:
             x=alt.X("children:Q", title="Children the practice holds (offered load)",
                     scale=alt.Scale(domain=[20, 180])),
             y=alt.Y("percent:Q", title="Chance a new child waits (%)", scale=alt.Scale(domain=[0, 100])),
-            color=alt.Color("workers:O", title="Workers taking cases", scale=alt.Scale(scheme="viridis", reverse=True)),
+            **_counted_cues("workers:O", "Workers taking cases", sorted(grid["workers"].unique().tolist()),
+                            [PALETTE[2], PALETTE[0], PALETTE[3], PALETTE[7]]),
             tooltip=[alt.Tooltip("workers:O", title="Workers"), alt.Tooltip("places:Q", title="Places"),
                      alt.Tooltip("children:Q", title="Children"),
                      alt.Tooltip("percent:Q", title="Chance of waiting (%)", format=".1f"),

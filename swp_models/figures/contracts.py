@@ -1,4 +1,4 @@
-"""Charts for chapter 5, "Paying a practice: four contracts compared".
+"""Charts for chapter 5, "Paying a practice: eleven contracts in four families".
 
 Every chart is built from the chapter functions of :mod:`swp_models.contracts` and the grids
 of :mod:`swp_models.figures.contracts_tables` (the same simulated practice-years throughout)
@@ -41,7 +41,7 @@ def _scope_menu(name: str) -> alt.Parameter:
 
 
 def _row_header() -> alt.Header:
-    return alt.Header(labelAngle=0, labelAlign="left", labelOrient="left", labelPadding=8, labelLimit=200,
+    return alt.Header(labelAngle=0, labelAlign="left", labelOrient="left", labelPadding=8,
                       labelFontSize=11, title=None)
 
 
@@ -61,20 +61,34 @@ def risk_chart() -> alt.VConcatChart:
     # council's below it (position as well as colour tells them apart), so the chart is one column wide.
     frame = frame.assign(signed=frame["share"].where(frame["party"] == parties[0], -frame["share"]))
     pays = _scope_menu("ch5_risk_scope")
-    chart = alt.Chart(frame).transform_filter(alt.datum.scope == pays).mark_rect().encode(
+    base = alt.Chart().transform_filter(alt.datum.scope == pays)
+    rects = base.mark_rect().encode(
         x=alt.X("low:Q", title="£ thousand a year", axis=alt.Axis(tickCount=5)),
         x2="high:Q",
         y=alt.Y("signed:Q", title=None, axis=None),
         y2=alt.Y2(datum=0),
-        color=alt.Color("party:N", title=None, scale=alt.Scale(domain=parties, range=[PALETTE[1], PALETTE[0]]),
-                        legend=alt.Legend(orient="bottom", direction="vertical",
-                                          labelExpr="datum.label == \"Practice's surplus\" ? "
-                                                    "\"Above: practice's surplus\" : \"Below: council's spend above E[C]\"")),
+        color=alt.Color("party:N", legend=None, scale=alt.Scale(domain=parties, range=[PALETTE[1], PALETTE[0]])),
         tooltip=[alt.Tooltip("contract:N", title="Contract"), alt.Tooltip("party:N", title="Who"),
                  alt.Tooltip("low:Q", title="From (£k)", format=",.0f"),
                  alt.Tooltip("high:Q", title="To (£k)", format=",.0f"),
                  alt.Tooltip("share:Q", title="Share of years", format=".1%")],
-    ).properties(width=300, height=44).facet(
+    )
+    # The first panel names its two halves at the left edge (the name, not the colour, says whose);
+    # the other panels carry the same names unseen, so that every panel draws every layer.
+    names = base.transform_aggregate(
+        top="max(signed)", bottom="min(signed)", groupby=["contract", "party"],
+    ).transform_calculate(
+        at=f"datum.party == {json.dumps(parties[0])} ? datum.top : datum.bottom",
+        edge=f"datum.party == {json.dumps(parties[0])} ? 'top' : 'bottom'",
+    )
+    shown = alt.condition(alt.datum.contract == _order()[0], alt.value(1), alt.value(0))
+    upper = names.transform_filter(alt.datum.edge == "top").mark_text(
+        align="left", baseline="top", fontSize=12, color="#222").encode(x=alt.value(0), y="at:Q", text="party:N",
+                                                                         opacity=shown)
+    lower = names.transform_filter(alt.datum.edge == "bottom").mark_text(
+        align="left", baseline="bottom", fontSize=12, color="#222").encode(x=alt.value(0), y="at:Q",
+                                                                            text="party:N", opacity=shown)
+    chart = alt.layer(rects, upper, lower, data=frame).properties(width=300, height=44).facet(
         row=alt.Row("contract:N", sort=_order(),
                     header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top",
                                       labelPadding=2, labelFontSize=12, title=None)),
@@ -113,9 +127,9 @@ def _council_cost_panel(scope: str) -> alt.LayerChart:
         x=alt.X("cost:Q", title="Council's expected total cost (£ million a year)", scale=alt.Scale(zero=False),
                 axis=alt.Axis(format=".2f" if scope == "placements" else ".3f")),
         color=alt.Color("view:N", title=None, sort=list(views.values()),
-                        scale=alt.Scale(range=["#9a9a9a", PALETTE[0]]), legend=alt.Legend(labelLimit=320)),
+                        scale=alt.Scale(range=["#9a9a9a", PALETTE[0]]), legend=alt.Legend()),
         shape=alt.Shape("view:N", title=None, sort=list(views.values()),
-                        scale=alt.Scale(range=["square", "circle"]), legend=alt.Legend(labelLimit=320)),
+                        scale=alt.Scale(range=["square", "circle"]), legend=alt.Legend()),
         tooltip=[alt.Tooltip("contract:N", title="Contract"), alt.Tooltip("view:N", title="View"),
                  alt.Tooltip("cost:Q", title="Total (£m)", format=".3f"),
                  alt.Tooltip("risk_premium:Q", title="Risk premium (£)", format=",.0f"),
@@ -177,7 +191,7 @@ def frontier_chart() -> alt.VConcatChart:
         y=alt.Y("value:Q", title="£ thousand a year"),
         color=alt.Color("series:N", title=None, sort=list(names.values()),
                         scale=alt.Scale(range=[PALETTE[2], PALETTE[3], PALETTE[0]]),
-                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320)),
+                        legend=alt.Legend(orient="bottom", direction="vertical")),
         strokeDash=alt.StrokeDash("series:N", sort=list(names.values()), legend=None,
                                   scale=alt.Scale(range=[[4, 3], [4, 3], [1, 0]])),
         tooltip=[alt.Tooltip("series:N", title="Curve"), alt.Tooltip("share:Q", title="Share s"),
@@ -215,7 +229,7 @@ def incentives_chart() -> alt.VConcatChart:
                       ignore_index=True)
     pays = _scope_menu("ch5_incentives_scope")
     order = _order()
-    groups = {"no_additional_needs": "No additional needs", "ebd_or_offending": "Emotional/behavioural or offending",
+    groups = {"no_additional_needs": "No additional needs", "ebd_or_offending": "EBD or offending",
               "complex_needs": "Complex needs"}
     table = table.assign(group=table["group"].map(groups),
                          gain_vs_average=(table["gain_vs_average"] / 1000).round(2),
@@ -231,13 +245,15 @@ def incentives_chart() -> alt.VConcatChart:
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#333").encode(x="x:Q")
     left = (left + zero).properties(width=130, height=250,
                                     title=alt.TitleParams("Taking on a child", fontSize=12))
-    right = alt.Chart(table).transform_filter(alt.datum.scope == pays).mark_bar().encode(
-        y=alt.Y("contract:N", sort=order, title=None, axis=None),
+    # A dot a needs group (colour and shape), so the groups are told apart without colour.
+    right = alt.Chart(table).transform_filter(alt.datum.scope == pays).mark_point(
+        filled=True, size=70, opacity=1).encode(
+        # its own contract names: on a phone the panels stand one above the other
+        y=y,
         yOffset=alt.YOffset("group:N", sort=list(groups.values())),
         x=alt.X("gain_vs_average:Q", title="This child instead of an average one (£k a year)"),
-        color=alt.Color("group:N", title="Needs group", sort=list(groups.values()),
-                        scale=alt.Scale(range=[PALETTE[2], PALETTE[1], PALETTE[3]]),
-                        legend=alt.Legend(labelLimit=320)),
+        **series_cues("group:N", list(groups.values()), [PALETTE[2], PALETTE[1], PALETTE[3]], title="Needs group",
+                      line=False, shape=True, legend=alt.Legend()),
         tooltip=[alt.Tooltip("contract:N", title="Contract"), alt.Tooltip("group:N", title="Needs group"),
                  alt.Tooltip("gain_vs_average:Q", title="Gain vs an average child (£k)", format=",.2f")],
     )

@@ -61,9 +61,9 @@ def census_gap_chart() -> alt.VConcatChart:
         x=alt.X("amount:Q", title="£ per child per year", scale=alt.Scale(domain=[0, 40000]),
                 axis=alt.Axis(format=",.0f")),
         color=alt.Color("basis:N", title=None, scale=alt.Scale(range=[PALETTE[0], PALETTE[1]]),
-                        legend=alt.Legend(direction="vertical", labelLimit=0)),
+                        legend=alt.Legend(direction="vertical")),
         shape=alt.Shape("basis:N", title=None, scale=alt.Scale(range=["circle", "square"]),
-                        legend=alt.Legend(direction="vertical", labelLimit=0)),
+                        legend=alt.Legend(direction="vertical")),
         tooltip=[
             alt.Tooltip("group_label:N", title="Group"),
             alt.Tooltip("basis:N", title="Figure"),
@@ -91,8 +91,8 @@ def needs_index_chart() -> alt.VConcatChart:
     """The Cost Calculator's cost index by needs, applied to £33,000, against the report's figures."""
     frame = costs.needs_index_check()
     frame = frame.assign(
-        matched=np.where(frame["report_group"] == "none", "No group of its own in the report",
-                         "Matches one of the report's groups"),
+        matched=np.where(frame["report_group"] == "none", "Not priced in the report",
+                         "A group the report prices"),
         report_label=frame["report_group"].map(
             {"no_additional_needs": "£33,000", "ebd_or_offending": "£50,000-£54,000", "complex_needs": "over £95,000",
              "none": ""}),
@@ -100,34 +100,41 @@ def needs_index_chart() -> alt.VConcatChart:
     frame["short"] = frame["label"].str.replace("Unaccompanied asylum-seeking children", "Unaccompanied asylum seekers")
     frame["short"] = frame["short"].str.replace("Emotional or behavioural difficulties", "Emotional/behavioural")
     order = list(frame["short"])
+    groups = ["A group the report prices", "Not priced in the report"]
     y = alt.Y("short:N", title=None, sort=order, axis=alt.Axis(labelLimit=300))
-    bars = alt.Chart(frame).mark_bar().encode(
-        y=y,
-        x=alt.X("implied_cost:Q", title="£33,000 × index / 100 (£ per child per year)",
-                scale=alt.Scale(domain=[0, 120000]), axis=alt.Axis(format=",.0f")),
-        color=alt.Color("matched:N", title=None, scale=alt.Scale(range=[PALETTE[0], "#b8b8b8"]),
-                        sort=["Matches one of the report's groups", "No group of its own in the report"],
-                        legend=alt.Legend(direction="vertical", labelLimit=0)),
-        tooltip=[
-            alt.Tooltip("label:N", title="Needs group"),
-            alt.Tooltip("index:Q", title="Index (no additional needs = 100)"),
-            alt.Tooltip("implied_cost:Q", title="£33,000 × index", format=",.0f"),
-            alt.Tooltip("report_label:N", title="Report's figure"),
-        ],
-    )
-    index_text = alt.Chart(frame).mark_text(align="right", dx=-5, fontSize=11, color="white").encode(
-        y=y, x="implied_cost:Q", text=alt.Text("index:Q", format=".0f")
-    )
-    ranged = frame[frame["report_low"].notna()].assign(
-        high=lambda d: d["report_high"].fillna(d["report_low"])
-    )
-    band = alt.Chart(ranged).mark_rule(color=PALETTE[1], strokeWidth=9, opacity=0.55).encode(
-        y=y, x="report_low:Q", x2="high:Q"
-    )
-    ticks = alt.Chart(frame[frame["report_cost"].notna()]).mark_tick(
-        color=PALETTE[3], thickness=3, size=20
-    ).encode(y=y, x="report_cost:Q", tooltip=[alt.Tooltip("report_label:N", title="Report's figure")])
-    chart = (bars + index_text + band + ticks).properties(width=280, height=alt.Step(24))
+    x = alt.X("implied_cost:Q", title="£33,000 × index / 100 (£ per child per year)",
+              scale=alt.Scale(domain=[0, 120000]), axis=alt.Axis(format=",.0f"))
+    colour = alt.Color("matched:N", legend=None, scale=alt.Scale(domain=groups, range=[PALETTE[0], "#8c8c8c"]))
+    panels = []
+    # One panel for the groups the report prices and one for the rest, each named above it (colour is
+    # not the only cue); concatenated rather than faceted, so each panel keeps its own rows.
+    for group in groups:
+        part = frame[frame["matched"] == group]
+        ranged = part[part["report_low"].notna()].assign(high=lambda d: d["report_high"].fillna(d["report_low"]))
+        rows = [r for r in order if r in set(part["short"])]
+        y = alt.Y("short:N", title=None, sort=rows, axis=alt.Axis(labelLimit=300))
+        layers = [
+            alt.Chart(part).mark_bar().encode(
+                y=y, x=x, color=colour,
+                tooltip=[alt.Tooltip("label:N", title="Needs group"),
+                         alt.Tooltip("index:Q", title="Index (no additional needs = 100)"),
+                         alt.Tooltip("implied_cost:Q", title="£33,000 × index", format=",.0f"),
+                         alt.Tooltip("report_label:N", title="Report's figure")]),
+            alt.Chart(part).mark_text(align="right", dx=-5, fontSize=11, color="white").encode(
+                y=y, x="implied_cost:Q", text=alt.Text("index:Q", format=".0f")),
+            alt.Chart(pd.DataFrame({"matched": [group]})).mark_text(
+                align="left", baseline="bottom", x=0, y=-6, fontSize=12, fontWeight="bold", color="#222", limit=0,
+            ).encode(text="matched:N"),
+        ]
+        if len(ranged):
+            layers.append(alt.Chart(ranged).mark_rule(color=PALETTE[1], strokeWidth=9, opacity=0.55).encode(
+                y=y, x="report_low:Q", x2="high:Q"))
+        if part["report_cost"].notna().any():
+            layers.append(alt.Chart(part[part["report_cost"].notna()]).mark_tick(
+                color=PALETTE[3], thickness=3, size=20).encode(
+                y=y, x="report_cost:Q", tooltip=[alt.Tooltip("report_label:N", title="Report's figure")]))
+        panels.append(alt.layer(*layers).properties(width=280, height=alt.Step(24)))
+    chart = alt.vconcat(*panels, spacing=28)
     return finish(
         chart,
         "The report's costs by need match the Cost Calculator index",
@@ -179,6 +186,28 @@ def feasible_shares_chart() -> alt.VConcatChart:
     )
 
 
+def _band_labels(dens: pd.DataFrame, order: Sequence[str], at_x: float) -> pd.DataFrame:
+    """Callouts naming each band of a stacked density: colour is never the only cue.
+
+    Each group's anchor is the middle of its band where the group makes up most of the stack and
+    is thickest (a sliver: where it is thickest); the names stand in a column at ``at_x`` in the empty
+    space above the tail, the first band in ``order`` highest, so the leader lines do not cross.
+    """
+    wide = dens.pivot(index="cost_k", columns="group", values="density")[list(order)].fillna(0.0)
+    top = wide.cumsum(axis=1)
+    total = top[order[-1]]
+    rows = []
+    for k, group in enumerate(order):
+        own = wide[group].where(wide[group] >= 0.5 * total)
+        at = (own if own.notna().any() else wide[group]).idxmax()
+        if wide[group][at] < 0.03 * total.max():  # a sliver: point at it where it is thickest
+            at = wide[group].idxmax()
+        below = top[order[k - 1]][at] if k else 0.0
+        rows.append({"group": group, "cost_k": at, "y": below + wide[group][at] / 2,
+                     "label_x": at_x, "label_y": total.max() * (0.8 - 0.2 * k)})
+    return pd.DataFrame(rows)
+
+
 def child_cost_chart(model: costs.CostModel | None = None) -> alt.VConcatChart:
     """Density of one child's annual cost, stacked by needs group, with the mean and percentiles."""
     model = costs.default_cost_model() if model is None else model
@@ -199,7 +228,7 @@ def child_cost_chart(model: costs.CostModel | None = None) -> alt.VConcatChart:
     area = alt.Chart(dens).mark_area(opacity=0.85).encode(
         x=alt.X("cost_k:Q", title="Annual cost of one child (£ thousand)", scale=alt.Scale(domain=[0, 200])),
         y=alt.Y("density:Q", stack=True, title="Density (per £1,000)"),
-        color=alt.Color("group:N", title="Needs group", sort=order),
+        color=alt.Color("group:N", title="Needs group", sort=order, legend=None),
         order=alt.Order("group_order:Q"),
         tooltip=[alt.Tooltip("group:N", title="Needs group"), alt.Tooltip("cost_k:Q", title="£ thousand"),
                  alt.Tooltip("density:Q", title="Density", format=".4f")],
@@ -211,7 +240,13 @@ def child_cost_chart(model: costs.CostModel | None = None) -> alt.VConcatChart:
     text = alt.Chart(marks).mark_text(align="left", dx=3, fontSize=11, baseline="top").encode(
         x="cost_k:Q", y=alt.Y("ypix:Q", scale=None, axis=None), text="label:N"
     )
-    chart = (area + rules + text).properties(width=440, height=230)
+    callouts = alt.Chart(_band_labels(dens, order, at_x=100.0))
+    leaders = callouts.mark_rule(color="#333", strokeWidth=1).encode(x="cost_k:Q", y="y:Q", x2="label_x:Q",
+                                                                     y2="label_y:Q")
+    anchors = callouts.mark_point(filled=True, color="#333", size=20, opacity=1).encode(x="cost_k:Q", y="y:Q")
+    names = callouts.mark_text(align="left", dx=4, fontSize=12, color="#222").encode(
+        x="label_x:Q", y="label_y:Q", text="group:N")
+    chart = (area + rules + text + leaders + anchors + names).properties(width=440, height=230)
     return finish(
         chart,
         "Most children cost under £60,000 a year; a few cost far more",

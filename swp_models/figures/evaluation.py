@@ -399,29 +399,34 @@ def _epoch_ms(day: str) -> int:
 
 
 def timeline_chart() -> alt.VConcatChart:
-    """The plan and what happened, one row per event, coloured by track (from data)."""
+    """The plan and what happened, one row per event, one named panel per track (from data)."""
     t = ev.timeline()
     t = t.assign(track_label=t["track"].map(_TRACK_LABELS),
                  start_s=t["start"].dt.strftime("%Y-%m-%d"), end_s=t["end"].dt.strftime("%Y-%m-%d"),
-                 order=range(len(t)), point=t["start"] == t["end"])
-    t["end_draw"] = [e + pd.Timedelta(days=20) if pt else e for e, pt in zip(t["end"], t["point"])]
-    t["end_draw"] = t["end_draw"].dt.strftime("%Y-%m-%d")
+                 order=range(len(t)))
     labels = t["label"].tolist()
     tracks = [_TRACK_LABELS[k] for k in _TRACK_ORDER]
-    colour = alt.Color("track_label:N", title=None, sort=tracks,
-                       scale=alt.Scale(domain=tracks, range=[PALETTE[1], "#999999", PALETTE[0], PALETTE[2], PALETTE[3]]),
-                       legend=alt.Legend(orient="bottom", columns=1))
+    colour = alt.Color("track_label:N", legend=None, sort=tracks,
+                       scale=alt.Scale(domain=tracks,
+                                       range=[PALETTE[1], "#999999", PALETTE[0], PALETTE[2], PALETTE[3]]))
     tip = [alt.Tooltip("label:N", title="What"), alt.Tooltip("start_s:N", title="From"),
            alt.Tooltip("end_s:N", title="To"), alt.Tooltip("source:N", title="Source")]
-    y = alt.Y("label:N", sort=labels, title=None, axis=alt.Axis(labelLimit=160, labelFontSize=10))
+    y = alt.Y("label:N", sort=labels, title=None, axis=alt.Axis(labelLimit=160))
     # The date range as domainMin/domainMax in milliseconds, on the bars' layer only (the dots share that
     # scale): a date-string or DateTime "domain" in a layer is merged by Vega-Lite with a warning.
     x = alt.X("start_s:T", title="Year", axis=alt.Axis(format="%Y", tickCount=5),
               scale=alt.Scale(domainMin=_epoch_ms("2008-01-01"), domainMax=_epoch_ms("2017-06-30")))
-    bars = alt.Chart(t).mark_bar(height=9).encode(y=y, x=x, x2="end_draw:T", color=colour, tooltip=tip)
-    dots = alt.Chart(t[t["point"]]).mark_point(filled=True, size=45).encode(
-        y=y, x=alt.X("start_s:T"), color=colour, tooltip=tip)
-    chart = (bars + dots).properties(width=165, height=alt.Step(14))
+    # One mark: a round-capped rule from start to end, so a date (start and end equal) is a dot and a
+    # period a bar; one layer, so the panels' own event scales come from one data source.
+    bars = alt.Chart(t).mark_rule(strokeWidth=9, strokeCap="round").encode(
+        y=y, x=x, x2="end_s:T", color=colour, tooltip=tip)
+    # One panel a track, each named above it: the track is read from its name, not the colour.
+    chart = bars.properties(width=165, height=alt.Step(14)).facet(
+        row=alt.Row("track_label:N", sort=tracks, title=None,
+                    header=alt.Header(labelAngle=0, labelOrient="top", labelAnchor="start", labelFontWeight="bold",
+                                      labelPadding=2)),
+        spacing={"row": 6},
+    ).resolve_scale(y="independent")
     return finish(chart, "Planned for 2009-11, evaluated 2009-12",
                   subtitle=["Plans, pilots, evaluation and law, 2008-2017.", "Bars: periods; dots: dates. Hover for sources."],
                   source=["the table below, row by row", "build-up assumed"])
@@ -445,7 +450,7 @@ def mdd_chart() -> alt.VConcatChart:
     # One colour scale and legend for every layer; the outcomes also differ by line style and by the
     # shape of the dot at the chosen ICC, so colour is never the only cue.
     outcomes = o["outcome"].tolist()
-    legend = alt.Legend(orient="bottom", columns=1, labelLimit=300, symbolStrokeWidth=2)
+    legend = alt.Legend(orient="bottom", columns=1, symbolStrokeWidth=2)
     colour = alt.Color("outcome:N", title=None, sort=outcomes, scale=alt.Scale(domain=outcomes), legend=legend)
     dash = alt.StrokeDash("outcome:N", title=None, sort=outcomes,
                           scale=alt.Scale(domain=outcomes, range=[[1, 0], [6, 3]]), legend=legend)
@@ -463,7 +468,7 @@ def mdd_chart() -> alt.VConcatChart:
                             "t": [f"continuity gain {100 * p['difference'].iloc[0]:.1f}",
                                   f"outcome-contract effect {100 * p['difference'].iloc[1]:.1f}"]})
     rules = alt.Chart(effects).mark_rule(strokeDash=[4, 3], color="#333").encode(y="y:Q")
-    texts = alt.Chart(effects).mark_text(align="right", baseline="bottom", dy=-2, fontSize=10).encode(
+    texts = alt.Chart(effects).mark_text(align="right", baseline="bottom", dy=-2, fontSize=10, limit=0).encode(
         y="y:Q", x=alt.value("width"), text="t:N")
     icc_rule = alt.Chart(pd.DataFrame({"x": [0.0]})).transform_calculate(x="ch8_icc").mark_rule(color="#999").encode(
         x="x:Q")
@@ -548,7 +553,8 @@ def retrospective_chart() -> alt.VConcatChart:
     chart = alt.Chart(g).transform_filter("abs(datum.icc - ch9_icc) < 0.001").mark_point(filled=True, size=90).encode(
         y=alt.Y("effect:N", title=None, axis=alt.Axis(labelLimit=110)),
         x=alt.X("pts:Q", title="Percentage points", scale=alt.Scale(domain=[0, 50], clamp=True)),
-        color=alt.Color("what:N", title=None, sort=whats, legend=alt.Legend(orient="bottom", columns=1, labelLimit=300)),
+        **series_cues("what:N", whats, line=False, shape=True,
+                      legend=alt.Legend(orient="bottom", columns=1)),
         tooltip=[alt.Tooltip("effect:N", title="Effect"), alt.Tooltip("what:N", title="Value"),
                  alt.Tooltip("pts:Q", title="Points", format=".1f")],
     ).properties(width=230, height=alt.Step(40)).add_params(rho)

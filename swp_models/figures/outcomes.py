@@ -118,17 +118,28 @@ def noise_chart() -> alt.VConcatChart:
     m = 100 / om.assumption("social_workers")
     icc = slider("ch6_noise_icc", "Correlation within a caseload (ICC)", 0, 0.5, 0.05, 0.0)
     de = f"sqrt(1 + ({m:.2f} - 1) * ch6_noise_icc)"
-    base = alt.Chart(frame).transform_calculate(lo=f"datum.low * {de}", hi=f"datum.high * {de}")
-    y = alt.Y("indicator:N", sort=None, title=None, axis=alt.Axis(labelLimit=180, labelFontSize=10))
+    y = alt.Y("indicator:N", sort=None, title=None, axis=alt.Axis(labelLimit=180))
     x = alt.X("lo:Q", title="Spread of the share (sd, percentage points)", scale=alt.Scale(domain=[0, 16]))
-    bars = base.mark_rule(strokeWidth=5, opacity=0.6).encode(
-        y=y, x=x, x2="hi:Q", color=alt.Color("known:N", title=None, scale=alt.Scale(range=[PALETTE[0], "#999"])),
+    kinds = ["Rate known", "Rate unknown: 5% to 50%"]
+    known = alt.datum.known == kinds[0]
+    # One mark: a round-capped rule, a dot where the rate is known (from and to are equal) and a bar
+    # from 5% to 50% where it is not. One panel for each, named above it (colour is not the only cue);
+    # one layer, so the panels' own indicator scales come from one data source.
+    chart = alt.Chart(frame).transform_calculate(lo=f"datum.low * {de}", hi=f"datum.high * {de}").mark_rule(
+        strokeCap="round").encode(
+        y=y, x=x, x2="hi:Q",
+        color=alt.Color("known:N", legend=None, scale=alt.Scale(domain=kinds, range=[PALETTE[0], "#999"])),
+        strokeWidth=alt.condition(known, alt.value(9), alt.value(5)),
+        opacity=alt.condition(known, alt.value(1), alt.value(0.6)),
         tooltip=[alt.Tooltip("indicator:N", title="Indicator"), alt.Tooltip("article:N", title="Article"),
                  alt.Tooltip("lo:Q", title="sd from (points)", format=".1f"),
-                 alt.Tooltip("hi:Q", title="sd to (points)", format=".1f")])
-    dots = base.transform_filter("isValid(datum.rate)").mark_point(filled=True, size=60, color=PALETTE[0]).encode(
-        y=y, x="lo:Q")
-    chart = (bars + dots).add_params(icc).properties(width=220, height=alt.Step(14))
+                 alt.Tooltip("hi:Q", title="sd to (points)", format=".1f")],
+    ).properties(width=220, height=alt.Step(16)).facet(
+        row=alt.Row("known:N", sort=kinds, title=None,
+                    header=alt.Header(labelAngle=0, labelOrient="top", labelAnchor="start", labelFontWeight="bold",
+                                      labelPadding=2)),
+        spacing={"row": 8},
+    ).resolve_scale(y="independent").add_params(icc)
     return finish(chart, "A share of 100 children is a noisy measure",
                   subtitle=["Standard deviation of each countable indicator's share in one year. Slide the",
                             f"correlation within caseloads of {m:.1f} children to see clustering widen it."],
@@ -366,7 +377,7 @@ def multitask_chart() -> alt.VConcatChart:
     d = slider("ch6_multitask_d", "How far the tasks compete for time", 0, 0.9, 0.1,
                om.assumption("multitask_substitution"))
     # One legend for colour and dash: each series has its own colour and its own line style.
-    legend = alt.Legend(orient="bottom", direction="vertical", labelLimit=320, symbolStrokeWidth=2)
+    legend = alt.Legend(orient="bottom", direction="vertical", symbolStrokeWidth=2)
     chart = alt.Chart(long).transform_filter(f"abs(datum.substitution - ch6_multitask_d) < 1e-6").mark_line().encode(
         x=alt.X("bonus:Q", title="Bonus on the paid task (same units as the ethos)"),
         y=alt.Y("value:Q", title="Effort or value (units of effort)"),

@@ -67,26 +67,33 @@ def _budget_frames() -> tuple[pd.DataFrame, list[str], pd.DataFrame]:
 def _budget_body(grid: pd.DataFrame, order: list[str], totals: pd.DataFrame, team: alt.Parameter,
                  admin: alt.Parameter, level: alt.Parameter) -> alt.VConcatChart:
     top = math.ceil(grid["line_total"].max() / 50) * 50
-    bars = alt.Chart(grid).transform_filter(_pick(team, admin, level)).mark_bar().encode(
-        y=alt.Y("line:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
-        x=alt.X("amount:Q", title="£ thousand a year", stack="zero", scale=alt.Scale(domain=[0, top])),
-        color=alt.Color("component:N", title="Cost", sort=_COMPONENT_ORDER,
-                        scale=alt.Scale(domain=_COMPONENT_ORDER, range=[PALETTE[0], PALETTE[4], PALETTE[2],
-                                                                        PALETTE[1]])),
-        order=alt.Order("component_rank:Q"),
+    y = alt.Y("line:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
+    picked = alt.Chart(grid).transform_filter(_pick(team, admin, level))
+    # A grey bar for each line's total and a dot for each of its costs (colour and shape), so the
+    # costs are told apart without colour and each reads off the axis.
+    totals_bars = picked.transform_aggregate(total="sum(amount)", groupby=["line"]).mark_bar(
+        color="#dcdcdc", height=14).encode(
+        y=y, x=alt.X("total:Q", title="£ thousand a year", scale=alt.Scale(domain=[0, top])),
+        tooltip=[alt.Tooltip("line:N", title="Line"), alt.Tooltip("total:Q", title="Line total (£k)", format=",.1f")],
+    )
+    dots = picked.mark_point(filled=True, size=60, opacity=1).encode(
+        y=y, x="amount:Q",
+        **series_cues("component:N", _COMPONENT_ORDER, [PALETTE[0], PALETTE[4], PALETTE[2], PALETTE[1]],
+                      title="Cost", line=False, shape=True,
+                      legend=alt.Legend(orient="bottom", direction="horizontal", columns=2)),
         tooltip=[alt.Tooltip("line:N", title="Line"), alt.Tooltip("component:N", title="Cost"),
                  alt.Tooltip("amount:Q", title="£ thousand a year", format=",.1f"),
                  alt.Tooltip("line_total:Q", title="Line total (£k)", format=",.1f")],
     )
-    labels = alt.Chart(grid).transform_filter(_pick(team, admin, level)).transform_aggregate(
+    labels = picked.transform_aggregate(
         total="sum(amount)", groupby=["line"],
-    ).mark_text(align="left", dx=4, fontSize=11).encode(
+    ).mark_text(align="left", dx=6, fontSize=11).encode(
         y=alt.Y("line:N", sort=order), x="total:Q", text=alt.Text("total:Q", format=",.0f"),
     )
     headline = alt.Chart(totals).transform_filter(_pick(team, admin, level)).mark_text(
         align="left", baseline="middle", fontSize=13, fontWeight="bold",
     ).encode(text="headline:N", x=alt.value(0), y=alt.value(10)).properties(height=20, width=360)
-    body = (bars + labels).properties(width=360, height=alt.Step(22))
+    body = (totals_bars + dots + labels).properties(width=360, height=alt.Step(22))
     return alt.vconcat(headline, body, spacing=4)
 
 
@@ -94,7 +101,8 @@ def _finish_budget(chart: alt.TopLevelMixin) -> alt.VConcatChart:
     return finish(
         chart,
         "What a practice of 6-10 social workers costs a year",
-        subtitle=["Annual budget by line, £ thousand, 100 children. \u2020 lines the census averages leave out.",
+        subtitle=["Annual budget by line, £ thousand, 100 children: grey bars the line's total, dots its costs.",
+                  "\u2020 lines the census averages leave out.",
                   "Move the sliders: team size, administrators, pay level (non-pay costs are assumptions)."],
         source=[f"{_REPORT} s.6.1.3", _PAY, "other figures assumptions"],
     )
@@ -111,25 +119,21 @@ def _comparison_body(team: alt.Parameter, admin: alt.Parameter, level: alt.Param
     grid = practice.summary_grid()
     keys = ["frontline", "admin_one_in", "level"]
     child = float(grid["child_cost"].iloc[0])
-    rows_practice = "Practice running cost"
-    rows_child = "Child's care (census average)"
+    # Names short enough for a phone's column, on two lines (the tooltips and the data table say more).
+    segments = ["Practice:\ncounted in the census", "Practice:\noverheads left out",
+                "Child's care:\ncounted in the census", "Child's care:\nplacements and the rest"]
     parts = [
-        grid[keys].assign(row=rows_practice, segment="Counted in the census average", start=0.0,
-                          end=grid["in_scope"]),
-        grid[keys].assign(row=rows_practice, segment="Overheads the census leaves out", start=grid["in_scope"],
-                          end=grid["in_scope"] + grid["out_of_scope"]),
-        grid[keys].assign(row=rows_child, segment="Counted in the census average", start=0.0, end=grid["in_scope"]),
-        grid[keys].assign(row=rows_child, segment="Placements, services, other council costs",
-                          start=grid["in_scope"], end=pd.Series(child, index=grid.index)),
+        grid[keys].assign(segment=segments[0], start=0.0, end=grid["in_scope"]),
+        grid[keys].assign(segment=segments[1], start=grid["in_scope"], end=grid["in_scope"] + grid["out_of_scope"]),
+        grid[keys].assign(segment=segments[2], start=0.0, end=grid["in_scope"]),
+        grid[keys].assign(segment=segments[3], start=grid["in_scope"], end=pd.Series(child, index=grid.index)),
     ]
     long = pd.concat(parts, ignore_index=True)
     long["amount"] = (long["end"] - long["start"]).round(0)
     long["start"] = long["start"].round(0)
     long["end"] = long["end"].round(0)
     long["share"] = (100 * long["amount"] / child).round(1)
-    long["label"] = long.apply(lambda r: f"£{r['amount']:,.0f}" if r["amount"] >= 6000 else "", axis=1)
-    totals = grid[keys].assign(row=rows_practice, end=grid["in_scope"] + grid["out_of_scope"],
-                               label=grid["cost_per_child"].map(lambda x: f"£{x:,.0f}"))
+    long["label"] = long["amount"].map(lambda x: f"£{x:,.0f}")
     shares = grid[keys].assign(
         headline=grid.apply(
             lambda r: f"Running cost £{r['cost_per_child']:,.0f} per child: {r['share_of_child_cost']:.1f}% of the "
@@ -137,27 +141,28 @@ def _comparison_body(team: alt.Parameter, admin: alt.Parameter, level: alt.Param
                       "census leaves out",
             axis=1),
     )
-    segments = ["Counted in the census average", "Overheads the census leaves out",
-                "Placements, services, other council costs"]
+    # Each part on its own row, named above its bar (the name, not the colour, says what it is); the
+    # bars keep their place along the axis, so each row's parts still add up.
     base = alt.Chart(long).transform_filter(_pick(team, admin, level))
-    bars = base.mark_bar(height=28).encode(
-        y=alt.Y("row:N", title=None, sort=[rows_practice, rows_child], axis=alt.Axis(labelLimit=200)),
+    y = alt.Y("segment:N", title=None, sort=segments, axis=None)
+    bars = base.mark_bar(height=14).encode(
+        y=y,
         x=alt.X("start:Q", title="£ per child per year", scale=alt.Scale(domain=[0, 40000])),
         x2="end:Q",
-        color=alt.Color("segment:N", title=None, sort=segments,
-                        scale=alt.Scale(domain=segments, range=[PALETTE[0], PALETTE[3], "#c9c9c9"]),
-                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=400)),
-        tooltip=[alt.Tooltip("row:N", title="Bar"), alt.Tooltip("segment:N", title="Part"),
+        color=alt.Color("segment:N", legend=None, sort=segments,
+                        scale=alt.Scale(domain=segments, range=[PALETTE[0], PALETTE[3], PALETTE[0], "#9a9a9a"])),
+        tooltip=[alt.Tooltip("segment:N", title="Part"),
                  alt.Tooltip("amount:Q", title="£ per child per year", format=",.0f"),
                  alt.Tooltip("share:Q", title="% of the census average", format=".1f")],
     )
-    text = base.transform_calculate(mid="(datum.start + datum.end) / 2").mark_text(
-        color="white", fontSize=11).encode(
-        y=alt.Y("row:N", sort=[rows_practice, rows_child]), x="mid:Q", text="label:N",
-    )
-    total_text = alt.Chart(totals).transform_filter(_pick(team, admin, level)).mark_text(
-        align="left", dx=4, fontSize=11).encode(y=alt.Y("row:N", sort=[rows_practice, rows_child]), x="end:Q",
-                                                 text="label:N")
+    names = base.mark_text(align="left", baseline="bottom", dy=-23, fontSize=12, lineHeight=14, color="#222",
+                           limit=0, lineBreak="\n").encode(
+        y=y, x=alt.value(0), text="segment:N")
+    # Each amount just past its bar's end; a long bar's inside it, so the chart keeps to a phone's column.
+    amounts = base.transform_filter("datum.end < 20000").mark_text(align="left", dx=4, fontSize=11, color="#222")
+    amounts = amounts.encode(y=y, x="end:Q", text="label:N")
+    inside = base.transform_filter("datum.end >= 20000").mark_text(align="right", dx=-4, fontSize=12, color="#111")
+    inside = inside.encode(y=y, x="end:Q", text="label:N")
     rule = alt.Chart(pd.DataFrame({"x": [child], "t": [f"£{child:,.0f}"]})).mark_rule(
         strokeDash=[4, 3], color="#333").encode(x="x:Q")
     rule_text = alt.Chart(pd.DataFrame({"x": [child], "t": [f"£{child:,.0f}"]})).mark_text(
@@ -165,7 +170,7 @@ def _comparison_body(team: alt.Parameter, admin: alt.Parameter, level: alt.Param
     headline = alt.Chart(shares).transform_filter(_pick(team, admin, level)).mark_text(
         align="left", baseline="top", fontSize=12, fontWeight="bold", lineBreak="\n",
     ).encode(text="headline:N", x=alt.value(0), y=alt.value(0)).properties(height=34, width=360)
-    body = (bars + text + total_text + rule + rule_text).properties(width=360, height=110)
+    body = (bars + names + amounts + inside + rule + rule_text).properties(width=360, height=alt.Step(52))
     return alt.vconcat(headline, body, spacing=4)
 
 
@@ -174,7 +179,7 @@ def _finish_comparison(chart: alt.TopLevelMixin) -> alt.VConcatChart:
         chart,
         "Running a practice costs a small part of what a child's care costs",
         subtitle=["£ per child per year. The census average already counts council spending on staff:",
-                  "the blue part replaces some of it; only the red part comes on top."],
+                  "the practice's counted part replaces some of it; only its overheads come on top."],
         source=[f"{_REPORT} s.6.1.3, s.6.1.5", "LAWIG 2006 pay via Community Care (2009)", "assumptions"],
     )
 
@@ -195,7 +200,8 @@ def caseload_chart() -> alt.VConcatChart:
         x=alt.X("frontline:Q", title="Front-line staff (FTE)", scale=alt.Scale(domain=[4, 14]),
                 axis=alt.Axis(tickMinStep=1)),
         y=alt.Y("per_worker:Q", title="Children per front-line worker", scale=alt.Scale(domain=[0, 30])),
-        color=alt.Color("children:N", title="Caseload", sort=["90 children", "100 children", "110 children"]),
+        **series_cues("children:N", ["90 children", "100 children", "110 children"], title="Caseload",
+                      shape=True, legend=alt.Legend()),
         tooltip=[alt.Tooltip("frontline:Q", title="Front-line staff"), alt.Tooltip("caseload:Q", title="Children"),
                  alt.Tooltip("per_worker:Q", title="Children per worker", format=".1f")],
     )
@@ -222,11 +228,13 @@ def budget_and_comparison_chart() -> alt.VConcatChart:
     top = _budget_body(grid, order, totals, team, admin, level)
     bottom = _comparison_body(team, admin, level)
     # The two panels colour different things (budget lines; parts of a child's cost): separate scales.
-    chart = alt.vconcat(top, bottom, spacing=26).add_params(team, admin, level).resolve_scale(color="independent")
+    chart = alt.vconcat(top, bottom, spacing=26).add_params(team, admin, level).resolve_scale(color="independent",
+                                                                                             shape="independent")
     return finish(
         chart,
         "What a practice costs a year, and how that sits beside a child's care",
-        subtitle=["Top: annual budget by line, £ thousand, 100 children (\u2020 lines the census averages leave out).",
+        subtitle=["Top: annual budget by line, £ thousand, 100 children: grey bars the total, dots its costs",
+                  "(\u2020 lines the census averages leave out).",
                   "Bottom: £ per child a year against the census average. The sliders move both."],
         source=[f"{_REPORT} s.6.1.3, s.6.1.5", _PAY, "other figures assumptions"],
     )

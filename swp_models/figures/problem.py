@@ -72,14 +72,15 @@ def agency_chart() -> alt.VConcatChart:
     }
     frame = frame.assign(use=frame["measure"].map(names))
     order = list(names.values())
-    chart = alt.Chart(frame).mark_bar().encode(
+    # A dot an area (colour and shape), so England and London are told apart without colour.
+    chart = alt.Chart(frame).mark_point(filled=True, size=70, opacity=1).encode(
         y=alt.Y("use:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
-        yOffset=alt.YOffset("area:N", sort=["England", "London"]),
         x=alt.X("value:Q", title="Councils (%)", scale=alt.Scale(domain=[0, 100])),
-        color=alt.Color("area:N", title="Area", sort=["England", "London"]),
+        **series_cues("area:N", ["England", "London"], title="Area", line=False, shape=True,
+                      legend=alt.Legend(orient="bottom", direction="horizontal")),
         tooltip=[alt.Tooltip("area:N", title="Area"), alt.Tooltip("use:N", title="Use"),
                  alt.Tooltip("value:Q", title="Councils (%)")],
-    ).properties(width=360, height=alt.Step(14))
+    ).properties(width=360, height=alt.Step(22))
     return finish(
         chart,
         "Nine in ten councils that responded relied on agency social workers",

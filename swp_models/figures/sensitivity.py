@@ -8,6 +8,8 @@ Parameters bound to the page's controls carry names starting ``ch5s_``.
 
 from __future__ import annotations
 
+import json
+import string
 from dataclasses import replace
 from functools import lru_cache
 from typing import Callable
@@ -19,7 +21,7 @@ import pandas as pd
 from .. import contracts
 from .. import liability
 from .. import sensitivity as sens
-from ..charts import PALETTE, finish, selector
+from ..charts import PALETTE, finish, selector, series_cues
 from ..tables import Table
 from ..tables import key_results as _key_results
 from ..validation import check_integer
@@ -150,21 +152,21 @@ def tornado_chart(top: int = 10) -> alt.VConcatChart:
     menu = _menu("ch5s_tornado", _NUMERIC)
     base = alt.Chart(long).transform_filter(alt.datum.result == menu).encode(
         y=alt.Y("assumption:N", sort=alt.EncodingSortField("rank", order="ascending"), title=None))
-    bars = base.mark_bar(opacity=0.85).encode(
-        x=alt.X("value:Q", title="Result (units as in the menu)", scale=alt.Scale(zero=False),
-                axis=alt.Axis(tickCount=4)),
-        x2="base:Q",
-        color=alt.Color("end:N", title=None, scale=alt.Scale(range=[PALETTE[0], PALETTE[1]]),
-                        legend=alt.Legend(orient="bottom", direction="vertical")),
-        tooltip=[alt.Tooltip("logged:N", title="Assumption"), alt.Tooltip("end:N", title="End"),
-                 alt.Tooltip("value:Q", title="Result", format=",.2f"),
-                 alt.Tooltip("base:Q", title="At defaults", format=",.2f")],
-    )
+    ends = ["Assumption at its low end", "Assumption at its high end"]
+    # Each bar ends in a dot whose shape, as well as its colour, says which end of the range it is.
+    cues = series_cues("end:N", ends, [PALETTE[0], PALETTE[1]], line=False, shape=True,
+                       legend=alt.Legend(orient="bottom", direction="vertical"))
+    tip = [alt.Tooltip("logged:N", title="Assumption"), alt.Tooltip("end:N", title="End"),
+           alt.Tooltip("value:Q", title="Result", format=",.2f"),
+           alt.Tooltip("base:Q", title="At defaults", format=",.2f")]
+    x = alt.X("value:Q", title="Result (units as in the menu)", scale=alt.Scale(zero=False), axis=alt.Axis(tickCount=4))
+    bars = base.mark_bar(opacity=0.6).encode(x=x, x2="base:Q", color=cues["color"], tooltip=tip)
+    dots = base.mark_point(filled=True, size=50, opacity=1).encode(x=x, **cues, tooltip=tip)
     rule = base.mark_rule(color="#333").encode(x="base:Q")
-    chart = (bars + rule).add_params(menu).properties(width=170, height=alt.Step(18))
+    chart = (bars + rule + dots).add_params(menu).properties(width=170, height=alt.Step(18))
     return finish(chart, "One assumption at a time",
-                  subtitle=f"Each bar: the result with one assumption at an end of its range, the others at their "
-                           f"values; line: at the defaults. The {top} largest swings.",
+                  subtitle=f"Each bar: the result with one assumption at an end of its range (dot: which end), the "
+                           f"others at their values; line: at the defaults. The {top} largest swings.",
                   source=[_SOURCE, _RANGES])
 
 
@@ -183,14 +185,16 @@ def sobol_chart() -> alt.VConcatChart:
     long = tidy.melt(id_vars=["result", "group", "assumptions", "rank", "total_conf"], var_name="index",
                      value_name="share")
     menu = _menu("ch5s_sobol", outs)
-    chart = alt.Chart(long).transform_filter(alt.datum.result == menu).mark_bar().encode(
+    indices = ["Total (with interactions)", "First order (alone)"]
+    # A dot an index (colour and shape), so the two indices are told apart without colour.
+    chart = alt.Chart(long).transform_filter(alt.datum.result == menu).mark_point(
+        filled=True, size=50, opacity=1).encode(
         y=alt.Y("group:N", sort=alt.EncodingSortField("rank", order="ascending"), title=None),
-        yOffset=alt.YOffset("index:N", sort=["Total (with interactions)", "First order (alone)"]),
+        yOffset=alt.YOffset("index:N", sort=indices),
         x=alt.X("share:Q", title="Share of the variance", scale=alt.Scale(domain=[0, 1], clamp=True),
                 axis=alt.Axis(format=".0%", tickCount=4)),
-        color=alt.Color("index:N", title=None, sort=["Total (with interactions)", "First order (alone)"],
-                        scale=alt.Scale(range=[PALETTE[0], PALETTE[4]]),
-                        legend=alt.Legend(orient="bottom", direction="vertical")),
+        **series_cues("index:N", indices, [PALETTE[0], PALETTE[4]], line=False, shape=True,
+                      legend=alt.Legend(orient="bottom", direction="vertical")),
         tooltip=[alt.Tooltip("assumptions:N", title="Assumptions"), alt.Tooltip("index:N", title="Index"),
                  alt.Tooltip("share:Q", title="Share", format=".1%"),
                  alt.Tooltip("total_conf:Q", title="± (95%, total)", format=".1%")],
@@ -228,10 +232,16 @@ def winner_chart() -> alt.VConcatChart:
         y=alt.Y("tolerance:N", sort=alt.EncodingSortField("tol_order", order="descending"),
                 title="Risk tolerance 1/r", axis=alt.Axis(grid=False)))
     order = list(contracts.default_contracts())
+    # Each cell also names its contract by a letter (the legend gives the names), so the map does not
+    # rely on colour alone.
+    letters = dict(zip(order, string.ascii_uppercase))
+    legend_names = json.dumps({letters[c]: f"{letters[c]}  {c}" for c in order})
+    base = base.transform_calculate(letter=f"{json.dumps(letters)}[datum.cheapest]")
     rect = base.mark_rect().encode(
-        color=alt.Color("cheapest:N", title="Cheapest contract", sort=order,
-                        scale=alt.Scale(domain=order, range=_colours(len(order))),
-                        legend=alt.Legend(orient="bottom", columns=1)),
+        color=alt.Color("letter:N", title="Cheapest contract", sort=list(letters.values()),
+                        scale=alt.Scale(domain=list(letters.values()), range=_colours(len(order))),
+                        legend=alt.Legend(orient="bottom", columns=1,
+                                          labelExpr=f"{legend_names}[datum.label]")),
         tooltip=[alt.Tooltip("scope:N", title="Scope"), alt.Tooltip("tolerance:N", title="Risk tolerance"),
                  alt.Tooltip("k:N", title="Effort cost k"), alt.Tooltip("cheapest:N", title="Cheapest"),
                  alt.Tooltip("cost:Q", title="Its cost (£m a year)", format=".3f"),
@@ -239,11 +249,12 @@ def winner_chart() -> alt.VConcatChart:
                  alt.Tooltip("share:Q", title="Optimal share, closed form"),
                  alt.Tooltip("simulated:Q", title="Optimal share, simulated")],
     )
-    text = base.mark_text(fontSize=10, color="#111").encode(text="label:N")
-    chart = (rect + text).add_params(menu).properties(width=220, height=200)
+    text = base.mark_text(fontSize=12, color="#111", dy=7).encode(text="label:N")
+    letter = base.mark_text(fontSize=12, fontWeight="bold", color="#111", dy=-7).encode(text="letter:N")
+    chart = (rect + letter + text).add_params(menu).properties(width=220, height=alt.Step(32))
     return finish(chart, "Which contract wins where",
-                  subtitle="Colour: the contract that costs the council least (effort, risk premium, "
-                           "administration, losses beyond reserves). Number: the optimal cost share.",
+                  subtitle=["Letter and colour: the contract that costs the council least (effort, risk premium,",
+                            "administration, losses beyond reserves). Number: the optimal cost share."],
                   source=[_SOURCE, "assumptions as logged"])
 
 
