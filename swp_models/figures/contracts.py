@@ -83,11 +83,11 @@ def risk_chart() -> alt.VConcatChart:
     )
     shown = alt.condition(alt.datum.contract == _order()[0], alt.value(1), alt.value(0))
     upper = names.transform_filter(alt.datum.edge == "top").mark_text(
-        align="left", baseline="top", fontSize=12, color="#222").encode(x=alt.value(0), y="at:Q", text="party:N",
-                                                                         opacity=shown)
+        align="left", baseline="top", fontSize=12, color="#222", limit=0).encode(
+        x=alt.value(0), y="at:Q", text="party:N", opacity=shown)
     lower = names.transform_filter(alt.datum.edge == "bottom").mark_text(
-        align="left", baseline="bottom", fontSize=12, color="#222").encode(x=alt.value(0), y="at:Q",
-                                                                            text="party:N", opacity=shown)
+        align="left", baseline="bottom", fontSize=12, color="#222", limit=0).encode(
+        x=alt.value(0), y="at:Q", text="party:N", opacity=shown)
     chart = alt.layer(rects, upper, lower, data=frame).properties(width=300, height=44).facet(
         row=alt.Row("contract:N", sort=_order(),
                     header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top",
