@@ -98,7 +98,7 @@ def payment_evidence_chart() -> alt.VConcatChart:
     colour = alt.Color("evidence:N", title="What the annex reports", sort=_EVIDENCE_ORDER,
                        scale=alt.Scale(domain=_EVIDENCE_ORDER,
                                        range=[PALETTE[2], PALETTE[1], PALETTE[3], "#8c8c8c", "#cccccc"]),
-                       legend=alt.Legend(orient="bottom", columns=3))
+                       legend=alt.Legend(orient="bottom", columns=3, labelLimit=200))
     chart = alt.Chart(frame).mark_point(filled=True, size=140, opacity=1).encode(
         x=alt.X("evidence:N", sort=_EVIDENCE_ORDER, title=None, scale=alt.Scale(domain=_EVIDENCE_ORDER),
                 axis=alt.Axis(labelAngle=-35, labelLimit=110)),
@@ -109,7 +109,7 @@ def payment_evidence_chart() -> alt.VConcatChart:
     ).properties(width=160, height=alt.Step(20)).facet(
         row=alt.Row("payment:N", sort=_PAYMENT_ORDER, title=None,
                     header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top",
-                                      labelFontWeight="bold", labelFontSize=12)),
+                                      labelFontWeight="bold", labelFontSize=12, labelLimit=380)),
         spacing={"row": 6},
     ).resolve_scale(y="independent")
     return finish(
@@ -224,7 +224,7 @@ def managed_care_diagram() -> alt.VConcatChart:
         align="left", dx=14, fontSize=10, lineBreak="\n", baseline="middle").encode(x=x, y=y, text="label:N")
     chart = alt.layer(lines, paid, unpaid, names).properties(width=145, height=190).facet(
         facet=alt.Facet("title:N", sort=order, title=None,
-                        header=alt.Header(labelFontWeight="bold", labelFontSize=11)),
+                        header=alt.Header(labelFontWeight="bold", labelFontSize=11, labelLimit=300)),
         columns=2, data=frame, spacing={"row": 10, "column": 8},
     )
     return finish(
@@ -467,12 +467,13 @@ def kansas_chart() -> alt.VConcatChart:
     """The contractor's expected surplus and worst year in 20 as more children arrive than the contract expected."""
     frame = kansas_frame()
     order = list(dict.fromkeys(frame["contract"]))
-    colour = series_cues("contract:N", order, [PALETTE[3], PALETTE[0]], line=False)["color"]
+    legend = alt.Legend(orient="bottom", direction="vertical", labelLimit=320)
+    colour = series_cues("contract:N", order, [PALETTE[3], PALETTE[0]], line=False, legend=legend)["color"]
     x = alt.X("served_above:Q", title="Children served above the contracted number (%)", scale=alt.Scale(domain=[0, 30]))
     band = alt.Chart(frame).mark_area(opacity=0.18).encode(
         x=x, y=alt.Y("p5:Q", title="Contractor's surplus (£ thousand a year)"), y2="mean:Q", color=colour)
     line = alt.Chart(frame).mark_line(point=True).encode(
-        x=x, y="mean:Q", **series_cues("contract:N", order, [PALETTE[3], PALETTE[0]]),
+        x=x, y="mean:Q", **series_cues("contract:N", order, [PALETTE[3], PALETTE[0]], legend=legend),
         tooltip=[alt.Tooltip("contract:N", title="Contract"), alt.Tooltip("served_above:Q", title="Served above (%)"),
                  alt.Tooltip("mean:Q", title="Expected surplus (£k)", format=",.1f"),
                  alt.Tooltip("p5:Q", title="Worst year in 20 (£k)", format=",.1f"),

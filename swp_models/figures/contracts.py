@@ -41,7 +41,7 @@ def _scope_menu(name: str) -> alt.Parameter:
 
 
 def _row_header() -> alt.Header:
-    return alt.Header(labelAngle=0, labelAlign="left", labelOrient="left", labelPadding=8,
+    return alt.Header(labelAngle=0, labelAlign="left", labelOrient="left", labelPadding=8, labelLimit=200,
                       labelFontSize=11, title=None)
 
 
@@ -83,11 +83,11 @@ def risk_chart() -> alt.VConcatChart:
     )
     shown = alt.condition(alt.datum.contract == _order()[0], alt.value(1), alt.value(0))
     upper = names.transform_filter(alt.datum.edge == "top").mark_text(
-        align="left", baseline="top", fontSize=12, color="#222").encode(x=alt.value(0), y="at:Q", text="party:N",
-                                                                         opacity=shown)
+        align="left", baseline="top", fontSize=12, color="#222", limit=0).encode(
+        x=alt.value(0), y="at:Q", text="party:N", opacity=shown)
     lower = names.transform_filter(alt.datum.edge == "bottom").mark_text(
-        align="left", baseline="bottom", fontSize=12, color="#222").encode(x=alt.value(0), y="at:Q",
-                                                                            text="party:N", opacity=shown)
+        align="left", baseline="bottom", fontSize=12, color="#222", limit=0).encode(
+        x=alt.value(0), y="at:Q", text="party:N", opacity=shown)
     chart = alt.layer(rects, upper, lower, data=frame).properties(width=300, height=44).facet(
         row=alt.Row("contract:N", sort=_order(),
                     header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top",
@@ -127,9 +127,9 @@ def _council_cost_panel(scope: str) -> alt.LayerChart:
         x=alt.X("cost:Q", title="Council's expected total cost (£ million a year)", scale=alt.Scale(zero=False),
                 axis=alt.Axis(format=".2f" if scope == "placements" else ".3f")),
         color=alt.Color("view:N", title=None, sort=list(views.values()),
-                        scale=alt.Scale(range=["#9a9a9a", PALETTE[0]]), legend=alt.Legend()),
+                        scale=alt.Scale(range=["#9a9a9a", PALETTE[0]]), legend=alt.Legend(labelLimit=320)),
         shape=alt.Shape("view:N", title=None, sort=list(views.values()),
-                        scale=alt.Scale(range=["square", "circle"]), legend=alt.Legend()),
+                        scale=alt.Scale(range=["square", "circle"]), legend=alt.Legend(labelLimit=320)),
         tooltip=[alt.Tooltip("contract:N", title="Contract"), alt.Tooltip("view:N", title="View"),
                  alt.Tooltip("cost:Q", title="Total (£m)", format=".3f"),
                  alt.Tooltip("risk_premium:Q", title="Risk premium (£)", format=",.0f"),
@@ -191,7 +191,7 @@ def frontier_chart() -> alt.VConcatChart:
         y=alt.Y("value:Q", title="£ thousand a year"),
         color=alt.Color("series:N", title=None, sort=list(names.values()),
                         scale=alt.Scale(range=[PALETTE[2], PALETTE[3], PALETTE[0]]),
-                        legend=alt.Legend(orient="bottom", direction="vertical")),
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320)),
         strokeDash=alt.StrokeDash("series:N", sort=list(names.values()), legend=None,
                                   scale=alt.Scale(range=[[4, 3], [4, 3], [1, 0]])),
         tooltip=[alt.Tooltip("series:N", title="Curve"), alt.Tooltip("share:Q", title="Share s"),
@@ -253,7 +253,7 @@ def incentives_chart() -> alt.VConcatChart:
         yOffset=alt.YOffset("group:N", sort=list(groups.values())),
         x=alt.X("gain_vs_average:Q", title="This child instead of an average one (£k a year)"),
         **series_cues("group:N", list(groups.values()), [PALETTE[2], PALETTE[1], PALETTE[3]], title="Needs group",
-                      line=False, shape=True, legend=alt.Legend()),
+                      line=False, shape=True, legend=alt.Legend(labelLimit=320)),
         tooltip=[alt.Tooltip("contract:N", title="Contract"), alt.Tooltip("group:N", title="Needs group"),
                  alt.Tooltip("gain_vs_average:Q", title="Gain vs an average child (£k)", format=",.2f")],
     )

@@ -61,9 +61,9 @@ def census_gap_chart() -> alt.VConcatChart:
         x=alt.X("amount:Q", title="£ per child per year", scale=alt.Scale(domain=[0, 40000]),
                 axis=alt.Axis(format=",.0f")),
         color=alt.Color("basis:N", title=None, scale=alt.Scale(range=[PALETTE[0], PALETTE[1]]),
-                        legend=alt.Legend(direction="vertical")),
+                        legend=alt.Legend(direction="vertical", labelLimit=0)),
         shape=alt.Shape("basis:N", title=None, scale=alt.Scale(range=["circle", "square"]),
-                        legend=alt.Legend(direction="vertical")),
+                        legend=alt.Legend(direction="vertical", labelLimit=0)),
         tooltip=[
             alt.Tooltip("group_label:N", title="Group"),
             alt.Tooltip("basis:N", title="Figure"),
@@ -432,7 +432,7 @@ def pooling_chart(
         strokeDash=alt.StrokeDash("method:N", title="Method",
                                   scale=alt.Scale(domain=["exact (FFT)", "normal approximation"],
                                                   range=[[1, 0], [5, 4]]),
-                                  legend=alt.Legend(direction="vertical")),
+                                  legend=alt.Legend(direction="vertical", labelLimit=0)),
     )
     # The two thresholds differ by the dots' shape as well as by colour.
     shape = alt.Shape("overshoot:N", title="Cost per child", scale=alt.Scale(range=["circle", "square"]),
