@@ -100,12 +100,6 @@ def desktop_spec(spec: dict[str, Any], width: int = COLUMN_WIDTH) -> dict[str, A
     return out
 
 
-def _vega_lite_version() -> str:
-    import altair as alt
-
-    return alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
-
-
 def chart_svg(spec: dict[str, Any], cache: Path | None = None) -> str:
     """The chart drawn to SVG for the desktop column, from ``cache`` when it was drawn before."""
     text = json.dumps(spec, sort_keys=True)
@@ -114,6 +108,8 @@ def chart_svg(spec: dict[str, Any], cache: Path | None = None) -> str:
     if hit is not None and hit.is_file():
         return hit.read_text(encoding="utf-8")
     import vl_convert as vlc
+
+    from swp_models.charts import _vega_lite_version
 
     svg = vlc.vegalite_to_svg(desktop_spec(spec), vl_version=_vega_lite_version())
     svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg)

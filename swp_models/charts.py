@@ -150,8 +150,12 @@ def vega_bundle() -> str:
     """
     import vl_convert as vlc
 
-    version = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
-    return "(function () {\n" + vlc.javascript_bundle(vl_version=version) + "\n})();\n"
+    return "(function () {\n" + vlc.javascript_bundle(vl_version=_vega_lite_version()) + "\n})();\n"
+
+
+def _vega_lite_version() -> str:
+    """The Vega-Lite version Altair writes (``"6.4"``), as ``vl-convert`` names its bundled versions."""
+    return alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
 
 
 def write_vega_bundle(path: str | Path) -> Path:

@@ -36,41 +36,16 @@ administrative cost, which the council bears).
 
 from __future__ import annotations
 
-from .comparison import compare, effort_comparison, power_of_incentive, risk_sharing, skimming_gain
-from .families import BASES, FAMILIES, CostSharing, MixedOutcome, Outcome, OutcomeBased, contract_family
-from .named import (
-    CONTRACT_TERMS,
-    assumption,
-    chapter_contracts,
-    chapter_defaults,
-    chapter_reserves,
-    chapter_scope_years,
-    chapter_table,
-    chapter_years,
-    default_contracts,
-)
-from .payments import (
-    Block,
-    Capitation,
-    Contract,
-    CostAndVolume,
-    FullReimbursement,
-    HighCostReinsurance,
-    ThresholdSharing,
-    VolumeBand,
-    balanced,
-)
-from .theory import (
-    OptimalShare,
-    council_expected_cost,
-    effort_level,
-    optimal_share,
-    risk_aversion,
-    risk_premium,
-    simulated_optimal_share,
-)
-from .years import CHAPTER_SEED, CHAPTER_YEARS, GRID_YEARS, MAX_YEARS, PracticeYears, rescaled, \
-    simulate_practice_years, with_effort
+from . import comparison, families, named, payments, theory, years
+from .comparison import *  # noqa: F401,F403
+from .families import *  # noqa: F401,F403
+from .named import *  # noqa: F401,F403
+from .payments import *  # noqa: F401,F403
+from .theory import *  # noqa: F401,F403
+from .years import *  # noqa: F401,F403
+from .families import BASES, FAMILIES  # noqa: F401  (bound again below, with their descriptions)
+from .named import CONTRACT_TERMS  # noqa: F401
+from .years import CHAPTER_SEED, CHAPTER_YEARS, GRID_YEARS, MAX_YEARS  # noqa: F401
 
 # The constants, bound again here with their descriptions so that the model reference documents them
 # under the package, where the rest of the public API lives.
@@ -90,57 +65,12 @@ BASES = BASES
 CONTRACT_TERMS = CONTRACT_TERMS
 
 __all__ = [
-    # years
-    "PracticeYears",
-    "simulate_practice_years",
-    "with_effort",
-    "rescaled",
-    "CHAPTER_YEARS",
-    "CHAPTER_SEED",
-    "GRID_YEARS",
-    "MAX_YEARS",
-    # payments
-    "Contract",
-    "Block",
-    "FullReimbursement",
-    "Capitation",
-    "CostAndVolume",
-    "ThresholdSharing",
-    "balanced",
-    "VolumeBand",
-    "HighCostReinsurance",
-    # families
-    "Outcome",
-    "OutcomeBased",
-    "CostSharing",
-    "MixedOutcome",
-    "FAMILIES",
-    "BASES",
-    "contract_family",
-    # theory
-    "risk_aversion",
-    "risk_premium",
-    "effort_level",
-    "council_expected_cost",
-    "optimal_share",
-    "OptimalShare",
-    "simulated_optimal_share",
-    # comparison
-    "power_of_incentive",
-    "compare",
-    "effort_comparison",
-    "risk_sharing",
-    "skimming_gain",
-    # named
-    "assumption",
-    "CONTRACT_TERMS",
-    "default_contracts",
-    "chapter_defaults",
-    "chapter_years",
-    "chapter_scope_years",
-    "chapter_contracts",
-    "chapter_reserves",
-    "chapter_table",
+    *years.__all__,
+    *payments.__all__,
+    *families.__all__,
+    *theory.__all__,
+    *comparison.__all__,
+    *named.__all__,
 ]
 
 
