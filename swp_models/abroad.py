@@ -37,8 +37,9 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from . import contracts
-from . import data, outcomes
+from . import contracts, engine
+from .scenario import Scenario
+from . import assumptions, data, outcomes
 from .costs import Caseload, CostModel, SeedLike, _rng, default_caseload, default_cost_model
 from .validation import (check_finite, check_finite_array, check_in_range, check_integer, check_nonnegative, check_one_of,
                          check_positive, check_probability, check_sequence)
@@ -104,7 +105,7 @@ _MAX_DRAWS = 20_000_000
 
 def assumption(parameter: str) -> float:
     """Value of one assumption in ``data/assumptions_abroad.csv`` (e.g. ``"reserve_markup"``)."""
-    return data.value(_ASSUMPTIONS, parameter=parameter)
+    return assumptions.value_in(_ASSUMPTIONS, parameter)
 
 
 def _intl(jurisdiction: str, measure: str) -> float:
@@ -171,8 +172,8 @@ def model_risk(risk_table: pd.DataFrame | None = None) -> pd.DataFrame:
     ----------
     risk_table : pandas.DataFrame, optional
         Chapter 5's per-contract figures with columns ``contract``, ``caseload``, ``case_mix``,
-        ``within_group`` and ``overall`` (default :func:`swp_models.contracts.chapter_table`, the
-        figures of chapter 5's risk table).
+        ``within_group`` and ``overall`` (default :func:`swp_models.engine.table` of the central
+        scenario with placements in scope, the figures of chapter 5's risk table).
 
     Returns
     -------
@@ -181,7 +182,7 @@ def model_risk(risk_table: pd.DataFrame | None = None) -> pd.DataFrame:
         contract), and the party's share (0 to 1) of the variation in ``caseload``,
         ``case_mix``, ``within_group`` and ``overall`` cost; the public agency bears the rest.
     """
-    table = contracts.chapter_table() if risk_table is None else risk_table
+    table = engine.table(Scenario.central(scope="placements")) if risk_table is None else risk_table
     needed = {"contract", "caseload", "case_mix", "within_group", "overall"}
     if not isinstance(table, pd.DataFrame) or not needed <= set(table.columns):
         raise ValueError(f"risk_table must be a DataFrame with columns {sorted(needed)}")

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import data
+from . import assumptions, data
 from .contracts import Capitation, Contract, PracticeYears
 from .contracts.theory import _check_numbers, _check_shares
 from .validation import (
@@ -55,11 +55,7 @@ def assumption(parameter: str, column: str = "value") -> float:
     """One assumption of ``data/assumptions_contracts.csv``: its ``value``, ``low`` or ``high``."""
     check_text("parameter", parameter)
     check_one_of("column", column, ("value", "low", "high"))
-    frame = data.load("assumptions_contracts")
-    row = frame.loc[frame["parameter"] == parameter]
-    if row.empty:
-        raise ValueError(f"parameter {parameter!r} is not in data/assumptions_contracts.csv")
-    return float(row[column].iloc[0])
+    return assumptions.value_in("assumptions_contracts", parameter, column)
 
 
 # ---------------------------------------------------------------------------------------

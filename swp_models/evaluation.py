@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from . import data
+from . import assumptions, data
 from .validation import (check_in_range, check_instance, check_integer, check_nonnegative, check_one_of,
                          check_probability, check_sequence, check_size, check_work)
 
@@ -103,9 +103,7 @@ def input_value(parameter: str) -> float:
     parameter : str
         The row's ``parameter``.
     """
-    known = list(data.load(INPUTS_TABLE)["parameter"])
-    check_one_of("parameter", parameter, known)
-    return data.value(INPUTS_TABLE, parameter=parameter)
+    return assumptions.value_in(INPUTS_TABLE, parameter)
 
 
 # ---------------------------------------------------------------------------------------

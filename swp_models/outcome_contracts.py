@@ -27,7 +27,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from . import contracts
+from . import assumptions, contracts, engine
+from .scenario import Scenario
 from .outcomes import (
     INDICATORS,
     MEASURES,
@@ -126,7 +127,7 @@ class OutcomeTerms:
         if self.surplus_cap is not None:
             s(self, "surplus_cap", check_nonnegative("surplus_cap", self.surplus_cap))
         s(self, "surplus_return_share", check_probability("surplus_return_share", self.surplus_return_share))
-        margin = assumption("contract_margin") if self.margin is None else self.margin
+        margin = assumptions.value("contract_margin") if self.margin is None else self.margin
         s(self, "margin", check_in_range("margin", margin, 0.0, 0.5))
 
 
@@ -337,6 +338,10 @@ def chapter_draws(n_years: int = CHAPTER_YEARS, seed: int = CHAPTER_SEED, cluste
     return simulate_outcomes(default_outcome_model(), n_years, seed, clustered=clustered)
 
 
+def _reserves() -> float:
+    return engine.reserves(Scenario.central(scope="placements"))
+
+
 def _risk_tolerance() -> float:
     return contracts.assumption("risk_tolerance")
 
@@ -367,7 +372,7 @@ def _contract_table() -> pd.DataFrame:
     draws = chapter_draws()
     ref = draws.at(draws.reference_effort)
     tol = _risk_tolerance()
-    reserves = assumption("practice_reserves")
+    reserves = _reserves()
     rows = []
     for name, terms in chapter_contracts().items():
         c = build_contract(terms, draws, ref)
@@ -443,7 +448,7 @@ def schedule_by_year() -> pd.DataFrame:
     ref = draws.at(draws.reference_effort)
     tol = _risk_tolerance()
     shares = funding_schedule()
-    failed = reserve_paths(term_paths(shares, draws), assumption("practice_reserves"))["p_failed"]
+    failed = reserve_paths(term_paths(shares, draws), _reserves())["p_failed"]
     rows = []
     for t, phi in enumerate(shares):
         c = build_contract(OutcomeTerms(share_on_outcomes=phi), draws, ref)
@@ -464,7 +469,7 @@ def term_shortfall(shares_by_year: tuple[float, ...] | None = None, reserves: fl
         £ >= 0; default the assumption ``practice_reserves``.
     """
     shares = funding_schedule() if shares_by_year is None else shares_by_year
-    r0 = assumption("practice_reserves") if reserves is None else reserves
+    r0 = _reserves() if reserves is None else reserves
     return float(reserve_paths(term_paths(shares, chapter_draws()), r0)["council_shortfall"])
 
 

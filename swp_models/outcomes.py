@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from . import continuity, data
+from . import assumptions, continuity, data
 from .contracts import PracticeYears, risk_aversion, risk_premium, simulate_practice_years
 from .costs import Caseload, CostModel, default_caseload, default_cost_model
 from .validation import (check_finite_array, check_in_range, check_instance, check_integer, check_nonnegative,
@@ -89,11 +89,7 @@ _MAX_CASELOAD = 10_000  # children in one practice: far above any practice the b
 
 def assumption(parameter: str) -> float:
     """Value of one row of ``data/assumptions_outcomes.csv`` (e.g. ``"social_workers"``)."""
-    if not isinstance(parameter, str):
-        raise ValueError(f"parameter must be a string; got {parameter!r}")
-    known = list(data.load(ASSUMPTIONS_TABLE)["parameter"])
-    check_one_of("parameter", parameter, known)
-    return data.value(ASSUMPTIONS_TABLE, parameter=parameter)
+    return assumptions.value_in(ASSUMPTIONS_TABLE, parameter)
 
 
 def evidence(measure: str) -> float:

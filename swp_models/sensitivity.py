@@ -35,7 +35,8 @@ import pandas as pd
 from scipy import optimize
 
 from . import commissioning, costs, data, practice
-from . import contracts, liability
+from . import contracts, engine, liability
+from .scenario import Scenario
 from .validation import (
     check_finite,
     check_flag,
@@ -688,6 +689,12 @@ class ChapterModel:
         return np.array([[row[o] for o in OUTPUTS] for row in rows])
 
 
+def _scenario(seed: int | None) -> Scenario:
+    """The central scenario, with another seed of the one sample when ``seed`` is given."""
+    scn = Scenario.central()
+    return scn if seed is None else scn.replace(seed=check_integer("seed", seed, low=0))
+
+
 def _check_years(n_years: int, high: int = _MAX_YEARS) -> int:
     """Practice-years to simulate, bounded before any work (years × the most children a year holds)."""
     n = check_size("n_years", n_years, high, low=100)
@@ -756,7 +763,7 @@ def winner_map(
     scopes: Sequence[str] = liability.SCOPES,
     *,
     n_years: int = MAP_YEARS,
-    seed: int = contracts.CHAPTER_SEED,
+    seed: int | None = None,
 ) -> pd.DataFrame:
     """The optimal cost share and the cheapest contract over risk tolerance, effort cost and scope.
 
@@ -799,10 +806,12 @@ def winner_map(
     grid_s = [check_one_of("scopes", check_text("scopes", s), liability.SCOPES)
               for s in check_sequence("scopes", scopes, max_len=len(liability.SCOPES))]
     n = _check_years(n_years)
-    seed = check_integer("seed", seed, low=0)
-    years = contracts.chapter_years(n, seed)
-    term = int(contracts.assumption("contract_term_years"))
-    fail_cost = contracts.assumption("failure_cost")
+    scn = _scenario(seed)
+    years = engine.children(scn, min(n, scn.simulation.n_years)) if n <= scn.simulation.n_years else None
+    if years is None:
+        raise ValueError(f"n_years must be at most the book's sample, {scn.simulation.n_years:,}; got {n:,}")
+    term = scn.term_years
+    fail_cost = scn.failure_cost
     rows = []
     for name in grid_s:
         scope = liability.default_scope(name)
@@ -810,7 +819,7 @@ def winner_map(
         deals = contracts.default_contracts(years.cost_model, scope=scope, years=scoped)
         labels = list(deals)
         m, v = float(scoped.totals.mean()), float(scoped.totals.var())
-        reserves = contracts.chapter_reserves(name)
+        reserves = engine.reserves(scn.replace(scope=name))
         for tol in grid_t:
             fail = liability.failure_comparison(deals, scoped, reserves, term_years=term, failure_cost=fail_cost,
                                                 risk_tolerance=tol)
@@ -837,7 +846,7 @@ def break_even_cut(
     *,
     administration: bool = False,
     n_years: int = MAP_YEARS,
-    seed: int = contracts.CHAPTER_SEED,
+    seed: int | None = None,
 ) -> float:
     """The cost cut at full cost-bearing (``1/k``) above which ``sharing`` costs the council less than ``against``.
 
@@ -875,7 +884,10 @@ def break_even_cut(
     check_text("against", against)
     check_flag("administration", administration)
     n = _check_years(n_years)
-    years = contracts.chapter_years(n, check_integer("seed", seed, low=0))
+    scn = _scenario(seed).replace(scope=scope)
+    if n > scn.simulation.n_years:
+        raise ValueError(f"n_years must be at most the book's sample, {scn.simulation.n_years:,}; got {n:,}")
+    years = engine.children(scn, n)
     sc = liability.default_scope(scope)
     scoped = sc.apply(years)
     deals = contracts.default_contracts(years.cost_model, scope=sc, years=scoped)
@@ -884,10 +896,9 @@ def break_even_cut(
     check_one_of("sharing", sharing, list(deals))
     check_one_of("against", against, list(deals))
     pair = {sharing: deals[sharing], against: deals[against]}
-    tol = contracts.chapter_defaults()["risk_tolerance"]
-    fail = liability.failure_comparison(pair, scoped, contracts.chapter_reserves(scope),
-                                        term_years=int(contracts.assumption("contract_term_years")),
-                                        failure_cost=contracts.assumption("failure_cost"), risk_tolerance=tol)
+    tol = scn.risk_tolerance
+    fail = liability.failure_comparison(pair, scoped, engine.reserves(scn), term_years=scn.term_years,
+                                        failure_cost=scn.failure_cost, risk_tolerance=tol)
     extra = (fail["absorbed_term"] + fail["failure_cost"]).to_numpy()
 
     def gap(x: float) -> float:

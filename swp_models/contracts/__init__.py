@@ -45,18 +45,12 @@ from .theory import *  # noqa: F401,F403
 from .years import *  # noqa: F401,F403
 from .families import BASES, FAMILIES  # noqa: F401  (bound again below, with their descriptions)
 from .named import CONTRACT_TERMS  # noqa: F401
-from .years import CHAPTER_SEED, CHAPTER_YEARS, GRID_YEARS, MAX_YEARS  # noqa: F401
+from .years import MAX_YEARS  # noqa: F401
 
 # The constants, bound again here with their descriptions so that the model reference documents them
 # under the package, where the rest of the public API lives.
 #: The most practice-years one call simulates (the chapter uses 100,000).
 MAX_YEARS = MAX_YEARS
-#: Practice-years simulated for the chapter's comparisons.
-CHAPTER_YEARS = CHAPTER_YEARS
-#: The seed of the chapter's simulations.
-CHAPTER_SEED = CHAPTER_SEED
-#: Practice-years behind the precomputed design and trade-off grids (fewer, so the book builds fast).
-GRID_YEARS = GRID_YEARS
 #: The report's four families of contract (s.6.1.6), as :func:`contract_family` names them.
 FAMILIES = FAMILIES
 #: How a :class:`CostSharing` baseline follows the year's children.

@@ -23,8 +23,6 @@ from .payments import Contract, _contract_items
 from .theory import _check_effort_cost, risk_aversion, risk_premium
 from .years import (
     _DRAW_LEVELS,
-    CHAPTER_SEED,
-    GRID_YEARS,
     MAX_YEARS,
     PracticeYears,
     simulate_practice_years,
@@ -127,8 +125,8 @@ def skimming_gain(
     cost_model: CostModel,
     caseload: int | Caseload | None = None,
     *,
-    n_years: int = GRID_YEARS,
-    seed: SeedLike = CHAPTER_SEED,
+    n_years: int,
+    seed: SeedLike,
     scope: Scope | None = None,
 ) -> pd.DataFrame:
     """The practice's expected gain from taking one more child, by needs group.

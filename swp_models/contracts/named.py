@@ -1,25 +1,17 @@
-"""The book's named contracts and the chapter's settings (chapter 5).
+"""The book's named contracts (chapter 5).
 
 :func:`~swp_models.contracts.default_contracts` is the one set of named contracts: the chapter, the live
 explorer, the sensitivity analysis and the benchmark all take theirs from it, with terms
-from ``data/assumptions_contracts.csv`` unless given. :func:`~swp_models.contracts.chapter_years`,
-:func:`~swp_models.contracts.chapter_scope_years`, :func:`~swp_models.contracts.chapter_contracts` and :func:`~swp_models.contracts.chapter_table` are the
-chapter's simulated years, contracts and per-contract figures (cached), priced with
-:func:`~swp_models.contracts.chapter_defaults`.
+from ``data/assumptions_contracts.csv`` unless given. The book prices them for a scenario in
+:mod:`swp_models.engine` (the simulated years, the scope, reserves and term).
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-import pandas as pd
-
-from .. import data
 from ..costs import CostModel, default_caseload, default_cost_model
-from ..liability import SCOPES, Scope, default_scope, failure_comparison, reserves_from_months
-from ..validation import check_in_range, check_instance, check_integer, check_one_of, check_size
-from .comparison import compare, effort_comparison, risk_sharing
-from .families import MixedOutcome, Outcome, OutcomeBased, contract_family
+from ..liability import SCOPES, Scope, default_scope
+from ..validation import check_in_range, check_instance, check_one_of
+from .families import MixedOutcome, Outcome, OutcomeBased
 from .payments import (
     Block,
     Capitation,
@@ -31,18 +23,12 @@ from .payments import (
     VolumeBand,
     balanced,
 )
-from .years import CHAPTER_SEED, CHAPTER_YEARS, MAX_YEARS, PracticeYears, simulate_practice_years
+from .years import PracticeYears
 
 __all__ = [
     "assumption",
     "CONTRACT_TERMS",
     "default_contracts",
-    "chapter_defaults",
-    "chapter_years",
-    "chapter_scope_years",
-    "chapter_contracts",
-    "chapter_reserves",
-    "chapter_table",
 ]
 
 
@@ -155,98 +141,3 @@ def default_contracts(cost_model: CostModel | None = None, *, scope: Scope | str
         "Mixed: cost and volume + bonus": MixedOutcome(cost_part=cv, bonus=bonus,
                                                        admin_cost_per_year=manage + audit + monitor),
     }
-
-
-def chapter_defaults() -> dict[str, float]:
-    """The chapter's default risk tolerance ``1/r`` (£) and effort cost ``k``, from the assumptions."""
-    return {"risk_tolerance": assumption("risk_tolerance"), "effort_cost": assumption("effort_cost")}
-
-
-def chapter_years(n_years: int = CHAPTER_YEARS, seed: int = CHAPTER_SEED) -> PracticeYears:
-    """The chapter's simulated practice-years: the default cost model and caseload (cached).
-
-    Parameters
-    ----------
-    n_years : int, default ``CHAPTER_YEARS``
-        Practice-years, 1 to :data:`MAX_YEARS`.
-    seed : int, default ``CHAPTER_SEED``
-        >= 0.
-    """
-    return _chapter_years(check_size("n_years", n_years, MAX_YEARS), check_integer("seed", seed, low=0))
-
-
-@lru_cache(maxsize=4)
-def _chapter_years(n_years: int, seed: int) -> PracticeYears:
-    return simulate_practice_years(default_cost_model(), default_caseload(), n_years, seed)
-
-
-def chapter_scope_years(scope: str = "placements", n_years: int = CHAPTER_YEARS,
-                        seed: int = CHAPTER_SEED) -> PracticeYears:
-    """:func:`chapter_years` as the practice's own costs under a scope (``"social_work"`` or ``"placements"``), cached."""
-    check_one_of("scope", scope, SCOPES)
-    return _chapter_scope_years(scope, check_size("n_years", n_years, MAX_YEARS), check_integer("seed", seed, low=0))
-
-
-@lru_cache(maxsize=4)
-def _chapter_scope_years(scope: str, n_years: int, seed: int) -> PracticeYears:
-    return default_scope(scope).apply(chapter_years(n_years, seed))
-
-
-def chapter_contracts(scope: str = "placements") -> dict[str, Contract]:
-    """:func:`default_contracts` for ``scope``, priced for the chapter's years (:func:`chapter_scope_years`).
-
-    The threshold contracts are balanced on those years; every other term is the
-    assumption's. Cached.
-    """
-    check_one_of("scope", scope, SCOPES)
-    return dict(_chapter_contracts(scope))
-
-
-@lru_cache(maxsize=2)
-def _chapter_contracts(scope: str) -> dict[str, Contract]:
-    return default_contracts(chapter_years().cost_model, scope=scope, years=chapter_scope_years(scope))
-
-
-@lru_cache(maxsize=2)
-def _chapter_table(scope: str) -> pd.DataFrame:
-    years = chapter_scope_years(scope)
-    contracts = chapter_contracts(scope)
-    d = chapter_defaults()
-    fixed = compare(contracts, years, d["risk_tolerance"])
-    effort = effort_comparison(contracts, years, d["risk_tolerance"], d["effort_cost"])
-    split = risk_sharing(contracts, years)
-    fail = failure_comparison(contracts, years, chapter_reserves(scope), term_years=int(assumption("contract_term_years")),
-                              failure_cost=assumption("failure_cost"), risk_tolerance=d["risk_tolerance"])
-    out = fixed.merge(effort.drop(columns=["admin_cost", "power"]), on="contract").merge(split, on="contract")
-    out = out.merge(fail.drop(columns=["risk_premium"]), on="contract")
-    out.insert(1, "family", [contract_family(c) for c in contracts.values()])
-    return out
-
-
-def chapter_reserves(scope: str = "placements", months: float | None = None) -> float:
-    """The practice's reserves, £: ``months`` (default the assumption ``reserve_months``) of chapter 4's budget.
-
-    The same for both scopes: reserves are measured against the practice's own running cost.
-    """
-    check_one_of("scope", scope, SCOPES)
-    m = assumption("reserve_months") if months is None else months
-    return reserves_from_months(m, default_scope(scope).fixed_cost)
-
-
-def chapter_table(scope: str = "placements") -> pd.DataFrame:
-    """Every per-contract figure of the chapter, one row per contract of :func:`chapter_contracts`.
-
-    Priced on :func:`chapter_scope_years` with the default risk aversion and effort cost:
-    the columns of :func:`compare`, of :func:`effort_comparison` (without its duplicates
-    ``admin_cost`` and ``power``), of :func:`risk_sharing` and of
-    :func:`swp_models.liability.failure_comparison` (with ``risk_premium`` dropped), plus
-    ``family``.
-
-    Parameters
-    ----------
-    scope : str
-        ``"placements"`` (the practice pays for social work and placements) or
-        ``"social_work"`` (the council keeps the placement budget).
-    """
-    check_one_of("scope", scope, SCOPES)
-    return _chapter_table(scope).copy()

@@ -40,9 +40,6 @@ __all__ = [
     "simulate_practice_years",
     "with_effort",
     "rescaled",
-    "CHAPTER_YEARS",
-    "CHAPTER_SEED",
-    "GRID_YEARS",
     "MAX_YEARS",
 ]
 
@@ -52,15 +49,6 @@ _DRAW_LEVELS = 65536  # outcome draws are uint16 on 0..65535
 #: The most practice-years one call simulates (the chapter uses 100,000).
 MAX_YEARS = 1_000_000
 
-#: Practice-years simulated for the chapter's comparisons.
-CHAPTER_YEARS = 100_000
-
-#: The seed of the chapter's simulations.
-CHAPTER_SEED = 2007
-
-
-#: Practice-years behind the precomputed design and trade-off grids (fewer, so the book builds fast).
-GRID_YEARS = 20_000
 
 
 def _set(obj: object, name: str, value: object) -> None:
@@ -244,6 +232,37 @@ class PracticeYears:
         return self.sum_by_year(self.outcome_draws < np.uint16(cut))
 
     # -- derived samples -------------------------------------------------------------
+
+    def head(self, n_years: int) -> PracticeYears:
+        """The first ``n_years`` practice-years (1 to :attr:`n_years`), the same children: a prefix, not a new draw."""
+        n = check_integer("n_years", n_years, low=1, high=self.n_years)
+        if n == self.n_years:
+            return self
+        end = int(self.offsets[n])
+        c = self.children
+        kids = PracticeChildren(costs=c.costs[:end], components=c.components[:end], offsets=c.offsets[: n + 1],
+                                counts=c.counts[:n], component_counts=c.component_counts[:n], totals=c.totals[:n])
+        return PracticeYears(kids, self.outcome_draws[:end], self.cost_model, self.caseload, self.fixed_cost,
+                             self.staff_per_child)
+
+    def shocked(self, factors: np.ndarray, cost_model: CostModel) -> PracticeYears:
+        """The same children with every cost of year ``t`` multiplied by ``factors[t]`` (a shared yearly shock).
+
+        Parameters
+        ----------
+        factors : numpy.ndarray
+            One factor per year, each > 0 and finite.
+        cost_model : CostModel
+            The model the shocked years follow (the same model with its ``shock_cv``).
+        """
+        f = np.asarray(factors, dtype=float)
+        if f.shape != (self.n_years,):
+            raise ValueError(f"factors must have one entry per year ({self.n_years}); got shape {f.shape}")
+        if not np.isfinite(f).all() or (f <= 0).any():
+            raise ValueError("factors must be finite and > 0 in every year")
+        check_instance("cost_model", cost_model, CostModel, "CostModel")
+        kids = replace(self.children, costs=self.costs * np.repeat(f, self.counts), totals=self.children.totals * f)
+        return self._rebuilt(kids, cost_model)
 
     def scaled(self, factor: float) -> PracticeYears:
         """The same children with every child's cost multiplied by ``factor`` (> 0).

@@ -16,9 +16,10 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from .. import contracts, liability
+from .. import contracts, engine, liability
 from ..costs import Caseload, CostModel, default_cost_model, default_caseload, total_cost_moments
 from ..costs import assumption as cost_assumption
+from ..scenario import Scenario
 from ..validation import check_in_range, check_integer, check_one_of, check_positive
 from . import LivePanel
 
@@ -74,32 +75,19 @@ def price_contracts(years: contracts.PracticeYears, risk_tolerance: float, effor
     """
     tol = check_positive("risk_tolerance", risk_tolerance)
     check_one_of("scope", scope, liability.SCOPES)
+    changes: dict[str, Any] = {"scope": scope, "risk_tolerance": tol, "effort_cost": effort_cost, **terms}
     if reserve_months is not None:
-        reserve_months = check_in_range("reserve_months", reserve_months, 0.0, 120.0)
-    sc = _scope(scope)
-    own = sc.apply(years)
-    book = contracts.default_contracts(years.cost_model, scope=sc, years=own, **terms)
-    fixed = contracts.compare(book, own, tol)
-    effort = contracts.effort_comparison(book, own, tol, effort_cost)
-    reserves = _reserves(scope, reserve_months)
-    term = int(contracts.assumption("contract_term_years")) if term_years is None else term_years
-    fail = liability.failure_comparison(book, own, reserves, term_years=term,
-                                        failure_cost=contracts.assumption("failure_cost"), risk_tolerance=tol)
-    table = fixed.merge(effort.drop(columns=["admin_cost", "power"]), on="contract")
-    table = table.merge(fail.drop(columns=["risk_premium"]), on="contract")
-    optimum = contracts.simulated_optimal_share(own, tol, effort_cost, shares=np.linspace(0, 1, 41))
+        changes["reserve_months"] = check_in_range("reserve_months", reserve_months, 0.0, 120.0)
+    if term_years is not None:
+        changes["term_years"] = term_years
+    unknown = sorted(set(terms) - set(contracts.CONTRACT_TERMS))
+    if unknown:
+        raise ValueError(f"terms must be among {list(contracts.CONTRACT_TERMS)}; got {unknown}")
+    scn = Scenario.central(**changes)
+    table = engine.price(scn, years)
+    optimum = contracts.simulated_optimal_share(engine.scope(scn).apply(years), tol, effort_cost,
+                                                shares=np.linspace(0, 1, 41))
     return table, optimum
-
-
-# The scope and the reserves are read from the data tables; they depend only on the scope and the months.
-@lru_cache(maxsize=8)
-def _scope(scope: str) -> liability.Scope:
-    return liability.default_scope(scope)
-
-
-@lru_cache(maxsize=256)
-def _reserves(scope: str, reserve_months: float | None) -> float:
-    return contracts.chapter_reserves(scope, reserve_months)
 
 
 @lru_cache(maxsize=64)
@@ -126,9 +114,9 @@ class ContractExplorer(LivePanel):
     time in seconds.
     """
 
-    def __init__(self, n_years: int = 5_000, seed: int = contracts.CHAPTER_SEED) -> None:
+    def __init__(self, n_years: int = 5_000, seed: int | None = None) -> None:
         check_one_of("n_years", n_years, YEAR_OPTIONS)
-        check_integer("seed", seed, low=0, high=2**31 - 1)
+        seed = Scenario.central().simulation.seed if seed is None else check_integer("seed", seed, low=0, high=2**31 - 1)
         super().__init__()
         a = contracts.assumption
         load = default_caseload()
@@ -196,6 +184,8 @@ class ContractExplorer(LivePanel):
         for i, title in enumerate(("Children", "Risk and terms", "Administration")):
             tabs.set_title(i, title)
         self._children: _Children | None = None
+        self._book_settings: dict[str, Any] | None = None
+        self._book_settings = dict(self.settings())
         self.wire(tabs)
 
     # -- model ----------------------------------------------------------------------
@@ -203,14 +193,31 @@ class ContractExplorer(LivePanel):
     def _years(self, v: dict[str, Any]) -> contracts.PracticeYears:
         key = tuple(v[name] for name in _CHILD_CONTROLS)
         if self._children is None or self._children.key != key:
-            model = _cost_model(v["cv"], v["tail_share"], v["tail_multiple"])
-            load = Caseload(mean=v["caseload"], margin=v["margin"], kind=v["caseload_kind"])
-            years = contracts.simulate_practice_years(model, load, v["n_years"], v["seed"])
+            book = self._book_settings or {}
+            if all(v[name] == book.get(name) for name in _CHILD_CONTROLS if name not in ("n_years", "seed")):
+                # The book's children: the first years of the one simulated sample (of this seed), not a new draw.
+                years = engine.children(Scenario.central(seed=v["seed"]), v["n_years"])
+            else:
+                model = _cost_model(v["cv"], v["tail_share"], v["tail_multiple"])
+                load = Caseload(mean=v["caseload"], margin=v["margin"], kind=v["caseload_kind"])
+                years = contracts.simulate_practice_years(model, load, v["n_years"], v["seed"])
             self._children = _Children(key, years)
         return self._children.years
 
+    def _at_book(self, v: dict[str, Any]) -> bool:
+        book = self._book_settings
+        return book is not None and all(v[k] == book[k] for k in book if k != "n_years")
+
     def compute(self, v: dict[str, Any]) -> str:
-        """Re-price every contract on the settings ``v`` and return the results table's HTML."""
+        """Re-price every contract on the settings ``v`` and return the results table's HTML.
+
+        At the book's settings (whatever the number of years chosen) the table is the book's own: the
+        engine's pricing of the whole simulated sample (:func:`swp_models.engine.table`), so the explorer
+        opens on the chapter's numbers; any other setting re-prices the first ``n_years`` of the sample.
+        """
+        if self._at_book(v):
+            scn = Scenario.central(scope=v["scope"])
+            return self._render(engine.own_costs(scn), engine.table(scn), engine.optimum(scn), v)
         years = self._years(v)
         terms = {name: v[name] for name in contracts.CONTRACT_TERMS}
         table, optimum = price_contracts(years, v["risk_tolerance"], v["effort_cost"], scope=v["scope"],
@@ -252,14 +259,14 @@ class ContractExplorer(LivePanel):
         )
 
 
-def explorer(n_years: int = 5_000, seed: int = contracts.CHAPTER_SEED) -> ContractExplorer:
+def explorer(n_years: int = 5_000, seed: int | None = None) -> ContractExplorer:
     """The chapter 5 explorer: every input of the contract model as a control, all contracts re-priced on change.
 
     Parameters
     ----------
     n_years : int
         Simulated practice-years to start with, one of :data:`YEAR_OPTIONS` (2,000 or 5,000).
-    seed : int
-        Random seed of the simulated children.
+    seed : int, optional
+        Random seed of the simulated children; default the book's (:class:`swp_models.scenario.Simulation`).
     """
     return ContractExplorer(n_years=n_years, seed=seed)

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .. import abroad, contracts, data
+from ..scenario import Scenario
 from ..costs import default_caseload, default_cost_model
 from ..charts import PALETTE, finish, selector, series_cues, slider
 from ..tables import Table
@@ -248,7 +249,7 @@ def model_risk_table() -> Table:
     })
     return Table(frame, caption="Who bears the risk in each managed-care model: the paid party's share of each part of "
                                 "the variation in cost",
-                 notes=f"Shares from chapter 5's risk table for the contract named ({contracts.CHAPTER_YEARS:,} "
+                 notes=f"Shares from chapter 5's risk table for the contract named ({Scenario.central().simulation.n_years:,} "
                        f"simulated years of {_load(True)} children); the public agency bears the rest. Which contract "
                        "is nearest is this book's reading "
                        "of the annex (capitation for lead agencies and managed care organisations) and of the Illinois "

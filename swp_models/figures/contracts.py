@@ -1,6 +1,6 @@
 """Charts for chapter 5, "Paying a practice: eleven contracts in four families".
 
-Every chart is built from the chapter functions of :mod:`swp_models.contracts` and the grids
+Every chart is built from the pricing engine (:mod:`swp_models.engine`) and the grids
 of :mod:`swp_models.figures.contracts_tables` (the same simulated practice-years throughout)
 and returned finished: title, axes with units and a
 source line. Parameters bound to the page's controls carry names starting ``ch5_``.
@@ -13,8 +13,10 @@ import json
 import altair as alt
 import pandas as pd
 
-from .. import contracts, liability
+from .. import contracts, engine, liability
+from ..scenario import Scenario
 from . import contracts_tables as tables
+from .contracts_tables import _defaults, _scn
 from ..charts import PALETTE, finish, selector, series_cues, slider
 
 _SOURCE = "Simulated here (chapter 3 costs, 100 ± 10 children)"
@@ -27,7 +29,7 @@ _BASIS_LABELS = {
 
 
 def _order() -> list[str]:
-    return list(contracts.chapter_contracts())
+    return list(engine.book(Scenario.central(scope="placements")))
 
 
 #: Histogram range and bin width of the risk chart under each scope, £.
@@ -49,7 +51,7 @@ def risk_chart() -> alt.VConcatChart:
     """Who bears the risk: the practice's surplus and the council's spend, side by side, per contract and scope."""
     frames = []
     for scope, (limit, width) in _HIST_BINS.items():
-        h = tables.surplus_histograms(contracts.chapter_scope_years(scope), contracts.chapter_contracts(scope),
+        h = tables.surplus_histograms(engine.own_costs(_scn(scope)), engine.book(_scn(scope)),
                                          limit=limit, width=width)
         frames.append(h.assign(scope=scope))
     frame = pd.concat(frames, ignore_index=True).assign(
@@ -97,7 +99,7 @@ def risk_chart() -> alt.VConcatChart:
     return finish(
         chart,
         "Each contract moves the same risk between practice and council",
-        subtitle=[f"Distribution over {contracts.CHAPTER_YEARS:,} simulated years. Above each line: the practice's "
+        subtitle=[f"Distribution over {Scenario.central().simulation.n_years:,} simulated years. Above each line: the practice's "
                   "surplus; below it:",
                   "the council's spend above the expected cost. Years beyond ±£1.2m (social work only: ±£150k) are counted",
                   "in the outer bars."],
@@ -107,7 +109,7 @@ def risk_chart() -> alt.VConcatChart:
 
 def _council_cost_panel(scope: str) -> alt.LayerChart:
     """One scope's panel of :func:`council_cost_chart`."""
-    table = contracts.chapter_table(scope)
+    table = engine.table(_scn(scope))
     views = {"council_cost_fixed": "Costs fixed (no effort response)",
              "council_cost_effort": "With the practice's effort response"}
     long = table.melt(id_vars=["contract", "power", "risk_premium_exact", "risk_premium_effort", "effort",
@@ -175,7 +177,7 @@ def frontier_chart() -> alt.VConcatChart:
         "simulated_share": optima["simulated_share"].round(3), "closed_form_share": optima["closed_form_share"].round(3),
         "saving": (optima["net_saving_at_optimum"] / 1000).round(2),
     })
-    d = contracts.chapter_defaults()
+    d = _defaults()
     tolerances = [round(t / 1000) for t in tables.FRONTIER_TOLERANCES]
     tol = selector("ch5_frontier_tolerance", "Practice's risk tolerance 1/r", tolerances,
                    round(d["risk_tolerance"] / 1000), labels=[f"£{1000 * t:,.0f}" for t in tolerances])
@@ -217,7 +219,7 @@ def frontier_chart() -> alt.VConcatChart:
     return finish(
         chart,
         "Sharing cost trades the practice's effort against its risk",
-        subtitle=[f"Cost-and-volume contract, {contracts.GRID_YEARS:,} simulated years. Diamond: the simulated optimum;",
+        subtitle=[f"Cost-and-volume contract, {Scenario.central().simulation.grid_years:,} simulated years. Diamond: the simulated optimum;",
                   "dotted rule: the closed form s* = 1 / (1 + r k Var(C) / m). Choose the scope, r and k below."],
         source=[_SOURCE, "Holmström and Milgrom (1987)", _ASSUMED],
     )
@@ -313,7 +315,7 @@ def design_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 def design_chart() -> alt.VConcatChart:
     """Design your contract: share, threshold, baseline basis and risk tolerance select from a precomputed grid."""
     terms, costs, reserves = design_frames()
-    d = contracts.chapter_defaults()
+    d = _defaults()
     scope = selector("ch5_design_scope", "Pays for", list(liability.SCOPES), "placements",
                      labels=["Social work", "Social work + placements"])
     months = [int(m) for m in tables.DESIGN_RESERVE_MONTHS]
@@ -338,7 +340,7 @@ def design_chart() -> alt.VConcatChart:
         lookup="key", from_=alt.LookupData(reserves, "key", ["p_fail", "absorbed"])
     ).transform_calculate(
         # The same running cost under both scopes: reserves are months of it (£k).
-        reserve=f"{reserve.name} * {contracts.chapter_reserves('placements', 1.0) / 1000:.4f}"
+        reserve=f"{reserve.name} * {engine.reserves(_scn('placements'), 1.0) / 1000:.4f}"
     )
     views = {"effort": "With effort response", "fixed": "Costs fixed"}
     curve_base = joined.transform_fold(list(views), as_=["view", "cost"]) \
@@ -386,7 +388,7 @@ def design_chart() -> alt.VConcatChart:
         "Design your contract",
         subtitle=["The practice keeps or bears all over- and underspend",
                   "up to a threshold T, and a share beyond it.",
-                  f"{contracts.GRID_YEARS:,} simulated years."],
+                  f"{Scenario.central().simulation.grid_years:,} simulated years."],
         source=[_SOURCE, _ASSUMED],
     )
 

@@ -17,12 +17,9 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .. import commissioning, data, liability, practice
+from .. import commissioning, data, engine, liability, practice
 from ..contracts import (
     BASES,
-    CHAPTER_SEED,
-    CHAPTER_YEARS,
-    GRID_YEARS,
     Contract,
     CostAndVolume,
     CostSharing,
@@ -30,12 +27,6 @@ from ..contracts import (
     PracticeYears,
     ThresholdSharing,
     assumption,
-    chapter_contracts,
-    chapter_defaults,
-    chapter_reserves,
-    chapter_scope_years,
-    chapter_table,
-    chapter_years,
     compare,
     council_expected_cost,
     default_contracts,
@@ -52,6 +43,7 @@ from ..contracts.payments import _contract_items
 from ..contracts.theory import _check_effort_cost, _check_shares
 from ..costs import default_caseload, default_cost_model, total_cost_moments
 from ..liability import SCOPE_LABELS, SCOPES, default_scope, failure_comparison, limited_liability
+from ..scenario import Scenario, Simulation
 from ..tables import Table
 from ..validation import (
     check_in_range,
@@ -67,6 +59,38 @@ from ..validation import (
 
 #: The most values one axis of a precomputed grid may take.
 _MAX_GRID = 1_000
+
+
+def _scn(scope: str = "placements", seed: int | None = None) -> Scenario:
+    """The central scenario under ``scope`` (and another seed of the one sample, when given)."""
+    check_one_of("scope", scope, SCOPES)
+    scn = Scenario.central(scope=scope)
+    return scn if seed is None else scn.replace(seed=check_integer("seed", seed, low=0))
+
+
+def _sim() -> Simulation:
+    return Scenario.central().simulation
+
+
+def _table(scope: str = "placements") -> pd.DataFrame:
+    return engine.table(_scn(scope))
+
+
+def _years(scope: str = "placements", n_years: int | None = None, seed: int | None = None) -> PracticeYears:
+    return engine.own_costs(_scn(scope, seed), n_years)
+
+
+def _book(scope: str = "placements") -> dict[str, Contract]:
+    return engine.book(_scn(scope))
+
+
+def _reserves(scope: str = "placements", months: float | None = None) -> float:
+    return engine.reserves(_scn(scope), months)
+
+
+def _defaults() -> dict[str, float]:
+    scn = _scn()
+    return {"risk_tolerance": scn.risk_tolerance, "effort_cost": scn.effort_cost}
 
 __all__ = [
     # grids and unformatted figures
@@ -145,10 +169,8 @@ FRONTIER_EFFORT_COSTS: tuple[float, ...] = (5.0, 10.0, 20.0, 40.0)
 FRONTIER_SHARES: tuple[float, ...] = tuple(round(0.025 * i, 3) for i in range(41))
 
 
-@lru_cache(maxsize=2)
 def _chapter_optimum(scope: str) -> OptimalShare:
-    d = chapter_defaults()
-    return simulated_optimal_share(chapter_scope_years(scope), d["risk_tolerance"], d["effort_cost"])
+    return engine.optimum(_scn(scope))
 
 
 def chapter_optimum(scope: str = "placements") -> OptimalShare:
@@ -161,8 +183,8 @@ def chapter_optimum(scope: str = "placements") -> OptimalShare:
 def _skimming_table(scope: str) -> pd.DataFrame:
     model = default_cost_model()
     frames = []
-    for name, contract in chapter_contracts(scope).items():
-        gains = skimming_gain(contract, model, default_caseload(), n_years=GRID_YEARS, seed=CHAPTER_SEED,
+    for name, contract in _book(scope).items():
+        gains = skimming_gain(contract, model, default_caseload(), n_years=_sim().grid_years, seed=_sim().seed,
                               scope=default_scope(scope))
         gains.insert(0, "contract", name)
         gains["gain_average_child"] = gains["gain_extra_child"] - gains["gain_vs_average"]
@@ -185,10 +207,10 @@ def skimming_table(scope: str = "placements") -> pd.DataFrame:
 def _needs_mix_comparison(n_years: int, seed: int) -> pd.DataFrame:
     from ..costs import needs_mix_models
 
-    d = chapter_defaults()
+    d = _defaults()
     r, k = d["risk_tolerance"], d["effort_cost"]  # r: the risk tolerance, £
     scope = default_scope("placements")
-    reserves = chapter_reserves("placements")
+    reserves = _reserves("placements")
     term = int(assumption("contract_term_years"))
     rows = []
     for label, model in needs_mix_models().items():
@@ -215,7 +237,7 @@ def _needs_mix_comparison(n_years: int, seed: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def needs_mix_comparison(n_years: int = GRID_YEARS, seed: int = CHAPTER_SEED) -> pd.DataFrame:
+def needs_mix_comparison(n_years: int | None = None, seed: int | None = None) -> pd.DataFrame:
     """The chapter's headline figures under each needs mix of chapter 3, social work and placements in scope.
 
     For every mix of :func:`swp_models.costs.needs_mix_models` the practice-years are
@@ -226,9 +248,9 @@ def needs_mix_comparison(n_years: int = GRID_YEARS, seed: int = CHAPTER_SEED) ->
 
     Parameters
     ----------
-    n_years : int, default ``GRID_YEARS``
+    n_years : int, default the scenario's ``grid_years``
         Simulated practice-years per mix, 1,000 to 100,000.
-    seed : int, default ``CHAPTER_SEED``
+    seed : int, default the scenario's seed
         Seed of every mix's simulation, >= 0.
 
     Returns
@@ -244,8 +266,8 @@ def needs_mix_comparison(n_years: int = GRID_YEARS, seed: int = CHAPTER_SEED) ->
         responds, :func:`~swp_models.contracts.effort_comparison`), ``cheapest_effort_cost`` (£ a year) and
         ``runner_up_gap`` (how much dearer the next cheapest is, £ a year).
     """
-    n = check_integer("n_years", n_years, low=1_000, high=CHAPTER_YEARS)
-    s = check_integer("seed", seed, low=0)
+    n = check_integer("n_years", _sim().grid_years if n_years is None else n_years, low=1_000, high=_sim().n_years)
+    s = _sim().seed if seed is None else check_integer("seed", seed, low=0)
     return _needs_mix_comparison(n, s).copy()
 
 
@@ -254,24 +276,15 @@ SHOCK_CONTRACTS: tuple[str, ...] = ("Block", "Capitation by needs group", "Cost 
                                     "Full reimbursement")
 
 
-@lru_cache(maxsize=4)
-def _shock_comparison(shock_cv: float, n_years: int, seed: int) -> pd.DataFrame:
-    d = chapter_defaults()
-    r = d["risk_tolerance"]
-    term = int(assumption("contract_term_years"))
+def _shock_comparison(shock_cv: float, n_years: int | None, seed: int | None) -> pd.DataFrame:
     frames = []
     for scope in SCOPES:
-        sc = default_scope(scope)
         for label, cv in (("none", 0.0), ("shared", shock_cv)):
-            model = default_cost_model(shock_cv=cv)
-            years = sc.apply(simulate_practice_years(model, default_caseload(), n_years, seed))
-            every = default_contracts(model, scope=sc, years=years)
-            chosen = {name: c for name, c in every.items() if name.startswith(SHOCK_CONTRACTS)}
-            fixed = compare(chosen, years, r)
-            fail = failure_comparison(chosen, years, chapter_reserves(scope), term_years=term,
-                                      failure_cost=assumption("failure_cost"), risk_tolerance=r)
-            out = fixed[["contract", "practice_p_loss", "practice_sd_surplus", "risk_premium_exact",
-                         "council_sd_spend"]].merge(fail[["contract", "p_fail_year", "absorbed"]], on="contract")
+            scn = _scn(scope, seed).replace(shock_cv=cv)
+            t = engine.table(scn, n_years)
+            out = t[t["contract"].str.startswith(SHOCK_CONTRACTS)][
+                ["contract", "practice_p_loss", "practice_sd_surplus", "risk_premium_exact", "council_sd_spend",
+                 "p_fail_year", "absorbed"]].reset_index(drop=True)
             out.insert(0, "shock", label)
             out.insert(0, "scope", scope)
             out["shock_cv"] = cv
@@ -279,25 +292,26 @@ def _shock_comparison(shock_cv: float, n_years: int, seed: int) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def shock_comparison(shock_cv: float | None = None, *, n_years: int = GRID_YEARS,
-                     seed: int = CHAPTER_SEED) -> pd.DataFrame:
+def shock_comparison(shock_cv: float | None = None, *, n_years: int | None = None,
+                     seed: int | None = None) -> pd.DataFrame:
     """Risk to practice and council without and with chapter 3's shared yearly cost shock, under both scopes.
 
     The shock multiplies every child's cost in a year by one lognormal factor of mean 1
     (:class:`swp_models.costs.CostModel`'s ``shock_cv``); the practice's own budget is fixed
     and not shocked. For each scope and each contract of :data:`SHOCK_CONTRACTS` the
-    practice-years are simulated with the same seed with no shock and with the shock, the
-    contracts rebuilt on them (:func:`~swp_models.contracts.default_contracts`) and priced with the chapter's risk
-    aversion, reserves and contract term. Cached.
+    same children are priced without the shock and with it (:func:`swp_models.engine.table` with the
+    scenario's ``shock_cv``: one factor a year on the same sample), the contracts rebuilt on each
+    (:func:`~swp_models.contracts.default_contracts`) and priced with the chapter's risk aversion,
+    reserves and contract term: the rows without the shock are the chapter's main tables.
 
     Parameters
     ----------
     shock_cv : float, optional
         Coefficient of variation of the shared yearly factor, in (0, 1]; default the
         assumption ``shared_shock_cv`` (:func:`swp_models.costs.default_shock_cv`).
-    n_years : int, default ``GRID_YEARS``
-        Simulated practice-years per scope and shock, 1,000 to 100,000.
-    seed : int, default ``CHAPTER_SEED``
+    n_years : int, optional
+        The first ``n_years`` of the sample, 1,000 to its size; default all of it.
+    seed : int, default the scenario's seed
         Seed, >= 0.
 
     Returns
@@ -311,8 +325,8 @@ def shock_comparison(shock_cv: float | None = None, *, n_years: int = GRID_YEARS
     from ..costs import default_shock_cv
 
     cv = default_shock_cv() if shock_cv is None else check_in_range("shock_cv", shock_cv, 0.0, 1.0, low_open=True)
-    n = check_integer("n_years", n_years, low=1_000, high=CHAPTER_YEARS)
-    s = check_integer("seed", seed, low=0)
+    n = None if n_years is None else check_integer("n_years", n_years, low=1_000, high=_sim().n_years)
+    s = None if seed is None else check_integer("seed", seed, low=0)
     return _shock_comparison(float(cv), n, s).copy()
 
 
@@ -347,8 +361,8 @@ def surplus_histograms(
     n_bins = int(round(2 * lim / w))
     if n_bins < 2 or n_bins > 400 or abs(n_bins * w - 2 * lim) > 1e-6 * lim:
         raise ValueError(f"width must divide 2 * limit into 2 to 400 bins; got width={width!r}, limit={limit!r}")
-    yrs = chapter_scope_years() if years is None else check_instance("years", years, PracticeYears, "PracticeYears")
-    items = _contract_items(chapter_contracts() if contracts is None else contracts)
+    yrs = _years() if years is None else check_instance("years", years, PracticeYears, "PracticeYears")
+    items = _contract_items(_book() if contracts is None else contracts)
     edges = np.linspace(-lim, lim, n_bins + 1)
     expected = yrs.expected_total
     rows = []
@@ -381,8 +395,8 @@ def design_grid(
     scopes: Sequence[str] = SCOPES,
     reserve_months: Sequence[float] = DESIGN_RESERVE_MONTHS,
     effort_cost: float | None = None,
-    n_years: int = GRID_YEARS,
-    seed: int = CHAPTER_SEED,
+    n_years: int | None = None,
+    seed: int | None = None,
 ) -> pd.DataFrame:
     """:class:`~swp_models.contracts.CostSharing` contracts priced on a grid, for the static "design your contract" chart.
 
@@ -413,16 +427,16 @@ def design_grid(
     grid_sc = [check_one_of("scopes", x, SCOPES) for x in check_sequence("scopes", scopes, max_len=len(SCOPES))]
     grid_m = [check_nonnegative("reserve_months", x)
               for x in check_sequence("reserve_months", reserve_months, max_len=_MAX_GRID)]
-    n = check_size("n_years", n_years, CHAPTER_YEARS, low=2)
+    n = check_size("n_years", _sim().grid_years if n_years is None else n_years, _sim().n_years, low=2)
     check_work(len(grid_sc) * len(grid_b) * len(grid_t) * grid_s.size * n,
                "scopes × bases × thresholds × shares × n_years")
-    seed = check_integer("seed", seed, low=0)
+    seed = None if seed is None else check_integer("seed", seed, low=0)
     manage, audit = assumption("admin_contract_management"), assumption("admin_cost_audit")
     assess = assumption("admin_needs_assessment")
     rows = []
     for scope in grid_sc:
-        years = chapter_scope_years(scope, n, seed)
-        reserves = {mo: chapter_reserves(scope, mo) for mo in grid_m}
+        years = _years(scope, n, seed)
+        reserves = {mo: _reserves(scope, mo) for mo in grid_m}
         rows += _design_rows(years, scope, grid_b, grid_t, grid_s, grid_tol, reserves, k, (manage, audit, assess))
     return pd.DataFrame(rows)
 
@@ -471,8 +485,8 @@ def frontier_grid(
     shares: Sequence[float] = FRONTIER_SHARES,
     *,
     scope: str = "placements",
-    n_years: int = GRID_YEARS,
-    seed: int = CHAPTER_SEED,
+    n_years: int | None = None,
+    seed: int | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The efficiency-versus-risk trade-off of cost-and-volume, on a grid of ``1/r`` and ``k``.
 
@@ -496,11 +510,11 @@ def frontier_grid(
     tolerances = [check_in_range("tolerances", t, 1.0, None)
                   for t in check_sequence("tolerances", tolerances, max_len=_MAX_GRID)]
     effort_costs = [_check_effort_cost(k) for k in check_sequence("effort_costs", effort_costs, max_len=_MAX_GRID)]
-    check_work(len(tolerances) * len(effort_costs) * grid.size * check_size("n_years", n_years, CHAPTER_YEARS, low=2),
+    check_work(len(tolerances) * len(effort_costs) * grid.size * check_size("n_years", _sim().grid_years if n_years is None else n_years, _sim().n_years, low=2),
                "tolerances × effort_costs × shares × n_years")
     check_one_of("scope", scope, SCOPES)
-    years = chapter_scope_years(scope, check_size("n_years", n_years, CHAPTER_YEARS, low=2),
-                                check_integer("seed", seed, low=0))
+    years = _years(scope, check_size("n_years", _sim().grid_years if n_years is None else n_years, _sim().n_years, low=2),
+                   None if seed is None else check_integer("seed", seed, low=0))
     m = float(years.totals.mean())
     v = float(years.totals.var())
     curves, optima = [], []
@@ -577,13 +591,13 @@ def threshold_discounts(scope: str = "placements") -> dict[str, float]:
     Returns ``{contract name: baseline_discount}`` (fractions of the expected cost) for the
     chapter's threshold contracts under ``scope``.
     """
-    return {name: c.baseline_discount for name, c in chapter_contracts(scope).items()
+    return {name: c.baseline_discount for name, c in _book(scope).items()
             if isinstance(c, ThresholdSharing)}
 
 
 def contracts_table() -> Table:
     """The chapter's eleven contracts: family, how the payment is set, administration (£ a year)."""
-    table = chapter_table()
+    table = _table()
     terms = [next(v for k, v in _TERMS.items() if name.startswith(k)) for name in table["contract"]]
     frame = pd.DataFrame({
         "Contract": table["contract"], "Family (report s.6.1.6)": table["family"], "Payment": terms,
@@ -618,7 +632,7 @@ def _scoped(scope: str) -> str:
 
 def risk_table(scope: str = "placements") -> Table:
     """Who bears which risk: the share of each part of cost variation falling on the practice."""
-    t = chapter_table(scope)
+    t = _table(scope)
     frame = pd.DataFrame({
         "Contract": t["contract"],
         "Number of children": t["caseload"].map(_pct),
@@ -630,12 +644,12 @@ def risk_table(scope: str = "placements") -> Table:
                                 "practice",
                  notes="Coefficients of a regression of the practice's shortfall on the three parts of cost together "
                        "(all cost: on the total alone): 100% means every £ of a part falls on the practice, 0% that "
-                       f"the council pays it all. {CHAPTER_YEARS:,} simulated years.")
+                       f"the council pays it all. {_sim().n_years:,} simulated years.")
 
 
 def surplus_table(scope: str = "placements") -> Table:
     """The practice's surplus under each contract, and the risk premium it would charge (£ a year)."""
-    t = chapter_table(scope)
+    t = _table(scope)
     frame = pd.DataFrame({
         "Contract": t["contract"],
         "Spread (sd)": t["practice_sd_surplus"].map(_k),
@@ -646,12 +660,12 @@ def surplus_table(scope: str = "placements") -> Table:
     })
     return Table(frame, caption=_scoped(scope) + "The practice's surplus and the risk premium it would charge (£ a year)",
                  notes="Risk tolerance 1/r = £250,000 (assumption). Worst year in 20: the 5th percentile of the "
-                       f"surplus. {CHAPTER_YEARS:,} simulated years.")
+                       f"surplus. {_sim().n_years:,} simulated years.")
 
 
 def incentive_table(scope: str = "placements") -> Table:
     """The report's qualitative comparison as numbers: incentives and administration, per contract."""
-    t = chapter_table(scope).set_index("contract")
+    t = _table(scope).set_index("contract")
     sk = skimming_table(scope)
     gain = sk.pivot(index="contract", columns="group", values="gain_vs_average")
     one_more = sk.drop_duplicates("contract").set_index("contract")["gain_average_child"]
@@ -668,7 +682,7 @@ def incentive_table(scope: str = "placements") -> Table:
     return Table(frame, caption=_scoped(scope) + "Incentives: what the practice keeps of a £ saved, and what taking or choosing a "
                                 "child is worth to it (£ a year)",
                  notes="Effort at an effort cost k = 10 (assumption). Child gains: change in the practice's expected "
-                       f"surplus; {GRID_YEARS:,} simulated years, paired across needs groups.")
+                       f"surplus; {_sim().grid_years:,} simulated years, paired across needs groups.")
 
 
 def _gbp_signed(x: float) -> str:
@@ -684,7 +698,7 @@ def _admin(x: float) -> str:
 
 def council_cost_table(scope: str = "placements") -> Table:
     """The council's expected total cost per contract, costs fixed and with the effort response (£ a year)."""
-    t = chapter_table(scope)
+    t = _table(scope)
     frame = pd.DataFrame({
         "Contract": t["contract"],
         "Costs fixed: premium": t["risk_premium_exact"].map(_k),
@@ -704,7 +718,7 @@ def council_cost_table(scope: str = "placements") -> Table:
 
 def _claims(scope: str) -> list[tuple[str, str]]:
     """The report's claims (s.6.1.6) and what the simulation says of each under ``scope``."""
-    t = chapter_table(scope).set_index("contract")
+    t = _table(scope).set_index("contract")
     names = list(t.index)
     block, needs, full = names[0], "Capitation by needs group", "Full reimbursement"
     cv, thr, both, outcome, mixed = (next(n for n in names if n.startswith(p)) for p in
@@ -713,7 +727,7 @@ def _claims(scope: str) -> list[tuple[str, str]]:
     sk = skimming_table(scope).set_index(["contract", "group"])
     one_more = sk.xs("no_additional_needs", level="group")["gain_average_child"]
     opt = chapter_optimum(scope)
-    cv_share = next(c.share for c in chapter_contracts(scope).values() if isinstance(c, CostAndVolume))
+    cv_share = next(c.share for c in _book(scope).values() if isinstance(c, CostAndVolume))
     return [
         ("Block: the practice “bears the entire risk of variability in its caseload and of variability in the cost "
          "per child” and would charge a risk premium",
@@ -722,7 +736,7 @@ def _claims(scope: str) -> list[tuple[str, str]]:
          f"the risk premium is {_k(t.loc[block, 'risk_premium_exact'])} a year."),
         ("Block: a payment that includes “an additional contingency reserve”",
          f"A reserve that holds the chance of failing in a year to 1 in 20 is {_k(t.loc[block, 'reserve_1_in_20'])}"
-         + (", several times a practice's likely reserves" if t.loc[block, "reserve_1_in_20"] > 2 * chapter_reserves(scope)
+         + (", several times a practice's likely reserves" if t.loc[block, "reserve_1_in_20"] > 2 * _reserves(scope)
             else "") +
          f"; with {assumption('reserve_months'):g} months' running cost it fails in "
          f"{_pct(t.loc[block, 'p_fail_year'])} of years and the council absorbs {_k(t.loc[block, 'absorbed'])} a "
@@ -771,7 +785,7 @@ def claims_table() -> Table:
         scope_heading("social_work"): [says for _, says in social],
     })
     return Table(frame, caption="The report's comparison of contracts, put to numbers under each scope",
-                 notes=f"Quotations from Le Grand (2007) s.6.1.6. Default assumptions; {CHAPTER_YEARS:,} simulated years.")
+                 notes=f"Quotations from Le Grand (2007) s.6.1.6. Default assumptions; {_sim().n_years:,} simulated years.")
 
 
 def key_results() -> Table:
@@ -785,15 +799,15 @@ def key_results() -> Table:
     load = default_caseload()
     moments = total_cost_moments(model, load)
     caseload_share = load.variance * model.mean**2 / moments.variance
-    t = chapter_table("placements").set_index("contract")
-    w = chapter_table("social_work").set_index("contract")
+    t = _table("placements").set_index("contract")
+    w = _table("social_work").set_index("contract")
     names = list(t.index)
     block, thr = names[0], next(n for n in names if n.startswith("Threshold at"))
     fixed_best = t["council_cost_fixed"].idxmin()
     effort_best = t["council_cost_effort"].idxmin()
     effort_worst = t["council_cost_effort"].idxmax()
     opt = chapter_optimum()
-    saving = float(chapter_scope_years().totals.mean()) - opt.council_cost
+    saving = float(_years().totals.mean()) - opt.council_cost
     sk = skimming_table().set_index(["contract", "group"])["gain_vs_average"]
     grid = chapter_design_grid()
     grid = grid[grid["tolerance"] == assumption("risk_tolerance")]
@@ -806,17 +820,17 @@ def key_results() -> Table:
         thresh = "" if b["threshold"] == 0 else f", all of the first £{b['threshold']:,.0f} over or under"
         return f"{basis_words[b['basis']]}, practice's share {b['share']:.2f}{thresh}: {_m(b['council_cost_effort'])}"
 
-    scopes = {name: chapter_scope_years(name) for name in SCOPES}
+    scopes = {name: _years(name) for name in SCOPES}
     sc = default_scope("placements")
     margin = sc.flat_rate(model, load) - sc.marginal_cost(model)
     years_p = scopes["placements"]
-    undiscounted = replace(chapter_contracts()[thr], baseline_discount=0.0)
+    undiscounted = replace(_book()[thr], baseline_discount=0.0)
     thr_unbalanced = float(undiscounted.payment(years_p).mean())
     outcome = commissioning.service_cuts(t["effort"].to_numpy(), float(t["expected_cost_fixed"].iloc[0]),
                                          years_p.expected_count)["outcome_cost"]
     with_outcomes = t["council_cost_effort"] + outcome
     cut_best = with_outcomes.idxmin()
-    upcode = commissioning.upcoding_cost(chapter_contracts()["Capitation by needs group"], years_p)
+    upcode = commissioning.upcoding_cost(_book()["Capitation by needs group"], years_p)
     s = practice.summary()
     side = commissioning.council_side(s["running_cost"], s["out_of_scope"] * practice.PracticeDesign().caseload)
     total = side.set_index("item").loc["Total"]
@@ -827,7 +841,7 @@ def key_results() -> Table:
 
     shock = shock_comparison()
     shock_block = shock[(shock["scope"] == "placements") & (shock["contract"] == "Block")].sort_values("shock_cv")
-    sim = f"simulated, {CHAPTER_YEARS:,} practice-years"
+    sim = f"simulated, {_sim().n_years:,} practice-years"
     spread = "within-group cost spread (chapter 3)"
     rtol = "risk tolerance £250,000"
     return table(
@@ -857,7 +871,7 @@ def key_results() -> Table:
              sim, f"{rtol}; reserves"),
             ("Threshold contract: average payment with its baseline at the expected cost; as priced here",
              f"{_m(thr_unbalanced)}; {_m(float(t.loc[thr, 'council_mean_spend']))} (baseline "
-             f"{100 * chapter_contracts()[thr].baseline_discount:.1f}% lower)", sim),
+             f"{100 * _book()[thr].baseline_discount:.1f}% lower)", sim),
             ("Cheapest for the council with costs fixed", f"{fixed_best}, {_m(t.loc[fixed_best, 'council_cost_fixed'])}",
              sim, rtol),
             ("Cheapest once the practice's effort responds to its incentive; dearest",
@@ -875,23 +889,23 @@ def key_results() -> Table:
              "capitation; capitation by needs group",
              f"{_gbp_signed(sk[(block, 'no_additional_needs')])} a year; "
              f"{_gbp_signed(sk[('Capitation by needs group', 'no_additional_needs')])}",
-             f"simulated, {GRID_YEARS:,} practice-years"),
+             f"simulated, {_sim().grid_years:,} practice-years"),
             ("Capitation by needs group: council's extra cost if one child in ten is recorded a group higher",
              f"{_k(upcode)} a year", "needs-group rates", "share recorded higher"),
             ("Council's own yearly cost of contracting out (commissioning, paying twice, stranded overheads, managing)",
              f"{_k(total['central'])} ({_k(total['low'])} to {_k(total['high'])})", "computed",
              "commissioning and overhead assumptions"),
             ("Cheapest design on the chapter's grid: social work and placements",
-             best_design("placements"), f"cost-sharing grid, {GRID_YEARS:,} practice-years",
+             best_design("placements"), f"cost-sharing grid, {_sim().grid_years:,} practice-years",
              f"{rtol}; effort cost {assumption('effort_cost'):g}"),
             ("Cheapest design on the chapter's grid: social work only",
-             best_design("social_work"), f"cost-sharing grid, {GRID_YEARS:,} practice-years",
+             best_design("social_work"), f"cost-sharing grid, {_sim().grid_years:,} practice-years",
              f"{rtol}; effort cost {assumption('effort_cost'):g}"),
             ("Shared yearly cost shock, social work and placements: block contract's risk premium; chance of "
              "failing in a year (without; with the shock)",
              f"{_k(shock_block['risk_premium_exact'].iloc[0])}; {_k(shock_block['risk_premium_exact'].iloc[1])} "
              f"({_pct(shock_block['p_fail_year'].iloc[0])}; {_pct(shock_block['p_fail_year'].iloc[1])})",
-             f"simulated, {GRID_YEARS:,} practice-years", f"shared shock {100 * default_shock_cv():.0f}%; {rtol}"),
+             f"simulated, {_sim().n_years:,} practice-years, the same with and without the shock", f"shared shock {100 * default_shock_cv():.0f}%; {rtol}"),
             ("Council's pooling floor: chance its cost per child runs over 10% however many children it pools",
              _pct1(shock_exceedance(default_shock_cv(), 0.10)), "chapter 3 cost model, exact",
              f"shared shock {100 * default_shock_cv():.0f}%"),
@@ -918,10 +932,10 @@ def scope_figures() -> pd.DataFrame:
     on each extra child, £ a year).
     """
     rows = []
-    model = chapter_years().cost_model
+    model = engine.children(_scn()).cost_model
     for name in liability.SCOPES:
         sc = liability.default_scope(name)
-        years = chapter_scope_years(name)
+        years = _years(name)
         rate = sc.flat_rate(model, years.caseload)
         rows.append({"scope": name, "label": sc.label, "expected": years.expected_total, "fixed": sc.fixed_cost,
                      "variable_per_child": sc.marginal_cost(model), "sd": float(years.totals.std()),
@@ -946,12 +960,12 @@ def scope_table() -> Table:
                        "needs (assumption). Social work and placements: chapter 4's running cost plus each child's "
                        "cost of care less the practice's staff cost already inside it. In the pilots, "
                        f"{'only one' if held == 1 else held} held the placement budget (Community Care, 2013). "
-                       f"{CHAPTER_YEARS:,} simulated years.")
+                       f"{_sim().n_years:,} simulated years.")
 
 
 def failure_table(scope: str = "placements") -> Table:
     """Each contract's chance of ending the practice, and what the council then absorbs (£ a year)."""
-    t = chapter_table(scope)
+    t = _table(scope)
     term = int(assumption("contract_term_years"))
     frame = pd.DataFrame({
         "Contract": t["contract"],
@@ -967,18 +981,18 @@ def failure_table(scope: str = "placements") -> Table:
     return Table(frame, caption=f"{scope_heading(scope)}: failure, and the losses that fall back on the "
                                 "council",
                  notes=f"Reserves of {months:g} months of the practice's running cost, "
-                       f"{_k(chapter_reserves(scope))} (assumption). A year's loss beyond them ends the "
+                       f"{_k(_reserves(scope))} (assumption). A year's loss beyond them ends the "
                        "practice (Art. 8: insolvency) and the council absorbs the rest; over a term, surpluses add to "
                        f"the reserves and losses draw them down. Council's total: expected cost, the premium a "
                        f"practice with limited liability charges, administration and a one-off "
                        f"{_k(assumption('failure_cost'))} per failure (assumption), costs fixed. "
-                       f"{CHAPTER_YEARS:,} simulated years.")
+                       f"{_sim().n_years:,} simulated years.")
 
 
 def service_cut_figures(scope: str = "placements") -> pd.DataFrame:
     """Per contract: the effort's cut, its service part, the placement moves and their outcome cost (unformatted)."""
-    t = chapter_table(scope)
-    n = chapter_scope_years(scope).expected_count
+    t = _table(scope)
+    n = _years(scope).expected_count
     cuts = commissioning.service_cuts(t["effort"].to_numpy(), float(t["expected_cost_fixed"].iloc[0]), n)
     out = pd.DataFrame({"contract": t["contract"], "effort": t["effort"], "cut": cuts["cut"],
                         "service": cuts["service"], "moves_per_100": cuts["moves_per_100"],
@@ -1010,12 +1024,12 @@ def service_cut_table(scope: str = "placements") -> Table:
 
 def gaming_figures(scope: str = "placements") -> pd.DataFrame:
     """Per contract: gains from handing back a child and from recording a child one group higher (unformatted)."""
-    years = chapter_scope_years(scope, GRID_YEARS)
+    years = _years(scope, _sim().grid_years)
     model = years.cost_model
     top = len(model.components) - 1
     costly = float(model.quantile(0.99))
     rows = []
-    for name, c in chapter_contracts(scope).items():
+    for name, c in _book(scope).items():
         up = commissioning.upcoding_gain(c, years)
         rows.append({
             "contract": name,
@@ -1031,7 +1045,7 @@ def gaming_figures(scope: str = "placements") -> pd.DataFrame:
 def gaming_table(scope: str = "placements") -> Table:
     """The channels the report leaves open: exit (handing a child back) and upcoding (£ a year)."""
     f = gaming_figures(scope)
-    years = chapter_scope_years(scope, GRID_YEARS)
+    years = _years(scope, _sim().grid_years)
     costly = float(years.cost_model.quantile(0.99))
     share = assumption("upcoding_share")
     frame = pd.DataFrame({
@@ -1047,7 +1061,7 @@ def gaming_table(scope: str = "placements") -> Table:
                  notes="Gain to the practice's expected surplus. Handing back: the child's variable cost saved less "
                        f"the payment lost; the costliest 1 in 100 children cost over £{costly:,.0f} a year. Recording "
                        "higher: from no additional needs to emotional, behavioural or offending needs, or from those "
-                       f"to complex needs. Share recorded higher: assumption. {GRID_YEARS:,} simulated "
+                       f"to complex needs. Share recorded higher: assumption. {_sim().grid_years:,} simulated "
                        "years.")
 
 
@@ -1076,8 +1090,8 @@ def shock_table() -> Table:
                        "multiplies every child's cost in a year; the practice's own budget is fixed. Pooling does not "
                        "remove it: however many children a council pools, the shock alone takes its cost per child "
                        f"more than 10% over the expected in {100 * floor:.1f}% of years. Reserves "
-                       f"{_k(chapter_reserves())}; risk tolerance £250,000 (assumptions). "
-                       f"{GRID_YEARS:,} simulated years for each scope and shock, the same seed.")
+                       f"{_k(_reserves())}; risk tolerance £250,000 (assumptions). "
+                       f"The same {_sim().n_years:,} simulated years for each scope, with and without the shock.")
 
 
 def council_side_table() -> Table:
@@ -1121,9 +1135,9 @@ def needs_mix_table() -> Table:
     return Table(frame, caption="Social work and placements: how the results change with the needs mix",
                  notes="Each mix as chapter 3 shows it (assumptions there); contracts rebuilt on each mix, so "
                        "capitation rates follow it. Reserves of "
-                       f"{months:g} months' running cost, {_k(chapter_reserves())}; risk premium with "
+                       f"{months:g} months' running cost, {_k(_reserves())}; risk premium with "
                        "unlimited liability, risk tolerance £250,000; share: closed form, effort cost "
-                       f"{assumption('effort_cost'):g} (assumptions). {GRID_YEARS:,} simulated "
+                       f"{assumption('effort_cost'):g} (assumptions). {_sim().grid_years:,} simulated "
                        "years per mix, the same seed for every mix.")
 
 

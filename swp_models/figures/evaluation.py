@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .. import continuity, contracts, data, practice
+from .. import continuity, contracts, data, engine, practice
+from ..scenario import Scenario
 from .. import evaluation as ev
 from ..charts import PALETTE, finish, series_cues, slider
 from ..tables import Table, fmt_gbp, key_results
@@ -280,8 +281,9 @@ def _retrospective() -> pd.DataFrame:
     first = _outcomes().iloc[0]
     act = ev.actual_design(float(first["baseline"]))
     s = practice.summary(practice.PracticeDesign(), practice.salary_scale(), practice.Overheads(), practice.child_cost())
-    table = contracts.chapter_table().set_index("family")
-    block = table.loc["block"] if "block" in table.index else contracts.chapter_table().iloc[0]
+    priced = engine.table(Scenario.central(scope="placements"))
+    table = priced.set_index("family")
+    block = table.loc["block"] if "block" in table.index else priced.iloc[0]
     turnover = continuity.assumption("practice_turnover")
     eng = continuity.scenario_from_data("England")
     rows = [

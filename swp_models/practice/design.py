@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import data
+from .. import assumptions, data
 from ..problem import WEEKS_PER_YEAR as _WEEKS
 from ..costs.needs import _folder
 from ..validation import check_in_range, check_integer, check_one_of
@@ -121,9 +121,7 @@ def assumption(parameter: str, *, data_dir: str | Path | None = None) -> float:
     """
     if not isinstance(parameter, str):
         raise TypeError(f"parameter must be a string; got {type(parameter).__name__} {parameter!r:.80}")
-    table = _assumptions(_folder(data_dir))
-    check_one_of("parameter", parameter, tuple(table))
-    return table[parameter]
+    return assumptions.value_in(_ASSUMPTIONS, parameter, data_dir=_folder(data_dir))
 
 
 @functools.lru_cache(maxsize=8)

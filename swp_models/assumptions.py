@@ -1,0 +1,142 @@
+"""Every assumption of the book, read in one place.
+
+The book's assumptions (the figures no source gives, and a few settings that sources bound) live in
+seven tables of ``data/``: ``assumptions_abroad``, ``assumptions_continuity``, ``assumptions_contracts``,
+``assumptions_costs``, ``assumptions_outcomes``, ``assumptions_practice`` and ``evaluation_inputs``. Each
+``parameter`` name is unique across them, so one namespace serves: :func:`value` gives any assumption by
+name, :func:`bounds` its plausible range, :func:`table` all of them, and :func:`fingerprint` a key that
+changes whenever any of the tables is edited (the cache key of :class:`swp_models.scenario.Scenario`).
+
+Every model module reads its assumptions through this module; the module-level ``assumption()``
+functions the chapters' modules keep are thin wrappers over :func:`value`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from . import data
+from .validation import check_one_of, check_text
+
+__all__ = ["TABLES", "value", "value_in", "bounds", "table_of", "table", "names", "fingerprint"]
+
+#: The tables that hold assumptions, one per part of the book.
+TABLES: tuple[str, ...] = (
+    "assumptions_costs",
+    "assumptions_practice",
+    "assumptions_continuity",
+    "assumptions_contracts",
+    "assumptions_outcomes",
+    "assumptions_abroad",
+    "evaluation_inputs",
+)
+
+_INDEX: dict[tuple, tuple[dict[str, tuple[str, pd.Series]], tuple]] = {}
+
+
+def fingerprint(data_dir: str | Path | None = None, *, all_tables: bool = False) -> tuple:
+    """A key that changes whenever any assumption table (or the sources list) changes on disk.
+
+    The files' sizes and modification times, as the data layer's own cache uses them. With
+    ``all_tables`` every table of the folder counts (the sources of the cost model and caseload too).
+    """
+    folder = data.DATA_DIR if data_dir is None else Path(data_dir)
+    out = []
+    tables = sorted(p.stem for p in folder.glob("*.csv")) if all_tables else (*TABLES, "sources")
+    for name in tables:
+        try:
+            s = (folder / f"{name}.csv").stat()
+        except OSError:
+            out.append((name, None))
+            continue
+        out.append((name, s.st_mtime_ns, s.st_size))
+    return (str(folder.resolve()), *out)
+
+
+def _index(data_dir: str | Path | None = None) -> dict[str, tuple[str, pd.Series]]:
+    stamp = fingerprint(data_dir)
+    hit = _INDEX.get(stamp[:1])
+    if hit is not None and hit[1] == stamp:
+        return hit[0]
+    rows: dict[str, tuple[str, pd.Series]] = {}
+    folder = None if data_dir is None else Path(data_dir)
+    for name in TABLES:
+        frame = data.load(name, folder)
+        for _, rec in frame.iterrows():
+            key = str(rec["parameter"])
+            if key in rows:
+                raise data.DataValidationError(
+                    f"assumption {key!r} is in both data/{rows[key][0]}.csv and data/{name}.csv; "
+                    "each assumption must have one home")
+            rows[key] = (name, rec)
+    _INDEX[stamp[:1]] = (rows, stamp)
+    return rows
+
+
+def names(data_dir: str | Path | None = None) -> list[str]:
+    """Every assumption's name, in table order."""
+    return list(_index(data_dir))
+
+
+def _row(parameter: str, data_dir: str | Path | None = None) -> tuple[str, pd.Series]:
+    check_text("parameter", parameter)
+    rows = _index(data_dir)
+    if parameter not in rows:
+        raise ValueError(f"parameter must be one of the assumptions in data/ ({len(rows)} names, e.g. "
+                         f"{', '.join(list(rows)[:4])}); got {parameter!r}")
+    return rows[parameter]
+
+
+def table_of(parameter: str, data_dir: str | Path | None = None) -> str:
+    """The table that holds ``parameter`` (e.g. ``"assumptions_contracts"``)."""
+    return _row(parameter, data_dir)[0]
+
+
+def value(parameter: str, column: str = "value", data_dir: str | Path | None = None) -> float:
+    """One assumption's ``value`` (or its ``low`` or ``high``), in its table's unit.
+
+    Parameters
+    ----------
+    parameter : str
+        The row's ``parameter``, e.g. ``"risk_tolerance"``; any of :func:`names`.
+    column : str, default "value"
+        ``"value"``, ``"low"`` or ``"high"``.
+    data_dir : str or pathlib.Path, optional
+        Folder of the data tables; default the package's own ``data/``.
+    """
+    check_one_of("column", column, ("value", "low", "high"))
+    return float(_row(parameter, data_dir)[1][column])
+
+
+def value_in(table: str, parameter: str, column: str = "value", data_dir: str | Path | None = None) -> float:
+    """:func:`value` of an assumption that must be in ``table`` (a chapter's own reader of its table).
+
+    Raises ``ValueError`` naming ``parameter``, its value and the table's names when it is elsewhere.
+    """
+    check_one_of("table", table, TABLES)
+    if not isinstance(parameter, str):
+        raise ValueError(f"parameter must be a string; got {type(parameter).__name__} {parameter!r:.80}")
+    known = [k for k, (t, _) in _index(data_dir).items() if t == table]
+    check_one_of("parameter", parameter, known)
+    return value(parameter, column, data_dir)
+
+
+def bounds(parameter: str, data_dir: str | Path | None = None) -> tuple[float, float, float]:
+    """``(low, value, high)`` of an assumption that records a plausible range.
+
+    Raises ``ValueError`` naming the parameter when its row gives no range.
+    """
+    rec = _row(parameter, data_dir)[1]
+    lo, hi = float(rec["low"]), float(rec["high"])
+    if pd.isna(lo) or pd.isna(hi):
+        raise ValueError(f"assumption {parameter!r} records no range (its low and high are empty)")
+    return lo, float(rec["value"]), hi
+
+
+def table(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Every assumption, one row each: ``table``, ``parameter``, ``value``, ``unit``, ``low``, ``high``, ``status``."""
+    rows = [{"table": t, "parameter": k, **{c: r[c] for c in ("value", "unit", "low", "high", "status")}}
+            for k, (t, r) in _index(data_dir).items()]
+    return pd.DataFrame(rows)
