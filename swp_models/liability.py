@@ -52,6 +52,8 @@ __all__ = [
     "limited_liability",
     "TermFailure",
     "term_failure",
+    "TermPaths",
+    "term_paths",
     "reserve_for_failure_chance",
     "failure_comparison",
 ]
@@ -298,8 +300,76 @@ class TermFailure:
         object.__setattr__(self, "n_terms", check_size("n_terms", self.n_terms, MAX_CELLS))
 
 
+@dataclass(frozen=True)
+class TermPaths:
+    """Reserves year by year over contract terms, with failure when they run out (:func:`term_paths`).
+
+    Attributes
+    ----------
+    p_failed : numpy.ndarray
+        Chance the practice has failed by the end of each year of the term.
+    reserves_p5, reserves_median : numpy.ndarray
+        The 5th percentile and the median of the reserves at the end of each year, failed paths held
+        at their shortfall.
+    council_shortfall : float
+        Mean £ over terms of the losses beyond the reserves that fall on the council.
+    failure : TermFailure
+        The same terms summarised: chance of failing in the term and in a year served, losses absorbed
+        per year served.
+    """
+
+    p_failed: np.ndarray
+    reserves_p5: np.ndarray
+    reserves_median: np.ndarray
+    council_shortfall: float
+    failure: TermFailure
+
+
+def term_paths(surplus: object, reserves: float) -> TermPaths:
+    """Run the practice's reserves through each term of ``surplus`` (one row a term, one column a year).
+
+    Each term starts with reserves ``R``; each year's surplus is added (losses draw the reserves down).
+    The first year the reserves would go below zero the practice fails: the council absorbs the
+    shortfall and the contract ends (Art. 8: termination for insolvency). The one model of failure
+    over a term: :func:`term_failure` cuts independent years into terms and calls it.
+
+    Parameters
+    ----------
+    surplus : array-like
+        Shape ``(n_terms, term_years)``, £ per year, finite; 1 to 10,000,000 values and at most 50 years.
+    reserves : float
+        Reserves at the start of each term, £ >= 0.
+    """
+    arr = np.asarray(surplus, dtype=float) if not isinstance(surplus, (str, bytes)) else None
+    if arr is None or arr.ndim != 2 or arr.size == 0 or arr.size > 10_000_000 or arr.shape[1] > 50:
+        shape = None if arr is None else arr.shape
+        raise ValueError("surplus must be a non-empty 2-d array (terms × years) of at most 10,000,000 values and "
+                         f"50 years; got shape {shape}")
+    if not np.isfinite(arr).all():
+        raise ValueError("surplus must be finite (no NaN or infinity)")
+    r = check_nonnegative("reserves", reserves)
+    n, t = arr.shape
+    level = r + np.cumsum(arr, axis=1)
+    failed_by = np.minimum.accumulate(level, axis=1) < 0
+    failed = failed_by[:, -1]
+    first = np.where(failed, failed_by.argmax(axis=1), t - 1)
+    absorbed = np.where(failed, -level[np.arange(n), first], 0.0)
+    served = first + 1
+    held = np.where(failed_by, level[np.arange(n), first][:, None], level)
+    summary = TermFailure(
+        p_fail_term=float(failed.mean()),
+        p_fail_year=float(failed.sum() / served.sum()),
+        absorbed_per_year=float(absorbed.sum() / served.sum()),
+        years_served=float(served.mean()),
+        n_terms=int(n),
+    )
+    return TermPaths(p_failed=failed_by.mean(axis=0), reserves_p5=np.quantile(held, 0.05, axis=0),
+                     reserves_median=np.median(held, axis=0), council_shortfall=float(absorbed.mean()),
+                     failure=summary)
+
+
 def term_failure(surplus: object, reserves: float, term_years: int) -> TermFailure:
-    """Run the practice's reserves through consecutive years of a contract term.
+    """Run the practice's reserves through consecutive years of a contract term (:func:`term_paths`).
 
     The simulated years are cut into ``len(surplus) // term_years`` terms. Each term starts
     with reserves ``R``; each year's surplus is added (losses draw the reserves down). The
@@ -321,19 +391,7 @@ def term_failure(surplus: object, reserves: float, term_years: int) -> TermFailu
     n = pi.size // t
     if n < 1:
         raise ValueError(f"term_years must be at most the number of simulated years ({pi.size}); got {term_years!r}")
-    paths = r + np.cumsum(pi[: n * t].reshape(n, t), axis=1)
-    below = paths < 0
-    failed = below.any(axis=1)
-    first = np.where(failed, below.argmax(axis=1), t - 1)
-    absorbed = np.where(failed, -paths[np.arange(n), first], 0.0)
-    served = first + 1
-    return TermFailure(
-        p_fail_term=float(failed.mean()),
-        p_fail_year=float(failed.sum() / served.sum()),
-        absorbed_per_year=float(absorbed.sum() / served.sum()),
-        years_served=float(served.mean()),
-        n_terms=int(n),
-    )
+    return term_paths(pi[: n * t].reshape(n, t), r).failure
 
 
 def reserve_for_failure_chance(surplus: object, chance: float = 0.05) -> float:

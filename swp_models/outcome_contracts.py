@@ -27,7 +27,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from . import assumptions, contracts, engine
+from . import assumptions, contracts, engine, liability
 from .scenario import Scenario
 from .outcomes import (
     INDICATORS,
@@ -272,27 +272,12 @@ def reserve_paths(surplus: np.ndarray, reserves: float) -> dict[str, np.ndarray]
         (of surviving and failed paths alike, with failed paths held at their shortfall)
         and ``council_shortfall`` (mean £ over paths, a scalar array).
     """
-    arr = np.asarray(surplus, dtype=float)
-    if arr.ndim != 2 or arr.size == 0 or arr.size > 10_000_000:
-        raise ValueError(f"surplus must be a non-empty 2-d array of at most 10,000,000 values; got shape {arr.shape}")
-    if not np.isfinite(arr).all():
-        raise ValueError("surplus must be finite (no NaN or infinity)")
-    r0 = check_nonnegative("reserves", reserves)
-    level = r0 + np.cumsum(arr, axis=1)
-    failed = np.minimum.accumulate(level, axis=1) < 0
-    first = np.where(failed.any(axis=1), failed.argmax(axis=1), -1)
-    rows = np.flatnonzero(first >= 0)
-    shortfall = np.zeros(arr.shape[0])
-    shortfall[rows] = -level[rows, first[rows]]
-    held = level.copy()
-    for t in range(arr.shape[1]):
-        stop = failed[:, t]
-        held[stop, t] = np.where(first[stop] >= 0, level[stop, first[stop]], level[stop, t])
+    paths = liability.term_paths(surplus, reserves)
     return {
-        "p_failed": failed.mean(axis=0),
-        "reserves_p5": np.quantile(held, 0.05, axis=0),
-        "reserves_median": np.median(held, axis=0),
-        "council_shortfall": np.asarray(shortfall.mean()),
+        "p_failed": paths.p_failed,
+        "reserves_p5": paths.reserves_p5,
+        "reserves_median": paths.reserves_median,
+        "council_shortfall": np.asarray(paths.council_shortfall),
     }
 
 
