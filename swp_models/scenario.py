@@ -37,6 +37,7 @@ CONTINUITY_READINGS: tuple[str, ...] = ("poisson", "vacancy", "typed")
 EFFORT_MODELS: tuple[str, ...] = ("contract", "outcome_model")
 #: The most practice-years the one sample may hold (100 children each: 100 million child-years at most).
 MAX_SAMPLE_YEARS = 1_000_000
+_PREFIX_YEARS = 20_000  # the grids' and outcome contracts' prefix of the sample, unless set
 
 
 @dataclass(frozen=True)
@@ -49,25 +50,27 @@ class Simulation:
         Practice-years in the sample (1,000 to :data:`MAX_SAMPLE_YEARS`).
     seed : int, default 2007
         Its seed (>= 0): the book's one seed.
-    grid_years : int, default 20,000
+    grid_years : int, optional
         Years behind the precomputed grids (design, trade-off, needs mix): the first ``grid_years``
-        of the sample, never a fresh draw.
-    outcome_years : int, default 20,000
+        of the sample, never a fresh draw; 1,000 to ``n_years``, default 20,000 (or ``n_years`` if fewer).
+    outcome_years : int, optional
         Years behind the outcome contracts (each child's outcome draws are memory-hungry): the first
-        ``outcome_years`` of the sample.
+        ``outcome_years`` of the sample; 1,000 to ``n_years``, default as ``grid_years``.
     """
 
     n_years: int = 100_000
     seed: int = 2007
-    grid_years: int = 20_000
-    outcome_years: int = 20_000
+    grid_years: int | None = None
+    outcome_years: int | None = None
 
     def __post_init__(self) -> None:
         n = check_integer("n_years", self.n_years, low=1_000, high=MAX_SAMPLE_YEARS)
         object.__setattr__(self, "n_years", n)
         object.__setattr__(self, "seed", check_integer("seed", self.seed, low=0, high=2**32 - 1))
-        object.__setattr__(self, "grid_years", check_integer("grid_years", self.grid_years, low=1_000, high=n))
-        object.__setattr__(self, "outcome_years", check_integer("outcome_years", self.outcome_years, low=1_000, high=n))
+        for name in ("grid_years", "outcome_years"):
+            v = getattr(self, name)
+            v = min(_PREFIX_YEARS, n) if v is None else check_integer(name, v, low=1_000, high=n)
+            object.__setattr__(self, name, v)
 
 
 # Fields of the scenario read from an assumption table when not given, with the assumption's name.
@@ -195,7 +198,12 @@ class Scenario:
         sim = {k: v for k, v in changes.items() if k in {f.name for f in dataclasses.fields(Simulation)}}
         rest = {k: v for k, v in changes.items() if k not in names and k not in sim}
         if sim:
-            fields["simulation"] = dataclasses.replace(fields.get("simulation", self.simulation), **sim)
+            base = fields.get("simulation", self.simulation)
+            if "n_years" in sim:  # prefixes left at their default follow the new size
+                for name in ("grid_years", "outcome_years"):
+                    if name not in sim and getattr(base, name) == min(_PREFIX_YEARS, base.n_years):
+                        sim[name] = None
+            fields["simulation"] = dataclasses.replace(base, **sim)
         if rest:
             over = dict(fields.get("overrides", self.overrides))
             over.update(rest)

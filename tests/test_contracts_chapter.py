@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from swp_models import contracts as C
-from swp_models.contracts import named as N
+from swp_models import engine
+from swp_models.scenario import Scenario
 from swp_models.costs import default_caseload
 from swp_models.figures import contracts_tables as T
 from swp_models.liability import default_scope
@@ -267,7 +268,7 @@ def test_optimal_share_against_hand_calculation():
 
 def test_build_contracts_defaults_and_terms(model):
     book = C.default_contracts(model)
-    assert list(book) == list(C.chapter_contracts())
+    assert list(book) == list(engine.book(Scenario.central(scope="placements")))
     assert len(book) == 11
     assert {C.contract_family(c) for c in book.values()} == set(C.FAMILIES)
     changed = C.default_contracts(model, cost_share=0.3, overspend_threshold=50_000.0)
@@ -285,15 +286,18 @@ def test_build_contracts_defaults_and_terms(model):
 
 @pytest.fixture()
 def small_chapter(monkeypatch, model):
-    """Point the chapter functions at 3,000 practice-years so grids and charts build in a moment."""
-    small = simulate_practice_years(model, Caseload(100, 10), 3_000, seed=C.CHAPTER_SEED)
-    caches = (N._chapter_table, N._chapter_contracts, N._chapter_scope_years, T._chapter_optimum, T._skimming_table,
-              T._chapter_design_grid)
+    """Point the chapter's page functions at a scenario of 3,000 practice-years so grids and charts build in a moment."""
+
+    def small(scope: str = "placements", seed: int | None = None) -> Scenario:
+        scn = Scenario.central(scope=scope).replace(n_years=3_000, grid_years=2_000)
+        return scn if seed is None else scn.replace(seed=seed)
+
+    caches = (T._skimming_table, T._chapter_design_grid)
     for f in caches:
         f.cache_clear()
-    monkeypatch.setattr(N, "chapter_years", lambda n_years=0, seed=0: small)
-    monkeypatch.setattr(T, "GRID_YEARS", 2_000)
-    yield small
+    monkeypatch.setattr(T, "_scn", small)
+    monkeypatch.setattr(T, "_sim", lambda: small().simulation)
+    yield engine.children(small())
     for f in caches:
         f.cache_clear()
 
@@ -332,7 +336,7 @@ def test_frontier_grid_shape_and_closed_form(small_chapter):
     assert len(curves) == 2 * 11 and len(optima) == 2
     at_zero = curves[curves["share"] == 0]
     np.testing.assert_allclose(at_zero[["efficiency_gain", "risk_premium", "net_saving"]], 0.0, atol=1e-6)
-    placed = C.chapter_scope_years("placements")
+    placed = T._years("placements", T._sim().grid_years)
     m, v = placed.totals.mean(), placed.totals.var()
     for rec in optima.itertuples():
         assert rec.closed_form_share == pytest.approx(optimal_share(m, v, rec.tolerance, rec.effort_cost))
@@ -422,12 +426,12 @@ def test_explorer_recomputes_on_a_change(small_chapter):
 
 @pytest.fixture(scope="module")
 def chapter():
-    return C.chapter_table().set_index("contract")
+    return engine.table(Scenario.central(scope="placements")).set_index("contract")
 
 
 @pytest.mark.slow
 def test_chapter_figures_quoted_in_the_text(chapter):
-    placed = C.chapter_scope_years("placements")
+    placed = engine.own_costs(Scenario.central(scope="placements"))
     assert round(placed.expected_total / 1e4) == 428  # "about £4.3 million"
     assert round(float(placed.totals.std()) / 1000) == 345
     model, load = default_cost_model(), default_caseload()
@@ -439,7 +443,7 @@ def test_chapter_figures_quoted_in_the_text(chapter):
     assert round(block["practice_surplus_p5"] / 1000) == -578 and round(block["reserve_1_in_20"] / 1000) == 578
     assert round(100 * block["p_fail_year"]) == 35 and round(100 * block["p_fail_term"]) == 56
     assert round(block["absorbed"] / 1000) == 84
-    assert round(C.chapter_reserves() / 1000) == 132
+    assert round(engine.reserves(Scenario.central(scope="placements")) / 1000) == 132
     # Costs fixed: the contracts carrying least risk are cheapest. With effort: full reimbursement dearest.
     ranks = chapter["council_cost_effort"].rank()
     assert ranks["Full reimbursement"] == len(chapter) and ranks["Block"] >= len(chapter) - 3
@@ -455,16 +459,16 @@ def test_chapter_figures_quoted_in_the_text(chapter):
     assert sk.loc[("Block", "no_additional_needs"), "gain_average_child"] == pytest.approx(-37_566, abs=1)
     assert sk.loc[("Capitation, flat rate", "no_additional_needs"), "gain_average_child"] == pytest.approx(5_274, abs=1)
     assert sk.loc[("Capitation by needs group", "complex_needs"), "gain_vs_average"] == pytest.approx(0, abs=1)
-    social = C.chapter_table("social_work").set_index("contract")
+    social = engine.table(Scenario.central(scope="social_work")).set_index("contract")
     assert (social["p_fail_year"] < 0.005).all()
 
 
 @pytest.mark.slow
 def test_chapter_optimum_closed_form_and_simulated():
     opt = T.chapter_optimum()
-    years = C.chapter_scope_years()
+    years = engine.own_costs(Scenario.central(scope="placements"))
     m, v = years.totals.mean(), years.totals.var()
-    d = C.chapter_defaults()
+    d = {"risk_tolerance": Scenario.central().risk_tolerance, "effort_cost": Scenario.central().effort_cost}
     assert opt.closed_form_share == pytest.approx(optimal_share(m, v, d["risk_tolerance"], d["effort_cost"]), rel=1e-12)
     assert f"{opt.closed_form_share:.2f}" == "0.47" and f"{opt.share:.2f}" == "0.50"
     # The simulated optimum beats every share on its grid, and the grid's ends.
@@ -527,7 +531,7 @@ def test_needs_mix_comparison_rejects_bad_year_counts(bad):
         T.needs_mix_comparison(bad)
 
 
-@pytest.mark.parametrize("bad", [-1, 1.5, None])
+@pytest.mark.parametrize("bad", [-1, 1.5, "2007"])
 def test_needs_mix_comparison_rejects_bad_seeds(bad):
     with pytest.raises(ValueError, match="seed"):
         T.needs_mix_comparison(seed=bad)
@@ -564,7 +568,7 @@ def test_needs_mix_comparison_recomputes_from_the_public_api(mixes):
     from swp_models.costs import needs_mix_models
 
     label, model = list(needs_mix_models().items())[-1]
-    d = C.chapter_defaults()
+    d = {"risk_tolerance": Scenario.central().risk_tolerance, "effort_cost": Scenario.central().effort_cost}
     sc = default_scope("placements")
     years = sc.apply(C.simulate_practice_years(model, default_caseload(), 2_000, 5))
     contracts = C.default_contracts(model, scope=sc, years=years)
@@ -575,7 +579,7 @@ def test_needs_mix_comparison_recomputes_from_the_public_api(mixes):
     assert row["optimal_share"] == pytest.approx(
         optimal_share(years.totals.mean(), years.totals.var(), d["risk_tolerance"], d["effort_cost"]), rel=1e-12)
     surplus = contracts["Block"].surplus(years)
-    assert row["block_p_fail_year"] == pytest.approx(np.mean(surplus < -C.chapter_reserves()), abs=1e-12)
+    assert row["block_p_fail_year"] == pytest.approx(np.mean(surplus < -engine.reserves(Scenario.central(scope="placements"))), abs=1e-12)
     effort = C.effort_comparison(contracts, years, d["risk_tolerance"], d["effort_cost"]).set_index("contract")
     assert row["cheapest_effort"] == effort["council_cost_effort"].idxmin()
 
@@ -587,7 +591,7 @@ def test_needs_mix_table_agrees_with_the_chapter_on_the_central_mix(chapter):
     f = T.needs_mix_figures()
     central = f.iloc[0]
     block = chapter.loc["Block"]
-    assert central["expected_cost"] == pytest.approx(C.chapter_scope_years().expected_total, rel=1e-12)
+    assert central["expected_cost"] == pytest.approx(engine.own_costs(Scenario.central(scope="placements")).expected_total, rel=1e-12)
     # 20,000 years against the chapter's 100,000: agreement within Monte Carlo error.
     assert central["block_p_loss"] == pytest.approx(block["practice_p_loss"], abs=0.02)
     assert central["block_p_fail_year"] == pytest.approx(block["p_fail_year"], abs=0.02)

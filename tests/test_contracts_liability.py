@@ -3,6 +3,9 @@
 import numpy as np
 import pytest
 
+from swp_models import engine
+from swp_models.scenario import Scenario
+
 from swp_models import contracts as ct
 from swp_models import commissioning as cm
 from swp_models import liability as li
@@ -67,7 +70,7 @@ def test_reserve_for_failure_chance_is_the_loss_quantile():
         (lambda: li.Scope("everything", 1.0), "name"),
         (lambda: li.Scope("placements", -1.0), "fixed_cost"),
         (lambda: li.default_scope("budget"), "name"),
-        (lambda: ct.chapter_table("budget"), "scope"),
+        (lambda: Scenario.central(scope="budget"), "scope"),
     ],
 )
 def test_bad_inputs_name_the_parameter(call, name):
@@ -215,7 +218,8 @@ def test_council_side_low_central_high():
         (lambda: li.Scope("placements", fixed_cost=-1.0), ValueError, "fixed_cost"),
         (lambda: li.LimitedLiability(np.array([1.0]), np.array([-1.0]), np.array([False]), 0.0), ValueError, "council"),
         (lambda: li.TermFailure(1.5, 0.1, 0.0, 2.0, 10), ValueError, "p_fail_term"),
-        (lambda: ct.chapter_reserves("budget"), ValueError, "scope"),
+        (lambda: engine.reserves(Scenario.central(), months=-1.0), ValueError, "months"),
+        (lambda: engine.table("placements"), TypeError, "scn"),
         (lambda: ct.default_contracts(scope="budget"), ValueError, "scope"),
         (lambda: ct.default_contracts(scope=3), TypeError, "scope"),
         (lambda: ct.default_contracts(cost_share=1.5), ValueError, "share"),

@@ -16,7 +16,6 @@ import pandas as pd
 from .. import contracts, engine, liability
 from ..scenario import Scenario
 from . import contracts_tables as tables
-from .contracts_tables import _defaults, _scn
 from ..charts import PALETTE, finish, selector, series_cues, slider
 
 _SOURCE = "Simulated here (chapter 3 costs, 100 ± 10 children)"
@@ -29,7 +28,7 @@ _BASIS_LABELS = {
 
 
 def _order() -> list[str]:
-    return list(engine.book(Scenario.central(scope="placements")))
+    return list(engine.book(tables._scn("placements")))
 
 
 #: Histogram range and bin width of the risk chart under each scope, £.
@@ -51,7 +50,7 @@ def risk_chart() -> alt.VConcatChart:
     """Who bears the risk: the practice's surplus and the council's spend, side by side, per contract and scope."""
     frames = []
     for scope, (limit, width) in _HIST_BINS.items():
-        h = tables.surplus_histograms(engine.own_costs(_scn(scope)), engine.book(_scn(scope)),
+        h = tables.surplus_histograms(engine.own_costs(tables._scn(scope)), engine.book(tables._scn(scope)),
                                          limit=limit, width=width)
         frames.append(h.assign(scope=scope))
     frame = pd.concat(frames, ignore_index=True).assign(
@@ -99,7 +98,7 @@ def risk_chart() -> alt.VConcatChart:
     return finish(
         chart,
         "Each contract moves the same risk between practice and council",
-        subtitle=[f"Distribution over {Scenario.central().simulation.n_years:,} simulated years. Above each line: the practice's "
+        subtitle=[f"Distribution over {tables._sim().n_years:,} simulated years. Above each line: the practice's "
                   "surplus; below it:",
                   "the council's spend above the expected cost. Years beyond ±£1.2m (social work only: ±£150k) are counted",
                   "in the outer bars."],
@@ -109,7 +108,7 @@ def risk_chart() -> alt.VConcatChart:
 
 def _council_cost_panel(scope: str) -> alt.LayerChart:
     """One scope's panel of :func:`council_cost_chart`."""
-    table = engine.table(_scn(scope))
+    table = engine.table(tables._scn(scope))
     views = {"council_cost_fixed": "Costs fixed (no effort response)",
              "council_cost_effort": "With the practice's effort response"}
     long = table.melt(id_vars=["contract", "power", "risk_premium_exact", "risk_premium_effort", "effort",
@@ -177,7 +176,7 @@ def frontier_chart() -> alt.VConcatChart:
         "simulated_share": optima["simulated_share"].round(3), "closed_form_share": optima["closed_form_share"].round(3),
         "saving": (optima["net_saving_at_optimum"] / 1000).round(2),
     })
-    d = _defaults()
+    d = tables._defaults()
     tolerances = [round(t / 1000) for t in tables.FRONTIER_TOLERANCES]
     tol = selector("ch5_frontier_tolerance", "Practice's risk tolerance 1/r", tolerances,
                    round(d["risk_tolerance"] / 1000), labels=[f"£{1000 * t:,.0f}" for t in tolerances])
@@ -219,7 +218,7 @@ def frontier_chart() -> alt.VConcatChart:
     return finish(
         chart,
         "Sharing cost trades the practice's effort against its risk",
-        subtitle=[f"Cost-and-volume contract, {Scenario.central().simulation.grid_years:,} simulated years. Diamond: the simulated optimum;",
+        subtitle=[f"Cost-and-volume contract, {tables._sim().grid_years:,} simulated years. Diamond: the simulated optimum;",
                   "dotted rule: the closed form s* = 1 / (1 + r k Var(C) / m). Choose the scope, r and k below."],
         source=[_SOURCE, "Holmström and Milgrom (1987)", _ASSUMED],
     )
@@ -315,7 +314,7 @@ def design_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 def design_chart() -> alt.VConcatChart:
     """Design your contract: share, threshold, baseline basis and risk tolerance select from a precomputed grid."""
     terms, costs, reserves = design_frames()
-    d = _defaults()
+    d = tables._defaults()
     scope = selector("ch5_design_scope", "Pays for", list(liability.SCOPES), "placements",
                      labels=["Social work", "Social work + placements"])
     months = [int(m) for m in tables.DESIGN_RESERVE_MONTHS]
@@ -340,7 +339,7 @@ def design_chart() -> alt.VConcatChart:
         lookup="key", from_=alt.LookupData(reserves, "key", ["p_fail", "absorbed"])
     ).transform_calculate(
         # The same running cost under both scopes: reserves are months of it (£k).
-        reserve=f"{reserve.name} * {engine.reserves(_scn('placements'), 1.0) / 1000:.4f}"
+        reserve=f"{reserve.name} * {engine.reserves(tables._scn('placements'), 1.0) / 1000:.4f}"
     )
     views = {"effort": "With effort response", "fixed": "Costs fixed"}
     curve_base = joined.transform_fold(list(views), as_=["view", "cost"]) \
@@ -388,7 +387,7 @@ def design_chart() -> alt.VConcatChart:
         "Design your contract",
         subtitle=["The practice keeps or bears all over- and underspend",
                   "up to a threshold T, and a share beyond it.",
-                  f"{Scenario.central().simulation.grid_years:,} simulated years."],
+                  f"{tables._sim().grid_years:,} simulated years."],
         source=[_SOURCE, _ASSUMED],
     )
 

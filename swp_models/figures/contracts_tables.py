@@ -179,8 +179,8 @@ def chapter_optimum(scope: str = "placements") -> OptimalShare:
     return _chapter_optimum(scope)
 
 
-@lru_cache(maxsize=2)
-def _skimming_table(scope: str) -> pd.DataFrame:
+@lru_cache(maxsize=4)
+def _skimming_table(scope: str, key: tuple) -> pd.DataFrame:
     model = default_cost_model()
     frames = []
     for name, contract in _book(scope).items():
@@ -200,11 +200,11 @@ def skimming_table(scope: str = "placements") -> pd.DataFrame:
     from all referrals: the incentive to take on, or turn away, children), £ a year.
     """
     check_one_of("scope", scope, SCOPES)
-    return _skimming_table(scope).copy()
+    return _skimming_table(scope, _scn(scope).key()).copy()
 
 
 @lru_cache(maxsize=4)
-def _needs_mix_comparison(n_years: int, seed: int) -> pd.DataFrame:
+def _needs_mix_comparison(n_years: int, seed: int, key: tuple) -> pd.DataFrame:
     from ..costs import needs_mix_models
 
     d = _defaults()
@@ -268,7 +268,7 @@ def needs_mix_comparison(n_years: int | None = None, seed: int | None = None) ->
     """
     n = check_integer("n_years", _sim().grid_years if n_years is None else n_years, low=1_000, high=_sim().n_years)
     s = _sim().seed if seed is None else check_integer("seed", seed, low=0)
-    return _needs_mix_comparison(n, s).copy()
+    return _needs_mix_comparison(n, s, _scn().key()).copy()
 
 
 #: Contracts the shock comparison shows (name prefixes of :func:`~swp_models.contracts.default_contracts`'s names).
@@ -376,14 +376,14 @@ def surplus_histograms(
     return pd.concat(rows, ignore_index=True)
 
 
-@lru_cache(maxsize=1)
-def _chapter_design_grid() -> pd.DataFrame:
+@lru_cache(maxsize=2)
+def _chapter_design_grid(key: tuple) -> pd.DataFrame:
     return design_grid()
 
 
 def chapter_design_grid() -> pd.DataFrame:
     """:func:`design_grid` with its defaults (cached: the page's chart and key results share it)."""
-    return _chapter_design_grid().copy()
+    return _chapter_design_grid(_scn().key()).copy()
 
 
 def design_grid(

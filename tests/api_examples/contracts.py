@@ -91,8 +91,6 @@ EXAMPLES = {
     _C + "skimming_gain": lambda: {"contract": _block(), "cost_model": _years().cost_model, "caseload": 20,
                                    "n_years": 100, "seed": 1},
     _C + "assumption": {"parameter": "risk_tolerance"},
-    _C + "chapter_years": dict(_SMALL),
-    _C + "chapter_scope_years": dict(_SMALL),
     _L + "Scope": {"name": "placements", "fixed_cost": 500_000.0},
     _L + "assumption": {"parameter": "reserve_months"},
     _L + "reserves_from_months": {"months": 3.0, "running_cost": 500_000.0},
