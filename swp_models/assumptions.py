@@ -13,12 +13,13 @@ functions the chapters' modules keep are thin wrappers over :func:`value`.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
 
 from . import data
-from .validation import check_one_of, check_text
+from .validation import check_flag, check_one_of, check_text
 
 __all__ = ["TABLES", "value", "value_in", "bounds", "table_of", "table", "names", "fingerprint"]
 
@@ -42,7 +43,8 @@ def fingerprint(data_dir: str | Path | None = None, *, all_tables: bool = False)
     The files' sizes and modification times, as the data layer's own cache uses them. With
     ``all_tables`` every table of the folder counts (the sources of the cost model and caseload too).
     """
-    folder = data.DATA_DIR if data_dir is None else Path(data_dir)
+    folder = _folder(data_dir)
+    check_flag("all_tables", all_tables)
     out = []
     tables = sorted(p.stem for p in folder.glob("*.csv")) if all_tables else (*TABLES, "sources")
     for name in tables:
@@ -55,13 +57,25 @@ def fingerprint(data_dir: str | Path | None = None, *, all_tables: bool = False)
     return (str(folder.resolve()), *out)
 
 
+def _folder(data_dir: object) -> Path:
+    if data_dir is None:
+        return data.DATA_DIR
+    if isinstance(data_dir, bool) or not isinstance(data_dir, (str, os.PathLike)):
+        raise TypeError(f"data_dir must be a folder path (str or pathlib.Path) or None; got "
+                        f"{type(data_dir).__name__} {data_dir!r:.80}")
+    folder = Path(data_dir)
+    if not folder.is_dir():
+        raise ValueError(f"data_dir must be an existing folder; got {str(data_dir)!r}")
+    return folder
+
+
 def _index(data_dir: str | Path | None = None) -> dict[str, tuple[str, pd.Series]]:
     stamp = fingerprint(data_dir)
     hit = _INDEX.get(stamp[:1])
     if hit is not None and hit[1] == stamp:
         return hit[0]
     rows: dict[str, tuple[str, pd.Series]] = {}
-    folder = None if data_dir is None else Path(data_dir)
+    folder = None if data_dir is None else _folder(data_dir)
     for name in TABLES:
         frame = data.load(name, folder)
         for _, rec in frame.iterrows():

@@ -324,6 +324,16 @@ class TermPaths:
     council_shortfall: float
     failure: TermFailure
 
+    def __post_init__(self) -> None:
+        for name in ("p_failed", "reserves_p5", "reserves_median"):
+            arr = check_instance(name, getattr(self, name), np.ndarray, "numpy array (one value a year)")
+            if arr.ndim != 1 or arr.size == 0:
+                raise ValueError(f"{name} must hold one value for each year of the term; got shape {arr.shape}")
+        if not (self.p_failed.size == self.reserves_p5.size == self.reserves_median.size):
+            raise ValueError("p_failed, reserves_p5 and reserves_median must have one value for each year of the term")
+        object.__setattr__(self, "council_shortfall", check_nonnegative("council_shortfall", self.council_shortfall))
+        check_instance("failure", self.failure, TermFailure, "TermFailure")
+
 
 def term_paths(surplus: object, reserves: float) -> TermPaths:
     """Run the practice's reserves through each term of ``surplus`` (one row a term, one column a year).

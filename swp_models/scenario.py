@@ -153,13 +153,16 @@ class Scenario:
         check_one_of("effort_model", self.effort_model, EFFORT_MODELS)
         s(self, "icc", check_in_range("icc", self.icc, 0.0, 1.0, high_open=True))
         check_one_of("continuity_reading", self.continuity_reading, CONTINUITY_READINGS)
-        tol = float(self.risk_tolerance)
-        s(self, "risk_tolerance", tol if tol == float("inf") else check_positive("risk_tolerance", tol))
+        inf = isinstance(self.risk_tolerance, float) and self.risk_tolerance == float("inf")
+        s(self, "risk_tolerance", float("inf") if inf else check_positive("risk_tolerance", self.risk_tolerance))
         s(self, "effort_cost", check_in_range("effort_cost", self.effort_cost, 1.0, 1e6))
         s(self, "failure_cost", check_in_range("failure_cost", self.failure_cost, 0.0, 1e9))
         if not isinstance(self.simulation, Simulation):
             raise TypeError(f"simulation must be a Simulation; got {type(self.simulation).__name__}")
-        over = dict(self.overrides) if isinstance(self.overrides, (tuple, list, dict)) else None
+        try:
+            over = dict(self.overrides) if isinstance(self.overrides, (tuple, list, dict)) else None
+        except (TypeError, ValueError):
+            over = None
         if over is None:
             raise TypeError(f"overrides must be pairs of (assumption name, value); got {self.overrides!r:.80}")
         known = set(assumptions.names())
