@@ -24,7 +24,7 @@ import pandas as pd
 
 from . import assumptions
 from .tables import Table
-from .validation import check_in_range, check_integer, check_one_of, check_positive, check_text
+from .validation import check_flag, check_in_range, check_integer, check_one_of, check_positive, check_text
 
 __all__ = ["Simulation", "Scenario", "SCOPE_NAMES", "CONTINUITY_READINGS", "EFFORT_MODELS", "MAX_SAMPLE_YEARS",
            "central"]
@@ -240,9 +240,14 @@ class Scenario:
         fields = tuple((f.name, getattr(self, f.name)) for f in dataclasses.fields(self) if f.name != "label")
         return (self.label, fields, assumptions.fingerprint())
 
-    def settings(self) -> pd.DataFrame:
-        """Every setting, one row each: ``setting``, ``value`` and ``source`` (the assumption behind it, if any)."""
-        rows = [("scope", self.scope_name, "chapter 5 (central: social work only)"),
+    def settings(self, both_scopes: bool = False) -> pd.DataFrame:
+        """Every setting, one row each: ``setting``, ``value`` and ``source`` (the assumption behind it, if any).
+
+        With ``both_scopes`` the scope row says that a page shows both scopes side by side.
+        """
+        scope = (f"both, side by side (central: {self.scope_name})" if check_flag("both_scopes", both_scopes)
+                 else self.scope_name)
+        rows = [("scope", scope, "chapter 5"),
                 ("price base", f"£, {self.price_year} (cash); contract value = expected cost"
                  + (f" + {100 * self.margin:g}%" if self.margin else ""), "assumption contract_margin"),
                 ("contract term", f"{self.term_years} years", "assumption contract_term_years"),
@@ -259,16 +264,21 @@ class Scenario:
         rows += [(name, f"{v:g}", "changed from data/") for name, v in self.overrides]
         return pd.DataFrame(rows, columns=["setting", "value", "source"])
 
-    def card(self, rows: tuple[str, ...] | None = None) -> Table:
-        """The short scenario box a chapter shows at its top: the settings it uses (``rows``; default all)."""
-        frame = self.settings()
+    def card(self, rows: tuple[str, ...] | None = None, *, both_scopes: bool = False) -> Table:
+        """The short scenario box a chapter shows at its top: the settings it uses (``rows``; default all).
+
+        ``both_scopes``: the page prices both scopes side by side (see :meth:`settings`).
+        """
+        frame = self.settings(both_scopes)
         if rows is not None:
             unknown = sorted(set(rows) - set(frame["setting"]))
             if unknown:
                 raise ValueError(f"rows must be among {list(frame['setting'])}; got {unknown}")
             frame = frame[frame["setting"].isin(rows)].reset_index(drop=True)
         caption = "Scenario: " + ("the book's central settings" if self.label == "central" else self.label)
-        return Table(frame.rename(columns=str.capitalize), caption, css_class="swp-table swp-scenario")
+        return Table(frame.rename(columns=str.capitalize), caption, css_class="swp-table swp-scenario",
+                     notes="Every £ in the chapter is at " + self.price_year + " prices (cash). Change a setting "
+                           "with Scenario.central().replace(...); see the scenario and the pricing engine.")
 
 
 def _gbp(x: float) -> str:

@@ -88,6 +88,13 @@ def _reserves(scope: str = "placements", months: float | None = None) -> float:
     return engine.reserves(_scn(scope), months)
 
 
+def scenario_card() -> Table:
+    """The chapter's scenario box: the settings its prices rest on (both scopes shown side by side)."""
+    return Scenario.central().card(rows=("scope", "price base", "contract term", "reserves", "shared yearly cost shock",
+                             "risk tolerance", "effort cost k", "cost of a failure", "simulated practice-years"),
+                       both_scopes=True)
+
+
 def _defaults() -> dict[str, float]:
     scn = _scn()
     return {"risk_tolerance": scn.risk_tolerance, "effort_cost": scn.effort_cost}
@@ -120,6 +127,7 @@ __all__ = [
     "needs_mix_prose",
     # tables
     "key_results",
+    "scenario_card",
     "scope_table",
     "contracts_table",
     "risk_table",
