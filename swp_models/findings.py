@@ -324,8 +324,10 @@ def write_key_results(outdir: str | Path, chapters: tuple[Chapter, ...] = CHAPTE
     """Write each chapter's key results as CSV, with the parameters and versions used.
 
     Writes ``chapter_NN_key_results.csv`` per chapter, ``parameters.csv`` (every labelled
-    assumption at the value used, with its range) and ``manifest.json`` (library versions and
-    the sha256 of every data table).
+    assumption at the value used, with its range), ``results.csv`` (every named result of
+    :mod:`swp_models.results` under both scopes, with its unit, standard error and price year;
+    computed, so not with ``stored``) and ``manifest.json`` (library versions and the sha256 of
+    every data table).
 
     Parameters
     ----------
@@ -363,6 +365,12 @@ def write_key_results(outdir: str | Path, chapters: tuple[Chapter, ...] = CHAPTE
     params = folder / "parameters.csv"
     data.assumptions().to_csv(params, index=False, lineterminator="\n")
     written.append(params)
+    if not stored:
+        from . import results
+
+        named = folder / "results.csv"
+        results.frame().to_csv(named, index=False, lineterminator="\n")
+        written.append(named)
     meta = folder / "manifest.json"
     meta.write_text(json.dumps(manifest(), indent=2) + "\n", encoding="utf-8")
     written.append(meta)

@@ -225,10 +225,31 @@ class Scenario:
                 return float(getattr(self, f))
         return assumptions.value(name)
 
+    def differences(self) -> tuple[str, ...]:
+        """The settings that differ from the central scenario's, as ``"name value"`` (the label and scope aside:
+        pages show both scopes side by side, and every result names its scope)."""
+        base = Scenario.central()
+        out = []
+        for f in dataclasses.fields(self):
+            if f.name in ("label", "scope"):
+                continue
+            mine, theirs = getattr(self, f.name), getattr(base, f.name)
+            if mine != theirs:
+                out.append(f"{f.name} {mine}" if f.name != "overrides" else
+                           ", ".join(f"{k} {v:g}" for k, v in mine if (k, v) not in theirs))
+        return tuple(out)
+
     @property
     def is_central(self) -> bool:
-        """Whether every setting is the central scenario's (the label aside)."""
-        return self.key()[1:] == Scenario.central().key()[1:]
+        """Whether every setting but the scope is the central scenario's (see :meth:`differences`)."""
+        return not self.differences()
+
+    @property
+    def name(self) -> str:
+        """The scenario's label, or, for a changed scenario still labelled "central", what differs."""
+        if self.label != "central" or self.is_central:
+            return self.label
+        return "; ".join(self.differences())
 
     @property
     def scope_name(self) -> str:

@@ -53,3 +53,19 @@ FACTORIES = {
 ACCEPTS = {
     _S + "Scenario": {"risk_tolerance": [float("inf")], "overrides": [(), [], {}]},
 }
+
+EXAMPLES.update({
+    "swp_models.results.result": lambda: {"key": "reserves", "scn": _scenario()},
+    "swp_models.results.over": lambda: {"key": "reserves", "setting": "reserve_months", "values": [1.0, 2.0],
+                                        "scn": _scenario()},
+    "swp_models.results.frame": lambda: {"scn": _scenario()},
+    "swp_models.results.define": {"key": "example.value", "unit": "ratio", "basis": "an example"},
+    "swp_models.results.Result": lambda: {"key": "reserves", "value": 1.0, "unit": "gbp", "scenario": _scenario(),
+                                          "se": None, "basis": "an example", "rests_on": ()},
+})
+
+# What a result rests on may be nothing (a result from data and model only).
+ACCEPTS.update({
+    "swp_models.results.Result": {"rests_on": [()]},
+    "swp_models.results.define": {"rests_on": [()]},
+})

@@ -1,0 +1,101 @@
+"""One value per quantity: every route by which the book reaches a quantity gives the same number.
+
+A quantity that appears on more than one page, on the home page, in ``results.csv`` or in an explorer is
+computed here by each route and compared exactly (the same simulated years, so no tolerance).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from swp_models import engine, findings, liability, results
+from swp_models.figures import contracts_tables as T
+from swp_models.scenario import Scenario
+
+SCOPES = ("social_work", "placements")
+
+
+def _cell(frame: pd.DataFrame, start: str) -> str:
+    rows = frame[frame["Result"].str.startswith(start)]
+    assert len(rows) == 1, f"expected one key result starting {start!r}; got {len(rows)}"
+    return str(rows["Value"].iloc[0])
+
+
+@pytest.fixture(scope="module")
+def chapter5() -> pd.DataFrame:
+    return findings.key_results_frame(next(c for c in findings.CHAPTERS if c.page == "book/05_contracts"))
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+def test_registry_and_engine_agree(scope):
+    scn = Scenario.central(scope=scope)
+    block = engine.table(scn).set_index("contract").loc["Block"]
+    assert results.result("block.premium", scn).value == block["risk_premium_exact"]
+    assert results.result("block.p_fail_term", scn).value == block["p_fail_term"]
+    assert results.result("block.p_fail_year", scn).value == block["p_fail_year"]
+    assert results.result("block.sd_surplus", scn).value == block["practice_sd_surplus"]
+    assert results.result("reserves", scn).value == engine.reserves(scn)
+
+
+def test_chapter_5_key_results_quote_the_registry(chapter5):
+    placed = Scenario.central(scope="placements")
+    social = Scenario.central(scope="social_work")
+    fails = _cell(chapter5, "Block contract: chance the practice fails in a year")
+    assert fails == (f"{results.result('block.p_fail_year', placed).text()}; "
+                     f"{results.result('block.p_fail_term', placed).text()} "
+                     f"({results.result('block.p_fail_year', social).text()}; "
+                     f"{results.result('block.p_fail_term', social).text()})")
+    premium = results.result("block.premium", placed).text().removesuffix(" a year")
+    assert _cell(chapter5, "Risk premium a practice would charge for a block contract").startswith(premium + ";")
+    # The shock comparison's "without" is the chapter's own block premium: one sample, one value.
+    assert _cell(chapter5, "Shared yearly cost shock, social work and placements").startswith(premium + ";")
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+def test_the_shock_table_without_the_shock_is_the_main_table(scope):
+    shock = T.shock_comparison()
+    none = shock[(shock["scope"] == scope) & (shock["shock"] == "none")].set_index("contract")
+    main = engine.table(Scenario.central(scope=scope)).set_index("contract").loc[none.index]
+    for col in ("practice_p_loss", "practice_sd_surplus", "risk_premium_exact", "council_sd_spend", "p_fail_year",
+                "absorbed"):
+        np.testing.assert_array_equal(none[col].to_numpy(), main[col].to_numpy(), err_msg=col)
+
+
+def test_the_contract_explorer_opens_on_the_books_figures():
+    pytest.importorskip("ipywidgets")
+    from swp_models.explore.contracts import explorer
+
+    panel = explorer()
+    html = panel.result.value
+    scn = Scenario.central(scope=panel.controls["scope"].value)
+    table = engine.table(scn).set_index("contract")
+    row = html.split("<td style='text-align:left'>Block</td>")[1].split("</tr>")[0]
+    assert f"<td>{100 * table.loc['Block', 'p_fail_year']:.0f}%</td><td>{100 * table.loc['Block', 'p_fail_term']:.0f}%</td>" in row
+    assert f"{scn.simulation.n_years:,} simulated years" in html
+    # Moving a control away and back returns to the book's figures.
+    panel.controls["term_years"].value = 5
+    assert panel.result.value != html
+    panel.controls["term_years"].value = scn.term_years
+    assert panel.result.value == html
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+def test_one_term_model(scope):
+    scn = Scenario.central(scope=scope)
+    years = engine.own_costs(scn)
+    surplus = engine.book(scn)["Block"].surplus(years)
+    n = surplus.size // scn.term_years
+    paths = liability.term_paths(surplus[: n * scn.term_years].reshape(n, scn.term_years), engine.reserves(scn))
+    assert paths.failure == liability.term_failure(surplus, engine.reserves(scn), scn.term_years)
+    assert paths.p_failed[-1] == engine.table(scn).set_index("contract").loc["Block", "p_fail_term"]
+
+
+def test_results_csv_is_the_registry(tmp_path):
+    written = findings.write_key_results(tmp_path, chapters=findings.CHAPTERS[:1])
+    assert tmp_path / "results.csv" in written
+    frame = pd.read_csv(tmp_path / "results.csv")
+    placed = frame[(frame["key"] == "block.premium") & (frame["scope"] == "placements")]
+    assert placed["value"].iloc[0] == results.result("block.premium", Scenario.central(scope="placements")).value
+    assert set(frame["key"]) == set(results.keys())
