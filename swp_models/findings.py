@@ -60,8 +60,10 @@ class Chapter:
         (``"book/01_problem"``); the notebook is ``page + ".ipynb"``.
     key_results : callable
         Returns the chapter's key-results :class:`~swp_models.tables.Table`.
-    headlines : tuple of int
-        Which rows of the key-results table (0-based) the home page shows.
+    headlines : tuple of str
+        Which key results the home page shows, each named by the start of its "Result" label
+        (which must pick exactly one row: a renamed or removed result fails loudly, never shows
+        another row).
     section : int, optional
         For a page that is a section of a chapter (5.1), its number within the chapter.
     """
@@ -70,7 +72,7 @@ class Chapter:
     title: str
     page: str
     key_results: Callable[[], Table]
-    headlines: tuple[int, ...] = (0,)
+    headlines: tuple[str, ...]
     section: int | None = None
 
     @property
@@ -86,28 +88,35 @@ class Chapter:
             raise TypeError(f"key_results must be callable, got {self.key_results!r:.80}")
         if self.section is not None:
             check_integer("section", self.section, low=1, high=99)
-        check_instance("headlines", self.headlines, tuple, "tuple of row indices")
+        check_instance("headlines", self.headlines, tuple, "tuple of result names")
         if not self.headlines:
-            raise ValueError("headlines must be a non-empty tuple of row indices >= 0; got ()")
-        for i, row in enumerate(self.headlines):
-            check_integer(f"headlines[{i}]", row, low=0, high=999)
+            raise ValueError("headlines must be a non-empty tuple of result names; got ()")
+        for i, name in enumerate(self.headlines):
+            check_text(f"headlines[{i}]", name)
 
 
 #: Every chapter with key results, in book order. Adding a chapter is one line here.
 CHAPTERS: tuple[Chapter, ...] = (
-    Chapter(1, "The problem in numbers", "book/01_problem", _from("figures.problem_tables"), (6,)),
-    Chapter(2, "Continuity", "book/02_continuity", _from("figures.continuity_tables"), (0, 1)),
-    Chapter(3, "What a child in care costs", "book/03_child_costs", _from("figures.costs_tables"), (5,)),
-    Chapter(4, "What a practice costs to run", "book/04_practice_costs", _from("figures.practice_tables"), (3, 5)),
-    Chapter(5, "Paying a practice", "book/05_contracts", _from("figures.contracts_tables"), (5, 10)),
+    Chapter(1, "The problem in numbers", "book/01_problem", _from("figures.problem_tables"),
+            ("Young people (of 339) wanting one consistent lead professional",)),
+    Chapter(2, "Continuity", "book/02_continuity", _from("figures.continuity_tables"),
+            ("Same social worker all year, for a child in care all year", "The practice's lead over England taken apart")),
+    Chapter(3, "What a child in care costs", "book/03_child_costs", _from("figures.costs_tables"),
+            ("Practice of 100 ± 10 children: expected annual cost",)),
+    Chapter(4, "What a practice costs to run", "book/04_practice_costs", _from("figures.practice_tables"),
+            ("Annual running cost, default practice", "Running cost per child, default")),
+    Chapter(5, "Paying a practice", "book/05_contracts", _from("figures.contracts_tables"),
+            ("Block contract: chance the practice fails in a year", "Cheapest once the practice's effort responds")),
     Chapter(5, "Which contract wins where, and what matters most", "book/05_sensitivity",
-            _from("figures.sensitivity"), (3,), section=1),
-    Chapter(6, "Contracting for outcomes", "book/06_outcomes", _from("figures.outcomes"), (4,)),
-    Chapter(7, "Lessons from abroad", "book/07_abroad", _from("figures.abroad"), (0, 1)),
+            _from("figures.sensitivity"), ("Cut in care cost at full cost-bearing",), section=1),
+    Chapter(6, "Contracting for outcomes", "book/06_outcomes", _from("figures.outcomes"), ("Risk premium of the report's mixed contract",)),
+    Chapter(7, "Lessons from abroad", "book/07_abroad", _from("figures.abroad"),
+            ("Places and studies in the annex for which it reports any finding", "Ontario: growth in spending per unit")),
     Chapter(8, "Piloting and evaluation", "book/08_piloting", _from("figures.evaluation", "key_results_piloting"),
-            (7, 3)),
+            ("The outcome contract's effort effect", "Smallest detectable difference, same social worker all year")),
     Chapter(9, "What happened", "book/09_what_happened",
-            _from("figures.evaluation", "key_results_what_happened"), (5, 9)),
+            _from("figures.evaluation", "key_results_what_happened"),
+            ("Pilots that held the placement budget", "The book's predictions")),
 )
 
 
@@ -231,12 +240,13 @@ def headline_rows(chapters: tuple[Chapter, ...] = CHAPTERS, stored: bool = False
     out = []
     for ch in chapters:
         frame = stored_key_results(ch) if stored else key_results_frame(ch)
-        for rank, i in enumerate(ch.headlines):
-            if i >= len(frame):
-                raise ValueError(f"chapter {ch.number} headline row {i} does not exist "
-                                 f"(its key results have {len(frame)} rows)")
+        for rank, name in enumerate(ch.headlines):
+            hits = frame.index[frame["Result"].str.startswith(name)]
+            if len(hits) != 1:
+                raise ValueError(f"chapter {ch.label} headline {name!r} names {len(hits)} of its key results; "
+                                 "it must start exactly one row's \"Result\"")
             out.append({"chapter": ch.label, "title": ch.title, "page": ch.page, "rank": rank,
-                        **frame.iloc[i].to_dict()})
+                        **frame.loc[hits[0]].to_dict()})
     return pd.DataFrame(out)
 
 

@@ -86,16 +86,18 @@ def test_registry_names_every_chapter_once_in_order():
 
 def test_registry_rejects_bad_entries():
     with pytest.raises(ValueError, match="number"):
-        findings.Chapter(0, "t", "book/x", lambda: None)
+        findings.Chapter(0, "t", "book/x", lambda: None, ("a",))
     with pytest.raises(TypeError, match="key_results"):
         findings.Chapter(1, "t", "book/x", "not callable")
     with pytest.raises(ValueError, match="headlines"):
-        findings.Chapter(1, "t", "book/x", lambda: None, ())
+        findings.Chapter(1, "t", "book/x", lambda: None, ())  # no headline
     with pytest.raises(ValueError, match="section"):
-        findings.Chapter(1, "t", "book/x", lambda: None, (0,), section=0)
-    assert findings.Chapter(5, "t", "book/x", lambda: None, (0,), section=1).label == "5.1"
-    bad = findings.Chapter(1, "t", "book/x", lambda: key_results([("a", "1", "b")]), (3,))
-    with pytest.raises(ValueError, match="headline row 3"):
+        findings.Chapter(1, "t", "book/x", lambda: None, ("a",), section=0)
+    assert findings.Chapter(5, "t", "book/x", lambda: None, ("a",), section=1).label == "5.1"
+    with pytest.raises(TypeError, match="headlines"):
+        findings.Chapter(1, "t", "book/x", lambda: None, (3,))
+    bad = findings.Chapter(1, "t", "book/x", lambda: key_results([("a", "1", "b")]), ("no such result",))
+    with pytest.raises(ValueError, match="no such result"):
         findings.headline_rows((bad,))
     with pytest.raises(ValueError, match="outdir"):
         findings.write_key_results("")

@@ -61,7 +61,7 @@ def _table():
 def _chapter():
     from swp_models.findings import Chapter
 
-    return Chapter(1, "A chapter", "book/01_problem", _table, (0,))
+    return Chapter(1, "A chapter", "book/01_problem", _table, ("A result",))
 
 
 def _chart():
