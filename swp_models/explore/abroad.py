@@ -106,7 +106,8 @@ def kansas_rows(served_above: float, risk_tolerance: float, n_years: int, scope:
     check_finite("served_above", served_above)
     check_positive("risk_tolerance", risk_tolerance)
     sc = _scenario(scn).replace(scope=check_one_of("scope", scope, tuple(SCOPE_NAMES)), risk_tolerance=risk_tolerance)
-    k = abroad.kansas_comparison(sc, served_above, n_years=n_years)
+    years = check_integer("n_years", n_years, low=100, high=sc.simulation.n_years)
+    k = abroad.kansas_comparison(sc, served_above, n_years=years)
     return [(rec.contract, _gbp(rec.practice_sd_surplus), f"{100 * rec.within_group:.0f}%",
              _gbp(rec.practice_mean_surplus), f"{100 * rec.practice_p_loss:.0f}%", _gbp(rec.practice_surplus_p5),
              _gbp(rec.risk_premium_exact), _gbp(rec.council_sd_spend))

@@ -387,30 +387,40 @@ def referral_table(scn: Scenario | None = None) -> Table:
 # ---------------------------------------------------------------------------------------
 
 
-def _tender_panel(scn: Scenario, mark: alt.Parameter) -> alt.LayerChart:
+_TENDER_SERIES = {"commissioner_cost": "Commissioner's expected cost", "price": "Price paid, given an award",
+                  "winning_cost": "Winner's own cost"}
+
+
+def _tender_frames(scn: Scenario) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The tender grid of every scope in one frame each (lines, simulated prices), so the panels share their data."""
+    lines, sims = [], []
+    for sc in _scopes(scn):
+        g = abroad.tender_grid(sc)
+        frame = g.assign(markup=(100 * g["markup"]).round(1), scope=sc.scope)
+        long = frame.melt(id_vars=["scope", "bidders", "markup", "p_award"], value_vars=list(_TENDER_SERIES),
+                          var_name="key", value_name="value")
+        lines.append(long.assign(series=long.pop("key").map(_TENDER_SERIES), value=long["value"].round(0),
+                                 p_award=long["p_award"].round(3)))
+        sims.append(frame[["scope", "bidders", "markup"]].assign(sim_price=frame["sim_price"].round(0)))
+    return pd.concat(lines, ignore_index=True), pd.concat(sims, ignore_index=True)
+
+
+def _tender_panel(scn: Scenario, lines: pd.DataFrame, sims: pd.DataFrame, mark: alt.Parameter) -> alt.LayerChart:
     """One scope's panel of the tender chart: the three lines, the simulated prices and the average cost."""
-    g = abroad.tender_grid(scn)
     d = abroad.tender_defaults(scn)
-    frame = g.assign(markup=(100 * g["markup"]).round(1))
-    series = {"commissioner_cost": "Commissioner's expected cost", "price": "Price paid, given an award",
-              "winning_cost": "Winner's own cost"}
-    long = frame.melt(id_vars=["bidders", "markup", "sim_price", "p_award"], value_vars=list(series),
-                      var_name="key", value_name="value")
-    long = long.assign(series=long["key"].map(series), value=long["value"].round(0),
-                       sim_price=long["sim_price"].round(0), p_award=long["p_award"].round(3))
-    pick = alt.expr.abs(alt.datum.markup - mark) < 1e-6
+    pick = (alt.expr.abs(alt.datum.markup - mark) < 1e-6) & (alt.datum.scope == scn.scope)
     x = alt.X("bidders:Q", title="Bidders at the tender", scale=alt.Scale(domain=[1, 8]), axis=alt.Axis(tickMinStep=1))
     step = 10 ** max(math.floor(math.log10(d["mean_cost"])) - 1, 0)
     yscale = alt.Scale(domain=[math.floor(d["cost_low"] / step - 1) * step, math.ceil(d["cost_high"] / step + 2) * step])
-    lines = alt.Chart(long).transform_filter(pick).mark_line(point=True).encode(
+    drawn = alt.Chart(lines).transform_filter(pick).mark_line(point=True).encode(
         x=x, y=alt.Y("value:Q", title=f"£ per child per year ({scn.price_year} prices)", scale=yscale),
-        **series_cues("series:N", list(series.values()), [PALETTE[3], PALETTE[0], PALETTE[2]]),
+        **series_cues("series:N", list(_TENDER_SERIES.values()), [PALETTE[3], PALETTE[0], PALETTE[2]],
+                      legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320)),
         tooltip=[alt.Tooltip("series:N", title="Line"), alt.Tooltip("bidders:Q", title="Bidders"),
                  alt.Tooltip("value:Q", title="£ a child", format=",.0f"),
                  alt.Tooltip("p_award:Q", title="Chance of an award", format=".0%")],
     )
-    sims = alt.Chart(frame.assign(sim_price=frame["sim_price"].round(0))).transform_filter(pick).mark_point(
-        shape="cross", size=60, color="#333").encode(
+    simulated = alt.Chart(sims).transform_filter(pick).mark_point(shape="cross", size=60, color="#333").encode(
         x=x, y="sim_price:Q",
         tooltip=[alt.Tooltip("bidders:Q", title="Bidders"),
                  alt.Tooltip("sim_price:Q", title="Simulated price (£)", format=",.0f")],
@@ -418,7 +428,7 @@ def _tender_panel(scn: Scenario, mark: alt.Parameter) -> alt.LayerChart:
     mean = alt.Chart(pd.DataFrame({"y": [round(d["mean_cost"], 0)]})).mark_rule(strokeDash=[4, 3], color="#999") \
         .encode(y=alt.Y("y:Q", scale=yscale))
     head = f"{_scope_title(scn)}: {_gbp(d['mean_cost'])} a child"
-    return (mean + lines + sims).properties(width=240, height=240, title=head)
+    return (mean + drawn + simulated).properties(width=240, height=240, title=head)
 
 
 def tender_chart(scn: Scenario | None = None) -> alt.VConcatChart:
@@ -426,7 +436,8 @@ def tender_chart(scn: Scenario | None = None) -> alt.VConcatChart:
     scn = _scn(scn)
     mark = slider("ch7_tender_reserve", "Reserve: mark-up on the average cost (%)", 0, 25, 2.5,
                   round(100 * scn.value("reserve_markup"), 1))
-    chart = alt.hconcat(*(_tender_panel(sc, mark) for sc in _scopes(scn)), spacing=24).add_params(mark)
+    lines, sims = _tender_frames(scn)
+    chart = alt.hconcat(*(_tender_panel(sc, lines, sims, mark) for sc in _scopes(scn)), spacing=24).add_params(mark)
     return finish(
         chart,
         "Each bidder lost raises the price",
@@ -606,8 +617,9 @@ def illinois_table(scn: Scenario | None = None) -> Table:
                        f"{loss:.0f}% of its contract through fewer referrals (ASPE), is not modelled.")
 
 
-def illinois_chart() -> alt.VConcatChart:
+def illinois_chart(scn: Scenario | None = None) -> alt.VConcatChart:
     """Expected Illinois bonus against the months a move must last, with a slider for the breakdown rate."""
+    scn = _scn(scn)
     g = abroad.illinois_grid()
     g = g.assign(expected_bonus=g["expected_bonus"].round(0), p_bonus=g["p_bonus"].round(4))
     reentry = slider("ch7_illinois_reentry", "Moves breaking down within a year (%)", 10, 40, 5,
@@ -616,7 +628,8 @@ def illinois_chart() -> alt.VConcatChart:
     line = alt.Chart(g).transform_filter(alt.datum.reentry == reentry).mark_line(point=True, color=PALETTE[0]).encode(
         x=alt.X("window_months:Q", title="Months a move must last to count", scale=alt.Scale(domain=[0, 24]),
                 axis=alt.Axis(values=list(range(0, 25, 3)))),
-        y=alt.Y("expected_bonus:Q", title="Expected bonus (£ a year)", scale=alt.Scale(domain=[0, 4500])),
+        y=alt.Y("expected_bonus:Q", title=f"Expected bonus (£ a year, {scn.price_year} prices)",
+                scale=alt.Scale(domain=[0, 4500])),
         tooltip=[alt.Tooltip("window_months:Q", title="Months"),
                  alt.Tooltip("expected_bonus:Q", title="Expected bonus (£)", format=",.0f"),
                  alt.Tooltip("p_bonus:Q", title="Chance of any bonus", format=".1%")],
@@ -691,7 +704,8 @@ def bonus_chart(scn: Scenario | None = None) -> alt.VConcatChart:
         x=alt.X("improvement:Q", title="Real improvement in the outcome (percentage points)"),
         y=alt.Y("bonus:Q", title=f"Expected bonus over the pilot (£ thousand, {scn.price_year} prices)",
                 scale=alt.Scale(domain=[0, top])),
-        **series_cues("design:N", list(_DESIGN_NAMES.values()), [PALETTE[3], PALETTE[0]]),
+        **series_cues("design:N", list(_DESIGN_NAMES.values()), [PALETTE[3], PALETTE[0]],
+                      legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320)),
         tooltip=[alt.Tooltip("design:N", title="Design"), alt.Tooltip("improvement:Q", title="Improvement (points)"),
                  alt.Tooltip("bonus:Q", title="Expected bonus (£k)", format=",.1f")],
     ).add_params(sd).properties(width=300, height=250)
