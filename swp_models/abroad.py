@@ -16,19 +16,28 @@ turns its account into numbers the book can test:
   (:func:`expected_tender`, checked against the order statistics of uniform draws
   :func:`order_statistic_mean` and against :func:`simulate_tenders`), and re-tendering
   (:func:`retender_price`);
-* **Kansas**: a flat rate per child against monthly payment per child served, priced on
-  chapter 5's simulator (:func:`kansas_comparison`);
+* **Kansas**: a flat rate per child against monthly payment per child served, priced by the
+  book's pricing engine on the book's one sample of children under either scope
+  (:func:`kansas_comparison`);
 * **Illinois**: the bonus for moving more than 24% of a caseload into permanent homes, with and
   without the rule that a reunification counts only after 12 continuous months, computed with
   the outcome chapter's machinery (``swp_models.outcomes.durability_rule``,
-  ``swp_models.outcomes.permanency_bonus``) and simulated from a seed
+  ``swp_models.outcomes.permanency_bonus``) and simulated from the scenario's seed
   (:func:`illinois_comparison`, :func:`simulate_illinois`);
 * **Massachusetts**: a bonus per child above a performance standard set with or without a
-  baseline year, for a two-year pilot (:func:`bonus_expectation`, :func:`simulate_bonus`).
+  baseline year, for a two-year pilot, with the outcomes of a practice's children clustered
+  by the scenario's ICC (:func:`bonus_expectation`, :func:`simulate_bonus`).
+
+Everything priced takes a :class:`~swp_models.scenario.Scenario`: the tender's costs, the
+referral payments and Kansas's contracts are chapter 5's rates under the scenario's scope
+(:func:`child_rate`), and Kansas is priced on :func:`swp_models.engine.own_costs`, never on a
+sample of its own; the chapter's own simulated checks (tenders, Illinois, Massachusetts) draw
+from streams of the scenario's seed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -40,9 +49,9 @@ from scipy import special, stats
 from . import contracts, engine
 from .scenario import Scenario
 from . import assumptions, data, outcomes
-from .costs import Caseload, CostModel, SeedLike, _rng, default_caseload, default_cost_model
-from .validation import (check_finite, check_finite_array, check_in_range, check_integer, check_nonnegative, check_one_of,
-                         check_positive, check_probability, check_sequence)
+from .costs import SeedLike, default_caseload, default_cost_model
+from .validation import (check_finite, check_finite_array, check_in_range, check_instance, check_integer,
+                         check_nonnegative, check_one_of, check_positive, check_probability, check_sequence)
 
 __all__ = [
     "assumption",
@@ -55,6 +64,7 @@ __all__ = [
     "unit_cost_growth",
     "ontario_bounds",
     "ontario_grid",
+    "child_rate",
     "referral_shift",
     "order_statistic_mean",
     "TenderOutcome",
@@ -66,11 +76,8 @@ __all__ = [
     "tender_grid",
     "kansas_contracts",
     "kansas_comparison",
-    "KANSAS_SEED",
-    "KANSAS_YEARS",
+    "KANSAS_NAMES",
     "TENDER_SIMS",
-    "ILLINOIS_SEED",
-    "ILLINOIS_YEARS",
     "illinois_terms",
     "illinois_bonus",
     "simulate_illinois",
@@ -81,23 +88,23 @@ __all__ = [
     "simulate_bonus",
     "bonus_table",
     "bonus_grid",
-    "BONUS_SEED",
     "BONUS_PILOTS",
 ]
 
 _ASSUMPTIONS = "assumptions_abroad"
 _MAX_YEARS_APART = 1000.0
 _MAX_COST = 1e9
-#: Seed of the chapter's Kansas runs.
-KANSAS_SEED = 1997
-#: Practice-years of the chapter's Kansas runs.
-KANSAS_YEARS = 20_000
 #: Simulated tenders per point of the chapter's tender chart.
 TENDER_SIMS = 20_000
-#: Seed of the chapter's Massachusetts simulations.
-BONUS_SEED = 2003
 #: Pilots simulated in the chapter's Massachusetts check.
 BONUS_PILOTS = 100_000
+# Labels of the random streams of the chapter's own simulated checks: each is drawn from the scenario's seed
+# and its label, never from the stream of the book's children.
+_TENDER_STREAM = 0x54454E44  # "TEND"
+_ILLINOIS_STREAM = 0x494C4C49  # "ILLI"
+_BONUS_STREAM = 0x424F4E55  # "BONU"
+#: Chapter 5's name of the flat-rate capitation (the payment per child served).
+_FLAT = "Capitation, flat rate"
 #: Largest number of bidders, tenders and pilots the models accept (bounds the work done).
 _MAX_BIDDERS = 1_000
 _MAX_DRAWS = 20_000_000
@@ -110,6 +117,47 @@ def assumption(parameter: str) -> float:
 
 def _intl(jurisdiction: str, measure: str) -> float:
     return data.value("international", jurisdiction=jurisdiction, measure=measure)
+
+
+def _scenario(scn: object) -> Scenario:
+    return check_instance("scn", scn, Scenario, "Scenario (swp_models.scenario.Scenario.central())")
+
+
+def _stream(scn: Scenario, label: int) -> np.random.Generator:
+    """The random stream of one of the chapter's simulated checks: the scenario's seed and the check's label."""
+    return np.random.default_rng([scn.simulation.seed, label])
+
+
+def _generator(seed: SeedLike) -> np.random.Generator:
+    """A generator from ``seed`` (an integer >= 0 or a generator), refused by name otherwise."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None:
+        raise ValueError("seed must be an integer >= 0 or a numpy Generator; got None (results must be reproducible)")
+    return np.random.default_rng(check_integer("seed", seed, low=0))
+
+
+def child_rate(scn: Scenario, group: str | None = None) -> float:
+    """What a child costs the practice on average under the scenario's scope, £ a year: chapter 5's rates.
+
+    With ``group=None`` the practice's expected total cost per expected child, the rate of chapter 5's
+    flat capitation (:meth:`swp_models.liability.Scope.flat_rate`): with social work only, the practice's
+    own budget per child plus the variable social-work cost of a child; with placements in scope,
+    chapter 3's expected cost of a child. With a needs group, the rate of chapter 5's capitation by needs
+    group for that group (:meth:`swp_models.liability.Scope.child_rates`).
+
+    Parameters
+    ----------
+    scn : Scenario
+    group : str, optional
+        A recorded needs group of chapter 3's cost model (e.g. ``"no_additional_needs"``).
+    """
+    s = _scenario(scn)
+    scope, model, load = engine.scope(s), default_cost_model(), default_caseload()
+    if group is None:
+        return scope.flat_rate(model, load)
+    rates = scope.child_rates(model, load)
+    return rates[check_one_of("group", group, list(rates))]
 
 
 # ---------------------------------------------------------------------------------------
@@ -337,30 +385,32 @@ def ontario_grid(
 
 
 def referral_shift(
+    scn: Scenario,
     factor: float,
     added_group: str | None = None,
     *,
-    cost_model: CostModel | None = None,
     children: int | None = None,
 ) -> pd.DataFrame:
     """What a rise in referrals does to payments set before it, under three ways of paying.
 
-    Before the change a practice looks after ``children`` children of the cost model's mix.
-    Afterwards it has ``factor`` times as many; the added children are all of ``added_group``
-    (or of the same mix). A *block* payment set before the change pays for the old number; a
-    *flat capitation* set before pays the old average cost for every child; a *capitation by
-    needs group* pays each child its group's mean cost.
+    Before the change a practice looks after ``children`` children of chapter 3's mix. Afterwards
+    it has ``factor`` times as many; the added children are all of ``added_group`` (or of the same
+    mix). A rise this large takes the practice far outside the caseload its budget is fixed for, so
+    its staff grow with its children: every child costs the practice its rate under the scenario's
+    scope (:func:`child_rate`, chapter 5's capitation rates). A *block* payment set before the
+    change pays for the old number; a *flat capitation* set before pays the old average rate for
+    every child; a *capitation by needs group* pays each child its group's rate.
 
     Parameters
     ----------
+    scn : Scenario
+        Sets the scope (what the practice pays for) and so the rates.
     factor : float
         Children after over children before, in [1, 3] (Ontario's referrals "nearly doubled").
     added_group : str, optional
         Needs group of the added children; default ``None``: the same mix as before.
-    cost_model : CostModel, optional
-        Default :func:`swp_models.costs.default_cost_model`.
     children : int, optional
-        Children before the change (>= 1); default the draft contract's 100.
+        Children before the change, 1 to 100,000; default the draft contract's 100.
 
     Returns
     -------
@@ -369,23 +419,19 @@ def referral_shift(
         £ a year), ``surplus`` (the practice's expected surplus, £ a year) and ``surplus_share``
         (surplus over cost).
     """
+    s = _scenario(scn)
     f = check_in_range("factor", factor, 1.0, 3.0)
-    model = default_cost_model() if cost_model is None else cost_model
-    if not isinstance(model, CostModel):
-        raise ValueError(f"cost_model must be a CostModel; got {model!r}")
     n0 = check_integer("children", default_caseload().mean if children is None else children, low=1, high=100_000)
-    means = model.recorded_means()
-    if added_group is None:
-        added_mean = model.mean
-    else:
-        check_one_of("added_group", added_group, list(means))
-        added_mean = means[added_group]
+    mean = child_rate(s)
+    if added_group is not None:
+        check_one_of("added_group", added_group, list(default_cost_model().recorded_means()))
+    added_mean = mean if added_group is None else child_rate(s, added_group)
     added = n0 * (f - 1.0)
-    cost = n0 * model.mean + added * added_mean
+    cost = n0 * mean + added * added_mean
     paid = {
-        "Block set before the change": n0 * model.mean,
-        "Flat capitation set before the change": (n0 + added) * model.mean,
-        "Capitation by needs group": n0 * model.mean + added * added_mean,
+        "Block set before the change": n0 * mean,
+        "Flat capitation set before the change": (n0 + added) * mean,
+        "Capitation by needs group": n0 * mean + added * added_mean,
     }
     return pd.DataFrame([{"payment": k, "paid": p, "cost": cost, "surplus": p - cost, "surplus_share": (p - cost) / cost}
                          for k, p in paid.items()])
@@ -526,7 +572,7 @@ def simulate_tenders(
     if n == 1 and math.isinf(r):
         raise ValueError("reserve must be given when n_bidders is 1 (a lone bidder is paid the reserve); got None")
     m = check_integer("n_tenders", n_tenders, low=1, high=_MAX_DRAWS // n)
-    rng = _rng(seed)
+    rng = _generator(seed)
     costs = rng.uniform(a, b, size=(m, n))
     if n == 1:
         lowest, second = costs[:, 0], np.full(m, np.inf)
@@ -570,33 +616,41 @@ def retender_price(
                      for k, w in enumerate(weights) if w > 0))
 
 
-def tender_defaults() -> dict[str, float]:
-    """The chapter's tender: costs per child per year and reserve from the assumptions, £.
+def tender_defaults(scn: Scenario) -> dict[str, float]:
+    """The chapter's tender under the scenario's scope: bidders' costs a child a year and the reserve, £.
 
-    ``cost_low`` and ``cost_high`` are the expected cost of a child (chapter 3's model) times
-    ``1 -`` and ``1 +`` the assumed spread; ``reserve`` that cost times ``1 +`` the mark-up;
-    ``mean_cost`` the expected cost; ``children`` the draft contract's 100.
+    ``mean_cost`` is what a child costs the practice on average under the scope (:func:`child_rate`,
+    chapter 5's flat capitation rate); ``cost_low`` and ``cost_high`` are that cost times ``1 -`` and
+    ``1 +`` the assumption ``bidder_cost_spread`` (``spread``); ``reserve`` that cost times ``1 +``
+    the assumption ``reserve_markup`` (``markup``); ``children`` the draft contract's 100. The
+    assumptions are read through the scenario (:meth:`Scenario.value`), so a scenario can change them.
     """
-    m = default_cost_model().mean
-    spread = assumption("bidder_cost_spread")
+    s = _scenario(scn)
+    m = child_rate(s)
+    spread = check_in_range("bidder_cost_spread", s.value("bidder_cost_spread"), 0.0, 1.0, low_open=True,
+                            high_open=True)
+    markup = check_in_range("reserve_markup", s.value("reserve_markup"), 0.0, 1.0)
     return {"mean_cost": m, "cost_low": m * (1 - spread), "cost_high": m * (1 + spread),
-            "reserve": m * (1 + assumption("reserve_markup")), "children": float(default_caseload().mean)}
+            "reserve": m * (1 + markup), "spread": spread, "markup": markup,
+            "children": float(default_caseload().mean)}
 
 
 def monopoly_cost(
-    children: float | None = None, reserve_markup: float | None = None, spread: float | None = None
+    scn: Scenario, children: float | None = None, reserve_markup: float | None = None, spread: float | None = None
 ) -> dict[str, float]:
     """What losing the second provider costs the commissioner, and what re-tendering wins back.
 
     Parameters
     ----------
+    scn : Scenario
+        Sets the scope, and so the cost of a child the bidders' costs spread around (:func:`tender_defaults`).
     children : float, optional
         Children under the contract, in (0, 1,000,000]; default 100.
     reserve_markup : float, optional
-        Reserve as a mark-up on the expected cost of a child, in [0, 1]; default the assumption.
+        Reserve as a mark-up on the average cost of a child, in [0, 1]; default the scenario's.
     spread : float, optional
-        Bidders' costs uniform within this fraction either side of the expected cost, in (0, 1);
-        default the assumption.
+        Bidders' costs uniform within this fraction either side of the average cost, in (0, 1);
+        default the scenario's.
 
     Returns
     -------
@@ -606,39 +660,39 @@ def monopoly_cost(
         with the assumed entrants), ``retender_saving`` (``one_bidder - retender``); and
         ``loss_per_child`` (£ per child per year) and ``loss_share`` (loss over the two-bidder cost).
     """
-    d = tender_defaults()
+    s = _scenario(scn)
+    d = tender_defaults(s)
     n = check_in_range("children", d["children"] if children is None else children, 0.0, 1e6, low_open=True)
-    mark = check_in_range("reserve_markup", assumption("reserve_markup") if reserve_markup is None else reserve_markup,
-                          0.0, 1.0)
-    sp = check_in_range("spread", assumption("bidder_cost_spread") if spread is None else spread, 0.0, 1.0,
-                        low_open=True, high_open=True)
+    mark = check_in_range("reserve_markup", d["markup"] if reserve_markup is None else reserve_markup, 0.0, 1.0)
+    sp = check_in_range("spread", d["spread"] if spread is None else spread, 0.0, 1.0, low_open=True, high_open=True)
     m = d["mean_cost"]
     low, high, reserve = m * (1 - sp), m * (1 + sp), m * (1 + mark)
     two = expected_tender(2, low, high, reserve).commissioner_cost
     one = expected_tender(1, low, high, reserve).commissioner_cost
-    re = retender_price(int(assumption("potential_entrants")), assumption("retender_entry_probability"),
+    re = retender_price(int(s.value("potential_entrants")), s.value("retender_entry_probability"),
                         low, high, reserve)
     return {"two_bidders": n * two, "one_bidder": n * one, "loss": n * (one - two), "retender": n * re,
             "retender_saving": n * (one - re), "loss_per_child": one - two, "loss_share": (one - two) / two}
 
 
 def tender_grid(
-    max_bidders: int = 8, markups: tuple[float, ...] = tuple(round(0.025 * i, 3) for i in range(11)),
-    *, n_tenders: int = TENDER_SIMS, seed: int = KANSAS_SEED
+    scn: Scenario, max_bidders: int = 8, markups: tuple[float, ...] = tuple(round(0.025 * i, 3) for i in range(11)),
+    *, n_tenders: int = TENDER_SIMS
 ) -> pd.DataFrame:
     """Expected price and the commissioner's cost against the number of bidders, for a grid of reserves.
 
-    Closed form and simulation side by side, on the chapter's costs (:func:`tender_defaults`).
+    Closed form and simulation side by side, on the chapter's costs under the scenario's scope
+    (:func:`tender_defaults`); the simulated tenders are drawn from a stream of the scenario's seed.
 
     Parameters
     ----------
+    scn : Scenario
     max_bidders : int
         Bidders from 1 to this (1 to 50).
     markups : tuple of float
-        Reserve mark-ups on the expected cost of a child, each in [0, 1] and above ``-spread``.
+        Reserve mark-ups on the average cost of a child, each in [0, 1].
     n_tenders : int
         Simulated tenders per cell, 1 to 200,000.
-    seed : int
 
     Returns
     -------
@@ -646,13 +700,14 @@ def tender_grid(
         ``bidders``, ``markup``, ``price``, ``winning_cost``, ``commissioner_cost``, ``p_award``
         (closed form), ``sim_price``, ``sim_commissioner_cost`` (simulated), £ per child per year.
     """
+    s = _scenario(scn)
     top = check_integer("max_bidders", max_bidders, low=1, high=50)
     sims = check_integer("n_tenders", n_tenders, low=1, high=200_000)
     marks = [check_in_range("markups", x, 0.0, 1.0) for x in check_sequence("markups", markups, min_len=0)]
     if not marks:
         raise ValueError("markups must hold at least one mark-up; got none")
-    d = tender_defaults()
-    rng = _rng(check_integer("seed", seed, low=0))
+    d = tender_defaults(s)
+    rng = _stream(s, _TENDER_STREAM)
     rows = []
     for mark in marks:
         reserve = d["mean_cost"] * (1 + mark)
@@ -669,93 +724,83 @@ def tender_grid(
 # Kansas: a flat rate per child against payment per child served
 # ---------------------------------------------------------------------------------------
 
-_KANSAS_NAMES = ("Flat rate per child referred (1997)", "Monthly payment per child served (2000)")
+#: Kansas's two ways of paying, as the page names them.
+KANSAS_NAMES: tuple[str, str] = ("Flat rate per child referred (1997)", "Monthly payment per child served (2000)")
 
 
-def kansas_contracts(cost_model: CostModel, contracted_children: int) -> dict[str, contracts.Contract]:
-    """Kansas's two ways of paying, as chapter 5 contracts.
+def kansas_contracts(scn: Scenario, contracted_children: float) -> dict[str, contracts.Contract]:
+    """Kansas's two ways of paying, as chapter 5's contracts under the scenario's scope.
 
-    Both pay the expected cost of a child (the cost model's mean) as the rate. The 1997 flat rate
-    is paid on the children the contract was priced for, whatever the number actually served:
-    a :class:`~swp_models.contracts.Block` of ``rate * contracted_children``. The 2000 monthly
-    payment follows the children actually served: a flat-rate
-    :class:`~swp_models.contracts.Capitation`.
+    Both pay one rate a child: chapter 5's flat capitation rate, what a child costs the practice
+    on average under the scope (:func:`child_rate`). The 1997 flat rate is paid on the children the
+    contract was priced for, whatever the number actually served: chapter 5's block contract with
+    the amount ``rate * contracted_children``. The 2000 monthly payment follows the children
+    actually served: chapter 5's flat-rate capitation itself (:func:`swp_models.engine.book`).
+    With ``contracted_children`` the expected caseload (100) the two are chapter 5's block
+    contract and flat capitation.
 
     Parameters
     ----------
-    cost_model : CostModel
-    contracted_children : int
-        Children the flat rate is priced for, 1 to 100,000.
+    scn : Scenario
+    contracted_children : float
+        Children the flat rate is priced for, in (0, 100,000].
     """
-    if not isinstance(cost_model, CostModel):
-        raise ValueError(f"cost_model must be a CostModel; got {cost_model!r}")
-    n = check_integer("contracted_children", contracted_children, low=1, high=100_000)
-    rate = cost_model.mean
-    return {_KANSAS_NAMES[0]: contracts.Block(rate * n), _KANSAS_NAMES[1]: contracts.Capitation(flat_rate=rate)}
+    s = _scenario(scn)
+    n = check_in_range("contracted_children", contracted_children, 0.0, 100_000.0, low_open=True)
+    book = engine.book(s)
+    capitation = book[_FLAT]
+    block = dataclasses.replace(book["Block"], amount=capitation.flat_rate * n)
+    return {KANSAS_NAMES[0]: block, KANSAS_NAMES[1]: capitation}
 
 
-def kansas_comparison(
-    served_above: float | None = None,
-    *,
-    n_years: int = KANSAS_YEARS,
-    seed: SeedLike = KANSAS_SEED,
-    risk_tolerance: float | None = None,
-    cost_model: CostModel | None = None,
-) -> pd.DataFrame:
-    """Kansas's flat rate and payment per child served, priced on the same simulated years.
+def kansas_comparison(scn: Scenario, served_above: float | None = None, *, n_years: int | None = None) -> pd.DataFrame:
+    """Kansas's flat rate and payment per child served, priced on the book's children under the scenario.
 
-    A contractor is priced for the draft contract's 100 children; the children it actually serves
-    in a year vary within ± 10 of ``100 * (1 + served_above)`` (rounded). Both contracts are priced
-    with :func:`swp_models.contracts.compare` and split by :func:`swp_models.contracts.risk_sharing`
-    on the same years, from ``seed``.
+    The contractor is the book's practice: its children and its own costs are
+    :func:`swp_models.engine.own_costs` (the first ``n_years`` of the one sample; 100 ± 10 children a
+    year), under the scenario's scope. The flat rate was priced for fewer children than it serves:
+    ``E[N] / (1 + served_above)``, so that it serves ``served_above`` more than it is paid for. Both
+    contracts (:func:`kansas_contracts`) are priced with :func:`swp_models.contracts.compare` at the
+    scenario's risk tolerance and split by :func:`swp_models.contracts.risk_sharing` on the same
+    years. The payment per child served is chapter 5's flat capitation on chapter 5's years, so its
+    row is the same as that contract's row of :func:`swp_models.engine.table` on the same years.
 
     Parameters
     ----------
+    scn : Scenario
     served_above : float, optional
-        Children served above the contracted number, a fraction in [0, 1]; default the
-        assumption ``kansas_served_above_contracted`` (per cent) / 100.
-    n_years : int
-        Simulated contract-years, 100 to 200,000.
-    seed : int or numpy.random.Generator
-    risk_tolerance : float, optional
-        The contractor's risk tolerance ``1/r``, £ (> 0); default chapter 5's.
-    cost_model : CostModel, optional
-        Default :func:`swp_models.costs.default_cost_model`.
+        Children served above the number the flat rate was priced for, a fraction in [0, 1];
+        default the scenario's ``kansas_served_above_contracted`` (per cent) / 100.
+    n_years : int, optional
+        The first ``n_years`` of the book's sample, 100 to ``scn.simulation.n_years``; default all of it.
 
     Returns
     -------
     pandas.DataFrame
-        One row per contract: the columns of :func:`swp_models.contracts.compare` and of
-        :func:`swp_models.contracts.risk_sharing` (the contractor's share of caseload, case-mix,
-        within-group and overall cost risk).
+        One row per contract: ``contract``, ``scope``, ``served_above``, ``contracted_children``,
+        ``mean_children`` (served, the sample's mean), then the columns of
+        :func:`swp_models.contracts.compare` and of :func:`swp_models.contracts.risk_sharing`
+        (the contractor's share of caseload, case-mix, within-group and overall cost risk).
     """
-    above = check_in_range("served_above", assumption("kansas_served_above_contracted") / 100
+    s = _scenario(scn)
+    above = check_in_range("served_above", s.value("kansas_served_above_contracted") / 100
                            if served_above is None else served_above, 0.0, 1.0)
-    years_n = check_integer("n_years", n_years, low=100, high=200_000)
-    tol = contracts.assumption("risk_tolerance") if risk_tolerance is None else risk_tolerance
-    contracts.risk_aversion(tol)  # checks risk_tolerance by name
-    model = default_cost_model() if cost_model is None else cost_model
-    if not isinstance(model, CostModel):
-        raise ValueError(f"cost_model must be a CostModel; got {model!r}")
-    base = default_caseload()
-    load = Caseload(mean=int(round(base.mean * (1 + above))), margin=base.margin, kind=base.kind)
-    book = kansas_contracts(model, base.mean)
-    years = contracts.simulate_practice_years(model, load, years_n, seed)
-    out = contracts.compare(book, years, tol).merge(contracts.risk_sharing(book, years), on="contract")
-    out.insert(1, "served_above", above)
-    out.insert(2, "mean_children", float(years.counts.mean()))
+    if n_years is not None:
+        check_integer("n_years", n_years, low=100, high=s.simulation.n_years)
+    years = engine.own_costs(s, n_years)
+    contracted = years.expected_count / (1 + above)
+    book = kansas_contracts(s, contracted)
+    out = contracts.compare(book, years, s.risk_tolerance).merge(contracts.risk_sharing(book, years), on="contract")
+    out.insert(1, "scope", s.scope)
+    out.insert(2, "served_above", above)
+    out.insert(3, "contracted_children", contracted)
+    out.insert(4, "mean_children", float(years.counts.mean()))
     return out
 
 
 # ---------------------------------------------------------------------------------------
 # Illinois: a permanency bonus and the durability rule
 # ---------------------------------------------------------------------------------------
-
-#: Seed of the chapter's Illinois simulation.
-ILLINOIS_SEED = 1998
-#: Years simulated in the chapter's Illinois check.
-ILLINOIS_YEARS = 100_000
-
 
 @lru_cache(maxsize=1)
 def _illinois_terms() -> tuple[tuple[str, float], ...]:
@@ -828,8 +873,8 @@ def illinois_bonus(
 def simulate_illinois(
     window_months: float | None = None,
     *,
-    n_years: int = ILLINOIS_YEARS,
-    seed: int = ILLINOIS_SEED,
+    n_years: int,
+    seed: SeedLike,
     reentry_within_year: float | None = None,
     rate: float | None = None,
 ) -> pd.DataFrame:
@@ -838,7 +883,7 @@ def simulate_illinois(
     Moves in a year are ``Binomial(100, rate)``; each lasts an exponential time at the re-entry
     hazard (``swp_models.outcomes.simulate_reunification_spells``) and counts if it lasts
     ``window_months``. Same parameters as :func:`illinois_bonus`, plus ``n_years`` (1 to 2,000,000)
-    and ``seed`` (>= 0).
+    and ``seed`` (an integer >= 0 or a numpy Generator).
 
     Returns
     -------
@@ -847,7 +892,7 @@ def simulate_illinois(
     """
     t, w, hazard, r = _illinois_inputs(window_months, reentry_within_year, rate)
     m = check_integer("n_years", n_years, low=1, high=2_000_000)
-    rng = np.random.default_rng(check_integer("seed", seed, low=0))
+    rng = _generator(seed)
     n = int(t["caseload"])
     moves = rng.binomial(n, r, size=m)
     total = int(moves.sum())
@@ -863,8 +908,16 @@ def simulate_illinois(
     return pd.DataFrame({"moves": moves, "counted": counted, "bonus": bonus.astype(float)})
 
 
-def illinois_comparison(n_years: int = ILLINOIS_YEARS, seed: int = ILLINOIS_SEED) -> pd.DataFrame:
+def illinois_comparison(scn: Scenario, n_years: int | None = None) -> pd.DataFrame:
     """The Illinois bonus without a durability rule and with the 12-month rule: exact and simulated.
+
+    Parameters
+    ----------
+    scn : Scenario
+        Its simulation sets the simulated years (default ``scn.simulation.n_years``) and their seed
+        (a stream of the scenario's seed of the Illinois check's own).
+    n_years : int, optional
+        Simulated years, 1 to 2,000,000.
 
     Returns
     -------
@@ -873,11 +926,14 @@ def illinois_comparison(n_years: int = ILLINOIS_YEARS, seed: int = ILLINOIS_SEED
         ``window_months``, ``lasting_share``, ``expected_moves`` (counted), ``p_bonus``,
         ``expected_bonus`` (exact, £ a year), ``sim_bonus``, ``sim_p_bonus`` and ``sim_sd`` (simulated).
     """
+    s = _scenario(scn)
+    m = s.simulation.n_years if n_years is None else check_integer("n_years", n_years, low=1, high=2_000_000)
     window = illinois_terms()["window_months"]
     rows = []
     for name, w in (("No durability rule", 0.0), (f"Counted after {window:g} months", window)):
         exact = illinois_bonus(w)
-        sim = simulate_illinois(w, n_years=n_years, seed=seed)
+        # The same stream for both rules: the same moves, counted two ways.
+        sim = simulate_illinois(w, n_years=m, seed=_stream(s, _ILLINOIS_STREAM))
         rows.append({"rule": name, "window_months": w, "lasting_share": exact["lasting_share"],
                      "expected_moves": exact["expected_moves"], "p_bonus": exact["p_bonus"],
                      "expected_bonus": exact["expected_bonus"], "sim_bonus": float(sim["bonus"].mean()),
@@ -913,14 +969,48 @@ BONUS_DESIGNS: tuple[str, ...] = ("guess", "baseline")
 
 
 def _check_bonus_inputs(design: str, improvement: float, base_rate: float, children: int, bonus: float,
-                        guess_sd: float) -> tuple[str, float, float, int, float, float]:
+                        guess_sd: float, icc: float) -> tuple[str, float, float, int, float, float, float]:
     check_one_of("design", design, BONUS_DESIGNS)
     p = check_in_range("base_rate", base_rate, 0.0, 1.0, low_open=True, high_open=True)
     d = check_in_range("improvement", improvement, -p, 1.0 - p)
     n = check_integer("children", children, low=1, high=10_000)
     b = check_nonnegative("bonus_per_child", bonus)
     s = check_in_range("guess_sd", guess_sd, 0.0, 1.0, low_open=True)
-    return design, d, p, n, b, s
+    r = check_in_range("icc", icc, 0.0, 1.0, high_open=True)
+    return design, d, p, n, b, s, r
+
+
+def _bonus_defaults(design: str, improvement: float, base_rate: float | None, children: int | None,
+                    bonus: float | None, guess_sd: float | None,
+                    icc: float | None) -> tuple[str, float, float, int, float, float, float]:
+    return _check_bonus_inputs(
+        design, improvement,
+        contracts.assumption("outcome_base_probability") if base_rate is None else base_rate,
+        default_caseload().mean if children is None else children,
+        assumption("bonus_per_child_above_standard") if bonus is None else bonus,
+        assumption("standard_guess_sd") if guess_sd is None else guess_sd,
+        assumptions.value("icc") if icc is None else icc)
+
+
+def _beta(rate: float, icc: float) -> tuple[float, float]:
+    """The beta distribution of a year's outcome chance with mean ``rate`` and intra-practice correlation ``icc``."""
+    scale = (1.0 - icc) / icc
+    return rate * scale, (1.0 - rate) * scale
+
+
+def _count_pmf(n: int, rate: float, icc: float) -> np.ndarray:
+    """Chance that 0..n of a practice's ``n`` children have the outcome in a year (beta-binomial; binomial at ICC 0)."""
+    k = np.arange(n + 1)
+    if icc == 0 or rate in (0.0, 1.0):
+        return stats.binom.pmf(k, n, rate)
+    return stats.betabinom.pmf(k, n, *_beta(rate, icc))
+
+
+def _draw_counts(rng: np.random.Generator, n: int, rate: float, icc: float, size: int | tuple[int, ...]) -> np.ndarray:
+    """Children with the outcome in simulated practice-years: the year's chance drawn, then the children."""
+    if icc == 0 or rate in (0.0, 1.0):
+        return rng.binomial(n, rate, size=size)
+    return rng.binomial(n, rng.beta(*_beta(rate, icc), size=size))
 
 
 def _mean_excess_normal(mu: np.ndarray, sd: float) -> np.ndarray:
@@ -933,6 +1023,7 @@ def bonus_expectation(
     design: str,
     improvement: float = 0.0,
     *,
+    icc: float | None = None,
     base_rate: float | None = None,
     children: int | None = None,
     bonus_per_child: float | None = None,
@@ -940,12 +1031,16 @@ def bonus_expectation(
 ) -> float:
     """Expected bonus over a two-year pilot paid per child with the outcome above a standard (exact).
 
-    Each year ``K ~ Binomial(children, base_rate + improvement)`` children have the outcome. With
+    Each year ``K`` of the practice's ``children`` children have the outcome. The children of one
+    practice share the year's circumstances, so their outcomes are correlated: the year's chance is
+    drawn from a beta distribution with mean ``base_rate + improvement`` and intra-practice
+    correlation ``icc``, and ``K`` is beta-binomial, its variance ``1 + (children - 1) icc`` times
+    the binomial's (the design effect of chapters 8 and 9). Years are independent. With
     ``design="guess"`` the standard is ``children * (base_rate + e)``, ``e ~ Normal(0, guess_sd)``
     (an unbiased guess), and both years pay ``bonus_per_child * max(K - standard, 0)``; the
     expectation is the exact sum over ``K`` of the normal partial expectation. With
     ``design="baseline"`` year 1 (at the base rate) sets the standard ``K1`` and year 2 pays
-    ``bonus_per_child * max(K2 - K1, 0)``, summed exactly over both binomials.
+    ``bonus_per_child * max(K2 - K1, 0)``, summed exactly over both distributions.
 
     Parameters
     ----------
@@ -954,6 +1049,9 @@ def bonus_expectation(
     improvement : float
         Rise in the chance of the outcome the practice achieves in the paid years, in
         ``[-base_rate, 1 - base_rate]``; 0 = none (the bonus is then a windfall).
+    icc : float, optional
+        Intra-practice correlation of the outcome, in [0, 1) (0: independent children); default
+        the central scenario's (:attr:`Scenario.icc`, the assumption ``icc``).
     base_rate : float, optional
         Chance of the outcome without improvement, in (0, 1); default chapter 5's
         ``outcome_base_probability`` (a child keeps one social worker all year).
@@ -969,25 +1067,16 @@ def bonus_expectation(
     float
         Expected bonus over the pilot, £.
     """
-    design, d, p, n, b, s = _check_bonus_inputs(*_bonus_defaults(design, improvement, base_rate, children,
-                                                                   bonus_per_child, guess_sd))
+    design, d, p, n, b, s, r = _bonus_defaults(design, improvement, base_rate, children, bonus_per_child,
+                                               guess_sd, icc)
     k = np.arange(n + 1)
-    pmf_paid = stats.binom.pmf(k, n, p + d)
+    pmf_paid = _count_pmf(n, p + d, r)
     if design == "guess":
         per_year = float(np.dot(pmf_paid, n * _mean_excess_normal(k / n - p, s)))
         return 2.0 * b * per_year
-    pmf_base = stats.binom.pmf(k, n, p)
+    pmf_base = _count_pmf(n, p, r)
     diff = k[:, None] - k[None, :]
     return b * float(pmf_paid @ np.maximum(diff, 0) @ pmf_base)
-
-
-def _bonus_defaults(design: str, improvement: float, base_rate: float | None, children: int | None,
-                    bonus: float | None, guess_sd: float | None) -> tuple[str, float, float, int, float, float]:
-    return (design, improvement,
-            contracts.assumption("outcome_base_probability") if base_rate is None else base_rate,
-            default_caseload().mean if children is None else children,
-            assumption("bonus_per_child_above_standard") if bonus is None else bonus,
-            assumption("standard_guess_sd") if guess_sd is None else guess_sd)
 
 
 def simulate_bonus(
@@ -995,7 +1084,8 @@ def simulate_bonus(
     improvement: float = 0.0,
     *,
     n_pilots: int = BONUS_PILOTS,
-    seed: SeedLike = BONUS_SEED,
+    seed: SeedLike,
+    icc: float | None = None,
     base_rate: float | None = None,
     children: int | None = None,
     bonus_per_child: float | None = None,
@@ -1003,27 +1093,38 @@ def simulate_bonus(
 ) -> np.ndarray:
     """The bonus of :func:`bonus_expectation` over ``n_pilots`` simulated two-year pilots, £ each.
 
+    Each pilot year draws the year's chance of the outcome (beta, for the ICC), then the children.
     Parameters are those of :func:`bonus_expectation`, plus ``n_pilots`` (1 to 2,000,000) and
-    ``seed``.
+    ``seed`` (an integer >= 0 or a numpy Generator).
     """
-    design, d, p, n, b, s = _check_bonus_inputs(*_bonus_defaults(design, improvement, base_rate, children,
-                                                                   bonus_per_child, guess_sd))
+    design, d, p, n, b, s, r = _bonus_defaults(design, improvement, base_rate, children, bonus_per_child,
+                                               guess_sd, icc)
     m = check_integer("n_pilots", n_pilots, low=1, high=2_000_000)
-    rng = _rng(seed)
+    rng = _generator(seed)
     if design == "guess":
         standard = n * (p + s * rng.standard_normal(m))
-        k = rng.binomial(n, p + d, size=(2, m))
+        k = _draw_counts(rng, n, p + d, r, (2, m))
         return b * np.maximum(k - standard, 0.0).sum(axis=0)
-    k1 = rng.binomial(n, p, size=m)
-    k2 = rng.binomial(n, p + d, size=m)
+    k1 = _draw_counts(rng, n, p, r, m)
+    k2 = _draw_counts(rng, n, p + d, r, m)
     return b * np.maximum(k2 - k1, 0).astype(float)
 
 
-def bonus_table(improvement_points: float = 5.0) -> pd.DataFrame:
-    """The two designs of a pilot's bonus compared, with the default assumptions.
+def _bonus_terms(scn: Scenario) -> dict[str, float]:
+    """The Massachusetts terms read through the scenario (so a scenario can change any of them)."""
+    return {"icc": scn.icc, "base_rate": scn.value("outcome_base_probability"),
+            "bonus_per_child": scn.value("bonus_per_child_above_standard"),
+            "guess_sd": scn.value("standard_guess_sd")}
+
+
+def bonus_table(scn: Scenario, improvement_points: float = 5.0) -> pd.DataFrame:
+    """The two designs of a pilot's bonus compared, with the scenario's ICC and assumptions.
 
     Parameters
     ----------
+    scn : Scenario
+        Gives the ICC (:attr:`Scenario.icc`), the outcome's base rate, the bonus, the guess's error
+        and the seed of the simulated check (a stream of its own).
     improvement_points : float
         A real improvement to price, percentage points in (0, 100 * (1 - base rate)].
 
@@ -1034,35 +1135,44 @@ def bonus_table(improvement_points: float = 5.0) -> pd.DataFrame:
         ``windfall_sim`` (simulated); ``sd`` (spread of that bonus, simulated, £); ``p_nothing``
         (chance the pilot pays nothing with no improvement); ``with_improvement`` (expected bonus
         with the improvement, £); ``extra_for_improvement`` (what the improvement adds to the
-        expected bonus, £); ``paid_years``.
+        expected bonus, £); ``paid_years``; ``icc``.
     """
-    base = contracts.assumption("outcome_base_probability")
+    s = _scenario(scn)
+    terms = _bonus_terms(s)
+    base = check_in_range("outcome_base_probability", terms["base_rate"], 0.0, 1.0, low_open=True, high_open=True)
     pts = check_in_range("improvement_points", improvement_points, 0.0, 100 * (1 - base), low_open=True)
+    rng = _stream(s, _BONUS_STREAM)
     rows = []
     for design in BONUS_DESIGNS:
-        sims = simulate_bonus(design, 0.0, seed=BONUS_SEED)
-        windfall = bonus_expectation(design, 0.0)
-        better = bonus_expectation(design, pts / 100)
+        sims = simulate_bonus(design, 0.0, seed=rng, **terms)
+        windfall = bonus_expectation(design, 0.0, **terms)
+        better = bonus_expectation(design, pts / 100, **terms)
         rows.append({"design": design, "windfall": windfall, "windfall_sim": float(sims.mean()),
                      "sd": float(sims.std()), "p_nothing": float(np.mean(sims == 0)),
                      "with_improvement": better, "extra_for_improvement": better - windfall,
-                     "paid_years": 2 if design == "guess" else 1})
+                     "paid_years": 2 if design == "guess" else 1, "icc": terms["icc"]})
     return pd.DataFrame(rows)
 
 
-@lru_cache(maxsize=1)
-def _bonus_grid() -> pd.DataFrame:
+@lru_cache(maxsize=4)
+def _bonus_grid(icc: float, base_rate: float, bonus_per_child: float) -> pd.DataFrame:
     rows = []
     for sd in (0.025, 0.05, 0.075, 0.1, 0.125, 0.15, 0.175, 0.2):
         for pts in range(0, 16):
             for design in BONUS_DESIGNS:
                 rows.append({"guess_sd": sd, "improvement": pts, "design": design,
-                             "bonus": bonus_expectation(design, pts / 100, guess_sd=sd)})
+                             "bonus": bonus_expectation(design, pts / 100, guess_sd=sd, icc=icc, base_rate=base_rate,
+                                                        bonus_per_child=bonus_per_child)})
     return pd.DataFrame(rows)
 
 
-def bonus_grid() -> pd.DataFrame:
+def bonus_grid(scn: Scenario) -> pd.DataFrame:
     """Expected bonus over the pilot against real improvement (0 to 15 points), for a grid of guess errors.
+
+    Parameters
+    ----------
+    scn : Scenario
+        Gives the ICC, the outcome's base rate and the bonus.
 
     Returns
     -------
@@ -1070,4 +1180,5 @@ def bonus_grid() -> pd.DataFrame:
         ``guess_sd`` (0.025 to 0.2), ``improvement`` (percentage points), ``design`` and ``bonus``
         (expected, £ over the pilot); the baseline design does not depend on ``guess_sd``.
     """
-    return _bonus_grid().copy()
+    t = _bonus_terms(_scenario(scn))
+    return _bonus_grid(t["icc"], t["base_rate"], t["bonus_per_child"]).copy()

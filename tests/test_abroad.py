@@ -15,9 +15,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from swp_models import abroad as A
-from swp_models import data
+from swp_models import data, engine
 from swp_models.charts import bound_params
-from swp_models.costs import default_cost_model
+from swp_models.scenario import SCOPE_NAMES, Scenario
+
+SCN = Scenario.central()
+SCOPES = tuple(SCOPE_NAMES)
 
 ANNEX_PLACES = ["Denmark", "Sweden", "South Australia", "Michigan", "Kansas", "Texas", "Florida", "Ohio", "Illinois",
                 "Massachusetts", "Philadelphia", "Indiana", "Ontario"]
@@ -120,19 +123,22 @@ def test_unit_cost_growth_rejects_bad_inputs(args, name):
         A.unit_cost_growth(*args)
 
 
-def test_referral_shift_arithmetic():
-    model = default_cost_model()
-    r = A.referral_shift(2.0).set_index("payment")
-    assert r.loc["Block set before the change", "surplus"] == pytest.approx(-100 * model.mean)
+@pytest.mark.parametrize("scope", SCOPES)
+def test_referral_shift_arithmetic(scope):
+    scn = SCN.replace(scope=scope)
+    rate, cheap_rate = A.child_rate(scn), A.child_rate(scn, "no_additional_needs")
+    rates = engine.book(scn)["Capitation by needs group"].rate_by_group
+    assert cheap_rate == rates["no_additional_needs"]  # chapter 5's capitation rate for the group
+    r = A.referral_shift(scn, 2.0).set_index("payment")
+    assert r.loc["Block set before the change", "surplus"] == pytest.approx(-100 * rate)
     assert r.loc["Flat capitation set before the change", "surplus"] == pytest.approx(0.0, abs=1e-6)
-    cheap = A.referral_shift(1.8, "no_additional_needs").set_index("payment")
-    gain = 80 * (model.mean - model.recorded_means()["no_additional_needs"])
-    assert cheap.loc["Flat capitation set before the change", "surplus"] == pytest.approx(gain)
+    cheap = A.referral_shift(scn, 1.8, "no_additional_needs").set_index("payment")
+    assert cheap.loc["Flat capitation set before the change", "surplus"] == pytest.approx(80 * (rate - cheap_rate))
     assert cheap.loc["Capitation by needs group", "surplus"] == pytest.approx(0.0, abs=1e-6)
     with pytest.raises(ValueError, match="added_group"):
-        A.referral_shift(1.5, "martians")
+        A.referral_shift(scn, 1.5, "martians")
     with pytest.raises(ValueError, match="factor"):
-        A.referral_shift(0.5)
+        A.referral_shift(scn, 0.5)
 
 
 # --------------------------------------------------------------------------- the tender
@@ -209,10 +215,13 @@ def test_tender_outcome_is_coherent(n, lo, width, rho):
     (lambda: A.retender_price(1, 1.5, LOW, HIGH, 38_000.0), "entry_probability"),
     (lambda: A.retender_price(-1, 0.5, LOW, HIGH, 38_000.0), "potential_entrants"),
     (lambda: A.retender_price(1, 0.5, LOW, HIGH, None), "reserve"),
-    (lambda: A.monopoly_cost(children=0), "children"),
+    (lambda: A.monopoly_cost(SCN, children=0), "children"),
+    (lambda: A.monopoly_cost(SCN, spread=1.0), "spread"),
+    (lambda: A.tender_defaults("central"), "scn"),
+    (lambda: A.tender_grid(SCN, markups=()), "markups"),
 ])
 def test_tender_rejects_bad_inputs_naming_the_parameter(call, name):
-    with pytest.raises(ValueError, match=name):
+    with pytest.raises((ValueError, TypeError), match=name):
         call()
 
 
@@ -227,9 +236,11 @@ def test_retender_mixes_the_bidder_counts():
     assert A.retender_price(2, 0.5, LOW, HIGH, r) == pytest.approx(0.25 * one + 0.5 * two + 0.25 * three)
 
 
-def test_monopoly_cost_with_the_chapters_assumptions():
-    mc = A.monopoly_cost()
-    d = A.tender_defaults()
+@pytest.mark.parametrize("scope", SCOPES)
+def test_monopoly_cost_with_the_chapters_assumptions(scope):
+    scn = SCN.replace(scope=scope)
+    mc = A.monopoly_cost(scn)
+    d = A.tender_defaults(scn)
     m, w = d["mean_cost"], d["cost_high"] - d["cost_low"]
     # Two bidders, reserve at the top of the range: the expected second-lowest of two draws.
     assert mc["two_bidders"] == pytest.approx(100 * (d["cost_low"] + 2 * w / 3))
@@ -239,60 +250,116 @@ def test_monopoly_cost_with_the_chapters_assumptions():
     assert mc["retender_saving"] == pytest.approx(mc["loss"] / 2)  # one rival at an even chance
 
 
+@pytest.mark.parametrize("scope", SCOPES)
+def test_tender_costs_are_chapter_5s_flat_rate_under_each_scope(scope):
+    scn = SCN.replace(scope=scope)
+    rate = engine.book(scn)["Capitation, flat rate"].flat_rate
+    assert A.tender_defaults(scn)["mean_cost"] == rate == A.child_rate(scn)
+    # The flat rate is the practice's expected total cost per expected child on the book's sample.
+    years = engine.own_costs(scn)
+    assert rate == pytest.approx(years.expected_total / years.expected_count, rel=1e-12)
+    if scope == "placements":
+        assert rate == pytest.approx(engine.children(scn).cost_model.mean, rel=1e-12)  # chapter 3's cost of a child
+    else:
+        assert rate < 0.5 * engine.children(scn).cost_model.mean  # the practice's own work only
+
+
+def test_scenario_assumptions_reach_the_tender():
+    wider = SCN.replace(bidder_cost_spread=0.2, reserve_markup=0.2)
+    d = A.tender_defaults(wider)
+    assert d["cost_high"] == pytest.approx(1.2 * d["mean_cost"]) and d["reserve"] == pytest.approx(1.2 * d["mean_cost"])
+    assert A.monopoly_cost(wider)["loss"] == pytest.approx(2 * A.monopoly_cost(SCN)["loss"])
+
+
 def test_tender_grid_closed_form_matches_its_simulation():
-    g = A.tender_grid(max_bidders=4, markups=(0.0, 0.1), n_tenders=50_000)
+    g = A.tender_grid(SCN.replace(scope="placements"), max_bidders=4, markups=(0.0, 0.1), n_tenders=50_000)
     assert len(g) == 8
     assert np.allclose(g["sim_price"], g["price"], rtol=0.01)
+    pd.testing.assert_frame_equal(g, A.tender_grid(SCN.replace(scope="placements"), max_bidders=4,
+                                                   markups=(0.0, 0.1), n_tenders=50_000))
+
+
+def test_no_seed_or_sample_size_of_the_chapters_own():
+    assert not [n for n in dir(A) if n.endswith("_SEED") or n.endswith("_YEARS")]
+    assert not hasattr(A, "_rng")
 
 
 # --------------------------------------------------------------------------- Kansas
 
-
-def test_kansas_reproduces_with_its_seed():
-    a = A.kansas_comparison(0.1, n_years=2_000, seed=A.KANSAS_SEED)
-    b = A.kansas_comparison(0.1, n_years=2_000, seed=A.KANSAS_SEED)
-    pd.testing.assert_frame_equal(a, b)
-    c = A.kansas_comparison(0.1, n_years=2_000, seed=A.KANSAS_SEED + 1)
-    assert not np.allclose(a["practice_mean_surplus"], c["practice_mean_surplus"])
+#: The practice-side and risk figures that must agree with chapter 5's table.
+_PRACTICE = ["practice_mean_surplus", "practice_sd_surplus", "practice_p_loss", "practice_surplus_p5",
+             "risk_premium_approx", "risk_premium_exact", "caseload", "case_mix", "within_group", "overall",
+             "council_mean_spend", "council_sd_spend", "admin_cost", "council_total_cost"]
 
 
-def test_kansas_moves_caseload_risk_and_nothing_else():
-    k = A.kansas_comparison(n_years=5_000).set_index("contract")
-    flat, served = k.index
-    assert k.loc[flat, "caseload"] == pytest.approx(1.0) and k.loc[served, "caseload"] == pytest.approx(0.0, abs=1e-9)
-    assert k.loc[flat, "within_group"] == pytest.approx(1.0) and k.loc[served, "within_group"] == pytest.approx(1.0)
-    assert k.loc[flat, "council_sd_spend"] == 0.0 and k.loc[served, "council_sd_spend"] > 0
-    assert k.loc[served, "risk_premium_exact"] < k.loc[flat, "risk_premium_exact"]
+@pytest.mark.parametrize("scope", SCOPES)
+@pytest.mark.parametrize("n_years", [5_000, None])
+def test_kansas_payment_per_child_served_is_chapter_5s_flat_capitation(scope, n_years):
+    """On the same years, Kansas's payment per child served gives chapter 5's flat-capitation figures exactly."""
+    scn = SCN.replace(scope=scope)
+    ch5 = engine.table(scn, n_years).set_index("contract")
+    k = A.kansas_comparison(scn, 0.0, n_years=n_years).set_index("contract")
+    flat, served = A.KANSAS_NAMES
+    for col in _PRACTICE:
+        assert k.loc[served, col] == ch5.loc["Capitation, flat rate", col], col
+    # At no extra children the flat rate is chapter 5's block contract (its amount E[C], up to rounding).
+    for col in ("practice_mean_surplus", "practice_sd_surplus", "risk_premium_exact", "caseload"):
+        assert k.loc[flat, col] == pytest.approx(ch5.loc["Block", col], rel=1e-9, abs=1e-6), col
+    years = engine.own_costs(scn, n_years)
+    assert k.loc[served, "mean_children"] == years.counts.mean()
+    assert (k["scope"] == scope).all()
 
 
-def test_kansas_flat_rate_loses_the_cost_of_extra_children():
-    model = default_cost_model()
-    k = A.kansas_comparison(0.2, n_years=20_000).set_index("contract")
-    flat, served = k.index
-    assert k.loc[flat, "mean_children"] == pytest.approx(120, abs=0.2)
-    # The flat rate pays for 100 children; 20 more cost 20 x the mean, up to sampling error.
-    se = k.loc[flat, "practice_sd_surplus"] / math.sqrt(20_000)
-    assert abs(k.loc[flat, "practice_mean_surplus"] + 20 * model.mean) < 4 * se
-    assert abs(k.loc[served, "practice_mean_surplus"]) < 4 * k.loc[served, "practice_sd_surplus"] / math.sqrt(20_000)
+@pytest.mark.parametrize("scope", SCOPES)
+def test_kansas_flat_rate_loses_the_children_it_is_not_paid_for(scope):
+    scn = SCN.replace(scope=scope)
+    a = A.kansas_comparison(scn, 0.0, n_years=20_000).set_index("contract")
+    b = A.kansas_comparison(scn, 0.2, n_years=20_000).set_index("contract")
+    flat, served = A.KANSAS_NAMES
+    expected = engine.own_costs(scn).expected_total
+    assert b.loc[flat, "contracted_children"] == pytest.approx(100 / 1.2)
+    # The same years: the flat rate pays E[C] / 1.2 instead of E[C]; payment per child served is unchanged.
+    loss = a.loc[flat, "practice_mean_surplus"] - b.loc[flat, "practice_mean_surplus"]
+    assert loss == pytest.approx(expected * (1 - 1 / 1.2), rel=1e-9)
+    pd.testing.assert_series_equal(a.loc[served, _PRACTICE], b.loc[served, _PRACTICE])
 
 
-@pytest.mark.parametrize("kwargs, name", [({"served_above": -0.1}, "served_above"), ({"n_years": 10}, "n_years"),
-                                          ({"risk_tolerance": 0.0}, "risk_tolerance"), ({"cost_model": "x"}, "cost_model")])
+def test_kansas_moves_caseload_risk_with_placements_and_adds_it_with_social_work_only():
+    flat, served = A.KANSAS_NAMES
+    pl = A.kansas_comparison(SCN.replace(scope="placements"), n_years=20_000).set_index("contract")
+    sw = A.kansas_comparison(SCN, n_years=20_000).set_index("contract")
+    for k in (pl, sw):
+        assert k.loc[flat, "caseload"] == pytest.approx(1.0) and k.loc[flat, "council_sd_spend"] < 1e-6
+        assert k.loc[served, "within_group"] == pytest.approx(1.0) and k.loc[served, "council_sd_spend"] > 0
+    # With placements the practice's cost follows its children: paying per child takes most of the risk off.
+    assert abs(pl.loc[served, "caseload"]) < 0.25
+    assert pl.loc[served, "risk_premium_exact"] < 0.7 * pl.loc[flat, "risk_premium_exact"]
+    # With social work only its cost is mostly fixed: paying per child adds a swing its costs do not have.
+    assert sw.loc[served, "caseload"] < -1
+    assert sw.loc[served, "risk_premium_exact"] > 2 * sw.loc[flat, "risk_premium_exact"]
+
+
+@pytest.mark.parametrize("kwargs, name", [({"served_above": -0.1}, "served_above"), ({"served_above": 1.5}, "served_above"),
+                                          ({"n_years": 10}, "n_years"), ({"n_years": 10**9}, "n_years"),
+                                          ({"n_years": 2.5}, "n_years")])
 def test_kansas_rejects_bad_inputs(kwargs, name):
     with pytest.raises(ValueError, match=name):
-        A.kansas_comparison(**kwargs)
+        A.kansas_comparison(SCN, **kwargs)
     with pytest.raises(ValueError, match="contracted_children"):
-        A.kansas_contracts(default_cost_model(), 0)
+        A.kansas_contracts(SCN, 0)
+    with pytest.raises(TypeError, match="scn"):
+        A.kansas_comparison("central")
 
 
 # --------------------------------------------------------------------------- Illinois
 
 
 def test_illinois_reproduces_with_its_seed_and_matches_the_exact_bonus():
-    a = A.simulate_illinois(n_years=20_000, seed=A.ILLINOIS_SEED)
-    b = A.simulate_illinois(n_years=20_000, seed=A.ILLINOIS_SEED)
+    a = A.simulate_illinois(n_years=20_000, seed=1998)
+    b = A.simulate_illinois(n_years=20_000, seed=1998)
     pd.testing.assert_frame_equal(a, b)
-    c = A.illinois_comparison(n_years=100_000, seed=A.ILLINOIS_SEED)
+    c = A.illinois_comparison(SCN)
+    pd.testing.assert_frame_equal(c, A.illinois_comparison(SCN))  # the scenario's seed: reproducible
     for rec in c.itertuples(index=False):
         se = rec.sim_sd / math.sqrt(100_000)
         assert abs(rec.sim_bonus - rec.expected_bonus) < 4 * se + 1e-9, rec.rule
@@ -316,7 +383,9 @@ def test_illinois_counted_moves_and_window():
         with pytest.raises(ValueError, match=name):
             A.illinois_bonus(**kwargs)
     with pytest.raises(ValueError, match="n_years"):
-        A.simulate_illinois(n_years=0)
+        A.simulate_illinois(n_years=0, seed=1)
+    with pytest.raises(ValueError, match="seed"):
+        A.simulate_illinois(n_years=10, seed=-1)
 
 
 # --------------------------------------------------------------------------- Massachusetts
@@ -330,11 +399,13 @@ def test_bonus_exact_sum_against_simulation(design, improvement):
     assert abs(sims.mean() - exact) < 4 * sims.std() / math.sqrt(sims.size)
 
 
-def test_bonus_baseline_windfall_near_the_normal_approximation():
-    # Year 2 minus year 1: about Normal(0, 2 N p (1 - p)); E[max(D, 0)] = sd / sqrt(2 pi).
+@pytest.mark.parametrize("icc", [0.0, 0.05])
+def test_bonus_baseline_windfall_near_the_normal_approximation(icc):
+    # Year 2 minus year 1: about Normal(0, 2 N p (1 - p) deff), deff = 1 + (N - 1) ICC; E[max(D, 0)] = sd / sqrt(2 pi).
     n, p, b = 100, 0.8, 5000.0
-    approx = b * math.sqrt(2 * n * p * (1 - p)) / math.sqrt(2 * math.pi)
-    assert A.bonus_expectation("baseline", 0.0, base_rate=p, children=n, bonus_per_child=b) == pytest.approx(
+    deff = 1 + (n - 1) * icc
+    approx = b * math.sqrt(2 * n * p * (1 - p) * deff) / math.sqrt(2 * math.pi)
+    assert A.bonus_expectation("baseline", 0.0, base_rate=p, children=n, bonus_per_child=b, icc=icc) == pytest.approx(
         approx, rel=0.03)
     # A guessed standard pays more for nothing, and more the worse the guess.
     g = [A.bonus_expectation("guess", 0.0, guess_sd=s) for s in (0.05, 0.1, 0.2)]
@@ -346,12 +417,35 @@ def test_bonus_baseline_windfall_near_the_normal_approximation():
     ({"design": "hope"}, "design"), ({"design": "guess", "base_rate": 1.0}, "base_rate"),
     ({"design": "guess", "children": 0}, "children"), ({"design": "guess", "bonus_per_child": -1.0}, "bonus_per_child"),
     ({"design": "guess", "guess_sd": 0.0}, "guess_sd"), ({"design": "guess", "improvement": 0.5}, "improvement"),
+    ({"design": "baseline", "icc": 1.0}, "icc"), ({"design": "baseline", "icc": -0.1}, "icc"),
 ])
 def test_bonus_rejects_bad_inputs(kwargs, name):
     with pytest.raises(ValueError, match=name):
         A.bonus_expectation(**kwargs)
     with pytest.raises(ValueError, match=name):
-        A.simulate_bonus(n_pilots=10, **kwargs)
+        A.simulate_bonus(n_pilots=10, seed=1, **kwargs)
+
+
+def test_bonus_counts_are_clustered_by_the_scenarios_icc():
+    # At ICC 0 the count is binomial; with clustering its mean is kept and its variance is deff times larger.
+    n, p = 100, 0.8
+    k = np.arange(n + 1)
+    assert np.allclose(A._count_pmf(n, p, 0.0), __import__("scipy").stats.binom.pmf(k, n, p))
+    pmf = A._count_pmf(n, p, 0.05)
+    mean = float(k @ pmf)
+    assert mean == pytest.approx(n * p, rel=1e-12)
+    assert float((k - mean) ** 2 @ pmf) == pytest.approx(n * p * (1 - p) * (1 + (n - 1) * 0.05), rel=1e-9)
+    # The page's table uses the scenario's ICC; independent children are the scenario with ICC 0.
+    t = A.bonus_table(SCN).set_index("design")
+    assert (t["icc"] == SCN.icc).all()
+    assert t.loc["baseline", "windfall"] == pytest.approx(A.bonus_expectation("baseline", 0.0, icc=SCN.icc))
+    flat = A.bonus_table(SCN.replace(icc=0.0)).set_index("design")
+    assert flat.loc["baseline", "windfall"] == pytest.approx(A.bonus_expectation("baseline", 0.0, icc=0.0))
+    assert t.loc["baseline", "windfall"] > 2 * flat.loc["baseline", "windfall"]
+    assert t.loc["guess", "windfall"] > flat.loc["guess", "windfall"]
+    for design in A.BONUS_DESIGNS:  # the exact sums against the simulated pilots of the table
+        se = t.loc[design, "sd"] / math.sqrt(A.BONUS_PILOTS)
+        assert abs(t.loc[design, "windfall_sim"] - t.loc[design, "windfall"]) < 4 * se
 
 
 # --------------------------------------------------------------------------- page and explorer
@@ -400,16 +494,37 @@ def test_prose_figures_agree_with_the_tables():
     from swp_models.figures import abroad as F
 
     n = F.prose_numbers_abroad()
-    mc = A.monopoly_cost()
-    assert n["ch7_loss"] == f"£{round(mc['loss'], -3):,.0f}"
-    assert n["ch7_two"] == F.tender_table().frame.iloc[0, 1].replace("m", " million")
+    for key, scope in (("sw", "social_work"), ("pl", "placements")):
+        mc = A.monopoly_cost(SCN.replace(scope=scope))
+        assert n[f"ch7_loss_{key}"] == f"£{round(mc['loss'], -3):,.0f}"
+    tender = F.tender_table().frame
+    assert n["ch7_two_sw"] == tender.iloc[0, 1].replace("m", " million")
+    assert n["ch7_two_pl"] == tender.iloc[0, 2].replace("m", " million")
     kansas = F.kansas_table().frame
-    assert n["ch7_ks_prem_flat"].replace(",000", "k") == kansas["Risk premium"].iloc[0]
-    assert n["ch7_ks_worst_served"].replace(",000", "k") == kansas["Contractor: worst year in 20"].iloc[1][1:]
+    assert n["ch7_ks_prem_flat_pl"].replace(",000", "k") == kansas["Risk premium"].iloc[2]
+    assert n["ch7_ks_prem_served_sw"] == kansas["Risk premium"].iloc[1]
+    assert n["ch7_ks_worst_served_pl"].replace(",000", "k") == kansas["Contractor: worst year in 20"].iloc[3][1:]
     assert n["ch7_ma_guess"] == F.bonus_table().frame.iloc[0, 1]
-    # ten per cent more children under a flat rate cost about ten children at the mean cost
-    per10 = float(n["ch7_ks_per10"].strip("£").replace(",", ""))
-    assert per10 == pytest.approx(10 * default_cost_model().mean, rel=0.02)
+    # Ten per cent more children than the flat rate was priced for cost the contractor E[C] (1 - 1/1.1).
+    for key, scope in (("sw", "social_work"), ("pl", "placements")):
+        per10 = float(n[f"ch7_ks_per10_{key}"].strip("£").replace(",", ""))
+        expected = engine.own_costs(SCN.replace(scope=scope)).expected_total * (1 - 1 / 1.1)
+        assert per10 == pytest.approx(expected, abs=500)
+    assert n["ch7_ks_per10_served"] == "£0"
+
+
+def test_page_states_the_scenario_and_its_price_year():
+    from swp_models.figures import abroad as F
+
+    card = SCN.card(rows=F.SCENARIO_ROWS)
+    assert list(card.frame["Setting"]) == list(F.SCENARIO_ROWS)
+    for table in (F.key_results(), F.tender_table(), F.kansas_table(), F.referral_table(), F.bonus_table(),
+                  F.illinois_table()):
+        assert SCN.price_year in table.caption, table.caption
+    kr = F.key_results().frame
+    text = " ".join(kr["Result"]) + " ".join(kr["Value"])
+    assert "social work only" in text and "social work and placements" in text
+    assert f"ICC {SCN.icc:g}" in text
 
 
 def test_levers_link_to_pages_and_sections_that_exist():
@@ -477,6 +592,10 @@ def test_explorer_recomputes_on_every_change():
     assert len(rows) == 4
     with pytest.raises(ValueError, match="spread"):
         tender_rows(3, 0.0, 0.1, 1, 0.5, 100, 5_000, 1)
+    with pytest.raises(ValueError, match="scope"):
+        tender_rows(3, 0.1, 0.1, 1, 0.5, 100, 5_000, 1, scope="everything")
+    e.controls["scope"].value = "placements"
+    assert "swp-explorer-error" not in e.result.value and "£4," in e.result.value
     e.controls["potential_entrants"].value = 0
     e.controls["entry_probability"].value = 1.0
     assert "swp-explorer-error" not in e.result.value

@@ -1,8 +1,9 @@
 """Live explorer for chapter 7: the tender model and Kansas's two contracts on any input.
 
 Needs a running kernel (Jupyter or Voila) and ``ipywidgets``. Every control change re-runs
-:func:`swp_models.abroad.expected_tender` (checked against a fresh simulation) or re-prices
-Kansas's contracts on chapter 5's simulator with :func:`swp_models.abroad.kansas_comparison`.
+:func:`swp_models.abroad.expected_tender` (checked against a fresh simulation of tenders) or
+re-prices Kansas's contracts with :func:`swp_models.abroad.kansas_comparison` on the first years
+of the book's one sample of children, under the scope chosen.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from .. import abroad, contracts
-from ..validation import check_finite, check_in_range, check_integer, check_positive
+from .. import abroad
+from ..scenario import SCOPE_NAMES, Scenario
+from ..validation import check_finite, check_in_range, check_instance, check_integer, check_one_of, check_positive
 from . import LivePanel, html_table
 
 __all__ = ["AbroadExplorer", "explorer", "tender_rows", "kansas_rows"]
@@ -23,9 +25,16 @@ def _gbp(x: float) -> str:
     return f"{'−' if x < -0.5 else ''}£{abs(x):,.0f}"
 
 
+def _scenario(scn: Scenario | None) -> Scenario:
+    return Scenario.central() if scn is None else check_instance("scn", scn, Scenario, "Scenario or None")
+
+
 def tender_rows(max_bidders: int, spread: float, reserve_markup: float, potential_entrants: int,
-                entry_probability: float, children: float, n_tenders: int, seed: int) -> list[tuple[str, ...]]:
+                entry_probability: float, children: float, n_tenders: int, seed: int,
+                scope: str = "social_work", scn: Scenario | None = None) -> list[tuple[str, ...]]:
     """The explorer's tender table: for 1 to ``max_bidders`` bidders, closed form beside simulation.
+
+    The average cost of a child is chapter 5's flat rate under ``scope`` (:func:`swp_models.abroad.child_rate`).
 
     Parameters
     ----------
@@ -44,22 +53,26 @@ def tender_rows(max_bidders: int, spread: float, reserve_markup: float, potentia
     n_tenders : int
         Simulated tenders per row, 1 to 200,000.
     seed : int
-        Random seed, >= 0.
+        Seed of the simulated tenders, >= 0.
+    scope : str
+        What the practice pays for: ``"social_work"`` or ``"placements"``.
+    scn : Scenario, optional
+        The scenario (default the central one); ``scope`` replaces its scope.
 
     Returns
     -------
     list of tuple of str
         One row per number of bidders, then one for the re-tender: bidders, chance of an award, price
-        (closed form; simulated), commissioner's cost a year for the whole contract.
+        (closed form; simulated), commissioner's cost a year for the whole contract (£, the scenario's prices).
     """
     top = check_integer("max_bidders", max_bidders, low=1, high=20)
-    d = abroad.tender_defaults()
-    m = d["mean_cost"]
+    sc = _scenario(scn).replace(scope=check_one_of("scope", scope, tuple(SCOPE_NAMES)))
+    m = abroad.child_rate(sc)
     sp = check_in_range("spread", spread, 0.0, 1.0, low_open=True, high_open=True)
     mark = check_in_range("reserve_markup", reserve_markup, 0.0, 1.0)
     n = check_in_range("children", children, 0.0, 1e6, low_open=True)
     sims = check_integer("n_tenders", n_tenders, low=1, high=200_000)
-    seed = check_integer("seed", seed, low=0, high=2**31 - 1)
+    seed = check_integer("seed", seed, low=0)
     low, high, reserve = m * (1 - sp), m * (1 + sp), m * (1 + mark)
     rows = []
     for k in range(1, top + 1):
@@ -73,24 +86,29 @@ def tender_rows(max_bidders: int, spread: float, reserve_markup: float, potentia
     return rows
 
 
-def kansas_rows(served_above: float, risk_tolerance: float, n_years: int, seed: int) -> list[tuple[str, ...]]:
+def kansas_rows(served_above: float, risk_tolerance: float, n_years: int, scope: str = "social_work",
+                scn: Scenario | None = None) -> list[tuple[str, ...]]:
     """The explorer's Kansas table: :func:`swp_models.abroad.kansas_comparison` formatted, one row per contract.
 
     Parameters
     ----------
     served_above : float
-        Children served above the contracted number, a fraction in [0, 1].
+        Children served above the number the flat rate was priced for, a fraction in [0, 1].
     risk_tolerance : float
         The contractor's risk tolerance ``1/r``, £ (> 0).
     n_years : int
-        Simulated contract-years, 100 to 200,000.
-    seed : int
-        Random seed, >= 0.
+        The first ``n_years`` of the book's sample, 100 to the scenario's ``simulation.n_years``.
+    scope : str
+        What the practice pays for: ``"social_work"`` or ``"placements"``.
+    scn : Scenario, optional
+        The scenario (default the central one); ``scope`` and ``risk_tolerance`` replace its own.
     """
     check_finite("served_above", served_above)
     check_positive("risk_tolerance", risk_tolerance)
-    k = abroad.kansas_comparison(served_above, n_years=n_years, seed=seed, risk_tolerance=risk_tolerance)
-    return [(rec.contract, f"{100 * rec.caseload:.0f}%", f"{100 * rec.within_group:.0f}%",
+    sc = _scenario(scn).replace(scope=check_one_of("scope", scope, tuple(SCOPE_NAMES)), risk_tolerance=risk_tolerance)
+    years = check_integer("n_years", n_years, low=100, high=sc.simulation.n_years)
+    k = abroad.kansas_comparison(sc, served_above, n_years=years)
+    return [(rec.contract, _gbp(rec.practice_sd_surplus), f"{100 * rec.within_group:.0f}%",
              _gbp(rec.practice_mean_surplus), f"{100 * rec.practice_p_loss:.0f}%", _gbp(rec.practice_surplus_p5),
              _gbp(rec.risk_premium_exact), _gbp(rec.council_sd_spend))
             for rec in k.itertuples(index=False)]
@@ -100,21 +118,25 @@ class AbroadExplorer(LivePanel):
     """Two tabs of controls (the tender, Kansas) and their results tables, recomputed on every change.
 
     Attributes: ``controls`` (every input's widget by name), ``result`` (the HTML widget with the
-    tables), ``timing`` (how long the last recomputation took) and ``last_seconds``.
+    tables), ``timing`` (how long the last recomputation took), ``last_seconds`` and ``scn`` (the scenario
+    it starts from; the scope and risk-tolerance controls replace its own).
     """
 
     done_text = "Recomputed in"
     refused_text = "Cannot compute these inputs:"
 
-    def __init__(self, seed: int = abroad.KANSAS_SEED) -> None:
-        check_integer("seed", seed, low=0, high=2**31 - 1)
+    def __init__(self, scn: Scenario | None = None) -> None:
+        self.scn = _scenario(scn)
         super().__init__()
+        scn = self.scn
 
         def add(name: str, widget: widgets.ValueWidget) -> widgets.ValueWidget:
             return self.add(name, widget, description_width="280px", width="580px")
 
-        a = abroad.assumption
+        a = scn.value
         tender = [
+            add("scope", widgets.Dropdown(options=[(v, k) for k, v in SCOPE_NAMES.items()], value=scn.scope,
+                                          description="The practice pays for (both tables)")),
             add("max_bidders", widgets.IntSlider(value=6, min=1, max=20, description="Bidders (up to)")),
             add("spread", widgets.FloatSlider(value=a("bidder_cost_spread"), min=0.01, max=0.5, step=0.01,
                                               description="Spread of bidders' costs (± share)")),
@@ -130,12 +152,11 @@ class AbroadExplorer(LivePanel):
         kansas = [
             add("served_above", widgets.FloatSlider(value=a("kansas_served_above_contracted") / 100, min=0, max=1,
                                                     step=0.05, description="Children served above contracted (share)")),
-            add("risk_tolerance", widgets.FloatLogSlider(value=contracts.assumption("risk_tolerance"), base=10, min=4,
+            add("risk_tolerance", widgets.FloatLogSlider(value=scn.risk_tolerance, base=10, min=4,
                                                          max=7, step=0.05, readout_format=",.0f",
                                                          description="Contractor's risk tolerance 1/r (£)")),
             add("n_years", widgets.Dropdown(options=[5_000, 20_000], value=5_000,
-                                            description="Simulated years (and tenders)")),
-            add("seed", widgets.BoundedIntText(value=seed, min=0, max=2**31 - 1, description="Random seed")),
+                                            description="Years of the book's children (and tenders)")),
         ]
         tabs = widgets.Tab(children=[widgets.VBox(tender), widgets.VBox(kansas)])
         for i, title in enumerate(("Tender (South Australia)", "Kansas and simulation")):
@@ -153,24 +174,28 @@ class AbroadExplorer(LivePanel):
     def compute(self, v: dict[str, Any]) -> str:
         """Both tables' HTML on the settings ``v`` (a table whose inputs did not change is not recomputed)."""
         tender = self._rows("tender", tender_rows, v["max_bidders"], v["spread"], v["reserve_markup"],
-                            v["potential_entrants"], v["entry_probability"], v["children"], v["n_years"], v["seed"])
-        kansas = self._rows("kansas", kansas_rows, v["served_above"], v["risk_tolerance"], v["n_years"], v["seed"])
-        return (html_table("Tender: expected price against the number of bidders", tender,
+                            v["potential_entrants"], v["entry_probability"], v["children"], v["n_years"],
+                            self.scn.simulation.seed, v["scope"], self.scn)
+        kansas = self._rows("kansas", kansas_rows, v["served_above"], v["risk_tolerance"], v["n_years"], v["scope"],
+                            self.scn)
+        prices = f"£ a year, {self.scn.price_year} prices"
+        return (html_table(f"Tender: expected price against the number of bidders ({prices})", tender,
                            ("Bidders", "Chance of an award", "Price a child, closed form; simulated",
                             "Commissioner's cost a year"))
-                + html_table("Kansas: a flat rate per child referred against payment per child served", kansas,
-                             ("Contract", "Bears: number of children", "Bears: cost per child",
+                + html_table(f"Kansas: a flat rate per child referred against payment per child served ({prices})",
+                             kansas,
+                             ("Contract", "Spread of its surplus (sd)", "Bears: cost per child",
                               "Expected surplus", "Chance of a loss", "Worst year in 20", "Risk premium",
                               "State's spend, sd")))
 
 
-def explorer(seed: int = abroad.KANSAS_SEED) -> AbroadExplorer:
+def explorer(scn: Scenario | None = None) -> AbroadExplorer:
     """The chapter 7 explorer: the tender model and Kansas's two contracts, recomputed on every change.
 
     Parameters
     ----------
-    seed : int
-        Random seed of the simulated tenders and contract-years.
+    scn : Scenario, optional
+        The scenario whose children, seed and settings the explorer starts from (default the central one).
     """
-    return AbroadExplorer(seed=seed)
+    return AbroadExplorer(scn)
 

@@ -2,18 +2,23 @@
 
 Everything is built from :mod:`swp_models.abroad` and the data tables it reads, and returned
 finished (title, axes with units, source line). Parameters bound to the page's controls carry
-names starting ``ch7_``.
+names starting ``ch7_``. Every builder takes the scenario (default
+:meth:`~swp_models.scenario.Scenario.central`); the tender, the referral payments and Kansas are
+shown under both scopes, social work only (the central scope) and social work and placements.
 """
 
 from __future__ import annotations
+
+import math
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from .. import abroad, contracts, data
-from ..scenario import Scenario
-from ..costs import default_caseload, default_cost_model
+from .. import abroad, data
+from ..scenario import SCOPE_NAMES, Scenario
+from ..costs import default_caseload
+from ..validation import check_instance
 from ..charts import PALETTE, finish, selector, series_cues, slider
 from ..tables import Table
 from ..tables import key_results as _key_results
@@ -43,12 +48,34 @@ __all__ = [
     "LEVERS_LABEL",
     "key_results",
     "prose_numbers_abroad",
+    "SCENARIO_ROWS",
 ]
 
 _ANNEX = "Le Grand (2007), Annex A.3"
 _ASSUMED = "assumptions as logged"
-_SIM = "simulated (chapter 3 costs, chapter 5 contracts)"
+_SIM = "the book's simulated children (chapter 3 costs, chapter 5 contracts and scopes)"
 _MINUS = "\u2212"
+
+#: The settings of the scenario this chapter uses (the rows of its scenario box).
+SCENARIO_ROWS = ("scope", "price base", "risk tolerance", "clustering (ICC)", "simulated practice-years")
+
+
+def _scn(scn: Scenario | None) -> Scenario:
+    return Scenario.central() if scn is None else check_instance("scn", scn, Scenario, "Scenario or None")
+
+
+def _scopes(scn: Scenario) -> tuple[Scenario, ...]:
+    """The scenario under each scope, social work only (the central scope) first."""
+    return tuple(scn.replace(scope=name) for name in SCOPE_NAMES)
+
+
+def _scope_title(scn: Scenario) -> str:
+    return scn.scope_name[0].upper() + scn.scope_name[1:]
+
+
+def _prices(scn: Scenario, what: str = "£ a year") -> str:
+    """The units and price base of a table's figures, e.g. ``£ a year, 2005-06 prices``."""
+    return f"{what}, {scn.price_year} prices"
 
 
 def _pct(x: float, digits: int = 0) -> str:
@@ -66,6 +93,13 @@ def _k(x: float) -> str:
 
 def _m(x: float) -> str:
     return f"{_MINUS if x < -5000 else ''}£{abs(x) / 1e6:,.2f}m"
+
+
+def _amount(x: float) -> str:
+    """£ to the pound below £10,000, in thousands up to a million, in millions above."""
+    if abs(x) < 10_000:
+        return _gbp(x)
+    return _k(x) if abs(x) < 1e6 else _m(x)
 
 
 # ---------------------------------------------------------------------------------------
@@ -317,24 +351,35 @@ def ontario_chart() -> alt.VConcatChart:
     )
 
 
-def referral_table() -> Table:
-    """Referrals nearly doubling: the practice's expected surplus under payments set before the change."""
+def _referral_range(scn: Scenario, group: str | None, column: int) -> tuple[float, float]:
+    """The practice's expected surplus under one payment, at the low and high readings of 'nearly doubled'."""
     high = data.value("international", jurisdiction="Ontario", measure="families_referred_ratio_since_oram")
-    low = abroad.assumption("nearly_doubled_lower")
-    model = default_cost_model()
-    cases = [(None, "like those before"), ("no_additional_needs", "all with no additional needs")]
+    low = scn.value("nearly_doubled_lower")
+    return tuple(abroad.referral_shift(scn, f, group)["surplus"].iloc[column] for f in (low, high))
+
+
+def referral_table(scn: Scenario | None = None) -> Table:
+    """Referrals nearly doubling: the practice's expected surplus under payments set before the change, both scopes."""
+    scn = _scn(scn)
+    high = data.value("international", jurisdiction="Ontario", measure="families_referred_ratio_since_oram")
+    low = scn.value("nearly_doubled_lower")
+    cases = [(None, "like those before"), ("no_additional_needs", "with no additional needs")]
     cols = {}
-    for group, words in cases:
-        a = abroad.referral_shift(low, group)
-        b = abroad.referral_shift(high, group)
-        cols[f"Added children {words}"] = [f"{_m(x)} to {_m(y)}" for x, y in zip(a["surplus"], b["surplus"])]
-    frame = pd.DataFrame({"Payment set before the change": abroad.referral_shift(high)["payment"], **cols})
-    return Table(frame, caption="If a practice's referrals nearly doubled: its expected surplus a year under payments "
-                                "set before the change",
+    for sc in _scopes(scn):
+        for group, words in cases:
+            a = abroad.referral_shift(sc, low, group)
+            b = abroad.referral_shift(sc, high, group)
+            cols[f"{_scope_title(sc)}: added children {words}"] = [f"{_amount(x)} to {_amount(y)}"
+                                                                    for x, y in zip(a["surplus"], b["surplus"])]
+    frame = pd.DataFrame({"Payment set before the change": abroad.referral_shift(scn, high)["payment"], **cols})
+    rates = "; ".join(f"{sc.scope_name}: {_gbp(abroad.child_rate(sc))} a child on average, "
+                      f"{_gbp(abroad.child_rate(sc, 'no_additional_needs'))} for a child with no additional needs"
+                      for sc in _scopes(scn))
+    return Table(frame, caption="If a practice's referrals nearly doubled: its expected surplus under payments "
+                                f"set before the change ({_prices(scn)})",
                  notes=f"A practice of {default_caseload().mean} children whose referrals rise {low:g} to {high:g} "
-                       "times ('nearly doubled', Annex A.3; the lower end is an assumption), at chapter 3's expected "
-                       f"costs ({_gbp(model.recorded_means()['no_additional_needs'])} a year for a child with no "
-                       f"additional needs, {_gbp(model.mean)} on average).")
+                       "times ('nearly doubled', Annex A.3; the lower end is an assumption). Its staff grow with its "
+                       f"children, so each child costs it chapter 5's rate under the scope ({rates}).")
 
 
 # ---------------------------------------------------------------------------------------
@@ -342,71 +387,98 @@ def referral_table() -> Table:
 # ---------------------------------------------------------------------------------------
 
 
-def tender_chart() -> alt.VConcatChart:
-    """Expected price against the number of bidders, closed form and simulation, with a reserve-price slider."""
-    g = abroad.tender_grid()
-    d = abroad.tender_defaults()
-    frame = g.assign(markup=(100 * g["markup"]).round(1))
-    series = {"commissioner_cost": "Commissioner's expected cost", "price": "Price paid, given an award",
-              "winning_cost": "Winner's own cost"}
-    long = frame.melt(id_vars=["bidders", "markup", "sim_price", "p_award"], value_vars=list(series),
-                      var_name="key", value_name="value")
-    long = long.assign(series=long["key"].map(series), value=long["value"].round(0),
-                       sim_price=long["sim_price"].round(0), p_award=long["p_award"].round(3))
-    mark = slider("ch7_tender_reserve", "Reserve: mark-up on the average cost (%)", 0, 25, 2.5,
-                  round(100 * abroad.assumption("reserve_markup"), 1))
-    pick = alt.expr.abs(alt.datum.markup - mark) < 1e-6
+_TENDER_SERIES = {"commissioner_cost": "Commissioner's expected cost", "price": "Price paid, given an award",
+                  "winning_cost": "Winner's own cost"}
+
+
+def _tender_frames(scn: Scenario) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The tender grid of every scope in one frame each (lines, simulated prices), so the panels share their data."""
+    lines, sims = [], []
+    for sc in _scopes(scn):
+        g = abroad.tender_grid(sc)
+        frame = g.assign(markup=(100 * g["markup"]).round(1), scope=sc.scope)
+        long = frame.melt(id_vars=["scope", "bidders", "markup", "p_award"], value_vars=list(_TENDER_SERIES),
+                          var_name="key", value_name="value")
+        lines.append(long.assign(series=long.pop("key").map(_TENDER_SERIES), value=long["value"].round(0),
+                                 p_award=long["p_award"].round(3)))
+        sims.append(frame[["scope", "bidders", "markup"]].assign(sim_price=frame["sim_price"].round(0)))
+    return pd.concat(lines, ignore_index=True), pd.concat(sims, ignore_index=True)
+
+
+def _tender_panel(scn: Scenario, lines: pd.DataFrame, sims: pd.DataFrame, mark: alt.Parameter) -> alt.LayerChart:
+    """One scope's panel of the tender chart: the three lines, the simulated prices and the average cost."""
+    d = abroad.tender_defaults(scn)
+    pick = (alt.expr.abs(alt.datum.markup - mark) < 1e-6) & (alt.datum.scope == scn.scope)
     x = alt.X("bidders:Q", title="Bidders at the tender", scale=alt.Scale(domain=[1, 8]), axis=alt.Axis(tickMinStep=1))
-    yscale = alt.Scale(domain=[round(d["cost_low"], -3) - 1000, round(d["cost_high"], -3) + 2000])
-    lines = alt.Chart(long).transform_filter(pick).mark_line(point=True).encode(
-        x=x, y=alt.Y("value:Q", title="£ per child per year", scale=yscale),
-        **series_cues("series:N", list(series.values()), [PALETTE[3], PALETTE[0], PALETTE[2]]),
+    step = 10 ** max(math.floor(math.log10(d["mean_cost"])) - 1, 0)
+    yscale = alt.Scale(domain=[math.floor(d["cost_low"] / step - 1) * step, math.ceil(d["cost_high"] / step + 2) * step])
+    drawn = alt.Chart(lines).transform_filter(pick).mark_line(point=True).encode(
+        x=x, y=alt.Y("value:Q", title=f"£ per child per year ({scn.price_year} prices)", scale=yscale),
+        **series_cues("series:N", list(_TENDER_SERIES.values()), [PALETTE[3], PALETTE[0], PALETTE[2]],
+                      legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320)),
         tooltip=[alt.Tooltip("series:N", title="Line"), alt.Tooltip("bidders:Q", title="Bidders"),
                  alt.Tooltip("value:Q", title="£ a child", format=",.0f"),
                  alt.Tooltip("p_award:Q", title="Chance of an award", format=".0%")],
     )
-    sims = alt.Chart(frame.assign(sim_price=frame["sim_price"].round(0))).transform_filter(pick).mark_point(
-        shape="cross", size=60, color="#333").encode(
+    simulated = alt.Chart(sims).transform_filter(pick).mark_point(shape="cross", size=60, color="#333").encode(
         x=x, y="sim_price:Q",
         tooltip=[alt.Tooltip("bidders:Q", title="Bidders"),
                  alt.Tooltip("sim_price:Q", title="Simulated price (£)", format=",.0f")],
     )
     mean = alt.Chart(pd.DataFrame({"y": [round(d["mean_cost"], 0)]})).mark_rule(strokeDash=[4, 3], color="#999") \
         .encode(y=alt.Y("y:Q", scale=yscale))
-    chart = (mean + lines + sims).add_params(mark).properties(width=300, height=260)
+    head = f"{_scope_title(scn)}: {_gbp(d['mean_cost'])} a child"
+    return (mean + drawn + simulated).properties(width=240, height=240, title=head)
+
+
+def tender_chart(scn: Scenario | None = None) -> alt.VConcatChart:
+    """Expected price against the number of bidders, closed form and simulation, for each scope; slider: the reserve."""
+    scn = _scn(scn)
+    mark = slider("ch7_tender_reserve", "Reserve: mark-up on the average cost (%)", 0, 25, 2.5,
+                  round(100 * scn.value("reserve_markup"), 1))
+    lines, sims = _tender_frames(scn)
+    chart = alt.hconcat(*(_tender_panel(sc, lines, sims, mark) for sc in _scopes(scn)), spacing=24).add_params(mark)
     return finish(
         chart,
         "Each bidder lost raises the price",
-        subtitle=[f"Costs uniform within {_pct(abroad.assumption('bidder_cost_spread'))} of the average child's cost "
-                  "(dashed).",
-                  "Lowest bidder wins, paid the runner-up's cost up to the reserve;",
-                  f"a lone bidder gets the reserve. Crosses: {abroad.TENDER_SIMS:,} simulated tenders."],
-        source=["model here; chapter 3 costs", _ASSUMED],
+        subtitle=[f"Costs uniform within {_pct(scn.value('bidder_cost_spread'))} of the average cost of a child to "
+                  "the practice (dashed),",
+                  "chapter 5's flat rate under each scope. Lowest bidder wins, paid the runner-up's cost",
+                  f"up to the reserve; a lone bidder gets the reserve. Crosses: {abroad.TENDER_SIMS:,} simulated "
+                  "tenders."],
+        source=["model here; chapter 3 and 5 costs", _ASSUMED],
     )
 
 
-def tender_table() -> Table:
-    """What losing the second provider costs a commissioner, and what re-tendering wins back (£ a year)."""
-    mc = abroad.monopoly_cost()
-    d = abroad.tender_defaults()
-    entrants = int(abroad.assumption("potential_entrants"))
+def tender_table(scn: Scenario | None = None) -> Table:
+    """What losing the second provider costs a commissioner, and what re-tendering wins back, under each scope."""
+    scn = _scn(scn)
+    scopes = _scopes(scn)
+    mcs = [abroad.monopoly_cost(sc) for sc in scopes]
+    ds = [abroad.tender_defaults(sc) for sc in scopes]
+    entrants = int(scn.value("potential_entrants"))
     rows = [
-        ("Two bidders", _m(mc["two_bidders"]), "The runner-up's cost sets the price"),
-        ("One bidder (the second provider lost)", _m(mc["one_bidder"]), "The lone bidder is paid the reserve"),
-        ("Cost of losing the second provider", _k(mc["loss"]),
-         f"{_gbp(mc['loss_per_child'])} a child, {_pct(mc['loss_share'], 1)} of the two-bidder cost"),
+        ("Two bidders", *(_m(mc["two_bidders"]) for mc in mcs), "The runner-up's cost sets the price"),
+        ("One bidder (the second provider lost)", *(_m(mc["one_bidder"]) for mc in mcs),
+         "The lone bidder is paid the reserve"),
+        ("Cost of losing the second provider", *(_k(mc["loss"]) for mc in mcs),
+         f"{' and '.join(_gbp(mc['loss_per_child']) for mc in mcs)} a child; "
+         f"{_pct(mcs[0]['loss_share'], 1)} of the two-bidder cost under either"),
     ]
     for q in (0.25, 0.5, 1.0):
-        re = abroad.retender_price(entrants, q, d["cost_low"], d["cost_high"], d["reserve"]) * d["children"]
-        rows.append((f"Re-tender, a rival bids with chance {q:.0%}", _m(re),
-                     f"Wins back {_k(mc['one_bidder'] - re)} of the loss"))
-    frame = pd.DataFrame(rows, columns=["Tender", "Commissioner's expected cost a year", "Note"])
+        re = [abroad.retender_price(entrants, q, d["cost_low"], d["cost_high"], d["reserve"]) * d["children"]
+              for d in ds]
+        back = (mcs[0]["one_bidder"] - re[0]) / mcs[0]["loss"]
+        rows.append((f"Re-tender, a rival bids with chance {q:.0%}", *(_m(r) for r in re),
+                     f"Wins back {_pct(back)} of the loss"))
+    frame = pd.DataFrame(rows, columns=["Tender", *(_scope_title(sc) for sc in scopes), "Note"])
+    costs = " and ".join(f"{_gbp(d['mean_cost'])} a child ({sc.scope_name})" for sc, d in zip(scopes, ds))
     return Table(frame, caption=f"South Australia's lesson for a practice of {_load()} children: what a second "
-                                "bidder is worth",
-                 notes=f"Bidders' costs uniform within {_pct(abroad.assumption('bidder_cost_spread'))} of "
-                       f"{_gbp(d['mean_cost'])} a child (chapter 3's expected cost); reserve "
-                       f"{_pct(abroad.assumption('reserve_markup'))} above it, the council's cost of taking the service "
-                       "back in-house (report s.5.6). Spread, reserve and the rival's chance of bidding are assumptions.")
+                                f"bidder is worth (commissioner's expected cost, {_prices(scn)})",
+                 notes=f"Bidders' costs uniform within {_pct(ds[0]['spread'])} of the average cost of a child to the "
+                       f"practice, chapter 5's flat rate: {costs}; reserve {_pct(ds[0]['markup'])} above it, the "
+                       "council's cost of taking the service back in-house (report s.5.6). Spread, reserve and the "
+                       "rival's chance of bidding are assumptions.")
 
 
 # ---------------------------------------------------------------------------------------
@@ -414,6 +486,8 @@ def tender_table() -> Table:
 # ---------------------------------------------------------------------------------------
 
 _KANSAS_SCENARIOS = tuple(round(0.05 * i, 2) for i in range(7))
+#: The step of children served above the number priced for that the text prices (a fraction).
+_KANSAS_STEP = 0.10
 
 
 def _load(margin: bool = False) -> str:
@@ -422,71 +496,93 @@ def _load(margin: bool = False) -> str:
     return f"{c.mean} ± {c.margin}" if margin else f"{c.mean}"
 
 
-def kansas_table() -> Table:
-    """Kansas's two ways of paying, priced on the same simulated years: who bears which risk."""
-    k = abroad.kansas_comparison()
+def _kansas(scn: Scenario) -> pd.DataFrame:
+    """Both scopes' Kansas comparison at the scenario's children served above the contracted number."""
+    return pd.concat([abroad.kansas_comparison(sc) for sc in _scopes(scn)], ignore_index=True)
+
+
+def kansas_table(scn: Scenario | None = None) -> Table:
+    """Kansas's two ways of paying under each scope, priced on the book's children: who bears which risk."""
+    scn = _scn(scn)
+    k = _kansas(scn)
     frame = pd.DataFrame({
+        "Practice pays for": k["scope"].map(lambda v: SCOPE_NAMES[v]),
         "Contract": k["contract"],
-        "Contractor bears: number of children": k["caseload"].map(_pct),
-        "Contractor bears: cost per child": k["within_group"].map(_pct),
+        "Contractor: spread of its surplus (sd)": k["practice_sd_surplus"].map(_amount),
         "Contractor: chance of a loss": k["practice_p_loss"].map(_pct),
-        "Contractor: worst year in 20": k["practice_surplus_p5"].map(_k),
-        "Risk premium": k["risk_premium_exact"].map(_k),
-        "State's spend: spread (sd)": k["council_sd_spend"].map(_k),
+        "Contractor: worst year in 20": k["practice_surplus_p5"].map(_amount),
+        "Risk premium": k["risk_premium_exact"].map(_amount),
+        "State's spend: spread (sd)": k["council_sd_spend"].map(_amount),
     })
-    return Table(frame, caption="Kansas before and after 2000: who bears the risk of the number of children and of "
-                                "their cost (£ a year)",
-                 notes=f"A contractor priced for {_load()} children serving {_load(True)}, at chapter 3's costs; "
-                       f"{abroad.KANSAS_YEARS:,} simulated years (seed {abroad.KANSAS_SEED}) priced with chapter 5's "
-                       "simulator. 'Cost per child' is the variation of cost within needs groups; case mix falls on the "
-                       f"contractor under both. Risk tolerance {_gbp(contracts.assumption('risk_tolerance'))} "
-                       "(assumption).")
+    above = k["served_above"].iloc[0]
+    priced = (f"priced for the {_load()} children it expects" if above == 0 else
+              f"priced for {k['contracted_children'].iloc[0]:.1f} children")
+    return Table(frame, caption="Kansas before and after 2000: the contractor's risk under a flat rate and under "
+                                f"payment per child served ({_prices(scn)})",
+                 notes=f"The book's practice of {_load(True)} children, {priced}: "
+                       f"{scn.simulation.n_years:,} simulated years of the book's children (seed "
+                       f"{scn.simulation.seed}), the years chapter 5 prices its contracts on. Both contracts pay chapter "
+                       "5's flat rate a child; the flat rate is chapter 5's block contract, the payment per child served "
+                       "its flat capitation. With social work only the practice's own costs are mostly fixed, so "
+                       f"payment per child adds to its risk. Risk tolerance {_gbp(scn.risk_tolerance)} (assumption).")
 
 
-def kansas_frame() -> pd.DataFrame:
-    """Kansas's two contracts for children served 0% to 30% above the contracted number.
+def kansas_frame(scn: Scenario | None = None) -> pd.DataFrame:
+    """Kansas's two contracts under each scope for children served 0% to 30% above the number priced for.
+
+    Priced on the first ``scn.simulation.grid_years`` of the book's sample.
 
     Returns
     -------
     pandas.DataFrame
-        One row per scenario and contract: ``served_above`` (%), ``contract``, and the contractor's
-        expected surplus ``mean``, its worst year in 20 ``p5`` (5th percentile) and its spread
-        ``sd``, all £ thousand a year.
+        One row per scope, scenario and contract: ``scope`` (in words), ``served_above`` (%),
+        ``contract``, and the contractor's expected surplus ``mean``, its worst year in 20 ``p5``
+        (5th percentile) and its spread ``sd``, all £ thousand a year.
     """
+    scn = _scn(scn)
     rows = []
-    for above in _KANSAS_SCENARIOS:
-        k = abroad.kansas_comparison(above)
-        for rec in k.itertuples(index=False):
-            rows.append({"served_above": round(100 * above), "contract": rec.contract,
-                         "mean": round(rec.practice_mean_surplus / 1000, 1),
-                         "p5": round(rec.practice_surplus_p5 / 1000, 1),
-                         "sd": round(rec.practice_sd_surplus / 1000, 1)})
+    for sc in _scopes(scn):
+        for above in _KANSAS_SCENARIOS:
+            k = abroad.kansas_comparison(sc, above, n_years=scn.simulation.grid_years)
+            for rec in k.itertuples(index=False):
+                rows.append({"scope": _scope_title(sc), "served_above": round(100 * above), "contract": rec.contract,
+                             "mean": round(rec.practice_mean_surplus / 1000, 1),
+                             "p5": round(rec.practice_surplus_p5 / 1000, 1),
+                             "sd": round(rec.practice_sd_surplus / 1000, 1)})
     return pd.DataFrame(rows)
 
 
-def kansas_chart() -> alt.VConcatChart:
+def kansas_chart(scn: Scenario | None = None) -> alt.VConcatChart:
     """The contractor's expected surplus and worst year in 20 as more children arrive than the contract expected."""
-    frame = kansas_frame()
-    order = list(dict.fromkeys(frame["contract"]))
+    scn = _scn(scn)
+    frame = kansas_frame(scn)
+    order = list(abroad.KANSAS_NAMES)
     legend = alt.Legend(orient="bottom", direction="vertical", labelLimit=320)
     colour = series_cues("contract:N", order, [PALETTE[3], PALETTE[0]], line=False, legend=legend)["color"]
-    x = alt.X("served_above:Q", title="Children served above the contracted number (%)", scale=alt.Scale(domain=[0, 30]))
-    band = alt.Chart(frame).mark_area(opacity=0.18).encode(
-        x=x, y=alt.Y("p5:Q", title="Contractor's surplus (£ thousand a year)"), y2="mean:Q", color=colour)
-    line = alt.Chart(frame).mark_line(point=True).encode(
-        x=x, y="mean:Q", **series_cues("contract:N", order, [PALETTE[3], PALETTE[0]], legend=legend),
-        tooltip=[alt.Tooltip("contract:N", title="Contract"), alt.Tooltip("served_above:Q", title="Served above (%)"),
-                 alt.Tooltip("mean:Q", title="Expected surplus (£k)", format=",.1f"),
-                 alt.Tooltip("p5:Q", title="Worst year in 20 (£k)", format=",.1f"),
-                 alt.Tooltip("sd:Q", title="Spread, sd (£k)", format=",.1f")],
-    )
-    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#333").encode(y="y:Q")
-    chart = (band + zero + line).properties(width=300, height=250)
+    x = alt.X("served_above:Q", title="Children served above the number priced for (%)",
+              scale=alt.Scale(domain=[0, 30]))
+    panels = []
+    for title in dict.fromkeys(frame["scope"]):
+        sub = frame[frame["scope"] == title]
+        band = alt.Chart(sub).mark_area(opacity=0.18).encode(
+            x=x, y=alt.Y("p5:Q", title=f"Contractor's surplus (£ thousand a year, {scn.price_year} prices)"),
+            y2="mean:Q", color=colour)
+        line = alt.Chart(sub).mark_line(point=True).encode(
+            x=x, y="mean:Q", **series_cues("contract:N", order, [PALETTE[3], PALETTE[0]], legend=legend),
+            tooltip=[alt.Tooltip("contract:N", title="Contract"), alt.Tooltip("served_above:Q", title="Served above (%)"),
+                     alt.Tooltip("mean:Q", title="Expected surplus (£k)", format=",.1f"),
+                     alt.Tooltip("p5:Q", title="Worst year in 20 (£k)", format=",.1f"),
+                     alt.Tooltip("sd:Q", title="Spread, sd (£k)", format=",.1f")],
+        )
+        zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#333").encode(y="y:Q")
+        panels.append((band + zero + line).properties(width=240, height=240, title=title))
+    chart = alt.hconcat(*panels, spacing=24).resolve_scale(y="independent")
     return finish(
         chart,
         "Flat rate: extra children cost the contractor",
-        subtitle=["Lines: expected surplus; shading to the worst year in 20.",
-                  f"Priced for {_load()} children; {abroad.KANSAS_YEARS:,} simulated years a point."],
+        subtitle=["Lines: expected surplus; shading to the worst year in 20. The practice",
+                  f"serves {_load(True)} children; the flat rate was priced for fewer.",
+                  f"{scn.simulation.grid_years:,} years of the book's children a point. Scales differ."],
         source=[_SIM, _ASSUMED],
     )
 
@@ -496,9 +592,10 @@ def kansas_chart() -> alt.VConcatChart:
 # ---------------------------------------------------------------------------------------
 
 
-def illinois_table() -> Table:
+def illinois_table(scn: Scenario | None = None) -> Table:
     """The Illinois permanency bonus without and with the 12-month rule: exact and simulated."""
-    c = abroad.illinois_comparison()
+    scn = _scn(scn)
+    c = abroad.illinois_comparison(scn)
     t = abroad.illinois_terms()
     frame = pd.DataFrame({
         "Rule": c["rule"],
@@ -510,17 +607,19 @@ def illinois_table() -> Table:
     })
     loss = data.value("international", jurisdiction="Illinois", measure="max_contract_loss_share")
     return Table(frame, caption=f"Illinois's bonus for a practice of {_load()} children, with and without the durability rule "
-                                "(£ a year)",
+                                f"({_prices(scn)})",
                  notes=f"A bonus of {_gbp(t['bonus'])} for each child moved into a permanent home above "
                        f"{_pct(t['threshold_share'])} of the caseload (ASPE); each child moves with chance "
                        f"{_pct(t['rate'])} a year and {_pct(t['reentry_within_year'])} of moves break down within a "
-                       f"year (assumptions of the chapter on contracting for outcomes). Simulated: {abroad.ILLINOIS_YEARS:,} years, seed {abroad.ILLINOIS_SEED}. The "
+                       f"year (assumptions of the chapter on contracting for outcomes). Simulated: "
+                       f"{scn.simulation.n_years:,} years drawn from the book's seed ({scn.simulation.seed}). The "
                        f"other side of the Illinois contract, an agency missing its standard losing up to "
                        f"{loss:.0f}% of its contract through fewer referrals (ASPE), is not modelled.")
 
 
-def illinois_chart() -> alt.VConcatChart:
+def illinois_chart(scn: Scenario | None = None) -> alt.VConcatChart:
     """Expected Illinois bonus against the months a move must last, with a slider for the breakdown rate."""
+    scn = _scn(scn)
     g = abroad.illinois_grid()
     g = g.assign(expected_bonus=g["expected_bonus"].round(0), p_bonus=g["p_bonus"].round(4))
     reentry = slider("ch7_illinois_reentry", "Moves breaking down within a year (%)", 10, 40, 5,
@@ -529,12 +628,13 @@ def illinois_chart() -> alt.VConcatChart:
     line = alt.Chart(g).transform_filter(alt.datum.reentry == reentry).mark_line(point=True, color=PALETTE[0]).encode(
         x=alt.X("window_months:Q", title="Months a move must last to count", scale=alt.Scale(domain=[0, 24]),
                 axis=alt.Axis(values=list(range(0, 25, 3)))),
-        y=alt.Y("expected_bonus:Q", title="Expected bonus (£ a year)", scale=alt.Scale(domain=[0, 4500])),
+        y=alt.Y("expected_bonus:Q", title=f"Expected bonus (£ a year, {scn.price_year} prices)",
+                scale=alt.Scale(domain=[0, 4500])),
         tooltip=[alt.Tooltip("window_months:Q", title="Months"),
                  alt.Tooltip("expected_bonus:Q", title="Expected bonus (£)", format=",.0f"),
                  alt.Tooltip("p_bonus:Q", title="Chance of any bonus", format=".1%")],
     )
-    rule = alt.Chart(pd.DataFrame({"x": [window], "text": ["Illinois: 12 months"]}))
+    rule = alt.Chart(pd.DataFrame({"x": [window], "text": [f"Illinois: {window:g} months"]}))
     marker = rule.mark_rule(strokeDash=[4, 3], color="#777").encode(x="x:Q") + rule.mark_text(
         align="left", dx=4, y=8, fontSize=11).encode(x="x:Q", text="text:N")
     chart = (line + marker).add_params(reentry).properties(width=300, height=240)
@@ -559,17 +659,24 @@ _DESIGN_NAMES = {"guess": "Standard guessed, both years paid", "baseline": "Year
 _IMPROVEMENT_POINTS = 5.0
 
 
-def _bonus_terms() -> str:
-    base = contracts.assumption("outcome_base_probability")
-    return (f"A practice of {_load()} children, {_pct(base)} of whom keep one social worker all year (chapter 5's "
-            f"assumed outcome); {_gbp(abroad.assumption('bonus_per_child_above_standard'))} for each child above the "
-            f"standard; a guessed standard is out by {100 * abroad.assumption('standard_guess_sd'):.0f} points on "
-            "average (sd; assumptions).")
+def _design_effect(scn: Scenario) -> float:
+    """How much more a year's count varies than with independent children: ``1 + (n - 1) ICC``."""
+    return 1 + (default_caseload().mean - 1) * scn.icc
 
 
-def bonus_table() -> Table:
-    """A two-year pilot's bonus with and without a baseline year, with the default assumptions."""
-    t = abroad.bonus_table(_IMPROVEMENT_POINTS)
+def _bonus_terms(scn: Scenario) -> str:
+    return (f"A practice of {_load()} children, {_pct(scn.value('outcome_base_probability'))} of whom keep one social "
+            f"worker all year (chapter 5's assumed outcome); {_gbp(scn.value('bonus_per_child_above_standard'))} for "
+            f"each child above the standard; a guessed standard is out by "
+            f"{100 * scn.value('standard_guess_sd'):.0f} points on average (sd; assumptions). Outcomes of one "
+            f"practice's children are clustered within a year, ICC {scn.icc:g} (the scenario's, as in chapters 8 "
+            f"and 9): a year's count varies {_design_effect(scn):.2f} times as much as for independent children.")
+
+
+def bonus_table(scn: Scenario | None = None) -> Table:
+    """A two-year pilot's bonus with and without a baseline year, with the scenario's ICC and assumptions."""
+    scn = _scn(scn)
+    t = abroad.bonus_table(scn, _IMPROVEMENT_POINTS)
     frame = pd.DataFrame({
         "Design": t["design"].map(_DESIGN_NAMES),
         "Bonus for no improvement (exact)": t["windfall"].map(_gbp),
@@ -578,21 +685,27 @@ def bonus_table() -> Table:
         "Chance of no bonus": t["p_nothing"].map(_pct),
         f"Extra bonus for a {_IMPROVEMENT_POINTS:g}-point improvement": t["extra_for_improvement"].map(_gbp),
     })
-    return Table(frame, caption="Pricing a bonus for a two-year pilot, with and without a baseline (£ over the pilot)",
-                 notes=f"{_bonus_terms()} Simulated: {abroad.BONUS_PILOTS:,} pilots, seed {abroad.BONUS_SEED}.")
+    return Table(frame, caption="Pricing a bonus for a two-year pilot, with and without a baseline "
+                                f"({_prices(scn, '£ over the pilot')})",
+                 notes=f"{_bonus_terms(scn)} Simulated: {abroad.BONUS_PILOTS:,} pilots drawn from the book's seed "
+                       f"({scn.simulation.seed}).")
 
 
-def bonus_chart() -> alt.VConcatChart:
+def bonus_chart(scn: Scenario | None = None) -> alt.VConcatChart:
     """Expected bonus against real improvement for the two designs; slider: how far out a guessed standard may be."""
-    g = abroad.bonus_grid()
+    scn = _scn(scn)
+    g = abroad.bonus_grid(scn)
     g = g.assign(design=g["design"].map(_DESIGN_NAMES), bonus=(g["bonus"] / 1000).round(2),
                  sd=(100 * g["guess_sd"]).round(1))
+    top = 20 * math.ceil(g["bonus"].max() / 20)
     sd = slider("ch7_bonus_guess_sd", "Error of a guessed standard, sd (points)", 2.5, 20, 2.5,
-                round(100 * abroad.assumption("standard_guess_sd"), 1))
+                round(100 * scn.value("standard_guess_sd"), 1))
     chart = alt.Chart(g).transform_filter(alt.expr.abs(alt.datum.sd - sd) < 1e-6).mark_line(point=True).encode(
         x=alt.X("improvement:Q", title="Real improvement in the outcome (percentage points)"),
-        y=alt.Y("bonus:Q", title="Expected bonus over the pilot (£ thousand)", scale=alt.Scale(domain=[0, 160])),
-        **series_cues("design:N", list(_DESIGN_NAMES.values()), [PALETTE[3], PALETTE[0]]),
+        y=alt.Y("bonus:Q", title=f"Expected bonus over the pilot (£ thousand, {scn.price_year} prices)",
+                scale=alt.Scale(domain=[0, top])),
+        **series_cues("design:N", list(_DESIGN_NAMES.values()), [PALETTE[3], PALETTE[0]],
+                      legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320)),
         tooltip=[alt.Tooltip("design:N", title="Design"), alt.Tooltip("improvement:Q", title="Improvement (points)"),
                  alt.Tooltip("bonus:Q", title="Expected bonus (£k)", format=",.1f")],
     ).add_params(sd).properties(width=300, height=250)
@@ -600,10 +713,10 @@ def bonus_chart() -> alt.VConcatChart:
         chart,
         "Without a baseline, a bonus pays for luck",
         subtitle=[f"Two-year pilot of {_load()} children, "
-                  f"{_gbp(abroad.assumption('bonus_per_child_above_standard'))} a child above the",
-                  "standard. At zero improvement the bonus is all windfall.",
-                  "Slider: a worse guess, a bigger windfall."],
-        source=["model here (exact binomial sums)", _ASSUMED],
+                  f"{_gbp(scn.value('bonus_per_child_above_standard'))} a child above the",
+                  f"standard; outcomes clustered within a practice (ICC {scn.icc:g}). At zero",
+                  "improvement the bonus is all windfall. Slider: a worse guess, a bigger windfall."],
+        source=["model here (exact beta-binomial sums)", _ASSUMED],
     )
 
 
@@ -703,16 +816,33 @@ def levers_markdown() -> str:
 # ---------------------------------------------------------------------------------------
 
 
-def key_results() -> Table:
+def _by_scope(scn: Scenario) -> dict[str, dict]:
+    """The tender and Kansas figures under each scope, keyed ``"sw"`` (social work only) and ``"pl"`` (placements)."""
+    out = {}
+    for key, sc in zip(("sw", "pl"), _scopes(scn)):
+        k = abroad.kansas_comparison(sc).set_index("contract")
+        more = abroad.kansas_comparison(sc, _KANSAS_STEP).set_index("contract")
+        out[key] = {"scn": sc, "mc": abroad.monopoly_cost(sc), "tender": abroad.tender_defaults(sc), "k": k,
+                    "more": more}
+    return out
+
+
+def key_results(scn: Scenario | None = None) -> Table:
     """The chapter's key-results table, every figure computed from the models and their data."""
+    scn = _scn(scn)
     b = abroad.ontario_bounds().set_index("reading")
-    mc = abroad.monopoly_cost()
-    k = abroad.kansas_comparison().set_index("contract")
-    flat, served = k.index
-    bonus = abroad.bonus_table().set_index("design")
+    both = _by_scope(scn)
+    sw, pl = both["sw"], both["pl"]
+    flat, served = abroad.KANSAS_NAMES
+    bonus = abroad.bonus_table(scn).set_index("design")
     s = abroad.systems()
     evidence = s[s["aspect"] == "evidence"]
     with_evidence = int((evidence["category"].isin(["Favourable", "Mixed", "Unfavourable"])).sum())
+
+    def scoped(fmt) -> str:  # noqa: ANN001 - a formatter of one scope's figures
+        return "; ".join(f"{x['scn'].scope_name}: {fmt(x)}" for x in (sw, pl))
+
+    basis = f"the book's simulated children, {scn.simulation.n_years:,} years (chapter 5's)"
     return _key_results(
         [
             ("Places and studies in the annex for which it reports any finding on outcomes or cost",
@@ -725,31 +855,59 @@ def key_results() -> Table:
              "over their range",
              "Annex A.3 citing the Auditor General (2006)",
              "the readings of 'more than doubled' and 'about 40%'"),
-            (f"Tender: cost of losing the second of two bidders, practice of {_load()} children",
-             f"{_k(mc['loss'])} a year ({_pct(mc['loss_share'], 1)})",
-             "closed form, checked by simulation", "bidders' cost spread and the reserve price"),
-            (f"Re-tendering with a {_pct(abroad.assumption('retender_entry_probability'))} chance that a rival bids: share "
+            (f"Tender: cost to the council of losing the second of two bidders, practice of {_load()} children "
+             f"(£ a year, {scn.price_year} prices)",
+             scoped(lambda x: f"{_k(x['mc']['loss'])} ({_pct(x['mc']['loss_share'], 1)} of the contract)"),
+             "closed form, checked by simulation; chapter 5's cost of a child under each scope",
+             "bidders' cost spread and the reserve price"),
+            (f"Re-tendering with a {_pct(scn.value('retender_entry_probability'))} chance that a rival bids: share "
              "of that loss won back",
-             _pct(mc["retender_saving"] / mc["loss"]), "closed form", "the rival's chance of bidding"),
-            ("Kansas: contractor's share of the risk in the number of children, flat rate; per child served",
-             f"{_pct(k.loc[flat, 'caseload'])}; {_pct(k.loc[served, 'caseload'])}",
-             f"chapter 5 simulator, {abroad.KANSAS_YEARS:,} years"),
-            ("Kansas: risk premium the contractor would charge, flat rate; per child served",
-             f"{_k(k.loc[flat, 'risk_premium_exact'])}; {_k(k.loc[served, 'risk_premium_exact'])} a year",
-             f"chapter 5 simulator, {abroad.KANSAS_YEARS:,} years",
-             f"risk tolerance {_gbp(contracts.assumption('risk_tolerance'))}"),
-            ("Two-year pilot: bonus paid for no improvement, standard guessed; standard from a baseline year",
+             _pct(sw["mc"]["retender_saving"] / sw["mc"]["loss"]), "closed form, either scope",
+             "the rival's chance of bidding"),
+            (f"Kansas: spread (sd) of the contractor's surplus, flat rate; per child served (£ a year, "
+             f"{scn.price_year} prices)",
+             scoped(lambda x: f"{_amount(x['k'].loc[flat, 'practice_sd_surplus'])}; "
+                              f"{_amount(x['k'].loc[served, 'practice_sd_surplus'])}"),
+             basis),
+            (f"Kansas: risk premium the contractor would charge, flat rate; per child served (£ a year, "
+             f"{scn.price_year} prices)",
+             scoped(lambda x: f"{_amount(x['k'].loc[flat, 'risk_premium_exact'])}; "
+                              f"{_amount(x['k'].loc[served, 'risk_premium_exact'])}"),
+             basis, f"risk tolerance {_gbp(scn.risk_tolerance)}"),
+            (f"Two-year pilot: bonus paid for no improvement, standard guessed; standard from a baseline year "
+             f"(£ over the pilot, {scn.price_year} prices; outcomes clustered, ICC {scn.icc:g})",
              f"{_gbp(bonus.loc['guess', 'windfall'])}; {_gbp(bonus.loc['baseline', 'windfall'])}",
-             "exact binomial sums, checked by simulation",
-             f"error of a guessed standard; bonus {_gbp(abroad.assumption('bonus_per_child_above_standard'))} a child"),
+             "exact beta-binomial sums, checked by simulation",
+             f"error of a guessed standard; bonus {_gbp(scn.value('bonus_per_child_above_standard'))} a child; "
+             "the ICC"),
         ],
-        caption="Key results: lessons from abroad (default assumptions)",
+        caption=f"Key results: lessons from abroad (the book's central scenario; both scopes where they differ; "
+                f"£ at {scn.price_year} prices)",
     )
 
 
 # ---------------------------------------------------------------------------------------
 # Figures quoted in the chapter's text
 # ---------------------------------------------------------------------------------------
+
+#: The figures the previous edition of the chapter printed, for the page's note of what changed (£ a year,
+#: 2005-06 prices; ratios). Then the tender and the referral payments used chapter 3's cost of a child with every
+#: cost following the children; Kansas ran 20,000 years of its own (seed 1997), all costs variable and placements
+#: in scope; the Massachusetts bonus treated children's outcomes as independent.
+PREVIOUS_EDITION: dict[str, float] = {
+    "tender_mean_cost": 42_840.0,
+    "tender_loss": 285_600.0,
+    "ks_years": 20_000,
+    "ks_prem_flat": 269_000.0,
+    "ks_prem_served": 142_000.0,
+    "ks_prem_cut": 0.47,
+    "ks_worst_flat": 610_000.0,
+    "ks_worst_served": 440_000.0,
+    "ks_per10": 429_000.0,
+    "ma_guess": 42_967.0,
+    "ma_baseline": 11_254.0,
+    "ma_ratio": 3.8,
+}
 
 
 def _thousands(x: float) -> str:
@@ -761,31 +919,39 @@ def _millions(x: float, digits: int = 2) -> str:
     return f"£{abs(x) / 1e6:.{digits}f} million"
 
 
-def prose_numbers_abroad() -> dict[str, str]:
+def _money(x: float) -> str:
+    """A large sum in words: ``£3.4 million`` from a million up, ``£610,000`` below."""
+    return _millions(x, 1) if abs(x) >= 950_000 else _thousands(x)
+
+
+def _span(a: float, b: float) -> str:
+    lo, hi = sorted((abs(a), abs(b)))
+    return f"{_money(lo)} to {_money(hi)}"
+
+
+def prose_numbers_abroad(scn: Scenario | None = None) -> dict[str, str]:
     """Formatted figures that chapter 7's text quotes, keyed by the name the page glues them under.
 
-    Every value is computed from :mod:`swp_models.abroad` and its data with the chapter's default
-    assumptions, so the prose moves with the model.
+    Every value is computed from :mod:`swp_models.abroad` and its data under the scenario (default the
+    central one), the tender, the referral payments and Kansas under both scopes (suffixes ``_sw``:
+    social work only; ``_pl``: social work and placements), so the prose moves with the model. Names
+    starting ``ch7_was_`` are the previous edition's figures (:data:`PREVIOUS_EDITION`).
     """
+    scn = _scn(scn)
     s = abroad.systems()
     evidence = s[s["aspect"] == "evidence"]
     b = abroad.ontario_bounds().set_index("reading")
-    mc = abroad.monopoly_cost()
-    d = abroad.tender_defaults()
-    k = abroad.kansas_comparison().set_index("contract")
-    flat, served = k.index
-    more = abroad.kansas_comparison(0.10).set_index("contract")
-    il = abroad.illinois_comparison().set_index("window_months")
+    both = _by_scope(scn)
+    flat, served = abroad.KANSAS_NAMES
+    il = abroad.illinois_comparison(scn).set_index("window_months")
     t = abroad.illinois_terms()
-    bonus = abroad.bonus_table(_IMPROVEMENT_POINTS).set_index("design")
-    low = abroad.assumption("nearly_doubled_lower")
+    bonus = abroad.bonus_table(scn, _IMPROVEMENT_POINTS).set_index("design")
+    independent = abroad.bonus_table(scn.replace(icc=0.0), _IMPROVEMENT_POINTS).set_index("design")
+    low = scn.value("nearly_doubled_lower")
     high = data.value("international", jurisdiction="Ontario", measure="families_referred_ratio_since_oram")
-    block = [abroad.referral_shift(f).set_index("payment")["surplus"].iloc[0] for f in (low, high)]
-    gain = [abroad.referral_shift(f, "no_additional_needs").set_index("payment")["surplus"].iloc[1]
-            for f in (low, high)]
     vol = b.loc["as stated", "volume_growth"]
-    half = abroad.assumption("about_half_width") / 100
-    return {
+    half = scn.value("about_half_width") / 100
+    out = {
         "ch7_with_evidence": str(int(evidence["category"].isin(["Favourable", "Mixed", "Unfavourable"]).sum())),
         "ch7_places": str(len(evidence)),
         "ch7_on_growth": _pct(b.loc["as stated", "unit_cost_growth"]),
@@ -800,30 +966,18 @@ def prose_numbers_abroad() -> dict[str, str]:
         "ch7_on_spend_high": f"{b.loc['highest', 'spending_ratio']:g}",
         "ch7_ref_low": f"{low:g}",
         "ch7_ref_high": f"{high:g}",
-        "ch7_ref_block": f"{_millions(max(block), 1)} to {_millions(min(block), 1)}",
-        "ch7_ref_gain": f"{_millions(min(gain), 1)} to {_millions(max(gain), 1)}",
         "ch7_children": _load(),
         "ch7_load": _load(True),
-        "ch7_spread": _pct(abroad.assumption("bidder_cost_spread")),
-        "ch7_reserve": _pct(abroad.assumption("reserve_markup")),
-        "ch7_mean_cost": _gbp(d["mean_cost"]),
-        "ch7_two": _millions(mc["two_bidders"]),
-        "ch7_one": _millions(mc["one_bidder"]),
-        "ch7_loss": _thousands(mc["loss"]),
-        "ch7_loss_child": _gbp(mc["loss_per_child"]),
-        "ch7_loss_share": _pct(mc["loss_share"], 1),
-        "ch7_entry_p": _pct(abroad.assumption("retender_entry_probability")),
-        "ch7_winback": _pct(mc["retender_saving"] / mc["loss"]),
-        "ch7_ks_years": f"{abroad.KANSAS_YEARS:,}",
-        "ch7_ks_worst_flat": _thousands(k.loc[flat, "practice_surplus_p5"]),
-        "ch7_ks_worst_served": _thousands(k.loc[served, "practice_surplus_p5"]),
-        "ch7_ks_prem_flat": _thousands(k.loc[flat, "risk_premium_exact"]),
-        "ch7_ks_prem_served": _thousands(k.loc[served, "risk_premium_exact"]),
-        "ch7_ks_prem_cut": _pct(1 - k.loc[served, "risk_premium_exact"] / k.loc[flat, "risk_premium_exact"]),
-        "ch7_ks_state_sd": _thousands(k.loc[served, "council_sd_spend"]),
-        "ch7_ks_per10": _thousands(k.loc[flat, "practice_mean_surplus"] - more.loc[flat, "practice_mean_surplus"]),
-        "ch7_ks_per10_served": _thousands(k.loc[served, "practice_mean_surplus"]
-                                          - more.loc[served, "practice_mean_surplus"]),
+        "ch7_price_year": scn.price_year,
+        "ch7_spread": _pct(scn.value("bidder_cost_spread")),
+        "ch7_reserve": _pct(scn.value("reserve_markup")),
+        "ch7_loss_share": _pct(both["sw"]["mc"]["loss_share"], 1),
+        "ch7_entry_p": _pct(scn.value("retender_entry_probability")),
+        "ch7_winback": _pct(both["sw"]["mc"]["retender_saving"] / both["sw"]["mc"]["loss"]),
+        "ch7_ks_years": f"{scn.simulation.n_years:,}",
+        "ch7_ks_seed": str(scn.simulation.seed),
+        "ch7_ks_step": _pct(_KANSAS_STEP),
+        "ch7_risk_tolerance": _gbp(scn.risk_tolerance),
         "ch7_il_threshold": _pct(t["threshold_share"]),
         "ch7_il_rate": _pct(t["rate"]),
         "ch7_il_reentry": _pct(t["reentry_within_year"]),
@@ -832,18 +986,68 @@ def prose_numbers_abroad() -> dict[str, str]:
         "ch7_il_p": _pct(il.loc[0.0, "p_bonus"], 1),
         "ch7_il_moves_rule": f"{il.loc[t['window_months'], 'expected_moves']:.1f}",
         "ch7_il_p_rule": _pct(il.loc[t["window_months"], "p_bonus"], 1),
-        "ch7_il_seed": str(abroad.ILLINOIS_SEED),
-        "ch7_il_years": f"{abroad.ILLINOIS_YEARS:,}",
+        "ch7_il_seed": str(scn.simulation.seed),
+        "ch7_il_years": f"{scn.simulation.n_years:,}",
         "ch7_tender_sims": f"{abroad.TENDER_SIMS:,}",
-        "ch7_ma_base": _pct(contracts.assumption("outcome_base_probability")),
-        "ch7_ma_bonus": _gbp(abroad.assumption("bonus_per_child_above_standard")),
-        "ch7_ma_guess_sd": f"{100 * abroad.assumption('standard_guess_sd'):.0f}",
+        "ch7_ma_base": _pct(scn.value("outcome_base_probability")),
+        "ch7_ma_bonus": _gbp(scn.value("bonus_per_child_above_standard")),
+        "ch7_ma_guess_sd": f"{100 * scn.value('standard_guess_sd'):.0f}",
+        "ch7_ma_icc": f"{scn.icc:g}",
+        "ch7_ma_deff": f"{_design_effect(scn):.2f}",
         "ch7_ma_points": f"{_IMPROVEMENT_POINTS:g}",
         "ch7_ma_guess": _gbp(bonus.loc["guess", "windfall"]),
         "ch7_ma_baseline": _gbp(bonus.loc["baseline", "windfall"]),
+        "ch7_ma_guess_year": _gbp(bonus.loc["guess", "windfall"] / bonus.loc["guess", "paid_years"]),
         "ch7_ma_ratio": f"{bonus.loc['guess', 'windfall'] / bonus.loc['baseline', 'windfall']:.1f}",
         "ch7_ma_sd_guess": _gbp(bonus.loc["guess", "sd"]),
         "ch7_ma_sd_baseline": _gbp(bonus.loc["baseline", "sd"]),
         "ch7_ma_extra_guess": _gbp(bonus.loc["guess", "extra_for_improvement"]),
         "ch7_ma_extra_baseline": _gbp(bonus.loc["baseline", "extra_for_improvement"]),
+        "ch7_ma_baseline_indep": _gbp(independent.loc["baseline", "windfall"]),
+        "ch7_ma_guess_indep": _gbp(independent.loc["guess", "windfall"]),
     }
+    for key, x in both.items():
+        sc, mc, k, more = x["scn"], x["mc"], x["k"], x["more"]
+        block = [abroad.referral_shift(sc, f)["surplus"].iloc[0] for f in (low, high)]
+        gain = [abroad.referral_shift(sc, f, "no_additional_needs")["surplus"].iloc[1] for f in (low, high)]
+        out.update({
+            f"ch7_ref_block_{key}": _span(*block),
+            f"ch7_ref_gain_{key}": _span(*gain),
+            f"ch7_mean_cost_{key}": _gbp(x["tender"]["mean_cost"]),
+            f"ch7_two_{key}": _millions(mc["two_bidders"]),
+            f"ch7_one_{key}": _millions(mc["one_bidder"]),
+            f"ch7_loss_{key}": _thousands(mc["loss"]),
+            f"ch7_loss_child_{key}": _gbp(mc["loss_per_child"]),
+            f"ch7_ks_sd_flat_{key}": _thousands(k.loc[flat, "practice_sd_surplus"]),
+            f"ch7_ks_sd_served_{key}": _thousands(k.loc[served, "practice_sd_surplus"]),
+            f"ch7_ks_worst_flat_{key}": _thousands(k.loc[flat, "practice_surplus_p5"]),
+            f"ch7_ks_worst_served_{key}": _thousands(k.loc[served, "practice_surplus_p5"]),
+            f"ch7_ks_prem_flat_{key}": _gbp(k.loc[flat, "risk_premium_exact"]) if key == "sw"
+            else _thousands(k.loc[flat, "risk_premium_exact"]),
+            f"ch7_ks_prem_served_{key}": _gbp(k.loc[served, "risk_premium_exact"]) if key == "sw"
+            else _thousands(k.loc[served, "risk_premium_exact"]),
+            f"ch7_ks_state_sd_{key}": _thousands(k.loc[served, "council_sd_spend"]),
+            f"ch7_ks_per10_{key}": _thousands(k.loc[flat, "practice_mean_surplus"]
+                                              - more.loc[flat, "practice_mean_surplus"]),
+        })
+    pl = both["pl"]["k"]
+    out["ch7_ks_prem_cut_pl"] = _pct(1 - pl.loc[served, "risk_premium_exact"] / pl.loc[flat, "risk_premium_exact"])
+    out["ch7_ks_per10_served"] = _thousands(max(abs(x["k"].loc[served, "practice_mean_surplus"]
+                                                    - x["more"].loc[served, "practice_mean_surplus"])
+                                                for x in both.values()))
+    w = PREVIOUS_EDITION
+    out.update({
+        "ch7_was_mean_cost": _gbp(w["tender_mean_cost"]),
+        "ch7_was_loss": _thousands(w["tender_loss"]),
+        "ch7_was_ks_years": f"{w['ks_years']:,}",
+        "ch7_was_ks_prem_flat": _thousands(w["ks_prem_flat"]),
+        "ch7_was_ks_prem_served": _thousands(w["ks_prem_served"]),
+        "ch7_was_ks_prem_cut": _pct(w["ks_prem_cut"]),
+        "ch7_was_ks_worst_flat": _thousands(w["ks_worst_flat"]),
+        "ch7_was_ks_worst_served": _thousands(w["ks_worst_served"]),
+        "ch7_was_ks_per10": _thousands(w["ks_per10"]),
+        "ch7_was_ma_guess": _gbp(w["ma_guess"]),
+        "ch7_was_ma_baseline": _gbp(w["ma_baseline"]),
+        "ch7_was_ma_ratio": f"{w['ma_ratio']:.1f}",
+    })
+    return out
