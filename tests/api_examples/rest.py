@@ -180,14 +180,14 @@ EXAMPLES = {
     f"{_AB}.assumption": {"parameter": "bidder_cost_spread"},
     f"{_AB}.bonus_expectation": {"design": "guess"},
     f"{_AB}.expected_tender": {"n_bidders": 3, "cost_low": 0.9, "cost_high": 1.1},
-    f"{_AB}.kansas_contracts": lambda: {"cost_model": _years().cost_model, "contracted_children": 100},
+    f"{_AB}.kansas_contracts": {"contracted_children": 100},
     f"{_AB}.kansas_comparison": {"n_years": 200},
     f"{_AB}.order_statistic_mean": {"k": 1, "n": 3, "cost_low": 0.9, "cost_high": 1.1},
     f"{_AB}.referral_shift": {"factor": 1.2},
     f"{_AB}.retender_price": {"potential_entrants": 2, "entry_probability": 0.5, "cost_low": 0.9,
                               "cost_high": 1.1, "reserve": 1.05},
-    f"{_AB}.simulate_bonus": {"design": "guess", "n_pilots": 1000},
-    f"{_AB}.simulate_illinois": {"n_years": 1000},
+    f"{_AB}.simulate_bonus": {"design": "guess", "n_pilots": 1000, "seed": 1},
+    f"{_AB}.simulate_illinois": {"n_years": 1000, "seed": 1},
     f"{_AB}.illinois_comparison": {"n_years": 1000},
     f"{_AB}.simulate_tenders": {"n_bidders": 3, "cost_low": 0.9, "cost_high": 1.1, "reserve": 1.05,
                                 "n_tenders": 1000, "seed": 1},
@@ -214,8 +214,7 @@ EXAMPLES = {
     # explorers
     "swp_models.explore.check_values": {"values": {"a": 1}, "keys": ("a",)},
     "swp_models.explore.html_table": {"title": "A table", "rows": [("a", "b")], "head": ("A", "B")},
-    "swp_models.explore.abroad.kansas_rows": {"served_above": 0.1, "risk_tolerance": 100_000.0, "n_years": 200,
-                                              "seed": 1},
+    "swp_models.explore.abroad.kansas_rows": {"served_above": 0.1, "risk_tolerance": 100_000.0, "n_years": 200},
     "swp_models.explore.abroad.tender_rows": {"max_bidders": 3, "spread": 0.1, "reserve_markup": 0.05,
                                               "potential_entrants": 2, "entry_probability": 0.5, "children": 100.0,
                                               "n_tenders": 500, "seed": 1},
@@ -241,7 +240,6 @@ ACCEPTS = {
     # A risk tolerance of math.inf is a risk-neutral practice, as documented (contracts.risk_aversion).
     f"{_OC}.price": {"risk_tolerance": [float("inf")]},
     f"{_OM}.measure_comparison": {"risk_tolerance": [float("inf")]},
-    "swp_models.abroad.kansas_comparison": {"risk_tolerance": [float("inf")]},
     f"{_EV}.PilotDesign": {"children_per_practice": [5], "control_children": [5]},
 }
 
