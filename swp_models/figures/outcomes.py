@@ -40,7 +40,6 @@ __all__ = [
     "noise_frame",
     "PREVIOUS_EDITION",
     "prose_numbers",
-    "scenario_card",
     "schedule_table",
     "term_chart",
 ]
@@ -505,12 +504,6 @@ def download_link(scope: str = "social_work") -> object:
                  f"Download the financial schedule, {html.escape(scn.scope_name)} (CSV)</a></p>")
 
 
-def scenario_card() -> Table:
-    """The scenario box at the top of the chapter: the settings chapter 6 uses."""
-    return Scenario.central().card(rows=("scope", "price base", "contract term", "reserves", "risk tolerance",
-                                         "simulated practice-years"))
-
-
 #: The previous edition's figures for the block contract with placements (20,000 years of a sample of its own,
 #: seed 2008, every cost variable, a 2% margin, £250,000 of reserves, a four-year term): a record, not a model.
 PREVIOUS_EDITION: dict[str, float] = {
@@ -615,6 +608,7 @@ def prose_numbers() -> dict[str, str]:
     out: dict[str, str] = {
         "ch6_indicators": f"{len(ind)}",
         "ch6_countable": f"{int(ind['countable'].sum())}",
+        "ch6_assumed_ratings": f"{int((ind['status'] != 'sourced').sum())}",
         "ch6_three_plus_rate": _pct(rates["three_plus_placements_england"]),
         "ch6_three_plus_sd": f"{om.sampling_sd(rates['three_plus_placements_england'], 100):.1f}",
         "ch6_attain_rate": _pct(rates["gcse_one_a_star_to_g_england"]),
