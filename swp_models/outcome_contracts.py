@@ -674,7 +674,7 @@ def term_shortfall(scn: Scenario | None = None, shares_by_year: tuple[float, ...
         Share on outcomes each year of the term; default the 2008 schedule (:func:`funding_schedule`).
     """
     scn = _scenario(scn)
-    shares = funding_schedule() if shares_by_year is None else tuple(shares_by_year)
+    shares = funding_schedule() if shares_by_year is None else shares_by_year
     paths = term_paths(shares, chapter_draws(scn), chapter_costs(scn), margin=scn.margin)
     return float(liability.term_paths(paths, engine.reserves(scn)).council_shortfall)
 

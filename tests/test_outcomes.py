@@ -342,11 +342,11 @@ def test_financial_schedule_takes_a_scenario():
 
 
 def test_explorer_opens_on_the_chapters_numbers():
-    from swp_models.explore.outcomes import explorer, price_terms, scenario_of
+    from swp_models.explore.outcomes import _scenario_of, explorer, price_terms
 
     e = explorer()
     v = e.settings()
-    scn = scenario_of(v)
+    scn = _scenario_of(v)
     assert scn.key() == Scenario.central().key() and e._draws(v) is None
     row = oc.contract_table(scn).iloc[1]
     got = price_terms(scn, e.terms(v))
@@ -354,3 +354,6 @@ def test_explorer_opens_on_the_chapters_numbers():
     for k in ("outcome_pay", "sd_surplus", "p_loss", "risk_premium", "incentive", "council_cost"):
         assert got["price"][k] == row[k], k
     assert got["rate"] == row["rate"]
+    assert "20,000 simulated years" in e.result.value
+    e.controls["seed"].value = 1  # new children: drawn at the largest smaller size
+    assert e._draws(e.settings()).years.n_years == 5_000 and "5,000 simulated years" in e.result.value

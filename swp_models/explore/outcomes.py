@@ -25,7 +25,7 @@ from ..scenario import SCOPE_NAMES, Scenario
 from ..validation import check_instance, check_integer, check_one_of
 from . import LivePanel, html_table
 
-__all__ = ["OutcomeExplorer", "YEAR_OPTIONS", "explorer", "price_terms", "scenario_of"]
+__all__ = ["OutcomeExplorer", "YEAR_OPTIONS", "explorer", "price_terms"]
 
 _SIM_CONTROLS = ("social_workers", "n_years", "seed")
 #: Smaller samples the explorer offers besides the book's own (10,000 years took 1.7 s of CPU to re-simulate).
@@ -82,7 +82,7 @@ def price_terms(scn: Scenario, terms: oc.OutcomeTerms, draws: om.OutcomeDraws | 
             "p_failed": const["p_failed"], "p_failed_2008": sched["p_failed"]}
 
 
-def scenario_of(v: dict[str, Any]) -> Scenario:
+def _scenario_of(v: dict[str, Any]) -> Scenario:
     """The scenario the explorer's settings ``v`` describe (the central one with its controls applied)."""
     central = Scenario.central()
     changes = {k: v[k] for k in ("scope", "margin", "reserve_months", "term_years", "risk_tolerance")
@@ -156,9 +156,11 @@ class OutcomeExplorer(LivePanel):
         key = tuple(v[name] for name in _SIM_CONTROLS)
         if key == self._book:
             return None
+        # Only the book's own children come at the book's size; new children are drawn at most YEAR_OPTIONS' largest.
+        key = (key[0], min(key[1], max(YEAR_OPTIONS)), key[2])
         if self._sim is None or self._sim.key != key:
-            model = om.default_outcome_model(int(v["social_workers"]))
-            self._sim = _Sim(key, om.simulate_outcomes(model, v["n_years"], v["seed"]))
+            model = om.default_outcome_model(int(key[0]))
+            self._sim = _Sim(key, om.simulate_outcomes(model, key[1], key[2]))
         return self._sim.draws
 
     def terms(self, v: dict[str, Any]) -> oc.OutcomeTerms:
@@ -171,7 +173,7 @@ class OutcomeExplorer(LivePanel):
 
     def compute(self, v: dict[str, Any]) -> str:
         """Price the contract on the settings ``v`` and return the result's HTML."""
-        scn = scenario_of(v)
+        scn = _scenario_of(v)
         draws = self._draws(v)
         terms = self.terms(v)
         out = price_terms(scn, terms, draws)
