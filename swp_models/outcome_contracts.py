@@ -50,7 +50,7 @@ from .outcomes import (
     same_worker_icc,
     simulate_outcomes,
 )
-from .validation import (check_finite, check_in_range, check_instance, check_integer, check_nonnegative, check_one_of,
+from .validation import (check_finite, check_in_range, check_instance, check_nonnegative, check_one_of,
                          check_probability)
 
 __all__ = [

@@ -300,8 +300,8 @@ def schedule_table() -> Table:
                      f"{_gbp(oc.term_shortfall(scn4, (0.0,) * scn4.term_years))})")
     scn4 = oc.schedule_scenario(Scenario.central())
     return Table(pd.concat(parts, ignore_index=True),
-                 caption=f"The 2008 proposal: performance-related funding from nothing in year one to 60% in year four "
-                         f"(scenario: {scn4.label}; £ a year, {scn4.price_year} prices)",
+                 caption=f"The 2008 proposal: performance-related funding from nothing in year one to "
+                         f"{_pct(oc.funding_schedule()[-1])} in year four (scenario: {scn4.label}; £ a year, {scn4.price_year} prices)",
                  notes="Years one and four as reported (Community Care, 2 June 2008); years two and three on a straight "
                        "line (assumption). The schedule runs four years, a year longer than the central "
                        f"{Scenario.central().term_years}-year term. Paid per child counted on the three indicators. "
@@ -388,7 +388,8 @@ def term_chart() -> alt.VConcatChart:
     ).add_params(scope, share, res).properties(width=270, height=230)
     return finish(chart, "Reserves run out when the practice holds the placement budget",
                   subtitle=["Chance that the practice's reserves have run out, by year. Paid per child counted;",
-                            "choose the scope: with placements the children's costs are the practice's to bear."],
+                            "choose the scope: with placements the children's costs are the practice's to bear.",
+                            f"Reserves in months of the practice's running cost (£ at {central.price_year} prices)."],
                   source=[_SOURCE, "Community Care, 2 June 2008", _ASSUMED])
 
 
@@ -580,7 +581,8 @@ def key_results() -> Table:
          f"out within the {central.term_years}-year term",
          by_scope(lambda s, t, h: _pct(h["p_fail_term"])),
          f"chapter 5, {central.simulation.n_years:,} practice-years", "reserves"),
-        ("2008 proposal (nothing to 60% on outcomes, four years): chance the practice has failed by year four",
+        (f"2008 proposal (nothing to {_pct(oc.funding_schedule()[-1])} on outcomes, four years): chance the practice "
+         "has failed by year four",
          "; ".join(f"{_scenario(s).scope_name}: {_pct(sched[s]['p_failed'].iloc[-1])} (block contract throughout: "
                    f"{_pct(sched[s]['p_failed_block'].iloc[-1])})" for s in _SCOPES),
          sim + "; Community Care, 2 June 2008", "reserves"),
@@ -592,7 +594,8 @@ def key_results() -> Table:
          f"{a('multitask_ethos') * (1 - a('multitask_substitution')) / a('multitask_substitution'):.2f} "
          f"(ethos {a('multitask_ethos'):g}, substitution {a('multitask_substitution'):g})",
          "Holmström and Milgrom (1991), closed form", "substitution and ethos"),
-    ], caption="Key results: contracting for outcomes with a practice of 100 children (central scenario, both scopes)")
+    ], caption="Key results: contracting for outcomes with a practice of 100 children (central scenario, both "
+                f"scopes; £ at {central.price_year} prices)")
 
 
 def prose_numbers() -> dict[str, str]:
