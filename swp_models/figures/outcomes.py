@@ -481,14 +481,15 @@ def financial_schedule_table(scope: str = "social_work") -> Table:
 
 
 class _Html:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, name: str) -> None:
         self.text = text
+        self.name = name
 
     def _repr_html_(self) -> str:
         return self.text
 
     def __repr__(self) -> str:
-        return "Download: financial_schedule.csv"
+        return f"Download: {self.name}"
 
 
 def download_link(scope: str = "social_work") -> object:
@@ -501,8 +502,9 @@ def download_link(scope: str = "social_work") -> object:
     """
     scn = _scenario(scope)
     _, uri = oc.financial_schedule_csv(scn)
-    return _Html(f'<p><a class="swp-download" download="financial_schedule.csv" href="{html.escape(uri)}">'
-                 f"Download the financial schedule, {html.escape(scn.scope_name)} (CSV)</a></p>")
+    name = "financial_schedule.csv" if scn.scope == Scenario.central().scope else f"financial_schedule_{scope}.csv"
+    return _Html(f'<p><a class="swp-download" download="{name}" href="{html.escape(uri)}">'
+                 f"Download the financial schedule, {html.escape(scn.scope_name)} (CSV)</a></p>", name)
 
 
 #: The previous edition's figures for the block contract with placements (20,000 years of a sample of its own,
