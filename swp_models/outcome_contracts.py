@@ -6,28 +6,36 @@ The rate ``beta = phi V / E[K] + b`` combines a share ``phi`` of the contract's 
 ``V = E[C] (1 + margin)`` paid on outcomes (the 2008 proposal: from nothing in year one to
 60% in year four) and a bonus ``b`` per unit (the report's mixed contract, s.6.1.6); ``F``
 is set so that the expected payment at the reference effort is ``V`` whatever the terms, so
-contracts differ only in who bears which risk. The practice's surplus is ``P - C`` (``C``
-the children's cost, chapter 3), less any part above a surplus cap returned to the council
-(s.7).
+contracts differ only in who bears which risk. ``C`` is the practice's own cost: what it pays
+for under the scenario's scope (:func:`swp_models.engine.own_costs`), so chapter 6 prices the
+same contracts on the same children as chapter 5. The practice's surplus is ``P - C``, less any
+part above a surplus cap returned to the council (s.7).
+
+Every chapter figure takes a :class:`~swp_models.scenario.Scenario` (default the central one):
+the children are the first ``scn.simulation.outcome_years`` of the book's one sample
+(:func:`chapter_draws`), the margin, risk tolerance, reserves and term are the scenario's, and
+results are cached on :meth:`Scenario.key`, so an edited data table is seen at once.
 
 Over a term of several years the practice's reserves start at ``R0`` and move by each
 year's surplus; it fails when they fall below zero, and nobody loses more than they have:
-the shortfall falls on the council (:func:`reserve_paths`). Years are independent draws:
-the same children staying from year to year would make good and bad years run together,
-which would raise the chance of failure.
+the shortfall falls on the council (:func:`swp_models.liability.term_paths`, the one model of
+failure over a term). Years are independent draws: the same children staying from year to year
+would make good and bad years run together, which would raise the chance of failure.
 """
 
 from __future__ import annotations
 
 import base64
 import io
+from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
 
 from . import assumptions, contracts, engine, liability
+from .contracts import PracticeYears
 from .scenario import Scenario
 from .outcomes import (
     INDICATORS,
@@ -36,11 +44,14 @@ from .outcomes import (
     YearOutcomes,
     assumption,
     default_outcome_model,
+    design_effect,
     evidence,
+    measure_comparison,
+    same_worker_icc,
     simulate_outcomes,
 )
-from .validation import (check_finite, check_in_range, check_instance, check_integer, check_nonnegative, check_one_of,
-                         check_positive, check_probability)
+from .validation import (check_finite, check_in_range, check_instance, check_nonnegative, check_one_of,
+                         check_probability)
 
 __all__ = [
     "OutcomeTerms",
@@ -51,27 +62,58 @@ __all__ = [
     "reserve_paths",
     "term_paths",
     "chapter_draws",
+    "chapter_costs",
     "chapter_contracts",
+    "schedule_scenario",
     "contract_table",
+    "block_headline",
+    "clustering",
+    "measures",
     "mixed_grid",
     "term_grid",
     "schedule_by_year",
     "term_shortfall",
     "financial_schedule",
+    "default_schedule_terms",
     "financial_schedule_csv",
-    "CHAPTER_YEARS",
-    "CHAPTER_SEED",
-    "TERM_YEARS",
+    "clear",
+    "GRID_BONUSES",
+    "GRID_CAPS",
+    "GRID_SHARES",
+    "GRID_RESERVE_MONTHS",
+    "BATCHES",
 ]
 
-#: Practice-years behind the chapter's figures.
-CHAPTER_YEARS = 20_000
-#: Seed of the chapter's simulations.
-CHAPTER_SEED = 2008
-#: The longest contract term priced (years).
-TERM_YEARS = 4
 _STEP = 0.05
 _MAX_CHILDREN = 100_000  # an expected caseload above this is a mistake, not a practice
+#: Batches of consecutive years behind the standard error of a difference from the block contract.
+BATCHES = 20
+
+_CACHE: OrderedDict[tuple, Any] = OrderedDict()
+_CACHE_SIZE = 24
+
+
+def _cached(kind: str, key: tuple, build: Callable[[], Any]) -> Any:
+    k = (kind, *key)
+    if k in _CACHE:
+        _CACHE.move_to_end(k)
+        return _CACHE[k]
+    out = build()
+    _CACHE[k] = out
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return out
+
+
+def clear() -> None:
+    """Forget every cached draw and table (they are rebuilt on the next call)."""
+    _CACHE.clear()
+
+
+def _scenario(scn: object) -> Scenario:
+    if scn is None:
+        return Scenario.central()
+    return check_instance("scn", scn, Scenario, "Scenario (swp_models.scenario.Scenario.central())")
 
 
 @dataclass(frozen=True)
@@ -100,9 +142,10 @@ class OutcomeTerms:
         ``"count"``: pay on the number of children counted (so pay also grows with the
         caseload); ``"share"``: pay on the share of the year's children counted, times the
         expected caseload (pay on outcomes alone).
-    margin : float, optional
-        Expected margin over the children's expected cost, share in [0, 0.5]; default the
-        assumption ``contract_margin``.
+    margin : float, default 0
+        Expected margin over the practice's expected cost, share in [0, 0.5]: the scenario's
+        ``margin`` (:func:`chapter_contracts` and :func:`financial_schedule` set it from
+        ``scn.margin``); 0 prices the contract at the expected cost.
     """
 
     share_on_outcomes: float = 0.0
@@ -113,7 +156,7 @@ class OutcomeTerms:
     surplus_cap: float | None = None
     surplus_return_share: float = 1.0
     basis: str = "count"
-    margin: float | None = None
+    margin: float = 0.0
 
     def __post_init__(self) -> None:
         s = object.__setattr__
@@ -127,8 +170,7 @@ class OutcomeTerms:
         if self.surplus_cap is not None:
             s(self, "surplus_cap", check_nonnegative("surplus_cap", self.surplus_cap))
         s(self, "surplus_return_share", check_probability("surplus_return_share", self.surplus_return_share))
-        margin = assumptions.value("contract_margin") if self.margin is None else self.margin
-        s(self, "margin", check_in_range("margin", margin, 0.0, 0.5))
+        s(self, "margin", check_in_range("margin", self.margin, 0.0, 0.5))
 
 
 @dataclass(frozen=True)
@@ -174,7 +216,19 @@ def _check_reference(reference: object) -> YearOutcomes:
     return check_instance("reference", reference, YearOutcomes, "YearOutcomes (draws.at(effort))")
 
 
-def build_contract(terms: OutcomeTerms, draws: OutcomeDraws, reference: YearOutcomes | None = None) -> OutcomeContract:
+def _costs(costs: object, draws: OutcomeDraws) -> PracticeYears:
+    """The practice's costs on the draws' years: ``costs`` (checked to be the same years) or the draws' own."""
+    if costs is None:
+        return draws.years
+    own = check_instance("costs", costs, PracticeYears, "PracticeYears (engine.own_costs on the draws' years)")
+    if own.n_years != draws.years.n_years or not np.array_equal(own.counts, draws.years.counts):
+        raise ValueError(f"costs must be the same practice-years as the draws ({draws.years.n_years:,} years, the "
+                         f"same children each year); got {own.n_years:,} years that differ")
+    return own
+
+
+def build_contract(terms: OutcomeTerms, draws: OutcomeDraws, reference: YearOutcomes | None = None,
+                   costs: PracticeYears | None = None) -> OutcomeContract:
     """Set ``V``, ``beta`` and ``F`` for ``terms`` on ``draws`` (at the reference effort).
 
     Parameters
@@ -183,12 +237,16 @@ def build_contract(terms: OutcomeTerms, draws: OutcomeDraws, reference: YearOutc
     draws : OutcomeDraws
     reference : YearOutcomes, optional
         ``draws.at(draws.reference_effort)``, when already computed.
+    costs : PracticeYears, optional
+        The practice's own costs in the same years (:func:`chapter_costs`): ``V`` is their
+        expected total times ``1 + margin``. Default the draws' children, every cost variable.
     """
     if not isinstance(terms, OutcomeTerms):
         raise ValueError(f"terms must be OutcomeTerms; got {terms!r}")
     check_instance("draws", draws, OutcomeDraws, "OutcomeDraws")
+    own = _costs(costs, draws)
     ref = draws.at(draws.reference_effort) if reference is None else _check_reference(reference)
-    value = draws.years.expected_total * (1.0 + terms.margin)
+    value = own.expected_total * (1.0 + terms.margin)
     kids = draws.years.counts
     count = _counted(terms, ref, kids)
     expected = float(count.mean())
@@ -206,8 +264,12 @@ def _counted(terms: OutcomeTerms, outcomes: YearOutcomes, kids: np.ndarray) -> n
 
 
 def price(contract: OutcomeContract, draws: OutcomeDraws, risk_tolerance: float,
-          reference: YearOutcomes | None = None, step: float = _STEP) -> dict[str, float]:
+          reference: YearOutcomes | None = None, step: float = _STEP,
+          costs: PracticeYears | None = None) -> dict[str, float]:
     """One contract's figures for the practice and the council, per year, at the reference effort.
+
+    ``costs`` are the practice's own costs in the draws' years (:func:`chapter_costs`), as in
+    :func:`build_contract`; default the draws' children.
 
     Returns
     -------
@@ -224,10 +286,10 @@ def price(contract: OutcomeContract, draws: OutcomeDraws, risk_tolerance: float,
     step = check_in_range("step", step, 0.0, 0.5, low_open=True)
     e = draws.reference_effort
     ref = draws.at(e) if reference is None else _check_reference(reference)
-    costs = draws.years.totals
-    surplus, back = contract.surplus(ref, costs)
+    totals = _costs(costs, draws).totals
+    surplus, back = contract.surplus(ref, totals)
     lo, hi = max(e - step, 0.0), min(e + step, 1.0)
-    gain = (contract.surplus(draws.at(hi), costs)[0].mean() - contract.surplus(draws.at(lo), costs)[0].mean())
+    gain = (contract.surplus(draws.at(hi), totals)[0].mean() - contract.surplus(draws.at(lo), totals)[0].mean())
     rp = contracts.risk_premium(surplus, risk_tolerance)
     return {
         "outcome_pay": float(contract.outcome_payment(ref).mean()),
@@ -281,20 +343,26 @@ def reserve_paths(surplus: np.ndarray, reserves: float) -> dict[str, np.ndarray]
     }
 
 
-def term_paths(shares_by_year: tuple[float, ...] | list[float], draws: OutcomeDraws, **terms: object) -> np.ndarray:
+def term_paths(shares_by_year: tuple[float, ...] | list[float], draws: OutcomeDraws,
+               costs: PracticeYears | None = None, **terms: object) -> np.ndarray:
     """Surplus paths over a term: year ``t`` of every path paid with ``share_on_outcomes = shares_by_year[t]``.
 
-    The simulated years are read as consecutive ``(n_years // T, T)`` paths.
+    The simulated years are read as consecutive ``(n_years // T, T)`` paths, as
+    :func:`swp_models.liability.term_failure` reads them; run reserves through them with
+    :func:`reserve_paths`.
 
     Parameters
     ----------
     shares_by_year : sequence of float
         ``phi`` for each year of the term, 1 to 10 years, each in [0, 1].
     draws : OutcomeDraws
+    costs : PracticeYears, optional
+        The practice's own costs in the draws' years (see :func:`build_contract`).
     **terms
         Other :class:`OutcomeTerms` fields (the same every year).
     """
     check_instance("draws", draws, OutcomeDraws, "OutcomeDraws")
+    own = _costs(costs, draws)
     shares = list(shares_by_year) if isinstance(shares_by_year, (list, tuple)) else None
     if not shares or len(shares) > 10:
         raise ValueError(f"shares_by_year must hold 1 to 10 shares; got {shares_by_year!r}")
@@ -303,75 +371,202 @@ def term_paths(shares_by_year: tuple[float, ...] | list[float], draws: OutcomeDr
     if n_paths < 1:
         raise ValueError(f"draws must hold at least {years} practice-years; got {draws.years.n_years}")
     ref = draws.at(draws.reference_effort)
-    costs = draws.years.totals
     out = np.empty((n_paths, years))
     for t, phi in enumerate(shares):
-        contract = build_contract(OutcomeTerms(share_on_outcomes=phi, **terms), draws, ref)  # type: ignore[arg-type]
-        surplus = contract.surplus(ref, costs)[0]
+        contract = build_contract(OutcomeTerms(share_on_outcomes=phi, **terms), draws, ref, own)  # type: ignore[arg-type]
+        surplus = contract.surplus(ref, own.totals)[0]
         out[:, t] = surplus[: n_paths * years].reshape(n_paths, years)[:, t]
     return out
 
 
 # ---------------------------------------------------------------------------------------
-# Chapter 6: contracts on the page
+# Chapter 6: contracts on the page, for a scenario
 # ---------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4)
-def chapter_draws(n_years: int = CHAPTER_YEARS, seed: int = CHAPTER_SEED, clustered: bool = True) -> OutcomeDraws:
-    """The chapter's simulated practice-years with outcomes (cached)."""
-    return simulate_outcomes(default_outcome_model(), n_years, seed, clustered=clustered)
+def _draws_key(scn: Scenario, clustered: bool) -> tuple:
+    sim = scn.simulation
+    return (sim.n_years, sim.seed, sim.outcome_years, clustered, assumptions.fingerprint(all_tables=True))
 
 
-def _reserves() -> float:
-    return engine.reserves(Scenario.central(scope="placements"))
+def chapter_draws(scn: Scenario | None = None, clustered: bool = True) -> OutcomeDraws:
+    """The chapter's practice-years with the random numbers of their outcomes (cached).
+
+    The children are the first ``scn.simulation.outcome_years`` of the book's one sample
+    (:func:`swp_models.engine.children`): the same children as chapter 5's, with no scope applied.
+    The outcomes' random numbers come from a stream derived from the scenario's seed
+    (:func:`swp_models.outcomes.simulate_outcomes`).
+
+    Parameters
+    ----------
+    scn : Scenario, optional
+        Default :meth:`Scenario.central`. Only its sample (size, seed, outcome years) matters.
+    clustered : bool, default True
+        ``False``: every child on a caseload of its own (the comparison that measures clustering).
+    """
+    scn = _scenario(scn)
+    if not isinstance(clustered, bool):
+        raise ValueError(f"clustered must be True or False; got {clustered!r}")
+    return _cached("draws", _draws_key(scn, clustered), lambda: simulate_outcomes(
+        default_outcome_model(), seed=scn.simulation.seed, clustered=clustered,
+        years=engine.children(scn, scn.simulation.outcome_years)))
 
 
-def _risk_tolerance() -> float:
-    return contracts.assumption("risk_tolerance")
+def chapter_costs(scn: Scenario | None = None) -> PracticeYears:
+    """The practice's own costs in the chapter's years under the scenario's scope
+    (:func:`swp_models.engine.own_costs` of the first ``scn.simulation.outcome_years``)."""
+    scn = _scenario(scn)
+    return engine.own_costs(scn, scn.simulation.outcome_years)
 
 
-def chapter_contracts() -> dict[str, OutcomeTerms]:
-    """The contracts compared in the chapter, by name (assumed terms from the data)."""
+def schedule_scenario(scn: Scenario | None = None) -> Scenario:
+    """The scenario of the 2008 schedule: ``scn`` with a term as long as the schedule (four years), so named."""
+    scn = _scenario(scn)
+    years = len(funding_schedule())
+    words = {4: "four"}.get(years, str(years))
+    return scn.replace(term_years=years, label=f"2008 schedule, {words} years")
+
+
+def chapter_contracts(scn: Scenario | None = None) -> dict[str, OutcomeTerms]:
+    """The contracts compared in the chapter, by name (assumed terms from the data, the scenario's margin)."""
+    scn = _scenario(scn)
+    m = scn.margin
     b = contracts.assumption("outcome_bonus")
     schedule = funding_schedule()
-    out = {"Block (nothing on outcomes)": OutcomeTerms()}
-    out[f"Mixed: £{b:,.0f} per unit, levels"] = OutcomeTerms(bonus_per_child=b)
-    out[f"Mixed: £{b:,.0f} per unit, value added"] = OutcomeTerms(bonus_per_child=b, measure="value_added")
+    out = {"Block (nothing on outcomes)": OutcomeTerms(margin=m)}
+    out[f"Mixed: £{b:,.0f} per unit, levels"] = OutcomeTerms(bonus_per_child=b, margin=m)
+    out[f"Mixed: £{b:,.0f} per unit, value added"] = OutcomeTerms(bonus_per_child=b, measure="value_added", margin=m)
     for t, phi in enumerate(schedule[1:], start=2):
-        out[f"2008 proposal, year {t}: {100 * phi:.0f}% on outcomes"] = OutcomeTerms(share_on_outcomes=phi)
-    out["Wholly on outcomes (per child counted)"] = OutcomeTerms(share_on_outcomes=1.0)
-    out["Wholly on outcomes (share of children)"] = OutcomeTerms(share_on_outcomes=1.0, basis="share")
-    out[f"60% on outcomes, at most £{assumption('bonus_cap') / 1000:,.0f}k above expected"] = OutcomeTerms(
-        share_on_outcomes=schedule[-1], bonus_cap=assumption("bonus_cap"))
+        out[f"2008 proposal, year {t}: {100 * phi:.0f}% on outcomes"] = OutcomeTerms(share_on_outcomes=phi, margin=m)
+    out["Wholly on outcomes (per child counted)"] = OutcomeTerms(share_on_outcomes=1.0, margin=m)
+    out["Wholly on outcomes (share of children)"] = OutcomeTerms(share_on_outcomes=1.0, basis="share", margin=m)
+    out[f"{100 * schedule[-1]:.0f}% on outcomes, at most £{assumption('bonus_cap') / 1000:,.0f}k above expected"] = (
+        OutcomeTerms(share_on_outcomes=schedule[-1], bonus_cap=assumption("bonus_cap"), margin=m))
     cap = assumption("surplus_cap")
-    out[f"Mixed, surplus capped at £{cap / 1000:,.0f}k (s.7)"] = OutcomeTerms(bonus_per_child=b, surplus_cap=cap)
+    out[f"Mixed, surplus capped at £{cap / 1000:,.0f}k (s.7)"] = OutcomeTerms(bonus_per_child=b, surplus_cap=cap,
+                                                                              margin=m)
     share = assumption("surplus_return_share")
     out[f"Mixed, {100 * share:.0f}% of surplus above £{cap / 1000:,.0f}k returned"] = OutcomeTerms(
-        bonus_per_child=b, surplus_cap=cap, surplus_return_share=share)
+        bonus_per_child=b, surplus_cap=cap, surplus_return_share=share, margin=m)
     return out
 
 
-@lru_cache(maxsize=1)
-def _contract_table() -> pd.DataFrame:
-    draws = chapter_draws()
+def _terms_of(surplus: np.ndarray, term_years: int) -> np.ndarray:
+    n = surplus.size // term_years
+    return surplus[: n * term_years].reshape(n, term_years)
+
+
+def _batch_se(values: Callable[[slice], float], n: int) -> float:
+    """Standard error of a statistic from :data:`BATCHES` batches of consecutive items (batch means)."""
+    edges = np.linspace(0, n, BATCHES + 1).astype(int)
+    got = np.array([values(slice(a, b)) for a, b in zip(edges[:-1], edges[1:])])
+    return float(got.std(ddof=1) / np.sqrt(BATCHES))
+
+
+def _table(scn: Scenario) -> pd.DataFrame:
+    draws = chapter_draws(scn)
+    own = chapter_costs(scn)
     ref = draws.at(draws.reference_effort)
-    tol = _risk_tolerance()
-    reserves = _reserves()
-    rows = []
-    for name, terms in chapter_contracts().items():
-        c = build_contract(terms, draws, ref)
-        row = {"contract": name, "rate": c.rate, **price(c, draws, tol, ref)}
-        surplus = c.surplus(ref, draws.years.totals)[0]
+    tol = scn.risk_tolerance
+    reserves = engine.reserves(scn)
+    t = scn.term_years
+    rows, surpluses = [], []
+    for name, terms in chapter_contracts(scn).items():
+        c = build_contract(terms, draws, ref, own)
+        row = {"contract": name, "rate": c.rate, **price(c, draws, tol, ref, costs=own)}
+        surplus = c.surplus(ref, own.totals)[0]
         row["p_fail_year"] = float(np.mean(surplus < -reserves))
+        row["p_fail_term"] = liability.term_paths(_terms_of(surplus, t), reserves).failure.p_fail_term
         rows.append(row)
-    return pd.DataFrame(rows)
+        surpluses.append(surplus)
+    out = pd.DataFrame(rows)
+    block = surpluses[0]
+    block_terms = _terms_of(block, t)
+    diff_rp, se_rp, diff_fail, se_fail = [], [], [], []
+    for k, surplus in enumerate(surpluses):
+        diff_rp.append(out["risk_premium"].iloc[k] - out["risk_premium"].iloc[0])
+        diff_fail.append(out["p_fail_term"].iloc[k] - out["p_fail_term"].iloc[0])
+        if k == 0:
+            se_rp.append(0.0)
+            se_fail.append(0.0)
+            continue
+        terms_k = _terms_of(surplus, t)
+        se_rp.append(_batch_se(lambda s, x=surplus: contracts.risk_premium(x[s], tol)
+                               - contracts.risk_premium(block[s], tol), surplus.size))
+        se_fail.append(_batch_se(lambda s, x=terms_k: liability.term_paths(x[s], reserves).failure.p_fail_term
+                                 - liability.term_paths(block_terms[s], reserves).failure.p_fail_term,
+                                 len(terms_k)))
+    return out.assign(premium_vs_block=diff_rp, premium_vs_block_se=se_rp, p_fail_term_vs_block=diff_fail,
+                      p_fail_term_vs_block_se=se_fail)
 
 
-def contract_table() -> pd.DataFrame:
-    """:func:`price` for every chapter contract, with ``rate`` (£ per unit) and ``p_fail_year``
-    (chance that one year's loss exceeds the assumed reserves)."""
-    return _contract_table().copy()
+def contract_table(scn: Scenario | None = None) -> pd.DataFrame:
+    """:func:`price` for every chapter contract on the chapter's years, under the scenario (cached on its key).
+
+    Columns: ``contract``, ``rate`` (£ per unit), :func:`price`'s figures, ``p_fail_year``
+    (chance that one year's loss exceeds the reserves, :func:`swp_models.engine.reserves`),
+    ``p_fail_term`` (chance the reserves run out within ``scn.term_years`` years, the same terms
+    every year: :func:`swp_models.liability.term_paths`), and each contract's difference from the
+    block contract on the same years, ``premium_vs_block`` and ``p_fail_term_vs_block``, with
+    standard errors ``premium_vs_block_se`` and ``p_fail_term_vs_block_se`` (:data:`BATCHES`
+    batches of consecutive years). The block contract's practice figures are chapter 5's
+    (:func:`swp_models.engine.table` on the same years) exactly.
+    """
+    scn = _scenario(scn)
+    return _cached("table", scn.key()[1:], lambda: _table(scn)).copy()
+
+
+def block_headline(scn: Scenario | None = None) -> dict[str, float]:
+    """Chapter 5's block contract on the full sample (:func:`swp_models.engine.table`): the figures the chapter quotes.
+
+    ``risk_premium``, ``p_fail_term``, ``p_fail_year``, ``p_loss``, ``sd_surplus``, ``n_years``,
+    ``term_years`` and ``reserves`` (£).
+    """
+    scn = _scenario(scn)
+    row = engine.table(scn).set_index("contract").loc["Block"]
+    return {"risk_premium": float(row["risk_premium_exact"]), "p_fail_term": float(row["p_fail_term"]),
+            "p_fail_year": float(row["p_fail_year"]), "p_loss": float(row["practice_p_loss"]),
+            "sd_surplus": float(row["practice_sd_surplus"]), "n_years": float(scn.simulation.n_years),
+            "term_years": float(scn.term_years), "reserves": engine.reserves(scn)}
+
+
+def clustering(scn: Scenario | None = None) -> pd.DataFrame:
+    """Variance of each year's count when children share caseloads, against each child on a caseload of its own.
+
+    A sample of its own: exactly 100 children a year (so the caseloads are equal and the closed
+    form applies), ``scn.simulation.outcome_years`` years, the scenario's seed. Columns
+    ``indicator``, ``rate``, ``sd_independent``, ``sd_clustered``, ``ratio`` (variance,
+    simulated) and ``closed_form`` (the design effect, where the correlation has a closed form).
+    """
+    scn = _scenario(scn)
+
+    def build() -> pd.DataFrame:
+        model = default_outcome_model()
+        n, seed = scn.simulation.outcome_years, scn.simulation.seed
+        together = simulate_outcomes(model, n, seed, caseload=100)
+        alone = simulate_outcomes(model, n, seed, caseload=100, clustered=False)
+        e = together.reference_effort
+        a, b = together.at(e), alone.at(e)
+        m = 100 / model.social_workers
+        rho = same_worker_icc(model.hazard_at(e), model.individual_change_probability)
+        rows = []
+        for ind in INDICATORS:
+            rows.append({"indicator": ind, "rate": float(a.level[ind].mean() / together.years.counts.mean()),
+                         "sd_independent": float(np.std(b.level[ind])), "sd_clustered": float(np.std(a.level[ind])),
+                         "ratio": float(np.var(a.level[ind]) / np.var(b.level[ind])),
+                         "closed_form": design_effect(m, rho) if ind == "same_worker" else float("nan")})
+        return pd.DataFrame(rows)
+
+    return _cached("clustering", _draws_key(scn, True), build).copy()
+
+
+def measures(scn: Scenario | None = None) -> pd.DataFrame:
+    """Levels against value added (:func:`swp_models.outcomes.measure_comparison`) for the report's bonus
+    per unit, on the chapter's children, at the scenario's risk tolerance."""
+    scn = _scenario(scn)
+    return _cached("measures", scn.key()[1:], lambda: measure_comparison(
+        chapter_draws(scn), contracts.assumption("outcome_bonus"), scn.risk_tolerance,
+        assumption("effort_sd_across_practices"))).copy()
 
 
 #: Grid of the mixed-contract chart: bonus per unit (£), measure and bonus cap (£; 0 = none).
@@ -379,127 +574,170 @@ GRID_BONUSES: tuple[float, ...] = tuple(float(b) for b in range(0, 5001, 500))
 GRID_CAPS: tuple[float, ...] = (0.0, 25_000.0, 50_000.0, 100_000.0)
 
 
-@lru_cache(maxsize=1)
-def mixed_grid() -> pd.DataFrame:
-    """The mixed contract over bonus per unit, level or value added, and a bonus cap (precomputed).
+def mixed_grid(scn: Scenario | None = None) -> pd.DataFrame:
+    """The mixed contract over bonus per unit, level or value added, and a bonus cap (cached on the scenario).
 
     Columns ``bonus``, ``measure``, ``cap`` (0 = none) and :func:`price`'s figures.
     """
-    draws = chapter_draws()
-    ref = draws.at(draws.reference_effort)
-    tol = _risk_tolerance()
-    rows = []
-    for measure in MEASURES:
-        for cap in GRID_CAPS:
-            for b in GRID_BONUSES:
-                terms = OutcomeTerms(bonus_per_child=b, measure=measure, bonus_cap=cap or None)
-                c = build_contract(terms, draws, ref)
-                rows.append({"bonus": b, "measure": measure, "cap": cap, **price(c, draws, tol, ref)})
-    return pd.DataFrame(rows)
+    scn = _scenario(scn)
+
+    def build() -> pd.DataFrame:
+        draws, own = chapter_draws(scn), chapter_costs(scn)
+        ref = draws.at(draws.reference_effort)
+        rows = []
+        for measure in MEASURES:
+            for cap in GRID_CAPS:
+                for b in GRID_BONUSES:
+                    terms = OutcomeTerms(bonus_per_child=b, measure=measure, bonus_cap=cap or None, margin=scn.margin)
+                    c = build_contract(terms, draws, ref, own)
+                    rows.append({"bonus": b, "measure": measure, "cap": cap,
+                                 **price(c, draws, scn.risk_tolerance, ref, costs=own)})
+        return pd.DataFrame(rows)
+
+    return _cached("mixed", scn.key()[1:], build).copy()
 
 
 GRID_SHARES: tuple[float, ...] = tuple(round(0.1 * i, 1) for i in range(11))
-GRID_RESERVES: tuple[float, ...] = (100_000.0, 250_000.0, 500_000.0)
+#: Reserves of the term chart, in months of the practice's running cost (the scenario's own is added).
+GRID_RESERVE_MONTHS: tuple[float, ...] = (1.5, 3.0, 6.0)
 
 
-@lru_cache(maxsize=1)
-def term_grid() -> pd.DataFrame:
-    """Chance of failure by year over a four-year term: a constant share on outcomes, or the 2008 schedule.
+def _reserve_months(scn: Scenario) -> tuple[float, ...]:
+    return tuple(sorted(set(GRID_RESERVE_MONTHS) | {float(scn.reserve_months)}))
+
+
+def term_grid(scn: Scenario | None = None) -> pd.DataFrame:
+    """Chance of failure by year: a constant share on outcomes over the scenario's term, or the 2008 schedule
+    over its own four years (:func:`schedule_scenario`), for several reserves.
 
     Columns ``plan`` (``"constant"`` or ``"2008 schedule"``), ``share`` (the constant share;
-    NaN for the schedule), ``reserves`` (£), ``year`` (1-4), ``p_failed``, ``reserves_median``.
+    NaN for the schedule), ``reserve_months``, ``reserves`` (£), ``year``, ``p_failed``,
+    ``reserves_median``.
     """
-    draws = chapter_draws()
-    rows = []
-    plans = [("constant", s, (s,) * TERM_YEARS) for s in GRID_SHARES]
-    plans.append(("2008 schedule", float("nan"), funding_schedule()))
-    for plan, share, shares in plans:
-        paths = term_paths(shares, draws)
-        for r0 in GRID_RESERVES:
-            res = reserve_paths(paths, r0)
-            for t in range(TERM_YEARS):
-                rows.append({"plan": plan, "share": share, "reserves": r0, "year": t + 1,
-                             "p_failed": float(res["p_failed"][t]), "reserves_median": float(res["reserves_median"][t])})
-    return pd.DataFrame(rows)
+    scn = _scenario(scn)
+
+    def build() -> pd.DataFrame:
+        draws, own = chapter_draws(scn), chapter_costs(scn)
+        rows = []
+        plans = [("constant", s, (s,) * scn.term_years) for s in GRID_SHARES]
+        plans.append(("2008 schedule", float("nan"), funding_schedule()))
+        for plan, share, shares in plans:
+            paths = term_paths(shares, draws, own, margin=scn.margin)
+            for months in _reserve_months(scn):
+                r0 = engine.reserves(scn, months)
+                res = liability.term_paths(paths, r0)
+                for t in range(len(shares)):
+                    rows.append({"plan": plan, "share": share, "reserve_months": months, "reserves": r0, "year": t + 1,
+                                 "p_failed": float(res.p_failed[t]), "reserves_median": float(res.reserves_median[t])})
+        return pd.DataFrame(rows)
+
+    return _cached("term", scn.key()[1:], build).copy()
 
 
-def schedule_by_year() -> pd.DataFrame:
-    """The 2008 schedule year by year: the share on outcomes, the rate per unit and the practice's risk.
+def schedule_by_year(scn: Scenario | None = None) -> pd.DataFrame:
+    """The 2008 schedule year by year, priced on :func:`schedule_scenario` (four years).
 
     Columns ``year``, ``share``, ``rate`` (£ per unit of the count), ``sd_surplus``,
-    ``p_loss``, ``risk_premium``, ``p_failed`` (by that year, assumed reserves).
+    ``p_loss``, ``risk_premium``, ``p_failed`` (by that year, the scenario's reserves) and the
+    same for a block contract held over the four years, ``p_failed_block``.
     """
-    draws = chapter_draws()
-    ref = draws.at(draws.reference_effort)
-    tol = _risk_tolerance()
-    shares = funding_schedule()
-    failed = reserve_paths(term_paths(shares, draws), _reserves())["p_failed"]
-    rows = []
-    for t, phi in enumerate(shares):
-        c = build_contract(OutcomeTerms(share_on_outcomes=phi), draws, ref)
-        p = price(c, draws, tol, ref)
-        rows.append({"year": t + 1, "share": phi, "rate": c.rate, "sd_surplus": p["sd_surplus"], "p_loss": p["p_loss"],
-                     "risk_premium": p["risk_premium"], "p_failed": float(failed[t])})
-    return pd.DataFrame(rows)
+    scn4 = schedule_scenario(scn)
+
+    def build() -> pd.DataFrame:
+        draws, own = chapter_draws(scn4), chapter_costs(scn4)
+        ref = draws.at(draws.reference_effort)
+        shares = funding_schedule()
+        reserves = engine.reserves(scn4)
+        failed = liability.term_paths(term_paths(shares, draws, own, margin=scn4.margin), reserves).p_failed
+        block = liability.term_paths(term_paths((0.0,) * len(shares), draws, own, margin=scn4.margin),
+                                     reserves).p_failed
+        rows = []
+        for t, phi in enumerate(shares):
+            c = build_contract(OutcomeTerms(share_on_outcomes=phi, margin=scn4.margin), draws, ref, own)
+            p = price(c, draws, scn4.risk_tolerance, ref, costs=own)
+            rows.append({"year": t + 1, "share": phi, "rate": c.rate, "sd_surplus": p["sd_surplus"],
+                         "p_loss": p["p_loss"], "risk_premium": p["risk_premium"], "p_failed": float(failed[t]),
+                         "p_failed_block": float(block[t])})
+        return pd.DataFrame(rows)
+
+    return _cached("schedule", scn4.key()[1:], build).copy()
 
 
-def term_shortfall(shares_by_year: tuple[float, ...] | None = None, reserves: float | None = None) -> float:
+def term_shortfall(scn: Scenario | None = None, shares_by_year: tuple[float, ...] | None = None) -> float:
     """Mean £ of losses beyond the practice's reserves that fall on the council over a term (limited liability).
 
     Parameters
     ----------
+    scn : Scenario, optional
+        The reserves (:func:`swp_models.engine.reserves`), scope and margin; default the central scenario.
     shares_by_year : tuple of float, optional
-        Share on outcomes each year; default the 2008 schedule (:func:`funding_schedule`).
-    reserves : float, optional
-        £ >= 0; default the assumption ``practice_reserves``.
+        Share on outcomes each year of the term; default the 2008 schedule (:func:`funding_schedule`).
     """
+    scn = _scenario(scn)
     shares = funding_schedule() if shares_by_year is None else shares_by_year
-    r0 = _reserves() if reserves is None else reserves
-    return float(reserve_paths(term_paths(shares, chapter_draws()), r0)["council_shortfall"])
+    paths = term_paths(shares, chapter_draws(scn), chapter_costs(scn), margin=scn.margin)
+    return float(liability.term_paths(paths, engine.reserves(scn)).council_shortfall)
 
 
-def financial_schedule(terms: OutcomeTerms | None = None, years: int = TERM_YEARS,
-                       draws: OutcomeDraws | None = None) -> pd.DataFrame:
-    """The draft contract's Art. 9 "Financial Arrangements" filled in from the chosen terms.
+def default_schedule_terms(scn: Scenario | None = None) -> OutcomeTerms:
+    """The terms the Art. 9 schedule is filled in from: the report's mixed contract on value added, with the
+    assumed bonus cap and surplus sharing, at the scenario's margin."""
+    scn = _scenario(scn)
+    return OutcomeTerms(bonus_per_child=contracts.assumption("outcome_bonus"), measure="value_added",
+                        bonus_cap=assumption("bonus_cap"), surplus_cap=assumption("surplus_cap"),
+                        surplus_return_share=assumption("surplus_return_share"), margin=scn.margin)
+
+
+def financial_schedule(scn: Scenario | None = None, terms: OutcomeTerms | None = None,
+                       draws: OutcomeDraws | None = None, costs: PracticeYears | None = None) -> pd.DataFrame:
+    """The draft contract's Art. 9 "Financial Arrangements" filled in from the chosen terms, for a scenario.
 
     Parameters
     ----------
+    scn : Scenario, optional
+        The scope, the term (one review date a year, Art. 5: "on an annual basis") and the price
+        year; default the central scenario (social work only, three years).
     terms : OutcomeTerms, optional
-        Default: the report's mixed contract on value added, with the assumed bonus,
-        bonus cap and surplus sharing.
-    years : int, default 4
-        Contract term, 1 to 10 years; one review date a year (Art. 5: "on an annual basis").
+        Default :func:`default_schedule_terms`.
     draws : OutcomeDraws, optional
         The simulated children that set the figures; default :func:`chapter_draws`.
+    costs : PracticeYears, optional
+        The practice's own costs in the draws' years; default :func:`chapter_costs` with the
+        chapter's draws, or the draws' children with other draws.
 
     Returns
     -------
     pandas.DataFrame
-        ``item``, ``term`` (in words and £), ``basis``.
+        ``item``, ``term`` (in words and £, prices of ``scn.price_year``), ``basis``.
     """
-    n = check_integer("years", years, low=1, high=10)
+    scn = _scenario(scn)
     if terms is None:
-        terms = OutcomeTerms(bonus_per_child=contracts.assumption("outcome_bonus"), measure="value_added",
-                             bonus_cap=assumption("bonus_cap"), surplus_cap=assumption("surplus_cap"),
-                             surplus_return_share=assumption("surplus_return_share"))
+        terms = default_schedule_terms(scn)
     if not isinstance(terms, OutcomeTerms):
         raise ValueError(f"terms must be OutcomeTerms; got {terms!r}")
     if draws is None:
-        draws = chapter_draws()
+        draws = chapter_draws(scn)
+        own = chapter_costs(scn) if costs is None else _costs(costs, draws)
     elif not isinstance(draws, OutcomeDraws):
         raise ValueError(f"draws must be OutcomeDraws; got {draws!r}")
-    c = build_contract(terms, draws)
+    else:
+        own = _costs(costs, draws)
+    n = scn.term_years
+    c = build_contract(terms, draws, costs=own)
     words = {"all": "each child with fewer than three placements, each with the same social worker all year, and "
                     "each reaching the attainment target (up to three units a child)",
              "stable_placement": "each child with fewer than three placements in the year",
              "same_worker": "each child with the same social worker all year",
              "attainment": "each child reaching the attainment target"}
-    per_child = draws.years.expected_total / draws.years.expected_count
+    per_child = own.expected_total / own.expected_count
     review = int(evidence("review_interval"))
+    load = own.caseload
+    margin = f" plus a {100 * terms.margin:g}% margin" if terms.margin else " (no margin)"
     rows = [
-        ("Children", "100 children, plus or minus 10", "Art. 4"),
-        ("Contract value (expected payment)", f"£{c.value:,.0f} a year (£{c.value / 100:,.0f} a child)",
-         f"expected cost of the children (£{per_child:,.0f} a child) plus a {100 * terms.margin:.0f}% margin"),
+        ("Scope", f"{scn.scope_name}; £ at {scn.price_year} prices", "chapter 5: who holds the placement budget"),
+        ("Children", f"{load.mean} children, plus or minus {load.margin}", "Art. 4"),
+        ("Contract value (expected payment)", f"£{c.value:,.0f} a year (£{c.value / load.mean:,.0f} a child)",
+         f"the practice's expected cost (£{per_child:,.0f} a child){margin}"),
         ("Baseline (fixed) payment", f"£{c.fixed:,.0f} a year, paid monthly", "contract value less the expected outcome payment"),
         ("Outcome payment", f"£{c.rate:,.0f} per unit: {words[terms.indicator]}", "Art. 3 and Arts. 22 and 25"),
         ("How outcomes are counted", "value added: the count less its expected value given each child's needs group "
@@ -511,16 +749,18 @@ def financial_schedule(terms: OutcomeTerms | None = None, years: int = TERM_YEAR
         ("Surplus cap and sharing (s.7)", "none" if terms.surplus_cap is None else
          f"{100 * terms.surplus_return_share:.0f}% of any surplus above £{terms.surplus_cap:,.0f} a year returned to the council",
          "s.7: a cap on surplus or a share returned"),
+        ("Reserves the practice holds", f"£{engine.reserves(scn):,.0f} ({scn.reserve_months:g} months of its running cost)",
+         "assumption reserve_months"),
         ("Reunifications and permanent homes", f"counted only after {12:d} continuous months", "Illinois rule, Annex A.3"),
         ("Review dates", ", ".join(f"month {review * (k + 1)}" for k in range(n)) + f" (term {n} years)", "Art. 5: annual review"),
     ]
     return pd.DataFrame(rows, columns=["item", "term", "basis"])
 
 
-def financial_schedule_csv(terms: OutcomeTerms | None = None, years: int = TERM_YEARS) -> tuple[str, str]:
+def financial_schedule_csv(scn: Scenario | None = None, terms: OutcomeTerms | None = None) -> tuple[str, str]:
     """:func:`financial_schedule` as CSV text and as a ``data:`` URI for a download link (no server needed)."""
     buf = io.StringIO()
-    financial_schedule(terms, years).to_csv(buf, index=False, lineterminator="\n")
+    financial_schedule(scn, terms).to_csv(buf, index=False, lineterminator="\n")
     text = buf.getvalue()
     uri = "data:text/csv;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
     return text, uri

@@ -647,57 +647,75 @@ class OutcomeDraws:
 
 def simulate_outcomes(
     model: OutcomeModel,
-    n_years: int,
-    seed: int,
+    n_years: int | None = None,
+    seed: int | None = None,
     cost_model: CostModel | None = None,
     caseload: int | Caseload | None = None,
     clustered: bool = True,
     reference_effort: float | None = None,
+    years: PracticeYears | None = None,
 ) -> OutcomeDraws:
     """Simulate practice-years of children with costs and the random numbers of their outcomes.
 
-    The children (caseload, needs, costs) are chapter 5's
-    (:func:`swp_models.contracts.simulate_practice_years` with the same seed); each year
-    they are dealt at random into ``model.social_workers`` caseloads of equal size (within
-    one child). With ``clustered=False`` every child has a caseload of its own, so the
-    same outcomes arise independently: the comparison that measures clustering.
+    Without ``years`` the children (caseload, needs, costs) are chapter 5's
+    (:func:`swp_models.contracts.simulate_practice_years` with the same seed). With ``years``
+    they are those children (the book's one sample, :func:`swp_models.engine.children`, or a
+    prefix of it), and only the outcomes' random numbers are drawn. Either way the outcomes'
+    random numbers come from a stream of their own derived from ``seed``, so the same children
+    with the same seed have the same outcomes. Each year the children are dealt at random into
+    ``model.social_workers`` caseloads of equal size (within one child). With
+    ``clustered=False`` every child has a caseload of its own, so the same outcomes arise
+    independently: the comparison that measures clustering.
 
     Parameters
     ----------
     model : OutcomeModel
-    n_years : int
-        Practice-years, 1 to 2,000,000.
+    n_years : int, optional
+        Practice-years, 1 to 2,000,000. Required without ``years``; with it, omit it or give
+        ``years.n_years``.
     seed : int
-        Random seed, >= 0.
+        Random seed, >= 0 (required): of the children and the outcomes, or with ``years`` of the
+        outcomes only (give the seed of the sample ``years`` come from).
     cost_model : CostModel, optional
-        Default :func:`swp_models.costs.default_cost_model`.
+        Default :func:`swp_models.costs.default_cost_model`. Not with ``years`` (they carry theirs).
     caseload : int or Caseload, optional
-        Default :func:`swp_models.costs.default_caseload` (100 ± 10 children).
+        Default :func:`swp_models.costs.default_caseload` (100 ± 10 children). Not with ``years``.
     clustered : bool, default True
     reference_effort : float, optional
         Effort at which value added's expected counts are set; default the assumption
         ``effort_reference``.
+    years : PracticeYears, optional
+        The simulated children to use, with no scope applied (no fixed cost attached).
     """
     if not isinstance(model, OutcomeModel):
         raise ValueError(f"model must be an OutcomeModel; got {model!r}")
-    n_years = check_integer("n_years", n_years, low=1, high=_MAX_YEARS)
+    if seed is None:
+        raise ValueError("seed must be given: an integer >= 0 (with years, the seed of the sample they come from)")
     seed = check_integer("seed", seed, low=0)
     if not isinstance(clustered, bool):
         raise ValueError(f"clustered must be True or False; got {clustered!r}")
     ref = assumption("effort_reference") if reference_effort is None else reference_effort
     ref = check_probability("reference_effort", ref)
-    cm = default_cost_model() if cost_model is None else check_instance("cost_model", cost_model, CostModel,
-                                                                         "CostModel")
-    if caseload is None:
-        load = default_caseload()
-    elif isinstance(caseload, Caseload):
-        load = caseload
+    if years is not None:
+        years = _given_years(years, n_years, cost_model, caseload)
+        n_years = years.n_years
+        cm = years.cost_model
     else:
-        load = check_size("caseload", caseload, _MAX_CASELOAD)
-    most = load if isinstance(load, int) else load.mean + load.margin
-    check_size("caseload", most, _MAX_CASELOAD)
-    check_work(n_years * most, "n_years × caseload")
-    years = simulate_practice_years(cm, load, n_years, seed)
+        if n_years is None:
+            raise ValueError("n_years must be given (1 to 2,000,000 practice-years) when years is not")
+        n_years = check_integer("n_years", n_years, low=1, high=_MAX_YEARS)
+        cm = default_cost_model() if cost_model is None else check_instance("cost_model", cost_model, CostModel,
+                                                                             "CostModel")
+        if caseload is None:
+            load = default_caseload()
+        elif isinstance(caseload, Caseload):
+            load = caseload
+        else:
+            load = check_size("caseload", caseload, _MAX_CASELOAD)
+        most = load if isinstance(load, int) else load.mean + load.margin
+        check_size("caseload", most, _MAX_CASELOAD)
+        check_work(n_years * most, "n_years × caseload")
+        years = simulate_practice_years(cm, load, n_years, seed)
     rng = np.random.default_rng([seed, 6])
     n = years.n_children
     year = years.year_index
@@ -721,6 +739,22 @@ def simulate_outcomes(
             np.asarray(cm.recorded_group)[years.components]],
         noise=rng.standard_normal(n),
     )
+
+
+def _given_years(years: object, n_years: object, cost_model: object, caseload: object) -> PracticeYears:
+    check_instance("years", years, PracticeYears, "PracticeYears (the simulated children, no scope applied)")
+    if years.fixed_cost or years.staff_per_child:  # type: ignore[union-attr]
+        raise ValueError("years must be the simulated children with no scope applied (engine.children); got years "
+                         "that carry a fixed cost")
+    if n_years is not None and check_integer("n_years", n_years, low=1, high=_MAX_YEARS) != years.n_years:  # type: ignore[union-attr]
+        raise ValueError(f"n_years must be omitted or equal years.n_years ({years.n_years:,}) when years is given; "  # type: ignore[union-attr]
+                         f"got {n_years!r}")
+    for name, value in (("cost_model", cost_model), ("caseload", caseload)):
+        if value is not None:
+            raise ValueError(f"{name} must be omitted when years is given (the years carry their own); got {value!r:.60}")
+    if years.n_years > _MAX_YEARS:  # type: ignore[union-attr]
+        raise ValueError(f"years must hold at most {_MAX_YEARS:,} practice-years; got {years.n_years:,}")  # type: ignore[union-attr]
+    return years  # type: ignore[return-value]
 
 
 def measure_comparison(

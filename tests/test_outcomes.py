@@ -9,9 +9,11 @@ import numpy as np
 import pytest
 from scipy import optimize
 
-from swp_models import data
+from swp_models import data, engine
 from swp_models import outcome_contracts as oc
 from swp_models import outcomes as om
+from swp_models.contracts import simulate_practice_years
+from swp_models.scenario import Scenario
 
 
 @pytest.fixture(scope="module")
@@ -174,6 +176,14 @@ def test_financial_schedule_download_matches_the_table():
     assert "month 12" in text
 
 
+def _small_years(n=10):
+    return simulate_practice_years(om.default_cost_model(), om.default_caseload(), n, 3)
+
+
+def _small_draws():
+    return om.simulate_outcomes(om.default_outcome_model(), seed=3, years=_small_years())
+
+
 @pytest.mark.parametrize("call, name", [
     (lambda: om.reentry_hazard(1.0), "reentry_within_year"),
     (lambda: om.durability_rule(-1, 10, 0.1), "reunifications"),
@@ -199,10 +209,28 @@ def test_financial_schedule_download_matches_the_table():
     (lambda: oc.OutcomeTerms(surplus_return_share=2), "surplus_return_share"),
     (lambda: oc.reserve_paths(np.ones(3), 10), "surplus"),
     (lambda: oc.reserve_paths(np.ones((2, 2)), -1), "reserves"),
-    (lambda: oc.financial_schedule(years=0), "years"),
+    (lambda: om.simulate_outcomes(om.default_outcome_model(), 10), "seed"),
+    (lambda: om.simulate_outcomes(om.default_outcome_model(), seed=1), "n_years"),
+    (lambda: om.simulate_outcomes(om.default_outcome_model(), 11, 1, years=_small_years()), "n_years"),
+    (lambda: om.simulate_outcomes(om.default_outcome_model(), seed=1, caseload=50, years=_small_years()), "caseload"),
+    (lambda: om.simulate_outcomes(om.default_outcome_model(), seed=1,
+                                  years=engine.scope(Scenario.central()).apply(_small_years())), "years"),
+    (lambda: oc.build_contract(oc.OutcomeTerms(), _small_draws(), costs=_small_years(12)), "costs"),
+    (lambda: oc.OutcomeTerms(margin=0.6), "margin"),
 ])
 def test_bad_inputs_are_rejected_naming_the_parameter(call, name):
     with pytest.raises(ValueError, match=re.escape(name)):
+        call()
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: oc.financial_schedule("central"), "scn"),
+    (lambda: oc.contract_table(3), "scn"),
+    (lambda: oc.chapter_draws("central"), "scn"),
+    (lambda: om.simulate_outcomes(om.default_outcome_model(), seed=1, years="children"), "years"),
+])
+def test_wrong_types_are_rejected_naming_the_parameter(call, name):
+    with pytest.raises(TypeError, match=re.escape(name)):
         call()
 
 
@@ -216,7 +244,9 @@ def test_explorer_reprices_when_a_control_moves():
     assert e.result.value != before and "Cannot price" not in e.result.value
     assert e.last_seconds > 0
     with pytest.raises(ValueError, match="risk_tolerance"):
-        price_terms(e._draws(e.settings()), oc.OutcomeTerms(), 0.0, 1000.0)
+        price_terms(Scenario.central(risk_tolerance=0.0), oc.OutcomeTerms(), e._draws(e.settings()))
+    with pytest.raises(TypeError, match="scn"):
+        price_terms("central", oc.OutcomeTerms())
 
 
 def test_result_objects_check_their_fields():
@@ -230,3 +260,100 @@ def test_result_objects_check_their_fields():
     with pytest.raises(ValueError, match=r"value_added\['attainment'\] must be an array of one count per year"):
         om.YearOutcomes({k: counts for k in om.INDICATORS},
                         {**{k: counts for k in om.INDICATORS}, "attainment": np.zeros(2)}, counts)
+
+
+# ---------------------------------------------------------------------------------------
+# One scenario, one sample: chapter 6 on chapter 5's children and pricing
+# ---------------------------------------------------------------------------------------
+
+
+def test_simulate_outcomes_on_given_children_is_the_same_draw():
+    model = om.default_outcome_model()
+    years = simulate_practice_years(om.default_cost_model(), om.default_caseload(), 300, 7)
+    own = om.simulate_outcomes(model, 300, 7)
+    given = om.simulate_outcomes(model, seed=7, years=years)
+    assert given.years is years
+    for name in ("worker", "group", "u_changes", "u_own", "frailty", "u_moves", "prior", "noise"):
+        assert np.array_equal(getattr(own, name), getattr(given, name)), name
+
+
+def test_chapter_draws_are_a_prefix_of_the_one_sample_with_the_scenarios_seed():
+    scn = Scenario.central()
+    draws = oc.chapter_draws(scn)
+    years = engine.children(scn, scn.simulation.outcome_years)
+    assert draws.years.n_years == scn.simulation.outcome_years
+    assert np.array_equal(draws.years.costs, years.costs) and np.array_equal(draws.years.counts, years.counts)
+    assert np.array_equal(draws.years.costs[:1000], engine.children(scn).costs[:1000])
+    assert oc.chapter_draws(scn) is draws  # cached
+    again = om.simulate_outcomes(om.default_outcome_model(), seed=scn.simulation.seed, years=years)
+    assert np.array_equal(again.noise, draws.noise)
+    assert oc.chapter_draws(Scenario.central(scope="placements")) is draws  # the scope does not change the children
+
+
+@pytest.mark.parametrize("scope", ["social_work", "placements"])
+def test_block_row_is_chapter_5s_block_row_on_the_same_years(scope):
+    scn = Scenario.central(scope=scope)
+    six = oc.contract_table(scn).iloc[0]
+    assert six["contract"] == "Block (nothing on outcomes)"
+    five = engine.table(scn, n_years=scn.simulation.outcome_years).set_index("contract").loc["Block"]
+    assert six["p_loss"] == five["practice_p_loss"]
+    assert six["sd_surplus"] == five["practice_sd_surplus"]
+    assert six["risk_premium"] == five["risk_premium_exact"]
+    assert six["p_fail_year"] == five["p_fail_year"]
+    assert six["p_fail_term"] == five["p_fail_term"]
+    assert six["premium_vs_block"] == 0 and six["p_fail_term_vs_block"] == 0
+    head = oc.block_headline(scn)
+    full = engine.table(scn).set_index("contract").loc["Block"]
+    assert head["risk_premium"] == full["risk_premium_exact"] and head["p_fail_term"] == full["p_fail_term"]
+    # The contract value is the practice's own expected cost under the scope, times 1 + margin.
+    c = oc.build_contract(oc.OutcomeTerms(margin=scn.margin), oc.chapter_draws(scn), costs=oc.chapter_costs(scn))
+    assert c.value == engine.own_costs(scn).expected_total * (1 + scn.margin)
+
+
+def test_outcome_contracts_differ_from_the_block_on_the_same_years_with_a_standard_error():
+    t = oc.contract_table(Scenario.central(scope="placements"))
+    assert (t["premium_vs_block"] == t["risk_premium"] - t["risk_premium"].iloc[0]).all()
+    assert (t["premium_vs_block_se"].iloc[1:] > 0).all()
+    pure_share = t.set_index("contract").loc["Wholly on outcomes (share of children)"]
+    assert pure_share["premium_vs_block"] > 3 * pure_share["premium_vs_block_se"]
+
+
+def test_pricing_follows_the_scenario_and_the_2008_schedule_is_named_four_years():
+    scn = Scenario.central(scope="placements")
+    four = oc.schedule_scenario(scn)
+    assert four.term_years == len(oc.funding_schedule()) == 4 and four.label == "2008 schedule, four years"
+    assert scn.term_years == 3
+    longer = oc.contract_table(scn.replace(term_years=4, label="four years"))
+    assert (longer["p_fail_term"] >= oc.contract_table(scn)["p_fail_term"]).all()
+    margin = oc.contract_table(scn.replace(margin=0.02, label="two per cent"))
+    assert margin["p_loss"].iloc[0] < oc.contract_table(scn)["p_loss"].iloc[0]
+    sched = oc.schedule_by_year(scn)
+    assert len(sched) == 4 and sched["p_failed"].iloc[0] == sched["p_failed_block"].iloc[0]
+    for name in ("CHAPTER_YEARS", "CHAPTER_SEED", "TERM_YEARS", "GRID_RESERVES"):
+        assert not hasattr(oc, name)
+
+
+def test_financial_schedule_takes_a_scenario():
+    central = oc.financial_schedule().set_index("item")["term"]
+    assert central["Scope"].startswith("social work only")
+    assert central["Review dates"].endswith("(term 3 years)")
+    placements = oc.financial_schedule(Scenario.central(scope="placements")).set_index("item")["term"]
+    assert placements["Contract value (expected payment)"] != central["Contract value (expected payment)"]
+
+
+def test_explorer_opens_on_the_chapters_numbers():
+    from swp_models.explore.outcomes import _scenario_of, explorer, price_terms
+
+    e = explorer()
+    v = e.settings()
+    scn = _scenario_of(v)
+    assert scn.key() == Scenario.central().key() and e._draws(v) is None
+    row = oc.contract_table(scn).iloc[1]
+    got = price_terms(scn, e.terms(v))
+    assert row["contract"].startswith("Mixed") and row["contract"].endswith("levels")
+    for k in ("outcome_pay", "sd_surplus", "p_loss", "risk_premium", "incentive", "council_cost"):
+        assert got["price"][k] == row[k], k
+    assert got["rate"] == row["rate"]
+    assert "20,000 simulated years" in e.result.value
+    e.controls["seed"].value = 1  # new children: drawn at the largest smaller size
+    assert e._draws(e.settings()).years.n_years == 5_000 and "5,000 simulated years" in e.result.value

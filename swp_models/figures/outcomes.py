@@ -1,26 +1,29 @@
 """Tables, key results and charts for chapter 6, "Contracting for outcomes".
 
-Numbers come from :mod:`swp_models.outcomes` and :mod:`swp_models.outcome_contracts` (the
-same simulated practice-years throughout). Parameters bound to the page's controls carry
-names starting ``ch6_``.
+Formatting only: every number comes from :mod:`swp_models.outcomes` and
+:mod:`swp_models.outcome_contracts`, priced for the book's central scenario under both scopes
+(:class:`~swp_models.scenario.Scenario`) on the first practice-years of chapter 5's sample.
+Parameters bound to the page's controls carry names starting ``ch6_``.
 """
 
 from __future__ import annotations
 
 import html
 import math
-from functools import lru_cache
+from typing import Callable
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from .. import contracts
+from .. import contracts, engine
 from .. import outcome_contracts as oc
 from .. import outcomes as om
+from ..scenario import Scenario
 from ..charts import PALETTE, finish, selector, series_cues, slider
 from ..tables import Table
 from ..tables import key_results as _key_table
+from ..validation import check_one_of
 
 __all__ = [
     "clustering_table",
@@ -35,6 +38,8 @@ __all__ = [
     "multitask_chart",
     "noise_chart",
     "noise_frame",
+    "PREVIOUS_EDITION",
+    "prose_numbers",
     "schedule_table",
     "term_chart",
 ]
@@ -52,6 +57,33 @@ def _k(x: float) -> str:
 
 def _pct(x: float, digits: int = 0) -> str:
     return f"{100 * x:.{digits}f}%"
+
+
+def _gbp(x: float) -> str:
+    """£ to the pound below £10,000, in thousands above."""
+    sign = _MINUS if x < -0.5 else ""
+    return f"{sign}£{abs(x):,.0f}" if abs(x) < 9_999.5 else f"{sign}£{abs(x) / 1000:,.0f}k"
+
+
+#: The two scopes, central first.
+_SCOPES: tuple[str, ...] = ("social_work", "placements")
+
+
+def _scenario(scope: str) -> Scenario:
+    check_one_of("scope", scope, _SCOPES)
+    return Scenario.central() if scope == Scenario.central().scope else Scenario.central(scope=scope)
+
+
+def _tol(scn: Scenario) -> str:
+    return "unlimited" if math.isinf(scn.risk_tolerance) else f"£{scn.risk_tolerance:,.0f}"
+
+
+def _reserves(scn: Scenario) -> str:
+    return f"£{engine.reserves(scn):,.0f} ({scn.reserve_months:g} months of the practice's running cost)"
+
+
+def _margin(scn: Scenario) -> str:
+    return f" plus a {100 * scn.margin:g}% margin" if scn.margin else " (no margin)"
 
 
 # ---------------------------------------------------------------------------------------
@@ -79,7 +111,6 @@ def indicator_table() -> Table:
                        "low with a range, in data/outcome_indicators.csv.")
 
 
-@lru_cache(maxsize=1)
 def _rates() -> dict[str, float]:
     model = om.default_outcome_model()
     return {"three_plus_placements_england": om.evidence("three_plus_placements_england") / 100,
@@ -151,28 +182,10 @@ def noise_chart() -> alt.VConcatChart:
 # ---------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _clustering() -> pd.DataFrame:
-    model = om.default_outcome_model()
-    clustered = om.simulate_outcomes(model, oc.CHAPTER_YEARS, oc.CHAPTER_SEED, caseload=100)
-    alone = om.simulate_outcomes(model, oc.CHAPTER_YEARS, oc.CHAPTER_SEED, caseload=100, clustered=False)
-    e = clustered.reference_effort
-    a, b = clustered.at(e), alone.at(e)
-    m = 100 / model.social_workers
-    rho = om.same_worker_icc(model.hazard_at(e), model.individual_change_probability)
-    rows = []
-    for ind in om.INDICATORS:
-        ratio = float(np.var(a.level[ind]) / np.var(b.level[ind]))
-        closed = om.design_effect(m, rho) if ind == "same_worker" else float("nan")
-        rows.append({"indicator": ind, "rate": float(a.level[ind].mean() / clustered.years.counts.mean()),
-                     "sd_independent": float(np.std(b.level[ind])), "sd_clustered": float(np.std(a.level[ind])),
-                     "ratio": ratio, "closed_form": closed})
-    return pd.DataFrame(rows)
-
-
 def clustering_table() -> Table:
     """Variance of each count with caseloads against independent children, and the closed-form design effect."""
-    t = _clustering()
+    scn = Scenario.central()
+    t = oc.clustering(scn)
     frame = pd.DataFrame({
         "Indicator": t["indicator"].map(_NAMES),
         "Share of children": t["rate"].map(lambda x: _pct(x)),
@@ -183,21 +196,17 @@ def clustering_table() -> Table:
     })
     m = 100 / om.assumption("social_workers")
     return Table(frame, caption="Clustering: the spread of each year's count when children share caseloads",
-                 notes=f"Counts among exactly 100 children, {oc.CHAPTER_YEARS:,} simulated years, with {m:.1f} "
-                       "children a caseload and with every child on a caseload of its own. The closed form is given "
-                       "where the correlation has one (same worker: a departure moves the whole caseload).")
-
-
-@lru_cache(maxsize=1)
-def _measures() -> pd.DataFrame:
-    draws = oc.chapter_draws()
-    return om.measure_comparison(draws, contracts.assumption("outcome_bonus"), contracts.assumption("risk_tolerance"),
-                                 om.assumption("effort_sd_across_practices"))
+                 notes=f"Counts among exactly 100 children, {scn.simulation.outcome_years:,} simulated years (seed "
+                       f"{scn.simulation.seed}), with {m:.1f} children a caseload and with every child on a caseload of "
+                       "its own. The closed form is given where the correlation has one (same worker: a departure "
+                       "moves the whole caseload).")
 
 
 def measure_table() -> Table:
-    """Levels against value added: spread, uncontrolled share and risk premium of a £1,000-a-unit bonus."""
-    t = _measures()
+    """Levels against value added: spread, uncontrolled share and risk premium of the report's bonus a unit."""
+    scn = Scenario.central()
+    t = oc.measures(scn)
+    b = contracts.assumption("outcome_bonus")
     frame = pd.DataFrame({
         "Indicator": t["indicator"].map(_NAMES),
         "Paid on": t["measure"].map({"level": "Level", "value_added": "Value added"}),
@@ -208,10 +217,11 @@ def measure_table() -> Table:
         "Risk premium": t["risk_premium"].map(lambda x: f"£{x:,.0f}"),
     })
     return Table(frame, caption="Paying on levels or on value added: the same incentive, less of the variance from "
-                                "luck (bonus £1,000 a unit, a year)",
+                                f"luck (bonus £{b:,.0f} a unit; £ a year, {scn.price_year} prices)",
                  notes="Outside the practice's control: the variance of the bonus at a given effort, against that plus "
                        "the variance effort would explain across practices whose effort spreads evenly from 0 to 1 "
-                       "(assumption). Risk premium: exact, risk tolerance £250,000 (chapter 5's assumption).")
+                       f"(assumption). Risk premium of the bonus alone: exact, risk tolerance {_tol(scn)} (the "
+                       f"scenario's). {scn.simulation.outcome_years:,} simulated practice-years.")
 
 
 # ---------------------------------------------------------------------------------------
@@ -219,48 +229,84 @@ def measure_table() -> Table:
 # ---------------------------------------------------------------------------------------
 
 
-def contract_table() -> Table:
-    """The chapter's contracts: outcome payment, practice's risk, incentive and council's cost."""
-    t = oc.contract_table()
+def _diff(x: float, se: float) -> str:
+    if x == 0 and se == 0:
+        return "—"
+    sign = "+" if x >= 0 else _MINUS
+    return f"{sign}{_gbp(abs(x))} (± {_gbp(se)})"
+
+
+def _dpts(x: float, se: float) -> str:
+    if x == 0 and se == 0:
+        return "—"
+    sign = "+" if x >= 0 else _MINUS
+    return f"{sign}{100 * abs(x):.1f} (± {100 * se:.1f})"
+
+
+def contract_table(scope: str = "social_work") -> Table:
+    """The chapter's contracts under one scope: outcome payment, practice's risk, failure, incentive, council's cost."""
+    scn = _scenario(scope)
+    t = oc.contract_table(scn)
+    head = oc.block_headline(scn)
     frame = pd.DataFrame({
         "Contract": t["contract"],
         "£ per unit": t["rate"].map(lambda x: f"£{x:,.0f}"),
-        "Paid on outcomes": t["outcome_pay"].map(_k),
-        "Practice: sd of surplus": t["sd_surplus"].map(_k),
+        "Paid on outcomes": t["outcome_pay"].map(_gbp),
+        "Practice: sd of surplus": t["sd_surplus"].map(_gbp),
         "Chance of a loss": t["p_loss"].map(_pct),
         "Loss beyond reserves in a year": t["p_fail_year"].map(lambda x: _pct(x, 1)),
-        "Risk premium": t["risk_premium"].map(_k),
+        f"Failed within {scn.term_years} years": t["p_fail_term"].map(lambda x: _pct(x, 1)),
+        "Risk premium": t["risk_premium"].map(_gbp),
+        "Premium against the block (± se)": [_diff(x, s) for x, s in zip(t["premium_vs_block"],
+                                                                          t["premium_vs_block_se"])],
+        "Failed within the term against the block, points (± se)": [
+            _dpts(x, s) for x, s in zip(t["p_fail_term_vs_block"], t["p_fail_term_vs_block_se"])],
         "Reward for 0.1 more effort": t["incentive"].map(lambda x: f"£{x:,.0f}"),
-        "Returned (s.7)": t["returned"].map(_k),
+        "Returned (s.7)": t["returned"].map(_gbp),
         "Council: total": t["council_cost"].map(lambda x: f"£{x / 1e6:,.3f}m"),
     })
-    return Table(frame, caption="Outcome contracts compared on the same children (£ a year)",
-                 notes="Every contract pays the expected cost of the children plus a 2% margin on average (assumption); "
+    n = scn.simulation.outcome_years
+    return Table(frame, caption=f"Outcome contracts compared on the same children, {scn.scope_name} "
+                                f"(£ a year, {scn.price_year} prices)",
+                 notes=f"Every contract pays on average the practice's expected cost under this scope{_margin(scn)}; "
                        "the fixed part is set so. Units: each child with fewer than three placements, the same worker "
-                       "all year or the attainment target counts once for each. Reserves £250,000 (assumption). "
-                       f"Council's total: value plus risk premium, terms set so that the practice just accepts. "
-                       f"{oc.CHAPTER_YEARS:,} simulated years.")
+                       f"all year or the attainment target counts once for each. Reserves {_reserves(scn)}; failure "
+                       f"within the {scn.term_years}-year term with the same terms every year. The first "
+                       f"{n:,} of chapter 5's simulated practice-years: the block contract's figures are chapter 5's on "
+                       f"these years; on all {scn.simulation.n_years:,} its risk premium is {_gbp(head['risk_premium'])} "
+                       f"and it fails within the term in {_pct(head['p_fail_term'])} of terms. Against the block: the "
+                       f"difference on the same years, with a standard error from {oc.BATCHES} batches of consecutive "
+                       "years. Council's total: value plus risk premium, terms set so that the practice just accepts.")
 
 
 def schedule_table() -> Table:
-    """The 2008 proposal year by year."""
-    t = oc.schedule_by_year()
-    frame = pd.DataFrame({
-        "Year": t["year"].astype(int).astype(str),
-        "Share on outcomes": [f"{100 * s:.0f}%" + (" (reported)" if y in (1, 4) else " (assumed)")
-                              for y, s in zip(t["year"], t["share"])],
-        "£ per unit": t["rate"].map(lambda x: f"£{x:,.0f}"),
-        "Practice: sd of surplus": t["sd_surplus"].map(_k),
-        "Risk premium": t["risk_premium"].map(_k),
-        "Failed by this year": t["p_failed"].map(_pct),
-    })
-    return Table(frame, caption="The 2008 proposal: performance-related funding from nothing in year one to 60% in "
-                                "year four",
+    """The 2008 proposal year by year, both scopes, priced on the four-year schedule scenario."""
+    parts, notes = [], []
+    for scope in _SCOPES:
+        scn4 = oc.schedule_scenario(_scenario(scope))
+        t = oc.schedule_by_year(scn4)
+        parts.append(pd.DataFrame({
+            "Scope": scn4.scope_name,
+            "Year": t["year"].astype(int).astype(str),
+            "Share on outcomes": [f"{100 * s:.0f}%" + (" (reported)" if y in (1, len(t)) else " (assumed)")
+                                  for y, s in zip(t["year"], t["share"])],
+            "£ per unit": t["rate"].map(lambda x: f"£{x:,.0f}"),
+            "Practice: sd of surplus": t["sd_surplus"].map(_gbp),
+            "Risk premium": t["risk_premium"].map(_gbp),
+            "Failed by this year": t["p_failed"].map(lambda x: _pct(x, 1)),
+            "Block throughout: failed by this year": t["p_failed_block"].map(lambda x: _pct(x, 1)),
+        }))
+        notes.append(f"{scn4.scope_name}: {_gbp(oc.term_shortfall(scn4))} (block throughout: "
+                     f"{_gbp(oc.term_shortfall(scn4, (0.0,) * scn4.term_years))})")
+    scn4 = oc.schedule_scenario(Scenario.central())
+    return Table(pd.concat(parts, ignore_index=True),
+                 caption=f"The 2008 proposal: performance-related funding from nothing in year one to "
+                         f"{_pct(oc.funding_schedule()[-1])} in year four (scenario: {scn4.label}; £ a year, {scn4.price_year} prices)",
                  notes="Years one and four as reported (Community Care, 2 June 2008); years two and three on a straight "
-                       "line (assumption). Paid per child counted on the three indicators. Failure: reserves of "
-                       "£250,000 (assumption) exhausted; the loss beyond them falls on the council, on average "
-                       f"{_k(oc.term_shortfall())} over the four years (a block contract throughout: "
-                       f"{_k(oc.term_shortfall((0.0,) * oc.TERM_YEARS))}).")
+                       "line (assumption). The schedule runs four years, a year longer than the central "
+                       f"{Scenario.central().term_years}-year term. Paid per child counted on the three indicators. "
+                       f"Failure: reserves of {_reserves(scn4)} exhausted; the loss beyond them falls on the council, "
+                       "on average over the four years " + "; ".join(notes) + ".")
 
 
 def _csv(frame: pd.DataFrame) -> alt.InlineData:
@@ -269,63 +315,81 @@ def _csv(frame: pd.DataFrame) -> alt.InlineData:
     return alt.InlineData(values=text, format=alt.DataFormat(type="csv", parse=numeric))
 
 
+def _scope_selector(name: str) -> alt.Parameter:
+    return selector(name, "Scope", [0, 1], 0, labels=[_scenario(s).scope_name for s in _SCOPES])
+
+
 def mixed_chart() -> alt.VConcatChart:
-    """The mixed contract: bonus per unit, level or value added and a cap (sliders) against risk and incentive."""
-    g = oc.mixed_grid()
-    frame = pd.DataFrame({
-        "bonus": g["bonus"], "va": (g["measure"] == "value_added").astype(int), "cap": g["cap"] / 1000,
-        "rp": (g["risk_premium"] / 1000).round(2), "inc": g["incentive"].round(0),
-        "loss": (100 * g["p_loss"]).round(2),
-    })
+    """The mixed contract: scope, bonus per unit, level or value added and a cap (controls) against risk and incentive."""
+    frames = []
+    for k, scope in enumerate(_SCOPES):
+        g = oc.mixed_grid(_scenario(scope))
+        frames.append(pd.DataFrame({
+            "scope": k, "bonus": g["bonus"], "va": (g["measure"] == "value_added").astype(int), "cap": g["cap"] / 1000,
+            "rp": g["risk_premium"].round(0), "inc": g["incentive"].round(0), "loss": (100 * g["p_loss"]).round(2),
+        }))
+    frame = pd.concat(frames, ignore_index=True)
+    scope = _scope_selector("ch6_mixed_scope")
     bonus = slider("ch6_mixed_bonus", "Bonus per unit (£)", 0, 5000, 500, contracts.assumption("outcome_bonus"))
     va = selector("ch6_mixed_measure", "Paid on", [0, 1], 0, labels=["levels", "value added"])
     caps = [c / 1000 for c in oc.GRID_CAPS]
     cap = selector("ch6_mixed_cap", "Outcome pay at most this above expected", caps, 0.0,
                    labels=["no cap"] + [f"£{c:,.0f}k" for c in caps[1:]])
-    pick = (alt.datum.va == va) & (alt.datum.cap == cap)
+    pick = (alt.datum.scope == scope) & (alt.datum.va == va) & (alt.datum.cap == cap)
     base = alt.Chart(_csv(frame)).transform_filter(pick)
     x = alt.X("bonus:Q", title="Bonus per unit (£)")
-    left = base.mark_line(color=PALETTE[3]).encode(x=x, y=alt.Y("rp:Q", title="Risk premium (£ thousand a year)"))
+    left = base.mark_line(color=PALETTE[3]).encode(x=x, y=alt.Y("rp:Q", title="Risk premium (£ a year)"))
     left_pt = base.transform_filter(alt.datum.bonus == bonus).mark_point(filled=True, size=90, color=PALETTE[3]).encode(
-        x="bonus:Q", y="rp:Q", tooltip=[alt.Tooltip("rp:Q", title="Premium (£k)", format=",.1f"),
+        x="bonus:Q", y="rp:Q", tooltip=[alt.Tooltip("rp:Q", title="Premium (£)", format=",.0f"),
                                         alt.Tooltip("loss:Q", title="Chance of a loss (%)", format=".1f")])
     right = base.mark_line(color=PALETTE[2]).encode(x=x, y=alt.Y("inc:Q", title="Reward for 0.1 more effort (£ a year)"))
     right_pt = base.transform_filter(alt.datum.bonus == bonus).mark_point(filled=True, size=90,
                                                                          color=PALETTE[2]).encode(
         x="bonus:Q", y="inc:Q", tooltip=[alt.Tooltip("inc:Q", title="Reward (£)", format=",.0f")])
     chart = alt.vconcat((left + left_pt).properties(width=270, height=150),
-                        (right + right_pt).properties(width=270, height=150)).add_params(bonus, va, cap)
+                        (right + right_pt).properties(width=270, height=150)).add_params(scope, bonus, va, cap)
+    price_year = Scenario.central().price_year
     return finish(chart, "A bigger bonus buys incentive with risk",
-                  subtitle=["The practice's risk premium (top) and its reward for effort (bottom) as the bonus grows.",
-                            "A cap removes risk and incentive together; value added removes some risk only."],
+                  subtitle=["The practice's risk premium (top) and its reward for effort (bottom) as the bonus grows,",
+                            f"£ a year at {price_year} prices. A cap removes risk and incentive together; value added "
+                            "removes some risk only."],
                   source=[_SOURCE, "Holmström and Milgrom (1987)", _ASSUMED])
 
 
 def term_chart() -> alt.VConcatChart:
-    """Chance of failure by year over four years: share paid on outcomes (slider) and reserves (menu)."""
-    g = oc.term_grid()
-    frame = pd.DataFrame({
-        "plan": (g["plan"] == "2008 schedule").astype(int), "share": g["share"].fillna(-1),
-        "reserves": (g["reserves"] / 1000).astype(int), "year": g["year"], "p": (100 * g["p_failed"]).round(2),
-    })
+    """Chance of failure by year: scope (menu), share paid on outcomes (slider) and reserves (menu)."""
+    central = Scenario.central()
+    frames = []
+    for k, scope in enumerate(_SCOPES):
+        g = oc.term_grid(_scenario(scope))
+        frames.append(pd.DataFrame({
+            "scope": k, "plan": (g["plan"] == "2008 schedule").astype(int), "share": g["share"].fillna(-1),
+            "months": g["reserve_months"], "year": g["year"], "p": (100 * g["p_failed"]).round(2),
+        }))
+    frame = pd.concat(frames, ignore_index=True)
+    scope = _scope_selector("ch6_term_scope")
     share = slider("ch6_term_share", "Share of the contract paid on outcomes", 0, 1, 0.1, 0.0)
-    r0 = [int(r / 1000) for r in oc.GRID_RESERVES]
-    res = selector("ch6_term_reserves", "Practice's reserves at the start", r0, int(om.assumption("practice_reserves") / 1000),
-                   labels=[f"£{r:,}k" for r in r0])
-    data = alt.Chart(_csv(frame)).transform_filter(alt.datum.reserves == res).transform_filter(
+    months = sorted(frame["months"].unique())
+    res = selector("ch6_term_reserves", "Practice's reserves at the start", months, float(central.reserve_months),
+                   labels=[f"{m:g} months (£{engine.reserves(central, m) / 1000:,.0f}k)" for m in months])
+    n4 = len(oc.funding_schedule())
+    lines = [f"2008 schedule ({n4} years): " + ", ".join(f"{100 * s:.0f}%" for s in oc.funding_schedule()),
+             f"The share chosen, every year of a {central.term_years}-year term"]
+    data = alt.Chart(_csv(frame)).transform_filter(alt.datum.scope == scope).transform_filter(
+        alt.datum.months == res).transform_filter(
         "(datum.plan == 1) || (abs(datum.share - ch6_term_share) < 1e-6)").transform_calculate(
-        line="datum.plan == 1 ? '2008 schedule: 0%, 20%, 40%, 60%' : 'The share chosen, every year'")
+        line=f"datum.plan == 1 ? '{lines[0]}' : '{lines[1]}'")
     chart = data.mark_line(point=True).encode(
         x=alt.X("year:O", title="Year of the contract", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("p:Q", title="Practice failed by then (%)", scale=alt.Scale(domain=[0, 60])),
-        **series_cues("line:N", ["2008 schedule: 0%, 20%, 40%, 60%", "The share chosen, every year"],
-                      [PALETTE[3], PALETTE[0]]),
+        y=alt.Y("p:Q", title="Practice failed by then (%)", scale=alt.Scale(domain=[0, 70])),
+        **series_cues("line:N", lines, [PALETTE[3], PALETTE[0]]),
         tooltip=[alt.Tooltip("line:N", title="Plan"), alt.Tooltip("year:O", title="Year"),
                  alt.Tooltip("p:Q", title="Failed by then (%)", format=".1f")],
-    ).add_params(share, res).properties(width=270, height=230)
-    return finish(chart, "Reserves run out over a four-year term",
+    ).add_params(scope, share, res).properties(width=270, height=230)
+    return finish(chart, "Reserves run out when the practice holds the placement budget",
                   subtitle=["Chance that the practice's reserves have run out, by year. Paid per child counted;",
-                            "the children's costs are the practice's to bear, as in the report's block baseline."],
+                            "choose the scope: with placements the children's costs are the practice's to bear.",
+                            f"Reserves in months of the practice's running cost (£ at {central.price_year} prices)."],
                   source=[_SOURCE, "Community Care, 2 June 2008", _ASSUMED])
 
 
@@ -352,13 +416,15 @@ def durability_table() -> Table:
             "Paid per move, no rule": f"£{d.paid_without_rule:,.0f}",
             "of which for breakdowns": f"£{d.paid_for_breakdowns:,.0f}",
             "Paid with the 12-month rule": f"£{d.paid_with_rule:,.0f}",
-            "Illinois bonus (above 24%), no rule": f"£{without['expected_bonus']:,.0f} ({_pct(without['p_bonus'])})",
+            f"Illinois bonus (above {_pct(threshold)}), no rule": f"£{without['expected_bonus']:,.0f} ({_pct(without['p_bonus'])})",
             "Illinois bonus, with the rule": f"£{with_rule['expected_bonus']:,.0f} ({_pct(with_rule['p_bonus'])})",
         })
     return Table(pd.DataFrame(rows), caption="The durability rule: what a bonus on moves into permanent homes pays, "
-                                              "with and without 12 continuous months (£ a year)",
+                                              "with and without 12 continuous months (£ a year, "
+                                              f"{Scenario.central().price_year} prices)",
                  notes=f"100 children, {100 * rate:.0f}% moved to permanent homes a year and £{bonus:,.0f} a move "
-                       "(assumptions); constant re-entry hazard. Illinois bonus: £ per move above 24% of the caseload "
+                       "(assumptions); constant re-entry hazard. Illinois bonus: £ per move above "
+                       f"{_pct(threshold)} of the caseload "
                        "(ASPE), with the chance that any is paid in brackets.")
 
 
@@ -395,66 +461,110 @@ def multitask_chart() -> alt.VConcatChart:
 
 
 # ---------------------------------------------------------------------------------------
-# Art. 9 and the key results
+# Art. 9, the scenario, the key results and the prose
 # ---------------------------------------------------------------------------------------
 
 
-def financial_schedule_table() -> Table:
-    """The draft contract's Art. 9 filled in from the chapter's chosen terms."""
-    t = oc.financial_schedule()
+def financial_schedule_table(scope: str = "social_work") -> Table:
+    """The draft contract's Art. 9 filled in from the chapter's chosen terms, for one scope (default the central)."""
+    scn = _scenario(scope)
+    t = oc.financial_schedule(scn)
+    terms = oc.default_schedule_terms(scn)
     frame = t.rename(columns={"item": "Art. 9 item", "term": "Term", "basis": "Basis"})
-    return Table(frame, caption="A financial schedule for the draft contract (Art. 9, Financial Arrangements)",
-                 notes="From the chapter's chosen terms: the report's £1,000 bonus per unit (chapter 5's assumption) on "
-                       "value added, outcome pay at most £50,000 above its expected value, half of any surplus above "
-                       "£100,000 returned (assumptions).")
+    return Table(frame, caption=f"A financial schedule for the draft contract (Art. 9, Financial Arrangements), "
+                                f"{scn.scope_name} (£, {scn.price_year} prices)",
+                 notes=f"From the chapter's chosen terms: the report's £{terms.bonus_per_child:,.0f} bonus per unit "
+                       f"(chapter 5's assumption) on value added, outcome pay at most £{terms.bonus_cap:,.0f} above its "
+                       f"expected value, {100 * terms.surplus_return_share:.0f}% of any surplus above "
+                       f"£{terms.surplus_cap:,.0f} returned (assumptions); the scenario's scope, reserves and "
+                       f"{scn.term_years}-year term.")
 
 
 class _Html:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, name: str) -> None:
         self.text = text
+        self.name = name
 
     def _repr_html_(self) -> str:
         return self.text
 
     def __repr__(self) -> str:
-        return "Download: financial_schedule.csv"
+        return f"Download: {self.name}"
 
 
-def download_link() -> object:
-    """A link that downloads the financial schedule as CSV (a ``data:`` URI: works on a static page).
+def download_link(scope: str = "social_work") -> object:
+    """A link that downloads the financial schedule for one scope as CSV (a ``data:`` URI: works on a static page).
 
     Returns
     -------
     object
         Shown by Jupyter as the HTML link (it has ``_repr_html_``); its text form names the file.
     """
-    _, uri = oc.financial_schedule_csv()
-    return _Html(f'<p><a class="swp-download" download="financial_schedule.csv" href="{html.escape(uri)}">'
-                 "Download the financial schedule (CSV)</a></p>")
+    scn = _scenario(scope)
+    _, uri = oc.financial_schedule_csv(scn)
+    name = "financial_schedule.csv" if scn.scope == Scenario.central().scope else f"financial_schedule_{scope}.csv"
+    return _Html(f'<p><a class="swp-download" download="{name}" href="{html.escape(uri)}">'
+                 f"Download the financial schedule, {html.escape(scn.scope_name)} (CSV)</a></p>", name)
+
+
+#: The previous edition's figures for the block contract with placements (20,000 years of a sample of its own,
+#: seed 2008, every cost variable, a 2% margin, £250,000 of reserves, a four-year term): a record, not a model.
+PREVIOUS_EDITION: dict[str, float] = {
+    "years": 20_000, "seed": 2008, "margin": 0.02, "reserves": 250_000, "term_years": 4,
+    "block_rp": 278_000, "block_sd": 367_000, "block_p_loss": 0.40, "block_fail_year": 0.185,
+    "block_fail_term": 0.37, "schedule_fail_term": 0.33, "mixed_rp": 265_000, "council_total": 4_648_000,
+}
+
+
+def _row(t: pd.DataFrame, k: int) -> pd.Series:
+    return t.iloc[k]
+
+
+def _names(scn: Scenario) -> dict[str, str]:
+    """The chapter's contracts by role (positions in :func:`~swp_models.outcome_contracts.chapter_contracts`)."""
+    names = list(oc.chapter_contracts(scn))
+    return {"block": names[0], "mixed": names[1], "mixed_va": names[2], "sixty": names[5], "pure_count": names[6],
+            "pure_share": names[7], "bonus_cap": names[8], "surplus_cap": names[9], "surplus_share": names[10]}
+
+
+def _tables() -> dict[str, tuple[Scenario, pd.DataFrame, dict[str, float]]]:
+    out = {}
+    for scope in _SCOPES:
+        scn = _scenario(scope)
+        out[scope] = (scn, oc.contract_table(scn).set_index("contract"), oc.block_headline(scn))
+    return out
+
+
+def _vs(t: pd.DataFrame, name: str) -> str:
+    return _diff(float(t.loc[name, "premium_vs_block"]), float(t.loc[name, "premium_vs_block_se"]))
 
 
 def key_results() -> Table:
-    """The chapter's key-results table."""
+    """The chapter's key-results table (row 4, the mixed contract against the block, is the home page's headline)."""
+    central = Scenario.central()
     ind = om.indicators()
-    clus = _clustering().set_index("indicator")
-    meas = _measures().set_index(["indicator", "measure"])
-    ct = oc.contract_table().set_index("contract")
-    names = list(ct.index)
-    block, mixed = names[0], names[1]
-    pure_count, pure_share = names[6], names[7]
-    sched = oc.schedule_by_year()
-    g = oc.term_grid()
-    block4 = float(g[(g["plan"] == "constant") & (g["share"] == 0) & (g["year"] == 4)
-                     & (g["reserves"] == om.assumption("practice_reserves"))]["p_failed"].iloc[0])
+    clus = oc.clustering(central).set_index("indicator")
+    meas = oc.measures(central).set_index(["indicator", "measure"])
+    tabs = _tables()
+    n = _names(central)
+    b = contracts.assumption("outcome_bonus")
+    sched = {s: oc.schedule_by_year(oc.schedule_scenario(_scenario(s))) for s in _SCOPES}
     a = om.assumption
     d = om.durability_rule(100 * a("permanency_rate"), a("permanency_bonus"), om.reentry_hazard(a("reentry_within_year")))
-    sim = f"simulated, {oc.CHAPTER_YEARS:,} practice-years"
+    sim = f"simulated, {central.simulation.outcome_years:,} practice-years"
+    sw, pl = tabs["social_work"], tabs["placements"]
+
+    def by_scope(fn: Callable[[Scenario, pd.DataFrame, dict[str, float]], str]) -> str:
+        return f"social work only: {fn(*sw)}; with placements: {fn(*pl)}"
+
     return _key_table([
         ("Indicators in the draft contract; countable for 100 children; rated mostly outside the practice's control",
          f"{len(ind)}; {int(ind['countable'].sum())}; {int((ind['control'] == 'low').sum())} low, "
          f"{int((ind['control'] == 'partial').sum())} partial", "Annex A.2, Arts. 22-27", "control ratings"),
-        ("Spread of the share with three or more placements for 100 children (rate 12%)",
-         f"{om.sampling_sd(0.12, 100):.1f} percentage points", "binomial; national rate 2005/06"),
+        (f"Spread of the share with three or more placements for 100 children (rate "
+         f"{_pct(_rates()['three_plus_placements_england'])})",
+         f"{om.sampling_sd(_rates()['three_plus_placements_england'], 100):.1f} percentage points",
+         "binomial; national rate 2005/06"),
         ("Same worker all year: spread of the count, caseloads against independent children",
          f"{clus.loc['same_worker', 'sd_clustered']:.1f} against {clus.loc['same_worker', 'sd_independent']:.1f} "
          f"children (variance × {clus.loc['same_worker', 'ratio']:.1f}; closed form "
@@ -462,20 +572,120 @@ def key_results() -> Table:
         ("Attainment bonus: share of its variance outside the practice's control, levels; value added",
          f"{_pct(meas.loc[('attainment', 'level'), 'uncontrolled_share'], 1)}; "
          f"{_pct(meas.loc[('attainment', 'value_added'), 'uncontrolled_share'], 1)}", sim, "effort spread, prior weight"),
-        ("Risk premium of the report's mixed contract (£1,000 a unit) against a block contract",
-         f"{_k(ct.loc[mixed, 'risk_premium'])} against {_k(ct.loc[block, 'risk_premium'])} a year", sim,
-         "risk tolerance"),
-        ("Paid wholly on outcomes: risk premium paid per child counted; paid on the share of children",
-         f"{_k(ct.loc[pure_count, 'risk_premium'])}; {_k(ct.loc[pure_share, 'risk_premium'])}", sim, "risk tolerance"),
-        ("2008 proposal (nothing to 60% on outcomes): chance the practice has failed by year four",
-         f"{_pct(sched['p_failed'].iloc[-1])} (block contract throughout: {_pct(block4)})",
-         sim + "; Community Care, 2 June 2008", "reserves £250,000"),
+        (f"Risk premium of the report's mixed contract (£{b:,.0f} a unit) against the block contract's, by scope "
+         f"(£ a year, {central.price_year} prices)",
+         by_scope(lambda s, t, h: f"block {_gbp(h['risk_premium'])}, mixed {_vs(t, n['mixed'])}"),
+         f"block: chapter 5, {central.simulation.n_years:,} practice-years; difference: {sim}", "risk tolerance"),
+        ("Paid wholly on outcomes: risk premium against the block's, paid per child counted; paid on the share of "
+         "children",
+         by_scope(lambda s, t, h: f"{_vs(t, n['pure_count'])}; {_vs(t, n['pure_share'])}"), sim, "risk tolerance"),
+        (f"Block contract: chance the practice's reserves ({central.reserve_months:g} months of its running cost) run "
+         f"out within the {central.term_years}-year term",
+         by_scope(lambda s, t, h: _pct(h["p_fail_term"])),
+         f"chapter 5, {central.simulation.n_years:,} practice-years", "reserves"),
+        (f"2008 proposal (nothing to {_pct(oc.funding_schedule()[-1])} on outcomes, four years): chance the practice "
+         "has failed by year four",
+         "; ".join(f"{_scenario(s).scope_name}: {_pct(sched[s]['p_failed'].iloc[-1])} (block contract throughout: "
+                   f"{_pct(sched[s]['p_failed_block'].iloc[-1])})" for s in _SCOPES),
+         sim + "; Community Care, 2 June 2008", "reserves"),
         ("Without the durability rule, paid a year for reunifications that break down within 12 months",
          f"£{d.paid_for_breakdowns:,.0f} of £{d.paid_without_rule:,.0f}", "constant re-entry hazard",
-         "re-entry share 25%"),
+         f"re-entry share {_pct(a('reentry_within_year'))}"),
         ("Two tasks: a bonus on the paid task lowers the unpaid one whenever they compete for time; unpaid effort "
          "stops at a bonus of",
          f"{a('multitask_ethos') * (1 - a('multitask_substitution')) / a('multitask_substitution'):.2f} "
          f"(ethos {a('multitask_ethos'):g}, substitution {a('multitask_substitution'):g})",
          "Holmström and Milgrom (1991), closed form", "substitution and ethos"),
-    ], caption="Key results: contracting for outcomes with a practice of 100 children (default assumptions)")
+    ], caption="Key results: contracting for outcomes with a practice of 100 children (central scenario, both "
+                f"scopes; £ at {central.price_year} prices)")
+
+
+def prose_numbers() -> dict[str, str]:
+    """Every number the chapter's prose quotes, formatted, by glue name (``ch6_...``)."""
+    central = Scenario.central()
+    tabs = _tables()
+    n = _names(central)
+    meas = oc.measures(central).set_index(["indicator", "measure"])
+    clus = oc.clustering(central).set_index("indicator")
+    ind = om.indicators()
+    rates = _rates()
+    sched = {s: oc.schedule_by_year(oc.schedule_scenario(_scenario(s))) for s in _SCOPES}
+    out: dict[str, str] = {
+        "ch6_indicators": f"{len(ind)}",
+        "ch6_countable": f"{int(ind['countable'].sum())}",
+        "ch6_assumed_ratings": f"{int((ind['status'] != 'sourced').sum())}",
+        "ch6_three_plus_rate": _pct(rates["three_plus_placements_england"]),
+        "ch6_three_plus_sd": f"{om.sampling_sd(rates['three_plus_placements_england'], 100):.1f}",
+        "ch6_attain_rate": _pct(rates["gcse_one_a_star_to_g_england"]),
+        "ch6_same_worker_ratio": f"{clus.loc['same_worker', 'ratio']:.1f}",
+        "ch6_attain_va_share": _pct(meas.loc[("attainment", "value_added"), "uncontrolled_share"]),
+        "ch6_social_workers": f"{om.assumption('social_workers'):g}",
+        "ch6_caseload_size": f"{100 / om.assumption('social_workers'):.1f}",
+        "ch6_bonus": f"£{contracts.assumption('outcome_bonus'):,.0f}",
+        "ch6_all_bonus_sd": _gbp(meas.loc[("all", "level"), "sd_bonus"]),
+        "ch6_term": f"{central.term_years}",
+        "ch6_reserve_months": f"{central.reserve_months:g}",
+        "ch6_reserves": f"£{engine.reserves(central):,.0f}",
+        "ch6_tol": _tol(central),
+        "ch6_margin": _pct(central.margin),
+        "ch6_years": f"{central.simulation.outcome_years:,}",
+        "ch6_sample_years": f"{central.simulation.n_years:,}",
+        "ch6_seed": f"{central.simulation.seed}",
+        "ch6_price_year": central.price_year,
+        "ch6_batches": f"{oc.BATCHES}",
+        "ch6_sched_mid": " and ".join(_pct(s) for s in oc.funding_schedule()[1:-1]),
+        "ch6_sched_last": _pct(oc.funding_schedule()[-1]),
+        "ch6_reentry": _pct(om.assumption("reentry_within_year")),
+        "ch6_il_threshold": _pct(om.evidence("illinois_permanency_threshold") / 100),
+        "ch6_bonus_cap": f"£{om.assumption('bonus_cap'):,.0f}",
+        "ch6_surplus_cap": f"£{om.assumption('surplus_cap'):,.0f}",
+    }
+    for scope, key in (("social_work", "sw"), ("placements", "pl")):
+        scn, t, h = tabs[scope]
+        blk, mixed = t.loc[n["block"]], t.loc[n["mixed"]]
+        s4 = sched[scope]
+        out.update({
+            f"ch6_{key}_block_sd": _gbp(h["sd_surplus"]),
+            f"ch6_{key}_block_rp": _gbp(h["risk_premium"]),
+            f"ch6_{key}_block_fail_term": _pct(h["p_fail_term"]),
+            f"ch6_{key}_block_fail_year": _pct(h["p_fail_year"]),
+            f"ch6_{key}_block_p_loss": _pct(h["p_loss"]),
+            f"ch6_{key}_block_rp_prefix": _gbp(blk["risk_premium"]),
+            f"ch6_{key}_block_fail_term_prefix": _pct(blk["p_fail_term"]),
+            f"ch6_{key}_block_sd_prefix": _gbp(blk["sd_surplus"]),
+            f"ch6_{key}_council_total": f"£{blk['council_cost'] / 1e6:,.3f}m",
+            f"ch6_{key}_value": _gbp(oc.build_contract(oc.OutcomeTerms(margin=scn.margin), oc.chapter_draws(scn),
+                                                       costs=oc.chapter_costs(scn)).value),
+            f"ch6_{key}_mixed_pay": _gbp(mixed["outcome_pay"]),
+            f"ch6_{key}_mixed_sd": _gbp(mixed["sd_surplus"]),
+            f"ch6_{key}_mixed_vs": _vs(t, n["mixed"]),
+            f"ch6_{key}_mixed_va_vs": _vs(t, n["mixed_va"]),
+            f"ch6_{key}_sixty_vs": _vs(t, n["sixty"]),
+            f"ch6_{key}_sixty_pay": _gbp(t.loc[n["sixty"], "outcome_pay"]),
+            f"ch6_{key}_count_vs": _vs(t, n["pure_count"]),
+            f"ch6_{key}_share_vs": _vs(t, n["pure_share"]),
+            f"ch6_{key}_count_sd": _gbp(t.loc[n["pure_count"], "sd_surplus"]),
+            f"ch6_{key}_count_fail_term": _pct(t.loc[n["pure_count"], "p_fail_term"], 1),
+            f"ch6_{key}_share_fail_term": _pct(t.loc[n["pure_share"], "p_fail_term"], 1),
+            f"ch6_{key}_bcap_cut": _pct(1 - t.loc[n["bonus_cap"], "incentive"] / t.loc[n["sixty"], "incentive"]),
+            f"ch6_{key}_scap_vs": _vs(t, n["surplus_cap"]),
+            f"ch6_{key}_scap_returned": _gbp(t.loc[n["surplus_cap"], "returned"]),
+            f"ch6_{key}_scap_fail_vs": _dpts(float(t.loc[n["surplus_cap"], "p_fail_term_vs_block"]),
+                                             float(t.loc[n["surplus_cap"], "p_fail_term_vs_block_se"])),
+            f"ch6_{key}_sched_fail4": _pct(s4["p_failed"].iloc[-1]),
+            f"ch6_{key}_sched_block_fail4": _pct(s4["p_failed_block"].iloc[-1]),
+        })
+    prev = PREVIOUS_EDITION
+    out.update({
+        "ch6_old_years": f"{prev['years']:,.0f}", "ch6_old_seed": f"{prev['seed']:.0f}",
+        "ch6_old_margin": _pct(prev["margin"]), "ch6_old_reserves": f"£{prev['reserves']:,.0f}",
+        "ch6_old_term": f"{prev['term_years']:.0f}",
+        "ch6_old_block_rp": _gbp(prev["block_rp"]), "ch6_old_block_sd": _gbp(prev["block_sd"]),
+        "ch6_old_block_p_loss": _pct(prev["block_p_loss"]), "ch6_old_block_fail_year": _pct(prev["block_fail_year"], 1),
+        "ch6_old_block_fail_term": _pct(prev["block_fail_term"]),
+        "ch6_old_sched_fail": _pct(prev["schedule_fail_term"]), "ch6_old_mixed_rp": _gbp(prev["mixed_rp"]),
+        "ch6_old_council_total": f"£{prev['council_total'] / 1e6:,.3f}m",
+        "ch6_pl_block_fail_year_prefix": _pct(tabs["placements"][1].loc[n["block"], "p_fail_year"], 1),
+        "ch6_pl_mixed_rp_prefix": _gbp(tabs["placements"][1].loc[n["mixed"], "risk_premium"]),
+    })
+    return out
