@@ -111,6 +111,12 @@ def _reading_short(reading: str) -> str:
     return {"poisson": "Poisson", "vacancy": "vacancies covered inside", "typed": "workers keep type"}[reading]
 
 
+def _reading_phrase(reading: str) -> str:
+    """A reading as the prose names it: "the {phrase}"."""
+    return {"poisson": "Poisson reading", "vacancy": "reading with vacancies covered from inside",
+            "typed": "reading in which workers keep their type"}[reading]
+
+
 def _count(n: int) -> str:
     """A count in words up to twelve, as the prose writes it."""
     words = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
@@ -272,7 +278,7 @@ def readings_table(scn: Scenario | None = None, design: str = "report") -> Table
     a, d = _inputs(scn), _design()
     who = (f"{_count(d['practices'])} practices of {d['children']} children for {d['years']} years against matched teams"
            if design == "report" else
-           f"the {len(ev.actual_cohorts())} known cohorts for {_actual_years()} years against matched teams")
+           f"the {_count(len(ev.actual_cohorts()))} known cohorts for {_actual_years()} years against matched teams")
     return Table(frame, caption=("Chapter 2's continuity gain on each reading, and whether "
                                  + ("the report's pilots" if design == "report" else "the pilots as run")
                                  + " could detect it"),
@@ -891,7 +897,7 @@ def prose_numbers_piloting(scn: Scenario | None = None) -> dict[str, str]:
                                             "readings but not all"),
         "ch8_icc_turn_lo": f"{det['icc_threshold'].min():.3f}",
         "ch8_icc_turn_hi": f"{det['icc_threshold'].max():.3f}",
-        "ch8_icc_turn_reading": _reading_short(det.loc[det["icc_threshold"].idxmin(), "reading"]),
+        "ch8_icc_turn_reading": _reading_phrase(det.loc[det["icc_threshold"].idxmin(), "reading"]),
         "ch8_outcome_base": _pct(head["baseline"]),
         "ch8_outcome_p": _pct(head["predicted"]),
         "ch8_outcome_gain": _num(head["difference"]),
@@ -925,6 +931,9 @@ def prose_numbers_piloting(scn: Scenario | None = None) -> dict[str, str]:
         "ch8_double_m": f"{100 * (1 - double_m / base_mdd):.0f}%",
         "ch8_need": _need(head["practices_needed"]),
         "ch8_need_other": _need(other["practices_needed"]),
+        "ch8_need_contract": _need(lifts.loc["contract", "practices_needed"]),
+        "ch8_need_model": _need(lifts.loc["outcome_model", "practices_needed"]),
+        "ch8_place_share": f"{100 * place.iloc[1] / out.iloc[1]['baseline']:.0f}%",
         "ch8_sim": f"{100 * sim.iloc[0]['power']:.1f}%",
         "ch8_sim_t": f"{100 * sim.iloc[1]['power']:.1f}%",
         "ch8_sim_null": f"{100 * sim.iloc[2]['power']:.1f}%",
@@ -965,13 +974,15 @@ def prose_numbers_what_happened(scn: Scenario | None = None) -> dict[str, str]:
         "ch9_gain_words": _readings_words(det),
         "ch9_gain_shown": ("a gain of that size would have shown on every reading" if all_ok else
                            "even the largest of those gains could have been missed" if none_ok else
-                           "only the largest of those gains was sure to show: whether the evaluation could have "
-                           "seen the gain depends on which of chapter 2's readings is right"),
+                           "only the largest of them clears that threshold: whether the evaluation could have seen "
+                           "the gain depends on which of chapter 2's readings is right"),
         "ch9_gain_side": "above" if gain["detectable"] else "below",
         "ch9_icc": f"{scn.icc:g}",
         "ch9_icc_turn": f"{gain['icc_threshold']:.3f}",
         "ch9_icc_turn_max": f"{det['icc_threshold'].max():.3f}",
-        "ch9_reading": _reading_short(str(gain["reading"])),
+        "ch9_reading": _reading_phrase(str(gain["reading"])),
+        "ch9_lift_contract": _num(lifts.loc["contract", "difference"]),
+        "ch9_lift_model": _num(lifts.loc["outcome_model", "difference"]),
         "ch9_outcome_gain": _num(head["difference"]),
         "ch9_outcome_mdd": f"{100 * head['mdd_actual']:.1f}",
         "ch9_lift_headline": str(head["model_name"]),
@@ -983,4 +994,5 @@ def prose_numbers_what_happened(scn: Scenario | None = None) -> dict[str, str]:
         "ch9_funding": f"£{f.loc['funding_first_wave', 'value']:.0f}m",
         "ch9_grant": fmt_gbp(f.loc["second_wave_grant", "value"]),
         "ch9_prev_gain": PREVIOUS_EDITION["continuity_gain"],
+        "ch9_price_year": scn.price_year,
     }
