@@ -111,6 +111,10 @@ def _reading_short(reading: str) -> str:
     return {"poisson": "Poisson", "vacancy": "vacancies covered inside", "typed": "workers keep type"}[reading]
 
 
+#: The readings as the charts label them.
+_CHART_READING = {"poisson": "Poisson", "vacancy": "vacancies", "typed": "typed workers"}
+
+
 def _reading_phrase(reading: str) -> str:
     """A reading as the prose names it: "the {phrase}"."""
     return {"poisson": "Poisson reading", "vacancy": "reading with vacancies covered from inside",
@@ -737,7 +741,7 @@ def mdd_chart(scn: Scenario | None = None) -> alt.VConcatChart:
     lifts = _lifts(scn)
     effects = pd.DataFrame({
         "y": [100 * x for x in det["difference"]] + [100 * x for x in lifts["difference"]],
-        "t": [f"continuity, {_reading_short(r)} {_num(x)}" for r, x in zip(det["reading"], det["difference"])]
+        "t": [f"continuity, {_CHART_READING[r]} {_num(x)}" for r, x in zip(det["reading"], det["difference"])]
         + [f"effort, {'ch. 5' if r == 'contract' else 'ch. 6'} {_num(x)}"
            for r, x in zip(lifts["model"], lifts["difference"])],
     })
@@ -754,7 +758,8 @@ def mdd_chart(scn: Scenario | None = None) -> alt.VConcatChart:
         k, m, yrs, rho)
     return finish(chart, f"What {_count(d['practices'])} practices can detect",
                   subtitle=[f"Against matched controls; {_pct0(a['alpha'])} two-sided, power {_pct0(a['power'])}, exact.",
-                            "Dashed: the book's predicted effects (points).", "Grey line and labels: the ICC slider."],
+                            "Dashed: the book's predicted effects (points). A curve stops",
+                            "where no change is detectable. Grey line and labels: the ICC slider."],
                   source=["Le Grand (2007) s.9", "chapters 2, 5 and 6", "CYP Now", "assumptions"])
 
 
@@ -813,8 +818,7 @@ def retrospective_chart(scn: Scenario | None = None) -> alt.VConcatChart:
     cohorts = ev.actual_cohorts()["children"].tolist()
     years = _actual_years()
     det, lifts = _detect(scn, "report"), _lifts(scn)
-    short = {"poisson": "Poisson", "vacancy": "vacancies", "typed": "typed workers"}
-    effects = [(f"Continuity, {short[r.reading]}", r.difference, r.baseline) for r in det.itertuples()]
+    effects = [(f"Continuity, {_CHART_READING[r.reading]}", r.difference, r.baseline) for r in det.itertuples()]
     effects += [(f"Effort, {'chapter 5' if r.model == 'contract' else 'chapter 6'}", r.difference, r.baseline)
                 for r in lifts.itertuples()]
     whats = ["Predicted effect", "Detectable: report's nine practices", "Detectable: the pilots as run"]
