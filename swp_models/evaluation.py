@@ -1003,10 +1003,6 @@ def actual_design(
 # ---------------------------------------------------------------------------------------
 
 
-def _check_reading(reading: object) -> str:
-    return check_one_of("continuity_reading", reading, CONTINUITY_READINGS)
-
-
 def _continuity_pair(reading: str) -> tuple[float, float, str]:
     """Chapter 2's chance of the same worker all year a year later in care: council England 2005, practice."""
     from . import continuity

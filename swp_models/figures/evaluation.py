@@ -490,6 +490,7 @@ def _retrospective(scn: Scenario) -> pd.DataFrame:
     turnover = continuity.assumption("practice_turnover")
     eng = continuity.scenario_from_data("England")
     prices = f"£ at {scn.price_year} prices"
+    held, started = int(f.loc["placement_budget_held", "value"]), int(f.loc["pilots_started", "value"])
     rows = [
         ("Chapter 2: a child in a practice keeps one worker all year far more often",
          f"{_pct(gain['baseline'])} in a council against {_pct(gain['predicted'])} in a practice "
@@ -501,7 +502,7 @@ def _retrospective(scn: Scenario) -> pd.DataFrame:
          f"at an ICC of {scn.icc:g} the gain was {_readings_words(det)}."),
         ("Chapter 2: practice staff turnover well below the council's",
          f"{turnover:g}% a year against {100 * eng.turnover:.0f}% (an assumption)",
-         f"'{q('finding_staff')}' (2,050 staff)",
+         f"'{q('finding_staff')}' ({f.loc['staff_surveyed', 'value']:,.0f} staff)",
          "not measurable",
          "Job control and burnout showed no significant difference; the turnover figures themselves were not read, "
          "so the assumption is neither confirmed nor contradicted."),
@@ -516,15 +517,15 @@ def _retrospective(scn: Scenario) -> pd.DataFrame:
          f"{fmt_gbp(block['practice_sd_surplus'])} a year ({prices})",
          f"'{q('placement_budget_held')}' (Stanley, 2013); '{q('finding_placement_budgets')}' (early findings)",
          "contradicted",
-         "The pilots did not take the scope the book prices: in all but one the council kept the placement budget, "
-         "so the cost risk the book models stayed with the councils."),
+         f"The pilots did not take the scope the book prices: in all but {_count(held)} the council kept the "
+         "placement budget, so the cost risk the book models stayed with the councils."),
         ("Chapter 5: a small practice is financially fragile",
          f"the same {_pct(block['practice_p_loss'])} chance of a loss in a year",
          f"'{q('finding_viability')}' (Unison, citing the evaluation)",
          "confirmed",
          "Only the direction can be compared: the evaluation raised the viability of small practices, but with the "
-         "council keeping the placement budget in four of five pilots the risk cannot have been the placement-cost "
-         "risk the book prices."),
+         f"council keeping the placement budget in {_count(started - held)} of {_count(started)} pilots the risk "
+         "cannot have been the placement-cost risk the book prices."),
         ("Chapters 5 and 6: an outcome bonus for continuity moves the indicator",
          " and ".join(f"{_num(r.difference)} points ({r.model_name})" for r in lifts.itertuples())
          + " from the assumed effort",
@@ -789,14 +790,14 @@ def design_chart(scn: Scenario | None = None) -> alt.VConcatChart:
 
 
 def cohort_chart() -> alt.VConcatChart:
-    """The four cohorts against the planned 100-200 children a practice."""
+    """The four cohorts against the planned number of children a practice (data/pilots_what_happened.csv)."""
     c = ev.actual_cohorts()
     f = ev.what_happened().set_index("measure")
     lo, hi = float(f.loc["children_per_practice_planned", "low"]), float(f.loc["children_per_practice_planned", "high"])
     c = c.assign(label=c["pilot"],
                  ages=[("ages not read" if a != a else f"ages {a:.0f}-{b:.0f}") for a, b in zip(c["age_min"], c["age_max"])])
     band = alt.Chart(pd.DataFrame({"a": [lo], "b": [hi]})).mark_rect(color="#eeeeee").encode(x="a:Q", x2="b:Q")
-    band_text = alt.Chart(pd.DataFrame({"a": [(lo + hi) / 2], "t": ["planned 100-200"]})).mark_text(
+    band_text = alt.Chart(pd.DataFrame({"a": [(lo + hi) / 2], "t": [f"planned {lo:.0f}-{hi:.0f}"]})).mark_text(
         baseline="bottom", dy=-2, fontSize=10, color="#555").encode(x="a:Q", y=alt.value(0), text="t:N")
     bars = alt.Chart(c).mark_bar().encode(
         y=alt.Y("label:N", title=None, sort=c["label"].tolist()),
@@ -807,7 +808,8 @@ def cohort_chart() -> alt.VConcatChart:
         y=alt.Y("label:N", sort=c["label"].tolist()), x="children:Q", text="ages:N")
     chart = (band + band_text + bars + text).properties(width=250, height=alt.Step(30))
     return finish(chart, "Four pilots, four sizes",
-                  subtitle=["Cohort at start-up; SWP C grew to 727", "by November 2011. SWP E not read."],
+                  subtitle=[f"Cohort at start-up; SWP C grew to {f.loc['cohort_size_nov2011', 'value']:.0f}",
+                            "by November 2011. SWP E not read."],
                   source=["Stanley et al. (2012)", "Community Care (2009)"])
 
 
