@@ -23,6 +23,13 @@ A staggered (stepped-wedge) design and a controlled before-and-after design are 
 with the parallel one by the generalised-least-squares variance of the treatment effect
 under a random practice intercept and fixed period effects (Hussey and Hughes 2007).
 
+The book's predicted effects come from the other chapters' models and follow a
+:class:`~swp_models.scenario.Scenario`: the continuity gain from chapter 2 under the scenario's
+``continuity_reading`` (:func:`predicted_effects_over_readings` gives all three readings), the
+lift that effort buys under its ``effort_model`` (:func:`effort_lifts` gives both models), and the
+clustering is its ``icc``. Simulations draw from streams of the scenario's one seed
+(:func:`stream`).
+
 Functions return numbers and frames; the page tables and charts are in
 ``swp_models.figures.evaluation``.
 """
@@ -30,15 +37,17 @@ Functions return numbers and frames; the page tables and charts are in
 from __future__ import annotations
 
 import math
+import zlib
 from dataclasses import dataclass
 from numbers import Integral
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import optimize, special, stats
 
 from . import assumptions, data
+from .scenario import CONTINUITY_READINGS, Scenario
 from .validation import (check_in_range, check_instance, check_integer, check_nonnegative, check_one_of,
                          check_probability, check_sequence, check_size, check_work)
 
@@ -47,11 +56,13 @@ __all__ = [
     "TIMELINE_TABLE",
     "HAPPENED_TABLE",
     "PILOTS_TABLE",
-    "CHAPTER_SEED",
+    "READING_NAMES",
+    "EFFORT_MODEL_NAMES",
     "MAX_PRACTICES",
     "MAX_CHILDREN",
     "DESIGNS",
     "input_value",
+    "stream",
     "design_effect",
     "arm_variance_factor",
     "PilotDesign",
@@ -72,6 +83,10 @@ __all__ = [
     "actual_cohorts",
     "actual_design",
     "predicted_effects",
+    "predicted_effects_over_readings",
+    "effort_lifts",
+    "icc_threshold",
+    "detection_over_readings",
 ]
 
 #: Table of the evaluation's inputs (intra-cluster correlation, significance, power).
@@ -82,8 +97,17 @@ TIMELINE_TABLE = "pilot_timeline"
 HAPPENED_TABLE = "pilots_what_happened"
 #: Table of the pilots.
 PILOTS_TABLE = "pilots"
-#: Seed of the chapters' simulations (the day of the Committee evidence, 12 May 2008).
-CHAPTER_SEED = 20_080_512
+#: Chapter 2's readings of how often a child's worker changes, in words (keys: :data:`~swp_models.scenario.CONTINUITY_READINGS`).
+READING_NAMES: dict[str, str] = {
+    "poisson": "every child faces the same rate of changes (Poisson); the practice has no vacancies",
+    "vacancy": "the practice covers vacant posts from inside (two changes for a departure)",
+    "typed": "workers keep their type (agency or permanent); the practice has no vacancies",
+}
+#: The two models of what a practice's effort buys, in words (keys: :data:`~swp_models.scenario.EFFORT_MODELS`).
+EFFORT_MODEL_NAMES: dict[str, str] = {
+    "contract": "chapter 5's outcome contract",
+    "outcome_model": "chapter 6's outcome model",
+}
 #: The most practices in one arm of a design.
 MAX_PRACTICES = 10_000
 #: The most children per practice.
@@ -104,6 +128,33 @@ def input_value(parameter: str) -> float:
         The row's ``parameter``.
     """
     return assumptions.value_in(INPUTS_TABLE, parameter)
+
+
+def _scenario(scn: object) -> Scenario:
+    return check_instance("scn", scn, Scenario, "Scenario")
+
+
+def _central_icc() -> float:
+    return Scenario.central().icc
+
+
+def stream(scn: Scenario, label: str) -> np.random.Generator:
+    """A random stream of the scenario's one seed, kept apart from other uses by ``label``.
+
+    ``numpy.random.default_rng([seed, crc32(label)])``: the same scenario and label always give
+    the same draws, and two labels give independent streams.
+
+    Parameters
+    ----------
+    scn : Scenario
+        Its ``simulation.seed`` is the seed.
+    label : str
+        What the stream is for (non-empty), e.g. ``"ch8_power_at_mdd"``.
+    """
+    seed = _scenario(scn).simulation.seed
+    if not isinstance(label, str) or not label.strip():
+        raise ValueError(f"label must be a non-empty string; got {label!r:.80}")
+    return np.random.default_rng([seed, zlib.crc32(label.encode("utf-8"))])
 
 
 # ---------------------------------------------------------------------------------------
@@ -221,11 +272,12 @@ def _power(diff: float, p0: float, arms: _Arms, alpha: float) -> float:
     pbar = (p1 * n1 + p0 * n0) / (n1 + n0)
     s0 = math.sqrt(max(pbar * (1 - pbar) * (arms.f1 + arms.f0), 0.0))
     s1 = math.sqrt(max(p1 * (1 - p1) * arms.f1 + p0 * (1 - p0) * arms.f0, 0.0))
-    z = stats.norm.isf(alpha / 2)
+    z = -special.ndtri(alpha / 2)  # stats.norm.isf(alpha / 2), without the distribution object's overhead
     if s1 == 0.0:
         return 1.0 if abs(diff) > z * s0 else 0.0
     d = abs(diff)
-    return float(stats.norm.sf((z * s0 - d) / s1) + stats.norm.cdf((-z * s0 - d) / s1))
+    # stats.norm.sf(x) is special.ndtr(-x) and stats.norm.cdf(x) is special.ndtr(x): the same numbers, faster
+    return float(special.ndtr(-(z * s0 - d) / s1) + special.ndtr((-z * s0 - d) / s1))
 
 
 @dataclass(frozen=True)
@@ -242,8 +294,9 @@ class PilotDesign:
     years : int, default 1
         Years observed (1 to 50), a new cohort of each practice's children each year, the same
         practice effect throughout.
-    icc : float, default 0.05
-        Intra-practice correlation, in [0, 1]; 0 is the unclustered case.
+    icc : float, optional
+        Intra-practice correlation, in [0, 1]; 0 is the unclustered case. None (the default)
+        takes the central scenario's (:attr:`Scenario.icc`, the assumption ``icc``).
     alpha : float, default 0.05
         Two-sided significance level, in (0, 1).
     control_practices, control_children : optional
@@ -260,12 +313,14 @@ class PilotDesign:
     practices: int
     children_per_practice: int | tuple[int, ...]
     years: int = 1
-    icc: float = 0.05
+    icc: float | None = None
     alpha: float = 0.05
     control_practices: int | None = None
     control_children: int | tuple[int, ...] | None = None
 
     def __post_init__(self) -> None:
+        if self.icc is None:
+            object.__setattr__(self, "icc", _central_icc())
         for name in ("children_per_practice", "control_children"):
             value = getattr(self, name)
             if isinstance(value, (list, np.ndarray)):
@@ -382,7 +437,7 @@ def practices_needed(
     baseline: float,
     children_per_practice: int,
     years: int = 1,
-    icc: float = 0.05,
+    icc: float | None = None,
     alpha: float = 0.05,
     power: float = 0.8,
     max_practices: int = 2000,
@@ -393,8 +448,10 @@ def practices_needed(
     ----------
     diff : float
         Difference to detect, as a share (positive: an increase; negative: a decrease).
-    baseline, children_per_practice, years, icc, alpha, power
+    baseline, children_per_practice, years, alpha, power
         As in :func:`minimum_detectable_difference`.
+    icc : float, optional
+        Intra-practice correlation; None takes the central scenario's.
     max_practices : int, default 2000
         Largest number searched (2 to 10,000).
 
@@ -411,6 +468,7 @@ def practices_needed(
         raise ValueError("diff must be non-zero; got 0.0")
     top = check_integer("max_practices", max_practices, low=2, high=MAX_PRACTICES)
     a, pw = _check_level("alpha", alpha), _check_level("power", power)
+    icc = _central_icc() if icc is None else _check_icc(icc)
 
     def ok(k: int) -> bool:
         return _power(d, p0, _arms(k, children_per_practice, years, icc, None, None), a) >= pw
@@ -466,7 +524,7 @@ def simulate_power(
     baseline: float,
     design: PilotDesign,
     n_sims: int = 20_000,
-    seed: int | np.random.Generator = CHAPTER_SEED,
+    seed: int | np.random.Generator | None = None,
     test: str = "design_effect",
 ) -> SimulatedPower:
     """Simulate pilots and count how often the comparison is significant.
@@ -482,8 +540,9 @@ def simulate_power(
     n_sims : int, default 20000
         Simulated pilots, 100 to 1,000,000; with the practices of both arms at most
         :data:`swp_models.validation.MAX_CELLS` draws in all.
-    seed : int or numpy.random.Generator
-        Fixed seed by default.
+    seed : int or numpy.random.Generator, optional
+        None (the default): the stream ``"simulate_power"`` of the central scenario's seed
+        (:func:`stream`).
     test : {"design_effect", "cluster_t"}
         ``"design_effect"``: the z-test of :func:`power_of_difference` (pooled null variance
         inflated by the known design effect), which the simulation checks. ``"cluster_t"``:
@@ -502,7 +561,12 @@ def simulate_power(
     y, icc, a = des.years, des.icc, des.alpha
     m1, m0 = des.pilot_sizes * y, des.control_sizes * y
     check_work(n * (m1.size + m0.size) * 2, "n_sims × practices")
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(check_integer("seed", seed, low=0))
+    if seed is None:
+        rng = stream(Scenario.central(), "simulate_power")
+    elif isinstance(seed, np.random.Generator):
+        rng = seed
+    else:
+        rng = np.random.default_rng(check_integer("seed", seed, low=0))
     x1 = _draw_arm(rng, p0 + d, m1, icc, n)
     x0 = _draw_arm(rng, p0, m0, icc, n)
     if test == "design_effect":
@@ -534,7 +598,7 @@ def comparisons(
     controls: int = 3,
     children_per_practice: int = 100,
     years: int = 2,
-    icc: float = 0.05,
+    icc: float | None = None,
     alpha: float = 0.05,
     power: float = 0.8,
     direction: str = "increase",
@@ -555,8 +619,10 @@ def comparisons(
         Kinds of provider, each with ``practices / kinds`` practices (a whole number >= 2).
     controls : int, default 3
         Comparison groups (Recommendation 13), at least 1.
-    children_per_practice, years, icc, alpha, power, direction
+    children_per_practice, years, alpha, power, direction
         As in :func:`minimum_detectable_difference`.
+    icc : float, optional
+        Intra-practice correlation; None takes the central scenario's.
 
     Returns
     -------
@@ -571,6 +637,7 @@ def comparisons(
         raise ValueError(f"practices ({k}) must split into {g} kinds of at least 2 practices each")
     m = check_integer("children_per_practice", children_per_practice, low=1, high=MAX_CHILDREN)
     y = _check_years(years)
+    icc = _central_icc() if icc is None else _check_icc(icc)
     per_kind = k // g
     rows = [
         ("All practices against the controls pooled", k, c * k),
@@ -902,7 +969,9 @@ def actual_design(
     ----------
     baseline : float
         The controls' proportion, in (0, 1).
-    icc, alpha, power : float, optional
+    icc : float, optional
+        By default the central scenario's (:attr:`Scenario.icc`).
+    alpha, power : float, optional
         By default the rows of ``evaluation_inputs``.
     years : int, optional
         Whole years of the evaluation period (``evaluation_period_months`` // 12) by default.
@@ -916,7 +985,7 @@ def actual_design(
     """
     cohorts = actual_cohorts()["children"].tolist()
     y = int(data.value(HAPPENED_TABLE, measure="evaluation_period_months", pilot="all") // 12) if years is None else years
-    icc = input_value("icc") if icc is None else icc
+    icc = _central_icc() if icc is None else icc
     alpha = input_value("alpha") if alpha is None else alpha
     power = input_value("power") if power is None else power
     mdd = minimum_detectable_difference(baseline, PilotDesign(len(cohorts), cohorts, y, icc, alpha), power,
@@ -929,31 +998,228 @@ def actual_design(
             "mdd_report_design": report}
 
 
-def predicted_effects() -> pd.DataFrame:
-    """The book's own predicted effects on yes/no outcomes, computed by the other chapters' models.
+# ---------------------------------------------------------------------------------------
+# The book's predicted effects, from the other chapters' models, for a scenario
+# ---------------------------------------------------------------------------------------
 
-    * Chapter 2: the chance of the same social worker all year (later in care), council
-      England 2005 against the practice scenario (:func:`swp_models.continuity.changes.p_same_worker`).
-    * Chapter 5's outcome-based contract: the practice's effort lifts the same chance from
-      its base (:class:`swp_models.contracts.Outcome`).
+
+def _continuity_pair(reading: str) -> tuple[float, float, str]:
+    """Chapter 2's chance of the same worker all year a year later in care: council England 2005, practice."""
+    from . import continuity
+    from .continuity import compare
+
+    refs = continuity.reference_scenarios()
+    council, practice = refs["Council, England 2005"], refs["Practice"]
+    if reading == "poisson":
+        return (continuity.p_same_worker(council, 1.0, False), continuity.p_same_worker(practice, 1.0, False),
+                "chapter 2, Poisson reading: England 2005 rates against the practice scenario")
+    if reading == "vacancy":
+        vacant = compare.practice_with_vacancy()
+        return (continuity.p_same_worker(council, 1.0, False), continuity.p_same_worker(vacant, 1.0, False),
+                f"chapter 2: England 2005 rates against the practice with "
+                f"{100 * vacant.vacancy:g}% of posts vacant, covered from inside")
+    return (continuity.p_same_worker(council, 1.0, False, typed=True),
+            continuity.p_same_worker(practice, 1.0, False, typed=True),
+            "chapter 2, workers keeping their type: England 2005 rates against the practice scenario")
+
+
+def predicted_effects_over_readings(scn: Scenario) -> pd.DataFrame:
+    """Chapter 2's continuity gain under each of its readings: the range the evaluation chapters carry.
+
+    The chance that a child keeps the same social worker through a year later in care (the draft
+    contract's indicator), for a council at England's 2005 rates and for a practice, from
+    :func:`swp_models.continuity.p_same_worker`:
+
+    * ``"poisson"``: every child faces the same rate of changes; the practice has no vacancies
+      (chapter 2's headline);
+    * ``"vacancy"``: the practice has one post in eight vacant, covered from inside
+      (:func:`swp_models.continuity.compare.practice_with_vacancy`), the council as in the Poisson reading;
+    * ``"typed"``: each worker keeps their type, agency or permanent, in council and practice alike.
+
+    The continuity model reads its own assumptions from ``data/`` (chapter 2's tables).
+
+    Parameters
+    ----------
+    scn : Scenario
+        Its ``continuity_reading`` is marked in the ``scenario`` column.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``effect``, ``baseline``, ``predicted`` (proportions), ``difference``, ``basis``.
+        One row per reading, in the order of :data:`~swp_models.scenario.CONTINUITY_READINGS`:
+        ``reading``, ``reading_name`` (words), ``baseline`` (council), ``predicted`` (practice),
+        ``difference`` (proportions), ``basis`` and ``scenario`` (True for the scenario's reading).
     """
-    from . import continuity, contracts
+    scn = _scenario(scn)
+    rows = []
+    for reading in CONTINUITY_READINGS:
+        council, practice, basis = _continuity_pair(reading)
+        rows.append({"reading": reading, "reading_name": READING_NAMES[reading], "baseline": council,
+                     "predicted": practice, "difference": practice - council, "basis": basis,
+                     "scenario": reading == scn.continuity_reading})
+    return pd.DataFrame(rows)
 
-    refs = continuity.reference_scenarios()
-    council = continuity.p_same_worker(refs["Council, England 2005"], 1.0, False)
-    practice = continuity.p_same_worker(refs["Practice"], 1.0, False)
-    outcome = next(c.outcome for c in contracts.default_contracts().values() if isinstance(c, contracts.OutcomeBased))
+
+def effort_lifts(scn: Scenario) -> pd.DataFrame:
+    """What the practice's effort buys on the same-worker indicator, under both effort models.
+
+    * ``"contract"``: chapter 5's outcome contract (:class:`swp_models.contracts.Outcome`): the
+      chance is ``outcome_base_probability + outcome_effort_gain * outcome_effort``, the lift
+      assumed directly;
+    * ``"outcome_model"``: chapter 6's model (:func:`swp_models.outcomes.default_outcome_model`):
+      effort keeps staff, cutting the practice's rate of changes of worker by
+      ``retention_effect * effort``; the lift is ``p_same(effort_reference) - p_same(0)``.
+
+    Every assumption named is read through the scenario (:meth:`Scenario.value`), so an override
+    of it is used.
+
+    Parameters
+    ----------
+    scn : Scenario
+        Its ``effort_model`` is marked in the ``scenario`` column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per model, in the order of :data:`~swp_models.scenario.EFFORT_MODELS`: ``model``,
+        ``model_name`` (words), ``baseline`` (no extra effort), ``predicted`` (at the effort),
+        ``difference``, ``effort``, ``basis`` and ``scenario``.
+    """
+    from . import contracts, outcomes
+
+    scn = _scenario(scn)
+    v = scn.value
+    outcome = contracts.Outcome(v("outcome_base_probability"), v("outcome_effort_gain"), v("outcome_effort"))
+    model = outcomes.default_outcome_model().replace(retention_effect=v("retention_effect"),
+                                                     individual_change_probability=v("individual_change_probability"))
+    e6 = check_in_range("effort_reference", v("effort_reference"), 0.0, 1.0)
     rows = [
-        ("Same social worker all year: practice against council (continuity model)", council, practice,
-         "continuity model: England 2005 rates against the practice scenario"),
-        ("Same social worker all year: effort under the outcome contract", outcome.base_probability,
-         outcome.probability, "outcome contract: base chance and the gain from the assumed effort"),
+        {"model": "contract", "baseline": outcome.base_probability, "predicted": outcome.probability,
+         "effort": outcome.effort,
+         "basis": "chapter 5's outcome contract: a base chance and a lift from the assumed effort"},
+        {"model": "outcome_model", "baseline": model.p_same(0.0), "predicted": model.p_same(e6), "effort": e6,
+         "basis": "chapter 6's outcome model: effort keeps staff, cutting the practice's rate of changes of worker"},
     ]
-    frame = pd.DataFrame(rows, columns=["effect", "baseline", "predicted", "basis"])
+    frame = pd.DataFrame(rows)
+    frame.insert(1, "model_name", frame["model"].map(EFFORT_MODEL_NAMES))
+    frame.insert(4, "difference", frame["predicted"] - frame["baseline"])
+    frame["scenario"] = frame["model"] == scn.effort_model
+    return frame
+
+
+def predicted_effects(scn: Scenario) -> pd.DataFrame:
+    """The book's own predicted effects on the same-worker indicator, for a scenario.
+
+    Two rows, computed by the other chapters' models:
+
+    * the continuity gain, practice against council, under the scenario's ``continuity_reading``
+      (one row of :func:`predicted_effects_over_readings`);
+    * the lift that the practice's effort buys, under the scenario's ``effort_model`` (one row of
+      :func:`effort_lifts`).
+
+    Parameters
+    ----------
+    scn : Scenario
+        The scenario (for example :meth:`Scenario.central`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``effect``, ``baseline``, ``predicted`` (proportions), ``difference``, ``basis``,
+        ``kind`` ("continuity" or "effort") and ``variant`` (the reading or the effort model).
+
+    Raises
+    ------
+    TypeError
+        When ``scn`` is not a :class:`Scenario` (the message names ``scn``).
+    """
+    scn = _scenario(scn)
+    gain = predicted_effects_over_readings(scn).set_index("reading").loc[scn.continuity_reading]
+    lift = effort_lifts(scn).set_index("model").loc[scn.effort_model]
+    rows = [
+        ("Same social worker all year: practice against council (continuity model)", gain["baseline"],
+         gain["predicted"], gain["basis"], "continuity", scn.continuity_reading),
+        (f"Same social worker all year: effort ({lift['model_name']})", lift["baseline"], lift["predicted"],
+         lift["basis"], "effort", scn.effort_model),
+    ]
+    frame = pd.DataFrame(rows, columns=["effect", "baseline", "predicted", "basis", "kind", "variant"])
     frame.insert(3, "difference", frame["predicted"] - frame["baseline"])
+    return frame
+
+
+def icc_threshold(diff: float, baseline: float, design: PilotDesign, power: float = 0.8) -> float:
+    """The highest intra-practice correlation at which ``design`` still detects ``diff`` with ``power``.
+
+    Power falls as the ICC rises, so the design detects ``diff`` at every ICC up to this one and
+    at none above it: the ICC at which the conclusion "the pilot could detect it" reverses.
+
+    Parameters
+    ----------
+    diff : float
+        The true difference, as a share (non-zero); ``baseline + diff`` in [0, 1].
+    baseline : float
+        The controls' proportion, in (0, 1).
+    design : PilotDesign
+        Practices, controls, years and significance level (its own ICC is ignored).
+    power : float, default 0.8
+        Required power, in (0, 1).
+
+    Returns
+    -------
+    float
+        In [0, 1]: NaN when the design cannot detect ``diff`` even with no clustering; 1.0 when it
+        detects it at every ICC.
+    """
+    p0 = _check_level("baseline", baseline)
+    d = check_in_range("diff", diff, -p0, 1.0 - p0)
+    if d == 0.0:
+        raise ValueError("diff must be non-zero; got 0.0")
+    des = _design(design)
+    pw = _check_level("power", power)
+
+    def gap(icc: float) -> float:
+        arms = _arms(des.practices, des.children_per_practice, des.years, icc, des.control_practices,
+                     des.control_children)
+        return _power(d, p0, arms, des.alpha) - pw
+
+    if gap(0.0) < 0:
+        return float("nan")
+    if gap(1.0) >= 0:
+        return 1.0
+    return float(optimize.brentq(gap, 0.0, 1.0, xtol=1e-12))
+
+
+def detection_over_readings(scn: Scenario, design: PilotDesign, power: float | None = None) -> pd.DataFrame:
+    """Whether ``design`` detects chapter 2's continuity gain under each reading, at the scenario's ICC.
+
+    Each reading has its own council baseline; the exact minimum detectable difference
+    (:func:`minimum_detectable_difference`) is taken at that baseline with ``design`` at the
+    scenario's ICC (``scn.icc``, whatever ``design.icc`` holds).
+
+    Parameters
+    ----------
+    scn : Scenario
+    design : PilotDesign
+        Practices, controls, years and significance level.
+    power : float, optional
+        Required power; by default the row ``power`` of ``evaluation_inputs``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`predicted_effects_over_readings` plus ``icc``, ``mdd``,
+        ``detectable`` (bool: the gain is at least the MDD) and ``icc_threshold``
+        (:func:`icc_threshold`).
+    """
+    scn = _scenario(scn)
+    des = _design(design)
+    pw = input_value("power") if power is None else _check_level("power", power)
+    at = PilotDesign(des.practices, des.children_per_practice, des.years, scn.icc, des.alpha,
+                     des.control_practices, des.control_children)
+    frame = predicted_effects_over_readings(scn)
+    mdd = [minimum_detectable_difference(r.baseline, at, pw) for r in frame.itertuples()]
+    frame["icc"] = scn.icc
+    frame["mdd"] = mdd
+    frame["detectable"] = [bool(m == m and r.difference >= m) for m, r in zip(mdd, frame.itertuples())]
+    frame["icc_threshold"] = [icc_threshold(r.difference, r.baseline, at, pw) for r in frame.itertuples()]
     return frame

@@ -20,9 +20,11 @@ from hypothesis import strategies as st
 from scipy import optimize
 from statsmodels.stats.proportion import power_proportions_2indep
 
-from swp_models import continuity, data
+from swp_models import contracts, continuity, data, outcomes
 from swp_models import evaluation as ev
+from swp_models.continuity import compare
 from swp_models.figures import evaluation as figures
+from swp_models.scenario import CONTINUITY_READINGS, Scenario
 
 D = ev.PilotDesign
 Z = NormalDist()
@@ -215,12 +217,139 @@ def test_comparisons_of_the_report_design():
 
 
 def test_predicted_effects_come_from_the_other_chapters_models():
-    p = ev.predicted_effects()
+    scn = Scenario.central()
+    p = ev.predicted_effects(scn)
     refs = continuity.reference_scenarios()
+    assert p["variant"].tolist() == [scn.continuity_reading, scn.effort_model] == ["poisson", "contract"]
     assert p["baseline"].iloc[0] == pytest.approx(continuity.p_same_worker(refs["Council, England 2005"], 1.0, False))
     assert p["predicted"].iloc[0] == pytest.approx(continuity.p_same_worker(refs["Practice"], 1.0, False))
     assert p["difference"].iloc[1] == pytest.approx(data.value("assumptions_contracts", parameter="outcome_effort_gain")
                                                     * data.value("assumptions_contracts", parameter="outcome_effort"))
+    # the contract's effort lift is the named outcome contract's own
+    outcome = next(c.outcome for c in contracts.default_contracts().values() if isinstance(c, contracts.OutcomeBased))
+    assert p["baseline"].iloc[1] == outcome.base_probability and p["predicted"].iloc[1] == outcome.probability
+
+
+def chapter2_same_worker(reading: str) -> tuple[float, float]:
+    """Chapter 2's council and practice chances of one worker all year, a year later in care, on one reading."""
+    refs = continuity.reference_scenarios()
+    council, prac = refs["Council, England 2005"], refs["Practice"]
+    if reading == "vacancy":
+        prac = compare.practice_with_vacancy()
+    typed = reading == "typed"
+    return (continuity.p_same_worker(council, 1.0, False, typed=typed),
+            continuity.p_same_worker(prac, 1.0, False, typed=typed))
+
+
+@pytest.mark.parametrize("reading", CONTINUITY_READINGS)
+def test_predicted_effects_follow_the_continuity_reading(reading):
+    council, prac = chapter2_same_worker(reading)
+    p = ev.predicted_effects(Scenario.central(continuity_reading=reading)).iloc[0]
+    assert (p["baseline"], p["predicted"]) == (council, prac)
+    assert p["difference"] == pytest.approx(prac - council, abs=1e-15)
+    over = ev.predicted_effects_over_readings(Scenario.central(continuity_reading=reading)).set_index("reading")
+    assert over.loc[reading, "scenario"] and over["scenario"].sum() == 1
+    assert over.loc[reading, "difference"] == p["difference"]
+
+
+def test_the_range_of_gains_is_chapter_2s():
+    over = ev.predicted_effects_over_readings(Scenario.central()).set_index("reading")["difference"]
+    # chapter 2: 23.5 points (Poisson), 19.6 (one post in eight vacant), 14.6 (workers keep their type)
+    assert over.round(3).to_dict() == {"poisson": 0.235, "vacancy": 0.196, "typed": 0.146}
+    # the vacancy reading is chapter 2's Shapley total for the practice with vacancies
+    total = compare.decomposition("one_worker_later", practice=compare.practice_with_vacancy())
+    assert 100 * over["vacancy"] == pytest.approx(total.set_index("part").loc["total", "value"], abs=1e-9)
+
+
+def test_effort_lifts_follow_the_effort_model():
+    contract = ev.predicted_effects(Scenario.central(effort_model="contract")).iloc[1]
+    model = ev.predicted_effects(Scenario.central(effort_model="outcome_model")).iloc[1]
+    om = outcomes.default_outcome_model()
+    e = outcomes.assumption("effort_reference")
+    assert model["baseline"] == om.p_same(0.0) and model["predicted"] == om.p_same(e)
+    assert 100 * model["difference"] == pytest.approx(0.765, abs=0.001)  # chapter 6's model: under a point
+    assert 100 * contract["difference"] == pytest.approx(7.5)  # chapter 5's: 0.15 x 0.5
+    both = ev.effort_lifts(Scenario.central(effort_model="outcome_model"))
+    assert both["model"].tolist() == ["contract", "outcome_model"] and both["scenario"].tolist() == [False, True]
+    # an override of an assumption reaches the lift
+    more = ev.effort_lifts(Scenario.central(outcome_effort=0.75)).set_index("model")
+    assert 100 * more.loc["contract", "difference"] == pytest.approx(11.25)
+
+
+def test_predicted_effects_refuse_bad_input():
+    with pytest.raises(TypeError, match="scn must be a Scenario"):
+        ev.predicted_effects("central")
+    with pytest.raises(TypeError, match="scn must be a Scenario"):
+        ev.predicted_effects_over_readings(None)
+    with pytest.raises(TypeError, match="scn must be a Scenario"):
+        ev.effort_lifts({"effort_model": "contract"})
+    with pytest.raises(ValueError, match="continuity_reading must be one of"):
+        Scenario.central(continuity_reading="agency")
+    with pytest.raises(ValueError, match="effort_model must be one of"):
+        Scenario.central(effort_model="guess")
+    with pytest.raises(TypeError, match="scn must be a Scenario"):
+        figures.key_results_piloting("central")
+    with pytest.raises(ValueError, match="design must be one of"):
+        figures.readings_table(design="planned")
+
+
+def test_icc_threshold_is_where_the_conclusion_reverses():
+    scn = Scenario.central()
+    cohorts = ev.actual_cohorts()["children"].tolist()
+    gain = ev.predicted_effects(scn).iloc[0]
+    design = D(len(cohorts), cohorts, 2, scn.icc)
+    t = ev.icc_threshold(gain["difference"], gain["baseline"], design)
+    assert t == pytest.approx(0.0588, abs=0.0005)  # the pilots as run, Poisson reading
+    below = ev.minimum_detectable_difference(gain["baseline"], D(len(cohorts), cohorts, 2, t - 1e-4))
+    above = ev.minimum_detectable_difference(gain["baseline"], D(len(cohorts), cohorts, 2, t + 1e-4))
+    assert below < gain["difference"] < above
+    assert ev.minimum_detectable_difference(gain["baseline"], D(len(cohorts), cohorts, 2, t)) == pytest.approx(
+        gain["difference"], abs=1e-9)
+    assert math.isnan(ev.icc_threshold(0.01, 0.5, D(2, 10)))
+    assert ev.icc_threshold(0.45, 0.5, D(500, 10)) == 1.0
+    with pytest.raises(ValueError, match="diff must be non-zero"):
+        ev.icc_threshold(0.0, 0.5, D(9, 100))
+    with pytest.raises(TypeError, match="design must be a PilotDesign"):
+        ev.icc_threshold(0.1, 0.5, (9, 100))
+
+
+def test_detection_over_readings_uses_the_scenarios_icc():
+    cohorts = ev.actual_cohorts()["children"].tolist()
+    central = ev.detection_over_readings(Scenario.central(), D(len(cohorts), cohorts, 2, 0.3)).set_index("reading")
+    # at the central ICC the pilots as run detect the gain only on the Poisson reading
+    assert central["detectable"].to_dict() == {"poisson": True, "vacancy": False, "typed": False}
+    assert (central["icc"] == Scenario.central().icc).all()
+    for r in central.itertuples():
+        design = D(len(cohorts), cohorts, 2, Scenario.central().icc)
+        assert r.mdd == ev.minimum_detectable_difference(r.baseline, design)
+        assert r.detectable == (r.difference >= r.mdd) == (r.icc_threshold >= r.icc)
+    # above the Poisson reading's reversal point no reading is detectable
+    high = ev.detection_over_readings(Scenario.central(icc=0.06), D(len(cohorts), cohorts, 2))
+    assert not high["detectable"].any()
+    report = ev.detection_over_readings(Scenario.central(), D(9, 100, 2))
+    assert report["detectable"].all()
+
+
+def test_icc_defaults_come_from_the_scenario():
+    icc = Scenario.central().icc
+    assert D(9, 100).icc == icc
+    assert ev.comparisons(0.71).equals(ev.comparisons(0.71, icc=icc))
+    assert ev.practices_needed(0.1, 0.71, 100) == ev.practices_needed(0.1, 0.71, 100, icc=icc)
+    assert not hasattr(ev, "CHAPTER_SEED")
+
+
+def test_simulation_streams_come_from_the_scenarios_seed():
+    scn = Scenario.central()
+    a = ev.stream(scn, "x").random(3)
+    assert (a == ev.stream(scn, "x").random(3)).all()
+    assert not (a == ev.stream(scn, "y").random(3)).any()
+    assert not (a == ev.stream(scn.replace(seed=1), "x").random(3)).any()
+    default = ev.simulate_power(0.1, 0.71, D(9, 100, 2), n_sims=1000)
+    assert default == ev.simulate_power(0.1, 0.71, D(9, 100, 2), n_sims=1000, seed=ev.stream(scn, "simulate_power"))
+    with pytest.raises(ValueError, match="label must be a non-empty string"):
+        ev.stream(scn, "")
+    with pytest.raises(TypeError, match="scn must be a Scenario"):
+        ev.stream(2007, "x")
 
 
 # --- timeline and what happened from data --------------------------------------------------
@@ -355,21 +484,74 @@ def test_charts_have_named_controls_sources_and_small_data():
         assert len(json.dumps(spec)) < 200_000
 
 
-def test_mdd_chart_expression_is_the_closed_form():
+def _chart_rows(spec: dict) -> list[dict]:
+    """The power chart's precomputed rows (inline CSV, wherever Altair put it), parsed."""
+    import csv
+    import io
+
+    found = []
+
+    def walk(node):
+        if isinstance(node, str) and node.startswith("o,k,n,"):
+            found.append(node)
+        elif isinstance(node, dict):
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(spec)
+    assert len(found) == 1
+    return list(csv.DictReader(io.StringIO(found[0])))
+
+
+def test_mdd_chart_is_the_exact_mdd_and_matches_the_key_results():
+    scn = Scenario.central()
     spec = figures.mdd_chart().to_dict()
-    text = json.dumps(spec)
-    rows = [r for d in spec["datasets"].values() for r in d if isinstance(r, dict) and "zsum" in r]
-    row = next(r for r in rows if r["icc"] == pytest.approx(0.05))
-    k, m, y = 9, 100, 2
-    value = 100 * row["zsum"] * math.sqrt(row["p0"] * (1 - row["p0"]) * 2 * (1 + (m * y - 1) * row["icc"]) / (k * m * y))
-    assert value == pytest.approx(100 * ev.minimum_detectable_difference(row["p0"], D(k, m, y, 0.05), method="approximate"))
-    assert "(1 + (ch8_children * ch8_years - 1) * datum.icc)" in text
+    rows = _chart_rows(spec)
+    d = figures._design()
+    row = next(r for r in rows if (int(r["o"]), int(r["k"]), int(r["n"]))
+               == (0, d["practices"], d["children"] * d["years"]))
+    value = float(row[f"i{round(1000 * scn.icc)}"])
+    baseline = ev.predicted_effects(scn)["baseline"].iloc[0]
+    exact = ev.minimum_detectable_difference(baseline, D(d["practices"], d["children"], d["years"], scn.icc))
+    approx = ev.minimum_detectable_difference(baseline, D(d["practices"], d["children"], d["years"], scn.icc),
+                                              method="approximate")
+    assert value == round(100 * exact, 2)
+    assert abs(value - 100 * approx) > 0.5  # not the closed form
+    # the chart's value at the default design is the key results' and the prose's, to the figure shown
+    kr = figures.key_results_piloting().frame
+    assert kr["Value"].iloc[3].startswith(f"{value:.1f} / ")
+    assert figures.prose_numbers_piloting()["ch8_mdd_chart"] == figures.prose_numbers_piloting()["ch8_mdd_one"]
+    # every stored value is the exact MDD at its slider position (a sample)
+    for r in rows[::37]:
+        o = figures.outcomes().iloc[int(r["o"])]
+        for key in ("i0", "i100", "i300"):
+            if r[key] == "":
+                continue
+            icc = int(key[1:]) / 1000
+            m = ev.minimum_detectable_difference(o["baseline"], D(int(r["k"]), int(r["n"]), 1, icc),
+                                                 direction=o["direction"])
+            assert float(r[key]) == round(100 * m, 2)
+    # children and years enter only through child-years: the chart's row for (m, y) is the design (k, m, y)
+    for m, y in ((50, 4), (200, 1)):
+        assert ev.minimum_detectable_difference(0.71, D(9, m, y, 0.05)) == ev.minimum_detectable_difference(
+            0.71, D(9, m * y, 1, 0.05))
+    # the sliders' defaults are the design's, and every slider position has its row
+    params = {p["name"]: p for p in spec["params"]}
+    assert params["ch8_practices"]["value"] == d["practices"] and params["ch8_icc"]["value"] == scn.icc
+    products = {m * y for m in figures.CHART_CHILDREN for y in figures.CHART_YEARS}
+    assert len(rows) == 2 * len(figures.CHART_PRACTICES) * len(products)
+    assert {int(r["k"]) for r in rows} == set(range(2, 31))  # every position of the practices slider
+    assert "approximate" not in json.dumps(spec) and "zsum" not in json.dumps(spec)
 
 
 def test_key_results_and_tables_render():
     for t in (figures.key_results_piloting(), figures.key_results_what_happened(), figures.comparison_table(),
               figures.timeline_table(), figures.what_happened_table(), figures.retrospective_table(),
-              figures.simulation_table(), figures.better_pilot_table(), figures.cohort_table()):
+              figures.simulation_table(), figures.better_pilot_table(), figures.cohort_table(),
+              figures.readings_table(), figures.readings_table(design="actual"), figures.effort_table()):
         assert "<table" in t._repr_html_() and len(t.frame) > 0
     kr = figures.key_results_piloting().frame
     assert kr["Rests on an assumption"].str.contains("intra-practice correlation").any()
@@ -381,7 +563,8 @@ def test_explorer_recomputes_on_change():
 
     box = explorer()
     before = box.output.value
-    mdd = ev.minimum_detectable_difference(ev.predicted_effects()["baseline"].iloc[0], D(9, 100, 2, 0.05))
+    mdd = ev.minimum_detectable_difference(ev.predicted_effects(Scenario.central())["baseline"].iloc[0],
+                                           D(9, 100, 2, 0.05))
     assert f"{100 * mdd:.1f} points" in before
     box.controls["icc"].value = 0.2
     assert box.output.value != before

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from .. import evaluation as ev
+from ..scenario import Scenario
 from . import check_values, html_table
 
 __all__ = ["explorer", "render"]
@@ -23,7 +24,13 @@ __all__ = ["explorer", "render"]
 
 @lru_cache(maxsize=1)
 def _predicted() -> pd.DataFrame:
-    return ev.predicted_effects()
+    """The book's predicted effects under the central scenario: chapter 2's gain on each reading, both effort lifts."""
+    scn = Scenario.central()
+    gains = ev.predicted_effects_over_readings(scn)
+    lifts = ev.effort_lifts(scn)
+    rows = [(f"Continuity gain ({r.reading} reading)", r.baseline, r.difference) for r in gains.itertuples()]
+    rows += [(f"Effort lift ({r.model_name})", r.baseline, r.difference) for r in lifts.itertuples()]
+    return pd.DataFrame(rows, columns=["effect", "baseline", "difference"])
 
 
 def _pts(x: float) -> str:
@@ -90,8 +97,7 @@ _OUTCOMES = {"Same social worker all year (chapter 2 council baseline)": "same",
 def _baseline(key: str) -> tuple[float, str]:
     if key == "placements":
         return ev.input_value("three_plus_placements_share") / 100.0, "decrease"
-    r = _predicted().iloc[0]
-    return float(r.baseline), "increase"
+    return float(ev.predicted_effects(Scenario.central()).iloc[0]["baseline"]), "increase"
 
 
 def explorer() -> Any:
@@ -118,7 +124,7 @@ def explorer() -> Any:
                                 style=style, layout=layout, continuous_update=False),
         "years": w.IntSlider(value=2, min=1, max=10, description="Years", style=style, layout=layout,
                              continuous_update=False),
-        "icc": w.FloatSlider(value=ev.input_value("icc"), min=0.0, max=0.5, step=0.005, readout_format=".3f",
+        "icc": w.FloatSlider(value=Scenario.central().icc, min=0.0, max=0.5, step=0.005, readout_format=".3f",
                              description="Intra-practice correlation", style=style, layout=layout,
                              continuous_update=False),
         "alpha": w.FloatSlider(value=ev.input_value("alpha"), min=0.001, max=0.2, step=0.001, readout_format=".3f",
