@@ -18,9 +18,16 @@ import numpy as np
 
 @functools.lru_cache(maxsize=1)
 def _draws():
-    from swp_models import outcome_contracts as oc
+    from swp_models import outcomes as om
 
-    return oc.chapter_draws(n_years=300, seed=1)
+    return om.simulate_outcomes(om.default_outcome_model(), 300, 1)
+
+
+@functools.lru_cache(maxsize=1)
+def _small_scenario():
+    from swp_models.scenario import Scenario
+
+    return Scenario.central().replace(n_years=1_000, grid_years=1_000, outcome_years=1_000, label="small")
 
 
 @functools.lru_cache(maxsize=1)
@@ -171,7 +178,11 @@ EXAMPLES = {
     f"{_OC}.price": lambda: {"contract": _contract(), "draws": _draws(), "risk_tolerance": 1e5},
     f"{_OC}.reserve_paths": {"surplus": np.zeros((50, 4)), "reserves": 10_000.0},
     f"{_OC}.term_paths": lambda: {"shares_by_year": (0.1, 0.2), "draws": _draws()},
-    f"{_OC}.chapter_draws": {"n_years": 200},
+    f"{_OC}.chapter_draws": lambda: {"scn": _small_scenario()},
+    **{f"{_OC}.{name}": (lambda: {"scn": _small_scenario()}) for name in (
+        "chapter_costs", "chapter_contracts", "schedule_scenario", "contract_table", "block_headline", "clustering",
+        "measures", "mixed_grid", "term_grid", "schedule_by_year", "term_shortfall", "default_schedule_terms",
+        "financial_schedule_csv")},
     f"{_OC}.financial_schedule": lambda: {"draws": _draws()},
     # chapter 7
     f"{_AB}.TenderOutcome": {"n_bidders": 3, "p_award": 0.9, "price": 1.0, "winning_cost": 0.9,
@@ -220,9 +231,13 @@ EXAMPLES = {
                                               "n_tenders": 500, "seed": 1},
     "swp_models.explore.contracts.price_contracts": lambda: {"years": _years(), "risk_tolerance": 100_000.0,
                                                              "effort_cost": 5.0},
-    "swp_models.explore.outcomes.price_terms": lambda: {"draws": _draws(), "terms": _terms(),
-                                                        "risk_tolerance": 100_000.0, "reserves": 50_000.0},
+    "swp_models.explore.outcomes.price_terms": lambda: {"scn": _small_scenario(), "draws": _draws(),
+                                                        "terms": _terms()},
     "swp_models.explore.evaluation.render": lambda: {"values": _evaluation_values()},
+    f"{_EV}.icc_threshold": lambda: {"diff": 0.2, "baseline": 0.71, "design": _design()},
+    f"{_EV}.stream": {"label": "x"},
+    "swp_models.findings.Chapter": lambda: {"number": 1, "title": "A chapter", "page": "book/01_problem",
+                                            "key_results": _table, "headlines": ("A result",)},
     "swp_models.explore.practice.render": lambda: {"values": _controls("practice")},
     "swp_models.explore.continuity.ExplorerInputs": _continuity_inputs,
     "swp_models.explore.continuity.results_html": lambda: {
