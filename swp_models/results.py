@@ -235,3 +235,56 @@ def _share_closed(scn: Scenario) -> float:
 @define("optimal_share.simulated", "ratio", "simulated practice-years", ("risk_tolerance", "effort_cost"))
 def _share_simulated(scn: Scenario) -> float:
     return engine.optimum(scn).share
+
+
+# ---------------------------------------------------------------------------------------------
+# Definitions: continuity, effort and what a pilot could detect (chapters 2, 5, 6, 8 and 9)
+# ---------------------------------------------------------------------------------------------
+
+
+def _reading(scn: Scenario) -> pd.Series:
+    from . import evaluation
+
+    table = evaluation.predicted_effects_over_readings(scn)
+    return table.set_index("reading").loc[scn.continuity_reading]
+
+
+def _lift(scn: Scenario) -> pd.Series:
+    from . import evaluation
+
+    return evaluation.effort_lifts(scn).set_index("model").loc[scn.effort_model]
+
+
+@define("continuity.gain", "points", "chapter 2: a practice against England's 2005 rates, the scenario's reading",
+        ("continuity_reading",))
+def _continuity_gain(scn: Scenario) -> float:
+    return 100 * float(_reading(scn)["difference"])
+
+
+@define("effort.lift", "points", "same worker all year, under the scenario's effort model", ("effort_model",))
+def _effort_lift(scn: Scenario) -> float:
+    return 100 * float(_lift(scn)["difference"])
+
+
+@define("icc", "ratio", "the clustering chapters 8 and 9 use (assumption)", ("icc",))
+def _icc(scn: Scenario) -> float:
+    return scn.icc
+
+
+@define("mdd.same_worker", "points", "exact test: the report's nine practices against one control, the scenario's "
+        "ICC, at the council baseline of the scenario's continuity reading", ("icc",))
+def _mdd_same_worker(scn: Scenario) -> float:
+    from . import evaluation
+
+    table = evaluation.detection_over_readings(scn, _report_design(scn))
+    return 100 * float(table.set_index("reading").loc[scn.continuity_reading, "mdd"])
+
+
+def _report_design(scn: Scenario):  # noqa: ANN202 - PilotDesign
+    from . import data, evaluation
+
+    return evaluation.PilotDesign(
+        practices=int(data.value(evaluation.PILOTS_TABLE, measure="pilots_total_report")),
+        children_per_practice=int(data.value("practice_design", parameter="caseload_children")),
+        years=int(data.value(evaluation.PILOTS_TABLE, measure="pilot_length_min_report")),
+        icc=scn.icc)

@@ -370,7 +370,8 @@ def key_results_piloting(scn: Scenario | None = None) -> Table:
          f"{100 * sim.iloc[0]['power']:.1f}% (Monte Carlo error {100 * sim.iloc[0]['se']:.1f})",
          f"{int(sim.iloc[0]['n_sims']):,} simulated pilots, beta-binomial"),
         ("Same design, staggered start instead of parallel groups (18 teams, four periods of 50 children)",
-         f"{100 * par['stepped']:.1f} points instead of {100 * par['parallel']:.1f}", "generalised least squares",
+         f"{100 * par['stepped']:.1f} points instead of {100 * par['parallel']:.1f}",
+         "generalised least squares, both by the closed-form (normal) approximation",
          "intra-practice correlation"),
         (f"Highest ICC at which {_count(d['practices'])} practices still detect the continuity gain: "
          + " / ".join(_reading_short(r) for r in det["reading"]),
