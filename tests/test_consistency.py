@@ -99,3 +99,42 @@ def test_results_csv_is_the_registry(tmp_path):
     placed = frame[(frame["key"] == "block.premium") & (frame["scope"] == "placements")]
     assert placed["value"].iloc[0] == results.result("block.premium", Scenario.central(scope="placements")).value
     assert set(frame["key"]) == set(results.keys())
+
+
+def _chapter(page: str) -> pd.DataFrame:
+    return findings.key_results_frame(next(c for c in findings.CHAPTERS if c.page == page))
+
+
+def test_chapter_6_quotes_chapter_5s_block_contract():
+    six = _chapter("book/06_outcomes")
+    social, placed = (Scenario.central(scope=s) for s in SCOPES)
+    term = _cell(six, "Block contract: chance the practice's reserves")
+    assert term == (f"social work only: {results.result('block.p_fail_term', social).text()}; "
+                    f"with placements: {results.result('block.p_fail_term', placed).text()}")
+    premium = _cell(six, "Risk premium of the report's mixed contract")
+    for scn in (social, placed):
+        assert f"block {results.result('block.premium', scn).text().removesuffix(' a year')}" in premium
+
+
+def test_chapters_8_and_9_carry_chapter_2s_range_of_continuity_gains():
+    gains = results.over("continuity.gain", "continuity_reading", ("poisson", "vacancy", "typed"))
+    low, high = min(r.value for r in gains), max(r.value for r in gains)
+    span = f"{low:.1f} to {high:.1f} points"
+    assert _cell(_chapter("book/08_piloting"), "Chapter 2's predicted continuity gain").startswith(span)
+    assert _cell(_chapter("book/09_what_happened"), "Chapter 2's predicted continuity gain").startswith(span)
+    # The headline reading is chapter 2's own headline.
+    assert results.result("continuity.gain").value == max(r.value for r in gains)
+
+
+def test_chapter_8_quotes_the_exact_minimum_detectable_difference():
+    mdd = results.result("mdd.same_worker").value
+    assert _cell(_chapter("book/08_piloting"), "Smallest detectable difference, same social worker all year").startswith(
+        f"{mdd:.1f} / ")
+
+
+def test_the_effort_lift_is_the_scenarios_and_both_models_are_shown():
+    eight = _chapter("book/08_piloting")
+    contract = results.result("effort.lift")
+    model = results.result("effort.lift", Scenario.central(effort_model="outcome_model"))
+    cell = _cell(eight, "The effort lift on the same worker all year")
+    assert cell.startswith(f"{contract.value:.1f} points") and f"{model.value:.2f} points" in cell
