@@ -39,6 +39,8 @@ from .years import (
 
 __all__ = [
     "power_of_incentive",
+    "measured_power",
+    "effort_from_power",
     "compare",
     "effort_comparison",
     "risk_sharing",
