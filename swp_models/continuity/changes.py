@@ -44,10 +44,10 @@ from .scenario import (
     _EPS,
     ContinuityScenario,
     _check_first_year,
-    check_scenario,
     _check_tenure,
     _check_years,
     assumption,
+    check_scenario,
     handoff_mixture,
 )
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..validation import MAX_CELLS, MAX_DRAWS, check_instance, check_size, check_work
 from .changes import _agency_share_of_new_workers, handoff_times, handoffs_within, hazard
-from .scenario import ContinuityScenario, _check_first_year, check_scenario, _check_years, as_generator
+from .scenario import ContinuityScenario, _check_first_year, _check_years, as_generator, check_scenario
 
 __all__ = [
     "MAX_CHILDREN",
