@@ -32,10 +32,10 @@ from ..validation import (
     check_instance,
     check_integer,
     check_nonnegative,
+    check_numbers,
     check_one_of,
     check_positive,
     check_probability,
-    check_numbers,
     check_shares,
     check_text,
 )

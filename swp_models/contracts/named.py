@@ -12,6 +12,7 @@ from .. import assumptions
 from ..costs import CostModel, default_caseload, default_cost_model
 from ..validation import check_in_range, check_instance, check_one_of, check_text
 from .families import MixedOutcome, Outcome, OutcomeBased
+from .liability import SCOPES, Scope, default_scope
 from .payments import (
     Block,
     Capitation,
@@ -23,7 +24,6 @@ from .payments import (
     VolumeBand,
     balanced,
 )
-from .liability import SCOPES, Scope, default_scope
 from .years import PracticeYears
 
 __all__ = [
