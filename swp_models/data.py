@@ -32,6 +32,7 @@ __all__ = [
     "UNITS",
     "assumptions",
     "catalogue",
+    "data_folder",
     "describe",
     "dictionary",
     "load",
@@ -143,8 +144,17 @@ def _where(path: Path, row: int | None = None, column: str | None = None) -> str
     return out
 
 
-def _folder(data_dir: object) -> Path:
-    """The folder to read: ``data_dir`` (a path to an existing folder) or :data:`DATA_DIR` when it is None."""
+def data_folder(data_dir: object) -> Path:
+    """The folder to read: ``data_dir`` (a path to an existing folder) or :data:`DATA_DIR` when it is None.
+
+    Every function with a ``data_dir`` parameter checks it here, so a wrong folder is refused the same way
+    everywhere.
+
+    Parameters
+    ----------
+    data_dir : str or pathlib.Path, optional
+        A folder of data tables; None for :data:`DATA_DIR`.
+    """
     if data_dir is None:
         return DATA_DIR
     if isinstance(data_dir, bool) or not isinstance(data_dir, (str, os.PathLike)):
@@ -158,7 +168,7 @@ def _folder(data_dir: object) -> Path:
 
 def names(data_dir: Path | None = None) -> list[str]:
     """Names of all tables with a descriptor, sorted (the sources list excluded)."""
-    folder = _folder(data_dir)
+    folder = data_folder(data_dir)
     return sorted(p.stem for p in folder.glob("*.json"))
 
 
@@ -183,7 +193,7 @@ def describe(name: str, data_dir: Path | None = None) -> dict[str, Any]:
     DataValidationError
         If the table is unknown or its descriptor is malformed.
     """
-    folder = _folder(data_dir)
+    folder = data_folder(data_dir)
     path = _descriptor_path(name, folder)
     try:
         desc = json.loads(path.read_text(encoding="utf-8"))
@@ -342,7 +352,7 @@ def _source_keys(folder: Path) -> frozenset[str]:
 
 def sources(data_dir: Path | None = None) -> pd.DataFrame:
     """The documents the tables cite (``data/sources.csv``), one row per key."""
-    folder = _folder(data_dir)
+    folder = data_folder(data_dir)
     path = folder / f"{_SOURCES_TABLE}.csv"
     header, body = _read_rows(path)
     _check_header(path, header, list(_SOURCE_COLUMNS))
@@ -482,7 +492,7 @@ def load(name: str, data_dir: Path | None = None) -> pd.DataFrame:
         missing or extra column, a non-numeric value, a percentage outside 0..100, a row
         without a source, a duplicate row, and so on.
     """
-    return _cached(name, _folder(data_dir)).copy()
+    return _cached(name, data_folder(data_dir)).copy()
 
 
 def _cached(name: str, folder: Path) -> pd.DataFrame:
@@ -565,7 +575,7 @@ def row(name: str, *, data_dir: Path | None = None, **dims: Any) -> pd.Series:
     DataValidationError
         If no row, or more than one row, matches.
     """
-    frame = _cached(name, _folder(data_dir))  # read only: the row returned below is a copy
+    frame = _cached(name, data_folder(data_dir))  # read only: the row returned below is a copy
     mask = np.ones(len(frame), dtype=bool)
     for col, want in dims.items():
         if col not in frame.columns or col in STANDARD_COLUMNS:
@@ -608,7 +618,7 @@ def catalogue(data_dir: Path | None = None) -> pd.DataFrame:
         columns' names); ``assumptions`` (rows with status "assumption"); ``file`` (the CSV's path,
         ``data/<name>.csv``); ``sha256`` (the digest the descriptor records).
     """
-    folder = _folder(data_dir)
+    folder = data_folder(data_dir)
     cites = sources(folder).set_index("key")["citation"]
     out = []
     for name in names(folder):
@@ -690,7 +700,7 @@ def dictionary(name: str, data_dir: Path | None = None) -> pd.DataFrame:
 
 def check_digest(name: str, data_dir: Path | None = None) -> None:
     """Raise if the CSV's sha256 differs from the one in its descriptor."""
-    folder = _folder(data_dir)
+    folder = data_folder(data_dir)
     desc = describe(name, folder)
     if not (folder / f"{name}.csv").is_file():
         raise DataValidationError(f"{_rel(folder / (name + '.csv'))}: file not found")
@@ -704,7 +714,7 @@ def check_digest(name: str, data_dir: Path | None = None) -> None:
 
 def rehash(data_dir: Path | None = None) -> list[str]:
     """Rewrite the ``sha256`` of every descriptor whose CSV changed; return the names changed."""
-    folder = _folder(data_dir)
+    folder = data_folder(data_dir)
     changed = []
     for name in names(folder):
         path = folder / f"{name}.json"

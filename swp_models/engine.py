@@ -7,7 +7,7 @@ quantity computed on two pages is the same computation on the same children:
   draw each), of :attr:`Scenario.simulation` ``.n_years`` years; a smaller sample is its first
   ``n_years`` (:meth:`~swp_models.contracts.PracticeYears.head`), never a fresh draw;
 * :func:`own_costs` is what the practice pays for under the scenario's scope (the fixed and variable
-  split of :class:`~swp_models.liability.Scope`), with the shared yearly cost shock applied to the same
+  split of :class:`~swp_models.contracts.liability.Scope`), with the shared yearly cost shock applied to the same
   children when the scenario has one;
 * :func:`reserves` is the practice's reserves; :func:`book` the named contracts priced for those years;
 * :func:`table` is every per-contract figure (risk, incentive, failure over the term, the council's
@@ -40,7 +40,7 @@ from .contracts import (
     simulated_optimal_share,
 )
 from .costs import default_caseload, default_cost_model
-from .liability import Scope, default_scope, failure_comparison, reserves_from_months
+from .contracts.liability import Scope, default_scope, failure_comparison, reserves_from_months
 from .scenario import Scenario
 from .validation import check_in_range, check_instance, check_integer
 
@@ -178,7 +178,7 @@ def table(scn: Scenario, n_years: int | None = None) -> pd.DataFrame:
     Priced on :func:`own_costs` with the scenario's risk tolerance, effort cost, reserves, term and
     cost of failure: the columns of :func:`~swp_models.contracts.compare`, of
     :func:`~swp_models.contracts.effort_comparison` (without ``admin_cost`` and ``power``), of
-    :func:`~swp_models.contracts.risk_sharing` and of :func:`~swp_models.liability.failure_comparison`
+    :func:`~swp_models.contracts.risk_sharing` and of :func:`~swp_models.contracts.liability.failure_comparison`
     (without ``risk_premium``), and ``family``.
     """
     _check(scn)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from numbers import Integral, Real
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import numpy as np
 
@@ -29,6 +29,10 @@ __all__ = [
     "check_probability",
     "check_nonnegative",
     "check_positive",
+    "check_numbers",
+    "check_shares",
+    "check_amounts",
+    "check_effort_cost",
 ]
 
 
@@ -267,3 +271,90 @@ def check_finite_array(name: str, value: object, *, min_len: int = 1, max_len: i
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must hold finite numbers; got NaN or infinity")
     return arr
+
+
+def check_numbers(name: str, value: object, low: float = 0.0, high: float | None = None) -> np.ndarray:
+    """Check a number or an array of numbers, each in ``[low, high]``, and return them as a float array.
+
+    Parameters
+    ----------
+    name : str
+        Parameter name used in the error message.
+    value : object
+        A number or an array of numbers (at most :data:`MAX_CELLS`, finite, not True/False).
+    low : float
+        The smallest value allowed.
+    high : float, optional
+        The largest value allowed; None (the default) for no upper bound.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``value`` as floats, of its own shape (0-d for a single number).
+    """
+    _name(name)
+    _bound("low", low, optional=False)
+    _bound("high", high)
+    span = f"[{low:g}, {'inf' if high is None else f'{high:g}'}]"
+    if isinstance(value, (bool, np.bool_, str, bytes)) or value is None:
+        raise TypeError(f"{name} must be a number or an array of numbers in {span}; got {value!r}")
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a number or an array of numbers in {span}; got {value!r:.80}") from None
+    if np.asarray(value).dtype == bool:
+        raise TypeError(f"{name} must hold numbers, not True/False")
+    if arr.size > MAX_CELLS:
+        raise ValueError(f"{name} must hold at most {MAX_CELLS:,} values; got {arr.size:,}")
+    if arr.size == 0:
+        raise ValueError(f"{name} must hold at least one value; got an empty array")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite (no NaN or infinity); got {value!r:.80}")
+    if (arr < low).any() or (high is not None and (arr > high).any()):
+        raise ValueError(f"{name} must be in {span}; got {value!r:.80}")
+    return arr
+
+
+def check_shares(name: str, value: object) -> np.ndarray:
+    """Check a share or an array of shares, each in [0, 1] (:func:`check_numbers`), and return them as floats."""
+    return check_numbers(name, value, 0.0, 1.0)
+
+
+def check_amounts(name: str, value: object) -> np.ndarray:
+    """Check an array of £ amounts (a practice's surplus in each simulated year, say) and return it flattened.
+
+    Parameters
+    ----------
+    name : str
+        Parameter name used in the error message.
+    value : object
+        An array of finite amounts, 1 to :data:`MAX_CELLS` of them; a single number is refused.
+
+    Returns
+    -------
+    numpy.ndarray
+        The amounts as a one-dimensional float array.
+    """
+    _name(name)
+    if isinstance(value, (str, bytes, bool, np.bool_)) or value is None or isinstance(value, Mapping):
+        raise TypeError(f"{name} must be an array of £ amounts; got {type(value).__name__} {value!r:.80}")
+    try:
+        arr = np.asarray(value, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be an array of £ amounts; got {value!r:.80}") from None
+    if np.asarray(value).dtype == bool:
+        raise TypeError(f"{name} must hold £ amounts, not True/False")
+    if np.ndim(value) == 0:
+        raise TypeError(f"{name} must be an array of £ amounts, one a year; got the single value {value!r:.80}")
+    if arr.size > MAX_CELLS:
+        raise ValueError(f"{name} must hold at most {MAX_CELLS:,} values; got {arr.size:,}")
+    if arr.size == 0:
+        raise ValueError(f"{name} must hold at least one value; got an empty array")
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} must be finite (no NaN or infinity)")
+    return arr
+
+
+def check_effort_cost(name: str, value: object) -> float:
+    """Check the cost-of-effort curvature ``k`` of the contract model's effort choice: a finite number >= 1."""
+    return check_in_range(name, value, 1.0, None)

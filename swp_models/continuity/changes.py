@@ -44,10 +44,10 @@ from .scenario import (
     _EPS,
     ContinuityScenario,
     _check_first_year,
-    _check_scenario,
     _check_tenure,
     _check_years,
     assumption,
+    check_scenario,
     handoff_mixture,
 )
 
@@ -85,7 +85,7 @@ _MAX_TYPED_CHANGES = MAX_MEAN_CHANGES // 100
 
 def _mixed(fn, s: ContinuityScenario, years: float, first_year: bool, *args: object) -> object:
     """``fn`` averaged over the number of hand-offs, or None when every child has the same number."""
-    s = _check_scenario(s)
+    s = check_scenario(s)
     if not first_year or s.handoffs == 0 or s.handoff_probability == 1.0:
         return None
     parts = [(w, fn(sj, *args)) for w, sj in handoff_mixture(s)]
@@ -119,7 +119,7 @@ def hazard(s: ContinuityScenario) -> float:
     float
         Expected changes of worker per child per year, hand-offs excluded.
     """
-    s = _check_scenario(s)
+    s = check_scenario(s)
     return (1.0 - s.vacancy) * s.permanent_hazard + s.vacancy * s.agency_hazard
 
 
@@ -129,7 +129,7 @@ def handoff_times(s: ContinuityScenario) -> np.ndarray:
     ``handoff_window_years * k / handoffs`` for ``k = 1..handoffs``; empty when there
     are none.
     """
-    s = _check_scenario(s)
+    s = check_scenario(s)
     k = np.arange(1, s.handoffs + 1, dtype=float)
     return s.handoff_window_years * k / max(s.handoffs, 1)
 
@@ -152,7 +152,7 @@ def handoffs_within(s: ContinuityScenario, years: float = 1.0, first_year: bool 
     int
         Hand-offs (certain changes of worker) in the period.
     """
-    s = _check_scenario(s)
+    s = check_scenario(s)
     years = _check_years(years)
     first_year = _check_first_year(first_year)
     if not first_year or s.handoffs == 0:
@@ -168,7 +168,7 @@ def _mean_changes(s: ContinuityScenario, years: float) -> float:
 
 def _check_period(s: object, years: object, first_year: object) -> tuple[ContinuityScenario, float, bool]:
     """Validate the scenario, period and flag every closed form takes."""
-    return _check_scenario(s), _check_years(years), _check_first_year(first_year)
+    return check_scenario(s), _check_years(years), _check_first_year(first_year)
 
 
 def _check_typed(typed: object) -> bool:

@@ -31,7 +31,7 @@ from ..validation import (
     check_size,
     check_work,
 )
-from .scenario import EVIDENCE_TABLE, MAX_YEARS, PRACTICE_TABLE, _rng, assumption
+from .scenario import EVIDENCE_TABLE, MAX_YEARS, PRACTICE_TABLE, as_generator, assumption
 
 __all__ = [
     "MAX_PLACES",
@@ -319,7 +319,7 @@ def simulate_queue(
         relax = mean_stay / (c * (1.0 - math.sqrt(load / c)) ** 2)
         warmup_years = 5.0 * max(relax, mean_stay)
     warmup_years = check_in_range("warmup_years", warmup_years, 0.0, _MAX_SIM_YEARS)
-    rng = _rng(seed)
+    rng = as_generator(seed)
 
     mu = 1.0 / mean_stay
     rate = lam + c * mu

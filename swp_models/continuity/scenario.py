@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from .. import data
+from .. import assumptions, data
 from ..validation import (
     check_flag,
     check_in_range,
@@ -43,6 +43,8 @@ __all__ = [
     "ContinuityScenario",
     "assumption",
     "assumption_range",
+    "as_generator",
+    "check_scenario",
     "handoff_mixture",
     "reference_scenarios",
     "regions_with_rates",
@@ -95,8 +97,14 @@ _EPS = 1e-12
 # ---------------------------------------------------------------------------
 
 
-def _rng(seed: object) -> np.random.Generator:
-    """A generator from an integer seed or an existing generator (never unseeded)."""
+def as_generator(seed: object) -> np.random.Generator:
+    """A generator from an integer seed or an existing generator (never unseeded).
+
+    Parameters
+    ----------
+    seed : int or numpy.random.Generator
+        A whole number >= 0 (``numpy.random.default_rng(seed)``) or a generator, used as given.
+    """
     if isinstance(seed, np.random.Generator):
         return seed
     if isinstance(seed, bool) or not isinstance(seed, (Integral, np.integer)) or int(seed) < 0:
@@ -208,8 +216,16 @@ class ContinuityScenario:
         return ContinuityScenario(**fields)  # type: ignore[arg-type]
 
 
-def _check_scenario(s: object, name: str = "s") -> ContinuityScenario:
-    """``s`` if it is a :class:`.ContinuityScenario`; a TypeError naming the parameter otherwise."""
+def check_scenario(s: object, name: str = "s") -> ContinuityScenario:
+    """``s`` if it is a :class:`.ContinuityScenario`; a TypeError naming the parameter otherwise.
+
+    Parameters
+    ----------
+    s : object
+        The value to check.
+    name : str
+        The parameter's name in the error message.
+    """
     return check_instance(name, s, ContinuityScenario, "ContinuityScenario")  # type: ignore[return-value]
 
 
@@ -223,7 +239,7 @@ def handoff_mixture(s: ContinuityScenario) -> list[tuple[float, ContinuityScenar
         binomial with ``handoffs`` trials and chance ``handoff_probability``; a single pair
         when every child has the same number.
     """
-    s = _check_scenario(s)
+    s = check_scenario(s)
     q = s.handoff_probability
     if s.handoffs == 0 or q == 1.0:
         return [(1.0, s)]
@@ -247,12 +263,7 @@ def assumption(parameter: str) -> float:
         The row's ``parameter`` (for example ``"agency_tenure_years"``).
     """
     check_text("parameter", parameter)
-    try:
-        return data.value(ASSUMPTIONS_TABLE, parameter=parameter)
-    except data.DataValidationError:
-        known = list(data.load(ASSUMPTIONS_TABLE)["parameter"])
-        check_one_of("parameter", parameter, known)
-        raise
+    return assumptions.value_in(ASSUMPTIONS_TABLE, parameter)
 
 
 def assumption_range(parameter: str) -> tuple[float, float, float]:
@@ -268,11 +279,11 @@ def assumption_range(parameter: str) -> tuple[float, float, float]:
     tuple of float
         The row's ``low``, ``value`` and ``high``, in the table's unit.
     """
-    assumption(parameter)  # refuses an unknown parameter by name
-    rec = data.row(ASSUMPTIONS_TABLE, parameter=parameter)
-    if pd.isna(rec["low"]) or pd.isna(rec["high"]):
+    value = assumption(parameter)  # refuses an unknown parameter by name
+    low, high = (assumptions.value_in(ASSUMPTIONS_TABLE, parameter, column) for column in ("low", "high"))
+    if pd.isna(low) or pd.isna(high):
         raise ValueError(f"parameter {parameter!r} in data/assumptions_continuity.csv records no range (low and high)")
-    return float(rec["low"]), float(rec["value"]), float(rec["high"])
+    return low, value, high
 
 
 def regions_with_rates(frame: pd.DataFrame | None = None) -> list[str]:

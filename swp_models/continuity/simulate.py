@@ -19,7 +19,7 @@ import numpy as np
 
 from ..validation import MAX_CELLS, MAX_DRAWS, check_instance, check_size, check_work
 from .changes import _agency_share_of_new_workers, handoff_times, handoffs_within, hazard
-from .scenario import ContinuityScenario, _check_first_year, _check_scenario, _check_years, _rng
+from .scenario import ContinuityScenario, _check_first_year, _check_years, as_generator, check_scenario
 
 __all__ = [
     "MAX_CHILDREN",
@@ -44,7 +44,7 @@ _MAX_DETAILED_CHANGES = 2_000
 def _check_simulation(s: object, years: object, n_children: object, first_year: object
                       ) -> tuple[ContinuityScenario, float, int, bool]:
     """Validate a simulation's inputs and refuse one that would draw more than :data:`.MAX_SIM_CHANGES` changes."""
-    s = _check_scenario(s)
+    s = check_scenario(s)
     years = _check_years(years)
     n_children = check_size("n_children", n_children, MAX_CHILDREN)
     first_year = _check_first_year(first_year)
@@ -107,7 +107,7 @@ def simulate_worker_counts(
         Distinct workers per child over the period (at least 1).
     """
     s, years, n_children, first_year = _check_simulation(s, years, n_children, first_year)
-    rng = _rng(seed)
+    rng = as_generator(seed)
     groups = _handoff_groups(s, years, first_year, n_children, rng)
     if groups is not None:
         out = np.empty(n_children, dtype=np.int64)
@@ -212,7 +212,7 @@ def simulate_worker_counts_detailed(
             f"{_MAX_DETAILED_CHANGES:,} this simulation steps through; shorten years or lengthen "
             f"s.agency_tenure_years (got years = {years:g})"
         )
-    rng = _rng(seed)
+    rng = as_generator(seed)
     groups = _handoff_groups(s, years, first_year, n_children, rng)
     if groups is not None:
         workers = np.empty(n_children, dtype=np.int64)

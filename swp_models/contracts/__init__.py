@@ -20,12 +20,18 @@ Its modules, each readable in one sitting:
 * :mod:`~swp_models.contracts.comparison`: contracts compared (:func:`compare`,
   :func:`effort_comparison`, :func:`risk_sharing`, :func:`skimming_gain`);
 * :mod:`~swp_models.contracts.named`: the book's named contracts
-  (:func:`default_contracts`) and the chapter's settings.
+  (:func:`default_contracts`) and the chapter's settings;
+* :mod:`~swp_models.contracts.liability`: who pays for what (the scope) and what a practice
+  can lose before it fails;
+* :mod:`~swp_models.contracts.council`: the council's own side, and what a practice can do
+  with its incentives.
+
+The last two keep their names in their own modules (``contracts.liability.Scope``,
+``contracts.council.service_cuts``); ``swp_models.liability`` and ``swp_models.commissioning``
+are their former names, kept so that older imports work.
 
 The practice's risk attitude is given one way throughout: ``risk_tolerance`` in £
-(:func:`risk_aversion` derives ``r = 1 / risk_tolerance``). Who pays for what (the scope)
-and what a practice can lose before it fails are in :mod:`swp_models.liability`; the
-council's own side in :mod:`swp_models.commissioning`. The chapter's page tables, key
+(:func:`risk_aversion` derives ``r = 1 / risk_tolerance``). The chapter's page tables, key
 results and precomputed grids are in ``swp_models.figures.contracts_tables``.
 
 Notation, for one practice-year: ``C`` is the total cost of the practice's children (£),
@@ -36,7 +42,7 @@ administrative cost, which the council bears).
 
 from __future__ import annotations
 
-from . import comparison, families, named, payments, theory, years
+from . import comparison, council, families, liability, named, payments, theory, years
 from .comparison import *  # noqa: F401,F403
 from .families import *  # noqa: F401,F403
 from .named import *  # noqa: F401,F403

@@ -16,11 +16,19 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from ..costs import Caseload, CostModel, SeedLike, _as_caseload, _rng, default_caseload
-from ..liability import Scope
-from ..validation import check_in_range, check_instance, check_size, check_work
-from .payments import Contract, _contract_items
-from .theory import _check_effort_cost, risk_aversion, risk_premium
+from ..costs import Caseload, CostModel, SeedLike, as_caseload, as_generator, default_caseload
+from ..validation import (
+    check_effort_cost,
+    check_finite,
+    check_in_range,
+    check_instance,
+    check_size,
+    check_text,
+    check_work,
+)
+from .liability import Scope
+from .payments import Contract, contract_items
+from .theory import risk_aversion, risk_premium
 from .years import (
     _DRAW_LEVELS,
     MAX_YEARS,
@@ -31,6 +39,8 @@ from .years import (
 
 __all__ = [
     "power_of_incentive",
+    "measured_power",
+    "effort_from_power",
     "compare",
     "effort_comparison",
     "risk_sharing",
@@ -48,11 +58,37 @@ def power_of_incentive(contract: Contract, years: PracticeYears, step: float = 1
     check_instance("contract", contract, Contract, "Contract")
     check_instance("years", years, PracticeYears, "PracticeYears")
     h = check_in_range("step", step, 0.0, 0.1, low_open=True)
-    return _power(contract, years, years.scaled(1.0 + h), contract.payment(years))
+    return measured_power(contract, years, years.scaled(1.0 + h), contract.payment(years))
 
 
-def _power(contract: Contract, years: PracticeYears, bumped: PracticeYears, base_payment: np.ndarray) -> float:
+def measured_power(contract: Contract, years: PracticeYears, bumped: PracticeYears, base_payment: np.ndarray) -> float:
+    """Share of a £ of extra cost the practice bears, between ``years`` and the same years at higher cost.
+
+    ``1 - (E[P(bumped)] - E[P(years)]) / (E[C_bumped] - E[C])``: :func:`power_of_incentive` with the
+    costlier years and the payments on ``years`` given, so that contracts priced on the same years share
+    them.
+
+    Parameters
+    ----------
+    contract : Contract
+    years : PracticeYears
+    bumped : PracticeYears
+        ``years`` with every cost raised (``years.scaled(1 + h)``, ``h > 0``).
+    base_payment : numpy.ndarray
+        ``contract.payment(years)``, £, one value per practice-year.
+    """
+    check_instance("contract", contract, Contract, "Contract")
+    check_instance("years", years, PracticeYears, "PracticeYears")
+    check_instance("bumped", bumped, PracticeYears, "PracticeYears")
+    check_instance("base_payment", base_payment, np.ndarray, "numpy array of £ amounts")
+    if base_payment.shape != (years.n_years,) or not np.isfinite(base_payment).all():
+        raise ValueError(f"base_payment must hold one finite payment per practice-year of years ({years.n_years}); "
+                         f"got shape {base_payment.shape}")
+    if bumped.n_years != years.n_years:
+        raise ValueError(f"bumped must hold as many practice-years as years ({years.n_years}); got {bumped.n_years}")
     d_cost = float(np.mean(bumped.totals - years.totals))
+    if d_cost == 0:
+        raise ValueError("bumped must cost more than years on average; got the same expected cost")
     d_pay = float(np.mean(contract.payment(bumped) - base_payment))
     return 1.0 - d_pay / d_cost
 
@@ -91,7 +127,7 @@ def compare(
     """
     risk_aversion(risk_tolerance)
     check_instance("years", years, PracticeYears, "PracticeYears")
-    items = _contract_items(contracts)
+    items = contract_items(contracts)
     h = check_in_range("step", step, 0.0, 0.1, low_open=True)
     bumped = years.scaled(1.0 + h)
     mean_cost = float(years.totals.mean())
@@ -112,7 +148,7 @@ def compare(
                 "council_sd_spend": float(pay.std()),
                 "risk_premium_approx": risk_premium(surplus, risk_tolerance, exact=False),
                 "risk_premium_exact": rp_exact,
-                "power": _power(contract, years, bumped, pay),
+                "power": measured_power(contract, years, bumped, pay),
                 "admin_cost": admin,
                 "council_total_cost": mean_cost + rp_exact + admin,
             }
@@ -150,12 +186,12 @@ def skimming_gain(
     """
     check_instance("contract", contract, Contract, "Contract")
     check_instance("cost_model", cost_model, CostModel, "CostModel")
-    load = default_caseload() if caseload is None else _as_caseload(caseload)
+    load = default_caseload() if caseload is None else as_caseload(caseload)
     if scope is not None:
         check_instance("scope", scope, Scope, "Scope or None")
     n = check_size("n_years", n_years, MAX_YEARS)
     check_work(n * (load.maximum + 1), "n_years × caseload")
-    rng = _rng(seed)
+    rng = as_generator(seed)
     years = simulate_practice_years(cost_model, load, n, rng)
     if scope is not None:
         years = scope.apply(years)
@@ -193,7 +229,22 @@ def skimming_gain(
     return pd.DataFrame(rows)
 
 
-def _effort_from_power(name: str, power: float, k: float) -> float:
+def effort_from_power(name: str, power: float, effort_cost: float) -> float:
+    """The practice's effort ``e = s / k`` under a contract whose power of incentive is ``s``.
+
+    Parameters
+    ----------
+    name : str
+        The contract's name, for the error message.
+    power : float
+        ``s``, the share of a marginal £ of cost the practice bears (:func:`measured_power`), in
+        ``[0, effort_cost)``; a measured power within 1e-9 below 0 counts as 0.
+    effort_cost : float
+        ``k`` >= 1.
+    """
+    check_text("name", name)
+    power = check_finite("power", power)
+    k = check_effort_cost("effort_cost", effort_cost)
     # The measured power carries rounding error of order 1e-12 at its natural limits.
     if -1e-9 < power < 0:
         power = 0.0
@@ -248,17 +299,17 @@ def effort_comparison(
     """
     risk_aversion(risk_tolerance)
     check_instance("years", years, PracticeYears, "PracticeYears")
-    k = _check_effort_cost(effort_cost)
+    k = check_effort_cost("effort_cost", effort_cost)
     h = check_in_range("step", step, 0.0, 0.1, low_open=True)
-    items = _contract_items(contracts)
+    items = contract_items(contracts)
     bumped = years.scaled(1.0 + h)
     m = float(years.totals.mean())
     reduced: dict[float, PracticeYears] = {}  # contracts of equal power share one set of reduced costs
     rows = []
     for name, contract in items:
         pay = contract.payment(years)
-        power = _power(contract, years, bumped, pay)
-        e = _effort_from_power(name, power, k)
+        power = measured_power(contract, years, bumped, pay)
+        e = effort_from_power(name, power, k)
         admin = float(contract.admin_cost(years).mean())
         rp_fixed = risk_premium(pay - years.totals, risk_tolerance, exact=True)
         key = round(e, 12)
@@ -306,7 +357,7 @@ def risk_sharing(contracts: Mapping[str, Contract] | Sequence[Contract], years: 
         and ``overall`` (the slope of ``-pi`` on ``C`` alone); NaN for a part that does not
         vary (a fixed caseload, or a single needs group).
     """
-    items = _contract_items(contracts)
+    items = contract_items(contracts)
     check_instance("years", years, PracticeYears, "PracticeYears")
     model = years.cost_model
     rates = np.array([model.recorded_means()[g] for g in model.groups])

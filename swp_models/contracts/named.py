@@ -8,10 +8,11 @@ from ``data/assumptions_contracts.csv`` unless given. The book prices them for a
 
 from __future__ import annotations
 
+from .. import assumptions
 from ..costs import CostModel, default_caseload, default_cost_model
-from ..liability import SCOPES, Scope, default_scope
-from ..validation import check_in_range, check_instance, check_one_of
+from ..validation import check_in_range, check_instance, check_one_of, check_text
 from .families import MixedOutcome, Outcome, OutcomeBased
+from .liability import SCOPES, Scope, default_scope
 from .payments import (
     Block,
     Capitation,
@@ -38,11 +39,9 @@ _ASSUMPTIONS = "assumptions_contracts"
 def assumption(parameter: str) -> float:
     """Value of one assumption in ``data/assumptions_contracts.csv`` (e.g. ``"risk_tolerance"``).
 
-    The same as :func:`swp_models.commissioning.assumption` with ``column="value"``.
+    The same as :func:`swp_models.contracts.council.assumption` with ``column="value"``.
     """
-    from ..commissioning import assumption as value_of
-
-    return value_of(parameter)
+    return assumptions.value_in(_ASSUMPTIONS, check_text("parameter", parameter))
 
 
 #: Contract terms :func:`default_contracts` reads from the assumptions log unless given.
@@ -65,11 +64,11 @@ def default_contracts(cost_model: CostModel | None = None, *, scope: Scope | str
     ----------
     cost_model : CostModel, optional
         Sets the capitation rates; default :func:`swp_models.costs.default_cost_model`.
-    scope : swp_models.liability.Scope or str, optional
-        What the practice pays for (a :class:`~swp_models.liability.Scope`, or a name of
-        :data:`~swp_models.liability.SCOPES` for its default); sets the capitation rates (the
+    scope : swp_models.contracts.liability.Scope or str, optional
+        What the practice pays for (a :class:`~swp_models.contracts.liability.Scope`, or a name of
+        :data:`~swp_models.contracts.liability.SCOPES` for its default); sets the capitation rates (the
         expected cost of a child in the scope, with its share of the fixed budget). Default:
-        the children's costs alone, as :func:`swp_models.liability.Scope` never applied.
+        the children's costs alone, as :func:`swp_models.contracts.liability.Scope` never applied.
     years : PracticeYears, optional
         The practice-years the contracts will be priced on (with the scope applied): the
         two threshold contracts are then :func:`balanced` on them, so that they pay the

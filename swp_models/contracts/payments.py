@@ -15,7 +15,7 @@ from typing import Mapping, Sequence
 import numpy as np
 from scipy import optimize
 
-from ..costs import NEEDS_GROUPS, CostModel, _caseload_distribution
+from ..costs import NEEDS_GROUPS, CostModel, caseload_distribution
 from ..validation import (
     check_in_range,
     check_instance,
@@ -37,6 +37,7 @@ __all__ = [
     "balanced",
     "VolumeBand",
     "HighCostReinsurance",
+    "contract_items",
 ]
 
 
@@ -390,7 +391,7 @@ class VolumeBand(Contract):
         extra = rate * self.outside(years)
         if self.amount is not None:
             return self.amount + extra
-        ns, probs = _caseload_distribution(years.caseload)
+        ns, probs = caseload_distribution(years.caseload)
         ns = ns.astype(float)
         expected_outside = float(np.dot(probs, np.maximum(ns - self.high, 0.0) - np.maximum(self.low - ns, 0.0)))
         return years.expected_total - rate * expected_outside + extra
@@ -449,7 +450,19 @@ class HighCostReinsurance(Contract):
 _MAX_CONTRACTS = 200
 
 
-def _contract_items(contracts: Mapping[str, Contract] | Sequence[Contract]) -> list[tuple[str, Contract]]:
+def contract_items(contracts: Mapping[str, Contract] | Sequence[Contract]) -> list[tuple[str, Contract]]:
+    """The ``(name, contract)`` pairs of ``contracts``, each checked: how every comparison reads its contracts.
+
+    Parameters
+    ----------
+    contracts : mapping or sequence
+        ``{name: Contract}``, or Contracts named by their ``label``; 1 to 200 of them.
+
+    Returns
+    -------
+    list of (str, Contract)
+        In the order given.
+    """
     if isinstance(contracts, Mapping):
         items = list(contracts.items())
     else:

@@ -19,9 +19,9 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from ..liability import _surplus as _surplus_array
 from ..validation import (
-    MAX_CELLS,
+    check_amounts,
+    check_effort_cost,
     check_finite,
     check_finite_array,
     check_probability,
@@ -30,6 +30,7 @@ from ..validation import (
     check_instance,
     check_nonnegative,
     check_positive,
+    check_shares,
 )
 from .years import PracticeYears
 
@@ -88,7 +89,7 @@ def risk_premium(surplus: np.ndarray, risk_tolerance: float, exact: bool = True)
     float
         £ per practice-year; 0 for a risk-neutral practice.
     """
-    arr = _surplus_array(surplus)
+    arr = check_amounts("surplus", surplus)
     r = risk_aversion(risk_tolerance)
     exact = check_flag("exact", exact)
     if r == 0:
@@ -99,44 +100,14 @@ def risk_premium(surplus: np.ndarray, risk_tolerance: float, exact: bool = True)
     return float((special.logsumexp(-r * centred) - math.log(arr.size)) / r)
 
 
-def _check_effort_cost(effort_cost: float) -> float:
-    return check_in_range("effort_cost", effort_cost, 1.0, None)
-
-
-def _check_shares(share: float | np.ndarray, name: str = "share") -> np.ndarray:
-    return _check_numbers(share, name, 0.0, 1.0)
-
-
-def _check_numbers(value: object, name: str, low: float = 0.0, high: float | None = None) -> np.ndarray:
-    """A number or an array of numbers in ``[low, high]`` (``high`` None: no upper bound), as a float array."""
-    span = f"[{low:g}, {'inf' if high is None else f'{high:g}'}]"
-    if isinstance(value, (bool, np.bool_, str, bytes)) or value is None:
-        raise TypeError(f"{name} must be a number or an array of numbers in {span}; got {value!r}")
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a number or an array of numbers in {span}; got {value!r:.80}") from None
-    if np.asarray(value).dtype == bool:
-        raise TypeError(f"{name} must hold numbers, not True/False")
-    if arr.size > MAX_CELLS:
-        raise ValueError(f"{name} must hold at most {MAX_CELLS:,} values; got {arr.size:,}")
-    if arr.size == 0:
-        raise ValueError(f"{name} must hold at least one value; got an empty array")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite (no NaN or infinity); got {value!r:.80}")
-    if (arr < low).any() or (high is not None and (arr > high).any()):
-        raise ValueError(f"{name} must be in {span}; got {value!r:.80}")
-    return arr
-
-
 def effort_level(share: float | np.ndarray, effort_cost: float) -> float | np.ndarray:
     """Effort a practice bearing cost share ``s`` chooses: ``e* = s / k``.
 
     The practice maximises ``s e m - k e**2 m / 2``. ``effort_cost`` (``k``) must be at
     least 1, so that ``e* <= 1`` for every share (effort cannot cut more than all cost).
     """
-    s = _check_shares(share)
-    k = _check_effort_cost(effort_cost)
+    s = check_shares("share", share)
+    k = check_effort_cost("effort_cost", effort_cost)
     out = s / k
     return float(out) if out.ndim == 0 else out
 
@@ -168,11 +139,11 @@ def council_expected_cost(
     effort_cost : float
         ``k`` >= 1.
     """
-    s = _check_shares(share)
+    s = check_shares("share", share)
     m = check_positive("mean_cost", mean_cost)
     v = check_nonnegative("var_cost", var_cost)
     r = risk_aversion(risk_tolerance)
-    k = _check_effort_cost(effort_cost)
+    k = check_effort_cost("effort_cost", effort_cost)
     out = m * (1 - s / k) + m * s**2 / (2 * k) + r * s**2 * v / 2
     return float(out) if out.ndim == 0 else out
 
@@ -186,7 +157,7 @@ def optimal_share(mean_cost: float, var_cost: float, risk_tolerance: float, effo
     m = check_positive("mean_cost", mean_cost)
     v = check_nonnegative("var_cost", var_cost)
     r = risk_aversion(risk_tolerance)
-    k = _check_effort_cost(effort_cost)
+    k = check_effort_cost("effort_cost", effort_cost)
     return 1.0 / (1.0 + r * k * v / m)
 
 
@@ -246,9 +217,9 @@ def simulated_optimal_share(
     """
     check_instance("years", years, PracticeYears, "PracticeYears")
     r = risk_aversion(risk_tolerance)
-    k = _check_effort_cost(effort_cost)
+    k = check_effort_cost("effort_cost", effort_cost)
     grid = np.linspace(0.0, 1.0, 101) if shares is None else \
-        _check_shares(check_finite_array("shares", shares, min_len=2, max_len=10_001), "shares").ravel()
+        check_shares("shares", check_finite_array("shares", shares, min_len=2, max_len=10_001)).ravel()
     if grid.size < 2:
         raise ValueError(f"shares must hold at least two values; got {grid.size}")
     grid = np.unique(grid)

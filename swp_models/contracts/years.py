@@ -19,8 +19,8 @@ from ..costs import (
     CostModel,
     PracticeChildren,
     SeedLike,
-    _as_caseload,
-    _rng,
+    as_caseload,
+    as_generator,
     draw_practice_children,
     total_cost_moments,
 )
@@ -84,7 +84,7 @@ class PracticeYears:
         The part of each child's cost that is the practice's own (fixed) staff, £ per child
         per year, >= 0: it is inside every child's cost and is taken out of the total once
         per child, so that an extra child adds only its variable cost. See
-        :class:`swp_models.liability.Scope`.
+        :class:`swp_models.contracts.liability.Scope`.
     """
 
     children: PracticeChildren
@@ -332,10 +332,10 @@ def simulate_practice_years(
     seed : int or numpy.random.Generator
     """
     check_instance("cost_model", cost_model, CostModel, "CostModel")
-    load = _as_caseload(caseload)
+    load = as_caseload(caseload)
     n = check_size("n_years", n_years, MAX_YEARS)
     check_work(n * load.maximum, "n_years × caseload")
-    rng = _rng(seed)
+    rng = as_generator(seed)
     kids = draw_practice_children(cost_model, load, n, rng)
     draws = rng.integers(0, _DRAW_LEVELS, size=kids.costs.size, dtype=np.uint16)
     return PracticeYears(kids, draws, cost_model, load)

@@ -34,11 +34,10 @@ from __future__ import annotations
 
 from . import caseload, census, distribution, model, needs, pooling, scenarios, totals
 from .caseload import *  # noqa: F401,F403
-from .caseload import _as_caseload, _caseload_distribution  # noqa: F401  (used by swp_models.contracts)
 from .census import *  # noqa: F401,F403
 from .distribution import *  # noqa: F401,F403
 from .model import *  # noqa: F401,F403
-from .model import SeedLike, _rng  # noqa: F401  (used by swp_models.contracts and .abroad)
+from .model import SeedLike  # noqa: F401  (the type of a seed, used by swp_models.contracts)
 from .needs import *  # noqa: F401,F403
 from .pooling import *  # noqa: F401,F403
 from .scenarios import *  # noqa: F401,F403

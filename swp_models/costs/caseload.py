@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 from scipy import special
 
-from ..validation import MAX_DRAWS, check_one_of, check_size
-from .model import SeedLike, _rng
+from ..validation import MAX_DRAWS, check_instance, check_one_of, check_size, check_text
+from .model import SeedLike, as_generator
 from .needs import _folder, _row
 
-__all__ = ["MAX_CAPACITY", "Caseload", "default_caseload"]
+__all__ = ["MAX_CAPACITY", "Caseload", "default_caseload", "as_caseload", "caseload_distribution"]
 
 
 #: Largest number of children a caseload may name (a whole country's looked-after children many times over).
@@ -82,7 +82,7 @@ class Caseload:
     def sample(self, n: int, seed: SeedLike) -> np.ndarray:
         """Draw ``n`` caseloads (int64)."""
         n = check_size("n", n, MAX_DRAWS, low=0)
-        rng = _rng(seed)
+        rng = as_generator(seed)
         if self.margin == 0:
             return np.full(n, self.mean, dtype=np.int64)
         if self.kind == "uniform":
@@ -90,8 +90,17 @@ class Caseload:
         return self.minimum + rng.binomial(2 * self.margin, 0.5, size=n).astype(np.int64)
 
 
-def _as_caseload(caseload: int | Caseload, name: str = "caseload") -> Caseload:
-    """A :class:`Caseload` from a caseload or a whole number of children (>= 1), errors naming ``name``."""
+def as_caseload(caseload: int | Caseload, name: str = "caseload") -> Caseload:
+    """A :class:`Caseload` from a caseload or a whole number of children (>= 1), errors naming ``name``.
+
+    Parameters
+    ----------
+    caseload : int or Caseload
+        A caseload, used as given, or a fixed number of children, 1 to :data:`MAX_CAPACITY`.
+    name : str
+        The parameter's name in error messages.
+    """
+    check_text("name", name)
     if isinstance(caseload, Caseload):
         return caseload
     if isinstance(caseload, bool) or not isinstance(caseload, (int, np.integer, float, np.floating)):
@@ -122,8 +131,20 @@ def default_caseload(kind: str = "uniform", *, data_dir: str | Path | None = Non
     return Caseload(mean=int(mean), margin=int(margin), kind=kind)
 
 
-def _caseload_distribution(load: Caseload) -> tuple[np.ndarray, np.ndarray]:
-    """Possible caseloads and their probabilities."""
+def caseload_distribution(load: Caseload) -> tuple[np.ndarray, np.ndarray]:
+    """Possible caseloads and their probabilities.
+
+    Parameters
+    ----------
+    load : Caseload
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The numbers of children from ``load.minimum`` to ``load.maximum`` (int64) and the chance of each
+        (uniform, or binomial about the mean), summing to 1.
+    """
+    check_instance("load", load, Caseload, "Caseload")
     if load.margin == 0:
         return np.array([load.mean], dtype=np.int64), np.array([1.0])
     ns = np.arange(load.minimum, load.maximum + 1, dtype=np.int64)

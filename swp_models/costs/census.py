@@ -3,9 +3,10 @@
 Chapter 3's evidence on what a child in care costs, computed from the sourced tables: the
 Children in Need census of February 2005 reconciled with the report's annual averages
 (:func:`census_reconciliation`, :func:`census_implied_children`, :func:`census_2003_basis`),
-councils' spending per looked-after child (:func:`spend_per_looked_after_child`), the Cost
-Calculator's index by need (:func:`needs_index_check`, :func:`report_ratios`) and the central
-mix's mean against spending plus a practice's staff cost (:func:`overhead_check`).
+councils' spending per looked-after child (:func:`spend_per_looked_after_child`), and the Cost
+Calculator's index by need (:func:`needs_index_check`, :func:`report_ratios`). The central mix's mean
+against spending plus a practice's staff cost, which needs chapter 4's practice, is
+:func:`swp_models.figures.costs_tables.overhead_check`.
 
 Units: £ per child per year unless stated.
 """
@@ -20,7 +21,7 @@ import pandas as pd
 from .. import data
 from ..validation import check_positive
 from .model import NEEDS_GROUPS
-from .needs import _folder, _load, census_average_cost, default_cost_model
+from .needs import _folder, _load
 
 __all__ = [
     "census_reconciliation",
@@ -29,7 +30,6 @@ __all__ = [
     "spend_per_looked_after_child",
     "needs_index_check",
     "report_ratios",
-    "overhead_check",
 ]
 
 
@@ -208,36 +208,3 @@ def report_ratios(*, data_dir: str | Path | None = None) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
-
-
-def overhead_check(*, data_dir: str | Path | None = None) -> pd.DataFrame:
-    """The central mix's mean cost against the census average and against councils' spending plus staff cost.
-
-    Councils' net spending per looked-after child (2005-06) leaves out social workers'
-    salaries and assessment; adding a practice's running cost per child (chapter 4,
-    :func:`swp_models.practice.summary`) puts a social-work cost back.
-
-    Parameters
-    ----------
-    data_dir : str or pathlib.Path, optional
-        Folder of the data tables; default the package's own ``data/``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``measure`` and ``value`` (£ per child per year), in the order shown on the page.
-    """
-    _folder(data_dir)  # checked even where the data is not read
-    from ..practice import summary
-
-    spend = spend_per_looked_after_child().set_index("year").loc["2005-06", "per_child"]
-    staff = float(summary()["cost_per_child"])
-    rows = [
-        ("Councils' net spending per looked-after child, 2005-06 (no social-work salaries)", float(spend)),
-        ("... plus a practice's running cost per child (chapter 4)", float(spend) + staff),
-        ("Census average stated in the report, 2005", census_average_cost(data_dir=data_dir)),
-        ("Central needs mix at the research's group costs (include social work and overheads)",
-         default_cost_model(data_dir=data_dir).mean),
-    ]
-    return pd.DataFrame(rows, columns=["measure", "value"])
-

@@ -22,7 +22,7 @@ from scipy import fft as sp_fft
 from scipy import special
 
 from ..validation import MAX_CELLS, check_in_range, check_instance, check_integer, check_positive, check_sequence, check_size
-from .caseload import MAX_CAPACITY, Caseload, _as_caseload, _caseload_distribution, default_caseload
+from .caseload import MAX_CAPACITY, Caseload, as_caseload, caseload_distribution, default_caseload
 from .model import CostModel, _check_array, _check_model
 from .needs import _folder
 from .totals import total_cost_moments
@@ -328,11 +328,11 @@ def total_cost_distribution(
 def _distribution(model: CostModel, caseload: object, points_per_sd: object, name: str) -> TotalCostDistribution:
     """:func:`total_cost_distribution`, its messages naming the caller's parameter ``name`` for the caseload."""
     _check_model(model)
-    load = _as_caseload(caseload, name)
+    load = as_caseload(caseload, name)
     per_sd = check_integer("points_per_sd", points_per_sd, low=4, high=400)
     reach, n_points = _grid_plan(model, load, per_sd, name)
     nodes, node_weights = _shock_nodes(model)
-    ns, probs = _caseload_distribution(load)
+    ns, probs = caseload_distribution(load)
     step = reach / (n_points - 1)
     child = _child_grid_pmf(model, step, n_points)
     phi = sp_fft.rfft(child)
@@ -469,7 +469,7 @@ def practice_percentiles(
     """
     _folder(data_dir)  # checked even where the data is not read
     _check_model(model)
-    load = default_caseload(data_dir=data_dir) if caseload is None else _as_caseload(caseload)
+    load = default_caseload(data_dir=data_dir) if caseload is None else as_caseload(caseload)
     q = _check_levels(qs)
     dist = total_cost_distribution(model, load)
     moments = total_cost_moments(model, load)
@@ -519,12 +519,12 @@ def practice_density(
         raise ValueError("caseloads must name at least one caseload; got an empty mapping")
     n = check_size("n_points", n_points, 100_000, low=2)
     for c in caseloads.values():
-        _grid_plan(model, _as_caseload(c, "caseloads"), _GRID_POINTS_PER_SD, "caseloads")
+        _grid_plan(model, as_caseload(c, "caseloads"), _GRID_POINTS_PER_SD, "caseloads")
     dists = {label: _distribution(model, c, _GRID_POINTS_PER_SD, "caseloads") for label, c in caseloads.items()}
     lo = min(float(d.quantile(1e-4)) for d in dists.values())
     hi = max(float(d.quantile(1 - 1e-4)) for d in dists.values())
     x = np.linspace(lo, hi, n)
-    dist_loads = {label: _as_caseload(c, "caseloads") for label, c in caseloads.items()}
+    dist_loads = {label: as_caseload(c, "caseloads") for label, c in caseloads.items()}
     frames = []
     for label, dist in dists.items():
         exact = np.interp(x, dist.grid, dist.density()) * 1e6

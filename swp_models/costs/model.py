@@ -41,7 +41,7 @@ from ..validation import (
     check_size,
 )
 
-__all__ = ["NEEDS_GROUPS", "EXCEPTIONAL", "CostModel"]
+__all__ = ["NEEDS_GROUPS", "EXCEPTIONAL", "CostModel", "as_generator"]
 
 
 #: Needs groups of Ward and colleagues, in order of rising cost (names as in ``cost_by_needs_2005``).
@@ -57,7 +57,15 @@ _SHARE_TOLERANCE = 1e-9
 SeedLike = int | np.random.Generator | None
 
 
-def _rng(seed: SeedLike) -> np.random.Generator:
+def as_generator(seed: SeedLike) -> np.random.Generator:
+    """The random generator a simulation draws from: ``seed`` itself if it is a generator, else a new one.
+
+    Parameters
+    ----------
+    seed : int or numpy.random.Generator
+        A whole number >= 0 (``numpy.random.default_rng(seed)``) or a generator, used as given. None
+        is refused: every simulation in the book is reproducible.
+    """
     if isinstance(seed, np.random.Generator):
         return seed
     if seed is None:
@@ -433,7 +441,7 @@ class CostModel:
             Component indices (int8), only when ``return_groups``.
         """
         n = check_size("n", n, MAX_CELLS, low=0)
-        rng = _rng(seed)
+        rng = as_generator(seed)
         u = rng.random(n)
         comp = np.zeros(n, dtype=np.int8)
         for edge in np.cumsum(self.component_weights)[:-1]:

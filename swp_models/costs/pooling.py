@@ -24,9 +24,9 @@ from ..validation import (
     check_size,
     check_work,
 )
-from .caseload import MAX_CAPACITY, Caseload, _as_caseload, _caseload_distribution
+from .caseload import MAX_CAPACITY, Caseload, as_caseload, caseload_distribution
 from .distribution import _GRID_POINTS_PER_SD, _distribution, _grid_plan
-from .model import CostModel, SeedLike, _check_model, _rng
+from .model import CostModel, SeedLike, _check_model, as_generator
 from .needs import _folder, default_cost_model, default_shock_cv
 from .totals import draw_practice_children, relative_spread, shock_exceedance
 
@@ -100,15 +100,15 @@ def prob_cost_per_child_exceeds(
         A probability.
     """
     _check_model(model)
-    load = _as_caseload(n, "n")
+    load = as_caseload(n, "n")
     excess = check_in_range("excess", excess, 0.0, None)
     check_one_of("method", method, _POOLING_METHODS)
     n_sims = check_size("n_sims", n_sims, MAX_DRAWS)
-    rng = _rng(seed)
+    rng = as_generator(seed)
     if method == "exact":
         return _distribution(model, load, _GRID_POINTS_PER_SD, "n").prob_cost_per_child_exceeds(excess)
     if method == "normal":
-        ns, probs = _caseload_distribution(load)
+        ns, probs = caseload_distribution(load)
         return float(sum(p * special.ndtr(-excess / relative_spread(model, int(k))) for k, p in zip(ns, probs)))
     return _simulated_exceedance(model, load, excess, _check_simulation_size(n_sims, load, "n"), rng)
 
@@ -146,7 +146,7 @@ def pooling_table(
     pools = [check_size("sizes", n, MAX_CELLS) for n in check_sequence("sizes", sizes, max_len=1000)]
     excess = check_in_range("excess", excess, 0.0, None)
     n_sims = _check_simulation_size(n_sims, Caseload(max(pools)), "sizes")
-    rng = _rng(seed)
+    rng = as_generator(seed)
     rows = []
     for n in pools:
         p_sim = _simulated_exceedance(model, Caseload(n), excess, n_sims, rng)

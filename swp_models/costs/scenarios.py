@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 
 from ..validation import MAX_DRAWS, check_in_range, check_positive, check_sequence, check_size, check_work
-from .caseload import Caseload, _as_caseload, default_caseload
+from .caseload import Caseload, as_caseload, default_caseload
 from .distribution import total_cost_distribution
-from .model import NEEDS_GROUPS, CostModel, SeedLike, _check_model, _rng
+from .model import NEEDS_GROUPS, CostModel, SeedLike, _check_model, as_generator
 from .needs import _folder, _needs_mixes, assumption, calibrate_shares, default_cost_model, shares_for_complex_share
 from .totals import draw_practice_children, total_cost_moments
 
@@ -74,7 +74,7 @@ def needs_mix_table(caseload: int | Caseload | None = None, *, data_dir: str | P
         is more than 10% / 20% above its mean) and ``basis`` (what the mix rests on).
     """
     _folder(data_dir)  # checked even where the data is not read
-    load = default_caseload(data_dir=data_dir) if caseload is None else _as_caseload(caseload)
+    load = default_caseload(data_dir=data_dir) if caseload is None else as_caseload(caseload)
     return pd.DataFrame([_mix_row(label, model, load, basis) for label, model, basis in _needs_mixes(data_dir=data_dir)])
 
 
@@ -110,7 +110,7 @@ def tail_sensitivity(
     _folder(data_dir)  # checked even where the data is not read
     t = assumption("tail_share_sensitivity", data_dir=data_dir) if tail_share is None else tail_share
     multiple = assumption("tail_multiple", data_dir=data_dir) if tail_multiple is None else tail_multiple
-    load = default_caseload(data_dir=data_dir) if caseload is None else _as_caseload(caseload)
+    load = default_caseload(data_dir=data_dir) if caseload is None else as_caseload(caseload)
     models = {
         "default": default_cost_model(data_dir=data_dir),
         "with exceptional children": default_cost_model(tail_share=t, tail_multiple=multiple, data_dir=data_dir),
@@ -169,7 +169,7 @@ def target_sensitivity(
         (£), ``practice_sd`` (£), ``p_over_10`` and ``p_over_20``.
     """
     _folder(data_dir)  # checked even where the data is not read
-    load = default_caseload(data_dir=data_dir) if caseload is None else _as_caseload(caseload)
+    load = default_caseload(data_dir=data_dir) if caseload is None else as_caseload(caseload)
     rows = []
     for target in check_sequence("targets", targets, max_len=1000):
         calib = calibrate_shares(target, n_points=2, data_dir=data_dir)
@@ -235,7 +235,7 @@ def share_sensitivity_grid(
         more than k% above the mean).
     """
     _folder(data_dir)  # checked even where the data is not read
-    load = default_caseload(data_dir=data_dir) if caseload is None else _as_caseload(caseload)
+    load = default_caseload(data_dir=data_dir) if caseload is None else as_caseload(caseload)
     calib = calibrate_shares(target_mean, n_points=2, data_dir=data_dir)
     lo, hi = calib.complex_share_range
     if complex_shares is None:
@@ -298,7 +298,7 @@ def mix_sensitivity_grid(
         and ``practice_p95`` (£ per practice-year), ``p_over_10`` and ``p_over_20``.
     """
     _folder(data_dir)  # checked even where the data is not read
-    load = default_caseload(data_dir=data_dir) if caseload is None else _as_caseload(caseload)
+    load = default_caseload(data_dir=data_dir) if caseload is None else as_caseload(caseload)
     rows = []
     cv_values = [check_positive("cvs", v) for v in check_sequence("cvs", cvs, max_len=100)]
     adds = [check_in_range("additional_shares", a, 0.0, 1.0)
@@ -352,12 +352,12 @@ def exact_vs_simulated(
         :func:`total_cost_distribution`.
     """
     _folder(data_dir)  # checked even where the data is not read
-    load = default_caseload(data_dir=data_dir) if caseload is None else _as_caseload(caseload)
+    load = default_caseload(data_dir=data_dir) if caseload is None else as_caseload(caseload)
     _check_model(model)
     n_children = check_size("n_children", n_children, MAX_DRAWS, low=100)
     n_years = check_size("n_years", n_years, MAX_DRAWS, low=100)
     check_work(n_years * load.maximum, "n_years × caseload")
-    rng = _rng(seed)
+    rng = as_generator(seed)
     rows: list[tuple[str, float, float, float]] = []
 
     def moments_rows(label: str, x: np.ndarray, mean: float, var: float) -> None:

@@ -20,8 +20,8 @@ import pandas as pd
 from scipy import special
 
 from ..validation import MAX_DRAWS, check_in_range, check_instance, check_nonnegative, check_size, check_work
-from .caseload import MAX_CAPACITY, Caseload, _as_caseload, default_caseload
-from .model import CostModel, SeedLike, _check_array, _check_model, _rng
+from .caseload import MAX_CAPACITY, Caseload, as_caseload, default_caseload
+from .model import CostModel, SeedLike, _check_array, _check_model, as_generator
 from .needs import _folder
 
 __all__ = [
@@ -63,7 +63,7 @@ def total_cost_moments(model: CostModel, caseload: int | Caseload) -> TotalCostM
     ``Var(S) = (1 + v) Var(T) + v E[T]**2``.
     """
     _check_model(model)
-    load = _as_caseload(caseload)
+    load = as_caseload(caseload)
     mean = load.expected * model.mean
     var_t = load.expected * model.variance + load.variance * model.mean**2
     v = model.shock_variance
@@ -85,7 +85,7 @@ def variance_decomposition(model: CostModel, caseload: int | Caseload | None = N
     """
     _folder(data_dir)  # checked even where the data is not read
     _check_model(model)
-    load = default_caseload(data_dir=data_dir) if caseload is None else _as_caseload(caseload)
+    load = default_caseload(data_dir=data_dir) if caseload is None else as_caseload(caseload)
     costs_term = load.expected * model.variance
     count_term = load.variance * model.mean**2
     total = costs_term + count_term
@@ -223,7 +223,7 @@ def draw_practice_children(
     PracticeChildren
     """
     _check_model(model)
-    load = _as_caseload(caseload)
+    load = as_caseload(caseload)
     n_years = _check_years(n_years, load, "n_years")
     check_instance("rng", rng, np.random.Generator, "numpy Generator")
     counts = load.sample(n_years, rng)
@@ -268,9 +268,9 @@ def simulate_practice_costs(
         :func:`swp_models.contracts.simulate_practice_years`.
     """
     _check_model(model)
-    load = _as_caseload(caseload)
+    load = as_caseload(caseload)
     n_sims = _check_years(n_sims, load, "n_sims")
-    sims = draw_practice_children(model, load, n_sims, _rng(seed))
+    sims = draw_practice_children(model, load, n_sims, as_generator(seed))
     frame = pd.DataFrame({"children": sims.counts, "total_cost": sims.totals})
     frame["cost_per_child"] = sims.totals / sims.counts
     for k, name in enumerate(model.components):

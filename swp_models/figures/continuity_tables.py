@@ -45,8 +45,8 @@ from ..continuity import (
     team_size_for_rota,
 )
 from ..continuity import compare as cc
-from ..continuity.changes import _labelled_scenarios
-from ..continuity.scenario import _check_scenario, _rng
+from ..continuity.changes import labelled_scenarios
+from ..continuity.scenario import check_scenario, as_generator
 from ..continuity.queue import MAX_PLACES
 from ..continuity.simulate import MAX_CHILDREN
 from ..tables import Table
@@ -82,7 +82,7 @@ _MAX_TARGETS = 10_000
 def _check_mapping(scenarios: object) -> Mapping[str, ContinuityScenario]:
     """A non-empty mapping of labels to scenarios (each checked), the form the chapter's tables take."""
     check_instance("scenarios", scenarios, Mapping, "mapping of labels to ContinuityScenario")
-    _labelled_scenarios(scenarios)
+    labelled_scenarios(scenarios)
     return scenarios  # type: ignore[return-value]
 
 
@@ -314,7 +314,7 @@ def stability_check(scenario: ContinuityScenario | None = None) -> pd.DataFrame:
         ``fitted`` (percent, Poisson with the fitted hazard), ``hazard_fitted``
         (changes per year).
     """
-    s = reference_scenarios()["Council, England 2005"] if scenario is None else _check_scenario(scenario, "scenario")
+    s = reference_scenarios()["Council, England 2005"] if scenario is None else check_scenario(scenario, "scenario")
     frame = data.load(STABILITY_TABLE).set_index(["period", "measure"])
     one = frame.loc[("2017-18", "at_least_one_change_share")]
     h_fit = implied_hazard(one["value"] / 100.0)
@@ -364,7 +364,7 @@ def simulation_check(n_children: int = 200_000, seed: int | np.random.Generator 
         standard errors; ``NaN`` where the standard error is zero).
     """
     n_children = check_size("n_children", n_children, MAX_CHILDREN, low=100)
-    rng = _rng(seed)
+    rng = as_generator(seed)
     s = reference_scenarios()["Council, England 2005"]
     rows = []
     for model in ("Poisson", "Workers keep their type"):

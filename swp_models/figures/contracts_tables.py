@@ -38,14 +38,14 @@ from ..contracts import (
     skimming_gain,
     with_effort,
 )
-from ..contracts.comparison import _effort_from_power, _power
-from ..contracts.payments import _contract_items
-from ..contracts.theory import _check_effort_cost, _check_shares
+from ..contracts.comparison import effort_from_power, measured_power
+from ..contracts.payments import contract_items
 from ..costs import default_caseload, default_cost_model, total_cost_moments
 from ..liability import SCOPE_LABELS, SCOPES, default_scope, failure_comparison, limited_liability
 from ..scenario import Scenario, Simulation
 from ..tables import Table
 from ..validation import (
+    check_effort_cost,
     check_in_range,
     check_instance,
     check_integer,
@@ -53,6 +53,7 @@ from ..validation import (
     check_one_of,
     check_positive,
     check_sequence,
+    check_shares,
     check_size,
     check_work,
 )
@@ -370,7 +371,7 @@ def surplus_histograms(
     if n_bins < 2 or n_bins > 400 or abs(n_bins * w - 2 * lim) > 1e-6 * lim:
         raise ValueError(f"width must divide 2 * limit into 2 to 400 bins; got width={width!r}, limit={limit!r}")
     yrs = _years() if years is None else check_instance("years", years, PracticeYears, "PracticeYears")
-    items = _contract_items(_book() if contracts is None else contracts)
+    items = contract_items(_book() if contracts is None else contracts)
     edges = np.linspace(-lim, lim, n_bins + 1)
     expected = yrs.expected_total
     rows = []
@@ -426,8 +427,8 @@ def design_grid(
         ``T = 0`` (nothing then depends on cost), plus the per-child needs assessment
         with the ``"needs"`` basis.
     """
-    k = _check_effort_cost(assumption("effort_cost") if effort_cost is None else effort_cost)
-    grid_s = _check_shares(check_sequence("shares", shares, max_len=_MAX_GRID), "shares").ravel()
+    k = check_effort_cost("effort_cost", assumption("effort_cost") if effort_cost is None else effort_cost)
+    grid_s = check_shares("shares", check_sequence("shares", shares, max_len=_MAX_GRID)).ravel()
     grid_t = [check_nonnegative("thresholds", t) for t in check_sequence("thresholds", thresholds, max_len=_MAX_GRID)]
     grid_tol = [check_in_range("tolerances", t, 1.0, None)
                 for t in check_sequence("tolerances", tolerances, max_len=_MAX_GRID)]
@@ -464,8 +465,8 @@ def _design_rows(years: PracticeYears, scope: str, grid_b: list, grid_t: list, g
                 c = CostSharing(share=float(s), threshold=t, basis=basis)
                 pay = c.payment(years)
                 surplus = pay - years.totals
-                power = _power(c, years, bumped, pay)
-                e = _effort_from_power(c.label, power, k)
+                power = measured_power(c, years, bumped, pay)
+                e = effort_from_power(c.label, power, k)
                 surplus_e = c.surplus(with_effort(years, e))
                 base = {
                     "scope": scope, "share": float(s), "threshold": t, "basis": basis, "power": power, "effort": e,
@@ -514,10 +515,10 @@ def frontier_grid(
         ``net_saving_at_optimum`` (simulated, £) and ``closed_form_saving`` (closed form at
         its own optimum, £).
     """
-    grid = _check_shares(check_sequence("shares", shares, min_len=2, max_len=_MAX_GRID), "shares").ravel()
+    grid = check_shares("shares", check_sequence("shares", shares, min_len=2, max_len=_MAX_GRID)).ravel()
     tolerances = [check_in_range("tolerances", t, 1.0, None)
                   for t in check_sequence("tolerances", tolerances, max_len=_MAX_GRID)]
-    effort_costs = [_check_effort_cost(k) for k in check_sequence("effort_costs", effort_costs, max_len=_MAX_GRID)]
+    effort_costs = [check_effort_cost("effort_cost", k) for k in check_sequence("effort_costs", effort_costs, max_len=_MAX_GRID)]
     check_work(len(tolerances) * len(effort_costs) * grid.size * check_size("n_years", _sim().grid_years if n_years is None else n_years, _sim().n_years, low=2),
                "tolerances × effort_costs × shares × n_years")
     check_one_of("scope", scope, SCOPES)
@@ -529,7 +530,7 @@ def frontier_grid(
     for tol in tolerances:
         r = check_in_range("tolerances", tol, 1.0, None)  # the risk tolerance, £
         for k in effort_costs:
-            k = _check_effort_cost(k)
+            k = check_effort_cost("effort_cost", k)
             res = simulated_optimal_share(years, r, k, shares=grid)
             g = res.grid
             curves.append(pd.DataFrame({

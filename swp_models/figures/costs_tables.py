@@ -7,24 +7,28 @@ model in :mod:`swp_models.costs`; the charts are in ``swp_models.figures.costs``
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..costs import (
     GRID_NOISE,
+    census_average_cost,
     census_reconciliation,
     default_caseload,
     default_cost_model,
     default_shock_cv,
     needs_index_check,
     needs_mix_table,
-    overhead_check,
     shock_pooling_table,
+    spend_per_looked_after_child,
     tail_sensitivity,
     total_cost_distribution,
     total_cost_moments,
 )
+from ..data import data_folder
+from ..practice import summary as practice_summary
 from ..tables import Table, fmt_gbp, fmt_int, fmt_pct
 from ..tables import key_results as _key_results
 from ..validation import check_instance, check_probability
@@ -36,6 +40,7 @@ __all__ = [
     "exact_vs_simulated_table",
     "tail_sensitivity_table",
     "key_results",
+    "overhead_check",
 ]
 
 
@@ -233,3 +238,33 @@ def key_results() -> Table:
         caption="Key results: what a child in care costs, and what a practice of 100 children faces",
     )
 
+
+def overhead_check(*, data_dir: str | Path | None = None) -> pd.DataFrame:
+    """The central mix's mean cost against the census average and against councils' spending plus staff cost.
+
+    Councils' net spending per looked-after child (2005-06) leaves out social workers'
+    salaries and assessment; adding a practice's running cost per child (chapter 4,
+    :func:`swp_models.practice.summary`) puts a social-work cost back. (Here rather than in
+    :mod:`swp_models.costs`, which chapter 4's practice builds on.)
+
+    Parameters
+    ----------
+    data_dir : str or pathlib.Path, optional
+        Folder of the data tables; default the package's own ``data/``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``measure`` and ``value`` (£ per child per year), in the order shown on the page.
+    """
+    data_folder(data_dir)  # checked even where the data is not read
+    spend = spend_per_looked_after_child().set_index("year").loc["2005-06", "per_child"]
+    staff = float(practice_summary()["cost_per_child"])
+    rows = [
+        ("Councils' net spending per looked-after child, 2005-06 (no social-work salaries)", float(spend)),
+        ("... plus a practice's running cost per child (chapter 4)", float(spend) + staff),
+        ("Census average stated in the report, 2005", census_average_cost(data_dir=data_dir)),
+        ("Central needs mix at the research's group costs (include social work and overheads)",
+         default_cost_model(data_dir=data_dir).mean),
+    ]
+    return pd.DataFrame(rows, columns=["measure", "value"])

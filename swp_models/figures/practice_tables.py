@@ -24,7 +24,7 @@ from ..practice import (
     summary_grid,
     workers_for_cap,
 )
-from ..practice.design import _assumptions, _design_defaults, _pay_inputs
+from ..practice.design import assumption_values, design_defaults, pay_inputs
 from ..tables import Table, fmt_gbp, fmt_num, fmt_pct
 from ..tables import key_results as _key_results
 
@@ -87,8 +87,8 @@ def employer_cost_table() -> Table:
 
 def line_basis() -> dict[str, str]:
     """Where each budget line's default comes from, in a few words (for the budget table)."""
-    d = _design_defaults()
-    a = _assumptions()
+    d = design_defaults()
+    a = assumption_values()
     return {
         "frontline": f"6-10 in s.6.1.3 (middle: {d['frontline']}); pay LAWIG 2006",
         "manager": f"s.6.1.3 'a Practice Manager'; {a['manager_fte']:g} FTE, team-leader pay assumed",
@@ -106,7 +106,7 @@ def line_basis() -> dict[str, str]:
 
 def oncost_note() -> str:
     """One sentence stating the default on-cost rates, read from ``data/employer_oncosts.csv``."""
-    p = _pay_inputs()
+    p = pay_inputs()
     return (f"On-costs: employer's National Insurance ({100 * p['employer_ni_rate']:.1f}% above "
             f"£{p['ni_threshold'] / WEEKS_PER_YEAR:,.0f} a week, 2006-07) and pension "
             f"({100 * p['pension_rate']:.1f}%, the LGPS average of 2005-06).")

@@ -23,7 +23,7 @@ import pandas as pd
 
 from .. import assumptions, data
 from ..problem import WEEKS_PER_YEAR as _WEEKS
-from ..costs.needs import _folder
+from ..data import data_folder
 from ..validation import check_in_range, check_integer, check_one_of
 
 __all__ = [
@@ -39,6 +39,9 @@ __all__ = [
     "SalaryScale",
     "Overheads",
     "assumption",
+    "assumption_values",
+    "design_defaults",
+    "pay_inputs",
     "salary_scale",
     "on_costs",
     "sourced_pay",
@@ -121,13 +124,37 @@ def assumption(parameter: str, *, data_dir: str | Path | None = None) -> float:
     """
     if not isinstance(parameter, str):
         raise TypeError(f"parameter must be a string; got {type(parameter).__name__} {parameter!r:.80}")
-    return assumptions.value_in(_ASSUMPTIONS, parameter, data_dir=_folder(data_dir))
+    return assumptions.value_in(_ASSUMPTIONS, parameter, data_dir=data_folder(data_dir))
 
 
 @functools.lru_cache(maxsize=8)
 def _assumptions(folder: Path | None = None) -> dict[str, float]:
-    frame = data.load(_ASSUMPTIONS, folder)
-    return dict(zip(frame["parameter"], frame["value"].astype(float)))
+    every = assumptions.table(folder)
+    mine = every[every["table"] == _ASSUMPTIONS]
+    return dict(zip(mine["parameter"], mine["value"].astype(float)))
+
+
+def assumption_values(data_dir: str | Path | None = None) -> dict[str, float]:
+    """Every row of ``data/assumptions_practice.csv``: ``{parameter: value}``, in the table's order and units.
+
+    Parameters
+    ----------
+    data_dir : str or pathlib.Path, optional
+        Folder of the data tables; default the package's own ``data/``.
+    """
+    return dict(_assumptions(data_folder(data_dir)))
+
+
+def design_defaults() -> dict[str, Any]:
+    """The default design of :class:`PracticeDesign`, read from the data once a session.
+
+    Returns
+    -------
+    dict
+        ``frontline``, ``admin_ratio``, ``manager_fte``, ``support_fte``, ``pdo_fte``, ``students``,
+        ``caseload`` and ``on_duty`` (staff on night duty), as :class:`PracticeDesign` takes them.
+    """
+    return dict(_design_defaults())
 
 
 @functools.lru_cache(maxsize=1)
@@ -163,6 +190,24 @@ def _pay_inputs(folder: Path | None = None) -> dict[str, float]:
     }
 
 
+def pay_inputs(data_dir: str | Path | None = None) -> dict[str, float]:
+    """The sourced pay figures the salary scales are built from (England, 2006), £ a year or a fraction.
+
+    Parameters
+    ----------
+    data_dir : str or pathlib.Path, optional
+        Folder of the data tables; default the package's own ``data/``.
+
+    Returns
+    -------
+    dict
+        ``sw_min``, ``sw_max``, ``tl_min`` and ``tl_max`` (social workers' and team leaders' average scale
+        minimum and maximum), ``employer_ni_rate`` and ``pension_rate`` (fractions of pay) and
+        ``ni_threshold`` (the employer's National Insurance threshold, £ a year).
+    """
+    return dict(_pay_inputs(data_folder(data_dir)))
+
+
 def _default(key: str) -> Any:
     return functools.partial(lambda k: _design_defaults()[k], key)
 
@@ -180,7 +225,7 @@ def sourced_pay(*, data_dir: str | Path | None = None) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``role``, ``area``, ``year``, ``measure``, ``value`` (£ a year), ``document``.
     """
-    pay = data.load("salaries", _folder(data_dir))
+    pay = data.load("salaries", data_folder(data_dir))
     return pay[["role", "area", "year", "measure", "value", "document"]].reset_index(drop=True)
 
 
@@ -354,7 +399,7 @@ def salary_scale(
     -------
     SalaryScale
     """
-    folder = _folder(data_dir)
+    folder = data_folder(data_dir)
     p = _pay_inputs(folder)
     if isinstance(position, str):
         check_one_of("position", position, tuple(SALARY_LEVELS))

@@ -29,6 +29,8 @@ EXAMPLES = {
     f"{_C}.scenario.assumption": {"parameter": "agency_tenure_years"},
     f"{_C}.scenario.assumption_range": {"parameter": "handoff_probability"},
     f"{_C}.scenario.scenario_from_data": {"region": "England"},
+    f"{_C}.scenario.as_generator": {"seed": 1},
+    f"{_C}.scenario.check_scenario": lambda: {"s": _scenario()},
     # worker changes
     f"{_C}.changes.p_workers_at_least": {"k": 3},
     f"{_C}.changes.scenario_summary": lambda: {"scenarios": [_scenario(), _practice()]},

@@ -1,4 +1,4 @@
-"""Valid calls of the contract model (chapter 5): swp_models.contracts, liability, commissioning, and the
+"""Valid calls of the contract model (chapter 5): swp_models.contracts (with its liability and council), and the
 chapter's tables and grids (swp_models.figures.contracts_tables).
 
 Calls are kept small (a few hundred simulated practice-years of 20 ± 2 children) so that every bad value is
@@ -22,7 +22,7 @@ def _years():
 
 
 def _scoped_years():
-    from swp_models.liability import default_scope
+    from swp_models.contracts.liability import default_scope
 
     return default_scope("placements").apply(_years())
 
@@ -52,8 +52,8 @@ def _years_example():
 
 
 _C = "swp_models.contracts."
-_L = "swp_models.liability."
-_M = "swp_models.commissioning."
+_L = "swp_models.contracts.liability."
+_M = "swp_models.contracts.council."
 _T = "swp_models.figures.contracts_tables."
 _TOL = {"risk_tolerance": 250_000.0}
 _SMALL = {"n_years": 200}
@@ -85,6 +85,10 @@ EXAMPLES = {
     _C + "simulated_optimal_share": lambda: {"years": _years(), **_TOL, "effort_cost": 10.0,
                                              "shares": [0.0, 0.5, 1.0]},
     _C + "power_of_incentive": lambda: {"contract": _block(), "years": _years()},
+    _C + "measured_power": lambda: {"contract": _block(), "years": _years(), "bumped": _years().scaled(1.001),
+                                    "base_payment": _block().payment(_years())},
+    _C + "effort_from_power": {"name": "Block", "power": 1.0, "effort_cost": 10.0},
+    _C + "contract_items": lambda: {"contracts": [_block()]},
     _C + "compare": lambda: {"contracts": [_block()], "years": _years(), **_TOL},
     _C + "effort_comparison": lambda: {"contracts": [_block()], "years": _years(), **_TOL, "effort_cost": 10.0},
     _C + "risk_sharing": lambda: {"contracts": [_block()], "years": _years()},

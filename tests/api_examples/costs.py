@@ -71,6 +71,8 @@ EXAMPLES = {
     _C + "needs.ShareCalibration": _calibration_fields,
     _C + "needs.shares_for_complex_share": {"complex_share": 0.01},
     _C + "caseload.Caseload": {"mean": 100, "margin": 10},
+    _C + "caseload.as_caseload": {"caseload": 20},
+    _C + "model.as_generator": {"seed": 1},
     _C + "totals.TotalCostMoments": {"mean": 4.2e6, "variance": 1.0e11},
     _C + "totals.total_cost_moments": {"caseload": 100},
     _C + "totals.relative_spread": {"n": 100},
@@ -119,6 +121,7 @@ ACCEPTS = {
     _C + "model.CostModel": {"cv": [5]},
     _C + "needs.default_cost_model": {"cv": [5]},
     # a caseload is a Caseload or a whole number of children
+    _C + "caseload.as_caseload": _INT_CASELOAD,
     _C + "totals.total_cost_moments": _INT_CASELOAD,
     _C + "totals.variance_decomposition": _INT_CASELOAD,
     _C + "totals.draw_practice_children": _INT_CASELOAD,

@@ -29,7 +29,7 @@ def _term_failure():
 _A = "swp_models.assumptions."
 _S = "swp_models.scenario."
 _E = "swp_models.engine."
-_L = "swp_models.liability."
+_L = "swp_models.contracts.liability."
 
 EXAMPLES = {
     _A + "value": {"parameter": "risk_tolerance"},

@@ -21,6 +21,12 @@ EXAMPLES = {
     "swp_models.validation.check_size": {**_NAME, "value": 5, "high": 10},
     "swp_models.validation.check_text": {**_NAME, "value": "a"},
     "swp_models.validation.check_work": {"cells": 10, "names": "cells"},
+    "swp_models.validation.check_numbers": {**_NAME, "value": [0.5, 2.0]},
+    "swp_models.validation.check_shares": {**_NAME, "value": [0.0, 0.5]},
+    "swp_models.validation.check_amounts": {**_NAME, "value": [-10.0, 5.0]},
+    "swp_models.validation.check_effort_cost": {**_NAME, "value": 2.0},
+    # the folder checker of swp_models.data (None: the package's own data)
+    "swp_models.data.data_folder": {"data_dir": None},
 }
 
 # A bound on a sequence's length is only compared, never allocated: any whole number is a valid bound.
