@@ -569,8 +569,9 @@ def measures(scn: Scenario | None = None) -> pd.DataFrame:
         assumption("effort_sd_across_practices"))).copy()
 
 
-#: Grid of the mixed-contract chart: bonus per unit (£), measure and bonus cap (£; 0 = none).
+#: Grid of the mixed-contract chart: bonus per unit (£).
 GRID_BONUSES: tuple[float, ...] = tuple(float(b) for b in range(0, 5001, 500))
+#: Bonus caps of the mixed-contract chart, £ a year above the expected outcome payment (0: no cap).
 GRID_CAPS: tuple[float, ...] = (0.0, 25_000.0, 50_000.0, 100_000.0)
 
 
@@ -597,6 +598,7 @@ def mixed_grid(scn: Scenario | None = None) -> pd.DataFrame:
     return _cached("mixed", scn.key()[1:], build).copy()
 
 
+#: Shares of the contract's value paid on outcomes in the term chart (constant through the term).
 GRID_SHARES: tuple[float, ...] = tuple(round(0.1 * i, 1) for i in range(11))
 #: Reserves of the term chart, in months of the practice's running cost (the scenario's own is added).
 GRID_RESERVE_MONTHS: tuple[float, ...] = (1.5, 3.0, 6.0)

@@ -88,7 +88,7 @@ def test_registry_rejects_bad_entries():
     with pytest.raises(ValueError, match="number"):
         findings.Chapter(0, "t", "book/x", lambda: None, ("a",))
     with pytest.raises(TypeError, match="key_results"):
-        findings.Chapter(1, "t", "book/x", "not callable")
+        findings.Chapter(1, "t", "book/x", "not callable", ("a",))
     with pytest.raises(ValueError, match="headlines"):
         findings.Chapter(1, "t", "book/x", lambda: None, ())  # no headline
     with pytest.raises(ValueError, match="section"):
