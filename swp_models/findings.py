@@ -113,7 +113,7 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter(7, "Lessons from abroad", "book/07_abroad", _from("figures.abroad"),
             ("Places and studies in the annex for which it reports any finding", "Ontario: growth in spending per unit")),
     Chapter(8, "Piloting and evaluation", "book/08_piloting", _from("figures.evaluation", "key_results_piloting"),
-            ("The outcome contract's effort effect", "Smallest detectable difference, same social worker all year")),
+            ("The effort lift on the same worker all year", "Smallest detectable difference, same social worker all year")),
     Chapter(9, "What happened", "book/09_what_happened",
             _from("figures.evaluation", "key_results_what_happened"),
             ("Pilots that held the placement budget", "The book's predictions")),
