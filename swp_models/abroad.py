@@ -40,12 +40,12 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from .assumptions import cached
 from . import contracts, engine
 from .scenario import Scenario
 from . import assumptions, data, outcomes
@@ -802,7 +802,7 @@ def kansas_comparison(scn: Scenario, served_above: float | None = None, *, n_yea
 # Illinois: a permanency bonus and the durability rule
 # ---------------------------------------------------------------------------------------
 
-@lru_cache(maxsize=1)
+@cached(maxsize=1)
 def _illinois_terms() -> tuple[tuple[str, float], ...]:
     return (
         ("threshold_share", outcomes.evidence("illinois_permanency_threshold") / 100),
@@ -1154,7 +1154,7 @@ def bonus_table(scn: Scenario, improvement_points: float = 5.0) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-@lru_cache(maxsize=4)
+@cached(maxsize=4)
 def _bonus_grid(icc: float, base_rate: float, bonus_per_child: float) -> pd.DataFrame:
     rows = []
     for sd in (0.025, 0.05, 0.075, 0.1, 0.125, 0.15, 0.175, 0.2):

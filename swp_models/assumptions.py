@@ -13,15 +13,18 @@ functions the chapters' modules keep are thin wrappers over :func:`value`.
 
 from __future__ import annotations
 
+import functools
 import os
+import time
 from pathlib import Path
+from typing import Any, Callable
 
 import pandas as pd
 
 from . import data
 from .validation import check_flag, check_one_of, check_text
 
-__all__ = ["TABLES", "value", "value_in", "bounds", "table_of", "table", "names", "fingerprint"]
+__all__ = ["TABLES", "RECHECK_SECONDS", "cached", "value", "value_in", "bounds", "table_of", "table", "names", "fingerprint"]
 
 #: The tables that hold assumptions, one per part of the book.
 TABLES: tuple[str, ...] = (
@@ -154,3 +157,51 @@ def table(data_dir: str | Path | None = None) -> pd.DataFrame:
     rows = [{"table": t, "parameter": k, **{c: r[c] for c in ("value", "unit", "low", "high", "status")}}
             for k, (t, r) in _index(data_dir).items()]
     return pd.DataFrame(rows)
+
+
+#: How often, at most, :func:`cached` looks at the data tables' files again (seconds).
+RECHECK_SECONDS = 0.5
+_RECENT: list = [float("-inf"), None]
+
+
+def _recent_fingerprint() -> tuple:
+    now = time.monotonic()
+    if now - _RECENT[0] > RECHECK_SECONDS:
+        _RECENT[:] = [now, fingerprint(all_tables=True)]
+    return _RECENT[1]
+
+
+def cached(maxsize: int = 8) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``functools.lru_cache`` whose key also holds the state of every table in ``data/``.
+
+    A result cached before a table was edited is not reused after: the key includes
+    :func:`fingerprint` of every table (their sizes and modification times), so a live session
+    sees an edited table within :data:`RECHECK_SECONDS` (the files are looked at no more often than
+    that, so that a cached function called in a loop stays cheap). The wrapped function keeps
+    ``cache_clear``.
+
+    Parameters
+    ----------
+    maxsize : int, default 8
+        Results kept, 1 to 4,096.
+    """
+    if isinstance(maxsize, bool) or not isinstance(maxsize, int) or not 1 <= maxsize <= 4096:
+        raise ValueError(f"maxsize must be an integer from 1 to 4,096; got {maxsize!r:.80}")
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        if not callable(fn):
+            raise TypeError(f"fn must be a function; got {type(fn).__name__}")
+
+        @functools.lru_cache(maxsize=maxsize)
+        def keyed(stamp: tuple, *args: Any, **kwargs: Any) -> Any:
+            return fn(*args, **kwargs)
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            return keyed(_recent_fingerprint(), *args, **kwargs)
+
+        wrapper.cache_clear = keyed.cache_clear  # type: ignore[attr-defined]
+        wrapper.cache_info = keyed.cache_info  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate

@@ -33,12 +33,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from .assumptions import cached
 from . import assumptions, continuity, data
 from .contracts import PracticeYears, risk_aversion, risk_premium, simulate_practice_years
 from .costs import Caseload, CostModel, default_caseload, default_cost_model
@@ -479,7 +480,7 @@ def _solve(f, target: float, low: float, high: float) -> float:
     return float(brentq(lambda x: f(x) - target, low, high, xtol=1e-10))
 
 
-@lru_cache(maxsize=8)
+@cached(maxsize=8)
 def default_outcome_model(social_workers: int | None = None) -> OutcomeModel:
     """The chapter's outcome model, calibrated to national rates under council conditions.
 

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
+from .assumptions import cached
 from . import commissioning, costs, data, practice
 from . import contracts, engine, liability
 from .scenario import Scenario
@@ -730,7 +731,7 @@ def chapter_model(n_years: int = SENSITIVITY_YEARS, seed: int = SOBOL_SEED) -> C
     return _chapter_model(_check_years(n_years), check_integer("seed", seed, low=0))
 
 
-@lru_cache(maxsize=2)
+@cached(maxsize=2)
 def _chapter_model(n_years: int, seed: int) -> ChapterModel:
     return ChapterModel(chapter_assumptions(), n_years, seed)
 

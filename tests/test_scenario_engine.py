@@ -167,3 +167,24 @@ def test_results_are_cached_on_the_scenario_and_return_copies(small):
     b = engine.table(small)
     assert b.loc[0, "risk_premium_exact"] != -1.0
     assert engine.children(small) is engine.children(small)
+
+
+def test_cached_results_follow_an_edited_table(monkeypatch):
+    calls = []
+
+    @assumptions.cached(maxsize=2)
+    def computed(x: int) -> int:
+        calls.append(x)
+        return 2 * x
+
+    assert computed(3) == 6 and computed(3) == 6 and calls == [3]
+    path = data.DATA_DIR / "cost_by_needs_2005.csv"
+    st = path.stat()
+    try:
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+        monkeypatch.setattr(assumptions, "_RECENT", [float("-inf"), None])  # as if RECHECK_SECONDS had passed
+        assert computed(3) == 6 and calls == [3, 3]
+    finally:
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    with pytest.raises(ValueError, match="maxsize"):
+        assumptions.cached(maxsize=0)

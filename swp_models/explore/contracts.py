@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
+from ..assumptions import cached
 from .. import contracts, engine, liability
 from ..costs import Caseload, CostModel, default_cost_model, default_caseload, total_cost_moments
 from ..costs import assumption as cost_assumption
@@ -90,13 +90,13 @@ def price_contracts(years: contracts.PracticeYears, risk_tolerance: float, effor
     return table, optimum
 
 
-@lru_cache(maxsize=64)
+@cached(maxsize=64)
 def _cost_model(cv: float, tail_share: float, tail_multiple: float) -> CostModel:
     # Calibrating the needs-group shares reads the data tables; the spread does not enter it.
     return replace(_calibrated(tail_share, tail_multiple), cv=cv)
 
 
-@lru_cache(maxsize=64)
+@cached(maxsize=64)
 def _calibrated(tail_share: float, tail_multiple: float) -> CostModel:
     return default_cost_model(tail_share=tail_share, tail_multiple=tail_multiple)
 

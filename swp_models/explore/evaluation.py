@@ -10,11 +10,11 @@ tables. Needs a running kernel (Jupyter or Voila).
 from __future__ import annotations
 
 import html
-from functools import lru_cache
 from typing import Any
 
 import pandas as pd
 
+from ..assumptions import cached
 from .. import evaluation as ev
 from ..scenario import Scenario
 from . import check_values, html_table
@@ -22,7 +22,7 @@ from . import check_values, html_table
 __all__ = ["explorer", "render"]
 
 
-@lru_cache(maxsize=1)
+@cached(maxsize=1)
 def _predicted() -> pd.DataFrame:
     """The book's predicted effects under the central scenario: chapter 2's gain on each reading, both effort lifts."""
     scn = Scenario.central()

@@ -11,12 +11,12 @@ where the page reuses them.
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import lru_cache
 from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
+from ..assumptions import cached
 from .. import commissioning, data, engine, liability, practice
 from ..contracts import (
     BASES,
@@ -188,7 +188,7 @@ def chapter_optimum(scope: str = "placements") -> OptimalShare:
     return _chapter_optimum(scope)
 
 
-@lru_cache(maxsize=4)
+@cached(maxsize=4)
 def _skimming_table(scope: str, key: tuple) -> pd.DataFrame:
     model = default_cost_model()
     frames = []
@@ -212,7 +212,7 @@ def skimming_table(scope: str = "placements") -> pd.DataFrame:
     return _skimming_table(scope, _scn(scope).key()).copy()
 
 
-@lru_cache(maxsize=4)
+@cached(maxsize=4)
 def _needs_mix_comparison(n_years: int, seed: int, key: tuple) -> pd.DataFrame:
     from ..costs import needs_mix_models
 
@@ -385,7 +385,7 @@ def surplus_histograms(
     return pd.concat(rows, ignore_index=True)
 
 
-@lru_cache(maxsize=2)
+@cached(maxsize=2)
 def _chapter_design_grid(key: tuple) -> pd.DataFrame:
     return design_grid()
 

@@ -13,12 +13,12 @@ its sliders, so the static page shows the same numbers as the tables.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..assumptions import cached
 from .. import assumptions, continuity, data, engine, practice
 from ..scenario import Scenario
 from .. import evaluation as ev
@@ -127,7 +127,7 @@ def _count(n: int) -> str:
     return words[n] if 0 <= n < len(words) else f"{n:,}"
 
 
-@lru_cache(maxsize=4)
+@cached(maxsize=4)
 def _outcomes(scn: Scenario) -> pd.DataFrame:
     gain = ev.predicted_effects(scn).iloc[0]
     rows = [
@@ -171,7 +171,7 @@ def _actual_design_obj(scn: Scenario) -> ev.PilotDesign:
     return ev.PilotDesign(len(cohorts), cohorts, _actual_years(), scn.icc, _inputs(scn)["alpha"])
 
 
-@lru_cache(maxsize=4)
+@cached(maxsize=4)
 def _comparisons(scn: Scenario) -> pd.DataFrame:
     d, a = _design(), _inputs(scn)
     parts = []
@@ -203,7 +203,7 @@ def comparison_table(scn: Scenario | None = None) -> Table:
                         "Exact z-test solution."))
 
 
-@lru_cache(maxsize=4)
+@cached(maxsize=4)
 def _predicted(scn: Scenario) -> pd.DataFrame:
     p = ev.predicted_effects(scn)
     a, d = _inputs(scn), _design()
@@ -216,13 +216,13 @@ def _predicted(scn: Scenario) -> pd.DataFrame:
     return p
 
 
-@lru_cache(maxsize=8)
+@cached(maxsize=8)
 def _detect(scn: Scenario, which: str) -> pd.DataFrame:
     design = _report_design(scn) if which == "report" else _actual_design_obj(scn)
     return ev.detection_over_readings(scn, design, _inputs(scn)["power"])
 
 
-@lru_cache(maxsize=4)
+@cached(maxsize=4)
 def _lifts(scn: Scenario) -> pd.DataFrame:
     f = ev.effort_lifts(scn)
     a, d = _inputs(scn), _design()
@@ -477,7 +477,7 @@ def cohort_table() -> Table:
     return Table(frame, caption="The pilots' cohorts", notes="Stanley et al. (2012), executive summary. SWP E not read.")
 
 
-@lru_cache(maxsize=4)
+@cached(maxsize=4)
 def _retrospective(scn: Scenario) -> pd.DataFrame:
     f = ev.what_happened().set_index("measure")
     q = lambda m: f.loc[m, "quote"]  # noqa: E731
@@ -582,7 +582,7 @@ _SIM_CHECKS = (("At the MDD, the design-effect z-test", True, "design_effect"),
 _N_SIMS = 20_000
 
 
-@lru_cache(maxsize=4)
+@cached(maxsize=4)
 def _simulation(scn: Scenario) -> pd.DataFrame:
     a = _inputs(scn)
     p0 = float(_outcomes(scn).iloc[0]["baseline"])
@@ -667,7 +667,7 @@ def _icc_key(icc: float) -> str:
     return f"i{round(1000 * icc)}"
 
 
-@lru_cache(maxsize=4)
+@cached(maxsize=4)
 def _mdd_grid(scn: Scenario) -> pd.DataFrame:
     o = _outcomes(scn)
     a, d = _inputs(scn), _design()

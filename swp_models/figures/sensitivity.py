@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import string
 from dataclasses import replace
-from functools import lru_cache
 from typing import Callable
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..assumptions import cached
 from .. import contracts
 from .. import liability
 from .. import sensitivity as sens
@@ -59,14 +59,14 @@ _SHORT = {
 }
 
 
-@lru_cache(maxsize=1)
+@cached(maxsize=1)
 def sobol_run() -> sens.SobolResult:
     """The book's variance-based run: every ranged assumption of chapters 3-5, grouped."""
     return sens.sobol_indices(sens.chapter_model(), sens.chapter_assumptions(), sens.OUTPUTS,
                               groups=sens.chapter_groups(), n_base=sens.SOBOL_BASE, seed=sens.SOBOL_SEED)
 
 
-@lru_cache(maxsize=1)
+@cached(maxsize=1)
 def tornado_run() -> pd.DataFrame:
     """The book's one-at-a-time run: each ranged assumption to its low and high end."""
     return sens.one_at_a_time(sens.chapter_model(), sens.chapter_assumptions(), sens.OUTPUTS)
@@ -206,7 +206,7 @@ def sobol_chart() -> alt.VConcatChart:
                   source=[_SOURCE, _RANGES, "SALib"])
 
 
-@lru_cache(maxsize=1)
+@cached(maxsize=1)
 def winner_frame() -> pd.DataFrame:
     """:func:`swp_models.sensitivity.winner_map` at the book's grid."""
     return sens.winner_map()
@@ -370,7 +370,7 @@ def survival_sentence() -> str:
     return first + (f" These do not survive every setting: {rest}." if rest else "")
 
 
-@lru_cache(maxsize=1)
+@cached(maxsize=1)
 def _break_even() -> dict[str, float | None]:
     """Break-even cut per scope; ``None`` where cost sharing is cheaper at every cut from 0.1%."""
     out: dict[str, float | None] = {}

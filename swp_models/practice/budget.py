@@ -14,13 +14,13 @@ Units: the practice's totals in Â£ per practice per year; per-child figures in Â
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
+from ..assumptions import cached
 from .. import data
 from ..data import data_folder
 from ..validation import check_in_range, check_integer, check_one_of, check_sequence
@@ -192,7 +192,7 @@ def workers_for_cap(children: int, cap: int) -> int:
     return -(-children // cap)
 
 
-@functools.lru_cache(maxsize=1)
+@cached(maxsize=1)
 def _child_cost_default() -> float:
     from ..costs import census_average_cost
 

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..assumptions import cached
 from .. import assumptions, data
 from ..problem import WEEKS_PER_YEAR as _WEEKS
 from ..data import data_folder
@@ -127,7 +128,7 @@ def assumption(parameter: str, *, data_dir: str | Path | None = None) -> float:
     return assumptions.value_in(_ASSUMPTIONS, parameter, data_dir=data_folder(data_dir))
 
 
-@functools.lru_cache(maxsize=8)
+@cached(maxsize=8)
 def _assumptions(folder: Path | None = None) -> dict[str, float]:
     every = assumptions.table(folder)
     mine = every[every["table"] == _ASSUMPTIONS]
@@ -157,7 +158,7 @@ def design_defaults() -> dict[str, Any]:
     return dict(_design_defaults())
 
 
-@functools.lru_cache(maxsize=1)
+@cached(maxsize=1)
 def _design_defaults() -> dict[str, Any]:
     design = data.load("practice_design").set_index("parameter")["value"]
     evidence = data.load("committee_evidence_2008").set_index("measure")["value"]
@@ -174,7 +175,7 @@ def _design_defaults() -> dict[str, Any]:
     }
 
 
-@functools.lru_cache(maxsize=8)
+@cached(maxsize=8)
 def _pay_inputs(folder: Path | None = None) -> dict[str, float]:
     pay = data.load("salaries", folder)
     england_2006 = pay[(pay["area"] == "England") & (pay["year"] == 2006)].set_index(["role", "measure"])["value"]

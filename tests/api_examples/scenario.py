@@ -69,3 +69,5 @@ ACCEPTS.update({
     "swp_models.results.Result": {"rests_on": [()]},
     "swp_models.results.define": {"rests_on": [()]},
 })
+
+EXAMPLES["swp_models.assumptions.cached"] = {"maxsize": 2}
