@@ -141,10 +141,10 @@ def child_rate(scn: Scenario, group: str | None = None) -> float:
     """What a child costs the practice on average under the scenario's scope, £ a year: chapter 5's rates.
 
     With ``group=None`` the practice's expected total cost per expected child, the rate of chapter 5's
-    flat capitation (:meth:`swp_models.liability.Scope.flat_rate`): with social work only, the practice's
+    flat capitation (:meth:`swp_models.contracts.liability.Scope.flat_rate`): with social work only, the practice's
     own budget per child plus the variable social-work cost of a child; with placements in scope,
     chapter 3's expected cost of a child. With a needs group, the rate of chapter 5's capitation by needs
-    group for that group (:meth:`swp_models.liability.Scope.child_rates`).
+    group for that group (:meth:`swp_models.contracts.liability.Scope.child_rates`).
 
     Parameters
     ----------
@@ -623,7 +623,7 @@ def tender_defaults(scn: Scenario) -> dict[str, float]:
     chapter 5's flat capitation rate); ``cost_low`` and ``cost_high`` are that cost times ``1 -`` and
     ``1 +`` the assumption ``bidder_cost_spread`` (``spread``); ``reserve`` that cost times ``1 +``
     the assumption ``reserve_markup`` (``markup``); ``children`` the draft contract's 100. The
-    assumptions are read through the scenario (:meth:`Scenario.value`), so a scenario can change them.
+    assumptions are read through the scenario (:meth:`~swp_models.scenario.Scenario.value`), so a scenario can change them.
     """
     s = _scenario(scn)
     m = child_rate(s)
@@ -1051,7 +1051,7 @@ def bonus_expectation(
         ``[-base_rate, 1 - base_rate]``; 0 = none (the bonus is then a windfall).
     icc : float, optional
         Intra-practice correlation of the outcome, in [0, 1) (0: independent children); default
-        the central scenario's (:attr:`Scenario.icc`, the assumption ``icc``).
+        the central scenario's (:attr:`~swp_models.scenario.Scenario.icc`, the assumption ``icc``).
     base_rate : float, optional
         Chance of the outcome without improvement, in (0, 1); default chapter 5's
         ``outcome_base_probability`` (a child keeps one social worker all year).
@@ -1123,7 +1123,7 @@ def bonus_table(scn: Scenario, improvement_points: float = 5.0) -> pd.DataFrame:
     Parameters
     ----------
     scn : Scenario
-        Gives the ICC (:attr:`Scenario.icc`), the outcome's base rate, the bonus, the guess's error
+        Gives the ICC (:attr:`~swp_models.scenario.Scenario.icc`), the outcome's base rate, the bonus, the guess's error
         and the seed of the simulated check (a stream of its own).
     improvement_points : float
         A real improvement to price, percentage points in (0, 100 * (1 - base rate)].

@@ -97,13 +97,13 @@ TIMELINE_TABLE = "pilot_timeline"
 HAPPENED_TABLE = "pilots_what_happened"
 #: Table of the pilots.
 PILOTS_TABLE = "pilots"
-#: Chapter 2's readings of how often a child's worker changes, in words (keys: :data:`~swp_models.scenario.CONTINUITY_READINGS`).
+#: Chapter 2's readings of how often a child's worker changes, in words, by the names of :data:`~swp_models.scenario.CONTINUITY_READINGS`.
 READING_NAMES: dict[str, str] = {
     "poisson": "every child faces the same rate of changes (Poisson); the practice has no vacancies",
     "vacancy": "the practice covers vacant posts from inside (two changes for a departure)",
     "typed": "workers keep their type (agency or permanent); the practice has no vacancies",
 }
-#: The two models of what a practice's effort buys, in words (keys: :data:`~swp_models.scenario.EFFORT_MODELS`).
+#: The two models of what a practice's effort buys, in words, by the names of :data:`~swp_models.scenario.EFFORT_MODELS`.
 EFFORT_MODEL_NAMES: dict[str, str] = {
     "contract": "chapter 5's outcome contract",
     "outcome_model": "chapter 6's outcome model",
@@ -296,7 +296,7 @@ class PilotDesign:
         practice effect throughout.
     icc : float, optional
         Intra-practice correlation, in [0, 1]; 0 is the unclustered case. None (the default)
-        takes the central scenario's (:attr:`Scenario.icc`, the assumption ``icc``).
+        takes the central scenario's (:attr:`~swp_models.scenario.Scenario.icc`, the assumption ``icc``).
     alpha : float, default 0.05
         Two-sided significance level, in (0, 1).
     control_practices, control_children : optional
@@ -970,7 +970,7 @@ def actual_design(
     baseline : float
         The controls' proportion, in (0, 1).
     icc : float, optional
-        By default the central scenario's (:attr:`Scenario.icc`).
+        By default the central scenario's (:attr:`~swp_models.scenario.Scenario.icc`).
     alpha, power : float, optional
         By default the rows of ``evaluation_inputs``.
     years : int, optional
@@ -1028,7 +1028,7 @@ def predicted_effects_over_readings(scn: Scenario) -> pd.DataFrame:
 
     The chance that a child keeps the same social worker through a year later in care (the draft
     contract's indicator), for a council at England's 2005 rates and for a practice, from
-    :func:`swp_models.continuity.p_same_worker`:
+    :func:`swp_models.continuity.changes.p_same_worker`:
 
     * ``"poisson"``: every child faces the same rate of changes; the practice has no vacancies
       (chapter 2's headline);
@@ -1070,7 +1070,7 @@ def effort_lifts(scn: Scenario) -> pd.DataFrame:
       effort keeps staff, cutting the practice's rate of changes of worker by
       ``retention_effect * effort``; the lift is ``p_same(effort_reference) - p_same(0)``.
 
-    Every assumption named is read through the scenario (:meth:`Scenario.value`), so an override
+    Every assumption named is read through the scenario (:meth:`~swp_models.scenario.Scenario.value`), so an override
     of it is used.
 
     Parameters
@@ -1120,7 +1120,7 @@ def predicted_effects(scn: Scenario) -> pd.DataFrame:
     Parameters
     ----------
     scn : Scenario
-        The scenario (for example :meth:`Scenario.central`).
+        The scenario (for example :meth:`~swp_models.scenario.Scenario.central`).
 
     Returns
     -------
@@ -1131,7 +1131,7 @@ def predicted_effects(scn: Scenario) -> pd.DataFrame:
     Raises
     ------
     TypeError
-        When ``scn`` is not a :class:`Scenario` (the message names ``scn``).
+        When ``scn`` is not a :class:`~swp_models.scenario.Scenario` (the message names ``scn``).
     """
     scn = _scenario(scn)
     gain = predicted_effects_over_readings(scn).set_index("reading").loc[scn.continuity_reading]

@@ -14,7 +14,7 @@ part above a surplus cap returned to the council (s.7).
 Every chapter figure takes a :class:`~swp_models.scenario.Scenario` (default the central one):
 the children are the first ``scn.simulation.outcome_years`` of the book's one sample
 (:func:`chapter_draws`), the margin, risk tolerance, reserves and term are the scenario's, and
-results are cached on :meth:`Scenario.key`, so an edited data table is seen at once.
+results are cached on :meth:`~swp_models.scenario.Scenario.key`, so an edited data table is seen at once.
 
 Over a term of several years the practice's reserves start at ``R0`` and move by each
 year's surplus; it fails when they fall below zero, and nobody loses more than they have:
@@ -400,7 +400,7 @@ def chapter_draws(scn: Scenario | None = None, clustered: bool = True) -> Outcom
     Parameters
     ----------
     scn : Scenario, optional
-        Default :meth:`Scenario.central`. Only its sample (size, seed, outcome years) matters.
+        Default :meth:`~swp_models.scenario.Scenario.central`. Only its sample (size, seed, outcome years) matters.
     clustered : bool, default True
         ``False``: every child on a caseload of its own (the comparison that measures clustering).
     """
@@ -569,9 +569,9 @@ def measures(scn: Scenario | None = None) -> pd.DataFrame:
         assumption("effort_sd_across_practices"))).copy()
 
 
-#: Grid of the mixed-contract chart: bonus per unit (£).
+#: Bonuses per unit (£) on the mixed-contract chart.
 GRID_BONUSES: tuple[float, ...] = tuple(float(b) for b in range(0, 5001, 500))
-#: Bonus caps of the mixed-contract chart, £ a year above the expected outcome payment (0: no cap).
+#: Bonus caps on the mixed-contract chart, £ a year above the expected outcome payment (0 for no cap).
 GRID_CAPS: tuple[float, ...] = (0.0, 25_000.0, 50_000.0, 100_000.0)
 
 

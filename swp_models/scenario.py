@@ -35,7 +35,7 @@ SCOPE_NAMES: dict[str, str] = {"social_work": "social work only", "placements": 
 CONTINUITY_READINGS: tuple[str, ...] = ("poisson", "vacancy", "typed")
 #: The two models of what a practice's effort buys on the outcome indicators.
 EFFORT_MODELS: tuple[str, ...] = ("contract", "outcome_model")
-#: The most practice-years the one sample may hold (100 children each: 100 million child-years at most).
+#: The most practice-years the one sample may hold (about 100 million child-years at 100 children a year).
 MAX_SAMPLE_YEARS = 1_000_000
 _PREFIX_YEARS = 20_000  # the grids' and outcome contracts' prefix of the sample, unless set
 
@@ -46,7 +46,7 @@ class Simulation:
 
     Parameters
     ----------
-    n_years : int, default 100,000
+    n_years : int, default ``100_000``
         Practice-years in the sample (1,000 to :data:`MAX_SAMPLE_YEARS`).
     seed : int, default 2007
         Its seed (>= 0): the book's one seed.

@@ -57,7 +57,7 @@ def default_contracts(cost_model: CostModel | None = None, *, scope: Scope | str
     """The book's eleven named contracts, with any of their terms changed: the one set of them.
 
     The chapter, the live explorer, the sensitivity analysis and the benchmark all take
-    their contracts from here (:func:`chapter_contracts` is this set priced for the
+    their contracts from here (:func:`swp_models.engine.book` is this set priced for the
     chapter's simulated years).
 
     Parameters

@@ -935,7 +935,7 @@ def prose_numbers_abroad(scn: Scenario | None = None) -> dict[str, str]:
     Every value is computed from :mod:`swp_models.abroad` and its data under the scenario (default the
     central one), the tender, the referral payments and Kansas under both scopes (suffixes ``_sw``:
     social work only; ``_pl``: social work and placements), so the prose moves with the model. Names
-    starting ``ch7_was_`` are the previous edition's figures (:data:`PREVIOUS_EDITION`).
+    starting ``ch7_was_`` are the previous edition's figures (``PREVIOUS_EDITION``).
     """
     scn = _scn(scn)
     s = abroad.systems()

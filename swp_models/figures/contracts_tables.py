@@ -253,7 +253,7 @@ def needs_mix_comparison(n_years: int | None = None, seed: int | None = None) ->
     simulated afresh (same seed for every mix), the placements scope applied, and the
     chapter's contracts rebuilt on that mix (capitation rates and threshold baselines
     follow it) and priced with the chapter's risk aversion, effort cost and reserves
-    (:func:`~swp_models.contracts.chapter_defaults`, :func:`~swp_models.contracts.chapter_reserves`). Cached.
+    (the central scenario's, :func:`swp_models.engine.reserves`). Cached.
 
     Parameters
     ----------
@@ -351,9 +351,9 @@ def surplus_histograms(
     Parameters
     ----------
     years : PracticeYears, optional
-        Default :func:`~swp_models.contracts.chapter_scope_years` (social work and placements).
+        Default :func:`swp_models.engine.own_costs` of the central scenario with placements in scope.
     contracts : mapping, optional
-        Default :func:`~swp_models.contracts.chapter_contracts` for that scope.
+        Default :func:`swp_models.engine.book` for that scope.
     limit : float
         Bins cover ``[-limit, limit]``, £ (> 0); years beyond fall in the outer bins.
     width : float
@@ -499,7 +499,7 @@ def frontier_grid(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The efficiency-versus-risk trade-off of cost-and-volume, on a grid of ``1/r`` and ``k``.
 
-    Priced on :func:`~swp_models.contracts.chapter_scope_years` under ``scope`` (``"placements"`` or
+    Priced on the first years of :func:`swp_models.engine.own_costs` under ``scope`` (``"placements"`` or
     ``"social_work"``).
 
     Returns

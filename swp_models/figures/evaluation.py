@@ -3,7 +3,7 @@
 Every number comes from :mod:`swp_models.evaluation` (and, for the book's predictions, from
 :mod:`swp_models.continuity`, :mod:`swp_models.outcomes`, :mod:`swp_models.practice` and the pricing
 engine), which read ``data/``. Every function takes the :class:`~swp_models.scenario.Scenario` it
-shows (default :meth:`Scenario.central`): its ICC is the clustering, its ``continuity_reading`` and
+shows (default :meth:`~swp_models.scenario.Scenario.central`): its ICC is the clustering, its ``continuity_reading`` and
 ``effort_model`` pick the headline predicted effects, and its seed the simulations' streams. The
 power chart's curves are the exact minimum detectable difference
 (:func:`~swp_models.evaluation.minimum_detectable_difference`), computed here for every position of
