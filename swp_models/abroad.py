@@ -1051,7 +1051,7 @@ def bonus_expectation(
         ``[-base_rate, 1 - base_rate]``; 0 = none (the bonus is then a windfall).
     icc : float, optional
         Intra-practice correlation of the outcome, in [0, 1) (0: independent children); default
-        the central scenario's (:attr:`~swp_models.scenario.Scenario.icc`, the assumption ``icc``).
+        the central scenario's (the scenario's ``icc``, the assumption ``icc``).
     base_rate : float, optional
         Chance of the outcome without improvement, in (0, 1); default chapter 5's
         ``outcome_base_probability`` (a child keeps one social worker all year).
@@ -1123,7 +1123,7 @@ def bonus_table(scn: Scenario, improvement_points: float = 5.0) -> pd.DataFrame:
     Parameters
     ----------
     scn : Scenario
-        Gives the ICC (:attr:`~swp_models.scenario.Scenario.icc`), the outcome's base rate, the bonus, the guess's error
+        Gives the ICC (the scenario's ``icc``), the outcome's base rate, the bonus, the guess's error
         and the seed of the simulated check (a stream of its own).
     improvement_points : float
         A real improvement to price, percentage points in (0, 100 * (1 - base rate)].

@@ -4,7 +4,7 @@ Every chapter, explorer, the sensitivity run and ``reproduce`` price contracts t
 quantity computed on two pages is the same computation on the same children:
 
 * :func:`children` is the one simulated sample of practice-years (chapter 3's children, with one outcome
-  draw each), of :attr:`~swp_models.scenario.Scenario.simulation` ``.n_years`` years; a smaller sample is its first
+  draw each), of the scenario's ``simulation.n_years`` years; a smaller sample is its first
   ``n_years`` (:meth:`~swp_models.contracts.PracticeYears.head`), never a fresh draw;
 * :func:`own_costs` is what the practice pays for under the scenario's scope (the fixed and variable
   split of :class:`~swp_models.contracts.liability.Scope`), with the shared yearly cost shock applied to the same

@@ -296,7 +296,7 @@ class PilotDesign:
         practice effect throughout.
     icc : float, optional
         Intra-practice correlation, in [0, 1]; 0 is the unclustered case. None (the default)
-        takes the central scenario's (:attr:`~swp_models.scenario.Scenario.icc`, the assumption ``icc``).
+        takes the central scenario's (the scenario's ``icc``, the assumption ``icc``).
     alpha : float, default 0.05
         Two-sided significance level, in (0, 1).
     control_practices, control_children : optional
@@ -970,7 +970,7 @@ def actual_design(
     baseline : float
         The controls' proportion, in (0, 1).
     icc : float, optional
-        By default the central scenario's (:attr:`~swp_models.scenario.Scenario.icc`).
+        By default the central scenario's (the scenario's ``icc``).
     alpha, power : float, optional
         By default the rows of ``evaluation_inputs``.
     years : int, optional
