@@ -506,9 +506,12 @@ def test_every_chart_has_a_description_and_its_data(page, book_url, offline):
         assert text.count("\n") >= 2 and "," in text.splitlines()[0]
     key = tab.locator("table.swp-key-results")
     assert key.count() == 1
+    link = tab.locator(".swp-download-line a[download$='-key-results.csv']")
+    assert link.count() == 1  # the key-results table's own link, whatever tables come before it (the scenario)
     with tab.expect_download() as dl:
-        tab.locator(".swp-download-line a").first.click()
+        link.click()
     assert dl.value.suggested_filename.endswith("key-results.csv")
+    assert Path(dl.value.path()).read_text(encoding="utf-8").startswith("Result,Value,")
     assert not offline.blocked
 
 

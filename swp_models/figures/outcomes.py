@@ -373,8 +373,7 @@ def term_chart() -> alt.VConcatChart:
     res = selector("ch6_term_reserves", "Practice's reserves at the start", months, float(central.reserve_months),
                    labels=[f"{m:g} months (£{engine.reserves(central, m) / 1000:,.0f}k)" for m in months])
     n4 = len(oc.funding_schedule())
-    lines = [f"2008 schedule ({n4} years): " + ", ".join(f"{100 * s:.0f}%" for s in oc.funding_schedule()),
-             f"The share chosen, every year of a {central.term_years}-year term"]
+    lines = [f"2008 schedule, {n4} years", f"Share chosen, {central.term_years}-year term"]
     data = alt.Chart(_csv(frame)).transform_filter(alt.datum.scope == scope).transform_filter(
         alt.datum.months == res).transform_filter(
         "(datum.plan == 1) || (abs(datum.share - ch6_term_share) < 1e-6)").transform_calculate(
@@ -387,9 +386,10 @@ def term_chart() -> alt.VConcatChart:
                  alt.Tooltip("p:Q", title="Failed by then (%)", format=".1f")],
     ).add_params(scope, share, res).properties(width=270, height=230)
     return finish(chart, "Reserves run out when the practice holds the placement budget",
-                  subtitle=["Chance that the practice's reserves have run out, by year. Paid per child counted;",
-                            "choose the scope: with placements the children's costs are the practice's to bear.",
-                            f"Reserves in months of the practice's running cost (£ at {central.price_year} prices)."],
+                  subtitle=["Chance that the reserves have run out, by year; paid per child counted.",
+                            "2008 schedule: " + ", ".join(f"{100 * s:.0f}%" for s in oc.funding_schedule())
+                            + " on outcomes in years 1 to " + f"{n4}.",
+                            f"Reserves in months of running cost (£, {central.price_year} prices)."],
                   source=[_SOURCE, "Community Care, 2 June 2008", _ASSUMED])
 
 
