@@ -33,6 +33,8 @@ __all__ = ["Simulation", "Scenario", "SCOPE_NAMES", "CONTINUITY_READINGS", "EFFO
 SCOPE_NAMES: dict[str, str] = {"social_work": "social work only", "placements": "social work and placements"}
 #: Chapter 2's readings of how often a child's social worker changes (see :mod:`swp_models.continuity`).
 CONTINUITY_READINGS: tuple[str, ...] = ("poisson", "vacancy", "typed")
+_READING_WORDS = {"poisson": "Poisson, no vacancies (chapter 2's headline)",
+                  "vacancy": "vacancies covered from inside", "typed": "workers keep their type"}
 #: The two models of what a practice's effort buys on the outcome indicators.
 EFFORT_MODELS: tuple[str, ...] = ("contract", "outcome_model")
 #: The most practice-years the one sample may hold (about 100 million child-years at 100 children a year).
@@ -280,7 +282,7 @@ class Scenario:
                 ("cost of a failure", _gbp(self.failure_cost), "assumption failure_cost"),
                 ("effort model", {"contract": "chapter 5's", "outcome_model": "chapter 6's"}[self.effort_model], ""),
                 ("clustering (ICC)", f"{self.icc:g}", "assumption icc"),
-                ("continuity reading", self.continuity_reading, "chapter 2"),
+                ("continuity reading", _READING_WORDS[self.continuity_reading], "chapter 2"),
                 ("simulated practice-years", f"{self.simulation.n_years:,} (seed {self.simulation.seed})", "")]
         rows += [(name, f"{v:g}", "changed from data/") for name, v in self.overrides]
         return pd.DataFrame(rows, columns=["setting", "value", "source"])
