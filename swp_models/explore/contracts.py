@@ -194,9 +194,9 @@ class ContractExplorer(LivePanel):
         key = tuple(v[name] for name in _CHILD_CONTROLS)
         if self._children is None or self._children.key != key:
             book = self._book_settings or {}
-            if all(v[name] == book.get(name) for name in _CHILD_CONTROLS if name not in ("n_years", "seed")):
-                # The book's children: the first years of the one simulated sample (of this seed), not a new draw.
-                years = engine.children(Scenario.central(seed=v["seed"]), v["n_years"])
+            if all(v[name] == book.get(name) for name in _CHILD_CONTROLS if name != "n_years"):
+                # The book's children: the first years of the one simulated sample, not a new draw.
+                years = engine.children(Scenario.central(), v["n_years"])
             else:
                 model = _cost_model(v["cv"], v["tail_share"], v["tail_multiple"])
                 load = Caseload(mean=v["caseload"], margin=v["margin"], kind=v["caseload_kind"])
