@@ -14,8 +14,8 @@ functions the chapters' modules keep are thin wrappers over :func:`value`.
 from __future__ import annotations
 
 import functools
-import os
 import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Callable
 
@@ -24,7 +24,7 @@ import pandas as pd
 from . import data
 from .validation import check_flag, check_one_of, check_text
 
-__all__ = ["TABLES", "RECHECK_SECONDS", "cached", "value", "value_in", "bounds", "table_of", "table", "names", "fingerprint"]
+__all__ = ["TABLES", "RECHECK_SECONDS", "KeyedCache", "cached", "value", "value_in", "bounds", "table_of", "table", "names", "fingerprint"]
 
 #: The tables that hold assumptions, one per part of the book.
 TABLES: tuple[str, ...] = (
@@ -46,7 +46,7 @@ def fingerprint(data_dir: str | Path | None = None, *, all_tables: bool = False)
     The files' sizes and modification times, as the data layer's own cache uses them. With
     ``all_tables`` every table of the folder counts (the sources of the cost model and caseload too).
     """
-    folder = _folder(data_dir)
+    folder = data.data_folder(data_dir)
     check_flag("all_tables", all_tables)
     out = []
     tables = sorted(p.stem for p in folder.glob("*.csv")) if all_tables else (*TABLES, "sources")
@@ -60,25 +60,13 @@ def fingerprint(data_dir: str | Path | None = None, *, all_tables: bool = False)
     return (str(folder.resolve()), *out)
 
 
-def _folder(data_dir: object) -> Path:
-    if data_dir is None:
-        return data.DATA_DIR
-    if isinstance(data_dir, bool) or not isinstance(data_dir, (str, os.PathLike)):
-        raise TypeError(f"data_dir must be a folder path (str or pathlib.Path) or None; got "
-                        f"{type(data_dir).__name__} {data_dir!r:.80}")
-    folder = Path(data_dir)
-    if not folder.is_dir():
-        raise ValueError(f"data_dir must be an existing folder; got {str(data_dir)!r}")
-    return folder
-
-
 def _index(data_dir: str | Path | None = None) -> dict[str, tuple[str, pd.Series]]:
     stamp = fingerprint(data_dir)
     hit = _INDEX.get(stamp[:1])
     if hit is not None and hit[1] == stamp:
         return hit[0]
     rows: dict[str, tuple[str, pd.Series]] = {}
-    folder = None if data_dir is None else _folder(data_dir)
+    folder = None if data_dir is None else data.data_folder(data_dir)
     for name in TABLES:
         frame = data.load(name, folder)
         for _, rec in frame.iterrows():
@@ -205,3 +193,41 @@ def cached(maxsize: int = 8) -> Callable[[Callable[..., Any]], Callable[..., Any
         return wrapper
 
     return decorate
+
+
+class KeyedCache:
+    """Results kept under keys the caller builds (a scenario's key, which includes the data's state).
+
+    The least recently used result goes first once more than ``maxsize`` are held. The engine and
+    chapter 6's outcome contracts each keep one.
+
+    Parameters
+    ----------
+    maxsize : int
+        Results kept, 1 to 4,096.
+    """
+
+    def __init__(self, maxsize: int) -> None:
+        if isinstance(maxsize, bool) or not isinstance(maxsize, int) or not 1 <= maxsize <= 4096:
+            raise ValueError(f"maxsize must be an integer from 1 to 4,096; got {maxsize!r:.80}")
+        self.maxsize = maxsize
+        self._held: OrderedDict[tuple, Any] = OrderedDict()
+
+    def get(self, kind: str, key: tuple, build: Callable[[], Any]) -> Any:
+        """The result held under ``(kind, *key)``, built with ``build()`` (and held) when there is none."""
+        check_text("kind", kind)
+        if not isinstance(key, tuple):
+            raise TypeError(f"key must be a tuple; got {type(key).__name__}")
+        k = (kind, *key)
+        if k in self._held:
+            self._held.move_to_end(k)
+            return self._held[k]
+        out = build()
+        self._held[k] = out
+        while len(self._held) > self.maxsize:
+            self._held.popitem(last=False)
+        return out
+
+    def clear(self) -> None:
+        """Forget every result held."""
+        self._held.clear()

@@ -19,9 +19,7 @@ used at once.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import replace
-from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -46,20 +44,8 @@ from .validation import check_in_range, check_instance, check_integer
 
 __all__ = ["children", "own_costs", "scope", "reserves", "book", "table", "price", "optimum", "shock_factors", "clear"]
 
-_CACHE: OrderedDict[tuple, Any] = OrderedDict()
-_CACHE_SIZE = 32
-
-
-def _cached(kind: str, key: tuple, build: Callable[[], Any]) -> Any:
-    k = (kind, *key)
-    if k in _CACHE:
-        _CACHE.move_to_end(k)
-        return _CACHE[k]
-    out = build()
-    _CACHE[k] = out
-    while len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
-    return out
+_CACHE = assumptions.KeyedCache(32)
+_cached = _CACHE.get
 
 
 def clear() -> None:

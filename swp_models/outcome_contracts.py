@@ -27,9 +27,8 @@ from __future__ import annotations
 
 import base64
 import io
-from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -89,20 +88,8 @@ _MAX_CHILDREN = 100_000  # an expected caseload above this is a mistake, not a p
 #: Batches of consecutive years behind the standard error of a difference from the block contract.
 BATCHES = 20
 
-_CACHE: OrderedDict[tuple, Any] = OrderedDict()
-_CACHE_SIZE = 24
-
-
-def _cached(kind: str, key: tuple, build: Callable[[], Any]) -> Any:
-    k = (kind, *key)
-    if k in _CACHE:
-        _CACHE.move_to_end(k)
-        return _CACHE[k]
-    out = build()
-    _CACHE[k] = out
-    while len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
-    return out
+_CACHE = assumptions.KeyedCache(24)
+_cached = _CACHE.get
 
 
 def clear() -> None:

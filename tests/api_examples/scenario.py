@@ -71,3 +71,6 @@ ACCEPTS.update({
 })
 
 EXAMPLES["swp_models.assumptions.cached"] = {"maxsize": 2}
+
+EXAMPLES["swp_models.assumptions.KeyedCache"] = {"maxsize": 2}
+EXAMPLES["swp_models.assumptions.KeyedCache.get"] = {"kind": "a result", "key": (1,), "build": lambda: 1}
