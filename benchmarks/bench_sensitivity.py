@@ -21,13 +21,13 @@ from swp_models import costs, sensitivity  # noqa: E402
 
 def main() -> None:
     assumptions = sensitivity.chapter_assumptions()
-    model = sensitivity.ChapterModel(assumptions, sensitivity.SENSITIVITY_YEARS, sensitivity.SOBOL_SEED)
+    model = sensitivity.ChapterModel(assumptions)
     wall, cpu = time.perf_counter(), time.process_time()
     result = sensitivity.sobol_indices(model, assumptions, sensitivity.OUTPUTS, groups=sensitivity.chapter_groups(),
-                                       n_base=sensitivity.SOBOL_BASE, seed=sensitivity.SOBOL_SEED)
+                                       n_base=sensitivity.SOBOL_BASE)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     simulations = model.simulations
-    draws = simulations * sensitivity.SENSITIVITY_YEARS * int(costs.default_caseload().expected)
+    draws = simulations * model.n_years * int(costs.default_caseload().expected)
     rng = np.random.default_rng(0)
     best = min(_timed(lambda: rng.lognormal(10.0, 0.5, size=draws)) for _ in range(3))
     print(f"== Sensitivity: Sobol run, {len(assumptions)} assumptions in {result.indices['group'].nunique()} groups, "

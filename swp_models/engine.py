@@ -40,9 +40,9 @@ from .contracts import (
 from .costs import default_caseload, default_cost_model
 from .contracts.liability import Scope, default_scope, failure_comparison, reserves_from_months
 from .scenario import Scenario
-from .validation import check_in_range, check_instance, check_integer
+from .validation import check_in_range, check_instance, check_integer, check_one_of
 
-__all__ = ["children", "own_costs", "scope", "reserves", "book", "table", "price", "optimum", "shock_factors", "clear"]
+__all__ = ["children", "mix_children", "own_costs", "scope", "reserves", "book", "table", "price", "optimum", "shock_factors", "clear"]
 
 _CACHE = assumptions.KeyedCache(32)
 _cached = _CACHE.get
@@ -83,6 +83,34 @@ def children(scn: Scenario, n_years: int | None = None) -> PracticeYears:
     full = _cached("children", _sample_key(scn), lambda: simulate_practice_years(
         default_cost_model(), default_caseload(), scn.simulation.n_years, scn.simulation.seed))
     return full if n == full.n_years else full.head(n)
+
+
+def mix_children(scn: Scenario, mix: str, n_years: int | None = None) -> PracticeYears:
+    """Practice-years under another of chapter 3's needs mixes (:func:`swp_models.costs.needs_mix_models`).
+
+    A needs mix is another cost model, so its children cannot be a prefix of the book's sample: they
+    are drawn with the scenario's seed and the default caseload, ``n_years`` of them (default the
+    scenario's ``grid_years``), the same seed for every mix so that the mixes are compared on paired
+    draws. No scope applied. Cached.
+
+    Parameters
+    ----------
+    scn : Scenario
+    mix : str
+        A label of :func:`swp_models.costs.needs_mix_models`.
+    n_years : int, optional
+        1,000 to ``scn.simulation.n_years``.
+    """
+    from .costs import needs_mix_models
+
+    _check(scn)
+    models = needs_mix_models()
+    check_one_of("mix", mix, tuple(models))
+    n = scn.simulation.grid_years if n_years is None else check_integer("n_years", n_years, low=1_000,
+                                                                          high=scn.simulation.n_years)
+    key = (mix, n, scn.simulation.seed, assumptions.fingerprint(all_tables=True))
+    return _cached("mix_children", key, lambda: simulate_practice_years(
+        models[mix], default_caseload(), n, scn.simulation.seed))
 
 
 def scope(scn: Scenario) -> Scope:

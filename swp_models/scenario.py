@@ -58,12 +58,16 @@ class Simulation:
     outcome_years : int, optional
         Years behind the outcome contracts (each child's outcome draws are memory-hungry): the first
         ``outcome_years`` of the sample; 1,000 to ``n_years``, default as ``grid_years``.
+    sensitivity_years : int, default 512
+        Years behind each setting of the sensitivity run (section 5.13), which draws children afresh for
+        every setting of the cost assumptions it varies, from the same ``seed``; 100 to ``n_years``.
     """
 
     n_years: int = 100_000
     seed: int = 2007
     grid_years: int | None = None
     outcome_years: int | None = None
+    sensitivity_years: int = 512
 
     def __post_init__(self) -> None:
         n = check_integer("n_years", self.n_years, low=1_000, high=MAX_SAMPLE_YEARS)
@@ -73,6 +77,8 @@ class Simulation:
             v = getattr(self, name)
             v = min(_PREFIX_YEARS, n) if v is None else check_integer(name, v, low=1_000, high=n)
             object.__setattr__(self, name, v)
+        object.__setattr__(self, "sensitivity_years",
+                           check_integer("sensitivity_years", self.sensitivity_years, low=100, high=n))
 
 
 # Fields of the scenario read from an assumption table when not given, with the assumption's name.

@@ -71,19 +71,13 @@ __all__ = [
     "MAP_TOLERANCES",
     "MAP_EFFORT_COSTS",
     "SOBOL_BASE",
-    "SOBOL_SEED",
-    "SENSITIVITY_YEARS",
     "SCENARIO_BASELINE",
 ]
 
 #: The assumption tables behind chapters 3-5.
 SENSITIVITY_TABLES: tuple[str, ...] = ("assumptions_costs", "assumptions_contracts", "assumptions_practice")
-#: Practice-years behind every evaluation of :class:`ChapterModel`.
-SENSITIVITY_YEARS = 512
 #: Base sample of the variance-based (Sobol) run, a power of two.
 SOBOL_BASE = 32
-#: Seed of the variance-based run.
-SOBOL_SEED = 2007
 _MAX_ROWS = 20_000  # largest number of settings evaluated in one call
 _MAX_BASE = 4_096
 _MAX_ITEMS = 1_000  # most assumptions, outputs or tables one call takes
@@ -268,7 +262,7 @@ def sobol_indices(
     *,
     groups: Mapping[str, str] | None = None,
     n_base: int = SOBOL_BASE,
-    seed: int = SOBOL_SEED,
+    seed: int | None = None,
 ) -> SobolResult:
     """First-order and total Sobol indices, every assumption uniform over its range.
 
@@ -286,8 +280,8 @@ def sobol_indices(
         ``{parameter: group name}`` for every assumption; default one group per assumption.
     n_base : int
         Base samples, a power of two in [8, 4096].
-    seed : int
-        Seeds the scrambled sequence and the bootstrap, >= 0: the same seed gives the same
+    seed : int, optional
+        Seeds the scrambled sequence and the bootstrap, >= 0 (default the book's one seed): the same seed gives the same
         indices.
     """
     from SALib.analyze import sobol as analyze
@@ -299,7 +293,7 @@ def sobol_indices(
     n = check_size("n_base", n_base, _MAX_BASE, low=8)
     if n & (n - 1):
         raise ValueError(f"n_base must be a power of two; got {n_base!r}")
-    seed = check_integer("seed", seed, low=0)
+    seed = check_integer("seed", Scenario.central().simulation.seed if seed is None else seed, low=0)
     params = [a.parameter for a in items]
     if groups is None:
         group_of = {p: p for p in params}
@@ -515,10 +509,11 @@ class ChapterModel:
     assumptions : sequence of Assumption
         The columns of every ``X`` passed to the model, in order; each a parameter this
         model reads (see :func:`chapter_assumptions`). Parameters left out keep their values.
-    n_years : int
-        Practice-years per setting, in [100, 100,000] (at least five per contract term).
-    seed : int
-        >= 0.
+    n_years : int, optional
+        Practice-years per setting, in [100, 100,000] (at least five per contract term); default the
+        scenario's ``sensitivity_years``.
+    seed : int, optional
+        >= 0; default the book's one seed.
 
     Notes
     -----
@@ -529,11 +524,12 @@ class ChapterModel:
     index of the contract in ``contract_names`` (and ``sharing`` says which of those share cost).
     """
 
-    def __init__(self, assumptions: Sequence[Assumption], n_years: int = SENSITIVITY_YEARS,
-                 seed: int = SOBOL_SEED) -> None:
+    def __init__(self, assumptions: Sequence[Assumption], n_years: int | None = None,
+                 seed: int | None = None) -> None:
         items = _check_assumptions(assumptions)
-        self.n_years = _check_years(n_years)
-        self.seed = check_integer("seed", seed, low=0)
+        sim = Scenario.central().simulation
+        self.n_years = _check_years(sim.sensitivity_years if n_years is None else n_years)
+        self.seed = check_integer("seed", sim.seed if seed is None else seed, low=0)
         allowed = set(_COST_PARAMS) | set(_PRACTICE_PARAMS) | set(GROUPS)
         unknown = [a.parameter for a in items if a.parameter not in allowed]
         if unknown:
@@ -573,6 +569,10 @@ class ChapterModel:
         """Settings priced so far (settings that differ only after pricing share one)."""
         return self._priced.cache_info().misses
 
+    def children(self, values: Mapping[str, float]) -> contracts.PracticeYears:
+        """The simulated practice-years behind one full setting (``{parameter: value}``), no scope applied."""
+        return self._children(tuple(float(values[p]) for p in _COST_PARAMS))
+
     def _simulate(self, key: tuple[float, ...]) -> contracts.PracticeYears:
         cv, additional, complex_, tail, multiple, shock = key
         model = costs.default_cost_model(cv=cv, tail_share=tail, tail_multiple=multiple, additional_share=additional,
@@ -600,7 +600,7 @@ class ChapterModel:
 
     def _price(self, key: tuple[float, ...]) -> dict[str, _Priced]:
         values = dict(zip(self._pricing_params, key))
-        years = self._children(tuple(values[p] for p in _COST_PARAMS))
+        years = self.children(values)
         running, _ = self._budget(tuple(values[p] for p in _PRACTICE_PARAMS))
         tol = check_positive("risk_tolerance", values["risk_tolerance"])
         k = values["effort_cost"]
@@ -718,17 +718,19 @@ def _default_value(name: str) -> float:
     return contracts.assumption(name)
 
 
-def chapter_model(n_years: int = SENSITIVITY_YEARS, seed: int = SOBOL_SEED) -> ChapterModel:
+def chapter_model(n_years: int | None = None, seed: int | None = None) -> ChapterModel:
     """The book's :class:`ChapterModel` over every ranged assumption of chapters 3-5 (cached).
 
     Parameters
     ----------
-    n_years : int
-        Practice-years per setting, in [100, 100,000].
-    seed : int
-        >= 0.
+    n_years : int, optional
+        Practice-years per setting, in [100, 100,000]; default the scenario's ``sensitivity_years``.
+    seed : int, optional
+        >= 0; default the book's one seed (:class:`swp_models.scenario.Simulation`).
     """
-    return _chapter_model(_check_years(n_years), check_integer("seed", seed, low=0))
+    sim = Scenario.central().simulation
+    return _chapter_model(_check_years(sim.sensitivity_years if n_years is None else n_years),
+                          check_integer("seed", sim.seed if seed is None else seed, low=0))
 
 
 @cached(maxsize=2)

@@ -21,8 +21,17 @@ SIMULATE_CALLERS = {
     # Children from a cost model or caseload other than the book's, so they cannot be a prefix of its sample:
     "swp_models.explore.contracts": "the explorer's children once its settings leave the book's",
     "swp_models.sensitivity": "one sample for each cost model the sensitivity run varies",
-    "swp_models.figures.contracts_tables": "needs_mix_comparison, one sample for each needs mix",
 }
+#: What the page modules (``swp_models.figures``) may not call: they format results, they do not
+#: simulate or price. Functions and methods that draw random numbers, simulate children or queues,
+#: build or pay contracts, or price risk.
+PRICING_CALLS = frozenset({
+    "simulate_practice_years", "simulate_outcomes", "simulate_worker_counts", "simulate_worker_counts_detailed",
+    "simulate_queue", "simulate_tenders", "default_rng", "as_generator", "default_contracts", "payment", "surplus",
+    "compare", "effort_comparison", "failure_comparison", "risk_sharing", "limited_liability", "risk_premium",
+    "skimming_gain", "simulated_optimal_share", "measured_power", "service_cuts", "upcoding_gain", "exit_gain",
+    "upcoding_cost", "term_paths", "term_failure",
+})
 #: Who may read an assumption table (``assumptions_*``, ``evaluation_inputs``) through ``data.load/value/row``.
 ASSUMPTION_READERS = {"swp_models.assumptions": "the one reader of every assumption table"}
 #: Former module names, kept for code outside the package: ``swp_models.contracts`` imports the new homes.
@@ -105,6 +114,19 @@ def test_only_the_engine_and_the_listed_callers_simulate_practice_years():
              if getattr(c.func, "id", getattr(c.func, "attr", None)) == "simulate_practice_years"}
     new = sorted(calls - set(SIMULATE_CALLERS))
     assert not new, f"take the years from swp_models.engine: {new}"
+
+
+def test_the_page_modules_neither_simulate_nor_price():
+    found = sorted(f"{m}:{c.lineno} {ast.unparse(c.func)}" for m in MODULES if m.startswith("swp_models.figures")
+                   for c in _calls(m) if getattr(c.func, "id", getattr(c.func, "attr", None)) in PRICING_CALLS
+                   and getattr(getattr(c.func, "value", None), "id", "") not in ("engine", "pricing"))
+    assert not found, f"compute in swp_models.engine / swp_models.pricing (or the model modules); format here: {found}"
+
+
+def test_the_rule_against_pricing_in_pages_sees_a_call():
+    tree = ast.parse("from swp_models import engine\nx = contract.payment(years)\ny = np.random.default_rng(1)")
+    names = [getattr(c.func, "id", getattr(c.func, "attr", None)) for c in ast.walk(tree) if isinstance(c, ast.Call)]
+    assert {"payment", "default_rng"} <= set(names) & PRICING_CALLS
 
 
 def test_only_swp_models_assumptions_reads_the_assumption_tables():

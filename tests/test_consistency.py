@@ -138,3 +138,24 @@ def test_the_effort_lift_is_the_scenarios_and_both_models_are_shown():
     model = results.result("effort.lift", Scenario.central(effort_model="outcome_model"))
     cell = _cell(eight, "The effort lift on the same worker all year")
     assert cell.startswith(f"{contract.value:.1f} points") and f"{model.value:.2f} points" in cell
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+def test_the_sensitivity_core_at_its_defaults_prices_as_the_engine_does(scope):
+    """Section 5.13's fast core and the engine price the same children to the same figures."""
+    from swp_models import sensitivity
+
+    model = sensitivity.chapter_model()
+    values = model.setting(np.array([a.value for a in model.assumptions]))
+    out = model.evaluate_one(values)
+    years = model.children(values)
+    scn = Scenario.central(scope=scope)
+    table = engine.price(scn, years).set_index("contract")
+    block = table.loc["Block"]
+    assert model.contract_names == tuple(table.index)
+    assert out[f"p_fail_block:{scope}"] == pytest.approx(block["p_fail_year"], abs=1e-12)
+    assert out[f"p_loss_block:{scope}"] == pytest.approx(block["practice_p_loss"], abs=1e-12)
+    cheapest = int(out[f"cheapest:{scope}"])
+    total = table["council_cost_effort"] + table["absorbed_term"] + table["failure_cost"]
+    assert out[f"council_cost:{scope}"] == pytest.approx(float(total.iloc[cheapest]), rel=1e-9)
+    assert cheapest == int(np.argmin(total.to_numpy()))

@@ -250,7 +250,7 @@ def test_simulation_table_as_shown_in_the_book():
     table = ct.simulation_table()
     z = table.frame["Difference (SEs)"].astype(float)
     assert (z.abs() < 2.5).all()  # the page says the differences are what chance gives
-    assert "Seed 20070701" in table.notes
+    assert "Seed 2007, the book's one seed" in table.notes
 
 
 def test_queue_simulation_check_agrees():

@@ -292,11 +292,15 @@ def small_chapter(monkeypatch, model):
         scn = Scenario.central(scope=scope).replace(n_years=3_000, grid_years=2_000)
         return scn if seed is None else scn.replace(seed=seed)
 
-    caches = (T._skimming_table, T._chapter_design_grid)
+    from swp_models import pricing
+
+    caches = (pricing._skimming_table, pricing._chapter_design_grid, pricing._needs_mix_comparison)
     for f in caches:
         f.cache_clear()
     monkeypatch.setattr(T, "_scn", small)
     monkeypatch.setattr(T, "_sim", lambda: small().simulation)
+    monkeypatch.setattr(pricing, "scenario", small)
+    monkeypatch.setattr(pricing, "_sample", lambda: small().simulation)
     yield engine.children(small())
     for f in caches:
         f.cache_clear()

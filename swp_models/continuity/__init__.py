@@ -14,7 +14,8 @@ modules that each read in one sitting:
   start, and the practice's advantage taken apart;
 * :mod:`~swp_models.continuity.rota`: the 24-hour rota (Committee evidence, Q226);
 * :mod:`~swp_models.continuity.queue`: the duty queue when caseloads are capped (Q239), an
-  M/M/c queue.
+  M/M/c queue;
+* :mod:`~swp_models.continuity.checks`: the closed forms checked against simulation.
 
 Every public name of those modules except :mod:`~swp_models.continuity.compare`'s is
 re-exported here, so ``from swp_models import continuity`` and
@@ -24,8 +25,9 @@ re-exported here, so ``from swp_models import continuity`` and
 
 from __future__ import annotations
 
-from . import changes, compare, grids, queue, rota, scenario, simulate
+from . import changes, checks, compare, grids, queue, rota, scenario, simulate
 from .changes import *  # noqa: F401,F403  (the names in changes.__all__)
+from .checks import *  # noqa: F401,F403
 from .grids import *  # noqa: F401,F403
 from .queue import *  # noqa: F401,F403
 from .rota import *  # noqa: F401,F403
@@ -35,5 +37,5 @@ from .simulate import *  # noqa: F401,F403
 # The submodules, then every public name of each except :mod:`~swp_models.continuity.compare`.
 __all__ = [
     "changes", "compare", "grids", "queue", "rota", "scenario", "simulate",
-    *scenario.__all__, *changes.__all__, *simulate.__all__, *grids.__all__, *rota.__all__, *queue.__all__,
+    *scenario.__all__, *changes.__all__, *checks.__all__, *simulate.__all__, *grids.__all__, *rota.__all__, *queue.__all__,
 ]

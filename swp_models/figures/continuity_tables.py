@@ -6,8 +6,8 @@ key-results table; :func:`.scenario_table`, :func:`.stability_table`,
 :func:`.simulation_table`, :func:`.target_summary_table`, :func:`.rota_summary_table`,
 :func:`.queue_summary_table` and :func:`.queue_check_table` are the tables on the page, each
 the formatted form of a data frame computed here (:func:`.scenario_results`,
-:func:`.stability_check`, :func:`.simulation_check`, :func:`.target_table`,
-:func:`.queue_simulation_check`) or by the model.
+:func:`.stability_check`, :func:`~swp_models.continuity.checks.simulation_check`, :func:`.target_table`,
+:func:`~swp_models.continuity.checks.queue_simulation_check`) or by the model.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ from ..continuity import (
 )
 from ..continuity import compare as cc
 from ..continuity.changes import labelled_scenarios
+from ..continuity.checks import book_seed, queue_simulation_check, simulation_check
 from ..continuity.scenario import check_scenario, as_generator
 from ..continuity.queue import MAX_PLACES
 from ..continuity.simulate import MAX_CHILDREN
@@ -54,7 +55,6 @@ from ..tables import key_results as _key_results_table
 from ..validation import check_in_range, check_instance, check_probability, check_sequence, check_size, check_work
 
 __all__ = [
-    "CHAPTER_SEED",
     "decomposition_table",
     "fmt_prob",
     "key_results",
@@ -71,9 +71,6 @@ __all__ = [
     "target_summary_table",
     "target_table",
 ]
-
-#: Seed of the simulation checks shown in the book.
-CHAPTER_SEED = 20070701
 
 # The most targets × vacancies one target table computes.
 _MAX_TARGETS = 10_000
@@ -342,111 +339,6 @@ def stability_check(scenario: ContinuityScenario | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def simulation_check(n_children: int = 200_000, seed: int | np.random.Generator = CHAPTER_SEED) -> pd.DataFrame:
-    """Closed forms against simulation for England 2005, both readings of the model.
-
-    The Poisson figures are checked with :func:`.simulate_worker_counts`, the typed ones
-    with :func:`.simulate_worker_counts_detailed`, each on ``n_children`` simulated children
-    for the first year of an episode and for a year later in care.
-
-    Parameters
-    ----------
-    n_children : int, default 200000
-        Children simulated per model and period, 100 to :data:`~swp_models.continuity.simulate.MAX_CHILDREN`.
-    seed : int or numpy.random.Generator
-        Seed of the simulations.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``model``, ``period``, ``measure``, ``closed_form``, ``simulated``, ``se``
-        (Monte Carlo standard error of the simulated figure) and ``z`` (difference in
-        standard errors; ``NaN`` where the standard error is zero).
-    """
-    n_children = check_size("n_children", n_children, MAX_CHILDREN, low=100)
-    rng = as_generator(seed)
-    s = reference_scenarios()["Council, England 2005"]
-    rows = []
-    for model in ("Poisson", "Workers keep their type"):
-        typed = model != "Poisson"
-        for first, period in ((True, "First year"), (False, "Later year")):
-            if typed:
-                w = simulate_worker_counts_detailed(s, 1.0, n_children, rng, first_year=first).workers
-                p_same = p_same_worker(s, 1.0, first, typed=True)
-                p_at_least = lambda k: p_workers_at_least(s, k, 1.0, first, typed=True)  # noqa: E731
-            else:
-                w = simulate_worker_counts(s, 1.0, n_children, rng, first_year=first)
-                p_same = p_same_worker(s, 1.0, first)
-                p_at_least = lambda k: p_workers_at_least(s, k, 1.0, first)  # noqa: E731
-            checks = [("Expected workers", expected_workers(s, 1.0, first), w.astype(float))]
-            if first:
-                checks.append(("Five or more workers", p_at_least(5), (w >= 5).astype(float)))
-            else:
-                checks.append(("Same worker all year", p_same, (w == 1).astype(float)))
-                checks.append(("Three or more workers", p_at_least(3), (w >= 3).astype(float)))
-            for measure, exact, sample in checks:
-                est = float(sample.mean())
-                se = float(sample.std(ddof=1) / math.sqrt(n_children))
-                rows.append(
-                    {
-                        "model": model,
-                        "period": period,
-                        "measure": measure,
-                        "closed_form": exact,
-                        "simulated": est,
-                        "se": se,
-                        "z": (est - exact) / se if se > 0 else float("nan"),
-                    }
-                )
-    return pd.DataFrame(rows)
-
-
-def queue_simulation_check(
-    workers: int | None = None,
-    n_runs: int = 100,
-    years: float = 400.0,
-    seed: int | np.random.Generator = CHAPTER_SEED,
-) -> pd.DataFrame:
-    """Erlang C against a simulation of the practice's allocation queue.
-
-    Parameters
-    ----------
-    workers : int, optional
-        Workers taking cases; by default the fewest for which the waiting list settles in
-        :func:`.queue_table`.
-    n_runs : int, default 100
-        Independent simulated queues.
-    years : float, default 400
-        Years simulated in each run after the warm-up.
-    seed : int or numpy.random.Generator
-        Seed of the simulation.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Rows "Chance a new child waits", "Children waiting (mean)", "Mean wait, weeks";
-        columns ``measure``, ``closed_form``, ``simulated``, ``se``, ``z``.
-    """
-    table = queue_table()
-    if workers is None:
-        workers = int(table.loc[table["p_wait"].notna(), "workers"].iloc[0])
-    workers = check_size("workers", workers, MAX_PLACES)
-    cap = int(table["cap"].iloc[0])
-    children = float(table["children"].iloc[0])
-    stay = assumption("queue_mean_stay_years")
-    c = allocation_places(workers, cap)
-    exact = expected_waiting(c, children / stay, stay)
-    sim = simulate_queue(c, children / stay, stay, years, seed=seed, n_runs=n_runs)
-    rows = [
-        ("Chance a new child waits", exact.p_wait, sim.p_wait, sim.p_wait_se),
-        ("Children waiting (mean)", exact.mean_waiting, sim.mean_waiting, sim.mean_waiting_se),
-        ("Mean wait of a new child, weeks", exact.mean_wait_weeks, sim.mean_wait_weeks, sim.mean_wait_weeks_se),
-    ]
-    return pd.DataFrame(
-        [{"measure": m, "closed_form": e, "simulated": x, "se": se, "z": (x - e) / se} for m, e, x, se in rows]
-    )
-
-
 def target_table(
     targets: Sequence[float] = (0.7, 0.8, 0.9, 0.95), vacancies: Sequence[float] = (0.0, 0.05, 0.12)
 ) -> pd.DataFrame:
@@ -533,8 +425,15 @@ def stability_table() -> "Table":
     )
 
 
-def simulation_table(n_children: int = 200_000, seed: int | np.random.Generator = CHAPTER_SEED) -> "Table":
-    """:func:`.simulation_check` formatted for the book."""
+def _seed_words(seed: object) -> str:
+    """How a check's seed is named on the page."""
+    if seed is None:
+        return f"Seed {book_seed()}, the book's one seed"
+    return f"Seed {seed}" if isinstance(seed, Integral) else "Seed from a generator"
+
+
+def simulation_table(n_children: int = 1_000_000, seed: int | np.random.Generator | None = None) -> "Table":
+    """:func:`~swp_models.continuity.checks.simulation_check` formatted for the book."""
     check = simulation_check(n_children, seed)
     is_prob = check["measure"] != "Expected workers"
 
@@ -558,7 +457,7 @@ def simulation_table(n_children: int = 200_000, seed: int | np.random.Generator 
         out,
         caption=f"Closed forms against simulation, England 2005 ({n_children:,} children for each reading and year)",
         notes=(
-            f"Seed {seed if isinstance(seed, Integral) else 'from a generator'}. Poisson rows: "
+            f"{_seed_words(seed)}. Poisson rows: "
             "simulate_worker_counts; typed rows (workers keep their type): simulate_worker_counts_detailed. A "
             "difference within about two standard errors is what chance alone gives."
         ),
@@ -621,8 +520,8 @@ def queue_summary_table() -> "Table":
     )
 
 
-def queue_check_table(n_runs: int = 100, seed: int | np.random.Generator = CHAPTER_SEED) -> "Table":
-    """:func:`.queue_simulation_check` formatted for the book."""
+def queue_check_table(n_runs: int = 100, seed: int | np.random.Generator | None = None) -> "Table":
+    """:func:`~swp_models.continuity.checks.queue_simulation_check` formatted for the book."""
     check = queue_simulation_check(n_runs=n_runs, seed=seed)
     prob = check["measure"].str.startswith("Chance")
 
@@ -641,7 +540,7 @@ def queue_check_table(n_runs: int = 100, seed: int | np.random.Generator = CHAPT
     return Table(
         out,
         caption="The queue's closed forms against simulation (fewest workers that let the list settle)",
-        notes=f"{n_runs} independent simulated queues of 400 years each after a warm-up; seed {CHAPTER_SEED}.",
+        notes=f"{n_runs} independent simulated queues of 400 years each after a warm-up; {_seed_words(seed).lower()}.",
     )
 
 

@@ -2,7 +2,7 @@
 
 Everything is computed from :mod:`swp_models.sensitivity` at the book's settings (the
 chapter model over every ranged assumption, :data:`~swp_models.sensitivity.SOBOL_BASE`
-base samples, seed :data:`~swp_models.sensitivity.SOBOL_SEED`), once per session.
+base samples, the book's one seed), once per session.
 Parameters bound to the page's controls carry names starting ``ch5s_``.
 """
 
@@ -18,10 +18,11 @@ import numpy as np
 import pandas as pd
 
 from ..assumptions import cached
-from .. import contracts
+from .. import contracts, engine
 from .. import liability
 from .. import sensitivity as sens
 from ..charts import PALETTE, finish, selector, series_cues
+from ..scenario import Scenario
 from ..tables import Table
 from ..tables import key_results as _key_results
 from ..validation import check_integer
@@ -63,7 +64,7 @@ _SHORT = {
 def sobol_run() -> sens.SobolResult:
     """The book's variance-based run: every ranged assumption of chapters 3-5, grouped."""
     return sens.sobol_indices(sens.chapter_model(), sens.chapter_assumptions(), sens.OUTPUTS,
-                              groups=sens.chapter_groups(), n_base=sens.SOBOL_BASE, seed=sens.SOBOL_SEED)
+                              groups=sens.chapter_groups(), n_base=sens.SOBOL_BASE)
 
 
 @cached(maxsize=1)
@@ -231,7 +232,7 @@ def winner_chart() -> alt.VConcatChart:
                 axis=alt.Axis(labelAngle=0, grid=False)),
         y=alt.Y("tolerance:N", sort=alt.EncodingSortField("tol_order", order="descending"),
                 title="Risk tolerance 1/r", axis=alt.Axis(grid=False)))
-    order = list(contracts.default_contracts())
+    order = list(engine.book(Scenario.central()))
     # Each cell also names its contract by a letter (the legend gives the names), so the map does not
     # rely on colour alone.
     letters = dict(zip(order, string.ascii_uppercase))
@@ -310,7 +311,7 @@ def intervals_table() -> Table:
     frame = pd.DataFrame(rows, columns=["Result", "At the defaults", "90% of settings", "Lowest to highest"])
     return Table(frame, caption="Key results with the intervals their assumptions carry",
                  notes=f"Intervals over {len(res.settings):,} settings with every assumption drawn uniformly over its "
-                       f"range; each setting simulates {sens.SENSITIVITY_YEARS:,} practice-years from one seed, so the "
+                       f"range; each setting simulates {Scenario.central().simulation.sensitivity_years:,} practice-years from one seed, so the "
                        "intervals are ranges of the inputs, not sampling error.")
 
 
@@ -454,7 +455,7 @@ def key_results() -> Table:
          top("p_fail_block:placements")),
         ("Cheapest contract at the defaults: placements in scope; social work only",
          f"{names[int(base['cheapest:placements'])]}; {names[int(base['cheapest:social_work'])]}",
-         f"{sens.SENSITIVITY_YEARS:,} simulated practice-years", "see the map and the list of flips"),
+         f"{Scenario.central().simulation.sensitivity_years:,} simulated practice-years", "see the map and the list of flips"),
         ("What matters most for whether cost sharing is cheapest, placements in scope",
          top("sharing_cheapest:placements"), "Sobol total index, SALib", "ranges of every assumption"),
     ], caption="Key results: which contract wins where, and what matters most")

@@ -81,6 +81,9 @@ EXAMPLES = {
     f"{_T}.queue_simulation_check": {"n_runs": 4, "years": 20.0, "seed": 3},
     f"{_T}.queue_check_table": {"n_runs": 4, "seed": 3},
     f"{_T}.target_table": {"targets": [0.8, 0.9], "vacancies": [0.0, 0.05]},
+    "swp_models.continuity.checks.simulation_check": {"n_children": 500, "seed": 3},
+    "swp_models.continuity.checks.queue_simulation_check": {"n_runs": 4, "years": 20.0, "seed": 3},
+    "swp_models.continuity.checks.book_seed": {},
     # chapter 2's charts and explorer
     "swp_models.figures.continuity.episode_chart": lambda: {"scenarios": {"England": _scenario()}},
     # chapter 1

@@ -125,6 +125,22 @@ EXAMPLES = {
                            "n_years": 200},
 }
 
+# The grids and comparisons are defined in swp_models.pricing and re-exported by the chapter's tables.
+_P = "swp_models.pricing."
+EXAMPLES.update({_P + name: EXAMPLES[_T + name] for name in (
+    "needs_mix_comparison", "shock_comparison", "surplus_histograms", "design_grid", "frontier_grid")})
+EXAMPLES.update({
+    _P + "skimming_table": {"scope": "placements"},
+    _P + "chapter_optimum": {"scope": "placements"},
+    _P + "service_cut_figures": {"scope": "placements"},
+    _P + "gaming_figures": {"scope": "placements"},
+    _P + "unbalanced_threshold_payment": {"scope": "placements"},
+    _P + "upcoding_cost": {"scope": "placements", "contract": "Block"},
+    "swp_models.engine.mix_children": lambda: {"scn": __import__("swp_models.scenario", fromlist=["x"]).Scenario.central(),
+                                               "mix": next(iter(__import__("swp_models.costs", fromlist=["x"])
+                                                                .needs_mix_models())), "n_years": 1_000},
+})
+
 FACTORIES = {
     "PracticeYears": _years,
     "Contract": _block,
