@@ -30,11 +30,13 @@ __all__ = [
     "spend_per_looked_after_child",
     "needs_index_check",
     "report_ratios",
+    "CENSUS_WEEKLY_ROUNDING",
 ]
 
 
-#: Rounding assumed for the census's weekly averages when checking them against each other (£).
-_CENSUS_WEEKLY_ROUNDING = 10.0
+#: Rounding assumed for the census's weekly averages when checking them against each other (£ a week): a
+#: reading, not a sourced fact.
+CENSUS_WEEKLY_ROUNDING = 10.0
 
 
 def census_reconciliation() -> pd.DataFrame:
@@ -54,7 +56,7 @@ def census_reconciliation() -> pd.DataFrame:
     return frame
 
 
-def census_implied_children(rounding: float = _CENSUS_WEEKLY_ROUNDING) -> pd.DataFrame:
+def census_implied_children(rounding: float = CENSUS_WEEKLY_ROUNDING) -> pd.DataFrame:
     """Children each stated average implies, and whether the three groups agree with each other.
 
     If the stated averages are weekly figures times 52, each rounded to the nearest

@@ -31,7 +31,12 @@ __all__ = [
     "share_sensitivity_grid",
     "mix_sensitivity_grid",
     "exact_vs_simulated",
+    "OVERSPENDS",
 ]
+
+#: The overspends per child the scenario tables report, as fractions of the mean: their columns
+#: ``p_over_10`` and ``p_over_20`` are the chances of exceeding the first and the second.
+OVERSPENDS: tuple[float, float] = (0.10, 0.20)
 
 
 def _mix_row(label: str, model: CostModel, load: Caseload, known: str) -> dict:
@@ -46,8 +51,8 @@ def _mix_row(label: str, model: CostModel, load: Caseload, known: str) -> dict:
         "sd_child": model.std,
         "practice_sd": total_cost_moments(model, load).std,
         "practice_cv": total_cost_moments(model, load).std / total_cost_moments(model, load).mean,
-        "p_over_10": dist.prob_cost_per_child_exceeds(0.10),
-        "p_over_20": dist.prob_cost_per_child_exceeds(0.20),
+        "p_over_10": dist.prob_cost_per_child_exceeds(OVERSPENDS[0]),
+        "p_over_20": dist.prob_cost_per_child_exceeds(OVERSPENDS[1]),
         "basis": known,
     }
 
@@ -133,8 +138,8 @@ def tail_sensitivity(
                 "practice_sd": total_cost_moments(model, load).std,
                 "practice_p95": float(t95),
                 "practice_p99": float(t99),
-                "p_over_10": dist.prob_cost_per_child_exceeds(0.10),
-                "p_over_20": dist.prob_cost_per_child_exceeds(0.20),
+                "p_over_10": dist.prob_cost_per_child_exceeds(OVERSPENDS[0]),
+                "p_over_20": dist.prob_cost_per_child_exceeds(OVERSPENDS[1]),
             }
         )
     return pd.DataFrame(rows)
@@ -185,8 +190,8 @@ def target_sensitivity(
                 "complex": model.shares[2],
                 "sd_child": model.std,
                 "practice_sd": total_cost_moments(model, load).std,
-                "p_over_10": dist.prob_cost_per_child_exceeds(0.10),
-                "p_over_20": dist.prob_cost_per_child_exceeds(0.20),
+                "p_over_10": dist.prob_cost_per_child_exceeds(OVERSPENDS[0]),
+                "p_over_20": dist.prob_cost_per_child_exceeds(OVERSPENDS[1]),
             }
         )
     return pd.DataFrame(rows)
@@ -196,7 +201,7 @@ def share_sensitivity_grid(
     complex_shares: Sequence[float] | None = None,
     cvs: Sequence[float] = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5),
     caseload: int | Caseload | None = None,
-    excesses: Sequence[float] = (0.10, 0.20),
+    excesses: Sequence[float] = OVERSPENDS,
     *,
     target_mean: float | None = None,
     points_per_sd: int = 20,
@@ -316,8 +321,8 @@ def mix_sensitivity_grid(
                     "mean": model.mean, "sd_child": model.std,
                     "practice_sd": total_cost_moments(model, load).std,
                     "practice_p95": float(dist.quantile(0.95)),
-                    "p_over_10": dist.prob_cost_per_child_exceeds(0.10),
-                    "p_over_20": dist.prob_cost_per_child_exceeds(0.20),
+                    "p_over_10": dist.prob_cost_per_child_exceeds(OVERSPENDS[0]),
+                    "p_over_20": dist.prob_cost_per_child_exceeds(OVERSPENDS[1]),
                 })
     return pd.DataFrame(rows)
 
