@@ -1,0 +1,148 @@
+"""The figures chapter 5's prose quotes ("Paying a practice"), as the page glues them.
+
+:func:`prose_numbers_contracts` returns every £ and % figure of the chapter's text, keyed by the
+name the page glues it under (``ch5_...``), formatted as the text writes it. Each is computed, never
+typed: from the pricing engine (:mod:`swp_models.engine`) and the named results
+(:mod:`swp_models.results`) on the central scenario, from the chapter's page tables
+(:mod:`swp_models.figures.contracts_tables`), from the council's side of a contract
+(:mod:`swp_models.contracts.council`) or from the assumption tables (:mod:`swp_models.assumptions`).
+The needs-mix section's figures stay with its table (:func:`~swp_models.figures.contracts_tables.needs_mix_prose`).
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from dataclasses import replace
+
+import numpy as np
+
+from .. import assumptions, engine, practice, results
+from ..contracts import ThresholdSharing, council, risk_premium
+from ..costs import shock_exceedance
+from ..scenario import Scenario
+from ..tables import fmt_gbp, fmt_num, fmt_pct
+from . import contracts_tables as tables
+
+__all__ = ["prose_numbers_contracts"]
+
+
+def _gbp(x: float, places: int = -3) -> str:
+    """£ rounded to ``places`` as :func:`round` takes them: ``_gbp(344_855) -> '£345,000'``."""
+    return fmt_gbp(round(float(x), places))
+
+
+def _gbp_below(x: float, step: float) -> str:
+    """£ rounded down to a multiple of ``step`` (for "more than"): ``_gbp_below(130_671, 10_000) -> '£130,000'``."""
+    return fmt_gbp(math.floor(float(x) / step) * step)
+
+
+def _pct(x: float, digits: int = 0) -> str:
+    """A share as a percentage: ``_pct(0.348) -> '35%'``."""
+    return fmt_pct(100 * float(x), digits)
+
+
+def _range(low_central_high, key: str, fmt) -> dict[str, str]:  # noqa: ANN001 - a triple and a formatter
+    """A central value with its low and high (as :func:`swp_models.assumptions.bounds` gives them), formatted, as
+    ``key``, ``key_low`` and ``key_high``."""
+    low, central, high = low_central_high
+    return {key: fmt(central), f"{key}_low": fmt(low), f"{key}_high": fmt(high)}
+
+
+def _threshold_contract(scn: Scenario) -> ThresholdSharing:
+    """The one-way threshold contract of the chapter's book (the practice keeps every underspend)."""
+    return next(c for c in engine.book(scn).values() if isinstance(c, ThresholdSharing) and c.surplus_threshold is None)
+
+
+def _council_side():  # noqa: ANN202 - a pandas Series
+    """The council's yearly cost of contracting out, its total at the low, central and high assumptions, as the
+    chapter's table has it."""
+    s = practice.summary()
+    side = council.council_side(s["running_cost"], s["out_of_scope"] * practice.PracticeDesign().caseload)
+    return side.set_index("item").loc["Total", ["low", "central", "high"]]
+
+
+def _best_design(scn: Scenario):  # noqa: ANN202 - a pandas Series
+    """The cheapest contract on the design grid with placements in scope, at the scenario's risk tolerance."""
+    grid = tables.chapter_design_grid()
+    grid = grid[(grid["scope"] == "placements") & (grid["tolerance"] == scn.risk_tolerance)]
+    return grid.loc[grid["council_cost_effort"].idxmin()]
+
+
+def prose_numbers_contracts() -> dict[str, str]:
+    """Formatted figures that chapter 5's text quotes, keyed by the name the page glues them under.
+
+    All on the central scenario with placements in scope (the chapter's main tables), except the
+    assumptions, which are the assumption tables' values and ranges. The 50:50 illustration of the
+    risk tolerance stakes the threshold contract's threshold, the most that contract lets a practice
+    lose in a year.
+    """
+    scn = Scenario.central(scope="placements")
+
+    def r(key: str) -> float:
+        return results.result(key, scn).value
+
+    expected = r("expected_cost")
+    block = engine.table(scn).set_index("contract").loc["Block"]
+    scope = tables.scope_figures().set_index("scope").loc["placements"]
+    threshold = _threshold_contract(scn)
+    unbalanced = float(replace(threshold, baseline_discount=0.0).payment(engine.own_costs(scn)).mean())
+    stake = threshold.threshold
+    gaming = tables.gaming_figures().set_index("contract")
+    needs = gaming.loc["Capitation by needs group"]
+    optimum = tables.chapter_optimum()
+    side = _council_side()
+    design = _best_design(scn)
+    excess = inspect.signature(shock_exceedance).parameters["excess"].default  # the pooling floor's overshoot
+    a = assumptions.value
+    return {
+        # Who holds the placement budget
+        "ch5_expected": f"£{fmt_num(expected / 1e6, 1)} million",
+        "ch5_sd": _gbp(scope["sd"]),
+        "ch5_budget": _gbp(scope["fixed"]),
+        "ch5_variable": _gbp(scope["variable_per_child"], 0),
+        "ch5_margin": _gbp(scope["margin"], 0),
+        **_range(assumptions.bounds("social_work_variable_cost"), "ch5_sw_variable", lambda x: _gbp(x, 0)),
+        # The contracts and the threshold contract's balancing
+        "ch5_threshold": _gbp(threshold.threshold, 0),
+        "ch5_reinsurance": _gbp(a("reinsurance_threshold"), 0),
+        "ch5_bonus": _gbp(a("outcome_bonus"), 0),
+        "ch5_thr_unbalanced": f"£{fmt_num(unbalanced / 1e6, 3)}m",
+        "ch5_thr_excess": _gbp(unbalanced - expected),
+        "ch5_thr_discount": _pct(threshold.baseline_discount, 1),
+        # The price of risk
+        "ch5_tolerance": _gbp(scn.risk_tolerance, 0),
+        "ch5_gamble_stake": _gbp(stake, 0),
+        "ch5_gamble_cost": _gbp(risk_premium(np.array([-stake, stake]), scn.risk_tolerance), -4),
+        "ch5_premium": _gbp(r("block.premium")),
+        "ch5_premium_share": _pct(r("block.premium") / expected),
+        # Failure
+        "ch5_worst": _gbp(-block["practice_surplus_p5"]),
+        "ch5_reserves": _gbp(r("reserves")),
+        "ch5_fail_year": _pct(r("block.p_fail_year")),
+        "ch5_fail_term": _pct(r("block.p_fail_term")),
+        "ch5_absorbed": _gbp(r("block.absorbed")),
+        "ch5_premium_limited": _gbp(r("block.premium_limited")),
+        "ch5_reserve_1_in_20": _gbp(block["reserve_1_in_20"]),
+        **_range(assumptions.bounds("failure_cost"), "ch5_failure_cost", lambda x: _gbp(x, 0)),
+        # The shared shock and the council's pooling floor
+        **_range(assumptions.bounds("shared_shock_cv"), "ch5_shock", _pct),
+        "ch5_pool_excess": _pct(excess),
+        # Effort and service cuts
+        "ch5_effort_cut": _pct(block["effort"]),
+        "ch5_effort_spend": _pct(block["effort_cost"] / block["expected_cost_fixed"]),
+        "ch5_cut_per_move": _gbp(a("cut_per_placement_move"), 0),
+        "ch5_move_cost": _gbp(a("placement_move_cost"), 0),
+        "ch5_opt_saving": _gbp(float(engine.own_costs(scn).totals.mean()) - optimum.council_cost),
+        # Exit and upcoding
+        "ch5_exit_costly": _gbp_below(gaming.loc["Block", "exit_costly"], 10_000),
+        "ch5_upcode_low": _gbp(needs["upcode_low"]),
+        "ch5_upcode_mid": _gbp(needs["upcode_mid"]),
+        "ch5_upcode_cost": _gbp(needs["upcoding_cost"]),
+        # The council's side: in the summary to the nearest £10,000, in its section to the nearest £1,000
+        **_range(side, "ch5_side", _gbp),
+        **_range(side, "ch5_side_rounded", lambda x: _gbp(x, -4)),
+        # Design your contract
+        "ch5_design_threshold": _gbp(design["threshold"], 0),
+        "ch5_design_share": fmt_num(design["share"], 2),
+    }
