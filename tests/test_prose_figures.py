@@ -2,9 +2,7 @@
 
 A figure typed into the text can silently disagree with the tables beside it after the model or the data
 change; a glued figure (``{glue:text}`) is the table's own number. Quotations from the sources (in double
-quotes), mathematics and code are exempt. Chapters written before the rule still hold typed figures:
-``STILL_TYPED`` counts them, and the count may only fall (each is pinned to the computation by a
-chapter test meanwhile); a chapter not listed must have none.
+quotes), mathematics and code are exempt. No chapter holds a typed figure.
 """
 
 from __future__ import annotations
@@ -15,16 +13,6 @@ import nbformat
 import pytest
 
 from conftest import ROOT
-
-#: Typed £ and % figures left in each chapter's prose, to be glued; the count may only fall.
-STILL_TYPED: dict[str, int] = {
-    "01_problem": 33,
-    "02_continuity": 63,
-    "03_child_costs": 126,
-    "04_practice_costs": 31,
-    "05_contracts": 65,
-    "05_sensitivity": 4,
-}
 
 _FIGURE = re.compile(r"£\s?\d[\d,.]*\s?(?:k|m|bn|million|billion)?|\b\d[\d,.]*\s?%|\b\d[\d,.]*\s(?:per cent|points)\b")
 _EXEMPT = (
@@ -57,9 +45,7 @@ def test_the_detector_finds_typed_figures_and_spares_glue_and_quotes():
 
 
 @pytest.mark.parametrize("chapter", _chapters())
-def test_no_new_typed_figures(chapter):
+def test_no_typed_figures(chapter):
     nb = nbformat.read(ROOT / "book" / f"{chapter}.ipynb", as_version=4)
     found = [f for c in nb.cells if c.cell_type == "markdown" for f in typed_figures(c.source)]
-    allowed = STILL_TYPED.get(chapter, 0)
-    assert len(found) <= allowed, (f"{chapter}: {len(found)} typed £/% figures in the prose (at most {allowed}); "
-                                   f"glue them instead: {found[:20]}")
+    assert not found, f"{chapter}: {len(found)} typed £/% figures in the prose; glue them instead: {found[:20]}"
