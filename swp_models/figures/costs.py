@@ -102,7 +102,8 @@ def needs_index_chart() -> alt.VConcatChart:
     order = list(frame["short"])
     groups = ["A group the report prices", "Not priced in the report"]
     y = alt.Y("short:N", title=None, sort=order, axis=alt.Axis(labelLimit=300))
-    x = alt.X("implied_cost:Q", title="£33,000 × index / 100 (£ per child per year)",
+    base = f"£{float(frame['implied_cost'].iloc[0] / frame['ratio'].iloc[0]):,.0f}"
+    x = alt.X("implied_cost:Q", title=f"{base} × index / 100 (£ per child per year)",
               scale=alt.Scale(domain=[0, 120000]), axis=alt.Axis(format=",.0f"))
     colour = alt.Color("matched:N", legend=None, scale=alt.Scale(domain=groups, range=[PALETTE[0], "#8c8c8c"]))
     panels = []
@@ -138,7 +139,7 @@ def needs_index_chart() -> alt.VConcatChart:
     return finish(
         chart,
         "The report's costs by need match the Cost Calculator index",
-        subtitle=["Bars: £33,000 times the index (in white). Red ticks: the report's figure for the",
+        subtitle=[f"Bars: {base} times the index (in white). Red ticks: the report's figure for the",
                   "matching group; orange: its range (£50,000-£54,000). 'Over £95,000' is a lower bound."],
         source=["Soper and Lam, Cost Calculator slides (index)",
                 f"{_REPORT} s.6.1.5 (costs by need, 2005/6)"],

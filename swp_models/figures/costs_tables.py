@@ -202,7 +202,7 @@ def key_results() -> Table:
              f"{fmt_gbp(lac['annualised_per_child'])} against {fmt_gbp(lac['stated_annual_per_child'])} "
              f"(the average is {fmt_pct(lac['gap_percent'], 1)} higher)",
              "Le Grand (2007) s.6.1.5; computed here"),
-            ("Looked-after children the stated average implies for the week's £44.9m",
+            (f"Looked-after children the stated average implies for the week's {fmt_gbp(lac['weekly_cost_gbp'] / 1e6, 1)}m",
              f"{fmt_int(lac['implied_children'])} ({fmt_pct(100 * lac['implied_share'])} of {fmt_int(lac['children'])})",
              "computed here"),
             ("Cost Calculator index for EBD, offending, and both (no additional needs = 100)",

@@ -61,6 +61,11 @@ _SHORT = {
 
 
 @cached(maxsize=1)
+
+def _short(x: float) -> str:
+    """A sum in £ as a label writes it: ``125000 -> '£125k'``, ``1e6 -> '£1m'``."""
+    return f"£{x / 1e6:g}m" if x >= 1e6 else f"£{x / 1e3:g}k"
+
 def sobol_run() -> sens.SobolResult:
     """The book's variance-based run: every ranged assumption of chapters 3-5, grouped."""
     return sens.sobol_indices(sens.chapter_model(), sens.chapter_assumptions(), sens.OUTPUTS,
@@ -425,7 +430,8 @@ def key_results() -> Table:
     pl = wm[wm["scope"] == "placements"]
     n = len(res.settings)
     table = _key_results([
-        ("Optimal cost share over risk tolerance £125k-£1m and effort cost 5-30, placements in scope",
+        (f"Optimal cost share over risk tolerance {_short(min(sens.MAP_TOLERANCES))}-{_short(max(sens.MAP_TOLERANCES))} and "
+         f"effort cost {min(sens.MAP_EFFORT_COSTS):g}-{max(sens.MAP_EFFORT_COSTS):g}, placements in scope",
          f"{pl['closed_form_share'].min():.2f} to {pl['closed_form_share'].max():.2f}",
          "closed form from the simulated mean and variance of cost", "risk tolerance; effort cost"),
         ("Cheapest contract over that grid, placements in scope", wins("placements"),
