@@ -180,7 +180,7 @@ INPUTS: tuple[Input, ...] = (
     _i("term_years", "Contract term", "years", 1, 10, _K, "integer"),
     _i("risk_tolerance", "Practice's risk tolerance (CARA, 1/r)", "£", 1_000, 1_000_000_000, _K),
     _i("pilot_practices", "Pilot practices (each against a comparison team of the same size)", "practices",
-       2, 100, _E, "integer"),
+       2, 1_000, _E, "integer"),
     _i("pilot_years", "Years each practice is observed (a new cohort each year)", "years", 1, 10, _E, "integer"),
     _i("icc", "Clustering of outcomes within a practice (ICC)", "ratio", 0, 0.99, _E),
     _i("pilot_alpha", "Significance level (two-sided)", "ratio", 0.001, 0.5, _E),
@@ -1230,4 +1230,4 @@ def results_cells() -> dict[str, str]:
 def data_uri(values: Mapping[str, Any] | None = None) -> str:
     """The workbook as a ``data:`` URI (for a download link)."""
     mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return f"data:{mime};base64," + base64.b64encode(workbook_bytes(values, check=False)).decode("ascii")
+    return f"data:{mime};base64," + base64.b64encode(workbook_bytes(values)).decode("ascii")
