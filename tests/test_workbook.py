@@ -291,3 +291,66 @@ def test_libreoffice_recalculates_the_workbook_as_the_package_computes(tmp_path)
     # the formulas were really recalculated: results differ with the inputs (XlsxWriter stores only zeros)
     assert len(set(running)) == len(sets)
     assert seconds < 60, f"LibreOffice took {seconds:.1f} s to recalculate {len(sets)} workbooks"
+
+
+# ------------------------------------------------------------------------------------------------
+# From the explorers to the workbook
+# ------------------------------------------------------------------------------------------------
+
+
+def _saved(link_html: str, tmp_path: Path) -> dict[str, object]:
+    import base64
+
+    uri = re.search(r'href="data:[^;]+;base64,([^"]+)"', link_html)
+    assert uri, link_html[:300]
+    path = tmp_path / "download.xlsx"
+    path.write_bytes(base64.b64decode(uri.group(1)))
+    return lo.named_values(path)
+
+
+def test_explorer_settings_map_to_workbook_inputs():
+    from swp_models.explore.workbook import CHAPTERS, workbook_inputs
+
+    assert set(CHAPTERS) == {"continuity", "costs", "practice", "contracts", "outcomes", "abroad", "evaluation"}
+    got = workbook_inputs("continuity", {"preset": "Council, London 2005", "turnover": 18.0, "vacancy": 20.0,
+                                         "agency_tenure_years": 0.5, "handoffs": 3, "handoff_probability": 0.5,
+                                         "episode_years": 5.0})
+    assert got == {"council_turnover": 0.18, "council_vacancy": 0.2, "agency_stay_years": 0.5,
+                   "council_handoffs": 3, "handoff_probability": 0.5}
+    got = workbook_inputs("contracts", {"caseload": 120, "margin": 15, "scope": "placements", "cost_share": 0.3,
+                                        "reserve_months": 6.0, "tail_share": 0.01, "seed": 3})
+    assert got == {"practice_children": 120, "caseload_margin": 15, "scope": "social work and placements",
+                   "cost_share": 0.3, "reserve_months": 6.0}
+    got = workbook_inputs("costs", {"mode": "by hand", "ebd": 40.0, "complex": 5.0, "centre": 50, "margin": 60})
+    assert got["additional_needs_share"] == pytest.approx(0.45) and got["complex_share"] == pytest.approx(0.05)
+    assert got["caseload_margin"] == 49
+    with pytest.raises(ValueError, match="council_turnover"):
+        workbook_inputs("continuity", {"turnover": 99.0})
+    with pytest.raises(ValueError, match="chapter"):
+        workbook_inputs("chapter 12", {})
+
+
+@pytest.mark.parametrize("chapter", ["continuity", "practice", "evaluation", "costs"])
+def test_each_explorer_downloads_its_current_settings_as_a_workbook(chapter, tmp_path):
+    import importlib
+
+    box = importlib.import_module(f"swp_models.explore.{chapter}").explorer()
+    assert box.workbook_button in box.children[-1].children
+    first = {"continuity": ("turnover", 18.0, "council_turnover", 0.18),
+             "practice": ("frontline", 6, "frontline", 6),
+             "evaluation": ("icc", 0.1, "icc", 0.1),
+             "costs": ("centre", 60, "practice_children", 60)}[chapter]
+    box.controls[first[0]].value = first[1]
+    box.workbook_button.click()
+    values = _saved(box.workbook_link.value, tmp_path)
+    assert values[first[2]] == pytest.approx(first[3])
+    untouched = {"continuity": "frontline", "practice": "council_turnover", "evaluation": "council_children",
+                 "costs": "icc"}[chapter]
+    assert values[untouched] == pytest.approx(workbook.defaults()[untouched])
+
+
+def test_a_refused_setting_says_which():
+    from swp_models.explore.workbook import download_html
+
+    text = download_html("continuity", {"turnover": 99.0})
+    assert "Cannot write the workbook" in text and "council_turnover" in text and "data:" not in text
