@@ -280,7 +280,7 @@ def _source(name: str) -> str:
         return origin[1]
     if origin[0] == "assumption":
         table = assumptions.table_of(origin[1])
-        rec = data.load(table).set_index("parameter").loc[origin[1]]
+        rec = assumptions.record(origin[1])
         what = "assumption" if rec["status"] == "assumption" else f"{rec['document']}, {rec['location']}"
         return f"{what} ({origin[1]}, data/{table}.csv)"
     rec = data.row(origin[1], **origin[2])
@@ -1110,7 +1110,7 @@ def _sources_sheet(ws: Any, f: dict[str, Any], table: pd.DataFrame) -> None:
         row += 1
     for name, origin in _origins().items():
         if origin[0] == "assumption":
-            rec = data.load(assumptions.table_of(origin[1])).set_index("parameter").loc[origin[1]]
+            rec = assumptions.record(origin[1])
             if rec["status"] != "assumption":
                 docs.add(rec["document"])
     row += 1
@@ -1139,7 +1139,7 @@ def _assumptions_sheet(ws: Any, f: dict[str, Any]) -> None:
         if origin[0] != "assumption":
             continue
         table = assumptions.table_of(origin[1])
-        rec = data.load(table).set_index("parameter").loc[origin[1]]
+        rec = assumptions.record(origin[1])
         cells = (origin[1], table, rec["value"], rec["unit"], rec["low"], rec["high"], rec["status"],
                  rec["description"])
         for c, x in enumerate(cells):

@@ -103,6 +103,8 @@ def download_html(chapter: str, settings: Mapping[str, Any]) -> str:
     """
     from .. import workbook
 
+    check_one_of("chapter", chapter, CHAPTERS)
+    check_instance("settings", settings, Mapping, "mapping of control name to value")
     try:
         values = workbook_inputs(chapter, settings)
     except ValueError as err:
