@@ -911,6 +911,10 @@ def _input_sheet(wb: Any, ws: Any, f: dict[str, Any], values: Mapping[str, Any],
         ws.data_validation(row, 1, row, 1, _validation(i, f"B{row + 1}"))
         row += 1
     ws.freeze_panes(4, 0)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(3)
     ws.protect()
 
 
@@ -957,6 +961,10 @@ def _calc_sheet(wb: Any, ws: Any, f: dict[str, Any]) -> dict[str, int]:
             rows[r.name] = row
             row += 1
     ws.freeze_panes(4, 0)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(3)
     ws.protect()
     return rows
 
@@ -1045,12 +1053,12 @@ def _results_sheet(wb: Any, ws: Any, f: dict[str, Any], check: pd.DataFrame, scn
         shown[(row, 1)] = name
     cbottom = row
     sheet = f"'{_RESULT_SHEET}'"
-    chart = wb.add_chart({"type": "bar"})
+    chart = wb.add_chart({"type": "column"})
     chart.add_series({"name": "Chance of one worker all year", "categories": f"={sheet}!$A${ctop + 1}:$A${cbottom + 1}",
                       "values": f"={sheet}!$B${ctop + 1}:$B${cbottom + 1}", "fill": {"color": "#1F77B4"},
                       "data_labels": {"value": True, "num_format": "0%"}})
     chart.set_title({"name": "One social worker all year", "name_font": {"size": 11}})
-    chart.set_x_axis({"min": 0, "max": 1, "num_format": "0%", "name": "chance"})
+    chart.set_y_axis({"min": 0, "max": 1, "num_format": "0%", "name": "chance"})
     chart.set_legend({"none": True})
     chart.set_size({"width": 470, "height": 230})
     ws.insert_chart(3, 3, chart)
@@ -1062,6 +1070,7 @@ def _results_sheet(wb: Any, ws: Any, f: dict[str, Any], check: pd.DataFrame, scn
     chart2.set_title({"name": "Chance the practice fails, by contract", "name_font": {"size": 11}})
     chart2.set_y_axis({"min": 0, "num_format": "0%", "name": "chance"})
     chart2.set_size({"width": 470, "height": 260})
+    chart2.set_legend({"position": "bottom"})
     ws.insert_chart(16, 3, chart2)
     row += 2
     ws.write(row, 0, "How far the normal approximation is from the simulated model (at the book's defaults; these "
@@ -1083,7 +1092,7 @@ def _results_sheet(wb: Any, ws: Any, f: dict[str, Any], check: pd.DataFrame, scn
     ws.set_paper(9)
     ws.set_portrait()
     ws.fit_to_pages(1, 1)
-    ws.print_area(0, 0, row, 5)
+    ws.print_area(0, 0, row, 9)
     ws.protect()
     return shown
 

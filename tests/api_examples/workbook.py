@@ -46,3 +46,5 @@ EXAMPLES.update({
     _X + "download_html": {"chapter": "evaluation", "settings": {"icc": 0.05}},
     _X + "add_download": lambda: {"box": _box(), "chapter": "evaluation"},
 })
+
+EXAMPLES["swp_models.assumptions.record"] = {"parameter": "risk_tolerance"}
