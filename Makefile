@@ -65,7 +65,7 @@ office-deps:
 	  echo "Installing libreoffice-calc-nogui with apt-get (needed by the workbook's recalculation test)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui >/dev/null; \
 	fi
 
 # axe-core (the accessibility checker the browser tests run in each page), pinned, from the npm registry.
