@@ -11,7 +11,7 @@ MATHJAX_VERSION := 3.2.2
 AXE_VERSION := 4.14.1
 MODEL_FILES := $(shell find swp_models data -type f \( -name '*.py' -o -name '*.csv' -o -name '*.json' \) 2>/dev/null | sort)
 
-.PHONY: all setup book test unit notebooks bench clean explorer lab browser-deps pdf mutate
+.PHONY: all setup book test unit notebooks bench clean explorer lab browser-deps office-deps pdf mutate
 
 all: book
 
@@ -58,6 +58,16 @@ browser-deps:
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
 	fi
 
+# What the workbook's recalculation test needs: Debian's headless LibreOffice Calc, installed with
+# apt-get when missing (the test fails, rather than skips, without it).
+office-deps:
+	@if ! command -v soffice >/dev/null 2>&1; then \
+	  echo "Installing libreoffice-calc-nogui with apt-get (needed by the workbook's recalculation test)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui >/dev/null; \
+	fi
+
 # axe-core (the accessibility checker the browser tests run in each page), pinned, from the npm registry.
 _build/axe/axe.min.js:
 	rm -rf _build/axe-pack && mkdir -p _build/axe-pack _build/axe
@@ -68,7 +78,7 @@ _build/axe/axe.min.js:
 pdf: book browser-deps
 	$(PY) scripts/make_pdfs.py
 
-test: browser-deps pdf _build/axe/axe.min.js
+test: browser-deps office-deps pdf _build/axe/axe.min.js
 	$(PY) -m pytest
 
 # Re-execute the chapter notebooks in place, refreshing the committed reference outputs on purpose.
@@ -91,7 +101,7 @@ TESTS ?= tests/test_stats_charts.py tests/test_model_checks.py
 mutate: $(INSTALLED)
 	$(PY) scripts/mutate.py $(MODULE) $(TESTS)
 
-bench: book browser-deps
+bench: book browser-deps office-deps
 	$(PY) benchmarks/run.py
 
 clean:

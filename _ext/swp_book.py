@@ -10,7 +10,8 @@
   :mod:`swp_models.findings`, the registry the chapters' key-results tables and
   ``python -m swp_models reproduce`` also use; the key results are written beside the pages as CSV.
 * The data tables, their descriptors and ``datapackage.json`` are copied beside the pages so each
-  can be downloaded.
+  can be downloaded, and the costing workbook (:mod:`swp_models.workbook`) is written beside them and
+  linked from the foot of the home page and of each modelling chapter.
 """
 
 from __future__ import annotations
@@ -30,6 +31,11 @@ ROOT = Path(__file__).resolve().parent.parent
 PDF_DIR = "pdf"
 BOOK_PDF = "swp-workbook.pdf"
 KEY_RESULTS_DIR = "key-results"
+#: The take-away costing workbook, written beside the pages by :func:`swp_models.workbook.write_workbook`.
+WORKBOOK_DIR = "workbook"
+WORKBOOK_FILE = "swp-council-workbook.xlsx"
+#: Pages whose foot links the workbook: the home page and the modelling chapters (2 to 8).
+_WORKBOOK_PAGES = re.compile(r"^(index|book/0[2-8]_.*)$")
 DATA_DIR = "data"
 _FONTAWESOME = re.compile(r'<script defer src="[^"]*/fontawesome\.js[^"]*"></script>\s*')
 #: MathJax's script tag; on a page with charts it is loaded once every chart has drawn (see
@@ -111,7 +117,11 @@ def _colophon(app, pagename, templatename, context, doctree):
         f'{" (commit " + meta["commit"] + ")" if meta["commit"] else ""}, built {meta["date"]}.</span> '
         f'Code and data: {where}; <a href="{repro}">how to reproduce it</a>.</p>'
         f'<p class="swp-pdf-links">PDF: <a href="{page_pdf}">this page</a> · '
-        f'<a href="{book_pdf}">the whole book</a></p></aside>'
+        f'<a href="{book_pdf}">the whole book</a></p>'
+        + (f'<p class="swp-workbook-link">Your council\'s own numbers: <a href="'
+           f'{pathto(WORKBOOK_DIR + "/" + WORKBOOK_FILE, 1)}" download>the costing workbook (.xlsx)</a> · '
+           f'<a href="{pathto("book/workbook")}">using it</a></p>' if _WORKBOOK_PAGES.match(pagename) else "")
+        + '</aside>'
     )
     context["body"] = context.get("body", "") + html
 
@@ -233,6 +243,10 @@ def _write_downloads(app, exception):
     for path in sorted((ROOT / "data").glob("*")):
         if path.suffix in (".csv", ".json", ".md"):
             shutil.copy2(path, target / path.name)
+    from swp_models import workbook
+
+    (out / WORKBOOK_DIR).mkdir(exist_ok=True)
+    workbook.write_workbook(out / WORKBOOK_DIR / WORKBOOK_FILE)
     package = ROOT / "datapackage.json"
     if package.is_file():
         shutil.copy2(package, out / "datapackage.json")

@@ -24,7 +24,8 @@ import pandas as pd
 from . import data
 from .validation import check_flag, check_one_of, check_text
 
-__all__ = ["TABLES", "RECHECK_SECONDS", "KeyedCache", "cached", "value", "value_in", "bounds", "table_of", "table", "names", "fingerprint"]
+__all__ = ["TABLES", "RECHECK_SECONDS", "KeyedCache", "cached", "value", "value_in", "bounds", "table_of", "record",
+           "table", "names", "fingerprint"]
 
 #: The tables that hold assumptions, one per part of the book.
 TABLES: tuple[str, ...] = (
@@ -97,6 +98,19 @@ def _row(parameter: str, data_dir: str | Path | None = None) -> tuple[str, pd.Se
 def table_of(parameter: str, data_dir: str | Path | None = None) -> str:
     """The table that holds ``parameter`` (e.g. ``"assumptions_contracts"``)."""
     return _row(parameter, data_dir)[0]
+
+
+def record(parameter: str, data_dir: str | Path | None = None) -> pd.Series:
+    """One assumption's whole row: its value, unit, range, status, description, effect and source columns.
+
+    Parameters
+    ----------
+    parameter : str
+        The row's ``parameter``; any of :func:`names`.
+    data_dir : str or pathlib.Path, optional
+        Folder of the data tables; default the package's own ``data/``.
+    """
+    return _row(parameter, data_dir)[1].copy()
 
 
 def value(parameter: str, column: str = "value", data_dir: str | Path | None = None) -> float:

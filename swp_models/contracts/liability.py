@@ -24,14 +24,16 @@ forward: surpluses add to them and losses draw them down.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+from scipy import special
 
 from .. import assumptions, practice
-from ..costs import Caseload, CostModel
+from ..costs import Caseload, CostModel, TotalCostMoments, as_caseload, total_cost_moments
 from ..validation import (
     MAX_CELLS,
     check_amounts,
@@ -63,6 +65,13 @@ __all__ = [
     "term_paths",
     "reserve_for_failure_chance",
     "failure_comparison",
+    "NORMAL_FAMILIES",
+    "BARRIER_SHIFT",
+    "SurplusMoments",
+    "surplus_moments",
+    "NormalFailure",
+    "normal_failure",
+    "normal_risk_premium",
 ]
 
 #: The two scopes, and their names on the page.
@@ -151,6 +160,30 @@ class Scope:
         """Expected cost to the practice of one more average child, £ a year (the variable cost)."""
         d = self.staff_per_child if self.name == "placements" else 0.0
         return self.cost_factor(cost_model) * cost_model.mean - d
+
+    def cost_moments(self, cost_model: CostModel, caseload: int | Caseload) -> TotalCostMoments:
+        """Exact mean and variance of the practice's own cost ``C`` in a year under this scope, £.
+
+        ``C = F + f U - d N``, with ``U = Z (c_1 + ... + c_N)`` the children's costs with the
+        model's shared yearly shock (:func:`swp_models.costs.total_cost_moments`), ``f`` the
+        :meth:`cost_factor`, ``d`` the staff cost per child (placements only) and ``N`` the
+        caseload: ``E[C] = F + f E[U] - d E[N]`` and
+        ``Var(C) = f^2 Var(U) + d^2 Var(N) - 2 f d mean(c) Var(N)`` (``Cov(U, N) = mean(c) Var(N)``).
+        What a simulation of :meth:`apply` averages to.
+
+        Parameters
+        ----------
+        cost_model : CostModel
+        caseload : int or Caseload
+        """
+        check_instance("cost_model", cost_model, CostModel, "CostModel")
+        load = as_caseload(caseload)
+        f = self.cost_factor(cost_model)
+        d = self.staff_per_child if self.name == "placements" else 0.0
+        u = total_cost_moments(cost_model, load)
+        mean = self.fixed_cost + f * u.mean - d * load.expected
+        var = f * f * u.variance + d * d * load.variance - 2.0 * f * d * cost_model.mean * load.variance
+        return TotalCostMoments(mean=max(mean, 0.0), variance=max(var, 0.0))
 
 
 def default_scope(name: str = "placements") -> Scope:
@@ -469,3 +502,196 @@ def failure_comparison(contracts: Mapping[str, Contract] | Sequence[Contract], y
             "council_cost_limited": mean_cost + rp_limited + float(contract.admin_cost(years).mean()) + failures,
         })
     return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# The normal approximation: a contract's surplus from its exact mean and variance (the workbook's model)
+# ---------------------------------------------------------------------------------------------
+
+#: The contracts :func:`surplus_moments` gives in closed form, one of each of the report's four families.
+NORMAL_FAMILIES: tuple[str, ...] = ("block", "capitation", "cost_and_volume", "outcome")
+
+#: The shift of the reserves, in standard deviations of a year's surplus, that turns the chance of a
+#: continuously watched balance crossing zero into that of a balance looked at once a year:
+#: ``-zeta(1/2) / sqrt(2 pi)``, about 0.5826 (Broadie, Glasserman and Kou, 1997).
+BARRIER_SHIFT: float = float(-special.zeta(0.5) / math.sqrt(2.0 * math.pi))
+
+
+@dataclass(frozen=True)
+class SurplusMoments:
+    """Exact mean and variance of a practice's surplus under one contract, and the council's expected payment.
+
+    Attributes
+    ----------
+    expected_payment : float
+        The council's expected payment to the practice, £ a year.
+    mean : float
+        The practice's expected surplus, £ a year.
+    variance : float
+        Variance of the surplus, £ squared (>= 0).
+    """
+
+    expected_payment: float
+    mean: float
+    variance: float
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "expected_payment", check_in_range("expected_payment", self.expected_payment,
+                                                                    -1e12, 1e12))
+        object.__setattr__(self, "mean", check_in_range("mean", self.mean, -1e12, 1e12))
+        object.__setattr__(self, "variance", check_nonnegative("variance", self.variance))
+
+    @property
+    def sd(self) -> float:
+        """Standard deviation of the surplus, £ a year."""
+        return math.sqrt(self.variance)
+
+
+def surplus_moments(family: str, scope: Scope, cost_model: CostModel, caseload: int | Caseload, *,
+                    margin: float = 0.0, share: float = 1.0, bonus: float = 0.0,
+                    outcome_probability: float = 0.0) -> SurplusMoments:
+    """A contract's expected payment and the exact mean and variance of the practice's surplus, in closed form.
+
+    With ``C`` the practice's own cost under ``scope`` (:meth:`Scope.cost_moments`), ``N`` the caseload,
+    ``g`` the :meth:`Scope.marginal_cost` of a child and ``m`` the margin, every contract pays
+    ``E[C] (1 + m)`` on average before any bonus:
+
+    * ``"block"``: ``P = (1 + m) E[C]``; ``Var(pi) = Var(C)``;
+    * ``"capitation"`` (flat rate ``r = (1 + m)`` :meth:`Scope.flat_rate` a child): ``P = r N``;
+      ``Var(pi) = r^2 Var(N) + Var(C) - 2 r g Var(N)``;
+    * ``"cost_and_volume"`` (practice share ``s``): ``P = (1 - s) C + s E[C] + m E[C]``;
+      ``Var(pi) = s^2 Var(C)``;
+    * ``"outcome"`` (bonus ``b`` a child with the outcome, each child independently with chance ``p``):
+      ``P = (1 + m) E[C] + b K``; ``Var(K) = E[N] p (1 - p) + p^2 Var(N)``, ``Cov(C, K) = p g Var(N)``,
+      ``Var(pi) = Var(C) + b^2 Var(K) - 2 b Cov(C, K)``.
+
+    These are the named contracts of :func:`~swp_models.contracts.default_contracts` (block, flat
+    capitation, cost and volume, outcome on a fixed base) with the margin paid as a fixed sum; the
+    threshold contracts, whose balanced baseline needs the whole distribution, are not among them.
+
+    Parameters
+    ----------
+    family : str
+        One of :data:`NORMAL_FAMILIES`.
+    scope : Scope
+    cost_model : CostModel
+    caseload : int or Caseload
+    margin : float, default 0
+        ``m``, in [0, 0.5].
+    share : float, default 1
+        ``s`` for ``"cost_and_volume"``, in [0, 1].
+    bonus : float, default 0
+        ``b`` for ``"outcome"``, £ a child, in [0, 1,000,000].
+    outcome_probability : float, default 0
+        ``p`` for ``"outcome"``, in [0, 1].
+    """
+    check_one_of("family", family, NORMAL_FAMILIES)
+    check_instance("scope", scope, Scope, "Scope")
+    check_instance("cost_model", cost_model, CostModel, "CostModel")
+    load = as_caseload(caseload)
+    m = check_in_range("margin", margin, 0.0, 0.5)
+    s = check_probability("share", share)
+    b = check_in_range("bonus", bonus, 0.0, 1e6)
+    p = check_probability("outcome_probability", outcome_probability)
+    cost = scope.cost_moments(cost_model, load)
+    ec, var_c, var_n = cost.mean, cost.variance, load.variance
+    g = scope.marginal_cost(cost_model)
+    if family == "block":
+        pay, var = (1.0 + m) * ec, var_c
+    elif family == "capitation":
+        rate = (1.0 + m) * scope.flat_rate(cost_model, load)
+        pay, var = rate * load.expected, rate * rate * var_n + var_c - 2.0 * rate * g * var_n
+    elif family == "cost_and_volume":
+        pay, var = (1.0 + m) * ec, s * s * var_c
+    else:
+        var_k = load.expected * p * (1.0 - p) + p * p * var_n
+        pay = (1.0 + m) * ec + b * p * load.expected
+        var = var_c + b * b * var_k - 2.0 * b * p * g * var_n
+    return SurplusMoments(expected_payment=pay, mean=pay - ec, variance=max(var, 0.0))
+
+
+@dataclass(frozen=True)
+class NormalFailure:
+    """Chances of a loss and of failure when each year's surplus is normal (:func:`normal_failure`).
+
+    Attributes
+    ----------
+    p_loss : float
+        Chance of a loss in a year.
+    p_fail_year : float
+        Chance that a year's loss exceeds the reserves.
+    p_fail_term : float
+        Chance that the reserves, carried forward, run out at some year's end in the term.
+    """
+
+    p_loss: float
+    p_fail_year: float
+    p_fail_term: float
+
+    def __post_init__(self) -> None:
+        for name in ("p_loss", "p_fail_year", "p_fail_term"):
+            object.__setattr__(self, name, check_probability(name, getattr(self, name)))
+
+
+def normal_failure(mean: float, sd: float, reserves: float, term_years: int) -> NormalFailure:
+    """Chance of a loss, and of failure in a year and over a term, for normal yearly surpluses.
+
+    With surplus ``pi ~ N(mu, sigma^2)`` each year, independent, and reserves ``R``:
+    ``P(loss) = Phi(-mu / sigma)`` and ``P(fail in a year) = Phi((-R - mu) / sigma)``. Over a term of
+    ``T > 1`` years the reserves are a random walk looked at once a year; the chance it goes below
+    zero is approximated by that of a Brownian motion with the same drift and variance crossing a
+    barrier moved down by :data:`BARRIER_SHIFT` ``sigma`` (the correction for yearly looks):
+    with ``b = R + 0.5826 sigma``,
+    ``Phi((-b - mu T) / (sigma sqrt T)) + exp(-2 mu b / sigma^2) Phi((-b + mu T) / (sigma sqrt T))``,
+    never below the chance for one year. With ``T = 1`` it is the one-year chance. With ``sigma = 0``
+    the surplus is certain and failure is 0 or 1.
+
+    The simulator (:func:`term_failure`) gives the exact chance for the simulated surpluses; this
+    approximation is what the take-away workbook computes (:mod:`swp_models.workbook`), which states its
+    distance from the simulation at the book's defaults.
+
+    Parameters
+    ----------
+    mean : float
+        ``mu``, £ a year, in [-1e12, 1e12].
+    sd : float
+        ``sigma``, £ a year, in [0, 1e12].
+    reserves : float
+        ``R``, £, in [0, 1e12].
+    term_years : int
+        ``T``, 1 to 50.
+    """
+    mu = check_in_range("mean", mean, -1e12, 1e12)
+    sigma = check_in_range("sd", sd, 0.0, 1e12)
+    r = check_in_range("reserves", reserves, 0.0, 1e12)
+    t = check_integer("term_years", term_years, low=1, high=50)
+    if sigma == 0.0:
+        lowest = min(r + mu, r + mu * t)
+        return NormalFailure(p_loss=float(mu < 0), p_fail_year=float(mu < -r), p_fail_term=float(lowest < 0))
+    p_loss = float(special.ndtr(-mu / sigma))
+    p_year = float(special.ndtr((-r - mu) / sigma))
+    if t == 1:
+        return NormalFailure(p_loss, p_year, p_year)
+    b = r + BARRIER_SHIFT * sigma
+    root = sigma * math.sqrt(t)
+    first = special.ndtr((-b - mu * t) / root)
+    # exp(-2 mu b / sigma^2) Phi(.) in logs, so that a large negative drift does not overflow
+    second = math.exp(min(-2.0 * mu * b / sigma**2 + special.log_ndtr((-b + mu * t) / root), 0.0))
+    return NormalFailure(p_loss, p_year, float(min(1.0, max(p_year, first + second))))
+
+
+def normal_risk_premium(variance: float, risk_tolerance: float) -> float:
+    """The mean-variance risk premium ``r Var(pi) / 2`` from the surplus's variance, £ a year.
+
+    The same approximation as :func:`~swp_models.contracts.risk_premium` with ``exact=False``, from the
+    variance rather than a sample: exact for a normal surplus.
+
+    Parameters
+    ----------
+    variance : float
+        ``Var(pi)``, £ squared, in [0, 1e24].
+    risk_tolerance : float
+        ``1/r``, £ (>= 1; ``math.inf``: risk neutral).
+    """
+    v = check_in_range("variance", variance, 0.0, 1e24)
+    return risk_aversion(risk_tolerance) * v / 2.0

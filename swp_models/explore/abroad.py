@@ -16,6 +16,7 @@ from .. import abroad
 from ..scenario import SCOPE_NAMES, Scenario
 from ..validation import check_finite, check_in_range, check_instance, check_integer, check_one_of, check_positive
 from . import LivePanel, html_table
+from .workbook import add_download
 
 __all__ = ["AbroadExplorer", "explorer", "tender_rows", "kansas_rows"]
 
@@ -197,5 +198,5 @@ def explorer(scn: Scenario | None = None) -> AbroadExplorer:
     scn : Scenario, optional
         The scenario whose children, seed and settings the explorer starts from (default the central one).
     """
-    return AbroadExplorer(scn)
+    return add_download(AbroadExplorer(scn), "abroad")
 

@@ -18,6 +18,7 @@ from .. import data
 from ..figures.continuity_tables import fmt_prob
 from ..validation import check_in_range, check_instance, check_integer, check_nonnegative, check_size
 from . import html_table
+from .workbook import add_download
 
 __all__ = ["ExplorerInputs", "explorer", "results_html"]
 
@@ -247,4 +248,4 @@ def explorer() -> Any:
         handoff_window_years=window, episode_years=episode, team_size=team_size, on_duty=on_duty,
         weeks_between_duties=weeks, workers=workers, cap=cap_w, arrivals=arrivals, mean_stay_years=mean_stay,
     )
-    return box
+    return add_download(box, "continuity")

@@ -22,6 +22,7 @@ from ..costs import assumption as cost_assumption
 from ..scenario import Scenario
 from ..validation import check_in_range, check_integer, check_one_of, check_positive
 from . import LivePanel
+from .workbook import add_download
 
 __all__ = ["ContractExplorer", "MAX_CASELOAD", "YEAR_OPTIONS", "explorer", "price_contracts"]
 
@@ -269,4 +270,4 @@ def explorer(n_years: int = 5_000, seed: int | None = None) -> ContractExplorer:
     seed : int, optional
         Random seed of the simulated children; default the book's (:class:`swp_models.scenario.Simulation`).
     """
-    return ContractExplorer(n_years=n_years, seed=seed)
+    return add_download(ContractExplorer(n_years=n_years, seed=seed), "contracts")

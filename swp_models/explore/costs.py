@@ -21,6 +21,7 @@ from .. import costs as cm
 from ..figures.costs_tables import fmt_chance
 from ..validation import check_in_range, check_instance, check_one_of, check_probability
 from . import html_table
+from .workbook import add_download
 
 __all__ = ["ExplorerInputs", "build_model", "explorer", "results_html"]
 
@@ -256,4 +257,6 @@ def explorer() -> Any:
     box = w.VBox([w.HTML("<b>Chapter 3 explorer: what a child in care costs</b>"), *controls, output, timing])
     box.output = output
     box.timing = timing
-    return box
+    box.controls = dict(target=target, mode=mode, position=position, ebd=ebd, complex=complex_, cv=cv, tail=tail,
+                        multiple=multiple, centre=centre, margin=margin, kind=kind, excess=excess, shock=shock)
+    return add_download(box, "costs")

@@ -18,6 +18,7 @@ from ..assumptions import cached
 from .. import evaluation as ev
 from ..scenario import Scenario
 from . import check_values, html_table
+from .workbook import add_download
 
 __all__ = ["explorer", "render"]
 
@@ -149,4 +150,4 @@ def explorer() -> Any:
     box = w.VBox([*controls.values(), output])
     box.controls = controls
     box.output = output
-    return box
+    return add_download(box, "evaluation")

@@ -24,6 +24,7 @@ from ..contracts import PracticeYears
 from ..scenario import SCOPE_NAMES, Scenario
 from ..validation import check_instance, check_integer, check_one_of
 from . import LivePanel, html_table
+from .workbook import add_download
 
 __all__ = ["OutcomeExplorer", "YEAR_OPTIONS", "explorer", "price_terms"]
 
@@ -220,4 +221,4 @@ def explorer(n_years: int | None = None, seed: int | None = None) -> OutcomeExpl
     seed : int, optional
         Random seed of the simulated children; default the book's.
     """
-    return OutcomeExplorer(n_years=n_years, seed=seed)
+    return add_download(OutcomeExplorer(n_years=n_years, seed=seed), "outcomes")

@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import practice
 from . import check_values
+from .workbook import add_download
 
 __all__ = ["explorer", "render"]
 
@@ -189,4 +190,4 @@ def explorer() -> Any:
     box = w.VBox([tabs, output])
     box.controls = controls
     box.output = output
-    return box
+    return add_download(box, "practice")

@@ -1,0 +1,356 @@
+"""The take-away costing workbook (``swp_models.workbook``): its structure, and its formulas against the package.
+
+Unit tests read the generated ``.xlsx`` directly (sheets, named cells, data validation, protection, no
+macros, the defaults) and check the package's closed forms the workbook mirrors. The recalculation test
+opens the workbook in LibreOffice (headless, Debian's ``libreoffice-calc-nogui``; ``make test`` installs
+it) at the book's defaults and at 36 input sets drawn inside the allowed ranges (seed 2007), all in one
+``soffice`` run, and compares every named cell of the *Calculations* sheet, and every value the
+*Results* sheet shows, with ``swp_models`` computing the same quantity. Tolerance: relative 1e-7, absolute
+1e-9 (both sides compute in double precision; only the order of operations differs). Without
+LibreOffice the test fails, saying how to install it: it never skips.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import libreoffice as lo
+from swp_models import assumptions, continuity, costs, data, engine, practice, workbook
+from swp_models.contracts import liability
+from swp_models.scenario import Scenario
+
+RANDOM_SETS = 36
+RTOL, ATOL = 1e-7, 1e-9
+
+
+@pytest.fixture(scope="module")
+def default_book(tmp_path_factory) -> Path:
+    return workbook.write_workbook(tmp_path_factory.mktemp("wb") / "default.xlsx")
+
+
+def _xml(path: Path, member: str) -> str:
+    with zipfile.ZipFile(path) as z:
+        return z.read(member).decode("utf-8")
+
+
+def _sheet_files(path: Path) -> dict[str, str]:
+    book = _xml(path, "xl/workbook.xml")
+    ids = re.findall(r'<sheet name="([^"]+)" sheetId="\d+" r:id="(rId\d+)"', book)
+    rels = dict(re.findall(r'Id="(rId\d+)"[^>]*Target="([^"]+)"', _xml(path, "xl/_rels/workbook.xml.rels")))
+    rels.update({k: v for v, k in re.findall(r'Target="([^"]+)"[^>]*Id="(rId\d+)"',
+                                              _xml(path, "xl/_rels/workbook.xml.rels"))})
+    return {name.replace("&apos;", "'"): "xl/" + rels[rid].lstrip("/").removeprefix("xl/") for name, rid in ids}
+
+
+# ------------------------------------------------------------------------------------------------
+# Structure
+# ------------------------------------------------------------------------------------------------
+
+
+def test_sheets_in_order_and_no_macros(default_book):
+    values, _ = lo.read_values(default_book)
+    assert tuple(values) == workbook.SHEETS
+    with zipfile.ZipFile(default_book) as z:
+        assert not [n for n in z.namelist() if "vba" in n.lower() or n.endswith(".bin")]
+    assert "macroEnabled" not in _xml(default_book, "[Content_Types].xml")
+
+
+def test_every_input_and_calculation_is_a_named_cell(default_book):
+    _, names = lo.read_values(default_book)
+    inputs = {i.name for i in workbook.INPUTS}
+    calcs = set(workbook.package_values())
+    assert not inputs & calcs, "an input and a calculation share a name"
+    assert {n: names[n][0] for n in inputs} == {n: "Your council" for n in inputs}
+    assert {n: names[n][0] for n in calcs} == {n: "Calculations" for n in calcs}
+
+
+def test_inputs_hold_the_books_defaults_from_the_package(default_book):
+    values = lo.named_values(default_book)
+    d = workbook.defaults()
+    for name, value in d.items():
+        assert values[name] == pytest.approx(value, rel=1e-12) if not isinstance(value, str) else values[name] == value
+    scn = Scenario.central()
+    assert d["council_turnover"] == data.value("workforce_rates_2005", region="England", measure="turnover_rate") / 100
+    assert d["council_vacancy"] == data.value("workforce_rates_2005", region="England", measure="vacancy_rate") / 100
+    assert d["agency_stay_years"] == assumptions.value("agency_tenure_years")
+    assert (d["margin"], d["term_years"], d["reserve_months"], d["risk_tolerance"], d["icc"]) == (
+        scn.margin, scn.term_years, scn.reserve_months, scn.risk_tolerance, scn.icc)
+    assert d["scope"] == scn.scope_name
+    assert d["frontline"] == practice.PracticeDesign().frontline
+    assert d["practice_children"] == costs.default_caseload().mean
+    assert d["within_group_cv"] == costs.default_cost_model().cv
+    assert (d["cost_none"], d["cost_ebd"], d["cost_complex"]) == costs.default_cost_model().means
+
+
+def test_the_package_values_at_the_defaults_are_the_books(default_book):
+    v = workbook.package_values()
+    refs = continuity.reference_scenarios()
+    assert v["practice_p_same"] == pytest.approx(continuity.p_same_worker(refs["Practice"], 1.0, False))
+    assert v["council_p_same_first"] == pytest.approx(continuity.p_same_worker(refs["Council, England 2005"]))
+    assert v["running_cost"] == pytest.approx(practice.summary()["running_cost"])
+    assert v["child_mean"] == pytest.approx(costs.default_cost_model().mean)
+    assert v["own_cost_mean"] == pytest.approx(engine.scope(Scenario.central()).cost_moments(
+        costs.default_cost_model(), costs.default_caseload()).mean)
+    assert v["reserves"] == pytest.approx(engine.reserves(Scenario.central()))
+
+
+def test_each_input_cell_is_validated_and_unlocked_and_every_sheet_protected(default_book):
+    sheets = _sheet_files(default_book)
+    xml = _xml(default_book, sheets["Your council"])
+    _, names = lo.read_values(default_book)
+    sqrefs = set(re.findall(r'<dataValidation [^>]*sqref="([A-Z]+\d+)"', xml))
+    stops = re.findall(r'<dataValidation ([^>]*)>', xml)
+    assert all('errorStyle' not in s or 'errorStyle="stop"' in s for s in stops)
+    assert all('showErrorMessage="1"' in s for s in stops)
+    styles = _xml(default_book, "xl/styles.xml")
+    xfs = re.search(r"<cellXfs[^>]*>(.*?)</cellXfs>", styles, re.S).group(1)
+    xf = re.findall(r"<xf [^>]*?(?:/>|>.*?</xf>)", xfs, re.S)
+    unlocked = {k for k, x in enumerate(xf) if 'locked="0"' in x}
+    for i in workbook.INPUTS:
+        cell = names[i.name][1]
+        assert cell in sqrefs, f"{i.name} ({cell}) has no data validation"
+        style = int(re.search(rf'<c r="{cell}" s="(\d+)"', xml).group(1))
+        assert style in unlocked, f"{i.name} ({cell}) is locked"
+    for name, member in sheets.items():
+        assert "<sheetProtection" in _xml(default_book, member), f"sheet {name} is not protected"
+        assert "password" not in _xml(default_book, member)
+    calc = _xml(default_book, sheets["Calculations"])
+    formula_styles = {int(s) for s in re.findall(r'<c r="B\d+" s="(\d+)"[^>]*><f>', calc)}
+    assert formula_styles and not formula_styles & unlocked
+
+
+def test_results_state_the_approximation_against_the_simulation(default_book):
+    values, _ = lo.read_values(default_book)
+    text = " ".join(str(x) for x in values["Results"].values())
+    assert "How far the normal approximation is from the simulated model" in text
+    check = workbook.approximation_check()
+    block = check[(check["contract"] == "Block") & (check["measure"] == "chance of failure over the term")]
+    assert len(block) == 2
+    # at the defaults the approximation is within three points of the simulation of the chance of failure
+    assert (check[check["measure"].str.startswith("chance")]["difference"].abs() < 0.03).all()
+    start = " ".join(str(x) for x in values["Start here"].values())
+    assert "2005-06" in start and "version" in start and "commit" in start
+
+
+def test_start_here_names_version_and_price_year(default_book):
+    values, _ = lo.read_values(default_book)
+    assert any("2005-06" in str(x) for x in values["Your council"].values())
+
+
+# ------------------------------------------------------------------------------------------------
+# Bad input
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("values, words", [
+    ({"council_turnover": 1.2}, ["council_turnover", "1.2", "0 to 0.95"]),
+    ({"council_children": 0}, ["council_children", "1 to 100000"]),
+    ({"frontline": 7.5}, ["frontline", "whole number", "7.5"]),
+    ({"complex_share": 0.5, "additional_needs_share": 0.4}, ["complex_share", "additional_needs_share", "0.5"]),
+    ({"on_duty": 9, "frontline": 8}, ["on_duty", "frontline", "9"]),
+    ({"scope": "everything"}, ["scope", "everything", "social work only"]),
+    ({"no_such_input": 1}, ["no_such_input", "allowed"]),
+    ({"margin": float("nan")}, ["margin", "nan"]),
+    ({"risk_tolerance": "lots"}, ["risk_tolerance", "lots"]),
+])
+def test_bad_input_is_refused_naming_it(values, words):
+    with pytest.raises(ValueError) as err:
+        workbook.check_inputs(values)
+    for w in words:
+        assert w in str(err.value)
+    with pytest.raises(ValueError):
+        workbook.write_workbook("/tmp/never-written.xlsx", values)
+
+
+def test_bad_paths_are_refused(tmp_path):
+    with pytest.raises(ValueError, match="xlsx"):
+        workbook.write_workbook(tmp_path / "book.ods")
+    with pytest.raises(ValueError, match="existing folder"):
+        workbook.write_workbook(tmp_path / "missing" / "book.xlsx")
+    with pytest.raises(TypeError, match="path"):
+        workbook.write_workbook(3)
+
+
+def test_command_line_writes_a_workbook_with_the_settings_given(tmp_path):
+    out = tmp_path / "mine.xlsx"
+    done = subprocess.run([sys.executable, "-m", "swp_models", "workbook", str(out), "--set", "council_children=400",
+                           "--set", "council_turnover=0.18", "--set", "scope=social work and placements"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    values = lo.named_values(out)
+    assert (values["council_children"], values["council_turnover"], values["scope"]) == (
+        400, 0.18, "social work and placements")
+    bad = subprocess.run([sys.executable, "-m", "swp_models", "workbook", str(out), "--set", "council_vacancy=2"],
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "council_vacancy" in bad.stderr
+
+
+# ------------------------------------------------------------------------------------------------
+# The package's closed forms the workbook mirrors
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scope", ["social_work", "placements"])
+def test_surplus_moments_agree_with_the_simulated_contracts(scope):
+    scn = Scenario.central(scope=scope).replace(n_years=20_000)
+    table = engine.table(scn).set_index("contract")
+    model, load = costs.default_cost_model(), costs.default_caseload()
+    sc = engine.scope(scn)
+    own = engine.own_costs(scn).totals
+    moments = sc.cost_moments(model, load)
+    n = own.size
+    assert moments.mean == pytest.approx(own.mean(), abs=4 * own.std() / math.sqrt(n))
+    assert moments.std == pytest.approx(own.std(), rel=0.03)
+    cv_name = next(k for k in table.index if k.startswith("Cost and volume"))
+    share = liability.assumption("cost_share")
+    for fam, name, kw in (("block", "Block", {}), ("capitation", "Capitation, flat rate", {}),
+                          ("cost_and_volume", cv_name, {"share": share})):
+        sm = liability.surplus_moments(fam, sc, model, load, **kw)
+        row = table.loc[name]
+        assert sm.mean == 0.0
+        assert sm.sd == pytest.approx(row["practice_sd_surplus"], rel=0.03), fam
+        assert row["practice_mean_surplus"] == pytest.approx(0.0, abs=4 * sm.sd / math.sqrt(n))
+
+
+def test_normal_failure_limits_and_order():
+    one = liability.normal_failure(0.0, 100.0, 50.0, 1)
+    assert one.p_fail_term == one.p_fail_year == pytest.approx(0.5 * math.erfc(0.5 / math.sqrt(2)))
+    assert one.p_loss == 0.5
+    longer = [liability.normal_failure(10.0, 100.0, 150.0, t).p_fail_term for t in range(1, 11)]
+    assert all(a <= b for a, b in zip(longer, longer[1:]))
+    richer = [liability.normal_failure(0.0, 100.0, r, 3).p_fail_term for r in (0.0, 50.0, 100.0, 300.0)]
+    assert all(a >= b for a, b in zip(richer, richer[1:]))
+    certain = liability.normal_failure(-10.0, 0.0, 25.0, 3)
+    assert (certain.p_loss, certain.p_fail_year, certain.p_fail_term) == (1.0, 0.0, 1.0)
+    assert liability.normal_failure(-1e9, 1.0, 0.0, 5).p_fail_term == 1.0
+    assert liability.normal_risk_premium(4e10, 250_000) == pytest.approx(4e10 / 500_000)
+    with pytest.raises(ValueError, match="term_years"):
+        liability.normal_failure(0.0, 1.0, 1.0, 0)
+    with pytest.raises(ValueError, match="sd"):
+        liability.normal_failure(0.0, -1.0, 1.0, 2)
+    with pytest.raises(ValueError, match="family"):
+        liability.surplus_moments("threshold", engine.scope(Scenario.central()), costs.default_cost_model(), 100)
+
+
+def test_normal_failure_over_a_term_is_near_a_simulated_gaussian_walk():
+    rng = np.random.default_rng(7)
+    for mean, sd, reserves, term in ((0.0, 1.0, 0.5, 3), (0.2, 1.0, 1.0, 5), (0.0, 1.0, 2.0, 10)):
+        walks = reserves + np.cumsum(rng.normal(mean, sd, size=(200_000, term)), axis=1)
+        simulated = float((walks.min(axis=1) < 0).mean())
+        assert liability.normal_failure(mean, sd, reserves, term).p_fail_term == pytest.approx(simulated, abs=0.02)
+
+
+# ------------------------------------------------------------------------------------------------
+# LibreOffice: the workbook recalculated against the package
+# ------------------------------------------------------------------------------------------------
+
+
+def _close(a: object, b: float) -> bool:
+    if isinstance(b, float) and math.isnan(b):
+        return isinstance(a, float) and math.isnan(a)
+    return isinstance(a, float) and math.isclose(a, b, rel_tol=RTOL, abs_tol=ATOL)
+
+
+@pytest.mark.slow
+def test_libreoffice_recalculates_the_workbook_as_the_package_computes(tmp_path):
+    lo.soffice()  # fails, saying how to install LibreOffice, when it is missing
+    rng = np.random.default_rng(2007)
+    sets = [{}] + [lo.random_inputs(rng, workbook.INPUTS) for _ in range(RANDOM_SETS)]
+    sets[1].update(council_children=400, council_turnover=0.18, council_vacancy=0.20,
+                   pay_multiplier=round(practice.london_premium(), 3))  # a London-like council
+    paths = []
+    for k, values in enumerate(sets):
+        path = tmp_path / "in" / f"set{k:02d}.xlsx"
+        path.parent.mkdir(exist_ok=True)
+        paths.append(workbook.write_workbook(path, values, check=k == 0))
+    start = time.perf_counter()
+    out = lo.recalculate(paths, tmp_path / "out")
+    seconds = time.perf_counter() - start
+    shown = workbook.results_cells()
+    running = []
+    for values, path in zip(sets, out):
+        cells, names = lo.read_values(path)
+        expected = workbook.package_values(values)
+        got = {n: cells[s].get(c) for n, (s, c) in names.items()}
+        wrong = {k: (got.get(k), x) for k, x in expected.items() if not _close(got.get(k), x)}
+        assert not wrong, f"{path.name}: workbook against package: {dict(list(wrong.items())[:10])}"
+        wrong = {cell: (cells["Results"].get(cell), expected[name]) for cell, name in shown.items()
+                 if not _close(cells["Results"].get(cell), expected[name])}
+        assert not wrong, f"{path.name}: Results sheet against package: {dict(list(wrong.items())[:10])}"
+        running.append(got["running_cost"])
+        assert got["running_cost"] > 0 and got["child_mean"] > 0 and got["block_surplus_sd"] > 0
+    # the formulas were really recalculated: results differ with the inputs (XlsxWriter stores only zeros)
+    assert len(set(running)) == len(sets)
+    assert seconds < 60, f"LibreOffice took {seconds:.1f} s to recalculate {len(sets)} workbooks"
+
+
+# ------------------------------------------------------------------------------------------------
+# From the explorers to the workbook
+# ------------------------------------------------------------------------------------------------
+
+
+def _saved(link_html: str, tmp_path: Path) -> dict[str, object]:
+    import base64
+
+    uri = re.search(r'href="data:[^;]+;base64,([^"]+)"', link_html)
+    assert uri, link_html[:300]
+    path = tmp_path / "download.xlsx"
+    path.write_bytes(base64.b64decode(uri.group(1)))
+    return lo.named_values(path)
+
+
+def test_explorer_settings_map_to_workbook_inputs():
+    from swp_models.explore.workbook import CHAPTERS, workbook_inputs
+
+    assert set(CHAPTERS) == {"continuity", "costs", "practice", "contracts", "outcomes", "abroad", "evaluation"}
+    got = workbook_inputs("continuity", {"preset": "Council, London 2005", "turnover": 18.0, "vacancy": 20.0,
+                                         "agency_tenure_years": 0.5, "handoffs": 3, "handoff_probability": 0.5,
+                                         "episode_years": 5.0})
+    assert got == {"council_turnover": 0.18, "council_vacancy": 0.2, "agency_stay_years": 0.5,
+                   "council_handoffs": 3, "handoff_probability": 0.5}
+    got = workbook_inputs("contracts", {"caseload": 120, "margin": 15, "scope": "placements", "cost_share": 0.3,
+                                        "reserve_months": 6.0, "tail_share": 0.01, "seed": 3})
+    assert got == {"practice_children": 120, "caseload_margin": 15, "scope": "social work and placements",
+                   "cost_share": 0.3, "reserve_months": 6.0}
+    got = workbook_inputs("costs", {"mode": "by hand", "ebd": 40.0, "complex": 5.0, "centre": 50, "margin": 60})
+    assert got["additional_needs_share"] == pytest.approx(0.45) and got["complex_share"] == pytest.approx(0.05)
+    assert got["caseload_margin"] == 49
+    with pytest.raises(ValueError, match="council_turnover"):
+        workbook_inputs("continuity", {"turnover": 99.0})
+    with pytest.raises(ValueError, match="chapter"):
+        workbook_inputs("chapter 12", {})
+
+
+@pytest.mark.parametrize("chapter", ["continuity", "practice", "evaluation", "costs"])
+def test_each_explorer_downloads_its_current_settings_as_a_workbook(chapter, tmp_path):
+    import importlib
+
+    box = importlib.import_module(f"swp_models.explore.{chapter}").explorer()
+    assert box.workbook_button in box.children[-1].children
+    first = {"continuity": ("turnover", 18.0, "council_turnover", 0.18),
+             "practice": ("frontline", 6, "frontline", 6),
+             "evaluation": ("icc", 0.1, "icc", 0.1),
+             "costs": ("centre", 60, "practice_children", 60)}[chapter]
+    box.controls[first[0]].value = first[1]
+    box.workbook_button.click()
+    values = _saved(box.workbook_link.value, tmp_path)
+    assert values[first[2]] == pytest.approx(first[3])
+    untouched = {"continuity": "frontline", "practice": "council_turnover", "evaluation": "council_children",
+                 "costs": "icc"}[chapter]
+    assert values[untouched] == pytest.approx(workbook.defaults()[untouched])
+
+
+def test_a_refused_setting_says_which():
+    from swp_models.explore.workbook import download_html
+
+    text = download_html("continuity", {"turnover": 99.0})
+    assert "Cannot write the workbook" in text and "council_turnover" in text and "data:" not in text
