@@ -58,7 +58,7 @@ __all__ = [
     "FRONTIER_TOLERANCES", "FRONTIER_EFFORT_COSTS", "FRONTIER_SHARES", "SHOCK_CONTRACTS",
     "chapter_optimum", "skimming_table", "needs_mix_comparison", "shock_comparison", "surplus_histograms",
     "design_grid", "chapter_design_grid", "frontier_grid", "service_cut_figures", "gaming_figures",
-    "unbalanced_threshold_payment", "upcoding_cost", "scenario",
+    "unbalanced_threshold_payment", "upcoding_cost", "scenario", "coin_flip_premium",
 ]
 
 #: The most values one axis of a precomputed grid may take.
@@ -537,3 +537,14 @@ def upcoding_cost(scope: str = "placements", contract: str = "Capitation by need
     book = engine.book(scenario(scope))
     check_one_of("contract", contract, tuple(book))
     return float(commissioning.upcoding_cost(book[contract], _years(scope)))
+
+
+def coin_flip_premium(stake: float, risk_tolerance: float) -> float:
+    """What a practice would give up to avoid an even chance of gaining or losing ``stake`` (£): its risk premium.
+
+    The exact CARA premium (:func:`swp_models.contracts.risk_premium`) of a surplus of ``-stake`` or
+    ``+stake`` with equal chances, for a practice of risk tolerance ``risk_tolerance`` (£, > 0; ``inf``
+    for a risk-neutral practice, whose premium is 0).
+    """
+    s = check_nonnegative("stake", stake)
+    return float(risk_premium(np.array([-s, s]), risk_tolerance))

@@ -13,12 +13,9 @@ from __future__ import annotations
 
 import inspect
 import math
-from dataclasses import replace
 
-import numpy as np
-
-from .. import assumptions, engine, practice, results
-from ..contracts import ThresholdSharing, council, risk_premium
+from .. import assumptions, engine, practice, pricing, results
+from ..contracts import ThresholdSharing, council
 from ..costs import shock_exceedance
 from ..scenario import Scenario
 from ..tables import fmt_gbp, fmt_num, fmt_pct
@@ -86,7 +83,7 @@ def prose_numbers_contracts() -> dict[str, str]:
     block = engine.table(scn).set_index("contract").loc["Block"]
     scope = tables.scope_figures().set_index("scope").loc["placements"]
     threshold = _threshold_contract(scn)
-    unbalanced = float(replace(threshold, baseline_discount=0.0).payment(engine.own_costs(scn)).mean())
+    unbalanced = pricing.unbalanced_threshold_payment("placements")
     stake = threshold.threshold
     gaming = tables.gaming_figures().set_index("contract")
     needs = gaming.loc["Capitation by needs group"]
@@ -113,7 +110,7 @@ def prose_numbers_contracts() -> dict[str, str]:
         # The price of risk
         "ch5_tolerance": _gbp(scn.risk_tolerance, 0),
         "ch5_gamble_stake": _gbp(stake, 0),
-        "ch5_gamble_cost": _gbp(risk_premium(np.array([-stake, stake]), scn.risk_tolerance), -4),
+        "ch5_gamble_cost": _gbp(pricing.coin_flip_premium(stake, scn.risk_tolerance), -4),
         "ch5_premium": _gbp(r("block.premium")),
         "ch5_premium_share": _pct(r("block.premium") / expected),
         # Failure
