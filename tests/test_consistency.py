@@ -159,3 +159,42 @@ def test_the_sensitivity_core_at_its_defaults_prices_as_the_engine_does(scope):
     total = table["council_cost_effort"] + table["absorbed_term"] + table["failure_cost"]
     assert out[f"council_cost:{scope}"] == pytest.approx(float(total.iloc[cheapest]), rel=1e-9)
     assert cheapest == int(np.argmin(total.to_numpy()))
+
+
+def test_an_edited_assumption_moves_everywhere_it_should(tmp_path, monkeypatch):
+    """Double the reserves in a copy of data/: the scenario, the engine, the registry and chapter 5's key results
+    all follow, and the figures that do not rest on reserves do not move."""
+    import shutil
+
+    from swp_models import assumptions, data
+
+    before = {s: results.result("reserves", Scenario.central(scope=s)).value for s in SCOPES}
+    premium = {s: results.result("block.premium", Scenario.central(scope=s)).value for s in SCOPES}
+    fails = results.result("block.p_fail_year", Scenario.central(scope="placements")).value
+    row = "Block contract: chance the practice fails in a year"
+    shown = _cell(findings.key_results_frame(next(c for c in findings.CHAPTERS if c.page == "book/05_contracts")), row)
+    folder = tmp_path / "data"
+    shutil.copytree(data.DATA_DIR, folder)
+    path = folder / "assumptions_contracts.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table.loc[table["parameter"] == "reserve_months", "value"] = "6"
+    table.to_csv(path, index=False)
+    monkeypatch.setattr(data, "DATA_DIR", folder)
+    monkeypatch.setattr(assumptions, "_RECENT", [float("-inf"), None])
+    try:
+        scn = Scenario.central()
+        assert scn.reserve_months == 6
+        for s in SCOPES:
+            moved = Scenario.central(scope=s)
+            assert results.result("reserves", moved).value == pytest.approx(2 * before[s])
+            assert engine.reserves(moved) == pytest.approx(2 * before[s])
+            assert results.result("block.premium", moved).value == premium[s]  # unlimited liability: no reserves
+        moved_fails = results.result("block.p_fail_year", Scenario.central(scope="placements")).value
+        assert moved_fails < fails
+        frame = findings.key_results_frame(next(c for c in findings.CHAPTERS if c.page == "book/05_contracts"))
+        assert _cell(frame, row) != shown and _cell(frame, row).startswith(f"{100 * moved_fails:.0f}%")
+    finally:
+        monkeypatch.undo()
+        assumptions._RECENT[:] = [float("-inf"), None]
+        engine.clear()
+    assert results.result("reserves", Scenario.central()).value == before["social_work"]
