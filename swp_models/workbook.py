@@ -918,7 +918,7 @@ def _input_sheet(wb: Any, ws: Any, f: dict[str, Any], values: Mapping[str, Any],
     ws.protect()
 
 
-def _calc_sheet(wb: Any, ws: Any, f: dict[str, Any]) -> dict[str, int]:
+def _calc_sheet(wb: Any, ws: Any, f: dict[str, Any], cached: Mapping[str, float]) -> dict[str, int]:
     ws.set_column(0, 0, 70)
     ws.set_column(1, 1, 18)
     ws.set_column(2, 2, 18)
@@ -953,7 +953,7 @@ def _calc_sheet(wb: Any, ws: Any, f: dict[str, Any]) -> dict[str, int]:
             if number is not None:
                 ws.write_number(row, 1, number, f[r.kind])
             else:
-                ws.write_formula(row, 1, "=" + r.formula, f[r.kind])
+                ws.write_formula(row, 1, "=" + r.formula, f[r.kind], _cached(cached, r.name))
             ws.write(row, 2, r.unit, f["text"])
             ws.write(row, 3, r.name, f["text"])
             ws.write(row, 4, r.how, f["text"])
@@ -1006,13 +1006,18 @@ _RESULTS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
 )
 
 
-def _results_sheet(wb: Any, ws: Any, f: dict[str, Any], check: pd.DataFrame, scn: Scenario) -> dict[tuple[int, int], str]:
+def _results_sheet(wb: Any, ws: Any, f: dict[str, Any], check: pd.DataFrame, scn: Scenario,
+                   cached: Mapping[str, float] | None = None,
+                   inputs: Mapping[str, Any] | None = None) -> dict[tuple[int, int], str]:
+    cached = {} if cached is None else cached
     ws.set_column(0, 0, 58)
     ws.set_column(1, 1, 16)
     ws.set_column(2, 5, 15)
     ws.write(0, 0, "Results for your council", f["title"])
+    heading = (0 if not cached or inputs is None else
+               f"Scope: {inputs['scope']}; contract: {inputs['contract_family']}; every £ at {scn.price_year} prices")
     ws.write_formula(1, 0, '="Scope: "&scope&"; contract: "&contract_family&"; every £ at '
-                     f'{scn.price_year} prices"', f["note"])
+                     f'{scn.price_year} prices"', f["note"], heading)
     shown: dict[tuple[int, int], str] = {}
     row = 3
     for title, items in _RESULTS:
@@ -1020,7 +1025,7 @@ def _results_sheet(wb: Any, ws: Any, f: dict[str, Any], check: pd.DataFrame, scn
         row += 1
         for label, name, kind in items:
             ws.write(row, 0, label, f["text"])
-            ws.write_formula(row, 1, f"={name}", f[kind])
+            ws.write_formula(row, 1, f"={name}", f[kind], _cached(cached, name))
             shown[(row, 1)] = name
             row += 1
         row += 1
@@ -1037,7 +1042,7 @@ def _results_sheet(wb: Any, ws: Any, f: dict[str, Any], check: pd.DataFrame, scn
         row += 1
         ws.write(row, 0, label, f["text"])
         for c, (_h, key, kind) in enumerate(cols):
-            ws.write_formula(row, c + 1, f"={fam}_{key}", f[kind])
+            ws.write_formula(row, c + 1, f"={fam}_{key}", f[kind], _cached(cached, f"{fam}_{key}"))
             shown[(row, c + 1)] = f"{fam}_{key}"
     bottom = row
     row += 2
@@ -1049,7 +1054,7 @@ def _results_sheet(wb: Any, ws: Any, f: dict[str, Any], check: pd.DataFrame, scn
     for label, name in pairs:
         row += 1
         ws.write(row, 0, label, f["text"])
-        ws.write_formula(row, 1, f"={name}", f["share"])
+        ws.write_formula(row, 1, f"={name}", f["share"], _cached(cached, name))
         shown[(row, 1)] = name
     cbottom = row
     sheet = f"'{_RESULT_SHEET}'"
@@ -1159,7 +1164,8 @@ def _assumptions_sheet(ws: Any, f: dict[str, Any]) -> None:
     ws.protect()
 
 
-def write_workbook(path: str | Path, values: Mapping[str, Any] | None = None, *, check: bool = True) -> Path:
+def write_workbook(path: str | Path, values: Mapping[str, Any] | None = None, *, check: bool = True,
+                   cached: bool = True) -> Path:
     """Write the workbook to ``path`` (an ``.xlsx`` file), with ``values`` as its inputs.
 
     Parameters
@@ -1171,6 +1177,11 @@ def write_workbook(path: str | Path, values: Mapping[str, Any] | None = None, *,
     check : bool, default True
         Put the comparison of the normal approximation with the simulated model at the book's defaults
         (:func:`approximation_check`) at the foot of the *Results* sheet.
+    cached : bool, default True
+        Store each formula's value at these inputs (:func:`package_values`) with the formula, so that a
+        spreadsheet that does not recalculate a file when it opens it (LibreOffice's default for
+        ``.xlsx``) shows the answers at once; a changed input recalculates what depends on it. With
+        False every formula's stored value is 0 until the spreadsheet recalculates.
 
     Returns
     -------
@@ -1184,11 +1195,11 @@ def write_workbook(path: str | Path, values: Mapping[str, Any] | None = None, *,
         raise ValueError(f"path must end in .xlsx; got {str(path)!r:.200}")
     if not target.parent.is_dir():
         raise ValueError(f"path must be in an existing folder; got {str(path)!r:.200}")
-    target.write_bytes(workbook_bytes(values, check=check))
+    target.write_bytes(workbook_bytes(values, check=check, cached=cached))
     return target
 
 
-def workbook_bytes(values: Mapping[str, Any] | None = None, *, check: bool = True) -> bytes:
+def workbook_bytes(values: Mapping[str, Any] | None = None, *, check: bool = True, cached: bool = True) -> bytes:
     """The workbook as bytes (what :func:`write_workbook` writes; the explorers' download).
 
     Parameters
@@ -1197,11 +1208,14 @@ def workbook_bytes(values: Mapping[str, Any] | None = None, *, check: bool = Tru
         Inputs by name; the book's defaults for the rest.
     check : bool, default True
         Include the approximation's comparison with the simulated model (see :func:`write_workbook`).
+    cached : bool, default True
+        Store each formula's value with it (see :func:`write_workbook`).
     """
     import xlsxwriter
 
     v = check_inputs(values)
     check = check_flag("check", check)
+    stored = package_values(v) if check_flag("cached", cached) else {}
     scn = Scenario.central()
     table = input_table()
     buffer = io.BytesIO()
@@ -1213,15 +1227,24 @@ def workbook_bytes(values: Mapping[str, Any] | None = None, *, check: bool = Tru
     sheets = {name: wb.add_worksheet(name) for name in SHEETS}
     _start_sheet(sheets["Start here"], f, scn)
     _input_sheet(wb, sheets[_INPUT_SHEET], f, v, table)
-    _calc_sheet(wb, sheets[_CALC_SHEET], f)
+    _calc_sheet(wb, sheets[_CALC_SHEET], f, stored)
     frame = approximation_check() if check else pd.DataFrame(columns=["scope", "contract", "measure", "workbook",
                                                                        "simulated", "difference"])
-    _results_sheet(wb, sheets[_RESULT_SHEET], f, frame, scn)
+    _results_sheet(wb, sheets[_RESULT_SHEET], f, frame, scn, stored, v)
     _sources_sheet(sheets["Sources"], f, table)
     _assumptions_sheet(sheets["Assumptions"], f)
     sheets["Start here"].activate()
     wb.close()
     return buffer.getvalue()
+
+
+def _cached(values: Mapping[str, float], name: str) -> float | str:
+    """The value stored with a formula: the package's at the workbook's inputs (``#N/A`` for NaN), else 0
+    (XlsxWriter's own default, until the spreadsheet recalculates)."""
+    if name not in values:
+        return 0
+    x = values[name]
+    return "#N/A" if isinstance(x, float) and math.isnan(x) else x
 
 
 def results_cells() -> dict[str, str]:

@@ -261,6 +261,21 @@ def _close(a: object, b: float) -> bool:
 
 
 @pytest.mark.slow
+def test_each_formula_stores_the_packages_value_so_the_workbook_opens_on_its_answers(tmp_path):
+    """A spreadsheet that does not recalculate on opening (LibreOffice's default for .xlsx) shows these values."""
+    values = {"council_children": 400, "council_turnover": 0.18}
+    expected = workbook.package_values(values)
+    cells, names = lo.read_values(workbook.write_workbook(tmp_path / "council.xlsx", values, check=False))
+    wrong = {n: (cells[s].get(c), expected[n]) for n, (s, c) in names.items()
+             if n in expected and not _close(cells[s].get(c), expected[n])}
+    assert not wrong and set(expected) <= set(names), dict(list(wrong.items())[:10])
+    shown = workbook.results_cells()
+    assert all(_close(cells["Results"].get(cell), expected[name]) for cell, name in shown.items())
+    assert str(cells["Results"]["A2"]).startswith("Scope: social work only; contract: Block")
+    blank, _ = lo.read_values(workbook.write_workbook(tmp_path / "blank.xlsx", values, check=False, cached=False))
+    assert all(blank["Results"].get(cell) in (0.0, None) for cell in shown)
+
+
 def test_libreoffice_recalculates_the_workbook_as_the_package_computes(tmp_path):
     lo.soffice()  # fails, saying how to install LibreOffice, when it is missing
     rng = np.random.default_rng(2007)
@@ -271,7 +286,8 @@ def test_libreoffice_recalculates_the_workbook_as_the_package_computes(tmp_path)
     for k, values in enumerate(sets):
         path = tmp_path / "in" / f"set{k:02d}.xlsx"
         path.parent.mkdir(exist_ok=True)
-        paths.append(workbook.write_workbook(path, values, check=k == 0))
+        # No stored values: every figure read back must come from LibreOffice's own recalculation.
+        paths.append(workbook.write_workbook(path, values, check=k == 0, cached=False))
     start = time.perf_counter()
     out = lo.recalculate(paths, tmp_path / "out")
     seconds = time.perf_counter() - start
