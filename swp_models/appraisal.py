@@ -42,7 +42,7 @@ from .validation import check_in_range, check_integer, check_one_of, check_size
 
 __all__ = ["OPTIONS", "OPTION_NAMES", "SCOPE_OPTIONS", "PRICE_YEARS", "BASE_YEAR", "TERMS", "APPRAISAL_RANGED",
            "Inputs", "price_index", "uplift", "discount_factors", "central_inputs", "appraise", "icers",
-           "switching_values", "settings_inputs", "acceptability", "LAMBDAS"]
+           "switching_values", "settings_inputs", "acceptability", "LAMBDAS", "cheapest_contracts", "crossover"]
 
 #: The options, in the order the pages show them.
 OPTIONS: tuple[str, ...] = ("council", "in_house", "practice_social_work", "practice_placements")
@@ -71,6 +71,9 @@ APPRAISAL_RANGED: tuple[str, ...] = ("optimism_bias", "inhouse_gain_share", "cou
 LAMBDAS: tuple[float, ...] = tuple(float(x) for x in range(0, 40_001, 1_000))
 _MAX_SETTINGS = 20_000
 _COUNCIL_SIDE = ("commissioning_cost", "double_running_months", "stranded_overhead_share")
+_VALUE_KEYS = ("discount_rate", "optimism_bias", "inhouse_gain_share", "council_frontline", "inhouse_setup_cost",
+               "case_transfer_cost", "move_process_cost", "value_per_child_year", "partner_surplus_share",
+               *_COUNCIL_SIDE)
 
 
 def price_index() -> pd.DataFrame:
@@ -163,6 +166,29 @@ class Inputs:
     move_worker_effect: float
     values: Mapping[str, float]
 
+    def __post_init__(self) -> None:
+        s = object.__setattr__
+        s(self, "children", check_in_range("children", self.children, 1.0, 2000.0))
+        for name in ("council_team", "inhouse_team", "running", "overheads", "variable_social_work", "care_cost"):
+            s(self, name, check_in_range(name, getattr(self, name), 0.0, 1e9))
+        for name in ("contract", "p_fail_year"):
+            given = getattr(self, name)
+            if not isinstance(given, Mapping) or set(given) != {"social_work", "placements"}:
+                raise ValueError(f"{name} must map 'social_work' and 'placements' to a number; got {given!r:.120}")
+            high = 1e9 if name == "contract" else 1.0
+            s(self, name, {k: check_in_range(f"{name}[{k!r}]", v, 0.0, high) for k, v in given.items()})
+        for name in ("p_council", "p_practice"):
+            s(self, name, check_in_range(name, getattr(self, name), 0.0, 1.0, low_open=True))
+        s(self, "move_rate", check_in_range("move_rate", self.move_rate, 0.0, 50.0))
+        s(self, "move_worker_effect", check_in_range("move_worker_effect", self.move_worker_effect, 0.0, 10.0))
+        if not isinstance(self.values, Mapping):
+            raise TypeError(f"values must be a mapping of assumption names to numbers; got {type(self.values).__name__}")
+        missing = sorted(set(_VALUE_KEYS) - set(self.values))
+        if missing:
+            raise ValueError(f"values must give every assumption of the appraisal; missing {missing}")
+        s(self, "values", {k: check_in_range(f"values[{k!r}]", v, 0.0, 1e9) for k, v in self.values.items()})
+        check_in_range("values['inhouse_gain_share']", self.values["inhouse_gain_share"], 0.0, 1.0)
+
     def p_same(self, option: str) -> float:
         """Chance a child keeps the same worker all year under ``option``."""
         check_one_of("option", option, OPTIONS)
@@ -178,9 +204,7 @@ class Inputs:
 
 
 def _values(names: tuple[str, ...] | None = None) -> dict[str, float]:
-    keys = ("discount_rate", "optimism_bias", "inhouse_gain_share", "council_frontline", "inhouse_setup_cost",
-            "case_transfer_cost", "move_process_cost", "value_per_child_year", "partner_surplus_share", *_COUNCIL_SIDE)
-    return {k: assumptions.value(k) for k in (names or keys)}
+    return {k: assumptions.value(k) for k in (names or _VALUE_KEYS)}
 
 
 def _team_cost(frontline: int, support: bool) -> float:
@@ -415,10 +439,20 @@ def settings_inputs(n_base: int | None = None) -> tuple[list[Inputs], pd.DataFra
     (list of Inputs, pandas.DataFrame)
         The inputs and, one row per setting, the values of this chapter's ranged assumptions.
     """
+    from . import sensitivity
+
+    n = sensitivity.SOBOL_BASE if n_base is None else check_size("n_base", n_base, 1024, low=8)
+    if n & (n - 1):
+        raise ValueError(f"n_base must be a power of two; got {n_base!r}")
+    inputs, own = _settings(n)
+    return list(inputs), own.copy()
+
+
+@cached(maxsize=2)
+def _settings(n: int) -> tuple[tuple[Inputs, ...], pd.DataFrame]:
     from . import evaluation, sensitivity
     from .scenario import Scenario
 
-    n = sensitivity.SOBOL_BASE if n_base is None else check_size("n_base", n_base, 1024, low=8)
     x = sensitivity.sobol_settings(n)
     if len(x) > _MAX_SETTINGS:
         raise ValueError(f"n_base gives {len(x):,} settings; at most {_MAX_SETTINGS:,} allowed")
@@ -440,12 +474,14 @@ def settings_inputs(n_base: int | None = None) -> tuple[list[Inputs], pd.DataFra
         out.append(_inputs(model, values, {**base, **extra}, float(reading["baseline"]), float(reading["predicted"]),
                            teams=(teams[int(extra["council_frontline"])] * scale, inhouse * scale)))
     own.insert(0, "setting", range(len(own)))
-    return out, own
+    return tuple(out), own
 
 
 @cached(maxsize=2)
 def _setting_tables(term: int) -> pd.DataFrame:
-    inputs, _ = settings_inputs()
+    from . import sensitivity
+
+    inputs, _ = _settings(sensitivity.SOBOL_BASE)
     rate = assumptions.value("discount_rate")
     frames = []
     for i, inp in enumerate(inputs):
@@ -478,9 +514,10 @@ def acceptability(term_years: int | None = None, price_year: str = BASE_YEAR,
         practice's mean chance of failing over the term across the settings; 0 for in-house options).
     """
     term, _, _, factor = _check_settings(term_years, None, None, price_year)
-    lams = np.array([check_in_range("lambdas", v, 0.0, 1e6) for v in
-                     (lambdas if isinstance(lambdas, (tuple, list)) else [lambdas])], dtype=float)
-    check_size("lambdas", len(lams), 200)
+    if not isinstance(lambdas, (tuple, list)):
+        raise TypeError(f"lambdas must be a tuple or list of £ values; got {type(lambdas).__name__} {lambdas!r:.80}")
+    check_size("lambdas", len(lambdas), 200)
+    lams = np.array([check_in_range("lambdas", v, 0.0, 1e6) for v in lambdas], dtype=float)
     table = _setting_tables(term)
     rows = []
     for scope, options in SCOPE_OPTIONS.items():
@@ -494,3 +531,34 @@ def acceptability(term_years: int | None = None, price_year: str = BASE_YEAR,
             rows += [{"scope": scope, "value": float(v), "option": option, "name": OPTION_NAMES[option],
                       "share": float(s), "p_fail_term": float(fail[option])} for v, s in zip(lams, share)]
     return pd.DataFrame(rows)
+
+
+def cheapest_contracts() -> dict[str, str]:
+    """Chapter 5's cheapest contract for each scope at the central setting (the contract each practice option uses)."""
+    from . import sensitivity
+
+    model = sensitivity.chapter_model()
+    out = model.evaluate_one(model.setting(np.array([a.value for a in sensitivity.chapter_assumptions()])))
+    return {s: model.contract_names[int(out[f"cheapest:{s}"])] for s in ("social_work", "placements")}
+
+
+def crossover(scope: str, option: str, term_years: int | None = None, price_year: str = BASE_YEAR) -> float | None:
+    """The smallest value of a child-year of continuity (£, on :data:`LAMBDAS` moved to ``price_year``) at which
+    ``option`` is the best buy in more settings than any other option of ``scope``; None if it never is.
+
+    Parameters
+    ----------
+    scope : str
+        ``"social_work"`` or ``"placements"``.
+    option : str
+        One of the scope's options (:data:`SCOPE_OPTIONS`).
+    term_years, price_year
+        As :func:`acceptability`.
+    """
+    check_one_of("scope", scope, tuple(SCOPE_OPTIONS))
+    check_one_of("option", option, SCOPE_OPTIONS[scope])
+    factor = uplift(check_one_of("price_year", price_year, PRICE_YEARS))
+    c = acceptability(term_years, price_year, tuple(v * factor for v in LAMBDAS))
+    wide = c[c["scope"] == scope].pivot(index="value", columns="option", values="share")
+    leads = wide.index[wide.idxmax(axis=1) == option]
+    return float(leads.min()) if len(leads) else None

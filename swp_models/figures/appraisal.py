@@ -7,12 +7,17 @@ import altair as alt
 import pandas as pd
 
 from .. import appraisal as ap
+from .. import assumptions
 from ..assumptions import cached
 from ..charts import finish, selector, series_cues
 from ..tables import Table, fmt_gbp, key_results
 from ..validation import check_one_of
 
-__all__ = ["LATEST", "options_table", "icer_table", "acceptability_chart", "key_results_appraisal", "prose_numbers"]
+__all__ = ["LATEST", "options_table", "icer_table", "npc_chart", "acceptability_chart", "key_results_appraisal",
+           "prose_numbers", "confidence", "HOME_KEYS", "summary_numbers"]
+
+#: The glue names of the home page's opening sentences, in order (the last is the bottom line).
+HOME_KEYS: tuple[str, ...] = tuple(f"ch10_home_{i}" for i in range(1, 7))
 
 #: The latest price year the index reaches.
 LATEST = ap.PRICE_YEARS[-1]
@@ -31,7 +36,7 @@ def _m(x: float, year: str) -> str:
 
 
 def _k(x: float, year: str) -> str:
-    return f"£{x / 1e3:,.1f}k ({year} prices)"
+    return _m(x, year) if abs(x) >= 1e6 else f"£{x / 1e3:,.1f}k ({year} prices)"
 
 
 @cached(maxsize=4)
@@ -74,6 +79,35 @@ def icer_table(price_year: str = ap.BASE_YEAR) -> Table:
                  notes="Source: " + _SOURCE + ".")
 
 
+def npc_chart() -> alt.VConcatChart:
+    """Each option's net present cost, with menus for the contract term and the price year."""
+    frames = []
+    for term in ap.TERMS:
+        for year in ap.PRICE_YEARS:
+            t = ap.appraise(term_years=term, price_year=year)[["name", "npc", "optimism_bias"]]
+            frames.append(t.assign(term=term, price_year=year, npc_m=t["npc"] / 1e6))
+    frame = pd.concat(frames, ignore_index=True)[["name", "npc_m", "term", "price_year"]]
+    term = selector("appraisal_term", "Contract term (years)", list(ap.TERMS), ap.TERMS[0])
+    year = selector("appraisal_npc_year", "Price year", list(ap.PRICE_YEARS), ap.BASE_YEAR)
+    order = [ap.OPTION_NAMES[o] for o in ap.OPTIONS]
+    chart = alt.Chart(frame).transform_filter((alt.datum.term == term) & (alt.datum.price_year == year)).mark_bar(
+        color="#1f5f8b").encode(
+        y=alt.Y("name:N", title=None, sort=order, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("npc_m:Q", title="Net present cost (£ million, the year's prices)"),
+        tooltip=[alt.Tooltip("name:N", title="Option"), alt.Tooltip("npc_m:Q", format=".2f", title="£m")],
+    ).properties(width=360, height=160).add_params(term, year)
+    return finish(chart, "What each option costs over the term",
+                  subtitle="Net present cost for one practice's children, placements included", source=_SOURCE)
+
+
+def confidence(share: float) -> str:
+    """A confidence word for a share of the sensitivity settings: "very likely", "likely" or "uncertain"."""
+    from ..validation import check_probability
+
+    x = check_probability("share", share)
+    return "very likely" if x >= 0.9 else "likely" if x >= 0.66 else "uncertain"
+
+
 def acceptability_chart() -> alt.VConcatChart:
     """The acceptability curve of each scope, with a menu for the price year (values and costs move together)."""
     frames = []
@@ -109,10 +143,12 @@ def _numbers() -> dict[str, object]:
     ic = ap.icers(_table(ap.BASE_YEAR)).set_index("option")
     ih = ap.icers(_table(ap.BASE_YEAR), "in_house").set_index("option")
     sw = {o: ap.switching_values(o) for o in ("practice_social_work", "practice_placements")}
-    lam = ap.assumptions.value("value_per_child_year")
+    lam = assumptions.value("value_per_child_year")
     c = ap.acceptability()
     at = c[c["value"] == lam].set_index(["scope", "option"])["share"]
-    return {"t": t, "latest": latest, "ic": ic, "ih": ih, "sw": sw, "lam": lam, "at": at, "c": c}
+    cross = {(sc, o): ap.crossover(sc, o, price_year=LATEST) for sc, opts in ap.SCOPE_OPTIONS.items() for o in opts[1:]}
+    return {"t": t, "latest": latest, "ic": ic, "ih": ih, "sw": sw, "lam": lam, "at": at, "c": c, "cross": cross,
+            "contracts": ap.cheapest_contracts()}
 
 
 def _best(scope: str) -> str:
@@ -158,10 +194,11 @@ def prose_numbers() -> dict[str, str]:
     out = {
         "ch10_lam": f"£{lam:,.0f}", "ch10_year": y, "ch10_latest": z,
         "ch10_uplift": f"{ap.uplift(z):.2f}",
-        "ch10_rate": fmt_pct(ap.assumptions.value("discount_rate"), 1),
-        "ch10_bias": fmt_pct(ap.assumptions.value("optimism_bias")),
-        "ch10_bias_hi": fmt_pct(ap.assumptions.value("optimism_bias_outsourcing_upper")),
-        "ch10_share": fmt_pct(ap.assumptions.value("inhouse_gain_share")),
+        "ch10_rate": fmt_pct(assumptions.value("discount_rate"), 1),
+        "ch10_bias": fmt_pct(assumptions.value("optimism_bias")),
+        "ch10_bias_hi": fmt_pct(assumptions.value("optimism_bias_outsourcing_upper")),
+        "ch10_bias_lo": fmt_pct(assumptions.value("optimism_bias", "low")),
+        "ch10_share": fmt_pct(assumptions.value("inhouse_gain_share")),
         "ch10_p_council": fmt_pct(t.loc["council", "p_same"]), "ch10_p_inhouse": fmt_pct(t.loc["in_house", "p_same"]),
         "ch10_p_practice": fmt_pct(t.loc["practice_social_work", "p_same"]),
     }
@@ -183,4 +220,78 @@ def prose_numbers() -> dict[str, str]:
         out[f"ch10_best_share_{scope}"] = fmt_pct(at.loc[(scope, best)])
         prac = "practice_social_work" if scope == "social_work" else "practice_placements"
         out[f"ch10_prac_share_{scope}"] = fmt_pct(at.loc[(scope, prac)])
+        out[f"ch10_contract_{scope}"] = n["contracts"][scope]
+        out[f"ch10_conf_{scope}"] = confidence(float(at.loc[(scope, best)]))
+        x = n["cross"][(scope, prac)]
+        out[f"ch10_cross_{scope}"] = "no value up to the top of the range" if x is None else f"£{x:,.0f}"
+    out.update(_home(out, n))
+    return out
+
+
+def _home(out: dict[str, str], n: dict) -> dict[str, str]:
+    """The home page's opening sentences, each with one figure, its price year and a confidence word."""
+    t, latest = n["t"], n["latest"]
+    z = LATEST
+    extra = latest.loc["practice_social_work", "npc"] - latest.loc["council", "npc"]
+    extra_b = latest.loc["in_house", "npc"] - latest.loc["council", "npc"]
+    best_sw = _best("social_work")
+    lam_z = n["lam"] * ap.uplift(z)
+    cross = n["cross"][("social_work", "practice_social_work")]
+    first = ("the council's own team with a practice's caseloads" if best_sw == "in_house"
+             else "the council as it is" if best_sw == "council" else "a practice for social work only")
+    fail = float(t.loc["practice_placements", "p_fail_term"])
+    keep = "keep the placement budget and " if fail >= 0.1 else ""
+    worth = "more than the top of the book's range" if cross is None else f"{_k(cross, z)} or more"
+    bottom = (f"Bottom line: {keep}stay with {first}, unless a year of continuity for a child is worth {worth} "
+              "to the council.")
+    return {
+        "ch10_home_1": f"A practice would likely keep {out['ch10_p_practice']} of its children with one social worker "
+                       f"all year; a council as it is keeps {out['ch10_p_council']}.",
+        "ch10_home_2": f"Over three years a practice would cost about {_k(extra, z)} more than the council as it is, for "
+                       "100 children: likely, though it depends on optimism bias.",
+        "ch10_home_3": f"The council's own team with practice caseloads would cost {_k(extra_b, z)} more; what it buys "
+                       "is uncertain.",
+        "ch10_home_4": f"A practice holding the placement budget fails within three years in {out['ch10_fail_pl']} of "
+                       "terms: uncertain, as it depends on its reserves.",
+        "ch10_home_5": f"At {_k(lam_z, z)} a child-year of continuity, the best buy in {out['ch10_best_share_social_work']} "
+                       f"of settings is {_best_words('social_work')}: {out['ch10_conf_social_work']}.",
+        "ch10_home_6": bottom,
+    }
+
+
+def _best_words(scope: str) -> str:
+    return ap.OPTION_NAMES[_best(scope)].lower()
+
+
+#: The chapter's figures the one-page summary repeats (its glue names are these with ``sum_`` for ``ch10_``).
+_SUMMARY = ("lam", "year", "latest", "rate", "bias", "share", "p_council", "p_practice", "npc_c", "npc_c_latest",
+            "npc_sw", "npc_sw_latest", "npc_pl", "npc_pl_latest", "icer_sw_ih", "switch_sw", "fail_pl",
+            *(f"{k}_{scope}" for scope in ("social_work", "placements")
+              for k in ("best", "best_share", "contract", "conf", "cross")))
+
+
+def summary_numbers(glued: dict[str, str]) -> dict[str, str]:
+    """The one-page summary's figures, from chapter 10's glued figures as its page shows them.
+
+    Parameters
+    ----------
+    glued : dict
+        Chapter 10's glue names and texts (:func:`swp_models.findings.stored_glue`), holding every
+        figure the summary repeats.
+
+    Returns
+    -------
+    dict
+        The summary's glue names (``sum_...``) and texts; ``sum_bottom`` is the home page's bottom line.
+    """
+    if not isinstance(glued, dict):
+        raise TypeError(f"glued must be a dict of glue names to texts; got {type(glued).__name__}")
+    wanted = [f"ch10_{k}" for k in _SUMMARY] + [HOME_KEYS[-1]]
+    missing = [k for k in wanted if k not in glued]
+    if missing:
+        raise ValueError(f"glued must hold chapter 10's figures; missing {missing[:5]}")
+    out = {f"sum_{k}": glued[f"ch10_{k}"] for k in _SUMMARY}
+    best = {k: v[0].upper() + v[1:] for k, v in out.items() if k.startswith("sum_best_") and "share" not in k}
+    out.update(best)
+    out["sum_bottom"] = glued[HOME_KEYS[-1]]
     return out
