@@ -150,7 +150,8 @@ class FindingsDirective(SphinxDirective):
     """
 
     has_content = False
-    _HEAD = ('<thead><tr><th>Finding</th><th>Figure</th><th><abbr title="Chapter">Ch.</abbr></th>'
+    _HEAD = ('<thead><tr><th>Finding</th><th>Figure (£ at {year} prices unless stated)</th>'
+             '<th><abbr title="Chapter">Ch.</abbr></th>'
              '<th>Rests on an assumption?</th></tr></thead>')
 
     def run(self):
@@ -162,7 +163,13 @@ class FindingsDirective(SphinxDirective):
         rows = findings.headline_rows(stored=True)
         first = (rows["rank"] == 0) & ~rows["chapter"].str.contains(".", regex=False)
         more = rows[~first]
-        html = '<div class="swp-findings">' + self._table(rows[first])
+        from html import escape
+
+        said = findings.opening_sentences()
+        html = ('<div class="swp-opening">' + "".join(f"<p>{escape(x)}</p>" for x in said[:-1])
+                + f'<p class="swp-bottom-line"><strong>{escape(said[-1])}</strong></p></div>'
+                + "<p>Each chapter's headline finding, in plain words, with the figure its key-results table gives:</p>")
+        html += '<div class="swp-findings">' + self._table(rows[first])
         if len(more):
             html += (f'<details class="swp-findings-more"><summary>{len(more)} more findings</summary>'
                      + self._table(more) + "</details>")
@@ -178,10 +185,13 @@ class FindingsDirective(SphinxDirective):
             rests = ("no" if basis == "data and model only"
                      else f'<abbr class="swp-basis" title="{escape(basis)}">yes</abbr>'
                           f'<span class="visually-hidden">: {escape(basis)}</span>')
-            body.append(f'<tr><td>{escape(r["Result"])}</td><td><strong>{escape(r["Value"])}</strong></td>'
+            body.append(f'<tr><td>{escape(r["label"])}</td><td><strong>{escape(r["Value"])}</strong></td>'
                         f'<td><a class="reference internal" href="{uri}" title="{escape(r["title"])}">'
                         f'{escape(r["chapter"])}</a></td><td>{rests}</td></tr>')
-        return f'<table class="table swp-table swp-findings-table">{self._HEAD}<tbody>{"".join(body)}</tbody></table>'
+        from swp_models.scenario import Scenario
+
+        head = self._HEAD.format(year=Scenario.central().price_year)
+        return f'<table class="table swp-table swp-findings-table">{head}<tbody>{"".join(body)}</tbody></table>'
 
 
 _CELL_KEY = re.compile(r"<td>([a-z][a-z0-9_]*)</td>")

@@ -8,7 +8,8 @@
    of a slider), with the defaults and under every option of every menu; the slowest per explorer.
    Target: under 200 ms.
 3. The sensitivity analysis (``bench_sensitivity.py``): the page's whole Sobol run, with numpy's
-   time to draw the same number of child costs beside it. Target: under 30 s.
+   time to draw the same number of child costs beside it. Target: under 30 s. Then chapter 10's appraisal over
+   every setting of that run (``bench_appraisal.py``), with numpy's time for the same draws. Target: under 30 s.
 4. The book: a cold build (execution included, set-up excluded) and a rebuild with nothing
    changed. Targets: under 3 minutes, under 20 seconds.
 
@@ -56,6 +57,11 @@ def contracts() -> None:
 def sensitivity() -> None:
     print("\n== Sensitivity analysis (chapter 5 section)")
     subprocess.run([PY, str(ROOT / "benchmarks" / "bench_sensitivity.py")], check=True, cwd=ROOT)
+
+
+def appraisal() -> None:
+    print("\n== Options appraisal (chapter 10)")
+    subprocess.run([PY, str(ROOT / "benchmarks" / "bench_appraisal.py")], check=True, cwd=ROOT)
 
 
 def child_costs(n: int = 10_000_000) -> None:
@@ -389,6 +395,7 @@ if __name__ == "__main__":
     contracts()
     child_costs()
     sensitivity()
+    appraisal()
     explorers()
     workbook()
     if "--quick" not in sys.argv:

@@ -1,7 +1,7 @@
 """Every assumption of the book, read in one place.
 
 The book's assumptions (the figures no source gives, and a few settings that sources bound) live in
-seven tables of ``data/``: ``assumptions_abroad``, ``assumptions_continuity``, ``assumptions_contracts``,
+eight tables of ``data/``: ``assumptions_abroad``, ``assumptions_appraisal``, ``assumptions_continuity``, ``assumptions_contracts``,
 ``assumptions_costs``, ``assumptions_outcomes``, ``assumptions_practice`` and ``evaluation_inputs``. Each
 ``parameter`` name is unique across them, so one namespace serves: :func:`value` gives any assumption by
 name, :func:`bounds` its plausible range, :func:`table` all of them, and :func:`fingerprint` a key that
@@ -36,6 +36,7 @@ TABLES: tuple[str, ...] = (
     "assumptions_outcomes",
     "assumptions_abroad",
     "evaluation_inputs",
+    "assumptions_appraisal",
 )
 
 _INDEX: dict[tuple, tuple[dict[str, tuple[str, pd.Series]], tuple]] = {}

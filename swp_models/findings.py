@@ -7,6 +7,7 @@ table, so the three can never disagree. A new chapter is one more line in :data:
 
 from __future__ import annotations
 
+import ast
 import html
 import importlib
 import importlib.metadata
@@ -25,7 +26,7 @@ from .tables import Table
 from .validation import check_flag, check_instance, check_integer, check_text
 
 __all__ = ["CHAPTERS", "Chapter", "csv_name", "headline_rows", "key_results_frame", "link_chapters", "manifest",
-           "stored_key_results", "write_key_results"]
+           "stored_key_results", "write_key_results", "stored_glue", "opening_sentences", "OPENING_PAGE"]
 
 #: Libraries whose versions are recorded next to the reproduced results.
 _LIBRARIES = ("numpy", "pandas", "scipy", "altair", "swp_models")
@@ -66,6 +67,9 @@ class Chapter:
         another row).
     section : int, optional
         For a page that is a section of a chapter (5.1), its number within the chapter.
+    labels : tuple of str, optional
+        What the home page calls each headline, in plain words (one per headline); default the chapter's
+        own "Result" label.
     """
 
     number: int
@@ -74,6 +78,7 @@ class Chapter:
     key_results: Callable[[], Table]
     headlines: tuple[str, ...]
     section: int | None = None
+    labels: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -93,30 +98,61 @@ class Chapter:
             raise ValueError("headlines must be a non-empty tuple of result names; got ()")
         for i, name in enumerate(self.headlines):
             check_text(f"headlines[{i}]", name)
+        check_instance("labels", self.labels, tuple, "tuple of plain labels, one per headline")
+        if self.labels and len(self.labels) != len(self.headlines):
+            raise ValueError(f"labels must give one label per headline ({len(self.headlines)}); got {len(self.labels)}")
+        for i, name in enumerate(self.labels):
+            check_text(f"labels[{i}]", name)
 
 
 #: Every chapter with key results, in book order. Adding a chapter is one line here.
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter(1, "The problem in numbers", "book/01_problem", _from("figures.problem_tables"),
-            ("Young people (of 339) wanting one consistent lead professional",)),
+            ("Young people (of 339) wanting one consistent lead professional",),
+            labels=("Young people consulted who wanted one professional to stay with them (95% interval)",)),
     Chapter(2, "Continuity", "book/02_continuity", _from("figures.continuity_tables"),
-            ("Same social worker all year, for a child in care all year", "The practice's lead over England taken apart")),
+            ("Same social worker all year, for a child in care all year", "The practice's lead over England taken apart"),
+            labels=("Children who keep one social worker all year: a council in England, one in London (2005), "
+                    "and a practice",
+                    "Why a practice does better, in percentage points: no agency cover, fewer leavers, anything else")),
     Chapter(3, "What a child in care costs", "book/03_child_costs", _from("figures.costs_tables"),
-            ("Practice of 100 ± 10 children: expected annual cost",)),
+            ("Practice of 100 ± 10 children: expected annual cost",),
+            labels=("What placements cost a year for a practice's 100 children, with a likely range "
+                    "(2005-06 prices)",)),
     Chapter(4, "What a practice costs to run", "book/04_practice_costs", _from("figures.practice_tables"),
-            ("Annual running cost, default practice", "Running cost per child, default")),
+            ("Annual running cost, default practice", "Running cost per child, default"),
+            labels=("What it costs to run a practice for a year (2005-06 prices)",
+                    "Running cost per child a year, with its range (2005-06 prices)")),
     Chapter(5, "Paying a practice", "book/05_contracts", _from("figures.contracts_tables"),
-            ("Block contract: chance the practice fails in a year", "Cheapest once the practice's effort responds")),
+            ("Block contract: chance the practice fails in a year", "Cheapest once the practice's effort responds"),
+            labels=("Chance a practice paid a fixed price fails, in one year and within three: holding the placement "
+                    "budget (social work only in brackets)",
+                    "The contract that costs the council least once the practice tries to save, and the dearest "
+                    "(a year, 2005-06 prices)")),
     Chapter(5, "Which contract wins where, and what matters most", "book/05_sensitivity",
-            _from("figures.sensitivity"), ("Cut in care cost at full cost-bearing",), section=1),
-    Chapter(6, "Contracting for outcomes", "book/06_outcomes", _from("figures.outcomes"), ("Risk premium of the report's mixed contract",)),
+            _from("figures.sensitivity"), ("Cut in care cost at full cost-bearing",), section=1,
+            labels=("How far a practice must cut care costs before sharing them beats paying them all",)),
+    Chapter(6, "Contracting for outcomes", "book/06_outcomes", _from("figures.outcomes"),
+            ("Risk premium of the report's mixed contract",),
+            labels=("What paying for outcomes adds to a fixed price for the practice's risk, by what it holds "
+                    "(a year, 2005-06 prices)",)),
     Chapter(7, "Lessons from abroad", "book/07_abroad", _from("figures.abroad"),
-            ("Places and studies in the annex for which it reports any finding", "Ontario: growth in spending per unit")),
+            ("Places and studies in the annex for which it reports any finding", "Ontario: growth in spending per unit"),
+            labels=("Places abroad for which the report gives any finding on outcomes or cost",
+                    "Ontario: how fast spending per unit of service grew, 1998/99 to 2004/05")),
     Chapter(8, "Piloting and evaluation", "book/08_piloting", _from("figures.evaluation", "key_results_piloting"),
-            ("The effort lift on the same worker all year", "Smallest detectable difference, same social worker all year")),
+            ("The effort lift on the same worker all year", "Smallest detectable difference, same social worker all year"),
+            labels=("Continuity a practice gains by trying harder, and whether nine pilots could see it",
+                    "Smallest change in continuity nine pilots could detect: against one control, and pooled")),
     Chapter(9, "What happened", "book/09_what_happened",
             _from("figures.evaluation", "key_results_what_happened"),
-            ("Pilots that held the placement budget", "The book's predictions")),
+            ("Pilots that held the placement budget", "The book's predictions"),
+            labels=("Pilots that held the placement budget",
+                    "The book's predictions against what happened: confirmed / contradicted / not measurable")),
+    Chapter(10, "What a council should do", "book/10_appraisal", _from("figures.appraisal", "key_results_appraisal"),
+            ("Best buy, social work only", "Best buy, with the placement budget"),
+            labels=("Best buy for a council, a practice doing social work only (2005-06 prices)",
+                    "Best buy for a council, a practice holding the placement budget (2005-06 prices)")),
 )
 
 
@@ -233,7 +269,7 @@ def headline_rows(chapters: tuple[Chapter, ...] = CHAPTERS, stored: bool = False
     -------
     pandas.DataFrame
         Columns "chapter", "title", "page", "rank" (0 for a chapter's first headline, 1 for its
-        second...), then the key-results columns; one row per headline.
+        second...), "label" (the home page's plain label), then the key-results columns; one row per headline.
     """
     _check_chapters(chapters)
     check_flag("stored", stored)
@@ -246,8 +282,54 @@ def headline_rows(chapters: tuple[Chapter, ...] = CHAPTERS, stored: bool = False
                 raise ValueError(f"chapter {ch.label} headline {name!r} names {len(hits)} of its key results; "
                                  "it must start exactly one row's \"Result\"")
             out.append({"chapter": ch.label, "title": ch.title, "page": ch.page, "rank": rank,
+                        "label": ch.labels[rank] if ch.labels else frame.loc[hits[0], "Result"],
                         **frame.loc[hits[0]].to_dict()})
     return pd.DataFrame(out)
+
+
+#: The page whose stored figures open the home page (chapter 10's glued sentences).
+OPENING_PAGE = "book/10_appraisal"
+_OPENING_KEYS = tuple(f"ch10_home_{i}" for i in range(1, 7))
+
+
+def stored_glue(page: str) -> dict[str, str]:
+    """The text figures a chapter's notebook glued, as its stored outputs hold them (nothing is computed).
+
+    Parameters
+    ----------
+    page : str
+        A page of :data:`CHAPTERS` (``"book/10_appraisal"``).
+
+    Returns
+    -------
+    dict
+        Glue name to its text, for every ``myst_nb.glue`` output stored in the notebook.
+    """
+    check_text("page", page)
+    pages = [ch.page for ch in CHAPTERS]
+    if page not in pages:
+        raise ValueError(f"page must be one of the chapters' pages {pages}; got {page!r}")
+    path = ROOT / f"{page}.ipynb"
+    if not path.is_file():
+        raise ValueError(f"page {page!r}: no notebook {path}")
+    out = {}
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        for o in cell.get("outputs", []):
+            book = o.get("metadata", {}).get("scrapbook", {})
+            text = "".join(o.get("data", {}).get(book.get("mime_prefix", "") + "text/plain", []))
+            if book.get("name") and text:
+                value = ast.literal_eval(text)
+                out[book["name"]] = value if isinstance(value, str) else text
+    return out
+
+
+def opening_sentences() -> list[str]:
+    """The home page's opening sentences, read from chapter 10's stored outputs (the last is the bottom line)."""
+    glued = stored_glue(OPENING_PAGE)
+    missing = [k for k in _OPENING_KEYS if k not in glued]
+    if missing:
+        raise ValueError(f"{OPENING_PAGE}.ipynb stores no {missing}: execute it first")
+    return [glued[k] for k in _OPENING_KEYS]
 
 
 _CHAPTER_REF = re.compile(r"\b([Cc]hapters?) (\d+)((?:(?:, | and | or )\d+)*)")

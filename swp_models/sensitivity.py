@@ -72,6 +72,7 @@ __all__ = [
     "MAP_EFFORT_COSTS",
     "SOBOL_BASE",
     "SCENARIO_BASELINE",
+    "sobol_settings",
 ]
 
 #: The assumption tables behind chapters 3-5.
@@ -285,7 +286,6 @@ def sobol_indices(
         indices.
     """
     from SALib.analyze import sobol as analyze
-    from SALib.sample import sobol as sample
 
     _check_evaluate(evaluate)
     items = _check_assumptions(assumptions)
@@ -309,7 +309,7 @@ def sobol_indices(
                          f"x {len(order) + 2}")
     problem = {"num_vars": len(items), "names": params, "bounds": [[a.low, a.high] for a in items],
                "groups": [group_of[p] for p in params]}
-    x = sample.sample(problem, n, calc_second_order=False, scramble=True, seed=seed)
+    x = _saltelli(problem, n, seed)
     y = _evaluate(evaluate, x, len(names))
     rows = []
     for j, out in enumerate(names):
@@ -327,6 +327,37 @@ def sobol_indices(
     frame = pd.DataFrame(rows)
     frame["rank"] = frame.groupby("output")["total"].rank(method="first", ascending=False).astype(int)
     return SobolResult(frame, x, pd.DataFrame(y, columns=names))
+
+
+def _saltelli(problem: dict, n: int, seed: int) -> np.ndarray:
+    from SALib.sample import sobol as sample
+
+    return sample.sample(problem, n, calc_second_order=False, scramble=True, seed=seed)
+
+
+def sobol_settings(n_base: int = SOBOL_BASE, seed: int | None = None) -> np.ndarray:
+    """The settings of the book's Sobol run (:func:`sobol_indices` over :func:`chapter_assumptions`, grouped),
+    without evaluating them: shape ``(n_base (groups + 2), assumptions)``, columns in the order of
+    :func:`chapter_assumptions`.
+
+    Parameters
+    ----------
+    n_base : int
+        Base samples, a power of two in [8, 4096].
+    seed : int, optional
+        >= 0; default the book's one seed.
+    """
+    n = check_size("n_base", n_base, _MAX_BASE, low=8)
+    if n & (n - 1):
+        raise ValueError(f"n_base must be a power of two; got {n_base!r}")
+    seed = check_integer("seed", Scenario.central().simulation.seed if seed is None else seed, low=0)
+    items = chapter_assumptions()
+    groups = chapter_groups()
+    if n * (len(set(groups[a.parameter] for a in items)) + 2) > _MAX_ROWS:
+        raise ValueError(f"n_base must keep the settings to at most {_MAX_ROWS:,}; got {n_base}")
+    problem = {"num_vars": len(items), "names": [a.parameter for a in items],
+               "bounds": [[a.low, a.high] for a in items], "groups": [groups[a.parameter] for a in items]}
+    return _saltelli(problem, n, seed)
 
 
 def output_intervals(result: SobolResult, coverage: float = 0.9) -> pd.DataFrame:
@@ -645,6 +676,15 @@ class ChapterModel:
         term = float(round(values["contract_term_years"]))
         return (values["commissioning_cost"] / term + values["double_running_months"] / 12.0 * running / term
                 + values["stranded_overhead_share"] * overheads + values["partner_surplus_share"] * running)
+
+    def budget(self, values: Mapping[str, float]) -> tuple[float, float]:
+        """The practice's running cost and the overheads the census leaves out, £ a year, at one full setting."""
+        return self._budget(tuple(float(values[p]) for p in _PRACTICE_PARAMS))
+
+    def expected_costs(self, values: Mapping[str, float]) -> dict[str, float]:
+        """The children's expected cost to the practice under each scope, £ a year, at one full setting."""
+        priced = self._priced(tuple(values[p] for p in self._pricing_params))
+        return {name: priced[name].expected_cost for name in liability.SCOPES}
 
     def evaluate_one(self, values: Mapping[str, float]) -> dict[str, float]:
         """The outputs for one full setting (``{parameter: value}`` for every parameter)."""

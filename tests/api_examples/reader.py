@@ -34,4 +34,5 @@ EXAMPLES = {
     "swp_models.charts.series_cues": {"field": "series:N", "domain": ["a", "b"]},
     "swp_models.charts.write_vega_bundle": {"path": str(_TMP / "swp-contract-vega.js")},
     "swp_models.findings.stored_key_results": lambda: {"chapter": _chapter()},
+    "swp_models.findings.stored_glue": {"page": "book/10_appraisal"},
 }

@@ -48,6 +48,7 @@ EXAMPLES = {
     _M + "output_intervals": lambda: {"result": _result(), "coverage": 0.9},
     _M + "ChapterModel": lambda: {"assumptions": sens.chapter_assumptions()[:3], "n_years": 100, "seed": 1},
     _M + "chapter_model": {"n_years": 100, "seed": 1},
+    _M + "sobol_settings": {"n_base": 8, "seed": 1},
     _M + "winner_map": {"tolerances": [250_000.0], "effort_costs": [10.0], "scopes": ["social_work"],
                         "n_years": 100, "seed": 1},
     _M + "break_even_cut": {"scope": "placements", "sharing": None, "against": "Full reimbursement",
