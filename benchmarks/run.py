@@ -9,10 +9,12 @@
    Target: under 200 ms.
 3. The sensitivity analysis (``bench_sensitivity.py``): the page's whole Sobol run, with numpy's
    time to draw the same number of child costs beside it. Target: under 30 s.
-4. The book: a cold build (execution included, set-up excluded) and a rebuild with nothing
+4. The national run (``bench_national.py``): England's children in care council by council over 10,000
+   years, with one worker and every core, against numpy drawing the same lognormals; time and peak memory.
+5. The book: a cold build (execution included, set-up excluded) and a rebuild with nothing
    changed. Targets: under 3 minutes, under 20 seconds.
 
-5. The book as a reader gets it (``reader``): each page of the built book served on 127.0.0.1 with
+6. The book as a reader gets it (``reader``): each page of the built book served on 127.0.0.1 with
    gzip, as a static host serves it, opened in Chromium throttled to 10 Mbit/s with 40 ms latency
    and an empty cache: every byte the page loads (HTML, the Vega bundle, MathJax, scripts, styles,
    fonts, data), as transferred and uncompressed (target: at most 1.5 MB transferred), the time until
@@ -51,6 +53,11 @@ def contracts() -> None:
 def sensitivity() -> None:
     print("\n== Sensitivity analysis (chapter 5 section)")
     subprocess.run([PY, str(ROOT / "benchmarks" / "bench_sensitivity.py")], check=True, cwd=ROOT)
+
+
+def national() -> None:
+    print("\n== National run (every council's children, chunks over the cores)")
+    subprocess.run([PY, str(ROOT / "benchmarks" / "bench_national.py")], check=True, cwd=ROOT)
 
 
 def child_costs(n: int = 10_000_000) -> None:
@@ -348,6 +355,7 @@ if __name__ == "__main__":
         sys.exit(0)
     contracts()
     child_costs()
+    national()
     sensitivity()
     explorers()
     if "--quick" not in sys.argv:
