@@ -10,10 +10,12 @@
 3. The sensitivity analysis (``bench_sensitivity.py``): the page's whole Sobol run, with numpy's
    time to draw the same number of child costs beside it. Target: under 30 s. Then chapter 10's appraisal over
    every setting of that run (``bench_appraisal.py``), with numpy's time for the same draws. Target: under 30 s.
-4. The book: a cold build (execution included, set-up excluded) and a rebuild with nothing
+4. The national run (``bench_national.py``): England's children in care council by council over 10,000
+   years, with one worker and every core, against numpy drawing the same lognormals; time and peak memory.
+5. The book: a cold build (execution included, set-up excluded) and a rebuild with nothing
    changed. Targets: under 3 minutes, under 20 seconds.
 
-5. The book as a reader gets it (``reader``): each page of the built book served on 127.0.0.1 with
+6. The book as a reader gets it (``reader``): each page of the built book served on 127.0.0.1 with
    gzip, as a static host serves it, opened in Chromium throttled to 10 Mbit/s with 40 ms latency
    and an empty cache: every byte the page loads (HTML, the Vega bundle, MathJax, scripts, styles,
    fonts, data), as transferred and uncompressed (target: at most 1.5 MB transferred), the time until
@@ -62,6 +64,11 @@ def sensitivity() -> None:
 def appraisal() -> None:
     print("\n== Options appraisal (chapter 10)")
     subprocess.run([PY, str(ROOT / "benchmarks" / "bench_appraisal.py")], check=True, cwd=ROOT)
+
+
+def national() -> None:
+    print("\n== National run (every council's children, chunks over the cores)")
+    subprocess.run([PY, str(ROOT / "benchmarks" / "bench_national.py")], check=True, cwd=ROOT)
 
 
 def child_costs(n: int = 10_000_000) -> None:
@@ -394,6 +401,7 @@ if __name__ == "__main__":
         sys.exit(0)
     contracts()
     child_costs()
+    national()
     sensitivity()
     appraisal()
     explorers()

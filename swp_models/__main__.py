@@ -46,7 +46,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "reproduce":
         from .findings import write_key_results
 
-        for path in write_key_results(args.outdir):
+        try:
+            written = write_key_results(args.outdir)
+        except (ValueError, TypeError, OSError) as err:  # a bad folder: a message and status 2, as argparse gives
+            parser.exit(2, f"{parser.prog} reproduce: error: {err}\n")
+        for path in written:
             print(path)
         return 0
     from . import workbook

@@ -484,9 +484,10 @@ class TenderOutcome:
     p_award : float
         Chance that some bidder accepts the reserve.
     price : float
-        Expected price paid, given an award (£, in the units of the costs).
+        Expected price paid, given an award (£, in the units of the costs); NaN when no tender is
+        awarded (``p_award == 0``: every cost above the reserve), as a mean over no awards.
     winning_cost : float
-        Expected cost of the winner, given an award.
+        Expected cost of the winner, given an award; NaN when ``p_award == 0``, as ``price``.
     commissioner_cost : float
         Expected cost to the commissioner, counting a failed tender as provision in-house at the
         reserve price: ``E[price; award] + (1 - p_award) * reserve``.

@@ -201,6 +201,10 @@ def cached(maxsize: int = 8) -> Callable[[Callable[..., Any]], Callable[..., Any
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                hash((args, tuple(kwargs.items())))
+            except TypeError:  # an unhashable argument (a list, say) is never valid: let the function's checks name it
+                return fn(*args, **kwargs)
             return keyed(_recent_fingerprint(), *args, **kwargs)
 
         wrapper.cache_clear = keyed.cache_clear  # type: ignore[attr-defined]

@@ -310,7 +310,11 @@ def _read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
     if not path.is_file():
         raise DataValidationError(f"{_rel(path)}: file not found")
     text = _decode(path, path.read_bytes())
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:  # a cell over the csv module's field limit, a stray quote, ...
+        raise DataValidationError(f"{_rel(path)}, line {reader.line_num}: not readable as CSV ({exc})") from None
     # Editors often leave blank lines at the end of a file: they are not rows.
     while rows and not any(cell.strip() for cell in rows[-1]):
         rows.pop()
@@ -492,7 +496,14 @@ def load(name: str, data_dir: Path | None = None) -> pd.DataFrame:
         missing or extra column, a non-numeric value, a percentage outside 0..100, a row
         without a source, a duplicate row, and so on.
     """
-    return _cached(name, data_folder(data_dir)).copy()
+    return _cached(_table_name(name), data_folder(data_dir)).copy()
+
+
+def _table_name(name: object) -> str:
+    """``name`` if it is a string (checked against the tables when the descriptor is read), else a named error."""
+    if not isinstance(name, str):  # before the cache, which would hash it
+        raise TypeError(f"name (the table's name) must be a string; got {type(name).__name__} {name!r:.80}")
+    return name
 
 
 def _cached(name: str, folder: Path) -> pd.DataFrame:
@@ -575,7 +586,7 @@ def row(name: str, *, data_dir: Path | None = None, **dims: Any) -> pd.Series:
     DataValidationError
         If no row, or more than one row, matches.
     """
-    frame = _cached(name, data_folder(data_dir))  # read only: the row returned below is a copy
+    frame = _cached(_table_name(name), data_folder(data_dir))  # read only: the row returned below is a copy
     mask = np.ones(len(frame), dtype=bool)
     for col, want in dims.items():
         if col not in frame.columns or col in STANDARD_COLUMNS:

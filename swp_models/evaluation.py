@@ -708,7 +708,11 @@ def design_variance(x: np.ndarray, children_per_period: int, icc: float, baselin
     baseline : float
         Proportion, in (0, 1).
     """
-    arr = np.asarray(x, dtype=float)
+    try:
+        arr = np.asarray(x, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"x must be a 0/1 array of shape (clusters 2-{MAX_PRACTICES}, periods 1-50); got "
+                         f"{type(x).__name__} {x!r:.80}") from None
     if arr.ndim != 2 or arr.shape[0] < 2 or arr.shape[0] > MAX_PRACTICES or arr.shape[1] > 50:
         raise ValueError(f"x must be a 0/1 array of shape (clusters 2-{MAX_PRACTICES}, periods 1-50); got shape {arr.shape}")
     if not np.isin(arr, (0.0, 1.0)).all():

@@ -772,7 +772,8 @@ def measure_comparison(
     slope in effort (by a central difference on the same random numbers); the
     variance from luck ``Var(bonus | effort)``; the variance effort would explain across
     practices whose effort has standard deviation ``effort_sd``, ``slope^2 effort_sd^2``; the
-    **uncontrolled share** ``luck / (luck + effort)``; and the exact CARA risk premium of the
+    **uncontrolled share** ``luck / (luck + effort)`` (NaN when both are zero, as with no bonus:
+    there is no spread to share); and the exact CARA risk premium of the
     bonus (chapter 5's :func:`~swp_models.contracts.risk_premium`). Level and value added
     have the same slope, so the same bonus gives the same incentive.
 

@@ -214,7 +214,7 @@ def p_same_worker(s: ContinuityScenario, years: float = 1.0, first_year: bool = 
     s : ContinuityScenario
     years : float, default 1.0
         Length of the period, in years, in (0, 100].
-    first_year : bool, default False
+    first_year : bool, default True
         Whether the period starts at the beginning of the episode of care.
     typed : bool, default False
         False for the Poisson reading, True when each worker keeps their type (the process

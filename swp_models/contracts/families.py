@@ -103,8 +103,8 @@ class OutcomeBased(Contract):
         Largest total bonus in a year, £ >= 0; default no cap.
     """
 
-    bonus_per_unit: float = field(default=None)  # type: ignore[assignment]
-    outcome: Outcome = field(default=None)  # type: ignore[assignment]
+    bonus_per_unit: float
+    outcome: Outcome
     base: float | None = None
     cap: float | None = None
 
@@ -166,7 +166,7 @@ class CostSharing(Contract):
         case mix) divided by ``E[C]``.
     """
 
-    share: float = field(default=None)  # type: ignore[assignment]
+    share: float
     threshold: float = 0.0
     basis: str = "fixed"
     baseline: float | None = None
@@ -226,8 +226,8 @@ class MixedOutcome(Contract):
         Supplies the bonus (its base is ignored).
     """
 
-    cost_part: Contract = field(default=None)  # type: ignore[assignment]
-    bonus: OutcomeBased = field(default=None)  # type: ignore[assignment]
+    cost_part: Contract
+    bonus: OutcomeBased
 
     def __post_init__(self) -> None:
         super().__post_init__()

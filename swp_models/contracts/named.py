@@ -72,8 +72,10 @@ def default_contracts(cost_model: CostModel | None = None, *, scope: Scope | str
     years : PracticeYears, optional
         The practice-years the contracts will be priced on (with the scope applied): the
         two threshold contracts are then :func:`balanced` on them, so that they pay the
-        expected cost on average like every other contract without a bonus. Without
-        ``years`` their baseline is the expected cost.
+        expected cost on average like every other contract without a bonus, and the volume
+        band and the scope's capitation rates are set on their caseload. Without ``years``
+        the threshold contracts' baseline is the expected cost and the caseload is the draft
+        contract's (:func:`swp_models.costs.default_caseload`).
     **terms : float
         Any of :data:`CONTRACT_TERMS` (the ``parameter`` names of
         ``data/assumptions_contracts.csv``, in the units given there); the others take
@@ -110,7 +112,10 @@ def default_contracts(cost_model: CostModel | None = None, *, scope: Scope | str
                             admin_cost_per_year=manage + audit)
     if years is not None:
         threshold, both = balanced(threshold, years), balanced(both, years)
-    centre = default_caseload().mean
+    # The caseload priced: that of the years when given (a band round 100 children means nothing to a
+    # practice of 60), else the draft contract's.
+    load = years.caseload if years is not None else default_caseload()
+    centre = load.mean
     width = check_in_range("volume_band_margin", v["volume_band_margin"], 0.0, float(centre))
     if width != int(width):
         raise ValueError(f"volume_band_margin must be a whole number of children; got {width!r}")
@@ -122,7 +127,6 @@ def default_contracts(cost_model: CostModel | None = None, *, scope: Scope | str
         flat = Capitation.flat(model, admin_cost_per_year=manage)
         needs = Capitation.risk_adjusted(model, admin_cost_per_year=manage, admin_cost_per_child=assess)
     else:
-        load = default_caseload()
         flat = Capitation(flat_rate=scope.flat_rate(model, load), admin_cost_per_year=manage)
         needs = Capitation(rate_by_group=scope.child_rates(model, load), admin_cost_per_year=manage,
                            admin_cost_per_child=assess)

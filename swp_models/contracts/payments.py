@@ -213,7 +213,7 @@ class CostAndVolume(Contract):
         ``B``, £ per practice-year, >= 0; default the expected total cost ``E[C]``.
     """
 
-    share: float = field(default=None)  # type: ignore[assignment]
+    share: float
     baseline: float | None = None
 
     def __post_init__(self) -> None:
@@ -262,7 +262,7 @@ class ThresholdSharing(Contract):
         finds the discount at which it pays the expected cost.
     """
 
-    threshold: float = field(default=None)  # type: ignore[assignment]
+    threshold: float
     baseline: float | None = None
     share_above: float = 0.0
     surplus_threshold: float | None = None
@@ -359,8 +359,8 @@ class VolumeBand(Contract):
         payment for children outside the band, so that the contract pays ``E[C]`` on average.
     """
 
-    low: int = field(default=None)  # type: ignore[assignment]
-    high: int = field(default=None)  # type: ignore[assignment]
+    low: int
+    high: int
     rate: float | None = None
     amount: float | None = None
 
@@ -415,7 +415,7 @@ class HighCostReinsurance(Contract):
         Share of the cost above ``t`` the council pays, in [0, 1].
     """
 
-    per_child_threshold: float = field(default=None)  # type: ignore[assignment]
+    per_child_threshold: float
     amount: float | None = None
     council_share: float = 1.0
 

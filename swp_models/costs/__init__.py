@@ -20,6 +20,8 @@ module per part, each re-exported here (``from swp_models.costs import CostModel
   average cost per child overshoots (:func:`prob_cost_per_child_exceeds`, :func:`pooling_curve`).
 * ``scenarios`` — the risk across readings of the uncertain inputs, and
   the exact figures against a simulation.
+* ``national`` — every council's children over many simulated years, in chunks over the
+  machine's cores, pooled exactly (:func:`national_run`).
 * ``census`` — the census week against the stated averages, the Cost
   Calculator's index and outside checks on the mean.
 
@@ -32,11 +34,12 @@ practice-year.
 
 from __future__ import annotations
 
-from . import caseload, census, distribution, model, needs, pooling, scenarios, totals
+from . import caseload, census, distribution, model, national, needs, pooling, scenarios, totals
 from .caseload import *  # noqa: F401,F403
 from .census import *  # noqa: F401,F403
 from .distribution import *  # noqa: F401,F403
 from .model import *  # noqa: F401,F403
+from .national import *  # noqa: F401,F403
 from .model import SeedLike  # noqa: F401  (the type of a seed, used by swp_models.contracts)
 from .needs import *  # noqa: F401,F403
 from .pooling import *  # noqa: F401,F403
@@ -52,4 +55,5 @@ __all__ = [
     *pooling.__all__,
     *scenarios.__all__,
     *census.__all__,
+    *national.__all__,
 ]

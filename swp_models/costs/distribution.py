@@ -29,6 +29,11 @@ from .totals import total_cost_moments
 
 __all__ = [
     "GRID_NOISE",
+    "QUANTILE_RTOL",
+    "SD_RTOL",
+    "MEAN_RTOL",
+    "RESOLVED_CELLS",
+    "QUANTILE_LEVELS",
     "GRID_MAX_POINTS",
     "TotalCostDistribution",
     "total_cost_distribution",
@@ -55,6 +60,25 @@ _GRID_SPREADS = 12.0
 
 #: Tail probabilities below this are within the rounding noise of the Fourier transform and are reported as 0.
 GRID_NOISE = 1e-10
+
+#: Documented accuracy of a percentile read from :class:`TotalCostDistribution`: within this share of the exact one.
+QUANTILE_RTOL: float = 0.01
+
+#: Documented accuracy of the standard deviation of the total: within this share of the exact one.
+SD_RTOL: float = 0.01
+
+#: Documented accuracy of the mean of the total: within this share of the exact one.
+MEAN_RTOL: float = 1e-6
+
+#: A percentile is given only where it lies at least this many grid steps (times the square root of the
+#: number of rounded amounts in the total) above zero; below that the grid cannot resolve it to
+#: :data:`QUANTILE_RTOL` and the level is refused (tests check the accuracy at this edge against an
+#: independent inversion of the exact distribution).
+RESOLVED_CELLS: float = 10.0
+
+#: Levels :meth:`TotalCostDistribution.quantile` accepts: below 0.001 the grid's rounding of the lowest
+#: costs can move a percentile by more than :data:`QUANTILE_RTOL`; above ``1 - 1e-6`` the grid's reach ends.
+QUANTILE_LEVELS: tuple[float, float] = (1e-3, 1.0 - 1e-6)
 
 
 @dataclass(frozen=True)
@@ -137,7 +161,21 @@ class TotalCostDistribution:
 
     @cached_property
     def _edges(self) -> np.ndarray:
-        return (np.arange(self.pmf_by_caseload.shape[1] + 1) - 0.5) * self.step
+        # A total is never negative: the cell at 0 covers [0, step / 2] only.
+        edges = (np.arange(self.pmf_by_caseload.shape[1] + 1) - 0.5) * self.step
+        edges[0] = 0.0
+        return edges
+
+    @property
+    def resolution(self) -> float:
+        """Smallest total (£) whose percentile is given: :data:`RESOLVED_CELLS` steps times the root of the rounded amounts.
+
+        Each child's cost is rounded to the grid (to within one step, keeping its mean), and with a
+        shared shock each scaled total once more; a percentile below this total is refused by
+        :meth:`quantile` rather than given with less than the documented accuracy.
+        """
+        rounded = int(self.caseloads.max()) + (1 if self.shock_cv > 0 else 0)
+        return RESOLVED_CELLS * math.sqrt(rounded) * self.step
 
     @cached_property
     def _mixture_sums(self) -> tuple[np.ndarray, np.ndarray]:
@@ -157,10 +195,36 @@ class TotalCostDistribution:
         return float(out) if np.ndim(out) == 0 else out
 
     def quantile(self, q: float | np.ndarray) -> float | np.ndarray:
-        """Total cost (£) below which a share ``q`` of practice-years fall, ``q`` in (0, 1); vectorised."""
+        """Total cost (£) below which a share ``q`` of practice-years fall; vectorised.
+
+        ``q`` from 0.001 to ``1 - 1e-6`` (:data:`QUANTILE_LEVELS`). Each percentile is within
+        :data:`QUANTILE_RTOL` (1%) of the exact one, or (where the exact distribution is nearly flat,
+        between two needs groups) the exact chance of a total at most the one returned is within 1% of
+        ``min(q, 1 - q)`` of ``q``. A level whose percentile lies
+        below :attr:`resolution` (a total too close to zero for the grid to resolve: a very small
+        caseload with a very wide spread) is refused with a ``ValueError`` that gives the lowest
+        level accepted.
+        """
         arr = CostModel._check_x("q", q)
-        if ((arr <= 0) | (arr >= 1)).any():
-            raise ValueError(f"q must be in (0, 1); got {q!r}")
+        low, high = QUANTILE_LEVELS
+        if ((arr < low) | (arr > high)).any():
+            raise ValueError(f"q must be a level from {low:g} to 1 - {1 - high:.0e} (the range the percentiles are "
+                             f"checked over); got {q!r}")
+        out = self._read_quantile(arr)
+        floor = self.resolution
+        if (out < floor).any():
+            bad = np.flatnonzero(np.ravel(out < floor))
+            level, total = float(np.ravel(arr)[bad[0]]), float(np.ravel(out)[bad[0]])
+            lowest = float(self.cdf(floor))
+            raise ValueError(
+                f"q must be a level whose percentile the grid resolves to {QUANTILE_RTOL:.0%}: levels above "
+                f"{lowest:.4g} here; got {level:g}, whose total (about £{total:,.0f}) lies within "
+                f"{RESOLVED_CELLS:g} x sqrt({int(self.caseloads.max())}) grid steps of £{self.step:,.0f} of zero "
+                f"(a larger caseload, a smaller spread or a higher points_per_sd resolves lower levels)")
+        return float(out) if np.ndim(out) == 0 else out
+
+    def _read_quantile(self, arr: np.ndarray) -> np.ndarray:
+        """Percentiles at levels ``arr`` in (0, 1) read from the grid, unchecked (the density chart's range)."""
         cum = self._mixture_sums[0]
         # First edge at which the cumulative sum reaches q, then linear inside that cell.
         hi = np.searchsorted(cum, arr, side="left")
@@ -168,8 +232,8 @@ class TotalCostDistribution:
         lo = hi - 1
         span = cum[hi] - cum[lo]
         frac = np.where(span > 0, (arr - cum[lo]) / np.where(span > 0, span, 1.0), 0.0)
-        out = self._edges[lo] + frac * self.step
-        return float(out) if np.ndim(out) == 0 else out
+        width = np.where(lo == 0, 0.5 * self.step, self.step)  # the first cell is [0, step / 2]
+        return self._edges[lo] + frac * width
 
     def density(self) -> np.ndarray:
         """Density of the total cost at the grid points, per £."""
@@ -197,12 +261,70 @@ class TotalCostDistribution:
         return 0.0 if p < GRID_NOISE else p
 
 
+#: The grid also has at least this many points per standard deviation of the narrowest component.
+_GRID_POINTS_PER_COMPONENT_SD = 8
+
+
+def _grid_step(model: CostModel, per_sd: int) -> float:
+    """Widest step (£) the grid may have: ``per_sd`` points per sd of one child's cost, and at least
+    eight per sd of the narrowest component (a narrow needs group
+    beside a far costlier one would otherwise fall between a few grid points)."""
+    live = model.component_weights > 0
+    narrowest = float((model.component_means * model.component_cvs)[live].min())
+    return min(model.std / per_sd, narrowest / _GRID_POINTS_PER_COMPONENT_SD)
+
+
 def _grid_size(model: CostModel, n_max: int, per_sd: int, top_child: float) -> tuple[float, int]:
     """Reach (£) and number of points of the grid for caseloads up to ``n_max`` (no arrays made)."""
     reach = (n_max - 1) * model.mean + _GRID_SPREADS * math.sqrt(n_max) * model.std + top_child
     reach *= float(_shock_nodes(model)[0].max())
-    wanted = max(256, int(math.ceil(reach / (model.std / per_sd))))
+    wanted = max(256, int(math.ceil(reach / _grid_step(model, per_sd))))
     return reach, (sp_fft.next_fast_len(wanted, real=True) if wanted <= GRID_MAX_POINTS else wanted)
+
+
+def _truncation(model: CostModel, top: float) -> tuple[float, float]:
+    """Shares of one child's mean and variance that lie above ``top`` (£), from the exact lognormal partial moments.
+
+    ``E[c**k; c > t] = exp(k mu + k**2 sigma**2 / 2) Phi((mu + k sigma**2 - ln t) / sigma)`` for each
+    component, summed on the log scale so that no moment overflows. Returns ``(E[c; c > top] / E[c],
+    E[c**2; c > top] / Var(c))``; the grid leaves out what lies above its top.
+    """
+    w, mu, sigma = model.component_weights, model.mu, model.sigma
+    live = w > 0
+    w, mu, sigma = w[live], mu[live], sigma[live]
+    log_t = math.log(top)
+    shares = []
+    for k in (1, 2):
+        log_moment = np.log(w) + k * mu + 0.5 * k * k * sigma**2
+        scale = float(log_moment.max())
+        parts = np.exp(log_moment - scale)
+        above = special.ndtr((mu + k * sigma**2 - log_t) / sigma)
+        shares.append((float(parts @ above), float(parts.sum()), scale))
+    (above1, all1, scale1), (above2, all2, scale2) = shares
+    mean_share = above1 / all1
+    # Var(c) / E[c**2] = 1 - E[c]**2 / E[c**2], on the same log scale.
+    ratio = math.exp(min(2 * (math.log(all1) + scale1) - (math.log(all2) + scale2), 0.0))
+    var_share = above2 / all2 / max(1.0 - ratio, 1e-300)
+    return mean_share, var_share
+
+
+def _check_accuracy(model: CostModel, top: float, per_sd: int) -> None:
+    """Refuse a model whose grid, reaching ``top`` (£), would miss the documented mean or standard deviation.
+
+    The grid leaves out one child's cost above its top (about the ``1 - 1e-12`` point) and rounds each
+    cost to within a step (adding at most ``1 / (4 per_sd**2)`` of the variance). With a very wide
+    spread or a very large exceptional cost, the part of the mean or variance left out can matter.
+    """
+    mean_share, var_share = _truncation(model, top)
+    sd_low = 1.0 - math.sqrt(max(1.0 - var_share, 0.0))
+    sd_high = math.sqrt(1.0 + 0.25 / per_sd**2) - 1.0
+    # Half the mean's tolerance is left for the renormalisation; the two errors of the sd add at worst.
+    if not (mean_share <= MEAN_RTOL / 2 and sd_low + sd_high <= SD_RTOL):
+        raise ValueError(
+            f"model must put no more than {MEAN_RTOL / 2:g} of a child's mean and {SD_RTOL:.0%} of the standard "
+            f"deviation beyond the grid's reach of £{top:,.4g} a child; this one (cv={model.cv!r}, "
+            f"tail_multiple={model.tail_multiple!r}) leaves {mean_share:.3g} of the mean and {var_share:.3g} of "
+            f"the variance out, so the distribution would be wrong (total_cost_moments is exact for any model)")
 
 
 def _grid_fits(n_points: int, rows: int) -> bool:
@@ -218,15 +340,24 @@ def _grid_plan(model: CostModel, load: Caseload, per_sd: int, name: str) -> tupl
     top_child = float(model.quantile(1.0 - _GRID_CHILD_TAIL))
     reach, n_points = _grid_size(model, load.maximum, per_sd, top_child)
     rows = 2 * load.margin + 1
+    _check_accuracy(model, reach, per_sd)
     if not _grid_fits(n_points, rows):
         limit = exact_caseload_limit(model, margin=load.margin, points_per_sd=per_sd)
         allowed = (f"at most {limit:,} children for this model" if limit
-                   else "a caseload with a smaller margin for this model")
+                   else "a caseload with a smaller margin for this model" if _one_child_fits(model, per_sd)
+                   else "smaller: no caseload fits for this model, whose spread is too wide (or whose narrowest "
+                        "needs group is too narrow beside its costliest) for the grid")
         raise ValueError(
             f"{name} of {load.mean:,} ± {load.margin:,} children needs {rows:,} × {n_points:,} grid points at "
             f"points_per_sd={per_sd}, more than the limit ({GRID_MAX_POINTS:,} points a caseload, "
             f"{MAX_CELLS:,} in all); {name} must be {allowed} (total_cost_moments is exact at any size)")
     return reach, n_points
+
+
+def _one_child_fits(model: CostModel, per_sd: int) -> bool:
+    """Whether one child with no margin fits the grid limits for ``model`` (some caseload is accepted)."""
+    top_child = float(model.quantile(1.0 - _GRID_CHILD_TAIL))
+    return _grid_fits(_grid_size(model, 1, per_sd, top_child)[1], 1)
 
 
 def exact_caseload_limit(model: CostModel, *, margin: int = 0, points_per_sd: int = _GRID_POINTS_PER_SD) -> int:
@@ -236,8 +367,8 @@ def exact_caseload_limit(model: CostModel, *, margin: int = 0, points_per_sd: in
     and reaches past the largest total with more than a negligible chance, so its length grows
     with the caseload; a caseload whose grid would exceed :data:`GRID_MAX_POINTS` points (or
     :data:`~swp_models.validation.MAX_CELLS` over its ``2 margin + 1`` caseloads) is refused
-    rather than computed on a coarser grid. About 58,000 children for the central model
-    without a shock.
+    rather than computed on a coarser grid. About 61,600 children for the central model
+    without a shock (a test holds this figure to the code).
 
     Parameters
     ----------
@@ -280,8 +411,16 @@ def total_cost_distribution(
 ) -> TotalCostDistribution:
     """The distribution of a practice's total annual cost, exact up to a fine grid.
 
-    Each child's cost is put on a grid ``0, h, 2h, ...`` of step ``h`` (about the
-    child-cost standard deviation over ``points_per_sd``) so as to keep its mean: the
+    Accuracy (checked against an independent inversion of the exact distribution at the edges
+    of what is accepted): the mean within :data:`MEAN_RTOL` (1e-6) of the exact one, the
+    standard deviation within :data:`SD_RTOL` (1%; about 1e-4 at the default resolution), each
+    percentile as :meth:`TotalCostDistribution.quantile` states (1%), and no probability on a
+    negative total. A model or a percentile that the grid cannot give to that accuracy is refused
+    with a ``ValueError``, never answered.
+
+    Each child's cost is put on a grid ``0, h, 2h, ...`` of step ``h`` (the child-cost standard
+    deviation over ``points_per_sd``, or an eighth of the narrowest component's standard
+    deviation if that is smaller) so as to keep its mean: the
     probability of each interval ``[k h, (k + 1) h)`` is split between its two ends in the
     proportions that preserve the interval's first moment, computed from the exact
     lognormal partial expectations. The total of ``n`` independent children is the
@@ -289,7 +428,7 @@ def total_cost_distribution(
     mixes these over ``P(N = n)``. The grid reaches past the largest total with more than a
     negligible chance (the ``1 - 1e-12`` quantile of one child plus twelve standard
     deviations of the rest), so nothing wraps round. The mean of the total is exact (to
-    rounding); the variance exceeds the exact one by ``E[N] E[(c - k h)((k + 1) h - c)]``,
+    rounding) when the part of one child's mean beyond the grid is negligible (it is checked); the variance exceeds the exact one by ``E[N] E[(c - k h)((k + 1) h - c)]``,
     at most ``E[N] h**2 / 4`` and about 1e-4 of the variance at the default resolution;
     ``Var(S) = E[N] var(c) + Var(N) mean(c)**2`` holds exactly for the grid distribution of
     ``c`` (:attr:`TotalCostDistribution.child_pmf`). Percentiles are read by spreading each
@@ -319,8 +458,11 @@ def total_cost_distribution(
         If the grid the caseload needs at this resolution exceeds :data:`GRID_MAX_POINTS`
         points (or :data:`~swp_models.validation.MAX_CELLS` over all caseloads): the
         distribution is never computed on a coarser grid than ``points_per_sd`` asks for.
-        :func:`exact_caseload_limit` gives the largest caseload accepted (about 58,000
+        :func:`exact_caseload_limit` gives the largest caseload accepted (about 61,600
         children for the central model); :func:`total_cost_moments` is exact at any size.
+        Also if the grid would leave out more than :data:`MEAN_RTOL` of the mean or
+        :data:`SD_RTOL` of the standard deviation (a very wide spread, or a very costly
+        exceptional group, puts much of the variance in the far tail beyond the grid's reach).
     """
     return _distribution(model, caseload, points_per_sd, "caseload")
 
@@ -521,8 +663,8 @@ def practice_density(
     for c in caseloads.values():
         _grid_plan(model, as_caseload(c, "caseloads"), _GRID_POINTS_PER_SD, "caseloads")
     dists = {label: _distribution(model, c, _GRID_POINTS_PER_SD, "caseloads") for label, c in caseloads.items()}
-    lo = min(float(d.quantile(1e-4)) for d in dists.values())
-    hi = max(float(d.quantile(1 - 1e-4)) for d in dists.values())
+    lo = min(float(d._read_quantile(np.array(1e-4))) for d in dists.values())
+    hi = max(float(d._read_quantile(np.array(1 - 1e-4))) for d in dists.values())
     x = np.linspace(lo, hi, n)
     dist_loads = {label: as_caseload(c, "caseloads") for label, c in caseloads.items()}
     frames = []

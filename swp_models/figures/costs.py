@@ -395,7 +395,7 @@ def pooling_chart(
     values of the assumption ``shared_shock_cv``); a dotted line marks the shock's own chance
     of exceeding the overshoot, the floor that pooling cannot go below.
     """
-    model = costs.default_cost_model() if model is None else model
+    model = costs.default_cost_model() if model is None else check_instance("model", model, costs.CostModel, "CostModel")
     named = [10, 30, 100, 300, 1000, 5000]
     if sizes is None:
         sizes = sorted(set(int(round(v)) for v in np.geomspace(10, 5000, 8)) | set(named))

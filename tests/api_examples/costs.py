@@ -32,6 +32,14 @@ def _distribution_fields():
             "pmf_by_caseload": d.pmf_by_caseload, "child_mean": d.child_mean, "child_pmf": d.child_pmf}
 
 
+def _national_fields():
+    from swp_models.costs import national_run
+
+    r = national_run(_model(), (3, 4), 4, 1, chunk_years=2, workers=1)
+    return {f: getattr(r, f) for f in ("councils", "n_years", "chunk_years", "workers", "seed", "mean", "variance",
+                                       "risk_premium", "overspends", "totals", "expected")}
+
+
 def _children_fields():
     from swp_models.costs import draw_practice_children
 
@@ -84,6 +92,9 @@ EXAMPLES = {
     _C + "distribution.total_cost_distribution": {"caseload": 10, "points_per_sd": 8},
     _C + "distribution.practice_density": {"caseloads": {"fixed": 10}, "n_points": 11},
     _C + "distribution.child_cost_density": {"n_points": 11},
+    _C + "national.even_councils": {"children": 100, "councils": 3},
+    _C + "national.national_run": {"councils": (3, 4), "n_years": 4, "seed": 1, "chunk_years": 2, "workers": 1},
+    _C + "national.NationalRun": _national_fields,
     _C + "pooling.prob_cost_per_child_exceeds": {"n": 10, "n_sims": 100},
     _C + "pooling.pooling_table": {"sizes": (10, 20), "n_sims": 100},
     _C + "pooling.pooling_curve": {"sizes": (10, 20), "excesses": (0.1,)},
@@ -135,6 +146,9 @@ ACCEPTS = {
     _C + "scenarios.share_sensitivity_grid": _INT_CASELOAD,
     _C + "scenarios.mix_sensitivity_grid": _INT_CASELOAD,
     _C + "scenarios.exact_vs_simulated": _INT_CASELOAD,
+    # a risk-neutral council: risk_tolerance = math.inf
+    _C + "national.national_run": {"risk_tolerance": [float("inf")]},
+    _C + "national.NationalRun": {"risk_tolerance": [float("inf")]},
     # one share or an array of shares
     _C + "needs.shares_for_complex_share": {"complex_share": [5]},
     # a salary, or an array of salaries
