@@ -146,14 +146,18 @@ def own_costs(scn: Scenario, n_years: int | None = None) -> PracticeYears:
     _check(scn)
     n = _years(scn, n_years)
 
-    def build() -> PracticeYears:
-        years = children(scn)
+    def build(m: int) -> PracticeYears:
+        years = children(scn, m)
         if scn.shock_cv > 0:
-            years = years.shocked(shock_factors(scn), replace(years.cost_model, shock_cv=scn.shock_cv))
+            years = years.shocked(shock_factors(scn, m), replace(years.cost_model, shock_cv=scn.shock_cv))
         return scope(scn).apply(years)
 
     key = (scn.scope, scn.shock_cv, *_sample_key(scn))
-    full = _cached("own_costs", key, build)
+    if scn.shock_cv > 0 and n < scn.simulation.n_years:
+        # The same years as a prefix of the full shocked sample (each year's factor does not depend on the
+        # sample's size), without holding a shocked copy of the whole sample.
+        return _cached("own_costs", (n, *key), lambda: build(n))
+    full = _cached("own_costs", key, lambda: build(scn.simulation.n_years))
     return full if n == full.n_years else full.head(n)
 
 

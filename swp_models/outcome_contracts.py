@@ -25,15 +25,14 @@ would make good and bad years run together, which would raise the chance of fail
 
 from __future__ import annotations
 
-import base64
-import io
+import dataclasses
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 import pandas as pd
 
-from . import assumptions, contracts, engine, liability
+from . import assumptions, continuity, contracts, engine, liability
 from .contracts import PracticeYears
 from .scenario import Scenario
 from .outcomes import (
@@ -72,9 +71,9 @@ __all__ = [
     "term_grid",
     "schedule_by_year",
     "term_shortfall",
-    "financial_schedule",
     "default_schedule_terms",
-    "financial_schedule_csv",
+    "council_level_outcomes",
+    "council_level_table",
     "clear",
     "GRID_BONUSES",
     "GRID_CAPS",
@@ -97,10 +96,7 @@ def clear() -> None:
     _CACHE.clear()
 
 
-def _scenario(scn: object) -> Scenario:
-    if scn is None:
-        return Scenario.central()
-    return check_instance("scn", scn, Scenario, "Scenario (swp_models.scenario.Scenario.central())")
+_scenario = Scenario.given
 
 
 @dataclass(frozen=True)
@@ -131,7 +127,7 @@ class OutcomeTerms:
         expected caseload (pay on outcomes alone).
     margin : float, default 0
         Expected margin over the practice's expected cost, share in [0, 0.5]: the scenario's
-        ``margin`` (:func:`chapter_contracts` and :func:`financial_schedule` set it from
+        ``margin`` (:func:`chapter_contracts` and :func:`swp_models.schedule.financial_schedule` set it from
         ``scn.margin``); 0 prices the contract at the expected cost.
     """
 
@@ -669,87 +665,66 @@ def term_shortfall(scn: Scenario | None = None, shares_by_year: tuple[float, ...
 
 
 def default_schedule_terms(scn: Scenario | None = None) -> OutcomeTerms:
-    """The terms the Art. 9 schedule is filled in from: the report's mixed contract on value added, with the
-    assumed bonus cap and surplus sharing, at the scenario's margin."""
+    """The outcome part of the Art. 9 schedule (:mod:`swp_models.schedule`): the report's mixed contract on value
+    added, with the assumed bonus cap and surplus sharing, at the scenario's margin."""
     scn = _scenario(scn)
     return OutcomeTerms(bonus_per_child=contracts.assumption("outcome_bonus"), measure="value_added",
                         bonus_cap=assumption("bonus_cap"), surplus_cap=assumption("surplus_cap"),
                         surplus_return_share=assumption("surplus_return_share"), margin=scn.margin)
 
 
-def financial_schedule(scn: Scenario | None = None, terms: OutcomeTerms | None = None,
-                       draws: OutcomeDraws | None = None, costs: PracticeYears | None = None) -> pd.DataFrame:
-    """The draft contract's Art. 9 "Financial Arrangements" filled in from the chosen terms, for a scenario.
+#: Chapter 2's scenario whose rate of changes of worker the council's own outcome rates take.
+COUNCIL_SCENARIO = "Council, England 2005"
 
-    Parameters
-    ----------
-    scn : Scenario, optional
-        The scope, the term (one review date a year, Art. 5: "on an annual basis") and the price
-        year; default the central scenario (social work only, three years).
-    terms : OutcomeTerms, optional
-        Default :func:`default_schedule_terms`.
-    draws : OutcomeDraws, optional
-        The simulated children that set the figures; default :func:`chapter_draws`.
-    costs : PracticeYears, optional
-        The practice's own costs in the draws' years; default :func:`chapter_costs` with the
-        chapter's draws, or the draws' children with other draws.
 
-    Returns
-    -------
-    pandas.DataFrame
-        ``item``, ``term`` (in words and £, prices of ``scn.price_year``), ``basis``.
+def council_level_outcomes(scn: Scenario | None = None) -> YearOutcomes:
+    """The chapter's children with the council's own outcome rates: the practice "didn't consistently outperform".
+
+    The same random numbers as :func:`chapter_draws`, with chapter 2's council rate of changes of
+    worker (:data:`COUNCIL_SCENARIO`) and no extra effort: the conditions at which the outcome model is
+    calibrated to the national rates (three or more placements, attainment). Value added keeps the
+    benchmark the contract set (the expected counts at the practice's assumed level), so that a
+    practice doing only as well as the council is paid for doing only that well.
     """
     scn = _scenario(scn)
-    if terms is None:
-        terms = default_schedule_terms(scn)
-    if not isinstance(terms, OutcomeTerms):
-        raise ValueError(f"terms must be OutcomeTerms; got {terms!r}")
-    if draws is None:
+
+    def build() -> YearOutcomes:
         draws = chapter_draws(scn)
-        own = chapter_costs(scn) if costs is None else _costs(costs, draws)
-    elif not isinstance(draws, OutcomeDraws):
-        raise ValueError(f"draws must be OutcomeDraws; got {draws!r}")
-    else:
-        own = _costs(costs, draws)
-    n = scn.term_years
-    c = build_contract(terms, draws, costs=own)
-    words = {"all": "each child with fewer than three placements, each with the same social worker all year, and "
-                    "each reaching the attainment target (up to three units a child)",
-             "stable_placement": "each child with fewer than three placements in the year",
-             "same_worker": "each child with the same social worker all year",
-             "attainment": "each child reaching the attainment target"}
-    per_child = own.expected_total / own.expected_count
-    review = int(evidence("review_interval"))
-    load = own.caseload
-    margin = f" plus a {100 * terms.margin:g}% margin" if terms.margin else " (no margin)"
-    rows = [
-        ("Scope", f"{scn.scope_name}; £ at {scn.price_year} prices", "chapter 5: who holds the placement budget"),
-        ("Children", f"{load.mean} children, plus or minus {load.margin}", "Art. 4"),
-        ("Contract value (expected payment)", f"£{c.value:,.0f} a year (£{c.value / load.mean:,.0f} a child)",
-         f"the practice's expected cost (£{per_child:,.0f} a child){margin}"),
-        ("Baseline (fixed) payment", f"£{c.fixed:,.0f} a year, paid monthly", "contract value less the expected outcome payment"),
-        ("Outcome payment", f"£{c.rate:,.0f} per unit: {words[terms.indicator]}", "Art. 3 and Arts. 22 and 25"),
-        ("How outcomes are counted", "value added: the count less its expected value given each child's needs group "
-         "and prior attainment at referral, plus the expected count" if terms.measure == "value_added" else
-         "levels: the count at the year end", "s.6.1.6 footnote 2; baseline data, Art. 6"),
-        ("Expected outcome payment", f"£{c.value - c.fixed:,.0f} a year", "at the practice's assumed effort"),
-        ("Cap on the outcome payment", "none" if terms.bonus_cap is None else
-         f"at most £{terms.bonus_cap:,.0f} a year above the expected outcome payment", "assumption"),
-        ("Surplus cap and sharing (s.7)", "none" if terms.surplus_cap is None else
-         f"{100 * terms.surplus_return_share:.0f}% of any surplus above £{terms.surplus_cap:,.0f} a year returned to the council",
-         "s.7: a cap on surplus or a share returned"),
-        ("Reserves the practice holds", f"£{engine.reserves(scn):,.0f} ({scn.reserve_months:g} months of its running cost)",
-         "assumption reserve_months"),
-        ("Reunifications and permanent homes", f"counted only after {12:d} continuous months", "Illinois rule, Annex A.3"),
-        ("Review dates", ", ".join(f"month {review * (k + 1)}" for k in range(n)) + f" (term {n} years)", "Art. 5: annual review"),
-    ]
-    return pd.DataFrame(rows, columns=["item", "term", "basis"])
+        ref = draws.at(draws.reference_effort)
+        hazard = continuity.hazard(continuity.reference_scenarios()[COUNCIL_SCENARIO])
+        council = dataclasses.replace(draws, model=draws.model.replace(hazard=hazard)).at(0.0)
+        va = {k: council.level[k] + (ref.value_added[k] - ref.level[k]) for k in INDICATORS}
+        return YearOutcomes(level=dict(council.level), value_added=va, mean_workers=council.mean_workers)
+
+    return _cached("council_level", _draws_key(scn, True), build)
 
 
-def financial_schedule_csv(scn: Scenario | None = None, terms: OutcomeTerms | None = None) -> tuple[str, str]:
-    """:func:`financial_schedule` as CSV text and as a ``data:`` URI for a download link (no server needed)."""
-    buf = io.StringIO()
-    financial_schedule(scn, terms).to_csv(buf, index=False, lineterminator="\n")
-    text = buf.getvalue()
-    uri = "data:text/csv;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
-    return text, uri
+def council_level_table(scn: Scenario | None = None) -> pd.DataFrame:
+    """Every chapter contract priced at the practice's assumed outcomes and paid at the council's own rates.
+
+    Columns ``contract``, ``outcome_pay`` (expected £ a year as priced), ``outcome_pay_council`` (mean £
+    a year received at the council's rates, :func:`council_level_outcomes`), ``loss`` (what the practice
+    loses a year on average, £: its mean surplus at the assumed outcomes less its mean surplus at the
+    council's, after any surplus cap), ``p_loss`` (chance of a loss in a year) and
+    ``p_fail_term`` (its reserves run out within ``scn.term_years`` years). Cached on the scenario's key.
+    """
+    scn = _scenario(scn)
+
+    def build() -> pd.DataFrame:
+        draws, own = chapter_draws(scn), chapter_costs(scn)
+        ref = draws.at(draws.reference_effort)
+        council = council_level_outcomes(scn)
+        reserves = engine.reserves(scn)
+        rows = []
+        for name, terms in chapter_contracts(scn).items():
+            c = build_contract(terms, draws, ref, own)
+            surplus = c.surplus(council, own.totals)[0]
+            priced = c.surplus(ref, own.totals)[0]
+            rows.append({"contract": name, "outcome_pay": float(c.outcome_payment(ref).mean()),
+                         "outcome_pay_council": float(c.outcome_payment(council).mean()),
+                         "loss": float(priced.mean() - surplus.mean()), "p_loss": float(np.mean(surplus < 0)),
+                         "p_fail_term": liability.term_paths(_terms_of(surplus, scn.term_years),
+                                                             reserves).failure.p_fail_term})
+        return pd.DataFrame(rows)
+
+    return _cached("council_table", scn.key()[1:], build).copy()

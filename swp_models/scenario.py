@@ -198,6 +198,17 @@ class Scenario:
         values["term_years"] = int(values["term_years"])
         return cls(**values).replace(**changes) if changes else cls(**values)
 
+    @classmethod
+    def given(cls, scn: object) -> "Scenario":
+        """``scn`` checked to be a scenario, or the central one when it is ``None``: how a function's optional
+        ``scn`` argument is read."""
+        if scn is None:
+            return cls.central()
+        if not isinstance(scn, cls):
+            raise TypeError(f"scn must be a Scenario (swp_models.scenario.Scenario.central()); got "
+                            f"{type(scn).__name__} {scn!r:.80}")
+        return scn
+
     def replace(self, **changes: Any) -> "Scenario":
         """A new scenario with ``changes``: any field, or any assumption by name (held in ``overrides``).
 

@@ -404,9 +404,31 @@ def test_what_happened_rows_carry_citations():
 
 def test_retrospective_verdicts():
     r = figures.retrospective()
-    assert len(r) == 6
-    assert set(r["verdict"]) <= {"confirmed", "contradicted", "not measurable"}
+    assert len(r) == 7
+    assert set(r["verdict"]) <= set(figures.VERDICTS)
     assert r["reason"].str.len().gt(20).all()
+    by = r.set_index("prediction")["verdict"]
+    # The pilots' scope carries no material risk of failure in the book, so viability doubts cannot confirm it;
+    # a prediction about holding placements cannot be contradicted by pilots that did not hold them.
+    sw = [p for p in by.index if "social work only in scope" in p]
+    assert len(sw) == 1 and by[sw[0]] != "confirmed"
+    held = [p for p in by.index if "with the placement budget" in p]
+    assert len(held) == 1 and by[held[0]] == "not tested"
+    transfer = [p for p in by.index if "transfer" in p.lower() or "moving to a practice" in p]
+    assert len(transfer) == 1 and "retained their original social worker" in r.set_index("prediction").loc[
+        transfer[0], "finding"]
+
+
+def test_scorecard_counts_are_one_count_everywhere():
+    counts = figures.scorecard_counts()
+    assert list(counts) == list(figures.VERDICTS) and sum(counts.values()) == len(figures.retrospective())
+    k = figures.key_results_what_happened().frame.set_index("Result")
+    row = [i for i in k.index if i.startswith("The book's predictions")]
+    assert len(row) == 1 and k.loc[row[0], "Value"] == " / ".join(str(n) for n in counts.values())
+    prose = figures.prose_numbers_what_happened()
+    words = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+    for verdict, n in counts.items():
+        assert prose[f"ch9_{verdict.replace(' ', '_')}"] == words[n]
 
 
 # --- bad inputs ----------------------------------------------------------------------------

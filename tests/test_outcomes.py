@@ -12,6 +12,7 @@ from scipy import optimize
 from swp_models import data, engine
 from swp_models import outcome_contracts as oc
 from swp_models import outcomes as om
+from swp_models import schedule as art9
 from swp_models.contracts import simulate_practice_years
 from swp_models.scenario import Scenario
 
@@ -168,14 +169,6 @@ def test_two_task_closed_form_against_numerical_optimum(b, d):
         assert e2 < om.two_task_effort(0.0, d, v)[1]
 
 
-def test_financial_schedule_download_matches_the_table():
-    text, uri = oc.financial_schedule_csv()
-    assert uri.startswith("data:text/csv;base64,")
-    assert text.splitlines()[0] == "item,term,basis"
-    assert len(text.splitlines()) == len(oc.financial_schedule()) + 1
-    assert "month 12" in text
-
-
 def _small_years(n=10):
     return simulate_practice_years(om.default_cost_model(), om.default_caseload(), n, 3)
 
@@ -224,7 +217,7 @@ def test_bad_inputs_are_rejected_naming_the_parameter(call, name):
 
 
 @pytest.mark.parametrize("call, name", [
-    (lambda: oc.financial_schedule("central"), "scn"),
+    (lambda: art9.financial_schedule("central"), "scn"),
     (lambda: oc.contract_table(3), "scn"),
     (lambda: oc.chapter_draws("central"), "scn"),
     (lambda: om.simulate_outcomes(om.default_outcome_model(), seed=1, years="children"), "years"),
@@ -334,11 +327,11 @@ def test_pricing_follows_the_scenario_and_the_2008_schedule_is_named_four_years(
 
 
 def test_financial_schedule_takes_a_scenario():
-    central = oc.financial_schedule().set_index("item")["term"]
+    central = art9.financial_schedule().set_index("item")["term"]
     assert central["Scope"].startswith("social work only")
     assert central["Review dates"].endswith("(term 3 years)")
-    placements = oc.financial_schedule(Scenario.central(scope="placements")).set_index("item")["term"]
-    assert placements["Contract value (expected payment)"] != central["Contract value (expected payment)"]
+    placements = art9.financial_schedule(Scenario.central(scope="placements")).set_index("item")["term"]
+    assert placements["Baseline payment"] != central["Baseline payment"]
 
 
 def test_explorer_opens_on_the_chapters_numbers():
@@ -357,3 +350,36 @@ def test_explorer_opens_on_the_chapters_numbers():
     assert "20,000 simulated years" in e.result.value
     e.controls["seed"].value = 1  # new children: drawn at the largest smaller size
     assert e._draws(e.settings()).years.n_years == 5_000 and "5,000 simulated years" in e.result.value
+
+
+def test_council_level_outcomes_match_the_council_closed_form_and_keep_the_benchmark():
+    from swp_models import continuity
+
+    scn = Scenario.central()
+    council = oc.council_level_outcomes(scn)
+    draws = oc.chapter_draws(scn)
+    ref = draws.at(draws.reference_effort)
+    h = continuity.hazard(continuity.reference_scenarios()[oc.COUNCIL_SCENARIO])
+    p_same = (1 - draws.model.individual_change_probability) * math.exp(-h)
+    kids = draws.years.counts.sum()
+    got = council.level["same_worker"].sum() / kids
+    deff = om.design_effect(draws.years.counts.mean() / draws.model.social_workers,
+                            om.same_worker_icc(h, draws.model.individual_change_probability))
+    assert got == pytest.approx(p_same, abs=4 * math.sqrt(p_same * (1 - p_same) * deff / kids))
+    assert got < ref.level["same_worker"].sum() / kids
+    for k in om.INDICATORS:
+        np.testing.assert_allclose(council.value_added[k] - council.level[k], ref.value_added[k] - ref.level[k])
+
+
+@pytest.mark.parametrize("scope", ["social_work", "placements"])
+def test_council_level_table_loses_exactly_the_missing_outcome_pay(scope):
+    scn = Scenario.central(scope=scope)
+    t = oc.council_level_table(scn).set_index("contract")
+    names = list(oc.chapter_contracts(scn))
+    assert t.loc[names[0], "loss"] == 0.0
+    for name in names[1:3]:  # the mixed contracts: no cap, so the loss is the pay not received
+        row = t.loc[name]
+        assert row["loss"] == pytest.approx(row["outcome_pay"] - row["outcome_pay_council"], rel=1e-9)
+        assert row["loss"] > 0
+    priced = oc.contract_table(scn).set_index("contract")
+    assert t.loc[names[1], "p_fail_term"] >= priced.loc[names[1], "p_fail_term"]

@@ -11,6 +11,7 @@ contract on the same children.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ import numpy as np
 from .. import contracts, engine
 from .. import outcome_contracts as oc
 from .. import outcomes as om
+from .. import schedule as art9
 from ..contracts import PracticeYears
 from ..scenario import SCOPE_NAMES, Scenario
 from ..validation import check_instance, check_integer, check_one_of
@@ -179,10 +181,12 @@ class OutcomeExplorer(LivePanel):
         terms = self.terms(v)
         out = price_terms(scn, terms, draws)
         if draws is None:
-            schedule = oc.financial_schedule(scn, terms)
+            # The book's schedule for this scope with these outcome terms, priced under these settings.
+            chosen = dataclasses.replace(art9.chosen_terms(Scenario.central(scope=scn.scope)), outcome=terms)
+            schedule = art9.financial_schedule(scn, chosen)
             n = scn.simulation.outcome_years
         else:
-            schedule = oc.financial_schedule(scn, terms, draws, engine.scope(scn).apply(draws.years))
+            schedule = None
             n = draws.years.n_years
         return self._render(out, schedule, n, scn)
 
@@ -202,12 +206,18 @@ class OutcomeExplorer(LivePanel):
         n4 = len(out["p_failed_2008"])
         fail2008 = [(f"Year {t}", f"{100 * f:.1f}%") for t, f in zip(range(1, n4 + 1), out["p_failed_2008"])]
         shares = ", ".join(f"{100 * s:.0f}%" for s in oc.funding_schedule())
-        sched = [tuple(str(x) for x in r) for r in schedule.itertuples(index=False)]
+        if schedule is None:
+            art = ("<p>The financial schedule (Art. 9) is priced on the book's own children: set the simulated "
+                   "children back to the book's to see it.</p>")
+        else:
+            art = html_table("Financial schedule (Art. 9)", [tuple(str(x) for x in r) for r in
+                                                             schedule.itertuples(index=False)],
+                             ("Item", "Term", "Basis"))
         return (summary + html_table("The practice and the council (£ a year)", rows, ("Figure", "Value"))
                 + html_table("Practice failed by (these terms every year)", fail, ("Year", "Chance"))
                 + html_table(f"Practice failed by (2008 schedule, {n4} years: {shares} on outcomes)", fail2008,
                              ("Year", "Chance"))
-                + html_table("Financial schedule (Art. 9)", sched, ("Item", "Term", "Basis")))
+                + art)
 
 
 def explorer(n_years: int | None = None, seed: int | None = None) -> OutcomeExplorer:

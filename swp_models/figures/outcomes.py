@@ -19,6 +19,7 @@ import pandas as pd
 from .. import contracts, engine
 from .. import outcome_contracts as oc
 from .. import outcomes as om
+from .. import schedule as art9
 from ..scenario import Scenario
 from ..charts import PALETTE, finish, selector, series_cues, slider
 from ..tables import Table
@@ -40,8 +41,10 @@ __all__ = [
     "noise_frame",
     "PREVIOUS_EDITION",
     "prose_numbers",
+    "schedule_comparison_table",
     "schedule_table",
     "term_chart",
+    "underperformance_table",
 ]
 
 _SOURCE = "Simulated here (chapters 2-3 models, 100 ± 10 children)"
@@ -279,6 +282,54 @@ def contract_table(scope: str = "social_work") -> Table:
                        "years. Council's total: value plus risk premium, terms set so that the practice just accepts.")
 
 
+def _by_scope(rows: Callable[[Scenario], pd.DataFrame]) -> pd.DataFrame:
+    """One page table's rows for each scope, central first, under a "Scope" column."""
+    frames = []
+    for scope in _SCOPES:
+        scn = _scenario(scope)
+        frames.append(rows(scn).assign(Scope=scn.scope_name))
+    out = pd.concat(frames, ignore_index=True)
+    return out[["Scope"] + [c for c in out.columns if c != "Scope"]]
+
+
+def underperformance_table() -> Table:
+    """Every outcome contract when the practice only matches the council's outcome rates, both scopes."""
+    def rows(scn: Scenario) -> pd.DataFrame:
+        t = oc.council_level_table(scn)
+        priced = oc.contract_table(scn).set_index("contract")
+        return pd.DataFrame({
+            "Contract": t["contract"],
+            "Paid on outcomes, as priced": t["outcome_pay"].map(_gbp),
+            "Paid at the council's rates": t["outcome_pay_council"].map(_gbp),
+            "Practice loses a year": t["loss"].map(_gbp),
+            "Chance of a loss": t["p_loss"].map(_pct),
+            f"Failed within {scn.term_years} years": t["p_fail_term"].map(lambda x: _pct(x, 1)),
+            "Failed within the term, as priced": t["contract"].map(lambda c: _pct(priced.loc[c, "p_fail_term"], 1)),
+        })
+
+    rates = _council_rates()
+    scn = Scenario.central()
+    return Table(_by_scope(rows),
+                 caption="If the practice does no better than the council: outcome contracts priced at the practice's "
+                         f"assumed outcomes and paid at the council's own rates (£ a year, {scn.price_year} prices)",
+                 notes="Council's rates: chapter 2's council rate of changes of worker (England 2005) and no extra "
+                       "effort, the conditions at which the model is calibrated to the national rates. Per 100 "
+                       "children a year: " + "; ".join(f"{_NAMES[k].lower()} {rates[k][0]:.0f} as priced, "
+                                                       f"{rates[k][1]:.0f} at the council's rates" for k in om.INDICATORS)
+                       + ". Value added keeps the contract's benchmark. The evaluation's lead: the pilots \"didn't "
+                       "consistently outperform the local authority comparison sites\" (Community Care, 26 June 2013). "
+                       f"Same children, terms and reserves (£{engine.reserves(scn):,.0f}) as the tables above.")
+
+
+def _council_rates() -> dict[str, tuple[float, float]]:
+    """Each indicator's count per 100 children a year, at the practice's assumed level and at the council's."""
+    central = Scenario.central()
+    draws = oc.chapter_draws(central)
+    ref, council = draws.at(draws.reference_effort), oc.council_level_outcomes(central)
+    per = 100 / draws.years.counts.mean()
+    return {k: (per * float(ref.level[k].mean()), per * float(council.level[k].mean())) for k in om.INDICATORS}
+
+
 def schedule_table() -> Table:
     """The 2008 proposal year by year, both scopes, priced on the four-year schedule scenario."""
     parts, notes = [], []
@@ -466,18 +517,54 @@ def multitask_chart() -> alt.VConcatChart:
 
 
 def financial_schedule_table(scope: str = "social_work") -> Table:
-    """The draft contract's Art. 9 filled in from the chapter's chosen terms, for one scope (default the central)."""
+    """The draft contract's Art. 9 filled in for one scope (default the central): the chosen schedule."""
     scn = _scenario(scope)
-    t = oc.financial_schedule(scn)
-    terms = oc.default_schedule_terms(scn)
+    t = art9.financial_schedule(scn)
     frame = t.rename(columns={"item": "Art. 9 item", "term": "Term", "basis": "Basis"})
+    shocked = art9.art9_scenario(scn)
     return Table(frame, caption=f"A financial schedule for the draft contract (Art. 9, Financial Arrangements), "
                                 f"{scn.scope_name} (£, {scn.price_year} prices)",
-                 notes=f"From the chapter's chosen terms: the report's £{terms.bonus_per_child:,.0f} bonus per unit "
-                       f"(chapter 5's assumption) on value added, outcome pay at most £{terms.bonus_cap:,.0f} above its "
-                       f"expected value, {100 * terms.surplus_return_share:.0f}% of any surplus above "
-                       f"£{terms.surplus_cap:,.0f} returned (assumptions); the scenario's scope, reserves and "
-                       f"{scn.term_years}-year term.")
+                 notes=f"The cheapest of chapter 5's designs that the practice survives: within the "
+                       f"{scn.term_years}-year term its reserves run out in at most "
+                       f"{_pct(om.assumption('schedule_failure_target'))} of simulated terms (assumption), with the "
+                       f"shared yearly cost shock at {_pct(shocked.shock_cv)} (assumption). Outcome payment, caps and "
+                       "surplus sharing are the chapter's assumptions; the scenario's scope, reserves and term.")
+
+
+def schedule_comparison_table() -> Table:
+    """The schedule as drafted against the chosen one, and the chosen one without each mechanism, both scopes."""
+    def rows(scn: Scenario) -> pd.DataFrame:
+        t = art9.schedule_comparison(scn)
+        return pd.DataFrame({
+            "Schedule": t["schedule"],
+            "Practice's share of over- and underspend": [
+                f"{_pct(s)}" + (f" beyond £{th / 1000:,.0f}k" if th > 0 else "") for s, th in
+                zip(t["share"], t["threshold"])],
+            "Baseline": t["basis"].map({"fixed": "fixed", "caseload": "follows the children",
+                                        "needs": "follows their needs"}),
+            "Failed within the term": t["p_fail_term"].map(lambda x: _pct(x, 1)),
+            "Council: expected losses absorbed over the term": t["council_shortfall"].map(_gbp),
+            "Practice: worst year in 20": t["surplus_p5"].map(_gbp),
+            "Council: spend in a bad year (1 in 20) above its mean": (t["council_p95"] - t["council_mean"]).map(_gbp),
+            "Council: chapter 5's expected cost once effort responds": t["grid_council_cost"].map(
+                lambda x: f"£{x / 1e6:,.3f}m"),
+        })
+
+    scn = art9.art9_scenario(Scenario.central())
+    return Table(_by_scope(rows),
+                 caption=f"The Art. 9 schedule as drafted and as chosen, each scope ({scn.term_years}-year term; £ a "
+                         f"year, {scn.price_year} prices)",
+                 notes=f"Simulated on the chapter's {scn.simulation.outcome_years:,} practice-years, cut into terms "
+                       f"of {scn.term_years} consecutive years, reserves {_reserves(scn)}, the shared yearly cost "
+                       f"shock at {_pct(scn.shock_cv)} (assumption). Every row pays the chapter's outcome payment "
+                       "(the report's bonus on value added, capped) and shares surplus above the s.7 cap. As drafted: "
+                       "the practice bears every £ of cost against a fixed baseline. Chosen: the cheapest design on "
+                       "chapter 5's grid that fails in at most "
+                       f"{_pct(om.assumption('schedule_failure_target'))} of terms once its baseline follows the "
+                       "price index and, with placements, the council pays any child's cost above "
+                       f"£{contracts.assumption('reinsurance_threshold'):,.0f} a year. The council's expected cost "
+                       "is chapter 5's grid figure for the design (risk premium, administration and the saving from "
+                       "effort at the scenario's risk tolerance and effort cost), before the index and reinsurance.")
 
 
 class _Html:
@@ -501,7 +588,7 @@ def download_link(scope: str = "social_work") -> object:
         Shown by Jupyter as the HTML link (it has ``_repr_html_``); its text form names the file.
     """
     scn = _scenario(scope)
-    _, uri = oc.financial_schedule_csv(scn)
+    _, uri = art9.financial_schedule_csv(scn)
     name = "financial_schedule.csv" if scn.scope == Scenario.central().scope else f"financial_schedule_{scope}.csv"
     return _Html(f'<p><a class="swp-download" download="{name}" href="{html.escape(uri)}">'
                  f"Download the financial schedule, {html.escape(scn.scope_name)} (CSV)</a></p>", name)
@@ -596,8 +683,62 @@ def key_results() -> Table:
          f"{a('multitask_ethos') * (1 - a('multitask_substitution')) / a('multitask_substitution'):.2f} "
          f"(ethos {a('multitask_ethos'):g}, substitution {a('multitask_substitution'):g})",
          "Holmström and Milgrom (1991), closed form", "substitution and ethos"),
+        (f"Art. 9 schedule: chance the practice fails within the {central.term_years}-year term, as drafted (fixed "
+         "baseline) and as chosen (price index, reinsurance with placements, cost sharing); the council's expected "
+         "losses absorbed over the term, as chosen",
+         by_scope(lambda s, t, h: _art9_key(s)), sim + "; chapter 5's design grid",
+         f"failure target {_pct(a('schedule_failure_target'))}, shared cost shock "
+         f"{_pct(art9.art9_scenario(central).shock_cv)}, reserves"),
     ], caption="Key results: contracting for outcomes with a practice of 100 children (central scenario, both "
                 f"scopes; £ at {central.price_year} prices)")
+
+
+def _council_numbers(scn: Scenario, key: str, head: dict[str, float]) -> dict[str, str]:
+    """What each scope's contracts lose when outcomes are only the council's (``ch6_sw_council_...``)."""
+    t = oc.council_level_table(scn).set_index("contract")
+    n = _names(scn)
+    mixed, sixty = t.loc[n["mixed"]], t.loc[n["sixty"]]
+    return {
+        f"ch6_{key}_council_mixed_loss": _gbp(mixed["loss"]),
+        f"ch6_{key}_council_mixed_fail": _pct(mixed["p_fail_term"], 1),
+        f"ch6_{key}_council_mixed_p_loss": _pct(mixed["p_loss"]),
+        f"ch6_{key}_council_sixty_loss": _gbp(sixty["loss"]),
+        f"ch6_{key}_council_sixty_fail": _pct(sixty["p_fail_term"], 1),
+        f"ch6_{key}_council_count_fail": _pct(t.loc[n["pure_count"], "p_fail_term"], 1),
+        f"ch6_{key}_council_block_fail": _pct(t.loc[n["block"], "p_fail_term"], 1),
+        f"ch6_{key}_council_vs_cost": f"{mixed['loss'] / head['sd_surplus']:.1f}",
+    }
+
+
+def _art9_key(scn: Scenario) -> str:
+    t = art9.schedule_comparison(scn).set_index("schedule")
+    return (f"{_pct(t['p_fail_term'].iloc[0], 1)} drafted, {_pct(t.loc['Chosen schedule', 'p_fail_term'], 1)} chosen; "
+            f"{_gbp(t.loc['Chosen schedule', 'council_shortfall'])}")
+
+
+def _art9_numbers(scn: Scenario, key: str) -> dict[str, str]:
+    """The Art. 9 schedule's figures the prose quotes, for one scope (``ch6_sw_art9_...``, ``ch6_pl_art9_...``)."""
+    t = art9.schedule_comparison(scn).set_index("schedule")
+    chosen = t.loc["Chosen schedule"]
+    out = {
+        f"ch6_{key}_art9_draft_fail": _pct(t["p_fail_term"].iloc[0], 1),
+        f"ch6_{key}_art9_draft_exposure": _gbp(t["council_shortfall"].iloc[0]),
+        f"ch6_{key}_art9_fail": _pct(chosen["p_fail_term"], 1),
+        f"ch6_{key}_art9_exposure": _gbp(chosen["council_shortfall"]),
+        f"ch6_{key}_art9_share": _pct(chosen["share"]),
+        f"ch6_{key}_art9_bad_year": _gbp(chosen["council_p95"] - chosen["council_mean"]),
+        f"ch6_{key}_art9_noindex_fail": _pct(t.loc["Chosen, without the price index", "p_fail_term"], 1),
+        f"ch6_{key}_art9_extra_cost": _gbp(chosen["grid_council_cost"] - t["grid_council_cost"].min()),
+    }
+    if "Chosen, without reinsurance" in t.index:
+        out[f"ch6_{key}_art9_noreins_fail"] = _pct(t.loc["Chosen, without reinsurance", "p_fail_term"], 1)
+        out[f"ch6_{key}_art9_reinsured"] = _gbp(chosen["reinsured"])
+    cheap = "Chapter 5's cheapest design, with the index and reinsurance"
+    if cheap in t.index:
+        out[f"ch6_{key}_art9_cheapest_fail"] = _pct(t.loc[cheap, "p_fail_term"], 1)
+        out[f"ch6_{key}_art9_cheapest_share"] = _pct(t.loc[cheap, "share"])
+        out[f"ch6_{key}_art9_tried"] = f"{chosen['designs_tried']:.0f}"
+    return out
 
 
 def prose_numbers() -> dict[str, str]:
@@ -639,6 +780,11 @@ def prose_numbers() -> dict[str, str]:
         "ch6_il_threshold": _pct(om.evidence("illinois_permanency_threshold") / 100),
         "ch6_bonus_cap": f"£{om.assumption('bonus_cap'):,.0f}",
         "ch6_surplus_cap": f"£{om.assumption('surplus_cap'):,.0f}",
+        **{f"ch6_council_{k}": f"{c:.0f}" for k, (_, c) in _council_rates().items()},
+        **{f"ch6_practice_{k}": f"{p:.0f}" for k, (p, _) in _council_rates().items()},
+        "ch6_art9_target": _pct(om.assumption("schedule_failure_target")),
+        "ch6_art9_shock": _pct(art9.art9_scenario(central).shock_cv),
+        "ch6_reinsurance": f"£{contracts.assumption('reinsurance_threshold'):,.0f}",
     }
     for scope, key in (("social_work", "sw"), ("placements", "pl")):
         scn, t, h = tabs[scope]
@@ -657,6 +803,7 @@ def prose_numbers() -> dict[str, str]:
             f"ch6_{key}_value": _gbp(oc.build_contract(oc.OutcomeTerms(margin=scn.margin), oc.chapter_draws(scn),
                                                        costs=oc.chapter_costs(scn)).value),
             f"ch6_{key}_mixed_pay": _gbp(mixed["outcome_pay"]),
+            f"ch6_{key}_mixed_fail_term": _pct(mixed["p_fail_term"], 1),
             f"ch6_{key}_mixed_sd": _gbp(mixed["sd_surplus"]),
             f"ch6_{key}_mixed_vs": _vs(t, n["mixed"]),
             f"ch6_{key}_mixed_va_vs": _vs(t, n["mixed_va"]),
@@ -672,6 +819,8 @@ def prose_numbers() -> dict[str, str]:
             f"ch6_{key}_scap_returned": _gbp(t.loc[n["surplus_cap"], "returned"]),
             f"ch6_{key}_scap_fail_vs": _dpts(float(t.loc[n["surplus_cap"], "p_fail_term_vs_block"]),
                                              float(t.loc[n["surplus_cap"], "p_fail_term_vs_block_se"])),
+            **_art9_numbers(scn, key),
+            **_council_numbers(scn, key, h),
             f"ch6_{key}_sched_fail4": _pct(s4["p_failed"].iloc[-1]),
             f"ch6_{key}_sched_block_fail4": _pct(s4["p_failed_block"].iloc[-1]),
         })

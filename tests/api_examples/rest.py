@@ -49,6 +49,18 @@ def _contract():
     return oc.build_contract(_terms(), _draws(), _reference())
 
 
+def _central():
+    from swp_models.scenario import Scenario
+
+    return Scenario.central()
+
+
+def _schedule_terms():
+    from swp_models import schedule
+
+    return schedule.ScheduleTerms(share=0.5, threshold=10_000.0)
+
+
 def _fields(obj) -> dict:
     return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj) if not f.name.startswith("_")}
 
@@ -120,6 +132,7 @@ def _outdir() -> str:
 
 
 _OC = "swp_models.outcome_contracts"
+_S9 = "swp_models.schedule"
 _OM = "swp_models.outcomes"
 _AB = "swp_models.abroad"
 _EV = "swp_models.evaluation"
@@ -182,8 +195,21 @@ EXAMPLES = {
     **{f"{_OC}.{name}": (lambda: {"scn": _small_scenario()}) for name in (
         "chapter_costs", "chapter_contracts", "schedule_scenario", "contract_table", "block_headline", "clustering",
         "measures", "mixed_grid", "term_grid", "schedule_by_year", "term_shortfall", "default_schedule_terms",
-        "financial_schedule_csv")},
-    f"{_OC}.financial_schedule": lambda: {"draws": _draws()},
+        "council_level_outcomes", "council_level_table")},
+    # the Art. 9 schedule (chapter 6)
+    f"{_S9}.ScheduleTerms": {"share": 0.5, "threshold": 10_000.0, "basis": "caseload", "indexed": True,
+                             "reinsurance_threshold": 100_000.0},
+    f"{_S9}.ScheduleRisk": {"p_fail_term": 0.1, "council_shortfall": 100.0, "p_loss": 0.5, "sd_surplus": 1.0,
+                            "surplus_p5": -1.0, "council_mean": 10.0, "council_p95": 12.0, "reinsured": 0.0,
+                            "n_terms": 10, "term_years": 3},
+    f"{_S9}.art9_scenario": lambda: {"scn": _small_scenario()},
+    f"{_S9}.draft_terms": lambda: {"scn": _small_scenario()},
+    f"{_S9}.chosen_terms": lambda: {"scn": _central()},
+    f"{_S9}.schedule_years": lambda: {"terms": _schedule_terms(), "scn": _small_scenario()},
+    f"{_S9}.schedule_risk": lambda: {"terms": _schedule_terms(), "scn": _small_scenario()},
+    f"{_S9}.schedule_comparison": lambda: {"scn": _central()},
+    f"{_S9}.financial_schedule": lambda: {"scn": _central(), "terms": _schedule_terms()},
+    f"{_S9}.financial_schedule_csv": lambda: {"scn": _central(), "terms": _schedule_terms()},
     # chapter 7
     f"{_AB}.TenderOutcome": {"n_bidders": 3, "p_award": 0.9, "price": 1.0, "winning_cost": 0.9,
                              "commissioner_cost": 1.0},
