@@ -31,6 +31,7 @@ only the workbook.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import pkgutil
@@ -48,14 +49,30 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 
 
+#: Every target missed so far, in words; the run prints them all and exits non-zero at the end.
+MISSED: list[str] = []
+
+
+def miss(what: str) -> str:
+    """Record a missed target; the mark to print beside its figure."""
+    MISSED.append(what)
+    return "  MISSED"
+
+
+def _script(name: str, what: str) -> None:
+    done = subprocess.run([PY, str(ROOT / "benchmarks" / name)], cwd=ROOT)
+    if done.returncode:
+        miss(f"{what} (benchmarks/{name} exited with {done.returncode}; its table marks which)")
+
+
 def contracts() -> None:
     print("== Contract simulator (one core, best of 3)")
-    subprocess.run([PY, str(ROOT / "benchmarks" / "bench_contracts.py")], check=True, cwd=ROOT)
+    _script("bench_contracts.py", "the contract simulator")
 
 
 def sensitivity() -> None:
     print("\n== Sensitivity analysis (chapter 5 section)")
-    subprocess.run([PY, str(ROOT / "benchmarks" / "bench_sensitivity.py")], check=True, cwd=ROOT)
+    _script("bench_sensitivity.py", "the sensitivity analysis")
 
 
 def child_costs(n: int = 10_000_000) -> None:
@@ -64,8 +81,9 @@ def child_costs(n: int = 10_000_000) -> None:
 
     model = default_cost_model()
     best = min(_timed(lambda: model.sample(n, seed=2007)) for _ in range(3))
+    mark = "" if best < 1.0 else miss(f"cost model: {n:,} child costs in {best:.2f} s (target < 1 s)")
     print(f"\n== Cost model: {n:,} child costs drawn (needs group + lognormal), best of 3: {best:.3f} s "
-          "(target: well under 1 s)")
+          f"(target: well under 1 s){mark}")
 
 
 def _timed(fn) -> float:
@@ -73,6 +91,9 @@ def _timed(fn) -> float:
     fn()
     return time.perf_counter() - start
 
+
+#: Most CPU time one change of an explorer may take, ms.
+EXPLORER_TARGET_MS = 200
 
 _MENUS = ("Dropdown", "RadioButtons", "ToggleButtons", "Select", "SelectionSlider")
 
@@ -159,7 +180,7 @@ def explorers(only: str | None = None) -> None:
     import swp_models.explore as pkg
 
     print("\n== Live explorers: every option of every control, under every option of every menu "
-          "(target: every recompute < 200 ms)")
+          f"(target: every recompute < {EXPLORER_TARGET_MS} ms of CPU)")
     for info in pkgutil.iter_modules(pkg.__path__):
         if only and info.name != only:
             continue
@@ -174,10 +195,13 @@ def explorers(only: str | None = None) -> None:
         (wall, cpu), what = max(timings)
         median = statistics.median(t[0] for t, _ in timings)
         (_, cpu_worst), cpu_what = max(timings, key=lambda t: t[0][1])
+        over = [t for t in timings if 1000 * t[0][1] >= EXPLORER_TARGET_MS]
+        mark = "" if not over else miss(f"explorer {info.name}: {len(over)} of {len(timings)} changes over "
+                                        f"{EXPLORER_TARGET_MS} ms of CPU, the slowest {1000 * cpu_worst:.0f} ms "
+                                        f"({cpu_what})")
         print(f"  {info.name:<12} {len(_controls(box)):>2} controls, {len(timings):>4} changes: median {1000 * median:6.1f} ms;"
               f" slowest {1000 * wall:6.1f} ms wall ({1000 * cpu:.0f} ms CPU): {what}")
-        if cpu_what != what:
-            print(f"  {'':<12} slowest in CPU time {1000 * cpu_worst:6.1f} ms: {cpu_what}")
+        print(f"  {'':<12} slowest in CPU time {1000 * cpu_worst:6.1f} ms: {cpu_what}{mark}")
 
 
 def workbook() -> None:
@@ -201,39 +225,44 @@ def workbook() -> None:
         first = time.perf_counter() - start
         again = min(_timed(lambda: wb.write_workbook(folder / "again.xlsx")) for _ in range(3))
         print(f"  import of the package                  {imported:7.2f} s")
-        print(f"  first workbook (with the simulated check at the defaults) {first:5.2f} s   (target < 2 s)")
-        print(f"  each further workbook                  {again:7.2f} s   (target < 2 s)")
+        print(f"  first workbook (with the simulated check at the defaults) {first:5.2f} s   (target < 2 s)"
+              + ("" if first < 2 else miss(f"first workbook {first:.2f} s (target < 2 s)")))
+        print(f"  each further workbook                  {again:7.2f} s   (target < 2 s)"
+              + ("" if again < 2 else miss(f"further workbook {again:.2f} s (target < 2 s)")))
         rng = np.random.default_rng(2007)
         sets = [{}] + [lo.random_inputs(rng, wb.INPUTS) for _ in range(36)]
         paths = [wb.write_workbook(folder / f"set{k:02d}.xlsx", v) for k, v in enumerate(sets)]
         start = time.perf_counter()
         lo.recalculate(paths, folder / "out")
         recalc = time.perf_counter() - start
-        print(f"  LibreOffice recalculating {len(paths)} workbooks in one run {recalc:6.1f} s   (target < 60 s)")
+        print(f"  LibreOffice recalculating {len(paths)} workbooks in one run {recalc:6.1f} s   (target < 60 s)"
+              + ("" if recalc < 60 else miss(f"LibreOffice recalculation {recalc:.0f} s (target < 60 s)")))
 
 
 def _build(args: list[str]) -> float:
     start = time.perf_counter()
-    subprocess.run(args, check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    done = subprocess.run(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if done.returncode:
+        miss(f"`{' '.join(args)}` failed ({done.returncode}): {done.stderr[-500:]}")
     return time.perf_counter() - start
 
 
 def book() -> None:
-    jb = str(Path(PY).parent / "jupyter-book")
+    """A cold build and a rebuild with nothing changed, each as ``make book`` runs them."""
     print("\n== Book build (set-up excluded)")
     shutil.rmtree(ROOT / "_build", ignore_errors=True)
-    subprocess.run(["make", "-s", "_static/vega-bundle.js", "_vendor/mathjax/tex-chtml.js"], check=True, cwd=ROOT,
-                   stdout=subprocess.DEVNULL)
-    cold = _build([jb, "build", ".", "-n", "-W", "--keep-going"])
-    (ROOT / "_build").mkdir(exist_ok=True)
-    subprocess.run(["make", "-s", "_build/.models-stamp"], check=True, cwd=ROOT)
+    subprocess.run(["make", "-s", ".venv/.installed", "_static/vega-bundle.js", "_vendor/mathjax/tex-chtml.js"],
+                   check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    cold = _build(["make", "-s", "book"])
     warm = _build(["make", "-s", "book"])
     html = ROOT / "_build" / "html"
     pages = [p for p in html.rglob("*.html") if not p.relative_to(html).parts[0].startswith("_")]
     heaviest = max(pages, key=lambda p: p.stat().st_size)
     bundle = (html / "_static" / "vega-bundle.js").stat().st_size
-    print(f"  cold build, every notebook executed   {cold:7.1f} s   (target < 180 s)")
-    print(f"  rebuild with nothing changed          {warm:7.1f} s   (target < 20 s)")
+    print(f"  cold build, every notebook executed   {cold:7.1f} s   (target < 180 s)"
+          + ("" if cold < 180 else miss(f"cold build {cold:.0f} s (target < 180 s)")))
+    print(f"  rebuild with nothing changed          {warm:7.1f} s   (target < 20 s)"
+          + ("" if warm < 20 else miss(f"no-change rebuild {warm:.0f} s (target < 20 s)")))
     print(f"  largest page's HTML alone: {heaviest.relative_to(html)}  {heaviest.stat().st_size / 1e6:5.2f} MB "
           f"(the Vega bundle, {bundle / 1e6:.2f} MB, and every other file a page loads are counted in the "
           "reader's table below: that total is the page's weight)")
@@ -348,7 +377,7 @@ def reader() -> None:
 
     html = ROOT / "_build" / "html"
     if not (html / "index.html").is_file():
-        print("\n== Reader: the book is not built; run `make book` first")
+        print("\n== Reader: the book is not built; run `make book` first" + miss("reader: the book is not built"))
         return
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _GzipHandler.make(html))
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -368,29 +397,49 @@ def reader() -> None:
             def secs(ms: float) -> str:
                 return f"{ms / 1000:.2f} s" if row["charts"] else "-"
 
+            mark = ("" if row["sent"] <= 1.5e6 and row["painted"] <= 1500
+                    else miss(f"reader: {doc} sent {row['sent'] / 1e6:.2f} MB, charts drawn in "
+                              f"{row['painted'] / 1000:.2f} s (targets 1.5 MB, 1.5 s)"))
             print(f"  {doc:<32} {row['charts']:>6} {row['sent'] / 1e6:>8.2f} {row['raw'] / 1e6:>7.2f} "
                   f"{row['dom'] / 1000:>10.2f} s {secs(row['painted']):>10} {secs(row['first']):>11} "
-                  f"{secs(row['drawn']):>9} {wide:>15}")
+                  f"{secs(row['drawn']):>9} {wide:>15}{mark}")
         browser.close()
     server.shutdown()
 
 
+def run(sections) -> int:
+    """Run each section, whatever the others did; report every missed target at the end.
+
+    Returns the exit status: 0 when every target was met, 1 otherwise.
+    """
+    for section in sections:
+        try:
+            section()
+        except Exception as err:  # a section that breaks is reported, and the others still run
+            name = getattr(section, "__name__", None) or getattr(section, "func").__name__
+            print(f"  {name} failed: {type(err).__name__}: {err}" + miss(f"{name} failed: {err}"))
+        sys.stdout.flush()
+    if MISSED:
+        print(f"\n== {len(MISSED)} target(s) missed:")
+        for what in MISSED:
+            print(f"  - {what}")
+        return 1
+    print("\n== Every target met")
+    return 0
+
+
 if __name__ == "__main__":
     if "--reader" in sys.argv:
-        reader()
-        sys.exit(0)
+        sys.exit(run([reader]))
     if "--workbook" in sys.argv:
-        workbook()
-        sys.exit(0)
+        sys.exit(run([workbook]))
+    if "--load" in sys.argv:
+        sys.exit(run([explorer_load]))
     if "--explorers" in sys.argv:
         rest = sys.argv[sys.argv.index("--explorers") + 1:]
-        explorers(rest[0] if rest else None)
-        sys.exit(0)
-    contracts()
-    child_costs()
-    sensitivity()
-    explorers()
-    workbook()
+        sys.exit(run([functools.partial(explorers, rest[0] if rest else None)]))
+    sections = [contracts, child_costs, sensitivity, explorers, explorer_load, workbook]
     if "--quick" not in sys.argv:
-        book()
-    reader()
+        sections.append(book)
+    sections.append(reader)
+    sys.exit(run(sections))

@@ -31,9 +31,18 @@ START_TIMEOUT = 60  # seconds for the server to listen
 RENDER_TIMEOUT = 180_000  # ms for the notebook to run and the explorers to appear
 
 
-def voila_command(port: int) -> list[str]:
-    """The command ``make explorer`` runs, on a given port."""
-    return [str(VOILA), str(APP), "--template=swp", f"--port={port}", "--no-browser", "--Voila.ip=127.0.0.1"]
+def voila_command(port: int, pool: int = 2) -> list[str]:
+    """The command ``make explorer`` runs, on a given port, with ``pool`` preheated kernels."""
+    return [str(VOILA), str(APP), "--template=swp", f"--port={port}", "--no-browser", "--Voila.ip=127.0.0.1",
+            "--preheat_kernel=True", f"--pool_size={pool}"]
+
+
+def test_make_explorer_runs_the_command_the_tests_serve():
+    """The app the tests open is served as ``make explorer`` serves it (preheated kernels, a pool)."""
+    recipe = (ROOT / "Makefile").read_text(encoding="utf-8").split("\nexplorer:", 1)[1].split("\n\n", 1)[0]
+    for flag in voila_command(0)[2:5] + ["--preheat_kernel=True", "--pool_size=$(EXPLORER_POOL)"]:
+        if not flag.startswith("--port"):
+            assert flag in recipe, f"make explorer lacks {flag}"
 
 
 def _free_port() -> int:
