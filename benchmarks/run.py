@@ -24,7 +24,15 @@
    recalculating the recalculation test's input sets, the defaults and 36 random sets, in one headless
    run (target under 60 s in all).
 
-Pass ``--quick`` to skip the book builds; ``--reader`` to print only the reader figures;
+7. The explorer app under load (``explorer_load``): 1, 4 and 10 visitors arriving together at a local
+   Voila served as ``make explorer`` serves it, their browsers on the same machine: when each sees a
+   working explorer, how many never do, the kernels' memory, and the CPU the browsers used. Target: all
+   ten served, none failing.
+
+Every section runs whatever the others did; each missed target is marked where it is printed and
+listed at the end, and the run then exits with status 1.
+
+Pass ``--quick`` to skip the book builds; ``--load`` to run only the load run; ``--reader`` to print only the reader figures;
 ``--explorers [NAME]`` to time only the explorers (or only explorer ``NAME``); ``--workbook`` to time
 only the workbook.
 """
@@ -202,6 +210,141 @@ def explorers(only: str | None = None) -> None:
         print(f"  {info.name:<12} {len(_controls(box)):>2} controls, {len(timings):>4} changes: median {1000 * median:6.1f} ms;"
               f" slowest {1000 * wall:6.1f} ms wall ({1000 * cpu:.0f} ms CPU): {what}")
         print(f"  {'':<12} slowest in CPU time {1000 * cpu_worst:6.1f} ms: {cpu_what}{mark}")
+
+
+#: Visitors arriving together in the load run, and how long each may wait for a working explorer.
+LOAD_VISITORS = (1, 4, 10)
+LOAD_TIMEOUT_S = 120
+
+
+def _tree_cpu(proc) -> float:
+    """CPU seconds (user and system) used so far by ``proc`` (a psutil.Process) and all its descendants."""
+    import psutil
+
+    total = 0.0
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
+
+
+def _serve_app(port: int, pool: int):
+    """Start the explorer app as ``make explorer`` serves it; return the Voila process once it listens."""
+    import socket
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_app import voila_command
+
+    env = dict(os.environ, JUPYTER_PATH=str(ROOT / "apps" / "jupyter"))
+    proc = subprocess.Popen(voila_command(port, pool), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return proc
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                _stop(proc)
+                raise RuntimeError(f"voila did not listen on port {port}") from None
+            time.sleep(0.3)
+
+
+def _stop(proc) -> None:
+    import signal
+
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+
+async def _visitors(url: str, n: int) -> tuple[list[float | None], float]:
+    """``n`` visitors opening the app together in headless Chromium; each one's seconds until the first
+    explorer's results are on screen (None: not within LOAD_TIMEOUT_S), and the browsers' CPU seconds."""
+    import asyncio
+
+    import psutil
+    from playwright.async_api import async_playwright
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from conftest import CHROMIUM_ARGS, chromium_path
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+        me = psutil.Process()
+        browsers = [p for p in me.children(recursive=True) if "chrom" in p.name().lower()]
+        cpu0 = sum(_tree_cpu(p) for p in browsers)
+
+        async def visit() -> float | None:
+            context = await browser.new_context(viewport={"width": 1366, "height": 900})
+            page = await context.new_page()
+            start = time.perf_counter()
+            try:
+                await page.goto(url, wait_until="load", timeout=LOAD_TIMEOUT_S * 1000)
+                await page.locator("table.swp-explorer-table").first.wait_for(
+                    timeout=max(1, LOAD_TIMEOUT_S * 1000 - 1000 * (time.perf_counter() - start)))
+                return time.perf_counter() - start
+            except Exception:
+                return None
+            finally:
+                await context.close()
+
+        times = await asyncio.gather(*(visit() for _ in range(n)))
+        cpu = sum(_tree_cpu(p) for p in browsers) - cpu0
+        await browser.close()
+    return list(times), cpu
+
+
+def explorer_load(counts=LOAD_VISITORS, pool: int = 2) -> None:
+    """The explorer app under load: N visitors arriving together at a local Voila (``make explorer``'s
+    command, ``pool`` preheated kernels), their browsers on the same machine. For each N: the seconds until
+    each visitor sees a working explorer, how many never do, the kernels' memory and the CPU the browsers
+    took from the server. Target: every visitor of ten served, none failing."""
+    import asyncio
+    import socket
+
+    import psutil
+
+    print(f"\n== Explorer app under load: N visitors arriving together at a local Voila with {pool} preheated "
+          f"kernels, their browsers on this machine ({os.cpu_count()} cores; target: all of "
+          f"{max(counts)} served within {LOAD_TIMEOUT_S} s)")
+    print(f"  {'visitors':>8} {'served':>7} {'first':>7} {'median':>7} {'last':>7} {'kernel MB (max)':>16} "
+          f"{'browsers CPU s':>15} {'server CPU s':>13}")
+    for n in counts:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        proc = _serve_app(port, pool)
+        try:
+            server = psutil.Process(proc.pid)
+            deadline = time.monotonic() + 120  # let the pool fill, as a server does before its visitors
+            while len(server.children(recursive=True)) < pool and time.monotonic() < deadline:
+                time.sleep(0.5)
+            time.sleep(10)
+            cpu0 = _tree_cpu(server)
+            times, browser_cpu = asyncio.run(_visitors(f"http://127.0.0.1:{port}/", n))
+            server_cpu = _tree_cpu(server) - cpu0
+            kernels = [p for p in server.children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
+            rss = max((p.memory_info().rss for p in kernels), default=0) / 1e6
+        finally:
+            _stop(proc)
+        served = sorted(t for t in times if t is not None)
+        failed = n - len(served)
+        mark = "" if not failed else miss(f"explorer load: {failed} of {n} visitors never saw an explorer "
+                                          f"within {LOAD_TIMEOUT_S} s")
+
+        def secs(t: float | None) -> str:
+            return "-" if t is None else f"{t:.1f} s"
+
+        print(f"  {n:>8} {len(served):>7} {secs(served[0] if served else None):>7} "
+              f"{secs(statistics.median(served) if served else None):>7} {secs(served[-1] if served else None):>7} "
+              f"{len(kernels):>3} x {rss:>6.0f} MB {browser_cpu:>15.1f} {server_cpu:>13.1f}{mark}")
 
 
 def workbook() -> None:
