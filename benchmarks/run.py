@@ -254,14 +254,10 @@ def _serve_app(port: int, pool: int):
 
 
 def _stop(proc) -> None:
-    import signal
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_app import stop_app
 
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
+    stop_app(proc)
 
 
 async def _visitors(url: str, n: int) -> tuple[list[float | None], float]:

@@ -78,14 +78,18 @@ def app_url():
                 time.sleep(0.3)
         yield url
     finally:
-        # Voila and the kernels it started share one process group: stop them together.
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=20)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+        stop_app(proc)
         log.close()
+
+
+def stop_app(proc: subprocess.Popen) -> None:
+    """Stop Voila and the kernels it started: they share one process group (started with a session of its own)."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
 
 
 def test_app_page_links_no_script_or_style_from_another_host(app_url):
