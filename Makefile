@@ -11,7 +11,11 @@ MATHJAX_VERSION := 3.2.2
 AXE_VERSION := 4.14.1
 MODEL_FILES := $(shell find swp_models data -type f \( -name '*.py' -o -name '*.csv' -o -name '*.json' \) 2>/dev/null | sort)
 
-.PHONY: all setup book test unit notebooks bench clean explorer lab browser-deps office-deps pdf mutate
+.PHONY: all setup book test unit notebooks bench clean explorer lab browser-deps office-deps pdf mutate FORCE
+# pytest's worker processes (pytest-xdist): one per core by default. Tests of one file stay in one
+# worker (--dist loadfile), so a notebook's cells run in order in one kernel and a module's fixtures
+# (the browser, the Voila server) are started once.
+TEST_WORKERS ?= auto
 
 all: book
 
@@ -36,17 +40,22 @@ _vendor/mathjax/tex-chtml.js:
 
 # The execution cache cannot see changes to the package or the data: clear it when they change,
 # and Sphinx's record of what it has read, so every page is read (and each notebook run) again.
-_build/.models-stamp: $(MODEL_FILES)
-	rm -rf _build/.jupyter_cache _build/.doctrees
-	mkdir -p _build && touch $@
+# "Change" is by content: the stamp holds a digest of every file's name and bytes, so a checkout
+# that only touches timestamps (or a build that writes nothing there) leaves the caches alone.
+_build/.models-stamp: FORCE
+	@mkdir -p _build; digest=$$(sha256sum $(MODEL_FILES) | sha256sum | cut -c1-64); \
+	if [ "$$(cat $@ 2>/dev/null)" != "$$digest" ]; then \
+	  rm -rf _build/.jupyter_cache _build/.doctrees; echo "$$digest" > $@; fi
+
+FORCE:
 
 book: $(INSTALLED) _static/vega-bundle.js _vendor/mathjax/tex-chtml.js _build/.models-stamp
 	$(JB) build . -n -W --keep-going
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
 
-# Unit, property and data tests only (fast; no book build).
+# Unit, property and data tests only (fast: no book build, no notebooks, no browser, nothing marked slow).
 unit: $(INSTALLED)
-	$(PY) -m pytest tests -m "not browser" -q
+	$(PY) -m pytest tests -m "not browser and not slow" -q -n $(TEST_WORKERS) --dist loadfile
 
 # What the browser tests need beyond the venv: Debian's chromium (and poppler's pdftoppm, which the
 # PDF tests use to look at the printed pages), installed with apt-get when missing.
@@ -79,16 +88,18 @@ pdf: book browser-deps
 	$(PY) scripts/make_pdfs.py
 
 test: browser-deps office-deps pdf _build/axe/axe.min.js
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=15
 
 # Re-execute the chapter notebooks in place, refreshing the committed reference outputs on purpose.
 notebooks: $(INSTALLED)
 	$(PY) scripts/refresh_notebooks.py book/*.ipynb
 
-# The live explorers of every modelling chapter as a web app on this machine (Voila).
+# The live explorers of every modelling chapter as a web app on this machine (Voila), with
+# EXPLORER_POOL kernels kept running the app ahead of visitors (see README: "Hosting the explorers").
+EXPLORER_POOL ?= 2
 explorer: $(INSTALLED)
 	JUPYTER_PATH=$(CURDIR)/apps/jupyter $(VENV)/bin/voila apps/explorer.ipynb --template=swp --port=8866 \
-	  --no-browser --Voila.ip=127.0.0.1
+	  --no-browser --Voila.ip=127.0.0.1 --preheat_kernel=True --pool_size=$(EXPLORER_POOL)
 
 # The chapters as live notebooks in JupyterLab, where each modelling chapter's explorer runs.
 lab: $(INSTALLED)

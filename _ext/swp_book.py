@@ -225,6 +225,15 @@ def _cite_table_keys(app, doctree, docname):
             node.replace_self(nodes.raw(text, text, format=node["format"]))
 
 
+def _outdated(path: Path) -> bool:
+    """Whether a file made from the package and the data must be written again: it is missing, or a
+    file of ``swp_models/`` or ``data/`` is newer than it."""
+    if not path.is_file():
+        return True
+    sources = [*(ROOT / "swp_models").rglob("*.py"), *(ROOT / "data").glob("*.*")]
+    return max(p.stat().st_mtime for p in sources) >= path.stat().st_mtime
+
+
 def _write_downloads(app, exception):
     if exception is not None or app.builder.format != "html":
         return
@@ -253,10 +262,12 @@ def _write_downloads(app, exception):
     for path in sorted((ROOT / "data").glob("*")):
         if path.suffix in (".csv", ".json", ".md"):
             shutil.copy2(path, target / path.name)
-    from swp_models import workbook
+    book = out / WORKBOOK_DIR / WORKBOOK_FILE
+    if _outdated(book):
+        from swp_models import workbook
 
-    (out / WORKBOOK_DIR).mkdir(exist_ok=True)
-    workbook.write_workbook(out / WORKBOOK_DIR / WORKBOOK_FILE)
+        book.parent.mkdir(exist_ok=True)
+        workbook.write_workbook(book)
     package = ROOT / "datapackage.json"
     if package.is_file():
         shutil.copy2(package, out / "datapackage.json")

@@ -31,9 +31,18 @@ START_TIMEOUT = 60  # seconds for the server to listen
 RENDER_TIMEOUT = 180_000  # ms for the notebook to run and the explorers to appear
 
 
-def voila_command(port: int) -> list[str]:
-    """The command ``make explorer`` runs, on a given port."""
-    return [str(VOILA), str(APP), "--template=swp", f"--port={port}", "--no-browser", "--Voila.ip=127.0.0.1"]
+def voila_command(port: int, pool: int = 2) -> list[str]:
+    """The command ``make explorer`` runs, on a given port, with ``pool`` preheated kernels."""
+    return [str(VOILA), str(APP), "--template=swp", f"--port={port}", "--no-browser", "--Voila.ip=127.0.0.1",
+            "--preheat_kernel=True", f"--pool_size={pool}"]
+
+
+def test_make_explorer_runs_the_command_the_tests_serve():
+    """The app the tests open is served as ``make explorer`` serves it (preheated kernels, a pool)."""
+    recipe = (ROOT / "Makefile").read_text(encoding="utf-8").split("\nexplorer:", 1)[1].split("\n\n", 1)[0]
+    for flag in voila_command(0)[2:5] + ["--preheat_kernel=True", "--pool_size=$(EXPLORER_POOL)"]:
+        if not flag.startswith("--port"):
+            assert flag in recipe, f"make explorer lacks {flag}"
 
 
 def _free_port() -> int:
@@ -69,14 +78,18 @@ def app_url():
                 time.sleep(0.3)
         yield url
     finally:
-        # Voila and the kernels it started share one process group: stop them together.
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=20)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+        stop_app(proc)
         log.close()
+
+
+def stop_app(proc: subprocess.Popen) -> None:
+    """Stop Voila and the kernels it started: they share one process group (started with a session of its own)."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
 
 
 def test_app_page_links_no_script_or_style_from_another_host(app_url):
@@ -141,7 +154,9 @@ def test_front_end_and_widget_packages_agree(app_url, offline):
     messages: list[tuple[str, str]] = []
     tab.on("console", lambda m: messages.append((m.type, m.text)))
     tab.goto(app_url, wait_until="load", timeout=RENDER_TIMEOUT)
-    tab.get_by_role("tab", name="Paying a practice").wait_for(timeout=RENDER_TIMEOUT)
+    tab.locator("table.swp-explorer-table").first.wait_for(timeout=RENDER_TIMEOUT)  # the first tab, built at once
+    # Another tab is built when first opened, in the running page.
+    tab.get_by_role("tab", name="Paying a practice").click(timeout=RENDER_TIMEOUT)
     tab.locator(".swp-explorer-mean").wait_for(state="attached", timeout=RENDER_TIMEOUT)
     warnings = [text for kind, text in messages if kind in ("warning", "error")]
     assert not warnings, f"{len(warnings)} console warnings, e.g. {warnings[:3]}"

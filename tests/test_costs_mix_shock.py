@@ -178,3 +178,29 @@ def test_pooled_overshoot_tends_to_the_shock_floor():
     # without the shock a council of 1,000 almost never overshoots by 10%
     plain = costs.pooling_curve(default_cost_model(), (1000,), (0.10,))["p_exact"].iloc[0]
     assert plain < 1e-5 < floor
+
+
+@pytest.mark.parametrize("block", [8192, 64])
+def test_shock_mixing_matches_a_node_by_node_loop(block, monkeypatch):
+    """The sparse-product mixing of the shared shock, in one block or many, gives what moving the
+    grid point by point and node by node gives."""
+    from swp_models.costs import distribution as dist
+
+    monkeypatch.setattr(dist, "_SHOCK_BLOCK", block)
+    rng = np.random.default_rng(11)
+    pmfs = rng.random((3, 400)) * (np.arange(400) < 250)
+    pmfs /= pmfs.sum(axis=1, keepdims=True)
+    nodes, weights = dist._shock_nodes(default_cost_model(shock_cv=0.2))
+    expected = np.zeros_like(pmfs)
+    k = np.arange(400.0)
+    for z, w in zip(nodes, weights):
+        y = k * z
+        for i in range(3):
+            for j in np.flatnonzero((y <= 399) & (pmfs[i] > 0)):
+                lo = int(np.floor(y[j]))
+                expected[i, lo] += w * pmfs[i, j] * (1 - (y[j] - lo))
+                expected[i, min(lo + 1, 399)] += w * pmfs[i, j] * (y[j] - lo)
+    expected /= expected.sum(axis=1, keepdims=True)
+    got = dist._apply_shock(pmfs, nodes, weights)
+    assert got.shape == pmfs.shape
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-18)

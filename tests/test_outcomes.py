@@ -383,3 +383,30 @@ def test_council_level_table_loses_exactly_the_missing_outcome_pay(scope):
         assert row["loss"] > 0
     priced = oc.contract_table(scn).set_index("contract")
     assert t.loc[names[1], "p_fail_term"] >= priced.loc[names[1], "p_fail_term"]
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_children_ordered_within_years_as_lexsort_orders_them(seed):
+    """The fast within-year order of simulate_outcomes is numpy's lexsort order, ties and unsorted years included."""
+    rng = np.random.default_rng(seed)
+    year = np.repeat(np.arange(1500), rng.integers(1, 140, 1500))  # blocks of 512 years and more
+    for u in (rng.random(year.size), np.repeat(0.5, year.size), np.round(rng.random(year.size), 2)):
+        assert np.array_equal(om._order_within_years(u, year), np.lexsort((u, year)))
+    shuffled = rng.integers(0, 9, 200)
+    u = rng.random(200)
+    assert np.array_equal(om._order_within_years(u, shuffled), np.lexsort((u, shuffled)))
+
+
+def test_attainment_chance_leaves_out_only_negligible_numbers_of_changes():
+    """p_attain over the numbers of worker changes it keeps agrees with the sum over all of them."""
+    from scipy import special
+
+    model = om.default_outcome_model(8)
+    prior = np.linspace(-3, 3, 7)
+    group = np.array([0, 1, 2, 0, 1, 2, 0])
+    for effort in (0.0, 0.5, 1.0):
+        k, pmf = model._change_pmf(effort)
+        a = model.attainment_prior_weight
+        centre = (a * prior - (1 - a) * np.asarray(model.attainment_gaps)[group]
+                  + model.attainment_effort_effect * effort - model.attainment_target)
+        scale = math.sqrt(model.attainment_caseload_sd**2 + 1 - a * a)
+        full = special.ndtr((centre[:, None] - model.attainment_worker_change_effect * k[None, :]) / scale) @ pmf
+        np.testing.assert_allclose(model.p_attain(prior, group, effort), full, rtol=0, atol=4e-16)  # rounding only

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy import fft as sp_fft
+from scipy import sparse
 from scipy import special
 
 from ..validation import MAX_CELLS, check_in_range, check_instance, check_integer, check_positive, check_sequence, check_size
@@ -506,28 +507,37 @@ def _shock_nodes(model: CostModel) -> tuple[np.ndarray, np.ndarray]:
     return z / float(w @ z), w
 
 
+#: Grid points moved together by :func:`_apply_shock` (bounds its working memory to tens of MB).
+_SHOCK_BLOCK = 8192
+
+
 def _apply_shock(pmfs: np.ndarray, nodes: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Distribution of ``Z T`` on the grid of ``T``: each point ``k`` moves to ``z k``, split between its neighbours so as to keep its mean.
 
     Grid points where no caseload has a probability above 1e-16 (the Fourier transform's
     rounding noise) are left out; together they hold less than the book's reporting floor.
+    The moves of a block of points under all the nodes form one sparse matrix (two entries per
+    point and node), applied to every caseload's distribution in a single product.
     """
     rows, n_points = pmfs.shape
     support = np.flatnonzero(pmfs.max(axis=0) > 1e-16)
-    k = support.astype(float)
-    mass = pmfs[:, support]
-    base = (np.arange(rows, dtype=np.int64) * n_points)[:, None]
-    out = np.zeros(rows * n_points)
-    for z, w in zip(nodes, weights):
-        y = k * z
-        keep = y <= n_points - 1  # the grid reaches past the largest total at the largest node
-        lo = np.floor(y[keep]).astype(np.int64)
-        frac = y[keep] - lo
+    per_point = 2 * nodes.size
+    out = np.zeros((n_points, rows))
+    for start in range(0, support.size, _SHOCK_BLOCK):
+        block = support[start:start + _SHOCK_BLOCK]
+        y = block.astype(float)[:, None] * nodes[None, :]
+        # The grid reaches past the largest total at the largest node; anything beyond it is dropped.
+        w = np.where(y <= n_points - 1, weights[None, :], 0.0)
+        lo = np.floor(np.minimum(y, n_points - 1)).astype(np.int64)
+        frac = y - lo
         hi = np.minimum(lo + 1, n_points - 1)
-        p = mass[:, keep] * w
-        out += np.bincount((base + lo).ravel(), weights=(p * (1.0 - frac)).ravel(), minlength=out.size)
-        out += np.bincount((base + hi).ravel(), weights=(p * frac).ravel(), minlength=out.size)
-    out = out.reshape(rows, n_points)
+        move = sparse.csr_matrix(
+            (np.stack([w * (1.0 - frac), w * frac], axis=-1).ravel(), np.stack([lo, hi], axis=-1).ravel(),
+             np.arange(0, block.size * per_point + 1, per_point)),
+            shape=(block.size, n_points),
+        )
+        out += move.T @ pmfs[:, block].T
+    out = np.ascontiguousarray(out.T)
     out /= out.sum(axis=1, keepdims=True)
     return out
 

@@ -48,3 +48,6 @@ EXAMPLES.update({
 })
 
 EXAMPLES["swp_models.assumptions.record"] = {"parameter": "risk_tolerance"}
+
+# The explorers' app: the first tab built at once, the others when opened.
+EXAMPLES["swp_models.explore.app.app"] = {"first": 0}
