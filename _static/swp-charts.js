@@ -14,8 +14,10 @@
  * is live.
  *
  * Scenario links: the value of every control the reader moves is kept in the page address's hash
- * (#name=value&..., values as JSON), so the address is a link to that scenario. A page opened with
- * such a hash sets those controls (and every chart that shares them) before it is marked drawn.
+ * (#figure&name=value&..., values as JSON), so the address is a link to that scenario that opens at
+ * the figure last moved. A page opened with such a hash scrolls to that figure and sets those
+ * controls (and every chart that shares them) before it is marked drawn; a value a chart does not
+ * offer is left at its default, with a notice on the chart.
  */
 (function () {
   "use strict";
@@ -115,12 +117,16 @@
   }
 
   // ---- Scenario links ------------------------------------------------------------------
+  // The address's hash: "#fig-name&control=value&...": the anchor of the figure last moved (so the
+  // link opens at its chart), then the controls' values as JSON.
+  var anchor = "";
   var scenario = readHash();
   function readHash() {
     var out = {}, h = location.hash.replace(/^#/, "");
     if (h.indexOf("=") < 0) { return out; }  // an ordinary anchor, not a scenario
     h.split("&").forEach(function (kv) {
       var i = kv.indexOf("=");
+      if (i < 0) { if (kv && !anchor) { anchor = decodeURIComponent(kv); } return; }
       if (i < 1) { return; }
       try { out[decodeURIComponent(kv.slice(0, i))] = JSON.parse(decodeURIComponent(kv.slice(i + 1))); }
       catch (e) { /* a hand-edited value that is not JSON is ignored */ }
@@ -129,14 +135,59 @@
   }
   function scenarioHash() {
     var keys = Object.keys(scenario).sort();
-    return keys.length ? "#" + keys.map(function (k) {
+    if (!keys.length) { return ""; }
+    return "#" + (anchor ? encodeURIComponent(anchor) + "&" : "") + keys.map(function (k) {
       return encodeURIComponent(k) + "=" + encodeURIComponent(JSON.stringify(scenario[k]));
-    }).join("&") : "";
+    }).join("&");
   }
   function writeHash() {
     var hash = scenarioHash();
     history.replaceState(history.state, "", location.pathname + location.search + hash);
     charts.forEach(function (c) { if (c.link) { c.link.href = hash || "#"; } });
+  }
+  // The anchor a link to this chart opens at: its figure's, else its section's, else its own.
+  function anchorOf(chart) {
+    var fig = chart.el.closest("figure[id]");
+    if (fig) { return fig.id; }
+    var sec = chart.el.closest("section[id]");
+    return sec ? sec.id : chart.el.id;
+  }
+  // The chart a scenario link names, brought on screen (again once it is live, as drawing may move it).
+  function land() {
+    var target = anchor && document.getElementById(anchor);
+    if (target) { target.scrollIntoView({ block: "start" }); }
+  }
+  // The controls' allowed values, from the spec's bindings: a range (min, max, step) or options.
+  function bindings(spec) {
+    var out = {};
+    walk(spec, function (n) {
+      (Array.isArray(n.params) ? n.params : []).forEach(function (p) {
+        if (p && p.bind && p.name && !out[p.name]) { out[p.name] = p.bind; }
+      });
+    });
+    return out;
+  }
+  function allowed(bind, value) {
+    if (!bind) { return true; }
+    if (bind.input === "range") {
+      if (typeof value !== "number" || !isFinite(value)) { return false; }
+      var lo = bind.min === undefined ? -Infinity : bind.min, hi = bind.max === undefined ? Infinity : bind.max;
+      if (value < lo - 1e-9 || value > hi + 1e-9) { return false; }
+      if (bind.step && isFinite(lo)) { var k = (value - lo) / bind.step; return Math.abs(k - Math.round(k)) < 1e-6; }
+      return true;
+    }
+    if (Array.isArray(bind.options)) { return bind.options.some(function (o) { return same(o, value); }); }
+    return true;
+  }
+  function notice(chart, text) {
+    var p = chart.el.querySelector(".swp-scenario-notice");
+    if (!p) {
+      p = document.createElement("p");
+      p.className = "swp-scenario-notice";
+      p.setAttribute("role", "status");
+      chart.el.insertBefore(p, chart.el.firstChild);
+    }
+    p.textContent = text;
   }
   function boundNames(spec) {
     var names = [];
@@ -150,7 +201,7 @@
   function same(a, b) { return a === b || String(a) === String(b); }
   // A control moved on one chart: record it, and move the same control on every other chart.
   function moved(chart, name, value) {
-    if (same(value, chart.defaults[name])) { delete scenario[name]; } else { scenario[name] = value; }
+    if (same(value, chart.defaults[name])) { delete scenario[name]; } else { scenario[name] = value; anchor = anchorOf(chart); }
     charts.forEach(function (c) {
       if (c !== chart && c.result && c.names.indexOf(name) >= 0 && !same(c.result.view.signal(name), value)) {
         c.result.view.signal(name, value).runAsync();
@@ -161,8 +212,16 @@
   // A new drawing of a chart takes the scenario's values and reports its controls' moves.
   function follow(chart, view) {
     var applied = false;
+    var binds = bindings(chart.spec);
     chart.names.forEach(function (name) {
       if (!(name in chart.defaults)) { chart.defaults[name] = view.signal(name); }
+      if (name in scenario && !allowed(binds[name], scenario[name])) {
+        // A value the chart does not hold (a hand-edited or outdated link): keep the default, say so.
+        notice(chart, "The link set \u201c" + name + "\u201d to " + JSON.stringify(scenario[name]) +
+          ", which this chart does not offer; it shows the default, " + JSON.stringify(chart.defaults[name]) + ", instead.");
+        delete scenario[name];
+        writeHash();
+      }
       if (name in scenario && !same(view.signal(name), scenario[name])) { view.signal(name, scenario[name]); applied = true; }
       view.addSignalListener(name, function (n, v) { moved(chart, n, v); });
     });
@@ -176,13 +235,25 @@
     a.className = "swp-scenario-link";
     a.href = scenarioHash() || "#";
     a.textContent = "Link to this scenario";
-    a.title = "The page's address now holds the settings of its sliders and menus: copy it to share them";
+    a.title = "Copies a link to this chart with its sliders and menus as set now";
+    var status = document.createElement("span");
+    status.className = "swp-scenario-status";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
     a.addEventListener("click", function (e) {
       e.preventDefault();
+      anchor = anchorOf(chart);
       writeHash();
-      if (navigator.clipboard) { navigator.clipboard.writeText(location.href).catch(function () {}); }
+      var url = location.href;
+      var say = function (text) { status.textContent = ""; setTimeout(function () { status.textContent = text; }, 50); };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(url).then(function () { say("Link copied."); },
+          function () { say("Copy this page's address to share the scenario."); });
+      } else { say("The page's address now links to this scenario: copy it to share it."); }
     });
     p.appendChild(a);
+    p.appendChild(document.createTextNode(" "));
+    p.appendChild(status);
     chart.link = a;
     chart.el.appendChild(p);
   }
@@ -212,6 +283,7 @@
       if (actions && !actions.textContent.trim()) { actions.setAttribute("aria-label", "Save the chart as SVG or PNG"); }
       return follow(chart, result.view).then(function () {
         chart.el.dataset.drawn = String(performance.now());
+        if (anchor && !chart.landed && anchorOf(chart) === anchor) { chart.landed = true; land(); }
         return result;
       });
     }
@@ -434,6 +506,10 @@
       s.async = true;
       document.head.appendChild(s);
     });
+  }
+  // A scenario link opens at its chart (the browser does not: "#fig&name=value" is no element's id).
+  if (anchor) {
+    if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", land); } else { land(); }
   }
   if (document.readyState === "complete") { setTimeout(afterCharts, 0); }
   else { window.addEventListener("load", afterCharts); }
