@@ -214,7 +214,8 @@ class FindingsDirective(SphinxDirective):
                           f'<span class="visually-hidden">: {escape(basis)}</span>')
             body.append(f'<tr><td>{escape(r["Result"])}</td><td><strong>{escape(r["Value"])}</strong></td>'
                         f'<td><a class="reference internal" href="{uri}" title="{escape(r["title"])}">'
-                        f'{escape(r["chapter"])}</a></td><td>{rests}</td></tr>')
+                        f'<span class="swp-secnum" data-doc="{escape(r["page"])}">{escape(r["chapter"])}</span>'
+                        f'</a></td><td>{rests}</td></tr>')
         return f'<table class="table swp-table swp-findings-table">{self._HEAD}<tbody>{"".join(body)}</tbody></table>'
 
 
@@ -247,6 +248,25 @@ def _cite_table_keys(app, doctree, docname):
         text = _CELL_KEY.sub(cite, node.astext())
         if text != node.astext():
             node.replace_self(nodes.raw(text, text, format=node["format"]))
+
+
+_SECNUM = re.compile(r'<span class="swp-secnum" data-doc="([^"]+)">[^<]*</span>')
+
+
+def _section_numbers(app, doctree, docname):
+    """A chapter or section named by number on another page (the home page's findings) carries the
+    number its own page shows ("5.15" for a page that is a section of chapter 5)."""
+
+    def number(m: re.Match) -> str:
+        secnum = app.env.toc_secnumbers.get(m.group(1), {}).get("")
+        return m.group(0) if not secnum else m.group(0).replace(
+            m.group(0)[m.group(0).index(">") + 1:-len("</span>")], ".".join(str(n) for n in secnum))
+
+    for node in list(doctree.findall(nodes.raw)):
+        if "html" in node.get("format", "") and "swp-secnum" in node.astext():
+            text = _SECNUM.sub(number, node.astext())
+            if text != node.astext():
+                node.replace_self(nodes.raw(text, text, format=node["format"]))
 
 
 def _write_downloads(app, exception):
@@ -296,6 +316,7 @@ def setup(app):
     app.connect("html-page-context", _colophon, priority=901)
     app.connect("build-finished", _write_downloads)
     app.connect("doctree-resolved", _cite_table_keys)
+    app.connect("doctree-resolved", _section_numbers)
     app.add_directive("swp-findings", FindingsDirective)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 

@@ -55,6 +55,20 @@
       if (!el.textContent.trim()) { el.setAttribute("aria-label", "Show or hide this part's sections"); }
     });
 
+    // The header's ".pdf" item: the page's printed PDF where it has been printed (the colophon links
+    // it), else named for what it does, printing the page.
+    var pdfItem = document.querySelector(".btn-download-pdf-button");
+    var printed = document.querySelector(".swp-pdf-links:not([hidden]) a");
+    if (pdfItem && printed) {
+      pdfItem.removeAttribute("onclick");
+      pdfItem.title = "This page as a PDF (A4)";
+      pdfItem.addEventListener("click", function () { location.href = printed.href; });
+    } else if (pdfItem) {
+      var words = pdfItem.querySelector(".btn__text-container");
+      if (words) { words.textContent = "Print"; }
+      pdfItem.title = "Print this page, or save it as a PDF from the print dialog";
+    }
+
     // The reference list is a list of bibliography entries, not of list items.
     document.querySelectorAll(".citation-list[role=list]").forEach(function (el) { el.removeAttribute("role"); });
 

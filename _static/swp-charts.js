@@ -279,6 +279,12 @@
       if (chart.result && chart.result !== result) { chart.result.finalize(); }
       chart.result = result;
       chart.el.classList.toggle("swp-chart-overflows", w > target + 1);
+      // A group of radio buttons is announced with its name (as a fieldset's legend would be).
+      chart.box.querySelectorAll(".vega-bind").forEach(function (bind) {
+        var radios = bind.querySelector(".vega-bind-radio");
+        var name = bind.querySelector(".vega-bind-name");
+        if (radios && name) { radios.setAttribute("role", "radiogroup"); radios.setAttribute("aria-label", name.textContent.trim()); }
+      });
       var actions = chart.box.querySelector("details > summary");
       if (actions && !actions.textContent.trim()) { actions.setAttribute("aria-label", "Save the chart as SVG or PNG"); }
       return follow(chart, result.view).then(function () {

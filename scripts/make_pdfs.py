@@ -46,8 +46,19 @@ def book_meta(config: Path = ROOT / "_config.yml") -> dict[str, str]:
     return {"title": str(spec["title"]), "author": str(spec["author"])}
 
 
-def outline_entries(path: Path, offset: int) -> list[tuple[int, str, int]]:
-    """(level, title, page number in the book) of each bookmark of one page's PDF, levels from 1."""
+#: The headings a printed page shows, in order (they are the bookmarks Chromium makes, one for one).
+_HEADINGS = """() => Array.from(document.querySelectorAll('h1, h2, h3, h4, h5, h6'))
+  .filter(h => h.getClientRects().length)
+  .map(h => h.innerText.replace(/\\s+/g, ' ').replace(/#$/, '').trim())"""
+
+
+def outline_entries(path: Path, offset: int, titles: list[str] | None = None) -> list[tuple[int, str, int]]:
+    """(level, title, page number in the book) of each bookmark of one page's PDF, levels from 1.
+
+    Chromium makes a bookmark of each heading, but its titles lose the spaces where a heading wraps;
+    ``titles``, the headings as the page shows them in the same order, replace them when they match
+    one for one. The printed page's own list of its sections ("Contents") is left out.
+    """
     reader = PdfReader(str(path))
     found: list[tuple[int, str, int]] = []
 
@@ -59,12 +70,20 @@ def outline_entries(path: Path, offset: int) -> list[tuple[int, str, int]]:
                 found.append((level, _clean(item.title), offset + reader.get_destination_page_number(item) + 1))
 
     walk(reader.outline, 1)
-    return found
+    if titles is not None and len(titles) == len(found):
+        found = [(level, _clean(title), page) for (level, _, page), title in zip(found, titles)]
+    return [e for e in found if not (e[0] > 1 and e[1] == "Contents")]
 
 
 def _clean(title: str) -> str:
     """A heading as a bookmark: no link sign, spaces tidied."""
     return re.sub(r"\s+", " ", title.replace("#", "").replace("\u00b6", "")).strip()
+
+
+def contents_entries(entries: list[tuple[int, str, int, str]]) -> list[tuple[int, str, int]]:
+    """What the contents page lists: every page's title, and the sections of the numbered chapters."""
+    return [(level, title, page) for level, title, page, doc in entries
+            if level == 1 or (level == 2 and re.match(r"book/\d", doc))]
 
 
 def front_matter(meta: dict[str, str], entries: list[tuple[int, str, int]], built: str) -> str:
@@ -164,16 +183,20 @@ def main() -> int:
                 "() => Array.from(document.querySelectorAll('.swp-chart')).every(c => c.dataset.drawn)",
                 timeout=CHART_TIMEOUT_MS,
             )
-            page.add_style_tag(content=_PAGE_STYLE.format(offset=offset))
+            # Last in the page, so it overrides the colophon's per-page numbering ("Page 3 of 9").
+            page.evaluate("css => { const s = document.createElement('style'); s.textContent = css; "
+                          "document.body.appendChild(s); }", _PAGE_STYLE.format(offset=offset))
             page.emulate_media(media="print")
+            page.evaluate("() => document.fonts.ready")
+            titles = page.evaluate(_HEADINGS)
             target = out / pdf_name(doc)
             page.pdf(path=str(target), prefer_css_page_size=True, print_background=True, outline=True, tagged=True)
             page.emulate_media(media="screen")
             files.append(target)
-            entries += outline_entries(target, offset)
+            entries += [(*e, doc) for e in outline_entries(target, offset, titles)]
             offset += len(PdfReader(str(target)).pages)
         built = page.evaluate("() => (document.querySelector('.swp-version') || {}).textContent || ''")
-        page.set_content(front_matter(meta, entries, built.strip()))
+        page.set_content(front_matter(meta, contents_entries(entries), built.strip()))
         front = out / "front-matter.pdf"
         page.pdf(path=str(front), prefer_css_page_size=True, tagged=True)
         browser.close()
@@ -183,10 +206,20 @@ def main() -> int:
         return 1
     writer = PdfWriter()
     writer.append(str(front), import_outline=False)
+    before = len(writer.pages)
     writer.add_outline_item("Title page and contents", 0)
     for f in files:
-        writer.append(str(f), import_outline=True)
+        writer.append(str(f), import_outline=False)
     front.unlink()
+    # Bookmarks by chapter and section title, nested as the headings are.
+    parents: dict[int, object] = {}
+    for level, title, number, _doc in entries:
+        parent = parents.get(level - 1) if level > 1 else None
+        if level > 1 and parent is None:
+            continue
+        parents[level] = writer.add_outline_item(title, before + number - 1, parent=parent)
+        for deeper in [k for k in parents if k > level]:
+            del parents[deeper]
     writer.add_metadata({"/Title": meta["title"], "/Author": meta["author"],
                          "/Subject": "Costs, contracts and evidence for Social Work Practices for children in care "
                                      "in England (Le Grand, Consistent Care Matters, 2007)",

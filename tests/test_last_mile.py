@@ -183,3 +183,167 @@ def test_a_value_the_chart_does_not_hold_falls_back_with_a_notice(value, book_ur
     assert notice.is_visible() and "does not offer" in notice.inner_text()
     assert chart.locator(".swp-chart-view svg path, .swp-chart-view svg rect").count() > 5
     assert "ch4_budget_frontline" not in tab.evaluate("() => location.hash")
+
+
+# ---------------------------------------------------------------- 7. a printed book
+
+def _pdf_docs() -> list[str]:
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from make_pdfs import toc_pages
+
+    return toc_pages()
+
+
+@pytest.mark.browser
+def test_the_book_pdf_has_a_title_contents_bookmarks_and_page_numbers(built_book):
+    import sys
+
+    import yaml
+    from pypdf import PdfReader
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    from swp_book import BOOK_PDF, pdf_name
+
+    folder = HTML / "pdf"
+    book = PdfReader(str(folder / BOOK_PDF))
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    assert book.metadata.title == config["title"] and book.metadata.author == config["author"]
+    assert book.metadata.subject
+    # A title page, then the contents with page numbers.
+    assert config["title"].split(":")[0] in book.pages[0].extract_text()
+    contents = book.pages[1].extract_text()
+    assert "Contents" in contents and re.search(r"The problem in numbers\s*\d+", contents.replace("\n", " "))
+    # Bookmarks by chapter and section title (never a file name), nested.
+    top = [o for o in book.outline if not isinstance(o, list)]
+    titles = [o.title for o in top]
+    assert "The problem in numbers" in titles and "Paying a practice: eleven contracts in four families" in " | ".join(titles)
+    assert not [t for t in titles if re.search(r"book-|\.pdf|_", t)], titles
+    assert any(isinstance(o, list) and any("1.1. Key results" == getattr(x, "title", "") for x in o) for o in book.outline)
+    # Page numbers run on through the book: each page's PDF starts where the last one stopped.
+    number = 0
+    for doc in _pdf_docs():
+        pages = PdfReader(str(folder / pdf_name(doc))).pages
+        assert f"Page {number + 1}" in pages[0].extract_text(), f"{doc} does not start at page {number + 1}"
+        number += len(pages)
+    front = len(book.pages) - number
+    assert 2 <= front <= 8
+    # The contents' numbers are the printed ones: chapter 1 is where the contents say.
+    listed = int(re.search(r"The problem in numbers\s*(\d+)", contents.replace("\n", " ")).group(1))
+    assert "The problem in numbers" in book.pages[front + listed - 1].extract_text()
+
+
+def test_pages_link_only_pdfs_that_exist(built_book):
+    """The build hides each page's PDF links; ``scripts/make_pdfs.py`` shows them once it has printed."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    from swp_book import BOOK_PDF, pdf_name
+
+    for doc in _pdf_docs():
+        text = (HTML / f"{doc}.html").read_text(encoding="utf-8")
+        m = re.search(r'<p class="swp-pdf-links"( hidden)?>', text)
+        assert m, f"{doc} has no PDF links"
+        if not m.group(1):
+            assert (HTML / "pdf" / pdf_name(doc)).is_file() and (HTML / "pdf" / BOOK_PDF).is_file(), \
+                f"{doc} links a PDF that was not printed"
+
+
+def test_pdf_links_are_hidden_until_printed(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from make_pdfs import show_pdf_links
+
+    page = tmp_path / "book" / "x.html"
+    page.parent.mkdir()
+    page.write_text('<p class="swp-pdf-links" hidden>PDF: ...</p>', encoding="utf-8")
+    assert show_pdf_links(tmp_path, ["book/x"]) == 1
+    assert 'class="swp-pdf-links">' in page.read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- 8. where the book lives
+
+def test_colophon_prints_only_a_public_address(tmp_path):
+    import sys
+    import types
+    import zipfile
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    import swp_book
+
+    def app(url):
+        return types.SimpleNamespace(config=types.SimpleNamespace(html_theme_options={"repository_url": url}))
+
+    assert swp_book._repository_url(app("https://example.org/swp/workbook.git")) == "https://example.org/swp/workbook"
+    for local in ("/work/main", "file:///work/main", "git@example.org:swp/workbook.git", "http://example.org/x", ""):
+        assert swp_book._repository_url(app(local)) == "", local
+    zipped = swp_book.write_source_zip(tmp_path / "src.zip")
+    names = zipfile.ZipFile(zipped).namelist()
+    assert "swp-workbook/swp_models/engine.py" in names and "swp-workbook/CITATION.cff" in names
+    assert not [n for n in names if "__pycache__" in n or n.endswith("vega-bundle.js")]
+
+
+def test_the_built_book_serves_its_citation_and_source_and_names_no_local_path(built_book):
+    assert (HTML / "CITATION.cff").read_text(encoding="utf-8") == (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    manifest = (HTML / "key-results" / "manifest.json").read_text(encoding="utf-8")
+    assert str(ROOT) not in manifest and "/work/" not in manifest and "/home/" not in manifest
+    for page in ("index.html", "book/preface.html", "book/05_contracts.html"):
+        colophon = (HTML / page).read_text(encoding="utf-8").split('class="swp-colophon"', 1)[1]
+        assert str(ROOT) not in colophon and "file://" not in colophon
+        links = re.findall(r'href="([^"]+)"', colophon)
+        assert any(h.endswith("CITATION.cff") for h in links)
+        outside = [h for h in links if re.match(r"[a-z]+:", h)]
+        assert all(h.startswith("https://") for h in outside), outside
+        if not outside:
+            assert (HTML / "source" / "swp-workbook-source.zip").is_file()
+
+
+def test_the_preface_says_who_stands_behind_the_book():
+    text = (ROOT / "book" / "preface.md").read_text(encoding="utf-8")
+    section = text.split("## Who stands behind this book", 1)[1].split("\n## ", 1)[0]
+    assert "review" in section and "2005" in section and "2013" in section and "England" in section
+
+
+# ---------------------------------------------------------------- 9. details
+
+def test_the_home_page_numbers_a_section_page_as_its_own_page_does(built_book):
+    home = (HTML / "index.html").read_text(encoding="utf-8")
+    shown = dict(re.findall(r'<span class="swp-secnum" data-doc="([^"]+)">([^<]*)</span>', home))
+    assert "book/05_sensitivity" in shown
+    for doc, label in shown.items():
+        m = re.search(r'<h1><span class="section-number">([\d.]+?)\.? </span>',
+                      (HTML / f"{doc}.html").read_text(encoding="utf-8"))
+        assert m and m.group(1) == label, f"the home page numbers {doc} {label}, its page {m and m.group(1)}"
+
+
+@pytest.mark.browser
+def test_radio_groups_are_named_and_header_buttons_show_focus(book_url, offline):
+    tab = _open(offline, f"{book_url}/book/02_continuity.html", DESKTOP)
+    groups = tab.locator(".swp-chart [role=radiogroup]")
+    assert groups.count() >= 2
+    for i in range(groups.count()):
+        assert groups.nth(i).get_attribute("aria-label").strip()
+    button = tab.locator(".article-header-buttons .dropdown-toggle").first
+    button.focus()
+    tab.keyboard.press("Shift+Tab")
+    tab.keyboard.press("Tab")
+    assert tab.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") != "none"
+    pdf = tab.locator(".btn-download-pdf-button")
+    printed = tab.locator(".swp-pdf-links:not([hidden]) a")
+    if printed.count():
+        assert pdf.get_attribute("onclick") is None
+    else:
+        assert pdf.inner_text().strip() == "Print"
+
+
+def test_the_contract_designer_keeps_its_cost_axis_and_one_money_format():
+    from swp_models.figures import contracts as fig
+
+    spec = fig.design_chart().to_dict()
+    text = json.dumps(spec)
+    scales = re.findall(r'"field": "cost", "scale": (\{.*?\}\})', text)
+    assert scales and all('"expr"' in s and "ch5_design_scope" in s for s in scales), scales
+    assert '"zero": false' not in text
+    assert "'m'" in text  # £ millions above £1,000k, as the rest of the book writes them

@@ -346,9 +346,18 @@ def design_chart() -> alt.VConcatChart:
         .transform_calculate(view=json.dumps(views) + "[datum.view]")
     cues = series_cues("view:N", list(views.values()), [PALETTE[0], "#9a9a9a"], shape=True)
     colour = cues["color"]
-    curves = curve_base.mark_line().encode(
-        x=alt.X("s:Q", title="Practice's share beyond the threshold", scale=alt.Scale(domain=[0, 1])),
-        y=alt.Y("cost:Q", title="Council's expected cost (£k a year)", scale=alt.Scale(zero=False)),
+    # The cost axis is fixed for each scope (over every share, threshold, baseline and tolerance the
+    # grid holds), so moving a control moves the curves, not the axis.
+    span = costs.merge(terms[["id", "scope"]], on="id").melt(["scope"], ["fixed", "effort"]) \
+        .groupby("scope")["value"].agg(["min", "max"])
+    pad = 0.03 * (span["max"] - span["min"]).clip(lower=1.0)
+    lo, hi = (span["min"] - pad).round(1), (span["max"] + pad).round(1)
+    domain = " : ".join(f"{scope.name} == {json.dumps(k)} ? [{lo[k]}, {hi[k]}]" for k in span.index) \
+        + f" : [{lo.min()}, {hi.max()}]"
+    curves = curve_base.mark_line(clip=True).encode(
+        x=alt.X("s:Q", title="Practice's share beyond the threshold", scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format=".0%", values=[0, 0.25, 0.5, 0.75, 1])),
+        y=alt.Y("cost:Q", title="Council's expected cost (£k a year)", scale=alt.Scale(domain=alt.ExprRef(domain))),
         color=colour, strokeDash=cues["strokeDash"],
     )
     marks = curve_base.transform_filter(at_share).mark_point(filled=True, size=100, opacity=1).encode(
@@ -374,7 +383,8 @@ def design_chart() -> alt.VConcatChart:
             label=json.dumps(labels) + "[datum.key]",
             order=f"indexof({keys!r}, datum.key)",
             text="indexof(['power', 'p_loss', 'p_fail'], datum.key) >= 0 ? format(datum.value, '.0%') : "
-                 "(datum.value < 0 ? '−£' : '£') + format(abs(datum.value), ',.1f') + 'k'",
+                 "(datum.value < 0 ? '−£' : '£') + (abs(datum.value) >= 1000 ? "
+                 "format(abs(datum.value) / 1000, '.2f') + 'm' : format(abs(datum.value), ',.1f') + 'k')",
         )
     y = alt.Y("label:N", sort=alt.EncodingSortField("order"), axis=None)
     names = readout.mark_text(align="left", fontSize=12).encode(y=y, text="label:N", x=alt.value(0))
