@@ -41,7 +41,15 @@
     walk(spec, function (n) {
       if (n.hconcat) { n.vconcat = n.hconcat; delete n.hconcat; }
       [n.facet, n.encoding, n.repeat].forEach(function (o) {
-        if (o && o.column && !o.row) { o.row = o.column; delete o.column; }
+        if (o && o.column && !o.row) {
+          o.row = o.column;
+          delete o.column;
+          // Each panel's name above it, level, rather than turned on its side beside a panel shorter than it.
+          if (o.row && typeof o.row === "object" && !Array.isArray(o.row) && o.row.field) {
+            o.row.header = Object.assign({}, o.row.header || {}, { labelAngle: 0, labelOrient: "top", labelAnchor: "start",
+              labelAlign: "left", labelPadding: 4, titleOrient: "top", titleAngle: 0, titleAnchor: "start" });
+          }
+        }
       });
     });
   }
@@ -96,8 +104,104 @@
     spec.config.legend = spec.config.legend || {};
     spec.config.legend.labelLimit = Math.max(90, Math.floor(width * 0.6));
     if (narrow) { legendsOneALine(spec, width); }
-    spec.config.text = spec.config.text || {};
-    if (spec.config.text.limit === undefined) { spec.config.text.limit = Math.floor(width * (narrow ? 0.45 : 0.6)); }
+    wrapLabels(spec, width, limit);
+    // Tick labels that would touch are thinned out rather than drawn over one another.
+    spec.config.axis.labelOverlap = spec.config.axis.labelOverlap || "greedy";
+    spec.config.axis.labelSeparation = Math.max(spec.config.axis.labelSeparation || 0, 6);
+    spec.config.axisX = spec.config.axisX || {};
+    if (narrow && spec.config.axisX.tickCount === undefined) { spec.config.axisX.tickCount = 4; }
+  }
+  // ---- Labels that wrap instead of being cut ("…") ---------------------------------------
+  // Category labels on the y axis, legend labels and text marks drawn from a field are broken into
+  // lines of at most `chars` characters by a Vega expression (a label that is an array of lines is
+  // drawn on several lines); a y axis whose labels now take several lines gets taller bands.
+  var TEXT_PX = 7.2;  // the width of an average character of 12 px text
+  function wrapExpr(chars, what) {
+    return "split(trim(replace(" + what + ", regexp('(.{1," + chars + "}|\\\\S+)(?:\\\\s+|$)', 'g'), '$1\\n')), '\\n')";
+  }
+  function linesOf(text, chars) {
+    var w = wrapText(String(text), chars);
+    return Array.isArray(w) ? w.length : 1;
+  }
+  // The distinct values of a field across the chart's inline data (read once a field, when asked).
+  function fieldValues(spec) {
+    var sets = null, cache = {};
+    return function (field) {
+      if (!(field in cache)) {
+        sets = sets || datasets(spec);
+        var seen = {};
+        sets.forEach(function (d) {
+          d.rows.forEach(function (r) { if (r[field] !== undefined && r[field] !== null) { seen[String(r[field])] = true; } });
+        });
+        cache[field] = Object.keys(seen);
+      }
+      return cache[field];
+    };
+  }
+  var CATEGORY = { nominal: true, ordinal: true };
+  var LEGEND_CHANNELS = ["color", "fill", "stroke", "strokeDash", "shape", "size", "opacity"];
+  function wrapLabels(spec, width, limit) {
+    var values = fieldValues(spec);
+    var narrow = width < 560;
+    var axisChars = Math.max(12, Math.floor(limit / TEXT_PX));
+    var legendChars = Math.max(14, Math.floor((narrow ? width - 60 : width * 0.6) / TEXT_PX));
+    var textChars = Math.max(14, Math.floor(width * (narrow ? 0.4 : 0.5) / TEXT_PX));
+    function visit(node, sizer, inLayer) {
+      if (Array.isArray(node)) { node.forEach(function (n) { visit(n, sizer, inLayer); }); return; }
+      if (!node || typeof node !== "object") { return; }
+      var here = inLayer ? sizer : node;
+      var enc = node.encoding;
+      if (enc) {
+        var y = enc.y;
+        if (y && CATEGORY[y.type] && typeof y.field === "string" && y.axis !== null) {
+          y.axis = y.axis || {};
+          if (!y.axis.labelExpr) {
+            y.axis.labelExpr = wrapExpr(axisChars, "datum.label");
+            y.axis.labelLimit = 0;
+            var vals = values(y.field);
+            var lines = Math.max.apply(null, [1].concat(vals.map(function (v) { return linesOf(v, axisChars); })));
+            if (lines > 1) {
+              var need = 15 * lines + 4;
+              if (here.height && typeof here.height === "object" && typeof here.height.step === "number") {
+                here.height.step = Math.max(here.height.step, need);
+              } else if (typeof here.height === "number") {
+                here.height = Math.max(here.height, need * Math.max(1, vals.length));
+              } else if (here.height === undefined) { here.height = { step: Math.max(20, need) }; }
+            }
+          }
+        }
+        LEGEND_CHANNELS.forEach(function (ch) {
+          var c = enc[ch];
+          if (c && CATEGORY[c.type] && c.legend !== null) {
+            c.legend = c.legend || {};
+            if (!c.legend.labelExpr) { c.legend.labelExpr = wrapExpr(legendChars, "datum.label"); c.legend.labelLimit = 0; }
+          }
+        });
+        var t = enc.text;
+        var mark = typeof node.mark === "string" ? node.mark : node.mark && node.mark.type;
+        if (mark === "text" && t && typeof t.field === "string" && !t.format && !t.aggregate &&
+            t.type !== "quantitative" && /^[A-Za-z_][A-Za-z0-9_]*$/.test(t.field) &&
+            values(t.field).some(function (v) { return v.length > 2 * textChars; })) {
+          // Only long text (a headline) is wrapped: a short label keeps its one line, placed as drawn.
+          node.transform = (node.transform || []).concat([{ calculate: wrapExpr(textChars, "'' + datum." + t.field), as: t.field + "_lines" }]);
+          enc.text = { field: t.field + "_lines", type: "nominal" };
+        }
+      }
+      // Panel names (facet headers) wrap too.
+      var facets = [node.facet, node.facet && node.facet.row, node.facet && node.facet.column,
+                    enc && enc.row, enc && enc.column, enc && enc.facet];
+      facets.forEach(function (f) {
+        if (f && typeof f === "object" && typeof f.field === "string" && f.header !== null) {
+          f.header = f.header || {};
+          if (!f.header.labelExpr) { f.header.labelExpr = wrapExpr(legendChars, "datum.label"); }
+          f.header.labelLimit = 0;
+        }
+      });
+      if (node.layer) { visit(node.layer, here, true); }
+      ["vconcat", "hconcat", "concat"].forEach(function (k) { if (node[k]) { visit(node[k], null, false); } });
+      if (node.spec) { visit(node.spec, null, false); }
+    }
+    visit(spec, spec, false);
   }
   // Legends one under another below the chart, one entry a line (on a phone, or wherever a legend
   // in a row is what makes the chart wider than its column).

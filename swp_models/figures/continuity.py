@@ -314,7 +314,8 @@ def distribution_chart(scenarios: Mapping[str, cm.ContinuityScenario] | None = N
     names = list(frame["scenario"].drop_duplicates())
     period = selector("ch2_dist_period", "Year", ["First year of an episode", "A year later in care"],
                       "First year of an episode", radio=True)
-    model = selector("ch2_dist_model", "Reading", ["Poisson", "Workers keep their type"], "Poisson", radio=True)
+    model = selector("ch2_dist_model", "How changes of worker happen", ["Poisson", "Workers keep their type"], "Poisson",
+                     labels=["At random, at a steady rate (Poisson)", "Workers keep their type"], radio=True)
     labels = list(frame["label"].drop_duplicates())
     chart = (
         alt.Chart(frame)
