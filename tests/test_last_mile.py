@@ -347,3 +347,22 @@ def test_the_contract_designer_keeps_its_cost_axis_and_one_money_format():
     assert scales and all('"expr"' in s and "ch5_design_scope" in s for s in scales), scales
     assert '"zero": false' not in text
     assert "'m'" in text  # £ millions above £1,000k, as the rest of the book writes them
+
+
+# ---------------------------------------------------------------- 6. one way to summarise a chapter
+
+#: The chapters that open with the callout so far (chapters 6-9 follow in their own change).
+SUMMARISED = ["01_problem", "02_continuity", "03_child_costs", "04_practice_costs", "05_contracts", "05_sensitivity"]
+
+
+@pytest.mark.parametrize("name", SUMMARISED)
+def test_a_chapter_opens_with_at_most_five_bold_findings(name):
+    cells = json.loads((ROOT / "book" / f"{name}.ipynb").read_text(encoding="utf-8"))["cells"]
+    first = "".join(cells[0]["source"])
+    m = re.search(r"```\{admonition\} In brief\n:class: important\n(.*?)\n```", first, re.S)
+    assert m, f"{name} does not open with the 'In brief' callout"
+    bullets = re.findall(r"^\* (.*?)(?=^\* |\Z)", m.group(1), re.S | re.M)
+    assert 1 <= len(bullets) <= 5, f"{name}: {len(bullets)} findings"
+    for b in bullets:
+        assert b.startswith("**"), f"{name}: a finding without its bold line: {b[:60]!r}"
+    assert "**In brief.**" not in first and "In short:" not in first
