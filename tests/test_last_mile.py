@@ -366,3 +366,77 @@ def test_a_chapter_opens_with_at_most_five_bold_findings(name):
     for b in bullets:
         assert b.startswith("**"), f"{name}: a finding without its bold line: {b[:60]!r}"
     assert "**In brief.**" not in first and "In short:" not in first
+
+
+# ---------------------------------------------------------------- 1. no text cut off
+
+#: Every chart's visible text: any ending in "…" (cut by a label or text limit), and any pair of texts
+#: drawn over one another (more than a quarter of the smaller one covered).
+_CHART_TEXT = """() => {
+  const out = [];
+  document.querySelectorAll('.swp-chart').forEach((c, i) => {
+    const texts = Array.from(c.querySelectorAll('.swp-chart-view svg text')).filter(t => t.getClientRects().length
+      && t.getAttribute('opacity') !== '0' && getComputedStyle(t).opacity !== '0' && t.textContent.trim());
+    const where = (c.closest('figure[id]') || c).id;
+    texts.filter(t => /\\u2026$/.test(t.textContent.trim())).forEach(t => out.push(where + ' cut: ' + t.textContent.trim()));
+    const boxes = texts.map(t => ({t: t.textContent.trim(), r: t.getBoundingClientRect()})).filter(b => b.r.width > 1);
+    for (let a = 0; a < boxes.length; a++) for (let b = a + 1; b < boxes.length; b++) {
+      const A = boxes[a].r, B = boxes[b].r;
+      const w = Math.min(A.right, B.right) - Math.max(A.left, B.left);
+      const h = Math.min(A.bottom, B.bottom) - Math.max(A.top, B.top);
+      if (w > 2 && h > 2 && w * h > 0.25 * Math.min(A.width * A.height, B.width * B.height)) {
+        out.push(where + ' overlap: ' + boxes[a].t.slice(0, 40) + ' / ' + boxes[b].t.slice(0, 40));
+      }
+    }
+  });
+  return out;
+}"""
+
+
+def _chart_pages() -> list[str]:
+    return [p for p in _chapter_pages() + ["book/05_sensitivity.html"]
+            if (HTML / p).is_file() and 'class="swp-chart"' in (HTML / p).read_text(encoding="utf-8")]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+@pytest.mark.parametrize("page", _chart_pages())
+def test_no_chart_text_is_cut_or_drawn_over_other_text(page, width, book_url, offline):
+    tab = _open(offline, f"{book_url}/{page}", width)
+    bad = tab.evaluate(_CHART_TEXT)
+    assert not bad, f"{page} at {width} px:\n" + "\n".join(bad)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page", _chart_pages())
+def test_no_chart_text_is_cut_in_print(page, book_url, offline):
+    # As scripts/make_pdfs.py prints: charts fitted to an A4 text column, then the print stylesheet.
+    tab = _open(offline, f"{book_url}/{page}", 700, 1000)
+    tab.emulate_media(media="print")
+    bad = tab.evaluate(_CHART_TEXT)
+    assert not bad, f"{page} in print:\n" + "\n".join(bad)
+
+
+def test_build_time_drawings_wrap_long_labels_instead_of_cutting_them():
+    import sys
+
+    import vl_convert as vlc
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    import swp_static_charts as static
+
+    from swp_models.charts import _vega_lite_version
+
+    long = "Emotional or behavioural difficulties and offending, the dearest group of all"
+    spec = {"datasets": {"d": [{"group": long, "cost": 3}, {"group": "None", "cost": 1}]},
+            "data": {"name": "d"}, "mark": "bar",
+            "encoding": {"y": {"field": "group", "type": "nominal"}, "x": {"field": "cost", "type": "quantitative"},
+                         "color": {"field": "group", "type": "nominal"}}}
+    drawn = static.desktop_spec(spec, width=390)
+    assert "labelExpr" in drawn["encoding"]["y"]["axis"] and drawn["encoding"]["y"]["axis"]["labelLimit"] == 0
+    assert drawn["height"]["step"] > 20  # room for the label's lines
+    svg = vlc.vegalite_to_svg(drawn, vl_version=_vega_lite_version())
+    assert "\u2026" not in svg and svg.count("<tspan") >= 3
+    assert "<tspan" not in vlc.vegalite_to_svg(static.desktop_spec({**spec, "encoding": {
+        "y": {"field": "group", "type": "nominal"}, "x": {"field": "cost", "type": "quantitative"}},
+        "datasets": {"d": [{"group": "Short", "cost": 1}]}}), vl_version=_vega_lite_version())

@@ -426,7 +426,10 @@ def pooling_chart(
     x = alt.X("children:Q", title="Children pooled (log scale)", scale=alt.Scale(type="log", domain=[10, 5000]),
               axis=alt.Axis(values=named, format=",.0f"))
     y = alt.Y("p:Q", title="Chance cost per child overshoots (%)", scale=alt.Scale(domain=[0, 40]))
-    color = alt.Color("overshoot:N", title="Cost per child", scale=alt.Scale(range=[PALETTE[0], PALETTE[1]]),
+    # Colour and the dots' shape share one domain, order and legend, so they are one legend, not two.
+    overshoots = list(dict.fromkeys(long["overshoot"]))
+    color = alt.Color("overshoot:N", title="Cost per child", sort=overshoots,
+                      scale=alt.Scale(domain=overshoots, range=[PALETTE[0], PALETTE[1]]),
                       legend=alt.Legend(direction="vertical"))
     lines = alt.Chart(long).transform_filter(chosen).mark_line().encode(
         x=x, y=y, color=color,
@@ -436,7 +439,8 @@ def pooling_chart(
                                   legend=alt.Legend(direction="vertical", labelLimit=0)),
     )
     # The two thresholds differ by the dots' shape as well as by colour.
-    shape = alt.Shape("overshoot:N", title="Cost per child", scale=alt.Scale(range=["circle", "square"]),
+    shape = alt.Shape("overshoot:N", title="Cost per child", sort=overshoots,
+                      scale=alt.Scale(domain=overshoots, range=["circle", "square"]),
                       legend=alt.Legend(direction="vertical"))
     points = alt.Chart(long[(long["method"] == "exact calculation") & long["children"].isin(named)]).transform_filter(
         chosen).mark_point(filled=True, size=50, opacity=1).encode(
