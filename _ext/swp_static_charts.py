@@ -10,7 +10,8 @@ those on screen first (see ``swpChart`` in ``_static/swp-charts.js``). A reader 
 scripts keeps the drawings.
 
 The drawing is made for the book's desktop column (:data:`COLUMN_WIDTH`), with the same title
-wrapping and label limits the page's script applies at that width (:func:`desktop_spec`); on a
+wrapping, label wrapping (:func:`wrap_labels`: labels break into lines rather than end in "…") and
+label limits the page's script applies at that width (:func:`desktop_spec`); on a
 narrower screen it is scaled to the column until the live chart, fitted to that column, replaces it.
 Drawings are cached by the spec's hash in ``_build/.swp-static-charts`` so a rebuild redraws only
 charts that changed.
@@ -121,7 +122,21 @@ def _field_values(spec: dict[str, Any]):
     import io
 
     rows: list[dict] = []
-    for data in (spec.get("datasets") or {}).values():
+    inline: list[Any] = []
+
+    def find(node: Any) -> None:
+        if isinstance(node, dict):
+            data = node.get("data")
+            if isinstance(data, dict) and "values" in data:
+                inline.append(data["values"])
+            for v in node.values():
+                find(v)
+        elif isinstance(node, list):
+            for v in node:
+                find(v)
+
+    find(spec)
+    for data in [*(spec.get("datasets") or {}).values(), *inline]:
         if isinstance(data, str):
             rows += list(csv.DictReader(io.StringIO(data)))
         elif isinstance(data, list):
