@@ -4,8 +4,10 @@
   the theme's font-awesome script are dropped from every page (the few icons come from
   ``_static/swp-icons.css``); the Vega bundle is loaded only on pages with a chart and MathJax only
   on pages with mathematics; widget state the static pages cannot use is removed.
-* Every page ends with a colophon: version, commit and build date, the repository, and links to the
-  PDF of the page and of the whole book (printed by ``scripts/make_pdfs.py`` after the build).
+* Every page ends with a colophon: version, commit and build date, where the code is (the public
+  https address set in ``_config.yml``, or else the source as a zip beside the pages), how to cite it
+  (``CITATION.cff``, served beside the pages), and links to the PDF of the page and of the whole book,
+  shown once ``scripts/make_pdfs.py`` has printed them.
 * The ``swp-findings`` directive writes the home page's headline findings from
   :mod:`swp_models.findings`, the registry the chapters' key-results tables and
   ``python -m swp_models reproduce`` also use; the key results are written beside the pages as CSV.
@@ -60,10 +62,38 @@ def _git(*args: str) -> str:
 
 
 def _repository_url(app) -> str:
-    url = (app.config.html_theme_options or {}).get("repository_url", "") or _git("remote", "get-url", "origin")
-    if url.startswith("git@"):
-        url = "https://" + url[4:].replace(":", "/", 1)
-    return url.removesuffix(".git")
+    """The public address of the book's repository: ``repository: url:`` in ``_config.yml``, if it is
+    an https address; otherwise "" (never a local path or the remote of the machine that built it)."""
+    url = str((app.config.html_theme_options or {}).get("repository_url", "") or "").strip()
+    return url.removesuffix(".git") if re.fullmatch(r"https://[^\s/]+\.[^\s/]+/\S+", url) else ""
+
+
+#: The source the book was built from, as a zip beside the pages when no public address is set.
+SOURCE_DIR = "source"
+SOURCE_ZIP = "swp-workbook-source.zip"
+#: What the source archive holds (paths relative to the repository).
+_SOURCE_ITEMS = ("README.md", "LICENSE", "CITATION.cff", "Makefile", "requirements.txt", "pyproject.toml",
+                 "_config.yml", "_toc.yml", "index.md", "datapackage.json", "swp_models", "data", "book", "tests",
+                 "scripts", "_ext", "_static", "apps", "benchmarks", ".ci")
+_SOURCE_SKIP = re.compile(r"(^|/)(__pycache__|\.ipynb_checkpoints|\.pytest_cache)(/|$)|\.pyc$|^_static/vega-bundle\.js$")
+
+
+def write_source_zip(target: Path, root: Path = ROOT) -> Path:
+    """Write the book's source (:data:`_SOURCE_ITEMS`, as on disk) to ``target`` as a zip with fixed dates."""
+    import zipfile
+
+    files = []
+    for item in _SOURCE_ITEMS:
+        top = root / item
+        found = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file()) if top.is_dir() else []
+        files += [p for p in found if not _SOURCE_SKIP.search(p.relative_to(root).as_posix())]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
+        for path in files:
+            info = zipfile.ZipInfo("swp-workbook/" + path.relative_to(root).as_posix(), (2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, path.read_bytes())
+    return target
 
 
 def _drop_scripts(app, pagename, templatename, context, doctree):
@@ -101,8 +131,10 @@ def _colophon(app, pagename, templatename, context, doctree):
     meta = app.env.swp_build
     pathto = context["pathto"]
     repo = meta["repository"]
+    source = pathto(f"{SOURCE_DIR}/{SOURCE_ZIP}", 1)
     where = (f'<a href="{repo}">{repo}</a>' if repo
-             else f'the repository this book was built from (commit <code>{meta["commit"]}</code>)')
+             else f'<a href="{source}" download>the source this page was built from (zip)</a>, as the repository '
+                  'is not yet at a public address')
     page_pdf = pathto(f"{PDF_DIR}/{pdf_name(pagename)}", 1)
     book_pdf = pathto(f"{PDF_DIR}/{BOOK_PDF}", 1)
     repro = pathto("book/reproducing")
@@ -115,8 +147,10 @@ def _colophon(app, pagename, templatename, context, doctree):
         '<aside class="swp-colophon" aria-label="About this page">'
         f'<p><span class="swp-version">Social Work Practices workbook, version {meta["version"]}'
         f'{" (commit " + meta["commit"] + ")" if meta["commit"] else ""}, built {meta["date"]}.</span> '
-        f'Code and data: {where}; <a href="{repro}">how to reproduce it</a>.</p>'
-        f'<p class="swp-pdf-links">PDF: <a href="{page_pdf}">this page</a> · '
+        f'Code and data: {where}; <a href="{repro}">how to reproduce it</a>; '
+        f'<a href="{pathto("CITATION.cff", 1)}">how to cite it (CITATION.cff)</a>.</p>'
+        # Shown by scripts/make_pdfs.py once it has printed the PDFs, so no page links a missing one.
+        f'<p class="swp-pdf-links" hidden>PDF: <a href="{page_pdf}">this page</a> · '
         f'<a href="{book_pdf}">the whole book</a></p>'
         + (f'<p class="swp-workbook-link">Your council\'s own numbers: <a href="'
            f'{pathto(WORKBOOK_DIR + "/" + WORKBOOK_FILE, 1)}" download>the costing workbook (.xlsx)</a> · '
@@ -187,7 +221,8 @@ class FindingsDirective(SphinxDirective):
                           f'<span class="visually-hidden">: {escape(basis)}</span>')
             body.append(f'<tr><td>{escape(r["label"])}</td><td><strong>{escape(r["Value"])}</strong></td>'
                         f'<td><a class="reference internal" href="{uri}" title="{escape(r["title"])}">'
-                        f'{escape(r["chapter"])}</a></td><td>{rests}</td></tr>')
+                        f'<span class="swp-secnum" data-doc="{escape(r["page"])}">{escape(r["chapter"])}</span>'
+                        f'</a></td><td>{rests}</td></tr>')
         from swp_models.scenario import Scenario
 
         head = self._HEAD.format(year=Scenario.central().price_year)
@@ -234,6 +269,25 @@ def _outdated(path: Path) -> bool:
     return max(p.stat().st_mtime for p in sources) >= path.stat().st_mtime
 
 
+_SECNUM = re.compile(r'<span class="swp-secnum" data-doc="([^"]+)">[^<]*</span>')
+
+
+def _section_numbers(app, doctree, docname):
+    """A chapter or section named by number on another page (the home page's findings) carries the
+    number its own page shows ("5.15" for a page that is a section of chapter 5)."""
+
+    def number(m: re.Match) -> str:
+        secnum = app.env.toc_secnumbers.get(m.group(1), {}).get("")
+        return m.group(0) if not secnum else m.group(0).replace(
+            m.group(0)[m.group(0).index(">") + 1:-len("</span>")], ".".join(str(n) for n in secnum))
+
+    for node in list(doctree.findall(nodes.raw)):
+        if "html" in node.get("format", "") and "swp-secnum" in node.astext():
+            text = _SECNUM.sub(number, node.astext())
+            if text != node.astext():
+                node.replace_self(nodes.raw(text, text, format=node["format"]))
+
+
 def _write_downloads(app, exception):
     if exception is not None or app.builder.format != "html":
         return
@@ -271,6 +325,9 @@ def _write_downloads(app, exception):
     package = ROOT / "datapackage.json"
     if package.is_file():
         shutil.copy2(package, out / "datapackage.json")
+    shutil.copy2(ROOT / "CITATION.cff", out / "CITATION.cff")
+    if not app.env.swp_build["repository"]:
+        write_source_zip(out / SOURCE_DIR / SOURCE_ZIP)
 
 
 def setup(app):
@@ -280,6 +337,7 @@ def setup(app):
     app.connect("html-page-context", _colophon, priority=901)
     app.connect("build-finished", _write_downloads)
     app.connect("doctree-resolved", _cite_table_keys)
+    app.connect("doctree-resolved", _section_numbers)
     app.add_directive("swp-findings", FindingsDirective)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 

@@ -10,7 +10,8 @@ those on screen first (see ``swpChart`` in ``_static/swp-charts.js``). A reader 
 scripts keeps the drawings.
 
 The drawing is made for the book's desktop column (:data:`COLUMN_WIDTH`), with the same title
-wrapping and label limits the page's script applies at that width (:func:`desktop_spec`); on a
+wrapping, label wrapping (:func:`wrap_labels`: labels break into lines rather than end in "…") and
+label limits the page's script applies at that width (:func:`desktop_spec`); on a
 narrower screen it is scaled to the column until the live chart, fitted to that column, replaces it.
 Drawings are cached by the spec's hash in ``_build/.swp-static-charts`` so a rebuild redraws only
 charts that changed.
@@ -96,8 +97,132 @@ def desktop_spec(spec: dict[str, Any], width: int = COLUMN_WIDTH) -> dict[str, A
     config = out.setdefault("config", {})
     config.setdefault("axis", {})["labelLimit"] = limit
     config.setdefault("legend", {})["labelLimit"] = max(90, width * 6 // 10)
-    config.setdefault("text", {}).setdefault("limit", width * 6 // 10)
+    wrap_labels(out, width, limit)
+    config["axis"].setdefault("labelOverlap", "greedy")
+    config["axis"]["labelSeparation"] = max(config["axis"].get("labelSeparation", 0), 6)
     return out
+
+
+#: The width of an average character of 12 px text, in px (``TEXT_PX`` in the page's script).
+_TEXT_PX = 7.2
+_CATEGORY = ("nominal", "ordinal")
+_LEGEND_CHANNELS = ("color", "fill", "stroke", "strokeDash", "shape", "size", "opacity")
+_FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def wrap_expr(chars: int, what: str) -> str:
+    """A Vega expression breaking the text ``what`` into lines of at most ``chars`` characters (a long
+    word keeps its line), as an array of lines, which Vega draws one under another."""
+    return (f"split(trim(replace({what}, regexp('(.{{1,{chars}}}|\\\\S+)(?:\\\\s+|$)', 'g'), '$1\\n')), "
+            "'\\n')")
+
+
+def _field_values(spec: dict[str, Any]):
+    import csv
+    import io
+
+    rows: list[dict] = []
+    inline: list[Any] = []
+
+    def find(node: Any) -> None:
+        if isinstance(node, dict):
+            data = node.get("data")
+            if isinstance(data, dict) and "values" in data:
+                inline.append(data["values"])
+            for v in node.values():
+                find(v)
+        elif isinstance(node, list):
+            for v in node:
+                find(v)
+
+    find(spec)
+    for data in [*(spec.get("datasets") or {}).values(), *inline]:
+        if isinstance(data, str):
+            rows += list(csv.DictReader(io.StringIO(data)))
+        elif isinstance(data, list):
+            rows += [r for r in data if isinstance(r, dict)]
+    cache: dict[str, list[str]] = {}
+
+    def values(field: str) -> list[str]:
+        if field not in cache:
+            cache[field] = sorted({str(r[field]) for r in rows if r.get(field) is not None})
+        return cache[field]
+
+    return values
+
+
+def wrap_labels(spec: dict[str, Any], width: int, limit: int) -> None:
+    """Category labels on a y axis, legend labels, panel names and long text drawn from a field wrap
+    instead of being cut with "…" (``wrapLabels`` in ``_static/swp-charts.js``, wide case)."""
+    values = _field_values(spec)
+    axis_chars = max(12, int(limit / _TEXT_PX))
+    legend_chars = max(14, int(width * 0.6 / _TEXT_PX))
+    text_chars = max(14, int(width * 0.5 / _TEXT_PX))
+
+    def visit(node: Any, sizer: dict | None, in_layer: bool) -> None:
+        if isinstance(node, list):
+            for n in node:
+                visit(n, sizer, in_layer)
+            return
+        if not isinstance(node, dict):
+            return
+        here = sizer if in_layer and sizer is not None else node
+        enc = node.get("encoding") if isinstance(node.get("encoding"), dict) else None
+        if enc:
+            y = enc.get("y")
+            if isinstance(y, dict) and y.get("type") in _CATEGORY and isinstance(y.get("field"), str) \
+                    and y.get("axis", {}) is not None:
+                axis = y.setdefault("axis", {})
+                if not axis.get("labelExpr"):
+                    axis["labelExpr"] = wrap_expr(axis_chars, "datum.label")
+                    axis["labelLimit"] = 0
+                    vals = values(y["field"])
+                    lines = max([1] + [len(_as_list(_wrap(v, axis_chars))) for v in vals])
+                    if lines > 1:
+                        need = 15 * lines + 4
+                        height = here.get("height")
+                        if isinstance(height, dict) and isinstance(height.get("step"), (int, float)):
+                            height["step"] = max(height["step"], need)
+                        elif isinstance(height, (int, float)) and not isinstance(height, bool):
+                            here["height"] = max(height, need * max(1, len(vals)))
+                        elif height is None:
+                            here["height"] = {"step": max(20, need)}
+            for ch in _LEGEND_CHANNELS:
+                c = enc.get(ch)
+                if isinstance(c, dict) and c.get("type") in _CATEGORY and c.get("legend", {}) is not None:
+                    legend = c.setdefault("legend", {})
+                    if not legend.get("labelExpr"):
+                        legend["labelExpr"] = wrap_expr(legend_chars, "datum.label")
+                        legend["labelLimit"] = 0
+            t = enc.get("text")
+            mark = node.get("mark")
+            mark = mark.get("type") if isinstance(mark, dict) else mark
+            if mark == "text" and isinstance(t, dict) and isinstance(t.get("field"), str) and not t.get("format") \
+                    and not t.get("aggregate") and t.get("type") != "quantitative" and _FIELD_NAME.match(t["field"]) \
+                    and any(len(v) > 2 * text_chars for v in values(t["field"])):
+                node["transform"] = list(node.get("transform") or []) + [
+                    {"calculate": wrap_expr(text_chars, "'' + datum." + t["field"]), "as": t["field"] + "_lines"}]
+                enc["text"] = {"field": t["field"] + "_lines", "type": "nominal"}
+        facet = node.get("facet") if isinstance(node.get("facet"), dict) else {}
+        for f in (facet, facet.get("row"), facet.get("column"), *(enc.get(k) for k in ("row", "column", "facet")
+                                                                    if enc)):
+            if isinstance(f, dict) and isinstance(f.get("field"), str) and f.get("header", {}) is not None:
+                header = f.setdefault("header", {})
+                header.setdefault("labelExpr", wrap_expr(legend_chars, "datum.label"))
+                header["labelLimit"] = 0
+        if "layer" in node:
+            visit(node["layer"], here, True)
+        for key in ("vconcat", "hconcat", "concat"):
+            if key in node:
+                visit(node[key], None, False)
+        if isinstance(node.get("spec"), dict):
+            visit(node["spec"], None, False)
+
+    visit(spec, spec, False)
+
+
+def _as_list(x: Any) -> list:
+    return x if isinstance(x, list) else [x]
 
 
 def chart_svg(spec: dict[str, Any], cache: Path | None = None) -> str:

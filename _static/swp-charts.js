@@ -14,8 +14,10 @@
  * is live.
  *
  * Scenario links: the value of every control the reader moves is kept in the page address's hash
- * (#name=value&..., values as JSON), so the address is a link to that scenario. A page opened with
- * such a hash sets those controls (and every chart that shares them) before it is marked drawn.
+ * (#figure&name=value&..., values as JSON), so the address is a link to that scenario that opens at
+ * the figure last moved. A page opened with such a hash scrolls to that figure and sets those
+ * controls (and every chart that shares them) before it is marked drawn; a value a chart does not
+ * offer is left at its default, with a notice on the chart.
  */
 (function () {
   "use strict";
@@ -39,7 +41,15 @@
     walk(spec, function (n) {
       if (n.hconcat) { n.vconcat = n.hconcat; delete n.hconcat; }
       [n.facet, n.encoding, n.repeat].forEach(function (o) {
-        if (o && o.column && !o.row) { o.row = o.column; delete o.column; }
+        if (o && o.column && !o.row) {
+          o.row = o.column;
+          delete o.column;
+          // Each panel's name above it, level, rather than turned on its side beside a panel shorter than it.
+          if (o.row && typeof o.row === "object" && !Array.isArray(o.row) && o.row.field) {
+            o.row.header = Object.assign({}, o.row.header || {}, { labelAngle: 0, labelOrient: "top", labelAnchor: "start",
+              labelAlign: "left", labelPadding: 4, titleOrient: "top", titleAngle: 0, titleAnchor: "start" });
+          }
+        }
       });
     });
   }
@@ -94,8 +104,104 @@
     spec.config.legend = spec.config.legend || {};
     spec.config.legend.labelLimit = Math.max(90, Math.floor(width * 0.6));
     if (narrow) { legendsOneALine(spec, width); }
-    spec.config.text = spec.config.text || {};
-    if (spec.config.text.limit === undefined) { spec.config.text.limit = Math.floor(width * (narrow ? 0.45 : 0.6)); }
+    wrapLabels(spec, width, limit);
+    // Tick labels that would touch are thinned out rather than drawn over one another.
+    spec.config.axis.labelOverlap = spec.config.axis.labelOverlap || "greedy";
+    spec.config.axis.labelSeparation = Math.max(spec.config.axis.labelSeparation || 0, 6);
+    spec.config.axisX = spec.config.axisX || {};
+    if (narrow && spec.config.axisX.tickCount === undefined) { spec.config.axisX.tickCount = 4; }
+  }
+  // ---- Labels that wrap instead of being cut ("…") ---------------------------------------
+  // Category labels on the y axis, legend labels and text marks drawn from a field are broken into
+  // lines of at most `chars` characters by a Vega expression (a label that is an array of lines is
+  // drawn on several lines); a y axis whose labels now take several lines gets taller bands.
+  var TEXT_PX = 7.2;  // the width of an average character of 12 px text
+  function wrapExpr(chars, what) {
+    return "split(trim(replace(" + what + ", regexp('(.{1," + chars + "}|\\\\S+)(?:\\\\s+|$)', 'g'), '$1\\n')), '\\n')";
+  }
+  function linesOf(text, chars) {
+    var w = wrapText(String(text), chars);
+    return Array.isArray(w) ? w.length : 1;
+  }
+  // The distinct values of a field across the chart's inline data (read once a field, when asked).
+  function fieldValues(spec) {
+    var sets = null, cache = {};
+    return function (field) {
+      if (!(field in cache)) {
+        sets = sets || datasets(spec);
+        var seen = {};
+        sets.forEach(function (d) {
+          d.rows.forEach(function (r) { if (r[field] !== undefined && r[field] !== null) { seen[String(r[field])] = true; } });
+        });
+        cache[field] = Object.keys(seen);
+      }
+      return cache[field];
+    };
+  }
+  var CATEGORY = { nominal: true, ordinal: true };
+  var LEGEND_CHANNELS = ["color", "fill", "stroke", "strokeDash", "shape", "size", "opacity"];
+  function wrapLabels(spec, width, limit) {
+    var values = fieldValues(spec);
+    var narrow = width < 560;
+    var axisChars = Math.max(12, Math.floor(limit / TEXT_PX));
+    var legendChars = Math.max(14, Math.floor((narrow ? width - 60 : width * 0.6) / TEXT_PX));
+    var textChars = Math.max(14, Math.floor(width * (narrow ? 0.4 : 0.5) / TEXT_PX));
+    function visit(node, sizer, inLayer) {
+      if (Array.isArray(node)) { node.forEach(function (n) { visit(n, sizer, inLayer); }); return; }
+      if (!node || typeof node !== "object") { return; }
+      var here = inLayer ? sizer : node;
+      var enc = node.encoding;
+      if (enc) {
+        var y = enc.y;
+        if (y && CATEGORY[y.type] && typeof y.field === "string" && y.axis !== null) {
+          y.axis = y.axis || {};
+          if (!y.axis.labelExpr) {
+            y.axis.labelExpr = wrapExpr(axisChars, "datum.label");
+            y.axis.labelLimit = 0;
+            var vals = values(y.field);
+            var lines = Math.max.apply(null, [1].concat(vals.map(function (v) { return linesOf(v, axisChars); })));
+            if (lines > 1) {
+              var need = 15 * lines + 4;
+              if (here.height && typeof here.height === "object" && typeof here.height.step === "number") {
+                here.height.step = Math.max(here.height.step, need);
+              } else if (typeof here.height === "number") {
+                here.height = Math.max(here.height, need * Math.max(1, vals.length));
+              } else if (here.height === undefined) { here.height = { step: Math.max(20, need) }; }
+            }
+          }
+        }
+        LEGEND_CHANNELS.forEach(function (ch) {
+          var c = enc[ch];
+          if (c && CATEGORY[c.type] && c.legend !== null) {
+            c.legend = c.legend || {};
+            if (!c.legend.labelExpr) { c.legend.labelExpr = wrapExpr(legendChars, "datum.label"); c.legend.labelLimit = 0; }
+          }
+        });
+        var t = enc.text;
+        var mark = typeof node.mark === "string" ? node.mark : node.mark && node.mark.type;
+        if (mark === "text" && t && typeof t.field === "string" && !t.format && !t.aggregate &&
+            t.type !== "quantitative" && /^[A-Za-z_][A-Za-z0-9_]*$/.test(t.field) &&
+            values(t.field).some(function (v) { return v.length > 2 * textChars; })) {
+          // Only long text (a headline) is wrapped: a short label keeps its one line, placed as drawn.
+          node.transform = (node.transform || []).concat([{ calculate: wrapExpr(textChars, "'' + datum." + t.field), as: t.field + "_lines" }]);
+          enc.text = { field: t.field + "_lines", type: "nominal" };
+        }
+      }
+      // Panel names (facet headers) wrap too.
+      var facets = [node.facet, node.facet && node.facet.row, node.facet && node.facet.column,
+                    enc && enc.row, enc && enc.column, enc && enc.facet];
+      facets.forEach(function (f) {
+        if (f && typeof f === "object" && typeof f.field === "string" && f.header !== null) {
+          f.header = f.header || {};
+          if (!f.header.labelExpr) { f.header.labelExpr = wrapExpr(legendChars, "datum.label"); }
+          f.header.labelLimit = 0;
+        }
+      });
+      if (node.layer) { visit(node.layer, here, true); }
+      ["vconcat", "hconcat", "concat"].forEach(function (k) { if (node[k]) { visit(node[k], null, false); } });
+      if (node.spec) { visit(node.spec, null, false); }
+    }
+    visit(spec, spec, false);
   }
   // Legends one under another below the chart, one entry a line (on a phone, or wherever a legend
   // in a row is what makes the chart wider than its column).
@@ -115,12 +221,16 @@
   }
 
   // ---- Scenario links ------------------------------------------------------------------
+  // The address's hash: "#fig-name&control=value&...": the anchor of the figure last moved (so the
+  // link opens at its chart), then the controls' values as JSON.
+  var anchor = "";
   var scenario = readHash();
   function readHash() {
     var out = {}, h = location.hash.replace(/^#/, "");
     if (h.indexOf("=") < 0) { return out; }  // an ordinary anchor, not a scenario
     h.split("&").forEach(function (kv) {
       var i = kv.indexOf("=");
+      if (i < 0) { if (kv && !anchor) { anchor = decodeURIComponent(kv); } return; }
       if (i < 1) { return; }
       try { out[decodeURIComponent(kv.slice(0, i))] = JSON.parse(decodeURIComponent(kv.slice(i + 1))); }
       catch (e) { /* a hand-edited value that is not JSON is ignored */ }
@@ -129,14 +239,59 @@
   }
   function scenarioHash() {
     var keys = Object.keys(scenario).sort();
-    return keys.length ? "#" + keys.map(function (k) {
+    if (!keys.length) { return ""; }
+    return "#" + (anchor ? encodeURIComponent(anchor) + "&" : "") + keys.map(function (k) {
       return encodeURIComponent(k) + "=" + encodeURIComponent(JSON.stringify(scenario[k]));
-    }).join("&") : "";
+    }).join("&");
   }
   function writeHash() {
     var hash = scenarioHash();
     history.replaceState(history.state, "", location.pathname + location.search + hash);
     charts.forEach(function (c) { if (c.link) { c.link.href = hash || "#"; } });
+  }
+  // The anchor a link to this chart opens at: its figure's, else its section's, else its own.
+  function anchorOf(chart) {
+    var fig = chart.el.closest("figure[id]");
+    if (fig) { return fig.id; }
+    var sec = chart.el.closest("section[id]");
+    return sec ? sec.id : chart.el.id;
+  }
+  // The chart a scenario link names, brought on screen (again once it is live, as drawing may move it).
+  function land() {
+    var target = anchor && document.getElementById(anchor);
+    if (target) { target.scrollIntoView({ block: "start" }); }
+  }
+  // The controls' allowed values, from the spec's bindings: a range (min, max, step) or options.
+  function bindings(spec) {
+    var out = {};
+    walk(spec, function (n) {
+      (Array.isArray(n.params) ? n.params : []).forEach(function (p) {
+        if (p && p.bind && p.name && !out[p.name]) { out[p.name] = p.bind; }
+      });
+    });
+    return out;
+  }
+  function allowed(bind, value) {
+    if (!bind) { return true; }
+    if (bind.input === "range") {
+      if (typeof value !== "number" || !isFinite(value)) { return false; }
+      var lo = bind.min === undefined ? -Infinity : bind.min, hi = bind.max === undefined ? Infinity : bind.max;
+      if (value < lo - 1e-9 || value > hi + 1e-9) { return false; }
+      if (bind.step && isFinite(lo)) { var k = (value - lo) / bind.step; return Math.abs(k - Math.round(k)) < 1e-6; }
+      return true;
+    }
+    if (Array.isArray(bind.options)) { return bind.options.some(function (o) { return same(o, value); }); }
+    return true;
+  }
+  function notice(chart, text) {
+    var p = chart.el.querySelector(".swp-scenario-notice");
+    if (!p) {
+      p = document.createElement("p");
+      p.className = "swp-scenario-notice";
+      p.setAttribute("role", "status");
+      chart.el.insertBefore(p, chart.el.firstChild);
+    }
+    p.textContent = text;
   }
   function boundNames(spec) {
     var names = [];
@@ -150,7 +305,7 @@
   function same(a, b) { return a === b || String(a) === String(b); }
   // A control moved on one chart: record it, and move the same control on every other chart.
   function moved(chart, name, value) {
-    if (same(value, chart.defaults[name])) { delete scenario[name]; } else { scenario[name] = value; }
+    if (same(value, chart.defaults[name])) { delete scenario[name]; } else { scenario[name] = value; anchor = anchorOf(chart); }
     charts.forEach(function (c) {
       if (c !== chart && c.result && c.names.indexOf(name) >= 0 && !same(c.result.view.signal(name), value)) {
         c.result.view.signal(name, value).runAsync();
@@ -161,8 +316,16 @@
   // A new drawing of a chart takes the scenario's values and reports its controls' moves.
   function follow(chart, view) {
     var applied = false;
+    var binds = bindings(chart.spec);
     chart.names.forEach(function (name) {
       if (!(name in chart.defaults)) { chart.defaults[name] = view.signal(name); }
+      if (name in scenario && !allowed(binds[name], scenario[name])) {
+        // A value the chart does not hold (a hand-edited or outdated link): keep the default, say so.
+        notice(chart, "The link set \u201c" + name + "\u201d to " + JSON.stringify(scenario[name]) +
+          ", which this chart does not offer; it shows the default, " + JSON.stringify(chart.defaults[name]) + ", instead.");
+        delete scenario[name];
+        writeHash();
+      }
       if (name in scenario && !same(view.signal(name), scenario[name])) { view.signal(name, scenario[name]); applied = true; }
       view.addSignalListener(name, function (n, v) { moved(chart, n, v); });
     });
@@ -176,13 +339,25 @@
     a.className = "swp-scenario-link";
     a.href = scenarioHash() || "#";
     a.textContent = "Link to this scenario";
-    a.title = "The page's address now holds the settings of its sliders and menus: copy it to share them";
+    a.title = "Copies a link to this chart with its sliders and menus as set now";
+    var status = document.createElement("span");
+    status.className = "swp-scenario-status";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
     a.addEventListener("click", function (e) {
       e.preventDefault();
+      anchor = anchorOf(chart);
       writeHash();
-      if (navigator.clipboard) { navigator.clipboard.writeText(location.href).catch(function () {}); }
+      var url = location.href;
+      var say = function (text) { status.textContent = ""; setTimeout(function () { status.textContent = text; }, 50); };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(url).then(function () { say("Link copied."); },
+          function () { say("Copy this page's address to share the scenario."); });
+      } else { say("The page's address now links to this scenario: copy it to share it."); }
     });
     p.appendChild(a);
+    p.appendChild(document.createTextNode(" "));
+    p.appendChild(status);
     chart.link = a;
     chart.el.appendChild(p);
   }
@@ -208,10 +383,17 @@
       if (chart.result && chart.result !== result) { chart.result.finalize(); }
       chart.result = result;
       chart.el.classList.toggle("swp-chart-overflows", w > target + 1);
+      // A group of radio buttons is announced with its name (as a fieldset's legend would be).
+      chart.box.querySelectorAll(".vega-bind").forEach(function (bind) {
+        var radios = bind.querySelector(".vega-bind-radio");
+        var name = bind.querySelector(".vega-bind-name");
+        if (radios && name) { radios.setAttribute("role", "radiogroup"); radios.setAttribute("aria-label", name.textContent.trim()); }
+      });
       var actions = chart.box.querySelector("details > summary");
       if (actions && !actions.textContent.trim()) { actions.setAttribute("aria-label", "Save the chart as SVG or PNG"); }
       return follow(chart, result.view).then(function () {
         chart.el.dataset.drawn = String(performance.now());
+        if (anchor && !chart.landed && anchorOf(chart) === anchor) { chart.landed = true; land(); }
         return result;
       });
     }
@@ -434,6 +616,10 @@
       s.async = true;
       document.head.appendChild(s);
     });
+  }
+  // A scenario link opens at its chart (the browser does not: "#fig&name=value" is no element's id).
+  if (anchor) {
+    if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", land); } else { land(); }
   }
   if (document.readyState === "complete") { setTimeout(afterCharts, 0); }
   else { window.addEventListener("load", afterCharts); }

@@ -31,6 +31,7 @@ __all__ = [
     "THEME",
     "bound_params",
     "colour_only",
+    "describe",
     "finish",
     "slider",
     "selector",
@@ -235,8 +236,42 @@ def finish(
         offset=8,
     )
     subs = [] if subtitle is None else [subtitle] if isinstance(subtitle, str) else list(subtitle)
-    description = " ".join(t.strip().rstrip(".") + "." for t in [title, *subs] if t.strip())
-    return alt.vconcat(inner).properties(title=foot, description=description)
+    return alt.vconcat(inner).properties(title=foot, description=describe(title, subs or None))
+
+
+def describe(title: str, subtitle: str | Sequence[str] | None = None) -> str:
+    """The chart's text alternative: its title, then its subtitle as running text.
+
+    A subtitle given as several lines is one text broken where the chart breaks it, so its lines are
+    joined with a space; a full stop is put between two lines only where the first ends a statement
+    without punctuation and the next starts a new one with a capital letter.
+
+    Parameters
+    ----------
+    title : str
+        The chart's title (not blank).
+    subtitle : str or sequence of str, optional
+        Its subtitle, one string or its lines (1 to 20).
+
+    Returns
+    -------
+    str
+        Sentences ending in a full stop, e.g. ``"Children in care. SWP C grew to 727 by 2011."``.
+    """
+    check_text("title", title)
+    lines = [] if subtitle is None else [subtitle] if isinstance(subtitle, str) \
+        else check_sequence("subtitle", subtitle, max_len=20)
+    for i, line in enumerate(lines):
+        check_instance(f"subtitle[{i}]", line, str, "string")
+    text = ""
+    for line in (t.strip() for t in lines):
+        if not line:
+            continue
+        if text and text[-1].isalnum() and line[0].isupper():
+            text += "."
+        text = f"{text} {line}" if text else line
+    parts = [t.rstrip(",;: ") for t in (title.strip(), text) if t.rstrip(",;: ")]
+    return " ".join(p if p[-1] in ".!?" else p + "." for p in parts)
 
 
 #: Line styles that tell series apart without colour (solid, long dash, short dash, dash-dot, dotted).

@@ -394,7 +394,8 @@ def manifest() -> dict:
     return {
         "python": platform.python_version(),
         "versions": versions,
-        "data_dir": str(data.DATA_DIR),
+        # Relative to the repository, so the record names no folder of the machine that wrote it.
+        "data_dir": "data",
         "data_tables": {r.name: r.sha256 for r in cat.itertuples()},
         "chapters": [
             {"number": ch.label, "title": ch.title, "page": ch.page, "function": ch.key_results.__name__,

@@ -360,6 +360,13 @@ def test_home_page_reads_the_key_results_the_chapters_store():
         findings.headline_rows(stored=1)
 
 
+def _shown_number(chapter) -> str:
+    """The number a chapter's (or section page's) built page gives itself ("5.15")."""
+    m = re.search(r'<h1><span class="section-number">([\d.]+?)\.? </span>',
+                  (HTML / f"{chapter.page}.html").read_text(encoding="utf-8"))
+    return m.group(1) if m else chapter.label
+
+
 def test_home_page_agrees_with_the_built_chapters(built_book):
     """Every finding on the built home page is, cell for cell, a row of its chapter's built page."""
     parser = _Tables("swp-findings-table")
@@ -372,7 +379,7 @@ def test_home_page_agrees_with_the_built_chapters(built_book):
     pages = {}
     for row, want in zip(shown, expected):
         label = row[2]
-        ch = next(c for c in findings.CHAPTERS if c.label == label)
+        ch = next(c for c in findings.CHAPTERS if c.label == label or _shown_number(c) == label)
         assert _same(row[0]) == _same(want["label"]), f"home page label {row[0]!r} is not chapter {label}'s plain label"
         if ch.page not in pages:
             chapter = _Tables("swp-key-results")
@@ -633,7 +640,7 @@ def test_pdfs_are_a4_and_render(tmp_path):
         assert abs(w - 595) < 3 and abs(h - 842) < 3, f"{path.name} is {w}x{h} pt, not A4"
         total += len(pages)
     book = PdfReader(str(folder / BOOK_PDF))
-    assert len(book.pages) == total
+    assert total < len(book.pages) <= total + 8  # a title page and the contents, then every page
     text = PdfReader(str(folder / pdf_name("book/05_contracts"))).pages[0].extract_text()
     assert "Paying a practice" in text
     # Chromium's charts survive printing: the first chart page of chapter 2 renders to an image.

@@ -39,6 +39,13 @@ _VACANCY = (0, 25)
 _HANDOFFS = (0, 5)
 
 
+
+def _ceil_pct(frame, by: str, at_most: float, column: str) -> int:
+    """The largest ``column`` (a chance) where ``by`` is at most ``at_most``, as a whole per cent rounded up."""
+    import math
+
+    return max(1, math.ceil(100 * float(frame.loc[frame[by] <= at_most, column].max())))
+
 def _csv(frame: pd.DataFrame) -> alt.InlineData:
     """Embed a numeric frame as CSV text: a third of the size of the same rows as JSON."""
     text = frame.to_csv(index=False, lineterminator="\n", float_format="%.5g")
@@ -122,7 +129,8 @@ def turnover_chart() -> alt.VConcatChart:
         chart,
         "Turnover decides who keeps a worker; hand-offs, who has five",
         subtitle=[
-            "Top: a year with no hand-offs. Bottom: four hand-offs make five workers certain.",
+            "Top: a year with no hand-offs. Bottom: four hand-offs make five workers certain; with 0 or 1",
+            f"hand-off the chance stays below {_ceil_pct(five, 'handoffs', 1, 'p5')}%, so those lines run along the axis.",
             f"Agency workers stay {cm.assumption('agency_tenure_years'):g} years on average (assumption).",
         ],
         source=_SOURCE,
@@ -314,7 +322,8 @@ def distribution_chart(scenarios: Mapping[str, cm.ContinuityScenario] | None = N
     names = list(frame["scenario"].drop_duplicates())
     period = selector("ch2_dist_period", "Year", ["First year of an episode", "A year later in care"],
                       "First year of an episode", radio=True)
-    model = selector("ch2_dist_model", "Reading", ["Poisson", "Workers keep their type"], "Poisson", radio=True)
+    model = selector("ch2_dist_model", "How changes of worker happen", ["Poisson", "Workers keep their type"], "Poisson",
+                     labels=["At random, at a steady rate (Poisson)", "Workers keep their type"], radio=True)
     labels = list(frame["label"].drop_duplicates())
     chart = (
         alt.Chart(frame)

@@ -57,7 +57,7 @@ def risk_chart() -> alt.VConcatChart:
         low=lambda d: d["low"] / 1000, high=lambda d: d["high"] / 1000, share=lambda d: d["share"].round(5)
     )
     frame = frame[frame["share"] > 0]
-    parties = ["Practice's surplus", "Council's spend above E[C]"]
+    parties = ["Practice's surplus", "Council's spend above the expected cost"]
     # One panel per contract, the two distributions back to back: the practice's above the line, the
     # council's below it (position as well as colour tells them apart), so the chart is one column wide.
     frame = frame.assign(signed=frame["share"].where(frame["party"] == parties[0], -frame["share"]))
@@ -178,10 +178,10 @@ def frontier_chart() -> alt.VConcatChart:
     })
     d = tables._defaults()
     tolerances = [round(t / 1000) for t in tables.FRONTIER_TOLERANCES]
-    tol = selector("ch5_frontier_tolerance", "Practice's risk tolerance 1/r", tolerances,
+    tol = selector("ch5_frontier_tolerance", "Practice's risk tolerance (£ it can bear)", tolerances,
                    round(d["risk_tolerance"] / 1000), labels=[f"£{1000 * t:,.0f}" for t in tolerances])
     ks = list(tables.FRONTIER_EFFORT_COSTS)
-    k = selector("ch5_frontier_effort", "Effort cost k", ks, d["effort_cost"],
+    k = selector("ch5_frontier_effort", "How costly effort is to the practice", ks, d["effort_cost"],
                  labels=[f"{x:g} (a block contract cuts cost {100 / x:g}%)" for x in ks])
     pays = _scope_menu("ch5_frontier_scope")
     pick = (alt.datum.tol == tol) & (alt.expr.abs(alt.datum.k - k) < 1e-9) & (alt.datum.scope == pays)
@@ -211,7 +211,7 @@ def frontier_chart() -> alt.VConcatChart:
     label = base.mark_text(align="center", dy=-16, fontSize=11).encode(
         x="simulated_share:Q", y="saving:Q", text="text:N",
     ).transform_calculate(
-        text="'optimum ' + format(datum.simulated_share, '.2f') + ' (closed form ' + "
+        text="'best share ' + format(datum.simulated_share, '.2f') + ' (formula ' + "
              "format(datum.closed_form_share, '.2f') + ')'"
     )
     chart = (lines + closed + point + label).add_params(pays, tol, k).properties(width=420, height=280)
@@ -219,7 +219,8 @@ def frontier_chart() -> alt.VConcatChart:
         chart,
         "Sharing cost trades the practice's effort against its risk",
         subtitle=[f"Cost-and-volume contract, {tables._sim().grid_years:,} simulated years. Diamond: the simulated optimum;",
-                  "dotted rule: the closed form s* = 1 / (1 + r k Var(C) / m). Choose the scope, r and k below."],
+                  "dotted rule: the best share by the textbook formula (see the text). Choose the scope, the",
+                  "practice's risk tolerance and how costly effort is below."],
         source=[_SOURCE, "Holmström and Milgrom (1987)", _ASSUMED],
     )
 
@@ -321,10 +322,10 @@ def design_chart() -> alt.VConcatChart:
     reserve = selector("ch5_design_reserves", "Reserves", months,
                        int(contracts.assumption("reserve_months")), labels=[f"{m} months' cost" if m > 1 else "1 month's cost"
                                                                             for m in months])
-    share = slider("ch5_design_share", "Share beyond T", 0, 1, 0.05,
+    share = slider("ch5_design_share", "Practice's share beyond the threshold", 0, 1, 0.05,
                    contracts.assumption("cost_share"))
     thresholds = list(tables.DESIGN_THRESHOLDS)
-    threshold = selector("ch5_design_threshold", "Threshold T",
+    threshold = selector("ch5_design_threshold", "Threshold (practice bears all costs up to it)",
                          thresholds, 0.0, labels=[f"£{t:,.0f}" for t in thresholds])
     bases = list(tables.DESIGN_BASES)
     basis = selector("ch5_design_basis", "Baseline", bases, "fixed", labels=[_BASIS_LABELS[b] for b in bases])
@@ -346,9 +347,18 @@ def design_chart() -> alt.VConcatChart:
         .transform_calculate(view=json.dumps(views) + "[datum.view]")
     cues = series_cues("view:N", list(views.values()), [PALETTE[0], "#9a9a9a"], shape=True)
     colour = cues["color"]
-    curves = curve_base.mark_line().encode(
-        x=alt.X("s:Q", title="Practice's share beyond the threshold", scale=alt.Scale(domain=[0, 1])),
-        y=alt.Y("cost:Q", title="Council's expected cost (£k a year)", scale=alt.Scale(zero=False)),
+    # The cost axis is fixed for each scope (over every share, threshold, baseline and tolerance the
+    # grid holds), so moving a control moves the curves, not the axis.
+    span = costs.merge(terms[["id", "scope"]], on="id").melt(["scope"], ["fixed", "effort"]) \
+        .groupby("scope")["value"].agg(["min", "max"])
+    pad = 0.03 * (span["max"] - span["min"]).clip(lower=1.0)
+    lo, hi = (span["min"] - pad).round(1), (span["max"] + pad).round(1)
+    domain = " : ".join(f"{scope.name} == {json.dumps(k)} ? [{lo[k]}, {hi[k]}]" for k in span.index) \
+        + f" : [{lo.min()}, {hi.max()}]"
+    curves = curve_base.mark_line(clip=True).encode(
+        x=alt.X("s:Q", title="Practice's share beyond the threshold", scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format=".0%", values=[0, 0.25, 0.5, 0.75, 1])),
+        y=alt.Y("cost:Q", title="Council's expected cost (£k a year)", scale=alt.Scale(domain=alt.ExprRef(domain))),
         color=colour, strokeDash=cues["strokeDash"],
     )
     marks = curve_base.transform_filter(at_share).mark_point(filled=True, size=100, opacity=1).encode(
@@ -374,7 +384,8 @@ def design_chart() -> alt.VConcatChart:
             label=json.dumps(labels) + "[datum.key]",
             order=f"indexof({keys!r}, datum.key)",
             text="indexof(['power', 'p_loss', 'p_fail'], datum.key) >= 0 ? format(datum.value, '.0%') : "
-                 "(datum.value < 0 ? '−£' : '£') + format(abs(datum.value), ',.1f') + 'k'",
+                 "(datum.value < 0 ? '−£' : '£') + (abs(datum.value) >= 1000 ? "
+                 "format(abs(datum.value) / 1000, '.2f') + 'm' : format(abs(datum.value), ',.1f') + 'k')",
         )
     y = alt.Y("label:N", sort=alt.EncodingSortField("order"), axis=None)
     names = readout.mark_text(align="left", fontSize=12).encode(y=y, text="label:N", x=alt.value(0))

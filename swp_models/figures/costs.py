@@ -270,7 +270,7 @@ def mix_sensitivity_chart(grid: pd.DataFrame | None = None) -> alt.VConcatChart:
     grid = costs.mix_sensitivity_grid() if grid is None else check_instance("grid", grid, pd.DataFrame, "pandas DataFrame")
     metrics = {
         "mean": ("Mean cost of a child (£)", 1.0, ",.0f"),
-        "practice_p95": ("P95 of the practice's cost (£m)", 1e-6, ".2f"),
+        "practice_p95": ("Practice's cost in a bad year, 1 in 20 (£m)", 1e-6, ".2f"),
         "p_over_10": ("Chance of a 10% overspend (%)", 100.0, ".1f"),
     }
     long = pd.concat(
@@ -289,7 +289,7 @@ def mix_sensitivity_chart(grid: pd.DataFrame | None = None) -> alt.VConcatChart:
     c_lo, c_mid, c_hi = costs.assumption_range("complex_share")
     a_mid = 100 * costs.assumption("additional_needs_share")
     comp = slider("ch3_complex_share", "Children with complex needs (%)", 100 * c_lo, 100 * c_hi, 1.0, 100 * c_mid)
-    spread = slider("ch3_cv", "Within-group CV", float(grid["cv"].min()), float(grid["cv"].max()), 0.25, 0.5)
+    spread = slider("ch3_cv", "Spread of cost within a needs group (CV)", float(grid["cv"].min()), float(grid["cv"].max()), 0.25, 0.5)
     on_line = "abs(datum.cv - ch3_cv) < 1e-6 && abs(datum.complex_pct - ch3_complex_share) < 1e-6"
     context_filter = "abs(datum.complex_pct - ch3_complex_share) < 1e-6"
     at_point = on_line + f" && abs(datum.additional_pct - {a_mid:g}) < 1e-6"
@@ -307,7 +307,7 @@ def mix_sensitivity_chart(grid: pd.DataFrame | None = None) -> alt.VConcatChart:
         curve = base.transform_filter(on_line).mark_line(strokeWidth=3).encode(x=x, y=y)
         point = base.transform_filter(at_point).mark_point(size=110, filled=True, color=PALETTE[1], opacity=1).encode(
             x=x, y=y,
-            tooltip=[alt.Tooltip("cv:Q", title="Within-group CV"),
+            tooltip=[alt.Tooltip("cv:Q", title="Spread within a group (coefficient of variation, CV)"),
                      alt.Tooltip("additional_pct:Q", title="Additional needs (%)", format=".0f"),
                      alt.Tooltip("complex_pct:Q", title="Complex (%)", format=".0f"),
                      alt.Tooltip("value:Q", title=title, format=fmt)],
@@ -358,7 +358,7 @@ def practice_cost_chart(model: costs.CostModel | None = None) -> alt.VConcatChar
     pick = selector("ch3_caseload", "Caseload", list(codes.values()), "even", labels=short, radio=True)
     x = alt.X("total:Q", title="Total annual cost of the practice (£ million)", axis=alt.Axis(format=".1f"))
     # One legend for colour and dash (each method has both).
-    legend = alt.Legend(labelExpr="datum.label == 'exact' ? 'exact (FFT)' : 'normal approximation'")
+    legend = alt.Legend(labelExpr="datum.label == 'exact' ? 'exact calculation' : 'normal approximation'")
     curves = alt.Chart(frame).transform_filter(alt.datum.caseload == pick).mark_line().encode(
         x=x,
         y=alt.Y("density:Q", title="Density (per £ million)"),
@@ -409,7 +409,7 @@ def pooling_chart(
     frame = pd.concat(frames, ignore_index=True)
     long = pd.concat(
         [
-            frame.assign(method="exact (FFT)", p=100 * frame["p_exact"]),
+            frame.assign(method="exact calculation", p=100 * frame["p_exact"]),
             frame.assign(method="normal approximation", p=100 * frame["p_normal"]),
         ],
         ignore_index=True,
@@ -426,19 +426,23 @@ def pooling_chart(
     x = alt.X("children:Q", title="Children pooled (log scale)", scale=alt.Scale(type="log", domain=[10, 5000]),
               axis=alt.Axis(values=named, format=",.0f"))
     y = alt.Y("p:Q", title="Chance cost per child overshoots (%)", scale=alt.Scale(domain=[0, 40]))
-    color = alt.Color("overshoot:N", title="Cost per child", scale=alt.Scale(range=[PALETTE[0], PALETTE[1]]),
+    # Colour and the dots' shape share one domain, order and legend, so they are one legend, not two.
+    overshoots = list(dict.fromkeys(long["overshoot"]))
+    color = alt.Color("overshoot:N", title="Cost per child", sort=overshoots,
+                      scale=alt.Scale(domain=overshoots, range=[PALETTE[0], PALETTE[1]]),
                       legend=alt.Legend(direction="vertical"))
     lines = alt.Chart(long).transform_filter(chosen).mark_line().encode(
         x=x, y=y, color=color,
         strokeDash=alt.StrokeDash("method:N", title="Method",
-                                  scale=alt.Scale(domain=["exact (FFT)", "normal approximation"],
+                                  scale=alt.Scale(domain=["exact calculation", "normal approximation"],
                                                   range=[[1, 0], [5, 4]]),
                                   legend=alt.Legend(direction="vertical", labelLimit=0)),
     )
     # The two thresholds differ by the dots' shape as well as by colour.
-    shape = alt.Shape("overshoot:N", title="Cost per child", scale=alt.Scale(range=["circle", "square"]),
+    shape = alt.Shape("overshoot:N", title="Cost per child", sort=overshoots,
+                      scale=alt.Scale(domain=overshoots, range=["circle", "square"]),
                       legend=alt.Legend(direction="vertical"))
-    points = alt.Chart(long[(long["method"] == "exact (FFT)") & long["children"].isin(named)]).transform_filter(
+    points = alt.Chart(long[(long["method"] == "exact calculation") & long["children"].isin(named)]).transform_filter(
         chosen).mark_point(filled=True, size=50, opacity=1).encode(
         x=x, y=y, color=color, shape=shape,
         tooltip=[alt.Tooltip("children:Q", title="Children", format=",.0f"),

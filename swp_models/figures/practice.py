@@ -165,8 +165,11 @@ def _comparison_body(team: alt.Parameter, admin: alt.Parameter, level: alt.Param
     inside = inside.encode(y=y, x="end:Q", text="label:N")
     rule = alt.Chart(pd.DataFrame({"x": [child], "t": [f"£{child:,.0f}"]})).mark_rule(
         strokeDash=[4, 3], color="#333").encode(x="x:Q")
+    # The census average's value at the foot of its rule, under the last bar, clear of the names above
+    # the bars however narrow the chart.
     rule_text = alt.Chart(pd.DataFrame({"x": [child], "t": [f"£{child:,.0f}"]})).mark_text(
-        align="right", dx=-4, dy=-6, baseline="bottom", fontSize=11).encode(x="x:Q", y=alt.value(0), text="t:N")
+        align="right", dx=-4, dy=-2, baseline="bottom", fontSize=11).encode(x="x:Q", y=alt.value("height"),
+                                                                            text="t:N")
     headline = alt.Chart(shares).transform_filter(_pick(team, admin, level)).mark_text(
         align="left", baseline="top", fontSize=12, fontWeight="bold", lineBreak="\n",
     ).encode(text="headline:N", x=alt.value(0), y=alt.value(0)).properties(height=34, width=360)

@@ -233,10 +233,10 @@ def winner_chart() -> alt.VConcatChart:
     menu = selector("ch5s_scope", "Scope", list(liability.SCOPE_LABELS.values()),
                     liability.SCOPE_LABELS["placements"])
     base = alt.Chart(tidy).transform_filter(alt.datum.scope == menu).encode(
-        x=alt.X("k:N", sort=alt.EncodingSortField("k_order"), title="Effort cost k (cut = 1/k)",
+        x=alt.X("k:N", sort=alt.EncodingSortField("k_order"), title="How costly effort is (higher: a smaller cut in cost)",
                 axis=alt.Axis(labelAngle=0, grid=False)),
         y=alt.Y("tolerance:N", sort=alt.EncodingSortField("tol_order", order="descending"),
-                title="Risk tolerance 1/r", axis=alt.Axis(grid=False)))
+                title="Practice's risk tolerance", axis=alt.Axis(grid=False)))
     order = list(engine.book(Scenario.central()))
     # Each cell also names its contract by a letter (the legend gives the names), so the map does not
     # rely on colour alone.
@@ -249,7 +249,7 @@ def winner_chart() -> alt.VConcatChart:
                         legend=alt.Legend(orient="bottom", columns=1,
                                           labelExpr=f"{legend_names}[datum.label]")),
         tooltip=[alt.Tooltip("scope:N", title="Scope"), alt.Tooltip("tolerance:N", title="Risk tolerance"),
-                 alt.Tooltip("k:N", title="Effort cost k"), alt.Tooltip("cheapest:N", title="Cheapest"),
+                 alt.Tooltip("k:N", title="How costly effort is (k)"), alt.Tooltip("cheapest:N", title="Cheapest"),
                  alt.Tooltip("cost:Q", title="Its cost (£m a year)", format=".3f"),
                  alt.Tooltip("runner_up:N", title="Next cheapest"),
                  alt.Tooltip("share:Q", title="Optimal share, closed form"),

@@ -27,6 +27,7 @@ EXAMPLES = {
     "swp_models.charts.bound_params": {"spec": {"params": [{"name": "p", "bind": {"input": "range"}}]}},
     "swp_models.charts.colour_only": {"spec": {"mark": "point",
                                                "encoding": {"color": {"field": "a", "type": "nominal"}}}},
+    "swp_models.charts.describe": {"title": "Children in care", "subtitle": ["SWP C grew to 727", "by 2011."]},
     "swp_models.charts.finish": lambda: {"chart": _chart(), "title": "A title", "source": "A source"},
     "swp_models.charts.selector": {"name": "p", "label": "Pick", "options": ["a", "b"], "value": "a"},
     "swp_models.charts.slider": {"name": "s", "label": "Share", "minimum": 0.0, "maximum": 1.0, "step": 0.1,

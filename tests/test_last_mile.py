@@ -1,0 +1,442 @@
+"""The last mile for readers: chart descriptions, tables on a phone, links that land on their chart,
+the printed book, where the book lives, plain words in the controls.
+
+Tests without a browser read the package or the built pages' HTML; those marked ``browser`` open the
+built book in headless Chromium with every other host blocked (see ``conftest.py``).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import HTML, ROOT
+
+from swp_models import charts
+
+PHONE, DESKTOP = 390, 1366
+_SPEC = re.compile(r'<div class="swp-chart" id="(swp-chart-[0-9a-f]{12})">.*?var spec = (\{.*?\});\n', re.S)
+
+
+def _built_pages() -> list[str]:
+    return sorted(str(p.relative_to(HTML)) for p in HTML.rglob("*.html")
+                  if not p.relative_to(HTML).parts[0].startswith("_")) if HTML.is_dir() else []
+
+
+def _specs(page: str) -> list[tuple[str, dict]]:
+    text = (HTML / page).read_text(encoding="utf-8")
+    return [(m.group(1), json.loads(m.group(2).replace("<\\/", "</"))) for m in _SPEC.finditer(text)]
+
+
+# ---------------------------------------------------------------- 5. chart descriptions
+
+def test_description_joins_subtitle_lines_with_spaces():
+    assert charts.describe("Children in care", ["SWP C grew to 727", "by November 2011"]) == \
+        "Children in care. SWP C grew to 727 by November 2011."
+    # A line that ends a statement without punctuation, followed by a new one, gets its full stop.
+    assert charts.describe("Costs.", ["Units: £ a year, 2024 prices", "Dashed: the central case."]) == \
+        "Costs. Units: £ a year, 2024 prices. Dashed: the central case."
+    assert charts.describe("Only a title") == "Only a title."
+    assert charts.describe("Title", "A single line, then a comma,") == "Title. A single line, then a comma."
+
+
+@pytest.mark.parametrize("bad, match", [({"title": " "}, "title"), ({"title": "T", "subtitle": ["a"] * 21}, "subtitle"),
+                                        ({"title": "T", "subtitle": ["a", 3]}, r"subtitle\[1\]")])
+def test_description_refuses_bad_input_by_name(bad, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        charts.describe(**bad)
+
+
+# A full stop inside a sentence: "727. by November" (a stop, then a word in lower case), other than
+# after an abbreviation.
+_STRAY_STOP = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bc)(?<!\bp)(?<!\bpp)(?<!\bno)\. [a-z]")
+
+
+def test_every_built_chart_description_reads_as_sentences(built_book):
+    read = 0
+    bad = []
+    for page in _built_pages():
+        for chart_id, spec in _specs(page):
+            desc = spec.get("description") or ""
+            read += 1
+            if not desc.strip() or _STRAY_STOP.search(desc) or ".." in desc:
+                bad.append(f"{page} {chart_id}: {desc[:160]}")
+    assert read >= 40, f"only {read} chart descriptions found in the built book"
+    assert not bad, "descriptions with a stray full stop:\n" + "\n".join(bad)
+
+
+# ---------------------------------------------------------------- the built book in Chromium
+
+def _open(offline, url: str, width: int, height: int = 900):
+    offline.context.close()
+    offline.context = offline.context.browser.new_context(viewport={"width": width, "height": height})
+    offline.context.route("**/*", offline._route)
+    tab = offline.new_page()
+    tab.goto(url, wait_until="load")
+    tab.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.swp-chart')).every(c => c.dataset.drawn)", timeout=60_000)
+    return tab
+
+
+def _chapter_pages() -> list[str]:
+    from swp_models import findings
+
+    return [f"{ch.page}.html" for ch in findings.CHAPTERS if "." not in ch.label]
+
+
+# ---------------------------------------------------------------- 2. tables on a phone
+
+_TABLES = """() => Array.from(document.querySelectorAll('main table')).filter(t => !t.closest('.swp-chart')).map(t => {
+  const wrap = t.closest('.swp-table-scroll');
+  const cap = t.querySelector('caption');
+  const shown = wrap && wrap.previousElementSibling;
+  const cs = wrap ? getComputedStyle(wrap) : null;
+  const row = t.tHead && t.tHead.rows.length ? t.tHead.rows[t.tHead.rows.length - 1] : t.rows[0];
+  const last = row ? row.cells[row.cells.length - 1].getBoundingClientRect() : null;
+  const box = (wrap || t.parentElement).getBoundingClientRect();
+  return {cards: t.classList.contains('swp-cards'), caption: cap ? cap.textContent.trim().slice(0, 60) : '',
+          captionAbove: !!(shown && shown.classList.contains('swp-table-caption') && shown.offsetHeight > 0),
+          scrolls: !!wrap && wrap.scrollWidth > wrap.clientWidth + 2,
+          scrollable: !!cs && (cs.overflowX === 'auto' || cs.overflowX === 'scroll'),
+          lastCut: !!last && last.right > box.right + 2 && !(wrap && wrap.scrollWidth > wrap.clientWidth + 2)};
+})"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page", _chapter_pages())
+def test_tables_read_on_a_phone(page, book_url, offline):
+    """At 390 px a table of words is a stack of cards (it never scrolls sideways); a wide table of
+    numbers scrolls in its box; every caption stays above the box, out of the scroll."""
+    tab = _open(offline, f"{book_url}/{page}", PHONE)
+    tables = tab.evaluate(_TABLES)
+    assert tables, f"{page} has no table"
+    for t in tables:
+        assert not (t["cards"] and t["scrolls"]), f"{page}: the text table {t['caption']!r} scrolls sideways"
+        assert not t["scrolls"] or t["scrollable"], f"{page}: {t['caption']!r} is cut, not scrollable"
+        assert not t["caption"] or t["captionAbove"], f"{page}: the caption {t['caption']!r} is not above its box"
+    first_col = tab.evaluate("""() => { const w = document.querySelector('main .swp-table-scroll.is-scrollable');
+        return w ? getComputedStyle(w.querySelector('tr > :first-child')).position : 'sticky'; }""")
+    assert first_col == "sticky", f"{page}: a scrolling table's first column is not fixed"
+
+
+@pytest.mark.browser
+def test_text_tables_become_cards_on_a_phone_only(book_url, offline):
+    phone = _open(offline, f"{book_url}/book/07_abroad.html", PHONE)
+    cards = phone.locator("table.swp-cards")
+    assert cards.count() >= 2
+    assert cards.first.locator("tbody tr").first.evaluate("tr => getComputedStyle(tr).display") == "block"
+    label = cards.first.locator("tbody td[data-label]").nth(1).evaluate(
+        "td => getComputedStyle(td, '::before').content")
+    assert label.strip('"').endswith(": ")
+    desk = _open(offline, f"{book_url}/book/07_abroad.html", DESKTOP)
+    assert desk.locator("table.swp-cards tbody tr").first.evaluate("tr => getComputedStyle(tr).display") == "table-row"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page", _chapter_pages())
+def test_no_table_loses_its_last_column_on_a_laptop(page, book_url, offline):
+    tab = _open(offline, f"{book_url}/{page}", DESKTOP)
+    cut = [t["caption"] for t in tab.evaluate(_TABLES) if t["lastCut"]]
+    assert not cut, f"{page}: tables whose last column is cut off: {cut}"
+
+
+# ---------------------------------------------------------------- 3. links that land
+
+_SLIDER = "input[name=ch4_budget_frontline]"
+_MOVE = "(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); }"
+
+
+@pytest.mark.browser
+def test_a_scenario_link_opens_at_its_chart_and_says_it_was_copied(book_url, offline):
+    tab = _open(offline, f"{book_url}/book/04_practice_costs.html", DESKTOP)
+    chart = tab.locator(".swp-chart", has=tab.locator(_SLIDER))
+    figure = chart.evaluate("el => (el.closest('figure[id]') || el.closest('section[id]')).id")
+    chart.locator(_SLIDER).evaluate(_MOVE, "10")
+    tab.wait_for_function("() => location.hash.includes('ch4_budget_frontline=10')")
+    assert tab.evaluate("() => location.hash").startswith(f"#{figure}&")
+    link = chart.locator("a.swp-scenario-link")
+    link.click()
+    status = chart.locator(".swp-scenario-status")
+    assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
+    tab.wait_for_function("el => /copied|copy/i.test(el.textContent)", arg=status.element_handle())
+    url = tab.url
+    fresh = _open(offline, url, DESKTOP)
+    again = fresh.locator(".swp-chart", has=fresh.locator(_SLIDER))
+    assert again.locator(_SLIDER).input_value() == "10"
+    fresh.wait_for_function("el => { const r = el.getBoundingClientRect(); return r.top > -5 && r.top < innerHeight / 2; }",
+                            arg=fresh.locator(f"#{figure}").element_handle(), timeout=10_000)
+    assert fresh.evaluate("() => window.scrollY") > 1000, "the link opened at the top of the page"
+    assert not fresh.errors and not offline.blocked
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("value", ["7.5", "99", "%22many%22"])
+def test_a_value_the_chart_does_not_hold_falls_back_with_a_notice(value, book_url, offline):
+    tab = _open(offline, f"{book_url}/book/04_practice_costs.html#fig-budget&ch4_budget_frontline={value}", DESKTOP)
+    chart = tab.locator(".swp-chart", has=tab.locator(_SLIDER))
+    assert chart.locator(_SLIDER).input_value() == "8"
+    notice = chart.locator(".swp-scenario-notice")
+    assert notice.is_visible() and "does not offer" in notice.inner_text()
+    assert chart.locator(".swp-chart-view svg path, .swp-chart-view svg rect").count() > 5
+    assert "ch4_budget_frontline" not in tab.evaluate("() => location.hash")
+
+
+# ---------------------------------------------------------------- 7. a printed book
+
+def _pdf_docs() -> list[str]:
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from make_pdfs import toc_pages
+
+    return toc_pages()
+
+
+@pytest.mark.browser
+def test_the_book_pdf_has_a_title_contents_bookmarks_and_page_numbers(built_book):
+    import sys
+
+    import yaml
+    from pypdf import PdfReader
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    from swp_book import BOOK_PDF, pdf_name
+
+    folder = HTML / "pdf"
+    book = PdfReader(str(folder / BOOK_PDF))
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    assert book.metadata.title == config["title"] and book.metadata.author == config["author"]
+    assert book.metadata.subject
+    # A title page, then the contents with page numbers.
+    assert config["title"].split(":")[0] in book.pages[0].extract_text()
+    contents = book.pages[1].extract_text()
+    assert "Contents" in contents and re.search(r"The problem in numbers\s*\d+", contents.replace("\n", " "))
+    # Bookmarks by chapter and section title (never a file name), nested.
+    top = [o for o in book.outline if not isinstance(o, list)]
+    titles = [o.title for o in top]
+    assert "The problem in numbers" in titles and "Paying a practice: eleven contracts in four families" in " | ".join(titles)
+    assert not [t for t in titles if re.search(r"book-|\.pdf|_", t)], titles
+    assert any(isinstance(o, list) and any("1.1. Key results" == getattr(x, "title", "") for x in o) for o in book.outline)
+    # Page numbers run on through the book: each page's PDF starts where the last one stopped.
+    number = 0
+    for doc in _pdf_docs():
+        pages = PdfReader(str(folder / pdf_name(doc))).pages
+        assert f"Page {number + 1}" in pages[0].extract_text(), f"{doc} does not start at page {number + 1}"
+        number += len(pages)
+    front = len(book.pages) - number
+    assert 2 <= front <= 8
+    # The contents' numbers are the printed ones: chapter 1 is where the contents say.
+    listed = int(re.search(r"The problem in numbers\s*(\d+)", contents.replace("\n", " ")).group(1))
+    assert "The problem in numbers" in book.pages[front + listed - 1].extract_text()
+
+
+def test_pages_link_only_pdfs_that_exist(built_book):
+    """The build hides each page's PDF links; ``scripts/make_pdfs.py`` shows them once it has printed."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    from swp_book import BOOK_PDF, pdf_name
+
+    for doc in _pdf_docs():
+        text = (HTML / f"{doc}.html").read_text(encoding="utf-8")
+        m = re.search(r'<p class="swp-pdf-links"( hidden)?>', text)
+        assert m, f"{doc} has no PDF links"
+        if not m.group(1):
+            assert (HTML / "pdf" / pdf_name(doc)).is_file() and (HTML / "pdf" / BOOK_PDF).is_file(), \
+                f"{doc} links a PDF that was not printed"
+
+
+def test_pdf_links_are_hidden_until_printed(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from make_pdfs import show_pdf_links
+
+    page = tmp_path / "book" / "x.html"
+    page.parent.mkdir()
+    page.write_text('<p class="swp-pdf-links" hidden>PDF: ...</p>', encoding="utf-8")
+    assert show_pdf_links(tmp_path, ["book/x"]) == 1
+    assert 'class="swp-pdf-links">' in page.read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- 8. where the book lives
+
+def test_colophon_prints_only_a_public_address(tmp_path):
+    import sys
+    import types
+    import zipfile
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    import swp_book
+
+    def app(url):
+        return types.SimpleNamespace(config=types.SimpleNamespace(html_theme_options={"repository_url": url}))
+
+    assert swp_book._repository_url(app("https://example.org/swp/workbook.git")) == "https://example.org/swp/workbook"
+    for local in ("/work/main", "file:///work/main", "git@example.org:swp/workbook.git", "http://example.org/x", ""):
+        assert swp_book._repository_url(app(local)) == "", local
+    zipped = swp_book.write_source_zip(tmp_path / "src.zip")
+    names = zipfile.ZipFile(zipped).namelist()
+    assert "swp-workbook/swp_models/engine.py" in names and "swp-workbook/CITATION.cff" in names
+    assert not [n for n in names if "__pycache__" in n or n.endswith("vega-bundle.js")]
+
+
+def test_the_built_book_serves_its_citation_and_source_and_names_no_local_path(built_book):
+    assert (HTML / "CITATION.cff").read_text(encoding="utf-8") == (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    manifest = (HTML / "key-results" / "manifest.json").read_text(encoding="utf-8")
+    assert str(ROOT) not in manifest and "/work/" not in manifest and "/home/" not in manifest
+    for page in ("index.html", "book/preface.html", "book/05_contracts.html"):
+        colophon = (HTML / page).read_text(encoding="utf-8").split('class="swp-colophon"', 1)[1]
+        assert str(ROOT) not in colophon and "file://" not in colophon
+        links = re.findall(r'href="([^"]+)"', colophon)
+        assert any(h.endswith("CITATION.cff") for h in links)
+        outside = [h for h in links if re.match(r"[a-z]+:", h)]
+        assert all(h.startswith("https://") for h in outside), outside
+        if not outside:
+            assert (HTML / "source" / "swp-workbook-source.zip").is_file()
+
+
+def test_the_preface_says_who_stands_behind_the_book():
+    text = (ROOT / "book" / "preface.md").read_text(encoding="utf-8")
+    section = text.split("## Who stands behind this book", 1)[1].split("\n## ", 1)[0]
+    assert "review" in section and "2005" in section and "2013" in section and "England" in section
+
+
+# ---------------------------------------------------------------- 9. details
+
+def test_the_home_page_numbers_a_section_page_as_its_own_page_does(built_book):
+    home = (HTML / "index.html").read_text(encoding="utf-8")
+    shown = dict(re.findall(r'<span class="swp-secnum" data-doc="([^"]+)">([^<]*)</span>', home))
+    assert "book/05_sensitivity" in shown
+    for doc, label in shown.items():
+        m = re.search(r'<h1><span class="section-number">([\d.]+?)\.? </span>',
+                      (HTML / f"{doc}.html").read_text(encoding="utf-8"))
+        assert m and m.group(1) == label, f"the home page numbers {doc} {label}, its page {m and m.group(1)}"
+
+
+@pytest.mark.browser
+def test_radio_groups_are_named_and_header_buttons_show_focus(book_url, offline):
+    tab = _open(offline, f"{book_url}/book/02_continuity.html", DESKTOP)
+    groups = tab.locator(".swp-chart [role=radiogroup]")
+    assert groups.count() >= 2
+    for i in range(groups.count()):
+        assert groups.nth(i).get_attribute("aria-label").strip()
+    button = tab.locator(".article-header-buttons .dropdown-toggle").first
+    button.focus()
+    tab.keyboard.press("Shift+Tab")
+    tab.keyboard.press("Tab")
+    assert tab.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") != "none"
+    pdf = tab.locator(".btn-download-pdf-button")
+    printed = tab.locator(".swp-pdf-links:not([hidden]) a")
+    if printed.count():
+        assert pdf.get_attribute("onclick") is None
+    else:
+        assert pdf.inner_text().strip() == "Print"
+
+
+def test_the_contract_designer_keeps_its_cost_axis_and_one_money_format():
+    from swp_models.figures import contracts as fig
+
+    spec = fig.design_chart().to_dict()
+    text = json.dumps(spec)
+    scales = re.findall(r'"field": "cost", "scale": (\{.*?\}\})', text)
+    assert scales and all('"expr"' in s and "ch5_design_scope" in s for s in scales), scales
+    assert '"zero": false' not in text
+    assert "'m'" in text  # £ millions above £1,000k, as the rest of the book writes them
+
+
+# ---------------------------------------------------------------- 6. one way to summarise a chapter
+
+#: The chapters that open with the callout so far (chapters 6-9 follow in their own change).
+SUMMARISED = ["01_problem", "02_continuity", "03_child_costs", "04_practice_costs", "05_contracts", "05_sensitivity"]
+
+
+@pytest.mark.parametrize("name", SUMMARISED)
+def test_a_chapter_opens_with_at_most_five_bold_findings(name):
+    cells = json.loads((ROOT / "book" / f"{name}.ipynb").read_text(encoding="utf-8"))["cells"]
+    first = "".join(cells[0]["source"])
+    m = re.search(r"```\{admonition\} In brief\n:class: important\n(.*?)\n```", first, re.S)
+    assert m, f"{name} does not open with the 'In brief' callout"
+    bullets = re.findall(r"^\* (.*?)(?=^\* |\Z)", m.group(1), re.S | re.M)
+    assert 1 <= len(bullets) <= 5, f"{name}: {len(bullets)} findings"
+    for b in bullets:
+        assert b.startswith("**"), f"{name}: a finding without its bold line: {b[:60]!r}"
+    assert "**In brief.**" not in first and "In short:" not in first
+
+
+# ---------------------------------------------------------------- 1. no text cut off
+
+#: Every chart's visible text: any ending in "…" (cut by a label or text limit), and any pair of texts
+#: drawn over one another (more than a quarter of the smaller one covered).
+_CHART_TEXT = """() => {
+  const out = [];
+  document.querySelectorAll('.swp-chart').forEach((c, i) => {
+    const texts = Array.from(c.querySelectorAll('.swp-chart-view svg text')).filter(t => t.getClientRects().length
+      && t.getAttribute('opacity') !== '0' && getComputedStyle(t).opacity !== '0' && t.textContent.trim());
+    const where = (c.closest('figure[id]') || c).id;
+    texts.filter(t => /\\u2026$/.test(t.textContent.trim())).forEach(t => out.push(where + ' cut: ' + t.textContent.trim()));
+    const boxes = texts.map(t => ({t: t.textContent.trim(), r: t.getBoundingClientRect()})).filter(b => b.r.width > 1);
+    for (let a = 0; a < boxes.length; a++) for (let b = a + 1; b < boxes.length; b++) {
+      const A = boxes[a].r, B = boxes[b].r;
+      const w = Math.min(A.right, B.right) - Math.max(A.left, B.left);
+      const h = Math.min(A.bottom, B.bottom) - Math.max(A.top, B.top);
+      if (w > 2 && h > 2 && w * h > 0.25 * Math.min(A.width * A.height, B.width * B.height)) {
+        out.push(where + ' overlap: ' + boxes[a].t.slice(0, 40) + ' / ' + boxes[b].t.slice(0, 40));
+      }
+    }
+  });
+  return out;
+}"""
+
+
+def _chart_pages() -> list[str]:
+    return [p for p in _chapter_pages() + ["book/05_sensitivity.html"]
+            if (HTML / p).is_file() and 'class="swp-chart"' in (HTML / p).read_text(encoding="utf-8")]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+@pytest.mark.parametrize("page", _chart_pages())
+def test_no_chart_text_is_cut_or_drawn_over_other_text(page, width, book_url, offline):
+    tab = _open(offline, f"{book_url}/{page}", width)
+    bad = tab.evaluate(_CHART_TEXT)
+    assert not bad, f"{page} at {width} px:\n" + "\n".join(bad)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page", _chart_pages())
+def test_no_chart_text_is_cut_in_print(page, book_url, offline):
+    # As scripts/make_pdfs.py prints: charts fitted to an A4 text column, then the print stylesheet.
+    tab = _open(offline, f"{book_url}/{page}", 700, 1000)
+    tab.emulate_media(media="print")
+    bad = tab.evaluate(_CHART_TEXT)
+    assert not bad, f"{page} in print:\n" + "\n".join(bad)
+
+
+def test_build_time_drawings_wrap_long_labels_instead_of_cutting_them():
+    import sys
+
+    import vl_convert as vlc
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    import swp_static_charts as static
+
+    from swp_models.charts import _vega_lite_version
+
+    long = "Emotional or behavioural difficulties and offending, the dearest group of all"
+    spec = {"datasets": {"d": [{"group": long, "cost": 3}, {"group": "None", "cost": 1}]},
+            "data": {"name": "d"}, "mark": "bar",
+            "encoding": {"y": {"field": "group", "type": "nominal"}, "x": {"field": "cost", "type": "quantitative"},
+                         "color": {"field": "group", "type": "nominal"}}}
+    drawn = static.desktop_spec(spec, width=390)
+    assert "labelExpr" in drawn["encoding"]["y"]["axis"] and drawn["encoding"]["y"]["axis"]["labelLimit"] == 0
+    assert drawn["height"]["step"] > 20  # room for the label's lines
+    svg = vlc.vegalite_to_svg(drawn, vl_version=_vega_lite_version())
+    assert "\u2026" not in svg and svg.count("<tspan") >= 3
+    assert "<tspan" not in vlc.vegalite_to_svg(static.desktop_spec({**spec, "encoding": {
+        "y": {"field": "group", "type": "nominal"}, "x": {"field": "cost", "type": "quantitative"}},
+        "datasets": {"d": [{"group": "Short", "cost": 1}]}}), vl_version=_vega_lite_version())
