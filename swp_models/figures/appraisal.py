@@ -131,8 +131,12 @@ def acceptability_chart() -> alt.VConcatChart:
                  alt.Tooltip("share:Q", format=".0%", title="Best in")],
     ).properties(width=300, height=220).add_params(year)
     chart = base.facet(column=alt.Column("scope_name:N", title=None, sort=["Social work only"]))
+    fails = ap.acceptability().groupby("option")["p_fail_term"].first()
     return finish(chart, "Which option is the best buy, over the sensitivity settings",
-                  subtitle="Share of settings in which each option has the largest net benefit",
+                  subtitle=["Share of settings in which each option has the largest net benefit",
+                            f"A practice fails within a three-year term in {fmt_pct(fails['practice_social_work'])} "
+                            f"of settings (social work only) and {fmt_pct(fails['practice_placements'])} (placement "
+                            "budget too), on average"],
                   source=_SOURCE)
 
 
