@@ -1,7 +1,7 @@
 """Chapter 2's closed forms checked against simulation: worker changes for England 2005, and the allocation queue.
 
 Each check sets the closed form beside a simulation of the same process and its Monte Carlo
-standard error. The simulations draw from the book's one seed (:attr:`swp_models.scenario.Simulation.seed`)
+standard error. The simulations draw from the book's one seed (the ``seed`` of :class:`swp_models.scenario.Simulation`)
 unless given another.
 """
 
