@@ -60,7 +60,7 @@ SCOPE_OPTIONS: dict[str, tuple[str, ...]] = {
 }
 #: The book's price base.
 BASE_YEAR = "2005-06"
-#: Financial years a £ can be shown in: the base, the pilots' years and the latest the index reaches.
+#: Financial years in which a £ can be shown (the base, the pilots' years and the latest the index reaches).
 PRICE_YEARS: tuple[str, ...] = ("2005-06", "2009-10", "2010-11", "2011-12", "2022-23", "2023-24")
 #: Contract terms the chapter offers, years.
 TERMS: tuple[int, ...] = (3, 4, 5)

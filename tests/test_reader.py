@@ -437,22 +437,27 @@ def test_home_page_shows_the_chapters_headlines(book_url, offline):
     more.locator("summary").click()
     assert more.locator("table tbody tr").count() == len(expected) - len(main)
     more.locator("summary").click()
-    # One screen: from the top of the page (theme header included) to the last headline, within
-    # the first 1366 x 768 viewport.
-    bottom = rows.last.evaluate(_BOTTOM)
+    # One screen: from the top of the page (theme header included) the opening sentences, the bottom
+    # line and the first chapter's finding, within the first 1366 x 768 viewport; the table follows.
+    said = tab.locator(".swp-opening p")
+    assert said.count() == len(findings.opening_sentences())
+    assert said.last.evaluate("e => e.classList.contains('swp-bottom-line')")
+    bottom = rows.first.evaluate(_BOTTOM)
     height = tab.evaluate("() => window.innerHeight")
-    assert height == 768 and bottom <= height, f"the headline findings run to {bottom:.0f} px ({bottom / height:.2f} screens)"
+    assert height == 768 and bottom <= height, f"the first finding ends at {bottom:.0f} px ({bottom / height:.2f} screens)"
 
 
 @pytest.mark.browser
 def test_home_page_reads_on_a_phone(book_url, offline):
-    """At 390 x 844 nothing scrolls sideways, and the first headline finding is on the first screen."""
+    """At 390 x 844 nothing scrolls sideways, and the bottom line starts on the first screen."""
     tab = _home(offline, book_url, PHONE, 844)
     assert tab.evaluate("() => document.documentElement.scrollWidth") <= PHONE
     first = tab.locator(".swp-findings table.swp-findings-table tbody tr").first
     box = first.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE, box
-    assert first.evaluate(_BOTTOM) <= tab.evaluate("() => window.innerHeight"), "the first finding is below the first screen"
+    line = tab.locator(".swp-opening .swp-bottom-line")
+    top = line.evaluate("e => e.getBoundingClientRect().top + window.scrollY")
+    assert top <= tab.evaluate("() => window.innerHeight"), "the bottom line starts below the first screen"
     # Its figure and chapter share a line: a finding reads as one short block.
     figure, chapter = (first.locator("td").nth(i).bounding_box() for i in (1, 2))
     assert abs(figure["y"] - chapter["y"]) < figure["height"], (figure, chapter)

@@ -131,8 +131,12 @@ def acceptability_chart() -> alt.VConcatChart:
                  alt.Tooltip("share:Q", format=".0%", title="Best in")],
     ).properties(width=300, height=220).add_params(year)
     chart = base.facet(column=alt.Column("scope_name:N", title=None, sort=["Social work only"]))
+    fails = ap.acceptability().groupby("option")["p_fail_term"].first()
     return finish(chart, "Which option is the best buy, over the sensitivity settings",
-                  subtitle="Share of settings in which each option has the largest net benefit",
+                  subtitle=["Share of settings in which each option has the largest net benefit",
+                            "A practice's chance of failing within a three-year term, averaged over the settings: "
+                            f"{fmt_pct(fails['practice_social_work'])} (social work only), "
+                            f"{fmt_pct(fails['practice_placements'])} (placement budget too)"],
                   source=_SOURCE)
 
 
@@ -192,7 +196,7 @@ def prose_numbers() -> dict[str, str]:
     t, latest, ic, ih, sw, lam, at = n["t"], n["latest"], n["ic"], n["ih"], n["sw"], n["lam"], n["at"]
     y, z = ap.BASE_YEAR, LATEST
     out = {
-        "ch10_lam": f"£{lam:,.0f}", "ch10_year": y, "ch10_latest": z,
+        "ch10_lam": f"£{lam:,.0f} ({y} prices)", "ch10_year": y, "ch10_latest": z,
         "ch10_uplift": f"{ap.uplift(z):.2f}",
         "ch10_rate": fmt_pct(assumptions.value("discount_rate"), 1),
         "ch10_bias": fmt_pct(assumptions.value("optimism_bias")),
@@ -205,11 +209,14 @@ def prose_numbers() -> dict[str, str]:
     for o, short in (("council", "c"), ("in_house", "b"), ("practice_social_work", "sw"), ("practice_placements", "pl")):
         out[f"ch10_npc_{short}"] = _m(t.loc[o, "npc"], y)
         out[f"ch10_npc_{short}_latest"] = _m(latest.loc[o, "npc"], z)
+    def gbp(x: float) -> str:
+        return f"{fmt_gbp(x)} ({y} prices)"
+
     for o, short in (("in_house", "b"), ("practice_social_work", "sw"), ("practice_placements", "pl")):
-        out[f"ch10_icer_{short}"] = fmt_gbp(ic.loc[o, "per_child_year"])
-        out[f"ch10_move_{short}"] = fmt_gbp(ic.loc[o, "per_move_avoided"])
+        out[f"ch10_icer_{short}"] = gbp(ic.loc[o, "per_child_year"])
+        out[f"ch10_move_{short}"] = gbp(ic.loc[o, "per_move_avoided"])
     for o, short in (("practice_social_work", "sw"), ("practice_placements", "pl")):
-        out[f"ch10_icer_{short}_ih"] = fmt_gbp(ih.loc[o, "per_child_year"])
+        out[f"ch10_icer_{short}_ih"] = gbp(ih.loc[o, "per_child_year"])
         s = sw[o]["share"]
         out[f"ch10_switch_{short}"] = "no share in 0-100%" if s is None else fmt_pct(s)
         out[f"ch10_switch_cost_{short}"] = _m(sw[o]["cost"], y)
