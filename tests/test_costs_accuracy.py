@@ -156,6 +156,19 @@ def test_the_widest_spread_accepted_keeps_its_accuracy():
         _assert_documented(model, 1, dist, q)
 
 
+def test_a_small_practice_with_a_wide_spread_against_simulation():
+    """Ten children, spread 1.5, an exceptional group and the shock: the lowest level given against a large simulation."""
+    model = _model(1.5, 10.0, 0.2)
+    dist = total_cost_distribution(model, 10)
+    lowest = max(float(dist.cdf(dist.resolution)) * (1 + 1e-7), dist_mod.QUANTILE_LEVELS[0])
+    sims = np.sort(costs.simulate_practice_costs(model, 10, 400_000, seed=3)["total_cost"].to_numpy())
+    for q in (lowest, 0.05, 0.5, 0.99):
+        got = float(dist.quantile(q))
+        share = float(np.searchsorted(sims, got) / sims.size)  # the simulated level of the total returned
+        se = math.sqrt(q * (1 - q) / sims.size)
+        assert abs(share - q) <= dist_mod.QUANTILE_RTOL * min(q, 1 - q) + 4 * se, (q, share)
+
+
 def test_levels_outside_the_checked_range_are_refused():
     dist = total_cost_distribution(costs.default_cost_model(), 100)
     for q in (0.0, 1e-4, 1 - 1e-7, 1.0):

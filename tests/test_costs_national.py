@@ -103,3 +103,9 @@ def test_bad_input_is_refused_by_name_before_any_work(model, kwargs, pattern):
     assert time.process_time() - start < 1.0
     with pytest.raises(TypeError, match="^model"):
         national_run(None, (5,), 2, 1)
+
+
+def test_a_short_run_takes_one_chunk_by_default(model):
+    run = national_run(model, (5, 6), 20, 1, workers=1)
+    assert run.chunk_years == 20
+    np.testing.assert_array_equal(run.totals, national_run(model, (5, 6), 20, 1, chunk_years=20, workers=1).totals)

@@ -72,7 +72,7 @@ SD_RTOL: float = 0.01
 MEAN_RTOL: float = 1e-6
 
 #: A percentile is given only where it lies at least this many grid steps (times the square root of the
-#: number of rounded amounts in the total) above zero; below that the grid cannot resolve it to
+#: number of rounded amounts in the total, up to four) above zero; below that the grid cannot resolve it to
 #: :data:`QUANTILE_RTOL` and the level is refused (tests check the accuracy at this edge against an
 #: independent inversion of the exact distribution).
 RESOLVED_CELLS: float = 10.0
@@ -169,14 +169,16 @@ class TotalCostDistribution:
 
     @property
     def resolution(self) -> float:
-        """Smallest total (£) whose percentile is given: :data:`RESOLVED_CELLS` steps times the root of the rounded amounts.
+        """Smallest total, in £, whose percentile is given (:data:`RESOLVED_CELLS` steps times the root of the rounded amounts).
 
         Each child's cost is rounded to the grid (to within one step, keeping its mean), and with a
-        shared shock each scaled total once more; a percentile below this total is refused by
-        :meth:`quantile` rather than given with less than the documented accuracy.
+        shared shock each scaled total once more; the factor is the root of the number of rounded
+        amounts, up to four (beyond that the roundings average out). A percentile below this total
+        is refused by :meth:`quantile` rather than given with less than the documented accuracy.
         """
         rounded = int(self.caseloads.max()) + (1 if self.shock_cv > 0 else 0)
-        return RESOLVED_CELLS * math.sqrt(rounded) * self.step
+        # The roundings of more than a few amounts average out: the factor stops at two.
+        return RESOLVED_CELLS * math.sqrt(min(rounded, 4)) * self.step
 
     @cached_property
     def _mixture_sums(self) -> tuple[np.ndarray, np.ndarray]:
@@ -220,7 +222,7 @@ class TotalCostDistribution:
             raise ValueError(
                 f"q must be a level whose percentile the grid resolves to {QUANTILE_RTOL:.0%}: levels above "
                 f"{lowest:.4g} here; got {level:g}, whose total (about £{total:,.0f}) lies within "
-                f"{RESOLVED_CELLS:g} x sqrt({int(self.caseloads.max())}) grid steps of £{self.step:,.0f} of zero "
+                f"{floor / self.step:.3g} grid steps of £{self.step:,.0f} of zero "
                 f"(a larger caseload, a smaller spread or a higher points_per_sd resolves lower levels)")
         return float(out) if np.ndim(out) == 0 else out
 

@@ -41,6 +41,9 @@ MAX_COUNCILS: int = 1_000
 #: Most worker processes one run starts.
 MAX_WORKERS: int = 64
 
+#: Years a chunk simulates unless told.
+_CHUNK_YEARS: int = 500
+
 #: Most children one council may have in a run (England's largest council looks after a few thousand).
 _MAX_COUNCIL_CHILDREN: int = 1_000_000
 
@@ -183,7 +186,7 @@ def national_run(
     n_years: int,
     seed: int,
     *,
-    chunk_years: int = 500,
+    chunk_years: int | None = None,
     workers: int | None = None,
     risk_tolerance: float = 1e6,
     excess: float = 0.10,
@@ -202,15 +205,17 @@ def national_run(
         number of councils at most :data:`~swp_models.validation.MAX_CELLS` (the yearly totals kept).
     seed : int
         Seed, >= 0: chunk ``k`` draws from ``default_rng(SeedSequence(seed).spawn(n_chunks)[k])``.
-    chunk_years : int, default 500
-        Years a chunk simulates, 1 to ``n_years`` (the last chunk may be shorter), with
+    chunk_years : int, optional
+        Years a chunk simulates, 1 to ``n_years`` (the last chunk may be shorter; default 500, or
+        ``n_years`` if fewer), with
         ``chunk_years`` times the largest council at most :data:`~swp_models.validation.MAX_CELLS`.
         It fixes the random numbers: the same seed and chunk size give the same result.
     workers : int, optional
         Processes, 1 to :data:`MAX_WORKERS`; default the cores this process may use. 1 runs in this
         process. The result does not depend on it.
     risk_tolerance : float, default 1e6
-        A council's CARA risk tolerance, £ (>= 1; ``math.inf``: risk-neutral, premium 0).
+        A council's CARA risk tolerance, £ (>= 1; ``math.inf``: risk-neutral, premium 0). The
+        default of £1 million is an assumption of this function, not a sourced figure.
     excess : float, default 0.10
         An overspend is a year more than this share above the council's expected cost, >= 0.
 
@@ -229,6 +234,7 @@ def national_run(
     n_years = check_size("n_years", n_years, MAX_DRAWS)
     check_work(n_years * sizes.size, "n_years × councils")
     seed = check_integer("seed", seed, low=0)
+    chunk_years = min(_CHUNK_YEARS, n_years) if chunk_years is None else chunk_years
     chunk_years = check_integer("chunk_years", chunk_years, low=1, high=n_years)
     check_work(chunk_years * int(sizes.max()), "chunk_years × largest council")
     if workers is None:

@@ -151,8 +151,12 @@ def results_html(inputs: ExplorerInputs) -> str:
     ] + [(f"{100 * q:.0f}th percentile", f"£{v:,.0f}") for q, v in zip(qs, child_q)]
     moments = cm.total_cost_moments(model, load)
     parts = cm.variance_decomposition(model, load)
-    dist = cm.total_cost_distribution(model, load, points_per_sd=_POINTS_PER_SD)
-    exact_q = dist.quantile(qs)
+    try:
+        dist = cm.total_cost_distribution(model, load, points_per_sd=_POINTS_PER_SD)
+        exact_q = dist.quantile(qs)
+    except ValueError as err:  # a grid too large, or percentiles it cannot resolve to 1%: said, not guessed
+        return (f"<p style='color:#b00'><b>The exact distribution cannot be given for these inputs:</b> "
+                f"{html.escape(str(err))}</p>")
     normal_q = moments.mean + special.ndtri(qs) * moments.std
     e = inputs.excess
     practice_rows = [
