@@ -63,6 +63,7 @@ __all__ = [
     "UnitCostGrowth",
     "unit_cost_growth",
     "ontario_bounds",
+    "canada_price_ratio",
     "ontario_grid",
     "child_rate",
     "referral_shift",
@@ -83,6 +84,8 @@ __all__ = [
     "simulate_illinois",
     "illinois_comparison",
     "illinois_grid",
+    "illinois_rates",
+    "illinois_reversal",
     "BONUS_DESIGNS",
     "bonus_expectation",
     "simulate_bonus",
@@ -336,7 +339,9 @@ def ontario_bounds(
     pandas.DataFrame
         Rows ``as stated`` (ratio 2, volumes up 40%: the "at least" figure), ``lowest`` and
         ``highest``; columns ``reading``, ``spending_ratio``, ``volume_growth`` (fraction),
-        ``unit_cost_growth`` (fraction) and ``annual_rate`` (fraction a year).
+        ``unit_cost_growth`` (fraction), ``annual_rate`` (fraction a year), and the same two in
+        real terms, deflated by Canada's consumer prices (:func:`canada_price_ratio`),
+        ``real_unit_cost_growth`` and ``real_annual_rate``.
     """
     low_s = _intl("Ontario", "expenditure_ratio_2004_05_to_1998_99")
     vol = _intl("Ontario", "service_volume_growth_1998_99_to_2004_05") / 100
@@ -345,12 +350,31 @@ def ontario_bounds(
     hw = check_in_range("volume_half_width", assumption("about_half_width") if volume_half_width is None
                         else volume_half_width, 0.0, 100 * vol, high_open=True) / 100
     years = _ontario_years()
+    prices = canada_price_ratio()
     rows = []
     for reading, s, v in (("as stated", low_s, vol), ("lowest", low_s, vol + hw), ("highest", high_s, vol - hw)):
         g = unit_cost_growth(s, v, years)
+        real = unit_cost_growth(s / prices, v, years)
         rows.append({"reading": reading, "spending_ratio": s, "volume_growth": v,
-                     "unit_cost_growth": g.growth, "annual_rate": g.annual_rate})
+                     "unit_cost_growth": g.growth, "annual_rate": g.annual_rate,
+                     "real_unit_cost_growth": real.growth, "real_annual_rate": real.annual_rate})
     return pd.DataFrame(rows)
+
+
+def canada_price_ratio(start: float | None = None, end: float | None = None) -> float:
+    """Canada's consumer prices at the end of Ontario's comparison over its start (``data/cpi_canada.csv``).
+
+    Calendar 1998 and 2004, the nearest whole years to the fiscal years 1998/99 and 2004/05. Dividing a
+    spending ratio by it gives the ratio in real terms.
+
+    Parameters
+    ----------
+    start, end : float, optional
+        Index values (> 0) to use instead of the table's, for another index or base.
+    """
+    a = data.value("cpi_canada", year=1998) if start is None else check_positive("start", start)
+    b = data.value("cpi_canada", year=2004) if end is None else check_positive("end", end)
+    return b / a
 
 
 def ontario_grid(
@@ -940,6 +964,60 @@ def illinois_comparison(scn: Scenario, n_years: int | None = None) -> pd.DataFra
                      "expected_bonus": exact["expected_bonus"], "sim_bonus": float(sim["bonus"].mean()),
                      "sim_p_bonus": float((sim["bonus"] > 0).mean()), "sim_sd": float(sim["bonus"].std())})
     return pd.DataFrame(rows)
+
+
+def illinois_rates(step: float = 0.01) -> pd.DataFrame:
+    """The Illinois bonus with and without the 12-month rule over the plausible permanency rates.
+
+    The rates run from the low to the high end of chapter 6's assumption ``permanency_rate`` in
+    steps of ``step`` (the assumed value included).
+
+    Parameters
+    ----------
+    step : float, default 0.01
+        Step of the rates, in [0.001, 0.1].
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per rate: ``rate``, ``p_bonus_none`` and ``bonus_none`` (no durability rule: chance of a
+        bonus in a year, expected £ a year), ``p_bonus_rule`` and ``bonus_rule`` (counted after 12 months)
+        and ``cut`` (the share of the bonus the rule removes; NaN where no bonus is expected either way).
+    """
+    h = check_in_range("step", step, 0.001, 0.1)
+    low, value, high = assumptions.bounds("permanency_rate")
+    rates = sorted(set(np.round(np.arange(low, high + h / 2, h), 6)) | {round(value, 6)})
+    window = illinois_terms()["window_months"]
+    rows = []
+    for r in rates:
+        none, rule = illinois_bonus(0.0, rate=float(r)), illinois_bonus(window, rate=float(r))
+        cut = 1 - rule["expected_bonus"] / none["expected_bonus"] if none["expected_bonus"] > 0 else float("nan")
+        rows.append({"rate": float(r), "p_bonus_none": none["p_bonus"], "bonus_none": none["expected_bonus"],
+                     "p_bonus_rule": rule["p_bonus"], "bonus_rule": rule["expected_bonus"], "cut": cut})
+    return pd.DataFrame(rows)
+
+
+def illinois_reversal(chance: float = 0.5, window_months: float | None = None) -> float:
+    """The permanency rate at which the Illinois bonus is paid in a share ``chance`` of years.
+
+    Below it the bonus is the exception; above it, the rule. Solved by bisection on the exact
+    chance (:func:`illinois_bonus`, increasing in the rate).
+
+    Parameters
+    ----------
+    chance : float, default 0.5
+        In (0, 1).
+    window_months : float, optional
+        Months a move must last to count, in [0, 60]; default Illinois's 12.
+    """
+    c = check_in_range("chance", chance, 0.0, 1.0, low_open=True, high_open=True)
+    w = illinois_terms()["window_months"] if window_months is None else check_in_range(
+        "window_months", window_months, 0.0, 60.0)
+    lo, hi = 0.0, 1.0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if illinois_bonus(w, rate=mid)["p_bonus"] < c else (lo, mid)
+    return (lo + hi) / 2
 
 
 def illinois_grid() -> pd.DataFrame:

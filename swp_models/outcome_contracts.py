@@ -681,7 +681,7 @@ def council_level_outcomes(scn: Scenario | None = None) -> YearOutcomes:
     """The chapter's children with the council's own outcome rates: the practice "didn't consistently outperform".
 
     The same random numbers as :func:`chapter_draws`, with chapter 2's council rate of changes of
-    worker (:data:`COUNCIL_SCENARIO`) and no extra effort: the conditions at which the outcome model is
+    worker ("Council, England 2005") and no extra effort: the conditions at which the outcome model is
     calibrated to the national rates (three or more placements, attainment). Value added keeps the
     benchmark the contract set (the expected counts at the practice's assumed level), so that a
     practice doing only as well as the council is paid for doing only that well.

@@ -611,3 +611,38 @@ def test_result_objects_check_their_fields():
         A.TenderOutcome(True, 0.5, 1.0, 0.9, 1.0)
     with pytest.raises(ValueError, match="volume_ratio must be in"):
         A.UnitCostGrowth(1.5, 0.0, 5.0)
+
+
+def test_illinois_lesson_over_the_permanency_range_and_its_reversal():
+    from swp_models import abroad as ab
+
+    g = ab.illinois_rates()
+    low, value, high = __import__("swp_models").assumptions.bounds("permanency_rate")
+    assert g["rate"].iloc[0] == pytest.approx(low) and g["rate"].iloc[-1] == pytest.approx(high)
+    assert value in set(g["rate"].round(6))
+    assert (g["bonus_rule"] <= g["bonus_none"]).all() and g["p_bonus_rule"].is_monotonic_increasing
+    # The page's words: with the rule a bonus in most years only above the range; without it, inside the range.
+    assert ab.illinois_reversal() > high
+    assert low < ab.illinois_reversal(window_months=0.0) < high
+    r = ab.illinois_reversal()
+    assert ab.illinois_bonus(rate=r)["p_bonus"] == pytest.approx(0.5, abs=1e-6)
+    with pytest.raises(ValueError, match="chance"):
+        ab.illinois_reversal(chance=1.5)
+    with pytest.raises(ValueError, match="step"):
+        ab.illinois_rates(step=-0.01)
+
+
+def test_ontario_in_real_terms_deflates_by_the_sourced_index():
+    from swp_models import abroad as ab
+    from swp_models import data as d
+
+    ratio = ab.canada_price_ratio()
+    assert ratio == pytest.approx(d.value("cpi_canada", year=2004) / d.value("cpi_canada", year=1998))
+    b = ab.ontario_bounds().set_index("reading")
+    for reading in b.index:
+        nominal = 1 + b.loc[reading, "unit_cost_growth"]
+        assert 1 + b.loc[reading, "real_unit_cost_growth"] == pytest.approx(nominal / ratio)
+    assert (b["real_unit_cost_growth"] < b["unit_cost_growth"]).all()
+    for bad in (-1.0, 0.0):
+        with pytest.raises(ValueError, match="start"):
+            ab.canada_price_ratio(start=bad)

@@ -95,7 +95,6 @@ _QUOTE_ALLOWED = {
     ("stability_index", 6): (25.0, "'just over a quarter': 25 percent"),
     ("outcome_evidence", 3): (0.0, "'rise from nothing in the first year': 0 percent"),
     ("outcome_evidence", 6): (12.0, "'on an annual basis': 12 months"),
-    ("outcome_indicators", 30): (0.5, "'at least as much ... on their prior attainment': a weight of at least one half"),
     ("pilots_what_happened", 19): (1.0, "'Sandwell Council has dropped out': one council"),
     ("pilots_what_happened", 20): (10.0, "the order's list of ten councils, elided in the quote"),
     ("pilots_what_happened", 21): (4.0, "'Warwickshire, Coventry, South Tyneside and Lincolnshire': four councils"),

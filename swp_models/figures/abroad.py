@@ -39,6 +39,7 @@ __all__ = [
     "kansas_chart",
     "illinois_table",
     "illinois_chart",
+    "illinois_rates_table",
     "bonus_table",
     "bonus_chart",
     "levers_table",
@@ -309,11 +310,16 @@ def ontario_table() -> Table:
         "Service volumes": b["volume_growth"].map(lambda v: "+" + _pct(v)),
         "Cost per unit of service": b["unit_cost_growth"].map(lambda v: "+" + _pct(v, 1)),
         "A year, over six years": b["annual_rate"].map(lambda v: "+" + _pct(v, 1)),
+        "Cost per unit, real terms": b["real_unit_cost_growth"].map(lambda v: "+" + _pct(v, 1)),
+        "A year, real terms": b["real_annual_rate"].map(lambda v: "+" + _pct(v, 1)),
     })
-    return Table(frame, caption="Ontario, 1998/99 to 2004/05: growth in spending per unit of service",
+    return Table(frame, caption="Ontario, 1998/99 to 2004/05: growth in spending per unit of service, in cash and in "
+                                "real terms",
                  notes="Spending 'more than doubled' and volumes rose 'about 40%' (Annex A.3, citing the Auditor "
                        f"General, 2006). The top of 'more than doubled' ({top}) and the range of 'about 40%' "
-                       f"({vol['highest']} to {vol['lowest']}) are assumptions.")
+                       f"({vol['highest']} to {vol['lowest']}) are assumptions. Real terms: spending divided by the rise "
+                       f"in Canada's consumer prices from 1998 to 2004 ({_pct(abroad.canada_price_ratio() - 1, 1)}; "
+                       "Statistics Canada, all items, annual averages, the nearest calendar years).")
 
 
 def ontario_chart() -> alt.VConcatChart:
@@ -379,7 +385,9 @@ def referral_table(scn: Scenario | None = None) -> Table:
                                 f"set before the change ({_prices(scn)})",
                  notes=f"A practice of {default_caseload().mean} children whose referrals rise {low:g} to {high:g} "
                        "times ('nearly doubled', Annex A.3; the lower end is an assumption). Its staff grow with its "
-                       f"children, so each child costs it chapter 5's rate under the scope ({rates}).")
+                       f"children, so each child costs it chapter 5's rate under the scope ({rates}). Any rise beyond "
+                       f"{_load(margin=True)} children is outside the draft contract's Art. 4, which would have to be "
+                       "agreed again.")
 
 
 # ---------------------------------------------------------------------------------------
@@ -615,6 +623,47 @@ def illinois_table(scn: Scenario | None = None) -> Table:
                        f"{scn.simulation.n_years:,} years drawn from the book's seed ({scn.simulation.seed}). The "
                        f"other side of the Illinois contract, an agency missing its standard losing up to "
                        f"{loss:.0f}% of its contract through fewer referrals (ASPE), is not modelled.")
+
+
+def illinois_rates_table() -> Table:
+    """The Illinois bonus with and without the 12-month rule over the plausible permanency rates (exact)."""
+    g = abroad.illinois_rates(0.03 / 2)
+    t = abroad.illinois_terms()
+    frame = pd.DataFrame({
+        "Children moved into a permanent home (a year)": g["rate"].map(lambda v: _pct(v, 1)),
+        "No rule: chance of a bonus": g["p_bonus_none"].map(lambda v: _pct(v, 1)),
+        "No rule: expected bonus": g["bonus_none"].map(_gbp),
+        f"Counted after {t['window_months']:g} months: chance of a bonus": g["p_bonus_rule"].map(lambda v: _pct(v, 1)),
+        "With the rule: expected bonus": g["bonus_rule"].map(_gbp),
+        "Share of the bonus the rule removes": g["cut"].map(lambda v: "—" if v != v else _pct(v)),
+    })
+    low, value, high = (_pct(x) for x in _permanency_bounds())
+    return Table(frame, caption=f"Illinois's bonus over the plausible permanency rates, a practice of {_load()} children "
+                                "(£ a year, exact)",
+                 notes=f"Permanency rate: {value} a year assumed, {low} to {high} the range (an assumption of the chapter "
+                       f"on contracting for outcomes); {_pct(t['reentry_within_year'])} of moves break down within a "
+                       f"year; a bonus of {_gbp(t['bonus'])} for each counted move above {_pct(t['threshold_share'])} "
+                       "of the caseload.")
+
+
+def _permanency_bounds() -> tuple[float, float, float]:
+    g = abroad.illinois_rates()
+    t = abroad.illinois_terms()
+    return float(g["rate"].min()), float(t["rate"]), float(g["rate"].max())
+
+
+def _illinois_range_numbers() -> dict[str, str]:
+    """The Illinois lesson at the ends of the permanency rate's range and where it reverses (``ch7_il_...``)."""
+    g = abroad.illinois_rates()
+    lo, hi = g.iloc[0], g.iloc[-1]
+    return {
+        "ch7_il_rate_low": _pct(lo["rate"]), "ch7_il_rate_high": _pct(hi["rate"]),
+        "ch7_il_p_rule_high": _pct(hi["p_bonus_rule"]),
+        "ch7_il_p_none_low": _pct(lo["p_bonus_none"], 1), "ch7_il_p_none_high": _pct(hi["p_bonus_none"]),
+        "ch7_il_cut_low": _pct(lo["cut"]), "ch7_il_cut_high": _pct(hi["cut"]),
+        "ch7_il_half_rule": _pct(abroad.illinois_reversal(), 1),
+        "ch7_il_half_none": _pct(abroad.illinois_reversal(window_months=0.0), 1),
+    }
 
 
 def illinois_chart(scn: Scenario | None = None) -> alt.VConcatChart:
@@ -955,6 +1004,10 @@ def prose_numbers_abroad(scn: Scenario | None = None) -> dict[str, str]:
         "ch7_with_evidence": str(int(evidence["category"].isin(["Favourable", "Mixed", "Unfavourable"]).sum())),
         "ch7_places": str(len(evidence)),
         "ch7_on_growth": _pct(b.loc["as stated", "unit_cost_growth"]),
+        "ch7_on_real": _pct(b.loc["as stated", "real_unit_cost_growth"]),
+        "ch7_on_real_rate": _pct(b.loc["as stated", "real_annual_rate"], 1),
+        "ch7_on_real_high": _pct(b.loc["highest", "real_unit_cost_growth"]),
+        "ch7_on_prices": _pct(abroad.canada_price_ratio() - 1, 1),
         "ch7_on_rate": _pct(b.loc["as stated", "annual_rate"], 1),
         "ch7_on_low": _pct(b.loc["lowest", "unit_cost_growth"]),
         "ch7_on_high": _pct(b.loc["highest", "unit_cost_growth"]),
@@ -967,6 +1020,8 @@ def prose_numbers_abroad(scn: Scenario | None = None) -> dict[str, str]:
         "ch7_ref_low": f"{low:g}",
         "ch7_ref_high": f"{high:g}",
         "ch7_children": _load(),
+        "ch7_art4_margin": f"{default_caseload().margin}",
+        "ch7_art4_high": f"{default_caseload().mean + default_caseload().margin}",
         "ch7_load": _load(True),
         "ch7_price_year": scn.price_year,
         "ch7_spread": _pct(scn.value("bidder_cost_spread")),
@@ -987,6 +1042,7 @@ def prose_numbers_abroad(scn: Scenario | None = None) -> dict[str, str]:
         "ch7_il_moves_rule": f"{il.loc[t['window_months'], 'expected_moves']:.1f}",
         "ch7_il_p_rule": _pct(il.loc[t["window_months"], "p_bonus"], 1),
         "ch7_il_seed": str(scn.simulation.seed),
+        **_illinois_range_numbers(),
         "ch7_il_years": f"{scn.simulation.n_years:,}",
         "ch7_tender_sims": f"{abroad.TENDER_SIMS:,}",
         "ch7_ma_base": _pct(scn.value("outcome_base_probability")),

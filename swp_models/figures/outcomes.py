@@ -110,8 +110,10 @@ def indicator_table() -> Table:
     n = len(t)
     return Table(frame, caption=f"The draft contract's {n} performance indicators (Annex A.2, Arts. 22-27)",
                  notes="Control: the share of the indicator's year-to-year variation taken to be under the practice's "
-                       "control. Two are from the report (s.6.1.6); the rest are assumptions, rated high, partial or "
-                       "low with a range, in data/outcome_indicators.csv.")
+                       "control. Every rating is an assumption, rated high, partial or low with a range, in "
+                       "data/outcome_indicators.csv; for two the report's words set the rating's direction (s.6.1.6): "
+                       "the stability of social workers \"might be one\" outcome solely under the practice's control, "
+                       "and attainment depends \"at least as much (and indeed probably far more)\" on prior attainment.")
 
 
 def _rates() -> dict[str, float]:

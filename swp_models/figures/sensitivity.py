@@ -312,12 +312,16 @@ def intervals_table() -> Table:
         f = _fmt(out)
         r = ints.loc[out]
         rows.append((_output_label(out).split(" (")[0] + ", " + out.split(":")[1].replace("_", " "),
-                     f(base[out]), f"{f(r['low'])} to {f(r['high'])}", f"{f(r['minimum'])} to {f(r['maximum'])}"))
-    frame = pd.DataFrame(rows, columns=["Result", "At the defaults", "90% of settings", "Lowest to highest"])
+                     f(base[out]), f(r["median"]), f"{f(r['low'])} to {f(r['high'])}",
+                     f"{f(r['minimum'])} to {f(r['maximum'])}"))
+    frame = pd.DataFrame(rows, columns=["Result", "At the defaults", "Median of settings", "90% of settings",
+                                        "Lowest to highest"])
     return Table(frame, caption="Key results with the intervals their assumptions carry",
                  notes=f"Intervals over {len(res.settings):,} settings with every assumption drawn uniformly over its "
                        f"range; each setting simulates {Scenario.central().simulation.sensitivity_years:,} practice-years from one seed, so the "
-                       "intervals are ranges of the inputs, not sampling error.")
+                       "intervals are ranges of the inputs, not sampling error. The defaults are not the middle of the "
+                       "ranges: where a result at the defaults lies outside its 90% interval, the defaults sit near "
+                       "one end of the assumptions' ranges, and the median is the figure to set beside it.")
 
 
 def _all_settings() -> pd.DataFrame:
@@ -421,7 +425,9 @@ def key_results() -> Table:
 
     def span(output: str) -> str:
         f = _fmt(output)
-        return f"{f(base[output])} (90% of settings {f(ints.loc[output, 'low'])} to {f(ints.loc[output, 'high'])})"
+        r = ints.loc[output]
+        return (f"{f(base[output])} at the defaults (median of settings {f(r['median'])}; 90% of settings "
+                f"{f(r['low'])} to {f(r['high'])})")
 
     def wins(scope: str) -> str:
         part = wm[wm["scope"] == scope]["cheapest"].value_counts()
