@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from . import assumptions
-from .tables import Table
+from .tables import PRICE_YEAR, Table
 from .validation import check_flag, check_in_range, check_integer, check_one_of, check_positive, check_text
 
 __all__ = ["Simulation", "Scenario", "SCOPE_NAMES", "CONTINUITY_READINGS", "EFFORT_MODELS", "MAX_SAMPLE_YEARS",
@@ -142,7 +142,7 @@ class Scenario:
     icc: float
     label: str = "central"
     scope: str = "social_work"
-    price_year: str = "2005-06"
+    price_year: str = PRICE_YEAR
     shock_cv: float = 0.0
     effort_model: str = "contract"
     continuity_reading: str = "poisson"

@@ -12,7 +12,7 @@ import pandas as pd
 
 from .validation import check_finite, check_instance, check_integer, check_text
 
-__all__ = ["Table", "fmt_gbp", "fmt_int", "fmt_pct", "fmt_num", "key_results"]
+__all__ = ["Table", "PRICE_YEAR", "fmt_gbp", "fmt_int", "fmt_pct", "fmt_num", "key_results"]
 
 
 def _number(x: object, digits: object, high: int = 10) -> tuple[float, int]:
@@ -114,6 +114,10 @@ class Table:
         return out + (f"\n{self.notes}" if self.notes else "")
 
 
+#: The price base of every £ in the book unless a figure says otherwise: the year of the cost data, in cash.
+PRICE_YEAR = "2005-06"
+
+
 def key_results(rows: list[tuple[str, ...]], caption: str = "Key results") -> Table:
     """The "key results" table near the top of a chapter.
 
@@ -130,7 +134,8 @@ def key_results(rows: list[tuple[str, ...]], caption: str = "Key results") -> Ta
     Returns
     -------
     Table
-        Columns "Result", "Value", "Source or basis" and "Rests on an assumption".
+        Columns "Result", "Value", "Source or basis" and "Rests on an assumption"; its note gives the
+        price year of every £ (:data:`PRICE_YEAR`).
     """
     check_instance("rows", rows, list, "list of tuples")
     if not rows:
@@ -145,4 +150,5 @@ def key_results(rows: list[tuple[str, ...]], caption: str = "Key results") -> Ta
         rests = row[3] if len(row) == 4 and row[3] else "data and model only"
         out.append((*row[:3], rests))
     frame = pd.DataFrame(out, columns=["Result", "Value", "Source or basis", "Rests on an assumption"])
-    return Table(frame, caption=caption, css_class="swp-table swp-key-results")
+    return Table(frame, caption=caption, css_class="swp-table swp-key-results",
+                 notes=f"Every £ at {PRICE_YEAR} prices (cash) unless its row says otherwise.")

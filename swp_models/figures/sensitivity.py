@@ -473,4 +473,4 @@ def key_results() -> Table:
     ], caption="Key results: which contract wins where, and what matters most")
     return replace(table, notes=f"Sobol indices from {n:,} settings: the group named has the largest total index; "
                                 "± is a 95% bootstrap half-width, and an index above 1 or below 0 is the sampling "
-                                "error of a run small enough for the book's build.")
+                                f"error of a run small enough for the book's build. {table.notes}")
