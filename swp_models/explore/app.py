@@ -16,8 +16,8 @@ from ..validation import check_integer
 
 __all__ = ["APP_TABS", "app"]
 
-#: The app's tabs in order: each title and the :mod:`swp_models.explore` module whose
-#: ``explorer()`` fills it.
+#: The app's tabs in order, each a title and the name of the module of :mod:`swp_models.explore`
+#: whose ``explorer()`` fills it.
 APP_TABS: tuple[tuple[str, str], ...] = (
     ("Continuity", "continuity"),
     ("Child costs", "costs"),
