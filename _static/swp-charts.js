@@ -144,7 +144,7 @@
     var values = fieldValues(spec);
     var narrow = width < 560;
     var axisChars = Math.max(12, Math.floor(limit / TEXT_PX));
-    var legendChars = Math.max(14, Math.floor((narrow ? width - 60 : width * 0.6) / TEXT_PX));
+    var legendChars = Math.max(14, Math.floor((narrow ? width - 110 : width * 0.6) / TEXT_PX));
     var textChars = Math.max(14, Math.floor(width * (narrow ? 0.4 : 0.5) / TEXT_PX));
     function visit(node, sizer, inLayer) {
       if (Array.isArray(node)) { node.forEach(function (n) { visit(n, sizer, inLayer); }); return; }

@@ -325,8 +325,9 @@ def mix_sensitivity_chart(grid: pd.DataFrame | None = None) -> alt.VConcatChart:
     return finish(
         chart,
         "The needs mix moves the average cost; the spread within groups moves the risk",
-        subtitle=["x: children with additional needs (the survey's 45% is the dot). Sliders: children with",
-                  "complex needs and the within-group CV. Blue: the CV chosen; grey: other CVs. Practice of 100 ± 10."],
+        subtitle=["Across: children with additional needs (the survey's 45% is the dot). Sliders: children with",
+                  "complex needs and the spread of cost within a group (CV). Blue: the spread chosen; grey: other",
+                  "spreads. Practice of 100 ± 10."],
         source=[f"{_REPORT} s.6.1.5 (group costs)", "Meltzer and others (2003), survey of 2002",
                 "model (mix and CV are assumptions); computed here"],
     )
