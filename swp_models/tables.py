@@ -114,7 +114,7 @@ class Table:
         return out + (f"\n{self.notes}" if self.notes else "")
 
 
-#: The price base of every £ in the book unless a figure says otherwise: the year of the cost data, in cash.
+#: The price base of every £ in the book unless a figure says otherwise (the year of the cost data, in cash).
 PRICE_YEAR = "2005-06"
 
 
