@@ -160,3 +160,6 @@ ACCEPTS = {
     _C + "effort_comparison": _INF,
     _L + "failure_comparison": _INF,
 }
+
+# A risk-neutral practice (risk tolerance inf) would pay nothing to avoid the gamble.
+ACCEPTS["swp_models.pricing.coin_flip_premium"] = _INF
