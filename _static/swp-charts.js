@@ -146,18 +146,22 @@
     var axisChars = Math.max(12, Math.floor(limit / TEXT_PX));
     var legendChars = Math.max(14, Math.floor((narrow ? width - 110 : width * 0.6) / TEXT_PX));
     var textChars = Math.max(14, Math.floor(width * (narrow ? 0.4 : 0.5) / TEXT_PX));
-    var disabled = {};
-    (function off(node) {
-      if (Array.isArray(node)) { node.forEach(off); return; }
+    // A field whose legend is off on one channel (a line's dash) but on on another (its colour): the
+    // off switch is dropped, so the two merge into one legend that wraps, without Vega-Lite's warning
+    // of conflicting legends.
+    var off = [], on = {};
+    (function scan(node) {
+      if (Array.isArray(node)) { node.forEach(scan); return; }
       if (!node || typeof node !== "object") { return; }
       if (node.encoding) {
         LEGEND_CHANNELS.forEach(function (ch) {
           var c = node.encoding[ch];
-          if (c && c.legend === null) { disabled["f:" + c.field] = true; }
+          if (c && CATEGORY[c.type]) { if (c.legend === null) { off.push(c); } else { on[c.field] = true; } }
         });
       }
-      Object.keys(node).forEach(function (k) { if (k !== "data" && k !== "datasets") { off(node[k]); } });
+      Object.keys(node).forEach(function (k) { if (k !== "data" && k !== "datasets") { scan(node[k]); } });
     })(spec);
+    off.forEach(function (c) { if (on[c.field]) { delete c.legend; } });
     function visit(node, sizer, inLayer) {
       if (Array.isArray(node)) { node.forEach(function (n) { visit(n, sizer, inLayer); }); return; }
       if (!node || typeof node !== "object") { return; }
@@ -184,9 +188,7 @@
         }
         LEGEND_CHANNELS.forEach(function (ch) {
           var c = enc[ch];
-          // A field whose legend is switched off on one channel (a line's dash beside its colour) gets no
-          // explicit legend on another: Vega-Lite merges the two and warns of the conflict.
-          if (c && CATEGORY[c.type] && c.legend !== null && !disabled["f:" + c.field]) {
+          if (c && CATEGORY[c.type] && c.legend !== null) {
             c.legend = c.legend || {};
             if (!c.legend.labelExpr) { c.legend.labelExpr = wrapExpr(legendChars, "datum.label"); c.legend.labelLimit = 0; }
           }
