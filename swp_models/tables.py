@@ -12,7 +12,7 @@ import pandas as pd
 
 from .validation import check_finite, check_instance, check_integer, check_text
 
-__all__ = ["Table", "PRICE_YEAR", "fmt_gbp", "fmt_int", "fmt_pct", "fmt_num", "key_results"]
+__all__ = ["Table", "PRICE_YEAR", "fmt_gbp", "fmt_millions", "fmt_int", "fmt_pct", "fmt_share", "fmt_num", "key_results"]
 
 
 def _number(x: object, digits: object, high: int = 10) -> tuple[float, int]:
@@ -47,6 +47,18 @@ def fmt_pct(x: float, digits: int = 0) -> str:
     """A percentage already in percent units: ``fmt_pct(12) -> '12%'`` (``x`` finite, ``digits`` 0 to 10)."""
     value, d = _number(x, digits)
     return f"{value:.{d}f}%"
+
+
+def fmt_share(x: float, digits: int = 0) -> str:
+    """A fraction as a percentage: ``fmt_share(0.45) -> '45%'`` (``x`` finite, ``digits`` 0 to 10)."""
+    value, d = _number(x, digits)
+    return fmt_pct(100.0 * value, d)
+
+
+def fmt_millions(x: float, digits: int = 0) -> str:
+    """An amount in £ written in millions: ``fmt_millions(44.9e6, 1) -> '£44.9m'`` (``x`` finite, ``digits`` 0 to 10)."""
+    value, d = _number(x, digits)
+    return f"{fmt_gbp(value / 1e6, d)}m"
 
 
 def fmt_num(x: float, digits: int = 2) -> str:

@@ -25,7 +25,8 @@ def test_monte_carlo_se_refuses_bools_text_scalars_nan_and_inf(samples, message)
         stats.monte_carlo_se(samples)
 
 
-@pytest.mark.parametrize("fmt", [tables.fmt_gbp, tables.fmt_int, tables.fmt_pct, tables.fmt_num])
+@pytest.mark.parametrize("fmt", [tables.fmt_gbp, tables.fmt_int, tables.fmt_pct, tables.fmt_num,
+                                 tables.fmt_share, tables.fmt_millions])
 def test_formatters_refuse_nan_inf_bools_and_text(fmt):
     for bad in (float("nan"), float("inf"), -float("inf")):
         with pytest.raises(ValueError, match="x must be a finite number"):
@@ -38,6 +39,9 @@ def test_formatters_refuse_nan_inf_bools_and_text(fmt):
 
 def test_fmt_digits_checked():
     assert tables.fmt_gbp(1234.567, 2) == "£1,234.57"
+    assert tables.fmt_share(0.4567, 1) == "45.7%"
+    assert tables.fmt_millions(44_912_000, 1) == "£44.9m"
+    assert tables.fmt_millions(1_926_400_000) == "£1,926m"
     for bad in (-1, 11, 1.5, True):
         with pytest.raises(ValueError, match="digits must be an integer"):
             tables.fmt_gbp(1.0, bad)

@@ -18,16 +18,10 @@ from ..continuity import (
     rota_table,
 )
 from ..continuity import compare as cc
-from ..tables import fmt_num, fmt_pct
+from ..tables import fmt_num, fmt_pct, fmt_share
 from .continuity_tables import fmt_prob, scenario_results, stability_check, target_table
 
 __all__ = ["prose_numbers_continuity"]
-
-
-def _pct(share: float, digits: int = 0) -> str:
-    """A share in [0, 1] as the text's percentage (``0.71 -> "71%"``)."""
-    return fmt_pct(100.0 * share, digits)
-
 
 def _points(x: float) -> str:
     """Percentage points to one decimal, as the decomposition table shows them."""
@@ -75,8 +69,8 @@ def prose_numbers_continuity() -> dict[str, str]:
     settles = int(queue["p_wait"].first_valid_index())  # fewest workers for which the waiting list settles
     return {
         # in brief, and the practice's advantage taken apart
-        "ch2_one_england_round": _pct(r.loc[eng_label, "p_same_later"]),
-        "ch2_one_london_round": _pct(r.loc[lon_label, "p_same_later"]),
+        "ch2_one_england_round": fmt_share(r.loc[eng_label, "p_same_later"]),
+        "ch2_one_london_round": fmt_share(r.loc[lon_label, "p_same_later"]),
         "ch2_one_practice": fmt_prob(r.loc[prac_label, "p_same_later"]),
         "ch2_one_england": fmt_prob(r.loc[eng_label, "p_same_later"]),
         "ch2_one_england_typed": fmt_prob(r.loc[eng_label, "p_same_later_typed"]),
@@ -84,36 +78,36 @@ def prose_numbers_continuity() -> dict[str, str]:
         "ch2_lead_agency": _points(later["no agency cover"]),
         "ch2_lead_agency_round": fmt_num(later["no agency cover"], 0),  # points, the unit said nearby
         "ch2_lead_turnover": fmt_num(later["lower turnover"], 1),
-        "ch2_vacant_share": fmt_pct(100.0 * vacant.vacancy, 1),
-        "ch2_one_vacant_round": _pct(p_same_worker(vacant, 1.0, first_year=False)),
+        "ch2_vacant_share": fmt_share(vacant.vacancy, 1),
+        "ch2_one_vacant_round": fmt_share(p_same_worker(vacant, 1.0, first_year=False)),
         "ch2_one_vacant": fmt_prob(p_same_worker(vacant, 1.0, first_year=False)),
         "ch2_one_vacant_typed": fmt_prob(p_same_worker(vacant, 1.0, first_year=False, typed=True)),
         "ch2_lead_vacant": _points(vacant_lead["total"]),
         "ch2_lead_vacant_agency": fmt_num(vacant_lead["no agency cover"], 1),
         # the three reasons, and the inputs (2005 rates; the practice's are assumptions)
-        "ch2_turnover_england": _pct(eng.turnover),
-        "ch2_turnover_london": _pct(lon.turnover),
-        "ch2_vacancy_england": _pct(eng.vacancy),
-        "ch2_vacancy_london": _pct(lon.vacancy),
-        "ch2_practice_turnover": _pct(prac.turnover, 1),
-        "ch2_one_agency_only": _pct(p_same_worker(eng.replace(turnover=0.0), 1.0, first_year=False)),
+        "ch2_turnover_england": fmt_share(eng.turnover),
+        "ch2_turnover_london": fmt_share(lon.turnover),
+        "ch2_vacancy_england": fmt_share(eng.vacancy),
+        "ch2_vacancy_london": fmt_share(lon.vacancy),
+        "ch2_practice_turnover": fmt_share(prac.turnover, 1),
+        "ch2_one_agency_only": fmt_share(p_same_worker(eng.replace(turnover=0.0), 1.0, first_year=False)),
         # agency staff, not vacancies (as the agency-share table shows them)
-        "ch2_agency_london": _pct(london["agency"], 1),
-        "ch2_agency_rest": _pct(rest["agency"], 1),
-        "ch2_one_london_vacancy": _pct(london["p_vacancy"], 1),
-        "ch2_one_london_agency": _pct(london["p_agency"], 1),
-        "ch2_one_rest_vacancy": _pct(rest["p_vacancy"], 1),
-        "ch2_one_rest_agency": _pct(rest["p_agency"], 1),
+        "ch2_agency_london": fmt_share(london["agency"], 1),
+        "ch2_agency_rest": fmt_share(rest["agency"], 1),
+        "ch2_one_london_vacancy": fmt_share(london["p_vacancy"], 1),
+        "ch2_one_london_agency": fmt_share(london["p_agency"], 1),
+        "ch2_one_rest_vacancy": fmt_share(rest["p_vacancy"], 1),
+        "ch2_one_rest_agency": fmt_share(rest["p_agency"], 1),
         # five or more workers in a year
         "ch2_five_first_england": fmt_prob(r.loc[eng_label, "p5_first"]),
         "ch2_five_first_london": fmt_prob(r.loc[lon_label, "p5_first"]),
         "ch2_five_later": fmt_prob(five_poisson),
         "ch2_five_later_typed": fmt_prob(five_typed),
-        "ch2_five_later_index": _pct(five_index, 1),
+        "ch2_five_later_index": fmt_share(five_index, 1),
         # what a practice would have to achieve
-        "ch2_target": _pct(example),
-        "ch2_target_turnover": _pct(no_agency[example]),
-        "ch2_target_out_of_reach": _pct(out_of_reach),
+        "ch2_target": fmt_share(example),
+        "ch2_target_turnover": fmt_share(no_agency[example]),
+        "ch2_target_out_of_reach": fmt_share(out_of_reach),
         # the Stability Index (percent already) and the model beside it
         "ch2_index_one": fmt_pct(one["observed"]),
         "ch2_index_two": fmt_pct(two["observed"]),
@@ -124,15 +118,15 @@ def prose_numbers_continuity() -> dict[str, str]:
         "ch2_fitted_two_2y": fmt_pct(two_2y["fitted"], 1),
         "ch2_fitted_three_2y": fmt_pct(three_2y["fitted"], 1),
         # what the workforce of 2017 explains, over the range of agency stays
-        "ch2_turnover_2017": _pct(workforce["turnover"]),
-        "ch2_agency_2017": _pct(workforce["agency_share"], 1),
-        "ch2_explained_short_stays": _pct(shares.iloc[0]),
-        "ch2_explained_long_stays": _pct(shares.iloc[-1]),
+        "ch2_turnover_2017": fmt_share(workforce["turnover"]),
+        "ch2_agency_2017": fmt_share(workforce["agency_share"], 1),
+        "ch2_explained_short_stays": fmt_share(shares.iloc[0]),
+        "ch2_explained_long_stays": fmt_share(shares.iloc[-1]),
         # 24-hour cover: the nights a team of Q226's smallest and largest size covers at the quoted interval
-        "ch2_rota_nights_small": _pct(rota[int(team["low"])]),
-        "ch2_rota_nights_large": _pct(rota[int(team["high"])]),
+        "ch2_rota_nights_small": fmt_share(rota[int(team["low"])]),
+        "ch2_rota_nights_large": fmt_share(rota[int(team["high"])]),
         # the caseload queue: the fewest workers for which the list settles, and one and two more
-        "ch2_queue_in_use": _pct(queue.loc[settles, "utilisation"]),
+        "ch2_queue_in_use": fmt_share(queue.loc[settles, "utilisation"]),
         "ch2_queue_wait": fmt_prob(queue.loc[settles, "p_wait"]),
         "ch2_queue_wait_one_more": fmt_prob(queue.loc[settles + 1, "p_wait"]),
         "ch2_queue_wait_two_more": fmt_prob(queue.loc[settles + 2, "p_wait"]),

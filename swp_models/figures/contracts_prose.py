@@ -18,7 +18,7 @@ from .. import assumptions, engine, practice, pricing, results
 from ..contracts import ThresholdSharing, council
 from ..costs import shock_exceedance
 from ..scenario import Scenario
-from ..tables import fmt_gbp, fmt_num, fmt_pct
+from ..tables import fmt_gbp, fmt_num, fmt_pct, fmt_share
 from . import contracts_tables as tables
 
 __all__ = ["prose_numbers_contracts"]
@@ -32,12 +32,6 @@ def _gbp(x: float, places: int = -3) -> str:
 def _gbp_below(x: float, step: float) -> str:
     """£ rounded down to a multiple of ``step`` (for "more than"): ``_gbp_below(130_671, 10_000) -> '£130,000'``."""
     return fmt_gbp(math.floor(float(x) / step) * step)
-
-
-def _pct(x: float, digits: int = 0) -> str:
-    """A share as a percentage: ``_pct(0.348) -> '35%'``."""
-    return fmt_pct(100 * float(x), digits)
-
 
 def _range(low_central_high, key: str, fmt) -> dict[str, str]:  # noqa: ANN001 - a triple and a formatter
     """A central value with its low and high (as :func:`swp_models.assumptions.bounds` gives them), formatted, as
@@ -106,28 +100,28 @@ def prose_numbers_contracts() -> dict[str, str]:
         "ch5_bonus": _gbp(a("outcome_bonus"), 0),
         "ch5_thr_unbalanced": f"£{fmt_num(unbalanced / 1e6, 3)}m",
         "ch5_thr_excess": _gbp(unbalanced - expected),
-        "ch5_thr_discount": _pct(threshold.baseline_discount, 1),
+        "ch5_thr_discount": fmt_share(threshold.baseline_discount, 1),
         # The price of risk
         "ch5_tolerance": _gbp(scn.risk_tolerance, 0),
         "ch5_gamble_stake": _gbp(stake, 0),
         "ch5_gamble_cost": _gbp(pricing.coin_flip_premium(stake, scn.risk_tolerance), -4),
         "ch5_premium": _gbp(r("block.premium")),
-        "ch5_premium_share": _pct(r("block.premium") / expected),
+        "ch5_premium_share": fmt_share(r("block.premium") / expected),
         # Failure
         "ch5_worst": _gbp(-block["practice_surplus_p5"]),
         "ch5_reserves": _gbp(r("reserves")),
-        "ch5_fail_year": _pct(r("block.p_fail_year")),
-        "ch5_fail_term": _pct(r("block.p_fail_term")),
+        "ch5_fail_year": fmt_share(r("block.p_fail_year")),
+        "ch5_fail_term": fmt_share(r("block.p_fail_term")),
         "ch5_absorbed": _gbp(r("block.absorbed")),
         "ch5_premium_limited": _gbp(r("block.premium_limited")),
         "ch5_reserve_1_in_20": _gbp(block["reserve_1_in_20"]),
         **_range(assumptions.bounds("failure_cost"), "ch5_failure_cost", lambda x: _gbp(x, 0)),
         # The shared shock and the council's pooling floor
-        **_range(assumptions.bounds("shared_shock_cv"), "ch5_shock", _pct),
-        "ch5_pool_excess": _pct(excess),
+        **_range(assumptions.bounds("shared_shock_cv"), "ch5_shock", fmt_share),
+        "ch5_pool_excess": fmt_share(excess),
         # Effort and service cuts
-        "ch5_effort_cut": _pct(block["effort"]),
-        "ch5_effort_spend": _pct(block["effort_cost"] / block["expected_cost_fixed"]),
+        "ch5_effort_cut": fmt_share(block["effort"]),
+        "ch5_effort_spend": fmt_share(block["effort_cost"] / block["expected_cost_fixed"]),
         "ch5_cut_per_move": _gbp(a("cut_per_placement_move"), 0),
         "ch5_move_cost": _gbp(a("placement_move_cost"), 0),
         "ch5_opt_saving": _gbp(float(engine.own_costs(scn).totals.mean()) - optimum.council_cost),

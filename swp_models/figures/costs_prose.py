@@ -11,25 +11,13 @@ from __future__ import annotations
 
 from .. import costs, data
 from ..practice import summary as practice_summary
-from ..tables import fmt_gbp, fmt_pct
+from ..tables import fmt_gbp, fmt_millions, fmt_pct, fmt_share
 from .costs_tables import fmt_chance, overhead_check
 
 __all__ = ["prose_numbers_child_costs"]
 
 #: The census groups, as the glue names abbreviate them.
 _GROUPS = {"looked_after": "lac", "in_families": "fam", "all": "all"}
-
-
-def _millions(x: float, digits: int = 0) -> str:
-    """A sum in £ millions as the prose writes it: ``'£44.9m'``, ``'£1,926m'``."""
-    return f"{fmt_gbp(x / 1e6, digits)}m"
-
-
-def _share(x: float, digits: int = 0) -> str:
-    """A fraction as a percentage: ``_share(0.45) -> '45%'``."""
-    return fmt_pct(100 * x, digits)
-
-
 def _year_key(year: str) -> str:
     """``'2005-06'`` -> ``'0506'``, for the glue names of a financial year."""
     return year[2:4] + year[5:7]
@@ -78,22 +66,22 @@ def prose_numbers_child_costs() -> dict[str, str]:
         "ch3_avg_lac_round": fmt_gbp(round(census.loc["looked_after", "stated_annual_per_child"], -3)),
         "ch3_survey_disorder": fmt_pct(data.value("lac_mental_health_2002", measure="any_mental_disorder")),
         # The census week, reconciled.
-        **{f"ch3_week_{k}": _millions(census.loc[g, "weekly_cost_gbp"], 1) for g, k in _GROUPS.items()},
+        **{f"ch3_week_{k}": fmt_millions(census.loc[g, "weekly_cost_gbp"], 1) for g, k in _GROUPS.items()},
         **{f"ch3_avg_{k}": fmt_gbp(census.loc[g, "stated_annual_per_child"]) for g, k in _GROUPS.items()},
         **{f"ch3_stated_week_{k}": fmt_gbp(census.loc[g, "stated_weekly_per_child"]) for g, k in _GROUPS.items()},
         **{f"ch3_gap_pct_{k}": fmt_pct(census.loc[g, "gap_percent"], 1 if g == "looked_after" else 0)
            for g, k in _GROUPS.items()},
         # The two groups the survey of 2003 reported, each against the week of 2005.
         **{f"ch3_week_child_{_GROUPS[g]}": fmt_gbp(census.loc[g, "weekly_cost_per_child"]) for g in served.index},
-        **{f"ch3_implied_share_{_GROUPS[g]}": _share(census.loc[g, "implied_share"]) for g in served.index},
+        **{f"ch3_implied_share_{_GROUPS[g]}": fmt_share(census.loc[g, "implied_share"]) for g in served.index},
         **{f"ch3_served_2003_{_GROUPS[g]}": fmt_gbp(cost) for g, cost in served.items()},
         "ch3_annualised_lac": fmt_gbp(census.loc["looked_after", "annualised_per_child"]),
         "ch3_gap_lac": fmt_gbp(census.loc["looked_after", "gap_per_child"]),
         "ch3_rounding": fmt_gbp(costs.CENSUS_WEEKLY_ROUNDING),
         # Councils' spending, and a social worker's cost added back.
-        **{f"ch3_spend_{_year_key(y)}": _millions(spend.loc[y, "spend_gbp"]) for y in quoted},
+        **{f"ch3_spend_{_year_key(y)}": fmt_millions(spend.loc[y, "spend_gbp"]) for y in quoted},
         **{f"ch3_spend_child_{_year_key(y)}": fmt_gbp(round(spend.loc[y, "per_child"], -2)) for y in quoted},
-        **{f"ch3_rise_{_year_key(y)}": _share(r, 1) for y, r in spend["per_child"].pct_change().iloc[1:].items()},
+        **{f"ch3_rise_{_year_key(y)}": fmt_share(r, 1) for y, r in spend["per_child"].pct_change().iloc[1:].items()},
         "ch3_staff": fmt_gbp(staff),
         "ch3_spend_staff": fmt_gbp(round(added_back, -2)),
         # The research's costs by need and the Cost Calculator's index.
@@ -105,16 +93,16 @@ def prose_numbers_child_costs() -> dict[str, str]:
         "ch3_implied_offending": fmt_gbp(index["offending"]),
         "ch3_implied_both": fmt_gbp(index["ebd_offending"]),
         # The needs mix and its average.
-        "ch3_additional": _share(a),
-        "ch3_additional_low": _share(a_lo),
-        "ch3_additional_high": _share(a_hi),
-        "ch3_complex": _share(c),
-        "ch3_complex_low": _share(c_lo),
-        "ch3_complex_high": _share(c_hi),
-        "ch3_mix": " / ".join(_share(s) for s in model.shares),
+        "ch3_additional": fmt_share(a),
+        "ch3_additional_low": fmt_share(a_lo),
+        "ch3_additional_high": fmt_share(a_hi),
+        "ch3_complex": fmt_share(c),
+        "ch3_complex_low": fmt_share(c_lo),
+        "ch3_complex_high": fmt_share(c_hi),
+        "ch3_mix": " / ".join(fmt_share(s) for s in model.shares),
         "ch3_mean": fmt_gbp(model.mean),
-        "ch3_census_none_low": _share(cheapest.min()),
-        "ch3_census_none_high": _share(cheapest.max()),
+        "ch3_census_none_low": fmt_share(cheapest.min()),
+        "ch3_census_none_high": fmt_share(cheapest.max()),
         "ch3_mix_mean_low": fmt_gbp(by_need["mean"].min()),
         "ch3_mix_mean_high": fmt_gbp(by_need["mean"].max()),
         "ch3_p10_low": fmt_chance(float(mixes["p_over_10"].min())),
@@ -125,20 +113,20 @@ def prose_numbers_child_costs() -> dict[str, str]:
         "ch3_child_p50": fmt_gbp(round(child.iloc[0], -2)),
         "ch3_child_p90": fmt_gbp(round(child.iloc[1], -2)),
         "ch3_child_p99": fmt_gbp(round(child.iloc[2], -2)),
-        "ch3_practice_mean_short": _millions(practice_mean, 1),
-        "ch3_practice_mean": _millions(practice_mean, 2),
-        "ch3_practice_p95": _millions(practice_tail.iloc[0], 2),
-        "ch3_practice_p99": _millions(practice_tail.iloc[1], 2),
-        "ch3_over": _share(over),
-        "ch3_over_large": _share(over_large),
+        "ch3_practice_mean_short": fmt_millions(practice_mean, 1),
+        "ch3_practice_mean": fmt_millions(practice_mean, 2),
+        "ch3_practice_p95": fmt_millions(practice_tail.iloc[0], 2),
+        "ch3_practice_p99": fmt_millions(practice_tail.iloc[1], 2),
+        "ch3_over": fmt_share(over),
+        "ch3_over_large": fmt_share(over_large),
         # A few exceptional children.
-        "ch3_tail_share": _share(exceptional["tail_share"], 1),
+        "ch3_tail_share": fmt_share(exceptional["tail_share"], 1),
         "ch3_tail_rise": fmt_gbp(round(exceptional["mean"] - default["mean"], -2)),
         "ch3_p10": fmt_chance(float(default["p_over_10"])),
         "ch3_tail_p10": fmt_chance(float(exceptional["p_over_10"])),
         # The shared yearly shock.
-        "ch3_shock": _share(shock),
-        "ch3_shock_low": _share(shock_lo),
-        "ch3_shock_high": _share(shock_hi),
+        "ch3_shock": fmt_share(shock),
+        "ch3_shock_low": fmt_share(shock_lo),
+        "ch3_shock_high": fmt_share(shock_hi),
         "ch3_shock_floor": fmt_chance(costs.shock_exceedance(shock, over)),
     }

@@ -9,7 +9,7 @@ cannot disagree with the tables and charts beside it.
 from __future__ import annotations
 
 from .. import costs, practice
-from ..tables import fmt_gbp, fmt_pct
+from ..tables import fmt_gbp, fmt_pct, fmt_share
 
 __all__ = ["prose_numbers_practice_costs"]
 
@@ -52,11 +52,11 @@ def prose_numbers_practice_costs() -> dict[str, str]:
         "ch4_tl_max": fmt_gbp(pay["tl_max"]),
         "ch4_pay_2004": fmt_gbp(avg_2004["national"]),
         "ch4_pay_2004_london": fmt_gbp(avg_2004["London"]),
-        "ch4_london_premium": fmt_pct(100.0 * (practice.london_premium() - 1.0)),
-        "ch4_ni_rate": fmt_pct(100.0 * pay["employer_ni_rate"], 1),
+        "ch4_london_premium": fmt_share(practice.london_premium() - 1.0),
+        "ch4_ni_rate": fmt_share(pay["employer_ni_rate"], 1),
         "ch4_ni_threshold": fmt_gbp(pay["ni_threshold"] / practice.WEEKS_PER_YEAR),
-        "ch4_pension_rate": fmt_pct(100.0 * pay["pension_rate"], 1),
-        "ch4_pay_premium": fmt_pct(100.0 * practice.assumption("pay_premium")),
-        "ch4_partner_share": fmt_pct(100.0 * practice.assumption("partner_surplus_share")),
-        "ch4_new_pension": fmt_pct(100.0 * practice.assumption("new_employer_pension_rate")),
+        "ch4_pension_rate": fmt_share(pay["pension_rate"], 1),
+        "ch4_pay_premium": fmt_share(practice.assumption("pay_premium")),
+        "ch4_partner_share": fmt_share(practice.assumption("partner_surplus_share")),
+        "ch4_new_pension": fmt_share(practice.assumption("new_employer_pension_rate")),
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from .. import data, problem
-from ..tables import fmt_gbp, fmt_num, fmt_pct
+from ..tables import fmt_gbp, fmt_millions, fmt_num, fmt_pct
 
 __all__ = ["WMTD_LEVELS", "prose_numbers_problem"]
 
@@ -31,12 +31,6 @@ def _lords(statement: str, area: str, measure: str, digits: int) -> str:
 def _agency_use(measure: str, area: str = "England") -> str:
     """The share of responding councils using agency staff in 2005 for ``measure``, in whole percent."""
     return fmt_pct(data.value("agency_staff_use_2005", area=area, measure=measure))
-
-
-def _millions(x: float) -> str:
-    """A week's cost in £ as the report gives it: ``£68.5m``."""
-    return f"£{fmt_num(x / 1e6, 1)}m"
-
 
 def prose_numbers_problem() -> dict[str, str]:
     """Formatted figures that chapter 1's text quotes, keyed by the name the page glues them under.
@@ -84,8 +78,8 @@ def prose_numbers_problem() -> dict[str, str]:
         "ch1_agency_absence": _agency_use("cover_absence"),
         "ch1_agency_assignments": _agency_use("cover_short_term_assignments"),
         # The census week, February 2005, and the annual averages stated beside it
-        "ch1_week_cost_all": _millions(census.loc["all", "weekly_cost_gbp"]),
-        "ch1_week_cost_looked_after": _millions(census.loc["looked_after", "weekly_cost_gbp"]),
+        "ch1_week_cost_all": fmt_millions(census.loc["all", "weekly_cost_gbp"], 1),
+        "ch1_week_cost_looked_after": fmt_millions(census.loc["looked_after", "weekly_cost_gbp"], 1),
         "ch1_week_per_looked_after": fmt_gbp(census.loc["looked_after", "weekly_cost_per_child"]),
         "ch1_week_per_in_families": fmt_gbp(census.loc["in_families", "weekly_cost_per_child"]),
         "ch1_annual_looked_after": fmt_gbp(census.loc["looked_after", "stated_annual_per_child"]),

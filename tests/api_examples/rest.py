@@ -148,6 +148,8 @@ EXAMPLES = {
     "swp_models.tables.fmt_int": {"x": 1234.5},
     "swp_models.tables.fmt_num": {"x": 1234.5},
     "swp_models.tables.fmt_pct": {"x": 12.5},
+    "swp_models.tables.fmt_share": {"x": 0.125},
+    "swp_models.tables.fmt_millions": {"x": 44.9e6},
     "swp_models.tables.key_results": {"rows": [("A result", "1", "a source")]},
     # charts
     "swp_models.charts.source_line": {"sources": ["A report, s.1", "an assumption"]},
