@@ -835,7 +835,7 @@ def kansas_comparison(scn: Scenario, served_above: float | None = None, *, n_yea
 # Kansas's failure: a case rate per referral set below cost
 # ---------------------------------------------------------------------------------------
 
-#: Shortfalls of the case rate below the true cost of a child priced on the page: fractions (0.05 = 5% too low).
+#: Shortfalls of the case rate below the true cost of a child priced on the page, as fractions (0.05 is 5% too low).
 CASE_RATE_SHORTFALLS: tuple[float, ...] = (0.0, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2)
 
 
@@ -1401,7 +1401,7 @@ def _icc_row(scn: Scenario, icc: float, points: float) -> dict[str, float]:
             "guess_per_year": guess / 2, "extra_guess": extra_guess, "extra_baseline": extra_base}
 
 
-#: The ICCs of the page's table: the range of the assumption ``icc`` (0.01 to 0.2) and its central 0.05.
+#: The ICCs of the page's table, across the range of the assumption ``icc`` (0.01 to 0.2) and at its central 0.05.
 BONUS_ICCS: tuple[float, ...] = (0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2)
 
 
