@@ -92,6 +92,14 @@ __all__ = [
     "bonus_table",
     "bonus_grid",
     "BONUS_PILOTS",
+    "CASE_RATE_SHORTFALLS",
+    "case_rate_shortfall",
+    "case_rate_grid",
+    "case_rate_breaking_point",
+    "BONUS_ICCS",
+    "ICC_LESSONS",
+    "bonus_icc",
+    "bonus_icc_reversal",
 ]
 
 _ASSUMPTIONS = "assumptions_abroad"
@@ -824,6 +832,122 @@ def kansas_comparison(scn: Scenario, served_above: float | None = None, *, n_yea
 
 
 # ---------------------------------------------------------------------------------------
+# Kansas's failure: a case rate per referral set below cost
+# ---------------------------------------------------------------------------------------
+
+#: Shortfalls of the case rate below the true cost of a child priced on the page, as fractions (0.05 is 5% too low).
+CASE_RATE_SHORTFALLS: tuple[float, ...] = (0.0, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2)
+
+
+def _case_rate_inputs(scn: Scenario, n_years: int | None) -> tuple[Scenario, object, contracts.Contract, float, int]:
+    s = _scenario(scn)
+    if n_years is not None:
+        check_integer("n_years", n_years, low=100, high=s.simulation.n_years)
+    years = engine.own_costs(s, n_years)
+    fair = kansas_contracts(s, years.expected_count)[KANSAS_NAMES[0]]
+    return s, years, fair, engine.reserves(s), int(s.term_years)
+
+
+def case_rate_shortfall(scn: Scenario, shortfall: float, *, n_years: int | None = None) -> dict[str, float]:
+    """A provider paid a case rate per child referred that was set from a cost estimate too low by ``shortfall``.
+
+    Kansas's 1997 contracts paid a rate for each child referred, set before anyone knew what the new
+    system would cost. Here the rate is chapter 5's flat rate under the scenario's scope (what a child
+    really costs the practice on average, :func:`child_rate`) times ``1 - shortfall``, paid for the
+    children the contract expects (the 1997 contract of :func:`kansas_contracts`), on the book's own
+    practice-years (:func:`swp_models.engine.own_costs`). The provider's reserves (``engine.reserves``)
+    carry its losses over the scenario's contract term; when they run out it fails
+    (:func:`swp_models.contracts.liability.term_failure`).
+
+    Parameters
+    ----------
+    scn : Scenario
+        Sets the scope, reserves, term and the children.
+    shortfall : float
+        How far the cost estimate behind the rate is too low, a fraction in [0, 1) (0.05: 5% too low).
+    n_years : int, optional
+        The first ``n_years`` of the book's sample, 100 to ``scn.simulation.n_years``; default all of it.
+
+    Returns
+    -------
+    dict
+        ``shortfall``; ``rate`` (£ per child a year) and ``fair_rate`` (the true average cost of a child);
+        ``mean_surplus`` (£ a year, negative: a loss); ``p_loss`` (chance of a loss in a year);
+        ``p_fail_term`` (chance the provider's reserves run out within the term); ``absorbed`` (losses beyond its
+        reserves that fall back on the council, £ per year served); ``reserves`` (£) and ``term_years``.
+    """
+    x = check_in_range("shortfall", shortfall, 0.0, 1.0, high_open=True)
+    s, years, fair, reserves, term = _case_rate_inputs(scn, n_years)
+    paid = dataclasses.replace(fair, amount=fair.amount * (1.0 - x))
+    surplus = paid.surplus(years)
+    fail = contracts.liability.term_failure(surplus, reserves, term)
+    rate = child_rate(s)
+    return {"shortfall": x, "rate": rate * (1.0 - x), "fair_rate": rate, "mean_surplus": float(surplus.mean()),
+            "p_loss": float(np.mean(surplus < 0)), "p_fail_term": fail.p_fail_term,
+            "absorbed": fail.absorbed_per_year, "reserves": reserves, "term_years": float(term)}
+
+
+def case_rate_grid(scn: Scenario, shortfalls: tuple[float, ...] = CASE_RATE_SHORTFALLS, *,
+                   n_years: int | None = None) -> pd.DataFrame:
+    """:func:`case_rate_shortfall` over a list of shortfalls, one row each, with the scenario's ``scope``.
+
+    Parameters
+    ----------
+    scn : Scenario
+    shortfalls : tuple of float
+        1 to 100 shortfalls, each in [0, 1).
+    n_years : int, optional
+        As in :func:`case_rate_shortfall`.
+    """
+    s = _scenario(scn)
+    xs = [check_in_range("shortfalls", x, 0.0, 1.0, high_open=True)
+          for x in check_sequence("shortfalls", shortfalls, min_len=1, max_len=100)]
+    rows = [case_rate_shortfall(s, x, n_years=n_years) for x in xs]
+    out = pd.DataFrame(rows)
+    out.insert(0, "scope", s.scope)
+    return out
+
+
+def case_rate_breaking_point(scn: Scenario, chance: float = 0.5, *, n_years: int | None = None) -> dict[str, float]:
+    """How far below cost a case rate can be set before the provider fails.
+
+    Parameters
+    ----------
+    scn : Scenario
+    chance : float, default 0.5
+        The chance of failing within the term that counts as failing, in (0, 1): 0.5, more often than not.
+    n_years : int, optional
+        As in :func:`case_rate_shortfall`.
+
+    Returns
+    -------
+    dict
+        ``simulated``: the smallest shortfall at which the provider fails within the term with at least
+        ``chance`` (0 if it already does at a fair rate), by bisection on the simulated terms;
+        ``expected``: the shortfall at which the expected loss over the term equals the reserves,
+        ``reserves / (term_years * fair_rate * E[N])`` (the loss of a rate too low by ``x`` is ``x`` times the
+        fair payment); ``p_fail_fair``: the chance of failing within the term at a fair rate.
+    """
+    c = check_in_range("chance", chance, 0.0, 1.0, low_open=True, high_open=True)
+    s, years, fair, reserves, term = _case_rate_inputs(scn, n_years)
+
+    def p_fail(x: float) -> float:
+        paid = dataclasses.replace(fair, amount=fair.amount * (1.0 - x))
+        return contracts.liability.term_failure(paid.surplus(years), reserves, term).p_fail_term
+
+    at_fair = p_fail(0.0)
+    if at_fair >= c:
+        found = 0.0
+    else:
+        lo, hi = 0.0, 0.999
+        for _ in range(40):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if p_fail(mid) < c else (lo, mid)
+        found = hi
+    return {"simulated": found, "expected": reserves / (term * fair.amount), "p_fail_fair": at_fair}
+
+
+# ---------------------------------------------------------------------------------------
 # Illinois: a permanency bonus and the durability rule
 # ---------------------------------------------------------------------------------------
 
@@ -1261,3 +1385,89 @@ def bonus_grid(scn: Scenario) -> pd.DataFrame:
     """
     t = _bonus_terms(_scenario(scn))
     return _bonus_grid(t["icc"], t["base_rate"], t["bonus_per_child"]).copy()
+
+
+def _icc_terms(scn: Scenario, icc: float) -> dict[str, float]:
+    return {**_bonus_terms(scn), "icc": check_in_range("icc", icc, 0.0, 1.0, high_open=True)}
+
+
+def _icc_row(scn: Scenario, icc: float, points: float) -> dict[str, float]:
+    t = _icc_terms(scn, icc)
+    guess, base = bonus_expectation("guess", 0.0, **t), bonus_expectation("baseline", 0.0, **t)
+    extra_guess = bonus_expectation("guess", points / 100, **t) - guess
+    extra_base = bonus_expectation("baseline", points / 100, **t) - base
+    return {"icc": t["icc"], "design_effect": outcomes.design_effect(default_caseload().mean, t["icc"]),
+            "windfall_guess": guess, "windfall_baseline": base, "ratio": guess / base,
+            "guess_per_year": guess / 2, "extra_guess": extra_guess, "extra_baseline": extra_base}
+
+
+#: The ICCs of the page's table, across the range of the assumption ``icc`` (0.01 to 0.2) and at its central 0.05.
+BONUS_ICCS: tuple[float, ...] = (0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2)
+
+
+def bonus_icc(scn: Scenario, iccs: tuple[float, ...] = BONUS_ICCS, improvement_points: float = 5.0) -> pd.DataFrame:
+    """The Massachusetts comparison over the intra-practice correlation (ICC), everything else the scenario's.
+
+    Parameters
+    ----------
+    scn : Scenario
+        Gives the outcome's base rate, the bonus and the guess's error.
+    iccs : tuple of float
+        1 to 50 ICCs, each in [0, 1).
+    improvement_points : float
+        The real improvement priced, percentage points in (0, 15].
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ICC: ``icc``; ``design_effect`` (``1 + (n - 1) ICC`` for the practice's children,
+        :func:`swp_models.outcomes.design_effect`); ``windfall_guess`` and ``windfall_baseline`` (expected bonus
+        over the pilot for no improvement, £); ``ratio`` (guess over baseline); ``guess_per_year`` (the guess's
+        windfall per paid year); ``extra_guess`` and ``extra_baseline`` (what the improvement adds, £).
+    """
+    s = _scenario(scn)
+    xs = [check_in_range("iccs", x, 0.0, 1.0, high_open=True)
+          for x in check_sequence("iccs", iccs, min_len=1, max_len=50)]
+    pts = check_in_range("improvement_points", improvement_points, 0.0, 15.0, low_open=True)
+    return pd.DataFrame([_icc_row(s, x, pts) for x in xs])
+
+
+#: The two lessons of the Massachusetts section that can reverse with the ICC.
+ICC_LESSONS: tuple[str, ...] = ("per_year", "luck")
+
+
+def bonus_icc_reversal(scn: Scenario, lesson: str, improvement_points: float = 5.0) -> float:
+    """The ICC at which a Massachusetts lesson reverses, or NaN if it holds for every ICC in [0, 0.5].
+
+    ``lesson="per_year"``: a baseline year pays less for luck than a guessed standard does per paid year;
+    above the ICC returned it pays more. ``lesson="luck"``: a baseline year pays more for luck than the
+    improvement adds; below the ICC returned it pays less. Solved by bisection on the exact sums
+    (:func:`bonus_expectation`), each difference changing sign once as the ICC rises.
+
+    Parameters
+    ----------
+    scn : Scenario
+    lesson : str
+        ``"per_year"`` or ``"luck"``.
+    improvement_points : float
+        The real improvement priced, percentage points in (0, 15].
+    """
+    s = _scenario(scn)
+    which = check_one_of("lesson", lesson, ICC_LESSONS)
+    pts = check_in_range("improvement_points", improvement_points, 0.0, 15.0, low_open=True)
+
+    def gap(icc: float) -> float:
+        r = _icc_row(s, icc, pts)
+        if which == "per_year":
+            return r["windfall_baseline"] - r["guess_per_year"]
+        return r["windfall_baseline"] - r["extra_baseline"]
+
+    lo, hi = 0.0, 0.5
+    g_lo, g_hi = gap(lo), gap(hi)
+    if (g_lo > 0) == (g_hi > 0):
+        return float("nan")
+    for _ in range(30):
+        mid = (lo + hi) / 2
+        g = gap(mid)
+        lo, hi, g_lo = (mid, hi, g) if (g > 0) == (g_lo > 0) else (lo, mid, g_lo)
+    return (lo + hi) / 2

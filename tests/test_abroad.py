@@ -6,7 +6,9 @@ standard errors and stated where they are used.
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -20,6 +22,7 @@ from swp_models.charts import bound_params
 from swp_models.scenario import SCOPE_NAMES, Scenario
 
 SCN = Scenario.central()
+ROOT = Path(__file__).resolve().parents[1]
 SCOPES = tuple(SCOPE_NAMES)
 
 ANNEX_PLACES = ["Denmark", "Sweden", "South Australia", "Michigan", "Kansas", "Texas", "Florida", "Ohio", "Illinois",
@@ -646,3 +649,137 @@ def test_ontario_in_real_terms_deflates_by_the_sourced_index():
     for bad in (-1.0, 0.0):
         with pytest.raises(ValueError, match="start"):
             ab.canada_price_ratio(start=bad)
+
+
+# ---------------------------------------------------------------- Kansas's failure: a case rate below cost
+
+
+@pytest.mark.parametrize("scope", list(SCOPE_NAMES))
+def test_case_rate_loss_is_the_shortfall_times_the_fair_payment(scope):
+    """A rate too low by x loses x times the fair payment a year, on the same years, under either scope."""
+    scn = Scenario.central(scope=scope)
+    fair = A.case_rate_shortfall(scn, 0.0, n_years=2_000)
+    low = A.case_rate_shortfall(scn, 0.05, n_years=2_000)
+    paid = fair["fair_rate"] * engine.own_costs(scn, 2_000).expected_count
+    assert low["mean_surplus"] == pytest.approx(fair["mean_surplus"] - 0.05 * paid, rel=1e-9, abs=1e-6)
+    assert low["rate"] == pytest.approx(0.95 * fair["fair_rate"])
+    assert low["reserves"] == pytest.approx(engine.reserves(scn))
+
+
+def test_case_rate_failure_rises_with_the_shortfall_and_checks_against_the_reserves():
+    for scope in SCOPE_NAMES:
+        g = A.case_rate_grid(Scenario.central(scope=scope), n_years=3_000)
+        assert (np.diff(g["p_fail_term"]) >= 0).all() and (np.diff(g["mean_surplus"]) < 0).all()
+    # Social work only: costs barely vary, so the practice fails where the expected loss over the term meets its
+    # reserves, and never at a fair rate.
+    sw = A.case_rate_breaking_point(Scenario.central(scope="social_work"), n_years=3_000)
+    assert sw["p_fail_fair"] == 0.0
+    assert sw["simulated"] == pytest.approx(sw["expected"], abs=0.01)
+    at = A.case_rate_shortfall(Scenario.central(scope="social_work"), sw["simulated"] + 0.002, n_years=3_000)
+    assert at["p_fail_term"] >= 0.5
+    # With placements in scope it fails more often than not even at a fair rate.
+    pl = A.case_rate_breaking_point(Scenario.central(scope="placements"), n_years=3_000)
+    assert pl["p_fail_fair"] > 0.5 and pl["simulated"] == 0.0 and pl["expected"] < sw["expected"]
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: A.case_rate_shortfall(Scenario.central(), 1.0), "shortfall"),
+    (lambda: A.case_rate_shortfall(Scenario.central(), -0.1), "shortfall"),
+    (lambda: A.case_rate_shortfall(Scenario.central(), 0.1, n_years=10), "n_years"),
+    (lambda: A.case_rate_grid(Scenario.central(), ()), "shortfalls"),
+    (lambda: A.case_rate_grid(Scenario.central(), tuple([0.1] * 101)), "shortfalls"),
+    (lambda: A.case_rate_breaking_point(Scenario.central(), 1.0), "chance"),
+])
+def test_case_rate_rejects_bad_inputs(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()
+
+
+def test_case_rate_quote_is_a_sourced_row():
+    rows = data.load("international")
+    cwla = rows[(rows["jurisdiction"] == "Kansas") & (rows["measure"] == "cwla_issues")].iloc[0]
+    assert cwla["status"] == "sourced" and "reliable cost data are crucial" in cwla["quote"]
+    bankrupt = rows[(rows["jurisdiction"] == "Kansas") & (rows["measure"] == "contractor_bankruptcy_year")].iloc[0]
+    assert bankrupt["document"] == "ljworld2002" and "faulty data" in bankrupt["quote"]
+
+
+# ---------------------------------------------------------------- Massachusetts over the ICC
+
+
+def test_bonus_over_the_icc_uses_chapter_6s_design_effect_and_matches_the_exact_sums():
+    from swp_models import outcomes
+
+    scn = Scenario.central()
+    g = A.bonus_icc(scn, (0.0, 0.05, 0.2))
+    assert g["design_effect"].tolist() == pytest.approx([outcomes.design_effect(100, x) for x in (0.0, 0.05, 0.2)])
+    row = g.iloc[1]
+    table = A.bonus_table(scn).set_index("design")
+    assert row["windfall_guess"] == pytest.approx(table.loc["guess", "windfall"])
+    assert row["windfall_baseline"] == pytest.approx(table.loc["baseline", "windfall"])
+    # More clustering: both windfalls grow, the guess's lead shrinks, and a real improvement is worth less.
+    assert (np.diff(g["windfall_baseline"]) > 0).all() and (np.diff(g["ratio"]) < 0).all()
+    assert (np.diff(g["extra_baseline"]) < 0).all()
+
+
+def test_bonus_icc_reversals_are_where_the_lessons_change_sign():
+    scn = Scenario.central()
+    for lesson, column in (("per_year", "guess_per_year"), ("luck", "extra_baseline")):
+        icc = A.bonus_icc_reversal(scn, lesson)
+        assert 0.0 < icc < 0.5
+        below, above = A.bonus_icc(scn, (icc - 0.002, icc + 0.002)).itertuples()
+        assert below.windfall_baseline < getattr(below, column)
+        assert above.windfall_baseline > getattr(above, column)
+    # Independent children: a baseline year beats a guess per paid year; the reversal lies inside the ICC's range.
+    low, _, high = A.assumptions.bounds("icc")
+    assert low < A.bonus_icc_reversal(scn, "per_year") < high
+    assert A.bonus_icc_reversal(scn, "luck") < low
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: A.bonus_icc(Scenario.central(), (1.0,)), "iccs"),
+    (lambda: A.bonus_icc(Scenario.central(), ()), "iccs"),
+    (lambda: A.bonus_icc(Scenario.central(), (0.05,), 0.0), "improvement_points"),
+    (lambda: A.bonus_icc_reversal(Scenario.central(), "both"), "lesson"),
+])
+def test_bonus_icc_rejects_bad_inputs(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()
+
+
+# ---------------------------------------------------------------- the page
+
+
+def test_tender_chart_lines_coincide_only_where_every_tender_is_awarded():
+    """Fig 7.4: the commissioner's cost and the price differ only by the failed tenders, and the page says so."""
+    from swp_models.figures import abroad as F
+
+    g = A.tender_grid(Scenario.central(), n_tenders=1)
+    gap = g["commissioner_cost"] - g["price"]
+    assert (gap[g["p_award"] == 1.0] == 0).all() and (gap >= 0).all()
+    assert (gap / g["price"]).max() < 0.01
+    nums = F.prose_numbers_abroad()
+    text = json.dumps(json.loads((ROOT / "book" / "07_abroad.ipynb").read_text(encoding="utf-8"))["cells"])
+    assert "ch7_tender_gap" in text and nums["ch7_tender_gap_markup"] == "10%"
+
+
+def test_chapter_paragraphs_and_sentences_are_short():
+    """Issue 24's reading limits: no paragraph over 120 words, no sentence over 40, in any prose cell."""
+    import re
+
+    cells = json.loads((ROOT / "book" / "07_abroad.ipynb").read_text(encoding="utf-8"))["cells"]
+    long = []
+    for c in cells:
+        if c["cell_type"] != "markdown":
+            continue
+        src = "".join(c["source"])
+        src = re.sub(r"```\{glue:md\}.*?```", "", src, flags=re.S)
+        src = re.sub(r"```\{admonition\}[^\n]*\n:class:[^\n]*\n", "", src).replace("```", "")
+        src = re.sub(r"\$\$.*?\$\$", "", src, flags=re.S)
+        for para in re.split(r"\n\s*\n|\n(?=\* )", src):
+            words = re.sub(r"\{[a-z:]+\}`([^`<]*)(?:<[^>]*>)?`", r"\1", para).split()
+            if len(words) > 120:
+                long.append(("paragraph", len(words), " ".join(words[:8])))
+            for s in re.split(r"(?<=[.!?])\s+(?=[A-Z(*])", " ".join(words)):
+                if len(s.split()) > 40:
+                    long.append(("sentence", len(s.split()), s[:60]))
+    assert not long, long

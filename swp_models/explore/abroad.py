@@ -140,7 +140,8 @@ class AbroadExplorer(LivePanel):
                                           description="The practice pays for (both tables)")),
             add("max_bidders", widgets.IntSlider(value=6, min=1, max=20, description="Bidders (up to)")),
             add("spread", widgets.FloatSlider(value=a("bidder_cost_spread"), min=0.01, max=0.5, step=0.01,
-                                              description="Spread of bidders' costs (± share)")),
+                                              description="How far bidders' costs differ (share)",
+                                              tooltip="Bidders' costs uniform within ± this share of the average")),
             add("reserve_markup", widgets.FloatSlider(value=a("reserve_markup"), min=0.0, max=0.5, step=0.01,
                                                       description="Reserve: mark-up on the average cost")),
             add("potential_entrants", widgets.IntSlider(value=int(a("potential_entrants")), min=0, max=10,
@@ -155,7 +156,9 @@ class AbroadExplorer(LivePanel):
                                                     step=0.05, description="Children served above contracted (share)")),
             add("risk_tolerance", widgets.FloatLogSlider(value=scn.risk_tolerance, base=10, min=4,
                                                          max=7, step=0.05, readout_format=",.0f",
-                                                         description="Contractor's risk tolerance 1/r (£)")),
+                                                         description="Contractor's tolerance of risk (£)",
+                                                         tooltip="Risk tolerance 1/r: the loss, in £, at which the "
+                                                                 "contractor's dislike of risk bites (glossary)")),
             add("n_years", widgets.Dropdown(options=[5_000, 20_000], value=5_000,
                                             description="Years of the book's children (and tenders)")),
         ]

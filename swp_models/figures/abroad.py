@@ -15,7 +15,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .. import abroad, data
+from .. import abroad, assumptions, data, outcomes
 from ..scenario import SCOPE_NAMES, Scenario
 from ..costs import default_caseload
 from ..validation import check_instance
@@ -42,6 +42,8 @@ __all__ = [
     "illinois_rates_table",
     "bonus_table",
     "bonus_chart",
+    "bonus_icc_table",
+    "case_rate_table",
     "levers_table",
     "levers_markdown",
     "levers_targets",
@@ -439,6 +441,21 @@ def _tender_panel(scn: Scenario, lines: pd.DataFrame, sims: pd.DataFrame, mark: 
     return (mean + drawn + simulated).properties(width=240, height=240, title=head)
 
 
+def _tender_gap(scn: Scenario) -> dict[str, float]:
+    """How far the commissioner's expected cost lies above the price paid (Fig. 7.4's two lines), over every panel.
+
+    They differ only when no bidder comes in under the reserve and the council takes the service back at the
+    reserve price. ``gap`` is the largest difference, £ a child a year, over both scopes, every reserve and every
+    number of bidders (closed form); ``share`` that difference over the price; ``markup`` the smallest reserve
+    mark-up at which every tender is awarded (the spread of bidders' costs).
+    """
+    gaps = []
+    for sc in _scopes(scn):
+        g = abroad.tender_grid(sc, n_tenders=1)
+        gaps.append(((g["commissioner_cost"] - g["price"]).max(), ((g["commissioner_cost"] - g["price"]) / g["price"]).max()))
+    return {"gap": max(a for a, _ in gaps), "share": max(b for _, b in gaps), "markup": scn.value("bidder_cost_spread")}
+
+
 def tender_chart(scn: Scenario | None = None) -> alt.VConcatChart:
     """Expected price against the number of bidders, closed form and simulation, for each scope; slider: the reserve."""
     scn = _scn(scn)
@@ -453,7 +470,8 @@ def tender_chart(scn: Scenario | None = None) -> alt.VConcatChart:
                   "the practice (dashed),",
                   "chapter 5's flat rate under each scope. Lowest bidder wins, paid the runner-up's cost",
                   f"up to the reserve; a lone bidder gets the reserve. Crosses: {abroad.TENDER_SIMS:,} simulated "
-                  "tenders."],
+                  "tenders.",
+                  "The commissioner's cost lies on the price line: they part only when a tender fails."],
         source=["model here; chapter 3 and 5 costs", _ASSUMED],
     )
 
@@ -596,6 +614,70 @@ def kansas_chart(scn: Scenario | None = None) -> alt.VConcatChart:
 
 
 # ---------------------------------------------------------------------------------------
+# Kansas's failure: a case rate set below cost
+# ---------------------------------------------------------------------------------------
+
+#: The shortfalls the page's case-rate table shows (fractions).
+_CASE_RATE_ROWS = (0.0, 0.02, 0.05, 0.075, 0.1, 0.15)
+
+
+def _case_rate(scn: Scenario) -> dict[str, dict]:
+    """The case-rate grid and breaking points under each scope, keyed ``"sw"`` and ``"pl"``."""
+    return {key: {"scn": sc, "grid": abroad.case_rate_grid(sc, _CASE_RATE_ROWS),
+                  "point": abroad.case_rate_breaking_point(sc)}
+            for key, sc in zip(("sw", "pl"), _scopes(scn))}
+
+
+def case_rate_table(scn: Scenario | None = None) -> Table:
+    """Kansas's failure: a provider paid a case rate set below cost, its loss and its chance of failing, each scope."""
+    scn = _scn(scn)
+    both = _case_rate(scn)
+    sw, pl = both["sw"]["grid"], both["pl"]["grid"]
+
+    def loss(g: pd.DataFrame) -> pd.Series:
+        return pd.Series([("none: a fair rate" if x == 0 else _amount(-s)) for x, s in zip(g["shortfall"], g["mean_surplus"])])
+
+    frame = pd.DataFrame({
+        "Rate below the true cost": sw["shortfall"].map(lambda x: _pct(x, 1 if round(1000 * x) % 10 else 0)),
+        "Social work only: loss a year": loss(sw),
+        "Social work only: chance of failing in the term": sw["p_fail_term"].map(_pct),
+        "With placements: loss a year": loss(pl),
+        "With placements: chance of failing in the term": pl["p_fail_term"].map(_pct),
+    })
+    term = int(scn.term_years)
+    return Table(frame, caption=f"Kansas's failure: a case rate set from a cost estimate that is too low, a practice "
+                                f"of {_load()} children ({_prices(scn)})",
+                 notes=f"The 1997 flat rate per child referred, at chapter 5's rate under each scope times one minus the "
+                       f"shortfall, priced on {scn.simulation.n_years:,} simulated years of the book's practice. The "
+                       f"provider fails when its reserves ({_k(sw['reserves'].iloc[0])}, "
+                       f"{scn.reserve_months:g} months of its own running cost) run out within a {term}-year term. At a fair "
+                       "rate the expected loss is nil. How far the estimate is out is the unknown: the table runs over it.")
+
+
+def _case_rate_numbers(scn: Scenario) -> dict[str, str]:
+    """The case-rate figures the text quotes (``ch7_cr_...``)."""
+    both = _case_rate(scn)
+    out = {"ch7_cr_term": f"{int(scn.term_years)}",
+           "ch7_ks_bankrupt_year": f"{data.value('international', jurisdiction='Kansas', measure='contractor_bankruptcy_year'):.0f}",
+           "ch7_ks_cwla_issues": f"{data.value('international', jurisdiction='Kansas', measure='cwla_issues'):.0f}",
+           "ch7_cr_reserves": _thousands(both["sw"]["grid"]["reserves"].iloc[0]),
+           "ch7_cr_reserve_months": f"{scn.reserve_months:g}"}
+    for key, x in both.items():
+        g = x["grid"].set_index("shortfall")
+        out.update({
+            f"ch7_cr_expected_{key}": _pct(x["point"]["expected"], 1),
+            f"ch7_cr_p5_{key}": _pct(g.loc[0.05, "p_fail_term"]),
+            f"ch7_cr_p10_{key}": _pct(g.loc[0.1, "p_fail_term"]),
+            f"ch7_cr_loss5_{key}": _thousands(-g.loc[0.05, "mean_surplus"]),
+        })
+    # Social work only never fails at a fair rate, so its breaking point is a shortfall; with placements it already
+    # fails more often than not at a fair rate, so the text quotes that chance instead.
+    out["ch7_cr_fail_sw"] = _pct(both["sw"]["point"]["simulated"], 1)
+    out["ch7_cr_fair_pl"] = _pct(both["pl"]["point"]["p_fail_fair"])
+    return out
+
+
+# ---------------------------------------------------------------------------------------
 # Illinois
 # ---------------------------------------------------------------------------------------
 
@@ -709,8 +791,8 @@ _IMPROVEMENT_POINTS = 5.0
 
 
 def _design_effect(scn: Scenario) -> float:
-    """How much more a year's count varies than with independent children: ``1 + (n - 1) ICC``."""
-    return 1 + (default_caseload().mean - 1) * scn.icc
+    """How much more a year's count varies than with independent children: ``1 + (n - 1) ICC`` (chapter 6's)."""
+    return outcomes.design_effect(default_caseload().mean, scn.icc)
 
 
 def _bonus_terms(scn: Scenario) -> str:
@@ -747,7 +829,7 @@ def bonus_chart(scn: Scenario | None = None) -> alt.VConcatChart:
     g = g.assign(design=g["design"].map(_DESIGN_NAMES), bonus=(g["bonus"] / 1000).round(2),
                  sd=(100 * g["guess_sd"]).round(1))
     top = 20 * math.ceil(g["bonus"].max() / 20)
-    sd = slider("ch7_bonus_guess_sd", "Error of a guessed standard, sd (points)", 2.5, 20, 2.5,
+    sd = slider("ch7_bonus_guess_sd", "How far a guessed standard is typically out (points)", 2.5, 20, 2.5,
                 round(100 * scn.value("standard_guess_sd"), 1))
     chart = alt.Chart(g).transform_filter(alt.expr.abs(alt.datum.sd - sd) < 1e-6).mark_line(point=True).encode(
         x=alt.X("improvement:Q", title="Real improvement in the outcome (percentage points)"),
@@ -756,6 +838,7 @@ def bonus_chart(scn: Scenario | None = None) -> alt.VConcatChart:
         **series_cues("design:N", list(_DESIGN_NAMES.values()), [PALETTE[3], PALETTE[0]],
                       legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320)),
         tooltip=[alt.Tooltip("design:N", title="Design"), alt.Tooltip("improvement:Q", title="Improvement (points)"),
+                 alt.Tooltip("sd:Q", title="Guess out by, standard deviation (points)", format=".1f"),
                  alt.Tooltip("bonus:Q", title="Expected bonus (£k)", format=",.1f")],
     ).add_params(sd).properties(width=300, height=250)
     return finish(
@@ -767,6 +850,46 @@ def bonus_chart(scn: Scenario | None = None) -> alt.VConcatChart:
                   "improvement the bonus is all windfall. Slider: a worse guess, a bigger windfall."],
         source=["model here (exact beta-binomial sums)", _ASSUMED],
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Massachusetts over the ICC
+# ---------------------------------------------------------------------------------------
+
+
+def bonus_icc_table(scn: Scenario | None = None) -> Table:
+    """The Massachusetts comparison over the plausible range of the intra-practice correlation (ICC)."""
+    scn = _scn(scn)
+    g = abroad.bonus_icc(scn, improvement_points=_IMPROVEMENT_POINTS)
+    frame = pd.DataFrame({
+        "Correlation within a practice (ICC)": g["icc"].map(lambda v: f"{v:g}"),
+        "Count varies this many times more": g["design_effect"].map(lambda v: f"{v:.1f}"),
+        "Guessed standard: paid for luck": g["windfall_guess"].map(_gbp),
+        "Guessed standard: per paid year": g["guess_per_year"].map(_gbp),
+        "Baseline year: paid for luck": g["windfall_baseline"].map(_gbp),
+        f"Baseline year: extra for a {_IMPROVEMENT_POINTS:g}-point improvement": g["extra_baseline"].map(_gbp),
+    })
+    low, value, high = assumptions.bounds("icc")
+    return Table(frame, caption="Massachusetts's lesson over the correlation of outcomes within a practice "
+                                f"({_prices(scn, '£ over the pilot')})",
+                 notes=f"{_bonus_terms(scn).split(' Outcomes of one')[0]} The ICC is an assumption: {value:g} "
+                       f"central, {low:g} to {high:g} its range (chapters 8 and 9). 'Paid for luck': the expected "
+                       "bonus for no improvement at all.")
+
+
+def _bonus_icc_numbers(scn: Scenario) -> dict[str, str]:
+    """The ICC figures the Massachusetts text quotes (``ch7_ma_icc_...``)."""
+    low, _, high = assumptions.bounds("icc")
+    g = abroad.bonus_icc(scn, (low, high), _IMPROVEMENT_POINTS)
+    lo, hi = g.iloc[0], g.iloc[1]
+    return {
+        "ch7_ma_icc_low": f"{low:g}", "ch7_ma_icc_high": f"{high:g}",
+        "ch7_ma_ratio_low": f"{lo['ratio']:.1f}", "ch7_ma_ratio_high": f"{hi['ratio']:.1f}",
+        "ch7_ma_icc_per_year": f"{abroad.bonus_icc_reversal(scn, 'per_year', _IMPROVEMENT_POINTS):.3f}",
+        "ch7_ma_icc_luck": f"{abroad.bonus_icc_reversal(scn, 'luck', _IMPROVEMENT_POINTS):.3f}",
+        "ch7_ma_base_low": _gbp(lo["windfall_baseline"]), "ch7_ma_extra_low": _gbp(lo["extra_baseline"]),
+        "ch7_ma_base_high": _gbp(hi["windfall_baseline"]), "ch7_ma_guess_year_high": _gbp(hi["guess_per_year"]),
+    }
 
 
 # ---------------------------------------------------------------------------------------
@@ -892,6 +1015,10 @@ def key_results(scn: Scenario | None = None) -> Table:
         return "; ".join(f"{x['scn'].scope_name}: {fmt(x)}" for x in (sw, pl))
 
     basis = f"the book's simulated children, {scn.simulation.n_years:,} years (chapter 5's)"
+    rates = _case_rate(scn)
+    icc_low, _, icc_high = assumptions.bounds("icc")
+    icc_grid = abroad.bonus_icc(scn, (icc_low, icc_high), _IMPROVEMENT_POINTS)
+    bonus_lo, bonus_hi = icc_grid.iloc[0], icc_grid.iloc[1]
     return _key_results(
         [
             ("Places and studies in the annex for which it reports any finding on outcomes or cost",
@@ -929,6 +1056,19 @@ def key_results(scn: Scenario | None = None) -> Table:
              "exact beta-binomial sums, checked by simulation",
              f"error of a guessed standard; bonus {_gbp(scn.value('bonus_per_child_above_standard'))} a child; "
              "the ICC"),
+            ("Two-year pilot: the ICC above which a baseline year pays more for luck than a guessed standard does per "
+             "paid year",
+             f"{abroad.bonus_icc_reversal(scn, 'per_year', _IMPROVEMENT_POINTS):.3f} (the assumption's range "
+             f"{icc_low:g} to {icc_high:g}); the guess costs {bonus_lo['ratio']:.1f} to {bonus_hi['ratio']:.1f} times "
+             "as much over the pilot across that range",
+             "exact beta-binomial sums, solved by bisection", "the ICC"),
+            (f"Kansas's case rate set below cost: shortfall at which the provider fails within its {int(scn.term_years)}-year "
+             "term more often than not",
+             "; ".join(f"{x['scn'].scope_name}: " + (f"{_pct(x['point']['simulated'], 1)}" if x["point"]["simulated"] > 0
+                                                     else f"none needed (it fails in {_pct(x['point']['p_fail_fair'])} "
+                                                          "of terms at a fair rate)") for x in rates.values()),
+             f"{basis}; reserves of {scn.reserve_months:g} months' running cost",
+             "reserves and the term; the cost estimate's error is the variable shown"),
         ],
         caption=f"Key results: lessons from abroad (the book's central scenario; both scopes where they differ; "
                 f"£ at {scn.price_year} prices)",
@@ -1022,6 +1162,7 @@ def prose_numbers_abroad(scn: Scenario | None = None) -> dict[str, str]:
         "ch7_children": _load(),
         "ch7_art4_margin": f"{default_caseload().margin}",
         "ch7_art4_high": f"{default_caseload().mean + default_caseload().margin}",
+        "ch7_art4_share": _pct(default_caseload().margin / default_caseload().mean),
         "ch7_load": _load(True),
         "ch7_price_year": scn.price_year,
         "ch7_spread": _pct(scn.value("bidder_cost_spread")),
@@ -1061,7 +1202,12 @@ def prose_numbers_abroad(scn: Scenario | None = None) -> dict[str, str]:
         "ch7_ma_extra_baseline": _gbp(bonus.loc["baseline", "extra_for_improvement"]),
         "ch7_ma_baseline_indep": _gbp(independent.loc["baseline", "windfall"]),
         "ch7_ma_guess_indep": _gbp(independent.loc["guess", "windfall"]),
+        **_case_rate_numbers(scn),
+        **_bonus_icc_numbers(scn),
     }
+    gap = _tender_gap(scn)
+    out.update({"ch7_tender_gap": _gbp(gap["gap"]), "ch7_tender_gap_share": _pct(gap["share"], 1),
+                "ch7_tender_gap_markup": _pct(gap["markup"])})
     for key, x in both.items():
         sc, mc, k, more = x["scn"], x["mc"], x["k"], x["more"]
         block = [abroad.referral_shift(sc, f)["surplus"].iloc[0] for f in (low, high)]
