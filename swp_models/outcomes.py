@@ -354,6 +354,17 @@ def same_worker_icc(hazard: float, individual_change_probability: float = 0.0) -
 # ---------------------------------------------------------------------------------------
 
 
+def _check_shares(name: str, shares: object) -> np.ndarray:
+    """Three needs-group shares, non-negative and summing to 1, as an array (else a ValueError naming ``name``)."""
+    try:
+        w = np.asarray(shares, dtype=float)
+    except (TypeError, ValueError):
+        w = np.full(0, np.nan)
+    if w.shape != (3,) or not np.isfinite(w).all() or (w < 0).any() or not math.isclose(w.sum(), 1.0, abs_tol=1e-6):
+        raise ValueError(f"{name} must be three non-negative needs-group shares summing to 1; got {shares!r}")
+    return w
+
+
 def _triple(name: str, values: object) -> tuple[float, float, float]:
     if not isinstance(values, (tuple, list)) or len(values) != 3:
         raise ValueError(f"{name} must be three numbers, one per needs group; got {values!r}")
@@ -514,9 +525,7 @@ class OutcomeModel:
 
         A child's placements are its moves plus one. ``shares`` are the needs groups' shares.
         """
-        w = np.asarray(shares, dtype=float)
-        if w.shape != (3,) or (w < 0).any() or not math.isclose(w.sum(), 1.0, abs_tol=1e-6):
-            raise ValueError(f"shares must be three non-negative needs-group shares summing to 1; got {shares!r}")
+        w = _check_shares("shares", shares)
         p = w @ self.moves_pmf(np.arange(3), effort)
         return {"one": float(p[0]), "two": float(p[1]), "three_to_five": float(p[2:5].sum()),
                 "six_to_ten": float(p[5:10].sum()), "eleven_plus": float(p[10:].sum())}
@@ -622,9 +631,7 @@ def calibrate_placements(model: OutcomeModel, shares: tuple[float, ...] | np.nda
         A fixed child-level coefficient of variation in [0, 5]; default fitted.
     """
     check_instance("model", model, OutcomeModel, "OutcomeModel")
-    w = np.asarray(shares, dtype=float)
-    if w.shape != (3,) or (w < 0).any() or not math.isclose(w.sum(), 1.0, abs_tol=1e-6):
-        raise ValueError(f"shares must be three non-negative needs-group shares summing to 1; got {shares!r}")
+    w = _check_shares("shares", shares)
     unstable = evidence("three_plus_placements_england") / 100
 
     def fit_base(cv: float) -> OutcomeModel:
@@ -782,10 +789,7 @@ class OutcomeDraws:
         if self.child_frailty is None:
             object.__setattr__(self, "child_frailty", np.ones(n))
         if self.reference_shares is not None:
-            w = np.asarray(self.reference_shares, dtype=float)
-            if w.shape != (3,) or (w < 0).any() or not math.isclose(w.sum(), 1.0, abs_tol=1e-6):
-                raise ValueError("reference_shares must be three non-negative needs-group shares summing to 1; "
-                                 f"got {self.reference_shares!r}")
+            _check_shares("reference_shares", self.reference_shares)
         for name in ("worker", "group", "u_own", "u_moves", "prior", "noise", "frailty", "caseload_effect",
                      "child_frailty"):
             arr = check_instance(name, getattr(self, name), np.ndarray, "numpy array")
