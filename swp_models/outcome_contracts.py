@@ -67,6 +67,8 @@ __all__ = [
     "block_headline",
     "clustering",
     "measures",
+    "INTAKE_MIXES",
+    "intake_comparison",
     "mixed_grid",
     "term_grid",
     "schedule_by_year",
@@ -550,6 +552,57 @@ def measures(scn: Scenario | None = None) -> pd.DataFrame:
     return _cached("measures", scn.key()[1:], lambda: measure_comparison(
         chapter_draws(scn), contracts.assumption("outcome_bonus"), scn.risk_tolerance,
         assumption("effort_sd_across_practices"))).copy()
+
+
+#: The two intakes :func:`intake_comparison` sets side by side (labels' first words in
+#: :func:`swp_models.costs.needs_mix_models`): the lightest and the heaviest of chapter 3's needs mixes.
+INTAKE_MIXES: tuple[str, ...] = ("Fewer", "Older children")
+
+
+def intake_comparison(scn: Scenario | None = None) -> pd.DataFrame:
+    """Two practices with different intakes and the same effort, paid the report's bonus on levels and on value added.
+
+    Each practice's children are chapter 3's children under one of :data:`INTAKE_MIXES`
+    (:func:`swp_models.engine.mix_children`, the scenario's ``outcome_years`` years, the same
+    seed for both, so the comparison is on paired draws), with the chapter's outcome model. Value
+    added is set against the book's central needs mix for both, so it pays each practice for
+    what it does rather than for whom it takes. Both make the reference effort.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per intake and measure: ``intake`` (the mix's label), ``additional_needs`` (share
+        of children with additional needs), ``complex`` (share with complex needs), ``measure``,
+        ``mean_bonus`` (£ a year, the report's bonus a unit on all three indicators), ``reward``
+        (£ a year more for 0.1 more effort) and ``gap`` (``mean_bonus`` less the lighter intake's).
+    """
+    from .costs import default_cost_model, needs_mix_models
+
+    scn = _scenario(scn)
+
+    def build() -> pd.DataFrame:
+        models = needs_mix_models()
+        labels = [next(k for k in models if k.split(":")[0] == mix) for mix in INTAKE_MIXES]
+        model = default_outcome_model()
+        ref = assumption("effort_reference")
+        b = contracts.assumption("outcome_bonus")
+        n = max(scn.simulation.outcome_years, 1_000)
+        rows = []
+        for label in labels:
+            draws = simulate_outcomes(model, seed=scn.simulation.seed, years=engine.mix_children(scn, label, n),
+                                      reference_shares=default_cost_model().shares)
+            mid, up = draws.at(ref), draws.at(min(ref + 0.1, 1.0))
+            shares = models[label].shares
+            for measure in MEASURES:
+                rows.append({"intake": label, "additional_needs": 1.0 - shares[0], "complex": shares[2],
+                             "measure": measure, "mean_bonus": b * float(mid.count("all", measure).mean()),
+                             "reward": b * float((up.count("all", measure) - mid.count("all", measure)).mean())})
+        out = pd.DataFrame(rows)
+        base = out[out["intake"] == labels[0]].set_index("measure")["mean_bonus"]
+        out["gap"] = out["mean_bonus"] - out["measure"].map(base)
+        return out
+
+    return _cached("intake", scn.key()[1:], build).copy()
 
 
 #: Bonuses per unit (£) on the mixed-contract chart.

@@ -7,8 +7,10 @@ draft contract's indicators (Annex A.2, Art. 22 and 25) for a practice's childre
 
 * **stable placement**: fewer than three placements in the year (the contract's example
   "number of children with three plus placements"), placement moves being Poisson with a
-  rate that rises with needs, with each change of social worker and with a caseload-wide
-  factor, and falls with the practice's effort;
+  rate that rises with needs, with each change of social worker, with a caseload-wide
+  factor and with a **child's own propensity to move** (a gamma factor, so that within a
+  needs group the count is negative binomial and a minority of children move again and
+  again), and falls with the practice's effort;
 * **same social worker all year** (the contract's "Numbers of children with same social
   worker throughout previous year"), from chapter 2's continuity model: changes of worker
   are Poisson at the practice's hazard, and **one worker leaving changes the worker of every
@@ -60,10 +62,14 @@ __all__ = [
     "durability_rule",
     "simulate_reunification_spells",
     "permanency_bonus",
+    "PLACEMENTS_TABLE",
+    "placement_shares",
     "design_effect",
     "sampling_sd",
     "same_worker_icc",
     "OutcomeModel",
+    "calibrate_placements",
+    "placement_comparison",
     "default_outcome_model",
     "OutcomeDraws",
     "simulate_outcomes",
@@ -79,10 +85,14 @@ ASSUMPTIONS_TABLE = "assumptions_outcomes"
 INDICATOR_TABLE = "outcome_indicators"
 #: Table of the outcome evidence.
 EVIDENCE_TABLE = "outcome_evidence"
+#: Table of the published distribution of placements in a year (and two figures over a longer period).
+PLACEMENTS_TABLE = "placements_in_year"
 #: The modelled indicators (fewer than three placements, the same worker all year, attainment at the target).
 INDICATORS: tuple[str, ...] = ("stable_placement", "same_worker", "attainment")
 #: What a bonus is paid on (the count, or the count less its expected value given intake).
 MEASURES: tuple[str, ...] = ("level", "value_added")
+_MAX_MOVES = 60  # placement moves in a year counted one by one; the rest is one tail (below 1e-9 at the rates used)
+_QUADRATURE_NODES = 48  # Gauss-Laguerre nodes over the caseload factor (exact to ~1e-12 for the cv used)
 _MAX_WORKER_CHANGES = 25  # Poisson inversion stops here (P(K > 25) is below 1e-20 at any hazard used)
 _MAX_YEARS = 2_000_000
 _MAX_CASELOAD = 10_000  # children in one practice: far above any practice the book considers
@@ -104,6 +114,28 @@ def evidence(measure: str) -> float:
 def indicators() -> pd.DataFrame:
     """The draft contract's indicators (Annex A.2, Arts. 22-27), one row each, as in the data table."""
     return data.load(INDICATOR_TABLE)
+
+
+def placement_shares(period: str = "2005-06") -> dict[str, float]:
+    """Published shares of children looked after at 31 March by placements during the year.
+
+    From ``data/placements_in_year.csv`` (House of Lords written answer, 20 March 2008):
+    ``{"six_plus": share with six or more placements, "eleven_plus": share with eleven or more}``,
+    as fractions of all children looked after at 31 March.
+
+    Parameters
+    ----------
+    period : str, default "2005-06"
+        ``"2005-06"`` or ``"2006-07"`` (years ending 31 March 2006 and 2007).
+    """
+    check_one_of("period", period, ("2005-06", "2006-07"))
+
+    def count(measure: str) -> float:
+        return data.value(PLACEMENTS_TABLE, period=period, measure=measure)
+
+    total = count("children_at_31_march")
+    eleven = count("eleven_plus_placements")
+    return {"six_plus": (count("six_to_ten_placements") + eleven) / total, "eleven_plus": eleven / total}
 
 
 # ---------------------------------------------------------------------------------------
@@ -322,6 +354,17 @@ def same_worker_icc(hazard: float, individual_change_probability: float = 0.0) -
 # ---------------------------------------------------------------------------------------
 
 
+def _check_shares(name: str, shares: object) -> np.ndarray:
+    """Three needs-group shares, non-negative and summing to 1, as an array (else a ValueError naming ``name``)."""
+    try:
+        w = np.asarray(shares, dtype=float)
+    except (TypeError, ValueError):
+        w = np.full(0, np.nan)
+    if w.shape != (3,) or not np.isfinite(w).all() or (w < 0).any() or not math.isclose(w.sum(), 1.0, abs_tol=1e-6):
+        raise ValueError(f"{name} must be three non-negative needs-group shares summing to 1; got {shares!r}")
+    return w
+
+
 def _triple(name: str, values: object) -> tuple[float, float, float]:
     if not isinstance(values, (tuple, list)) or len(values) != 3:
         raise ValueError(f"{name} must be three numbers, one per needs group; got {values!r}")
@@ -365,6 +408,10 @@ class OutcomeModel:
         Rise in attainment at full effort (sd), >= 0.
     attainment_target : float
         The level a child must reach to count (sd units), finite.
+    placement_child_cv : float, default 0
+        Coefficient of variation (0 to 5) of a child's own gamma factor on the move rate: how
+        unevenly moves fall on children with the same needs. 0 gives Poisson moves within a
+        needs group; above 0 the count is negative binomial (before the caseload factor).
     """
 
     hazard: float
@@ -382,6 +429,7 @@ class OutcomeModel:
     attainment_caseload_sd: float
     attainment_effort_effect: float
     attainment_target: float = 0.0
+    placement_child_cv: float = 0.0
 
     def __post_init__(self) -> None:
         s = object.__setattr__
@@ -402,6 +450,7 @@ class OutcomeModel:
         for name in ("attainment_worker_change_effect", "attainment_caseload_sd", "attainment_effort_effect"):
             s(self, name, check_in_range(name, getattr(self, name), 0.0, 5.0))
         s(self, "attainment_target", check_in_range("attainment_target", self.attainment_target, -10.0, 10.0))
+        s(self, "placement_child_cv", check_in_range("placement_child_cv", self.placement_child_cv, 0.0, 5.0))
 
     def replace(self, **changes: object) -> "OutcomeModel":
         """A copy with some fields changed (validated again)."""
@@ -424,21 +473,62 @@ class OutcomeModel:
         pmf[1:] += q * pois
         return k, pmf
 
-    def p_stable(self, group: int | np.ndarray, effort: float) -> np.ndarray:
-        """Chance of fewer than three placements in the year, by needs group index (0, 1, 2)."""
+    def moves_pmf(self, group: int | np.ndarray, effort: float) -> np.ndarray:
+        """Distribution of a child's placement moves in the year, by needs group index (0, 1, 2).
+
+        Moves are Poisson at the rate ``base (1 - effect e) multiplier (1 + w K) F Z``, with ``K``
+        the child's changes of worker, ``F`` the caseload's gamma factor and ``Z`` the child's own
+        (mean 1, coefficient of variation ``placement_child_cv``). Given ``F`` and ``K`` the count
+        is negative binomial (Poisson when the child's cv is 0); ``F`` is integrated out by
+        generalised Gauss-Laguerre quadrature and ``K`` by its distribution.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(groups, 62)``: the chance of 0, 1, ..., 60 moves, and in the last column of
+            more than 60 (each row sums to 1).
+        """
         g = np.atleast_1d(np.asarray(group))
-        k, pmf = self._change_pmf(effort)
-        mult = np.asarray(self.placement_multipliers)[g][:, None]
-        mu = (self.placement_base_rate * (1 - self.placement_effort_effect * effort) * mult
-              * (1 + self.placement_worker_change_effect * k[None, :]))
+        e = check_probability("effort", effort)
+        k, pmf_k = self._change_pmf(e)
+        kept = pmf_k > 1e-20
+        k, pmf_k = k[kept], pmf_k[kept]
+        mult = np.asarray(self.placement_multipliers)[g]
+        mu = (self.placement_base_rate * (1 - self.placement_effort_effect * e) * mult[:, None]
+              * (1 + self.placement_worker_change_effect * k[None, :]))  # (groups, K)
         cv = self.placement_caseload_cv
         if cv == 0:
-            p = np.exp(-mu) * (1 + mu)
+            factors, weights = np.ones(1), np.ones(1)
         else:
             shape = 1.0 / cv**2
-            p0 = (shape / (shape + mu)) ** shape
-            p = p0 * (1 + shape * mu / (shape + mu))
-        return p @ pmf
+            x, w = special.roots_genlaguerre(_QUADRATURE_NODES, shape - 1.0)
+            factors, weights = x / shape, w / math.gamma(shape)
+        rate = mu[:, :, None] * factors[None, None, :]  # (groups, K, nodes)
+        j = np.arange(_MAX_MOVES + 1)[:, None, None, None]
+        if self.placement_child_cv == 0:
+            pj = stats.poisson.pmf(j, rate[None])
+        else:
+            r = 1.0 / self.placement_child_cv**2
+            pj = stats.nbinom.pmf(j, r, r / (r + rate[None]))
+        # Average over the caseload factor (quadrature) and the changes of worker.
+        out = np.einsum("jgkn,n,k->gj", pj, weights, pmf_k)
+        out = np.clip(out, 0.0, None)
+        tail = np.clip(1.0 - out.sum(axis=1, keepdims=True), 0.0, None)
+        return np.hstack([out, tail])
+
+    def p_stable(self, group: int | np.ndarray, effort: float) -> np.ndarray:
+        """Chance of fewer than three placements (at most one move) in the year, by needs group index (0, 1, 2)."""
+        return self.moves_pmf(group, effort)[:, :2].sum(axis=1)
+
+    def placements_distribution(self, shares: tuple[float, ...] | np.ndarray, effort: float) -> dict[str, float]:
+        """Share of children with one, two, three to five, six to ten and eleven or more placements in the year.
+
+        A child's placements are its moves plus one. ``shares`` are the needs groups' shares.
+        """
+        w = _check_shares("shares", shares)
+        p = w @ self.moves_pmf(np.arange(3), effort)
+        return {"one": float(p[0]), "two": float(p[1]), "three_to_five": float(p[2:5].sum()),
+                "six_to_ten": float(p[5:10].sum()), "eleven_plus": float(p[10:].sum())}
 
     def p_attain(self, prior: np.ndarray, group: np.ndarray, effort: float) -> np.ndarray:
         """Chance of reaching the attainment target given prior attainment and needs group."""
@@ -488,11 +578,14 @@ def _solve(f, target: float, low: float, high: float) -> float:
 def default_outcome_model(social_workers: int | None = None) -> OutcomeModel:
     """The chapter's outcome model, calibrated to national rates under council conditions.
 
-    The placement base rate is set so that, at the England 2005 council hazard of worker
-    change (chapter 2) and no extra effort, 12% of children have three or more placements
-    (England 2005/06); the attainment target so that 63% reach it (at least one GCSE at A*-G,
-    England 2006). The model is then run at the practice's own hazard (chapter 2's practice
-    scenario). Other parameters: ``data/assumptions_outcomes.csv``.
+    Two placement parameters are set jointly, at the England 2005 council hazard of worker
+    change (chapter 2) and no extra effort: the base rate so that 12% of children have three
+    or more placements (England 2005/06), and the spread of children's own propensity to move
+    (``placement_child_cv``) so that the share with six or more placements is the published
+    share for 2005-06 (:func:`placement_shares`). The attainment target is set so that 63%
+    reach it (at least one GCSE at A*-G, England 2006). The model is then run at the
+    practice's own hazard (chapter 2's practice scenario). Other parameters:
+    ``data/assumptions_outcomes.csv``.
     """
     scen = continuity.reference_scenarios()
     a = assumption
@@ -511,14 +604,111 @@ def default_outcome_model(social_workers: int | None = None) -> OutcomeModel:
         attainment_worker_change_effect=a("attainment_worker_change_effect"),
         attainment_caseload_sd=a("attainment_caseload_sd"), attainment_effort_effect=a("attainment_effort_effect"),
     )
-    unstable = evidence("three_plus_placements_england") / 100
-    base = _solve(lambda r: 1 - model.replace(placement_base_rate=r).expected_rates(shares, 0.0)["stable_placement"],
-                  unstable, 1e-6, 10.0)
-    model = model.replace(placement_base_rate=base)
+    model = calibrate_placements(model, shares)
     reach = evidence("gcse_one_a_star_to_g_england") / 100
     target = _solve(lambda c: -model.replace(attainment_target=c).expected_rates(shares, 0.0)["attainment"],
                     -reach, -5.0, 5.0)
     return model.replace(attainment_target=target, hazard=continuity.hazard(scen["Practice"]))
+
+
+def calibrate_placements(model: OutcomeModel, shares: tuple[float, ...] | np.ndarray,
+                         child_cv: float | None = None) -> OutcomeModel:
+    """``model`` with its placement base rate (and, unless given, its child-level spread) fitted to England 2005-06.
+
+    The base rate is set so that the share of children with three or more placements in the
+    year, at no extra effort and ``model``'s hazard, is the England figure for 2005/06
+    (``three_plus_placements_england``). Unless ``child_cv`` is given, the coefficient of
+    variation of a child's own propensity to move is then set (with the base rate refitted at
+    each step) so that the share with six or more placements is the published 2005-06 share;
+    ``child_cv=0`` gives the Poisson model the chapter used before.
+
+    Parameters
+    ----------
+    model : OutcomeModel
+    shares : sequence of three floats
+        Needs-group shares, summing to 1.
+    child_cv : float, optional
+        A fixed child-level coefficient of variation in [0, 5]; default fitted.
+    """
+    check_instance("model", model, OutcomeModel, "OutcomeModel")
+    w = _check_shares("shares", shares)
+    unstable = evidence("three_plus_placements_england") / 100
+
+    def fit_base(cv: float) -> OutcomeModel:
+        m = model.replace(placement_child_cv=cv)
+        base = _solve(lambda r: 1 - m.replace(placement_base_rate=r).expected_rates(w, 0.0)["stable_placement"],
+                      unstable, 1e-6, 10.0)
+        return m.replace(placement_base_rate=base)
+
+    if child_cv is not None:
+        return fit_base(check_in_range("child_cv", child_cv, 0.0, 5.0))
+    target = placement_shares("2005-06")["six_plus"]
+
+    def six_plus(cv: float) -> float:
+        d = fit_base(cv).placements_distribution(w, 0.0)
+        return d["six_to_ten"] + d["eleven_plus"]
+
+    return fit_base(_solve(six_plus, target, 0.0, 4.0))
+
+
+def _no_move_years(model: OutcomeModel, shares: np.ndarray, years: int) -> float:
+    """Chance that a child has no placement move in ``years`` years running, its own and its caseload's factor kept."""
+    k, pmf_k = model._change_pmf(0.0)
+    mult = np.asarray(model.placement_multipliers)
+    mu = model.placement_base_rate * mult[:, None] * (1 + model.placement_worker_change_effect * k[None, :])
+
+    def nodes(cv: float) -> tuple[np.ndarray, np.ndarray]:
+        if cv == 0:
+            return np.ones(1), np.ones(1)
+        shape = 1.0 / cv**2
+        x, w = special.roots_genlaguerre(_QUADRATURE_NODES, shape - 1.0)
+        return x / shape, w / math.gamma(shape)
+
+    f, wf = nodes(model.placement_caseload_cv)
+    z, wz = nodes(model.placement_child_cv)
+    rate = mu[:, :, None, None] * f[None, None, :, None] * z[None, None, None, :]
+    one_year = np.einsum("gkfz,k->gfz", np.exp(-rate), pmf_k)  # changes of worker drawn afresh each year
+    return float(shares @ np.einsum("gfz,f,z->g", one_year**years, wf, wz))
+
+
+def placement_comparison() -> pd.DataFrame:
+    """The placement model against published figures, with and without children's own propensity to move.
+
+    Both models are calibrated to the 2005/06 share with three or more placements; the mixed
+    one also to the share with six or more. Under 2005 council conditions (chapter 2's council
+    hazard, no extra effort) and the book's needs mix. Rows: the shares with three or more, six
+    or more and eleven or more placements in a year (2005-06); the share of children with no
+    move in two years running (against the 2008 share of long-stay children under 16 in the same
+    placement for two years); and placements per child over 3.5 years (against Ward's 242
+    long-stay children, the first placement included).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``measure``, ``published`` (a share, or placements per child), ``poisson``, ``mixed``, ``use``
+        (``"calibrated"`` or ``"check"``).
+    """
+    scen = continuity.reference_scenarios()
+    council = default_outcome_model().replace(hazard=continuity.hazard(scen["Council, England 2005"]))
+    shares = np.asarray(default_cost_model().shares, dtype=float)
+    models = {"poisson": calibrate_placements(council, shares, child_cv=0.0), "mixed": council}
+    pub = placement_shares("2005-06")
+    ward = data.value(PLACEMENTS_TABLE, period="study", measure="placements_made") / data.value(
+        PLACEMENTS_TABLE, period="study", measure="long_stay_children")
+    two = data.value(PLACEMENTS_TABLE, period="2007-08", measure="same_placement_two_years_share") / 100
+    rows = {"three_plus": [evidence("three_plus_placements_england") / 100, "calibrated"],
+            "six_plus": [pub["six_plus"], "calibrated (mixed)"], "eleven_plus": [pub["eleven_plus"], "check"],
+            "same_placement_two_years": [two, "check"], "placements_over_3_5_years": [ward, "check"]}
+    out = {k: {"measure": k, "published": v[0], "use": v[1]} for k, v in rows.items()}
+    for name, m in models.items():
+        d = m.placements_distribution(shares, 0.0)
+        moves = float(shares @ (m.moves_pmf(np.arange(3), 0.0)[:, :-1] @ np.arange(_MAX_MOVES + 1)))
+        out["three_plus"][name] = d["three_to_five"] + d["six_to_ten"] + d["eleven_plus"]
+        out["six_plus"][name] = d["six_to_ten"] + d["eleven_plus"]
+        out["eleven_plus"][name] = d["eleven_plus"]
+        out["same_placement_two_years"][name] = _no_move_years(m, shares, 2)
+        out["placements_over_3_5_years"][name] = 1.0 + 3.5 * moves
+    return pd.DataFrame(list(out.values()))[["measure", "published", "poisson", "mixed", "use"]]
 
 
 # ---------------------------------------------------------------------------------------
@@ -586,6 +776,8 @@ class OutcomeDraws:
     u_moves: np.ndarray
     prior: np.ndarray
     noise: np.ndarray
+    child_frailty: np.ndarray | None = None
+    reference_shares: tuple[float, float, float] | None = None
     _memo: dict = field(default_factory=dict, repr=False, init=False)
 
     def __post_init__(self) -> None:
@@ -594,7 +786,12 @@ class OutcomeDraws:
         check_probability("reference_effort", self.reference_effort)
         n = self.years.n_children
         per_worker = check_instance("u_changes", self.u_changes, np.ndarray, "numpy array").shape
-        for name in ("worker", "group", "u_own", "u_moves", "prior", "noise", "frailty", "caseload_effect"):
+        if self.child_frailty is None:
+            object.__setattr__(self, "child_frailty", np.ones(n))
+        if self.reference_shares is not None:
+            _check_shares("reference_shares", self.reference_shares)
+        for name in ("worker", "group", "u_own", "u_moves", "prior", "noise", "frailty", "caseload_effect",
+                     "child_frailty"):
             arr = check_instance(name, getattr(self, name), np.ndarray, "numpy array")
             want = per_worker if name in ("frailty", "caseload_effect") else (n,)
             if arr.shape != want:
@@ -610,7 +807,7 @@ class OutcomeDraws:
 
     @cached_property
     def _average_intake(self) -> dict[str, float]:
-        shares = self.years.cost_model.shares
+        shares = self.years.cost_model.shares if self.reference_shares is None else self.reference_shares
         return self.model.expected_rates(shares, self.reference_effort)
 
     def _sum(self, values: np.ndarray) -> np.ndarray:
@@ -632,7 +829,7 @@ class OutcomeDraws:
         same = changes == 0
         mu = (m.placement_base_rate * (1 - m.placement_effort_effect * e)
               * np.asarray(m.placement_multipliers)[self.group]
-              * (1 + m.placement_worker_change_effect * changes) * self.frailty[self.worker])
+              * (1 + m.placement_worker_change_effect * changes) * self.frailty[self.worker] * self.child_frailty)
         stable = self.u_moves < np.exp(-mu) * (1 + mu)
         a = m.attainment_prior_weight
         gap = np.asarray(m.attainment_gaps)[self.group]
@@ -678,6 +875,7 @@ def simulate_outcomes(
     clustered: bool = True,
     reference_effort: float | None = None,
     years: PracticeYears | None = None,
+    reference_shares: tuple[float, float, float] | None = None,
 ) -> OutcomeDraws:
     """Simulate practice-years of children with costs and the random numbers of their outcomes.
 
@@ -710,6 +908,10 @@ def simulate_outcomes(
         ``effort_reference``.
     years : PracticeYears, optional
         The simulated children to use, with no scope applied (no fixed cost attached).
+    reference_shares : tuple of three floats, optional
+        The needs-group shares of the "average intake" that value added is set against; default
+        the children's own cost model's shares. Give the book's shares when comparing practices
+        with other intakes, so that value added pays each for its effect rather than its intake.
     """
     if not isinstance(model, OutcomeModel):
         raise ValueError(f"model must be an OutcomeModel; got {model!r}")
@@ -754,6 +956,10 @@ def simulate_outcomes(
         n_workers = n
     cv = model.placement_caseload_cv
     frailty = rng.gamma(1 / cv**2, cv**2, size=n_workers) if cv > 0 else np.ones(n_workers)
+    # Each child's own propensity to move, from a stream of its own so that every other draw is
+    # the same with and without it.
+    ccv = model.placement_child_cv
+    child = (np.random.default_rng([seed, 7]).gamma(1 / ccv**2, ccv**2, size=n) if ccv > 0 else np.ones(n))
     return OutcomeDraws(
         years=years, model=model, reference_effort=ref, worker=worker,
         group=np.asarray(cm.recorded_group)[years.components].astype(np.int64),
@@ -761,7 +967,7 @@ def simulate_outcomes(
         caseload_effect=rng.standard_normal(n_workers), u_moves=rng.random(n),
         prior=rng.standard_normal(n) - np.asarray(model.attainment_gaps)[
             np.asarray(cm.recorded_group)[years.components]],
-        noise=rng.standard_normal(n),
+        noise=rng.standard_normal(n), child_frailty=child, reference_shares=reference_shares,
     )
 
 

@@ -411,3 +411,99 @@ def test_attainment_chance_leaves_out_only_negligible_numbers_of_changes():
         scale = math.sqrt(model.attainment_caseload_sd**2 + 1 - a * a)
         full = special.ndtr((centre[:, None] - model.attainment_worker_change_effect * k[None, :]) / scale) @ pmf
         np.testing.assert_allclose(model.p_attain(prior, group, effort), full, rtol=0, atol=4e-16)  # rounding only
+
+
+# ---------------------------------------------------------------- placement moves that vary between children
+
+
+def test_placement_shares_are_the_written_answer_counts():
+    s = om.placement_shares("2005-06")
+    assert s["six_plus"] == pytest.approx((870 + 130) / 60_300)
+    assert s["eleven_plus"] == pytest.approx(130 / 60_300)
+    assert om.placement_shares("2006-07")["eleven_plus"] == pytest.approx(130 / 60_000)
+    with pytest.raises(ValueError, match="period"):
+        om.placement_shares("2007-08")
+
+
+def test_the_child_level_spread_is_fitted_to_six_or_more_placements(model):
+    council = model.replace(hazard=om.continuity.hazard(om.continuity.reference_scenarios()["Council, England 2005"]))
+    d = council.placements_distribution(om.default_cost_model().shares, 0.0)
+    assert sum(d.values()) == pytest.approx(1.0, abs=1e-9)
+    assert d["six_to_ten"] + d["eleven_plus"] == pytest.approx(om.placement_shares()["six_plus"], rel=1e-6)
+    assert 1 - d["one"] - d["two"] == pytest.approx(0.12, abs=1e-6)
+    assert model.placement_child_cv > 1.0
+
+
+def test_the_mixed_model_fits_the_tail_a_poisson_model_cannot():
+    t = om.placement_comparison().set_index("measure")
+    assert t.loc["three_plus", "poisson"] == pytest.approx(0.12, abs=1e-6)
+    assert t.loc["three_plus", "mixed"] == pytest.approx(0.12, abs=1e-6)
+    # The out-of-sample tail: within a factor of two with children's own rates, orders of magnitude out without.
+    pub = t.loc["eleven_plus", "published"]
+    assert pub / 2 < t.loc["eleven_plus", "mixed"] < pub * 2
+    assert t.loc["eleven_plus", "poisson"] < pub / 100
+    # Stability over two years: a lasting propensity keeps more children in one placement.
+    assert t.loc["same_placement_two_years", "poisson"] < t.loc["same_placement_two_years", "mixed"] < 0.67
+
+
+def test_moves_pmf_agrees_with_simulation(model):
+    draws = om.simulate_outcomes(model, 20_000, 5)
+    y = draws.at(0.5)
+    rate = float(y.level["stable_placement"].sum() / draws.years.counts.sum())
+    expected = model.expected_rates(draws.years.cost_model.shares, 0.5)["stable_placement"]
+    assert rate == pytest.approx(expected, abs=0.002)
+
+
+def test_child_cv_zero_is_the_poisson_model(model):
+    m = model.replace(placement_child_cv=0.0, placement_caseload_cv=0.0)
+    mu = m.placement_base_rate * (1 + 0.0)
+    p = m.moves_pmf(0, 0.0)[0]
+    assert p.sum() == pytest.approx(1.0)
+    # No worker change in the year (its chance) times Poisson(0) at the base rate, and more.
+    assert p[0] >= (1 - m.individual_change_probability) * math.exp(-m.hazard) * math.exp(-mu) - 1e-12
+
+
+@pytest.mark.parametrize("bad", [-0.1, 6.0, float("nan")])
+def test_child_cv_out_of_range_is_named(model, bad):
+    with pytest.raises(ValueError, match="placement_child_cv"):
+        model.replace(placement_child_cv=bad)
+
+
+@pytest.mark.parametrize("shares", [(0.5, 0.5), (0.5, 0.6, 0.1), (-0.1, 0.6, 0.5)])
+def test_bad_shares_are_named(model, shares):
+    with pytest.raises(ValueError, match="shares"):
+        model.placements_distribution(shares, 0.0)
+    with pytest.raises(ValueError, match="shares"):
+        om.calibrate_placements(model, shares)
+
+
+def test_reference_shares_are_checked(model):
+    with pytest.raises(ValueError, match="reference_shares"):
+        om.simulate_outcomes(model, 10, 1, reference_shares=(0.2, 0.2, 0.2))
+
+
+def test_value_added_pays_two_intakes_alike_and_levels_do_not():
+    t = oc.intake_comparison(Scenario.central()).set_index(["measure"])
+    heavy = t[t["additional_needs"] == t["additional_needs"].max()]
+    level_gap = float(heavy.loc["level", "gap"])
+    va_gap = float(heavy.loc["value_added", "gap"])
+    reward = float(heavy.loc["level", "reward"])
+    assert level_gap < -reward  # a heavier intake costs more on levels than 0.1 more effort earns
+    assert abs(va_gap) < abs(level_gap) / 20
+
+
+def test_chapter_6_paragraphs_and_sentences_are_short():
+    import json
+    from pathlib import Path
+
+    book = Path(__file__).resolve().parent.parent / "book"
+    cells = json.loads((book / "06_outcomes.ipynb").read_text(encoding="utf-8"))["cells"]
+    for cell in cells:
+        if cell["cell_type"] != "markdown":
+            continue
+        text = re.sub(r"\{glue:text\}`[^`]*`", "N", "".join(cell["source"]))
+        text = re.sub(r"\{(term|numref|cite:p)\}`([^`<]*)(<[^`]*>)?`", r"\2", text)
+        for para in re.split(r"\n\s*\n|\n(?=\* )|\n```", text):
+            assert len(para.split()) <= 120, para[:80]
+            for sentence in re.split(r"(?<=[.!?:;])\s+(?=[A-Z*(])", para.replace("\n", " ")):
+                assert len(sentence.split()) <= 40, sentence[:80]

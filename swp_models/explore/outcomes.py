@@ -97,6 +97,9 @@ def _gbp(x: float) -> str:
     return f"{'−' if x < -0.5 else ''}£{abs(x):,.0f}"
 
 
+_TOLERANCE_TIP = "Risk tolerance (1/r in chapter 5): the larger it is, the less a risky year costs the practice"
+
+
 class OutcomeExplorer(LivePanel):
     """An ipywidgets panel: the terms of an outcome contract as controls, and its figures.
 
@@ -141,7 +144,8 @@ class OutcomeExplorer(LivePanel):
                                                 description="Contract term (years)")),
             add("risk_tolerance", widgets.FloatLogSlider(value=central.risk_tolerance, base=10, min=4,
                                                          max=7, step=0.05, readout_format=",.0f",
-                                                         description="Practice's risk tolerance 1/r (£)")),
+                                                         description="Risk the practice will bear (£)",
+                                                         tooltip=_TOLERANCE_TIP)),
             add("social_workers", widgets.IntSlider(value=self._book[0], min=1, max=20,
                                                     description="Social workers (caseloads)")),
             add("n_years", widgets.Dropdown(options=sorted({*YEAR_OPTIONS, central.simulation.outcome_years}),

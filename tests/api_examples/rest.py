@@ -178,6 +178,9 @@ EXAMPLES = {
     f"{_OM}.design_effect": {"cluster_size": 10.0, "icc": 0.05},
     f"{_OM}.durability_rule": {"reunifications": 10.0, "bonus": 1000.0, "hazard": 0.2},
     f"{_OM}.evidence": {"measure": "three_plus_placements_england"},
+    f"{_OM}.calibrate_placements": lambda: {"model": _draws().model, "shares": (0.5, 0.4, 0.1), "child_cv": 1.0},
+    f"{_OM}.placement_comparison": {},
+    f"{_OM}.placement_shares": {"period": "2006-07"},
     f"{_OM}.measure_comparison": lambda: {"draws": _draws(), "bonus_per_child": 1000.0, "risk_tolerance": 1e5,
                                           "effort_sd": 0.1},
     f"{_OM}.permanency_bonus": {"caseload": 100, "rate": 0.2, "threshold_share": 0.1, "bonus": 1000.0},
@@ -197,7 +200,7 @@ EXAMPLES = {
     **{f"{_OC}.{name}": (lambda: {"scn": _small_scenario()}) for name in (
         "chapter_costs", "chapter_contracts", "schedule_scenario", "contract_table", "block_headline", "clustering",
         "measures", "mixed_grid", "term_grid", "schedule_by_year", "term_shortfall", "default_schedule_terms",
-        "council_level_outcomes", "council_level_table")},
+        "council_level_outcomes", "council_level_table", "intake_comparison")},
     # the Art. 9 schedule (chapter 6)
     f"{_S9}.ScheduleTerms": {"share": 0.5, "threshold": 10_000.0, "basis": "caseload", "indexed": True,
                              "reinsurance_threshold": 100_000.0},
