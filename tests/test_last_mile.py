@@ -352,7 +352,8 @@ def test_the_contract_designer_keeps_its_cost_axis_and_one_money_format():
 # ---------------------------------------------------------------- 6. one way to summarise a chapter
 
 #: The chapters that open with the callout so far (chapters 6-9 follow in their own change).
-SUMMARISED = ["01_problem", "02_continuity", "03_child_costs", "04_practice_costs", "05_contracts", "05_sensitivity"]
+SUMMARISED = ["01_problem", "02_continuity", "03_child_costs", "04_practice_costs", "05_contracts", "05_sensitivity",
+              "08_piloting", "09_what_happened"]
 
 
 @pytest.mark.parametrize("name", SUMMARISED)

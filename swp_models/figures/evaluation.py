@@ -42,6 +42,13 @@ __all__ = [
     "retrospective_table",
     "better_pilot_table",
     "simulation_table",
+    "persistence_table",
+    "design_map",
+    "design_map_table",
+    "caseload_table",
+    "subgroup_table",
+    "PERSISTENCES",
+    "DESIGN_ORDER",
     "timeline_chart",
     "mdd_chart",
     "mdd_chart_grid",
@@ -336,11 +343,12 @@ def key_results_piloting(scn: Scenario | None = None) -> Table:
     plan = ev.plan_timeline()
     sim = _simulation(scn)
     de = ev.design_effect(d["children"] * d["years"], a["icc"])
-    dc = ev.design_comparison(iccs=(a["icc"],), baseline=float(first["baseline"]))
+    dc = ev.design_comparison(iccs=(a["icc"],), baseline=float(first["baseline"]), persistence=scn.value("persistence"))
     par = dc.set_index("design")["mdd"]
     det = _detect(scn, "report")
     lifts = _lifts(scn)
     head = lifts[lifts["scenario"]].iloc[0]
+    pers = _persist(scn)
     return key_results([
         ("Pilots in the report's plan, each running at least two years from full allocation",
          f"{d['practices']} ({d['kinds']} kinds x {d['practices'] // d['kinds']})", "Recommendations 9-10"),
@@ -371,10 +379,24 @@ def key_results_piloting(scn: Scenario | None = None) -> Table:
         (f"Simulated power at the computed minimum detectable difference (nominal {_pct0(a['power'])})",
          f"{100 * sim.iloc[0]['power']:.1f}% (Monte Carlo error {100 * sim.iloc[0]['se']:.1f})",
          f"{int(sim.iloc[0]['n_sims']):,} simulated pilots, beta-binomial"),
-        ("Same design, staggered start instead of parallel groups (18 teams, four periods of 50 children)",
+        ("Same design, staggered start instead of parallel groups (18 teams, four periods of 50 children; "
+         f"{100 * scn.value('persistence'):.0f}% of a team's effect surviving its becoming a practice)",
          f"{100 * par['stepped']:.1f} points instead of {100 * par['parallel']:.1f}",
          "generalised least squares, both by the closed-form (normal) approximation",
-         "intra-practice correlation"),
+         "intra-practice correlation; persistence of a team's effect"),
+        ("Staggered start over the persistence of a team's effect, none to all (parallel groups: "
+         f"{100 * pers.loc[pers['design'] == 'parallel', 'mdd'].iloc[0]:.1f})",
+         " to ".join(f"{100 * x:.1f}" for x in pers.loc[pers["design"] == "stepped", "mdd"].iloc[[0, -1]])
+         + " points", "closed-form (normal) approximation", "persistence of a team's effect; intra-practice correlation"),
+        ("Same worker all year, practice form alone: gain against control teams at the practice's caseload "
+         f"(caseload's share of the gain {_pct0(scn.value('caseload_share'))}), and the pilot's threshold",
+         f"{_num(_caseload(scn)['form_effect'].iloc[0])} points against {100 * _caseload(scn)['mdd'].iloc[0]:.1f}",
+         "continuity model with the control's rate of changes moved toward the practice's; exact z-test",
+         "caseload's share of the gain; intra-practice correlation"),
+        (f"Smallest detectable difference within a subgroup, {_count(d['practices'])} practices against one control: "
+         "ethnic minorities / disabled children", " / ".join(f"{100 * r.mdd:.1f}" for r in _subgroups(scn).iloc[:2].itertuples())
+         + " points", "exact z-test; subgroup shares: 2007 written answer / assumption",
+         "disabled children's share; intra-practice correlation"),
         (f"Highest ICC at which {_count(d['practices'])} practices still detect the continuity gain: "
          + " / ".join(_reading_short(r) for r in det["reading"]),
          " / ".join(f"{x:.3f}" for x in det["icc_threshold"]) + f" (assumed: {a['icc']:g})",
@@ -604,6 +626,151 @@ def better_pilot_table(scn: Scenario | None = None) -> Table:
                         f"the ends of the assumption's range; {a['icc']:g} is the scenario's."))
 
 
+#: Persistence values the chapter's table shows (share of a team's effect that survives its becoming a practice).
+PERSISTENCES = (0.0, 0.25, 0.5, 0.75, 1.0)
+_DESIGN_NAMES = {"parallel": "Parallel groups", "before_after": "Before-and-after", "stepped": "Staggered start"}
+
+
+def _persist(scn: Scenario) -> pd.DataFrame:
+    """MDD of the three designs over :data:`PERSISTENCES` at the scenario's ICC."""
+    o = _outcomes(scn).iloc[0]
+    return ev.persistence_comparison(PERSISTENCES, icc=scn.icc, baseline=float(o["baseline"]))
+
+
+def _best(frame: pd.DataFrame) -> str:
+    return _DESIGN_NAMES[frame.loc[frame["mdd"].idxmin(), "design"]]
+
+
+def persistence_table(scn: Scenario | None = None) -> Table:
+    """The three designs over the persistence of a team's effect (none to all), with the best design at each ICC."""
+    scn = _scn(scn)
+    g = _persist(scn)
+    wide = g.pivot(index="persistence", columns="design", values="mdd").loc[:, list(DESIGN_ORDER)]
+    frame = pd.DataFrame({"Share of a team's effect that survives": [f"{100 * x:.0f}%" for x in wide.index]})
+    for d in DESIGN_ORDER:
+        frame[f"{_DESIGN_NAMES[d]}: detectable (points)"] = [f"{100 * x:.1f}" for x in wide[d]]
+    frame["Best design"] = [_best(g[g["persistence"] == x]) for x in wide.index]
+    return Table(frame, caption="The three designs over how much of a team's effect survives its becoming a practice",
+                 notes=(f"18 teams, four periods of 50 children, same social worker all year, intra-practice correlation "
+                        f"{scn.icc:g}; closed-form (normal) approximation for all three designs. "
+                        "The share that survives is an assumption "
+                        f"({_pct0(scn.value('persistence'))} in the scenario)."))
+
+
+#: The designs in the order the tables show them.
+DESIGN_ORDER = ("parallel", "before_after", "stepped")
+
+
+def design_map(scn: Scenario | None = None) -> pd.DataFrame:
+    """The best design at each end and the middle of the ICC range and at no, half and full persistence, with the crossovers."""
+    scn = _scn(scn)
+    o = float(_outcomes(scn).iloc[0]["baseline"])
+    low, _, high = assumptions.bounds("icc")
+    rows = []
+    for icc in sorted({low, 2 * low, scn.icc, high}):
+        g = ev.persistence_comparison((0.0, 0.5, 1.0), icc=icc, baseline=o)
+        cross = {f"{a}_{b}": ev.persistence_crossover(a, b, icc=icc, baseline=o)
+                 for a, b in (("stepped", "parallel"), ("before_after", "parallel"), ("stepped", "before_after"))}
+        rows.append({"icc": icc, **{f"best_{x:g}": _best(g[g["persistence"] == x]) for x in (0.0, 0.5, 1.0)}, **cross})
+    return pd.DataFrame(rows)
+
+
+def _cross_words(r) -> str:
+    parts = []
+    for key, a, b in (("stepped_parallel", "staggered", "parallel"), ("before_after_parallel", "before-and-after",
+                                                                             "parallel"),
+                      ("stepped_before_after", "staggered", "before-and-after")):
+        x = getattr(r, key)
+        if x == x:
+            parts.append(f"{a} and {b} change places at {100 * x:.0f}%")
+    return "; ".join(parts) if parts else "none: the same design is best at every share"
+
+
+def design_map_table(scn: Scenario | None = None) -> Table:
+    """Which design is best over the intra-practice correlation and the persistence of a team's effect."""
+    scn = _scn(scn)
+    m = design_map(scn)
+    frame = pd.DataFrame({
+        "Intra-practice correlation": [f"{x:g}" + (" (scenario)" if x == scn.icc else "") for x in m["icc"]],
+        "Best if none of a team's effect survives": m["best_0"],
+        "Best if half survives": m["best_0.5"],
+        "Best if all survives": m["best_1"],
+        "Where the order changes": [_cross_words(r) for r in m.itertuples()],
+    })
+    return Table(frame, caption="Which design is best, over the clustering and the share of a team's effect that survives",
+                 notes="18 teams, four periods of 50 children; closed-form (normal) approximation. The ends of the "
+                       "correlation are the assumption's range.")
+
+
+@cached(maxsize=4)
+def _caseload(scn: Scenario) -> pd.DataFrame:
+    return ev.equal_caseload_effects(scn, shares=(scn.value("caseload_share"), 0.0, 0.25, 0.5, 0.75, 1.0))
+
+
+def caseload_table(scn: Scenario | None = None) -> Table:
+    """What nine practices would detect against control teams at the practice's caseload, over the caseload's share of the gain."""
+    scn = _scn(scn)
+    c = _caseload(scn).iloc[1:]
+    frame = pd.DataFrame({
+        "Caseload's share of the practice's advantage": [_pct0(x) + (" (scenario)" if x == scn.value("caseload_share")
+                                                                      else "") for x in c["share"]],
+        "Control team at the practice's caseload": c["control"].map(_pct),
+        "Practice form's part of the gain (points)": c["form_effect"].map(_num),
+        "Detectable (points)": c["mdd"].map(lambda x: f"{100 * x:.1f}"),
+        "Power": c["power"].map(lambda x: _pct0(round(x, 2))),
+        "Detected?": c["detectable"].map(_yes),
+    })
+    return Table(frame, caption="Like with like: practices against council teams given the practice's caseload",
+                 notes=(f"Chapter 2's continuity model ({_reading_short(scn.continuity_reading)} reading): the council "
+                        f"keeps {_pct(c['council'].iloc[0])} of children with one worker through a year, the practice "
+                        f"{_pct(c['practice'].iloc[0])}; the control team closes the stated share of the gap in the "
+                        f"yearly rate of changes of worker. Nine practices of 100 for two years against as many teams, "
+                        f"intra-practice correlation {scn.icc:g}, exact z-test. The share is an assumption."))
+
+
+@cached(maxsize=4)
+def _subgroups(scn: Scenario) -> pd.DataFrame:
+    gain = _detect(scn, "report")
+    gain = gain[gain["scenario"]].iloc[0]
+    whole = _report_design(scn)
+    pw = _inputs(scn)["power"]
+    rows = []
+    for name, param, value in (("Children from ethnic minorities", "minority_ethnic_share", None),
+                               ("Disabled children", "disabled_share", None),
+                               ("Disabled children (low end)", "disabled_share", "low"),
+                               ("Disabled children (high end)", "disabled_share", "high")):
+        if value is None:
+            share = scn.value(param) / 100.0
+        else:
+            lo, _, hi = assumptions.bounds(param)
+            share = (lo if value == "low" else hi) / 100.0
+        sub = ev.subgroup_design(whole, share)
+        rows.append({"group": name, "share": share, "children": int(sub.pilot_sizes[0]),
+                     "mdd": ev.minimum_detectable_difference(float(gain["baseline"]), sub, pw),
+                     "power": ev.power_of_difference(float(gain["difference"]), float(gain["baseline"]), sub),
+                     "gain": float(gain["difference"])})
+    return pd.DataFrame(rows)
+
+
+def subgroup_table(scn: Scenario | None = None) -> Table:
+    """What the report's nine practices could detect within the subgroups section 9.5 names."""
+    scn = _scn(scn)
+    g = _subgroups(scn)
+    frame = pd.DataFrame({
+        "Group": g["group"],
+        "Share of children": [_pct(x) for x in g["share"]],
+        "Children a practice": g["children"].astype(str),
+        "Detectable (points)": g["mdd"].map(lambda x: f"{100 * x:.1f}"),
+        "Power for the whole continuity gain": g["power"].map(lambda x: _pct0(round(x, 2))),
+    })
+    return Table(frame, caption="Within the groups section 9.5 names: what nine practices could detect",
+                 notes=("Same social worker all year; nine practices of 100 children for two years against as many "
+                        f"teams, intra-practice correlation {scn.icc:g}, exact z-test. The ethnic-minority share is "
+                        "England's at 31 March 2006 (a 2007 written answer in Parliament); the disabled share is an "
+                        "assumption, shown at its range's ends. Power is for chapter 2's headline gain "
+                        f"({_num(g['gain'].iloc[0])} points), assumed the same within each group."))
+
+
 #: The simulation checks: label, whether at the MDD, the test.
 _SIM_CHECKS = (("At the MDD, the design-effect z-test", True, "design_effect"),
                ("At the MDD, a t-test on practice shares", True, "cluster_t"),
@@ -799,7 +966,7 @@ def design_chart(scn: Scenario | None = None) -> alt.VConcatChart:
     scn = _scn(scn)
     o = _outcomes(scn).iloc[0]
     iccs = [round(x, 2) for x in np.arange(0.0, 0.301, 0.01)]
-    g = ev.design_comparison(iccs=iccs, baseline=float(o["baseline"]))
+    g = ev.design_comparison(iccs=iccs, baseline=float(o["baseline"]), persistence=scn.value("persistence"))
     names = {"parallel": "Parallel groups", "before_after": "Before-after", "stepped": "Staggered start"}
     g = g.assign(design_label=g["design"].map(names), pts=100 * g["mdd"])
     icc = slider("ch8_design_icc", "Intra-practice correlation", 0.0, 0.3, 0.01, scn.icc)
@@ -814,8 +981,9 @@ def design_chart(scn: Scenario | None = None) -> alt.VConcatChart:
                                                  text=alt.Text("pts:Q", format=".1f"))
     chart = (bars + text).properties(width=200, height=alt.Step(34)).add_params(icc)
     return finish(chart, "Staggering protects a small pilot",
-                  subtitle=["18 teams, four periods of 50 children;", "same social worker all year.",
-                            "The slider sets the ICC."],
+                  subtitle=["18 teams, four periods of 50 children;", "same social worker all year;",
+                            f"{100 * scn.value('persistence'):.0f}% of a team's effect survives.",
+                            "The slider sets the intra-practice correlation."],
                   source=["Hussey and Hughes (2007) model", "chapter 2", "assumptions"])
 
 
@@ -905,7 +1073,8 @@ def prose_numbers_piloting(scn: Scenario | None = None) -> dict[str, str]:
     p = _predicted(scn)
     plan = ev.plan_timeline()
     sim = _simulation(scn)
-    par = ev.design_comparison(iccs=(a["icc"],), baseline=float(first["baseline"])).set_index("design")["mdd"]
+    par = ev.design_comparison(iccs=(a["icc"],), baseline=float(first["baseline"]),
+                               persistence=scn.value("persistence")).set_index("design")["mdd"]
     det = _detect(scn, "report")
     lifts = _lifts(scn).set_index("model")
     head = lifts[lifts["scenario"]].iloc[0]
@@ -981,7 +1150,53 @@ def prose_numbers_piloting(scn: Scenario | None = None) -> dict[str, str]:
         "ch8_plan_first": f"{plan['start'].min():%B %Y}",
         "ch8_plan_end": f"{plan['end'].max():%B %Y}",
         "ch8_buildup": f"{ev.input_value('buildup_months'):g}",
+        **_prose_better_pilot(scn),
         **{f"ch8_prev_{k}": v for k, v in PREVIOUS_EDITION.items()},
+    }
+
+
+def _prose_better_pilot(scn: Scenario) -> dict[str, str]:
+    """Chapter 8's figures on persistence, equal caseloads, subgroups and the committee's doubt."""
+    g = _persist(scn)
+    mdd = {(r.persistence, r.design): 100 * r.mdd for r in g.itertuples()}
+    m = design_map(scn).set_index("icc")
+    here = m.loc[scn.icc]
+    c = _caseload(scn)
+    central = c.iloc[0]
+    sub = _subgroups(scn).set_index("group")
+    low_icc = m.index.min()
+    crossings = [x for x in m.loc[low_icc, ["stepped_parallel", "before_after_parallel", "stepped_before_after"]]
+                 if x == x]
+    return {
+        "ch8_persistence": _pct0(scn.value("persistence")),
+        "ch8_stepped_p0": f"{mdd[(0.0, 'stepped')]:.1f}",
+        "ch8_stepped_p1": f"{mdd[(1.0, 'stepped')]:.1f}",
+        "ch8_before_after_p0": f"{mdd[(0.0, 'before_after')]:.1f}",
+        "ch8_before_after_p1": f"{mdd[(1.0, 'before_after')]:.1f}",
+        "ch8_best_here": (f"the staggered start is best at every share, from none to all" if
+                          here["best_0"] == here["best_1"] == _DESIGN_NAMES["stepped"] else
+                          f"the best design changes with the share: {_cross_words(here)}"),
+        "ch8_icc_map_low": f"{low_icc:g}",
+        "ch8_map_low_words": _cross_words(m.loc[low_icc]),
+        "ch8_map_low_first": f"{100 * min(crossings):.0f}%" if crossings else "nowhere",
+        "ch8_caseload_share": _pct0(scn.value("caseload_share")),
+        "ch8_equal_control": _pct(central["control"]),
+        "ch8_form_gain": _num(central["form_effect"]),
+        "ch8_caseload_gain": _num(central["caseload_effect"]),
+        "ch8_equal_mdd": f"{100 * central['mdd']:.1f}",
+        "ch8_equal_power": _pct0(round(central["power"], 2)),
+        "ch8_equal_verdict": "enough" if central["detectable"] else "not enough",
+        "ch8_caseload_turn": _pct0(round(ev.caseload_share_threshold(scn), 2)),
+        "ch8_minority_share": _pct(sub.loc["Children from ethnic minorities", "share"]),
+        "ch8_minority_children": f"{sub.loc['Children from ethnic minorities', 'children']}",
+        "ch8_minority_mdd": f"{100 * sub.loc['Children from ethnic minorities', 'mdd']:.1f}",
+        "ch8_minority_power": _pct0(round(sub.loc["Children from ethnic minorities", "power"], 2)),
+        "ch8_disabled_share": _pct(sub.loc["Disabled children", "share"]),
+        "ch8_disabled_children": f"{sub.loc['Disabled children', 'children']}",
+        "ch8_disabled_mdd": f"{100 * sub.loc['Disabled children', 'mdd']:.1f}",
+        "ch8_disabled_mdd_lo": f"{100 * sub.loc['Disabled children (high end)', 'mdd']:.1f}",
+        "ch8_disabled_mdd_hi": f"{100 * sub.loc['Disabled children (low end)', 'mdd']:.1f}",
+        "ch8_disabled_power": _pct0(round(sub.loc["Disabled children", "power"], 2)),
     }
 
 
