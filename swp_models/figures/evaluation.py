@@ -120,8 +120,11 @@ def _reading_short(reading: str) -> str:
     return {"poisson": "Poisson", "vacancy": "vacancies covered inside", "typed": "workers keep type"}[reading]
 
 
-#: The readings as the charts label them.
-_CHART_READING = {"poisson": "Poisson", "vacancy": "vacancies", "typed": "typed workers"}
+#: The readings as the charts label them, in plain words (the model's name is in the tooltip and the glossary).
+_CHART_READING = {"poisson": "headline reading", "vacancy": "vacancies covered", "typed": "workers keep type"}
+
+#: The clustering control and axis in plain words; the symbol (ICC) goes in the tooltip and the glossary.
+_CLUSTERING = "Clustering within a practice"
 
 
 def _reading_phrase(reading: str) -> str:
@@ -911,7 +914,7 @@ def mdd_chart(scn: Scenario | None = None) -> alt.VConcatChart:
     m = slider("ch8_children", "Children per practice", min(CHART_CHILDREN), max(CHART_CHILDREN),
                CHART_CHILDREN[1] - CHART_CHILDREN[0], d["children"])
     yrs = slider("ch8_years", "Years", min(CHART_YEARS), max(CHART_YEARS), 1, d["years"])
-    rho = slider("ch8_icc", "Intra-practice correlation", 0.0, max(CHART_ICCS), CHART_ICCS[1] - CHART_ICCS[0],
+    rho = slider("ch8_icc", _CLUSTERING, 0.0, max(CHART_ICCS), CHART_ICCS[1] - CHART_ICCS[0],
                  a["icc"])
     names = o["outcome"].tolist()
     name_expr = f"datum.o == 0 ? {json.dumps(names[0])} : {json.dumps(names[1])}"
@@ -929,10 +932,10 @@ def mdd_chart(scn: Scenario | None = None) -> alt.VConcatChart:
     shape = alt.Shape("outcome:N", title=None, sort=names,
                       scale=alt.Scale(domain=names, range=["circle", "square"]), legend=legend)
     line = base.mark_line().encode(
-        x=alt.X("icc:Q", title="Intra-practice correlation (ICC)", scale=alt.Scale(domain=[0, max(CHART_ICCS)])),
+        x=alt.X("icc:Q", title=f"{_CLUSTERING} (correlation)", scale=alt.Scale(domain=[0, max(CHART_ICCS)])),
         y=alt.Y("mdd:Q", title="Smallest detectable difference (points)", scale=alt.Scale(domain=[0, 60], clamp=True)),
         color=colour, strokeDash=dash,
-        tooltip=[alt.Tooltip("outcome:N", title="Outcome"), alt.Tooltip("icc:Q", title="ICC", format=".2f"),
+        tooltip=[alt.Tooltip("outcome:N", title="Outcome"), alt.Tooltip("icc:Q", title="Intra-practice correlation (ICC)", format=".2f"),
                  alt.Tooltip("mdd:Q", title="Points", format=".1f")],
     )
     det = _detect(scn, "report")
@@ -957,7 +960,7 @@ def mdd_chart(scn: Scenario | None = None) -> alt.VConcatChart:
     return finish(chart, f"What {_count(d['practices'])} practices can detect",
                   subtitle=[f"Against matched controls; {_pct0(a['alpha'])} two-sided, power {_pct0(a['power'])}, exact.",
                             "Dashed: the book's predicted effects (points). A curve stops",
-                            "where no change is detectable. Grey line and labels: the ICC slider."],
+                            "where no change is detectable. Grey line and labels: the clustering slider."],
                   source=["Le Grand (2007) s.9", "chapters 2, 5 and 6", "CYP Now", "assumptions"])
 
 
@@ -969,12 +972,13 @@ def design_chart(scn: Scenario | None = None) -> alt.VConcatChart:
     g = ev.design_comparison(iccs=iccs, baseline=float(o["baseline"]), persistence=scn.value("persistence"))
     names = {"parallel": "Parallel groups", "before_after": "Before-after", "stepped": "Staggered start"}
     g = g.assign(design_label=g["design"].map(names), pts=100 * g["mdd"])
-    icc = slider("ch8_design_icc", "Intra-practice correlation", 0.0, 0.3, 0.01, scn.icc)
+    icc = slider("ch8_design_icc", "Clustering within a team", 0.0, 0.3, 0.01, scn.icc)
     bars = alt.Chart(g).transform_filter("abs(datum.icc - ch8_design_icc) < 0.001").mark_bar().encode(
         y=alt.Y("design_label:N", title=None, sort=list(names.values()), axis=alt.Axis(labelLimit=110)),
         x=alt.X("pts:Q", title="Detectable difference (points)", scale=alt.Scale(domain=[0, 32])),
         color=alt.Color("design_label:N", legend=None, sort=list(names.values())),
-        tooltip=[alt.Tooltip("design_label:N", title="Design"), alt.Tooltip("pts:Q", title="Points", format=".1f")],
+        tooltip=[alt.Tooltip("design_label:N", title="Design"), alt.Tooltip("pts:Q", title="Points", format=".1f"),
+                 alt.Tooltip("icc:Q", title="Intra-practice correlation (ICC)", format=".2f")],
     )
     text = alt.Chart(g).transform_filter("abs(datum.icc - ch8_design_icc) < 0.001").mark_text(
         align="left", dx=4, fontSize=11).encode(y=alt.Y("design_label:N", sort=list(names.values())), x="pts:Q",
@@ -983,7 +987,7 @@ def design_chart(scn: Scenario | None = None) -> alt.VConcatChart:
     return finish(chart, "Staggering protects a small pilot",
                   subtitle=["18 teams, four periods of 50 children;", "same social worker all year;",
                             f"{100 * scn.value('persistence'):.0f}% of a team's effect survives.",
-                            "The slider sets the intra-practice correlation."],
+                            "The slider sets the clustering within a team."],
                   source=["Hussey and Hughes (2007) model", "chapter 2", "assumptions"])
 
 
@@ -1018,32 +1022,39 @@ def retrospective_chart(scn: Scenario | None = None) -> alt.VConcatChart:
     cohorts = ev.actual_cohorts()["children"].tolist()
     years = _actual_years()
     det, lifts = _detect(scn, "report"), _lifts(scn)
-    effects = [(f"Continuity, {_CHART_READING[r.reading]}", r.difference, r.baseline) for r in det.itertuples()]
-    effects += [(f"Effort, {'chapter 5' if r.model == 'contract' else 'chapter 6'}", r.difference, r.baseline)
+    # Plain words on the axis; the model each effect comes from (its technical name) in the tooltip.
+    effects = [(f"Continuity, {_CHART_READING[r.reading]}", r.difference, r.baseline,
+                f"Chapter 2's continuity model, {_reading_label(r.reading)}") for r in det.itertuples()]
+    effects += [(f"Effort, {'chapter 5' if r.model == 'contract' else 'chapter 6'}", r.difference, r.baseline,
+                 "Chapter 5's outcome contract" if r.model == "contract" else "Chapter 6's outcome model")
                 for r in lifts.itertuples()]
     whats = ["Predicted effect", "Detectable: report's nine practices", "Detectable: the pilots as run"]
     rows = []
     for icc in sorted(set(CHART_ICCS) | {scn.icc}):
         report = ev.PilotDesign(d["practices"], d["children"], d["years"], icc, a["alpha"])
         actual = ev.PilotDesign(len(cohorts), cohorts, years, icc, a["alpha"])
-        for name, diff, base in effects:
+        for name, diff, base, _ in effects:
             rows += [(icc, name, whats[0], 100 * diff),
                      (icc, name, whats[1], 100 * ev.minimum_detectable_difference(base, report, a["power"])),
                      (icc, name, whats[2], 100 * ev.minimum_detectable_difference(base, actual, a["power"]))]
     g = pd.DataFrame(rows, columns=["icc", "effect", "what", "pts"]).dropna()
-    rho = slider("ch9_icc", "Intra-practice correlation", 0.0, max(CHART_ICCS), 0.01, a["icc"])
+    models = alt.LookupData(pd.DataFrame([(e[0], e[3]) for e in effects], columns=["effect", "model"]), "effect",
+                            ["model"])
+    rho = slider("ch9_icc", _CLUSTERING, 0.0, max(CHART_ICCS), 0.01, a["icc"])
     order = [e[0] for e in effects]
-    chart = alt.Chart(g).transform_filter("abs(datum.icc - ch9_icc) < 0.001").mark_point(filled=True, size=90).encode(
+    chart = alt.Chart(g).transform_filter("abs(datum.icc - ch9_icc) < 0.001").transform_lookup(
+        lookup="effect", from_=models).mark_point(filled=True, size=90).encode(
         y=alt.Y("effect:N", title=None, sort=order, axis=alt.Axis(labelLimit=150)),
         x=alt.X("pts:Q", title="Percentage points", scale=alt.Scale(domain=[0, 50], clamp=True)),
         **series_cues("what:N", whats, line=False, shape=True,
                       legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)),
-        tooltip=[alt.Tooltip("effect:N", title="Effect"), alt.Tooltip("what:N", title="Value"),
-                 alt.Tooltip("pts:Q", title="Points", format=".1f")],
+        tooltip=[alt.Tooltip("effect:N", title="Effect"), alt.Tooltip("model:N", title="From"),
+                 alt.Tooltip("what:N", title="Value"), alt.Tooltip("pts:Q", title="Points", format=".1f"),
+                 alt.Tooltip("icc:Q", title="Intra-practice correlation (ICC)", format=".2f")],
     ).properties(width=230, height=alt.Step(30)).add_params(rho)
     return finish(chart, "What the pilots could see",
                   subtitle=["Same social worker all year, points. Detectable:", f"{_pct0(a['alpha'])} two-sided, power "
-                            f"{_pct0(a['power'])}, exact. The slider sets the ICC."],
+                            f"{_pct0(a['power'])}, exact. The slider sets the clustering."],
                   source=["chapters 2, 5 and 6", "Stanley et al. (2012)", "assumptions"])
 
 
