@@ -282,14 +282,14 @@ def readings_table(scn: Scenario | None = None, design: str = "report") -> Table
     check_one_of("design", design, ("report", "actual"))
     f = _detect(scn, design)
     frame = pd.DataFrame({
-        "Reading of chapter 2's model": [_reading_label(r) + (" (the scenario's)" if s else "")
-                                         for r, s in zip(f["reading"], f["scenario"])],
+        "Chapter 2's reading": [_reading_label(r) + (" (the scenario's)" if s else "")
+                               for r, s in zip(f["reading"], f["scenario"])],
         "Council": f["baseline"].map(_pct),
         "Practice": f["predicted"].map(_pct),
         "Gain": f["difference"].map(_pts),
-        f"Smallest detectable at ICC {scn.icc:g}": f["mdd"].map(_pts),
+        f"Smallest detectable (correlation {scn.icc:g})": f["mdd"].map(_pts),
         "Detectable": f["detectable"].map(_yes),
-        "Detectable up to an ICC of": f["icc_threshold"].map(lambda x: "none" if x != x else f"{x:.3f}"),
+        "Detectable up to a correlation of": f["icc_threshold"].map(lambda x: "none" if x != x else f"{x:.3f}"),
     })
     a, d = _inputs(scn), _design()
     who = (f"{_count(d['practices'])} practices of {d['children']} children for {d['years']} years against matched teams"
@@ -649,11 +649,12 @@ def persistence_table(scn: Scenario | None = None) -> Table:
     scn = _scn(scn)
     g = _persist(scn)
     wide = g.pivot(index="persistence", columns="design", values="mdd").loc[:, list(DESIGN_ORDER)]
-    frame = pd.DataFrame({"Share of a team's effect that survives": [f"{100 * x:.0f}%" for x in wide.index]})
+    frame = pd.DataFrame({"Effect that survives": [f"{100 * x:.0f}%" for x in wide.index]})
     for d in DESIGN_ORDER:
-        frame[f"{_DESIGN_NAMES[d]}: detectable (points)"] = [f"{100 * x:.1f}" for x in wide[d]]
+        frame[f"{_DESIGN_NAMES[d]} (points)"] = [f"{100 * x:.1f}" for x in wide[d]]
     frame["Best design"] = [_best(g[g["persistence"] == x]) for x in wide.index]
-    return Table(frame, caption="The three designs over how much of a team's effect survives its becoming a practice",
+    return Table(frame, caption=("The smallest difference each design could detect, over how much of a team's effect "
+                                 "survives its becoming a practice"),
                  notes=(f"18 teams, four periods of 50 children, same social worker all year, intra-practice correlation "
                         f"{scn.icc:g}; closed-form (normal) approximation for all three designs. "
                         "The share that survives is an assumption "
@@ -715,10 +716,10 @@ def caseload_table(scn: Scenario | None = None) -> Table:
     scn = _scn(scn)
     c = _caseload(scn).iloc[1:]
     frame = pd.DataFrame({
-        "Caseload's share of the practice's advantage": [_pct0(x) + (" (scenario)" if x == scn.value("caseload_share")
-                                                                      else "") for x in c["share"]],
-        "Control team at the practice's caseload": c["control"].map(_pct),
-        "Practice form's part of the gain (points)": c["form_effect"].map(_num),
+        "Caseload's share of the advantage": [_pct0(x) + (" (scenario)" if x == scn.value("caseload_share")
+                                                           else "") for x in c["share"]],
+        "Control team: same worker all year": c["control"].map(_pct),
+        "Form's part of the gain (points)": c["form_effect"].map(_num),
         "Detectable (points)": c["mdd"].map(lambda x: f"{100 * x:.1f}"),
         "Power": c["power"].map(lambda x: _pct0(round(x, 2))),
         "Detected?": c["detectable"].map(_yes),
@@ -764,7 +765,7 @@ def subgroup_table(scn: Scenario | None = None) -> Table:
         "Share of children": [_pct(x) for x in g["share"]],
         "Children a practice": g["children"].astype(str),
         "Detectable (points)": g["mdd"].map(lambda x: f"{100 * x:.1f}"),
-        "Power for the whole continuity gain": g["power"].map(lambda x: _pct0(round(x, 2))),
+        "Power for the headline gain": g["power"].map(lambda x: _pct0(round(x, 2))),
     })
     return Table(frame, caption="Within the groups section 9.5 names: what nine practices could detect",
                  notes=("Same social worker all year; nine practices of 100 children for two years against as many "
