@@ -76,6 +76,9 @@ __all__ = [
     "design_variance",
     "design_mdd",
     "design_comparison",
+    "design_power",
+    "persistence_comparison",
+    "persistence_crossover",
     "mdd_grid",
     "plan_timeline",
     "timeline",
@@ -87,6 +90,9 @@ __all__ = [
     "effort_lifts",
     "icc_threshold",
     "detection_over_readings",
+    "equal_caseload_effects",
+    "caseload_share_threshold",
+    "subgroup_design",
 ]
 
 #: Table of the evaluation's inputs (intra-cluster correlation, significance, power).
@@ -689,13 +695,20 @@ def design_matrix(design: str, clusters: int, periods: int) -> np.ndarray:
     return x
 
 
-def design_variance(x: np.ndarray, children_per_period: int, icc: float, baseline: float) -> float:
+def design_variance(x: np.ndarray, children_per_period: int, icc: float, baseline: float,
+                    persistence: float = 1.0) -> float:
     """Variance of the estimated effect (share scale) for design ``x``, by generalised least squares.
 
     Model for the share of cluster ``i`` in period ``j``: period effect + effect x ``x[i, j]`` +
     a cluster intercept with variance ``ICC p (1 - p)`` + noise with variance
     ``(1 - ICC) p (1 - p) / n``. For ``x`` with one period this is the parallel design's
     ``2 p (1 - p) (1 + (n - 1) ICC) / (k n)``.
+
+    A cluster that becomes a practice has one intercept as a council team and another as a
+    practice, with the same variance and correlation ``persistence``: 1 (the default) is one
+    intercept throughout, the team's effect surviving in full; 0 makes the practice a new
+    cluster, so that its own past tells nothing about it. Designs in which no cluster changes
+    state (parallel groups) do not depend on it.
 
     Parameters
     ----------
@@ -707,6 +720,8 @@ def design_variance(x: np.ndarray, children_per_period: int, icc: float, baselin
         Intra-practice correlation, in [0, 1).
     baseline : float
         Proportion, in (0, 1).
+    persistence : float, default 1.0
+        Correlation, in [0, 1], of a cluster's intercept before and after it becomes a practice.
     """
     try:
         arr = np.asarray(x, dtype=float)
@@ -720,14 +735,16 @@ def design_variance(x: np.ndarray, children_per_period: int, icc: float, baselin
     n = check_integer("children_per_period", children_per_period, low=1, high=MAX_CHILDREN)
     icc = check_in_range("icc", icc, 0.0, 1.0, high_open=True)
     p = _check_level("baseline", baseline)
+    rho = check_in_range("persistence", persistence, 0.0, 1.0)
     k, t = arr.shape
     tau2 = icc * p * (1 - p)
     sig2 = (1 - icc) * p * (1 - p) / n
-    vinv = np.linalg.inv(sig2 * np.eye(t) + tau2 * np.ones((t, t)))
     info = np.zeros((t + 1, t + 1))
-    for i in range(k):
-        z = np.column_stack([np.eye(t), arr[i]])
-        info += z.T @ vinv @ z
+    for row, count in zip(*np.unique(arr, axis=0, return_counts=True)):
+        same = np.equal.outer(row, row)
+        vinv = np.linalg.inv(sig2 * np.eye(t) + tau2 * np.where(same, 1.0, rho))
+        z = np.column_stack([np.eye(t), row])
+        info += count * (z.T @ vinv @ z)
     try:
         cov = np.linalg.inv(info)
     except np.linalg.LinAlgError as exc:
@@ -747,10 +764,12 @@ def design_mdd(
     baseline: float,
     alpha: float = 0.05,
     power: float = 0.8,
+    persistence: float = 1.0,
 ) -> float:
     """Closed-form MDD ``(z_{1-alpha/2} + z_power) * sqrt(variance)`` of a parallel, before-and-after or stepped design.
 
-    Parameters are those of :func:`design_matrix` and :func:`design_variance`.
+    Parameters are those of :func:`design_matrix` and :func:`design_variance` (``persistence``:
+    the share of a team's effect that survives its becoming a practice, in [0, 1]).
 
     Returns
     -------
@@ -758,8 +777,132 @@ def design_mdd(
         The MDD as a share.
     """
     a, pw = _check_level("alpha", alpha), _check_level("power", power)
-    v = design_variance(design_matrix(design, clusters, periods), children_per_period, icc, baseline)
+    v = design_variance(design_matrix(design, clusters, periods), children_per_period, icc, baseline, persistence)
     return float((stats.norm.isf(a / 2) + stats.norm.ppf(pw)) * math.sqrt(v))
+
+
+def design_power(
+    diff: float,
+    design: str,
+    clusters: int,
+    children_per_period: int,
+    periods: int,
+    icc: float,
+    baseline: float,
+    alpha: float = 0.05,
+    persistence: float = 1.0,
+) -> float:
+    """Closed-form power ``Phi(|diff| / sqrt(variance) - z_{1-alpha/2})`` of a parallel, before-and-after or stepped design.
+
+    The same normal approximation as :func:`design_mdd` (the far tail ignored), so that power
+    at the MDD is the required power.
+
+    Parameters
+    ----------
+    diff : float
+        True difference, as a share; ``baseline + diff`` in [0, 1].
+    design, clusters, children_per_period, periods, icc, baseline, alpha, persistence
+        As in :func:`design_mdd`.
+
+    Returns
+    -------
+    float
+        Probability of a significant result, in [0, 1].
+    """
+    p0 = _check_level("baseline", baseline)
+    d = check_in_range("diff", diff, -p0, 1.0 - p0)
+    a = _check_level("alpha", alpha)
+    v = design_variance(design_matrix(design, clusters, periods), children_per_period, icc, p0, persistence)
+    return float(special.ndtr(abs(d) / math.sqrt(v) + special.ndtri(a / 2)))
+
+
+def persistence_comparison(
+    persistences: Sequence[float] = tuple(round(0.1 * i, 1) for i in range(11)),
+    clusters: int = 18,
+    children_per_period: int = 50,
+    periods: int = 4,
+    icc: float | None = None,
+    baseline: float = 0.5,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    diff: float | None = None,
+) -> pd.DataFrame:
+    """MDD (and power against ``diff``) of the three designs over the persistence of a team's effect.
+
+    Parameters
+    ----------
+    persistences : sequence of float
+        Values in [0, 1] (at most 201).
+    clusters, children_per_period, periods, baseline, alpha, power
+        As in :func:`design_mdd`.
+    icc : float, optional
+        None takes the central scenario's.
+    diff : float, optional
+        A true difference; when given, the column ``power`` holds each design's power to detect it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``persistence``, ``design``, ``mdd`` (share) and, with ``diff``, ``power``.
+    """
+    values = [check_in_range(f"persistences[{i}]", v, 0.0, 1.0)
+              for i, v in enumerate(check_sequence("persistences", persistences, max_len=201))]
+    icc = _central_icc() if icc is None else _check_icc(icc)
+    rows = []
+    for rho in values:
+        for d in DESIGNS:
+            row = {"persistence": rho, "design": d,
+                   "mdd": design_mdd(d, clusters, children_per_period, periods, icc, baseline, alpha, power, rho)}
+            if diff is not None:
+                row["power"] = design_power(diff, d, clusters, children_per_period, periods, icc, baseline, alpha, rho)
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def persistence_crossover(
+    design_a: str,
+    design_b: str,
+    clusters: int = 18,
+    children_per_period: int = 50,
+    periods: int = 4,
+    icc: float | None = None,
+    baseline: float = 0.5,
+) -> float:
+    """The persistence at which two designs detect the same difference: where the better design changes.
+
+    The MDDs' ratio does not depend on the significance level or power, so neither is asked.
+
+    Parameters
+    ----------
+    design_a, design_b : {"parallel", "before_after", "stepped"}
+        Two different designs.
+    clusters, children_per_period, periods, baseline
+        As in :func:`design_mdd`.
+    icc : float, optional
+        None takes the central scenario's.
+
+    Returns
+    -------
+    float
+        In [0, 1]; NaN when one design is better at every persistence (no change).
+    """
+    check_one_of("design_a", design_a, DESIGNS)
+    check_one_of("design_b", design_b, DESIGNS)
+    if design_a == design_b:
+        raise ValueError(f"design_b must differ from design_a; got {design_b!r} twice")
+    icc = _central_icc() if icc is None else _check_icc(icc)
+    xa, xb = design_matrix(design_a, clusters, periods), design_matrix(design_b, clusters, periods)
+
+    def gap(rho: float) -> float:
+        return (design_variance(xa, children_per_period, icc, baseline, rho)
+                - design_variance(xb, children_per_period, icc, baseline, rho))
+
+    lo, hi = gap(0.0), gap(1.0)
+    if lo == 0.0:
+        return 0.0
+    if lo * hi > 0:
+        return float("nan")
+    return float(optimize.brentq(gap, 0.0, 1.0, xtol=1e-10))
 
 
 def design_comparison(
@@ -770,8 +913,12 @@ def design_comparison(
     baseline: float = 0.5,
     alpha: float = 0.05,
     power: float = 0.8,
+    persistence: float = 1.0,
 ) -> pd.DataFrame:
     """MDD of the three designs over a range of ICCs, on the same clusters, periods and children.
+
+    ``persistence`` (in [0, 1]) is the share of a team's effect that survives its becoming a
+    practice (:func:`design_variance`); 1 by default.
 
     Returns
     -------
@@ -783,7 +930,8 @@ def design_comparison(
     for icc in iccs:
         for d in DESIGNS:
             rows.append({"icc": float(icc), "design": d,
-                         "mdd": design_mdd(d, clusters, children_per_period, periods, icc, baseline, alpha, power)})
+                         "mdd": design_mdd(d, clusters, children_per_period, periods, icc, baseline, alpha, power,
+                                           persistence)})
     return pd.DataFrame(rows)
 
 
@@ -1227,3 +1375,143 @@ def detection_over_readings(scn: Scenario, design: PilotDesign, power: float | N
     frame["detectable"] = [bool(m == m and r.difference >= m) for m, r in zip(mdd, frame.itertuples())]
     frame["icc_threshold"] = [icc_threshold(r.difference, r.baseline, at, pw) for r in frame.itertuples()]
     return frame
+
+
+# ---------------------------------------------------------------------------------------
+# Like with like (s.9.5): control teams at the practice's caseload, and subgroups
+# ---------------------------------------------------------------------------------------
+
+
+def _equal_caseload_p(council: float, practice: float, share: float) -> float:
+    """The control team's chance when it closes ``share`` of the gap in the yearly rate of changes (-ln p)."""
+    return float(math.exp((1.0 - share) * math.log(council) + share * math.log(practice)))
+
+
+def _share_list(shares: object) -> list[float]:
+    return [check_in_range(f"shares[{i}]", v, 0.0, 1.0)
+            for i, v in enumerate(check_sequence("shares", shares, max_len=201))]
+
+
+def equal_caseload_effects(
+    scn: Scenario,
+    shares: Sequence[float] | None = None,
+    design: PilotDesign | None = None,
+    power: float | None = None,
+) -> pd.DataFrame:
+    """What a pilot would see against control teams given the practice's caseload: the practice form's part of the gain.
+
+    Chapter 2's continuity model gives the chance of keeping one social worker through a year
+    later in care in the council and in the practice, under the scenario's ``continuity_reading``.
+    Writing each as a yearly rate of changes of worker, ``-ln p``, a control team given the
+    practice's caseload closes the share ``s`` of the gap in that rate that comes from the
+    caseload (the assumption ``caseload_share``); what remains, practice against that team, is
+    the practice form's part of the gain.
+
+    Parameters
+    ----------
+    scn : Scenario
+        Its ``continuity_reading``, ``icc`` and any override of ``caseload_share``.
+    shares : sequence of float, optional
+        Values of ``s`` in [0, 1] (at most 201); by default the assumption's low, central and
+        high values.
+    design : PilotDesign, optional
+        The pilot (its ICC is replaced by the scenario's); by default the report's: nine
+        practices of 100 children for two years against as many control teams.
+    power : float, optional
+        Required power; by default the row ``power`` of ``evaluation_inputs``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per share: ``share``, ``council``, ``control`` (the team at the practice's
+        caseload), ``practice`` (proportions), ``form_effect`` (practice minus control),
+        ``caseload_effect`` (control minus council), ``mdd`` (at the control's share),
+        ``power`` (to detect the form's part) and ``detectable``.
+    """
+    scn = _scenario(scn)
+    if shares is None:
+        low, _, high = assumptions.bounds("caseload_share")
+        shares = sorted({low, scn.value("caseload_share"), high})
+    values = _share_list(shares)
+    des = _report_design(scn) if design is None else _with_icc(_design(design), scn.icc)
+    pw = input_value("power") if power is None else _check_level("power", power)
+    council, practice, _ = _continuity_pair(scn.continuity_reading)
+    rows = []
+    for s in values:
+        control = _equal_caseload_p(council, practice, s)
+        form = practice - control
+        mdd = minimum_detectable_difference(control, des, pw)
+        rows.append({"share": s, "council": council, "control": control, "practice": practice,
+                     "form_effect": form, "caseload_effect": control - council, "mdd": mdd,
+                     "power": power_of_difference(form, control, des),
+                     "detectable": bool(mdd == mdd and form >= mdd)})
+    return pd.DataFrame(rows)
+
+
+def caseload_share_threshold(scn: Scenario, design: PilotDesign | None = None, power: float | None = None) -> float:
+    """The caseload's share of the gain above which a pilot at equal caseloads no longer detects the form's part.
+
+    Parameters
+    ----------
+    scn, design, power
+        As in :func:`equal_caseload_effects`.
+
+    Returns
+    -------
+    float
+        In [0, 1]: NaN when even with the caseload explaining nothing (the whole gain the
+        form's) the pilot cannot detect it; 1.0 never happens, since at 1 the form's part is 0.
+    """
+    scn = _scenario(scn)
+    des = _report_design(scn) if design is None else _with_icc(_design(design), scn.icc)
+    pw = input_value("power") if power is None else _check_level("power", power)
+    council, practice, _ = _continuity_pair(scn.continuity_reading)
+
+    def gap(s: float) -> float:
+        control = _equal_caseload_p(council, practice, s)
+        return power_of_difference(practice - control, control, des) - pw
+
+    if gap(0.0) < 0:
+        return float("nan")
+    return float(optimize.brentq(gap, 0.0, 1.0, xtol=1e-10))
+
+
+def subgroup_design(design: PilotDesign, share: float) -> PilotDesign:
+    """The same pilot restricted to a subgroup of children that makes up ``share`` of every practice and team.
+
+    Each practice and control team keeps ``round(share * m)`` of its ``m`` children (at least
+    one); the number of practices, years, ICC and significance level are unchanged, so the
+    subgroup's design effect is smaller but its children far fewer.
+
+    Parameters
+    ----------
+    design : PilotDesign
+        The whole pilot.
+    share : float
+        The subgroup's share of the children, in (0, 1].
+
+    Returns
+    -------
+    PilotDesign
+    """
+    des = _design(design)
+    s = check_in_range("share", share, 0.0, 1.0, low_open=True)
+
+    def part(sizes: np.ndarray) -> tuple[int, ...]:
+        return tuple(max(1, int(round(s * m))) for m in sizes)
+
+    return PilotDesign(len(des.pilot_sizes), part(des.pilot_sizes), des.years, des.icc, des.alpha,
+                       len(des.control_sizes), part(des.control_sizes))
+
+
+def _with_icc(des: PilotDesign, icc: float) -> PilotDesign:
+    return PilotDesign(des.practices, des.children_per_practice, des.years, icc, des.alpha,
+                       des.control_practices, des.control_children)
+
+
+def _report_design(scn: Scenario) -> PilotDesign:
+    """The report's nine practices of 100 children for two years, at the scenario's ICC and the evaluation's alpha."""
+    k = int(data.value(PILOTS_TABLE, measure="pilots_total_report"))
+    m = int(data.value("practice_design", parameter="caseload_children"))
+    run = int(data.value(PILOTS_TABLE, measure="pilot_length_min_report"))
+    return PilotDesign(k, m, run, scn.icc, input_value("alpha"))

@@ -592,3 +592,63 @@ def test_explorer_recomputes_on_change():
     assert box.output.value != before
     box.controls["outcome"].value = "placements"
     assert "not detectable" in box.output.value or "points" in box.output.value
+
+
+# ---------------------------------------------------------------- persistence, equal caseloads, subgroups
+
+
+def test_persistence_one_is_the_old_model_and_parallel_ignores_it():
+    x = ev.design_matrix("stepped", 18, 4)
+    assert ev.design_variance(x, 50, 0.05, 0.5) == pytest.approx(ev.design_variance(x, 50, 0.05, 0.5, 1.0))
+    par = ev.design_matrix("parallel", 18, 4)
+    assert ev.design_variance(par, 50, 0.05, 0.5, 0.0) == pytest.approx(ev.design_variance(par, 50, 0.05, 0.5, 1.0))
+
+
+def test_less_persistence_weakens_the_within_team_designs():
+    g = ev.persistence_comparison((0.0, 0.5, 1.0), icc=0.05).pivot(index="persistence", columns="design", values="mdd")
+    for d in ("stepped", "before_after"):
+        assert g.loc[0.0, d] > g.loc[0.5, d] > g.loc[1.0, d]
+
+
+def test_the_crossover_is_where_the_two_designs_tie():
+    x = ev.persistence_crossover("before_after", "parallel", icc=0.01)
+    assert 0 < x < 1
+    a = ev.design_mdd("before_after", 18, 50, 4, 0.01, 0.5, persistence=x)
+    b = ev.design_mdd("parallel", 18, 50, 4, 0.01, 0.5, persistence=x)
+    assert a == pytest.approx(b, rel=1e-6)
+    assert ev.persistence_crossover("stepped", "parallel", icc=0.2) != ev.persistence_crossover("stepped", "parallel", icc=0.2)
+
+
+def test_power_at_the_closed_form_mdd_is_the_required_power():
+    m = ev.design_mdd("stepped", 18, 50, 4, 0.05, 0.5, persistence=0.3)
+    assert ev.design_power(m, "stepped", 18, 50, 4, 0.05, 0.5, persistence=0.3) == pytest.approx(0.8, abs=1e-9)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: ev.design_variance(ev.design_matrix("stepped", 6, 3), 50, 0.05, 0.5, 1.5), "persistence"),
+    (lambda: ev.persistence_comparison((0.2, -0.1)), r"persistences\[1\]"),
+    (lambda: ev.persistence_crossover("stepped", "stepped"), "design_b"),
+    (lambda: ev.persistence_crossover("stepped", "nope"), "design_b"),
+    (lambda: ev.equal_caseload_effects(Scenario.central(), shares=(2.0,)), r"shares\[0\]"),
+    (lambda: ev.subgroup_design(ev.PilotDesign(9, 100, 2), 0.0), "share"),
+])
+def test_bad_inputs_name_the_parameter(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_equal_caseloads_split_the_gain():
+    f = ev.equal_caseload_effects(Scenario.central(), shares=(0.0, 0.5, 1.0))
+    assert f["form_effect"].iloc[0] == pytest.approx(f["practice"].iloc[0] - f["council"].iloc[0])
+    assert f["form_effect"].iloc[-1] == pytest.approx(0.0, abs=1e-12)
+    assert (f["form_effect"] + f["caseload_effect"]).round(12).nunique() == 1
+    s = ev.caseload_share_threshold(Scenario.central())
+    at = ev.equal_caseload_effects(Scenario.central(), shares=(s,))
+    assert at["power"].iloc[0] == pytest.approx(0.8, abs=1e-6)
+
+
+def test_a_subgroup_keeps_its_share_of_every_practice():
+    d = ev.subgroup_design(ev.PilotDesign(9, 100, 2, 0.05), 0.217)
+    assert d.children_per_practice == (22,) * 9 and d.years == 2 and d.icc == 0.05
+    whole = ev.minimum_detectable_difference(0.7, ev.PilotDesign(9, 100, 2, 0.05))
+    assert ev.minimum_detectable_difference(0.7, d) > whole

@@ -351,9 +351,9 @@ def test_the_contract_designer_keeps_its_cost_axis_and_one_money_format():
 
 # ---------------------------------------------------------------- 6. one way to summarise a chapter
 
-#: The chapters that open with the callout so far (chapters 6-9 follow in their own change).
+#: The chapters that open with the callout.
 SUMMARISED = ["01_problem", "02_continuity", "03_child_costs", "04_practice_costs", "05_contracts", "05_sensitivity",
-              "06_outcomes", "07_abroad"]
+              "06_outcomes", "07_abroad", "08_piloting", "09_what_happened"]
 
 
 @pytest.mark.parametrize("name", SUMMARISED)
@@ -367,6 +367,153 @@ def test_a_chapter_opens_with_at_most_five_bold_findings(name):
     for b in bullets:
         assert b.startswith("**"), f"{name}: a finding without its bold line: {b[:60]!r}"
     assert "**In brief.**" not in first and "In short:" not in first
+
+
+#: The chapters whose prose keeps to the reading limits: no paragraph over 120 words, no sentence over 40.
+SHORT_PROSE = ["08_piloting", "09_what_happened"]
+_PARAGRAPH_WORDS, _SENTENCE_WORDS = 120, 40
+
+
+def _prose_paragraphs(markdown: str) -> list[list[str]]:
+    """The words of each prose paragraph (each list item its own) in a markdown cell's text.
+
+    Code and glued markdown, maths, tables, block quotes and headings are not prose; a role such as
+    {term}`text <Target>` or {glue:text}`name` reads as its text, a link as its words.
+    """
+    kept, fence = [], None
+    for line in markdown.split("\n"):
+        if fence is None and line.startswith("```"):
+            # a callout's text is prose; code, glued markdown and any other fenced block are not
+            fence = "keep" if re.match(r"```\{(?:admonition|note|important|tip|warning|seealso)\}", line) else "drop"
+        elif fence is not None and line.strip() == "```":
+            fence = None
+        elif fence != "drop" and not re.match(r"\s*(?:[|>#]|:[a-z-]+:|\(.*\)=\s*$)", line):
+            kept.append(line)
+    text = re.sub(r"\$\$.*?\$\$", "", "\n".join(kept), flags=re.S)
+    out = []
+    for para in re.split(r"\n\s*\n|\n(?=\s*(?:[*-]|\d+\.) )", text):
+        para = re.sub(r"\{[a-z:-]+\}`([^`<]*?)\s*(?:<[^>]*>)?`", r"\1", para)
+        para = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", para)
+        if para.split():
+            out.append(para.split())
+    return out
+
+
+def _too_long(markdown: str) -> list[str]:
+    long = []
+    for words in _prose_paragraphs(markdown):
+        if len(words) > _PARAGRAPH_WORDS:
+            long.append(f"paragraph of {len(words)} words: {' '.join(words[:10])} ...")
+        for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z(*\"'\u2018\u201c])", " ".join(words)):
+            if len(sentence.split()) > _SENTENCE_WORDS:
+                long.append(f"sentence of {len(sentence.split())} words: {sentence[:90]} ...")
+    return long
+
+
+def test_the_prose_counter_counts_paragraphs_and_sentences_not_code_tables_or_quotes():
+    sentence = " ".join(["word"] * 39) + "."
+    assert _too_long(sentence) == [] and _too_long(" ".join(["word"] * 41) + ".")
+    paragraph = " ".join([sentence[:-1].replace("word", "Word", 1) + "."] * 4)
+    assert len(_prose_paragraphs(paragraph)[0]) == 156 and _too_long(paragraph)[0].startswith("paragraph of 156")
+    assert _too_long("\n\n".join([sentence] * 4)) == []  # four short paragraphs
+    assert _too_long("* " + sentence + "\n* " + sentence + "\n* " + sentence + "\n* " + sentence) == []
+    ignored = ("```python\n" + " ".join(["x"] * 200) + "\n```\n\n| " + " | ".join(["cell"] * 130) + " |\n\n> "
+               + " ".join(["quoted"] * 130) + "\n\n$$\n" + " ".join(["a"] * 130) + "\n$$")
+    assert _prose_paragraphs(ignored) == []
+    assert _prose_paragraphs("A {term}`design effect <Design effect>` and {glue:text}`ch8_icc`.") == [
+        ["A", "design", "effect", "and", "ch8_icc."]]
+
+
+@pytest.mark.parametrize("name", SHORT_PROSE)
+def test_paragraphs_and_sentences_are_short(name):
+    cells = json.loads((ROOT / "book" / f"{name}.ipynb").read_text(encoding="utf-8"))["cells"]
+    long = [f"cell {i}: {what}" for i, c in enumerate(cells) if c["cell_type"] == "markdown"
+            for what in _too_long("".join(c["source"]))]
+    assert not long, f"{name}: split these (at most {_PARAGRAPH_WORDS} words a paragraph, " \
+                     f"{_SENTENCE_WORDS} a sentence):\n" + "\n".join(long)
+
+
+# ---------------------------------------------------------------- 4. plain words
+
+#: The chapters whose charts' controls, axes, legends and subtitles are checked for symbols.
+PLAIN_CHARTS = ["08_piloting", "09_what_happened"]
+#: Symbols and model names that belong in a tooltip and the glossary, not on a control, axis, legend or subtitle.
+_SYMBOL = re.compile(r"\bICC\b|\bMDD\b|\bDE\b|\bk\b|1/r|\bP95\b|E\[C\]|\bVar\(|\bPoisson\b|\bFFT\b|\bSobol\b|"
+                     r"[\u03b1\u03b2\u03c1\u03c3]|\bs\*|\bCV\b")
+
+
+def _chart_labels(spec: dict) -> list[str]:
+    """Every control label, option label, axis, legend and header title, chart title and subtitle in a
+    Vega-Lite spec, and the values of the fields drawn on an axis, legend or as text (tooltips apart)."""
+    labels: list[str] = []
+    fields: set[str] = set()
+
+    def walk(node, key=""):
+        if isinstance(node, list):
+            for x in node:
+                walk(x, key)
+            return
+        if not isinstance(node, dict):
+            return
+        if key == "bind":
+            labels.append(str(node.get("name", "")))
+            labels.extend(str(x) for x in node.get("labels", []))
+            return
+        if key == "encoding":
+            for channel, enc in node.items():
+                if channel in ("tooltip", "href", "description") or not isinstance(enc, dict):
+                    continue
+                if isinstance(enc.get("title"), str):
+                    labels.append(enc["title"])
+                if isinstance(enc.get("field"), str):
+                    fields.add(enc["field"])
+        if key == "title" or key in ("axis", "legend", "header"):
+            for k in ("text", "subtitle", "title"):
+                v = node.get(k)
+                labels.extend([v] if isinstance(v, str) else [str(x) for x in v] if isinstance(v, list) else [])
+        for k, v in node.items():
+            if k != "datasets":
+                walk(v, k)
+
+    walk(spec)
+    if isinstance(spec.get("title"), str):
+        labels.append(spec["title"])
+    for rows in (spec.get("datasets") or {}).values():
+        labels.extend(str(r[f]) for r in rows if isinstance(r, dict) for f in fields & set(r) if isinstance(r[f], str))
+    return labels
+
+
+def test_the_label_reader_finds_a_symbol_on_a_control_an_axis_and_a_subtitle():
+    spec = {"params": [{"name": "p", "bind": {"input": "range", "name": "ICC "}}],
+            "vconcat": [{"title": {"text": "T", "subtitle": ["Read at E[C]"]}, "datasets": {},
+                         "encoding": {"x": {"field": "f", "title": "Effort cost k"},
+                                      "tooltip": [{"field": "g", "title": "ICC"}]}}],
+            "datasets": {"d": [{"f": "Reading: Poisson", "g": "P95"}]}}
+    found = {x for x in _chart_labels(spec) if _SYMBOL.search(x)}
+    assert found == {"ICC ", "Effort cost k", "Read at E[C]", "Reading: Poisson"}, found  # not the tooltip's
+
+
+@pytest.mark.parametrize("name", PLAIN_CHARTS)
+def test_controls_axes_legends_and_subtitles_speak_plain_english(name):
+    cells = json.loads((ROOT / "book" / f"{name}.ipynb").read_text(encoding="utf-8"))["cells"]
+    specs = [v for c in cells if c["cell_type"] == "code" for o in c.get("outputs", [])
+             for k, v in o.get("data", {}).items() if k.startswith("application/vnd.vegalite")]
+    assert specs, f"{name}: no stored charts"
+    bad = sorted({x for spec in specs for x in _chart_labels(spec) if _SYMBOL.search(x)})
+    assert not bad, f"{name}: labels that speak in symbols (put the symbol in the tooltip and the glossary): {bad}"
+
+
+def test_the_pilot_explorer_speaks_plain_english_with_its_symbols_in_tooltips():
+    import ipywidgets  # noqa: F401  (pinned; a missing install must fail, not skip)
+
+    from swp_models.explore.evaluation import explorer
+
+    controls = explorer().controls
+    words = [c.description for c in controls.values()]
+    words += [str(label) for c in controls.values() for label, _ in getattr(c, "options", ())]
+    assert not [w for w in words if _SYMBOL.search(w)], words
+    assert "ICC" in controls["icc"].tooltip and "lpha" in controls["alpha"].tooltip
+    assert "ower" in controls["power"].tooltip
 
 
 # ---------------------------------------------------------------- 1. no text cut off

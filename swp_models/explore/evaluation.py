@@ -1,8 +1,8 @@
 """Live explorer for chapters 8-9: what a pilot of any size could detect.
 
 Every input of :func:`swp_models.evaluation.minimum_detectable_difference` is a widget (the
-outcome's baseline, practices, children per practice, years, ICC, significance, power, control
-teams); any change re-solves the exact MDD, the closed form, the design effect, the power
+outcome's baseline, practices, children per practice, years, clustering (the intra-practice
+correlation), false-alarm rate (significance), chance of detecting (power), control teams); any change re-solves the exact MDD, the closed form, the design effect, the power
 against the book's predicted effects and the practices needed for each, and redraws the
 tables. Needs a running kernel (Jupyter or Voila).
 """
@@ -91,8 +91,12 @@ def render(values: dict[str, Any]) -> str:
     return facts + table
 
 
-_OUTCOMES = {"Same social worker all year (chapter 2 council baseline)": "same",
-             "Three or more placements in the year (12%)": "placements"}
+def _outcome_options() -> list[tuple[str, str]]:
+    """The outcome drop-down's options, each with its baseline share (from the models and data)."""
+    same = float(ev.predicted_effects(Scenario.central()).iloc[0]["baseline"])
+    place = ev.input_value("three_plus_placements_share")
+    return [(f"Same social worker all year (council, {100 * same:.0f}%)", "same"),
+            (f"Three or more placements in the year (England, {place:g}%)", "placements")]
 
 
 def _baseline(key: str) -> tuple[float, str]:
@@ -115,24 +119,33 @@ def explorer() -> Any:
     style = {"description_width": "200px"}
     layout = w.Layout(width="440px")
     controls = {
-        "outcome": w.Dropdown(options=list(_OUTCOMES.items()), value="same", description="Outcome", style=style,
-                              layout=layout),
+        "outcome": w.Dropdown(options=_outcome_options(), value="same", description="Outcome", style=style,
+                              layout=layout, tooltip="The yes-or-no fact about each child that the pilot compares; "
+                              "its share in the control teams is the baseline"),
         "practices": w.IntSlider(value=9, min=2, max=200, description="Practices", style=style, layout=layout,
                                  continuous_update=False),
         "control_teams": w.IntSlider(value=9, min=2, max=600, description="Control teams", style=style,
-                                     layout=layout, continuous_update=False),
+                                     layout=layout, continuous_update=False,
+                                     tooltip="Council teams in the comparison, each of the practices' size"),
         "children": w.IntSlider(value=100, min=10, max=600, step=10, description="Children per practice",
                                 style=style, layout=layout, continuous_update=False),
         "years": w.IntSlider(value=2, min=1, max=10, description="Years", style=style, layout=layout,
                              continuous_update=False),
         "icc": w.FloatSlider(value=Scenario.central().icc, min=0.0, max=0.5, step=0.005, readout_format=".3f",
-                             description="Intra-practice correlation", style=style, layout=layout,
-                             continuous_update=False),
+                             description="Clustering within a practice", style=style, layout=layout,
+                             continuous_update=False,
+                             tooltip="Intra-practice correlation (ICC, \u03c1): how alike the outcomes "
+                             "of two children in the same practice are; 0 means no more alike than any two children"),
         "alpha": w.FloatSlider(value=ev.input_value("alpha"), min=0.001, max=0.2, step=0.001, readout_format=".3f",
-                               description="Significance (two-sided)", style=style, layout=layout,
-                               continuous_update=False),
+                               description="False-alarm rate (two-sided)", style=style, layout=layout,
+                               continuous_update=False,
+                               tooltip="Significance level (alpha): the chance of declaring a difference where "
+                               "there is none"),
         "power": w.FloatSlider(value=ev.input_value("power"), min=0.5, max=0.99, step=0.01, readout_format=".2f",
-                               description="Power", style=style, layout=layout, continuous_update=False),
+                               description="Chance of detecting", style=style, layout=layout,
+                               continuous_update=False,
+                               tooltip="Power (1 - beta): the chance that the pilot detects a true difference of "
+                               "the size shown"),
     }
 
     def values() -> dict[str, Any]:

@@ -42,6 +42,13 @@ __all__ = [
     "retrospective_table",
     "better_pilot_table",
     "simulation_table",
+    "persistence_table",
+    "design_map",
+    "design_map_table",
+    "caseload_table",
+    "subgroup_table",
+    "PERSISTENCES",
+    "DESIGN_ORDER",
     "timeline_chart",
     "mdd_chart",
     "mdd_chart_grid",
@@ -113,8 +120,11 @@ def _reading_short(reading: str) -> str:
     return {"poisson": "Poisson", "vacancy": "vacancies covered inside", "typed": "workers keep type"}[reading]
 
 
-#: The readings as the charts label them.
-_CHART_READING = {"poisson": "Poisson", "vacancy": "vacancies", "typed": "typed workers"}
+#: The readings as the charts label them, in plain words (the model's name is in the tooltip and the glossary).
+_CHART_READING = {"poisson": "headline reading", "vacancy": "vacancies covered", "typed": "workers keep type"}
+
+#: The clustering control and axis in plain words; the symbol (ICC) goes in the tooltip and the glossary.
+_CLUSTERING = "Clustering within a practice"
 
 
 def _reading_phrase(reading: str) -> str:
@@ -272,14 +282,14 @@ def readings_table(scn: Scenario | None = None, design: str = "report") -> Table
     check_one_of("design", design, ("report", "actual"))
     f = _detect(scn, design)
     frame = pd.DataFrame({
-        "Reading of chapter 2's model": [_reading_label(r) + (" (the scenario's)" if s else "")
-                                         for r, s in zip(f["reading"], f["scenario"])],
+        "Chapter 2's reading": [_reading_label(r) + (" (the scenario's)" if s else "")
+                               for r, s in zip(f["reading"], f["scenario"])],
         "Council": f["baseline"].map(_pct),
         "Practice": f["predicted"].map(_pct),
         "Gain": f["difference"].map(_pts),
-        f"Smallest detectable at ICC {scn.icc:g}": f["mdd"].map(_pts),
+        f"Smallest detectable (correlation {scn.icc:g})": f["mdd"].map(_pts),
         "Detectable": f["detectable"].map(_yes),
-        "Detectable up to an ICC of": f["icc_threshold"].map(lambda x: "none" if x != x else f"{x:.3f}"),
+        "Detectable up to a correlation of": f["icc_threshold"].map(lambda x: "none" if x != x else f"{x:.3f}"),
     })
     a, d = _inputs(scn), _design()
     who = (f"{_count(d['practices'])} practices of {d['children']} children for {d['years']} years against matched teams"
@@ -336,11 +346,12 @@ def key_results_piloting(scn: Scenario | None = None) -> Table:
     plan = ev.plan_timeline()
     sim = _simulation(scn)
     de = ev.design_effect(d["children"] * d["years"], a["icc"])
-    dc = ev.design_comparison(iccs=(a["icc"],), baseline=float(first["baseline"]))
+    dc = ev.design_comparison(iccs=(a["icc"],), baseline=float(first["baseline"]), persistence=scn.value("persistence"))
     par = dc.set_index("design")["mdd"]
     det = _detect(scn, "report")
     lifts = _lifts(scn)
     head = lifts[lifts["scenario"]].iloc[0]
+    pers = _persist(scn)
     return key_results([
         ("Pilots in the report's plan, each running at least two years from full allocation",
          f"{d['practices']} ({d['kinds']} kinds x {d['practices'] // d['kinds']})", "Recommendations 9-10"),
@@ -371,10 +382,24 @@ def key_results_piloting(scn: Scenario | None = None) -> Table:
         (f"Simulated power at the computed minimum detectable difference (nominal {_pct0(a['power'])})",
          f"{100 * sim.iloc[0]['power']:.1f}% (Monte Carlo error {100 * sim.iloc[0]['se']:.1f})",
          f"{int(sim.iloc[0]['n_sims']):,} simulated pilots, beta-binomial"),
-        ("Same design, staggered start instead of parallel groups (18 teams, four periods of 50 children)",
+        ("Same design, staggered start instead of parallel groups (18 teams, four periods of 50 children; "
+         f"{100 * scn.value('persistence'):.0f}% of a team's effect surviving its becoming a practice)",
          f"{100 * par['stepped']:.1f} points instead of {100 * par['parallel']:.1f}",
          "generalised least squares, both by the closed-form (normal) approximation",
-         "intra-practice correlation"),
+         "intra-practice correlation; persistence of a team's effect"),
+        ("Staggered start over the persistence of a team's effect, none to all (parallel groups: "
+         f"{100 * pers.loc[pers['design'] == 'parallel', 'mdd'].iloc[0]:.1f})",
+         " to ".join(f"{100 * x:.1f}" for x in pers.loc[pers["design"] == "stepped", "mdd"].iloc[[0, -1]])
+         + " points", "closed-form (normal) approximation", "persistence of a team's effect; intra-practice correlation"),
+        ("Same worker all year, practice form alone: gain against control teams at the practice's caseload "
+         f"(caseload's share of the gain {_pct0(scn.value('caseload_share'))}), and the pilot's threshold",
+         f"{_num(_caseload(scn)['form_effect'].iloc[0])} points against {100 * _caseload(scn)['mdd'].iloc[0]:.1f}",
+         "continuity model with the control's rate of changes moved toward the practice's; exact z-test",
+         "caseload's share of the gain; intra-practice correlation"),
+        (f"Smallest detectable difference within a subgroup, {_count(d['practices'])} practices against one control: "
+         "ethnic minorities / disabled children", " / ".join(f"{100 * r.mdd:.1f}" for r in _subgroups(scn).iloc[:2].itertuples())
+         + " points", "exact z-test; subgroup shares: 2007 written answer / assumption",
+         "disabled children's share; intra-practice correlation"),
         (f"Highest ICC at which {_count(d['practices'])} practices still detect the continuity gain: "
          + " / ".join(_reading_short(r) for r in det["reading"]),
          " / ".join(f"{x:.3f}" for x in det["icc_threshold"]) + f" (assumed: {a['icc']:g})",
@@ -604,6 +629,152 @@ def better_pilot_table(scn: Scenario | None = None) -> Table:
                         f"the ends of the assumption's range; {a['icc']:g} is the scenario's."))
 
 
+#: Persistence values the chapter's table shows (share of a team's effect that survives its becoming a practice).
+PERSISTENCES = (0.0, 0.25, 0.5, 0.75, 1.0)
+_DESIGN_NAMES = {"parallel": "Parallel groups", "before_after": "Before-and-after", "stepped": "Staggered start"}
+
+
+def _persist(scn: Scenario) -> pd.DataFrame:
+    """MDD of the three designs over :data:`PERSISTENCES` at the scenario's ICC."""
+    o = _outcomes(scn).iloc[0]
+    return ev.persistence_comparison(PERSISTENCES, icc=scn.icc, baseline=float(o["baseline"]))
+
+
+def _best(frame: pd.DataFrame) -> str:
+    return _DESIGN_NAMES[frame.loc[frame["mdd"].idxmin(), "design"]]
+
+
+def persistence_table(scn: Scenario | None = None) -> Table:
+    """The three designs over the persistence of a team's effect (none to all), with the best design at each ICC."""
+    scn = _scn(scn)
+    g = _persist(scn)
+    wide = g.pivot(index="persistence", columns="design", values="mdd").loc[:, list(DESIGN_ORDER)]
+    frame = pd.DataFrame({"Effect that survives": [f"{100 * x:.0f}%" for x in wide.index]})
+    for d in DESIGN_ORDER:
+        frame[f"{_DESIGN_NAMES[d]} (points)"] = [f"{100 * x:.1f}" for x in wide[d]]
+    frame["Best design"] = [_best(g[g["persistence"] == x]) for x in wide.index]
+    return Table(frame, caption=("The smallest difference each design could detect, over how much of a team's effect "
+                                 "survives its becoming a practice"),
+                 notes=(f"18 teams, four periods of 50 children, same social worker all year, intra-practice correlation "
+                        f"{scn.icc:g}; closed-form (normal) approximation for all three designs. "
+                        "The share that survives is an assumption "
+                        f"({_pct0(scn.value('persistence'))} in the scenario)."))
+
+
+#: The designs in the order the tables show them.
+DESIGN_ORDER = ("parallel", "before_after", "stepped")
+
+
+def design_map(scn: Scenario | None = None) -> pd.DataFrame:
+    """The best design at each end and the middle of the ICC range and at no, half and full persistence, with the crossovers."""
+    scn = _scn(scn)
+    o = float(_outcomes(scn).iloc[0]["baseline"])
+    low, _, high = assumptions.bounds("icc")
+    rows = []
+    for icc in sorted({low, 2 * low, scn.icc, high}):
+        g = ev.persistence_comparison((0.0, 0.5, 1.0), icc=icc, baseline=o)
+        cross = {f"{a}_{b}": ev.persistence_crossover(a, b, icc=icc, baseline=o)
+                 for a, b in (("stepped", "parallel"), ("before_after", "parallel"), ("stepped", "before_after"))}
+        rows.append({"icc": icc, **{f"best_{x:g}": _best(g[g["persistence"] == x]) for x in (0.0, 0.5, 1.0)}, **cross})
+    return pd.DataFrame(rows)
+
+
+def _cross_words(r) -> str:
+    parts = []
+    for key, a, b in (("stepped_parallel", "staggered", "parallel"), ("before_after_parallel", "before-and-after",
+                                                                             "parallel"),
+                      ("stepped_before_after", "staggered", "before-and-after")):
+        x = getattr(r, key)
+        if x == x:
+            parts.append(f"{a} and {b} change places at {100 * x:.0f}%")
+    return "; ".join(parts) if parts else "none: the same design is best at every share"
+
+
+def design_map_table(scn: Scenario | None = None) -> Table:
+    """Which design is best over the intra-practice correlation and the persistence of a team's effect."""
+    scn = _scn(scn)
+    m = design_map(scn)
+    frame = pd.DataFrame({
+        "Intra-practice correlation": [f"{x:g}" + (" (scenario)" if x == scn.icc else "") for x in m["icc"]],
+        "Best if none of a team's effect survives": m["best_0"],
+        "Best if half survives": m["best_0.5"],
+        "Best if all survives": m["best_1"],
+        "Where the order changes": [_cross_words(r) for r in m.itertuples()],
+    })
+    return Table(frame, caption="Which design is best, over the clustering and the share of a team's effect that survives",
+                 notes="18 teams, four periods of 50 children; closed-form (normal) approximation. The ends of the "
+                       "correlation are the assumption's range.")
+
+
+@cached(maxsize=4)
+def _caseload(scn: Scenario) -> pd.DataFrame:
+    return ev.equal_caseload_effects(scn, shares=(scn.value("caseload_share"), 0.0, 0.25, 0.5, 0.75, 1.0))
+
+
+def caseload_table(scn: Scenario | None = None) -> Table:
+    """What nine practices would detect against control teams at the practice's caseload, over the caseload's share of the gain."""
+    scn = _scn(scn)
+    c = _caseload(scn).iloc[1:]
+    frame = pd.DataFrame({
+        "Caseload's share of the advantage": [_pct0(x) + (" (scenario)" if x == scn.value("caseload_share")
+                                                           else "") for x in c["share"]],
+        "Control team: same worker all year": c["control"].map(_pct),
+        "Form's part of the gain (points)": c["form_effect"].map(_num),
+        "Detectable (points)": c["mdd"].map(lambda x: f"{100 * x:.1f}"),
+        "Power": c["power"].map(lambda x: _pct0(round(x, 2))),
+        "Detected?": c["detectable"].map(_yes),
+    })
+    return Table(frame, caption="Like with like: practices against council teams given the practice's caseload",
+                 notes=(f"Chapter 2's continuity model ({_reading_short(scn.continuity_reading)} reading): the council "
+                        f"keeps {_pct(c['council'].iloc[0])} of children with one worker through a year, the practice "
+                        f"{_pct(c['practice'].iloc[0])}; the control team closes the stated share of the gap in the "
+                        f"yearly rate of changes of worker. Nine practices of 100 for two years against as many teams, "
+                        f"intra-practice correlation {scn.icc:g}, exact z-test. The share is an assumption."))
+
+
+@cached(maxsize=4)
+def _subgroups(scn: Scenario) -> pd.DataFrame:
+    gain = _detect(scn, "report")
+    gain = gain[gain["scenario"]].iloc[0]
+    whole = _report_design(scn)
+    pw = _inputs(scn)["power"]
+    rows = []
+    for name, param, value in (("Children from ethnic minorities", "minority_ethnic_share", None),
+                               ("Disabled children", "disabled_share", None),
+                               ("Disabled children (low end)", "disabled_share", "low"),
+                               ("Disabled children (high end)", "disabled_share", "high")):
+        if value is None:
+            share = scn.value(param) / 100.0
+        else:
+            lo, _, hi = assumptions.bounds(param)
+            share = (lo if value == "low" else hi) / 100.0
+        sub = ev.subgroup_design(whole, share)
+        rows.append({"group": name, "share": share, "children": int(sub.pilot_sizes[0]),
+                     "mdd": ev.minimum_detectable_difference(float(gain["baseline"]), sub, pw),
+                     "power": ev.power_of_difference(float(gain["difference"]), float(gain["baseline"]), sub),
+                     "gain": float(gain["difference"])})
+    return pd.DataFrame(rows)
+
+
+def subgroup_table(scn: Scenario | None = None) -> Table:
+    """What the report's nine practices could detect within the subgroups section 9.5 names."""
+    scn = _scn(scn)
+    g = _subgroups(scn)
+    frame = pd.DataFrame({
+        "Group": g["group"],
+        "Share of children": [_pct(x) for x in g["share"]],
+        "Children a practice": g["children"].astype(str),
+        "Detectable (points)": g["mdd"].map(lambda x: f"{100 * x:.1f}"),
+        "Power for the headline gain": g["power"].map(lambda x: _pct0(round(x, 2))),
+    })
+    return Table(frame, caption="Within the groups section 9.5 names: what nine practices could detect",
+                 notes=("Same social worker all year; nine practices of 100 children for two years against as many "
+                        f"teams, intra-practice correlation {scn.icc:g}, exact z-test. The ethnic-minority share is "
+                        "England's at 31 March 2006 (a 2007 written answer in Parliament); the disabled share is an "
+                        "assumption, shown at its range's ends. Power is for chapter 2's headline gain "
+                        f"({_num(g['gain'].iloc[0])} points), assumed the same within each group."))
+
+
 #: The simulation checks: label, whether at the MDD, the test.
 _SIM_CHECKS = (("At the MDD, the design-effect z-test", True, "design_effect"),
                ("At the MDD, a t-test on practice shares", True, "cluster_t"),
@@ -744,7 +915,7 @@ def mdd_chart(scn: Scenario | None = None) -> alt.VConcatChart:
     m = slider("ch8_children", "Children per practice", min(CHART_CHILDREN), max(CHART_CHILDREN),
                CHART_CHILDREN[1] - CHART_CHILDREN[0], d["children"])
     yrs = slider("ch8_years", "Years", min(CHART_YEARS), max(CHART_YEARS), 1, d["years"])
-    rho = slider("ch8_icc", "Intra-practice correlation", 0.0, max(CHART_ICCS), CHART_ICCS[1] - CHART_ICCS[0],
+    rho = slider("ch8_icc", _CLUSTERING, 0.0, max(CHART_ICCS), CHART_ICCS[1] - CHART_ICCS[0],
                  a["icc"])
     names = o["outcome"].tolist()
     name_expr = f"datum.o == 0 ? {json.dumps(names[0])} : {json.dumps(names[1])}"
@@ -762,10 +933,10 @@ def mdd_chart(scn: Scenario | None = None) -> alt.VConcatChart:
     shape = alt.Shape("outcome:N", title=None, sort=names,
                       scale=alt.Scale(domain=names, range=["circle", "square"]), legend=legend)
     line = base.mark_line().encode(
-        x=alt.X("icc:Q", title="Intra-practice correlation (ICC)", scale=alt.Scale(domain=[0, max(CHART_ICCS)])),
+        x=alt.X("icc:Q", title=f"{_CLUSTERING} (correlation)", scale=alt.Scale(domain=[0, max(CHART_ICCS)])),
         y=alt.Y("mdd:Q", title="Smallest detectable difference (points)", scale=alt.Scale(domain=[0, 60], clamp=True)),
         color=colour, strokeDash=dash,
-        tooltip=[alt.Tooltip("outcome:N", title="Outcome"), alt.Tooltip("icc:Q", title="ICC", format=".2f"),
+        tooltip=[alt.Tooltip("outcome:N", title="Outcome"), alt.Tooltip("icc:Q", title="Intra-practice correlation (ICC)", format=".2f"),
                  alt.Tooltip("mdd:Q", title="Points", format=".1f")],
     )
     det = _detect(scn, "report")
@@ -790,7 +961,7 @@ def mdd_chart(scn: Scenario | None = None) -> alt.VConcatChart:
     return finish(chart, f"What {_count(d['practices'])} practices can detect",
                   subtitle=[f"Against matched controls; {_pct0(a['alpha'])} two-sided, power {_pct0(a['power'])}, exact.",
                             "Dashed: the book's predicted effects (points). A curve stops",
-                            "where no change is detectable. Grey line and labels: the ICC slider."],
+                            "where no change is detectable. Grey line and labels: the clustering slider."],
                   source=["Le Grand (2007) s.9", "chapters 2, 5 and 6", "CYP Now", "assumptions"])
 
 
@@ -799,23 +970,25 @@ def design_chart(scn: Scenario | None = None) -> alt.VConcatChart:
     scn = _scn(scn)
     o = _outcomes(scn).iloc[0]
     iccs = [round(x, 2) for x in np.arange(0.0, 0.301, 0.01)]
-    g = ev.design_comparison(iccs=iccs, baseline=float(o["baseline"]))
+    g = ev.design_comparison(iccs=iccs, baseline=float(o["baseline"]), persistence=scn.value("persistence"))
     names = {"parallel": "Parallel groups", "before_after": "Before-after", "stepped": "Staggered start"}
     g = g.assign(design_label=g["design"].map(names), pts=100 * g["mdd"])
-    icc = slider("ch8_design_icc", "Intra-practice correlation", 0.0, 0.3, 0.01, scn.icc)
+    icc = slider("ch8_design_icc", "Clustering within a team", 0.0, 0.3, 0.01, scn.icc)
     bars = alt.Chart(g).transform_filter("abs(datum.icc - ch8_design_icc) < 0.001").mark_bar().encode(
         y=alt.Y("design_label:N", title=None, sort=list(names.values()), axis=alt.Axis(labelLimit=110)),
         x=alt.X("pts:Q", title="Detectable difference (points)", scale=alt.Scale(domain=[0, 32])),
         color=alt.Color("design_label:N", legend=None, sort=list(names.values())),
-        tooltip=[alt.Tooltip("design_label:N", title="Design"), alt.Tooltip("pts:Q", title="Points", format=".1f")],
+        tooltip=[alt.Tooltip("design_label:N", title="Design"), alt.Tooltip("pts:Q", title="Points", format=".1f"),
+                 alt.Tooltip("icc:Q", title="Intra-practice correlation (ICC)", format=".2f")],
     )
     text = alt.Chart(g).transform_filter("abs(datum.icc - ch8_design_icc) < 0.001").mark_text(
         align="left", dx=4, fontSize=11).encode(y=alt.Y("design_label:N", sort=list(names.values())), x="pts:Q",
                                                  text=alt.Text("pts:Q", format=".1f"))
     chart = (bars + text).properties(width=200, height=alt.Step(34)).add_params(icc)
     return finish(chart, "Staggering protects a small pilot",
-                  subtitle=["18 teams, four periods of 50 children;", "same social worker all year.",
-                            "The slider sets the ICC."],
+                  subtitle=["18 teams, four periods of 50 children;", "same social worker all year;",
+                            f"{100 * scn.value('persistence'):.0f}% of a team's effect survives.",
+                            "The slider sets the clustering within a team."],
                   source=["Hussey and Hughes (2007) model", "chapter 2", "assumptions"])
 
 
@@ -850,32 +1023,39 @@ def retrospective_chart(scn: Scenario | None = None) -> alt.VConcatChart:
     cohorts = ev.actual_cohorts()["children"].tolist()
     years = _actual_years()
     det, lifts = _detect(scn, "report"), _lifts(scn)
-    effects = [(f"Continuity, {_CHART_READING[r.reading]}", r.difference, r.baseline) for r in det.itertuples()]
-    effects += [(f"Effort, {'chapter 5' if r.model == 'contract' else 'chapter 6'}", r.difference, r.baseline)
+    # Plain words on the axis; the model each effect comes from (its technical name) in the tooltip.
+    effects = [(f"Continuity, {_CHART_READING[r.reading]}", r.difference, r.baseline,
+                f"Chapter 2's continuity model, {_reading_label(r.reading)}") for r in det.itertuples()]
+    effects += [(f"Effort, {'chapter 5' if r.model == 'contract' else 'chapter 6'}", r.difference, r.baseline,
+                 "Chapter 5's outcome contract" if r.model == "contract" else "Chapter 6's outcome model")
                 for r in lifts.itertuples()]
     whats = ["Predicted effect", "Detectable: report's nine practices", "Detectable: the pilots as run"]
     rows = []
     for icc in sorted(set(CHART_ICCS) | {scn.icc}):
         report = ev.PilotDesign(d["practices"], d["children"], d["years"], icc, a["alpha"])
         actual = ev.PilotDesign(len(cohorts), cohorts, years, icc, a["alpha"])
-        for name, diff, base in effects:
+        for name, diff, base, _ in effects:
             rows += [(icc, name, whats[0], 100 * diff),
                      (icc, name, whats[1], 100 * ev.minimum_detectable_difference(base, report, a["power"])),
                      (icc, name, whats[2], 100 * ev.minimum_detectable_difference(base, actual, a["power"]))]
     g = pd.DataFrame(rows, columns=["icc", "effect", "what", "pts"]).dropna()
-    rho = slider("ch9_icc", "Intra-practice correlation", 0.0, max(CHART_ICCS), 0.01, a["icc"])
+    models = alt.LookupData(pd.DataFrame([(e[0], e[3]) for e in effects], columns=["effect", "model"]), "effect",
+                            ["model"])
+    rho = slider("ch9_icc", _CLUSTERING, 0.0, max(CHART_ICCS), 0.01, a["icc"])
     order = [e[0] for e in effects]
-    chart = alt.Chart(g).transform_filter("abs(datum.icc - ch9_icc) < 0.001").mark_point(filled=True, size=90).encode(
+    chart = alt.Chart(g).transform_filter("abs(datum.icc - ch9_icc) < 0.001").transform_lookup(
+        lookup="effect", from_=models).mark_point(filled=True, size=90).encode(
         y=alt.Y("effect:N", title=None, sort=order, axis=alt.Axis(labelLimit=150)),
         x=alt.X("pts:Q", title="Percentage points", scale=alt.Scale(domain=[0, 50], clamp=True)),
         **series_cues("what:N", whats, line=False, shape=True,
                       legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)),
-        tooltip=[alt.Tooltip("effect:N", title="Effect"), alt.Tooltip("what:N", title="Value"),
-                 alt.Tooltip("pts:Q", title="Points", format=".1f")],
+        tooltip=[alt.Tooltip("effect:N", title="Effect"), alt.Tooltip("model:N", title="From"),
+                 alt.Tooltip("what:N", title="Value"), alt.Tooltip("pts:Q", title="Points", format=".1f"),
+                 alt.Tooltip("icc:Q", title="Intra-practice correlation (ICC)", format=".2f")],
     ).properties(width=230, height=alt.Step(30)).add_params(rho)
     return finish(chart, "What the pilots could see",
                   subtitle=["Same social worker all year, points. Detectable:", f"{_pct0(a['alpha'])} two-sided, power "
-                            f"{_pct0(a['power'])}, exact. The slider sets the ICC."],
+                            f"{_pct0(a['power'])}, exact. The slider sets the clustering."],
                   source=["chapters 2, 5 and 6", "Stanley et al. (2012)", "assumptions"])
 
 
@@ -905,7 +1085,8 @@ def prose_numbers_piloting(scn: Scenario | None = None) -> dict[str, str]:
     p = _predicted(scn)
     plan = ev.plan_timeline()
     sim = _simulation(scn)
-    par = ev.design_comparison(iccs=(a["icc"],), baseline=float(first["baseline"])).set_index("design")["mdd"]
+    par = ev.design_comparison(iccs=(a["icc"],), baseline=float(first["baseline"]),
+                               persistence=scn.value("persistence")).set_index("design")["mdd"]
     det = _detect(scn, "report")
     lifts = _lifts(scn).set_index("model")
     head = lifts[lifts["scenario"]].iloc[0]
@@ -981,7 +1162,53 @@ def prose_numbers_piloting(scn: Scenario | None = None) -> dict[str, str]:
         "ch8_plan_first": f"{plan['start'].min():%B %Y}",
         "ch8_plan_end": f"{plan['end'].max():%B %Y}",
         "ch8_buildup": f"{ev.input_value('buildup_months'):g}",
+        **_prose_better_pilot(scn),
         **{f"ch8_prev_{k}": v for k, v in PREVIOUS_EDITION.items()},
+    }
+
+
+def _prose_better_pilot(scn: Scenario) -> dict[str, str]:
+    """Chapter 8's figures on persistence, equal caseloads, subgroups and the committee's doubt."""
+    g = _persist(scn)
+    mdd = {(r.persistence, r.design): 100 * r.mdd for r in g.itertuples()}
+    m = design_map(scn).set_index("icc")
+    here = m.loc[scn.icc]
+    c = _caseload(scn)
+    central = c.iloc[0]
+    sub = _subgroups(scn).set_index("group")
+    low_icc = m.index.min()
+    crossings = [x for x in m.loc[low_icc, ["stepped_parallel", "before_after_parallel", "stepped_before_after"]]
+                 if x == x]
+    return {
+        "ch8_persistence": _pct0(scn.value("persistence")),
+        "ch8_stepped_p0": f"{mdd[(0.0, 'stepped')]:.1f}",
+        "ch8_stepped_p1": f"{mdd[(1.0, 'stepped')]:.1f}",
+        "ch8_before_after_p0": f"{mdd[(0.0, 'before_after')]:.1f}",
+        "ch8_before_after_p1": f"{mdd[(1.0, 'before_after')]:.1f}",
+        "ch8_best_here": (f"the staggered start is best at every share, from none to all" if
+                          here["best_0"] == here["best_1"] == _DESIGN_NAMES["stepped"] else
+                          f"the best design changes with the share: {_cross_words(here)}"),
+        "ch8_icc_map_low": f"{low_icc:g}",
+        "ch8_map_low_words": _cross_words(m.loc[low_icc]),
+        "ch8_map_low_first": f"{100 * min(crossings):.0f}%" if crossings else "nowhere",
+        "ch8_caseload_share": _pct0(scn.value("caseload_share")),
+        "ch8_equal_control": _pct(central["control"]),
+        "ch8_form_gain": _num(central["form_effect"]),
+        "ch8_caseload_gain": _num(central["caseload_effect"]),
+        "ch8_equal_mdd": f"{100 * central['mdd']:.1f}",
+        "ch8_equal_power": _pct0(round(central["power"], 2)),
+        "ch8_equal_verdict": "enough" if central["detectable"] else "not enough",
+        "ch8_caseload_turn": _pct0(round(ev.caseload_share_threshold(scn), 2)),
+        "ch8_minority_share": _pct(sub.loc["Children from ethnic minorities", "share"]),
+        "ch8_minority_children": f"{sub.loc['Children from ethnic minorities', 'children']}",
+        "ch8_minority_mdd": f"{100 * sub.loc['Children from ethnic minorities', 'mdd']:.1f}",
+        "ch8_minority_power": _pct0(round(sub.loc["Children from ethnic minorities", "power"], 2)),
+        "ch8_disabled_share": _pct(sub.loc["Disabled children", "share"]),
+        "ch8_disabled_children": f"{sub.loc['Disabled children', 'children']}",
+        "ch8_disabled_mdd": f"{100 * sub.loc['Disabled children', 'mdd']:.1f}",
+        "ch8_disabled_mdd_lo": f"{100 * sub.loc['Disabled children (high end)', 'mdd']:.1f}",
+        "ch8_disabled_mdd_hi": f"{100 * sub.loc['Disabled children (low end)', 'mdd']:.1f}",
+        "ch8_disabled_power": _pct0(round(sub.loc["Disabled children", "power"], 2)),
     }
 
 
