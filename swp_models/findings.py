@@ -119,7 +119,7 @@ class Chapter:
         return self.brief or (self.labels[0] if self.labels else self.headlines[0])
 
 
-#: The longest short label (:attr:`Chapter.brief`) the home page's summary keeps on one line at 1366 px.
+#: The longest short label (a chapter's ``brief``) the home page's summary keeps on one line at 1366 px.
 BRIEF_MAX = 52
 
 #: Every chapter with key results, in book order. Adding a chapter is one line here.
