@@ -26,6 +26,7 @@ import subprocess
 from pathlib import Path
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from docutils.statemachine import StringList
 from sphinx.util.docutils import SphinxDirective
 
@@ -174,21 +175,26 @@ def _build_meta(app):
 
 
 class FindingsDirective(SphinxDirective):
-    """The book's headline findings, linked to their chapters: one a chapter in a table short enough
-    for one screen, the others behind a disclosure.
+    """The home page's opening: chapter 10's sentences, then each chapter's headline in a summary table
+    short enough to share one 1366 x 768 screen with them (``swp-findings``); or, with the ``full``
+    flag, every headline in full with the labelled assumption it rests on named (``swp-findings``
+    with ``:full:``), the further ones behind a disclosure.
 
     Each row gives the finding, its figure, its chapter (linked to the chapter's key-results table)
-    and whether a labelled assumption drives it ("yes", naming the assumption, or "no"). The figures are
-    read from the chapters' stored outputs (what the chapter pages show) through
+    and whether a labelled assumption drives it ("yes" or "no"; in full, "yes" names it). The figures
+    are read from the chapters' stored outputs (what the chapter pages show) through
     :func:`swp_models.findings.headline_rows`, so nothing is computed again for this page.
     """
 
     has_content = False
+    option_spec = {"full": directives.flag}
     _HEAD = ('<thead><tr><th>Finding</th><th>Figure (£ at {year} prices unless stated)</th>'
              '<th><abbr title="Chapter">Ch.</abbr></th>'
              '<th>Rests on an assumption?</th></tr></thead>')
 
     def run(self):
+        from html import escape
+
         from swp_models import findings
 
         # Rebuild this page whenever a chapter's stored outputs change.
@@ -196,37 +202,48 @@ class FindingsDirective(SphinxDirective):
             self.env.note_dependency(str(ROOT / f"{ch.page}.ipynb"))
         rows = findings.headline_rows(stored=True)
         first = (rows["rank"] == 0) & ~rows["chapter"].str.contains(".", regex=False)
-        more = rows[~first]
-        from html import escape
-
+        if "full" in self.options:
+            more = rows[~first]
+            html = '<div class="swp-findings swp-findings-full">' + self._table(rows[first], full=True)
+            if len(more):
+                html += (f'<details class="swp-findings-more"><summary>{len(more)} more findings</summary>'
+                         + self._table(more, full=True) + "</details>")
+            return [nodes.raw("", html + "</div>", format="html")]
         said = findings.opening_sentences()
         html = ('<div class="swp-opening">' + "".join(f"<p>{escape(x)}</p>" for x in said[:-1])
-                + f'<p class="swp-bottom-line"><strong>{escape(said[-1])}</strong></p></div>'
-                + "<p>Each chapter's headline finding, in plain words, with the figure its key-results table gives:</p>")
-        html += '<div class="swp-findings">' + self._table(rows[first])
-        if len(more):
-            html += (f'<details class="swp-findings-more"><summary>{len(more)} more findings</summary>'
-                     + self._table(more) + "</details>")
-        return [nodes.raw("", html + "</div>", format="html")]
+                + f'<p class="swp-bottom-line"><strong>{escape(said[-1])}</strong></p></div>')
+        html += ('<div class="swp-findings swp-findings-summary">' + self._table(rows[first], full=False)
+                 + '<p class="swp-findings-next">Each chapter\'s headline, as its key-results table gives it; '
+                 '<a href="#every-finding-with-what-it-rests-on">every finding in full</a> names the assumption '
+                 'it rests on.</p></div>')
+        return [nodes.raw("", html, format="html")]
 
-    def _table(self, rows) -> str:
+    def _table(self, rows, full: bool) -> str:
         from html import escape
 
+        from swp_models import findings
+        from swp_models.scenario import Scenario
+
+        short = {ch.label: ch.short for ch in findings.CHAPTERS}
         body = []
         for r in rows.to_dict("records"):
             uri = self.env.app.builder.get_relative_uri(self.env.docname, r["page"]) + "#key-results"
             basis = r["Rests on an assumption"]
             rests = ("no" if basis == "data and model only"
                      else f'<abbr class="swp-basis" title="{escape(basis)}">yes</abbr>'
-                          f'<span class="visually-hidden">: {escape(basis)}</span>')
-            body.append(f'<tr><td>{escape(r["label"])}</td><td><strong>{escape(r["Value"])}</strong></td>'
+                          + (f'<span class="visually-hidden">: {escape(basis)}</span>' if full else ""))
+            label = r["label"] if full else short[r["chapter"]]
+            body.append(f'<tr><td>{escape(label)}</td><td><strong>{escape(r["Value"])}</strong></td>'
                         f'<td><a class="reference internal" href="{uri}" title="{escape(r["title"])}">'
                         f'<span class="swp-secnum" data-doc="{escape(r["page"])}">{escape(r["chapter"])}</span>'
                         f'</a></td><td>{rests}</td></tr>')
-        from swp_models.scenario import Scenario
-
-        head = self._HEAD.format(year=Scenario.central().price_year)
-        return f'<table class="table swp-table swp-findings-table">{head}<tbody>{"".join(body)}</tbody></table>'
+        year = Scenario.central().price_year
+        head = (self._HEAD.format(year=year) if full else
+                f'<thead><tr><th>Finding, in short</th><th>Figure (£ at {year} prices unless stated)</th>'
+                '<th><abbr title="Chapter">Ch.</abbr></th>'
+                '<th><abbr title="Rests on a labelled assumption?">Assumption?</abbr></th></tr></thead>')
+        kind = "swp-findings-table" if full else "swp-findings-table swp-findings-short"
+        return f'<table class="table swp-table {kind}">{head}<tbody>{"".join(body)}</tbody></table>'
 
 
 _CELL_KEY = re.compile(r"<td>([a-z][a-z0-9_]*)</td>")

@@ -26,7 +26,8 @@ from .tables import Table
 from .validation import check_flag, check_instance, check_integer, check_text
 
 __all__ = ["CHAPTERS", "Chapter", "csv_name", "headline_rows", "key_results_frame", "link_chapters", "manifest",
-           "stored_key_results", "write_key_results", "stored_glue", "opening_sentences", "OPENING_PAGE"]
+           "stored_key_results", "write_key_results", "stored_glue", "opening_sentences", "OPENING_PAGE",
+           "BRIEF_MAX"]
 
 #: Libraries whose versions are recorded next to the reproduced results.
 _LIBRARIES = ("numpy", "pandas", "scipy", "altair", "swp_models")
@@ -70,6 +71,9 @@ class Chapter:
     labels : tuple of str, optional
         What the home page calls each headline, in plain words (one per headline); default the chapter's
         own "Result" label.
+    brief : str, optional
+        The first headline in a few plain words (at most :data:`BRIEF_MAX` characters), for the home
+        page's one-screen summary table; default the first of ``labels``.
     """
 
     number: int
@@ -79,6 +83,7 @@ class Chapter:
     headlines: tuple[str, ...]
     section: int | None = None
     labels: tuple[str, ...] = ()
+    brief: str = ""
 
     @property
     def label(self) -> str:
@@ -103,56 +108,78 @@ class Chapter:
             raise ValueError(f"labels must give one label per headline ({len(self.headlines)}); got {len(self.labels)}")
         for i, name in enumerate(self.labels):
             check_text(f"labels[{i}]", name)
+        check_instance("brief", self.brief, str, "string")
+        if len(self.brief) > BRIEF_MAX:
+            raise ValueError(f"brief must be at most {BRIEF_MAX} characters so a summary row fits one line; "
+                             f"got {len(self.brief)}: {self.brief!r}")
 
+    @property
+    def short(self) -> str:
+        """str, the first headline's label for the one-screen summary (``brief``, else the plain label)."""
+        return self.brief or (self.labels[0] if self.labels else self.headlines[0])
+
+
+#: The longest short label (a chapter's ``brief``) the home page's summary keeps on one line at 1366 px.
+BRIEF_MAX = 52
 
 #: Every chapter with key results, in book order. Adding a chapter is one line here.
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter(1, "The problem in numbers", "book/01_problem", _from("figures.problem_tables"),
             ("Young people (of 339) wanting one consistent lead professional",),
-            labels=("Young people consulted who wanted one professional to stay with them (95% interval)",)),
+            labels=("Young people consulted who wanted one professional to stay with them (95% interval)",),
+            brief="Young people wanting one professional (95% interval)"),
     Chapter(2, "Continuity", "book/02_continuity", _from("figures.continuity_tables"),
             ("Same social worker all year, for a child in care all year", "The practice's lead over England taken apart"),
             labels=("Children who keep one social worker all year: a council in England, one in London (2005), "
                     "and a practice",
-                    "Why a practice does better, in percentage points: no agency cover, fewer leavers, anything else")),
+                    "Why a practice does better, in percentage points: no agency cover, fewer leavers, anything else"),
+            brief="One worker all year: England / London / a practice"),
     Chapter(3, "What a child in care costs", "book/03_child_costs", _from("figures.costs_tables"),
             ("Practice of 100 ± 10 children: expected annual cost",),
             labels=("What placements cost a year for a practice's 100 children, with a likely range "
-                    "(2005-06 prices)",)),
+                    "(2005-06 prices)",),
+            brief="Placements for a practice's 100 children, a year"),
     Chapter(4, "What a practice costs to run", "book/04_practice_costs", _from("figures.practice_tables"),
             ("Annual running cost, default practice", "Running cost per child, default"),
             labels=("What it costs to run a practice for a year (2005-06 prices)",
-                    "Running cost per child a year, with its range (2005-06 prices)")),
+                    "Running cost per child a year, with its range (2005-06 prices)"),
+            brief="Running a practice for a year"),
     Chapter(5, "Paying a practice", "book/05_contracts", _from("figures.contracts_tables"),
             ("Block contract: chance the practice fails in a year", "Cheapest once the practice's effort responds"),
             labels=("Chance a practice paid a fixed price fails, in one year and within three: holding the placement "
                     "budget (social work only in brackets)",
                     "The contract that costs the council least once the practice tries to save, and the dearest "
-                    "(a year, 2005-06 prices)")),
+                    "(a year, 2005-06 prices)"),
+            brief="Fixed-price practice fails: 1 year; 3 (social work)"),
     Chapter(5, "Which contract wins where, and what matters most", "book/05_sensitivity",
             _from("figures.sensitivity"), ("Cut in care cost at full cost-bearing",), section=1,
             labels=("How far a practice must cut care costs before sharing them beats paying them all",)),
     Chapter(6, "Contracting for outcomes", "book/06_outcomes", _from("figures.outcomes"),
             ("Risk premium of the report's mixed contract",),
             labels=("What paying for outcomes adds to a fixed price for the practice's risk, by what it holds "
-                    "(a year, 2005-06 prices)",)),
+                    "(a year, 2005-06 prices)",),
+            brief="Outcome pay: risk premium over a fixed price, a year"),
     Chapter(7, "Lessons from abroad", "book/07_abroad", _from("figures.abroad"),
             ("Places and studies in the annex for which it reports any finding", "Ontario: growth in spending per unit"),
             labels=("Places abroad for which the report gives any finding on outcomes or cost",
-                    "Ontario: how fast spending per unit of service grew, 1998/99 to 2004/05")),
+                    "Ontario: how fast spending per unit of service grew, 1998/99 to 2004/05"),
+            brief="Places abroad with any finding on outcomes or cost"),
     Chapter(8, "Piloting and evaluation", "book/08_piloting", _from("figures.evaluation", "key_results_piloting"),
             ("The effort lift on the same worker all year", "Smallest detectable difference, same social worker all year"),
             labels=("Continuity a practice gains by trying harder, and whether nine pilots could see it",
-                    "Smallest change in continuity nine pilots could detect: against one control, and pooled")),
+                    "Smallest change in continuity nine pilots could detect: against one control, and pooled"),
+            brief="Continuity gained by effort: could pilots see it?"),
     Chapter(9, "What happened", "book/09_what_happened",
             _from("figures.evaluation", "key_results_what_happened"),
             ("Pilots that held the placement budget", "The book's predictions"),
             labels=("Pilots that held the placement budget",
-                    "The book's predictions against what happened: confirmed / contradicted / not measurable")),
+                    "The book's predictions against what happened: confirmed / contradicted / not measurable"),
+            brief="Pilots that held the placement budget"),
     Chapter(10, "What a council should do", "book/10_appraisal", _from("figures.appraisal", "key_results_appraisal"),
             ("Best buy, social work only", "Best buy, with the placement budget"),
             labels=("Best buy for a council, a practice doing social work only (2005-06 prices)",
-                    "Best buy for a council, a practice holding the placement budget (2005-06 prices)")),
+                    "Best buy for a council, a practice holding the placement budget (2005-06 prices)"),
+            brief="Best buy for a council, social work only scope"),
 )
 
 

@@ -97,6 +97,13 @@ def test_registry_rejects_bad_entries():
     assert findings.Chapter(5, "t", "book/x", lambda: None, ("a",), section=1).label == "5.1"
     with pytest.raises(TypeError, match="headlines"):
         findings.Chapter(1, "t", "book/x", lambda: None, (3,))
+    with pytest.raises(ValueError, match="brief must be at most"):
+        findings.Chapter(1, "t", "book/x", lambda: None, ("a",), brief="x" * (findings.BRIEF_MAX + 1))
+    with pytest.raises(TypeError, match="brief"):
+        findings.Chapter(1, "t", "book/x", lambda: None, ("a",), brief=3)
+    assert findings.Chapter(1, "t", "book/x", lambda: None, ("a",), labels=("plain",)).short == "plain"
+    # Every chapter the home page summarises has its own short label.
+    assert all(ch.brief for ch in findings.CHAPTERS if ch.section is None)
     bad = findings.Chapter(1, "t", "book/x", lambda: key_results([("a", "1", "b")]), ("no such result",))
     with pytest.raises(ValueError, match="no such result"):
         findings.headline_rows((bad,))
@@ -371,9 +378,18 @@ def test_home_page_agrees_with_the_built_chapters(built_book):
     """Every finding on the built home page is, cell for cell, a row of its chapter's built page."""
     parser = _Tables("swp-findings-table")
     parser.feed((HTML / "index.html").read_text(encoding="utf-8"))
-    shown = [row for table in parser.tables for row in table[1:]]
+    short = _Tables("swp-findings-short")
+    short.feed((HTML / "index.html").read_text(encoding="utf-8"))
+    # The one-screen summary comes first: each chapter's first headline under its short label, the
+    # same figure; then every finding in full.
+    assert len(short.tables) == 1 and parser.tables[0] == short.tables[0]
+    summary, *full = parser.tables
     expected = findings.headline_rows(stored=True)
     first = (expected["rank"] == 0) & ~expected["chapter"].str.contains(".", regex=False)
+    briefs = {ch.label: ch.short for ch in findings.CHAPTERS}
+    assert [[_same(c) for c in row[:3]] for row in summary[1:]] == [
+        [_same(briefs[r["chapter"]]), _same(r["Value"]), r["chapter"]] for r in expected[first].to_dict("records")]
+    shown = [row for table in full for row in table[1:]]
     expected = pd.concat([expected[first], expected[~first]]).to_dict("records")
     assert len(shown) == len(expected)
     pages = {}
@@ -412,9 +428,39 @@ def test_home_page_shows_the_chapters_headlines(book_url, offline):
     tab = _home(offline, book_url, DESKTOP, 768)
     expected = findings.headline_rows(stored=True)
     main = expected[(expected["rank"] == 0) & ~expected["chapter"].str.contains(".", regex=False)]
-    headline_table = tab.locator(".swp-findings table.swp-findings-table").first
-    rows = headline_table.locator("tbody tr")
+    briefs = {ch.label: ch.short for ch in findings.CHAPTERS}
+    # One screen: from the top of the page (theme header included) the opening sentences, the bottom
+    # line and the summary of every chapter's headline, with its link to the findings in full, all
+    # within the first 1366 x 768 viewport, nothing cut at the side.
+    said = tab.locator(".swp-opening p")
+    assert said.count() == len(findings.opening_sentences())
+    assert said.last.evaluate("e => e.classList.contains('swp-bottom-line')")
+    summary = tab.locator(".swp-findings-summary table.swp-findings-short")
+    assert summary.count() == 1
+    rows = summary.locator("tbody tr")
     assert rows.count() == len(main) == len(findings.CHAPTERS) - sum(ch.section is not None for ch in findings.CHAPTERS)
+    height = tab.evaluate("() => window.innerHeight")
+    bottom = tab.locator(".swp-findings-next").evaluate(_BOTTOM)
+    assert height == 768 and bottom <= height, f"the summary ends at {bottom:.0f} px ({bottom / height:.2f} screens)"
+    assert summary.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth + 2"), "summary cut at the side"
+    for i, r in enumerate(main.to_dict("records")):
+        cells = rows.nth(i).locator("td")
+        assert _same(cells.nth(0).inner_text()) == _same(briefs[r["chapter"]])
+        assert _same(cells.nth(1).inner_text()) == _same(r["Value"])
+        assert cells.nth(2).inner_text().strip() == r["chapter"]
+        assert cells.nth(2).locator("a").get_attribute("href").endswith(r["page"].split("/")[-1] + ".html#key-results")
+        basis = r["Rests on an assumption"]
+        assert cells.nth(3).inner_text().strip() == ("no" if basis == "data and model only" else "yes")
+        # A short label reads on one line at 1366 px (its text makes one line box).
+        lines = cells.nth(0).evaluate("e => { const r = document.createRange(); r.selectNodeContents(e); "
+                                      "return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; }")
+        assert lines == 1, f"{briefs[r['chapter']]!r} takes {lines} lines"
+    target = tab.locator(".swp-findings-next a").get_attribute("href").split("#")[1]
+    assert tab.locator(f"#{target}").count() == 1
+    # Every finding in full follows, each "yes" naming its assumption on the screen, not only on hover.
+    headline_table = tab.locator(".swp-findings-full table.swp-findings-table").first
+    rows = headline_table.locator("tbody tr")
+    assert rows.count() == len(main)
     for i, r in enumerate(main.to_dict("records")):
         cells = rows.nth(i).locator("td")
         assert _same(cells.nth(0).inner_text()) == _same(r["label"])
@@ -426,7 +472,6 @@ def test_home_page_shows_the_chapters_headlines(book_url, offline):
         if basis == "data and model only":
             assert rests == "no"
         else:
-            # "yes", and the assumption's name on the screen, not only on hover.
             assert rests.startswith("yes") and cells.nth(3).locator("abbr").get_attribute("title") == basis
             named = cells.nth(3).locator("abbr + span")
             assert _same(named.inner_text()) == _same(f": {basis}")
@@ -437,14 +482,6 @@ def test_home_page_shows_the_chapters_headlines(book_url, offline):
     more.locator("summary").click()
     assert more.locator("table tbody tr").count() == len(expected) - len(main)
     more.locator("summary").click()
-    # One screen: from the top of the page (theme header included) the opening sentences, the bottom
-    # line and the first chapter's finding, within the first 1366 x 768 viewport; the table follows.
-    said = tab.locator(".swp-opening p")
-    assert said.count() == len(findings.opening_sentences())
-    assert said.last.evaluate("e => e.classList.contains('swp-bottom-line')")
-    bottom = rows.first.evaluate(_BOTTOM)
-    height = tab.evaluate("() => window.innerHeight")
-    assert height == 768 and bottom <= height, f"the first finding ends at {bottom:.0f} px ({bottom / height:.2f} screens)"
 
 
 @pytest.mark.browser
@@ -452,15 +489,17 @@ def test_home_page_reads_on_a_phone(book_url, offline):
     """At 390 x 844 nothing scrolls sideways, and the bottom line starts on the first screen."""
     tab = _home(offline, book_url, PHONE, 844)
     assert tab.evaluate("() => document.documentElement.scrollWidth") <= PHONE
-    first = tab.locator(".swp-findings table.swp-findings-table tbody tr").first
+    first = tab.locator(".swp-findings table.swp-findings-short tbody tr").first
     box = first.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE, box
     line = tab.locator(".swp-opening .swp-bottom-line")
     top = line.evaluate("e => e.getBoundingClientRect().top + window.scrollY")
     assert top <= tab.evaluate("() => window.innerHeight"), "the bottom line starts below the first screen"
-    # Its figure and chapter share a line: a finding reads as one short block.
-    figure, chapter = (first.locator("td").nth(i).bounding_box() for i in (1, 2))
-    assert abs(figure["y"] - chapter["y"]) < figure["height"], (figure, chapter)
+    # Its chapter and whether it rests on an assumption share a line under its figure: a finding
+    # reads as one short block.
+    figure, chapter, rests = (first.locator("td").nth(i).bounding_box() for i in (1, 2, 3))
+    assert chapter["y"] >= figure["y"] + figure["height"] - 1, (figure, chapter)
+    assert abs(rests["y"] - chapter["y"]) < chapter["height"], (chapter, rests)
     assert not tab.errors and not offline.blocked
 
 
