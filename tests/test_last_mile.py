@@ -440,3 +440,72 @@ def test_build_time_drawings_wrap_long_labels_instead_of_cutting_them():
     assert "<tspan" not in vlc.vegalite_to_svg(static.desktop_spec({**spec, "encoding": {
         "y": {"field": "group", "type": "nominal"}, "x": {"field": "cost", "type": "quantitative"}},
         "datasets": {"d": [{"group": "Short", "cost": 1}]}}), vl_version=_vega_lite_version())
+
+
+# ---------------------------------------------------------------- 9. tables as CSV
+
+_CSV_TABLE = """<meta name="swp-price-year" content="{year}">
+<table class="swp-table"><caption>{caption}</caption>
+<thead><tr><th>Contract</th><th>Council cost</th><th>Range</th><th>Chance (95% interval)</th>
+<th>Effect</th><th>Seed</th><th>Note</th></tr></thead>
+<tbody>
+<tr><th>Block</th><td>\u2212\u2060£37,566</td><td>£386k to £704k</td><td>80% (75.4-83.9%)</td>
+<td>+£134 (± £5)</td><td>2007</td><td>as reported</td></tr>
+<tr><th>Capitation, flat rate</th><td>£4.284m</td><td>£50,000-£54,000</td><td>4.1%</td><td>−£11k (± £227)</td>
+<td>2008</td><td>—</td></tr>
+<tr><th>Cost and volume, 50% shared</th><td>—</td><td>£0 to £0</td><td>0%</td><td>£0 (± £0)</td><td>2009</td>
+<td>assumed</td></tr>
+</tbody></table>"""
+
+
+def _table_csv(browser, caption: str = "Costs (£ a year)", year: str = "2005-06") -> list[dict[str, str]]:
+    import csv
+    import io
+
+    tab = browser.new_page()
+    try:
+        tab.set_content("<!DOCTYPE html><html><head></head><body>"
+                        + _CSV_TABLE.format(year=year, caption=caption) + "</body></html>")
+        tab.add_script_tag(path=str(ROOT / "_static" / "swp-book.js"))
+        text = tab.evaluate("() => window.swpTableCsv(document.querySelector('table'))")
+    finally:
+        tab.close()
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.mark.browser
+def test_table_csv_gives_numbers_with_units_and_bounds_beside_the_words(browser):
+    from swp_models.tables import PRICE_YEAR
+
+    py = PRICE_YEAR.replace("-", "_")
+    rows = _table_csv(browser, year=PRICE_YEAR)
+    assert list(rows[0]) == [
+        "contract", "council_cost", f"council_cost_gbp_{py}", "range", f"range_low_gbp_{py}",
+        f"range_high_gbp_{py}", "chance_95_pct_interval", "chance_95_pct_interval_pct",
+        "chance_95_pct_interval_low_pct", "chance_95_pct_interval_high_pct", "effect", f"effect_gbp_{py}",
+        f"effect_low_gbp_{py}", f"effect_high_gbp_{py}", "seed", "note"]
+    first, second, third = rows
+    assert first["council_cost"] == "\u2212\u2060£37,566" and first[f"council_cost_gbp_{py}"] == "-37566"
+    assert second[f"council_cost_gbp_{py}"] == "4284000" and third[f"council_cost_gbp_{py}"] == ""
+    assert (first[f"range_low_gbp_{py}"], first[f"range_high_gbp_{py}"]) == ("386000", "704000")
+    assert (second[f"range_low_gbp_{py}"], second[f"range_high_gbp_{py}"]) == ("50000", "54000")
+    assert (first["chance_95_pct_interval_pct"], first["chance_95_pct_interval_low_pct"],
+            first["chance_95_pct_interval_high_pct"]) == ("80", "75.4", "83.9")
+    assert second["chance_95_pct_interval_low_pct"] == ""
+    assert (first[f"effect_gbp_{py}"], first[f"effect_low_gbp_{py}"], first[f"effect_high_gbp_{py}"]) == \
+        ("134", "129", "139")
+    assert (second[f"effect_gbp_{py}"], second[f"effect_low_gbp_{py}"]) == ("-11000", "-11227")
+    assert [r["seed"] for r in rows] == ["2007", "2008", "2009"]  # plain numbers: no second column
+
+
+@pytest.mark.browser
+def test_table_csv_names_the_price_year_its_caption_gives(browser):
+    assert "range_low_gbp_2012_13" in _table_csv(browser, caption="Costs (£, 2012-13 prices)")[0]
+    assert "range_low_gbp_cash" in _table_csv(browser, caption="Net present cost (£, the year's prices)")[0]
+
+
+def test_built_pages_carry_the_price_year_their_table_downloads_name(built_book):
+    from swp_models.tables import PRICE_YEAR
+
+    page = (built_book / "book" / "05_contracts.html").read_text(encoding="utf-8")
+    assert f'<meta name="swp-price-year" content="{PRICE_YEAR}">' in page
