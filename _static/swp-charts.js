@@ -494,8 +494,63 @@
     var s = String(v);
     return /[",\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
   }
-  function toCsv(rows, cols) {
-    return [cols.map(csvCell).join(",")].concat(rows.map(function (r) {
+  // The unit of each field a chart draws on a quantitative axis, read from the axis's title and format:
+  // "£ thousand, 2005-06 prices" gives gbp_thousand_2005_06, "(%)" pct, a "%" format share (0-1).
+  // A field drawn as the end of a bar or band (x2, y2) takes the unit of its start.
+  var PAIRED = { x2: "x", y2: "y", theta2: "theta", radius2: "radius" };
+  function unitOfTitle(title, format) {
+    var t = (Array.isArray(title) ? title.join(" ") : String(title || "")).toLowerCase();
+    var f = String(format || "");
+    if (/%/.test(f)) { return "share"; }
+    if (t.indexOf("\u00a3") >= 0) {
+      var scale = /\u00a3\s*(thousand|k\b)|\u00a3[\d.,]*k\b|thousand/.test(t) ? "_thousand"
+        : /\u00a3\s*(million|m\b)|\u00a3[\d.,]*m\b|million/.test(t) ? "_million" : "";
+      var m = /(\d{4}(?:[-\u2013\/]\d{2,4})?) prices/.exec(t);
+      var meta = document.querySelector('meta[name="swp-price-year"]');
+      var year = m ? m[1] : /the year's prices|cash/.test(t) ? "cash" : meta ? meta.getAttribute("content") : "";
+      return "gbp" + scale + (year ? "_" + year.replace(/[^0-9a-z]+/g, "_") : "");
+    }
+    if (/percentage points|\(points\)|\bpts\b/.test(t)) { return "points"; }
+    if (/%|per cent/.test(t)) { return "pct"; }
+    var time = /\((years?|months?|weeks?|days?)\b/.exec(t) || /^(years|months|weeks|days)\b/.exec(t);
+    return time ? time[1].replace(/s?$/, "s") : "";
+  }
+  function fieldUnits(spec) {
+    var units = {}, ends = {};
+    walk(spec, function (n) {
+      var enc = n.encoding;
+      if (!enc || typeof enc !== "object" || Array.isArray(enc)) { return; }
+      Object.keys(enc).forEach(function (ch) {
+        var e = enc[ch];
+        if (!e || typeof e !== "object" || typeof e.field !== "string") { return; }
+        if (PAIRED[ch]) { ends[e.field] = enc[PAIRED[ch]]; return; }
+        if (e.type !== "quantitative") { return; }
+        var axis = e.axis && typeof e.axis === "object" ? e.axis : {};
+        var unit = unitOfTitle(e.title !== undefined ? e.title : axis.title, axis.format || e.format);
+        // A field drawn in two units (panels of one chart) keeps its bare name.
+        if (unit && !(e.field in units)) { units[e.field] = unit; }
+        else if (e.field in units && units[e.field] !== unit) { units[e.field] = ""; }
+      });
+    });
+    Object.keys(ends).forEach(function (f) {
+      var start = ends[f];
+      if (!(f in units) && start && typeof start.field === "string" && units[start.field]) { units[f] = units[start.field]; }
+    });
+    return units;
+  }
+  // A column's name in a download: the field's name, then its unit when the field's name lacks it.
+  function csvName(col, units) {
+    var unit = units && units[col];
+    if (!unit) { return col; }
+    var bare = col.replace(/_(k|m|pct|gbp)$/, "");
+    return col.slice(-unit.length) === unit ? col : bare + "_" + unit;
+  }
+  window.swpCsvColumns = function (spec, cols) {
+    var units = fieldUnits(spec);
+    return cols.map(function (c) { return csvName(c, units); });
+  };
+  function toCsv(rows, cols, units) {
+    return [cols.map(function (c) { return csvCell(csvName(c, units)); }).join(",")].concat(rows.map(function (r) {
       return cols.map(function (c) { return csvCell(r[c]); }).join(",");
     })).join("\n") + "\n";
   }
@@ -541,10 +596,11 @@
           }
         });
       }
+      var units = fieldUnits(chart.spec);
       sets.forEach(function (d, k) {
         var cols = columnsOf(d.rows);
         var name = pageStem() + "-chart-" + (n + 1) + (k ? "-" + (k + 1) : "") + ".csv";
-        var link = window.swpCsvLink(toCsv(d.rows, cols), name,
+        var link = window.swpCsvLink(toCsv(d.rows, cols, units), name,
           "Download the data (CSV, " + d.rows.length + " rows)");
         var para = document.createElement("p");
         para.appendChild(link);

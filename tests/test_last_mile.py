@@ -509,3 +509,38 @@ def test_built_pages_carry_the_price_year_their_table_downloads_name(built_book)
 
     page = (built_book / "book" / "05_contracts.html").read_text(encoding="utf-8")
     assert f'<meta name="swp-price-year" content="{PRICE_YEAR}">' in page
+
+
+@pytest.mark.browser
+def test_chart_csv_columns_name_their_units_from_the_axes(browser):
+    from swp_models.tables import PRICE_YEAR
+
+    py = PRICE_YEAR.replace("-", "_")
+    spec = {"layer": [
+        {"mark": "bar", "encoding": {
+            "y": {"field": "contract", "type": "nominal"},
+            "x": {"field": "low", "type": "quantitative", "title": "Practice's surplus (£ a year)"},
+            "x2": {"field": "high"}}},
+        {"mark": "point", "encoding": {
+            "x": {"field": "cost_k", "type": "quantitative",
+                  "axis": {"title": "Cost of a child (£ thousand, 2012-13 prices)"}}}},
+        {"mark": "point", "encoding": {
+            "x": {"field": "share", "type": "quantitative", "title": "Share", "axis": {"format": "%"}},
+            "y": {"field": "turnover", "type": "quantitative", "title": "Turnover (% a year)"},
+            "size": {"field": "pts", "type": "quantitative", "title": "Detectable difference (percentage points)"},
+            "color": {"field": "years", "type": "quantitative", "title": "Years since entering care"}}},
+        {"mark": "point", "encoding": {"x": {"field": "value", "type": "quantitative", "title": "£m"},
+                                        "y": {"field": "other", "type": "quantitative", "title": "Result"}}},
+        {"mark": "point", "encoding": {"x": {"field": "value", "type": "quantitative", "title": "(%)"}}},
+    ]}
+    cols = ["contract", "low", "high", "cost_k", "share", "turnover", "pts", "years", "value", "other"]
+    tab = browser.new_page()
+    try:
+        tab.set_content(f'<!DOCTYPE html><html><head><meta name="swp-price-year" content="{PRICE_YEAR}"></head>'
+                        "<body></body></html>")
+        tab.add_script_tag(path=str(ROOT / "_static" / "swp-charts.js"))
+        named = tab.evaluate("([spec, cols]) => window.swpCsvColumns(spec, cols)", [spec, cols])
+    finally:
+        tab.close()
+    assert named == ["contract", f"low_gbp_{py}", f"high_gbp_{py}", "cost_gbp_thousand_2012_13", "share",
+                     "turnover_pct", "pts_points", "years", "value", "other"]

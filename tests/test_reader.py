@@ -532,7 +532,7 @@ def test_every_chart_has_a_description_and_its_data(page, book_url, offline):
     with tab.expect_download() as dl:
         link.click()
     assert dl.value.suggested_filename.endswith("key-results.csv")
-    assert Path(dl.value.path()).read_text(encoding="utf-8").startswith("Result,Value,")
+    assert Path(dl.value.path()).read_text(encoding="utf-8").startswith("result,value,")
     assert not offline.blocked
 
 
