@@ -544,3 +544,83 @@ def test_chart_csv_columns_name_their_units_from_the_axes(browser):
         tab.close()
     assert named == ["contract", f"low_gbp_{py}", f"high_gbp_{py}", "cost_gbp_thousand_2012_13", "share",
                      "turnover_pct", "pts_points", "years", "value", "other"]
+
+
+# ---------------------------------------------------------------- 9. drawings for a phone, scripts off
+
+def _drawings():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    import swp_static_charts
+
+    return swp_static_charts
+
+
+def test_a_phone_gets_its_own_drawing_with_panels_stacked_and_no_wider_than_its_column(tmp_path):
+    drawings = _drawings()
+    rows = [{"group": g, "kind": k, "cost": c} for g, c in (("No additional needs", 33.0), ("EBD", 52.0))
+            for k in ("a", "b")]
+    panel = {"mark": "bar", "width": 360, "height": 120,
+             "encoding": {"y": {"field": "group", "type": "nominal"},
+                          "x": {"field": "cost", "type": "quantitative", "title": "£ thousand"},
+                          "color": {"field": "kind", "type": "nominal"}}}
+    spec = {"data": {"values": rows}, "hconcat": [panel, panel], "title": {"text": "Two panels side by side"}}
+    phone = drawings.phone_spec(spec)
+    assert "hconcat" not in phone and len(phone["vconcat"]) == 2
+    assert phone["config"]["legend"]["columns"] == 1
+    svg = drawings.chart_svg(spec, tmp_path, phone=True)
+    assert drawings.svg_width(svg) <= drawings.PHONE_WIDTH + 1
+    assert drawings.svg_width(drawings.chart_svg(spec, tmp_path)) > drawings.PHONE_WIDTH * 1.5
+    body = drawings.with_drawings(charts._renderer(spec)["text/html"], tmp_path)
+    assert body.count('<div class="swp-drawing-wide">') == 1 and body.count('<div class="swp-drawing-phone">') == 1
+    css = (ROOT / "_static" / "swp.css").read_text(encoding="utf-8")
+    assert ".swp-chart .swp-drawing-phone { display: none; }" in css
+    assert f"(max-width: {drawings.PHONE_BREAK - 0.02}px)" in css
+    with pytest.raises(ValueError, match="svg must declare its width"):
+        drawings.svg_width("<svg></svg>")
+
+
+def test_a_phone_drawing_keeps_its_own_ids():
+    drawings = _drawings()
+    spec = {"data": {"values": [{"x": i, "y": i * i} for i in range(5)]}, "mark": {"type": "line", "clip": True},
+            "encoding": {"x": {"field": "x", "type": "quantitative", "scale": {"domain": [0, 2]}},
+                         "y": {"field": "y", "type": "quantitative"}}}
+    wide, phone = drawings._svg(drawings.desktop_spec(spec)), drawings._phone_svg(spec, "abc")
+    ids = set(re.findall(r'\sid="([^"]+)"', wide))
+    assert ids, "the clipped line's drawing declares a clip path"
+    assert not ids & set(re.findall(r'\sid="([^"]+)"', phone))
+    assert all(f"url(#{i})" not in phone for i in ids)
+
+
+def test_build_time_drawings_merge_a_fields_legends_across_channels():
+    drawings = _drawings()
+    spec = {"data": {"values": [{"x": 1, "y": 2, "s": "a"}, {"x": 2, "y": 3, "s": "b"}]}, "mark": "line",
+            "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"},
+                         "color": {"field": "s", "type": "nominal"},
+                         "strokeDash": {"field": "s", "type": "nominal", "legend": None},
+                         "shape": {"field": "other", "type": "nominal", "legend": None}}}
+    for out in (drawings.desktop_spec(spec), drawings.phone_spec(spec)):
+        enc = out["encoding"]
+        assert "labelExpr" in enc["strokeDash"]["legend"], "the dash's legend merges with the colour's"
+        assert enc["shape"]["legend"] is None, "a field with no legend on any channel keeps none"
+    assert spec["encoding"]["strokeDash"]["legend"] is None, "the spec given is not changed"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page", ["book/04_practice_costs.html", "book/05_contracts.html"])
+def test_with_scripts_off_a_phone_draws_chart_text_at_a_legible_size(page, book_url, offline):
+    offline.context.close()
+    offline.context = offline.context.browser.new_context(viewport={"width": PHONE, "height": 900},
+                                                          java_script_enabled=False)
+    offline.context.route("**/*", offline._route)
+    tab = offline.new_page()
+    tab.goto(f"{book_url}/{page}", wait_until="load")
+    sizes = tab.evaluate("""() => Array.from(document.querySelectorAll('.swp-chart-static svg')).filter(
+        s => s.getBoundingClientRect().width > 0).map(s => {
+          const scale = s.getBoundingClientRect().width / parseFloat(s.getAttribute('width'));
+          const px = Array.from(s.querySelectorAll('text')).map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+          return Math.min(...px);
+        })""")
+    assert sizes, f"no drawing shown on {page}"
+    assert min(sizes) >= 10.5, f"drawn text as small as {min(sizes):.1f} px on {page}"
