@@ -78,13 +78,7 @@ def desktop_spec(spec: dict[str, Any], width: int = COLUMN_WIDTH) -> dict[str, A
     def chars(size: float) -> int:
         return max(16, int((width - 16) // (size * 0.66)))
 
-    def walk(node: Any) -> None:
-        if isinstance(node, list):
-            for item in node:
-                walk(item)
-            return
-        if not isinstance(node, dict):
-            return
+    for node in _nodes(out):
         title = node.get("title")
         if isinstance(title, dict):
             if "text" in title:
@@ -97,10 +91,6 @@ def desktop_spec(spec: dict[str, Any], width: int = COLUMN_WIDTH) -> dict[str, A
         if isinstance(label_limit, (int, float)) and not isinstance(label_limit, bool) \
                 and (label_limit == 0 or label_limit > limit):
             node["labelLimit"] = limit
-        for value in list(node.values()):
-            walk(value)
-
-    walk(out)
     config = out.setdefault("config", {})
     config.setdefault("axis", {})["labelLimit"] = limit
     config.setdefault("legend", {})["labelLimit"] = max(90, width * 6 // 10)

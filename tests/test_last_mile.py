@@ -610,11 +610,9 @@ def test_build_time_drawings_merge_a_fields_legends_across_channels():
 @pytest.mark.browser
 @pytest.mark.parametrize("page", ["book/04_practice_costs.html", "book/05_contracts.html"])
 def test_with_scripts_off_a_phone_draws_chart_text_at_a_legible_size(page, book_url, offline):
-    offline.context.close()
-    offline.context = offline.context.browser.new_context(viewport={"width": PHONE, "height": 900},
-                                                          java_script_enabled=False)
-    offline.context.route("**/*", offline._route)
-    tab = offline.new_page()
+    from test_reader import scripts_off
+
+    tab = scripts_off(offline, PHONE)
     tab.goto(f"{book_url}/{page}", wait_until="load")
     sizes = tab.evaluate("""() => Array.from(document.querySelectorAll('.swp-chart-static svg')).filter(
         s => s.getBoundingClientRect().width > 0).map(s => {

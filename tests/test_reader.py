@@ -294,17 +294,22 @@ def test_no_chart_scrolls_sideways_on_a_desktop(page, book_url, offline):
     assert not wide, f"{page} at {DESKTOP} px: charts wider than the column: {wide}"
 
 
+def scripts_off(offline, width: int):
+    """A page of ``offline``'s browser, ``width`` px wide, that runs no scripts (still offline)."""
+    offline.context.close()
+    offline.context = offline.context.browser.new_context(viewport={"width": width, "height": 900},
+                                                          java_script_enabled=False)
+    offline.context.route("**/*", offline._route)
+    return offline.new_page()
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("page", CHART_PAGES)
 @pytest.mark.parametrize("width", [PHONE, DESKTOP])
 def test_every_chart_is_drawn_before_any_script_runs(page, width, book_url, offline):
     """A reader whose browser runs no scripts (or before they run) sees each chart's build-time drawing,
     with its data marks, labelled, and inside the column."""
-    offline.context.close()
-    offline.context = offline.context.browser.new_context(viewport={"width": width, "height": 900},
-                                                          java_script_enabled=False)
-    offline.context.route("**/*", offline._route)
-    tab = offline.new_page()
+    tab = scripts_off(offline, width)
     tab.goto(f"{book_url}/{page}", wait_until="load")
     charts_ = tab.locator(".swp-chart")
     assert charts_.count() > 0
