@@ -51,21 +51,38 @@ DEFERRED_SCRIPTS = ("vega-bundle.js", "swp-charts.js")
 
 
 def _wrap(text: Any, max_chars: int) -> Any:
-    """A title or subtitle broken into lines of at most ``max_chars`` (as ``wrapText`` in the script)."""
+    """A title or subtitle broken into lines of at most ``max_chars`` (as ``wrapText`` in the script): a
+    short tail of a wrapped line is carried on to the start of the next line rather than left alone."""
     lines: list[Any] = []
-    for t in text if isinstance(text, list) else [text]:
-        if not isinstance(t, str) or len(t) <= max_chars:
+    given = text if isinstance(text, list) else [text]
+    carry = ""
+    for k, t in enumerate(given):
+        if not isinstance(t, str):
+            lines += [carry] if carry else []
+            carry = ""
             lines.append(t)
             continue
+        if carry:
+            t, carry = carry + " " + t, ""
+        if len(t) <= max_chars:
+            lines.append(t)
+            continue
+        pieces: list[str] = []
         line = ""
         for word in t.split(" "):
             if line and len(line + " " + word) > max_chars:
-                lines.append(line)
+                pieces.append(line)
                 line = word
             else:
                 line = line + " " + word if line else word
         if line:
-            lines.append(line)
+            pieces.append(line)
+        if len(pieces) > 1 and k + 1 < len(given) and isinstance(given[k + 1], str) \
+                and len(pieces[-1]) < max(8, max_chars / 5):
+            carry = pieces.pop()
+        lines += pieces
+    if carry:
+        lines.append(carry)
     return lines[0] if len(lines) == 1 else lines
 
 
@@ -233,7 +250,7 @@ def wrap_labels(spec: dict[str, Any], width: int, limit: int) -> None:
     axis_chars = max(12, int(limit / _TEXT_PX))
     legend_chars = max(14, int((width - 110 if narrow else width * 0.6) / _TEXT_PX))
     text_chars = max(14, int(width * (0.4 if narrow else 0.5) / _TEXT_PX))
-    _merge_legends(spec)
+    _merge_legends(spec, values)
 
     def visit(node: Any, sizer: dict | None, in_layer: bool) -> None:
         if isinstance(node, list):
@@ -297,12 +314,15 @@ def wrap_labels(spec: dict[str, Any], width: int, limit: int) -> None:
     visit(spec, spec, False)
 
 
-def _merge_legends(spec: dict[str, Any]) -> None:
+def _merge_legends(spec: dict[str, Any], values: Any) -> None:
     """A field whose legend is off on one channel (a line's dash) but on on another (its colour) loses the
     off switch, so the two merge into one legend that wraps, without Vega-Lite's warning of conflicting
-    legends (as ``wrapLabels`` in ``_static/swp-charts.js`` does)."""
+    legends; channels ordering a field by the same list of its categories (a colour and a shape, which
+    Vega-Lite would draw as two legends) take that list as their domain, and merge (as ``wrapLabels`` in
+    ``_static/swp-charts.js`` does). ``values(field)`` gives the field's values in the chart's data."""
     off: list[dict] = []
     on: set[str] = set()
+    ordered: dict[str, list[dict]] = {}
 
     def scan(node: Any) -> None:
         if isinstance(node, list):
@@ -320,6 +340,9 @@ def _merge_legends(spec: dict[str, Any]) -> None:
                         off.append(c)
                     else:
                         on.add(str(c.get("field")))
+                    scale = c.get("scale") if isinstance(c.get("scale"), dict) else {}
+                    if isinstance(c.get("sort"), list) and not scale.get("domain"):
+                        ordered.setdefault(str(c.get("field")), []).append(c)
         for key, value in node.items():
             if key not in ("data", "datasets"):
                 scan(value)
@@ -328,6 +351,13 @@ def _merge_legends(spec: dict[str, Any]) -> None:
     for c in off:
         if str(c.get("field")) in on:
             del c["legend"]
+    for field, cs in ordered.items():
+        order = cs[0]["sort"]
+        listed = {str(v) for v in order}
+        if len(cs) < 2 or any(c["sort"] != order for c in cs) or any(v not in listed for v in values(field)):
+            continue
+        for c in cs:
+            c["scale"] = {**(c.get("scale") or {}), "domain": c.pop("sort")}
 
 
 def _as_list(x: Any) -> list:

@@ -321,10 +321,13 @@ def test_the_home_page_numbers_a_section_page_as_its_own_page_does(built_book):
 @pytest.mark.browser
 def test_radio_groups_are_named_and_header_buttons_show_focus(book_url, offline):
     tab = _open(offline, f"{book_url}/book/02_continuity.html", DESKTOP)
-    groups = tab.locator(".swp-chart [role=radiogroup]")
+    groups = tab.locator(".swp-chart fieldset.swp-radio-group")
     assert groups.count() >= 2
+    assert tab.locator(".swp-chart .vega-bind-radio").count() == groups.count(), "a radio group outside a fieldset"
     for i in range(groups.count()):
-        assert groups.nth(i).get_attribute("aria-label").strip()
+        legend = groups.nth(i).locator(":scope > legend")
+        assert legend.inner_text().strip() and groups.nth(i).locator("input[type=radio]").count() >= 2
+        assert legend.is_visible()
     button = tab.locator(".article-header-buttons .dropdown-toggle").first
     button.focus()
     tab.keyboard.press("Shift+Tab")
@@ -622,3 +625,54 @@ def test_with_scripts_off_a_phone_draws_chart_text_at_a_legible_size(page, book_
         })""")
     assert sizes, f"no drawing shown on {page}"
     assert min(sizes) >= 10.5, f"drawn text as small as {min(sizes):.1f} px on {page}"
+
+
+def test_a_wrapped_subtitle_leaves_no_word_standing_alone():
+    drawings = _drawings()
+    lines = drawings._wrap(["Bottom: four hand-offs make five workers certain; with 0 or 1",
+                            "hand-off the chance stays below 5%, so those lines run along the axis."], 58)
+    assert len(lines) == 3 and "1 hand-off the chance" in lines[1]
+    assert all(8 <= len(line) <= 58 for line in lines), lines
+    assert drawings._wrap("short", 58) == "short" and drawings._wrap(["a b", "c"], 58) == ["a b", "c"]
+
+
+def test_build_time_drawings_draw_one_legend_for_a_field_on_colour_and_shape():
+    drawings = _drawings()
+    order = ["Costs fixed", "With effort"]
+    spec = {"data": {"values": [{"x": 1, "v": "With effort"}, {"x": 2, "v": "Costs fixed"}]},
+            "mark": {"type": "point", "filled": True},
+            "encoding": {"x": {"field": "x", "type": "quantitative"},
+                         "color": {"field": "v", "type": "nominal", "sort": order},
+                         "shape": {"field": "v", "type": "nominal", "sort": order}}}
+    out = drawings.desktop_spec(spec)
+    assert out["encoding"]["color"]["scale"]["domain"] == order and "sort" not in out["encoding"]["shape"]
+    assert drawings._svg(out).count('class="mark-group role-legend"') == 1
+    # a value the list lacks: the order stays a sort (a domain would drop the value)
+    spec["data"]["values"].append({"x": 3, "v": "Other"})
+    assert drawings.desktop_spec(spec)["encoding"]["color"]["sort"] == order
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_every_stop_of_the_keyboard_on_chapter_2_is_seen(width, book_url, offline):
+    """Tabbing through chapter 2, each element that takes focus is on screen with a visible focus ring (a
+    disclosure whose box is empty shows the ring on its visible toggle); none is hidden."""
+    tab = _open(offline, f"{book_url}/book/02_continuity.html", width)
+    unseen = []
+    for _ in range(400):
+        tab.keyboard.press("Tab")
+        stop = tab.evaluate("""() => {
+          const e = document.activeElement;
+          if (e === document.body) return null;
+          const shown = el => { const r = el.getBoundingClientRect(), cs = getComputedStyle(el);
+            return r.width > 0 && r.height > 0 && cs.visibility === 'visible' ? cs : null; };
+          const ring = cs => cs && (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0 || cs.boxShadow !== 'none');
+          const own = shown(e), toggle = e.tagName === 'SUMMARY' ? e.querySelector('.toctree-toggle') : null;
+          const seen = own ? ring(own) : toggle && ring(shown(toggle));
+          return {seen: Boolean(seen), what: e.tagName + ' ' + (e.getAttribute('aria-label') || e.innerText || '').slice(0, 40)};
+        }""")
+        if stop is None:
+            break
+        if not stop["seen"]:
+            unseen.append(stop["what"])
+    assert not unseen, f"keyboard stops with no visible box or focus ring at {width} px: {unseen[:8]}"

@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from ..validation import check_instance, check_integer
 
-__all__ = ["APP_TABS", "TAB_CHAPTERS", "app", "open_link", "scenario_query"]
+__all__ = ["APP_TABS", "BOOK_URL", "MAX_QUERY", "TAB_CHAPTERS", "app", "open_link", "scenario_query"]
 
 #: The app's tabs in order, each a title and the name of the module of :mod:`swp_models.explore`
 #: whose ``explorer()`` fills it.
@@ -39,7 +39,7 @@ APP_TABS: tuple[tuple[str, str], ...] = (
     ("Piloting", "evaluation"),
 )
 
-#: Each tab's chapter: the words its link shows and the page of the built book it opens.
+#: For each tab, the words of its chapter's link and the page of the built book that link opens.
 TAB_CHAPTERS: dict[str, tuple[str, str]] = {
     "continuity": ("Chapter 2: continuity of care", "02_continuity"),
     "costs": ("Chapter 3: what a child in care costs", "03_child_costs"),
@@ -52,7 +52,7 @@ TAB_CHAPTERS: dict[str, tuple[str, str]] = {
 
 #: The built book, relative to the repository (written by ``make book``).
 _BOOK = Path(__file__).resolve().parents[2] / "_build" / "html"
-#: Where ``make explorer`` serves that folder, relative to the app's own address.
+#: Where ``make explorer`` serves the built book, relative to the app's own address.
 BOOK_URL = "voila/files/_build/html/"
 #: The longest query :func:`open_link` reads (a link holds a few dozen short settings).
 MAX_QUERY = 4000
