@@ -191,6 +191,8 @@ def phone_spec(spec: dict[str, Any], ratio: float = 1.0) -> dict[str, Any]:
     _stack_panels(out)
     _fewer_columns(out, ratio * PHONE_WIDTH / COLUMN_WIDTH)
     _narrower(out, ratio)
+    # Room at the left for axis labels set in the reader's font, which may run wider than the build's.
+    out.setdefault("padding", {"left": 12, "right": 5, "top": 5, "bottom": 5})
     return desktop_spec(out, PHONE_WIDTH)
 
 
@@ -400,14 +402,15 @@ def _phone_svg(spec: dict[str, Any], key: str) -> str:
 
 def chart_svg(spec: dict[str, Any], cache: Path | None = None, phone: bool = False) -> str:
     """The chart drawn to SVG for the desktop column (or, with ``phone``, a phone's), from ``cache``
-    when it was drawn before."""
-    text = json.dumps(spec, sort_keys=True)
-    width = PHONE_WIDTH if phone else COLUMN_WIDTH
-    key = hashlib.sha256((text + str(width) + ("phone" if phone else "")).encode()).hexdigest()[:20]
+    when the same layout was drawn before (the cache is keyed by the spec as laid out for that width,
+    so a change in the layout's code draws the chart again)."""
+    drawn = phone_spec(spec) if phone else desktop_spec(spec)
+    text = json.dumps(drawn, sort_keys=True) + ("phone" if phone else "")
+    key = hashlib.sha256(text.encode()).hexdigest()[:20]
     hit = cache / f"{key}.svg" if cache is not None else None
     if hit is not None and hit.is_file():
         return hit.read_text(encoding="utf-8")
-    svg = _phone_svg(spec, key[:8]) if phone else _svg(desktop_spec(spec))
+    svg = _phone_svg(spec, key[:8]) if phone else _svg(drawn)
     if hit is not None:
         hit.parent.mkdir(parents=True, exist_ok=True)
         hit.write_text(svg, encoding="utf-8")
