@@ -116,6 +116,9 @@ def desktop_spec(spec: dict[str, Any], width: int = COLUMN_WIDTH) -> dict[str, A
     wrap_labels(out, width, limit)
     config["axis"].setdefault("labelOverlap", "greedy")
     config["axis"]["labelSeparation"] = max(config["axis"].get("labelSeparation", 0), 6)
+    # A drawing's text is set in the reader's font, which may run wider than the build's: entries of a
+    # legend in a row keep room between them.
+    config["legend"]["columnPadding"] = max(config["legend"].get("columnPadding", 0), 24)
     if width < _NARROW:
         config.setdefault("axisX", {}).setdefault("tickCount", 4)
     return out
