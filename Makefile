@@ -95,11 +95,13 @@ notebooks: $(INSTALLED)
 	$(PY) scripts/refresh_notebooks.py book/*.ipynb
 
 # The live explorers of every modelling chapter as a web app on this machine (Voila), with
-# EXPLORER_POOL kernels kept running the app ahead of visitors (see README: "Hosting the explorers").
+# EXPLORER_POOL kernels kept running the app ahead of visitors (see README: "Hosting the explorers"),
+# and the built book beside it (voila/files/_build/html/), which each tab links to.
 EXPLORER_POOL ?= 2
 explorer: $(INSTALLED)
 	JUPYTER_PATH=$(CURDIR)/apps/jupyter $(VENV)/bin/voila apps/explorer.ipynb --template=swp --port=8866 \
-	  --no-browser --Voila.ip=127.0.0.1 --preheat_kernel=True --pool_size=$(EXPLORER_POOL)
+	  --no-browser --Voila.ip=127.0.0.1 --preheat_kernel=True --pool_size=$(EXPLORER_POOL) \
+	  --Voila.root_dir=$(CURDIR) --VoilaConfiguration.file_allowlist="['_build/html/.*']"
 
 # The chapters as live notebooks in JupyterLab, where each modelling chapter's explorer runs.
 lab: $(INSTALLED)

@@ -126,6 +126,10 @@ def _light_body(app, pagename, templatename, context, doctree):
     body = context.get("body")
     if body:
         context["body"] = _WIDGET_STATE.sub("", body)
+    # The price year of the book's money, for the tables' CSV downloads (_static/swp-book.js).
+    from swp_models.tables import PRICE_YEAR
+
+    context["metatags"] = context.get("metatags", "") + f'\n<meta name="swp-price-year" content="{PRICE_YEAR}">'
 
 
 def _colophon(app, pagename, templatename, context, doctree):

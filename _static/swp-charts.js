@@ -68,17 +68,25 @@
     });
   }
   // Break a title or subtitle into lines no wider than the column (Vega titles do not wrap).
+  // A short tail of a wrapped line ("... with 0 or" / "1") is carried on to the start of the next
+  // line rather than left standing alone.
   function wrapText(text, maxChars) {
-    var lines = [];
-    (Array.isArray(text) ? text : [text]).forEach(function (t) {
-      if (typeof t !== "string" || t.length <= maxChars) { lines.push(t); return; }
-      var line = "";
+    var lines = [], carry = "", input = Array.isArray(text) ? text : [text];
+    input.forEach(function (t, k) {
+      if (typeof t !== "string") { if (carry) { lines.push(carry); carry = ""; } lines.push(t); return; }
+      if (carry) { t = carry + " " + t; carry = ""; }
+      if (t.length <= maxChars) { lines.push(t); return; }
+      var pieces = [], line = "";
       t.split(" ").forEach(function (word) {
-        if (line && (line + " " + word).length > maxChars) { lines.push(line); line = word; }
+        if (line && (line + " " + word).length > maxChars) { pieces.push(line); line = word; }
         else { line = line ? line + " " + word : word; }
       });
-      if (line) { lines.push(line); }
+      if (line) { pieces.push(line); }
+      if (pieces.length > 1 && typeof input[k + 1] === "string" &&
+          pieces[pieces.length - 1].length < Math.max(8, maxChars / 5)) { carry = pieces.pop(); }
+      lines = lines.concat(pieces);
     });
+    if (carry) { lines.push(carry); }
     return lines.length === 1 ? lines[0] : lines;
   }
   function wrapTitles(spec, width) {
@@ -149,19 +157,31 @@
     // A field whose legend is off on one channel (a line's dash) but on on another (its colour): the
     // off switch is dropped, so the two merge into one legend that wraps, without Vega-Lite's warning
     // of conflicting legends.
-    var off = [], on = {};
+    // Channels that order a field's categories by a list of their own (a colour and a shape) are
+    // drawn as two legends by Vega-Lite; given that list as their common domain they merge into one.
+    var off = [], on = {}, sorted = {};
     (function scan(node) {
       if (Array.isArray(node)) { node.forEach(scan); return; }
       if (!node || typeof node !== "object") { return; }
       if (node.encoding) {
         LEGEND_CHANNELS.forEach(function (ch) {
           var c = node.encoding[ch];
-          if (c && CATEGORY[c.type]) { if (c.legend === null) { off.push(c); } else { on[c.field] = true; } }
+          if (c && CATEGORY[c.type]) {
+            if (c.legend === null) { off.push(c); } else { on[c.field] = true; }
+            if (Array.isArray(c.sort) && !(c.scale && c.scale.domain)) { (sorted[c.field] = sorted[c.field] || []).push(c); }
+          }
         });
       }
       Object.keys(node).forEach(function (k) { if (k !== "data" && k !== "datasets") { scan(node[k]); } });
     })(spec);
     off.forEach(function (c) { if (on[c.field]) { delete c.legend; } });
+    Object.keys(sorted).forEach(function (field) {
+      var cs = sorted[field], order = JSON.stringify(cs[0].sort);
+      var listed = cs[0].sort.map(String);
+      if (cs.length < 2 || cs.some(function (c) { return JSON.stringify(c.sort) !== order; }) ||
+          values(field).some(function (v) { return listed.indexOf(v) < 0; })) { return; }
+      cs.forEach(function (c) { c.scale = Object.assign({}, c.scale || {}, { domain: c.sort }); delete c.sort; });
+    });
     function visit(node, sizer, inLayer) {
       if (Array.isArray(node)) { node.forEach(function (n) { visit(n, sizer, inLayer); }); return; }
       if (!node || typeof node !== "object") { return; }
@@ -399,11 +419,21 @@
       if (chart.result && chart.result !== result) { chart.result.finalize(); }
       chart.result = result;
       chart.el.classList.toggle("swp-chart-overflows", w > target + 1);
-      // A group of radio buttons is announced with its name (as a fieldset's legend would be).
+      // A group of radio buttons is a fieldset whose legend is its name, so the name is announced
+      // with each button (Vega keeps its inputs, which are moved, not remade).
       chart.box.querySelectorAll(".vega-bind").forEach(function (bind) {
         var radios = bind.querySelector(".vega-bind-radio");
         var name = bind.querySelector(".vega-bind-name");
-        if (radios && name) { radios.setAttribute("role", "radiogroup"); radios.setAttribute("aria-label", name.textContent.trim()); }
+        if (!radios || !name || (radios.parentNode && radios.parentNode.tagName === "FIELDSET")) { return; }
+        var set = document.createElement("fieldset");
+        set.className = "swp-radio-group";
+        var legend = document.createElement("legend");
+        legend.className = "vega-bind-name";
+        legend.textContent = name.textContent.trim();
+        set.appendChild(legend);
+        radios.parentNode.insertBefore(set, radios);
+        set.appendChild(radios);
+        name.parentNode.removeChild(name);
       });
       var actions = chart.box.querySelector("details > summary");
       if (actions && !actions.textContent.trim()) { actions.setAttribute("aria-label", "Save the chart as SVG or PNG"); }
@@ -494,8 +524,63 @@
     var s = String(v);
     return /[",\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
   }
-  function toCsv(rows, cols) {
-    return [cols.map(csvCell).join(",")].concat(rows.map(function (r) {
+  // The unit of each field a chart draws on a quantitative axis, read from the axis's title and format:
+  // "£ thousand, 2005-06 prices" gives gbp_thousand_2005_06, "(%)" pct, a "%" format share (0-1).
+  // A field drawn as the end of a bar or band (x2, y2) takes the unit of its start.
+  var PAIRED = { x2: "x", y2: "y", theta2: "theta", radius2: "radius" };
+  function unitOfTitle(title, format) {
+    var t = (Array.isArray(title) ? title.join(" ") : String(title || "")).toLowerCase();
+    var f = String(format || "");
+    if (/%/.test(f)) { return "share"; }
+    if (t.indexOf("\u00a3") >= 0) {
+      var scale = /\u00a3\s*(thousand|k\b)|\u00a3[\d.,]*k\b|thousand/.test(t) ? "_thousand"
+        : /\u00a3\s*(million|m\b)|\u00a3[\d.,]*m\b|million/.test(t) ? "_million" : "";
+      var m = /(\d{4}(?:[-\u2013\/]\d{2,4})?) prices/.exec(t);
+      var meta = document.querySelector('meta[name="swp-price-year"]');
+      var year = m ? m[1] : /the year's prices|cash/.test(t) ? "cash" : meta ? meta.getAttribute("content") : "";
+      return "gbp" + scale + (year ? "_" + year.replace(/[^0-9a-z]+/g, "_") : "");
+    }
+    if (/percentage points|\(points\)|\bpts\b/.test(t)) { return "points"; }
+    if (/%|per cent/.test(t)) { return "pct"; }
+    var time = /\((years?|months?|weeks?|days?)\b/.exec(t) || /^(years|months|weeks|days)\b/.exec(t);
+    return time ? time[1].replace(/s?$/, "s") : "";
+  }
+  function fieldUnits(spec) {
+    var units = {}, ends = {};
+    walk(spec, function (n) {
+      var enc = n.encoding;
+      if (!enc || typeof enc !== "object" || Array.isArray(enc)) { return; }
+      Object.keys(enc).forEach(function (ch) {
+        var e = enc[ch];
+        if (!e || typeof e !== "object" || typeof e.field !== "string") { return; }
+        if (PAIRED[ch]) { ends[e.field] = enc[PAIRED[ch]]; return; }
+        if (e.type !== "quantitative") { return; }
+        var axis = e.axis && typeof e.axis === "object" ? e.axis : {};
+        var unit = unitOfTitle(e.title !== undefined ? e.title : axis.title, axis.format || e.format);
+        // A field drawn in two units (panels of one chart) keeps its bare name.
+        if (unit && !(e.field in units)) { units[e.field] = unit; }
+        else if (e.field in units && units[e.field] !== unit) { units[e.field] = ""; }
+      });
+    });
+    Object.keys(ends).forEach(function (f) {
+      var start = ends[f];
+      if (!(f in units) && start && typeof start.field === "string" && units[start.field]) { units[f] = units[start.field]; }
+    });
+    return units;
+  }
+  // A column's name in a download: the field's name, then its unit when the field's name lacks it.
+  function csvName(col, units) {
+    var unit = units && units[col];
+    if (!unit) { return col; }
+    var bare = col.replace(/_(k|m|pct|gbp)$/, "");
+    return col.slice(-unit.length) === unit ? col : bare + "_" + unit;
+  }
+  window.swpCsvColumns = function (spec, cols) {
+    var units = fieldUnits(spec);
+    return cols.map(function (c) { return csvName(c, units); });
+  };
+  function toCsv(rows, cols, units) {
+    return [cols.map(function (c) { return csvCell(csvName(c, units)); }).join(",")].concat(rows.map(function (r) {
       return cols.map(function (c) { return csvCell(r[c]); }).join(",");
     })).join("\n") + "\n";
   }
@@ -541,10 +626,11 @@
           }
         });
       }
+      var units = fieldUnits(chart.spec);
       sets.forEach(function (d, k) {
         var cols = columnsOf(d.rows);
         var name = pageStem() + "-chart-" + (n + 1) + (k ? "-" + (k + 1) : "") + ".csv";
-        var link = window.swpCsvLink(toCsv(d.rows, cols), name,
+        var link = window.swpCsvLink(toCsv(d.rows, cols, units), name,
           "Download the data (CSV, " + d.rows.length + " rows)");
         var para = document.createElement("p");
         para.appendChild(link);

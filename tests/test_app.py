@@ -34,13 +34,16 @@ RENDER_TIMEOUT = 180_000  # ms for the notebook to run and the explorers to appe
 def voila_command(port: int, pool: int = 2) -> list[str]:
     """The command ``make explorer`` runs, on a given port, with ``pool`` preheated kernels."""
     return [str(VOILA), str(APP), "--template=swp", f"--port={port}", "--no-browser", "--Voila.ip=127.0.0.1",
-            "--preheat_kernel=True", f"--pool_size={pool}"]
+            "--preheat_kernel=True", f"--pool_size={pool}", f"--Voila.root_dir={ROOT}",
+            "--VoilaConfiguration.file_allowlist=['_build/html/.*']"]
 
 
 def test_make_explorer_runs_the_command_the_tests_serve():
     """The app the tests open is served as ``make explorer`` serves it (preheated kernels, a pool)."""
     recipe = (ROOT / "Makefile").read_text(encoding="utf-8").split("\nexplorer:", 1)[1].split("\n\n", 1)[0]
-    for flag in voila_command(0)[2:5] + ["--preheat_kernel=True", "--pool_size=$(EXPLORER_POOL)"]:
+    for flag in voila_command(0)[2:5] + ["--preheat_kernel=True", "--pool_size=$(EXPLORER_POOL)",
+                                         "--Voila.root_dir=$(CURDIR)",
+                                         "--VoilaConfiguration.file_allowlist=\"['_build/html/.*']\""]:
         if not flag.startswith("--port"):
             assert flag in recipe, f"make explorer lacks {flag}"
 
@@ -161,3 +164,62 @@ def test_front_end_and_widget_packages_agree(app_url, offline):
     warnings = [text for kind, text in messages if kind in ("warning", "error")]
     assert not warnings, f"{len(warnings)} console warnings, e.g. {warnings[:3]}"
     assert not tab.errors, f"script errors: {tab.errors}"
+
+
+def test_on_a_phone_controls_stack_tables_are_cards_and_a_shared_link_reopens_its_scenario(app_url, offline):
+    """At 390 px nothing is wider than the screen: each control's name sits above it, each table row is a card
+    with every value under its column's name, and a number keeps its minus sign. A link's query opens its tab
+    with its settings (a value the control lacks keeps the default, with a notice), moving a control puts the
+    new scenario in the address, and the tab links its chapter and the glossary in the book served beside it."""
+    tab = offline.new_page()
+    tab.set_viewport_size({"width": 390, "height": 844})
+    tab.goto(app_url + "?tab=contracts&caseload=120&margin=999", wait_until="load", timeout=RENDER_TIMEOUT)
+    mean = tab.locator(".swp-explorer-mean")
+    mean.wait_for(timeout=RENDER_TIMEOUT)
+    tab.wait_for_function("() => document.querySelector('.swp-explorer-mean').innerText === '£5,140,800'",
+                          timeout=60_000)  # 120 children at £42,840
+    notice = tab.locator(".swp-scenario-notice:visible")
+    notice.wait_for(timeout=30_000)
+    assert "margin" in notice.inner_text() and "999" in notice.inner_text()
+    tab.wait_for_function("() => location.search === '?tab=contracts&caseload=120'", timeout=30_000)
+    tab.wait_for_timeout(500)
+    layout = tab.evaluate("""() => {
+      const w = document.documentElement.clientWidth, wide = [], above = [], cards = [], split = [];
+      const shown = e => e.offsetParent !== null;
+      document.querySelectorAll('.widget-inline-hbox, table, td, .lm-TabBar-tab').forEach(e => {
+        const r = e.getBoundingClientRect();
+        if (shown(e) && r.width && (r.right > w + 0.5 || r.left < -0.5)) wide.push(e.className + ' ' + Math.round(r.right));
+      });
+      document.querySelectorAll('.widget-slider, .widget-dropdown').forEach(e => {
+        const label = e.querySelector(':scope > .widget-label'), control = e.lastElementChild;
+        if (shown(e) && label && label.innerText.trim() &&
+            label.getBoundingClientRect().bottom > control.getBoundingClientRect().top + 1) above.push(label.innerText);
+      });
+      document.querySelectorAll('table.swp-explorer-table td').forEach(td => {
+        if (!shown(td)) return;
+        if (getComputedStyle(td.parentElement).display !== 'block') cards.push('row ' + td.parentElement.innerText);
+        if (td.cellIndex > 0 && !td.getAttribute('data-label')) cards.push('unlabelled ' + td.innerText);
+        const range = document.createRange(); range.selectNodeContents(td);
+        const lines = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
+        if (/^[\u2212-]/.test(td.innerText.trim()) && lines.size > 2) split.push(td.innerText);
+      });
+      return {scroll: document.documentElement.scrollWidth, w, wide, above, cards, split};
+    }""")
+    assert layout["scroll"] <= layout["w"], layout
+    assert not layout["wide"], f"wider than the screen: {layout['wide'][:5]}"
+    assert not layout["above"], f"controls whose name is not above them: {layout['above'][:5]}"
+    assert not layout["cards"], layout["cards"][:5]
+    assert not layout["split"], layout["split"][:5]
+    links = tab.locator(".swp-explorer-links:visible a")
+    assert [a.inner_text() for a in links.all()] == ["Chapter 5: paying a practice", "the glossary"]
+    for a in links.all():
+        with urllib.request.urlopen(app_url + a.get_attribute("href"), timeout=30) as response:
+            assert response.status == 200
+    # Moving a control puts it in the address.
+    slider = tab.locator(".widget-slider:visible", has_text="Children in the practice").first
+    handle = slider.locator(".noUi-handle").first
+    handle.focus()
+    handle.press("ArrowRight")
+    tab.wait_for_function("() => location.search === '?tab=contracts&caseload=125'", timeout=60_000)
+    assert not tab.errors, f"script errors: {tab.errors}"
+    assert not offline.blocked, f"the app tried to reach other hosts: {offline.blocked}"

@@ -321,10 +321,13 @@ def test_the_home_page_numbers_a_section_page_as_its_own_page_does(built_book):
 @pytest.mark.browser
 def test_radio_groups_are_named_and_header_buttons_show_focus(book_url, offline):
     tab = _open(offline, f"{book_url}/book/02_continuity.html", DESKTOP)
-    groups = tab.locator(".swp-chart [role=radiogroup]")
+    groups = tab.locator(".swp-chart fieldset.swp-radio-group")
     assert groups.count() >= 2
+    assert tab.locator(".swp-chart .vega-bind-radio").count() == groups.count(), "a radio group outside a fieldset"
     for i in range(groups.count()):
-        assert groups.nth(i).get_attribute("aria-label").strip()
+        legend = groups.nth(i).locator(":scope > legend")
+        assert legend.inner_text().strip() and groups.nth(i).locator("input[type=radio]").count() >= 2
+        assert legend.is_visible()
     button = tab.locator(".article-header-buttons .dropdown-toggle").first
     button.focus()
     tab.keyboard.press("Shift+Tab")
@@ -588,3 +591,236 @@ def test_build_time_drawings_wrap_long_labels_instead_of_cutting_them():
     assert "<tspan" not in vlc.vegalite_to_svg(static.desktop_spec({**spec, "encoding": {
         "y": {"field": "group", "type": "nominal"}, "x": {"field": "cost", "type": "quantitative"}},
         "datasets": {"d": [{"group": "Short", "cost": 1}]}}), vl_version=_vega_lite_version())
+
+
+# ---------------------------------------------------------------- 9. tables as CSV
+
+_CSV_TABLE = """<meta name="swp-price-year" content="{year}">
+<table class="swp-table"><caption>{caption}</caption>
+<thead><tr><th>Contract</th><th>Council cost</th><th>Range</th><th>Chance (95% interval)</th>
+<th>Effect</th><th>Seed</th><th>Note</th></tr></thead>
+<tbody>
+<tr><th>Block</th><td>\u2212\u2060£37,566</td><td>£386k to £704k</td><td>80% (75.4-83.9%)</td>
+<td>+£134 (± £5)</td><td>2007</td><td>as reported</td></tr>
+<tr><th>Capitation, flat rate</th><td>£4.284m</td><td>£50,000-£54,000</td><td>4.1%</td><td>−£11k (± £227)</td>
+<td>2008</td><td>—</td></tr>
+<tr><th>Cost and volume, 50% shared</th><td>—</td><td>£0 to £0</td><td>0%</td><td>£0 (± £0)</td><td>2009</td>
+<td>assumed</td></tr>
+</tbody></table>"""
+
+
+def _table_csv(browser, caption: str = "Costs (£ a year)", year: str = "2005-06") -> list[dict[str, str]]:
+    import csv
+    import io
+
+    tab = browser.new_page()
+    try:
+        tab.set_content("<!DOCTYPE html><html><head></head><body>"
+                        + _CSV_TABLE.format(year=year, caption=caption) + "</body></html>")
+        tab.add_script_tag(path=str(ROOT / "_static" / "swp-book.js"))
+        text = tab.evaluate("() => window.swpTableCsv(document.querySelector('table'))")
+    finally:
+        tab.close()
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.mark.browser
+def test_table_csv_gives_numbers_with_units_and_bounds_beside_the_words(browser):
+    from swp_models.tables import PRICE_YEAR
+
+    py = PRICE_YEAR.replace("-", "_")
+    rows = _table_csv(browser, year=PRICE_YEAR)
+    assert list(rows[0]) == [
+        "contract", "council_cost", f"council_cost_gbp_{py}", "range", f"range_low_gbp_{py}",
+        f"range_high_gbp_{py}", "chance_95_pct_interval", "chance_95_pct_interval_pct",
+        "chance_95_pct_interval_low_pct", "chance_95_pct_interval_high_pct", "effect", f"effect_gbp_{py}",
+        f"effect_low_gbp_{py}", f"effect_high_gbp_{py}", "seed", "note"]
+    first, second, third = rows
+    assert first["council_cost"] == "\u2212\u2060£37,566" and first[f"council_cost_gbp_{py}"] == "-37566"
+    assert second[f"council_cost_gbp_{py}"] == "4284000" and third[f"council_cost_gbp_{py}"] == ""
+    assert (first[f"range_low_gbp_{py}"], first[f"range_high_gbp_{py}"]) == ("386000", "704000")
+    assert (second[f"range_low_gbp_{py}"], second[f"range_high_gbp_{py}"]) == ("50000", "54000")
+    assert (first["chance_95_pct_interval_pct"], first["chance_95_pct_interval_low_pct"],
+            first["chance_95_pct_interval_high_pct"]) == ("80", "75.4", "83.9")
+    assert second["chance_95_pct_interval_low_pct"] == ""
+    assert (first[f"effect_gbp_{py}"], first[f"effect_low_gbp_{py}"], first[f"effect_high_gbp_{py}"]) == \
+        ("134", "129", "139")
+    assert (second[f"effect_gbp_{py}"], second[f"effect_low_gbp_{py}"]) == ("-11000", "-11227")
+    assert [r["seed"] for r in rows] == ["2007", "2008", "2009"]  # plain numbers: no second column
+
+
+@pytest.mark.browser
+def test_table_csv_names_the_price_year_its_caption_gives(browser):
+    assert "range_low_gbp_2012_13" in _table_csv(browser, caption="Costs (£, 2012-13 prices)")[0]
+    assert "range_low_gbp_cash" in _table_csv(browser, caption="Net present cost (£, the year's prices)")[0]
+
+
+def test_built_pages_carry_the_price_year_their_table_downloads_name(built_book):
+    from swp_models.tables import PRICE_YEAR
+
+    page = (built_book / "book" / "05_contracts.html").read_text(encoding="utf-8")
+    assert f'<meta name="swp-price-year" content="{PRICE_YEAR}">' in page
+
+
+@pytest.mark.browser
+def test_chart_csv_columns_name_their_units_from_the_axes(browser):
+    from swp_models.tables import PRICE_YEAR
+
+    py = PRICE_YEAR.replace("-", "_")
+    spec = {"layer": [
+        {"mark": "bar", "encoding": {
+            "y": {"field": "contract", "type": "nominal"},
+            "x": {"field": "low", "type": "quantitative", "title": "Practice's surplus (£ a year)"},
+            "x2": {"field": "high"}}},
+        {"mark": "point", "encoding": {
+            "x": {"field": "cost_k", "type": "quantitative",
+                  "axis": {"title": "Cost of a child (£ thousand, 2012-13 prices)"}}}},
+        {"mark": "point", "encoding": {
+            "x": {"field": "share", "type": "quantitative", "title": "Share", "axis": {"format": "%"}},
+            "y": {"field": "turnover", "type": "quantitative", "title": "Turnover (% a year)"},
+            "size": {"field": "pts", "type": "quantitative", "title": "Detectable difference (percentage points)"},
+            "color": {"field": "years", "type": "quantitative", "title": "Years since entering care"}}},
+        {"mark": "point", "encoding": {"x": {"field": "value", "type": "quantitative", "title": "£m"},
+                                        "y": {"field": "other", "type": "quantitative", "title": "Result"}}},
+        {"mark": "point", "encoding": {"x": {"field": "value", "type": "quantitative", "title": "(%)"}}},
+    ]}
+    cols = ["contract", "low", "high", "cost_k", "share", "turnover", "pts", "years", "value", "other"]
+    tab = browser.new_page()
+    try:
+        tab.set_content(f'<!DOCTYPE html><html><head><meta name="swp-price-year" content="{PRICE_YEAR}"></head>'
+                        "<body></body></html>")
+        tab.add_script_tag(path=str(ROOT / "_static" / "swp-charts.js"))
+        named = tab.evaluate("([spec, cols]) => window.swpCsvColumns(spec, cols)", [spec, cols])
+    finally:
+        tab.close()
+    assert named == ["contract", f"low_gbp_{py}", f"high_gbp_{py}", "cost_gbp_thousand_2012_13", "share",
+                     "turnover_pct", "pts_points", "years", "value", "other"]
+
+
+# ---------------------------------------------------------------- 9. drawings for a phone, scripts off
+
+def _drawings():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    import swp_static_charts
+
+    return swp_static_charts
+
+
+def test_a_phone_gets_its_own_drawing_with_panels_stacked_and_no_wider_than_its_column(tmp_path):
+    drawings = _drawings()
+    rows = [{"group": g, "kind": k, "cost": c} for g, c in (("No additional needs", 33.0), ("EBD", 52.0))
+            for k in ("a", "b")]
+    panel = {"mark": "bar", "width": 360, "height": 120,
+             "encoding": {"y": {"field": "group", "type": "nominal"},
+                          "x": {"field": "cost", "type": "quantitative", "title": "£ thousand"},
+                          "color": {"field": "kind", "type": "nominal"}}}
+    spec = {"data": {"values": rows}, "hconcat": [panel, panel], "title": {"text": "Two panels side by side"}}
+    phone = drawings.phone_spec(spec)
+    assert "hconcat" not in phone and len(phone["vconcat"]) == 2
+    assert phone["config"]["legend"]["columns"] == 1
+    svg = drawings.chart_svg(spec, tmp_path, phone=True)
+    assert drawings.svg_width(svg) <= drawings.PHONE_WIDTH + 1
+    assert drawings.svg_width(drawings.chart_svg(spec, tmp_path)) > drawings.PHONE_WIDTH * 1.5
+    body = drawings.with_drawings(charts._renderer(spec)["text/html"], tmp_path)
+    assert body.count('<div class="swp-drawing-wide">') == 1 and body.count('<div class="swp-drawing-phone">') == 1
+    css = (ROOT / "_static" / "swp.css").read_text(encoding="utf-8")
+    assert ".swp-chart .swp-drawing-phone { display: none; }" in css
+    assert f"(max-width: {drawings.PHONE_BREAK - 0.02}px)" in css
+    with pytest.raises(ValueError, match="svg must declare its width"):
+        drawings.svg_width("<svg></svg>")
+
+
+def test_a_phone_drawing_keeps_its_own_ids():
+    drawings = _drawings()
+    spec = {"data": {"values": [{"x": i, "y": i * i} for i in range(5)]}, "mark": {"type": "line", "clip": True},
+            "encoding": {"x": {"field": "x", "type": "quantitative", "scale": {"domain": [0, 2]}},
+                         "y": {"field": "y", "type": "quantitative"}}}
+    wide, phone = drawings._svg(drawings.desktop_spec(spec)), drawings._phone_svg(spec, "abc")
+    ids = set(re.findall(r'\sid="([^"]+)"', wide))
+    assert ids, "the clipped line's drawing declares a clip path"
+    assert not ids & set(re.findall(r'\sid="([^"]+)"', phone))
+    assert all(f"url(#{i})" not in phone for i in ids)
+
+
+def test_build_time_drawings_merge_a_fields_legends_across_channels():
+    drawings = _drawings()
+    spec = {"data": {"values": [{"x": 1, "y": 2, "s": "a"}, {"x": 2, "y": 3, "s": "b"}]}, "mark": "line",
+            "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"},
+                         "color": {"field": "s", "type": "nominal"},
+                         "strokeDash": {"field": "s", "type": "nominal", "legend": None},
+                         "shape": {"field": "other", "type": "nominal", "legend": None}}}
+    for out in (drawings.desktop_spec(spec), drawings.phone_spec(spec)):
+        enc = out["encoding"]
+        assert "labelExpr" in enc["strokeDash"]["legend"], "the dash's legend merges with the colour's"
+        assert enc["shape"]["legend"] is None, "a field with no legend on any channel keeps none"
+    assert spec["encoding"]["strokeDash"]["legend"] is None, "the spec given is not changed"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page", ["book/04_practice_costs.html", "book/05_contracts.html"])
+def test_with_scripts_off_a_phone_draws_chart_text_at_a_legible_size(page, book_url, offline):
+    from test_reader import scripts_off
+
+    tab = scripts_off(offline, PHONE)
+    tab.goto(f"{book_url}/{page}", wait_until="load")
+    sizes = tab.evaluate("""() => Array.from(document.querySelectorAll('.swp-chart-static svg')).filter(
+        s => s.getBoundingClientRect().width > 0).map(s => {
+          const scale = s.getBoundingClientRect().width / parseFloat(s.getAttribute('width'));
+          const px = Array.from(s.querySelectorAll('text')).map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+          return Math.min(...px);
+        })""")
+    assert sizes, f"no drawing shown on {page}"
+    assert min(sizes) >= 10.5, f"drawn text as small as {min(sizes):.1f} px on {page}"
+
+
+def test_a_wrapped_subtitle_leaves_no_word_standing_alone():
+    drawings = _drawings()
+    lines = drawings._wrap(["Bottom: four hand-offs make five workers certain; with 0 or 1",
+                            "hand-off the chance stays below 5%, so those lines run along the axis."], 58)
+    assert len(lines) == 3 and "1 hand-off the chance" in lines[1]
+    assert all(8 <= len(line) <= 58 for line in lines), lines
+    assert drawings._wrap("short", 58) == "short" and drawings._wrap(["a b", "c"], 58) == ["a b", "c"]
+
+
+def test_build_time_drawings_draw_one_legend_for_a_field_on_colour_and_shape():
+    drawings = _drawings()
+    order = ["Costs fixed", "With effort"]
+    spec = {"data": {"values": [{"x": 1, "v": "With effort"}, {"x": 2, "v": "Costs fixed"}]},
+            "mark": {"type": "point", "filled": True},
+            "encoding": {"x": {"field": "x", "type": "quantitative"},
+                         "color": {"field": "v", "type": "nominal", "sort": order},
+                         "shape": {"field": "v", "type": "nominal", "sort": order}}}
+    out = drawings.desktop_spec(spec)
+    assert out["encoding"]["color"]["scale"]["domain"] == order and "sort" not in out["encoding"]["shape"]
+    assert drawings._svg(out).count('class="mark-group role-legend"') == 1
+    # a value the list lacks: the order stays a sort (a domain would drop the value)
+    spec["data"]["values"].append({"x": 3, "v": "Other"})
+    assert drawings.desktop_spec(spec)["encoding"]["color"]["sort"] == order
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_every_stop_of_the_keyboard_on_chapter_2_is_seen(width, book_url, offline):
+    """Tabbing through chapter 2, each element that takes focus is on screen with a visible focus ring (a
+    disclosure whose box is empty shows the ring on its visible toggle); none is hidden."""
+    tab = _open(offline, f"{book_url}/book/02_continuity.html", width)
+    unseen = []
+    for _ in range(400):
+        tab.keyboard.press("Tab")
+        stop = tab.evaluate("""() => {
+          const e = document.activeElement;
+          if (e === document.body) return null;
+          const shown = el => { const r = el.getBoundingClientRect(), cs = getComputedStyle(el);
+            return r.width > 0 && r.height > 0 && cs.visibility === 'visible' ? cs : null; };
+          const ring = cs => cs && (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0 || cs.boxShadow !== 'none');
+          const own = shown(e), toggle = e.tagName === 'SUMMARY' ? e.querySelector('.toctree-toggle') : null;
+          const seen = own ? ring(own) : toggle && ring(shown(toggle));
+          return {seen: Boolean(seen), what: e.tagName + ' ' + (e.getAttribute('aria-label') || e.innerText || '').slice(0, 40)};
+        }""")
+        if stop is None:
+            break
+        if not stop["seen"]:
+            unseen.append(stop["what"])
+    assert not unseen, f"keyboard stops with no visible box or focus ring at {width} px: {unseen[:8]}"

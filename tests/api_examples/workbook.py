@@ -51,3 +51,8 @@ EXAMPLES["swp_models.assumptions.record"] = {"parameter": "risk_tolerance"}
 
 # The explorers' app: the first tab built at once, the others when opened.
 EXAMPLES["swp_models.explore.app.app"] = {"first": 0}
+# A shared link's query opened in the app, and the query of the scenario it shows.
+EXAMPLES["swp_models.explore.app.open_link"] = lambda: {
+    "tabs": __import__("swp_models.explore.app").explore.app.app(first=6), "query": "tab=evaluation&icc=0.1"}
+EXAMPLES["swp_models.explore.app.scenario_query"] = lambda: {
+    "tabs": __import__("swp_models.explore.app").explore.app.app(first=6)}
