@@ -661,7 +661,8 @@ def _case_rate_numbers(scn: Scenario) -> dict[str, str]:
            "ch7_ks_bankrupt_year": f"{data.value('international', jurisdiction='Kansas', measure='contractor_bankruptcy_year'):.0f}",
            "ch7_ks_cwla_issues": f"{data.value('international', jurisdiction='Kansas', measure='cwla_issues'):.0f}",
            "ch7_cr_reserves": _thousands(both["sw"]["grid"]["reserves"].iloc[0]),
-           "ch7_cr_reserve_months": f"{scn.reserve_months:g}"}
+           "ch7_cr_reserve_months": f"{scn.reserve_months:g}",
+           "ch7_cr_x5": _pct(0.05), "ch7_cr_x10": _pct(0.1)}
     for key, x in both.items():
         g = x["grid"].set_index("shortfall")
         out.update({

@@ -10,14 +10,22 @@ from .. import appraisal as ap
 from .. import assumptions
 from ..assumptions import cached
 from ..charts import finish, selector, series_cues
-from ..tables import Table, fmt_gbp, key_results
+from ..tables import Table, fmt_gbp, fmt_millions, fmt_share, key_results
 from ..validation import check_one_of
 
 __all__ = ["LATEST", "options_table", "icer_table", "npc_chart", "acceptability_chart", "key_results_appraisal",
-           "prose_numbers", "confidence", "HOME_KEYS", "summary_numbers"]
+           "prose_numbers", "confidence", "HOME_KEYS", "summary_numbers", "PREVIOUS_EDITION"]
 
 #: The glue names of the home page's opening sentences, in order (the last is the bottom line).
 HOME_KEYS: tuple[str, ...] = tuple(f"ch10_home_{i}" for i in range(1, 7))
+
+#: Figures of the previous edition, before chapter 6 let each child's propensity to move vary (the
+#: "What changed" note quotes them beside today's): the placement-move rate a child-year, and what a
+#: move avoided and the net present costs came to then.
+PREVIOUS_EDITION: dict[str, str] = {
+    "move_rate": "0.480", "move_sw": "£43,351 (2005-06 prices)", "move_pl": "£39,370 (2005-06 prices)",
+    "npc_sw": "£13.09m (2005-06 prices)", "npc_c": "£12.23m (2005-06 prices)",
+}
 
 #: The latest price year the index reaches.
 LATEST = ap.PRICE_YEARS[-1]
@@ -26,13 +34,8 @@ _SOURCE = ("chapters 2-6 through the pricing engine and section 5.13's model; HM
            "optimism bias, in-house share and process costs: assumptions")
 
 
-def fmt_pct(x: float, digits: int = 0) -> str:
-    """A share in [0, 1] as a percentage."""
-    return f"{100 * x:.{digits}f}%"
-
-
 def _m(x: float, year: str) -> str:
-    return f"£{x / 1e6:.2f}m ({year} prices)"
+    return f"{fmt_millions(x, 2)} ({year} prices)"
 
 
 def _k(x: float, year: str) -> str:
@@ -52,10 +55,10 @@ def options_table(price_year: str = ap.BASE_YEAR) -> Table:
         "Option": t["name"],
         f"Net present cost, 3 years (£m, {price_year} prices)": [f"{x / 1e6:.2f}" for x in t["npc"]],
         "of which optimism bias (£k)": [f"{x / 1e3:,.0f}" for x in t["optimism_bias"]],
-        "Same worker all year": [fmt_pct(x) for x in t["p_same"]],
+        "Same worker all year": [fmt_share(x) for x in t["p_same"]],
         "Child-years with one worker (discounted)": [f"{x:.0f}" for x in t["child_years"]],
         "Placement moves (discounted)": [f"{x:.0f}" for x in t["moves"]],
-        "Chance the practice fails over the term": [fmt_pct(x) if x else "—" for x in t["p_fail_term"]],
+        "Chance the practice fails over the term": [fmt_share(x) if x else "—" for x in t["p_fail_term"]],
     })
     return Table(frame, f"The options for one practice's children over a three-year term ({price_year} prices)",
                  notes="Every option pays the children's placements; costs and effects discounted at the Green "
@@ -135,8 +138,8 @@ def acceptability_chart() -> alt.VConcatChart:
     return finish(chart, "Which option is the best buy, over the sensitivity settings",
                   subtitle=["Share of settings in which each option has the largest net benefit",
                             "A practice's chance of failing within a three-year term, averaged over the settings: "
-                            f"{fmt_pct(fails['practice_social_work'])} (social work only), "
-                            f"{fmt_pct(fails['practice_placements'])} (placement budget too)"],
+                            f"{fmt_share(fails['practice_social_work'])} (social work only), "
+                            f"{fmt_share(fails['practice_placements'])} (placement budget too)"],
                   source=_SOURCE)
 
 
@@ -169,7 +172,7 @@ def key_results_appraisal() -> Table:
     for scope, option in (("social_work", "practice_social_work"), ("placements", "practice_placements")):
         best = _best(scope)
         rows.append((f"Best buy, {_SCOPE_WORDS[scope]}, at £{lam:,.0f} a child-year of continuity ({y} prices)",
-                     f"{ap.OPTION_NAMES[best]} (best in {fmt_pct(at.loc[(scope, best)])} of settings)",
+                     f"{ap.OPTION_NAMES[best]} (best in {fmt_share(at.loc[(scope, best)])} of settings)",
                      "acceptability curve over section 5.13's settings", "value a council puts on continuity; "
                      "in-house share of the gain"))
     rows += [
@@ -181,10 +184,10 @@ def key_results_appraisal() -> Table:
          fmt_gbp(ih.loc["practice_social_work", "per_child_year"]), "incremental, social work only",
          "in-house share of the gain"),
         ("Share of a practice's continuity gain above which the in-house team is the better buy",
-         fmt_pct(sw["practice_social_work"]["share"]), f"switching value at £{lam:,.0f} a child-year",
+         fmt_share(sw["practice_social_work"]["share"]), f"switching value at £{lam:,.0f} a child-year",
          "value a council puts on continuity"),
         ("Chance a practice holding the placement budget fails over a three-year term",
-         fmt_pct(t.loc["practice_placements", "p_fail_term"]), "chapter 5's cheapest contract, years independent",
+         fmt_share(t.loc["practice_placements", "p_fail_term"]), "chapter 5's cheapest contract, years independent",
          "reserves"),
     ]
     return key_results(rows)
@@ -198,13 +201,13 @@ def prose_numbers() -> dict[str, str]:
     out = {
         "ch10_lam": f"£{lam:,.0f} ({y} prices)", "ch10_year": y, "ch10_latest": z,
         "ch10_uplift": f"{ap.uplift(z):.2f}",
-        "ch10_rate": fmt_pct(assumptions.value("discount_rate"), 1),
-        "ch10_bias": fmt_pct(assumptions.value("optimism_bias")),
-        "ch10_bias_hi": fmt_pct(assumptions.value("optimism_bias_outsourcing_upper")),
-        "ch10_bias_lo": fmt_pct(assumptions.value("optimism_bias", "low")),
-        "ch10_share": fmt_pct(assumptions.value("inhouse_gain_share")),
-        "ch10_p_council": fmt_pct(t.loc["council", "p_same"]), "ch10_p_inhouse": fmt_pct(t.loc["in_house", "p_same"]),
-        "ch10_p_practice": fmt_pct(t.loc["practice_social_work", "p_same"]),
+        "ch10_rate": fmt_share(assumptions.value("discount_rate"), 1),
+        "ch10_bias": fmt_share(assumptions.value("optimism_bias")),
+        "ch10_bias_hi": fmt_share(assumptions.value("optimism_bias_outsourcing_upper")),
+        "ch10_bias_lo": fmt_share(assumptions.value("optimism_bias", "low")),
+        "ch10_share": fmt_share(assumptions.value("inhouse_gain_share")),
+        "ch10_p_council": fmt_share(t.loc["council", "p_same"]), "ch10_p_inhouse": fmt_share(t.loc["in_house", "p_same"]),
+        "ch10_p_practice": fmt_share(t.loc["practice_social_work", "p_same"]),
     }
     for o, short in (("council", "c"), ("in_house", "b"), ("practice_social_work", "sw"), ("practice_placements", "pl")):
         out[f"ch10_npc_{short}"] = _m(t.loc[o, "npc"], y)
@@ -218,19 +221,21 @@ def prose_numbers() -> dict[str, str]:
     for o, short in (("practice_social_work", "sw"), ("practice_placements", "pl")):
         out[f"ch10_icer_{short}_ih"] = gbp(ih.loc[o, "per_child_year"])
         s = sw[o]["share"]
-        out[f"ch10_switch_{short}"] = "no share in 0-100%" if s is None else fmt_pct(s)
+        out[f"ch10_switch_{short}"] = "no share in 0-100%" if s is None else fmt_share(s)
         out[f"ch10_switch_cost_{short}"] = _m(sw[o]["cost"], y)
-        out[f"ch10_fail_{short}"] = fmt_pct(t.loc[o, "p_fail_term"])
+        out[f"ch10_fail_{short}"] = fmt_share(t.loc[o, "p_fail_term"])
     for scope in ("social_work", "placements"):
         best = _best(scope)
         out[f"ch10_best_{scope}"] = ap.OPTION_NAMES[best].lower()
-        out[f"ch10_best_share_{scope}"] = fmt_pct(at.loc[(scope, best)])
+        out[f"ch10_best_share_{scope}"] = fmt_share(at.loc[(scope, best)])
         prac = "practice_social_work" if scope == "social_work" else "practice_placements"
-        out[f"ch10_prac_share_{scope}"] = fmt_pct(at.loc[(scope, prac)])
+        out[f"ch10_prac_share_{scope}"] = fmt_share(at.loc[(scope, prac)])
         out[f"ch10_contract_{scope}"] = n["contracts"][scope]
         out[f"ch10_conf_{scope}"] = confidence(float(at.loc[(scope, best)]))
         x = n["cross"][(scope, prac)]
         out[f"ch10_cross_{scope}"] = "no value up to the top of the range" if x is None else f"£{x:,.0f}"
+    out["ch10_move_rate"] = f"{ap.central_inputs().move_rate:.3f}"
+    out.update({f"ch10_prev_{k}": v for k, v in PREVIOUS_EDITION.items()})
     out.update(_home(out, n))
     return out
 
