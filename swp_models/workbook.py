@@ -8,25 +8,32 @@
 * *Calculations*: one quantity a row, each a named cell with a live formula and its unit: continuity in
   closed form (chapter 2), the practice budget (chapter 4), the mean and spread of the children's cost
   (chapter 3), each contract's expected payment and the practice's surplus, risk premium and chance of
-  failure in the normal approximation (chapter 5), and the pilot's minimum detectable difference
-  (chapter 8);
-* *Results*: one printable page of answers with native spreadsheet charts;
+  failure in the normal approximation (chapter 5), the pilot's minimum detectable difference
+  (chapter 8), and chapter 10's options appraisal (net present costs over the term, cost per extra
+  child-year with one social worker all year and per placement move avoided), then the GDP deflator
+  that moves every £ result to the chosen price year;
+* *Results*: one printable page of answers with native spreadsheet charts, every £ at the chosen price year;
 * *Sources* and *Assumptions*: the rows of ``data/`` the defaults come from.
 
 Every default is read from ``data/`` through the package. :func:`package_values` computes every quantity of
 the *Calculations* sheet with the package's own functions (:mod:`swp_models.continuity`,
 :mod:`swp_models.practice`, :func:`swp_models.costs.total_cost_moments`,
 :func:`swp_models.contracts.liability.surplus_moments`, :func:`~swp_models.contracts.liability.normal_failure`,
-:func:`swp_models.evaluation.minimum_detectable_difference`), so a test can recalculate the workbook
-(LibreOffice, headless) and compare it cell by cell. Where the workbook approximates (the normal
+:func:`swp_models.evaluation.minimum_detectable_difference`, :func:`swp_models.appraisal.appraise`,
+:func:`~swp_models.appraisal.icers` and :func:`~swp_models.appraisal.uplift`), so a test can recalculate the
+workbook (LibreOffice, headless) and compare it cell by cell. Where the workbook approximates (the normal
 approximation for risk and failure), the *Results* sheet states how far it is from the simulated model
-at the book's defaults (:func:`approximation_check`).
+at the book's defaults (:func:`approximation_check`). The appraisal takes chapter 10's central yearly costs
+(:func:`swp_models.appraisal.central_inputs`) as fixed figures and the workbook's continuity and appraisal
+settings as live inputs.
 
 What it cannot do: simulate, give exact tails, price the threshold and reinsurance contracts (their
-balanced baseline needs the whole distribution), or move £ to another price year (``data/`` holds no
-price index): every £ is at the scenario's price year.
+balanced baseline needs the whole distribution), or draw chapter 10's acceptability curve.
 
-Units: £ at the scenario's price year (2005-06, cash); shares in [0, 1] (shown as per cent).
+Formulas use only functions of Excel's built-in function table (no ``_xlfn.`` functions, no macros).
+
+Units: £ entered and calculated at the scenario's price year (2005-06, cash), shown on *Results* at the
+input ``price_year``; shares in [0, 1] (shown as per cent).
 """
 
 from __future__ import annotations
@@ -43,13 +50,14 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from . import assumptions, continuity, costs, data, evaluation, practice
+from . import appraisal, assumptions, continuity, costs, data, evaluation, practice
 from .contracts import Outcome, liability
 from .scenario import SCOPE_NAMES, Scenario
 from .validation import check_flag, check_in_range, check_instance, check_one_of, check_text
 
-__all__ = ["Input", "INPUTS", "FAMILIES", "SHEETS", "defaults", "check_inputs", "package_values",
-           "approximation_check", "write_workbook", "workbook_bytes", "data_uri", "input_table", "results_cells"]
+__all__ = ["Input", "INPUTS", "FAMILIES", "SHEETS", "PRICE_YEARS", "defaults", "check_inputs", "package_values",
+           "approximation_check", "write_workbook", "workbook_bytes", "data_uri", "input_table", "results_cells",
+           "results_values"]
 
 #: The contract families the workbook prices, as its menu shows them, with the package's name of each.
 FAMILIES: dict[str, str] = {"Block": "block", "Capitation, flat rate": "capitation",
@@ -115,8 +123,12 @@ def _i(name: str, label: str, unit: str, low: float, high: float, section: str, 
     return Input(name, label, unit, kind, float(low), float(high), section, (), upper)
 
 
-_C, _W, _P, _K, _E = ("Children and their costs", "Social workers: the council now", "The practice",
-                      "The contract", "The pilot and its evaluation")
+_C, _W, _P, _K, _E, _A = ("Children and their costs", "Social workers: the council now", "The practice",
+                          "The contract", "The pilot and its evaluation",
+                          "The options appraisal (chapter 10) and the price year")
+#: The financial years the results can be shown in: those of ``data/price_index.csv`` (GDP deflator) that
+#: chapter 10 offers (:func:`swp_models.appraisal.price_index`).
+PRICE_YEARS: tuple[str, ...] = tuple(appraisal.price_index()["price_year"])
 
 #: Every input of the *Your council* sheet, in order.
 INPUTS: tuple[Input, ...] = (
@@ -187,6 +199,16 @@ INPUTS: tuple[Input, ...] = (
     _i("pilot_power", "Power", "ratio", 0.5, 0.99, _E),
     _i("three_plus_placements_share", "Children with three or more placements in a year (baseline)", "share",
        0.01, 0.99, _E),
+    _i("discount_rate", "Discount rate (real, a year)", "share", 0, 0.2, _A),
+    _i("optimism_bias", "Optimism bias on each option's added cost over the council as it is", "share", 0, 2, _A),
+    _i("inhouse_gain_share", "Share of the practice's continuity gain an in-house team would achieve", "share", 0, 1,
+       _A),
+    _i("inhouse_setup_cost", "One-off cost of setting up the in-house team", "£", 0, 10_000_000, _A),
+    _i("case_transfer_cost", "Cost of handing a child's case to a new social worker", "£ a transfer", 0, 100_000,
+       _A),
+    _i("move_process_cost", "Cost of finding a child a new placement", "£ a placement move", 0, 100_000, _A),
+    Input("price_year", "Price year of the results (the GDP deflator moves every £ result to it)", "", "list",
+          section=_A, options=PRICE_YEARS),
 )
 _BY_NAME = {i.name: i for i in INPUTS}
 
@@ -208,7 +230,8 @@ def _origins() -> dict[str, tuple]:
         "manager_fte", "support_fte", "pdo_fte", "students", "scale_position", "admin_pay_ratio", "support_pay_ratio",
         "student_cost", "on_call_per_night", "legal_services", "direct_costs_per_fte", "premises_it_per_fte",
         "fixed_overheads", "social_work_variable_cost", "cost_share", "outcome_bonus", "outcome_base_probability",
-        "outcome_effort_gain", "outcome_effort", "reserve_months", "risk_tolerance", "icc")}
+        "outcome_effort_gain", "outcome_effort", "reserve_months", "risk_tolerance", "icc", "discount_rate",
+        "optimism_bias", "inhouse_gain_share", "inhouse_setup_cost", "case_transfer_cost", "move_process_cost")}
     a.update({
         "agency_stay_years": ("assumption", "agency_tenure_years", 1.0),
         "practice_turnover": ("assumption", "practice_turnover", 0.01),
@@ -242,6 +265,7 @@ def _origins() -> dict[str, tuple]:
                                       f"{practice.london_premium():.2f} (data/salaries.csv)"),
         "scope": ("package", "the central scenario's scope (chapter 5)"),
         "contract_family": ("package", "chapter 5's first contract"),
+        "price_year": ("package", f"the book's price base, {appraisal.BASE_YEAR} (the cost data's year)"),
     })
     return a
 
@@ -265,7 +289,7 @@ def defaults() -> dict[str, Any]:
     out.update(frontline=design["frontline"], council_children=_council_size(), shock_cv=scn.shock_cv,
                pay_multiplier=1.0, scope=scn.scope_name, contract_family=next(iter(FAMILIES)),
                margin=scn.margin, term_years=scn.term_years, reserve_months=scn.reserve_months,
-               risk_tolerance=scn.risk_tolerance, icc=scn.icc)
+               risk_tolerance=scn.risk_tolerance, icc=scn.icc, price_year=appraisal.BASE_YEAR)
     for i in INPUTS:
         if i.kind == "integer":
             out[i.name] = int(round(out[i.name]))
@@ -602,6 +626,128 @@ def _rows() -> list[tuple[str, list[_Row]]]:
              "evaluation.minimum_detectable_difference(method='approximate', direction='decrease')", "share"),
     ]
     sections.append(("What a pilot could detect (chapter 8, closed form)", pilot))
+    sections += _appraisal_rows()
+    sections.append(("The price year of the results (GDP deflator; the table above)", [
+        _Row("base_price_index", f"GDP deflator, {appraisal.BASE_YEAR} (the book's price base)", "index",
+             f'INDEX(price_indices,MATCH("{appraisal.BASE_YEAR}",price_years,0))', "appraisal.price_index()",
+             "number"),
+        _Row("chosen_price_index", "GDP deflator, the price year chosen on Your council", "index",
+             "INDEX(price_indices,MATCH(price_year,price_years,0))", "appraisal.price_index()", "number"),
+        _Row("price_factor", "Factor that moves a £ from the price base to the chosen price year", "ratio",
+             "chosen_price_index/base_price_index", "appraisal.uplift(price_year)", "number"),
+    ]))
+    return sections
+
+
+#: Chapter 10's figures the workbook takes as fixed: ``{name: (label, unit, kind, attribute of
+#: appraisal.Inputs or key of its values)}``.
+_APPRAISAL_FIXED = {
+    "ap_children": ("Children the appraisal's practice holds", "children", "number", "children"),
+    "ap_council_team": ("Council's team as it is: running cost", "£ a year", "money", "council_team"),
+    "ap_inhouse_team": ("In-house team with practice caseloads: running cost", "£ a year", "money", "inhouse_team"),
+    "ap_running": ("Practice's running cost", "£ a year", "money", "running"),
+    "ap_overheads": ("Council overheads the census leaves out", "£ a year", "money", "overheads"),
+    "ap_variable_social_work": ("Variable social-work cost of the children", "£ a year", "money",
+                                "variable_social_work"),
+    "ap_care_cost": ("The children's placements", "£ a year", "money", "care_cost"),
+    "ap_contract_social_work": ("Council's cost of chapter 5's cheapest contract, social work only", "£ a year",
+                                "money", "contract:social_work"),
+    "ap_contract_placements": ("Council's cost of chapter 5's cheapest contract, placements too", "£ a year",
+                               "money", "contract:placements"),
+    "ap_move_rate": ("Placement moves a child-year with no change of worker", "moves a child-year", "number",
+                     "move_rate"),
+    "ap_move_worker_effect": ("Rise in the move rate per change of worker", "ratio", "number", "move_worker_effect"),
+    "ap_commissioning_cost": ("Commissioning (and retendering) a practice", "£ a tender", "money",
+                              "values:commissioning_cost"),
+    "ap_double_running_months": ("Months of paying twice while the practice builds up", "months", "number",
+                                 "values:double_running_months"),
+    "ap_stranded_overhead_share": ("Share of the overheads the council keeps paying", "share", "share",
+                                   "values:stranded_overhead_share"),
+    "ap_partner_surplus_share": ("Partners' surplus, share of the running cost", "share", "share",
+                                 "values:partner_surplus_share"),
+}
+
+
+def _appraisal_fixed() -> dict[str, float]:
+    """Chapter 10's central figures the workbook takes as given (:func:`swp_models.appraisal.central_inputs`)."""
+    inp = appraisal.central_inputs()
+    out = {}
+    for name, (*_, where) in _APPRAISAL_FIXED.items():
+        kind, _, key = where.partition(":")
+        out[name] = float(getattr(inp, kind)[key] if key else getattr(inp, kind))
+    return out
+
+
+def _appraisal_rows() -> list[tuple[str, list[_Row]]]:
+    """Chapter 10's appraisal: :func:`swp_models.appraisal.appraise` and :func:`~swp_models.appraisal.icers`."""
+    fixed = _appraisal_fixed()
+    given = [_Row(name, label, unit, repr(fixed[name]), "appraisal.central_inputs() (chapters 4-6, central setting)",
+                  kind) for name, (label, unit, kind, _w) in _APPRAISAL_FIXED.items()]
+    common = [
+        _Row("ap_annuity", "Discounted years of yearly costs and effects over the term (year 0 undiscounted)", "years",
+             "IF(discount_rate=0,term_years,(1-(1+discount_rate)^-term_years)/(1-1/(1+discount_rate)))",
+             "sum of (1 + r)^-t, t = 0 .. term - 1; appraisal.discount_factors", "number"),
+        _Row("ap_end_discount", "Discount factor at the end of the term (retendering)", "ratio",
+             "(1+discount_rate)^-term_years", "(1 + r)^-term; appraisal.discount_factors", "number"),
+        _Row("ap_retained", "Practice options: overheads kept and partners' surplus", "£ a year",
+             "ap_stranded_overhead_share*ap_overheads+ap_partner_surplus_share*ap_running",
+             "appraisal: the 'retained' line"),
+        _Row("ap_practice_setup", "Practice options: one-off cost in the first year", "£",
+             "ap_commissioning_cost+ap_double_running_months/12*ap_running+ap_children*case_transfer_cost",
+             "commissioning, paying twice, moving every case; appraisal: the 'set_up' line"),
+    ]
+    p_same = {"council": "council_p_same_later",
+              "in_house": "council_p_same_later+inhouse_gain_share*(practice_p_same-council_p_same_later)",
+              "practice_social_work": "practice_p_same", "practice_placements": "practice_p_same"}
+    running = {"council": "ap_council_team+ap_variable_social_work+ap_care_cost",
+               "in_house": "ap_inhouse_team+ap_variable_social_work+ap_care_cost",
+               "practice_social_work": "ap_contract_social_work+ap_care_cost+ap_retained",
+               "practice_placements": "ap_contract_placements+ap_retained"}
+    one_off = {"council": "", "in_house": "+inhouse_setup_cost+ap_children*case_transfer_cost",
+               "practice_social_work": "+ap_practice_setup+ap_commissioning_cost*ap_end_discount",
+               "practice_placements": "+ap_practice_setup+ap_commissioning_cost*ap_end_discount"}
+    sections = [("Chapter 10's central setting (fixed figures, £ a year at 2005-06 prices, for one practice's "
+                 "children; your budget and cost inputs do not move them)", given),
+                ("The options appraisal: discounting and shared lines (chapter 10)", common)]
+    for o in appraisal.OPTIONS:
+        name = appraisal.OPTION_NAMES[o]
+        rows = [
+            _Row(f"ap_p_same_{o}", f"{name}: chance of one worker all year", "share", p_same[o],
+                 "appraisal.Inputs.p_same", "share"),
+            _Row(f"ap_moves_{o}", f"{name}: placement moves a child-year", "moves a child-year",
+                 f"ap_move_rate*(1+ap_move_worker_effect*-LN(ap_p_same_{o}))", "appraisal.Inputs.moves", "number"),
+            _Row(f"ap_yearly_{o}", f"{name}: yearly cost (running, placements, case transfers and moves)",
+                 "£ a year", f"{running[o]}+ap_children*(-LN(ap_p_same_{o})*case_transfer_cost"
+                 f"+ap_moves_{o}*move_process_cost)", "appraisal: the yearly lines"),
+            _Row(f"ap_npc_unadjusted_{o}", f"{name}: net present cost before optimism bias", "£",
+                 f"ap_yearly_{o}*ap_annuity{one_off[o]}", "yearly x discounted years + one-offs; appraisal.appraise"),
+            _Row(f"ap_bias_{o}", f"{name}: optimism bias", "£",
+                 f"optimism_bias*ABS(ap_npc_unadjusted_{o}-ap_npc_unadjusted_council)",
+                 "bias x |added cost over the council as it is|; appraisal.appraise"),
+            _Row(f"ap_npc_{o}", f"{name}: net present cost", "£", f"ap_npc_unadjusted_{o}+ap_bias_{o}",
+                 "appraisal.appraise, column npc"),
+            _Row(f"ap_child_years_{o}", f"{name}: child-years with one worker all year (discounted)", "child-years",
+                 f"ap_children*ap_p_same_{o}*ap_annuity", "appraisal.appraise, column child_years", "number"),
+            _Row(f"ap_moves_total_{o}", f"{name}: placement moves over the term (discounted)", "moves",
+                 f"ap_children*ap_moves_{o}*ap_annuity", "appraisal.appraise, column moves", "number"),
+        ]
+        if o != "council":
+            rows += [
+                _Row(f"ap_extra_cost_{o}", f"{name}: extra net present cost over the council as it is", "£",
+                     f"ap_npc_{o}-ap_npc_council", "appraisal.icers, column extra_cost"),
+                _Row(f"ap_extra_child_years_{o}", f"{name}: extra child-years with one worker all year",
+                     "child-years", f"ap_child_years_{o}-ap_child_years_council",
+                     "appraisal.icers, column extra_child_years", "number"),
+                _Row(f"ap_moves_avoided_{o}", f"{name}: placement moves avoided", "moves",
+                     f"ap_moves_total_council-ap_moves_total_{o}", "appraisal.icers, column moves_avoided", "number"),
+                _Row(f"ap_per_child_year_{o}", f"{name}: cost per extra child-year with one worker all year",
+                     "£ a child-year", f"IF(ap_extra_child_years_{o}>1E-9,ap_extra_cost_{o}/ap_extra_child_years_{o},"
+                     "NA())", "appraisal.icers, column per_child_year (#N/A if it gains none)"),
+                _Row(f"ap_per_move_avoided_{o}", f"{name}: cost per placement move avoided", "£ a move",
+                     f"IF(ap_moves_avoided_{o}>1E-9,ap_extra_cost_{o}/ap_moves_avoided_{o},NA())",
+                     "appraisal.icers, column per_move_avoided (#N/A if it avoids none)"),
+            ]
+        sections.append((f"{name} (chapter 10)", rows))
     return sections
 
 
@@ -713,7 +859,43 @@ def package_values(values: Mapping[str, Any] | None = None) -> dict[str, float]:
         if 0 < out["council_p_same_later"] < 1 else math.nan
     out["mdd_placements"] = evaluation.minimum_detectable_difference(
         v["three_plus_placements_share"], pilot, v["pilot_power"], direction="decrease", method="approximate")
+    out.update(_appraisal_values(v, out["council_p_same_later"], out["practice_p_same"]))
+    index = appraisal.price_index().set_index("price_year")["index"]
+    out.update(base_price_index=index[appraisal.BASE_YEAR], chosen_price_index=index[v["price_year"]],
+               price_factor=appraisal.uplift(v["price_year"]))
     return {k: float(x) for k, x in out.items()}
+
+
+def _appraisal_values(v: Mapping[str, Any], p_council: float, p_practice: float) -> dict[str, float]:
+    """Chapter 10's appraisal at the workbook's inputs, by :func:`swp_models.appraisal.appraise` and
+    :func:`~swp_models.appraisal.icers` (£ at the price base): chapter 10's central inputs with the workbook's
+    continuity and appraisal settings."""
+    from dataclasses import replace
+
+    base = appraisal.central_inputs()
+    own = ("inhouse_gain_share", "inhouse_setup_cost", "case_transfer_cost", "move_process_cost")
+    inp = replace(base, p_council=p_council, p_practice=p_practice,
+                  values={**base.values, **{k: v[k] for k in own}})
+    term = v["term_years"]
+    table = appraisal.appraise(term, v["discount_rate"], v["optimism_bias"], inputs=inp)
+    ratios = appraisal.icers(table).set_index("option")
+    t = table.set_index("option")
+    factors = appraisal.discount_factors(v["discount_rate"], term)
+    out = _appraisal_fixed()
+    out.update(ap_annuity=factors[:term].sum(), ap_end_discount=factors[term],
+               ap_retained=t.loc["practice_social_work", "line_retained"],
+               ap_practice_setup=t.loc["practice_social_work", "line_set_up"])
+    for o in appraisal.OPTIONS:
+        r = t.loc[o]
+        out.update({f"ap_p_same_{o}": r["p_same"], f"ap_moves_{o}": inp.moves(o),
+                    f"ap_yearly_{o}": r["line_running"] + r["line_placements"] + r["line_process"] + r["line_retained"],
+                    f"ap_npc_unadjusted_{o}": r["npc_unadjusted"], f"ap_bias_{o}": r["optimism_bias"],
+                    f"ap_npc_{o}": r["npc"], f"ap_child_years_{o}": r["child_years"],
+                    f"ap_moves_total_{o}": r["moves"]})
+        if o != "council":
+            out.update({f"ap_{k}_{o}": ratios.loc[o, k] for k in ("extra_cost", "extra_child_years", "moves_avoided",
+                                                                   "per_child_year", "per_move_avoided")})
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -849,18 +1031,27 @@ def _start_sheet(ws: Any, f: dict[str, Any], scn: Scenario) -> None:
         ("text", "3. 'Sources' and 'Assumptions' list the rows of the book's data/ folder the defaults come from. "
                  "An 'assumption' is a figure no source gives."),
         ("section", "Prices"),
-        ("text", f"Every £ is at {scn.price_year} prices (cash), the price year of the cost data. The workbook holds "
-                 "no price index: enter your own figures at those prices, or enter every £ in one year of your "
-                 "own and read every £ result in that year (the National Insurance threshold too)."),
+        ("text", f"Every £ you enter, and every £ on 'Calculations', is at {scn.price_year} prices (cash), the "
+                 "price year of the cost data. 'Results' shows every £ at the price year you choose on 'Your "
+                 "council' (its last input): HM Treasury's GDP deflator (on 'Calculations', its rows on "
+                 "'Sources') moves each £ from the price base by the ratio of the two years' index. To work in "
+                 "your own year instead, enter every £ in that year and leave the price year at "
+                 f"{scn.price_year}: every £ result is then in your year."),
         ("section", "What it does, and what it cannot"),
         ("text", "It computes in closed form: how often a child's social worker changes (chapter 2), the practice "
                  "budget (chapter 4), the mean and spread of the children's cost (chapter 3), each contract's "
-                 "expected payment and the spread of the practice's surplus (chapter 5), and the smallest "
-                 "difference a pilot could detect (chapter 8)."),
+                 "expected payment and the spread of the practice's surplus (chapter 5), the smallest "
+                 "difference a pilot could detect (chapter 8), and the options appraisal (chapter 10): each "
+                 "option's net present cost over the term, with the discount rate and optimism bias you set, "
+                 "and the cost per extra child-year with one social worker all year and per placement move "
+                 "avoided. The appraisal follows your continuity inputs and its own settings; its yearly costs "
+                 "(the teams, the contracts, the placements) are chapter 10's central figures for one "
+                 "practice's children, which your budget and cost inputs do not move."),
         ("text", "It does not simulate. Risk premiums and chances of failure use the normal approximation; the book "
                  "simulates the whole distribution, whose tails are heavier. The foot of 'Results' shows how far "
                  "the approximation is from the simulated model at the book's defaults. It does not price the "
-                 "threshold or reinsurance contracts, the outcome contracts of chapter 6, or an options appraisal."),
+                 "threshold or reinsurance contracts or the outcome contracts of chapter 6, and it does not draw "
+                 "chapter 10's acceptability curve (that needs the simulated settings)."),
         ("section", "Where it came from"),
         ("text", f"swp_models version {version}, commit {commit}. Made by: python -m swp_models workbook OUT.xlsx. "
                  "Do not edit it by hand to keep: regenerate it from the package instead."),
@@ -878,7 +1069,9 @@ def _input_sheet(wb: Any, ws: Any, f: dict[str, Any], values: Mapping[str, Any],
     ws.set_column(3, 5, 13)
     ws.set_column(6, 6, 80)
     ws.write(0, 0, "Your council: put your own figures in the yellow cells", f["title"])
-    ws.write(1, 0, "Every £ at 2005-06 prices (cash). A value outside the allowed range is refused.", f["note"])
+    ws.write(1, 0, f"Every £ you enter is at {appraisal.BASE_YEAR} prices (cash), the price base of the cost data; "
+                   "the Results sheet shows every £ at the price year you choose at the foot. A value outside the "
+                   "allowed range is refused.", f["note"])
     head = ("Input", "Your value", "Unit", "Allowed from", "Allowed to", "Book's default", "Source of the default")
     for c, h in enumerate(head):
         ws.write(3, c, h, f["head"])
@@ -925,8 +1118,9 @@ def _calc_sheet(wb: Any, ws: Any, f: dict[str, Any], cached: Mapping[str, float]
     ws.set_column(3, 3, 34)
     ws.set_column(4, 4, 90)
     ws.write(0, 0, "Calculations: every step, one quantity a row (each value is a named cell)", f["title"])
-    ws.write(1, 0, "Units in column C; £ at 2005-06 prices. Columns D and E give the cell's name and what it "
-                   "computes, with the package function that computes the same.", f["note"])
+    ws.write(1, 0, f"Units in column C; every £ here at {appraisal.BASE_YEAR} prices (Results moves them to the "
+                   "price year chosen). Columns D and E give the cell's name and what it computes, with the package "
+                   "function that computes the same.", f["note"])
     for c, h in enumerate(("Quantity", "Value", "Unit", "Name", "How")):
         ws.write(3, c, h, f["head"])
     rows: dict[str, int] = {}
@@ -940,6 +1134,22 @@ def _calc_sheet(wb: Any, ws: Any, f: dict[str, Any], cached: Mapping[str, float]
         ws.write_string(row, 1, label, f["text"])
         row += 1
     wb.define_name("family_list", f"='{_CALC_SHEET}'!$B${first + 1}:$B${row}")
+    row += 1
+    ws.write(row, 0, "Price index: HM Treasury's GDP deflator by financial year (2024 = 100), the mean of its two "
+                     "calendar years in data/price_index.csv (listed on Sources)", f["section"])
+    row += 1
+    for c, h in ((1, "Financial year"), (2, "GDP deflator"), (4, "Calendar years")):
+        ws.write(row, c, h, f["head"])
+    row += 1
+    first = row
+    for rec in appraisal.price_index().to_dict("records"):
+        year = int(rec["price_year"][:4])
+        ws.write_string(row, 1, rec["price_year"], f["text"])
+        ws.write_number(row, 2, rec["index"], f["number"])
+        ws.write(row, 4, f"mean of {year} and {year + 1}; swp_models.appraisal.price_index", f["text"])
+        row += 1
+    wb.define_name("price_years", f"='{_CALC_SHEET}'!$B${first + 1}:$B${row}")
+    wb.define_name("price_indices", f"='{_CALC_SHEET}'!$C${first + 1}:$C${row}")
     for title, section in _rows():
         row += 1
         ws.write(row, 0, title, f["section"])
@@ -969,7 +1179,7 @@ def _calc_sheet(wb: Any, ws: Any, f: dict[str, Any], cached: Mapping[str, float]
     return rows
 
 
-#: The *Results* sheet: (label, cell name, format) in groups.
+#: The *Results* sheet: (label, cell name, format) in groups; a "money" value is shown at the price year.
 _RESULTS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
     ("Continuity of social worker", (
         ("Chance of one worker all year: council, later in care", "council_p_same_later", "share"),
@@ -980,70 +1190,101 @@ _RESULTS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
         ("... if every child were with a practice", "children_one_worker_practices", "integer"),
     )),
     ("The practice", (
-        ("Running cost, £ a year", "running_cost", "money"),
-        ("Running cost per child, £ a year", "running_cost_per_child", "money"),
+        ("Running cost, a year", "running_cost", "money"),
+        ("Running cost per child, a year", "running_cost_per_child", "money"),
         ("Children per front-line worker", "caseload_per_worker", "number"),
-        ("Mean cost of a child's care, £ a year", "child_mean", "money"),
-        ("Practice's own cost under the scope: expected, £ a year", "own_cost_mean", "money"),
-        ("... spread (sd), £ a year", "own_cost_sd", "money"),
-        ("Reserves, £", "reserves", "money"),
+        ("Mean cost of a child's care, a year", "child_mean", "money"),
+        ("Practice's own cost under the scope: expected, a year", "own_cost_mean", "money"),
+        ("... spread (sd), a year", "own_cost_sd", "money"),
+        ("Reserves", "reserves", "money"),
     )),
     ("The chosen contract (normal approximation)", (
-        ("Council's expected payment, £ a year", "chosen_payment", "money"),
-        ("Practice's expected surplus, £ a year", "chosen_surplus_mean", "money"),
-        ("Spread of the surplus (sd), £ a year", "chosen_surplus_sd", "money"),
-        ("Risk premium the practice would charge, £ a year", "chosen_risk_premium", "money"),
+        ("Council's expected payment, a year", "chosen_payment", "money"),
+        ("Practice's expected surplus, a year", "chosen_surplus_mean", "money"),
+        ("Spread of the surplus (sd), a year", "chosen_surplus_sd", "money"),
+        ("Risk premium the practice would charge, a year", "chosen_risk_premium", "money"),
         ("Chance of a loss in a year", "chosen_p_loss", "share"),
         ("Chance of failure in a year", "chosen_p_fail_year", "share"),
         ("Chance of failure over the term", "chosen_p_fail_term", "share"),
         ("Practices for all your children", "practices_needed", "number"),
-        ("Council's expected payment for all of them, £ a year", "council_spend", "money"),
+        ("Council's expected payment for all of them, a year", "council_spend", "money"),
     )),
     ("What a pilot could detect", (
         ("Smallest detectable rise in one worker all year", "mdd_same_worker", "share"),
         ("Smallest detectable fall in three or more placements", "mdd_placements", "share"),
     )),
+    ("The options over the term, for one practice's children (chapter 10)", (
+        *((f"Net present cost: {appraisal.OPTION_NAMES[o].lower()}", f"ap_npc_{o}", "money")
+          for o in appraisal.OPTIONS),
+        *((f"Per extra child-year with one worker all year: {appraisal.OPTION_NAMES[o].lower()}",
+           f"ap_per_child_year_{o}", "money") for o in appraisal.OPTIONS[1:]),
+        *((f"Per placement move avoided: {appraisal.OPTION_NAMES[o].lower()}", f"ap_per_move_avoided_{o}", "money")
+          for o in appraisal.OPTIONS[1:]),
+    )),
 )
+#: The four contracts side by side on the *Results* sheet (the second chart's data): (heading, key, format).
+_CONTRACT_COLUMNS = (("Spread of surplus (sd)", "surplus_sd", "money"), ("Risk premium", "risk_premium", "money"),
+                     ("Failure in a year", "p_fail_year", "share"), ("Failure over the term", "p_fail_term", "share"))
+_PRICED = '"£ at "&price_year&" prices"'
+
+
+def _result(ws: Any, f: dict[str, Any], row: int, col: int, name: str, kind: str, cached: Mapping[str, float],
+            shown: dict[tuple[int, int], tuple[str, str]]) -> None:
+    """One value of the *Results* sheet: a Calculations cell, a £ moved to the price year."""
+    value = _cached(cached, name)
+    if kind == "money":
+        if name in cached and not isinstance(value, str):
+            value *= cached["price_factor"]
+        ws.write_formula(row, col, f"={name}*price_factor", f[kind], value)
+    else:
+        ws.write_formula(row, col, f"={name}", f[kind], value)
+    shown[(row, col)] = (name, kind)
 
 
 def _results_sheet(wb: Any, ws: Any, f: dict[str, Any], check: pd.DataFrame, scn: Scenario,
                    cached: Mapping[str, float] | None = None,
-                   inputs: Mapping[str, Any] | None = None) -> dict[tuple[int, int], str]:
+                   inputs: Mapping[str, Any] | None = None) -> dict[tuple[int, int], tuple[str, str]]:
     cached = {} if cached is None else cached
+    known = bool(cached) and inputs is not None
+    year = inputs["price_year"] if known else 0
+    priced = f"£ at {year} prices" if known else 0
     ws.set_column(0, 0, 58)
     ws.set_column(1, 1, 16)
     ws.set_column(2, 5, 15)
     ws.write(0, 0, "Results for your council", f["title"])
-    heading = (0 if not cached or inputs is None else
-               f"Scope: {inputs['scope']}; contract: {inputs['contract_family']}; every £ at {scn.price_year} prices")
-    ws.write_formula(1, 0, '="Scope: "&scope&"; contract: "&contract_family&"; every £ at '
-                     f'{scn.price_year} prices"', f["note"], heading)
-    shown: dict[tuple[int, int], str] = {}
+    heading = (f"Scope: {inputs['scope']}; contract: {inputs['contract_family']}; every £ at {year} prices "
+               f"(inputs at {scn.price_year} prices)" if known else 0)
+    ws.write_formula(1, 0, '="Scope: "&scope&"; contract: "&contract_family&"; every £ at "&price_year&" prices '
+                     f'(inputs at {scn.price_year} prices)"', f["note"], heading)
+    shown: dict[tuple[int, int], tuple[str, str]] = {}
     row = 3
     for title, items in _RESULTS:
         ws.write(row, 0, title, f["section"])
+        ws.write(row, 2, "Unit", f["head"])
         row += 1
         for label, name, kind in items:
             ws.write(row, 0, label, f["text"])
-            ws.write_formula(row, 1, f"={name}", f[kind], _cached(cached, name))
-            shown[(row, 1)] = name
+            _result(ws, f, row, 1, name, kind, cached, shown)
+            if kind == "money":
+                ws.write_formula(row, 2, "=" + _PRICED, f["text"], priced)
+            else:
+                ws.write(row, 2, "share" if kind == "share" else "", f["text"])
             row += 1
         row += 1
-    # The four contracts side by side: the charts' data.
     ws.write(row, 0, "The four contracts (normal approximation)", f["section"])
     row += 1
-    cols = (("Spread of surplus (sd), £", "surplus_sd", "money"), ("Risk premium, £", "risk_premium", "money"),
-            ("Failure in a year", "p_fail_year", "share"), ("Failure over the term", "p_fail_term", "share"))
     ws.write(row, 0, "Contract", f["head"])
-    for c, (h, *_r) in enumerate(cols):
-        ws.write(row, c + 1, h, f["head"])
+    for c, (h, _key, kind) in enumerate(_CONTRACT_COLUMNS):
+        if kind == "money":
+            ws.write_formula(row, c + 1, f'="{h}, "&{_PRICED}', f["head"], f"{h}, {priced}" if known else 0)
+        else:
+            ws.write(row, c + 1, h, f["head"])
     top = row + 1
     for fam, label in zip(liability.NORMAL_FAMILIES, FAMILIES):
         row += 1
         ws.write(row, 0, label, f["text"])
-        for c, (_h, key, kind) in enumerate(cols):
-            ws.write_formula(row, c + 1, f"={fam}_{key}", f[kind], _cached(cached, f"{fam}_{key}"))
-            shown[(row, c + 1)] = f"{fam}_{key}"
+        for c, (_h, key, kind) in enumerate(_CONTRACT_COLUMNS):
+            _result(ws, f, row, c + 1, f"{fam}_{key}", kind, cached, shown)
     bottom = row
     row += 2
     ws.write(row, 0, "Chance of one worker all year", f["head"])
@@ -1054,8 +1295,7 @@ def _results_sheet(wb: Any, ws: Any, f: dict[str, Any], check: pd.DataFrame, scn
     for label, name in pairs:
         row += 1
         ws.write(row, 0, label, f["text"])
-        ws.write_formula(row, 1, f"={name}", f["share"], _cached(cached, name))
-        shown[(row, 1)] = name
+        _result(ws, f, row, 1, name, "share", cached, shown)
     cbottom = row
     sheet = f"'{_RESULT_SHEET}'"
     chart = wb.add_chart({"type": "column"})
@@ -1078,8 +1318,8 @@ def _results_sheet(wb: Any, ws: Any, f: dict[str, Any], check: pd.DataFrame, scn
     chart2.set_legend({"position": "bottom"})
     ws.insert_chart(16, 3, chart2)
     row += 2
-    ws.write(row, 0, "How far the normal approximation is from the simulated model (at the book's defaults; these "
-                     "figures do not change with your inputs)", f["section"])
+    ws.write(row, 0, "How far the normal approximation is from the simulated model (at the book's defaults, £ at "
+                     f"{scn.price_year} prices; these figures do not change with your inputs)", f["section"])
     row += 1
     for c, h in enumerate(("Scope, contract, measure", "Workbook", "Simulated", "Difference")):
         ws.write(row, c, h, f["head"])
@@ -1119,6 +1359,13 @@ def _sources_sheet(ws: Any, f: dict[str, Any], table: pd.DataFrame) -> None:
         rec = data.row(origin[1], **origin[2])
         docs.add(rec["document"])
         for c, text in enumerate((name, origin[1], f"{rec['value']:g} {rec['unit']}",
+                                  f"{rec['document']}, {rec['location']}", str(rec.get("quote", "")))):
+            ws.write(row, c, text, f["text"])
+        row += 1
+    index = data.load("price_index")
+    for rec in index.to_dict("records"):
+        docs.add(rec["document"])
+        for c, text in enumerate((f"price index, {rec['year']}", "price_index", f"{rec['value']:g} {rec['unit']}",
                                   f"{rec['document']}, {rec['location']}", str(rec.get("quote", "")))):
             ws.write(row, c, text, f["text"])
         row += 1
@@ -1247,8 +1494,7 @@ def _cached(values: Mapping[str, float], name: str) -> float | str:
     return "#N/A" if isinstance(x, float) and math.isnan(x) else x
 
 
-def results_cells() -> dict[str, str]:
-    """``{cell on the Results sheet: Calculations name it shows}`` (for the tests)."""
+def _results_layout() -> dict[str, tuple[str, str]]:
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True})
@@ -1256,7 +1502,27 @@ def results_cells() -> dict[str, str]:
                            pd.DataFrame(columns=["scope", "contract", "measure", "workbook", "simulated",
                                                  "difference"]), Scenario.central())
     wb.close()
-    return {f"{'ABCDEF'[c]}{r + 1}": name for (r, c), name in shown.items()}
+    return {f"{'ABCDEF'[c]}{r + 1}": shown[(r, c)] for (r, c) in shown}
+
+
+def results_cells() -> dict[str, str]:
+    """``{cell on the Results sheet: Calculations name it shows}`` (for the tests); a £ is shown at the
+    price year (:func:`results_values`)."""
+    return {cell: name for cell, (name, _kind) in _results_layout().items()}
+
+
+def results_values(values: Mapping[str, Any] | None = None) -> dict[str, float]:
+    """What each value cell of the *Results* sheet shows, computed by the package: ``{cell: value}``.
+
+    ``values`` as :func:`package_values` takes them; each value is :func:`package_values`' value of the name
+    the cell shows, a £ moved from the price base to the input ``price_year`` by
+    :func:`swp_models.appraisal.uplift` (NaN where the sheet shows ``#N/A``).
+    """
+    v = check_inputs(values)
+    computed = package_values(v)
+    factor = appraisal.uplift(v["price_year"])
+    return {cell: computed[name] * (factor if kind == "money" else 1.0)
+            for cell, (name, kind) in _results_layout().items()}
 
 
 def data_uri(values: Mapping[str, Any] | None = None) -> str:
