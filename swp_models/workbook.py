@@ -1250,7 +1250,8 @@ def _results_sheet(wb: Any, ws: Any, f: dict[str, Any], check: pd.DataFrame, scn
     priced = f"£ at {year} prices" if known else 0
     ws.set_column(0, 0, 58)
     ws.set_column(1, 1, 16)
-    ws.set_column(2, 5, 15)
+    ws.set_column(2, 2, 19)
+    ws.set_column(3, 5, 15)
     ws.write(0, 0, "Results for your council", f["title"])
     heading = (f"Scope: {inputs['scope']}; contract: {inputs['contract_family']}; every £ at {year} prices "
                f"(inputs at {scn.price_year} prices)" if known else 0)
