@@ -23,9 +23,10 @@ the *Calculations* sheet with the package's own functions (:mod:`swp_models.cont
 :func:`~swp_models.appraisal.icers` and :func:`~swp_models.appraisal.uplift`), so a test can recalculate the
 workbook (LibreOffice, headless) and compare it cell by cell. Where the workbook approximates (the normal
 approximation for risk and failure), the *Results* sheet states how far it is from the simulated model
-at the book's defaults (:func:`approximation_check`). The appraisal takes chapter 10's central yearly costs
-(:func:`swp_models.appraisal.central_inputs`) as fixed figures and the workbook's continuity and appraisal
-settings as live inputs.
+at the book's defaults (:func:`approximation_check`). The appraisal computes every option's yearly costs from
+the workbook's inputs in closed form (:func:`appraisal_inputs`), the practice's contract in the normal
+approximation; :func:`appraisal_check` gives how far that is from chapter 10's simulated appraisal at the
+book's defaults, which the *Results* sheet states.
 
 What it cannot do: simulate, give exact tails, price the threshold and reinsurance contracts (their
 balanced baseline needs the whole distribution), or draw chapter 10's acceptability curve.
@@ -44,7 +45,7 @@ import inspect
 import io
 import math
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -56,7 +57,7 @@ from .scenario import SCOPE_NAMES, Scenario
 from .validation import check_flag, check_in_range, check_instance, check_one_of, check_text
 
 __all__ = ["Input", "INPUTS", "FAMILIES", "SHEETS", "PRICE_YEARS", "defaults", "check_inputs", "package_values",
-           "approximation_check", "write_workbook", "workbook_bytes", "data_uri", "input_table", "results_cells",
+           "approximation_check", "appraisal_inputs", "appraisal_check", "write_workbook", "workbook_bytes", "data_uri", "input_table", "results_cells",
            "results_values"]
 
 #: The contract families the workbook prices, as its menu shows them, with the package's name of each.
@@ -203,7 +204,14 @@ INPUTS: tuple[Input, ...] = (
     _i("optimism_bias", "Optimism bias on each option's added cost over the council as it is", "share", 0, 2, _A),
     _i("inhouse_gain_share", "Share of the practice's continuity gain an in-house team would achieve", "share", 0, 1,
        _A),
+    _i("council_frontline", "Front-line social workers in your council's team for one practice's children",
+       "FTE", 1, 50, _A, "integer"),
     _i("inhouse_setup_cost", "One-off cost of setting up the in-house team", "£", 0, 10_000_000, _A),
+    _i("commissioning_cost", "Commissioning a practice (and retendering it at the end of the term)", "£ a tender",
+       0, 10_000_000, _A),
+    _i("double_running_months", "Months of paying twice while a practice builds up", "months", 0, 36, _A),
+    _i("stranded_overhead_share", "Share of the overheads a practice leaves out that your council keeps paying",
+       "share", 0, 1, _A),
     _i("case_transfer_cost", "Cost of handing a child's case to a new social worker", "£ a transfer", 0, 100_000,
        _A),
     _i("move_process_cost", "Cost of finding a child a new placement", "£ a placement move", 0, 100_000, _A),
@@ -231,7 +239,8 @@ def _origins() -> dict[str, tuple]:
         "student_cost", "on_call_per_night", "legal_services", "direct_costs_per_fte", "premises_it_per_fte",
         "fixed_overheads", "social_work_variable_cost", "cost_share", "outcome_bonus", "outcome_base_probability",
         "outcome_effort_gain", "outcome_effort", "reserve_months", "risk_tolerance", "icc", "discount_rate",
-        "optimism_bias", "inhouse_gain_share", "inhouse_setup_cost", "case_transfer_cost", "move_process_cost")}
+        "optimism_bias", "inhouse_gain_share", "inhouse_setup_cost", "case_transfer_cost", "move_process_cost",
+        "council_frontline", "commissioning_cost", "double_running_months", "stranded_overhead_share")}
     a.update({
         "agency_stay_years": ("assumption", "agency_tenure_years", 1.0),
         "practice_turnover": ("assumption", "practice_turnover", 0.01),
@@ -298,8 +307,7 @@ def defaults() -> dict[str, Any]:
     return {i.name: out[i.name] for i in INPUTS}
 
 
-def _source(name: str) -> str:
-    origin = _origins()[name]
+def _source(origin: tuple) -> str:
     if origin[0] == "package":
         return origin[1]
     if origin[0] == "assumption":
@@ -320,12 +328,12 @@ def input_table() -> pd.DataFrame:
         Columns ``section``, ``name``, ``label``, ``unit``, ``low``, ``high`` (NaN for a menu),
         ``default`` and ``source``.
     """
-    d = defaults()
+    d, origins = defaults(), _origins()
     rows = []
     for i in INPUTS:
         lo, hi = (math.nan, math.nan) if i.kind == "list" else (i.low, i.high)
         rows.append({"section": i.section, "name": i.name, "label": i.label, "unit": i.unit, "low": lo, "high": hi,
-                     "default": d[i.name], "source": _source(i.name)})
+                     "default": d[i.name], "source": _source(origins[i.name])})
     return pd.DataFrame(rows)
 
 
@@ -434,6 +442,47 @@ def _fail_term(f: str) -> str:
     return f"IF({sd}=0,{certain},IF(term_years=1,{f}_p_fail_year,MIN(1,MAX({f}_p_fail_year,{bgk}))))"
 
 
+def _scope_quantities(p: str, factor: str, staff: str, staff_how: str, who: str = "") -> list[_Row]:
+    """The practice's own cost under a scope (chapter 5's :class:`~swp_models.contracts.liability.Scope`), its
+    rows named with the prefix ``p`` and labelled with ``who``: ``factor`` on each child's cost of care and the
+    ``staff`` cost per child inside it, as formulas."""
+    rows = [
+        _Row(f"{p}cost_factor", "Factor on each child's cost of care", "ratio", factor, "Scope.cost_factor", "number"),
+        _Row(f"{p}staff_per_child", "Staff cost per child inside the cost of care", "£ a child a year", staff,
+             staff_how),
+        _Row(f"{p}marginal_cost", "Cost to the practice of one more child", "£ a child a year",
+             f"{p}cost_factor*child_mean-{p}staff_per_child", "Scope.marginal_cost"),
+        _Row(f"{p}own_cost_mean", "Practice's own cost: expected", "£ a year",
+             f"MAX(0,running_cost+{p}cost_factor*practice_children_cost-{p}staff_per_child*practice_children)",
+             "F + f E[U] - d E[N] (not below 0); Scope.cost_moments"),
+        _Row(f"{p}own_cost_sd", "Practice's own cost: spread (sd)", "£ a year",
+             f"SQRT(MAX(0,{p}cost_factor^2*practice_children_cost_sd^2+{p}staff_per_child^2*caseload_variance"
+             f"-2*{p}cost_factor*{p}staff_per_child*child_mean*caseload_variance))",
+             "f^2 Var(U) + d^2 Var(N) - 2 f d mean(c) Var(N); Scope.cost_moments"),
+        _Row(f"{p}capitation_rate", "Capitation rate", "£ a child a year",
+             f"(1+margin)*({p}marginal_cost+running_cost/practice_children)", "(1 + m) Scope.flat_rate"),
+    ]
+    return [replace(r, label=who + r.label[0].lower() + r.label[1:]) if who else r for r in rows]
+
+
+def _family_formulas(p: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Each contract family's expected payment and the variance of the practice's surplus
+    (:func:`swp_models.contracts.liability.surplus_moments`), of the scope quantities named with prefix ``p``."""
+    own, sd, rate, mc = f"{p}own_cost_mean", f"{p}own_cost_sd", f"{p}capitation_rate", f"{p}marginal_cost"
+    variance = {
+        "block": f"{sd}^2",
+        "capitation": f"{rate}^2*caseload_variance+{sd}^2-2*{rate}*{mc}*caseload_variance",
+        "cost_and_volume": f"cost_share^2*{sd}^2",
+        "outcome": (f"{sd}^2+outcome_bonus^2*(practice_children*outcome_probability*(1-outcome_probability)"
+                    "+outcome_probability^2*caseload_variance)"
+                    f"-2*outcome_bonus*outcome_probability*{mc}*caseload_variance"),
+    }
+    payment = {"block": f"(1+margin)*{own}", "capitation": f"{rate}*practice_children",
+               "cost_and_volume": f"(1+margin)*{own}",
+               "outcome": f"(1+margin)*{own}+outcome_bonus*outcome_probability*practice_children"}
+    return payment, variance
+
+
 def _rows() -> list[tuple[str, list[_Row]]]:
     """The *Calculations* sheet: sections of rows, each a named quantity with its formula."""
     placements = SCOPE_NAMES["placements"]
@@ -531,42 +580,20 @@ def _rows() -> list[tuple[str, list[_Row]]]:
              "share"),
     ]
     sections.append(("What the children cost: mean and spread (chapter 3, moments)", cost))
-    scope = [
+    scope: list[_Row] = [
         _Row("placements_in_scope", "Placements in the practice's scope (1 = yes)", "",
              f'IF(scope="{placements}",1,0)', "the scope menu", "number"),
-        _Row("cost_factor", "Factor on each child's cost of care", "ratio",
-             "IF(placements_in_scope=1,1,social_work_variable_cost/child_mean)", "Scope.cost_factor", "number"),
-        _Row("staff_per_child", "Staff cost per child inside the cost of care", "£ a child a year",
-             "IF(placements_in_scope=1,running_cost_per_child,0)", "Scope.staff_per_child (placements only)"),
-        _Row("marginal_cost", "Cost to the practice of one more child", "£ a child a year",
-             "cost_factor*child_mean-staff_per_child", "Scope.marginal_cost"),
-        _Row("own_cost_mean", "Practice's own cost: expected", "£ a year",
-             "running_cost+cost_factor*practice_children_cost-staff_per_child*practice_children",
-             "F + f E[U] - d E[N]; Scope.cost_moments"),
-        _Row("own_cost_sd", "Practice's own cost: spread (sd)", "£ a year",
-             "SQRT(MAX(0,cost_factor^2*practice_children_cost_sd^2+staff_per_child^2*caseload_variance"
-             "-2*cost_factor*staff_per_child*child_mean*caseload_variance))",
-             "f^2 Var(U) + d^2 Var(N) - 2 f d mean(c) Var(N); Scope.cost_moments"),
+        *_scope_quantities("", "IF(placements_in_scope=1,1,social_work_variable_cost/child_mean)",
+                           "IF(placements_in_scope=1,running_cost_per_child,0)",
+                           "Scope.staff_per_child (placements only)"),
         _Row("reserves", "Practice reserves", "£", "reserve_months/12*running_cost",
              "liability.reserves_from_months"),
         _Row("outcome_probability", "Chance of the outcome (same worker all year) at the practice's effort", "share",
              "MIN(1,outcome_base_probability+outcome_effort_gain*outcome_effort)", "contracts.Outcome.probability",
              "share"),
-        _Row("capitation_rate", "Capitation rate", "£ a child a year",
-             "(1+margin)*(marginal_cost+running_cost/practice_children)", "(1 + m) Scope.flat_rate"),
     ]
     sections.append(("What the practice pays for (chapter 5)", scope))
-    variance = {
-        "block": "own_cost_sd^2",
-        "capitation": "capitation_rate^2*caseload_variance+own_cost_sd^2-2*capitation_rate*marginal_cost*caseload_variance",
-        "cost_and_volume": "cost_share^2*own_cost_sd^2",
-        "outcome": ("own_cost_sd^2+outcome_bonus^2*(practice_children*outcome_probability*(1-outcome_probability)"
-                    "+outcome_probability^2*caseload_variance)"
-                    "-2*outcome_bonus*outcome_probability*marginal_cost*caseload_variance"),
-    }
-    payment = {"block": "(1+margin)*own_cost_mean", "capitation": "capitation_rate*practice_children",
-               "cost_and_volume": "(1+margin)*own_cost_mean",
-               "outcome": "(1+margin)*own_cost_mean+outcome_bonus*outcome_probability*practice_children"}
+    payment, variance = _family_formulas("")
     contract_rows = []
     for fam in liability.NORMAL_FAMILIES:
         f, short = fam, _SHORT[fam]
@@ -642,47 +669,88 @@ def _rows() -> list[tuple[str, list[_Row]]]:
 #: Chapter 10's figures the workbook takes as fixed: ``{name: (label, unit, kind, attribute of
 #: appraisal.Inputs or key of its values)}``.
 _APPRAISAL_FIXED = {
-    "ap_children": ("Children the appraisal's practice holds", "children", "number", "children"),
-    "ap_council_team": ("Council's team as it is: running cost", "£ a year", "money", "council_team"),
-    "ap_inhouse_team": ("In-house team with practice caseloads: running cost", "£ a year", "money", "inhouse_team"),
-    "ap_running": ("Practice's running cost", "£ a year", "money", "running"),
-    "ap_overheads": ("Council overheads the census leaves out", "£ a year", "money", "overheads"),
-    "ap_variable_social_work": ("Variable social-work cost of the children", "£ a year", "money",
-                                "variable_social_work"),
-    "ap_care_cost": ("The children's placements", "£ a year", "money", "care_cost"),
-    "ap_contract_social_work": ("Council's cost of chapter 5's cheapest contract, social work only", "£ a year",
-                                "money", "contract:social_work"),
-    "ap_contract_placements": ("Council's cost of chapter 5's cheapest contract, placements too", "£ a year",
-                               "money", "contract:placements"),
-    "ap_move_rate": ("Placement moves a child-year with no change of worker", "moves a child-year", "number",
-                     "move_rate"),
-    "ap_move_worker_effect": ("Rise in the move rate per change of worker", "ratio", "number", "move_worker_effect"),
-    "ap_commissioning_cost": ("Commissioning (and retendering) a practice", "£ a tender", "money",
-                              "values:commissioning_cost"),
-    "ap_double_running_months": ("Months of paying twice while the practice builds up", "months", "number",
-                                 "values:double_running_months"),
-    "ap_stranded_overhead_share": ("Share of the overheads the council keeps paying", "share", "share",
-                                   "values:stranded_overhead_share"),
-    "ap_partner_surplus_share": ("Partners' surplus, share of the running cost", "share", "share",
-                                 "values:partner_surplus_share"),
+    "ap_move_rate": ("Placement moves a child-year with no change of worker (chapter 6)", "moves a child-year",
+                     "number", "move_rate"),
+    "ap_move_worker_effect": ("Rise in the move rate per change of worker (chapter 6)", "ratio", "number",
+                              "move_worker_effect"),
+    "ap_partner_surplus_share": ("Partners' surplus, share of the practice's running cost (chapter 10: none)",
+                                 "share", "share", "values:partner_surplus_share"),
 }
+_SCOPE_PREFIX = {"social_work": "ap_sw_", "placements": "ap_pl_"}
+#: The practice's lines outside the census's scope of a child's cost (the overheads a practice leaves out).
+_OUT_OF_SCOPE = tuple(k for k, inside in practice.IN_CENSUS_SCOPE.items() if not inside)
 
 
 def _appraisal_fixed() -> dict[str, float]:
-    """Chapter 10's central figures the workbook takes as given (:func:`swp_models.appraisal.central_inputs`)."""
+    """Chapter 10's figures the workbook takes as given (:func:`swp_models.appraisal.central_inputs`), and the
+    social-work staff cost per child inside the cost of care (the book's default practice, as chapter 5)."""
     inp = appraisal.central_inputs()
     out = {}
     for name, (*_, where) in _APPRAISAL_FIXED.items():
         kind, _, key = where.partition(":")
         out[name] = float(getattr(inp, kind)[key] if key else getattr(inp, kind))
+    out["ap_data_staff_per_child"] = float(liability.default_scope("placements").staff_per_child)
     return out
 
 
 def _appraisal_rows() -> list[tuple[str, list[_Row]]]:
-    """Chapter 10's appraisal: :func:`swp_models.appraisal.appraise` and :func:`~swp_models.appraisal.icers`."""
+    """Chapter 10's appraisal: :func:`swp_models.appraisal.appraise` and :func:`~swp_models.appraisal.icers`, its
+    yearly costs from the workbook's inputs (:func:`appraisal_inputs`)."""
     fixed = _appraisal_fixed()
-    given = [_Row(name, label, unit, repr(fixed[name]), "appraisal.central_inputs() (chapters 4-6, central setting)",
+    given = [_Row(name, label, unit, repr(fixed[name]), "appraisal.central_inputs() (chapter 10, central setting)",
                   kind) for name, (label, unit, kind, _w) in _APPRAISAL_FIXED.items()]
+    given.append(_Row("ap_data_staff_per_child", "Social-work staff cost per child inside the cost of care (the "
+                      "book's default practice)", "£ a child a year", repr(fixed["ap_data_staff_per_child"]),
+                      "liability.default_scope('placements').staff_per_child, as chapter 10 takes it"))
+    fte = "council_frontline*(1+admin_ratio)+manager_fte"
+    pay = "+".join(f"{n}*({s}+employer_ni_rate*MAX(0,{s}-ni_threshold)+pension_rate*{s})" for n, s in (
+        ("council_frontline", "sw_salary"), ("council_frontline*admin_ratio", "admin_salary"),
+        ("manager_fte", "tl_salary")))
+    lines = [
+        _Row("ap_children", "Children the practice holds (the council's and the in-house team hold the same)",
+             "children", "practice_children", "appraisal.Inputs.children", "number"),
+        _Row("ap_council_team_fte", "Your council's team for them: salaried staff (front line, manager, "
+             "administration; no support, development officer or students)", "FTE", fte,
+             "the practice's design with your council's front line", "number"),
+        _Row("ap_council_team", "Your council's team as it is: running cost (your pay and cost inputs)", "£ a year",
+             f"{pay}+nights_per_year*MIN(on_duty,council_frontline)*on_call_per_night"
+             "+ap_council_team_fte*(direct_costs_per_fte+premises_it_per_fte)+legal_services+fixed_overheads",
+             "practice.running_cost of that team; appraisal.Inputs.council_team"),
+        _Row("ap_inhouse_team", "In-house team with practice caseloads and support: running cost", "£ a year",
+             "running_cost", "the practice budget above, run in-house; appraisal.Inputs.inhouse_team"),
+        _Row("ap_running", "Practice's running cost", "£ a year", "running_cost", "appraisal.Inputs.running"),
+        _Row("ap_overheads", "Overheads the census leaves out (manager, legal, premises and IT, fixed)", "£ a year",
+             "+".join(f"{k}_line" for k in _OUT_OF_SCOPE), "practice.summary out_of_scope x caseload; "
+             "appraisal.Inputs.overheads"),
+        _Row("ap_variable_social_work", "Variable social-work cost of the children", "£ a year",
+             "practice_children*social_work_variable_cost", "appraisal.Inputs.variable_social_work"),
+        _Row("ap_care_cost", "The children's placements (cost of care less social work; not below 0)", "£ a year",
+             "MAX(0,practice_children_cost-practice_children*(ap_data_staff_per_child+social_work_variable_cost))",
+             "E[cost of care] - N (staff + variable); appraisal.Inputs.care_cost (chapter 10: simulated mean)"),
+    ]
+    contracts: list[_Row] = []
+    for scope, p in _SCOPE_PREFIX.items():
+        who = f"Appraisal, {SCOPE_NAMES[scope]}: "
+        if scope == "social_work":
+            own = _scope_quantities(p, "social_work_variable_cost/child_mean", "0", "none (social work only)", who)
+        else:
+            own = _scope_quantities(p, "1", "ap_data_staff_per_child", "the staff cost per child above", who)
+        payment, variance = _family_formulas(p)
+        for fam in liability.NORMAL_FAMILIES:
+            f, short = f"{p}{fam}", f"{who}{_SHORT[fam]}"
+            own += [
+                _Row(f"{f}_payment", f"{short}: council's expected payment", "£ a year", payment[fam],
+                     "liability.surplus_moments"),
+                _Row(f"{f}_risk_premium", f"{short}: risk premium (normal approximation)", "£ a year",
+                     f"MAX(0,{variance[fam]})/(2*risk_tolerance)", "r Var / 2; liability.normal_risk_premium"),
+            ]
+        own.append(_Row(f"ap_contract_{scope}", f"{who}council's cost of the cheapest contract (payment and risk "
+                        "premium, normal approximation)", "£ a year",
+                        "MIN(" + ",".join(f"{p}{fam}_payment+{p}{fam}_risk_premium"
+                                          for fam in liability.NORMAL_FAMILIES) + ")",
+                        "chapter 10 simulates it (effort, administration, losses and failures too); "
+                        "appraisal_inputs"))
+        contracts += own
     common = [
         _Row("ap_annuity", "Discounted years of yearly costs and effects over the term (year 0 undiscounted)", "years",
              "IF(discount_rate=0,term_years,(1-(1+discount_rate)^-term_years)/(1-1/(1+discount_rate)))",
@@ -690,10 +758,10 @@ def _appraisal_rows() -> list[tuple[str, list[_Row]]]:
         _Row("ap_end_discount", "Discount factor at the end of the term (retendering)", "ratio",
              "(1+discount_rate)^-term_years", "(1 + r)^-term; appraisal.discount_factors", "number"),
         _Row("ap_retained", "Practice options: overheads kept and partners' surplus", "£ a year",
-             "ap_stranded_overhead_share*ap_overheads+ap_partner_surplus_share*ap_running",
+             "stranded_overhead_share*ap_overheads+ap_partner_surplus_share*ap_running",
              "appraisal: the 'retained' line"),
         _Row("ap_practice_setup", "Practice options: one-off cost in the first year", "£",
-             "ap_commissioning_cost+ap_double_running_months/12*ap_running+ap_children*case_transfer_cost",
+             "commissioning_cost+double_running_months/12*ap_running+ap_children*case_transfer_cost",
              "commissioning, paying twice, moving every case; appraisal: the 'set_up' line"),
     ]
     p_same = {"council": "council_p_same_later",
@@ -704,10 +772,14 @@ def _appraisal_rows() -> list[tuple[str, list[_Row]]]:
                "practice_social_work": "ap_contract_social_work+ap_care_cost+ap_retained",
                "practice_placements": "ap_contract_placements+ap_retained"}
     one_off = {"council": "", "in_house": "+inhouse_setup_cost+ap_children*case_transfer_cost",
-               "practice_social_work": "+ap_practice_setup+ap_commissioning_cost*ap_end_discount",
-               "practice_placements": "+ap_practice_setup+ap_commissioning_cost*ap_end_discount"}
-    sections = [("Chapter 10's central setting (fixed figures, £ a year at 2005-06 prices, for one practice's "
-                 "children; your budget and cost inputs do not move them)", given),
+               "practice_social_work": "+ap_practice_setup+commissioning_cost*ap_end_discount",
+               "practice_placements": "+ap_practice_setup+commissioning_cost*ap_end_discount"}
+    sections = [("Chapter 10's fixed figures (from its central setting, not inputs)", given),
+                ("The options' yearly costs from your inputs, for one practice's children (chapter 10)", lines),
+                ("The practice's contract for each scope, normal approximation (the book simulates it in "
+                 "chapter 10: the workbook leaves out the effort a contract calls forth, its administration, and "
+                 "the losses and failures beyond the reserves; the foot of Results shows how far this is at the "
+                 "book's defaults)", contracts),
                 ("The options appraisal: discounting and shared lines (chapter 10)", common)]
     for o in appraisal.OPTIONS:
         name = appraisal.OPTION_NAMES[o]
@@ -751,6 +823,30 @@ def _appraisal_rows() -> list[tuple[str, list[_Row]]]:
     return sections
 
 
+def _continuity(v: Mapping[str, Any]) -> tuple[continuity.ContinuityScenario, continuity.ContinuityScenario]:
+    """The council's and the practice's continuity at the workbook's inputs (chapter 2)."""
+    council = continuity.ContinuityScenario(turnover=v["council_turnover"], vacancy=v["council_vacancy"],
+                                            agency_tenure_years=v["agency_stay_years"], handoffs=v["council_handoffs"],
+                                            handoff_probability=v["handoff_probability"])
+    prac = continuity.ContinuityScenario(turnover=v["practice_turnover"], vacancy=v["practice_vacancy"],
+                                         agency_tenure_years=v["agency_stay_years"])
+    return council, prac
+
+
+def _budget(v: Mapping[str, Any]) -> tuple[practice.PracticeDesign, practice.SalaryScale, practice.Overheads]:
+    """The practice's design, pay and overheads at the workbook's inputs (chapter 4)."""
+    design = practice.PracticeDesign(frontline=v["frontline"], admin_ratio=v["admin_ratio"],
+                                     manager_fte=v["manager_fte"], support_fte=v["support_fte"], pdo_fte=v["pdo_fte"],
+                                     students=v["students"], caseload=v["practice_children"], on_duty=v["on_duty"])
+    scale = practice.salary_scale(v["scale_position"], v["pay_multiplier"], admin_pay_ratio=v["admin_pay_ratio"],
+                                  support_pay_ratio=v["support_pay_ratio"], employer_ni_rate=v["employer_ni_rate"],
+                                  ni_threshold=v["ni_threshold"], pension_rate=v["pension_rate"])
+    overheads = practice.Overheads(**{k: v[k] for k in ("student_cost", "on_call_per_night", "legal_services",
+                                                        "direct_costs_per_fte", "premises_it_per_fte",
+                                                        "fixed_overheads")})
+    return design, scale, overheads
+
+
 def _cost_model(v: Mapping[str, Any]) -> costs.CostModel:
     shares = costs.prevalence_shares(v["additional_needs_share"], v["complex_share"])
     return costs.CostModel(groups=costs.NEEDS_GROUPS, means=(v["cost_none"], v["cost_ebd"], v["cost_complex"]),
@@ -774,11 +870,7 @@ def package_values(values: Mapping[str, Any] | None = None) -> dict[str, float]:
     """
     v = check_inputs(values)
     out: dict[str, float] = {k: c[0] for k, c in _constants().items()}
-    council = continuity.ContinuityScenario(turnover=v["council_turnover"], vacancy=v["council_vacancy"],
-                                            agency_tenure_years=v["agency_stay_years"], handoffs=v["council_handoffs"],
-                                            handoff_probability=v["handoff_probability"])
-    prac = continuity.ContinuityScenario(turnover=v["practice_turnover"], vacancy=v["practice_vacancy"],
-                                         agency_tenure_years=v["agency_stay_years"])
+    council, prac = _continuity(v)
     out.update(
         council_hazard=continuity.hazard(council),
         council_p_same_first=continuity.p_same_worker(council, 1.0, True),
@@ -790,15 +882,7 @@ def package_values(values: Mapping[str, Any] | None = None) -> dict[str, float]:
     out["continuity_gain"] = out["practice_p_same"] - out["council_p_same_later"]
     out["children_one_worker_council"] = v["council_children"] * out["council_p_same_later"]
     out["children_one_worker_practices"] = v["council_children"] * out["practice_p_same"]
-    design = practice.PracticeDesign(frontline=v["frontline"], admin_ratio=v["admin_ratio"],
-                                     manager_fte=v["manager_fte"], support_fte=v["support_fte"], pdo_fte=v["pdo_fte"],
-                                     students=v["students"], caseload=v["practice_children"], on_duty=v["on_duty"])
-    scale = practice.salary_scale(v["scale_position"], v["pay_multiplier"], admin_pay_ratio=v["admin_pay_ratio"],
-                                  support_pay_ratio=v["support_pay_ratio"], employer_ni_rate=v["employer_ni_rate"],
-                                  ni_threshold=v["ni_threshold"], pension_rate=v["pension_rate"])
-    overheads = practice.Overheads(**{k: v[k] for k in ("student_cost", "on_call_per_night", "legal_services",
-                                                        "direct_costs_per_fte", "premises_it_per_fte",
-                                                        "fixed_overheads")})
+    design, scale, overheads = _budget(v)
     lines = practice.running_cost(design, scale, overheads).set_index("item")
     summary = practice.summary(design, scale, overheads)
     out.update(sw_salary=scale.social_worker, tl_salary=scale.manager, admin_salary=scale.admin,
@@ -859,29 +943,149 @@ def package_values(values: Mapping[str, Any] | None = None) -> dict[str, float]:
         if 0 < out["council_p_same_later"] < 1 else math.nan
     out["mdd_placements"] = evaluation.minimum_detectable_difference(
         v["three_plus_placements_share"], pilot, v["pilot_power"], direction="decrease", method="approximate")
-    out.update(_appraisal_values(v, out["council_p_same_later"], out["practice_p_same"]))
+    out.update(_appraisal_values(v))
     index = appraisal.price_index().set_index("price_year")["index"]
     out.update(base_price_index=index[appraisal.BASE_YEAR], chosen_price_index=index[v["price_year"]],
                price_factor=appraisal.uplift(v["price_year"]))
     return {k: float(x) for k, x in out.items()}
 
 
-def _appraisal_values(v: Mapping[str, Any], p_council: float, p_practice: float) -> dict[str, float]:
-    """Chapter 10's appraisal at the workbook's inputs, by :func:`swp_models.appraisal.appraise` and
-    :func:`~swp_models.appraisal.icers` (£ at the price base): chapter 10's central inputs with the workbook's
-    continuity and appraisal settings."""
-    from dataclasses import replace
+#: The appraisal's own settings the workbook takes from its inputs (the rest of ``appraisal.Inputs.values``
+#: stays chapter 10's).
+_APPRAISAL_OWN = ("discount_rate", "optimism_bias", "inhouse_gain_share", "council_frontline", "inhouse_setup_cost",
+                  "case_transfer_cost", "move_process_cost", "commissioning_cost", "double_running_months",
+                  "stranded_overhead_share")
 
+
+def _appraisal_lines(v: Mapping[str, Any]) -> tuple[appraisal.Inputs, dict[str, float]]:
+    """Chapter 10's inputs in closed form at the workbook's (checked) inputs, and the values of the rows of the
+    *Calculations* sheet that compute them."""
+    out = _appraisal_fixed()
+    design, scale, overheads = _budget(v)
+    summary = practice.summary(design, scale, overheads)
+    running = float(summary["running_cost"])
+    team = practice.PracticeDesign(frontline=v["council_frontline"], admin_ratio=v["admin_ratio"],
+                                   manager_fte=v["manager_fte"], support_fte=0.0, pdo_fte=0.0, students=0,
+                                   caseload=v["practice_children"], on_duty=min(v["on_duty"], v["council_frontline"]))
+    n = float(v["practice_children"])
+    model, load = _cost_model(v), costs.Caseload(mean=v["practice_children"], margin=v["caseload_margin"])
+    staff = out["ap_data_staff_per_child"]
+    out.update(ap_children=n, ap_council_team_fte=team.staff_fte,
+               ap_council_team=practice.total_running_cost(team, scale, overheads), ap_inhouse_team=running,
+               ap_running=running, ap_overheads=float(summary["out_of_scope"]) * design.caseload,
+               ap_variable_social_work=n * v["social_work_variable_cost"],
+               ap_care_cost=max(0.0, costs.total_cost_moments(model, load).mean
+                                - n * (staff + v["social_work_variable_cost"])))
+    reserves = liability.reserves_from_months(v["reserve_months"], running)
+    chance = Outcome(v["outcome_base_probability"], v["outcome_effort_gain"], v["outcome_effort"]).probability
+    contract, fail = {}, {}
+    for key, p in _SCOPE_PREFIX.items():
+        scope = liability.Scope(key, fixed_cost=running, staff_per_child=staff,
+                                variable_per_child=v["social_work_variable_cost"])
+        own = scope.cost_moments(model, load)
+        out.update({f"{p}cost_factor": scope.cost_factor(model),
+                    f"{p}staff_per_child": staff if key == "placements" else 0.0,
+                    f"{p}marginal_cost": scope.marginal_cost(model), f"{p}own_cost_mean": own.mean,
+                    f"{p}own_cost_sd": own.std, f"{p}capitation_rate": (1 + v["margin"]) * scope.flat_rate(model, load)})
+        priced = {}
+        for fam in liability.NORMAL_FAMILIES:
+            sm = liability.surplus_moments(fam, scope, model, load, margin=v["margin"], share=v["cost_share"],
+                                           bonus=v["outcome_bonus"], outcome_probability=chance)
+            out[f"{p}{fam}_payment"] = sm.expected_payment
+            out[f"{p}{fam}_risk_premium"] = liability.normal_risk_premium(sm.variance, v["risk_tolerance"])
+            priced[fam] = (sm.expected_payment + out[f"{p}{fam}_risk_premium"], sm)
+        best, sm = min(priced.values(), key=lambda x: x[0])
+        contract[key] = out[f"ap_contract_{key}"] = best
+        fail[key] = liability.normal_failure(sm.mean, sm.sd, reserves, v["term_years"]).p_fail_year
     base = appraisal.central_inputs()
-    own = ("inhouse_gain_share", "inhouse_setup_cost", "case_transfer_cost", "move_process_cost")
-    inp = replace(base, p_council=p_council, p_practice=p_practice,
-                  values={**base.values, **{k: v[k] for k in own}})
+    council, prac = _continuity(v)
+    inp = appraisal.Inputs(
+        children=n, council_team=out["ap_council_team"], inhouse_team=running, running=running,
+        overheads=out["ap_overheads"], variable_social_work=out["ap_variable_social_work"],
+        care_cost=out["ap_care_cost"], contract=contract, p_fail_year=fail,
+        p_council=continuity.p_same_worker(council, 1.0, False), p_practice=continuity.p_same_worker(prac, 1.0, False),
+        move_rate=base.move_rate, move_worker_effect=base.move_worker_effect,
+        values={**base.values, **{k: float(v[k]) for k in _APPRAISAL_OWN}})
+    return inp, out
+
+
+def appraisal_inputs(values: Mapping[str, Any] | None = None) -> appraisal.Inputs:
+    """Chapter 10's inputs as the workbook computes them from its inputs: every option's yearly costs from the
+    same inputs, in closed form.
+
+    The council's team (``council_frontline`` workers with the practice's manager and administration, no support,
+    development officer or students) and the in-house team (the practice's budget) are costed at the workbook's
+    pay and cost inputs as chapter 4 costs a practice; the placements are the exact expected cost of care less
+    the social work in it (the book's default practice's staff cost per child and the variable cost); each
+    scope's contract is the cheapest of the workbook's four contract families, expected payment plus risk
+    premium in the normal approximation (:func:`swp_models.contracts.liability.surplus_moments`,
+    :func:`~swp_models.contracts.liability.normal_risk_premium`), and its chance of failing in a year that
+    contract's :func:`~swp_models.contracts.liability.normal_failure`. Chapter 10 (:func:`swp_models.appraisal.\
+central_inputs`) simulates the contracts instead, with the effort they call forth, their administration and the
+    losses and failures beyond the reserves, and takes the simulated mean cost of care; :func:`appraisal_check`
+    gives the distance at the book's defaults. The placement-move model and the partners' share are chapter 10's.
+    ``values`` as :func:`package_values` takes them.
+
+    Returns
+    -------
+    swp_models.appraisal.Inputs
+        For :func:`swp_models.appraisal.appraise`'s ``inputs``.
+    """
+    return _appraisal_lines(check_inputs(values))[0]
+
+
+#: The yearly cost lines :func:`appraisal_check` compares: (what, cell name, attribute of ``appraisal.Inputs``).
+_CHECKED_LINES = (
+    ("Council's team as it is", "ap_council_team", "council_team"),
+    ("In-house team", "ap_inhouse_team", "inhouse_team"),
+    ("Practice's running cost", "ap_running", "running"),
+    ("Overheads the census leaves out", "ap_overheads", "overheads"),
+    ("Variable social-work cost", "ap_variable_social_work", "variable_social_work"),
+    ("The children's placements", "ap_care_cost", "care_cost"),
+    ("Cheapest contract, social work only", "ap_contract_social_work", "contract:social_work"),
+    ("Cheapest contract, social work and placements", "ap_contract_placements", "contract:placements"),
+)
+
+
+def appraisal_check() -> pd.DataFrame:
+    """How far the workbook's appraisal is from chapter 10's at the book's defaults (:func:`appraisal_inputs`
+    against :func:`swp_models.appraisal.central_inputs`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``measure``, ``workbook``, ``chapter_10`` and ``difference`` (workbook less chapter 10), £ a year at the
+        price base for each yearly cost line and each option's yearly cost, £ for each option's net present
+        cost over the term.
+    """
+    v = check_inputs(None)
+    ours, theirs = package_values(v), appraisal.central_inputs()
+    table = appraisal.appraise(v["term_years"], v["discount_rate"], v["optimism_bias"]).set_index("option")
+    rows = []
+    for label, name, where in _CHECKED_LINES:
+        kind, _, key = where.partition(":")
+        rows.append((f"{label}, £ a year", ours[name], float(getattr(theirs, kind)[key] if key else
+                                                              getattr(theirs, kind))))
+    for o in appraisal.OPTIONS:
+        r = table.loc[o]
+        rows.append((f"{appraisal.OPTION_NAMES[o]}: yearly cost, £ a year", ours[f"ap_yearly_{o}"],
+                     float(r["line_running"] + r["line_placements"] + r["line_process"] + r["line_retained"])))
+    rows += [(f"{appraisal.OPTION_NAMES[o]}: net present cost, £", ours[f"ap_npc_{o}"], float(table.loc[o, "npc"]))
+             for o in appraisal.OPTIONS]
+    out = pd.DataFrame(rows, columns=["measure", "workbook", "chapter_10"])
+    out["difference"] = out["workbook"] - out["chapter_10"]
+    return out
+
+
+def _appraisal_values(v: Mapping[str, Any]) -> dict[str, float]:
+    """Chapter 10's appraisal at the workbook's inputs, by :func:`swp_models.appraisal.appraise` and
+    :func:`~swp_models.appraisal.icers` on :func:`appraisal_inputs` (£ at the price base)."""
+    inp, out = _appraisal_lines(v)
     term = v["term_years"]
     table = appraisal.appraise(term, v["discount_rate"], v["optimism_bias"], inputs=inp)
     ratios = appraisal.icers(table).set_index("option")
     t = table.set_index("option")
     factors = appraisal.discount_factors(v["discount_rate"], term)
-    out = _appraisal_fixed()
     out.update(ap_annuity=factors[:term].sum(), ap_end_discount=factors[term],
                ap_retained=t.loc["practice_social_work", "line_retained"],
                ap_practice_setup=t.loc["practice_social_work", "line_set_up"])
@@ -1044,9 +1248,14 @@ def _start_sheet(ws: Any, f: dict[str, Any], scn: Scenario) -> None:
                  "difference a pilot could detect (chapter 8), and the options appraisal (chapter 10): each "
                  "option's net present cost over the term, with the discount rate and optimism bias you set, "
                  "and the cost per extra child-year with one social worker all year and per placement move "
-                 "avoided. The appraisal follows your continuity inputs and its own settings; its yearly costs "
-                 "(the teams, the contracts, the placements) are chapter 10's central figures for one "
-                 "practice's children, which your budget and cost inputs do not move."),
+                 "avoided, for one practice's children. Every option's yearly cost comes from the same inputs of "
+                 "yours: the council's team (your front line with your pay and costs), the in-house team and "
+                 "the practice (the practice budget), the placements (your costs of care), the practice's "
+                 "contract for each scope (the cheapest of the four contracts, payment plus risk premium in the "
+                 "normal approximation), the overheads left behind, commissioning and paying twice. Chapter 10 "
+                 "simulates the contracts, with the effort they call forth: the foot of 'Results' shows how far "
+                 "the workbook's appraisal is from chapter 10's at the book's defaults (its practices cost "
+                 "more)."),
         ("text", "It does not simulate. Risk premiums and chances of failure use the normal approximation; the book "
                  "simulates the whole distribution, whose tails are heavier. The foot of 'Results' shows how far "
                  "the approximation is from the simulated model at the book's defaults. It does not price the "
@@ -1241,9 +1450,25 @@ def _result(ws: Any, f: dict[str, Any], row: int, col: int, name: str, kind: str
     shown[(row, col)] = (name, kind)
 
 
+def _distance_table(ws: Any, f: dict[str, Any], row: int, title: str, heads: tuple[str, ...],
+                    rows: list[tuple[str, tuple[float, ...], str]], scn: Scenario) -> int:
+    """A table of the workbook's figures against the book's at the defaults, from ``row``; its last row."""
+    ws.write(row, 0, f"{title} (at the book's defaults, £ at {scn.price_year} prices; these figures do not change "
+                     "with your inputs)", f["section"])
+    row += 1
+    for c, h in enumerate(heads):
+        ws.write(row, c, h, f["head"])
+    for label, numbers, kind in rows:
+        row += 1
+        ws.write(row, 0, label, f["text"])
+        for c, x in enumerate(numbers):
+            ws.write_number(row, c + 1, x, f[kind])
+    return row
+
+
 def _results_sheet(wb: Any, ws: Any, f: dict[str, Any], check: pd.DataFrame, scn: Scenario,
-                   cached: Mapping[str, float] | None = None,
-                   inputs: Mapping[str, Any] | None = None) -> dict[tuple[int, int], tuple[str, str]]:
+                   cached: Mapping[str, float] | None = None, inputs: Mapping[str, Any] | None = None,
+                   ap: pd.DataFrame | None = None) -> dict[tuple[int, int], tuple[str, str]]:
     cached = {} if cached is None else cached
     known = bool(cached) and inputs is not None
     year = inputs["price_year"] if known else 0
@@ -1318,23 +1543,27 @@ def _results_sheet(wb: Any, ws: Any, f: dict[str, Any], check: pd.DataFrame, scn
     chart2.set_size({"width": 470, "height": 260})
     chart2.set_legend({"position": "bottom"})
     ws.insert_chart(16, 3, chart2)
-    row += 2
-    ws.write(row, 0, "How far the normal approximation is from the simulated model (at the book's defaults, £ at "
-                     f"{scn.price_year} prices; these figures do not change with your inputs)", f["section"])
-    row += 1
-    for c, h in enumerate(("Scope, contract, measure", "Workbook", "Simulated", "Difference")):
-        ws.write(row, c, h, f["head"])
-    for rec in check.to_dict("records"):
-        if rec["measure"].startswith("spread"):
-            continue
-        row += 1
-        kind = "money" if "£" in rec["measure"] else "share"
-        ws.write(row, 0, f"{rec['scope']}, {rec['contract']}: {rec['measure']}", f["text"])
-        for c, k in enumerate(("workbook", "simulated", "difference")):
-            ws.write_number(row, c + 1, rec[k], f[kind])
-    row += 1
+    rows = [(f"{r['scope']}, {r['contract']}: {r['measure']}", (r["workbook"], r["simulated"], r["difference"]),
+             "money" if "£" in r["measure"] else "share")
+            for r in check.to_dict("records") if not r["measure"].startswith("spread")]
+    row = _distance_table(ws, f, row + 2, "How far the normal approximation is from the simulated model",
+                          ("Scope, contract, measure", "Workbook", "Simulated", "Difference"), rows, scn) + 1
     ws.write(row, 0, f"Simulated: the book's pricing engine on {_CHECK_YEARS:,} practice-years of the book's sample "
                      "(lognormal costs within needs groups; the normal approximation has thinner tails).", f["note"])
+    if ap is not None and len(ap):
+        rows = [(r["measure"], (r["workbook"], r["chapter_10"], r["difference"]), "money")
+                for r in ap.to_dict("records")]
+        row = _distance_table(ws, f, row + 2, "How far the options appraisal is from chapter 10's",
+                              ("Measure", "Workbook", "Chapter 10", "Difference"), rows, scn) + 1
+        ws.set_row(row, 54)
+        ws.merge_range(row, 0, row, 3, "Chapter 10 simulates each practice's contract: the effort a contract calls forth cuts the "
+                         "practice's costs, and administration and the losses and failures beyond the reserves are "
+                         "counted. The workbook prices it as the cheapest of its four contracts, expected payment "
+                         "plus risk premium in the normal approximation, with none of those; and it takes the exact "
+                         "expected cost of care where chapter 10 takes its simulated sample's mean. So the workbook's "
+                         "practices cost more than chapter 10's, the one holding placements most: at the defaults "
+                         "it ranks that practice below the social-work-only one, where chapter 10 ranks it above.",
+                 f["note"])
     ws.set_paper(9)
     ws.set_portrait()
     ws.fit_to_pages(1, 1)
@@ -1424,7 +1653,8 @@ def write_workbook(path: str | Path, values: Mapping[str, Any] | None = None, *,
         Inputs by name (:data:`INPUTS`); the book's defaults for the rest (:func:`check_inputs`).
     check : bool, default True
         Put the comparison of the normal approximation with the simulated model at the book's defaults
-        (:func:`approximation_check`) at the foot of the *Results* sheet.
+        (:func:`approximation_check`), and of the workbook's appraisal with chapter 10's
+        (:func:`appraisal_check`), at the foot of the *Results* sheet.
     cached : bool, default True
         Store each formula's value at these inputs (:func:`package_values`) with the formula, so that a
         spreadsheet that does not recalculate a file when it opens it (LibreOffice's default for
@@ -1478,7 +1708,7 @@ def workbook_bytes(values: Mapping[str, Any] | None = None, *, check: bool = Tru
     _calc_sheet(wb, sheets[_CALC_SHEET], f, stored)
     frame = approximation_check() if check else pd.DataFrame(columns=["scope", "contract", "measure", "workbook",
                                                                        "simulated", "difference"])
-    _results_sheet(wb, sheets[_RESULT_SHEET], f, frame, scn, stored, v)
+    _results_sheet(wb, sheets[_RESULT_SHEET], f, frame, scn, stored, v, appraisal_check() if check else None)
     _sources_sheet(sheets["Sources"], f, table)
     _assumptions_sheet(sheets["Assumptions"], f)
     sheets["Start here"].activate()

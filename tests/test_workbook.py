@@ -390,29 +390,77 @@ def test_a_refused_setting_says_which():
 # ------------------------------------------------------------------------------------------------
 
 
-def test_the_appraisal_at_the_defaults_is_chapter_10s():
+def test_the_appraisal_at_the_defaults_is_chapter_10s_where_exact_and_the_stated_distance_elsewhere():
     v = workbook.package_values()
+    central = appraisal.central_inputs()
+    # the lines the workbook computes as chapter 10 does agree to the last digits
+    for name, attr in (("ap_council_team", "council_team"), ("ap_inhouse_team", "inhouse_team"),
+                       ("ap_running", "running"), ("ap_overheads", "overheads"),
+                       ("ap_variable_social_work", "variable_social_work"), ("ap_children", "children")):
+        assert v[name] == pytest.approx(getattr(central, attr), rel=1e-12), name
+    # the approximated ones (normal-approximation contracts, the exact mean cost of care) are the stated distance
+    check = workbook.appraisal_check().set_index("measure")
     table = appraisal.appraise().set_index("option")
-    ratios = appraisal.icers(appraisal.appraise()).set_index("option")
     for o in appraisal.OPTIONS:
-        assert v[f"ap_npc_{o}"] == pytest.approx(table.loc[o, "npc"], rel=1e-12)
+        row = check.loc[f"{appraisal.OPTION_NAMES[o]}: net present cost, £"]
+        assert row["workbook"] == pytest.approx(v[f"ap_npc_{o}"], rel=1e-12)
+        assert row["chapter_10"] == pytest.approx(table.loc[o, "npc"], rel=1e-12)
+        assert row["difference"] == pytest.approx(v[f"ap_npc_{o}"] - table.loc[o, "npc"], rel=1e-9)
         assert v[f"ap_child_years_{o}"] == pytest.approx(table.loc[o, "child_years"], rel=1e-12)
-    for o in appraisal.OPTIONS[1:]:
-        assert v[f"ap_per_child_year_{o}"] == pytest.approx(ratios.loc[o, "per_child_year"], rel=1e-12)
-        assert v[f"ap_per_move_avoided_{o}"] == pytest.approx(ratios.loc[o, "per_move_avoided"], rel=1e-12)
+    # with chapter 10's own yearly costs, the package's appraisal is chapter 10's
+    same = appraisal.appraise(inputs=central).set_index("option")
+    assert (same["npc"] == table["npc"]).all()
+    # the exact mean is within 1% of the simulated sample's; the contracts leave out the effort they call forth
+    assert abs(check.loc["The children's placements, £ a year", "difference"]) < 0.01 * central.care_cost
+    assert (check.filter(like="Cheapest contract", axis=0)["difference"] > 0).all()
     d = workbook.defaults()
     assert (d["discount_rate"], d["optimism_bias"], d["price_year"]) == (
         assumptions.value("discount_rate"), assumptions.value("optimism_bias"), appraisal.BASE_YEAR)
     assert d["term_years"] == appraisal.TERMS[0]
+    assert {k: d[k] for k in ("council_frontline", "commissioning_cost", "double_running_months",
+                              "stranded_overhead_share")} == {k: central.values[k] for k in (
+        "council_frontline", "commissioning_cost", "double_running_months", "stranded_overhead_share")}
     # the discount rate is the Green Book's 3.5%, an input with its range
     assert d["discount_rate"] == 0.035 and workbook.INPUTS[[i.name for i in workbook.INPUTS].index(
         "discount_rate")].high == 0.2
 
 
+def test_results_state_the_appraisals_distance_from_chapter_10(default_book):
+    values, _ = lo.read_values(default_book)
+    cells = values["Results"]
+    text = " ".join(str(x) for x in cells.values())
+    assert "How far the options appraisal is from chapter 10's" in text
+    check = workbook.appraisal_check()
+    shown = {str(cells[k]): k for k in cells if isinstance(cells[k], str)}
+    for rec in check.to_dict("records"):
+        cell = shown[rec["measure"]]
+        col, row = re.match(r"([A-Z]+)(\d+)", cell).groups()
+        assert cells[f"D{row}"] == pytest.approx(rec["difference"], rel=1e-9, abs=1e-6), rec["measure"]
+
+
+def test_the_appraisals_yearly_costs_move_with_the_councils_inputs():
+    base = workbook.package_values()
+    london = workbook.package_values({"pay_multiplier": round(practice.london_premium(), 3)})
+    for name in ("ap_council_team", "ap_inhouse_team", "ap_running", "ap_contract_social_work"):
+        assert london[name] > base[name], name
+    assert all(london[f"ap_npc_{o}"] > base[f"ap_npc_{o}"] for o in appraisal.OPTIONS)
+    small = workbook.package_values({"practice_children": 60, "frontline": 5, "on_duty": 1})
+    assert small["ap_children"] == 60 and small["ap_care_cost"] < base["ap_care_cost"]
+    bigger_team = workbook.package_values({"council_frontline": 8})
+    assert bigger_team["ap_npc_council"] > base["ap_npc_council"]
+    assert bigger_team["ap_yearly_in_house"] == pytest.approx(base["ap_yearly_in_house"], rel=1e-12)
+    # every option pays the same placements, from the same inputs
+    inp = workbook.appraisal_inputs({"cost_complex": 90_000.0})
+    t = appraisal.appraise(inputs=inp).set_index("option")
+    assert t["line_placements"].nunique() == 1 and inp.care_cost > appraisal.central_inputs().care_cost
+    with pytest.raises(ValueError, match="council_frontline"):
+        workbook.appraisal_inputs({"council_frontline": 0})
+
+
 def test_the_appraisal_follows_the_workbooks_settings():
     base = workbook.package_values()
     dearer = workbook.package_values({"discount_rate": 0.0, "optimism_bias": 0.5, "term_years": 5})
-    table = appraisal.appraise(5, 0.0, 0.5).set_index("option")
+    table = appraisal.appraise(5, 0.0, 0.5, inputs=workbook.appraisal_inputs()).set_index("option")
     assert dearer["ap_npc_council"] == pytest.approx(table.loc["council", "npc"], rel=1e-12)
     assert dearer["ap_npc_practice_placements"] > base["ap_npc_practice_placements"]
     # a council whose own turnover is lower gains less from a practice: dearer per child-year

@@ -21,6 +21,8 @@ EXAMPLES = {
                    "low": 1.0, "high": 1000.0},
     _W + "write_workbook": lambda: {"path": str(Path(tempfile.mkdtemp(prefix="swp-wb-")) / "book.xlsx")},
     _W + "results_values": {"values": {"price_year": "2023-24"}},
+    _W + "appraisal_inputs": {"values": {"pay_multiplier": 1.2, "council_frontline": 7}},
+    _W + "appraisal_check": {},
     _L + "NormalFailure": {"p_loss": 0.5, "p_fail_year": 0.1, "p_fail_term": 0.2},
     _L + "SurplusMoments": {"expected_payment": 700_000.0, "mean": 0.0, "variance": 1.6e8},
     _L + "normal_failure": {"mean": 0.0, "sd": 12_000.0, "reserves": 130_000.0, "term_years": 3},
