@@ -24,9 +24,10 @@ the *Calculations* sheet with the package's own functions (:mod:`swp_models.cont
 workbook (LibreOffice, headless) and compare it cell by cell. Where the workbook approximates (the normal
 approximation for risk and failure), the *Results* sheet states how far it is from the simulated model
 at the book's defaults (:func:`approximation_check`). The appraisal computes every option's yearly costs from
-the workbook's inputs in closed form (:func:`appraisal_inputs`), the practice's contract in the normal
-approximation; :func:`appraisal_check` gives how far that is from chapter 10's simulated appraisal at the
-book's defaults, which the *Results* sheet states.
+the workbook's inputs in closed form (:func:`appraisal_inputs`), and adds two figures taken from chapter 10's
+simulation at the book's defaults, which do not move with the inputs: each scope's contract cost above the
+practice's own cost, and the simulated sample's departure from the exact mean cost of care. At the defaults
+the appraisal is therefore chapter 10's (:func:`appraisal_check`).
 
 What it cannot do: simulate, give exact tails, price the threshold and reinsurance contracts (their
 balanced baseline needs the whole distribution), or draw chapter 10's acceptability curve.
@@ -677,6 +678,8 @@ _APPRAISAL_FIXED = {
                                  "share", "share", "values:partner_surplus_share"),
 }
 _SCOPE_PREFIX = {"social_work": "ap_sw_", "placements": "ap_pl_"}
+#: The rows of :func:`_scope_quantities` the appraisal keeps (the practice's own expected cost and its parts).
+_APPRAISAL_SCOPE_ROWS = ("cost_factor", "staff_per_child", "own_cost_mean")
 #: The practice's lines outside the census's scope of a child's cost (the overheads a practice leaves out).
 _OUT_OF_SCOPE = tuple(k for k, inside in practice.IN_CENSUS_SCOPE.items() if not inside)
 
@@ -690,6 +693,31 @@ def _appraisal_fixed() -> dict[str, float]:
         kind, _, key = where.partition(":")
         out[name] = float(getattr(inp, kind)[key] if key else getattr(inp, kind))
     out["ap_data_staff_per_child"] = float(liability.default_scope("placements").staff_per_child)
+    return out
+
+
+#: What the appraisal takes from chapter 10's simulation at the book's defaults: ``{name: (label, how)}``.
+_FROM_SIMULATION = {
+    "ap_sim_care": ("The children's placements: chapter 10's simulated sample's mean less the exact mean at the "
+                    "book's defaults", "appraisal.central_inputs().care_cost less ap_care_exact at the defaults"),
+    **{f"ap_markup_{scope}": (f"{SCOPE_NAMES[scope]}: the council's cost of chapter 10's contract above the "
+                              "practice's own cost (negative: below it; the effort the contract calls forth cuts "
+                              "the practice's costs; administration, losses and failures beyond the reserves add)",
+                              f"appraisal.central_inputs().contract['{scope}'] less {p}own_cost_mean at the defaults")
+       for scope, p in _SCOPE_PREFIX.items()},
+}
+#: The note that goes with every figure of :data:`_FROM_SIMULATION`.
+SIMULATION_NOTE = "from chapter 10's simulation at the book's defaults; does not move with your inputs"
+
+
+@assumptions.cached(maxsize=1)
+def _simulated_at_defaults() -> dict[str, float]:
+    """The figures of :data:`_FROM_SIMULATION`: chapter 10's simulated yearly costs at the book's defaults
+    (:func:`swp_models.appraisal.central_inputs`) less the workbook's closed forms at the same inputs."""
+    ch10, ours = appraisal.central_inputs(), _appraisal_live(check_inputs(None))
+    out = {"ap_sim_care": ch10.care_cost - ours["ap_care_exact"]}
+    out.update({f"ap_markup_{scope}": ch10.contract[scope] - ours[f"{p}own_cost_mean"]
+                for scope, p in _SCOPE_PREFIX.items()})
     return out
 
 
@@ -724,9 +752,11 @@ def _appraisal_rows() -> list[tuple[str, list[_Row]]]:
              "appraisal.Inputs.overheads"),
         _Row("ap_variable_social_work", "Variable social-work cost of the children", "£ a year",
              "practice_children*social_work_variable_cost", "appraisal.Inputs.variable_social_work"),
-        _Row("ap_care_cost", "The children's placements (cost of care less social work; not below 0)", "£ a year",
-             "MAX(0,practice_children_cost-practice_children*(ap_data_staff_per_child+social_work_variable_cost))",
-             "E[cost of care] - N (staff + variable); appraisal.Inputs.care_cost (chapter 10: simulated mean)"),
+        _Row("ap_care_exact", "The children's placements, exact mean (cost of care less social work)", "£ a year",
+             "practice_children_cost-practice_children*(ap_data_staff_per_child+social_work_variable_cost)",
+             "E[cost of care] - N (staff + variable)"),
+        _Row("ap_care_cost", "The children's placements, as chapter 10 counts them (not below 0)", "£ a year",
+             "MAX(0,ap_care_exact+ap_sim_care)", "exact mean + its sample's departure; appraisal.Inputs.care_cost"),
     ]
     contracts: list[_Row] = []
     for scope, p in _SCOPE_PREFIX.items():
@@ -735,22 +765,11 @@ def _appraisal_rows() -> list[tuple[str, list[_Row]]]:
             own = _scope_quantities(p, "social_work_variable_cost/child_mean", "0", "none (social work only)", who)
         else:
             own = _scope_quantities(p, "1", "ap_data_staff_per_child", "the staff cost per child above", who)
-        payment, variance = _family_formulas(p)
-        for fam in liability.NORMAL_FAMILIES:
-            f, short = f"{p}{fam}", f"{who}{_SHORT[fam]}"
-            own += [
-                _Row(f"{f}_payment", f"{short}: council's expected payment", "£ a year", payment[fam],
-                     "liability.surplus_moments"),
-                _Row(f"{f}_risk_premium", f"{short}: risk premium (normal approximation)", "£ a year",
-                     f"MAX(0,{variance[fam]})/(2*risk_tolerance)", "r Var / 2; liability.normal_risk_premium"),
-            ]
-        own.append(_Row(f"ap_contract_{scope}", f"{who}council's cost of the cheapest contract (payment and risk "
-                        "premium, normal approximation)", "£ a year",
-                        "MIN(" + ",".join(f"{p}{fam}_payment+{p}{fam}_risk_premium"
-                                          for fam in liability.NORMAL_FAMILIES) + ")",
-                        "chapter 10 simulates it (effort, administration, losses and failures too); "
-                        "appraisal_inputs"))
-        contracts += own
+        contracts += [r for r in own if r.name.removeprefix(p) in _APPRAISAL_SCOPE_ROWS]
+        contracts.append(_Row(f"ap_contract_{scope}", f"{who}council's cost of the practice's contract (its own cost "
+                              "from your inputs, plus chapter 10's cost above it; not below 0)", "£ a year",
+                              f"MAX(0,{p}own_cost_mean+ap_markup_{scope})", "appraisal.Inputs.contract; "
+                              "appraisal_inputs"))
     common = [
         _Row("ap_annuity", "Discounted years of yearly costs and effects over the term (year 0 undiscounted)", "years",
              "IF(discount_rate=0,term_years,(1-(1+discount_rate)^-term_years)/(1-1/(1+discount_rate)))",
@@ -774,12 +793,17 @@ def _appraisal_rows() -> list[tuple[str, list[_Row]]]:
     one_off = {"council": "", "in_house": "+inhouse_setup_cost+ap_children*case_transfer_cost",
                "practice_social_work": "+ap_practice_setup+commissioning_cost*ap_end_discount",
                "practice_placements": "+ap_practice_setup+commissioning_cost*ap_end_discount"}
+    simulated = _simulated_at_defaults()
+    from_simulation = [_Row(name, label, "£ a year", repr(simulated[name]), f"{how} ({SIMULATION_NOTE})")
+                       for name, (label, how) in _FROM_SIMULATION.items()]
     sections = [("Chapter 10's fixed figures (from its central setting, not inputs)", given),
+                (f"Chapter 10's simulation: {SIMULATION_NOTE} (chapter 10 simulates the children and each "
+                 "practice's contract; the workbook adds these to its own closed forms so that, at the book's "
+                 "defaults, its appraisal is chapter 10's)", from_simulation),
                 ("The options' yearly costs from your inputs, for one practice's children (chapter 10)", lines),
-                ("The practice's contract for each scope, normal approximation (the book simulates it in "
-                 "chapter 10: the workbook leaves out the effort a contract calls forth, its administration, and "
-                 "the losses and failures beyond the reserves; the foot of Results shows how far this is at the "
-                 "book's defaults)", contracts),
+                ("The practice's contract for each scope: the practice's own cost from your inputs, plus chapter "
+                 "10's cost above it (the normal-approximation prices of chapter 5 above are not used here)",
+                 contracts),
                 ("The options appraisal: discounting and shared lines (chapter 10)", common)]
     for o in appraisal.OPTIONS:
         name = appraisal.OPTION_NAMES[o]
@@ -820,6 +844,11 @@ def _appraisal_rows() -> list[tuple[str, list[_Row]]]:
                      "appraisal.icers, column per_move_avoided (#N/A if it avoids none)"),
             ]
         sections.append((f"{name} (chapter 10)", rows))
+    sections.append(("The options for all your children in care: one practice's net present cost scaled by the "
+                     "practices needed (your children in care / children per practice)", [
+                         _Row(f"ap_npc_all_{o}", f"{appraisal.OPTION_NAMES[o]}: net present cost, all your children "
+                              "(scaled)", "£", f"ap_npc_{o}*practices_needed", "ap_npc x practices_needed")
+                         for o in appraisal.OPTIONS]))
     return sections
 
 
@@ -957,9 +986,9 @@ _APPRAISAL_OWN = ("discount_rate", "optimism_bias", "inhouse_gain_share", "counc
                   "stranded_overhead_share")
 
 
-def _appraisal_lines(v: Mapping[str, Any]) -> tuple[appraisal.Inputs, dict[str, float]]:
-    """Chapter 10's inputs in closed form at the workbook's (checked) inputs, and the values of the rows of the
-    *Calculations* sheet that compute them."""
+def _appraisal_live(v: Mapping[str, Any]) -> dict[str, float]:
+    """The rows of the appraisal's yearly costs that the workbook computes in closed form from its (checked)
+    inputs, before the figures taken from chapter 10's simulation (:data:`_FROM_SIMULATION`) are added."""
     out = _appraisal_fixed()
     design, scale, overheads = _budget(v)
     summary = practice.summary(design, scale, overheads)
@@ -974,35 +1003,32 @@ def _appraisal_lines(v: Mapping[str, Any]) -> tuple[appraisal.Inputs, dict[str, 
                ap_council_team=practice.total_running_cost(team, scale, overheads), ap_inhouse_team=running,
                ap_running=running, ap_overheads=float(summary["out_of_scope"]) * design.caseload,
                ap_variable_social_work=n * v["social_work_variable_cost"],
-               ap_care_cost=max(0.0, costs.total_cost_moments(model, load).mean
-                                - n * (staff + v["social_work_variable_cost"])))
-    reserves = liability.reserves_from_months(v["reserve_months"], running)
-    chance = Outcome(v["outcome_base_probability"], v["outcome_effort_gain"], v["outcome_effort"]).probability
-    contract, fail = {}, {}
+               ap_care_exact=costs.total_cost_moments(model, load).mean - n * (staff + v["social_work_variable_cost"]))
     for key, p in _SCOPE_PREFIX.items():
         scope = liability.Scope(key, fixed_cost=running, staff_per_child=staff,
                                 variable_per_child=v["social_work_variable_cost"])
-        own = scope.cost_moments(model, load)
         out.update({f"{p}cost_factor": scope.cost_factor(model),
                     f"{p}staff_per_child": staff if key == "placements" else 0.0,
-                    f"{p}marginal_cost": scope.marginal_cost(model), f"{p}own_cost_mean": own.mean,
-                    f"{p}own_cost_sd": own.std, f"{p}capitation_rate": (1 + v["margin"]) * scope.flat_rate(model, load)})
-        priced = {}
-        for fam in liability.NORMAL_FAMILIES:
-            sm = liability.surplus_moments(fam, scope, model, load, margin=v["margin"], share=v["cost_share"],
-                                           bonus=v["outcome_bonus"], outcome_probability=chance)
-            out[f"{p}{fam}_payment"] = sm.expected_payment
-            out[f"{p}{fam}_risk_premium"] = liability.normal_risk_premium(sm.variance, v["risk_tolerance"])
-            priced[fam] = (sm.expected_payment + out[f"{p}{fam}_risk_premium"], sm)
-        best, sm = min(priced.values(), key=lambda x: x[0])
-        contract[key] = out[f"ap_contract_{key}"] = best
-        fail[key] = liability.normal_failure(sm.mean, sm.sd, reserves, v["term_years"]).p_fail_year
+                    f"{p}own_cost_mean": scope.cost_moments(model, load).mean})
+    return out
+
+
+def _appraisal_lines(v: Mapping[str, Any]) -> tuple[appraisal.Inputs, dict[str, float]]:
+    """Chapter 10's inputs at the workbook's (checked) inputs: its closed forms plus the figures taken from chapter
+    10's simulation at the book's defaults; and the values of the rows of the *Calculations* sheet that compute
+    them."""
+    out = _appraisal_live(v)
+    out.update(_simulated_at_defaults())
+    out["ap_care_cost"] = max(0.0, out["ap_care_exact"] + out["ap_sim_care"])
+    for key, p in _SCOPE_PREFIX.items():
+        out[f"ap_contract_{key}"] = max(0.0, out[f"{p}own_cost_mean"] + out[f"ap_markup_{key}"])
     base = appraisal.central_inputs()
     council, prac = _continuity(v)
     inp = appraisal.Inputs(
-        children=n, council_team=out["ap_council_team"], inhouse_team=running, running=running,
-        overheads=out["ap_overheads"], variable_social_work=out["ap_variable_social_work"],
-        care_cost=out["ap_care_cost"], contract=contract, p_fail_year=fail,
+        children=out["ap_children"], council_team=out["ap_council_team"], inhouse_team=out["ap_inhouse_team"],
+        running=out["ap_running"], overheads=out["ap_overheads"], variable_social_work=out["ap_variable_social_work"],
+        care_cost=out["ap_care_cost"], contract={k: out[f"ap_contract_{k}"] for k in _SCOPE_PREFIX},
+        p_fail_year=base.p_fail_year,
         p_council=continuity.p_same_worker(council, 1.0, False), p_practice=continuity.p_same_worker(prac, 1.0, False),
         move_rate=base.move_rate, move_worker_effect=base.move_worker_effect,
         values={**base.values, **{k: float(v[k]) for k in _APPRAISAL_OWN}})
@@ -1011,20 +1037,21 @@ def _appraisal_lines(v: Mapping[str, Any]) -> tuple[appraisal.Inputs, dict[str, 
 
 def appraisal_inputs(values: Mapping[str, Any] | None = None) -> appraisal.Inputs:
     """Chapter 10's inputs as the workbook computes them from its inputs: every option's yearly costs from the
-    same inputs, in closed form.
+    same inputs, in closed form, with chapter 10's simulated contracts carried over at the book's defaults.
 
     The council's team (``council_frontline`` workers with the practice's manager and administration, no support,
     development officer or students) and the in-house team (the practice's budget) are costed at the workbook's
     pay and cost inputs as chapter 4 costs a practice; the placements are the exact expected cost of care less
-    the social work in it (the book's default practice's staff cost per child and the variable cost); each
-    scope's contract is the cheapest of the workbook's four contract families, expected payment plus risk
-    premium in the normal approximation (:func:`swp_models.contracts.liability.surplus_moments`,
-    :func:`~swp_models.contracts.liability.normal_risk_premium`), and its chance of failing in a year that
-    contract's :func:`~swp_models.contracts.liability.normal_failure`. Chapter 10 (:func:`swp_models.appraisal.\
-central_inputs`) simulates the contracts instead, with the effort they call forth, their administration and the
-    losses and failures beyond the reserves, and takes the simulated mean cost of care; :func:`appraisal_check`
-    gives the distance at the book's defaults. The placement-move model and the partners' share are chapter 10's.
-    ``values`` as :func:`package_values` takes them.
+    the social work in it (the book's default practice's staff cost per child and the variable cost), plus the
+    amount by which chapter 10's simulated sample's mean exceeds the exact mean at the book's defaults. Each
+    scope's contract is the practice's own expected cost of the scope at these inputs
+    (:meth:`swp_models.contracts.liability.Scope.cost_moments`) plus the council's cost of chapter 10's cheapest
+    contract above the practice's own cost at the book's defaults (:func:`swp_models.appraisal.central_inputs`:
+    the effort the contract calls forth, its administration, the losses and failures beyond the reserves). Those
+    two figures are fixed at the book's defaults; so at the defaults these inputs are chapter 10's (to
+    rounding), and elsewhere only the parts the workbook computes move. The chances of failure, the
+    placement-move model and the partners' share are chapter 10's. ``values`` as :func:`package_values` takes
+    them.
 
     Returns
     -------
@@ -1042,21 +1069,22 @@ _CHECKED_LINES = (
     ("Overheads the census leaves out", "ap_overheads", "overheads"),
     ("Variable social-work cost", "ap_variable_social_work", "variable_social_work"),
     ("The children's placements", "ap_care_cost", "care_cost"),
-    ("Cheapest contract, social work only", "ap_contract_social_work", "contract:social_work"),
-    ("Cheapest contract, social work and placements", "ap_contract_placements", "contract:placements"),
+    ("The practice's contract, social work only", "ap_contract_social_work", "contract:social_work"),
+    ("The practice's contract, social work and placements", "ap_contract_placements", "contract:placements"),
 )
 
 
 def appraisal_check() -> pd.DataFrame:
-    """How far the workbook's appraisal is from chapter 10's at the book's defaults (:func:`appraisal_inputs`
-    against :func:`swp_models.appraisal.central_inputs`).
+    """The workbook's appraisal against chapter 10's at the book's defaults (:func:`appraisal_inputs` against
+    :func:`swp_models.appraisal.central_inputs`): every difference is zero to rounding.
 
     Returns
     -------
     pandas.DataFrame
         ``measure``, ``workbook``, ``chapter_10`` and ``difference`` (workbook less chapter 10), £ a year at the
         price base for each yearly cost line and each option's yearly cost, £ for each option's net present
-        cost over the term.
+        cost over the term and £ a child-year for each option's cost per extra child-year with one worker all
+        year.
     """
     v = check_inputs(None)
     ours, theirs = package_values(v), appraisal.central_inputs()
@@ -1072,6 +1100,9 @@ def appraisal_check() -> pd.DataFrame:
                      float(r["line_running"] + r["line_placements"] + r["line_process"] + r["line_retained"])))
     rows += [(f"{appraisal.OPTION_NAMES[o]}: net present cost, £", ours[f"ap_npc_{o}"], float(table.loc[o, "npc"]))
              for o in appraisal.OPTIONS]
+    ratios = appraisal.icers(table.reset_index()).set_index("option")
+    rows += [(f"{appraisal.OPTION_NAMES[o]}: cost per extra child-year with one worker all year, £",
+              ours[f"ap_per_child_year_{o}"], float(ratios.loc[o, "per_child_year"])) for o in appraisal.OPTIONS[1:]]
     out = pd.DataFrame(rows, columns=["measure", "workbook", "chapter_10"])
     out["difference"] = out["workbook"] - out["chapter_10"]
     return out
@@ -1099,6 +1130,8 @@ def _appraisal_values(v: Mapping[str, Any]) -> dict[str, float]:
         if o != "council":
             out.update({f"ap_{k}_{o}": ratios.loc[o, k] for k in ("extra_cost", "extra_child_years", "moves_avoided",
                                                                    "per_child_year", "per_move_avoided")})
+    practices_needed = v["council_children"] / v["practice_children"]
+    out.update({f"ap_npc_all_{o}": out[f"ap_npc_{o}"] * practices_needed for o in appraisal.OPTIONS})
     return out
 
 
@@ -1248,14 +1281,19 @@ def _start_sheet(ws: Any, f: dict[str, Any], scn: Scenario) -> None:
                  "difference a pilot could detect (chapter 8), and the options appraisal (chapter 10): each "
                  "option's net present cost over the term, with the discount rate and optimism bias you set, "
                  "and the cost per extra child-year with one social worker all year and per placement move "
-                 "avoided, for one practice's children. Every option's yearly cost comes from the same inputs of "
-                 "yours: the council's team (your front line with your pay and costs), the in-house team and "
-                 "the practice (the practice budget), the placements (your costs of care), the practice's "
-                 "contract for each scope (the cheapest of the four contracts, payment plus risk premium in the "
-                 "normal approximation), the overheads left behind, commissioning and paying twice. Chapter 10 "
-                 "simulates the contracts, with the effort they call forth: the foot of 'Results' shows how far "
-                 "the workbook's appraisal is from chapter 10's at the book's defaults (its practices cost "
-                 "more)."),
+                 "avoided, for one practice's children, and those net present costs scaled to all your children "
+                 "in care. Every option's yearly cost comes from the same inputs of yours: the council's team "
+                 "(your front line with your pay and costs), the in-house team and the practice (the practice "
+                 "budget), the placements (your costs of care), the practice's own cost under each scope, the "
+                 "overheads left behind, commissioning and paying twice."),
+        ("text", "Two figures of the appraisal are taken from chapter 10's simulation at the book's defaults and do "
+                 "not move with your inputs: the council's cost of each scope's contract above the practice's own "
+                 "cost (chapter 10 simulates the contract: the effort it calls forth cuts the practice's costs; "
+                 "administration and the losses and failures beyond the reserves add), and the amount by which its "
+                 "simulated cost of care differs from the exact mean. The workbook cannot simulate, so it carries "
+                 "them over; at the book's defaults its appraisal is then chapter 10's, figure for figure. The "
+                 "normal-approximation prices of the four contracts (chapter 5) are shown for information and are "
+                 "not used in the appraisal."),
         ("text", "It does not simulate. Risk premiums and chances of failure use the normal approximation; the book "
                  "simulates the whole distribution, whose tails are heavier. The foot of 'Results' shows how far "
                  "the approximation is from the simulated model at the book's defaults. It does not price the "
@@ -1430,6 +1468,10 @@ _RESULTS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
         *((f"Per placement move avoided: {appraisal.OPTION_NAMES[o].lower()}", f"ap_per_move_avoided_{o}", "money")
           for o in appraisal.OPTIONS[1:]),
     )),
+    ("Scaled to all your children in care: net present cost x practices needed (children / children per practice)", (
+        *((f"Net present cost, all your children: {appraisal.OPTION_NAMES[o].lower()}", f"ap_npc_all_{o}", "money")
+          for o in appraisal.OPTIONS),
+    )),
 )
 #: The four contracts side by side on the *Results* sheet (the second chart's data): (heading, key, format).
 _CONTRACT_COLUMNS = (("Spread of surplus (sd)", "surplus_sd", "money"), ("Risk premium", "risk_premium", "money"),
@@ -1468,7 +1510,7 @@ def _distance_table(ws: Any, f: dict[str, Any], row: int, title: str, heads: tup
 
 def _results_sheet(wb: Any, ws: Any, f: dict[str, Any], check: pd.DataFrame, scn: Scenario,
                    cached: Mapping[str, float] | None = None, inputs: Mapping[str, Any] | None = None,
-                   ap: pd.DataFrame | None = None) -> dict[tuple[int, int], tuple[str, str]]:
+                   ) -> dict[tuple[int, int], tuple[str, str]]:
     cached = {} if cached is None else cached
     known = bool(cached) and inputs is not None
     year = inputs["price_year"] if known else 0
@@ -1550,20 +1592,16 @@ def _results_sheet(wb: Any, ws: Any, f: dict[str, Any], check: pd.DataFrame, scn
                           ("Scope, contract, measure", "Workbook", "Simulated", "Difference"), rows, scn) + 1
     ws.write(row, 0, f"Simulated: the book's pricing engine on {_CHECK_YEARS:,} practice-years of the book's sample "
                      "(lognormal costs within needs groups; the normal approximation has thinner tails).", f["note"])
-    if ap is not None and len(ap):
-        rows = [(r["measure"], (r["workbook"], r["chapter_10"], r["difference"]), "money")
-                for r in ap.to_dict("records")]
-        row = _distance_table(ws, f, row + 2, "How far the options appraisal is from chapter 10's",
-                              ("Measure", "Workbook", "Chapter 10", "Difference"), rows, scn) + 1
-        ws.set_row(row, 54)
-        ws.merge_range(row, 0, row, 3, "Chapter 10 simulates each practice's contract: the effort a contract calls forth cuts the "
-                         "practice's costs, and administration and the losses and failures beyond the reserves are "
-                         "counted. The workbook prices it as the cheapest of its four contracts, expected payment "
-                         "plus risk premium in the normal approximation, with none of those; and it takes the exact "
-                         "expected cost of care where chapter 10 takes its simulated sample's mean. So the workbook's "
-                         "practices cost more than chapter 10's, the one holding placements most: at the defaults "
-                         "it ranks that practice below the social-work-only one, where chapter 10 ranks it above.",
-                 f["note"])
+    row += 2
+    ws.set_row(row, 66)
+    ws.merge_range(row, 0, row, 3, "The options appraisal: every yearly cost moves with your inputs except two figures "
+                   f"{SIMULATION_NOTE}: the council's cost of each scope's contract above the practice's own cost "
+                   "(chapter 10 simulates the contract: the effort it calls forth cuts the practice's costs, and "
+                   "administration and the losses and failures beyond the reserves are counted), and the amount by "
+                   "which chapter 10's simulated cost of care differs from the exact mean. So at the book's defaults "
+                   "the net present costs and cost ratios are chapter 10's; with your inputs, the contracts keep "
+                   "chapter 10's cost above the practice's own. The scaled lines multiply one practice's figures, "
+                   "one-off costs included, by the practices needed.", f["note"])
     ws.set_paper(9)
     ws.set_portrait()
     ws.fit_to_pages(1, 1)
@@ -1653,8 +1691,7 @@ def write_workbook(path: str | Path, values: Mapping[str, Any] | None = None, *,
         Inputs by name (:data:`INPUTS`); the book's defaults for the rest (:func:`check_inputs`).
     check : bool, default True
         Put the comparison of the normal approximation with the simulated model at the book's defaults
-        (:func:`approximation_check`), and of the workbook's appraisal with chapter 10's
-        (:func:`appraisal_check`), at the foot of the *Results* sheet.
+        (:func:`approximation_check`) at the foot of the *Results* sheet.
     cached : bool, default True
         Store each formula's value at these inputs (:func:`package_values`) with the formula, so that a
         spreadsheet that does not recalculate a file when it opens it (LibreOffice's default for
@@ -1708,7 +1745,7 @@ def workbook_bytes(values: Mapping[str, Any] | None = None, *, check: bool = Tru
     _calc_sheet(wb, sheets[_CALC_SHEET], f, stored)
     frame = approximation_check() if check else pd.DataFrame(columns=["scope", "contract", "measure", "workbook",
                                                                        "simulated", "difference"])
-    _results_sheet(wb, sheets[_RESULT_SHEET], f, frame, scn, stored, v, appraisal_check() if check else None)
+    _results_sheet(wb, sheets[_RESULT_SHEET], f, frame, scn, stored, v)
     _sources_sheet(sheets["Sources"], f, table)
     _assumptions_sheet(sheets["Assumptions"], f)
     sheets["Start here"].activate()
