@@ -698,12 +698,12 @@ def _appraisal_fixed() -> dict[str, float]:
 
 #: What the appraisal takes from chapter 10's simulation at the book's defaults: ``{name: (label, how)}``.
 _FROM_SIMULATION = {
-    "ap_sim_care": ("The children's placements: chapter 10's simulated sample's mean less the exact mean at the "
-                    "book's defaults", "appraisal.central_inputs().care_cost less ap_care_exact at the defaults"),
-    **{f"ap_markup_{scope}": (f"{SCOPE_NAMES[scope]}: the council's cost of chapter 10's contract above the "
-                              "practice's own cost (negative: below it; the effort the contract calls forth cuts "
-                              "the practice's costs; administration, losses and failures beyond the reserves add)",
-                              f"appraisal.central_inputs().contract['{scope}'] less {p}own_cost_mean at the defaults")
+    "ap_sim_care": ("Placements: chapter 10's simulated mean cost less the exact mean",
+                    "appraisal.central_inputs().care_cost less ap_care_exact at the defaults"),
+    **{f"ap_markup_{scope}": (f"{SCOPE_NAMES[scope].capitalize()}: contract's cost above the practice's own cost",
+                              f"appraisal.central_inputs().contract['{scope}'] less {p}own_cost_mean at the defaults "
+                              "(negative: below it; the effort the contract calls forth cuts the practice's costs, "
+                              "administration and the losses and failures beyond the reserves add)")
        for scope, p in _SCOPE_PREFIX.items()},
 }
 #: The note that goes with every figure of :data:`_FROM_SIMULATION`.
@@ -794,12 +794,12 @@ def _appraisal_rows() -> list[tuple[str, list[_Row]]]:
                "practice_social_work": "+ap_practice_setup+commissioning_cost*ap_end_discount",
                "practice_placements": "+ap_practice_setup+commissioning_cost*ap_end_discount"}
     simulated = _simulated_at_defaults()
-    from_simulation = [_Row(name, label, "£ a year", repr(simulated[name]), f"{how} ({SIMULATION_NOTE})")
+    from_simulation = [_Row(name, label, "£ a year", repr(simulated[name]), f"{SIMULATION_NOTE}: {how}")
                        for name, (label, how) in _FROM_SIMULATION.items()]
     sections = [("Chapter 10's fixed figures (from its central setting, not inputs)", given),
-                (f"Chapter 10's simulation: {SIMULATION_NOTE} (chapter 10 simulates the children and each "
-                 "practice's contract; the workbook adds these to its own closed forms so that, at the book's "
-                 "defaults, its appraisal is chapter 10's)", from_simulation),
+                ("From chapter 10's simulation at the book's defaults (these do not move with your inputs; chapter 10 "
+                 "simulates the children and each practice's contract, and the workbook adds these to its own "
+                 "closed forms so that at the book's defaults its appraisal is chapter 10's)", from_simulation),
                 ("The options' yearly costs from your inputs, for one practice's children (chapter 10)", lines),
                 ("The practice's contract for each scope: the practice's own cost from your inputs, plus chapter "
                  "10's cost above it (the normal-approximation prices of chapter 5 above are not used here)",
@@ -1468,7 +1468,8 @@ _RESULTS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
         *((f"Per placement move avoided: {appraisal.OPTION_NAMES[o].lower()}", f"ap_per_move_avoided_{o}", "money")
           for o in appraisal.OPTIONS[1:]),
     )),
-    ("Scaled to all your children in care: net present cost x practices needed (children / children per practice)", (
+    ("All your children in care, scaled (x practices needed)", (
+        ("Practices needed: your children in care / children per practice", "practices_needed", "number"),
         *((f"Net present cost, all your children: {appraisal.OPTION_NAMES[o].lower()}", f"ap_npc_all_{o}", "money")
           for o in appraisal.OPTIONS),
     )),
@@ -1594,8 +1595,8 @@ def _results_sheet(wb: Any, ws: Any, f: dict[str, Any], check: pd.DataFrame, scn
                      "(lognormal costs within needs groups; the normal approximation has thinner tails).", f["note"])
     row += 2
     ws.set_row(row, 66)
-    ws.merge_range(row, 0, row, 3, "The options appraisal: every yearly cost moves with your inputs except two figures "
-                   f"{SIMULATION_NOTE}: the council's cost of each scope's contract above the practice's own cost "
+    ws.merge_range(row, 0, row, 3, "The options appraisal: every yearly cost moves with your inputs except two figures, "
+                   f"each marked on Calculations '{SIMULATION_NOTE}': the council's cost of each scope's contract above the practice's own cost "
                    "(chapter 10 simulates the contract: the effort it calls forth cuts the practice's costs, and "
                    "administration and the losses and failures beyond the reserves are counted), and the amount by "
                    "which chapter 10's simulated cost of care differs from the exact mean. So at the book's defaults "

@@ -478,7 +478,7 @@ def test_the_sheets_say_what_is_fixed_at_chapter_10s_defaults(default_book):
     for c in scaled:
         label = values["Results"]["A" + re.match(r"[A-Z]+(\d+)", c).group(1)]
         assert label.startswith("Net present cost, all your children")
-    assert "x practices needed" in results
+    assert "scaled (x practices needed)" in results
 
 
 def test_the_appraisals_yearly_costs_move_with_the_councils_inputs():
