@@ -23,9 +23,9 @@
    comes with the HTML), the time until every chart is live (its drawing replaced by the Vega chart
    with its controls, on screen first), and at 390 px how many charts still need sideways scrolling.
 
-6. The costing workbook (``swp_models.workbook``): generating it (target under 2 s), and LibreOffice
-   recalculating the recalculation test's input sets, the defaults and 36 random sets, in one headless
-   run (target under 60 s in all).
+6. The costing workbook (``bench_workbook.py``): generating it (target under 2 s), and LibreOffice
+   recalculating the recalculation test's input sets, the defaults, 36 random sets and two price years, in
+   one headless run (target under 60 s in all).
 
 7. The explorer app under load (``explorer_load``): 1, 4 and 10 visitors arriving together at a local
    Voila served as ``make explorer`` serves it, their browsers on the same machine: when each sees a
@@ -357,38 +357,9 @@ def explorer_load(counts=LOAD_VISITORS, pool: int = 2) -> None:
 
 
 def workbook() -> None:
-    """Generating the costing workbook, and LibreOffice recalculating the test's input sets."""
-    import tempfile
-
-    import numpy as np
-
-    sys.path.insert(0, str(ROOT / "tests"))
-    import libreoffice as lo
-
-    print("\n== Costing workbook (swp_models.workbook)")
-    start = time.perf_counter()
-    from swp_models import workbook as wb
-
-    imported = time.perf_counter() - start
-    with tempfile.TemporaryDirectory(prefix="swp-bench-wb-") as tmp:
-        folder = Path(tmp)
-        start = time.perf_counter()
-        wb.write_workbook(folder / "first.xlsx")
-        first = time.perf_counter() - start
-        again = min(_timed(lambda: wb.write_workbook(folder / "again.xlsx")) for _ in range(3))
-        print(f"  import of the package                  {imported:7.2f} s")
-        print(f"  first workbook (with the simulated check at the defaults) {first:5.2f} s   (target < 2 s)"
-              + ("" if first < 2 else miss(f"first workbook {first:.2f} s (target < 2 s)")))
-        print(f"  each further workbook                  {again:7.2f} s   (target < 2 s)"
-              + ("" if again < 2 else miss(f"further workbook {again:.2f} s (target < 2 s)")))
-        rng = np.random.default_rng(2007)
-        sets = [{}] + [lo.random_inputs(rng, wb.INPUTS) for _ in range(36)]
-        paths = [wb.write_workbook(folder / f"set{k:02d}.xlsx", v) for k, v in enumerate(sets)]
-        start = time.perf_counter()
-        lo.recalculate(paths, folder / "out")
-        recalc = time.perf_counter() - start
-        print(f"  LibreOffice recalculating {len(paths)} workbooks in one run {recalc:6.1f} s   (target < 60 s)"
-              + ("" if recalc < 60 else miss(f"LibreOffice recalculation {recalc:.0f} s (target < 60 s)")))
+    """Generating the costing workbook, and LibreOffice recalculating the test's input sets (``bench_workbook.py``)."""
+    print()
+    _script("bench_workbook.py", "costing workbook")
 
 
 def _build(args: list[str]) -> float:

@@ -70,6 +70,9 @@ APPRAISAL_RANGED: tuple[str, ...] = ("optimism_bias", "inhouse_gain_share", "cou
 #: Values a council might put on one more child-year with the same worker all year, £ (the curve's axis).
 LAMBDAS: tuple[float, ...] = tuple(float(x) for x in range(0, 40_001, 1_000))
 _MAX_SETTINGS = 20_000
+#: Bound on every yearly £ line of :class:`Inputs` (far above any council's budget; the costing workbook's
+#: allowed inputs, a risk premium at its lowest risk tolerance included, stay below it).
+_MAX_POUNDS = 1e18
 _COUNCIL_SIDE = ("commissioning_cost", "double_running_months", "stranded_overhead_share")
 _VALUE_KEYS = ("discount_rate", "optimism_bias", "inhouse_gain_share", "council_frontline", "inhouse_setup_cost",
                "case_transfer_cost", "move_process_cost", "value_per_child_year", "partner_surplus_share",
@@ -170,12 +173,12 @@ class Inputs:
         s = object.__setattr__
         s(self, "children", check_in_range("children", self.children, 1.0, 2000.0))
         for name in ("council_team", "inhouse_team", "running", "overheads", "variable_social_work", "care_cost"):
-            s(self, name, check_in_range(name, getattr(self, name), 0.0, 1e9))
+            s(self, name, check_in_range(name, getattr(self, name), 0.0, _MAX_POUNDS))
         for name in ("contract", "p_fail_year"):
             given = getattr(self, name)
             if not isinstance(given, Mapping) or set(given) != {"social_work", "placements"}:
                 raise ValueError(f"{name} must map 'social_work' and 'placements' to a number; got {given!r:.120}")
-            high = 1e9 if name == "contract" else 1.0
+            high = _MAX_POUNDS if name == "contract" else 1.0
             s(self, name, {k: check_in_range(f"{name}[{k!r}]", v, 0.0, high) for k, v in given.items()})
         for name in ("p_council", "p_practice"):
             s(self, name, check_in_range(name, getattr(self, name), 0.0, 1.0, low_open=True))

@@ -8,25 +8,34 @@
 * *Calculations*: one quantity a row, each a named cell with a live formula and its unit: continuity in
   closed form (chapter 2), the practice budget (chapter 4), the mean and spread of the children's cost
   (chapter 3), each contract's expected payment and the practice's surplus, risk premium and chance of
-  failure in the normal approximation (chapter 5), and the pilot's minimum detectable difference
-  (chapter 8);
-* *Results*: one printable page of answers with native spreadsheet charts;
+  failure in the normal approximation (chapter 5), the pilot's minimum detectable difference
+  (chapter 8), and chapter 10's options appraisal (net present costs over the term, cost per extra
+  child-year with one social worker all year and per placement move avoided), then the GDP deflator
+  that moves every £ result to the chosen price year;
+* *Results*: one printable page of answers with native spreadsheet charts, every £ at the chosen price year;
 * *Sources* and *Assumptions*: the rows of ``data/`` the defaults come from.
 
 Every default is read from ``data/`` through the package. :func:`package_values` computes every quantity of
 the *Calculations* sheet with the package's own functions (:mod:`swp_models.continuity`,
 :mod:`swp_models.practice`, :func:`swp_models.costs.total_cost_moments`,
 :func:`swp_models.contracts.liability.surplus_moments`, :func:`~swp_models.contracts.liability.normal_failure`,
-:func:`swp_models.evaluation.minimum_detectable_difference`), so a test can recalculate the workbook
-(LibreOffice, headless) and compare it cell by cell. Where the workbook approximates (the normal
+:func:`swp_models.evaluation.minimum_detectable_difference`, :func:`swp_models.appraisal.appraise`,
+:func:`~swp_models.appraisal.icers` and :func:`~swp_models.appraisal.uplift`), so a test can recalculate the
+workbook (LibreOffice, headless) and compare it cell by cell. Where the workbook approximates (the normal
 approximation for risk and failure), the *Results* sheet states how far it is from the simulated model
-at the book's defaults (:func:`approximation_check`).
+at the book's defaults (:func:`approximation_check`). The appraisal computes every option's yearly costs from
+the workbook's inputs in closed form (:func:`appraisal_inputs`), and adds two figures taken from chapter 10's
+simulation at the book's defaults, which do not move with the inputs: each scope's contract cost above the
+practice's own cost, and the simulated sample's departure from the exact mean cost of care. At the defaults
+the appraisal is therefore chapter 10's (:func:`appraisal_check`).
 
 What it cannot do: simulate, give exact tails, price the threshold and reinsurance contracts (their
-balanced baseline needs the whole distribution), or move £ to another price year (``data/`` holds no
-price index): every £ is at the scenario's price year.
+balanced baseline needs the whole distribution), or draw chapter 10's acceptability curve.
 
-Units: £ at the scenario's price year (2005-06, cash); shares in [0, 1] (shown as per cent).
+Formulas use only functions of Excel's built-in function table (no ``_xlfn.`` functions, no macros).
+
+Units: £ entered and calculated at the scenario's price year (2005-06, cash), shown on *Results* at the
+input ``price_year``; shares in [0, 1] (shown as per cent).
 """
 
 from __future__ import annotations
@@ -37,19 +46,20 @@ import inspect
 import io
 import math
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Mapping
 
 import pandas as pd
 
-from . import assumptions, continuity, costs, data, evaluation, practice
+from . import appraisal, assumptions, continuity, costs, data, evaluation, practice
 from .contracts import Outcome, liability
 from .scenario import SCOPE_NAMES, Scenario
 from .validation import check_flag, check_in_range, check_instance, check_one_of, check_text
 
-__all__ = ["Input", "INPUTS", "FAMILIES", "SHEETS", "defaults", "check_inputs", "package_values",
-           "approximation_check", "write_workbook", "workbook_bytes", "data_uri", "input_table", "results_cells"]
+__all__ = ["Input", "INPUTS", "FAMILIES", "SHEETS", "PRICE_YEARS", "defaults", "check_inputs", "package_values",
+           "approximation_check", "appraisal_inputs", "appraisal_check", "write_workbook", "workbook_bytes", "data_uri", "input_table", "results_cells",
+           "results_values"]
 
 #: The contract families the workbook prices, as its menu shows them, with the package's name of each.
 FAMILIES: dict[str, str] = {"Block": "block", "Capitation, flat rate": "capitation",
@@ -115,8 +125,12 @@ def _i(name: str, label: str, unit: str, low: float, high: float, section: str, 
     return Input(name, label, unit, kind, float(low), float(high), section, (), upper)
 
 
-_C, _W, _P, _K, _E = ("Children and their costs", "Social workers: the council now", "The practice",
-                      "The contract", "The pilot and its evaluation")
+_C, _W, _P, _K, _E, _A = ("Children and their costs", "Social workers: the council now", "The practice",
+                          "The contract", "The pilot and its evaluation",
+                          "The options appraisal (chapter 10) and the price year")
+#: The financial years the results can be shown in: those of ``data/price_index.csv`` (GDP deflator) that
+#: chapter 10 offers (:func:`swp_models.appraisal.price_index`).
+PRICE_YEARS: tuple[str, ...] = tuple(appraisal.price_index()["price_year"])
 
 #: Every input of the *Your council* sheet, in order.
 INPUTS: tuple[Input, ...] = (
@@ -187,6 +201,23 @@ INPUTS: tuple[Input, ...] = (
     _i("pilot_power", "Power", "ratio", 0.5, 0.99, _E),
     _i("three_plus_placements_share", "Children with three or more placements in a year (baseline)", "share",
        0.01, 0.99, _E),
+    _i("discount_rate", "Discount rate (real, a year)", "share", 0, 0.2, _A),
+    _i("optimism_bias", "Optimism bias on each option's added cost over the council as it is", "share", 0, 2, _A),
+    _i("inhouse_gain_share", "Share of the practice's continuity gain an in-house team would achieve", "share", 0, 1,
+       _A),
+    _i("council_frontline", "Front-line social workers in your council's team for one practice's children",
+       "FTE", 1, 50, _A, "integer"),
+    _i("inhouse_setup_cost", "One-off cost of setting up the in-house team", "£", 0, 10_000_000, _A),
+    _i("commissioning_cost", "Commissioning a practice (and retendering it at the end of the term)", "£ a tender",
+       0, 10_000_000, _A),
+    _i("double_running_months", "Months of paying twice while a practice builds up", "months", 0, 36, _A),
+    _i("stranded_overhead_share", "Share of the overheads a practice leaves out that your council keeps paying",
+       "share", 0, 1, _A),
+    _i("case_transfer_cost", "Cost of handing a child's case to a new social worker", "£ a transfer", 0, 100_000,
+       _A),
+    _i("move_process_cost", "Cost of finding a child a new placement", "£ a placement move", 0, 100_000, _A),
+    Input("price_year", "Price year of the results (the GDP deflator moves every £ result to it)", "", "list",
+          section=_A, options=PRICE_YEARS),
 )
 _BY_NAME = {i.name: i for i in INPUTS}
 
@@ -208,7 +239,9 @@ def _origins() -> dict[str, tuple]:
         "manager_fte", "support_fte", "pdo_fte", "students", "scale_position", "admin_pay_ratio", "support_pay_ratio",
         "student_cost", "on_call_per_night", "legal_services", "direct_costs_per_fte", "premises_it_per_fte",
         "fixed_overheads", "social_work_variable_cost", "cost_share", "outcome_bonus", "outcome_base_probability",
-        "outcome_effort_gain", "outcome_effort", "reserve_months", "risk_tolerance", "icc")}
+        "outcome_effort_gain", "outcome_effort", "reserve_months", "risk_tolerance", "icc", "discount_rate",
+        "optimism_bias", "inhouse_gain_share", "inhouse_setup_cost", "case_transfer_cost", "move_process_cost",
+        "council_frontline", "commissioning_cost", "double_running_months", "stranded_overhead_share")}
     a.update({
         "agency_stay_years": ("assumption", "agency_tenure_years", 1.0),
         "practice_turnover": ("assumption", "practice_turnover", 0.01),
@@ -242,6 +275,7 @@ def _origins() -> dict[str, tuple]:
                                       f"{practice.london_premium():.2f} (data/salaries.csv)"),
         "scope": ("package", "the central scenario's scope (chapter 5)"),
         "contract_family": ("package", "chapter 5's first contract"),
+        "price_year": ("package", f"the book's price base, {appraisal.BASE_YEAR} (the cost data's year)"),
     })
     return a
 
@@ -265,7 +299,7 @@ def defaults() -> dict[str, Any]:
     out.update(frontline=design["frontline"], council_children=_council_size(), shock_cv=scn.shock_cv,
                pay_multiplier=1.0, scope=scn.scope_name, contract_family=next(iter(FAMILIES)),
                margin=scn.margin, term_years=scn.term_years, reserve_months=scn.reserve_months,
-               risk_tolerance=scn.risk_tolerance, icc=scn.icc)
+               risk_tolerance=scn.risk_tolerance, icc=scn.icc, price_year=appraisal.BASE_YEAR)
     for i in INPUTS:
         if i.kind == "integer":
             out[i.name] = int(round(out[i.name]))
@@ -274,8 +308,7 @@ def defaults() -> dict[str, Any]:
     return {i.name: out[i.name] for i in INPUTS}
 
 
-def _source(name: str) -> str:
-    origin = _origins()[name]
+def _source(origin: tuple) -> str:
     if origin[0] == "package":
         return origin[1]
     if origin[0] == "assumption":
@@ -296,12 +329,12 @@ def input_table() -> pd.DataFrame:
         Columns ``section``, ``name``, ``label``, ``unit``, ``low``, ``high`` (NaN for a menu),
         ``default`` and ``source``.
     """
-    d = defaults()
+    d, origins = defaults(), _origins()
     rows = []
     for i in INPUTS:
         lo, hi = (math.nan, math.nan) if i.kind == "list" else (i.low, i.high)
         rows.append({"section": i.section, "name": i.name, "label": i.label, "unit": i.unit, "low": lo, "high": hi,
-                     "default": d[i.name], "source": _source(i.name)})
+                     "default": d[i.name], "source": _source(origins[i.name])})
     return pd.DataFrame(rows)
 
 
@@ -410,6 +443,47 @@ def _fail_term(f: str) -> str:
     return f"IF({sd}=0,{certain},IF(term_years=1,{f}_p_fail_year,MIN(1,MAX({f}_p_fail_year,{bgk}))))"
 
 
+def _scope_quantities(p: str, factor: str, staff: str, staff_how: str, who: str = "") -> list[_Row]:
+    """The practice's own cost under a scope (chapter 5's :class:`~swp_models.contracts.liability.Scope`), its
+    rows named with the prefix ``p`` and labelled with ``who``: ``factor`` on each child's cost of care and the
+    ``staff`` cost per child inside it, as formulas."""
+    rows = [
+        _Row(f"{p}cost_factor", "Factor on each child's cost of care", "ratio", factor, "Scope.cost_factor", "number"),
+        _Row(f"{p}staff_per_child", "Staff cost per child inside the cost of care", "£ a child a year", staff,
+             staff_how),
+        _Row(f"{p}marginal_cost", "Cost to the practice of one more child", "£ a child a year",
+             f"{p}cost_factor*child_mean-{p}staff_per_child", "Scope.marginal_cost"),
+        _Row(f"{p}own_cost_mean", "Practice's own cost: expected", "£ a year",
+             f"MAX(0,running_cost+{p}cost_factor*practice_children_cost-{p}staff_per_child*practice_children)",
+             "F + f E[U] - d E[N] (not below 0); Scope.cost_moments"),
+        _Row(f"{p}own_cost_sd", "Practice's own cost: spread (sd)", "£ a year",
+             f"SQRT(MAX(0,{p}cost_factor^2*practice_children_cost_sd^2+{p}staff_per_child^2*caseload_variance"
+             f"-2*{p}cost_factor*{p}staff_per_child*child_mean*caseload_variance))",
+             "f^2 Var(U) + d^2 Var(N) - 2 f d mean(c) Var(N); Scope.cost_moments"),
+        _Row(f"{p}capitation_rate", "Capitation rate", "£ a child a year",
+             f"(1+margin)*({p}marginal_cost+running_cost/practice_children)", "(1 + m) Scope.flat_rate"),
+    ]
+    return [replace(r, label=who + r.label[0].lower() + r.label[1:]) if who else r for r in rows]
+
+
+def _family_formulas(p: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Each contract family's expected payment and the variance of the practice's surplus
+    (:func:`swp_models.contracts.liability.surplus_moments`), of the scope quantities named with prefix ``p``."""
+    own, sd, rate, mc = f"{p}own_cost_mean", f"{p}own_cost_sd", f"{p}capitation_rate", f"{p}marginal_cost"
+    variance = {
+        "block": f"{sd}^2",
+        "capitation": f"{rate}^2*caseload_variance+{sd}^2-2*{rate}*{mc}*caseload_variance",
+        "cost_and_volume": f"cost_share^2*{sd}^2",
+        "outcome": (f"{sd}^2+outcome_bonus^2*(practice_children*outcome_probability*(1-outcome_probability)"
+                    "+outcome_probability^2*caseload_variance)"
+                    f"-2*outcome_bonus*outcome_probability*{mc}*caseload_variance"),
+    }
+    payment = {"block": f"(1+margin)*{own}", "capitation": f"{rate}*practice_children",
+               "cost_and_volume": f"(1+margin)*{own}",
+               "outcome": f"(1+margin)*{own}+outcome_bonus*outcome_probability*practice_children"}
+    return payment, variance
+
+
 def _rows() -> list[tuple[str, list[_Row]]]:
     """The *Calculations* sheet: sections of rows, each a named quantity with its formula."""
     placements = SCOPE_NAMES["placements"]
@@ -507,42 +581,20 @@ def _rows() -> list[tuple[str, list[_Row]]]:
              "share"),
     ]
     sections.append(("What the children cost: mean and spread (chapter 3, moments)", cost))
-    scope = [
+    scope: list[_Row] = [
         _Row("placements_in_scope", "Placements in the practice's scope (1 = yes)", "",
              f'IF(scope="{placements}",1,0)', "the scope menu", "number"),
-        _Row("cost_factor", "Factor on each child's cost of care", "ratio",
-             "IF(placements_in_scope=1,1,social_work_variable_cost/child_mean)", "Scope.cost_factor", "number"),
-        _Row("staff_per_child", "Staff cost per child inside the cost of care", "£ a child a year",
-             "IF(placements_in_scope=1,running_cost_per_child,0)", "Scope.staff_per_child (placements only)"),
-        _Row("marginal_cost", "Cost to the practice of one more child", "£ a child a year",
-             "cost_factor*child_mean-staff_per_child", "Scope.marginal_cost"),
-        _Row("own_cost_mean", "Practice's own cost: expected", "£ a year",
-             "running_cost+cost_factor*practice_children_cost-staff_per_child*practice_children",
-             "F + f E[U] - d E[N]; Scope.cost_moments"),
-        _Row("own_cost_sd", "Practice's own cost: spread (sd)", "£ a year",
-             "SQRT(MAX(0,cost_factor^2*practice_children_cost_sd^2+staff_per_child^2*caseload_variance"
-             "-2*cost_factor*staff_per_child*child_mean*caseload_variance))",
-             "f^2 Var(U) + d^2 Var(N) - 2 f d mean(c) Var(N); Scope.cost_moments"),
+        *_scope_quantities("", "IF(placements_in_scope=1,1,social_work_variable_cost/child_mean)",
+                           "IF(placements_in_scope=1,running_cost_per_child,0)",
+                           "Scope.staff_per_child (placements only)"),
         _Row("reserves", "Practice reserves", "£", "reserve_months/12*running_cost",
              "liability.reserves_from_months"),
         _Row("outcome_probability", "Chance of the outcome (same worker all year) at the practice's effort", "share",
              "MIN(1,outcome_base_probability+outcome_effort_gain*outcome_effort)", "contracts.Outcome.probability",
              "share"),
-        _Row("capitation_rate", "Capitation rate", "£ a child a year",
-             "(1+margin)*(marginal_cost+running_cost/practice_children)", "(1 + m) Scope.flat_rate"),
     ]
     sections.append(("What the practice pays for (chapter 5)", scope))
-    variance = {
-        "block": "own_cost_sd^2",
-        "capitation": "capitation_rate^2*caseload_variance+own_cost_sd^2-2*capitation_rate*marginal_cost*caseload_variance",
-        "cost_and_volume": "cost_share^2*own_cost_sd^2",
-        "outcome": ("own_cost_sd^2+outcome_bonus^2*(practice_children*outcome_probability*(1-outcome_probability)"
-                    "+outcome_probability^2*caseload_variance)"
-                    "-2*outcome_bonus*outcome_probability*marginal_cost*caseload_variance"),
-    }
-    payment = {"block": "(1+margin)*own_cost_mean", "capitation": "capitation_rate*practice_children",
-               "cost_and_volume": "(1+margin)*own_cost_mean",
-               "outcome": "(1+margin)*own_cost_mean+outcome_bonus*outcome_probability*practice_children"}
+    payment, variance = _family_formulas("")
     contract_rows = []
     for fam in liability.NORMAL_FAMILIES:
         f, short = fam, _SHORT[fam]
@@ -602,7 +654,226 @@ def _rows() -> list[tuple[str, list[_Row]]]:
              "evaluation.minimum_detectable_difference(method='approximate', direction='decrease')", "share"),
     ]
     sections.append(("What a pilot could detect (chapter 8, closed form)", pilot))
+    sections += _appraisal_rows()
+    sections.append(("The price year of the results (GDP deflator; the table above)", [
+        _Row("base_price_index", f"GDP deflator, {appraisal.BASE_YEAR} (the book's price base)", "index",
+             f'INDEX(price_indices,MATCH("{appraisal.BASE_YEAR}",price_years,0))', "appraisal.price_index()",
+             "number"),
+        _Row("chosen_price_index", "GDP deflator, the price year chosen on Your council", "index",
+             "INDEX(price_indices,MATCH(price_year,price_years,0))", "appraisal.price_index()", "number"),
+        _Row("price_factor", "Factor that moves a £ from the price base to the chosen price year", "ratio",
+             "chosen_price_index/base_price_index", "appraisal.uplift(price_year)", "number"),
+    ]))
     return sections
+
+
+#: Chapter 10's figures the workbook takes as fixed: ``{name: (label, unit, kind, attribute of
+#: appraisal.Inputs or key of its values)}``.
+_APPRAISAL_FIXED = {
+    "ap_move_rate": ("Placement moves a child-year with no change of worker (chapter 6)", "moves a child-year",
+                     "number", "move_rate"),
+    "ap_move_worker_effect": ("Rise in the move rate per change of worker (chapter 6)", "ratio", "number",
+                              "move_worker_effect"),
+    "ap_partner_surplus_share": ("Partners' surplus, share of the practice's running cost (chapter 10: none)",
+                                 "share", "share", "values:partner_surplus_share"),
+}
+_SCOPE_PREFIX = {"social_work": "ap_sw_", "placements": "ap_pl_"}
+#: The rows of :func:`_scope_quantities` the appraisal keeps (the practice's own expected cost and its parts).
+_APPRAISAL_SCOPE_ROWS = ("cost_factor", "staff_per_child", "own_cost_mean")
+#: The practice's lines outside the census's scope of a child's cost (the overheads a practice leaves out).
+_OUT_OF_SCOPE = tuple(k for k, inside in practice.IN_CENSUS_SCOPE.items() if not inside)
+
+
+def _appraisal_fixed() -> dict[str, float]:
+    """Chapter 10's figures the workbook takes as given (:func:`swp_models.appraisal.central_inputs`), and the
+    social-work staff cost per child inside the cost of care (the book's default practice, as chapter 5)."""
+    inp = appraisal.central_inputs()
+    out = {}
+    for name, (*_, where) in _APPRAISAL_FIXED.items():
+        kind, _, key = where.partition(":")
+        out[name] = float(getattr(inp, kind)[key] if key else getattr(inp, kind))
+    out["ap_data_staff_per_child"] = float(liability.default_scope("placements").staff_per_child)
+    return out
+
+
+#: What the appraisal takes from chapter 10's simulation at the book's defaults: ``{name: (label, how)}``.
+_FROM_SIMULATION = {
+    "ap_sim_care": ("Placements: chapter 10's simulated mean cost less the exact mean",
+                    "appraisal.central_inputs().care_cost less ap_care_exact at the defaults"),
+    **{f"ap_markup_{scope}": (f"{SCOPE_NAMES[scope].capitalize()}: contract's cost above the practice's own cost",
+                              f"appraisal.central_inputs().contract['{scope}'] less {p}own_cost_mean at the defaults "
+                              "(negative: below it; the effort the contract calls forth cuts the practice's costs, "
+                              "administration and the losses and failures beyond the reserves add)")
+       for scope, p in _SCOPE_PREFIX.items()},
+}
+#: The note that goes with every figure of :data:`_FROM_SIMULATION`.
+SIMULATION_NOTE = "from chapter 10's simulation at the book's defaults; does not move with your inputs"
+
+
+@assumptions.cached(maxsize=1)
+def _simulated_at_defaults() -> dict[str, float]:
+    """The figures of :data:`_FROM_SIMULATION`: chapter 10's simulated yearly costs at the book's defaults
+    (:func:`swp_models.appraisal.central_inputs`) less the workbook's closed forms at the same inputs."""
+    ch10, ours = appraisal.central_inputs(), _appraisal_live(check_inputs(None))
+    out = {"ap_sim_care": ch10.care_cost - ours["ap_care_exact"]}
+    out.update({f"ap_markup_{scope}": ch10.contract[scope] - ours[f"{p}own_cost_mean"]
+                for scope, p in _SCOPE_PREFIX.items()})
+    return out
+
+
+def _appraisal_rows() -> list[tuple[str, list[_Row]]]:
+    """Chapter 10's appraisal: :func:`swp_models.appraisal.appraise` and :func:`~swp_models.appraisal.icers`, its
+    yearly costs from the workbook's inputs (:func:`appraisal_inputs`)."""
+    fixed = _appraisal_fixed()
+    given = [_Row(name, label, unit, repr(fixed[name]), "appraisal.central_inputs() (chapter 10, central setting)",
+                  kind) for name, (label, unit, kind, _w) in _APPRAISAL_FIXED.items()]
+    given.append(_Row("ap_data_staff_per_child", "Social-work staff cost per child inside the cost of care (the "
+                      "book's default practice)", "£ a child a year", repr(fixed["ap_data_staff_per_child"]),
+                      "liability.default_scope('placements').staff_per_child, as chapter 10 takes it"))
+    fte = "council_frontline*(1+admin_ratio)+manager_fte"
+    pay = "+".join(f"{n}*({s}+employer_ni_rate*MAX(0,{s}-ni_threshold)+pension_rate*{s})" for n, s in (
+        ("council_frontline", "sw_salary"), ("council_frontline*admin_ratio", "admin_salary"),
+        ("manager_fte", "tl_salary")))
+    lines = [
+        _Row("ap_children", "Children the practice holds (the council's and the in-house team hold the same)",
+             "children", "practice_children", "appraisal.Inputs.children", "number"),
+        _Row("ap_council_team_fte", "Your council's team for them: salaried staff (front line, manager, "
+             "administration; no support, development officer or students)", "FTE", fte,
+             "the practice's design with your council's front line", "number"),
+        _Row("ap_council_team", "Your council's team as it is: running cost (your pay and cost inputs)", "£ a year",
+             f"{pay}+nights_per_year*MIN(on_duty,council_frontline)*on_call_per_night"
+             "+ap_council_team_fte*(direct_costs_per_fte+premises_it_per_fte)+legal_services+fixed_overheads",
+             "practice.running_cost of that team; appraisal.Inputs.council_team"),
+        _Row("ap_inhouse_team", "In-house team with practice caseloads and support: running cost", "£ a year",
+             "running_cost", "the practice budget above, run in-house; appraisal.Inputs.inhouse_team"),
+        _Row("ap_running", "Practice's running cost", "£ a year", "running_cost", "appraisal.Inputs.running"),
+        _Row("ap_overheads", "Overheads the census leaves out (manager, legal, premises and IT, fixed)", "£ a year",
+             "+".join(f"{k}_line" for k in _OUT_OF_SCOPE), "practice.summary out_of_scope x caseload; "
+             "appraisal.Inputs.overheads"),
+        _Row("ap_variable_social_work", "Variable social-work cost of the children", "£ a year",
+             "practice_children*social_work_variable_cost", "appraisal.Inputs.variable_social_work"),
+        _Row("ap_care_exact", "The children's placements, exact mean (cost of care less social work)", "£ a year",
+             "practice_children_cost-practice_children*(ap_data_staff_per_child+social_work_variable_cost)",
+             "E[cost of care] - N (staff + variable)"),
+        _Row("ap_care_cost", "The children's placements, as chapter 10 counts them (not below 0)", "£ a year",
+             "MAX(0,ap_care_exact+ap_sim_care)", "exact mean + its sample's departure; appraisal.Inputs.care_cost"),
+    ]
+    contracts: list[_Row] = []
+    for scope, p in _SCOPE_PREFIX.items():
+        who = f"Appraisal, {SCOPE_NAMES[scope]}: "
+        if scope == "social_work":
+            own = _scope_quantities(p, "social_work_variable_cost/child_mean", "0", "none (social work only)", who)
+        else:
+            own = _scope_quantities(p, "1", "ap_data_staff_per_child", "the staff cost per child above", who)
+        contracts += [r for r in own if r.name.removeprefix(p) in _APPRAISAL_SCOPE_ROWS]
+        contracts.append(_Row(f"ap_contract_{scope}", f"{who}council's cost of the practice's contract (its own cost "
+                              "from your inputs, plus chapter 10's cost above it; not below 0)", "£ a year",
+                              f"MAX(0,{p}own_cost_mean+ap_markup_{scope})", "appraisal.Inputs.contract; "
+                              "appraisal_inputs"))
+    common = [
+        _Row("ap_annuity", "Discounted years of yearly costs and effects over the term (year 0 undiscounted)", "years",
+             "IF(discount_rate=0,term_years,(1-(1+discount_rate)^-term_years)/(1-1/(1+discount_rate)))",
+             "sum of (1 + r)^-t, t = 0 .. term - 1; appraisal.discount_factors", "number"),
+        _Row("ap_end_discount", "Discount factor at the end of the term (retendering)", "ratio",
+             "(1+discount_rate)^-term_years", "(1 + r)^-term; appraisal.discount_factors", "number"),
+        _Row("ap_retained", "Practice options: overheads kept and partners' surplus", "£ a year",
+             "stranded_overhead_share*ap_overheads+ap_partner_surplus_share*ap_running",
+             "appraisal: the 'retained' line"),
+        _Row("ap_practice_setup", "Practice options: one-off cost in the first year", "£",
+             "commissioning_cost+double_running_months/12*ap_running+ap_children*case_transfer_cost",
+             "commissioning, paying twice, moving every case; appraisal: the 'set_up' line"),
+    ]
+    p_same = {"council": "council_p_same_later",
+              "in_house": "council_p_same_later+inhouse_gain_share*(practice_p_same-council_p_same_later)",
+              "practice_social_work": "practice_p_same", "practice_placements": "practice_p_same"}
+    running = {"council": "ap_council_team+ap_variable_social_work+ap_care_cost",
+               "in_house": "ap_inhouse_team+ap_variable_social_work+ap_care_cost",
+               "practice_social_work": "ap_contract_social_work+ap_care_cost+ap_retained",
+               "practice_placements": "ap_contract_placements+ap_retained"}
+    one_off = {"council": "", "in_house": "+inhouse_setup_cost+ap_children*case_transfer_cost",
+               "practice_social_work": "+ap_practice_setup+commissioning_cost*ap_end_discount",
+               "practice_placements": "+ap_practice_setup+commissioning_cost*ap_end_discount"}
+    simulated = _simulated_at_defaults()
+    from_simulation = [_Row(name, label, "£ a year", repr(simulated[name]), f"{SIMULATION_NOTE}: {how}")
+                       for name, (label, how) in _FROM_SIMULATION.items()]
+    sections = [("Chapter 10's fixed figures (from its central setting, not inputs)", given),
+                ("From chapter 10's simulation at the book's defaults (these do not move with your inputs; chapter 10 "
+                 "simulates the children and each practice's contract, and the workbook adds these to its own "
+                 "closed forms so that at the book's defaults its appraisal is chapter 10's)", from_simulation),
+                ("The options' yearly costs from your inputs, for one practice's children (chapter 10)", lines),
+                ("The practice's contract for each scope: the practice's own cost from your inputs, plus chapter "
+                 "10's cost above it (the normal-approximation prices of chapter 5 above are not used here)",
+                 contracts),
+                ("The options appraisal: discounting and shared lines (chapter 10)", common)]
+    for o in appraisal.OPTIONS:
+        name = appraisal.OPTION_NAMES[o]
+        rows = [
+            _Row(f"ap_p_same_{o}", f"{name}: chance of one worker all year", "share", p_same[o],
+                 "appraisal.Inputs.p_same", "share"),
+            _Row(f"ap_moves_{o}", f"{name}: placement moves a child-year", "moves a child-year",
+                 f"ap_move_rate*(1+ap_move_worker_effect*-LN(ap_p_same_{o}))", "appraisal.Inputs.moves", "number"),
+            _Row(f"ap_yearly_{o}", f"{name}: yearly cost (running, placements, case transfers and moves)",
+                 "£ a year", f"{running[o]}+ap_children*(-LN(ap_p_same_{o})*case_transfer_cost"
+                 f"+ap_moves_{o}*move_process_cost)", "appraisal: the yearly lines"),
+            _Row(f"ap_npc_unadjusted_{o}", f"{name}: net present cost before optimism bias", "£",
+                 f"ap_yearly_{o}*ap_annuity{one_off[o]}", "yearly x discounted years + one-offs; appraisal.appraise"),
+            _Row(f"ap_bias_{o}", f"{name}: optimism bias", "£",
+                 f"optimism_bias*ABS(ap_npc_unadjusted_{o}-ap_npc_unadjusted_council)",
+                 "bias x |added cost over the council as it is|; appraisal.appraise"),
+            _Row(f"ap_npc_{o}", f"{name}: net present cost", "£", f"ap_npc_unadjusted_{o}+ap_bias_{o}",
+                 "appraisal.appraise, column npc"),
+            _Row(f"ap_child_years_{o}", f"{name}: child-years with one worker all year (discounted)", "child-years",
+                 f"ap_children*ap_p_same_{o}*ap_annuity", "appraisal.appraise, column child_years", "number"),
+            _Row(f"ap_moves_total_{o}", f"{name}: placement moves over the term (discounted)", "moves",
+                 f"ap_children*ap_moves_{o}*ap_annuity", "appraisal.appraise, column moves", "number"),
+        ]
+        if o != "council":
+            rows += [
+                _Row(f"ap_extra_cost_{o}", f"{name}: extra net present cost over the council as it is", "£",
+                     f"ap_npc_{o}-ap_npc_council", "appraisal.icers, column extra_cost"),
+                _Row(f"ap_extra_child_years_{o}", f"{name}: extra child-years with one worker all year",
+                     "child-years", f"ap_child_years_{o}-ap_child_years_council",
+                     "appraisal.icers, column extra_child_years", "number"),
+                _Row(f"ap_moves_avoided_{o}", f"{name}: placement moves avoided", "moves",
+                     f"ap_moves_total_council-ap_moves_total_{o}", "appraisal.icers, column moves_avoided", "number"),
+                _Row(f"ap_per_child_year_{o}", f"{name}: cost per extra child-year with one worker all year",
+                     "£ a child-year", f"IF(ap_extra_child_years_{o}>1E-9,ap_extra_cost_{o}/ap_extra_child_years_{o},"
+                     "NA())", "appraisal.icers, column per_child_year (#N/A if it gains none)"),
+                _Row(f"ap_per_move_avoided_{o}", f"{name}: cost per placement move avoided", "£ a move",
+                     f"IF(ap_moves_avoided_{o}>1E-9,ap_extra_cost_{o}/ap_moves_avoided_{o},NA())",
+                     "appraisal.icers, column per_move_avoided (#N/A if it avoids none)"),
+            ]
+        sections.append((f"{name} (chapter 10)", rows))
+    sections.append(("The options for all your children in care: one practice's net present cost scaled by the "
+                     "practices needed (your children in care / children per practice)", [
+                         _Row(f"ap_npc_all_{o}", f"{appraisal.OPTION_NAMES[o]}: net present cost, all your children "
+                              "(scaled)", "£", f"ap_npc_{o}*practices_needed", "ap_npc x practices_needed")
+                         for o in appraisal.OPTIONS]))
+    return sections
+
+
+def _continuity(v: Mapping[str, Any]) -> tuple[continuity.ContinuityScenario, continuity.ContinuityScenario]:
+    """The council's and the practice's continuity at the workbook's inputs (chapter 2)."""
+    council = continuity.ContinuityScenario(turnover=v["council_turnover"], vacancy=v["council_vacancy"],
+                                            agency_tenure_years=v["agency_stay_years"], handoffs=v["council_handoffs"],
+                                            handoff_probability=v["handoff_probability"])
+    prac = continuity.ContinuityScenario(turnover=v["practice_turnover"], vacancy=v["practice_vacancy"],
+                                         agency_tenure_years=v["agency_stay_years"])
+    return council, prac
+
+
+def _budget(v: Mapping[str, Any]) -> tuple[practice.PracticeDesign, practice.SalaryScale, practice.Overheads]:
+    """The practice's design, pay and overheads at the workbook's inputs (chapter 4)."""
+    design = practice.PracticeDesign(frontline=v["frontline"], admin_ratio=v["admin_ratio"],
+                                     manager_fte=v["manager_fte"], support_fte=v["support_fte"], pdo_fte=v["pdo_fte"],
+                                     students=v["students"], caseload=v["practice_children"], on_duty=v["on_duty"])
+    scale = practice.salary_scale(v["scale_position"], v["pay_multiplier"], admin_pay_ratio=v["admin_pay_ratio"],
+                                  support_pay_ratio=v["support_pay_ratio"], employer_ni_rate=v["employer_ni_rate"],
+                                  ni_threshold=v["ni_threshold"], pension_rate=v["pension_rate"])
+    overheads = practice.Overheads(**{k: v[k] for k in ("student_cost", "on_call_per_night", "legal_services",
+                                                        "direct_costs_per_fte", "premises_it_per_fte",
+                                                        "fixed_overheads")})
+    return design, scale, overheads
 
 
 def _cost_model(v: Mapping[str, Any]) -> costs.CostModel:
@@ -628,11 +899,7 @@ def package_values(values: Mapping[str, Any] | None = None) -> dict[str, float]:
     """
     v = check_inputs(values)
     out: dict[str, float] = {k: c[0] for k, c in _constants().items()}
-    council = continuity.ContinuityScenario(turnover=v["council_turnover"], vacancy=v["council_vacancy"],
-                                            agency_tenure_years=v["agency_stay_years"], handoffs=v["council_handoffs"],
-                                            handoff_probability=v["handoff_probability"])
-    prac = continuity.ContinuityScenario(turnover=v["practice_turnover"], vacancy=v["practice_vacancy"],
-                                         agency_tenure_years=v["agency_stay_years"])
+    council, prac = _continuity(v)
     out.update(
         council_hazard=continuity.hazard(council),
         council_p_same_first=continuity.p_same_worker(council, 1.0, True),
@@ -644,15 +911,7 @@ def package_values(values: Mapping[str, Any] | None = None) -> dict[str, float]:
     out["continuity_gain"] = out["practice_p_same"] - out["council_p_same_later"]
     out["children_one_worker_council"] = v["council_children"] * out["council_p_same_later"]
     out["children_one_worker_practices"] = v["council_children"] * out["practice_p_same"]
-    design = practice.PracticeDesign(frontline=v["frontline"], admin_ratio=v["admin_ratio"],
-                                     manager_fte=v["manager_fte"], support_fte=v["support_fte"], pdo_fte=v["pdo_fte"],
-                                     students=v["students"], caseload=v["practice_children"], on_duty=v["on_duty"])
-    scale = practice.salary_scale(v["scale_position"], v["pay_multiplier"], admin_pay_ratio=v["admin_pay_ratio"],
-                                  support_pay_ratio=v["support_pay_ratio"], employer_ni_rate=v["employer_ni_rate"],
-                                  ni_threshold=v["ni_threshold"], pension_rate=v["pension_rate"])
-    overheads = practice.Overheads(**{k: v[k] for k in ("student_cost", "on_call_per_night", "legal_services",
-                                                        "direct_costs_per_fte", "premises_it_per_fte",
-                                                        "fixed_overheads")})
+    design, scale, overheads = _budget(v)
     lines = practice.running_cost(design, scale, overheads).set_index("item")
     summary = practice.summary(design, scale, overheads)
     out.update(sw_salary=scale.social_worker, tl_salary=scale.manager, admin_salary=scale.admin,
@@ -713,7 +972,167 @@ def package_values(values: Mapping[str, Any] | None = None) -> dict[str, float]:
         if 0 < out["council_p_same_later"] < 1 else math.nan
     out["mdd_placements"] = evaluation.minimum_detectable_difference(
         v["three_plus_placements_share"], pilot, v["pilot_power"], direction="decrease", method="approximate")
+    out.update(_appraisal_values(v))
+    index = appraisal.price_index().set_index("price_year")["index"]
+    out.update(base_price_index=index[appraisal.BASE_YEAR], chosen_price_index=index[v["price_year"]],
+               price_factor=appraisal.uplift(v["price_year"]))
     return {k: float(x) for k, x in out.items()}
+
+
+#: The appraisal's own settings the workbook takes from its inputs (the rest of ``appraisal.Inputs.values``
+#: stays chapter 10's).
+_APPRAISAL_OWN = ("discount_rate", "optimism_bias", "inhouse_gain_share", "council_frontline", "inhouse_setup_cost",
+                  "case_transfer_cost", "move_process_cost", "commissioning_cost", "double_running_months",
+                  "stranded_overhead_share")
+
+
+def _appraisal_live(v: Mapping[str, Any]) -> dict[str, float]:
+    """The rows of the appraisal's yearly costs that the workbook computes in closed form from its (checked)
+    inputs, before the figures taken from chapter 10's simulation (:data:`_FROM_SIMULATION`) are added."""
+    out = _appraisal_fixed()
+    design, scale, overheads = _budget(v)
+    summary = practice.summary(design, scale, overheads)
+    running = float(summary["running_cost"])
+    team = practice.PracticeDesign(frontline=v["council_frontline"], admin_ratio=v["admin_ratio"],
+                                   manager_fte=v["manager_fte"], support_fte=0.0, pdo_fte=0.0, students=0,
+                                   caseload=v["practice_children"], on_duty=min(v["on_duty"], v["council_frontline"]))
+    n = float(v["practice_children"])
+    model, load = _cost_model(v), costs.Caseload(mean=v["practice_children"], margin=v["caseload_margin"])
+    staff = out["ap_data_staff_per_child"]
+    out.update(ap_children=n, ap_council_team_fte=team.staff_fte,
+               ap_council_team=practice.total_running_cost(team, scale, overheads), ap_inhouse_team=running,
+               ap_running=running, ap_overheads=float(summary["out_of_scope"]) * design.caseload,
+               ap_variable_social_work=n * v["social_work_variable_cost"],
+               ap_care_exact=costs.total_cost_moments(model, load).mean - n * (staff + v["social_work_variable_cost"]))
+    for key, p in _SCOPE_PREFIX.items():
+        scope = liability.Scope(key, fixed_cost=running, staff_per_child=staff,
+                                variable_per_child=v["social_work_variable_cost"])
+        out.update({f"{p}cost_factor": scope.cost_factor(model),
+                    f"{p}staff_per_child": staff if key == "placements" else 0.0,
+                    f"{p}own_cost_mean": scope.cost_moments(model, load).mean})
+    return out
+
+
+def _appraisal_lines(v: Mapping[str, Any]) -> tuple[appraisal.Inputs, dict[str, float]]:
+    """Chapter 10's inputs at the workbook's (checked) inputs: its closed forms plus the figures taken from chapter
+    10's simulation at the book's defaults; and the values of the rows of the *Calculations* sheet that compute
+    them."""
+    out = _appraisal_live(v)
+    out.update(_simulated_at_defaults())
+    out["ap_care_cost"] = max(0.0, out["ap_care_exact"] + out["ap_sim_care"])
+    for key, p in _SCOPE_PREFIX.items():
+        out[f"ap_contract_{key}"] = max(0.0, out[f"{p}own_cost_mean"] + out[f"ap_markup_{key}"])
+    base = appraisal.central_inputs()
+    council, prac = _continuity(v)
+    inp = appraisal.Inputs(
+        children=out["ap_children"], council_team=out["ap_council_team"], inhouse_team=out["ap_inhouse_team"],
+        running=out["ap_running"], overheads=out["ap_overheads"], variable_social_work=out["ap_variable_social_work"],
+        care_cost=out["ap_care_cost"], contract={k: out[f"ap_contract_{k}"] for k in _SCOPE_PREFIX},
+        p_fail_year=base.p_fail_year,
+        p_council=continuity.p_same_worker(council, 1.0, False), p_practice=continuity.p_same_worker(prac, 1.0, False),
+        move_rate=base.move_rate, move_worker_effect=base.move_worker_effect,
+        values={**base.values, **{k: float(v[k]) for k in _APPRAISAL_OWN}})
+    return inp, out
+
+
+def appraisal_inputs(values: Mapping[str, Any] | None = None) -> appraisal.Inputs:
+    """Chapter 10's inputs as the workbook computes them from its inputs: every option's yearly costs from the
+    same inputs, in closed form, with chapter 10's simulated contracts carried over at the book's defaults.
+
+    The council's team (``council_frontline`` workers with the practice's manager and administration, no support,
+    development officer or students) and the in-house team (the practice's budget) are costed at the workbook's
+    pay and cost inputs as chapter 4 costs a practice; the placements are the exact expected cost of care less
+    the social work in it (the book's default practice's staff cost per child and the variable cost), plus the
+    amount by which chapter 10's simulated sample's mean exceeds the exact mean at the book's defaults. Each
+    scope's contract is the practice's own expected cost of the scope at these inputs
+    (:meth:`swp_models.contracts.liability.Scope.cost_moments`) plus the council's cost of chapter 10's cheapest
+    contract above the practice's own cost at the book's defaults (:func:`swp_models.appraisal.central_inputs`:
+    the effort the contract calls forth, its administration, the losses and failures beyond the reserves). Those
+    two figures are fixed at the book's defaults; so at the defaults these inputs are chapter 10's (to
+    rounding), and elsewhere only the parts the workbook computes move. The chances of failure, the
+    placement-move model and the partners' share are chapter 10's. ``values`` as :func:`package_values` takes
+    them.
+
+    Returns
+    -------
+    swp_models.appraisal.Inputs
+        For :func:`swp_models.appraisal.appraise`'s ``inputs``.
+    """
+    return _appraisal_lines(check_inputs(values))[0]
+
+
+#: The yearly cost lines :func:`appraisal_check` compares: (what, cell name, attribute of ``appraisal.Inputs``).
+_CHECKED_LINES = (
+    ("Council's team as it is", "ap_council_team", "council_team"),
+    ("In-house team", "ap_inhouse_team", "inhouse_team"),
+    ("Practice's running cost", "ap_running", "running"),
+    ("Overheads the census leaves out", "ap_overheads", "overheads"),
+    ("Variable social-work cost", "ap_variable_social_work", "variable_social_work"),
+    ("The children's placements", "ap_care_cost", "care_cost"),
+    ("The practice's contract, social work only", "ap_contract_social_work", "contract:social_work"),
+    ("The practice's contract, social work and placements", "ap_contract_placements", "contract:placements"),
+)
+
+
+def appraisal_check() -> pd.DataFrame:
+    """The workbook's appraisal against chapter 10's at the book's defaults (:func:`appraisal_inputs` against
+    :func:`swp_models.appraisal.central_inputs`): every difference is zero to rounding.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``measure``, ``workbook``, ``chapter_10`` and ``difference`` (workbook less chapter 10), £ a year at the
+        price base for each yearly cost line and each option's yearly cost, £ for each option's net present
+        cost over the term and £ a child-year for each option's cost per extra child-year with one worker all
+        year.
+    """
+    v = check_inputs(None)
+    ours, theirs = package_values(v), appraisal.central_inputs()
+    table = appraisal.appraise(v["term_years"], v["discount_rate"], v["optimism_bias"]).set_index("option")
+    rows = []
+    for label, name, where in _CHECKED_LINES:
+        kind, _, key = where.partition(":")
+        rows.append((f"{label}, £ a year", ours[name], float(getattr(theirs, kind)[key] if key else
+                                                              getattr(theirs, kind))))
+    for o in appraisal.OPTIONS:
+        r = table.loc[o]
+        rows.append((f"{appraisal.OPTION_NAMES[o]}: yearly cost, £ a year", ours[f"ap_yearly_{o}"],
+                     float(r["line_running"] + r["line_placements"] + r["line_process"] + r["line_retained"])))
+    rows += [(f"{appraisal.OPTION_NAMES[o]}: net present cost, £", ours[f"ap_npc_{o}"], float(table.loc[o, "npc"]))
+             for o in appraisal.OPTIONS]
+    ratios = appraisal.icers(table.reset_index()).set_index("option")
+    rows += [(f"{appraisal.OPTION_NAMES[o]}: cost per extra child-year with one worker all year, £",
+              ours[f"ap_per_child_year_{o}"], float(ratios.loc[o, "per_child_year"])) for o in appraisal.OPTIONS[1:]]
+    out = pd.DataFrame(rows, columns=["measure", "workbook", "chapter_10"])
+    out["difference"] = out["workbook"] - out["chapter_10"]
+    return out
+
+
+def _appraisal_values(v: Mapping[str, Any]) -> dict[str, float]:
+    """Chapter 10's appraisal at the workbook's inputs, by :func:`swp_models.appraisal.appraise` and
+    :func:`~swp_models.appraisal.icers` on :func:`appraisal_inputs` (£ at the price base)."""
+    inp, out = _appraisal_lines(v)
+    term = v["term_years"]
+    table = appraisal.appraise(term, v["discount_rate"], v["optimism_bias"], inputs=inp)
+    ratios = appraisal.icers(table).set_index("option")
+    t = table.set_index("option")
+    factors = appraisal.discount_factors(v["discount_rate"], term)
+    out.update(ap_annuity=factors[:term].sum(), ap_end_discount=factors[term],
+               ap_retained=t.loc["practice_social_work", "line_retained"],
+               ap_practice_setup=t.loc["practice_social_work", "line_set_up"])
+    for o in appraisal.OPTIONS:
+        r = t.loc[o]
+        out.update({f"ap_p_same_{o}": r["p_same"], f"ap_moves_{o}": inp.moves(o),
+                    f"ap_yearly_{o}": r["line_running"] + r["line_placements"] + r["line_process"] + r["line_retained"],
+                    f"ap_npc_unadjusted_{o}": r["npc_unadjusted"], f"ap_bias_{o}": r["optimism_bias"],
+                    f"ap_npc_{o}": r["npc"], f"ap_child_years_{o}": r["child_years"],
+                    f"ap_moves_total_{o}": r["moves"]})
+        if o != "council":
+            out.update({f"ap_{k}_{o}": ratios.loc[o, k] for k in ("extra_cost", "extra_child_years", "moves_avoided",
+                                                                   "per_child_year", "per_move_avoided")})
+    practices_needed = v["council_children"] / v["practice_children"]
+    out.update({f"ap_npc_all_{o}": out[f"ap_npc_{o}"] * practices_needed for o in appraisal.OPTIONS})
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -849,18 +1268,37 @@ def _start_sheet(ws: Any, f: dict[str, Any], scn: Scenario) -> None:
         ("text", "3. 'Sources' and 'Assumptions' list the rows of the book's data/ folder the defaults come from. "
                  "An 'assumption' is a figure no source gives."),
         ("section", "Prices"),
-        ("text", f"Every £ is at {scn.price_year} prices (cash), the price year of the cost data. The workbook holds "
-                 "no price index: enter your own figures at those prices, or enter every £ in one year of your "
-                 "own and read every £ result in that year (the National Insurance threshold too)."),
+        ("text", f"Every £ you enter, and every £ on 'Calculations', is at {scn.price_year} prices (cash), the "
+                 "price year of the cost data. 'Results' shows every £ at the price year you choose on 'Your "
+                 "council' (its last input): HM Treasury's GDP deflator (on 'Calculations', its rows on "
+                 "'Sources') moves each £ from the price base by the ratio of the two years' index. To work in "
+                 "your own year instead, enter every £ in that year and leave the price year at "
+                 f"{scn.price_year}: every £ result is then in your year."),
         ("section", "What it does, and what it cannot"),
         ("text", "It computes in closed form: how often a child's social worker changes (chapter 2), the practice "
                  "budget (chapter 4), the mean and spread of the children's cost (chapter 3), each contract's "
-                 "expected payment and the spread of the practice's surplus (chapter 5), and the smallest "
-                 "difference a pilot could detect (chapter 8)."),
+                 "expected payment and the spread of the practice's surplus (chapter 5), the smallest "
+                 "difference a pilot could detect (chapter 8), and the options appraisal (chapter 10): each "
+                 "option's net present cost over the term, with the discount rate and optimism bias you set, "
+                 "and the cost per extra child-year with one social worker all year and per placement move "
+                 "avoided, for one practice's children, and those net present costs scaled to all your children "
+                 "in care. Every option's yearly cost comes from the same inputs of yours: the council's team "
+                 "(your front line with your pay and costs), the in-house team and the practice (the practice "
+                 "budget), the placements (your costs of care), the practice's own cost under each scope, the "
+                 "overheads left behind, commissioning and paying twice."),
+        ("text", "Two figures of the appraisal are taken from chapter 10's simulation at the book's defaults and do "
+                 "not move with your inputs: the council's cost of each scope's contract above the practice's own "
+                 "cost (chapter 10 simulates the contract: the effort it calls forth cuts the practice's costs; "
+                 "administration and the losses and failures beyond the reserves add), and the amount by which its "
+                 "simulated cost of care differs from the exact mean. The workbook cannot simulate, so it carries "
+                 "them over; at the book's defaults its appraisal is then chapter 10's, figure for figure. The "
+                 "normal-approximation prices of the four contracts (chapter 5) are shown for information and are "
+                 "not used in the appraisal."),
         ("text", "It does not simulate. Risk premiums and chances of failure use the normal approximation; the book "
                  "simulates the whole distribution, whose tails are heavier. The foot of 'Results' shows how far "
                  "the approximation is from the simulated model at the book's defaults. It does not price the "
-                 "threshold or reinsurance contracts, the outcome contracts of chapter 6, or an options appraisal."),
+                 "threshold or reinsurance contracts or the outcome contracts of chapter 6, and it does not draw "
+                 "chapter 10's acceptability curve (that needs the simulated settings)."),
         ("section", "Where it came from"),
         ("text", f"swp_models version {version}, commit {commit}. Made by: python -m swp_models workbook OUT.xlsx. "
                  "Do not edit it by hand to keep: regenerate it from the package instead."),
@@ -878,7 +1316,9 @@ def _input_sheet(wb: Any, ws: Any, f: dict[str, Any], values: Mapping[str, Any],
     ws.set_column(3, 5, 13)
     ws.set_column(6, 6, 80)
     ws.write(0, 0, "Your council: put your own figures in the yellow cells", f["title"])
-    ws.write(1, 0, "Every £ at 2005-06 prices (cash). A value outside the allowed range is refused.", f["note"])
+    ws.write(1, 0, f"Every £ you enter is at {appraisal.BASE_YEAR} prices (cash), the price base of the cost data; "
+                   "the Results sheet shows every £ at the price year you choose at the foot. A value outside the "
+                   "allowed range is refused.", f["note"])
     head = ("Input", "Your value", "Unit", "Allowed from", "Allowed to", "Book's default", "Source of the default")
     for c, h in enumerate(head):
         ws.write(3, c, h, f["head"])
@@ -925,8 +1365,9 @@ def _calc_sheet(wb: Any, ws: Any, f: dict[str, Any], cached: Mapping[str, float]
     ws.set_column(3, 3, 34)
     ws.set_column(4, 4, 90)
     ws.write(0, 0, "Calculations: every step, one quantity a row (each value is a named cell)", f["title"])
-    ws.write(1, 0, "Units in column C; £ at 2005-06 prices. Columns D and E give the cell's name and what it "
-                   "computes, with the package function that computes the same.", f["note"])
+    ws.write(1, 0, f"Units in column C; every £ here at {appraisal.BASE_YEAR} prices (Results moves them to the "
+                   "price year chosen). Columns D and E give the cell's name and what it computes, with the package "
+                   "function that computes the same.", f["note"])
     for c, h in enumerate(("Quantity", "Value", "Unit", "Name", "How")):
         ws.write(3, c, h, f["head"])
     rows: dict[str, int] = {}
@@ -940,6 +1381,22 @@ def _calc_sheet(wb: Any, ws: Any, f: dict[str, Any], cached: Mapping[str, float]
         ws.write_string(row, 1, label, f["text"])
         row += 1
     wb.define_name("family_list", f"='{_CALC_SHEET}'!$B${first + 1}:$B${row}")
+    row += 1
+    ws.write(row, 0, "Price index: HM Treasury's GDP deflator by financial year (2024 = 100), the mean of its two "
+                     "calendar years in data/price_index.csv (listed on Sources)", f["section"])
+    row += 1
+    for c, h in ((1, "Financial year"), (2, "GDP deflator"), (4, "Calendar years")):
+        ws.write(row, c, h, f["head"])
+    row += 1
+    first = row
+    for rec in appraisal.price_index().to_dict("records"):
+        year = int(rec["price_year"][:4])
+        ws.write_string(row, 1, rec["price_year"], f["text"])
+        ws.write_number(row, 2, rec["index"], f["number"])
+        ws.write(row, 4, f"mean of {year} and {year + 1}; swp_models.appraisal.price_index", f["text"])
+        row += 1
+    wb.define_name("price_years", f"='{_CALC_SHEET}'!$B${first + 1}:$B${row}")
+    wb.define_name("price_indices", f"='{_CALC_SHEET}'!$C${first + 1}:$C${row}")
     for title, section in _rows():
         row += 1
         ws.write(row, 0, title, f["section"])
@@ -969,7 +1426,7 @@ def _calc_sheet(wb: Any, ws: Any, f: dict[str, Any], cached: Mapping[str, float]
     return rows
 
 
-#: The *Results* sheet: (label, cell name, format) in groups.
+#: The *Results* sheet: (label, cell name, format) in groups; a "money" value is shown at the price year.
 _RESULTS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
     ("Continuity of social worker", (
         ("Chance of one worker all year: council, later in care", "council_p_same_later", "share"),
@@ -980,70 +1437,123 @@ _RESULTS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
         ("... if every child were with a practice", "children_one_worker_practices", "integer"),
     )),
     ("The practice", (
-        ("Running cost, £ a year", "running_cost", "money"),
-        ("Running cost per child, £ a year", "running_cost_per_child", "money"),
+        ("Running cost, a year", "running_cost", "money"),
+        ("Running cost per child, a year", "running_cost_per_child", "money"),
         ("Children per front-line worker", "caseload_per_worker", "number"),
-        ("Mean cost of a child's care, £ a year", "child_mean", "money"),
-        ("Practice's own cost under the scope: expected, £ a year", "own_cost_mean", "money"),
-        ("... spread (sd), £ a year", "own_cost_sd", "money"),
-        ("Reserves, £", "reserves", "money"),
+        ("Mean cost of a child's care, a year", "child_mean", "money"),
+        ("Practice's own cost under the scope: expected, a year", "own_cost_mean", "money"),
+        ("... spread (sd), a year", "own_cost_sd", "money"),
+        ("Reserves", "reserves", "money"),
     )),
     ("The chosen contract (normal approximation)", (
-        ("Council's expected payment, £ a year", "chosen_payment", "money"),
-        ("Practice's expected surplus, £ a year", "chosen_surplus_mean", "money"),
-        ("Spread of the surplus (sd), £ a year", "chosen_surplus_sd", "money"),
-        ("Risk premium the practice would charge, £ a year", "chosen_risk_premium", "money"),
+        ("Council's expected payment, a year", "chosen_payment", "money"),
+        ("Practice's expected surplus, a year", "chosen_surplus_mean", "money"),
+        ("Spread of the surplus (sd), a year", "chosen_surplus_sd", "money"),
+        ("Risk premium the practice would charge, a year", "chosen_risk_premium", "money"),
         ("Chance of a loss in a year", "chosen_p_loss", "share"),
         ("Chance of failure in a year", "chosen_p_fail_year", "share"),
         ("Chance of failure over the term", "chosen_p_fail_term", "share"),
         ("Practices for all your children", "practices_needed", "number"),
-        ("Council's expected payment for all of them, £ a year", "council_spend", "money"),
+        ("Council's expected payment for all of them, a year", "council_spend", "money"),
     )),
     ("What a pilot could detect", (
         ("Smallest detectable rise in one worker all year", "mdd_same_worker", "share"),
         ("Smallest detectable fall in three or more placements", "mdd_placements", "share"),
     )),
+    ("The options over the term, for one practice's children (chapter 10)", (
+        *((f"Net present cost: {appraisal.OPTION_NAMES[o].lower()}", f"ap_npc_{o}", "money")
+          for o in appraisal.OPTIONS),
+        *((f"Per extra child-year with one worker all year: {appraisal.OPTION_NAMES[o].lower()}",
+           f"ap_per_child_year_{o}", "money") for o in appraisal.OPTIONS[1:]),
+        *((f"Per placement move avoided: {appraisal.OPTION_NAMES[o].lower()}", f"ap_per_move_avoided_{o}", "money")
+          for o in appraisal.OPTIONS[1:]),
+    )),
+    ("All your children in care, scaled (x practices needed)", (
+        ("Practices needed: your children in care / children per practice", "practices_needed", "number"),
+        *((f"Net present cost, all your children: {appraisal.OPTION_NAMES[o].lower()}", f"ap_npc_all_{o}", "money")
+          for o in appraisal.OPTIONS),
+    )),
 )
+#: The four contracts side by side on the *Results* sheet (the second chart's data): (heading, key, format).
+_CONTRACT_COLUMNS = (("Spread of surplus (sd)", "surplus_sd", "money"), ("Risk premium", "risk_premium", "money"),
+                     ("Failure in a year", "p_fail_year", "share"), ("Failure over the term", "p_fail_term", "share"))
+_PRICED = '"£ at "&price_year&" prices"'
+
+
+def _result(ws: Any, f: dict[str, Any], row: int, col: int, name: str, kind: str, cached: Mapping[str, float],
+            shown: dict[tuple[int, int], tuple[str, str]]) -> None:
+    """One value of the *Results* sheet: a Calculations cell, a £ moved to the price year."""
+    value = _cached(cached, name)
+    if kind == "money":
+        if name in cached and not isinstance(value, str):
+            value *= cached["price_factor"]
+        ws.write_formula(row, col, f"={name}*price_factor", f[kind], value)
+    else:
+        ws.write_formula(row, col, f"={name}", f[kind], value)
+    shown[(row, col)] = (name, kind)
+
+
+def _distance_table(ws: Any, f: dict[str, Any], row: int, title: str, heads: tuple[str, ...],
+                    rows: list[tuple[str, tuple[float, ...], str]], scn: Scenario) -> int:
+    """A table of the workbook's figures against the book's at the defaults, from ``row``; its last row."""
+    ws.write(row, 0, f"{title} (at the book's defaults, £ at {scn.price_year} prices; these figures do not change "
+                     "with your inputs)", f["section"])
+    row += 1
+    for c, h in enumerate(heads):
+        ws.write(row, c, h, f["head"])
+    for label, numbers, kind in rows:
+        row += 1
+        ws.write(row, 0, label, f["text"])
+        for c, x in enumerate(numbers):
+            ws.write_number(row, c + 1, x, f[kind])
+    return row
 
 
 def _results_sheet(wb: Any, ws: Any, f: dict[str, Any], check: pd.DataFrame, scn: Scenario,
-                   cached: Mapping[str, float] | None = None,
-                   inputs: Mapping[str, Any] | None = None) -> dict[tuple[int, int], str]:
+                   cached: Mapping[str, float] | None = None, inputs: Mapping[str, Any] | None = None,
+                   ) -> dict[tuple[int, int], tuple[str, str]]:
     cached = {} if cached is None else cached
+    known = bool(cached) and inputs is not None
+    year = inputs["price_year"] if known else 0
+    priced = f"£ at {year} prices" if known else 0
     ws.set_column(0, 0, 58)
     ws.set_column(1, 1, 16)
-    ws.set_column(2, 5, 15)
+    ws.set_column(2, 2, 19)
+    ws.set_column(3, 5, 15)
     ws.write(0, 0, "Results for your council", f["title"])
-    heading = (0 if not cached or inputs is None else
-               f"Scope: {inputs['scope']}; contract: {inputs['contract_family']}; every £ at {scn.price_year} prices")
-    ws.write_formula(1, 0, '="Scope: "&scope&"; contract: "&contract_family&"; every £ at '
-                     f'{scn.price_year} prices"', f["note"], heading)
-    shown: dict[tuple[int, int], str] = {}
+    heading = (f"Scope: {inputs['scope']}; contract: {inputs['contract_family']}; every £ at {year} prices "
+               f"(inputs at {scn.price_year} prices)" if known else 0)
+    ws.write_formula(1, 0, '="Scope: "&scope&"; contract: "&contract_family&"; every £ at "&price_year&" prices '
+                     f'(inputs at {scn.price_year} prices)"', f["note"], heading)
+    shown: dict[tuple[int, int], tuple[str, str]] = {}
     row = 3
     for title, items in _RESULTS:
         ws.write(row, 0, title, f["section"])
+        ws.write(row, 2, "Unit", f["head"])
         row += 1
         for label, name, kind in items:
             ws.write(row, 0, label, f["text"])
-            ws.write_formula(row, 1, f"={name}", f[kind], _cached(cached, name))
-            shown[(row, 1)] = name
+            _result(ws, f, row, 1, name, kind, cached, shown)
+            if kind == "money":
+                ws.write_formula(row, 2, "=" + _PRICED, f["text"], priced)
+            else:
+                ws.write(row, 2, "share" if kind == "share" else "", f["text"])
             row += 1
         row += 1
-    # The four contracts side by side: the charts' data.
     ws.write(row, 0, "The four contracts (normal approximation)", f["section"])
     row += 1
-    cols = (("Spread of surplus (sd), £", "surplus_sd", "money"), ("Risk premium, £", "risk_premium", "money"),
-            ("Failure in a year", "p_fail_year", "share"), ("Failure over the term", "p_fail_term", "share"))
     ws.write(row, 0, "Contract", f["head"])
-    for c, (h, *_r) in enumerate(cols):
-        ws.write(row, c + 1, h, f["head"])
+    for c, (h, _key, kind) in enumerate(_CONTRACT_COLUMNS):
+        if kind == "money":
+            ws.write_formula(row, c + 1, f'="{h}, "&{_PRICED}', f["head"], f"{h}, {priced}" if known else 0)
+        else:
+            ws.write(row, c + 1, h, f["head"])
     top = row + 1
     for fam, label in zip(liability.NORMAL_FAMILIES, FAMILIES):
         row += 1
         ws.write(row, 0, label, f["text"])
-        for c, (_h, key, kind) in enumerate(cols):
-            ws.write_formula(row, c + 1, f"={fam}_{key}", f[kind], _cached(cached, f"{fam}_{key}"))
-            shown[(row, c + 1)] = f"{fam}_{key}"
+        for c, (_h, key, kind) in enumerate(_CONTRACT_COLUMNS):
+            _result(ws, f, row, c + 1, f"{fam}_{key}", kind, cached, shown)
     bottom = row
     row += 2
     ws.write(row, 0, "Chance of one worker all year", f["head"])
@@ -1054,8 +1564,7 @@ def _results_sheet(wb: Any, ws: Any, f: dict[str, Any], check: pd.DataFrame, scn
     for label, name in pairs:
         row += 1
         ws.write(row, 0, label, f["text"])
-        ws.write_formula(row, 1, f"={name}", f["share"], _cached(cached, name))
-        shown[(row, 1)] = name
+        _result(ws, f, row, 1, name, "share", cached, shown)
     cbottom = row
     sheet = f"'{_RESULT_SHEET}'"
     chart = wb.add_chart({"type": "column"})
@@ -1077,23 +1586,23 @@ def _results_sheet(wb: Any, ws: Any, f: dict[str, Any], check: pd.DataFrame, scn
     chart2.set_size({"width": 470, "height": 260})
     chart2.set_legend({"position": "bottom"})
     ws.insert_chart(16, 3, chart2)
-    row += 2
-    ws.write(row, 0, "How far the normal approximation is from the simulated model (at the book's defaults; these "
-                     "figures do not change with your inputs)", f["section"])
-    row += 1
-    for c, h in enumerate(("Scope, contract, measure", "Workbook", "Simulated", "Difference")):
-        ws.write(row, c, h, f["head"])
-    for rec in check.to_dict("records"):
-        if rec["measure"].startswith("spread"):
-            continue
-        row += 1
-        kind = "money" if "£" in rec["measure"] else "share"
-        ws.write(row, 0, f"{rec['scope']}, {rec['contract']}: {rec['measure']}", f["text"])
-        for c, k in enumerate(("workbook", "simulated", "difference")):
-            ws.write_number(row, c + 1, rec[k], f[kind])
-    row += 1
+    rows = [(f"{r['scope']}, {r['contract']}: {r['measure']}", (r["workbook"], r["simulated"], r["difference"]),
+             "money" if "£" in r["measure"] else "share")
+            for r in check.to_dict("records") if not r["measure"].startswith("spread")]
+    row = _distance_table(ws, f, row + 2, "How far the normal approximation is from the simulated model",
+                          ("Scope, contract, measure", "Workbook", "Simulated", "Difference"), rows, scn) + 1
     ws.write(row, 0, f"Simulated: the book's pricing engine on {_CHECK_YEARS:,} practice-years of the book's sample "
                      "(lognormal costs within needs groups; the normal approximation has thinner tails).", f["note"])
+    row += 2
+    ws.set_row(row, 66)
+    ws.merge_range(row, 0, row, 3, "The options appraisal: every yearly cost moves with your inputs except two figures, "
+                   f"each marked on Calculations '{SIMULATION_NOTE}': the council's cost of each scope's contract above the practice's own cost "
+                   "(chapter 10 simulates the contract: the effort it calls forth cuts the practice's costs, and "
+                   "administration and the losses and failures beyond the reserves are counted), and the amount by "
+                   "which chapter 10's simulated cost of care differs from the exact mean. So at the book's defaults "
+                   "the net present costs and cost ratios are chapter 10's; with your inputs, the contracts keep "
+                   "chapter 10's cost above the practice's own. The scaled lines multiply one practice's figures, "
+                   "one-off costs included, by the practices needed.", f["note"])
     ws.set_paper(9)
     ws.set_portrait()
     ws.fit_to_pages(1, 1)
@@ -1119,6 +1628,13 @@ def _sources_sheet(ws: Any, f: dict[str, Any], table: pd.DataFrame) -> None:
         rec = data.row(origin[1], **origin[2])
         docs.add(rec["document"])
         for c, text in enumerate((name, origin[1], f"{rec['value']:g} {rec['unit']}",
+                                  f"{rec['document']}, {rec['location']}", str(rec.get("quote", "")))):
+            ws.write(row, c, text, f["text"])
+        row += 1
+    index = data.load("price_index")
+    for rec in index.to_dict("records"):
+        docs.add(rec["document"])
+        for c, text in enumerate((f"price index, {rec['year']}", "price_index", f"{rec['value']:g} {rec['unit']}",
                                   f"{rec['document']}, {rec['location']}", str(rec.get("quote", "")))):
             ws.write(row, c, text, f["text"])
         row += 1
@@ -1247,8 +1763,7 @@ def _cached(values: Mapping[str, float], name: str) -> float | str:
     return "#N/A" if isinstance(x, float) and math.isnan(x) else x
 
 
-def results_cells() -> dict[str, str]:
-    """``{cell on the Results sheet: Calculations name it shows}`` (for the tests)."""
+def _results_layout() -> dict[str, tuple[str, str]]:
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True})
@@ -1256,7 +1771,27 @@ def results_cells() -> dict[str, str]:
                            pd.DataFrame(columns=["scope", "contract", "measure", "workbook", "simulated",
                                                  "difference"]), Scenario.central())
     wb.close()
-    return {f"{'ABCDEF'[c]}{r + 1}": name for (r, c), name in shown.items()}
+    return {f"{'ABCDEF'[c]}{r + 1}": shown[(r, c)] for (r, c) in shown}
+
+
+def results_cells() -> dict[str, str]:
+    """``{cell on the Results sheet: Calculations name it shows}`` (for the tests); a £ is shown at the
+    price year (:func:`results_values`)."""
+    return {cell: name for cell, (name, _kind) in _results_layout().items()}
+
+
+def results_values(values: Mapping[str, Any] | None = None) -> dict[str, float]:
+    """What each value cell of the *Results* sheet shows, computed by the package: ``{cell: value}``.
+
+    ``values`` as :func:`package_values` takes them; each value is :func:`package_values`' value of the name
+    the cell shows, a £ moved from the price base to the input ``price_year`` by
+    :func:`swp_models.appraisal.uplift` (NaN where the sheet shows ``#N/A``).
+    """
+    v = check_inputs(values)
+    computed = package_values(v)
+    factor = appraisal.uplift(v["price_year"])
+    return {cell: computed[name] * (factor if kind == "money" else 1.0)
+            for cell, (name, kind) in _results_layout().items()}
 
 
 def data_uri(values: Mapping[str, Any] | None = None) -> str:

@@ -5,7 +5,9 @@ macros, the defaults) and check the package's closed forms the workbook mirrors.
 opens the workbook in LibreOffice (headless, Debian's ``libreoffice-calc-nogui``; ``make test`` installs
 it) at the book's defaults and at 36 input sets drawn inside the allowed ranges (seed 2007), all in one
 ``soffice`` run, and compares every named cell of the *Calculations* sheet, and every value the
-*Results* sheet shows, with ``swp_models`` computing the same quantity. Tolerance: relative 1e-7, absolute
+*Results* sheet shows, with ``swp_models`` computing the same quantity (chapter 10's appraisal by
+``swp_models.appraisal``, every £ on *Results* moved to the chosen price year by ``appraisal.uplift``, at two
+named price years besides the random ones). Tolerance: relative 1e-7, absolute
 1e-9 (both sides compute in double precision; only the order of operations differs). Without
 LibreOffice the test fails, saying how to install it: it never skips.
 """
@@ -16,7 +18,6 @@ import math
 import re
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -24,11 +25,19 @@ import numpy as np
 import pytest
 
 import libreoffice as lo
-from swp_models import assumptions, continuity, costs, data, engine, practice, workbook
+from swp_models import appraisal, assumptions, continuity, costs, data, engine, practice, workbook
 from swp_models.contracts import liability
 from swp_models.scenario import Scenario
 
 RANDOM_SETS = 36
+#: Price years the recalculation test names besides the random sets' (the pilots' first year and the latest).
+PRICED_YEARS = ("2009-10", "2023-24")
+#: Every function the workbook's formulas may use, with its index in Excel's built-in function table
+#: ([MS-XLS] 2.5.198.17, Ftab: the functions Excel stores without the ``_xlfn.`` prefix of functions added
+#: after Excel 2007). A function not listed here fails the Excel-compatibility test until it is checked.
+EXCEL_FUNCTIONS = {"IF": 1, "MIN": 6, "MAX": 7, "NA": 10, "SQRT": 20, "EXP": 21, "LN": 22, "ABS": 24, "INT": 25,
+                   "INDEX": 29, "AND": 36, "MATCH": 64, "CHOOSE": 100, "ISNUMBER": 128, "NORMSDIST": 294,
+                   "NORMSINV": 296}
 RTOL, ATOL = 1e-7, 1e-9
 
 
@@ -269,9 +278,9 @@ def test_each_formula_stores_the_packages_value_so_the_workbook_opens_on_its_ans
     wrong = {n: (cells[s].get(c), expected[n]) for n, (s, c) in names.items()
              if n in expected and not _close(cells[s].get(c), expected[n])}
     assert not wrong and set(expected) <= set(names), dict(list(wrong.items())[:10])
-    shown = workbook.results_cells()
-    assert all(_close(cells["Results"].get(cell), expected[name]) for cell, name in shown.items())
-    assert str(cells["Results"]["A2"]).startswith("Scope: social work only; contract: Block")
+    shown = workbook.results_values(values)
+    assert all(_close(cells["Results"].get(cell), x) for cell, x in shown.items())
+    assert str(cells["Results"]["A2"]).startswith("Scope: social work only; contract: Block; every £ at 2005-06")
     blank, _ = lo.read_values(workbook.write_workbook(tmp_path / "blank.xlsx", values, check=False, cached=False))
     assert all(blank["Results"].get(cell) in (0.0, None) for cell in shown)
 
@@ -282,31 +291,36 @@ def test_libreoffice_recalculates_the_workbook_as_the_package_computes(tmp_path)
     sets = [{}] + [lo.random_inputs(rng, workbook.INPUTS) for _ in range(RANDOM_SETS)]
     sets[1].update(council_children=400, council_turnover=0.18, council_vacancy=0.20,
                    pay_multiplier=round(practice.london_premium(), 3))  # a London-like council
+    sets += [{"price_year": year} for year in PRICED_YEARS]
     paths = []
     for k, values in enumerate(sets):
         path = tmp_path / "in" / f"set{k:02d}.xlsx"
         path.parent.mkdir(exist_ok=True)
         # No stored values: every figure read back must come from LibreOffice's own recalculation.
         paths.append(workbook.write_workbook(path, values, check=k == 0, cached=False))
-    start = time.perf_counter()
-    out = lo.recalculate(paths, tmp_path / "out")
-    seconds = time.perf_counter() - start
-    shown = workbook.results_cells()
+    out = lo.recalculate(paths, tmp_path / "out")  # its speed is benchmarks/bench_workbook.py's target
     running = []
     for values, path in zip(sets, out):
         cells, names = lo.read_values(path)
         expected = workbook.package_values(values)
+        shown = workbook.results_values(values)
         got = {n: cells[s].get(c) for n, (s, c) in names.items()}
         wrong = {k: (got.get(k), x) for k, x in expected.items() if not _close(got.get(k), x)}
         assert not wrong, f"{path.name}: workbook against package: {dict(list(wrong.items())[:10])}"
-        wrong = {cell: (cells["Results"].get(cell), expected[name]) for cell, name in shown.items()
-                 if not _close(cells["Results"].get(cell), expected[name])}
+        wrong = {cell: (cells["Results"].get(cell), x) for cell, x in shown.items()
+                 if not _close(cells["Results"].get(cell), x)}
         assert not wrong, f"{path.name}: Results sheet against package: {dict(list(wrong.items())[:10])}"
+        year = values.get("price_year", appraisal.BASE_YEAR)
+        assert _close(got["price_factor"], appraisal.uplift(year)), (year, got["price_factor"])
+        if not values:  # at the book's defaults, LibreOffice's appraisal is chapter 10's
+            npc, per_year, per_move = _chapter_10()
+            assert all(_close(got[f"ap_npc_{o}"], npc[o]) for o in appraisal.OPTIONS), npc
+            assert all(_close(got[f"ap_per_child_year_{o}"], per_year[o]) and
+                       _close(got[f"ap_per_move_avoided_{o}"], per_move[o]) for o in appraisal.OPTIONS[1:])
         running.append(got["running_cost"])
         assert got["running_cost"] > 0 and got["child_mean"] > 0 and got["block_surplus_sd"] > 0
     # the formulas were really recalculated: results differ with the inputs (XlsxWriter stores only zeros)
-    assert len(set(running)) == len(sets)
-    assert seconds < 60, f"LibreOffice took {seconds:.1f} s to recalculate {len(sets)} workbooks"
+    assert len(set(running)) == len(sets) - len(PRICED_YEARS)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -370,3 +384,214 @@ def test_a_refused_setting_says_which():
 
     text = download_html("continuity", {"turnover": 99.0})
     assert "Cannot write the workbook" in text and "council_turnover" in text and "data:" not in text
+
+
+# ------------------------------------------------------------------------------------------------
+# Chapter 10's appraisal and the price year
+# ------------------------------------------------------------------------------------------------
+
+
+def _chapter_10() -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    """Chapter 10's net present costs and costs per extra child-year and per move avoided, at its central setting."""
+    table = appraisal.appraise()
+    ratios = appraisal.icers(table).set_index("option")
+    return (table.set_index("option")["npc"].to_dict(), ratios["per_child_year"].to_dict(),
+            ratios["per_move_avoided"].to_dict())
+
+
+def test_the_appraisal_at_the_defaults_is_chapter_10s():
+    v = workbook.package_values()
+    central = appraisal.central_inputs()
+    npc, per_year, per_move = _chapter_10()
+    for o in appraisal.OPTIONS:
+        assert _close(v[f"ap_npc_{o}"], npc[o]), (o, v[f"ap_npc_{o}"], npc[o])
+    for o in appraisal.OPTIONS[1:]:
+        assert _close(v[f"ap_per_child_year_{o}"], per_year[o]), o
+        assert _close(v[f"ap_per_move_avoided_{o}"], per_move[o]), o
+    # so the ranking is chapter 10's, the two practices included
+    assert sorted(appraisal.OPTIONS, key=lambda o: v[f"ap_npc_{o}"]) == sorted(appraisal.OPTIONS, key=npc.get)
+    for name, attr in (("ap_council_team", "council_team"), ("ap_inhouse_team", "inhouse_team"),
+                       ("ap_running", "running"), ("ap_overheads", "overheads"), ("ap_care_cost", "care_cost"),
+                       ("ap_variable_social_work", "variable_social_work"), ("ap_children", "children")):
+        assert _close(v[name], getattr(central, attr)), name
+    for scope in ("social_work", "placements"):
+        assert _close(v[f"ap_contract_{scope}"], central.contract[scope]), scope
+    check = workbook.appraisal_check()
+    assert len(check) == 19 and all(_close(w, c) for w, c in zip(check["workbook"], check["chapter_10"]))
+    d = workbook.defaults()
+    assert (d["discount_rate"], d["optimism_bias"], d["price_year"]) == (
+        assumptions.value("discount_rate"), assumptions.value("optimism_bias"), appraisal.BASE_YEAR)
+    assert d["term_years"] == appraisal.TERMS[0]
+    assert {k: d[k] for k in ("council_frontline", "commissioning_cost", "double_running_months",
+                              "stranded_overhead_share")} == {k: central.values[k] for k in (
+        "council_frontline", "commissioning_cost", "double_running_months", "stranded_overhead_share")}
+    # the discount rate is the Green Book's 3.5%, an input with its range
+    assert d["discount_rate"] == 0.035 and workbook.INPUTS[[i.name for i in workbook.INPUTS].index(
+        "discount_rate")].high == 0.2
+
+
+def test_the_contracts_cost_above_the_practices_own_is_chapter_10s_at_the_defaults_and_fixed():
+    base = workbook.package_values()
+    central = appraisal.central_inputs()
+    for scope, p in (("social_work", "ap_sw_"), ("placements", "ap_pl_")):
+        markup = base[f"ap_markup_{scope}"]
+        assert markup == pytest.approx(central.contract[scope] - base[f"{p}own_cost_mean"], rel=1e-12)
+        # chapter 10's effort cuts the practice's costs by more than its administration and losses add
+        assert markup < 0
+    assert base["ap_sim_care"] == pytest.approx(central.care_cost - base["ap_care_exact"], rel=1e-12)
+    assert abs(base["ap_sim_care"]) < 0.01 * central.care_cost
+    rng = np.random.default_rng(1)
+    for values in [{"pay_multiplier": 1.3, "cost_complex": 90_000.0}] + [
+            lo.random_inputs(rng, workbook.INPUTS) for _ in range(3)]:
+        v = workbook.package_values(values)
+        for name in ("ap_markup_social_work", "ap_markup_placements", "ap_sim_care"):
+            assert v[name] == base[name], name
+        for scope, p in (("social_work", "ap_sw_"), ("placements", "ap_pl_")):
+            assert v[f"ap_contract_{scope}"] == pytest.approx(
+                max(0.0, v[f"{p}own_cost_mean"] + base[f"ap_markup_{scope}"]), rel=1e-12)
+        # the package computing the same thing: appraisal_inputs with that fixed markup, then appraise
+        c = workbook.check_inputs(values)
+        t = appraisal.appraise(c["term_years"], c["discount_rate"], c["optimism_bias"],
+                               inputs=workbook.appraisal_inputs(values)).set_index("option")
+        for o in appraisal.OPTIONS:
+            assert v[f"ap_npc_{o}"] == pytest.approx(t.loc[o, "npc"], rel=1e-12), o
+            assert v[f"ap_npc_all_{o}"] == pytest.approx(
+                t.loc[o, "npc"] * c["council_children"] / c["practice_children"], rel=1e-12), o
+
+
+def test_the_sheets_say_what_is_fixed_at_chapter_10s_defaults(default_book):
+    values, names = lo.read_values(default_book)
+    results = " ".join(str(x) for x in values["Results"].values())
+    assert workbook.SIMULATION_NOTE in results
+    assert "How far the options appraisal" not in results and "ranks" not in results
+    start = " ".join(str(x) for x in values["Start here"].values())
+    assert "do not move with your inputs" in start and "chapter 10's, figure for figure" in start
+    calc = values["Calculations"]
+    for name in ("ap_markup_social_work", "ap_markup_placements", "ap_sim_care"):
+        sheet, cell = names[name]
+        row = re.match(r"[A-Z]+(\d+)", cell).group(1)
+        assert workbook.SIMULATION_NOTE in calc[f"E{row}"], name
+    # the scaled lines are on Results, labelled as such
+    shown = workbook.results_cells()
+    scaled = [c for c, n in shown.items() if n.startswith("ap_npc_all_")]
+    assert len(scaled) == len(appraisal.OPTIONS)
+    for c in scaled:
+        label = values["Results"]["A" + re.match(r"[A-Z]+(\d+)", c).group(1)]
+        assert label.startswith("Net present cost, all your children")
+    assert "scaled (x practices needed)" in results
+
+
+def test_the_appraisals_yearly_costs_move_with_the_councils_inputs():
+    base = workbook.package_values()
+    london = workbook.package_values({"pay_multiplier": round(practice.london_premium(), 3)})
+    for name in ("ap_council_team", "ap_inhouse_team", "ap_running", "ap_contract_social_work",
+                 "ap_contract_placements"):
+        assert london[name] > base[name], name
+    assert all(london[f"ap_npc_{o}"] > base[f"ap_npc_{o}"] for o in appraisal.OPTIONS)
+    small = workbook.package_values({"practice_children": 60, "frontline": 5, "on_duty": 1})
+    assert small["ap_children"] == 60 and small["ap_care_cost"] < base["ap_care_cost"]
+    bigger_team = workbook.package_values({"council_frontline": 8})
+    assert bigger_team["ap_npc_council"] > base["ap_npc_council"]
+    assert bigger_team["ap_yearly_in_house"] == pytest.approx(base["ap_yearly_in_house"], rel=1e-12)
+    # every option pays the same placements, from the same inputs
+    inp = workbook.appraisal_inputs({"cost_complex": 120_000.0})
+    t = appraisal.appraise(inputs=inp).set_index("option")
+    assert t["line_placements"].nunique() == 1 and inp.care_cost > appraisal.central_inputs().care_cost
+    with pytest.raises(ValueError, match="council_frontline"):
+        workbook.appraisal_inputs({"council_frontline": 0})
+
+
+def test_the_appraisal_follows_the_workbooks_settings():
+    base = workbook.package_values()
+    dearer = workbook.package_values({"discount_rate": 0.0, "optimism_bias": 0.5, "term_years": 5})
+    table = appraisal.appraise(5, 0.0, 0.5, inputs=workbook.appraisal_inputs()).set_index("option")
+    assert dearer["ap_npc_council"] == pytest.approx(table.loc["council", "npc"], rel=1e-12)
+    assert dearer["ap_npc_practice_placements"] > base["ap_npc_practice_placements"]
+    # a council whose own turnover is lower gains less from a practice: dearer per child-year
+    calmer = workbook.package_values({"council_turnover": 0.05})
+    assert calmer["ap_per_child_year_practice_social_work"] > base["ap_per_child_year_practice_social_work"]
+
+
+@pytest.mark.parametrize("year", ["2005-06", "2010-11", "2023-24"])
+def test_the_results_move_every_pound_to_the_price_year_by_the_packages_uplift(year):
+    v = workbook.package_values({"price_year": year})
+    assert v["price_factor"] == pytest.approx(appraisal.uplift(year), rel=1e-15)
+    shown = workbook.results_values({"price_year": year})
+    at_base = workbook.results_values()
+    names = workbook.results_cells()
+    money = {c for c, n in names.items() if n in ("running_cost", "ap_npc_council", "ap_per_child_year_in_house",
+                                                  "block_surplus_sd")}
+    assert len(money) == 4
+    for cell in money:
+        assert shown[cell] == pytest.approx(at_base[cell] * appraisal.uplift(year), rel=1e-12)
+    share = next(c for c, n in names.items() if n == "practice_p_same")
+    assert shown[share] == at_base[share]
+    assert workbook.PRICE_YEARS == tuple(appraisal.price_index()["price_year"])
+    with pytest.raises(ValueError, match="price_year"):
+        workbook.check_inputs({"price_year": "1999-00"})
+
+
+# ------------------------------------------------------------------------------------------------
+# Excel: only what Excel supports (Excel itself cannot be run here)
+# ------------------------------------------------------------------------------------------------
+
+
+def _formulas(path: Path) -> list[tuple[str, str]]:
+    """Every formula of the workbook: cells, data validation rules and defined names, with where it is."""
+    from xml.etree import ElementTree
+
+    out = []
+    with zipfile.ZipFile(path) as z:
+        for member in z.namelist():
+            if not member.endswith(".xml") and not member.endswith(".rels"):
+                continue
+            root = ElementTree.fromstring(z.read(member))  # every part is well-formed XML
+            for el in root.iter():
+                tag = el.tag.rpartition("}")[2]
+                if tag in ("f", "formula1", "formula2", "definedName") and el.text:
+                    out.append((f"{member}:{tag}", el.text))
+    return out
+
+
+def test_the_workbook_uses_only_what_excel_supports(default_book):
+    formulas = _formulas(default_book)
+    assert len(formulas) > 300
+    used = set()
+    for where, text in formulas:
+        bare = re.sub(r'"[^"]*"', '""', text)  # no function names inside strings
+        assert "_xlfn." not in bare and "_xlws." not in bare, where
+        assert len(text) <= 8192, f"{where}: formula longer than Excel's 8,192 characters"
+        depth = deepest = 0
+        for ch in bare:
+            depth += (ch == "(") - (ch == ")")
+            deepest = max(deepest, depth)
+        assert depth == 0 and deepest <= 64, f"{where}: Excel allows 64 levels of nesting"
+        used |= set(re.findall(r"\b([A-Z][A-Z0-9.]*)\(", bare))
+    assert used <= set(EXCEL_FUNCTIONS), f"functions not checked against Excel's table: {used - set(EXCEL_FUNCTIONS)}"
+    assert {"NORMSDIST", "CHOOSE", "INDEX", "MATCH"} <= used
+    with zipfile.ZipFile(default_book) as z:
+        book = z.read("xl/workbook.xml").decode()
+        sheets = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+    names = re.findall(r'<definedName name="([^"]+)"', book)
+    for name in names:
+        # Excel refuses a name that reads as a cell (A1 or R1C1) or holds other than letters, digits, _ and .
+        assert re.fullmatch(r"(_xlnm\.)?[A-Za-z_\\][A-Za-z0-9_.]{0,254}", name), name
+        assert not re.fullmatch(r"[A-Za-z]{1,3}\d+|[Rr]\d*[Cc]\d*", name), name
+    assert all(len(s) <= 31 for s in workbook.SHEETS)
+    for xml in sheets:
+        for rule in re.findall(r'<dataValidation [^>]*type="list"[^>]*>\s*<formula1>([^<]*)</formula1>', xml):
+            assert len(rule) <= 257, f"a list validation's items longer than Excel's 255 characters: {rule[:80]}"
+        assert "<x14:" not in xml  # no extension features outside the 2007 schema
+
+
+def test_a_function_outside_excels_table_would_be_caught(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "bad.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet().write_formula(0, 0, "=NORM.S.DIST(1,TRUE)+SWITCH(1,1,2)")
+    wb.close()
+    (where, text), = _formulas(path)
+    assert "_xlfn.SWITCH" in text  # XlsxWriter marks a post-2007 function it knows ...
+    used = set(re.findall(r"\b([A-Z][A-Z0-9.]*)\(", text))
+    assert used - set(EXCEL_FUNCTIONS) == {"NORM.S.DIST", "SWITCH"}  # ... and the table catches both
