@@ -297,7 +297,7 @@ def surplus_histograms(
     Returns
     -------
     pandas.DataFrame
-        ``contract``, ``party`` ("Practice's surplus" or "Council's spend above E[C]"),
+        ``contract``, ``party`` ("Practice's surplus" or "Council's overspend": its spend above E[C]),
         ``low`` and ``high`` (bin edges, £), ``share`` (of practice-years in the bin).
     """
     lim = check_positive("limit", limit)
@@ -312,7 +312,7 @@ def surplus_histograms(
     rows = []
     for name, contract in items:
         pay = contract.payment(yrs)
-        for party, values in (("Practice's surplus", pay - yrs.totals), ("Council's spend above E[C]", pay - expected)):
+        for party, values in (("Practice's surplus", pay - yrs.totals), ("Council's overspend", pay - expected)):
             idx = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, n_bins - 1)
             share = np.bincount(idx, minlength=n_bins) / values.size
             rows.append(pd.DataFrame({"contract": name, "party": party, "low": edges[:-1], "high": edges[1:],

@@ -847,7 +847,7 @@ def bonus_chart(scn: Scenario | None = None) -> alt.VConcatChart:
         "Without a baseline, a bonus pays for luck",
         subtitle=[f"Two-year pilot of {_load()} children, "
                   f"{_gbp(scn.value('bonus_per_child_above_standard'))} a child above the",
-                  f"standard; outcomes clustered within a practice (ICC {scn.icc:g}). At zero",
+                  f"standard; outcomes clustered within a practice (correlation {scn.icc:g}). At zero",
                   "improvement the bonus is all windfall. Slider: a worse guess, a bigger windfall."],
         source=["model here (exact beta-binomial sums)", _ASSUMED],
     )

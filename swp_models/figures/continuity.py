@@ -90,20 +90,21 @@ def turnover_chart() -> alt.VConcatChart:
         .transform_fold(["p_same", "p_same_typed"], as_=["reading", "p"])
         .transform_calculate(
             percent="100 * datum.p",
-            reading="datum.reading == 'p_same' ? 'Poisson (headline)' : 'Workers keep their type'",
+            reading="datum.reading == 'p_same' ? 'At random, steady rate (headline)' : 'Workers keep their type'",
+            symbol="datum.reading == 'At random, steady rate (headline)' ? 'Poisson count' : 'typed process'",
         )
         .mark_line()
         .encode(
             x=x,
             y=alt.Y("percent:Q", title="One worker all year (%)", scale=alt.Scale(domain=[0, 100])),
             color=alt.Color("reading:N", title="Reading of the model",
-                            scale=alt.Scale(domain=["Poisson (headline)", "Workers keep their type"],
+                            scale=alt.Scale(domain=["At random, steady rate (headline)", "Workers keep their type"],
                                             range=[PALETTE[0], PALETTE[1]])),
             strokeDash=alt.StrokeDash("reading:N", legend=None,
-                                      scale=alt.Scale(domain=["Poisson (headline)", "Workers keep their type"],
+                                      scale=alt.Scale(domain=["At random, steady rate (headline)", "Workers keep their type"],
                                                       range=[[1, 0], [5, 3]])),
             tooltip=[alt.Tooltip("turnover:Q", title="Turnover (%)"), alt.Tooltip("vacancy:Q", title="Vacancy (%)"),
-                     alt.Tooltip("reading:N", title="Reading"),
+                     alt.Tooltip("reading:N", title="Reading"), alt.Tooltip("symbol:N", title="Model"),
                      alt.Tooltip("percent:Q", title="One worker all year (%)", format=".1f")],
         )
         .properties(height=190, title=alt.TitleParams("A year with no hand-offs (later in care)", fontSize=12))
@@ -323,7 +324,7 @@ def distribution_chart(scenarios: Mapping[str, cm.ContinuityScenario] | None = N
     period = selector("ch2_dist_period", "Year", ["First year of an episode", "A year later in care"],
                       "First year of an episode", radio=True)
     model = selector("ch2_dist_model", "How changes of worker happen", ["Poisson", "Workers keep their type"], "Poisson",
-                     labels=["At random, at a steady rate (Poisson)", "Workers keep their type"], radio=True)
+                     labels=["At random, at a steady rate", "Workers keep their type"], radio=True)
     labels = list(frame["label"].drop_duplicates())
     chart = (
         alt.Chart(frame)
@@ -336,6 +337,7 @@ def distribution_chart(scenarios: Mapping[str, cm.ContinuityScenario] | None = N
             color=alt.Color("scenario:N", legend=None, sort=names,
                             scale=alt.Scale(domain=names, range=_SCENARIO_COLOURS[: len(names)])),
             tooltip=[alt.Tooltip("scenario:N", title="Scenario"), alt.Tooltip("label:N", title="Workers"),
+                     alt.Tooltip("model:N", title="Model (Poisson: at random, at a steady rate)"),
                      alt.Tooltip("percent:Q", title="Children (%)", format=".2f")],
         )
         .properties(width=440, height=80)

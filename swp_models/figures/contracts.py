@@ -57,7 +57,7 @@ def risk_chart() -> alt.VConcatChart:
         low=lambda d: d["low"] / 1000, high=lambda d: d["high"] / 1000, share=lambda d: d["share"].round(5)
     )
     frame = frame[frame["share"] > 0]
-    parties = ["Practice's surplus", "Council's spend above the expected cost"]
+    parties = ["Practice's surplus", "Council's overspend"]
     # One panel per contract, the two distributions back to back: the practice's above the line, the
     # council's below it (position as well as colour tells them apart), so the chart is one column wide.
     frame = frame.assign(signed=frame["share"].where(frame["party"] == parties[0], -frame["share"]))

@@ -209,6 +209,18 @@ def _band_labels(dens: pd.DataFrame, order: Sequence[str], at_x: float) -> pd.Da
     return pd.DataFrame(rows)
 
 
+def _ordinal(percentile: float) -> str:
+    """A percentile's mark on a chart in words: 95 -> "95th" (the symbol P95 goes in the tooltip)."""
+    n = int(round(percentile))
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _percentile_name(percentile: float) -> str:
+    """A percentile's tooltip: 95 -> "95th percentile (P95)"."""
+    return f"{_ordinal(percentile)} percentile (P{int(round(percentile))})"
+
+
 def child_cost_chart(model: costs.CostModel | None = None) -> alt.VConcatChart:
     """Density of one child's annual cost, stacked by needs group, with the mean and percentiles."""
     model = costs.default_cost_model() if model is None else model
@@ -221,8 +233,8 @@ def child_cost_chart(model: costs.CostModel | None = None) -> alt.VConcatChart:
     )[["group", "group_order", "cost_k", "density"]]
     marks = costs.child_cost_percentiles(model, (0.5, 0.95, 0.99))
     marks = pd.concat(
-        [marks.assign(label=[f"P{p:.0f}" for p in marks["percentile"]]),
-         pd.DataFrame({"percentile": [np.nan], "cost": [model.mean], "label": ["mean"]})],
+        [marks.assign(label=marks["percentile"].map(_ordinal), mark=marks["percentile"].map(_percentile_name)),
+         pd.DataFrame({"percentile": [np.nan], "cost": [model.mean], "label": ["mean"], "mark": ["mean"]})],
         ignore_index=True,
     ).assign(cost_k=lambda d: d["cost"] / 1000, ypix=lambda d: np.where(d["label"] == "mean", 16, 2))
     order = [_COMPONENT_LABELS[c] for c in model.components]
@@ -236,7 +248,7 @@ def child_cost_chart(model: costs.CostModel | None = None) -> alt.VConcatChart:
     )
     rules = alt.Chart(marks).mark_rule(color="#333", strokeDash=[4, 3]).encode(
         x="cost_k:Q",
-        tooltip=[alt.Tooltip("label:N", title="Mark"), alt.Tooltip("cost:Q", title="£ per year", format=",.0f")],
+        tooltip=[alt.Tooltip("mark:N", title="Mark"), alt.Tooltip("cost:Q", title="£ per year", format=",.0f")],
     )
     text = alt.Chart(marks).mark_text(align="left", dx=3, fontSize=11, baseline="top").encode(
         x="cost_k:Q", y=alt.Y("ypix:Q", scale=None, axis=None), text="label:N"
@@ -252,8 +264,8 @@ def child_cost_chart(model: costs.CostModel | None = None) -> alt.VConcatChart:
         chart,
         "Most children cost under £60,000 a year; a few cost far more",
         subtitle=[f"Annual cost of one looked-after child: mean £{model.mean:,.0f}, sd £{model.std:,.0f};",
-                  "lognormal within each group (CV "
-                  + ", ".join(f"{v:g}" for v in dict.fromkeys(model.group_cvs)) + ").",
+                  "within each group the sd is "
+                  + ", ".join(f"{v:g}" for v in dict.fromkeys(model.group_cvs)) + " of the group's mean (lognormal).",
                   "Dashed: the mean and the 50th, 95th and 99th percentiles (exact)."],
         source=[f"{_REPORT} s.6.1.5 (group costs, census average)", "shares and spread are assumptions"],
     )
@@ -289,7 +301,7 @@ def mix_sensitivity_chart(grid: pd.DataFrame | None = None) -> alt.VConcatChart:
     c_lo, c_mid, c_hi = costs.assumption_range("complex_share")
     a_mid = 100 * costs.assumption("additional_needs_share")
     comp = slider("ch3_complex_share", "Children with complex needs (%)", 100 * c_lo, 100 * c_hi, 1.0, 100 * c_mid)
-    spread = slider("ch3_cv", "Spread of cost within a needs group (CV)", float(grid["cv"].min()), float(grid["cv"].max()), 0.25, 0.5)
+    spread = slider("ch3_cv", "Spread of cost within a needs group", float(grid["cv"].min()), float(grid["cv"].max()), 0.25, 0.5)
     on_line = "abs(datum.cv - ch3_cv) < 1e-6 && abs(datum.complex_pct - ch3_complex_share) < 1e-6"
     context_filter = "abs(datum.complex_pct - ch3_complex_share) < 1e-6"
     at_point = on_line + f" && abs(datum.additional_pct - {a_mid:g}) < 1e-6"
@@ -326,10 +338,10 @@ def mix_sensitivity_chart(grid: pd.DataFrame | None = None) -> alt.VConcatChart:
         chart,
         "The needs mix moves the average cost; the spread within groups moves the risk",
         subtitle=["Across: children with additional needs (the survey's 45% is the dot). Sliders: children with",
-                  "complex needs and the spread of cost within a group (CV). Blue: the spread chosen; grey: other",
+                  "complex needs and the spread of cost within a group. Blue: the spread chosen; grey: other",
                   "spreads. Practice of 100 ± 10."],
         source=[f"{_REPORT} s.6.1.5 (group costs)", "Meltzer and others (2003), survey of 2002",
-                "model (mix and CV are assumptions); computed here"],
+                "model (mix and spread are assumptions); computed here"],
     )
 
 
@@ -355,7 +367,8 @@ def practice_cost_chart(model: costs.CostModel | None = None) -> alt.VConcatChar
             for code, load in loads.items()
         ],
         ignore_index=True,
-    ).assign(total=lambda d: d["exact"] / 1e6, label=lambda d: "P" + d["percentile"].map("{:.0f}".format))
+    ).assign(total=lambda d: d["exact"] / 1e6, label=lambda d: d["percentile"].map(_ordinal),
+             mark=lambda d: d["percentile"].map(_percentile_name))
     pick = selector("ch3_caseload", "Caseload", list(codes.values()), "even", labels=short, radio=True)
     x = alt.X("total:Q", title="Total annual cost of the practice (£ million)", axis=alt.Axis(format=".1f"))
     # One legend for colour and dash (each method has both).
@@ -370,7 +383,7 @@ def practice_cost_chart(model: costs.CostModel | None = None) -> alt.VConcatChar
     )
     rules = alt.Chart(marks).transform_filter(alt.datum.caseload == pick).mark_rule(
         color="#333", strokeDash=[2, 3]
-    ).encode(x="total:Q", tooltip=[alt.Tooltip("label:N", title="Percentile"),
+    ).encode(x="total:Q", tooltip=[alt.Tooltip("mark:N", title="Percentile"),
                                    alt.Tooltip("exact:Q", title="£ per year", format=",.0f")])
     text = alt.Chart(marks).transform_filter(alt.datum.caseload == pick).mark_text(
         align="left", dx=3, baseline="top", fontSize=11
