@@ -380,7 +380,7 @@ def link_chapters(text: str, chapters: tuple[Chapter, ...] = CHAPTERS) -> str:
     return _CHAPTER_REF.sub(link, " ".join(kept)).replace("..", ".")
 
 
-def manifest() -> dict:
+def manifest(*, data_dir: str | Path | None = None) -> dict:
     """Versions and inputs behind a set of reproduced results: libraries, Python, data tables' sha256."""
     from . import data
 
@@ -390,7 +390,7 @@ def manifest() -> dict:
             versions[lib] = importlib.metadata.version(lib)
         except importlib.metadata.PackageNotFoundError:
             versions[lib] = "not installed"
-    cat = data.catalogue()
+    cat = data.catalogue(data_dir=data_dir)
     return {
         "python": platform.python_version(),
         "versions": versions,
@@ -413,7 +413,7 @@ def csv_name(chapter: Chapter) -> str:
     return f"chapter_{chapter.number:02d}{section}_key_results.csv"
 
 
-def write_key_results(outdir: str | Path, chapters: tuple[Chapter, ...] = CHAPTERS, stored: bool = False) -> list[Path]:
+def write_key_results(outdir: str | Path, chapters: tuple[Chapter, ...] = CHAPTERS, stored: bool = False, *, data_dir: str | Path | None = None) -> list[Path]:
     """Write each chapter's key results as CSV, with the parameters and versions used.
 
     Writes ``chapter_NN_key_results.csv`` per chapter, ``parameters.csv`` (every labelled
@@ -456,7 +456,7 @@ def write_key_results(outdir: str | Path, chapters: tuple[Chapter, ...] = CHAPTE
     from . import data
 
     params = folder / "parameters.csv"
-    data.assumptions().to_csv(params, index=False, lineterminator="\n")
+    data.assumptions(data_dir=data_dir).to_csv(params, index=False, lineterminator="\n")
     written.append(params)
     if not stored:
         from . import results

@@ -9,6 +9,8 @@ so the text cannot disagree with the tables beside it after a change of model or
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .. import data
 from ..continuity import (
     EVIDENCE_TABLE,
@@ -34,7 +36,7 @@ def _points(x: float) -> str:
     return f"{fmt_num(x, 1)} points"
 
 
-def prose_numbers_continuity() -> dict[str, str]:
+def prose_numbers_continuity(*, data_dir: str | Path | None = None) -> dict[str, str]:
     """Formatted figures that chapter 2's text quotes, keyed by the name the page glues them under.
 
     Returns
@@ -68,7 +70,7 @@ def prose_numbers_continuity() -> dict[str, str]:
     workforce = cc.workforce_2017()
     shares = cc.unexplained_hazard().sort_values("agency_tenure_years")["explained_share"]
 
-    team = data.row(EVIDENCE_TABLE, measure="team_size")
+    team = data.row(EVIDENCE_TABLE, measure="team_size", data_dir=data_dir)
     rota = rota_table()["share_of_nights_at_quoted"]
 
     queue = queue_table().set_index("workers")

@@ -9,6 +9,8 @@ name, so the prose cannot disagree with the tables and charts beside it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .. import costs, data
 from ..practice import summary as practice_summary
 from ..tables import fmt_gbp, fmt_pct
@@ -35,7 +37,7 @@ def _year_key(year: str) -> str:
     return year[2:4] + year[5:7]
 
 
-def prose_numbers_child_costs() -> dict[str, str]:
+def prose_numbers_child_costs(*, data_dir: str | Path | None = None) -> dict[str, str]:
     """Formatted figures that chapter 3's text quotes, keyed by the name the page glues them under.
 
     Returns
@@ -76,7 +78,7 @@ def prose_numbers_child_costs() -> dict[str, str]:
 
     return {
         "ch3_avg_lac_round": fmt_gbp(round(census.loc["looked_after", "stated_annual_per_child"], -3)),
-        "ch3_survey_disorder": fmt_pct(data.value("lac_mental_health_2002", measure="any_mental_disorder")),
+        "ch3_survey_disorder": fmt_pct(data.value("lac_mental_health_2002", measure="any_mental_disorder", data_dir=data_dir)),
         # The census week, reconciled.
         **{f"ch3_week_{k}": _millions(census.loc[g, "weekly_cost_gbp"], 1) for g, k in _GROUPS.items()},
         **{f"ch3_avg_{k}": fmt_gbp(census.loc[g, "stated_annual_per_child"]) for g, k in _GROUPS.items()},
