@@ -987,6 +987,7 @@ def illinois_rates(step: float = 0.01, *, data_dir: str | Path | None = None) ->
         bonus in a year, expected £ a year), ``p_bonus_rule`` and ``bonus_rule`` (counted after 12 months)
         and ``cut`` (the share of the bonus the rule removes; NaN where no bonus is expected either way).
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     h = check_in_range("step", step, 0.001, 0.1)
     low, value, high = assumptions.bounds("permanency_rate", data_dir=data_dir)
     rates = sorted(set(np.round(np.arange(low, high + h / 2, h), 6)) | {round(value, 6)})

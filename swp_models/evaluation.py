@@ -862,6 +862,7 @@ def plan_timeline(start: str = "2009-01-01", buildup_months: float | None = None
     pandas.DataFrame
         Columns ``phase``, ``start``, ``end`` (timestamps) and ``basis`` (where in the report).
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     try:
         t0 = pd.Timestamp(start)
     except (ValueError, TypeError) as exc:
@@ -899,6 +900,7 @@ def timeline(start: str = "2009-01-01", buildup_months: float | None = None, *, 
         ``track`` ("report's plan" for the phases, else the table's track), ``label``,
         ``start``, ``end`` (equal to ``start`` for a single event), ``precision``, ``source``.
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     plan = plan_timeline(start, buildup_months)
     rows = [{"track": "report's plan", "label": r.phase, "start": r.start, "end": r.end, "precision": "month",
              "source": "Le Grand (2007), " + r.basis} for r in plan.itertuples()]

@@ -384,6 +384,8 @@ def manifest(*, data_dir: str | Path | None = None) -> dict:
     """Versions and inputs behind a set of reproduced results: libraries, Python, data tables' sha256."""
     from . import data
 
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
+
     versions = {}
     for lib in _LIBRARIES:
         try:
@@ -437,6 +439,9 @@ def write_key_results(outdir: str | Path, chapters: tuple[Chapter, ...] = CHAPTE
     list of pathlib.Path
         The files written.
     """
+    from . import data
+
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     if isinstance(outdir, bool) or not isinstance(outdir, (str, os.PathLike)):
         raise TypeError(f"outdir must be a folder path (str or pathlib.Path); got {type(outdir).__name__} "
                         f"{outdir!r:.80}")
@@ -453,7 +458,6 @@ def write_key_results(outdir: str | Path, chapters: tuple[Chapter, ...] = CHAPTE
         path = folder / csv_name(ch)
         (stored_key_results(ch) if stored else key_results_frame(ch)).to_csv(path, index=False, lineterminator="\n")
         written.append(path)
-    from . import data
 
     params = folder / "parameters.csv"
     data.assumptions(data_dir=data_dir).to_csv(params, index=False, lineterminator="\n")

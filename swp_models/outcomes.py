@@ -97,6 +97,7 @@ def assumption(parameter: str, *, data_dir: str | Path | None = None) -> float:
 
 def evidence(measure: str, *, data_dir: str | Path | None = None) -> float:
     """Value of one row of ``data/outcome_evidence.csv`` (percentages stay percentages)."""
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     if not isinstance(measure, str):
         raise ValueError(f"measure must be a string; got {measure!r}")
     check_one_of("measure", measure, list(data.load(EVIDENCE_TABLE, data_dir=data_dir)["measure"]))

@@ -66,6 +66,7 @@ def workforce_sources(*, data_dir: str | Path | None = None) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``area``, ``measure``, ``rate`` (percent), ``source`` (document key), ``where``.
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     def rates(frame: pd.DataFrame, area: str) -> pd.DataFrame:
         frame = frame[frame[area].isin(["England", "London"]) & frame["measure"].isin(_MEASURE_LABELS)]
         return pd.DataFrame({"area": frame[area], "measure": frame["measure"], "rate": frame["value"],

@@ -123,3 +123,14 @@ def test_readers_refuse_a_wrong_folder_by_name(tmp_path, call):
         call(3)
     with pytest.raises(ValueError, match="data_dir must be an existing folder"):
         call(tmp_path / "missing")
+
+
+def test_no_call_hands_on_the_folder_twice():
+    """A reader call given the folder both by position and as ``data_dir=`` fails only when it runs: refuse it here."""
+    twice = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and any(k.arg == "data_dir" for k in node.keywords):
+                if any(isinstance(n, ast.Name) and n.id == "data_dir" for a in node.args for n in ast.walk(a)):
+                    twice.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}")
+    assert twice == [], f"calls given data_dir twice: {twice}"

@@ -426,6 +426,7 @@ def unexplained_hazard(tenures: Sequence[float] | None = None, *, data_dir: str 
         ``agency_tenure_years``, ``observed`` (hazard from the Index), ``explained``,
         ``unexplained`` (changes per child per year) and ``explained_share``.
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     if tenures is None:
         tenures = (0.25, assumption("agency_tenure_years"), 1.0)
     wf = workforce_2017()
@@ -479,6 +480,7 @@ def agency_share_scenarios(*, data_dir: str | Path | None = None) -> pd.DataFram
         agency share), ``p_vacancy`` and ``p_agency`` (chance of one worker through a year
         later in care with each input; Poisson), ``p_agency_typed``.
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     refs = reference_scenarios()
     lords = data.load("workforce_lords", data_dir=data_dir).set_index(["area", "measure"])["value"]
     rows = []

@@ -264,6 +264,7 @@ def assumption(parameter: str, *, data_dir: str | Path | None = None) -> float:
     parameter : str
         The row's ``parameter`` (for example ``"agency_tenure_years"``).
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     check_text("parameter", parameter)
     return assumptions.value_in(ASSUMPTIONS_TABLE, parameter, data_dir=data_dir)
 
@@ -281,6 +282,7 @@ def assumption_range(parameter: str, *, data_dir: str | Path | None = None) -> t
     tuple of float
         The row's ``low``, ``value`` and ``high``, in the table's unit.
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     value = assumption(parameter)  # refuses an unknown parameter by name
     low, high = (assumptions.value_in(ASSUMPTIONS_TABLE, parameter, column, data_dir=data_dir) for column in ("low", "high"))
     if pd.isna(low) or pd.isna(high):
@@ -347,6 +349,7 @@ def scenario_from_data(
     ValueError
         If ``region`` is not in the table, or the table lacks one of its two rates.
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     check_text("region", region)
     if name is not None:
         check_text("name", name, allow_empty=True)

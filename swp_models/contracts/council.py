@@ -59,6 +59,7 @@ __all__ = [
 
 def assumption(parameter: str, column: str = "value", *, data_dir: str | Path | None = None) -> float:
     """One assumption of ``data/assumptions_contracts.csv``: its ``value``, ``low`` or ``high``."""
+    assumptions.data.data_folder(data_dir)  # a wrong folder is refused before any work
     check_text("parameter", parameter)
     check_one_of("column", column, ("value", "low", "high"))
     return assumptions.value_in("assumptions_contracts", parameter, column, data_dir=data_dir)

@@ -165,6 +165,7 @@ def explorer(*, data_dir: str | Path | None = None) -> Any:
         The controls and the output. Its ``output`` attribute (an ``HTML`` widget) holds the
         tables and ``timing`` (an ``HTML`` widget) the last recompute time.
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     import ipywidgets as w
 
     refs = cm.reference_scenarios()

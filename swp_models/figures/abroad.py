@@ -368,6 +368,7 @@ def _referral_range(scn: Scenario, group: str | None, column: int) -> tuple[floa
 
 def referral_table(scn: Scenario | None = None, *, data_dir: str | Path | None = None) -> Table:
     """Referrals nearly doubling: the practice's expected surplus under payments set before the change, both scopes."""
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     scn = _scn(scn)
     high = data.value("international", jurisdiction="Ontario", measure="families_referred_ratio_since_oram", data_dir=data_dir)
     low = scn.value("nearly_doubled_lower")
@@ -604,6 +605,7 @@ def kansas_chart(scn: Scenario | None = None) -> alt.VConcatChart:
 
 def illinois_table(scn: Scenario | None = None, *, data_dir: str | Path | None = None) -> Table:
     """The Illinois permanency bonus without and with the 12-month rule: exact and simulated."""
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     scn = _scn(scn)
     c = abroad.illinois_comparison(scn)
     t = abroad.illinois_terms()
@@ -988,6 +990,7 @@ def prose_numbers_abroad(scn: Scenario | None = None, *, data_dir: str | Path | 
     social work only; ``_pl``: social work and placements), so the prose moves with the model. Names
     starting ``ch7_was_`` are the previous edition's figures (``PREVIOUS_EDITION``).
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     scn = _scn(scn)
     s = abroad.systems()
     evidence = s[s["aspect"] == "evidence"]

@@ -194,6 +194,7 @@ def key_results_appraisal() -> Table:
 
 def prose_numbers(*, data_dir: str | Path | None = None) -> dict[str, str]:
     """Every £ and % figure chapter 10's prose quotes, by glue name."""
+    assumptions.data.data_folder(data_dir)  # a wrong folder is refused before any work
     n = _numbers()
     t, latest, ic, ih, sw, lam, at = n["t"], n["latest"], n["ic"], n["ih"], n["sw"], n["lam"], n["at"]
     y, z = ap.BASE_YEAR, LATEST

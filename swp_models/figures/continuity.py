@@ -390,6 +390,7 @@ def rota_chart(*, data_dir: str | Path | None = None) -> alt.VConcatChart:
 
 def queue_chart(*, data_dir: str | Path | None = None) -> alt.VConcatChart:
     """Chance a new child waits for a worker against the children on the list (selector: cap)."""
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     grid = cm.queue_grid()
     cap_default = int(data.value(cm.EVIDENCE_TABLE, measure="caseload_cap", data_dir=data_dir))
     children = data.value(cm.PRACTICE_TABLE, parameter="caseload_children", data_dir=data_dir)

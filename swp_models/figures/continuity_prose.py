@@ -45,6 +45,7 @@ def prose_numbers_continuity(*, data_dir: str | Path | None = None) -> dict[str,
         Glue name (``ch2_...``) to the figure as the prose reads it: ``"71%"``, ``"94.5%"``,
         ``"23.5 points"``.
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     refs = reference_scenarios()
     eng_label, lon_label, prac_label = refs
     eng, lon, prac = refs.values()

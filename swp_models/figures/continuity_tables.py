@@ -313,6 +313,7 @@ def stability_check(scenario: ContinuityScenario | None = None, *, data_dir: str
         ``fitted`` (percent, Poisson with the fitted hazard), ``hazard_fitted``
         (changes per year).
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     s = reference_scenarios()["Council, England 2005"] if scenario is None else check_scenario(scenario, "scenario")
     frame = data.load(STABILITY_TABLE, data_dir=data_dir).set_index(["period", "measure"])
     one = frame.loc[("2017-18", "at_least_one_change_share")]
@@ -394,6 +395,7 @@ def _observed_text(value: float, approx: bool, low: float) -> str:
 
 def stability_table(*, data_dir: str | Path | None = None) -> "Table":
     """:func:`.stability_check` formatted for the book."""
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     check = stability_check()
     frame = data.load(STABILITY_TABLE, data_dir=data_dir).set_index(["period", "measure"])
     lows = {
@@ -468,6 +470,7 @@ def simulation_table(n_children: int = 1_000_000, seed: int | np.random.Generato
 
 def rota_summary_table(*, data_dir: str | Path | None = None) -> "Table":
     """:func:`.rota_table` formatted for the book."""
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     rota = rota_table().reset_index()
     interval = data.row(EVIDENCE_TABLE, measure="night_duty_interval", data_dir=data_dir)
     out = pd.DataFrame(

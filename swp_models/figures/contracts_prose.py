@@ -76,6 +76,7 @@ def prose_numbers_contracts(*, data_dir: str | Path | None = None) -> dict[str, 
     risk tolerance stakes the threshold contract's threshold, the most that contract lets a practice
     lose in a year.
     """
+    assumptions.data.data_folder(data_dir)  # a wrong folder is refused before any work
     scn = Scenario.central(scope="placements")
 
     def r(key: str) -> float:

@@ -187,6 +187,7 @@ def scope_heading(scope: str, *, data_dir: str | Path | None = None) -> str:
 
     In the pilots "only one" practice held the placement budget (``data/pilots.csv``).
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     check_one_of("scope", scope, SCOPES)
     held = int(data.value("pilots", measure="pilots_holding_placement_budget_commcare2013", data_dir=data_dir))
     one = "one pilot" if held == 1 else f"{held} pilots"
@@ -362,6 +363,7 @@ def key_results(*, data_dir: str | Path | None = None) -> Table:
 
     The fourth column names the labelled assumption that drives each figure.
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     from ..tables import key_results as table
 
     model = default_cost_model()
@@ -510,6 +512,7 @@ def scope_figures() -> pd.DataFrame:
 
 def scope_table(*, data_dir: str | Path | None = None) -> Table:
     """The two scopes side by side: what the practice pays for and how uncertain it is."""
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     f = scope_figures()
     held = int(data.value("pilots", measure="pilots_holding_placement_budget_commcare2013", data_dir=data_dir))
     frame = pd.DataFrame({

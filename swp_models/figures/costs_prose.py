@@ -47,6 +47,7 @@ def prose_numbers_child_costs(*, data_dir: str | Path | None = None) -> dict[str
         rounded as the prose rounds them), shares and rates in percent (``"45%"``, ``"10.0%"``) and
         chances as the tables print them (:func:`~swp_models.figures.costs_tables.fmt_chance`).
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     census = costs.census_reconciliation().set_index("group")
     served = costs.census_2003_basis().set_index("group")["weekly_2003"]
     spend = costs.spend_per_looked_after_child().set_index("year")

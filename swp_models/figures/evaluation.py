@@ -587,6 +587,7 @@ def retrospective_table(scn: Scenario | None = None) -> Table:
 
 def better_pilot_table(scn: Scenario | None = None, *, data_dir: str | Path | None = None) -> Table:
     """Practices per arm needed to detect each predicted effect, by ICC and length."""
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     scn = _scn(scn)
     a, d = _inputs(scn), _design()
     gain = _detect(scn, "report")
@@ -897,6 +898,7 @@ def _chart_value(scn: Scenario) -> float:
 
 def prose_numbers_piloting(scn: Scenario | None = None, *, data_dir: str | Path | None = None) -> dict[str, str]:
     """Formatted figures that chapter 8's text quotes, keyed by the name the page glues them under."""
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     scn = _scn(scn)
     d, a = _design(), _inputs(scn)
     c = _comparisons(scn)

@@ -191,6 +191,7 @@ def _finish_comparison(chart: alt.TopLevelMixin) -> alt.VConcatChart:
 
 def caseload_chart(*, data_dir: str | Path | None = None) -> alt.VConcatChart:
     """Children per front-line worker against team size, for 90, 100 and 110 children."""
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     table = practice.caseload_table()
     cap = data.value("committee_evidence_2008", measure="caseload_cap", data_dir=data_dir)
     lo = data.value("practice_design", parameter="frontline_staff_min", data_dir=data_dir)

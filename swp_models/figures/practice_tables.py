@@ -165,6 +165,7 @@ def pay_scenario_table() -> Table:
 def key_results(*, data_dir: str | Path | None = None) -> Table:
     """The chapter's key-results table (defaults, and the range over the static page's grid)."""
 
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     design = PracticeDesign()
     s = summary(design)
     grid = summary_grid()

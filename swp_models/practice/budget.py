@@ -442,7 +442,7 @@ def caseload_table(
     if caseloads is not None:
         caseloads = [check_integer("caseloads", c, low=1, high=2000)
                      for c in check_sequence("caseloads", caseloads, max_len=2000)]
-    design = data.load("practice_design", data_folder(data_dir), data_dir=data_dir).set_index("parameter")["value"]
+    design = data.load("practice_design", data_folder(data_dir)).set_index("parameter")["value"]
     if caseloads is None:
         mid, margin = int(design["caseload_children"]), int(design["caseload_margin"])
         caseloads = (mid - margin, mid, mid + margin)
@@ -467,7 +467,7 @@ def london_premium(*, data_dir: str | Path | None = None) -> float:
     data_dir : str or pathlib.Path, optional
         Folder of the data tables; default the package's own ``data/``.
     """
-    pay = data.load("salaries", data_folder(data_dir), data_dir=data_dir)
+    pay = data.load("salaries", data_folder(data_dir))
     avg = pay[(pay["role"] == "childrens_social_worker") & (pay["measure"] == "average_pay")].set_index("area")["value"]
     return float(avg["London"] / avg["national"])
 
