@@ -10,7 +10,9 @@ Figures measured
    groups and outcome draws) and price every contract of
    :func:`swp_models.contracts.default_contracts` on them. Target: under 1 second.
 2. numpy alone drawing 10 million lognormals (``Generator.lognormal``). Target: figure 1
-   within 1.5 times this.
+   within 1.5 times this in CPU time. Figures 1 and 2 are timed in alternation, best of five, so both
+   meet the same load; the ratio is of CPU time (one thread: the work done), since on a shared 2-core
+   machine the wall-clock time also counts other programs (the wall-clock ratio is printed beside it).
 3. A straightforward per-child Python loop doing the same work on 2,000 practice-years,
    scaled up by 50: one numpy ``Generator`` call per random draw (the same generator
    the package uses), as a first version of the model would be written. Target: figure 1
@@ -59,12 +61,32 @@ RISK_TOLERANCE = 250_000.0  # £
 
 def best_of(fn: Callable[[], object], repeats: int = 3) -> float:
     """Smallest wall-clock time of ``repeats`` calls, seconds."""
-    best = math.inf
+    return best_wall_and_cpu(fn, repeats)[0]
+
+
+def best_wall_and_cpu(fn: Callable[[], object], repeats: int = 3) -> tuple[float, float]:
+    """Smallest wall-clock and smallest CPU time of ``repeats`` calls, seconds.
+
+    Everything runs on one thread, so the CPU time is the work done; the wall-clock time also counts the
+    time other programs on a shared machine held the core.
+    """
+    wall = cpu = math.inf
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         fn()
-        best = min(best, time.perf_counter() - start)
-    return best
+        wall = min(wall, time.perf_counter() - start)
+        cpu = min(cpu, time.process_time() - start_cpu)
+    return wall, cpu
+
+
+def interleaved(first: Callable[[], object], second: Callable[[], object], rounds: int = 5) -> tuple[tuple[float, float], ...]:
+    """Best (wall, CPU) of each of two calls timed in alternation, so both meet the same load on the machine."""
+    times = [[math.inf, math.inf], [math.inf, math.inf]]
+    for _ in range(rounds):
+        for k, fn in enumerate((first, second)):
+            wall, cpu = best_wall_and_cpu(fn, 1)
+            times[k] = [min(times[k][0], wall), min(times[k][1], cpu)]
+    return tuple(tuple(t) for t in times)
 
 
 def vectorised(model, contracts) -> None:
@@ -143,20 +165,23 @@ def main() -> int:
     n_children = N_YEARS * CASELOAD
     rng = np.random.default_rng(0)
 
-    t_ours = best_of(lambda: vectorised(model, contracts))
-    t_numpy = best_of(lambda: rng.lognormal(0.0, 0.5, n_children))
+    (t_ours, cpu_ours), (t_numpy, cpu_numpy) = interleaved(lambda: vectorised(model, contracts),
+                                                           lambda: rng.lognormal(0.0, 0.5, n_children))
     scale = N_YEARS / LOOP_YEARS
     t_loop = best_of(lambda: python_loop(model, contracts, LOOP_YEARS, "numpy"), repeats=1) * scale
     t_stdlib = best_of(lambda: python_loop(model, contracts, LOOP_YEARS, "stdlib"), repeats=1) * scale
     years = simulate_practice_years(model, CASELOAD, N_YEARS, seed=1)
     t_compare = best_of(lambda: compare(contracts, years, RISK_TOLERANCE))
 
-    ratio_numpy = t_ours / t_numpy
+    ratio_numpy = cpu_ours / cpu_numpy
     speedup = t_loop / t_ours
     rows = [
         ("simulate 10M child costs + price all contracts", f"{t_ours:.3f} s", "< 1 s", t_ours < 1.0),
+        ("  the same, CPU time", f"{cpu_ours:.3f} s", "", None),
         ("numpy: 10M lognormals alone", f"{t_numpy:.3f} s", "", None),
-        ("ours / numpy lognormals", f"{ratio_numpy:.2f}x", "<= 1.5x", ratio_numpy <= 1.5),
+        ("  the same, CPU time", f"{cpu_numpy:.3f} s", "", None),
+        ("ours / numpy lognormals, CPU time", f"{ratio_numpy:.2f}x", "<= 1.5x", ratio_numpy <= 1.5),
+        ("  the same, wall-clock (load on the machine included)", f"{t_ours / t_numpy:.2f}x", "", None),
         (f"per-child Python loop, numpy draws ({LOOP_YEARS:,} years, x{N_YEARS // LOOP_YEARS})", f"{t_loop:.1f} s", "", None),
         ("speed-up over that loop", f"{speedup:.0f}x", ">= 50x", speedup >= 50.0),
         (f"per-child Python loop, stdlib random ({LOOP_YEARS:,} years, x{N_YEARS // LOOP_YEARS})", f"{t_stdlib:.1f} s", "", None),
@@ -164,7 +189,9 @@ def main() -> int:
         ("compare(): all metrics incl. power (same 10M)", f"{t_compare:.3f} s", "", None),
     ]
     width = max(len(r[0]) for r in rows)
-    print(f"{len(contracts)} contracts, {N_YEARS:,} practice-years of {CASELOAD} children, one thread, best of 3")
+    print(f"{len(contracts)} contracts, {N_YEARS:,} practice-years of {CASELOAD} children, one thread, best of 3 "
+          f"(ours and numpy best of 5, timed in alternation; load average {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} cores)")
     print(f"{'measure':<{width}}  {'time':>10}  {'target':>7}  met")
     for name, figure, target, ok in rows:
         met = "" if ok is None else ("yes" if ok else "NO")

@@ -37,6 +37,8 @@ from streams of the scenario's seed.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dataclasses
 import math
 from dataclasses import dataclass
@@ -121,9 +123,9 @@ _MAX_BIDDERS = 1_000
 _MAX_DRAWS = 20_000_000
 
 
-def assumption(parameter: str) -> float:
+def assumption(parameter: str, *, data_dir: str | Path | None = None) -> float:
     """Value of one assumption in ``data/assumptions_abroad.csv`` (e.g. ``"reserve_markup"``)."""
-    return assumptions.value_in(_ASSUMPTIONS, parameter)
+    return assumptions.value_in(_ASSUMPTIONS, parameter, data_dir=data_dir)
 
 
 def _intl(jurisdiction: str, measure: str) -> float:
@@ -178,9 +180,9 @@ def child_rate(scn: Scenario, group: str | None = None) -> float:
 _ASPECTS = ("commissioner", "provider", "payment", "evidence", "lesson")
 
 
-def systems() -> pd.DataFrame:
+def systems(*, data_dir: str | Path | None = None) -> pd.DataFrame:
     """The annex's systems compared: ``data/international_systems.csv``, validated, in file order."""
-    return data.load("international_systems")
+    return data.load("international_systems", data_dir=data_dir)
 
 
 def comparison_frame() -> pd.DataFrame:
@@ -203,9 +205,9 @@ def comparison_frame() -> pd.DataFrame:
     return out
 
 
-def managed_care_links() -> pd.DataFrame:
+def managed_care_links(*, data_dir: str | Path | None = None) -> pd.DataFrame:
     """The four US managed-care models as links between parties: ``data/managed_care_models.csv``."""
-    return data.load("managed_care_models")
+    return data.load("managed_care_models", data_dir=data_dir)
 
 
 #: For each managed-care model, each party paid to look after children and the chapter 5 contract
@@ -369,7 +371,7 @@ def ontario_bounds(
     return pd.DataFrame(rows)
 
 
-def canada_price_ratio(start: float | None = None, end: float | None = None) -> float:
+def canada_price_ratio(start: float | None = None, end: float | None = None, *, data_dir: str | Path | None = None) -> float:
     """Canada's consumer prices at the end of Ontario's comparison over its start (``data/cpi_canada.csv``).
 
     Calendar 1998 and 2004, the nearest whole years to the fiscal years 1998/99 and 2004/05. Dividing a
@@ -380,8 +382,9 @@ def canada_price_ratio(start: float | None = None, end: float | None = None) -> 
     start, end : float, optional
         Index values (> 0) to use instead of the table's, for another index or base.
     """
-    a = data.value("cpi_canada", year=1998) if start is None else check_positive("start", start)
-    b = data.value("cpi_canada", year=2004) if end is None else check_positive("end", end)
+    data.data_folder(data_dir)  # a wrong folder is refused even where no table is read
+    a = data.value("cpi_canada", year=1998, data_dir=data_dir) if start is None else check_positive("start", start)
+    b = data.value("cpi_canada", year=2004, data_dir=data_dir) if end is None else check_positive("end", end)
     return b / a
 
 
@@ -1090,7 +1093,7 @@ def illinois_comparison(scn: Scenario, n_years: int | None = None) -> pd.DataFra
     return pd.DataFrame(rows)
 
 
-def illinois_rates(step: float = 0.01) -> pd.DataFrame:
+def illinois_rates(step: float = 0.01, *, data_dir: str | Path | None = None) -> pd.DataFrame:
     """The Illinois bonus with and without the 12-month rule over the plausible permanency rates.
 
     The rates run from the low to the high end of chapter 6's assumption ``permanency_rate`` in
@@ -1108,8 +1111,9 @@ def illinois_rates(step: float = 0.01) -> pd.DataFrame:
         bonus in a year, expected £ a year), ``p_bonus_rule`` and ``bonus_rule`` (counted after 12 months)
         and ``cut`` (the share of the bonus the rule removes; NaN where no bonus is expected either way).
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     h = check_in_range("step", step, 0.001, 0.1)
-    low, value, high = assumptions.bounds("permanency_rate")
+    low, value, high = assumptions.bounds("permanency_rate", data_dir=data_dir)
     rates = sorted(set(np.round(np.arange(low, high + h / 2, h), 6)) | {round(value, 6)})
     window = illinois_terms()["window_months"]
     rows = []

@@ -27,6 +27,8 @@ settings (section 5.13's assumptions plus this chapter's).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import math
 from dataclasses import dataclass, replace
 from typing import Mapping
@@ -36,7 +38,7 @@ import pandas as pd
 from scipy import optimize
 from scipy.stats import qmc
 
-from . import assumptions, data, practice
+from . import assumptions, data, practice, validation
 from .assumptions import cached
 from .validation import check_in_range, check_integer, check_one_of, check_size
 
@@ -79,12 +81,12 @@ _VALUE_KEYS = ("discount_rate", "optimism_bias", "inhouse_gain_share", "council_
                *_COUNCIL_SIDE)
 
 
-def price_index() -> pd.DataFrame:
+def price_index(*, data_dir: str | Path | None = None) -> pd.DataFrame:
     """The GDP deflator by financial year (the mean of its two calendar years), ``price_year`` and ``index``.
 
     Only the financial years of :data:`PRICE_YEARS` whose two calendar years are in ``data/price_index.csv``.
     """
-    frame = data.load("price_index")
+    frame = data.load("price_index", data_dir=data_dir)
     by_year = dict(zip(frame["year"].astype(int), frame["value"].astype(float)))
     rows = []
     for fy in PRICE_YEARS:
@@ -119,7 +121,7 @@ def discount_factors(rate: float, years: int) -> np.ndarray:
         1 to 50.
     """
     r = check_in_range("rate", rate, 0.0, 0.2)
-    t = np.arange(check_integer("years", years, low=1, high=50) + 1)
+    t = np.arange(check_integer("years", years, low=1, high=validation.MAX_HORIZON_YEARS) + 1)
     return (1.0 + r) ** -t
 
 
@@ -384,7 +386,7 @@ def icers(table: pd.DataFrame, against: str = "council") -> pd.DataFrame:
 
 
 def switching_values(option: str, value_per_child_year: float | None = None, term_years: int | None = None,
-                     price_year: str = BASE_YEAR) -> dict[str, float | None]:
+                     price_year: str = BASE_YEAR, *, data_dir: str | Path | None = None) -> dict[str, float | None]:
     """Where a practice stops beating the in-house team, at a value on one more child-year of continuity.
 
     The practice beats the in-house team when its net benefit, ``value x child-years - net present cost``,
@@ -409,9 +411,10 @@ def switching_values(option: str, value_per_child_year: float | None = None, ter
         present cost (£) at which it stops beating the in-house team at the central share; ``margin``: the
         practice's net benefit less the in-house team's at the central share (£).
     """
+    data.data_folder(data_dir)  # a wrong folder is refused even where no table is read
     check_one_of("option", option, ("practice_social_work", "practice_placements"))
     factor = uplift(check_one_of("price_year", price_year, PRICE_YEARS))
-    lam = (assumptions.value("value_per_child_year") * factor if value_per_child_year is None
+    lam = (assumptions.value("value_per_child_year", data_dir=data_dir) * factor if value_per_child_year is None
            else check_in_range("value_per_child_year", value_per_child_year, 0.0, 1e6))
     base = central_inputs()
 

@@ -28,6 +28,7 @@ import pandas as pd
 __all__ = [
     "DATA_DIR",
     "DataValidationError",
+    "PLAUSIBLE_UNIT_RANGES",
     "STANDARD_COLUMNS",
     "UNITS",
     "assumptions",
@@ -36,6 +37,7 @@ __all__ = [
     "describe",
     "dictionary",
     "load",
+    "missing_ranges",
     "names",
     "row",
     "sources",
@@ -102,6 +104,36 @@ UNITS: frozenset[str] = frozenset(
         "cases",
     }
 )
+
+#: The widest plausible range of a ``value`` (and of ``low`` and ``high``) in each unit, set from what the
+#: unit can mean in this workbook: a £ cost per child a year from 0 to £1m, a percentage from 0 to 100,
+#: a calendar year from 1900 to 2100, a count up to ten million (every child in England is about twelve
+#: million "people"). Each descriptor's ``unit_ranges`` gives the range for each unit its rows use, from
+#: these or narrower; a new table starts from them (the message that asks for ``unit_ranges`` quotes them).
+PLAUSIBLE_UNIT_RANGES: dict[str, tuple[float, float]] = {
+    "percent": (0, 100),
+    "count": (0, 10_000_000),
+    "GBP": (0, 10_000_000),
+    "GBP million": (0, 100_000),
+    "GBP billion": (0, 1_000),
+    "GBP per week": (0, 20_000),
+    "GBP per child per year": (0, 1_000_000),
+    "GBP per child per week": (0, 20_000),
+    "years": (0, 100),
+    "months": (0, 120),
+    "weeks": (0, 520),
+    "days": (0, 3_660),
+    "nights": (0, 366),
+    "ratio": (0, 100),
+    "year": (1900, 2100),
+    "index": (0, 1_000),
+    "people": (0, 100_000_000),
+    "cases": (0, 1_000_000),
+}
+
+#: The plausible range of a numeric dimension column named ``year`` (a calendar year), quoted by the
+#: message that asks a new table's numeric dimensions for a ``minimum`` and ``maximum``.
+PLAUSIBLE_YEARS: tuple[int, int] = (1990, 2030)
 
 STATUSES = ("sourced", "assumption", "derived")
 _TYPES = ("string", "integer", "number", "boolean")
@@ -219,7 +251,65 @@ def describe(name: str, data_dir: Path | None = None) -> dict[str, Any]:
                 f"{_rel(path)}: dimension {field['name']!r} clashes with a standard column"
             )
     _check_value_ranges(path, desc)
+    _check_unit_ranges(path, desc)
     return desc
+
+
+def _check_unit_ranges(path: Path, desc: dict[str, Any]) -> None:
+    """``unit_ranges``: ``{unit: [minimum, maximum]}``, the plausible range of ``value``, ``low`` and ``high``."""
+    ranges = desc.get("unit_ranges")
+    if ranges is None:
+        return
+    if not isinstance(ranges, dict) or not ranges:
+        raise DataValidationError(f"{_rel(path)}: 'unit_ranges' must map each unit the rows use to [minimum, maximum]")
+    for unit, bounds in ranges.items():
+        if unit not in UNITS:
+            raise DataValidationError(
+                f"{_rel(path)}: 'unit_ranges' names {unit!r}, which is not a unit ({', '.join(sorted(UNITS))})")
+        ok = (isinstance(bounds, list) and len(bounds) == 2
+              and all(isinstance(b, (int, float)) and not isinstance(b, bool) and math.isfinite(b) for b in bounds))
+        if not ok or bounds[0] > bounds[1]:
+            raise DataValidationError(
+                f"{_rel(path)}: 'unit_ranges'[{unit!r}] must be [minimum, maximum] "
+                f"(finite numbers, minimum <= maximum); got {bounds!r}"
+            )
+
+
+def missing_ranges(name: str, data_dir: Path | None = None) -> list[str]:
+    """What table ``name``'s descriptor lacks to bound every numeric column, each as the text to add.
+
+    Every numeric dimension column needs a ``minimum`` and ``maximum``, and ``unit_ranges`` needs a
+    ``[minimum, maximum]`` for every unit the table's rows use (the range of ``value``, ``low`` and
+    ``high``). An empty list means every numeric column of the table has a plausible range.
+
+    Parameters
+    ----------
+    name : str
+        Table name (see :func:`names`).
+    data_dir : pathlib.Path, optional
+        Folder to read from; :data:`DATA_DIR` by default.
+    """
+    folder = data_folder(data_dir)
+    desc = describe(_table_name(name), folder)
+    where = _rel(folder / f"{name}.json")
+    out = []
+    for f in desc["dimensions"]:
+        if f["type"] in ("integer", "number") and ("minimum" not in f or "maximum" not in f):
+            lo, hi = PLAUSIBLE_YEARS if f["name"] == "year" else ("<minimum>", "<maximum>")
+            out.append(f'{where}: give the numeric dimension {f["name"]!r} its plausible range, '
+                       f'"minimum": {lo}, "maximum": {hi}')
+    header, body = _read_rows(folder / f"{name}.csv")
+    col = header.index("unit") if "unit" in header else None
+    used = sorted({cells[col] for cells in body} & UNITS) if col is not None else []
+    have = desc.get("unit_ranges") or {}
+    lacking = [u for u in used if u not in have]
+    if lacking:
+        wanted = ", ".join(f'"{u}": [{PLAUSIBLE_UNIT_RANGES[u][0]}, {PLAUSIBLE_UNIT_RANGES[u][1]}]'
+                           for u in lacking)
+        out.append(f'{where}: add to "unit_ranges" the plausible range of value, low and high in each unit '
+                   f'its rows use: {wanted} (the widest ranges, from swp_models.data.PLAUSIBLE_UNIT_RANGES; '
+                   'narrow them to what the rows can mean)')
+    return out
 
 
 def _check_value_ranges(path: Path, desc: dict[str, Any]) -> None:
@@ -446,6 +536,7 @@ def _check_row_range(path: Path, i: int, rec: dict[str, Any], desc: dict[str, An
     """Refuse a row whose value (or low/high) lies outside the range its descriptor sets for it."""
     found = _value_range(desc, rec)
     if found is None:
+        _check_unit_range(path, i, rec, desc)
         return
     dim, key, lo, hi = found
     for col in ("value", "low", "high"):
@@ -459,6 +550,29 @@ def _check_row_range(path: Path, i: int, rec: dict[str, Any], desc: dict[str, An
         if hi is not None and x > hi:
             raise DataValidationError(
                 f"{_where(path, i, col)}: {x!r} is above the maximum {hi} the descriptor allows for {dim} {key!r}"
+            )
+    _check_unit_range(path, i, rec, desc)
+
+
+def _check_unit_range(path: Path, i: int, rec: dict[str, Any], desc: dict[str, Any]) -> None:
+    """Refuse a value, low or high outside the plausible range ``unit_ranges`` sets for the row's unit."""
+    ranges = desc.get("unit_ranges")
+    if ranges is None:
+        return  # tests/test_data.py requires every table to have one
+    unit = rec["unit"]
+    if unit not in ranges:
+        lo, hi = PLAUSIBLE_UNIT_RANGES[unit]
+        raise DataValidationError(
+            f"{_where(path, i, 'unit')}: the descriptor {_rel(path.with_suffix('.json'))} gives no plausible range "
+            f'for the unit {unit!r}; add "{unit}": [{lo}, {hi}] (or narrower) to its "unit_ranges"'
+        )
+    lo, hi = ranges[unit]
+    for col in ("value", "low", "high"):
+        x = rec[col]
+        if x is not None and not lo <= x <= hi:
+            raise DataValidationError(
+                f"{_where(path, i, col)}: {x!r} is outside the plausible range [{lo}, {hi}] "
+                f"the descriptor allows for {unit!r}"
             )
 
 
@@ -704,7 +818,10 @@ def dictionary(name: str, data_dir: Path | None = None) -> pd.DataFrame:
             allowed.append("may be empty")
         rows.append({"column": f["name"], "type": f["type"], "meaning": f["description"],
                      "allowed": "; ".join(allowed) or "any"})
+    spans = "; ".join(f"{lo}..{hi} {unit}" for unit, (lo, hi) in (desc.get("unit_ranges") or {}).items())
     for col, (kind, meaning, allowed) in STANDARD_COLUMN_DOCS.items():
+        if spans and col in ("value", "low", "high"):
+            allowed = f"{allowed}; plausible: {spans}"
         rows.append({"column": col, "type": kind, "meaning": meaning, "allowed": allowed})
     return pd.DataFrame(rows)
 

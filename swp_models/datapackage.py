@@ -60,6 +60,17 @@ def _field(f: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _bound_values(fields: list[dict[str, Any]], unit_ranges: dict[str, list[float]]) -> None:
+    """Give ``value``, ``low`` and ``high`` the envelope of the table's plausible ranges by unit as constraints."""
+    if not unit_ranges:
+        return
+    lo = min(b[0] for b in unit_ranges.values())
+    hi = max(b[1] for b in unit_ranges.values())
+    for f in fields:
+        if f["name"] in ("value", "low", "high"):
+            f["constraints"] = {**f.get("constraints", {}), "minimum": lo, "maximum": hi}
+
+
 def build(data_dir: str | Path | None = None) -> dict[str, Any]:
     """The Data Package descriptor for every table in ``data_dir`` (default: the package's data).
 
@@ -86,6 +97,7 @@ def build(data_dir: str | Path | None = None) -> dict[str, Any]:
         desc = data.describe(name, folder)
         fields = [_field(f) for f in desc["dimensions"]]
         fields += [{"name": col, "description": docs[col], **_STANDARD_FIELDS[col]} for col in data.STANDARD_COLUMNS]
+        _bound_values(fields, desc.get("unit_ranges") or {})
         resources.append({
             "name": name,
             "path": f"data/{name}.csv",

@@ -36,6 +36,8 @@ Functions return numbers and frames; the page tables and charts are in
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import math
 import zlib
 from dataclasses import dataclass
@@ -46,7 +48,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
-from . import assumptions, data
+from . import assumptions, data, validation
 from .scenario import CONTINUITY_READINGS, Scenario
 from .validation import (check_in_range, check_instance, check_integer, check_nonnegative, check_one_of,
                          check_probability, check_sequence, check_size, check_work)
@@ -115,9 +117,9 @@ EFFORT_MODEL_NAMES: dict[str, str] = {
     "outcome_model": "chapter 6's outcome model",
 }
 #: The most practices in one arm of a design.
-MAX_PRACTICES = 10_000
+MAX_PRACTICES = validation.MAX_PRACTICES
 #: The most children per practice.
-MAX_CHILDREN = 100_000
+MAX_CHILDREN = validation.MAX_PRACTICE_CHILDREN
 #: The most simulated trials one call of :func:`simulate_power` runs.
 MAX_SIMULATIONS = 1_000_000
 #: The designs compared (two arms in parallel, before and after, stepped wedge).
@@ -125,7 +127,7 @@ DESIGNS = ("parallel", "before_after", "stepped")
 _DIRECTIONS = ("increase", "decrease")
 
 
-def input_value(parameter: str) -> float:
+def input_value(parameter: str, *, data_dir: str | Path | None = None) -> float:
     """Value of one row of ``data/evaluation_inputs.csv`` (ICC, alpha, power, build-up months, baselines).
 
     Parameters
@@ -133,7 +135,7 @@ def input_value(parameter: str) -> float:
     parameter : str
         The row's ``parameter``.
     """
-    return assumptions.value_in(INPUTS_TABLE, parameter)
+    return assumptions.value_in(INPUTS_TABLE, parameter, data_dir=data_dir)
 
 
 def _scenario(scn: object) -> Scenario:
@@ -177,7 +179,7 @@ def _check_level(name: str, value: object) -> float:
 
 
 def _check_years(years: object) -> int:
-    return check_integer("years", years, low=1, high=50)
+    return check_integer("years", years, low=1, high=validation.MAX_HORIZON_YEARS)
 
 
 def _sizes(name: str, count_name: str, count: object, children: object) -> np.ndarray:
@@ -216,7 +218,7 @@ def design_effect(children_per_practice: float, icc: float) -> float:
     float
         The factor by which clustering inflates the variance of a practice's share.
     """
-    m = check_in_range("children_per_practice", children_per_practice, 1.0, float(MAX_CHILDREN) * 50)
+    m = check_in_range("children_per_practice", children_per_practice, 1.0, validation.MAX_CHILD_YEARS)
     return 1.0 + (m - 1.0) * _check_icc(icc)
 
 
@@ -988,7 +990,7 @@ def _months(ts: pd.Timestamp, months: float) -> pd.Timestamp:
     return out + pd.Timedelta(days=round((months - whole) * 30.4375))
 
 
-def plan_timeline(start: str = "2009-01-01", buildup_months: float | None = None) -> pd.DataFrame:
+def plan_timeline(start: str = "2009-01-01", buildup_months: float | None = None, *, data_dir: str | Path | None = None) -> pd.DataFrame:
     """The report's plan as dated phases, from ``data/pilots.csv``, anchored at a pilot start date.
 
     Selection of councils (six to nine months before the start, s.9.4), commissioning (at
@@ -1008,6 +1010,7 @@ def plan_timeline(start: str = "2009-01-01", buildup_months: float | None = None
     pandas.DataFrame
         Columns ``phase``, ``start``, ``end`` (timestamps) and ``basis`` (where in the report).
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     try:
         t0 = pd.Timestamp(start)
     except (ValueError, TypeError) as exc:
@@ -1015,9 +1018,9 @@ def plan_timeline(start: str = "2009-01-01", buildup_months: float | None = None
     if not (pd.Timestamp("2000-01-01") <= t0 <= pd.Timestamp("2030-12-31")):
         raise ValueError(f"start must be between 2000 and 2030; got {start!r}")
     b = input_value("buildup_months") if buildup_months is None else check_in_range("buildup_months", buildup_months, 0.0, 36.0)
-    sel = data.row(PILOTS_TABLE, measure="selection_lead_months")
-    com = data.value(PILOTS_TABLE, measure="commissioning_min_months")
-    run = data.value(PILOTS_TABLE, measure="pilot_length_min_report")
+    sel = data.row(PILOTS_TABLE, measure="selection_lead_months", data_dir=data_dir)
+    com = data.value(PILOTS_TABLE, measure="commissioning_min_months", data_dir=data_dir)
+    run = data.value(PILOTS_TABLE, measure="pilot_length_min_report", data_dir=data_dir)
     full = _months(t0, b)
     end = _months(full, 12 * run)
     rows = [
@@ -1030,7 +1033,7 @@ def plan_timeline(start: str = "2009-01-01", buildup_months: float | None = None
     return pd.DataFrame(rows, columns=["phase", "start", "end", "basis"])
 
 
-def timeline(start: str = "2009-01-01", buildup_months: float | None = None) -> pd.DataFrame:
+def timeline(start: str = "2009-01-01", buildup_months: float | None = None, *, data_dir: str | Path | None = None) -> pd.DataFrame:
     """The planned phases and every dated event of ``data/pilot_timeline.csv``, in one frame.
 
     Parameters
@@ -1045,11 +1048,12 @@ def timeline(start: str = "2009-01-01", buildup_months: float | None = None) -> 
         ``track`` ("report's plan" for the phases, else the table's track), ``label``,
         ``start``, ``end`` (equal to ``start`` for a single event), ``precision``, ``source``.
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     plan = plan_timeline(start, buildup_months)
     rows = [{"track": "report's plan", "label": r.phase, "start": r.start, "end": r.end, "precision": "month",
              "source": "Le Grand (2007), " + r.basis} for r in plan.itertuples()]
-    frame = data.load(TIMELINE_TABLE)
-    cites = data.sources().set_index("key")["citation"]
+    frame = data.load(TIMELINE_TABLE, data_dir=data_dir)
+    cites = data.sources(data_dir=data_dir).set_index("key")["citation"]
     for i, r in enumerate(frame.itertuples(index=False), start=1):
         try:
             s = pd.Timestamp(r.start)
@@ -1074,7 +1078,7 @@ def _short_cite(citation: str) -> str:
     return f"{head} ({year})" if year else head
 
 
-def what_happened() -> pd.DataFrame:
+def what_happened(*, data_dir: str | Path | None = None) -> pd.DataFrame:
     """``data/pilots_what_happened.csv`` with each row's citation.
 
     Returns
@@ -1082,12 +1086,12 @@ def what_happened() -> pd.DataFrame:
     pandas.DataFrame
         The table's columns plus ``citation`` (from ``sources.csv``).
     """
-    frame = data.load(HAPPENED_TABLE)
-    cites = data.sources().set_index("key")["citation"]
+    frame = data.load(HAPPENED_TABLE, data_dir=data_dir)
+    cites = data.sources(data_dir=data_dir).set_index("key")["citation"]
     return frame.assign(citation=frame["document"].map(cites))
 
 
-def actual_cohorts() -> pd.DataFrame:
+def actual_cohorts(*, data_dir: str | Path | None = None) -> pd.DataFrame:
     """The pilots whose cohort size the evaluation's summary gives: pilot, provider, children, ages.
 
     Returns
@@ -1096,7 +1100,7 @@ def actual_cohorts() -> pd.DataFrame:
         Columns ``pilot``, ``provider``, ``children`` (at start-up), ``age_min``, ``age_max``
         (NaN where not read).
     """
-    f = data.load(HAPPENED_TABLE)
+    f = data.load(HAPPENED_TABLE, data_dir=data_dir)
     sizes = f[f["measure"] == "cohort_size"]
     out = []
     for r in sizes.itertuples(index=False):
@@ -1114,6 +1118,7 @@ def actual_design(
     alpha: float | None = None,
     power: float | None = None,
     direction: str = "increase",
+    *, data_dir: str | Path | None = None,
 ) -> dict[str, float]:
     """MDD of the pilots as they ran: the cohorts of :func:`actual_cohorts` against matched control teams.
 
@@ -1135,16 +1140,17 @@ def actual_design(
         ``pilots``, ``children``, ``years``, ``mdd`` and ``mdd_report_design`` (nine practices
         of 100 for two years against one control, for comparison).
     """
+    data.data_folder(data_dir)  # a wrong folder is refused even where no table is read
     cohorts = actual_cohorts()["children"].tolist()
-    y = int(data.value(HAPPENED_TABLE, measure="evaluation_period_months", pilot="all") // 12) if years is None else years
+    y = int(data.value(HAPPENED_TABLE, measure="evaluation_period_months", pilot="all", data_dir=data_dir) // 12) if years is None else years
     icc = _central_icc() if icc is None else icc
     alpha = input_value("alpha") if alpha is None else alpha
     power = input_value("power") if power is None else power
     mdd = minimum_detectable_difference(baseline, PilotDesign(len(cohorts), cohorts, y, icc, alpha), power,
                                         direction=direction)
-    k = int(data.value(PILOTS_TABLE, measure="pilots_total_report"))
-    m = int(data.value("practice_design", parameter="caseload_children"))
-    run = int(data.value(PILOTS_TABLE, measure="pilot_length_min_report"))
+    k = int(data.value(PILOTS_TABLE, measure="pilots_total_report", data_dir=data_dir))
+    m = int(data.value("practice_design", parameter="caseload_children", data_dir=data_dir))
+    run = int(data.value(PILOTS_TABLE, measure="pilot_length_min_report", data_dir=data_dir))
     report = minimum_detectable_difference(baseline, PilotDesign(k, m, run, icc, alpha), power, direction=direction)
     return {"pilots": float(len(cohorts)), "children": float(sum(cohorts)), "years": float(y), "mdd": mdd,
             "mdd_report_design": report}

@@ -407,9 +407,11 @@ def link_chapters(text: str, chapters: tuple[Chapter, ...] = CHAPTERS) -> str:
     return _CHAPTER_REF.sub(link, " ".join(kept)).replace("..", ".")
 
 
-def manifest() -> dict:
+def manifest(*, data_dir: str | Path | None = None) -> dict:
     """Versions and inputs behind a set of reproduced results: libraries, Python, data tables' sha256."""
     from . import data
+
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
 
     versions = {}
     for lib in _LIBRARIES:
@@ -417,7 +419,7 @@ def manifest() -> dict:
             versions[lib] = importlib.metadata.version(lib)
         except importlib.metadata.PackageNotFoundError:
             versions[lib] = "not installed"
-    cat = data.catalogue()
+    cat = data.catalogue(data_dir=data_dir)
     return {
         "python": platform.python_version(),
         "versions": versions,
@@ -440,7 +442,7 @@ def csv_name(chapter: Chapter) -> str:
     return f"chapter_{chapter.number:02d}{section}_key_results.csv"
 
 
-def write_key_results(outdir: str | Path, chapters: tuple[Chapter, ...] = CHAPTERS, stored: bool = False) -> list[Path]:
+def write_key_results(outdir: str | Path, chapters: tuple[Chapter, ...] = CHAPTERS, stored: bool = False, *, data_dir: str | Path | None = None) -> list[Path]:
     """Write each chapter's key results as CSV, with the parameters and versions used.
 
     Writes ``chapter_NN_key_results.csv`` per chapter, ``parameters.csv`` (every labelled
@@ -464,6 +466,9 @@ def write_key_results(outdir: str | Path, chapters: tuple[Chapter, ...] = CHAPTE
     list of pathlib.Path
         The files written.
     """
+    from . import data
+
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     if isinstance(outdir, bool) or not isinstance(outdir, (str, os.PathLike)):
         raise TypeError(f"outdir must be a folder path (str or pathlib.Path); got {type(outdir).__name__} "
                         f"{outdir!r:.80}")
@@ -480,10 +485,9 @@ def write_key_results(outdir: str | Path, chapters: tuple[Chapter, ...] = CHAPTE
         path = folder / csv_name(ch)
         (stored_key_results(ch) if stored else key_results_frame(ch)).to_csv(path, index=False, lineterminator="\n")
         written.append(path)
-    from . import data
 
     params = folder / "parameters.csv"
-    data.assumptions().to_csv(params, index=False, lineterminator="\n")
+    data.assumptions(data_dir=data_dir).to_csv(params, index=False, lineterminator="\n")
     written.append(params)
     if not stored:
         from . import results

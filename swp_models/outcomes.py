@@ -33,6 +33,8 @@ the **design effect** of clustering and the **two-task** model of teaching to th
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import math
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -42,7 +44,7 @@ import pandas as pd
 from scipy import special, stats
 
 from .assumptions import cached
-from . import assumptions, continuity, data
+from . import assumptions, continuity, data, validation
 from .contracts import PracticeYears, risk_aversion, risk_premium, simulate_practice_years
 from .costs import Caseload, CostModel, default_caseload, default_cost_model
 from .validation import (check_finite_array, check_in_range, check_instance, check_integer, check_nonnegative,
@@ -98,22 +100,23 @@ _MAX_YEARS = 2_000_000
 _MAX_CASELOAD = 10_000  # children in one practice: far above any practice the book considers
 
 
-def assumption(parameter: str) -> float:
+def assumption(parameter: str, *, data_dir: str | Path | None = None) -> float:
     """Value of one row of ``data/assumptions_outcomes.csv`` (e.g. ``"social_workers"``)."""
-    return assumptions.value_in(ASSUMPTIONS_TABLE, parameter)
+    return assumptions.value_in(ASSUMPTIONS_TABLE, parameter, data_dir=data_dir)
 
 
-def evidence(measure: str) -> float:
+def evidence(measure: str, *, data_dir: str | Path | None = None) -> float:
     """Value of one row of ``data/outcome_evidence.csv`` (percentages stay percentages)."""
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     if not isinstance(measure, str):
         raise ValueError(f"measure must be a string; got {measure!r}")
-    check_one_of("measure", measure, list(data.load(EVIDENCE_TABLE)["measure"]))
-    return data.value(EVIDENCE_TABLE, measure=measure)
+    check_one_of("measure", measure, list(data.load(EVIDENCE_TABLE, data_dir=data_dir)["measure"]))
+    return data.value(EVIDENCE_TABLE, measure=measure, data_dir=data_dir)
 
 
-def indicators() -> pd.DataFrame:
+def indicators(*, data_dir: str | Path | None = None) -> pd.DataFrame:
     """The draft contract's indicators (Annex A.2, Arts. 22-27), one row each, as in the data table."""
-    return data.load(INDICATOR_TABLE)
+    return data.load(INDICATOR_TABLE, data_dir=data_dir)
 
 
 def placement_shares(period: str = "2005-06") -> dict[str, float]:
@@ -267,7 +270,7 @@ def permanency_bonus(caseload: int, rate: float, threshold_share: float, bonus: 
         ``expected_moves``, ``threshold`` (children), ``p_bonus`` (chance any bonus is paid)
         and ``expected_bonus`` (£).
     """
-    n = check_integer("caseload", caseload, low=1, high=100_000)
+    n = check_integer("caseload", caseload, low=1, high=validation.MAX_PRACTICE_CHILDREN)
     p = check_probability("rate", rate) * check_probability("lasting_share", lasting_share)
     t = check_probability("threshold_share", threshold_share)
     b = check_nonnegative("bonus", bonus)
@@ -288,7 +291,7 @@ def permanency_bonus(caseload: int, rate: float, threshold_share: float, bonus: 
 # ---------------------------------------------------------------------------------------
 
 
-def design_effect(cluster_size: float, icc: float) -> float:
+def design_effect(children_per_practice: float, icc: float) -> float:
     """Variance inflation of a count over clusters of size ``m`` with intra-cluster correlation ``rho``.
 
     ``1 + (m - 1) rho``: the variance of a count of children over equal caseloads of ``m``
@@ -296,17 +299,18 @@ def design_effect(cluster_size: float, icc: float) -> float:
 
     Parameters
     ----------
-    cluster_size : float
-        ``m`` >= 1 (children per caseload).
+    children_per_practice : float
+        ``m``, the children (or child-years) of one caseload, 1 to
+        :data:`~swp_models.validation.MAX_CHILD_YEARS`.
     icc : float
         ``rho`` in [0, 1].
     """
-    m = check_in_range("cluster_size", cluster_size, 1.0, 1e9)
+    m = check_in_range("children_per_practice", children_per_practice, 1.0, validation.MAX_CHILD_YEARS)
     rho = check_probability("icc", icc)
     return 1.0 + (m - 1.0) * rho
 
 
-def sampling_sd(rate: float, children: int, icc: float = 0.0, cluster_size: float = 1.0) -> float:
+def sampling_sd(rate: float, children: int, icc: float = 0.0, children_per_practice: float = 1.0) -> float:
     """Standard deviation of a share of ``children`` children, in percentage points.
 
     ``100 sqrt(p (1 - p) / n * DE)`` with ``DE`` the :func:`design_effect`. Three or more
@@ -318,12 +322,12 @@ def sampling_sd(rate: float, children: int, icc: float = 0.0, cluster_size: floa
         The underlying share ``p`` in [0, 1].
     children : int
         ``n`` >= 1.
-    icc, cluster_size : float
+    icc, children_per_practice : float
         Clustering, as in :func:`design_effect` (defaults: independent children).
     """
     p = check_probability("rate", rate)
     n = check_integer("children", children, low=1, high=10_000_000)
-    return 100.0 * math.sqrt(p * (1.0 - p) / n * design_effect(cluster_size, icc))
+    return 100.0 * math.sqrt(p * (1.0 - p) / n * design_effect(children_per_practice, icc))
 
 
 def same_worker_icc(hazard: float, individual_change_probability: float = 0.0) -> float:

@@ -26,6 +26,8 @@ differences; settings of the cost assumptions redraw the children from the same 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Callable, Mapping, Sequence
@@ -122,7 +124,7 @@ class Assumption:
         check_in_range("value", self.value, self.low, self.high)
 
 
-def ranged_assumptions(tables: Sequence[str] = SENSITIVITY_TABLES) -> tuple[Assumption, ...]:
+def ranged_assumptions(tables: Sequence[str] = SENSITIVITY_TABLES, *, data_dir: str | Path | None = None) -> tuple[Assumption, ...]:
     """Every row with status ``assumption`` and a range (``low`` and ``high``) in ``tables``.
 
     Parameters
@@ -136,12 +138,13 @@ def ranged_assumptions(tables: Sequence[str] = SENSITIVITY_TABLES) -> tuple[Assu
         In table order, then row order. Rows without a range are left out (they are not
         varied); a row whose range does not enclose its value, or is empty, raises.
     """
+    data.data_folder(data_dir)  # a wrong folder is refused even where no table is read
     names = check_sequence("tables", tables, max_len=_MAX_ITEMS)
-    known = data.names()
+    known = data.names(data_dir=data_dir)
     out = []
     for name in names:
         check_one_of("tables", check_text("tables", name), known)
-        frame = data.load(name)
+        frame = data.load(name, data_dir=data_dir)
         if "parameter" not in frame.columns:
             raise ValueError(f"tables: {name!r} has no parameter column")
         rows = frame[(frame["status"] == "assumption") & frame["low"].notna() & frame["high"].notna()]

@@ -14,7 +14,11 @@ import numpy as np
 
 __all__ = [
     "MAX_CELLS",
+    "MAX_CHILD_YEARS",
     "MAX_DRAWS",
+    "MAX_HORIZON_YEARS",
+    "MAX_PRACTICES",
+    "MAX_PRACTICE_CHILDREN",
     "check_finite",
     "check_finite_array",
     "check_flag",
@@ -167,6 +171,19 @@ MAX_CELLS: int = 20_000_000
 
 #: The most Monte Carlo draws (simulated years, simulated practices, bootstrap replicates) one call accepts.
 MAX_DRAWS: int = 2_000_000
+
+#: The most children one practice (a caseload, a cluster of a trial) may hold, wherever a function takes one
+#: practice's children: far above any practice (the book's are 60 to 100 children) yet small enough to bound the work.
+MAX_PRACTICE_CHILDREN: int = 100_000
+
+#: The most practices a function takes (a trial's arms, a council's contracts): England has about 150 councils.
+MAX_PRACTICES: int = 10_000
+
+#: The longest horizon, in years, of a plan, an appraisal or an evaluation.
+MAX_HORIZON_YEARS: int = 50
+
+#: The most child-years one practice can contribute: its children times the years it is observed.
+MAX_CHILD_YEARS: int = MAX_PRACTICE_CHILDREN * MAX_HORIZON_YEARS
 
 
 def check_size(name: str, value: object, high: int, low: int = 1) -> int:

@@ -280,7 +280,7 @@ def _origins() -> dict[str, tuple]:
     return a
 
 
-def defaults() -> dict[str, Any]:
+def defaults(*, data_dir: str | Path | None = None) -> dict[str, Any]:
     """The book's default of every input of :data:`INPUTS`, read from ``data/`` through the package.
 
     Returns
@@ -288,14 +288,15 @@ def defaults() -> dict[str, Any]:
     dict
         ``{input name: value}``: numbers in the sheet's units (shares as fractions), the two menus as text.
     """
+    data.data_folder(data_dir)  # a wrong folder is refused even where no table is read
     scn = Scenario.central()
     design = practice.design_defaults()
     out: dict[str, Any] = {}
     for name, origin in _origins().items():
         if origin[0] == "assumption":
-            out[name] = assumptions.value(origin[1]) * origin[2]
+            out[name] = assumptions.value(origin[1], data_dir=data_dir) * origin[2]
         elif origin[0] == "data":
-            out[name] = data.value(origin[1], **origin[2]) * origin[3]
+            out[name] = data.value(origin[1], **origin[2], data_dir=data_dir) * origin[3]
     out.update(frontline=design["frontline"], council_children=_council_size(), shock_cv=scn.shock_cv,
                pay_multiplier=1.0, scope=scn.scope_name, contract_family=next(iter(FAMILIES)),
                margin=scn.margin, term_years=scn.term_years, reserve_months=scn.reserve_months,

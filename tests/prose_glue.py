@@ -14,6 +14,8 @@ import nbformat
 from conftest import ROOT
 
 GLUE_TEXT = re.compile(r"\{glue:text\}`([^`]+)`")
+#: Every way markdown quotes a glued name: any ``{glue}`` or ``{glue:<kind>}`` role, and the ``{glue}`` directives.
+GLUE_ANY = re.compile(r"\{glue(?::[a-z]+)?\}`([^`]+)`|```\{glue(?::[a-z]+)?\}\s+(\S+)")
 VEGA_LITE = "application/vnd.vegalite"
 
 
@@ -22,9 +24,19 @@ def notebook(chapter: str) -> nbformat.NotebookNode:
     return nbformat.read(ROOT / "book" / f"{chapter}.ipynb", as_version=4)
 
 
+def markdown(chapter: str) -> list[str]:
+    """The source of each of the chapter's markdown cells, in order."""
+    return [c.source for c in notebook(chapter).cells if c.cell_type == "markdown"]
+
+
 def used_names(chapter: str) -> set[str]:
     """Every name the chapter's markdown quotes with ``{glue:text}``."""
-    return {name for c in notebook(chapter).cells if c.cell_type == "markdown" for name in GLUE_TEXT.findall(c.source)}
+    return {name for text in markdown(chapter) for name in GLUE_TEXT.findall(text)}
+
+
+def glued_names(chapter: str) -> set[str]:
+    """Every name the chapter's markdown quotes in any glue role or directive (text, figures, tables)."""
+    return {a or b for text in markdown(chapter) for a, b in GLUE_ANY.findall(text)}
 
 
 def glue_cell(chapter: str) -> nbformat.NotebookNode:
@@ -36,8 +48,13 @@ def glue_cell(chapter: str) -> nbformat.NotebookNode:
 
 def stored_glue(chapter: str) -> dict[str, str]:
     """Name to text of every figure the glue cell's stored outputs carry (as the page shows them)."""
+    return glue_outputs(glue_cell(chapter))
+
+
+def glue_outputs(cell: nbformat.NotebookNode) -> dict[str, str]:
+    """Name to text of every figure a code cell's stored outputs glue (as the page shows them)."""
     out = {}
-    for o in glue_cell(chapter).outputs:
+    for o in cell.outputs:
         name = o.get("metadata", {}).get("scrapbook", {}).get("name")
         if name:
             (text,) = o["data"].values()

@@ -405,6 +405,20 @@ ROW_CASES = {
     "assumption range end beyond its valid range": (
         "assumptions_costs", _both(_row_edit(1, "high", "9"), _row_edit(1, "approx", "true")),
         r"row 1 \(line 2\), column 'high': 9.0 is above the maximum 5"),
+    "cost beyond its plausible range": (
+        "cost_by_needs_2005", _row_edit(1, "value", "1e300"),
+        r"data/cost_by_needs_2005.csv, row 1 \(line 2\), column 'value': 1e\+300 is outside the plausible range "
+        r"\[0, 1000000\] the descriptor allows for 'GBP per child per year'"),
+    "salary range end beyond its plausible range": (
+        "salaries", _both(_row_edit(1, "high", "22513000"), _row_edit(1, "approx", "true")),
+        r"data/salaries.csv, row 1 \(line 2\), column 'high': 22513000.0 is outside the plausible range \[0, 500000\]"),
+    "unit with no plausible range": (
+        "salaries", _row_edit(1, "unit", "GBP million"),
+        r"data/salaries.csv, row 1 \(line 2\), column 'unit': the descriptor \S*data/salaries.json gives no plausible "
+        r"range for the unit 'GBP million'; add \"GBP million\": \[0, 100000\] \(or narrower\) to its \"unit_ranges\""),
+    "year dimension beyond its plausible range": (
+        "cpi_canada", _row_edit(1, "year", "19980"),
+        r"data/cpi_canada.csv, row 1 \(line 2\), column 'year': 19980 is above the maximum 2030"),
 }
 
 
@@ -434,6 +448,14 @@ DESCRIPTOR_CASES = {
                            r"'value_ranges'\['region'\] must map values to \[min, max\]"),
     "value_ranges reversed": (lambda d: d.update(value_ranges={"region": {"England": [5, 1]}}),
                               r"'value_ranges'\['region'\]\['England'\] must be \[minimum, maximum\].*got \[5, 1\]"),
+    "unit_ranges not a mapping": (lambda d: d.update(unit_ranges=[0, 100]),
+                                  r"'unit_ranges' must map each unit the rows use to \[minimum, maximum\]"),
+    "unit_ranges on no unit": (lambda d: d.update(unit_ranges={"furlongs": [0, 1]}),
+                               r"'unit_ranges' names 'furlongs', which is not a unit"),
+    "unit_ranges reversed": (lambda d: d.update(unit_ranges={"percent": [100, 0]}),
+                             r"'unit_ranges'\['percent'\] must be \[minimum, maximum\].*got \[100, 0\]"),
+    "unit_ranges open-ended": (lambda d: d.update(unit_ranges={"percent": [0, None]}),
+                               r"'unit_ranges'\['percent'\] must be \[minimum, maximum\] \(finite numbers"),
 }
 
 
@@ -455,6 +477,7 @@ def test_table_name_must_be_a_string(copy_dir):
 
 
 @pytest.mark.parametrize("reader", ["names", "sources", "catalogue", "assumptions", "load", "describe", "dictionary",
+                                    "missing_ranges",
                                     "check_digest", "value"])
 def test_every_reader_takes_data_dir(copy_dir, reader):
     """Every function that reads tables reads the folder it is given, and checks it."""
@@ -564,3 +587,30 @@ def test_every_assumption_row_has_a_valid_range_in_its_descriptor():
 def test_git_keeps_the_tables_bytes():
     attributes = (data.DATA_DIR.resolve().parent / ".gitattributes").read_text(encoding="utf-8")
     assert re.search(r"^data/\*\.csv\s+.*-text", attributes, re.M)
+
+
+def test_every_numeric_column_of_every_table_has_a_plausible_range():
+    """Every numeric dimension has a minimum and maximum, and every unit a table uses a range in "unit_ranges"."""
+    problems = [msg for name in data.names() for msg in data.missing_ranges(name)]
+    assert not problems, "tables without a plausible range for every numeric column:\n" + "\n".join(problems)
+
+
+def test_missing_ranges_says_exactly_what_to_add(copy_dir):
+    _set_json(copy_dir, "price_index", lambda d: (d.pop("unit_ranges"), d["dimensions"][1].pop("maximum")))
+    assert [m.replace(str(copy_dir), "data") for m in data.missing_ranges("price_index", copy_dir)] == [
+        "data/price_index.json: give the numeric dimension 'year' its plausible range, \"minimum\": 1990, "
+        "\"maximum\": 2030",
+        'data/price_index.json: add to "unit_ranges" the plausible range of value, low and high in each unit its rows '
+        'use: "index": [0, 1000] (the widest ranges, from swp_models.data.PLAUSIBLE_UNIT_RANGES; narrow them to '
+        "what the rows can mean)",
+    ]
+    assert data.missing_ranges("price_index") == []
+    with pytest.raises(TypeError, match="name \\(the table's name\\) must be a string"):
+        data.missing_ranges(["price_index"])
+    with pytest.raises(data.DataValidationError, match="unknown table 'nothing'"):
+        data.missing_ranges("nothing", copy_dir)
+
+
+def test_every_plausible_unit_range_covers_a_known_unit():
+    assert set(data.PLAUSIBLE_UNIT_RANGES) == set(data.UNITS)
+    assert all(lo < hi for lo, hi in data.PLAUSIBLE_UNIT_RANGES.values())

@@ -49,7 +49,7 @@ def test_calibration_hits_the_national_rates(model):
 
 def test_sampling_spread_of_three_plus_placements():
     assert om.sampling_sd(0.12, 100) == pytest.approx(3.25, abs=0.01)
-    assert om.sampling_sd(0.12, 100, icc=0.1, cluster_size=11) == pytest.approx(3.25 * math.sqrt(2), abs=0.01)
+    assert om.sampling_sd(0.12, 100, icc=0.1, children_per_practice=11) == pytest.approx(3.25 * math.sqrt(2), abs=0.01)
 
 
 def test_clustering_multiplies_bonus_variance_by_the_design_effect(model):
@@ -185,7 +185,7 @@ def _small_draws():
     (lambda: om.durability_rule(1, 10, 0.1, window_years=0), "window_years"),
     (lambda: om.permanency_bonus(0, 0.2, 0.24, 10), "caseload"),
     (lambda: om.permanency_bonus(100, 1.2, 0.24, 10), "rate"),
-    (lambda: om.design_effect(0.5, 0.1), "cluster_size"),
+    (lambda: om.design_effect(0.5, 0.1), "children_per_practice"),
     (lambda: om.design_effect(10, -0.1), "icc"),
     (lambda: om.sampling_sd(0.1, 0), "children"),
     (lambda: om.same_worker_icc(0.1, 1.0), "individual_change_probability"),

@@ -8,25 +8,19 @@ the others recompute a handful of the figures by hand from the rows of ``data/``
 from __future__ import annotations
 
 import math
-import re
 import sys
 from types import SimpleNamespace
 
-import nbformat
 import pytest
 
+import prose_glue
 from conftest import ROOT
 from swp_models import assumptions, data
 from swp_models.figures.continuity_prose import prose_numbers_continuity
 from test_prose_figures import typed_figures
 
 NOTEBOOK = ROOT / "book" / "02_continuity.ipynb"
-_GLUED = re.compile(r"\{glue(?::[a-z]+)?\}`([^`]+)`|```\{glue(?::[a-z]+)?\}\s+(\S+)")
-
-
-@pytest.fixture(scope="module")
-def nb() -> nbformat.NotebookNode:
-    return nbformat.read(NOTEBOOK, as_version=4)
+CHAPTER = "02_continuity"
 
 
 @pytest.fixture(scope="module")
@@ -34,17 +28,9 @@ def numbers() -> dict[str, str]:
     return prose_numbers_continuity()
 
 
-def _markdown(nb: nbformat.NotebookNode) -> str:
-    return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-
-
-def _glued_names(text: str) -> set[str]:
-    return {a or b for a, b in _GLUED.findall(text)}
-
-
-def _glue_cell_output(nb: nbformat.NotebookNode, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+def _glue_cell_output(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """Run the chapter's first code cell with a recording ``glue``: the names and texts it glues."""
-    cell = next(c for c in nb.cells if c.cell_type == "code")
+    cell = prose_glue.glue_cell(CHAPTER)
     glued: dict[str, str] = {}
 
     def glue(name: str, value: object, display: bool = True) -> None:
@@ -56,9 +42,9 @@ def _glue_cell_output(nb: nbformat.NotebookNode, monkeypatch: pytest.MonkeyPatch
     return glued
 
 
-def test_every_figure_is_used_and_every_glued_name_is_produced(nb, numbers, monkeypatch):
-    used = _glued_names(_markdown(nb))
-    glued = _glue_cell_output(nb, monkeypatch)
+def test_every_figure_is_used_and_every_glued_name_is_produced(numbers, monkeypatch):
+    used = prose_glue.glued_names(CHAPTER)
+    glued = _glue_cell_output(monkeypatch)
     assert glued == numbers
     assert used <= set(glued), f"glued in the text but not by the glue cell: {sorted(used - set(glued))}"
     assert set(numbers) <= used, f"formatted but not used in the text: {sorted(set(numbers) - used)}"
@@ -66,8 +52,8 @@ def test_every_figure_is_used_and_every_glued_name_is_produced(nb, numbers, monk
     assert all(text and "nan" not in text.lower() for text in numbers.values())
 
 
-def test_no_figure_is_typed_into_the_prose(nb):
-    found = [f for c in nb.cells if c.cell_type == "markdown" for f in typed_figures(c.source)]
+def test_no_figure_is_typed_into_the_prose():
+    found = [f for text in prose_glue.markdown(CHAPTER) for f in typed_figures(text)]
     assert found == [], f"typed £/% figures in chapter 2's prose; glue them: {found}"
 
 

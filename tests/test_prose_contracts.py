@@ -9,14 +9,13 @@ themselves, from closed forms, or from the simulated years directly.
 from __future__ import annotations
 
 import math
-import re
 
-import nbformat
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import special
 
+import prose_glue
 from conftest import ROOT
 from test_prose_figures import typed_figures
 
@@ -25,33 +24,14 @@ from swp_models.figures import contracts_prose as prose
 from swp_models.figures import contracts_tables as tables
 from swp_models.scenario import Scenario
 
-NOTEBOOK = ROOT / "book" / "05_contracts.ipynb"
-_GLUED = re.compile(r"\{glue:text\}`([^`]+)`")
+CHAPTER = "05_contracts"
 SCN = Scenario.central(scope="placements")
 
 
-def _cells() -> list:
-    return nbformat.read(NOTEBOOK, as_version=4).cells
-
-
-def _markdown() -> str:
-    return "\n".join(c.source for c in _cells() if c.cell_type == "markdown")
-
-
 def _glue_cell():  # noqa: ANN202 - a notebook cell
-    found = [c for c in _cells() if c.cell_type == "code" and "glue(" in c.source]
+    found = [c for c in prose_glue.notebook(CHAPTER).cells if c.cell_type == "code" and "glue(" in c.source]
     assert len(found) == 1, f"the chapter should glue in one cell, found {len(found)}"
     return found[0]
-
-
-def _stored(cell) -> dict[str, str]:  # noqa: ANN001 - a notebook cell
-    """Glue name -> stored text of each glue output of ``cell``."""
-    out = {}
-    for o in cell.outputs:
-        name = o.get("metadata", {}).get("scrapbook", {}).get("name")
-        if name:
-            out[name] = o["data"]["application/papermill.record/text/plain"]
-    return out
 
 
 def _mismatch(used: set[str], produced: set[str]) -> tuple[list[str], list[str]]:
@@ -79,17 +59,17 @@ def numbers() -> dict[str, str]:
 def test_the_mismatch_check_can_fail():
     assert _mismatch({"ch5_a", "ch5_b"}, {"ch5_a", "ch5_b"}) == ([], [])
     assert _mismatch({"ch5_a", "ch5_typo"}, {"ch5_a", "ch5_b"}) == (["ch5_typo"], ["ch5_b"])
-    assert _GLUED.findall("about {glue:text}`ch5_sd` a year and £5 typed") == ["ch5_sd"]
+    assert prose_glue.GLUE_TEXT.findall("about {glue:text}`ch5_sd` a year and £5 typed") == ["ch5_sd"]
 
 
 def test_no_figure_is_typed_into_the_prose():
-    found = [f for c in _cells() if c.cell_type == "markdown" for f in typed_figures(c.source)]
+    found = [f for text in prose_glue.markdown(CHAPTER) for f in typed_figures(text)]
     assert found == []
 
 
 @pytest.mark.slow
 def test_every_glued_name_is_produced_and_every_number_is_used(numbers):
-    used = set(_GLUED.findall(_markdown()))
+    used = prose_glue.used_names(CHAPTER)
     produced = set(numbers) | set(tables.needs_mix_prose())
     assert _mismatch(used, produced) == ([], [])
     assert all(name.startswith("ch5_") for name in numbers)
@@ -101,10 +81,10 @@ def test_the_glue_cell_glues_the_chapters_numbers_and_stores_them(numbers):
     cell = _glue_cell()
     assert "prose.prose_numbers_contracts()" in cell.source and "tables.needs_mix_prose()" in cell.source
     assert "display=False" in cell.source
-    stored = _stored(cell)
-    assert _mismatch(set(_GLUED.findall(_markdown())), set(stored)) == ([], [])
+    stored = prose_glue.glue_outputs(cell)
+    assert _mismatch(prose_glue.used_names(CHAPTER), set(stored)) == ([], [])
     for name, text in numbers.items():  # the stored outputs are today's figures
-        assert stored[name] == repr(text), name
+        assert stored[name] == text, name
 
 
 # --------------------------------------------------------------------------- the figures, another way

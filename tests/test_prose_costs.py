@@ -9,38 +9,22 @@ the values against the data rows and closed forms they come from, computed here 
 from __future__ import annotations
 
 import math
-import re
 
-import nbformat
 import pytest
 
-from conftest import ROOT
+import prose_glue
 from test_prose_figures import typed_figures
 
 from swp_models import assumptions, costs, data
 from swp_models.figures import costs_tables
 from swp_models.figures.costs_prose import prose_numbers_child_costs
 
-NOTEBOOK = ROOT / "book" / "03_child_costs.ipynb"
-_GLUED = re.compile(r"\{glue:text\}`([^`]+)`")
-
-
-@pytest.fixture(scope="module")
-def nb() -> nbformat.NotebookNode:
-    return nbformat.read(NOTEBOOK, as_version=4)
+CHAPTER = "03_child_costs"
 
 
 @pytest.fixture(scope="module")
 def numbers() -> dict[str, str]:
     return prose_numbers_child_costs()
-
-
-def _markdown(nb: nbformat.NotebookNode) -> str:
-    return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-
-
-def _glue_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    return next(c for c in nb.cells if c.cell_type == "code")
 
 
 def _gbp(x: float) -> str:
@@ -50,24 +34,14 @@ def _gbp(x: float) -> str:
 # --------------------------------------------------------------------------- the page and the function agree
 
 
-def test_every_figure_is_used_and_every_glued_name_is_produced(nb, numbers):
-    used = set(_GLUED.findall(_markdown(nb)))
-    assert used == set(numbers), (f"glued but not produced: {sorted(used - set(numbers))}; "
-                                  f"produced but not used: {sorted(set(numbers) - used)}")
+def test_every_figure_is_used_glued_and_stored_as_the_function_gives_it(numbers):
+    """The text uses exactly the figures, the hidden first cell glues them, and the stored page is current."""
+    prose_glue.check_prose_is_glued(CHAPTER, numbers, "prose_numbers_child_costs")
     assert all(name.startswith("ch3_") and text for name, text in numbers.items())
 
 
-def test_the_first_code_cell_glues_the_figures_and_its_stored_outputs_are_current(nb, numbers):
-    cell = _glue_cell(nb)
-    assert "hide-cell" in cell.metadata.get("tags", [])
-    assert "prose.prose_numbers_child_costs().items()" in cell.source and "glue(name, text, display=False)" in cell.source
-    stored = {out.metadata["scrapbook"]["name"]: out.data["application/papermill.record/text/plain"]
-              for out in cell.outputs if "scrapbook" in out.get("metadata", {})}
-    assert stored == {name: repr(text) for name, text in numbers.items()}
-
-
-def test_no_typed_figure_is_left_in_the_prose(nb):
-    found = [f for c in nb.cells if c.cell_type == "markdown" for f in typed_figures(c.source)]
+def test_no_typed_figure_is_left_in_the_prose():
+    found = [f for text in prose_glue.markdown(CHAPTER) for f in typed_figures(text)]
     assert found == []
 
 

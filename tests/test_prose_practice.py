@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import re
 
-import nbformat
 import pandas as pd
 import pytest
 
+import prose_glue
 from conftest import ROOT
 from swp_models.figures import practice_prose, practice_tables
 from test_prose_figures import typed_figures
 
-NOTEBOOK = ROOT / "book" / "04_practice_costs.ipynb"
-_GLUED = re.compile(r"\{glue:text\}`([^`]+)`")
+CHAPTER = "04_practice_costs"
 
 
 @pytest.fixture(scope="module")
@@ -27,38 +26,25 @@ def numbers() -> dict[str, str]:
     return practice_prose.prose_numbers_practice_costs()
 
 
-@pytest.fixture(scope="module")
-def notebook() -> nbformat.NotebookNode:
-    return nbformat.read(NOTEBOOK, as_version=4)
-
-
-def _markdown(nb: nbformat.NotebookNode) -> str:
-    return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-
-
 def _csv(name: str) -> pd.DataFrame:
     return pd.read_csv(ROOT / "data" / f"{name}.csv")
 
 
-def test_the_text_uses_every_figure_and_only_glued_ones(numbers, notebook):
-    used = set(_GLUED.findall(_markdown(notebook)))
-    assert used == set(numbers), (f"glued in the text but not computed: {sorted(used - set(numbers))}; "
-                                  f"computed but not used: {sorted(set(numbers) - used)}")
+def test_the_text_uses_every_figure_and_only_glued_ones(numbers):
+    """The text uses exactly the figures, the hidden first cell glues them, and the stored page is current."""
+    prose_glue.check_prose_is_glued(CHAPTER, numbers, "prose_numbers_practice_costs")
     assert all(k.startswith("ch4_") for k in numbers)
     assert all(v and "nan" not in v for v in numbers.values())
-    typed = [f for c in notebook.cells if c.cell_type == "markdown" for f in typed_figures(c.source)]
+    typed = [f for text in prose_glue.markdown(CHAPTER) for f in typed_figures(text)]
     assert typed == [], typed
 
 
-def test_the_first_code_cell_glues_every_figure(notebook):
-    first = next(c for c in notebook.cells if c.cell_type == "code")
+def test_the_first_code_cell_glues_every_figure():
+    first = prose_glue.glue_cell(CHAPTER)
     assert "from myst_nb import glue" in first.source
     assert re.search(r"for name, text in prose\.prose_numbers_practice_costs\(\)\.items\(\):\n\s+"
                      r"glue\(name, text, display=False\)", first.source), first.source
     assert "import practice_prose as prose" in first.source
-    # The stored outputs carry every name, so the built page has each figure the text asks for.
-    stored = {o.get("metadata", {}).get("scrapbook", {}).get("name") for o in first.get("outputs", [])}
-    assert set(_GLUED.findall(_markdown(notebook))) <= stored
 
 
 def test_pay_and_on_cost_figures_are_the_source_rows(numbers):

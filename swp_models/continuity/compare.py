@@ -31,6 +31,8 @@ Units: years for times, changes per child per year for hazards, shares in [0, 1]
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import itertools
 import math
 from typing import Callable, Sequence
@@ -381,7 +383,7 @@ def practice_with_vacancy(vacancy: float | None = None, practice: ContinuityScen
 # ---------------------------------------------------------------------------
 
 
-def workforce_2017() -> dict[str, float]:
+def workforce_2017(*, data_dir: str | Path | None = None) -> dict[str, float]:
     """Children and family social workers in England, year to 30 September 2017.
 
     Returns
@@ -391,7 +393,7 @@ def workforce_2017() -> dict[str, float]:
         workers' share of all workers, FTE: agency / (employed + agency)) and
         ``vacancy_share`` (vacancies / (employed + vacancies), FTE).
     """
-    frame = data.load(WORKFORCE_2017_TABLE).set_index("measure")["value"]
+    frame = data.load(WORKFORCE_2017_TABLE, data_dir=data_dir).set_index("measure")["value"]
     staff = float(frame["social_workers_fte"])
     agency = float(frame["agency_workers_fte"])
     vacancies = float(frame["vacancies_fte"])
@@ -402,7 +404,7 @@ def workforce_2017() -> dict[str, float]:
     }
 
 
-def unexplained_hazard(tenures: Sequence[float] | None = None) -> pd.DataFrame:
+def unexplained_hazard(tenures: Sequence[float] | None = None, *, data_dir: str | Path | None = None) -> pd.DataFrame:
     """The Stability Index's rate of worker changes against what turnover and agency cover of the same years explain.
 
     The Index (2017-18) has 60% of children in care with at least one change of worker in
@@ -424,10 +426,11 @@ def unexplained_hazard(tenures: Sequence[float] | None = None) -> pd.DataFrame:
         ``agency_tenure_years``, ``observed`` (hazard from the Index), ``explained``,
         ``unexplained`` (changes per child per year) and ``explained_share``.
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     if tenures is None:
         tenures = (0.25, assumption("agency_tenure_years"), 1.0)
     wf = workforce_2017()
-    observed = implied_hazard(data.value(STABILITY_TABLE, period="2017-18", measure="at_least_one_change_share") / 100)
+    observed = implied_hazard(data.value(STABILITY_TABLE, period="2017-18", measure="at_least_one_change_share", data_dir=data_dir) / 100)
     rows = []
     for tau in check_sequence("tenures", tenures, max_len=_MAX_GRID):
         tau = _check_tenure(tau, "tenures")
@@ -463,7 +466,7 @@ def five_in_a_year() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["reading", "hazard", "p_five"])
 
 
-def agency_share_scenarios() -> pd.DataFrame:
+def agency_share_scenarios(*, data_dir: str | Path | None = None) -> pd.DataFrame:
     """Keeping one worker through a year later in care, with the 2005 vacancy rate or the 2005 agency share as the agency input.
 
     The model borrows the vacancy rate as the share of posts held by agency staff. The Lords
@@ -477,8 +480,9 @@ def agency_share_scenarios() -> pd.DataFrame:
         agency share), ``p_vacancy`` and ``p_agency`` (chance of one worker through a year
         later in care with each input; Poisson), ``p_agency_typed``.
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     refs = reference_scenarios()
-    lords = data.load("workforce_lords").set_index(["area", "measure"])["value"]
+    lords = data.load("workforce_lords", data_dir=data_dir).set_index(["area", "measure"])["value"]
     rows = []
     for area, key, ref in (("London", "London", "Council, London 2005"),
                            ("England outside London", "England excluding London", "Council, England 2005")):

@@ -13,6 +13,8 @@ Units: children, children per year for arrivals, years for stays, weeks for wait
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import math
 from dataclasses import dataclass
 from typing import Sequence
@@ -383,6 +385,7 @@ def queue_table(
     cap: int | None = None,
     workers: Sequence[int] = range(10, 15),
     mean_stay_years: float | None = None,
+    *, data_dir: str | Path | None = None,
 ) -> pd.DataFrame:
     """Waiting for a worker in a practice whose workers cap their caseloads (Q239) as an M/M/c queue.
 
@@ -408,9 +411,10 @@ def queue_table(
         not exceed the children the waiting list has no steady state (it grows without
         limit) and the queue figures are ``NaN``.
     """
-    children = data.value(PRACTICE_TABLE, parameter="caseload_children") if children is None else children
+    data.data_folder(data_dir)  # a wrong folder is refused even where no table is read
+    children = data.value(PRACTICE_TABLE, parameter="caseload_children", data_dir=data_dir) if children is None else children
     children = check_in_range("children", children, 0.0, MAX_PLACES, low_open=True)
-    cap = int(data.value(EVIDENCE_TABLE, measure="caseload_cap")) if cap is None else cap
+    cap = int(data.value(EVIDENCE_TABLE, measure="caseload_cap", data_dir=data_dir)) if cap is None else cap
     cap = check_size("cap", cap, MAX_PLACES)
     stay = assumption("queue_mean_stay_years") if mean_stay_years is None else mean_stay_years
     stay = check_in_range("mean_stay_years", stay, 0.0, MAX_YEARS, low_open=True)

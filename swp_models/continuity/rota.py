@@ -9,6 +9,8 @@ holiday days and rest after call-outs (assumptions in ``data/assumptions_continu
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import math
 from typing import Sequence
 
@@ -102,7 +104,7 @@ def team_size_for_rota(weeks_between_duties: float, on_duty: int = 1) -> int:
     return max(1, int(math.ceil(exact * (1.0 - _EPS))))
 
 
-def rota_table(team_sizes: Sequence[int] | None = None, on_duty: int = 1) -> pd.DataFrame:
+def rota_table(team_sizes: Sequence[int] | None = None, on_duty: int = 1, *, data_dir: str | Path | None = None) -> pd.DataFrame:
     """Night duty on an equal one-person rota for several team sizes (Committee evidence, Q226).
 
     Parameters
@@ -121,8 +123,8 @@ def rota_table(team_sizes: Sequence[int] | None = None, on_duty: int = 1) -> pd.
         (share of the year's nights the team could cover if each member did a night only
         every 2.5 weeks, the middle of "every two or three weeks").
     """
-    ev = data.row(EVIDENCE_TABLE, measure="team_size")
-    interval = data.value(EVIDENCE_TABLE, measure="night_duty_interval")
+    ev = data.row(EVIDENCE_TABLE, measure="team_size", data_dir=data_dir)
+    interval = data.value(EVIDENCE_TABLE, measure="night_duty_interval", data_dir=data_dir)
     on_duty = check_size("on_duty", on_duty, MAX_TEAM)
     if team_sizes is None:
         lo, hi = int(ev["low"]), int(ev["high"])

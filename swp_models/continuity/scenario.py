@@ -12,6 +12,8 @@ Units: years for times, shares in [0, 1] for rates, changes per child per year f
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import math
 from dataclasses import dataclass
 from numbers import Integral
@@ -254,7 +256,7 @@ def handoff_mixture(s: ContinuityScenario) -> list[tuple[float, ContinuityScenar
 # ---------------------------------------------------------------------------
 
 
-def assumption(parameter: str) -> float:
+def assumption(parameter: str, *, data_dir: str | Path | None = None) -> float:
     """Value of one row of ``data/assumptions_continuity.csv``, in the table's unit.
 
     Parameters
@@ -262,11 +264,12 @@ def assumption(parameter: str) -> float:
     parameter : str
         The row's ``parameter`` (for example ``"agency_tenure_years"``).
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     check_text("parameter", parameter)
-    return assumptions.value_in(ASSUMPTIONS_TABLE, parameter)
+    return assumptions.value_in(ASSUMPTIONS_TABLE, parameter, data_dir=data_dir)
 
 
-def assumption_range(parameter: str) -> tuple[float, float, float]:
+def assumption_range(parameter: str, *, data_dir: str | Path | None = None) -> tuple[float, float, float]:
     """``(low, value, high)`` of a row of ``data/assumptions_continuity.csv`` that records a range.
 
     Parameters
@@ -279,14 +282,15 @@ def assumption_range(parameter: str) -> tuple[float, float, float]:
     tuple of float
         The row's ``low``, ``value`` and ``high``, in the table's unit.
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     value = assumption(parameter)  # refuses an unknown parameter by name
-    low, high = (assumptions.value_in(ASSUMPTIONS_TABLE, parameter, column) for column in ("low", "high"))
+    low, high = (assumptions.value_in(ASSUMPTIONS_TABLE, parameter, column, data_dir=data_dir) for column in ("low", "high"))
     if pd.isna(low) or pd.isna(high):
         raise ValueError(f"parameter {parameter!r} in data/assumptions_continuity.csv records no range (low and high)")
     return low, value, high
 
 
-def regions_with_rates(frame: pd.DataFrame | None = None) -> list[str]:
+def regions_with_rates(frame: pd.DataFrame | None = None, *, data_dir: str | Path | None = None) -> list[str]:
     """Regions for which ``workforce_rates_2005`` gives both a vacancy and a turnover rate.
 
     Parameters
@@ -294,8 +298,9 @@ def regions_with_rates(frame: pd.DataFrame | None = None) -> list[str]:
     frame : pandas.DataFrame, optional
         The table as returned by ``data.load("workforce_rates_2005")``; loaded when omitted.
     """
+    data.data_folder(data_dir)  # a wrong folder is refused even where no table is read
     if frame is None:
-        frame = data.load(WORKFORCE_TABLE)
+        frame = data.load(WORKFORCE_TABLE, data_dir=data_dir)
     check_instance("frame", frame, pd.DataFrame, "pandas.DataFrame")
     missing = sorted({"region", "measure"} - set(frame.columns))
     if missing:
@@ -314,6 +319,7 @@ def scenario_from_data(
     agency_tenure_years: float | None = None,
     handoff_window_years: float | None = None,
     name: str | None = None,
+    *, data_dir: str | Path | None = None,
 ) -> ContinuityScenario:
     """A scenario with a region's 2005 turnover and vacancy rates.
 
@@ -343,10 +349,11 @@ def scenario_from_data(
     ValueError
         If ``region`` is not in the table, or the table lacks one of its two rates.
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     check_text("region", region)
     if name is not None:
         check_text("name", name, allow_empty=True)
-    frame = data.load(WORKFORCE_TABLE)
+    frame = data.load(WORKFORCE_TABLE, data_dir=data_dir)
     known = list(frame["region"].drop_duplicates())
     check_one_of("region", region, known)
     usable = regions_with_rates(frame)
@@ -356,8 +363,8 @@ def scenario_from_data(
             f"region {region!r} has only {', '.join(have)} in {WORKFORCE_TABLE}; "
             f"a scenario needs both vacancy_rate and turnover_rate, given for: {', '.join(usable)}"
         )
-    turnover = data.value(WORKFORCE_TABLE, region=region, measure="turnover_rate") / 100.0
-    vacancy = data.value(WORKFORCE_TABLE, region=region, measure="vacancy_rate") / 100.0
+    turnover = data.value(WORKFORCE_TABLE, region=region, measure="turnover_rate", data_dir=data_dir) / 100.0
+    vacancy = data.value(WORKFORCE_TABLE, region=region, measure="vacancy_rate", data_dir=data_dir) / 100.0
     return ContinuityScenario(
         turnover=turnover,
         vacancy=vacancy,

@@ -23,6 +23,8 @@ builds up (s.9.1, s.9.4) and overheads left stranded; and what it keeps and pays
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -55,11 +57,12 @@ __all__ = [
 ]
 
 
-def assumption(parameter: str, column: str = "value") -> float:
+def assumption(parameter: str, column: str = "value", *, data_dir: str | Path | None = None) -> float:
     """One assumption of ``data/assumptions_contracts.csv``: its ``value``, ``low`` or ``high``."""
+    assumptions.data.data_folder(data_dir)  # a wrong folder is refused before any work
     check_text("parameter", parameter)
     check_one_of("column", column, ("value", "low", "high"))
-    return assumptions.value_in("assumptions_contracts", parameter, column)
+    return assumptions.value_in("assumptions_contracts", parameter, column, data_dir=data_dir)
 
 
 # ---------------------------------------------------------------------------------------

@@ -24,6 +24,8 @@ forward: surpluses add to them and losses draw them down.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import math
 from dataclasses import dataclass
 from typing import Mapping, Sequence
@@ -79,9 +81,9 @@ SCOPES: tuple[str, ...] = ("social_work", "placements")
 #: What each scope is called on the pages.
 SCOPE_LABELS: dict[str, str] = {"social_work": "Social work only", "placements": "Social work and placements"}
 
-def assumption(parameter: str) -> float:
+def assumption(parameter: str, *, data_dir: str | Path | None = None) -> float:
     """Value of one assumption in ``data/assumptions_contracts.csv`` (:func:`swp_models.contracts.assumption`)."""
-    return assumptions.value_in("assumptions_contracts", check_text("parameter", parameter))
+    return assumptions.value_in("assumptions_contracts", check_text("parameter", parameter), data_dir=data_dir)
 
 
 @dataclass(frozen=True)

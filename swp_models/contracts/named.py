@@ -8,6 +8,8 @@ from ``data/assumptions_contracts.csv`` unless given. The book prices them for a
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .. import assumptions
 from ..costs import CostModel, default_caseload, default_cost_model
 from ..validation import check_in_range, check_instance, check_one_of, check_text
@@ -36,12 +38,12 @@ __all__ = [
 _ASSUMPTIONS = "assumptions_contracts"
 
 
-def assumption(parameter: str) -> float:
+def assumption(parameter: str, *, data_dir: str | Path | None = None) -> float:
     """Value of one assumption in ``data/assumptions_contracts.csv`` (e.g. ``"risk_tolerance"``).
 
     The same as :func:`swp_models.contracts.council.assumption` with ``column="value"``.
     """
-    return assumptions.value_in(_ASSUMPTIONS, check_text("parameter", parameter))
+    return assumptions.value_in(_ASSUMPTIONS, check_text("parameter", parameter), data_dir=data_dir)
 
 
 #: Contract terms :func:`default_contracts` reads from the assumptions log unless given.

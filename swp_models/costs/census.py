@@ -92,7 +92,7 @@ def census_implied_children(rounding: float = CENSUS_WEEKLY_ROUNDING) -> pd.Data
     )
 
 
-def census_2003_basis() -> pd.DataFrame:
+def census_2003_basis(*, data_dir: str | Path | None = None) -> pd.DataFrame:
     """The Children in Need survey of February 2003: weekly cost per child who received a service.
 
     Returns
@@ -102,7 +102,7 @@ def census_2003_basis() -> pd.DataFrame:
         ``weekly_2005_stated`` (the report's 2005 annual average over 52) and
         ``weekly_2005_all_counted`` (the 2005 week's cost over all children counted).
     """
-    frame = data.load("cin_census_2003").set_index("group")["value"]
+    frame = data.load("cin_census_2003", data_dir=data_dir).set_index("group")["value"]
     census = census_reconciliation().set_index("group")
     groups = ["looked_after", "in_families"]
     return pd.DataFrame(

@@ -8,6 +8,8 @@ precomputed sliders instead.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import html
 import time
 from dataclasses import dataclass
@@ -149,7 +151,7 @@ def results_html(inputs: ExplorerInputs) -> str:
     )
 
 
-def explorer() -> Any:
+def explorer(*, data_dir: str | Path | None = None) -> Any:
     """An ipywidgets explorer over every parameter of chapter 2's models.
 
     Presets load the three reference scenarios (England 2005, London 2005, a practice);
@@ -163,15 +165,16 @@ def explorer() -> Any:
         The controls and the output. Its ``output`` attribute (an ``HTML`` widget) holds the
         tables and ``timing`` (an ``HTML`` widget) the last recompute time.
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     import ipywidgets as w
 
     refs = cm.reference_scenarios()
     eng = refs["Council, England 2005"]
     stay = cm.assumption("queue_mean_stay_years")
-    children = data.value(cm.PRACTICE_TABLE, parameter="caseload_children")
-    cap = int(data.value(cm.EVIDENCE_TABLE, measure="caseload_cap"))
-    team = int(data.value(cm.EVIDENCE_TABLE, measure="team_size"))
-    interval = data.value(cm.EVIDENCE_TABLE, measure="night_duty_interval")
+    children = data.value(cm.PRACTICE_TABLE, parameter="caseload_children", data_dir=data_dir)
+    cap = int(data.value(cm.EVIDENCE_TABLE, measure="caseload_cap", data_dir=data_dir))
+    team = int(data.value(cm.EVIDENCE_TABLE, measure="team_size", data_dir=data_dir))
+    interval = data.value(cm.EVIDENCE_TABLE, measure="night_duty_interval", data_dir=data_dir)
     style = {"description_width": "210px"}
     layout = w.Layout(width="440px")
 

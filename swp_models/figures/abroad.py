@@ -9,6 +9,8 @@ shown under both scopes, social work only (the central scope) and social work an
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import math
 
 import altair as alt
@@ -366,10 +368,11 @@ def _referral_range(scn: Scenario, group: str | None, column: int) -> tuple[floa
     return tuple(abroad.referral_shift(scn, f, group)["surplus"].iloc[column] for f in (low, high))
 
 
-def referral_table(scn: Scenario | None = None) -> Table:
+def referral_table(scn: Scenario | None = None, *, data_dir: str | Path | None = None) -> Table:
     """Referrals nearly doubling: the practice's expected surplus under payments set before the change, both scopes."""
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     scn = _scn(scn)
-    high = data.value("international", jurisdiction="Ontario", measure="families_referred_ratio_since_oram")
+    high = data.value("international", jurisdiction="Ontario", measure="families_referred_ratio_since_oram", data_dir=data_dir)
     low = scn.value("nearly_doubled_lower")
     cases = [(None, "like those before"), ("no_additional_needs", "with no additional needs")]
     cols = {}
@@ -683,8 +686,9 @@ def _case_rate_numbers(scn: Scenario) -> dict[str, str]:
 # ---------------------------------------------------------------------------------------
 
 
-def illinois_table(scn: Scenario | None = None) -> Table:
+def illinois_table(scn: Scenario | None = None, *, data_dir: str | Path | None = None) -> Table:
     """The Illinois permanency bonus without and with the 12-month rule: exact and simulated."""
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     scn = _scn(scn)
     c = abroad.illinois_comparison(scn)
     t = abroad.illinois_terms()
@@ -696,7 +700,7 @@ def illinois_table(scn: Scenario | None = None) -> Table:
         "Expected bonus (exact)": c["expected_bonus"].map(_gbp),
         "Simulated ": c["sim_bonus"].map(_gbp),
     })
-    loss = data.value("international", jurisdiction="Illinois", measure="max_contract_loss_share")
+    loss = data.value("international", jurisdiction="Illinois", measure="max_contract_loss_share", data_dir=data_dir)
     return Table(frame, caption=f"Illinois's bonus for a practice of {_load()} children, with and without the durability rule "
                                 f"({_prices(scn)})",
                  notes=f"A bonus of {_gbp(t['bonus'])} for each child moved into a permanent home above "
@@ -1119,7 +1123,7 @@ def _span(a: float, b: float) -> str:
     return f"{_money(lo)} to {_money(hi)}"
 
 
-def prose_numbers_abroad(scn: Scenario | None = None) -> dict[str, str]:
+def prose_numbers_abroad(scn: Scenario | None = None, *, data_dir: str | Path | None = None) -> dict[str, str]:
     """Formatted figures that chapter 7's text quotes, keyed by the name the page glues them under.
 
     Every value is computed from :mod:`swp_models.abroad` and its data under the scenario (default the
@@ -1127,6 +1131,7 @@ def prose_numbers_abroad(scn: Scenario | None = None) -> dict[str, str]:
     social work only; ``_pl``: social work and placements), so the prose moves with the model. Names
     starting ``ch7_was_`` are the previous edition's figures (``PREVIOUS_EDITION``).
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     scn = _scn(scn)
     s = abroad.systems()
     evidence = s[s["aspect"] == "evidence"]
@@ -1138,7 +1143,7 @@ def prose_numbers_abroad(scn: Scenario | None = None) -> dict[str, str]:
     bonus = abroad.bonus_table(scn, _IMPROVEMENT_POINTS).set_index("design")
     independent = abroad.bonus_table(scn.replace(icc=0.0), _IMPROVEMENT_POINTS).set_index("design")
     low = scn.value("nearly_doubled_lower")
-    high = data.value("international", jurisdiction="Ontario", measure="families_referred_ratio_since_oram")
+    high = data.value("international", jurisdiction="Ontario", measure="families_referred_ratio_since_oram", data_dir=data_dir)
     vol = b.loc["as stated", "volume_growth"]
     half = scn.value("about_half_width") / 100
     out = {

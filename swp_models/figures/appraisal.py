@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import altair as alt
 import pandas as pd
 
@@ -193,19 +195,20 @@ def key_results_appraisal() -> Table:
     return key_results(rows)
 
 
-def prose_numbers() -> dict[str, str]:
+def prose_numbers(*, data_dir: str | Path | None = None) -> dict[str, str]:
     """Every £ and % figure chapter 10's prose quotes, by glue name."""
+    assumptions.data.data_folder(data_dir)  # a wrong folder is refused before any work
     n = _numbers()
     t, latest, ic, ih, sw, lam, at = n["t"], n["latest"], n["ic"], n["ih"], n["sw"], n["lam"], n["at"]
     y, z = ap.BASE_YEAR, LATEST
     out = {
         "ch10_lam": f"£{lam:,.0f} ({y} prices)", "ch10_year": y, "ch10_latest": z,
         "ch10_uplift": f"{ap.uplift(z):.2f}",
-        "ch10_rate": fmt_share(assumptions.value("discount_rate"), 1),
-        "ch10_bias": fmt_share(assumptions.value("optimism_bias")),
-        "ch10_bias_hi": fmt_share(assumptions.value("optimism_bias_outsourcing_upper")),
-        "ch10_bias_lo": fmt_share(assumptions.value("optimism_bias", "low")),
-        "ch10_share": fmt_share(assumptions.value("inhouse_gain_share")),
+        "ch10_rate": fmt_share(assumptions.value("discount_rate", data_dir=data_dir), 1),
+        "ch10_bias": fmt_share(assumptions.value("optimism_bias", data_dir=data_dir)),
+        "ch10_bias_hi": fmt_share(assumptions.value("optimism_bias_outsourcing_upper", data_dir=data_dir)),
+        "ch10_bias_lo": fmt_share(assumptions.value("optimism_bias", "low", data_dir=data_dir)),
+        "ch10_share": fmt_share(assumptions.value("inhouse_gain_share", data_dir=data_dir)),
         "ch10_p_council": fmt_share(t.loc["council", "p_same"]), "ch10_p_inhouse": fmt_share(t.loc["in_house", "p_same"]),
         "ch10_p_practice": fmt_share(t.loc["practice_social_work", "p_same"]),
     }

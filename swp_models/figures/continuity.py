@@ -7,6 +7,8 @@ filters the grid, so the charts work on a static page with no kernel.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from typing import Mapping
 
 import altair as alt
@@ -356,10 +358,10 @@ def distribution_chart(scenarios: Mapping[str, cm.ContinuityScenario] | None = N
     )
 
 
-def rota_chart() -> alt.VConcatChart:
+def rota_chart(*, data_dir: str | Path | None = None) -> alt.VConcatChart:
     """Nights on duty a year per worker against team size, with the practice sizes and the quoted frequency."""
-    ev = data.row(cm.EVIDENCE_TABLE, measure="team_size")
-    interval = data.row(cm.EVIDENCE_TABLE, measure="night_duty_interval")
+    ev = data.row(cm.EVIDENCE_TABLE, measure="team_size", data_dir=data_dir)
+    interval = data.row(cm.EVIDENCE_TABLE, measure="night_duty_interval", data_dir=data_dir)
     teams = cm.rota_table(range(2, 25)).reset_index()
     band_x = pd.DataFrame({"lo": [ev["low"]], "hi": [ev["high"]], "label": ["practice of 6-10 (Q226)"]})
     lo_n, hi_n = 365 / (7 * interval["high"]), 365 / (7 * interval["low"])
@@ -388,11 +390,12 @@ def rota_chart() -> alt.VConcatChart:
     )
 
 
-def queue_chart() -> alt.VConcatChart:
+def queue_chart(*, data_dir: str | Path | None = None) -> alt.VConcatChart:
     """Chance a new child waits for a worker against the children on the list (selector: cap)."""
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     grid = cm.queue_grid()
-    cap_default = int(data.value(cm.EVIDENCE_TABLE, measure="caseload_cap"))
-    children = data.value(cm.PRACTICE_TABLE, parameter="caseload_children")
+    cap_default = int(data.value(cm.EVIDENCE_TABLE, measure="caseload_cap", data_dir=data_dir))
+    children = data.value(cm.PRACTICE_TABLE, parameter="caseload_children", data_dir=data_dir)
     caps = sorted(grid["cap"].unique().tolist())
     cap = selector("ch2_queue_cap", "Cases per worker (cap)", caps, cap_default, radio=True)
     line = (

@@ -9,6 +9,8 @@ so the text cannot disagree with the tables beside it after a change of model or
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .. import data
 from ..continuity import (
     EVIDENCE_TABLE,
@@ -28,7 +30,7 @@ def _points(x: float) -> str:
     return f"{fmt_num(x, 1)} points"
 
 
-def prose_numbers_continuity() -> dict[str, str]:
+def prose_numbers_continuity(*, data_dir: str | Path | None = None) -> dict[str, str]:
     """Formatted figures that chapter 2's text quotes, keyed by the name the page glues them under.
 
     Returns
@@ -37,6 +39,7 @@ def prose_numbers_continuity() -> dict[str, str]:
         Glue name (``ch2_...``) to the figure as the prose reads it: ``"71%"``, ``"94.5%"``,
         ``"23.5 points"``.
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     refs = reference_scenarios()
     eng_label, lon_label, prac_label = refs
     eng, lon, prac = refs.values()
@@ -62,7 +65,7 @@ def prose_numbers_continuity() -> dict[str, str]:
     workforce = cc.workforce_2017()
     shares = cc.unexplained_hazard().sort_values("agency_tenure_years")["explained_share"]
 
-    team = data.row(EVIDENCE_TABLE, measure="team_size")
+    team = data.row(EVIDENCE_TABLE, measure="team_size", data_dir=data_dir)
     rota = rota_table()["share_of_nights_at_quoted"]
 
     queue = queue_table().set_index("workers")

@@ -12,6 +12,8 @@ the formatted form of a data frame computed here (:func:`.scenario_results`,
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import math
 from numbers import Integral
 from typing import Mapping, Sequence
@@ -291,7 +293,7 @@ def key_results() -> "Table":
     )
 
 
-def stability_check(scenario: ContinuityScenario | None = None) -> pd.DataFrame:
+def stability_check(scenario: ContinuityScenario | None = None, *, data_dir: str | Path | None = None) -> pd.DataFrame:
     """The model's changes of worker set beside the Stability Index for 2017-18 and 2016-18.
 
     The Index (Children's Commissioner 2019, as reported by Community Care) counts
@@ -311,8 +313,9 @@ def stability_check(scenario: ContinuityScenario | None = None) -> pd.DataFrame:
         ``fitted`` (percent, Poisson with the fitted hazard), ``hazard_fitted``
         (changes per year).
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     s = reference_scenarios()["Council, England 2005"] if scenario is None else check_scenario(scenario, "scenario")
-    frame = data.load(STABILITY_TABLE).set_index(["period", "measure"])
+    frame = data.load(STABILITY_TABLE, data_dir=data_dir).set_index(["period", "measure"])
     one = frame.loc[("2017-18", "at_least_one_change_share")]
     h_fit = implied_hazard(one["value"] / 100.0)
     specs = [
@@ -390,10 +393,11 @@ def _observed_text(value: float, approx: bool, low: float) -> str:
     return f"about {value:.0f}%"
 
 
-def stability_table() -> "Table":
+def stability_table(*, data_dir: str | Path | None = None) -> "Table":
     """:func:`.stability_check` formatted for the book."""
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     check = stability_check()
-    frame = data.load(STABILITY_TABLE).set_index(["period", "measure"])
+    frame = data.load(STABILITY_TABLE, data_dir=data_dir).set_index(["period", "measure"])
     lows = {
         "At least one change in the year": frame.loc[("2017-18", "at_least_one_change_share"), "low"],
         "Two or more changes in the year": frame.loc[("2017-18", "multiple_changes_share"), "low"],
@@ -464,10 +468,11 @@ def simulation_table(n_children: int = 1_000_000, seed: int | np.random.Generato
     )
 
 
-def rota_summary_table() -> "Table":
+def rota_summary_table(*, data_dir: str | Path | None = None) -> "Table":
     """:func:`.rota_table` formatted for the book."""
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     rota = rota_table().reset_index()
-    interval = data.row(EVIDENCE_TABLE, measure="night_duty_interval")
+    interval = data.row(EVIDENCE_TABLE, measure="night_duty_interval", data_dir=data_dir)
     out = pd.DataFrame(
         {
             "Workers on the rota": rota["team_size"].astype(str),

@@ -11,6 +11,8 @@ The needs-mix section's figures stay with its table (:func:`~swp_models.figures.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import inspect
 import math
 
@@ -60,7 +62,7 @@ def _best_design(scn: Scenario):  # noqa: ANN202 - a pandas Series
     return grid.loc[grid["council_cost_effort"].idxmin()]
 
 
-def prose_numbers_contracts() -> dict[str, str]:
+def prose_numbers_contracts(*, data_dir: str | Path | None = None) -> dict[str, str]:
     """Formatted figures that chapter 5's text quotes, keyed by the name the page glues them under.
 
     All on the central scenario with placements in scope (the chapter's main tables), except the
@@ -68,6 +70,7 @@ def prose_numbers_contracts() -> dict[str, str]:
     risk tolerance stakes the threshold contract's threshold, the most that contract lets a practice
     lose in a year.
     """
+    assumptions.data.data_folder(data_dir)  # a wrong folder is refused before any work
     scn = Scenario.central(scope="placements")
 
     def r(key: str) -> float:
@@ -93,7 +96,7 @@ def prose_numbers_contracts() -> dict[str, str]:
         "ch5_budget": _gbp(scope["fixed"]),
         "ch5_variable": _gbp(scope["variable_per_child"], 0),
         "ch5_margin": _gbp(scope["margin"], 0),
-        **_range(assumptions.bounds("social_work_variable_cost"), "ch5_sw_variable", lambda x: _gbp(x, 0)),
+        **_range(assumptions.bounds("social_work_variable_cost", data_dir=data_dir), "ch5_sw_variable", lambda x: _gbp(x, 0)),
         # The contracts and the threshold contract's balancing
         "ch5_threshold": _gbp(threshold.threshold, 0),
         "ch5_reinsurance": _gbp(a("reinsurance_threshold"), 0),
@@ -115,9 +118,9 @@ def prose_numbers_contracts() -> dict[str, str]:
         "ch5_absorbed": _gbp(r("block.absorbed")),
         "ch5_premium_limited": _gbp(r("block.premium_limited")),
         "ch5_reserve_1_in_20": _gbp(block["reserve_1_in_20"]),
-        **_range(assumptions.bounds("failure_cost"), "ch5_failure_cost", lambda x: _gbp(x, 0)),
+        **_range(assumptions.bounds("failure_cost", data_dir=data_dir), "ch5_failure_cost", lambda x: _gbp(x, 0)),
         # The shared shock and the council's pooling floor
-        **_range(assumptions.bounds("shared_shock_cv"), "ch5_shock", fmt_share),
+        **_range(assumptions.bounds("shared_shock_cv", data_dir=data_dir), "ch5_shock", fmt_share),
         "ch5_pool_excess": fmt_share(excess),
         # Effort and service cuts
         "ch5_effort_cut": fmt_share(block["effort"]),

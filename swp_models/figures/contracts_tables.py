@@ -9,6 +9,8 @@ and ``*_figures`` functions are the unformatted frames that the charts
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from .. import commissioning, data, engine, liability, practice, pricing
@@ -180,13 +182,14 @@ def contracts_table() -> Table:
                        "bonus on top. Terms and administrative costs are assumptions.")
 
 
-def scope_heading(scope: str) -> str:
+def scope_heading(scope: str, *, data_dir: str | Path | None = None) -> str:
     """The scope's name on the page with the pilots that used it, e.g. "Social work only (as in all but one pilot)".
 
     In the pilots "only one" practice held the placement budget (``data/pilots.csv``).
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     check_one_of("scope", scope, SCOPES)
-    held = int(data.value("pilots", measure="pilots_holding_placement_budget_commcare2013"))
+    held = int(data.value("pilots", measure="pilots_holding_placement_budget_commcare2013", data_dir=data_dir))
     one = "one pilot" if held == 1 else f"{held} pilots"
     pilots = f"as in all but {one}" if scope == "social_work" else f"as in {one}"
     return f"{SCOPE_LABELS[scope]} ({pilots})"
@@ -355,11 +358,12 @@ def claims_table() -> Table:
                  notes=f"Quotations from Le Grand (2007) s.6.1.6. Default assumptions; {_sim().n_years:,} simulated years.")
 
 
-def key_results() -> Table:
+def key_results(*, data_dir: str | Path | None = None) -> Table:
     """The chapter's key-results table, every figure computed from the model and its data.
 
     The fourth column names the labelled assumption that drives each figure.
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     from ..tables import key_results as table
 
     model = default_cost_model()
@@ -397,7 +401,7 @@ def key_results() -> Table:
     s = practice.summary()
     side = commissioning.council_side(s["running_cost"], s["out_of_scope"] * practice.PracticeDesign().caseload)
     total = side.set_index("item").loc["Total"]
-    held = int(data.value("pilots", measure="pilots_holding_placement_budget_commcare2013"))
+    held = int(data.value("pilots", measure="pilots_holding_placement_budget_commcare2013", data_dir=data_dir))
     term = int(assumption("contract_term_years"))
     months = assumption("reserve_months")
     from ..costs import default_shock_cv, shock_exceedance
@@ -506,10 +510,11 @@ def scope_figures() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def scope_table() -> Table:
+def scope_table(*, data_dir: str | Path | None = None) -> Table:
     """The two scopes side by side: what the practice pays for and how uncertain it is."""
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     f = scope_figures()
-    held = int(data.value("pilots", measure="pilots_holding_placement_budget_commcare2013"))
+    held = int(data.value("pilots", measure="pilots_holding_placement_budget_commcare2013", data_dir=data_dir))
     frame = pd.DataFrame({
         "What the practice pays for": f["label"],
         "Expected cost (a year)": f["expected"].map(_m),

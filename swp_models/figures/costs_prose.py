@@ -9,6 +9,8 @@ name, so the prose cannot disagree with the tables and charts beside it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .. import costs, data
 from ..practice import summary as practice_summary
 from ..tables import fmt_gbp, fmt_millions, fmt_pct, fmt_share
@@ -23,7 +25,7 @@ def _year_key(year: str) -> str:
     return year[2:4] + year[5:7]
 
 
-def prose_numbers_child_costs() -> dict[str, str]:
+def prose_numbers_child_costs(*, data_dir: str | Path | None = None) -> dict[str, str]:
     """Formatted figures that chapter 3's text quotes, keyed by the name the page glues them under.
 
     Returns
@@ -33,6 +35,7 @@ def prose_numbers_child_costs() -> dict[str, str]:
         rounded as the prose rounds them), shares and rates in percent (``"45%"``, ``"10.0%"``) and
         chances as the tables print them (:func:`~swp_models.figures.costs_tables.fmt_chance`).
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     census = costs.census_reconciliation().set_index("group")
     served = costs.census_2003_basis().set_index("group")["weekly_2003"]
     spend = costs.spend_per_looked_after_child().set_index("year")
@@ -64,7 +67,7 @@ def prose_numbers_child_costs() -> dict[str, str]:
 
     return {
         "ch3_avg_lac_round": fmt_gbp(round(census.loc["looked_after", "stated_annual_per_child"], -3)),
-        "ch3_survey_disorder": fmt_pct(data.value("lac_mental_health_2002", measure="any_mental_disorder")),
+        "ch3_survey_disorder": fmt_pct(data.value("lac_mental_health_2002", measure="any_mental_disorder", data_dir=data_dir)),
         # The census week, reconciled.
         **{f"ch3_week_{k}": fmt_millions(census.loc[g, "weekly_cost_gbp"], 1) for g, k in _GROUPS.items()},
         **{f"ch3_avg_{k}": fmt_gbp(census.loc[g, "stated_annual_per_child"]) for g, k in _GROUPS.items()},

@@ -12,6 +12,8 @@ its sliders, so the static page shows the same numbers as the tables.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import json
 
 import altair as alt
@@ -608,15 +610,16 @@ def retrospective_table(scn: Scenario | None = None) -> Table:
                        + "; ".join(f"{k}: {v}" for k, v in VERDICTS.items()) + ".")
 
 
-def better_pilot_table(scn: Scenario | None = None) -> Table:
+def better_pilot_table(scn: Scenario | None = None, *, data_dir: str | Path | None = None) -> Table:
     """Practices per arm needed to detect each predicted effect, by ICC and length."""
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     scn = _scn(scn)
     a, d = _inputs(scn), _design()
     gain = _detect(scn, "report")
     gain = gain[gain["scenario"]].iloc[0]
     effects = [(f"Continuity gain ({_reading_short(gain['reading'])} reading)", gain["difference"], gain["baseline"])]
     effects += [(f"Effort lift ({r.model_name})", r.difference, r.baseline) for r in _lifts(scn).itertuples()]
-    low, _, high = assumptions.bounds("icc")
+    low, _, high = assumptions.bounds("icc", data_dir=data_dir)
     rows = []
     for name, diff, base in effects:
         for icc in sorted({low, a["icc"], high}):
@@ -1073,8 +1076,9 @@ def _chart_value(scn: Scenario) -> float:
     return round(100 * float(row["mdd"].iloc[0]), 2)
 
 
-def prose_numbers_piloting(scn: Scenario | None = None) -> dict[str, str]:
+def prose_numbers_piloting(scn: Scenario | None = None, *, data_dir: str | Path | None = None) -> dict[str, str]:
     """Formatted figures that chapter 8's text quotes, keyed by the name the page glues them under."""
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     scn = _scn(scn)
     d, a = _design(), _inputs(scn)
     c = _comparisons(scn)
@@ -1092,7 +1096,7 @@ def prose_numbers_piloting(scn: Scenario | None = None) -> dict[str, str]:
     head = lifts[lifts["scenario"]].iloc[0]
     other = lifts[~lifts["scenario"]].iloc[0]
     de = ev.design_effect(d["children"] * d["years"], a["icc"])
-    low, _, high = assumptions.bounds("icc")
+    low, _, high = assumptions.bounds("icc", data_dir=data_dir)
     base_mdd = same.iloc[1]
     double_k = ev.minimum_detectable_difference(float(first["baseline"]), ev.PilotDesign(
         2 * d["practices"], d["children"], d["years"], a["icc"], a["alpha"]), a["power"])

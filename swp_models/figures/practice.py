@@ -8,6 +8,8 @@ level (scale minimum, midpoint, maximum), so they stay interactive on the static
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import math
 
 import altair as alt
@@ -187,14 +189,15 @@ def _finish_comparison(chart: alt.TopLevelMixin) -> alt.VConcatChart:
     )
 
 
-def caseload_chart() -> alt.VConcatChart:
+def caseload_chart(*, data_dir: str | Path | None = None) -> alt.VConcatChart:
     """Children per front-line worker against team size, for 90, 100 and 110 children."""
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     table = practice.caseload_table()
-    cap = data.value("committee_evidence_2008", measure="caseload_cap")
-    lo = data.value("practice_design", parameter="frontline_staff_min")
-    hi = data.value("practice_design", parameter="frontline_staff_max")
+    cap = data.value("committee_evidence_2008", measure="caseload_cap", data_dir=data_dir)
+    lo = data.value("practice_design", parameter="frontline_staff_min", data_dir=data_dir)
+    hi = data.value("practice_design", parameter="frontline_staff_max", data_dir=data_dir)
     table = table.assign(children=table["caseload"].astype(str) + " children")
-    mid = int(data.value("practice_design", parameter="caseload_children"))
+    mid = int(data.value("practice_design", parameter="caseload_children", data_dir=data_dir))
     band = alt.Chart(pd.DataFrame({"a": [lo], "b": [hi], "t": ["report's 6-10"]})).mark_rect(
         color="#eeeeee").encode(x="a:Q", x2="b:Q")
     band_text = alt.Chart(pd.DataFrame({"a": [(lo + hi) / 2], "t": ["report's range, 6-10"]})).mark_text(

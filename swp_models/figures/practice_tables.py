@@ -6,6 +6,8 @@ Formatted tables built from the model in :mod:`swp_models.practice`; the charts 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from .. import data
@@ -160,17 +162,18 @@ def pay_scenario_table() -> Table:
                        "one-off legal and personnel costs of the transfer.")
 
 
-def key_results() -> Table:
+def key_results(*, data_dir: str | Path | None = None) -> Table:
     """The chapter's key-results table (defaults, and the range over the static page's grid)."""
 
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     design = PracticeDesign()
     s = summary(design)
     grid = summary_grid()
     lo_run, hi_run = grid["running_cost"].min(), grid["running_cost"].max()
     lo_pc, hi_pc = grid["cost_per_child"].min(), grid["cost_per_child"].max()
     lo_share, hi_share = grid["share_of_child_cost"].min(), grid["share_of_child_cost"].max()
-    cap = int(data.value("committee_evidence_2008", measure="caseload_cap"))
-    margin = int(data.value("practice_design", parameter="caseload_margin"))
+    cap = int(data.value("committee_evidence_2008", measure="caseload_cap", data_dir=data_dir))
+    margin = int(data.value("practice_design", parameter="caseload_margin", data_dir=data_dir))
     n = design.caseload
     per_worker = {k: n / k for k in (GRID_FRONTLINE[0], GRID_FRONTLINE[-1])}
     k_def = round(1 / design.admin_ratio)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import altair as alt
 import pandas as pd
 
@@ -60,9 +62,9 @@ def recruitment_chart() -> alt.VConcatChart:
     )
 
 
-def agency_chart() -> alt.VConcatChart:
+def agency_chart(*, data_dir: str | Path | None = None) -> alt.VConcatChart:
     """Use of agency staff by councils, England and London, 2005."""
-    frame = data.load("agency_staff_use_2005")
+    frame = data.load("agency_staff_use_2005", data_dir=data_dir)
     names = {
         "long_term_agency_used": "Used long-term agency staff",
         "short_term_agency_used": "Used short-term agency staff",

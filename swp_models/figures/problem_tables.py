@@ -6,6 +6,8 @@ module only chooses what to show and formats it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .. import data
 from ..problem import agency_shares, census_week, recruitment, wmtd_intervals
 from ..tables import Table, fmt_gbp, fmt_int, fmt_num, fmt_pct
@@ -14,12 +16,13 @@ from ..tables import key_results as _key_results_table
 __all__ = ["key_results"]
 
 
-def key_results() -> "Table":
+def key_results(*, data_dir: str | Path | None = None) -> "Table":
     """The chapter's key-results table, every figure read from ``data/`` or computed from it."""
-    rate = lambda region, measure: data.value("workforce_rates_2005", region=region, measure=measure)  # noqa: E731
+    data.data_folder(data_dir)  # a wrong folder is refused even where no table is read
+    rate = lambda region, measure: data.value("workforce_rates_2005", region=region, measure=measure, data_dir=data_dir)  # noqa: E731
     wmtd = wmtd_intervals((0.95,)).set_index("measure")
     census = census_week().set_index("group")
-    n = int(data.value("wmtd_consultation", measure="participants"))
+    n = int(data.value("wmtd_consultation", measure="participants", data_dir=data_dir))
     recruit = recruitment().set_index("year")["percent"]
     agency = agency_shares().set_index("area")["percent"]
 
