@@ -1403,6 +1403,8 @@ def equal_caseload_effects(
     shares: Sequence[float] | None = None,
     design: PilotDesign | None = None,
     power: float | None = None,
+    *,
+    data_dir: str | Path | None = None,
 ) -> pd.DataFrame:
     """What a pilot would see against control teams given the practice's caseload: the practice form's part of the gain.
 
@@ -1434,9 +1436,10 @@ def equal_caseload_effects(
         ``caseload_effect`` (control minus council), ``mdd`` (at the control's share),
         ``power`` (to detect the form's part) and ``detectable``.
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     scn = _scenario(scn)
     if shares is None:
-        low, _, high = assumptions.bounds("caseload_share")
+        low, _, high = assumptions.bounds("caseload_share", data_dir=data_dir)
         shares = sorted({low, scn.value("caseload_share"), high})
     values = _share_list(shares)
     des = _report_design(scn) if design is None else _with_icc(_design(design), scn.icc)

@@ -119,7 +119,7 @@ def indicators(*, data_dir: str | Path | None = None) -> pd.DataFrame:
     return data.load(INDICATOR_TABLE, data_dir=data_dir)
 
 
-def placement_shares(period: str = "2005-06") -> dict[str, float]:
+def placement_shares(period: str = "2005-06", *, data_dir: str | Path | None = None) -> dict[str, float]:
     """Published shares of children looked after at 31 March by placements during the year.
 
     From ``data/placements_in_year.csv`` (House of Lords written answer, 20 March 2008):
@@ -131,10 +131,11 @@ def placement_shares(period: str = "2005-06") -> dict[str, float]:
     period : str, default "2005-06"
         ``"2005-06"`` or ``"2006-07"`` (years ending 31 March 2006 and 2007).
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     check_one_of("period", period, ("2005-06", "2006-07"))
 
     def count(measure: str) -> float:
-        return data.value(PLACEMENTS_TABLE, period=period, measure=measure)
+        return data.value(PLACEMENTS_TABLE, period=period, measure=measure, data_dir=data_dir)
 
     total = count("children_at_31_march")
     eleven = count("eleven_plus_placements")
@@ -675,7 +676,7 @@ def _no_move_years(model: OutcomeModel, shares: np.ndarray, years: int) -> float
     return float(shares @ np.einsum("gfz,f,z->g", one_year**years, wf, wz))
 
 
-def placement_comparison() -> pd.DataFrame:
+def placement_comparison(*, data_dir: str | Path | None = None) -> pd.DataFrame:
     """The placement model against published figures, with and without children's own propensity to move.
 
     Both models are calibrated to the 2005/06 share with three or more placements; the mixed
@@ -692,15 +693,16 @@ def placement_comparison() -> pd.DataFrame:
         ``measure``, ``published`` (a share, or placements per child), ``poisson``, ``mixed``, ``use``
         (``"calibrated"`` or ``"check"``).
     """
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     scen = continuity.reference_scenarios()
     council = default_outcome_model().replace(hazard=continuity.hazard(scen["Council, England 2005"]))
     shares = np.asarray(default_cost_model().shares, dtype=float)
     models = {"poisson": calibrate_placements(council, shares, child_cv=0.0), "mixed": council}
-    pub = placement_shares("2005-06")
-    ward = data.value(PLACEMENTS_TABLE, period="study", measure="placements_made") / data.value(
-        PLACEMENTS_TABLE, period="study", measure="long_stay_children")
-    two = data.value(PLACEMENTS_TABLE, period="2007-08", measure="same_placement_two_years_share") / 100
-    rows = {"three_plus": [evidence("three_plus_placements_england") / 100, "calibrated"],
+    pub = placement_shares("2005-06", data_dir=data_dir)
+    ward = data.value(PLACEMENTS_TABLE, period="study", measure="placements_made", data_dir=data_dir) / data.value(
+        PLACEMENTS_TABLE, period="study", measure="long_stay_children", data_dir=data_dir)
+    two = data.value(PLACEMENTS_TABLE, period="2007-08", measure="same_placement_two_years_share", data_dir=data_dir) / 100
+    rows = {"three_plus": [evidence("three_plus_placements_england", data_dir=data_dir) / 100, "calibrated"],
             "six_plus": [pub["six_plus"], "calibrated (mixed)"], "eleven_plus": [pub["eleven_plus"], "check"],
             "same_placement_two_years": [two, "check"], "placements_over_3_5_years": [ward, "check"]}
     out = {k: {"measure": k, "published": v[0], "use": v[1]} for k, v in rows.items()}

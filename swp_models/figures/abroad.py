@@ -862,8 +862,9 @@ def bonus_chart(scn: Scenario | None = None) -> alt.VConcatChart:
 # ---------------------------------------------------------------------------------------
 
 
-def bonus_icc_table(scn: Scenario | None = None) -> Table:
+def bonus_icc_table(scn: Scenario | None = None, *, data_dir: str | Path | None = None) -> Table:
     """The Massachusetts comparison over the plausible range of the intra-practice correlation (ICC)."""
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     scn = _scn(scn)
     g = abroad.bonus_icc(scn, improvement_points=_IMPROVEMENT_POINTS)
     frame = pd.DataFrame({
@@ -874,7 +875,7 @@ def bonus_icc_table(scn: Scenario | None = None) -> Table:
         "Baseline year: paid for luck": g["windfall_baseline"].map(_gbp),
         f"Baseline year: extra for a {_IMPROVEMENT_POINTS:g}-point improvement": g["extra_baseline"].map(_gbp),
     })
-    low, value, high = assumptions.bounds("icc")
+    low, value, high = assumptions.bounds("icc", data_dir=data_dir)
     return Table(frame, caption="Massachusetts's lesson over the correlation of outcomes within a practice "
                                 f"({_prices(scn, '£ over the pilot')})",
                  notes=f"{_bonus_terms(scn).split(' Outcomes of one')[0]} The ICC is an assumption: {value:g} "
@@ -1004,8 +1005,9 @@ def _by_scope(scn: Scenario) -> dict[str, dict]:
     return out
 
 
-def key_results(scn: Scenario | None = None) -> Table:
+def key_results(scn: Scenario | None = None, *, data_dir: str | Path | None = None) -> Table:
     """The chapter's key-results table, every figure computed from the models and their data."""
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     scn = _scn(scn)
     b = abroad.ontario_bounds().set_index("reading")
     both = _by_scope(scn)
@@ -1021,7 +1023,7 @@ def key_results(scn: Scenario | None = None) -> Table:
 
     basis = f"the book's simulated children, {scn.simulation.n_years:,} years (chapter 5's)"
     rates = _case_rate(scn)
-    icc_low, _, icc_high = assumptions.bounds("icc")
+    icc_low, _, icc_high = assumptions.bounds("icc", data_dir=data_dir)
     icc_grid = abroad.bonus_icc(scn, (icc_low, icc_high), _IMPROVEMENT_POINTS)
     bonus_lo, bonus_hi = icc_grid.iloc[0], icc_grid.iloc[1]
     return _key_results(

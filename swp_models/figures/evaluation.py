@@ -668,11 +668,12 @@ def persistence_table(scn: Scenario | None = None) -> Table:
 DESIGN_ORDER = ("parallel", "before_after", "stepped")
 
 
-def design_map(scn: Scenario | None = None) -> pd.DataFrame:
+def design_map(scn: Scenario | None = None, *, data_dir: str | Path | None = None) -> pd.DataFrame:
     """The best design at each end and the middle of the ICC range and at no, half and full persistence, with the crossovers."""
+    data.data_folder(data_dir)  # a wrong folder is refused before any work
     scn = _scn(scn)
     o = float(_outcomes(scn).iloc[0]["baseline"])
-    low, _, high = assumptions.bounds("icc")
+    low, _, high = assumptions.bounds("icc", data_dir=data_dir)
     rows = []
     for icc in sorted({low, 2 * low, scn.icc, high}):
         g = ev.persistence_comparison((0.0, 0.5, 1.0), icc=icc, baseline=o)
