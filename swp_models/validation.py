@@ -176,13 +176,13 @@ MAX_DRAWS: int = 2_000_000
 #: practice's children: far above any practice (the book's are 60 to 100 children) yet small enough to bound the work.
 MAX_PRACTICE_CHILDREN: int = 100_000
 
-#: The most practices a function takes (a trial's arms, a council's contracts): England has about 150 councils.
+#: The most practices a function takes (a trial's arms, a council's contracts); England has about 150 councils.
 MAX_PRACTICES: int = 10_000
 
 #: The longest horizon, in years, of a plan, an appraisal or an evaluation.
 MAX_HORIZON_YEARS: int = 50
 
-#: The most child-years one practice can contribute: its children times the years it is observed.
+#: The most child-years one practice can contribute, its children times the years it is observed.
 MAX_CHILD_YEARS: int = MAX_PRACTICE_CHILDREN * MAX_HORIZON_YEARS
 
 

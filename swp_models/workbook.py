@@ -128,7 +128,7 @@ def _i(name: str, label: str, unit: str, low: float, high: float, section: str, 
 _C, _W, _P, _K, _E, _A = ("Children and their costs", "Social workers: the council now", "The practice",
                           "The contract", "The pilot and its evaluation",
                           "The options appraisal (chapter 10) and the price year")
-#: The financial years the results can be shown in: those of ``data/price_index.csv`` (GDP deflator) that
+#: The financial years the results can be shown in, those of ``data/price_index.csv`` (GDP deflator) that
 #: chapter 10 offers (:func:`swp_models.appraisal.price_index`).
 PRICE_YEARS: tuple[str, ...] = tuple(appraisal.price_index()["price_year"])
 
