@@ -356,7 +356,7 @@ def test_the_contract_designer_keeps_its_cost_axis_and_one_money_format():
 
 #: The chapters that open with the callout.
 SUMMARISED = ["01_problem", "02_continuity", "03_child_costs", "04_practice_costs", "05_contracts", "05_sensitivity",
-              "06_outcomes", "07_abroad", "08_piloting", "09_what_happened"]
+              "06_outcomes", "07_abroad", "08_piloting", "09_what_happened", "10_appraisal"]
 
 
 @pytest.mark.parametrize("name", SUMMARISED)
@@ -374,7 +374,8 @@ def test_a_chapter_opens_with_at_most_five_bold_findings(name):
 
 #: The chapters whose prose keeps to the reading limits: no paragraph over 120 words, no sentence over 40.
 SHORT_PROSE = ["01_problem", "02_continuity", "03_child_costs", "04_practice_costs", "05_contracts", "05_sensitivity",
-               "08_piloting", "09_what_happened"]
+               "06_outcomes", "07_abroad", "08_piloting", "09_what_happened", "10_appraisal", "10_summary",
+               "data_catalogue", "assumptions"]
 _PARAGRAPH_WORDS, _SENTENCE_WORDS = 120, 40
 
 
@@ -441,7 +442,7 @@ def test_paragraphs_and_sentences_are_short(name):
 
 #: The chapters whose charts' controls, axes, legends and subtitles are checked for symbols.
 PLAIN_CHARTS = ["01_problem", "02_continuity", "03_child_costs", "04_practice_costs", "05_contracts", "05_sensitivity",
-                "06_outcomes", "07_abroad", "08_piloting", "09_what_happened"]
+                "06_outcomes", "07_abroad", "08_piloting", "09_what_happened", "10_appraisal"]
 #: Symbols and model names that belong in a tooltip and the glossary, not on a control, axis, legend or subtitle.
 _SYMBOL = re.compile(r"\bICC\b|\bMDD\b|\bDE\b|(?<!£)\bk\b|1/r|\bP95\b|E\[C\]|\bVar\(|\bPoisson\b|\bFFT\b|\bSobol\b|"
                      r"[\u03b1\u03b2\u03c1\u03c3]|\bs\*|\bCV\b")
