@@ -622,6 +622,8 @@ def kansas_chart(scn: Scenario | None = None) -> alt.VConcatChart:
 
 #: The shortfalls the page's case-rate table shows (fractions).
 _CASE_RATE_ROWS = (0.0, 0.02, 0.05, 0.075, 0.1, 0.15)
+#: The two shortfalls the text quotes (rows of the table above).
+_CASE_RATE_QUOTED = (0.05, 0.1)
 
 
 def _case_rate(scn: Scenario) -> dict[str, dict]:
@@ -660,19 +662,20 @@ def case_rate_table(scn: Scenario | None = None) -> Table:
 def _case_rate_numbers(scn: Scenario) -> dict[str, str]:
     """The case-rate figures the text quotes (``ch7_cr_...``)."""
     both = _case_rate(scn)
+    small, large = _CASE_RATE_QUOTED
     out = {"ch7_cr_term": f"{int(scn.term_years)}",
            "ch7_ks_bankrupt_year": f"{data.value('international', jurisdiction='Kansas', measure='contractor_bankruptcy_year'):.0f}",
            "ch7_ks_cwla_issues": f"{data.value('international', jurisdiction='Kansas', measure='cwla_issues'):.0f}",
            "ch7_cr_reserves": _thousands(both["sw"]["grid"]["reserves"].iloc[0]),
            "ch7_cr_reserve_months": f"{scn.reserve_months:g}",
-           "ch7_cr_x5": _pct(0.05), "ch7_cr_x10": _pct(0.1)}
+           "ch7_cr_x5": _pct(small), "ch7_cr_x10": _pct(large)}
     for key, x in both.items():
         g = x["grid"].set_index("shortfall")
         out.update({
             f"ch7_cr_expected_{key}": _pct(x["point"]["expected"], 1),
-            f"ch7_cr_p5_{key}": _pct(g.loc[0.05, "p_fail_term"]),
-            f"ch7_cr_p10_{key}": _pct(g.loc[0.1, "p_fail_term"]),
-            f"ch7_cr_loss5_{key}": _thousands(-g.loc[0.05, "mean_surplus"]),
+            f"ch7_cr_p5_{key}": _pct(g.loc[small, "p_fail_term"]),
+            f"ch7_cr_p10_{key}": _pct(g.loc[large, "p_fail_term"]),
+            f"ch7_cr_loss5_{key}": _thousands(-g.loc[small, "mean_surplus"]),
         })
     # Social work only never fails at a fair rate, so its breaking point is a shortfall; with placements it already
     # fails more often than not at a fair rate, so the text quotes that chance instead.
