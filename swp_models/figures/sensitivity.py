@@ -60,12 +60,12 @@ _SHORT = {
 }
 
 
-@cached(maxsize=1)
-
 def _short(x: float) -> str:
     """A sum in £ as a label writes it: ``125000 -> '£125k'``, ``1e6 -> '£1m'``."""
     return f"£{x / 1e6:g}m" if x >= 1e6 else f"£{x / 1e3:g}k"
 
+
+@cached(maxsize=1)
 def sobol_run() -> sens.SobolResult:
     """The book's variance-based run: every ranged assumption of chapters 3-5, grouped."""
     return sens.sobol_indices(sens.chapter_model(), sens.chapter_assumptions(), sens.OUTPUTS,
