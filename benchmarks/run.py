@@ -208,7 +208,15 @@ def explorers(only: str | None = None) -> None:
         module = importlib.import_module(f"swp_models.explore.{info.name}")
         if not hasattr(module, "explorer"):
             continue
+        opened, cpu0 = time.perf_counter(), time.process_time()
         box = module.explorer()
+        shown = time.perf_counter() - opened
+        if hasattr(box, "wait_ready"):
+            # Figures the explorer prepares in the background as it opens (the other scope's); a visitor's
+            # first change comes later than this, so the changes are timed once they are ready.
+            box.wait_ready()
+            print(f"  {info.name:<12} opens in {shown:.2f} s; the other scope ready {time.perf_counter() - opened:.2f} s "
+                  f"after opening ({time.process_time() - cpu0:.2f} s of CPU in all)")
         timings = explore_every_option(box)
         if not timings:
             print(f"  {info.name:<12} no control found")

@@ -14,6 +14,7 @@ functions the chapters' modules keep are thin wrappers over :func:`value`.
 from __future__ import annotations
 
 import functools
+import threading
 import time
 from collections import OrderedDict
 from pathlib import Path
@@ -218,7 +219,9 @@ class KeyedCache:
     """Results kept under keys the caller builds (a scenario's key, which includes the data's state).
 
     The least recently used result goes first once more than ``maxsize`` are held. The engine and
-    chapter 6's outcome contracts each keep one.
+    chapter 6's outcome contracts each keep one. Safe to share between threads (a live explorer
+    prepares figures in the background): the lookups are locked, the builds are not, so two threads
+    asking for the same missing result may each build it.
 
     Parameters
     ----------
@@ -231,6 +234,7 @@ class KeyedCache:
             raise ValueError(f"maxsize must be an integer from 1 to 4,096; got {maxsize!r:.80}")
         self.maxsize = maxsize
         self._held: OrderedDict[tuple, Any] = OrderedDict()
+        self._lock = threading.Lock()
 
     def get(self, kind: str, key: tuple, build: Callable[[], Any]) -> Any:
         """The result held under ``(kind, *key)``, built with ``build()`` (and held) when there is none."""
@@ -238,15 +242,18 @@ class KeyedCache:
         if not isinstance(key, tuple):
             raise TypeError(f"key must be a tuple; got {type(key).__name__}")
         k = (kind, *key)
-        if k in self._held:
-            self._held.move_to_end(k)
-            return self._held[k]
+        with self._lock:
+            if k in self._held:
+                self._held.move_to_end(k)
+                return self._held[k]
         out = build()
-        self._held[k] = out
-        while len(self._held) > self.maxsize:
-            self._held.popitem(last=False)
+        with self._lock:
+            self._held[k] = out
+            while len(self._held) > self.maxsize:
+                self._held.popitem(last=False)
         return out
 
     def clear(self) -> None:
         """Forget every result held."""
-        self._held.clear()
+        with self._lock:
+            self._held.clear()

@@ -52,6 +52,7 @@ def test_sampling_spread_of_three_plus_placements():
     assert om.sampling_sd(0.12, 100, icc=0.1, children_per_practice=11) == pytest.approx(3.25 * math.sqrt(2), abs=0.01)
 
 
+@pytest.mark.slow
 def test_clustering_multiplies_bonus_variance_by_the_design_effect(model):
     n, w = 96, 8  # caseloads of exactly 12 children
     m = model.replace(social_workers=w)
@@ -74,6 +75,7 @@ def test_same_worker_probability_agrees_with_chapter_2(model):
     assert plain.p_same(0.7) == pytest.approx(om.continuity.p_same_worker(s, first_year=False), rel=1e-12)
 
 
+@pytest.mark.slow
 def test_value_added_lowers_the_uncontrolled_share_and_keeps_the_incentive(model):
     draws = om.simulate_outcomes(model, 20_000, 5)
     t = om.measure_comparison(draws, 1000.0, 250_000, 0.29, ("attainment", "stable_placement"))
@@ -304,6 +306,7 @@ def test_block_row_is_chapter_5s_block_row_on_the_same_years(scope):
     assert c.value == engine.own_costs(scn).expected_total * (1 + scn.margin)
 
 
+@pytest.mark.slow
 def test_outcome_contracts_differ_from_the_block_on_the_same_years_with_a_standard_error():
     t = oc.contract_table(Scenario.central(scope="placements"))
     assert (t["premium_vs_block"] == t["risk_premium"] - t["risk_premium"].iloc[0]).all()
@@ -351,6 +354,25 @@ def test_explorer_opens_on_the_chapters_numbers():
     assert "20,000 simulated years" in e.result.value
     e.controls["seed"].value = 1  # new children: drawn at the largest smaller size
     assert e._draws(e.settings()).years.n_years == 5_000 and "5,000 simulated years" in e.result.value
+
+
+def test_explorer_prepares_the_other_scope_in_the_background_and_a_switch_shows_it():
+    """The placement scope's figures are prepared as the explorer opens; once ready, a switch shows that scope's
+    schedule (the same as the chapter's), and a switch made earlier waits for them rather than failing."""
+    from swp_models.explore.outcomes import explorer
+
+    early = explorer()
+    early.controls["scope"].value = "placements"  # at once: waits for the background figures
+    assert early.wait_ready(0) and "Cannot price" not in early.result.value
+    e = explorer()
+    assert e.wait_ready(timeout=600)
+    e.controls["scope"].value = "placements"
+    placements = Scenario.central(scope="placements")
+    baseline = art9.financial_schedule(placements).set_index("item").loc["Baseline payment", "term"]
+    assert placements.scope_name in e.result.value and baseline.split(" a year")[0] in e.result.value
+    assert e.result.value == early.result.value
+    with pytest.raises(ValueError, match="timeout"):
+        e.wait_ready(-1.0)
 
 
 def test_council_level_outcomes_match_the_council_closed_form_and_keep_the_benchmark():
@@ -446,6 +468,7 @@ def test_the_mixed_model_fits_the_tail_a_poisson_model_cannot():
     assert t.loc["same_placement_two_years", "poisson"] < t.loc["same_placement_two_years", "mixed"] < 0.67
 
 
+@pytest.mark.slow
 def test_moves_pmf_agrees_with_simulation(model):
     draws = om.simulate_outcomes(model, 20_000, 5)
     y = draws.at(0.5)
@@ -482,6 +505,7 @@ def test_reference_shares_are_checked(model):
         om.simulate_outcomes(model, 10, 1, reference_shares=(0.2, 0.2, 0.2))
 
 
+@pytest.mark.slow
 def test_value_added_pays_two_intakes_alike_and_levels_do_not():
     t = oc.intake_comparison(Scenario.central()).set_index(["measure"])
     heavy = t[t["additional_needs"] == t["additional_needs"].max()]

@@ -7,11 +7,16 @@ reserves, term and risk tolerance, and the report's mixed contract, so its first
 chapter's table row for that contract. The children and their outcomes are re-simulated only when
 the number of workers, the number of years or the seed changes; every other control re-prices the
 contract on the same children.
+
+The other scope's chapter figures (its costs on the chapter's children and its Art. 9 schedule, about
+3 s of CPU) are prepared in a background thread as the explorer opens, so that switching the scope
+re-prices at once; a switch made before they are ready waits for them (:meth:`OutcomeExplorer.wait_ready`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +29,7 @@ from .. import outcomes as om
 from .. import schedule as art9
 from ..contracts import PracticeYears
 from ..scenario import SCOPE_NAMES, Scenario
-from ..validation import check_instance, check_integer, check_one_of
+from ..validation import check_instance, check_integer, check_nonnegative, check_one_of
 from . import LivePanel, html_table
 from .workbook import add_download
 
@@ -156,7 +161,34 @@ class OutcomeExplorer(LivePanel):
         tabs.set_title(0, "Contract terms")
         tabs.set_title(1, "Practice and simulation")
         self._sim: _Sim | None = None
-        self.wire(tabs)
+        self._ready = threading.Thread(target=self._prepare_other_scopes, args=(central.scope,),
+                                       name="swp-outcome-explorer-scopes", daemon=True)
+        self.wire(tabs)  # the first figures (the opening scope's), then the other scope's in the background
+        self._ready.start()
+
+    @staticmethod
+    def _prepare_other_scopes(opened: str) -> None:
+        """Price the chapter's figures of every scope but ``opened`` (cached by the engine and the schedule)."""
+        for scope in SCOPE_NAMES:
+            if scope != opened:
+                scn = Scenario.central(scope=scope)
+                oc.chapter_costs(scn)
+                art9.financial_schedule(scn, art9.chosen_terms(scn))
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Wait until the other scope's figures are prepared (see the module's note); whether they are.
+
+        Parameters
+        ----------
+        timeout : float, optional
+            Most seconds to wait, >= 0; default no limit.
+        """
+        if timeout is not None:
+            timeout = check_nonnegative("timeout", timeout)
+        if self._ready.ident is None:  # not started: the explorer is still drawing its first figures
+            return False
+        self._ready.join(timeout)
+        return not self._ready.is_alive()
 
     def _draws(self, v: dict[str, Any]) -> om.OutcomeDraws | None:
         """The children's outcomes for the settings; ``None`` for the book's own (the chapter's cached draws)."""
@@ -181,6 +213,8 @@ class OutcomeExplorer(LivePanel):
     def compute(self, v: dict[str, Any]) -> str:
         """Price the contract on the settings ``v`` and return the result's HTML."""
         scn = _scenario_of(v)
+        if scn.scope != Scenario.central().scope:
+            self.wait_ready()  # the other scope's figures: prepared in the background since the explorer opened
         draws = self._draws(v)
         terms = self.terms(v)
         out = price_terms(scn, terms, draws)
