@@ -13,8 +13,9 @@ MODEL_FILES := $(shell find swp_models data -type f \( -name '*.py' -o -name '*.
 
 .PHONY: all setup book test unit notebooks bench clean explorer lab browser-deps office-deps pdf mutate FORCE
 # pytest's worker processes (pytest-xdist): one per core by default. Tests of one file stay in one
-# worker (--dist loadfile), so a notebook's cells run in order in one kernel and a module's fixtures
-# (the browser, the Voila server) are started once.
+# worker, in order (--dist loadgroup, with the groups set in tests/conftest.py), so a module's fixtures
+# (the Voila server, a simulated sample) start once; the few files of independent, heavy tests
+# (conftest.SPREAD) are spread over the workers one test at a time.
 TEST_WORKERS ?= auto
 
 all: book
@@ -55,7 +56,7 @@ book: $(INSTALLED) _static/vega-bundle.js _vendor/mathjax/tex-chtml.js _build/.m
 
 # Unit, property and data tests only (fast: no book build, no notebooks, no browser, nothing marked slow).
 unit: $(INSTALLED)
-	$(PY) -m pytest tests -m "not browser and not slow" -q -n $(TEST_WORKERS) --dist loadfile
+	$(PY) -m pytest tests -m "not browser and not slow and not built" -q -n $(TEST_WORKERS) --dist loadgroup
 
 # What the browser tests need beyond the venv: Debian's chromium (and poppler's pdftoppm, which the
 # PDF tests use to look at the printed pages), installed with apt-get when missing.
@@ -88,7 +89,7 @@ pdf: book browser-deps
 	$(PY) scripts/make_pdfs.py
 
 test: browser-deps office-deps pdf _build/axe/axe.min.js
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=15
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=15
 
 # Re-execute the chapter notebooks in place, refreshing the committed reference outputs on purpose.
 notebooks: $(INSTALLED)

@@ -1,6 +1,6 @@
 """Re-execute chapter notebooks in place so their stored outputs are the current reference.
 
-The stored outputs are what nbval compares against, so refreshing them is a deliberate act:
+The stored outputs are what the notebook tests (tests/test_stored_outputs.py, or nbval) compare against, so refreshing them is a deliberate act:
 run it after a change that is meant to move a result, then read the diff (``git diff book/``).
 
 Usage: python scripts/refresh_notebooks.py book/01_problem.ipynb [...]

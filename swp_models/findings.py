@@ -248,7 +248,7 @@ class _KeyResultsTable(HTMLParser):
 def stored_key_results(chapter: Chapter) -> pd.DataFrame:
     """A chapter's key results as its notebook's stored outputs show them (nothing is computed).
 
-    The stored outputs are what the chapter's page shows: the notebook tests (nbval) fail when
+    The stored outputs are what the chapter's page shows: the notebook tests fail when
     executing the notebook would give anything else, and ``python -m swp_models reproduce`` is
     tested against them.
 

@@ -4,6 +4,7 @@ Run by ``tests/test_api_contract.py`` in a subprocess (one per defining module) 
 limit, so that an allocation of several GiB fails instead of exhausting the machine:
 
     python tests/api_contract.py swp_models.costs        # prints a JSON list of violations
+    python tests/api_contract.py swp_models.costs swp_models.data    # several modules in one process
 
 What it does, for every name in every ``__all__`` of every module of ``swp_models`` that is a function or a
 class (classes are driven through their constructor), attributed to the module that defines it:
@@ -339,17 +340,23 @@ def check_callable(key: str, obj: Callable, examples: dict) -> list[dict]:
     return violations
 
 
-def run(module_names: list[str]) -> list[dict]:
-    # Bound the address space: a call that tries to allocate GiB fails with MemoryError (a violation).
+def _bound_memory() -> None:
+    """Bound the address space to what the process holds now plus ``MEMORY_HEADROOM``: a call that tries to
+    allocate GiB fails with MemoryError (a violation). Set again before each module, so that what an earlier
+    module left in its caches does not count against the next."""
     try:
         vm = int(re.search(r"VmSize:\s+(\d+)", Path("/proc/self/status").read_text()).group(1)) * 1024
         resource.setrlimit(resource.RLIMIT_AS, (vm + MEMORY_HEADROOM, resource.RLIM_INFINITY))
     except (OSError, AttributeError, ValueError):
         pass
+
+
+def run(module_names: list[str]) -> list[dict]:
     examples = load_examples()
     by_module = public_callables()
     out: list[dict] = []
     for module in module_names:
+        _bound_memory()
         for key, obj in by_module.get(module, []):
             out.extend(check_callable(key, obj, examples))
     return out

@@ -25,6 +25,22 @@ CHROMIUM_ARGS = [
 ]
 
 
+#: Test files whose tests pytest-xdist spreads over its workers one at a time (``--dist loadgroup``): each test
+#: is independent of the others (a subprocess of its own, or a page in the browser each worker starts once).
+#: Every other file's tests stay together in one worker, in file order, so that a module's fixtures (the Voila
+#: server, a simulated sample) start once.
+SPREAD = frozenset({"test_api_contract.py", "test_book.py", "test_last_mile.py"})
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.name not in SPREAD:
+            item.add_marker(pytest.mark.xdist_group(item.path.name))
+        # A test that reads the built book needs `make book` first: `make unit` leaves it out.
+        if "built_book" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.built)
+
+
 def chromium_path() -> str:
     for name in ("chromium", "chromium-browser"):
         found = shutil.which(name)

@@ -1,7 +1,8 @@
 """Every public callable refuses bad and huge input by name, quickly and within memory.
 
 See ``tests/api_contract.py`` for what is tried and ``tests/api_examples/`` for the valid calls it starts from.
-Each defining module is walked in its own subprocess under an address-space limit.
+The defining modules are walked in a few subprocesses (:data:`BATCHES`, each a share of the modules, so that
+importing the package is paid a few times rather than once a module), each module under an address-space limit.
 """
 
 from __future__ import annotations
@@ -27,21 +28,26 @@ def _modules() -> list[str]:
 
 
 MODULES = _modules()
+#: Subprocesses the walk is split into (pytest-xdist spreads them over its workers).
+BATCHES = 8
+BATCH_MODULES = {f"batch{i + 1}": MODULES[i::BATCHES] for i in range(BATCHES)}
 
 
 def test_every_module_is_walked():
     """The walk finds the package's public callables (a broken walk would pass every module vacuously)."""
     assert len(MODULES) >= 20
     assert "swp_models.validation" in MODULES
+    assert sorted(m for batch in BATCH_MODULES.values() for m in batch) == MODULES
 
 
-@pytest.mark.parametrize("module", MODULES)
-def test_public_callables_refuse_bad_input(module):
-    done = subprocess.run([sys.executable, str(SCRIPT), module], capture_output=True, text=True, timeout=900,
-                          cwd=HERE.parent)
+@pytest.mark.slow
+@pytest.mark.parametrize("batch", sorted(BATCH_MODULES))
+def test_public_callables_refuse_bad_input(batch):
+    done = subprocess.run([sys.executable, str(SCRIPT), *BATCH_MODULES[batch]], capture_output=True, text=True,
+                          timeout=1800, cwd=HERE.parent)
     assert done.returncode == 0, done.stderr[-3000:]
     violations = json.loads(done.stdout)
     shown = "\n".join(
         f"{v['callable']}({v.get('parameter', '')}={v.get('value', '')}): {v['problem']}" for v in violations[:80]
     )
-    assert not violations, f"{len(violations)} violations in {module}:\n{shown}"
+    assert not violations, f"{len(violations)} violations in {', '.join(BATCH_MODULES[batch])}:\n{shown}"

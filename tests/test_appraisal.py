@@ -92,6 +92,7 @@ def test_switching_share_equalises_the_net_benefits(inputs):
                                                 - central.loc["in_house", "child_years"]))
 
 
+@pytest.mark.slow
 def test_acceptability_shares_sum_to_one_and_favour_the_cheapest_at_zero():
     c = ap.acceptability(lambdas=(0.0, 10_000.0, 40_000.0))
     sums = c.groupby(["scope", "value"])["share"].sum()

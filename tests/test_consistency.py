@@ -105,6 +105,7 @@ def _chapter(page: str) -> pd.DataFrame:
     return findings.key_results_frame(next(c for c in findings.CHAPTERS if c.page == page))
 
 
+@pytest.mark.slow
 def test_chapter_6_quotes_chapter_5s_block_contract():
     six = _chapter("book/06_outcomes")
     social, placed = (Scenario.central(scope=s) for s in SCOPES)
@@ -161,6 +162,7 @@ def test_the_sensitivity_core_at_its_defaults_prices_as_the_engine_does(scope):
     assert cheapest == int(np.argmin(total.to_numpy()))
 
 
+@pytest.mark.slow
 def test_an_edited_assumption_moves_everywhere_it_should(tmp_path, monkeypatch):
     """Double the reserves in a copy of data/: the scenario, the engine, the registry and chapter 5's key results
     all follow, and the figures that do not rest on reserves do not move."""

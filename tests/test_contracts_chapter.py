@@ -359,6 +359,7 @@ def test_surplus_histograms_sum_to_one(small_chapter):
         T.surplus_histograms(limit=-1.0)
 
 
+@pytest.mark.slow
 def test_charts_are_valid_and_name_their_params(small_chapter):
     from swp_models.figures import contracts as figures
 
@@ -381,6 +382,7 @@ def test_charts_are_valid_and_name_their_params(small_chapter):
         assert "Source:" in text
 
 
+@pytest.mark.slow
 def test_design_frames_join(small_chapter):
     from swp_models.figures import contracts as figures
 

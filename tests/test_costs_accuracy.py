@@ -76,6 +76,7 @@ CASES = [  # (cv, tail_multiple, shock_cv, children, points_per_sd)
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cv, tail_multiple, shock, n, per_sd", CASES)
 def test_percentiles_within_the_documented_accuracy_down_to_the_lowest_level_given(cv, tail_multiple, shock, n, per_sd):
     model = _model(cv, tail_multiple, shock)

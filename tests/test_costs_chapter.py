@@ -410,6 +410,7 @@ def test_chapter_functions_reject_bad_input(call, name):
 # --------------------------------------------------------------------------- charts
 
 
+@pytest.mark.slow
 def test_chart_builders_produce_specs_with_named_params():
     from swp_models.figures import costs as figures
 
@@ -499,6 +500,7 @@ def test_pilot_cohorts_quoted_in_the_text():
 # --------------------------------------------------------------------------- accuracy at every size accepted
 
 
+@pytest.mark.slow
 def test_distribution_keeps_its_accuracy_up_to_the_bound_and_refuses_past_it():
     """Mean and sd of the grid distribution against the exact moments, from 1 child to the largest caseload accepted.
 
@@ -523,6 +525,7 @@ def test_distribution_keeps_its_accuracy_up_to_the_bound_and_refuses_past_it():
         costs.pooling_curve(model, (100, 10**7))
 
 
+@pytest.mark.slow
 def test_distribution_bound_with_a_margin_and_a_shock():
     model = default_cost_model().with_shock(0.10)
     limit = costs.exact_caseload_limit(model, margin=10)

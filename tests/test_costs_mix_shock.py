@@ -167,6 +167,7 @@ def test_distribution_with_shock_against_simulation():
     assert float((sims * 1000 <= q95).mean()) == pytest.approx(0.95, abs=4 * math.sqrt(0.95 * 0.05 / n_years))
 
 
+@pytest.mark.slow
 def test_pooled_overshoot_tends_to_the_shock_floor():
     model = default_cost_model(shock_cv=0.05)
     curve = costs.pooling_curve(model, (100, 1000, 5000, 40_000), (0.10,))

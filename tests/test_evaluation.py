@@ -402,6 +402,7 @@ def test_what_happened_rows_carry_citations():
     assert act["mdd"] == pytest.approx(ev.minimum_detectable_difference(0.71, D(4, [180, 80, 582, 120], 2, 0.05)))
 
 
+@pytest.mark.slow
 def test_retrospective_verdicts():
     r = figures.retrospective()
     assert len(r) == 7

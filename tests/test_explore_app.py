@@ -45,6 +45,7 @@ def test_every_explorer_module_has_a_tab_and_the_app_notebook_uses_the_app():
     assert "app()" in code and "explorer()" not in code
 
 
+@pytest.mark.slow
 def test_each_tab_links_its_chapter_and_the_glossary_in_the_book_served_beside_the_app():
     tabs = explore_app.app()
     for i, (_, module) in enumerate(explore_app.APP_TABS):

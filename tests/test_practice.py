@@ -150,6 +150,7 @@ def test_figures_quoted_in_the_chapter():
     pos=st.floats(0, 1),
     caseload=st.integers(1, 2000),
 )
+@pytest.mark.slow
 def test_cost_rises_with_team_and_pay(n, admin, pos, caseload):
     d = PracticeDesign(frontline=n, admin_ratio=admin, caseload=caseload)
     scale = salary_scale(pos)
@@ -317,6 +318,7 @@ def test_other_bad_inputs():
 # --- charts and explorer ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_charts_have_named_controls_sources_and_small_data():
     import json
 

@@ -111,6 +111,7 @@ def test_registry_rejects_bad_entries():
         findings.write_key_results("")
 
 
+@pytest.mark.slow
 def test_reproduce_command_matches_the_notebooks_stored_outputs(tmp_path):
     out = tmp_path / "results"
     run = subprocess.run([sys.executable, "-m", "swp_models", "reproduce", str(out)], cwd=ROOT,

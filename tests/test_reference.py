@@ -114,6 +114,7 @@ def test_all_names_exist():
     assert not broken, f"names in __all__ that the module does not define: {broken}"
 
 
+@pytest.mark.slow
 def test_plain_import_gives_every_module_and_the_version():
     code = ("import swp_models, sys; "
             "assert 'swp_models.costs' not in sys.modules, 'a plain import should not load the models'; "
@@ -132,6 +133,7 @@ def test_unknown_attribute_is_an_attribute_error():
         swp_models.no_such_module  # noqa: B018
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("module_name", all_modules())
 def test_reference_lists_exactly_all(module_name):
     """Each module's ``__all__`` against what the reference pages document for it."""

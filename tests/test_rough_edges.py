@@ -122,6 +122,7 @@ def test_readme_names_the_explorer_extra():
     assert '".[explorer]"' in text
 
 
+@pytest.mark.slow
 def test_a_wheel_is_built_out_of_the_source_tree(tmp_path):
     """``pip wheel`` leaves no build/ or *.egg-info in the sources, and the wheel carries the data tables."""
     import shutil

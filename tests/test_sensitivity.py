@@ -164,6 +164,7 @@ def test_chapter_model_is_deterministic_and_rejects_bad_settings(model):
         sens.ChapterModel(sens.chapter_assumptions(), n_years=10)
 
 
+@pytest.mark.slow
 def test_sensitivity_ranking_reproduces_with_a_fixed_seed():
     items = sens.chapter_assumptions()
     groups = sens.chapter_groups()

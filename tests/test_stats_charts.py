@@ -108,6 +108,7 @@ def test_named_params_keep_their_names():
     assert spec["params"][0]["bind"]["input"] == "range"
 
 
+@pytest.mark.slow
 def test_vega_bundle_defines_vega_embed_without_remote_loads():
     text = charts.vega_bundle()
     assert "window.vegaEmbed" in text

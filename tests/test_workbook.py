@@ -189,6 +189,7 @@ def test_bad_paths_are_refused(tmp_path):
         workbook.write_workbook(3)
 
 
+@pytest.mark.slow
 def test_command_line_writes_a_workbook_with_the_settings_given(tmp_path):
     out = tmp_path / "mine.xlsx"
     done = subprocess.run([sys.executable, "-m", "swp_models", "workbook", str(out), "--set", "council_children=400",
@@ -285,6 +286,7 @@ def test_each_formula_stores_the_packages_value_so_the_workbook_opens_on_its_ans
     assert all(blank["Results"].get(cell) in (0.0, None) for cell in shown)
 
 
+@pytest.mark.slow
 def test_libreoffice_recalculates_the_workbook_as_the_package_computes(tmp_path):
     lo.soffice()  # fails, saying how to install LibreOffice, when it is missing
     rng = np.random.default_rng(2007)
