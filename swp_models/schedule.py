@@ -73,11 +73,15 @@ SCHEDULE_BASES: tuple[str, ...] = ("fixed", "caseload", "needs")
 
 _CACHE = assumptions.KeyedCache(16)
 _cached = _CACHE.get
+#: The risk of schedules on any terms (a live explorer prices one at every change): kept apart, so that
+#: they never push out the few costly choices of each scope's schedule held in ``_CACHE``.
+_RISKS = assumptions.KeyedCache(32)
 
 
 def clear() -> None:
     """Forget every cached schedule (rebuilt on the next call)."""
     _CACHE.clear()
+    _RISKS.clear()
 
 
 _scenario = Scenario.given
@@ -266,7 +270,7 @@ def schedule_risk(terms: ScheduleTerms, scn: Scenario | None = None) -> Schedule
     """
     check_instance("terms", terms, ScheduleTerms, "ScheduleTerms")
     scn = _scenario(scn)
-    return _cached("risk", (terms.key(), scn.key()[1:]), lambda: _risk(terms, scn))
+    return _RISKS.get("risk", (terms.key(), scn.key()[1:]), lambda: _risk(terms, scn))
 
 
 def _choose(scn: Scenario) -> tuple[ScheduleTerms, pd.DataFrame]:
