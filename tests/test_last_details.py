@@ -68,3 +68,67 @@ def test_fig_2_3_names_its_two_lowest_lines_in_the_strip_under_them(turnover_spe
     subtitle = " ".join(turnover_spec["vconcat"][0]["title"]["subtitle"])
     assert "along the axis" not in subtitle and "along the 0 line" in subtitle
     assert data[0]["label"].split("under ")[1] in subtitle
+
+
+# ---------------------------------------------------------------- Fig 4.2: amounts clear of the bar names
+
+CLEAR = 6  # px between a bar's name and the amount (or bar) under it, and the row above
+
+
+def _comparison_rows(spec: dict) -> tuple[dict, list[dict]]:
+    body = _panels(spec)[-1]
+    return body, _layers(body)
+
+
+def _text_layers(layers: list[dict], baseline: str | None = None) -> list[dict]:
+    return [lay for lay in layers if lay["mark"]["type"] == "text"
+            and (baseline is None or lay["mark"].get("baseline") == baseline)]
+
+
+@pytest.mark.parametrize("build", ["budget_and_comparison_chart", "comparison_chart"])
+def test_fig_4_2_names_sit_clear_of_the_amounts_and_bars_under_them(build):
+    from swp_models.figures import practice as practice_figures
+
+    spec = getattr(practice_figures, build)().to_dict()
+    body, layers = _comparison_rows(spec)
+    step = body["height"]["step"]
+    bar = next(lay for lay in layers if lay["mark"]["type"] == "bar")["mark"]["height"]
+    names = next(lay for lay in _text_layers(layers, "bottom") if lay["encoding"]["text"]["field"] == "segment")
+    amounts = [lay for lay in _text_layers(layers) if lay["encoding"]["text"].get("field") == "label"]
+    assert len(amounts) == 2, "amounts beside short bars and inside long ones"
+    mark = names["mark"]
+    segments = {r["segment"] for rows in spec["datasets"].values() for r in rows if "segment" in r}
+    lines = max(s.count("\n") + 1 for s in segments)
+    assert lines == 2
+    # Vega draws a bottom-aligned name's first line at dy and each further line one line height below.
+    last_bottom = mark["dy"] + mark["lineHeight"] * (lines - 1)
+    first_top = mark["dy"] - mark["fontSize"] * 1.2
+    amount_half = max(a["mark"]["fontSize"] for a in amounts) * 0.6
+    assert last_bottom <= -max(bar / 2, amount_half) - CLEAR, "a name's last line touches the amount under it"
+    assert first_top >= -step + max(bar / 2, amount_half) + CLEAR, "a name's first line touches the row above"
+
+
+_GAPS = """() => {
+  const fig = document.querySelector('#fig-budget');
+  const texts = Array.from(fig.querySelectorAll('svg text')).map(t => ({t: t.textContent, r: t.getBoundingClientRect()}))
+    .filter(x => x.r.width > 0);
+  const names = texts.filter(x => /^(Practice|Child's care):/.test(x.t));
+  const amounts = texts.filter(x => /^£[0-9,]+$/.test(x.t));
+  let gap = Infinity;
+  for (const a of amounts) for (const n of names) {
+    gap = Math.min(gap, Math.max(n.r.left - a.r.right, a.r.left - n.r.right, n.r.top - a.r.bottom, a.r.top - n.r.bottom));
+  }
+  return {names: names.length, amounts: amounts.length, gap};
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [390, 1366])
+def test_fig_4_2_amounts_never_touch_the_bar_names_on_the_page(width, book_url, offline):
+    tab = offline.new_page()
+    tab.set_viewport_size({"width": width, "height": 900})
+    tab.goto(f"{book_url}/book/04_practice_costs.html#fig-budget", wait_until="load")
+    tab.wait_for_selector("#fig-budget svg text")
+    seen = tab.evaluate(_GAPS)
+    assert seen["names"] == 4 and seen["amounts"] >= 4, seen
+    assert seen["gap"] >= CLEAR, f"at {width} px an amount comes within {seen['gap']:.1f} px of a bar's name"
