@@ -132,3 +132,57 @@ def test_fig_4_2_amounts_never_touch_the_bar_names_on_the_page(width, book_url, 
     seen = tab.evaluate(_GAPS)
     assert seen["names"] == 4 and seen["amounts"] >= 4, seen
     assert seen["gap"] >= CLEAR, f"at {width} px an amount comes within {seen['gap']:.1f} px of a bar's name"
+
+
+# ---------------------------------------------------------------- tables: rows and columns in plain words
+
+import re  # noqa: E402
+
+# A model's or a statistic's symbol where a reader expects words (the symbol belongs in a note or the glossary).
+JARGON = re.compile(r"Poisson|Erlang|Monte Carlo|Closed form|\bSEs?\b|\bCV\b|\bP\d{1,2}\b|E\[|Var\(|\bFFT\b|"
+                    r"\bICC\b|\bTyped\b|hazard", re.I)
+
+
+def test_the_jargon_reader_finds_symbols_and_passes_words():
+    for symbol in ["Same worker all year (Poisson)", "Monte Carlo SE", "Difference (SEs)", "Erlang C", "P95", "CV",
+                   "E[N] var(c): children's costs differ", "Var(S)", "Typed", "Closed form"]:
+        assert JARGON.search(symbol), symbol
+    for words in ["Same worker all year (at random, steady rate)", "Simulation's standard error", "Formula",
+                  "Difference (standard errors)", "Workers keep their type", "95th percentile", "Spread within a group"]:
+        assert not JARGON.search(words), words
+
+
+def _row_and_column_names(table) -> list[str]:
+    frame = table.frame
+    return [str(c) for c in frame.columns] + [str(v) for v in frame.iloc[:, 0]]
+
+
+def _chapter_2_tables():
+    from swp_models.continuity import compare as cc
+    from swp_models.figures import continuity_tables as ct
+    from swp_models.tables import Table
+
+    import pandas as pd
+
+    five = cc.five_in_a_year()
+    return {
+        "scenarios": ct.scenario_table(),
+        "stability": ct.stability_table(),
+        "simulation": ct.simulation_table(n_children=20_000, seed=1),
+        "queue": ct.queue_summary_table(),
+        "queue check": ct.queue_check_table(n_runs=5, seed=1),
+        "targets": ct.target_summary_table(),
+        "five in a year": Table(pd.DataFrame({"Reading of the model": five["reading"]}), caption="readings"),
+    }
+
+
+def test_chapter_2_tables_name_rows_and_columns_in_plain_words_and_keep_the_model_in_a_note():
+    tables = _chapter_2_tables()
+    bad = {name: [n for n in _row_and_column_names(t) if JARGON.search(n)] for name, t in tables.items()}
+    assert not any(bad.values()), bad
+    # The model's name stays with its table, in the note (and in the glossary the chapter links).
+    for name in ("scenarios", "stability", "simulation", "targets"):
+        assert "Poisson" in tables[name].notes, name
+    assert "Erlang C" in tables["queue check"].notes and "Erlang C" in tables["queue"].notes
+    rows = list(tables["scenarios"].frame.iloc[:, 0])
+    assert "Same worker all year, later in care (at random, steady rate)" in rows
