@@ -186,3 +186,35 @@ def test_chapter_2_tables_name_rows_and_columns_in_plain_words_and_keep_the_mode
     assert "Erlang C" in tables["queue check"].notes and "Erlang C" in tables["queue"].notes
     rows = list(tables["scenarios"].frame.iloc[:, 0])
     assert "Same worker all year, later in care (at random, steady rate)" in rows
+
+
+def test_chapter_3_tables_name_rows_and_columns_in_plain_words():
+    import pandas as pd
+
+    from swp_models import costs
+    from swp_models.costs import default_cost_model
+    from swp_models.figures import costs_tables
+
+    check = pd.DataFrame({"quantity": ["Cost of a child: mean"], "exact": [1.0], "simulated": [1.0],
+                          "std_error": [0.1], "z": [0.0]})
+    names = list(costs_tables.exact_vs_simulated_table(check).columns)
+    names += list(costs.variance_decomposition(default_cost_model())["term"])
+    assert not [n for n in names if JARGON.search(n)], names
+
+
+@pytest.mark.parametrize("page", ["book/02_continuity.html", "book/03_child_costs.html", "book/04_practice_costs.html"])
+def test_built_chapter_tables_head_rows_and_columns_in_plain_words(page, built_book):
+    import html as html_text
+
+    text = (built_book / page).read_text(encoding="utf-8")
+    bad = []
+    for table in re.findall(r"<table.*?</table>", text, re.S):
+        for row in re.findall(r"<tr.*?</tr>", table, re.S):
+            cells = re.findall(r"<t([hd])[^>]*>(.*?)</t[hd]>", row, re.S)
+            # every heading cell, and the first cell of each row (the row's name)
+            for k, (kind, cell) in enumerate(cells):
+                if kind == "h" or k == 0:
+                    words = html_text.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+                    if JARGON.search(words):
+                        bad.append(words)
+    assert not bad, f"{page}: {sorted(set(bad))}"
