@@ -146,8 +146,8 @@ def turnover_chart() -> alt.VConcatChart:
         chart,
         "Turnover decides who keeps a worker; hand-offs, who has five",
         subtitle=[
-            "Top: a year with no hand-offs. Bottom: four hand-offs make five workers certain; with 0 or 1",
-            f"hand-off the chance stays below {below}%: those two lines run along the 0 line, named under it.",
+            "Top: a year with no hand-offs. Bottom: four hand-offs make five workers certain.",
+            f"With 0 or 1 hand-off the chance stays below {below}%: those two lines run along the 0 line, named under it.",
             f"Agency workers stay {cm.assumption('agency_tenure_years'):g} years on average (assumption).",
         ],
         source=_SOURCE,
