@@ -248,7 +248,7 @@ def test_simulation_check_agrees_and_is_deterministic():
 
 def test_simulation_table_as_shown_in_the_book():
     table = ct.simulation_table()
-    z = table.frame["Difference (SEs)"].astype(float)
+    z = table.frame["Difference (standard errors)"].astype(float)
     assert (z.abs() < 2.5).all()  # the page says the differences are what chance gives
     assert "Seed 2007, the book's one seed" in table.notes
 
@@ -258,7 +258,7 @@ def test_queue_simulation_check_agrees():
     assert (check["z"].abs() < 4).all()
     assert check["closed_form"].iloc[0] == pytest.approx(cm.erlang_c(110, 100.0), rel=1e-12)
     shown = ct.queue_check_table()
-    assert (shown.frame["Difference (SEs)"].astype(float).abs() < 2.5).all()
+    assert (shown.frame["Difference (standard errors)"].astype(float).abs() < 2.5).all()
 
 
 # ---------------------------------------------------------------------------

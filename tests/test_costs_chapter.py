@@ -488,7 +488,7 @@ def test_page_tables_are_formatted_strings():
                           "std_error": [1.88e6, 20.6], "z": [0.63, 0.82]})
     table = costs_tables.exact_vs_simulated_table(check)
     assert table["Exact"].tolist() == ["4.251 × 10⁸ £²", "£35,360"]
-    assert table["Difference / SE"].tolist() == ["+0.63", "+0.82"]
+    assert table["Difference (standard errors)"].tolist() == ["+0.63", "+0.82"]
 
 
 def test_pilot_cohorts_quoted_in_the_text():

@@ -444,7 +444,8 @@ def unexplained_hazard(tenures: Sequence[float] | None = None, *, data_dir: str 
 def five_in_a_year() -> pd.DataFrame:
     """"Five social workers in a year" later in care, on each reading of the model (England 2005).
 
-    Readings: the Poisson reference, the typed process (agency workers keep their type), and
+    Readings (named in plain words): the Poisson reference ("at random, steady rate"), the typed
+    process (agency workers keep their type), and
     the reference with the hazard the workforce does not explain added (the Index-calibrated
     reading, central agency stay).
 
@@ -458,8 +459,9 @@ def five_in_a_year() -> pd.DataFrame:
     extra = float(unexplained_hazard((assumption("agency_tenure_years"),))["unexplained"].iloc[0])
     mu = hazard(england) + extra
     rows = [
-        ("Poisson reference", hazard(england), p_workers_at_least(england, 5, 1.0, first_year=False)),
-        ("Typed: agency workers keep their type", hazard(england),
+        ("At random, steady rate (the reference)", hazard(england),
+         p_workers_at_least(england, 5, 1.0, first_year=False)),
+        ("Agency workers keep their type", hazard(england),
          p_workers_at_least(england, 5, 1.0, first_year=False, typed=True)),
         ("With the changes the workforce does not explain", mu, float(special.gammainc(4, mu))),
     ]

@@ -81,7 +81,9 @@ def variance_decomposition(model: CostModel, caseload: int | Caseload | None = N
     Returns
     -------
     pandas.DataFrame
-        ``term``, ``variance`` (£²), ``sd`` (£, square root of the term) and ``share`` of the total.
+        ``term`` ("Children's costs differ": ``E[N] var(c)``; "The number of children varies":
+        ``Var(N) mean(c)**2``; "Total": ``Var(S)``), ``variance`` (£²), ``sd`` (£, square root of
+        the term) and ``share`` of the total.
     """
     _folder(data_dir)  # checked even where the data is not read
     _check_model(model)
@@ -91,7 +93,8 @@ def variance_decomposition(model: CostModel, caseload: int | Caseload | None = N
     total = costs_term + count_term
     frame = pd.DataFrame(
         {
-            "term": ["E[N] var(c): children's costs differ", "Var(N) mean(c)^2: the caseload varies", "Var(S)"],
+            # Plain names for the page; the symbols (E[N] var(c), Var(N) mean(c)^2, Var(S)) are in the docstring.
+            "term": ["Children's costs differ", "The number of children varies", "Total"],
             "variance": [costs_term, count_term, total],
         }
     )

@@ -39,6 +39,8 @@ _SCENARIO_COLOURS = [PALETTE[0], PALETTE[3], PALETTE[2], PALETTE[7]]
 _TURNOVER = (0, 30)
 _VACANCY = (0, 25)
 _HANDOFFS = (0, 5)
+# How far below 0 the "five or more workers" axis reaches (percentage points), so lines at 0 sit inside the plot.
+_FOOT = 10
 
 
 
@@ -111,6 +113,11 @@ def turnover_chart() -> alt.VConcatChart:
         )
         .properties(height=190, title=alt.TitleParams("A year with no hand-offs (later in care)", fontSize=12))
     )
+    # The domain reaches a little below 0, so the 0 and 1 hand-off lines (under a few per cent) run on
+    # the 0 grid line inside the plot, clear of the axis; no tick is drawn below 0.
+    y_five = alt.Y("percent:Q", title="Five or more workers (%)",
+                   scale=alt.Scale(domain=[-_FOOT, 100], nice=False, zero=False),
+                   axis=alt.Axis(values=list(range(0, 101, 20))))
     bottom = (
         alt.Chart(_csv(five))
         .transform_filter(alt.datum.vacancy == vac)
@@ -118,22 +125,29 @@ def turnover_chart() -> alt.VConcatChart:
         .mark_line()
         .encode(
             x=x,
-            y=alt.Y("percent:Q", title="Five or more workers (%)", scale=alt.Scale(domain=[0, 100])),
+            y=y_five,
             **_counted_cues("handoffs:O", "Hand-offs in the year", [0, 1, 2, 3, 4],
                             [PALETTE[2], PALETTE[4], PALETTE[0], PALETTE[1], PALETTE[3]]),
             tooltip=[alt.Tooltip("turnover:Q", title="Turnover (%)"), alt.Tooltip("vacancy:Q", title="Vacancy (%)"),
                      alt.Tooltip("handoffs:O", title="Hand-offs"),
                      alt.Tooltip("percent:Q", title="Five or more workers (%)", format=".2f")],
         )
-        .properties(height=190, title=alt.TitleParams("Five or more workers in a year", fontSize=12))
     )
+    # The two lowest lines named in the strip between the 0 line and the axis, where no line runs.
+    below = _ceil_pct(five, "handoffs", 1, "p5")
+    foot = alt.Chart(pd.DataFrame({"turnover": [_TURNOVER[1]], "percent": [-_FOOT / 2],
+                                   "label": [f"0 and 1 hand-off: under {below}%"]})).mark_text(
+        align="right", baseline="middle", dx=-4, fontSize=11, color="#333").encode(
+        x=x, y=y_five, text="label:N")
+    bottom = (bottom + foot).properties(height=190, title=alt.TitleParams("Five or more workers in a year",
+                                                                          fontSize=12))
     chart = alt.vconcat(top, bottom).resolve_scale(color="independent", strokeDash="independent").add_params(vac)
     return finish(
         chart,
         "Turnover decides who keeps a worker; hand-offs, who has five",
         subtitle=[
-            "Top: a year with no hand-offs. Bottom: four hand-offs make five workers certain; with 0 or 1",
-            f"hand-off the chance stays below {_ceil_pct(five, 'handoffs', 1, 'p5')}%, so those lines run along the axis.",
+            "Top: a year with no hand-offs. Bottom: four hand-offs make five workers certain.",
+            f"With 0 or 1 hand-off the chance stays below {below}%: those two lines run along the 0 line, named under it.",
             f"Agency workers stay {cm.assumption('agency_tenure_years'):g} years on average (assumption).",
         ],
         source=_SOURCE,

@@ -77,6 +77,16 @@ __all__ = [
 # The most targets × vacancies one target table computes.
 _MAX_TARGETS = 10_000
 
+# Plain names for the model's readings and for the columns of the checks against simulation; the
+# model's own name (Poisson, Erlang C) is kept in each table's note and in the glossary.
+_STEADY = "at random, steady rate"
+_STEADY_NOTE = ("'At random, steady rate': changes of worker come one at a time, each at random, at a rate that "
+                "does not change (the Poisson model in the glossary).")
+_TYPED = "Workers keep their type"
+_FORMULA = "Formula"
+_SIM_ERROR = "Simulation's standard error"
+_DIFFERENCE = "Difference (standard errors)"
+
 
 def _check_mapping(scenarios: object) -> Mapping[str, ContinuityScenario]:
     """A non-empty mapping of labels to scenarios (each checked), the form the chapter's tables take."""
@@ -180,16 +190,16 @@ def scenario_table(scenarios: Mapping[str, ContinuityScenario] | None = None) ->
         ("Team hand-offs at the start of an episode",
          lambda x: _handoff_words(scenarios[x.name])),
         ("Changes a year from turnover and agency cover", lambda x: f"{x['hazard']:.3f}"),
-        ("Same worker all year, later in care (Poisson)", lambda x: fmt_prob(x["p_same_later"])),
+        (f"Same worker all year, later in care ({_STEADY})", lambda x: fmt_prob(x["p_same_later"])),
         ("... if workers keep their type", lambda x: fmt_prob(x["p_same_later_typed"])),
         ("Same worker through the first year of an episode (from referral, for the practice)",
          lambda x: fmt_prob(x["p_same_first"])),
         ("Expected workers, first year of an episode", lambda x: f"{x['workers_first']:.2f}"),
         ("Expected workers, a year later in care", lambda x: f"{x['workers_later']:.2f}"),
         ("Expected workers over a five-year episode", lambda x: f"{x['workers_5y']:.2f}"),
-        ("Five or more workers, first year (Poisson)", lambda x: fmt_prob(x["p5_first"])),
+        (f"Five or more workers, first year ({_STEADY})", lambda x: fmt_prob(x["p5_first"])),
         ("... if workers keep their type", lambda x: fmt_prob(x["p5_first_typed"])),
-        ("Five or more workers, a year later in care (Poisson)", lambda x: fmt_prob(x["p5_later"])),
+        (f"Five or more workers, a year later in care ({_STEADY})", lambda x: fmt_prob(x["p5_later"])),
         ("... if workers keep their type", lambda x: fmt_prob(x["p5_later_typed"])),
     ]
     frame = pd.DataFrame(
@@ -201,7 +211,7 @@ def scenario_table(scenarios: Mapping[str, ContinuityScenario] | None = None) ->
         notes=(
             "Turnover and vacancy: Le Grand (2007) s.4.3 (2005). Agency stay, hand-offs and every practice figure "
             "are assumptions (data/assumptions_continuity.csv). 'Later in care': a year after the hand-offs, "
-            "the contract's indicator."
+            f"the contract's indicator. {_STEADY_NOTE}"
         ),
     )
 
@@ -414,7 +424,8 @@ def stability_table(*, data_dir: str | Path | None = None) -> "Table":
             ],
             "Model, England 2005": [f"{x:.1f}%" for x in check["model"]],
             "... workers keep type": [f"{x:.1f}%" for x in check["model_typed"]],
-            f"Poisson, {check['hazard_fitted'].iloc[0]:.2f} changes a year": [f"{x:.1f}%" for x in check["fitted"]],
+            f"At random, fitted: {check['hazard_fitted'].iloc[0]:.2f} changes a year": [f"{x:.1f}%" for x in
+                                                                                     check["fitted"]],
         }
     )
     return Table(
@@ -423,8 +434,8 @@ def stability_table(*, data_dir: str | Path | None = None) -> "Table":
         notes=(
             "Stability Index: Children's Commissioner (2019) as reported by Community Care (2019); children in care at "
             "31 March, including those who entered during the period, all recorded changes. Model: a year (or two) "
-            "later in care, England 2005 rates and the reference assumptions. Last column: Poisson model with the "
-            "hazard that gives 60% at least one change in a year."
+            "later in care, England 2005 rates and the reference assumptions. Last column: changes at random at a steady "
+            "rate (the Poisson model) set to give 60% at least one change in a year."
         ),
     )
 
@@ -448,22 +459,22 @@ def simulation_table(n_children: int = 1_000_000, seed: int | np.random.Generato
              "Same worker all year": "One worker all year", "Three or more workers": "Three or more"}
     out = pd.DataFrame(
         {
-            "Reading": check["model"].map({"Poisson": "Poisson", "Workers keep their type": "Typed"}),
+            "Reading": check["model"].map({"Poisson": _STEADY.capitalize(), "Workers keep their type": _TYPED}),
             "Year": check["period"].str.replace(" year", ""),
             "Figure": check["measure"].map(short),
-            "Closed form": [fmt(x, p) for x, p in zip(check["closed_form"], is_prob)],
+            _FORMULA: [fmt(x, p) for x, p in zip(check["closed_form"], is_prob)],
             "Simulated": [fmt(x, p) for x, p in zip(check["simulated"], is_prob)],
-            "Monte Carlo SE": [fmt(x, p) for x, p in zip(check["se"], is_prob)],
-            "Difference (SEs)": [_fmt_z(z) for z in check["z"]],
+            _SIM_ERROR: [fmt(x, p) for x, p in zip(check["se"], is_prob)],
+            _DIFFERENCE: [_fmt_z(z) for z in check["z"]],
         }
     )
     return Table(
         out,
         caption=f"Closed forms against simulation, England 2005 ({n_children:,} children for each reading and year)",
         notes=(
-            f"{_seed_words(seed)}. Poisson rows: "
-            "simulate_worker_counts; typed rows (workers keep their type): simulate_worker_counts_detailed. A "
-            "difference within about two standard errors is what chance alone gives."
+            f"{_seed_words(seed)}. Rows {_STEADY} (the Poisson model): simulate_worker_counts; rows where workers "
+            "keep their type: simulate_worker_counts_detailed. Formula: the closed form. A difference within about "
+            "two standard errors (the simulation's own chance error) is what chance alone gives."
         ),
     )
 
@@ -536,16 +547,17 @@ def queue_check_table(n_runs: int = 100, seed: int | np.random.Generator | None 
     out = pd.DataFrame(
         {
             "Figure": check["measure"],
-            "Erlang C": [fmt(x, p) for x, p in zip(check["closed_form"], prob)],
+            _FORMULA: [fmt(x, p) for x, p in zip(check["closed_form"], prob)],
             "Simulated": [fmt(x, p) for x, p in zip(check["simulated"], prob)],
-            "Monte Carlo SE": [fmt(x, p) for x, p in zip(check["se"], prob)],
-            "Difference (SEs)": [_fmt_z(z) for z in check["z"]],
+            _SIM_ERROR: [fmt(x, p) for x, p in zip(check["se"], prob)],
+            _DIFFERENCE: [_fmt_z(z) for z in check["z"]],
         }
     )
     return Table(
         out,
         caption="The queue's closed forms against simulation (fewest workers that let the list settle)",
-        notes=f"{n_runs} independent simulated queues of 400 years each after a warm-up; {_seed_words(seed).lower()}.",
+        notes=(f"Formula: Erlang C. {n_runs} independent simulated queues of 400 years each after a warm-up; "
+               f"{_seed_words(seed).lower()}."),
     )
 
 
@@ -561,7 +573,7 @@ def target_summary_table() -> "Table":
         out,
         caption="Highest staff turnover that reaches each target, by agency cover (child later in care)",
         notes=(
-            f"Poisson reading, no hand-offs, agency stays of {assumption('agency_tenure_years'):g} years (assumption). "
+            f"Changes {_STEADY} (the Poisson reading), no hand-offs, agency stays of {assumption('agency_tenure_years'):g} years (assumption). "
             "'Unreachable': agency cover alone already takes the chance below the target."
         ),
     )

@@ -148,7 +148,7 @@ def exact_vs_simulated_table(check: pd.DataFrame) -> pd.DataFrame:
             "Exact": [money(q, x) for q, x in zip(check["quantity"], check["exact"])],
             "Simulated": [money(q, x) for q, x in zip(check["quantity"], check["simulated"])],
             "Standard error": [money(q, x) for q, x in zip(check["quantity"], check["std_error"])],
-            "Difference / SE": [f"{z:+.2f}" for z in check["z"]],
+            "Difference (standard errors)": [f"{z:+.2f}" for z in check["z"]],
         }
     )
 

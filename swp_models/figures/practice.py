@@ -24,6 +24,9 @@ _LEVEL_OPTIONS = list(practice.GRID_LEVELS)
 _LEVEL_LABELS = [practice.SALARY_LEVEL_LABELS[k] for k in _LEVEL_OPTIONS]
 _OUT_MARK = " \u2020"
 _COMPONENT_ORDER = ["Salary", "Employer NI", "Pension", "Non-pay cost"]
+# The comparison's rows (px): a bar's thickness, a name's line height, and the clear space between a
+# name and the bar (and amount) under it, and between a bar and the next row's name.
+_BAR, _NAME_LINE, _GAP = 14, 14, 8
 
 
 def _controls(prefix: str) -> tuple[alt.Parameter, alt.Parameter, alt.Parameter]:
@@ -147,7 +150,7 @@ def _comparison_body(team: alt.Parameter, admin: alt.Parameter, level: alt.Param
     # bars keep their place along the axis, so each row's parts still add up.
     base = alt.Chart(long).transform_filter(_pick(team, admin, level))
     y = alt.Y("segment:N", title=None, sort=segments, axis=None)
-    bars = base.mark_bar(height=14).encode(
+    bars = base.mark_bar(height=_BAR).encode(
         y=y,
         x=alt.X("start:Q", title="£ per child per year", scale=alt.Scale(domain=[0, 40000])),
         x2="end:Q",
@@ -157,8 +160,12 @@ def _comparison_body(team: alt.Parameter, admin: alt.Parameter, level: alt.Param
                  alt.Tooltip("amount:Q", title="£ per child per year", format=",.0f"),
                  alt.Tooltip("share:Q", title="% of the census average", format=".1f")],
     )
-    names = base.mark_text(align="left", baseline="bottom", dy=-23, fontSize=12, lineHeight=14, color="#222",
-                           limit=0, lineBreak="\n").encode(
+    # Each name's two lines end _GAP px above its bar (Vega draws a bottom-aligned name's first line at
+    # dy and the next below it), so the amount beside a short bar never touches the name, however
+    # narrow the column; the name's first line clears the bar above by as much.
+    lines = max(name.count("\n") + 1 for name in segments)
+    names = base.mark_text(align="left", baseline="bottom", dy=-(_BAR / 2 + _GAP + _NAME_LINE * (lines - 1)),
+                           fontSize=12, lineHeight=_NAME_LINE, color="#222", limit=0, lineBreak="\n").encode(
         y=y, x=alt.value(0), text="segment:N")
     # Each amount just past its bar's end; a long bar's inside it, so the chart keeps to a phone's column.
     amounts = base.transform_filter("datum.end < 20000").mark_text(align="left", dx=4, fontSize=11, color="#222")
@@ -175,7 +182,8 @@ def _comparison_body(team: alt.Parameter, admin: alt.Parameter, level: alt.Param
     headline = alt.Chart(shares).transform_filter(_pick(team, admin, level)).mark_text(
         align="left", baseline="top", fontSize=12, fontWeight="bold", lineBreak="\n",
     ).encode(text="headline:N", x=alt.value(0), y=alt.value(0)).properties(height=34, width=360)
-    body = (bars + names + amounts + inside + rule + rule_text).properties(width=360, height=alt.Step(52))
+    body = (bars + names + amounts + inside + rule + rule_text).properties(
+        width=360, height=alt.Step(_BAR + 2 * _GAP + _NAME_LINE * lines + 4))
     return alt.vconcat(headline, body, spacing=4)
 
 
