@@ -594,10 +594,24 @@ def default_outcome_model(social_workers: int | None = None) -> OutcomeModel:
     reach it (at least one GCSE at A*-G, England 2006). The model is then run at the
     practice's own hazard (chapter 2's practice scenario). Other parameters:
     ``data/assumptions_outcomes.csv``.
+
+    The calibration fits rates of children, which do not depend on how many caseloads the practice
+    has (``social_workers`` only groups the simulated children into caseloads), so it is done once
+    and the model for another number of workers is the same model with that number.
     """
+    model = _calibrated_model()
+    if social_workers is None:
+        return model
+    w = check_integer("social_workers", social_workers, 1, 1000)
+    return model if w == model.social_workers else model.replace(social_workers=w)
+
+
+@cached(maxsize=1)
+def _calibrated_model() -> OutcomeModel:
+    """:func:`default_outcome_model` with the chapter's number of workers (the calibration itself)."""
     scen = continuity.reference_scenarios()
     a = assumption
-    w = int(a("social_workers")) if social_workers is None else check_integer("social_workers", social_workers, 1, 1000)
+    w = int(a("social_workers"))
     council_h = continuity.hazard(scen["Council, England 2005"])
     shares = default_cost_model().shares
     model = OutcomeModel(

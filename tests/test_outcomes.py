@@ -356,6 +356,25 @@ def test_explorer_opens_on_the_chapters_numbers():
     assert e._draws(e.settings()).years.n_years == 5_000 and "5,000 simulated years" in e.result.value
 
 
+def test_the_model_for_another_number_of_workers_is_the_chapters_calibration_with_that_number():
+    """The calibration fits children's rates, which the number of caseloads does not enter: calibrating afresh
+    with three workers gives the same parameters, so the model for three workers only changes that number."""
+    from swp_models import continuity
+    from swp_models.costs import default_cost_model
+
+    book = om.default_outcome_model()
+    three = om.default_outcome_model(3)
+    assert three == book.replace(social_workers=3) and book.social_workers == int(om.assumption("social_workers"))
+    council = continuity.hazard(continuity.reference_scenarios()["Council, England 2005"])
+    shares = default_cost_model().shares
+    fresh = om.calibrate_placements(book.replace(social_workers=3, hazard=council, placement_base_rate=0.5), shares)
+    again = om.calibrate_placements(book.replace(hazard=council, placement_base_rate=0.5), shares)
+    assert fresh.placement_base_rate == again.placement_base_rate
+    assert fresh.placement_child_cv == again.placement_child_cv
+    with pytest.raises(ValueError, match="social_workers"):
+        om.default_outcome_model(0)
+
+
 def test_explorer_prepares_the_other_scope_in_the_background_and_a_switch_shows_it():
     """The placement scope's figures are prepared as the explorer opens; once ready, a switch shows that scope's
     schedule (the same as the chapter's), and a switch made earlier waits for them rather than failing."""
