@@ -412,12 +412,14 @@ def test_the_appraisal_at_the_defaults_is_chapter_10s():
     assert sorted(appraisal.OPTIONS, key=lambda o: v[f"ap_npc_{o}"]) == sorted(appraisal.OPTIONS, key=npc.get)
     for name, attr in (("ap_council_team", "council_team"), ("ap_inhouse_team", "inhouse_team"),
                        ("ap_running", "running"), ("ap_overheads", "overheads"), ("ap_care_cost", "care_cost"),
-                       ("ap_variable_social_work", "variable_social_work"), ("ap_children", "children")):
+                       ("ap_variable_social_work", "variable_social_work"), ("ap_children", "children"),
+                       ("ap_council_overheads", "council_overheads")):
         assert _close(v[name], getattr(central, attr)), name
+    assert central.council_overheads > 0
     for scope in ("social_work", "placements"):
         assert _close(v[f"ap_contract_{scope}"], central.contract[scope]), scope
     check = workbook.appraisal_check()
-    assert len(check) == 19 and all(_close(w, c) for w, c in zip(check["workbook"], check["chapter_10"]))
+    assert len(check) == 20 and all(_close(w, c) for w, c in zip(check["workbook"], check["chapter_10"]))
     d = workbook.defaults()
     assert (d["discount_rate"], d["optimism_bias"], d["price_year"]) == (
         assumptions.value("discount_rate"), assumptions.value("optimism_bias"), appraisal.BASE_YEAR)
