@@ -26,7 +26,8 @@ approximation for risk and failure), the *Results* sheet states how far it is fr
 at the book's defaults (:func:`approximation_check`). The appraisal computes every option's yearly costs from
 the workbook's inputs in closed form (:func:`appraisal_inputs`), and adds two figures taken from chapter 10's
 simulation at the book's defaults, which do not move with the inputs: each scope's contract cost above the
-practice's own cost, and the simulated sample's departure from the exact mean cost of care. At the defaults
+practice's own cost, and the simulated sample's departure from the exact mean cost of care (of the placements,
+and of the children's whole cost, a share of which is the council's wider overheads). At the defaults
 the appraisal is therefore chapter 10's (:func:`appraisal_check`).
 
 What it cannot do: simulate, give exact tails, price the threshold and reinsurance contracts (their
@@ -1045,8 +1046,9 @@ def _appraisal_lines(v: Mapping[str, Any]) -> tuple[appraisal.Inputs, dict[str, 
     out = _appraisal_live(v)
     out.update(_simulated_at_defaults())
     out["ap_care_cost"] = max(0.0, out["ap_care_exact"] + out["ap_sim_care"])
+    # the children's exact cost of care is the row practice_children_cost, not a row of its own
     out["ap_council_overheads"] = min(out["ap_care_cost"], v["council_overhead_share"] * (
-        out["ap_children_cost_exact"] + out["ap_sim_children"]))
+        out.pop("ap_children_cost_exact") + out["ap_sim_children"]))
     for key, p in _SCOPE_PREFIX.items():
         out[f"ap_contract_{key}"] = max(0.0, out[f"{p}own_cost_mean"] + out[f"ap_markup_{key}"])
     base = appraisal.central_inputs()
@@ -1071,7 +1073,8 @@ def appraisal_inputs(values: Mapping[str, Any] | None = None) -> appraisal.Input
     development officer or students) and the in-house team (the practice's budget) are costed at the workbook's
     pay and cost inputs as chapter 4 costs a practice; the placements are the exact expected cost of care less
     the social work in it (the book's default practice's staff cost per child and the variable cost), plus the
-    amount by which chapter 10's simulated sample's mean exceeds the exact mean at the book's defaults. Each
+    amount by which chapter 10's simulated sample's mean exceeds the exact mean at the book's defaults (the council's
+    wider overheads inside them, ``council_overhead_share`` of the children's cost, likewise). Each
     scope's contract is the practice's own expected cost of the scope at these inputs
     (:meth:`swp_models.contracts.liability.Scope.cost_moments`) plus the council's cost of chapter 10's cheapest
     contract above the practice's own cost at the book's defaults (:func:`swp_models.appraisal.central_inputs`:
@@ -1623,12 +1626,13 @@ def _results_sheet(wb: Any, ws: Any, f: dict[str, Any], check: pd.DataFrame, scn
     ws.write(row, 0, f"Simulated: the book's pricing engine on {_CHECK_YEARS:,} practice-years of the book's sample "
                      "(lognormal costs within needs groups; the normal approximation has thinner tails).", f["note"])
     row += 2
-    ws.set_row(row, 66)
+    ws.set_row(row, 80)
     ws.merge_range(row, 0, row, 3, "The options appraisal: every yearly cost moves with your inputs except two figures, "
                    f"each marked on Calculations '{SIMULATION_NOTE}': the council's cost of each scope's contract above the practice's own cost "
                    "(chapter 10 simulates the contract: the effort it calls forth cuts the practice's costs, and "
                    "administration and the losses and failures beyond the reserves are counted), and the amount by "
-                   "which chapter 10's simulated cost of care differs from the exact mean. So at the book's defaults "
+                   "which chapter 10's simulated cost of care (of the placements, and of the children's whole cost "
+                   "behind your council's wider overheads) differs from the exact mean. So at the book's defaults "
                    "the net present costs and cost ratios are chapter 10's; with your inputs, the contracts keep "
                    "chapter 10's cost above the practice's own. The scaled lines multiply one practice's figures, "
                    "one-off costs included, by the practices needed.", f["note"])
