@@ -140,7 +140,8 @@ class Inputs:
     variable_social_work : float
         Variable social-work cost of the children, paid by whoever holds the social work.
     care_cost : float
-        The children's placements, paid by the council unless the practice holds them.
+        The children's placements on the research basis (the council's wider overheads inside them), paid by
+        the council unless the practice holds them.
     contract : dict
         The council's yearly cost of chapter 5's cheapest contract for each scope (risk premium, effort,
         administration, losses absorbed and failures included).
@@ -154,6 +155,9 @@ class Inputs:
         Rise in the move rate per change of worker (chapter 6).
     values : dict
         This chapter's assumptions and the council side's (commissioning, paying twice, stranded overheads).
+    council_overheads : float
+        The council's wider overheads inside ``care_cost`` (report s.6.1.5), which a practice holding the
+        placements never incurs: its contract leaves them out and the council keeps paying them, counted once.
     """
 
     children: float
@@ -170,12 +174,14 @@ class Inputs:
     move_rate: float
     move_worker_effect: float
     values: Mapping[str, float]
+    council_overheads: float = 0.0
 
     def __post_init__(self) -> None:
         s = object.__setattr__
         s(self, "children", check_in_range("children", self.children, 1.0, 2000.0))
         for name in ("council_team", "inhouse_team", "running", "overheads", "variable_social_work", "care_cost"):
             s(self, name, check_in_range(name, getattr(self, name), 0.0, _MAX_POUNDS))
+        s(self, "council_overheads", check_in_range("council_overheads", self.council_overheads, 0.0, self.care_cost))
         for name in ("contract", "p_fail_year"):
             given = getattr(self, name)
             if not isinstance(given, Mapping) or set(given) != {"social_work", "placements"}:
@@ -245,13 +251,15 @@ def _inputs(model, values: Mapping[str, float], own: Mapping[str, float], p_coun
     expected = model.expected_costs(values)
     n = float(model.children(values).expected_count)
     variable = float(values["social_work_variable_cost"]) * n
+    kept = model.council_overheads(values)
     if teams is None:
         teams = (_team_cost(int(round(own["council_frontline"])), False), _team_cost(practice.PracticeDesign().frontline, True))
     rate, effect = _move_model()
     merged = dict(own)
     merged.update({k: float(values[k]) for k in (*_COUNCIL_SIDE, "partner_surplus_share")})
     return Inputs(children=n, council_team=teams[0], inhouse_team=teams[1], running=running, overheads=overheads,
-                  variable_social_work=variable, care_cost=expected["placements"] - expected["social_work"],
+                  variable_social_work=variable,
+                  care_cost=expected["placements"] - expected["social_work"] + kept, council_overheads=kept,
                   contract={s: out[f"council_cost:{s}"] for s in ("social_work", "placements")},
                   p_fail_year={s: out[f"p_fail_cheapest:{s}"] for s in ("social_work", "placements")},
                   p_council=p_council, p_practice=p_practice, move_rate=rate, move_worker_effect=effect,
@@ -273,7 +281,10 @@ def _flows(inp: Inputs, option: str, term: int) -> tuple[np.ndarray, dict[str, f
         lines["set_up"] = v["inhouse_setup_cost"] + n * v["case_transfer_cost"]
     else:
         scope = option.removeprefix("practice_")
-        lines["running"] = inp.contract[scope] - (inp.care_cost if scope == "placements" else 0.0)
+        # With placements the contract pays the children's care less the council's wider overheads, which the
+        # council keeps paying: the placements line stays the research-basis cost every option carries.
+        lines["running"] = inp.contract[scope] - (inp.care_cost - inp.council_overheads if scope == "placements"
+                                                  else 0.0)
         lines["retained"] = v["stranded_overhead_share"] * inp.overheads + v["partner_surplus_share"] * inp.running
         lines["set_up"] = (v["commissioning_cost"] + v["double_running_months"] / 12.0 * inp.running
                            + n * v["case_transfer_cost"])

@@ -15,7 +15,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from . import commissioning, engine
+from . import assumptions, commissioning, engine
 from .assumptions import cached
 from .contracts import (
     BASES,
@@ -58,7 +58,7 @@ __all__ = [
     "FRONTIER_TOLERANCES", "FRONTIER_EFFORT_COSTS", "FRONTIER_SHARES", "SHOCK_CONTRACTS",
     "chapter_optimum", "skimming_table", "needs_mix_comparison", "shock_comparison", "surplus_histograms",
     "design_grid", "chapter_design_grid", "frontier_grid", "service_cut_figures", "gaming_figures",
-    "unbalanced_threshold_payment", "upcoding_cost", "scenario", "coin_flip_premium",
+    "unbalanced_threshold_payment", "upcoding_cost", "scenario", "coin_flip_premium", "overhead_range",
 ]
 
 #: The most values one axis of a precomputed grid may take.
@@ -496,6 +496,48 @@ def service_cut_figures(scope: str = "placements") -> pd.DataFrame:
                         "outcome_cost": cuts["outcome_cost"], "council_cost_effort": t["council_cost_effort"]})
     out["with_outcomes"] = out["council_cost_effort"] + out["outcome_cost"]
     return out
+
+
+def overhead_range(shares: Sequence[float] | None = None) -> pd.DataFrame:
+    """With placements in scope: the practice's cost and the block contract's failure over the share of the
+    children's research-basis cost that is the council's wider overheads (``council_overhead_share``).
+
+    The chapter's children and settings, with only the share changed: the scope's other terms, the reserves,
+    the term and the cost of a failure are the chapter's, so at the assumption's value the figures are
+    :func:`swp_models.engine.table`'s.
+
+    Parameters
+    ----------
+    shares : sequence of float, optional
+        Shares in [0, 0.5], 1 to 11 of them; default the assumption's low value, value and high value.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per share: ``share``, ``expected_cost`` and ``sd`` (the practice's own cost, £ a year),
+        ``council_overheads`` (what the council keeps paying, £ a year), ``variable_per_child`` (the cost of one
+        more average child to the practice, £ a year), ``p_fail_year`` and ``p_fail_term`` (block contract).
+    """
+    if shares is None:
+        shares = tuple(assumptions.value("council_overhead_share", which) for which in ("low", "value", "high"))
+    grid = [check_in_range("shares", w, 0.0, 0.5) for w in check_sequence("shares", shares, max_len=11)]
+    scn = scenario("placements")
+    base = engine.scope(scn)
+    raw = engine.children(scn)
+    if scn.shock_cv > 0:
+        raw = raw.shocked(engine.shock_factors(scn), replace(raw.cost_model, shock_cv=scn.shock_cv))
+    rows = []
+    for w in grid:
+        sc = replace(base, overhead_share=w)
+        own = sc.apply(raw)
+        block = default_contracts(raw.cost_model, scope=sc, years=own)["Block"]
+        fail = failure_comparison({"Block": block}, own, engine.reserves(scn), term_years=scn.term_years,
+                                  failure_cost=scn.failure_cost, risk_tolerance=scn.risk_tolerance).iloc[0]
+        rows.append({"share": w, "expected_cost": float(own.totals.mean()), "sd": float(own.totals.std()),
+                     "council_overheads": sc.council_overheads(raw.cost_model, raw.caseload),
+                     "variable_per_child": sc.marginal_cost(raw.cost_model),
+                     "p_fail_year": float(fail["p_fail_year"]), "p_fail_term": float(fail["p_fail_term"])})
+    return pd.DataFrame(rows)
 
 
 def gaming_figures(scope: str = "placements") -> pd.DataFrame:

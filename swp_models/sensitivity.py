@@ -509,6 +509,7 @@ class _Priced:
     optimal_share: float
     expected_cost: float  # E[C], £ a year
     expected_children: float
+    council_overheads: float  # the council's wider overheads the practice's cost leaves out, £ a year (placements)
 
 
 class ChapterModel:
@@ -573,7 +574,8 @@ class ChapterModel:
         for name in (allowed | set(contracts.CONTRACT_TERMS)) - set(self._defaults):
             self._defaults[name] = _default_value(name)
         self._pricing_params = tuple(sorted(set(self._defaults) - set(_AFTER_PRICING)))
-        self._staff_per_child = liability.default_scope("placements").staff_per_child
+        default = liability.default_scope("placements")
+        self._staff_per_child, self._overhead_share = default.staff_per_child, default.overhead_share
         self._children = lru_cache(maxsize=8)(self._simulate)
         self._budget = lru_cache(maxsize=64)(self._practice_budget)
         self._priced = lru_cache(maxsize=64)(self._price)
@@ -643,7 +645,8 @@ class ChapterModel:
         out = {}
         for name in liability.SCOPES:
             scope = liability.Scope(name, fixed_cost=running, staff_per_child=self._staff_per_child,
-                                    variable_per_child=values["social_work_variable_cost"])
+                                    variable_per_child=values["social_work_variable_cost"],
+                                    overhead_share=self._overhead_share)
             scoped = scope.apply(years)
             deals = contracts.default_contracts(years.cost_model, scope=scope, years=scoped, **self._terms(values))
             effort = contracts.effort_comparison(deals, scoped, tol, k)
@@ -664,6 +667,7 @@ class ChapterModel:
                 p_loss_block=float(np.mean(totals > scoped.expected_total)),
                 optimal_share=contracts.optimal_share(float(totals.mean()), float(totals.var()), tol, k),
                 expected_cost=float(effort["expected_cost_fixed"].iloc[0]), expected_children=scoped.expected_count,
+                council_overheads=scope.overhead_share * float(years.totals.mean()) if name == "placements" else 0.0,
             )
         return out
 
@@ -683,6 +687,13 @@ class ChapterModel:
     def budget(self, values: Mapping[str, float]) -> tuple[float, float]:
         """The practice's running cost and the overheads the census leaves out, £ a year, at one full setting."""
         return self._budget(tuple(float(values[p]) for p in _PRACTICE_PARAMS))
+
+    def council_overheads(self, values: Mapping[str, float]) -> float:
+        """The council's wider overheads inside the children's research-basis cost, which the practice's cost
+        leaves out with placements in scope and the council keeps paying, £ a year, at one full setting
+        (the share of the mean research-basis cost of the setting's simulated children, the sample its contracts
+        are priced on, so the placements the in-house options pay are the same with or without the share)."""
+        return self._priced(tuple(values[p] for p in self._pricing_params))["placements"].council_overheads
 
     def expected_costs(self, values: Mapping[str, float]) -> dict[str, float]:
         """The children's expected cost to the practice under each scope, £ a year, at one full setting."""
@@ -713,7 +724,7 @@ class ChapterModel:
                 f"p_loss_cheapest:{name}": p.p_loss_cheapest,
                 f"p_fail_cheapest:{name}": float(p.p_fail_year[best]),
                 f"optimal_share:{name}": p.optimal_share,
-                f"council_total:{name}": float(counted[best_counted]) + side,
+                f"council_total:{name}": float(counted[best_counted]) + side + p.council_overheads,
                 f"cheapest_counted:{name}": float(best_counted),
                 f"outcome_cost_block:{name}": float(cuts["outcome_cost"][self._block]),
                 f"upcoding_cost:{name}": float(upcoding.max()),

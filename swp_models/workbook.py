@@ -26,7 +26,8 @@ approximation for risk and failure), the *Results* sheet states how far it is fr
 at the book's defaults (:func:`approximation_check`). The appraisal computes every option's yearly costs from
 the workbook's inputs in closed form (:func:`appraisal_inputs`), and adds two figures taken from chapter 10's
 simulation at the book's defaults, which do not move with the inputs: each scope's contract cost above the
-practice's own cost, and the simulated sample's departure from the exact mean cost of care. At the defaults
+practice's own cost, and the simulated sample's departure from the exact mean cost of care (of the placements,
+and of the children's whole cost, a share of which is the council's wider overheads). At the defaults
 the appraisal is therefore chapter 10's (:func:`appraisal_check`).
 
 What it cannot do: simulate, give exact tails, price the threshold and reinsurance contracts (their
@@ -179,6 +180,8 @@ INPUTS: tuple[Input, ...] = (
     Input("scope", "What the practice pays for (scope)", "", "list", section=_K, options=tuple(SCOPE_NAMES.values())),
     _i("social_work_variable_cost", "Variable social-work cost of a child (social-work scope)", "£ a child a year",
        1, 100_000, _K),
+    _i("council_overhead_share", "Share of a child's cost of care that is your council's wider overheads (taken "
+       "out of the practice's cost with placements in scope; your council keeps paying them)", "share", 0, 0.5, _K),
     Input("contract_family", "Contract family shown on the Results sheet", "", "list", section=_K,
           options=tuple(FAMILIES)),
     _i("cost_share", "Practice's share of over- and underspend (cost and volume)", "share", 0, 1, _K),
@@ -241,7 +244,8 @@ def _origins() -> dict[str, tuple]:
         "fixed_overheads", "social_work_variable_cost", "cost_share", "outcome_bonus", "outcome_base_probability",
         "outcome_effort_gain", "outcome_effort", "reserve_months", "risk_tolerance", "icc", "discount_rate",
         "optimism_bias", "inhouse_gain_share", "inhouse_setup_cost", "case_transfer_cost", "move_process_cost",
-        "council_frontline", "commissioning_cost", "double_running_months", "stranded_overhead_share")}
+        "council_frontline", "commissioning_cost", "double_running_months", "stranded_overhead_share",
+        "council_overhead_share")}
     a.update({
         "agency_stay_years": ("assumption", "agency_tenure_years", 1.0),
         "practice_turnover": ("assumption", "practice_turnover", 0.01),
@@ -585,7 +589,7 @@ def _rows() -> list[tuple[str, list[_Row]]]:
     scope: list[_Row] = [
         _Row("placements_in_scope", "Placements in the practice's scope (1 = yes)", "",
              f'IF(scope="{placements}",1,0)', "the scope menu", "number"),
-        *_scope_quantities("", "IF(placements_in_scope=1,1,social_work_variable_cost/child_mean)",
+        *_scope_quantities("", "IF(placements_in_scope=1,1-council_overhead_share,social_work_variable_cost/child_mean)",
                            "IF(placements_in_scope=1,running_cost_per_child,0)",
                            "Scope.staff_per_child (placements only)"),
         _Row("reserves", "Practice reserves", "£", "reserve_months/12*running_cost",
@@ -701,6 +705,9 @@ def _appraisal_fixed() -> dict[str, float]:
 _FROM_SIMULATION = {
     "ap_sim_care": ("Placements: chapter 10's simulated mean cost less the exact mean",
                     "appraisal.central_inputs().care_cost less ap_care_exact at the defaults"),
+    "ap_sim_children": ("The children's cost of care: chapter 10's simulated mean less the exact mean",
+                        "sensitivity.chapter_model()'s children at the central setting, less practice_children_cost "
+                        "at the defaults"),
     **{f"ap_markup_{scope}": (f"{SCOPE_NAMES[scope].capitalize()}: contract's cost above the practice's own cost",
                               f"appraisal.central_inputs().contract['{scope}'] less {p}own_cost_mean at the defaults "
                               "(negative: below it; the effort the contract calls forth cuts the practice's costs, "
@@ -711,12 +718,22 @@ _FROM_SIMULATION = {
 SIMULATION_NOTE = "from chapter 10's simulation at the book's defaults; does not move with your inputs"
 
 
+def _simulated_children() -> float:
+    """Mean cost of care of chapter 10's simulated children at the central setting (section 5.13's model), £ a year."""
+    from . import sensitivity
+
+    model = sensitivity.chapter_model()
+    values = model.setting(tuple(a.value for a in sensitivity.chapter_assumptions()))
+    return float(model.children(values).totals.mean())
+
+
 @assumptions.cached(maxsize=1)
 def _simulated_at_defaults() -> dict[str, float]:
     """The figures of :data:`_FROM_SIMULATION`: chapter 10's simulated yearly costs at the book's defaults
     (:func:`swp_models.appraisal.central_inputs`) less the workbook's closed forms at the same inputs."""
     ch10, ours = appraisal.central_inputs(), _appraisal_live(check_inputs(None))
-    out = {"ap_sim_care": ch10.care_cost - ours["ap_care_exact"]}
+    out = {"ap_sim_care": ch10.care_cost - ours["ap_care_exact"],
+           "ap_sim_children": _simulated_children() - ours["ap_children_cost_exact"]}
     out.update({f"ap_markup_{scope}": ch10.contract[scope] - ours[f"{p}own_cost_mean"]
                 for scope, p in _SCOPE_PREFIX.items()})
     return out
@@ -758,6 +775,10 @@ def _appraisal_rows() -> list[tuple[str, list[_Row]]]:
              "E[cost of care] - N (staff + variable)"),
         _Row("ap_care_cost", "The children's placements, as chapter 10 counts them (not below 0)", "£ a year",
              "MAX(0,ap_care_exact+ap_sim_care)", "exact mean + its sample's departure; appraisal.Inputs.care_cost"),
+        _Row("ap_council_overheads", "Your council's wider overheads inside the placements, which a practice holding "
+             "them leaves out and your council keeps paying", "£ a year",
+             "MIN(ap_care_cost,council_overhead_share*(practice_children_cost+ap_sim_children))",
+             "Scope.council_overheads; appraisal.Inputs.council_overheads"),
     ]
     contracts: list[_Row] = []
     for scope, p in _SCOPE_PREFIX.items():
@@ -765,7 +786,8 @@ def _appraisal_rows() -> list[tuple[str, list[_Row]]]:
         if scope == "social_work":
             own = _scope_quantities(p, "social_work_variable_cost/child_mean", "0", "none (social work only)", who)
         else:
-            own = _scope_quantities(p, "1", "ap_data_staff_per_child", "the staff cost per child above", who)
+            own = _scope_quantities(p, "1-council_overhead_share", "ap_data_staff_per_child",
+                                    "the staff cost per child above", who)
         contracts += [r for r in own if r.name.removeprefix(p) in _APPRAISAL_SCOPE_ROWS]
         contracts.append(_Row(f"ap_contract_{scope}", f"{who}council's cost of the practice's contract (its own cost "
                               "from your inputs, plus chapter 10's cost above it; not below 0)", "£ a year",
@@ -790,7 +812,7 @@ def _appraisal_rows() -> list[tuple[str, list[_Row]]]:
     running = {"council": "ap_council_team+ap_variable_social_work+ap_care_cost",
                "in_house": "ap_inhouse_team+ap_variable_social_work+ap_care_cost",
                "practice_social_work": "ap_contract_social_work+ap_care_cost+ap_retained",
-               "practice_placements": "ap_contract_placements+ap_retained"}
+               "practice_placements": "ap_contract_placements+ap_council_overheads+ap_retained"}
     one_off = {"council": "", "in_house": "+inhouse_setup_cost+ap_children*case_transfer_cost",
                "practice_social_work": "+ap_practice_setup+commissioning_cost*ap_end_discount",
                "practice_placements": "+ap_practice_setup+commissioning_cost*ap_end_discount"}
@@ -936,7 +958,8 @@ def package_values(values: Mapping[str, Any] | None = None) -> dict[str, float]:
     placements = scope_key == "placements"
     scope = liability.Scope(scope_key, fixed_cost=summary["running_cost"],
                             staff_per_child=summary["cost_per_child"],
-                            variable_per_child=v["social_work_variable_cost"])
+                            variable_per_child=v["social_work_variable_cost"],
+                            overhead_share=v["council_overhead_share"])
     own = scope.cost_moments(model, load)
     reserves = liability.reserves_from_months(v["reserve_months"], summary["running_cost"])
     p = Outcome(v["outcome_base_probability"], v["outcome_effort_gain"], v["outcome_effort"]).probability
@@ -1004,10 +1027,12 @@ def _appraisal_live(v: Mapping[str, Any]) -> dict[str, float]:
                ap_council_team=practice.total_running_cost(team, scale, overheads), ap_inhouse_team=running,
                ap_running=running, ap_overheads=float(summary["out_of_scope"]) * design.caseload,
                ap_variable_social_work=n * v["social_work_variable_cost"],
-               ap_care_exact=costs.total_cost_moments(model, load).mean - n * (staff + v["social_work_variable_cost"]))
+               ap_care_exact=costs.total_cost_moments(model, load).mean - n * (staff + v["social_work_variable_cost"]),
+               ap_children_cost_exact=costs.total_cost_moments(model, load).mean)
     for key, p in _SCOPE_PREFIX.items():
         scope = liability.Scope(key, fixed_cost=running, staff_per_child=staff,
-                                variable_per_child=v["social_work_variable_cost"])
+                                variable_per_child=v["social_work_variable_cost"],
+                                overhead_share=v["council_overhead_share"])
         out.update({f"{p}cost_factor": scope.cost_factor(model),
                     f"{p}staff_per_child": staff if key == "placements" else 0.0,
                     f"{p}own_cost_mean": scope.cost_moments(model, load).mean})
@@ -1021,6 +1046,9 @@ def _appraisal_lines(v: Mapping[str, Any]) -> tuple[appraisal.Inputs, dict[str, 
     out = _appraisal_live(v)
     out.update(_simulated_at_defaults())
     out["ap_care_cost"] = max(0.0, out["ap_care_exact"] + out["ap_sim_care"])
+    # the children's exact cost of care is the row practice_children_cost, not a row of its own
+    out["ap_council_overheads"] = min(out["ap_care_cost"], v["council_overhead_share"] * (
+        out.pop("ap_children_cost_exact") + out["ap_sim_children"]))
     for key, p in _SCOPE_PREFIX.items():
         out[f"ap_contract_{key}"] = max(0.0, out[f"{p}own_cost_mean"] + out[f"ap_markup_{key}"])
     base = appraisal.central_inputs()
@@ -1028,7 +1056,8 @@ def _appraisal_lines(v: Mapping[str, Any]) -> tuple[appraisal.Inputs, dict[str, 
     inp = appraisal.Inputs(
         children=out["ap_children"], council_team=out["ap_council_team"], inhouse_team=out["ap_inhouse_team"],
         running=out["ap_running"], overheads=out["ap_overheads"], variable_social_work=out["ap_variable_social_work"],
-        care_cost=out["ap_care_cost"], contract={k: out[f"ap_contract_{k}"] for k in _SCOPE_PREFIX},
+        care_cost=out["ap_care_cost"], council_overheads=out["ap_council_overheads"],
+        contract={k: out[f"ap_contract_{k}"] for k in _SCOPE_PREFIX},
         p_fail_year=base.p_fail_year,
         p_council=continuity.p_same_worker(council, 1.0, False), p_practice=continuity.p_same_worker(prac, 1.0, False),
         move_rate=base.move_rate, move_worker_effect=base.move_worker_effect,
@@ -1044,7 +1073,8 @@ def appraisal_inputs(values: Mapping[str, Any] | None = None) -> appraisal.Input
     development officer or students) and the in-house team (the practice's budget) are costed at the workbook's
     pay and cost inputs as chapter 4 costs a practice; the placements are the exact expected cost of care less
     the social work in it (the book's default practice's staff cost per child and the variable cost), plus the
-    amount by which chapter 10's simulated sample's mean exceeds the exact mean at the book's defaults. Each
+    amount by which chapter 10's simulated sample's mean exceeds the exact mean at the book's defaults (the council's
+    wider overheads inside them, ``council_overhead_share`` of the children's cost, likewise). Each
     scope's contract is the practice's own expected cost of the scope at these inputs
     (:meth:`swp_models.contracts.liability.Scope.cost_moments`) plus the council's cost of chapter 10's cheapest
     contract above the practice's own cost at the book's defaults (:func:`swp_models.appraisal.central_inputs`:
@@ -1070,6 +1100,7 @@ _CHECKED_LINES = (
     ("Overheads the census leaves out", "ap_overheads", "overheads"),
     ("Variable social-work cost", "ap_variable_social_work", "variable_social_work"),
     ("The children's placements", "ap_care_cost", "care_cost"),
+    ("Council's wider overheads inside them", "ap_council_overheads", "council_overheads"),
     ("The practice's contract, social work only", "ap_contract_social_work", "contract:social_work"),
     ("The practice's contract, social work and placements", "ap_contract_placements", "contract:placements"),
 )
@@ -1595,12 +1626,13 @@ def _results_sheet(wb: Any, ws: Any, f: dict[str, Any], check: pd.DataFrame, scn
     ws.write(row, 0, f"Simulated: the book's pricing engine on {_CHECK_YEARS:,} practice-years of the book's sample "
                      "(lognormal costs within needs groups; the normal approximation has thinner tails).", f["note"])
     row += 2
-    ws.set_row(row, 66)
+    ws.set_row(row, 80)
     ws.merge_range(row, 0, row, 3, "The options appraisal: every yearly cost moves with your inputs except two figures, "
                    f"each marked on Calculations '{SIMULATION_NOTE}': the council's cost of each scope's contract above the practice's own cost "
                    "(chapter 10 simulates the contract: the effort it calls forth cuts the practice's costs, and "
                    "administration and the losses and failures beyond the reserves are counted), and the amount by "
-                   "which chapter 10's simulated cost of care differs from the exact mean. So at the book's defaults "
+                   "which chapter 10's simulated cost of care (of the placements, and of the children's whole cost "
+                   "behind your council's wider overheads) differs from the exact mean. So at the book's defaults "
                    "the net present costs and cost ratios are chapter 10's; with your inputs, the contracts keep "
                    "chapter 10's cost above the practice's own. The scaled lines multiply one practice's figures, "
                    "one-off costs included, by the practices needed.", f["note"])

@@ -160,3 +160,45 @@ def test_home_labels_are_one_per_headline():
     assert (rows["label"].str.len() > 0).all()
     with pytest.raises(ValueError, match="page"):
         findings.stored_glue("book/nowhere")
+
+
+def test_the_councils_wider_overheads_are_counted_once(table, inputs):
+    """With placements in scope the practice's contract leaves out the council's wider overheads (report s.6.1.5),
+    which the council keeps paying: every option carries them once, inside the research-basis placements."""
+    from dataclasses import replace
+
+    from swp_models import costs, liability
+
+    w = assumptions.value("council_overhead_share")
+    kept = inputs.council_overheads
+    exact = costs.total_cost_moments(costs.default_cost_model(), costs.default_caseload()).mean
+    assert kept == pytest.approx(w * exact, rel=1e-2) and kept > 0
+    assert kept == pytest.approx(liability.default_scope("placements").council_overheads(
+        costs.default_cost_model(), costs.default_caseload()), rel=1e-2)
+    # the share of the simulated children's mean, the sample the contracts are priced on: so the placements
+    # every option pays are what they were before the share was taken out (their simulated mean less social work)
+    from swp_models import sensitivity
+
+    model = sensitivity.chapter_model()
+    values = model.setting(np.array([a.value for a in sensitivity.chapter_assumptions()]))
+    assert kept == pytest.approx(w * model.children(values).totals.mean(), rel=1e-12)
+    expected = model.expected_costs(values)
+    assert inputs.care_cost == pytest.approx(expected["placements"] - expected["social_work"] + kept, rel=1e-12)
+    # every option's placements line is the research-basis cost, the overheads inside it
+    assert (table["line_placements"] == inputs.care_cost).all()
+    # the practice holding the placements: its contract plus the overheads the council keeps, no more
+    row = table.loc["practice_placements"]
+    assert row["line_running"] + row["line_placements"] == pytest.approx(inputs.contract["placements"] + kept)
+    # moving the overheads back into the price at cost (the old treatment, no markup on them) changes nothing:
+    # what the change moves is only the markup the contract put on them
+    old = replace(inputs, contract={**inputs.contract, "placements": inputs.contract["placements"] + kept},
+                  council_overheads=0.0)
+    again = ap.appraise(inputs=old).set_index("option")
+    assert again["npc"].to_dict() == pytest.approx(table["npc"].to_dict())
+    # the other options do not read them
+    none = ap.appraise(inputs=replace(inputs, council_overheads=0.0)).set_index("option")
+    for option in ("council", "in_house", "practice_social_work"):
+        assert none.loc[option, "npc"] == pytest.approx(table.loc[option, "npc"])
+    assert none.loc["practice_placements", "npc"] < table.loc["practice_placements", "npc"]
+    with pytest.raises(ValueError, match="council_overheads"):
+        replace(inputs, council_overheads=inputs.care_cost + 1.0)

@@ -1,9 +1,11 @@
 """Scope (who holds the placement budget) and limited liability (reserves, failure, the council's losses)."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
-from swp_models import engine
+from swp_models import costs, engine
 from swp_models.scenario import Scenario
 
 from swp_models import contracts as ct
@@ -69,6 +71,9 @@ def test_reserve_for_failure_chance_is_the_loss_quantile():
         (lambda: li.limited_liability([np.nan], 1.0), "surplus"),
         (lambda: li.Scope("everything", 1.0), "name"),
         (lambda: li.Scope("placements", -1.0), "fixed_cost"),
+        (lambda: li.Scope("placements", 1.0, overhead_share=-0.1), "overhead_share"),
+        (lambda: li.Scope("placements", 1.0, overhead_share=0.6), "overhead_share"),
+        (lambda: li.Scope("placements", 1.0, overhead_share=float("nan")), "overhead_share"),
         (lambda: li.default_scope("budget"), "name"),
         (lambda: Scenario.central(scope="budget"), "scope"),
     ],
@@ -81,9 +86,11 @@ def test_bad_inputs_name_the_parameter(call, name):
 def test_placements_scope_splits_fixed_and_variable_cost(raw):
     scope = li.default_scope("placements")
     years = scope.apply(raw)
-    expect = raw.totals + scope.fixed_cost - scope.staff_per_child * raw.counts
+    w = scope.overhead_share
+    assert w == li.assumption("council_overhead_share") > 0
+    expect = (1 - w) * raw.totals + scope.fixed_cost - scope.staff_per_child * raw.counts
     np.testing.assert_allclose(years.totals, expect)
-    assert years.expected_total == pytest.approx(raw.expected_total + scope.fixed_cost
+    assert years.expected_total == pytest.approx((1 - w) * raw.expected_total + scope.fixed_cost
                                                  - scope.staff_per_child * raw.expected_count)
     # the flat rate pays the expected total on average, and a margin on each extra child
     rate = scope.flat_rate(raw.cost_model, raw.caseload)
@@ -124,6 +131,43 @@ def test_scope_priced_contracts_and_failure_table(raw):
     sw_table = li.failure_comparison(ct.default_contracts(raw.cost_model, scope=sw), sw.apply(raw), reserves,
                                      term_years=3, failure_cost=100_000, risk_tolerance=250_000.0)
     assert sw_table.set_index("contract").loc["Block", "p_fail_year"] < 0.01 < block["p_fail_year"]
+
+
+def test_council_overheads_are_taken_out_of_the_placements_scope_once(raw):
+    """The practice's cost with the council's wider overheads taken out: exact moments against the simulation,
+    the needs groups' relative costs kept, 0 the old treatment, social work only untouched."""
+    scope = li.default_scope("placements")
+    w = scope.overhead_share
+    old = replace(scope, overhead_share=0.0)
+    model, load = raw.cost_model, raw.caseload
+    years = scope.apply(raw)
+    exact = scope.cost_moments(model, load)
+    assert years.totals.mean() == pytest.approx(exact.mean, rel=3e-3)
+    assert years.totals.std() == pytest.approx(exact.std, rel=3e-2)
+    # the overheads the practice's expected cost leaves out are what the council keeps, w E[U], once
+    kept = scope.council_overheads(model, load)
+    assert kept == pytest.approx(w * costs.total_cost_moments(model, load).mean)
+    assert old.cost_moments(model, load).mean - exact.mean == pytest.approx(kept)
+    assert old.apply(raw).totals - years.totals == pytest.approx(w * raw.totals)
+    # one factor on every child: the needs groups keep their relative costs, each loses w of its mean
+    new_rates, old_rates = scope.child_rates(model, load), old.child_rates(model, load)
+    for g, m in model.recorded_means().items():
+        assert old_rates[g] - new_rates[g] == pytest.approx(w * m)
+    assert old.marginal_cost(model) - scope.marginal_cost(model) == pytest.approx(w * model.mean)
+    assert old.flat_rate(model, load) - scope.flat_rate(model, load) == pytest.approx(w * model.mean)
+    # 0 is the old treatment
+    np.testing.assert_allclose(old.apply(raw).totals,
+                               raw.totals + scope.fixed_cost - scope.staff_per_child * raw.counts)
+    assert old.council_overheads(model, load) == 0.0
+    # social work only: the share is not used
+    sw = li.default_scope("social_work")
+    assert sw.overhead_share == w
+    bare = replace(sw, overhead_share=0.0)
+    np.testing.assert_allclose(sw.apply(raw).totals, bare.apply(raw).totals)
+    assert sw.cost_factor(model) == bare.cost_factor(model)
+    assert sw.council_overheads(model, load) == 0.0
+    with pytest.raises(TypeError, match="cost_model"):
+        scope.council_overheads("model", load)
 
 
 # --------------------------------------------------------------------------- threshold balance and volume band
@@ -184,7 +228,8 @@ def test_exit_and_upcoding(raw):
     up = cm.upcoding_gain(contracts["Capitation by needs group"], years)
     means = raw.cost_model.recorded_means()
     g = raw.cost_model.groups
-    assert up[g[0]] == pytest.approx(means[g[1]] - means[g[0]])
+    # (the rates are the practice's: the council's wider overheads taken out of every group alike)
+    assert up[g[0]] == pytest.approx((1 - scope.overhead_share) * (means[g[1]] - means[g[0]]))
     assert np.isnan(up[g[-1]])
     assert cm.upcoding_gain(contracts["Block"], years)[g[0]] == 0.0
     assert cm.upcoding_cost(contracts["Capitation by needs group"], years, share=0.0) == 0.0
@@ -233,3 +278,26 @@ def test_council_side_low_central_high():
 def test_liability_and_commissioning_refuse_bad_input_by_name(call, error, name):
     with pytest.raises(error, match=name):
         call()
+
+
+def test_overhead_range_is_the_chapter_at_the_assumption_and_moves_little_over_its_range():
+    from swp_models import pricing
+
+    table = pricing.overhead_range()
+    assert list(table["share"]) == [0.0, li.assumption("council_overhead_share"), 0.1]
+    scn = pricing.scenario("placements")
+    block = engine.table(scn).set_index("contract").loc["Block"]
+    row = table.iloc[1]
+    assert row["p_fail_year"] == block["p_fail_year"] and row["p_fail_term"] == block["p_fail_term"]
+    assert row["expected_cost"] == pytest.approx(engine.own_costs(scn).totals.mean())
+    # a larger share leaves the practice a smaller, less variable cost, and the council more overheads
+    assert table["expected_cost"].is_monotonic_decreasing and table["sd"].is_monotonic_decreasing
+    assert table["council_overheads"].is_monotonic_increasing and table.loc[0, "council_overheads"] == 0.0
+    # what the council keeps is what the practice's expected cost loses
+    assert (table.loc[0, "expected_cost"] - table["expected_cost"]).to_numpy() == pytest.approx(
+        (table["council_overheads"]).to_numpy(), rel=1e-2)
+    # the block contract's failure hardly moves: no conclusion turns on the share
+    assert table["p_fail_term"].max() - table["p_fail_term"].min() < 0.05
+    for bad in ([0.6], [-0.1], [], [0.0] * 12):
+        with pytest.raises(ValueError, match="shares"):
+            pricing.overhead_range(bad)

@@ -151,8 +151,8 @@ def test_the_budget_margin_and_upcoding_another_way(numbers):
     # A flat rate that covers the whole cost pays the practice's budget per child over the variable cost.
     assert numbers["ch5_margin"] == _money(s["running_cost"] / practice.PracticeDesign().caseload)
     rates = engine.book(SCN)["Capitation by needs group"].rate_by_group
-    assert numbers["ch5_upcode_low"] == _money(rates["ebd_or_offending"] - rates["no_additional_needs"])
-    assert numbers["ch5_upcode_mid"] == _money(rates["complex_needs"] - rates["ebd_or_offending"])
+    assert numbers["ch5_upcode_low"] == _money(round(rates["ebd_or_offending"] - rates["no_additional_needs"], -3))
+    assert numbers["ch5_upcode_mid"] == _money(round(rates["complex_needs"] - rates["ebd_or_offending"], -3))
 
 
 @pytest.mark.slow
@@ -165,3 +165,21 @@ def test_the_councils_side_adds_up(numbers):
                + a("stranded_overhead_share") * s["out_of_scope"] * practice.PracticeDesign().caseload)
     assert numbers["ch5_side"] == _money(round(central, -3))
     assert numbers["ch5_side_rounded"] == _money(round(central, -4))
+
+
+@pytest.mark.slow
+def test_the_councils_wider_overheads_another_way(numbers):
+    """The share taken out of the placement scope's cost is the CSV row; what the council keeps is that share of
+    the children's exact expected cost; the range quoted is the chapter at the row's low and high values."""
+    from swp_models.costs import default_caseload, default_cost_model, total_cost_moments
+
+    row = _csv("assumptions_contracts", "council_overhead_share")
+    assert numbers["ch5_overhead_share"] == f"{100 * row['value']:.0f}%"
+    assert numbers["ch5_overhead_share_high"] == f"{100 * row['high']:.0f}%" and row["low"] == 0
+    exact = total_cost_moments(default_cost_model(), default_caseload()).mean
+    assert numbers["ch5_overhead_kept"] == _money(round(row["value"] * exact, -3))
+    # with none taken out the practice's expected cost is the children's, as before the change
+    raw = engine.children(SCN)
+    sc = engine.scope(SCN)
+    before = sc.fixed_cost + raw.totals.mean() - sc.staff_per_child * raw.counts.mean()
+    assert numbers["ch5_ovh_expected_cost_low"] == f"£{before / 1e6:.1f} million"

@@ -242,7 +242,8 @@ def test_every_ranged_assumption_of_chapters_3_to_5_is_varied():
     # Two that no model of these chapters reads: where the census-calibrated needs mix sits (chapter 3's
     # alternative mix), and the margin over expected cost, a setting of the scenario (every contract priced
     # at expected cost), which moves every contract's expected surplus alike.
-    assert ranged - varied == {"complex_share_position", "contract_margin"}
+    # council_overhead_share is shown over its range where it matters, on chapter 5's page (pricing.overhead_range)
+    assert ranged - varied == {"complex_share_position", "contract_margin", "council_overhead_share"}
     assert {"additional_needs_share", "complex_share"} <= varied
     assert set(ADDED) <= varied
     assert set(sens.chapter_groups()) == varied
@@ -309,7 +310,8 @@ def test_pricing_agrees_with_the_failure_comparison(model):
     years = model._children(tuple(values[p] for p in sens._COST_PARAMS))
     running = practice.summary()["running_cost"]
     scope = liability.Scope("placements", fixed_cost=running, staff_per_child=running / 100,
-                            variable_per_child=values["social_work_variable_cost"])
+                            variable_per_child=values["social_work_variable_cost"],
+                            overhead_share=liability.assumption("council_overhead_share"))
     assert scope == liability.default_scope("placements")
     scoped = scope.apply(years)
     terms = sens.ChapterModel._terms(values)

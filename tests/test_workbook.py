@@ -414,12 +414,14 @@ def test_the_appraisal_at_the_defaults_is_chapter_10s():
     assert sorted(appraisal.OPTIONS, key=lambda o: v[f"ap_npc_{o}"]) == sorted(appraisal.OPTIONS, key=npc.get)
     for name, attr in (("ap_council_team", "council_team"), ("ap_inhouse_team", "inhouse_team"),
                        ("ap_running", "running"), ("ap_overheads", "overheads"), ("ap_care_cost", "care_cost"),
-                       ("ap_variable_social_work", "variable_social_work"), ("ap_children", "children")):
+                       ("ap_variable_social_work", "variable_social_work"), ("ap_children", "children"),
+                       ("ap_council_overheads", "council_overheads")):
         assert _close(v[name], getattr(central, attr)), name
+    assert central.council_overheads > 0
     for scope in ("social_work", "placements"):
         assert _close(v[f"ap_contract_{scope}"], central.contract[scope]), scope
     check = workbook.appraisal_check()
-    assert len(check) == 19 and all(_close(w, c) for w, c in zip(check["workbook"], check["chapter_10"]))
+    assert len(check) == 20 and all(_close(w, c) for w, c in zip(check["workbook"], check["chapter_10"]))
     d = workbook.defaults()
     assert (d["discount_rate"], d["optimism_bias"], d["price_year"]) == (
         assumptions.value("discount_rate"), assumptions.value("optimism_bias"), appraisal.BASE_YEAR)
@@ -597,3 +599,35 @@ def test_a_function_outside_excels_table_would_be_caught(tmp_path):
     assert "_xlfn.SWITCH" in text  # XlsxWriter marks a post-2007 function it knows ...
     used = set(re.findall(r"\b([A-Z][A-Z0-9.]*)\(", text))
     assert used - set(EXCEL_FUNCTIONS) == {"NORM.S.DIST", "SWITCH"}  # ... and the table catches both
+
+
+def test_the_councils_wider_overheads_are_counted_once_in_the_workbook():
+    """The share of a child's cost that is the council's wider overheads leaves the practice's cost with placements
+    in scope and lands on the council's side: the practice holding the placements costs the council the same
+    whatever the share (the contract's margin above its own cost is fixed here), and nothing else moves."""
+    base = workbook.package_values()
+    w = workbook.defaults()["council_overhead_share"]
+    assert w == assumptions.value("council_overhead_share") > 0
+    assert base["ap_pl_cost_factor"] == pytest.approx(1 - w) and base["ap_sw_cost_factor"] < 0.1
+    assert base["ap_council_overheads"] == pytest.approx(
+        w * (base["practice_children_cost"] + base["ap_sim_children"]), rel=1e-12)
+    none = workbook.package_values({"council_overhead_share": 0.0})
+    assert none["ap_council_overheads"] == 0.0 and none["ap_pl_cost_factor"] == 1.0
+    assert none["ap_pl_own_cost_mean"] - base["ap_pl_own_cost_mean"] == pytest.approx(
+        w * base["practice_children_cost"], rel=1e-9)
+    # only the sample's departure from the exact mean separates the two: counted once, not twice or never
+    gap = w * base["ap_sim_children"] * base["ap_annuity"] * (1 + workbook.defaults()["optimism_bias"])
+    assert base["ap_npc_practice_placements"] - none["ap_npc_practice_placements"] == pytest.approx(gap, abs=1.0)
+    assert abs(gap) < 1e-3 * base["ap_npc_practice_placements"]
+    for o in ("council", "in_house", "practice_social_work"):
+        assert none[f"ap_npc_{o}"] == base[f"ap_npc_{o}"], o
+    # the chapter 5 rows follow the scope menu: the share moves the placements scope only
+    from swp_models.scenario import SCOPE_NAMES
+
+    sw = {"scope": SCOPE_NAMES["social_work"]}
+    a, b = workbook.package_values({**sw, "council_overhead_share": 0.0}), workbook.package_values(sw)
+    assert a["own_cost_mean"] == b["own_cost_mean"] and a["cost_factor"] == b["cost_factor"]
+    pl = {"scope": SCOPE_NAMES["placements"]}
+    assert workbook.package_values(pl)["cost_factor"] == pytest.approx(1 - w)
+    with pytest.raises(ValueError, match="council_overhead_share"):
+        workbook.check_inputs({"council_overhead_share": 0.9})

@@ -11,9 +11,11 @@ former name, ``swp_models.liability``.)
   small variable cost per child that follows the child's needs (workload: travel, cover,
   interpreters), ``v c_i / mean(c)``. The council pays the placements.
 * ``"placements"``: social work plus placements: the budget ``F`` plus each child's cost
-  of care less the practice's own cost inside it (``c_i - d``, where ``d`` is chapter 4's
-  running cost per child, which chapter 3's research-basis costs already include), so an
-  extra child adds its variable cost only.
+  of care without the council's wider overheads and less the practice's own cost inside it
+  (``(1 - w) c_i - d``, where ``w`` is the share of the research-basis cost that is the
+  council's central overheads, report s.6.1.5, which a practice never incurs and the council
+  keeps paying, and ``d`` is chapter 4's running cost per child, which chapter 3's
+  research-basis costs already include), so an extra child adds its variable cost only.
 
 **Limited liability.** A practice cannot lose more than its reserves ``R``. In a year whose
 surplus ``pi`` is below ``-R`` it fails (the draft contract's termination for insolvency,
@@ -103,12 +105,17 @@ class Scope:
     variable_per_child : float
         ``v``, the average variable social-work cost of a child, £ per child per year, >= 0.
         Used by the ``"social_work"`` scope only.
+    overhead_share : float
+        ``w``, the share of each child's research-basis cost that is the council's wider
+        overheads (report s.6.1.5), in [0, 0.5]: taken out of the practice's cost, which
+        the council keeps paying. Used by the ``"placements"`` scope only; 0 leaves them in.
     """
 
     name: str
     fixed_cost: float
     staff_per_child: float = 0.0
     variable_per_child: float = 0.0
+    overhead_share: float = 0.0
 
     def __post_init__(self) -> None:
         check_one_of("name", self.name, SCOPES)
@@ -116,6 +123,7 @@ class Scope:
         object.__setattr__(self, "staff_per_child", check_nonnegative("staff_per_child", self.staff_per_child))
         object.__setattr__(self, "variable_per_child",
                            check_nonnegative("variable_per_child", self.variable_per_child))
+        object.__setattr__(self, "overhead_share", check_in_range("overhead_share", self.overhead_share, 0.0, 0.5))
 
     @property
     def label(self) -> str:
@@ -123,8 +131,19 @@ class Scope:
         return SCOPE_LABELS[self.name]
 
     def cost_factor(self, cost_model: CostModel) -> float:
-        """Factor applied to every child's cost: ``v / mean(c)`` for social work, 1 with placements."""
-        return self.variable_per_child / cost_model.mean if self.name == "social_work" else 1.0
+        """Factor applied to every child's cost: ``v / mean(c)`` for social work, ``1 - w`` with placements
+        (the council's wider overheads taken out; a common factor keeps the needs groups' relative costs)."""
+        check_instance("cost_model", cost_model, CostModel, "CostModel")
+        return self.variable_per_child / cost_model.mean if self.name == "social_work" else 1.0 - self.overhead_share
+
+    def council_overheads(self, cost_model: CostModel, caseload: int | Caseload) -> float:
+        """The council's wider overheads inside the children's research-basis cost that the practice's cost
+        leaves out, £ a year in expectation: ``w E[U]`` with placements in scope, 0 for social work only.
+        The council keeps paying them whichever option it picks, so they are counted on its side, once.
+        ``cost_model`` and ``caseload`` as :meth:`cost_moments` takes them.
+        """
+        _, u = _children_moments(cost_model, caseload)
+        return self.overhead_share * u.mean if self.name == "placements" else 0.0
 
     def apply(self, years: PracticeYears) -> PracticeYears:
         """The practice's own costs in ``years``: a :class:`swp_models.contracts.PracticeYears`.
@@ -146,20 +165,21 @@ class Scope:
         return PracticeYears(base.children, base.outcome_draws, base.cost_model, base.caseload, self.fixed_cost, d)
 
     def child_rates(self, cost_model: CostModel, caseload: Caseload) -> dict[str, float]:
-        """Expected cost of a child of each recorded needs group, with its share of ``F``, £ a year."""
+        """Expected cost to the practice of a child of each recorded needs group, with its share of ``F``, £ a year:
+        ``f mean_g - d + F / E[N]`` (``f`` the :meth:`cost_factor`)."""
         f = self.cost_factor(cost_model)
         d = self.staff_per_child if self.name == "placements" else 0.0
         share = self.fixed_cost / caseload.expected - d
         return {g: f * m + share for g, m in cost_model.recorded_means().items()}
 
     def flat_rate(self, cost_model: CostModel, caseload: Caseload) -> float:
-        """Expected total cost per expected child, £ a year."""
+        """Expected total cost to the practice per expected child, £ a year: ``f mean(c) - d + F / E[N]``."""
         f = self.cost_factor(cost_model)
         d = self.staff_per_child if self.name == "placements" else 0.0
         return f * cost_model.mean - d + self.fixed_cost / caseload.expected
 
     def marginal_cost(self, cost_model: CostModel) -> float:
-        """Expected cost to the practice of one more average child, £ a year (the variable cost)."""
+        """Expected cost to the practice of one more average child, £ a year (the variable cost, ``f mean(c) - d``)."""
         d = self.staff_per_child if self.name == "placements" else 0.0
         return self.cost_factor(cost_model) * cost_model.mean - d
 
@@ -168,7 +188,7 @@ class Scope:
 
         ``C = F + f U - d N``, with ``U = Z (c_1 + ... + c_N)`` the children's costs with the
         model's shared yearly shock (:func:`swp_models.costs.total_cost_moments`), ``f`` the
-        :meth:`cost_factor`, ``d`` the staff cost per child (placements only) and ``N`` the
+        :meth:`cost_factor` (``1 - w`` with placements), ``d`` the staff cost per child (placements only) and ``N`` the
         caseload: ``E[C] = F + f E[U] - d E[N]`` and
         ``Var(C) = f^2 Var(U) + d^2 Var(N) - 2 f d mean(c) Var(N)`` (``Cov(U, N) = mean(c) Var(N)``).
         What a simulation of :meth:`apply` averages to.
@@ -178,14 +198,19 @@ class Scope:
         cost_model : CostModel
         caseload : int or Caseload
         """
-        check_instance("cost_model", cost_model, CostModel, "CostModel")
-        load = as_caseload(caseload)
+        load, u = _children_moments(cost_model, caseload)
         f = self.cost_factor(cost_model)
         d = self.staff_per_child if self.name == "placements" else 0.0
-        u = total_cost_moments(cost_model, load)
         mean = self.fixed_cost + f * u.mean - d * load.expected
         var = f * f * u.variance + d * d * load.variance - 2.0 * f * d * cost_model.mean * load.variance
         return TotalCostMoments(mean=max(mean, 0.0), variance=max(var, 0.0))
+
+
+def _children_moments(cost_model: CostModel, caseload: int | Caseload) -> tuple[Caseload, TotalCostMoments]:
+    """The checked caseload and the exact moments of the children's total cost ``U``."""
+    check_instance("cost_model", cost_model, CostModel, "CostModel")
+    load = as_caseload(caseload)
+    return load, total_cost_moments(cost_model, load)
 
 
 def default_scope(name: str = "placements") -> Scope:
@@ -195,13 +220,15 @@ def default_scope(name: str = "placements") -> Scope:
     child (:func:`swp_models.practice.summary`'s ``cost_per_child``): chapter 3's costs are
     on the research basis, which includes the social-work processes and overheads that a
     practice's budget replaces, so with placements in scope the practice's expected cost is
-    chapter 3's and only the split between fixed and variable changes. ``v`` is the
-    assumption ``social_work_variable_cost``.
+    chapter 3's less the council's wider overheads (the share ``w``, the assumption
+    ``council_overhead_share``, which the council keeps paying) and only the split between
+    fixed and variable changes. ``v`` is the assumption ``social_work_variable_cost``.
     """
     check_one_of("name", name, SCOPES)
     s = practice.summary()
     return Scope(name, fixed_cost=s["running_cost"], staff_per_child=s["cost_per_child"],
-                 variable_per_child=assumption("social_work_variable_cost"))
+                 variable_per_child=assumption("social_work_variable_cost"),
+                 overhead_share=assumption("council_overhead_share"))
 
 
 def reserves_from_months(months: float, running_cost: float) -> float:

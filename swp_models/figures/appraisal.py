@@ -23,10 +23,12 @@ HOME_KEYS: tuple[str, ...] = tuple(f"ch10_home_{i}" for i in range(1, 7))
 
 #: Figures of the previous edition, before chapter 6 let each child's propensity to move vary (the
 #: "What changed" note quotes them beside today's): the placement-move rate a child-year, and what a
-#: move avoided and the net present costs came to then.
+#: move avoided and the net present costs came to then; and (``ovh_``) the practice holding the placement
+#: budget before its contract left out the council's wider overheads (chapter 5): what a move avoided cost.
 PREVIOUS_EDITION: dict[str, str] = {
     "move_rate": "0.480", "move_sw": "£43,351 (2005-06 prices)", "move_pl": "£39,370 (2005-06 prices)",
     "npc_sw": "£13.09m (2005-06 prices)", "npc_c": "£12.23m (2005-06 prices)",
+    "ovh_move_pl": "£42,585 (2005-06 prices)",
 }
 
 #: The latest price year the index reaches.

@@ -77,6 +77,7 @@ def prose_numbers_contracts(*, data_dir: str | Path | None = None) -> dict[str, 
         return results.result(key, scn).value
 
     expected = r("expected_cost")
+    ovh = pricing.overhead_range()  # the assumption's low, central and high shares
     block = engine.table(scn).set_index("contract").loc["Block"]
     scope = tables.scope_figures().set_index("scope").loc["placements"]
     threshold = _threshold_contract(scn)
@@ -97,6 +98,12 @@ def prose_numbers_contracts(*, data_dir: str | Path | None = None) -> dict[str, 
         "ch5_variable": _gbp(scope["variable_per_child"], 0),
         "ch5_margin": _gbp(scope["margin"], 0),
         **_range(assumptions.bounds("social_work_variable_cost", data_dir=data_dir), "ch5_sw_variable", lambda x: _gbp(x, 0)),
+        # The council's wider overheads taken out of the placement scope's cost, and the chapter over their range
+        "ch5_overhead_share": fmt_share(a("council_overhead_share")),
+        "ch5_overhead_share_high": fmt_share(assumptions.bounds("council_overhead_share", data_dir=data_dir)[2]),
+        "ch5_overhead_kept": _gbp(ovh.loc[1, "council_overheads"]),
+        **{f"ch5_ovh_{k}_{end}": fmt(ovh.loc[i, k]) for i, end in ((0, "low"), (2, "high"))
+           for k, fmt in (("expected_cost", lambda x: f"£{fmt_num(x / 1e6, 1)} million"), ("p_fail_term", fmt_share))},
         # The contracts and the threshold contract's balancing
         "ch5_threshold": _gbp(threshold.threshold, 0),
         "ch5_reinsurance": _gbp(a("reinsurance_threshold"), 0),
@@ -128,6 +135,8 @@ def prose_numbers_contracts(*, data_dir: str | Path | None = None) -> dict[str, 
         "ch5_cut_per_move": _gbp(a("cut_per_placement_move"), 0),
         "ch5_move_cost": _gbp(a("placement_move_cost"), 0),
         "ch5_opt_saving": _gbp(float(engine.own_costs(scn).totals.mean()) - optimum.council_cost),
+        "ch5_opt_closed": f"{optimum.closed_form_share:.2f}",
+        "ch5_opt_simulated": f"{optimum.share:.2f}",
         # Exit and upcoding
         "ch5_exit_costly": _gbp_below(gaming.loc["Block", "exit_costly"], 10_000),
         "ch5_upcode_low": _gbp(needs["upcode_low"]),

@@ -526,7 +526,9 @@ def scope_table(*, data_dir: str | Path | None = None) -> Table:
     return Table(frame, caption="Who holds the placement budget: the two scopes of a contract",
                  notes="Social work only: chapter 4's running cost plus a variable cost that follows each child's "
                        "needs (assumption). Social work and placements: chapter 4's running cost plus each child's "
-                       "cost of care less the practice's staff cost already inside it. In the pilots, "
+                       "cost of care less the council's wider overheads inside it (an assumed "
+                       f"{assumption('council_overhead_share', data_dir=data_dir):.0%}, which the council keeps "
+                       "paying) and less the practice's staff cost already inside it. In the pilots, "
                        f"{'only one' if held == 1 else held} held the placement budget (Community Care, 2013). "
                        f"{_sim().n_years:,} simulated years.")
 

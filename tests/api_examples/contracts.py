@@ -137,6 +137,7 @@ EXAMPLES.update({
     _P + "unbalanced_threshold_payment": {"scope": "placements"},
     _P + "upcoding_cost": {"scope": "placements", "contract": "Block"},
     _P + "coin_flip_premium": {"stake": 100_000.0, "risk_tolerance": 250_000.0},
+    _P + "overhead_range": {"shares": (0.0, 0.05)},
     "swp_models.engine.mix_children": lambda: {"scn": __import__("swp_models.scenario", fromlist=["x"]).Scenario.central(),
                                                "mix": next(iter(__import__("swp_models.costs", fromlist=["x"])
                                                                 .needs_mix_models())), "n_years": 1_000},
