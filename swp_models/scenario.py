@@ -298,7 +298,7 @@ class Scenario:
                 ("effort cost k", f"{self.effort_cost:g}", "assumption effort_cost"),
                 ("cost of a failure", _gbp(self.failure_cost), "assumption failure_cost"),
                 ("effort model", {"contract": "chapter 5's", "outcome_model": "chapter 6's"}[self.effort_model], ""),
-                ("clustering (ICC)", f"{self.icc:g}", "assumption icc"),
+                ("clustering within a practice (correlation)", f"{self.icc:g}", "assumption icc"),
                 ("continuity reading", _READING_WORDS[self.continuity_reading], "chapter 2"),
                 ("simulated practice-years", f"{self.simulation.n_years:,} (seed {self.simulation.seed})", "")]
         rows += [(name, f"{v:g}", "changed from data/") for name, v in self.overrides]

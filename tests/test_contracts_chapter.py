@@ -488,7 +488,7 @@ def test_key_results_and_best_design():
     values = dict(zip(table.frame["Result"], table.frame["Value"]))
     rests = dict(zip(table.frame["Result"], table.frame["Rests on an assumption"]))
     assert values["Share of the variance of the children's cost due to their number"] == "50%"
-    assert values["Cost-and-volume share that minimises the council's cost: closed form; simulated"] == "0.49; 0.52"
+    assert values["Cost-and-volume share that minimises the council's cost: by formula; simulated"] == "0.49; 0.52"
     assert values["Cheapest for the council with costs fixed"].startswith("Two-way threshold")
     assert values["Pilots that held the placement budget"] == "only one"
     best = values["Cheapest design on the chapter's grid: social work and placements"]

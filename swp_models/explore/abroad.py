@@ -64,7 +64,7 @@ def tender_rows(max_bidders: int, spread: float, reserve_markup: float, potentia
     -------
     list of tuple of str
         One row per number of bidders, then one for the re-tender: bidders, chance of an award, price
-        (closed form; simulated), commissioner's cost a year for the whole contract (£, the scenario's prices).
+        (by formula; simulated), commissioner's cost a year for the whole contract (£, the scenario's prices).
     """
     top = check_integer("max_bidders", max_bidders, low=1, high=20)
     sc = _scenario(scn).replace(scope=check_one_of("scope", scope, tuple(SCOPE_NAMES)))
@@ -184,7 +184,7 @@ class AbroadExplorer(LivePanel):
                             self.scn)
         prices = f"£ a year, {self.scn.price_year} prices"
         return (html_table(f"Tender: expected price against the number of bidders ({prices})", tender,
-                           ("Bidders", "Chance of an award", "Price a child, closed form; simulated",
+                           ("Bidders", "Chance of an award", "Price a child, by formula; simulated",
                             "Commissioner's cost a year"))
                 + html_table(f"Kansas: a flat rate per child referred against payment per child served ({prices})",
                              kansas,

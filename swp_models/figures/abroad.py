@@ -62,7 +62,7 @@ _SIM = "the book's simulated children (chapter 3 costs, chapter 5 contracts and 
 _MINUS = "\u2212"
 
 #: The settings of the scenario this chapter uses (the rows of its scenario box).
-SCENARIO_ROWS = ("scope", "price base", "risk tolerance", "clustering (ICC)", "simulated practice-years")
+SCENARIO_ROWS = ("scope", "price base", "risk tolerance", "clustering within a practice (correlation)", "simulated practice-years")
 
 
 def _scn(scn: Scenario | None) -> Scenario:
@@ -871,7 +871,7 @@ def bonus_icc_table(scn: Scenario | None = None, *, data_dir: str | Path | None 
     scn = _scn(scn)
     g = abroad.bonus_icc(scn, improvement_points=_IMPROVEMENT_POINTS)
     frame = pd.DataFrame({
-        "Correlation within a practice (ICC)": g["icc"].map(lambda v: f"{v:g}"),
+        "Correlation of outcomes within a practice": g["icc"].map(lambda v: f"{v:g}"),
         "Count varies this many times more": g["design_effect"].map(lambda v: f"{v:.1f}"),
         "Guessed standard: paid for luck": g["windfall_guess"].map(_gbp),
         "Guessed standard: per paid year": g["guess_per_year"].map(_gbp),

@@ -328,7 +328,7 @@ def _claims(scope: str) -> list[tuple[str, str]]:
          f"At s = {cv_share:g} the practice bears "
          f"{_pct(t.loc[cv, 'overall'])} of all cost risk for a premium of {_k(t.loc[cv, 'risk_premium_exact'])} and "
          f"keeps {_pct(t.loc[cv, 'power'])} of a £ saved. The share that minimises the council's cost is "
-         f"{opt.closed_form_share:.2f} (closed form), {opt.share:.2f} (simulated)."),
+         f"{opt.closed_form_share:.2f} (by formula), {opt.share:.2f} (simulated)."),
         ("Threshold: extra costs below the threshold “borne by the SWP and all those above by the local "
          "authority”, with “a similar arrangement” for underspends",
          (f"Leaving the practice every underspend pays it more than the cost on average unless the baseline is set "
@@ -448,7 +448,7 @@ def key_results(*, data_dir: str | Path | None = None) -> Table:
             ("Cheapest once half of every saving is a service cut that moves children",
              f"{cut_best}, {_m(with_outcomes[cut_best])}", sim,
              "share of service cuts; cost of a placement move"),
-            ("Cost-and-volume share that minimises the council's cost: closed form; simulated",
+            ("Cost-and-volume share that minimises the council's cost: by formula; simulated",
              f"{opt.closed_form_share:.2f}; {opt.share:.2f}", sim, f"{rtol} and effort cost {assumption('effort_cost'):g}"),
             ("Council's saving at that share against full reimbursement, administration aside",
              f"{_k(saving)} a year", sim, f"{rtol} and effort cost {assumption('effort_cost'):g}"),

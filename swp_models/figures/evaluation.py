@@ -115,7 +115,7 @@ def _reading_label(reading: str) -> str:
     if reading == "vacancy":
         v = continuity.assumption("practice_vacancy_sensitivity")
         return f"Practice with {v:g}% of posts vacant, covered from inside"
-    return {"poisson": "Poisson (chapter 2's headline)", "typed": "Workers keep their type"}[reading]
+    return {"poisson": "At random, steady rate (chapter 2's headline)", "typed": "Workers keep their type"}[reading]
 
 
 def _reading_short(reading: str) -> str:
@@ -382,7 +382,7 @@ def key_results_piloting(scn: Scenario | None = None) -> Table:
         (f"Practices per arm needed to detect the effort lift of {head['model_name']} ({d['children']} children, "
          f"{d['years']} years)", _need(head["practices_needed"]), "exact z-test", "intra-practice correlation"),
         (f"Simulated power at the computed minimum detectable difference (nominal {_pct0(a['power'])})",
-         f"{100 * sim.iloc[0]['power']:.1f}% (Monte Carlo error {100 * sim.iloc[0]['se']:.1f})",
+         f"{100 * sim.iloc[0]['power']:.1f}% (simulation's standard error {100 * sim.iloc[0]['se']:.1f})",
          f"{int(sim.iloc[0]['n_sims']):,} simulated pilots, beta-binomial"),
         ("Same design, staggered start instead of parallel groups (18 teams, four periods of 50 children; "
          f"{100 * scn.value('persistence'):.0f}% of a team's effect surviving its becoming a practice)",
@@ -626,7 +626,7 @@ def better_pilot_table(scn: Scenario | None = None, *, data_dir: str | Path | No
             for years in (d["years"], 2 * d["years"]):
                 k = ev.practices_needed(diff, base, d["children"], years, icc, a["alpha"], a["power"])
                 rows.append((name, f"{_num(diff)} points", f"{icc:g}", str(years), _need(k)))
-    frame = pd.DataFrame(rows, columns=["Effect", "Size", "ICC", "Years", "Practices per arm"])
+    frame = pd.DataFrame(rows, columns=["Effect", "Size", "Correlation within a practice", "Years", "Practices per arm"])
     return Table(frame, caption=f"Practices of {d['children']} children needed per arm (with as many control teams)",
                  notes=(f"Exact z-test, two-sided {a['alpha']:g}, power {a['power']:g}. ICC {low:g} and {high:g} are "
                         f"the ends of the assumption's range; {a['icc']:g} is the scenario's."))
@@ -807,7 +807,7 @@ def simulation_table(scn: Scenario | None = None) -> Table:
     s = _simulation(scn)
     frame = pd.DataFrame({
         "Check": s["check"], "Formula": s["nominal"].map(_pct), "Simulated": s["power"].map(_pct),
-        "Monte Carlo error": s["se"].map(lambda x: f"{100 * x:.2f} points"),
+        "Simulation's standard error": s["se"].map(lambda x: f"{100 * x:.2f} points"),
         "Gap in errors": ((s["power"] - s["nominal"]) / s["se"]).map(lambda x: f"{x:+.1f}"),
     })
     d = _design()

@@ -200,7 +200,7 @@ def clustering_table() -> Table:
         "Spread, independent children": t["sd_independent"].map(lambda x: f"{x:.1f}"),
         "Spread, caseloads": t["sd_clustered"].map(lambda x: f"{x:.1f}"),
         "Variance ratio (simulated)": t["ratio"].map(lambda x: f"{x:.1f}"),
-        "Design effect (closed form)": t["closed_form"].map(lambda x: "" if math.isnan(x) else f"{x:.1f}"),
+        "Design effect (by formula)": t["closed_form"].map(lambda x: "" if math.isnan(x) else f"{x:.1f}"),
     })
     m = 100 / om.assumption("social_workers")
     return Table(frame, caption="Clustering: the spread of each year's count when children share caseloads",
@@ -237,7 +237,7 @@ def placement_table() -> Table:
     frame = pd.DataFrame({
         "Measure": [_PLACEMENT_ROWS[m][0] for m in t["measure"]],
         "Published": [_share_or_count(x, _PLACEMENT_ROWS[m][2]) for m, x in zip(t["measure"], t["published"])],
-        "Same rate for a needs group (Poisson)": [_share_or_count(x, _PLACEMENT_ROWS[m][2])
+        "Same rate for a needs group (at random, steady rate)": [_share_or_count(x, _PLACEMENT_ROWS[m][2])
                                                   for m, x in zip(t["measure"], t["poisson"])],
         "Rate varies between children (negative binomial)": [_share_or_count(x, _PLACEMENT_ROWS[m][2])
                                                               for m, x in zip(t["measure"], t["mixed"])],
@@ -333,9 +333,9 @@ def contract_table(scope: str = "social_work") -> Table:
         "Loss beyond reserves in a year": t["p_fail_year"].map(lambda x: _pct(x, 1)),
         f"Failed within {scn.term_years} years": t["p_fail_term"].map(lambda x: _pct(x, 1)),
         "Risk premium": t["risk_premium"].map(_gbp),
-        "Premium against the block (± se)": [_diff(x, s) for x, s in zip(t["premium_vs_block"],
+        "Premium against the block (± standard error)": [_diff(x, s) for x, s in zip(t["premium_vs_block"],
                                                                           t["premium_vs_block_se"])],
-        "Failed within the term against the block, points (± se)": [
+        "Failed within the term against the block, points (± standard error)": [
             _dpts(x, s) for x, s in zip(t["p_fail_term_vs_block"], t["p_fail_term_vs_block_se"])],
         "Reward for 0.1 more effort": t["incentive"].map(lambda x: f"£{x:,.0f}"),
         "Returned (s.7)": t["returned"].map(_gbp),
