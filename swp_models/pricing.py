@@ -34,6 +34,7 @@ from .contracts import (
     skimming_gain,
     with_effort,
 )
+from .contracts import council
 from .contracts.comparison import effort_from_power, measured_power
 from .contracts.liability import SCOPES, failure_comparison, limited_liability
 from .contracts.payments import contract_items
@@ -519,7 +520,7 @@ def overhead_range(shares: Sequence[float] | None = None) -> pd.DataFrame:
         more average child to the practice, £ a year), ``p_fail_year`` and ``p_fail_term`` (block contract).
     """
     if shares is None:
-        shares = tuple(assumptions.value("council_overhead_share", which) for which in ("low", "value", "high"))
+        shares = tuple(council.assumption("council_overhead_share", which) for which in ("low", "value", "high"))
     grid = [check_in_range("shares", w, 0.0, 0.5) for w in check_sequence("shares", shares, max_len=11)]
     scn = scenario("placements")
     base = engine.scope(scn)

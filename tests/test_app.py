@@ -114,7 +114,14 @@ def test_moving_a_control_changes_a_number(app_url, offline):
     mean = tab.locator(".swp-explorer-mean")
     mean.wait_for(timeout=RENDER_TIMEOUT)
     before = mean.inner_text()
-    assert before == "£4,284,000"  # the expected cost of 100 ± 10 children under the default cost model
+    # The expected cost to the practice of 100 ± 10 children under the default cost model, with placements in
+    # scope and the council's wider overheads taken out (£4,284,000 before they were).
+    from swp_models import engine
+    from swp_models.costs import default_cost_model
+    from swp_models.scenario import Scenario
+
+    kept = 1.0 - engine.scope(Scenario.central(scope="placements")).overhead_share
+    assert before == f"£{100 * kept * default_cost_model().mean:,.0f}" == "£4,069,800"
     # Move the caseload slider one step (5 children) with the keyboard, as a reader would.
     slider = tab.locator(".widget-slider", has_text="Children in the practice").first
     handle = slider.locator(".noUi-handle").first
