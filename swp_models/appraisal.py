@@ -22,7 +22,7 @@ another year with the GDP deflator (:func:`uplift`).
 :func:`appraise` gives the central appraisal, :func:`icers` the incremental cost-effectiveness
 ratios, :func:`switching_values` where a practice stops beating the in-house team, and
 :func:`acceptability` the cost-effectiveness acceptability curve over the sensitivity analysis's
-settings (section 5.13's assumptions plus this chapter's).
+settings (the sensitivity section's assumptions plus this chapter's).
 """
 
 from __future__ import annotations
@@ -234,7 +234,7 @@ def _move_model() -> tuple[float, float]:
 
 @cached(maxsize=1)
 def central_inputs() -> Inputs:
-    """The central setting: section 5.13's model at every assumption's value, chapter 2's continuity, chapter 4's teams."""
+    """The central setting: the sensitivity section's model at every assumption's value, chapter 2's continuity, chapter 4's teams."""
     from . import evaluation, sensitivity
     from .scenario import Scenario
 
@@ -443,7 +443,7 @@ def switching_values(option: str, value_per_child_year: float | None = None, ter
 
 
 def settings_inputs(n_base: int | None = None) -> tuple[list[Inputs], pd.DataFrame]:
-    """One :class:`Inputs` for each setting of the sensitivity analysis (section 5.13's Sobol settings, with
+    """One :class:`Inputs` for each setting of the sensitivity analysis (the sensitivity section's Sobol settings, with
     this chapter's ranged assumptions drawn alongside them by a scrambled Sobol sequence from the book's seed).
 
     Parameters

@@ -59,7 +59,7 @@ class Simulation:
         Years behind the outcome contracts (each child's outcome draws are memory-hungry): the first
         ``outcome_years`` of the sample; 1,000 to ``n_years``, default as ``grid_years``.
     sensitivity_years : int, default 512
-        Years behind each setting of the sensitivity run (section 5.13), which draws children afresh for
+        Years behind each setting of the sensitivity run (chapter 5's sensitivity section), which draws children afresh for
         every setting of the cost assumptions it varies, from the same ``seed``; 100 to ``n_years``.
     """
 

@@ -719,7 +719,7 @@ SIMULATION_NOTE = "from chapter 10's simulation at the book's defaults; does not
 
 
 def _simulated_children() -> float:
-    """Mean cost of care of chapter 10's simulated children at the central setting (section 5.13's model), £ a year."""
+    """Mean cost of care of chapter 10's simulated children at the central setting (the sensitivity section's model), £ a year."""
     from . import sensitivity
 
     model = sensitivity.chapter_model()

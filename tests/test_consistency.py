@@ -143,7 +143,7 @@ def test_the_effort_lift_is_the_scenarios_and_both_models_are_shown():
 
 @pytest.mark.parametrize("scope", SCOPES)
 def test_the_sensitivity_core_at_its_defaults_prices_as_the_engine_does(scope):
-    """Section 5.13's fast core and the engine price the same children to the same figures."""
+    """The sensitivity section's fast core and the engine price the same children to the same figures."""
     from swp_models import sensitivity
 
     model = sensitivity.chapter_model()

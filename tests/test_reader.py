@@ -587,6 +587,11 @@ def test_pages_are_light_and_load_only_what_they_use(page, book_url, offline):
     sizes: dict[str, int] = {}
     tab = _open(offline, f"{book_url}/{page}", DESKTOP, sizes)
     tab.wait_for_load_state("networkidle")
+    if tab.locator(".math").count():
+        # MathJax is fetched once the page has loaded (after the charts' drawings): on a busy machine that can
+        # come after the first quiet spell of the network, so wait until it has run, then for quiet again.
+        tab.wait_for_function("() => window.MathJax && window.MathJax.version", timeout=30_000)
+        tab.wait_for_load_state("networkidle")
     total = sum(sizes.values())
     assert any(u.endswith(page) for u in sizes), f"no response recorded for {page}"
     assert total < MAX_TRANSFER, f"{page} transfers {total / 1e6:.2f} MB (text gzip-compressed)"

@@ -34,7 +34,7 @@ PREVIOUS_EDITION: dict[str, str] = {
 #: The latest price year the index reaches.
 LATEST = ap.PRICE_YEARS[-1]
 _SCOPE_WORDS = {"social_work": "social work only", "placements": "with the placement budget"}
-_SOURCE = ("chapters 2-6 through the pricing engine and section 5.13's model; HM Treasury Green Book (3.5%); "
+_SOURCE = ("chapters 2-6 through the pricing engine and chapter 5's sensitivity model; HM Treasury Green Book (3.5%); "
            "optimism bias, in-house share and process costs: assumptions")
 
 
@@ -177,7 +177,7 @@ def key_results_appraisal() -> Table:
         best = _best(scope)
         rows.append((f"Best buy, {_SCOPE_WORDS[scope]}, at £{lam:,.0f} a child-year of continuity ({y} prices)",
                      f"{ap.OPTION_NAMES[best]} (best in {fmt_share(at.loc[(scope, best)])} of settings)",
-                     "acceptability curve over section 5.13's settings", "value a council puts on continuity; "
+                     "acceptability curve over chapter 5's sensitivity settings", "value a council puts on continuity; "
                      "in-house share of the gain"))
     rows += [
         (f"Net present cost over three years, the council as it is ({y} prices)", _m(t.loc["council", "npc"], y),

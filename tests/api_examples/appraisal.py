@@ -1,6 +1,6 @@
 """Valid calls of swp_models.appraisal and swp_models.figures.appraisal.
 
-The appraisal reads section 5.13's chapter model at its settings; the uncertainty run (about 17 s of CPU, timed by
+The appraisal reads the sensitivity section's chapter model at its settings; the uncertainty run (about 17 s of CPU, timed by
 ``make bench``) is cached, so the examples warm it outside the timed calls.
 """
 
