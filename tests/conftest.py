@@ -82,11 +82,16 @@ def _files(root: Path, names) -> list[Path]:
     return out
 
 
+def newest_model_input(root: Path = ROOT) -> float:
+    """Modification time of the newest file of ``swp_models/`` and ``data/`` that a notebook's run reads."""
+    return max((p.stat().st_mtime for p in _files(root, MODEL_INPUTS) if p.suffix in MODEL_SUFFIXES), default=0.0)
+
+
 def stale_pages(pages: list[str], root: Path = ROOT, html: Path = HTML) -> list[str]:
     """Built pages older than something they are built from: their source, the book's configuration,
     and for notebooks and pages that document the package, ``swp_models/`` and ``data/``."""
     shared = max((p.stat().st_mtime for p in _files(root, BUILD_CONFIG)), default=0.0)
-    models = max((p.stat().st_mtime for p in _files(root, MODEL_INPUTS) if p.suffix in MODEL_SUFFIXES), default=0.0)
+    models = newest_model_input(root)
     stale = []
     for page in pages:
         built = html / page

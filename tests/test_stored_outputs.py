@@ -22,7 +22,7 @@ import pytest
 from nbval.plugin import (coalesce_streams, find_comment_markers, find_metadata_tags, get_sanitize_patterns,
                           transform_streams_for_comparison)
 
-from conftest import MODEL_INPUTS, MODEL_SUFFIXES, ROOT, _files, toc_files
+from conftest import ROOT, newest_model_input, toc_files
 
 pytestmark = pytest.mark.built
 
@@ -133,9 +133,7 @@ def cell_differences(stored, executed, glued: dict | None = None) -> list[str]:
 
 
 def _stale(notebook: Path, copy: Path) -> bool:
-    models = max((p.stat().st_mtime for p in _files(ROOT, MODEL_INPUTS) if p.suffix in MODEL_SUFFIXES),
-                 default=0.0)
-    return copy.stat().st_mtime < max(models, notebook.stat().st_mtime)
+    return copy.stat().st_mtime < max(newest_model_input(), notebook.stat().st_mtime)
 
 
 def test_every_chapter_notebook_is_compared():
