@@ -158,12 +158,13 @@ def _label(control, value) -> str:
 
 def _move(control, value) -> tuple[float, float] | None:
     """Set ``control`` to ``value``; the seconds the recomputation took, wall clock and CPU (None when the value
-    did not change)."""
+    did not change). The CPU time is the whole process's, every thread (a numerical library's own threads
+    included), not only the one that made the change."""
     if control.value == value:
         return None
-    start, cpu = time.perf_counter(), time.thread_time()
+    start, cpu = time.perf_counter(), time.process_time()
     control.value = value
-    return time.perf_counter() - start, time.thread_time() - cpu
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def explore_every_option(box) -> list[tuple[tuple[float, float], str]]:

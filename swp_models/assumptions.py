@@ -221,7 +221,8 @@ class KeyedCache:
     The least recently used result goes first once more than ``maxsize`` are held. The engine and
     chapter 6's outcome contracts each keep one. Safe to share between threads (a live explorer
     prepares figures in the background): the lookups are locked, the builds are not, so two threads
-    asking for the same missing result may each build it.
+    asking for the same missing result may each build it; the first one stored is the one both
+    get, so a result once handed out is the one every later lookup returns.
 
     Parameters
     ----------
@@ -248,6 +249,9 @@ class KeyedCache:
                 return self._held[k]
         out = build()
         with self._lock:
+            if k in self._held:  # another thread built it meanwhile: keep the one already handed out
+                self._held.move_to_end(k)
+                return self._held[k]
             self._held[k] = out
             while len(self._held) > self.maxsize:
                 self._held.popitem(last=False)

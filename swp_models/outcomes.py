@@ -36,6 +36,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import math
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -76,6 +78,7 @@ __all__ = [
     "OutcomeDraws",
     "simulate_outcomes",
     "YearOutcomes",
+    "DeferredCounts",
     "measure_comparison",
     "two_task_effort",
     "two_task_table",
@@ -549,8 +552,18 @@ class OutcomeModel:
         gap = np.asarray(self.attainment_gaps)[np.asarray(group)]
         centre = a * np.asarray(prior) - (1 - a) * gap + self.attainment_effort_effect * effort - self.attainment_target
         scale = math.sqrt(self.attainment_caseload_sd**2 + 1 - a * a)
-        z = (centre[:, None] - self.attainment_worker_change_effect * k[None, :]) / scale
-        return special.ndtr(z) @ pmf
+        # One number of changes at a time, summed in order: two arrays of one value per child, rather than a
+        # matrix of one per child and number of changes, and no multithreaded matrix product (whose threads
+        # cost CPU time and whose last digit can depend on the machine's cores).
+        out = np.zeros(centre.shape)
+        z = np.empty(centre.shape)
+        for k_i, p_i in zip(self.attainment_worker_change_effect * k, pmf):
+            np.subtract(centre, k_i, out=z)
+            z /= scale
+            special.ndtr(z, out=z)
+            z *= p_i
+            out += z
+        return out
 
     def p_attain_group(self, group: int, effort: float) -> float:
         """Chance of reaching the target for a child of a needs group (prior attainment integrated out)."""
@@ -739,6 +752,55 @@ def placement_comparison(*, data_dir: str | Path | None = None) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------
 
 
+def _checked_counts(name: str, counts: dict, n: tuple[int, ...]) -> dict:
+    """``counts`` if it holds one array of shape ``n`` per indicator; a named error otherwise."""
+    if set(counts) != set(INDICATORS):
+        raise ValueError(f"{name} must have one array per indicator {INDICATORS}; got {sorted(counts)}")
+    for key, arr in counts.items():
+        if not isinstance(arr, np.ndarray) or arr.shape != n:
+            raise ValueError(f"{name}[{key!r}] must be an array of one count per year (shape {n}); got "
+                             f"{getattr(arr, 'shape', type(arr).__name__)}")
+    return counts
+
+
+class DeferredCounts(Mapping):
+    """Counts of each indicator (a mapping of indicator to array), computed when first read.
+
+    :meth:`OutcomeDraws.at` gives value added this way: its expected attainment needs a normal
+    probability for every child and every number of changes of worker, the largest part of pricing a
+    new sample, and a contract paid on levels never reads it. Safe to read from several threads (it
+    is computed once).
+
+    Parameters
+    ----------
+    build : callable
+        Returns the dict of indicator to array, called at most once.
+    """
+
+    def __init__(self, build: Callable[[], dict[str, np.ndarray]]) -> None:
+        if not callable(build):
+            raise TypeError(f"build must be callable; got {type(build).__name__}")
+        self._build: Callable[[], dict[str, np.ndarray]] | None = build
+        self._held: dict[str, np.ndarray] | None = None
+        self._lock = threading.Lock()
+
+    def _counts(self) -> dict[str, np.ndarray]:
+        with self._lock:
+            if self._held is None:
+                assert self._build is not None
+                self._held, self._build = self._build(), None
+            return self._held
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        return self._counts()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._counts())
+
+    def __len__(self) -> int:
+        return len(self._counts())
+
+
 @dataclass(frozen=True)
 class YearOutcomes:
     """Per practice-year counts of each indicator at one effort (level and value added).
@@ -750,6 +812,7 @@ class YearOutcomes:
     value_added : dict of str to ndarray
         The count less its expected value given the year's intake, plus the expected count
         of an average intake: same mean and same slope in effort as the level, less noise.
+        A :class:`DeferredCounts` (checked when first read) from :meth:`OutcomeDraws.at`.
     mean_workers : numpy.ndarray
         Average number of social workers per child in each year (the report's indicator).
     """
@@ -762,13 +825,13 @@ class YearOutcomes:
         check_instance("mean_workers", self.mean_workers, np.ndarray, "numpy array")
         n = self.mean_workers.shape
         for name in ("level", "value_added"):
+            if name == "value_added" and isinstance(self.value_added, DeferredCounts):
+                given = self.value_added  # checked when first read
+                object.__setattr__(self, "value_added", DeferredCounts(
+                    lambda: _checked_counts("value_added", dict(given), n)))
+                continue
             counts = check_instance(name, getattr(self, name), dict, "dict of indicator to array")
-            if set(counts) != set(INDICATORS):
-                raise ValueError(f"{name} must have one array per indicator {INDICATORS}; got {sorted(counts)}")
-            for key, arr in counts.items():
-                if not isinstance(arr, np.ndarray) or arr.shape != n:
-                    raise ValueError(f"{name}[{key!r}] must be an array of one count per year (shape {n}); got "
-                                     f"{getattr(arr, 'shape', type(arr).__name__)}")
+            _checked_counts(name, counts, n)
 
     def count(self, indicator: str, measure: str = "level") -> np.ndarray:
         """Counts of ``indicator`` (one of :data:`INDICATORS`, or ``"all"`` for their sum) by ``measure``."""
@@ -843,31 +906,44 @@ class OutcomeDraws:
             self._memo[e] = self._at(e)
         return self._memo[e]
 
+    @cached_property
+    def _unchanging(self) -> dict[str, np.ndarray]:
+        """The terms of :meth:`_at` that no effort changes, each computed as :meth:`_at` would."""
+        m = self.model
+        a = m.attainment_prior_weight
+        gap = np.asarray(m.attainment_gaps)[self.group]
+        return {"multiplier": np.asarray(m.placement_multipliers)[self.group], "frailty": self.frailty[self.worker],
+                "prior": a * self.prior - (1 - a) * gap,
+                "caseload": m.attainment_caseload_sd * self.caseload_effect[self.worker],
+                "noise": math.sqrt(1 - a * a) * self.noise,
+                "own_change": self.u_own < m.individual_change_probability}
+
     def _at(self, e: float) -> YearOutcomes:
         m = self.model
+        fixed = self._unchanging
         h = m.hazard_at(e)
         cdf = stats.poisson.cdf(np.arange(_MAX_WORKER_CHANGES), h)
         changes_w = np.searchsorted(cdf, self.u_changes, side="right").astype(np.int32)
-        changes = changes_w[self.worker] + (self.u_own < m.individual_change_probability)
+        changes = changes_w[self.worker] + fixed["own_change"]
         same = changes == 0
-        mu = (m.placement_base_rate * (1 - m.placement_effort_effect * e)
-              * np.asarray(m.placement_multipliers)[self.group]
-              * (1 + m.placement_worker_change_effect * changes) * self.frailty[self.worker] * self.child_frailty)
+        mu = (m.placement_base_rate * (1 - m.placement_effort_effect * e) * fixed["multiplier"]
+              * (1 + m.placement_worker_change_effect * changes) * fixed["frailty"] * self.child_frailty)
         stable = self.u_moves < np.exp(-mu) * (1 + mu)
-        a = m.attainment_prior_weight
-        gap = np.asarray(m.attainment_gaps)[self.group]
-        score = (a * self.prior - (1 - a) * gap + m.attainment_effort_effect * e
-                 - m.attainment_worker_change_effect * changes
-                 + m.attainment_caseload_sd * self.caseload_effect[self.worker] + math.sqrt(1 - a * a) * self.noise)
+        score = (fixed["prior"] + m.attainment_effort_effect * e - m.attainment_worker_change_effect * changes
+                 + fixed["caseload"] + fixed["noise"])
         attain = score > m.attainment_target
         counts = self.years.counts.astype(float)
         level = {"stable_placement": self._sum(stable.astype(float)), "same_worker": self._sum(same.astype(float)),
                  "attainment": self._sum(attain.astype(float))}
-        va = {"same_worker": level["same_worker"]}
-        for name in ("stable_placement", "attainment"):
-            va[name] = level[name] - self._sum(self._expected[name]) + self._average_intake[name] * counts
+
+        def value_added() -> dict[str, np.ndarray]:
+            va = {"same_worker": level["same_worker"]}
+            for name in ("stable_placement", "attainment"):
+                va[name] = level[name] - self._sum(self._expected[name]) + self._average_intake[name] * counts
+            return va
+
         workers = self._sum(1.0 + changes) / counts
-        return YearOutcomes(level=level, value_added=va, mean_workers=workers)
+        return YearOutcomes(level=level, value_added=DeferredCounts(value_added), mean_workers=workers)
 
 
 def _order_within_years(u: np.ndarray, year: np.ndarray) -> np.ndarray:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
 import shutil
 import threading
@@ -13,6 +14,10 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The widths the pages are checked at (px): a phone, a tablet, a laptop; and the viewport charts are printed
+#: at, as scripts/make_pdfs.py prints: about the width of A4's text column.
+PHONE, TABLET, DESKTOP = 390, 768, 1366
+PRINT_WIDTH, PRINT_HEIGHT = 700, 1000
 HTML = ROOT / "_build" / "html"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -32,13 +37,36 @@ CHROMIUM_ARGS = [
 SPREAD = frozenset({"test_api_contract.py", "test_book.py", "test_last_mile.py"})
 
 
+def _shared_page(item) -> str | None:
+    """The page a test reads through ``loaded`` (its ``page`` parameter), or None."""
+    if "loaded" not in getattr(item, "fixturenames", ()):
+        return None
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get("page") if callspec is not None else None
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if item.path.name not in SPREAD:
+        page = _shared_page(item)
+        if page is not None:
+            # Every check of one page, whatever its file, runs in one worker one after another, so the page
+            # is opened once at each size (``loaded``); the pages are spread over the workers.
+            item.add_marker(pytest.mark.xdist_group(f"page {page}"))
+        elif item.path.name not in SPREAD:
             item.add_marker(pytest.mark.xdist_group(item.path.name))
         # A test that reads the built book needs `make book` first: `make unit` leaves it out.
         if "built_book" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.built)
+    # Put the checks of a page next to each other, those that change the page (``changes_page``) last; every
+    # other test keeps its place.
+    slots = [i for i, item in enumerate(items) if _shared_page(item) is not None]
+    first_seen: dict[str, int] = {}
+    for i in slots:
+        first_seen.setdefault(_shared_page(items[i]), i)
+    ordered = sorted(slots, key=lambda i: (
+        first_seen[_shared_page(items[i])], items[i].get_closest_marker("changes_page") is not None, i))
+    for i, item in zip(slots, [items[j] for j in ordered]):
+        items[i] = item
 
 
 def chromium_path() -> str:
@@ -139,8 +167,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 class OfflineBrowser:
     """A Chromium page on which every request to a host other than 127.0.0.1 is blocked and recorded."""
 
-    def __init__(self, browser):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    def __init__(self, browser, width: int = 1280, height: int = 1000):
+        self.context = browser.new_context(viewport={"width": width, "height": height})
         self.blocked: list[str] = []
         self.context.route("**/*", self._route)
 
@@ -157,7 +185,85 @@ class OfflineBrowser:
         page = self.context.new_page()
         page.errors = []
         page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+        page.console_problems = []
+        page.on("console", lambda msg: page.console_problems.append(f"{msg.type}: {msg.text}")
+                if msg.type in ("warning", "error") else None)
         return page
+
+    def resize(self, width: int, height: int = 900, scripts: bool = True) -> None:
+        """Start again with a fresh context of the given viewport (the routes kept, the blocked list too)."""
+        self.context.close()
+        self.context = self.context.browser.new_context(viewport={"width": width, "height": height},
+                                                        java_script_enabled=scripts)
+        self.context.route("**/*", self._route)
+
+
+#: Content types a static host sends gzip-compressed.
+_COMPRESSIBLE = ("text/", "javascript", "json", "css", "svg", "xml")
+
+
+def transfer_size(body: bytes, content_type: str) -> int:
+    """Bytes a static host sends for a response: gzip-compressed for text, as-is otherwise."""
+    if any(k in (content_type or "") for k in _COMPRESSIBLE):
+        return len(gzip.compress(body, compresslevel=6))
+    return len(body)
+
+
+#: Wait (up to a minute) until every chart of the page is live.
+CHARTS_DRAWN = "() => Array.from(document.querySelectorAll('.swp-chart')).every(c => c.dataset.drawn)"
+
+
+def open_offline(offline: OfflineBrowser, url: str, width: int, height: int = 900,
+                 sizes: dict[str, int] | None = None):
+    """``url`` in a fresh offline tab of the given viewport, once every chart is drawn; with ``sizes``, the
+    bytes each response would transfer from a static host are recorded in it."""
+    offline.resize(width, height)
+    if sizes is not None:
+        offline.context.on("response", lambda r: sizes.__setitem__(
+            r.url, transfer_size(r.body(), r.headers.get("content-type", ""))) if r.ok else None)
+    tab = offline.new_page()
+    tab.response = tab.goto(url, wait_until="load")
+    tab.wait_for_function(CHARTS_DRAWN, timeout=60_000)
+    return tab
+
+
+class LoadedPage:
+    """A book page opened once in an offline tab and read by several tests: ``tab`` (with ``errors`` and
+    ``console_problems`` since it opened, and ``response``), ``sizes`` (bytes of every response, as
+    ``open_offline``) and ``blocked`` (requests to other hosts)."""
+
+    def __init__(self, browser, url: str, width: int, height: int, media: str):
+        self.offline = OfflineBrowser(browser, width, height)
+        self.sizes: dict[str, int] = {}
+        self.blocked = self.offline.blocked
+        self.tab = open_offline(self.offline, url, width, height, self.sizes)
+        if media != "screen":
+            self.tab.emulate_media(media=media)
+
+    def close(self) -> None:
+        self.offline.context.close()
+
+
+@pytest.fixture(scope="session")
+def loaded(browser, book_url):
+    """``loaded(page, width, height=900, media="screen")``: the page open in an offline tab of that viewport,
+    opened once for every test of the page at that size that only reads it. The checks of one page run one
+    after another in one worker (``pytest_collection_modifyitems``), so only the current page's tabs are kept.
+    A test that changes what it reads (adds a script, opens a panel) is marked ``changes_page`` and runs after
+    the page's other checks."""
+    held: dict[tuple, LoadedPage] = {}
+
+    def get(page: str, width: int, height: int = 900, media: str = "screen") -> LoadedPage:
+        key = (page, width, height, media)
+        if key not in held:
+            for other in [k for k in held if k[0] != page]:
+                held.pop(other).close()
+            held[key] = LoadedPage(browser, f"{book_url}/{page}", width, height, media)
+        return held[key]
+
+    yield get
+    for shown in held.values():
+        shown.close()
 
 
 @pytest.fixture(scope="session")

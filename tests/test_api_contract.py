@@ -29,7 +29,7 @@ def _modules() -> list[str]:
 
 MODULES = _modules()
 #: Subprocesses the walk is split into (pytest-xdist spreads them over its workers).
-BATCHES = 8
+BATCHES = 2
 BATCH_MODULES = {f"batch{i + 1}": MODULES[i::BATCHES] for i in range(BATCHES)}
 
 

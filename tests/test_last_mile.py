@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import HTML, ROOT
+from conftest import DESKTOP, HTML, PHONE, PRINT_HEIGHT, PRINT_WIDTH, ROOT, open_offline
 
 from swp_models import charts
 
-PHONE, DESKTOP = 390, 1366
 _SPEC = re.compile(r'<div class="swp-chart" id="(swp-chart-[0-9a-f]{12})">.*?var spec = (\{.*?\});\n', re.S)
 
 
@@ -71,17 +70,6 @@ def test_every_built_chart_description_reads_as_sentences(built_book):
 
 # ---------------------------------------------------------------- the built book in Chromium
 
-def _open(offline, url: str, width: int, height: int = 900):
-    offline.context.close()
-    offline.context = offline.context.browser.new_context(viewport={"width": width, "height": height})
-    offline.context.route("**/*", offline._route)
-    tab = offline.new_page()
-    tab.goto(url, wait_until="load")
-    tab.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.swp-chart')).every(c => c.dataset.drawn)", timeout=60_000)
-    return tab
-
-
 def _chapter_pages() -> list[str]:
     from swp_models import findings
 
@@ -108,10 +96,10 @@ _TABLES = """() => Array.from(document.querySelectorAll('main table')).filter(t 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("page", _chapter_pages())
-def test_tables_read_on_a_phone(page, book_url, offline):
+def test_tables_read_on_a_phone(page, loaded):
     """At 390 px a table of words is a stack of cards (it never scrolls sideways); a wide table of
     numbers scrolls in its box; every caption stays above the box, out of the scroll."""
-    tab = _open(offline, f"{book_url}/{page}", PHONE)
+    tab = loaded(page, PHONE).tab
     tables = tab.evaluate(_TABLES)
     assert tables, f"{page} has no table"
     for t in tables:
@@ -125,21 +113,21 @@ def test_tables_read_on_a_phone(page, book_url, offline):
 
 @pytest.mark.browser
 def test_text_tables_become_cards_on_a_phone_only(book_url, offline):
-    phone = _open(offline, f"{book_url}/book/07_abroad.html", PHONE)
+    phone = open_offline(offline, f"{book_url}/book/07_abroad.html", PHONE)
     cards = phone.locator("table.swp-cards")
     assert cards.count() >= 2
     assert cards.first.locator("tbody tr").first.evaluate("tr => getComputedStyle(tr).display") == "block"
     label = cards.first.locator("tbody td[data-label]").nth(1).evaluate(
         "td => getComputedStyle(td, '::before').content")
     assert label.strip('"').endswith(": ")
-    desk = _open(offline, f"{book_url}/book/07_abroad.html", DESKTOP)
+    desk = open_offline(offline, f"{book_url}/book/07_abroad.html", DESKTOP)
     assert desk.locator("table.swp-cards tbody tr").first.evaluate("tr => getComputedStyle(tr).display") == "table-row"
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("page", _chapter_pages())
-def test_no_table_loses_its_last_column_on_a_laptop(page, book_url, offline):
-    tab = _open(offline, f"{book_url}/{page}", DESKTOP)
+def test_no_table_loses_its_last_column_on_a_laptop(page, loaded):
+    tab = loaded(page, DESKTOP).tab
     cut = [t["caption"] for t in tab.evaluate(_TABLES) if t["lastCut"]]
     assert not cut, f"{page}: tables whose last column is cut off: {cut}"
 
@@ -152,7 +140,7 @@ _MOVE = "(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles
 
 @pytest.mark.browser
 def test_a_scenario_link_opens_at_its_chart_and_says_it_was_copied(book_url, offline):
-    tab = _open(offline, f"{book_url}/book/04_practice_costs.html", DESKTOP)
+    tab = open_offline(offline, f"{book_url}/book/04_practice_costs.html", DESKTOP)
     chart = tab.locator(".swp-chart", has=tab.locator(_SLIDER))
     figure = chart.evaluate("el => (el.closest('figure[id]') || el.closest('section[id]')).id")
     chart.locator(_SLIDER).evaluate(_MOVE, "10")
@@ -164,7 +152,7 @@ def test_a_scenario_link_opens_at_its_chart_and_says_it_was_copied(book_url, off
     assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
     tab.wait_for_function("el => /copied|copy/i.test(el.textContent)", arg=status.element_handle())
     url = tab.url
-    fresh = _open(offline, url, DESKTOP)
+    fresh = open_offline(offline, url, DESKTOP)
     again = fresh.locator(".swp-chart", has=fresh.locator(_SLIDER))
     assert again.locator(_SLIDER).input_value() == "10"
     fresh.wait_for_function("el => { const r = el.getBoundingClientRect(); return r.top > -5 && r.top < innerHeight / 2; }",
@@ -176,7 +164,7 @@ def test_a_scenario_link_opens_at_its_chart_and_says_it_was_copied(book_url, off
 @pytest.mark.browser
 @pytest.mark.parametrize("value", ["7.5", "99", "%22many%22"])
 def test_a_value_the_chart_does_not_hold_falls_back_with_a_notice(value, book_url, offline):
-    tab = _open(offline, f"{book_url}/book/04_practice_costs.html#fig-budget&ch4_budget_frontline={value}", DESKTOP)
+    tab = open_offline(offline, f"{book_url}/book/04_practice_costs.html#fig-budget&ch4_budget_frontline={value}", DESKTOP)
     chart = tab.locator(".swp-chart", has=tab.locator(_SLIDER))
     assert chart.locator(_SLIDER).input_value() == "8"
     notice = chart.locator(".swp-scenario-notice")
@@ -320,7 +308,7 @@ def test_the_home_page_numbers_a_section_page_as_its_own_page_does(built_book):
 
 @pytest.mark.browser
 def test_radio_groups_are_named_and_header_buttons_show_focus(book_url, offline):
-    tab = _open(offline, f"{book_url}/book/02_continuity.html", DESKTOP)
+    tab = open_offline(offline, f"{book_url}/book/02_continuity.html", DESKTOP)
     groups = tab.locator(".swp-chart fieldset.swp-radio-group")
     assert groups.count() >= 2
     assert tab.locator(".swp-chart .vega-bind-radio").count() == groups.count(), "a radio group outside a fieldset"
@@ -557,18 +545,17 @@ def _chart_pages() -> list[str]:
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [PHONE, DESKTOP])
 @pytest.mark.parametrize("page", _chart_pages())
-def test_no_chart_text_is_cut_or_drawn_over_other_text(page, width, book_url, offline):
-    tab = _open(offline, f"{book_url}/{page}", width)
+def test_no_chart_text_is_cut_or_drawn_over_other_text(page, width, loaded):
+    tab = loaded(page, width).tab
     bad = tab.evaluate(_CHART_TEXT)
     assert not bad, f"{page} at {width} px:\n" + "\n".join(bad)
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("page", _chart_pages())
-def test_no_chart_text_is_cut_in_print(page, book_url, offline):
+def test_no_chart_text_is_cut_in_print(page, loaded):
     # As scripts/make_pdfs.py prints: charts fitted to an A4 text column, then the print stylesheet.
-    tab = _open(offline, f"{book_url}/{page}", 700, 1000)
-    tab.emulate_media(media="print")
+    tab = loaded(page, PRINT_WIDTH, PRINT_HEIGHT, "print").tab
     bad = tab.evaluate(_CHART_TEXT)
     assert not bad, f"{page} in print:\n" + "\n".join(bad)
 
@@ -810,7 +797,7 @@ def test_build_time_drawings_draw_one_legend_for_a_field_on_colour_and_shape():
 def test_every_stop_of_the_keyboard_on_chapter_2_is_seen(width, book_url, offline):
     """Tabbing through chapter 2, each element that takes focus is on screen with a visible focus ring (a
     disclosure whose box is empty shows the ring on its visible toggle); none is hidden."""
-    tab = _open(offline, f"{book_url}/book/02_continuity.html", width)
+    tab = open_offline(offline, f"{book_url}/book/02_continuity.html", width)
     unseen = []
     for _ in range(400):
         tab.keyboard.press("Tab")

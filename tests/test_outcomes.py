@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import math
 import re
 
@@ -256,6 +258,37 @@ def test_result_objects_check_their_fields():
     with pytest.raises(ValueError, match=r"value_added\['attainment'\] must be an array of one count per year"):
         om.YearOutcomes({k: counts for k in om.INDICATORS},
                         {**{k: counts for k in om.INDICATORS}, "attainment": np.zeros(2)}, counts)
+
+
+def test_value_added_is_computed_once_when_first_read_and_checked_then():
+    calls = []
+    counts = np.zeros(3)
+
+    def build():
+        calls.append(1)
+        return {k: counts for k in om.INDICATORS}
+
+    out = om.YearOutcomes({k: counts for k in om.INDICATORS}, om.DeferredCounts(build), counts)
+    assert not calls  # a contract paid on levels never computes value added
+    assert out.count("all", "level") is not None and not calls
+    assert set(out.value_added) == set(om.INDICATORS) and np.array_equal(out.count("attainment", "value_added"), counts)
+    assert len(calls) == 1
+    bad = om.YearOutcomes({k: counts for k in om.INDICATORS}, om.DeferredCounts(lambda: {"attainment": counts}), counts)
+    with pytest.raises(ValueError, match="value_added must have one array per indicator"):
+        bad.count("attainment", "value_added")
+    with pytest.raises(TypeError, match="build must be callable"):
+        om.DeferredCounts({})
+
+
+def test_pricing_on_levels_leaves_every_childs_expected_attainment_uncomputed():
+    draws = om.simulate_outcomes(om.default_outcome_model(), 50, seed=11)
+    terms = oc.OutcomeTerms(share_on_outcomes=0.3, measure="level")
+    ref = draws.at(draws.reference_effort)
+    c = oc.build_contract(terms, draws, ref, draws.years)
+    oc.price(c, draws, 2.5e5, ref)
+    assert "_expected" not in vars(draws)
+    oc.price(oc.build_contract(dataclasses.replace(terms, measure="value_added"), draws, ref, draws.years), draws, 2.5e5, ref)
+    assert "_expected" in vars(draws)
 
 
 # ---------------------------------------------------------------------------------------

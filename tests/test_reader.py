@@ -11,7 +11,6 @@ pages, the colophon, the PDFs, and axe-core's accessibility check.
 from __future__ import annotations
 
 import csv
-import gzip
 import html
 import json
 import re
@@ -24,12 +23,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import HTML, ROOT
+from conftest import DESKTOP, HTML, PHONE, PRINT_HEIGHT, PRINT_WIDTH, ROOT, TABLET, open_offline
 
 from swp_models import charts, datapackage, findings
 from swp_models.tables import key_results
 
-PHONE, TABLET, DESKTOP = 390, 768, 1366
 AXE = ROOT / "_build" / "axe" / "axe.min.js"
 MAX_TRANSFER = 1.5e6
 OWN_PAGES = ["index.html", "book/preface.html", "book/data_catalogue.html", "book/assumptions.html",
@@ -206,34 +204,10 @@ PAGES = sorted(
 CHAPTER_PAGES = [f"{ch.page}.html" for ch in findings.CHAPTERS]
 
 
-_COMPRESSIBLE = ("text/", "javascript", "json", "css", "svg", "xml")
-
-
-def transfer_size(body: bytes, content_type: str) -> int:
-    """Bytes a static host sends for a response: gzip-compressed for text, as-is otherwise."""
-    if any(k in (content_type or "") for k in _COMPRESSIBLE):
-        return len(gzip.compress(body, compresslevel=6))
-    return len(body)
-
-
-def _open(offline, url: str, width: int, sizes: dict[str, int] | None = None):
-    offline.context.close()
-    offline.context = offline.context.browser.new_context(viewport={"width": width, "height": 900})
-    offline.context.route("**/*", offline._route)
-    if sizes is not None:
-        offline.context.on("response", lambda r: sizes.__setitem__(
-            r.url, transfer_size(r.body(), r.headers.get("content-type", ""))) if r.ok else None)
-    tab = offline.new_page()
-    tab.goto(url, wait_until="load")
-    tab.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.swp-chart')).every(c => c.dataset.drawn)", timeout=60_000)
-    return tab
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [PHONE, TABLET])
 def test_chapter_menu_opens_and_its_links_work(width, book_url, offline):
-    tab = _open(offline, f"{book_url}/book/01_problem.html", width)
+    tab = open_offline(offline, f"{book_url}/book/01_problem.html", width)
     visible = [b for b in tab.locator("button.primary-toggle").all() if b.is_visible()]
     assert visible, f"no visible chapter-menu button at {width} px"
     visible[0].click()
@@ -248,7 +222,7 @@ def test_chapter_menu_opens_and_its_links_work(width, book_url, offline):
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [PHONE, TABLET])
 def test_page_contents_button_opens_the_contents(width, book_url, offline):
-    tab = _open(offline, f"{book_url}/book/02_continuity.html", width)
+    tab = open_offline(offline, f"{book_url}/book/02_continuity.html", width)
     visible = [b for b in tab.locator("button.secondary-toggle").all() if b.is_visible()]
     assert visible, f"no visible page-contents button at {width} px"
     visible[0].click()
@@ -259,7 +233,7 @@ def test_page_contents_button_opens_the_contents(width, book_url, offline):
 
 @pytest.mark.browser
 def test_desktop_menu_button_hides_and_shows_the_sidebar(book_url, offline):
-    tab = _open(offline, f"{book_url}/book/01_problem.html", DESKTOP)
+    tab = open_offline(offline, f"{book_url}/book/01_problem.html", DESKTOP)
     sidebar = tab.locator("#pst-primary-sidebar")
     assert sidebar.is_visible()
     [b for b in tab.locator("button.primary-toggle").all() if b.is_visible()][0].click()
@@ -280,13 +254,14 @@ _OUTSIDE = """(vw) => {
 
 @pytest.mark.browser
 @pytest.mark.parametrize("page", PAGES)
-def test_nothing_outside_a_phone_viewport(page, book_url, offline):
-    tab = _open(offline, f"{book_url}/{page}", PHONE)
+def test_nothing_outside_a_phone_viewport(page, loaded):
+    shown = loaded(page, PHONE)
+    tab = shown.tab
     tab.evaluate("() => document.querySelectorAll('table').forEach(t => { if (!t.closest('.swp-table-scroll')) t.dataset.loose = 1; })")
     outside = tab.evaluate(_OUTSIDE, PHONE)
     outside = [o for o in outside if not o.startswith("TABLE") or "swp-table-scroll" in o]
     assert not outside, f"{page} at {PHONE} px: {outside[:5]}"
-    assert not tab.errors and not offline.blocked
+    assert not tab.errors and not shown.blocked
 
 
 CHART_PAGES = [p for p in PAGES if 'class="swp-chart"' in (HTML / p).read_text(encoding="utf-8")]
@@ -294,8 +269,8 @@ CHART_PAGES = [p for p in PAGES if 'class="swp-chart"' in (HTML / p).read_text(e
 
 @pytest.mark.browser
 @pytest.mark.parametrize("page", CHART_PAGES)
-def test_no_chart_scrolls_sideways_on_a_desktop(page, book_url, offline):
-    tab = _open(offline, f"{book_url}/{page}", DESKTOP)
+def test_no_chart_scrolls_sideways_on_a_desktop(page, loaded):
+    tab = loaded(page, DESKTOP).tab
     wide = tab.evaluate("() => Array.from(document.querySelectorAll('.swp-chart')).filter(c => "
                         "c.querySelector('.swp-chart-view svg').getBoundingClientRect().width > c.clientWidth + 1)"
                         ".map(c => c.id)")
@@ -304,10 +279,7 @@ def test_no_chart_scrolls_sideways_on_a_desktop(page, book_url, offline):
 
 def scripts_off(offline, width: int):
     """A page of ``offline``'s browser, ``width`` px wide, that runs no scripts (still offline)."""
-    offline.context.close()
-    offline.context = offline.context.browser.new_context(viewport={"width": width, "height": 900},
-                                                          java_script_enabled=False)
-    offline.context.route("**/*", offline._route)
+    offline.resize(width, scripts=False)
     return offline.new_page()
 
 
@@ -417,9 +389,7 @@ def test_home_page_agrees_with_the_built_chapters(built_book):
 
 def _home(offline, book_url, width: int, height: int):
     """The home page in a fresh offline tab of the given viewport."""
-    offline.context.close()
-    offline.context = offline.context.browser.new_context(viewport={"width": width, "height": height})
-    offline.context.route("**/*", offline._route)
+    offline.resize(width, height)
     tab = offline.new_page()
     tab.goto(f"{book_url}/index.html", wait_until="load")
     return tab
@@ -526,7 +496,7 @@ def _settled_svg(tab, chart) -> str:
 
 @pytest.mark.browser
 def test_a_scenario_chosen_with_the_sliders_is_shared_as_a_link(book_url, offline):
-    tab = _open(offline, f"{book_url}/book/08_piloting.html", DESKTOP)
+    tab = open_offline(offline, f"{book_url}/book/08_piloting.html", DESKTOP)
     chart = tab.locator(".swp-chart", has=tab.locator("input[name=ch8_practices]"))
     assert chart.count() == 1
     slider = chart.locator("input[name=ch8_practices]")
@@ -541,7 +511,7 @@ def test_a_scenario_chosen_with_the_sliders_is_shared_as_a_link(book_url, offlin
     url = tab.url
     assert chart.locator("a.swp-scenario-link").get_attribute("href").endswith(url.split("#", 1)[1])
     # Opened fresh, the link shows the same slider setting and the same chart.
-    fresh = _open(offline, url, DESKTOP)
+    fresh = open_offline(offline, url, DESKTOP)
     again = fresh.locator(".swp-chart", has=fresh.locator("input[name=ch8_practices]"))
     assert again.locator("input[name=ch8_practices]").input_value() == target
     assert _settled_svg(fresh, again) == after
@@ -553,9 +523,11 @@ def test_a_scenario_chosen_with_the_sliders_is_shared_as_a_link(book_url, offlin
 
 
 @pytest.mark.browser
+@pytest.mark.changes_page  # opens each chart's data panel
 @pytest.mark.parametrize("page", CHAPTER_PAGES)
-def test_every_chart_has_a_description_and_its_data(page, book_url, offline):
-    tab = _open(offline, f"{book_url}/{page}", DESKTOP)
+def test_every_chart_has_a_description_and_its_data(page, loaded):
+    shown = loaded(page, DESKTOP)
+    tab = shown.tab
     charts_ = tab.locator(".swp-chart")
     assert charts_.count() > 0
     for i in range(charts_.count()):
@@ -578,14 +550,14 @@ def test_every_chart_has_a_description_and_its_data(page, book_url, offline):
         link.click()
     assert dl.value.suggested_filename.endswith("key-results.csv")
     assert Path(dl.value.path()).read_text(encoding="utf-8").startswith("result,value,")
-    assert not offline.blocked
+    assert not shown.blocked
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("page", PAGES)
-def test_pages_are_light_and_load_only_what_they_use(page, book_url, offline):
-    sizes: dict[str, int] = {}
-    tab = _open(offline, f"{book_url}/{page}", DESKTOP, sizes)
+def test_pages_are_light_and_load_only_what_they_use(page, loaded):
+    shown = loaded(page, DESKTOP)
+    tab, sizes = shown.tab, shown.sizes
     tab.wait_for_load_state("networkidle")
     if tab.locator(".math").count():
         # MathJax is fetched once the page has loaded (after the charts' drawings): on a busy machine that can
@@ -609,8 +581,8 @@ CONTENT_PAGES = [p for p in PAGES if p not in ("genindex.html", "py-modindex.htm
 
 @pytest.mark.browser
 @pytest.mark.parametrize("page", CONTENT_PAGES)
-def test_every_page_names_its_version_repository_and_pdfs(page, book_url, offline):
-    tab = _open(offline, f"{book_url}/{page}", DESKTOP)
+def test_every_page_names_its_version_repository_and_pdfs(page, loaded):
+    tab = loaded(page, DESKTOP).tab
     colophon = tab.locator("aside.swp-colophon")
     text = colophon.inner_text()
     assert re.search(r"version \d+\.\d+\.\d+", text) and re.search(r"built \d{4}-\d\d-\d\d", text)
@@ -623,7 +595,7 @@ def test_every_page_names_its_version_repository_and_pdfs(page, book_url, offlin
 
 @pytest.mark.browser
 def test_data_tables_download_from_the_book(book_url, offline):
-    tab = _open(offline, f"{book_url}/book/data_catalogue.html", DESKTOP)
+    tab = open_offline(offline, f"{book_url}/book/data_catalogue.html", DESKTOP)
     links = tab.locator("a[href$='.csv']").evaluate_all("els => els.map(a => a.href)")
     names = {Path(p).stem for p in (ROOT / "data").glob("*.json")}
     assert names <= {Path(h).stem for h in links}
@@ -636,8 +608,8 @@ def test_data_tables_download_from_the_book(book_url, offline):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("page", OWN_PAGES)
-def test_no_reference_to_a_chapter_the_book_lacks(page, book_url, offline):
-    tab = _open(offline, f"{book_url}/{page}", DESKTOP)
+def test_no_reference_to_a_chapter_the_book_lacks(page, loaded):
+    tab = loaded(page, DESKTOP).tab
     text = tab.locator("main").inner_text()
     known = {ch.number for ch in findings.CHAPTERS}
     for m in re.finditer(r"[Cc]hapters? (\d+)(?:(?:,| and| or| to) (\d+))*", text):
@@ -658,8 +630,8 @@ def test_bibliography_keys_are_read():
 
 @pytest.mark.browser
 @pytest.mark.parametrize("page", CONTENT_PAGES)
-def test_no_citation_key_or_raw_latex_reaches_the_reader(page, book_url, offline):
-    tab = _open(offline, f"{book_url}/{page}", DESKTOP)
+def test_no_citation_key_or_raw_latex_reaches_the_reader(page, loaded):
+    tab = loaded(page, DESKTOP).tab
     text = tab.locator("main").inner_text()
     keys = bibliography_keys()
     if not page.startswith(("book/reference/", "book/data_catalogue", "book/assumptions")):
@@ -707,11 +679,10 @@ def test_pdfs_are_a4_and_render(tmp_path):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("page", CHART_PAGES)
-def test_every_chart_prints_within_one_a4_page(page, book_url, offline):
+def test_every_chart_prints_within_one_a4_page(page, loaded):
     """In print every chart is no wider than the A4 text column and no taller than the page, so
     Chromium never cuts a chart (its legend or source line) across two pages."""
-    tab = _open(offline, f"{book_url}/{page}", 700)  # about the width of A4's text column
-    tab.emulate_media(media="print")
+    tab = loaded(page, PRINT_WIDTH, PRINT_HEIGHT, "print").tab
     mm = 96 / 25.4
     sizes = tab.evaluate("() => Array.from(document.querySelectorAll('.swp-chart svg')).map(s => {"
                          " const r = s.getBoundingClientRect(); return [r.width, r.height]; })")
@@ -720,11 +691,34 @@ def test_every_chart_prints_within_one_a4_page(page, book_url, offline):
         assert w <= 182 * mm + 1 and h <= (297 - 15 - 16) * mm, f"chart {i + 1} on {page} prints {w:.0f}x{h:.0f} px"
 
 
+_CONTRAST = """el => {
+  const rgb = s => s.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = c => { const [r, g, b] = c.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+                     return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  let bg = el, back = 'rgba(0, 0, 0, 0)';
+  while (bg && (back = getComputedStyle(bg).backgroundColor) === 'rgba(0, 0, 0, 0)') bg = bg.parentElement;
+  const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(rgb(bg ? back : 'rgb(255, 255, 255)'))];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
 @pytest.mark.browser
+def test_a_link_under_the_pointer_keeps_its_contrast(book_url, offline):
+    """The theme's hover colour for links (an orange of 2.5:1 on white) is darkened to at least 4.5:1."""
+    tab = open_offline(offline, f"{book_url}/book/05_contracts.html", DESKTOP)
+    link = tab.locator(".swp-download-line a[download$='-key-results.csv']")
+    before = link.evaluate("el => getComputedStyle(el).color")
+    link.hover()
+    tab.wait_for_function("([el, before]) => getComputedStyle(el).color !== before", arg=[link.element_handle(), before])
+    assert link.evaluate(_CONTRAST) >= 4.5
+
+
+@pytest.mark.browser
+@pytest.mark.changes_page  # adds axe's script to the page
 @pytest.mark.parametrize("page", PAGES)
-def test_axe_finds_no_serious_accessibility_violation(page, book_url, offline):
+def test_axe_finds_no_serious_accessibility_violation(page, loaded):
     assert AXE.is_file(), f"axe-core is missing ({AXE}): run `make _build/axe/axe.min.js` (make test does)"
-    tab = _open(offline, f"{book_url}/{page}", DESKTOP)
+    tab = loaded(page, DESKTOP).tab
     tab.add_script_tag(path=str(AXE))
     result = tab.evaluate(
         "async () => { const r = await axe.run(document, {resultTypes: ['violations']});"

@@ -188,3 +188,33 @@ def test_cached_results_follow_an_edited_table(monkeypatch):
         os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
     with pytest.raises(ValueError, match="maxsize"):
         assumptions.cached(maxsize=0)
+
+
+def test_a_cached_result_once_handed_out_is_the_one_every_later_lookup_returns():
+    """Two threads building the same missing result (a live explorer prepares figures in the background)
+    both get the first one stored, and so does every later lookup: the second build is dropped."""
+    import threading
+
+    cache = assumptions.KeyedCache(4)
+    inside, release = threading.Barrier(2), threading.Event()
+    got = []
+
+    def build():
+        inside.wait(timeout=10)  # both threads are inside a build before either stores its result
+        out = object()
+        if threading.current_thread().name == "late":
+            release.wait(timeout=10)  # the late thread stores second
+        return out
+
+    def ask():
+        got.append(cache.get("result", (1,), build))
+        if threading.current_thread().name != "late":
+            release.set()
+
+    threads = [threading.Thread(target=ask, name=n) for n in ("early", "late")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=20)
+    assert len(got) == 2 and got[0] is got[1]
+    assert cache.get("result", (1,), object) is got[0]

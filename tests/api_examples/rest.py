@@ -172,6 +172,7 @@ EXAMPLES = {
     # chapter 6
     f"{_OM}.Durability": {"lasting_share": 0.8, "paid_without_rule": 1000.0, "paid_with_rule": 800.0,
                           "paid_for_breakdowns": 200.0, "breakdowns": 2.0},
+    f"{_OM}.DeferredCounts": {"build": dict},
     f"{_OM}.OutcomeDraws": lambda: _fields(_draws()),
     f"{_OM}.OutcomeModel": lambda: _fields(_draws().model),
     f"{_OM}.YearOutcomes": lambda: _fields(_reference()),
