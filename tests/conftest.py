@@ -232,11 +232,16 @@ class LoadedPage:
     ``console_problems`` since it opened, and ``response``), ``sizes`` (bytes of every response, as
     ``open_offline``) and ``blocked`` (requests to other hosts)."""
 
-    def __init__(self, browser, url: str, width: int, height: int, media: str):
+    def __init__(self, browser, url: str, width: int, height: int, media: str, scripts: bool = True):
         self.offline = OfflineBrowser(browser, width, height)
         self.sizes: dict[str, int] = {}
         self.blocked = self.offline.blocked
-        self.tab = open_offline(self.offline, url, width, height, self.sizes)
+        if scripts:
+            self.tab = open_offline(self.offline, url, width, height, self.sizes)
+        else:  # as a reader whose browser runs no scripts sees it (or anyone, before the scripts run)
+            self.offline.resize(width, height, scripts=False)
+            self.tab = self.offline.new_page()
+            self.tab.response = self.tab.goto(url, wait_until="load")
         if media != "screen":
             self.tab.emulate_media(media=media)
 
@@ -246,19 +251,20 @@ class LoadedPage:
 
 @pytest.fixture(scope="session")
 def loaded(browser, book_url):
-    """``loaded(page, width, height=900, media="screen")``: the page open in an offline tab of that viewport,
+    """``loaded(page, width, height=900, media="screen", scripts=True)``: the page open in an offline tab of that
+    viewport (``scripts=False``: with the browser's scripts off),
     opened once for every test of the page at that size that only reads it. The checks of one page run one
     after another in one worker (``pytest_collection_modifyitems``), so only the current page's tabs are kept.
     A test that changes what it reads (adds a script, opens a panel) is marked ``changes_page`` and runs after
     the page's other checks."""
     held: dict[tuple, LoadedPage] = {}
 
-    def get(page: str, width: int, height: int = 900, media: str = "screen") -> LoadedPage:
-        key = (page, width, height, media)
+    def get(page: str, width: int, height: int = 900, media: str = "screen", scripts: bool = True) -> LoadedPage:
+        key = (page, width, height, media, scripts)
         if key not in held:
             for other in [k for k in held if k[0] != page]:
                 held.pop(other).close()
-            held[key] = LoadedPage(browser, f"{book_url}/{page}", width, height, media)
+            held[key] = LoadedPage(browser, f"{book_url}/{page}", width, height, media, scripts)
         return held[key]
 
     yield get

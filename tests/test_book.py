@@ -151,21 +151,25 @@ _SET_RANGE = "(el, end) => { el.value = end === 'min' ? el.min : el.max;" \
 _SET_SELECT = "(el, end) => { el.selectedIndex = end === 'min' ? 0 : el.options.length - 1;" \
               " el.dispatchEvent(new Event('change', {bubbles: true})); }"
 _SET_RADIO = "(el) => { el.checked = true; el.dispatchEvent(new Event('change', {bubbles: true})); }"
-_SVG = "el => el.querySelector('svg').innerHTML"
+#: A fingerprint of the chart's drawing (its SVG's length and a 32-bit hash of it), read in the page, so that
+#: waiting for a redraw does not carry the whole drawing out of the browser at every look.
+_DRAWING = ("(el) => { const s = el.querySelector('svg').innerHTML; let h = 0;"
+            " for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;"
+            " return s.length + ':' + h; }")
 
 
 def _settle(tab, chart, before: str | None) -> str:
     """Wait until the chart's SVG differs from ``before`` (if given) and stops changing; return it."""
     if before is not None:
         try:
-            tab.wait_for_function("([el, before]) => el.querySelector('svg').innerHTML !== before",
+            tab.wait_for_function(f"([el, before]) => ({_DRAWING})(el) !== before",
                                   arg=[chart.element_handle(), before], timeout=10_000)
         except Exception:  # noqa: BLE001 - reported by the caller as "did not change the chart"
             return before
-    last = chart.evaluate(_SVG)
+    last = chart.evaluate(_DRAWING)
     for _ in range(20):
         tab.wait_for_timeout(50)
-        now = chart.evaluate(_SVG)
+        now = chart.evaluate(_DRAWING)
         if now == last:
             return now
         last = now

@@ -752,11 +752,8 @@ def test_build_time_drawings_merge_a_fields_legends_across_channels():
 
 @pytest.mark.browser
 @pytest.mark.parametrize("page", ["book/04_practice_costs.html", "book/05_contracts.html"])
-def test_with_scripts_off_a_phone_draws_chart_text_at_a_legible_size(page, book_url, offline):
-    from test_reader import scripts_off
-
-    tab = scripts_off(offline, PHONE)
-    tab.goto(f"{book_url}/{page}", wait_until="load")
+def test_with_scripts_off_a_phone_draws_chart_text_at_a_legible_size(page, loaded):
+    tab = loaded(page, PHONE, scripts=False).tab
     sizes = tab.evaluate("""() => Array.from(document.querySelectorAll('.swp-chart-static svg')).filter(
         s => s.getBoundingClientRect().width > 0).map(s => {
           const scale = s.getBoundingClientRect().width / parseFloat(s.getAttribute('width'));

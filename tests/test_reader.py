@@ -277,20 +277,14 @@ def test_no_chart_scrolls_sideways_on_a_desktop(page, loaded):
     assert not wide, f"{page} at {DESKTOP} px: charts wider than the column: {wide}"
 
 
-def scripts_off(offline, width: int):
-    """A page of ``offline``'s browser, ``width`` px wide, that runs no scripts (still offline)."""
-    offline.resize(width, scripts=False)
-    return offline.new_page()
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("page", CHART_PAGES)
 @pytest.mark.parametrize("width", [PHONE, DESKTOP])
-def test_every_chart_is_drawn_before_any_script_runs(page, width, book_url, offline):
+def test_every_chart_is_drawn_before_any_script_runs(page, width, loaded):
     """A reader whose browser runs no scripts (or before they run) sees each chart's build-time drawing,
     with its data marks, labelled, and inside the column."""
-    tab = scripts_off(offline, width)
-    tab.goto(f"{book_url}/{page}", wait_until="load")
+    shown = loaded(page, width, scripts=False)
+    tab = shown.tab
     charts_ = tab.locator(".swp-chart")
     assert charts_.count() > 0
     for i in range(charts_.count()):
@@ -302,7 +296,7 @@ def test_every_chart_is_drawn_before_any_script_runs(page, width, book_url, offl
         box = drawing.locator("svg:visible").bounding_box()  # the phone's or the desktop's drawing
         column = charts_.nth(i).bounding_box()
         assert box["width"] <= column["width"] + 1, f"chart {i + 1} on {page} is wider than its column"
-    assert not offline.blocked
+    assert not shown.blocked
 
 
 def test_build_time_drawing_wraps_and_caches(tmp_path):
