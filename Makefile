@@ -17,6 +17,10 @@ MODEL_FILES := $(shell find swp_models data -type f \( -name '*.py' -o -name '*.
 # (the Voila server, a simulated sample) start once; the few files of independent, heavy tests
 # (conftest.SPREAD) are spread over the workers one test at a time.
 TEST_WORKERS ?= auto
+# Where the slowest results (the sensitivity section's Sobol run, the appraisal's settings) are kept between
+# processes, so that the notebooks, the tests and their subprocesses compute each once (swp_models.assumptions.
+# CACHE_DIR_VARIABLE; keyed on the data's bytes, the package's source and the libraries' versions).
+export SWP_CACHE_DIR ?= $(CURDIR)/_build/cache
 
 all: book
 

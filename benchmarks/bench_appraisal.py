@@ -14,6 +14,8 @@ import time
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
+# Time the computations themselves, never a result kept by an earlier run (swp_models.assumptions.CACHE_DIR_VARIABLE).
+os.environ.pop("SWP_CACHE_DIR", None)
 
 from numpy_reference import lognormal_reference  # noqa: E402
 from swp_models import appraisal, sensitivity  # noqa: E402

@@ -55,6 +55,8 @@ from pathlib import Path
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
+# Time the computations themselves, never a result kept by an earlier run (swp_models.assumptions.CACHE_DIR_VARIABLE).
+os.environ.pop("SWP_CACHE_DIR", None)
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable

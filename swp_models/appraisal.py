@@ -465,7 +465,7 @@ def settings_inputs(n_base: int | None = None) -> tuple[list[Inputs], pd.DataFra
     return list(inputs), own.copy()
 
 
-@cached(maxsize=2)
+@cached(maxsize=2, disk=True)
 def _settings(n: int) -> tuple[tuple[Inputs, ...], pd.DataFrame]:
     from . import evaluation, sensitivity
     from .scenario import Scenario
@@ -494,7 +494,7 @@ def _settings(n: int) -> tuple[tuple[Inputs, ...], pd.DataFrame]:
     return tuple(out), own
 
 
-@cached(maxsize=2)
+@cached(maxsize=2, disk=True)
 def _setting_tables(term: int) -> pd.DataFrame:
     from . import sensitivity
 

@@ -14,9 +14,13 @@ functions the chapters' modules keep are thin wrappers over :func:`value`.
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
+import pickle
 import threading
 import time
 from collections import OrderedDict
+from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable
 
@@ -25,7 +29,7 @@ import pandas as pd
 from . import data
 from .validation import check_flag, check_one_of, check_text
 
-__all__ = ["TABLES", "RECHECK_SECONDS", "KeyedCache", "cached", "value", "value_in", "bounds", "table_of", "record",
+__all__ = ["TABLES", "RECHECK_SECONDS", "CACHE_DIR_VARIABLE", "KeyedCache", "cached", "value", "value_in", "bounds", "table_of", "record",
            "table", "names", "fingerprint"]
 
 #: The tables that hold assumptions, one per part of the book.
@@ -175,7 +179,68 @@ def _recent_fingerprint() -> tuple:
     return _RECENT[1]
 
 
-def cached(maxsize: int = 8) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+#: The environment variable naming a folder where the slowest results (:func:`cached` with ``disk=True``) are kept
+#: between processes. Unset (the default), nothing is written. ``make book`` and ``make test`` set it to
+#: ``_build/cache``, so the notebooks, the tests and their subprocesses compute each such result once.
+CACHE_DIR_VARIABLE = "SWP_CACHE_DIR"
+_LIBRARIES = ("numpy", "scipy", "pandas", "SALib")
+
+
+@functools.lru_cache(maxsize=1)
+def _code_state() -> str:
+    """A digest of the package's source and the numerical libraries' versions (what a kept result depends on
+    besides its arguments and the data)."""
+    h = hashlib.sha256()
+    root = Path(__file__).resolve().parent
+    for path in sorted(root.rglob("*.py")):
+        h.update(str(path.relative_to(root)).encode())
+        h.update(path.read_bytes())
+    for name in _LIBRARIES:
+        try:
+            h.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{name}=none".encode())
+    return h.hexdigest()
+
+
+def _data_state() -> str:
+    """A digest of every table's bytes in the package's ``data/`` (not its modification times, which a fresh
+    checkout changes)."""
+    h = hashlib.sha256()
+    folder = data.data_folder(None)
+    for path in sorted(folder.glob("*.csv")) + sorted(folder.glob("*.json")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _on_disk(fn: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
+    """``fn(*args, **kwargs)``, read from the folder :data:`CACHE_DIR_VARIABLE` names when it was computed
+    there before from the same arguments, data, source and libraries; computed (and kept) otherwise."""
+    folder = os.environ.get(CACHE_DIR_VARIABLE)
+    if not folder:
+        return fn(*args, **kwargs)
+    key = hashlib.sha256(repr((fn.__module__, fn.__qualname__, args, sorted(kwargs.items()), _data_state(),
+                               _code_state())).encode()).hexdigest()[:32]
+    path = Path(folder) / f"{fn.__module__}.{fn.__qualname__}-{key}.pickle"
+    try:
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+    except (OSError, EOFError, pickle.UnpicklingError):
+        pass
+    out = fn(*args, **kwargs)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        part = path.with_suffix(f".{os.getpid()}.part")
+        with open(part, "wb") as fh:
+            pickle.dump(out, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(part, path)  # whole or not at all, whoever writes it first
+    except OSError:
+        pass  # a folder that cannot be written only means the result is computed again next time
+    return out
+
+
+def cached(maxsize: int = 8, disk: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """``functools.lru_cache`` whose key also holds the state of every table in ``data/``.
 
     A result cached before a table was edited is not reused after: the key includes
@@ -188,9 +253,15 @@ def cached(maxsize: int = 8) -> Callable[[Callable[..., Any]], Callable[..., Any
     ----------
     maxsize : int, default 8
         Results kept, 1 to 4,096.
+    disk : bool, default False
+        Also keep the result between processes, in the folder :data:`CACHE_DIR_VARIABLE` names (when it is
+        set), under a key of the arguments, every table's bytes, the package's source and the numerical
+        libraries' versions. For the few results that take tens of seconds and are computed from the package's
+        own ``data/`` (the sensitivity section's Sobol run, the appraisal's settings).
     """
     if isinstance(maxsize, bool) or not isinstance(maxsize, int) or not 1 <= maxsize <= 4096:
         raise ValueError(f"maxsize must be an integer from 1 to 4,096; got {maxsize!r:.80}")
+    check_flag("disk", disk)
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         if not callable(fn):
@@ -198,7 +269,7 @@ def cached(maxsize: int = 8) -> Callable[[Callable[..., Any]], Callable[..., Any
 
         @functools.lru_cache(maxsize=maxsize)
         def keyed(stamp: tuple, *args: Any, **kwargs: Any) -> Any:
-            return fn(*args, **kwargs)
+            return _on_disk(fn, args, kwargs) if disk else fn(*args, **kwargs)
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:

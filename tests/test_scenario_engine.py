@@ -218,3 +218,40 @@ def test_a_cached_result_once_handed_out_is_the_one_every_later_lookup_returns()
         t.join(timeout=20)
     assert len(got) == 2 and got[0] is got[1]
     assert cache.get("result", (1,), object) is got[0]
+
+
+def test_a_slow_result_is_kept_between_processes_only_where_the_variable_says(tmp_path, monkeypatch):
+    calls = []
+
+    @assumptions.cached(maxsize=2, disk=True)
+    def slow(n: int) -> dict:
+        calls.append(n)
+        return {"n": n, "values": np.arange(n)}
+
+    monkeypatch.delenv(assumptions.CACHE_DIR_VARIABLE, raising=False)
+    slow(3)
+    slow.cache_clear()
+    slow(3)
+    assert calls == [3, 3]  # unset: nothing kept beyond the process's own cache
+    monkeypatch.setenv(assumptions.CACHE_DIR_VARIABLE, str(tmp_path / "kept"))
+    slow.cache_clear()
+    first = slow(3)
+    assert calls == [3, 3, 3] and len(list((tmp_path / "kept").glob("*.pickle"))) == 1
+    slow.cache_clear()  # as a new process would: only the folder holds it
+    again = slow(3)
+    assert calls == [3, 3, 3] and again["n"] == 3 and np.array_equal(again["values"], first["values"])
+    slow(4)
+    assert calls[-1] == 4  # other arguments: computed
+    slow.cache_clear()
+    monkeypatch.setattr(assumptions, "_data_state", lambda: "an edited table")
+    slow(3)
+    assert calls[-1] == 3 and len(calls) == 5  # the data changed: computed again
+    (tmp_path / "bad").mkdir()
+    monkeypatch.setenv(assumptions.CACHE_DIR_VARIABLE, str(tmp_path / "bad"))
+    slow.cache_clear()
+    slow(5)
+    (next((tmp_path / "bad").glob("*.pickle"))).write_bytes(b"not a pickle")
+    slow.cache_clear()
+    assert slow(5)["n"] == 5 and len(calls) == 7  # a damaged file is computed again, not trusted
+    with pytest.raises((TypeError, ValueError), match="disk"):
+        assumptions.cached(2, disk="yes")

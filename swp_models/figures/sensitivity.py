@@ -65,7 +65,7 @@ def _short(x: float) -> str:
     return f"£{x / 1e6:g}m" if x >= 1e6 else f"£{x / 1e3:g}k"
 
 
-@cached(maxsize=1)
+@cached(maxsize=1, disk=True)
 def sobol_run() -> sens.SobolResult:
     """The book's variance-based run: every ranged assumption of chapters 3-5, grouped."""
     return sens.sobol_indices(sens.chapter_model(), sens.chapter_assumptions(), sens.OUTPUTS,
