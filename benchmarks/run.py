@@ -214,7 +214,7 @@ def explorers(only: str | None = None) -> None:
         opened, cpu0 = time.perf_counter(), time.process_time()
         box = module.explorer()
         shown = time.perf_counter() - opened
-        if hasattr(box, "wait_ready"):
+        if getattr(box, "preparing", False):
             # Figures the explorer prepares in the background as it opens (the other scope's); a visitor's
             # first change comes later than this, so the changes are timed once they are ready.
             box.wait_ready()

@@ -763,3 +763,22 @@ def test_tender_chart_lines_coincide_only_where_every_tender_is_awarded():
     nums = F.prose_numbers_abroad()
     text = json.dumps(json.loads((ROOT / "book" / "07_abroad.ipynb").read_text(encoding="utf-8"))["cells"])
     assert "ch7_tender_gap" in text and nums["ch7_tender_gap_markup"] == "10%"
+
+
+def test_explorer_prepares_the_other_scope_in_the_background_and_a_switch_shows_it():
+    """The placement scope's costs are prepared as the explorer opens; a switch made at once waits for them, and
+    shows what a switch made once they are ready shows."""
+    from swp_models.explore.abroad import explorer
+
+    early = explorer()
+    assert early.preparing
+    early.controls["scope"].value = "placements"  # at once: waits for the background figures
+    assert early.wait_ready(0) and "Cannot compute" not in early.result.value
+    later = explorer()
+    assert later.wait_ready(timeout=600)
+    later.controls["scope"].value = "placements"
+    assert later.result.value == early.result.value
+    later.controls["scope"].value = "social_work"
+    assert later.result.value != early.result.value
+    with pytest.raises(ValueError, match="timeout"):
+        later.wait_ready(-1.0)

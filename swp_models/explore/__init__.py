@@ -8,10 +8,11 @@ widget scripts.
 from __future__ import annotations
 
 import html
+import threading
 import time
 from typing import Any, Callable, Mapping
 
-from ..validation import check_instance, check_sequence
+from ..validation import check_instance, check_nonnegative, check_sequence
 
 __all__ = ["html_table", "check_values", "LivePanel"]
 
@@ -108,6 +109,35 @@ def _panel_base() -> type:
             for widget in self.controls.values():
                 widget.observe(lambda _change: self.update(), names="value")
             self.update()
+
+        def prepare(self, work: Callable[[], Any], name: str) -> None:
+            """Run ``work`` in a background thread: figures a later change will need (another scope's, which
+            take seconds), computed as the panel opens and kept by the caches that compute them, so that the
+            change itself is quick. ``compute`` calls :meth:`wait_ready` before it uses them."""
+            self._ready = threading.Thread(target=work, name=name, daemon=True)
+            self._ready.start()
+
+        @property
+        def preparing(self) -> bool:
+            """Whether the panel prepares figures in the background (:meth:`prepare`)."""
+            return getattr(self, "_ready", None) is not None
+
+        def wait_ready(self, timeout: float | None = None) -> bool:
+            """Wait until the figures prepared in the background (:meth:`prepare`) are ready; whether they are
+            (True at once for a panel that prepares none).
+
+            Parameters
+            ----------
+            timeout : float, optional
+                Most seconds to wait, >= 0; default no limit.
+            """
+            if timeout is not None:
+                timeout = check_nonnegative("timeout", timeout)
+            ready = getattr(self, "_ready", None)
+            if ready is None:
+                return True
+            ready.join(timeout)
+            return not ready.is_alive()
 
         def settings(self) -> dict[str, Any]:
             """The current value of every control."""

@@ -10,13 +10,12 @@ contract on the same children.
 
 The other scope's chapter figures (its costs on the chapter's children and its Art. 9 schedule, about
 3 s of CPU) are prepared in a background thread as the explorer opens, so that switching the scope
-re-prices at once; a switch made before they are ready waits for them (:meth:`OutcomeExplorer.wait_ready`).
+re-prices at once; a switch made before they are ready waits for them (``wait_ready``, which every live panel has).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +28,7 @@ from .. import outcomes as om
 from .. import schedule as art9
 from ..contracts import PracticeYears
 from ..scenario import SCOPE_NAMES, Scenario
-from ..validation import check_instance, check_integer, check_nonnegative, check_one_of
+from ..validation import check_instance, check_integer, check_one_of
 from . import LivePanel, html_table
 from .workbook import add_download
 
@@ -161,10 +160,8 @@ class OutcomeExplorer(LivePanel):
         tabs.set_title(0, "Contract terms")
         tabs.set_title(1, "Practice and simulation")
         self._sim: _Sim | None = None
-        self._ready = threading.Thread(target=self._prepare_other_scopes, args=(central.scope,),
-                                       name="swp-outcome-explorer-scopes", daemon=True)
         self.wire(tabs)  # the first figures (the opening scope's), then the other scope's in the background
-        self._ready.start()
+        self.prepare(lambda: self._prepare_other_scopes(central.scope), "swp-outcome-explorer-scopes")
 
     @staticmethod
     def _prepare_other_scopes(opened: str) -> None:
@@ -174,21 +171,6 @@ class OutcomeExplorer(LivePanel):
                 scn = Scenario.central(scope=scope)
                 oc.chapter_costs(scn)
                 art9.financial_schedule(scn, art9.chosen_terms(scn))
-
-    def wait_ready(self, timeout: float | None = None) -> bool:
-        """Wait until the other scope's figures are prepared (see the module's note); whether they are.
-
-        Parameters
-        ----------
-        timeout : float, optional
-            Most seconds to wait, >= 0; default no limit.
-        """
-        if timeout is not None:
-            timeout = check_nonnegative("timeout", timeout)
-        if self._ready.ident is None:  # not started: the explorer is still drawing its first figures
-            return False
-        self._ready.join(timeout)
-        return not self._ready.is_alive()
 
     def _draws(self, v: dict[str, Any]) -> om.OutcomeDraws | None:
         """The children's outcomes for the settings; ``None`` for the book's own (the chapter's cached draws)."""
