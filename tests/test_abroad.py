@@ -782,3 +782,7 @@ def test_explorer_prepares_the_other_scope_in_the_background_and_a_switch_shows_
     assert later.result.value != early.result.value
     with pytest.raises(ValueError, match="timeout"):
         later.wait_ready(-1.0)
+    with pytest.raises(TypeError, match="work must be callable"):
+        later.prepare(None, "nothing")
+    with pytest.raises(ValueError, match="name"):
+        later.prepare(lambda: None, "")

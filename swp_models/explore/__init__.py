@@ -12,7 +12,7 @@ import threading
 import time
 from typing import Any, Callable, Mapping
 
-from ..validation import check_instance, check_nonnegative, check_sequence
+from ..validation import check_instance, check_nonnegative, check_sequence, check_text
 
 __all__ = ["html_table", "check_values", "LivePanel"]
 
@@ -114,7 +114,9 @@ def _panel_base() -> type:
             """Run ``work`` in a background thread: figures a later change will need (another scope's, which
             take seconds), computed as the panel opens and kept by the caches that compute them, so that the
             change itself is quick. ``compute`` calls :meth:`wait_ready` before it uses them."""
-            self._ready = threading.Thread(target=work, name=name, daemon=True)
+            if not callable(work):
+                raise TypeError(f"work must be callable; got {type(work).__name__}")
+            self._ready = threading.Thread(target=work, name=check_text("name", name), daemon=True)
             self._ready.start()
 
         @property
