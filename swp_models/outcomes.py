@@ -542,7 +542,12 @@ class OutcomeModel:
                 "six_to_ten": float(p[5:10].sum()), "eleven_plus": float(p[10:].sum())}
 
     def p_attain(self, prior: np.ndarray, group: np.ndarray, effort: float) -> np.ndarray:
-        """Chance of reaching the attainment target given prior attainment and needs group."""
+        """Chance of reaching the attainment target given prior attainment and needs group.
+
+        The chance is a mixture over the child's changes of worker of normal distribution
+        functions; for many children it is read from a table of the mixture and its slope,
+        within 1e-14 of summing the mixture child by child.
+        """
         a = self.attainment_prior_weight
         k, pmf = self._change_pmf(effort)
         # Numbers of changes with a chance below 1e-20 are left out: together they move no
@@ -552,18 +557,7 @@ class OutcomeModel:
         gap = np.asarray(self.attainment_gaps)[np.asarray(group)]
         centre = a * np.asarray(prior) - (1 - a) * gap + self.attainment_effort_effect * effort - self.attainment_target
         scale = math.sqrt(self.attainment_caseload_sd**2 + 1 - a * a)
-        # One number of changes at a time, summed in order: two arrays of one value per child, rather than a
-        # matrix of one per child and number of changes, and no multithreaded matrix product (whose threads
-        # cost CPU time and whose last digit can depend on the machine's cores).
-        out = np.zeros(centre.shape)
-        z = np.empty(centre.shape)
-        for k_i, p_i in zip(self.attainment_worker_change_effect * k, pmf):
-            np.subtract(centre, k_i, out=z)
-            z /= scale
-            special.ndtr(z, out=z)
-            z *= p_i
-            out += z
-        return out
+        return _normal_mixture_cdf(centre / scale, self.attainment_worker_change_effect * k / scale, pmf)
 
     def p_attain_group(self, group: int, effort: float) -> float:
         """Chance of reaching the target for a child of a needs group (prior attainment integrated out)."""
@@ -587,6 +581,72 @@ class OutcomeModel:
             "same_worker": self.p_same(effort),
             "attainment": float(sum(w[i] * self.p_attain_group(i, effort) for i in g)),
         }
+
+
+#: Spacing of :func:`_normal_mixture_cdf`'s table (standard deviations): a cubic through the mixture
+#: and its slope at both ends of a step of ``h`` is within ``h**4 / 384`` times the mixture's largest
+#: fourth derivative (at most 0.56, the normal density's largest third derivative): here 1.3e-15.
+_MIXTURE_STEP = 2.0**-10
+#: The table is used only for at least this many points, each step of it holding eight of them on average.
+_MIXTURE_TABLE_MIN = 20_000
+
+
+def _mixture_sum(x: np.ndarray, shifts: np.ndarray, weights: np.ndarray, density: bool = False) -> np.ndarray:
+    """``sum_i weights[i] F(x - shifts[i])``, term by term in order, with ``F`` the normal distribution function
+    (or its density): two arrays the size of ``x``, and no multithreaded matrix product."""
+    out = np.zeros(x.shape)
+    z = np.empty(x.shape)
+    for s_i, w_i in zip(shifts, weights):
+        np.subtract(x, s_i, out=z)
+        if density:
+            np.square(z, out=z)
+            z *= -0.5
+            np.exp(z, out=z)
+            z *= w_i / math.sqrt(2 * math.pi)
+        else:
+            special.ndtr(z, out=z)
+            z *= w_i
+        out += z
+    return out
+
+
+def _normal_mixture_cdf(x: np.ndarray | float, shifts: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """``sum_i weights[i] Phi(x - shifts[i])`` at every ``x``, ``Phi`` the standard normal distribution function.
+
+    ``weights`` must be non-negative and sum to at most 1. For fewer than 20,000 points, or
+    points spread so widely that a table would hold more than one step per eight of them, the sum
+    is taken point by point. Otherwise it is read from a table over the points' range at steps
+    of 2**-10: the mixture and its density at each step, joined by the cubic that matches both
+    at its ends. That cubic is within 1.3e-15 of the mixture (``h**4 / 384`` times the largest
+    fourth derivative, at most 0.56), so the table agrees with the sum to 1e-14 while evaluating
+    the normal distribution function some ten times less often for a large sample.
+    """
+    x = np.asarray(x, dtype=float)
+    shifts = np.asarray(shifts, dtype=float)
+    weights = np.asarray(weights, dtype=float)
+    if x.size >= _MIXTURE_TABLE_MIN:
+        low, high = float(x.min()), float(x.max())
+        steps = (high - low) / _MIXTURE_STEP if math.isfinite(low) and math.isfinite(high) else math.inf
+        if steps * 8 <= x.size:
+            n = int(steps) + 2
+            grid = low + _MIXTURE_STEP * np.arange(n)
+            f = _mixture_sum(grid, shifts, weights)
+            d = _mixture_sum(grid, shifts, weights, density=True) * _MIXTURE_STEP
+            # The cubic on each step in powers of the position u in [0, 1] along it.
+            c2 = 3.0 * (f[1:] - f[:-1]) - 2.0 * d[:-1] - d[1:]
+            c3 = 2.0 * (f[:-1] - f[1:]) + d[:-1] + d[1:]
+            t = (x - low) / _MIXTURE_STEP
+            i = np.minimum(t.astype(np.intp), n - 2)
+            u = t - i
+            out = c3[i]
+            out *= u
+            out += c2[i]
+            out *= u
+            out += d[:-1][i]
+            out *= u
+            out += f[:-1][i]
+            return out
+    return _mixture_sum(x, shifts, weights)
 
 
 def _solve(f, target: float, low: float, high: float) -> float:

@@ -487,6 +487,53 @@ def test_attainment_chance_leaves_out_only_negligible_numbers_of_changes():
         np.testing.assert_allclose(model.p_attain(prior, group, effort), full, rtol=0, atol=4e-16)  # rounding only
 
 
+@pytest.mark.parametrize("changes", [
+    {},  # the book's model
+    {"attainment_prior_weight": 0.999, "attainment_caseload_sd": 0.0},  # the narrowest normals, the widest spread
+    {"hazard": 20.0, "attainment_worker_change_effect": 5.0, "individual_change_probability": 0.9},  # many changes
+    {"attainment_target": -10.0}, {"attainment_target": 10.0},  # every child near certain, or near hopeless
+])
+def test_attainment_chance_of_a_large_sample_is_the_full_sum_to_1e_14(changes):
+    """Read from its table (200,000 children), p_attain is within 1e-14 of the full sum over changes of worker,
+    computed here independently as one matrix product; where the children are spread too widely for the table,
+    or one is not finite, it is summed child by child."""
+    from scipy import special
+
+    model = om.default_outcome_model(8).replace(**changes)
+    rng = np.random.default_rng(11)
+    n = 200_000
+    group = rng.integers(0, 3, n)
+    for prior in (rng.standard_normal(n) * 2, np.r_[rng.standard_normal(n - 2), -40.0, 40.0]):
+        for effort in (0.0, 0.5, 1.0):
+            k, pmf = model._change_pmf(effort)
+            a = model.attainment_prior_weight
+            centre = (a * prior - (1 - a) * np.asarray(model.attainment_gaps)[group]
+                      + model.attainment_effort_effect * effort - model.attainment_target)
+            scale = math.sqrt(model.attainment_caseload_sd**2 + 1 - a * a)
+            full = special.ndtr((centre[:, None] - model.attainment_worker_change_effect * k[None, :]) / scale) @ pmf
+            np.testing.assert_allclose(model.p_attain(prior, group, effort), full, rtol=0, atol=1e-14)
+    with_nan = np.r_[rng.standard_normal(n - 1), np.nan]
+    got = model.p_attain(with_nan, group, 0.5)
+    assert np.isnan(got[-1]) and np.isfinite(got[:-1]).all()
+
+
+def test_attainment_table_is_used_for_a_large_sample_and_is_what_makes_it_fast():
+    """The table is what p_attain reads for the book's sample sizes (not the child-by-child sum), and a coarser
+    step would miss the 1e-14 agreement: the accuracy test above can fail."""
+    x = np.random.default_rng(2).standard_normal(100_000) * 2
+    shifts, weights = np.array([0.0, 0.4, 0.8]), np.array([0.9, 0.09, 0.01])
+    exact = om._mixture_sum(x, shifts, weights)
+    assert np.abs(om._normal_mixture_cdf(x, shifts, weights) - exact).max() <= 1e-14
+    step = om._MIXTURE_STEP
+    try:
+        om._MIXTURE_STEP = 2.0**-4
+        coarse = om._normal_mixture_cdf(x, shifts, weights)
+    finally:
+        om._MIXTURE_STEP = step
+    assert np.abs(coarse - exact).max() > 1e-12  # the table was read: at this step it is visibly off
+    assert np.array_equal(om._normal_mixture_cdf(x[:1000], shifts, weights), exact[:1000])  # few: child by child
+
+
 # ---------------------------------------------------------------- placement moves that vary between children
 
 
