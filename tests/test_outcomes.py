@@ -472,19 +472,24 @@ def test_children_ordered_within_years_as_lexsort_orders_them(seed):
 
 def test_attainment_chance_leaves_out_only_negligible_numbers_of_changes():
     """p_attain over the numbers of worker changes it keeps agrees with the sum over all of them."""
-    from scipy import special
-
     model = om.default_outcome_model(8)
     prior = np.linspace(-3, 3, 7)
     group = np.array([0, 1, 2, 0, 1, 2, 0])
     for effort in (0.0, 0.5, 1.0):
-        k, pmf = model._change_pmf(effort)
-        a = model.attainment_prior_weight
-        centre = (a * prior - (1 - a) * np.asarray(model.attainment_gaps)[group]
-                  + model.attainment_effort_effect * effort - model.attainment_target)
-        scale = math.sqrt(model.attainment_caseload_sd**2 + 1 - a * a)
-        full = special.ndtr((centre[:, None] - model.attainment_worker_change_effect * k[None, :]) / scale) @ pmf
+        full = _full_attainment(model, prior, group, effort)
         np.testing.assert_allclose(model.p_attain(prior, group, effort), full, rtol=0, atol=4e-16)  # rounding only
+
+
+def _full_attainment(model, prior, group, effort):
+    """The chance of attainment summed over every number of changes of worker, as one matrix product."""
+    from scipy import special
+
+    k, pmf = model._change_pmf(effort)
+    a = model.attainment_prior_weight
+    centre = (a * prior - (1 - a) * np.asarray(model.attainment_gaps)[group]
+              + model.attainment_effort_effect * effort - model.attainment_target)
+    scale = math.sqrt(model.attainment_caseload_sd**2 + 1 - a * a)
+    return special.ndtr((centre[:, None] - model.attainment_worker_change_effect * k[None, :]) / scale) @ pmf
 
 
 @pytest.mark.parametrize("changes", [
@@ -497,20 +502,13 @@ def test_attainment_chance_of_a_large_sample_is_the_full_sum_to_1e_14(changes):
     """Read from its table (200,000 children), p_attain is within 1e-14 of the full sum over changes of worker,
     computed here independently as one matrix product; where the children are spread too widely for the table,
     or one is not finite, it is summed child by child."""
-    from scipy import special
-
     model = om.default_outcome_model(8).replace(**changes)
     rng = np.random.default_rng(11)
     n = 200_000
     group = rng.integers(0, 3, n)
     for prior in (rng.standard_normal(n) * 2, np.r_[rng.standard_normal(n - 2), -40.0, 40.0]):
         for effort in (0.0, 0.5, 1.0):
-            k, pmf = model._change_pmf(effort)
-            a = model.attainment_prior_weight
-            centre = (a * prior - (1 - a) * np.asarray(model.attainment_gaps)[group]
-                      + model.attainment_effort_effect * effort - model.attainment_target)
-            scale = math.sqrt(model.attainment_caseload_sd**2 + 1 - a * a)
-            full = special.ndtr((centre[:, None] - model.attainment_worker_change_effect * k[None, :]) / scale) @ pmf
+            full = _full_attainment(model, prior, group, effort)
             np.testing.assert_allclose(model.p_attain(prior, group, effort), full, rtol=0, atol=1e-14)
     with_nan = np.r_[rng.standard_normal(n - 1), np.nan]
     got = model.p_attain(with_nan, group, 0.5)
