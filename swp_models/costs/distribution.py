@@ -509,8 +509,8 @@ def _shock_nodes(model: CostModel) -> tuple[np.ndarray, np.ndarray]:
     return z / float(w @ z), w
 
 
-#: Grid points moved together by :func:`_apply_shock` (bounds its working memory to tens of MB).
-_SHOCK_BLOCK = 8192
+#: Grid points moved together by :func:`_apply_shock` (a few MB of working memory, reused block after block rather than freshly mapped).
+_SHOCK_BLOCK = 2048
 
 
 def _apply_shock(pmfs: np.ndarray, nodes: np.ndarray, weights: np.ndarray) -> np.ndarray:
