@@ -17,6 +17,7 @@ import functools
 import hashlib
 import os
 import pickle
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -214,24 +215,23 @@ def _data_state() -> str:
     return h.hexdigest()
 
 
-def _on_disk(fn: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
-    """``fn(*args, **kwargs)``, read from the folder :data:`CACHE_DIR_VARIABLE` names when it was computed
-    there before from the same arguments, data, source and libraries; computed (and kept) otherwise."""
+def _on_disk(label: str, key: tuple, build: Callable[[], Any]) -> Any:
+    """``build()``, read from the folder :data:`CACHE_DIR_VARIABLE` names when it was built there before under the
+    same ``label`` and ``key`` from the same data, source and libraries; built (and kept) otherwise."""
     folder = os.environ.get(CACHE_DIR_VARIABLE)
     if not folder:
-        return fn(*args, **kwargs)
-    key = hashlib.sha256(repr((fn.__module__, fn.__qualname__, args, sorted(kwargs.items()), _data_state(),
-                               _code_state())).encode()).hexdigest()[:32]
-    path = Path(folder) / f"{fn.__module__}.{fn.__qualname__}-{key}.pickle"
+        return build()
+    digest = hashlib.sha256(repr((label, key, _data_state(), _code_state())).encode()).hexdigest()[:32]
+    path = Path(folder) / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', label)[:100]}-{digest}.pickle"
     try:
         with open(path, "rb") as fh:
             return pickle.load(fh)
     except (OSError, EOFError, pickle.UnpicklingError):
         pass
-    out = fn(*args, **kwargs)
+    out = build()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        part = path.with_suffix(f".{os.getpid()}.part")
+        part = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.part")
         with open(part, "wb") as fh:
             pickle.dump(out, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(part, path)  # whole or not at all, whoever writes it first
@@ -256,8 +256,8 @@ def cached(maxsize: int = 8, disk: bool = False) -> Callable[[Callable[..., Any]
     disk : bool, default False
         Also keep the result between processes, in the folder :data:`CACHE_DIR_VARIABLE` names (when it is
         set), under a key of the arguments, every table's bytes, the package's source and the numerical
-        libraries' versions. For the few results that take tens of seconds and are computed from the package's
-        own ``data/`` (the sensitivity section's Sobol run, the appraisal's settings).
+        libraries' versions. For the few results that take seconds and are computed from the package's own
+        ``data/`` (the sensitivity section's Sobol run, the appraisal's settings, chapter 5's design grid).
     """
     if isinstance(maxsize, bool) or not isinstance(maxsize, int) or not 1 <= maxsize <= 4096:
         raise ValueError(f"maxsize must be an integer from 1 to 4,096; got {maxsize!r:.80}")
@@ -267,9 +267,13 @@ def cached(maxsize: int = 8, disk: bool = False) -> Callable[[Callable[..., Any]
         if not callable(fn):
             raise TypeError(f"fn must be a function; got {type(fn).__name__}")
 
+        label = f"{fn.__module__}.{fn.__qualname__}"
+
         @functools.lru_cache(maxsize=maxsize)
         def keyed(stamp: tuple, *args: Any, **kwargs: Any) -> Any:
-            return _on_disk(fn, args, kwargs) if disk else fn(*args, **kwargs)
+            if disk:
+                return _on_disk(label, (args, sorted(kwargs.items())), lambda: fn(*args, **kwargs))
+            return fn(*args, **kwargs)
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -299,26 +303,41 @@ class KeyedCache:
     ----------
     maxsize : int
         Results kept, 1 to 4,096.
+    name : str, default "results"
+        What the cache holds (``"engine"``): the results :meth:`get` keeps on disk are filed under it,
+        so two caches never read each other's.
     """
 
-    def __init__(self, maxsize: int) -> None:
+    def __init__(self, maxsize: int, name: str = "results") -> None:
         if isinstance(maxsize, bool) or not isinstance(maxsize, int) or not 1 <= maxsize <= 4096:
             raise ValueError(f"maxsize must be an integer from 1 to 4,096; got {maxsize!r:.80}")
         self.maxsize = maxsize
+        self.name = check_text("name", name)
+        if not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", name):
+            raise ValueError(f"name must be 1 to 64 letters, digits, '_', '.' or '-' (it names files); got {name!r:.80}")
         self._held: OrderedDict[tuple, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, kind: str, key: tuple, build: Callable[[], Any]) -> Any:
-        """The result held under ``(kind, *key)``, built with ``build()`` (and held) when there is none."""
+    def get(self, kind: str, key: tuple, build: Callable[[], Any], *, disk: bool = False) -> Any:
+        """The result held under ``(kind, *key)``, built with ``build()`` (and held) when there is none.
+
+        With ``disk`` the result is also kept between processes, as :func:`cached` keeps it with
+        ``disk=True``: in the folder :data:`CACHE_DIR_VARIABLE` names (when it is set), under ``kind``,
+        ``key``, every table's bytes, the package's source and the numerical libraries' versions. For
+        results that take seconds, whose key (``repr``) names everything they depend on besides those.
+        """
         check_text("kind", kind)
         if not isinstance(key, tuple):
             raise TypeError(f"key must be a tuple; got {type(key).__name__}")
+        if not callable(build):
+            raise TypeError(f"build must be callable; got {type(build).__name__}")
+        check_flag("disk", disk)
         k = (kind, *key)
         with self._lock:
             if k in self._held:
                 self._held.move_to_end(k)
                 return self._held[k]
-        out = build()
+        out = _on_disk(f"{self.name}.{kind}", key, build) if disk else build()
         with self._lock:
             if k in self._held:  # another thread built it meanwhile: keep the one already handed out
                 self._held.move_to_end(k)

@@ -44,7 +44,7 @@ from .validation import check_in_range, check_instance, check_integer, check_one
 
 __all__ = ["children", "mix_children", "own_costs", "scope", "reserves", "book", "table", "price", "optimum", "shock_factors", "clear"]
 
-_CACHE = assumptions.KeyedCache(32)
+_CACHE = assumptions.KeyedCache(32, name="engine")
 _cached = _CACHE.get
 
 
@@ -202,7 +202,9 @@ def table(scn: Scenario, n_years: int | None = None) -> pd.DataFrame:
     _check(scn)
     n = _years(scn, n_years)
 
-    return _cached("table", (n, scn.key()[1:]), lambda: _price(scn, own_costs(scn, n), book(scn, n))).copy()
+    # Kept on disk too (when SWP_CACHE_DIR names a folder): pricing a scope's contracts takes some 2.5 s, and the
+    # notebooks, the reproduce command and the tests' processes each need it.
+    return _cached("table", (n, scn.key()[1:]), lambda: _price(scn, own_costs(scn, n), book(scn, n)), disk=True).copy()
 
 
 def price(scn: Scenario, years: PracticeYears) -> pd.DataFrame:

@@ -89,7 +89,7 @@ _MAX_CHILDREN = 100_000  # an expected caseload above this is a mistake, not a p
 #: Batches of consecutive years behind the standard error of a difference from the block contract.
 BATCHES = 20
 
-_CACHE = assumptions.KeyedCache(24)
+_CACHE = assumptions.KeyedCache(24, name="outcome_contracts")
 _cached = _CACHE.get
 
 
@@ -542,7 +542,7 @@ def clustering(scn: Scenario | None = None) -> pd.DataFrame:
                          "closed_form": design_effect(m, rho) if ind == "same_worker" else float("nan")})
         return pd.DataFrame(rows)
 
-    return _cached("clustering", _draws_key(scn, True), build).copy()
+    return _cached("clustering", _draws_key(scn, True), build, disk=True).copy()  # 4 s: kept on disk too
 
 
 def measures(scn: Scenario | None = None) -> pd.DataFrame:

@@ -321,7 +321,7 @@ def surplus_histograms(
     return pd.concat(rows, ignore_index=True)
 
 
-@cached(maxsize=2)
+@cached(maxsize=2, disk=True)  # 5 s: kept on disk too
 def _chapter_design_grid(key: tuple) -> pd.DataFrame:
     return design_grid()
 

@@ -220,6 +220,53 @@ def test_a_cached_result_once_handed_out_is_the_one_every_later_lookup_returns()
     assert cache.get("result", (1,), object) is got[0]
 
 
+def test_a_keyed_result_asked_for_on_disk_is_kept_between_processes(tmp_path, monkeypatch):
+    """KeyedCache.get(..., disk=True) keeps a result in SWP_CACHE_DIR under the cache's name, the kind and the key:
+    a new process (a new cache) reads it back; another key, another cache's name or new data builds again."""
+    builds = []
+
+    def build(n):
+        def make():
+            builds.append(n)
+            return {"n": n, "values": np.arange(n)}
+        return make
+
+    monkeypatch.setenv(assumptions.CACHE_DIR_VARIABLE, str(tmp_path / "kept"))
+    first = assumptions.KeyedCache(4, name="engine").get("a table/with a slash", (3,), build(3), disk=True)
+    assert builds == [3] and len(list((tmp_path / "kept").glob("engine.a_table_with_a_slash-*.pickle"))) == 1
+    again = assumptions.KeyedCache(4, name="engine").get("a table/with a slash", (3,), build(3), disk=True)
+    assert builds == [3] and np.array_equal(again["values"], first["values"])  # read back, not built
+    assumptions.KeyedCache(4, name="engine").get("a table/with a slash", (4,), build(4), disk=True)
+    assumptions.KeyedCache(4, name="other").get("a table/with a slash", (3,), build(3), disk=True)
+    assumptions.KeyedCache(4, name="engine").get("a table/with a slash", (3,), build(3))  # not asked: not read
+    assert builds == [3, 4, 3, 3]
+    monkeypatch.setattr(assumptions, "_data_state", lambda: "an edited table")
+    assumptions.KeyedCache(4, name="engine").get("a table/with a slash", (3,), build(3), disk=True)
+    assert builds == [3, 4, 3, 3, 3]
+    monkeypatch.delenv(assumptions.CACHE_DIR_VARIABLE)
+    assumptions.KeyedCache(4, name="engine").get("a table/with a slash", (5,), build(5), disk=True)
+    assert len(list((tmp_path / "kept").glob("*.pickle"))) == 4  # unset: nothing written
+    with pytest.raises(ValueError, match="name"):
+        assumptions.KeyedCache(4, name="../elsewhere")
+    with pytest.raises((TypeError, ValueError), match="disk"):
+        assumptions.KeyedCache(4).get("x", (1,), build(1), disk="yes")
+    with pytest.raises(TypeError, match="build"):
+        assumptions.KeyedCache(4).get("x", (1,), 5)
+
+
+def test_the_engine_keeps_its_priced_tables_on_disk(tmp_path, monkeypatch):
+    """engine.table is kept between processes: priced once by the notebooks, read by every later process."""
+    monkeypatch.setenv(assumptions.CACHE_DIR_VARIABLE, str(tmp_path))
+    scn = Scenario.central()
+    engine.clear()
+    priced = engine.table(scn, 200)
+    assert len(list(tmp_path.glob("engine.table-*.pickle"))) == 1
+    engine.clear()
+    monkeypatch.setattr(engine, "_price", lambda *a: pytest.fail("priced again, not read from disk"))
+    pd.testing.assert_frame_equal(engine.table(scn, 200), priced)
+    engine.clear()
+
+
 def test_a_slow_result_is_kept_between_processes_only_where_the_variable_says(tmp_path, monkeypatch):
     calls = []
 
