@@ -134,7 +134,7 @@ def add_download(box: Any, chapter: str) -> Any:
     Notes
     -----
     This is the last step of opening every explorer, so it also leaves every object the kernel
-    holds at that moment out of the garbage collector's full passes (:func:`gc.freeze`, after
+    holds at that moment out of the garbage collector's full passes (``gc.freeze()``, after
     one collection). Otherwise such a pass, which comes at an unpredictable change, scans the
     hundred thousand objects of the package, its tables and the widgets: 50-70 ms on top of
     the change's own work, against about 1 ms once they are frozen.
