@@ -17,9 +17,10 @@ MODEL_FILES := $(shell find swp_models data -type f \( -name '*.py' -o -name '*.
 # (the Voila server, a simulated sample) start once; the few files of independent, heavy tests
 # (conftest.SPREAD) are spread over the workers one test at a time.
 TEST_WORKERS ?= auto
-# Where the slowest results (the sensitivity section's Sobol run, the appraisal's settings) are kept between
-# processes, so that the notebooks, the tests and their subprocesses compute each once (swp_models.assumptions.
-# CACHE_DIR_VARIABLE; keyed on the data's bytes, the package's source and the libraries' versions).
+# Where the slowest results (the sensitivity section's Sobol run, the appraisal's settings, the engine's priced
+# tables, ...) are kept between processes, so that the notebooks, the tests and their subprocesses compute each
+# once (swp_models.assumptions.CACHE_DIR_VARIABLE; keyed on the data's bytes, the package's source and the
+# libraries' versions).
 export SWP_CACHE_DIR ?= $(CURDIR)/_build/cache
 
 all: book
@@ -54,7 +55,10 @@ _build/.models-stamp: FORCE
 
 FORCE:
 
+# The notebooks the execution cache lacks are run first, one kernel per core (scripts/execute_notebooks.py);
+# Jupyter Book then finds each in the cache, or runs it again itself and reports its error.
 book: $(INSTALLED) _static/vega-bundle.js _vendor/mathjax/tex-chtml.js _build/.models-stamp
+	$(PY) scripts/execute_notebooks.py
 	$(JB) build . -n -W --keep-going
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
 
