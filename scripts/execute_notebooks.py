@@ -38,10 +38,11 @@ def _settings() -> tuple[int, bool]:
     return int(execute.get("timeout", 30)), bool(execute.get("allow_errors", False))
 
 
-def toc_notebooks() -> list[Path]:
-    """Every notebook the table of contents names, in its order."""
-    spec = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    found, pending = [spec["root"]], [v for k, v in spec.items() if k != "root"]
+def toc_files(toc: Path | None = None) -> list[str]:
+    """Every document the table of contents (``_toc.yml``, or ``toc``) names, without suffix, root first."""
+    spec = yaml.safe_load((toc or ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    found = [spec["root"]]
+    pending = [v for k, v in spec.items() if k != "root"]  # depth first, in file order
     while pending:
         node = pending.pop(0)
         if isinstance(node, dict):
@@ -50,7 +51,12 @@ def toc_notebooks() -> list[Path]:
             pending[:0] = list(node.values())
         elif isinstance(node, list):
             pending[:0] = node
-    return [ROOT / f"{name}.ipynb" for name in found if (ROOT / f"{name}.ipynb").is_file()]
+    return found
+
+
+def toc_notebooks() -> list[Path]:
+    """Every notebook the table of contents names, in its order."""
+    return [ROOT / f"{name}.ipynb" for name in toc_files() if (ROOT / f"{name}.ipynb").is_file()]
 
 
 def main(argv: list[str]) -> int:

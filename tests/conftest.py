@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import gzip
 import http.server
+import importlib.util
 import shutil
 import threading
 from pathlib import Path
@@ -78,19 +79,12 @@ def chromium_path() -> str:
 
 
 def toc_files(toc: Path | None = None) -> list[str]:
-    """Every document the table of contents names (without suffix), root first."""
-    spec = yaml.safe_load((toc or ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    found = [spec["root"]]
-    pending = [v for k, v in spec.items() if k != "root"]  # depth first, in file order
-    while pending:
-        node = pending.pop(0)
-        if isinstance(node, dict):
-            if "file" in node:
-                found.append(node["file"])
-            pending[:0] = list(node.values())
-        elif isinstance(node, list):
-            pending[:0] = node
-    return found
+    """Every document the table of contents names (without suffix), root first: as ``make book`` reads it
+    (``scripts/execute_notebooks.py``)."""
+    spec = importlib.util.spec_from_file_location("execute_notebooks", ROOT / "scripts" / "execute_notebooks.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    return script.toc_files(toc or ROOT / "_toc.yml")
 
 
 #: What every page is built from, besides its own source.
