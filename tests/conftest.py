@@ -12,7 +12,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The widths the pages are checked at (px): a phone, a tablet, a laptop; and the viewport charts are printed
