@@ -632,7 +632,9 @@ def _normal_mixture_cdf(x: np.ndarray | float, shifts: np.ndarray, weights: np.n
             grid = low + _MIXTURE_STEP * np.arange(n)
             f = _mixture_sum(grid, shifts, weights)
             d = _mixture_sum(grid, shifts, weights, density=True) * _MIXTURE_STEP
-            # The cubic on each step in powers of the position u in [0, 1] along it.
+            # The cubic on each step in powers of the position u in [0, 1] along it. scipy's CubicHermiteSpline
+            # builds the same cubics (to 2e-15), but finds each point's step by binary search: 55 ms for 500,000
+            # points, against 11-21 ms here, where the equal steps give it by one division.
             c2 = 3.0 * (f[1:] - f[:-1]) - 2.0 * d[:-1] - d[1:]
             c3 = 2.0 * (f[:-1] - f[1:]) + d[:-1] + d[1:]
             t = (x - low) / _MIXTURE_STEP
