@@ -48,6 +48,7 @@ import re
 import resource
 import signal
 import sys
+import threading
 import time
 import warnings
 from pathlib import Path
@@ -273,13 +274,22 @@ def valid_call(key: str, obj: Callable, examples: dict) -> tuple[dict, list[str]
 
 
 def _call(obj: Callable, kwargs: dict, seconds: float) -> tuple[str, str]:
-    """Call and classify: ``("ok", "")``, ``("error", "Type: message")``, ``("timeout", "")``."""
+    """Call and classify: ``("ok", "")``, ``("error", "Type: message")``, ``("timeout", "")``.
+
+    A thread the call starts (an explorer prepares figures in the background) is waited for within the same
+    time: the call's work is all counted against it, and the threads of one call do not pile up beside the
+    next calls (built at once, several explorers each computed the same figures again)."""
     sink = io.StringIO()
+    before = set(threading.enumerate())
     try:
         with _limit(seconds), contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink), \
                 warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            obj(**kwargs)
+            try:
+                obj(**kwargs)
+            finally:
+                for thread in set(threading.enumerate()) - before:
+                    thread.join()
     except _Timeout:
         return "timeout", ""
     except BaseException as exc:  # noqa: BLE001 - every outcome is classified

@@ -45,6 +45,7 @@ def _shared_page(item) -> str | None:
     return callspec.params.get("page") if callspec is not None else None
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook, which reads the groups into each test's id
 def pytest_collection_modifyitems(config, items):
     for item in items:
         page = _shared_page(item)
