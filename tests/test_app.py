@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, OfflineBrowser
 
 pytestmark = pytest.mark.browser
 
@@ -107,10 +107,37 @@ def test_app_page_links_no_script_or_style_from_another_host(app_url):
     assert not external, f"the page loads from other hosts: {external}"
 
 
-def test_moving_a_control_changes_a_number(app_url, offline):
+@pytest.fixture(scope="module")
+def desktop_app(app_url, browser):
+    """The app opened once at a laptop's width, offline, as the desktop checks below share it (each page a visitor
+    opens takes a kernel of its own, which runs the whole app): its console from the start, its first tab built,
+    then "Paying a practice" opened. Yields ``(offline, tab, console)``, ``console`` being what the page logged
+    up to then."""
+    offline = OfflineBrowser(browser)
     tab = offline.new_page()
+    messages: list[tuple[str, str]] = []
+    tab.on("console", lambda m: messages.append((m.type, m.text)))
     tab.goto(app_url, wait_until="load", timeout=RENDER_TIMEOUT)
+    tab.locator("table.swp-explorer-table").first.wait_for(timeout=RENDER_TIMEOUT)  # the first tab, built at once
+    # Another tab is built when first opened, in the running page.
     tab.get_by_role("tab", name="Paying a practice").click(timeout=RENDER_TIMEOUT)
+    tab.locator(".swp-explorer-mean").wait_for(state="attached", timeout=RENDER_TIMEOUT)
+    yield offline, tab, list(messages)
+    offline.context.close()
+
+
+def test_front_end_and_widget_packages_agree(desktop_app):
+    """Voila's JupyterLab front end, its widget manager and the pinned widget packages are built for matching
+    versions: the browser console shows no "Unsatisfied version" (or any other) warning while the explorers load
+    and a second tab is built."""
+    _, tab, messages = desktop_app
+    warnings = [text for kind, text in messages if kind in ("warning", "error")]
+    assert not warnings, f"{len(warnings)} console warnings, e.g. {warnings[:3]}"
+    assert not tab.errors, f"script errors: {tab.errors}"
+
+
+def test_moving_a_control_changes_a_number(desktop_app):
+    offline, tab, _ = desktop_app
     mean = tab.locator(".swp-explorer-mean")
     mean.wait_for(timeout=RENDER_TIMEOUT)
     before = mean.inner_text()
@@ -138,9 +165,8 @@ def test_moving_a_control_changes_a_number(app_url, offline):
     assert not offline.blocked, f"the app tried to reach other hosts: {offline.blocked}"
 
 
-def test_outcome_explorer_reprices_when_the_share_on_outcomes_moves(app_url, offline):
-    tab = offline.new_page()
-    tab.goto(app_url, wait_until="load", timeout=RENDER_TIMEOUT)
+def test_outcome_explorer_reprices_when_the_share_on_outcomes_moves(desktop_app):
+    offline, tab, _ = desktop_app
     tab.get_by_role("tab", name="Contracting for outcomes").click(timeout=RENDER_TIMEOUT)
     rate = tab.locator(".swp-explorer-rate")
     rate.wait_for(timeout=RENDER_TIMEOUT)
@@ -155,22 +181,6 @@ def test_outcome_explorer_reprices_when_the_share_on_outcomes_moves(app_url, off
     assert rate.inner_text() != before
     assert not tab.errors, f"script errors: {tab.errors}"
     assert not offline.blocked, f"the app tried to reach other hosts: {offline.blocked}"
-
-
-def test_front_end_and_widget_packages_agree(app_url, offline):
-    """Voila's JupyterLab front end, its widget manager and the pinned widget packages are built for matching
-    versions: the browser console shows no "Unsatisfied version" (or any other) warning while the explorers load."""
-    tab = offline.new_page()
-    messages: list[tuple[str, str]] = []
-    tab.on("console", lambda m: messages.append((m.type, m.text)))
-    tab.goto(app_url, wait_until="load", timeout=RENDER_TIMEOUT)
-    tab.locator("table.swp-explorer-table").first.wait_for(timeout=RENDER_TIMEOUT)  # the first tab, built at once
-    # Another tab is built when first opened, in the running page.
-    tab.get_by_role("tab", name="Paying a practice").click(timeout=RENDER_TIMEOUT)
-    tab.locator(".swp-explorer-mean").wait_for(state="attached", timeout=RENDER_TIMEOUT)
-    warnings = [text for kind, text in messages if kind in ("warning", "error")]
-    assert not warnings, f"{len(warnings)} console warnings, e.g. {warnings[:3]}"
-    assert not tab.errors, f"script errors: {tab.errors}"
 
 
 def test_on_a_phone_controls_stack_tables_are_cards_and_a_shared_link_reopens_its_scenario(app_url, offline):
