@@ -381,6 +381,31 @@ def test_home_page_agrees_with_the_built_chapters(built_book):
         assert html.escape(sentence, quote=False) in home or html.escape(sentence) in home, sentence
 
 
+def _in_brief(page: str) -> str:
+    """The text of a built chapter's "In brief" box ('' when it has none)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((HTML / page).read_text(encoding="utf-8"), "html.parser")
+    boxes = [box.get_text(" ", strip=True) for box in soup.select("div.admonition")
+             if (title := box.select_one(".admonition-title")) is not None and title.get_text(strip=True) == "In brief"]
+    assert len(boxes) <= 1, f"{page} has {len(boxes)} 'In brief' boxes"
+    return boxes[0] if boxes else ""
+
+
+@pytest.mark.parametrize("page", CHAPTER_PAGES)
+def test_every_in_brief_box_with_money_names_its_price_year(page, built_book):
+    """A reader who reads only a chapter's summary meets each £ with its price year (as every table and chart
+    names it): a box that quotes a sum says at which year's prices."""
+    text = _in_brief(page)
+    if "£" in text:
+        assert re.search(r"\b(19|20)\d\d-\d\d prices\b", text), f"{page}'s 'In brief' quotes £ with no price year: {text[:300]}"
+
+
+def test_the_in_brief_check_reads_the_boxes(built_book):
+    """The check above finds the chapters' summaries and the money in them (so it cannot pass by reading nothing)."""
+    with_money = [p for p in CHAPTER_PAGES if "£" in _in_brief(p)]
+    assert len(with_money) >= 4, with_money
+
 def _home(offline, book_url, width: int, height: int):
     """The home page in a fresh offline tab of the given viewport."""
     offline.resize(width, height)

@@ -91,6 +91,7 @@ def prose_numbers_contracts(*, data_dir: str | Path | None = None) -> dict[str, 
     excess = inspect.signature(shock_exceedance).parameters["excess"].default  # the pooling floor's overshoot
     a = assumptions.value
     return {
+        "ch5_price_year": scn.price_year,  # the price base of every £ in the chapter (cash)
         # Who holds the placement budget
         "ch5_expected": f"£{fmt_num(expected / 1e6, 1)} million",
         "ch5_sd": _gbp(scope["sd"]),

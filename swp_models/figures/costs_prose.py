@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .. import costs, data
 from ..practice import summary as practice_summary
-from ..tables import fmt_gbp, fmt_millions, fmt_pct, fmt_share
+from ..tables import PRICE_YEAR, fmt_gbp, fmt_millions, fmt_pct, fmt_share
 from .costs_tables import fmt_chance, overhead_check
 
 __all__ = ["prose_numbers_child_costs"]
@@ -66,6 +66,7 @@ def prose_numbers_child_costs(*, data_dir: str | Path | None = None) -> dict[str
     default, exceptional = tail.iloc[0], tail.iloc[1]
 
     return {
+        "ch3_price_year": PRICE_YEAR,  # the price base of every £ in the chapter (cash)
         "ch3_avg_lac_round": fmt_gbp(round(census.loc["looked_after", "stated_annual_per_child"], -3)),
         "ch3_survey_disorder": fmt_pct(data.value("lac_mental_health_2002", measure="any_mental_disorder", data_dir=data_dir)),
         # The census week, reconciled.

@@ -9,7 +9,7 @@ cannot disagree with the tables and charts beside it.
 from __future__ import annotations
 
 from .. import costs, practice
-from ..tables import fmt_gbp, fmt_pct, fmt_share
+from ..tables import PRICE_YEAR, fmt_gbp, fmt_pct, fmt_share
 
 __all__ = ["prose_numbers_practice_costs"]
 
@@ -34,6 +34,7 @@ def prose_numbers_practice_costs() -> dict[str, str]:
     low, high = (practice.summary(salaries=practice.salary_scale(level)) for level in ("low", "high"))
     pay_range = 100.0 * (high["cost_per_child"] - low["cost_per_child"]) / s["child_cost"]
     return {
+        "ch4_price_year": PRICE_YEAR,  # the price base of every £ in the chapter (cash)
         "ch4_running_cost": fmt_gbp(round(s["running_cost"], -3)),
         "ch4_per_child": fmt_gbp(s["cost_per_child"]),
         "ch4_running_low": fmt_gbp(round(grid["running_cost"].min(), -3)),
